@@ -66,8 +66,19 @@ export interface LogLine {
   message: string
 }
 
+/** Passphrase strength as judged by the node (the UI only shows it). */
+export interface PassphraseCheck {
+  /** 0 (useless) to 4 (strong). */
+  score: 0 | 1 | 2 | 3 | 4
+  /** False when vault.create / changePassphrase would refuse it (WEAK_PASSPHRASE). */
+  acceptable: boolean
+  /** Human-readable reasons it is weak, empty when strong. */
+  reasons: string[]
+}
+
 export interface NodeApi {
   'vault.status': { args: undefined, result: VaultStatus }
+  'vault.checkPassphrase': { args: { passphrase: string }, result: PassphraseCheck }
   /** Creates a vault; returns the 24-word recovery phrase to show once. */
   'vault.create': { args: { passphrase: string }, result: { recoveryPhrase: string } }
   'vault.unlock': { args: { passphrase: string }, result: VaultStatus }
