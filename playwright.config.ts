@@ -1,0 +1,19 @@
+import { defineConfig } from '@playwright/test'
+
+/**
+ * Browser tests run in a real Chromium (Debian's /usr/bin/chromium when present,
+ * else Playwright's own) against real servers that the global setup starts on
+ * free ports on 127.0.0.1. Each test launches its own persistent profile
+ * (tests/e2e/support/browser.ts), so no test sees another's vault.
+ */
+export default defineConfig({
+  testDir: 'tests/e2e',
+  testMatch: '**/*.spec.ts',
+  timeout: 180_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: process.env.CI === 'true' ? 2 : 2,
+  retries: 0,
+  reporter: [['list']],
+  globalSetup: './tests/e2e/support/global-setup.ts'
+})
