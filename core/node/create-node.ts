@@ -1,0 +1,61 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { withBitswap } from '@helia/bitswap'
+import { withLibp2pLight } from '@helia/libp2p'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { createHeliaLight } from 'helia'
+import type { Helia } from '@helia/interface'
+import type { HeliaWithLibp2p } from '@helia/libp2p'
+import type { ComponentLogger, ConnectionGater, Transport } from '@libp2p/interface'
+import type { Blockstore } from 'interface-blockstore'
+import type { Datastore } from 'interface-datastore'
+
+/** What differs between a Cairn node and another: addresses and limits. */
+export interface NodeInit {
+  /** Multiaddrs to listen on (a browser listens on nothing, or '/p2p-circuit' later). */
+  listen?: string[]
+  /** Human name sent in identify, e.g. 'cairn-browser'. */
+  agentName?: string
+}
+
+/**
+ * The parts a platform hands in (DESIGN §1: browser and Node differ only here).
+ * Transports are libp2p transport factories, e.g. `webSockets()` in a browser.
+ */
+export interface NodeComponents {
+  blockstore: Blockstore
+  datastore: Datastore
+  transports: Array<(components: any) => Transport> // any: libp2p's own factory type is generic over internal components
+  connectionGater?: ConnectionGater
+  logger?: ComponentLogger
+}
+
+export type CairnHelia = HeliaWithLibp2p<Record<string, unknown>> & Helia
+
+/**
+ * Assembles Helia from the light constructors with our own libp2p config: no
+ * public bootstrap list, no delegated routing, no public gateways (DESIGN §6).
+ * The node is returned stopped; call `start()`.
+ */
+export function createNode (init: NodeInit, components: NodeComponents): CairnHelia {
+  const light = createHeliaLight({
+    blockstore: components.blockstore,
+    datastore: components.datastore,
+    ...(components.logger !== undefined ? { logger: components.logger } : {})
+  })
+  const withP2p = withLibp2pLight(light, {
+    addresses: { listen: init.listen ?? [] },
+    nodeInfo: { name: init.agentName ?? 'cairn' },
+    transports: [...components.transports, circuitRelayTransport()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    ...(components.connectionGater !== undefined ? { connectionGater: components.connectionGater } : {}),
+    services: {
+      identify: identify(),
+      ping: ping()
+    }
+  })
+  return withBitswap(withP2p) as CairnHelia
+}

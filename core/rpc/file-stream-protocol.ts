@@ -1,0 +1,18 @@
+import type { ErrorPayload } from '../errors.ts'
+
+/**
+ * Pull-based streaming of one file's plaintext over a MessagePort, used by the
+ * service worker to answer `/download/<fileId>` without holding the file in
+ * memory: the reader sends `pull`, the node answers with one `chunk` (its
+ * buffer transferred, not copied), `end`, or `error`. One chunk in flight per
+ * pull gives backpressure for free.
+ */
+export type FileStreamRequest =
+  | { kind: 'pull' }
+  | { kind: 'cancel' }
+
+export type FileStreamReply =
+  | { kind: 'meta', name: string, size: number, type: string }
+  | { kind: 'chunk', bytes: Uint8Array }
+  | { kind: 'end' }
+  | { kind: 'error', error: ErrorPayload }

@@ -1,0 +1,92 @@
+/// <reference lib="webworker" />
+import type { FileStreamReply, FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
+
+/** Same names as web/node/tab-messages.ts (the service worker must not import web/). */
+const CHANNEL_NAME = 'cairn-node'
+/** How long to wait for a tab that runs the node to answer. */
+const OPEN_TIMEOUT_MS = 10_000
+
+const waitingForPort = new Map<string, (port: MessagePort) => void>()
+
+/** Called when the leader tab hands over the port for a download it was asked to open. */
+export function acceptDownloadPort (message: { requestId: string, port: MessagePort }): void {
+  const resolve = waitingForPort.get(message.requestId)
+  if (resolve === undefined) { message.port.close(); return }
+  waitingForPort.delete(message.requestId)
+  resolve(message.port)
+}
+
+async function openPort (fileId: string): Promise<MessagePort | undefined> {
+  const requestId = crypto.randomUUID()
+  const channel = new BroadcastChannel(CHANNEL_NAME)
+  try {
+    return await new Promise<MessagePort | undefined>((resolve) => {
+      const timer = setTimeout(() => { waitingForPort.delete(requestId); resolve(undefined) }, OPEN_TIMEOUT_MS)
+      waitingForPort.set(requestId, (port) => { clearTimeout(timer); resolve(port) })
+      channel.postMessage({ kind: 'download-open', requestId, fileId })
+    })
+  } finally {
+    channel.close()
+  }
+}
+
+function nextReply (port: MessagePort): Promise<FileStreamReply> {
+  return new Promise((resolve) => {
+    port.onmessage = (ev: MessageEvent<FileStreamReply>) => { resolve(ev.data) }
+  })
+}
+
+function request (port: MessagePort, message: FileStreamRequest): void {
+  port.postMessage(message)
+}
+
+function errorPage (status: number, title: string, detail: string): Response {
+  const body = `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:system-ui;margin:3rem">` +
+    `<h1>${title}</h1><p>${detail}</p><p><a href="/">Back to Cairn</a></p>`
+  return new Response(body, { status, headers: { 'Content-Type': 'text/html; charset=utf-8' } })
+}
+
+/** RFC 6266 / 5987: a plain ASCII fallback and the exact UTF-8 name. */
+function contentDisposition (name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_')
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`
+}
+
+/** Answers `/download/<fileId>` with the decrypted file, streamed from the node. */
+export async function answerDownload ({ url }: { url: URL }): Promise<Response> {
+  const fileId = decodeURIComponent(url.pathname.slice('/download/'.length))
+  const port = await openPort(fileId)
+  if (port === undefined) return errorPage(503, 'Cairn is not running', 'Open Cairn in a tab, unlock it, then try the download again.')
+  request(port, { kind: 'pull' })
+  const first = await nextReply(port)
+  if (first.kind === 'error') {
+    port.close()
+    if (first.error.code === 'VAULT_LOCKED') return errorPage(423, 'Cairn is locked', 'Unlock your vault, then try the download again.')
+    if (first.error.code === 'FILE_NOT_FOUND') return errorPage(404, 'File not found', 'This file is no longer in your vault.')
+    return errorPage(500, 'Download failed', first.error.message)
+  }
+  if (first.kind !== 'meta') { port.close(); return errorPage(500, 'Download failed', 'Unexpected reply from the node') }
+
+  const body = new ReadableStream<Uint8Array>({
+    async pull (controller) {
+      request(port, { kind: 'pull' })
+      const reply = await nextReply(port)
+      if (reply.kind === 'chunk') controller.enqueue(reply.bytes)
+      else if (reply.kind === 'end') { port.close(); controller.close() }
+      else if (reply.kind === 'error') { port.close(); controller.error(new Error(`${reply.error.code}: ${reply.error.message}`)) }
+    },
+    cancel () {
+      request(port, { kind: 'cancel' })
+      port.close()
+    }
+  }, { highWaterMark: 2 })
+
+  return new Response(body, {
+    headers: {
+      'Content-Type': first.type !== '' ? first.type : 'application/octet-stream',
+      'Content-Length': String(first.size),
+      'Content-Disposition': contentDisposition(first.name),
+      'Cache-Control': 'no-store'
+    }
+  })
+}

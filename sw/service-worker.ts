@@ -1,0 +1,27 @@
+/// <reference lib="webworker" />
+import { clientsClaim } from 'workbox-core'
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
+import { NavigationRoute, registerRoute } from 'workbox-routing'
+import { answerDownload, acceptDownloadPort } from './download-route.ts'
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string, revision: string | null }> }
+
+// The app shell: precached so Cairn opens offline after the first visit.
+precacheAndRoute(self.__WB_MANIFEST)
+cleanupOutdatedCaches()
+registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/download\//] }))
+
+// Downloads are streamed from the node worker, decrypted on the fly.
+registerRoute(({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && url.pathname.startsWith('/download/'), answerDownload)
+
+self.addEventListener('message', (event) => {
+  const data: unknown = event.data
+  if (typeof data !== 'object' || data === null) return
+  const kind = (data as { kind?: unknown }).kind
+  // workbox-window's messageSkipWaiting(): the user chose "Reload to update".
+  if ((data as { type?: unknown }).type === 'SKIP_WAITING') void self.skipWaiting()
+  else if (kind === 'download-port') acceptDownloadPort(data as { requestId: string, port: MessagePort })
+})
+
+// The first visit's page is controlled at once, so downloads work without a reload.
+clientsClaim()
