@@ -1,0 +1,87 @@
+import { checkPassphrase } from '../crypto/passphrase-strength.ts'
+import type { CairnHelia } from './create-node.ts'
+import type { LogBuffer } from './log-buffer.ts'
+import type { UploadProgress } from '../rpc/api.ts'
+import type { HandlerMap } from '../rpc/handlers.ts'
+import type { VaultService } from '../vault/vault-service.ts'
+
+export interface NodeHandlerComponents {
+  vault: VaultService
+  helia: CairnHelia
+  logs: LogBuffer
+  /** Bytes of live blocks in the blockstore, when the store can tell. */
+  storedBytes: () => Promise<number>
+  onUploadProgress: (progress: UploadProgress) => void
+  onFilesChanged: () => void
+}
+
+/** Progress events at most this often per upload, so a fast upload doesn't flood postMessage. */
+const PROGRESS_INTERVAL_MS = 100
+
+/** The node's RPC API (core/rpc/api.ts) as a handler map over the vault and the Helia node. */
+export function createNodeHandlers (c: NodeHandlerComponents): HandlerMap {
+  const { vault } = c
+  return {
+    'vault.status': async () => vault.status(),
+    'vault.checkPassphrase': async ({ passphrase }) => checkPassphrase(passphrase),
+    'vault.create': async ({ passphrase }) => ({ recoveryPhrase: await vault.create(passphrase) }),
+    'vault.unlock': async ({ passphrase }) => await vault.unlock(passphrase),
+    'vault.recover': async ({ recoveryPhrase, newPassphrase }) => await vault.recover(recoveryPhrase, newPassphrase),
+    'vault.lock': async () => await vault.lock(),
+    'vault.changePassphrase': async ({ currentPassphrase, newPassphrase }) => { await vault.changePassphrase(currentPassphrase, newPassphrase) },
+    'vault.revealRecoveryPhrase': async ({ passphrase }) => ({ recoveryPhrase: await vault.revealRecoveryPhrase(passphrase) }),
+    'vault.setAutoLock': async ({ minutes }) => await vault.setAutoLock(minutes),
+    'vault.activity': async () => { vault.activity() },
+    'files.list': async () => vault.files().list(),
+    'files.add': async ({ uploadId, file, path }) => {
+      const files = vault.files()
+      const bytesTotal = file.size
+      let last = 0
+      const report = (phase: UploadProgress['phase'], bytesDone: number): void => { c.onUploadProgress({ uploadId, bytesDone, bytesTotal, phase }) }
+      report('encrypting', 0)
+      try {
+        const result = await files.add({
+          file,
+          path: path !== undefined && path !== '' ? path : file.name,
+          mtime: file.lastModified,
+          type: file.type,
+          onProgress: (done) => {
+            const now = Date.now()
+            if (now - last < PROGRESS_INTERVAL_MS) return
+            last = now
+            report('encrypting', done)
+          }
+        })
+        report('done', bytesTotal)
+        c.onFilesChanged()
+        return result
+      } catch (err) {
+        report('failed', 0)
+        throw err
+      }
+    },
+    'files.rename': async ({ fileId, path }) => {
+      const info = await vault.files().rename(fileId, path)
+      c.onFilesChanged()
+      return info
+    },
+    'files.delete': async ({ fileId }) => {
+      await vault.files().remove(fileId)
+      c.onFilesChanged()
+    },
+    'stats.get': async () => {
+      const files = vault.files().list()
+      return {
+        fileCount: files.length,
+        plaintextBytes: files.reduce((sum, f) => sum + f.size, 0),
+        storedBytes: await c.storedBytes()
+      }
+    },
+    'node.info': async () => ({
+      peerId: c.helia.libp2p.peerId.toString(),
+      multiaddrs: c.helia.libp2p.getMultiaddrs().map(ma => ma.toString()),
+      connections: c.helia.libp2p.getConnections().length
+    }),
+    'logs.recent': async () => c.logs.recent()
+  }
+}

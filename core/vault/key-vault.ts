@@ -1,0 +1,90 @@
+import { Key, type Datastore } from 'interface-datastore'
+import { CairnError } from '../errors.ts'
+import { checkPassphrase } from '../crypto/passphrase-strength.ts'
+import { phraseToVaultKey, vaultKeyToPhrase } from '../crypto/recovery-phrase.ts'
+import { createVaultKeyRecord, generateVaultKey, unwrapVaultKey, type VaultKeyRecord } from '../crypto/vault-key.ts'
+
+const RECORD_KEY = new Key('/cairn/vault/key')
+
+/**
+ * Keeps the wrapped vault key (DESIGN §3): only the record produced by
+ * Argon2id + XChaCha20-Poly1305 is stored; the vault key itself exists only
+ * in memory while unlocked, owned by the caller.
+ */
+export class KeyVault {
+  private record: VaultKeyRecord | undefined
+
+  constructor (private readonly datastore: Datastore) {}
+
+  async load (): Promise<boolean> {
+    if (!(await this.datastore.has(RECORD_KEY))) return false
+    this.record = JSON.parse(new TextDecoder().decode(await this.datastore.get(RECORD_KEY))) as VaultKeyRecord
+    return true
+  }
+
+  get exists (): boolean {
+    return this.record !== undefined
+  }
+
+  /** Makes a new vault key wrapped under `passphrase`; returns it with its recovery phrase. */
+  async create (passphrase: string): Promise<{ vaultKey: Uint8Array, recoveryPhrase: string }> {
+    if (this.record !== undefined) throw new CairnError('VAULT_EXISTS', 'This browser already holds a vault')
+    requireStrong(passphrase)
+    const vaultKey = generateVaultKey()
+    await this.save(await createVaultKeyRecord(vaultKey, passphrase))
+    return { vaultKey, recoveryPhrase: vaultKeyToPhrase(vaultKey) }
+  }
+
+  /** Returns the vault key, or throws WRONG_PASSPHRASE and changes nothing. */
+  async unlock (passphrase: string): Promise<Uint8Array> {
+    return await unwrapVaultKey(this.requireRecord(), passphrase)
+  }
+
+  /** "Forgot passphrase": the recovery phrase opens the vault and a new passphrase replaces the old. */
+  async recover (recoveryPhrase: string, newPassphrase: string): Promise<Uint8Array> {
+    const record = this.requireRecord()
+    requireStrong(newPassphrase)
+    const vaultKey = phraseToVaultKey(recoveryPhrase, fromBase64(record.keyCheck))
+    await this.save(await createVaultKeyRecord(vaultKey, newPassphrase))
+    return vaultKey
+  }
+
+  /** Rewraps the same vault key under a new passphrase; the old one stops working at once. */
+  async changePassphrase (currentPassphrase: string, newPassphrase: string): Promise<void> {
+    const vaultKey = await this.unlock(currentPassphrase)
+    try {
+      requireStrong(newPassphrase)
+      await this.save(await createVaultKeyRecord(vaultKey, newPassphrase))
+    } finally {
+      vaultKey.fill(0)
+    }
+  }
+
+  async revealRecoveryPhrase (passphrase: string): Promise<string> {
+    const vaultKey = await this.unlock(passphrase)
+    try {
+      return vaultKeyToPhrase(vaultKey)
+    } finally {
+      vaultKey.fill(0)
+    }
+  }
+
+  private requireRecord (): VaultKeyRecord {
+    if (this.record === undefined) throw new CairnError('VAULT_NOT_FOUND', 'There is no vault in this browser yet')
+    return this.record
+  }
+
+  private async save (record: VaultKeyRecord): Promise<void> {
+    await this.datastore.put(RECORD_KEY, new TextEncoder().encode(JSON.stringify(record)))
+    this.record = record
+  }
+}
+
+function requireStrong (passphrase: string): void {
+  const check = checkPassphrase(passphrase)
+  if (!check.acceptable) throw new CairnError('WEAK_PASSPHRASE', `That passphrase is too weak: ${check.reasons.join('; ')}`)
+}
+
+function fromBase64 (value: string): Uint8Array {
+  return Uint8Array.from(atob(value), c => c.charCodeAt(0))
+}

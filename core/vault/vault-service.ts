@@ -1,0 +1,147 @@
+import type { Datastore } from 'interface-datastore'
+import { deriveSubkey } from '../crypto/subkeys.ts'
+import { CairnError, VaultLockedError } from '../errors.ts'
+import { IndexLog } from '../index/index-log.ts'
+import { AutoLock } from './auto-lock.ts'
+import { KeyVault } from './key-vault.ts'
+import { AUTO_LOCK_BOUNDS, loadSettings, saveSettings, type VaultSettings } from './settings.ts'
+import { VaultFiles, type TagHasher } from './vault-files.ts'
+import type { Log } from '../node/log-buffer.ts'
+import type { VaultStatus } from '../rpc/api.ts'
+import type { Blockstore } from 'interface-blockstore'
+
+export interface VaultServiceComponents {
+  blockstore: Blockstore
+  datastore: Datastore
+  hashTag: TagHasher
+  log: Log
+  /** This device's id in index ops: its libp2p PeerId (DESIGN §3 "Devices"). */
+  deviceId: string
+}
+
+export interface VaultServiceEvents {
+  onStatus: (status: VaultStatus) => void
+  onFilesChanged: () => void
+}
+
+/**
+ * The vault's state machine: none → (create) → unlocked ⇄ locked. While
+ * unlocked it holds the vault key and the subkeys derived from it; locking
+ * (by hand or after the idle timeout) overwrites them and aborts uploads.
+ */
+export class VaultService {
+  private readonly keys: KeyVault
+  private settings: VaultSettings = { autoLockMinutes: 15 }
+  private readonly autoLock: AutoLock
+  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, index: IndexLog, files: VaultFiles, abort: AbortController } | undefined
+
+  constructor (private readonly components: VaultServiceComponents, private readonly events: VaultServiceEvents) {
+    this.keys = new KeyVault(components.datastore)
+    this.autoLock = new AutoLock(this.settings.autoLockMinutes, () => {
+      components.log.info('auto-lock: idle timeout reached')
+      void this.lock()
+    })
+  }
+
+  async start (): Promise<void> {
+    await this.keys.load()
+    this.settings = await loadSettings(this.components.datastore)
+    this.autoLock.setTimeoutMinutes(this.settings.autoLockMinutes)
+  }
+
+  async stop (): Promise<void> {
+    await this.lock()
+  }
+
+  status (): VaultStatus {
+    const state = this.session !== undefined ? 'unlocked' : this.keys.exists ? 'locked' : 'none'
+    return { state, autoLockMinutes: this.settings.autoLockMinutes }
+  }
+
+  async create (passphrase: string): Promise<string> {
+    const { vaultKey, recoveryPhrase } = await this.keys.create(passphrase)
+    await this.open(vaultKey)
+    this.components.log.info('vault created')
+    return recoveryPhrase
+  }
+
+  async unlock (passphrase: string): Promise<VaultStatus> {
+    if (this.session !== undefined) return this.status()
+    try {
+      await this.open(await this.keys.unlock(passphrase))
+    } catch (err) {
+      if (err instanceof CairnError && err.code === 'WRONG_PASSPHRASE') this.components.log.warn('unlock refused: wrong passphrase')
+      throw err
+    }
+    this.components.log.info('vault unlocked')
+    return this.status()
+  }
+
+  async recover (recoveryPhrase: string, newPassphrase: string): Promise<VaultStatus> {
+    const vaultKey = await this.keys.recover(recoveryPhrase, newPassphrase)
+    await this.lock()
+    await this.open(vaultKey)
+    this.components.log.info('vault recovered with the recovery phrase; passphrase replaced')
+    return this.status()
+  }
+
+  async changePassphrase (currentPassphrase: string, newPassphrase: string): Promise<void> {
+    await this.keys.changePassphrase(currentPassphrase, newPassphrase)
+    this.components.log.info('passphrase changed')
+  }
+
+  async revealRecoveryPhrase (passphrase: string): Promise<string> {
+    return await this.keys.revealRecoveryPhrase(passphrase)
+  }
+
+  async lock (): Promise<VaultStatus> {
+    const session = this.session
+    if (session === undefined) return this.status()
+    this.session = undefined
+    this.autoLock.disarm()
+    session.abort.abort(new VaultLockedError())
+    await session.index.stop()
+    session.vaultKey.fill(0)
+    session.dedupKey.fill(0)
+    this.components.log.info('vault locked; keys wiped from memory')
+    this.events.onStatus(this.status())
+    return this.status()
+  }
+
+  async setAutoLock (minutes: number): Promise<VaultStatus> {
+    if (!Number.isFinite(minutes) || minutes < AUTO_LOCK_BOUNDS.min || minutes > AUTO_LOCK_BOUNDS.max) {
+      throw new CairnError('INTERNAL', `Auto-lock must be between ${AUTO_LOCK_BOUNDS.min} and ${AUTO_LOCK_BOUNDS.max} minutes`)
+    }
+    this.settings = { ...this.settings, autoLockMinutes: minutes }
+    await saveSettings(this.components.datastore, this.settings)
+    this.autoLock.setTimeoutMinutes(minutes)
+    this.events.onStatus(this.status())
+    return this.status()
+  }
+
+  /** Restarts the idle timer (the user did something). */
+  activity (): void {
+    if (this.session !== undefined) this.autoLock.arm()
+  }
+
+  /** The unlocked vault's files, or VAULT_LOCKED. */
+  files (): VaultFiles {
+    if (this.session === undefined) throw new VaultLockedError()
+    this.autoLock.arm()
+    return this.session.files
+  }
+
+  private async open (vaultKey: Uint8Array): Promise<void> {
+    const indexKey = deriveSubkey(vaultKey, 'index')
+    const index = new IndexLog({ blockstore: this.components.blockstore, datastore: this.components.datastore }, { indexKey, deviceId: this.components.deviceId })
+    // The index log owns indexKey from here and wipes it on stop().
+    await index.start()
+    const abort = new AbortController()
+    const dedupKey = deriveSubkey(vaultKey, 'dedup')
+    const files = new VaultFiles(this.components.blockstore, index, dedupKey, this.components.hashTag, abort.signal)
+    this.session = { vaultKey, dedupKey, index, files, abort }
+    this.autoLock.arm()
+    this.events.onStatus(this.status())
+    this.events.onFilesChanged()
+  }
+}

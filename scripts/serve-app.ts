@@ -1,0 +1,31 @@
+import { preview } from 'vite'
+
+export interface ServeAppInit {
+  /** 0 picks a free port. */
+  port: number
+  host?: string
+  /** Fail instead of trying the next port when `port` is taken. */
+  strictPort?: boolean
+}
+
+export interface ServedApp {
+  url: string
+  close: () => Promise<void>
+}
+
+/**
+ * Serves the built PWA from dist/ with the project's security headers
+ * (vite.config.ts `preview.headers`, including the CSP). Used by `npm start`
+ * and by the browser tests, so tests run what a user runs.
+ */
+export async function serveApp (init: ServeAppInit): Promise<ServedApp> {
+  const host = init.host ?? '127.0.0.1'
+  const server = await preview({
+    logLevel: 'warn',
+    preview: { port: init.port, host, strictPort: init.strictPort ?? init.port === 0, open: false }
+  })
+  const address = server.httpServer.address()
+  if (address === null || typeof address === 'string') throw new Error('the app server has no TCP address')
+  const url = `http://${host}:${address.port}`
+  return { url, close: async () => { await server.close() } }
+}

@@ -1,0 +1,46 @@
+import { toErrorPayload } from '../../core/errors.ts'
+import type { FileStreamReply, FileStreamRequest } from '../../core/rpc/file-stream-protocol.ts'
+
+export interface FileStreamSource {
+  name: string
+  size: number
+  type: string
+  stream: ReadableStream<Uint8Array>
+}
+
+/**
+ * Answers the service worker's pulls for one download (core/rpc/file-stream-protocol.ts):
+ * metadata first, then one decrypted chunk per pull, its buffer transferred.
+ */
+export function serveFileStream (port: MessagePort, open: () => Promise<FileStreamSource>): void {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+  let opened = false
+  const reply = (message: FileStreamReply, transfer: Transferable[] = []): void => { port.postMessage(message, transfer) }
+
+  port.onmessage = async (ev: MessageEvent<FileStreamRequest>) => {
+    const request = ev.data
+    try {
+      if (request.kind === 'cancel') {
+        await reader?.cancel()
+        port.close()
+        return
+      }
+      if (!opened) {
+        opened = true
+        const source = await open()
+        reader = source.stream.getReader()
+        reply({ kind: 'meta', name: source.name, size: source.size, type: source.type })
+        return
+      }
+      if (reader === undefined) return
+      const next = await reader.read()
+      if (next.done === true) { reply({ kind: 'end' }); return }
+      // Copy only when the chunk is a view into a bigger buffer we must not give away.
+      const bytes = next.value.byteOffset === 0 && next.value.byteLength === next.value.buffer.byteLength ? next.value : next.value.slice()
+      reply({ kind: 'chunk', bytes }, [bytes.buffer as ArrayBuffer])
+    } catch (err) {
+      reply({ kind: 'error', error: toErrorPayload(err) })
+      port.close()
+    }
+  }
+}

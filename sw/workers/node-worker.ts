@@ -1,0 +1,88 @@
+/// <reference lib="webworker" />
+import { webSockets } from '@libp2p/websockets'
+import { bufferLogger } from '../../core/node/component-logger.ts'
+import { createNode } from '../../core/node/create-node.ts'
+import { LogBuffer } from '../../core/node/log-buffer.ts'
+import { createNodeHandlers } from '../../core/node/node-handlers.ts'
+import { dispatchCall, type HandlerMap } from '../../core/rpc/handlers.ts'
+import { VaultService } from '../../core/vault/vault-service.ts'
+import { toErrorPayload } from '../../core/errors.ts'
+import { openBrowserStores } from '../browser-stores.ts'
+import { serveFileStream } from './file-stream-server.ts'
+import { createWorkerTagHasher } from './worker-tag-hasher.ts'
+import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
+import type { FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
+
+declare const self: DedicatedWorkerGlobalScope
+
+/**
+ * The node host: one per origin, started by the leader tab (DESIGN §2). It
+ * owns the OPFS blockstore, the IndexedDB datastore, the Helia node and the
+ * vault; tabs reach it only through RPC messages.
+ */
+const logs = new LogBuffer()
+const log = logs.for('node')
+const post = (message: FromNodeMessage): void => { self.postMessage(message) }
+const emit = <E extends EventName>(event: E, data: NodeEvents[E]): void => { post({ kind: 'event', event, data } as FromNodeMessage) }
+logs.subscribe((line) => { emit('log', line) })
+
+async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService }> {
+  const stores = await openBrowserStores()
+  const helia = createNode({ agentName: 'cairn-browser' }, {
+    blockstore: stores.blockstore,
+    datastore: stores.datastore,
+    transports: [webSockets()],
+    logger: bufferLogger(logs)
+  })
+  await helia.start()
+  log.info(`node started, peer id ${helia.libp2p.peerId.toString()}`)
+
+  const vault = new VaultService({
+    blockstore: stores.blockstore,
+    datastore: stores.datastore,
+    hashTag: createWorkerTagHasher(),
+    log: logs.for('vault'),
+    deviceId: helia.libp2p.peerId.toString()
+  }, {
+    onStatus: (status) => { emit('vault.status', status) },
+    onFilesChanged: () => { emit('files.changed', undefined) }
+  })
+  await vault.start()
+
+  const handlers = createNodeHandlers({
+    vault,
+    helia,
+    logs,
+    storedBytes: async () => stores.storedBytes(),
+    onUploadProgress: (progress) => { emit('upload.progress', progress) },
+    onFilesChanged: () => { emit('files.changed', undefined) }
+  })
+  return { handlers, vault }
+}
+
+const ready = startNode()
+ready.catch((err: unknown) => { log.error(`node failed to start: ${toErrorPayload(err).message}`) })
+
+function baseName (path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1)
+}
+
+self.onmessage = async (ev: MessageEvent<ToNodeMessage>) => {
+  const message = ev.data
+  if (message.kind === 'call') {
+    let node
+    try {
+      node = await ready
+    } catch (err) {
+      post({ kind: 'result', id: message.id, ok: false, error: { code: 'NODE_UNAVAILABLE', message: `Cairn's node could not start: ${toErrorPayload(err).message}` } })
+      return
+    }
+    post(await dispatchCall(node.handlers, message))
+  } else if (message.kind === 'stream-file') {
+    serveFileStream(message.port, async () => {
+      const { vault } = await ready
+      const { info, stream } = vault.files().open(message.fileId)
+      return { name: baseName(info.path), size: info.size, type: info.type, stream }
+    })
+  }
+}
