@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { expect, type Locator, type Page } from '@playwright/test'
+
+/**
+ * Page model of Cairn for the browser tests: what a user does, in the words
+ * the UI shows. Tests read like the user stories; selectors live here only.
+ */
+export class CairnApp {
+  constructor (readonly page: Page) {}
+
+  static appUrl (): string {
+    const url = process.env.CAIRN_APP_URL
+    if (url === undefined) throw new Error('CAIRN_APP_URL is not set (the global setup serves the app)')
+    return url
+  }
+
+  async open (): Promise<void> {
+    await this.page.goto(CairnApp.appUrl())
+  }
+
+  /** Onboarding: passphrase, recovery phrase, confirm three words. Returns the 24 words. */
+  async createVault (passphrase: string): Promise<string[]> {
+    await this.page.getByLabel('Passphrase', { exact: true }).fill(passphrase)
+    await this.page.getByLabel('Confirm passphrase').fill(passphrase)
+    await this.page.getByRole('button', { name: 'Create vault' }).click()
+    const phrase = this.page.getByTestId('recovery-phrase')
+    await expect(phrase).toBeVisible()
+    const words = (await phrase.textContent() ?? '').trim().split(/\s+/)
+    expect(words).toHaveLength(24)
+    await this.page.getByRole('button', { name: 'Continue' }).click()
+    // Type back the words the app asks for (by position).
+    const asked = this.page.getByLabel(/^Word \d+$/)
+    await expect(asked.first()).toBeVisible()
+    for (const field of await asked.all()) {
+      const label = await field.getAttribute('aria-label') ?? await this.labelOf(field)
+      const position = Number(/Word (\d+)/.exec(label)?.[1])
+      await field.fill(words[position - 1] ?? '')
+    }
+    await this.page.getByRole('button', { name: 'Continue' }).click()
+    await this.finishOnboarding()
+    return words
+  }
+
+  /** After the words are confirmed the app may show a storage step; go through it to the files. */
+  private async finishOnboarding (): Promise<void> {
+    const files = this.page.getByRole('button', { name: 'Add files' })
+    const next = this.page.getByRole('button', { name: 'Continue' })
+    await expect(files.or(next).first()).toBeVisible()
+    if (await next.isVisible()) await next.click()
+    await expect(files).toBeVisible()
+  }
+
+  private async labelOf (field: Locator): Promise<string> {
+    const id = await field.getAttribute('id')
+    if (id === null) return ''
+    return await this.page.locator(`label[for="${id}"]`).textContent() ?? ''
+  }
+
+  async unlock (passphrase: string): Promise<void> {
+    await this.page.getByLabel('Passphrase', { exact: true }).fill(passphrase)
+    await this.page.getByRole('button', { name: 'Unlock' }).click()
+  }
+
+  async expectUnlocked (): Promise<void> {
+    await expect(this.page.getByRole('button', { name: 'Add files' })).toBeVisible()
+  }
+
+  async expectLocked (): Promise<void> {
+    await expect(this.page.getByRole('button', { name: 'Unlock' })).toBeVisible()
+  }
+
+  /** Adds files through the "Add files" button and waits until each says Stored or Already in your vault. */
+  async addFiles (paths: string[]): Promise<void> {
+    const chooser = this.page.waitForEvent('filechooser')
+    await this.page.getByRole('button', { name: 'Add files' }).click()
+    await (await chooser).setFiles(paths)
+    await expect(this.page.getByText(/^(Stored|Already in your vault)/)).toHaveCount(paths.length, { timeout: 120_000 })
+  }
+
+  row (name: string): Locator {
+    return this.page.getByRole('row').filter({ hasText: name })
+  }
+
+  async expectListed (names: string[]): Promise<void> {
+    for (const name of names) await expect(this.row(name)).toHaveCount(1)
+  }
+
+  /** Downloads a file through the service worker and returns the SHA-256 of what arrived. */
+  async downloadSha256 (name: string): Promise<string> {
+    const download = this.page.waitForEvent('download')
+    await this.page.getByRole('link', { name: `Download ${name}` }).click()
+    const file = await (await download).path()
+    return sha256File(file)
+  }
+
+  async rename (from: string, to: string): Promise<void> {
+    await this.row(from).getByRole('button', { name: 'Rename' }).click()
+    const field = this.page.getByRole('textbox', { name: /name/i }).last()
+    await field.fill(to)
+    await this.page.getByRole('button', { name: 'Save' }).click()
+    await expect(this.row(to)).toHaveCount(1)
+  }
+
+  async delete (name: string): Promise<void> {
+    await this.row(name).getByRole('button', { name: 'Delete' }).click()
+    await this.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
+    await expect(this.row(name)).toHaveCount(0)
+  }
+
+  async goTo (page: 'Files' | 'Dashboard' | 'Settings' | 'Logs'): Promise<void> {
+    await this.page.getByRole('navigation').getByRole('button', { name: page }).or(this.page.getByRole('navigation').getByRole('link', { name: page })).first().click()
+  }
+}
+
+export function sha256File (path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex')
+}
