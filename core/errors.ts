@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   // files and storage
   'FILE_NOT_FOUND',
   'PATH_INVALID',
+  'PATH_EXISTS',
   'BLOCK_NOT_FOUND',
   'QUOTA_EXCEEDED',
   'STORAGE_FAILED',

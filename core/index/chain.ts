@@ -1,0 +1,95 @@
+import type { Blockstore } from 'interface-blockstore'
+import { CID } from 'multiformats/cid'
+import { CairnError } from '../errors.ts'
+import { compareHlc } from './hlc.ts'
+import { decodeOpBlock, type OpBlock } from './op-block.ts'
+import { isDeviceId } from './ops.ts'
+
+/** The newest block of one device's chain and the seq of its last op. */
+export interface ChainHead {
+  cid: CID
+  seq: number
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+/** The stored form of a head: `{"v":1,"device":…,"cid":…,"seq":…}` as UTF-8 JSON. */
+export function encodeHead (device: string, head: ChainHead): Uint8Array {
+  return encoder.encode(JSON.stringify({ v: 1, device, cid: head.cid.toString(), seq: head.seq }))
+}
+
+/** Reads a stored head back; anything malformed throws INDEX_CHAIN_BROKEN. */
+export function decodeHead (device: string, bytes: Uint8Array): ChainHead {
+  try {
+    const value = JSON.parse(decoder.decode(bytes)) as Record<string, unknown>
+    if (value.v !== 1 || value.device !== device || !isDeviceId(device)) throw new Error('head names another device or version')
+    if (typeof value.cid !== 'string' || !Number.isSafeInteger(value.seq) || (value.seq as number) < 1) throw new Error('head fields are malformed')
+    return { cid: CID.parse(value.cid), seq: value.seq as number }
+  } catch (err) {
+    throw new CairnError('INDEX_CHAIN_BROKEN', `the stored index head of device ${device} is unreadable`, { cause: err })
+  }
+}
+
+/** Reads one block from the store whole; undefined when the store lacks it. */
+export async function readBlock (blockstore: Blockstore, cid: CID): Promise<Uint8Array | undefined> {
+  try {
+    if (!(await blockstore.has(cid))) return undefined
+    const pieces: Uint8Array[] = []
+    let length = 0
+    for await (const piece of blockstore.get(cid)) {
+      pieces.push(piece)
+      length += piece.length
+    }
+    if (pieces.length === 1) return pieces[0]
+    const out = new Uint8Array(length)
+    let offset = 0
+    for (const piece of pieces) {
+      out.set(piece, offset)
+      offset += piece.length
+    }
+    return out
+  } catch (err) {
+    throw new CairnError('STORAGE_FAILED', `reading index block ${cid.toString()} failed`, { cause: err })
+  }
+}
+
+/**
+ * Walks one device's chain from its head back to its first block and returns
+ * the blocks oldest first. A missing block, a block whose seqs do not meet
+ * the next one, or timestamps that go backwards between blocks throw
+ * INDEX_CHAIN_BROKEN; a block that fails to open throws INDEX_RECORD_TAMPERED.
+ *
+ * Reading every block at start is fine for thousands of ops. Follow-up:
+ * sealed snapshots of the state (with the heads they cover) so a start reads
+ * one snapshot plus the blocks after it, and compaction of old blocks.
+ */
+export async function walkChain (blockstore: Blockstore, indexKey: Uint8Array, device: string, head: ChainHead): Promise<OpBlock[]> {
+  const blocks: OpBlock[] = []
+  let cid: CID | null = head.cid
+  let expectedSeqTo = head.seq
+  while (cid !== null) {
+    const bytes = await readBlock(blockstore, cid)
+    if (bytes === undefined) {
+      throw new CairnError('INDEX_CHAIN_BROKEN', `index block ${cid.toString()} of device ${device} (ops up to ${expectedSeqTo}) is missing`)
+    }
+    const block = await decodeOpBlock(indexKey, cid, bytes, device)
+    if (block.seqTo !== expectedSeqTo) {
+      throw new CairnError('INDEX_CHAIN_BROKEN', `index block ${cid.toString()} of device ${device} ends at op ${block.seqTo}, expected ${expectedSeqTo}`)
+    }
+    blocks.push(block)
+    // decodeOpBlock guarantees prev is null exactly when seqFrom is 1, and
+    // seqs strictly decrease, so the walk ends.
+    cid = block.prev === null ? null : CID.parse(block.prev)
+    expectedSeqTo = block.seqFrom - 1
+  }
+  blocks.reverse()
+  for (let i = 1; i < blocks.length; i++) {
+    const before = (blocks[i - 1] as OpBlock).ops.at(-1)
+    const after = (blocks[i] as OpBlock).ops[0]
+    if (before !== undefined && after !== undefined && compareHlc(before.hlc, after.hlc) >= 0) {
+      throw new CairnError('INDEX_CHAIN_BROKEN', `index chain of device ${device} goes back in time at op ${after.seq}`)
+    }
+  }
+  return blocks
+}

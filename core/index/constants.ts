@@ -1,0 +1,42 @@
+/**
+ * Limits and labels of the index format (DESIGN §4 "Index"). Changing any of
+ * these changes what other devices accept, so they move only with
+ * OP_BLOCK_VERSION.
+ */
+
+/** Version of the op-block plaintext; also bound into the AEAD associated data. */
+export const OP_BLOCK_VERSION = 1
+
+/** Associated-data prefix of a sealed op block; the device id follows after `|`. */
+export const OP_BLOCK_AAD_PREFIX = 'cairn/v1/index-block|'
+
+/**
+ * Largest sealed op block. Bitswap refuses blocks over 2 MiB and many IPFS
+ * nodes over 1 MiB, so blocks stay well under that; bigger batches are split.
+ */
+export const MAX_OP_BLOCK_BYTES = 1024 * 1024
+
+/** Largest path, in UTF-8 bytes (Linux PATH_MAX). */
+export const MAX_PATH_BYTES = 4096
+
+/** Largest path segment, in UTF-8 bytes (the common NAME_MAX of file systems). */
+export const MAX_SEGMENT_BYTES = 255
+
+/** Largest MIME type string kept in an entry. */
+export const MAX_TYPE_LENGTH = 255
+
+/** File keys and dedup tags are both 32 bytes (DESIGN §3). */
+export const ENTRY_KEY_BYTES = 32
+
+/** Device ids are PeerId strings in practice; this is what the format accepts. */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/
+
+/** File ids are random strings made by `newFileId`; this is what the format accepts. */
+export const FILE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+
+/** Hybrid logical clock limits: wall time fits 48 bits, the counter 32. */
+export const MAX_HLC_WALL = 2 ** 48 - 1
+export const MAX_HLC_COUNTER = 2 ** 32 - 1
+
+/** Datastore key prefix of the per-device chain heads. */
+export const HEADS_PREFIX = '/cairn/index/heads'

@@ -1,0 +1,166 @@
+import { CID } from 'multiformats/cid'
+import { CairnError } from '../errors.ts'
+import { fromBase64 } from './base64.ts'
+import { DEVICE_ID_PATTERN, ENTRY_KEY_BYTES, FILE_ID_PATTERN, MAX_TYPE_LENGTH } from './constants.ts'
+import { compareHlc, decodeHlc, encodeHlc, type Hlc } from './hlc.ts'
+import { validatePath } from './paths.ts'
+
+/** What an op does to one file (DESIGN §4 "Index"). */
+export type OpKind = 'put' | 'delete' | 'move'
+
+/** Everything needed to fetch and open one file's content. */
+export interface FileEntry {
+  /** CID (string) of the encrypted UnixFS file. */
+  cid: string
+  /** Plaintext size in bytes. */
+  size: number
+  /** Last-modified time of the original file, ms since epoch. */
+  mtime: number
+  /** Dedup tag, keyed BLAKE3 of the plaintext (32 bytes, unpadded base64). */
+  tag: string
+  /** File key (32 bytes, unpadded base64). Never leaves the sealed index except in a share link. */
+  fk: string
+  /** MIME type, '' when unknown. */
+  type: string
+}
+
+/** One change to the index, as stored (sealed) in an op block. */
+export interface IndexOp {
+  /** When it happened; `hlc.device` is always `device`. */
+  hlc: Hlc
+  /** The device that made it. */
+  device: string
+  /** Position in that device's log, from 1, without gaps. */
+  seq: number
+  kind: OpKind
+  fileId: string
+  /** put: where the file is; move: where it goes; delete: where it was (informational). */
+  path: string
+  /** Present exactly on puts. */
+  entry?: FileEntry
+}
+
+/** An op as the caller of `IndexLog.append` writes it: the log assigns hlc, device and seq. */
+export type PartialOp = Omit<IndexOp, 'hlc' | 'device' | 'seq'>
+
+/**
+ * The JSON form of an op inside a block: the timestamp in its compact string
+ * form (which carries the device), keys in a fixed order.
+ */
+export interface WireOp {
+  hlc: string
+  seq: number
+  kind: OpKind
+  fileId: string
+  path: string
+  entry?: FileEntry
+}
+
+const OP_KEYS = new Set(['hlc', 'seq', 'kind', 'fileId', 'path', 'entry'])
+const ENTRY_KEYS = ['cid', 'size', 'mtime', 'tag', 'fk', 'type'] as const
+// Control characters have no place in a MIME type.
+const CONTROL = /[\u0000-\u001f\u007f]/
+
+/** A fresh random file id: 16 random bytes as 32 lowercase hex digits. */
+export function newFileId (): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16))
+  return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** Throws `code` unless `value` is a well-formed entry. */
+export function validateEntry (value: unknown, code: 'INDEX_RECORD_TAMPERED' | 'FORMAT_INVALID' = 'FORMAT_INVALID'): asserts value is FileEntry {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CairnError(code, 'entry must be an object')
+  const e = value as Record<string, unknown>
+  for (const key of Object.keys(e)) {
+    if (!(ENTRY_KEYS as readonly string[]).includes(key)) throw new CairnError(code, `entry has an unknown field "${key}"`)
+  }
+  if (typeof e.cid !== 'string') throw new CairnError(code, 'entry.cid must be a string')
+  let cid: CID
+  try {
+    cid = CID.parse(e.cid)
+  } catch (err) {
+    throw new CairnError(code, 'entry.cid is not a CID', { cause: err })
+  }
+  if (cid.toString() !== e.cid) throw new CairnError(code, 'entry.cid is not in canonical form')
+  if (!Number.isSafeInteger(e.size) || (e.size as number) < 0) throw new CairnError(code, 'entry.size must be a non-negative integer')
+  if (!Number.isSafeInteger(e.mtime)) throw new CairnError(code, 'entry.mtime must be an integer')
+  for (const key of ['tag', 'fk'] as const) {
+    const field = e[key]
+    if (typeof field !== 'string' || fromBase64(field, code).length !== ENTRY_KEY_BYTES) {
+      throw new CairnError(code, `entry.${key} must be ${ENTRY_KEY_BYTES} bytes of base64`)
+    }
+  }
+  if (typeof e.type !== 'string' || e.type.length > MAX_TYPE_LENGTH || CONTROL.test(e.type)) throw new CairnError(code, 'entry.type is not a valid MIME type string')
+}
+
+/** Copies an entry with its keys in the canonical order. */
+export function canonicalEntry (entry: FileEntry): FileEntry {
+  return { cid: entry.cid, size: entry.size, mtime: entry.mtime, tag: entry.tag, fk: entry.fk, type: entry.type }
+}
+
+/**
+ * Checks an op's fields apart from the timestamp and device: kind, file id,
+ * path rules and the entry (present exactly on puts). Path problems throw
+ * PATH_INVALID, everything else `code`.
+ */
+export function validateOpBody (op: { kind: unknown, fileId: unknown, path: unknown, entry?: unknown }, code: 'INDEX_RECORD_TAMPERED' | 'FORMAT_INVALID' = 'FORMAT_INVALID'): void {
+  if (op.kind !== 'put' && op.kind !== 'delete' && op.kind !== 'move') throw new CairnError(code, 'op.kind must be put, delete or move')
+  if (typeof op.fileId !== 'string' || !FILE_ID_PATTERN.test(op.fileId)) throw new CairnError(code, 'op.fileId is not a valid file id')
+  validatePath(op.path)
+  if (op.kind === 'put') validateEntry(op.entry, code)
+  else if (op.entry !== undefined) throw new CairnError(code, `a ${op.kind} op carries no entry`)
+}
+
+/** The JSON form of an op, keys in canonical order (what `encodeOpBlock` seals). */
+export function opToWire (op: IndexOp): WireOp {
+  const wire: WireOp = { hlc: encodeHlc(op.hlc), seq: op.seq, kind: op.kind, fileId: op.fileId, path: op.path }
+  if (op.entry !== undefined) wire.entry = canonicalEntry(op.entry)
+  return wire
+}
+
+/**
+ * Reads an op back from a decrypted block written by `device`. The block was
+ * authenticated, so a malformed op means a buggy or hostile device: anything
+ * wrong, a bad path included, throws INDEX_RECORD_TAMPERED (with the precise
+ * error as its cause).
+ */
+export function opFromWire (value: unknown, device: string): IndexOp {
+  try {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CairnError('INDEX_RECORD_TAMPERED', 'op must be an object')
+    const w = value as Record<string, unknown>
+    for (const key of Object.keys(w)) {
+      if (!OP_KEYS.has(key)) throw new CairnError('INDEX_RECORD_TAMPERED', `op has an unknown field "${key}"`)
+    }
+    if (typeof w.hlc !== 'string') throw new CairnError('INDEX_RECORD_TAMPERED', 'op.hlc must be a string')
+    const hlc = decodeHlc(w.hlc)
+    if (hlc.device !== device) throw new CairnError('INDEX_RECORD_TAMPERED', 'op timestamp names another device')
+    if (!Number.isSafeInteger(w.seq) || (w.seq as number) < 1) throw new CairnError('INDEX_RECORD_TAMPERED', 'op.seq must be a positive integer')
+    validateOpBody(w as { kind: unknown, fileId: unknown, path: unknown, entry?: unknown }, 'INDEX_RECORD_TAMPERED')
+    const op: IndexOp = { hlc, device, seq: w.seq as number, kind: w.kind as OpKind, fileId: w.fileId as string, path: w.path as string }
+    if (w.entry !== undefined) op.entry = canonicalEntry(w.entry as FileEntry)
+    return op
+  } catch (err) {
+    if (err instanceof CairnError && err.code === 'INDEX_RECORD_TAMPERED') throw err
+    throw new CairnError('INDEX_RECORD_TAMPERED', 'index op is malformed', { cause: err })
+  }
+}
+
+/** True when `device` is an acceptable device id. */
+export function isDeviceId (device: unknown): device is string {
+  return typeof device === 'string' && DEVICE_ID_PATTERN.test(device)
+}
+
+/**
+ * Total order on ops: timestamp, then seq, then the canonical JSON. Two
+ * different ops never share a timestamp when devices behave; the fallbacks
+ * keep the outcome deterministic when one does not.
+ */
+export function compareOps (a: IndexOp, b: IndexOp): -1 | 0 | 1 {
+  const byHlc = compareHlc(a.hlc, b.hlc)
+  if (byHlc !== 0) return byHlc
+  if (a.seq !== b.seq) return a.seq < b.seq ? -1 : 1
+  const ja = JSON.stringify(opToWire(a))
+  const jb = JSON.stringify(opToWire(b))
+  if (ja === jb) return 0
+  return ja < jb ? -1 : 1
+}

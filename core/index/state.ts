@@ -1,0 +1,198 @@
+import { conflictName, shortDeviceLabel } from './conflict-name.ts'
+import type { Hlc } from './hlc.ts'
+import { compareOps, opToWire, type FileEntry, type IndexOp, type WireOp } from './ops.ts'
+
+/**
+ * The index state materialised from a set of ops (DESIGN §4 "Index").
+ *
+ * Each file id holds two last-writer-wins registers, ordered by `compareOps`
+ * (hybrid logical clock first):
+ * - content: the latest put or delete. A delete is a tombstone: an older put
+ *   arriving later does not bring the file back; a newer put does.
+ * - placement: the latest put or move, which says where the file is. A move
+ *   keeps the entry; a move of a deleted file does not resurrect it.
+ * Taking the maximum of a register is commutative, associative and
+ * idempotent, so any order of the same ops, with any duplicates, gives the
+ * same state. That is what lets devices merge logs in whatever order sync
+ * delivers them.
+ */
+
+interface FileRecord {
+  content?: IndexOp
+  placement?: IndexOp
+}
+
+/** Materialised index. Treat as opaque; change it only through `applyOp`. */
+export interface IndexState {
+  readonly files: Map<string, FileRecord>
+  /** Bumped by every change that alters a register; views cache on it. */
+  version: number
+}
+
+/** One live file as the UI and the vault see it. */
+export interface FileView {
+  fileId: string
+  /** Display path: the stored path, or its conflict name when another file holds it. */
+  path: string
+  /** The path the ops put the file at (differs from `path` only when `conflict`). */
+  storedPath: string
+  /** True when this file lost a path conflict and is shown under a conflict name. */
+  conflict: boolean
+  entry: FileEntry
+  /** Timestamp of the put that set the current content. */
+  updated: Hlc
+}
+
+/** How views are built. */
+export interface ViewOptions {
+  /** Short label of a device for conflict names; defaults to `shortDeviceLabel`. */
+  deviceLabel?: (deviceId: string) => string
+}
+
+export function createState (): IndexState {
+  return { files: new Map(), version: 0 }
+}
+
+function wins (candidate: IndexOp, current: IndexOp | undefined): boolean {
+  return current === undefined || compareOps(candidate, current) > 0
+}
+
+/**
+ * Folds one (already validated) op into the state. Returns true when the
+ * state changed; applying an op that is already in, or that loses, changes
+ * nothing.
+ */
+export function applyOp (state: IndexState, op: IndexOp): boolean {
+  let record = state.files.get(op.fileId)
+  if (record === undefined) {
+    record = {}
+    state.files.set(op.fileId, record)
+  }
+  let changed = false
+  if (op.kind !== 'move' && wins(op, record.content)) {
+    record.content = op
+    changed = true
+  }
+  if (op.kind !== 'delete' && wins(op, record.placement)) {
+    record.placement = op
+    changed = true
+  }
+  if (changed) state.version++
+  return changed
+}
+
+/** Materialises the state of a set of ops. */
+export function materialise (ops: Iterable<IndexOp>): IndexState {
+  const state = createState()
+  for (const op of ops) applyOp(state, op)
+  return state
+}
+
+/** True when some op (put, move or delete) has named this file id. */
+export function knowsFile (state: IndexState, fileId: string): boolean {
+  return state.files.has(fileId)
+}
+
+/**
+ * The registers as plain JSON, by file id: two states are equal exactly when
+ * these are deep-equal. For tests and debugging; it contains file keys.
+ */
+export function stateToJson (state: IndexState): Array<{ fileId: string, content: WireOp | null, placement: WireOp | null }> {
+  return [...state.files.keys()].sort().map(fileId => {
+    const record = state.files.get(fileId) as FileRecord
+    return {
+      fileId,
+      content: record.content === undefined ? null : opToWire(record.content),
+      placement: record.placement === undefined ? null : opToWire(record.placement)
+    }
+  })
+}
+
+interface View {
+  version: number
+  deviceLabel: (deviceId: string) => string
+  list: FileView[]
+  byId: Map<string, FileView>
+  byPath: Map<string, FileView>
+}
+
+const views = new WeakMap<IndexState, View>()
+
+function byCode (a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/**
+ * Builds the list of live files. Files sharing a stored path (concurrent puts
+ * or moves on different devices) are all kept: the one placed there first
+ * keeps the name, each later one gets `name (conflict, DEVICE, DATE).ext`
+ * with the device and date of the op that placed it. Only the registers
+ * decide, so every device shows the same names.
+ */
+function buildView (state: IndexState, deviceLabel: (deviceId: string) => string): View {
+  const groups = new Map<string, Array<{ fileId: string, content: IndexOp, placement: IndexOp }>>()
+  for (const [fileId, record] of state.files) {
+    const { content, placement } = record
+    if (content?.kind !== 'put' || placement === undefined) continue
+    const group = groups.get(placement.path) ?? []
+    group.push({ fileId, content, placement })
+    groups.set(placement.path, group)
+  }
+  const taken = new Set(groups.keys())
+  const list: FileView[] = []
+  const losers: Array<{ fileId: string, content: IndexOp, placement: IndexOp }> = []
+  const view = (item: { fileId: string, content: IndexOp, placement: IndexOp }, path: string): FileView => Object.freeze({
+    fileId: item.fileId,
+    path,
+    storedPath: item.placement.path,
+    conflict: path !== item.placement.path,
+    entry: Object.freeze({ ...(item.content.entry as FileEntry) }),
+    updated: Object.freeze({ ...item.content.hlc })
+  })
+  for (const [path, group] of groups) {
+    group.sort((a, b) => compareOps(a.placement, b.placement))
+    list.push(view(group[0] as typeof group[0], path))
+    losers.push(...group.slice(1))
+  }
+  // Losers are named in one global order so a name taken by one is skipped by
+  // the next the same way on every device.
+  losers.sort((a, b) => compareOps(a.placement, b.placement))
+  for (const loser of losers) {
+    let attempt = 1
+    let name = conflictName(loser.placement.path, deviceLabel(loser.placement.device), loser.placement.hlc.wall)
+    while (taken.has(name)) name = conflictName(loser.placement.path, deviceLabel(loser.placement.device), loser.placement.hlc.wall, ++attempt)
+    taken.add(name)
+    list.push(view(loser, name))
+  }
+  list.sort((a, b) => byCode(a.path, b.path))
+  return { version: state.version, deviceLabel, list, byId: new Map(list.map(f => [f.fileId, f])), byPath: new Map(list.map(f => [f.path, f])) }
+}
+
+function currentView (state: IndexState, options: ViewOptions = {}): View {
+  const deviceLabel = options.deviceLabel ?? shortDeviceLabel
+  const cached = views.get(state)
+  if (cached !== undefined && cached.version === state.version && cached.deviceLabel === deviceLabel) return cached
+  const fresh = buildView(state, deviceLabel)
+  views.set(state, fresh)
+  return fresh
+}
+
+/** Live files sorted by display path (plain code-unit order, the same everywhere). */
+export function listFiles (state: IndexState, options?: ViewOptions): FileView[] {
+  return currentView(state, options).list.slice()
+}
+
+/** A live file by id, or undefined when unknown or deleted. */
+export function getFile (state: IndexState, fileId: string, options?: ViewOptions): FileView | undefined {
+  return currentView(state, options).byId.get(fileId)
+}
+
+/** For dedup: a live file whose content has this tag (the first by display path), if any. */
+export function findByTag (state: IndexState, tag: string, options?: ViewOptions): FileView | undefined {
+  return currentView(state, options).list.find(f => f.entry.tag === tag)
+}
+
+/** The live file shown at a display path (compared in Unicode NFC), if any. */
+export function findByPath (state: IndexState, path: string, options?: ViewOptions): FileView | undefined {
+  return currentView(state, options).byPath.get(path.normalize('NFC'))
+}
