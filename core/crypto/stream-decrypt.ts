@@ -1,0 +1,229 @@
+import { CairnError } from '../errors.ts'
+import { ChunkCipher } from './stream-chunk.ts'
+import { HEADER_LENGTH, TAG_LENGTH } from './stream-constants.ts'
+import { diagnoseAfterFinal, diagnoseInnerChunk, diagnoseLastPiece } from './stream-diagnose.ts'
+import { deriveFileSubkeys, parseHeader, type FileSubkeys } from './stream-header.ts'
+import { chunkCount, encryptedSize, plaintextSize } from './stream-layout.ts'
+import { Rechunker } from './stream-rechunker.ts'
+
+/** Options of {@link createDecryptStream}. */
+export interface DecryptStreamInit {
+  /** The 32-byte file key (FK). */
+  key: Uint8Array
+  /**
+   * Length of the whole encrypted file, when the caller knows it (the UnixFS
+   * file size). Optional: it only sharpens the diagnosis, since without it a
+   * file cut inside its last chunk cannot be told from a changed last chunk
+   * (CHUNK_TAMPERED); with it that is STREAM_TRUNCATED.
+   */
+  ciphertextLength?: number
+  /** The plaintext length instead (the vault entry's size); same purpose. */
+  plaintextLength?: number
+  /** How many chunk decryptions run at once; 4 by default. */
+  concurrency?: number
+}
+
+interface Job {
+  index: number
+  bytes: Uint8Array
+  last: boolean
+  result: Promise<Uint8Array | undefined>
+}
+
+type Emit = (plaintext: Uint8Array) => void
+
+/**
+ * The decrypting state machine behind {@link createDecryptStream}: accepts
+ * ciphertext in any chunking, emits each chunk's plaintext only after that
+ * chunk authenticated at its position, and keeps the final chunk's plaintext
+ * back until the input has ended with nothing after it.
+ */
+export class StreamDecryptor {
+  private readonly subkeys: FileSubkeys
+  private readonly init: DecryptStreamInit
+  private readonly concurrency: number
+  private readonly rechunker = new Rechunker(HEADER_LENGTH)
+  private cipher: ChunkCipher | undefined
+  private mode: 'header' | 'chunks' | 'tail' = 'header'
+  private fullLength = 0
+  /** Index of the final chunk, when the length is known up front. */
+  private finalIndex: number | undefined
+  private finalLength = 0
+  private nextIndex = 0
+  /** A whole piece that is final only if nothing follows it (length unknown). */
+  private held: Uint8Array | undefined
+  private readonly jobs: Job[] = []
+  private finalPlain: Uint8Array | undefined
+  /** Bytes after the (supposed) final chunk `tailBase`, kept to name the failure. */
+  private readonly tail: Uint8Array[] = []
+  private tailLength = 0
+  private tailBase = -1
+
+  constructor (init: DecryptStreamInit) {
+    this.init = init
+    this.subkeys = deriveFileSubkeys(init.key)
+    this.concurrency = Math.max(1, init.concurrency ?? 4)
+  }
+
+  /** Feeds the next input bytes. Throws a CairnError as soon as the stream is known bad. */
+  async push (chunk: Uint8Array, emit: Emit): Promise<void> {
+    for (const piece of this.rechunker.push(chunk)) await this.onPiece(piece, emit)
+    if (this.mode === 'tail') {
+      this.addTail(this.rechunker.takeRest())
+      // One chunk's worth of what follows is enough to name it.
+      if (this.tailLength > this.fullLength) await this.failAfterFinal(emit)
+    } else if (this.mode === 'chunks' && this.finalIndex === undefined && this.held !== undefined && this.rechunker.buffered > 0) {
+      const held = this.held
+      this.held = undefined
+      await this.launch(held, false, emit)
+    }
+  }
+
+  /** Ends the input: checks the stream ended exactly after one final chunk, then emits it. */
+  async finish (emit: Emit): Promise<void> {
+    if (this.mode === 'header') parseHeader(this.subkeys, this.rechunker.takeRest())
+    const rest = this.rechunker.takeRest()
+    let sawFinal = this.mode === 'tail'
+    if (this.mode === 'chunks') {
+      if (this.finalIndex !== undefined) {
+        await this.drain(0, emit)
+        if (this.mode === 'chunks') {
+          throw new CairnError('STREAM_TRUNCATED', `the encrypted file ends inside chunk ${this.nextIndex} of ${this.finalIndex + 1}`)
+        }
+      } else {
+        const last = rest.length > 0 ? rest : this.held
+        this.held = undefined
+        if (last !== undefined) {
+          sawFinal = true
+          await this.launch(last, true, emit)
+        }
+      }
+    } else {
+      this.addTail(rest)
+    }
+    await this.drain(0, emit)
+    if (this.mode === 'tail' && this.tailLength > 0) await this.failAfterFinal(emit)
+    if (!sawFinal) throw new CairnError('STREAM_TRUNCATED', 'the encrypted file has no chunks after its header')
+    if (this.finalPlain !== undefined && this.finalPlain.length > 0) emit(this.finalPlain)
+    this.finalPlain = undefined
+  }
+
+  private async onPiece (piece: Uint8Array, emit: Emit): Promise<void> {
+    if (this.mode === 'header') {
+      await this.openHeader(piece)
+      return
+    }
+    if (this.mode === 'tail') {
+      this.addTail(piece)
+      return
+    }
+    if (this.finalIndex === undefined) {
+      if (this.held !== undefined) await this.launch(this.held, false, emit)
+      this.held = piece
+      return
+    }
+    const last = this.nextIndex === this.finalIndex
+    await this.launch(piece, last, emit)
+    if (last) {
+      this.mode = 'tail'
+      this.tailBase = this.finalIndex
+    } else if (this.nextIndex === this.finalIndex) {
+      this.rechunker.size = this.finalLength
+    }
+  }
+
+  private async openHeader (bytes: Uint8Array): Promise<void> {
+    const header = parseHeader(this.subkeys, bytes)
+    this.cipher = await ChunkCipher.create(this.subkeys, header)
+    this.fullLength = header.chunkSize + TAG_LENGTH
+    this.rechunker.size = this.fullLength
+    this.mode = 'chunks'
+    const total = this.expectedLength(header.chunkSize)
+    if (total === undefined) return
+    const plain = plaintextSize(total, header.chunkSize)
+    this.finalIndex = chunkCount(plain, header.chunkSize) - 1
+    this.finalLength = plain - this.finalIndex * header.chunkSize + TAG_LENGTH
+    if (this.finalIndex === 0) this.rechunker.size = this.finalLength
+  }
+
+  private expectedLength (chunkSize: number): number | undefined {
+    const { ciphertextLength, plaintextLength } = this.init
+    const fromPlain = plaintextLength === undefined ? undefined : encryptedSize(plaintextLength, chunkSize)
+    if (ciphertextLength !== undefined && fromPlain !== undefined && ciphertextLength !== fromPlain) {
+      throw new CairnError('FORMAT_INVALID', 'the given ciphertext and plaintext lengths disagree')
+    }
+    return ciphertextLength ?? fromPlain
+  }
+
+  private async launch (bytes: Uint8Array, last: boolean, emit: Emit): Promise<void> {
+    const cipher = this.cipher
+    if (cipher === undefined) throw new CairnError('INTERNAL', 'decrypting before the header was read')
+    const index = this.nextIndex++
+    const result = cipher.decrypt(index, bytes, last)
+    // Marked handled now; a real fault still surfaces when awaited in order.
+    result.catch(() => {})
+    this.jobs.push({ index, bytes, last, result })
+    await this.drain(this.concurrency - 1, emit)
+  }
+
+  /** Settles jobs in order until at most `keep` are in flight. */
+  private async drain (keep: number, emit: Emit): Promise<void> {
+    while (this.jobs.length > keep) {
+      const job = this.jobs.shift() as Job
+      const plaintext = await job.result
+      if (plaintext === undefined) await this.onFailure(job)
+      else if (job.last) this.finalPlain = plaintext
+      else emit(plaintext)
+    }
+  }
+
+  /** A chunk failed: throw its named error, or start collecting what follows an unexpected final chunk. */
+  private async onFailure (job: Job): Promise<void> {
+    const cipher = this.cipher as ChunkCipher
+    if (job.last) throw await diagnoseLastPiece(cipher, job.index, job.bytes, this.finalIndex !== undefined)
+    const found = await diagnoseInnerChunk(cipher, job.index, job.bytes)
+    if (found !== 'final') throw found
+    // A final chunk with more input after it: everything after is the tail.
+    const following = [...this.jobs.map(j => j.bytes), ...(this.held === undefined ? [] : [this.held]), ...this.tail]
+    this.jobs.length = 0
+    this.held = undefined
+    this.tail.length = 0
+    this.tailLength = 0
+    for (const bytes of following) this.addTail(bytes)
+    this.mode = 'tail'
+    this.tailBase = job.index
+    this.finalPlain = undefined
+  }
+
+  private addTail (bytes: Uint8Array): void {
+    if (bytes.length === 0) return
+    this.tail.push(bytes)
+    this.tailLength += bytes.length
+  }
+
+  private async failAfterFinal (emit: Emit): Promise<never> {
+    await this.drain(0, emit)
+    const joined = new Uint8Array(this.tailLength)
+    let off = 0
+    for (const bytes of this.tail) { joined.set(bytes, off); off += bytes.length }
+    throw await diagnoseAfterFinal(this.cipher as ChunkCipher, this.tailBase, joined)
+  }
+}
+
+/**
+ * Decrypts a STREAM-format byte stream (any input chunking). Fails the stream
+ * with a CairnError naming the problem (WRONG_KEY, HEADER_TAMPERED,
+ * CHUNK_TAMPERED, STREAM_TRUNCATED, …); plaintext of a chunk is emitted only
+ * after that chunk authenticated.
+ */
+export function createDecryptStream (init: DecryptStreamInit): TransformStream<Uint8Array, Uint8Array> {
+  const decryptor = new StreamDecryptor(init)
+  return new TransformStream<Uint8Array, Uint8Array>({
+    async transform (chunk, controller) {
+      await decryptor.push(chunk, p => { controller.enqueue(p) })
+    },
+    async flush (controller) {
+      await decryptor.finish(p => { controller.enqueue(p) })
+    }
+  })
+}
