@@ -1,0 +1,148 @@
+import { CID } from 'multiformats/cid'
+import { CairnError } from '../errors.ts'
+import type { PackFile, PackFiles } from './pack-files.ts'
+import type { PackHandles } from './pack-handles.ts'
+import { blockKey, type PackIndex } from './pack-index.ts'
+import {
+  FILE_HEADER_LENGTH, JOURNAL_MAGIC, PACK_MAGIC, RECORD_PUT, checkHeader, decodeRecord,
+  fileHeader, journalFileName, packFileName, parseFileName, type JournalRecord
+} from './pack-format.ts'
+
+/** What opening the store found and repaired. */
+export interface RecoveryReport {
+  packs: number
+  /** Journal records past a torn point that were dropped (their blocks are gone). */
+  droppedRecords: number
+  /** Bytes cut from the ends of journals (torn records). */
+  truncatedJournalBytes: number
+  /** Bytes cut from the end of the newest pack (blocks written but never journaled). */
+  truncatedPackBytes: number
+}
+
+/** The pack being appended to after recovery. */
+export interface ActivePack {
+  pack: number
+  /** Open journal of the active pack; the store owns it from here on. */
+  journal: PackFile
+  journalSize: number
+}
+
+/**
+ * Rebuilds `index` from the journals, oldest pack first, and repairs torn
+ * tails: the first record that is cut short, fails its checksum or points
+ * past the end of its pack ends that journal, and the journal is truncated
+ * there so that bytes appended later can never make a stale record valid.
+ * Bytes at the end of the newest pack that no journal record names are cut.
+ */
+export async function recoverPacks (files: PackFiles, handles: PackHandles, index: PackIndex): Promise<{ active: ActivePack, report: RecoveryReport }> {
+  const numbers = new Set<number>()
+  for (const name of await files.list()) {
+    const parsed = parseFileName(name)
+    if (parsed !== undefined) numbers.add(parsed.pack)
+  }
+  const packs = [...numbers].sort((a, b) => a - b)
+  const report: RecoveryReport = { packs: packs.length, droppedRecords: 0, truncatedJournalBytes: 0, truncatedPackBytes: 0 }
+  if (packs.length === 0) packs.push(1)
+  const newest = packs[packs.length - 1] as number
+
+  let active: ActivePack | undefined
+  for (const pack of packs) {
+    const isNewest = pack === newest
+    const packName = packFileName(pack)
+    const packFile = await handles.acquire(packName)
+    try {
+      const packSize = await packFile.size()
+      const packHeader = checkHeader(await packFile.read(0, FILE_HEADER_LENGTH), PACK_MAGIC)
+      if (packHeader === 'foreign') throw foreign(packName)
+      // A pack without a whole header holds no block a record could name.
+      const limit = packHeader === 'ok' ? packSize : 0
+
+      const journal = await files.open(journalFileName(pack))
+      try {
+        const scan = await scanJournal(journal, pack, limit, index, report)
+        index.usage(pack).end = Math.max(index.usage(pack).end, scan.end)
+        if (isNewest) {
+          // Unjournaled bytes at the tail were never promised to anyone: reclaim them.
+          if (packHeader !== 'ok') {
+            await rewriteHeader(packFile, PACK_MAGIC)
+          } else if (packSize > scan.end) {
+            await packFile.truncate(scan.end)
+            await packFile.flush()
+            report.truncatedPackBytes += packSize - scan.end
+          }
+          active = { pack, journal, journalSize: scan.size }
+        } else {
+          await journal.close()
+        }
+      } catch (err) {
+        await Promise.resolve(journal.close()).catch(() => {})
+        throw err
+      }
+    } finally {
+      await handles.release(packName)
+    }
+  }
+  if (active === undefined) throw new CairnError('INTERNAL', 'pack recovery found no active pack')
+  return { active, report }
+}
+
+/** Applies the valid records of one journal to the index; truncates a torn tail. */
+async function scanJournal (journal: PackFile, pack: number, packLimit: number, index: PackIndex, report: RecoveryReport): Promise<{ end: number, size: number }> {
+  const size = await journal.size()
+  const bytes = await journal.read(0, size)
+  const header = checkHeader(bytes, JOURNAL_MAGIC)
+  if (header === 'foreign') throw foreign(journalFileName(pack))
+  if (header === 'empty') {
+    await rewriteHeader(journal, JOURNAL_MAGIC)
+    return { end: FILE_HEADER_LENGTH, size: FILE_HEADER_LENGTH }
+  }
+
+  let at = FILE_HEADER_LENGTH
+  let end = FILE_HEADER_LENGTH
+  for (;;) {
+    const decoded = decodeRecord(bytes, at)
+    if (decoded === undefined || !applyRecord(decoded.record, pack, packLimit, index)) break
+    if (decoded.record.kind === RECORD_PUT) end = Math.max(end, decoded.record.offset + decoded.record.length)
+    at = decoded.next
+  }
+  if (at < bytes.length) {
+    for (let next = decodeRecord(bytes, at); next !== undefined; next = decodeRecord(bytes, next.next)) {
+      report.droppedRecords++
+    }
+    report.truncatedJournalBytes += bytes.length - at
+    await journal.truncate(at)
+    await journal.flush()
+  }
+  return { end, size: at }
+}
+
+/** Applies one record; false when the record cannot be true (a torn or damaged tail). */
+function applyRecord (record: JournalRecord, pack: number, packLimit: number, index: PackIndex): boolean {
+  let cid: CID
+  try {
+    cid = CID.decode(record.cid)
+  } catch {
+    return false
+  }
+  const key = blockKey(cid.multihash.bytes)
+  if (record.kind === RECORD_PUT) {
+    if (record.pack !== pack || record.offset < FILE_HEADER_LENGTH || record.offset + record.length > packLimit) return false
+    index.set(key, { pack, offset: record.offset, length: record.length, cid: record.cid })
+    return true
+  }
+  // Tombstones are written to the journal being appended to, so they name this pack or an older one.
+  if (record.pack > pack) return false
+  const current = index.get(key)
+  if (current !== undefined && current.pack === record.pack && current.offset === record.offset) index.delete(key)
+  return true
+}
+
+async function rewriteHeader (file: PackFile, magic: readonly number[]): Promise<void> {
+  await file.truncate(0)
+  await file.write(0, fileHeader(magic))
+  await file.flush()
+}
+
+function foreign (name: string): CairnError {
+  return new CairnError('STORAGE_FAILED', `${name} is not a Cairn pack file of a version this app can read`)
+}

@@ -1,0 +1,24 @@
+import { CairnError, QuotaExceededError } from '../errors.ts'
+
+/**
+ * True for "the disk or the origin's quota is full": a `QuotaExceededError`
+ * DOMException in browsers, `ENOSPC`/`EDQUOT` from Node's fs.
+ */
+export function isQuotaError (err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false
+  const { name, code } = err as { name?: unknown, code?: unknown }
+  return name === 'QuotaExceededError' || code === 'ENOSPC' || code === 'EDQUOT'
+}
+
+/**
+ * Wraps a failure from the file seam in a Cairn error: QUOTA_EXCEEDED for a
+ * full store, STORAGE_FAILED for anything else; Cairn errors pass through.
+ */
+export function toStorageError (err: unknown, doing: string): CairnError {
+  if (err instanceof CairnError) return err
+  if (isQuotaError(err)) {
+    return new QuotaExceededError(`Storage is full: could not ${doing}`, { cause: err })
+  }
+  const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+  return new CairnError('STORAGE_FAILED', `Could not ${doing} (${detail})`, { cause: err })
+}
