@@ -1,0 +1,166 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { MemoryBlockstore } from 'blockstore-core/memory'
+import { MemoryDatastore } from 'datastore-core/memory'
+import { isCairnError, type ErrorCode } from '../../../core/errors.ts'
+import { IndexLog, type IndexLogInit } from '../../../core/index/index-log.ts'
+import { compareHlc } from '../../../core/index/hlc.ts'
+import { entry, key, manualClock } from './fixtures.ts'
+
+const T0 = Date.UTC(2024, 2, 3, 12)
+
+function stores (): { blockstore: MemoryBlockstore, datastore: MemoryDatastore } {
+  return { blockstore: new MemoryBlockstore(), datastore: new MemoryDatastore() }
+}
+
+async function open (components: { blockstore: MemoryBlockstore, datastore: MemoryDatastore }, init: Partial<IndexLogInit> = {}): Promise<IndexLog> {
+  const log = new IndexLog(components, { indexKey: key(9), deviceId: 'devA', now: () => T0, ...init })
+  await log.start()
+  return log
+}
+
+async function refuses (promise: Promise<unknown>, code: ErrorCode): Promise<void> {
+  await assert.rejects(promise, err => isCairnError(err, code))
+}
+
+function countBlocks (blockstore: MemoryBlockstore): number {
+  return [...(blockstore.getAll() as Generator<unknown>)].length
+}
+
+describe('IndexLog', () => {
+  it('starts empty, then puts, moves and removes files', async () => {
+    const log = await open(stores())
+    assert.deepEqual(log.listFiles(), [])
+    assert.equal(log.heads().size, 0)
+    const a = await log.put(entry(1), 'a.txt')
+    assert.equal(a.path, 'a.txt')
+    assert.deepEqual(a.entry, entry(1))
+    const b = await log.put(entry(2), 'docs/b.txt')
+    const moved = await log.move(a.fileId, 'docs/a.txt')
+    assert.equal(moved.path, 'docs/a.txt')
+    assert.deepEqual(moved.entry, entry(1))
+    const removed = await log.remove(b.fileId)
+    assert.equal(removed.path, 'docs/b.txt')
+    assert.deepEqual(log.listFiles().map(f => f.path), ['docs/a.txt'])
+    assert.equal(log.heads().get('devA')?.seq, 4)
+  })
+
+  it('survives a restart: same files, same heads, and the seq and clock go on', async () => {
+    const s = stores()
+    const clock = manualClock(T0)
+    const log = await open(s, { now: clock.now })
+    const a = await log.put(entry(1), 'a.txt')
+    const b = await log.put(entry(2), 'b.txt')
+    await log.move(a.fileId, 'renamed.txt')
+    const [lastOp] = await log.append([{ kind: 'delete', fileId: b.fileId, path: 'b.txt' }])
+    const files = log.listFiles()
+    const heads = log.heads()
+    await log.stop()
+
+    clock.set(T0 - 60_000) // the wall clock went back: timestamps must still go forward
+    const again = await open(s, { now: clock.now })
+    assert.deepEqual(again.listFiles(), files)
+    assert.deepEqual(again.heads(), heads)
+    const updated = await again.put(entry(3), 'renamed.txt', a.fileId)
+    assert.equal(again.heads().get('devA')?.seq, 5)
+    assert.equal(compareHlc(lastOp!.hlc, updated.updated), -1)
+    assert.deepEqual(updated.entry, entry(3))
+
+    const third = await open(s)
+    assert.deepEqual(third.listFiles().map(f => [f.path, f.entry.cid]), [['renamed.txt', entry(3).cid]])
+  })
+
+  it('writes one block per append batch', async () => {
+    const s = stores()
+    const log = await open(s)
+    const ops = await log.append([
+      { kind: 'put', fileId: 'x1', path: 'one.txt', entry: entry(1) },
+      { kind: 'put', fileId: 'x2', path: 'two.txt', entry: entry(2) },
+      { kind: 'move', fileId: 'x1', path: 'uno.txt' }
+    ])
+    assert.deepEqual(ops.map(o => o.seq), [1, 2, 3])
+    assert.ok(compareHlc(ops[0]!.hlc, ops[1]!.hlc) < 0 && compareHlc(ops[1]!.hlc, ops[2]!.hlc) < 0)
+    assert.equal(countBlocks(s.blockstore), 1)
+    assert.deepEqual(log.listFiles().map(f => f.path), ['two.txt', 'uno.txt'])
+    assert.deepEqual(await log.append([]), [])
+    assert.equal(countBlocks(s.blockstore), 1)
+  })
+
+  it('refuses names that are taken, folders in the way, and bad paths', async () => {
+    const log = await open(stores())
+    const a = await log.put(entry(1), 'a.txt')
+    const b = await log.put(entry(2), 'dir/b.txt')
+    await refuses(log.put(entry(3), 'a.txt'), 'PATH_EXISTS')
+    await refuses(log.put(entry(3), 'dir'), 'PATH_EXISTS')
+    await refuses(log.put(entry(3), 'a.txt/c.txt'), 'PATH_EXISTS')
+    await refuses(log.move(a.fileId, 'dir/b.txt'), 'PATH_EXISTS')
+    for (const bad of ['../a.txt', 'x/../a.txt', '/abs.txt', 'a//b', 'nul\u0000.txt', '']) {
+      await refuses(log.put(entry(3), bad), 'PATH_INVALID')
+      await refuses(log.move(b.fileId, bad), 'PATH_INVALID')
+    }
+    await refuses(log.append([{ kind: 'put', fileId: 'z', path: 'ok/../no', entry: entry(1) }]), 'PATH_INVALID')
+    // Replacing a file's own content at its own path is fine.
+    const replaced = await log.put(entry(4), 'a.txt', a.fileId)
+    assert.equal(replaced.fileId, a.fileId)
+    assert.equal(log.heads().get('devA')?.seq, 3)
+  })
+
+  it('reports unknown and deleted files', async () => {
+    const log = await open(stores())
+    const a = await log.put(entry(1), 'a.txt')
+    await refuses(log.move('nope', 'b.txt'), 'FILE_NOT_FOUND')
+    await refuses(log.remove('nope'), 'FILE_NOT_FOUND')
+    await refuses(log.put(entry(1), 'b.txt', 'nope'), 'FILE_NOT_FOUND')
+    await log.remove(a.fileId)
+    await refuses(log.remove(a.fileId), 'FILE_NOT_FOUND')
+    await refuses(log.move(a.fileId, 'c.txt'), 'FILE_NOT_FOUND')
+    assert.equal(log.getFile(a.fileId), undefined)
+    // A deleted file comes back with a newer put of its id.
+    const back = await log.put(entry(2), 'a.txt', a.fileId)
+    assert.equal(back.fileId, a.fileId)
+  })
+
+  it('moving a file onto its own name writes nothing', async () => {
+    const s = stores()
+    const log = await open(s)
+    const a = await log.put(entry(1), 'a.txt')
+    assert.deepEqual(await log.move(a.fileId, 'a.txt'), a)
+    assert.equal(log.heads().get('devA')?.seq, 1)
+    assert.equal(countBlocks(s.blockstore), 1)
+  })
+
+  it('finds files by tag and by path (NFC)', async () => {
+    const log = await open(stores())
+    const a = await log.put(entry(1), 'Zu\u0308rich.txt')
+    assert.equal(a.path, 'Z\u00fcrich.txt')
+    assert.equal(log.findByPath('Zu\u0308rich.txt')?.fileId, a.fileId)
+    assert.equal(log.findByTag(entry(1).tag)?.fileId, a.fileId)
+    assert.equal(log.findByTag(entry(2).tag), undefined)
+  })
+
+  it('serialises concurrent local actions: one name, one winner', async () => {
+    const log = await open(stores())
+    const results = await Promise.allSettled([log.put(entry(1), 'same.txt'), log.put(entry(2), 'same.txt')])
+    assert.deepEqual(results.map(r => r.status).sort(), ['fulfilled', 'rejected'])
+    const rejected = results.find(r => r.status === 'rejected')
+    assert.ok(isCairnError(rejected?.reason, 'PATH_EXISTS'))
+    assert.equal(log.listFiles().length, 1)
+  })
+
+  it('stop wipes the key it was given and closes the log', async () => {
+    const indexKey = key(9)
+    const log = await open(stores(), { indexKey })
+    await log.put(entry(1), 'a.txt')
+    await log.stop()
+    assert.deepEqual(indexKey, new Uint8Array(32))
+    assert.throws(() => log.listFiles(), err => isCairnError(err, 'VAULT_LOCKED'))
+    await refuses(log.put(entry(1), 'b.txt'), 'VAULT_LOCKED')
+    await refuses(log.start(), 'INTERNAL')
+  })
+
+  it('is not usable before start', async () => {
+    const log = new IndexLog(stores(), { indexKey: key(9), deviceId: 'devA' })
+    assert.throws(() => log.heads(), err => isCairnError(err, 'VAULT_LOCKED'))
+    assert.throws(() => new IndexLog(stores(), { indexKey: key(9), deviceId: 'dev/A' }), err => isCairnError(err, 'FORMAT_INVALID'))
+  })
+})

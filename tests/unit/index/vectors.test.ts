@@ -1,0 +1,61 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { MemoryBlockstore } from 'blockstore-core/memory'
+import { MemoryDatastore } from 'datastore-core/memory'
+import { Key } from 'interface-datastore'
+import { CID } from 'multiformats/cid'
+import { openSecret } from '../../../core/crypto/secretbox.ts'
+import { deriveSubkey } from '../../../core/crypto/subkeys.ts'
+import { encodeHead, walkChain } from '../../../core/index/chain.ts'
+import { IndexLog } from '../../../core/index/index-log.ts'
+import { decodeOpBlock, encodeOpBlock, opBlockAad } from '../../../core/index/op-block.ts'
+import { opToWire } from '../../../core/index/ops.ts'
+
+interface Vectors {
+  vaultKey: string
+  indexKey: string
+  device: string
+  aad: string
+  blocks: Array<{ nonce: string, block: { v: 1, seqFrom: number, seqTo: number, prev: string | null, ops: unknown[] }, plaintext: string, sealed: string, cid: string }>
+  head: { cid: string, seq: number }
+  files: unknown[]
+}
+
+const vectors = JSON.parse(readFileSync(new URL('../../vectors/index-blocks-v1.json', import.meta.url), 'utf8')) as Vectors
+const fromHex = (text: string): Uint8Array => Uint8Array.from(text.match(/../g) ?? [], h => Number.parseInt(h, 16))
+const indexKey = fromHex(vectors.indexKey)
+
+describe('index format vectors (v1)', () => {
+  it('the index key is HKDF(vault key, cairn/v1/index) and the AAD names the device', () => {
+    assert.deepEqual(deriveSubkey(fromHex(vectors.vaultKey), 'index'), indexKey)
+    assert.deepEqual(opBlockAad(vectors.device), new TextEncoder().encode(vectors.aad))
+  })
+
+  for (const [i, v] of vectors.blocks.entries()) {
+    it(`block ${i + 1}: decodes to the expected ops and re-encodes to the same bytes and CID`, async () => {
+      const sealed = fromHex(v.sealed)
+      const cid = CID.parse(v.cid)
+      assert.equal(new TextDecoder().decode(openSecret(indexKey, sealed, opBlockAad(vectors.device), 'INDEX_RECORD_TAMPERED')), v.plaintext)
+      const block = await decodeOpBlock(indexKey, cid, sealed, vectors.device)
+      assert.deepEqual({ v: block.v, seqFrom: block.seqFrom, seqTo: block.seqTo, prev: block.prev, ops: block.ops.map(opToWire) },
+        { v: v.block.v, seqFrom: v.block.seqFrom, seqTo: v.block.seqTo, prev: v.block.prev, ops: v.block.ops })
+      const again = await encodeOpBlock(indexKey, block, { nonce: fromHex(v.nonce) })
+      assert.deepEqual(again.bytes, sealed)
+      assert.equal(again.cid.toString(), v.cid)
+    })
+  }
+
+  it('the chain walks from its head and an IndexLog over it shows the expected files', async () => {
+    const blockstore = new MemoryBlockstore()
+    const datastore = new MemoryDatastore()
+    for (const v of vectors.blocks) await blockstore.put(CID.parse(v.cid), fromHex(v.sealed))
+    const head = { cid: CID.parse(vectors.head.cid), seq: vectors.head.seq }
+    const blocks = await walkChain(blockstore, indexKey, vectors.device, head)
+    assert.deepEqual(blocks.map(b => b.seqTo), [3, 5])
+    await datastore.put(new Key(`/cairn/index/heads/${vectors.device}`), encodeHead(vectors.device, head))
+    const log = new IndexLog({ blockstore, datastore }, { indexKey: indexKey.slice(), deviceId: 'reader' })
+    await log.start()
+    assert.deepEqual(JSON.parse(JSON.stringify(log.listFiles())), vectors.files)
+  })
+})
