@@ -181,10 +181,10 @@ export class StreamDecryptor {
   private async onFailure (job: Job): Promise<void> {
     const cipher = this.cipher as ChunkCipher
     if (job.last) throw await diagnoseLastPiece(cipher, job.index, job.bytes, this.finalIndex !== undefined)
-    const found = await diagnoseInnerChunk(cipher, job.index, job.bytes)
-    if (found !== 'final') throw found
+    const found = await diagnoseInnerChunk(cipher, job.index, job.bytes, this.finalIndex !== undefined)
+    if (found instanceof CairnError) throw found
     // A final chunk with more input after it: everything after is the tail.
-    const following = [...this.jobs.map(j => j.bytes), ...(this.held === undefined ? [] : [this.held]), ...this.tail]
+    const following = [job.bytes.subarray(found.finalLength), ...this.jobs.map(j => j.bytes), ...(this.held === undefined ? [] : [this.held]), ...this.tail]
     this.jobs.length = 0
     this.held = undefined
     this.tail.length = 0

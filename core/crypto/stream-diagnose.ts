@@ -13,7 +13,7 @@ import { TAG_LENGTH } from './stream-constants.ts'
 
 /** How far from its expected index a moved chunk is looked for. */
 const INDEX_WINDOW = 4
-/** How many trailing-byte counts are tried when the last piece fails (bounded work). */
+/** How many short and how many long final-chunk lengths are tried inside a failed piece (bounded work). */
 const TRAILING_PROBES = 64
 
 async function authenticates (cipher: ChunkCipher, index: number, bytes: Uint8Array, last: boolean): Promise<boolean> {
@@ -64,14 +64,22 @@ export async function diagnoseAfterFinal (cipher: ChunkCipher, finalIndex: numbe
 }
 
 /**
- * Chunk `index` was expected to be followed by more chunks but failed. Returns
- * 'final' when it authenticates as a final chunk (the caller then names what
- * follows with {@link diagnoseAfterFinal}), else the error to report.
+ * Chunk `index` was expected to be followed by more chunks but failed. When
+ * it, or a prefix of it, authenticates as a final chunk, returns that final
+ * chunk's length (the caller then names what follows with
+ * {@link diagnoseAfterFinal}); otherwise returns the error to report.
+ * `lengthKnown` says the chunk boundaries came from a known file length, so
+ * no short final chunk is looked for inside the piece.
  */
-export async function diagnoseInnerChunk (cipher: ChunkCipher, index: number, bytes: Uint8Array): Promise<CairnError | 'final'> {
-  if (await authenticates(cipher, index, bytes, true)) return 'final'
-  return await findMoved(cipher, index, bytes) ??
-    new CairnError('CHUNK_TAMPERED', `chunk ${index} failed authentication (it was changed)`)
+export async function diagnoseInnerChunk (cipher: ChunkCipher, index: number, bytes: Uint8Array, lengthKnown: boolean): Promise<CairnError | { finalLength: number }> {
+  if (await authenticates(cipher, index, bytes, true)) return { finalLength: bytes.length }
+  const moved = await findMoved(cipher, index, bytes)
+  if (moved !== undefined) return moved
+  if (!lengthKnown) {
+    const finalLength = await findFinalPrefix(cipher, index, bytes)
+    if (finalLength !== undefined) return { finalLength }
+  }
+  return new CairnError('CHUNK_TAMPERED', `chunk ${index} failed authentication (it was changed)`)
 }
 
 /**
@@ -97,14 +105,19 @@ export async function diagnoseLastPiece (cipher: ChunkCipher, index: number, byt
     : `the last chunk ${index} failed authentication (it was changed, or the file was cut short inside it)`)
 }
 
-/** Finds a length at which a prefix of `bytes` is the final chunk, trying a bounded set of splits. */
+/**
+ * Finds a length at which a prefix of `bytes` is the final chunk, trying a
+ * bounded set of splits: half (a short final chunk twice), the shortest final
+ * chunks, and the longest ones (a few bytes appended). Other splits are not
+ * tried: each try is a decryption.
+ */
 async function findFinalPrefix (cipher: ChunkCipher, index: number, bytes: Uint8Array): Promise<number | undefined> {
-  const candidates: number[] = []
-  // An exact copy of a short final chunk splits the piece in half.
-  if (bytes.length % 2 === 0) candidates.push(bytes.length / 2)
-  for (let p = bytes.length - 1; p >= TAG_LENGTH && p >= bytes.length - TRAILING_PROBES; p--) candidates.push(p)
+  const candidates = new Set<number>()
+  if (bytes.length % 2 === 0) candidates.add(bytes.length / 2)
+  for (let p = TAG_LENGTH; p < Math.min(bytes.length, TAG_LENGTH + TRAILING_PROBES); p++) candidates.add(p)
+  for (let p = bytes.length - 1; p >= TAG_LENGTH && p >= bytes.length - TRAILING_PROBES; p--) candidates.add(p)
   for (const p of candidates) {
-    if (p >= TAG_LENGTH && await authenticates(cipher, index, bytes.subarray(0, p), true)) return p
+    if (await authenticates(cipher, index, bytes.subarray(0, p), true)) return p
   }
   return undefined
 }
