@@ -1,0 +1,31 @@
+import { useSignal } from '@preact/signals'
+import { useEffect } from 'preact/hooks'
+import { copyText } from '../lib/clipboard.ts'
+
+export interface CopyButtonProps {
+  /** Called at click time, so the text is never kept in the DOM longer than needed. */
+  text: () => string
+  /** The button's name; "Copy" unless told. */
+  label?: string
+}
+
+/** Copies text to the clipboard and says whether it worked, beside the button (the name stays the same). */
+export function CopyButton ({ text, label = 'Copy' }: CopyButtonProps) {
+  const outcome = useSignal<'idle' | 'copied' | 'failed'>('idle')
+  useEffect(() => {
+    if (outcome.value === 'idle') return
+    const timer = setTimeout(() => { outcome.value = 'idle' }, 2500)
+    return () => { clearTimeout(timer) }
+  }, [outcome.value])
+  return (
+    <span class='copy'>
+      <button type='button' class='secondary' onClick={async () => { outcome.value = await copyText(text()) ? 'copied' : 'failed' }}>
+        {label}
+      </button>
+      <span role='status' class='copy-status'>
+        {outcome.value === 'copied' && 'Copied to the clipboard'}
+        {outcome.value === 'failed' && "Couldn't copy — select the text instead"}
+      </span>
+    </span>
+  )
+}

@@ -1,0 +1,61 @@
+import { isErrorCode, type ErrorCode } from '../core/errors.ts'
+
+/**
+ * The one place that turns error codes into words (DESIGN §1: the UI maps
+ * codes to words). Messages are written for the person using Cairn: what
+ * happened and, where there is one, what to do. Never a stack trace.
+ */
+const MESSAGES: Record<ErrorCode, string> = {
+  VAULT_LOCKED: 'The vault is locked. Unlock it and try again.',
+  VAULT_EXISTS: 'This browser already has a vault.',
+  VAULT_NOT_FOUND: 'There is no vault in this browser yet.',
+  WRONG_PASSPHRASE: "That passphrase doesn't open this vault.",
+  WEAK_PASSPHRASE: 'That passphrase is too easy to guess. Make it longer or less predictable.',
+  BAD_RECOVERY_PHRASE: "That recovery phrase isn't valid. Check each word and its order.",
+  WRONG_RECOVERY_PHRASE: "That recovery phrase doesn't belong to this vault.",
+  KDF_PARAMS_OUT_OF_BOUNDS: 'The stored vault settings look damaged, so Cairn refused to use them.',
+  KEY_UNWRAP_FAILED: "The vault key couldn't be opened. The stored key may be damaged.",
+  FORMAT_INVALID: "This file's stored data isn't in a format Cairn understands.",
+  UNSUPPORTED_VERSION: 'This file was stored by a newer version of Cairn. Update the app and try again.',
+  UNSUPPORTED_ALGORITHM: 'This file uses an encryption method this version of Cairn does not support.',
+  HEADER_TAMPERED: "This file's stored data has been changed or damaged.",
+  WRONG_KEY: "This file can't be opened with the key Cairn has for it.",
+  KEY_COMMITMENT_FAILED: "This file can't be opened with the key Cairn has for it.",
+  CHUNK_TAMPERED: "Part of this file's stored data has been changed or damaged.",
+  CHUNK_REORDERED: "Part of this file's stored data is out of order or damaged.",
+  CHUNK_DUPLICATED: "Part of this file's stored data is duplicated or damaged.",
+  STREAM_TRUNCATED: "This file's stored data is incomplete.",
+  EXTRA_FINAL_CHUNK: "This file's stored data is damaged.",
+  TRAILING_DATA: "This file's stored data is damaged.",
+  INDEX_RECORD_TAMPERED: 'Part of the file list has been changed or damaged.',
+  INDEX_CHAIN_BROKEN: 'Part of the file list is missing or damaged.',
+  FILE_NOT_FOUND: 'That file is no longer in the vault.',
+  PATH_INVALID: "That name can't be used. Avoid empty names and names that start or end with '/'.",
+  PATH_EXISTS: 'Another file or folder already has that name.',
+  BLOCK_NOT_FOUND: "Part of this file isn't on this device.",
+  QUOTA_EXCEEDED: 'The browser refused to store more: storage for this site is full.',
+  STORAGE_FAILED: "The browser couldn't write to storage. Try again.",
+  ABORTED: 'Stopped before it finished.',
+  NODE_UNAVAILABLE: 'Cairn lost contact with its background process. Try again.',
+  RPC_UNKNOWN_METHOD: "This version of the app and Cairn's background process don't match. Reload the page.",
+  INTERNAL: 'Something went wrong. The Logs page has details.'
+}
+
+/** The code of anything thrown by `RpcClient.call`, or INTERNAL. */
+export function errorCodeOf (err: unknown): ErrorCode {
+  if (typeof err === 'object' && err !== null && 'code' in err) {
+    const code = (err as { code: unknown }).code
+    if (isErrorCode(code)) return code
+  }
+  return 'INTERNAL'
+}
+
+/** Words for the person using Cairn, for any error (never its stack or raw message). */
+export function errorMessage (err: unknown): string {
+  return MESSAGES[errorCodeOf(err)]
+}
+
+/** Words for one code. */
+export function messageForCode (code: ErrorCode): string {
+  return MESSAGES[code]
+}

@@ -1,0 +1,116 @@
+import { computed, effect, type ReadonlySignal } from '@preact/signals'
+import type { RpcClient, VaultState } from '../../core/rpc/api.ts'
+import { watchActivity } from '../lib/activity.ts'
+import type { HashLocation } from '../lib/hash-location.ts'
+import type { StorageAccess } from '../lib/storage-access.ts'
+import { createDashboardModel, type DashboardModel } from './dashboard-model.ts'
+import { createFilesModel, type FilesModel } from './files-model.ts'
+import { createLogsModel, type LogsModel } from './logs-model.ts'
+import { createOnboardingModel, type OnboardingModel } from './onboarding-model.ts'
+import { createRevealPhraseModel, type RevealPhraseModel } from './reveal-phrase-model.ts'
+import { createRouteModel, type RouteModel } from './route-model.ts'
+import { createSettingsModel, type SettingsModel } from './settings-model.ts'
+import { createUnlockModel, type UnlockModel } from './unlock-model.ts'
+import { createUpdateModel, type UpdateModel } from './update-model.ts'
+import { createUploadsModel, type UploadsModel } from './uploads-model.ts'
+import { createVaultModel, type VaultModel } from './vault-model.ts'
+
+/** Every model of the app, built once per page from the one RPC client. */
+export interface AppModels {
+  vault: VaultModel
+  onboarding: OnboardingModel
+  unlock: UnlockModel
+  files: FilesModel
+  uploads: UploadsModel
+  logs: LogsModel
+  dashboard: DashboardModel
+  settings: SettingsModel
+  reveal: RevealPhraseModel
+  route: RouteModel
+  update: UpdateModel
+  /** Which screen shows: onboarding until it is finished, then by vault state. */
+  screen: ReadonlySignal<'loading' | 'onboarding' | 'locked' | 'unlocked'>
+  /** A modal dialog is open (the page behind it is hidden from assistive tech). */
+  dialogOpen: ReadonlySignal<boolean>
+}
+
+export interface AppModelsInit {
+  client: RpcClient
+  storage: StorageAccess | undefined
+  location: HashLocation
+  update?: UpdateModel
+  /** Debounce for passphrase strength checks (tests shorten it). */
+  checkDelayMs?: number
+}
+
+export function createAppModels (init: AppModelsInit): AppModels {
+  const { client, storage, checkDelayMs } = init
+  const vault = createVaultModel(client)
+  const route = createRouteModel(init.location)
+  const files = createFilesModel(client)
+  const reveal = createRevealPhraseModel(client)
+  const onboarding = createOnboardingModel({ client, storage, checkDelayMs, onDone: () => { route.go('files'); void vault.refresh() } })
+  const unlock = createUnlockModel({
+    client,
+    checkDelayMs,
+    onOpened: (status) => {
+      // Whatever page was open before the lock, unlocking lands on the files.
+      route.go('files')
+      vault.setStatus(status)
+    }
+  })
+  const screen = computed(() => {
+    if (onboarding.inProgress.value) return 'onboarding'
+    const state = vault.state.value
+    if (state === undefined) return 'loading'
+    return state === 'none' ? 'onboarding' : state
+  })
+  return {
+    vault,
+    onboarding,
+    unlock,
+    files,
+    uploads: createUploadsModel(client),
+    logs: createLogsModel(client),
+    dashboard: createDashboardModel(client, storage),
+    settings: createSettingsModel({ client, status: vault.status, onStatus: vault.setStatus, checkDelayMs }),
+    reveal,
+    route,
+    update: init.update ?? createUpdateModel(),
+    screen,
+    dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value)
+  }
+}
+
+/**
+ * Subscribes the models to the node's events and to each other: unlocking
+ * loads the files and resumes uploads; locking forgets file names, typed
+ * passphrases and shown recovery words. Reports user activity (throttled) so
+ * the node's idle timer restarts. Returns the stop function.
+ */
+export function startAppModels (m: AppModels, client: RpcClient, activityTarget?: EventTarget): () => void {
+  const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start()]
+  let previous: VaultState | undefined
+  stops.push(effect(() => {
+    const state = m.vault.state.value
+    if (state === previous) return
+    previous = state
+    if (state === 'unlocked') {
+      void m.files.refresh()
+      m.uploads.resume()
+    } else if (state === 'locked' || state === 'none') {
+      m.files.clear()
+      m.uploads.pause()
+      m.settings.reset()
+      m.reveal.hide()
+    }
+  }))
+  if (activityTarget !== undefined) {
+    stops.push(watchActivity(activityTarget, () => {
+      if (m.vault.state.peek() !== 'unlocked') return
+      // Losing one activity report only means the vault may lock a little early.
+      client.call('vault.activity', undefined).catch(() => {})
+    }))
+  }
+  return () => { for (const stop of stops) stop() }
+}

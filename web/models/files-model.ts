@@ -1,0 +1,169 @@
+import { computed, signal, type ReadonlySignal } from '@preact/signals'
+import type { FileInfo, RpcClient } from '../../core/rpc/api.ts'
+import { errorMessage } from '../error-messages.ts'
+import { sortAndFilter, type SortDirection, type SortKey } from './file-sort.ts'
+
+/** The file list: what is in the vault, how it is sorted and filtered, and rename/delete. */
+export interface FilesModel {
+  files: ReadonlySignal<FileInfo[]>
+  /** True until the first list arrives after unlocking. */
+  loading: ReadonlySignal<boolean>
+  error: ReadonlySignal<string | undefined>
+  sortKey: ReadonlySignal<SortKey>
+  sortDirection: ReadonlySignal<SortDirection>
+  filter: ReadonlySignal<string>
+  visible: ReadonlySignal<FileInfo[]>
+  /** The file being renamed (the rename dialog is open), its new name, and how saving went. */
+  renaming: ReadonlySignal<FileInfo | undefined>
+  renameValue: ReadonlySignal<string>
+  renameBusy: ReadonlySignal<boolean>
+  renameError: ReadonlySignal<string | undefined>
+  /** The file waiting for delete confirmation (the dialog is open). */
+  deleting: ReadonlySignal<FileInfo | undefined>
+  deleteBusy: ReadonlySignal<boolean>
+  deleteError: ReadonlySignal<string | undefined>
+  /** Listens for `files.changed`; returns the unsubscribe. */
+  start: () => () => void
+  refresh: () => Promise<void>
+  /** Forgets the list (on lock: no file names stay on screen or in memory). */
+  clear: () => void
+  /** Sorts by `key`; the same key again flips the direction. */
+  sortBy: (key: SortKey) => void
+  setFilter: (value: string) => void
+  startRename: (file: FileInfo) => void
+  setRenameValue: (value: string) => void
+  saveRename: () => Promise<void>
+  cancelRename: () => void
+  startDelete: (file: FileInfo) => void
+  confirmDelete: () => Promise<void>
+  cancelDelete: () => void
+}
+
+export function createFilesModel (client: RpcClient): FilesModel {
+  const files = signal<FileInfo[]>([])
+  const loading = signal(true)
+  const error = signal<string | undefined>(undefined)
+  const sortKey = signal<SortKey>('name')
+  const sortDirection = signal<SortDirection>('asc')
+  const filter = signal('')
+  const renaming = signal<FileInfo | undefined>(undefined)
+  const renameValue = signal('')
+  const renameBusy = signal(false)
+  const renameError = signal<string | undefined>(undefined)
+  const deleting = signal<FileInfo | undefined>(undefined)
+  const deleteBusy = signal(false)
+  const deleteError = signal<string | undefined>(undefined)
+
+  // Bursts of `files.changed` (a folder upload) collapse into one reload at a time.
+  let reloading: Promise<void> | undefined
+  let again = false
+  // Bumped by clear(): a list that was in flight when the vault locked is dropped.
+  let generation = 0
+  const refresh = async (): Promise<void> => {
+    if (reloading !== undefined) {
+      again = true
+      return await reloading
+    }
+    reloading = (async () => {
+      do {
+        again = false
+        const asked = generation
+        try {
+          const list = await client.call('files.list', undefined)
+          if (asked !== generation) return
+          files.value = list
+          error.value = undefined
+        } catch (err) {
+          // While locked the list is cleared anyway; don't show VAULT_LOCKED over it.
+          if ((err as { code?: unknown }).code !== 'VAULT_LOCKED') error.value = errorMessage(err)
+        }
+      } while (again)
+      loading.value = false
+    })()
+    try { await reloading } finally { reloading = undefined }
+  }
+
+  return {
+    files,
+    loading,
+    error,
+    sortKey,
+    sortDirection,
+    filter,
+    visible: computed(() => sortAndFilter(files.value, sortKey.value, sortDirection.value, filter.value)),
+    renaming,
+    renameValue,
+    renameBusy,
+    renameError,
+    deleting,
+    deleteBusy,
+    deleteError,
+    start: () => client.on('files.changed', () => { void refresh() }),
+    refresh,
+    clear: () => {
+      generation++
+      files.value = []
+      loading.value = true
+      error.value = undefined
+      filter.value = ''
+      renaming.value = undefined
+      deleting.value = undefined
+    },
+    sortBy: (key) => {
+      if (sortKey.value === key) sortDirection.value = sortDirection.value === 'asc' ? 'desc' : 'asc'
+      else {
+        sortKey.value = key
+        // Newest and largest first is what people look for; names read A→Z.
+        sortDirection.value = key === 'mtime' || key === 'size' ? 'desc' : 'asc'
+      }
+    },
+    setFilter: (value) => { filter.value = value },
+    startRename: (file) => {
+      renaming.value = file
+      renameValue.value = file.path
+      renameError.value = undefined
+    },
+    setRenameValue: (value) => { renameValue.value = value },
+    saveRename: async () => {
+      const file = renaming.value
+      if (file === undefined || renameBusy.value) return
+      const path = renameValue.value.trim()
+      if (path === file.path) {
+        renaming.value = undefined
+        return
+      }
+      renameBusy.value = true
+      renameError.value = undefined
+      try {
+        const updated = await client.call('files.rename', { fileId: file.fileId, path })
+        files.value = files.value.map(f => f.fileId === updated.fileId ? updated : f)
+        renaming.value = undefined
+      } catch (err) {
+        renameError.value = errorMessage(err)
+      } finally {
+        renameBusy.value = false
+      }
+    },
+    cancelRename: () => { renaming.value = undefined },
+    startDelete: (file) => {
+      deleting.value = file
+      deleteError.value = undefined
+    },
+    confirmDelete: async () => {
+      const file = deleting.value
+      if (file === undefined || deleteBusy.value) return
+      deleteBusy.value = true
+      deleteError.value = undefined
+      try {
+        await client.call('files.delete', { fileId: file.fileId })
+        files.value = files.value.filter(f => f.fileId !== file.fileId)
+        deleting.value = undefined
+      } catch (err) {
+        deleteError.value = errorMessage(err)
+      } finally {
+        deleteBusy.value = false
+      }
+    },
+    cancelDelete: () => { deleting.value = undefined }
+  }
+}

@@ -1,0 +1,65 @@
+import { signal, type ReadonlySignal } from '@preact/signals'
+import type { PassphraseCheck, RpcClient } from '../../core/rpc/api.ts'
+
+/** How long typing must pause before the node is asked (Argon2id is not involved; this just avoids a call per key). */
+export const CHECK_DELAY_MS = 200
+
+export interface CheckedPassphrase {
+  passphrase: string
+  check: PassphraseCheck
+}
+
+/**
+ * A live strength check for one passphrase field: `update()` on every
+ * keystroke, the node's verdict arrives (debounced) in `latest`. Answers that
+ * arrive out of order are dropped, so `latest` always describes the newest text
+ * that was checked.
+ */
+export interface PassphraseCheckModel {
+  latest: ReadonlySignal<CheckedPassphrase | undefined>
+  update: (passphrase: string) => void
+  /** The verdict for exactly this text, or undefined while it is still being checked. */
+  verdictFor: (passphrase: string) => PassphraseCheck | undefined
+  reset: () => void
+}
+
+export function createPassphraseCheck (client: RpcClient, delayMs = CHECK_DELAY_MS): PassphraseCheckModel {
+  const latest = signal<CheckedPassphrase | undefined>(undefined)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let requested = 0
+
+  const cancel = (): void => {
+    if (timer !== undefined) clearTimeout(timer)
+    timer = undefined
+    requested++
+  }
+
+  const run = async (passphrase: string, ticket: number): Promise<void> => {
+    try {
+      const check = await client.call('vault.checkPassphrase', { passphrase })
+      if (ticket === requested) latest.value = { passphrase, check }
+    } catch {
+      // No verdict means the Create button stays disabled; the node's own
+      // WEAK_PASSPHRASE check still guards vault.create.
+      if (ticket === requested) latest.value = undefined
+    }
+  }
+
+  return {
+    latest,
+    update: (passphrase) => {
+      cancel()
+      if (passphrase === '') {
+        latest.value = undefined
+        return
+      }
+      const ticket = requested
+      timer = setTimeout(() => { timer = undefined; void run(passphrase, ticket) }, delayMs)
+    },
+    verdictFor: (passphrase) => latest.value?.passphrase === passphrase ? latest.value.check : undefined,
+    reset: () => {
+      cancel()
+      latest.value = undefined
+    }
+  }
+}

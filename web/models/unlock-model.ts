@@ -1,0 +1,92 @@
+import { signal, type ReadonlySignal } from '@preact/signals'
+import type { RpcClient, VaultStatus } from '../../core/rpc/api.ts'
+import { errorMessage } from '../error-messages.ts'
+import { createNewPassphraseForm, type NewPassphraseForm } from './new-passphrase-form.ts'
+
+export interface UnlockComponents {
+  client: RpcClient
+  /** Called with the node's status after a successful unlock or recovery. */
+  onOpened: (status: VaultStatus) => void
+  checkDelayMs?: number
+}
+
+/** The locked screen: unlock with the passphrase, or "forgot passphrase" recovery. */
+export interface UnlockModel {
+  mode: ReadonlySignal<'unlock' | 'recover'>
+  passphrase: ReadonlySignal<string>
+  busy: ReadonlySignal<boolean>
+  error: ReadonlySignal<string | undefined>
+  recoveryPhrase: ReadonlySignal<string>
+  /** The new passphrase chosen during recovery. */
+  form: NewPassphraseForm
+  setPassphrase: (value: string) => void
+  setRecoveryPhrase: (value: string) => void
+  unlock: () => Promise<void>
+  recover: () => Promise<void>
+  showRecover: () => void
+  showUnlock: () => void
+  /** Forgets everything typed (after opening, or on leaving the screen). */
+  reset: () => void
+}
+
+export function createUnlockModel (c: UnlockComponents): UnlockModel {
+  const mode = signal<'unlock' | 'recover'>('unlock')
+  const passphrase = signal('')
+  const busy = signal(false)
+  const error = signal<string | undefined>(undefined)
+  const recoveryPhrase = signal('')
+  const form = createNewPassphraseForm(c.client, c.checkDelayMs)
+
+  const reset = (): void => {
+    mode.value = 'unlock'
+    passphrase.value = ''
+    recoveryPhrase.value = ''
+    error.value = undefined
+    form.clear()
+  }
+
+  const attempt = async (run: () => Promise<VaultStatus>): Promise<void> => {
+    if (busy.value) return
+    busy.value = true
+    error.value = undefined
+    try {
+      const status = await run()
+      reset()
+      c.onOpened(status)
+    } catch (err) {
+      // Fields stay as typed so one wrong word doesn't mean typing everything again.
+      error.value = errorMessage(err)
+    } finally {
+      busy.value = false
+    }
+  }
+
+  return {
+    mode,
+    passphrase,
+    busy,
+    error,
+    recoveryPhrase,
+    form,
+    setPassphrase: (value) => { passphrase.value = value },
+    setRecoveryPhrase: (value) => { recoveryPhrase.value = value },
+    unlock: async () => {
+      if (passphrase.value === '') return
+      await attempt(async () => await c.client.call('vault.unlock', { passphrase: passphrase.value }))
+    },
+    recover: async () => {
+      if (!form.ready.value || recoveryPhrase.value.trim() === '') return
+      const phrase = recoveryPhrase.value.trim().toLowerCase().split(/\s+/).join(' ')
+      await attempt(async () => await c.client.call('vault.recover', { recoveryPhrase: phrase, newPassphrase: form.passphrase.value }))
+    },
+    showRecover: () => {
+      error.value = undefined
+      mode.value = 'recover'
+    },
+    showUnlock: () => {
+      error.value = undefined
+      mode.value = 'unlock'
+    },
+    reset
+  }
+}

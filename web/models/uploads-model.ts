@@ -1,0 +1,198 @@
+import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals'
+import type { RpcClient, UploadProgress } from '../../core/rpc/api.ts'
+import { errorCodeOf, errorMessage } from '../error-messages.ts'
+
+export type UploadState = 'queued' | 'uploading' | 'stored' | 'deduplicated' | 'failed'
+
+/** One file on its way into the vault. */
+export interface UploadItem {
+  uploadId: string
+  /** Where it will live in the vault (the folder-relative path for folder uploads). */
+  path: string
+  bytesTotal: number
+  state: ReadonlySignal<UploadState>
+  bytesDone: ReadonlySignal<number>
+  /** Bytes per second since this file started. */
+  rate: ReadonlySignal<number>
+  error: ReadonlySignal<string | undefined>
+}
+
+/** A file the user picked or dropped, with its folder-relative path when it came from a folder. */
+export interface PickedFile {
+  file: File
+  path?: string
+}
+
+export interface UploadTotals {
+  filesTotal: number
+  /** Stored, already present, or failed. */
+  filesDone: number
+  filesFailed: number
+  bytesTotal: number
+  bytesDone: number
+}
+
+/**
+ * The upload queue: files go to the node one at a time (`files.add`), and
+ * `upload.progress` events fill in each file's bar. A failure marks that file
+ * and the queue moves on; a lock pauses the queue and unlocking resumes it.
+ */
+export interface UploadsModel {
+  items: ReadonlySignal<UploadItem[]>
+  totals: ReadonlySignal<UploadTotals>
+  /** Something is queued or uploading. */
+  active: ReadonlySignal<boolean>
+  paused: ReadonlySignal<boolean>
+  /** Listens for progress events; returns the unsubscribe. */
+  start: () => () => void
+  add: (picked: readonly PickedFile[]) => void
+  clearFinished: () => void
+  pause: () => void
+  resume: () => void
+  /** Resolves when the queue is empty or paused (for tests and callers that wait). */
+  idle: () => Promise<void>
+}
+
+interface Entry extends UploadItem {
+  file: File | undefined
+  explicitPath: string | undefined
+  startedAt: number
+  state: Signal<UploadState>
+  bytesDone: Signal<number>
+  rate: Signal<number>
+  error: Signal<string | undefined>
+}
+
+export interface UploadsInit {
+  /** Milliseconds clock for rates (performance.now in the page). */
+  now?: () => number
+  newId?: () => string
+}
+
+const SETTLED: ReadonlySet<UploadState> = new Set(['stored', 'deduplicated', 'failed'])
+
+export function createUploadsModel (client: RpcClient, init: UploadsInit = {}): UploadsModel {
+  const now = init.now ?? (() => performance.now())
+  const newId = init.newId ?? (() => globalThis.crypto.randomUUID())
+  const items = signal<Entry[]>([])
+  const paused = signal(false)
+  const byId = new Map<string, Entry>()
+  let running: Promise<void> | undefined
+
+  const totals = computed<UploadTotals>(() => {
+    const t: UploadTotals = { filesTotal: 0, filesDone: 0, filesFailed: 0, bytesTotal: 0, bytesDone: 0 }
+    for (const item of items.value) {
+      const state = item.state.value
+      t.filesTotal++
+      t.bytesTotal += item.bytesTotal
+      if (SETTLED.has(state)) {
+        t.filesDone++
+        t.bytesDone += item.bytesTotal
+      } else {
+        t.bytesDone += item.bytesDone.value
+      }
+      if (state === 'failed') t.filesFailed++
+    }
+    return t
+  })
+
+  const onProgress = (p: UploadProgress): void => {
+    const item = byId.get(p.uploadId)
+    if (item === undefined || item.state.value !== 'uploading') return
+    item.bytesDone.value = Math.min(p.bytesDone, item.bytesTotal)
+    const seconds = (now() - item.startedAt) / 1000
+    if (seconds > 0) item.rate.value = item.bytesDone.value / seconds
+  }
+
+  const runOne = async (item: Entry): Promise<void> => {
+    if (item.file === undefined) return
+    item.state.value = 'uploading'
+    item.bytesDone.value = 0
+    item.startedAt = now()
+    try {
+      const result = await client.call('files.add', {
+        uploadId: item.uploadId,
+        file: item.file,
+        ...(item.explicitPath !== undefined ? { path: item.explicitPath } : {})
+      })
+      const seconds = (now() - item.startedAt) / 1000
+      item.bytesDone.value = item.bytesTotal
+      if (seconds > 0) item.rate.value = item.bytesTotal / seconds
+      item.state.value = result.deduplicated ? 'deduplicated' : 'stored'
+      item.file = undefined
+    } catch (err) {
+      const code = errorCodeOf(err)
+      if (code === 'VAULT_LOCKED' || code === 'ABORTED') {
+        // Locking aborts the upload in the worker; try this file again after unlock.
+        item.state.value = 'queued'
+        item.bytesDone.value = 0
+        item.rate.value = 0
+        paused.value = true
+        return
+      }
+      item.state.value = 'failed'
+      item.error.value = errorMessage(err)
+      item.file = undefined
+    }
+  }
+
+  const pump = (): Promise<void> => {
+    running ??= (async () => {
+      try {
+        while (!paused.value) {
+          const next = items.value.find(i => i.state.value === 'queued')
+          if (next === undefined) break
+          await runOne(next)
+        }
+      } finally {
+        running = undefined
+      }
+    })()
+    return running
+  }
+
+  const clearFinished = (): void => {
+    const kept = items.value.filter(i => !SETTLED.has(i.state.value))
+    for (const item of items.value) if (!kept.includes(item)) byId.delete(item.uploadId)
+    items.value = kept
+  }
+
+  return {
+    items,
+    totals,
+    active: computed(() => items.value.some(i => !SETTLED.has(i.state.value))),
+    paused,
+    start: () => client.on('upload.progress', onProgress),
+    add: (picked) => {
+      if (picked.length === 0) return
+      // A new batch after the last one finished starts a fresh list.
+      if (!items.value.some(i => !SETTLED.has(i.state.value))) clearFinished()
+      const added = picked.map(({ file, path }): Entry => {
+        const explicitPath = path !== undefined && path !== '' ? path : undefined
+        const entry: Entry = {
+          uploadId: newId(),
+          path: explicitPath ?? file.name,
+          bytesTotal: file.size,
+          file,
+          explicitPath,
+          startedAt: 0,
+          state: signal<UploadState>('queued'),
+          bytesDone: signal(0),
+          rate: signal(0),
+          error: signal<string | undefined>(undefined)
+        }
+        byId.set(entry.uploadId, entry)
+        return entry
+      })
+      items.value = [...items.value, ...added]
+      void pump()
+    },
+    clearFinished,
+    pause: () => { paused.value = true },
+    resume: () => {
+      paused.value = false
+      void pump()
+    },
+    idle: async () => { await running }
+  }
+}

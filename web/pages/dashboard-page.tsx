@@ -1,0 +1,70 @@
+import { useEffect } from 'preact/hooks'
+import { useModels } from '../app-context.ts'
+import { ErrorAlert } from '../components/error-alert.tsx'
+import { formatBytes } from '../format.ts'
+import type { PersistenceState } from '../lib/storage-access.ts'
+
+const PERSISTENCE_WORDS: Record<PersistenceState, string> = {
+  unknown: 'Checking…',
+  asking: 'Asking the browser…',
+  granted: 'Persistent — the browser will not clear it to save space',
+  denied: 'Not persistent — the browser may clear it when space runs low',
+  unsupported: 'This browser cannot make storage persistent'
+}
+
+/** Vault, storage and node figures at a glance. */
+export function DashboardPage () {
+  const { dashboard, vault } = useModels()
+  useEffect(() => { void dashboard.refresh() }, [])
+  const stats = dashboard.stats.value
+  const storage = dashboard.storage.value
+  const node = dashboard.node.value
+  const persistence = dashboard.persistence.value
+  const status = vault.status.value
+  return (
+    <div class='page'>
+      <div class='page-head'>
+        <h1>Dashboard</h1>
+        <button type='button' class='secondary' onClick={() => { void dashboard.refresh() }} disabled={dashboard.loading.value}>Refresh</button>
+      </div>
+      <ErrorAlert message={dashboard.error.value} />
+      <div class='tiles'>
+        <section class='tile' aria-labelledby='dash-vault'>
+          <h2 id='dash-vault'>Vault</h2>
+          <dl>
+            <dt>Status</dt><dd>{status?.state === 'unlocked' ? 'Unlocked' : status?.state ?? '…'}</dd>
+            <dt>Locks after</dt><dd>{status !== undefined ? `${status.autoLockMinutes} min idle` : '…'}</dd>
+            <dt>Files</dt><dd>{stats?.fileCount ?? '…'}</dd>
+            <dt>Size of your files</dt><dd>{stats !== undefined ? formatBytes(stats.plaintextBytes) : '…'}</dd>
+            <dt>Stored (encrypted)</dt><dd>{stats !== undefined ? formatBytes(stats.storedBytes) : '…'}</dd>
+          </dl>
+        </section>
+        <section class='tile' aria-labelledby='dash-storage'>
+          <h2 id='dash-storage'>Browser storage</h2>
+          <dl>
+            <dt>Used by this site</dt><dd>{storage?.usage !== undefined ? formatBytes(storage.usage) : '—'}</dd>
+            <dt>Available to this site</dt><dd>{storage?.quota !== undefined ? formatBytes(storage.quota) : '—'}</dd>
+          </dl>
+          {storage?.usage !== undefined && storage.quota !== undefined && storage.quota > 0 && (
+            <progress class='quota' max={storage.quota} value={storage.usage} aria-label='Storage used' />
+          )}
+          <p class={`persistence-line persistence-${persistence}`}>{PERSISTENCE_WORDS[persistence]}</p>
+          {persistence !== 'granted' && persistence !== 'unsupported' && (
+            <button type='button' class='secondary' onClick={() => { void dashboard.requestPersistence() }} disabled={persistence === 'asking'}>
+              Request persistent storage
+            </button>
+          )}
+        </section>
+        <section class='tile' aria-labelledby='dash-node'>
+          <h2 id='dash-node'>This device</h2>
+          <dl>
+            <dt>Peer ID</dt><dd class='mono wrap' data-testid='peer-id'>{node?.peerId ?? '…'}</dd>
+            <dt>Connections</dt><dd>{node?.connections ?? '…'}</dd>
+            <dt>Listening on</dt>
+            <dd>{node === undefined ? '…' : node.multiaddrs.length === 0 ? 'Nothing (browser peers dial out)' : <ul class='mono wrap'>{node.multiaddrs.map(a => <li key={a}>{a}</li>)}</ul>}</dd>
+          </dl>
+        </section>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,31 @@
+import type { FileInfo } from '../../../core/rpc/api.ts'
+import { useModels } from '../../app-context.ts'
+import { baseName, folderOf, formatBytes, formatDate } from '../../format.ts'
+import { downloadUrl } from '../../node/downloads.ts'
+
+/** One file: its name (with folder), size, date, type, and Download / Rename / Delete. */
+export function FileRow ({ file }: { file: FileInfo }) {
+  const { files } = useModels()
+  const folder = folderOf(file.path)
+  return (
+    <tr>
+      <td class='col-name'>
+        <span class='file-name' title={file.path}>
+          {folder !== '' && <span class='folder'>{folder}</span>}
+          <span class='base'>{baseName(file.path)}</span>
+        </span>
+      </td>
+      <td class='col-size'>{formatBytes(file.size)}</td>
+      <td class='col-date'>{formatDate(file.mtime)}</td>
+      <td class='col-type'>{file.type === '' ? '—' : file.type}</td>
+      <td class='col-actions'>
+        <div class='row-actions'>
+          {/* A plain link: the `download` attribute would bypass the service worker that streams the file. */}
+          <a class='button-link' href={downloadUrl(file.fileId)} aria-label={`Download ${file.path}`}>Download</a>
+          <button type='button' class='secondary small' onClick={() => { files.startRename(file) }}>Rename</button>
+          <button type='button' class='danger-quiet small' onClick={() => { files.startDelete(file) }}>Delete</button>
+        </div>
+      </td>
+    </tr>
+  )
+}

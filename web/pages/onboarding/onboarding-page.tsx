@@ -1,0 +1,25 @@
+import { useModels } from '../../app-context.ts'
+import { CairnMark } from '../../components/cairn-mark.tsx'
+import { ConfirmStep } from './confirm-step.tsx'
+import { CreateStep } from './create-step.tsx'
+import { PhraseStep } from './phrase-step.tsx'
+import { StorageStep } from './storage-step.tsx'
+
+const STEP_NUMBER = { create: 1, phrase: 2, confirm: 3, storage: 4, done: 4 } as const
+
+/** First run: one card per step. */
+export function OnboardingPage () {
+  const { onboarding } = useModels()
+  const step = onboarding.step.value
+  return (
+    <main class='centered'>
+      <div class='card onboarding'>
+        <p class='eyebrow'><CairnMark /> Set up Cairn · step {STEP_NUMBER[step]} of 4</p>
+        {step === 'create' && <CreateStep />}
+        {step === 'phrase' && <PhraseStep />}
+        {step === 'confirm' && <ConfirmStep />}
+        {(step === 'storage' || step === 'done') && <StorageStep />}
+      </div>
+    </main>
+  )
+}

@@ -1,0 +1,30 @@
+import { useModels } from '../../app-context.ts'
+import { ErrorAlert } from '../../components/error-alert.tsx'
+import { Field } from '../../components/field.tsx'
+
+export function UnlockForm () {
+  const { unlock } = useModels()
+  const busy = unlock.busy.value
+  return (
+    <form class='stack' onSubmit={(e) => { e.preventDefault(); void unlock.unlock() }} aria-busy={busy}>
+      <h1>Your vault is locked</h1>
+      <Field
+        label='Passphrase'
+        type='password'
+        autoComplete='current-password'
+        value={unlock.passphrase.value}
+        onInput={unlock.setPassphrase}
+        invalid={unlock.error.value !== undefined}
+        autoFocus
+      />
+      <ErrorAlert message={unlock.error.value} />
+      <div class='actions'>
+        <button type='submit' disabled={busy}>Unlock</button>
+        {busy && <span role='status' class='busy'><span class='spinner' aria-hidden='true' />Opening your vault…</span>}
+      </div>
+      <p>
+        <button type='button' class='link-button' onClick={unlock.showRecover}>Forgot passphrase?</button>
+      </p>
+    </form>
+  )
+}

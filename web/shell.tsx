@@ -1,0 +1,35 @@
+import { useModels } from './app-context.ts'
+import { TopBar } from './components/top-bar.tsx'
+import { DashboardPage } from './pages/dashboard-page.tsx'
+import { DeleteDialog, RenameDialog } from './pages/files/file-dialogs.tsx'
+import { FilesPage } from './pages/files/files-page.tsx'
+import { LogsPage } from './pages/logs-page.tsx'
+import { RevealDialog } from './pages/settings/recovery-phrase-section.tsx'
+import { SettingsPage } from './pages/settings/settings-page.tsx'
+
+/**
+ * The unlocked app: top bar, the current page, and the dialog layer. While a
+ * dialog is open the rest is aria-hidden as well as inert (showModal), so
+ * only the dialog's controls can be found by role.
+ */
+export function Shell () {
+  const { route, dialogOpen } = useModels()
+  const page = route.page.value
+  const hidden = dialogOpen.value ? 'true' : undefined
+  return (
+    <>
+      <div class='shell' aria-hidden={hidden}>
+        <TopBar />
+        <main class='main'>
+          {page === 'files' && <FilesPage />}
+          {page === 'dashboard' && <DashboardPage />}
+          {page === 'settings' && <SettingsPage />}
+          {page === 'logs' && <LogsPage />}
+        </main>
+      </div>
+      <RenameDialog />
+      <DeleteDialog />
+      <RevealDialog />
+    </>
+  )
+}
