@@ -68,9 +68,14 @@ export function passphraseBytes (passphrase: string): Uint8Array {
   return new TextEncoder().encode(passphrase.normalize('NFC'))
 }
 
-/** Derives the 32-byte key-encryption key of `passphrase` (bounds checked first). */
+/**
+ * Derives the 32-byte key-encryption key of `passphrase` (bounds checked
+ * first). An empty passphrase is refused (WEAK_PASSPHRASE): hash-wasm cannot
+ * take one, and no vault is ever wrapped under one.
+ */
 export async function derivePassphraseKey (passphrase: string, params: Argon2idParams): Promise<Uint8Array> {
   checkArgon2idParams(params)
+  if (passphrase.length === 0) throw new CairnError('WEAK_PASSPHRASE', 'the passphrase is empty')
   const password = passphraseBytes(passphrase)
   try {
     return await argon2id({

@@ -48,7 +48,7 @@ function isWalk (passphrase: string): boolean {
 
 /** One character or one piece over and over ("aaaa", "abcabc", "hunter2hunter2"): no stronger than the piece. */
 function isRepeat (passphrase: string): boolean {
-  return /^(.+?)\1+$/su.test(passphrase)
+  return /^(.+?)\1+$/su.test(passphrase) || /^(.+?)\1+$/su.test(passphrase.replace(/\s+/gu, ''))
 }
 
 /** Size of the alphabet the characters are drawn from, judged by the kinds present. */
@@ -64,21 +64,32 @@ function poolSize (passphrase: string): number {
 }
 
 /**
- * Rough entropy in bits: log2(pool) per character, but a character that
- * repeats the one before or continues a +1/−1 run counts one bit.
+ * Rough entropy in bits: log2(pool) per character, except that a repeated
+ * word adds nothing, and neither does a character that repeats the one before
+ * or the one two before ("aa", "abab") or continues a +1/−1 run ("abc", "987").
  */
 export function estimateBits (passphrase: string): number {
-  const chars = [...passphrase]
-  const perChar = Math.log2(poolSize(passphrase))
-  let bits = 0
-  chars.forEach((c, i) => {
-    const prev = chars[i - 1]?.codePointAt(0)
-    const code = c.codePointAt(0) ?? 0
-    const step = prev === undefined ? undefined : code - prev
-    const prevStep = i >= 2 ? (chars[i - 1]?.codePointAt(0) ?? 0) - (chars[i - 2]?.codePointAt(0) ?? 0) : undefined
-    const predictable = step === 0 || (step !== undefined && Math.abs(step) === 1 && step === prevStep)
-    bits += predictable ? 1 : perChar
+  const seen = new Set<string>()
+  // Each distinct word once: "kitty kitty kitty" is as strong as "kitty".
+  const words = passphrase.split(/(\s+)/u).filter(w => {
+    if (/^\s*$/u.test(w)) return true
+    const fresh = !seen.has(w.toLowerCase())
+    seen.add(w.toLowerCase())
+    return fresh
   })
+  const chars = [...words.join('')]
+  const perChar = Math.log2(poolSize(passphrase))
+  const code = (i: number): number | undefined => chars[i]?.codePointAt(0)
+  let bits = 0
+  for (let i = 0; i < chars.length; i++) {
+    const c = code(i) ?? 0
+    const prev = code(i - 1)
+    const prev2 = code(i - 2)
+    const step = prev === undefined ? undefined : c - prev
+    const prevStep = prev === undefined || prev2 === undefined ? undefined : prev - prev2
+    const predictable = step === 0 || c === prev2 || (step !== undefined && Math.abs(step) === 1 && step === prevStep)
+    if (!predictable) bits += perChar
+  }
   return bits
 }
 

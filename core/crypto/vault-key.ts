@@ -108,6 +108,8 @@ export async function unwrapVaultKey (record: VaultKeyRecord, passphrase: string
   const params: Argon2idParams = { memoryKiB: r.kdf.memoryKiB, iterations: r.kdf.iterations, parallelism: r.kdf.parallelism, salt: base64ToBytes(r.kdf.salt) }
   checkArgon2idParams(params)
   const sealed = base64ToBytes(r.wrappedKey)
+  // No record is wrapped under an empty passphrase (derivation refuses it).
+  if (passphrase.length === 0) throw new CairnError('WRONG_PASSPHRASE', 'That passphrase does not open this vault')
   const kek = await derivePassphraseKey(passphrase, params)
   let vaultKey: Uint8Array
   try {
