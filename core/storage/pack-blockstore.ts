@@ -3,15 +3,13 @@ import type { InputPair, Pair } from 'interface-blockstore'
 import { NotFoundError } from 'interface-store'
 import { CID } from 'multiformats/cid'
 import { CairnError } from '../errors.ts'
-import { DEFAULT_FLUSH_DELAY_MS, DEFAULT_MAX_OPEN_PACKS, DEFAULT_MAX_PACK_SIZE, MAX_BLOCK_LENGTH } from './constants.ts'
-import type { PackFile, PackFiles } from './pack-files.ts'
-import {
-  FILE_HEADER_LENGTH, JOURNAL_MAGIC, PACK_MAGIC, RECORD_DELETE, RECORD_PUT, encodeRecord, fileHeader,
-  journalFileName, packFileName
-} from './pack-format.ts'
+import { DEFAULT_FLUSH_DELAY_MS, DEFAULT_MAX_OPEN_PACKS, DEFAULT_MAX_PACK_SIZE } from './constants.ts'
+import type { PackFiles } from './pack-files.ts'
+import { packFileName } from './pack-format.ts'
 import { PackHandles } from './pack-handles.ts'
-import { blockKey, PackIndex, type BlockLocation } from './pack-index.ts'
+import { blockKey, PackIndex, type BlockLocation, type PackUsage } from './pack-index.ts'
 import { recoverPacks, type RecoveryReport } from './pack-recovery.ts'
+import { PackWriter } from './pack-writer.ts'
 import { toStorageError } from './storage-errors.ts'
 
 /** Options for {@link PackBlockstore}. */
@@ -43,13 +41,6 @@ export interface PackBlockstoreStats {
 
 interface AbortOptions { signal?: AbortSignal }
 
-interface ActiveState {
-  pack: number
-  file: PackFile
-  journal: PackFile
-  journalSize: number
-}
-
 /**
  * A Blockstore (interface-blockstore 7) that appends blocks to large pack
  * files and keeps an index CID → (pack, offset, length) in memory, persisted
@@ -59,17 +50,16 @@ interface ActiveState {
  * Durability: writes are flushed at the end of `putMany`/`deleteMany`, on
  * `flush()`/`stop()`, and at most `flushDelayMs` after a lone `put`/`delete`.
  * A crash loses at most the unflushed writes, never earlier ones, and never
- * leaves the index naming bytes that are not there (see `flushLocked`).
+ * leaves the index naming bytes that are not there (see `PackWriter.flush`).
  *
- * Compaction (TODO): blocks deleted leave dead bytes in their pack;
- * `packUsage()` tracks live bytes per sealed pack. The plan: pick a sealed pack
- * whose live bytes fell below half, copy its live blocks to the active pack
- * through the normal append path (new put records), flush, then write one
- * tombstone per moved copy and flush again, and only then remove the old
- * pack and journal files. A crash before the removal leaves both copies, and
- * recovery keeps whichever record came last (the new one); a crash after it
- * leaves tombstones naming a pack that no longer exists, which recovery
- * ignores. Pack numbers are never reused, so such tombstones stay harmless.
+ * Compaction (TODO): deleted blocks leave dead bytes in their pack;
+ * `packUsage()` tracks live bytes per pack. The plan: pick a sealed pack whose
+ * live bytes fell below half, copy its live blocks to the active pack through
+ * the normal append path (new put records), flush, and only then remove the
+ * old pack and its journal. A crash before the removal leaves two copies;
+ * recovery reads journals oldest pack first, so the newer put record wins.
+ * Tombstones in later journals that name the removed pack then match
+ * nothing, and pack numbers are never reused, so they stay harmless.
  */
 export class PackBlockstore extends BaseBlockstore {
   private readonly files: PackFiles
@@ -78,11 +68,8 @@ export class PackBlockstore extends BaseBlockstore {
   private readonly maxOpenPacks: number
   private index = new PackIndex()
   private handles: PackHandles
-  private active: ActiveState | undefined
-  /** Encoded journal records not yet written to the active journal. */
-  private pending: Uint8Array[] = []
-  private packDirty = false
-  private journalDirty = false
+  /** Present between start() and stop(). */
+  private writer: PackWriter | undefined
   private flushTimer: ReturnType<typeof setTimeout> | undefined
   /** Serialises appends, flushes and roll-overs: each sees the previous one finished. */
   private queue: Promise<unknown> = Promise.resolve()
@@ -100,32 +87,31 @@ export class PackBlockstore extends BaseBlockstore {
 
   /** Opens the files and rebuilds the index from the journals, repairing torn tails. */
   async start (): Promise<void> {
-    if (this.active !== undefined) return
+    if (this.writer !== undefined) return
     this.starting ??= this.open().finally(() => { this.starting = undefined })
     await this.starting
   }
 
   /** Flushes pending writes and closes every file. */
   async stop (): Promise<void> {
-    if (this.active === undefined) return
-    const active = this.active
+    const writer = this.writer
+    if (writer === undefined) return
     let failure: unknown
     try {
-      await this.exclusive(async () => { await this.flushLocked() })
+      await this.exclusive(async () => { await writer.flush() })
     } catch (err) {
       failure = err
     }
     this.clearFlushTimer()
-    this.active = undefined
-    this.pending = []
-    await Promise.resolve(active.journal.close()).catch((err: unknown) => { failure ??= err })
+    this.writer = undefined
+    await writer.close().catch((err: unknown) => { failure ??= err })
     await this.handles.closeAll().catch((err: unknown) => { failure ??= err })
     if (failure !== undefined) throw toStorageError(failure, 'close the block store')
   }
 
   /** True between `start()` and `stop()`. */
   isStarted (): boolean {
-    return this.active !== undefined
+    return this.writer !== undefined
   }
 
   /** What the last `start()` found and repaired. */
@@ -135,8 +121,8 @@ export class PackBlockstore extends BaseBlockstore {
 
   /** Makes every write so far durable. */
   async flush (): Promise<void> {
-    this.assertStarted()
-    await this.exclusive(async () => { await this.flushLocked() })
+    const writer = this.requireWriter()
+    await this.exclusive(async () => { await writer.flush() })
   }
 
   /** Live blocks and bytes, and the space the packs take. */
@@ -147,7 +133,7 @@ export class PackBlockstore extends BaseBlockstore {
   }
 
   /** Live blocks and bytes per pack (input for compaction). */
-  packUsage (): ReadonlyMap<number, { end: number, liveBlocks: number, liveBytes: number }> {
+  packUsage (): ReadonlyMap<number, PackUsage> {
     return this.index.packUsage()
   }
 
@@ -165,7 +151,11 @@ export class PackBlockstore extends BaseBlockstore {
     if (this.index.has(id)) return key
     const pieces = await collectPieces(val)
     options?.signal?.throwIfAborted()
-    await this.exclusive(async () => { await this.append(id, key, pieces) })
+    const writer = this.requireWriter()
+    await this.exclusive(async () => {
+      // A concurrent put of the same block may have landed while this one waited.
+      if (!this.index.has(id)) await writer.append(id, key, pieces)
+    })
     this.scheduleFlush()
     return key
   }
@@ -197,10 +187,10 @@ export class PackBlockstore extends BaseBlockstore {
     this.assertStarted()
     const id = blockKey(key.multihash.bytes)
     if (!this.index.has(id)) return
+    const writer = this.requireWriter()
     await this.exclusive(async () => {
       const location = this.index.delete(id)
-      if (location === undefined) return
-      this.pending.push(encodeRecord({ kind: RECORD_DELETE, pack: location.pack, offset: location.offset, length: location.length, cid: location.cid }))
+      if (location !== undefined) writer.tombstone(location)
     })
     this.scheduleFlush()
   }
@@ -255,14 +245,11 @@ export class PackBlockstore extends BaseBlockstore {
   private async open (): Promise<void> {
     this.index = new PackIndex()
     this.handles = new PackHandles(this.files, this.maxOpenPacks)
-    this.pending = []
-    this.packDirty = false
-    this.journalDirty = false
     try {
       const { active, report } = await recoverPacks(this.files, this.handles, this.index)
       // Held acquired until roll-over or stop, so the handle cache never closes it.
       const file = await this.handles.acquire(packFileName(active.pack))
-      this.active = { pack: active.pack, file, journal: active.journal, journalSize: active.journalSize }
+      this.writer = new PackWriter(this.files, this.handles, this.index, this.maxPackSize, active, file)
       this.lastRecovery = report
     } catch (err) {
       await this.handles.closeAll().catch(() => {})
@@ -270,114 +257,8 @@ export class PackBlockstore extends BaseBlockstore {
     }
   }
 
-  /** Appends one block to the active pack. Runs inside `exclusive`. */
-  private async append (id: string, cid: CID, pieces: Uint8Array[]): Promise<void> {
-    // A concurrent put of the same block may have landed while this one waited.
-    if (this.index.has(id)) return
-    let length = 0
-    for (const piece of pieces) length += piece.length
-    if (length > MAX_BLOCK_LENGTH) throw new CairnError('STORAGE_FAILED', `A block of ${length} bytes is too large to store`)
-
-    let end = this.index.usage(this.requireActive().pack).end
-    if (end > FILE_HEADER_LENGTH && end + length > this.maxPackSize) {
-      await this.rollover()
-      end = FILE_HEADER_LENGTH
-    }
-    const active = this.requireActive()
-    let position = end
-    try {
-      for (const piece of pieces) {
-        if (piece.length === 0) continue
-        const written = await active.file.write(position, piece)
-        position += written
-        if (written !== piece.length) throw new CairnError('STORAGE_FAILED', `Short write to ${packFileName(active.pack)}`)
-      }
-    } catch (err) {
-      // Cut off whatever part landed (a failing write may still have stored
-      // some bytes), so the pack ends where its journal says. If even that
-      // fails, the next append overwrites the bytes, and recovery cuts them.
-      await Promise.resolve(active.file.truncate(end)).catch(() => {})
-      throw toStorageError(err, `store a block of ${length} bytes`)
-    }
-    this.packDirty = length > 0 || this.packDirty
-    this.index.set(id, { pack: active.pack, offset: end, length, cid: cid.bytes })
-    this.pending.push(encodeRecord({ kind: RECORD_PUT, pack: active.pack, offset: end, length, cid: cid.bytes }))
-  }
-
-  /**
-   * Makes pending writes durable. The order is what makes crashes safe: the
-   * pack is flushed before the journal records naming its new blocks are
-   * even written, so a journal record on disk always names bytes on disk.
-   * Runs inside `exclusive`.
-   */
-  private async flushLocked (): Promise<void> {
-    this.clearFlushTimer()
-    const active = this.active
-    if (active === undefined) return
-    if (this.packDirty) {
-      try {
-        await active.file.flush()
-      } catch (err) {
-        throw toStorageError(err, 'flush the pack file')
-      }
-      this.packDirty = false
-    }
-    if (this.pending.length > 0) {
-      const batch = this.pending
-      const records = concat(batch)
-      const at = active.journalSize
-      try {
-        const written = await active.journal.write(at, records)
-        if (written !== records.length) throw new CairnError('STORAGE_FAILED', `Short write to ${journalFileName(active.pack)}`)
-      } catch (err) {
-        // Keep the records pending (a later flush retries) and the journal whole.
-        await Promise.resolve(active.journal.truncate(at)).catch(() => {})
-        throw toStorageError(err, 'write the block index journal')
-      }
-      active.journalSize += records.length
-      this.pending = this.pending.slice(batch.length)
-      this.journalDirty = true
-    }
-    if (this.journalDirty) {
-      try {
-        await active.journal.flush()
-      } catch (err) {
-        throw toStorageError(err, 'flush the block index journal')
-      }
-      this.journalDirty = false
-    }
-  }
-
-  /** Seals the active pack and starts the next one. Runs inside `exclusive`. */
-  private async rollover (): Promise<void> {
-    await this.flushLocked()
-    const old = this.requireActive()
-    const pack = old.pack + 1
-    const packName = packFileName(pack)
-    let file: PackFile | undefined
-    let journal: PackFile | undefined
-    try {
-      file = await this.handles.acquire(packName)
-      await startFile(file, PACK_MAGIC)
-      journal = await this.files.open(journalFileName(pack))
-      await startFile(journal, JOURNAL_MAGIC)
-    } catch (err) {
-      // Leave the old pack active; a half-made next pack is harmless (recovery resets it).
-      if (journal !== undefined) await Promise.resolve(journal.close()).catch(() => {})
-      if (file !== undefined) {
-        await this.handles.release(packName)
-        await this.handles.close(packName).catch(() => {})
-      }
-      throw toStorageError(err, 'start a new pack file')
-    }
-    this.index.usage(pack).end = FILE_HEADER_LENGTH
-    this.active = { pack, file, journal, journalSize: FILE_HEADER_LENGTH }
-    await Promise.resolve(old.journal.close()).catch(() => {})
-    await this.handles.release(packFileName(old.pack))
-  }
-
   private scheduleFlush (): void {
-    if (this.flushTimer !== undefined || this.active === undefined) return
+    if (this.flushTimer !== undefined || this.writer === undefined) return
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined
       // Nobody awaits a timed flush; its records stay pending and the next
@@ -399,25 +280,18 @@ export class PackBlockstore extends BaseBlockstore {
     return result
   }
 
-  private requireActive (): ActiveState {
-    if (this.active === undefined) throw notStarted()
-    return this.active
+  private requireWriter (): PackWriter {
+    if (this.writer === undefined) throw notStarted()
+    return this.writer
   }
 
   private assertStarted (): void {
-    if (this.active === undefined) throw notStarted()
+    this.requireWriter()
   }
 }
 
 function notStarted (): CairnError {
   return new CairnError('STORAGE_FAILED', 'The block store is not open (call start() first)')
-}
-
-/** Writes the header of a fresh pack or journal file and makes it durable. */
-async function startFile (file: PackFile, magic: readonly number[]): Promise<void> {
-  await file.truncate(0)
-  await file.write(0, fileHeader(magic))
-  await file.flush()
 }
 
 /** The pieces of a block, without copying them. */
@@ -430,17 +304,4 @@ async function collectPieces (val: Uint8Array | Iterable<Uint8Array> | AsyncIter
     for await (const piece of val) pieces.push(piece)
   }
   return pieces
-}
-
-function concat (parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array
-  let length = 0
-  for (const part of parts) length += part.length
-  const out = new Uint8Array(length)
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
 }
