@@ -219,12 +219,13 @@ export class IndexLog {
       encoded.push(block)
       prev = block.cid
     }
-    for (const block of encoded) {
-      try {
-        await this.blockstore.put(block.cid, block.bytes)
-      } catch (err) {
-        throw storageError(err, 'storing an index block failed')
-      }
+    try {
+      // putMany, not put: a store that batches durability (the pack store)
+      // makes everything written so far durable at the end of putMany, so the
+      // head below never points at a block — or file content — a crash could lose.
+      for await (const cid of this.blockstore.putMany(encoded.map(block => ({ cid: block.cid, bytes: block.bytes })))) { void cid }
+    } catch (err) {
+      throw storageError(err, 'storing an index block failed')
     }
     const last = encoded.at(-1) as EncodedOpBlock
     const newHead: ChainHead = { cid: last.cid, seq }
