@@ -1,6 +1,4 @@
-import { copyFileSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { defineConfig, type Plugin } from 'vite'
+import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 
 /**
@@ -29,17 +27,6 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin'
 }
 
-/** DESIGN §1: manifest.webmanifest sits at the top level of the repo; ship it as is. */
-function copyManifest (): Plugin {
-  return {
-    name: 'cairn-copy-manifest',
-    apply: 'build',
-    writeBundle (options) {
-      copyFileSync(resolve(import.meta.dirname, 'manifest.webmanifest'), resolve(options.dir ?? 'dist', 'manifest.webmanifest'))
-    }
-  }
-}
-
 export default defineConfig({
   build: {
     target: 'es2022',
@@ -51,7 +38,6 @@ export default defineConfig({
   server: { headers: SECURITY_HEADERS },
   preview: { headers: SECURITY_HEADERS },
   plugins: [
-    copyManifest(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'sw',

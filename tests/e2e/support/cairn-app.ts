@@ -58,6 +58,7 @@ export class CairnApp {
   }
 
   async unlock (passphrase: string): Promise<void> {
+    await this.expectLocked()
     await this.page.getByLabel('Passphrase', { exact: true }).fill(passphrase)
     await this.page.getByRole('button', { name: 'Unlock' }).click()
   }
