@@ -3,7 +3,7 @@ import { ChunkCipher } from './stream-chunk.ts'
 import { DEFAULT_CHUNK_SIZE, HEADER_LENGTH } from './stream-constants.ts'
 import { StreamDecryptor, type DecryptStreamInit } from './stream-decrypt.ts'
 import { createEncryptStream, type EncryptStreamInit } from './stream-encrypt.ts'
-import { deriveFileSubkeys, parseHeader, type FileHeader } from './stream-header.ts'
+import { deriveFileSubkeys, parseHeader, wipeFileSubkeys, type FileHeader } from './stream-header.ts'
 import { encryptedSize } from './stream-layout.ts'
 
 /** Encrypts a whole buffer into the STREAM format (the same bytes the stream produces). */
@@ -53,8 +53,15 @@ export interface EncryptedFileReader {
 /** Verifies a file's header (first HEADER_LENGTH bytes) and returns a chunk reader for it. */
 export async function openEncryptedFile (key: Uint8Array, header: Uint8Array): Promise<EncryptedFileReader> {
   const subkeys = deriveFileSubkeys(key)
-  const parsed = parseHeader(subkeys, header.subarray(0, HEADER_LENGTH))
+  let parsed: FileHeader
+  try {
+    parsed = parseHeader(subkeys, header.subarray(0, HEADER_LENGTH))
+  } catch (err) {
+    wipeFileSubkeys(subkeys)
+    throw err
+  }
   const cipher = await ChunkCipher.create(subkeys, parsed)
+  wipeFileSubkeys(subkeys)
   return {
     header: parsed,
     async decryptChunk (index, ciphertext, final) {

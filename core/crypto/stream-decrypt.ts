@@ -2,7 +2,7 @@ import { CairnError } from '../errors.ts'
 import { ChunkCipher } from './stream-chunk.ts'
 import { HEADER_LENGTH, TAG_LENGTH } from './stream-constants.ts'
 import { diagnoseAfterFinal, diagnoseInnerChunk, diagnoseLastPiece } from './stream-diagnose.ts'
-import { deriveFileSubkeys, parseHeader, type FileSubkeys } from './stream-header.ts'
+import { deriveFileSubkeys, parseHeader, wipeFileSubkeys, type FileSubkeys } from './stream-header.ts'
 import { chunkCount, encryptedSize, plaintextSize } from './stream-layout.ts'
 import { Rechunker } from './stream-rechunker.ts'
 
@@ -135,6 +135,7 @@ export class StreamDecryptor {
   private async openHeader (bytes: Uint8Array): Promise<void> {
     const header = parseHeader(this.subkeys, bytes)
     this.cipher = await ChunkCipher.create(this.subkeys, header)
+    wipeFileSubkeys(this.subkeys)
     this.fullLength = header.chunkSize + TAG_LENGTH
     this.rechunker.size = this.fullLength
     this.mode = 'chunks'

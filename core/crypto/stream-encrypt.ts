@@ -1,7 +1,7 @@
 import { CairnError } from '../errors.ts'
 import { ChunkCipher } from './stream-chunk.ts'
 import { DEFAULT_CHUNK_SIZE, MAX_CHUNKS, NONCE_PREFIX_LENGTH } from './stream-constants.ts'
-import { buildHeader, chunkLog2FromSize, deriveFileSubkeys } from './stream-header.ts'
+import { buildHeader, chunkLog2FromSize, deriveFileSubkeys, wipeFileSubkeys } from './stream-header.ts'
 import { Rechunker } from './stream-rechunker.ts'
 
 /** Options of {@link createEncryptStream}. */
@@ -52,6 +52,7 @@ export function createEncryptStream (init: EncryptStreamInit): TransformStream<U
   return new TransformStream<Uint8Array, Uint8Array>({
     async start (controller) {
       cipher = await ChunkCipher.create(subkeys, header)
+      wipeFileSubkeys(subkeys)
       controller.enqueue(header.bytes.slice())
     },
     async transform (chunk, controller) {

@@ -47,6 +47,16 @@ export function deriveFileSubkeys (fileKey: Uint8Array): FileSubkeys {
   }
 }
 
+/**
+ * Overwrites the secret subkeys once they are no longer needed (the content
+ * key lives on inside a non-extractable CryptoKey). Best effort: JavaScript
+ * may have copied them, but there is no reason to keep them around.
+ */
+export function wipeFileSubkeys (subkeys: FileSubkeys): void {
+  subkeys.contentKey.fill(0)
+  subkeys.headerMacKey.fill(0)
+}
+
 function headerMac (macKey: Uint8Array, header: Uint8Array): Uint8Array {
   return hmac(sha256, macKey, header.subarray(0, OFFSET_COMMITMENT)).subarray(0, HEADER_MAC_LENGTH)
 }
