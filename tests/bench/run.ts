@@ -1,4 +1,6 @@
 import { cpus } from 'node:os'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Page } from '@playwright/test'
@@ -6,6 +8,8 @@ import { launchProfile } from '../e2e/support/browser.ts'
 import type { BenchOptions, HostRequest, WorkerEvent } from './browser/protocol.ts'
 import { startBenchServer } from './support/bench-server.ts'
 import { formatTable, Results, writeJsonLines } from './support/report.ts'
+import { startCpuProfile, stopCpuProfile } from './support/cpu-profile.ts'
+import { startMachineCpu, startThreadCpu, type MachineCpu, type ThreadCpu } from './support/thread-cpu.ts'
 import { WorkerCdp } from './support/worker-cdp.ts'
 
 /**
@@ -15,7 +19,8 @@ import { WorkerCdp } from './support/worker-cdp.ts'
  * See tests/bench/README.md for what each figure means.
  */
 
-const RESULTS = fileURLToPath(new URL('./results/latest.jsonl', import.meta.url))
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url))
+const RESULTS = join(RESULTS_DIR, 'latest.jsonl')
 const MiB = 1024 * 1024
 
 const { values: args } = parseArgs({
@@ -58,6 +63,8 @@ async function describe (page: Page): Promise<string> {
 async function runInPage (page: Page): Promise<void> {
   let cdp: WorkerCdp | undefined
   let peak: { label: string, max: number, stop: boolean, loop: Promise<void> } | undefined
+  let load: { threads: () => ThreadCpu[], machine: () => MachineCpu, start: number } | undefined
+  let cpu: { stop: () => ThreadCpu[], machine: () => MachineCpu, start: number } | undefined
   const worker = async (): Promise<WorkerCdp> => (cdp ??= await WorkerCdp.attach(page, 'bench-worker'))
   const heapMiB = async (): Promise<number> => {
     const usage = await (await worker()).heapUsage()
@@ -82,6 +89,29 @@ async function runInPage (page: Page): Promise<void> {
         }
       })()
       peak = state
+    } else if (request.op === 'cpu-start') {
+      cpu = { stop: startThreadCpu(profile.userDataDir), machine: startMachineCpu(), start: performance.now() }
+    } else if (request.op === 'cpu-stop') {
+      if (cpu !== undefined) reportCpu(request.label, cpu.stop(), cpu.machine(), performance.now() - cpu.start)
+      cpu = undefined
+    } else if (request.op === 'load-start') {
+      load = { threads: startThreadCpu(profile.userDataDir), machine: startMachineCpu(), start: performance.now() }
+    } else if (request.op === 'load-stop') {
+      if (load !== undefined) {
+        const ours = load.threads().reduce((sum, t) => sum + t.ms, 0)
+        const other = Math.max(0, load.machine().busy - ours) / (performance.now() - load.start)
+        results.add({ name: request.label, value: other, unit: 'cores' })
+        console.log(`  other programs kept ${other.toFixed(2)} of ${cpus().length} cores busy during the timed runs`)
+      }
+      load = undefined
+    } else if (request.op === 'profile-start') {
+      await startCpuProfile(w)
+    } else if (request.op === 'profile-stop') {
+      mkdirSync(RESULTS_DIR, { recursive: true })
+      const path = join(RESULTS_DIR, `${request.label}.cpuprofile`)
+      const hot = await stopCpuProfile(w, path)
+      console.log(`  bench worker's JavaScript thread during ${request.label}, self time (V8 sampling profile, ${path}):`)
+      for (const f of hot.slice(0, 14)) console.log(`    ${f.ms.toFixed(0).padStart(6)} ms ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.name}  ${f.where}`)
     } else if (peak !== undefined) {
       peak.stop = true
       await peak.loop
@@ -89,6 +119,15 @@ async function runInPage (page: Page): Promise<void> {
       console.log(`  ${peak.label}: ${peak.max.toFixed(1)} MiB (sampled every ~50 ms)`)
       peak = undefined
     }
+  }
+
+  const reportCpu = (label: string, threads: ThreadCpu[], machine: MachineCpu, wallMs: number): void => {
+    const total = threads.reduce((sum, t) => sum + t.ms, 0)
+    if (total === 0) return
+    console.log(`  CPU during ${label}: ${wallMs.toFixed(0)} ms wall; Chromium kept ${(total / wallMs).toFixed(2)} of ${cpus().length} cores busy; ` +
+      `machine: busy ${machine.busy.toFixed(0)}, idle ${machine.idle.toFixed(0)}, iowait ${machine.iowait.toFixed(0)}, steal ${machine.steal.toFixed(0)} ms`)
+    for (const t of threads.filter((t) => t.ms >= 20)) console.log(`    ${t.ms.toFixed(0).padStart(6)} ms  ${t.process.padEnd(28)} ${t.thread}`)
+    results.add({ name: `cpu.${label}.busy_cores`, value: total / wallMs, unit: 'cores' })
   }
 
   const onReport = (event: WorkerEvent): void => {

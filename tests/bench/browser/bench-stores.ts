@@ -1,8 +1,7 @@
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import type { Blockstore } from 'interface-blockstore'
-import { PackBlockstore } from '../../../core/storage/pack-blockstore.ts'
+import { createOpfsBlockstore } from '../../../sw/storage/opfs-blockstore.ts'
 import { freshDirectory } from './opfs-scratch.ts'
-import { opfsPackFiles } from './opfs-pack-files.ts'
 
 /** A blockstore under test, with the two things the timing needs beyond the interface. */
 export interface BenchStore {
@@ -12,11 +11,12 @@ export interface BenchStore {
   close: () => Promise<void>
 }
 
-/** Cairn's pack-file blockstore on OPFS sync access handles, in a fresh, empty directory. */
+/**
+ * Cairn's blockstore as the node worker opens it (sw/storage/opfs-blockstore.ts:
+ * the pack-file store on OPFS sync access handles), in a fresh, empty directory.
+ */
 export async function openPackStore (name: string): Promise<BenchStore> {
-  const dir = await freshDirectory(name)
-  const store = new PackBlockstore({ files: opfsPackFiles(dir) })
-  await store.start()
+  const store = await createOpfsBlockstore({ directory: await freshDirectory(name) })
   return {
     blockstore: store,
     flush: async () => { await store.flush() },

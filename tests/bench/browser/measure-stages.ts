@@ -19,7 +19,7 @@ export interface StageInputs {
   /** The file's bytes in 1 MiB blocks with their raw-leaf CIDs. */
   blocks: Array<{ cid: CID, bytes: Uint8Array }>
   /** The whole file in memory. */
-  bytes: Uint8Array
+  bytes: Uint8Array<ArrayBuffer>
 }
 
 const BLOCK = 1024 * 1024

@@ -26,6 +26,12 @@ export type HostRequest =
   | { op: 'heap', label: string }
   | { op: 'peak-start', label: string }
   | { op: 'peak-stop', label: string }
+  | { op: 'cpu-start', label: string }
+  | { op: 'cpu-stop', label: string }
+  | { op: 'load-start', label: string }
+  | { op: 'load-stop', label: string }
+  | { op: 'profile-start', label: string }
+  | { op: 'profile-stop', label: string }
 
 /** Worker → page → Node. */
 export type WorkerEvent =

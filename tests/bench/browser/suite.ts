@@ -7,6 +7,7 @@ import { blake3Hex, measureCat, measureReadDecrypted, verifyReadDecrypted } from
 import {
   measureBlockstorePut, measureDecrypt, measureEncrypt, measureFileRead, measureUnixfsAddCiphertext, prepareStageInputs
 } from './measure-stages.ts'
+import { measureAesGcm, measureBlake3, measureSha256 } from './measure-primitives.ts'
 import { clearScratch } from './opfs-scratch.ts'
 import type { BenchOptions } from './protocol.ts'
 
@@ -39,6 +40,8 @@ export async function runSuite (file: File, options: BenchOptions, ctx: BenchCon
   const inputBlake3 = await blake3Hex(file.stream())
   await clearScratch()
   await ctx.host({ op: 'heap', label: 'heap.before.MiB' })
+  // How busy other programs kept the machine meanwhile: the figures mean little when they did.
+  await ctx.host({ op: 'load-start', label: 'machine.other_load.cores' })
 
   for (let rep = 1; rep <= options.reps; rep++) {
     ctx.log(`repetition ${rep}/${options.reps}`)
@@ -74,16 +77,49 @@ export async function runSuite (file: File, options: BenchOptions, ctx: BenchCon
     })
     await clearScratch()
   }
+  await ctx.host({ op: 'load-stop', label: 'machine.other_load.cores' })
   await ctx.host({ op: 'heap', label: 'heap.after.MiB' })
 
-  // Peak memory during an encrypted add, sampled in an extra untimed run so
-  // the sampling cannot disturb the figures above.
+  // Extra untimed runs under observation: peak memory (sampled over CDP) and
+  // CPU time per thread (from /proc), kept apart so neither disturbs the figures above.
+  ctx.log('profiling runs (untimed)')
   await withStore(await openPackStore('encrypted'), async (store) => {
     await settle()
     await ctx.host({ op: 'peak-start', label: `heap.peak.add.encrypted.${label}.MiB` })
-    await measureEncryptedAdd(file, store, hashTag, dedupKey)
+    await ctx.host({ op: 'cpu-start', label: 'add.encrypted' })
+    const add = await measureEncryptedAdd(file, store, hashTag, dedupKey)
+    await ctx.host({ op: 'cpu-stop', label: 'add.encrypted' })
     await ctx.host({ op: 'peak-stop', label: `heap.peak.add.encrypted.${label}.MiB` })
+    await settle()
+    await ctx.host({ op: 'cpu-start', label: 'read.decrypted' })
+    await measureReadDecrypted(store.blockstore, add.cid, add.fileKey, size)
+    await ctx.host({ op: 'cpu-stop', label: 'read.decrypted' })
   })
+  await withStore(await openPackStore('plain'), async (store) => {
+    await settle()
+    await ctx.host({ op: 'cpu-start', label: 'add.plain' })
+    await measurePlainAdd(file, store)
+    await ctx.host({ op: 'cpu-stop', label: 'add.plain' })
+  })
+  if (options.stages) {
+    // And where the bench worker's own thread spends its time (V8's sampling profiler).
+    await withStore(await openPackStore('encrypted'), async (store) => {
+      await settle()
+      await ctx.host({ op: 'profile-start', label: 'add.encrypted' })
+      const add = await measureEncryptedAdd(file, store, hashTag, dedupKey)
+      await ctx.host({ op: 'profile-stop', label: 'add.encrypted' })
+      await settle()
+      await ctx.host({ op: 'profile-start', label: 'read.decrypted' })
+      await measureReadDecrypted(store.blockstore, add.cid, add.fileKey, size)
+      await ctx.host({ op: 'profile-stop', label: 'read.decrypted' })
+    })
+    await withStore(await openPackStore('plain'), async (store) => {
+      await settle()
+      await ctx.host({ op: 'profile-start', label: 'add.plain' })
+      await measurePlainAdd(file, store)
+      await ctx.host({ op: 'profile-stop', label: 'add.plain' })
+    })
+  }
   await clearScratch()
 
   if (options.stages) await runStages(file, options, ctx, hashTag, dedupKey)
@@ -125,5 +161,18 @@ async function runStages (
     await settle()
     rate('opfs.write.memory', await measureOpfsWriteFromMemory(inputs.bytes))
     await clearScratch()
+    await settle()
+    const aes = await measureAesGcm(inputs.bytes, 1)
+    rate('prim.aes_gcm', aes.ms)
+    ctx.sample({ name: 'stage.prim.aes_gcm.in_call_share', value: aes.inCallMs / aes.ms, unit: '×' })
+    await settle()
+    const aes4 = await measureAesGcm(inputs.bytes, 4)
+    rate('prim.aes_gcm_4_in_flight', aes4.ms)
+    await settle()
+    const sha = await measureSha256(inputs.bytes)
+    rate('prim.sha256', sha.ms)
+    ctx.sample({ name: 'stage.prim.sha256.in_call_share', value: sha.inCallMs / sha.ms, unit: '×' })
+    await settle()
+    rate('prim.blake3', await measureBlake3(inputs.bytes))
   }
 }

@@ -1,0 +1,134 @@
+import { readdirSync, readFileSync } from 'node:fs'
+
+/**
+ * CPU time per thread of a running Chromium, from Linux's /proc: a cheap
+ * profile of where an add spends the machine (which thread, which process)
+ * without tracing overhead. Linux only; elsewhere it reports nothing.
+ */
+
+/** clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100
+
+interface ThreadTimes { process: string, thread: string, tid: number, ticks: number }
+
+/** CPU time spent by one thread (or several of one name) between two snapshots. */
+export interface ThreadCpu {
+  process: string
+  thread: string
+  ms: number
+}
+
+function readText (path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined // the process or thread ended meanwhile
+  }
+}
+
+/** [comm, ppid, utime + stime] from a /proc stat line (comm may contain spaces and parentheses). */
+function parseStat (text: string): { comm: string, ppid: number, ticks: number } {
+  const open = text.indexOf('(')
+  const close = text.lastIndexOf(')')
+  const rest = text.slice(close + 2).split(' ')
+  // Fields after comm start at field 3 (state); ppid is 4, utime 14, stime 15.
+  return { comm: text.slice(open + 1, close), ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) }
+}
+
+function processKind (pid: number): string {
+  // Chromium rewrites its argv in place (setproctitle), so arguments may be
+  // separated by spaces rather than NULs.
+  const cmdline = readText(`/proc/${pid}/cmdline`) ?? ''
+  const type = /--type=([^\s\0]+)/.exec(cmdline)?.[1]
+  if (type === undefined) return 'browser'
+  const service = /--utility-sub-type=([^\s\0]+)/.exec(cmdline)?.[1]?.split('.').at(-2)
+  return service !== undefined ? `${type}:${service}` : type
+}
+
+/** The Chromium whose command line names `userDataDir`, and all its descendants. */
+function chromiumPids (userDataDir: string): number[] {
+  const parents = new Map<number, number>()
+  let root: number | undefined
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name)
+    if (!Number.isInteger(pid)) continue
+    const stat = readText(`/proc/${pid}/stat`)
+    if (stat === undefined) continue
+    parents.set(pid, parseStat(stat).ppid)
+    if (root === undefined && (readText(`/proc/${pid}/cmdline`) ?? '').includes(`--user-data-dir=${userDataDir}`) && processKind(pid) === 'browser') root = pid
+  }
+  if (root === undefined) return []
+  const found = new Set([root])
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const [pid, ppid] of parents) {
+      if (!found.has(pid) && found.has(ppid)) { found.add(pid); grew = true }
+    }
+  }
+  return [...found]
+}
+
+function snapshot (userDataDir: string): ThreadTimes[] {
+  const out: ThreadTimes[] = []
+  for (const pid of chromiumPids(userDataDir)) {
+    const kind = processKind(pid)
+    let tids: string[]
+    try {
+      tids = readdirSync(`/proc/${pid}/task`)
+    } catch {
+      continue
+    }
+    for (const tid of tids) {
+      const stat = readText(`/proc/${pid}/task/${tid}/stat`)
+      if (stat === undefined) continue
+      const { comm, ticks } = parseStat(stat)
+      out.push({ process: `${kind} ${pid}`, thread: comm, tid: Number(tid), ticks })
+    }
+  }
+  return out
+}
+
+/** The whole machine's time over the window, in CPU-ms summed over all cores (from /proc/stat). */
+export interface MachineCpu {
+  busy: number
+  idle: number
+  iowait: number
+  /** Time the hypervisor gave our virtual CPUs to someone else. */
+  steal: number
+}
+
+function machineTicks (): number[] {
+  const line = (readText('/proc/stat') ?? '').split('\n').find((l) => l.startsWith('cpu ')) ?? ''
+  // user nice system idle iowait irq softirq steal
+  return line.trim().split(/\s+/).slice(1, 9).map(Number)
+}
+
+/** Counts a window of the whole machine's time. */
+export function startMachineCpu (): () => MachineCpu {
+  const before = machineTicks()
+  return () => {
+    const d = machineTicks().map((v, i) => (v - (before[i] ?? 0)) * 1000 / TICKS_PER_SECOND)
+    const at = (i: number): number => d[i] ?? 0
+    return { busy: at(0) + at(1) + at(2) + at(5) + at(6), idle: at(3), iowait: at(4), steal: at(7) }
+  }
+}
+
+/** Starts counting; the returned function stops and gives CPU ms per thread, busiest first. */
+export function startThreadCpu (userDataDir: string): () => ThreadCpu[] {
+  const before = new Map(snapshot(userDataDir).map((t) => [`${t.process}/${t.tid}`, t.ticks]))
+  return () => {
+    const byName = new Map<string, ThreadCpu>()
+    for (const t of snapshot(userDataDir)) {
+      const ticks = t.ticks - (before.get(`${t.process}/${t.tid}`) ?? 0)
+      if (ticks <= 0) continue
+      // Dedicated workers keep their own rows (tid order = start order); pooled threads add up by name.
+      const thread = t.thread.startsWith('DedicatedWorker') ? `${t.thread} tid ${t.tid}` : t.thread
+      const key = `${t.process}/${thread}`
+      const row = byName.get(key) ?? { process: t.process, thread, ms: 0 }
+      row.ms += ticks * 1000 / TICKS_PER_SECOND
+      byName.set(key, row)
+    }
+    return [...byName.values()].sort((a, b) => b.ms - a.ms)
+  }
+}
