@@ -10,6 +10,25 @@ export interface BrowserStores {
   stop: () => Promise<void>
 }
 
+/** How long a new leader waits for the previous leader's worker to let go of the pack files. */
+const HANDOVER_WAIT_MS = 10_000
+
+/**
+ * OPFS sync access handles are exclusive: when the leader tab has just closed,
+ * its worker may still hold them for a moment, so retry until they are free.
+ */
+async function openBlockstoreWhenFree (): Promise<PackBlockstore> {
+  const deadline = Date.now() + HANDOVER_WAIT_MS
+  for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
+    try {
+      return await createOpfsBlockstore()
+    } catch (err) {
+      if (Date.now() > deadline) throw err
+      await new Promise(resolve => setTimeout(resolve, delay))
+    }
+  }
+}
+
 /**
  * The browser's stores (DESIGN §2): blocks in OPFS pack files through sync
  * access handles, small records in IndexedDB. Must run in the node worker,
@@ -19,7 +38,7 @@ export async function openBrowserStores (): Promise<BrowserStores> {
   // 'strict' durability: the wrapped vault key and index heads must never be lost.
   const datastore = new IdbDatastore({ name: 'cairn-datastore', durability: 'strict' })
   await datastore.start()
-  const blockstore = await createOpfsBlockstore()
+  const blockstore = await openBlockstoreWhenFree()
   return {
     blockstore,
     datastore,

@@ -48,6 +48,8 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     onFilesChanged: () => { emit('files.changed', undefined) }
   })
   await vault.start()
+  // Tabs may still show the previous leader's state: tell them where this node stands.
+  emit('vault.status', vault.status())
 
   const handlers = createNodeHandlers({
     vault,
