@@ -82,30 +82,34 @@ export class StreamDecryptor {
   /** Ends the input: checks the stream ended exactly after one final chunk, then emits it. */
   async finish (emit: Emit): Promise<void> {
     if (this.mode === 'header') parseHeader(this.subkeys, this.rechunker.takeRest())
-    const rest = this.rechunker.takeRest()
-    let sawFinal = this.mode === 'tail'
-    if (this.mode === 'chunks') {
-      if (this.finalIndex !== undefined) {
-        await this.drain(0, emit)
-        if (this.mode === 'chunks') {
-          throw new CairnError('STREAM_TRUNCATED', `the encrypted file ends inside chunk ${this.nextIndex} of ${this.finalIndex + 1}`)
-        }
-      } else {
-        const last = rest.length > 0 ? rest : this.held
-        this.held = undefined
-        if (last !== undefined) {
-          sawFinal = true
-          await this.launch(last, true, emit)
-        }
-      }
-    } else {
-      this.addTail(rest)
+    let rest = this.rechunker.takeRest()
+    if (this.mode === 'chunks' && this.finalIndex === undefined) {
+      // Length unknown: the last piece is whatever is left, and it must be final.
+      const last = rest.length > 0 ? rest : this.held
+      rest = new Uint8Array(0)
+      this.held = undefined
+      if (last !== undefined) await this.launchFinal(last, emit)
     }
     await this.drain(0, emit)
-    if (this.mode === 'tail' && this.tailLength > 0) await this.failAfterFinal(emit)
-    if (!sawFinal) throw new CairnError('STREAM_TRUNCATED', 'the encrypted file has no chunks after its header')
-    if (this.finalPlain !== undefined && this.finalPlain.length > 0) emit(this.finalPlain)
+    if (this.mode === 'chunks') {
+      throw new CairnError('STREAM_TRUNCATED', this.finalIndex === undefined
+        ? 'the encrypted file has no chunks after its header'
+        : `the encrypted file ends inside chunk ${this.nextIndex} of ${this.finalIndex + 1}`)
+    }
+    this.addTail(rest)
+    if (this.tailLength > 0) await this.failAfterFinal(emit)
+    // Only a known length can get here without the final plaintext: an earlier chunk was final.
+    if (this.finalPlain === undefined) throw new CairnError('FORMAT_INVALID', 'the encrypted file ends before its known length')
+    if (this.finalPlain.length > 0) emit(this.finalPlain)
     this.finalPlain = undefined
+  }
+
+  /** Launches the final chunk; what arrives after it is tail. */
+  private async launchFinal (piece: Uint8Array, emit: Emit): Promise<void> {
+    // Switch first: if an earlier chunk fails while this one is launched, that failure sets its own tail.
+    this.mode = 'tail'
+    this.tailBase = this.nextIndex
+    await this.launch(piece, true, emit)
   }
 
   private async onPiece (piece: Uint8Array, emit: Emit): Promise<void> {
@@ -118,18 +122,20 @@ export class StreamDecryptor {
       return
     }
     if (this.finalIndex === undefined) {
-      if (this.held !== undefined) await this.launch(this.held, false, emit)
-      this.held = piece
+      // The held piece is not final: this one follows it.
+      const previous = this.held
+      this.held = undefined
+      if (previous !== undefined) await this.launch(previous, false, emit)
+      if (this.mode === 'tail') this.addTail(piece)
+      else this.held = piece
       return
     }
-    const last = this.nextIndex === this.finalIndex
-    await this.launch(piece, last, emit)
-    if (last) {
-      this.mode = 'tail'
-      this.tailBase = this.finalIndex
-    } else if (this.nextIndex === this.finalIndex) {
-      this.rechunker.size = this.finalLength
+    if (this.nextIndex === this.finalIndex) {
+      await this.launchFinal(piece, emit)
+      return
     }
+    await this.launch(piece, false, emit)
+    if (this.nextIndex === this.finalIndex) this.rechunker.size = this.finalLength
   }
 
   private async openHeader (bytes: Uint8Array): Promise<void> {

@@ -15,6 +15,8 @@ import { TAG_LENGTH } from './stream-constants.ts'
 const INDEX_WINDOW = 4
 /** How many short and how many long final-chunk lengths are tried inside a failed piece (bounded work). */
 const TRAILING_PROBES = 64
+/** At most this many bytes are decrypted trying long final-chunk lengths (fewer tries with big chunks). */
+const LONG_PROBE_BUDGET = 64 * 1024 * 1024
 
 async function authenticates (cipher: ChunkCipher, index: number, bytes: Uint8Array, last: boolean): Promise<boolean> {
   if (index < 0) return false
@@ -115,7 +117,8 @@ async function findFinalPrefix (cipher: ChunkCipher, index: number, bytes: Uint8
   const candidates = new Set<number>()
   if (bytes.length % 2 === 0) candidates.add(bytes.length / 2)
   for (let p = TAG_LENGTH; p < Math.min(bytes.length, TAG_LENGTH + TRAILING_PROBES); p++) candidates.add(p)
-  for (let p = bytes.length - 1; p >= TAG_LENGTH && p >= bytes.length - TRAILING_PROBES; p--) candidates.add(p)
+  const longProbes = Math.min(TRAILING_PROBES, Math.floor(LONG_PROBE_BUDGET / Math.max(1, bytes.length)))
+  for (let p = bytes.length - 1; p >= TAG_LENGTH && p >= bytes.length - longProbes; p--) candidates.add(p)
   for (const p of candidates) {
     if (await authenticates(cipher, index, bytes.subarray(0, p), true)) return p
   }
