@@ -20,10 +20,10 @@ export function formatBytes (bytes: number): string {
   return `${value.toFixed(digits)} ${UNITS[unit] ?? ''}`
 }
 
-/** Bytes per second as "12.3 MB/s". */
+/** Bytes per second in the same units as sizes: "12.3 MB/s", "840 KB/s". */
 export function formatRate (bytesPerSecond: number): string {
   if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '— MB/s'
-  return `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`
+  return `${formatBytes(Math.round(bytesPerSecond))}/s`
 }
 
 /** 0..1 (or done/total) as "42%"; an empty total counts as complete. */

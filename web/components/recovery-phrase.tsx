@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact'
 import { CopyButton } from './copy-button.tsx'
 
 /**
@@ -5,7 +6,7 @@ import { CopyButton } from './copy-button.tsx'
  * separated by single spaces, in order (the numbers are CSS counters, not
  * text), so `data-testid="recovery-phrase"` reads back as the phrase.
  */
-export function RecoveryPhrase ({ words }: { words: readonly string[] }) {
+export function RecoveryPhrase ({ words, children }: { words: readonly string[], children?: ComponentChildren }) {
   return (
     <div class='phrase'>
       <ol class='phrase-grid' data-testid='recovery-phrase'>
@@ -13,7 +14,10 @@ export function RecoveryPhrase ({ words }: { words: readonly string[] }) {
           <li key={i}>{word}{i < words.length - 1 ? ' ' : ''}</li>
         ))}
       </ol>
-      <CopyButton text={() => words.join(' ')} />
+      <div class='actions'>
+        <CopyButton text={() => words.join(' ')} />
+        {children}
+      </div>
     </div>
   )
 }

@@ -136,18 +136,17 @@ export function createUploadsModel (client: RpcClient, init: UploadsInit = {}): 
     }
   }
 
+  const loop = async (): Promise<void> => {
+    while (!paused.value) {
+      const next = items.value.find(i => i.state.value === 'queued')
+      if (next === undefined) break
+      await runOne(next)
+    }
+  }
+
   const pump = (): Promise<void> => {
-    running ??= (async () => {
-      try {
-        while (!paused.value) {
-          const next = items.value.find(i => i.state.value === 'queued')
-          if (next === undefined) break
-          await runOne(next)
-        }
-      } finally {
-        running = undefined
-      }
-    })()
+    // `.finally` runs after the assignment even when the loop has nothing to do.
+    running ??= loop().finally(() => { running = undefined })
     return running
   }
 

@@ -10,11 +10,11 @@ const OUTCOME: Record<PersistenceState, { title: string, text: string }> = {
   },
   denied: {
     title: 'Storage is not persistent yet',
-    text: 'The browser may clear Cairn\'s data if the device runs short of space. Installing Cairn as an app, or using it often, usually changes that; you can ask again from the Dashboard. A backup peer keeps a copy either way.'
+    text: 'The browser may clear Cairn\'s data if the device runs short of space. Installing Cairn as an app, or using it often, usually changes that; you can ask again from the Dashboard.'
   },
   unsupported: {
     title: "This browser can't promise to keep the data",
-    text: 'It may clear Cairn\'s data when space runs low. Keep a backup peer running to be safe.'
+    text: 'It may clear Cairn\'s data when space runs low.'
   }
 }
 

@@ -21,12 +21,9 @@ export function RecoveryPhraseSection () {
           </>
           )
         : (
-          <div class='stack'>
-            <RecoveryPhrase words={words} />
-            <div class='actions'>
-              <button type='button' onClick={reveal.hide}>Hide</button>
-            </div>
-          </div>
+          <RecoveryPhrase words={words}>
+            <button type='button' onClick={reveal.hide}>Hide</button>
+          </RecoveryPhrase>
           )}
     </section>
   )
