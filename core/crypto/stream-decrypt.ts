@@ -126,7 +126,8 @@ export class StreamDecryptor {
       const previous = this.held
       this.held = undefined
       if (previous !== undefined) await this.launch(previous, false, emit)
-      if (this.mode === 'tail') this.addTail(piece)
+      // launch() may have found an earlier final chunk and switched to collecting the tail.
+      if (this.collectingTail()) this.addTail(piece)
       else this.held = piece
       return
     }
@@ -200,6 +201,10 @@ export class StreamDecryptor {
     this.mode = 'tail'
     this.tailBase = job.index
     this.finalPlain = undefined
+  }
+
+  private collectingTail (): boolean {
+    return this.mode === 'tail'
   }
 
   private addTail (bytes: Uint8Array): void {
