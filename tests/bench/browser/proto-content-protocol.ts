@@ -1,0 +1,10 @@
+/** Requests to the prototype content worker (proto-content-worker.ts). */
+export type ContentRequest =
+  /** Read `file`, tag it when `dedupKey` is given, encrypt it, send the ciphertext pieces on `port`. */
+  | { type: 'encrypt', id: number, file: Blob, fileKey: Uint8Array, dedupKey?: Uint8Array, port: MessagePort }
+  /** Decrypt the ciphertext pieces arriving on `port`; count (and with `hash`, BLAKE3) the plaintext. */
+  | { type: 'decrypt', id: number, fileKey: Uint8Array, hash: boolean, port: MessagePort }
+
+export type ContentReply =
+  | { id: number, ok: true, tag?: Uint8Array, bytes?: number, blake3?: string }
+  | { id: number, ok: false, message: string }

@@ -1,0 +1,54 @@
+/// <reference lib="webworker" />
+import { createBLAKE3 } from 'hash-wasm'
+import { createDedupHasher, type DedupHasher } from '../../../core/crypto/dedup-tag.ts'
+import { createDecryptStream, createEncryptStream } from '../../../core/crypto/stream-format.ts'
+import type { ContentReply, ContentRequest } from './proto-content-protocol.ts'
+import { receivePieces, sendPieces } from './proto-piece-channel.ts'
+
+declare const self: DedicatedWorkerGlobalScope
+
+/**
+ * PROTOTYPE (bench only): the hash worker grown into a content worker that
+ * also runs the STREAM cipher, so the node worker is left with UnixFS and
+ * storage. WebCrypto in Chromium 156 runs AES-GCM on the calling thread, so
+ * encryption only leaves the node worker's thread if it is called elsewhere.
+ */
+
+function tapTag (hasher: DedupHasher): TransformStream<Uint8Array, Uint8Array> {
+  return new TransformStream({ transform (chunk, controller) { hasher.update(chunk); controller.enqueue(chunk) } })
+}
+
+async function encrypt (request: Extract<ContentRequest, { type: 'encrypt' }>): Promise<ContentReply> {
+  let plaintext: ReadableStream<Uint8Array> = request.file.stream()
+  const hasher = request.dedupKey !== undefined ? await createDedupHasher(request.dedupKey) : undefined
+  if (hasher !== undefined) plaintext = plaintext.pipeThrough(tapTag(hasher))
+  await sendPieces(request.port, plaintext.pipeThrough(createEncryptStream({ key: request.fileKey })))
+  return hasher !== undefined ? { id: request.id, ok: true, tag: hasher.digest() } : { id: request.id, ok: true }
+}
+
+async function decrypt (request: Extract<ContentRequest, { type: 'decrypt' }>): Promise<ContentReply> {
+  const ciphertext = receivePieces(request.port)
+  const source = new ReadableStream<Uint8Array>({
+    async pull (controller) {
+      const next = await ciphertext.next()
+      if (next.done === true) controller.close()
+      else controller.enqueue(next.value)
+    }
+  })
+  const hasher = request.hash ? await createBLAKE3() : undefined
+  let bytes = 0
+  for await (const chunk of source.pipeThrough(createDecryptStream({ key: request.fileKey }))) {
+    bytes += chunk.byteLength
+    hasher?.update(chunk)
+  }
+  return { id: request.id, ok: true, bytes, ...(hasher !== undefined ? { blake3: hasher.digest('hex') } : {}) }
+}
+
+self.onmessage = (ev: MessageEvent<ContentRequest>) => {
+  const request = ev.data
+  const work = request.type === 'encrypt' ? encrypt(request) : decrypt(request)
+  work.then(
+    (reply) => { self.postMessage(reply) },
+    (err: unknown) => { self.postMessage({ id: request.id, ok: false, message: String(err) } satisfies ContentReply) }
+  )
+}
