@@ -215,10 +215,16 @@ export class StreamDecryptor {
 
   private async failAfterFinal (emit: Emit): Promise<never> {
     await this.drain(0, emit)
-    const joined = new Uint8Array(this.tailLength)
+    // One chunk's worth (plus a byte) is all the diagnosis looks at.
+    const joined = new Uint8Array(Math.min(this.tailLength, this.fullLength + 1))
     let off = 0
-    for (const bytes of this.tail) { joined.set(bytes, off); off += bytes.length }
-    throw await diagnoseAfterFinal(this.cipher as ChunkCipher, this.tailBase, joined)
+    for (const bytes of this.tail) {
+      if (off === joined.length) break
+      const take = bytes.subarray(0, joined.length - off)
+      joined.set(take, off)
+      off += take.length
+    }
+    throw await diagnoseAfterFinal(this.cipher as ChunkCipher, this.tailBase, joined, this.tailLength)
   }
 }
 

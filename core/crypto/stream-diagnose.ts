@@ -43,11 +43,11 @@ async function findMoved (cipher: ChunkCipher, index: number, bytes: Uint8Array)
 }
 
 /**
- * Bytes `tail` follow a chunk that authenticated as the final chunk `finalIndex`.
- * Names them: the final chunk again, a second final chunk, an earlier chunk
+ * Bytes `tail` (the first of `tailLength`) follow a chunk that authenticated
+ * as the final chunk `finalIndex`. Names them: the final chunk again, a second final chunk, an earlier chunk
  * again, or plain trailing bytes.
  */
-export async function diagnoseAfterFinal (cipher: ChunkCipher, finalIndex: number, tail: Uint8Array): Promise<CairnError> {
+export async function diagnoseAfterFinal (cipher: ChunkCipher, finalIndex: number, tail: Uint8Array, tailLength = tail.length): Promise<CairnError> {
   const first = tail.subarray(0, cipher.header.chunkSize + TAG_LENGTH)
   if (await authenticates(cipher, finalIndex, first, true)) {
     return new CairnError('CHUNK_DUPLICATED', `the final chunk ${finalIndex} appears twice`)
@@ -62,7 +62,7 @@ export async function diagnoseAfterFinal (cipher: ChunkCipher, finalIndex: numbe
       }
     }
   }
-  return new CairnError('TRAILING_DATA', `${tail.length}${tail.length > first.length ? '+' : ''} bytes follow the final chunk`)
+  return new CairnError('TRAILING_DATA', `bytes follow the final chunk (${tailLength} seen)`)
 }
 
 /**
