@@ -68,8 +68,13 @@ export async function storeEncrypted (store: RecordingBlockstore, plaintext: Rea
   return await fs.addByteStream(counted(), { ...IMPORT_OPTIONS, ...(init.signal !== undefined ? { signal: init.signal } : {}) })
 }
 
-/** Streams a stored file's plaintext, authenticated chunk by chunk as it is read. */
-export function readDecrypted (blockstore: Blockstore, cid: CID | string, fileKey: Uint8Array, signal?: AbortSignal): ReadableStream<Uint8Array> {
+/**
+ * Streams a stored file's plaintext, authenticated chunk by chunk as it is
+ * read. `plaintextLength` (the index entry's size) lets the decryptor name a
+ * cut-off or over-long file exactly rather than as tampering.
+ */
+export function readDecrypted (blockstore: Blockstore, cid: CID | string, fileKey: Uint8Array, init: { plaintextLength?: number, signal?: AbortSignal } = {}): ReadableStream<Uint8Array> {
+  const { signal } = init
   const fs = unixfs({ blockstore })
   const root = typeof cid === 'string' ? CID.parse(cid) : cid
   const source = fs.cat(root, signal !== undefined ? { signal } : {})[Symbol.asyncIterator]()
@@ -83,5 +88,5 @@ export function readDecrypted (blockstore: Blockstore, cid: CID | string, fileKe
       await source.return?.()
     }
   })
-  return ciphertext.pipeThrough(createDecryptStream({ key: fileKey }))
+  return ciphertext.pipeThrough(createDecryptStream({ key: fileKey, ...(init.plaintextLength !== undefined ? { plaintextLength: init.plaintextLength } : {}) }))
 }

@@ -122,6 +122,6 @@ export class VaultFiles {
     const view = this.index.getFile(fileId)
     if (view === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
     const fileKey = fromBase64(view.entry.fk)
-    return { info: toFileInfo(view), stream: readDecrypted(this.blockstore, view.entry.cid, fileKey, this.lockSignal) }
+    return { info: toFileInfo(view), stream: readDecrypted(this.blockstore, view.entry.cid, fileKey, { plaintextLength: view.entry.size, signal: this.lockSignal }) }
   }
 }
