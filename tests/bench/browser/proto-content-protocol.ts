@@ -2,6 +2,10 @@
 export type ContentRequest =
   /** Read `file`, tag it when `dedupKey` is given, encrypt it, send the ciphertext pieces on `port`. */
   | { type: 'encrypt', id: number, file: Blob, fileKey: Uint8Array, dedupKey?: Uint8Array, port: MessagePort }
+  /** Read `file`, tag it, and pass every plaintext piece on to `out` (transferred: the file is read once). */
+  | { type: 'tag-forward', id: number, file: Blob, dedupKey: Uint8Array, out: MessagePort }
+  /** Encrypt the plaintext pieces arriving on `in`, send the ciphertext pieces on `out`. */
+  | { type: 'encrypt-port', id: number, fileKey: Uint8Array, in: MessagePort, out: MessagePort }
   /** Decrypt the ciphertext pieces arriving on `port`; count (and with `hash`, BLAKE3) the plaintext. */
   | { type: 'decrypt', id: number, fileKey: Uint8Array, hash: boolean, port: MessagePort }
 

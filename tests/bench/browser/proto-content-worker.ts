@@ -26,15 +26,30 @@ async function encrypt (request: Extract<ContentRequest, { type: 'encrypt' }>): 
   return hasher !== undefined ? { id: request.id, ok: true, tag: hasher.digest() } : { id: request.id, ok: true }
 }
 
-async function decrypt (request: Extract<ContentRequest, { type: 'decrypt' }>): Promise<ContentReply> {
-  const ciphertext = receivePieces(request.port)
-  const source = new ReadableStream<Uint8Array>({
+async function tagForward (request: Extract<ContentRequest, { type: 'tag-forward' }>): Promise<ContentReply> {
+  const hasher = await createDedupHasher(request.dedupKey)
+  // sendPieces transfers each piece after the tap has hashed it.
+  await sendPieces(request.out, request.file.stream().pipeThrough(tapTag(hasher)))
+  return { id: request.id, ok: true, tag: hasher.digest() }
+}
+
+async function encryptPort (request: Extract<ContentRequest, { type: 'encrypt-port' }>): Promise<ContentReply> {
+  await sendPieces(request.out, streamFrom(receivePieces(request.in)).pipeThrough(createEncryptStream({ key: request.fileKey })))
+  return { id: request.id, ok: true }
+}
+
+function streamFrom (pieces: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
     async pull (controller) {
-      const next = await ciphertext.next()
+      const next = await pieces.next()
       if (next.done === true) controller.close()
       else controller.enqueue(next.value)
     }
   })
+}
+
+async function decrypt (request: Extract<ContentRequest, { type: 'decrypt' }>): Promise<ContentReply> {
+  const source = streamFrom(receivePieces(request.port))
   const hasher = request.hash ? await createBLAKE3() : undefined
   let bytes = 0
   for await (const chunk of source.pipeThrough(createDecryptStream({ key: request.fileKey }))) {
@@ -46,7 +61,9 @@ async function decrypt (request: Extract<ContentRequest, { type: 'decrypt' }>): 
 
 self.onmessage = (ev: MessageEvent<ContentRequest>) => {
   const request = ev.data
-  const work = request.type === 'encrypt' ? encrypt(request) : decrypt(request)
+  const work = request.type === 'encrypt'
+    ? encrypt(request)
+    : request.type === 'tag-forward' ? tagForward(request) : request.type === 'encrypt-port' ? encryptPort(request) : decrypt(request)
   work.then(
     (reply) => { self.postMessage(reply) },
     (err: unknown) => { self.postMessage({ id: request.id, ok: false, message: String(err) } satisfies ContentReply) }

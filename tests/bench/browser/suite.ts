@@ -5,11 +5,11 @@ import { measureEncryptedAdd, measurePlainAdd } from './measure-add.ts'
 import { measureOpfsWrite } from './measure-opfs.ts'
 import { blake3Hex, measureCat, measureReadDecrypted, verifyReadDecrypted } from './measure-read.ts'
 import { clearScratch } from './opfs-scratch.ts'
-import { ContentWorker } from './proto-offload.ts'
+import { startProtoWorkers } from './proto-offload.ts'
 import type { BenchOptions } from './protocol.ts'
 import { createSuiteEnv, withStore, type SuiteEnv } from './suite-env.ts'
 import { runProfiles } from './suite-profile.ts'
-import { measurePrototypes } from './suite-proto.ts'
+import { measurePrototypes, warmPrototypes } from './suite-proto.ts'
 import { runStages } from './suite-stages.ts'
 
 /**
@@ -26,8 +26,9 @@ export async function runSuite (file: File, options: BenchOptions, ctx: BenchCon
   await hashTag(dedupKey, new Blob([new Uint8Array(4096)]))
   ctx.log('hashing the input for the read-back checks')
   const env = createSuiteEnv(file, options, ctx, hashTag, dedupKey, await blake3Hex(file.stream()))
-  const content = options.stages ? new ContentWorker() : undefined
+  const protos = options.stages ? startProtoWorkers() : undefined
   try {
+    if (protos !== undefined) await warmPrototypes(env, protos)
     await clearScratch()
     await ctx.host({ op: 'heap', label: 'heap.before.MiB' })
     // How busy other programs kept the machine meanwhile: the figures mean little when they did.
@@ -35,14 +36,15 @@ export async function runSuite (file: File, options: BenchOptions, ctx: BenchCon
     for (let rep = 1; rep <= options.reps; rep++) {
       ctx.log(`repetition ${rep}/${options.reps}`)
       const { plainMs } = await measureHeadlines(env, rep)
-      if (content !== undefined) await measurePrototypes(env, content, rep, plainMs)
+      if (protos !== undefined) await measurePrototypes(env, protos, rep, plainMs)
     }
     await ctx.host({ op: 'load-stop', label: 'machine.other_load.cores' })
     await ctx.host({ op: 'heap', label: 'heap.after.MiB' })
-    await runProfiles(env)
+    await runProfiles(env, protos)
     if (options.stages) await runStages(env)
   } finally {
-    content?.terminate()
+    protos?.first.terminate()
+    protos?.second.terminate()
     await clearScratch()
   }
 }
