@@ -22,6 +22,8 @@ import { WorkerCdp } from './support/worker-cdp.ts'
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url))
 const RESULTS = join(RESULTS_DIR, 'latest.jsonl')
 const MiB = 1024 * 1024
+/** The renderer's dedicated workers in the order the suite starts them (see browser/suite.ts). */
+const WORKER_NAMES = ['bench worker (the node worker\'s role)', 'hash worker (sw/workers/hash-worker.ts)', 'prototype worker 1', 'prototype worker 2']
 
 const { values: args } = parseArgs({
   options: {
@@ -90,12 +92,12 @@ async function runInPage (page: Page): Promise<void> {
       })()
       peak = state
     } else if (request.op === 'cpu-start') {
-      cpu = { stop: startThreadCpu(profile.userDataDir), machine: startMachineCpu(), start: performance.now() }
+      cpu = { stop: startThreadCpu(profile.userDataDir, WORKER_NAMES), machine: startMachineCpu(), start: performance.now() }
     } else if (request.op === 'cpu-stop') {
       if (cpu !== undefined) reportCpu(request.label, cpu.stop(), cpu.machine(), performance.now() - cpu.start)
       cpu = undefined
     } else if (request.op === 'load-start') {
-      load = { threads: startThreadCpu(profile.userDataDir), machine: startMachineCpu(), start: performance.now() }
+      load = { threads: startThreadCpu(profile.userDataDir, WORKER_NAMES), machine: startMachineCpu(), start: performance.now() }
     } else if (request.op === 'load-stop') {
       if (load !== undefined) {
         const ours = load.threads().reduce((sum, t) => sum + t.ms, 0)
@@ -126,7 +128,7 @@ async function runInPage (page: Page): Promise<void> {
     if (total === 0) return
     console.log(`  CPU during ${label}: ${wallMs.toFixed(0)} ms wall; Chromium kept ${(total / wallMs).toFixed(2)} of ${cpus().length} cores busy; ` +
       `machine: busy ${machine.busy.toFixed(0)}, idle ${machine.idle.toFixed(0)}, iowait ${machine.iowait.toFixed(0)}, steal ${machine.steal.toFixed(0)} ms`)
-    for (const t of threads.filter((t) => t.ms >= 20)) console.log(`    ${t.ms.toFixed(0).padStart(6)} ms  ${t.process.padEnd(28)} ${t.thread}`)
+    for (const t of threads.filter((t) => t.ms >= 20)) console.log(`    ${t.ms.toFixed(0).padStart(6)} ms  ${t.process.padEnd(16)} ${t.thread}`)
     results.add({ name: `cpu.${label}.busy_cores`, value: total / wallMs, unit: 'cores' })
   }
 

@@ -53,8 +53,9 @@ export async function runSuite (file: File, options: BenchOptions, ctx: BenchCon
 async function measureHeadlines (env: SuiteEnv, rep: number): Promise<{ plainMs: number }> {
   const { file, ctx, label, rate, settle } = env
   await settle()
-  const opfsMs = await measureOpfsWrite(file)
+  const { ms: opfsMs, flushMs } = await measureOpfsWrite(file)
   rate(`opfs.write.${label}`, opfsMs)
+  ctx.sample({ name: `stage.opfs.write.flush.${label}`, value: flushMs, unit: 'ms' })
   await clearScratch()
 
   await settle()

@@ -114,16 +114,24 @@ export function startMachineCpu (): () => MachineCpu {
   }
 }
 
-/** Starts counting; the returned function stops and gives CPU ms per thread, busiest first. */
-export function startThreadCpu (userDataDir: string): () => ThreadCpu[] {
+/**
+ * Starts counting; the returned function stops and gives CPU ms per thread,
+ * busiest first. Chromium names every dedicated worker thread alike, so they
+ * are told apart by start order (thread ids grow): `workerNames[i]` names
+ * the i-th dedicated worker of the renderer.
+ */
+export function startThreadCpu (userDataDir: string, workerNames: string[] = []): () => ThreadCpu[] {
   const before = new Map(snapshot(userDataDir).map((t) => [`${t.process}/${t.tid}`, t.ticks]))
   return () => {
+    const threads = snapshot(userDataDir)
+    const workerTids = threads.filter((t) => t.thread.startsWith('DedicatedWorker')).map((t) => t.tid).sort((a, b) => a - b)
     const byName = new Map<string, ThreadCpu>()
-    for (const t of snapshot(userDataDir)) {
+    for (const t of threads) {
       const ticks = t.ticks - (before.get(`${t.process}/${t.tid}`) ?? 0)
       if (ticks <= 0) continue
-      // Dedicated workers keep their own rows (tid order = start order); pooled threads add up by name.
-      const thread = t.thread.startsWith('DedicatedWorker') ? `${t.thread} tid ${t.tid}` : t.thread
+      // Dedicated workers keep their own rows; pooled threads add up by name.
+      const rank = workerTids.indexOf(t.tid)
+      const thread = rank >= 0 ? `DedicatedWorker: ${workerNames[rank] ?? `#${rank + 1}`}` : t.thread
       const key = `${t.process}/${thread}`
       const row = byName.get(key) ?? { process: t.process, thread, ms: 0 }
       row.ms += ticks * 1000 / TICKS_PER_SECOND
