@@ -121,6 +121,16 @@ for (const v of [{ tag: 'desktop', width: 1200 }, { tag: 'phone', width: 390, he
       await shot(page, `${tag}-12-uploading`)
       await page.getByText(/^(Stored|Already in your vault)/).nth(2).waitFor({ timeout: 20_000 })
       await shot(page, `${tag}-13-uploaded`)
+      // Drag and drop: a synthetic drop carries plain files (no directory entries).
+      const dataTransfer = await page.evaluateHandle(() => {
+        const dt = new DataTransfer()
+        dt.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }))
+        return dt
+      })
+      await page.dispatchEvent('body', 'dragenter', { dataTransfer })
+      await shot(page, `${tag}-13b-drag-over`)
+      await page.dispatchEvent('body', 'drop', { dataTransfer })
+      await page.getByRole('row').filter({ hasText: 'dropped.txt' }).waitFor()
       await page.getByRole('row').filter({ hasText: 'notes.md' }).first().getByRole('button', { name: 'Rename' }).click()
       await shot(page, `${tag}-14-rename`)
       await page.getByRole('button', { name: 'Cancel' }).click()
