@@ -2,6 +2,7 @@
 import { createBLAKE3 } from 'hash-wasm'
 import { createDedupHasher, type DedupHasher } from '../../../core/crypto/dedup-tag.ts'
 import { createDecryptStream, createEncryptStream } from '../../../core/crypto/stream-format.ts'
+import { Rechunker } from '../../../core/crypto/stream-rechunker.ts'
 import type { ContentReply, ContentRequest } from './proto-content-protocol.ts'
 import { receivePieces, sendPieces } from './proto-piece-channel.ts'
 
@@ -26,9 +27,38 @@ async function encrypt (request: Extract<ContentRequest, { type: 'encrypt' }>): 
   return hasher !== undefined ? { id: request.id, ok: true, tag: hasher.digest() } : { id: request.id, ok: true }
 }
 
+/** The priced alternative tag (see TagAlgorithm): SHA-256 per 1 MiB piece, then HMAC over the digests. */
+function tapSha256List (): { tap: TransformStream<Uint8Array, Uint8Array>, digest: (key: Uint8Array) => Promise<Uint8Array> } {
+  const rechunker = new Rechunker(1024 * 1024)
+  const digests: Uint8Array[] = []
+  const add = async (piece: Uint8Array): Promise<void> => {
+    digests.push(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', piece as Uint8Array<ArrayBuffer>)))
+  }
+  return {
+    tap: new TransformStream({
+      async transform (chunk, controller) {
+        for (const piece of rechunker.push(chunk)) await add(piece)
+        controller.enqueue(chunk)
+      },
+      async flush () { await add(rechunker.takeRest()) }
+    }),
+    digest: async (key) => {
+      const hmac = await globalThis.crypto.subtle.importKey('raw', key as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+      const list = new Uint8Array(digests.length * 32)
+      digests.forEach((d, i) => { list.set(d, i * 32) })
+      return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', hmac, list))
+    }
+  }
+}
+
 async function tagForward (request: Extract<ContentRequest, { type: 'tag-forward' }>): Promise<ContentReply> {
-  const hasher = await createDedupHasher(request.dedupKey)
   // sendPieces transfers each piece after the tap has hashed it.
+  if (request.tag === 'sha256-list') {
+    const { tap, digest } = tapSha256List()
+    await sendPieces(request.out, request.file.stream().pipeThrough(tap))
+    return { id: request.id, ok: true, tag: await digest(request.dedupKey) }
+  }
+  const hasher = await createDedupHasher(request.dedupKey)
   await sendPieces(request.out, request.file.stream().pipeThrough(tapTag(hasher)))
   return { id: request.id, ok: true, tag: hasher.digest() }
 }

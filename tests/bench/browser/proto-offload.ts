@@ -5,7 +5,7 @@ import { generateFileKey } from '../../../core/crypto/stream-format.ts'
 import { RecordingBlockstore } from '../../../core/vault/encrypted-content.ts'
 import type { TagHasher } from '../../../core/vault/vault-files.ts'
 import type { BenchStore } from './bench-stores.ts'
-import type { ContentReply, ContentRequest } from './proto-content-protocol.ts'
+import type { ContentReply, ContentRequest, TagAlgorithm } from './proto-content-protocol.ts'
 import { receivePieces, sendPieces } from './proto-piece-channel.ts'
 import { windowedCat } from './proto-windowed-read.ts'
 
@@ -99,12 +99,12 @@ export async function measureOffloadedAdd (file: Blob, store: BenchStore, conten
  * worker, which transfers each ciphertext piece to this (node) worker, which
  * keeps only UnixFS and storage.
  */
-export async function measureChainedAdd (file: Blob, store: BenchStore, hasher: ContentWorker, cipher: ContentWorker, dedupKey: Uint8Array): Promise<OffloadedAdd> {
+export async function measureChainedAdd (file: Blob, store: BenchStore, hasher: ContentWorker, cipher: ContentWorker, dedupKey: Uint8Array, tag: TagAlgorithm = 'blake3'): Promise<OffloadedAdd> {
   const fileKey = generateFileKey()
   const plain = new MessageChannel()
   const sealed = new MessageChannel()
   const start = performance.now()
-  const tagged = hasher.request({ type: 'tag-forward', file, dedupKey: dedupKey.slice(), out: plain.port1 }, [plain.port1])
+  const tagged = hasher.request({ type: 'tag-forward', file, dedupKey: dedupKey.slice(), out: plain.port1, tag }, [plain.port1])
   const encrypted = cipher.request({ type: 'encrypt-port', fileKey: fileKey.slice(), in: plain.port2, out: sealed.port1 }, [plain.port2, sealed.port1])
   const fs = unixfs({ blockstore: new RecordingBlockstore(store.blockstore) as unknown as Blockstore })
   const cid = await fs.addByteStream(receivePieces(sealed.port2), CAIRN_IMPORT_OPTIONS)

@@ -17,6 +17,7 @@ export async function warmPrototypes (env: SuiteEnv, workers: ProtoWorkers): Pro
     await measureOffloadedAdd(tiny, store, workers.first, env.dedupKey, { from: 'content' })
     await measureOffloadedAdd(tiny, store, workers.second, env.dedupKey, { from: 'content' })
     await measureChainedAdd(tiny, store, workers.first, workers.second, env.dedupKey)
+    await measureChainedAdd(tiny, store, workers.first, workers.second, env.dedupKey, 'sha256-list')
   })
 }
 
@@ -27,6 +28,7 @@ export async function warmPrototypes (env: SuiteEnv, workers: ProtoWorkers): Pro
  * - `proto.add.encrypt_worker`: the hash worker as today plus a separate cipher worker (three threads, file read twice);
  * - `proto.add.encrypt_worker_no_tag`: the cipher worker and no dedup tag at all (what the tag costs);
  * - `proto.add.chain`: hash worker reads and tags, hands each piece to a cipher worker, which hands the ciphertext to the node worker (three threads, file read once);
+ * - `proto.add.chain_sha256_tag`: the chain with a WebCrypto SHA-256-based tag instead of BLAKE3 (prices a cheaper tag; not the agreed format);
  * - `proto.read.windowed`: readDecrypted reading the file in windows (bounded memory);
  * - `proto.read.decrypt_worker`: the node worker reads blocks (windowed), a worker decrypts.
  * The first repetition checks each prototype's output is the real format: its
@@ -82,6 +84,12 @@ export async function measurePrototypes (env: SuiteEnv, workers: ProtoWorkers, r
     const add = await measureChainedAdd(file, store, workers.first, workers.second, env.dedupKey)
     addFigure('chain', add)
     await check('chain', store.blockstore, add)
+  })
+  await clearScratch()
+
+  await settle()
+  await withStore(await openPackStore('proto-e'), async (store) => {
+    addFigure('chain_sha256_tag', await measureChainedAdd(file, store, workers.first, workers.second, env.dedupKey, 'sha256-list'))
   })
   await clearScratch()
 }
