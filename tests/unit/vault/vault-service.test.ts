@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { afterEach, describe, it } from 'node:test'
 import { MemoryDatastore } from 'datastore-core'
 import { createDedupHasher } from '../../../core/crypto/dedup-tag.ts'
 import { PackBlockstore } from '../../../core/storage/pack-blockstore.ts'
@@ -18,6 +18,10 @@ const hashTag: TagHasher = async (key, file) => {
   return hasher.digest()
 }
 
+/** Vaults a test opened; stopped after each test so no auto-lock timer keeps the process alive. */
+const opened: VaultService[] = []
+afterEach(async () => { for (const vault of opened.splice(0)) await vault.stop() })
+
 async function newVault (stores?: { blockstore: PackBlockstore, datastore: MemoryDatastore }) {
   const blockstore = stores?.blockstore ?? new PackBlockstore({ files: new MemoryPackFiles() })
   if (stores === undefined) await blockstore.start()
@@ -28,6 +32,7 @@ async function newVault (stores?: { blockstore: PackBlockstore, datastore: Memor
     { onStatus: (s) => { statuses.push(s) }, onFilesChanged: () => {} }
   )
   await vault.start()
+  opened.push(vault)
   return { vault, blockstore, datastore, statuses }
 }
 
