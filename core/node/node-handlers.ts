@@ -1,6 +1,7 @@
 import { checkPassphrase } from '../crypto/passphrase-strength.ts'
+import { toErrorPayload } from '../errors.ts'
 import type { CairnHelia } from './create-node.ts'
-import type { LogBuffer } from './log-buffer.ts'
+import type { Log, LogBuffer } from './log-buffer.ts'
 import type { UploadProgress } from '../rpc/api.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
 import type { VaultService } from '../vault/vault-service.ts'
@@ -13,6 +14,8 @@ export interface NodeHandlerComponents {
   storedBytes: () => Promise<number>
   onUploadProgress: (progress: UploadProgress) => void
   onFilesChanged: () => void
+  /** File names never go to the log: logs get copied into bug reports. */
+  log: Log
 }
 
 /** Progress events at most this often per upload, so a fast upload doesn't flood postMessage. */
@@ -39,6 +42,7 @@ export function createNodeHandlers (c: NodeHandlerComponents): HandlerMap {
       let last = 0
       const report = (phase: UploadProgress['phase'], bytesDone: number): void => { c.onUploadProgress({ uploadId, bytesDone, bytesTotal, phase }) }
       report('encrypting', 0)
+      const started = Date.now()
       try {
         const result = await files.add({
           file,
@@ -53,10 +57,15 @@ export function createNodeHandlers (c: NodeHandlerComponents): HandlerMap {
           }
         })
         report('done', bytesTotal)
+        const seconds = Math.max(0.001, (Date.now() - started) / 1000)
+        c.log.info(result.deduplicated
+          ? `added a file of ${bytesTotal} bytes: content already in the vault, nothing new stored`
+          : `stored a file of ${bytesTotal} bytes in ${seconds.toFixed(2)} s (${(bytesTotal / 1e6 / seconds).toFixed(1)} MB/s)`)
         c.onFilesChanged()
         return result
       } catch (err) {
         report('failed', 0)
+        c.log.warn(`adding a file of ${bytesTotal} bytes failed: ${toErrorPayload(err).code}`)
         throw err
       }
     },
@@ -67,6 +76,7 @@ export function createNodeHandlers (c: NodeHandlerComponents): HandlerMap {
     },
     'files.delete': async ({ fileId }) => {
       await vault.files().remove(fileId)
+      c.log.info('deleted a file')
       c.onFilesChanged()
     },
     'stats.get': async () => {

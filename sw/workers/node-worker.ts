@@ -57,7 +57,8 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     logs,
     storedBytes: async () => stores.storedBytes(),
     onUploadProgress: (progress) => { emit('upload.progress', progress) },
-    onFilesChanged: () => { emit('files.changed', undefined) }
+    onFilesChanged: () => { emit('files.changed', undefined) },
+    log: logs.for('files')
   })
   return { handlers, vault }
 }

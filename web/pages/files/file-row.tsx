@@ -17,7 +17,7 @@ export function FileRow ({ file }: { file: FileInfo }) {
       </td>
       <td class='col-size'>{formatBytes(file.size)}</td>
       <td class='col-date'>{formatDate(file.mtime)}</td>
-      <td class='col-type'>{file.type === '' ? '—' : file.type}</td>
+      <td class='col-type' title={file.type}>{file.type === '' ? '—' : file.type}</td>
       <td class='col-actions'>
         <div class='row-actions'>
           {/* A plain link: the `download` attribute would bypass the service worker that streams the file. */}
