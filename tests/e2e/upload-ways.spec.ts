@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, test } from '@playwright/test'
+import { launchProfile, type Profile } from './support/browser.ts'
+import { CairnApp } from './support/cairn-app.ts'
+import { TestFiles } from './support/test-files.ts'
+
+const PASSPHRASE = 'folders and drops both count'
+
+let profile: Profile
+let files: TestFiles
+
+test.beforeEach(async () => {
+  profile = await launchProfile()
+  files = new TestFiles()
+})
+
+test.afterEach(async () => {
+  await profile.dispose()
+  files.dispose()
+})
+
+test('a whole folder keeps its structure, a dropped file is added, and the list sorts and filters', async () => {
+  mkdirSync(join(files.dir, 'trip', 'day 1'), { recursive: true })
+  const a = files.make(join('trip', 'day 1', 'a.txt'), 300)
+  const b = files.make(join('trip', 'b.txt'), 5000)
+  const page = await profile.context.newPage()
+  const app = new CairnApp(page)
+  await app.open()
+  await app.createVault(PASSPHRASE)
+
+  const chooser = page.waitForEvent('filechooser')
+  await page.getByRole('button', { name: 'Add folder' }).click()
+  await (await chooser).setFiles(join(files.dir, 'trip'))
+  await expect(page.getByText(/^Stored/)).toHaveCount(2)
+  await expect(page.getByRole('link', { name: 'Download trip/day 1/a.txt' })).toBeVisible()
+  await expect(page.getByRole('link', { name: 'Download trip/b.txt' })).toBeVisible()
+  expect(await app.downloadSha256('trip/day 1/a.txt')).toBe(a.sha256)
+
+  // Drag and drop a file onto the window.
+  await page.evaluate(() => {
+    const transfer = new DataTransfer()
+    transfer.items.add(new File(['dropped on the window'], 'dropped.txt', { type: 'text/plain' }))
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      window.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }))
+    }
+  })
+  await expect(page.getByRole('link', { name: 'Download dropped.txt' })).toBeVisible()
+
+  // Sort by size one way and the other, then filter by name.
+  const names = async (): Promise<string[]> => await page.getByRole('row').locator('.file-name').allTextContents()
+  await page.getByRole('button', { name: 'Sort by size' }).click()
+  const once = await names()
+  await page.getByRole('button', { name: 'Sort by size' }).click()
+  const twice = await names()
+  expect([once[0], twice[0]].sort()).toEqual(['dropped.txt', 'trip/b.txt'])
+  expect(twice).toEqual([...once].reverse())
+  await page.getByLabel('Filter files').fill('drop')
+  await expect(page.getByRole('row').filter({ hasText: 'dropped.txt' })).toHaveCount(1)
+  await expect(page.getByRole('row').filter({ hasText: 'b.txt' })).toHaveCount(0)
+  expect(b.size).toBe(5000)
+})
