@@ -1,0 +1,51 @@
+import { expect, test } from '@playwright/test'
+import { launchProfile, type Profile } from './support/browser.ts'
+import { CairnApp } from './support/cairn-app.ts'
+import { TestFiles } from './support/test-files.ts'
+
+const PASSPHRASE = 'full disks happen to everyone'
+
+let profile: Profile
+let files: TestFiles
+
+test.beforeEach(async () => {
+  profile = await launchProfile()
+  files = new TestFiles()
+})
+
+test.afterEach(async () => {
+  await profile.dispose()
+  files.dispose()
+})
+
+test('when storage is full the upload fails with a clear message and nothing already stored is lost', async () => {
+  const kept = files.make('kept.bin', 2 * 1024 * 1024)
+  const tooBig = files.make('too-big.bin', 60 * 1024 * 1024)
+  const page = await profile.context.newPage()
+  const app = new CairnApp(page)
+  await app.open()
+  await app.createVault(PASSPHRASE)
+  await app.addFiles([kept.path])
+
+  // Give this origin a small quota, as a nearly full disk would.
+  const cdp = await profile.context.newCDPSession(page)
+  const origin = new URL(CairnApp.appUrl()).origin
+  const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0)
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 20 * 1024 * 1024 })
+
+  const chooser = page.waitForEvent('filechooser')
+  await page.getByRole('button', { name: 'Add files' }).click()
+  await (await chooser).setFiles([tooBig.path])
+  await expect(page.getByRole('alert')).toContainText(/storage .*is full/i, { timeout: 60_000 })
+  await expect(app.row(tooBig.name)).toHaveCount(0)
+
+  // Back to a normal quota: the vault still opens and the earlier file is intact.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin })
+  await page.reload()
+  await app.unlock(PASSPHRASE)
+  await app.expectListed([kept.name])
+  await expect(app.row(tooBig.name)).toHaveCount(0)
+  expect(await app.downloadSha256(kept.name)).toBe(kept.sha256)
+  await app.addFiles([files.make('after.txt', 1000).path])
+  await app.expectListed(['after.txt'])
+})
