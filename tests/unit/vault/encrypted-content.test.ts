@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { MemoryBlockstore } from 'blockstore-core'
+import { generateFileKey } from '../../../core/crypto/stream-format.ts'
+import { readDecrypted, RecordingBlockstore, storeEncrypted } from '../../../core/vault/encrypted-content.ts'
+import type { CID } from 'multiformats/cid'
+
+/** A blockstore that counts the blocks read from it. */
+class CountingBlockstore extends MemoryBlockstore {
+  reads = 0
+  override async * get (key: CID, options?: Parameters<MemoryBlockstore['get']>[1]): AsyncGenerator<Uint8Array> {
+    this.reads++
+    yield * super.get(key, options)
+  }
+}
+
+function randomBytes (size: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(size)
+  for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, Math.min(size, i + 65536)))
+  return bytes
+}
+
+describe('encrypted content', () => {
+  it('stores ciphertext as UnixFS with one leaf per chunk and reads the plaintext back', async () => {
+    const store = new CountingBlockstore()
+    const plaintext = randomBytes(5 * 1024 * 1024 + 3)
+    const key = generateFileKey()
+    const recorder = new RecordingBlockstore(store)
+    const cid = await storeEncrypted(recorder, new Blob([plaintext]).stream(), { fileKey: key })
+    // header leaf + 6 chunk leaves + the root node
+    assert.equal(recorder.written.length, 1 + 6 + 1)
+    const back = new Uint8Array(await new Response(readDecrypted(store, cid, key, { plaintextLength: plaintext.length })).arrayBuffer())
+    assert.deepEqual(back, plaintext)
+  })
+
+  it('reading holds a bounded window, not the whole file, ahead of a slow reader', async () => {
+    const store = new CountingBlockstore()
+    const size = 64 * 1024 * 1024
+    const key = generateFileKey()
+    const cid = await storeEncrypted(new RecordingBlockstore(store), new Blob([randomBytes(size)]).stream(), { fileKey: key })
+    store.reads = 0
+    const reader = readDecrypted(store, cid, key, { plaintextLength: size }).getReader()
+    await reader.read()
+    await new Promise(resolve => setTimeout(resolve, 200))
+    // 64 chunk leaves in the file; a window is 16 chunks (+ header and root reads).
+    assert.ok(store.reads <= 20, `read ${store.reads} blocks ahead of a reader that took one chunk`)
+    let total = 0
+    for (let next = await reader.read(); next.done !== true; next = await reader.read()) total += next.value.length
+    assert.ok(total > size - 2 * 1024 * 1024)
+  })
+
+  it('cancelling the upload keeps nothing: rollback deletes what it wrote', async () => {
+    const store = new MemoryBlockstore()
+    const recorder = new RecordingBlockstore(store)
+    const abort = new AbortController()
+    const upload = storeEncrypted(recorder, new Blob([randomBytes(20 * 1024 * 1024)]).stream(), {
+      fileKey: generateFileKey(),
+      signal: abort.signal,
+      onStored: (bytes) => { if (bytes > 12 * 1024 * 1024) abort.abort() }
+    })
+    await assert.rejects(upload)
+    assert.ok(recorder.written.length > 0)
+    await recorder.rollback()
+    // Writes that were in flight when the upload stopped must not land later either.
+    await new Promise(resolve => setTimeout(resolve, 100))
+    let left = 0
+    for await (const pair of store.getAll()) { void pair; left++ }
+    assert.equal(left, 0)
+  })
+})
