@@ -38,6 +38,9 @@ export const ERROR_CODES = [
   'BLOCK_NOT_FOUND',
   'QUOTA_EXCEEDED',
   'STORAGE_FAILED',
+  // network
+  'ADDRESS_INVALID',
+  'PEER_UNREACHABLE',
   // plumbing
   'ABORTED',
   'NODE_UNAVAILABLE',

@@ -35,6 +35,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   BLOCK_NOT_FOUND: "Part of this file isn't on this device.",
   QUOTA_EXCEEDED: 'The browser refused to store more: storage for this site is full.',
   STORAGE_FAILED: "The browser couldn't write to storage. Try again.",
+  ADDRESS_INVALID: "That isn't a valid peer address (a multiaddr such as /ip4/127.0.0.1/tcp/4101/ws/p2p/…).",
+  PEER_UNREACHABLE: 'Could not reach that peer. Check the address and that it is running.',
   ABORTED: 'Stopped before it finished.',
   NODE_UNAVAILABLE: 'Cairn lost contact with its background process. Try again.',
   RPC_UNKNOWN_METHOD: "This version of the app and Cairn's background process don't match. Reload the page.",
