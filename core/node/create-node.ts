@@ -18,6 +18,12 @@ export interface NodeInit {
   listen?: string[]
   /** Human name sent in identify, e.g. 'cairn-browser'. */
   agentName?: string
+  /**
+   * Allow dialling private and loopback addresses. Browsers refuse them by
+   * default; Cairn dials only addresses the user configured (their relay,
+   * their backup peer), which are often on a LAN or localhost.
+   */
+  allowPrivateAddresses?: boolean
 }
 
 /**
@@ -51,7 +57,10 @@ export function createNode (init: NodeInit, components: NodeComponents): CairnHe
     transports: [...components.transports, circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    ...(components.connectionGater !== undefined ? { connectionGater: components.connectionGater } : {}),
+    connectionGater: {
+      ...(init.allowPrivateAddresses === true ? { denyDialMultiaddr: async () => false } : {}),
+      ...components.connectionGater
+    },
     services: {
       identify: identify(),
       ping: ping()

@@ -4,6 +4,11 @@ import type { CairnHelia } from './create-node.ts'
 import type { Log, LogBuffer } from './log-buffer.ts'
 import type { UploadProgress } from '../rpc/api.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
+import type { NetworkMethods } from './network-handlers.ts'
+
+/** Methods served by backup-handlers.ts. */
+export type BackupMethods = 'backup.add' | 'backup.remove' | 'backup.list' | 'backup.verify' | 'vault.restore'
+export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods>
 import type { VaultService } from '../vault/vault-service.ts'
 
 export interface NodeHandlerComponents {
@@ -22,7 +27,7 @@ export interface NodeHandlerComponents {
 const PROGRESS_INTERVAL_MS = 100
 
 /** The node's RPC API (core/rpc/api.ts) as a handler map over the vault and the Helia node. */
-export function createNodeHandlers (c: NodeHandlerComponents): HandlerMap {
+export function createNodeHandlers (c: NodeHandlerComponents): Pick<HandlerMap, VaultMethods> {
   const { vault } = c
   return {
     'vault.status': async () => vault.status(),

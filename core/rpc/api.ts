@@ -25,6 +25,8 @@ export interface FileInfo {
   type: string
   /** CID (string) of the encrypted UnixFS file. */
   cid: string
+  /** True when a paired backup peer holds all of this file's blocks. */
+  onBackup?: boolean
 }
 
 export interface AddFileArgs {
@@ -76,6 +78,58 @@ export interface PassphraseCheck {
   reasons: string[]
 }
 
+/** One open libp2p connection, as the Peers page shows it. */
+export interface ConnectionInfo {
+  peerId: string
+  remoteAddr: string
+  /** 'relayed' when it goes through a circuit relay. */
+  transport: 'direct' | 'relayed'
+  direction: 'inbound' | 'outbound'
+  /** Round trip of the last ping, when one was measured. */
+  latencyMs?: number
+  openedAt: number
+}
+
+export interface NetworkStatus {
+  peerId: string
+  multiaddrs: string[]
+  connections: ConnectionInfo[]
+  /** Addresses the node keeps connected (relays and backup peers), redialled when lost. */
+  kept: Array<{ address: string, peerId: string, connected: boolean, lastError?: string }>
+  relays: string[]
+}
+
+/** What a relay says about itself on GET /ping. */
+export interface RelayPing {
+  service: string
+  version: string
+  peerId: string
+  multiaddrs: string[]
+  capabilities: string[]
+}
+
+export interface BackupPeerInfo {
+  peerId: string
+  address: string
+  online: boolean
+  /** ms since epoch of the last successful exchange, 0 when never. */
+  lastSeen: number
+  /** Files whose content the peer holds completely. */
+  filesReplicated: number
+  bytesReplicated: number
+  /** Items the peer still has to fetch. */
+  pending: number
+  failed: Array<{ cid: string, reason: string }>
+  /** Last error talking to it, if the last attempt failed. */
+  lastError?: string
+}
+
+export interface VerifyResult {
+  checked: number
+  ok: number
+  bad: string[]
+}
+
 export interface NodeApi {
   'vault.status': { args: undefined, result: VaultStatus }
   'vault.checkPassphrase': { args: { passphrase: string }, result: PassphraseCheck }
@@ -97,6 +151,24 @@ export interface NodeApi {
   'stats.get': { args: undefined, result: VaultStats }
   'node.info': { args: undefined, result: NodeInfo }
   'logs.recent': { args: undefined, result: LogLine[] }
+  'network.status': { args: undefined, result: NetworkStatus }
+  /** Dials a multiaddr once (the Peers page's "Connect"). */
+  'network.connect': { args: { address: string }, result: ConnectionInfo }
+  'network.disconnect': { args: { peerId: string }, result: undefined }
+  /** Measures the round trip to a connected peer. */
+  'network.ping': { args: { peerId: string }, result: { latencyMs: number } }
+  /** Relay multiaddrs the node keeps a connection and reservation with (Settings). */
+  'network.setRelays': { args: { relays: string[] }, result: NetworkStatus }
+  /** GET <relay http>/ping for a relay multiaddr's host, so the app can check it before dialling. */
+  'network.pingRelay': { args: { url: string }, result: RelayPing }
+  /** Pairs a backup peer with this vault (address + the one-time code it printed). */
+  'backup.add': { args: { address: string, code: string }, result: BackupPeerInfo }
+  'backup.remove': { args: { peerId: string }, result: undefined }
+  'backup.list': { args: undefined, result: BackupPeerInfo[] }
+  /** Asks the peer to re-read and re-hash a random sample of what it holds. */
+  'backup.verify': { args: { peerId: string }, result: VerifyResult }
+  /** A fresh browser: recovery phrase + backup peer → the vault comes back, with a new passphrase. */
+  'vault.restore': { args: { recoveryPhrase: string, peerAddress: string, newPassphrase: string }, result: VaultStatus }
 }
 
 export type MethodName = keyof NodeApi
@@ -118,6 +190,9 @@ export interface NodeEvents {
   'files.changed': undefined
   'upload.progress': UploadProgress
   'log': LogLine
+  /** Connections, relays or backup peers changed. */
+  'network.changed': undefined
+  'backup.changed': undefined
 }
 
 export type EventName = keyof NodeEvents

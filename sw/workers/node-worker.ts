@@ -4,6 +4,11 @@ import { bufferLogger } from '../../core/node/component-logger.ts'
 import { createNode } from '../../core/node/create-node.ts'
 import { LogBuffer } from '../../core/node/log-buffer.ts'
 import { createNodeHandlers } from '../../core/node/node-handlers.ts'
+import { createNetworkHandlers } from '../../core/node/network-handlers.ts'
+import { loadNetworkSettings, saveNetworkSettings } from '../../core/node/network-settings.ts'
+import { PeerKeeper } from '../../core/node/peer-keeper.ts'
+import { createBackupHandlers } from '../../core/node/backup-handlers.ts'
+import { loadAppConfig } from './app-config.ts'
 import { dispatchCall, type HandlerMap } from '../../core/rpc/handlers.ts'
 import { VaultService } from '../../core/vault/vault-service.ts'
 import { toErrorPayload } from '../../core/errors.ts'
@@ -28,7 +33,14 @@ logs.subscribe((line) => { emit('log', line) })
 
 async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService }> {
   const stores = await openBrowserStores()
-  const helia = createNode({ agentName: 'cairn-browser' }, {
+  const [appConfig, networkSettings] = await Promise.all([loadAppConfig(), loadNetworkSettings(stores.datastore)])
+  let relays = networkSettings.relays ?? appConfig.relays
+  const helia = createNode({
+    agentName: 'cairn-browser',
+    allowPrivateAddresses: true,
+    // Listening on /p2p-circuit makes a reservation on each relay we connect to.
+    listen: ['/p2p-circuit']
+  }, {
     blockstore: stores.blockstore,
     datastore: stores.datastore,
     transports: [webSockets()],
@@ -36,6 +48,13 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   })
   await helia.start()
   log.info(`node started, peer id ${helia.libp2p.peerId.toString()}`)
+  const keeper = new PeerKeeper({ libp2p: helia.libp2p, log: logs.for('network') })
+  const keepRelays = (): void => { for (const relay of relays) keepSafely(keeper, relay) }
+  keepRelays()
+  keeper.start()
+  for (const event of ['connection:open', 'connection:close', 'self:peer:update'] as const) {
+    helia.libp2p.addEventListener(event, () => { emit('network.changed', undefined) })
+  }
 
   const vault = new VaultService({
     blockstore: stores.blockstore,
@@ -51,16 +70,40 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   // Tabs may still show the previous leader's state: tell them where this node stands.
   emit('vault.status', vault.status())
 
-  const handlers = createNodeHandlers({
-    vault,
-    helia,
-    logs,
-    storedBytes: async () => stores.storedBytes(),
-    onUploadProgress: (progress) => { emit('upload.progress', progress) },
-    onFilesChanged: () => { emit('files.changed', undefined) },
-    log: logs.for('files')
-  })
+  const handlers: HandlerMap = {
+    ...createNodeHandlers({
+      vault,
+      helia,
+      logs,
+      storedBytes: async () => stores.storedBytes(),
+      onUploadProgress: (progress) => { emit('upload.progress', progress) },
+      onFilesChanged: () => { emit('files.changed', undefined) },
+      log: logs.for('files')
+    }),
+    ...createNetworkHandlers({
+      helia,
+      keeper,
+      relays: () => relays,
+      setRelays: async (next) => {
+        for (const relay of relays) keeper.forget(relay)
+        relays = next
+        await saveNetworkSettings(stores.datastore, { relays })
+        keepRelays()
+        emit('network.changed', undefined)
+      },
+      fetch: globalThis.fetch.bind(globalThis)
+    }),
+    ...createBackupHandlers()
+  }
   return { handlers, vault }
+}
+
+function keepSafely (keeper: PeerKeeper, address: string): void {
+  try {
+    keeper.keep(address)
+  } catch (err) {
+    log.warn(`ignoring relay address ${address}: ${toErrorPayload(err).message}`)
+  }
 }
 
 const ready = startNode()

@@ -1,0 +1,109 @@
+import { multiaddr } from '@multiformats/multiaddr'
+import { CairnError } from '../errors.ts'
+import type { CairnHelia } from './create-node.ts'
+import type { PeerKeeper } from './peer-keeper.ts'
+import type { ConnectionInfo, NetworkStatus, RelayPing } from '../rpc/api.ts'
+import type { HandlerMap } from '../rpc/handlers.ts'
+import type { Connection, Libp2p } from '@libp2p/interface'
+
+export type NetworkMethods = 'network.status' | 'network.connect' | 'network.disconnect' | 'network.ping' | 'network.setRelays' | 'network.pingRelay'
+
+export interface NetworkHandlerComponents {
+  helia: CairnHelia
+  keeper: PeerKeeper
+  relays: () => string[]
+  setRelays: (relays: string[]) => Promise<void>
+  /** Fetch for the relay's HTTP /ping (injected: the platform's fetch). */
+  fetch: typeof globalThis.fetch
+}
+
+/** Round trips measured by pings, by peer id. */
+const latencies = new Map<string, number>()
+
+function connectionInfo (c: Connection): ConnectionInfo {
+  const relayed = c.remoteAddr.getComponents().some(part => part.name === 'p2p-circuit')
+  const rtt = latencies.get(c.remotePeer.toString()) ?? c.rtt
+  return {
+    peerId: c.remotePeer.toString(),
+    remoteAddr: c.remoteAddr.toString(),
+    transport: relayed ? 'relayed' : 'direct',
+    direction: c.direction,
+    ...(rtt !== undefined ? { latencyMs: rtt } : {}),
+    openedAt: c.timeline.open
+  }
+}
+
+function ping (libp2p: Libp2p): { ping: (peer: Connection['remotePeer']) => Promise<number> } {
+  // The ping service is registered by createNode; its type is erased by the light Helia wrapper.
+  return (libp2p.services as { ping: { ping: (peer: Connection['remotePeer']) => Promise<number> } }).ping
+}
+
+export function networkStatus (c: NetworkHandlerComponents): NetworkStatus {
+  const libp2p = c.helia.libp2p
+  return {
+    peerId: libp2p.peerId.toString(),
+    multiaddrs: libp2p.getMultiaddrs().map(ma => ma.toString()),
+    connections: libp2p.getConnections().filter(conn => conn.status === 'open').map(connectionInfo),
+    kept: c.keeper.status(),
+    relays: c.relays()
+  }
+}
+
+/**
+ * Relay /ping lives on the relay's HTTP port; the app asks for it by URL
+ * (`http://host:port/ping`), shown on the Peers page before dialling.
+ */
+async function pingRelay (c: NetworkHandlerComponents, url: string): Promise<RelayPing> {
+  let response: Response
+  try {
+    response = await c.fetch(url, { signal: AbortSignal.timeout(5000) })
+  } catch (err) {
+    throw new CairnError('PEER_UNREACHABLE', `The relay at ${url} did not answer`, { cause: err })
+  }
+  if (!response.ok) throw new CairnError('PEER_UNREACHABLE', `The relay at ${url} answered ${response.status}`)
+  return await response.json() as RelayPing
+}
+
+/** The Peers page's API: status, connect, disconnect, ping, relays. */
+export function createNetworkHandlers (c: NetworkHandlerComponents): Pick<HandlerMap, NetworkMethods> {
+  const libp2p = (): Libp2p => c.helia.libp2p
+  return {
+    'network.status': async () => networkStatus(c),
+    'network.connect': async ({ address }) => {
+      let ma
+      try {
+        ma = multiaddr(address.trim())
+      } catch (err) {
+        throw new CairnError('ADDRESS_INVALID', `That is not a multiaddr: ${address}`, { cause: err })
+      }
+      try {
+        return connectionInfo(await libp2p().dial(ma, { signal: AbortSignal.timeout(15_000) }))
+      } catch (err) {
+        throw new CairnError('PEER_UNREACHABLE', `Could not connect to ${address}: ${(err as Error).message}`, { cause: err })
+      }
+    },
+    'network.disconnect': async ({ peerId }) => {
+      const connections = libp2p().getConnections().filter(conn => conn.remotePeer.toString() === peerId)
+      await Promise.all(connections.map(async conn => { await conn.close() }))
+    },
+    'network.ping': async ({ peerId }) => {
+      const connection = libp2p().getConnections().find(conn => conn.remotePeer.toString() === peerId)
+      if (connection === undefined) throw new CairnError('PEER_UNREACHABLE', 'Not connected to that peer')
+      const latencyMs = await ping(libp2p()).ping(connection.remotePeer)
+      latencies.set(peerId, latencyMs)
+      return { latencyMs }
+    },
+    'network.setRelays': async ({ relays }) => {
+      for (const relay of relays) {
+        try {
+          multiaddr(relay)
+        } catch (err) {
+          throw new CairnError('ADDRESS_INVALID', `That is not a multiaddr: ${relay}`, { cause: err })
+        }
+      }
+      await c.setRelays(relays)
+      return networkStatus(c)
+    },
+    'network.pingRelay': async ({ url }) => await pingRelay(c, url)
+  }
+}

@@ -1,0 +1,105 @@
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { Log } from './log-buffer.ts'
+import type { Libp2p, PeerId } from '@libp2p/interface'
+
+export interface PeerKeeperComponents {
+  libp2p: Libp2p
+  log: Log
+}
+
+export interface PeerKeeperInit {
+  /** First retry after a failed dial; doubles up to `maxBackoffMs`. */
+  minBackoffMs?: number
+  maxBackoffMs?: number
+}
+
+interface Kept {
+  address: Multiaddr
+  peerId: string
+  backoffMs: number
+  nextAttempt: number
+  lastError?: string
+  dialing: boolean
+}
+
+/** How often the keeper looks at its peers; dials themselves wait for their backoff. */
+const TICK_MS = 1000
+
+/**
+ * Keeps this node connected to the peers it must not lose: its relays and its
+ * backup peers. When one restarts or the network drops, the keeper redials
+ * with exponential backoff, so the app reconnects by itself without a reload.
+ */
+export class PeerKeeper {
+  private readonly kept = new Map<string, Kept>()
+  private timer: ReturnType<typeof setInterval> | undefined
+  private readonly minBackoffMs: number
+  private readonly maxBackoffMs: number
+
+  constructor (private readonly components: PeerKeeperComponents, init: PeerKeeperInit = {}) {
+    this.minBackoffMs = init.minBackoffMs ?? 500
+    this.maxBackoffMs = init.maxBackoffMs ?? 15_000
+  }
+
+  start (): void {
+    this.timer ??= setInterval(() => { this.tick() }, TICK_MS)
+    this.tick()
+  }
+
+  stop (): void {
+    if (this.timer !== undefined) clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  /** Adds an address to keep connected (must end in /p2p/<peerId>). Returns its peer id. */
+  keep (address: string): string {
+    const ma = multiaddr(address)
+    const peerId = ma.getComponents().findLast(c => c.name === 'p2p')?.value
+    if (peerId === undefined) throw new Error(`${address} does not name a peer (/p2p/<id>)`)
+    if (!this.kept.has(address)) {
+      this.kept.set(address, { address: ma, peerId, backoffMs: this.minBackoffMs, nextAttempt: 0, dialing: false })
+      this.tick()
+    }
+    return peerId
+  }
+
+  forget (address: string): void {
+    this.kept.delete(address)
+  }
+
+  /** Addresses kept and whether each is connected right now. */
+  status (): Array<{ address: string, peerId: string, connected: boolean, lastError?: string }> {
+    return [...this.kept.entries()].map(([address, k]) => ({
+      address,
+      peerId: k.peerId,
+      connected: this.isConnected(k.peerId),
+      ...(k.lastError !== undefined ? { lastError: k.lastError } : {})
+    }))
+  }
+
+  private isConnected (peerId: string): boolean {
+    return this.components.libp2p.getConnections().some(c => c.remotePeer.toString() === peerId && c.status === 'open')
+  }
+
+  private tick (): void {
+    const now = Date.now()
+    for (const k of this.kept.values()) {
+      if (k.dialing || now < k.nextAttempt || this.isConnected(k.peerId)) continue
+      k.dialing = true
+      this.components.libp2p.dial(k.address, { signal: AbortSignal.timeout(10_000) }).then((connection) => {
+        k.backoffMs = this.minBackoffMs
+        delete k.lastError
+        this.components.log.info(`connected to ${shortId(connection.remotePeer)}`)
+      }, (err: Error) => {
+        k.lastError = err.message
+        k.nextAttempt = Date.now() + k.backoffMs
+        this.components.log.debug(`dial ${k.address.toString()} failed (${err.message}); retrying in ${k.backoffMs} ms`)
+        k.backoffMs = Math.min(this.maxBackoffMs, k.backoffMs * 2)
+      }).finally(() => { k.dialing = false })
+    }
+  }
+}
+
+function shortId (peer: PeerId): string {
+  return peer.toString().slice(-8)
+}
