@@ -41,6 +41,9 @@ export const ERROR_CODES = [
   // network
   'ADDRESS_INVALID',
   'PEER_UNREACHABLE',
+  // backup peer
+  'PAIRING_REFUSED',
+  'NOT_PAIRED',
   // plumbing
   'ABORTED',
   'NODE_UNAVAILABLE',

@@ -37,6 +37,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   STORAGE_FAILED: "The browser couldn't write to storage. Try again.",
   ADDRESS_INVALID: "That isn't a valid peer address (a multiaddr such as /ip4/127.0.0.1/tcp/4101/ws/p2p/…).",
   PEER_UNREACHABLE: 'Could not reach that peer. Check the address and that it is running.',
+  PAIRING_REFUSED: 'The backup peer refused to pair. Check the pairing code it printed; each code works only once.',
+  NOT_PAIRED: "That backup peer isn't paired with this vault, so it holds nothing for it.",
   ABORTED: 'Stopped before it finished.',
   NODE_UNAVAILABLE: 'Cairn lost contact with its background process. Try again.',
   RPC_UNKNOWN_METHOD: "This version of the app and Cairn's background process don't match. Reload the page.",
