@@ -48,6 +48,8 @@ export class IndexLog {
   private status: Status = 'new'
   private current: IndexState = createState()
   private readonly chainHeads = new Map<string, ChainHead>()
+  /** CIDs of every op block of every chain, so backups can hold the whole log. */
+  private readonly blockCidSet = new Set<string>()
   private clock: Hlc
   // Appends run one at a time: each needs the previous seq and head.
   private queue: Promise<unknown> = Promise.resolve()
@@ -78,7 +80,9 @@ export class IndexLog {
     for await (const { key, value } of this.datastore.query({ prefix })) {
       const device = key.toString().slice(prefix.length)
       const head = decodeHead(device, value)
+      this.blockCidSet.add(head.cid.toString())
       for (const block of await walkChain(this.blockstore, this.indexKey, device, head)) {
+        if (block.prev !== null) this.blockCidSet.add(block.prev)
         for (const op of block.ops) {
           applyOp(state, op)
           // Our next timestamp must follow every op seen, from any device,
@@ -104,6 +108,13 @@ export class IndexLog {
     this.indexKey.fill(0)
     this.current = createState()
     this.chainHeads.clear()
+    this.blockCidSet.clear()
+  }
+
+  /** CIDs (strings) of every op block of every known chain. */
+  blockCids (): string[] {
+    this.assertStarted()
+    return [...this.blockCidSet]
   }
 
   /** The materialised state (read-only; use the view functions of state.ts on it). */
@@ -231,6 +242,7 @@ export class IndexLog {
     const newHead: ChainHead = { cid: last.cid, seq }
     await this.writeHead(newHead)
     this.chainHeads.set(this.deviceId, newHead)
+    for (const block of encoded) this.blockCidSet.add(block.cid.toString())
     this.clock = clock
     for (const op of ops) applyOp(this.current, op)
     return ops

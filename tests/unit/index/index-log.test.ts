@@ -164,3 +164,22 @@ describe('IndexLog', () => {
     assert.throws(() => new IndexLog(stores(), { indexKey: key(9), deviceId: 'dev/A' }), err => isCairnError(err, 'FORMAT_INVALID'))
   })
 })
+
+describe('index log block list', () => {
+  it('lists every op block of the chain, after appends and after a restart', async () => {
+    const components = { blockstore: new MemoryBlockstore(), datastore: new MemoryDatastore() }
+    const log = new IndexLog(components, { indexKey: key(7), deviceId: '12D3KooWBlockList' })
+    await log.start()
+    await log.put(entry(1), 'one.txt')
+    await log.put(entry(2), 'two.txt')
+    const listed = log.blockCids()
+    assert.equal(listed.length, 2)
+    let stored = 0
+    for await (const pair of components.blockstore.getAll()) { void pair; stored++ }
+    assert.equal(stored, 2)
+    await log.stop()
+    const again = new IndexLog(components, { indexKey: key(7), deviceId: '12D3KooWBlockList' })
+    await again.start()
+    assert.deepEqual([...again.blockCids()].sort(), [...listed].sort())
+  })
+})
