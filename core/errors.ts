@@ -44,6 +44,8 @@ export const ERROR_CODES = [
   // backup peer
   'PAIRING_REFUSED',
   'NOT_PAIRED',
+  // server processes (relay, backup peer): a bad flag, variable or config file
+  'CONFIG_INVALID',
   // plumbing
   'ABORTED',
   'NODE_UNAVAILABLE',

@@ -39,6 +39,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   PEER_UNREACHABLE: 'Could not reach that peer. Check the address and that it is running.',
   PAIRING_REFUSED: 'The backup peer refused to pair. Check the pairing code it printed; each code works only once.',
   NOT_PAIRED: "That backup peer isn't paired with this vault, so it holds nothing for it.",
+  CONFIG_INVALID: 'A setting has a value Cairn cannot use. The message says which one.',
   ABORTED: 'Stopped before it finished.',
   NODE_UNAVAILABLE: 'Cairn lost contact with its background process. Try again.',
   RPC_UNKNOWN_METHOD: "This version of the app and Cairn's background process don't match. Reload the page.",
