@@ -44,6 +44,10 @@ export const ERROR_CODES = [
   // backup peer
   'PAIRING_REFUSED',
   'NOT_PAIRED',
+  'BAD_SIGNATURE',
+  'REQUEST_EXPIRED',
+  'REQUEST_TOO_LARGE',
+  'MANIFEST_GAP',
   // server processes (relay, backup peer): a bad flag, variable or config file
   'CONFIG_INVALID',
   // plumbing
