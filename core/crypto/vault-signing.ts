@@ -1,0 +1,103 @@
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { CairnError } from '../errors.ts'
+import { deriveSubkey } from './subkeys.ts'
+
+/**
+ * The vault signing key (DESIGN §3): an Ed25519 key whose seed is the `sign`
+ * subkey of the vault key. Every device that knows VK derives the same key,
+ * so its public key names the vault to others (a backup peer) without
+ * revealing anything about VK.
+ *
+ * Every signature is over `domain ‖ 0x00 ‖ payload`, where `domain` names
+ * what is signed (e.g. `cairn/v1/backup/manifest`). The key will also sign
+ * device certificates and revocation lists, so a signature made for one
+ * purpose must never verify as another: the API takes the domain
+ * separately rather than trusting every caller to prefix it.
+ */
+export interface VaultSigner {
+  /** base64url (unpadded) of the 32-byte public key: the vault's public name. */
+  readonly vaultId: string
+  readonly publicKey: Uint8Array
+  /** Signs `payload` under `domain`; returns the 64-byte Ed25519 signature. */
+  sign: (domain: string, payload: Uint8Array) => Uint8Array
+  /** Overwrites the seed (on lock); the signer throws VAULT_LOCKED afterwards. */
+  wipe: () => void
+}
+
+const encoder = new TextEncoder()
+const DOMAIN = /^cairn\/v1\/[a-z0-9/-]+$/
+
+/** The exact bytes a signature covers. */
+export function signedMessage (domain: string, payload: Uint8Array): Uint8Array {
+  // The domain is a fixed ASCII name without NUL, so `domain ‖ 0 ‖ payload`
+  // splits one way only.
+  if (!DOMAIN.test(domain)) throw new CairnError('INTERNAL', 'a signing domain looks like cairn/v1/<purpose>')
+  const head = encoder.encode(domain)
+  const out = new Uint8Array(head.length + 1 + payload.length)
+  out.set(head, 0)
+  out.set(payload, head.length + 1)
+  return out
+}
+
+/** The signing key of the vault whose key is `vaultKey` (the signer keeps its own copy of the seed). */
+export function vaultSigner (vaultKey: Uint8Array): VaultSigner {
+  const seed = deriveSubkey(vaultKey, 'sign')
+  const publicKey = ed25519.getPublicKey(seed)
+  let wiped = false
+  return {
+    vaultId: toBase64Url(publicKey),
+    publicKey,
+    sign (domain, payload) {
+      if (wiped) throw new CairnError('VAULT_LOCKED', 'the vault signing key was wiped')
+      return ed25519.sign(signedMessage(domain, payload), seed)
+    },
+    wipe () {
+      seed.fill(0)
+      wiped = true
+    }
+  }
+}
+
+/**
+ * True when `signature` is the vault `vaultId`'s signature of `payload`
+ * under `domain`. Strict RFC 8032 checks (not ZIP-215), so one message has
+ * one valid signature encoding. A malformed id or signature is just false.
+ */
+export function verifyVaultSignature (vaultId: string, domain: string, payload: Uint8Array, signature: Uint8Array): boolean {
+  const publicKey = vaultPublicKey(vaultId)
+  if (publicKey === undefined || signature.length !== 64) return false
+  try {
+    return ed25519.verify(signature, signedMessage(domain, payload), publicKey, { zip215: false })
+  } catch {
+    return false
+  }
+}
+
+/** The public key a vault id names, or undefined when it is not one. */
+export function vaultPublicKey (vaultId: string): Uint8Array | undefined {
+  if (typeof vaultId !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(vaultId)) return undefined
+  const bytes = fromBase64Url(vaultId)
+  if (bytes === undefined || bytes.length !== 32 || toBase64Url(bytes) !== vaultId) return undefined
+  return bytes
+}
+
+/** base64url without padding (RFC 4648 §5). */
+export function toBase64Url (bytes: Uint8Array): string {
+  let binary = ''
+  for (let off = 0; off < bytes.length; off += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(off, off + 0x8000))
+  }
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+/** Decodes canonical unpadded base64url, or undefined. */
+export function fromBase64Url (text: string): Uint8Array | undefined {
+  if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined
+  const padded = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - text.length % 4) % 4)
+  const binary = atob(padded)
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  // Non-canonical spellings (stray low bits in the last character) are refused.
+  if (toBase64Url(bytes) !== text) return undefined
+  return bytes
+}
