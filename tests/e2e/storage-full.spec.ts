@@ -1,24 +1,9 @@
-import { expect, test } from '@playwright/test'
-import { launchProfile, type Profile } from './support/browser.ts'
+import { expect, test } from './support/fixtures.ts'
 import { CairnApp } from './support/cairn-app.ts'
-import { TestFiles } from './support/test-files.ts'
 
 const PASSPHRASE = 'full disks happen to everyone'
 
-let profile: Profile
-let files: TestFiles
-
-test.beforeEach(async () => {
-  profile = await launchProfile()
-  files = new TestFiles()
-})
-
-test.afterEach(async () => {
-  await profile.dispose()
-  files.dispose()
-})
-
-test('when storage is full the upload fails with a clear message and nothing already stored is lost', async () => {
+test('when storage is full the upload fails with a clear message and nothing already stored is lost', async ({ profile, files }) => {
   const kept = files.make('kept.bin', 2 * 1024 * 1024)
   const tooBig = files.make('too-big.bin', 60 * 1024 * 1024)
   const page = await profile.context.newPage()

@@ -1,24 +1,9 @@
-import { expect, test } from '@playwright/test'
-import { launchProfile, type Profile } from './support/browser.ts'
+import { expect, test } from './support/fixtures.ts'
 import { CairnApp } from './support/cairn-app.ts'
-import { TestFiles } from './support/test-files.ts'
 
 const PASSPHRASE = 'many tabs share one quiet node'
 
-let profile: Profile
-let files: TestFiles
-
-test.beforeEach(async () => {
-  profile = await launchProfile()
-  files = new TestFiles()
-})
-
-test.afterEach(async () => {
-  await profile.dispose()
-  files.dispose()
-})
-
-test('a second tab uses the first tab\'s node, and takes the node over when that tab closes', async () => {
+test('a second tab uses the first tab\'s node, and takes the node over when that tab closes', async ({ profile, files }) => {
   const note = files.make('shared-note.txt', 5000)
   const first = new CairnApp(await profile.context.newPage())
   await first.open()
@@ -41,7 +26,7 @@ test('a second tab uses the first tab\'s node, and takes the node over when that
   expect(await second.downloadSha256(note.name)).toBe(note.sha256)
 })
 
-test('the app talks to no host but its own and breaks no CSP rule', async () => {
+test('the app talks to no host but its own and breaks no CSP rule', async ({ profile, files }) => {
   const page = await profile.context.newPage()
   const foreign: string[] = []
   const cspErrors: string[] = []

@@ -1,26 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { expect, test } from '@playwright/test'
-import { launchProfile, type Profile } from './support/browser.ts'
+import { expect, test } from './support/fixtures.ts'
 import { CairnApp } from './support/cairn-app.ts'
-import { TestFiles } from './support/test-files.ts'
 
 const PASSPHRASE = 'folders and drops both count'
 
-let profile: Profile
-let files: TestFiles
-
-test.beforeEach(async () => {
-  profile = await launchProfile()
-  files = new TestFiles()
-})
-
-test.afterEach(async () => {
-  await profile.dispose()
-  files.dispose()
-})
-
-test('a whole folder keeps its structure, a dropped file is added, and the list sorts and filters', async () => {
+test('a whole folder keeps its structure, a dropped file is added, and the list sorts and filters', async ({ profile, files }) => {
   mkdirSync(join(files.dir, 'trip', 'day 1'), { recursive: true })
   const a = files.make(join('trip', 'day 1', 'a.txt'), 300)
   const b = files.make(join('trip', 'b.txt'), 5000)

@@ -1,25 +1,10 @@
-import { expect, test } from '@playwright/test'
-import { launchProfile, type Profile } from './support/browser.ts'
+import { expect, test } from './support/fixtures.ts'
 import { CairnApp } from './support/cairn-app.ts'
 import { searchProfileStorage } from './support/profile-search.ts'
-import { TestFiles } from './support/test-files.ts'
 
 const PASSPHRASE = 'correct horse battery staple orbit'
 
-let profile: Profile
-let files: TestFiles
-
-test.beforeEach(async () => {
-  profile = await launchProfile()
-  files = new TestFiles()
-})
-
-test.afterEach(async () => {
-  await profile.dispose()
-  files.dispose()
-})
-
-test('a vault keeps three files across reloads; downloads match; rename and delete persist; no plaintext in OPFS', async () => {
+test('a vault keeps three files across reloads; downloads match; rename and delete persist; no plaintext in OPFS', async ({ profile, files }) => {
   const big = files.make('big-50MB.bin', 50 * 1000 * 1000)
   const accented = files.make('Résumé – 日本語 ✓.txt', 12_345)
   const empty = files.make('empty.dat', 0)
@@ -65,7 +50,7 @@ test('a vault keeps three files across reloads; downloads match; rename and dele
   expect(hits.found).toEqual([])
 })
 
-test('a wrong passphrase is refused with a clear message and the files stay', async () => {
+test('a wrong passphrase is refused with a clear message and the files stay', async ({ profile, files }) => {
   const note = files.make('note.txt', 2048)
   const page = await profile.context.newPage()
   const app = new CairnApp(page)
@@ -85,7 +70,7 @@ test('a wrong passphrase is refused with a clear message and the files stay', as
   expect(await app.downloadSha256(note.name)).toBe(note.sha256)
 })
 
-test('auto-lock locks the vault after the idle time and file operations then need the passphrase', async () => {
+test('auto-lock locks the vault after the idle time and file operations then need the passphrase', async ({ profile, files }) => {
   const page = await profile.context.newPage()
   const app = new CairnApp(page)
   await app.open()
@@ -100,7 +85,7 @@ test('auto-lock locks the vault after the idle time and file operations then nee
   await app.expectUnlocked()
 })
 
-test('forgot passphrase: the recovery phrase opens the vault, a typo is refused, and the new passphrase replaces the old', async () => {
+test('forgot passphrase: the recovery phrase opens the vault, a typo is refused, and the new passphrase replaces the old', async ({ profile, files }) => {
   const note = files.make('kept.txt', 999)
   const page = await profile.context.newPage()
   const app = new CairnApp(page)
@@ -139,7 +124,7 @@ test('forgot passphrase: the recovery phrase opens the vault, a typo is refused,
   await app.expectListed([note.name])
 })
 
-test('offline, a reload still opens the app and lists the files', async () => {
+test('offline, a reload still opens the app and lists the files', async ({ profile, files }) => {
   const note = files.make('offline.txt', 4096)
   const page = await profile.context.newPage()
   const app = new CairnApp(page)
