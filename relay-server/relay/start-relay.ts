@@ -1,0 +1,181 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { webRTCDirect } from '@libp2p/webrtc'
+import { webSockets } from '@libp2p/websockets'
+import { MemoryDatastore } from 'datastore-core'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { loadOrCreatePrivateKey } from '../shared/key-file.ts'
+import { createLogger, type Logger } from '../shared/log.ts'
+import { CAIRN_VERSION } from '../shared/version.ts'
+import { CircuitCaps } from './circuit-caps.ts'
+import { relayConfig, type RelayConfig } from './config.ts'
+import { ConnectionCaps } from './connection-caps.ts'
+import { SERVICE_NAME } from './constants.ts'
+import { startHttpEndpoints, type HttpEndpoints, type RelayPingBody } from './http-server.ts'
+import { ReservationCaps } from './reservation-caps.ts'
+import type { Identify } from '@libp2p/identify'
+import type { Ping } from '@libp2p/ping'
+
+/** A running relay. */
+export interface RunningRelay {
+  peerId: string
+  /** Listen (or announced) multiaddrs, each ending in /p2p/<peerId>. */
+  multiaddrs: string[]
+  /** Base URL of /health and /ping, e.g. http://127.0.0.1:4102. */
+  httpUrl: string
+  /** The resolved configuration it runs with. */
+  config: RelayConfig
+  /** Live counters, for logs and tests. */
+  stats: () => RelayStats
+  /** Stops libp2p and the HTTP endpoints. Safe to call twice. */
+  stop: () => Promise<void>
+}
+
+export interface RelayStats {
+  connections: number
+  reservations: number
+  relayedConnections: number
+}
+
+export interface StartRelayOptions {
+  /** Logger; default: JSON lines on stderr at config.logLevel. */
+  log?: Logger
+}
+
+type RelayServices = { identify: Identify, ping: Ping, relay: CircuitRelayService }
+
+/** The capability words of GET /ping (and what the caps behind them are). */
+function capabilities (config: RelayConfig): string[] {
+  return [
+    'circuit-relay-v2',
+    // No libp2p Limit on reservations: relayed connections are not "limited",
+    // so bitswap runs over them; our own caps apply (see `limits`).
+    'unlimited-relay',
+    'identify',
+    'ping',
+    'websocket',
+    ...(config.webrtcDirect ? ['webrtc-direct'] : [])
+  ]
+}
+
+/**
+ * Starts the Cairn relay: a libp2p node with a circuit relay v2 hop service
+ * (no default limit, our own caps), identify and ping, listening on
+ * WebSocket and WebRTC-direct, plus HTTP /health and /ping. Nothing is stored
+ * but the key file; the datastore is in memory.
+ */
+export async function startRelay (partial: Partial<RelayConfig> = {}, options: StartRelayOptions = {}): Promise<RunningRelay> {
+  const config = relayConfig(partial)
+  const log = options.log ?? createLogger({ level: config.logLevel, name: SERVICE_NAME })
+  const key = await loadOrCreatePrivateKey(config.keyFile)
+  if (key.created) log.info('made a new relay key', { keyFile: config.keyFile })
+  if (key.looseMode !== undefined) log.warn('the key file is readable by other users; chmod 600 it', { keyFile: config.keyFile, mode: key.looseMode.toString(8) })
+
+  const connectionCaps = new ConnectionCaps({ maxConnectionsPerIp: config.maxConnectionsPerIp, log: log.child('caps') })
+  const reservationCaps = new ReservationCaps({ maxReservationsPerIp: config.maxReservationsPerIp, log: log.child('caps') })
+  const circuitCaps = new CircuitCaps({ ...config, log: log.child('caps') })
+  const ip = config.host.includes(':') ? 'ip6' : 'ip4'
+  const relayFactory = circuitRelayServer({
+    reservations: {
+      maxReservations: config.maxReservations,
+      // The default 128 KiB / 2 min limit breaks bitswap (DESIGN §6); CircuitCaps caps instead.
+      applyDefaultLimit: false
+    },
+    maxOutboundStopStreams: config.maxRelayedConnections
+  })
+
+  const node: Libp2p<RelayServices> = await createLibp2p<RelayServices>({
+    privateKey: key.privateKey,
+    datastore: new MemoryDatastore(),
+    nodeInfo: { name: SERVICE_NAME, version: CAIRN_VERSION },
+    addresses: {
+      listen: [
+        `/${ip}/${config.host}/tcp/${config.wsPort}/ws`,
+        ...(config.webrtcDirect ? [`/${ip}/${config.host}/udp/${config.webrtcPort}/webrtc-direct`] : [])
+      ],
+      ...(config.announce.length > 0 ? { announce: config.announce } : {})
+    },
+    transports: [webSockets(), ...(config.webrtcDirect ? [webRTCDirect()] : [])],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: {
+      maxConnections: config.maxConnections,
+      maxIncomingPendingConnections: config.maxPendingConnections,
+      inboundConnectionThreshold: config.connectionRatePerIp
+    },
+    connectionGater: {
+      denyInboundConnection: (maConn) => connectionCaps.denyInboundConnection(maConn),
+      denyInboundRelayReservation: (peer) => reservationCaps.denyInboundRelayReservation(peer),
+      denyOutboundRelayedConnection: (source, destination) => circuitCaps.denyOutboundRelayedConnection(source, destination),
+      // The relay never dials anyone of its own accord.
+      denyDialMultiaddr: () => true
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      // The relay service sees a connection manager whose STOP streams CircuitCaps counts.
+      relay: (components): CircuitRelayService => {
+        const connectionManager = circuitCaps.wrapConnectionManager(components.connectionManager)
+        return relayFactory(new Proxy(components, {
+          get: (target, prop, receiver) => prop === 'connectionManager' ? connectionManager : Reflect.get(target, prop, receiver)
+        }))
+      }
+    }
+  })
+  reservationCaps.attach({ reservations: node.services.relay.reservations, connectionsOf: (peer) => node.getConnections(peer) })
+  node.addEventListener('peer:disconnect', (evt) => { reservationCaps.dropReservation(evt.detail) })
+
+  const peerId = node.peerId.toString()
+  const multiaddrs = (): string[] => node.getMultiaddrs().map(ma => ma.toString())
+  const stats = (): RelayStats => ({
+    connections: node.getConnections().length,
+    reservations: node.services.relay.reservations.size,
+    relayedConnections: circuitCaps.size
+  })
+  let http: HttpEndpoints
+  try {
+    http = await startHttpEndpoints({
+      host: config.host,
+      port: config.httpPort,
+      version: CAIRN_VERSION,
+      log: log.child('http'),
+      ping: (): RelayPingBody => ({
+        service: SERVICE_NAME,
+        version: CAIRN_VERSION,
+        peerId,
+        multiaddrs: multiaddrs(),
+        capabilities: capabilities(config),
+        limits: {
+          maxReservations: config.maxReservations,
+          maxReservationsPerIp: config.maxReservationsPerIp,
+          maxConnections: config.maxConnections,
+          maxConnectionsPerIp: config.maxConnectionsPerIp,
+          maxRelayedConnections: config.maxRelayedConnections,
+          relayMaxBytes: config.relayMaxBytes,
+          relayMaxDurationMs: config.relayMaxDuration
+        }
+      })
+    })
+  } catch (err) {
+    await node.stop()
+    throw err
+  }
+
+  let stopping: Promise<void> | undefined
+  return {
+    peerId,
+    multiaddrs: multiaddrs(),
+    httpUrl: http.url,
+    config,
+    stats,
+    stop: async () => {
+      stopping ??= (async () => {
+        await Promise.allSettled([http.close(), node.stop()])
+      })()
+      await stopping
+    }
+  }
+}

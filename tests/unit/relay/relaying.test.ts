@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { createLogger } from '../../../relay-server/shared/log.ts'
+import { startRelay, type RunningRelay } from '../../../relay-server/relay/start-relay.ts'
+import { circuitAddress, createClient, sendToSink, serveSink, tempDir, wsAddress, type Client } from './helpers.ts'
+
+describe('relay: relaying between two clients', { timeout: 30_000 }, () => {
+  let relay: RunningRelay
+  let a: Client
+  let b: Client
+  let dir: Awaited<ReturnType<typeof tempDir>>
+
+  before(async () => {
+    dir = await tempDir()
+    relay = await startRelay({ wsPort: 0, webrtcDirect: false, keyFile: join(dir.path, 'key') }, { log: createLogger({ level: 'silent' }) })
+    a = await createClient([`${wsAddress(relay.multiaddrs).toString()}/p2p-circuit`])
+    b = await createClient()
+    await serveSink(a)
+  })
+
+  after(async () => {
+    await Promise.allSettled([a?.stop(), b?.stop()])
+    await relay?.stop()
+    await dir?.cleanup()
+  })
+
+  it('A reserves a slot, B dials A through the relay and pings it', async () => {
+    const address = await circuitAddress(a)
+    assert.ok(address.toString().startsWith(wsAddress(relay.multiaddrs).toString()), address.toString())
+    assert.equal(relay.stats().reservations, 1)
+    const connection = await b.dial(address, { signal: AbortSignal.timeout(10_000) })
+    assert.equal(connection.remotePeer.toString(), a.peerId.toString())
+    // The relay sends no Limit: the connection is a full one, so bitswap could run on it.
+    assert.equal(connection.limits, undefined)
+    const rtt = await b.services.ping.ping(address, { signal: AbortSignal.timeout(5_000) })
+    assert.ok(rtt >= 0)
+  })
+
+  it('carries 1 MiB over one relayed stream (past the 128 KiB default limit)', async () => {
+    const address = await circuitAddress(a)
+    const total = 1024 * 1024
+    assert.equal(await sendToSink(b, address, total), total)
+    assert.ok(relay.stats().relayedConnections >= 1)
+  })
+})
