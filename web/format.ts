@@ -63,3 +63,29 @@ export function folderOf (path: string): string {
   const slash = path.lastIndexOf('/')
   return slash === -1 ? '' : path.slice(0, slash + 1)
 }
+
+/** A peer id short enough for a table cell: "12D3KooW…x9aBcD" (the full id goes in a title). */
+export function shortPeerId (peerId: string): string {
+  return peerId.length <= 18 ? peerId : `${peerId.slice(0, 8)}…${peerId.slice(-6)}`
+}
+
+/** How long ago `ms` was, from `now`: "just now", "42 s ago", "5 min ago", "3 h ago", "2 days ago"; "never" for 0. */
+export function formatAgo (ms: number, now: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) return 'never'
+  const seconds = Math.max(0, Math.floor((now - ms) / 1000))
+  if (seconds < 5) return 'just now'
+  if (seconds < 60) return `${seconds} s ago`
+  const minutes = Math.floor(seconds / 60)
+  if (minutes < 60) return `${minutes} min ago`
+  const hours = Math.floor(minutes / 60)
+  if (hours < 48) return `${hours} h ago`
+  const days = Math.floor(hours / 24)
+  return `${days} days ago`
+}
+
+/** A round trip: "12 ms", "1.2 s"; "—" when none was measured. */
+export function formatLatency (ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '—'
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  return `${(ms / 1000).toFixed(1)} s`
+}

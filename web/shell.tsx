@@ -1,9 +1,12 @@
 import { useModels } from './app-context.ts'
 import { TopBar } from './components/top-bar.tsx'
+import { BackupPage } from './pages/backup/backup-page.tsx'
+import { RemovePeerDialog } from './pages/backup/remove-peer-dialog.tsx'
 import { DashboardPage } from './pages/dashboard-page.tsx'
 import { DeleteDialog, RenameDialog } from './pages/files/file-dialogs.tsx'
 import { FilesPage } from './pages/files/files-page.tsx'
 import { LogsPage } from './pages/logs-page.tsx'
+import { PeersPage } from './pages/peers/peers-page.tsx'
 import { RevealDialog } from './pages/settings/recovery-phrase-section.tsx'
 import { SettingsPage } from './pages/settings/settings-page.tsx'
 
@@ -22,6 +25,8 @@ export function Shell () {
         <TopBar />
         <main class='main'>
           {page === 'files' && <FilesPage />}
+          {page === 'backup' && <BackupPage />}
+          {page === 'peers' && <PeersPage />}
           {page === 'dashboard' && <DashboardPage />}
           {page === 'settings' && <SettingsPage />}
           {page === 'logs' && <LogsPage />}
@@ -30,6 +35,7 @@ export function Shell () {
       <RenameDialog />
       <DeleteDialog />
       <RevealDialog />
+      <RemovePeerDialog />
     </>
   )
 }

@@ -5,12 +5,16 @@ import { copyText } from '../lib/clipboard.ts'
 export interface CopyButtonProps {
   /** Called at click time, so the text is never kept in the DOM longer than needed. */
   text: () => string
-  /** The button's name; "Copy" unless told. */
+  /** The button's visible text; "Copy" unless told. */
   label?: string
+  /** A fuller accessible name when several Copy buttons share a page ("Copy peer ID"); it should start with the visible text. */
+  name?: string
+  /** The compact size, for a button beside a line of text. */
+  small?: boolean
 }
 
 /** Copies text to the clipboard and says whether it worked, beside the button (the name stays the same). */
-export function CopyButton ({ text, label = 'Copy' }: CopyButtonProps) {
+export function CopyButton ({ text, label = 'Copy', name, small = false }: CopyButtonProps) {
   const outcome = useSignal<'idle' | 'copied' | 'failed'>('idle')
   useEffect(() => {
     if (outcome.value === 'idle') return
@@ -19,7 +23,7 @@ export function CopyButton ({ text, label = 'Copy' }: CopyButtonProps) {
   }, [outcome.value])
   return (
     <span class='copy'>
-      <button type='button' class='secondary' onClick={async () => { outcome.value = await copyText(text()) ? 'copied' : 'failed' }}>
+      <button type='button' class={small ? 'secondary small' : 'secondary'} aria-label={name} onClick={async () => { outcome.value = await copyText(text()) ? 'copied' : 'failed' }}>
         {label}
       </button>
       <span role='status' class='copy-status'>

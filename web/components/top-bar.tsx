@@ -4,12 +4,14 @@ import { CairnMark } from './cairn-mark.tsx'
 
 const NAV: ReadonlyArray<{ page: Page, label: string }> = [
   { page: 'files', label: 'Files' },
+  { page: 'backup', label: 'Backup' },
+  { page: 'peers', label: 'Peers' },
   { page: 'dashboard', label: 'Dashboard' },
   { page: 'settings', label: 'Settings' },
   { page: 'logs', label: 'Logs' }
 ]
 
-/** Brand, the four pages, and the Lock button (always there while unlocked). */
+/** Brand, the pages, and the Lock button (always there while unlocked). */
 export function TopBar () {
   const { route, vault } = useModels()
   const current = route.page.value

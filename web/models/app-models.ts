@@ -3,10 +3,14 @@ import type { RpcClient, VaultState } from '../../core/rpc/api.ts'
 import { watchActivity } from '../lib/activity.ts'
 import type { HashLocation } from '../lib/hash-location.ts'
 import type { StorageAccess } from '../lib/storage-access.ts'
+import { createBackupModel, type BackupModel } from './backup-model.ts'
 import { createDashboardModel, type DashboardModel } from './dashboard-model.ts'
 import { createFilesModel, type FilesModel } from './files-model.ts'
 import { createLogsModel, type LogsModel } from './logs-model.ts'
 import { createOnboardingModel, type OnboardingModel } from './onboarding-model.ts'
+import { createPeersModel, type PeersModel } from './peers-model.ts'
+import { createRelaySettingsModel, type RelaySettingsModel } from './relay-settings-model.ts'
+import { createRestoreModel, type RestoreModel } from './restore-model.ts'
 import { createRevealPhraseModel, type RevealPhraseModel } from './reveal-phrase-model.ts'
 import { createRouteModel, type RouteModel } from './route-model.ts'
 import { createSettingsModel, type SettingsModel } from './settings-model.ts'
@@ -19,12 +23,18 @@ import { createVaultModel, type VaultModel } from './vault-model.ts'
 export interface AppModels {
   vault: VaultModel
   onboarding: OnboardingModel
+  /** "Restore a vault" from a backup peer, offered where onboarding starts. */
+  restore: RestoreModel
   unlock: UnlockModel
   files: FilesModel
   uploads: UploadsModel
   logs: LogsModel
   dashboard: DashboardModel
   settings: SettingsModel
+  /** Settings → Relays. */
+  relays: RelaySettingsModel
+  peers: PeersModel
+  backup: BackupModel
   reveal: RevealPhraseModel
   route: RouteModel
   update: UpdateModel
@@ -41,6 +51,9 @@ export interface AppModelsInit {
   update?: UpdateModel
   /** Debounce for passphrase strength checks (tests shorten it). */
   checkDelayMs?: number
+  /** Refresh periods of the Peers and Backup pages (tests shorten them). */
+  peersPollMs?: number
+  backupPollMs?: number
 }
 
 export function createAppModels (init: AppModelsInit): AppModels {
@@ -50,6 +63,15 @@ export function createAppModels (init: AppModelsInit): AppModels {
   const files = createFilesModel(client)
   const reveal = createRevealPhraseModel(client)
   const onboarding = createOnboardingModel({ client, storage, checkDelayMs, onDone: () => { route.go('files'); void vault.refresh() } })
+  const restore = createRestoreModel({
+    client,
+    checkDelayMs,
+    onRestored: (status) => {
+      route.go('files')
+      vault.setStatus(status)
+    }
+  })
+  const backup = createBackupModel({ client, pollMs: init.backupPollMs })
   const unlock = createUnlockModel({
     client,
     checkDelayMs,
@@ -60,7 +82,8 @@ export function createAppModels (init: AppModelsInit): AppModels {
     }
   })
   const screen = computed(() => {
-    if (onboarding.inProgress.value) return 'onboarding'
+    // A restore may announce "unlocked" before it returns; stay on its busy screen until it does.
+    if (onboarding.inProgress.value || restore.busy.value) return 'onboarding'
     const state = vault.state.value
     if (state === undefined) return 'loading'
     return state === 'none' ? 'onboarding' : state
@@ -68,17 +91,21 @@ export function createAppModels (init: AppModelsInit): AppModels {
   return {
     vault,
     onboarding,
+    restore,
     unlock,
     files,
     uploads: createUploadsModel(client),
     logs: createLogsModel(client),
     dashboard: createDashboardModel(client, storage),
     settings: createSettingsModel({ client, status: vault.status, onStatus: vault.setStatus, checkDelayMs }),
+    relays: createRelaySettingsModel(client),
+    peers: createPeersModel({ client, pollMs: init.peersPollMs }),
+    backup,
     reveal,
     route,
     update: init.update ?? createUpdateModel(),
     screen,
-    dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value)
+    dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value || backup.removing.value !== undefined)
   }
 }
 
@@ -102,6 +129,9 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
       m.files.clear()
       m.uploads.pause()
       m.settings.reset()
+      m.relays.reset()
+      m.peers.reset()
+      m.backup.reset()
       m.reveal.hide()
     }
   }))

@@ -3,11 +3,12 @@
 // is secure or persistent. Plain JS on purpose: sw/tsconfig.json type-checks
 // tests/browser with worker libs, and this file needs the DOM.
 import { CairnError } from '../../../core/errors.ts'
+import { createFakeNetwork } from './fake-network.js'
 
 const WORDS = 'orbit canal maple tender silver humble quarter pilot museum garden velvet anchor ' +
   'ribbon tunnel ladder copper smile forest echo marble window lunar basket thunder'
 
-/** Options: { state: 'none'|'locked'|'unlocked', files: FileInfo[], logs: number, slowUploadMs } */
+/** Options: { state: 'none'|'locked'|'unlocked', files: FileInfo[], logs: number, slowUploadMs, backup: 'none'|'sample', network: 'none'|'sample' } */
 export function createFakeClient (options = {}) {
   let state = options.state ?? 'none'
   let passphrase = 'correct horse battery staple orbit'
@@ -107,7 +108,21 @@ export function createFakeClient (options = {}) {
     'files.delete': async ({ fileId }) => { files = files.filter(f => f.fileId !== fileId); emit('files.changed', undefined) },
     'stats.get': async () => ({ fileCount: files.length, plaintextBytes: files.reduce((s, f) => s + f.size, 0), storedBytes: Math.round(files.reduce((s, f) => s + f.size, 0) * 1.01) }),
     'node.info': async () => ({ peerId: '12D3KooWRfakePeerIdForTheVisualReviewHarnessOnly9aBcD', multiaddrs: [], connections: 0 }),
-    'logs.recent': async () => [...logs]
+    'logs.recent': async () => [...logs],
+    ...createFakeNetwork({
+      emit,
+      wait,
+      words: WORDS,
+      sampleFiles,
+      getFiles: () => files,
+      setFiles: (next) => { files = next },
+      setState: (next, p) => {
+        state = next
+        passphrase = p
+        emit('vault.status', status())
+        return status()
+      }
+    }, options)
   }
 
   return {
@@ -132,11 +147,11 @@ export function sampleFiles () {
   const now = Date.UTC(2026, 2, 14, 10, 30)
   const f = (path, size, ago, type) => ({ fileId: path, path, size, mtime: now - ago * day, type, cid: 'bafyfake' })
   return [
-    f('tax-return-2025.pdf', 845_221, 12, 'application/pdf'),
+    { ...f('tax-return-2025.pdf', 845_221, 12, 'application/pdf'), onBackup: true },
     f('photos/holiday/beach.jpg', 4_212_300, 200, 'image/jpeg'),
     f('photos/holiday/sunset.jpg', 3_998_001, 199, 'image/jpeg'),
     f('Résumé – 日本語 ✓.txt', 12_345, 3, 'text/plain'),
-    f('notes.md', 2_048, 0.2, 'text/markdown'),
+    { ...f('notes.md', 2_048, 0.2, 'text/markdown'), onBackup: true },
     f('backup/keys-old.tar.gz', 120_000_000, 400, 'application/gzip'),
     f('empty.dat', 0, 30, '')
   ]

@@ -4,49 +4,15 @@
 //   npx tsx tests/browser/ui/screenshots.mjs [outDir]     (default /tmp/cairn-ui-shots)
 //
 // A review tool: it drives the fake client, not the node, and asserts little.
-import { mkdirSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from '@playwright/test'
-import { createServer } from 'vite'
-import { chromiumLaunchOptions } from '../../e2e/support/browser.ts'
+import { startReview, VIEWPORTS } from './review-server.mjs'
 
-const here = dirname(fileURLToPath(import.meta.url))
-const repo = resolve(here, '../../..')
 const outDir = process.argv[2] ?? '/tmp/cairn-ui-shots'
-mkdirSync(outDir, { recursive: true })
-
-const server = await createServer({
-  configFile: false,
-  root: here,
-  logLevel: 'warn',
-  server: { host: '127.0.0.1', port: 0, strictPort: false, fs: { allow: [repo] } },
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } }
-})
-await server.listen()
-const address = server.httpServer.address()
-const base = `http://127.0.0.1:${address.port}/`
-const browser = await chromium.launch(chromiumLaunchOptions())
-const problems = []
-
-async function open (scenario, { width = 1200, height = 860, dark = false, query = '' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme: dark ? 'dark' : 'light' })
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base })
-  const page = await context.newPage()
-  page.on('pageerror', (err) => { problems.push(`${scenario}: ${err.message}`) })
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`${scenario}: console: ${msg.text()}`) })
-  await page.goto(`${base}?scenario=${scenario}${query}`)
-  return { page, context }
-}
-
-async function shot (page, name) {
-  await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true })
-  console.log(`${name}.png`)
-}
+const review = await startReview(outDir)
+const { open, shot, problems } = review
 
 const PASS = 'correct horse battery staple orbit'
 
-for (const v of [{ tag: 'desktop', width: 1200 }, { tag: 'phone', width: 390, height: 844 }]) {
+for (const v of VIEWPORTS) {
   for (const dark of [false, true]) {
     const tag = `${v.tag}${dark ? '-dark' : ''}`
     // Onboarding
@@ -165,9 +131,4 @@ for (const v of [{ tag: 'desktop', width: 1200 }, { tag: 'phone', width: 390, he
   }
 }
 
-await browser.close()
-await server.close()
-if (problems.length > 0) {
-  console.error('Problems seen:\n' + problems.join('\n'))
-  process.exitCode = 1
-}
+await review.close()

@@ -3,7 +3,7 @@ import { useModels } from '../../app-context.ts'
 import { baseName, folderOf, formatBytes, formatDate } from '../../format.ts'
 import { downloadUrl } from '../../node/downloads.ts'
 
-/** One file: its name (with folder), size, date, type, and Download / Rename / Delete. */
+/** One file: its name (with folder) and where it is stored, size, date, type, and Download / Rename / Delete. */
 export function FileRow ({ file }: { file: FileInfo }) {
   const { files } = useModels()
   const folder = folderOf(file.path)
@@ -13,6 +13,11 @@ export function FileRow ({ file }: { file: FileInfo }) {
         <span class='file-name' title={file.path}>
           {folder !== '' && <span class='folder'>{folder}</span>}
           <span class='base'>{baseName(file.path)}</span>
+        </span>
+        <span class='badge-list where'>
+          <span class='visually-hidden'>Stored on: </span>
+          <span class='badge'>This device</span>
+          {file.onBackup === true && <span class='badge badge-backup'>Backup peer</span>}
         </span>
       </td>
       <td class='col-size'>{formatBytes(file.size)}</td>

@@ -2,9 +2,9 @@ import { useModels } from '../../app-context.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { NewPassphraseFields } from '../../components/new-passphrase-fields.tsx'
 
-/** Step 1: choose the passphrase that opens the vault on this device. */
+/** Step 1: choose the passphrase that opens the vault on this device (or switch to restoring one). */
 export function CreateStep () {
-  const { onboarding } = useModels()
+  const { onboarding, restore } = useModels()
   const { form } = onboarding
   const creating = onboarding.creating.value
   return (
@@ -23,6 +23,10 @@ export function CreateStep () {
       <div class='actions'>
         <button type='submit' disabled={!form.ready.value || creating}>Create vault</button>
         {creating && <span role='status' class='busy'><span class='spinner' aria-hidden='true' />Creating your vault…</span>}
+      </div>
+      <div class='alt-path'>
+        <p>Already have a vault kept on a backup peer?</p>
+        <button type='button' class='secondary' onClick={restore.show} disabled={creating}>Restore a vault</button>
       </div>
     </form>
   )

@@ -3,14 +3,25 @@ import { CairnMark } from '../../components/cairn-mark.tsx'
 import { ConfirmStep } from './confirm-step.tsx'
 import { CreateStep } from './create-step.tsx'
 import { PhraseStep } from './phrase-step.tsx'
+import { RestoreForm } from './restore-form.tsx'
 import { StorageStep } from './storage-step.tsx'
 
 const STEP_NUMBER = { create: 1, phrase: 2, confirm: 3, storage: 4, done: 4 } as const
 
-/** First run: one card per step. */
+/** First run: one card per step; or, from the first step, restoring a vault from a backup peer. */
 export function OnboardingPage () {
-  const { onboarding } = useModels()
+  const { onboarding, restore } = useModels()
   const step = onboarding.step.value
+  if (restore.showing.value && step === 'create') {
+    return (
+      <main class='centered'>
+        <div class='card onboarding'>
+          <p class='eyebrow'><CairnMark /> Set up Cairn · restore</p>
+          <RestoreForm />
+        </div>
+      </main>
+    )
+  }
   return (
     <main class='centered'>
       <div class='card onboarding'>

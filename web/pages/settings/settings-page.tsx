@@ -1,8 +1,9 @@
 import { AutoLockSection } from './auto-lock-section.tsx'
 import { ChangePassphraseSection } from './change-passphrase-section.tsx'
 import { RecoveryPhraseSection } from './recovery-phrase-section.tsx'
+import { RelaysSection } from './relays-section.tsx'
 
-/** Passphrase, auto-lock, recovery phrase. */
+/** Passphrase, auto-lock, recovery phrase, relays. */
 export function SettingsPage () {
   return (
     <div class='page settings'>
@@ -10,6 +11,7 @@ export function SettingsPage () {
       <ChangePassphraseSection />
       <AutoLockSection />
       <RecoveryPhraseSection />
+      <RelaysSection />
     </div>
   )
 }

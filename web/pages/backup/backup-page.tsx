@@ -1,0 +1,30 @@
+import { useEffect } from 'preact/hooks'
+import { useModels } from '../../app-context.ts'
+import { ErrorAlert } from '../../components/error-alert.tsx'
+import { AddPeerForm } from './add-peer-form.tsx'
+import { PeerCard } from './peer-card.tsx'
+
+/** Backup peers: pair one, and follow what each holds. Live while open. */
+export function BackupPage () {
+  const { backup } = useModels()
+  useEffect(() => backup.open(), [])
+  const peers = backup.peers.value
+  return (
+    <div class='page backup-page'>
+      <div class='page-head'>
+        <h1>Backup</h1>
+        <button type='button' class='secondary' onClick={() => { void backup.refresh() }}>Refresh</button>
+      </div>
+      <ErrorAlert message={backup.error.value} />
+      {!backup.loaded.value && backup.error.value === undefined && <p class='muted'>Loading…</p>}
+      {backup.loaded.value && peers.length === 0 && (
+        <div class='empty'>
+          <h2>No backup peer yet</h2>
+          <p>Your files live only in this browser. Pair a backup peer below to keep a copy while it is closed.</p>
+        </div>
+      )}
+      {peers.map(peer => <PeerCard key={peer.peerId} peer={peer} />)}
+      <AddPeerForm />
+    </div>
+  )
+}

@@ -1,0 +1,66 @@
+import type { BackupPeerInfo } from '../../../core/rpc/api.ts'
+import { useModels } from '../../app-context.ts'
+import { ErrorAlert } from '../../components/error-alert.tsx'
+import { formatAgo, formatBytes, formatDate, shortPeerId } from '../../format.ts'
+import { replicationSummary, verifySummary } from '../../models/backup-model.ts'
+
+/** One paired backup peer: online or not, what it holds, what is left, what failed, Verify now and Remove. */
+export function PeerCard ({ peer }: { peer: BackupPeerInfo }) {
+  const { backup } = useModels()
+  const headingId = `backup-peer-${peer.peerId}`
+  const summary = replicationSummary(peer)
+  const done = summary === 'All files replicated'
+  return (
+    <section class='card stack backup-peer' aria-labelledby={headingId}>
+      <div class='card-head'>
+        <h2 id={headingId}><span class='mono' title={peer.peerId}>{shortPeerId(peer.peerId)}</span></h2>
+        <span class={`badge ${peer.online ? 'badge-online' : 'badge-offline'}`}>{peer.online ? 'Online' : 'Offline'}</span>
+      </div>
+      <p class={`replication ${done ? 'is-done' : ''}`} data-testid='replication-summary'>{summary}</p>
+      <dl class='facts'>
+        <dt>Address</dt><dd class='mono small wrap'>{peer.address}</dd>
+        <dt>Last seen</dt><dd title={peer.lastSeen > 0 ? formatDate(peer.lastSeen) : undefined}>{formatAgo(peer.lastSeen, backup.now.value)}</dd>
+        <dt>Files replicated</dt><dd class='num'>{peer.filesReplicated}</dd>
+        <dt>Bytes replicated</dt><dd class='num'>{formatBytes(peer.bytesReplicated)}</dd>
+        <dt>Pending</dt><dd class='num'>{peer.pending}</dd>
+      </dl>
+      {peer.lastError !== undefined && <p class='small muted wrap'>Last error: {peer.lastError}</p>}
+      {peer.failed.length > 0 && (
+        <details class='failed'>
+          <summary>{peer.failed.length} {peer.failed.length === 1 ? 'item' : 'items'} failed</summary>
+          <ul class='plain-list'>
+            {peer.failed.map(f => (
+              <li key={f.cid}><span class='mono small wrap'>{f.cid}</span> — {f.reason}</li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <VerifyOutcome peerId={peer.peerId} />
+      <div class='actions'>
+        <button type='button' class='secondary' onClick={() => { void backup.verify(peer.peerId) }} disabled={backup.verifying.value[peer.peerId] === true}>
+          Verify now
+        </button>
+        <button type='button' class='danger-quiet' onClick={() => { backup.startRemove(peer) }}>Remove</button>
+      </div>
+    </section>
+  )
+}
+
+/** The last "Verify now" for one peer: in progress, its result, or its error. */
+function VerifyOutcome ({ peerId }: { peerId: string }) {
+  const { backup } = useModels()
+  if (backup.verifying.value[peerId] === true) {
+    return <p role='status' class='busy'><span class='spinner' aria-hidden='true' />Asking the peer to re-read a sample of what it holds…</p>
+  }
+  const error = backup.verifyErrors.value[peerId]
+  if (error !== undefined) return <ErrorAlert message={error} />
+  const result = backup.verifyResults.value[peerId]
+  if (result === undefined) return null
+  if (result.bad.length === 0) return <p role='status' class='note'>{verifySummary(result)}</p>
+  return (
+    <div role='alert' class='alert'>
+      <p>{verifySummary(result)}. These blocks did not match their hash:</p>
+      <ul class='plain-list'>{result.bad.map(cid => <li key={cid} class='mono small wrap'>{cid}</li>)}</ul>
+    </div>
+  )
+}
