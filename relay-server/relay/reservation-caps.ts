@@ -13,7 +13,7 @@ export interface ReservationSource {
 
 /**
  * Caps relay reservations per remote IP address (the total is capped by the
- * relay's own reservation store), and drops a reservation as soon as its peer
+ * relay's own reservation store, `maxReservations`), and drops a reservation as soon as its peer
  * disconnects: libp2p keeps it for its whole TTL (2 h) otherwise, and a burst
  * of throwaway peers would hold every slot for that long.
  */
@@ -29,7 +29,10 @@ export class ReservationCaps {
    */
   private readonly granting = new Map<string, string>()
 
-  constructor (init: { maxReservationsPerIp: number, log: Logger }) {
+  private readonly maxTotal: number
+
+  constructor (init: { maxReservations: number, maxReservationsPerIp: number, log: Logger }) {
+    this.maxTotal = init.maxReservations
     this.maxPerIp = init.maxReservationsPerIp
     this.log = init.log
     this.refused = throttled(init.log.warn, REFUSAL_LOG_WINDOW_MS)
@@ -55,6 +58,12 @@ export class ReservationCaps {
     if (source === undefined) return true
     // A refresh of a reservation already held never counts twice.
     if (source.reservations.has(peer)) return false
+    if (source.reservations.size >= this.maxTotal) {
+      // The relay's store refuses it (RESERVATION_REFUSED, the status the spec
+      // has for this); we only say so in the log.
+      this.refused('reservation refused: the relay holds its maximum', { peer: peer.toString(), cap: this.maxTotal })
+      return false
+    }
     const ips = new Set(source.connectionsOf(peer).map(c => ipOf(c.remoteAddr)).filter(ip => ip !== undefined))
     for (const ip of ips) {
       const held = this.count(ip)

@@ -75,7 +75,7 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
   if (key.looseMode !== undefined) log.warn('the key file is readable by other users; chmod 600 it', { keyFile: config.keyFile, mode: key.looseMode.toString(8) })
 
   const connectionCaps = new ConnectionCaps({ maxConnectionsPerIp: config.maxConnectionsPerIp, log: log.child('caps') })
-  const reservationCaps = new ReservationCaps({ maxReservationsPerIp: config.maxReservationsPerIp, log: log.child('caps') })
+  const reservationCaps = new ReservationCaps({ ...config, log: log.child('caps') })
   const circuitCaps = new CircuitCaps({ ...config, log: log.child('caps') })
   const ip = config.host.includes(':') ? 'ip6' : 'ip4'
   const relayFactory = circuitRelayServer({

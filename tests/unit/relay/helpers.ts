@@ -10,6 +10,9 @@ import { ping, type Ping } from '@libp2p/ping'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
+import { createLogger } from '../../../relay-server/shared/log.ts'
+import { startRelay, type RunningRelay } from '../../../relay-server/relay/start-relay.ts'
+import type { RelayConfig } from '../../../relay-server/relay/config.ts'
 import type { Stream } from '@libp2p/interface'
 
 export const BIN = new URL('../../../relay-server/bin/cairn-relay.js', import.meta.url).pathname
@@ -69,6 +72,54 @@ export async function sendToSink (node: Libp2p, to: Multiaddr, total: number, ch
 export async function tempDir (): Promise<{ path: string, cleanup: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), 'cairn-relay-test-'))
   return { path, cleanup: async () => { await rm(path, { recursive: true, force: true }) } }
+}
+
+/** An in-process relay on free ports with a throwaway key; `close` stops it and removes the key. */
+export async function startTestRelay (partial: Partial<RelayConfig> = {}): Promise<RunningRelay & { circuit: string, close: () => Promise<void> }> {
+  const dir = await tempDir()
+  // Tests open many connections from 127.0.0.1 in a burst; the rate cap is not what they test.
+  const relay = await startRelay({ wsPort: 0, webrtcDirect: false, connectionRatePerIp: 10_000, keyFile: join(dir.path, 'key'), ...partial }, { log: createLogger({ level: 'silent' }) })
+  return {
+    ...relay,
+    circuit: `${wsAddress(relay.multiaddrs).toString()}/p2p-circuit`,
+    close: async () => { await relay.stop(); await dir.cleanup() }
+  }
+}
+
+/** Polls `check` every 25 ms until it holds or `timeoutMs` passes; returns whether it held. */
+export async function eventually (check: () => boolean, timeoutMs = 5_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) return false
+    await new Promise(resolve => setTimeout(resolve, 25))
+  }
+  return true
+}
+
+/** Like `eventually` for an async check. */
+export async function eventuallyAsync (check: () => Promise<boolean>, timeoutMs = 5_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) return false
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  return true
+}
+
+/** Tries to start `count` clients one after another; returns those that started (the rest were refused). */
+export async function tryClients (count: number, listen: string[] = [], dial?: Multiaddr): Promise<Client[]> {
+  const started: Client[] = []
+  for (let i = 0; i < count; i++) {
+    let client: Client | undefined
+    try {
+      client = await createClient(listen)
+      if (dial !== undefined) await client.dial(dial, { signal: AbortSignal.timeout(5_000) })
+      started.push(client)
+    } catch {
+      await client?.stop()
+    }
+  }
+  return started
 }
 
 export interface SpawnedRelay {
