@@ -1,0 +1,145 @@
+import { isMultiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { CairnError } from '../../errors.ts'
+import { fromErrorResponse } from './backup-errors.ts'
+import { BACKUP_PROTOCOL, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from './constants.ts'
+import { signRequest, type RequestFields } from './request-signing.ts'
+import { jsonSize, jsonStream, readJson, writeJson } from './wire.ts'
+import type { VaultSigner } from '../../crypto/vault-signing.ts'
+import type { BackupRequest, ErrorResponse, ManifestBody, RequestKind, ResultByKind, VaultBackupStatus, VerifyReport, WireHead } from './messages.ts'
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+
+export interface BackupClientComponents {
+  libp2p: Libp2p
+}
+
+export interface BackupClientInit {
+  /** The vault signing key (`vaultSigner(vk)`); it signs every request. */
+  signer: VaultSigner
+  /** Per-request time limit in ms (default 30 s; verify gets four times that). */
+  timeoutMs?: number
+  /** Largest request sent (default 1 MiB, the peer's default limit). */
+  maxMessageBytes?: number
+  maxResponseBytes?: number
+}
+
+/** A backup peer: its PeerId (when connected or known) or an address ending in `/p2p/<id>`. */
+export type BackupPeer = PeerId | Multiaddr
+
+/** CIDs per `holds` request, so each stays far below the peer's size limit. */
+const HOLDS_BATCH = 5000
+
+/**
+ * The device side of `/cairn/backup/1`. Each call opens one stream, sends
+ * one signed request and reads one answer. Failures are CairnErrors:
+ * PEER_UNREACHABLE when the peer cannot be dialled or does not speak the
+ * protocol, otherwise the peer's own code (PAIRING_REFUSED, NOT_PAIRED,
+ * BAD_SIGNATURE, QUOTA_EXCEEDED, MANIFEST_GAP as ManifestGapError, …).
+ */
+export class BackupClient {
+  private readonly libp2p: Libp2p
+  private readonly signer: VaultSigner
+  private readonly timeoutMs: number
+  private readonly maxMessageBytes: number
+  private readonly maxResponseBytes: number
+
+  constructor (components: BackupClientComponents, init: BackupClientInit) {
+    this.libp2p = components.libp2p
+    this.signer = init.signer
+    this.timeoutMs = init.timeoutMs ?? 30_000
+    this.maxMessageBytes = init.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+    this.maxResponseBytes = init.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+  }
+
+  /** Pairs the vault with the peer using the one-time code it printed. A vault paired before needs no valid code. */
+  async pair (peer: BackupPeer, code: string): Promise<{ alreadyPaired: boolean }> {
+    const { alreadyPaired } = await this.request(peer, 'pair', { code })
+    return { alreadyPaired }
+  }
+
+  /** Sends one manifest; `applied` is false when the peer had applied this seq before. Throws ManifestGapError. */
+  async sendManifest (peer: BackupPeer, manifest: ManifestBody): Promise<{ seq: number, applied: boolean }> {
+    const fields: Record<string, unknown> = { device: manifest.device, seq: manifest.seq, pin: manifest.pin, unpin: manifest.unpin }
+    if (manifest.heads !== undefined) fields.heads = manifest.heads
+    if (manifest.sizes !== undefined) fields.sizes = manifest.sizes
+    const { seq, applied } = await this.request(peer, 'manifest', fields as RequestFields<BackupRequest & { kind: 'manifest' }>)
+    return { seq, applied }
+  }
+
+  /** What the peer holds for this vault. */
+  async status (peer: BackupPeer): Promise<VaultBackupStatus> {
+    const { ok, ...status } = await this.request(peer, 'status', {})
+    void ok
+    return status
+  }
+
+  /** Which of `cids` the peer holds completely (as pinned roots of this vault). */
+  async holds (peer: BackupPeer, cids: string[]): Promise<Set<string>> {
+    const held = new Set<string>()
+    for (let i = 0; i < cids.length; i += HOLDS_BATCH) {
+      const answer = await this.request(peer, 'holds', { cids: cids.slice(i, i + HOLDS_BATCH) })
+      for (const cid of answer.held) held.add(cid)
+    }
+    return held
+  }
+
+  /** The newest index head of each device, as the vault's manifests told the peer (for restore). */
+  async heads (peer: BackupPeer): Promise<Record<string, WireHead>> {
+    return (await this.request(peer, 'heads', {})).heads
+  }
+
+  /** Asks the peer to re-read and re-hash up to `sample` random blocks it holds for the vault. */
+  async verify (peer: BackupPeer, sample: number): Promise<VerifyReport> {
+    const { checked, passed, bad } = await this.request(peer, 'verify', { sample }, this.timeoutMs * 4)
+    return { checked, passed, bad }
+  }
+
+  private async request<K extends RequestKind> (peer: BackupPeer, kind: K, fields: RequestFields<BackupRequest & { kind: K }>, timeoutMs = this.timeoutMs): Promise<{ ok: true } & ResultByKind[K]> {
+    const peerId = peerIdOf(peer)
+    const request = signRequest(this.signer, peerId, kind, fields as RequestFields<BackupRequest>)
+    if (jsonSize(request) > this.maxMessageBytes) throw new CairnError('REQUEST_TOO_LARGE', `the ${kind} request is larger than the peer accepts`)
+    const signal = AbortSignal.timeout(timeoutMs)
+    let stream: Stream
+    try {
+      stream = await this.libp2p.dialProtocol(peer, BACKUP_PROTOCOL, { signal, runOnLimitedConnection: true })
+    } catch (err) {
+      throw new CairnError('PEER_UNREACHABLE', `could not open a backup stream to ${peerId}: ${(err as Error).message}`, { cause: err })
+    }
+    const lp = jsonStream(stream, this.maxResponseBytes)
+    try {
+      // Read while writing: a peer that refuses a request (too large) answers
+      // before it has read all of it.
+      const reply = readJson(lp, signal)
+      reply.catch(() => {})
+      let writeError: unknown
+      await writeJson(lp, request, signal).catch((err: unknown) => { writeError = err })
+      let answer: unknown
+      try {
+        answer = await reply
+      } catch (err) {
+        throw unreachable(peerId, writeError ?? err)
+      }
+      if (typeof answer !== 'object' || answer === null || typeof (answer as { ok?: unknown }).ok !== 'boolean') {
+        throw new CairnError('FORMAT_INVALID', 'the backup peer sent a malformed answer')
+      }
+      if ((answer as { ok: boolean }).ok) return answer as { ok: true } & ResultByKind[K]
+      throw fromErrorResponse(answer as ErrorResponse)
+    } finally {
+      await stream.close({ signal }).catch(() => { stream.abort(new Error('closing failed')) })
+    }
+  }
+}
+
+function unreachable (peerId: string, err: unknown): CairnError {
+  if (err instanceof CairnError) return err
+  return new CairnError('PEER_UNREACHABLE', `the backup peer ${peerId} did not answer: ${(err as Error).message}`, { cause: err })
+}
+
+/** The PeerId string a request is signed for. */
+export function peerIdOf (peer: BackupPeer): string {
+  if (isMultiaddr(peer)) {
+    const id = peer.getComponents().findLast(c => c.name === 'p2p')?.value
+    if (id === undefined) throw new CairnError('ADDRESS_INVALID', 'a backup peer address must end in /p2p/<peer id>')
+    return id
+  }
+  return peer.toString()
+}

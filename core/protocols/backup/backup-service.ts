@@ -1,0 +1,187 @@
+import { CairnError } from '../../errors.ts'
+import { toErrorResponse } from './backup-errors.ts'
+import * as C from './constants.ts'
+import { FailureLimiter, NonceCache } from './pairing.ts'
+import { PairingCodeBook } from './pairing-code-book.ts'
+import { loadPeerState } from './peer-store.ts'
+import { Replicator, short } from './replicator.ts'
+import { RequestHandlers } from './request-handlers.ts'
+import { VaultLedger } from './vault-ledger.ts'
+import { jsonStream, readJson, writeJson } from './wire.ts'
+import { parseRequest, type BackupResponse, type VaultBackupStatus } from './messages.ts'
+import type { CairnHelia } from '../../node/create-node.ts'
+import type { Log } from '../../node/log-buffer.ts'
+import type { Connection, Stream } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
+
+export interface BackupServiceComponents {
+  /** The peer's node: its libp2p carries the protocol, its blockstore and pins hold the data. */
+  helia: CairnHelia
+  /** Where the service keeps its state (under `/cairn/backup/peer`); may be Helia's own datastore. */
+  datastore: Datastore
+  log: Log
+}
+
+export interface BackupServiceInit {
+  /** Per-vault quota in bytes (default 10 GiB). */
+  quotaBytes?: number
+  /** Roots fetched at once (default 3). */
+  concurrency?: number
+  /** Blocks of one DAG requested at once (default 8). */
+  blockConcurrency?: number
+  /** How long unpinned content is kept (default 30 days). */
+  retentionMs?: number
+  /** Largest request accepted (default 1 MiB). */
+  maxMessageBytes?: number
+  /** A fetch attempt fails after this long without a new block (default 30 s). */
+  attemptTimeoutMs?: number
+  retryBaseMs?: number
+  retryMaxMs?: number
+  /** Attempts before a root is marked failed (default 10). */
+  maxAttempts?: number
+  /** Allowed difference between a request's timestamp and the peer's clock (default 5 min). */
+  maxClockSkewMs?: number
+  /** A stream must deliver its request within this (default 30 s). */
+  requestTimeoutMs?: number
+  /** Blocks one verify request may re-read (default 256). */
+  maxVerifySample?: number
+}
+
+/** One vault as `cairn-peer status` shows it. */
+export interface PeerVaultSummary extends VaultBackupStatus {
+  vault: string
+  pairedAt: number
+}
+
+/**
+ * The backup peer's side of `/cairn/backup/1` (DESIGN §5): pairs vaults
+ * with one-time codes, accepts their signed manifests, fetches and pins
+ * what they name, answers what it holds, and frees what they unpinned
+ * after the retention period. Hosted by the peer process, which owns the
+ * Helia node: `start()` after the node started, `stop()` before it stops.
+ */
+export class BackupService {
+  private readonly components: BackupServiceComponents
+  private readonly settings: Required<BackupServiceInit>
+  private readonly ledger = new VaultLedger()
+  private readonly codes: PairingCodeBook
+  private readonly replicator: Replicator
+  private readonly handlers: RequestHandlers
+  private readonly inFlight = new Set<Promise<void>>()
+  private chain: Promise<unknown> = Promise.resolve()
+  private started = false
+
+  constructor (components: BackupServiceComponents, init: BackupServiceInit = {}) {
+    this.components = components
+    this.settings = {
+      quotaBytes: init.quotaBytes ?? C.DEFAULT_QUOTA_BYTES,
+      concurrency: init.concurrency ?? C.DEFAULT_CONCURRENCY,
+      blockConcurrency: init.blockConcurrency ?? C.DEFAULT_BLOCK_CONCURRENCY,
+      retentionMs: init.retentionMs ?? C.DEFAULT_RETENTION_MS,
+      maxMessageBytes: init.maxMessageBytes ?? C.DEFAULT_MAX_MESSAGE_BYTES,
+      attemptTimeoutMs: init.attemptTimeoutMs ?? C.DEFAULT_ATTEMPT_TIMEOUT_MS,
+      retryBaseMs: init.retryBaseMs ?? C.DEFAULT_RETRY_BASE_MS,
+      retryMaxMs: init.retryMaxMs ?? C.DEFAULT_RETRY_MAX_MS,
+      maxAttempts: init.maxAttempts ?? C.DEFAULT_MAX_ATTEMPTS,
+      maxClockSkewMs: init.maxClockSkewMs ?? C.DEFAULT_MAX_CLOCK_SKEW_MS,
+      requestTimeoutMs: init.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
+      maxVerifySample: init.maxVerifySample ?? C.DEFAULT_MAX_VERIFY_SAMPLE
+    }
+    const serial = async <T>(fn: () => Promise<T>): Promise<T> => {
+      const run = this.chain.then(fn)
+      this.chain = run.catch(() => {})
+      return await run
+    }
+    this.codes = new PairingCodeBook(components.datastore)
+    this.replicator = new Replicator({ ...components, ledger: this.ledger, serial }, this.settings)
+    this.handlers = new RequestHandlers({
+      ...components,
+      ledger: this.ledger,
+      codes: this.codes,
+      replicator: this.replicator,
+      serial,
+      failures: new FailureLimiter(C.PAIRING_FAILURES_PER_PEER, C.PAIRING_FAILURES_TOTAL),
+      nonces: new NonceCache(this.settings.maxClockSkewMs)
+    }, this.settings)
+    this.handle = this.handle.bind(this)
+  }
+
+  /** Loads the persisted state, resumes pending fetches and starts answering the protocol. */
+  async start (): Promise<void> {
+    if (this.started) return
+    const state = await loadPeerState(this.components.datastore)
+    this.ledger.load(state)
+    this.codes.load(state.codes)
+    await this.components.helia.libp2p.handle(C.BACKUP_PROTOCOL, this.handle, { runOnLimitedConnection: true })
+    this.started = true
+    this.replicator.start()
+    const pending = [...this.ledger.items()].filter(item => item.state === 'pending').length
+    this.components.log.info(`backup: serving ${C.BACKUP_PROTOCOL} for ${this.ledger.vaults.size} vault(s), ${pending} root(s) to fetch`)
+  }
+
+  /** Stops answering, aborts fetches in flight (they resume at the next start) and waits for open requests. */
+  async stop (): Promise<void> {
+    if (!this.started) return
+    this.started = false
+    await this.components.helia.libp2p.unhandle(C.BACKUP_PROTOCOL)
+    await this.replicator.stop()
+    await Promise.allSettled([...this.inFlight])
+    await this.chain
+  }
+
+  /** Makes and stores a new one-time pairing code, formatted `XXXX-XXXX-XXXX-XXXX`. */
+  async createPairingCode (): Promise<string> {
+    return await this.codes.create()
+  }
+
+  /** Unused pairing codes, formatted. */
+  pendingPairingCodes (): string[] {
+    return this.codes.list()
+  }
+
+  /** Per-vault summary (for `cairn-peer status`). */
+  status (): PeerVaultSummary[] {
+    return [...this.ledger.vaults.values()].map(({ record }) => ({
+      vault: record.vault,
+      pairedAt: record.pairedAt,
+      ...this.ledger.status(record.vault, this.settings.quotaBytes)
+    }))
+  }
+
+  /** Roots being fetched right now (all vaults). */
+  get fetching (): number {
+    return this.replicator.active
+  }
+
+  private async handle (stream: Stream, connection: Connection): Promise<void> {
+    const work = this.answer(stream, connection)
+    this.inFlight.add(work)
+    try { await work } finally { this.inFlight.delete(work) }
+  }
+
+  private async answer (stream: Stream, connection: Connection): Promise<void> {
+    const remote = connection.remotePeer.toString()
+    const signal = AbortSignal.timeout(this.settings.requestTimeoutMs)
+    const lp = jsonStream(stream, this.settings.maxMessageBytes)
+    let response: BackupResponse
+    let kind = 'request'
+    let vault = ''
+    try {
+      const request = parseRequest(await readJson(lp, signal))
+      kind = request.kind
+      vault = ` for vault ${short(request.vault)}`
+      if (!this.started) throw new CairnError('NODE_UNAVAILABLE', 'the backup service is stopping')
+      response = await this.handlers.handle(request, remote)
+    } catch (err) {
+      response = toErrorResponse(err)
+      this.components.log.warn(`backup: refused ${kind} from ${remote}${vault}: ${response.error.code} (${response.error.message})`)
+      if (response.error.code === 'INTERNAL') this.components.log.error(`backup: ${kind} failed: ${(err as Error).stack ?? String(err)}`)
+    }
+    try {
+      await writeJson(lp, response, signal)
+      await stream.close({ signal })
+    } catch (err) {
+      stream.abort(err as Error)
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/** The backup protocol (DESIGN §5): one request, one response per stream. */
+export const BACKUP_PROTOCOL = '/cairn/backup/1'
+
+/** Wire format version carried in every request as `v`. */
+export const BACKUP_WIRE_VERSION = 1
+
+/** Signed requests are signed under `cairn/v1/backup/<kind>` (see core/crypto/vault-signing.ts). */
+export const SIGNING_DOMAIN_PREFIX = 'cairn/v1/backup/'
+
+/** Largest request the peer reads; more is refused with REQUEST_TOO_LARGE. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024
+
+/** Largest response a client reads (status and holds answers can be long). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+
+/** Per-vault quota on a peer. */
+export const DEFAULT_QUOTA_BYTES = 10 * 1024 ** 3
+
+/** Roots fetched at once (DESIGN §5: bounded concurrency). */
+export const DEFAULT_CONCURRENCY = 3
+
+/** Blocks of one DAG requested at once while fetching it. */
+export const DEFAULT_BLOCK_CONCURRENCY = 8
+
+/** Unpinned content is kept this long before its blocks are freed (a deletion can be undone meanwhile). */
+export const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000
+
+/** An attempt to fetch a DAG fails when no block has arrived for this long. */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000
+
+/** Retries: exponential backoff from the base delay, capped, with jitter; then the item is `failed`. */
+export const DEFAULT_RETRY_BASE_MS = 1_000
+export const DEFAULT_RETRY_MAX_MS = 10 * 60 * 1000
+export const DEFAULT_MAX_ATTEMPTS = 10
+
+/** Requests older or newer than this (by the sender's clock) are refused with REQUEST_EXPIRED. */
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
+
+/** A stream that has not delivered its request after this long is closed. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
+
+/** Wrong pairing codes accepted per minute: from one remote peer, and from everyone together. */
+export const PAIRING_FAILURES_PER_PEER = 3
+export const PAIRING_FAILURES_TOTAL = 20
+
+/** The most blocks one `verify` re-reads. */
+export const DEFAULT_MAX_VERIFY_SAMPLE = 256
+
+/** Failed items a status answer lists (the count is always complete). */
+export const MAX_FAILED_LISTED = 100
+
+/** Datastore keys: the peer's state and the device's outboxes live under here. */
+export const PEER_PREFIX = '/cairn/backup/peer'
+export const DEVICE_PREFIX = '/cairn/backup/device'

@@ -1,0 +1,139 @@
+import { createUnsafe } from 'multiformats/block'
+import { CID } from 'multiformats/cid'
+import { CairnError } from '../../errors.ts'
+import type { CairnHelia } from '../../node/create-node.ts'
+
+/** The raw codec: a block with no links (UnixFS raw leaves, index op blocks). */
+export const RAW_CODE = 0x55
+
+export interface FetchDagOptions {
+  signal: AbortSignal
+  /** Blocks requested at once. */
+  blockConcurrency: number
+  /** The attempt fails when no block has arrived for this long. */
+  stallMs: number
+  /** Called with the DAG bytes seen so far (local and fetched). */
+  onProgress?: (bytes: number) => void
+}
+
+/** Reads a whole block from a Helia blockstore (which fetches it over bitswap when missing, unless `offline`). */
+export async function readWholeBlock (helia: CairnHelia, cid: CID, options: { signal?: AbortSignal, offline?: boolean }): Promise<Uint8Array> {
+  const pieces: Uint8Array[] = []
+  let length = 0
+  for await (const piece of helia.blockstore.get(cid, options)) {
+    pieces.push(piece)
+    length += piece.byteLength
+  }
+  if (pieces.length === 1) return pieces[0] as Uint8Array
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const piece of pieces) { out.set(piece, offset); offset += piece.byteLength }
+  return out
+}
+
+/** The CIDs a block links to (none for raw blocks). */
+export async function blockLinks (helia: CairnHelia, cid: CID, bytes: Uint8Array): Promise<CID[]> {
+  if (cid.code === RAW_CODE) return []
+  const codec = await helia.getCodec(cid.code)
+  const block = createUnsafe({ cid, bytes, codec })
+  return [...block.links()].map(([, link]) => link)
+}
+
+/**
+ * Makes a whole DAG local and pins it; returns its size in bytes (each
+ * distinct block once). Blocks already held are read, missing ones come
+ * over bitswap from whoever is connected, `blockConcurrency` at a time —
+ * Helia's own pin walker asks for one block at a time, which leaves a
+ * relayed link idle between round trips. The pin is written only once
+ * every block is local, so an aborted attempt leaves no half-made pin.
+ */
+export async function fetchAndPin (helia: CairnHelia, root: CID, options: FetchDagOptions): Promise<number> {
+  const stall = new AbortController()
+  const signal = AbortSignal.any([options.signal, stall.signal])
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const arm = (): void => {
+    if (timer !== undefined) clearTimeout(timer)
+    timer = setTimeout(() => {
+      stall.abort(new CairnError('PEER_UNREACHABLE', `no block arrived for ${Math.round(options.stallMs / 1000)} s: no connected peer has this content`))
+    }, options.stallMs)
+  }
+  let bytes = 0
+  try {
+    arm()
+    const seen = new Set<string>([root.toString()])
+    const queue: CID[] = [root]
+    const running = new Set<Promise<void>>()
+    let failure: { error: unknown } | undefined
+    const visit = async (cid: CID): Promise<void> => {
+      const block = await readWholeBlock(helia, cid, { signal })
+      arm()
+      bytes += block.byteLength
+      options.onProgress?.(bytes)
+      for (const link of await blockLinks(helia, cid, block)) {
+        const key = link.toString()
+        if (!seen.has(key)) { seen.add(key); queue.push(link) }
+      }
+    }
+    while ((queue.length > 0 || running.size > 0) && failure === undefined) {
+      while (queue.length > 0 && running.size < options.blockConcurrency) {
+        const job: Promise<void> = visit(queue.shift() as CID)
+          .catch((error: unknown) => { failure ??= { error } })
+          .finally(() => { running.delete(job) })
+        running.add(job)
+      }
+      await Promise.race(running)
+    }
+    if (failure !== undefined) {
+      stall.abort(failure.error)
+      await Promise.allSettled(running)
+      throw signal.aborted ? signal.reason : failure.error
+    }
+    signal.throwIfAborted()
+    try {
+      for await (const cid of helia.pins.add(root, { signal })) { void cid }
+    } catch (err) {
+      // Another vault pinned the same root first: the blocks are held, which is all we need.
+      if ((err as Error).name !== 'AlreadyPinnedError') throw err
+    }
+    return bytes
+  } finally {
+    if (timer !== undefined) clearTimeout(timer)
+  }
+}
+
+/**
+ * Removes the pin on `root` and deletes every block of its DAG that no
+ * other pin holds. Returns the number of blocks deleted. A root that was
+ * never pinned (its fetch never finished) is left alone.
+ */
+export async function unpinAndFree (helia: CairnHelia, root: CID): Promise<number> {
+  const walked: CID[] = []
+  try {
+    // offline: the walk must read only what is here; a missing block must
+    // not send the peer off to fetch the very thing it is freeing.
+    const options = { offline: true } as Parameters<CairnHelia['pins']['rm']>[1]
+    for await (const cid of helia.pins.rm(root, options)) walked.push(cid)
+  } catch (err) {
+    if ((err as Error).name === 'NotFoundError' && walked.length === 0) return 0
+    // A block of the DAG is missing or unreadable (damaged store): free what
+    // the walk reached; what it could not reach is not here to free.
+    if (walked.length === 0) throw err
+  }
+  let deleted = 0
+  for (const cid of walked) {
+    if (await helia.pins.isPinned(cid)) continue
+    try {
+      await helia.blockstore.delete(cid)
+      deleted++
+    } catch (err) {
+      // Pinned again by a concurrent pin of another root: it stays.
+      if ((err as Error).name !== 'BlockPinnedError') throw err
+    }
+  }
+  return deleted
+}
+
+/** Parses a CID string the ledger stored. */
+export function toCid (value: string): CID {
+  return CID.parse(value)
+}

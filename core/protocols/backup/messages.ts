@@ -1,0 +1,205 @@
+import { CID } from 'multiformats/cid'
+import { CairnError, type ErrorPayload } from '../../errors.ts'
+import { isDeviceId } from '../../index/ops.ts'
+import { BACKUP_WIRE_VERSION } from './constants.ts'
+
+/**
+ * The wire messages of `/cairn/backup/1`: one length-prefixed UTF-8 JSON
+ * request, one length-prefixed JSON response, per stream. Every request is
+ * signed by the vault signing key over all its fields but `sig` (see
+ * request-signing.ts), and names the peer it is for, so it cannot be
+ * replayed to another peer; `ts` and `nonce` stop replays to the same one.
+ */
+export type RequestKind = 'pair' | 'manifest' | 'status' | 'holds' | 'heads' | 'verify'
+
+/** Fields every request carries. */
+export interface RequestEnvelope {
+  v: typeof BACKUP_WIRE_VERSION
+  kind: RequestKind
+  /** The vault id: base64url of its signing public key. */
+  vault: string
+  /** The PeerId (string) of the backup peer the request is for. */
+  peer: string
+  /** Sender's clock, ms since epoch. */
+  ts: number
+  /** 16 random bytes, base64url: a peer answers one (vault, nonce) once. */
+  nonce: string
+  /** base64url Ed25519 signature (see request-signing.ts). */
+  sig: string
+}
+
+/** The head of one device's index chain, as the wire carries it. */
+export interface WireHead {
+  cid: string
+  seq: number
+}
+
+/** What a device asks a peer to hold or let go of; `seq` counts per device, from 1. */
+export interface ManifestBody {
+  device: string
+  seq: number
+  /** Roots to hold: UnixFS file roots (whole DAGs) and raw index op blocks. */
+  pin: string[]
+  /** Roots to let go of after the retention period. */
+  unpin: string[]
+  /** Index heads the device knows (for restore). */
+  heads?: Record<string, WireHead>
+  /** Optional sizes (DAG bytes) of the pins, so the peer can refuse an over-quota manifest at once. */
+  sizes?: Record<string, number>
+}
+
+export interface PairRequest extends RequestEnvelope { kind: 'pair', code: string }
+export interface ManifestRequest extends RequestEnvelope, ManifestBody { kind: 'manifest' }
+export interface StatusRequest extends RequestEnvelope { kind: 'status' }
+export interface HoldsRequest extends RequestEnvelope { kind: 'holds', cids: string[] }
+export interface HeadsRequest extends RequestEnvelope { kind: 'heads' }
+export interface VerifyRequest extends RequestEnvelope { kind: 'verify', sample: number }
+
+export type BackupRequest = PairRequest | ManifestRequest | StatusRequest | HoldsRequest | HeadsRequest | VerifyRequest
+
+export interface FailedItem {
+  cid: string
+  reason: string
+  attempts: number
+}
+
+/** What a peer holds for one vault. */
+export interface VaultBackupStatus {
+  /** Roots held completely. */
+  pinned: number
+  /** Bytes of blocks held for the vault (including unpinned ones still in their retention period). */
+  bytes: number
+  quotaBytes: number
+  /** Roots still being fetched. */
+  pending: number
+  /** Roots given up on; the list holds at most the first 100 (see `failedCount`). */
+  failed: FailedItem[]
+  failedCount: number
+  /** Roots unpinned and waiting out the retention period. */
+  unpinning: number
+  /** Last manifest seq applied, per device. */
+  lastSeq: Record<string, number>
+}
+
+export interface VerifyReport {
+  checked: number
+  passed: number
+  bad: string[]
+}
+
+/** The result fields of a successful answer, per request kind. */
+export interface ResultByKind {
+  pair: { alreadyPaired: boolean }
+  manifest: { seq: number, applied: boolean }
+  status: VaultBackupStatus
+  holds: { held: string[] }
+  heads: { heads: Record<string, WireHead> }
+  verify: VerifyReport
+}
+
+export type SuccessResponse<K extends RequestKind> = { ok: true } & ResultByKind[K]
+
+/** A refusal; `expected` comes with MANIFEST_GAP (the seq the peer wants next). */
+export interface ErrorResponse {
+  ok: false
+  error: ErrorPayload
+  expected?: number
+}
+
+export type BackupResponse<K extends RequestKind = RequestKind> = SuccessResponse<K> | ErrorResponse
+
+const KINDS = new Set<string>(['pair', 'manifest', 'status', 'holds', 'heads', 'verify'])
+const B64URL = /^[A-Za-z0-9_-]+$/
+
+function invalid (message: string): CairnError {
+  return new CairnError('FORMAT_INVALID', `malformed backup request: ${message}`)
+}
+
+function isRecord (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** A CID string in its canonical spelling (the one `CID.toString()` gives), so signatures and keys agree. */
+export function isCanonicalCid (value: unknown): value is string {
+  if (typeof value !== 'string' || value.length > 200) return false
+  try {
+    return CID.parse(value).toString() === value
+  } catch {
+    return false
+  }
+}
+
+function cidList (value: unknown, field: string): string[] {
+  if (!Array.isArray(value) || !value.every(isCanonicalCid)) throw invalid(`${field} must be a list of CIDs`)
+  return value
+}
+
+function heads (value: unknown): Record<string, WireHead> {
+  if (!isRecord(value)) throw invalid('heads must be an object')
+  for (const [device, head] of Object.entries(value)) {
+    if (!isDeviceId(device) || !isRecord(head) || !isCanonicalCid(head.cid) || !isSeq(head.seq)) throw invalid('heads entries are {cid, seq} per device')
+  }
+  return value as Record<string, WireHead>
+}
+
+function sizes (value: unknown): Record<string, number> {
+  if (!isRecord(value)) throw invalid('sizes must be an object')
+  for (const [cid, size] of Object.entries(value)) {
+    if (!isCanonicalCid(cid) || !Number.isSafeInteger(size) || (size as number) < 0) throw invalid('sizes map CIDs to byte counts')
+  }
+  return value as Record<string, number>
+}
+
+function isSeq (value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 1
+}
+
+/**
+ * Checks the shape of a decoded request (not its signature). Anything
+ * malformed throws FORMAT_INVALID; unknown fields are refused so everything
+ * the peer acts on is covered by the signature check that follows.
+ */
+export function parseRequest (value: unknown): BackupRequest {
+  if (!isRecord(value)) throw invalid('not an object')
+  if (value.v !== BACKUP_WIRE_VERSION) throw new CairnError('UNSUPPORTED_VERSION', `backup wire version ${String(value.v)} is not supported`)
+  if (typeof value.kind !== 'string' || !KINDS.has(value.kind)) throw invalid('unknown kind')
+  if (typeof value.vault !== 'string' || value.vault.length !== 43 || !B64URL.test(value.vault)) throw invalid('vault must be a vault id')
+  if (typeof value.peer !== 'string' || value.peer.length > 128) throw invalid('peer must be a peer id')
+  if (typeof value.ts !== 'number' || !Number.isSafeInteger(value.ts)) throw invalid('ts must be a time in ms')
+  if (typeof value.nonce !== 'string' || value.nonce.length < 16 || value.nonce.length > 64 || !B64URL.test(value.nonce)) throw invalid('nonce must be base64url')
+  if (typeof value.sig !== 'string' || value.sig.length !== 86 || !B64URL.test(value.sig)) throw invalid('sig must be a base64url signature')
+  const allowed = new Set(['v', 'kind', 'vault', 'peer', 'ts', 'nonce', 'sig', ...FIELDS[value.kind as RequestKind]])
+  for (const key of Object.keys(value)) if (!allowed.has(key)) throw invalid(`unexpected field ${key}`)
+  switch (value.kind as RequestKind) {
+    case 'pair':
+      if (typeof value.code !== 'string' || value.code.length > 64) throw invalid('code must be a string')
+      break
+    case 'manifest':
+      if (typeof value.device !== 'string' || !isDeviceId(value.device)) throw invalid('device must be a device id')
+      if (!isSeq(value.seq)) throw invalid('seq must be a positive integer')
+      cidList(value.pin, 'pin')
+      cidList(value.unpin, 'unpin')
+      if (value.heads !== undefined) heads(value.heads)
+      if (value.sizes !== undefined) sizes(value.sizes)
+      break
+    case 'holds':
+      cidList(value.cids, 'cids')
+      break
+    case 'verify':
+      if (!isSeq(value.sample)) throw invalid('sample must be a positive integer')
+      break
+    case 'status':
+    case 'heads':
+      break
+  }
+  return value as unknown as BackupRequest
+}
+
+const FIELDS: Record<RequestKind, string[]> = {
+  pair: ['code'],
+  manifest: ['device', 'seq', 'pin', 'unpin', 'heads', 'sizes'],
+  status: [],
+  holds: ['cids'],
+  heads: [],
+  verify: ['sample']
+}

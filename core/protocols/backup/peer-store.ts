@@ -1,0 +1,86 @@
+import { Key, type Datastore } from 'interface-datastore'
+import { CairnError } from '../../errors.ts'
+import { PEER_PREFIX } from './constants.ts'
+import type { WireHead } from './messages.ts'
+
+/**
+ * What a backup peer persists, as JSON values in its datastore (under
+ * `/cairn/backup/peer`), so a restart resumes exactly where it stopped:
+ *
+ * - `/vaults/<vaultId>` → `VaultRecord` (paired vaults, last seq per device, index heads)
+ * - `/items/<vaultId>/<cid>` → `ItemRecord` (one per root a vault pinned)
+ * - `/codes/<CODE>` → `{ createdAt }` (unused pairing codes)
+ */
+export interface VaultRecord {
+  vault: string
+  pairedAt: number
+  /** Last manifest seq applied, per device. */
+  lastSeq: Record<string, number>
+  /** Newest index head each device reported, per device (by seq). */
+  heads: Record<string, WireHead>
+}
+
+/**
+ * `pending`: to fetch (or being fetched); `pinned`: held completely;
+ * `failed`: given up after the last attempt (pinning it again retries).
+ */
+export type ItemState = 'pending' | 'pinned' | 'failed'
+
+export interface ItemRecord {
+  vault: string
+  cid: string
+  state: ItemState
+  /** Bytes of the whole DAG once held (0 before). */
+  bytes: number
+  /** Size the device declared in its manifest, if any (counts against the quota while pending). */
+  declared: number
+  attempts: number
+  reason?: string
+  /** ms since epoch before which no new attempt starts. */
+  nextAt: number
+  /** Set when unpinned: when the blocks may be freed. */
+  unpinAt?: number
+  addedAt: number
+}
+
+export interface PairingCodeRecord {
+  createdAt: number
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+export const vaultKey = (vault: string): Key => new Key(`${PEER_PREFIX}/vaults/${vault}`)
+export const itemKey = (vault: string, cid: string): Key => new Key(`${PEER_PREFIX}/items/${vault}/${cid}`)
+export const codeKey = (code: string): Key => new Key(`${PEER_PREFIX}/codes/${code}`)
+
+export function encodeRecord (value: VaultRecord | ItemRecord | PairingCodeRecord): Uint8Array {
+  return encoder.encode(JSON.stringify(value))
+}
+
+function decode<T> (key: Key, bytes: Uint8Array): T {
+  try {
+    return JSON.parse(decoder.decode(bytes)) as T
+  } catch (err) {
+    throw new CairnError('STORAGE_FAILED', `backup peer state at ${key.toString()} is unreadable`, { cause: err })
+  }
+}
+
+export interface StoredPeerState {
+  vaults: VaultRecord[]
+  items: ItemRecord[]
+  codes: Map<string, PairingCodeRecord>
+}
+
+/** Reads everything the peer persisted. */
+export async function loadPeerState (datastore: Datastore): Promise<StoredPeerState> {
+  const vaults: VaultRecord[] = []
+  const items: ItemRecord[] = []
+  const codes = new Map<string, PairingCodeRecord>()
+  for await (const { key, value } of datastore.query({ prefix: `${PEER_PREFIX}/vaults/` })) vaults.push(decode<VaultRecord>(key, value))
+  for await (const { key, value } of datastore.query({ prefix: `${PEER_PREFIX}/items/` })) items.push(decode<ItemRecord>(key, value))
+  for await (const { key, value } of datastore.query({ prefix: `${PEER_PREFIX}/codes/` })) {
+    codes.set(key.baseNamespace(), decode<PairingCodeRecord>(key, value))
+  }
+  return { vaults, items, codes }
+}

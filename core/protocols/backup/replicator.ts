@@ -1,0 +1,208 @@
+import { CairnError, isCairnError } from '../../errors.ts'
+import { fetchAndPin, toCid, unpinAndFree } from './dag-fetch.ts'
+import { encodeRecord, itemKey } from './peer-store.ts'
+import type { VaultLedger } from './vault-ledger.ts'
+import type { ItemRecord } from './peer-store.ts'
+import type { CairnHelia } from '../../node/create-node.ts'
+import type { Log } from '../../node/log-buffer.ts'
+import type { Datastore } from 'interface-datastore'
+
+export interface ReplicatorComponents {
+  helia: CairnHelia
+  datastore: Datastore
+  ledger: VaultLedger
+  log: Log
+  /** Runs state changes one at a time (shared with the request handlers). */
+  serial: <T>(fn: () => Promise<T>) => Promise<T>
+}
+
+export interface ReplicatorInit {
+  concurrency: number
+  blockConcurrency: number
+  attemptTimeoutMs: number
+  retryBaseMs: number
+  retryMaxMs: number
+  maxAttempts: number
+  quotaBytes: number
+}
+
+interface Running {
+  item: ItemRecord
+  controller: AbortController
+  done: Promise<void>
+}
+
+const STOPPING = 'the backup service is stopping'
+
+/**
+ * Works through the ledger: fetches pending roots (bounded concurrency,
+ * retries with capped exponential backoff and jitter, then `failed`), and
+ * frees unpinned roots once their retention period is over. Every outcome
+ * is persisted before the next step, so a restart resumes from the ledger:
+ * pending roots are simply fetched again (blocks already here are read,
+ * not fetched), and nothing is pinned or counted twice.
+ */
+export class Replicator {
+  private readonly running = new Map<string, Running>()
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private started = false
+  private freeing: Promise<void> = Promise.resolve()
+  private readonly toFree = new Set<string>()
+
+  constructor (private readonly components: ReplicatorComponents, private readonly init: ReplicatorInit) {}
+
+  start (): void {
+    this.started = true
+    this.wake()
+  }
+
+  /** Aborts fetches in flight (they stay pending, their attempt not counted) and waits for them. */
+  async stop (): Promise<void> {
+    this.started = false
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+    for (const run of this.running.values()) run.controller.abort(new CairnError('ABORTED', STOPPING))
+    await Promise.allSettled([...this.running.values()].map(async run => await run.done))
+    await this.freeing
+  }
+
+  /** Number of roots being fetched right now. */
+  get active (): number {
+    return this.running.size
+  }
+
+  /** Looks for work now: call after the ledger changed. */
+  wake (): void {
+    if (!this.started) return
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+    const now = Date.now()
+    let next = Infinity
+    const ready: ItemRecord[] = []
+    for (const item of this.components.ledger.items()) {
+      if (item.unpinAt !== undefined) {
+        if (item.unpinAt <= now) this.free(item)
+        else next = Math.min(next, item.unpinAt)
+      }
+      if (item.state !== 'pending' || this.running.has(runKey(item))) continue
+      if (item.nextAt <= now) ready.push(item)
+      else next = Math.min(next, item.nextAt)
+    }
+    ready.sort((a, b) => a.nextAt - b.nextAt || a.addedAt - b.addedAt)
+    for (const item of ready) {
+      if (this.running.size >= this.init.concurrency) break
+      if (item.unpinAt !== undefined && item.unpinAt <= now) continue
+      this.fetch(item)
+    }
+    // Node clamps longer timeouts to 1 ms; wake at least daily instead.
+    if (next < Infinity) this.timer = setTimeout(() => { this.wake() }, Math.min(Math.max(0, next - now), 2 ** 31 - 1))
+  }
+
+  private fetch (item: ItemRecord): void {
+    const { helia, ledger, log } = this.components
+    const controller = new AbortController()
+    const key = runKey(item)
+    const done = (async () => {
+      try {
+        const bytes = await fetchAndPin(helia, toCid(item.cid), {
+          signal: controller.signal,
+          blockConcurrency: this.init.blockConcurrency,
+          stallMs: this.init.attemptTimeoutMs,
+          onProgress: (seen) => {
+            if (ledger.heldBytes(item.vault) + seen > this.init.quotaBytes) {
+              controller.abort(new CairnError('QUOTA_EXCEEDED', `the vault's quota of ${this.init.quotaBytes} bytes on this peer is full`))
+            }
+          }
+        })
+        await this.settle(item, { bytes })
+      } catch (err) {
+        const reason = controller.signal.aborted ? controller.signal.reason as unknown : err
+        await this.settle(item, { error: reason })
+      }
+    })().catch((err: unknown) => { log.error(`backup: recording the fetch of ${item.cid} failed: ${(err as Error).message}`) })
+      .finally(() => {
+        this.running.delete(key)
+        this.wake()
+      })
+    this.running.set(key, { item, controller, done })
+  }
+
+  private async settle (item: ItemRecord, outcome: { bytes: number } | { error: unknown }): Promise<void> {
+    const { ledger, log } = this.components
+    await this.components.serial(async () => {
+      // Freed (unpinned and expired) while it was being fetched: nothing to record.
+      if (ledger.get(item.vault)?.items.get(item.cid) !== item) return
+      if ('bytes' in outcome) {
+        item.state = 'pinned'
+        item.bytes = outcome.bytes
+        item.attempts++
+        delete item.reason
+        log.info(`backup: holding ${item.cid} for vault ${short(item.vault)} (${outcome.bytes} bytes)`)
+      } else {
+        if (isCairnError(outcome.error, 'ABORTED') && !this.started) return
+        item.attempts++
+        item.reason = describe(outcome.error)
+        const final = isCairnError(outcome.error, 'QUOTA_EXCEEDED') || item.attempts >= this.init.maxAttempts
+        if (final) {
+          item.state = 'failed'
+          log.warn(`backup: gave up on ${item.cid} for vault ${short(item.vault)} after ${item.attempts} attempts: ${item.reason}`)
+        } else {
+          item.nextAt = Date.now() + backoff(item.attempts, this.init.retryBaseMs, this.init.retryMaxMs)
+          log.info(`backup: fetching ${item.cid} failed (attempt ${item.attempts}), retrying in ${Math.round((item.nextAt - Date.now()) / 1000)} s: ${item.reason}`)
+        }
+      }
+      await this.components.datastore.put(itemKey(item.vault, item.cid), encodeRecord(item))
+    })
+  }
+
+  /** Frees an unpinned root whose retention is over (queued: one at a time). */
+  private free (item: ItemRecord): void {
+    const { helia, ledger, log, datastore } = this.components
+    const key = runKey(item)
+    if (this.toFree.has(key)) return
+    this.toFree.add(key)
+    this.freeing = this.freeing.then(async () => {
+      const run = this.running.get(key)
+      if (run !== undefined) {
+        run.controller.abort(new CairnError('ABORTED', 'unpinned'))
+        await run.done
+      }
+      await this.components.serial(async () => {
+        if (ledger.get(item.vault)?.items.get(item.cid) !== item || item.unpinAt === undefined || item.unpinAt > Date.now()) return
+        let deleted = 0
+        if (!ledger.wantedElsewhere(item.cid, item.vault)) {
+          try {
+            deleted = await unpinAndFree(helia, toCid(item.cid))
+          } catch (err) {
+            log.warn(`backup: freeing ${item.cid} was incomplete: ${(err as Error).message}`)
+          }
+        }
+        ledger.remove(item)
+        await datastore.delete(itemKey(item.vault, item.cid))
+        log.info(`backup: freed ${item.cid} of vault ${short(item.vault)} (${item.bytes} bytes, ${deleted} blocks) after its retention period`)
+      })
+    }).catch((err: unknown) => { log.error(`backup: freeing ${item.cid} failed: ${(err as Error).message}`) })
+      .finally(() => { this.toFree.delete(key) })
+  }
+}
+
+/** Delay before attempt `attempts + 1`: base·2^(attempts−1), capped, with ±25 % jitter so retries do not move in lockstep. */
+export function backoff (attempts: number, baseMs: number, maxMs: number): number {
+  const delay = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1))
+  return Math.round(delay * (0.75 + Math.random() * 0.5))
+}
+
+function runKey (item: ItemRecord): string {
+  return `${item.vault}/${item.cid}`
+}
+
+function describe (err: unknown): string {
+  if (err instanceof CairnError) return `${err.code}: ${err.message}`
+  if (err instanceof Error) return `${err.name}: ${err.message}`
+  return String(err)
+}
+
+/** A vault id shortened for logs. */
+export function short (vault: string): string {
+  return vault.slice(0, 8)
+}

@@ -1,0 +1,114 @@
+import { CairnError } from '../../errors.ts'
+import { ManifestGapError } from './backup-errors.ts'
+import { verifySample } from './block-verify.ts'
+import { codeKey, encodeRecord, itemKey, vaultKey } from './peer-store.ts'
+import { short } from './replicator.ts'
+import { verifyRequestSignature } from './request-signing.ts'
+import type { BackupRequest, BackupResponse, ManifestRequest, PairRequest } from './messages.ts'
+import type { PairingCodeBook } from './pairing-code-book.ts'
+import type { FailureLimiter, NonceCache } from './pairing.ts'
+import type { Replicator } from './replicator.ts'
+import type { VaultLedger } from './vault-ledger.ts'
+import type { CairnHelia } from '../../node/create-node.ts'
+import type { Log } from '../../node/log-buffer.ts'
+import type { Datastore } from 'interface-datastore'
+
+export interface RequestHandlerComponents {
+  helia: CairnHelia
+  datastore: Datastore
+  log: Log
+  ledger: VaultLedger
+  codes: PairingCodeBook
+  replicator: Replicator
+  failures: FailureLimiter
+  nonces: NonceCache
+  serial: <T>(fn: () => Promise<T>) => Promise<T>
+}
+
+export interface RequestHandlerSettings {
+  quotaBytes: number
+  retentionMs: number
+  maxClockSkewMs: number
+  maxVerifySample: number
+}
+
+/**
+ * Answers one parsed request: checks it is meant for this peer, signed by
+ * its vault, fresh and not replayed, and (but for `pair`) from a paired
+ * vault; then does what it asks. Refusals are thrown as CairnErrors.
+ */
+export class RequestHandlers {
+  constructor (private readonly components: RequestHandlerComponents, private readonly settings: RequestHandlerSettings) {}
+
+  async handle (request: BackupRequest, remotePeer: string): Promise<BackupResponse> {
+    const { helia, ledger, nonces } = this.components
+    if (request.peer !== helia.libp2p.peerId.toString()) throw new CairnError('BAD_SIGNATURE', 'the request was signed for another peer')
+    if (!verifyRequestSignature(request)) throw new CairnError('BAD_SIGNATURE', 'the signature does not match the vault and the request')
+    if (Math.abs(Date.now() - request.ts) > this.settings.maxClockSkewMs) throw new CairnError('REQUEST_EXPIRED', 'the request time is too far from the peer\'s clock')
+    if (!nonces.accept(request.vault, request.nonce)) throw new CairnError('REQUEST_EXPIRED', 'this request was already answered (a replay)')
+    if (request.kind === 'pair') return await this.pair(request, remotePeer)
+    const entry = ledger.get(request.vault)
+    if (entry === undefined) throw new CairnError('NOT_PAIRED', 'this vault is not paired with the peer')
+    switch (request.kind) {
+      case 'manifest':
+        return await this.manifest(request)
+      case 'status':
+        return { ok: true, ...ledger.status(request.vault, this.settings.quotaBytes) }
+      case 'holds':
+        return { ok: true, held: request.cids.filter(cid => entry.items.get(cid)?.state === 'pinned') }
+      case 'heads':
+        return { ok: true, heads: { ...entry.record.heads } }
+      case 'verify': {
+        const roots = [...entry.items.values()].filter(item => item.state === 'pinned').map(item => item.cid)
+        const report = await verifySample(helia, roots, Math.min(request.sample, this.settings.maxVerifySample))
+        const line = `backup: verify for vault ${short(request.vault)}: ${report.passed}/${report.checked} blocks sound`
+        if (report.bad.length > 0) this.components.log.warn(`${line}; bad: ${report.bad.join(', ')}`)
+        else this.components.log.info(line)
+        return { ok: true, ...report }
+      }
+    }
+  }
+
+  private async pair (request: PairRequest, remotePeer: string): Promise<BackupResponse<'pair'>> {
+    const { ledger, codes, failures, log, datastore } = this.components
+    return await this.components.serial(async () => {
+      // A vault pairs once; its other devices hold the same signing key and need no code.
+      if (ledger.get(request.vault) !== undefined) return { ok: true, alreadyPaired: true }
+      if (!failures.allows(remotePeer)) throw new CairnError('PAIRING_REFUSED', 'too many wrong pairing codes; wait a minute and try again')
+      const code = codes.match(request.code)
+      if (code === undefined) {
+        failures.record(remotePeer)
+        throw new CairnError('PAIRING_REFUSED', 'that pairing code is wrong or already used')
+      }
+      const record = ledger.pair(request.vault, Date.now())
+      const batch = datastore.batch()
+      batch.put(vaultKey(request.vault), encodeRecord(record))
+      batch.delete(codeKey(code))
+      await batch.commit()
+      codes.forget(code)
+      log.info(`backup: paired vault ${short(request.vault)} (from ${remotePeer})`)
+      return { ok: true, alreadyPaired: false }
+    })
+  }
+
+  private async manifest (request: ManifestRequest): Promise<BackupResponse<'manifest'>> {
+    const { ledger, datastore, replicator, log } = this.components
+    return await this.components.serial(async () => {
+      const entry = ledger.get(request.vault)
+      if (entry === undefined) throw new CairnError('NOT_PAIRED', 'this vault is not paired with the peer')
+      const last = entry.record.lastSeq[request.device] ?? 0
+      if (request.seq <= last) return { ok: true, seq: request.seq, applied: false }
+      if (request.seq !== last + 1) throw new ManifestGapError(last + 1, `manifest ${request.seq} of device ${request.device} arrived but ${last + 1} is next`)
+      const now = Date.now()
+      const change = ledger.applyManifest(request.vault, request, this.settings.quotaBytes, this.settings.retentionMs, now)
+      const batch = datastore.batch()
+      batch.put(vaultKey(request.vault), encodeRecord(change.record))
+      for (const item of change.items) batch.put(itemKey(item.vault, item.cid), encodeRecord(item))
+      await batch.commit()
+      ledger.hurry(request.vault, now)
+      replicator.wake()
+      log.info(`backup: manifest ${request.seq} from device ${request.device} of vault ${short(request.vault)}: ${request.pin.length} pin, ${request.unpin.length} unpin`)
+      return { ok: true, seq: request.seq, applied: true }
+    })
+  }
+}
