@@ -3,7 +3,7 @@ import { createLogger } from '../shared/log.ts'
 import { CAIRN_VERSION } from '../shared/version.ts'
 import { parseRelayArgs, relayHelp } from './config.ts'
 import { READY_PREFIX, SERVICE_NAME } from './constants.ts'
-import { startRelay } from './start-relay.ts'
+import type { RunningRelay } from './start-relay.ts'
 
 /**
  * `cairn-relay` on the command line: parse options, start, print the
@@ -37,29 +37,14 @@ async function main (): Promise<void> {
   // A misbehaving remote peer must not take the relay down through a stray rejection inside libp2p.
   process.on('unhandledRejection', (reason) => { log.error('unhandled rejection', { err: reason }) })
 
-  let relay
-  try {
-    relay = await startRelay(config, { log })
-  } catch (err) {
-    log.error('could not start', { err })
-    fail((err as Error).message, err instanceof CairnError && err.code === 'CONFIG_INVALID' ? 2 : 1)
-  }
-
-  process.stdout.write([
-    `${SERVICE_NAME} ${CAIRN_VERSION}, PeerId ${relay.peerId}`,
-    'Listening on:',
-    ...relay.multiaddrs.map(ma => `  ${ma}`),
-    `HTTP: ${relay.httpUrl}/health  ${relay.httpUrl}/ping`,
-    `${READY_PREFIX} ${JSON.stringify({ peerId: relay.peerId, multiaddrs: relay.multiaddrs, http: relay.httpUrl, version: CAIRN_VERSION })}`,
-    ''
-  ].join('\n'))
-  log.info('relay started', { peerId: relay.peerId, multiaddrs: relay.multiaddrs, http: relay.httpUrl, configFile: parsed.configFile })
-
+  // Signals are handled from the start: a stop asked for while starting runs once the relay is up.
+  let relay: RunningRelay | undefined
+  let stopAsked: string | undefined
   let stopping = false
-  const stop = (signal: string): void => {
-    if (stopping) return
+  const stop = (): void => {
+    if (relay === undefined || stopping) return
     stopping = true
-    log.info('stopping', { signal })
+    log.info('stopping', { signal: stopAsked })
     const timer = setTimeout(() => {
       log.warn('stop timed out; exiting anyway', { ms: STOP_TIMEOUT_MS })
       process.exit(0)
@@ -73,8 +58,34 @@ async function main (): Promise<void> {
       process.exit(1)
     })
   }
-  process.on('SIGINT', () => { stop('SIGINT') })
-  process.on('SIGTERM', () => { stop('SIGTERM') })
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => { stopAsked ??= signal; stop() })
+  }
+
+  try {
+    // Loaded only now: libp2p takes most of a second to import, and --help or a bad flag needs none of it.
+    const { startRelay } = await import('./start-relay.ts')
+    relay = await startRelay(config, { log })
+  } catch (err) {
+    log.error('could not start', { err })
+    fail((err as Error).message, err instanceof CairnError && err.code === 'CONFIG_INVALID' ? 2 : 1)
+  }
+  if (stopAsked !== undefined) {
+    stop()
+    return
+  }
+  const started = relay
+
+  // The log line first: whoever waits for READY may read the logs straight after.
+  log.info('relay started', { peerId: started.peerId, multiaddrs: started.multiaddrs, http: started.httpUrl, configFile: parsed.configFile })
+  process.stdout.write([
+    `${SERVICE_NAME} ${CAIRN_VERSION}, PeerId ${started.peerId}`,
+    'Listening on:',
+    ...started.multiaddrs.map(ma => `  ${ma}`),
+    `HTTP: ${started.httpUrl}/health  ${started.httpUrl}/ping`,
+    `${READY_PREFIX} ${JSON.stringify({ peerId: started.peerId, multiaddrs: started.multiaddrs, http: started.httpUrl, version: CAIRN_VERSION })}`,
+    ''
+  ].join('\n'))
 }
 
 await main()

@@ -3,7 +3,6 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
-import { webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { MemoryDatastore } from 'datastore-core'
 import { createLibp2p, type Libp2p } from 'libp2p'
@@ -98,7 +97,8 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
       ],
       ...(config.announce.length > 0 ? { announce: config.announce } : {})
     },
-    transports: [webSockets(), ...(config.webrtcDirect ? [webRTCDirect()] : [])],
+    // @libp2p/webrtc (node-datachannel) is loaded only when WebRTC-direct is on.
+    transports: [webSockets(), ...(config.webrtcDirect ? [(await import('@libp2p/webrtc')).webRTCDirect()] : [])],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {
