@@ -96,6 +96,10 @@ export function relayHelp (): string {
   ].join('\n'), {
     configFlag: CONFIG_FLAG,
     configEnv: CONFIG_ENV,
-    footer: 'At start it prints its multiaddrs and one line `CAIRN_RELAY_READY {json}` to stdout; logs go to stderr as JSON lines.\nExit codes: 0 after SIGINT/SIGTERM, 1 on a runtime failure, 2 on an invalid option.'
+    footer: [
+      'At start it prints its multiaddrs and one line `CAIRN_RELAY_READY {json}` to stdout;',
+      'logs go to stderr as JSON lines.',
+      'Exit codes: 0 after SIGINT/SIGTERM, 1 on a runtime failure, 2 on an invalid option.'
+    ].join('\n')
   })
 }

@@ -168,6 +168,22 @@ function defaultText (spec: OptionSpec<unknown>): string {
   return String(value)
 }
 
+const HELP_WIDTH = 100
+
+/** Splits `text` into lines of at most `width` characters at spaces (a longer word gets its own line). */
+function wrap (text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = word
+    } else line = line === '' ? word : `${line} ${word}`
+  }
+  lines.push(line)
+  return lines
+}
+
 /** `--help` text: usage, then every option with its argument, default and environment variable. */
 export function formatHelp (table: OptionTable, usage: string, init: { configFlag: string, configEnv: string, footer?: string }): string {
   const rows: Array<[string, string]> = [
@@ -179,6 +195,6 @@ export function formatHelp (table: OptionTable, usage: string, init: { configFla
     rows.push([left, `${spec.description} Default: ${defaultText(spec)}. Env ${spec.env}. [${key}]`])
   }
   const width = Math.max(...rows.map(([left]) => left.length)) + 2
-  const lines = rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`)
+  const lines = rows.flatMap(([left, right]) => wrap(right, HELP_WIDTH - 2 - width).map((part, i) => `  ${(i === 0 ? left : '').padEnd(width)}${part}`))
   return [usage, '', 'Options (precedence: flags > environment > config file > defaults):', ...lines, ...(init.footer !== undefined ? ['', init.footer] : []), ''].join('\n')
 }

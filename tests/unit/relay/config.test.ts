@@ -116,11 +116,14 @@ describe('relay config', () => {
   it('--help documents every option with its default and variable', () => {
     assert.deepEqual(parseRelayArgs(['--ws-port', '1', '--help'], {}), { help: true })
     const help = relayHelp()
+    // One block per option: its flag line and the wrapped lines under it, joined.
+    const blocks = help.split(/\n(?=  -)/).map(block => block.replace(/\s+/g, ' '))
     for (const [key, spec] of Object.entries(RELAY_OPTIONS)) {
-      const line = help.split('\n').find(l => l.includes(`--${spec.flag} `) || l.includes(`--[no-]${spec.flag} `))
-      assert.ok(line !== undefined, `--${spec.flag} is in --help`)
-      assert.ok(line.includes(spec.env) && line.includes(`[${key}]`) && line.includes('Default: '), line)
+      const block = blocks.find(b => b.startsWith(` --${spec.flag} `) || b.startsWith(` --[no-]${spec.flag} `))
+      assert.ok(block !== undefined, `--${spec.flag} is in --help`)
+      assert.ok(block.includes(` Env ${spec.env}.`) && block.includes(`[${key}]`) && block.includes('Default: '), block)
     }
+    assert.ok(help.split('\n').every(line => line.length <= 120), 'lines are wrapped')
     assert.match(help, /--config FILE/)
   })
 })
