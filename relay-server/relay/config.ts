@@ -98,7 +98,7 @@ export function relayHelp (): string {
     configEnv: CONFIG_ENV,
     footer: [
       'At start it prints its multiaddrs and one line `CAIRN_RELAY_READY {json}` to stdout;',
-      'logs go to stderr as JSON lines.',
+      'logs go to stderr as JSON lines (libp2p\'s own trace: DEBUG=libp2p:* cairn-relay).',
       'Exit codes: 0 after SIGINT/SIGTERM, 1 on a runtime failure, 2 on an invalid option.'
     ].join('\n')
   })

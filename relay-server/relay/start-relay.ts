@@ -127,6 +127,9 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
   })
   reservationCaps.attach({ reservations: node.services.relay.reservations, connectionsOf: (peer) => node.getConnections(peer) })
   node.addEventListener('peer:disconnect', (evt) => { reservationCaps.dropReservation(evt.detail) })
+  const connectionLog = log.child('connections')
+  node.addEventListener('connection:open', (evt) => { connectionLog.debug('open', { peer: evt.detail.remotePeer.toString(), addr: evt.detail.remoteAddr.toString() }) })
+  node.addEventListener('connection:close', (evt) => { connectionLog.debug('closed', { peer: evt.detail.remotePeer.toString(), addr: evt.detail.remoteAddr.toString() }) })
 
   const peerId = node.peerId.toString()
   const multiaddrs = (): string[] => node.getMultiaddrs().map(ma => ma.toString())

@@ -20,11 +20,15 @@ export const READY = 'CAIRN_RELAY_READY '
 
 export type Client = Libp2p<{ identify: Identify, ping: Ping }>
 
-/** A Node libp2p client as a browser would be: WebSocket + circuit relay client, noise, yamux, identify, ping. */
-export async function createClient (listen: string[] = []): Promise<Client> {
+/**
+ * A Node libp2p client as a browser would be: WebSocket + circuit relay
+ * client, noise, yamux, identify, ping (and WebRTC-direct when asked).
+ */
+export async function createClient (listen: string[] = [], options: { webrtcDirect?: boolean } = {}): Promise<Client> {
+  const webrtc = options.webrtcDirect === true ? [(await import('@libp2p/webrtc')).webRTCDirect()] : []
   return await createLibp2p({
     addresses: { listen },
-    transports: [webSockets(), circuitRelayTransport()],
+    transports: [webSockets(), circuitRelayTransport(), ...webrtc],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     services: { identify: identify(), ping: ping() }

@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { createLogger } from '../../../relay-server/shared/log.ts'
 import { startRelay, type RunningRelay } from '../../../relay-server/relay/start-relay.ts'
-import { circuitAddress, createClient, sendToSink, serveSink, tempDir, wsAddress, type Client } from './helpers.ts'
+import { multiaddr } from '@multiformats/multiaddr'
+import { circuitAddress, createClient, sendToSink, serveSink, startTestRelay, tempDir, wsAddress, type Client } from './helpers.ts'
 
 describe('relay: relaying between two clients', { timeout: 30_000 }, () => {
   let relay: RunningRelay
@@ -42,5 +43,27 @@ describe('relay: relaying between two clients', { timeout: 30_000 }, () => {
     const total = 1024 * 1024
     assert.equal(await sendToSink(b, address, total), total)
     assert.ok(relay.stats().relayedConnections >= 1)
+  })
+})
+
+describe('relay: WebRTC-direct', { timeout: 30_000 }, () => {
+  it('takes a reservation over WebRTC-direct and relays to it from a WebSocket client', async () => {
+    const relay = await startTestRelay({ webrtcDirect: true })
+    const webrtc = relay.multiaddrs.find(a => a.includes('/webrtc-direct/'))
+    assert.ok(webrtc !== undefined, relay.multiaddrs.join(' '))
+    const a = await createClient([`${webrtc}/p2p-circuit`], { webrtcDirect: true })
+    const b = await createClient()
+    try {
+      await serveSink(a)
+      await circuitAddress(a)
+      assert.ok(a.getConnections().some(c => c.remoteAddr.toString().includes('/webrtc-direct/')), 'A reached the relay over WebRTC-direct')
+      // B knows the relay by its WebSocket address; the reservation is A's, whatever transport A used.
+      const viaWs = multiaddr(`${relay.circuit}/p2p/${a.peerId.toString()}`)
+      assert.ok(await b.services.ping.ping(viaWs, { signal: AbortSignal.timeout(5_000) }) >= 0)
+      assert.equal(await sendToSink(b, viaWs, 512 * 1024), 512 * 1024)
+    } finally {
+      await Promise.allSettled([a.stop(), b.stop()])
+      await relay.close()
+    }
   })
 })
