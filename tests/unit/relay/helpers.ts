@@ -126,6 +126,12 @@ export async function tryClients (count: number, listen: string[] = [], dial?: M
   return started
 }
 
+/** This process's environment without CAIRN_RELAY_* (a developer's own settings must not leak into tests), plus `extra`. */
+function childEnv (extra: Record<string, string> = {}): Record<string, string | undefined> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('CAIRN_RELAY_')))
+  return { ...env, ...extra }
+}
+
 export interface SpawnedRelay {
   child: ChildProcessWithoutNullStreams
   ready: { peerId: string, multiaddrs: string[], http: string, version: string }
@@ -137,7 +143,7 @@ export interface SpawnedRelay {
 
 /** Spawns the real bin on free ports and waits for its READY line. */
 export async function spawnRelay (args: string[], options: { cwd?: string, env?: Record<string, string> } = {}): Promise<SpawnedRelay> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env } })
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: childEnv(options.env) })
   let out = ''
   let err = ''
   child.stdout.setEncoding('utf8').on('data', (s: string) => { out += s })
@@ -159,7 +165,7 @@ export async function spawnRelay (args: string[], options: { cwd?: string, env?:
 
 /** Runs the bin to completion (for --help and bad options). */
 export async function runRelay (args: string[], env: Record<string, string> = {}): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } })
+  const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env) })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
