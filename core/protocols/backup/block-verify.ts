@@ -1,5 +1,5 @@
 import { equals } from 'multiformats/bytes'
-import { blockLinks, RAW_CODE, readWholeBlock, toCid } from './dag-fetch.ts'
+import { localBlocks, readWholeBlock, toCid } from './dag-fetch.ts'
 import type { VerifyReport } from './messages.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
 import type { CID } from 'multiformats/cid'
@@ -22,7 +22,7 @@ export async function verifySample (helia: CairnHelia, roots: string[], sample: 
     const root = pool[pick] as string
     let blocks = listed.get(root)
     if (blocks === undefined) {
-      blocks = await listBlocks(helia, toCid(root), signal)
+      blocks = await localBlocks(helia, toCid(root), signal)
       listed.set(root, blocks)
     }
     const unchecked = blocks.filter(cid => !checked.has(cid.toString()))
@@ -49,32 +49,6 @@ export async function blockIsSound (helia: CairnHelia, cid: CID, signal?: AbortS
     signal?.throwIfAborted()
     return false
   }
-}
-
-/**
- * Every block CID of a DAG, from the local store. Only linking (non-raw)
- * blocks are read; one that cannot be read or decoded is still listed
- * (its check will fail) but its children cannot be.
- */
-async function listBlocks (helia: CairnHelia, root: CID, signal?: AbortSignal): Promise<CID[]> {
-  const out: CID[] = []
-  const seen = new Set<string>()
-  const stack: CID[] = [root]
-  while (stack.length > 0) {
-    const cid = stack.pop() as CID
-    const key = cid.toString()
-    if (seen.has(key)) continue
-    seen.add(key)
-    out.push(cid)
-    if (cid.code === RAW_CODE) continue
-    try {
-      const bytes = await readWholeBlock(helia, cid, { offline: true, ...(signal !== undefined ? { signal } : {}) })
-      stack.push(...await blockLinks(helia, cid, bytes))
-    } catch {
-      signal?.throwIfAborted()
-    }
-  }
-  return out
 }
 
 function randomIndex (length: number): number {

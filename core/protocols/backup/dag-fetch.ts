@@ -121,16 +121,62 @@ export async function unpinAndFree (helia: CairnHelia, root: CID): Promise<numbe
   }
   let deleted = 0
   for (const cid of walked) {
-    if (await helia.pins.isPinned(cid)) continue
-    try {
-      await helia.blockstore.delete(cid)
-      deleted++
-    } catch (err) {
-      // Pinned again by a concurrent pin of another root: it stays.
-      if ((err as Error).name !== 'BlockPinnedError') throw err
-    }
+    if (await deleteUnpinnedBlock(helia, cid)) deleted++
   }
   return deleted
+}
+
+/**
+ * Deletes the blocks of a DAG that are here but held by no pin: what an
+ * attempt fetched for a root that was then given up or unpinned before it
+ * was ever complete. Returns the number deleted.
+ */
+export async function dropUnpinned (helia: CairnHelia, root: CID): Promise<number> {
+  let deleted = 0
+  for (const cid of await localBlocks(helia, root)) {
+    if (await deleteUnpinnedBlock(helia, cid)) deleted++
+  }
+  return deleted
+}
+
+/**
+ * Every block CID of a DAG, from the local store only. Only linking
+ * (non-raw) blocks are read; one that cannot be read or decoded is still
+ * listed but its children cannot be.
+ */
+export async function localBlocks (helia: CairnHelia, root: CID, signal?: AbortSignal): Promise<CID[]> {
+  const out: CID[] = []
+  const seen = new Set<string>()
+  const stack: CID[] = [root]
+  while (stack.length > 0) {
+    const cid = stack.pop() as CID
+    const key = cid.toString()
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(cid)
+    if (cid.code === RAW_CODE) continue
+    try {
+      const bytes = await readWholeBlock(helia, cid, { offline: true, ...(signal !== undefined ? { signal } : {}) })
+      stack.push(...await blockLinks(helia, cid, bytes))
+    } catch {
+      signal?.throwIfAborted()
+    }
+  }
+  return out
+}
+
+/**
+ * Deletes one block unless a pin holds it; true when it was here and is
+ * now gone. Helia's own `blockstore.delete` first asks the content routers
+ * to stop providing the block, and a Cairn node has none (no DHT: DESIGN
+ * §6), so it always fails with NoContentRoutersError. The store under
+ * Helia's networked layer (`unwrap()`) deletes without that detour.
+ */
+export async function deleteUnpinnedBlock (helia: CairnHelia, cid: CID): Promise<boolean> {
+  if (await helia.pins.isPinned(cid) || !(await helia.blockstore.has(cid))) return false
+  const store = helia.blockstore as CairnHelia['blockstore'] & { unwrap?: () => Pick<CairnHelia['blockstore'], 'delete'> }
+  await (store.unwrap?.() ?? store).delete(cid)
+  return true
 }
 
 /** Parses a CID string the ledger stored. */

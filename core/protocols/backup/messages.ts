@@ -161,6 +161,7 @@ function isSeq (value: unknown): value is number {
  */
 export function parseRequest (value: unknown): BackupRequest {
   if (!isRecord(value)) throw invalid('not an object')
+  if (typeof value.v !== 'number') throw invalid('v must be the wire version')
   if (value.v !== BACKUP_WIRE_VERSION) throw new CairnError('UNSUPPORTED_VERSION', `backup wire version ${String(value.v)} is not supported`)
   if (typeof value.kind !== 'string' || !KINDS.has(value.kind)) throw invalid('unknown kind')
   if (typeof value.vault !== 'string' || value.vault.length !== 43 || !B64URL.test(value.vault)) throw invalid('vault must be a vault id')

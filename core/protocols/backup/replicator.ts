@@ -1,5 +1,5 @@
 import { CairnError, isCairnError } from '../../errors.ts'
-import { fetchAndPin, toCid, unpinAndFree } from './dag-fetch.ts'
+import { dropUnpinned, fetchAndPin, toCid, unpinAndFree } from './dag-fetch.ts'
 import { encodeRecord, itemKey } from './peer-store.ts'
 import type { VaultLedger } from './vault-ledger.ts'
 import type { ItemRecord } from './peer-store.ts'
@@ -144,6 +144,7 @@ export class Replicator {
         item.reason = describe(outcome.error)
         const final = isCairnError(outcome.error, 'QUOTA_EXCEEDED') || item.attempts >= this.init.maxAttempts
         if (final) {
+          await this.dropPartial(item)
           item.state = 'failed'
           log.warn(`backup: gave up on ${item.cid} for vault ${short(item.vault)} after ${item.attempts} attempts: ${item.reason}`)
         } else {
@@ -153,6 +154,16 @@ export class Replicator {
       }
       await this.components.datastore.put(itemKey(item.vault, item.cid), encodeRecord(item))
     })
+  }
+
+  /** Deletes what a given-up root left behind, unless another vault wants the same root. */
+  private async dropPartial (item: ItemRecord): Promise<void> {
+    if (this.components.ledger.wantedElsewhere(item.cid, item.vault)) return
+    try {
+      await dropUnpinned(this.components.helia, toCid(item.cid))
+    } catch (err) {
+      this.components.log.warn(`backup: cleaning up after ${item.cid} failed: ${(err as Error).message}`)
+    }
   }
 
   /** Frees an unpinned root whose retention is over (queued: one at a time). */
@@ -172,7 +183,7 @@ export class Replicator {
         let deleted = 0
         if (!ledger.wantedElsewhere(item.cid, item.vault)) {
           try {
-            deleted = await unpinAndFree(helia, toCid(item.cid))
+            deleted = item.state === 'pinned' ? await unpinAndFree(helia, toCid(item.cid)) : await dropUnpinned(helia, toCid(item.cid))
           } catch (err) {
             log.warn(`backup: freeing ${item.cid} was incomplete: ${(err as Error).message}`)
           }

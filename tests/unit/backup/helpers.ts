@@ -95,6 +95,8 @@ export interface StoredFile {
   blocks: CID[]
   /** Total bytes of those blocks. */
   bytes: number
+  /** Size of each block, by CID string. */
+  sizes: Map<string, number>
 }
 
 /** Encrypts `size` random bytes into `blockstore` as a UnixFS file, as the vault does. */
@@ -104,14 +106,24 @@ export async function storeRandomFile (blockstore: Blockstore, size: number): Pr
   const plaintext = new ReadableStream<Uint8Array>({ start (c) { c.enqueue(data); c.close() } })
   const root = await storeEncrypted(recording, plaintext, { fileKey: randomBytes(32) })
   let bytes = 0
-  for (const cid of recording.written) bytes += await blockSize(blockstore, cid)
-  return { root, blocks: recording.written.slice(), bytes }
+  const sizes = new Map<string, number>()
+  for (const cid of recording.written) {
+    const size = await blockSize(blockstore, cid)
+    sizes.set(cid.toString(), size)
+    bytes += size
+  }
+  return { root, blocks: recording.written.slice(), bytes, sizes }
+}
+
+/** A whole block (stores may hand it back in pieces). */
+export async function readBlock (blockstore: Blockstore, cid: CID): Promise<Uint8Array> {
+  const pieces: Uint8Array[] = []
+  for await (const piece of blockstore.get(cid)) pieces.push(piece)
+  return Buffer.concat(pieces)
 }
 
 export async function blockSize (blockstore: Blockstore, cid: CID): Promise<number> {
-  let n = 0
-  for await (const piece of blockstore.get(cid)) n += piece.byteLength
-  return n
+  return (await readBlock(blockstore, cid)).byteLength
 }
 
 /** An index log on the device's stores with one entry for `file`; returns its op-block CIDs and heads. */
