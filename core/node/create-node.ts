@@ -16,6 +16,8 @@ import type { Datastore } from 'interface-datastore'
 export interface NodeInit {
   /** Multiaddrs to listen on (a browser listens on nothing, or '/p2p-circuit' later). */
   listen?: string[]
+  /** Multiaddrs to announce instead of the listen addresses (a server behind a TLS proxy). */
+  announce?: string[]
   /** Human name sent in identify, e.g. 'cairn-browser'. */
   agentName?: string
   /**
@@ -52,7 +54,7 @@ export function createNode (init: NodeInit, components: NodeComponents): CairnHe
     ...(components.logger !== undefined ? { logger: components.logger } : {})
   })
   const withP2p = withLibp2pLight(light, {
-    addresses: { listen: init.listen ?? [] },
+    addresses: { listen: init.listen ?? [], ...(init.announce !== undefined && init.announce.length > 0 ? { announce: init.announce } : {}) },
     nodeInfo: { name: init.agentName ?? 'cairn' },
     transports: [...components.transports, circuitRelayTransport()],
     connectionEncrypters: [noise()],

@@ -56,8 +56,14 @@ export class SqliteDatastore extends BaseDatastore {
     this.synchronous = init.synchronous ?? 'normal'
   }
 
-  /** Opens (creating as needed) the database. */
-  async start (): Promise<void> {
+  /**
+   * Opens (creating as needed) the database. Named open/close, not
+   * start/stop, on purpose: libp2p and Helia stop every startable component
+   * they are given all at once, so a startable datastore would close while
+   * the peer store still writes to it during shutdown. The owner closes it
+   * after the node has stopped.
+   */
+  async open (): Promise<void> {
     if (this.db !== undefined) return
     mkdirSync(dirname(this.path), { recursive: true })
     const db = guard(() => new DatabaseSync(this.path), 'open the datastore')
@@ -75,28 +81,28 @@ export class SqliteDatastore extends BaseDatastore {
   }
 
   /** Closes the database (idempotent). */
-  async stop (): Promise<void> {
+  async close (): Promise<void> {
     const db = this.db
     this.db = undefined
     this.statements = undefined
     db?.close()
   }
 
-  /** True between `start()` and `stop()`. */
-  isStarted (): boolean {
+  /** True between `open()` and `close()`. */
+  isOpen (): boolean {
     return this.db !== undefined
   }
 
   override async put (key: Key, val: Uint8Array, options?: AbortOptions): Promise<Key> {
     options?.signal?.throwIfAborted()
-    const { put } = this.open()
+    const { put } = this.ready()
     guard(() => put.run(keyBytes(key), val), `store ${key.toString()}`)
     return key
   }
 
   override async get (key: Key, options?: AbortOptions): Promise<Uint8Array> {
     options?.signal?.throwIfAborted()
-    const { get } = this.open()
+    const { get } = this.ready()
     const row = guard(() => get.get(keyBytes(key)), `read ${key.toString()}`)
     if (row === undefined) throw new NotFoundError(`No record at ${key.toString()}`)
     return row.value as Uint8Array
@@ -104,13 +110,13 @@ export class SqliteDatastore extends BaseDatastore {
 
   override async has (key: Key, options?: AbortOptions): Promise<boolean> {
     options?.signal?.throwIfAborted()
-    const { has } = this.open()
+    const { has } = this.ready()
     return guard(() => has.get(keyBytes(key)), `look up ${key.toString()}`) !== undefined
   }
 
   override async delete (key: Key, options?: AbortOptions): Promise<void> {
     options?.signal?.throwIfAborted()
-    const { del } = this.open()
+    const { del } = this.ready()
     guard(() => del.run(keyBytes(key)), `delete ${key.toString()}`)
   }
 
@@ -182,7 +188,7 @@ export class SqliteDatastore extends BaseDatastore {
 
   private transaction (ops: Op[], doing: string): void {
     const db = this.database()
-    const { put, del } = this.open()
+    const { put, del } = this.ready()
     guard(() => {
       db.exec('BEGIN IMMEDIATE')
       try {
@@ -199,11 +205,11 @@ export class SqliteDatastore extends BaseDatastore {
   }
 
   private database (): DatabaseSync {
-    if (this.db === undefined) throw new CairnError('STORAGE_FAILED', 'The datastore is not open (call start() first)')
+    if (this.db === undefined) throw new CairnError('STORAGE_FAILED', 'The datastore is not open (call open() first)')
     return this.db
   }
 
-  private open (): Statements {
+  private ready (): Statements {
     this.database()
     return this.statements as Statements
   }

@@ -12,7 +12,7 @@ let n = 0
 
 async function open (path = join(root, `ds-${++n}`, 'datastore.sqlite')): Promise<SqliteDatastore> {
   const ds = new SqliteDatastore({ path })
-  await ds.start()
+  await ds.open()
   return ds
 }
 
@@ -40,7 +40,7 @@ describe('SqliteDatastore', () => {
     await ds.delete(key)
     await ds.delete(key)
     await assert.rejects(ds.get(key), (err: Error) => err.name === 'NotFoundError')
-    await ds.stop()
+    await ds.close()
   })
 
   it('queries by string prefix, in key order, past one page, with filters, limit and offset', async () => {
@@ -63,7 +63,7 @@ describe('SqliteDatastore', () => {
     assert.deepEqual(await keys(ds.queryKeys({ prefix: '/pin/', offset: 10, limit: 2 })), ['/pin/00010', '/pin/00011'])
     assert.deepEqual(await keys(ds.queryKeys({ prefix: '/pin/', filters: [(k) => k.toString().endsWith('99')] })).then((l) => l.length), 25)
     assert.equal((await keys(ds.queryKeys({}))).length, names.length + 3)
-    await ds.stop()
+    await ds.close()
   })
 
   it('keeps the last of many concurrent puts to one key (datastore-fs does not)', async () => {
@@ -73,7 +73,7 @@ describe('SqliteDatastore', () => {
       await Promise.all(Array.from({ length: 5 }, async (_, i) => ds.put(key, bytes(`${round}:${i}`))))
       assert.equal(text(await ds.get(key)), `${round}:4`)
     }
-    await ds.stop()
+    await ds.close()
   })
 
   it('lets writes run while a query is being read', async () => {
@@ -87,7 +87,7 @@ describe('SqliteDatastore', () => {
     }
     assert.equal(seen, 1500)
     assert.equal((await keys(ds.queryKeys({ prefix: '/q/' }))).length, 1485)
-    await ds.stop()
+    await ds.close()
   })
 
   it('commits a batch all at once, and putMany/deleteMany', async () => {
@@ -99,18 +99,18 @@ describe('SqliteDatastore', () => {
     const got = []
     for await (const pair of ds.getMany([new Key('/m/3')])) got.push(text(pair.value))
     assert.deepEqual(got, ['3'])
-    await ds.stop()
+    await ds.close()
   })
 
-  it('keeps records across stop and start, and refuses use while stopped', async () => {
+  it('keeps records across close and open, and refuses use while closed', async () => {
     const path = join(root, 'reopen', 'datastore.sqlite')
     const ds = await open(path)
     await ds.put(new Key('/pkcs8/self'), bytes('key'))
-    await ds.stop()
+    await ds.close()
     await assert.rejects(ds.get(new Key('/pkcs8/self')), (err: { code?: string }) => err.code === 'STORAGE_FAILED')
     const again = await open(path)
     assert.equal(text(await again.get(new Key('/pkcs8/self'))), 'key')
-    await again.stop()
+    await again.close()
   })
 
   it('computes prefix byte ranges, including 0xff edges', () => {

@@ -1,0 +1,42 @@
+import type { CairnHelia } from '../../core/node/create-node.ts'
+import type { Blockstore } from 'interface-blockstore'
+import type { Datastore } from 'interface-datastore'
+import type { Logger } from '../shared/log.ts'
+
+/**
+ * What the peer process needs from the backup protocol's service
+ * (core/protocols/backup): the peer hosts it, starts and stops it, asks it
+ * for pairing codes and for its status. Kept to these few calls so the
+ * process does not depend on the protocol's internals.
+ */
+export interface BackupHost {
+  start: () => Promise<void>
+  stop: () => Promise<void>
+  /** A new one-time pairing code. */
+  createPairingCode: () => Promise<string>
+  /** Number of vaults paired with this peer (a pairing code is printed at start while it is 0). */
+  pairedVaults: () => Promise<number>
+  /** Vaults, bytes, pending and failed items, as plain JSON (for `cairn-peer status`). */
+  status: () => Promise<unknown>
+}
+
+/** The parts the backup service runs on. */
+export interface BackupHostComponents {
+  helia: CairnHelia
+  datastore: Datastore
+  blockstore: Blockstore
+  log: Logger
+}
+
+/** The peer's settings the backup service takes. */
+export interface BackupHostInit {
+  /** Bytes one vault may keep here. */
+  quotaBytes: number
+  /** Fetches in flight at once. */
+  concurrency: number
+  /** How long an unpinned block is kept. */
+  retentionMs: number
+}
+
+/** Builds the backup service of a peer. */
+export type BackupHostFactory = (components: BackupHostComponents, init: BackupHostInit) => BackupHost

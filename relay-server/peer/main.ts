@@ -1,0 +1,97 @@
+import { isCairnError } from '../../core/errors.ts'
+import { createLogger } from '../shared/log.ts'
+import { CAIRN_VERSION } from '../shared/version.ts'
+import { defaultBackupFactory } from './backup-factory.ts'
+import { parsePeerArgs, peerHelp, type PeerConfig } from './config.ts'
+import { READY_PREFIX, SERVICE_NAME } from './constants.ts'
+import { controlRequest } from './control-socket.ts'
+import { formatStatus, startBanner } from './output.ts'
+import type { PeerStatus } from './peer-status.ts'
+import { startPeer } from './start-peer.ts'
+
+/**
+ * `cairn-peer [run|pair|status] [options]`: the process entry point behind
+ * relay-server/bin/cairn-peer.js. Exit codes: 0 done (or stopped by
+ * SIGINT/SIGTERM), 1 runtime failure or no running peer, 2 invalid options.
+ */
+async function main (argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parsePeerArgs(argv, process.env)
+  } catch (err) {
+    if (!isCairnError(err, 'CONFIG_INVALID')) throw err
+    process.stderr.write(`cairn-peer: ${err.message}\n`)
+    return 2
+  }
+  if (parsed.help) {
+    process.stdout.write(peerHelp())
+    return 0
+  }
+  const { command, config, json } = parsed
+  try {
+    if (command === 'pair') return await pair(config, json)
+    if (command === 'status') return await status(config, json)
+  } catch (err) {
+    process.stderr.write(`cairn-peer ${command}: ${err instanceof Error ? err.message : String(err)}\n`)
+    return 1
+  }
+  return await run(config, parsed.configFile)
+}
+
+async function pair (config: PeerConfig, json: boolean): Promise<number> {
+  const { pairingCode } = await controlRequest(config.dataDir, 'pair') as { pairingCode: string }
+  process.stdout.write(json
+    ? JSON.stringify({ pairingCode }) + '\n'
+    : `One-time pairing code: ${pairingCode}\nIn Cairn: Backup → Add backup peer, then paste this peer's address and the code.\n`)
+  return 0
+}
+
+async function status (config: PeerConfig, json: boolean): Promise<number> {
+  const result = await controlRequest(config.dataDir, 'status') as PeerStatus
+  process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : formatStatus(result))
+  return 0
+}
+
+/** Runs the peer until SIGINT/SIGTERM; resolves with the exit code. */
+async function run (config: PeerConfig, configFile: string | undefined): Promise<number> {
+  const log = createLogger({ level: config.logLevel, name: SERVICE_NAME })
+  // An always-on process must not die of one stray rejection inside the network stack.
+  process.on('unhandledRejection', (reason) => { log.error('unhandled rejection', { err: reason }) })
+  let peer
+  try {
+    peer = await startPeer(config, { log, backup: defaultBackupFactory })
+  } catch (err) {
+    log.error('could not start', { err })
+    process.stderr.write(`cairn-peer: ${err instanceof Error ? err.message : String(err)}\n`)
+    return 1
+  }
+  if (configFile !== undefined) log.info('configuration read', { configFile })
+  process.stdout.write(startBanner(CAIRN_VERSION, peer))
+  process.stdout.write(`${READY_PREFIX} ${JSON.stringify({ peerId: peer.peerId, multiaddrs: peer.multiaddrs, pairingCode: peer.pairingCode })}\n`)
+
+  return await new Promise<number>((resolve) => {
+    let signals = 0
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (++signals > 1) {
+        log.warn('second signal: exiting without a clean stop', { signal })
+        resolve(1)
+        return
+      }
+      log.info('signal received', { signal })
+      peer.stop().then(() => { resolve(0) }, (err: unknown) => {
+        log.error('stop failed', { err })
+        resolve(1)
+      })
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    process.on('uncaughtException', (err) => {
+      log.error('uncaught exception; stopping', { err })
+      peer.stop().finally(() => { resolve(1) })
+    })
+  })
+}
+
+process.exitCode = await main(process.argv.slice(2))
+// Sockets or timers of the network stack may linger after stop(); the work is done.
+process.exit()

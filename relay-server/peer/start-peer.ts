@@ -1,0 +1,205 @@
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { isIPv6 } from 'node:net'
+import { webRTCDirect, type DataChannelOptions } from '@libp2p/webrtc'
+import { webSockets } from '@libp2p/websockets'
+import { CairnError } from '../../core/errors.ts'
+import { createNode, type CairnHelia, type NodeComponents } from '../../core/node/create-node.ts'
+import { PeerKeeper } from '../../core/node/peer-keeper.ts'
+import type { PackBlockstore } from '../../core/storage/pack-blockstore.ts'
+import { createLogger, type Logger } from '../shared/log.ts'
+import { CAIRN_VERSION } from '../shared/version.ts'
+import { createFsBlockstore } from '../storage/fs-blockstore.ts'
+import { SqliteDatastore } from '../storage/sqlite-datastore.ts'
+import type { BackupHost, BackupHostFactory } from './backup-host.ts'
+import { peerConfig, type PeerConfig } from './config.ts'
+import { RELAY_RESERVATION_WAIT_MS, SERVICE_NAME, WEBRTC_READ_BUFFER_BYTES } from './constants.ts'
+import { ControlServer, controlSocketPath } from './control-socket.ts'
+import { libp2pLogger } from './libp2p-logger.ts'
+import { peerStatus, type PeerStatus } from './peer-status.ts'
+
+/** A running backup peer. */
+export interface RunningPeer {
+  peerId: string
+  /** Every address it can be dialled on, each ending in /p2p/<peerId>. */
+  multiaddrs: string[]
+  /** A one-time pairing code made at start while no vault is paired; null otherwise. */
+  pairingCode: string | null
+  /** The absolute data directory. */
+  dataDir: string
+  /** Where `cairn-peer pair`/`status` reach this process. */
+  controlSocket: string
+  /** The node itself (tests and `npm start` may look at it). */
+  helia: CairnHelia
+  /** The pack blockstore under the node (its `flush()` and `stats()`). */
+  blockstore: PackBlockstore
+  /** The datastore under the node. */
+  datastore: SqliteDatastore
+  /** What `cairn-peer status` prints. */
+  status: () => Promise<PeerStatus>
+  /** Stops everything in order and closes the stores; safe to call twice. */
+  stop: () => Promise<void>
+}
+
+/** What a caller may hand to {@link startPeer} besides the configuration. */
+export interface StartPeerOptions {
+  /** Where log lines go; default: JSON lines on stderr at `config.logLevel`. */
+  log?: Logger
+  /** Builds the backup service (core/protocols/backup). Without it the peer stores and serves blocks but pairs nobody. */
+  backup?: BackupHostFactory
+}
+
+/**
+ * Starts an always-on backup peer (DESIGN §5–6): the same core node as the
+ * browser's, on a filesystem pack blockstore and a SQLite datastore in
+ * `config.dataDir`, listening on WebSocket and WebRTC-direct, with a relay
+ * reservation as a fallback address, hosting the backup service, and
+ * answering `cairn-peer pair`/`status` on its control socket.
+ */
+export async function startPeer (partial: Partial<PeerConfig> = {}, options: StartPeerOptions = {}): Promise<RunningPeer> {
+  const config = peerConfig(partial)
+  const log = options.log ?? createLogger({ level: config.logLevel, name: SERVICE_NAME })
+  const dataDir = resolve(config.dataDir)
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+
+  // Bound first: it is the data directory's lock, so nothing below opens a
+  // store another peer is using.
+  const control = await ControlServer.listen(controlSocketPath(dataDir))
+  const cleanups: Array<[string, () => Promise<void>]> = [['control socket', async () => { await control.close() }]]
+  const unwind = async (): Promise<void> => {
+    for (const [what, cleanup] of cleanups.reverse()) {
+      await cleanup().catch((err: unknown) => { log.error(`could not stop the ${what}`, { err }) })
+    }
+  }
+
+  try {
+    const datastore = new SqliteDatastore({ path: join(dataDir, 'datastore', 'datastore.sqlite') })
+    await datastore.open()
+    cleanups.push(['datastore', async () => { await datastore.close() }])
+    const blockstore = await createFsBlockstore(join(dataDir, 'blocks'))
+    cleanups.push(['block store', async () => { await blockstore.stop() }])
+    if (blockstore.recovery !== undefined && (blockstore.recovery.droppedRecords > 0 || blockstore.recovery.truncatedPackBytes > 0 || blockstore.recovery.truncatedJournalBytes > 0)) {
+      log.warn('repaired the block store after an unclean stop', { ...blockstore.recovery })
+    }
+
+    const helia = createNode({
+      listen: listenAddresses(config),
+      announce: config.announce,
+      agentName: SERVICE_NAME,
+      // The peer dials only what its operator configured (relays), often on a LAN or localhost.
+      allowPrivateAddresses: true
+    }, {
+      blockstore,
+      datastore,
+      transports: transports(config),
+      logger: libp2pLogger(log.child('libp2p'), { debug: config.logLevel === 'debug' })
+    })
+    await helia.start()
+    cleanups.push(['node', async () => { await helia.stop() }])
+    const peerId = helia.libp2p.peerId.toString()
+
+    const keeper = new PeerKeeper({ libp2p: helia.libp2p, log: log.child('relays') })
+    for (const relay of config.relay) keeper.keep(relay)
+    keeper.start()
+    cleanups.push(['relay keeper', async () => { keeper.stop() }])
+
+    let backup: BackupHost | undefined
+    if (options.backup !== undefined) {
+      backup = options.backup({ helia, datastore, blockstore, log: log.child('backup') }, {
+        quotaBytes: config.quotaPerVault,
+        concurrency: config.fetchConcurrency,
+        retentionMs: config.retention
+      })
+      await backup.start()
+      const service = backup
+      cleanups.push(['backup service', async () => { await service.stop() }])
+    } else {
+      log.warn('no backup service in this build: the peer stores and serves blocks but cannot be paired')
+    }
+
+    if (config.relay.length > 0) await waitForRelayAddresses(helia, config.relay, RELAY_RESERVATION_WAIT_MS, log)
+
+    const pairingCode = backup !== undefined && await backup.pairedVaults() === 0 ? await backup.createPairingCode() : null
+    const status = async (): Promise<PeerStatus> => peerStatus({ helia, blockstore, keeper, backup, dataDir, version: CAIRN_VERSION })
+    control.handlers = {
+      pair: async () => {
+        if (backup === undefined) throw new CairnError('NODE_UNAVAILABLE', 'This peer has no backup service, so it cannot pair')
+        const code = await backup.createPairingCode()
+        log.info('made a pairing code for `cairn-peer pair`')
+        return { pairingCode: code }
+      },
+      status
+    }
+
+    let stopping: Promise<void> | undefined
+    const multiaddrs = helia.libp2p.getMultiaddrs().map((ma) => ma.toString())
+    log.info('started', { version: CAIRN_VERSION, peerId, dataDir, multiaddrs, paired: pairingCode === null })
+    return {
+      peerId,
+      multiaddrs,
+      pairingCode,
+      dataDir,
+      controlSocket: control.path,
+      helia,
+      blockstore,
+      datastore,
+      status,
+      stop: async () => {
+        stopping ??= (async () => {
+          log.info('stopping')
+          await unwind()
+          log.info('stopped')
+        })()
+        await stopping
+      }
+    }
+  } catch (err) {
+    await unwind()
+    throw err
+  }
+}
+
+function ipPart (host: string): string {
+  return isIPv6(host) ? `/ip6/${host}` : `/ip4/${host}`
+}
+
+/** WebSocket and WebRTC-direct on the configured host, plus one relay reservation per relay. */
+function listenAddresses (config: PeerConfig): string[] {
+  const ip = ipPart(config.host)
+  return [
+    `${ip}/tcp/${config.wsPort}/ws`,
+    ...(config.webrtcDirect ? [`${ip}/udp/${config.webrtcPort}/webrtc-direct`] : []),
+    // One '/p2p-circuit' per relay: each asks for a reservation on a relay we
+    // are connected to, and is made again when the keeper reconnects after
+    // the relay restarts. '<relay>/p2p-circuit' would pin one relay, fail the
+    // start when that relay is down, and never be re-made (a js-libp2p bug).
+    ...config.relay.map(() => '/p2p-circuit')
+  ]
+}
+
+function transports (config: PeerConfig): NodeComponents['transports'] {
+  const list: NodeComponents['transports'] = [webSockets()]
+  if (config.webrtcDirect) {
+    list.push(webRTCDirect({
+      // No public STUN servers (DESIGN §6): WebRTC-direct needs none to listen.
+      rtcConfiguration: { iceServers: [] },
+      // maxReadBufferLength is not in DataChannelOptions' type, but the
+      // transport spreads these options into each stream, whose base class reads it.
+      dataChannel: { maxReadBufferLength: WEBRTC_READ_BUFFER_BYTES } as DataChannelOptions
+    }))
+  }
+  return list
+}
+
+/** Waits (bounded) until the node announces a circuit address through each relay. */
+async function waitForRelayAddresses (helia: CairnHelia, relays: string[], timeoutMs: number, log: Logger): Promise<void> {
+  const relayIds = relays.map((address) => address.split('/p2p/').at(-1)?.split('/')[0] ?? '')
+  const missing = (): string[] => {
+    const circuits = helia.libp2p.getMultiaddrs().map((ma) => ma.toString()).filter((ma) => ma.includes('/p2p-circuit'))
+    return relayIds.filter((id) => !circuits.some((ma) => ma.includes(`/p2p/${id}/p2p-circuit`)))
+  }
+  const deadline = Date.now() + timeoutMs
+  while (missing().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+  const still = missing()
+  if (still.length > 0) log.warn('no relay reservation yet; the peer keeps trying in the background', { relays: still })
+}

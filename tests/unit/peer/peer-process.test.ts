@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { describe, it } from 'node:test'
+import { multiaddr } from '@multiformats/multiaddr'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { controlRequest } from '../../../relay-server/peer/control-socket.ts'
+import type { PeerStatus } from '../../../relay-server/peer/peer-status.ts'
+import { startRelay } from '../../../relay-server/relay/start-relay.ts'
+import { createLogger } from '../../../relay-server/shared/log.ts'
+import { createFsBlockstore } from '../../../relay-server/storage/fs-blockstore.ts'
+import { collectAll, collectBytes } from '../../contract/block-fixtures.ts'
+import { eventually, runCli, spawnPeer, startDevice, tempDir, wsAddress } from './support.ts'
+
+const CHILD = new URL('./block-writer-child.ts', import.meta.url).pathname
+
+async function hashMatches (cid: CID, bytes: Uint8Array): Promise<boolean> {
+  const digest = await sha256.digest(bytes)
+  return cid.multihash.code === digest.code && Buffer.from(cid.multihash.digest).equals(Buffer.from(digest.digest))
+}
+
+describe('cairn-peer process', () => {
+  it('prints READY, answers status, locks its data directory, exits 0 on SIGTERM and keeps its PeerId', async () => {
+    const dir = await tempDir()
+    try {
+      const peer = await spawnPeer(dir.path)
+      const { peerId, multiaddrs } = peer.ready
+      assert.match(peerId, /^12D3KooW/)
+      assert.ok(multiaddrs.length > 0 && multiaddrs.every((ma) => ma.endsWith(`/p2p/${peerId}`)), 'every address names the peer')
+      assert.match(wsAddress(peer.ready), /^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\//)
+      assert.ok('pairingCode' in peer.ready)
+
+      const status = await runCli(['status', '--json', '--data-dir', dir.path])
+      assert.equal(status.code, 0, status.stderr)
+      const parsed = JSON.parse(status.stdout) as PeerStatus
+      assert.equal(parsed.peerId, peerId)
+      assert.equal(parsed.storage.blocks, 0)
+      const human = await runCli(['status', '--data-dir', dir.path])
+      assert.equal(human.code, 0)
+      assert.match(human.stdout, new RegExp(`cairn-peer \\S+ {2}${peerId}`))
+
+      const second = await runCli(['--data-dir', dir.path, '--ws-port', '0', '--no-webrtc-direct'])
+      assert.equal(second.code, 1)
+      assert.match(second.stderr, /Another cairn-peer is running on this data directory/)
+
+      assert.equal(await peer.stop(), 0)
+      assert.match(peer.log(), /"msg":"stopped"/)
+      assert.doesNotMatch(peer.log(), /"level":"error"/)
+      const after = await runCli(['status', '--data-dir', dir.path])
+      assert.equal(after.code, 1)
+      assert.match(after.stderr, /No cairn-peer is running/)
+
+      const again = await spawnPeer(dir.path)
+      assert.equal(again.ready.peerId, peerId, 'the key lives in the datastore')
+      assert.equal(await again.stop(), 0)
+    } finally {
+      await dir.cleanup()
+    }
+  })
+
+  it('after kill -9 in the middle of writes, restarts with every flushed block readable, served and intact', async () => {
+    const dir = await tempDir()
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir.path, '6'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
+    const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve() }))
+    let device
+    try {
+      const written = await new Promise<{ peerId: string, cids: string[] }>((resolve, reject) => {
+        const timer = setTimeout(() => { reject(new Error(`no BLOCKS_DURABLE line:\n${stderr}`)) }, 30_000)
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          if (!line.startsWith('BLOCKS_DURABLE ')) return
+          clearTimeout(timer)
+          resolve(JSON.parse(line.slice('BLOCKS_DURABLE '.length)) as { peerId: string, cids: string[] })
+        })
+      })
+      // Let it get well into the unflushed writes, then kill it with no chance to clean up.
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      child.kill('SIGKILL')
+      await exited
+
+      const peer = await spawnPeer(dir.path)
+      assert.equal(peer.ready.peerId, written.peerId)
+      assert.match(peer.log(), /repaired the block store|"msg":"started"/)
+      device = await startDevice()
+      await device.libp2p.dial(multiaddr(wsAddress(peer.ready)), { signal: AbortSignal.timeout(10_000) })
+      for (const text of written.cids) {
+        const cid = CID.parse(text)
+        const bytes = await collectBytes(device.blockstore.get(cid, { signal: AbortSignal.timeout(10_000) }))
+        assert.ok(await hashMatches(cid, bytes), `block ${text} came back over bitswap intact`)
+      }
+      await device.stop()
+      device = undefined
+      assert.equal(await peer.stop(), 0)
+
+      // Every block the store lists reads back and hashes to its CID: nothing torn survived recovery.
+      const store = await createFsBlockstore(join(dir.path, 'blocks'))
+      try {
+        const pairs = await collectAll(store.getAll())
+        assert.ok(pairs.length >= written.cids.length, `${pairs.length} blocks kept`)
+        for (const { cid, bytes } of pairs) assert.ok(await hashMatches(cid, await collectBytes(bytes)), `block ${cid.toString()} intact`)
+      } finally {
+        await store.stop()
+      }
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await device?.stop()
+      await dir.cleanup()
+    }
+  })
+
+  it('holds a reservation on its relay, and makes it again after the relay restarts', async () => {
+    const dir = await tempDir()
+    const keyFile = join(dir.path, 'relay-key')
+    const relayInit = { webrtcDirect: false, keyFile, httpPort: 0, connectionRatePerIp: 10_000 }
+    const quiet = { log: createLogger({ level: 'silent' }) }
+    let relay = await startRelay({ ...relayInit, wsPort: 0 }, quiet)
+    const relayAddr = relay.multiaddrs.find((ma) => ma.includes('/ws/'))
+    assert.ok(relayAddr !== undefined)
+    const wsPort = Number(multiaddr(relayAddr).getComponents().find((c) => c.name === 'tcp')?.value)
+    const peerDir = join(dir.path, 'peer')
+    const peer = await spawnPeer(peerDir, ['--relay', relayAddr])
+    const circuit = `/p2p/${relay.peerId}/p2p-circuit/p2p/${peer.ready.peerId}`
+    let device
+    try {
+      assert.ok(peer.ready.multiaddrs.some((ma) => ma.endsWith(circuit)), `READY lists the relayed address: ${peer.ready.multiaddrs.join(' ')}`)
+
+      // A device reaches the peer through the relay alone.
+      device = await startDevice()
+      const relayed = peer.ready.multiaddrs.find((ma) => ma.endsWith(circuit)) as string
+      const connection = await device.libp2p.dial(multiaddr(relayed), { signal: AbortSignal.timeout(10_000) })
+      assert.ok(connection.remoteAddr.toString().includes('/p2p-circuit'))
+      await device.stop()
+      device = undefined
+
+      await relay.stop()
+      const reserved = async (): Promise<boolean> => {
+        const status = await controlRequest(peerDir, 'status') as PeerStatus
+        return status.relays.length === 1 && status.relays[0]?.reserved === true
+      }
+      assert.ok(await eventually(async () => !(await reserved()), 10_000), 'the reservation goes when the relay does')
+      relay = await startRelay({ ...relayInit, wsPort }, quiet)
+      assert.ok(await eventually(reserved, 30_000, 200), 'the reservation is made again without a restart of the peer')
+    } finally {
+      await device?.stop()
+      assert.equal(await peer.stop(), 0)
+      await relay.stop()
+      await dir.cleanup()
+    }
+  })
+})

@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { webSockets } from '@libp2p/websockets'
+import { MemoryBlockstore } from 'blockstore-core/memory'
+import { MemoryDatastore } from 'datastore-core'
+import { createNode, type CairnHelia } from '../../../core/node/create-node.ts'
+import { startServerProcess, type ServerProcess } from '../../e2e/support/server-process.ts'
+
+export const PEER_BIN = new URL('../../../relay-server/bin/cairn-peer.js', import.meta.url).pathname
+export const READY_PREFIX = 'CAIRN_PEER_READY'
+
+export interface PeerReady {
+  peerId: string
+  multiaddrs: string[]
+  pairingCode: string | null
+}
+
+/** A temp folder removed by `cleanup`. */
+export async function tempDir (prefix = 'cairn-peer-test-'): Promise<{ path: string, cleanup: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix))
+  return { path, cleanup: async () => { await rm(path, { recursive: true, force: true }) } }
+}
+
+/** The bin on free ports (WebRTC-direct off unless asked: UDP is not what most tests look at). */
+export async function spawnPeer (dataDir: string, extra: string[] = []): Promise<ServerProcess<PeerReady>> {
+  const args = ['--data-dir', dataDir, '--ws-port', '0', '--webrtc-port', '0', '--log-level', 'info', ...extra]
+  if (!extra.some((arg) => arg.includes('webrtc-direct'))) args.push('--no-webrtc-direct')
+  return await startServerProcess<PeerReady>(PEER_BIN, args, READY_PREFIX, 30_000)
+}
+
+export interface CliResult { code: number | null, stdout: string, stderr: string }
+
+/** Runs the bin to completion (pair, status, --help, bad options). */
+export async function runCli (args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CliResult> {
+  const child = spawn(process.execPath, [PEER_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
+  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
+  const timer = setTimeout(() => { child.kill('SIGKILL') }, timeoutMs)
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => { resolve(c) }))
+  clearTimeout(timer)
+  return { code, stdout, stderr }
+}
+
+/** A Node "device": the core node on memory stores with a WebSocket transport, started. */
+export async function startDevice (): Promise<CairnHelia> {
+  const helia = createNode({ agentName: 'cairn-test-device', allowPrivateAddresses: true }, {
+    blockstore: new MemoryBlockstore(),
+    datastore: new MemoryDatastore(),
+    transports: [webSockets()]
+  })
+  await helia.start()
+  return helia
+}
+
+/** The peer's WebSocket address from its READY line. */
+export function wsAddress (ready: PeerReady): string {
+  const found = ready.multiaddrs.find((ma) => ma.includes('/ws/'))
+  if (found === undefined) throw new Error(`no WebSocket address in ${JSON.stringify(ready.multiaddrs)}`)
+  return found
+}
+
+/** Polls `check` until it holds or `timeoutMs` passes; returns whether it held. */
+export async function eventually (check: () => boolean | Promise<boolean>, timeoutMs = 10_000, everyMs = 50): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) return false
+    await new Promise((resolve) => setTimeout(resolve, everyMs))
+  }
+  return true
+}
