@@ -1,6 +1,6 @@
 import { signal, type ReadonlySignal } from '@preact/signals'
 import type { NetworkStatus, RelayPing, RpcClient } from '../../core/rpc/api.ts'
-import { errorMessage, messageForCode } from '../error-messages.ts'
+import { errorCodeOf, errorMessage, messageForCode } from '../error-messages.ts'
 import { liveRefresh, type IntervalTimers } from '../lib/live-refresh.ts'
 import { without } from '../lib/records.ts'
 import { isHttpUrl } from '../lib/relay-url.ts'
@@ -14,6 +14,9 @@ export interface RelayCheck {
   result?: RelayPing
   error?: string
 }
+
+/** A relay status URL that did not answer (PEER_UNREACHABLE's usual words speak of a peer address). */
+const RELAY_UNREACHABLE = "The relay didn't answer at that URL. Check the address and that the relay is running."
 
 export interface PeersInit {
   client: RpcClient
@@ -110,7 +113,7 @@ export function createPeersModel (init: PeersInit): PeersModel {
     try {
       check = { busy: false, result: await client.call('network.pingRelay', { url }) }
     } catch (err) {
-      check = { busy: false, error: errorMessage(err) }
+      check = { busy: false, error: errorCodeOf(err) === 'PEER_UNREACHABLE' ? RELAY_UNREACHABLE : errorMessage(err) }
     }
     relayChecks.value = { ...relayChecks.value, [url]: check }
   }

@@ -55,7 +55,7 @@ export function createRelaySettingsModel (client: RpcClient): RelaySettingsModel
       // Every multiaddr starts with '/': say which line is wrong before asking the node.
       const wrong = lines.findIndex(line => !line.startsWith('/'))
       if (wrong !== -1) {
-        error.value = `“${lines[wrong] ?? ''}” isn't a relay address. Addresses start with /, for example /ip4/127.0.0.1/tcp/4101/ws/p2p/….`
+        error.value = `“${lines[wrong] ?? ''}” isn't a relay address: addresses start with / (for example /ip4/127.0.0.1/tcp/4101/ws/p2p/…).`
         saved.value = false
         return
       }

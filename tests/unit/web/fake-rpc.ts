@@ -1,5 +1,6 @@
 import { CairnError, type ErrorCode } from '../../../core/errors.ts'
 import type { ArgsOf, EventName, MethodName, NodeEvents, ResultOf, RpcClient } from '../../../core/rpc/api.ts'
+import type { IntervalTimers } from '../../../web/lib/live-refresh.ts'
 
 export type Handlers = { [M in MethodName]?: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> }
 
@@ -50,4 +51,16 @@ export function deferred<T> (): { promise: Promise<T>, resolve: (v: T) => void, 
 /** Lets queued microtasks and zero-delay timers run. */
 export async function settle (ms = 0): Promise<void> {
   await new Promise(resolve => setTimeout(resolve, ms))
+}
+
+/** Interval timers the test fires by hand (`tick`), counting the ones still set. */
+export function manualTimers (): IntervalTimers & { tick: () => void, active: () => number } {
+  const fns = new Map<number, () => void>()
+  let next = 1
+  return {
+    setInterval: (fn) => { fns.set(next, fn); return next++ },
+    clearInterval: (handle) => { fns.delete(handle as number) },
+    tick: () => { for (const fn of [...fns.values()]) fn() },
+    active: () => fns.size
+  }
 }

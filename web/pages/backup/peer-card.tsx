@@ -13,7 +13,7 @@ export function PeerCard ({ peer }: { peer: BackupPeerInfo }) {
   return (
     <section class='card stack backup-peer' aria-labelledby={headingId}>
       <div class='card-head'>
-        <h2 id={headingId}><span class='mono' title={peer.peerId}>{shortPeerId(peer.peerId)}</span></h2>
+        <h2 id={headingId}>Backup peer <span class='mono' title={peer.peerId}>{shortPeerId(peer.peerId)}</span></h2>
         <span class={`badge ${peer.online ? 'badge-online' : 'badge-offline'}`}>{peer.online ? 'Online' : 'Offline'}</span>
       </div>
       <p class={`replication ${done ? 'is-done' : ''}`} data-testid='replication-summary'>{summary}</p>

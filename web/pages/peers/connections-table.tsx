@@ -16,7 +16,7 @@ export function ConnectionsTable ({ connections }: { connections: ConnectionInfo
         <thead>
           <tr>
             <th scope='col'>Peer</th>
-            <th scope='col'>Transport</th>
+            <th scope='col' class='col-transport'>Transport</th>
             <th scope='col' class='col-direction'>Direction</th>
             <th scope='col'>Latency</th>
             <th scope='col' class='col-since'>Connected since</th>
@@ -26,12 +26,14 @@ export function ConnectionsTable ({ connections }: { connections: ConnectionInfo
         <tbody>
           {connections.map(c => (
             <tr key={`${c.peerId} ${c.remoteAddr}`}>
-              <td>
+              <td class='col-peer'>
                 <span class='mono' title={c.peerId}>{shortPeerId(c.peerId)}</span>
+                {/* At phone width the Transport column is hidden and the badge shows here instead (never both). */}
+                <span class={`badge badge-${c.transport} narrow-only`}>{c.transport}</span>
                 <div class='mono small muted wrap' title={c.remoteAddr}>{c.remoteAddr}</div>
                 {errors[c.peerId] !== undefined && <p role='alert' class='alert small'>{errors[c.peerId]}</p>}
               </td>
-              <td><span class={`badge badge-${c.transport}`}>{c.transport}</span></td>
+              <td class='col-transport'><span class={`badge badge-${c.transport}`}>{c.transport}</span></td>
               <td class='col-direction'>{c.direction}</td>
               <td class='num'>{formatLatency(latencies[c.peerId] ?? c.latencyMs)}</td>
               <td class='col-since' title={formatDate(c.openedAt)}>{formatAgo(c.openedAt, now)}</td>
