@@ -98,12 +98,7 @@ export class BackupClient {
     const request = signRequest(this.signer, peerId, kind, fields as RequestFields<BackupRequest>)
     if (jsonSize(request) > this.maxMessageBytes) throw new CairnError('REQUEST_TOO_LARGE', `the ${kind} request is larger than the peer accepts`)
     const signal = AbortSignal.timeout(timeoutMs)
-    let stream: Stream
-    try {
-      stream = await this.libp2p.dialProtocol(peer, BACKUP_PROTOCOL, { signal, runOnLimitedConnection: true })
-    } catch (err) {
-      throw new CairnError('PEER_UNREACHABLE', `could not open a backup stream to ${peerId}: ${(err as Error).message}`, { cause: err })
-    }
+    const stream = await this.openStream(peer, peerId, signal)
     const lp = jsonStream(stream, this.maxResponseBytes)
     try {
       // Read while writing: a peer that refuses a request (too large) answers
@@ -127,11 +122,34 @@ export class BackupClient {
       await stream.close({ signal }).catch(() => { stream.abort(new Error('closing failed')) })
     }
   }
+
+  /**
+   * Opens a protocol stream. When the peer restarted, libp2p may still hold
+   * the old connection (a dead socket is not noticed at once) and reuse it;
+   * so after a failure that is not a timeout, drop the connections to that
+   * peer and try once more on a freshly dialled one.
+   */
+  private async openStream (peer: BackupPeer, peerId: string, signal: AbortSignal): Promise<Stream> {
+    try {
+      return await this.libp2p.dialProtocol(peer, BACKUP_PROTOCOL, { signal, runOnLimitedConnection: true })
+    } catch (err) {
+      if (signal.aborted) throw unreachable(peerId, err, 'could not open a backup stream to')
+      for (const connection of this.libp2p.getConnections()) {
+        if (connection.remotePeer.toString() === peerId) connection.abort(new Error('a backup stream could not be opened on this connection'))
+      }
+    }
+    try {
+      const connection = await this.libp2p.dial(peer, { signal, force: true })
+      return await connection.newStream(BACKUP_PROTOCOL, { signal, runOnLimitedConnection: true })
+    } catch (err) {
+      throw unreachable(peerId, err, 'could not open a backup stream to')
+    }
+  }
 }
 
-function unreachable (peerId: string, err: unknown): CairnError {
+function unreachable (peerId: string, err: unknown, what = 'no answer from the backup peer'): CairnError {
   if (err instanceof CairnError) return err
-  return new CairnError('PEER_UNREACHABLE', `the backup peer ${peerId} did not answer: ${(err as Error).message}`, { cause: err })
+  return new CairnError('PEER_UNREACHABLE', `${what} ${peerId}: ${(err as Error).message}`, { cause: err })
 }
 
 /** The PeerId string a request is signed for. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { multiaddr } from '@multiformats/multiaddr'
 import { isCairnError } from '../../../core/errors.ts'
 import { formatPairingCode, generatePairingCode, normalizePairingCode } from '../../../core/protocols/backup/pairing.ts'
 import { addressOf, startDevice, startPeer, stopPeer, type TestDevice, type TestPeer } from './helpers.ts'
@@ -67,4 +68,13 @@ test('codes survive a restart of the service; a paired vault stays paired', asyn
   assert.ok(peer.service.pendingPairingCodes().includes(code))
   const a = devices[0] as TestDevice
   assert.equal((await a.client.status(addressOf(peer))).bytes, 0)
+})
+
+test('a peer that is not there is PEER_UNREACHABLE; an address without /p2p/<id> is ADDRESS_INVALID', async () => {
+  const a = devices[0] as TestDevice
+  const gone = await startPeer()
+  const address = addressOf(gone)
+  await stopPeer(gone)
+  await assert.rejects(a.client.status(address), (err: unknown) => isCairnError(err, 'PEER_UNREACHABLE'))
+  await assert.rejects(a.client.status(multiaddr('/ip4/127.0.0.1/tcp/1/ws')), (err: unknown) => isCairnError(err, 'ADDRESS_INVALID'))
 })
