@@ -161,6 +161,8 @@ export class BackupService {
 
   private async answer (stream: Stream, connection: Connection): Promise<void> {
     const remote = connection.remotePeer.toString()
+    // The time limit covers receiving the request and, separately, sending
+    // the answer; the work between (a verify of many blocks) has its own pace.
     const signal = AbortSignal.timeout(this.settings.requestTimeoutMs)
     const lp = jsonStream(stream, this.settings.maxMessageBytes)
     let response: BackupResponse
@@ -178,8 +180,9 @@ export class BackupService {
       if (response.error.code === 'INTERNAL') this.components.log.error(`backup: ${kind} failed: ${(err as Error).stack ?? String(err)}`)
     }
     try {
-      await writeJson(lp, response, signal)
-      await stream.close({ signal })
+      const sending = AbortSignal.timeout(this.settings.requestTimeoutMs)
+      await writeJson(lp, response, sending)
+      await stream.close({ signal: sending })
     } catch (err) {
       stream.abort(err as Error)
     }
