@@ -45,6 +45,21 @@ export function normaliseRecoveryPhrase (phrase: string): string[] {
  * (WRONG_RECOVERY_PHRASE).
  */
 export function phraseToVaultKey (phrase: string, expectedKeyCheck: Uint8Array): Uint8Array {
+  const vaultKey = decodeRecoveryPhrase(phrase)
+  if (!equalBytes(keyCheckValue(vaultKey), expectedKeyCheck)) {
+    vaultKey.fill(0)
+    throw new CairnError('WRONG_RECOVERY_PHRASE', 'this recovery phrase does not belong to this vault (or a word is wrong)')
+  }
+  return vaultKey
+}
+
+/**
+ * The vault key a phrase encodes, checked only by BIP-39 (24 known words, a
+ * valid checksum). For a restore on a new device, which has no key-check
+ * value yet: there the backup peer's answer is the check (a wrong key names
+ * a vault the peer never paired).
+ */
+export function decodeRecoveryPhrase (phrase: string): Uint8Array {
   const words = normaliseRecoveryPhrase(phrase)
   words.forEach((word, i) => {
     if (!WORDS.has(word)) throw new UnknownRecoveryWordError(i + 1, word)
@@ -57,10 +72,6 @@ export function phraseToVaultKey (phrase: string, expectedKeyCheck: Uint8Array):
     vaultKey = mnemonicToEntropy(words.join(' '), wordlist)
   } catch (err) {
     throw new CairnError('BAD_RECOVERY_PHRASE', 'the recovery phrase has a mistake (its checksum does not match)', { cause: err })
-  }
-  if (!equalBytes(keyCheckValue(vaultKey), expectedKeyCheck)) {
-    vaultKey.fill(0)
-    throw new CairnError('WRONG_RECOVERY_PHRASE', 'this recovery phrase does not belong to this vault (or a word is wrong)')
   }
   return vaultKey
 }

@@ -1,15 +1,85 @@
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { CID } from 'multiformats/cid'
+import { checkPassphrase } from '../crypto/passphrase-strength.ts'
+import { decodeRecoveryPhrase } from '../crypto/recovery-phrase.ts'
+import { deriveSubkey } from '../crypto/subkeys.ts'
+import { vaultSigner } from '../crypto/vault-signing.ts'
 import { CairnError } from '../errors.ts'
+import { BackupClient } from '../protocols/backup/index.ts'
+import { restoreIndexFromPeer } from '../vault/restore-index.ts'
+import type { CairnHelia } from './create-node.ts'
+import type { Log } from './log-buffer.ts'
 import type { BackupMethods } from './node-handlers.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
+import type { BackupPeers } from '../vault/backup-peers.ts'
+import type { VaultService } from '../vault/vault-service.ts'
+import type { Datastore } from 'interface-datastore'
 
-/** Backup peers: being wired to core/protocols/backup (issue 3). */
-export function createBackupHandlers (): Pick<HandlerMap, BackupMethods> {
-  const notYet = async (): Promise<never> => { throw new CairnError('NODE_UNAVAILABLE', 'Backup peers are not available in this version yet') }
-  return {
-    'backup.add': notYet,
-    'backup.remove': notYet,
-    'backup.list': async () => [],
-    'backup.verify': notYet,
-    'vault.restore': notYet
+export interface BackupHandlerComponents {
+  vault: VaultService
+  backups: BackupPeers
+  helia: CairnHelia
+  datastore: Datastore
+  log: Log
+}
+
+function parseAddress (address: string): Multiaddr {
+  try {
+    return multiaddr(address.trim())
+  } catch (err) {
+    throw new CairnError('ADDRESS_INVALID', `That is not a peer address: ${address}`, { cause: err })
   }
+}
+
+/** Backup page and restore (issue 3): pair, list, verify, remove; restore a vault from a peer. */
+export function createBackupHandlers (c: BackupHandlerComponents): Pick<HandlerMap, BackupMethods> {
+  return {
+    'backup.add': async ({ address, code }) => await c.backups.add(address, code),
+    'backup.remove': async ({ peerId }) => { await c.backups.remove(peerId) },
+    'backup.list': async () => c.backups.list(),
+    'backup.verify': async ({ peerId }) => await c.backups.verify(peerId),
+    'vault.restore': async ({ recoveryPhrase, peerAddress, newPassphrase }) => {
+      if (c.vault.status().state !== 'none') throw new CairnError('VAULT_EXISTS', 'This browser already holds a vault')
+      // Refuse what can be refused before touching the network.
+      const strength = checkPassphrase(newPassphrase)
+      if (!strength.acceptable) throw new CairnError('WEAK_PASSPHRASE', `That passphrase is too weak: ${strength.reasons.join('; ')}`)
+      const peer = parseAddress(peerAddress)
+      const vaultKey = decodeRecoveryPhrase(recoveryPhrase)
+      const signer = vaultSigner(vaultKey)
+      const indexKey = deriveSubkey(vaultKey, 'index')
+      try {
+        try {
+          await c.helia.libp2p.dial(peer, { signal: AbortSignal.timeout(15_000) })
+        } catch (err) {
+          throw new CairnError('PEER_UNREACHABLE', `Could not reach the backup peer at ${peerAddress}`, { cause: err })
+        }
+        const client = new BackupClient({ libp2p: c.helia.libp2p }, { signer })
+        const blocks = await restoreIndexFromPeer({ networkBlockstore: c.helia.blockstore, datastore: c.datastore, client, log: c.log }, peer, indexKey)
+        c.log.info(`restore: fetched ${blocks} index blocks from the backup peer`)
+      } finally {
+        indexKey.fill(0)
+        signer.wipe()
+      }
+      const status = await c.vault.restore(vaultKey, newPassphrase)
+      // The vault is paired with that peer already; remember it on this device too.
+      await c.backups.add(peer.toString(), '')
+      prefetchContent(c)
+      return status
+    }
+  }
+}
+
+/** After a restore, bring every file's blocks home in the background so they open offline later. */
+function prefetchContent (c: BackupHandlerComponents): void {
+  void (async () => {
+    const files = c.vault.files().list()
+    for (const file of files) {
+      try {
+        for await (const pinned of c.helia.pins.add(CID.parse(file.cid))) { void pinned }
+      } catch (err) {
+        c.log.warn(`restore: could not fetch a file yet (${(err as Error).message}); it downloads on demand`)
+      }
+    }
+    c.log.info(`restore: ${files.length} files fetched from the backup peer`)
+  })()
 }

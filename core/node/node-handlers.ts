@@ -21,6 +21,8 @@ export interface NodeHandlerComponents {
   onFilesChanged: () => void
   /** File names never go to the log: logs get copied into bug reports. */
   log: Log
+  /** Whether a backup peer holds a file's content (the Files page badge). */
+  onBackup?: (cid: string) => boolean
 }
 
 /** Progress events at most this often per upload, so a fast upload doesn't flood postMessage. */
@@ -40,7 +42,7 @@ export function createNodeHandlers (c: NodeHandlerComponents): Pick<HandlerMap, 
     'vault.revealRecoveryPhrase': async ({ passphrase }) => ({ recoveryPhrase: await vault.revealRecoveryPhrase(passphrase) }),
     'vault.setAutoLock': async ({ minutes }) => await vault.setAutoLock(minutes),
     'vault.activity': async () => { vault.activity() },
-    'files.list': async () => vault.files().list(),
+    'files.list': async () => vault.files().list().map(file => ({ ...file, onBackup: c.onBackup?.(file.cid) ?? false })),
     'files.add': async ({ uploadId, file, path }) => {
       const files = vault.files()
       const bytesTotal = file.size

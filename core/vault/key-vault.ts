@@ -35,6 +35,13 @@ export class KeyVault {
     return { vaultKey, recoveryPhrase: vaultKeyToPhrase(vaultKey) }
   }
 
+  /** A restored vault: keeps a vault key that came from a recovery phrase, under a new passphrase. */
+  async adopt (vaultKey: Uint8Array, passphrase: string): Promise<void> {
+    if (this.record !== undefined) throw new CairnError('VAULT_EXISTS', 'This browser already holds a vault')
+    requireStrong(passphrase)
+    await this.save(await createVaultKeyRecord(vaultKey, passphrase))
+  }
+
   /** Returns the vault key, or throws WRONG_PASSPHRASE and changes nothing. */
   async unlock (passphrase: string): Promise<Uint8Array> {
     return await unwrapVaultKey(this.requireRecord(), passphrase)

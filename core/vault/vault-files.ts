@@ -36,7 +36,9 @@ export class VaultFiles {
     private readonly dedupKey: Uint8Array,
     private readonly hashTag: TagHasher,
     /** Aborted when the vault locks: uploads stop and take back what they wrote. */
-    private readonly lockSignal: AbortSignal
+    private readonly lockSignal: AbortSignal,
+    /** Where reads come from (may fetch missing blocks from peers); defaults to the local store. */
+    private readonly readBlockstore: Blockstore = blockstore
   ) {}
 
   list (): FileInfo[] {
@@ -122,6 +124,6 @@ export class VaultFiles {
     const view = this.index.getFile(fileId)
     if (view === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
     const fileKey = fromBase64(view.entry.fk)
-    return { info: toFileInfo(view), stream: readDecrypted(this.blockstore, view.entry.cid, fileKey, { plaintextLength: view.entry.size, signal: this.lockSignal }) }
+    return { info: toFileInfo(view), stream: readDecrypted(this.readBlockstore, view.entry.cid, fileKey, { plaintextLength: view.entry.size, signal: this.lockSignal }) }
   }
 }

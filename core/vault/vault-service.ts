@@ -6,6 +6,8 @@ import { AutoLock } from './auto-lock.ts'
 import { KeyVault } from './key-vault.ts'
 import { AUTO_LOCK_BOUNDS, loadSettings, saveSettings, type VaultSettings } from './settings.ts'
 import { VaultFiles, type TagHasher } from './vault-files.ts'
+import { vaultSigner, type VaultSigner } from '../crypto/vault-signing.ts'
+import type { BackupSession } from './backup-peers.ts'
 import type { Log } from '../node/log-buffer.ts'
 import type { VaultStatus } from '../rpc/api.ts'
 import type { Blockstore } from 'interface-blockstore'
@@ -17,11 +19,19 @@ export interface VaultServiceComponents {
   log: Log
   /** This device's id in index ops: its libp2p PeerId (DESIGN §3 "Devices"). */
   deviceId: string
+  /**
+   * Where downloads read blocks from. The node's networked blockstore fetches
+   * blocks this device lacks (after a restore) from connected peers.
+   */
+  readBlockstore?: Blockstore
 }
 
 export interface VaultServiceEvents {
   onStatus: (status: VaultStatus) => void
   onFilesChanged: () => void
+  /** The vault opened: what backup needs while it stays open (the signer is wiped on lock). */
+  onUnlocked?: (session: BackupSession) => void
+  onLocked?: () => void
 }
 
 /**
@@ -33,7 +43,7 @@ export class VaultService {
   private readonly keys: KeyVault
   private settings: VaultSettings = { autoLockMinutes: 15 }
   private readonly autoLock: AutoLock
-  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, index: IndexLog, files: VaultFiles, abort: AbortController } | undefined
+  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, abort: AbortController } | undefined
 
   constructor (private readonly components: VaultServiceComponents, private readonly events: VaultServiceEvents) {
     this.keys = new KeyVault(components.datastore)
@@ -85,6 +95,18 @@ export class VaultService {
     return this.status()
   }
 
+  /**
+   * A fresh device restoring a vault: the index heads were already fetched
+   * from a backup peer into the datastore; keep the key under a new passphrase
+   * and open the vault.
+   */
+  async restore (vaultKey: Uint8Array, newPassphrase: string): Promise<VaultStatus> {
+    await this.keys.adopt(vaultKey, newPassphrase)
+    await this.open(vaultKey)
+    this.components.log.info('vault restored from a backup peer')
+    return this.status()
+  }
+
   async changePassphrase (currentPassphrase: string, newPassphrase: string): Promise<void> {
     await this.keys.changePassphrase(currentPassphrase, newPassphrase)
     this.components.log.info('passphrase changed')
@@ -103,6 +125,8 @@ export class VaultService {
     await session.index.stop()
     session.vaultKey.fill(0)
     session.dedupKey.fill(0)
+    session.signer.wipe()
+    this.events.onLocked?.()
     this.components.log.info('vault locked; keys wiped from memory')
     this.events.onStatus(this.status())
     return this.status()
@@ -138,9 +162,11 @@ export class VaultService {
     await index.start()
     const abort = new AbortController()
     const dedupKey = deriveSubkey(vaultKey, 'dedup')
-    const files = new VaultFiles(this.components.blockstore, index, dedupKey, this.components.hashTag, abort.signal)
-    this.session = { vaultKey, dedupKey, index, files, abort }
+    const files = new VaultFiles(this.components.blockstore, index, dedupKey, this.components.hashTag, abort.signal, this.components.readBlockstore)
+    const signer = vaultSigner(vaultKey)
+    this.session = { vaultKey, dedupKey, signer, index, files, abort }
     this.autoLock.arm()
+    this.events.onUnlocked?.({ signer, index })
     this.events.onStatus(this.status())
     this.events.onFilesChanged()
   }

@@ -8,6 +8,7 @@ import { createNetworkHandlers } from '../../core/node/network-handlers.ts'
 import { loadNetworkSettings, saveNetworkSettings } from '../../core/node/network-settings.ts'
 import { PeerKeeper } from '../../core/node/peer-keeper.ts'
 import { createBackupHandlers } from '../../core/node/backup-handlers.ts'
+import { BackupPeers } from '../../core/vault/backup-peers.ts'
 import { loadAppConfig } from './app-config.ts'
 import { dispatchCall, type HandlerMap } from '../../core/rpc/handlers.ts'
 import { VaultService } from '../../core/vault/vault-service.ts'
@@ -56,15 +57,27 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     helia.libp2p.addEventListener(event, () => { emit('network.changed', undefined) })
   }
 
+  const backups = new BackupPeers({
+    libp2p: helia.libp2p,
+    datastore: stores.datastore,
+    keeper,
+    log: logs.for('backup'),
+    onChanged: () => { emit('backup.changed', undefined); emit('files.changed', undefined) }
+  }, helia.libp2p.peerId.toString())
+  await backups.start()
+
   const vault = new VaultService({
     blockstore: stores.blockstore,
+    readBlockstore: helia.blockstore,
     datastore: stores.datastore,
     hashTag: createWorkerTagHasher(),
     log: logs.for('vault'),
     deviceId: helia.libp2p.peerId.toString()
   }, {
     onStatus: (status) => { emit('vault.status', status) },
-    onFilesChanged: () => { emit('files.changed', undefined) }
+    onFilesChanged: () => { emit('files.changed', undefined); backups.changed() },
+    onUnlocked: (session) => { void backups.attach(session) },
+    onLocked: () => { backups.detach() }
   })
   await vault.start()
   // Tabs may still show the previous leader's state: tell them where this node stands.
@@ -77,8 +90,9 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       logs,
       storedBytes: async () => stores.storedBytes(),
       onUploadProgress: (progress) => { emit('upload.progress', progress) },
-      onFilesChanged: () => { emit('files.changed', undefined) },
-      log: logs.for('files')
+      onFilesChanged: () => { emit('files.changed', undefined); backups.changed() },
+      log: logs.for('files'),
+      onBackup: (cid) => backups.holds(cid)
     }),
     ...createNetworkHandlers({
       helia,
@@ -93,7 +107,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       },
       fetch: globalThis.fetch.bind(globalThis)
     }),
-    ...createBackupHandlers()
+    ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup') })
   }
   return { handlers, vault }
 }

@@ -17,7 +17,7 @@ test('a whole folder keeps its structure, a dropped file is added, and the list 
   const chooser = page.waitForEvent('filechooser')
   await page.getByRole('button', { name: 'Add folder' }).click()
   await (await chooser).setFiles(join(files.dir, 'trip'))
-  await expect(page.getByText(/^Stored/)).toHaveCount(2)
+  await expect(app.uploads().getByText(/^Stored/)).toHaveCount(2)
   await expect(page.getByRole('link', { name: 'Download trip/day 1/a.txt' })).toBeVisible()
   await expect(page.getByRole('link', { name: 'Download trip/b.txt' })).toBeVisible()
   expect(await app.downloadSha256('trip/day 1/a.txt')).toBe(a.sha256)

@@ -27,7 +27,7 @@ test('a vault keeps three files across reloads; downloads match; rename and dele
 
   // The same content again: nothing new is stored and the app says so.
   await app.addFiles([accented.path])
-  await expect(page.getByText(/^Already in your vault/)).toBeVisible()
+  await expect(app.uploads().getByText(/^Already in your vault/)).toBeVisible()
 
   await app.rename(accented.name, 'renamed.txt')
   await app.delete(empty.name)

@@ -76,7 +76,12 @@ export class CairnApp {
     const chooser = this.page.waitForEvent('filechooser')
     await this.page.getByRole('button', { name: 'Add files' }).click()
     await (await chooser).setFiles(paths)
-    await expect(this.page.getByText(/^(Stored|Already in your vault)/)).toHaveCount(paths.length, { timeout: 120_000 })
+    await expect(this.uploads().getByText(/^(Stored|Already in your vault)/)).toHaveCount(paths.length, { timeout: 120_000 })
+  }
+
+  /** The upload panel, where each added file reports how it went. */
+  uploads (): Locator {
+    return this.page.getByRole('region', { name: 'Uploads' })
   }
 
   row (name: string): Locator {
