@@ -4,7 +4,9 @@ import { VitePWA } from 'vite-plugin-pwa'
 /**
  * Strict CSP (issue "Foundation"): scripts only from us, WebAssembly allowed
  * for hash-wasm, nothing framed, no third-party host ever. connect-src allows
- * ws:/wss: so the node can reach the user's relay and backup peer.
+ * ws:/wss: so the node can reach the user's relay and backup peer, and
+ * http:/https: for the relay's /ping (the Peers page checks a relay before
+ * dialling it). The app itself only ever connects where the user pointed it.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -12,7 +14,7 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self' blob: data:",
   "media-src 'self' blob:",
-  "connect-src 'self' ws: wss:",
+  "connect-src 'self' ws: wss: http: https:",
   "worker-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

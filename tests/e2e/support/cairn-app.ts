@@ -114,7 +114,7 @@ export class CairnApp {
     await expect(this.row(name)).toHaveCount(0)
   }
 
-  async goTo (page: 'Files' | 'Dashboard' | 'Settings' | 'Logs'): Promise<void> {
+  async goTo (page: 'Files' | 'Backup' | 'Peers' | 'Dashboard' | 'Settings' | 'Logs'): Promise<void> {
     await this.page.getByRole('navigation').getByRole('button', { name: page }).or(this.page.getByRole('navigation').getByRole('link', { name: page })).first().click()
   }
 }

@@ -1,0 +1,54 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startServerProcess, type ServerProcess } from './server-process.ts'
+
+export interface RelayReady { peerId: string, multiaddrs: string[], http: string }
+export interface PeerReady { peerId: string, multiaddrs: string[], pairingCode: string | null }
+
+const RELAY_BIN = 'relay-server/bin/cairn-relay.js'
+const PEER_BIN = 'relay-server/bin/cairn-peer.js'
+
+/** The relay's WebSocket address (what a browser dials). */
+export function wsAddress (multiaddrs: string[]): string {
+  const ws = multiaddrs.find(ma => ma.includes('/ws/') && !ma.includes('/p2p-circuit'))
+  if (ws === undefined) throw new Error(`no WebSocket address among ${multiaddrs.join(', ')}`)
+  return ws
+}
+
+/** A real cairn-relay on free ports of 127.0.0.1, its key in a temporary directory. */
+export async function startRelay (dir = mkdtempSync(join(tmpdir(), 'cairn-relay-'))): Promise<ServerProcess<RelayReady> & { dir: string }> {
+  const relay = await startServerProcess<RelayReady>(RELAY_BIN, ['--ws-port', '0', '--http-port', '0', '--no-webrtc-direct', '--key-file', join(dir, 'key')], 'CAIRN_RELAY_READY')
+  return { ...relay, dir }
+}
+
+/** A real cairn-peer on free ports with its own data directory (reused on restart when given). */
+export async function startPeer (options: { dataDir?: string, relay?: string, wsPort?: number } = {}): Promise<ServerProcess<PeerReady> & { dataDir: string }> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cairn-peer-'))
+  const args = ['--data-dir', dataDir, '--ws-port', String(options.wsPort ?? 0), '--no-webrtc-direct', '--log-level', 'debug']
+  if (options.relay !== undefined) args.push('--relay', options.relay)
+  const peer = await startServerProcess<PeerReady>(PEER_BIN, args, 'CAIRN_PEER_READY')
+  return { ...peer, dataDir }
+}
+
+/** Every file under `dir` that contains one of the needles (plaintext markers). */
+export function filesContaining (dir: string, needles: Uint8Array[]): string[] {
+  const hits: string[] = []
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name)
+      const stat = statSync(path)
+      if (stat.isDirectory()) walk(path)
+      else if (stat.isFile()) {
+        const bytes = readFileSync(path)
+        if (needles.some(n => bytes.indexOf(n) !== -1)) hits.push(path)
+      }
+    }
+  }
+  walk(dir)
+  return hits
+}
+
+export function removeDir (dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+}
