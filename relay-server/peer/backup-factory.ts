@@ -1,8 +1,37 @@
-import type { BackupHostFactory } from './backup-host.ts'
+import { BackupService, type PeerVaultSummary } from '../../core/protocols/backup/index.ts'
+import type { BackupHost, BackupHostFactory } from './backup-host.ts'
+
+/** The backup part of `cairn-peer status`. */
+export interface BackupStatus {
+  vaults: PeerVaultSummary[]
+  /** Roots being fetched right now, over all vaults. */
+  fetching: number
+  /** Pairing codes made and not used yet. */
+  unusedPairingCodes: number
+}
 
 /**
- * The backup service the `cairn-peer` bin runs. Undefined until
- * core/protocols/backup ships its BackupService; the peer then stores and
- * serves blocks but prints no pairing code.
+ * The backup service the `cairn-peer` bin runs: core/protocols/backup's
+ * BackupService on the peer's node and datastore.
  */
-export const defaultBackupFactory: BackupHostFactory | undefined = undefined
+export const defaultBackupFactory: BackupHostFactory = (components, init): BackupHost => {
+  const service = new BackupService({ helia: components.helia, datastore: components.datastore, log: components.log }, {
+    quotaBytes: init.quotaBytes,
+    concurrency: init.concurrency,
+    retentionMs: init.retentionMs
+  })
+  return {
+    start: async () => { await service.start() },
+    stop: async () => { await service.stop() },
+    createPairingCode: async () => await service.createPairingCode(),
+    startupPairingCode: async () => {
+      if (service.status().length > 0) return null
+      return service.pendingPairingCodes().at(-1) ?? await service.createPairingCode()
+    },
+    status: async (): Promise<BackupStatus> => ({
+      vaults: service.status(),
+      fetching: service.fetching,
+      unusedPairingCodes: service.pendingPairingCodes().length
+    })
+  }
+}

@@ -14,8 +14,12 @@ export interface BackupHost {
   stop: () => Promise<void>
   /** A new one-time pairing code. */
   createPairingCode: () => Promise<string>
-  /** Number of vaults paired with this peer (a pairing code is printed at start while it is 0). */
-  pairedVaults: () => Promise<number>
+  /**
+   * The code printed at start: null once a vault is paired; otherwise an
+   * unused code, made only when there is none (restarting an unpaired peer
+   * does not pile up codes).
+   */
+  startupPairingCode: () => Promise<string | null>
   /** Vaults, bytes, pending and failed items, as plain JSON (for `cairn-peer status`). */
   status: () => Promise<unknown>
 }

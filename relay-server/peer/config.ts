@@ -75,7 +75,7 @@ export type ParsedPeerArgs =
 
 /**
  * Resolves `cairn-peer [run|pair|status] [options]` (flags > CAIRN_PEER_*
- * variables > `--config` JSON file > defaults). `--json` (status only)
+ * variables > `--config` JSON file > defaults). `--json` (pair and status)
  * asks for machine-readable output. Throws CairnError CONFIG_INVALID.
  */
 export function parsePeerArgs (argv: readonly string[], env: Readonly<Record<string, string | undefined>>, readFile?: (path: string) => string): ParsedPeerArgs {
@@ -90,7 +90,7 @@ export function parsePeerArgs (argv: readonly string[], env: Readonly<Record<str
     rest = rest.slice(1)
   }
   const json = rest.includes('--json')
-  if (json && command !== 'status') throw new CairnError('CONFIG_INVALID', '--json goes with the status command only')
+  if (json && command === 'run') throw new CairnError('CONFIG_INVALID', '--json goes with the pair and status commands only')
   rest = rest.filter((arg) => arg !== '--json')
   const result = resolveOptions(PEER_OPTIONS, { argv: rest, env, configFlag: CONFIG_FLAG, configEnv: CONFIG_ENV, ...(readFile !== undefined ? { readFile } : {}) })
   if (result.help) return { help: true, command }
@@ -110,7 +110,7 @@ export function peerHelp (): string {
     '',
     'Usage:',
     '  cairn-peer [run] [options]     run the peer (prints a pairing code while no vault is paired)',
-    '  cairn-peer pair [options]      print a new one-time pairing code, made by the running peer',
+    '  cairn-peer pair [--json]       print a new one-time pairing code, made by the running peer',
     '  cairn-peer status [--json]     print vaults, bytes, pending and failed items of the running peer',
     '',
     '`pair` and `status` talk to the peer running on the same --data-dir through its control',

@@ -1,13 +1,10 @@
 import { isCairnError } from '../../core/errors.ts'
 import { createLogger } from '../shared/log.ts'
 import { CAIRN_VERSION } from '../shared/version.ts'
-import { defaultBackupFactory } from './backup-factory.ts'
 import { parsePeerArgs, peerHelp, type PeerConfig } from './config.ts'
 import { READY_PREFIX, SERVICE_NAME } from './constants.ts'
-import { controlRequest } from './control-socket.ts'
-import { formatStatus, startBanner } from './output.ts'
 import type { PeerStatus } from './peer-status.ts'
-import { startPeer } from './start-peer.ts'
+import type { RunningPeer } from './start-peer.ts'
 
 /**
  * `cairn-peer [run|pair|status] [options]`: the process entry point behind
@@ -38,7 +35,11 @@ async function main (argv: string[]): Promise<number> {
   return await run(config, parsed.configFile)
 }
 
+// The node's modules (libp2p, Helia, WebRTC) take about a second to load;
+// pair, status and --help load only what they use.
+
 async function pair (config: PeerConfig, json: boolean): Promise<number> {
+  const { controlRequest } = await import('./control-socket.ts')
   const { pairingCode } = await controlRequest(config.dataDir, 'pair') as { pairingCode: string }
   process.stdout.write(json
     ? JSON.stringify({ pairingCode }) + '\n'
@@ -47,6 +48,7 @@ async function pair (config: PeerConfig, json: boolean): Promise<number> {
 }
 
 async function status (config: PeerConfig, json: boolean): Promise<number> {
+  const [{ controlRequest }, { formatStatus }] = await Promise.all([import('./control-socket.ts'), import('./output.ts')])
   const result = await controlRequest(config.dataDir, 'status') as PeerStatus
   process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : formatStatus(result))
   return 0
@@ -57,39 +59,55 @@ async function run (config: PeerConfig, configFile: string | undefined): Promise
   const log = createLogger({ level: config.logLevel, name: SERVICE_NAME })
   // An always-on process must not die of one stray rejection inside the network stack.
   process.on('unhandledRejection', (reason) => { log.error('unhandled rejection', { err: reason }) })
-  let peer
+
+  // Signal handlers go in before anything else: a supervisor (or a test)
+  // may send SIGTERM the instant it reads READY, and a signal that finds no
+  // handler kills the process with no clean stop.
+  let peer: RunningPeer | undefined
+  let stopAsked = false
+  let finish!: (code: number) => void
+  const finished = new Promise<number>((resolve) => { finish = resolve })
+  const stop = (code: number): void => {
+    if (peer === undefined) { stopAsked = true; return }
+    peer.stop().then(() => { finish(code) }, (err: unknown) => {
+      log.error('stop failed', { err })
+      finish(1)
+    })
+  }
+  let signals = 0
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (++signals > 1) {
+      log.warn('second signal: exiting without a clean stop', { signal })
+      finish(1)
+      return
+    }
+    log.info('signal received', { signal })
+    stop(0)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  process.on('uncaughtException', (err) => {
+    log.error('uncaught exception; stopping', { err })
+    stop(1)
+  })
+
   try {
-    peer = await startPeer(config, { log, backup: defaultBackupFactory })
+    const { startPeer } = await import('./start-peer.ts')
+    peer = await startPeer(config, { log })
   } catch (err) {
     log.error('could not start', { err })
     process.stderr.write(`cairn-peer: ${err instanceof Error ? err.message : String(err)}\n`)
     return 1
   }
+  if (stopAsked) {
+    stop(0)
+    return await finished
+  }
   if (configFile !== undefined) log.info('configuration read', { configFile })
+  const { startBanner } = await import('./output.ts')
   process.stdout.write(startBanner(CAIRN_VERSION, peer))
   process.stdout.write(`${READY_PREFIX} ${JSON.stringify({ peerId: peer.peerId, multiaddrs: peer.multiaddrs, pairingCode: peer.pairingCode })}\n`)
-
-  return await new Promise<number>((resolve) => {
-    let signals = 0
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (++signals > 1) {
-        log.warn('second signal: exiting without a clean stop', { signal })
-        resolve(1)
-        return
-      }
-      log.info('signal received', { signal })
-      peer.stop().then(() => { resolve(0) }, (err: unknown) => {
-        log.error('stop failed', { err })
-        resolve(1)
-      })
-    }
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
-    process.on('uncaughtException', (err) => {
-      log.error('uncaught exception; stopping', { err })
-      peer.stop().finally(() => { resolve(1) })
-    })
-  })
+  return await finished
 }
 
 process.exitCode = await main(process.argv.slice(2))

@@ -1,3 +1,4 @@
+import type { BackupStatus } from './backup-factory.ts'
 import type { PeerStatus } from './peer-status.ts'
 
 /** The human part of the start-up output (stdout), before the READY line. */
@@ -43,8 +44,16 @@ export function formatStatus (status: PeerStatus): string {
   return lines.join('\n') + '\n'
 }
 
-/** The backup service's part: its status is its own JSON, shown indented. */
+/** The backup service's part: one line per vault, then its failed items. */
 function formatBackup (backup: unknown): string[] {
-  if (backup === null || backup === undefined) return ['backup: not available in this build']
-  return ['backup:', ...JSON.stringify(backup, null, 2).split('\n').map((line) => `  ${line}`)]
+  if (backup === null || backup === undefined) return ['backup: not running (started without a backup service)']
+  const { vaults, fetching, unusedPairingCodes } = backup as BackupStatus
+  const lines = [`vaults: ${vaults.length} paired; ${fetching} root(s) being fetched; ${unusedPairingCodes} unused pairing code(s)`]
+  for (const vault of vaults) {
+    lines.push(`  ${vault.vault.slice(0, 12)}…  paired ${new Date(vault.pairedAt).toISOString().slice(0, 16).replace('T', ' ')}` +
+      `  pinned ${vault.pinned}  ${bytes(vault.bytes)} of ${bytes(vault.quotaBytes)}  pending ${vault.pending}  failed ${vault.failedCount}  unpinning ${vault.unpinning}`)
+    for (const item of vault.failed) lines.push(`    failed ${item.cid} after ${item.attempts} attempt(s): ${item.reason}`)
+    if (vault.failedCount > vault.failed.length) lines.push(`    … and ${vault.failedCount - vault.failed.length} more failed`)
+  }
+  return lines
 }

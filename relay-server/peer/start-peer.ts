@@ -9,8 +9,10 @@ import { PeerKeeper } from '../../core/node/peer-keeper.ts'
 import type { PackBlockstore } from '../../core/storage/pack-blockstore.ts'
 import { createLogger, type Logger } from '../shared/log.ts'
 import { CAIRN_VERSION } from '../shared/version.ts'
+import { DurableBlockstore } from '../storage/durable-blockstore.ts'
 import { createFsBlockstore } from '../storage/fs-blockstore.ts'
 import { SqliteDatastore } from '../storage/sqlite-datastore.ts'
+import { defaultBackupFactory } from './backup-factory.ts'
 import type { BackupHost, BackupHostFactory } from './backup-host.ts'
 import { peerConfig, type PeerConfig } from './config.ts'
 import { RELAY_RESERVATION_WAIT_MS, SERVICE_NAME, WEBRTC_READ_BUFFER_BYTES } from './constants.ts'
@@ -45,8 +47,11 @@ export interface RunningPeer {
 export interface StartPeerOptions {
   /** Where log lines go; default: JSON lines on stderr at `config.logLevel`. */
   log?: Logger
-  /** Builds the backup service (core/protocols/backup). Without it the peer stores and serves blocks but pairs nobody. */
-  backup?: BackupHostFactory
+  /**
+   * Builds the backup service; default: core/protocols/backup's BackupService.
+   * `null` runs the node without it (it stores and serves blocks, pairs nobody).
+   */
+  backup?: BackupHostFactory | null
 }
 
 /**
@@ -89,7 +94,8 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
       // The peer dials only what its operator configured (relays), often on a LAN or localhost.
       allowPrivateAddresses: true
     }, {
-      blockstore,
+      // Durable puts: the backup state in the datastore must never name a block a crash could lose.
+      blockstore: new DurableBlockstore(blockstore),
       datastore,
       transports: transports(config),
       logger: libp2pLogger(log.child('libp2p'), { debug: config.logLevel === 'debug' })
@@ -104,8 +110,9 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
     cleanups.push(['relay keeper', async () => { keeper.stop() }])
 
     let backup: BackupHost | undefined
-    if (options.backup !== undefined) {
-      backup = options.backup({ helia, datastore, blockstore, log: log.child('backup') }, {
+    const makeBackup = options.backup === undefined ? defaultBackupFactory : options.backup
+    if (makeBackup !== null) {
+      backup = makeBackup({ helia, datastore, blockstore, log: log.child('backup') }, {
         quotaBytes: config.quotaPerVault,
         concurrency: config.fetchConcurrency,
         retentionMs: config.retention
@@ -114,12 +121,12 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
       const service = backup
       cleanups.push(['backup service', async () => { await service.stop() }])
     } else {
-      log.warn('no backup service in this build: the peer stores and serves blocks but cannot be paired')
+      log.warn('started without a backup service: the peer stores and serves blocks but cannot be paired')
     }
 
     if (config.relay.length > 0) await waitForRelayAddresses(helia, config.relay, RELAY_RESERVATION_WAIT_MS, log)
 
-    const pairingCode = backup !== undefined && await backup.pairedVaults() === 0 ? await backup.createPairingCode() : null
+    const pairingCode = backup !== undefined ? await backup.startupPairingCode() : null
     const status = async (): Promise<PeerStatus> => peerStatus({ helia, blockstore, keeper, backup, dataDir, version: CAIRN_VERSION })
     control.handlers = {
       pair: async () => {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { isCairnError } from '../../../core/errors.ts'
 import { parsePeerArgs, PEER_OPTIONS, peerConfig } from '../../../relay-server/peer/config.ts'
@@ -73,22 +75,27 @@ describe('cairn-peer configuration', () => {
     assert.throws(() => parsePeerArgs(['--config', 'x.json'], {}, () => '{"wsport": 1}'), (err: Error) => invalid(err) && err.message.includes('wsport'))
   })
 
-  it('--help documents every option with its default and variable, and exits 0', async () => {
-    const { code, stdout } = await runCli(['--help'])
-    assert.equal(code, 0)
+  it('--help documents every option with its default and variable and exits 0; a bad option exits 2; pair without a peer exits 1', async () => {
+    // Spawns run side by side: each costs a second or two.
+    const [help, bad, lonely] = await Promise.all([
+      runCli(['--help']),
+      runCli(['--ws-port', 'abc']),
+      runCli(['pair', '--data-dir', join(tmpdir(), `cairn-peer-nobody-${process.pid}`)])
+    ])
+    assert.equal(help.code, 0)
     for (const spec of Object.values(PEER_OPTIONS)) {
-      assert.ok(stdout.includes(`--${spec.flag}`) || stdout.includes(`--[no-]${spec.flag}`), `--${spec.flag} in --help`)
-      assert.ok(stdout.includes(spec.env), `${spec.env} in --help`)
+      assert.ok(help.stdout.includes(`--${spec.flag}`) || help.stdout.includes(`--[no-]${spec.flag}`), `--${spec.flag} in --help`)
+      assert.ok(help.stdout.includes(spec.env), `${spec.env} in --help`)
     }
     for (const text of ['Default: 3.', 'Default: 30d.', 'Default: 4103.', 'Default: ./.cairn/peer.', 'Default: 10GiB.', 'cairn-peer pair', 'cairn-peer status', 'CAIRN_PEER_READY']) {
-      assert.ok(stdout.includes(text), `${text} in --help`)
+      assert.ok(help.stdout.includes(text), `${text} in --help`)
     }
-  })
 
-  it('exits 2 with the reason on a bad option', async () => {
-    const { code, stderr, stdout } = await runCli(['--ws-port', 'abc'])
-    assert.equal(code, 2)
-    assert.match(stderr, /--ws-port: expected a whole number/)
-    assert.equal(stdout, '')
+    assert.equal(bad.code, 2)
+    assert.match(bad.stderr, /--ws-port: expected a whole number/)
+    assert.equal(bad.stdout, '')
+
+    assert.equal(lonely.code, 1)
+    assert.match(lonely.stderr, /No cairn-peer is running on/)
   })
 })

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test'
 import { multiaddr } from '@multiformats/multiaddr'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
+import { isCairnError } from '../../../core/errors.ts'
 import { controlRequest } from '../../../relay-server/peer/control-socket.ts'
 import type { PeerStatus } from '../../../relay-server/peer/peer-status.ts'
 import { startRelay } from '../../../relay-server/relay/start-relay.ts'
@@ -32,29 +33,30 @@ describe('cairn-peer process', () => {
       assert.match(wsAddress(peer.ready), /^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\//)
       assert.ok('pairingCode' in peer.ready)
 
-      const status = await runCli(['status', '--json', '--data-dir', dir.path])
+      // The CLI runs are independent: run them side by side (each spawn costs a second or two).
+      const [status, human, second] = await Promise.all([
+        runCli(['status', '--json', '--data-dir', dir.path]),
+        runCli(['status', '--data-dir', dir.path]),
+        runCli(['--data-dir', dir.path, '--ws-port', '0', '--no-webrtc-direct'])
+      ])
       assert.equal(status.code, 0, status.stderr)
       const parsed = JSON.parse(status.stdout) as PeerStatus
       assert.equal(parsed.peerId, peerId)
       assert.equal(parsed.storage.blocks, 0)
-      const human = await runCli(['status', '--data-dir', dir.path])
       assert.equal(human.code, 0)
       assert.match(human.stdout, new RegExp(`cairn-peer \\S+ {2}${peerId}`))
-
-      const second = await runCli(['--data-dir', dir.path, '--ws-port', '0', '--no-webrtc-direct'])
-      assert.equal(second.code, 1)
+      assert.match(human.stdout, /vaults: 0 paired/)
+      assert.equal(second.code, 1, 'a second peer on the same data directory refuses to start')
       assert.match(second.stderr, /Another cairn-peer is running on this data directory/)
 
       assert.equal(await peer.stop(), 0)
       assert.match(peer.log(), /"msg":"stopped"/)
       assert.doesNotMatch(peer.log(), /"level":"error"/)
-      const after = await runCli(['status', '--data-dir', dir.path])
-      assert.equal(after.code, 1)
-      assert.match(after.stderr, /No cairn-peer is running/)
+      await assert.rejects(controlRequest(dir.path, 'status'), (err: unknown) => isCairnError(err, 'PEER_UNREACHABLE'), 'nobody answers once it stopped')
 
       const again = await spawnPeer(dir.path)
       assert.equal(again.ready.peerId, peerId, 'the key lives in the datastore')
-      assert.equal(await again.stop(), 0)
+      assert.equal(await again.stop(), 0, again.log())
     } finally {
       await dir.cleanup()
     }

@@ -8,6 +8,9 @@ import { MemoryDatastore } from 'datastore-core'
 import { createNode, type CairnHelia } from '../../../core/node/create-node.ts'
 import { startServerProcess, type ServerProcess } from '../../e2e/support/server-process.ts'
 
+// The developer's own CAIRN_PEER_* settings must not leak into the peers these tests start.
+for (const name of Object.keys(process.env)) if (name.startsWith('CAIRN_PEER_')) Reflect.deleteProperty(process.env, name)
+
 export const PEER_BIN = new URL('../../../relay-server/bin/cairn-peer.js', import.meta.url).pathname
 export const READY_PREFIX = 'CAIRN_PEER_READY'
 

@@ -8,9 +8,10 @@ import { isCairnError } from '../../../core/errors.ts'
 import type { PackBlockstore, PackBlockstoreInit } from '../../../core/storage/pack-blockstore.ts'
 import { parseFileName } from '../../../core/storage/pack-format.ts'
 import { toStorageError } from '../../../core/storage/storage-errors.ts'
+import { DurableBlockstore } from '../../../relay-server/storage/durable-blockstore.ts'
 import { createFsBlockstore } from '../../../relay-server/storage/fs-blockstore.ts'
 import { FsPackFiles } from '../../../relay-server/storage/fs-pack-files.ts'
-import { collectBytes, makeBlock } from '../../contract/block-fixtures.ts'
+import { collectBytes, makeBlock, type Block } from '../../contract/block-fixtures.ts'
 import { runBlockstoreContract, type BlockstoreFactory } from '../../contract/blockstore-contract.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'cairn-fs-pack-'))
@@ -62,6 +63,20 @@ function newestName (directory: string, kind: 'pack' | 'jrnl'): string {
 }
 
 runBlockstoreContract('PackBlockstore on Node fs files', fsPackStoreFactory(), { describe, it })
+
+runBlockstoreContract('DurableBlockstore over the fs PackBlockstore', durableFactory(fsPackStoreFactory()), { describe, it })
+
+/** The same stores, each behind a DurableBlockstore (reopen and tearTail act on the store inside). */
+function durableFactory (inner: BlockstoreFactory): BlockstoreFactory {
+  const unwrap = (store: Blockstore): Blockstore => (store as DurableBlockstore).inner
+  const wrap = (store: Blockstore): Blockstore => new DurableBlockstore(store as PackBlockstore)
+  return {
+    open: async (options) => wrap(await inner.open(options)),
+    reopen: async (store) => wrap(await (inner.reopen as NonNullable<BlockstoreFactory['reopen']>)(unwrap(store))),
+    tearTail: async (store, file, bytes) => wrap(await (inner.tearTail as NonNullable<BlockstoreFactory['tearTail']>)(unwrap(store), file, bytes)),
+    dispose: async (store) => { await inner.dispose?.(unwrap(store)) }
+  }
+}
 
 describe('FsPackFiles', () => {
   it('locks a name while it is open, and frees it on close', async () => {
@@ -118,6 +133,34 @@ describe('FsPackFiles', () => {
     }
     assert.equal((failure as NodeJS.ErrnoException | undefined)?.code, 'ENOSPC')
     assert.ok(isCairnError(toStorageError(failure, 'store a block'), 'QUOTA_EXCEEDED'))
+  })
+
+  it('DurableBlockstore: a put is on disk when it resolves, with no flush (a kill -9 right after keeps it)', async () => {
+    const directory = join(root, `store-${++dirs}`)
+    // A flush delay far beyond the test: only the wrapper can have made the writes durable.
+    const inner = await createFsBlockstore(directory, { flushDelayMs: 60_000 })
+    const store = new DurableBlockstore(inner)
+    const [kept, gone, many] = await Promise.all([1, 2, 3].map(async (i) => makeBlock(5000 * i, 60 + i))) as [Block, Block, Block]
+    await store.put(gone.cid, gone.bytes)
+    await Promise.all([store.put(kept.cid, kept.bytes), store.delete(gone.cid)])
+    for await (const cid of store.putMany([many])) assert.ok(cid.equals(many.cid))
+    const seen = await createFsBlockstore(directory)
+    try {
+      assert.deepEqual(await collectBytes(seen.get(kept.cid)), kept.bytes)
+      assert.deepEqual(await collectBytes(seen.get(many.cid)), many.bytes)
+      assert.equal(seen.has(gone.cid), false, 'the delete is durable too')
+    } finally {
+      await seen.stop()
+      await store.stop()
+    }
+    // And the control: the bare store with the same delay leaves a lone put unrecorded.
+    const bareDir = join(root, `store-${++dirs}`)
+    const bare = await createFsBlockstore(bareDir, { flushDelayMs: 60_000 })
+    await bare.put(kept.cid, kept.bytes)
+    const peek = await createFsBlockstore(bareDir)
+    assert.equal(peek.has(kept.cid), false, 'without the wrapper the put is not yet durable')
+    await peek.stop()
+    await bare.stop()
   })
 
   it('keeps blocks written without stop() once flushed (what a kill -9 leaves)', async () => {
