@@ -19,6 +19,7 @@ import { RELAY_RESERVATION_WAIT_MS, SERVICE_NAME, WEBRTC_READ_BUFFER_BYTES } fro
 import { ControlServer, controlSocketPath } from './control-socket.ts'
 import { libp2pLogger } from './libp2p-logger.ts'
 import { peerStatus, type PeerStatus } from './peer-status.ts'
+import { withCertificateKeychain } from './webrtc-certificate.ts'
 
 /** A running backup peer. */
 export interface RunningPeer {
@@ -187,13 +188,13 @@ function listenAddresses (config: PeerConfig): string[] {
 function transports (config: PeerConfig): NodeComponents['transports'] {
   const list: NodeComponents['transports'] = [webSockets()]
   if (config.webrtcDirect) {
-    list.push(webRTCDirect({
+    list.push(withCertificateKeychain(webRTCDirect({
       // No public STUN servers (DESIGN §6): WebRTC-direct needs none to listen.
       rtcConfiguration: { iceServers: [] },
       // maxReadBufferLength is not in DataChannelOptions' type, but the
       // transport spreads these options into each stream, whose base class reads it.
       dataChannel: { maxReadBufferLength: WEBRTC_READ_BUFFER_BYTES } as DataChannelOptions
-    }))
+    })))
   }
   return list
 }

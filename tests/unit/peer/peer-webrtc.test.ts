@@ -14,7 +14,7 @@ import { randomBytes, storeRandomFile, waitFor } from '../backup/helpers.ts'
 import { tempDir } from './support.ts'
 
 describe('cairn-peer over WebRTC-direct', () => {
-  it('replicates a multi-MiB file from a device that reaches it by WebRTC-direct only, with the larger read buffer', async () => {
+  it('replicates a multi-MiB file from a device that reaches it by WebRTC-direct only, with the larger read buffer, and keeps its certhash across restarts', async () => {
     const dir = await tempDir()
     const peer = await startPeer({ dataDir: dir.path, wsPort: 0, webrtcPort: 0 }, { log: createLogger({ level: 'silent' }) })
     const blockstore = new MemoryBlockstore()
@@ -49,6 +49,16 @@ describe('cairn-peer over WebRTC-direct', () => {
     } finally {
       await device.stop()
       await peer.stop()
+    }
+    try {
+      // The certificate (so the certhash in the address) survives a restart: a pasted address keeps working.
+      const certhash = (addresses: string[]): string | undefined => addresses.find((ma) => ma.includes('/certhash/'))?.split('/certhash/')[1]?.split('/')[0]
+      const first = certhash(peer.multiaddrs)
+      const again = await startPeer({ dataDir: dir.path, wsPort: 0, webrtcPort: 0 }, { log: createLogger({ level: 'silent' }) })
+      await again.stop()
+      assert.ok(first !== undefined)
+      assert.equal(certhash(again.multiaddrs), first)
+    } finally {
       await dir.cleanup()
     }
   })
