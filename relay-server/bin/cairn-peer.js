@@ -6,16 +6,6 @@ if (major < 22 || (major === 22 && minor < 5)) {
   process.stderr.write(`cairn-peer needs Node.js 22.5 or later (this is ${process.version}).\n`)
   process.exit(1)
 }
-
-// node:sqlite still prints an ExperimentalWarning on Node 22; stderr is for
-// the peer's JSON log lines, so drop that one warning and keep the others.
-const emitWarning = process.emitWarning
-process.emitWarning = function (warning, ...rest) {
-  const text = typeof warning === 'string' ? warning : warning?.message
-  if (typeof text === 'string' && text.startsWith('SQLite is an experimental feature')) return
-  return emitWarning.call(process, warning, ...rest)
-}
-
 const { register } = await import('tsx/esm/api')
 register()
 await import('../peer/main.ts')

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { BaseDatastore } from 'datastore-core/base'
 import { Key, type Batch, type KeyQuery, type Pair, type Query } from 'interface-datastore'
 import { NotFoundError } from 'interface-store'
@@ -66,6 +66,7 @@ export class SqliteDatastore extends BaseDatastore {
   async open (): Promise<void> {
     if (this.db !== undefined) return
     mkdirSync(dirname(this.path), { recursive: true })
+    const { DatabaseSync } = await loadSqlite()
     const db = guard(() => new DatabaseSync(this.path), 'open the datastore')
     try {
       db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
@@ -213,6 +214,30 @@ export class SqliteDatastore extends BaseDatastore {
     this.database()
     return this.statements as Statements
   }
+}
+
+let sqlite: Promise<typeof import('node:sqlite')> | undefined
+
+/**
+ * node:sqlite, loaded without the ExperimentalWarning Node 22 prints the
+ * first time (on stderr, where the servers' JSON log lines go). Only that
+ * one warning is dropped, and only while the module loads.
+ */
+async function loadSqlite (): Promise<typeof import('node:sqlite')> {
+  sqlite ??= (async () => {
+    const emit = process.emitWarning
+    process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+      const text = typeof warning === 'string' ? warning : warning.message
+      if (text.startsWith('SQLite is an experimental feature')) return
+      ;(emit as (...args: unknown[]) => void).call(process, warning, ...rest)
+    }) as typeof process.emitWarning
+    try {
+      return await import('node:sqlite')
+    } finally {
+      process.emitWarning = emit
+    }
+  })()
+  return await sqlite
 }
 
 interface Op { key: Key, value?: Uint8Array }
