@@ -16,6 +16,8 @@ const SYNC_DELAY_MS = 300
 /** How often a paired peer is asked for its status while the vault is unlocked. */
 const REFRESH_MS = 3000
 const VERIFY_SAMPLE = 32
+/** Least time between two "pin these again" manifests to one peer. */
+const REPIN_MS = 10_000
 
 interface PairedPeer { peerId: string, address: string, addedAt: number }
 
@@ -44,6 +46,7 @@ export class BackupPeers {
   private syncTimer: ReturnType<typeof setTimeout> | undefined
   private refreshTimer: ReturnType<typeof setInterval> | undefined
   private syncing: Promise<void> = Promise.resolve()
+  private readonly lastRepin = new Map<string, number>()
 
   constructor (private readonly c: BackupPeersComponents, private readonly deviceId: string) {}
 
@@ -182,10 +185,14 @@ export class BackupPeers {
     const peer = this.peers.find(p => p.peerId === peerId)
     if (peer === undefined) return
     const address = this.addressOf(peerId)
+    // Manifests a restarted or unreachable peer never acknowledged go out again.
+    const log = await this.logFor(peerId)
+    if (log.pending().length > 0) await sendPendingManifests(session.client, address, log)
     const status = await session.client.status(address)
     const files = session.index.listFiles().map(f => f.entry.cid)
     const held = files.length > 0 ? await session.client.holds(address, files) : new Set<string>()
     this.held.set(peerId, held)
+    await this.repinMissing(peerId, files.filter(cid => !held.has(cid)), status.pending)
     const before = JSON.stringify(this.info.get(peerId))
     this.info.set(peerId, {
       peerId,
@@ -198,6 +205,23 @@ export class BackupPeers {
       failed: status.failed.map(f => ({ cid: f.cid, reason: f.reason }))
     })
     if (JSON.stringify(this.info.get(peerId)) !== before) this.c.onChanged()
+  }
+
+  /**
+   * The peer is idle yet lacks some files (it crashed before it persisted a
+   * manifest, or gave up after retries): pin them again, which also makes it
+   * retry at once. At most every REPIN_MS per peer.
+   */
+  private async repinMissing (peerId: string, missing: string[], peerPending: number): Promise<void> {
+    const session = this.session
+    if (session === undefined || missing.length === 0 || peerPending > 0) return
+    const last = this.lastRepin.get(peerId) ?? 0
+    if (Date.now() - last < REPIN_MS) return
+    this.lastRepin.set(peerId, Date.now())
+    this.c.log.info(`backup peer …${peerId.slice(-8)} lacks ${missing.length} files and is idle; asking again`)
+    const log = await this.logFor(peerId)
+    await log.append({ pin: missing, unpin: [], heads: this.desired(session.index).heads })
+    await sendPendingManifests(session.client, this.addressOf(peerId), log)
   }
 
   private noteError (peerId: string, err: unknown): void {

@@ -17,8 +17,8 @@ export function wsAddress (multiaddrs: string[]): string {
 }
 
 /** A real cairn-relay on free ports of 127.0.0.1, its key in a temporary directory. */
-export async function startRelay (dir = mkdtempSync(join(tmpdir(), 'cairn-relay-'))): Promise<ServerProcess<RelayReady> & { dir: string }> {
-  const relay = await startServerProcess<RelayReady>(RELAY_BIN, ['--ws-port', '0', '--http-port', '0', '--no-webrtc-direct', '--key-file', join(dir, 'key')], 'CAIRN_RELAY_READY')
+export async function startRelay (dir = mkdtempSync(join(tmpdir(), 'cairn-relay-')), wsPort = 0): Promise<ServerProcess<RelayReady> & { dir: string }> {
+  const relay = await startServerProcess<RelayReady>(RELAY_BIN, ['--ws-port', String(wsPort), '--http-port', '0', '--no-webrtc-direct', '--key-file', join(dir, 'key')], 'CAIRN_RELAY_READY')
   return { ...relay, dir }
 }
 
