@@ -141,7 +141,7 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
 
     let stopping: Promise<void> | undefined
     const multiaddrs = helia.libp2p.getMultiaddrs().map((ma) => ma.toString())
-    log.info('started', { version: CAIRN_VERSION, peerId, dataDir, multiaddrs, paired: pairingCode === null })
+    log.info('started', { version: CAIRN_VERSION, peerId, dataDir, multiaddrs, awaitingPairing: pairingCode !== null })
     return {
       peerId,
       multiaddrs,
