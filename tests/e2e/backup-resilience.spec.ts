@@ -1,6 +1,7 @@
 import { createServer } from 'node:net'
 import { expect, test } from './support/fixtures.ts'
-import { removeDir, startPeer, startRelay, wsAddress } from './support/backup-servers.ts'
+import { filesContaining, removeDir, startPeer, startRelay, wsAddress } from './support/backup-servers.ts'
+import { searchProcessMemory } from './support/process-memory.ts'
 
 const PASSPHRASE = 'crashes happen, data stays'
 
@@ -51,6 +52,12 @@ test('replication survives kill -9 of the peer and of the relay, with no reload 
     await expect(app.page.getByText('All files replicated')).toBeVisible({ timeout: 180_000 })
     await app.page.getByRole('button', { name: 'Verify now' }).click()
     await expect(app.page.getByText(/all good/i)).toBeVisible({ timeout: 60_000 })
+
+    // 80 MB went through the relay: its memory holds none of the plaintext, and the peer's disk neither.
+    const relayMemory = searchProcessMemory(relay.child.pid ?? 0, { 'content marker': files.marker })
+    expect(relayMemory.bytesScanned).toBeGreaterThan(10 * 1024 * 1024)
+    expect(relayMemory.found).toEqual([])
+    expect(filesContaining(peer.dataDir, [files.marker])).toEqual([])
 
     // kill -9 the relay and bring it back: the app and the peer reconnect by themselves.
     await relay.kill9()
