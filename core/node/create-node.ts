@@ -8,7 +8,7 @@ import { ping } from '@libp2p/ping'
 import { createHeliaLight } from 'helia'
 import type { Helia } from '@helia/interface'
 import type { HeliaWithLibp2p } from '@helia/libp2p'
-import type { ComponentLogger, ConnectionGater, Transport } from '@libp2p/interface'
+import type { ComponentLogger, ConnectionGater, Metrics, Transport } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
 
@@ -38,6 +38,8 @@ export interface NodeComponents {
   transports: Array<(components: any) => Transport> // any: libp2p's own factory type is generic over internal components
   connectionGater?: ConnectionGater
   logger?: ComponentLogger
+  /** Collects connection metrics (the Peers page's bytes in/out: core/node/traffic-metrics.ts). */
+  metrics?: Metrics
 }
 
 export type CairnHelia = HeliaWithLibp2p<Record<string, unknown>> & Helia
@@ -58,6 +60,7 @@ export function createNode (init: NodeInit, components: NodeComponents): CairnHe
     nodeInfo: { name: init.agentName ?? 'cairn' },
     transports: [...components.transports, circuitRelayTransport()],
     connectionEncrypters: [noise()],
+    ...(components.metrics !== undefined ? { metrics: () => components.metrics as Metrics } : {}),
     streamMuxers: [yamux()],
     connectionGater: {
       ...(init.allowPrivateAddresses === true ? { denyDialMultiaddr: async () => false } : {}),

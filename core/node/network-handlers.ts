@@ -2,6 +2,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { CairnError } from '../errors.ts'
 import type { CairnHelia } from './create-node.ts'
 import type { PeerKeeper } from './peer-keeper.ts'
+import type { TrafficMetrics } from './traffic-metrics.ts'
 import type { ConnectionInfo, NetworkStatus, RelayPing } from '../rpc/api.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
 import type { Connection, Libp2p } from '@libp2p/interface'
@@ -15,12 +16,15 @@ export interface NetworkHandlerComponents {
   setRelays: (relays: string[]) => Promise<void>
   /** Fetch for the relay's HTTP /ping (injected: the platform's fetch). */
   fetch: typeof globalThis.fetch
+  /** Bytes in/out per remote address, when the node counts them. */
+  traffic?: TrafficMetrics
 }
 
 /** Round trips measured by pings, by peer id. */
 const latencies = new Map<string, number>()
 
-function connectionInfo (c: Connection): ConnectionInfo {
+function connectionInfo (c: Connection, traffic?: TrafficMetrics): ConnectionInfo {
+  const counted = traffic?.get(c.remoteAddr.toString())
   const relayed = c.remoteAddr.getComponents().some(part => part.name === 'p2p-circuit')
   const rtt = latencies.get(c.remotePeer.toString()) ?? c.rtt
   return {
@@ -29,7 +33,8 @@ function connectionInfo (c: Connection): ConnectionInfo {
     transport: relayed ? 'relayed' : 'direct',
     direction: c.direction,
     ...(rtt !== undefined ? { latencyMs: rtt } : {}),
-    openedAt: c.timeline.open
+    openedAt: c.timeline.open,
+    ...(counted !== undefined ? { bytesIn: counted.bytesIn, bytesOut: counted.bytesOut } : {})
   }
 }
 
@@ -43,7 +48,7 @@ export function networkStatus (c: NetworkHandlerComponents): NetworkStatus {
   return {
     peerId: libp2p.peerId.toString(),
     multiaddrs: libp2p.getMultiaddrs().map(ma => ma.toString()),
-    connections: libp2p.getConnections().filter(conn => conn.status === 'open').map(connectionInfo),
+    connections: libp2p.getConnections().filter(conn => conn.status === 'open').map(conn => connectionInfo(conn, c.traffic)),
     kept: c.keeper.status(),
     relays: c.relays()
   }
@@ -77,7 +82,7 @@ export function createNetworkHandlers (c: NetworkHandlerComponents): Pick<Handle
         throw new CairnError('ADDRESS_INVALID', `That is not a multiaddr: ${address}`, { cause: err })
       }
       try {
-        return connectionInfo(await libp2p().dial(ma, { signal: AbortSignal.timeout(15_000) }))
+        return connectionInfo(await libp2p().dial(ma, { signal: AbortSignal.timeout(15_000) }), c.traffic)
       } catch (err) {
         throw new CairnError('PEER_UNREACHABLE', `Could not connect to ${address}: ${(err as Error).message}`, { cause: err })
       }

@@ -88,6 +88,9 @@ export interface ConnectionInfo {
   /** Round trip of the last ping, when one was measured. */
   latencyMs?: number
   openedAt: number
+  /** Bytes received and sent on this connection, when counted. */
+  bytesIn?: number
+  bytesOut?: number
 }
 
 export interface NetworkStatus {

@@ -7,6 +7,7 @@ import { createNodeHandlers } from '../../core/node/node-handlers.ts'
 import { createNetworkHandlers } from '../../core/node/network-handlers.ts'
 import { loadNetworkSettings, saveNetworkSettings } from '../../core/node/network-settings.ts'
 import { PeerKeeper } from '../../core/node/peer-keeper.ts'
+import { TrafficMetrics } from '../../core/node/traffic-metrics.ts'
 import { createBackupHandlers } from '../../core/node/backup-handlers.ts'
 import { BackupPeers } from '../../core/vault/backup-peers.ts'
 import { loadAppConfig } from './app-config.ts'
@@ -36,6 +37,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   const stores = await openBrowserStores()
   const [appConfig, networkSettings] = await Promise.all([loadAppConfig(), loadNetworkSettings(stores.datastore)])
   let relays = networkSettings.relays ?? appConfig.relays
+  const traffic = new TrafficMetrics()
   const helia = createNode({
     agentName: 'cairn-browser',
     allowPrivateAddresses: true,
@@ -45,7 +47,8 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     blockstore: stores.blockstore,
     datastore: stores.datastore,
     transports: [webSockets()],
-    logger: bufferLogger(logs)
+    logger: bufferLogger(logs),
+    metrics: traffic.metrics()
   })
   await helia.start()
   log.info(`node started, peer id ${helia.libp2p.peerId.toString()}`)
@@ -105,7 +108,8 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
         keepRelays()
         emit('network.changed', undefined)
       },
-      fetch: globalThis.fetch.bind(globalThis)
+      fetch: globalThis.fetch.bind(globalThis),
+      traffic
     }),
     ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup') })
   }

@@ -27,6 +27,8 @@ test('the Peers page shows the relay connection, its /ping capabilities, and a p
     await page.getByRole('button', { name: 'Connect', exact: true }).click()
     const peerRow = page.getByRole('row').filter({ hasText: peer.ready.peerId.slice(-6) })
     await expect(peerRow.getByText('relayed').filter({ visible: true })).toBeVisible({ timeout: 30_000 })
+    // Bytes in / out are counted per connection.
+    await expect(peerRow.getByText(/\d+(\.\d+)? (bytes|KB|MB) \/ \d+(\.\d+)? (bytes|KB|MB)/)).toBeVisible({ timeout: 15_000 })
     await peerRow.getByRole('button', { name: 'Ping' }).click()
     await expect(peerRow.getByText(/\d+(\.\d+)? ?ms/).filter({ visible: true }).first()).toBeVisible()
     await peerRow.getByRole('button', { name: 'Disconnect' }).click()

@@ -1,6 +1,6 @@
 import type { ConnectionInfo } from '../../../core/rpc/api.ts'
 import { useModels } from '../../app-context.ts'
-import { formatAgo, formatDate, formatLatency, shortPeerId } from '../../format.ts'
+import { formatAgo, formatBytes, formatDate, formatLatency, shortPeerId } from '../../format.ts'
 
 /** Open connections: who, how (direct or through a relay), latency with Ping, since when, and Disconnect. */
 export function ConnectionsTable ({ connections }: { connections: ConnectionInfo[] }) {
@@ -19,6 +19,7 @@ export function ConnectionsTable ({ connections }: { connections: ConnectionInfo
             <th scope='col' class='col-transport'>Transport</th>
             <th scope='col' class='col-direction'>Direction</th>
             <th scope='col'>Latency</th>
+            <th scope='col' class='col-traffic'>In / out</th>
             <th scope='col' class='col-since'>Connected since</th>
             <th scope='col'><span class='visually-hidden'>Actions</span></th>
           </tr>
@@ -36,6 +37,7 @@ export function ConnectionsTable ({ connections }: { connections: ConnectionInfo
               <td class='col-transport'><span class={`badge badge-${c.transport}`}>{c.transport}</span></td>
               <td class='col-direction'>{c.direction}</td>
               <td class='num'>{formatLatency(latencies[c.peerId] ?? c.latencyMs)}</td>
+              <td class='num col-traffic'>{c.bytesIn !== undefined && c.bytesOut !== undefined ? `${formatBytes(c.bytesIn)} / ${formatBytes(c.bytesOut)}` : '—'}</td>
               <td class='col-since' title={formatDate(c.openedAt)}>{formatAgo(c.openedAt, now)}</td>
               <td class='col-actions'>
                 <div class='row-actions'>
