@@ -2,7 +2,7 @@ import type { LogBuffer } from './log-buffer.ts'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
 
 /** Renders libp2p's printf-style arguments (%s, %p, %a, %c, …) without a formatting library. */
-function format (formatter: unknown, args: unknown[]): string {
+export function formatLogArgs (formatter: unknown, args: unknown[]): string {
   let rest = args
   const text = String(formatter).replace(/%[a-zA-Z%]/g, (token) => {
     if (token === '%%') return '%'
@@ -23,9 +23,9 @@ function format (formatter: unknown, args: unknown[]): string {
 export function bufferLogger (buffer: LogBuffer, debugEnabled = true): ComponentLogger {
   const make = (name: string): Logger => {
     const logger = ((formatter: unknown, ...args: unknown[]) => {
-      if (debugEnabled) buffer.write('debug', name, format(formatter, args))
+      if (debugEnabled) buffer.write('debug', name, formatLogArgs(formatter, args))
     }) as Logger
-    logger.error = (formatter: unknown, ...args: unknown[]) => { buffer.write('warn', name, format(formatter, args)) }
+    logger.error = (formatter: unknown, ...args: unknown[]) => { buffer.write('warn', name, formatLogArgs(formatter, args)) }
     logger.trace = () => {}
     logger.enabled = debugEnabled
     logger.newScope = (scope: string) => make(`${name}:${scope}`)
