@@ -8,11 +8,15 @@ import type { BenchOptions, HostRequest, WorkerEvent } from './browser/protocol.
 import { startBenchServer } from './support/bench-server.ts'
 import { formatTable, Results, writeJsonLines } from './support/report.ts'
 import { BenchHost } from './support/bench-host.ts'
+import { ReplicationHost } from './support/replication-host.ts'
 
 /**
- * `npm run bench [-- --size MiB --reps N --no-stages]`: Cairn's encrypted add
- * and read against plain Helia and raw OPFS, in headless Chromium, inside a
- * dedicated worker. Measures and prints; asserts nothing about speed.
+ * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication
+ * --replication-size MiB --replication-reps N]`: Cairn's encrypted add and
+ * read against plain Helia and raw OPFS, in headless Chromium, inside a
+ * dedicated worker; then replication browser → backup peer (direct and
+ * through the relay) against a Node device, and restore peer → browser.
+ * Measures and prints; asserts nothing about speed.
  * See tests/bench/README.md for what each figure means.
  */
 
@@ -23,13 +27,20 @@ const { values: args } = parseArgs({
   options: {
     size: { type: 'string', default: '256' },
     reps: { type: 'string', default: '3' },
-    'no-stages': { type: 'boolean', default: false }
+    'no-stages': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'replication-size': { type: 'string', default: '200' },
+    'replication-reps': { type: 'string', default: '2' }
   }
 })
 const options: BenchOptions = { sizeMiB: Number(args.size), reps: Number(args.reps), stages: args['no-stages'] !== true }
-if (!Number.isInteger(options.sizeMiB) || options.sizeMiB < 1 || !Number.isInteger(options.reps) || options.reps < 1) {
-  throw new Error('--size (MiB) and --reps must be positive integers')
+const replicationOptions: BenchOptions = { sizeMiB: Number(args['replication-size']), reps: Number(args['replication-reps']), stages: false }
+for (const o of [options, replicationOptions]) {
+  if (!Number.isInteger(o.sizeMiB) || o.sizeMiB < 1 || !Number.isInteger(o.reps) || o.reps < 1) {
+    throw new Error('--size, --replication-size (MiB), --reps and --replication-reps must be positive integers')
+  }
 }
+if (args.only !== undefined && args.only !== 'add' && args.only !== 'replication') throw new Error('--only takes add or replication')
 
 const results = new Results()
 const server = await startBenchServer()
@@ -37,8 +48,15 @@ const profile = await launchProfile()
 try {
   const page = await profile.context.newPage()
   const meta = await describe(page)
-  console.log(`Cairn bench: ${meta}\n${options.sizeMiB} MiB file, ${options.reps} repetition(s), medians; MB = 10^6 bytes\n`)
-  await runInPage(page)
+  console.log(`Cairn bench: ${meta}\nmedians; MB = 10^6 bytes\n`)
+  if (args.only !== 'replication') {
+    console.log(`add and read: ${options.sizeMiB} MiB file, ${options.reps} repetition(s)`)
+    await runInPage(page, options)
+  }
+  if (args.only !== 'add') {
+    console.log(`replication: ${replicationOptions.sizeMiB} MiB file, ${replicationOptions.reps} repetition(s)`)
+    await runReplication(await profile.context.newPage())
+  }
   const figures = results.figures()
   console.log(`\n${formatTable(figures)}\n`)
   writeJsonLines(RESULTS, figures)
@@ -58,8 +76,29 @@ async function describe (page: Page): Promise<string> {
   return `${new Date().toISOString()}, ${product}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}`
 }
 
-async function runInPage (page: Page): Promise<void> {
+/** The replication figures on their own page, against a relay and peer started here. */
+async function runReplication (page: Page): Promise<void> {
+  const replication = await ReplicationHost.start()
+  try {
+    await runInPage(page, { ...replicationOptions, replication: replication.targets }, async (path, bytes) => { await replication.replicateNode(path, bytes, results) })
+  } finally {
+    await replication.stop()
+  }
+  // Each repetition's browser and Node figures were taken seconds apart: ratio them pairwise.
+  const figures = results.figures()
+  for (const path of ['direct', 'relay']) {
+    const browser = figures.find((f) => f.name === `replicate.browser.${path}`)?.samples ?? []
+    const node = figures.find((f) => f.name === `replicate.node.${path}`)?.samples ?? []
+    browser.forEach((value, i) => {
+      const reference = node[i]
+      if (reference !== undefined) results.add({ name: `ratio.replicate.browser_vs_node.${path}`, value: value / reference, unit: '×' })
+    })
+  }
+}
+
+async function runInPage (page: Page, runOptions: BenchOptions, replicateNode?: BenchHost['replicateNode']): Promise<void> {
   const host = new BenchHost(page, results, profile.userDataDir, RESULTS_DIR)
+  host.replicateNode = replicateNode
   const onReport = (event: WorkerEvent): void => {
     if (event.type === 'log') console.log(`- ${event.text}`)
     else if (event.type === 'sample') {
@@ -82,7 +121,7 @@ async function runInPage (page: Page): Promise<void> {
     await page.evaluate(async (opts) => {
       const bench = (globalThis as unknown as { cairnBench: { run: (o: BenchOptions) => Promise<void> } }).cairnBench
       await bench.run(opts)
-    }, options)
+    }, runOptions)
   } finally {
     await host.close()
   }

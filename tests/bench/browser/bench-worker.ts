@@ -2,6 +2,7 @@
 import type { BenchContext } from './bench-context.ts'
 import type { HostRequest, WorkerCommand, WorkerEvent } from './protocol.ts'
 import { runSuite } from './suite.ts'
+import { runReplicationSuite } from './suite-replication.ts'
 
 declare const self: DedicatedWorkerGlobalScope
 
@@ -36,7 +37,11 @@ self.onmessage = (ev: MessageEvent<WorkerCommand>) => {
     replies.delete(command.id)
     return
   }
-  runSuite(command.file, command.options, context).then(
+  const { file, options } = command
+  const run = options.replication !== undefined
+    ? runReplicationSuite(file, options, options.replication, context)
+    : runSuite(file, options, context)
+  run.then(
     () => { emit({ type: 'done' }) },
     (err: unknown) => { emit({ type: 'error', message: err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err) }) }
   )

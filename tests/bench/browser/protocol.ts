@@ -1,3 +1,5 @@
+import type { ReplicationPath, ReplicationTargets } from './replicate-device.ts'
+
 /**
  * Messages of the benchmark: Node (run.ts) ↔ bench page ↔ bench worker.
  * Types only, so run.ts can import them without pulling in browser code.
@@ -11,6 +13,8 @@ export interface BenchOptions {
   reps: number
   /** Also measure the pipeline's stages one by one (`stage.*` figures). */
   stages: boolean
+  /** Set: run only the replication figures against this peer (`replicate.*`, `restore.browser`). */
+  replication?: ReplicationTargets
 }
 
 /** One measured value of one repetition. */
@@ -32,6 +36,8 @@ export type HostRequest =
   | { op: 'load-stop', label: string }
   | { op: 'profile-start', label: string }
   | { op: 'profile-stop', label: string }
+  /** One `replicate.node.<path>` repetition of `bytes`, run by the Node reference device in run.ts. */
+  | { op: 'replicate-node', path: ReplicationPath, bytes: number }
 
 /** Worker → page → Node. */
 export type WorkerEvent =

@@ -3,6 +3,7 @@ import { cpus } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import type { HostRequest } from '../browser/protocol.ts'
+import type { ReplicationPath } from '../browser/replicate-device.ts'
 import { startCpuProfile, stopCpuProfile } from './cpu-profile.ts'
 import type { Results } from './report.ts'
 import { startMachineCpu, startThreadCpu, type MachineCpu, type ThreadCpu } from './thread-cpu.ts'
@@ -32,7 +33,15 @@ export class BenchHost {
     private readonly resultsDir: string
   ) {}
 
+  /** Runs one Node reference replication (`replicate-node`); set by run.ts when the replication figures run. */
+  replicateNode: ((path: ReplicationPath, bytes: number) => Promise<void>) | undefined
+
   async handle (request: HostRequest): Promise<void> {
+    if (request.op === 'replicate-node') {
+      if (this.replicateNode === undefined) throw new Error('no replication host is running')
+      await this.replicateNode(request.path, request.bytes)
+      return
+    }
     const worker = await this.worker()
     switch (request.op) {
       case 'gc':

@@ -1,0 +1,80 @@
+import { webSockets } from '@libp2p/websockets'
+import type { CID } from 'multiformats/cid'
+import { mbPerSecond, type BenchContext } from './bench-context.ts'
+import { openPackStore } from './bench-stores.ts'
+import { clearScratch } from './opfs-scratch.ts'
+import type { BenchOptions } from './protocol.ts'
+import { connectDevice, startBenchDevice, storeFile, timeReplication, timeRestore, type ReplicationPath, type ReplicationTargets } from './replicate-device.ts'
+import { withStore } from './suite-env.ts'
+
+/** Blocks the peer fetches at once (relay-server/peer/constants.ts DEFAULT_FETCH_CONCURRENCY); the restore uses the same walk. */
+const PEER_FETCH_CONCURRENCY = 3
+/** A wider restore walk, to show how much of the restore figure is round trips. */
+const WIDE_FETCH_CONCURRENCY = 16
+
+/**
+ * The replication figures (`npm run bench -- --only replication`): per
+ * repetition and path, a browser device in this worker replicates the file
+ * to the bench's backup peer, then run.ts's Node device does the same
+ * (`replicate-node`), so each pair is measured seconds apart. Then fresh
+ * browser devices restore the last file from the peer. Every browser device
+ * stores in the app's OPFS pack blockstore (`createOpfsBlockstore`).
+ */
+export async function runReplicationSuite (file: File, options: BenchOptions, targets: ReplicationTargets, ctx: BenchContext): Promise<void> {
+  let root: CID | undefined
+  try {
+    for (let rep = 1; rep <= options.reps; rep++) {
+      for (const path of ['direct', 'relay'] as ReplicationPath[]) {
+        ctx.log(`replication ${rep}/${options.reps}, ${path}`)
+        await ctx.host({ op: 'gc', label: '' })
+        root = await replicateFromBrowser(file, targets, path, ctx)
+        await ctx.host({ op: 'replicate-node', path, bytes: file.size })
+      }
+    }
+    if (root === undefined) return
+    for (let rep = 1; rep <= options.reps; rep++) {
+      ctx.log(`restore ${rep}/${options.reps}`)
+      await ctx.host({ op: 'gc', label: '' })
+      await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, 'restore.browser', ctx)
+    }
+    await restoreToBrowser(file.size, root, targets, WIDE_FETCH_CONCURRENCY, `stage.restore.browser.concurrency${WIDE_FETCH_CONCURRENCY}`, ctx)
+  } finally {
+    await clearScratch()
+  }
+}
+
+/** One `replicate.browser.<path>` repetition; returns the root it replicated. */
+async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, ctx: BenchContext): Promise<CID> {
+  return await withStore(await openPackStore(`replicate-${path}`), async (store) => {
+    // Stored (untimed) before the device starts: the app's add is measured elsewhere.
+    const root = await storeFile(store.blockstore, file.stream())
+    await store.flush()
+    const device = await startBenchDevice(store.blockstore, webSockets(), targets.vaultKey)
+    try {
+      const address = await connectDevice(device, targets, path)
+      const ms = await timeReplication(device, address, root, 1)
+      ctx.sample({ name: `replicate.browser.${path}`, value: mbPerSecond(file.size, ms), unit: 'MB/s' })
+      return root
+    } finally {
+      await device.stop()
+    }
+  })
+}
+
+/** A fresh browser device with an empty OPFS pack store fetches the whole DAG of `root` from the peer (direct), flushed. */
+async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationTargets, concurrency: number, name: string, ctx: BenchContext): Promise<void> {
+  await withStore(await openPackStore('restore'), async (store) => {
+    const device = await startBenchDevice(store.blockstore, webSockets(), targets.vaultKey)
+    try {
+      await connectDevice(device, targets, 'direct')
+      const start = performance.now()
+      const restored = await timeRestore(device, root, concurrency)
+      await store.flush()
+      const ms = performance.now() - start
+      ctx.log(`${name}: ${restored.bytes} DAG bytes in ${ms.toFixed(0)} ms`)
+      ctx.sample({ name, value: mbPerSecond(bytes, ms), unit: 'MB/s' })
+    } finally {
+      await device.stop()
+    }
+  })
+}

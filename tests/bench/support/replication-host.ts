@@ -1,0 +1,70 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { webSockets } from '@libp2p/websockets'
+import { MemoryBlockstore } from 'blockstore-core/memory'
+import { startPeer, type RunningPeer } from '../../../relay-server/peer/start-peer.ts'
+import { startRelay, type RunningRelay } from '../../../relay-server/relay/start-relay.ts'
+import { mbPerSecond } from '../browser/bench-context.ts'
+import { connectDevice, randomStream, startBenchDevice, storeFile, timeReplication, type ReplicationPath, type ReplicationTargets } from '../browser/replicate-device.ts'
+import type { Results } from './report.ts'
+
+/**
+ * The Node half of the replication figures: a relay and a backup peer
+ * (relay-server's own start functions, 127.0.0.1, free ports, fresh data
+ * directory) and the Node reference device (`replicate.node.*`).
+ */
+export class ReplicationHost {
+  private constructor (
+    readonly targets: ReplicationTargets,
+    private readonly relay: RunningRelay,
+    private readonly peer: RunningPeer,
+    private readonly dir: string
+  ) {}
+
+  static async start (): Promise<ReplicationHost> {
+    const dir = await mkdtemp(join(tmpdir(), 'cairn-bench-replication-'))
+    let relay: RunningRelay | undefined
+    try {
+      relay = await startRelay({ wsPort: 0, httpPort: 0, webrtcDirect: false, keyFile: join(dir, 'relay.key'), logLevel: 'warn' })
+      const relayWs = relay.multiaddrs.find((ma) => ma.includes('/ws/'))
+      if (relayWs === undefined) throw new Error(`the relay listens on no WebSocket: ${relay.multiaddrs.join(', ')}`)
+      const peer = await startPeer({ dataDir: join(dir, 'peer'), wsPort: 0, webrtcDirect: false, relay: [relayWs], logLevel: 'warn' })
+      const direct = peer.multiaddrs.find((ma) => ma.includes('/ws/') && !ma.includes('/p2p-circuit'))
+      if (direct === undefined || peer.pairingCode === null) throw new Error('the peer has no WebSocket address or no pairing code')
+      const vaultKey = [...globalThis.crypto.getRandomValues(new Uint8Array(32))]
+      const targets = { direct, relay: `${relayWs}/p2p-circuit/p2p/${peer.peerId}`, pairingCode: peer.pairingCode, vaultKey }
+      return new ReplicationHost(targets, relay, peer, dir)
+    } catch (err) {
+      await relay?.stop()
+      await rm(dir, { recursive: true, force: true })
+      throw err
+    }
+  }
+
+  /**
+   * One `replicate.node.<path>` repetition: a fresh Node device (memory
+   * stores, WebSockets) stores `bytes` of encrypted random data, untimed,
+   * then replicates it; records MB/s of plaintext.
+   */
+  async replicateNode (path: ReplicationPath, bytes: number, results: Results): Promise<void> {
+    const blockstore = new MemoryBlockstore()
+    const root = await storeFile(blockstore, randomStream(bytes))
+    const device = await startBenchDevice(blockstore, webSockets(), this.targets.vaultKey)
+    try {
+      const address = await connectDevice(device, this.targets, path)
+      const ms = await timeReplication(device, address, root, 1)
+      const value = mbPerSecond(bytes, ms)
+      results.add({ name: `replicate.node.${path}`, value, unit: 'MB/s' })
+      console.log(`  replicate.node.${path}: ${value.toFixed(2)} MB/s`)
+    } finally {
+      await device.stop()
+    }
+  }
+
+  async stop (): Promise<void> {
+    await this.peer.stop()
+    await this.relay.stop()
+    await rm(this.dir, { recursive: true, force: true })
+  }
+}
