@@ -1,30 +1,15 @@
-import { createServer } from 'node:net'
 import { expect, test } from './support/fixtures.ts'
-import { filesContaining, removeDir, startPeer, startRelay, wsAddress } from './support/backup-servers.ts'
+import { filesContaining, freePort, removeDir, startPeer, startRelay, wsAddress } from './support/backup-servers.ts'
 import { searchProcessMemory } from './support/process-memory.ts'
 
 const PASSPHRASE = 'crashes happen, data stays'
-
-/** A TCP port free right now, so a restarted server can come back on the same address. */
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => { resolve(port) })
-    })
-  })
-}
 
 test('replication survives kill -9 of the peer and of the relay, with no reload of the app', async ({ app, files }) => {
   test.setTimeout(300_000)
   const relayPort = await freePort()
   const peerPort = await freePort()
-  let relay = await startRelay()
-  await relay.stop()
-  // Fixed ports from here on: restarts come back on the same addresses (the key file keeps the ids).
-  relay = await startRelay(relay.dir, relayPort)
+  // Fixed ports: restarts come back on the same addresses (the key file keeps the ids).
+  let relay = await startRelay(undefined, relayPort)
   let peer = await startPeer({ relay: wsAddress(relay.ready.multiaddrs), wsPort: peerPort })
   const relayAddress = wsAddress(relay.ready.multiaddrs)
   // Reach the peer only through the relay, so the relay's restart matters to replication.

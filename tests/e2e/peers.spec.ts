@@ -1,8 +1,9 @@
 import { expect, test } from './support/fixtures.ts'
-import { removeDir, startPeer, startRelay, wsAddress } from './support/backup-servers.ts'
+import { freePort, removeDir, startPeer, startRelay, wsAddress } from './support/backup-servers.ts'
 
 test('the Peers page shows the relay connection, its /ping capabilities, and a peer reached through it as relayed', async ({ app }) => {
-  const relay = await startRelay()
+  const relayPort = await freePort()
+  let relay = await startRelay(undefined, relayPort)
   const peer = await startPeer({ relay: wsAddress(relay.ready.multiaddrs) })
   try {
     const relayAddress = wsAddress(relay.ready.multiaddrs)
@@ -16,6 +17,16 @@ test('the Peers page shows the relay connection, its /ping capabilities, and a p
     const page = app.page
     const relayRow = page.getByRole('row').filter({ hasText: relay.ready.peerId.slice(-6) })
     await expect(relayRow.getByText('direct').filter({ visible: true })).toBeVisible({ timeout: 30_000 })
+    // A reservation on the relay gives this browser a relayed address of its own…
+    const myRelayedAddress = page.getByText(new RegExp(`${relay.ready.peerId}/p2p-circuit/p2p/`))
+    await expect(myRelayedAddress.first()).toBeVisible({ timeout: 30_000 })
+
+    // …and after the relay is killed and comes back, the app reconnects and reserves again by itself.
+    await relay.kill9()
+    await expect(myRelayedAddress).toHaveCount(0, { timeout: 30_000 })
+    relay = await startRelay(relay.dir, relayPort)
+    await expect(relayRow.getByText('direct').filter({ visible: true })).toBeVisible({ timeout: 60_000 })
+    await expect(myRelayedAddress.first()).toBeVisible({ timeout: 60_000 })
 
     // The relay's HTTP /ping, read by the node before any dial.
     await page.getByLabel('Relay status URL').fill(`${relay.ready.http}/ping`)

@@ -1,5 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { startServerProcess, type ServerProcess } from './server-process.ts'
 
@@ -51,4 +52,16 @@ export function filesContaining (dir: string, needles: Uint8Array[]): string[] {
 
 export function removeDir (dir: string): void {
   rmSync(dir, { recursive: true, force: true })
+}
+
+/** A TCP port free right now, so a restarted server can come back on the same address. */
+export async function freePort (): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => { resolve(port) })
+    })
+  })
 }
