@@ -48,6 +48,9 @@ export const ERROR_CODES = [
   'REQUEST_EXPIRED',
   'REQUEST_TOO_LARGE',
   'MANIFEST_GAP',
+  // share links
+  'SHARE_LINK_DAMAGED',
+  'SHARE_RECORD_TAMPERED',
   // server processes (relay, backup peer): a bad flag, variable or config file
   'CONFIG_INVALID',
   // plumbing

@@ -43,6 +43,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   REQUEST_EXPIRED: "The backup peer refused a request as too old. Check that this device's clock is right.",
   REQUEST_TOO_LARGE: 'The request was too large for the backup peer to accept.',
   MANIFEST_GAP: 'The backup peer missed some earlier changes; Cairn resends them.',
+  SHARE_LINK_DAMAGED: 'This link is damaged. Ask the sender to copy it again, all of it.',
+  SHARE_RECORD_TAMPERED: 'The list of your shares has been changed or damaged.',
   CONFIG_INVALID: 'A setting has a value Cairn cannot use. The message says which one.',
   ABORTED: 'Stopped before it finished.',
   NODE_UNAVAILABLE: 'Cairn lost contact with its background process. Try again.',
