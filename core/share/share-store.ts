@@ -1,0 +1,118 @@
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { Key, type Datastore } from 'interface-datastore'
+import { openSecret, sealSecret } from '../crypto/secretbox.ts'
+import { CairnError } from '../errors.ts'
+
+/** One link I made, as "My shares" lists it. */
+export interface ShareRecord {
+  /** Random id (32 hex digits, see {@link newShareId}). */
+  id: string
+  /** The vault file it is a copy of. */
+  fileId: string
+  /** Root CID (text) of the share's encrypted copy. */
+  cid: string
+  name: string
+  size: number
+  type: string
+  /** Milliseconds since the epoch. */
+  createdAt: number
+  /** After this (ms since the epoch) the peers unpin it; absent = never. */
+  expiresAt?: number
+  /** The link itself: it holds the share key, hence the sealing. */
+  link: string
+  /** Peer ids (and this device's) that pin the share's blocks. */
+  pinnedOn: string[]
+}
+
+const PREFIX = '/cairn/shares/'
+const ID = /^[0-9a-f]{32}$/
+const encoder = new TextEncoder()
+
+/** A fresh random share id. */
+export function newShareId (): string {
+  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('')
+}
+
+/**
+ * The key that seals share records: HKDF-SHA256(VK, info `cairn/v1/shares`),
+ * the same scheme as core/crypto/subkeys.ts (which has no `shares` purpose yet).
+ */
+export function deriveShareStoreKey (vaultKey: Uint8Array): Uint8Array {
+  return hkdf(sha256, vaultKey, undefined, encoder.encode('cairn/v1/shares'), 32)
+}
+
+const keyOf = (id: string): Key => {
+  if (!ID.test(id)) throw new CairnError('INTERNAL', `not a share id: ${id}`)
+  return new Key(PREFIX + id)
+}
+
+/**
+ * The shares I made, in a Datastore under `/cairn/shares/<id>`. Each record
+ * is sealed (XChaCha20-Poly1305) under a vault subkey because its link holds
+ * the share key; the record's datastore key is the associated data, so a
+ * record moved to another id, edited or cut off is refused with
+ * SHARE_RECORD_TAMPERED rather than shown.
+ */
+export class ShareStore {
+  constructor (private readonly datastore: Datastore, private readonly sealingKey: Uint8Array) {
+    if (sealingKey.length !== 32) throw new CairnError('INTERNAL', 'the share sealing key is 32 bytes')
+  }
+
+  /** Stores a record (a record with the same id is replaced). */
+  async add (record: ShareRecord): Promise<void> {
+    const key = keyOf(record.id)
+    const plain = encoder.encode(JSON.stringify(record))
+    await this.datastore.put(key, sealSecret(this.sealingKey, plain, encoder.encode(key.toString())))
+  }
+
+  async get (id: string): Promise<ShareRecord | undefined> {
+    const key = keyOf(id)
+    if (!(await this.datastore.has(key))) return undefined
+    return this.open(key, await this.datastore.get(key))
+  }
+
+  /** Every record, newest first. */
+  async list (): Promise<ShareRecord[]> {
+    const records: ShareRecord[] = []
+    for await (const { key, value } of this.datastore.query({ prefix: PREFIX })) records.push(this.open(key, value))
+    return records.sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id))
+  }
+
+  /** Changes some fields of a record (e.g. `pinnedOn`); returns the new record. */
+  async update (id: string, changes: Partial<Omit<ShareRecord, 'id'>>): Promise<ShareRecord> {
+    const current = await this.get(id)
+    if (current === undefined) throw new CairnError('FILE_NOT_FOUND', `no share ${id}`)
+    const next = { ...current, ...changes, id }
+    await this.add(next)
+    return next
+  }
+
+  /** Forgets a record; returns it, or undefined when there was none. */
+  async remove (id: string): Promise<ShareRecord | undefined> {
+    const record = await this.get(id)
+    if (record !== undefined) await this.datastore.delete(keyOf(id))
+    return record
+  }
+
+  private open (key: Key, sealed: Uint8Array): ShareRecord {
+    const plain = openSecret(this.sealingKey, sealed, encoder.encode(key.toString()), 'SHARE_RECORD_TAMPERED')
+    let record: unknown
+    try {
+      record = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plain))
+    } catch (err) {
+      throw new CairnError('SHARE_RECORD_TAMPERED', 'a share record is not readable', { cause: err })
+    }
+    if (!isShareRecord(record) || PREFIX + record.id !== key.toString()) throw new CairnError('SHARE_RECORD_TAMPERED', 'a share record has the wrong shape')
+    return record
+  }
+}
+
+function isShareRecord (value: unknown): value is ShareRecord {
+  if (typeof value !== 'object' || value === null) return false
+  const r = value as Record<string, unknown>
+  return typeof r.id === 'string' && typeof r.fileId === 'string' && typeof r.cid === 'string' &&
+    typeof r.name === 'string' && typeof r.size === 'number' && typeof r.type === 'string' &&
+    typeof r.createdAt === 'number' && (r.expiresAt === undefined || typeof r.expiresAt === 'number') &&
+    typeof r.link === 'string' && Array.isArray(r.pinnedOn) && r.pinnedOn.every(p => typeof p === 'string')
+}
