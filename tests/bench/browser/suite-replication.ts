@@ -1,7 +1,8 @@
 import { webSockets } from '@libp2p/websockets'
 import type { CID } from 'multiformats/cid'
 import { mbPerSecond, type BenchContext } from './bench-context.ts'
-import { openPackStore } from './bench-stores.ts'
+import { openMemoryStore, openPackStore, type BenchStore } from './bench-stores.ts'
+import { measureNoiseCipher } from './measure-noise.ts'
 import { clearScratch } from './opfs-scratch.ts'
 import type { BenchOptions } from './protocol.ts'
 import { connectDevice, startBenchDevice, storeFile, timeReplication, timeRestore, type ReplicationPath, type ReplicationTargets } from './replicate-device.ts'
@@ -27,11 +28,18 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
       for (const path of ['direct', 'relay'] as ReplicationPath[]) {
         ctx.log(`replication ${rep}/${options.reps}, ${path}`)
         await ctx.host({ op: 'gc', label: '' })
-        root = await replicateFromBrowser(file, targets, path, ctx)
+        const profiled = rep === 1 && path === 'direct'
+        if (profiled) await ctx.host({ op: 'cpu-start', label: 'replicate.browser.direct' })
+        root = await replicateFromBrowser(file, targets, path, await openPackStore(`replicate-${path}`), `replicate.browser.${path}`, ctx)
+        if (profiled) await ctx.host({ op: 'cpu-stop', label: 'replicate.browser.direct' })
         await ctx.host({ op: 'replicate-node', path, bytes: file.size })
       }
     }
     if (root === undefined) return
+    // What limits the browser path: storage (the same transfer from memory) and the Noise cipher.
+    await ctx.host({ op: 'gc', label: '' })
+    await replicateFromBrowser(file, targets, 'direct', openMemoryStore(), 'stage.replicate.browser.direct.memory', ctx)
+    ctx.sample({ name: 'stage.prim.noise_chacha20poly1305', value: measureNoiseCipher(64 * 1024 * 1024), unit: 'MB/s' })
     for (let rep = 1; rep <= options.reps; rep++) {
       ctx.log(`restore ${rep}/${options.reps}`)
       await ctx.host({ op: 'gc', label: '' })
@@ -43,9 +51,9 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
   }
 }
 
-/** One `replicate.browser.<path>` repetition; returns the root it replicated. */
-async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, ctx: BenchContext): Promise<CID> {
-  return await withStore(await openPackStore(`replicate-${path}`), async (store) => {
+/** One `replicate.browser.<path>` repetition from `opened`, recorded as `name`; returns the root it replicated. */
+async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, opened: BenchStore, name: string, ctx: BenchContext): Promise<CID> {
+  return await withStore(opened, async (store) => {
     // Stored (untimed) before the device starts: the app's add is measured elsewhere.
     const root = await storeFile(store.blockstore, file.stream())
     await store.flush()
@@ -53,7 +61,7 @@ async function replicateFromBrowser (file: File, targets: ReplicationTargets, pa
     try {
       const address = await connectDevice(device, targets, path)
       const ms = await timeReplication(device, address, root, 1)
-      ctx.sample({ name: `replicate.browser.${path}`, value: mbPerSecond(file.size, ms), unit: 'MB/s' })
+      ctx.sample({ name, value: mbPerSecond(file.size, ms), unit: 'MB/s' })
       return root
     } finally {
       await device.stop()
