@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { MemoryDatastore } from 'datastore-core/memory'
+import { Key } from 'interface-datastore'
+import { isCairnError } from '../../../core/errors.ts'
+import { deriveShareStoreKey, newShareId, ShareStore, type ShareRecord } from '../../../core/share/share-store.ts'
+import { containsBytes, fixedKey } from './helpers.ts'
+
+function record (over: Partial<ShareRecord> = {}): ShareRecord {
+  return {
+    id: newShareId(),
+    fileId: '00112233445566778899aabbccddeeff',
+    cid: 'bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi',
+    name: 'Zürich ☃.jpg',
+    size: 1234,
+    type: 'image/jpeg',
+    createdAt: 1_700_000_000_000,
+    link: 'https://cairn.example/#/s/AQFwEiDDxHM-yK_9Bs-en_UP_GvNLshaYXAAS7cJZpwx3pQ5Gg',
+    pinnedOn: ['12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'],
+    ...over
+  }
+}
+
+const tampered = (err: unknown): boolean => isCairnError(err, 'SHARE_RECORD_TAMPERED')
+
+describe('ShareStore', () => {
+  it('add, get, list (newest first), update and remove', async () => {
+    const datastore = new MemoryDatastore()
+    const store = new ShareStore(datastore, deriveShareStoreKey(fixedKey(1)))
+    const older = record({ createdAt: 1000 })
+    const newer = record({ createdAt: 2000, expiresAt: 9000, name: 'notes.txt', type: 'text/plain' })
+    await store.add(older)
+    await store.add(newer)
+    assert.deepEqual(await store.get(older.id), older)
+    assert.deepEqual(await store.list(), [newer, older])
+    const updated = await store.update(older.id, { pinnedOn: [], expiresAt: 5000 })
+    assert.deepEqual(updated, { ...older, pinnedOn: [], expiresAt: 5000 })
+    // A second store over the same datastore and key sees the same records.
+    assert.deepEqual(await new ShareStore(datastore, deriveShareStoreKey(fixedKey(1))).get(older.id), updated)
+    assert.deepEqual(await store.remove(older.id), updated)
+    assert.equal(await store.get(older.id), undefined)
+    assert.equal(await store.remove(older.id), undefined)
+    assert.deepEqual(await store.list(), [newer])
+    await assert.rejects(store.update(older.id, { name: 'x' }), (err: unknown) => isCairnError(err, 'FILE_NOT_FOUND'))
+    await assert.rejects(store.get('../../cairn/vault'), (err: unknown) => isCairnError(err, 'INTERNAL'))
+  })
+
+  it('keeps records under /cairn/shares/<id>, sealed: neither the link nor the name is readable', async () => {
+    const datastore = new MemoryDatastore()
+    const store = new ShareStore(datastore, deriveShareStoreKey(fixedKey(1)))
+    const r = record()
+    await store.add(r)
+    const raw = await datastore.get(new Key(`/cairn/shares/${r.id}`))
+    const enc = new TextEncoder()
+    for (const needle of [r.link, 'AQFwEiDD', 'Zürich', r.cid, r.fileId]) assert.ok(!containsBytes(raw, enc.encode(needle)), `stored record shows ${needle}`)
+  })
+
+  it('a changed, cut, moved or foreign record is refused, by get and by list', async () => {
+    const key = deriveShareStoreKey(fixedKey(1))
+    const datastore = new MemoryDatastore()
+    const store = new ShareStore(datastore, key)
+    const r = record()
+    await store.add(r)
+    const at = new Key(`/cairn/shares/${r.id}`)
+    const sealed = await datastore.get(at)
+
+    for (let i = 0; i < sealed.length; i += 7) {
+      const bad = sealed.slice()
+      bad[i] = (bad[i] as number) ^ 0x10
+      await datastore.put(at, bad)
+      await assert.rejects(store.get(r.id), tampered, `byte ${i}`)
+      await assert.rejects(store.list(), tampered, `byte ${i}`)
+    }
+    await datastore.put(at, sealed.subarray(0, sealed.length - 1))
+    await assert.rejects(store.get(r.id), tampered)
+    await datastore.put(at, sealed)
+    assert.deepEqual(await store.get(r.id), r)
+
+    // The same sealed bytes under another id are refused (the key is the AAD).
+    const other = newShareId()
+    await datastore.put(new Key(`/cairn/shares/${other}`), sealed)
+    await assert.rejects(store.get(other), tampered)
+    await datastore.delete(new Key(`/cairn/shares/${other}`))
+
+    // Another vault's key opens nothing.
+    await assert.rejects(new ShareStore(datastore, deriveShareStoreKey(fixedKey(2))).list(), tampered)
+  })
+
+  it('the sealing key is HKDF(VK, cairn/v1/shares), distinct per vault and 32 bytes', () => {
+    const a = deriveShareStoreKey(fixedKey(1))
+    assert.equal(a.length, 32)
+    assert.notDeepEqual(a, deriveShareStoreKey(fixedKey(2)))
+    assert.notDeepEqual(a, fixedKey(1))
+    assert.throws(() => new ShareStore(new MemoryDatastore(), new Uint8Array(16)), (err: unknown) => isCairnError(err, 'INTERNAL'))
+    assert.match(newShareId(), /^[0-9a-f]{32}$/)
+    assert.notEqual(newShareId(), newShareId())
+  })
+})
