@@ -96,7 +96,7 @@ describe('makeShare: a new encrypted copy under a fresh key', () => {
   })
 })
 
-async function collect (chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+async function collect (chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = []
   for await (const c of chunks) parts.push(c)
   return new Uint8Array(await new Blob(parts as BlobPart[]).arrayBuffer())
