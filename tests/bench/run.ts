@@ -12,7 +12,7 @@ import { ReplicationHost } from './support/replication-host.ts'
 
 /**
  * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication
- * --replication-size MiB --replication-reps N]`: Cairn's encrypted add and
+ * --replication-size MiB --replication-reps N --peer-fetch-concurrency N]`: Cairn's encrypted add and
  * read against plain Helia and raw OPFS, in headless Chromium, inside a
  * dedicated worker; then replication browser → backup peer (direct and
  * through the relay) against a Node device, and restore peer → browser.
@@ -30,7 +30,8 @@ const { values: args } = parseArgs({
     'no-stages': { type: 'boolean', default: false },
     only: { type: 'string' },
     'replication-size': { type: 'string', default: '200' },
-    'replication-reps': { type: 'string', default: '2' }
+    'replication-reps': { type: 'string', default: '2' },
+    'peer-fetch-concurrency': { type: 'string' }
   }
 })
 const options: BenchOptions = { sizeMiB: Number(args.size), reps: Number(args.reps), stages: args['no-stages'] !== true }
@@ -78,7 +79,8 @@ async function describe (page: Page): Promise<string> {
 
 /** The replication figures on their own page, against a relay and peer started here. */
 async function runReplication (page: Page): Promise<void> {
-  const replication = await ReplicationHost.start()
+  const concurrency = args['peer-fetch-concurrency']
+  const replication = await ReplicationHost.start(concurrency !== undefined ? Number(concurrency) : undefined)
   try {
     await runInPage(page, { ...replicationOptions, replication: replication.targets }, async (path, bytes) => { await replication.replicateNode(path, bytes, results) })
   } finally {

@@ -38,7 +38,9 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
     if (root === undefined) return
     // What limits the browser path: storage (the same transfer from memory) and the Noise cipher.
     await ctx.host({ op: 'gc', label: '' })
+    await ctx.host({ op: 'profile-start', label: 'replicate.browser.direct.memory' })
     await replicateFromBrowser(file, targets, 'direct', openMemoryStore(), 'stage.replicate.browser.direct.memory', ctx)
+    await ctx.host({ op: 'profile-stop', label: 'replicate.browser.direct.memory' })
     ctx.sample({ name: 'stage.prim.noise_chacha20poly1305', value: measureNoiseCipher(64 * 1024 * 1024), unit: 'MB/s' })
     for (let rep = 1; rep <= options.reps; rep++) {
       ctx.log(`restore ${rep}/${options.reps}`)

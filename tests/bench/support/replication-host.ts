@@ -22,14 +22,15 @@ export class ReplicationHost {
     private readonly dir: string
   ) {}
 
-  static async start (): Promise<ReplicationHost> {
+  /** `fetchConcurrency`: the peer's `--fetch-concurrency` (default: the peer's own default). */
+  static async start (fetchConcurrency?: number): Promise<ReplicationHost> {
     const dir = await mkdtemp(join(tmpdir(), 'cairn-bench-replication-'))
     let relay: RunningRelay | undefined
     try {
       relay = await startRelay({ wsPort: 0, httpPort: 0, webrtcDirect: false, keyFile: join(dir, 'relay.key'), logLevel: 'warn' })
       const relayWs = relay.multiaddrs.find((ma) => ma.includes('/ws/'))
       if (relayWs === undefined) throw new Error(`the relay listens on no WebSocket: ${relay.multiaddrs.join(', ')}`)
-      const peer = await startPeer({ dataDir: join(dir, 'peer'), wsPort: 0, webrtcDirect: false, relay: [relayWs], logLevel: 'warn' })
+      const peer = await startPeer({ dataDir: join(dir, 'peer'), wsPort: 0, webrtcDirect: false, relay: [relayWs], logLevel: 'warn', ...(fetchConcurrency !== undefined ? { fetchConcurrency } : {}) })
       const direct = peer.multiaddrs.find((ma) => ma.includes('/ws/') && !ma.includes('/p2p-circuit'))
       if (direct === undefined || peer.pairingCode === null) throw new Error('the peer has no WebSocket address or no pairing code')
       const vaultKey = [...globalThis.crypto.getRandomValues(new Uint8Array(32))]
