@@ -184,6 +184,8 @@ export function createShareLink (init: CreateShareLinkInit, options: { nonce?: U
 }
 
 const PAYLOAD_TEXT = /^[A-Za-z0-9_-]+$/
+/** Far above any link this format makes (name, type and 8 hints at their limits); stops pathological input early. */
+const MAX_LINK_CHARS = 8192
 
 /**
  * Reads a share link: a whole URL, its fragment (`#/s/…` or `/s/…`) or the
@@ -191,6 +193,7 @@ const PAYLOAD_TEXT = /^[A-Za-z0-9_-]+$/
  */
 export function parseShareLink (urlOrFragment: string): ShareLinkFields {
   if (typeof urlOrFragment !== 'string') throw damaged('not a link')
+  if (urlOrFragment.length > MAX_LINK_CHARS) throw damaged('the link is far too long')
   let text = urlOrFragment.trim()
   const hash = text.indexOf('#')
   if (hash >= 0) text = text.slice(hash + 1)

@@ -114,6 +114,7 @@ describe('a damaged share link fails as SHARE_LINK_DAMAGED, never as other field
       assertCode(() => parseShareLink(bad), 'SHARE_LINK_DAMAGED', JSON.stringify(bad))
     }
     assertCode(() => parseShareLink(undefined as unknown as string), 'SHARE_LINK_DAMAGED')
+    assertCode(() => parseShareLink('#/s/' + 'A'.repeat(100_000)), 'SHARE_LINK_DAMAGED')
     for (let i = 0; i < 200; i++) {
       const junk = globalThis.crypto.getRandomValues(new Uint8Array(1 + (i % 120)))
       junk[0] = 1
