@@ -2,7 +2,7 @@ import { webSockets } from '@libp2p/websockets'
 import type { CID } from 'multiformats/cid'
 import { mbPerSecond, type BenchContext } from './bench-context.ts'
 import { openMemoryStore, openPackStore, type BenchStore } from './bench-stores.ts'
-import { measureNoiseCipher } from './measure-noise.ts'
+import { measureNoiseCipher, measureNoiseCipherWasm } from './measure-noise.ts'
 import { clearScratch } from './opfs-scratch.ts'
 import type { BenchOptions } from './protocol.ts'
 import { connectDevice, startBenchDevice, storeFile, timeReplication, timeRestore, type ReplicationPath, type ReplicationTargets } from './replicate-device.ts'
@@ -42,6 +42,7 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
     await replicateFromBrowser(file, targets, 'direct', openMemoryStore(), 'stage.replicate.browser.direct.memory', ctx)
     await ctx.host({ op: 'profile-stop', label: 'replicate.browser.direct.memory' })
     ctx.sample({ name: 'stage.prim.noise_chacha20poly1305', value: measureNoiseCipher(64 * 1024 * 1024), unit: 'MB/s' })
+    ctx.sample({ name: 'stage.prim.noise_chacha20poly1305.wasm', value: measureNoiseCipherWasm(64 * 1024 * 1024), unit: 'MB/s' })
     for (let rep = 1; rep <= options.reps; rep++) {
       ctx.log(`restore ${rep}/${options.reps}`)
       await ctx.host({ op: 'gc', label: '' })
