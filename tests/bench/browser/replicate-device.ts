@@ -46,8 +46,8 @@ const TIMEOUT_MS = 180_000
  * nothing (so the peer can reach it only on the connection the device dials,
  * which keeps a relayed path relayed).
  */
-export async function startBenchDevice (blockstore: Blockstore, transport: (components: any) => Transport, vaultKey: number[]): Promise<BenchDevice> { // any: libp2p's transport factory type is generic over internal components
-  const helia = createNode({ allowPrivateAddresses: true, agentName: 'cairn-bench' }, { blockstore, datastore: new MemoryDatastore(), transports: [transport] })
+export async function startBenchDevice (blockstore: Blockstore, transport: (components: any) => Transport, vaultKey: number[], makeNode = createNode): Promise<BenchDevice> { // any: libp2p's transport factory type is generic over internal components
+  const helia = makeNode({ allowPrivateAddresses: true, agentName: 'cairn-bench' }, { blockstore, datastore: new MemoryDatastore(), transports: [transport] })
   await helia.start()
   const client = new BackupClient({ libp2p: helia.libp2p }, { signer: vaultSigner(Uint8Array.from(vaultKey)), timeoutMs: 60_000 })
   return { helia, client, stop: async () => { await helia.stop() } }

@@ -7,6 +7,7 @@ import { clearScratch } from './opfs-scratch.ts'
 import type { BenchOptions } from './protocol.ts'
 import { connectDevice, startBenchDevice, storeFile, timeReplication, timeRestore, type ReplicationPath, type ReplicationTargets } from './replicate-device.ts'
 import { withStore } from './suite-env.ts'
+import { createWideWindowNode, WIDE_WINDOW } from './proto-wide-window-node.ts'
 
 /** Blocks the peer fetches at once (relay-server/peer/constants.ts DEFAULT_FETCH_CONCURRENCY); the restore uses the same walk. */
 const PEER_FETCH_CONCURRENCY = 3
@@ -49,6 +50,7 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
       await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, 'restore.browser', ctx)
     }
     await restoreToBrowser(file.size, root, targets, WIDE_FETCH_CONCURRENCY, `stage.restore.browser.concurrency${WIDE_FETCH_CONCURRENCY}`, ctx)
+    await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, `proto.restore.browser.yamux_window_${WIDE_WINDOW / 1024 / 1024}MiB`, ctx, createWideWindowNode)
   } finally {
     await clearScratch()
   }
@@ -73,9 +75,9 @@ async function replicateFromBrowser (file: File, targets: ReplicationTargets, pa
 }
 
 /** A fresh browser device with an empty OPFS pack store fetches the whole DAG of `root` from the peer (direct), flushed. */
-async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationTargets, concurrency: number, name: string, ctx: BenchContext): Promise<void> {
+async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationTargets, concurrency: number, name: string, ctx: BenchContext, makeNode?: typeof createWideWindowNode): Promise<void> {
   await withStore(await openPackStore('restore'), async (store) => {
-    const device = await startBenchDevice(store.blockstore, webSockets(), targets.vaultKey)
+    const device = await startBenchDevice(store.blockstore, webSockets(), targets.vaultKey, makeNode)
     try {
       await connectDevice(device, targets, 'direct')
       const start = performance.now()
