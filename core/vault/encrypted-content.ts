@@ -94,16 +94,41 @@ export async function storeEncrypted (store: RecordingBlockstore, plaintext: Rea
  */
 const CHUNKS_PER_WINDOW = 16
 
+interface OpenWindow {
+  iterator: AsyncIterator<Uint8Array>
+  first: Promise<IteratorResult<Uint8Array>>
+}
+
 async function * windowedCiphertext (blockstore: Blockstore, cid: CID, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
   const fs = unixfs({ blockstore })
   const options = signal !== undefined ? { signal } : {}
   const size = Number((await fs.stat(cid, options)).size)
   const window = CHUNKS_PER_WINDOW * (DEFAULT_CHUNK_SIZE + TAG_LENGTH)
+  const ranges: Array<{ offset: number, length: number }> = []
   for (let offset = 0; offset < size;) {
     // The header rides with the first window so windows stay chunk-aligned.
     const length = Math.min(size - offset, offset === 0 ? HEADER_LENGTH + window : window)
-    yield * fs.cat(cid, { ...options, offset, length })
+    ranges.push({ offset, length })
     offset += length
+  }
+  // Asking for the first piece of a window starts its block reads, so the
+  // next window is opened while this one drains: at most two windows in memory.
+  const open = (i: number): OpenWindow | undefined => {
+    const range = ranges[i]
+    if (range === undefined) return undefined
+    const iterator = fs.cat(cid, { ...options, ...range })[Symbol.asyncIterator]()
+    return { iterator, first: iterator.next() }
+  }
+  let current = open(0)
+  for (let i = 0; current !== undefined; i++) {
+    const following = open(i + 1)
+    try {
+      for (let next = await current.first; next.done !== true; next = await current.iterator.next()) yield next.value
+    } catch (err) {
+      await following?.iterator.return?.()
+      throw err
+    }
+    current = following
   }
 }
 

@@ -42,8 +42,9 @@ describe('encrypted content', () => {
     const reader = readDecrypted(store, cid, key, { plaintextLength: size }).getReader()
     await reader.read()
     await new Promise(resolve => setTimeout(resolve, 200))
-    // 64 chunk leaves in the file; a window is 16 chunks (+ header and root reads).
-    assert.ok(store.reads <= 20, `read ${store.reads} blocks ahead of a reader that took one chunk`)
+    // 64 chunk leaves in the file; a window is 16 chunks and the next one is
+    // opened while one drains (+ header and root reads): at most ~2 windows.
+    assert.ok(store.reads <= 40, `read ${store.reads} blocks ahead of a reader that took one chunk`)
     let total = 0
     for (let next = await reader.read(); next.done !== true; next = await reader.read()) total += next.value.length
     assert.ok(total > size - 2 * 1024 * 1024)
