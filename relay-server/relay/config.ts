@@ -2,24 +2,14 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { CairnError } from '../../core/errors.ts'
 import { LOG_LEVELS, type LogLevel } from '../shared/log.ts'
 import { boolean, choice, duration, integer, ipAddress, list, OptionValueError, port, size, text, type Parser } from '../shared/option-parsers.ts'
-import { formatHelp, resolveOptions, withDefaults, type OptionSpec, type OptionValues } from '../shared/options.ts'
+import { formatHelp, optionFactory, resolveOptions, withDefaults, type OptionValues } from '../shared/options.ts'
 import { DEFAULT_HTTP_PORT_OFFSET, DEFAULT_KEY_FILE, DEFAULT_WS_PORT } from './constants.ts'
 
 const ENV_PREFIX = 'CAIRN_RELAY_'
 export const CONFIG_FLAG = 'config'
 export const CONFIG_ENV = `${ENV_PREFIX}CONFIG`
 
-function option<T> (flag: string, arg: string | undefined, description: string, parse: Parser<T>, defaultValue: OptionSpec<T>['default'], defaultText?: string): OptionSpec<T> {
-  return {
-    flag,
-    env: ENV_PREFIX + flag.toUpperCase().replaceAll('-', '_'),
-    ...(arg !== undefined ? { arg } : {}),
-    description,
-    parse,
-    default: defaultValue,
-    ...(defaultText !== undefined ? { defaultText } : {})
-  }
-}
+const option = optionFactory(ENV_PREFIX)
 
 const multiaddrText: Parser<string> = (value) => {
   const address = text(value)

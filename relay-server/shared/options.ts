@@ -198,3 +198,21 @@ export function formatHelp (table: OptionTable, usage: string, init: { configFla
   const lines = rows.flatMap(([left, right]) => wrap(right, HELP_WIDTH - 2 - width).map((part, i) => `  ${(i === 0 ? left : '').padEnd(width)}${part}`))
   return [usage, '', 'Options (precedence: flags > environment > config file > defaults):', ...lines, ...(init.footer !== undefined ? ['', init.footer] : []), ''].join('\n')
 }
+
+/**
+ * An option whose environment variable is `<envPrefix><FLAG_IN_CAPS>` (e.g.
+ * `--ws-port` → `CAIRN_RELAY_WS_PORT`): one naming rule for every server.
+ */
+export function optionFactory (envPrefix: string) {
+  return function option<T> (flag: string, arg: string | undefined, description: string, parse: Parser<T>, defaultValue: OptionSpec<T>['default'], defaultText?: string): OptionSpec<T> {
+    return {
+      flag,
+      env: envPrefix + flag.toUpperCase().replaceAll('-', '_'),
+      ...(arg !== undefined ? { arg } : {}),
+      description,
+      parse,
+      default: defaultValue,
+      ...(defaultText !== undefined ? { defaultText } : {})
+    }
+  }
+}
