@@ -1,0 +1,40 @@
+import { CairnApp } from './support/cairn-app.ts'
+import { expect, test } from './support/fixtures.ts'
+
+test('the dashboard shows the vault, the browser storage and the node; the logs page streams, filters and copies', async ({ app, profile, files }) => {
+  await profile.context.grantPermissions(['clipboard-read', 'clipboard-write'])
+  const note = files.make('note.txt', 1_234_567)
+  await app.open()
+  await app.createVault('dashboards tell the truth')
+  await app.addFiles([note.path])
+
+  await app.goTo('Dashboard')
+  const page = app.page
+  const definition = (term: string) => page.locator(`dt:text-is("${term}") + dd`)
+  await expect(definition('Status')).toHaveText('Unlocked')
+  await expect(definition('Files')).toHaveText('1')
+  await expect(definition('Size of your files')).toHaveText('1.23 MB')
+  // Ciphertext is a little larger than the plaintext (header, tags, UnixFS and index blocks).
+  await expect(definition('Stored (encrypted)')).toHaveText(/^1\.2\d MB$/)
+  await expect(definition('Used by this site')).toHaveText(/\d/)
+  await expect(page.getByTestId('peer-id')).toHaveText(/^12D3KooW\w{44}$/)
+
+  await app.goTo('Logs')
+  const lines = page.getByLabel('Log lines')
+  await expect(lines).toContainText('vault created')
+  await expect(lines).toContainText(/stored a file of 1234567 bytes/)
+  // File names never reach the log.
+  await expect(lines).not.toContainText('note.txt')
+  // Lines arrive live: a file added from another tab shows up without a reload.
+  const other = new CairnApp(await profile.context.newPage())
+  await other.open()
+  await other.addFiles([files.make('second.bin', 777_777).path])
+  await expect(lines).toContainText(/stored a file of 777777 bytes/)
+
+  await page.getByLabel('Level').selectOption('warn')
+  await expect(lines).not.toContainText('vault created')
+  await page.getByLabel('Level').selectOption('info')
+  await expect(lines).toContainText('vault created')
+  await page.getByRole('button', { name: 'Copy visible lines' }).click()
+  expect(await page.evaluate(async () => await navigator.clipboard.readText())).toContain('vault created')
+})
