@@ -38,3 +38,29 @@ test('the dashboard shows the vault, the browser storage and the node; the logs 
   await page.getByRole('button', { name: 'Copy visible lines' }).click()
   expect(await page.evaluate(async () => await navigator.clipboard.readText())).toContain('vault created')
 })
+
+test('onboarding refuses a weak passphrase with a reason and asks for the recovery words back', async ({ app }) => {
+  await app.open()
+  const page = app.page
+  const create = page.getByRole('button', { name: 'Create vault' })
+  await page.getByLabel('Passphrase', { exact: true }).fill('password123')
+  await page.getByLabel('Confirm passphrase').fill('password123')
+  await expect(page.locator('.strength-reasons')).toContainText(/common|short|guess/i)
+  await expect(create).toBeDisabled()
+
+  await page.getByLabel('Passphrase', { exact: true }).fill('a long walk along the quiet river')
+  await page.getByLabel('Confirm passphrase').fill('a long walk along the quiet river!')
+  await expect(create).toBeDisabled()
+  await page.getByLabel('Confirm passphrase').fill('a long walk along the quiet river')
+  await expect(create).toBeEnabled()
+  await create.click()
+
+  // A wrong word when typing the phrase back is refused; the right ones go on.
+  await page.getByRole('button', { name: 'Continue' }).click()
+  const asked = page.getByLabel(/^Word \d+$/)
+  await expect(asked).toHaveCount(3)
+  for (const field of await asked.all()) await field.fill('zzzz')
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByRole('alert').first()).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Add files' })).toHaveCount(0)
+})
