@@ -1,5 +1,6 @@
 import type { Blockstore } from 'interface-blockstore'
 import { CID } from 'multiformats/cid'
+import { readWholeBlock } from '../storage/read-block.ts'
 import { CairnError } from '../errors.ts'
 import { compareHlc } from './hlc.ts'
 import { decodeOpBlock, type OpBlock } from './op-block.ts'
@@ -35,20 +36,7 @@ export function decodeHead (device: string, bytes: Uint8Array): ChainHead {
 export async function readBlock (blockstore: Blockstore, cid: CID): Promise<Uint8Array | undefined> {
   try {
     if (!(await blockstore.has(cid))) return undefined
-    const pieces: Uint8Array[] = []
-    let length = 0
-    for await (const piece of blockstore.get(cid)) {
-      pieces.push(piece)
-      length += piece.length
-    }
-    if (pieces.length === 1) return pieces[0]
-    const out = new Uint8Array(length)
-    let offset = 0
-    for (const piece of pieces) {
-      out.set(piece, offset)
-      offset += piece.length
-    }
-    return out
+    return await readWholeBlock(blockstore, cid)
   } catch (err) {
     throw new CairnError('STORAGE_FAILED', `reading index block ${cid.toString()} failed`, { cause: err })
   }

@@ -4,6 +4,7 @@ import { CairnError } from '../errors.ts'
 import { encodeHead } from '../index/chain.ts'
 import { HEADS_PREFIX } from '../index/constants.ts'
 import { decodeOpBlock } from '../index/op-block.ts'
+import { readWholeBlock } from '../storage/read-block.ts'
 import type { BackupClient } from '../protocols/backup/index.ts'
 import type { Log } from '../node/log-buffer.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -21,16 +22,11 @@ export interface RestoreIndexComponents {
 const BLOCK_TIMEOUT_MS = 30_000
 
 async function fetchBlock (blockstore: Blockstore, cid: CID): Promise<Uint8Array> {
-  const pieces: Uint8Array[] = []
   try {
-    for await (const piece of blockstore.get(cid, { signal: AbortSignal.timeout(BLOCK_TIMEOUT_MS) })) pieces.push(piece)
+    return await readWholeBlock(blockstore, cid, { signal: AbortSignal.timeout(BLOCK_TIMEOUT_MS) })
   } catch (err) {
     throw new CairnError('PEER_UNREACHABLE', `The backup peer did not send index block ${cid.toString()}`, { cause: err })
   }
-  const bytes = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const piece of pieces) { bytes.set(piece, at); at += piece.length }
-  return bytes
 }
 
 /**

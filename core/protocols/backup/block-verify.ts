@@ -1,5 +1,6 @@
 import { equals } from 'multiformats/bytes'
-import { localBlocks, readWholeBlock, toCid } from './dag-fetch.ts'
+import { readWholeBlock } from '../../storage/read-block.ts'
+import { localBlocks, toCid } from './dag-fetch.ts'
 import type { VerifyReport } from './messages.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
 import type { CID } from 'multiformats/cid'
@@ -41,7 +42,7 @@ export async function verifySample (helia: CairnHelia, roots: string[], sample: 
 /** True when the block is here and hashes to its CID. */
 export async function blockIsSound (helia: CairnHelia, cid: CID, signal?: AbortSignal): Promise<boolean> {
   try {
-    const bytes = await readWholeBlock(helia, cid, { offline: true, ...(signal !== undefined ? { signal } : {}) })
+    const bytes = await readWholeBlock(helia.blockstore, cid, { offline: true, ...(signal !== undefined ? { signal } : {}) })
     const hasher = await helia.getHasher(cid.multihash.code)
     const digest = await hasher.digest(bytes)
     return equals(digest.bytes, cid.multihash.bytes)

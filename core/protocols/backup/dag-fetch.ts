@@ -1,6 +1,7 @@
 import { createUnsafe } from 'multiformats/block'
 import { CID } from 'multiformats/cid'
 import { CairnError } from '../../errors.ts'
+import { readWholeBlock } from '../../storage/read-block.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
 
 /** The raw codec: a block with no links (UnixFS raw leaves, index op blocks). */
@@ -14,21 +15,6 @@ export interface FetchDagOptions {
   stallMs: number
   /** Called with the DAG bytes seen so far (local and fetched). */
   onProgress?: (bytes: number) => void
-}
-
-/** Reads a whole block from a Helia blockstore (which fetches it over bitswap when missing, unless `offline`). */
-export async function readWholeBlock (helia: CairnHelia, cid: CID, options: { signal?: AbortSignal, offline?: boolean }): Promise<Uint8Array> {
-  const pieces: Uint8Array[] = []
-  let length = 0
-  for await (const piece of helia.blockstore.get(cid, options)) {
-    pieces.push(piece)
-    length += piece.byteLength
-  }
-  if (pieces.length === 1) return pieces[0] as Uint8Array
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const piece of pieces) { out.set(piece, offset); offset += piece.byteLength }
-  return out
 }
 
 /** The CIDs a block links to (none for raw blocks). */
@@ -65,7 +51,7 @@ export async function fetchAndPin (helia: CairnHelia, root: CID, options: FetchD
     const running = new Set<Promise<void>>()
     let failure: { error: unknown } | undefined
     const visit = async (cid: CID): Promise<void> => {
-      const block = await readWholeBlock(helia, cid, { signal })
+      const block = await readWholeBlock(helia.blockstore, cid, { signal })
       arm()
       bytes += block.byteLength
       options.onProgress?.(bytes)
@@ -156,7 +142,7 @@ export async function localBlocks (helia: CairnHelia, root: CID, signal?: AbortS
     out.push(cid)
     if (cid.code === RAW_CODE) continue
     try {
-      const bytes = await readWholeBlock(helia, cid, { offline: true, ...(signal !== undefined ? { signal } : {}) })
+      const bytes = await readWholeBlock(helia.blockstore, cid, { offline: true, ...(signal !== undefined ? { signal } : {}) })
       stack.push(...await blockLinks(helia, cid, bytes))
     } catch {
       signal?.throwIfAborted()
