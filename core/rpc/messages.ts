@@ -32,7 +32,3 @@ export interface StreamFileMessage {
 
 export type ToNodeMessage = CallMessage | StreamFileMessage
 export type FromNodeMessage = ResultMessage | EventMessage
-
-export function isCallMessage (value: unknown): value is CallMessage {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'call'
-}
