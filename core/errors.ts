@@ -51,6 +51,9 @@ export const ERROR_CODES = [
   // share links
   'SHARE_LINK_DAMAGED',
   'SHARE_RECORD_TAMPERED',
+  'SHARE_EXPIRY_INVALID',
+  'SHARE_UNAVAILABLE',
+  'SHARE_FOLDER_TOO_LARGE',
   // server processes (relay, backup peer): a bad flag, variable or config file
   'CONFIG_INVALID',
   // plumbing

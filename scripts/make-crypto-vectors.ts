@@ -110,7 +110,7 @@ async function dedupVectors (): Promise<void> {
 
 function subkeyVectors (): void {
   const vaultKey = counting(32, 21)
-  const purposes: SubkeyPurpose[] = ['index', 'dedup', 'sign', 'key-check']
+  const purposes: SubkeyPurpose[] = ['index', 'dedup', 'sign', 'key-check', 'shares']
   write('crypto-subkeys.json', {
     description: 'Vault subkeys: HKDF-SHA256(VK, no salt, info "cairn/v1/<purpose>"), 32 bytes each.',
     vaultKey: hex(vaultKey),

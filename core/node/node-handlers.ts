@@ -8,7 +8,9 @@ import type { NetworkMethods } from './network-handlers.ts'
 
 /** Methods served by backup-handlers.ts. */
 export type BackupMethods = 'backup.add' | 'backup.remove' | 'backup.list' | 'backup.verify' | 'vault.restore'
-export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods>
+/** Methods served by share-handlers.ts. */
+export type ShareMethods = 'shares.create' | 'shares.list' | 'shares.stop'
+export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods | ShareMethods>
 import type { VaultService } from '../vault/vault-service.ts'
 
 export interface NodeHandlerComponents {

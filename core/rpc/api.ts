@@ -133,6 +133,32 @@ export interface VerifyResult {
   bad: string[]
 }
 
+/** One share link I made, as "My shares" lists it (issue 4). */
+export interface ShareInfo {
+  id: string
+  /** The vault file it is a copy of ('' for a folder). */
+  fileId: string
+  /** A folder share: the folder's path, and how many files its snapshot holds. */
+  folder?: string
+  fileCount?: number
+  /** Root CID of the share's own encrypted copy. */
+  cid: string
+  name: string
+  /** Bytes shared (a folder: all its files). */
+  size: number
+  type: string
+  /** ms since epoch. */
+  createdAt: number
+  /** After this (ms since epoch) the backup peers unpin it by themselves; absent = never. */
+  expiresAt?: number
+  /** True once expiresAt has passed: the link no longer works. */
+  expired: boolean
+  /** The link (`ORIGIN/#/s/…`): it carries the share key. */
+  link: string
+  /** Paired backup peers (peer ids) that hold all of the share's data. */
+  pinnedOn: string[]
+}
+
 export interface NodeApi {
   'vault.status': { args: undefined, result: VaultStatus }
   'vault.checkPassphrase': { args: { passphrase: string }, result: PassphraseCheck }
@@ -172,6 +198,15 @@ export interface NodeApi {
   'backup.verify': { args: { peerId: string }, result: VerifyResult }
   /** A fresh browser: recovery phrase + backup peer → the vault comes back, with a new passphrase. */
   'vault.restore': { args: { recoveryPhrase: string, peerAddress: string, newPassphrase: string }, result: VaultStatus }
+  /**
+   * Makes a share link for a vault file, or for a snapshot of a folder (every
+   * file under `folder`), as copies under fresh keys, pinned on the backup peers.
+   */
+  'shares.create': { args: { fileId: string, expiresAt?: number } | { folder: string, expiresAt?: number }, result: ShareInfo }
+  /** The links I made, newest first. */
+  'shares.list': { args: undefined, result: ShareInfo[] }
+  /** "Stop sharing": unpins the share's copy from the backup peers and deletes it here. */
+  'shares.stop': { args: { id: string }, result: undefined }
 }
 
 export type MethodName = keyof NodeApi
@@ -196,6 +231,8 @@ export interface NodeEvents {
   /** Connections, relays or backup peers changed. */
   'network.changed': undefined
   'backup.changed': undefined
+  /** A share was made, stopped, expired, or a peer's hold on one changed. */
+  'shares.changed': undefined
 }
 
 export type EventName = keyof NodeEvents

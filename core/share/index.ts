@@ -5,4 +5,4 @@ export {
   type ShareLinkFields, type CreateShareLinkInit
 } from './share-link.ts'
 export { makeShare, type MakeShareComponents, type MakeShareInit, type MadeShare } from './make-share.ts'
-export { ShareStore, newShareId, deriveShareStoreKey, type ShareRecord } from './share-store.ts'
+export { ShareStore, newShareId, type ShareRecord } from './share-store.ts'

@@ -1,5 +1,3 @@
-import { hkdf } from '@noble/hashes/hkdf.js'
-import { sha256 } from '@noble/hashes/sha2.js'
 import { Key, type Datastore } from 'interface-datastore'
 import { openSecret, sealSecret } from '../crypto/secretbox.ts'
 import { CairnError } from '../errors.ts'
@@ -21,8 +19,15 @@ export interface ShareRecord {
   expiresAt?: number
   /** The link itself: it holds the share key, hence the sealing. */
   link: string
-  /** Peer ids (and this device's) that pin the share's blocks. */
-  pinnedOn: string[]
+  /** Every root to pin when there are several (a folder: its listing, then each file); absent = just `cid`. */
+  roots?: string[]
+  /** A folder share: the folder's path in the vault, and how many files the snapshot holds. */
+  folder?: string
+  fileCount?: number
+  /** Every block of the share's copy (CID text), so "Stop sharing" can delete them here. */
+  blocks?: string[]
+  /** Set once an expired share's blocks were deleted from this device. */
+  freed?: boolean
 }
 
 const PREFIX = '/cairn/shares/'
@@ -32,14 +37,6 @@ const encoder = new TextEncoder()
 /** A fresh random share id. */
 export function newShareId (): string {
   return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('')
-}
-
-/**
- * The key that seals share records: HKDF-SHA256(VK, info `cairn/v1/shares`),
- * the same scheme as core/crypto/subkeys.ts (which has no `shares` purpose yet).
- */
-export function deriveShareStoreKey (vaultKey: Uint8Array): Uint8Array {
-  return hkdf(sha256, vaultKey, undefined, encoder.encode('cairn/v1/shares'), 32)
 }
 
 const keyOf = (id: string): Key => {
@@ -55,15 +52,15 @@ const keyOf = (id: string): Key => {
  * SHARE_RECORD_TAMPERED rather than shown.
  */
 export class ShareStore {
+  private queue: Promise<unknown> = Promise.resolve()
+
   constructor (private readonly datastore: Datastore, private readonly sealingKey: Uint8Array) {
     if (sealingKey.length !== 32) throw new CairnError('INTERNAL', 'the share sealing key is 32 bytes')
   }
 
   /** Stores a record (a record with the same id is replaced). */
   async add (record: ShareRecord): Promise<void> {
-    const key = keyOf(record.id)
-    const plain = encoder.encode(JSON.stringify(record))
-    await this.datastore.put(key, sealSecret(this.sealingKey, plain, encoder.encode(key.toString())))
+    await this.exclusive(async () => { await this.put(record) })
   }
 
   async get (id: string): Promise<ShareRecord | undefined> {
@@ -79,20 +76,37 @@ export class ShareStore {
     return records.sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id))
   }
 
-  /** Changes some fields of a record (e.g. `pinnedOn`); returns the new record. */
+  /** Changes some fields of a record (e.g. `freed`); returns the new record. */
   async update (id: string, changes: Partial<Omit<ShareRecord, 'id'>>): Promise<ShareRecord> {
-    const current = await this.get(id)
-    if (current === undefined) throw new CairnError('FILE_NOT_FOUND', `no share ${id}`)
-    const next = { ...current, ...changes, id }
-    await this.add(next)
-    return next
+    return await this.exclusive(async () => {
+      const current = await this.get(id)
+      if (current === undefined) throw new CairnError('FILE_NOT_FOUND', `no share ${id}`)
+      const next = { ...current, ...changes, id }
+      await this.put(next)
+      return next
+    })
   }
 
   /** Forgets a record; returns it, or undefined when there was none. */
   async remove (id: string): Promise<ShareRecord | undefined> {
-    const record = await this.get(id)
-    if (record !== undefined) await this.datastore.delete(keyOf(id))
-    return record
+    return await this.exclusive(async () => {
+      const record = await this.get(id)
+      if (record !== undefined) await this.datastore.delete(keyOf(id))
+      return record
+    })
+  }
+
+  private async put (record: ShareRecord): Promise<void> {
+    const key = keyOf(record.id)
+    const plain = encoder.encode(JSON.stringify(record))
+    await this.datastore.put(key, sealSecret(this.sealingKey, plain, encoder.encode(key.toString())))
+  }
+
+  /** Writes one at a time, so an update's read-then-write never brings back a record removed meanwhile. */
+  private async exclusive<T> (fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn)
+    this.queue = run.catch(() => {})
+    return await run
   }
 
   private open (key: Key, sealed: Uint8Array): ShareRecord {
@@ -114,5 +128,9 @@ function isShareRecord (value: unknown): value is ShareRecord {
   return typeof r.id === 'string' && typeof r.fileId === 'string' && typeof r.cid === 'string' &&
     typeof r.name === 'string' && typeof r.size === 'number' && typeof r.type === 'string' &&
     typeof r.createdAt === 'number' && (r.expiresAt === undefined || typeof r.expiresAt === 'number') &&
-    typeof r.link === 'string' && Array.isArray(r.pinnedOn) && r.pinnedOn.every(p => typeof p === 'string')
+    typeof r.link === 'string' &&
+    (r.blocks === undefined || (Array.isArray(r.blocks) && r.blocks.every(b => typeof b === 'string'))) &&
+    (r.roots === undefined || (Array.isArray(r.roots) && r.roots.every(b => typeof b === 'string'))) &&
+    (r.folder === undefined || typeof r.folder === 'string') && (r.fileCount === undefined || typeof r.fileCount === 'number') &&
+    (r.freed === undefined || typeof r.freed === 'boolean')
 }

@@ -1,7 +1,8 @@
 import { multiaddr } from '@multiformats/multiaddr'
-import { Key, type Datastore } from 'interface-datastore'
+import { BackupState, desiredPins, liveExtraPins, type Desired, type ExtraPin, type PairedPeer } from './backup-state.ts'
+import type { Datastore } from 'interface-datastore'
 import { CairnError } from '../errors.ts'
-import { BackupClient, ManifestLog, peerIdOf, sendPendingManifests, type WireHead } from '../protocols/backup/index.ts'
+import { BackupClient, ManifestLog, peerIdOf, sendPendingManifests } from '../protocols/backup/index.ts'
 import type { VaultSigner } from '../crypto/vault-signing.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { Log } from '../node/log-buffer.ts'
@@ -9,20 +10,20 @@ import type { PeerKeeper } from '../node/peer-keeper.ts'
 import type { BackupPeerInfo, VerifyResult } from '../rpc/api.ts'
 import type { Libp2p } from '@libp2p/interface'
 
-const PEERS_KEY = new Key('/cairn/backup/peers')
-const pinSetKey = (peer: string): Key => new Key(`/cairn/backup/pinset/${peer}`)
 /** How long changes collect before one manifest goes out. */
 const SYNC_DELAY_MS = 300
 /** How often a paired peer is asked for its status while the vault is unlocked. */
 const REFRESH_MS = 3000
 const VERIFY_SAMPLE = 32
+/** How long "Stop sharing" waits for the peers to confirm before it carries on in the background. */
+const DROP_WAIT_MS = 5000
 /** Least time between two "pin these again" manifests to one peer. */
 const REPIN_MS = 10_000
 
-interface PairedPeer { peerId: string, address: string, addedAt: number }
-
 /** What an unlocked vault lends the backup side: its signing key and its index. */
 export interface BackupSession { signer: VaultSigner, index: IndexLog }
+
+export type { ExtraPin } from './backup-state.ts'
 
 export interface BackupPeersComponents {
   libp2p: Libp2p
@@ -30,13 +31,16 @@ export interface BackupPeersComponents {
   keeper: PeerKeeper
   log: Log
   onChanged: () => void
+  /** More roots to pin (the live shares); asked for whenever a manifest is built. */
+  extraPins?: () => ExtraPin[]
 }
 
 /**
  * The device's side of backup (DESIGN §5): the paired peers, a manifest
  * outbox per peer, and what each peer reports holding. While the vault is
  * unlocked it tells every peer to hold all file roots and every index op
- * block (and the index heads, for restore); the peer fetches them by bitswap.
+ * block (and the index heads, for restore), plus the extra pins (shares,
+ * with their expiry); the peer fetches them by bitswap.
  */
 export class BackupPeers {
   private peers: PairedPeer[] = []
@@ -47,11 +51,14 @@ export class BackupPeers {
   private refreshTimer: ReturnType<typeof setInterval> | undefined
   private syncing: Promise<void> = Promise.resolve()
   private readonly lastRepin = new Map<string, number>()
+  private readonly state: BackupState
 
-  constructor (private readonly c: BackupPeersComponents, private readonly deviceId: string) {}
+  constructor (private readonly c: BackupPeersComponents, private readonly deviceId: string) {
+    this.state = new BackupState(c.datastore)
+  }
 
   async start (): Promise<void> {
-    if (await this.c.datastore.has(PEERS_KEY)) this.peers = JSON.parse(new TextDecoder().decode(await this.c.datastore.get(PEERS_KEY))) as PairedPeer[]
+    this.peers = await this.state.loadPeers()
     for (const peer of this.peers) {
       this.c.keeper.keep(peer.address)
       this.info.set(peer.peerId, emptyInfo(peer))
@@ -60,6 +67,7 @@ export class BackupPeers {
 
   /** The vault unlocked: start replicating. */
   async attach (session: BackupSession): Promise<void> {
+    this.detach()
     const client = new BackupClient({ libp2p: this.c.libp2p }, { signer: session.signer })
     this.session = { client, index: session.index, logs: new Map() }
     for (const peer of this.peers) await this.logFor(peer.peerId)
@@ -124,6 +132,46 @@ export class BackupPeers {
     return false
   }
 
+  /** The paired peers whose last `holds` answer included `cid` (a file or an extra pin). */
+  holdersOf (cid: string): string[] {
+    return this.peers.filter(p => this.held.get(p.peerId)?.has(cid) === true).map(p => p.peerId)
+  }
+
+  /**
+   * Frees these roots on every paired peer at once, without retention
+   * ("Stop sharing"). The caller has already taken them out of the extra
+   * pins. A peer that cannot be reached keeps the drop in its outbox and
+   * gets it when it is back; its error is noted, not thrown.
+   */
+  async drop (cids: string[]): Promise<void> {
+    this.requireSession()
+    if (cids.length === 0) return
+    const gone = new Set(cids)
+    for (const peer of this.peers) {
+      const log = await this.logFor(peer.peerId)
+      await this.state.exclusive(async () => {
+        await log.append({ pin: [], unpin: [], drop: cids })
+        // Out of the pin set, so the next diff does not send them again as unpin.
+        const sent = await this.state.readPinSet(peer.peerId)
+        await this.state.writePinSet(peer.peerId, [...sent].filter(cid => !gone.has(cid)))
+      })
+      for (const cid of cids) this.held.get(peer.peerId)?.delete(cid)
+    }
+    this.c.onChanged()
+    const sent = Promise.all(this.peers.map(async peer => {
+      const session = this.session
+      if (session === undefined) return
+      try {
+        await sendPendingManifests(session.client, this.addressOf(peer.peerId), await this.logFor(peer.peerId))
+      } catch (err) {
+        this.noteError(peer.peerId, err)
+      }
+    }))
+    // The drop is queued durably above; an unreachable peer gets it when it is back,
+    // so "Stop sharing" waits only briefly for the peers to confirm.
+    await Promise.race([sent, new Promise(resolve => setTimeout(resolve, DROP_WAIT_MS))])
+  }
+
   async verify (peerId: string): Promise<VerifyResult> {
     const session = this.requireSession()
     const report = await session.client.verify(this.addressOf(peerId), VERIFY_SAMPLE)
@@ -141,11 +189,8 @@ export class BackupPeers {
     }, SYNC_DELAY_MS)
   }
 
-  private desired (index: IndexLog): { pins: string[], heads: Record<string, WireHead> } {
-    const files = index.listFiles().map(f => f.entry.cid)
-    const heads: Record<string, WireHead> = {}
-    for (const [device, head] of index.heads()) heads[device] = { cid: head.cid.toString(), seq: head.seq }
-    return { pins: [...new Set([...files, ...index.blockCids()])], heads }
+  private desired (index: IndexLog): Desired {
+    return desiredPins(index, this.c.extraPins?.() ?? [])
   }
 
   private async syncAll (): Promise<void> {
@@ -162,15 +207,17 @@ export class BackupPeers {
     const session = this.session
     if (session === undefined) return
     const log = await this.logFor(peerId)
-    const { pins, heads } = this.desired(session.index)
-    const sent = await this.readPinSet(peerId)
-    const pin = pins.filter(cid => !sent.has(cid))
-    const current = new Set(pins)
-    const unpin = [...sent].filter(cid => !current.has(cid))
-    if (pin.length > 0 || unpin.length > 0) {
-      await log.append({ pin, unpin, heads })
-      await this.c.datastore.put(pinSetKey(peerId), new TextEncoder().encode(JSON.stringify(pins)))
-    }
+    await this.state.exclusive(async () => {
+      const { pins, heads, expires } = this.desired(session.index)
+      const sent = await this.state.readPinSet(peerId)
+      const pin = pins.filter(cid => !sent.has(cid))
+      const current = new Set(pins)
+      const unpin = [...sent].filter(cid => !current.has(cid))
+      if (pin.length > 0 || unpin.length > 0) {
+        await log.append({ pin, unpin, heads, expires })
+        await this.state.writePinSet(peerId, pins)
+      }
+    })
     if (log.pending().length > 0) await sendPendingManifests(session.client, this.addressOf(peerId), log)
     await this.refresh(peerId)
   }
@@ -189,17 +236,18 @@ export class BackupPeers {
     const log = await this.logFor(peerId)
     if (log.pending().length > 0) await sendPendingManifests(session.client, address, log)
     const status = await session.client.status(address)
-    const files = session.index.listFiles().map(f => f.entry.cid)
-    const held = files.length > 0 ? await session.client.holds(address, files) : new Set<string>()
+    const files = [...new Set(session.index.listFiles().map(f => f.entry.cid))]
+    const asked = [...new Set([...files, ...liveExtraPins(this.c.extraPins?.() ?? []).map(pin => pin.cid)])]
+    const held = asked.length > 0 ? await session.client.holds(address, asked) : new Set<string>()
     this.held.set(peerId, held)
-    await this.repinMissing(peerId, files.filter(cid => !held.has(cid)), status.pending)
+    await this.repinMissing(peerId, asked.filter(cid => !held.has(cid)), status.pending)
     const before = JSON.stringify(this.info.get(peerId))
     this.info.set(peerId, {
       peerId,
       address: peer.address,
       online: true,
       lastSeen: Date.now(),
-      filesReplicated: held.size,
+      filesReplicated: files.filter(cid => held.has(cid)).length,
       bytesReplicated: status.bytes,
       pending: status.pending,
       failed: status.failed.map(f => ({ cid: f.cid, reason: f.reason }))
@@ -208,8 +256,9 @@ export class BackupPeers {
   }
 
   /**
-   * The peer is idle yet lacks some files (it crashed before it persisted a
-   * manifest, or gave up after retries): pin them again, which also makes it
+   * The peer is idle yet lacks some files or extra pins (it crashed before it
+   * persisted a manifest, or gave up after retries): pin them again, with
+   * their expiry (a pin without one would clear it), which also makes it
    * retry at once. At most every REPIN_MS per peer.
    */
   private async repinMissing (peerId: string, missing: string[], peerPending: number): Promise<void> {
@@ -218,9 +267,10 @@ export class BackupPeers {
     const last = this.lastRepin.get(peerId) ?? 0
     if (Date.now() - last < REPIN_MS) return
     this.lastRepin.set(peerId, Date.now())
-    this.c.log.info(`backup peer …${peerId.slice(-8)} lacks ${missing.length} files and is idle; asking again`)
+    this.c.log.info(`backup peer …${peerId.slice(-8)} lacks ${missing.length} roots and is idle; asking again`)
     const log = await this.logFor(peerId)
-    await log.append({ pin: missing, unpin: [], heads: this.desired(session.index).heads })
+    const { heads, expires } = this.desired(session.index)
+    await log.append({ pin: missing, unpin: [], heads, expires })
     await sendPendingManifests(session.client, this.addressOf(peerId), log)
   }
 
@@ -244,20 +294,14 @@ export class BackupPeers {
         peer: peerId,
         device: this.deviceId,
         snapshot: async () => {
-          const { pins, heads } = this.desired(session.index)
-          return { pin: pins, heads }
+          const { pins, heads, expires } = this.desired(session.index)
+          return { pin: pins, heads, expires }
         }
       })
       await log.start()
       session.logs.set(peerId, log)
     }
     return log
-  }
-
-  private async readPinSet (peerId: string): Promise<Set<string>> {
-    const key = pinSetKey(peerId)
-    if (!(await this.c.datastore.has(key))) return new Set()
-    return new Set(JSON.parse(new TextDecoder().decode(await this.c.datastore.get(key))) as string[])
   }
 
   private addressOf (peerId: string): ReturnType<typeof multiaddr> {
@@ -272,7 +316,7 @@ export class BackupPeers {
   }
 
   private async savePeers (): Promise<void> {
-    await this.c.datastore.put(PEERS_KEY, new TextEncoder().encode(JSON.stringify(this.peers)))
+    await this.state.savePeers(this.peers)
   }
 }
 

@@ -36,10 +36,15 @@ export class VaultFiles {
     private readonly dedupKey: Uint8Array,
     private readonly hashTag: TagHasher,
     /** Aborted when the vault locks: uploads stop and take back what they wrote. */
-    private readonly lockSignal: AbortSignal,
+    private readonly locked: AbortSignal,
     /** Where reads come from (may fetch missing blocks from peers); defaults to the local store. */
     private readonly readBlockstore: Blockstore = blockstore
   ) {}
+
+  /** Aborted when the vault locks: long work on its files (a share's copy) stops with it. */
+  get lockSignal (): AbortSignal {
+    return this.locked
+  }
 
   list (): FileInfo[] {
     return this.index.listFiles().map(toFileInfo)
@@ -57,7 +62,7 @@ export class VaultFiles {
     // Large file: encrypt while the tag is computed on the other core, and stop
     // early (taking back what was written) if it turns out to be a duplicate.
     const upload = new AbortController()
-    const signal = AbortSignal.any([upload.signal, this.lockSignal])
+    const signal = AbortSignal.any([upload.signal, this.locked])
     let duplicate: AddFileResult | undefined
     void tagPromise.then(async (tag) => {
       duplicate = await this.duplicateOf(tag, input)
@@ -92,7 +97,7 @@ export class VaultFiles {
     } catch (err) {
       await store.rollback()
       if (duplicate !== undefined) return duplicate
-      if (this.lockSignal.aborted) throw new CairnError('VAULT_LOCKED', 'The vault was locked during the upload; nothing was stored')
+      if (this.locked.aborted) throw new CairnError('VAULT_LOCKED', 'The vault was locked during the upload; nothing was stored')
       throw err
     } finally {
       fileKey.fill(0)
@@ -119,11 +124,22 @@ export class VaultFiles {
     await this.index.remove(fileId)
   }
 
+  /**
+   * What sharing a file needs: its entry and its file key (a copy the caller
+   * must wipe). The key stays inside the node worker; a share link carries
+   * the key of a fresh copy, never this one.
+   */
+  sourceOf (fileId: string): { info: FileInfo, fileKey: Uint8Array, readBlockstore: Blockstore } {
+    const view = this.index.getFile(fileId)
+    if (view === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
+    return { info: toFileInfo(view), fileKey: fromBase64(view.entry.fk), readBlockstore: this.readBlockstore }
+  }
+
   /** The decrypted content of one file as a stream, authenticated as it is read. */
   open (fileId: string): { info: FileInfo, stream: ReadableStream<Uint8Array> } {
     const view = this.index.getFile(fileId)
     if (view === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
     const fileKey = fromBase64(view.entry.fk)
-    return { info: toFileInfo(view), stream: readDecrypted(this.readBlockstore, view.entry.cid, fileKey, { plaintextLength: view.entry.size, signal: this.lockSignal }) }
+    return { info: toFileInfo(view), stream: readDecrypted(this.readBlockstore, view.entry.cid, fileKey, { plaintextLength: view.entry.size, signal: this.locked }) }
   }
 }

@@ -7,6 +7,7 @@ import { KeyVault } from './key-vault.ts'
 import { AUTO_LOCK_BOUNDS, loadSettings, saveSettings, type VaultSettings } from './settings.ts'
 import { VaultFiles, type TagHasher } from './vault-files.ts'
 import { vaultSigner, type VaultSigner } from '../crypto/vault-signing.ts'
+import { ShareStore } from '../share/share-store.ts'
 import type { BackupSession } from './backup-peers.ts'
 import type { Log } from '../node/log-buffer.ts'
 import type { VaultStatus } from '../rpc/api.ts'
@@ -26,11 +27,16 @@ export interface VaultServiceComponents {
   readBlockstore?: Blockstore
 }
 
+/** What an open vault lends the other parts: backup's signer and index, and the sealed list of shares. */
+export interface UnlockedSession extends BackupSession {
+  shares: ShareStore
+}
+
 export interface VaultServiceEvents {
   onStatus: (status: VaultStatus) => void
   onFilesChanged: () => void
   /** The vault opened: what backup needs while it stays open (the signer is wiped on lock). */
-  onUnlocked?: (session: BackupSession) => void
+  onUnlocked?: (session: UnlockedSession) => void
   onLocked?: () => void
 }
 
@@ -43,7 +49,7 @@ export class VaultService {
   private readonly keys: KeyVault
   private settings: VaultSettings = { autoLockMinutes: 15 }
   private readonly autoLock: AutoLock
-  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, abort: AbortController } | undefined
+  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, shares: ShareStore, abort: AbortController } | undefined
 
   constructor (private readonly components: VaultServiceComponents, private readonly events: VaultServiceEvents) {
     this.keys = new KeyVault(components.datastore)
@@ -125,6 +131,7 @@ export class VaultService {
     await session.index.stop()
     session.vaultKey.fill(0)
     session.dedupKey.fill(0)
+    session.shareKey.fill(0)
     session.signer.wipe()
     this.events.onLocked?.()
     this.components.log.info('vault locked; keys wiped from memory')
@@ -148,6 +155,13 @@ export class VaultService {
     if (this.session !== undefined) this.autoLock.arm()
   }
 
+  /** The unlocked vault's list of shares, or VAULT_LOCKED. */
+  shareStore (): ShareStore {
+    if (this.session === undefined) throw new VaultLockedError()
+    this.autoLock.arm()
+    return this.session.shares
+  }
+
   /** The unlocked vault's files, or VAULT_LOCKED. */
   files (): VaultFiles {
     if (this.session === undefined) throw new VaultLockedError()
@@ -164,9 +178,11 @@ export class VaultService {
     const dedupKey = deriveSubkey(vaultKey, 'dedup')
     const files = new VaultFiles(this.components.blockstore, index, dedupKey, this.components.hashTag, abort.signal, this.components.readBlockstore)
     const signer = vaultSigner(vaultKey)
-    this.session = { vaultKey, dedupKey, signer, index, files, abort }
+    const shareKey = deriveSubkey(vaultKey, 'shares')
+    const shares = new ShareStore(this.components.datastore, shareKey)
+    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, shares, abort }
     this.autoLock.arm()
-    this.events.onUnlocked?.({ signer, index })
+    this.events.onUnlocked?.({ signer, index, shares })
     this.events.onStatus(this.status())
     this.events.onFilesChanged()
   }

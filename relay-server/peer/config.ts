@@ -1,7 +1,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { CairnError } from '../../core/errors.ts'
 import { LOG_LEVELS, type LogLevel } from '../shared/log.ts'
-import { boolean, choice, duration, integer, ipAddress, list, OptionValueError, port, size, text, type Parser } from '../shared/option-parsers.ts'
+import { boolean, choice, duration, integer, ipAddress, list, multiaddrText, OptionValueError, port, size, text, type Parser } from '../shared/option-parsers.ts'
 import { formatHelp, optionFactory, resolveOptions, withDefaults, type OptionValues } from '../shared/options.ts'
 import { DEFAULT_DATA_DIR, DEFAULT_FETCH_CONCURRENCY, DEFAULT_QUOTA_PER_VAULT, DEFAULT_RETENTION_MS, DEFAULT_WS_PORT } from './constants.ts'
 
@@ -11,28 +11,15 @@ export const CONFIG_ENV = `${ENV_PREFIX}CONFIG`
 
 const option = optionFactory(ENV_PREFIX)
 
+const relayMultiaddr = multiaddrText('/ip4/127.0.0.1/tcp/4101/ws/p2p/12D3KooW…')
+
 /** A relay's full multiaddr; it must name the relay (/p2p/<id>) so the reservation can be made on it. */
 const relayAddress: Parser<string> = (value) => {
-  const address = text(value)
-  let parsed
-  try {
-    parsed = multiaddr(address)
-  } catch {
-    throw new OptionValueError(`expected a multiaddr such as /ip4/127.0.0.1/tcp/4101/ws/p2p/12D3KooW…, got ${JSON.stringify(address)}`)
-  }
-  if (!parsed.getComponents().some((c) => c.name === 'p2p')) {
+  const address = relayMultiaddr(value)
+  if (!multiaddr(address).getComponents().some((c) => c.name === 'p2p')) {
     throw new OptionValueError(`the relay address must end in /p2p/<relay peer id> (the relay prints it at start), got ${JSON.stringify(address)}`)
   }
-  return parsed.toString()
-}
-
-const anyAddress: Parser<string> = (value) => {
-  const address = text(value)
-  try {
-    return multiaddr(address).toString()
-  } catch {
-    throw new OptionValueError(`expected a multiaddr such as /dns4/peer.example.com/tcp/443/wss, got ${JSON.stringify(address)}`)
-  }
+  return address
 }
 
 /** Every option of cairn-peer, in the order --help shows them. Property names are the config file's keys. */
@@ -44,7 +31,7 @@ export const PEER_OPTIONS = {
   webrtcPort: option('webrtc-port', 'PORT', 'UDP port of the WebRTC-direct listener (0: any free port).', port,
     (earlier) => earlier.wsPort as number, 'the --ws-port number'),
   relay: option('relay', 'ADDRS', 'Comma-separated relay multiaddrs (ending in /p2p/<id>) to hold a reservation on, as a fallback address.', list(relayAddress), [] as string[], '(none)'),
-  announce: option('announce', 'ADDRS', 'Comma-separated multiaddrs to announce instead of the listen addresses (e.g. behind a TLS proxy).', list(anyAddress), [] as string[]),
+  announce: option('announce', 'ADDRS', 'Comma-separated multiaddrs to announce instead of the listen addresses (e.g. behind a TLS proxy).', list(multiaddrText('/dns4/peer.example.com/tcp/443/wss')), [] as string[]),
   quotaPerVault: option('quota-per-vault', 'SIZE', 'Bytes of blocks one paired vault may keep here.', size(), DEFAULT_QUOTA_PER_VAULT, '10GiB'),
   fetchConcurrency: option('fetch-concurrency', 'N', 'Blocks fetched from devices at once.', integer(1, 64), DEFAULT_FETCH_CONCURRENCY),
   retention: option('retention', 'DURATION', 'How long a block a vault unpinned is kept before it is deleted (e.g. 30d, 12h).', duration(10 * 365 * 86_400_000), DEFAULT_RETENTION_MS, '30d'),

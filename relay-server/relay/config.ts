@@ -1,7 +1,6 @@
-import { multiaddr } from '@multiformats/multiaddr'
 import { CairnError } from '../../core/errors.ts'
 import { LOG_LEVELS, type LogLevel } from '../shared/log.ts'
-import { boolean, choice, duration, integer, ipAddress, list, OptionValueError, port, size, text, type Parser } from '../shared/option-parsers.ts'
+import { boolean, choice, duration, integer, ipAddress, list, multiaddrText, port, size, text, type Parser } from '../shared/option-parsers.ts'
 import { formatHelp, optionFactory, resolveOptions, withDefaults, type OptionValues } from '../shared/options.ts'
 import { DEFAULT_HTTP_PORT_OFFSET, DEFAULT_KEY_FILE, DEFAULT_WS_PORT } from './constants.ts'
 
@@ -10,15 +9,6 @@ export const CONFIG_FLAG = 'config'
 export const CONFIG_ENV = `${ENV_PREFIX}CONFIG`
 
 const option = optionFactory(ENV_PREFIX)
-
-const multiaddrText: Parser<string> = (value) => {
-  const address = text(value)
-  try {
-    return multiaddr(address).toString()
-  } catch {
-    throw new OptionValueError(`expected a multiaddr such as /dns4/relay.example.com/tcp/443/wss, got ${JSON.stringify(address)}`)
-  }
-}
 
 /** Every option of cairn-relay, in the order --help shows them. Property names are the config file's keys. */
 export const RELAY_OPTIONS = {
@@ -29,7 +19,7 @@ export const RELAY_OPTIONS = {
     (earlier) => earlier.wsPort as number, 'the --ws-port number'),
   httpPort: option('http-port', 'PORT', 'TCP port of the HTTP /health and /ping endpoints (0: any free port).', port,
     (earlier) => { const ws = earlier.wsPort as number; return ws === 0 || ws === 65_535 ? 0 : ws + DEFAULT_HTTP_PORT_OFFSET }, '--ws-port + 1 (any free port when --ws-port is 0)'),
-  announce: option('announce', 'ADDRS', 'Comma-separated multiaddrs to announce instead of the listen addresses (e.g. behind a TLS proxy).', list(multiaddrText), [] as string[]),
+  announce: option('announce', 'ADDRS', 'Comma-separated multiaddrs to announce instead of the listen addresses (e.g. behind a TLS proxy).', list(multiaddrText('/dns4/relay.example.com/tcp/443/wss')), [] as string[]),
   keyFile: option('key-file', 'PATH', 'The relay\'s private key (made with mode 0600 on first start); keeps its PeerId stable.', text, DEFAULT_KEY_FILE),
   maxConnections: option('max-connections', 'N', 'Most open connections in all.', integer(1), 512),
   maxConnectionsPerIp: option('max-connections-per-ip', 'N', 'Most open connections from one IP address.', integer(1), 32),

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net'
+import { multiaddr } from '@multiformats/multiaddr'
 
 /**
  * Value parsers for command-line options. Each takes what a flag or an
@@ -100,6 +101,18 @@ export const ipAddress: Parser<string> = (value) => {
   const address = typeof value === 'string' ? value.trim() : ''
   if (isIP(address) === 0) throw new OptionValueError(`expected an IP address such as 127.0.0.1, 0.0.0.0 or ::1, got ${describe(value)}`)
   return address
+}
+
+/** A multiaddr, returned in its canonical text form; `example` shows one in the error. */
+export function multiaddrText (example: string): Parser<string> {
+  return (value) => {
+    const address = text(value)
+    try {
+      return multiaddr(address).toString()
+    } catch {
+      throw new OptionValueError(`expected a multiaddr such as ${example}, got ${JSON.stringify(address)}`)
+    }
+  }
 }
 
 /** A comma-separated list (flags, environment) or a JSON array (config file) of items. */

@@ -61,6 +61,8 @@ export class BackupClient {
     const fields: Record<string, unknown> = { device: manifest.device, seq: manifest.seq, pin: manifest.pin, unpin: manifest.unpin }
     if (manifest.heads !== undefined) fields.heads = manifest.heads
     if (manifest.sizes !== undefined) fields.sizes = manifest.sizes
+    if (manifest.drop !== undefined) fields.drop = manifest.drop
+    if (manifest.expires !== undefined) fields.expires = manifest.expires
     const { seq, applied } = await this.request(peer, 'manifest', fields as RequestFields<BackupRequest & { kind: 'manifest' }>)
     return { seq, applied }
   }

@@ -7,8 +7,12 @@ import type { ManifestBody, WireHead } from './messages.ts'
 export interface ManifestChange {
   pin: string[]
   unpin: string[]
+  /** Roots the peer frees at once, without retention. */
+  drop?: string[]
   heads?: Record<string, WireHead>
   sizes?: Record<string, number>
+  /** Expiry (ms since epoch) of some of `pin`; entries for roots not in `pin` are left out. */
+  expires?: Record<string, number>
 }
 
 /** Everything the peer should hold now (when it lost track and must start over). */
@@ -16,6 +20,7 @@ export interface ManifestSnapshot {
   pin: string[]
   heads?: Record<string, WireHead>
   sizes?: Record<string, number>
+  expires?: Record<string, number>
 }
 
 export interface ManifestLogInit {
@@ -107,7 +112,9 @@ export class ManifestLog {
     }
     const snapshot = await this.init.snapshot()
     await this.exclusive(async () => {
-      const made = this.split({ ...snapshot, unpin: [] }, expected)
+      const pinned = new Set(snapshot.pin)
+      const drop = [...new Set(this.outbox.flatMap(m => m.drop ?? []))].filter(cid => !pinned.has(cid))
+      const made = this.split({ ...snapshot, unpin: [], drop }, expected)
       const batch = this.datastore.batch()
       for (const m of this.outbox) batch.delete(this.outboxKey(m.seq))
       await batch.commit()
@@ -118,13 +125,25 @@ export class ManifestLog {
   }
 
   private split (change: ManifestChange, firstSeq: number): ManifestBody[] {
-    const roots = [...change.pin.map(cid => ({ cid, pin: true })), ...change.unpin.map(cid => ({ cid, pin: false }))]
+    const pinned = new Set(change.pin)
+    const roots = [
+      ...change.pin.map(cid => ({ cid, kind: 'pin' as const })),
+      ...change.unpin.map(cid => ({ cid, kind: 'unpin' as const })),
+      // A root both pinned and dropped stays pinned: the peer refuses such a manifest, and losing data is worse.
+      ...(change.drop ?? []).filter(cid => !pinned.has(cid)).map(cid => ({ cid, kind: 'drop' as const }))
+    ]
     const out: ManifestBody[] = []
     for (let i = 0; i === 0 || i < roots.length; i += MAX_ROOTS_PER_MANIFEST) {
       const part = roots.slice(i, i + MAX_ROOTS_PER_MANIFEST)
-      const m: ManifestBody = { device: this.init.device, seq: firstSeq + out.length, pin: part.filter(r => r.pin).map(r => r.cid), unpin: part.filter(r => !r.pin).map(r => r.cid) }
-      const sizes = Object.fromEntries(m.pin.filter(cid => change.sizes?.[cid] !== undefined).map(cid => [cid, change.sizes?.[cid] as number]))
-      if (Object.keys(sizes).length > 0) m.sizes = sizes
+      const of = (kind: 'pin' | 'unpin' | 'drop'): string[] => part.filter(r => r.kind === kind).map(r => r.cid)
+      const m: ManifestBody = { device: this.init.device, seq: firstSeq + out.length, pin: of('pin'), unpin: of('unpin') }
+      const sizes = pick(m.pin, change.sizes)
+      if (sizes !== undefined) m.sizes = sizes
+      // Each expiry goes with its root: the peer refuses one for a root the manifest does not pin.
+      const expires = pick(m.pin, change.expires)
+      if (expires !== undefined) m.expires = expires
+      const drop = of('drop')
+      if (drop.length > 0) m.drop = drop
       out.push(m)
     }
     // Heads ride on the last part: the peer learns them once the pins before them are queued.
@@ -158,4 +177,11 @@ export class ManifestLog {
     this.queue = run.catch(() => {})
     return await run
   }
+}
+
+/** The entries of `values` for these roots, or undefined when there are none. */
+function pick (roots: string[], values: Record<string, number> | undefined): Record<string, number> | undefined {
+  if (values === undefined) return undefined
+  const picked = Object.fromEntries(roots.filter(cid => values[cid] !== undefined).map(cid => [cid, values[cid] as number]))
+  return Object.keys(picked).length > 0 ? picked : undefined
 }

@@ -46,6 +46,13 @@ export interface ManifestBody {
   heads?: Record<string, WireHead>
   /** Optional sizes (DAG bytes) of the pins, so the peer can refuse an over-quota manifest at once. */
   sizes?: Record<string, number>
+  /** Roots to free at once, without retention ("Stop sharing"); none may also be in `pin`. */
+  drop?: string[]
+  /**
+   * For roots in `pin`: ms since epoch after which the peer frees the root by
+   * itself, without retention. Pinning a root again without an entry clears it.
+   */
+  expires?: Record<string, number>
 }
 
 export interface PairRequest extends RequestEnvelope { kind: 'pair', code: string }
@@ -75,7 +82,7 @@ export interface VaultBackupStatus {
   /** Roots given up on; the list holds at most the first 100 (see `failedCount`). */
   failed: FailedItem[]
   failedCount: number
-  /** Roots unpinned and waiting out the retention period. */
+  /** Roots unpinned and waiting out the retention period (or dropped or expired, and not yet freed). */
   unpinning: number
   /** Last manifest seq applied, per device. */
   lastSeq: Record<string, number>
@@ -150,6 +157,23 @@ function sizes (value: unknown): Record<string, number> {
   return value as Record<string, number>
 }
 
+function expires (value: unknown, pin: string[]): Record<string, number> {
+  if (!isRecord(value)) throw invalid('expires must be an object')
+  const pinned = new Set(pin)
+  for (const [cid, at] of Object.entries(value)) {
+    if (!isCanonicalCid(cid) || !isSeq(at)) throw invalid('expires maps CIDs to times in ms')
+    if (!pinned.has(cid)) throw invalid('expires may only name roots the manifest pins')
+  }
+  return value as Record<string, number>
+}
+
+function dropList (value: unknown, pin: string[]): string[] {
+  const drop = cidList(value, 'drop')
+  const pinned = new Set(pin)
+  if (drop.some(cid => pinned.has(cid))) throw invalid('a root cannot be pinned and dropped at once')
+  return drop
+}
+
 function isSeq (value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 1
 }
@@ -175,14 +199,17 @@ export function parseRequest (value: unknown): BackupRequest {
     case 'pair':
       if (typeof value.code !== 'string' || value.code.length > 64) throw invalid('code must be a string')
       break
-    case 'manifest':
+    case 'manifest': {
       if (typeof value.device !== 'string' || !isDeviceId(value.device)) throw invalid('device must be a device id')
       if (!isSeq(value.seq)) throw invalid('seq must be a positive integer')
-      cidList(value.pin, 'pin')
+      const pin = cidList(value.pin, 'pin')
       cidList(value.unpin, 'unpin')
       if (value.heads !== undefined) heads(value.heads)
       if (value.sizes !== undefined) sizes(value.sizes)
+      if (value.drop !== undefined) dropList(value.drop, pin)
+      if (value.expires !== undefined) expires(value.expires, pin)
       break
+    }
     case 'holds':
       cidList(value.cids, 'cids')
       break
@@ -198,7 +225,7 @@ export function parseRequest (value: unknown): BackupRequest {
 
 const FIELDS: Record<RequestKind, string[]> = {
   pair: ['code'],
-  manifest: ['device', 'seq', 'pin', 'unpin', 'heads', 'sizes'],
+  manifest: ['device', 'seq', 'pin', 'unpin', 'heads', 'sizes', 'drop', 'expires'],
   status: [],
   holds: ['cids'],
   heads: [],

@@ -38,9 +38,18 @@ export interface ItemRecord {
   reason?: string
   /** ms since epoch before which no new attempt starts. */
   nextAt: number
-  /** Set when unpinned: when the blocks may be freed. */
+  /** Set when unpinned: when the blocks may be freed (now, when dropped). */
   unpinAt?: number
+  /** Set when a manifest dropped the root: it is freed at once, without retention. */
+  dropped?: true
+  /** Set when the pin came with an expiry: the root is freed then, without retention (ms since epoch). */
+  expiresAt?: number
   addedAt: number
+}
+
+/** When an item's blocks may be freed: its retention end or its expiry, whichever comes first (Infinity: never). */
+export function dueAt (item: ItemRecord): number {
+  return Math.min(item.unpinAt ?? Infinity, item.expiresAt ?? Infinity)
 }
 
 export interface PairingCodeRecord {

@@ -1,6 +1,6 @@
 import { CairnError, isCairnError } from '../../errors.ts'
 import { dropUnpinned, fetchAndPin, toCid, unpinAndFree } from './dag-fetch.ts'
-import { encodeRecord, itemKey } from './peer-store.ts'
+import { dueAt, encodeRecord, itemKey } from './peer-store.ts'
 import type { VaultLedger } from './vault-ledger.ts'
 import type { ItemRecord } from './peer-store.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
@@ -80,10 +80,9 @@ export class Replicator {
     let next = Infinity
     const ready: ItemRecord[] = []
     for (const item of this.components.ledger.items()) {
-      if (item.unpinAt !== undefined) {
-        if (item.unpinAt <= now) this.free(item)
-        else next = Math.min(next, item.unpinAt)
-      }
+      const due = dueAt(item)
+      if (due <= now) this.free(item)
+      else next = Math.min(next, due)
       if (item.state !== 'pending' || this.running.has(runKey(item))) continue
       if (item.nextAt <= now) ready.push(item)
       else next = Math.min(next, item.nextAt)
@@ -91,11 +90,21 @@ export class Replicator {
     ready.sort((a, b) => a.nextAt - b.nextAt || a.addedAt - b.addedAt)
     for (const item of ready) {
       if (this.running.size >= this.init.concurrency) break
-      if (item.unpinAt !== undefined && item.unpinAt <= now) continue
+      if (dueAt(item) <= now) continue
       this.fetch(item)
     }
     // Node clamps longer timeouts to 1 ms; wake at least daily instead.
     if (next < Infinity) this.timer = setTimeout(() => { this.wake() }, Math.min(Math.max(0, next - now), 2 ** 31 - 1))
+  }
+
+  /**
+   * Frees these items now (they were dropped: due at once), aborting their
+   * fetches, and resolves once they are gone, so a "Stop sharing" answered
+   * means the blocks are no longer served.
+   */
+  async freeNow (items: ItemRecord[]): Promise<void> {
+    for (const item of items) this.free(item)
+    await this.freeing
   }
 
   private fetch (item: ItemRecord): void {
@@ -139,7 +148,8 @@ export class Replicator {
         delete item.reason
         log.info(`backup: holding ${item.cid} for vault ${short(item.vault)} (${outcome.bytes} bytes)`)
       } else {
-        if (isCairnError(outcome.error, 'ABORTED') && !this.started) return
+        // Stopping, or aborted because the root is being freed: not a failed attempt.
+        if (isCairnError(outcome.error, 'ABORTED') && (!this.started || dueAt(item) <= Date.now())) return
         item.attempts++
         item.reason = describe(outcome.error)
         const final = isCairnError(outcome.error, 'QUOTA_EXCEEDED') || item.attempts >= this.init.maxAttempts
@@ -166,7 +176,7 @@ export class Replicator {
     }
   }
 
-  /** Frees an unpinned root whose retention is over (queued: one at a time). */
+  /** Frees a root that is due: retention over, dropped or expired (queued: one at a time). */
   private free (item: ItemRecord): void {
     const { helia, ledger, log, datastore } = this.components
     const key = runKey(item)
@@ -179,7 +189,8 @@ export class Replicator {
         await run.done
       }
       await this.components.serial(async () => {
-        if (ledger.get(item.vault)?.items.get(item.cid) !== item || item.unpinAt === undefined || item.unpinAt > Date.now()) return
+        const now = Date.now()
+        if (ledger.get(item.vault)?.items.get(item.cid) !== item || dueAt(item) > now) return
         let deleted = 0
         if (!ledger.wantedElsewhere(item.cid, item.vault)) {
           try {
@@ -190,7 +201,7 @@ export class Replicator {
         }
         ledger.remove(item)
         await datastore.delete(itemKey(item.vault, item.cid))
-        log.info(`backup: freed ${item.cid} of vault ${short(item.vault)} (${item.bytes} bytes, ${deleted} blocks) after its retention period`)
+        log.info(`backup: freed ${item.cid} of vault ${short(item.vault)} (${item.bytes} bytes, ${deleted} blocks) ${why(item, now)}`)
       })
     }).catch((err: unknown) => { log.error(`backup: freeing ${item.cid} failed: ${(err as Error).message}`) })
       .finally(() => { this.toFree.delete(key) })
@@ -201,6 +212,12 @@ export class Replicator {
 export function backoff (attempts: number, baseMs: number, maxMs: number): number {
   const delay = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1))
   return Math.round(delay * (0.75 + Math.random() * 0.5))
+}
+
+function why (item: ItemRecord, now: number): string {
+  if (item.dropped === true) return 'as dropped'
+  if (item.expiresAt !== undefined && item.expiresAt <= now) return 'at its expiry'
+  return 'after its retention period'
 }
 
 function runKey (item: ItemRecord): string {

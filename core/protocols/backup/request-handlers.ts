@@ -93,11 +93,11 @@ export class RequestHandlers {
 
   private async manifest (request: ManifestRequest): Promise<BackupResponse<'manifest'>> {
     const { ledger, datastore, replicator, log } = this.components
-    return await this.components.serial(async () => {
+    const { answer, dropped } = await this.components.serial(async () => {
       const entry = ledger.get(request.vault)
       if (entry === undefined) throw new CairnError('NOT_PAIRED', 'this vault is not paired with the peer')
       const last = entry.record.lastSeq[request.device] ?? 0
-      if (request.seq <= last) return { ok: true, seq: request.seq, applied: false }
+      if (request.seq <= last) return { answer: { ok: true as const, seq: request.seq, applied: false }, dropped: [] }
       if (request.seq !== last + 1) throw new ManifestGapError(last + 1, `manifest ${request.seq} of device ${request.device} arrived but ${last + 1} is next`)
       const now = Date.now()
       const change = ledger.applyManifest(request.vault, request, this.settings.quotaBytes, this.settings.retentionMs, now)
@@ -107,8 +107,13 @@ export class RequestHandlers {
       await batch.commit()
       ledger.hurry(request.vault, now)
       replicator.wake()
-      log.info(`backup: manifest ${request.seq} from device ${request.device} of vault ${short(request.vault)}: ${request.pin.length} pin, ${request.unpin.length} unpin`)
-      return { ok: true, seq: request.seq, applied: true }
+      const drops = request.drop !== undefined ? `, ${request.drop.length} drop` : ''
+      const expiring = Object.keys(request.expires ?? {}).length
+      log.info(`backup: manifest ${request.seq} from device ${request.device} of vault ${short(request.vault)}: ${request.pin.length} pin${expiring > 0 ? ` (${expiring} expiring)` : ''}, ${request.unpin.length} unpin${drops}`)
+      return { answer: { ok: true as const, seq: request.seq, applied: true }, dropped: change.dropped }
     })
+    // Outside the serial section, which freeing needs: answer once the dropped roots are gone.
+    if (dropped.length > 0) await replicator.freeNow(dropped)
+    return answer
   }
 }

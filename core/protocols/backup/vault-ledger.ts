@@ -13,6 +13,8 @@ export interface VaultEntry {
 export interface ManifestChange {
   record: VaultRecord
   items: ItemRecord[]
+  /** Items the manifest dropped: to free at once. */
+  dropped: ItemRecord[]
 }
 
 /**
@@ -72,7 +74,8 @@ export class VaultLedger {
   /**
    * Applies a manifest whose seq is the next one for its device (the caller
    * checked pairing, signature and seq). Unpins first, then pins, so a root
-   * in both stays pinned. Throws QUOTA_EXCEEDED, changing nothing, when the
+   * in both stays pinned; drops last (never also pinned: parseRequest), due
+   * now. A pin sets the root's expiry from `expires`, or clears it. Throws QUOTA_EXCEEDED, changing nothing, when the
    * new roots' declared sizes (or an already full vault) exceed the quota.
    */
   applyManifest (vault: string, manifest: ManifestBody, quotaBytes: number, retentionMs: number, now: number): ManifestChange {
@@ -101,6 +104,7 @@ export class VaultLedger {
         entry.items.set(cid, item)
       } else {
         delete item.unpinAt
+        delete item.dropped
         if (item.state === 'failed') {
           item.state = 'pending'
           item.attempts = 0
@@ -109,14 +113,26 @@ export class VaultLedger {
           delete item.reason
         }
       }
+      const expiresAt = manifest.expires?.[cid]
+      if (expiresAt !== undefined) item.expiresAt = expiresAt
+      else delete item.expiresAt
       changed.set(cid, item)
+    }
+    const dropped: ItemRecord[] = []
+    for (const cid of manifest.drop ?? []) {
+      const item = entry.items.get(cid)
+      if (item === undefined) continue
+      item.unpinAt = now
+      item.dropped = true
+      changed.set(cid, item)
+      dropped.push(item)
     }
     const record = entry.record
     record.lastSeq[manifest.device] = manifest.seq
     for (const [device, head] of Object.entries(manifest.heads ?? {})) {
       if ((record.heads[device]?.seq ?? 0) < head.seq) record.heads[device] = { cid: head.cid, seq: head.seq }
     }
-    return { record, items: [...changed.values()] }
+    return { record, items: [...changed.values()], dropped }
   }
 
   /** Pending roots of a vault that wait out a backoff: try them now (its device just spoke, so it is online). */
@@ -135,7 +151,7 @@ export class VaultLedger {
     const status: VaultBackupStatus = { pinned: 0, bytes: 0, quotaBytes, pending: 0, failed: [], failedCount: 0, unpinning: 0, lastSeq: { ...entry?.record.lastSeq } }
     for (const item of entry?.items.values() ?? []) {
       status.bytes += item.bytes
-      if (item.unpinAt !== undefined) status.unpinning++
+      if (item.unpinAt !== undefined || (item.expiresAt !== undefined && item.expiresAt <= Date.now())) status.unpinning++
       else if (item.state === 'pinned') status.pinned++
       else if (item.state === 'pending') status.pending++
       else {

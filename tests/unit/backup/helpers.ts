@@ -12,6 +12,7 @@ import { BACKUP_PROTOCOL } from '../../../core/protocols/backup/constants.ts'
 import { jsonStream, readJson, writeJson } from '../../../core/protocols/backup/wire.ts'
 import { RecordingBlockstore, storeEncrypted } from '../../../core/vault/encrypted-content.ts'
 import type { Log } from '../../../core/node/log-buffer.ts'
+import type { AbortOptions } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
 import type { CID } from 'multiformats/cid'
@@ -25,8 +26,8 @@ export interface TestNode {
 }
 
 /** A started Helia node listening on a free loopback WebSocket port. */
-export async function startNode (blockstore: Blockstore = new MemoryBlockstore(), datastore: Datastore = new MemoryDatastore()): Promise<TestNode> {
-  const helia = createNode({ listen: ['/ip4/127.0.0.1/tcp/0/ws'], allowPrivateAddresses: true, agentName: 'cairn-test' }, { blockstore, datastore, transports: [webSockets()] })
+export async function startNode (blockstore: Blockstore = new MemoryBlockstore(), datastore: Datastore = new MemoryDatastore(), listen = '/ip4/127.0.0.1/tcp/0/ws'): Promise<TestNode> {
+  const helia = createNode({ listen: [listen], allowPrivateAddresses: true, agentName: 'cairn-test' }, { blockstore, datastore, transports: [webSockets()] })
   await helia.start()
   return { helia, blockstore, datastore }
 }
@@ -48,9 +49,9 @@ export interface TestPeer extends TestNode {
   log: MemoryLog
 }
 
-/** A backup peer: a node plus a started BackupService on the node's own datastore. */
-export async function startPeer (init: BackupServiceInit = {}, stores?: { blockstore: Blockstore, datastore: Datastore }): Promise<TestPeer> {
-  const node = await startNode(stores?.blockstore, stores?.datastore)
+/** A backup peer: a node plus a started BackupService on the node's own datastore (on `listen`, e.g. the port it had before a restart). */
+export async function startPeer (init: BackupServiceInit = {}, stores?: { blockstore: Blockstore, datastore: Datastore }, listen?: string): Promise<TestPeer> {
+  const node = await startNode(stores?.blockstore, stores?.datastore, listen)
   const log = new MemoryLog()
   const service = new BackupService({ helia: node.helia, datastore: node.datastore, log }, { retryBaseMs: 50, retryMaxMs: 500, attemptTimeoutMs: 5_000, ...init })
   await service.start()
@@ -170,4 +171,18 @@ export async function heldBlocks (blockstore: Blockstore): Promise<{ set: Set<st
   let count = 0
   for await (const { cid } of blockstore.getAll()) { set.add(mh(cid)); count++ }
   return { set, count }
+}
+
+/** A device store whose chosen blocks are not handed out until `release()`: replication stalls half way. */
+export class GatedBlockstore extends MemoryBlockstore {
+  readonly gated = new Set<string>()
+  private open!: () => void
+  private readonly opened = new Promise<void>(resolve => { this.open = resolve })
+
+  release (): void { this.open() }
+
+  override async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
+    if (this.gated.has(cid.toString())) await this.opened
+    yield * super.get(cid, options)
+  }
 }

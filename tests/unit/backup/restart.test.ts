@@ -2,23 +2,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { MemoryBlockstore } from 'blockstore-core'
 import { MemoryDatastore } from 'datastore-core'
-import { addressOf, heldBlocks, indexWith, mh, startDevice, startPeer, stopPeer, storeRandomFile, waitFor } from './helpers.ts'
+import { addressOf, GatedBlockstore, heldBlocks, indexWith, mh, startDevice, startPeer, stopPeer, storeRandomFile, waitFor } from './helpers.ts'
 import { CID } from 'multiformats/cid'
-import type { AbortOptions } from '@libp2p/interface'
-
-/** A device store whose chosen blocks are not handed out until `release()`: replication stalls half way. */
-class GatedBlockstore extends MemoryBlockstore {
-  readonly gated = new Set<string>()
-  private open!: () => void
-  private readonly opened = new Promise<void>(resolve => { this.open = resolve })
-
-  release (): void { this.open() }
-
-  override async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
-    if (this.gated.has(cid.toString())) await this.opened
-    yield * super.get(cid, options)
-  }
-}
 
 test('a peer restarted mid-fetch resumes from its stores and completes: nothing missing, nothing twice', async () => {
   const peerStores = { blockstore: new MemoryBlockstore(), datastore: new MemoryDatastore() }

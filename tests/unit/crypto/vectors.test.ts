@@ -120,7 +120,7 @@ describe('crypto test vectors', () => {
     for (const [purpose, expected] of Object.entries(v.subkeys) as Array<[SubkeyPurpose, string]>) {
       assert.equal(bytesToHex(deriveSubkey(hexToBytes(v.vaultKey), purpose)), expected, purpose)
     }
-    assert.deepEqual(Object.keys(v.subkeys).sort(), ['dedup', 'index', 'key-check', 'sign'])
+    assert.deepEqual(Object.keys(v.subkeys).sort(), ['dedup', 'index', 'key-check', 'shares', 'sign'])
   })
 
   it('secretbox: fixed inputs give the stored sealed bytes, which open', () => {

@@ -1,29 +1,23 @@
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { createLogger } from '../../../relay-server/shared/log.ts'
-import { startRelay, type RunningRelay } from '../../../relay-server/relay/start-relay.ts'
 import { multiaddr } from '@multiformats/multiaddr'
-import { circuitAddress, createClient, sendToSink, serveSink, startTestRelay, tempDir, wsAddress, type Client } from './helpers.ts'
+import { circuitAddress, createClient, sendToSink, serveSink, startTestRelay, wsAddress, type Client } from './helpers.ts'
 
 describe('relay: relaying between two clients', { timeout: 30_000 }, () => {
-  let relay: RunningRelay
+  let relay: Awaited<ReturnType<typeof startTestRelay>>
   let a: Client
   let b: Client
-  let dir: Awaited<ReturnType<typeof tempDir>>
 
   before(async () => {
-    dir = await tempDir()
-    relay = await startRelay({ wsPort: 0, webrtcDirect: false, keyFile: join(dir.path, 'key') }, { log: createLogger({ level: 'silent' }) })
-    a = await createClient([`${wsAddress(relay.multiaddrs).toString()}/p2p-circuit`])
+    relay = await startTestRelay()
+    a = await createClient([relay.circuit])
     b = await createClient()
     await serveSink(a)
   })
 
   after(async () => {
     await Promise.allSettled([a?.stop(), b?.stop()])
-    await relay?.stop()
-    await dir?.cleanup()
+    await relay?.close()
   })
 
   it('A reserves a slot, B dials A through the relay and pings it', async () => {

@@ -4,6 +4,7 @@ import { base64url } from 'multiformats/bases/base64'
 import { CID } from 'multiformats/cid'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ByteReader, ByteWriter } from '../../../core/share/share-codec.ts'
+import { shareHints } from '../../../core/share/share-hints.ts'
 import {
   createShareLink, decodeSharePayload, encodeSharePayload, MAX_HINTS, parseShareLink, SHARE_KEY_LENGTH, type ShareLinkFields
 } from '../../../core/share/share-link.ts'
@@ -186,5 +187,23 @@ describe('share payload codec', () => {
     assertCode(() => new ByteReader(new Uint8Array(10).fill(0xff)).varint(), 'SHARE_LINK_DAMAGED')
     assertCode(() => new ByteReader(Uint8Array.of(0x05, 1, 2)).lengthPrefixed(10), 'SHARE_LINK_DAMAGED')
     assertCode(() => new ByteReader(Uint8Array.of(0x05, 1, 2, 3, 4, 5)).lengthPrefixed(4), 'SHARE_LINK_DAMAGED')
+  })
+})
+
+describe('shareHints: what a new link tells a recipient to dial', () => {
+  const RELAY = '/ip4/203.0.113.5/tcp/443/wss/p2p/12D3KooWHFrmLWTTDD4NodngtRMEVYgxrsDbcxqn4DzaFhjUXH3E'
+  const PEER = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
+  it('the paired backup peer first, then the same peer through each relay, then this device\'s relayed addresses; no duplicates', () => {
+    const own = `${RELAY}/p2p-circuit/p2p/12D3KooWSelf`
+    const hints = shareHints({
+      backupPeers: [{ peerId: PEER, address: `/ip4/192.168.1.20/tcp/4102/ws/p2p/${PEER}` }],
+      relays: [RELAY, RELAY],
+      ownAddresses: ['/ip4/127.0.0.1/tcp/1/ws/p2p/12D3KooWSelf', own]
+    })
+    assert.deepEqual(hints, [`/ip4/192.168.1.20/tcp/4102/ws/p2p/${PEER}`, `${RELAY}/p2p-circuit/p2p/${PEER}`, own])
+  })
+  it('a relay address without a peer id cannot carry a circuit, and no backup peer means only this device', () => {
+    assert.deepEqual(shareHints({ backupPeers: [{ peerId: PEER, address: `/dns4/peer.example/tcp/443/wss/p2p/${PEER}` }], relays: ['/ip4/203.0.113.5/tcp/443/wss'], ownAddresses: [] }), [`/dns4/peer.example/tcp/443/wss/p2p/${PEER}`])
+    assert.deepEqual(shareHints({ backupPeers: [], relays: [RELAY], ownAddresses: [] }), [])
   })
 })

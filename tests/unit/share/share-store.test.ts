@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { MemoryDatastore } from 'datastore-core/memory'
 import { Key } from 'interface-datastore'
+import { deriveSubkey } from '../../../core/crypto/subkeys.ts'
 import { isCairnError } from '../../../core/errors.ts'
-import { deriveShareStoreKey, newShareId, ShareStore, type ShareRecord } from '../../../core/share/share-store.ts'
+import { newShareId, ShareStore, type ShareRecord } from '../../../core/share/share-store.ts'
 import { containsBytes, fixedKey } from './helpers.ts'
 
 function record (over: Partial<ShareRecord> = {}): ShareRecord {
@@ -16,7 +19,6 @@ function record (over: Partial<ShareRecord> = {}): ShareRecord {
     type: 'image/jpeg',
     createdAt: 1_700_000_000_000,
     link: 'https://cairn.example/#/s/AQFwEiDDxHM-yK_9Bs-en_UP_GvNLshaYXAAS7cJZpwx3pQ5Gg',
-    pinnedOn: ['12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'],
     ...over
   }
 }
@@ -26,17 +28,17 @@ const tampered = (err: unknown): boolean => isCairnError(err, 'SHARE_RECORD_TAMP
 describe('ShareStore', () => {
   it('add, get, list (newest first), update and remove', async () => {
     const datastore = new MemoryDatastore()
-    const store = new ShareStore(datastore, deriveShareStoreKey(fixedKey(1)))
+    const store = new ShareStore(datastore, deriveSubkey(fixedKey(1), 'shares'))
     const older = record({ createdAt: 1000 })
     const newer = record({ createdAt: 2000, expiresAt: 9000, name: 'notes.txt', type: 'text/plain' })
     await store.add(older)
     await store.add(newer)
     assert.deepEqual(await store.get(older.id), older)
     assert.deepEqual(await store.list(), [newer, older])
-    const updated = await store.update(older.id, { pinnedOn: [], expiresAt: 5000 })
-    assert.deepEqual(updated, { ...older, pinnedOn: [], expiresAt: 5000 })
+    const updated = await store.update(older.id, { freed: true, expiresAt: 5000 })
+    assert.deepEqual(updated, { ...older, freed: true, expiresAt: 5000 })
     // A second store over the same datastore and key sees the same records.
-    assert.deepEqual(await new ShareStore(datastore, deriveShareStoreKey(fixedKey(1))).get(older.id), updated)
+    assert.deepEqual(await new ShareStore(datastore, deriveSubkey(fixedKey(1), 'shares')).get(older.id), updated)
     assert.deepEqual(await store.remove(older.id), updated)
     assert.equal(await store.get(older.id), undefined)
     assert.equal(await store.remove(older.id), undefined)
@@ -47,7 +49,7 @@ describe('ShareStore', () => {
 
   it('keeps records under /cairn/shares/<id>, sealed: neither the link nor the name is readable', async () => {
     const datastore = new MemoryDatastore()
-    const store = new ShareStore(datastore, deriveShareStoreKey(fixedKey(1)))
+    const store = new ShareStore(datastore, deriveSubkey(fixedKey(1), 'shares'))
     const r = record()
     await store.add(r)
     const raw = await datastore.get(new Key(`/cairn/shares/${r.id}`))
@@ -56,7 +58,7 @@ describe('ShareStore', () => {
   })
 
   it('a changed, cut, moved or foreign record is refused, by get and by list', async () => {
-    const key = deriveShareStoreKey(fixedKey(1))
+    const key = deriveSubkey(fixedKey(1), 'shares')
     const datastore = new MemoryDatastore()
     const store = new ShareStore(datastore, key)
     const r = record()
@@ -83,16 +85,33 @@ describe('ShareStore', () => {
     await datastore.delete(new Key(`/cairn/shares/${other}`))
 
     // Another vault's key opens nothing.
-    await assert.rejects(new ShareStore(datastore, deriveShareStoreKey(fixedKey(2))).list(), tampered)
+    await assert.rejects(new ShareStore(datastore, deriveSubkey(fixedKey(2), 'shares')).list(), tampered)
   })
 
   it('the sealing key is HKDF(VK, cairn/v1/shares), distinct per vault and 32 bytes', () => {
-    const a = deriveShareStoreKey(fixedKey(1))
+    const a = deriveSubkey(fixedKey(1), 'shares')
     assert.equal(a.length, 32)
-    assert.notDeepEqual(a, deriveShareStoreKey(fixedKey(2)))
+    // Records already sealed stay readable only while this stays the derivation.
+    assert.deepEqual(a, hkdf(sha256, fixedKey(1), undefined, new TextEncoder().encode('cairn/v1/shares'), 32))
+    assert.notDeepEqual(a, deriveSubkey(fixedKey(2), 'shares'))
     assert.notDeepEqual(a, fixedKey(1))
     assert.throws(() => new ShareStore(new MemoryDatastore(), new Uint8Array(16)), (err: unknown) => isCairnError(err, 'INTERNAL'))
     assert.match(newShareId(), /^[0-9a-f]{32}$/)
     assert.notEqual(newShareId(), newShareId())
+  })
+})
+
+describe('ShareStore writes one at a time', () => {
+  it('a record removed while an update of it is under way stays removed', async () => {
+    const datastore = new MemoryDatastore()
+    const store = new ShareStore(datastore, new Uint8Array(32).fill(7))
+    const id = newShareId()
+    await store.add({ id, fileId: 'f', cid: 'bafy', name: 'n', size: 1, type: '', createdAt: 1, link: 'l' })
+    const update = store.update(id, { freed: true })
+    const remove = store.remove(id)
+    await assert.doesNotReject(update)
+    assert.equal((await remove)?.freed, true, 'the remove saw the finished update')
+    assert.equal(await store.get(id), undefined)
+    assert.deepEqual(await store.list(), [])
   })
 })

@@ -4,6 +4,7 @@ import { MemoryBlockstore } from 'blockstore-core'
 import { generateFileKey } from '../../../core/crypto/stream-format.ts'
 import { readDecrypted, RecordingBlockstore, storeEncrypted } from '../../../core/vault/encrypted-content.ts'
 import type { CID } from 'multiformats/cid'
+import { randomBytes } from './share-test-support.ts'
 
 /** A blockstore that counts the blocks read from it. */
 class CountingBlockstore extends MemoryBlockstore {
@@ -12,12 +13,6 @@ class CountingBlockstore extends MemoryBlockstore {
     this.reads++
     yield * super.get(key, options)
   }
-}
-
-function randomBytes (size: number): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(size)
-  for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, Math.min(size, i + 65536)))
-  return bytes
 }
 
 describe('encrypted content', () => {

@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { MemoryDatastore } from 'datastore-core'
-import { createDedupHasher } from '../../../core/crypto/dedup-tag.ts'
 import { PackBlockstore } from '../../../core/storage/pack-blockstore.ts'
 import { MemoryPackFiles } from '../../../core/storage/memory-pack-files.ts'
 import { LogBuffer } from '../../../core/node/log-buffer.ts'
 import { VaultService } from '../../../core/vault/vault-service.ts'
-import type { TagHasher } from '../../../core/vault/vault-files.ts'
 import type { VaultStatus } from '../../../core/rpc/api.ts'
-
-const PASSPHRASE = 'a long and quiet passphrase'
-
-/** The same keyed BLAKE3 the browser's hash worker computes, on this thread. */
-const hashTag: TagHasher = async (key, file) => {
-  const hasher = await createDedupHasher(key)
-  for await (const piece of file.stream()) hasher.update(piece)
-  return hasher.digest()
-}
+import { hashTag, PASSPHRASE, randomBytes, readAll } from './share-test-support.ts'
 
 /** Vaults a test opened; stopped after each test so no auto-lock timer keeps the process alive. */
 const opened: VaultService[] = []
@@ -37,13 +27,7 @@ async function newVault (stores?: { blockstore: PackBlockstore, datastore: Memor
 }
 
 function randomBlob (size: number): Blob {
-  const bytes = new Uint8Array(size)
-  for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, Math.min(size, i + 65536)))
-  return new Blob([bytes])
-}
-
-async function readAll (stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  return new Uint8Array(await new Response(stream).arrayBuffer())
+  return new Blob([randomBytes(size)])
 }
 
 async function assertCode (promise: Promise<unknown> | (() => unknown), code: string): Promise<void> {

@@ -1,0 +1,89 @@
+import { multiaddr } from '@multiformats/multiaddr'
+import { CairnError, isCairnError } from '../errors.ts'
+import { readWholeBlock } from '../storage/read-block.ts'
+import { readDecrypted } from '../vault/encrypted-content.ts'
+import type { ShareLinkFields } from './share-link.ts'
+import type { CairnHelia } from '../node/create-node.ts'
+import type { Blockstore } from 'interface-blockstore'
+import type { CID } from 'multiformats/cid'
+
+export interface OpenShareOptions {
+  /** How long to look for someone holding the file before saying nobody does (default 20 s). */
+  findTimeoutMs?: number
+  /** A download fails when no block arrives for this long (default 30 s). */
+  stallTimeoutMs?: number
+  signal?: AbortSignal
+}
+
+const DEFAULT_FIND_TIMEOUT_MS = 20_000
+const DEFAULT_STALL_TIMEOUT_MS = 30_000
+
+const nobody = (cause?: unknown): CairnError =>
+  new CairnError('SHARE_UNAVAILABLE', 'Nobody is sharing this file right now', cause !== undefined ? { cause } : undefined)
+
+/**
+ * Finds the share: dials the link's hints (all at once) and fetches the root
+ * block, all within a bounded wait. Bitswap checks every block against its CID and
+ * ignores a peer's bad answer while the others may still send a good one;
+ * when nobody online sends the root in time the share is SHARE_UNAVAILABLE,
+ * which the page turns into "Nobody is sharing this file right now".
+ */
+export async function findShare (helia: CairnHelia, fields: ShareLinkFields, options: OpenShareOptions = {}): Promise<void> {
+  const timeout = AbortSignal.timeout(options.findTimeoutMs ?? DEFAULT_FIND_TIMEOUT_MS)
+  const signal = options.signal !== undefined ? AbortSignal.any([options.signal, timeout]) : timeout
+  // Ask as soon as one holder answers: a hint that hangs (a sharer's browser
+  // gone without a goodbye) must not hold up the others.
+  const dials = fields.hints.map(async (hint) => { await helia.libp2p.dial(multiaddr(hint), { signal }) })
+  await Promise.any(dials).catch(() => {})
+  try {
+    await readWholeBlock(helia.blockstore, fields.cid, { signal })
+  } catch (err) {
+    if (options.signal?.aborted === true) throw err
+    throw nobody(err)
+  }
+}
+
+/**
+ * The share's plaintext as a stream: blocks come from whoever is connected,
+ * are checked against their CIDs, and are decrypted and authenticated chunk by
+ * chunk (core/vault/encrypted-content.ts), holding at most two windows of
+ * ciphertext whatever the size. A download whose peers all went away fails
+ * with SHARE_UNAVAILABLE after `stallTimeoutMs` without a block.
+ */
+export function readShare (helia: CairnHelia, fields: ShareLinkFields, options: OpenShareOptions = {}): ReadableStream<Uint8Array> {
+  const blocks = stallGuard(helia.blockstore, options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS, options.signal)
+  return readDecrypted(blocks, fields.cid, fields.shareKey, { plaintextLength: fields.size, ...(options.signal !== undefined ? { signal: options.signal } : {}) })
+}
+
+/**
+ * Helia's bitswap does not resend a block it sent the same peer in the last
+ * 5 s (its doNotResendBlockWindow) and drops such a want, so a block asked for
+ * again soon after (one evicted from the cache) is asked again after this.
+ */
+const ATTEMPT_MS = 7_000
+
+/** A read-only view of a blockstore whose every `get` retries, then gives up after `stallMs`. */
+function stallGuard (inner: Blockstore, stallMs: number, outer?: AbortSignal): Blockstore {
+  const get = async function * (cid: CID, options: { signal?: AbortSignal } = {}): AsyncGenerator<Uint8Array> {
+    const deadline = Date.now() + stallMs
+    for (;;) {
+      const attempt = AbortSignal.timeout(Math.min(ATTEMPT_MS, Math.max(1, deadline - Date.now())))
+      const signals = [attempt, ...(options.signal !== undefined ? [options.signal] : []), ...(outer !== undefined ? [outer] : [])]
+      try {
+        yield await readWholeBlock(inner, cid, { signal: AbortSignal.any(signals) })
+        return
+      } catch (err) {
+        if (outer?.aborted === true || options.signal?.aborted === true || isCairnError(err)) throw err
+        if (Date.now() >= deadline) throw nobody(err)
+      }
+    }
+  }
+  // The UnixFS exporter only reads (`get`); everything else stays the inner store's.
+  return new Proxy(inner, {
+    get: (target, prop) => {
+      if (prop === 'get') return get
+      const value: unknown = Reflect.get(target, prop)
+      return typeof value === 'function' ? value.bind(target) : value
+    }
+  })
+}

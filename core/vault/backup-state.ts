@@ -1,0 +1,78 @@
+import { Key, type Datastore } from 'interface-datastore'
+import type { WireHead } from '../protocols/backup/index.ts'
+import type { IndexLog } from '../index/index-log.ts'
+
+/** A backup peer this vault is paired with. */
+export interface PairedPeer { peerId: string, address: string, addedAt: number }
+
+/** A root to keep on the peers besides the vault's own (a live share copy), with its expiry. */
+export interface ExtraPin { cid: string, expiresAt?: number }
+
+/** What the peers should hold now. */
+export interface Desired {
+  pins: string[]
+  heads: Record<string, WireHead>
+  /** Expiry of the extra pins that have one. */
+  expires: Record<string, number>
+}
+
+const PEERS_KEY = new Key('/cairn/backup/peers')
+const pinSetKey = (peer: string): Key => new Key(`/cairn/backup/pinset/${peer}`)
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/** The extra pins not yet expired. */
+export function liveExtraPins (extras: ExtraPin[], now = Date.now()): ExtraPin[] {
+  return extras.filter(pin => pin.expiresAt === undefined || pin.expiresAt > now)
+}
+
+/**
+ * Every file root and index op block, the index heads, and the extra pins
+ * not yet expired. A root the vault needs anyway never gets an expiry.
+ */
+export function desiredPins (index: IndexLog, extras: ExtraPin[], now = Date.now()): Desired {
+  const own = new Set([...index.listFiles().map(f => f.entry.cid), ...index.blockCids()])
+  const heads: Record<string, WireHead> = {}
+  for (const [device, head] of index.heads()) heads[device] = { cid: head.cid.toString(), seq: head.seq }
+  const live = liveExtraPins(extras, now)
+  const expires: Record<string, number> = {}
+  for (const pin of live) if (pin.expiresAt !== undefined && !own.has(pin.cid)) expires[pin.cid] = pin.expiresAt
+  return { pins: [...new Set([...own, ...live.map(pin => pin.cid)])], heads, expires }
+}
+
+/**
+ * What backup keeps in the datastore besides the manifest outboxes: the
+ * paired peers, and per peer the set of roots last sent as pinned (so the
+ * next manifest is a diff). Pin-set changes run one at a time.
+ */
+export class BackupState {
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor (private readonly datastore: Datastore) {}
+
+  async loadPeers (): Promise<PairedPeer[]> {
+    if (!(await this.datastore.has(PEERS_KEY))) return []
+    return JSON.parse(decoder.decode(await this.datastore.get(PEERS_KEY))) as PairedPeer[]
+  }
+
+  async savePeers (peers: PairedPeer[]): Promise<void> {
+    await this.datastore.put(PEERS_KEY, encoder.encode(JSON.stringify(peers)))
+  }
+
+  async readPinSet (peerId: string): Promise<Set<string>> {
+    const key = pinSetKey(peerId)
+    if (!(await this.datastore.has(key))) return new Set()
+    return new Set(JSON.parse(decoder.decode(await this.datastore.get(key))) as string[])
+  }
+
+  async writePinSet (peerId: string, pins: string[]): Promise<void> {
+    await this.datastore.put(pinSetKey(peerId), encoder.encode(JSON.stringify(pins)))
+  }
+
+  /** Runs a read-change-write of the pin sets (a sync, a drop) after the ones before it. */
+  async exclusive<T> (fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn)
+    this.queue = run.catch(() => {})
+    return await run
+  }
+}

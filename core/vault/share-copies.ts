@@ -1,0 +1,89 @@
+import { generateFileKey } from '../crypto/stream-format.ts'
+import { CairnError } from '../errors.ts'
+import { encodeFolderListing, FOLDER_SHARE_TYPE, MAX_FOLDER_FILES, type FolderEntry } from '../share/folder-listing.ts'
+import { makeShare } from '../share/make-share.ts'
+import { RecordingBlockstore, storeEncrypted } from './encrypted-content.ts'
+import type { VaultFiles } from './vault-files.ts'
+import type { Blockstore } from 'interface-blockstore'
+import { CID } from 'multiformats/cid'
+
+/** What a share link points at, made and stored on this device. */
+export interface ShareCopy {
+  /** The root the link carries. */
+  cid: CID
+  /** Its key (the caller puts it in the link, then wipes it). */
+  shareKey: Uint8Array
+  name: string
+  /** Plaintext size of what the link points at (a folder: its listing). */
+  size: number
+  type: string
+  /** Bytes of the files shared (a folder: all of them). */
+  contentBytes: number
+  /** Every root to pin (a folder: its listing and each file). */
+  roots: string[]
+  /** Every block written, to delete when the share stops. */
+  blocks: string[]
+  /** A folder's number of files. */
+  fileCount?: number
+}
+
+const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1)
+
+/** A copy of one vault file under a fresh key (core/share/make-share.ts). */
+export async function copyFile (files: VaultFiles, blockstore: Blockstore, fileId: string, signal?: AbortSignal): Promise<ShareCopy> {
+  const { info, fileKey, readBlockstore } = files.sourceOf(fileId)
+  try {
+    const made = await makeShare({ blockstore, readBlockstore }, { sourceCid: info.cid, sourceKey: fileKey, size: info.size, ...(signal !== undefined ? { signal } : {}) })
+    const cid = made.cid.toString()
+    return { cid: made.cid, shareKey: made.shareKey, name: baseName(info.path), size: info.size, type: info.type, contentBytes: info.size, roots: [cid], blocks: made.blocks.map(String) }
+  } finally {
+    fileKey.fill(0)
+  }
+}
+
+/**
+ * A snapshot of a folder (core/share/folder-listing.ts): a copy of every
+ * file under it, each under its own fresh key, and an encrypted listing of
+ * them that the link points at. Files added to the folder later are not in
+ * it. If anything fails, every block written so far is deleted again.
+ */
+export async function copyFolder (files: VaultFiles, blockstore: Blockstore, folder: string, signal?: AbortSignal): Promise<ShareCopy> {
+  const prefix = folder.replace(/\/+$/, '') + '/'
+  const inside = files.list().filter(f => f.path.startsWith(prefix)).sort((a, b) => a.path.localeCompare(b.path))
+  if (inside.length === 0) throw new CairnError('FILE_NOT_FOUND', 'That folder has no files to share')
+  if (inside.length > MAX_FOLDER_FILES) throw new CairnError('SHARE_FOLDER_TOO_LARGE', `a shared folder holds at most ${MAX_FOLDER_FILES} files`)
+  const entries: FolderEntry[] = []
+  const roots: string[] = []
+  const blocks: string[] = []
+  const listingStore = new RecordingBlockstore(blockstore)
+  try {
+    for (const file of inside) {
+      const copy = await copyFile(files, blockstore, file.fileId, signal)
+      entries.push({ path: file.path.slice(prefix.length), size: copy.size, type: copy.type, cid: copy.cid, key: copy.shareKey })
+      roots.push(...copy.roots)
+      blocks.push(...copy.blocks)
+    }
+    const listing = encodeFolderListing(entries)
+    const shareKey = generateFileKey()
+    const cid = await storeEncrypted(listingStore, new Blob([listing as Uint8Array<ArrayBuffer>]).stream(), { fileKey: shareKey, ...(signal !== undefined ? { signal } : {}) })
+    return {
+      cid,
+      shareKey,
+      name: baseName(prefix.slice(0, -1)),
+      size: listing.length,
+      type: FOLDER_SHARE_TYPE,
+      contentBytes: entries.reduce((sum, e) => sum + e.size, 0),
+      roots: [cid.toString(), ...roots],
+      blocks: [...listingStore.written.map(String), ...blocks],
+      fileCount: entries.length
+    }
+  } catch (err) {
+    await listingStore.rollback()
+    for (const text of blocks) {
+      try { await blockstore.delete(CID.parse(text)) } catch { /* already gone: nothing to undo */ }
+    }
+    throw err
+  } finally {
+    for (const entry of entries) entry.key.fill(0)
+  }
+}
