@@ -16,14 +16,16 @@ export function acceptDownloadPort (message: { requestId: string, port: MessageP
   resolve(message.port)
 }
 
-async function openPort (fileId: string): Promise<MessagePort | undefined> {
+type OpenRequest = { kind: 'download-open', fileId: string } | { kind: 'share-download-open', token: string }
+
+async function openPort (open: OpenRequest): Promise<MessagePort | undefined> {
   const requestId = crypto.randomUUID()
   const channel = new BroadcastChannel(CHANNEL_NAME)
   try {
     return await new Promise<MessagePort | undefined>((resolve) => {
       const timer = setTimeout(() => { waitingForPort.delete(requestId); resolve(undefined) }, OPEN_TIMEOUT_MS)
       waitingForPort.set(requestId, (port) => { clearTimeout(timer); resolve(port) })
-      channel.postMessage({ kind: 'download-open', requestId, fileId })
+      channel.postMessage({ ...open, requestId })
     })
   } finally {
     channel.close()
@@ -47,23 +49,50 @@ function errorPage (status: number, title: string, detail: string): Response {
 }
 
 /** RFC 6266 / 5987: a plain ASCII fallback and the exact UTF-8 name. */
-function contentDisposition (name: string): string {
+function contentDisposition (name: string, inline = false): string {
   const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_')
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`
+  return `${inline ? 'inline' : 'attachment'}; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`
 }
 
 /** Answers `/download/<fileId>` with the decrypted file, streamed from the node. */
 export async function answerDownload ({ url }: { url: URL }): Promise<Response> {
   const fileId = decodeURIComponent(url.pathname.slice('/download/'.length))
-  const port = await openPort(fileId)
+  const port = await openPort({ kind: 'download-open', fileId })
   if (port === undefined) return errorPage(503, 'Cairn is not running', 'Open Cairn in a tab, unlock it, then try the download again.')
+  return await streamFrom(port, 'attachment', (code, message) => {
+    if (code === 'VAULT_LOCKED') return errorPage(423, 'Cairn is locked', 'Unlock your vault, then try the download again.')
+    if (code === 'FILE_NOT_FOUND') return errorPage(404, 'File not found', 'This file is no longer in your vault.')
+    return errorPage(500, 'Download failed', message)
+  })
+}
+
+/**
+ * Answers `/download/share/<token>` (`?inline` for a preview) with a shared
+ * file, streamed from the share worker of the tab that opened the link. The
+ * token is a random name that tab made up: the link's key never appears in
+ * a request.
+ */
+export async function answerShareDownload ({ url }: { url: URL }): Promise<Response> {
+  const token = decodeURIComponent(url.pathname.slice('/download/share/'.length))
+  const port = await openPort({ kind: 'share-download-open', token })
+  if (port === undefined) return errorPage(404, 'This shared file is not open', 'Open the share link again, then download.')
+  return await streamFrom(port, url.searchParams.has('inline') ? 'preview' : 'attachment', (code, message) => {
+    if (code === 'SHARE_UNAVAILABLE') return errorPage(503, 'Nobody is sharing this file right now', 'Try again later.')
+    return errorPage(500, 'Download failed', message)
+  })
+}
+
+const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i
+
+/** Types a preview may show inline; anything else (HTML above all) is only ever a download. */
+const PREVIEWABLE = /^(image\/|audio\/|video\/|text\/plain$|application\/pdf$)/
+
+async function streamFrom (port: MessagePort, disposition: 'attachment' | 'preview', failure: (code: string, message: string) => Response): Promise<Response> {
   request(port, { kind: 'pull' })
   const first = await nextReply(port)
   if (first.kind === 'error') {
     port.close()
-    if (first.error.code === 'VAULT_LOCKED') return errorPage(423, 'Cairn is locked', 'Unlock your vault, then try the download again.')
-    if (first.error.code === 'FILE_NOT_FOUND') return errorPage(404, 'File not found', 'This file is no longer in your vault.')
-    return errorPage(500, 'Download failed', first.error.message)
+    return failure(first.error.code, first.error.message)
   }
   if (first.kind !== 'meta') { port.close(); return errorPage(500, 'Download failed', 'Unexpected reply from the node') }
 
@@ -81,12 +110,19 @@ export async function answerDownload ({ url }: { url: URL }): Promise<Response> 
     }
   }, { highWaterMark: 2 })
 
+  // One plain `type/subtype`: a list or parameters could make the browser read another type.
+  const type = MIME_TYPE.test(first.type) ? first.type : 'application/octet-stream'
+  const inline = disposition === 'preview' && PREVIEWABLE.test(type)
   return new Response(body, {
     headers: {
-      'Content-Type': first.type !== '' ? first.type : 'application/octet-stream',
+      'Content-Type': type,
       'Content-Length': String(first.size),
-      'Content-Disposition': contentDisposition(first.name),
-      'Cache-Control': 'no-store'
+      'Content-Disposition': contentDisposition(first.name, inline),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      // A file is content, never a page of this origin: no script runs in it.
+      // Chromium's PDF viewer refuses a sandboxed frame, so PDFs get only the script ban.
+      'Content-Security-Policy': type === 'application/pdf' ? "script-src 'none'; object-src 'none'" : "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
     }
   })
 }

@@ -2,7 +2,8 @@
 import { clientsClaim } from 'workbox-core'
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
-import { answerDownload, acceptDownloadPort } from './download-route.ts'
+import { answerDownload, answerShareDownload, acceptDownloadPort } from './download-route.ts'
+import { answerShareTarget, isShareTarget, takeSharedFiles, type SharedFilesTake } from './share-target-route.ts'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string, revision: string | null }> }
 
@@ -11,7 +12,11 @@ precacheAndRoute(self.__WB_MANIFEST)
 cleanupOutdatedCaches()
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/download\//] }))
 
+// The OS share sheet POSTs here (Web Share Target); NavigationRoute and the precache only match GET.
+registerRoute(isShareTarget, answerShareTarget, 'POST')
+
 // Downloads are streamed from the node worker, decrypted on the fly.
+registerRoute(({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && url.pathname.startsWith('/download/share/'), answerShareDownload)
 registerRoute(({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && url.pathname.startsWith('/download/'), answerDownload)
 
 self.addEventListener('message', (event) => {
@@ -21,6 +26,7 @@ self.addEventListener('message', (event) => {
   // workbox-window's messageSkipWaiting(): the user chose "Reload to update".
   if ((data as { type?: unknown }).type === 'SKIP_WAITING') void self.skipWaiting()
   else if (kind === 'download-port') acceptDownloadPort(data as { requestId: string, port: MessagePort })
+  else if (kind === 'shared-files-take') takeSharedFiles(data as SharedFilesTake, event.ports[0])
 })
 
 // The first visit's page is controlled at once, so downloads work without a reload.

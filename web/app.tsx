@@ -1,10 +1,12 @@
 import { useEffect, useMemo } from 'preact/hooks'
 import type { RpcClient } from '../core/rpc/api.ts'
 import { ModelsContext, useModels } from './app-context.ts'
+import { SharedFilesNotice } from './components/shared-files-notice.tsx'
 import { UpdateBanner } from './components/update-banner.tsx'
 import { browserHashLocation } from './lib/hash-location.ts'
 import { browserStorage } from './lib/storage-access.ts'
 import { createAppModels, startAppModels } from './models/app-models.ts'
+import { serviceWorkerSharedFiles } from './node/shared-files-source.ts'
 import type { UpdateModel } from './models/update-model.ts'
 import { OnboardingPage } from './pages/onboarding/onboarding-page.tsx'
 import { UnlockPage } from './pages/unlock/unlock-page.tsx'
@@ -18,11 +20,19 @@ export interface AppProps {
 
 /** The whole UI: builds the models once from the RPC client and shows the screen the vault state calls for. */
 export function App ({ client, update }: AppProps) {
-  const models = useMemo(() => createAppModels({ client, storage: browserStorage(), location: browserHashLocation(), update }), [client])
+  const models = useMemo(() => createAppModels({
+    client,
+    storage: browserStorage(),
+    location: browserHashLocation(),
+    update,
+    sharedFiles: serviceWorkerSharedFiles(),
+    replaceHash: (hash) => { history.replaceState(history.state, '', hash) }
+  }), [client])
   useEffect(() => startAppModels(models, client, window), [models])
   return (
     <ModelsContext.Provider value={models}>
       <UpdateBanner />
+      <SharedFilesNotice />
       <Screen />
     </ModelsContext.Provider>
   )

@@ -3,12 +3,22 @@ import { App } from './app.tsx'
 import { createUpdateModel } from './models/update-model.ts'
 import { connectToNode } from './node/connection.ts'
 import { registerServiceWorker } from './node/service-worker-registration.ts'
+import { ShareApp } from './share/share-app.tsx'
+import { takeShareLink } from './share/take-share-link.ts'
+import type { RpcClient } from '../core/rpc/api.ts'
 import './styles.css'
 
-// One client per tab: it elects the leader tab that hosts the node worker.
-const client = connectToNode()
-const update = createUpdateModel()
 const root = document.getElementById('app')
 if (root === null) throw new Error('index.html has no #app element')
-render(<App client={client} update={update} />, root)
+const update = createUpdateModel()
+// One client per tab, made when first needed: it elects the leader tab that hosts the node worker.
+let client: RpcClient | undefined
+const connect = (): RpcClient => (client ??= connectToNode())
+const showApp = (): void => { render(<App client={connect()} update={update} />, root) }
+const shareLink = takeShareLink()
+// A share link shows only the share page, with no vault node unless the person saves into theirs.
+if (shareLink !== undefined) render(<ShareApp link={shareLink} connect={connect} openCairn={showApp} />, root)
+else showApp()
+// A share link opened in a tab that already runs Cairn: load it afresh, which reads and clears it.
+window.addEventListener('hashchange', () => { if (window.location.hash.startsWith('#/s/')) window.location.reload() })
 registerServiceWorker(update.offer)

@@ -9,6 +9,9 @@ import { LogsPage } from './pages/logs-page.tsx'
 import { PeersPage } from './pages/peers/peers-page.tsx'
 import { RevealDialog } from './pages/settings/recovery-phrase-section.tsx'
 import { SettingsPage } from './pages/settings/settings-page.tsx'
+import { ShareDialog } from './pages/shares/share-dialog.tsx'
+import { SharesPage } from './pages/shares/shares-page.tsx'
+import { StopShareDialog } from './pages/shares/stop-share-dialog.tsx'
 
 /**
  * The unlocked app: top bar, the current page, and the dialog layer. While a
@@ -25,6 +28,7 @@ export function Shell () {
         <TopBar />
         <main class='main'>
           {page === 'files' && <FilesPage />}
+          {page === 'shares' && <SharesPage />}
           {page === 'backup' && <BackupPage />}
           {page === 'peers' && <PeersPage />}
           {page === 'dashboard' && <DashboardPage />}
@@ -36,6 +40,8 @@ export function Shell () {
       <DeleteDialog />
       <RevealDialog />
       <RemovePeerDialog />
+      <ShareDialog />
+      <StopShareDialog />
     </>
   )
 }

@@ -10,6 +10,9 @@ import { PeerKeeper } from '../../core/node/peer-keeper.ts'
 import { TrafficMetrics } from '../../core/node/traffic-metrics.ts'
 import { createBackupHandlers } from '../../core/node/backup-handlers.ts'
 import { BackupPeers } from '../../core/vault/backup-peers.ts'
+import { VaultShares } from '../../core/vault/vault-shares.ts'
+import { createShareHandlers } from '../../core/node/share-handlers.ts'
+import { shareHints } from '../../core/share/share-hints.ts'
 import { loadAppConfig } from './app-config.ts'
 import { dispatchCall, type HandlerMap } from '../../core/rpc/handlers.ts'
 import { VaultService } from '../../core/vault/vault-service.ts'
@@ -60,12 +63,17 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     helia.libp2p.addEventListener(event, () => { emit('network.changed', undefined) })
   }
 
+  // Shares and backup need each other: backup pins the live shares, shares ask backup to drop one.
+  let shares: VaultShares | undefined
+  /** Counts unlocks and locks, so a late step of an old unlock can tell it is stale. */
+  let vaultSessions = 0
   const backups = new BackupPeers({
     libp2p: helia.libp2p,
     datastore: stores.datastore,
     keeper,
     log: logs.for('backup'),
-    onChanged: () => { emit('backup.changed', undefined); emit('files.changed', undefined) }
+    extraPins: () => shares?.activePins() ?? [],
+    onChanged: () => { emit('backup.changed', undefined); emit('files.changed', undefined); emit('shares.changed', undefined) }
   }, helia.libp2p.peerId.toString())
   await backups.start()
 
@@ -79,8 +87,31 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   }, {
     onStatus: (status) => { emit('vault.status', status) },
     onFilesChanged: () => { emit('files.changed', undefined); backups.changed() },
-    onUnlocked: (session) => { void backups.attach(session) },
-    onLocked: () => { backups.detach() }
+    // Shares load first so the first manifest after unlock already pins them.
+    onUnlocked: (session) => {
+      const opened = ++vaultSessions
+      // Backup attaches only if the vault did not lock while the shares loaded.
+      void shares?.attach(session.shares).finally(() => { if (opened === vaultSessions) void backups.attach(session) })
+    },
+    onLocked: () => { vaultSessions++; backups.detach(); shares?.detach() }
+  })
+  shares = new VaultShares({
+    vault,
+    blockstore: stores.blockstore,
+    pinning: {
+      changed: () => { backups.changed() },
+      drop: async (cids) => { await backups.drop(cids) },
+      holdersOf: (cid) => backups.holdersOf(cid)
+    },
+    log: logs.for('shares'),
+    onChanged: () => { emit('shares.changed', undefined) }
+  }, {
+    origin: self.location.origin,
+    hints: () => shareHints({
+      backupPeers: backups.list(),
+      relays,
+      ownAddresses: helia.libp2p.getMultiaddrs().map(ma => ma.toString())
+    })
   })
   await vault.start()
   // Tabs may still show the previous leader's state: tell them where this node stands.
@@ -111,7 +142,8 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       fetch: globalThis.fetch.bind(globalThis),
       traffic
     }),
-    ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup') })
+    ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup') }),
+    ...createShareHandlers(shares)
   }
   return { handlers, vault }
 }

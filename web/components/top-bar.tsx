@@ -4,6 +4,7 @@ import { CairnMark } from './cairn-mark.tsx'
 
 const NAV: ReadonlyArray<{ page: Page, label: string }> = [
   { page: 'files', label: 'Files' },
+  { page: 'shares', label: 'Shares' },
   { page: 'backup', label: 'Backup' },
   { page: 'peers', label: 'Peers' },
   { page: 'dashboard', label: 'Dashboard' },

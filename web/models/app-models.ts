@@ -14,6 +14,8 @@ import { createRestoreModel, type RestoreModel } from './restore-model.ts'
 import { createRevealPhraseModel, type RevealPhraseModel } from './reveal-phrase-model.ts'
 import { createRouteModel, type RouteModel } from './route-model.ts'
 import { createSettingsModel, type SettingsModel } from './settings-model.ts'
+import { createSharedInboxModel, type SharedFilesSource, type SharedInboxModel } from './shared-inbox-model.ts'
+import { createSharesModel, type NativeShareData, type SharesModel } from './shares-model.ts'
 import { createUnlockModel, type UnlockModel } from './unlock-model.ts'
 import { createUpdateModel, type UpdateModel } from './update-model.ts'
 import { createUploadsModel, type UploadsModel } from './uploads-model.ts'
@@ -35,9 +37,13 @@ export interface AppModels {
   relays: RelaySettingsModel
   peers: PeersModel
   backup: BackupModel
+  /** Share links: the Share dialog and "My shares". */
+  shares: SharesModel
   reveal: RevealPhraseModel
   route: RouteModel
   update: UpdateModel
+  /** Files shared to Cairn from the OS share sheet, waiting for the vault and the user's "Add to vault". */
+  sharedInbox: SharedInboxModel
   /** Which screen shows: onboarding until it is finished, then by vault state. */
   screen: ReadonlySignal<'loading' | 'onboarding' | 'locked' | 'unlocked'>
   /** A modal dialog is open (the page behind it is hidden from assistive tech). */
@@ -54,6 +60,12 @@ export interface AppModelsInit {
   /** Refresh periods of the Peers and Backup pages (tests shorten them). */
   peersPollMs?: number
   backupPollMs?: number
+  /** The system share sheet; defaults to `navigator.share` where the browser has one. */
+  nativeShare?: (data: NativeShareData) => Promise<void>
+  /** Where files shared from the OS share sheet wait (the service worker); none: every share counts as lost. */
+  sharedFiles?: SharedFilesSource
+  /** Rewrites the hash without a history entry (defaults to `location.set`). */
+  replaceHash?: (hash: string) => void
 }
 
 export function createAppModels (init: AppModelsInit): AppModels {
@@ -88,25 +100,45 @@ export function createAppModels (init: AppModelsInit): AppModels {
     if (state === undefined) return 'loading'
     return state === 'none' ? 'onboarding' : state
   })
+  const uploads = createUploadsModel(client)
+  const shares = createSharesModel({ client, nativeShare: init.nativeShare ?? browserShare() })
+  const sharedInbox = createSharedInboxModel({
+    location: init.location,
+    replaceHash: init.replaceHash,
+    source: init.sharedFiles ?? { take: async () => undefined },
+    screen,
+    uploads,
+    vaultFiles: files.files,
+    vaultListed: computed(() => !files.loading.value && files.error.value === undefined)
+  })
   return {
     vault,
     onboarding,
     restore,
     unlock,
     files,
-    uploads: createUploadsModel(client),
+    uploads,
     logs: createLogsModel(client),
     dashboard: createDashboardModel(client, storage),
     settings: createSettingsModel({ client, status: vault.status, onStatus: vault.setStatus, checkDelayMs }),
     relays: createRelaySettingsModel(client),
     peers: createPeersModel({ client, pollMs: init.peersPollMs }),
     backup,
+    shares,
     reveal,
     route,
     update: init.update ?? createUpdateModel(),
+    sharedInbox,
     screen,
-    dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value || backup.removing.value !== undefined)
+    dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value || backup.removing.value !== undefined ||
+      shares.sharing.value !== undefined || shares.stopping.value !== undefined)
   }
+}
+
+/** `navigator.share` where there is one (not in Firefox on desktop, nor in Node). */
+function browserShare (): ((data: NativeShareData) => Promise<void>) | undefined {
+  if (typeof navigator === 'undefined' || typeof navigator.share !== 'function') return undefined
+  return async (data) => { await navigator.share(data) }
 }
 
 /**
@@ -116,7 +148,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
  * the node's idle timer restarts. Returns the stop function.
  */
 export function startAppModels (m: AppModels, client: RpcClient, activityTarget?: EventTarget): () => void {
-  const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start()]
+  const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start(), m.sharedInbox.start()]
   let previous: VaultState | undefined
   stops.push(effect(() => {
     const state = m.vault.state.value
@@ -132,6 +164,7 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
       m.relays.reset()
       m.peers.reset()
       m.backup.reset()
+      m.shares.reset()
       m.reveal.hide()
     }
   }))

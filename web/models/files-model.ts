@@ -1,6 +1,6 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals'
 import type { FileInfo, RpcClient } from '../../core/rpc/api.ts'
-import { errorMessage } from '../error-messages.ts'
+import { errorCodeOf, errorMessage } from '../error-messages.ts'
 import { sortAndFilter, type SortDirection, type SortKey } from './file-sort.ts'
 
 /** The file list: what is in the vault, how it is sorted and filtered, and rename/delete. */
@@ -75,7 +75,7 @@ export function createFilesModel (client: RpcClient): FilesModel {
           error.value = undefined
         } catch (err) {
           // While locked the list is cleared anyway; don't show VAULT_LOCKED over it.
-          if ((err as { code?: unknown }).code !== 'VAULT_LOCKED') error.value = errorMessage(err)
+          if (errorCodeOf(err) !== 'VAULT_LOCKED') error.value = errorMessage(err)
         }
       } while (again)
       loading.value = false

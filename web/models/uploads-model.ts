@@ -78,6 +78,8 @@ export function createUploadsModel (client: RpcClient, init: UploadsInit = {}): 
   const paused = signal(false)
   const byId = new Map<string, Entry>()
   let running: Promise<void> | undefined
+  /** The current run still looks at the queue (false once it has decided to stop). */
+  let looping = false
 
   const totals = computed<UploadTotals>(() => {
     const t: UploadTotals = { filesTotal: 0, filesDone: 0, filesFailed: 0, bytesTotal: 0, bytesDone: 0 }
@@ -137,17 +139,25 @@ export function createUploadsModel (client: RpcClient, init: UploadsInit = {}): 
   }
 
   const loop = async (): Promise<void> => {
-    while (!paused.value) {
-      const next = items.value.find(i => i.state.value === 'queued')
-      if (next === undefined) break
-      await runOne(next)
+    try {
+      while (!paused.value) {
+        const next = items.value.find(i => i.state.value === 'queued')
+        if (next === undefined) break
+        await runOne(next)
+      }
+    } finally {
+      // Cleared in the same step as the last look at the queue: from here on the run takes
+      // nothing new, so a later pump must start another (the promise settles ticks later).
+      looping = false
     }
   }
 
-  const pump = (): Promise<void> => {
-    // `.finally` runs after the assignment even when the loop has nothing to do.
-    running ??= loop().finally(() => { running = undefined })
-    return running
+  const pump = (): void => {
+    // A run that is still looking will reach new files itself (even from an effect it set off).
+    if (looping) return
+    looping = true
+    const run: Promise<void> = loop().finally(() => { if (running === run) running = undefined })
+    running = run
   }
 
   const clearFinished = (): void => {
@@ -184,14 +194,15 @@ export function createUploadsModel (client: RpcClient, init: UploadsInit = {}): 
         return entry
       })
       items.value = [...items.value, ...added]
-      void pump()
+      pump()
     },
     clearFinished,
     pause: () => { paused.value = true },
     resume: () => {
       paused.value = false
-      void pump()
+      pump()
     },
-    idle: async () => { await running }
+    // A run that ended may have been followed by a fresh one: wait for that too.
+    idle: async () => { while (running !== undefined) await running }
   }
 }

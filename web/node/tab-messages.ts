@@ -14,6 +14,8 @@ export type TabMessage =
   | { kind: 'tab-event', event: EventMessage }
   /** From the service worker: please stream this file to me. */
   | { kind: 'download-open', requestId: string, fileId: string }
+  /** From the service worker: please stream the shared file your page opened as `token`. */
+  | { kind: 'share-download-open', requestId: string, token: string }
 
 /** Sent by the leader tab to the service worker with a transferred MessagePort. */
 export interface DownloadPortMessage {

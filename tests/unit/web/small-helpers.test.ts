@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { watchActivity } from '../../../web/lib/activity.ts'
+import { freePath, lastSegment } from '../../../web/lib/free-path.ts'
 import { memoryHashLocation } from '../../../web/lib/hash-location.ts'
 import { randomPositions } from '../../../web/lib/random-positions.ts'
 import { createRouteModel, parsePage } from '../../../web/models/route-model.ts'
@@ -54,4 +55,15 @@ test('routes: only #/<page> is ours; share links and unknown hashes show files a
   location.set('#/logs')
   assert.equal(route.page.value, 'logs')
   stop()
+})
+
+test('freePath keeps a free path and numbers a taken one before its extension; lastSegment takes the last real part', () => {
+  const taken = new Set(['a/b.txt', 'a/b (2).txt', 'notes', 'x/.env'])
+  assert.equal(freePath('a/c.txt', taken), 'a/c.txt')
+  assert.equal(freePath('a/b.txt', taken), 'a/b (3).txt')
+  assert.equal(freePath('notes', taken), 'notes (2)')
+  assert.equal(freePath('x/.env', taken), 'x/.env (2)')
+  assert.equal(lastSegment('Documents/passport.pdf'), 'passport.pdf')
+  assert.equal(lastSegment('../..'), 'shared file')
+  assert.equal(lastSegment('plain.txt'), 'plain.txt')
 })

@@ -122,3 +122,39 @@ test('resuming an empty queue does not wedge it: files added later still go', as
   await uploads.idle()
   assert.equal(uploads.items.value[0]?.state.value, 'stored')
 })
+
+test('files added in the same synchronous step as resume() are uploaded (the run that just found nothing is not reused)', async () => {
+  const client = createTestClient({ 'files.add': async (args) => resultFor(args) })
+  const uploads = createUploadsModel(client)
+  uploads.pause()
+  // Unlocking resumes the empty queue and, in the same signal flush, someone adds files.
+  uploads.resume()
+  uploads.add([{ file: fileOf('a', 1) }, { file: fileOf('b', 1) }])
+  await uploads.idle()
+  assert.deepEqual(uploads.items.value.map(i => i.state.value), ['stored', 'stored'])
+  assert.equal(client.calls.filter(c => c.method === 'files.add').length, 2)
+})
+
+test('files added at any moment while the last file settles are uploaded', async () => {
+  // Step through every microtask between the last file settling and the run ending, adding one more file at each.
+  for (let ticks = 0; ticks <= 8; ticks++) {
+    const gate = deferred<void>()
+    const client = createTestClient({
+      'files.add': async (args) => {
+        if (args.file.name === 'first') await gate.promise
+        return resultFor(args)
+      }
+    })
+    const uploads = createUploadsModel(client)
+    uploads.add([{ file: fileOf('first', 1) }])
+    await settle()
+    const idle = uploads.idle()
+    gate.resolve()
+    for (let i = 0; i < ticks; i++) await Promise.resolve()
+    uploads.add([{ file: fileOf('second', 1) }])
+    await idle
+    await uploads.idle()
+    const states = uploads.items.value.map(i => `${i.path}:${i.state.value}`)
+    assert.deepEqual(states.filter(s => s.startsWith('second')), ['second:stored'], `added after ${ticks} microtasks`)
+  }
+})

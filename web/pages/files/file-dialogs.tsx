@@ -1,4 +1,5 @@
 import { useModels } from '../../app-context.ts'
+import { ConfirmDialog } from '../../components/confirm-dialog.tsx'
 import { Dialog } from '../../components/dialog.tsx'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { Field } from '../../components/field.tsx'
@@ -29,17 +30,16 @@ export function DeleteDialog () {
   const { files } = useModels()
   const file = files.deleting.value
   if (file === undefined) return null
-  const busy = files.deleteBusy.value
   return (
-    <Dialog title={`Delete ${baseName(file.path)}?`} onCancel={files.cancelDelete}>
-      <div class='stack'>
-        <p>“{file.path}” will be removed from your vault.</p>
-        <ErrorAlert message={files.deleteError.value} />
-        <div class='actions'>
-          <button type='button' class='danger' onClick={() => { void files.confirmDelete() }} disabled={busy}>Delete</button>
-          <button type='button' class='secondary' onClick={files.cancelDelete} disabled={busy} autoFocus>Cancel</button>
-        </div>
-      </div>
-    </Dialog>
+    <ConfirmDialog
+      title={`Delete ${baseName(file.path)}?`}
+      confirmLabel='Delete'
+      busy={files.deleteBusy.value}
+      error={files.deleteError.value}
+      onConfirm={files.confirmDelete}
+      onCancel={files.cancelDelete}
+    >
+      “{file.path}” will be removed from your vault.
+    </ConfirmDialog>
   )
 }

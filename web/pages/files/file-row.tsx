@@ -3,9 +3,9 @@ import { useModels } from '../../app-context.ts'
 import { baseName, folderOf, formatBytes, formatDate } from '../../format.ts'
 import { downloadUrl } from '../../node/downloads.ts'
 
-/** One file: its name (with folder) and where it is stored, size, date, type, and Download / Rename / Delete. */
+/** One file: its name (with folder) and where it is stored, size, date, type, and Download / Share / Rename / Delete. */
 export function FileRow ({ file }: { file: FileInfo }) {
-  const { files } = useModels()
+  const { files, shares } = useModels()
   const folder = folderOf(file.path)
   return (
     <tr>
@@ -27,6 +27,7 @@ export function FileRow ({ file }: { file: FileInfo }) {
         <div class='row-actions'>
           {/* A plain link: the `download` attribute would bypass the service worker that streams the file. */}
           <a class='button-link' href={downloadUrl(file.fileId)} aria-label={`Download ${file.path}`}>Download</a>
+          <button type='button' class='secondary small' aria-label={`Share ${file.path}`} onClick={() => { shares.startShare(file) }}>Share</button>
           <button type='button' class='secondary small' onClick={() => { files.startRename(file) }}>Rename</button>
           <button type='button' class='danger-quiet small' onClick={() => { files.startDelete(file) }}>Delete</button>
         </div>

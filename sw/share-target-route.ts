@@ -1,0 +1,69 @@
+/**
+ * Web Share Target (https://w3c.github.io/web-share-target/): the OS share
+ * sheet POSTs the shared files to /share-target (manifest.webmanifest
+ * `share_target`). The files stay in this service worker's memory only, never
+ * in IndexedDB or the Cache API, since they are plaintext; the page that the
+ * redirect opens takes them once (`shared-files-take`) and offers to add them
+ * to the vault. A service worker that is stopped before then loses them, and
+ * the page says so.
+ *
+ * Any website can auto-submit a form here (`sameOrigin` checks only the
+ * request URL; the worker sees no Sec-Fetch headers and a Referer can be
+ * suppressed), so the page adds nothing without the user's "Add to vault" and
+ * never at a path a file already has (web/models/shared-inbox-model.ts).
+ *
+ * Typed without the WebWorker lib so the unit tests can run it in Node.
+ */
+
+/** The form field named in the manifest's `share_target.params.files`. */
+const FILES_FIELD = 'files'
+/** Files nobody took are dropped after this, so memory is not held forever. */
+const KEEP_MS = 5 * 60_000
+
+interface Held {
+  files: File[]
+  taken: () => void
+}
+
+const held = new Map<string, Held>()
+
+/** What the page asks for, and what it gets back through `event.ports[0]`. */
+export interface SharedFilesTake { kind: 'shared-files-take', id: string }
+export type SharedFilesReply = { kind: 'shared-files', files: File[] } | { kind: 'shared-files-lost' }
+
+/** True for the share sheet's POST (same origin, exact path); the arguments are workbox's match options. */
+export function isShareTarget ({ url, request, sameOrigin }: { url: URL, request: Request, sameOrigin: boolean }): boolean {
+  return sameOrigin && request.method === 'POST' && url.pathname === '/share-target'
+}
+
+/** Keeps the shared files under a random id and sends the browser to the page that takes them (303: the follow-up is a GET). */
+export async function answerShareTarget ({ request, event }: { request: Request, event: { waitUntil: (p: Promise<unknown>) => void } }): Promise<Response> {
+  const home = new URL('/', request.url)
+  let form: FormData
+  try {
+    form = await request.formData()
+  } catch {
+    return Response.redirect(home, 303)
+  }
+  // An empty file input still sends one part with no name and no bytes.
+  const files = form.getAll(FILES_FIELD).filter((v): v is File => typeof v !== 'string' && !(v.name === '' && v.size === 0))
+  if (files.length === 0) return Response.redirect(home, 303)
+
+  const id = crypto.randomUUID()
+  const kept = new Promise<void>((resolve) => {
+    const timer = setTimeout(() => { held.delete(id); resolve() }, KEEP_MS)
+    held.set(id, { files, taken: () => { clearTimeout(timer); resolve() } })
+  })
+  // Keep the worker alive until the page has taken them (the respondWith promise is still pending, so waitUntil is allowed).
+  event.waitUntil(kept)
+  return Response.redirect(new URL(`/#/shared-files/${id}`, home), 303)
+}
+
+/** Hands the files to the one page that asks first and forgets them. */
+export function takeSharedFiles (message: SharedFilesTake, reply: Pick<MessagePort, 'postMessage'> | undefined): void {
+  const entry = held.get(message.id)
+  held.delete(message.id)
+  entry?.taken()
+  const answer: SharedFilesReply = entry === undefined ? { kind: 'shared-files-lost' } : { kind: 'shared-files', files: entry.files }
+  reply?.postMessage(answer)
+}

@@ -1,0 +1,94 @@
+/// <reference lib="webworker" />
+import { webSockets } from '@libp2p/websockets'
+import { MemoryDatastore } from 'datastore-core'
+import { toErrorPayload } from '../../core/errors.ts'
+import { createNode, type CairnHelia } from '../../core/node/create-node.ts'
+import { findShare, readShare } from '../../core/share/open-share.ts'
+import { parseShareLink, type ShareLinkFields } from '../../core/share/share-link.ts'
+import { decodeFolderListing, FOLDER_SHARE_TYPE, MAX_LISTING_BYTES } from '../../core/share/folder-listing.ts'
+import { CairnError } from '../../core/errors.ts'
+import { LruBlockstore } from '../../core/storage/lru-blockstore.ts'
+import { serveFileStream } from './file-stream-server.ts'
+import type { FromShareWorker, ToShareWorker } from '../../core/rpc/share-messages.ts'
+
+declare const self: DedicatedWorkerGlobalScope
+
+/** Blocks a recipient keeps in memory: enough for a preview and a download to share the recent ones. */
+const CACHE_BYTES = 48 * 1024 * 1024
+
+/**
+ * The node of someone opening a share link (issue 4): a light node with no
+ * vault, no listen address and a fresh identity in memory only, so opening a
+ * link leaves nothing behind. Blocks come from the link's hints (the backup
+ * peer, the sharer's relayed address), are checked against their CIDs by
+ * bitswap, and are decrypted on the way to the page's download or preview.
+ */
+let node: Promise<CairnHelia> | undefined
+let fields: ShareLinkFields | undefined
+/** A shared folder's files, each with its own address and key. */
+let folder: ShareLinkFields[] | undefined
+
+const post = (message: FromShareWorker): void => { self.postMessage(message) }
+
+async function startNode (): Promise<CairnHelia> {
+  const helia = createNode({ agentName: 'cairn-share', allowPrivateAddresses: true }, {
+    blockstore: new LruBlockstore(CACHE_BYTES),
+    datastore: new MemoryDatastore(),
+    transports: [webSockets()]
+  })
+  await helia.start()
+  return helia
+}
+
+async function open (link: string): Promise<void> {
+  try {
+    fields ??= parseShareLink(link)
+  } catch (err) {
+    post({ kind: 'open-failed', error: toErrorPayload(err) })
+    return
+  }
+  const meta = { name: fields.name, size: fields.size, type: fields.type }
+  post({ kind: 'link-read', meta })
+  try {
+    node ??= startNode()
+    await findShare(await node, fields)
+    if (fields.type !== FOLDER_SHARE_TYPE) {
+      post({ kind: 'opened', meta })
+      return
+    }
+    folder ??= await readFolder(await node, fields)
+    post({ kind: 'opened', meta, files: folder.map(f => ({ path: f.name, size: f.size, type: f.type })) })
+  } catch (err) {
+    post({ kind: 'open-failed', error: toErrorPayload(err), meta })
+  }
+}
+
+/** A folder share's link points at its listing: read it (it is small) and keep each file's address and key. */
+async function readFolder (helia: CairnHelia, listing: ShareLinkFields): Promise<ShareLinkFields[]> {
+  if (listing.size > MAX_LISTING_BYTES) throw new CairnError('FORMAT_INVALID', 'the shared folder\'s listing is too large')
+  const bytes = new Uint8Array(await new Response(readShare(helia, listing)).arrayBuffer())
+  return decodeFolderListing(bytes).map(entry => ({ cid: entry.cid, shareKey: entry.key, name: entry.path, size: entry.size, type: entry.type, hints: listing.hints }))
+}
+
+/** What a stream request names: the shared file, or one file of a shared folder. */
+function target (index: number | undefined): ShareLinkFields {
+  if (fields === undefined) throw new CairnError('SHARE_LINK_DAMAGED', 'the share is not open')
+  if (index === undefined) return fields
+  const file = folder?.[index]
+  if (file === undefined) throw new CairnError('FILE_NOT_FOUND', 'no such file in the shared folder')
+  return file
+}
+
+self.onmessage = (ev: MessageEvent<ToShareWorker>) => {
+  const message = ev.data
+  if (message.kind === 'open') {
+    void open(message.link)
+  } else if (message.kind === 'stream') {
+    serveFileStream(message.port, async () => {
+      const share = target(message.index)
+      if (node === undefined) throw new CairnError('SHARE_UNAVAILABLE', 'the share is not open')
+      const name = share.name.slice(share.name.lastIndexOf('/') + 1)
+      return { name, size: share.size, type: share.type, stream: readShare(await node, share) }
+    })
+  }
+}

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { messageForCode } from '../../../web/error-messages.ts'
+import { createSaveToVaultModel } from '../../../web/share/save-to-vault-model.ts'
+import { createShareModel } from '../../../web/share/share-model.ts'
+import { takeShareLink } from '../../../web/share/take-share-link.ts'
+import { previewKind } from '../../../web/share/preview-kind.ts'
+import { requestedIndex, shareDownloadUrl } from '../../../web/share/share-download-bridge.ts'
+import { createTestClient, fail, settle } from './fake-rpc.ts'
+import type { FromShareWorker, ToShareWorker } from '../../../core/rpc/share-messages.ts'
+import type { VaultState } from '../../../core/rpc/api.ts'
+
+function fakeWorker () {
+  const sent: ToShareWorker[] = []
+  let listener: ((message: FromShareWorker) => void) | undefined
+  return {
+    sent,
+    reply: (message: FromShareWorker) => { listener?.(message) },
+    worker: {
+      post: (message: ToShareWorker) => { sent.push(message) },
+      listen: (fn: (message: FromShareWorker) => void) => { listener = fn; return () => { listener = undefined } },
+      terminate: () => { listener = undefined }
+    }
+  }
+}
+
+const META = { name: 'cat.png', size: 1234, type: 'image/png' }
+
+test('the share page: looking, then ready; the key-bearing link goes only to the worker', async () => {
+  const { sent, reply, worker } = fakeWorker()
+  const share = createShareModel({ link: '#/s/AQID', worker, serviceWorkerReady: Promise.resolve(true), token: 'tok' })
+  share.start()
+  assert.equal(share.state.value, 'opening')
+  assert.deepEqual(sent, [{ kind: 'open', link: '#/s/AQID' }])
+  reply({ kind: 'link-read', meta: META })
+  assert.equal(share.state.value, 'opening', 'still looking once the link is read')
+  assert.deepEqual(share.meta.value, META)
+  reply({ kind: 'opened', meta: META })
+  assert.equal(share.state.value, 'ready')
+  await settle()
+  assert.equal(share.downloadsReady.value, true)
+  assert.equal(share.token, 'tok')
+})
+
+test('the share page: a damaged link is final; nobody sharing offers Try again, which looks again', () => {
+  const damaged = fakeWorker()
+  const a = createShareModel({ link: '#/s/zz', worker: damaged.worker, serviceWorkerReady: Promise.resolve(true) })
+  a.start()
+  damaged.reply({ kind: 'open-failed', error: { code: 'SHARE_LINK_DAMAGED', message: 'x' } })
+  assert.equal(a.state.value, 'damaged')
+  assert.equal(a.error.value, messageForCode('SHARE_LINK_DAMAGED'))
+  assert.match(a.error.value ?? '', /^This link is damaged/)
+  a.retry()
+  assert.equal(damaged.sent.length, 1, 'a damaged link is not retried')
+
+  const nobody = fakeWorker()
+  const b = createShareModel({ link: '#/s/AQID', worker: nobody.worker, serviceWorkerReady: Promise.resolve(true) })
+  b.start()
+  nobody.reply({ kind: 'open-failed', error: { code: 'SHARE_UNAVAILABLE', message: 'x' }, meta: META })
+  assert.equal(b.state.value, 'unavailable')
+  assert.match(b.error.value ?? '', /^Nobody is sharing this file right now/)
+  b.retry()
+  assert.equal(b.state.value, 'opening')
+  assert.equal(b.error.value, undefined)
+  assert.equal(nobody.sent.length, 2)
+})
+
+test('takeShareLink reads the fragment and clears it from the address bar; other hashes are left alone', () => {
+  const replaced: string[] = []
+  const history = { state: null, replaceState: (_: unknown, __: string, url?: string | URL | null) => { replaced.push(String(url)) } }
+  assert.equal(takeShareLink({ hash: '#/s/AQID', pathname: '/', search: '' }, history), '#/s/AQID')
+  assert.deepEqual(replaced, ['/'])
+  assert.equal(takeShareLink({ hash: '#/files', pathname: '/', search: '' }, history), undefined)
+  assert.equal(replaced.length, 1)
+})
+
+function saveSetup (vault: VaultState, hasCairn = true) {
+  let state = vault
+  const client = createTestClient({
+    'vault.status': async () => ({ state, autoLockMinutes: 15 }),
+    'vault.unlock': async ({ passphrase }) => {
+      if (passphrase !== 'right') fail('WRONG_PASSPHRASE')
+      state = 'unlocked'
+      return { state, autoLockMinutes: 15 }
+    },
+    'files.list': async () => [{ fileId: 'old', path: 'Shared with me/cat.png', size: 9, mtime: 0, type: 'image/png', cid: 'bafyold' }],
+    'files.add': async ({ file, path }) => ({ file: { fileId: 'f1', path: path ?? file.name, size: file.size, mtime: 0, type: file.type, cid: 'bafy' }, deduplicated: false })
+  })
+  let connects = 0
+  const save = createSaveToVaultModel({
+    hasCairn: async () => hasCairn,
+    connect: () => { connects++; return client },
+    openCairn: () => {},
+    readFiles: async function * (onProgress) {
+      onProgress(3)
+      yield { file: new File([new Uint8Array([1, 2, 3])], 'cat.png', { type: 'image/png' }), path: 'Shared with me/cat.png' }
+      yield { file: new File([new Uint8Array([4])], 'cat.png', { type: 'image/png' }), path: 'Shared with me/cat.png' }
+    }
+  })
+  return { save, client, connects: () => connects }
+}
+
+test('Save to my vault: hidden without Cairn, and Cairn is not started just to look', async () => {
+  const { save, connects } = saveSetup('none', false)
+  await save.check()
+  assert.equal(save.state.value, 'absent')
+  assert.equal(connects(), 0)
+})
+
+test('Save to my vault: an unlocked vault stores the file through files.add', async () => {
+  const { save, client } = saveSetup('unlocked')
+  await save.check()
+  assert.equal(save.state.value, 'idle')
+  await save.save()
+  assert.equal(save.state.value, 'saved')
+  assert.equal(save.bytesDone.value, 3)
+  const adds = client.calls.filter(c => c.method === 'files.add').map(c => (c.args as { path: string }).path)
+  assert.deepEqual(adds, ['Shared with me/cat (2).png', 'Shared with me/cat (3).png'], 'never over an existing file, nor over each other')
+})
+
+test('Save to my vault: a locked vault asks for the passphrase; a wrong one is refused and nothing is stored', async () => {
+  const { save, client } = saveSetup('locked')
+  await save.check()
+  await save.save()
+  assert.equal(save.state.value, 'locked')
+  await save.unlock('wrong')
+  assert.equal(save.state.value, 'locked')
+  assert.equal(save.error.value, messageForCode('WRONG_PASSPHRASE'))
+  assert.equal(client.calls.filter(c => c.method === 'files.add').length, 0)
+  await save.unlock('right')
+  assert.equal(save.state.value, 'saved')
+})
+
+test('previews: images and PDFs up to 64 MiB, audio and video streamed at any size, text (HTML too, shown as text) from its start; unknown types never', () => {
+  const kind = (type: string, size = 1000): string | undefined => previewKind({ name: 'x', size, type })
+  assert.equal(kind('image/png'), 'image')
+  assert.equal(kind('image/png', 65 * 1024 * 1024), undefined)
+  assert.equal(kind('audio/mpeg', 5e9), 'audio')
+  assert.equal(kind('video/mp4', 5e9), 'video')
+  assert.equal(kind('text/plain', 5e9), 'text')
+  assert.equal(kind('text/plain', 0), undefined)
+  assert.equal(kind('text/html'), 'text')
+  assert.equal(kind('application/pdf'), 'pdf')
+  assert.equal(kind('application/octet-stream'), undefined)
+  assert.equal(kind(''), undefined)
+})
+
+test('share download URLs name a random token and a folder index, never the key; the bridge answers only its own token', () => {
+  assert.equal(shareDownloadUrl('tok'), '/download/share/tok')
+  assert.equal(shareDownloadUrl('tok', true), '/download/share/tok?inline')
+  assert.equal(shareDownloadUrl('tok', false, 3), '/download/share/tok/3')
+  assert.equal(requestedIndex('tok', 'tok'), undefined)
+  assert.equal(requestedIndex('tok/3', 'tok'), 3)
+  assert.equal(requestedIndex('other', 'tok'), null)
+  assert.equal(requestedIndex('tokx/3', 'tok'), null)
+  assert.equal(requestedIndex('tok/-1', 'tok'), null)
+  assert.equal(requestedIndex('tok/1.5', 'tok'), null)
+})

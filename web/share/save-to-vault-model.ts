@@ -1,0 +1,99 @@
+import { signal, type ReadonlySignal } from '@preact/signals'
+import { errorMessage } from '../error-messages.ts'
+import { freePath } from '../lib/free-path.ts'
+import type { RpcClient } from '../../core/rpc/api.ts'
+
+/**
+ * 'absent': this browser has no Cairn vault, so there is nothing to offer.
+ * 'locked': the vault must be unlocked first (the page asks for the passphrase).
+ */
+export type SaveState = 'absent' | 'idle' | 'locked' | 'saving' | 'saved' | 'failed'
+
+/** "Save to my vault" for a recipient who has Cairn in this browser. */
+export interface SaveToVaultModel {
+  state: ReadonlySignal<SaveState>
+  error: ReadonlySignal<string | undefined>
+  /** Plaintext bytes received so far while saving. */
+  bytesDone: ReadonlySignal<number>
+  /** Looks for a vault in this browser without starting Cairn's node. */
+  check: () => Promise<void>
+  save: () => Promise<void>
+  unlock: (passphrase: string) => Promise<void>
+  /** After saving: show the vault app in this tab, keeping its node and its unlock. */
+  openCairn: () => void
+}
+
+export interface SaveToVaultInit {
+  /** True when this browser may hold a vault (its datastore exists). */
+  hasCairn: () => Promise<boolean>
+  /** Starts (or joins) this origin's node: only when the user asks to save. */
+  connect: () => RpcClient
+  /** Replaces the share page by the vault app, on the same client. */
+  openCairn: () => void
+  /**
+   * The shared file's plaintext, read through the service worker, as a File
+   * (a shared folder: each of its files, with the vault path to store it at).
+   * `onProgress` gets the bytes read so far, all files together.
+   */
+  readFiles: (onProgress: (bytes: number) => void) => AsyncIterable<{ file: File, path: string }>
+}
+
+export function createSaveToVaultModel (init: SaveToVaultInit): SaveToVaultModel {
+  const state = signal<SaveState>('absent')
+  const error = signal<string | undefined>(undefined)
+  const bytesDone = signal(0)
+  let client: RpcClient | undefined
+
+  const fail = (err: unknown): void => {
+    error.value = errorMessage(err)
+    state.value = 'failed'
+  }
+  const store = async (rpc: RpcClient): Promise<void> => {
+    state.value = 'saving'
+    error.value = undefined
+    bytesDone.value = 0
+    try {
+      // Never over a file already in the vault: "name (2).ext" instead.
+      const taken = new Set((await rpc.call('files.list', undefined)).map(f => f.path))
+      for await (const { file, path } of init.readFiles((bytes) => { bytesDone.value = bytes })) {
+        const free = freePath(path, taken)
+        taken.add(free)
+        await rpc.call('files.add', { uploadId: crypto.randomUUID(), file, path: free })
+      }
+      state.value = 'saved'
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  return {
+    state,
+    error,
+    bytesDone,
+    check: async () => {
+      state.value = (await init.hasCairn().catch(() => false)) ? 'idle' : 'absent'
+    },
+    save: async () => {
+      try {
+        client ??= init.connect()
+        const status = await client.call('vault.status', undefined)
+        if (status.state === 'none') { state.value = 'absent'; return }
+        if (status.state === 'locked') { state.value = 'locked'; error.value = undefined; return }
+        await store(client)
+      } catch (err) {
+        fail(err)
+      }
+    },
+    openCairn: () => { init.openCairn() },
+    unlock: async (passphrase) => {
+      if (client === undefined) return
+      try {
+        await client.call('vault.unlock', { passphrase })
+      } catch (err) {
+        error.value = errorMessage(err)
+        return
+      }
+      await store(client)
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { signal, type ReadonlySignal } from '@preact/signals'
+import { messageForCode } from '../error-messages.ts'
+import { isErrorCode } from '../../core/errors.ts'
+import type { FromShareWorker, SharedFileMeta, SharedFolderFile } from '../../core/rpc/share-messages.ts'
+import type { ShareWorker } from './share-worker-host.ts'
+
+export type ShareState = 'opening' | 'ready' | 'damaged' | 'unavailable' | 'failed'
+
+/** The recipient's view of one share link. */
+export interface ShareModel {
+  state: ReadonlySignal<ShareState>
+  /** Name, size and type, once the link was read. */
+  meta: ReadonlySignal<SharedFileMeta | undefined>
+  /** A shared folder's files (undefined for a single file). */
+  files: ReadonlySignal<SharedFolderFile[] | undefined>
+  /** Words for what went wrong (damaged, nobody sharing, …). */
+  error: ReadonlySignal<string | undefined>
+  /** True once the service worker can stream downloads to this page. */
+  downloadsReady: ReadonlySignal<boolean>
+  /** The random name this page gave the file for its download URLs (never the key). */
+  token: string
+  /** "Try again" after nobody was sharing. */
+  retry: () => void
+  /** Starts looking; returns the stop. */
+  start: () => () => void
+}
+
+export interface ShareModelInit {
+  /** The link's fragment, read once from the address bar before it was cleared. */
+  link: string
+  worker: ShareWorker
+  /** Resolves when a service worker controls the page (false when there can be none). */
+  serviceWorkerReady: Promise<boolean>
+  token?: string
+}
+
+export function createShareModel (init: ShareModelInit): ShareModel {
+  const state = signal<ShareState>('opening')
+  const meta = signal<SharedFileMeta | undefined>(undefined)
+  const files = signal<SharedFolderFile[] | undefined>(undefined)
+  const error = signal<string | undefined>(undefined)
+  const downloadsReady = signal(false)
+  const token = init.token ?? crypto.randomUUID()
+
+  const onMessage = (message: FromShareWorker): void => {
+    if (message.meta !== undefined) meta.value = message.meta
+    if (message.kind === 'link-read') return
+    if (message.kind === 'opened') {
+      files.value = message.files
+      state.value = 'ready'
+      error.value = undefined
+      return
+    }
+    const code = isErrorCode(message.error.code) ? message.error.code : 'INTERNAL'
+    state.value = code === 'SHARE_LINK_DAMAGED' ? 'damaged' : code === 'SHARE_UNAVAILABLE' ? 'unavailable' : 'failed'
+    error.value = messageForCode(code)
+  }
+  const open = (): void => {
+    state.value = 'opening'
+    error.value = undefined
+    init.worker.post({ kind: 'open', link: init.link })
+  }
+
+  return {
+    state,
+    meta,
+    files,
+    error,
+    downloadsReady,
+    token,
+    retry: () => { if (state.value === 'unavailable' || state.value === 'failed') open() },
+    start: () => {
+      const unlisten = init.worker.listen(onMessage)
+      void init.serviceWorkerReady.then((ready) => { downloadsReady.value = ready })
+      open()
+      return unlisten
+    }
+  }
+}

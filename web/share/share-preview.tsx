@@ -1,0 +1,58 @@
+import { useEffect, useState } from 'preact/hooks'
+import { previewKind, TEXT_PREVIEW_BYTES } from './preview-kind.ts'
+import type { SharedFileMeta } from '../../core/rpc/share-messages.ts'
+
+/** A preview of the shared file, streamed through the service worker like the download. */
+export function SharePreview ({ meta, url }: { meta: SharedFileMeta, url: string }) {
+  const kind = previewKind(meta)
+  const label = `Preview of ${meta.name}`
+  switch (kind) {
+    case 'image': return <figure class='share-preview'><img src={url} alt={label} /></figure>
+    case 'audio': return <figure class='share-preview'><audio controls preload='metadata' src={url} aria-label={label} /></figure>
+    case 'video': return <figure class='share-preview'><video controls preload='metadata' src={url} aria-label={label} /></figure>
+    case 'pdf': return <figure class='share-preview'><iframe class='share-preview-pdf' src={url} title={label} /></figure>
+    case 'text': return <TextPreview url={url} label={label} size={meta.size} />
+    default: return null
+  }
+}
+
+function TextPreview ({ url, label, size }: { url: string, label: string, size: number }) {
+  const [text, setText] = useState<string | undefined>(undefined)
+  useEffect(() => {
+    const abort = new AbortController()
+    void readStart(url, abort.signal).then(setText, () => { setText(undefined) })
+    return () => { abort.abort() }
+  }, [url])
+  if (text === undefined) return null
+  return (
+    <figure class='share-preview'>
+      <pre class='share-preview-text' aria-label={label} tabIndex={0}>{text}</pre>
+      {size > TEXT_PREVIEW_BYTES && <figcaption class='hint'>The first {TEXT_PREVIEW_BYTES / 1024} KiB; download the file for all of it.</figcaption>}
+    </figure>
+  )
+}
+
+/** Reads the first TEXT_PREVIEW_BYTES and stops the stream (the rest is never fetched). */
+async function readStart (url: string, signal: AbortSignal): Promise<string> {
+  const response = await fetch(url, { signal })
+  const reader = response.body?.getReader()
+  if (reader === undefined) return ''
+  const pieces: Uint8Array[] = []
+  let length = 0
+  while (length < TEXT_PREVIEW_BYTES) {
+    const next = await reader.read()
+    if (next.done) break
+    pieces.push(next.value)
+    length += next.value.byteLength
+  }
+  await reader.cancel()
+  const bytes = new Uint8Array(Math.min(length, TEXT_PREVIEW_BYTES))
+  let offset = 0
+  for (const piece of pieces) {
+    const part = piece.subarray(0, bytes.length - offset)
+    bytes.set(part, offset)
+    offset += part.byteLength
+    if (offset >= bytes.length) break
+  }
+  return new TextDecoder().decode(bytes)
+}
