@@ -12,7 +12,7 @@ export default defineConfig({
   timeout: 180_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
-  workers: process.env.CI === 'true' ? 2 : 2,
+  workers: 2,
   retries: 0,
   reporter: [['list']],
   globalSetup: './tests/e2e/support/global-setup.ts'

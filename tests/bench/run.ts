@@ -96,6 +96,13 @@ async function runReplication (page: Page): Promise<void> {
       if (reference !== undefined) results.add({ name: `ratio.replicate.browser_vs_node.${path}`, value: value / reference, unit: '×' })
     })
   }
+  // Issue 4's goal: a share link streams at ≥ 0.8× the restore throughput.
+  const share = figures.find((f) => f.name === 'share.throughput')?.samples ?? []
+  const restore = figures.find((f) => f.name === 'restore.browser')?.samples ?? []
+  share.forEach((value, i) => {
+    const reference = restore[i]
+    if (reference !== undefined) results.add({ name: 'ratio.share_vs_restore', value: value / reference, unit: '×' })
+  })
 }
 
 async function runInPage (page: Page, runOptions: BenchOptions, replicateNode?: BenchHost['replicateNode']): Promise<void> {

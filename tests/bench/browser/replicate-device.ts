@@ -69,9 +69,9 @@ export function randomStream (size: number): ReadableStream<Uint8Array> {
 }
 
 /** Encrypts `plaintext` into `blockstore` as the vault does, with a fresh file key (so every repetition is new content). */
-export async function storeFile (blockstore: Blockstore, plaintext: ReadableStream<Uint8Array>): Promise<CID> {
+export async function storeFileWithKey (blockstore: Blockstore, plaintext: ReadableStream<Uint8Array>): Promise<{ root: CID, fileKey: Uint8Array }> {
   const fileKey = globalThis.crypto.getRandomValues(new Uint8Array(32))
-  return await storeEncrypted(new RecordingBlockstore(blockstore), plaintext, { fileKey })
+  return { root: await storeEncrypted(new RecordingBlockstore(blockstore), plaintext, { fileKey }), fileKey }
 }
 
 /** Pairs (untimed; a vault paired before needs no valid code) and checks the connection is the path asked for. */

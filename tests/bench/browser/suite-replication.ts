@@ -5,9 +5,10 @@ import { openMemoryStore, openPackStore, type BenchStore } from './bench-stores.
 import { measureNoiseCipher, measureNoiseCipherWasm } from './measure-noise.ts'
 import { clearScratch } from './opfs-scratch.ts'
 import type { BenchOptions } from './protocol.ts'
-import { connectDevice, startBenchDevice, storeFile, timeReplication, timeRestore, type ReplicationPath, type ReplicationTargets } from './replicate-device.ts'
+import { connectDevice, startBenchDevice, storeFileWithKey, timeReplication, timeRestore, type ReplicationPath, type ReplicationTargets } from './replicate-device.ts'
 import { withStore } from './suite-env.ts'
 import { createWideWindowNode, WIDE_WINDOW } from './proto-wide-window-node.ts'
+import { measureShare } from './measure-share.ts'
 
 /** Blocks the peer fetches at once (relay-server/peer/constants.ts DEFAULT_FETCH_CONCURRENCY); the restore uses the same walk. */
 const PEER_FETCH_CONCURRENCY = 3
@@ -24,6 +25,7 @@ const WIDE_FETCH_CONCURRENCY = 16
  */
 export async function runReplicationSuite (file: File, options: BenchOptions, targets: ReplicationTargets, ctx: BenchContext): Promise<void> {
   let root: CID | undefined
+  let fileKey: Uint8Array | undefined
   try {
     for (let rep = 1; rep <= options.reps; rep++) {
       for (const path of ['direct', 'relay'] as ReplicationPath[]) {
@@ -31,12 +33,12 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
         await ctx.host({ op: 'gc', label: '' })
         const profiled = rep === 1 && path === 'direct'
         if (profiled) await ctx.host({ op: 'cpu-start', label: 'replicate.browser.direct' })
-        root = await replicateFromBrowser(file, targets, path, await openPackStore(`replicate-${path}`), `replicate.browser.${path}`, ctx)
+        ;({ root, fileKey } = await replicateFromBrowser(file, targets, path, await openPackStore(`replicate-${path}`), `replicate.browser.${path}`, ctx))
         if (profiled) await ctx.host({ op: 'cpu-stop', label: 'replicate.browser.direct' })
         await ctx.host({ op: 'replicate-node', path, bytes: file.size })
       }
     }
-    if (root === undefined) return
+    if (root === undefined || fileKey === undefined) return
     // What limits the browser path: storage (the same transfer from memory) and the Noise cipher.
     await ctx.host({ op: 'gc', label: '' })
     await ctx.host({ op: 'profile-start', label: 'replicate.browser.direct.memory' })
@@ -49,6 +51,14 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
       await ctx.host({ op: 'gc', label: '' })
       await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, 'restore.browser', ctx)
     }
+    // A share link to the same file, served by the peer to a recipient with no vault (issue 4).
+    for (let rep = 1; rep <= options.reps; rep++) {
+      ctx.log(`share ${rep}/${options.reps}`)
+      await ctx.host({ op: 'gc', label: '' })
+      const share = await measureShare(root, fileKey, file.size, targets.direct, ctx)
+      ctx.sample({ name: 'share.ttfb', value: share.ttfb, unit: 's' })
+      ctx.sample({ name: 'share.throughput', value: share.throughput, unit: 'MB/s' })
+    }
     await restoreToBrowser(file.size, root, targets, WIDE_FETCH_CONCURRENCY, `stage.restore.browser.concurrency${WIDE_FETCH_CONCURRENCY}`, ctx)
     await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, `proto.restore.browser.yamux_window_${WIDE_WINDOW / 1024 / 1024}MiB`, ctx, createWideWindowNode)
   } finally {
@@ -57,17 +67,17 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
 }
 
 /** One `replicate.browser.<path>` repetition from `opened`, recorded as `name`; returns the root it replicated. */
-async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, opened: BenchStore, name: string, ctx: BenchContext): Promise<CID> {
+async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, opened: BenchStore, name: string, ctx: BenchContext): Promise<{ root: CID, fileKey: Uint8Array }> {
   return await withStore(opened, async (store) => {
     // Stored (untimed) before the device starts: the app's add is measured elsewhere.
-    const root = await storeFile(store.blockstore, file.stream())
+    const { root, fileKey } = await storeFileWithKey(store.blockstore, file.stream())
     await store.flush()
     const device = await startBenchDevice(store.blockstore, webSockets(), targets.vaultKey)
     try {
       const address = await connectDevice(device, targets, path)
       const ms = await timeReplication(device, address, root, 1)
       ctx.sample({ name, value: mbPerSecond(file.size, ms), unit: 'MB/s' })
-      return root
+      return { root, fileKey }
     } finally {
       await device.stop()
     }

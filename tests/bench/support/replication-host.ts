@@ -6,7 +6,7 @@ import { MemoryBlockstore } from 'blockstore-core/memory'
 import { startPeer, type RunningPeer } from '../../../relay-server/peer/start-peer.ts'
 import { startRelay, type RunningRelay } from '../../../relay-server/relay/start-relay.ts'
 import { mbPerSecond } from '../browser/bench-context.ts'
-import { connectDevice, randomStream, startBenchDevice, storeFile, timeReplication, type ReplicationPath, type ReplicationTargets } from '../browser/replicate-device.ts'
+import { connectDevice, randomStream, startBenchDevice, storeFileWithKey, timeReplication, type ReplicationPath, type ReplicationTargets } from '../browser/replicate-device.ts'
 import type { Results } from './report.ts'
 
 /**
@@ -50,7 +50,7 @@ export class ReplicationHost {
    */
   async replicateNode (path: ReplicationPath, bytes: number, results: Results): Promise<void> {
     const blockstore = new MemoryBlockstore()
-    const root = await storeFile(blockstore, randomStream(bytes))
+    const root = (await storeFileWithKey(blockstore, randomStream(bytes))).root
     const device = await startBenchDevice(blockstore, webSockets(), this.targets.vaultKey)
     try {
       const address = await connectDevice(device, this.targets, path)
