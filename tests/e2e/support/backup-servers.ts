@@ -54,14 +54,36 @@ export function removeDir (dir: string): void {
   rmSync(dir, { recursive: true, force: true })
 }
 
-/** A TCP port free right now, so a restarted server can come back on the same address. */
+/**
+ * A TCP port free right now, for a server that must come back on the same address after a restart.
+ * It is taken below the kernel's ephemeral range: a port from that range can be handed to any
+ * other process binding port 0 (a parallel test's relay, a browser's socket) between this check
+ * and the server's own listen, or while the server is down for its restart.
+ */
 export async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
+  const ephemeralLow = ephemeralRangeStart()
+  const low = 10_000
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (ephemeralLow - low))
+    if (await canListen(port)) return port
+  }
+  throw new Error(`no free port found between ${low} and ${ephemeralLow}`)
+}
+
+function ephemeralRangeStart (): number {
+  try {
+    const start = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0])
+    if (Number.isInteger(start) && start > 11_000) return start
+  } catch {
+    // Not Linux: macOS and Windows start their ephemeral ranges at 49152.
+  }
+  return 32_768
+}
+
+async function canListen (port: number): Promise<boolean> {
+  return await new Promise(resolve => {
     const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => { resolve(port) })
-    })
+    server.once('error', () => { resolve(false) })
+    server.listen(port, '127.0.0.1', () => { server.close(() => { resolve(true) }) })
   })
 }
