@@ -3,6 +3,7 @@ import type { FileInfo, RpcClient, ShareInfo } from '../../core/rpc/api.ts'
 import { errorCodeOf, errorMessage, messageForCode } from '../error-messages.ts'
 import { liveRefresh, type IntervalTimers } from '../lib/live-refresh.ts'
 import { expiryOf, foldersOf } from './share-fields.ts'
+import { createStopShareModel, type StopShareModel } from './stop-share-model.ts'
 
 /**
  * How often "My shares" re-reads the list while it is open. `shares.changed`
@@ -35,7 +36,7 @@ export const subjectPath = (subject: ShareSubject): string => 'file' in subject 
  * and its QR code), "Share a folder" on the Shares page (the same dialog shows
  * its link), and the "My shares" list (Stop sharing after confirmation).
  */
-export interface SharesModel {
+export interface SharesModel extends StopShareModel {
   /** Newest first. */
   shares: ReadonlySignal<ShareInfo[]>
   /** False until the first list arrives. */
@@ -78,14 +79,6 @@ export interface SharesModel {
   /** Makes a snapshot link of the chosen folder, then opens the Share dialog on it. */
   shareFolder: () => Promise<void>
 
-  /** The share waiting for "Stop sharing" confirmation (the dialog is open). */
-  stopping: ReadonlySignal<ShareInfo | undefined>
-  stopBusy: ReadonlySignal<boolean>
-  stopError: ReadonlySignal<string | undefined>
-  startStop: (share: ShareInfo) => void
-  confirmStop: () => Promise<void>
-  cancelStop: () => void
-
   /** Forgets the list, links (they carry keys) and dialogs (on lock). */
   reset: () => void
 }
@@ -105,9 +98,7 @@ export function createSharesModel (init: SharesInit): SharesModel {
   const created = signal<ShareInfo | undefined>(undefined)
   const showQr = signal(false)
   const nativeShareError = signal<string | undefined>(undefined)
-  const stopping = signal<ShareInfo | undefined>(undefined)
-  const stopBusy = signal(false)
-  const stopError = signal<string | undefined>(undefined)
+  const stop = createStopShareModel(client, (id) => { shares.value = shares.value.filter(s => s.id !== id) })
   const folders = signal<string[]>([])
   const foldersLoaded = signal(false)
   const picked = signal<string | undefined>(undefined)
@@ -277,29 +268,12 @@ export function createSharesModel (init: SharesInit): SharesModel {
         if (asked === generation) folderBusy.value = false
       }
     },
-    stopping,
-    stopBusy,
-    stopError,
-    startStop: (share) => {
-      stopping.value = share
-      stopError.value = undefined
-    },
-    confirmStop: async () => {
-      const share = stopping.value
-      if (share === undefined || stopBusy.value) return
-      stopBusy.value = true
-      stopError.value = undefined
-      try {
-        await client.call('shares.stop', { id: share.id })
-        shares.value = shares.value.filter(s => s.id !== share.id)
-        stopping.value = undefined
-      } catch (err) {
-        stopError.value = errorMessage(err)
-      } finally {
-        stopBusy.value = false
-      }
-    },
-    cancelStop: () => { stopping.value = undefined },
+    stopping: stop.stopping,
+    stopBusy: stop.stopBusy,
+    stopError: stop.stopError,
+    startStop: stop.startStop,
+    confirmStop: stop.confirmStop,
+    cancelStop: stop.cancelStop,
     reset: () => {
       generation++
       shares.value = []
@@ -313,8 +287,7 @@ export function createSharesModel (init: SharesInit): SharesModel {
       folderExpiresOn.value = ''
       folderBusy.value = false
       folderError.value = undefined
-      stopping.value = undefined
-      stopError.value = undefined
+      stop.reset()
     }
   }
 }
