@@ -1,5 +1,6 @@
 import { CairnError } from '../errors.ts'
 import { generateFileKey } from '../crypto/stream-format.ts'
+import { createDedupHasher } from '../crypto/dedup-tag.ts'
 import { readDecrypted, RecordingBlockstore, storeEncrypted } from './encrypted-content.ts'
 import { fromBase64, toBase64 } from '../index/base64.ts'
 import type { IndexLog } from '../index/index-log.ts'
@@ -20,6 +21,17 @@ export interface AddInput {
   type: string
   onProgress?: (plaintextBytesDone: number) => void
 }
+
+/** A file that arrives as a stream (a share being received): it never exists whole in memory or as a Blob. */
+export interface AddStreamInput extends Omit<AddInput, 'file'> {
+  /** The plaintext, read once. */
+  stream: ReadableStream<Uint8Array>
+  /** Its length: a stream that ends short of it or runs past it is refused, and nothing is kept. */
+  size: number
+}
+
+/** What storing new content needs, whichever way the plaintext arrives. */
+type StoreInput = Omit<AddStreamInput, 'stream'>
 
 export function toFileInfo (view: FileView): FileInfo {
   return { fileId: view.fileId, path: view.path, size: view.entry.size, mtime: view.entry.mtime, type: view.entry.type, cid: view.entry.cid }
@@ -55,44 +67,76 @@ export class VaultFiles {
     // A rejected tag is reported below; don't let it surface as unhandled meanwhile.
     tagPromise.catch(() => {})
     if (input.file.size < HASH_FIRST_BELOW) {
-      const duplicate = await this.duplicateOf(await tagPromise, input)
+      const duplicate = await this.duplicateOf(await tagPromise, { ...input, size: input.file.size })
       if (duplicate !== undefined) return duplicate
     }
 
-    // Large file: encrypt while the tag is computed on the other core, and stop
+    return await this.storeNew(input.file.stream(), { ...input, size: input.file.size }, tagPromise)
+  }
+
+  /**
+   * Adds a file read from a stream. The dedup tag is computed as the bytes go
+   * by, so a duplicate is found only at the end; what was written is then
+   * taken back, as for a large file in add().
+   */
+  async addStream (input: AddStreamInput): Promise<AddFileResult> {
+    const hasher = await createDedupHasher(this.dedupKey)
+    let resolveTag!: (tag: Uint8Array) => void
+    const tagPromise = new Promise<Uint8Array>((resolve) => { resolveTag = resolve })
+    let seen = 0
+    const hashed = input.stream.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+      transform (chunk, controller) {
+        seen += chunk.byteLength
+        if (seen > input.size) throw new CairnError('TRAILING_DATA', `The file is longer than the ${input.size} bytes it was announced with; nothing was stored`)
+        hasher.update(chunk)
+        controller.enqueue(chunk)
+      },
+      flush () {
+        if (seen < input.size) throw new CairnError('STREAM_TRUNCATED', `The file ended after ${seen} of its ${input.size} bytes; nothing was stored`)
+        resolveTag(hasher.digest())
+      }
+    }))
+    return await this.storeNew(hashed, input, tagPromise)
+  }
+
+  /** Encrypts and stores new content, then indexes it, unless the tag shows the vault already has it. */
+  private async storeNew (plaintext: ReadableStream<Uint8Array>, input: StoreInput, tagPromise: Promise<Uint8Array>): Promise<AddFileResult> {
+    // Encrypt while the tag is computed (on the other core for a Blob), and stop
     // early (taking back what was written) if it turns out to be a duplicate.
     const upload = new AbortController()
     const signal = AbortSignal.any([upload.signal, this.locked])
+    // One check per file: two could both record the new name.
     let duplicate: AddFileResult | undefined
-    void tagPromise.then(async (tag) => {
+    const checked = tagPromise.then(async (tag) => {
       duplicate = await this.duplicateOf(tag, input)
       if (duplicate !== undefined) upload.abort()
-    }, () => {})
+      return tag
+    })
+    checked.catch(() => {})
 
     const store = new RecordingBlockstore(this.blockstore)
     const fileKey = generateFileKey()
     let cid
     try {
-      cid = await storeEncrypted(store, input.file.stream(), {
+      cid = await storeEncrypted(store, plaintext, {
         fileKey,
         signal,
-        onStored: (bytes) => input.onProgress?.(Math.min(input.file.size, bytes))
+        onStored: (bytes) => input.onProgress?.(Math.min(input.size, bytes))
       })
-      const tag = await tagPromise
-      duplicate ??= await this.duplicateOf(tag, input)
+      const tag = await checked
       if (duplicate !== undefined) {
         await store.rollback()
         return duplicate
       }
       const view = await this.index.put({
         cid: cid.toString(),
-        size: input.file.size,
+        size: input.size,
         mtime: input.mtime,
         type: input.type,
         tag: toBase64(tag),
         fk: toBase64(fileKey)
       }, input.path, this.index.findByPath(input.path)?.fileId)
-      input.onProgress?.(input.file.size)
+      input.onProgress?.(input.size)
       return { file: toFileInfo(view), deduplicated: false }
     } catch (err) {
       await store.rollback()
@@ -108,7 +152,7 @@ export class VaultFiles {
    * When the vault already holds this content, records the new name for it
    * (pointing at the same ciphertext and key) and stores nothing new.
    */
-  private async duplicateOf (tag: Uint8Array, input: AddInput): Promise<AddFileResult | undefined> {
+  private async duplicateOf (tag: Uint8Array, input: StoreInput): Promise<AddFileResult | undefined> {
     const existing = this.index.findByTag(toBase64(tag))
     if (existing === undefined) return undefined
     if (existing.path === input.path) return { file: toFileInfo(existing), deduplicated: true }
