@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import type { FileStreamReply, FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
+import { STREAMED_BY_CAIRN_HEADER, type FileStreamReply, type FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
 
 /** Same names as web/node/tab-messages.ts (the service worker must not import web/). */
 const CHANNEL_NAME = 'cairn-node'
@@ -45,7 +45,7 @@ function request (port: MessagePort, message: FileStreamRequest): void {
 function errorPage (status: number, title: string, detail: string): Response {
   const body = `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:system-ui;margin:3rem">` +
     `<h1>${title}</h1><p>${detail}</p><p><a href="/">Back to Cairn</a></p>`
-  return new Response(body, { status, headers: { 'Content-Type': 'text/html; charset=utf-8' } })
+  return new Response(body, { status, headers: { 'Content-Type': 'text/html; charset=utf-8', [STREAMED_BY_CAIRN_HEADER]: 'error' } })
 }
 
 /** RFC 6266 / 5987: a plain ASCII fallback and the exact UTF-8 name. */
@@ -119,6 +119,7 @@ async function streamFrom (port: MessagePort, disposition: 'attachment' | 'previ
       'Content-Length': String(first.size),
       'Content-Disposition': contentDisposition(first.name, inline),
       'Cache-Control': 'no-store',
+      [STREAMED_BY_CAIRN_HEADER]: 'file',
       'X-Content-Type-Options': 'nosniff',
       // A file is content, never a page of this origin: no script runs in it.
       // Chromium's PDF viewer refuses a sandboxed frame, so PDFs get only the script ban.

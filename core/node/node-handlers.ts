@@ -2,7 +2,7 @@ import { checkPassphrase } from '../crypto/passphrase-strength.ts'
 import { toErrorPayload } from '../errors.ts'
 import type { CairnHelia } from './create-node.ts'
 import type { Log, LogBuffer } from './log-buffer.ts'
-import type { UploadProgress } from '../rpc/api.ts'
+import type { AddFileResult, UploadProgress } from '../rpc/api.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
 import type { NetworkMethods } from './network-handlers.ts'
 
@@ -25,6 +25,8 @@ export interface NodeHandlerComponents {
   log: Log
   /** Whether a backup peer holds a file's content (the Files page badge). */
   onBackup?: (cid: string) => boolean
+  /** The plaintext stream of a shared file the service worker serves at `source` (files.addShared). */
+  openShared: (source: string) => Promise<ReadableStream<Uint8Array>>
 }
 
 /** Progress events at most this often per upload, so a fast upload doesn't flood postMessage. */
@@ -45,39 +47,17 @@ export function createNodeHandlers (c: NodeHandlerComponents): Pick<HandlerMap, 
     'vault.setAutoLock': async ({ minutes }) => await vault.setAutoLock(minutes),
     'vault.activity': async () => { vault.activity() },
     'files.list': async () => vault.files().list().map(file => ({ ...file, onBackup: c.onBackup?.(file.cid) ?? false })),
-    'files.add': async ({ uploadId, file, path }) => {
+    'files.add': async ({ uploadId, file, path }) => await addReporting(c, uploadId, file.size, async (onProgress) => await vault.files().add({
+      file,
+      path: path !== undefined && path !== '' ? path : file.name,
+      mtime: file.lastModified,
+      type: file.type,
+      onProgress
+    })),
+    'files.addShared': async ({ uploadId, source, path, size, type }) => await addReporting(c, uploadId, size, async (onProgress) => {
       const files = vault.files()
-      const bytesTotal = file.size
-      let last = 0
-      const report = (phase: UploadProgress['phase'], bytesDone: number): void => { c.onUploadProgress({ uploadId, bytesDone, bytesTotal, phase }) }
-      report('encrypting', 0)
-      const started = Date.now()
-      try {
-        const result = await files.add({
-          file,
-          path: path !== undefined && path !== '' ? path : file.name,
-          mtime: file.lastModified,
-          type: file.type,
-          onProgress: (done) => {
-            const now = Date.now()
-            if (now - last < PROGRESS_INTERVAL_MS) return
-            last = now
-            report('encrypting', done)
-          }
-        })
-        report('done', bytesTotal)
-        const seconds = Math.max(0.001, (Date.now() - started) / 1000)
-        c.log.info(result.deduplicated
-          ? `added a file of ${bytesTotal} bytes: content already in the vault, nothing new stored`
-          : `stored a file of ${bytesTotal} bytes in ${seconds.toFixed(2)} s (${(bytesTotal / 1e6 / seconds).toFixed(1)} MB/s)`)
-        c.onFilesChanged()
-        return result
-      } catch (err) {
-        report('failed', 0)
-        c.log.warn(`adding a file of ${bytesTotal} bytes failed: ${toErrorPayload(err).code}`)
-        throw err
-      }
-    },
+      return await files.addStream({ stream: await c.openShared(source), size, path, mtime: Date.now(), type, onProgress })
+    }),
     'files.rename': async ({ fileId, path }) => {
       const info = await vault.files().rename(fileId, path)
       c.onFilesChanged()
@@ -102,5 +82,40 @@ export function createNodeHandlers (c: NodeHandlerComponents): Pick<HandlerMap, 
       connections: c.helia.libp2p.getConnections().length
     }),
     'logs.recent': async () => c.logs.recent()
+  }
+}
+
+/**
+ * Runs one add with `upload.progress` events (throttled) and a log line that
+ * carries its size and speed, never its name.
+ */
+async function addReporting (
+  c: NodeHandlerComponents,
+  uploadId: string,
+  bytesTotal: number,
+  add: (onProgress: (done: number) => void) => Promise<AddFileResult>
+): Promise<AddFileResult> {
+  let last = 0
+  const report = (phase: UploadProgress['phase'], bytesDone: number): void => { c.onUploadProgress({ uploadId, bytesDone, bytesTotal, phase }) }
+  report('encrypting', 0)
+  const started = Date.now()
+  try {
+    const result = await add((done) => {
+      const now = Date.now()
+      if (now - last < PROGRESS_INTERVAL_MS) return
+      last = now
+      report('encrypting', done)
+    })
+    report('done', bytesTotal)
+    const seconds = Math.max(0.001, (Date.now() - started) / 1000)
+    c.log.info(result.deduplicated
+      ? `added a file of ${bytesTotal} bytes: content already in the vault, nothing new stored`
+      : `stored a file of ${bytesTotal} bytes in ${seconds.toFixed(2)} s (${(bytesTotal / 1e6 / seconds).toFixed(1)} MB/s)`)
+    c.onFilesChanged()
+    return result
+  } catch (err) {
+    report('failed', 0)
+    c.log.warn(`adding a file of ${bytesTotal} bytes failed: ${toErrorPayload(err).code}`)
+    throw err
   }
 }

@@ -37,6 +37,21 @@ export interface AddFileArgs {
   path?: string
 }
 
+/**
+ * A file of a share link opened in some tab of this browser, stored into the
+ * vault straight from the service worker's stream of it: its plaintext never
+ * sits whole in a page, a Blob or a File.
+ */
+export interface AddSharedFileArgs {
+  uploadId: string
+  /** Where the service worker serves it: `/download/share/<token>[/<index>]` (web/share/share-download-bridge.ts). */
+  source: string
+  path: string
+  /** Bytes announced by the share: a stream that ends short of it or runs past it keeps nothing. */
+  size: number
+  type: string
+}
+
 export interface AddFileResult {
   file: FileInfo
   /** True when the content was already in the vault and nothing new was stored. */
@@ -175,6 +190,8 @@ export interface NodeApi {
   'vault.activity': { args: undefined, result: undefined }
   'files.list': { args: undefined, result: FileInfo[] }
   'files.add': { args: AddFileArgs, result: AddFileResult }
+  /** "Save to my vault" on a share link's page. */
+  'files.addShared': { args: AddSharedFileArgs, result: AddFileResult }
   'files.rename': { args: { fileId: string, path: string }, result: FileInfo }
   'files.delete': { args: { fileId: string }, result: undefined }
   'stats.get': { args: undefined, result: VaultStats }

@@ -16,3 +16,10 @@ export type FileStreamReply =
   | { kind: 'chunk', bytes: Uint8Array }
   | { kind: 'end' }
   | { kind: 'error', error: ErrorPayload }
+
+/**
+ * Set on every answer of the service worker's download routes ('file', or
+ * 'error' on its error pages): a worker fetching one (files.addShared) can
+ * tell it from a page of the network that happened to answer the same URL.
+ */
+export const STREAMED_BY_CAIRN_HEADER = 'X-Cairn-Stream'

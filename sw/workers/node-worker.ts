@@ -20,6 +20,7 @@ import { toErrorPayload } from '../../core/errors.ts'
 import { openBrowserStores } from '../browser-stores.ts'
 import { serveFileStream } from './file-stream-server.ts'
 import { createWorkerTagHasher } from './worker-tag-hasher.ts'
+import { sharedFileSource } from './shared-file-source.ts'
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
 import type { FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
 
@@ -126,7 +127,8 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       onUploadProgress: (progress) => { emit('upload.progress', progress) },
       onFilesChanged: () => { emit('files.changed', undefined); backups.changed() },
       log: logs.for('files'),
-      onBackup: (cid) => backups.holds(cid)
+      onBackup: (cid) => backups.holds(cid),
+      openShared: sharedFileSource(self.location.origin)
     }),
     ...createNetworkHandlers({
       helia,

@@ -13,7 +13,7 @@ export type SaveState = 'absent' | 'idle' | 'locked' | 'saving' | 'saved' | 'fai
 export interface SaveToVaultModel {
   state: ReadonlySignal<SaveState>
   error: ReadonlySignal<string | undefined>
-  /** Plaintext bytes received so far while saving. */
+  /** Plaintext bytes stored so far while saving (all files of a folder together). */
   bytesDone: ReadonlySignal<number>
   /** Looks for a vault in this browser without starting Cairn's node. */
   check: () => Promise<void>
@@ -31,12 +31,15 @@ export interface SaveToVaultInit {
   /** Replaces the share page by the vault app, on the same client. */
   openCairn: () => void
   /**
-   * The shared file's plaintext, read through the service worker, as a File
-   * (a shared folder: each of its files, with the vault path to store it at).
-   * `onProgress` gets the bytes read so far, all files together.
+   * The shared file (a shared folder: each of its files): where the service
+   * worker serves it, and the vault path it should get. The node reads it
+   * from there itself, so its plaintext never gathers in this page.
    */
-  readFiles: (onProgress: (bytes: number) => void) => AsyncIterable<{ file: File, path: string }>
+  sharedFiles: () => SharedFileSource[]
 }
+
+/** One file to save: `source` is its `/download/share/…` URL. */
+export interface SharedFileSource { source: string, path: string, size: number, type: string }
 
 export function createSaveToVaultModel (init: SaveToVaultInit): SaveToVaultModel {
   const state = signal<SaveState>('absent')
@@ -52,17 +55,27 @@ export function createSaveToVaultModel (init: SaveToVaultInit): SaveToVaultModel
     state.value = 'saving'
     error.value = undefined
     bytesDone.value = 0
+    let finished = 0
+    let uploadId = ''
+    const offProgress = rpc.on('upload.progress', (progress) => {
+      if (progress.uploadId === uploadId) bytesDone.value = finished + progress.bytesDone
+    })
     try {
       // Never over a file already in the vault: "name (2).ext" instead.
       const taken = new Set((await rpc.call('files.list', undefined)).map(f => f.path))
-      for await (const { file, path } of init.readFiles((bytes) => { bytesDone.value = bytes })) {
+      for (const { source, path, size, type } of init.sharedFiles()) {
         const free = freePath(path, taken)
         taken.add(free)
-        await rpc.call('files.add', { uploadId: crypto.randomUUID(), file, path: free })
+        uploadId = crypto.randomUUID()
+        await rpc.call('files.addShared', { uploadId, source, path: free, size, type })
+        finished += size
+        bytesDone.value = finished
       }
       state.value = 'saved'
     } catch (err) {
       fail(err)
+    } finally {
+      offProgress()
     }
   }
 

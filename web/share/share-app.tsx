@@ -1,7 +1,7 @@
 import { useEffect, useMemo } from 'preact/hooks'
 import type { RpcClient } from '../../core/rpc/api.ts'
 import { lastSegment } from '../lib/free-path.ts'
-import { createSaveToVaultModel } from './save-to-vault-model.ts'
+import { createSaveToVaultModel, type SharedFileSource } from './save-to-vault-model.ts'
 import { createShareModel, type ShareModel } from './share-model.ts'
 import { serveShareDownloads, shareDownloadUrl, whenServiceWorkerControls } from './share-download-bridge.ts'
 import { SharePage } from './share-page.tsx'
@@ -29,7 +29,7 @@ export function ShareApp ({ link, connect, openCairn }: ShareAppProps) {
       hasCairn: async () => (await indexedDB.databases()).some(db => db.name === 'cairn-datastore'),
       connect,
       openCairn,
-      readFiles: (onProgress) => readShared(share, onProgress)
+      sharedFiles: () => sharedFiles(share)
     })
     return { share, save, worker }
   }, [link])
@@ -46,48 +46,23 @@ export function ShareApp ({ link, connect, openCairn }: ShareAppProps) {
 const RECEIVED_FOLDER = 'Shared with me'
 
 /**
- * The shared file, or each file of a shared folder, read through the service
- * worker, with the vault path it should get: under "Shared with me/", the
+ * The shared file, or each file of a shared folder, where the service worker
+ * serves it, with the vault path it should get: under "Shared with me/", the
  * sender's names reduced to plain names (a '/' in a name cannot pick a folder;
  * a folder's listing paths were checked for '..' and empty parts when read).
  */
-async function * readShared (share: ShareModel, onProgress: (bytes: number) => void): AsyncGenerator<{ file: File, path: string }> {
+function sharedFiles (share: ShareModel): SharedFileSource[] {
   const meta = share.meta.value
-  if (meta === undefined) return
-  let done = 0
-  const count = (bytes: number): void => { done += bytes; onProgress(done) }
+  if (meta === undefined) return []
   const folder = share.files.value
   if (folder === undefined) {
     const name = lastSegment(meta.name)
-    yield { file: await readWhole(shareDownloadUrl(share.token), name, meta.type, count), path: `${RECEIVED_FOLDER}/${name}` }
-    return
+    return [{ source: shareDownloadUrl(share.token), path: `${RECEIVED_FOLDER}/${name}`, size: meta.size, type: meta.type }]
   }
-  for (const [index, entry] of folder.entries()) {
-    const name = lastSegment(entry.path)
-    yield { file: await readWhole(shareDownloadUrl(share.token, false, index), name, entry.type, count), path: `${RECEIVED_FOLDER}/${lastSegment(meta.name)}/${entry.path}` }
-  }
-}
-
-const FOLD_BYTES = 16 * 1024 * 1024
-
-async function readWhole (url: string, name: string, type: string, count: (bytes: number) => void): Promise<File> {
-  const response = await fetch(url)
-  if (!response.ok || response.body === null) throw new Error(`the shared file could not be read (${response.status})`)
-  // Folded into a Blob every FOLD_BYTES: the browser keeps Blob data outside
-  // the page's heap (and may page it to disk), so a large file does not grow it.
-  let blob = new Blob([])
-  let pending: Array<Uint8Array<ArrayBuffer>> = []
-  let pendingBytes = 0
-  const reader = response.body.getReader()
-  for (let next = await reader.read(); !next.done; next = await reader.read()) {
-    pending.push(next.value as Uint8Array<ArrayBuffer>)
-    pendingBytes += next.value.byteLength
-    count(next.value.byteLength)
-    if (pendingBytes >= FOLD_BYTES) {
-      blob = new Blob([blob, ...pending])
-      pending = []
-      pendingBytes = 0
-    }
-  }
-  return new File([blob, ...pending], name, { type })
+  return folder.map((entry, index) => ({
+    source: shareDownloadUrl(share.token, false, index),
+    path: `${RECEIVED_FOLDER}/${lastSegment(meta.name)}/${entry.path}`,
+    size: entry.size,
+    type: entry.type
+  }))
 }

@@ -39,7 +39,7 @@ describe('adding a file from a stream (a share being received)', () => {
     assert.equal(added.deduplicated, false)
     assert.deepEqual([added.file.path, added.file.size, added.file.type], ['Shared with me/photo.jpg', content.length, 'image/jpeg'])
     assert.equal(progress.at(-1), content.length)
-    assert.ok(progress.every((done, i) => done <= content.length && (i === 0 || done >= progress[i - 1])), 'progress only grows, never past the size')
+    assert.ok(progress.every((done, i) => done <= content.length && (i === 0 || done >= (progress[i - 1] ?? 0))), 'progress only grows, never past the size')
     assert.deepEqual(await readAll(vault.files().open(added.file.fileId).stream), content)
   })
 

@@ -84,20 +84,26 @@ function saveSetup (vault: VaultState, hasCairn = true) {
       return { state, autoLockMinutes: 15 }
     },
     'files.list': async () => [{ fileId: 'old', path: 'Shared with me/cat.png', size: 9, mtime: 0, type: 'image/png', cid: 'bafyold' }],
-    'files.add': async ({ file, path }) => ({ file: { fileId: 'f1', path: path ?? file.name, size: file.size, mtime: 0, type: file.type, cid: 'bafy' }, deduplicated: false })
+    'files.addShared': async ({ uploadId, path, size, type }) => {
+      // The node reports progress on the upload it was asked for; another upload's events are not this save's.
+      client.emit('upload.progress', { uploadId, bytesDone: 1, bytesTotal: size, phase: 'encrypting' })
+      client.emit('upload.progress', { uploadId: 'someone-else', bytesDone: 999, bytesTotal: 999, phase: 'encrypting' })
+      progress.push(save.bytesDone.value)
+      return { file: { fileId: 'f1', path, size, mtime: 0, type, cid: 'bafy' }, deduplicated: false }
+    }
   })
+  const progress: number[] = []
   let connects = 0
   const save = createSaveToVaultModel({
     hasCairn: async () => hasCairn,
     connect: () => { connects++; return client },
     openCairn: () => {},
-    readFiles: async function * (onProgress) {
-      onProgress(3)
-      yield { file: new File([new Uint8Array([1, 2, 3])], 'cat.png', { type: 'image/png' }), path: 'Shared with me/cat.png' }
-      yield { file: new File([new Uint8Array([4])], 'cat.png', { type: 'image/png' }), path: 'Shared with me/cat.png' }
-    }
+    sharedFiles: () => [
+      { source: '/download/share/tok/0', path: 'Shared with me/cat.png', size: 3, type: 'image/png' },
+      { source: '/download/share/tok/1', path: 'Shared with me/cat.png', size: 1, type: 'image/png' }
+    ]
   })
-  return { save, client, connects: () => connects }
+  return { save, client, connects: () => connects, progress }
 }
 
 test('Save to my vault: hidden without Cairn, and Cairn is not started just to look', async () => {
@@ -107,15 +113,20 @@ test('Save to my vault: hidden without Cairn, and Cairn is not started just to l
   assert.equal(connects(), 0)
 })
 
-test('Save to my vault: an unlocked vault stores the file through files.add', async () => {
-  const { save, client } = saveSetup('unlocked')
+test('Save to my vault: an unlocked vault has the node store each file from its service worker URL, never over a file', async () => {
+  const { save, client, progress } = saveSetup('unlocked')
   await save.check()
   assert.equal(save.state.value, 'idle')
   await save.save()
   assert.equal(save.state.value, 'saved')
-  assert.equal(save.bytesDone.value, 3)
-  const adds = client.calls.filter(c => c.method === 'files.add').map(c => (c.args as { path: string }).path)
-  assert.deepEqual(adds, ['Shared with me/cat (2).png', 'Shared with me/cat (3).png'], 'never over an existing file, nor over each other')
+  const adds = client.calls.filter(c => c.method === 'files.addShared').map(c => c.args as { source: string, path: string, size: number, type: string })
+  assert.deepEqual(adds.map(a => [a.source, a.path, a.size, a.type]), [
+    ['/download/share/tok/0', 'Shared with me/cat (2).png', 3, 'image/png'],
+    ['/download/share/tok/1', 'Shared with me/cat (3).png', 1, 'image/png']
+  ], 'never over an existing file, nor over each other')
+  // Bytes of the files before, plus the one in progress; all of them at the end.
+  assert.deepEqual(progress, [1, 4])
+  assert.equal(save.bytesDone.value, 4)
 })
 
 test('Save to my vault: a locked vault asks for the passphrase; a wrong one is refused and nothing is stored', async () => {
@@ -126,7 +137,7 @@ test('Save to my vault: a locked vault asks for the passphrase; a wrong one is r
   await save.unlock('wrong')
   assert.equal(save.state.value, 'locked')
   assert.equal(save.error.value, messageForCode('WRONG_PASSPHRASE'))
-  assert.equal(client.calls.filter(c => c.method === 'files.add').length, 0)
+  assert.equal(client.calls.filter(c => c.method === 'files.addShared').length, 0)
   await save.unlock('right')
   assert.equal(save.state.value, 'saved')
 })

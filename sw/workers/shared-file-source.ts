@@ -1,0 +1,52 @@
+/// <reference lib="webworker" />
+import { CairnError } from '../../core/errors.ts'
+import { STREAMED_BY_CAIRN_HEADER } from '../../core/rpc/file-stream-protocol.ts'
+
+const SHARE_DOWNLOAD_PREFIX = '/download/share/'
+
+/**
+ * The plaintext of a shared file that a share page of this origin has open,
+ * as the service worker serves it (sw/download-route.ts). The node worker
+ * reads it for files.addShared, so "Save to my vault" encrypts it as it
+ * arrives instead of the page gathering it into a File first.
+ */
+export function sharedFileSource (origin: string, fetchFile: typeof fetch = fetch): (source: string) => Promise<ReadableStream<Uint8Array>> {
+  return async (source) => {
+    // Only the share route of this origin: a call must not make the node fetch anything else.
+    const url = new URL(source, origin)
+    if (url.origin !== origin || !url.pathname.startsWith(SHARE_DOWNLOAD_PREFIX) || url.search !== '') {
+      throw new CairnError('INTERNAL', 'files.addShared reads only a shared file the service worker serves')
+    }
+    return await openServed(await fetchFile(url, { cache: 'no-store' }))
+  }
+}
+
+async function openServed (response: Response): Promise<ReadableStream<Uint8Array>> {
+  if (response.headers.get(STREAMED_BY_CAIRN_HEADER) === null) {
+    await response.body?.cancel()
+    throw new CairnError('NODE_UNAVAILABLE', 'Cairn\'s service worker did not answer for the shared file; reload the page and try again')
+  }
+  if (!response.ok || response.body === null) {
+    await response.body?.cancel()
+    // The service worker's own refusal: the share page closed (404) or nobody serves the data (503).
+    throw new CairnError('SHARE_UNAVAILABLE', `The shared file could not be read (${response.status})`)
+  }
+  return failingAsUnavailable(response.body)
+}
+
+/** A share that stops arriving midway (its peers left) fails as SHARE_UNAVAILABLE, not as a bare network TypeError. */
+function failingAsUnavailable (body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = body.getReader()
+  return new ReadableStream<Uint8Array>({
+    async pull (controller) {
+      try {
+        const { done, value } = await reader.read()
+        if (done) controller.close()
+        else controller.enqueue(value)
+      } catch {
+        controller.error(new CairnError('SHARE_UNAVAILABLE', 'The shared file stopped arriving before its end; nothing was saved'))
+      }
+    },
+    async cancel (reason) { await reader.cancel(reason) }
+  })
+}
