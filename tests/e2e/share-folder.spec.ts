@@ -8,8 +8,9 @@ import { wsAddress } from './support/backup-servers.ts'
 import { openShareLink, pairBackupPeer } from './support/share-steps.ts'
 
 const PASSPHRASE = 'a folder of holiday files'
+const RECIPIENT_PASSPHRASE = 'my own vault came later'
 
-test('a shared folder is a snapshot a browser with no vault gets from the backup peer: its files, not the one outside', async ({ profile, files, backup: { peer } }) => {
+test('a shared folder is a snapshot a browser with no vault gets from the backup peer: its files, not the one outside, and saves into a vault made later', async ({ profile, files, backup: { peer } }) => {
   test.setTimeout(240_000)
   mkdirSync(join(files.dir, 'trip', 'sub'), { recursive: true })
   const a = files.make(join('trip', 'a.txt'), 300_000)
@@ -67,6 +68,21 @@ test('a shared folder is a snapshot a browser with no vault gets from the backup
       await listed.getByRole('link', { name: `Download ${path}` }).click()
       expect(sha256File(await (await download).path()), path).toBe(file.sha256)
     }
+
+    // C makes a vault of her own in another tab and opens the link again: the share page
+    // saves the whole folder into it, the node reading each file from the share page's stream.
+    const home = new CairnApp(await c.context.newPage())
+    await home.open()
+    await home.createVault(RECIPIENT_PASSPHRASE)
+    await openShareLink(page, link)
+    await expect(page.getByRole('heading', { name: 'trip' })).toBeVisible()
+    await page.getByRole('button', { name: 'Save to my vault' }).click({ timeout: 60_000 })
+    await expect(page.getByText('Saved to your vault.')).toBeVisible({ timeout: 120_000 })
+    await home.goTo('Files')
+    await home.expectListed(['Shared with me/trip/a.txt', 'Shared with me/trip/sub/b.bin'])
+    await expect(home.row('outside.txt')).toHaveCount(0)
+    expect(await home.downloadSha256('Shared with me/trip/sub/b.bin')).toBe(b.sha256)
+    expect(await home.downloadSha256('Shared with me/trip/a.txt')).toBe(a.sha256)
   } finally {
     await c.dispose()
   }
