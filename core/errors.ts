@@ -54,11 +54,13 @@ export const ERROR_CODES = [
   'SHARE_EXPIRY_INVALID',
   'SHARE_UNAVAILABLE',
   'SHARE_FOLDER_TOO_LARGE',
+  'SHARE_CONTENT_MISMATCH',
   // server processes (relay, backup peer): a bad flag, variable or config file
   'CONFIG_INVALID',
   // plumbing
   'ABORTED',
   'NODE_UNAVAILABLE',
+  'SERVICE_WORKER_MISSING',
   'RPC_UNKNOWN_METHOD',
   'INTERNAL'
 ] as const

@@ -48,9 +48,11 @@ const MESSAGES: Record<ErrorCode, string> = {
   SHARE_EXPIRY_INVALID: 'The expiry date must be in the future.',
   SHARE_FOLDER_TOO_LARGE: 'That folder is too large to share as one link (at most 10,000 files). Share the folders inside it instead.',
   SHARE_UNAVAILABLE: 'Nobody is sharing this file right now. The sender may have stopped sharing it, or their devices and backup peer are offline.',
+  SHARE_CONTENT_MISMATCH: "This shared file doesn't match what its link announced, so nothing was saved. Ask the sender to share it again.",
   CONFIG_INVALID: 'A setting has a value Cairn cannot use. The message says which one.',
   ABORTED: 'Stopped before it finished.',
   NODE_UNAVAILABLE: 'Cairn lost contact with its background process. Try again.',
+  SERVICE_WORKER_MISSING: "The Cairn tab that holds your vault was opened without Cairn's offline service (a forced reload does that). Reload your Cairn tabs, then try again.",
   RPC_UNKNOWN_METHOD: "This version of the app and Cairn's background process don't match. Reload the page.",
   INTERNAL: 'Something went wrong. The Logs page has details.'
 }

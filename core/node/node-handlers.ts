@@ -1,5 +1,5 @@
 import { checkPassphrase } from '../crypto/passphrase-strength.ts'
-import { toErrorPayload } from '../errors.ts'
+import { CairnError, toErrorPayload } from '../errors.ts'
 import type { CairnHelia } from './create-node.ts'
 import type { Log, LogBuffer } from './log-buffer.ts'
 import type { AddFileResult, UploadProgress } from '../rpc/api.ts'
@@ -25,8 +25,8 @@ export interface NodeHandlerComponents {
   log: Log
   /** Whether a backup peer holds a file's content (the Files page badge). */
   onBackup?: (cid: string) => boolean
-  /** The plaintext stream of a shared file the service worker serves at `source` (files.addShared). */
-  openShared: (source: string) => Promise<ReadableStream<Uint8Array>>
+  /** The plaintext stream of a shared file the service worker serves at `source` (files.addShared); `signal` stops it. */
+  openShared: (source: string, signal: AbortSignal) => Promise<ReadableStream<Uint8Array>>
 }
 
 /** Progress events at most this often per upload, so a fast upload doesn't flood postMessage. */
@@ -47,17 +47,28 @@ export function createNodeHandlers (c: NodeHandlerComponents): Pick<HandlerMap, 
     'vault.setAutoLock': async ({ minutes }) => await vault.setAutoLock(minutes),
     'vault.activity': async () => { vault.activity() },
     'files.list': async () => vault.files().list().map(file => ({ ...file, onBackup: c.onBackup?.(file.cid) ?? false })),
-    'files.add': async ({ uploadId, file, path }) => await addReporting(c, uploadId, file.size, async (onProgress) => await vault.files().add({
-      file,
-      path: path !== undefined && path !== '' ? path : file.name,
-      mtime: file.lastModified,
-      type: file.type,
-      onProgress
-    })),
-    'files.addShared': async ({ uploadId, source, path, size, type }) => await addReporting(c, uploadId, size, async (onProgress) => {
+    'files.add': async ({ uploadId, file, path }) => {
+      // A locked vault refuses before any progress event.
       const files = vault.files()
-      return await files.addStream({ stream: await c.openShared(source), size, path, mtime: Date.now(), type, onProgress })
-    }),
+      return await addReporting(c, uploadId, file.size, async (onProgress) => await files.add({
+        file,
+        path: path !== undefined && path !== '' ? path : file.name,
+        mtime: file.lastModified,
+        type: file.type,
+        onProgress
+      }))
+    },
+    'files.addShared': async ({ uploadId, source, path, size, type }) => {
+      const files = vault.files()
+      return await addReporting(c, uploadId, size, async (onProgress) => {
+        try {
+          const stream = await c.openShared(source, files.lockSignal)
+          return await files.addStream({ stream, size, path, mtime: Date.now(), type, onProgress })
+        } catch (err) {
+          throw sharedAddError(err, files.lockSignal)
+        }
+      })
+    },
     'files.rename': async ({ fileId, path }) => {
       const info = await vault.files().rename(fileId, path)
       c.onFilesChanged()
@@ -118,4 +129,12 @@ async function addReporting (
     c.log.warn(`adding a file of ${bytesTotal} bytes failed: ${toErrorPayload(err).code}`)
     throw err
   }
+}
+
+/** A received file's failure in the words that fit it: the share's data, not the vault, is what disagreed. */
+function sharedAddError (err: unknown, locked: AbortSignal): unknown {
+  if (locked.aborted) return new CairnError('VAULT_LOCKED', 'The vault was locked while the shared file was being saved; nothing was stored')
+  const code = toErrorPayload(err).code
+  if (code === 'STREAM_TRUNCATED' || code === 'TRAILING_DATA') return new CairnError('SHARE_CONTENT_MISMATCH', `the shared file's length differs from its link's (${code})`)
+  return err
 }

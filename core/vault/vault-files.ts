@@ -80,7 +80,15 @@ export class VaultFiles {
    * taken back, as for a large file in add().
    */
   async addStream (input: AddStreamInput): Promise<AddFileResult> {
-    const hasher = await createDedupHasher(this.dedupKey)
+    let hasher
+    try {
+      if (!Number.isSafeInteger(input.size) || input.size < 0) throw new CairnError('INTERNAL', `a file's size must be a whole number of bytes, not ${input.size}`)
+      hasher = await createDedupHasher(this.dedupKey)
+    } catch (err) {
+      // Nothing will read the stream: let its source go.
+      await input.stream.cancel().catch(() => {})
+      throw err
+    }
     let resolveTag!: (tag: Uint8Array) => void
     const tagPromise = new Promise<Uint8Array>((resolve) => { resolveTag = resolve })
     let seen = 0
@@ -105,11 +113,11 @@ export class VaultFiles {
     // early (taking back what was written) if it turns out to be a duplicate.
     const upload = new AbortController()
     const signal = AbortSignal.any([upload.signal, this.locked])
-    // One check per file: two could both record the new name.
-    let duplicate: AddFileResult | undefined
-    const checked = tagPromise.then(async (tag) => {
-      duplicate = await this.duplicateOf(tag, input)
-      if (duplicate !== undefined) upload.abort()
+    // Only a lookup here: the new name is recorded below, once, and only if this call succeeds.
+    let existing: FileView | undefined
+    const checked = tagPromise.then((tag) => {
+      existing = this.index.findByTag(toBase64(tag))
+      if (existing !== undefined) upload.abort()
       return tag
     })
     checked.catch(() => {})
@@ -124,9 +132,9 @@ export class VaultFiles {
         onStored: (bytes) => input.onProgress?.(Math.min(input.size, bytes))
       })
       const tag = await checked
-      if (duplicate !== undefined) {
+      if (existing !== undefined) {
         await store.rollback()
-        return duplicate
+        return await this.recordDuplicate(existing, input)
       }
       const view = await this.index.put({
         cid: cid.toString(),
@@ -140,7 +148,8 @@ export class VaultFiles {
       return { file: toFileInfo(view), deduplicated: false }
     } catch (err) {
       await store.rollback()
-      if (duplicate !== undefined) return duplicate
+      // Stopped because the content is already here: that is success.
+      if (existing !== undefined && !this.locked.aborted) return await this.recordDuplicate(existing, input)
       if (this.locked.aborted) throw new CairnError('VAULT_LOCKED', 'The vault was locked during the upload; nothing was stored')
       throw err
     } finally {
@@ -154,7 +163,10 @@ export class VaultFiles {
    */
   private async duplicateOf (tag: Uint8Array, input: StoreInput): Promise<AddFileResult | undefined> {
     const existing = this.index.findByTag(toBase64(tag))
-    if (existing === undefined) return undefined
+    return existing === undefined ? undefined : await this.recordDuplicate(existing, input)
+  }
+
+  private async recordDuplicate (existing: FileView, input: StoreInput): Promise<AddFileResult> {
     if (existing.path === input.path) return { file: toFileInfo(existing), deduplicated: true }
     const view = await this.index.put({ ...existing.entry, mtime: input.mtime, type: input.type }, input.path, this.index.findByPath(input.path)?.fileId)
     return { file: toFileInfo(view), deduplicated: true }

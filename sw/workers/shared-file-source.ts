@@ -10,21 +10,23 @@ const SHARE_DOWNLOAD_PREFIX = '/download/share/'
  * reads it for files.addShared, so "Save to my vault" encrypts it as it
  * arrives instead of the page gathering it into a File first.
  */
-export function sharedFileSource (origin: string, fetchFile: typeof fetch = fetch): (source: string) => Promise<ReadableStream<Uint8Array>> {
-  return async (source) => {
+export function sharedFileSource (origin: string, fetchFile: typeof fetch = fetch): (source: string, signal: AbortSignal) => Promise<ReadableStream<Uint8Array>> {
+  return async (source, signal) => {
     // Only the share route of this origin: a call must not make the node fetch anything else.
     const url = new URL(source, origin)
     if (url.origin !== origin || !url.pathname.startsWith(SHARE_DOWNLOAD_PREFIX) || url.search !== '') {
       throw new CairnError('INTERNAL', 'files.addShared reads only a shared file the service worker serves')
     }
-    return await openServed(await fetchFile(url, { cache: 'no-store' }))
+    // The signal (the vault locking) also ends a wait for the service worker's first answer.
+    return await openServed(await fetchFile(url, { cache: 'no-store', signal }))
   }
 }
 
 async function openServed (response: Response): Promise<ReadableStream<Uint8Array>> {
   if (response.headers.get(STREAMED_BY_CAIRN_HEADER) === null) {
     await response.body?.cancel()
-    throw new CairnError('NODE_UNAVAILABLE', 'Cairn\'s service worker did not answer for the shared file; reload the page and try again')
+    // The node's tab was loaded past the service worker (a forced reload): its fetches go to the network.
+    throw new CairnError('SERVICE_WORKER_MISSING', 'the service worker did not answer for the shared file')
   }
   if (!response.ok || response.body === null) {
     await response.body?.cancel()

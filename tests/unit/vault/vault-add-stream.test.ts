@@ -78,6 +78,7 @@ describe('adding a file from a stream (a share being received)', () => {
     const { vault, blockstore } = await startVault(cleanups)
     const before = await allBlocks(blockstore)
     let sent = 0
+    let cancelled = false
     // A slow source: the lock lands while chunks are still arriving.
     const slow = new ReadableStream<Uint8Array>({
       async pull (controller) {
@@ -85,9 +86,25 @@ describe('adding a file from a stream (a share being received)', () => {
         controller.enqueue(randomBytes(64 * 1024))
         sent++
         if (sent === 3) void vault.lock()
-      }
+      },
+      cancel () { cancelled = true }
     })
     await rejectsWith(vault.files().addStream({ stream: slow, size: 100 * 1024 * 1024, path: 'big.bin', mtime: 1, type: '' }), 'VAULT_LOCKED')
     assert.deepEqual(await allBlocks(blockstore), before)
+    assert.equal(cancelled, true, 'the source is told to stop (a share download is not left running)')
+  })
+
+  it('a size that is not a whole number of bytes is refused before anything is read', async () => {
+    const { vault } = await startVault(cleanups)
+    for (const size of [Number.NaN, -1, 1.5]) {
+      let pulled = false
+      let cancelled = false
+      // highWaterMark 0: pull runs only when someone reads.
+      const stream = new ReadableStream<Uint8Array>({ pull () { pulled = true }, cancel () { cancelled = true } }, { highWaterMark: 0 })
+      await rejectsWith(vault.files().addStream({ stream, size, path: 'x.bin', mtime: 1, type: '' }), 'INTERNAL')
+      assert.equal(pulled, false, `size ${size}`)
+      assert.equal(cancelled, true, `size ${size}`)
+    }
+    assert.deepEqual(vault.files().list(), [])
   })
 })

@@ -4,6 +4,8 @@ import { STREAMED_BY_CAIRN_HEADER } from '../../../core/rpc/file-stream-protocol
 import { sharedFileSource } from '../../../sw/workers/shared-file-source.ts'
 
 const ORIGIN = 'https://cairn.example'
+/** The vault's lock signal while it stays unlocked. */
+const unlocked = new AbortController().signal
 
 function recordingFetch (answer: (url: string) => Response): { fetch: typeof fetch, asked: string[] } {
   const asked: string[] = []
@@ -25,10 +27,10 @@ test('the node reads only a shared file the service worker serves on this origin
   const { fetch, asked } = recordingFetch(() => new Response('x', { headers: { [STREAMED_BY_CAIRN_HEADER]: 'file' } }))
   const open = sharedFileSource(ORIGIN, fetch)
   for (const source of ['https://evil.example/download/share/tok', '/download/abc', '/api/secret', '/download/share/tok?inline', '//evil.example/download/share/tok']) {
-    await rejectsWithCode(open(source), 'INTERNAL')
+    await rejectsWithCode(open(source, unlocked), 'INTERNAL')
   }
   assert.deepEqual(asked, [], 'nothing was fetched for a refused source')
-  const body = await new Response(await open('/download/share/tok/2')).text()
+  const body = await new Response(await open('/download/share/tok/2', unlocked)).text()
   assert.equal(body, 'x')
   assert.deepEqual(asked, [`${ORIGIN}/download/share/tok/2`])
 })
@@ -36,11 +38,11 @@ test('the node reads only a shared file the service worker serves on this origin
 test('an answer not from the service worker, or its refusal, is an error in words, never stored as the file', async () => {
   // A network page that answers any URL (a dev server's index.html) has no header.
   const notOurs = sharedFileSource(ORIGIN, recordingFetch(() => new Response('<!doctype html>', { status: 200 })).fetch)
-  await rejectsWithCode(notOurs('/download/share/tok'), 'NODE_UNAVAILABLE')
+  await rejectsWithCode(notOurs('/download/share/tok', unlocked), 'SERVICE_WORKER_MISSING')
   const closed = sharedFileSource(ORIGIN, recordingFetch(() => new Response('gone', { status: 404, headers: { [STREAMED_BY_CAIRN_HEADER]: 'error' } })).fetch)
-  await rejectsWithCode(closed('/download/share/tok'), 'SHARE_UNAVAILABLE')
+  await rejectsWithCode(closed('/download/share/tok', unlocked), 'SHARE_UNAVAILABLE')
   const nobody = sharedFileSource(ORIGIN, recordingFetch(() => new Response('nobody', { status: 503, headers: { [STREAMED_BY_CAIRN_HEADER]: 'error' } })).fetch)
-  await rejectsWithCode(nobody('/download/share/tok'), 'SHARE_UNAVAILABLE')
+  await rejectsWithCode(nobody('/download/share/tok', unlocked), 'SHARE_UNAVAILABLE')
 })
 
 test('a shared file that breaks off midway fails as SHARE_UNAVAILABLE after the bytes that did arrive', async () => {
@@ -52,7 +54,18 @@ test('a shared file that breaks off midway fails as SHARE_UNAVAILABLE after the 
     }
   })
   const open = sharedFileSource(ORIGIN, recordingFetch(() => new Response(body, { headers: { [STREAMED_BY_CAIRN_HEADER]: 'file' } })).fetch)
-  const reader = (await open('/download/share/tok')).getReader()
+  const reader = (await open('/download/share/tok', unlocked)).getReader()
   assert.deepEqual((await reader.read()).value, new Uint8Array([1, 2, 3]))
   await rejectsWithCode(reader.read(), 'SHARE_UNAVAILABLE')
+})
+
+test('the vault locking while the service worker has not answered yet stops the wait', async () => {
+  const lock = new AbortController()
+  // Like fetch: pending until answered, rejected with the signal's reason when it aborts.
+  const waiting: typeof fetch = async (_input, init) => await new Promise((_resolve, reject) => {
+    init?.signal?.addEventListener('abort', () => { reject(init.signal?.reason) }, { once: true })
+  })
+  const pending = sharedFileSource(ORIGIN, waiting)('/download/share/tok', lock.signal)
+  lock.abort(new DOMException('locked', 'AbortError'))
+  await assert.rejects(pending, { name: 'AbortError' })
 })
