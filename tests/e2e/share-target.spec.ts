@@ -95,11 +95,13 @@ test('files shared to a locked Cairn wait for the unlock; the manifest declares 
   await app.open()
   await app.createVault(PASSPHRASE)
 
-  // The manifest the page links to offers Cairn in the share sheet.
-  const manifest = await app.page.evaluate(async () => {
+  // The manifest the page links to offers Cairn in the share sheet. Its address does not
+  // change from one build to the next, so an installed app finds it after an update.
+  const { href, manifest } = await app.page.evaluate(async () => {
     const href = document.querySelector('link[rel=manifest]')?.getAttribute('href') ?? ''
-    return await (await fetch(href)).json() as { share_target?: unknown }
+    return { href, manifest: await (await fetch(href)).json() as { share_target?: unknown } }
   })
+  expect(href).toBe('/manifest.webmanifest')
   expect(manifest.share_target).toEqual({
     action: '/share-target',
     method: 'POST',
