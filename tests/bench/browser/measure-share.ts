@@ -1,6 +1,6 @@
 import { webSockets } from '@libp2p/websockets'
 import { MemoryDatastore } from 'datastore-core'
-import { createNode } from '../../../core/node/create-node.ts'
+import { createNode, type CairnHelia } from '../../../core/node/create-node.ts'
 import { findShare, readShare } from '../../../core/share/open-share.ts'
 import { LruBlockstore } from '../../../core/storage/lru-blockstore.ts'
 import { mbPerSecond, type BenchContext } from './bench-context.ts'
@@ -18,16 +18,9 @@ const CACHE_BYTES = 48 * 1024 * 1024
  */
 export async function measureShare (root: CID, fileKey: Uint8Array, size: number, peerAddress: string, ctx: BenchContext): Promise<{ ttfb: number, throughput: number }> {
   const start = performance.now()
-  const helia = createNode({ agentName: 'cairn-share', allowPrivateAddresses: true }, {
-    blockstore: new LruBlockstore(CACHE_BYTES),
-    datastore: new MemoryDatastore(),
-    transports: [webSockets()]
-  })
+  const helia = recipientNode()
   try {
-    await helia.start()
-    const fields = { cid: root, shareKey: fileKey, name: 'bench.bin', size, type: '', hints: [peerAddress] }
-    await findShare(helia, fields)
-    const reader = readShare(helia, fields).getReader()
+    const reader = (await openShareStream(helia, root, fileKey, size, peerAddress)).getReader()
     let firstByteAt: number | undefined
     let bytes = 0
     for (let next = await reader.read(); next.done !== true; next = await reader.read()) {
@@ -43,4 +36,21 @@ export async function measureShare (root: CID, fileKey: Uint8Array, size: number
   } finally {
     await helia.stop()
   }
+}
+
+/** The share worker's light node: fresh in-memory identity and stores, WebSockets only. */
+export function recipientNode (): CairnHelia {
+  return createNode({ agentName: 'cairn-share', allowPrivateAddresses: true }, {
+    blockstore: new LruBlockstore(CACHE_BYTES),
+    datastore: new MemoryDatastore(),
+    transports: [webSockets()]
+  })
+}
+
+/** Starts `helia`, finds the share through the peer's address, and returns its plaintext stream. */
+export async function openShareStream (helia: CairnHelia, root: CID, fileKey: Uint8Array, size: number, peerAddress: string): Promise<ReadableStream<Uint8Array>> {
+  await helia.start()
+  const fields = { cid: root, shareKey: fileKey, name: 'bench.bin', size, type: '', hints: [peerAddress] }
+  await findShare(helia, fields)
+  return readShare(helia, fields)
 }

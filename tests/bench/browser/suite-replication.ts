@@ -9,6 +9,7 @@ import { connectDevice, startBenchDevice, storeFileWithKey, timeReplication, tim
 import { withStore } from './suite-env.ts'
 import { createWideWindowNode, WIDE_WINDOW } from './proto-wide-window-node.ts'
 import { measureShare } from './measure-share.ts'
+import { measureShareSave } from './measure-share-save.ts'
 
 /** Blocks the peer fetches at once (relay-server/peer/constants.ts DEFAULT_FETCH_CONCURRENCY); the restore uses the same walk. */
 const PEER_FETCH_CONCURRENCY = 3
@@ -58,6 +59,11 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
       const share = await measureShare(root, fileKey, file.size, targets.direct, ctx)
       ctx.sample({ name: 'share.ttfb', value: share.ttfb, unit: 's' })
       ctx.sample({ name: 'share.throughput', value: share.throughput, unit: 'MB/s' })
+    }
+    for (let rep = 1; rep <= options.reps; rep++) {
+      ctx.log(`share save ${rep}/${options.reps}`)
+      await ctx.host({ op: 'gc', label: '' })
+      ctx.sample({ name: 'share.save.throughput', value: await measureShareSave(root, fileKey, file.size, targets.direct, ctx), unit: 'MB/s' })
     }
     await restoreToBrowser(file.size, root, targets, WIDE_FETCH_CONCURRENCY, `stage.restore.browser.concurrency${WIDE_FETCH_CONCURRENCY}`, ctx)
     await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, `proto.restore.browser.yamux_window_${WIDE_WINDOW / 1024 / 1024}MiB`, ctx, createWideWindowNode)
