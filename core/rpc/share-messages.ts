@@ -33,3 +33,9 @@ export type FromShareWorker =
   | { kind: 'opened', meta: SharedFileMeta, files?: SharedFolderFile[] }
   /** SHARE_LINK_DAMAGED, SHARE_UNAVAILABLE, … */
   | { kind: 'open-failed', error: ErrorPayload, meta?: SharedFileMeta }
+  /**
+   * A download, preview or save broke off after the file was found: its peers
+   * left, or only data that failed its checks came. The service worker can only
+   * fail the response, which a browser shows as a bare network error.
+   */
+  | { kind: 'stream-failed', error: ErrorPayload }

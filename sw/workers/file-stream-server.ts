@@ -11,8 +11,10 @@ export interface FileStreamSource {
 /**
  * Answers the service worker's pulls for one download (core/rpc/file-stream-protocol.ts):
  * metadata first, then one decrypted chunk per pull, its buffer transferred.
+ * `onFailure` hears of a failure the service worker can pass on only as a
+ * broken response (a reader's cancel is not one).
  */
-export function serveFileStream (port: MessagePort, open: () => Promise<FileStreamSource>): void {
+export function serveFileStream (port: MessagePort, open: () => Promise<FileStreamSource>, onFailure?: (err: unknown) => void): void {
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
   let opened = false
   const reply = (message: FileStreamReply, transfer: Transferable[] = []): void => { port.postMessage(message, transfer) }
@@ -41,6 +43,7 @@ export function serveFileStream (port: MessagePort, open: () => Promise<FileStre
     } catch (err) {
       reply({ kind: 'error', error: toErrorPayload(err) })
       port.close()
+      onFailure?.(err)
     }
   }
 }

@@ -89,6 +89,6 @@ self.onmessage = (ev: MessageEvent<ToShareWorker>) => {
       if (node === undefined) throw new CairnError('SHARE_UNAVAILABLE', 'the share is not open')
       const name = share.name.slice(share.name.lastIndexOf('/') + 1)
       return { name, size: share.size, type: share.type, stream: readShare(await node, share) }
-    })
+    }, (err) => { post({ kind: 'stream-failed', error: toErrorPayload(err) }) })
   }
 }

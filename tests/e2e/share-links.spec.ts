@@ -102,6 +102,14 @@ test('a shared file is fetched from the backup peer by a browser with no vault, 
     await c.dispose()
   }
 
+  // A browser that found the big file before its share stops: its download then breaks
+  // off, and the page says why instead of leaving only the browser's "network error".
+  const early = await launchProfile()
+  const earlyPage = await early.context.newPage()
+  await openShareLink(earlyPage, bigLink)
+  const earlyDownload = earlyPage.getByRole('link', { name: `Download ${big.name}` })
+  await expect(earlyDownload).toBeVisible({ timeout: 60_000 })
+
   // A comes back and stops sharing the big file; a fresh C gets "Nobody is sharing…".
   const again = await launchProfile({ userDataDir: profile.userDataDir })
   try {
@@ -115,18 +123,22 @@ test('a shared file is fetched from the backup peer by a browser with no vault, 
     await confirm.getByRole('button', { name: 'Stop sharing' }).click()
     await expect(back.page.getByRole('button', { name: `Stop sharing ${big.name}` })).toHaveCount(0)
     // The peer dropped the stopped share's copy at once, not after its retention period.
-    try {
-      await expect.poll(() => peer.log(), { timeout: 60_000 }).toMatch(new RegExp(`freed ${bigFields.cid.toString()} .* as dropped`))
-    } catch (err) {
-      await back.goTo('Logs')
-      console.log('BROWSERLOG', await back.page.locator('main').innerText())
-      throw err
-    }
+    await expect.poll(() => peer.log(), { timeout: 60_000 }).toMatch(new RegExp(`freed ${bigFields.cid.toString()} .* as dropped`))
   } finally {
     await again.context.close()
   }
 
-  // The peer dropped the stopped share's copy at once, not after its retention period.
+  try {
+    const download = earlyPage.waitForEvent('download')
+    await earlyDownload.click()
+    await expect(earlyPage.getByRole('alert')).toContainText('The file stopped arriving before its end. Nobody is sharing this file right now', { timeout: 90_000 })
+    expect(await (await download).failure()).not.toBeNull()
+    await expect(earlyDownload, 'the share stays open for another try').toBeVisible()
+  } finally {
+    await early.dispose()
+  }
+
+  // A fresh C2 finds nobody sharing the stopped file.
   const c2 = await launchProfile()
   try {
     const page = await c2.context.newPage()

@@ -15,6 +15,9 @@ export interface ShareModel {
   files: ReadonlySignal<SharedFolderFile[] | undefined>
   /** Words for what went wrong (damaged, nobody sharing, …). */
   error: ReadonlySignal<string | undefined>
+  /** Words for a download, preview or save that broke off after the file was found; cleared by the next try. */
+  streamError: ReadonlySignal<string | undefined>
+  clearStreamError: () => void
   /** True once the service worker can stream downloads to this page. */
   downloadsReady: ReadonlySignal<boolean>
   /** The random name this page gave the file for its download URLs (never the key). */
@@ -39,10 +42,16 @@ export function createShareModel (init: ShareModelInit): ShareModel {
   const meta = signal<SharedFileMeta | undefined>(undefined)
   const files = signal<SharedFolderFile[] | undefined>(undefined)
   const error = signal<string | undefined>(undefined)
+  const streamError = signal<string | undefined>(undefined)
   const downloadsReady = signal(false)
   const token = init.token ?? crypto.randomUUID()
 
   const onMessage = (message: FromShareWorker): void => {
+    if (message.kind === 'stream-failed') {
+      // The share itself stays open: another try may find its peers back.
+      streamError.value = messageForCode(isErrorCode(message.error.code) ? message.error.code : 'INTERNAL')
+      return
+    }
     if (message.meta !== undefined) meta.value = message.meta
     if (message.kind === 'link-read') return
     if (message.kind === 'opened') {
@@ -66,6 +75,8 @@ export function createShareModel (init: ShareModelInit): ShareModel {
     meta,
     files,
     error,
+    streamError,
+    clearStreamError: () => { streamError.value = undefined },
     downloadsReady,
     token,
     retry: () => { if (state.value === 'unavailable' || state.value === 'failed') open() },

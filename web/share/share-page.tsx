@@ -42,21 +42,28 @@ function Ready ({ share, save }: { share: ShareModel, save: SaveToVaultModel }) 
   if (meta === undefined) return null
   if (!share.downloadsReady.value) return <p role='status' class='busy'><span class='spinner' aria-hidden='true' />Preparing the download…</p>
   const folder = share.files.value
+  // A save that broke off says why in its own place; otherwise a download or preview did.
+  const saving = save.state.value === 'saving' || save.state.value === 'failed'
+  const broken = share.streamError.value
+  const brokenAlert = !saving && broken !== undefined && <ErrorAlert message={`The file stopped arriving before its end. ${broken}`} />
+  const saveError = save.state.value === 'failed' && broken !== undefined ? broken : save.error.value
   if (folder !== undefined) {
     return (
       <>
-        <SharedFolder files={folder} token={share.token} />
-        <SaveToVault save={save} size={folder.reduce((sum, f) => sum + f.size, 0)} />
+        <div onClick={share.clearStreamError}><SharedFolder files={folder} token={share.token} /></div>
+        {brokenAlert}
+        <SaveToVault save={save} size={folder.reduce((sum, f) => sum + f.size, 0)} error={saveError} beforeSave={share.clearStreamError} />
       </>
     )
   }
   return (
     <>
       <div class='actions'>
-        <a class='button-link' href={shareDownloadUrl(share.token)} aria-label={`Download ${meta.name}`}>Download</a>
+        <a class='button-link' href={shareDownloadUrl(share.token)} aria-label={`Download ${meta.name}`} onClick={share.clearStreamError}>Download</a>
       </div>
+      {brokenAlert}
       <SharePreview meta={meta} url={shareDownloadUrl(share.token, true)} />
-      <SaveToVault save={save} size={meta.size} />
+      <SaveToVault save={save} size={meta.size} error={saveError} beforeSave={share.clearStreamError} />
     </>
   )
 }
@@ -76,17 +83,18 @@ function openCairn (event: MouseEvent, save: SaveToVaultModel): void {
   save.openCairn()
 }
 
-function SaveToVault ({ save, size }: { save: SaveToVaultModel, size: number }) {
+/** `error`: the save's words (or why its stream broke off); `beforeSave` forgets an earlier stream's failure. */
+function SaveToVault ({ save, size, error, beforeSave }: { save: SaveToVaultModel, size: number, error: string | undefined, beforeSave: () => void }) {
   const [passphrase, setPassphrase] = useState('')
   const state = save.state.value
   if (state === 'absent') return null
   return (
     <section class='stack' aria-label='Save to my vault'>
       {(state === 'idle' || state === 'failed') && (
-        <div class='actions'><button type='button' class='secondary' onClick={() => { void save.save() }}>Save to my vault</button></div>
+        <div class='actions'><button type='button' class='secondary' onClick={() => { beforeSave(); void save.save() }}>Save to my vault</button></div>
       )}
       {state === 'locked' && (
-        <form class='stack' onSubmit={(e) => { e.preventDefault(); void save.unlock(passphrase) }}>
+        <form class='stack' onSubmit={(e) => { e.preventDefault(); beforeSave(); void save.unlock(passphrase) }}>
           <label>
             Passphrase of your vault
             <input type='password' autocomplete='current-password' value={passphrase} onInput={(e) => { setPassphrase(e.currentTarget.value) }} />
@@ -96,7 +104,7 @@ function SaveToVault ({ save, size }: { save: SaveToVaultModel, size: number }) 
       )}
       {state === 'saving' && <p role='status' class='busy'><span class='spinner' aria-hidden='true' />Saving to your vault… {formatPercent(save.bytesDone.value, size)}</p>}
       {state === 'saved' && <p role='status' class='note'>Saved to your vault. <a href={CAIRN_FILES} onClick={(e) => { openCairn(e, save) }}>Open Cairn</a></p>}
-      <ErrorAlert message={save.error.value} />
+      <ErrorAlert message={error} />
     </section>
   )
 }

@@ -9,6 +9,7 @@ import { requestedIndex, shareDownloadUrl } from '../../../web/share/share-downl
 import { createTestClient, fail, settle } from './fake-rpc.ts'
 import type { FromShareWorker, ToShareWorker } from '../../../core/rpc/share-messages.ts'
 import type { VaultState } from '../../../core/rpc/api.ts'
+import type { ErrorCode } from '../../../core/errors.ts'
 
 function fakeWorker () {
   const sent: ToShareWorker[] = []
@@ -166,4 +167,22 @@ test('share download URLs name a random token and a folder index, never the key;
   assert.equal(requestedIndex('tokx/3', 'tok'), null)
   assert.equal(requestedIndex('tok/-1', 'tok'), null)
   assert.equal(requestedIndex('tok/1.5', 'tok'), null)
+})
+
+test('the share page: a download that broke off after the file was found says why, keeps the share open, and is forgotten on the next try', () => {
+  const { reply, worker } = fakeWorker()
+  const share = createShareModel({ link: '#/s/AQID', worker, serviceWorkerReady: Promise.resolve(true) })
+  share.start()
+  reply({ kind: 'opened', meta: META })
+  assert.equal(share.streamError.value, undefined)
+  reply({ kind: 'stream-failed', error: { code: 'SHARE_UNAVAILABLE', message: 'stalled' } })
+  assert.equal(share.state.value, 'ready', 'Download stays offered: the peers may be back')
+  assert.equal(share.streamError.value, messageForCode('SHARE_UNAVAILABLE'))
+  reply({ kind: 'stream-failed', error: { code: 'CHUNK_TAMPERED', message: 'x' } })
+  assert.equal(share.streamError.value, messageForCode('CHUNK_TAMPERED'))
+  // A code this page does not know (a newer worker's) still gets words.
+  reply({ kind: 'stream-failed', error: { code: 'NOT_A_CODE' as ErrorCode, message: 'x' } })
+  assert.equal(share.streamError.value, messageForCode('INTERNAL'))
+  share.clearStreamError()
+  assert.equal(share.streamError.value, undefined)
 })

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { CairnError } from '../../../core/errors.ts'
+import type { FileStreamReply, FileStreamRequest } from '../../../core/rpc/file-stream-protocol.ts'
+import { serveFileStream } from '../../../sw/workers/file-stream-server.ts'
+
+/** The service worker's side of one download: sends a request, waits for the reply. */
+function puller (port: MessagePort): (request: FileStreamRequest) => Promise<FileStreamReply> {
+  return async (request) => await new Promise((resolve) => {
+    port.onmessage = (ev: MessageEvent<FileStreamReply>) => { resolve(ev.data) }
+    port.postMessage(request)
+  })
+}
+
+test('a source that breaks off midway answers the service worker with its error and tells onFailure', async () => {
+  const { port1, port2 } = new MessageChannel()
+  const failures: unknown[] = []
+  let sent = false
+  const stream = new ReadableStream<Uint8Array>({
+    pull (controller) {
+      if (!sent) { sent = true; controller.enqueue(new Uint8Array([1, 2])); return }
+      controller.error(new CairnError('SHARE_UNAVAILABLE', 'its peers left'))
+    }
+  })
+  serveFileStream(port1, async () => ({ name: 'a.bin', size: 10, type: '', stream }), (err) => { failures.push(err) })
+  const pull = puller(port2)
+  assert.equal((await pull({ kind: 'pull' })).kind, 'meta')
+  assert.deepEqual(await pull({ kind: 'pull' }), { kind: 'chunk', bytes: new Uint8Array([1, 2]) })
+  const broken = await pull({ kind: 'pull' })
+  assert.equal(broken.kind, 'error')
+  assert.equal(broken.kind === 'error' && broken.error.code, 'SHARE_UNAVAILABLE')
+  assert.deepEqual(failures.map(e => (e as CairnError).code), ['SHARE_UNAVAILABLE'])
+  port2.close()
+})
+
+test('the service worker cancelling a download (the reader went away) is not a failure', async () => {
+  const { port1, port2 } = new MessageChannel()
+  const failures: unknown[] = []
+  let cancelled = false
+  const stream = new ReadableStream<Uint8Array>({
+    pull (controller) { controller.enqueue(new Uint8Array(4)) },
+    cancel () { cancelled = true }
+  })
+  serveFileStream(port1, async () => ({ name: 'a.bin', size: 10, type: '', stream }), (err) => { failures.push(err) })
+  const pull = puller(port2)
+  await pull({ kind: 'pull' })
+  await pull({ kind: 'pull' })
+  port2.postMessage({ kind: 'cancel' } satisfies FileStreamRequest)
+  await new Promise(resolve => setTimeout(resolve, 20))
+  assert.equal(cancelled, true)
+  assert.deepEqual(failures, [])
+  port2.close()
+})
