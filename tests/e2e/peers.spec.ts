@@ -34,14 +34,18 @@ test('the Peers page shows the relay connection, its /ping capabilities, and a p
     await expect(page.getByText('circuit-relay-v2')).toBeVisible()
 
     // A peer dialled through the relay shows as relayed; then disconnect it.
-    await page.getByLabel('Peer address').fill(`${relayAddress}/p2p-circuit/p2p/${peer.ready.peerId}`)
     const peerRow = page.getByRole('row').filter({ hasText: peer.ready.peerId.slice(-6) })
+    const relayed = peerRow.getByText('relayed').filter({ visible: true })
     // The peer redials the restarted relay on its own backoff (up to 15 s), so a dial
     // through the relay can come before the peer is back on it; a user would press Connect again.
     await expect(async () => {
-      await page.getByRole('button', { name: 'Connect', exact: true }).click()
-      await expect(peerRow.getByText('relayed').filter({ visible: true })).toBeVisible({ timeout: 5_000 })
-    }).toPass({ timeout: 60_000 })
+      if (await relayed.count() === 0) {
+        // A dial that worked clears the field; one that failed leaves it: fill it either way.
+        await page.getByLabel('Peer address').fill(`${relayAddress}/p2p-circuit/p2p/${peer.ready.peerId}`)
+        await page.getByRole('button', { name: 'Connect', exact: true }).click()
+      }
+      await expect(relayed).toBeVisible({ timeout: 15_000 })
+    }).toPass({ timeout: 90_000 })
     // Bytes in / out are counted per connection.
     await expect(peerRow.getByText(/\d+(\.\d+)? (bytes|KB|MB) \/ \d+(\.\d+)? (bytes|KB|MB)/)).toBeVisible({ timeout: 15_000 })
     await peerRow.getByRole('button', { name: 'Ping' }).click()

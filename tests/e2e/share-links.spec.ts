@@ -105,30 +105,31 @@ test('a shared file is fetched from the backup peer by a browser with no vault, 
   // A browser that found the big file before its share stops: its download then breaks
   // off, and the page says why instead of leaving only the browser's "network error".
   const early = await launchProfile()
-  const earlyPage = await early.context.newPage()
-  await openShareLink(earlyPage, bigLink)
-  const earlyDownload = earlyPage.getByRole('link', { name: `Download ${big.name}` })
-  await expect(earlyDownload).toBeVisible({ timeout: 60_000 })
-
-  // A comes back and stops sharing the big file; a fresh C gets "Nobody is sharing…".
-  const again = await launchProfile({ userDataDir: profile.userDataDir })
   try {
-    const back = new CairnApp(await again.context.newPage())
-    await back.open()
-    await back.unlock(PASSPHRASE)
-    await back.page.getByRole('navigation').getByRole('link', { name: 'Shares' }).click()
-    await back.page.getByRole('button', { name: `Stop sharing ${big.name}` }).click()
-    const confirm = back.page.getByRole('dialog', { name: `Stop sharing ${big.name}?` })
-    await expect(confirm).toContainText('keeps their copy')
-    await confirm.getByRole('button', { name: 'Stop sharing' }).click()
-    await expect(back.page.getByRole('button', { name: `Stop sharing ${big.name}` })).toHaveCount(0)
-    // The peer dropped the stopped share's copy at once, not after its retention period.
-    await expect.poll(() => peer.log(), { timeout: 60_000 }).toMatch(new RegExp(`freed ${bigFields.cid.toString()} .* as dropped`))
-  } finally {
-    await again.context.close()
-  }
+    const earlyPage = await early.context.newPage()
+    await openShareLink(earlyPage, bigLink)
+    const earlyDownload = earlyPage.getByRole('link', { name: `Download ${big.name}` })
+    await expect(earlyDownload).toBeVisible({ timeout: 60_000 })
 
-  try {
+    // A comes back and stops sharing the big file.
+    const again = await launchProfile({ userDataDir: profile.userDataDir })
+    try {
+      const back = new CairnApp(await again.context.newPage())
+      await back.open()
+      await back.unlock(PASSPHRASE)
+      await back.page.getByRole('navigation').getByRole('link', { name: 'Shares' }).click()
+      await back.page.getByRole('button', { name: `Stop sharing ${big.name}` }).click()
+      const confirm = back.page.getByRole('dialog', { name: `Stop sharing ${big.name}?` })
+      await expect(confirm).toContainText('keeps their copy')
+      await confirm.getByRole('button', { name: 'Stop sharing' }).click()
+      await expect(back.page.getByRole('button', { name: `Stop sharing ${big.name}` })).toHaveCount(0)
+      // The peer dropped the stopped share's copy at once, not after its retention period.
+      await expect.poll(() => peer.log(), { timeout: 60_000 }).toMatch(new RegExp(`freed ${bigFields.cid.toString()} .* as dropped`))
+    } finally {
+      await again.context.close()
+    }
+
+    // Now the early browser downloads: nobody holds the blocks any more.
     const download = earlyPage.waitForEvent('download')
     await earlyDownload.click()
     await expect(earlyPage.getByRole('alert')).toContainText('The file stopped arriving before its end. Nobody is sharing this file right now', { timeout: 90_000 })

@@ -21,6 +21,12 @@ export interface SaveToVaultModel {
   unlock: (passphrase: string) => Promise<void>
   /** After saving: show the vault app in this tab, keeping its node and its unlock. */
   openCairn: () => void
+  /**
+   * The share worker's words for a stream that broke off. During a save it is
+   * the save's stream: if the save then fails, these words say why (the node
+   * only sees a broken response). Returns true when the save took them.
+   */
+  streamFailed: (words: string) => boolean
 }
 
 export interface SaveToVaultInit {
@@ -46,14 +52,17 @@ export function createSaveToVaultModel (init: SaveToVaultInit): SaveToVaultModel
   const error = signal<string | undefined>(undefined)
   const bytesDone = signal(0)
   let client: RpcClient | undefined
+  // Why the save's stream broke off, when the share worker said so first.
+  let streamCause: string | undefined
 
   const fail = (err: unknown): void => {
-    error.value = errorMessage(err)
+    error.value = streamCause ?? errorMessage(err)
     state.value = 'failed'
   }
   const store = async (rpc: RpcClient): Promise<void> => {
     state.value = 'saving'
     error.value = undefined
+    streamCause = undefined
     bytesDone.value = 0
     let finished = 0
     let uploadId = ''
@@ -98,6 +107,11 @@ export function createSaveToVaultModel (init: SaveToVaultInit): SaveToVaultModel
       }
     },
     openCairn: () => { init.openCairn() },
+    streamFailed: (words) => {
+      if (state.value !== 'saving') return false
+      streamCause = words
+      return true
+    },
     unlock: async (passphrase) => {
       if (client === undefined) return
       try {

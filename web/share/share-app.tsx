@@ -1,3 +1,4 @@
+import { effect } from '@preact/signals'
 import { useEffect, useMemo } from 'preact/hooks'
 import type { RpcClient } from '../../core/rpc/api.ts'
 import { lastSegment } from '../lib/free-path.ts'
@@ -37,7 +38,12 @@ export function ShareApp ({ link, connect, openCairn }: ShareAppProps) {
     const stopDownloads = serveShareDownloads(share.token, worker)
     const stop = share.start()
     void save.check()
-    return () => { stop(); stopDownloads(); worker.terminate() }
+    // A stream that broke off during a save is the save's: its words go with the save's failure, not in a second alert.
+    const stopRouting = effect(() => {
+      const words = share.streamError.value
+      if (words !== undefined && save.streamFailed(words)) share.clearStreamError()
+    })
+    return () => { stop(); stopDownloads(); stopRouting(); worker.terminate() }
   }, [share])
   return <SharePage share={share} save={save} />
 }

@@ -49,7 +49,7 @@ export function createShareModel (init: ShareModelInit): ShareModel {
   const onMessage = (message: FromShareWorker): void => {
     if (message.kind === 'stream-failed') {
       // The share itself stays open: another try may find its peers back.
-      streamError.value = messageForCode(isErrorCode(message.error.code) ? message.error.code : 'INTERNAL')
+      streamError.value = wordsFor(message.error.code)
       return
     }
     if (message.meta !== undefined) meta.value = message.meta
@@ -60,9 +60,9 @@ export function createShareModel (init: ShareModelInit): ShareModel {
       error.value = undefined
       return
     }
-    const code = isErrorCode(message.error.code) ? message.error.code : 'INTERNAL'
+    const code = message.error.code
     state.value = code === 'SHARE_LINK_DAMAGED' ? 'damaged' : code === 'SHARE_UNAVAILABLE' ? 'unavailable' : 'failed'
-    error.value = messageForCode(code)
+    error.value = wordsFor(code)
   }
   const open = (): void => {
     state.value = 'opening'
@@ -87,4 +87,11 @@ export function createShareModel (init: ShareModelInit): ShareModel {
       return unlisten
     }
   }
+}
+
+/** The recipient's page has no Logs page to point to: its words for an unexpected failure say what to do here. */
+const UNEXPECTED = 'Something went wrong while fetching this file. Try again; if it keeps failing, ask the sender for a new link.'
+
+function wordsFor (code: string): string {
+  return isErrorCode(code) && code !== 'INTERNAL' ? messageForCode(code) : UNEXPECTED
 }

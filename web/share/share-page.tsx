@@ -42,17 +42,15 @@ function Ready ({ share, save }: { share: ShareModel, save: SaveToVaultModel }) 
   if (meta === undefined) return null
   if (!share.downloadsReady.value) return <p role='status' class='busy'><span class='spinner' aria-hidden='true' />Preparing the download…</p>
   const folder = share.files.value
-  // A save that broke off says why in its own place; otherwise a download or preview did.
-  const saving = save.state.value === 'saving' || save.state.value === 'failed'
+  // A download or preview that broke off (a save's own stream says why in the save's place: share-app.tsx).
   const broken = share.streamError.value
-  const brokenAlert = !saving && broken !== undefined && <ErrorAlert message={`The file stopped arriving before its end. ${broken}`} />
-  const saveError = save.state.value === 'failed' && broken !== undefined ? broken : save.error.value
+  const brokenAlert = broken !== undefined && <ErrorAlert message={`The file stopped arriving before its end. ${broken}`} />
   if (folder !== undefined) {
     return (
       <>
         <div onClick={share.clearStreamError}><SharedFolder files={folder} token={share.token} /></div>
         {brokenAlert}
-        <SaveToVault save={save} size={folder.reduce((sum, f) => sum + f.size, 0)} error={saveError} beforeSave={share.clearStreamError} />
+        <SaveToVault save={save} size={folder.reduce((sum, f) => sum + f.size, 0)} beforeSave={share.clearStreamError} />
       </>
     )
   }
@@ -63,7 +61,7 @@ function Ready ({ share, save }: { share: ShareModel, save: SaveToVaultModel }) 
       </div>
       {brokenAlert}
       <SharePreview meta={meta} url={shareDownloadUrl(share.token, true)} />
-      <SaveToVault save={save} size={meta.size} error={saveError} beforeSave={share.clearStreamError} />
+      <SaveToVault save={save} size={meta.size} beforeSave={share.clearStreamError} />
     </>
   )
 }
@@ -83,8 +81,8 @@ function openCairn (event: MouseEvent, save: SaveToVaultModel): void {
   save.openCairn()
 }
 
-/** `error`: the save's words (or why its stream broke off); `beforeSave` forgets an earlier stream's failure. */
-function SaveToVault ({ save, size, error, beforeSave }: { save: SaveToVaultModel, size: number, error: string | undefined, beforeSave: () => void }) {
+/** `beforeSave` forgets an earlier download's failure: the alert is about the last try. */
+function SaveToVault ({ save, size, beforeSave }: { save: SaveToVaultModel, size: number, beforeSave: () => void }) {
   const [passphrase, setPassphrase] = useState('')
   const state = save.state.value
   if (state === 'absent') return null
@@ -104,7 +102,7 @@ function SaveToVault ({ save, size, error, beforeSave }: { save: SaveToVaultMode
       )}
       {state === 'saving' && <p role='status' class='busy'><span class='spinner' aria-hidden='true' />Saving to your vault… {formatPercent(save.bytesDone.value, size)}</p>}
       {state === 'saved' && <p role='status' class='note'>Saved to your vault. <a href={CAIRN_FILES} onClick={(e) => { openCairn(e, save) }}>Open Cairn</a></p>}
-      <ErrorAlert message={error} />
+      <ErrorAlert message={save.error.value} />
     </section>
   )
 }

@@ -51,3 +51,30 @@ test('the service worker cancelling a download (the reader went away) is not a f
   assert.deepEqual(failures, [])
   port2.close()
 })
+
+test('a cancel while a read is stalled (a preview torn down while peers are slow) is not a failure either', async () => {
+  const { port1, port2 } = new MessageChannel()
+  const failures: unknown[] = []
+  let cancelled = false
+  let pulls = 0
+  const stream = new ReadableStream<Uint8Array>({
+    // The first chunk comes at once; the second never does, until the cancel.
+    async pull (controller) {
+      pulls++
+      if (pulls === 1) { controller.enqueue(new Uint8Array(4)); return }
+      await new Promise(() => {})
+    },
+    cancel () { cancelled = true }
+  }, { highWaterMark: 0 })
+  serveFileStream(port1, async () => ({ name: 'a.mp4', size: 10, type: 'video/mp4', stream }), (err) => { failures.push(err) })
+  const pull = puller(port2)
+  await pull({ kind: 'pull' })
+  await pull({ kind: 'pull' })
+  port2.postMessage({ kind: 'pull' } satisfies FileStreamRequest)
+  await new Promise(resolve => setTimeout(resolve, 20))
+  port2.postMessage({ kind: 'cancel' } satisfies FileStreamRequest)
+  await new Promise(resolve => setTimeout(resolve, 20))
+  assert.equal(cancelled, true)
+  assert.deepEqual(failures, [])
+  port2.close()
+})

@@ -9,7 +9,7 @@ import { requestedIndex, shareDownloadUrl } from '../../../web/share/share-downl
 import { createTestClient, fail, settle } from './fake-rpc.ts'
 import type { FromShareWorker, ToShareWorker } from '../../../core/rpc/share-messages.ts'
 import type { VaultState } from '../../../core/rpc/api.ts'
-import type { ErrorCode } from '../../../core/errors.ts'
+import { CairnError, type ErrorCode } from '../../../core/errors.ts'
 
 function fakeWorker () {
   const sent: ToShareWorker[] = []
@@ -180,9 +180,36 @@ test('the share page: a download that broke off after the file was found says wh
   assert.equal(share.streamError.value, messageForCode('SHARE_UNAVAILABLE'))
   reply({ kind: 'stream-failed', error: { code: 'CHUNK_TAMPERED', message: 'x' } })
   assert.equal(share.streamError.value, messageForCode('CHUNK_TAMPERED'))
-  // A code this page does not know (a newer worker's) still gets words.
+  // A code this page does not know (a newer worker's), or an unexpected failure, gets words
+  // for this page, which has no Logs page to send anyone to.
   reply({ kind: 'stream-failed', error: { code: 'NOT_A_CODE' as ErrorCode, message: 'x' } })
-  assert.equal(share.streamError.value, messageForCode('INTERNAL'))
+  assert.match(share.streamError.value ?? '', /^Something went wrong while fetching this file/)
+  reply({ kind: 'stream-failed', error: { code: 'INTERNAL', message: 'x' } })
+  assert.doesNotMatch(share.streamError.value ?? '', /Logs/)
   share.clearStreamError()
   assert.equal(share.streamError.value, undefined)
+})
+
+test('Save to my vault: a stream that broke off during the save gives the save its words; one before or after does not', async () => {
+  const { save, client } = saveSetup('unlocked')
+  await save.check()
+  assert.equal(save.streamFailed('a preview broke off'), false, 'not saving: the words are the page\'s, not the save\'s')
+  let failSave: (err: unknown) => void = () => {}
+  client.handlers['files.addShared'] = async () => await new Promise((_resolve, reject) => { failSave = reject })
+  const saving = save.save()
+  await settle()
+  assert.equal(save.state.value, 'saving')
+  assert.equal(save.streamFailed(messageForCode('CHUNK_TAMPERED')), true)
+  // The node saw only a broken response.
+  failSave(new CairnError('SHARE_UNAVAILABLE', 'broken response'))
+  await saving
+  assert.equal(save.state.value, 'failed')
+  assert.equal(save.error.value, messageForCode('CHUNK_TAMPERED'))
+
+  // The next save starts clean: its own failure has its own words.
+  client.handlers['files.addShared'] = async () => { throw new CairnError('QUOTA_EXCEEDED', 'full') }
+  await save.save()
+  assert.equal(save.error.value, messageForCode('QUOTA_EXCEEDED'))
+  assert.equal(save.streamFailed('late words'), false)
+  assert.equal(save.error.value, messageForCode('QUOTA_EXCEEDED'))
 })
