@@ -66,12 +66,13 @@ export class VaultFiles {
     const tagPromise = this.hashTag(this.dedupKey, input.file)
     // A rejected tag is reported below; don't let it surface as unhandled meanwhile.
     tagPromise.catch(() => {})
+    const stored = { ...input, size: input.file.size }
     if (input.file.size < HASH_FIRST_BELOW) {
-      const duplicate = await this.duplicateOf(await tagPromise, { ...input, size: input.file.size })
+      const duplicate = await this.duplicateOf(await tagPromise, stored)
       if (duplicate !== undefined) return duplicate
     }
 
-    return await this.storeNew(input.file.stream(), { ...input, size: input.file.size }, tagPromise)
+    return await this.storeNew(input.file.stream(), stored, tagPromise)
   }
 
   /**

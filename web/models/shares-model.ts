@@ -98,7 +98,7 @@ export function createSharesModel (init: SharesInit): SharesModel {
   const created = signal<ShareInfo | undefined>(undefined)
   const showQr = signal(false)
   const nativeShareError = signal<string | undefined>(undefined)
-  const stop = createStopShareModel(client, (id) => { shares.value = shares.value.filter(s => s.id !== id) })
+  const { reset: resetStop, ...stop } = createStopShareModel(client, (id) => { shares.value = shares.value.filter(s => s.id !== id) })
   const folders = signal<string[]>([])
   const foldersLoaded = signal(false)
   const picked = signal<string | undefined>(undefined)
@@ -268,12 +268,7 @@ export function createSharesModel (init: SharesInit): SharesModel {
         if (asked === generation) folderBusy.value = false
       }
     },
-    stopping: stop.stopping,
-    stopBusy: stop.stopBusy,
-    stopError: stop.stopError,
-    startStop: stop.startStop,
-    confirmStop: stop.confirmStop,
-    cancelStop: stop.cancelStop,
+    ...stop,
     reset: () => {
       generation++
       shares.value = []
@@ -287,7 +282,7 @@ export function createSharesModel (init: SharesInit): SharesModel {
       folderExpiresOn.value = ''
       folderBusy.value = false
       folderError.value = undefined
-      stop.reset()
+      resetStop()
     }
   }
 }

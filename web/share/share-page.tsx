@@ -48,7 +48,7 @@ function Ready ({ share, save }: { share: ShareModel, save: SaveToVaultModel }) 
   if (folder !== undefined) {
     return (
       <>
-        <div onClick={share.clearStreamError}><SharedFolder files={folder} token={share.token} /></div>
+        <SharedFolder files={folder} token={share.token} onDownload={share.clearStreamError} />
         {brokenAlert}
         <SaveToVault save={save} size={folder.reduce((sum, f) => sum + f.size, 0)} beforeSave={share.clearStreamError} />
       </>

@@ -2,8 +2,8 @@ import { formatBytes } from '../format.ts'
 import { shareDownloadUrl } from './share-download-bridge.ts'
 import type { SharedFolderFile } from '../../core/rpc/share-messages.ts'
 
-/** A shared folder's files, each downloadable on its own through the service worker. */
-export function SharedFolder ({ files, token }: { files: SharedFolderFile[], token: string }) {
+/** A shared folder's files, each downloadable on its own through the service worker; `onDownload` runs on each Download. */
+export function SharedFolder ({ files, token, onDownload }: { files: SharedFolderFile[], token: string, onDownload: () => void }) {
   const total = files.reduce((sum, f) => sum + f.size, 0)
   return (
     <section class='stack' aria-label='Files in this folder'>
@@ -15,7 +15,7 @@ export function SharedFolder ({ files, token }: { files: SharedFolderFile[], tok
             <tr key={file.path}>
               <td class='name'>{file.path}</td>
               <td>{formatBytes(file.size)}</td>
-              <td><a class='button-link' href={shareDownloadUrl(token, false, index)} aria-label={`Download ${file.path}`}>Download</a></td>
+              <td><a class='button-link' href={shareDownloadUrl(token, false, index)} aria-label={`Download ${file.path}`} onClick={onDownload}>Download</a></td>
             </tr>
           ))}
         </tbody>
