@@ -1,17 +1,28 @@
 import { RELAY_V2_STOP_CODEC } from '@libp2p/circuit-relay-v2'
 import { throttled, type Logger } from '../shared/log.ts'
 import { REFUSAL_LOG_WINDOW_MS } from './constants.ts'
+import { ipKeyOf } from './ip.ts'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 
 export interface CircuitCapsInit {
   /** Most relayed connections open at once. */
   maxRelayedConnections: number
+  /** Most relayed connections one peer has asked for (as the source) open at once. */
+  maxRelayedConnectionsPerPeer: number
+  /** Most relayed connections asked for from one IP address (IPv6: one /64) open at once. */
+  maxRelayedConnectionsPerIp: number
   /** Bytes, both directions together, one relayed connection may carry; 0: no cap. */
   relayMaxBytes: number
   /** Milliseconds one relayed connection may stay open; 0: no cap. */
   relayMaxDuration: number
   log: Logger
+}
+
+/** Who asked for a circuit: the source peer and the IP keys (`ipKey`) it is connected from. */
+interface CircuitSource {
+  peer: string
+  ips: string[]
 }
 
 /** Thrown into both halves of a circuit when a cap ends it. */
@@ -23,7 +34,9 @@ export class CircuitCapError extends Error {
 }
 
 /**
- * Our own limits on relayed connections (circuits). The relay runs with
+ * Our own limits on relayed connections (circuits): in total, per source
+ * peer and per source IP (IPv6: per /64), checked by the gater before the
+ * relay opens a circuit. The relay runs with
  * `applyDefaultLimit: false`: a reservation that carries a libp2p `Limit`
  * makes every connection through it "limited", and protocols such as bitswap
  * refuse to run on those. So the relay tells clients "unlimited" and enforces
@@ -39,7 +52,16 @@ export class CircuitCapError extends Error {
  */
 export class CircuitCaps {
   private readonly init: CircuitCapsInit
-  private readonly active = new Set<Stream>()
+  /** Open circuits, each with the peer that asked for it. */
+  private readonly active = new Map<Stream, CircuitSource>()
+  /**
+   * Circuits the gater allowed whose STOP stream is not open yet, per
+   * destination, oldest first. The relay service opens the STOP stream right
+   * after asking the gater (no I/O in between), so the next STOP stream to a
+   * destination belongs to the oldest allowed request for it.
+   */
+  private readonly pending = new Map<string, CircuitSource[]>()
+  private manager?: ConnectionManager
   private readonly refused: (msg: string, fields?: Record<string, unknown>) => void
 
   constructor (init: CircuitCapsInit) {
@@ -52,15 +74,67 @@ export class CircuitCaps {
     return this.active.size
   }
 
+  /** Circuits (open or being opened) whose source matches. */
+  private count (matches: (source: CircuitSource) => boolean): number {
+    let n = 0
+    for (const source of this.active.values()) if (matches(source)) n++
+    for (const queue of this.pending.values()) for (const source of queue) if (matches(source)) n++
+    return n
+  }
+
+  /** The asking peer and the IP keys of its direct connections to the relay. */
+  private sourceOf (peer: PeerId): CircuitSource {
+    const ips = new Set<string>()
+    for (const connection of this.manager?.getConnections(peer) ?? []) {
+      const ip = ipKeyOf(connection.remoteAddr)
+      if (ip !== undefined) ips.add(ip)
+    }
+    return { peer: peer.toString(), ips: [...ips] }
+  }
+
   /** ConnectionGater.denyOutboundRelayedConnection: true refuses a new circuit (the client gets PERMISSION_DENIED). */
   denyOutboundRelayedConnection (source: PeerId, destination: PeerId): boolean {
-    if (this.active.size < this.init.maxRelayedConnections) return false
-    this.refused('circuit refused: too many relayed connections', { source: source.toString(), destination: destination.toString(), open: this.active.size, cap: this.init.maxRelayedConnections })
-    return true
+    const { maxRelayedConnections, maxRelayedConnectionsPerPeer, maxRelayedConnectionsPerIp } = this.init
+    const fields = { source: source.toString(), destination: destination.toString() }
+    const total = this.count(() => true)
+    if (total >= maxRelayedConnections) {
+      this.refused('circuit refused: too many relayed connections', { ...fields, open: total, cap: maxRelayedConnections })
+      return true
+    }
+    const asking = this.sourceOf(source)
+    const byPeer = this.count(s => s.peer === asking.peer)
+    if (byPeer >= maxRelayedConnectionsPerPeer) {
+      this.refused('circuit refused: too many relayed connections from one peer', { ...fields, open: byPeer, cap: maxRelayedConnectionsPerPeer })
+      return true
+    }
+    for (const ip of asking.ips) {
+      const byIp = this.count(s => s.ips.includes(ip))
+      if (byIp >= maxRelayedConnectionsPerIp) {
+        this.refused('circuit refused: too many relayed connections from one IP address', { ...fields, ip, open: byIp, cap: maxRelayedConnectionsPerIp })
+        return true
+      }
+    }
+    const key = destination.toString()
+    const queue = this.pending.get(key) ?? []
+    queue.push(asking)
+    this.pending.set(key, queue)
+    // By the next macrotask the STOP stream has been asked for (or the request failed first).
+    setImmediate(() => { this.unqueue(key, asking) })
+    return false
+  }
+
+  private unqueue (destination: string, source?: CircuitSource): CircuitSource | undefined {
+    const queue = this.pending.get(destination)
+    if (queue === undefined) return undefined
+    const index = source === undefined ? 0 : queue.indexOf(source)
+    const [found] = index === -1 ? [] : queue.splice(index, 1)
+    if (queue.length === 0) this.pending.delete(destination)
+    return found
   }
 
   /** The relay service's view of the connection manager, with counted STOP streams. */
   wrapConnectionManager (manager: ConnectionManager): ConnectionManager {
+    this.manager = manager
     return new Proxy(manager, {
       get: (target, prop) => {
         if (prop === 'getConnections') {
@@ -78,9 +152,12 @@ export class CircuitCaps {
       get: (target, prop) => {
         if (prop === 'newStream') {
           return async (protocols: string | string[], options?: Parameters<Connection['newStream']>[1]) => {
-            const stream = await target.newStream(protocols, options)
             const list = Array.isArray(protocols) ? protocols : [protocols]
-            if (list.includes(RELAY_V2_STOP_CODEC)) this.track(stream, target)
+            const isStop = list.includes(RELAY_V2_STOP_CODEC)
+            // Taken before any await: this call comes straight after the gater's.
+            const source = isStop ? this.unqueue(target.remotePeer.toString()) : undefined
+            const stream = await target.newStream(protocols, options)
+            if (isStop) this.track(stream, target, source ?? { peer: 'unknown', ips: [] })
             return stream
           }
         }
@@ -90,7 +167,7 @@ export class CircuitCaps {
     })
   }
 
-  private track (stream: Stream, destination: Connection): void {
+  private track (stream: Stream, destination: Connection, source: CircuitSource): void {
     const { relayMaxBytes, relayMaxDuration, maxRelayedConnections, log } = this.init
     const opened = Date.now()
     let bytes = 0
@@ -119,8 +196,8 @@ export class CircuitCaps {
     stream.send = (data) => count(data.byteLength) ? send(data) : false
     const timer = relayMaxDuration > 0 ? setTimeout(() => { end(`relayed duration cap of ${relayMaxDuration} ms reached`) }, relayMaxDuration) : undefined
     timer?.unref()
-    this.active.add(stream)
-    log.debug('circuit opened', { destination: destination.remotePeer.toString(), open: this.active.size })
+    this.active.set(stream, source)
+    log.debug('circuit opened', { source: source.peer, destination: destination.remotePeer.toString(), open: this.active.size })
     stream.addEventListener('close', () => {
       clearTimeout(timer)
       this.active.delete(stream)

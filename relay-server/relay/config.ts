@@ -22,14 +22,18 @@ export const RELAY_OPTIONS = {
   announce: option('announce', 'ADDRS', 'Comma-separated multiaddrs to announce instead of the listen addresses (e.g. behind a TLS proxy).', list(multiaddrText('/dns4/relay.example.com/tcp/443/wss')), [] as string[]),
   keyFile: option('key-file', 'PATH', 'The relay\'s private key (made with mode 0600 on first start); keeps its PeerId stable.', text, DEFAULT_KEY_FILE),
   maxConnections: option('max-connections', 'N', 'Most open connections in all.', integer(1), 512),
-  maxConnectionsPerIp: option('max-connections-per-ip', 'N', 'Most open connections from one IP address.', integer(1), 32),
+  maxConnectionsPerIp: option('max-connections-per-ip', 'N', 'Most open connections from one IP address (IPv6: from one /64).', integer(1), 32),
+  maxConnectionsPerPeer: option('max-connections-per-peer', 'N', 'Most open connections from one peer (PeerId).', integer(1), 8),
   connectionRatePerIp: option('connection-rate-per-ip', 'N', 'Most new connections per second from one IP address.', integer(1), 10),
   maxPendingConnections: option('max-pending-connections', 'N', 'Most inbound connections still in their handshake at once.', integer(1), 64),
   maxReservations: option('max-reservations', 'N', 'Most relay reservations held at once.', integer(1), 128),
-  maxReservationsPerIp: option('max-reservations-per-ip', 'N', 'Most relay reservations held by peers connected from one IP address.', integer(1), 16),
+  maxReservationsPerIp: option('max-reservations-per-ip', 'N', 'Most relay reservations held by peers connected from one IP address (IPv6: from one /64).', integer(1), 16),
   maxRelayedConnections: option('max-relayed-connections', 'N', 'Most relayed connections (circuits) open at once.', integer(1), 256),
+  maxRelayedConnectionsPerPeer: option('max-relayed-connections-per-peer', 'N', 'Most relayed connections one peer may have asked for, open at once.', integer(1), 16),
+  maxRelayedConnectionsPerIp: option('max-relayed-connections-per-ip', 'N', 'Most relayed connections asked for from one IP address (IPv6: from one /64), open at once.', integer(1), 32),
   relayMaxBytes: option('relay-max-bytes', 'SIZE', 'Bytes (both directions) one relayed connection may carry before the relay closes it; 0: no cap.', size(), 4 * 2 ** 30, '4GiB'),
   relayMaxDuration: option('relay-max-duration', 'DURATION', 'How long one relayed connection may stay open before the relay closes it; 0: no cap.', duration(), 3_600_000, '1h'),
+  trustedProxy: option('trusted-proxy', 'ADDRS', 'Comma-separated IP addresses of reverse proxies (e.g. a TLS terminator) in front of the WebSocket port. From these only, a PROXY protocol v1 line or the last X-Forwarded-For entry names the client that the caps count; from any other address both are ignored.', list(ipAddress), [] as string[]),
   logLevel: option('log-level', 'LEVEL', `Least important log lines kept (${LOG_LEVELS.join(', ')}).`, choice(LOG_LEVELS) as Parser<LogLevel>, 'info' as LogLevel)
 } as const
 

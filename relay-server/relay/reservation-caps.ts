@@ -1,6 +1,6 @@
 import { throttled, type Logger } from '../shared/log.ts'
 import { REFUSAL_LOG_WINDOW_MS } from './constants.ts'
-import { ipOf } from './ip.ts'
+import { ipKeyOf } from './ip.ts'
 import type { RelayReservation } from '@libp2p/circuit-relay-v2'
 import type { Connection, PeerId } from '@libp2p/interface'
 import type { PeerMap } from '@libp2p/peer-collections'
@@ -12,7 +12,8 @@ export interface ReservationSource {
 }
 
 /**
- * Caps relay reservations per remote IP address (the total is capped by the
+ * Caps relay reservations per remote IP address (IPv6: per /64, see `ipKey`;
+ * one peer holds at most one reservation by the protocol itself; the total is capped by the
  * relay's own reservation store, `maxReservations`), and drops a reservation as soon as its peer
  * disconnects: libp2p keeps it for its whole TTL (2 h) otherwise, and a burst
  * of throwaway peers would hold every slot for that long.
@@ -42,11 +43,11 @@ export class ReservationCaps {
     this.source = source
   }
 
-  /** Reservations (held or being granted) by peers connected from `ip`. */
+  /** Reservations (held or being granted) by peers connected from `ip` (an `ipKey`). */
   count (ip: string): number {
     let n = 0
     for (const [peer, reservation] of this.source?.reservations ?? []) {
-      if (!this.granting.has(peer.toString()) && ipOf(reservation.addr) === ip) n++
+      if (!this.granting.has(peer.toString()) && ipKeyOf(reservation.addr) === ip) n++
     }
     for (const grantedIp of this.granting.values()) if (grantedIp === ip) n++
     return n
@@ -64,7 +65,7 @@ export class ReservationCaps {
       this.refused('reservation refused: the relay holds its maximum', { peer: peer.toString(), cap: this.maxTotal })
       return false
     }
-    const ips = new Set(source.connectionsOf(peer).map(c => ipOf(c.remoteAddr)).filter(ip => ip !== undefined))
+    const ips = new Set(source.connectionsOf(peer).map(c => ipKeyOf(c.remoteAddr)).filter(ip => ip !== undefined))
     for (const ip of ips) {
       const held = this.count(ip)
       if (held >= this.maxPerIp) {

@@ -3,7 +3,6 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
-import { webSockets } from '@libp2p/websockets'
 import { MemoryDatastore } from 'datastore-core'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { loadOrCreatePrivateKey } from '../shared/key-file.ts'
@@ -12,6 +11,7 @@ import { CAIRN_VERSION } from '../shared/version.ts'
 import { CircuitCaps } from './circuit-caps.ts'
 import { relayConfig, type RelayConfig } from './config.ts'
 import { ConnectionCaps } from './connection-caps.ts'
+import { webSocketsBehindProxies } from './forwarded-address.ts'
 import { SERVICE_NAME } from './constants.ts'
 import { startHttpEndpoints, type HttpEndpoints, type RelayPingBody } from './http-server.ts'
 import { ReservationCaps } from './reservation-caps.ts'
@@ -73,7 +73,7 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
   if (key.created) log.info('made a new relay key', { keyFile: config.keyFile })
   if (key.looseMode !== undefined) log.warn('the key file is readable by other users; chmod 600 it', { keyFile: config.keyFile, mode: key.looseMode.toString(8) })
 
-  const connectionCaps = new ConnectionCaps({ maxConnectionsPerIp: config.maxConnectionsPerIp, log: log.child('caps') })
+  const connectionCaps = new ConnectionCaps({ ...config, log: log.child('caps') })
   const reservationCaps = new ReservationCaps({ ...config, log: log.child('caps') })
   const circuitCaps = new CircuitCaps({ ...config, log: log.child('caps') })
   const ip = config.host.includes(':') ? 'ip6' : 'ip4'
@@ -98,7 +98,7 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
       ...(config.announce.length > 0 ? { announce: config.announce } : {})
     },
     // @libp2p/webrtc (node-datachannel) is loaded only when WebRTC-direct is on.
-    transports: [webSockets(), ...(config.webrtcDirect ? [(await import('@libp2p/webrtc')).webRTCDirect()] : [])],
+    transports: [webSocketsBehindProxies({ trustedProxies: config.trustedProxy, log: log.child('proxy') }), ...(config.webrtcDirect ? [(await import('@libp2p/webrtc')).webRTCDirect()] : [])],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {
@@ -108,6 +108,7 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
     },
     connectionGater: {
       denyInboundConnection: (maConn) => connectionCaps.denyInboundConnection(maConn),
+      denyInboundEncryptedConnection: (peer, maConn) => connectionCaps.denyInboundEncryptedConnection(peer, maConn),
       denyInboundRelayReservation: (peer) => reservationCaps.denyInboundRelayReservation(peer),
       denyOutboundRelayedConnection: (source, destination) => circuitCaps.denyOutboundRelayedConnection(source, destination),
       // The relay never dials anyone of its own accord.
@@ -156,7 +157,10 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
           maxReservationsPerIp: config.maxReservationsPerIp,
           maxConnections: config.maxConnections,
           maxConnectionsPerIp: config.maxConnectionsPerIp,
+          maxConnectionsPerPeer: config.maxConnectionsPerPeer,
           maxRelayedConnections: config.maxRelayedConnections,
+          maxRelayedConnectionsPerPeer: config.maxRelayedConnectionsPerPeer,
+          maxRelayedConnectionsPerIp: config.maxRelayedConnectionsPerIp,
           relayMaxBytes: config.relayMaxBytes,
           relayMaxDurationMs: config.relayMaxDuration
         }

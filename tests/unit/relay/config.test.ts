@@ -36,13 +36,17 @@ describe('relay config', () => {
       keyFile: './.cairn/relay/key',
       maxConnections: 512,
       maxConnectionsPerIp: 32,
+      maxConnectionsPerPeer: 8,
       connectionRatePerIp: 10,
       maxPendingConnections: 64,
       maxReservations: 128,
       maxReservationsPerIp: 16,
       maxRelayedConnections: 256,
+      maxRelayedConnectionsPerPeer: 16,
+      maxRelayedConnectionsPerIp: 32,
       relayMaxBytes: 4 * 2 ** 30,
       relayMaxDuration: 3_600_000,
+      trustedProxy: [],
       logLevel: 'info'
     })
     assert.deepEqual(relayConfig(), parse([]))
@@ -78,6 +82,9 @@ describe('relay config', () => {
     assert.equal(parse(['--webrtc-direct=no']).webrtcDirect, false)
     assert.equal(parse(['--webrtc-direct'], { CAIRN_RELAY_WEBRTC_DIRECT: 'false' }).webrtcDirect, true)
     assert.equal(parse(['--relay-max-bytes', '0']).relayMaxBytes, 0)
+    assert.deepEqual(parse(['--trusted-proxy', '10.0.0.2, ::1']).trustedProxy, ['10.0.0.2', '::1'])
+    assert.deepEqual(parse([], { CAIRN_RELAY_TRUSTED_PROXY: '10.0.0.2' }).trustedProxy, ['10.0.0.2'])
+    assert.match(refused(['--trusted-proxy', 'proxy.example']), /--trusted-proxy: item 1: expected an IP address/)
   })
 
   it('refuses bad values, naming where each came from', () => {

@@ -13,7 +13,7 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { createLogger } from '../../../relay-server/shared/log.ts'
 import { startRelay, type RunningRelay } from '../../../relay-server/relay/start-relay.ts'
 import type { RelayConfig } from '../../../relay-server/relay/config.ts'
-import type { Stream } from '@libp2p/interface'
+import type { PrivateKey, Stream } from '@libp2p/interface'
 
 export const BIN = new URL('../../../relay-server/bin/cairn-relay.js', import.meta.url).pathname
 export const READY = 'CAIRN_RELAY_READY '
@@ -24,9 +24,10 @@ export type Client = Libp2p<{ identify: Identify, ping: Ping }>
  * A Node libp2p client as a browser would be: WebSocket + circuit relay
  * client, noise, yamux, identify, ping (and WebRTC-direct when asked).
  */
-export async function createClient (listen: string[] = [], options: { webrtcDirect?: boolean } = {}): Promise<Client> {
+export async function createClient (listen: string[] = [], options: { webrtcDirect?: boolean, privateKey?: PrivateKey } = {}): Promise<Client> {
   const webrtc = options.webrtcDirect === true ? [(await import('@libp2p/webrtc')).webRTCDirect()] : []
   return await createLibp2p({
+    ...(options.privateKey !== undefined ? { privateKey: options.privateKey } : {}),
     addresses: { listen },
     transports: [webSockets(), circuitRelayTransport(), ...webrtc],
     connectionEncrypters: [noise()],
