@@ -1,4 +1,4 @@
-import { preview } from 'vite'
+import { preview, type Plugin } from 'vite'
 
 export interface ServeAppInit {
   /** 0 picks a free port. */
@@ -6,6 +6,8 @@ export interface ServeAppInit {
   host?: string
   /** Fail instead of trying the next port when `port` is taken. */
   strictPort?: boolean
+  /** Served as /cairn-config.json (sw/workers/app-config.ts), so dist/ is never written to. */
+  appConfig?: unknown
 }
 
 export interface ServedApp {
@@ -22,10 +24,26 @@ export async function serveApp (init: ServeAppInit): Promise<ServedApp> {
   const host = init.host ?? '127.0.0.1'
   const server = await preview({
     logLevel: 'warn',
-    preview: { port: init.port, host, strictPort: init.strictPort ?? init.port === 0, open: false }
+    preview: { port: init.port, host, strictPort: init.strictPort ?? init.port === 0, open: false },
+    plugins: init.appConfig === undefined ? [] : [appConfigRoute(init.appConfig)]
   })
   const address = server.httpServer.address()
   if (address === null || typeof address === 'string') throw new Error('the app server has no TCP address')
   const url = `http://${host}:${address.port}`
   return { url, close: async () => { await server.close() } }
+}
+
+/** A preview-server plugin answering GET /cairn-config.json with `config`. */
+function appConfigRoute (config: unknown): Plugin {
+  const body = JSON.stringify(config)
+  return {
+    name: 'cairn-app-config',
+    configurePreviewServer (server) {
+      server.middlewares.use('/cairn-config.json', (_req, res) => {
+        res.setHeader('content-type', 'application/json; charset=utf-8')
+        res.setHeader('cache-control', 'no-store')
+        res.end(body)
+      })
+    }
+  }
 }
