@@ -13,6 +13,7 @@ import { createRelaySettingsModel, type RelaySettingsModel } from './relay-setti
 import { createRestoreModel, type RestoreModel } from './restore-model.ts'
 import { createRevealPhraseModel, type RevealPhraseModel } from './reveal-phrase-model.ts'
 import { createRouteModel, type RouteModel } from './route-model.ts'
+import { startPairingLink } from './pairing-link-model.ts'
 import { createSettingsModel, type SettingsModel } from './settings-model.ts'
 import { createSharedInboxModel, type SharedFilesSource, type SharedInboxModel } from './shared-inbox-model.ts'
 import { createSharesModel, type NativeShareData, type SharesModel } from './shares-model.ts'
@@ -41,6 +42,8 @@ export interface AppModels {
   shares: SharesModel
   reveal: RevealPhraseModel
   route: RouteModel
+  /** Takes a pairing link out of the address bar and fills Backup's form once unlocked. */
+  pairingLink: { start: () => () => void }
   update: UpdateModel
   /** Files shared to Cairn from the OS share sheet, waiting for the vault and the user's "Add to vault". */
   sharedInbox: SharedInboxModel
@@ -127,6 +130,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
     shares,
     reveal,
     route,
+    pairingLink: { start: () => startPairingLink({ location: init.location, replaceHash: init.replaceHash, screen, backup, route }) },
     update: init.update ?? createUpdateModel(),
     sharedInbox,
     screen,
@@ -148,7 +152,7 @@ function browserShare (): ((data: NativeShareData) => Promise<void>) | undefined
  * the node's idle timer restarts. Returns the stop function.
  */
 export function startAppModels (m: AppModels, client: RpcClient, activityTarget?: EventTarget): () => void {
-  const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start(), m.sharedInbox.start()]
+  const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start(), m.sharedInbox.start(), m.pairingLink.start()]
   let previous: VaultState | undefined
   stops.push(effect(() => {
     const state = m.vault.state.value

@@ -3,6 +3,7 @@ import type { BackupPeerInfo, RpcClient, VerifyResult } from '../../core/rpc/api
 import { errorMessage } from '../error-messages.ts'
 import { liveRefresh, type IntervalTimers } from '../lib/live-refresh.ts'
 import { without } from '../lib/records.ts'
+import type { PairingLink } from '../lib/pairing-link.ts'
 
 /** How often the Backup page re-reads the peers while it is open (replication moves without events too). */
 export const BACKUP_REFRESH_MS = 3000
@@ -33,6 +34,8 @@ export interface BackupModel {
   addError: ReadonlySignal<string | undefined>
   /** The peer just paired (shown as a note). */
   added: ReadonlySignal<BackupPeerInfo | undefined>
+  /** True while the form holds what a pairing link filled in (the user checks it, then presses Add). */
+  fromLink: ReadonlySignal<boolean>
   canAdd: ReadonlySignal<boolean>
   /** By peer id. */
   verifying: ReadonlySignal<Readonly<Record<string, boolean>>>
@@ -47,6 +50,8 @@ export interface BackupModel {
   refresh: () => Promise<void>
   setAddress: (value: string) => void
   setCode: (value: string) => void
+  /** Fills the form from a pairing link (web/lib/pairing-link.ts); pairing still waits for Add. */
+  fillFromLink: (link: PairingLink) => void
   add: () => Promise<void>
   verify: (peerId: string) => Promise<void>
   startRemove: (peer: BackupPeerInfo) => void
@@ -83,6 +88,7 @@ export function createBackupModel (init: BackupInit): BackupModel {
   const addBusy = signal(false)
   const addError = signal<string | undefined>(undefined)
   const added = signal<BackupPeerInfo | undefined>(undefined)
+  const fromLink = signal(false)
   const verifying = signal<Readonly<Record<string, boolean>>>({})
   const verifyResults = signal<Readonly<Record<string, VerifyResult>>>({})
   const verifyErrors = signal<Readonly<Record<string, string>>>({})
@@ -111,6 +117,7 @@ export function createBackupModel (init: BackupInit): BackupModel {
     addBusy,
     addError,
     added,
+    fromLink,
     canAdd: computed(() => address.value.trim() !== '' && code.value.trim() !== '' && !addBusy.value),
     verifying,
     verifyResults,
@@ -128,6 +135,13 @@ export function createBackupModel (init: BackupInit): BackupModel {
       code.value = value
       addError.value = undefined
     },
+    fillFromLink: (link) => {
+      address.value = link.peer
+      code.value = link.code
+      addError.value = undefined
+      added.value = undefined
+      fromLink.value = true
+    },
     add: async () => {
       const a = address.value.trim()
       const c = code.value.trim()
@@ -140,6 +154,7 @@ export function createBackupModel (init: BackupInit): BackupModel {
         added.value = peer
         address.value = ''
         code.value = ''
+        fromLink.value = false
         peers.value = [...peers.value.filter(p => p.peerId !== peer.peerId), peer]
         await refresh()
       } catch (err) {
@@ -187,6 +202,7 @@ export function createBackupModel (init: BackupInit): BackupModel {
     reset: () => {
       address.value = ''
       code.value = ''
+      fromLink.value = false
       addError.value = undefined
       added.value = undefined
       verifyResults.value = {}

@@ -19,8 +19,11 @@ export class CairnApp {
     await this.page.goto(CairnApp.appUrl())
   }
 
-  /** Onboarding: passphrase, recovery phrase, confirm three words. Returns the 24 words. */
-  async createVault (passphrase: string): Promise<string[]> {
+  /**
+   * Onboarding: passphrase, recovery phrase, confirm three words. Returns the 24 words.
+   * `landing`: what shows once the vault is open (default: the files page's "Add files").
+   */
+  async createVault (passphrase: string, landing?: Locator): Promise<string[]> {
     await this.page.getByLabel('Passphrase', { exact: true }).fill(passphrase)
     await this.page.getByLabel('Confirm passphrase').fill(passphrase)
     await this.page.getByRole('button', { name: 'Create vault' }).click()
@@ -38,13 +41,12 @@ export class CairnApp {
       await field.fill(words[position - 1] ?? '')
     }
     await this.page.getByRole('button', { name: 'Continue' }).click()
-    await this.finishOnboarding()
+    await this.finishOnboarding(landing ?? this.page.getByRole('button', { name: 'Add files' }))
     return words
   }
 
-  /** After the words are confirmed the app may show a storage step; go through it to the files. */
-  private async finishOnboarding (): Promise<void> {
-    const files = this.page.getByRole('button', { name: 'Add files' })
+  /** After the words are confirmed the app may show a storage step; go through it to the landing page. */
+  private async finishOnboarding (files: Locator): Promise<void> {
     const next = this.page.getByRole('button', { name: 'Continue' })
     await expect(files.or(next).first()).toBeVisible()
     if (await next.isVisible()) await next.click()

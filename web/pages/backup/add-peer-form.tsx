@@ -34,6 +34,9 @@ export function AddPeerForm () {
           disabled={busy}
           hint={<>Run <code>cairn-peer pair</code> on the peer to see it again.</>}
         />
+        {backup.fromLink.value && added === undefined && (
+          <p class='muted small' role='status'>Filled in from a pairing link. Check that the address is your backup peer's, then press "Add backup peer".</p>
+        )}
         <ErrorAlert message={error} />
         <StatusNote message={added !== undefined ? `Paired with ${shortPeerId(added.peerId)}. Your files start copying to it now.` : undefined} />
         <div class='actions'>
