@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
+import { appendFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { describe, it } from 'node:test'
@@ -78,14 +79,31 @@ describe('cairn-peer process', () => {
           resolve(JSON.parse(line.slice('BLOCKS_DURABLE '.length)) as { peerId: string, cids: string[] })
         })
       })
-      // Let it get well into the unflushed writes, then kill it with no chance to clean up.
-      await new Promise((resolve) => setTimeout(resolve, 300))
+      // Let it get well into the unflushed writes (a MiB past the flushed ones), then kill it with no chance to clean up.
+      const blocksDir = join(dir.path, 'blocks')
+      const packBytes = async (): Promise<number> => {
+        let total = 0
+        for (const name of await readdir(blocksDir)) if (name.endsWith('.pack')) total += (await stat(join(blocksDir, name))).size
+        return total
+      }
+      const flushedBytes = await packBytes()
+      assert.ok(await eventually(async () => await packBytes() > flushedBytes + (1 << 20), 30_000), 'the child writes past its flushed blocks')
       child.kill('SIGKILL')
       await exited
+      // Where the kill landed is luck; make sure the store has what a kill mid-write leaves:
+      // block bytes no record names at the end of the newest pack, and half a record in its journal.
+      const newest = (await readdir(blocksDir)).filter((name) => name.endsWith('.pack')).sort().at(-1) ?? assert.fail('no pack file')
+      await appendFile(join(blocksDir, newest), new Uint8Array(4096).fill(0xab))
+      await appendFile(join(blocksDir, newest.replace(/\.pack$/, '.jrnl')), new Uint8Array(7).fill(0xcd))
 
       const peer = await spawnPeer(dir.path)
       assert.equal(peer.ready.peerId, written.peerId)
-      assert.match(peer.log(), /repaired the block store|"msg":"started"/)
+      const repaired = peer.log().split('\n').filter((line) => line.includes('"msg":"repaired the block store after an unclean stop"'))
+      assert.equal(repaired.length, 1, `the peer says it repaired its store:\n${peer.log()}`)
+      const report = JSON.parse(repaired[0]!) as { truncatedPackBytes: number, truncatedJournalBytes: number }
+      assert.ok(report.truncatedPackBytes >= 4096, `cut the unrecorded pack tail: ${repaired[0]}`)
+      assert.ok(report.truncatedJournalBytes >= 7, `cut the torn journal record: ${repaired[0]}`)
+      assert.doesNotMatch(peer.log(), /"level":"error"/)
       device = await startDevice()
       await device.libp2p.dial(multiaddr(wsAddress(peer.ready)), { signal: AbortSignal.timeout(10_000) })
       for (const text of written.cids) {
