@@ -32,6 +32,8 @@ export interface VaultSharesInit {
   origin: string
   /** Multiaddrs a recipient may dial to fetch (backup peers, this node's relayed addresses). */
   hints: () => string[]
+  /** Milliseconds clock for creation times and expiry (default Date.now; tests move it by hand). */
+  now?: () => number
 }
 
 /** How often expired shares are looked for while the vault is open. */
@@ -50,7 +52,11 @@ export class VaultShares {
   private live: ShareRecord[] = []
   private sweepTimer: ReturnType<typeof setInterval> | undefined
 
-  constructor (private readonly c: VaultSharesComponents, private readonly init: VaultSharesInit) {}
+  private readonly now: () => number
+
+  constructor (private readonly c: VaultSharesComponents, private readonly init: VaultSharesInit) {
+    this.now = init.now ?? Date.now
+  }
 
   /** The vault opened: load the records and free what expired while it was closed. */
   async attach (store: ShareStore): Promise<void> {
@@ -80,14 +86,14 @@ export class VaultShares {
 
   /** The share roots backup should keep pinned, with their expiry. */
   activePins (): Array<{ cid: string, expiresAt?: number }> {
-    const now = Date.now()
+    const now = this.now()
     return this.live.filter(r => !isExpired(r, now)).flatMap(r => this.rootsOf(r).map(cid => r.expiresAt !== undefined ? { cid, expiresAt: r.expiresAt } : { cid }))
   }
 
   /** Shares one file, or a snapshot of every file under a folder. */
   async create (target: { fileId: string } | { folder: string }, expiresAt?: number): Promise<ShareInfo> {
     const store = this.requireStore()
-    if (expiresAt !== undefined && (!Number.isSafeInteger(expiresAt) || expiresAt <= Date.now())) {
+    if (expiresAt !== undefined && (!Number.isSafeInteger(expiresAt) || expiresAt <= this.now())) {
       throw new CairnError('SHARE_EXPIRY_INVALID', 'The expiry date must be in the future')
     }
     const files = this.c.vault.files()
@@ -105,7 +111,7 @@ export class VaultShares {
         name: copy.name,
         size: copy.contentBytes,
         type: copy.type,
-        createdAt: Date.now(),
+        createdAt: this.now(),
         ...(expiresAt !== undefined ? { expiresAt } : {}),
         link,
         ...(copy.roots.length > 1 ? { roots: copy.roots } : {}),
@@ -156,7 +162,7 @@ export class VaultShares {
   async sweepExpired (): Promise<void> {
     const store = this.store
     if (store === undefined) return
-    const now = Date.now()
+    const now = this.now()
     for (const record of this.live.filter(r => isExpired(r, now) && r.freed !== true)) {
       await this.deleteBlocks(record.blocks ?? [])
       let updated: ShareRecord
@@ -194,7 +200,7 @@ export class VaultShares {
       type: record.type,
       createdAt: record.createdAt,
       ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}),
-      expired: isExpired(record, Date.now()),
+      expired: isExpired(record, this.now()),
       link: record.link,
       pinnedOn: this.heldBy(record)
     }

@@ -115,9 +115,19 @@ describe('vault service', () => {
     const { vault, blockstore } = await newVault()
     await vault.create(PASSPHRASE)
     const before = blockstore.stats()
-    const upload = vault.files().add({ file: randomBlob(40 * 1024 * 1024), path: 'big.bin', mtime: 1, type: '' })
-    setTimeout(() => { void vault.lock() }, 30)
+    // Locks as soon as the first chunk is stored: in the middle of the upload, whatever the machine's speed.
+    const size = 40 * 1024 * 1024
+    let locking: Promise<unknown> | undefined
+    const upload = vault.files().add({
+      file: randomBlob(size),
+      path: 'big.bin',
+      mtime: 1,
+      type: '',
+      onProgress: (done) => { if (done > 0 && done < size) locking ??= vault.lock() }
+    })
     await assertCode(upload, 'VAULT_LOCKED')
+    assert.ok(locking !== undefined, 'the lock came after part of the file was stored')
+    await locking
     assert.equal(blockstore.stats().bytes, before.bytes)
     await vault.unlock(PASSPHRASE)
     assert.deepEqual(vault.files().list(), [])

@@ -26,35 +26,41 @@ function fakePinning (): SharePinning & { changes: number, drops: string[][], ho
 const cleanups: Cleanups = []
 afterEach(async () => { for (const clean of cleanups.splice(0).reverse()) await clean() })
 
+/** A clock the test moves by hand: expiry is tested without waiting for it. */
+function manualClock () {
+  let now = 1_750_000_000_000
+  return { now: () => now, advance: (ms: number) => { now += ms } }
+}
+
 async function setup (hints: string[] = []) {
   const { vault, blockstore } = await startVault(cleanups)
   const pinning = fakePinning()
+  const clock = manualClock()
   let changed = 0
   const shares = new VaultShares(
     { vault, blockstore, pinning, log: new LogBuffer().for('shares'), onChanged: () => { changed++ } },
-    { origin: ORIGIN, hints: () => hints }
+    { origin: ORIGIN, hints: () => hints, now: clock.now }
   )
   cleanups.push(() => { shares.detach() })
   await shares.attach(vault.shareStore())
-  return { vault, blockstore, pinning, shares, onChangedCalls: () => changed }
+  return { vault, blockstore, pinning, shares, clock, onChangedCalls: () => changed }
 }
 
 async function addFile (vault: VaultService, path: string, bytes: Uint8Array<ArrayBuffer>, type = 'application/pdf') {
   return (await vault.files().add({ file: new Blob([bytes]), path, mtime: 1_700_000_000_000, type })).file
 }
 
-const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
 describe('VaultShares', () => {
   it('create: a link to a fresh copy that decrypts to the file, with the base name, size, type and at most 8 hints', async () => {
     const valid = Array.from({ length: 10 }, (_, i) => `/ip4/10.0.0.${i + 1}/tcp/4001/ws/p2p/${PEER}`)
     const tooLong = `/dns4/${'a'.repeat(250)}.example/tcp/1`
-    const { vault, blockstore, pinning, shares, onChangedCalls } = await setup([valid[0] as string, tooLong, valid[0] as string, ...valid.slice(1)])
+    const { vault, blockstore, pinning, shares, clock, onChangedCalls } = await setup([valid[0] as string, tooLong, valid[0] as string, ...valid.slice(1)])
     const plaintext = randomBytes(300_000)
     const file = await addFile(vault, 'docs/2024/report.pdf', plaintext)
     const before = await allBlocks(blockstore)
     const vaultCopy = await dagBlocks(blockstore, file.cid)
-    const createdAfter = Date.now()
+    const createdAt = clock.now()
 
     const info = await shares.create({ fileId: file.fileId })
     assert.equal(info.name, 'report.pdf')
@@ -63,7 +69,7 @@ describe('VaultShares', () => {
     assert.equal(info.type, 'application/pdf')
     assert.equal(info.expired, false)
     assert.equal(info.expiresAt, undefined)
-    assert.ok(info.createdAt >= createdAfter && info.createdAt <= Date.now())
+    assert.equal(info.createdAt, createdAt)
     assert.deepEqual(info.pinnedOn, [])
     assert.match(info.id, /^[0-9a-f]{32}$/)
     assert.notEqual(info.cid, file.cid)
@@ -98,12 +104,12 @@ describe('VaultShares', () => {
   })
 
   it('lists newest first; activePins carries the expiry', async () => {
-    const { vault, shares } = await setup()
+    const { vault, shares, clock } = await setup()
     const a = await addFile(vault, 'a.txt', randomBytes(1000), 'text/plain')
     const b = await addFile(vault, 'b.txt', randomBytes(2000), 'text/plain')
-    const expiresAt = Date.now() + 86_400_000
+    const expiresAt = clock.now() + 86_400_000
     const first = await shares.create({ fileId: a.fileId }, expiresAt)
-    await sleep(5)
+    clock.advance(5)
     const second = await shares.create({ fileId: b.fileId })
     assert.equal(first.expiresAt, expiresAt)
     assert.deepEqual((await shares.list()).map(s => s.id), [second.id, first.id])
@@ -111,11 +117,12 @@ describe('VaultShares', () => {
   })
 
   it('refuses an expiry in the past, a missing file, and everything while detached, storing nothing', async () => {
-    const { vault, blockstore, pinning, shares } = await setup()
+    const { vault, blockstore, pinning, shares, clock } = await setup()
     const file = await addFile(vault, 'a.txt', randomBytes(1000), 'text/plain')
     const before = await allBlocks(blockstore)
-    await rejectsWith(shares.create({ fileId: file.fileId }, Date.now() - 1000), 'SHARE_EXPIRY_INVALID')
-    await rejectsWith(shares.create({ fileId: file.fileId }, Date.now() + 0.5), 'SHARE_EXPIRY_INVALID')
+    await rejectsWith(shares.create({ fileId: file.fileId }, clock.now() - 1000), 'SHARE_EXPIRY_INVALID')
+    await rejectsWith(shares.create({ fileId: file.fileId }, clock.now()), 'SHARE_EXPIRY_INVALID')
+    await rejectsWith(shares.create({ fileId: file.fileId }, clock.now() + 0.5), 'SHARE_EXPIRY_INVALID')
     await rejectsWith(shares.create({ fileId: 'no-such-file' }), 'FILE_NOT_FOUND')
     assert.deepEqual(await allBlocks(blockstore), before)
     assert.deepEqual(await shares.list(), [])
@@ -149,13 +156,15 @@ describe('VaultShares', () => {
   })
 
   it('sweepExpired frees an expired share here (the peers free theirs) and list marks it expired', async () => {
-    const { vault, blockstore, pinning, shares } = await setup()
+    const { vault, blockstore, pinning, shares, clock } = await setup()
     const file = await addFile(vault, 'soon.txt', randomBytes(5000), 'text/plain')
     const lasting = await shares.create({ fileId: file.fileId })
-    const info = await shares.create({ fileId: file.fileId }, Date.now() + 50)
+    clock.advance(1)
+    const info = await shares.create({ fileId: file.fileId }, clock.now() + 50)
     const shareCopy = await dagBlocks(blockstore, info.cid)
-    assert.equal(shares.activePins().length, 2)
-    await sleep(80)
+    clock.advance(49)
+    assert.equal(shares.activePins().length, 2, 'not expired a millisecond early')
+    clock.advance(1)
     assert.deepEqual(shares.activePins(), [{ cid: lasting.cid }])
     await shares.sweepExpired()
     for (const cid of shareCopy) assert.equal(await blockstore.has(cid), false)
@@ -169,16 +178,17 @@ describe('VaultShares', () => {
   })
 
   it('records survive a lock and unlock; one that expired while locked is freed on attach', async () => {
-    const { vault, blockstore, shares } = await setup()
+    const { vault, blockstore, shares, clock } = await setup()
     const file = await addFile(vault, 'a/b/c.txt', randomBytes(4000), 'text/plain')
     const kept = await shares.create({ fileId: file.fileId })
-    const brief = await shares.create({ fileId: file.fileId }, Date.now() + 50)
+    clock.advance(1)
+    const brief = await shares.create({ fileId: file.fileId }, clock.now() + 50)
     const briefCopy = await dagBlocks(blockstore, brief.cid)
     shares.detach()
     await vault.lock()
     assert.deepEqual(shares.activePins(), [])
     await rejectsWith(shares.list(), 'VAULT_LOCKED')
-    await sleep(80)
+    clock.advance(80)
 
     await vault.unlock(PASSPHRASE)
     await shares.attach(vault.shareStore())
@@ -210,13 +220,14 @@ describe('VaultShares: a lock while the records load', () => {
 
 describe('VaultShares: a sweep racing Stop sharing', () => {
   it('a share stopped while the sweep frees it does not make the sweep fail, and later expired ones are still freed', async () => {
-    const { vault, blockstore, shares } = await setup()
+    const { vault, blockstore, shares, clock } = await setup()
     const file = await addFile(vault, 'y.txt', randomBytes(3000), 'text/plain')
-    const first = await shares.create({ fileId: file.fileId }, Date.now() + 40)
-    const second = await shares.create({ fileId: file.fileId }, Date.now() + 40)
+    const first = await shares.create({ fileId: file.fileId }, clock.now() + 40)
+    clock.advance(1)
+    const second = await shares.create({ fileId: file.fileId }, clock.now() + 40)
     const firstCopy = await dagBlocks(blockstore, first.cid)
     const secondCopy = await dagBlocks(blockstore, second.cid)
-    await sleep(60)
+    clock.advance(60)
     // Newest first: the sweep reaches `second` first; it is stopped meanwhile.
     const sweeping = shares.sweepExpired()
     await shares.stop(second.id)
@@ -233,7 +244,8 @@ describe('VaultShares: a lock during Share', () => {
     const file = await addFile(vault, 'big.bin', randomBytes(12 * 1024 * 1024))
     const before = await allBlocks(blockstore)
     const sharing = shares.create({ fileId: file.fileId })
-    await sleep(5)
+    // Lock once the copy has started landing in the store: mid-copy, whatever the machine's speed.
+    while ((await allBlocks(blockstore)).size === before.size) await new Promise(resolve => setImmediate(resolve))
     await vault.lock()
     await rejectsWith(sharing, 'VAULT_LOCKED')
     assert.deepEqual(await allBlocks(blockstore), before, 'no block of the half-made copy is left')
