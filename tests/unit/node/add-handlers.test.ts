@@ -73,7 +73,8 @@ describe('the add handlers', () => {
       return await new Promise((_resolve, reject) => { signal.addEventListener('abort', () => { reject(new DOMException('aborted', 'AbortError')) }) })
     })
     const saving = handlers['files.addShared']({ uploadId: 'u6', source: '/download/share/tok', path: 'x.bin', size: 5, type: '' })
-    await new Promise(resolve => setTimeout(resolve, 10))
+    // Lock once the fetch has begun (not on a timer): the file is on its way.
+    while (signalSeen === undefined) await new Promise(resolve => setImmediate(resolve))
     await vault.lock()
     await assert.rejects(saving, { code: 'VAULT_LOCKED' })
     assert.equal(signalSeen?.aborted, true)

@@ -4,6 +4,11 @@ import { CairnError } from '../../../core/errors.ts'
 import type { FileStreamReply, FileStreamRequest } from '../../../core/rpc/file-stream-protocol.ts'
 import { serveFileStream } from '../../../sw/workers/file-stream-server.ts'
 
+/** Waits for `check` to hold, turn by turn (the test's own timeout bounds it): no fixed sleep. */
+async function until (check: () => boolean): Promise<void> {
+  while (!check()) await new Promise(resolve => setImmediate(resolve))
+}
+
 /** The service worker's side of one download: sends a request, waits for the reply. */
 function puller (port: MessagePort): (request: FileStreamRequest) => Promise<FileStreamReply> {
   return async (request) => await new Promise((resolve) => {
@@ -46,8 +51,7 @@ test('the service worker cancelling a download (the reader went away) is not a f
   await pull({ kind: 'pull' })
   await pull({ kind: 'pull' })
   port2.postMessage({ kind: 'cancel' } satisfies FileStreamRequest)
-  await new Promise(resolve => setTimeout(resolve, 20))
-  assert.equal(cancelled, true)
+  await until(() => cancelled)
   assert.deepEqual(failures, [])
   port2.close()
 })
@@ -71,10 +75,9 @@ test('a cancel while a read is stalled (a preview torn down while peers are slow
   await pull({ kind: 'pull' })
   await pull({ kind: 'pull' })
   port2.postMessage({ kind: 'pull' } satisfies FileStreamRequest)
-  await new Promise(resolve => setTimeout(resolve, 20))
+  await until(() => pulls === 2) // the read is stalled
   port2.postMessage({ kind: 'cancel' } satisfies FileStreamRequest)
-  await new Promise(resolve => setTimeout(resolve, 20))
-  assert.equal(cancelled, true)
+  await until(() => cancelled)
   assert.deepEqual(failures, [])
   port2.close()
 })
