@@ -2,7 +2,6 @@ import { join } from 'node:path'
 import { isLogLevel, type LogLevel } from '../relay-server/shared/log.ts'
 import { pairingLinkHash } from '../web/lib/pairing-link.ts'
 import { choosePorts, probeOn, readSavedPorts, savePorts } from './local-ports.ts'
-import type { ServedApp } from './serve-app.ts'
 
 /**
  * `npm start` (DESIGN §7): builds Cairn and runs, on localhost, a relay, a
@@ -67,7 +66,6 @@ async function main (): Promise<void> {
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
-  let app: ServedApp
   try {
     const relay = await startRelay({ host: HOST, wsPort: ports.relay, keyFile: join(dataDir, 'relay', 'key'), logLevel })
     started.push(relay)
@@ -76,7 +74,7 @@ async function main (): Promise<void> {
     started.push(peer)
     const peerWs = peer.multiaddrs.find(ma => ma.includes('/ws/') && !ma.includes('p2p-circuit')) ?? peer.multiaddrs[0] ?? ''
     // The app reads its default relays here (sw/workers/app-config.ts).
-    app = await serveApp({ port: appPort, host: HOST, strictPort: appPort === 0, appConfig: { relays: [relayWs] } })
+    const app = await serveApp({ port: appPort, host: HOST, strictPort: appPort === 0, appConfig: { relays: [relayWs] } })
     started.push({ stop: app.close })
     savePorts(portsFile, { ...ports, app: Number(new URL(app.url).port) })
 
