@@ -54,8 +54,10 @@ test('BackupPeers pins the live extra pins with their expiry, reports their hold
     assert.equal(peer.service.status()[0]?.lastSeq[deviceId], (seq ?? 0) + 1, 'one manifest: the drop')
 
     // The next sync has nothing to say: the dropped root is not sent again as an unpin.
+    // Wait for that sync to have run (it ends by reading the peer's status), not for a fixed second.
+    const seenBefore = backups.list()[0]?.lastSeen ?? 0
     backups.changed()
-    await new Promise(resolve => setTimeout(resolve, 1_000))
+    await waitFor(() => (backups.list()[0]?.lastSeen ?? 0) > seenBefore, 15_000, 'the sync after changed()')
     assert.equal(peer.service.status()[0]?.lastSeq[deviceId], (seq ?? 0) + 1)
     assert.ok(!peer.log.has('info', /manifest .*: 0 pin, [1-9]/), 'no unpin was sent')
     assert.equal(peer.service.status()[0]?.unpinning, 0)
