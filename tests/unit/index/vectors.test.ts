@@ -10,7 +10,7 @@ import { deriveSubkey } from '../../../core/crypto/subkeys.ts'
 import { encodeHead, walkChain } from '../../../core/index/chain.ts'
 import { IndexLog } from '../../../core/index/index-log.ts'
 import { decodeOpBlock, encodeOpBlock, opBlockAad } from '../../../core/index/op-block.ts'
-import { opToWire } from '../../../core/index/ops.ts'
+import { opToWire, type FileEntry } from '../../../core/index/ops.ts'
 
 interface Vectors {
   vaultKey: string
@@ -57,5 +57,17 @@ describe('index format vectors (v1)', () => {
     const log = new IndexLog({ blockstore, datastore }, { indexKey: indexKey.slice(), deviceId: 'reader' })
     await log.start()
     assert.deepEqual(JSON.parse(JSON.stringify(log.listFiles())), vectors.files)
+    // Blocks written before versions and Trash existed read as history: the
+    // replaced notes are an earlier version, the deleted photo is in the Trash.
+    assert.deepEqual(log.versions('00112233445566778899aabbccddeeff').map(v => v.entry.cid), ['bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'])
+    assert.deepEqual(log.trash().map(t => [t.fileId, t.path, t.entry.size]), [['ffeeddccbbaa99887766554433221100', 'Fotos/Zürich ☃.jpg', 2_345_678]])
+    // A device that goes on writing: plain ops stay v1 blocks, prune and purge make v2 ones.
+    await log.put(log.getFile('00112233445566778899aabbccddeeff')?.entry as FileEntry, 'copy.txt')
+    await log.prune([{ fileId: '00112233445566778899aabbccddeeff', cid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy', path: 'notes/done.txt' }])
+    await log.purge(['ffeeddccbbaa99887766554433221100'])
+    const mine = await walkChain(blockstore, indexKey, 'reader', log.heads().get('reader') as { cid: CID, seq: number })
+    assert.deepEqual(mine.map(b => [b.v, b.ops.map(o => o.kind).join()]), [[1, 'put'], [2, 'prune'], [2, 'purge']])
+    assert.deepEqual(log.versions('00112233445566778899aabbccddeeff'), [])
+    assert.deepEqual(log.trash(), [])
   })
 })
