@@ -113,7 +113,7 @@ export function canonicalEntry (entry: FileEntry): FileEntry {
 /**
  * Checks an op's fields apart from the timestamp and device: kind, file id,
  * path rules and the entry (present exactly on puts). Path problems throw
- * PATH_INVALID, everything else `code`.
+ * PATH_INVALID or PATH_DOT_NAME, everything else `code`.
  */
 export function validateOpBody (op: { kind: unknown, fileId: unknown, path: unknown, entry?: unknown, cid?: unknown }, code: 'INDEX_RECORD_TAMPERED' | 'FORMAT_INVALID' = 'FORMAT_INVALID'): void {
   if (typeof op.kind !== 'string' || !KINDS.has(op.kind)) throw new CairnError(code, 'op.kind must be put, delete, move, prune or purge')
