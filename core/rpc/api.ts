@@ -58,6 +58,8 @@ export interface AddFileResult {
   deduplicated: boolean
   /** True when a file of that name was there: its content is now an earlier version. */
   replaced?: boolean
+  /** True when that very file, same name and same content, was there already: nothing changed. */
+  unchanged?: boolean
 }
 
 export interface VaultStats {

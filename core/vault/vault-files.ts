@@ -170,7 +170,7 @@ export class VaultFiles {
   }
 
   private async recordDuplicate (existing: FileView, input: StoreInput): Promise<AddFileResult> {
-    if (existing.path === input.path) return { file: toFileInfo(existing), deduplicated: true }
+    if (existing.path === input.path) return { file: toFileInfo(existing), deduplicated: true, unchanged: true }
     const replacing = this.index.findByPath(input.path)?.fileId
     const view = await this.index.put({ ...existing.entry, mtime: input.mtime, type: input.type }, input.path, replacing)
     return { file: toFileInfo(view), deduplicated: true, replaced: replacing !== undefined }
