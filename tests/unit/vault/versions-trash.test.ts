@@ -92,6 +92,8 @@ describe('versions', () => {
     const other = await v.add('other.txt', 'v1')
     const f = await v.add('f.txt', 'v1') // same content as other.txt: stored once
     assert.equal(f.deduplicated, true)
+    assert.equal(f.unchanged, undefined, 'a new path: added, with no new space used')
+    assert.equal((await v.add('f.txt', 'v1')).unchanged, true, 'that very file again: nothing changes')
     for (const [i, body] of ['v2', 'v3', 'v4'].entries()) {
       v.setNow(T0 + (i + 1) * 1000)
       await v.add('f.txt', body)
