@@ -71,3 +71,40 @@ describe('index format vectors (v1)', () => {
     assert.deepEqual(log.trash(), [])
   })
 })
+
+interface VectorsV2 {
+  device: string
+  block: { nonce: string, block: { v: 2, seqFrom: number, seqTo: number, prev: string, ops: unknown[] }, plaintext: string, sealed: string, cid: string }
+  head: { cid: string, seq: number }
+  before: { versions: string[], trash: string[] }
+  after: { versions: string[], trash: string[] }
+}
+
+const v2 = JSON.parse(readFileSync(new URL('../../vectors/index-blocks-v2.json', import.meta.url), 'utf8')) as VectorsV2
+
+describe('index format vectors (v2: versions and Trash)', () => {
+  it('the v2 block decodes to its prune and purge ops and re-encodes to the same bytes and CID', async () => {
+    const sealed = fromHex(v2.block.sealed)
+    assert.equal(new TextDecoder().decode(openSecret(indexKey, sealed, opBlockAad(v2.device), 'INDEX_RECORD_TAMPERED')), v2.block.plaintext)
+    const block = await decodeOpBlock(indexKey, CID.parse(v2.block.cid), sealed, v2.device)
+    assert.deepEqual({ v: block.v, seqFrom: block.seqFrom, seqTo: block.seqTo, prev: block.prev, ops: block.ops.map(opToWire) },
+      { v: 2, seqFrom: v2.block.block.seqFrom, seqTo: v2.block.block.seqTo, prev: v2.block.block.prev, ops: v2.block.block.ops })
+    const again = await encodeOpBlock(indexKey, block, { nonce: fromHex(v2.block.nonce) })
+    assert.deepEqual(again.bytes, sealed)
+    assert.equal(again.cid.toString(), v2.block.cid)
+  })
+
+  it('a chain of v1 blocks and a v2 block reads: the version is pruned, the Trash emptied', async () => {
+    const blockstore = new MemoryBlockstore()
+    const datastore = new MemoryDatastore()
+    for (const v of [...vectors.blocks, v2.block]) await blockstore.put(CID.parse(v.cid), fromHex(v.sealed))
+    const head = { cid: CID.parse(v2.head.cid), seq: v2.head.seq }
+    assert.deepEqual((await walkChain(blockstore, indexKey, v2.device, head)).map(b => b.v), [1, 1, 2])
+    await datastore.put(new Key(`/cairn/index/heads/${v2.device}`), encodeHead(v2.device, head))
+    const log = new IndexLog({ blockstore, datastore }, { indexKey: indexKey.slice(), deviceId: 'reader' })
+    await log.start()
+    assert.deepEqual(JSON.parse(JSON.stringify(log.listFiles())), vectors.files)
+    assert.deepEqual({ versions: log.versions('00112233445566778899aabbccddeeff').map(v => v.entry.cid), trash: log.trash().map(t => t.fileId) }, v2.after)
+    assert.notDeepEqual(v2.before, v2.after)
+  })
+})
