@@ -62,7 +62,9 @@ export const ERROR_CODES = [
   'NODE_UNAVAILABLE',
   'SERVICE_WORKER_MISSING',
   'RPC_UNKNOWN_METHOD',
-  'INTERNAL'
+  'INTERNAL',
+  // a name that is "." or ".." (they mean this folder and the folder above)
+  'PATH_DOT_NAME'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

@@ -54,7 +54,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   NODE_UNAVAILABLE: 'Cairn lost contact with its background process. Try again.',
   SERVICE_WORKER_MISSING: "The Cairn tab that holds your vault was opened without Cairn's offline service (a forced reload does that). Reload your Cairn tabs, then try again.",
   RPC_UNKNOWN_METHOD: "This version of the app and Cairn's background process don't match. Reload the page.",
-  INTERNAL: 'Something went wrong. The Logs page has details.'
+  INTERNAL: 'Something went wrong. The Logs page has details.',
+  PATH_DOT_NAME: "A file or folder can't be called “.” or “..”: those names mean “this folder” and “the folder above”. Rename it and try again."
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */

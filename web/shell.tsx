@@ -12,6 +12,9 @@ import { SettingsPage } from './pages/settings/settings-page.tsx'
 import { ShareDialog } from './pages/shares/share-dialog.tsx'
 import { SharesPage } from './pages/shares/shares-page.tsx'
 import { StopShareDialog } from './pages/shares/stop-share-dialog.tsx'
+import { EmptyTrashDialog, TrashPage } from './pages/trash/trash-page.tsx'
+import { UploadConflictDialog } from './pages/files/upload-conflict-dialog.tsx'
+import { VersionsDialog } from './pages/files/versions-dialog.tsx'
 
 /**
  * The unlocked app: top bar, the current page, and the dialog layer. While a
@@ -34,6 +37,7 @@ export function Shell () {
           {page === 'dashboard' && <DashboardPage />}
           {page === 'settings' && <SettingsPage />}
           {page === 'logs' && <LogsPage />}
+          {page === 'trash' && <TrashPage />}
         </main>
       </div>
       <RenameDialog />
@@ -42,6 +46,9 @@ export function Shell () {
       <RemovePeerDialog />
       <ShareDialog />
       <StopShareDialog />
+      <UploadConflictDialog />
+      <VersionsDialog />
+      <EmptyTrashDialog />
     </>
   )
 }

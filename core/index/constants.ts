@@ -4,8 +4,16 @@
  * OP_BLOCK_VERSION.
  */
 
-/** Version of the op-block plaintext; also bound into the AEAD associated data. */
-export const OP_BLOCK_VERSION = 1
+/**
+ * Newest version of the op-block plaintext (sealed with it, so authenticated).
+ * v1: put, delete, move. v2: the same envelope, and ops may also be prune and
+ * purge (versions and Trash). A block is written with the lowest version
+ * that holds its ops, so a block of v1 ops stays readable by v1 readers.
+ */
+export const OP_BLOCK_VERSION = 2
+
+/** Every op-block version this code reads. */
+export const OP_BLOCK_VERSIONS: readonly number[] = [1, 2]
 
 /** Associated-data prefix of a sealed op block; the device id follows after `|`. */
 export const OP_BLOCK_AAD_PREFIX = 'cairn/v1/index-block|'

@@ -3,11 +3,12 @@ import { Key, type Datastore } from 'interface-datastore'
 import { equals } from 'multiformats/bytes'
 import { CairnError, QuotaExceededError } from '../errors.ts'
 import { encodeHead, decodeHead, walkChain, type ChainHead } from './chain.ts'
-import { HEADS_PREFIX, OP_BLOCK_VERSION } from './constants.ts'
+import { HEADS_PREFIX } from './constants.ts'
 import { tick, zeroHlc, type Hlc } from './hlc.ts'
-import { chunkOps, encodeOpBlock, type EncodedOpBlock } from './op-block.ts'
+import { blockVersionFor, chunkOps, encodeOpBlock, type EncodedOpBlock } from './op-block.ts'
 import { canonicalEntry, isDeviceId, newFileId, validateEntry, validateOpBody, type FileEntry, type IndexOp, type PartialOp } from './ops.ts'
 import { normalizePath } from './paths.ts'
+import { retainedCids, trashedFile, trashOf, versionsOf, type TrashView, type VersionView } from './history.ts'
 import { applyOp, createState, findByPath, findByTag, getFile, knowsFile, listFiles, type FileView, type IndexState, type ViewOptions } from './state.ts'
 
 export interface IndexLogComponents {
@@ -149,6 +150,66 @@ export class IndexLog {
     return findByTag(this.state, tag, this.viewOptions)
   }
 
+  /** A file's earlier versions (live or in the Trash), newest first. */
+  versions (fileId: string): VersionView[] {
+    return versionsOf(this.state, fileId)
+  }
+
+  /** Deleted files waiting in the Trash, most recently deleted first. */
+  trash (): TrashView[] {
+    return trashOf(this.state)
+  }
+
+  /** Content roots still needed: live files, versions and the Trash (history.ts). */
+  retainedCids (): Set<string> {
+    return retainedCids(this.state)
+  }
+
+  /**
+   * Makes an earlier version the live file's content (a put of its entry), so
+   * the content it replaces becomes a version in turn. Throws FILE_NOT_FOUND
+   * for a file that is not live or a version it does not have.
+   */
+  async restoreVersion (fileId: string, versionId: string): Promise<FileView> {
+    return await this.exclusive(async () => {
+      const file = this.liveFile(fileId)
+      const version = versionsOf(this.current, fileId).find(v => v.versionId === versionId)
+      if (version === undefined) throw new CairnError('FILE_NOT_FOUND', 'that version is no longer kept')
+      await this.appendNow([{ kind: 'put', fileId, path: file.storedPath, entry: canonicalEntry(version.entry) }])
+      return this.view(fileId)
+    })
+  }
+
+  /**
+   * Brings a file back from the Trash, with its versions, to `path` (default:
+   * where it was). Throws FILE_NOT_FOUND (not in the Trash), PATH_INVALID,
+   * PATH_EXISTS.
+   */
+  async restoreFromTrash (fileId: string, path?: string): Promise<FileView> {
+    return await this.exclusive(async () => {
+      const item = trashedFile(this.current, fileId)
+      if (item === undefined) throw new CairnError('FILE_NOT_FOUND', 'that file is not in the Trash')
+      const target = normalizePath(path ?? item.path)
+      this.assertPathFree(target, fileId)
+      await this.appendNow([{ kind: 'put', fileId, path: target, entry: canonicalEntry(item.entry) }])
+      return this.view(fileId)
+    })
+  }
+
+  /** Forgets earlier versions (one prune op each, in one block). */
+  async prune (versions: ReadonlyArray<{ fileId: string, cid: string, path: string }>): Promise<void> {
+    await this.append(versions.map(v => ({ kind: 'prune' as const, fileId: v.fileId, path: v.path, cid: v.cid })))
+  }
+
+  /** Empties files out of the Trash for good, with their versions (one purge op each). Files not in the Trash are skipped. */
+  async purge (fileIds: readonly string[]): Promise<TrashView[]> {
+    return await this.exclusive(async () => {
+      const items = fileIds.map(id => trashedFile(this.current, id)).filter((item): item is TrashView => item !== undefined)
+      await this.appendNow(items.map(item => ({ kind: 'purge' as const, fileId: item.fileId, path: item.path })))
+      return items
+    })
+  }
+
   /**
    * Appends ops as this device: assigns timestamps and seqs, seals them into
    * one block (several only if the batch exceeds the block size limit),
@@ -213,6 +274,7 @@ export class IndexLog {
       clock = tick(clock, this.now())
       const op: IndexOp = { hlc: clock, device: this.deviceId, seq: ++seq, kind: p.kind, fileId: p.fileId, path: p.path }
       if (p.entry !== undefined) op.entry = canonicalEntry(p.entry)
+      if (p.cid !== undefined) op.cid = p.cid
       return op
     })
     let prev = head?.cid ?? null
@@ -220,7 +282,7 @@ export class IndexLog {
     for (const run of chunkOps(ops)) {
       const first = run[0] as IndexOp
       const block = await encodeOpBlock(this.indexKey, {
-        v: OP_BLOCK_VERSION,
+        v: blockVersionFor(run),
         device: this.deviceId,
         seqFrom: first.seq,
         seqTo: first.seq + run.length - 1,

@@ -4,9 +4,9 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { equals } from 'multiformats/bytes'
 import { openSecret, sealSecret } from '../crypto/secretbox.ts'
 import { CairnError } from '../errors.ts'
-import { MAX_OP_BLOCK_BYTES, OP_BLOCK_AAD_PREFIX, OP_BLOCK_VERSION } from './constants.ts'
+import { MAX_OP_BLOCK_BYTES, OP_BLOCK_AAD_PREFIX, OP_BLOCK_VERSIONS } from './constants.ts'
 import { compareHlc } from './hlc.ts'
-import { isDeviceId, opFromWire, opToWire, type IndexOp } from './ops.ts'
+import { isDeviceId, opFromWire, opToWire, V1_KINDS, type IndexOp } from './ops.ts'
 
 /**
  * Ops are batched into blocks, each sealed with the index subkey and chained
@@ -20,7 +20,8 @@ import { isDeviceId, opFromWire, opToWire, type IndexOp } from './ops.ts'
  * device's, nor read as another version.
  */
 export interface OpBlock {
-  v: typeof OP_BLOCK_VERSION
+  /** Format version: 1 (put, delete, move) or 2 (also prune, purge). */
+  v: 1 | 2
   device: string
   /** Seq of the first op in the block. */
   seqFrom: number
@@ -61,7 +62,7 @@ export async function opBlockCid (bytes: Uint8Array): Promise<CID> {
  * prev present exactly when seqFrom > 1. Throws `code`.
  */
 export function checkOpBlock (block: OpBlock, code: 'INDEX_RECORD_TAMPERED' | 'INTERNAL'): void {
-  if (block.v !== OP_BLOCK_VERSION) throw new CairnError(code, `unknown op block version ${String(block.v)}`)
+  if (!OP_BLOCK_VERSIONS.includes(block.v)) throw new CairnError(code, `unknown op block version ${String(block.v)}`)
   if (!isDeviceId(block.device)) throw new CairnError(code, 'op block device id is not valid')
   if (!Number.isSafeInteger(block.seqFrom) || block.seqFrom < 1) throw new CairnError(code, 'op block seqFrom must be a positive integer')
   if (!Array.isArray(block.ops) || block.ops.length === 0) throw new CairnError(code, 'op block holds no ops')
@@ -77,9 +78,15 @@ export function checkOpBlock (block: OpBlock, code: 'INDEX_RECORD_TAMPERED' | 'I
   block.ops.forEach((op, i) => {
     if (op.device !== block.device || op.hlc.device !== block.device) throw new CairnError(code, 'op block holds an op of another device')
     if (op.seq !== block.seqFrom + i) throw new CairnError(code, 'op block seqs are not consecutive')
+    if (block.v === 1 && !V1_KINDS.has(op.kind)) throw new CairnError(code, `a v1 op block cannot hold a ${op.kind} op`)
     const before = block.ops[i - 1]
     if (before !== undefined && compareHlc(before.hlc, op.hlc) >= 0) throw new CairnError(code, 'op block timestamps do not increase')
   })
+}
+
+/** The lowest format version that can hold these ops (see OP_BLOCK_VERSION). */
+export function blockVersionFor (ops: readonly IndexOp[]): OpBlock['v'] {
+  return ops.every(op => V1_KINDS.has(op.kind)) ? 1 : 2
 }
 
 /**
@@ -134,7 +141,7 @@ export async function decodeOpBlock (indexKey: Uint8Array, cid: CID, bytes: Uint
   if (p.device !== device) throw new CairnError('INDEX_RECORD_TAMPERED', 'op block names another device')
   if (!Array.isArray(p.ops)) throw new CairnError('INDEX_RECORD_TAMPERED', 'op block ops must be an array')
   const block: OpBlock = {
-    v: p.v as typeof OP_BLOCK_VERSION,
+    v: p.v as OpBlock['v'],
     device,
     seqFrom: p.seqFrom as number,
     seqTo: p.seqTo as number,

@@ -5,8 +5,17 @@ import { DEVICE_ID_PATTERN, ENTRY_KEY_BYTES, FILE_ID_PATTERN, MAX_TYPE_LENGTH } 
 import { compareHlc, decodeHlc, encodeHlc, type Hlc } from './hlc.ts'
 import { validatePath } from './paths.ts'
 
-/** What an op does to one file (DESIGN §4 "Index"). */
-export type OpKind = 'put' | 'delete' | 'move'
+/**
+ * What an op does to one file (DESIGN §4 "Index"). Format v1 has put,
+ * delete and move; v2 adds the two that end history: `prune` forgets one
+ * earlier version (by its content root), `purge` empties the file out of the
+ * Trash (with its versions).
+ */
+export type OpKind = 'put' | 'delete' | 'move' | 'prune' | 'purge'
+
+/** The kinds an op block of format v1 may hold. */
+export const V1_KINDS: ReadonlySet<OpKind> = new Set(['put', 'delete', 'move'])
+const KINDS: ReadonlySet<string> = new Set(['put', 'delete', 'move', 'prune', 'purge'])
 
 /** Everything needed to fetch and open one file's content. */
 export interface FileEntry {
@@ -38,6 +47,8 @@ export interface IndexOp {
   path: string
   /** Present exactly on puts. */
   entry?: FileEntry
+  /** Present exactly on prunes: the content root (CID string) of the version it forgets. */
+  cid?: string
 }
 
 /** An op as the caller of `IndexLog.append` writes it: the log assigns hlc, device and seq. */
@@ -54,9 +65,10 @@ export interface WireOp {
   fileId: string
   path: string
   entry?: FileEntry
+  cid?: string
 }
 
-const OP_KEYS = new Set(['hlc', 'seq', 'kind', 'fileId', 'path', 'entry'])
+const OP_KEYS = new Set(['hlc', 'seq', 'kind', 'fileId', 'path', 'entry', 'cid'])
 const ENTRY_KEYS = ['cid', 'size', 'mtime', 'tag', 'fk', 'type'] as const
 // Control characters have no place in a MIME type.
 const CONTROL = /[\u0000-\u001f\u007f]/
@@ -101,20 +113,34 @@ export function canonicalEntry (entry: FileEntry): FileEntry {
 /**
  * Checks an op's fields apart from the timestamp and device: kind, file id,
  * path rules and the entry (present exactly on puts). Path problems throw
- * PATH_INVALID, everything else `code`.
+ * PATH_INVALID or PATH_DOT_NAME, everything else `code`.
  */
-export function validateOpBody (op: { kind: unknown, fileId: unknown, path: unknown, entry?: unknown }, code: 'INDEX_RECORD_TAMPERED' | 'FORMAT_INVALID' = 'FORMAT_INVALID'): void {
-  if (op.kind !== 'put' && op.kind !== 'delete' && op.kind !== 'move') throw new CairnError(code, 'op.kind must be put, delete or move')
+export function validateOpBody (op: { kind: unknown, fileId: unknown, path: unknown, entry?: unknown, cid?: unknown }, code: 'INDEX_RECORD_TAMPERED' | 'FORMAT_INVALID' = 'FORMAT_INVALID'): void {
+  if (typeof op.kind !== 'string' || !KINDS.has(op.kind)) throw new CairnError(code, 'op.kind must be put, delete, move, prune or purge')
   if (typeof op.fileId !== 'string' || !FILE_ID_PATTERN.test(op.fileId)) throw new CairnError(code, 'op.fileId is not a valid file id')
   validatePath(op.path)
   if (op.kind === 'put') validateEntry(op.entry, code)
   else if (op.entry !== undefined) throw new CairnError(code, `a ${op.kind} op carries no entry`)
+  if (op.kind === 'prune') validateCid(op.cid, code)
+  else if (op.cid !== undefined) throw new CairnError(code, `a ${op.kind} op carries no cid`)
+}
+
+function validateCid (value: unknown, code: 'INDEX_RECORD_TAMPERED' | 'FORMAT_INVALID'): void {
+  if (typeof value !== 'string') throw new CairnError(code, 'op.cid must be a string')
+  let cid: CID
+  try {
+    cid = CID.parse(value)
+  } catch (err) {
+    throw new CairnError(code, 'op.cid is not a CID', { cause: err })
+  }
+  if (cid.toString() !== value) throw new CairnError(code, 'op.cid is not in canonical form')
 }
 
 /** The JSON form of an op, keys in canonical order (what `encodeOpBlock` seals). */
 export function opToWire (op: IndexOp): WireOp {
   const wire: WireOp = { hlc: encodeHlc(op.hlc), seq: op.seq, kind: op.kind, fileId: op.fileId, path: op.path }
   if (op.entry !== undefined) wire.entry = canonicalEntry(op.entry)
+  if (op.cid !== undefined) wire.cid = op.cid
   return wire
 }
 
@@ -135,9 +161,10 @@ export function opFromWire (value: unknown, device: string): IndexOp {
     const hlc = decodeHlc(w.hlc)
     if (hlc.device !== device) throw new CairnError('INDEX_RECORD_TAMPERED', 'op timestamp names another device')
     if (!Number.isSafeInteger(w.seq) || (w.seq as number) < 1) throw new CairnError('INDEX_RECORD_TAMPERED', 'op.seq must be a positive integer')
-    validateOpBody(w as { kind: unknown, fileId: unknown, path: unknown, entry?: unknown }, 'INDEX_RECORD_TAMPERED')
+    validateOpBody(w as { kind: unknown, fileId: unknown, path: unknown, entry?: unknown, cid?: unknown }, 'INDEX_RECORD_TAMPERED')
     const op: IndexOp = { hlc, device, seq: w.seq as number, kind: w.kind as OpKind, fileId: w.fileId as string, path: w.path as string }
     if (w.entry !== undefined) op.entry = canonicalEntry(w.entry as FileEntry)
+    if (w.cid !== undefined) op.cid = w.cid as string
     return op
   } catch (err) {
     if (err instanceof CairnError && err.code === 'INDEX_RECORD_TAMPERED') throw err

@@ -13,7 +13,7 @@ const encoder = new TextEncoder()
 // C0 controls (NUL, newline, …) and DEL: unrepresentable or dangerous in file names.
 const CONTROL = /[\u0000-\u001f\u007f]/
 
-/** Throws PATH_INVALID, saying why, unless `path` follows the rules above. */
+/** Throws PATH_INVALID (PATH_DOT_NAME for a '.' or '..' segment), saying why, unless `path` follows the rules above. */
 export function validatePath (path: unknown): asserts path is string {
   if (typeof path !== 'string') throw new CairnError('PATH_INVALID', 'path must be a string')
   if (path.length === 0) throw new CairnError('PATH_INVALID', 'path is empty')
@@ -22,7 +22,8 @@ export function validatePath (path: unknown): asserts path is string {
   if (path.startsWith('/')) throw new CairnError('PATH_INVALID', 'path must not start with "/"')
   for (const segment of path.split('/')) {
     if (segment === '') throw new CairnError('PATH_INVALID', 'path has an empty segment')
-    if (segment === '.' || segment === '..') throw new CairnError('PATH_INVALID', 'path must not contain "." or ".." segments')
+    // Its own code: the words for other bad paths (about '/') would not fit a file named "..".
+    if (segment === '.' || segment === '..') throw new CairnError('PATH_DOT_NAME', 'path must not contain "." or ".." segments')
     if (encoder.encode(segment).length > MAX_SEGMENT_BYTES) throw new CairnError('PATH_INVALID', `a path segment is longer than ${MAX_SEGMENT_BYTES} bytes`)
   }
 }

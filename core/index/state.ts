@@ -11,15 +11,25 @@ import { compareOps, opToWire, type FileEntry, type IndexOp, type WireOp } from 
  *   arriving later does not bring the file back; a newer put does.
  * - placement: the latest put or move, which says where the file is. A move
  *   keeps the entry; a move of a deleted file does not resurrect it.
- * Taking the maximum of a register is commutative, associative and
+ * Beside the registers each file keeps grow-only history (history.ts): the
+ * set of its puts (earlier versions, the content of a file in the Trash),
+ * the latest prune per content root and the latest purge.
+ * Taking the maximum of a register, or the union of a set, is commutative, associative and
  * idempotent, so any order of the same ops, with any duplicates, gives the
  * same state. That is what lets devices merge logs in whatever order sync
  * delivers them.
  */
 
-interface FileRecord {
+/** What the state keeps of one file id (read by history.ts). */
+export interface FileRecord {
   content?: IndexOp
   placement?: IndexOp
+  /** Every put of this file, oldest first: its history, from which versions and the Trash are read. */
+  puts: IndexOp[]
+  /** The latest prune per content root: puts of that root older than it are forgotten. */
+  prunes: Map<string, IndexOp>
+  /** The latest purge: everything older than it, but live content, is forgotten. */
+  purge?: IndexOp
 }
 
 /** Materialised index. Treat as opaque; change it only through `applyOp`. */
@@ -65,20 +75,38 @@ function wins (candidate: IndexOp, current: IndexOp | undefined): boolean {
 export function applyOp (state: IndexState, op: IndexOp): boolean {
   let record = state.files.get(op.fileId)
   if (record === undefined) {
-    record = {}
+    record = { puts: [], prunes: new Map() }
     state.files.set(op.fileId, record)
   }
   let changed = false
-  if (op.kind !== 'move' && wins(op, record.content)) {
+  if ((op.kind === 'put' || op.kind === 'delete') && wins(op, record.content)) {
     record.content = op
     changed = true
   }
-  if (op.kind !== 'delete' && wins(op, record.placement)) {
+  if ((op.kind === 'put' || op.kind === 'move') && wins(op, record.placement)) {
     record.placement = op
+    changed = true
+  }
+  if (op.kind === 'put') changed = addPut(record.puts, op) || changed
+  if (op.kind === 'prune' && op.cid !== undefined && wins(op, record.prunes.get(op.cid))) {
+    record.prunes.set(op.cid, op)
+    changed = true
+  }
+  if (op.kind === 'purge' && wins(op, record.purge)) {
+    record.purge = op
     changed = true
   }
   if (changed) state.version++
   return changed
+}
+
+/** Inserts a put into a sorted history unless it is there already; true when added. */
+function addPut (puts: IndexOp[], op: IndexOp): boolean {
+  let i = puts.length
+  while (i > 0 && compareOps(puts[i - 1] as IndexOp, op) > 0) i--
+  if (i > 0 && compareOps(puts[i - 1] as IndexOp, op) === 0) return false
+  puts.splice(i, 0, op)
+  return true
 }
 
 /** Materialises the state of a set of ops. */
@@ -97,13 +125,16 @@ export function knowsFile (state: IndexState, fileId: string): boolean {
  * The registers as plain JSON, by file id: two states are equal exactly when
  * these are deep-equal. For tests and debugging; it contains file keys.
  */
-export function stateToJson (state: IndexState): Array<{ fileId: string, content: WireOp | null, placement: WireOp | null }> {
+export function stateToJson (state: IndexState): Array<{ fileId: string, content: WireOp | null, placement: WireOp | null, puts: WireOp[], prunes: WireOp[], purge: WireOp | null }> {
   return [...state.files.keys()].sort().map(fileId => {
     const record = state.files.get(fileId) as FileRecord
     return {
       fileId,
       content: record.content === undefined ? null : opToWire(record.content),
-      placement: record.placement === undefined ? null : opToWire(record.placement)
+      placement: record.placement === undefined ? null : opToWire(record.placement),
+      puts: record.puts.map(opToWire),
+      prunes: [...record.prunes.keys()].sort().map(cid => opToWire(record.prunes.get(cid) as IndexOp)),
+      purge: record.purge === undefined ? null : opToWire(record.purge)
     }
   })
 }

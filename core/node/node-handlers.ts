@@ -5,12 +5,13 @@ import type { Log, LogBuffer } from './log-buffer.ts'
 import type { AddFileResult, UploadProgress } from '../rpc/api.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
 import type { NetworkMethods } from './network-handlers.ts'
+import type { HistoryMethods } from './history-handlers.ts'
 
 /** Methods served by backup-handlers.ts. */
 export type BackupMethods = 'backup.add' | 'backup.remove' | 'backup.list' | 'backup.verify' | 'vault.restore'
 /** Methods served by share-handlers.ts. */
 export type ShareMethods = 'shares.create' | 'shares.list' | 'shares.stop'
-export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods | ShareMethods>
+export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods | ShareMethods | HistoryMethods>
 import type { VaultService } from '../vault/vault-service.ts'
 
 export interface NodeHandlerComponents {
@@ -76,7 +77,7 @@ export function createNodeHandlers (c: NodeHandlerComponents): Pick<HandlerMap, 
     },
     'files.delete': async ({ fileId }) => {
       await vault.files().remove(fileId)
-      c.log.info('deleted a file')
+      c.log.info('moved a file to the Trash')
       c.onFilesChanged()
     },
     'stats.get': async () => {
@@ -123,6 +124,8 @@ async function addReporting (
       ? `added a file of ${bytesTotal} bytes: content already in the vault, nothing new stored`
       : `stored a file of ${bytesTotal} bytes in ${seconds.toFixed(2)} s (${(bytesTotal / 1e6 / seconds).toFixed(1)} MB/s)`)
     c.onFilesChanged()
+    // A replaced file has one more version: keep only as many as the setting says.
+    if (result.replaced === true) await c.vault.tidy()
     return result
   } catch (err) {
     report('failed', 0)

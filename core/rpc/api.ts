@@ -56,6 +56,10 @@ export interface AddFileResult {
   file: FileInfo
   /** True when the content was already in the vault and nothing new was stored. */
   deduplicated: boolean
+  /** True when a file of that name was there: its content is now an earlier version. */
+  replaced?: boolean
+  /** True when that very file, same name and same content, was there already: nothing changed. */
+  unchanged?: boolean
 }
 
 export interface VaultStats {
@@ -174,6 +178,40 @@ export interface ShareInfo {
   pinnedOn: string[]
 }
 
+/** One earlier version of a file ("Versions" on its row). */
+export interface FileVersion {
+  /** Pass back to `files.restoreVersion`. */
+  versionId: string
+  fileId: string
+  size: number
+  mtime: number
+  type: string
+  /** When it was stored (ms since epoch). */
+  savedAt: number
+  /** When a newer version replaced it; it is kept from then on for the retention time. */
+  replacedAt: number
+  /** The device that stored it: a short label, and whether it is this one. */
+  device: string
+  thisDevice: boolean
+}
+
+/** A deleted file in the Trash. */
+export interface TrashItem {
+  fileId: string
+  /** Where it was. */
+  path: string
+  size: number
+  mtime: number
+  type: string
+  /** When it was deleted (ms since epoch). */
+  deletedAt: number
+  /** When the Trash empties itself of it, unless it is restored first. */
+  emptiesAt: number
+}
+
+/** How long earlier versions are kept (Settings): days after they were replaced, or the newest few. */
+export type VersionRetention = { keep: 'days', days: number } | { keep: 'count', count: number }
+
 export interface NodeApi {
   'vault.status': { args: undefined, result: VaultStatus }
   'vault.checkPassphrase': { args: { passphrase: string }, result: PassphraseCheck }
@@ -224,6 +262,17 @@ export interface NodeApi {
   'shares.list': { args: undefined, result: ShareInfo[] }
   /** "Stop sharing": unpins the share's copy from the backup peers and deletes it here. */
   'shares.stop': { args: { id: string }, result: undefined }
+  /** A file's earlier versions, newest first. */
+  'files.versions': { args: { fileId: string }, result: FileVersion[] }
+  /** Makes an earlier version current; the one it replaces becomes a version. */
+  'files.restoreVersion': { args: { fileId: string, versionId: string }, result: FileInfo }
+  'trash.list': { args: undefined, result: TrashItem[] }
+  /** Brings a file back, to `path` (default: where it was). */
+  'trash.restore': { args: { fileId: string, path?: string }, result: FileInfo }
+  /** Deletes for good these files (default: everything in the Trash). */
+  'trash.empty': { args: { fileIds?: string[] }, result: undefined }
+  'versions.retention': { args: undefined, result: VersionRetention }
+  'versions.setRetention': { args: VersionRetention, result: VersionRetention }
 }
 
 export type MethodName = keyof NodeApi

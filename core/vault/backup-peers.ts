@@ -237,7 +237,8 @@ export class BackupPeers {
     if (log.pending().length > 0) await sendPendingManifests(session.client, address, log)
     const status = await session.client.status(address)
     const files = [...new Set(session.index.listFiles().map(f => f.entry.cid))]
-    const asked = [...new Set([...files, ...liveExtraPins(this.c.extraPins?.() ?? []).map(pin => pin.cid)])]
+    // Versions and Trash items are asked about too, so one the peer lacks is pinned again.
+    const asked = [...new Set([...files, ...session.index.retainedCids(), ...liveExtraPins(this.c.extraPins?.() ?? []).map(pin => pin.cid)])]
     const held = asked.length > 0 ? await session.client.holds(address, asked) : new Set<string>()
     this.held.set(peerId, held)
     await this.repinMissing(peerId, asked.filter(cid => !held.has(cid)), status.pending)

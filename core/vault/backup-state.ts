@@ -27,11 +27,13 @@ export function liveExtraPins (extras: ExtraPin[], now = Date.now()): ExtraPin[]
 }
 
 /**
- * Every file root and index op block, the index heads, and the extra pins
- * not yet expired. A root the vault needs anyway never gets an expiry.
+ * Every content root the index retains (live files, earlier versions, the
+ * Trash) and every index op block, the index heads, and the extra pins not
+ * yet expired. A root the vault needs anyway never gets an expiry. A pruned
+ * version or an emptied Trash item drops out, so the next manifest unpins it.
  */
 export function desiredPins (index: IndexLog, extras: ExtraPin[], now = Date.now()): Desired {
-  const own = new Set([...index.listFiles().map(f => f.entry.cid), ...index.blockCids()])
+  const own = new Set([...index.retainedCids(), ...index.blockCids()])
   const heads: Record<string, WireHead> = {}
   for (const [device, head] of index.heads()) heads[device] = { cid: head.cid.toString(), seq: head.seq }
   const live = liveExtraPins(extras, now)

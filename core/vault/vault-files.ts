@@ -137,6 +137,8 @@ export class VaultFiles {
         await store.rollback()
         return await this.recordDuplicate(existing, input)
       }
+      // A file already at that path keeps its id: its content so far becomes an earlier version.
+      const replacing = this.index.findByPath(input.path)?.fileId
       const view = await this.index.put({
         cid: cid.toString(),
         size: input.size,
@@ -144,9 +146,9 @@ export class VaultFiles {
         type: input.type,
         tag: toBase64(tag),
         fk: toBase64(fileKey)
-      }, input.path, this.index.findByPath(input.path)?.fileId)
+      }, input.path, replacing)
       input.onProgress?.(input.size)
-      return { file: toFileInfo(view), deduplicated: false }
+      return { file: toFileInfo(view), deduplicated: false, replaced: replacing !== undefined }
     } catch (err) {
       await store.rollback()
       // Stopped because the content is already here: that is success.
@@ -168,15 +170,17 @@ export class VaultFiles {
   }
 
   private async recordDuplicate (existing: FileView, input: StoreInput): Promise<AddFileResult> {
-    if (existing.path === input.path) return { file: toFileInfo(existing), deduplicated: true }
-    const view = await this.index.put({ ...existing.entry, mtime: input.mtime, type: input.type }, input.path, this.index.findByPath(input.path)?.fileId)
-    return { file: toFileInfo(view), deduplicated: true }
+    if (existing.path === input.path) return { file: toFileInfo(existing), deduplicated: true, unchanged: true }
+    const replacing = this.index.findByPath(input.path)?.fileId
+    const view = await this.index.put({ ...existing.entry, mtime: input.mtime, type: input.type }, input.path, replacing)
+    return { file: toFileInfo(view), deduplicated: true, replaced: replacing !== undefined }
   }
 
   async rename (fileId: string, path: string): Promise<FileInfo> {
     return toFileInfo(await this.index.move(fileId, path))
   }
 
+  /** Moves a file to the Trash (a delete op; versions and Trash live in the index, core/index/history.ts). */
   async remove (fileId: string): Promise<void> {
     await this.index.remove(fileId)
   }

@@ -4,8 +4,10 @@ import { CairnError, VaultLockedError } from '../errors.ts'
 import { IndexLog } from '../index/index-log.ts'
 import { AutoLock } from './auto-lock.ts'
 import { KeyVault } from './key-vault.ts'
-import { AUTO_LOCK_BOUNDS, loadSettings, saveSettings, type VaultSettings } from './settings.ts'
+import { AUTO_LOCK_BOUNDS, DEFAULT_SETTINGS, loadSettings, saveSettings, type VaultSettings } from './settings.ts'
 import { VaultFiles, type TagHasher } from './vault-files.ts'
+import { VaultHistory } from './vault-history.ts'
+import { checkRetention, type VersionRetention } from './retention.ts'
 import { vaultSigner, type VaultSigner } from '../crypto/vault-signing.ts'
 import { ShareStore } from '../share/share-store.ts'
 import type { BackupSession } from './backup-peers.ts'
@@ -25,7 +27,12 @@ export interface VaultServiceComponents {
    * blocks this device lacks (after a restore) from connected peers.
    */
   readBlockstore?: Blockstore
+  /** Wall clock in ms (index timestamps, version and Trash ages); tests inject one. */
+  now?: () => number
 }
+
+/** How often an unlocked vault prunes old versions and empties old Trash items. */
+const TIDY_INTERVAL_MS = 60 * 60 * 1000
 
 /** What an open vault lends the other parts: backup's signer and index, and the sealed list of shares. */
 export interface UnlockedSession extends BackupSession {
@@ -47,9 +54,9 @@ export interface VaultServiceEvents {
  */
 export class VaultService {
   private readonly keys: KeyVault
-  private settings: VaultSettings = { autoLockMinutes: 15 }
+  private settings: VaultSettings = { ...DEFAULT_SETTINGS }
   private readonly autoLock: AutoLock
-  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, shares: ShareStore, abort: AbortController } | undefined
+  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval> } | undefined
 
   constructor (private readonly components: VaultServiceComponents, private readonly events: VaultServiceEvents) {
     this.keys = new KeyVault(components.datastore)
@@ -127,6 +134,7 @@ export class VaultService {
     if (session === undefined) return this.status()
     this.session = undefined
     this.autoLock.disarm()
+    clearInterval(session.tidyTimer)
     session.abort.abort(new VaultLockedError())
     await session.index.stop()
     session.vaultKey.fill(0)
@@ -150,6 +158,42 @@ export class VaultService {
     return this.status()
   }
 
+  /** How long earlier versions are kept (Settings). */
+  versionRetention (): VersionRetention {
+    return this.settings.versionRetention
+  }
+
+  /** Changes how long earlier versions are kept, and prunes what the new setting no longer keeps. Throws CONFIG_INVALID. */
+  async setVersionRetention (value: VersionRetention): Promise<VersionRetention> {
+    const retention = checkRetention(value)
+    this.settings = { ...this.settings, versionRetention: retention }
+    await saveSettings(this.components.datastore, this.settings)
+    if (this.session !== undefined) await this.tidy()
+    return retention
+  }
+
+  /** The unlocked vault's versions and Trash, or VAULT_LOCKED. */
+  history (): VaultHistory {
+    if (this.session === undefined) throw new VaultLockedError()
+    this.autoLock.arm()
+    return this.session.history
+  }
+
+  /**
+   * Prunes versions past the retention and empties old Trash items; tells
+   * the UI when something went. A failure is logged, never thrown: it only
+   * means the next tidy tries again.
+   */
+  async tidy (): Promise<void> {
+    const history = this.session?.history
+    if (history === undefined) return
+    try {
+      if (await history.tidy()) this.events.onFilesChanged()
+    } catch (err) {
+      if (this.session !== undefined) this.components.log.warn(`removing old versions failed: ${err instanceof Error ? err.message : String(err)}`)
+    }
+  }
+
   /** Restarts the idle timer (the user did something). */
   activity (): void {
     if (this.session !== undefined) this.autoLock.arm()
@@ -171,7 +215,8 @@ export class VaultService {
 
   private async open (vaultKey: Uint8Array): Promise<void> {
     const indexKey = deriveSubkey(vaultKey, 'index')
-    const index = new IndexLog({ blockstore: this.components.blockstore, datastore: this.components.datastore }, { indexKey, deviceId: this.components.deviceId })
+    const now = this.components.now ?? (() => Date.now())
+    const index = new IndexLog({ blockstore: this.components.blockstore, datastore: this.components.datastore }, { indexKey, deviceId: this.components.deviceId, now })
     // The index log owns indexKey from here and wipes it on stop().
     await index.start()
     const abort = new AbortController()
@@ -180,10 +225,21 @@ export class VaultService {
     const signer = vaultSigner(vaultKey)
     const shareKey = deriveSubkey(vaultKey, 'shares')
     const shares = new ShareStore(this.components.datastore, shareKey)
-    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, shares, abort }
+    const history = new VaultHistory({ blockstore: this.components.blockstore, index, log: this.components.log }, {
+      deviceId: this.components.deviceId,
+      now,
+      retention: () => this.settings.versionRetention,
+      shareContent: async () => {
+        const records = await shares.list()
+        return { roots: records.flatMap(r => r.roots ?? [r.cid]), blocks: records.flatMap(r => r.blocks ?? []) }
+      }
+    })
+    const tidyTimer = setInterval(() => { void this.tidy() }, TIDY_INTERVAL_MS)
+    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer }
     this.autoLock.arm()
     this.events.onUnlocked?.({ signer, index, shares })
     this.events.onStatus(this.status())
     this.events.onFilesChanged()
+    void this.tidy()
   }
 }

@@ -4,6 +4,7 @@ import { bufferLogger } from '../../core/node/component-logger.ts'
 import { createNode } from '../../core/node/create-node.ts'
 import { LogBuffer } from '../../core/node/log-buffer.ts'
 import { createNodeHandlers } from '../../core/node/node-handlers.ts'
+import { createHistoryHandlers } from '../../core/node/history-handlers.ts'
 import { createNetworkHandlers } from '../../core/node/network-handlers.ts'
 import { loadNetworkSettings, saveNetworkSettings } from '../../core/node/network-settings.ts'
 import { PeerKeeper } from '../../core/node/peer-keeper.ts'
@@ -145,7 +146,8 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       traffic
     }),
     ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup') }),
-    ...createShareHandlers(shares)
+    ...createShareHandlers(shares),
+    ...createHistoryHandlers({ vault, onFilesChanged: () => { emit('files.changed', undefined); backups.changed() } })
   }
   return { handlers, vault }
 }

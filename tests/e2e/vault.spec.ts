@@ -25,8 +25,8 @@ test('a vault keeps three files across reloads; downloads match; rename and dele
     expect(await app.downloadSha256(file.name), `${file.name} downloads intact`).toBe(file.sha256)
   }
 
-  // The same content again: nothing new is stored and the app says so.
-  await app.addFiles([accented.path])
+  // The same content again: the app asks before replacing; nothing new is stored and it says so.
+  await app.addFiles([accented.path], 'Replace')
   await expect(app.uploads().getByText(/^Already in your vault/)).toBeVisible()
 
   await app.rename(accented.name, 'renamed.txt')

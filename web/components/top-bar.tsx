@@ -4,6 +4,7 @@ import { CairnMark } from './cairn-mark.tsx'
 
 const NAV: ReadonlyArray<{ page: Page, label: string }> = [
   { page: 'files', label: 'Files' },
+  { page: 'trash', label: 'Trash' },
   { page: 'shares', label: 'Shares' },
   { page: 'backup', label: 'Backup' },
   { page: 'peers', label: 'Peers' },

@@ -21,6 +21,9 @@ import { createUnlockModel, type UnlockModel } from './unlock-model.ts'
 import { createUpdateModel, type UpdateModel } from './update-model.ts'
 import { createUploadsModel, type UploadsModel } from './uploads-model.ts'
 import { createVaultModel, type VaultModel } from './vault-model.ts'
+import { createVersionsModel, type VersionsModel } from './versions-model.ts'
+import { createTrashModel, type TrashModel } from './trash-model.ts'
+import { createRetentionModel, type RetentionModel } from './retention-model.ts'
 
 /** Every model of the app, built once per page from the one RPC client. */
 export interface AppModels {
@@ -47,6 +50,12 @@ export interface AppModels {
   update: UpdateModel
   /** Files shared to Cairn from the OS share sheet, waiting for the vault and the user's "Add to vault". */
   sharedInbox: SharedInboxModel
+  /** A file's "Versions" dialog. */
+  versions: VersionsModel
+  /** Deleted files, restoring and emptying. */
+  trash: TrashModel
+  /** Settings → how long earlier versions are kept. */
+  retention: RetentionModel
   /** Which screen shows: onboarding until it is finished, then by vault state. */
   screen: ReadonlySignal<'loading' | 'onboarding' | 'locked' | 'unlocked'>
   /** A modal dialog is open (the page behind it is hidden from assistive tech). */
@@ -103,7 +112,9 @@ export function createAppModels (init: AppModelsInit): AppModels {
     if (state === undefined) return 'loading'
     return state === 'none' ? 'onboarding' : state
   })
-  const uploads = createUploadsModel(client)
+  const uploads = createUploadsModel(client, { existingPaths: () => new Set(files.files.peek().map(f => f.path)) })
+  const versions = createVersionsModel(client)
+  const trash = createTrashModel({ client, files: files.files })
   const shares = createSharesModel({ client, nativeShare: init.nativeShare ?? browserShare() })
   const sharedInbox = createSharedInboxModel({
     location: init.location,
@@ -133,9 +144,13 @@ export function createAppModels (init: AppModelsInit): AppModels {
     pairingLink: { start: () => startPairingLink({ location: init.location, replaceHash: init.replaceHash, screen, backup, route }) },
     update: init.update ?? createUpdateModel(),
     sharedInbox,
+    versions,
+    trash,
+    retention: createRetentionModel(client),
     screen,
     dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value || backup.removing.value !== undefined ||
-      shares.sharing.value !== undefined || shares.stopping.value !== undefined)
+      shares.sharing.value !== undefined || shares.stopping.value !== undefined ||
+      uploads.conflict.value !== undefined || versions.file.value !== undefined || trash.confirmingEmpty.value)
   }
 }
 
@@ -170,6 +185,9 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
       m.backup.reset()
       m.shares.reset()
       m.reveal.hide()
+      m.versions.close()
+      m.trash.reset()
+      m.retention.reset()
     }
   }))
   if (activityTarget !== undefined) {

@@ -1,8 +1,24 @@
 import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals'
 import type { RpcClient, UploadProgress } from '../../core/rpc/api.ts'
 import { errorCodeOf, errorMessage } from '../error-messages.ts'
+import { freePath } from '../lib/free-path.ts'
 
-export type UploadState = 'queued' | 'uploading' | 'stored' | 'deduplicated' | 'failed'
+/**
+ * stored: new content; replaced: new content where a file of that name was
+ * (the earlier one is kept in its Versions); deduplicated: added, but the
+ * content was already stored; unchanged: that very file was there already.
+ */
+export type UploadState = 'queued' | 'uploading' | 'stored' | 'replaced' | 'deduplicated' | 'unchanged' | 'failed'
+
+/** Files of a batch whose names are already in the vault: the user chooses Replace or Keep both. */
+export interface UploadConflict {
+  /** Paths that are taken. */
+  paths: string[]
+  /** How many files the batch holds in all. */
+  batchSize: number
+}
+
+export type ConflictChoice = 'replace' | 'keep-both' | 'cancel'
 
 /** One file on its way into the vault. */
 export interface UploadItem {
@@ -51,6 +67,10 @@ export interface UploadsModel {
   resume: () => void
   /** Resolves when the queue is empty or paused (for tests and callers that wait). */
   idle: () => Promise<void>
+  /** A batch waits because some of its names are taken (the "Replace or keep both?" dialog is open). */
+  conflict: ReadonlySignal<UploadConflict | undefined>
+  /** Replace those files (their content so far is kept as a version), keep both (new names), or add none of the batch. */
+  resolveConflict: (choice: ConflictChoice) => void
 }
 
 interface Entry extends UploadItem {
@@ -67,9 +87,13 @@ export interface UploadsInit {
   /** Milliseconds clock for rates (performance.now in the page). */
   now?: () => number
   newId?: () => string
+  /** Paths of the files in the vault now; a batch that would land on one of them asks first. */
+  existingPaths?: () => ReadonlySet<string>
 }
 
-const SETTLED: ReadonlySet<UploadState> = new Set(['stored', 'deduplicated', 'failed'])
+const SETTLED: ReadonlySet<UploadState> = new Set(['stored', 'replaced', 'deduplicated', 'unchanged', 'failed'])
+
+const targetOf = ({ file, path }: PickedFile): string => path !== undefined && path !== '' ? path : file.name
 
 export function createUploadsModel (client: RpcClient, init: UploadsInit = {}): UploadsModel {
   const now = init.now ?? (() => performance.now())
@@ -77,6 +101,9 @@ export function createUploadsModel (client: RpcClient, init: UploadsInit = {}): 
   const items = signal<Entry[]>([])
   const paused = signal(false)
   const byId = new Map<string, Entry>()
+  const existing = init.existingPaths ?? (() => new Set<string>())
+  const conflict = signal<UploadConflict | undefined>(undefined)
+  const waiting: Array<readonly PickedFile[]> = []
   let running: Promise<void> | undefined
   /** The current run still looks at the queue (false once it has decided to stop). */
   let looping = false
@@ -120,7 +147,7 @@ export function createUploadsModel (client: RpcClient, init: UploadsInit = {}): 
       const seconds = (now() - item.startedAt) / 1000
       item.bytesDone.value = item.bytesTotal
       if (seconds > 0) item.rate.value = item.bytesTotal / seconds
-      item.state.value = result.deduplicated ? 'deduplicated' : 'stored'
+      item.state.value = result.unchanged === true ? 'unchanged' : result.deduplicated ? 'deduplicated' : result.replaced === true ? 'replaced' : 'stored'
       item.file = undefined
     } catch (err) {
       const code = errorCodeOf(err)
@@ -160,6 +187,45 @@ export function createUploadsModel (client: RpcClient, init: UploadsInit = {}): 
     running = run
   }
 
+  const enqueue = (picked: readonly PickedFile[]): void => {
+    // A new batch after the last one finished starts a fresh list.
+    if (!items.value.some(i => !SETTLED.has(i.state.value))) clearFinished()
+    const added = picked.map(({ file, path }): Entry => {
+      const explicitPath = path !== undefined && path !== '' ? path : undefined
+      const entry: Entry = {
+        uploadId: newId(),
+        path: explicitPath ?? file.name,
+        bytesTotal: file.size,
+        file,
+        explicitPath,
+        startedAt: 0,
+        state: signal<UploadState>('queued'),
+        bytesDone: signal(0),
+        rate: signal(0),
+        error: signal<string | undefined>(undefined)
+      }
+      byId.set(entry.uploadId, entry)
+      return entry
+    })
+    items.value = [...items.value, ...added]
+    pump()
+  }
+
+  /** Takes waiting batches in order: straight into the queue, or to the user when a name is taken. */
+  const next = (): void => {
+    while (waiting.length > 0) {
+      const batch = waiting[0] as PickedFile[]
+      const taken = existing()
+      const paths = batch.map(targetOf).filter(path => taken.has(path))
+      if (paths.length > 0) {
+        conflict.value = { paths, batchSize: batch.length }
+        return
+      }
+      waiting.shift()
+      enqueue(batch)
+    }
+  }
+
   const clearFinished = (): void => {
     const kept = items.value.filter(i => !SETTLED.has(i.state.value))
     for (const item of items.value) if (!kept.includes(item)) byId.delete(item.uploadId)
@@ -174,27 +240,27 @@ export function createUploadsModel (client: RpcClient, init: UploadsInit = {}): 
     start: () => client.on('upload.progress', onProgress),
     add: (picked) => {
       if (picked.length === 0) return
-      // A new batch after the last one finished starts a fresh list.
-      if (!items.value.some(i => !SETTLED.has(i.state.value))) clearFinished()
-      const added = picked.map(({ file, path }): Entry => {
-        const explicitPath = path !== undefined && path !== '' ? path : undefined
-        const entry: Entry = {
-          uploadId: newId(),
-          path: explicitPath ?? file.name,
-          bytesTotal: file.size,
-          file,
-          explicitPath,
-          startedAt: 0,
-          state: signal<UploadState>('queued'),
-          bytesDone: signal(0),
-          rate: signal(0),
-          error: signal<string | undefined>(undefined)
+      // One question at a time: a batch picked while one waits, waits behind it.
+      waiting.push(picked)
+      if (conflict.peek() === undefined) next()
+    },
+    conflict,
+    resolveConflict: (choice) => {
+      const batch = waiting.shift()
+      conflict.value = undefined
+      if (batch !== undefined && choice !== 'cancel') {
+        if (choice === 'replace') enqueue(batch)
+        else {
+          const taken = new Set([...existing(), ...batch.map(targetOf)])
+          enqueue(batch.map(item => {
+            if (!existing().has(targetOf(item))) return item
+            const path = freePath(targetOf(item), taken)
+            taken.add(path)
+            return { file: item.file, path }
+          }))
         }
-        byId.set(entry.uploadId, entry)
-        return entry
-      })
-      items.value = [...items.value, ...added]
-      pump()
+      }
+      next()
     },
     clearFinished,
     pause: () => { paused.value = true },

@@ -73,12 +73,22 @@ export class CairnApp {
     await expect(this.page.getByRole('button', { name: 'Unlock' })).toBeVisible()
   }
 
-  /** Adds files through the "Add files" button and waits until each says Stored or Already in your vault. */
-  async addFiles (paths: string[]): Promise<void> {
+  /**
+   * Adds files through the "Add files" button and waits until each says how it
+   * went (Stored, Replaced, Added, Already in your vault). When a name is
+   * taken, `onConflict` answers "Replace or keep both?".
+   */
+  async addFiles (paths: string[], onConflict?: 'Replace' | 'Keep both'): Promise<void> {
+    await this.pickFiles(paths)
+    if (onConflict !== undefined) await this.page.getByRole('dialog', { name: 'Replace or keep both?' }).getByRole('button', { name: onConflict }).click()
+    await expect(this.uploads().getByText(/^(Stored|Replaced|Added —|Already in your vault)/)).toHaveCount(paths.length, { timeout: 120_000 })
+  }
+
+  /** Picks files in the "Add files" chooser, and waits for nothing. */
+  async pickFiles (paths: string[]): Promise<void> {
     const chooser = this.page.waitForEvent('filechooser')
     await this.page.getByRole('button', { name: 'Add files' }).click()
     await (await chooser).setFiles(paths)
-    await expect(this.uploads().getByText(/^(Stored|Already in your vault)/)).toHaveCount(paths.length, { timeout: 120_000 })
   }
 
   /** The upload panel, where each added file reports how it went. */
@@ -116,7 +126,7 @@ export class CairnApp {
     await expect(this.row(name)).toHaveCount(0)
   }
 
-  async goTo (page: 'Files' | 'Backup' | 'Peers' | 'Dashboard' | 'Settings' | 'Logs'): Promise<void> {
+  async goTo (page: 'Files' | 'Trash' | 'Backup' | 'Peers' | 'Dashboard' | 'Settings' | 'Logs'): Promise<void> {
     await this.page.getByRole('navigation').getByRole('button', { name: page }).or(this.page.getByRole('navigation').getByRole('link', { name: page })).first().click()
   }
 }

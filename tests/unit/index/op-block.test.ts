@@ -105,11 +105,16 @@ describe('op blocks', () => {
       ['short file key', { ...good, ops: [{ ...goodOps[0], entry: { ...entry(0), fk: 'AAAA' } }, ...goodOps.slice(1)] }],
       ['unknown op field', { ...good, ops: [{ ...goodOps[0], extra: 1 }, ...goodOps.slice(1)] }],
       ['unknown block field', { ...good, extra: 1 }],
-      ['other version', { ...good, v: 2 }],
+      ['other version', { ...good, v: 3 }],
       ['other device in block', { ...good, device: 'devB' }],
       ['empty ops', { ...good, ops: [], seqTo: 0 }],
       ['not an object', [good]],
-      ['bad kind', { ...good, ops: [{ ...goodOps[0], kind: 'chmod' }, ...goodOps.slice(1)] }]
+      ['bad kind', { ...good, ops: [{ ...goodOps[0], kind: 'chmod' }, ...goodOps.slice(1)] }],
+      ['prune in a v1 block', { ...good, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'prune', cid: entry(1).cid }] }],
+      ['purge in a v1 block', { ...good, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'purge' }] }],
+      ['prune without cid', { ...good, v: 2, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'prune' }] }],
+      ['prune with a bad cid', { ...good, v: 2, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'prune', cid: 'nope' }] }],
+      ['cid on a put', { ...good, v: 2, ops: [{ ...goodOps[0], cid: entry(1).cid }, ...goodOps.slice(1)] }]
     ]
     for (const [name, value] of variants) {
       const { cid, bytes } = await sealRaw(value)
@@ -117,6 +122,9 @@ describe('op blocks', () => {
     }
     const { cid, bytes } = await sealRaw(good)
     assert.equal((await decodeOpBlock(K, cid, bytes, 'devA')).ops.length, 3)
+    // Format v2 holds prune and purge as well.
+    const v2 = await sealRaw({ ...good, v: 2, ops: [goodOps[0], { ...goodOps[1], kind: 'prune', cid: entry(1).cid, entry: undefined }, { ...goodOps[2], kind: 'purge' }] })
+    assert.deepEqual((await decodeOpBlock(K, v2.cid, v2.bytes, 'devA')).ops.map(o => [o.kind, o.cid]), [['put', undefined], ['prune', entry(1).cid], ['purge', undefined]])
     const notJson = sealSecret(K, new TextEncoder().encode('{"v":1,'), opBlockAad('devA'))
     await rejects(decodeOpBlock(K, await opBlockCid(notJson), notJson, 'devA'), 'INDEX_RECORD_TAMPERED')
   })

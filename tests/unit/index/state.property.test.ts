@@ -5,7 +5,8 @@ import { conflictName } from '../../../core/index/conflict-name.ts'
 import { compareOps, type IndexOp, type OpKind } from '../../../core/index/ops.ts'
 import { validatePath } from '../../../core/index/paths.ts'
 import { listFiles, materialise, stateToJson } from '../../../core/index/state.ts'
-import { hlc, op } from './fixtures.ts'
+import { retainedCids, trashOf, versionsOf } from '../../../core/index/history.ts'
+import { entry, hlc, op } from './fixtures.ts'
 
 const DEVICES = ['devA', 'devB', 'devC']
 const FILE_IDS = ['f1', 'f2', 'f3', 'f4']
@@ -14,7 +15,7 @@ const PATHS = ['a.txt', 'b.txt', 'dir/a.txt', 'a (conflict, devB, 1970-01-01).tx
 // Few distinct walls and counters, so equal and near-equal timestamps (and
 // even two different ops with one timestamp) come up often.
 const opArb: fc.Arbitrary<IndexOp> = fc.record({
-  kind: fc.constantFrom<OpKind>('put', 'put', 'move', 'delete'),
+  kind: fc.constantFrom<OpKind>('put', 'put', 'move', 'delete', 'prune', 'purge'),
   fileId: fc.constantFrom(...FILE_IDS),
   path: fc.constantFrom(...PATHS),
   wall: fc.integer({ min: 0, max: 6 }),
@@ -22,7 +23,11 @@ const opArb: fc.Arbitrary<IndexOp> = fc.record({
   device: fc.constantFrom(...DEVICES),
   seq: fc.integer({ min: 1, max: 4 }),
   entryN: fc.integer({ min: 0, max: 3 })
-}).map(r => op(r.kind, r.fileId, r.path, hlc(r.wall, r.counter, r.device), r.seq, r.entryN))
+}).map(r => {
+  const o = op(r.kind, r.fileId, r.path, hlc(r.wall, r.counter, r.device), r.seq, r.entryN)
+  if (r.kind === 'prune') o.cid = entry(r.entryN).cid
+  return o
+})
 
 /** Ops, a permutation of them with some duplicated, and a second permutation. */
 const scenarioArb = fc.array(opArb, { minLength: 1, maxLength: 30 }).chain(ops => fc.tuple(
@@ -45,6 +50,12 @@ describe('index state (property)', () => {
       const third = materialise(perm2.slice().reverse())
       assert.deepEqual(stateToJson(other), stateToJson(reference))
       assert.deepEqual(stateToJson(third), stateToJson(reference))
+      // Versions and the Trash are read from the same state, so they agree too.
+      for (const state of [other, third]) {
+        assert.deepEqual(trashOf(state), trashOf(reference))
+        assert.deepEqual([...retainedCids(state)].sort(), [...retainedCids(reference)].sort())
+        for (const id of FILE_IDS) assert.deepEqual(versionsOf(state, id), versionsOf(reference, id))
+      }
       assert.deepEqual(listFiles(other), listFiles(reference))
       assert.deepEqual(listFiles(third), listFiles(reference))
     }), { numRuns: 400 })
@@ -56,8 +67,8 @@ describe('index state (property)', () => {
       const live = new Map<string, { content: IndexOp, placement: IndexOp }>()
       for (const fileId of FILE_IDS) {
         const mine = ops.filter(o => o.fileId === fileId)
-        const content = maxOp(mine.filter(o => o.kind !== 'move'))
-        const placement = maxOp(mine.filter(o => o.kind !== 'delete'))
+        const content = maxOp(mine.filter(o => o.kind === 'put' || o.kind === 'delete'))
+        const placement = maxOp(mine.filter(o => o.kind === 'put' || o.kind === 'move'))
         if (content?.kind === 'put' && placement !== undefined) live.set(fileId, { content, placement })
       }
       assert.deepEqual(files.map(f => f.fileId).sort(), [...live.keys()].sort())

@@ -23,8 +23,8 @@ describe('index state', () => {
     assert.equal(getFile(state, 'f1'), undefined)
     applyOp(state, op('put', 'f1', 'a.txt', hlc(DAY + 5, 0, 'devB'), 1, 1))
     assert.equal(getFile(state, 'f1'), undefined)
-    // Older than everything known about the file: nothing changes at all.
-    assert.equal(applyOp(state, op('put', 'f1', 'z.txt', hlc(DAY - 1, 0, 'devB'), 1, 1)), false)
+    // Older than everything known about the file: it only joins the file's history.
+    applyOp(state, op('put', 'f1', 'z.txt', hlc(DAY - 1, 0, 'devB'), 1, 1))
     assert.deepEqual(listFiles(state), [])
     applyOp(state, op('put', 'f1', 'b.txt', hlc(DAY + 11, 0, 'devB'), 2, 3))
     assert.equal(getFile(state, 'f1')?.path, 'b.txt')

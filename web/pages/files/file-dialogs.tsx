@@ -25,7 +25,7 @@ export function RenameDialog () {
   )
 }
 
-/** Delete, after the user confirms. */
+/** Delete (to the Trash), after the user confirms; says what happens to the backup peer's copy. */
 export function DeleteDialog () {
   const { files } = useModels()
   const file = files.deleting.value
@@ -39,7 +39,8 @@ export function DeleteDialog () {
       onConfirm={files.confirmDelete}
       onCancel={files.cancelDelete}
     >
-      “{file.path}” will be removed from your vault.
+      “{file.path}” goes to the Trash, with its earlier versions. You can restore it from there for 30 days; then it is
+      deleted for good. Your backup peer keeps its copy while the file is in the Trash, and for its retention window after.
     </ConfirmDialog>
   )
 }

@@ -5,7 +5,7 @@ import { downloadUrl } from '../../node/downloads.ts'
 
 /** One file: its name (with folder) and where it is stored, size, date, type, and Download / Share / Rename / Delete. */
 export function FileRow ({ file }: { file: FileInfo }) {
-  const { files, shares } = useModels()
+  const { files, shares, versions } = useModels()
   const folder = folderOf(file.path)
   return (
     <tr>
@@ -28,6 +28,7 @@ export function FileRow ({ file }: { file: FileInfo }) {
           {/* A plain link: the `download` attribute would bypass the service worker that streams the file. */}
           <a class='button-link' href={downloadUrl(file.fileId)} aria-label={`Download ${file.path}`}>Download</a>
           <button type='button' class='secondary small' aria-label={`Share ${file.path}`} onClick={() => { shares.startShare(file) }}>Share</button>
+          <button type='button' class='secondary small' aria-label={`Versions of ${file.path}`} onClick={() => { void versions.open(file) }}>Versions</button>
           <button type='button' class='secondary small' onClick={() => { files.startRename(file) }}>Rename</button>
           <button type='button' class='danger-quiet small' onClick={() => { files.startDelete(file) }}>Delete</button>
         </div>

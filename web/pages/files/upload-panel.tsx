@@ -54,7 +54,16 @@ function UploadLine ({ item }: { item: UploadItem }) {
           <span class='muted'> · {formatBytes(item.bytesTotal)}{item.rate.value > 0 ? ` · ${formatRate(item.rate.value)}` : ''}</span>
         </div>
       )}
+      {state === 'replaced' && (
+        <div class='upload-figures'>
+          <span class='upload-status ok'>Replaced</span>
+          <span class='muted'> · {formatBytes(item.bytesTotal)} · the earlier one is kept under Versions</span>
+        </div>
+      )}
       {state === 'deduplicated' && (
+        <div class='upload-figures'><span class='upload-status ok'>Added — same content was already stored, no new space used</span></div>
+      )}
+      {state === 'unchanged' && (
         <div class='upload-figures'><span class='upload-status ok'>Already in your vault — nothing new stored</span></div>
       )}
       {state === 'failed' && <p role='alert' class='alert small'>Not added: {item.error.value}</p>}

@@ -1,0 +1,113 @@
+import { encodeHlc, type Hlc } from './hlc.ts'
+import { compareOps, type FileEntry, type IndexOp } from './ops.ts'
+import type { FileRecord, IndexState } from './state.ts'
+
+/**
+ * Versions and the Trash, read from each file's history in the state
+ * (state.ts keeps every put, the latest prune per content root and the
+ * latest purge). Nothing here is stored apart from the ops, so versions and
+ * the Trash come back with the index on a restore, and merge like the rest.
+ *
+ * - An earlier version of a file is a put older than its current content,
+ *   with other content, neither pruned (a later prune names its root) nor
+ *   purged (a later purge). Puts of one root are one version: the newest.
+ * - A file is in the Trash while its content register is a delete that no
+ *   later purge covers; what it holds is its last put.
+ */
+
+/** One earlier version of a file. */
+export interface VersionView {
+  /** The encoded timestamp of the put that stored it: unique within the vault. */
+  versionId: string
+  fileId: string
+  entry: FileEntry
+  /** When it was stored, and by which device. */
+  saved: Hlc
+  /** Wall time (ms) of the put that replaced it: its age counts from here. */
+  replacedAt: number
+}
+
+/** One deleted file waiting in the Trash. */
+export interface TrashView {
+  fileId: string
+  /** Where it was when it was deleted. */
+  path: string
+  /** Its last content. */
+  entry: FileEntry
+  /** When it was deleted, and by which device. */
+  deleted: Hlc
+}
+
+const newer = (a: IndexOp | undefined, b: IndexOp): boolean => a !== undefined && compareOps(a, b) > 0
+
+function forgotten (record: FileRecord, put: IndexOp): boolean {
+  return newer(record.purge, put) || newer(record.prunes.get((put.entry as FileEntry).cid), put)
+}
+
+/** The put whose content the file shows now: live, or waiting in the Trash; undefined once purged. */
+function currentPut (record: FileRecord): IndexOp | undefined {
+  const content = record.content
+  if (content === undefined) return undefined
+  if (content.kind === 'put') return content
+  if (newer(record.purge, content)) return undefined
+  const last = record.puts.at(-1)
+  return last === undefined || forgotten(record, last) ? undefined : last
+}
+
+function versionsOfRecord (fileId: string, record: FileRecord): VersionView[] {
+  const current = currentPut(record)
+  if (current === undefined) return []
+  const currentCid = (current.entry as FileEntry).cid
+  const byCid = new Map<string, VersionView>()
+  record.puts.forEach((put, i) => {
+    const entry = put.entry as FileEntry
+    if (compareOps(put, current) >= 0 || entry.cid === currentCid || forgotten(record, put)) return
+    const next = record.puts[i + 1] as IndexOp
+    // Oldest first, so the newest put of a root is the one kept.
+    byCid.set(entry.cid, { versionId: encodeHlc(put.hlc), fileId, entry, saved: put.hlc, replacedAt: next.hlc.wall })
+  })
+  return [...byCid.values()].sort((a, b) => b.replacedAt - a.replacedAt || (a.versionId < b.versionId ? 1 : -1))
+}
+
+/** A file's earlier versions (live or in the Trash), newest first. */
+export function versionsOf (state: IndexState, fileId: string): VersionView[] {
+  const record = state.files.get(fileId)
+  return record === undefined ? [] : versionsOfRecord(fileId, record)
+}
+
+/** What the Trash holds, most recently deleted first. */
+export function trashOf (state: IndexState): TrashView[] {
+  const out: TrashView[] = []
+  for (const [fileId, record] of state.files) {
+    const content = record.content
+    if (content?.kind !== 'delete') continue
+    const last = currentPut(record)
+    if (last === undefined) continue
+    out.push({ fileId, path: content.path, entry: last.entry as FileEntry, deleted: content.hlc })
+  }
+  return out.sort((a, b) => b.deleted.wall - a.deleted.wall || (a.fileId < b.fileId ? -1 : 1))
+}
+
+/** The Trash item of one file id, if it is in the Trash. */
+export function trashedFile (state: IndexState, fileId: string): TrashView | undefined {
+  const record = state.files.get(fileId)
+  if (record?.content?.kind !== 'delete') return undefined
+  const last = currentPut(record)
+  return last === undefined ? undefined : { fileId, path: record.content.path, entry: last.entry as FileEntry, deleted: record.content.hlc }
+}
+
+/**
+ * Every content root the vault still needs: live files, their earlier
+ * versions, files in the Trash and theirs. Backup pins exactly these, and
+ * local blocks are freed only for roots outside this set.
+ */
+export function retainedCids (state: IndexState): Set<string> {
+  const out = new Set<string>()
+  for (const [fileId, record] of state.files) {
+    const current = currentPut(record)
+    if (current === undefined) continue
+    out.add((current.entry as FileEntry).cid)
+    for (const version of versionsOfRecord(fileId, record)) out.add(version.entry.cid)
+  }
+  return out
+}

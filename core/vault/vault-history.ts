@@ -1,0 +1,146 @@
+import type { Blockstore } from 'interface-blockstore'
+import { shortDeviceLabel } from '../index/conflict-name.ts'
+import type { TrashView, VersionView } from '../index/history.ts'
+import type { IndexLog } from '../index/index-log.ts'
+import type { Log } from '../node/log-buffer.ts'
+import type { FileInfo, FileVersion, TrashItem } from '../rpc/api.ts'
+import { freeContent } from './free-content.ts'
+import { DAY_MS, TRASH_DAYS, trashDue, versionsDue, type VersionRetention } from './retention.ts'
+import { toFileInfo } from './vault-files.ts'
+
+export interface VaultHistoryComponents {
+  /** The local store: freed blocks are deleted from it. */
+  blockstore: Blockstore
+  index: IndexLog
+  log: Log
+}
+
+export interface VaultHistoryInit {
+  deviceId: string
+  /** Wall clock in ms; tests move it by hand. */
+  now: () => number
+  /** The retention Settings chose (read at each tidy). */
+  retention: () => VersionRetention
+  /** Roots and blocks of the share copies: never freed here. */
+  shareContent: () => Promise<{ roots: string[], blocks: string[] }>
+}
+
+/**
+ * Versions and the Trash of an unlocked vault (the ops and views are in
+ * core/index/history.ts). Whatever makes content unneeded — pruning a
+ * version, emptying the Trash — frees its local blocks in the same step,
+ * unless a file, a version, a Trash item or a share copy still uses them.
+ * Backup follows by itself: it pins what the index retains (backup-state.ts),
+ * so the peers get an unpin and keep the content for their retention window.
+ */
+export class VaultHistory {
+  private tidying: Promise<boolean> | undefined
+
+  constructor (private readonly c: VaultHistoryComponents, private readonly init: VaultHistoryInit) {}
+
+  versions (fileId: string): FileVersion[] {
+    return this.c.index.versions(fileId).map(v => this.toVersion(v))
+  }
+
+  /** Makes an earlier version current; the content it replaces becomes a version. */
+  async restoreVersion (fileId: string, versionId: string): Promise<FileInfo> {
+    const view = await this.c.index.restoreVersion(fileId, versionId)
+    this.c.log.info('restored an earlier version of a file')
+    await this.tidy()
+    return toFileInfo(view)
+  }
+
+  trash (): TrashItem[] {
+    return this.c.index.trash().map(item => toTrashItem(item))
+  }
+
+  async restoreFromTrash (fileId: string, path?: string): Promise<FileInfo> {
+    const view = await this.c.index.restoreFromTrash(fileId, path)
+    this.c.log.info('restored a file from the Trash')
+    return toFileInfo(view)
+  }
+
+  /** Deletes files from the Trash for good (default: all of it). */
+  async emptyTrash (fileIds?: readonly string[]): Promise<number> {
+    const ids = fileIds ?? this.c.index.trash().map(item => item.fileId)
+    let count = 0
+    await this.forgetting(async () => { count = (await this.c.index.purge(ids)).length })
+    this.c.log.info(`emptied ${count} ${count === 1 ? 'file' : 'files'} from the Trash`)
+    return count
+  }
+
+  /**
+   * Prunes the versions the retention no longer keeps and empties the Trash
+   * of items older than TRASH_DAYS. Runs one at a time; true when it
+   * forgot something.
+   */
+  async tidy (): Promise<boolean> {
+    if (this.tidying !== undefined) return await this.tidying
+    this.tidying = this.tidyNow().finally(() => { this.tidying = undefined })
+    return await this.tidying
+  }
+
+  private async tidyNow (): Promise<boolean> {
+    const now = this.init.now()
+    const retention = this.init.retention()
+    const index = this.c.index
+    const trashed = index.trash()
+    const dueTrash = trashDue(trashed, now)
+    const inTrash = new Set(dueTrash.map(item => item.fileId))
+    const pathOf = new Map<string, string>([...trashed.map(t => [t.fileId, t.path] as const), ...index.listFiles().map(f => [f.fileId, f.storedPath] as const)])
+    const prunes: Array<{ fileId: string, cid: string, path: string }> = []
+    for (const [fileId, path] of pathOf) {
+      if (inTrash.has(fileId)) continue
+      for (const v of versionsDue(index.versions(fileId), retention, now)) prunes.push({ fileId, cid: v.entry.cid, path })
+    }
+    if (prunes.length === 0 && dueTrash.length === 0) return false
+    await this.forgetting(async () => {
+      if (prunes.length > 0) await index.prune(prunes)
+      if (dueTrash.length > 0) await index.purge(dueTrash.map(item => item.fileId))
+    })
+    if (prunes.length > 0) this.c.log.info(`removed ${prunes.length} earlier ${prunes.length === 1 ? 'version' : 'versions'} past the keep setting`)
+    if (dueTrash.length > 0) this.c.log.info(`emptied ${dueTrash.length} ${dueTrash.length === 1 ? 'file' : 'files'} from the Trash after ${TRASH_DAYS} days`)
+    return true
+  }
+
+  /** Runs `change`, then frees the local blocks of every root it left unneeded. */
+  private async forgetting (change: () => Promise<void>): Promise<void> {
+    const before = this.c.index.retainedCids()
+    await change()
+    const after = this.c.index.retainedCids()
+    const gone = [...before].filter(cid => !after.has(cid))
+    if (gone.length === 0) return
+    const shares = await this.init.shareContent()
+    const deleted = await freeContent(this.c.blockstore, gone, {
+      roots: new Set([...after, ...shares.roots]),
+      blocks: new Set(shares.blocks)
+    })
+    this.c.log.info(`freed ${deleted} blocks of content nothing uses any more`)
+  }
+
+  private toVersion (v: VersionView): FileVersion {
+    return {
+      versionId: v.versionId,
+      fileId: v.fileId,
+      size: v.entry.size,
+      mtime: v.entry.mtime,
+      type: v.entry.type,
+      savedAt: v.saved.wall,
+      replacedAt: v.replacedAt,
+      device: shortDeviceLabel(v.saved.device),
+      thisDevice: v.saved.device === this.init.deviceId
+    }
+  }
+}
+
+function toTrashItem (item: TrashView): TrashItem {
+  return {
+    fileId: item.fileId,
+    path: item.path,
+    size: item.entry.size,
+    mtime: item.entry.mtime,
+    type: item.entry.type,
+    deletedAt: item.deleted.wall,
+    emptiesAt: item.deleted.wall + TRASH_DAYS * DAY_MS
+  }
+}

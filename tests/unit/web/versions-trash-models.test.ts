@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { signal } from '@preact/signals'
+import type { AddFileArgs, AddFileResult, FileInfo, FileVersion, TrashItem } from '../../../core/rpc/api.ts'
+import { createUploadsModel } from '../../../web/models/uploads-model.ts'
+import { createVersionsModel } from '../../../web/models/versions-model.ts'
+import { createTrashModel } from '../../../web/models/trash-model.ts'
+import { createRetentionModel } from '../../../web/models/retention-model.ts'
+import { createTestClient } from './fake-rpc.ts'
+
+const fileOf = (name: string): File => new File([new Uint8Array(3)], name, { lastModified: 1 })
+const info = (path: string, fileId = path): FileInfo => ({ fileId, path, size: 3, mtime: 1, type: '', cid: 'c' })
+const sentPaths = (calls: Array<{ method: string, args: unknown }>): Array<string | undefined> =>
+  calls.filter(c => c.method === 'files.add').map(c => (c.args as AddFileArgs).path)
+
+function uploadsWith (existing: string[], result: (args: AddFileArgs) => Partial<AddFileResult> = () => ({})) {
+  const client = createTestClient({
+    'files.add': async (args) => ({ file: info(args.path ?? args.file.name), deduplicated: false, ...result(args) })
+  })
+  const uploads = createUploadsModel(client, { existingPaths: () => new Set(existing) })
+  return { client, uploads }
+}
+
+test('a file whose name is taken waits for "Replace or keep both?"; Replace sends it to its own name', async () => {
+  const { client, uploads } = uploadsWith(['notes.txt'], () => ({ replaced: true }))
+  uploads.add([{ file: fileOf('notes.txt') }])
+  assert.deepEqual(uploads.conflict.value, { paths: ['notes.txt'], batchSize: 1 })
+  assert.equal(uploads.items.value.length, 0, 'nothing is sent before the user chooses')
+  uploads.resolveConflict('replace')
+  await uploads.idle()
+  assert.equal(uploads.conflict.value, undefined)
+  assert.deepEqual(sentPaths(client.calls), [undefined])
+  assert.equal(uploads.items.value[0]?.state.value, 'replaced')
+})
+
+test('Keep both gives the new file a free name like "name (2).ext"; files that do not clash keep theirs', async () => {
+  const { client, uploads } = uploadsWith(['a.txt', 'a (2).txt', 'dir/b.txt'])
+  uploads.add([{ file: fileOf('a.txt') }, { file: fileOf('c.txt') }, { file: fileOf('b.txt'), path: 'dir/b.txt' }])
+  assert.deepEqual(uploads.conflict.value?.paths, ['a.txt', 'dir/b.txt'])
+  uploads.resolveConflict('keep-both')
+  await uploads.idle()
+  assert.deepEqual(sentPaths(client.calls), ['a (3).txt', undefined, 'dir/b (2).txt'])
+})
+
+test('Cancel adds none of that batch; a batch picked meanwhile is asked about next', async () => {
+  const { client, uploads } = uploadsWith(['x.txt'])
+  uploads.add([{ file: fileOf('x.txt') }])
+  uploads.add([{ file: fileOf('y.txt') }])
+  uploads.resolveConflict('cancel')
+  await uploads.idle()
+  assert.deepEqual(sentPaths(client.calls), [undefined])
+  assert.equal(uploads.items.value[0]?.path, 'y.txt')
+})
+
+test('the upload states tell a new path with known content apart from that very file already there', async () => {
+  const { uploads } = uploadsWith([], (args) => args.file.name === 'same.txt' ? { deduplicated: true, unchanged: true } : { deduplicated: true })
+  uploads.add([{ file: fileOf('copy.txt') }, { file: fileOf('same.txt') }])
+  await uploads.idle()
+  assert.deepEqual(uploads.items.value.map(i => i.state.value), ['deduplicated', 'unchanged'])
+})
+
+test('Versions lists earlier versions and restores one; the list then shows the one it replaced', async () => {
+  const older: FileVersion = { versionId: 'v1', fileId: 'f', size: 5, mtime: 1, type: '', savedAt: 10, replacedAt: 20, device: 'abcdef', thisDevice: true }
+  const replaced: FileVersion = { ...older, versionId: 'v2', size: 9, savedAt: 20, replacedAt: 30 }
+  let list = [older]
+  const client = createTestClient({
+    'files.versions': async () => list,
+    'files.restoreVersion': async ({ versionId }) => {
+      assert.equal(versionId, 'v1')
+      list = [replaced]
+      return { ...info('a.txt', 'f'), size: 5 }
+    }
+  })
+  const versions = createVersionsModel(client)
+  await versions.open(info('a.txt', 'f'))
+  assert.deepEqual(versions.versions.value, [older])
+  await versions.restore(older)
+  assert.equal(versions.file.value?.size, 5)
+  assert.equal(versions.restored.value, older)
+  assert.deepEqual(versions.versions.value, [replaced])
+  versions.close()
+  assert.equal(versions.file.value, undefined)
+})
+
+test('the Trash restores to a free name when the old one is taken, and empties after a confirm', async () => {
+  const item: TrashItem = { fileId: 't1', path: 'a.txt', size: 3, mtime: 1, type: '', deletedAt: 5, emptiesAt: 6 }
+  let items = [item]
+  const client = createTestClient({
+    'trash.list': async () => items,
+    'trash.restore': async ({ fileId, path }) => { items = []; return info(path ?? 'a.txt', fileId) },
+    'trash.empty': async () => { items = [] }
+  })
+  const files = signal([info('a.txt', 'other')])
+  const trash = createTrashModel({ client, files })
+  await trash.refresh()
+  assert.deepEqual(trash.items.value, [item])
+  await trash.restore(item)
+  assert.deepEqual(client.calls.at(-1)?.args, { fileId: 't1', path: 'a (2).txt' })
+  assert.match(trash.notice.value ?? '', /Restored as “a \(2\)\.txt”/)
+  items = [item]
+  await trash.refresh()
+  trash.startEmpty()
+  assert.equal(trash.confirmingEmpty.value, true)
+  await trash.confirmEmpty()
+  assert.deepEqual(client.calls.at(-1), { method: 'trash.empty', args: { fileIds: ['t1'] } })
+  assert.deepEqual(trash.items.value, [])
+  assert.equal(trash.confirmingEmpty.value, false)
+})
+
+test('Settings → Earlier versions: days or a count, checked before it is sent', async () => {
+  const client = createTestClient({
+    'versions.retention': async () => ({ keep: 'days', days: 30 }),
+    'versions.setRetention': async (r) => r
+  })
+  const retention = createRetentionModel(client)
+  await retention.load()
+  assert.equal(retention.amount.value, '30')
+  retention.setKeep('count')
+  retention.setAmount('0')
+  await retention.save()
+  assert.match(retention.error.value ?? '', /whole number of versions/)
+  retention.setAmount('5')
+  await retention.save()
+  assert.deepEqual(client.calls.at(-1), { method: 'versions.setRetention', args: { keep: 'count', count: 5 } })
+  assert.equal(retention.saved.value, true)
+})
