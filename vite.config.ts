@@ -2,6 +2,9 @@ import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 import { securityHeaders } from './scripts/vite-security-headers.ts'
 
+// Where these used to live; the policy itself is core/security-headers.ts.
+export { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './core/security-headers.ts'
+
 export default defineConfig({
   build: {
     target: 'es2022',
