@@ -29,18 +29,20 @@ let loading: Promise<ZxcvbnFactory> | undefined
 
 /** The estimator, its dictionaries loaded on first use (a failed load is retried next time). */
 async function estimator (): Promise<ZxcvbnFactory> {
-  loading ??= (async () => {
-    const [{ ZxcvbnFactory }, common, en] = await Promise.all([
-      import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')
-    ])
-    return new ZxcvbnFactory({
-      dictionary: { ...common.dictionary, ...en.dictionary },
-      graphs: common.adjacencyGraphs,
-      // No Levenshtein matching: ten times slower per check (~1 s on a busy machine) for little gain.
-      translations: en.translations
-    })
-  })()
-  loading.catch(() => { loading = undefined })
+  if (loading === undefined) {
+    loading = (async () => {
+      const [{ ZxcvbnFactory }, common, en] = await Promise.all([
+        import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')
+      ])
+      return new ZxcvbnFactory({
+        dictionary: { ...common.dictionary, ...en.dictionary },
+        graphs: common.adjacencyGraphs,
+        // No Levenshtein matching: ten times slower per check (~1 s on a busy machine) for little gain.
+        translations: en.translations
+      })
+    })()
+    loading.catch(() => { loading = undefined })
+  }
   return await loading
 }
 
