@@ -1,33 +1,9 @@
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
+import { securityHeaders } from './scripts/vite-security-headers.ts'
 
-/**
- * Strict CSP (issue "Foundation"): scripts only from us, WebAssembly allowed
- * for hash-wasm, nothing framed, no third-party host ever. connect-src allows
- * ws:/wss: so the node can reach the user's relay and backup peer, and
- * http:/https: for the relay's /ping (the Peers page checks a relay before
- * dialling it). The app itself only ever connects where the user pointed it.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
-  "img-src 'self' blob: data:",
-  "media-src 'self' blob:",
-  "connect-src 'self' ws: wss: http: https:",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'"
-].join('; ')
-
-export const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin'
-}
+// Where these used to live; the policy itself is core/security-headers.ts.
+export { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './core/security-headers.ts'
 
 export default defineConfig({
   build: {
@@ -37,9 +13,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 2048
   },
   worker: { format: 'es' },
-  server: { headers: SECURITY_HEADERS },
-  preview: { headers: SECURITY_HEADERS },
   plugins: [
+    // The CSP and the other security headers (core/security-headers.ts): in dist/ and from every Vite server.
+    securityHeaders(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'sw',

@@ -1,4 +1,5 @@
 import { preview, type Plugin } from 'vite'
+import { SECURITY_HEADERS } from '../core/security-headers.ts'
 
 export interface ServeAppInit {
   /** 0 picks a free port. */
@@ -17,14 +18,14 @@ export interface ServedApp {
 
 /**
  * Serves the built PWA from dist/ with the project's security headers
- * (vite.config.ts `preview.headers`, including the CSP). Used by `npm start`
+ * (core/security-headers.ts, including the CSP with frame-ancestors). Used by `npm start`
  * and by the browser tests, so tests run what a user runs.
  */
 export async function serveApp (init: ServeAppInit): Promise<ServedApp> {
   const host = init.host ?? '127.0.0.1'
   const server = await preview({
     logLevel: 'warn',
-    preview: { port: init.port, host, strictPort: init.strictPort ?? init.port === 0, open: false },
+    preview: { port: init.port, host, strictPort: init.strictPort ?? init.port === 0, open: false, headers: { ...SECURITY_HEADERS } },
     plugins: init.appConfig === undefined ? [] : [appConfigRoute(init.appConfig)]
   })
   const address = server.httpServer.address()

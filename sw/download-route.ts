@@ -1,5 +1,7 @@
 /// <reference lib="webworker" />
-import { STREAMED_BY_CAIRN_HEADER, type FileStreamReply, type FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
+import type { FileStreamReply, FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
+import { errorPage } from './error-page.ts'
+import { fileResponseHeaders } from './file-response-headers.ts'
 
 /** Same names as web/node/tab-messages.ts (the service worker must not import web/). */
 const CHANNEL_NAME = 'cairn-node'
@@ -42,18 +44,6 @@ function request (port: MessagePort, message: FileStreamRequest): void {
   port.postMessage(message)
 }
 
-function errorPage (status: number, title: string, detail: string): Response {
-  const body = `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:system-ui;margin:3rem">` +
-    `<h1>${title}</h1><p>${detail}</p><p><a href="/">Back to Cairn</a></p>`
-  return new Response(body, { status, headers: { 'Content-Type': 'text/html; charset=utf-8', [STREAMED_BY_CAIRN_HEADER]: 'error' } })
-}
-
-/** RFC 6266 / 5987: a plain ASCII fallback and the exact UTF-8 name. */
-function contentDisposition (name: string, inline = false): string {
-  const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_')
-  return `${inline ? 'inline' : 'attachment'}; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`
-}
-
 /** Answers `/download/<fileId>` with the decrypted file, streamed from the node. */
 export async function answerDownload ({ url }: { url: URL }): Promise<Response> {
   const fileId = decodeURIComponent(url.pathname.slice('/download/'.length))
@@ -82,11 +72,6 @@ export async function answerShareDownload ({ url }: { url: URL }): Promise<Respo
   })
 }
 
-const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i
-
-/** Types a preview may show inline; anything else (HTML above all) is only ever a download. */
-const PREVIEWABLE = /^(image\/|audio\/|video\/|text\/plain$|application\/pdf$)/
-
 async function streamFrom (port: MessagePort, disposition: 'attachment' | 'preview', failure: (code: string, message: string) => Response): Promise<Response> {
   request(port, { kind: 'pull' })
   const first = await nextReply(port)
@@ -110,20 +95,5 @@ async function streamFrom (port: MessagePort, disposition: 'attachment' | 'previ
     }
   }, { highWaterMark: 2 })
 
-  // One plain `type/subtype`: a list or parameters could make the browser read another type.
-  const type = MIME_TYPE.test(first.type) ? first.type : 'application/octet-stream'
-  const inline = disposition === 'preview' && PREVIEWABLE.test(type)
-  return new Response(body, {
-    headers: {
-      'Content-Type': type,
-      'Content-Length': String(first.size),
-      'Content-Disposition': contentDisposition(first.name, inline),
-      'Cache-Control': 'no-store',
-      [STREAMED_BY_CAIRN_HEADER]: 'file',
-      'X-Content-Type-Options': 'nosniff',
-      // A file is content, never a page of this origin: no script runs in it.
-      // Chromium's PDF viewer refuses a sandboxed frame, so PDFs get only the script ban.
-      'Content-Security-Policy': type === 'application/pdf' ? "script-src 'none'; object-src 'none'" : "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
-    }
-  })
+  return new Response(body, { headers: fileResponseHeaders(first, disposition) })
 }

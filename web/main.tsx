@@ -1,5 +1,6 @@
 import { render } from 'preact'
 import { App } from './app.tsx'
+import { FramedNotice, isFramed } from './framed-guard.tsx'
 import { createUpdateModel } from './models/update-model.ts'
 import { connectToNode } from './node/connection.ts'
 import { registerServiceWorker } from './node/service-worker-registration.ts'
@@ -10,15 +11,20 @@ import './styles.css'
 
 const root = document.getElementById('app')
 if (root === null) throw new Error('index.html has no #app element')
-const update = createUpdateModel()
-// One client per tab, made when first needed: it elects the leader tab that hosts the node worker.
-let client: RpcClient | undefined
-const connect = (): RpcClient => (client ??= connectToNode())
-const showApp = (): void => { render(<App client={connect()} update={update} />, root) }
-const shareLink = takeShareLink()
-// A share link shows only the share page, with no vault node unless the person saves into theirs.
-if (shareLink !== undefined) render(<ShareApp link={shareLink} connect={connect} openCairn={showApp} />, root)
-else showApp()
-// A share link opened in a tab that already runs Cairn: load it afresh, which reads and clears it.
-window.addEventListener('hashchange', () => { if (window.location.hash.startsWith('#/s/')) window.location.reload() })
-registerServiceWorker(update.offer)
+if (isFramed()) render(<FramedNotice href={window.location.href} />, root)
+else start(root)
+
+function start (root: HTMLElement): void {
+  const update = createUpdateModel()
+  // One client per tab, made when first needed: it elects the leader tab that hosts the node worker.
+  let client: RpcClient | undefined
+  const connect = (): RpcClient => (client ??= connectToNode())
+  const showApp = (): void => { render(<App client={connect()} update={update} />, root) }
+  const shareLink = takeShareLink()
+  // A share link shows only the share page, with no vault node unless the person saves into theirs.
+  if (shareLink !== undefined) render(<ShareApp link={shareLink} connect={connect} openCairn={showApp} />, root)
+  else showApp()
+  // A share link opened in a tab that already runs Cairn: load it afresh, which reads and clears it.
+  window.addEventListener('hashchange', () => { if (window.location.hash.startsWith('#/s/')) window.location.reload() })
+  registerServiceWorker(update.offer)
+}

@@ -41,7 +41,7 @@ export function createBackupHandlers (c: BackupHandlerComponents): Pick<HandlerM
     'vault.restore': async ({ recoveryPhrase, peerAddress, newPassphrase }) => {
       if (c.vault.status().state !== 'none') throw new CairnError('VAULT_EXISTS', 'This browser already holds a vault')
       // Refuse what can be refused before touching the network.
-      const strength = checkPassphrase(newPassphrase)
+      const strength = await checkPassphrase(newPassphrase)
       if (!strength.acceptable) throw new CairnError('WEAK_PASSPHRASE', `That passphrase is too weak: ${strength.reasons.join('; ')}`)
       const peer = parseAddress(peerAddress)
       const vaultKey = decodeRecoveryPhrase(recoveryPhrase)

@@ -1,3 +1,5 @@
+import type { PassphraseCheck } from '../crypto/passphrase-check.ts'
+
 /**
  * The node's API as the UI sees it: one entry per method, its argument and
  * its result. The worker implements it as a handler map; the page calls it
@@ -87,15 +89,8 @@ export interface LogLine {
   message: string
 }
 
-/** Passphrase strength as judged by the node (the UI only shows it). */
-export interface PassphraseCheck {
-  /** 0 (useless) to 4 (strong). */
-  score: 0 | 1 | 2 | 3 | 4
-  /** False when vault.create / changePassphrase would refuse it (WEAK_PASSPHRASE). */
-  acceptable: boolean
-  /** Human-readable reasons it is weak, empty when strong. */
-  reasons: string[]
-}
+/** Passphrase strength as judged by the node (the UI only shows it); defined beside the estimator. */
+export type { PassphraseCheck }
 
 /** One open libp2p connection, as the Peers page shows it. */
 export interface ConnectionInfo {

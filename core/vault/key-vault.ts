@@ -29,7 +29,7 @@ export class KeyVault {
   /** Makes a new vault key wrapped under `passphrase`; returns it with its recovery phrase. */
   async create (passphrase: string): Promise<{ vaultKey: Uint8Array, recoveryPhrase: string }> {
     if (this.record !== undefined) throw new CairnError('VAULT_EXISTS', 'This browser already holds a vault')
-    requireStrong(passphrase)
+    await requireStrong(passphrase)
     const vaultKey = generateVaultKey()
     await this.save(await createVaultKeyRecord(vaultKey, passphrase))
     return { vaultKey, recoveryPhrase: vaultKeyToPhrase(vaultKey) }
@@ -38,7 +38,7 @@ export class KeyVault {
   /** A restored vault: keeps a vault key that came from a recovery phrase, under a new passphrase. */
   async adopt (vaultKey: Uint8Array, passphrase: string): Promise<void> {
     if (this.record !== undefined) throw new CairnError('VAULT_EXISTS', 'This browser already holds a vault')
-    requireStrong(passphrase)
+    await requireStrong(passphrase)
     await this.save(await createVaultKeyRecord(vaultKey, passphrase))
   }
 
@@ -50,7 +50,7 @@ export class KeyVault {
   /** "Forgot passphrase": the recovery phrase opens the vault and a new passphrase replaces the old. */
   async recover (recoveryPhrase: string, newPassphrase: string): Promise<Uint8Array> {
     const record = this.requireRecord()
-    requireStrong(newPassphrase)
+    await requireStrong(newPassphrase)
     const vaultKey = phraseToVaultKey(recoveryPhrase, fromBase64(record.keyCheck))
     await this.save(await createVaultKeyRecord(vaultKey, newPassphrase))
     return vaultKey
@@ -60,7 +60,7 @@ export class KeyVault {
   async changePassphrase (currentPassphrase: string, newPassphrase: string): Promise<void> {
     const vaultKey = await this.unlock(currentPassphrase)
     try {
-      requireStrong(newPassphrase)
+      await requireStrong(newPassphrase)
       await this.save(await createVaultKeyRecord(vaultKey, newPassphrase))
     } finally {
       vaultKey.fill(0)
@@ -87,8 +87,9 @@ export class KeyVault {
   }
 }
 
-function requireStrong (passphrase: string): void {
-  const check = checkPassphrase(passphrase)
+/** The node's own check: a page that skipped its meter still cannot set a weak passphrase. */
+async function requireStrong (passphrase: string): Promise<void> {
+  const check = await checkPassphrase(passphrase)
   if (!check.acceptable) throw new CairnError('WEAK_PASSPHRASE', `That passphrase is too weak: ${check.reasons.join('; ')}`)
 }
 

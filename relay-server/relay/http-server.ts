@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { API_SECURITY_HEADERS } from '../../core/security-headers.ts'
 import type { Logger } from '../shared/log.ts'
 import type { AddressInfo } from 'node:net'
 
@@ -30,7 +31,9 @@ export interface HttpEndpoints {
 }
 
 // GET from any origin: the app (another origin) reads /ping before it dials.
+// Plus the security headers every server of Cairn sends (docs/deploy.md).
 const CORS = {
+  ...API_SECURITY_HEADERS,
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, HEAD, OPTIONS'
 }

@@ -39,19 +39,36 @@ test('the dashboard shows the vault, the browser storage and the node; the logs 
   expect(await page.evaluate(async () => await navigator.clipboard.readText())).toContain('vault created')
 })
 
-test('onboarding refuses a weak passphrase with a reason and asks for the recovery words back', async ({ app }) => {
+test('onboarding refuses a weak passphrase with the estimator\'s reasons and an example that passes, and asks for the recovery words back', async ({ app }) => {
   await app.open()
   const page = app.page
   const create = page.getByRole('button', { name: 'Create vault' })
-  await page.getByLabel('Passphrase', { exact: true }).fill('password123')
-  await page.getByLabel('Confirm passphrase').fill('password123')
-  await expect(page.locator('.strength-reasons')).toContainText(/common|short|guess/i)
-  await expect(create).toBeDisabled()
+  const passphrase = page.getByLabel('Passphrase', { exact: true })
+  const confirmation = page.getByLabel('Confirm passphrase')
+  const meter = page.locator('.strength:not(.is-stale)')
+  // Passphrases a simple character count took; a cracker tries them early.
+  for (const weak of ['monkeydragon12', 'Sunflower1', 'correcthorse', 'iloveyoujohn']) {
+    await passphrase.fill(weak)
+    await confirmation.fill(weak)
+    await expect(meter.getByText('not accepted yet')).toBeVisible()
+    await expect(create).toBeDisabled()
+  }
+  // What is wrong, what would help, and a passphrase that would pass.
+  await expect(meter.locator('.strength-reasons')).toContainText('commonly used password')
+  await expect(meter.locator('.strength-reasons')).toContainText('Add more words')
+  const example = (await page.getByTestId('passphrase-example').textContent()) ?? ''
+  expect(example).toMatch(/^[a-z]+( [a-z]+){4}$/)
+  await passphrase.fill(example)
+  await confirmation.fill(example)
+  await expect(meter.getByText(/^Strength: (Good|Strong)$/)).toBeVisible()
+  await expect(page.getByTestId('passphrase-example')).toHaveCount(0)
+  await expect(create).toBeEnabled()
 
-  await page.getByLabel('Passphrase', { exact: true }).fill('a long walk along the quiet river')
-  await page.getByLabel('Confirm passphrase').fill('a long walk along the quiet river!')
+  await passphrase.fill('correct horse battery staple 42')
+  await confirmation.fill('correct horse battery staple 42!')
   await expect(create).toBeDisabled()
-  await page.getByLabel('Confirm passphrase').fill('a long walk along the quiet river')
+  await confirmation.fill('correct horse battery staple 42')
+  await expect(meter.getByText(/^Strength: (Good|Strong)$/)).toBeVisible()
   await expect(create).toBeEnabled()
   await create.click()
 

@@ -23,7 +23,7 @@ export function NewPassphraseFields ({ form, label, autoFocus, disabled }: NewPa
         onInput={form.setPassphrase}
         autoFocus={autoFocus}
         disabled={disabled}
-        hint={<StrengthMeter verdict={form.verdict.value} previous={form.check.latest.value?.check} empty={form.passphrase.value === ''} />}
+        hint={<StrengthMeter verdict={form.verdict.value} previous={form.check.latest.value?.check} empty={form.passphrase.value === ''} example={form.check.example.value} />}
       />
       <Field
         label='Confirm passphrase'

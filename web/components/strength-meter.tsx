@@ -8,14 +8,17 @@ export interface StrengthMeterProps {
   /** The last verdict (possibly for older text), shown dimmed while the new one is computed. */
   previous: PassphraseCheck | undefined
   empty: boolean
+  /** A passphrase that passes (random words the node made), shown while the text is refused. */
+  example?: string | undefined
 }
 
-/** Passphrase strength as a four-segment bar, a word, and the node's reasons. */
-export function StrengthMeter ({ verdict, previous, empty }: StrengthMeterProps) {
+/** Passphrase strength as a four-segment bar, a word, the estimator's reasons and suggestions, and an example that passes. */
+export function StrengthMeter ({ verdict, previous, empty, example }: StrengthMeterProps) {
   if (empty) return <div class='strength strength-empty' aria-hidden='true' />
   const shown = verdict ?? previous
   const score = shown?.score ?? 0
   const label = shown === undefined ? 'Checking…' : LABELS[score]
+  const feedback = shown === undefined ? [] : [...shown.reasons, ...shown.suggestions]
   return (
     <div class={`strength score-${score} ${verdict === undefined ? 'is-stale' : ''}`}>
       <div class='strength-bar' role='img' aria-label={`Strength: ${label}`}>
@@ -25,10 +28,15 @@ export function StrengthMeter ({ verdict, previous, empty }: StrengthMeterProps)
         Strength: {label}
         {shown !== undefined && !shown.acceptable && ' — not accepted yet'}
       </p>
-      {shown !== undefined && shown.reasons.length > 0 && (
+      {feedback.length > 0 && (
         <ul class='strength-reasons'>
-          {shown.reasons.map(reason => <li key={reason}>{reason}</li>)}
+          {feedback.map(line => <li key={line}>{line}</li>)}
         </ul>
+      )}
+      {shown !== undefined && !shown.acceptable && example !== undefined && (
+        <p class='small'>
+          This would pass (five random words, made on this device just now): <span class='mono wrap' data-testid='passphrase-example'>{example}</span>
+        </p>
       )}
     </div>
   )

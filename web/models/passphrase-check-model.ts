@@ -17,6 +17,11 @@ export interface CheckedPassphrase {
  */
 export interface PassphraseCheckModel {
   latest: ReadonlySignal<CheckedPassphrase | undefined>
+  /**
+   * A passphrase that passes, from the node's first refusal: kept while the
+   * person types (a new one per keystroke would be noise), cleared by reset.
+   */
+  example: ReadonlySignal<string | undefined>
   update: (passphrase: string) => void
   /** The verdict for exactly this text, or undefined while it is still being checked. */
   verdictFor: (passphrase: string) => PassphraseCheck | undefined
@@ -25,6 +30,7 @@ export interface PassphraseCheckModel {
 
 export function createPassphraseCheck (client: RpcClient, delayMs = CHECK_DELAY_MS): PassphraseCheckModel {
   const latest = signal<CheckedPassphrase | undefined>(undefined)
+  const example = signal<string | undefined>(undefined)
   let timer: ReturnType<typeof setTimeout> | undefined
   let requested = 0
 
@@ -38,6 +44,7 @@ export function createPassphraseCheck (client: RpcClient, delayMs = CHECK_DELAY_
     try {
       const check = await client.call('vault.checkPassphrase', { passphrase })
       if (ticket === requested) latest.value = { passphrase, check }
+      example.value ??= check.example
     } catch {
       // No verdict means the Create button stays disabled; the node's own
       // WEAK_PASSPHRASE check still guards vault.create.
@@ -47,6 +54,7 @@ export function createPassphraseCheck (client: RpcClient, delayMs = CHECK_DELAY_
 
   return {
     latest,
+    example,
     update: (passphrase) => {
       cancel()
       if (passphrase === '') {
@@ -60,6 +68,7 @@ export function createPassphraseCheck (client: RpcClient, delayMs = CHECK_DELAY_
     reset: () => {
       cancel()
       latest.value = undefined
+      example.value = undefined
     }
   }
 }

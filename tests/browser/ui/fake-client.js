@@ -36,7 +36,8 @@ export function createFakeClient (options = {}) {
     if (p.length < 12) reasons.push('Use at least 12 characters')
     if (!/\s/.test(p) && p.length < 20) reasons.push('A few unrelated words are easier to remember and harder to guess')
     const score = Math.min(4, Math.floor(p.length / 6))
-    return { score, acceptable: score >= 3 && reasons.length === 0, reasons }
+    const acceptable = score >= 3 && reasons.length === 0
+    return { score, acceptable, reasons, suggestions: acceptable ? [] : ['Add another word or two.'], ...(acceptable ? {} : { example: 'orbit canal maple tender silver' }) }
   }
 
   const handlers = {

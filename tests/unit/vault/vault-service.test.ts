@@ -100,13 +100,13 @@ describe('vault service', () => {
     const words = phrase.split(' ')
     words[0] = words[0] === 'zoo' ? 'zone' : 'zoo'
     // Usually the BIP-39 checksum catches it; about 1 in 256 typos pass it and the key check catches those.
-    await assert.rejects(vault.recover(words.join(' '), 'another fine passphrase'), (err: { code?: string }) => err.code === 'BAD_RECOVERY_PHRASE' || err.code === 'WRONG_RECOVERY_PHRASE')
-    await vault.recover(phrase, 'another fine passphrase')
+    await assert.rejects(vault.recover(words.join(' '), 'another fine evening by the sea'), (err: { code?: string }) => err.code === 'BAD_RECOVERY_PHRASE' || err.code === 'WRONG_RECOVERY_PHRASE')
+    await vault.recover(phrase, 'another fine evening by the sea')
     assert.equal(vault.status().state, 'unlocked')
 
-    await vault.changePassphrase('another fine passphrase', 'the third and final one')
+    await vault.changePassphrase('another fine evening by the sea', 'the third and final one')
     await vault.lock()
-    await assertCode(vault.unlock('another fine passphrase'), 'WRONG_PASSPHRASE')
+    await assertCode(vault.unlock('another fine evening by the sea'), 'WRONG_PASSPHRASE')
     await vault.unlock('the third and final one')
     assert.equal(await vault.revealRecoveryPhrase('the third and final one'), phrase)
   })

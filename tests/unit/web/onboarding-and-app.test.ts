@@ -13,7 +13,7 @@ function setup (initial: VaultStatus['state'], persist: boolean) {
   const files: FileInfo[] = [{ fileId: 'f1', path: 'notes.txt', size: 3, mtime: 1, type: 'text/plain', cid: 'c' }]
   const client = createTestClient({
     'vault.status': async () => status,
-    'vault.checkPassphrase': async ({ passphrase }) => ({ score: 4, acceptable: passphrase.length > 8, reasons: [] }),
+    'vault.checkPassphrase': async ({ passphrase }) => ({ score: 4, acceptable: passphrase.length > 8, reasons: [], suggestions: [] }),
     'vault.create': async () => {
       status = { ...status, state: 'unlocked' }
       // The real node announces "unlocked" before create returns.

@@ -6,7 +6,7 @@ import { createUnlockModel } from '../../../web/models/unlock-model.ts'
 import { createTestClient, deferred, fail, settle } from './fake-rpc.ts'
 
 const verdict = (passphrase: string): PassphraseCheck =>
-  passphrase.length >= 12 ? { score: 4, acceptable: true, reasons: [] } : { score: 1, acceptable: false, reasons: ['too short'] }
+  passphrase.length >= 12 ? { score: 4, acceptable: true, reasons: [], suggestions: [] } : { score: 1, acceptable: false, reasons: ['too short'], suggestions: [] }
 
 test('strength checks are debounced, and the form is ready only for an accepted, confirmed passphrase', async () => {
   const client = createTestClient({ 'vault.checkPassphrase': async ({ passphrase }) => verdict(passphrase) })
@@ -39,7 +39,7 @@ test('an answer for old text that arrives late does not overwrite the newer one'
   await settle(5)
   form.setPassphrase('second passphrase')
   await settle(5)
-  slow.resolve({ score: 0, acceptable: false, reasons: ['stale'] })
+  slow.resolve({ score: 0, acceptable: false, reasons: ['stale'], suggestions: [] })
   await settle(5)
   assert.equal(form.check.latest.value?.passphrase, 'second passphrase')
   assert.equal(form.verdict.value?.acceptable, true)
@@ -85,4 +85,24 @@ test('recovery normalises the phrase, maps both recovery errors, and keeps the f
   assert.match(unlock.error.value ?? '', /recovery phrase doesn't belong/)
   assert.equal(unlock.mode.value, 'recover')
   assert.equal(unlock.form.passphrase.value, 'a new long passphrase')
+})
+
+test('the example passphrase from the node\'s first refusal stays put while the person types, and goes on reset', async () => {
+  let n = 0
+  const client = createTestClient({
+    'vault.checkPassphrase': async ({ passphrase }) => ({ ...verdict(passphrase), ...(passphrase.length >= 12 ? {} : { example: `example number ${++n}` }) })
+  })
+  const form = createNewPassphraseForm(client, 5)
+  form.setPassphrase('weak')
+  await settle(20)
+  assert.equal(form.check.example.value, 'example number 1')
+  form.setPassphrase('weaker')
+  await settle(20)
+  assert.equal(client.calls.length, 2)
+  assert.equal(form.check.example.value, 'example number 1', 'not a new one per keystroke')
+  form.clear()
+  assert.equal(form.check.example.value, undefined)
+  form.setPassphrase('weak again')
+  await settle(20)
+  assert.equal(form.check.example.value, 'example number 3')
 })

@@ -11,7 +11,7 @@ import { createTestClient, deferred, fail, settle } from './fake-rpc.ts'
 const PHRASE = Array.from({ length: 24 }, (_, i) => `word${i + 1}`).join(' ')
 const PEER = '/ip4/127.0.0.1/tcp/4201/ws/p2p/PeerP'
 const PASS = 'a new long passphrase'
-const accept = async ({ passphrase }: { passphrase: string }) => ({ score: 4 as const, acceptable: passphrase.length >= 12, reasons: [] })
+const accept = async ({ passphrase }: { passphrase: string }) => ({ score: 4 as const, acceptable: passphrase.length >= 12, reasons: [], suggestions: [] })
 
 async function fillRestore (restore: ReturnType<typeof createRestoreModel>, phrase = PHRASE): Promise<void> {
   restore.show()

@@ -1,0 +1,34 @@
+import { STREAMED_BY_CAIRN_HEADER } from '../core/rpc/file-stream-protocol.ts'
+import { SECURITY_HEADERS } from '../core/security-headers.ts'
+
+/**
+ * The service worker's error pages (download routes). They are pages of the
+ * app's origin, and their text can come from elsewhere (an error message may
+ * quote a shared file's name, chosen by whoever shared it), so every piece is
+ * escaped and the page gets the app's own policy: no script, no frame.
+ *
+ * Typed without the WebWorker lib so the unit tests can run it in Node.
+ */
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
+/** Text as HTML text or attribute value: nothing in it can become markup. */
+export function escapeHtml (text: string): string {
+  return text.replace(/[&<>"']/g, c => ESCAPES[c] ?? c)
+}
+
+/** A small HTML page with a title, a sentence and a way back. No inline style: the CSP allows none. */
+export function errorPage (status: number, title: string, detail: string): Response {
+  const safeTitle = escapeHtml(title)
+  const body = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>${safeTitle}</title><h1>${safeTitle}</h1><p>${escapeHtml(detail)}</p><p><a href="/">Back to Cairn</a></p></html>`
+  return new Response(body, {
+    status,
+    headers: {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      [STREAMED_BY_CAIRN_HEADER]: 'error'
+    }
+  })
+}
