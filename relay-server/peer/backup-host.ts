@@ -40,6 +40,8 @@ export interface BackupHostInit {
   concurrency: number
   /** How long an unpinned block is kept. */
   retentionMs: number
+  /** How long a pairing code pairs after it was made. */
+  pairingCodeTtlMs?: number
 }
 
 /** Builds the backup service of a peer. */

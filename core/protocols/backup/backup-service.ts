@@ -1,11 +1,13 @@
 import { CairnError } from '../../errors.ts'
 import { toErrorResponse } from './backup-errors.ts'
 import * as C from './constants.ts'
-import { FailureLimiter, NonceCache } from './pairing.ts'
+import { NonceCache } from './pairing.ts'
+import { PairingLimiter } from './pairing-limiter.ts'
 import { PairingCodeBook } from './pairing-code-book.ts'
 import { loadPeerState } from './peer-store.ts'
 import { Replicator, short } from './replicator.ts'
 import { RequestHandlers } from './request-handlers.ts'
+import { requestSource } from './request-source.ts'
 import { VaultLedger } from './vault-ledger.ts'
 import { jsonStream, readJson, writeJson } from './wire.ts'
 import { parseRequest, type BackupResponse, type VaultBackupStatus } from './messages.ts'
@@ -45,6 +47,10 @@ export interface BackupServiceInit {
   requestTimeoutMs?: number
   /** Blocks one verify request may re-read (default 256). */
   maxVerifySample?: number
+  /** How long a pairing code pairs after it was made (default 15 minutes). */
+  pairingCodeTtlMs?: number
+  /** The clock for pairing codes and limits (ms since epoch; default Date.now). */
+  now?: () => number
 }
 
 /** One vault as `cairn-peer status` shows it. */
@@ -85,14 +91,16 @@ export class BackupService {
       maxAttempts: init.maxAttempts ?? C.DEFAULT_MAX_ATTEMPTS,
       maxClockSkewMs: init.maxClockSkewMs ?? C.DEFAULT_MAX_CLOCK_SKEW_MS,
       requestTimeoutMs: init.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
-      maxVerifySample: init.maxVerifySample ?? C.DEFAULT_MAX_VERIFY_SAMPLE
+      maxVerifySample: init.maxVerifySample ?? C.DEFAULT_MAX_VERIFY_SAMPLE,
+      pairingCodeTtlMs: init.pairingCodeTtlMs ?? C.DEFAULT_PAIRING_CODE_TTL_MS,
+      now: init.now ?? Date.now
     }
     const serial = async <T>(fn: () => Promise<T>): Promise<T> => {
       const run = this.chain.then(fn)
       this.chain = run.catch(() => {})
       return await run
     }
-    this.codes = new PairingCodeBook(components.datastore)
+    this.codes = new PairingCodeBook(components.datastore, { ttlMs: this.settings.pairingCodeTtlMs, now: this.settings.now })
     this.replicator = new Replicator({ ...components, ledger: this.ledger, serial }, this.settings)
     this.handlers = new RequestHandlers({
       ...components,
@@ -100,8 +108,9 @@ export class BackupService {
       codes: this.codes,
       replicator: this.replicator,
       serial,
-      failures: new FailureLimiter(C.PAIRING_FAILURES_PER_PEER, C.PAIRING_FAILURES_TOTAL),
-      nonces: new NonceCache(this.settings.maxClockSkewMs)
+      failures: new PairingLimiter({ perPeer: C.PAIRING_FAILURES_PER_PEER, perIp: C.PAIRING_FAILURES_PER_IP }),
+      nonces: new NonceCache(this.settings.maxClockSkewMs),
+      now: this.settings.now
     }, this.settings)
     this.handle = this.handle.bind(this)
   }
@@ -129,12 +138,12 @@ export class BackupService {
     await this.chain
   }
 
-  /** Makes and stores a new one-time pairing code, formatted `XXXX-XXXX-XXXX-XXXX`. */
+  /** Makes and stores a new one-time pairing code, formatted `XXXX-XXXX-XXXX-XXXX`; it pairs for `pairingCodeTtlMs`. */
   async createPairingCode (): Promise<string> {
     return await this.codes.create()
   }
 
-  /** Unused pairing codes, formatted. */
+  /** Unused pairing codes still within their time, formatted, oldest first. */
   pendingPairingCodes (): string[] {
     return this.codes.list()
   }
@@ -173,7 +182,7 @@ export class BackupService {
       kind = request.kind
       vault = ` for vault ${short(request.vault)}`
       if (!this.started) throw new CairnError('NODE_UNAVAILABLE', 'the backup service is stopping')
-      response = await this.handlers.handle(request, remote)
+      response = await this.handlers.handle(request, requestSource(connection))
     } catch (err) {
       response = toErrorResponse(err)
       this.components.log.warn(`backup: refused ${kind} from ${remote}${vault}: ${response.error.code} (${response.error.message})`)
