@@ -1,10 +1,12 @@
 import { CairnError } from '../../errors.ts'
+import { BlockAccess, heliaPinnedBy, type RootHolders } from './block-access.ts'
+import { gateBitswap, type BitswapGate } from './bitswap-gate.ts'
 import { toErrorResponse } from './backup-errors.ts'
 import * as C from './constants.ts'
 import { NonceCache } from './pairing.ts'
 import { PairingLimiter } from './pairing-limiter.ts'
 import { PairingCodeBook } from './pairing-code-book.ts'
-import { loadPeerState } from './peer-store.ts'
+import { dueAt, loadPeerState } from './peer-store.ts'
 import { Replicator, short } from './replicator.ts'
 import { RequestHandlers } from './request-handlers.ts'
 import { requestSource } from './request-source.ts'
@@ -13,7 +15,7 @@ import { jsonStream, readJson, writeJson } from './wire.ts'
 import { parseRequest, type BackupResponse, type VaultBackupStatus } from './messages.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
 import type { Log } from '../../node/log-buffer.ts'
-import type { Connection, Stream } from '@libp2p/interface'
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 
 export interface BackupServiceComponents {
@@ -76,6 +78,9 @@ export class BackupService {
   private readonly inFlight = new Set<Promise<void>>()
   private chain: Promise<unknown> = Promise.resolve()
   private started = false
+  /** Who may be sent which blocks over bitswap (block-access.ts). */
+  readonly access: BlockAccess
+  private gate: BitswapGate | undefined
 
   constructor (components: BackupServiceComponents, init: BackupServiceInit = {}) {
     this.components = components
@@ -112,7 +117,9 @@ export class BackupService {
       nonces: new NonceCache(this.settings.maxClockSkewMs),
       now: this.settings.now
     }, this.settings)
+    this.access = new BlockAccess({ pinnedBy: heliaPinnedBy(components.helia.datastore), holders: root => this.holders(root) })
     this.handle = this.handle.bind(this)
+    this.disconnected = this.disconnected.bind(this)
   }
 
   /** Loads the persisted state, resumes pending fetches and starts answering the protocol. */
@@ -121,6 +128,9 @@ export class BackupService {
     const state = await loadPeerState(this.components.datastore)
     this.ledger.load(state)
     this.codes.load(state.codes)
+    // Before the first connection: no ledger of bitswap may be made without the gate.
+    this.gate ??= gateBitswap(this.components.helia, async (peer, cid) => await this.access.mayServe(peer, cid))
+    this.components.helia.libp2p.addEventListener('peer:disconnect', this.disconnected)
     await this.components.helia.libp2p.handle(C.BACKUP_PROTOCOL, this.handle, { runOnLimitedConnection: true })
     this.started = true
     this.replicator.start()
@@ -133,6 +143,7 @@ export class BackupService {
     if (!this.started) return
     this.started = false
     await this.components.helia.libp2p.unhandle(C.BACKUP_PROTOCOL)
+    this.components.helia.libp2p.removeEventListener('peer:disconnect', this.disconnected)
     await this.replicator.stop()
     await Promise.allSettled([...this.inFlight])
     await this.chain
@@ -162,6 +173,23 @@ export class BackupService {
     return this.replicator.active
   }
 
+  /** Who holds `root`: every vault with an item for it; a share when one keeps it as a live share copy. */
+  private holders (root: string): RootHolders {
+    const holders: RootHolders = { vaults: [], share: false }
+    const now = Date.now()
+    for (const [vault, entry] of this.ledger.vaults) {
+      const item = entry.items.get(root)
+      if (item === undefined) continue
+      holders.vaults.push(vault)
+      if (item.share === true && dueAt(item) > now) holders.share = true
+    }
+    return holders
+  }
+
+  private disconnected (event: CustomEvent<PeerId>): void {
+    this.access.forget(event.detail.toString())
+  }
+
   private async handle (stream: Stream, connection: Connection): Promise<void> {
     const work = this.answer(stream, connection)
     this.inFlight.add(work)
@@ -183,6 +211,8 @@ export class BackupService {
       vault = ` for vault ${short(request.vault)}`
       if (!this.started) throw new CairnError('NODE_UNAVAILABLE', 'the backup service is stopping')
       response = await this.handlers.handle(request, requestSource(connection))
+      // Signed by a paired vault (or paired just now): this connection's peer may fetch the vault's blocks.
+      if (this.access.prove(remote, request.vault)) this.gate?.recheck(connection.remotePeer)
     } catch (err) {
       response = toErrorResponse(err)
       this.components.log.warn(`backup: refused ${kind} from ${remote}${vault}: ${response.error.code} (${response.error.message})`)
