@@ -5,7 +5,7 @@ import { decodeRecoveryPhrase } from '../crypto/recovery-phrase.ts'
 import { deriveSubkey } from '../crypto/subkeys.ts'
 import { vaultSigner } from '../crypto/vault-signing.ts'
 import { CairnError } from '../errors.ts'
-import { BackupClient } from '../protocols/backup/index.ts'
+import { BackupClient, peerIdOf } from '../protocols/backup/index.ts'
 import { restoreIndexFromPeer } from '../vault/restore-index.ts'
 import type { CairnHelia } from './create-node.ts'
 import type { Log } from './log-buffer.ts'
@@ -61,8 +61,8 @@ export function createBackupHandlers (c: BackupHandlerComponents): Pick<HandlerM
         signer.wipe()
       }
       const status = await c.vault.restore(vaultKey, newPassphrase)
-      // The vault is paired with that peer already; remember it on this device too.
-      await c.backups.add(peer.toString(), '')
+      // The peer answered the vault's signed request: it keeps this vault, so it needs no code.
+      await c.backups.adopt([{ peerId: peerIdOf(peer), address: peer.toString() }])
       prefetchContent(c)
       return status
     }

@@ -7,8 +7,8 @@ import type { VaultSigner } from '../crypto/vault-signing.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { Log } from '../node/log-buffer.ts'
 import type { PeerKeeper } from '../node/peer-keeper.ts'
-import type { BackupPeerInfo, VerifyResult } from '../rpc/api.ts'
-import type { Libp2p } from '@libp2p/interface'
+import type { AddedBackupPeer, BackupPeerInfo, VerifyResult } from '../rpc/api.ts'
+import type { Libp2p, PeerId } from '@libp2p/interface'
 
 /** How long changes collect before one manifest goes out. */
 const SYNC_DELAY_MS = 300
@@ -55,6 +55,7 @@ export class BackupPeers {
 
   constructor (private readonly c: BackupPeersComponents, private readonly deviceId: string) {
     this.state = new BackupState(c.datastore)
+    this.connected = this.connected.bind(this)
   }
 
   async start (): Promise<void> {
@@ -72,11 +73,24 @@ export class BackupPeers {
     this.session = { client, index: session.index, logs: new Map() }
     for (const peer of this.peers) await this.logFor(peer.peerId)
     this.refreshTimer = setInterval(() => { void this.refreshAll() }, REFRESH_MS)
+    this.c.libp2p.addEventListener('peer:connect', this.connected)
+    void this.refreshAll()
     this.changed()
+  }
+
+  /**
+   * A paired peer serves the vault's blocks only to a connection that proved
+   * it belongs to the vault (a signed request): ask its status at once, so
+   * replication, restore and repair find the connection proven.
+   */
+  private connected (event: CustomEvent<PeerId>): void {
+    const peerId = event.detail.toString()
+    if (this.peers.some(p => p.peerId === peerId)) void this.refresh(peerId).catch((err: unknown) => { this.noteError(peerId, err) })
   }
 
   /** The vault locked: stop; the signer is wiped by its owner. */
   detach (): void {
+    this.c.libp2p.removeEventListener('peer:connect', this.connected)
     this.session = undefined
     if (this.syncTimer !== undefined) clearTimeout(this.syncTimer)
     if (this.refreshTimer !== undefined) clearInterval(this.refreshTimer)
@@ -88,7 +102,7 @@ export class BackupPeers {
     this.detach()
   }
 
-  async add (address: string, code: string): Promise<BackupPeerInfo> {
+  async add (address: string, code: string): Promise<AddedBackupPeer> {
     const session = this.requireSession()
     let ma
     try {
@@ -97,17 +111,38 @@ export class BackupPeers {
       throw new CairnError('ADDRESS_INVALID', `That is not a peer address: ${address}`, { cause: err })
     }
     const peerId = peerIdOf(ma)
-    await session.client.pair(ma, code)
+    const { alreadyPaired } = await session.client.pair(ma, code)
     const peer: PairedPeer = { peerId, address: ma.toString(), addedAt: Date.now() }
     this.peers = [...this.peers.filter(p => p.peerId !== peerId), peer]
     await this.savePeers()
     this.c.keeper.keep(peer.address)
     this.info.set(peerId, { ...emptyInfo(peer), online: true, lastSeen: Date.now() })
-    this.c.log.info(`paired backup peer …${peerId.slice(-8)}`)
+    this.c.log.info(alreadyPaired ? `reconnected to backup peer …${peerId.slice(-8)}, which already keeps this vault` : `paired backup peer …${peerId.slice(-8)}`)
     await this.logFor(peerId)
     this.changed()
     await this.refresh(peerId)
-    return this.info.get(peerId) as BackupPeerInfo
+    return { ...this.info.get(peerId) as BackupPeerInfo, reconnected: alreadyPaired }
+  }
+
+  /**
+   * Remembers peers that already keep this vault (the one a restore came
+   * from): no pairing request, no code. Replication to them starts when the
+   * vault is unlocked.
+   */
+  async adopt (peers: Array<Omit<PairedPeer, 'addedAt'>>): Promise<void> {
+    const known = new Set(this.peers.map(p => p.peerId))
+    const fresh = peers.filter(p => !known.has(p.peerId)).map(p => ({ ...p, addedAt: Date.now() }))
+    if (fresh.length === 0) return
+    this.peers = [...this.peers, ...fresh]
+    await this.savePeers()
+    for (const peer of fresh) {
+      this.c.keeper.keep(peer.address)
+      this.info.set(peer.peerId, emptyInfo(peer))
+      if (this.session !== undefined) await this.logFor(peer.peerId)
+      this.c.log.info(`backup peer …${peer.peerId.slice(-8)} already keeps this vault; backing up to it`)
+    }
+    this.changed()
+    this.c.onChanged()
   }
 
   async remove (peerId: string): Promise<void> {
@@ -208,13 +243,13 @@ export class BackupPeers {
     if (session === undefined) return
     const log = await this.logFor(peerId)
     await this.state.exclusive(async () => {
-      const { pins, heads, expires } = this.desired(session.index)
+      const { pins, heads, expires, shares } = this.desired(session.index)
       const sent = await this.state.readPinSet(peerId)
       const pin = pins.filter(cid => !sent.has(cid))
       const current = new Set(pins)
       const unpin = [...sent].filter(cid => !current.has(cid))
       if (pin.length > 0 || unpin.length > 0) {
-        await log.append({ pin, unpin, heads, expires })
+        await log.append({ pin, unpin, heads, expires, shares })
         await this.state.writePinSet(peerId, pins)
       }
     })
@@ -269,8 +304,8 @@ export class BackupPeers {
     this.lastRepin.set(peerId, Date.now())
     this.c.log.info(`backup peer …${peerId.slice(-8)} lacks ${missing.length} roots and is idle; asking again`)
     const log = await this.logFor(peerId)
-    const { heads, expires } = this.desired(session.index)
-    await log.append({ pin: missing, unpin: [], heads, expires })
+    const { heads, expires, shares } = this.desired(session.index)
+    await log.append({ pin: missing, unpin: [], heads, expires, shares })
     await sendPendingManifests(session.client, this.addressOf(peerId), log)
   }
 
@@ -294,8 +329,8 @@ export class BackupPeers {
         peer: peerId,
         device: this.deviceId,
         snapshot: async () => {
-          const { pins, heads, expires } = this.desired(session.index)
-          return { pin: pins, heads, expires }
+          const { pins, heads, expires, shares } = this.desired(session.index)
+          return { pin: pins, heads, expires, shares }
         }
       })
       await log.start()
