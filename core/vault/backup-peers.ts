@@ -3,6 +3,7 @@ import { BackupState, desiredPins, liveExtraPins, type Desired, type ExtraPin, t
 import type { Datastore } from 'interface-datastore'
 import { CairnError } from '../errors.ts'
 import { BackupClient, ManifestLog, peerIdOf, sendPendingManifests } from '../protocols/backup/index.ts'
+import { sealPeerList } from './sealed-peer-list.ts'
 import type { VaultSigner } from '../crypto/vault-signing.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { Log } from '../node/log-buffer.ts'
@@ -20,8 +21,11 @@ const DROP_WAIT_MS = 5000
 /** Least time between two "pin these again" manifests to one peer. */
 const REPIN_MS = 10_000
 
-/** What an unlocked vault lends the backup side: its signing key and its index. */
-export interface BackupSession { signer: VaultSigner, index: IndexLog }
+/**
+ * What an unlocked vault lends the backup side: its signing key, its index,
+ * and the key that seals its list of peers for the peers to keep (wiped on lock by its owner).
+ */
+export interface BackupSession { signer: VaultSigner, index: IndexLog, peerListKey?: Uint8Array }
 
 export type { ExtraPin } from './backup-state.ts'
 
@@ -46,7 +50,7 @@ export class BackupPeers {
   private peers: PairedPeer[] = []
   private readonly info = new Map<string, BackupPeerInfo>()
   private readonly held = new Map<string, Set<string>>()
-  private session: { client: BackupClient, index: IndexLog, logs: Map<string, ManifestLog> } | undefined
+  private session: { client: BackupClient, index: IndexLog, logs: Map<string, ManifestLog>, peerListKey?: Uint8Array } | undefined
   private syncTimer: ReturnType<typeof setTimeout> | undefined
   private refreshTimer: ReturnType<typeof setInterval> | undefined
   private syncing: Promise<void> = Promise.resolve()
@@ -70,12 +74,31 @@ export class BackupPeers {
   async attach (session: BackupSession): Promise<void> {
     this.detach()
     const client = new BackupClient({ libp2p: this.c.libp2p }, { signer: session.signer })
-    this.session = { client, index: session.index, logs: new Map() }
+    this.session = { client, index: session.index, logs: new Map(), ...(session.peerListKey !== undefined ? { peerListKey: session.peerListKey } : {}) }
     for (const peer of this.peers) await this.logFor(peer.peerId)
     this.refreshTimer = setInterval(() => { void this.refreshAll() }, REFRESH_MS)
     this.c.libp2p.addEventListener('peer:connect', this.connected)
     void this.refreshAll()
+    void this.publishPeerList()
     this.changed()
+  }
+
+  /**
+   * Gives every paired peer the vault's peer list, sealed so that only the
+   * vault can read it: a vault restored from any of them comes back paired
+   * with all of them. Best effort; a peer that misses it gets it at the next unlock.
+   */
+  private async publishPeerList (): Promise<void> {
+    const session = this.session
+    if (session?.peerListKey === undefined || this.peers.length === 0) return
+    const sealed = sealPeerList(session.peerListKey, this.peers)
+    await Promise.all(this.peers.map(async peer => {
+      try {
+        await session.client.peerList(this.addressOf(peer.peerId), sealed)
+      } catch (err) {
+        this.noteError(peer.peerId, err)
+      }
+    }))
   }
 
   /**
@@ -121,6 +144,7 @@ export class BackupPeers {
     await this.logFor(peerId)
     this.changed()
     await this.refresh(peerId)
+    void this.publishPeerList()
     return { ...this.info.get(peerId) as BackupPeerInfo, reconnected: alreadyPaired }
   }
 
@@ -141,6 +165,7 @@ export class BackupPeers {
       if (this.session !== undefined) await this.logFor(peer.peerId)
       this.c.log.info(`backup peer …${peer.peerId.slice(-8)} already keeps this vault; backing up to it`)
     }
+    void this.publishPeerList()
     this.changed()
     this.c.onChanged()
   }
@@ -154,6 +179,7 @@ export class BackupPeers {
     this.info.delete(peerId)
     this.held.delete(peerId)
     this.session?.logs.delete(peerId)
+    void this.publishPeerList()
     this.c.onChanged()
   }
 

@@ -49,7 +49,7 @@ export class VaultService {
   private readonly keys: KeyVault
   private settings: VaultSettings = { autoLockMinutes: 15 }
   private readonly autoLock: AutoLock
-  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, shares: ShareStore, abort: AbortController } | undefined
+  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, shares: ShareStore, abort: AbortController, peerListKey: Uint8Array } | undefined
 
   constructor (private readonly components: VaultServiceComponents, private readonly events: VaultServiceEvents) {
     this.keys = new KeyVault(components.datastore)
@@ -132,6 +132,7 @@ export class VaultService {
     session.vaultKey.fill(0)
     session.dedupKey.fill(0)
     session.shareKey.fill(0)
+    session.peerListKey.fill(0)
     session.signer.wipe()
     this.events.onLocked?.()
     this.components.log.info('vault locked; keys wiped from memory')
@@ -180,9 +181,10 @@ export class VaultService {
     const signer = vaultSigner(vaultKey)
     const shareKey = deriveSubkey(vaultKey, 'shares')
     const shares = new ShareStore(this.components.datastore, shareKey)
-    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, shares, abort }
+    const peerListKey = deriveSubkey(vaultKey, 'peers')
+    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, shares, abort, peerListKey }
     this.autoLock.arm()
-    this.events.onUnlocked?.({ signer, index, shares })
+    this.events.onUnlocked?.({ signer, index, shares, peerListKey })
     this.events.onStatus(this.status())
     this.events.onFilesChanged()
   }

@@ -90,6 +90,11 @@ export class BackupClient {
     return (await this.request(peer, 'heads', {})).heads
   }
 
+  /** Stores the vault's sealed peer list on the peer (when given) and returns what it keeps (null: none). */
+  async peerList (peer: BackupPeer, sealed?: string): Promise<string | null> {
+    return (await this.request(peer, 'peers', sealed !== undefined ? { sealed } : {})).sealed
+  }
+
   /** Asks the peer to re-read and re-hash up to `sample` random blocks it holds for the vault. */
   async verify (peer: BackupPeer, sample: number): Promise<VerifyReport> {
     const { checked, passed, bad } = await this.request(peer, 'verify', { sample }, this.timeoutMs * 4)

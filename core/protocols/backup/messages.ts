@@ -10,7 +10,7 @@ import { BACKUP_WIRE_VERSION } from './constants.ts'
  * request-signing.ts), and names the peer it is for, so it cannot be
  * replayed to another peer; `ts` and `nonce` stop replays to the same one.
  */
-export type RequestKind = 'pair' | 'manifest' | 'status' | 'holds' | 'heads' | 'verify'
+export type RequestKind = 'pair' | 'manifest' | 'status' | 'holds' | 'heads' | 'verify' | 'peers'
 
 /** Fields every request carries. */
 export interface RequestEnvelope {
@@ -67,8 +67,14 @@ export interface StatusRequest extends RequestEnvelope { kind: 'status' }
 export interface HoldsRequest extends RequestEnvelope { kind: 'holds', cids: string[] }
 export interface HeadsRequest extends RequestEnvelope { kind: 'heads' }
 export interface VerifyRequest extends RequestEnvelope { kind: 'verify', sample: number }
+/**
+ * The vault's list of backup peers, sealed under a vault subkey (the peer
+ * cannot read it): stored when `sealed` is given, answered always, so a
+ * restore comes back paired with every peer the vault had.
+ */
+export interface PeersRequest extends RequestEnvelope { kind: 'peers', sealed?: string }
 
-export type BackupRequest = PairRequest | ManifestRequest | StatusRequest | HoldsRequest | HeadsRequest | VerifyRequest
+export type BackupRequest = PairRequest | ManifestRequest | StatusRequest | HoldsRequest | HeadsRequest | VerifyRequest | PeersRequest
 
 export interface FailedItem {
   cid: string
@@ -108,6 +114,7 @@ export interface ResultByKind {
   holds: { held: string[] }
   heads: { heads: Record<string, WireHead> }
   verify: VerifyReport
+  peers: { sealed: string | null }
 }
 
 export type SuccessResponse<K extends RequestKind> = { ok: true } & ResultByKind[K]
@@ -121,7 +128,7 @@ export interface ErrorResponse {
 
 export type BackupResponse<K extends RequestKind = RequestKind> = SuccessResponse<K> | ErrorResponse
 
-const KINDS = new Set<string>(['pair', 'manifest', 'status', 'holds', 'heads', 'verify'])
+const KINDS = new Set<string>(['pair', 'manifest', 'status', 'holds', 'heads', 'verify', 'peers'])
 const B64URL = /^[A-Za-z0-9_-]+$/
 
 function invalid (message: string): CairnError {
@@ -230,6 +237,9 @@ export function parseRequest (value: unknown): BackupRequest {
     case 'verify':
       if (!isSeq(value.sample)) throw invalid('sample must be a positive integer')
       break
+    case 'peers':
+      if (value.sealed !== undefined && (typeof value.sealed !== 'string' || value.sealed.length > MAX_SEALED_PEERS || !B64URL.test(value.sealed))) throw invalid('sealed must be base64url, at most 16 KiB')
+      break
     case 'status':
     case 'heads':
       break
@@ -243,5 +253,9 @@ const FIELDS: Record<RequestKind, string[]> = {
   status: [],
   holds: ['cids'],
   heads: [],
-  verify: ['sample']
+  verify: ['sample'],
+  peers: ['sealed']
 }
+
+/** Largest sealed peer list a peer keeps for a vault (base64url characters). */
+const MAX_SEALED_PEERS = 16 * 1024

@@ -18,6 +18,8 @@ export interface VaultRecord {
   lastSeq: Record<string, number>
   /** Newest index head each device reported, per device (by seq). */
   heads: Record<string, WireHead>
+  /** The vault's list of backup peers, sealed by the vault (the `peers` request). */
+  peers?: string
 }
 
 /**

@@ -4,7 +4,7 @@ import { verifySample } from './block-verify.ts'
 import { codeKey, encodeRecord, itemKey, vaultKey } from './peer-store.ts'
 import { short } from './replicator.ts'
 import { verifyRequestSignature } from './request-signing.ts'
-import type { BackupRequest, BackupResponse, ManifestRequest, PairRequest } from './messages.ts'
+import type { BackupRequest, BackupResponse, ManifestRequest, PairRequest, PeersRequest } from './messages.ts'
 import type { PairingCodeBook } from './pairing-code-book.ts'
 import type { NonceCache } from './pairing.ts'
 import type { PairingLimiter, PairingSource } from './pairing-limiter.ts'
@@ -62,6 +62,8 @@ export class RequestHandlers {
         return { ok: true, held: request.cids.filter(cid => entry.items.get(cid)?.state === 'pinned') }
       case 'heads':
         return { ok: true, heads: { ...entry.record.heads } }
+      case 'peers':
+        return await this.peers(request)
       case 'verify': {
         const roots = [...entry.items.values()].filter(item => item.state === 'pinned').map(item => item.cid)
         const report = await verifySample(helia, roots, Math.min(request.sample, this.settings.maxVerifySample))
@@ -101,6 +103,18 @@ export class RequestHandlers {
       codes.forget(code)
       log.info(`backup: paired vault ${short(request.vault)} (from ${remotePeer})`)
       return { ok: true, alreadyPaired: false }
+    })
+  }
+
+  private async peers (request: PeersRequest): Promise<BackupResponse<'peers'>> {
+    return await this.components.serial(async () => {
+      const entry = this.components.ledger.get(request.vault)
+      if (entry === undefined) throw new CairnError('NOT_PAIRED', 'this vault is not paired with the peer')
+      if (request.sealed !== undefined && request.sealed !== entry.record.peers) {
+        entry.record.peers = request.sealed
+        await this.components.datastore.put(vaultKey(request.vault), encodeRecord(entry.record))
+      }
+      return { ok: true, sealed: entry.record.peers ?? null }
     })
   }
 
