@@ -19,7 +19,8 @@ export const defaultBackupFactory: BackupHostFactory = (components, init): Backu
     quotaBytes: init.quotaBytes,
     concurrency: init.concurrency,
     retentionMs: init.retentionMs,
-    ...(init.pairingCodeTtlMs !== undefined ? { pairingCodeTtlMs: init.pairingCodeTtlMs } : {})
+    ...(init.pairingCodeTtlMs !== undefined ? { pairingCodeTtlMs: init.pairingCodeTtlMs } : {}),
+    ...(init.provenReadBufferBytes !== undefined ? { provenReadBufferBytes: init.provenReadBufferBytes } : {})
   })
   return {
     start: async () => { await service.start() },

@@ -42,6 +42,8 @@ export interface BackupHostInit {
   retentionMs: number
   /** How long a pairing code pairs after it was made. */
   pairingCodeTtlMs?: number
+  /** WebRTC read buffer granted to a paired vault's connections (bytes). */
+  provenReadBufferBytes?: number
 }
 
 /** Builds the backup service of a peer. */

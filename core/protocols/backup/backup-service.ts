@@ -8,6 +8,7 @@ import { PairingLimiter } from './pairing-limiter.ts'
 import { PairingCodeBook } from './pairing-code-book.ts'
 import { dueAt, loadPeerState } from './peer-store.ts'
 import { Replicator, short } from './replicator.ts'
+import { grantReadBuffer } from './read-buffer-grant.ts'
 import { RequestHandlers } from './request-handlers.ts'
 import { requestSource } from './request-source.ts'
 import { VaultLedger } from './vault-ledger.ts'
@@ -53,6 +54,8 @@ export interface BackupServiceInit {
   pairingCodeTtlMs?: number
   /** The clock for pairing codes and limits (ms since epoch; default Date.now). */
   now?: () => number
+  /** WebRTC read buffer (bytes) granted to a connection once it proved it belongs to a paired vault (default 0: none granted). */
+  provenReadBufferBytes?: number
 }
 
 /** One vault as `cairn-peer status` shows it. */
@@ -98,7 +101,8 @@ export class BackupService {
       requestTimeoutMs: init.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
       maxVerifySample: init.maxVerifySample ?? C.DEFAULT_MAX_VERIFY_SAMPLE,
       pairingCodeTtlMs: init.pairingCodeTtlMs ?? C.DEFAULT_PAIRING_CODE_TTL_MS,
-      now: init.now ?? Date.now
+      now: init.now ?? Date.now,
+      provenReadBufferBytes: init.provenReadBufferBytes ?? 0
     }
     const serial = async <T>(fn: () => Promise<T>): Promise<T> => {
       const run = this.chain.then(fn)
@@ -120,6 +124,7 @@ export class BackupService {
     this.access = new BlockAccess({ pinnedBy: heliaPinnedBy(components.helia.datastore), holders: root => this.holders(root) })
     this.handle = this.handle.bind(this)
     this.disconnected = this.disconnected.bind(this)
+    this.opened = this.opened.bind(this)
   }
 
   /** Loads the persisted state, resumes pending fetches and starts answering the protocol. */
@@ -131,6 +136,7 @@ export class BackupService {
     // Before the first connection: no ledger of bitswap may be made without the gate.
     this.gate ??= gateBitswap(this.components.helia, async (peer, cid) => await this.access.mayServe(peer, cid))
     this.components.helia.libp2p.addEventListener('peer:disconnect', this.disconnected)
+    this.components.helia.libp2p.addEventListener('connection:open', this.opened)
     await this.components.helia.libp2p.handle(C.BACKUP_PROTOCOL, this.handle, { runOnLimitedConnection: true })
     this.started = true
     this.replicator.start()
@@ -144,6 +150,7 @@ export class BackupService {
     this.started = false
     await this.components.helia.libp2p.unhandle(C.BACKUP_PROTOCOL)
     this.components.helia.libp2p.removeEventListener('peer:disconnect', this.disconnected)
+    this.components.helia.libp2p.removeEventListener('connection:open', this.opened)
     await this.replicator.stop()
     await Promise.allSettled([...this.inFlight])
     await this.chain
@@ -190,6 +197,16 @@ export class BackupService {
     this.access.forget(event.detail.toString())
   }
 
+  /** Another connection of a peer that proved itself gets what the first got. */
+  private opened (event: CustomEvent<Connection>): void {
+    if (this.access.vaultsOf(event.detail.remotePeer.toString()).size > 0) this.granted(event.detail.remotePeer)
+  }
+
+  /** A proven peer's connections get the larger WebRTC read buffer (DESIGN §6), which strangers' do not. */
+  private granted (peer: PeerId): void {
+    if (this.settings.provenReadBufferBytes > 0) grantReadBuffer(this.components.helia.libp2p.getConnections(peer), this.settings.provenReadBufferBytes)
+  }
+
   private async handle (stream: Stream, connection: Connection): Promise<void> {
     const work = this.answer(stream, connection)
     this.inFlight.add(work)
@@ -212,7 +229,10 @@ export class BackupService {
       if (!this.started) throw new CairnError('NODE_UNAVAILABLE', 'the backup service is stopping')
       response = await this.handlers.handle(request, requestSource(connection))
       // Signed by a paired vault (or paired just now): this connection's peer may fetch the vault's blocks.
-      if (this.access.prove(remote, request.vault)) this.gate?.recheck(connection.remotePeer)
+      if (this.access.prove(remote, request.vault)) {
+        this.granted(connection.remotePeer)
+        this.gate?.recheck(connection.remotePeer)
+      }
     } catch (err) {
       response = toErrorResponse(err)
       this.components.log.warn(`backup: refused ${kind} from ${remote}${vault}: ${response.error.code} (${response.error.message})`)
