@@ -155,7 +155,12 @@ export class BackupPeers {
    */
   async adopt (peers: Array<Omit<PairedPeer, 'addedAt'>>): Promise<void> {
     const known = new Set(this.peers.map(p => p.peerId))
-    const fresh = peers.filter(p => !known.has(p.peerId)).map(p => ({ ...p, addedAt: Date.now() }))
+    const fresh: PairedPeer[] = []
+    for (const peer of peers) {
+      if (known.has(peer.peerId)) continue
+      known.add(peer.peerId)
+      fresh.push({ peerId: peer.peerId, address: peer.address, addedAt: Date.now() })
+    }
     if (fresh.length === 0) return
     this.peers = [...this.peers, ...fresh]
     await this.savePeers()
