@@ -5,8 +5,9 @@ import { decodeRecoveryPhrase } from '../crypto/recovery-phrase.ts'
 import { deriveSubkey } from '../crypto/subkeys.ts'
 import { vaultSigner } from '../crypto/vault-signing.ts'
 import { CairnError } from '../errors.ts'
-import { BackupClient } from '../protocols/backup/index.ts'
+import { BackupClient, peerIdOf } from '../protocols/backup/index.ts'
 import { restoreIndexFromPeer } from '../vault/restore-index.ts'
+import { keptPeerList, type ListedPeer } from '../vault/sealed-peer-list.ts'
 import type { CairnHelia } from './create-node.ts'
 import type { Log } from './log-buffer.ts'
 import type { BackupMethods } from './node-handlers.ts'
@@ -47,6 +48,8 @@ export function createBackupHandlers (c: BackupHandlerComponents): Pick<HandlerM
       const vaultKey = decodeRecoveryPhrase(recoveryPhrase)
       const signer = vaultSigner(vaultKey)
       const indexKey = deriveSubkey(vaultKey, 'index')
+      const peerListKey = deriveSubkey(vaultKey, 'peers')
+      let others: ListedPeer[] = []
       try {
         try {
           await c.helia.libp2p.dial(peer, { signal: AbortSignal.timeout(15_000) })
@@ -56,13 +59,16 @@ export function createBackupHandlers (c: BackupHandlerComponents): Pick<HandlerM
         const client = new BackupClient({ libp2p: c.helia.libp2p }, { signer })
         const blocks = await restoreIndexFromPeer({ networkBlockstore: c.helia.blockstore, datastore: c.datastore, client, log: c.log }, peer, indexKey)
         c.log.info(`restore: fetched ${blocks} index blocks from the backup peer`)
+        others = await keptPeerList(client, peer, peerListKey, c.log)
       } finally {
         indexKey.fill(0)
+        peerListKey.fill(0)
         signer.wipe()
       }
       const status = await c.vault.restore(vaultKey, newPassphrase)
-      // The vault is paired with that peer already; remember it on this device too.
-      await c.backups.add(peer.toString(), '')
+      // The peer answered the vault's signed request: it keeps this vault, so it needs no code.
+      // So do the other peers of its sealed list: each was paired with this vault.
+      await c.backups.adopt([{ peerId: peerIdOf(peer), address: peer.toString() }, ...others])
       prefetchContent(c)
       return status
     }

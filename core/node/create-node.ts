@@ -26,6 +26,8 @@ export interface NodeInit {
    * their backup peer), which are often on a LAN or localhost.
    */
   allowPrivateAddresses?: boolean
+  /** Inbound connections one host may open per second (libp2p's default is 5). */
+  inboundConnectionsPerSecond?: number
 }
 
 /**
@@ -62,6 +64,7 @@ export function createNode (init: NodeInit, components: NodeComponents): CairnHe
     connectionEncrypters: [noise()],
     ...(components.metrics !== undefined ? { metrics: () => components.metrics as Metrics } : {}),
     streamMuxers: [yamux()],
+    ...(init.inboundConnectionsPerSecond !== undefined ? { connectionManager: { inboundConnectionThreshold: init.inboundConnectionsPerSecond } } : {}),
     connectionGater: {
       ...(init.allowPrivateAddresses === true ? { denyDialMultiaddr: async () => false } : {}),
       ...components.connectionGater

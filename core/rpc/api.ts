@@ -141,6 +141,11 @@ export interface BackupPeerInfo {
   lastError?: string
 }
 
+/** A peer just added; `reconnected` when it already kept this vault (the code was not needed). */
+export interface AddedBackupPeer extends BackupPeerInfo {
+  reconnected: boolean
+}
+
 export interface VerifyResult {
   checked: number
   ok: number
@@ -241,7 +246,7 @@ export interface NodeApi {
   /** GET <relay http>/ping for a relay multiaddr's host, so the app can check it before dialling. */
   'network.pingRelay': { args: { url: string }, result: RelayPing }
   /** Pairs a backup peer with this vault (address + the one-time code it printed). */
-  'backup.add': { args: { address: string, code: string }, result: BackupPeerInfo }
+  'backup.add': { args: { address: string, code: string }, result: AddedBackupPeer }
   'backup.remove': { args: { peerId: string }, result: undefined }
   'backup.list': { args: undefined, result: BackupPeerInfo[] }
   /** Asks the peer to re-read and re-hash a random sample of what it holds. */

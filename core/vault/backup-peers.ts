@@ -3,12 +3,13 @@ import { BackupState, desiredPins, liveExtraPins, type Desired, type ExtraPin, t
 import type { Datastore } from 'interface-datastore'
 import { CairnError } from '../errors.ts'
 import { BackupClient, ManifestLog, peerIdOf, sendPendingManifests } from '../protocols/backup/index.ts'
+import { sealPeerList } from './sealed-peer-list.ts'
 import type { VaultSigner } from '../crypto/vault-signing.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { Log } from '../node/log-buffer.ts'
 import type { PeerKeeper } from '../node/peer-keeper.ts'
-import type { BackupPeerInfo, VerifyResult } from '../rpc/api.ts'
-import type { Libp2p } from '@libp2p/interface'
+import type { AddedBackupPeer, BackupPeerInfo, VerifyResult } from '../rpc/api.ts'
+import type { Libp2p, PeerId } from '@libp2p/interface'
 
 /** How long changes collect before one manifest goes out. */
 const SYNC_DELAY_MS = 300
@@ -20,8 +21,11 @@ const DROP_WAIT_MS = 5000
 /** Least time between two "pin these again" manifests to one peer. */
 const REPIN_MS = 10_000
 
-/** What an unlocked vault lends the backup side: its signing key and its index. */
-export interface BackupSession { signer: VaultSigner, index: IndexLog }
+/**
+ * What an unlocked vault lends the backup side: its signing key, its index,
+ * and the key that seals its list of peers for the peers to keep (wiped on lock by its owner).
+ */
+export interface BackupSession { signer: VaultSigner, index: IndexLog, peerListKey?: Uint8Array }
 
 export type { ExtraPin } from './backup-state.ts'
 
@@ -46,7 +50,7 @@ export class BackupPeers {
   private peers: PairedPeer[] = []
   private readonly info = new Map<string, BackupPeerInfo>()
   private readonly held = new Map<string, Set<string>>()
-  private session: { client: BackupClient, index: IndexLog, logs: Map<string, ManifestLog> } | undefined
+  private session: { client: BackupClient, index: IndexLog, logs: Map<string, ManifestLog>, peerListKey?: Uint8Array } | undefined
   private syncTimer: ReturnType<typeof setTimeout> | undefined
   private refreshTimer: ReturnType<typeof setInterval> | undefined
   private syncing: Promise<void> = Promise.resolve()
@@ -55,6 +59,7 @@ export class BackupPeers {
 
   constructor (private readonly c: BackupPeersComponents, private readonly deviceId: string) {
     this.state = new BackupState(c.datastore)
+    this.connected = this.connected.bind(this)
   }
 
   async start (): Promise<void> {
@@ -69,14 +74,46 @@ export class BackupPeers {
   async attach (session: BackupSession): Promise<void> {
     this.detach()
     const client = new BackupClient({ libp2p: this.c.libp2p }, { signer: session.signer })
-    this.session = { client, index: session.index, logs: new Map() }
+    this.session = { client, index: session.index, logs: new Map(), ...(session.peerListKey !== undefined ? { peerListKey: session.peerListKey } : {}) }
     for (const peer of this.peers) await this.logFor(peer.peerId)
     this.refreshTimer = setInterval(() => { void this.refreshAll() }, REFRESH_MS)
+    this.c.libp2p.addEventListener('peer:connect', this.connected)
+    void this.refreshAll()
+    void this.publishPeerList()
     this.changed()
+  }
+
+  /**
+   * Gives every paired peer the vault's peer list, sealed so that only the
+   * vault can read it: a vault restored from any of them comes back paired
+   * with all of them. Best effort; a peer that misses it gets it at the next unlock.
+   */
+  private async publishPeerList (): Promise<void> {
+    const session = this.session
+    if (session?.peerListKey === undefined || this.peers.length === 0) return
+    const sealed = sealPeerList(session.peerListKey, this.peers)
+    await Promise.all(this.peers.map(async peer => {
+      try {
+        await session.client.peerList(this.addressOf(peer.peerId), sealed)
+      } catch (err) {
+        this.noteError(peer.peerId, err)
+      }
+    }))
+  }
+
+  /**
+   * A paired peer serves the vault's blocks only to a connection that proved
+   * it belongs to the vault (a signed request): ask its status at once, so
+   * replication, restore and repair find the connection proven.
+   */
+  private connected (event: CustomEvent<PeerId>): void {
+    const peerId = event.detail.toString()
+    if (this.peers.some(p => p.peerId === peerId)) void this.refresh(peerId).catch((err: unknown) => { this.noteError(peerId, err) })
   }
 
   /** The vault locked: stop; the signer is wiped by its owner. */
   detach (): void {
+    this.c.libp2p.removeEventListener('peer:connect', this.connected)
     this.session = undefined
     if (this.syncTimer !== undefined) clearTimeout(this.syncTimer)
     if (this.refreshTimer !== undefined) clearInterval(this.refreshTimer)
@@ -88,7 +125,7 @@ export class BackupPeers {
     this.detach()
   }
 
-  async add (address: string, code: string): Promise<BackupPeerInfo> {
+  async add (address: string, code: string): Promise<AddedBackupPeer> {
     const session = this.requireSession()
     let ma
     try {
@@ -97,17 +134,45 @@ export class BackupPeers {
       throw new CairnError('ADDRESS_INVALID', `That is not a peer address: ${address}`, { cause: err })
     }
     const peerId = peerIdOf(ma)
-    await session.client.pair(ma, code)
+    const { alreadyPaired } = await session.client.pair(ma, code)
     const peer: PairedPeer = { peerId, address: ma.toString(), addedAt: Date.now() }
     this.peers = [...this.peers.filter(p => p.peerId !== peerId), peer]
     await this.savePeers()
     this.c.keeper.keep(peer.address)
     this.info.set(peerId, { ...emptyInfo(peer), online: true, lastSeen: Date.now() })
-    this.c.log.info(`paired backup peer …${peerId.slice(-8)}`)
+    this.c.log.info(alreadyPaired ? `reconnected to backup peer …${peerId.slice(-8)}, which already keeps this vault` : `paired backup peer …${peerId.slice(-8)}`)
     await this.logFor(peerId)
     this.changed()
     await this.refresh(peerId)
-    return this.info.get(peerId) as BackupPeerInfo
+    void this.publishPeerList()
+    return { ...this.info.get(peerId) as BackupPeerInfo, reconnected: alreadyPaired }
+  }
+
+  /**
+   * Remembers peers that already keep this vault (the one a restore came
+   * from): no pairing request, no code. Replication to them starts when the
+   * vault is unlocked.
+   */
+  async adopt (peers: Array<Omit<PairedPeer, 'addedAt'>>): Promise<void> {
+    const known = new Set(this.peers.map(p => p.peerId))
+    const fresh: PairedPeer[] = []
+    for (const peer of peers) {
+      if (known.has(peer.peerId)) continue
+      known.add(peer.peerId)
+      fresh.push({ peerId: peer.peerId, address: peer.address, addedAt: Date.now() })
+    }
+    if (fresh.length === 0) return
+    this.peers = [...this.peers, ...fresh]
+    await this.savePeers()
+    for (const peer of fresh) {
+      this.c.keeper.keep(peer.address)
+      this.info.set(peer.peerId, emptyInfo(peer))
+      if (this.session !== undefined) await this.logFor(peer.peerId)
+      this.c.log.info(`backup peer …${peer.peerId.slice(-8)} already keeps this vault; backing up to it`)
+    }
+    void this.publishPeerList()
+    this.changed()
+    this.c.onChanged()
   }
 
   async remove (peerId: string): Promise<void> {
@@ -119,6 +184,7 @@ export class BackupPeers {
     this.info.delete(peerId)
     this.held.delete(peerId)
     this.session?.logs.delete(peerId)
+    void this.publishPeerList()
     this.c.onChanged()
   }
 
@@ -208,13 +274,13 @@ export class BackupPeers {
     if (session === undefined) return
     const log = await this.logFor(peerId)
     await this.state.exclusive(async () => {
-      const { pins, heads, expires } = this.desired(session.index)
+      const { pins, heads, expires, shares } = this.desired(session.index)
       const sent = await this.state.readPinSet(peerId)
       const pin = pins.filter(cid => !sent.has(cid))
       const current = new Set(pins)
       const unpin = [...sent].filter(cid => !current.has(cid))
       if (pin.length > 0 || unpin.length > 0) {
-        await log.append({ pin, unpin, heads, expires })
+        await log.append({ pin, unpin, heads, expires, shares })
         await this.state.writePinSet(peerId, pins)
       }
     })
@@ -270,8 +336,8 @@ export class BackupPeers {
     this.lastRepin.set(peerId, Date.now())
     this.c.log.info(`backup peer …${peerId.slice(-8)} lacks ${missing.length} roots and is idle; asking again`)
     const log = await this.logFor(peerId)
-    const { heads, expires } = this.desired(session.index)
-    await log.append({ pin: missing, unpin: [], heads, expires })
+    const { heads, expires, shares } = this.desired(session.index)
+    await log.append({ pin: missing, unpin: [], heads, expires, shares })
     await sendPendingManifests(session.client, this.addressOf(peerId), log)
   }
 
@@ -295,8 +361,8 @@ export class BackupPeers {
         peer: peerId,
         device: this.deviceId,
         snapshot: async () => {
-          const { pins, heads, expires } = this.desired(session.index)
-          return { pin: pins, heads, expires }
+          const { pins, heads, expires, shares } = this.desired(session.index)
+          return { pin: pins, heads, expires, shares }
         }
       })
       await log.start()

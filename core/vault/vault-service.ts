@@ -56,7 +56,7 @@ export class VaultService {
   private readonly keys: KeyVault
   private settings: VaultSettings = { ...DEFAULT_SETTINGS }
   private readonly autoLock: AutoLock
-  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval> } | undefined
+  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array } | undefined
 
   constructor (private readonly components: VaultServiceComponents, private readonly events: VaultServiceEvents) {
     this.keys = new KeyVault(components.datastore)
@@ -140,6 +140,7 @@ export class VaultService {
     session.vaultKey.fill(0)
     session.dedupKey.fill(0)
     session.shareKey.fill(0)
+    session.peerListKey.fill(0)
     session.signer.wipe()
     this.events.onLocked?.()
     this.components.log.info('vault locked; keys wiped from memory')
@@ -235,9 +236,10 @@ export class VaultService {
       }
     })
     const tidyTimer = setInterval(() => { void this.tidy() }, TIDY_INTERVAL_MS)
-    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer }
+    const peerListKey = deriveSubkey(vaultKey, 'peers')
+    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey }
     this.autoLock.arm()
-    this.events.onUnlocked?.({ signer, index, shares })
+    this.events.onUnlocked?.({ signer, index, shares, peerListKey })
     this.events.onStatus(this.status())
     this.events.onFilesChanged()
     void this.tidy()

@@ -18,7 +18,9 @@ export const defaultBackupFactory: BackupHostFactory = (components, init): Backu
   const service = new BackupService({ helia: components.helia, datastore: components.datastore, log: components.log }, {
     quotaBytes: init.quotaBytes,
     concurrency: init.concurrency,
-    retentionMs: init.retentionMs
+    retentionMs: init.retentionMs,
+    ...(init.pairingCodeTtlMs !== undefined ? { pairingCodeTtlMs: init.pairingCodeTtlMs } : {}),
+    ...(init.provenReadBufferBytes !== undefined ? { provenReadBufferBytes: init.provenReadBufferBytes } : {})
   })
   return {
     start: async () => { await service.start() },

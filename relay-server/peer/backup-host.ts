@@ -40,6 +40,10 @@ export interface BackupHostInit {
   concurrency: number
   /** How long an unpinned block is kept. */
   retentionMs: number
+  /** How long a pairing code pairs after it was made. */
+  pairingCodeTtlMs?: number
+  /** WebRTC read buffer granted to a paired vault's connections (bytes). */
+  provenReadBufferBytes?: number
 }
 
 /** Builds the backup service of a peer. */

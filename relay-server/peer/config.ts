@@ -3,7 +3,7 @@ import { CairnError } from '../../core/errors.ts'
 import { LOG_LEVELS, type LogLevel } from '../shared/log.ts'
 import { boolean, choice, duration, integer, ipAddress, list, multiaddrText, OptionValueError, port, size, text, type Parser } from '../shared/option-parsers.ts'
 import { formatHelp, optionFactory, resolveOptions, withDefaults, type OptionValues } from '../shared/options.ts'
-import { DEFAULT_DATA_DIR, DEFAULT_FETCH_CONCURRENCY, DEFAULT_QUOTA_PER_VAULT, DEFAULT_RETENTION_MS, DEFAULT_WS_PORT } from './constants.ts'
+import { DEFAULT_DATA_DIR, DEFAULT_FETCH_CONCURRENCY, DEFAULT_PAIRING_CODE_TTL_MS, DEFAULT_QUOTA_PER_VAULT, DEFAULT_RETENTION_MS, DEFAULT_WS_PORT } from './constants.ts'
 
 const ENV_PREFIX = 'CAIRN_PEER_'
 export const CONFIG_FLAG = 'config'
@@ -35,6 +35,7 @@ export const PEER_OPTIONS = {
   quotaPerVault: option('quota-per-vault', 'SIZE', 'Bytes of blocks one paired vault may keep here.', size(), DEFAULT_QUOTA_PER_VAULT, '10GiB'),
   fetchConcurrency: option('fetch-concurrency', 'N', 'Blocks fetched from devices at once.', integer(1, 64), DEFAULT_FETCH_CONCURRENCY),
   retention: option('retention', 'DURATION', 'How long a block a vault unpinned is kept before it is deleted (e.g. 30d, 12h).', duration(10 * 365 * 86_400_000), DEFAULT_RETENTION_MS, '30d'),
+  pairingCodeTtl: option('pairing-code-ttl', 'DURATION', 'How long a pairing code pairs after it was made (`cairn-peer pair` makes a fresh one).', duration(30 * 86_400_000), DEFAULT_PAIRING_CODE_TTL_MS, '15m'),
   logLevel: option('log-level', 'LEVEL', `Least important log lines kept (${LOG_LEVELS.join(', ')}).`, choice(LOG_LEVELS) as Parser<LogLevel>, 'info' as LogLevel)
 } as const
 

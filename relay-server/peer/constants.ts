@@ -35,3 +35,6 @@ export const RELAY_RESERVATION_WAIT_MS = 10_000
 
 /** The control socket's file name in the data directory (`cairn-peer pair` and `status` talk to it). */
 export const CONTROL_SOCKET_NAME = 'control.sock'
+
+/** How long a pairing code pairs after it was made (DESIGN §5; `cairn-peer pair` makes a fresh one). */
+export const DEFAULT_PAIRING_CODE_TTL_MS = 15 * 60_000

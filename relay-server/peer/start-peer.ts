@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { isIPv6 } from 'node:net'
-import { webRTCDirect, type DataChannelOptions } from '@libp2p/webrtc'
+import { webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { CairnError } from '../../core/errors.ts'
 import { createNode, type CairnHelia, type NodeComponents } from '../../core/node/create-node.ts'
@@ -116,7 +116,9 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
       backup = makeBackup({ helia, datastore, blockstore, log: log.child('backup') }, {
         quotaBytes: config.quotaPerVault,
         concurrency: config.fetchConcurrency,
-        retentionMs: config.retention
+        retentionMs: config.retention,
+        pairingCodeTtlMs: config.pairingCodeTtl,
+        ...(config.webrtcDirect ? { provenReadBufferBytes: WEBRTC_READ_BUFFER_BYTES } : {})
       })
       await backup.start()
       const service = backup
@@ -191,9 +193,11 @@ function transports (config: PeerConfig): NodeComponents['transports'] {
     list.push(withCertificateKeychain(webRTCDirect({
       // No public STUN servers (DESIGN §6): WebRTC-direct needs none to listen.
       rtcConfiguration: { iceServers: [] },
-      // maxReadBufferLength is not in DataChannelOptions' type, but the
-      // transport spreads these options into each stream, whose base class reads it.
-      dataChannel: { maxReadBufferLength: WEBRTC_READ_BUFFER_BYTES } as DataChannelOptions
+      // libp2p's 4 MiB read buffer until the connection proves it belongs to a
+      // paired vault; then the backup service grants WEBRTC_READ_BUFFER_BYTES
+      // (core/protocols/backup/read-buffer-grant.ts). Its own object, so the grant
+      // replaces it per connection and never changes every connection's.
+      dataChannel: {}
     })))
   }
   return list

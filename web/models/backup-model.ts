@@ -1,5 +1,6 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals'
-import type { BackupPeerInfo, RpcClient, VerifyResult } from '../../core/rpc/api.ts'
+import type { AddedBackupPeer, BackupPeerInfo, RpcClient, VerifyResult } from '../../core/rpc/api.ts'
+import { shortPeerId } from '../format.ts'
 import { errorMessage } from '../error-messages.ts'
 import { liveRefresh, type IntervalTimers } from '../lib/live-refresh.ts'
 import { without } from '../lib/records.ts'
@@ -33,7 +34,7 @@ export interface BackupModel {
   addBusy: ReadonlySignal<boolean>
   addError: ReadonlySignal<string | undefined>
   /** The peer just paired (shown as a note). */
-  added: ReadonlySignal<BackupPeerInfo | undefined>
+  added: ReadonlySignal<AddedBackupPeer | undefined>
   /** True while the form holds what a pairing link filled in (the user checks it, then presses Add). */
   fromLink: ReadonlySignal<boolean>
   canAdd: ReadonlySignal<boolean>
@@ -68,6 +69,12 @@ export function replicationSummary (peer: BackupPeerInfo): string {
   return `Replicating: ${peer.pending} pending${failed}`
 }
 
+/** The note after "Add backup peer": paired anew, or the peer already kept this vault (no code was needed). */
+export function addedSummary (peer: AddedBackupPeer): string {
+  if (peer.reconnected) return 'Reconnected: this peer already keeps your vault.'
+  return `Paired with ${shortPeerId(peer.peerId)}. Your files start copying to it now.`
+}
+
 /** "Checked 32 blocks: all good", or how many were bad. */
 export function verifySummary (result: VerifyResult): string {
   if (result.checked === 0) return 'Nothing to check yet: the peer holds no blocks for this vault.'
@@ -87,7 +94,7 @@ export function createBackupModel (init: BackupInit): BackupModel {
   const code = signal('')
   const addBusy = signal(false)
   const addError = signal<string | undefined>(undefined)
-  const added = signal<BackupPeerInfo | undefined>(undefined)
+  const added = signal<AddedBackupPeer | undefined>(undefined)
   const fromLink = signal(false)
   const verifying = signal<Readonly<Record<string, boolean>>>({})
   const verifyResults = signal<Readonly<Record<string, VerifyResult>>>({})

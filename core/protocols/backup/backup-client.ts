@@ -63,6 +63,7 @@ export class BackupClient {
     if (manifest.sizes !== undefined) fields.sizes = manifest.sizes
     if (manifest.drop !== undefined) fields.drop = manifest.drop
     if (manifest.expires !== undefined) fields.expires = manifest.expires
+    if (manifest.shares !== undefined) fields.shares = manifest.shares
     const { seq, applied } = await this.request(peer, 'manifest', fields as RequestFields<BackupRequest & { kind: 'manifest' }>)
     return { seq, applied }
   }
@@ -87,6 +88,11 @@ export class BackupClient {
   /** The newest index head of each device, as the vault's manifests told the peer (for restore). */
   async heads (peer: BackupPeer): Promise<Record<string, WireHead>> {
     return (await this.request(peer, 'heads', {})).heads
+  }
+
+  /** Stores the vault's sealed peer list on the peer (when given) and returns what it keeps (null: none). */
+  async peerList (peer: BackupPeer, sealed?: string): Promise<string | null> {
+    return (await this.request(peer, 'peers', sealed !== undefined ? { sealed } : {})).sealed
   }
 
   /** Asks the peer to re-read and re-hash up to `sample` random blocks it holds for the vault. */

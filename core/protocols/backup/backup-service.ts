@@ -1,17 +1,22 @@
 import { CairnError } from '../../errors.ts'
+import { BlockAccess, heliaPinnedBy, type RootHolders } from './block-access.ts'
+import { gateBitswap, type BitswapGate } from './bitswap-gate.ts'
 import { toErrorResponse } from './backup-errors.ts'
 import * as C from './constants.ts'
-import { FailureLimiter, NonceCache } from './pairing.ts'
+import { NonceCache } from './pairing.ts'
+import { PairingLimiter } from './pairing-limiter.ts'
 import { PairingCodeBook } from './pairing-code-book.ts'
-import { loadPeerState } from './peer-store.ts'
+import { dueAt, loadPeerState } from './peer-store.ts'
 import { Replicator, short } from './replicator.ts'
+import { grantReadBuffer } from './read-buffer-grant.ts'
 import { RequestHandlers } from './request-handlers.ts'
+import { requestSource } from './request-source.ts'
 import { VaultLedger } from './vault-ledger.ts'
 import { jsonStream, readJson, writeJson } from './wire.ts'
 import { parseRequest, type BackupResponse, type VaultBackupStatus } from './messages.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
 import type { Log } from '../../node/log-buffer.ts'
-import type { Connection, Stream } from '@libp2p/interface'
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 
 export interface BackupServiceComponents {
@@ -45,6 +50,12 @@ export interface BackupServiceInit {
   requestTimeoutMs?: number
   /** Blocks one verify request may re-read (default 256). */
   maxVerifySample?: number
+  /** How long a pairing code pairs after it was made (default 15 minutes). */
+  pairingCodeTtlMs?: number
+  /** The clock for pairing codes and limits (ms since epoch; default Date.now). */
+  now?: () => number
+  /** WebRTC read buffer (bytes) granted to a connection once it proved it belongs to a paired vault (default 0: none granted). */
+  provenReadBufferBytes?: number
 }
 
 /** One vault as `cairn-peer status` shows it. */
@@ -70,6 +81,9 @@ export class BackupService {
   private readonly inFlight = new Set<Promise<void>>()
   private chain: Promise<unknown> = Promise.resolve()
   private started = false
+  /** Who may be sent which blocks over bitswap (block-access.ts). */
+  readonly access: BlockAccess
+  private gate: BitswapGate | undefined
 
   constructor (components: BackupServiceComponents, init: BackupServiceInit = {}) {
     this.components = components
@@ -85,14 +99,17 @@ export class BackupService {
       maxAttempts: init.maxAttempts ?? C.DEFAULT_MAX_ATTEMPTS,
       maxClockSkewMs: init.maxClockSkewMs ?? C.DEFAULT_MAX_CLOCK_SKEW_MS,
       requestTimeoutMs: init.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
-      maxVerifySample: init.maxVerifySample ?? C.DEFAULT_MAX_VERIFY_SAMPLE
+      maxVerifySample: init.maxVerifySample ?? C.DEFAULT_MAX_VERIFY_SAMPLE,
+      pairingCodeTtlMs: init.pairingCodeTtlMs ?? C.DEFAULT_PAIRING_CODE_TTL_MS,
+      now: init.now ?? Date.now,
+      provenReadBufferBytes: init.provenReadBufferBytes ?? 0
     }
     const serial = async <T>(fn: () => Promise<T>): Promise<T> => {
       const run = this.chain.then(fn)
       this.chain = run.catch(() => {})
       return await run
     }
-    this.codes = new PairingCodeBook(components.datastore)
+    this.codes = new PairingCodeBook(components.datastore, { ttlMs: this.settings.pairingCodeTtlMs, now: this.settings.now })
     this.replicator = new Replicator({ ...components, ledger: this.ledger, serial }, this.settings)
     this.handlers = new RequestHandlers({
       ...components,
@@ -100,10 +117,14 @@ export class BackupService {
       codes: this.codes,
       replicator: this.replicator,
       serial,
-      failures: new FailureLimiter(C.PAIRING_FAILURES_PER_PEER, C.PAIRING_FAILURES_TOTAL),
-      nonces: new NonceCache(this.settings.maxClockSkewMs)
+      failures: new PairingLimiter({ perPeer: C.PAIRING_FAILURES_PER_PEER, perIp: C.PAIRING_FAILURES_PER_IP }),
+      nonces: new NonceCache(this.settings.maxClockSkewMs),
+      now: this.settings.now
     }, this.settings)
+    this.access = new BlockAccess({ pinnedBy: heliaPinnedBy(components.helia.datastore), holders: root => this.holders(root) })
     this.handle = this.handle.bind(this)
+    this.disconnected = this.disconnected.bind(this)
+    this.opened = this.opened.bind(this)
   }
 
   /** Loads the persisted state, resumes pending fetches and starts answering the protocol. */
@@ -112,6 +133,10 @@ export class BackupService {
     const state = await loadPeerState(this.components.datastore)
     this.ledger.load(state)
     this.codes.load(state.codes)
+    // Before the first connection: no ledger of bitswap may be made without the gate.
+    this.gate ??= gateBitswap(this.components.helia, async (peer, cid) => await this.access.mayServe(peer, cid))
+    this.components.helia.libp2p.addEventListener('peer:disconnect', this.disconnected)
+    this.components.helia.libp2p.addEventListener('connection:open', this.opened)
     await this.components.helia.libp2p.handle(C.BACKUP_PROTOCOL, this.handle, { runOnLimitedConnection: true })
     this.started = true
     this.replicator.start()
@@ -124,17 +149,19 @@ export class BackupService {
     if (!this.started) return
     this.started = false
     await this.components.helia.libp2p.unhandle(C.BACKUP_PROTOCOL)
+    this.components.helia.libp2p.removeEventListener('peer:disconnect', this.disconnected)
+    this.components.helia.libp2p.removeEventListener('connection:open', this.opened)
     await this.replicator.stop()
     await Promise.allSettled([...this.inFlight])
     await this.chain
   }
 
-  /** Makes and stores a new one-time pairing code, formatted `XXXX-XXXX-XXXX-XXXX`. */
+  /** Makes and stores a new one-time pairing code, formatted `XXXX-XXXX-XXXX-XXXX`; it pairs for `pairingCodeTtlMs`. */
   async createPairingCode (): Promise<string> {
     return await this.codes.create()
   }
 
-  /** Unused pairing codes, formatted. */
+  /** Unused pairing codes still within their time, formatted, oldest first. */
   pendingPairingCodes (): string[] {
     return this.codes.list()
   }
@@ -151,6 +178,33 @@ export class BackupService {
   /** Roots being fetched right now (all vaults). */
   get fetching (): number {
     return this.replicator.active
+  }
+
+  /** Who holds `root`: every vault with an item for it; a share when one keeps it as a live share copy. */
+  private holders (root: string): RootHolders {
+    const holders: RootHolders = { vaults: [], share: false }
+    const now = Date.now()
+    for (const [vault, entry] of this.ledger.vaults) {
+      const item = entry.items.get(root)
+      if (item === undefined) continue
+      holders.vaults.push(vault)
+      if (item.share === true && dueAt(item) > now) holders.share = true
+    }
+    return holders
+  }
+
+  private disconnected (event: CustomEvent<PeerId>): void {
+    this.access.forget(event.detail.toString())
+  }
+
+  /** Another connection of a peer that proved itself gets what the first got. */
+  private opened (event: CustomEvent<Connection>): void {
+    if (this.access.vaultsOf(event.detail.remotePeer.toString()).size > 0) this.granted(event.detail.remotePeer)
+  }
+
+  /** A proven peer's connections get the larger WebRTC read buffer (DESIGN §6), which strangers' do not. */
+  private granted (peer: PeerId): void {
+    if (this.settings.provenReadBufferBytes > 0) grantReadBuffer(this.components.helia.libp2p.getConnections(peer), this.settings.provenReadBufferBytes)
   }
 
   private async handle (stream: Stream, connection: Connection): Promise<void> {
@@ -173,7 +227,12 @@ export class BackupService {
       kind = request.kind
       vault = ` for vault ${short(request.vault)}`
       if (!this.started) throw new CairnError('NODE_UNAVAILABLE', 'the backup service is stopping')
-      response = await this.handlers.handle(request, remote)
+      response = await this.handlers.handle(request, requestSource(connection))
+      // Signed by a paired vault (or paired just now): this connection's peer may fetch the vault's blocks.
+      if (this.access.prove(remote, request.vault)) {
+        this.granted(connection.remotePeer)
+        this.gate?.recheck(connection.remotePeer)
+      }
     } catch (err) {
       response = toErrorResponse(err)
       this.components.log.warn(`backup: refused ${kind} from ${remote}${vault}: ${response.error.code} (${response.error.message})`)

@@ -39,9 +39,16 @@ export const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
 /** A stream that has not delivered its request after this long is closed. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 
-/** Wrong pairing codes accepted per minute: from one remote peer, and from everyone together. */
+/**
+ * Wrong pairing codes accepted per minute: from one remote peer, and from
+ * one IP address (an IPv6 /64). No total: one stranger's guesses must not
+ * use up the owner's tries (pairing-limiter.ts).
+ */
 export const PAIRING_FAILURES_PER_PEER = 3
-export const PAIRING_FAILURES_TOTAL = 20
+export const PAIRING_FAILURES_PER_IP = 10
+
+/** How long a pairing code pairs after it was made (`cairn-peer pair` makes a fresh one). */
+export const DEFAULT_PAIRING_CODE_TTL_MS = 15 * 60 * 1000
 
 /** The most blocks one `verify` re-reads. */
 export const DEFAULT_MAX_VERIFY_SAMPLE = 256

@@ -10,7 +10,7 @@ import { BACKUP_WIRE_VERSION } from './constants.ts'
  * request-signing.ts), and names the peer it is for, so it cannot be
  * replayed to another peer; `ts` and `nonce` stop replays to the same one.
  */
-export type RequestKind = 'pair' | 'manifest' | 'status' | 'holds' | 'heads' | 'verify'
+export type RequestKind = 'pair' | 'manifest' | 'status' | 'holds' | 'heads' | 'verify' | 'peers'
 
 /** Fields every request carries. */
 export interface RequestEnvelope {
@@ -53,6 +53,12 @@ export interface ManifestBody {
    * itself, without retention. Pinning a root again without an entry clears it.
    */
   expires?: Record<string, number>
+  /**
+   * Roots in `pin` that are share copies: the peer serves them to anyone
+   * (a share link's recipient), and a vault's other roots only to its own
+   * devices (block-access.ts).
+   */
+  shares?: string[]
 }
 
 export interface PairRequest extends RequestEnvelope { kind: 'pair', code: string }
@@ -61,8 +67,14 @@ export interface StatusRequest extends RequestEnvelope { kind: 'status' }
 export interface HoldsRequest extends RequestEnvelope { kind: 'holds', cids: string[] }
 export interface HeadsRequest extends RequestEnvelope { kind: 'heads' }
 export interface VerifyRequest extends RequestEnvelope { kind: 'verify', sample: number }
+/**
+ * The vault's list of backup peers, sealed under a vault subkey (the peer
+ * cannot read it): stored when `sealed` is given, answered always, so a
+ * restore comes back paired with every peer the vault had.
+ */
+export interface PeersRequest extends RequestEnvelope { kind: 'peers', sealed?: string }
 
-export type BackupRequest = PairRequest | ManifestRequest | StatusRequest | HoldsRequest | HeadsRequest | VerifyRequest
+export type BackupRequest = PairRequest | ManifestRequest | StatusRequest | HoldsRequest | HeadsRequest | VerifyRequest | PeersRequest
 
 export interface FailedItem {
   cid: string
@@ -102,6 +114,7 @@ export interface ResultByKind {
   holds: { held: string[] }
   heads: { heads: Record<string, WireHead> }
   verify: VerifyReport
+  peers: { sealed: string | null }
 }
 
 export type SuccessResponse<K extends RequestKind> = { ok: true } & ResultByKind[K]
@@ -115,7 +128,7 @@ export interface ErrorResponse {
 
 export type BackupResponse<K extends RequestKind = RequestKind> = SuccessResponse<K> | ErrorResponse
 
-const KINDS = new Set<string>(['pair', 'manifest', 'status', 'holds', 'heads', 'verify'])
+const KINDS = new Set<string>(['pair', 'manifest', 'status', 'holds', 'heads', 'verify', 'peers'])
 const B64URL = /^[A-Za-z0-9_-]+$/
 
 function invalid (message: string): CairnError {
@@ -174,6 +187,13 @@ function dropList (value: unknown, pin: string[]): string[] {
   return drop
 }
 
+function shareList (value: unknown, pin: string[]): string[] {
+  const shares = cidList(value, 'shares')
+  const pinned = new Set(pin)
+  if (!shares.every(cid => pinned.has(cid))) throw invalid('shares may only name roots the manifest pins')
+  return shares
+}
+
 function isSeq (value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 1
 }
@@ -208,6 +228,7 @@ export function parseRequest (value: unknown): BackupRequest {
       if (value.sizes !== undefined) sizes(value.sizes)
       if (value.drop !== undefined) dropList(value.drop, pin)
       if (value.expires !== undefined) expires(value.expires, pin)
+      if (value.shares !== undefined) shareList(value.shares, pin)
       break
     }
     case 'holds':
@@ -215,6 +236,9 @@ export function parseRequest (value: unknown): BackupRequest {
       break
     case 'verify':
       if (!isSeq(value.sample)) throw invalid('sample must be a positive integer')
+      break
+    case 'peers':
+      if (value.sealed !== undefined && (typeof value.sealed !== 'string' || value.sealed.length > MAX_SEALED_PEERS || !B64URL.test(value.sealed))) throw invalid('sealed must be base64url, at most 16 KiB')
       break
     case 'status':
     case 'heads':
@@ -225,9 +249,13 @@ export function parseRequest (value: unknown): BackupRequest {
 
 const FIELDS: Record<RequestKind, string[]> = {
   pair: ['code'],
-  manifest: ['device', 'seq', 'pin', 'unpin', 'heads', 'sizes', 'drop', 'expires'],
+  manifest: ['device', 'seq', 'pin', 'unpin', 'heads', 'sizes', 'drop', 'expires', 'shares'],
   status: [],
   holds: ['cids'],
   heads: [],
-  verify: ['sample']
+  verify: ['sample'],
+  peers: ['sealed']
 }
+
+/** Largest sealed peer list a peer keeps for a vault (base64url characters). */
+const MAX_SEALED_PEERS = 16 * 1024

@@ -2,8 +2,8 @@
  * One-time pairing codes: 16 characters of Crockford base32 (80 random
  * bits), shown as four groups of four, e.g. `7KQ2-M9XD-4TPV-0HCE`. Typing
  * is forgiving: case, spaces and dashes do not matter, and O/I/L read as
- * 0/1/1. Brute force is hopeless (80 bits) and further slowed by
- * `FailureLimiter`.
+ * 0/1/1. Brute force is hopeless (80 bits, a code expires after minutes)
+ * and further slowed by `PairingLimiter`.
  */
 export const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 const CODE_LENGTH = 16
@@ -28,42 +28,6 @@ export function normalizePairingCode (input: string): string | undefined {
   if (code.length !== CODE_LENGTH) return undefined
   for (const char of code) if (!CODE_ALPHABET.includes(char)) return undefined
   return code
-}
-
-/**
- * Counts wrong pairing attempts in a sliding window, per remote peer and in
- * total. The total bound is what stops a guesser who makes a new PeerId per
- * try; it can delay an honest pairing by a minute at worst.
- */
-export class FailureLimiter {
-  private readonly failures = new Map<string, number[]>()
-  private total: number[] = []
-
-  constructor (private readonly perPeer: number, private readonly overall: number, private readonly windowMs = 60_000) {}
-
-  /** True when `peer` may try (again) now. */
-  allows (peer: string, now = Date.now()): boolean {
-    this.prune(now)
-    return this.total.length < this.overall && (this.failures.get(peer)?.length ?? 0) < this.perPeer
-  }
-
-  record (peer: string, now = Date.now()): void {
-    this.prune(now)
-    this.total.push(now)
-    const list = this.failures.get(peer) ?? []
-    list.push(now)
-    this.failures.set(peer, list)
-  }
-
-  private prune (now: number): void {
-    const since = now - this.windowMs
-    this.total = this.total.filter(t => t > since)
-    for (const [peer, list] of this.failures) {
-      const kept = list.filter(t => t > since)
-      if (kept.length === 0) this.failures.delete(peer)
-      else this.failures.set(peer, kept)
-    }
-  }
 }
 
 /**

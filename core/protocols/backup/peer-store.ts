@@ -18,6 +18,8 @@ export interface VaultRecord {
   lastSeq: Record<string, number>
   /** Newest index head each device reported, per device (by seq). */
   heads: Record<string, WireHead>
+  /** The vault's list of backup peers, sealed by the vault (the `peers` request). */
+  peers?: string
 }
 
 /**
@@ -45,6 +47,8 @@ export interface ItemRecord {
   /** Set when the pin came with an expiry: the root is freed then, without retention (ms since epoch). */
   expiresAt?: number
   addedAt: number
+  /** Set when the last pin named the root a share copy: served to anyone, not only the vault's devices. */
+  share?: true
 }
 
 /** When an item's blocks may be freed: its retention end or its expiry, whichever comes first (Infinity: never). */

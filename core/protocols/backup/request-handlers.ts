@@ -4,9 +4,10 @@ import { verifySample } from './block-verify.ts'
 import { codeKey, encodeRecord, itemKey, vaultKey } from './peer-store.ts'
 import { short } from './replicator.ts'
 import { verifyRequestSignature } from './request-signing.ts'
-import type { BackupRequest, BackupResponse, ManifestRequest, PairRequest } from './messages.ts'
+import type { BackupRequest, BackupResponse, ManifestRequest, PairRequest, PeersRequest } from './messages.ts'
 import type { PairingCodeBook } from './pairing-code-book.ts'
-import type { FailureLimiter, NonceCache } from './pairing.ts'
+import type { NonceCache } from './pairing.ts'
+import type { PairingLimiter, PairingSource } from './pairing-limiter.ts'
 import type { Replicator } from './replicator.ts'
 import type { VaultLedger } from './vault-ledger.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
@@ -20,9 +21,11 @@ export interface RequestHandlerComponents {
   ledger: VaultLedger
   codes: PairingCodeBook
   replicator: Replicator
-  failures: FailureLimiter
+  failures: PairingLimiter
   nonces: NonceCache
   serial: <T>(fn: () => Promise<T>) => Promise<T>
+  /** The clock for pairing limits (ms since epoch). */
+  now: () => number
 }
 
 export interface RequestHandlerSettings {
@@ -40,15 +43,16 @@ export interface RequestHandlerSettings {
 export class RequestHandlers {
   constructor (private readonly components: RequestHandlerComponents, private readonly settings: RequestHandlerSettings) {}
 
-  async handle (request: BackupRequest, remotePeer: string): Promise<BackupResponse> {
-    const { helia, ledger, nonces } = this.components
+  async handle (request: BackupRequest, source: PairingSource): Promise<BackupResponse> {
+    const { helia, ledger } = this.components
     if (request.peer !== helia.libp2p.peerId.toString()) throw new CairnError('BAD_SIGNATURE', 'the request was signed for another peer')
     if (!verifyRequestSignature(request)) throw new CairnError('BAD_SIGNATURE', 'the signature does not match the vault and the request')
     if (Math.abs(Date.now() - request.ts) > this.settings.maxClockSkewMs) throw new CairnError('REQUEST_EXPIRED', 'the request time is too far from the peer\'s clock')
-    if (!nonces.accept(request.vault, request.nonce)) throw new CairnError('REQUEST_EXPIRED', 'this request was already answered (a replay)')
-    if (request.kind === 'pair') return await this.pair(request, remotePeer)
+    if (request.kind === 'pair') return await this.pair(request, source)
     const entry = ledger.get(request.vault)
     if (entry === undefined) throw new CairnError('NOT_PAIRED', 'this vault is not paired with the peer')
+    // Only a paired vault's requests are remembered: a stranger's cannot fill the nonce store.
+    this.acceptNonce(request)
     switch (request.kind) {
       case 'manifest':
         return await this.manifest(request)
@@ -58,6 +62,8 @@ export class RequestHandlers {
         return { ok: true, held: request.cids.filter(cid => entry.items.get(cid)?.state === 'pinned') }
       case 'heads':
         return { ok: true, heads: { ...entry.record.heads } }
+      case 'peers':
+        return await this.peers(request)
       case 'verify': {
         const roots = [...entry.items.values()].filter(item => item.state === 'pinned').map(item => item.cid)
         const report = await verifySample(helia, roots, Math.min(request.sample, this.settings.maxVerifySample))
@@ -69,17 +75,26 @@ export class RequestHandlers {
     }
   }
 
-  private async pair (request: PairRequest, remotePeer: string): Promise<BackupResponse<'pair'>> {
-    const { ledger, codes, failures, log, datastore } = this.components
+  private acceptNonce (request: BackupRequest): void {
+    if (!this.components.nonces.accept(request.vault, request.nonce)) throw new CairnError('REQUEST_EXPIRED', 'this request was already answered (a replay)')
+  }
+
+  private async pair (request: PairRequest, source: PairingSource): Promise<BackupResponse<'pair'>> {
+    const { ledger, codes, failures, log, datastore, now } = this.components
+    const remotePeer = source.peer
     return await this.components.serial(async () => {
       // A vault pairs once; its other devices hold the same signing key and need no code.
-      if (ledger.get(request.vault) !== undefined) return { ok: true, alreadyPaired: true }
-      if (!failures.allows(remotePeer)) throw new CairnError('PAIRING_REFUSED', 'too many wrong pairing codes; wait a minute and try again')
+      if (ledger.get(request.vault) !== undefined) {
+        this.acceptNonce(request)
+        return { ok: true, alreadyPaired: true }
+      }
+      if (!failures.allows(source, now())) throw new CairnError('PAIRING_REFUSED', 'too many wrong pairing codes; wait a minute and try again')
       const code = codes.match(request.code)
       if (code === undefined) {
-        failures.record(remotePeer)
-        throw new CairnError('PAIRING_REFUSED', 'that pairing code is wrong or already used')
+        failures.record(source, now())
+        throw new CairnError('PAIRING_REFUSED', 'that pairing code is wrong, expired or already used')
       }
+      this.acceptNonce(request)
       const record = ledger.pair(request.vault, Date.now())
       const batch = datastore.batch()
       batch.put(vaultKey(request.vault), encodeRecord(record))
@@ -88,6 +103,18 @@ export class RequestHandlers {
       codes.forget(code)
       log.info(`backup: paired vault ${short(request.vault)} (from ${remotePeer})`)
       return { ok: true, alreadyPaired: false }
+    })
+  }
+
+  private async peers (request: PeersRequest): Promise<BackupResponse<'peers'>> {
+    return await this.components.serial(async () => {
+      const entry = this.components.ledger.get(request.vault)
+      if (entry === undefined) throw new CairnError('NOT_PAIRED', 'this vault is not paired with the peer')
+      if (request.sealed !== undefined && request.sealed !== entry.record.peers) {
+        entry.record.peers = request.sealed
+        await this.components.datastore.put(vaultKey(request.vault), encodeRecord(entry.record))
+      }
+      return { ok: true, sealed: entry.record.peers ?? null }
     })
   }
 

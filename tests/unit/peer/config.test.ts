@@ -32,6 +32,7 @@ describe('cairn-peer configuration', () => {
       quotaPerVault: 10 * 2 ** 30,
       fetchConcurrency: 3,
       retention: 30 * 86_400_000,
+      pairingCodeTtl: 15 * 60_000,
       logLevel: 'info'
     })
     assert.deepEqual(peerConfig({ wsPort: 0 }).webrtcPort, 0, 'the UDP port follows the WebSocket port')

@@ -63,13 +63,12 @@ describe('cairn-peer process', () => {
     }
   })
 
-  it('after kill -9 in the middle of writes, restarts with every flushed block readable, served and intact', async () => {
+  it('after kill -9 in the middle of writes, restarts with every flushed block readable and intact', async () => {
     const dir = await tempDir()
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir.path, '6'], { stdio: ['ignore', 'pipe', 'pipe'] })
     let stderr = ''
     child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
     const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve() }))
-    let device
     try {
       const written = await new Promise<{ peerId: string, cids: string[] }>((resolve, reject) => {
         const timer = setTimeout(() => { reject(new Error(`no BLOCKS_DURABLE line:\n${stderr}`)) }, 30_000)
@@ -104,15 +103,8 @@ describe('cairn-peer process', () => {
       assert.ok(report.truncatedPackBytes >= 4096, `cut the unrecorded pack tail: ${repaired[0]}`)
       assert.ok(report.truncatedJournalBytes >= 7, `cut the torn journal record: ${repaired[0]}`)
       assert.doesNotMatch(peer.log(), /"level":"error"/)
-      device = await startDevice()
-      await device.libp2p.dial(multiaddr(wsAddress(peer.ready)), { signal: AbortSignal.timeout(10_000) })
-      for (const text of written.cids) {
-        const cid = CID.parse(text)
-        const bytes = await collectBytes(device.blockstore.get(cid, { signal: AbortSignal.timeout(10_000) }))
-        assert.ok(await hashMatches(cid, bytes), `block ${text} came back over bitswap intact`)
-      }
-      await device.stop()
-      device = undefined
+      // (These blocks belong to no paired vault, so the peer serves them to nobody over bitswap: block-access.test.ts;
+      // the store is read directly below.)
       assert.equal(await peer.stop(), 0)
 
       // Every block the store lists reads back and hashes to its CID: nothing torn survived recovery.
@@ -120,13 +112,14 @@ describe('cairn-peer process', () => {
       try {
         const pairs = await collectAll(store.getAll())
         assert.ok(pairs.length >= written.cids.length, `${pairs.length} blocks kept`)
+        const kept = new Set(pairs.map(({ cid }) => cid.toString()))
+        for (const text of written.cids) assert.ok(kept.has(CID.parse(text).toString()), `flushed block ${text} kept`)
         for (const { cid, bytes } of pairs) assert.ok(await hashMatches(cid, await collectBytes(bytes)), `block ${cid.toString()} intact`)
       } finally {
         await store.stop()
       }
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-      await device?.stop()
       await dir.cleanup()
     }
   })

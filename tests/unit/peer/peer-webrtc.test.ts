@@ -14,7 +14,7 @@ import { randomBytes, storeRandomFile, waitFor } from '../backup/helpers.ts'
 import { tempDir } from './support.ts'
 
 describe('cairn-peer over WebRTC-direct', () => {
-  it('replicates a multi-MiB file from a device that reaches it by WebRTC-direct only, with the larger read buffer, and keeps its certhash across restarts', async () => {
+  it('replicates a multi-MiB file from a device that reaches it by WebRTC-direct only, with the larger read buffer (granted once paired, never to a stranger), and keeps its certhash across restarts', async () => {
     const dir = await tempDir()
     const peer = await startPeer({ dataDir: dir.path, wsPort: 0, webrtcPort: 0 }, { log: createLogger({ level: 'silent' }) })
     const blockstore = new MemoryBlockstore()
@@ -46,6 +46,20 @@ describe('cairn-peer over WebRTC-direct', () => {
       assert.ok(buffers().every((n) => n === WEBRTC_READ_BUFFER_BYTES), `the peer's WebRTC streams buffer ${WEBRTC_READ_BUFFER_BYTES} bytes: ${buffers().join(', ')}`)
       held.abort(new Error('done looking'))
       assert.ok(peer.blockstore.stats().bytes >= file.bytes)
+
+      // A stranger's WebRTC connection, never proved to belong to a paired vault, keeps libp2p's 4 MiB.
+      const stranger = createNode({ allowPrivateAddresses: true }, { blockstore: new MemoryBlockstore(), datastore: new MemoryDatastore(), transports: [webRTCDirect({ rtcConfiguration: { iceServers: [] } })] })
+      await stranger.start()
+      try {
+        const open = await stranger.libp2p.dialProtocol(target, BACKUP_PROTOCOL)
+        const theirs = (): number[] => peer.helia.libp2p.getConnections(stranger.libp2p.peerId).flatMap((c) => c.streams)
+          .map((s) => (s as unknown as { maxReadBufferLength?: number }).maxReadBufferLength ?? 0)
+        await waitFor(() => theirs().length > 0, 5_000, 'the stranger\'s stream on the peer')
+        assert.ok(theirs().every((n) => n === 4 * 2 ** 20), `a stranger's streams buffer 4 MiB: ${theirs().join(', ')}`)
+        open.abort(new Error('done looking'))
+      } finally {
+        await stranger.stop()
+      }
     } finally {
       await device.stop()
       await peer.stop()

@@ -19,7 +19,7 @@ function setup () {
       if (address.includes('/tcp/9/')) fail('PEER_UNREACHABLE')
       const added = peer('PeerP', { address, pending: 3 })
       peers = [...peers, added]
-      return added
+      return { ...added, reconnected: false }
     },
     'backup.remove': async ({ peerId }) => { peers = peers.filter(p => p.peerId !== peerId) },
     'backup.verify': async ({ peerId }) => peerId === 'PeerQ' ? { checked: 32, ok: 31, bad: ['bafybad'] } : { checked: 32, ok: 32, bad: [] }

@@ -1,7 +1,7 @@
 import { useModels } from '../../app-context.ts'
 import { ErrorAlert, StatusNote } from '../../components/error-alert.tsx'
 import { Field } from '../../components/field.tsx'
-import { shortPeerId } from '../../format.ts'
+import { addedSummary } from '../../models/backup-model.ts'
 
 /** Pair a backup peer: the address and one-time code that `cairn-peer` printed. */
 export function AddPeerForm () {
@@ -38,7 +38,7 @@ export function AddPeerForm () {
           <p class='muted small' role='status'>Filled in from a pairing link. Check that the address is your backup peer's, then press "Add backup peer".</p>
         )}
         <ErrorAlert message={error} />
-        <StatusNote message={added !== undefined ? `Paired with ${shortPeerId(added.peerId)}. Your files start copying to it now.` : undefined} />
+        <StatusNote message={added !== undefined ? addedSummary(added) : undefined} />
         <div class='actions'>
           <button type='submit' disabled={!backup.canAdd.value}>Add backup peer</button>
           {busy && <span role='status' class='busy'><span class='spinner' aria-hidden='true' />Pairing…</span>}
