@@ -91,7 +91,7 @@ export function peerHelp (): string {
     '  cairn-peer status [--json]     print vaults, bytes, pending and failed items of the running peer',
     '',
     '`pair` and `status` talk to the peer running on the same --data-dir through its control',
-    'socket (DIR/control.sock, mode 0600: only the user running the peer can use it).',
+    'socket (DIR/control/control.sock, in a directory of mode 0700: only the user running the peer can use it).',
     'Sizes take KiB/MiB/GiB (or KB/MB/GB); durations take ms/s/m/h/d (a plain number is seconds).'
   ].join('\n'), {
     configFlag: CONFIG_FLAG,

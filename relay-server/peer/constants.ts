@@ -33,5 +33,8 @@ export const WEBRTC_READ_BUFFER_BYTES = 64 * 2 ** 20
 /** How long start-up waits for the relay reservation before printing READY without it. */
 export const RELAY_RESERVATION_WAIT_MS = 10_000
 
-/** The control socket's file name in the data directory (`cairn-peer pair` and `status` talk to it). */
+/** The control socket's file name (`cairn-peer pair` and `status` talk to it). */
 export const CONTROL_SOCKET_NAME = 'control.sock'
+
+/** The directory in the data directory that holds the control socket, mode 0700 (only the peer's user may open it). */
+export const CONTROL_DIR_NAME = 'control'
