@@ -14,6 +14,8 @@ export interface Desired {
   heads: Record<string, WireHead>
   /** Expiry of the extra pins that have one. */
   expires: Record<string, number>
+  /** The extra pins that are not also the vault's own roots: share copies, which the peer serves to anyone. */
+  shares: string[]
 }
 
 const PEERS_KEY = new Key('/cairn/backup/peers')
@@ -37,7 +39,8 @@ export function desiredPins (index: IndexLog, extras: ExtraPin[], now = Date.now
   const live = liveExtraPins(extras, now)
   const expires: Record<string, number> = {}
   for (const pin of live) if (pin.expiresAt !== undefined && !own.has(pin.cid)) expires[pin.cid] = pin.expiresAt
-  return { pins: [...new Set([...own, ...live.map(pin => pin.cid)])], heads, expires }
+  const shares = [...new Set(live.map(pin => pin.cid).filter(cid => !own.has(cid)))]
+  return { pins: [...new Set([...own, ...live.map(pin => pin.cid)])], heads, expires, shares }
 }
 
 /**

@@ -63,6 +63,7 @@ export class BackupClient {
     if (manifest.sizes !== undefined) fields.sizes = manifest.sizes
     if (manifest.drop !== undefined) fields.drop = manifest.drop
     if (manifest.expires !== undefined) fields.expires = manifest.expires
+    if (manifest.shares !== undefined) fields.shares = manifest.shares
     const { seq, applied } = await this.request(peer, 'manifest', fields as RequestFields<BackupRequest & { kind: 'manifest' }>)
     return { seq, applied }
   }

@@ -13,6 +13,8 @@ export interface ManifestChange {
   sizes?: Record<string, number>
   /** Expiry (ms since epoch) of some of `pin`; entries for roots not in `pin` are left out. */
   expires?: Record<string, number>
+  /** Roots of `pin` that are share copies; others are left out. */
+  shares?: string[]
 }
 
 /** Everything the peer should hold now (when it lost track and must start over). */
@@ -21,6 +23,7 @@ export interface ManifestSnapshot {
   heads?: Record<string, WireHead>
   sizes?: Record<string, number>
   expires?: Record<string, number>
+  shares?: string[]
 }
 
 export interface ManifestLogInit {
@@ -132,6 +135,7 @@ export class ManifestLog {
       // A root both pinned and dropped stays pinned: the peer refuses such a manifest, and losing data is worse.
       ...(change.drop ?? []).filter(cid => !pinned.has(cid)).map(cid => ({ cid, kind: 'drop' as const }))
     ]
+    const shareSet = new Set(change.shares ?? [])
     const out: ManifestBody[] = []
     for (let i = 0; i === 0 || i < roots.length; i += MAX_ROOTS_PER_MANIFEST) {
       const part = roots.slice(i, i + MAX_ROOTS_PER_MANIFEST)
@@ -142,6 +146,8 @@ export class ManifestLog {
       // Each expiry goes with its root: the peer refuses one for a root the manifest does not pin.
       const expires = pick(m.pin, change.expires)
       if (expires !== undefined) m.expires = expires
+      const shares = m.pin.filter(cid => shareSet.has(cid))
+      if (shares.length > 0) m.shares = shares
       const drop = of('drop')
       if (drop.length > 0) m.drop = drop
       out.push(m)

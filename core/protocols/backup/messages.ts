@@ -53,6 +53,12 @@ export interface ManifestBody {
    * itself, without retention. Pinning a root again without an entry clears it.
    */
   expires?: Record<string, number>
+  /**
+   * Roots in `pin` that are share copies: the peer serves them to anyone
+   * (a share link's recipient), and a vault's other roots only to its own
+   * devices (block-access.ts).
+   */
+  shares?: string[]
 }
 
 export interface PairRequest extends RequestEnvelope { kind: 'pair', code: string }
@@ -174,6 +180,13 @@ function dropList (value: unknown, pin: string[]): string[] {
   return drop
 }
 
+function shareList (value: unknown, pin: string[]): string[] {
+  const shares = cidList(value, 'shares')
+  const pinned = new Set(pin)
+  if (!shares.every(cid => pinned.has(cid))) throw invalid('shares may only name roots the manifest pins')
+  return shares
+}
+
 function isSeq (value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 1
 }
@@ -208,6 +221,7 @@ export function parseRequest (value: unknown): BackupRequest {
       if (value.sizes !== undefined) sizes(value.sizes)
       if (value.drop !== undefined) dropList(value.drop, pin)
       if (value.expires !== undefined) expires(value.expires, pin)
+      if (value.shares !== undefined) shareList(value.shares, pin)
       break
     }
     case 'holds':
@@ -225,7 +239,7 @@ export function parseRequest (value: unknown): BackupRequest {
 
 const FIELDS: Record<RequestKind, string[]> = {
   pair: ['code'],
-  manifest: ['device', 'seq', 'pin', 'unpin', 'heads', 'sizes', 'drop', 'expires'],
+  manifest: ['device', 'seq', 'pin', 'unpin', 'heads', 'sizes', 'drop', 'expires', 'shares'],
   status: [],
   holds: ['cids'],
   heads: [],

@@ -45,6 +45,8 @@ export interface ItemRecord {
   /** Set when the pin came with an expiry: the root is freed then, without retention (ms since epoch). */
   expiresAt?: number
   addedAt: number
+  /** Set when the last pin named the root a share copy: served to anyone, not only the vault's devices. */
+  share?: true
 }
 
 /** When an item's blocks may be freed: its retention end or its expiry, whichever comes first (Infinity: never). */

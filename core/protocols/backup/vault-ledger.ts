@@ -116,6 +116,8 @@ export class VaultLedger {
       const expiresAt = manifest.expires?.[cid]
       if (expiresAt !== undefined) item.expiresAt = expiresAt
       else delete item.expiresAt
+      if (manifest.shares?.includes(cid) === true) item.share = true
+      else delete item.share
       changed.set(cid, item)
     }
     const dropped: ItemRecord[] = []

@@ -13,7 +13,8 @@ test('drop frees a root at once: blocks deleted, bytes down, not held, no longer
     const id = device.helia.libp2p.peerId.toString()
     const at = addressOf(peer)
     await device.client.pair(at, await peer.service.createPairingCode())
-    await device.client.sendManifest(at, { device: id, seq: 1, pin: [gone.root.toString(), kept.root.toString()], unpin: [] })
+    // `gone` is a share copy (what drop is for): the peer serves it to anyone until it is dropped.
+    await device.client.sendManifest(at, { device: id, seq: 1, pin: [gone.root.toString(), kept.root.toString()], unpin: [], shares: [gone.root.toString()] })
     await waitFor(async () => (await device.client.status(at)).pinned === 2, 15_000, 'both files pinned')
     // The device goes away: from now on only the peer could serve these blocks.
     await device.helia.libp2p.hangUp(peer.helia.libp2p.peerId)
@@ -23,7 +24,7 @@ test('drop frees a root at once: blocks deleted, bytes down, not held, no longer
     assert.ok(before !== undefined && after !== undefined)
     await stranger.helia.libp2p.dial(at)
     const served = await readWholeBlock(stranger.helia.blockstore, before, { signal: AbortSignal.timeout(5_000) })
-    assert.ok(served.byteLength > 0, 'the peer serves the root by bitswap before the drop')
+    assert.ok(served.byteLength > 0, 'the peer serves the share copy by bitswap before the drop')
 
     const answer = await device.client.sendManifest(at, { device: id, seq: 2, pin: [], unpin: [], drop: [gone.root.toString()] })
     assert.deepEqual(answer, { seq: 2, applied: true })
