@@ -62,7 +62,10 @@ export const ERROR_CODES = [
   'NODE_UNAVAILABLE',
   'SERVICE_WORKER_MISSING',
   'RPC_UNKNOWN_METHOD',
-  'INTERNAL'
+  'INTERNAL',
+  // backup peer: deletions an append-only peer refuses; more roots than a vault may pin there
+  'DELETION_REFUSED',
+  'TOO_MANY_ROOTS'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

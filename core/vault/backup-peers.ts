@@ -162,7 +162,7 @@ export class BackupPeers {
       const session = this.session
       if (session === undefined) return
       try {
-        await sendPendingManifests(session.client, this.addressOf(peer.peerId), await this.logFor(peer.peerId))
+        await sendPendingManifests(session.client, this.addressOf(peer.peerId), await this.logFor(peer.peerId), this.sendOptions(peer.peerId))
       } catch (err) {
         this.noteError(peer.peerId, err)
       }
@@ -208,17 +208,17 @@ export class BackupPeers {
     if (session === undefined) return
     const log = await this.logFor(peerId)
     await this.state.exclusive(async () => {
-      const { pins, heads, expires } = this.desired(session.index)
+      const { pins, heads, expires, shares } = this.desired(session.index)
       const sent = await this.state.readPinSet(peerId)
       const pin = pins.filter(cid => !sent.has(cid))
       const current = new Set(pins)
       const unpin = [...sent].filter(cid => !current.has(cid))
       if (pin.length > 0 || unpin.length > 0) {
-        await log.append({ pin, unpin, heads, expires })
+        await log.append({ pin, unpin, heads, expires, shares })
         await this.state.writePinSet(peerId, pins)
       }
     })
-    if (log.pending().length > 0) await sendPendingManifests(session.client, this.addressOf(peerId), log)
+    if (log.pending().length > 0) await sendPendingManifests(session.client, this.addressOf(peerId), log, this.sendOptions(peerId))
     await this.refresh(peerId)
   }
 
@@ -234,7 +234,7 @@ export class BackupPeers {
     const address = this.addressOf(peerId)
     // Manifests a restarted or unreachable peer never acknowledged go out again.
     const log = await this.logFor(peerId)
-    if (log.pending().length > 0) await sendPendingManifests(session.client, address, log)
+    if (log.pending().length > 0) await sendPendingManifests(session.client, address, log, this.sendOptions(peerId))
     const status = await session.client.status(address)
     const files = [...new Set(session.index.listFiles().map(f => f.entry.cid))]
     const asked = [...new Set([...files, ...liveExtraPins(this.c.extraPins?.() ?? []).map(pin => pin.cid)])]
@@ -250,7 +250,8 @@ export class BackupPeers {
       filesReplicated: files.filter(cid => held.has(cid)).length,
       bytesReplicated: status.bytes,
       pending: status.pending,
-      failed: status.failed.map(f => ({ cid: f.cid, reason: f.reason }))
+      failed: status.failed.map(f => ({ cid: f.cid, reason: f.reason })),
+      ...(status.retentionMs !== undefined ? { keepsDeleted: { appendOnly: status.appendOnly === true, retentionMs: status.retentionMs } } : {})
     })
     if (JSON.stringify(this.info.get(peerId)) !== before) this.c.onChanged()
   }
@@ -269,9 +270,18 @@ export class BackupPeers {
     this.lastRepin.set(peerId, Date.now())
     this.c.log.info(`backup peer …${peerId.slice(-8)} lacks ${missing.length} roots and is idle; asking again`)
     const log = await this.logFor(peerId)
-    const { heads, expires } = this.desired(session.index)
-    await log.append({ pin: missing, unpin: [], heads, expires })
-    await sendPendingManifests(session.client, this.addressOf(peerId), log)
+    const { heads, expires, shares } = this.desired(session.index)
+    await log.append({ pin: missing, unpin: [], heads, expires, shares })
+    await sendPendingManifests(session.client, this.addressOf(peerId), log, this.sendOptions(peerId))
+  }
+
+  /** An append-only peer keeps what the vault deleted: say so in the log (the peer card says it too). */
+  private sendOptions (peerId: string): { onDeletionsRefused: (count: number) => void } {
+    return {
+      onDeletionsRefused: (count) => {
+        this.c.log.info(`backup peer …${peerId.slice(-8)} is append-only: it keeps ${count} deleted or unshared item(s), as its operator chose`)
+      }
+    }
   }
 
   private noteError (peerId: string, err: unknown): void {
@@ -294,8 +304,8 @@ export class BackupPeers {
         peer: peerId,
         device: this.deviceId,
         snapshot: async () => {
-          const { pins, heads, expires } = this.desired(session.index)
-          return { pin: pins, heads, expires }
+          const { pins, heads, expires, shares } = this.desired(session.index)
+          return { pin: pins, heads, expires, shares }
         }
       })
       await log.start()

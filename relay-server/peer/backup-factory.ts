@@ -8,6 +8,8 @@ export interface BackupStatus {
   fetching: number
   /** Pairing codes made and not used yet. */
   unusedPairingCodes: number
+  /** What happens to what a vault unpins or drops: kept this long, or (append-only) never deleted. */
+  deletions?: { appendOnly: boolean, retentionMs: number }
 }
 
 /**
@@ -18,7 +20,9 @@ export const defaultBackupFactory: BackupHostFactory = (components, init): Backu
   const service = new BackupService({ helia: components.helia, datastore: components.datastore, log: components.log }, {
     quotaBytes: init.quotaBytes,
     concurrency: init.concurrency,
-    retentionMs: init.retentionMs
+    retentionMs: init.retentionMs,
+    ...(init.appendOnly !== undefined ? { appendOnly: init.appendOnly } : {}),
+    ...(init.maxRoots !== undefined ? { maxRoots: init.maxRoots } : {})
   })
   return {
     start: async () => { await service.start() },
@@ -31,7 +35,8 @@ export const defaultBackupFactory: BackupHostFactory = (components, init): Backu
     status: async (): Promise<BackupStatus> => ({
       vaults: service.status(),
       fetching: service.fetching,
-      unusedPairingCodes: service.pendingPairingCodes().length
+      unusedPairingCodes: service.pendingPairingCodes().length,
+      deletions: { appendOnly: init.appendOnly ?? false, retentionMs: init.retentionMs }
     })
   }
 }

@@ -40,6 +40,10 @@ export interface BackupHostInit {
   concurrency: number
   /** How long an unpinned block is kept. */
   retentionMs: number
+  /** Refuse every deletion (`--append-only`). */
+  appendOnly?: boolean
+  /** Most roots per vault. */
+  maxRoots?: number
 }
 
 /** Builds the backup service of a peer. */

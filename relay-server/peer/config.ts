@@ -3,7 +3,7 @@ import { CairnError } from '../../core/errors.ts'
 import { LOG_LEVELS, type LogLevel } from '../shared/log.ts'
 import { boolean, choice, duration, integer, ipAddress, list, multiaddrText, OptionValueError, port, size, text, type Parser } from '../shared/option-parsers.ts'
 import { formatHelp, optionFactory, resolveOptions, withDefaults, type OptionValues } from '../shared/options.ts'
-import { DEFAULT_DATA_DIR, DEFAULT_FETCH_CONCURRENCY, DEFAULT_QUOTA_PER_VAULT, DEFAULT_RETENTION_MS, DEFAULT_WS_PORT } from './constants.ts'
+import { DEFAULT_DATA_DIR, DEFAULT_FETCH_CONCURRENCY, DEFAULT_MAX_ROOTS_PER_VAULT, DEFAULT_QUOTA_PER_VAULT, DEFAULT_RETENTION_MS, DEFAULT_WS_PORT } from './constants.ts'
 
 const ENV_PREFIX = 'CAIRN_PEER_'
 export const CONFIG_FLAG = 'config'
@@ -35,7 +35,9 @@ export const PEER_OPTIONS = {
   quotaPerVault: option('quota-per-vault', 'SIZE', 'Bytes of blocks one paired vault may keep here.', size(), DEFAULT_QUOTA_PER_VAULT, '10GiB'),
   fetchConcurrency: option('fetch-concurrency', 'N', 'Blocks fetched from devices at once.', integer(1, 64), DEFAULT_FETCH_CONCURRENCY),
   retention: option('retention', 'DURATION', 'How long a block a vault unpinned is kept before it is deleted (e.g. 30d, 12h).', duration(10 * 365 * 86_400_000), DEFAULT_RETENTION_MS, '30d'),
-  logLevel: option('log-level', 'LEVEL', `Least important log lines kept (${LOG_LEVELS.join(', ')}).`, choice(LOG_LEVELS) as Parser<LogLevel>, 'info' as LogLevel)
+  logLevel: option('log-level', 'LEVEL', `Least important log lines kept (${LOG_LEVELS.join(', ')}).`, choice(LOG_LEVELS) as Parser<LogLevel>, 'info' as LogLevel),
+  appendOnly: option('append-only', undefined, 'Refuse every deletion a device asks for (unpin, drop, an expiry brought forward) and keep everything: a stolen device or a malicious client cannot delete the backups.', boolean, false),
+  maxRootsPerVault: option('max-roots-per-vault', 'N', 'Most roots (files, index blocks, share copies) one vault may have here.', integer(1), DEFAULT_MAX_ROOTS_PER_VAULT, '1000000')
 } as const
 
 /** The peer's whole configuration (sizes in bytes, durations in ms). */

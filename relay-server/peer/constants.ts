@@ -19,6 +19,9 @@ export const DEFAULT_FETCH_CONCURRENCY = 3
 /** How long an unpinned block is kept before it is deleted (DESIGN §5). */
 export const DEFAULT_RETENTION_MS = 30 * 86_400_000
 
+/** Roots one vault may have on this peer unless told otherwise (see core/protocols/backup/constants.ts). */
+export const DEFAULT_MAX_ROOTS_PER_VAULT = 1_000_000
+
 /** What one vault may store on this peer unless told otherwise. */
 export const DEFAULT_QUOTA_PER_VAULT = 10 * 2 ** 30
 

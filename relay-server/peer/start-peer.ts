@@ -116,7 +116,9 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
       backup = makeBackup({ helia, datastore, blockstore, log: log.child('backup') }, {
         quotaBytes: config.quotaPerVault,
         concurrency: config.fetchConcurrency,
-        retentionMs: config.retention
+        retentionMs: config.retention,
+        appendOnly: config.appendOnly,
+        maxRoots: config.maxRootsPerVault
       })
       await backup.start()
       const service = backup

@@ -4,6 +4,7 @@ import * as C from './constants.ts'
 import { FailureLimiter, NonceCache } from './pairing.ts'
 import { PairingCodeBook } from './pairing-code-book.ts'
 import { loadPeerState } from './peer-store.ts'
+import { RefusalLog } from './refusal-log.ts'
 import { Replicator, short } from './replicator.ts'
 import { RequestHandlers } from './request-handlers.ts'
 import { VaultLedger } from './vault-ledger.ts'
@@ -45,6 +46,12 @@ export interface BackupServiceInit {
   requestTimeoutMs?: number
   /** Blocks one verify request may re-read (default 256). */
   maxVerifySample?: number
+  /** Refuse every deletion: unpins, drops, expiries brought forward (`cairn-peer --append-only`; default false). */
+  appendOnly?: boolean
+  /** Most roots one vault may have here (default 1,000,000). */
+  maxRoots?: number
+  /** The clock retention and expiries are judged by (tests; default Date.now). */
+  now?: () => number
 }
 
 /** One vault as `cairn-peer status` shows it. */
@@ -68,6 +75,7 @@ export class BackupService {
   private readonly replicator: Replicator
   private readonly handlers: RequestHandlers
   private readonly inFlight = new Set<Promise<void>>()
+  private readonly refusals: RefusalLog
   private chain: Promise<unknown> = Promise.resolve()
   private started = false
 
@@ -85,8 +93,12 @@ export class BackupService {
       maxAttempts: init.maxAttempts ?? C.DEFAULT_MAX_ATTEMPTS,
       maxClockSkewMs: init.maxClockSkewMs ?? C.DEFAULT_MAX_CLOCK_SKEW_MS,
       requestTimeoutMs: init.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
-      maxVerifySample: init.maxVerifySample ?? C.DEFAULT_MAX_VERIFY_SAMPLE
+      maxVerifySample: init.maxVerifySample ?? C.DEFAULT_MAX_VERIFY_SAMPLE,
+      appendOnly: init.appendOnly ?? false,
+      maxRoots: init.maxRoots ?? C.DEFAULT_MAX_ROOTS_PER_VAULT,
+      now: init.now ?? Date.now
     }
+    this.refusals = new RefusalLog(components.log, { windowMs: C.REFUSAL_LOG_WINDOW_MS, perRemote: C.REFUSAL_LINES_PER_REMOTE, total: C.REFUSAL_LINES_TOTAL, now: this.settings.now })
     const serial = async <T>(fn: () => Promise<T>): Promise<T> => {
       const run = this.chain.then(fn)
       this.chain = run.catch(() => {})
@@ -127,6 +139,12 @@ export class BackupService {
     await this.replicator.stop()
     await Promise.allSettled([...this.inFlight])
     await this.chain
+    this.refusals.stop()
+  }
+
+  /** Frees what is due and starts what is ready, now (after the injected clock jumped; otherwise timers do it). */
+  tick (): void {
+    this.replicator.wake()
   }
 
   /** Makes and stores a new one-time pairing code, formatted `XXXX-XXXX-XXXX-XXXX`. */
@@ -144,7 +162,7 @@ export class BackupService {
     return [...this.ledger.vaults.values()].map(({ record }) => ({
       vault: record.vault,
       pairedAt: record.pairedAt,
-      ...this.ledger.status(record.vault, this.settings.quotaBytes)
+      ...this.ledger.status(record.vault, this.settings, this.settings.now())
     }))
   }
 
@@ -176,7 +194,7 @@ export class BackupService {
       response = await this.handlers.handle(request, remote)
     } catch (err) {
       response = toErrorResponse(err)
-      this.components.log.warn(`backup: refused ${kind} from ${remote}${vault}: ${response.error.code} (${response.error.message})`)
+      this.refusals.refused(remote, response.error.code, `backup: refused ${kind} from ${remote}${vault}: ${response.error.code} (${response.error.message})`)
       if (response.error.code === 'INTERNAL') this.components.log.error(`backup: ${kind} failed: ${(err as Error).stack ?? String(err)}`)
     }
     try {

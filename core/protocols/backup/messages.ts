@@ -92,6 +92,10 @@ export interface VaultBackupStatus {
   unpinning: number
   /** Last manifest seq applied, per device. */
   lastSeq: Record<string, number>
+  /** How long the peer keeps what the vault unpins or drops (share copies aside) before it frees it, in ms (older peers: absent). */
+  retentionMs?: number
+  /** True when the peer is append-only: it refuses every deletion and keeps everything (older peers: absent). */
+  appendOnly?: boolean
 }
 
 export interface VerifyReport {

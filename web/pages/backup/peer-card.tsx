@@ -23,6 +23,7 @@ export function PeerCard ({ peer }: { peer: BackupPeerInfo }) {
         <dt>Files replicated</dt><dd class='num'>{peer.filesReplicated}</dd>
         <dt>Bytes replicated</dt><dd class='num'>{formatBytes(peer.bytesReplicated)}</dd>
         <dt>Pending</dt><dd class='num'>{peer.pending}</dd>
+        {peer.keepsDeleted !== undefined && <><dt>Deleted files</dt><dd data-testid='keeps-deleted'>{keepsDeletedText(peer.keepsDeleted)}</dd></>}
       </dl>
       {peer.lastError !== undefined && <p class='small muted wrap'>Last error: {peer.lastError}</p>}
       {peer.failed.length > 0 && (
@@ -63,4 +64,12 @@ function VerifyOutcome ({ peerId }: { peerId: string }) {
       <ul class='plain-list'>{result.bad.map(cid => <li key={cid} class='mono small wrap'>{cid}</li>)}</ul>
     </div>
   )
+}
+
+/** What the peer does with what the vault deletes, in words (a stolen device cannot wipe the backup at once). */
+export function keepsDeletedText (keeps: NonNullable<BackupPeerInfo['keepsDeleted']>): string {
+  if (keeps.appendOnly) return 'Kept for good: this peer is append-only and never deletes (only its operator can free space)'
+  const days = Math.round(keeps.retentionMs / 86_400_000)
+  const span = days >= 1 ? `${days} ${days === 1 ? 'day' : 'days'}` : `${Math.max(1, Math.round(keeps.retentionMs / 3_600_000))} hours`
+  return `Kept on this peer for ${span}, then freed`
 }
