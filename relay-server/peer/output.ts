@@ -52,13 +52,19 @@ function formatBackup (backup: unknown): string[] {
   if (deletions !== undefined) {
     lines.push(deletions.appendOnly
       ? 'deletions: refused (append-only); everything stays until the operator frees it'
-      : `deletions: unpinned and dropped vault data kept ${Math.round(deletions.retentionMs / 3_600_000)} h before it is freed (share copies at once)`)
+      : `deletions: unpinned and dropped vault data kept ${duration(deletions.retentionMs)} before it is freed (share copies at once)`)
   }
   for (const vault of vaults) {
     lines.push(`  ${vault.vault.slice(0, 12)}…  paired ${new Date(vault.pairedAt).toISOString().slice(0, 16).replace('T', ' ')}` +
-      `  pinned ${vault.pinned}  ${bytes(vault.bytes)} of ${bytes(vault.quotaBytes)}  pending ${vault.pending}  failed ${vault.failedCount}  unpinning ${vault.unpinning}`)
+      `  pinned ${vault.pinned}  ${bytes(vault.bytes)} (+${bytes(vault.inFlightBytes ?? 0)} arriving) of ${bytes(vault.quotaBytes)}  pending ${vault.pending}  failed ${vault.failedCount}  unpinning ${vault.unpinning}`)
     for (const item of vault.failed) lines.push(`    failed ${item.cid} after ${item.attempts} attempt(s): ${item.reason}`)
     if (vault.failedCount > vault.failed.length) lines.push(`    … and ${vault.failedCount - vault.failed.length} more failed`)
   }
   return lines
+}
+
+function duration (ms: number): string {
+  const days = ms / 86_400_000
+  if (days >= 1) return `${Math.round(days * 10) / 10} day(s)`
+  return `${Math.round(ms / 60_000)} min`
 }

@@ -96,6 +96,8 @@ export interface VaultBackupStatus {
   retentionMs?: number
   /** True when the peer is append-only: it refuses every deletion and keeps everything (older peers: absent). */
   appendOnly?: boolean
+  /** Bytes of roots being fetched that have arrived so far; they count toward the quota (older peers: absent). */
+  inFlightBytes?: number
 }
 
 export interface VerifyReport {

@@ -231,9 +231,10 @@ export class VaultLedger {
   status (vault: string, policy: Pick<ManifestPolicy, 'quotaBytes' | 'retentionMs' | 'appendOnly'>, now = Date.now()): VaultBackupStatus {
     const entry = this.vaults.get(vault)
     const { quotaBytes, retentionMs, appendOnly } = policy
-    const status: VaultBackupStatus = { pinned: 0, bytes: 0, quotaBytes, pending: 0, failed: [], failedCount: 0, unpinning: 0, lastSeq: { ...entry?.record.lastSeq }, retentionMs, appendOnly }
+    const status: VaultBackupStatus = { pinned: 0, bytes: 0, quotaBytes, pending: 0, failed: [], failedCount: 0, unpinning: 0, lastSeq: { ...entry?.record.lastSeq }, retentionMs, appendOnly, inFlightBytes: 0 }
     for (const item of entry?.items.values() ?? []) {
       status.bytes += item.bytes
+      if (item.state === 'pending') status.inFlightBytes = (status.inFlightBytes ?? 0) + (this.inFlight.get(flightKey(item)) ?? 0)
       if (item.unpinAt !== undefined || (item.expiresAt !== undefined && item.expiresAt <= now)) status.unpinning++
       else if (item.state === 'pinned') status.pinned++
       else if (item.state === 'pending') status.pending++
