@@ -3,6 +3,7 @@ import { useModels } from '../../app-context.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { formatAgo, formatBytes, formatDate, shortPeerId } from '../../format.ts'
 import { replicationSummary, verifySummary } from '../../models/backup-model.ts'
+import { keepsDeletedText } from './keeps-deleted.ts'
 
 /** One paired backup peer: online or not, what it holds, what is left, what failed, Verify now and Remove. */
 export function PeerCard ({ peer }: { peer: BackupPeerInfo }) {
@@ -66,10 +67,3 @@ function VerifyOutcome ({ peerId }: { peerId: string }) {
   )
 }
 
-/** What the peer does with what the vault deletes, in words (a stolen device cannot wipe the backup at once). */
-export function keepsDeletedText (keeps: NonNullable<BackupPeerInfo['keepsDeleted']>): string {
-  if (keeps.appendOnly) return 'Kept for good: this peer is append-only and never deletes (only its operator can free space)'
-  const days = Math.round(keeps.retentionMs / 86_400_000)
-  const span = days >= 1 ? `${days} ${days === 1 ? 'day' : 'days'}` : `${Math.max(1, Math.round(keeps.retentionMs / 3_600_000))} hours`
-  return `Kept on this peer for ${span}, then freed`
-}
