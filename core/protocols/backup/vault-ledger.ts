@@ -40,7 +40,11 @@ export class VaultLedger {
   load (state: StoredPeerState): void {
     this.vaults.clear()
     for (const record of state.vaults) this.vaults.set(record.vault, { record, items: new Map() })
-    for (const item of state.items) this.vaults.get(item.vault)?.items.set(item.cid, item)
+    for (const item of state.items) {
+      // Records from before `share` existed: only share copies had an expiry.
+      if (isShareCopy(item)) item.share = true
+      this.vaults.get(item.vault)?.items.set(item.cid, item)
+    }
   }
 
   get (vault: string): VaultEntry | undefined {
