@@ -64,7 +64,10 @@ export const ERROR_CODES = [
   'RPC_UNKNOWN_METHOD',
   'INTERNAL',
   // a name that is "." or ".." (they mean this folder and the folder above)
-  'PATH_DOT_NAME'
+  'PATH_DOT_NAME',
+  // backup peer: deletions an append-only peer refuses; more roots than a vault may pin there
+  'DELETION_REFUSED',
+  'TOO_MANY_ROOTS'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

@@ -55,7 +55,9 @@ const MESSAGES: Record<ErrorCode, string> = {
   SERVICE_WORKER_MISSING: "The Cairn tab that holds your vault was opened without Cairn's offline service (a forced reload does that). Reload your Cairn tabs, then try again.",
   RPC_UNKNOWN_METHOD: "This version of the app and Cairn's background process don't match. Reload the page.",
   INTERNAL: 'Something went wrong. The Logs page has details.',
-  PATH_DOT_NAME: "A file or folder can't be called “.” or “..”: those names mean “this folder” and “the folder above”. Rename it and try again."
+  PATH_DOT_NAME: "A file or folder can't be called “.” or “..”: those names mean “this folder” and “the folder above”. Rename it and try again.",
+  DELETION_REFUSED: 'This backup peer is append-only: it never deletes what it holds, so deleted files stay on it. Only its operator can free space there.',
+  TOO_MANY_ROOTS: 'This backup peer holds as many files for your vault as it allows. Its operator can raise the limit (--max-roots-per-vault).'
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */

@@ -139,6 +139,8 @@ export interface BackupPeerInfo {
   failed: Array<{ cid: string, reason: string }>
   /** Last error talking to it, if the last attempt failed. */
   lastError?: string
+  /** What the peer does with what the vault deletes: keeps it `retentionMs`, or for good when append-only (absent until it says). */
+  keepsDeleted?: { appendOnly: boolean, retentionMs: number }
 }
 
 /** A peer just added; `reconnected` when it already kept this vault (the code was not needed). */

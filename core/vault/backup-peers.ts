@@ -228,7 +228,7 @@ export class BackupPeers {
       const session = this.session
       if (session === undefined) return
       try {
-        await sendPendingManifests(session.client, this.addressOf(peer.peerId), await this.logFor(peer.peerId))
+        await sendPendingManifests(session.client, this.addressOf(peer.peerId), await this.logFor(peer.peerId), this.sendOptions(peer.peerId))
       } catch (err) {
         this.noteError(peer.peerId, err)
       }
@@ -284,7 +284,7 @@ export class BackupPeers {
         await this.state.writePinSet(peerId, pins)
       }
     })
-    if (log.pending().length > 0) await sendPendingManifests(session.client, this.addressOf(peerId), log)
+    if (log.pending().length > 0) await sendPendingManifests(session.client, this.addressOf(peerId), log, this.sendOptions(peerId))
     await this.refresh(peerId)
   }
 
@@ -300,7 +300,7 @@ export class BackupPeers {
     const address = this.addressOf(peerId)
     // Manifests a restarted or unreachable peer never acknowledged go out again.
     const log = await this.logFor(peerId)
-    if (log.pending().length > 0) await sendPendingManifests(session.client, address, log)
+    if (log.pending().length > 0) await sendPendingManifests(session.client, address, log, this.sendOptions(peerId))
     const status = await session.client.status(address)
     const files = [...new Set(session.index.listFiles().map(f => f.entry.cid))]
     // Versions and Trash items are asked about too, so one the peer lacks is pinned again.
@@ -317,7 +317,8 @@ export class BackupPeers {
       filesReplicated: files.filter(cid => held.has(cid)).length,
       bytesReplicated: status.bytes,
       pending: status.pending,
-      failed: status.failed.map(f => ({ cid: f.cid, reason: f.reason }))
+      failed: status.failed.map(f => ({ cid: f.cid, reason: f.reason })),
+      ...(status.retentionMs !== undefined ? { keepsDeleted: { appendOnly: status.appendOnly === true, retentionMs: status.retentionMs } } : {})
     })
     if (JSON.stringify(this.info.get(peerId)) !== before) this.c.onChanged()
   }
@@ -338,7 +339,16 @@ export class BackupPeers {
     const log = await this.logFor(peerId)
     const { heads, expires, shares } = this.desired(session.index)
     await log.append({ pin: missing, unpin: [], heads, expires, shares })
-    await sendPendingManifests(session.client, this.addressOf(peerId), log)
+    await sendPendingManifests(session.client, this.addressOf(peerId), log, this.sendOptions(peerId))
+  }
+
+  /** An append-only peer keeps what the vault deleted: say so in the log (the peer card says it too). */
+  private sendOptions (peerId: string): { onDeletionsRefused: (count: number) => void } {
+    return {
+      onDeletionsRefused: (count) => {
+        this.c.log.info(`backup peer …${peerId.slice(-8)} is append-only: it keeps ${count} deleted or unshared item(s), as its operator chose`)
+      }
+    }
   }
 
   private noteError (peerId: string, err: unknown): void {

@@ -8,6 +8,8 @@ export interface BackupStatus {
   fetching: number
   /** Pairing codes made and not used yet. */
   unusedPairingCodes: number
+  /** What happens to what a vault unpins or drops: kept this long, or (append-only) never deleted. */
+  deletions?: { appendOnly: boolean, retentionMs: number }
 }
 
 /**
@@ -20,7 +22,9 @@ export const defaultBackupFactory: BackupHostFactory = (components, init): Backu
     concurrency: init.concurrency,
     retentionMs: init.retentionMs,
     ...(init.pairingCodeTtlMs !== undefined ? { pairingCodeTtlMs: init.pairingCodeTtlMs } : {}),
-    ...(init.provenReadBufferBytes !== undefined ? { provenReadBufferBytes: init.provenReadBufferBytes } : {})
+    ...(init.provenReadBufferBytes !== undefined ? { provenReadBufferBytes: init.provenReadBufferBytes } : {}),
+    ...(init.appendOnly !== undefined ? { appendOnly: init.appendOnly } : {}),
+    ...(init.maxRoots !== undefined ? { maxRoots: init.maxRoots } : {})
   })
   return {
     start: async () => { await service.start() },
@@ -33,7 +37,8 @@ export const defaultBackupFactory: BackupHostFactory = (components, init): Backu
     status: async (): Promise<BackupStatus> => ({
       vaults: service.status(),
       fetching: service.fetching,
-      unusedPairingCodes: service.pendingPairingCodes().length
+      unusedPairingCodes: service.pendingPairingCodes().length,
+      deletions: { appendOnly: init.appendOnly ?? false, retentionMs: init.retentionMs }
     })
   }
 }

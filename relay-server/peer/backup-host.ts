@@ -44,6 +44,10 @@ export interface BackupHostInit {
   pairingCodeTtlMs?: number
   /** WebRTC read buffer granted to a paired vault's connections (bytes). */
   provenReadBufferBytes?: number
+  /** Refuse every deletion (`--append-only`). */
+  appendOnly?: boolean
+  /** Most roots per vault. */
+  maxRoots?: number
 }
 
 /** Builds the backup service of a peer. */

@@ -3,7 +3,7 @@ import { CairnError } from '../../core/errors.ts'
 import { LOG_LEVELS, type LogLevel } from '../shared/log.ts'
 import { boolean, choice, duration, integer, ipAddress, list, multiaddrText, OptionValueError, port, size, text, type Parser } from '../shared/option-parsers.ts'
 import { formatHelp, optionFactory, resolveOptions, withDefaults, type OptionValues } from '../shared/options.ts'
-import { DEFAULT_DATA_DIR, DEFAULT_FETCH_CONCURRENCY, DEFAULT_PAIRING_CODE_TTL_MS, DEFAULT_QUOTA_PER_VAULT, DEFAULT_RETENTION_MS, DEFAULT_WS_PORT } from './constants.ts'
+import { DEFAULT_DATA_DIR, DEFAULT_FETCH_CONCURRENCY, DEFAULT_MAX_ROOTS_PER_VAULT, DEFAULT_PAIRING_CODE_TTL_MS, DEFAULT_QUOTA_PER_VAULT, DEFAULT_RETENTION_MS, DEFAULT_WS_PORT } from './constants.ts'
 
 const ENV_PREFIX = 'CAIRN_PEER_'
 export const CONFIG_FLAG = 'config'
@@ -36,7 +36,9 @@ export const PEER_OPTIONS = {
   fetchConcurrency: option('fetch-concurrency', 'N', 'Blocks fetched from devices at once.', integer(1, 64), DEFAULT_FETCH_CONCURRENCY),
   retention: option('retention', 'DURATION', 'How long a block a vault unpinned is kept before it is deleted (e.g. 30d, 12h).', duration(10 * 365 * 86_400_000), DEFAULT_RETENTION_MS, '30d'),
   pairingCodeTtl: option('pairing-code-ttl', 'DURATION', 'How long a pairing code pairs after it was made (`cairn-peer pair` makes a fresh one).', duration(30 * 86_400_000), DEFAULT_PAIRING_CODE_TTL_MS, '15m'),
-  logLevel: option('log-level', 'LEVEL', `Least important log lines kept (${LOG_LEVELS.join(', ')}).`, choice(LOG_LEVELS) as Parser<LogLevel>, 'info' as LogLevel)
+  logLevel: option('log-level', 'LEVEL', `Least important log lines kept (${LOG_LEVELS.join(', ')}).`, choice(LOG_LEVELS) as Parser<LogLevel>, 'info' as LogLevel),
+  appendOnly: option('append-only', undefined, 'Refuse every deletion a device asks for (unpin, drop, an expiry brought forward) and keep everything: a stolen device or a malicious client cannot delete the backups.', boolean, false),
+  maxRootsPerVault: option('max-roots-per-vault', 'N', 'Most roots (files, index blocks, share copies) one vault may have here.', integer(1), DEFAULT_MAX_ROOTS_PER_VAULT, '1000000')
 } as const
 
 /** The peer's whole configuration (sizes in bytes, durations in ms). */
@@ -92,7 +94,7 @@ export function peerHelp (): string {
     '  cairn-peer status [--json]     print vaults, bytes, pending and failed items of the running peer',
     '',
     '`pair` and `status` talk to the peer running on the same --data-dir through its control',
-    'socket (DIR/control.sock, mode 0600: only the user running the peer can use it).',
+    'socket (DIR/control/control.sock, in a directory of mode 0700: only the user running the peer can use it).',
     'Sizes take KiB/MiB/GiB (or KB/MB/GB); durations take ms/s/m/h/d (a plain number is seconds).'
   ].join('\n'), {
     configFlag: CONFIG_FLAG,

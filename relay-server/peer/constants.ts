@@ -19,6 +19,9 @@ export const DEFAULT_FETCH_CONCURRENCY = 3
 /** How long an unpinned block is kept before it is deleted (DESIGN §5). */
 export const DEFAULT_RETENTION_MS = 30 * 86_400_000
 
+/** Roots one vault may have on this peer unless told otherwise (see core/protocols/backup/constants.ts). */
+export const DEFAULT_MAX_ROOTS_PER_VAULT = 1_000_000
+
 /** What one vault may store on this peer unless told otherwise. */
 export const DEFAULT_QUOTA_PER_VAULT = 10 * 2 ** 30
 
@@ -33,8 +36,10 @@ export const WEBRTC_READ_BUFFER_BYTES = 64 * 2 ** 20
 /** How long start-up waits for the relay reservation before printing READY without it. */
 export const RELAY_RESERVATION_WAIT_MS = 10_000
 
-/** The control socket's file name in the data directory (`cairn-peer pair` and `status` talk to it). */
+/** The control socket's file name (`cairn-peer pair` and `status` talk to it). */
 export const CONTROL_SOCKET_NAME = 'control.sock'
 
 /** How long a pairing code pairs after it was made (DESIGN §5; `cairn-peer pair` makes a fresh one). */
 export const DEFAULT_PAIRING_CODE_TTL_MS = 15 * 60_000
+/** The directory in the data directory that holds the control socket, mode 0700 (only the peer's user may open it). */
+export const CONTROL_DIR_NAME = 'control'

@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto'
-import { chmodSync, unlinkSync } from 'node:fs'
+import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs'
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { CairnError, fromErrorPayload, isCairnError, toErrorPayload, type ErrorPayload } from '../../core/errors.ts'
-import { CONTROL_SOCKET_NAME } from './constants.ts'
+import { CONTROL_DIR_NAME, CONTROL_SOCKET_NAME } from './constants.ts'
 
 /**
  * The running peer's local control socket: how `cairn-peer pair` and
  * `cairn-peer status` reach the process that owns a data directory.
  *
- * A Unix domain socket at `DATA_DIR/control.sock` (mode 0600, so only the
- * user running the peer may ask it for a pairing code), or a named pipe on
- * Windows. One request per connection, one JSON line each way:
+ * A Unix domain socket at `DATA_DIR/control/control.sock`, in a directory
+ * of mode 0700 made by the peer (so only the user running the peer may even
+ * reach the socket, from the moment it is bound; the socket itself is 0600
+ * too), or a named pipe on Windows. One request per connection, one JSON line each way:
  * `{"command":"pair"}` → `{"ok":true,"result":…}` or
  * `{"ok":false,"error":{"code","message"}}`.
  *
@@ -32,16 +33,32 @@ const IDLE_MS = 10_000
 const MAX_SOCKET_PATH = 100
 
 /**
- * Where the control socket of `dataDir` lives: inside it, or (when that path
- * is too long for a Unix socket, or on Windows) at a name made from a hash of
- * the directory's absolute path, so server and client agree on it.
+ * Where the control socket of `dataDir` lives: in its `control/` directory,
+ * or (when that path is too long for a Unix socket, or on Windows) at a name
+ * made from the user and a hash of the directory's absolute path, so server
+ * and client agree on it.
  */
 export function controlSocketPath (dataDir: string): string {
   const absolute = resolve(dataDir)
   const tag = createHash('sha256').update(absolute).digest('hex').slice(0, 16)
   if (process.platform === 'win32') return `\\\\?\\pipe\\cairn-peer-${tag}`
-  const inside = join(absolute, CONTROL_SOCKET_NAME)
-  return Buffer.byteLength(inside) <= MAX_SOCKET_PATH ? inside : join(tmpdir(), `cairn-peer-${tag}.sock`)
+  const inside = join(absolute, CONTROL_DIR_NAME, CONTROL_SOCKET_NAME)
+  const user = process.getuid?.() ?? 0
+  return Buffer.byteLength(inside) <= MAX_SOCKET_PATH ? inside : join(tmpdir(), `cairn-peer-${user}-${tag}`, CONTROL_SOCKET_NAME)
+}
+
+/**
+ * Makes `dir` (if needed) so that only this user can open it: mode 0700,
+ * owned by us. A directory someone else owns (made in a shared /tmp by
+ * another user, say) is refused rather than trusted.
+ */
+export function privateDirectory (dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const stat = lstatSync(dir)
+  if (!stat.isDirectory()) throw new CairnError('STORAGE_FAILED', `${dir} should be the control socket's directory but is not a directory`)
+  const user = process.getuid?.()
+  if (user !== undefined && stat.uid !== user) throw new CairnError('STORAGE_FAILED', `${dir} belongs to another user, so the control socket cannot be made private there`)
+  if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700)
 }
 
 /** A listening control socket; `handlers` may be replaced once the peer is up. */
@@ -55,6 +72,8 @@ export class ControlServer {
    * peer is already serving it (the data directory is in use).
    */
   static async listen (path: string): Promise<ControlServer> {
+    // The directory first: the socket is never reachable by anyone else, not even between bind and chmod.
+    if (process.platform !== 'win32') privateDirectory(dirname(path))
     const server = createServer()
     const control = new ControlServer(server, path)
     server.on('connection', (socket) => { control.serve(socket) })

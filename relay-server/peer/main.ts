@@ -1,5 +1,6 @@
 import { isCairnError } from '../../core/errors.ts'
 import { createLogger } from '../shared/log.ts'
+import { guardProcessOutput, safeWrite } from '../shared/output-guard.ts'
 import { CAIRN_VERSION } from '../shared/version.ts'
 import { parsePeerArgs, peerHelp, type PeerConfig } from './config.ts'
 import { READY_PREFIX, SERVICE_NAME } from './constants.ts'
@@ -12,16 +13,18 @@ import type { RunningPeer } from './start-peer.ts'
  * SIGINT/SIGTERM), 1 runtime failure or no running peer, 2 invalid options.
  */
 async function main (argv: string[]): Promise<number> {
+  // A reader of stdout or stderr that goes away must not stop or spin the peer.
+  guardProcessOutput()
   let parsed
   try {
     parsed = parsePeerArgs(argv, process.env)
   } catch (err) {
     if (!isCairnError(err, 'CONFIG_INVALID')) throw err
-    process.stderr.write(`cairn-peer: ${err.message}\n`)
+    safeWrite(process.stderr, `cairn-peer: ${err.message}\n`)
     return 2
   }
   if (parsed.help) {
-    process.stdout.write(peerHelp())
+    safeWrite(process.stdout, peerHelp())
     return 0
   }
   const { command, config, json } = parsed
@@ -29,7 +32,7 @@ async function main (argv: string[]): Promise<number> {
     if (command === 'pair') return await pair(config, json)
     if (command === 'status') return await status(config, json)
   } catch (err) {
-    process.stderr.write(`cairn-peer ${command}: ${err instanceof Error ? err.message : String(err)}\n`)
+    safeWrite(process.stderr, `cairn-peer ${command}: ${err instanceof Error ? err.message : String(err)}\n`)
     return 1
   }
   return await run(config, parsed.configFile)
@@ -41,7 +44,7 @@ async function main (argv: string[]): Promise<number> {
 async function pair (config: PeerConfig, json: boolean): Promise<number> {
   const { controlRequest } = await import('./control-socket.ts')
   const { pairingCode } = await controlRequest(config.dataDir, 'pair') as { pairingCode: string }
-  process.stdout.write(json
+  safeWrite(process.stdout, json
     ? JSON.stringify({ pairingCode }) + '\n'
     : `One-time pairing code: ${pairingCode}\nIn Cairn: Backup → Add backup peer, then paste this peer's address and the code.\n`)
   return 0
@@ -50,7 +53,7 @@ async function pair (config: PeerConfig, json: boolean): Promise<number> {
 async function status (config: PeerConfig, json: boolean): Promise<number> {
   const [{ controlRequest }, { formatStatus }] = await Promise.all([import('./control-socket.ts'), import('./output.ts')])
   const result = await controlRequest(config.dataDir, 'status') as PeerStatus
-  process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : formatStatus(result))
+  safeWrite(process.stdout, json ? JSON.stringify(result, null, 2) + '\n' : formatStatus(result))
   return 0
 }
 
@@ -96,7 +99,7 @@ async function run (config: PeerConfig, configFile: string | undefined): Promise
     peer = await startPeer(config, { log })
   } catch (err) {
     log.error('could not start', { err })
-    process.stderr.write(`cairn-peer: ${err instanceof Error ? err.message : String(err)}\n`)
+    safeWrite(process.stderr, `cairn-peer: ${err instanceof Error ? err.message : String(err)}\n`)
     return 1
   }
   if (stopAsked) {
@@ -105,8 +108,8 @@ async function run (config: PeerConfig, configFile: string | undefined): Promise
   }
   if (configFile !== undefined) log.info('configuration read', { configFile })
   const { startBanner } = await import('./output.ts')
-  process.stdout.write(startBanner(CAIRN_VERSION, peer))
-  process.stdout.write(`${READY_PREFIX} ${JSON.stringify({ peerId: peer.peerId, multiaddrs: peer.multiaddrs, pairingCode: peer.pairingCode })}\n`)
+  safeWrite(process.stdout, startBanner(CAIRN_VERSION, peer))
+  safeWrite(process.stdout, `${READY_PREFIX} ${JSON.stringify({ peerId: peer.peerId, multiaddrs: peer.multiaddrs, pairingCode: peer.pairingCode })}\n`)
   return await finished
 }
 

@@ -47,13 +47,24 @@ export function formatStatus (status: PeerStatus): string {
 /** The backup service's part: one line per vault, then its failed items. */
 function formatBackup (backup: unknown): string[] {
   if (backup === null || backup === undefined) return ['backup: not running (started without a backup service)']
-  const { vaults, fetching, unusedPairingCodes } = backup as BackupStatus
+  const { vaults, fetching, unusedPairingCodes, deletions } = backup as BackupStatus
   const lines = [`vaults: ${vaults.length} paired; ${fetching} root(s) being fetched; ${unusedPairingCodes} unused pairing code(s)`]
+  if (deletions !== undefined) {
+    lines.push(deletions.appendOnly
+      ? 'deletions: refused (append-only); everything stays until the operator frees it'
+      : `deletions: unpinned and dropped vault data kept ${duration(deletions.retentionMs)} before it is freed (share copies at once)`)
+  }
   for (const vault of vaults) {
     lines.push(`  ${vault.vault.slice(0, 12)}…  paired ${new Date(vault.pairedAt).toISOString().slice(0, 16).replace('T', ' ')}` +
-      `  pinned ${vault.pinned}  ${bytes(vault.bytes)} of ${bytes(vault.quotaBytes)}  pending ${vault.pending}  failed ${vault.failedCount}  unpinning ${vault.unpinning}`)
+      `  pinned ${vault.pinned}  ${bytes(vault.bytes)} (+${bytes(vault.inFlightBytes ?? 0)} arriving) of ${bytes(vault.quotaBytes)}  pending ${vault.pending}  failed ${vault.failedCount}  unpinning ${vault.unpinning}`)
     for (const item of vault.failed) lines.push(`    failed ${item.cid} after ${item.attempts} attempt(s): ${item.reason}`)
     if (vault.failedCount > vault.failed.length) lines.push(`    … and ${vault.failedCount - vault.failed.length} more failed`)
   }
   return lines
+}
+
+function duration (ms: number): string {
+  const days = ms / 86_400_000
+  if (days >= 1) return `${Math.round(days * 10) / 10} day(s)`
+  return `${Math.round(ms / 60_000)} min`
 }

@@ -17,6 +17,8 @@ export interface PeerStatus {
   storage: PackBlockstoreStats
   /** The backup service's status (vaults, bytes, pending, failed); null when the build has none. */
   backup: unknown
+  /** The process itself: CPU time used since it started (µs) and resident memory, to spot a peer that spins or grows. */
+  process: { cpuMicros: number, rssBytes: number, uptimeMs: number }
 }
 
 export interface PeerStatusComponents {
@@ -46,6 +48,12 @@ export async function peerStatus (c: PeerStatusComponents): Promise<PeerStatus> 
       ...(relay.lastError !== undefined ? { lastError: relay.lastError } : {})
     })),
     storage: c.blockstore.stats(),
-    backup: c.backup !== undefined ? await c.backup.status() : null
+    backup: c.backup !== undefined ? await c.backup.status() : null,
+    process: processUsage()
   }
+}
+
+function processUsage (): PeerStatus['process'] {
+  const cpu = process.cpuUsage()
+  return { cpuMicros: cpu.user + cpu.system, rssBytes: process.memoryUsage.rss(), uptimeMs: Math.round(process.uptime() * 1000) }
 }

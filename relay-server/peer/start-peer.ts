@@ -118,7 +118,9 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
         concurrency: config.fetchConcurrency,
         retentionMs: config.retention,
         pairingCodeTtlMs: config.pairingCodeTtl,
-        ...(config.webrtcDirect ? { provenReadBufferBytes: WEBRTC_READ_BUFFER_BYTES } : {})
+        ...(config.webrtcDirect ? { provenReadBufferBytes: WEBRTC_READ_BUFFER_BYTES } : {}),
+        appendOnly: config.appendOnly,
+        maxRoots: config.maxRootsPerVault
       })
       await backup.start()
       const service = backup

@@ -1,5 +1,6 @@
 import { CairnError } from '../../core/errors.ts'
 import { createLogger } from '../shared/log.ts'
+import { guardProcessOutput, safeWrite } from '../shared/output-guard.ts'
 import { CAIRN_VERSION } from '../shared/version.ts'
 import { parseRelayArgs, relayHelp } from './config.ts'
 import { READY_PREFIX, SERVICE_NAME } from './constants.ts'
@@ -16,11 +17,13 @@ import type { RunningRelay } from './start-relay.ts'
 const STOP_TIMEOUT_MS = 5_000
 
 function fail (message: string, code: number): never {
-  process.stderr.write(`${SERVICE_NAME}: ${message}\n`)
+  safeWrite(process.stderr, `${SERVICE_NAME}: ${message}\n`)
   process.exit(code)
 }
 
 async function main (): Promise<void> {
+  // A reader of stdout or stderr that goes away must not stop or spin the relay.
+  guardProcessOutput()
   let parsed
   try {
     parsed = parseRelayArgs(process.argv.slice(2), process.env)
@@ -29,7 +32,7 @@ async function main (): Promise<void> {
     throw err
   }
   if (parsed.help) {
-    process.stdout.write(relayHelp())
+    safeWrite(process.stdout, relayHelp())
     return
   }
   const { config } = parsed
@@ -78,7 +81,7 @@ async function main (): Promise<void> {
 
   // The log line first: whoever waits for READY may read the logs straight after.
   log.info('relay started', { peerId: started.peerId, multiaddrs: started.multiaddrs, http: started.httpUrl, configFile: parsed.configFile })
-  process.stdout.write([
+  safeWrite(process.stdout, [
     `${SERVICE_NAME} ${CAIRN_VERSION}, PeerId ${started.peerId}`,
     'Listening on:',
     ...started.multiaddrs.map(ma => `  ${ma}`),

@@ -1,3 +1,5 @@
+import { safeWrite } from './output-guard.ts'
+
 /**
  * Structured logs for the server processes: one JSON object per line,
  * `{"level","time","name","msg",...fields}`, written to stderr by default so
@@ -25,7 +27,7 @@ export interface LoggerInit {
   level?: LogLevel
   /** Shown as `name` on every line. */
   name?: string
-  /** Where lines go. Default: process.stderr. */
+  /** Where lines go. Default: process.stderr, through safeWrite (a closed stderr drops lines, never loops). */
   write?: (line: string) => void
   /** Clock, for tests. */
   now?: () => Date
@@ -47,7 +49,7 @@ function serialise (value: unknown): unknown {
 /** Creates a logger writing JSON lines at or above `init.level`. */
 export function createLogger (init: LoggerInit = {}): Logger {
   const threshold = RANK[init.level ?? 'info']
-  const write = init.write ?? ((line: string) => { process.stderr.write(line) })
+  const write = init.write ?? ((line: string) => { safeWrite(process.stderr, line) })
   const now = init.now ?? (() => new Date())
 
   const emit = (level: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields): void => {

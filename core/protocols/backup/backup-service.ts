@@ -6,7 +6,8 @@ import * as C from './constants.ts'
 import { NonceCache } from './pairing.ts'
 import { PairingLimiter } from './pairing-limiter.ts'
 import { PairingCodeBook } from './pairing-code-book.ts'
-import { dueAt, loadPeerState } from './peer-store.ts'
+import { dueAt, isShareCopy, loadPeerState } from './peer-store.ts'
+import { RefusalLog } from './refusal-log.ts'
 import { Replicator, short } from './replicator.ts'
 import { grantReadBuffer } from './read-buffer-grant.ts'
 import { RequestHandlers } from './request-handlers.ts'
@@ -52,10 +53,14 @@ export interface BackupServiceInit {
   maxVerifySample?: number
   /** How long a pairing code pairs after it was made (default 15 minutes). */
   pairingCodeTtlMs?: number
-  /** The clock for pairing codes and limits (ms since epoch; default Date.now). */
+  /** The clock for pairing codes and limits, retention and expiries (ms since epoch; tests; default Date.now). */
   now?: () => number
   /** WebRTC read buffer (bytes) granted to a connection once it proved it belongs to a paired vault (default 0: none granted). */
   provenReadBufferBytes?: number
+  /** Refuse every deletion: unpins, drops, expiries brought forward (`cairn-peer --append-only`; default false). */
+  appendOnly?: boolean
+  /** Most roots one vault may have here (default 1,000,000). */
+  maxRoots?: number
 }
 
 /** One vault as `cairn-peer status` shows it. */
@@ -79,6 +84,7 @@ export class BackupService {
   private readonly replicator: Replicator
   private readonly handlers: RequestHandlers
   private readonly inFlight = new Set<Promise<void>>()
+  private readonly refusals: RefusalLog
   private chain: Promise<unknown> = Promise.resolve()
   private started = false
   /** Who may be sent which blocks over bitswap (block-access.ts). */
@@ -102,8 +108,11 @@ export class BackupService {
       maxVerifySample: init.maxVerifySample ?? C.DEFAULT_MAX_VERIFY_SAMPLE,
       pairingCodeTtlMs: init.pairingCodeTtlMs ?? C.DEFAULT_PAIRING_CODE_TTL_MS,
       now: init.now ?? Date.now,
-      provenReadBufferBytes: init.provenReadBufferBytes ?? 0
+      provenReadBufferBytes: init.provenReadBufferBytes ?? 0,
+      appendOnly: init.appendOnly ?? false,
+      maxRoots: init.maxRoots ?? C.DEFAULT_MAX_ROOTS_PER_VAULT
     }
+    this.refusals = new RefusalLog(components.log, { windowMs: C.REFUSAL_LOG_WINDOW_MS, perRemote: C.REFUSAL_LINES_PER_REMOTE, total: C.REFUSAL_LINES_TOTAL, now: this.settings.now })
     const serial = async <T>(fn: () => Promise<T>): Promise<T> => {
       const run = this.chain.then(fn)
       this.chain = run.catch(() => {})
@@ -154,6 +163,12 @@ export class BackupService {
     await this.replicator.stop()
     await Promise.allSettled([...this.inFlight])
     await this.chain
+    this.refusals.stop()
+  }
+
+  /** Frees what is due and starts what is ready, now (after the injected clock jumped; otherwise timers do it). */
+  tick (): void {
+    this.replicator.wake()
   }
 
   /** Makes and stores a new one-time pairing code, formatted `XXXX-XXXX-XXXX-XXXX`; it pairs for `pairingCodeTtlMs`. */
@@ -171,7 +186,7 @@ export class BackupService {
     return [...this.ledger.vaults.values()].map(({ record }) => ({
       vault: record.vault,
       pairedAt: record.pairedAt,
-      ...this.ledger.status(record.vault, this.settings.quotaBytes)
+      ...this.ledger.status(record.vault, this.settings, this.settings.now())
     }))
   }
 
@@ -183,12 +198,12 @@ export class BackupService {
   /** Who holds `root`: every vault with an item for it; a share when one keeps it as a live share copy. */
   private holders (root: string): RootHolders {
     const holders: RootHolders = { vaults: [], share: false }
-    const now = Date.now()
+    const now = this.settings.now()
     for (const [vault, entry] of this.ledger.vaults) {
       const item = entry.items.get(root)
       if (item === undefined) continue
       holders.vaults.push(vault)
-      if (item.share === true && dueAt(item) > now) holders.share = true
+      if (isShareCopy(item) && dueAt(item) > now) holders.share = true
     }
     return holders
   }
@@ -235,7 +250,7 @@ export class BackupService {
       }
     } catch (err) {
       response = toErrorResponse(err)
-      this.components.log.warn(`backup: refused ${kind} from ${remote}${vault}: ${response.error.code} (${response.error.message})`)
+      this.refusals.refused(remote, response.error.code, `backup: refused ${kind} from ${remote}${vault}: ${response.error.code} (${response.error.message})`)
       if (response.error.code === 'INTERNAL') this.components.log.error(`backup: ${kind} failed: ${(err as Error).stack ?? String(err)}`)
     }
     try {

@@ -59,3 +59,16 @@ export const MAX_FAILED_LISTED = 100
 /** Datastore keys: the peer's state and the device's outboxes live under here. */
 export const PEER_PREFIX = '/cairn/backup/peer'
 export const DEVICE_PREFIX = '/cairn/backup/device'
+
+/**
+ * Roots (files, index op blocks, share copies; unpinned ones until freed)
+ * one vault may have on a peer: each costs a record in memory and on disk,
+ * so a client cannot grow the peer's bookkeeping without bound.
+ */
+export const DEFAULT_MAX_ROOTS_PER_VAULT = 1_000_000
+
+/** Refusals logged in full per remote peer per window; the rest are counted and summarised once per window. */
+export const REFUSAL_LOG_WINDOW_MS = 60_000
+export const REFUSAL_LINES_PER_REMOTE = 5
+/** Refusal lines per window over all remote peers (a stranger with many PeerIds). */
+export const REFUSAL_LINES_TOTAL = 50

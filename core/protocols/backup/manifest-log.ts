@@ -127,6 +127,52 @@ export class ManifestLog {
     })
   }
 
+  /**
+   * The peer is append-only and refused manifest `seq` for its deletions:
+   * rewrites it without its unpins and drops (it was not applied, so the same
+   * seq goes out again). Returns how many roots it no longer asks to delete.
+   */
+  async withoutDeletions (seq: number): Promise<number> {
+    return await this.exclusive(async () => {
+      const at = this.outbox.findIndex(m => m.seq === seq)
+      const manifest = this.outbox[at]
+      if (manifest === undefined) return 0
+      const removed = manifest.unpin.length + (manifest.drop?.length ?? 0)
+      const kept: ManifestBody = { ...manifest, unpin: [] }
+      delete kept.drop
+      await this.write([kept], this.state)
+      this.outbox[at] = kept
+      return removed
+    })
+  }
+
+  /**
+   * Takes out of the manifests not yet sent the pins of share copies whose
+   * expiry has passed (the device was offline past it): the peer refuses an
+   * expiry in the past, and such a copy should not be held anyway.
+   */
+  async withoutExpired (now: number): Promise<void> {
+    await this.exclusive(async () => {
+      const changed: ManifestBody[] = []
+      this.outbox = this.outbox.map(m => {
+        const past = new Set(Object.entries(m.expires ?? {}).filter(([, at]) => at <= now).map(([cid]) => cid))
+        if (past.size === 0) return m
+        const kept: ManifestBody = { ...m, pin: m.pin.filter(cid => !past.has(cid)) }
+        for (const field of ['expires', 'sizes'] as const) {
+          const left = pick(kept.pin, m[field])
+          if (left !== undefined) kept[field] = left
+          else delete kept[field]
+        }
+        const shares = m.shares?.filter(cid => !past.has(cid)) ?? []
+        if (shares.length > 0) kept.shares = shares
+        else delete kept.shares
+        changed.push(kept)
+        return kept
+      })
+      if (changed.length > 0) await this.write(changed, this.state)
+    })
+  }
+
   private split (change: ManifestChange, firstSeq: number): ManifestBody[] {
     const pinned = new Set(change.pin)
     const roots = [

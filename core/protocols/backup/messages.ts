@@ -98,6 +98,12 @@ export interface VaultBackupStatus {
   unpinning: number
   /** Last manifest seq applied, per device. */
   lastSeq: Record<string, number>
+  /** How long the peer keeps what the vault unpins or drops (share copies aside) before it frees it, in ms (older peers: absent). */
+  retentionMs?: number
+  /** True when the peer is append-only: it refuses every deletion and keeps everything (older peers: absent). */
+  appendOnly?: boolean
+  /** Bytes of roots being fetched that have arrived so far; they count toward the quota (older peers: absent). */
+  inFlightBytes?: number
 }
 
 export interface VerifyReport {

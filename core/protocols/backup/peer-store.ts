@@ -42,18 +42,32 @@ export interface ItemRecord {
   nextAt: number
   /** Set when unpinned: when the blocks may be freed (now, when dropped). */
   unpinAt?: number
-  /** Set when a manifest dropped the root: it is freed at once, without retention. */
+  /** Set when a manifest dropped the root (a share copy only): it is freed at once, without retention. */
   dropped?: true
-  /** Set when the pin came with an expiry: the root is freed then, without retention (ms since epoch). */
+  /** Set when a share copy's pin came with an expiry: the root is freed then, without retention (ms since epoch). Never set on vault data. */
   expiresAt?: number
   addedAt: number
-  /** Set when the last pin named the root a share copy: served to anyone, not only the vault's devices. */
+  /**
+   * Set while the root is a share copy: its first pin named it one (in
+   * `shares`, or with an expiry) and no pin since named it vault data.
+   * Served to anyone; the only kind of root a drop or an expiry frees at once
+   * (see VaultLedger.applyManifest).
+   */
   share?: true
 }
 
-/** When an item's blocks may be freed: its retention end or its expiry, whichever comes first (Infinity: never). */
-export function dueAt (item: ItemRecord): number {
-  return Math.min(item.unpinAt ?? Infinity, item.expiresAt ?? Infinity)
+/** True for a share copy; records from before `share` existed count as one when they carry an expiry (only share copies had one). */
+export function isShareCopy (item: ItemRecord): boolean {
+  return item.share === true || item.expiresAt !== undefined
+}
+
+/**
+ * When an item's blocks may be freed: its retention end or its expiry,
+ * whichever comes first (Infinity: never). An append-only peer (`keepUnpinned`)
+ * frees nothing a device unpinned or dropped; only a share copy's own expiry.
+ */
+export function dueAt (item: ItemRecord, keepUnpinned = false): number {
+  return Math.min(keepUnpinned ? Infinity : item.unpinAt ?? Infinity, item.expiresAt ?? Infinity)
 }
 
 export interface PairingCodeRecord {

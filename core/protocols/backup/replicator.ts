@@ -24,6 +24,10 @@ export interface ReplicatorInit {
   retryMaxMs: number
   maxAttempts: number
   quotaBytes: number
+  /** Free nothing a device unpinned or dropped (only share copies at their own expiry). */
+  appendOnly: boolean
+  /** The clock retention and expiries are judged by. */
+  now: () => number
 }
 
 interface Running {
@@ -76,11 +80,11 @@ export class Replicator {
     if (!this.started) return
     if (this.timer !== undefined) clearTimeout(this.timer)
     this.timer = undefined
-    const now = Date.now()
+    const now = this.init.now()
     let next = Infinity
     const ready: ItemRecord[] = []
     for (const item of this.components.ledger.items()) {
-      const due = dueAt(item)
+      const due = this.due(item)
       if (due <= now) this.free(item)
       else next = Math.min(next, due)
       if (item.state !== 'pending' || this.running.has(runKey(item))) continue
@@ -90,7 +94,7 @@ export class Replicator {
     ready.sort((a, b) => a.nextAt - b.nextAt || a.addedAt - b.addedAt)
     for (const item of ready) {
       if (this.running.size >= this.init.concurrency) break
-      if (dueAt(item) <= now) continue
+      if (this.due(item) <= now) continue
       this.fetch(item)
     }
     // Node clamps longer timeouts to 1 ms; wake at least daily instead.
@@ -118,7 +122,9 @@ export class Replicator {
           blockConcurrency: this.init.blockConcurrency,
           stallMs: this.init.attemptTimeoutMs,
           onProgress: (seen) => {
-            if (ledger.heldBytes(item.vault) + seen > this.init.quotaBytes) {
+            // Bytes in flight count: with several roots of one vault fetched at once, all of them.
+            ledger.setInFlight(item, seen)
+            if (ledger.committedBytes(item.vault) > this.init.quotaBytes) {
               controller.abort(new CairnError('QUOTA_EXCEEDED', `the vault's quota of ${this.init.quotaBytes} bytes on this peer is full`))
             }
           }
@@ -130,6 +136,7 @@ export class Replicator {
       }
     })().catch((err: unknown) => { log.error(`backup: recording the fetch of ${item.cid} failed: ${(err as Error).message}`) })
       .finally(() => {
+        ledger.setInFlight(item, undefined)
         this.running.delete(key)
         this.wake()
       })
@@ -149,7 +156,7 @@ export class Replicator {
         log.info(`backup: holding ${item.cid} for vault ${short(item.vault)} (${outcome.bytes} bytes)`)
       } else {
         // Stopping, or aborted because the root is being freed: not a failed attempt.
-        if (isCairnError(outcome.error, 'ABORTED') && (!this.started || dueAt(item) <= Date.now())) return
+        if (isCairnError(outcome.error, 'ABORTED') && (!this.started || this.due(item) <= this.init.now())) return
         item.attempts++
         item.reason = describe(outcome.error)
         const final = isCairnError(outcome.error, 'QUOTA_EXCEEDED') || item.attempts >= this.init.maxAttempts
@@ -158,8 +165,8 @@ export class Replicator {
           item.state = 'failed'
           log.warn(`backup: gave up on ${item.cid} for vault ${short(item.vault)} after ${item.attempts} attempts: ${item.reason}`)
         } else {
-          item.nextAt = Date.now() + backoff(item.attempts, this.init.retryBaseMs, this.init.retryMaxMs)
-          log.info(`backup: fetching ${item.cid} failed (attempt ${item.attempts}), retrying in ${Math.round((item.nextAt - Date.now()) / 1000)} s: ${item.reason}`)
+          item.nextAt = this.init.now() + backoff(item.attempts, this.init.retryBaseMs, this.init.retryMaxMs)
+          log.info(`backup: fetching ${item.cid} failed (attempt ${item.attempts}), retrying in ${Math.round((item.nextAt - this.init.now()) / 1000)} s: ${item.reason}`)
         }
       }
       await this.components.datastore.put(itemKey(item.vault, item.cid), encodeRecord(item))
@@ -176,6 +183,11 @@ export class Replicator {
     }
   }
 
+  /** When `item` may be freed on this peer (never what was unpinned, when append-only). */
+  private due (item: ItemRecord): number {
+    return dueAt(item, this.init.appendOnly)
+  }
+
   /** Frees a root that is due: retention over, dropped or expired (queued: one at a time). */
   private free (item: ItemRecord): void {
     const { helia, ledger, log, datastore } = this.components
@@ -189,8 +201,8 @@ export class Replicator {
         await run.done
       }
       await this.components.serial(async () => {
-        const now = Date.now()
-        if (ledger.get(item.vault)?.items.get(item.cid) !== item || dueAt(item) > now) return
+        const now = this.init.now()
+        if (ledger.get(item.vault)?.items.get(item.cid) !== item || this.due(item) > now) return
         let deleted = 0
         if (!ledger.wantedElsewhere(item.cid, item.vault)) {
           try {

@@ -9,7 +9,7 @@ import type { PairingCodeBook } from './pairing-code-book.ts'
 import type { NonceCache } from './pairing.ts'
 import type { PairingLimiter, PairingSource } from './pairing-limiter.ts'
 import type { Replicator } from './replicator.ts'
-import type { VaultLedger } from './vault-ledger.ts'
+import type { ManifestPolicy, VaultLedger } from './vault-ledger.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
 import type { Log } from '../../node/log-buffer.ts'
 import type { Datastore } from 'interface-datastore'
@@ -28,11 +28,11 @@ export interface RequestHandlerComponents {
   now: () => number
 }
 
-export interface RequestHandlerSettings {
-  quotaBytes: number
-  retentionMs: number
+export interface RequestHandlerSettings extends ManifestPolicy {
   maxClockSkewMs: number
   maxVerifySample: number
+  /** The clock retention and expiries are judged by (request freshness stays on the system clock, the devices' own). */
+  now: () => number
 }
 
 /**
@@ -57,7 +57,7 @@ export class RequestHandlers {
       case 'manifest':
         return await this.manifest(request)
       case 'status':
-        return { ok: true, ...ledger.status(request.vault, this.settings.quotaBytes) }
+        return { ok: true, ...ledger.status(request.vault, this.settings, this.settings.now()) }
       case 'holds':
         return { ok: true, held: request.cids.filter(cid => entry.items.get(cid)?.state === 'pinned') }
       case 'heads':
@@ -126,8 +126,8 @@ export class RequestHandlers {
       const last = entry.record.lastSeq[request.device] ?? 0
       if (request.seq <= last) return { answer: { ok: true as const, seq: request.seq, applied: false }, dropped: [] }
       if (request.seq !== last + 1) throw new ManifestGapError(last + 1, `manifest ${request.seq} of device ${request.device} arrived but ${last + 1} is next`)
-      const now = Date.now()
-      const change = ledger.applyManifest(request.vault, request, this.settings.quotaBytes, this.settings.retentionMs, now)
+      const now = this.settings.now()
+      const change = ledger.applyManifest(request.vault, request, this.settings, now)
       const batch = datastore.batch()
       batch.put(vaultKey(request.vault), encodeRecord(change.record))
       for (const item of change.items) batch.put(itemKey(item.vault, item.cid), encodeRecord(item))

@@ -1,12 +1,22 @@
 import { CairnError } from '../../errors.ts'
 import { MAX_FAILED_LISTED } from './constants.ts'
 import type { ManifestBody, VaultBackupStatus } from './messages.ts'
-import type { ItemRecord, StoredPeerState, VaultRecord } from './peer-store.ts'
+import { isShareCopy, type ItemRecord, type StoredPeerState, type VaultRecord } from './peer-store.ts'
 
 /** One paired vault in memory: its record and its items by root CID. */
 export interface VaultEntry {
   record: VaultRecord
   items: Map<string, ItemRecord>
+}
+
+/** The peer's settings a manifest is checked against. */
+export interface ManifestPolicy {
+  quotaBytes: number
+  retentionMs: number
+  /** Refuse every deletion (`cairn-peer --append-only`). */
+  appendOnly: boolean
+  /** Most roots one vault may have here. */
+  maxRoots: number
 }
 
 /** What applying a manifest changed, to persist in one batch. */
@@ -24,11 +34,17 @@ export interface ManifestChange {
  */
 export class VaultLedger {
   readonly vaults = new Map<string, VaultEntry>()
+  /** Bytes fetched so far per root being fetched (`vault/cid`); in memory only. */
+  private readonly inFlight = new Map<string, number>()
 
   load (state: StoredPeerState): void {
     this.vaults.clear()
     for (const record of state.vaults) this.vaults.set(record.vault, { record, items: new Map() })
-    for (const item of state.items) this.vaults.get(item.vault)?.items.set(item.cid, item)
+    for (const item of state.items) {
+      // Records from before `share` existed: only share copies had an expiry.
+      if (isShareCopy(item)) item.share = true
+      this.vaults.get(item.vault)?.items.set(item.cid, item)
+    }
   }
 
   get (vault: string): VaultEntry | undefined {
@@ -51,11 +67,23 @@ export class VaultLedger {
     return bytes
   }
 
-  /** Held bytes plus what pending roots declared they will take. */
+  /**
+   * Held bytes plus, for each root not yet held, the most of what it declared
+   * and what has arrived so far (bytes in flight count: a device that
+   * declares nothing cannot run past the quota while its roots are fetched).
+   */
   committedBytes (vault: string): number {
     let bytes = 0
-    for (const item of this.vaults.get(vault)?.items.values() ?? []) bytes += item.state === 'pending' ? Math.max(item.bytes, item.declared) : item.bytes
+    for (const item of this.vaults.get(vault)?.items.values() ?? []) {
+      bytes += item.state === 'pending' ? Math.max(item.bytes, item.declared, this.inFlight.get(flightKey(item)) ?? 0) : item.bytes
+    }
     return bytes
+  }
+
+  /** Bytes of `item` fetched so far (while it is being fetched); `undefined` when the fetch ended. */
+  setInFlight (item: ItemRecord, bytes: number | undefined): void {
+    if (bytes === undefined) this.inFlight.delete(flightKey(item))
+    else this.inFlight.set(flightKey(item), bytes)
   }
 
   /** Every item of every vault. */
@@ -74,37 +102,56 @@ export class VaultLedger {
   /**
    * Applies a manifest whose seq is the next one for its device (the caller
    * checked pairing, signature and seq). Unpins first, then pins, so a root
-   * in both stays pinned; drops last (never also pinned: parseRequest), due
-   * now. A pin sets the root's expiry from `expires`, or clears it. Throws QUOTA_EXCEEDED, changing nothing, when the
-   * new roots' declared sizes (or an already full vault) exceed the quota.
+   * in both stays pinned; drops last (never also pinned: parseRequest).
+   *
+   * What a signed manifest may delete (a stolen device holds the signing key,
+   * so the rule cannot trust the manifest alone):
+   * - A root is a share copy when its first pin named it one (in `shares`, or
+   *   with an expiry), and stays one only while every later pin does too; one
+   *   pin as vault data makes it vault data for good, never back. Share copies
+   *   are fresh encryptions (DESIGN §3), so no vault root is first pinned as
+   *   one, and re-pinning a vault root as a share cannot make it deletable.
+   * - `drop` and `expires` free at once (or at the expiry) share copies only.
+   *   A dropped vault root is unpinned instead: kept for the retention period,
+   *   like every unpinned root. An expiry given for a vault root is ignored.
+   * - An expiry already past (by the peer's clock) refuses the manifest
+   *   (SHARE_EXPIRY_INVALID): nothing is freed early.
+   * - An append-only peer refuses (DELETION_REFUSED) any manifest that would
+   *   delete: unpin or drop a root it has, or bring a share copy's expiry
+   *   forward (or give one that had none an expiry). A share copy keeps the
+   *   expiry it was created with.
+   * Refusals change nothing. So do QUOTA_EXCEEDED (the new roots' declared
+   * sizes, plus what is held, in flight or promised, exceed the quota) and
+   * TOO_MANY_ROOTS (the vault would have more roots than allowed).
    */
-  applyManifest (vault: string, manifest: ManifestBody, quotaBytes: number, retentionMs: number, now: number): ManifestChange {
+  applyManifest (vault: string, manifest: ManifestBody, policy: ManifestPolicy, now: number): ManifestChange {
     const entry = this.vaults.get(vault)
     if (entry === undefined) throw new CairnError('NOT_PAIRED', 'this vault is not paired with the peer')
-    const fresh = manifest.pin.filter(cid => { const item = entry.items.get(cid); return item === undefined || item.state === 'failed' })
-    if (fresh.length > 0) {
-      const incoming = fresh.reduce((sum, cid) => sum + (manifest.sizes?.[cid] ?? 0), 0)
-      const committed = this.committedBytes(vault)
-      if (committed >= quotaBytes || committed + incoming > quotaBytes) {
-        throw new CairnError('QUOTA_EXCEEDED', `the vault's quota on this peer is ${quotaBytes} bytes; ${committed} are used or promised and the manifest adds ${incoming}`)
-      }
-    }
+    this.checkManifest(entry, manifest, policy, now)
+    const shares = new Set(manifest.shares ?? [])
     const changed = new Map<string, ItemRecord>()
+    const unpin = (item: ItemRecord): void => {
+      if (item.unpinAt !== undefined) return
+      item.unpinAt = now + policy.retentionMs
+      changed.set(item.cid, item)
+    }
     for (const cid of manifest.unpin) {
       const item = entry.items.get(cid)
-      if (item === undefined || item.unpinAt !== undefined) continue
-      item.unpinAt = now + retentionMs
-      changed.set(cid, item)
+      if (item !== undefined) unpin(item)
     }
     for (const cid of manifest.pin) {
       const declared = manifest.sizes?.[cid] ?? 0
+      const asShare = shares.has(cid) || manifest.expires?.[cid] !== undefined
       let item = entry.items.get(cid)
       if (item === undefined) {
         item = { vault, cid, state: 'pending', bytes: 0, declared, attempts: 0, nextAt: now, addedAt: now }
+        if (asShare) item.share = true
         entry.items.set(cid, item)
       } else {
         delete item.unpinAt
         delete item.dropped
+        // Vault data for good once pinned as such (see above).
+        if (!asShare) delete item.share
         if (item.state === 'failed') {
           item.state = 'pending'
           item.attempts = 0
@@ -114,7 +161,7 @@ export class VaultLedger {
         }
       }
       const expiresAt = manifest.expires?.[cid]
-      if (expiresAt !== undefined) item.expiresAt = expiresAt
+      if (expiresAt !== undefined && item.share === true) item.expiresAt = expiresAt
       else delete item.expiresAt
       if (manifest.shares?.includes(cid) === true) item.share = true
       else delete item.share
@@ -124,6 +171,10 @@ export class VaultLedger {
     for (const cid of manifest.drop ?? []) {
       const item = entry.items.get(cid)
       if (item === undefined) continue
+      if (!isShareCopy(item)) {
+        unpin(item)
+        continue
+      }
       item.unpinAt = now
       item.dropped = true
       changed.set(cid, item)
@@ -137,6 +188,40 @@ export class VaultLedger {
     return { record, items: [...changed.values()], dropped }
   }
 
+  /** Throws the refusal a manifest earns, if any (see applyManifest); changes nothing. */
+  private checkManifest (entry: VaultEntry, manifest: ManifestBody, policy: ManifestPolicy, now: number): void {
+    for (const [cid, at] of Object.entries(manifest.expires ?? {})) {
+      if (at <= now) throw new CairnError('SHARE_EXPIRY_INVALID', `the expiry of ${cid} (${new Date(at).toISOString()}) has already passed by this peer's clock; the peer frees nothing early`)
+    }
+    if (policy.appendOnly) {
+      const deletions = this.deletions(entry, manifest)
+      if (deletions > 0) throw new CairnError('DELETION_REFUSED', `this backup peer is append-only: it never deletes, so it refused a manifest that would delete ${deletions} root(s); everything it holds stays`)
+    }
+    const fresh = manifest.pin.filter(cid => { const item = entry.items.get(cid); return item === undefined || item.state === 'failed' })
+    if (fresh.length === 0) return
+    const added = fresh.filter(cid => !entry.items.has(cid)).length
+    if (entry.items.size + added > policy.maxRoots) {
+      throw new CairnError('TOO_MANY_ROOTS', `this peer keeps at most ${policy.maxRoots} roots per vault; the vault has ${entry.items.size} and the manifest adds ${added}`)
+    }
+    const incoming = fresh.reduce((sum, cid) => sum + (manifest.sizes?.[cid] ?? 0), 0)
+    const committed = this.committedBytes(entry.record.vault)
+    if (committed >= policy.quotaBytes || committed + incoming > policy.quotaBytes) {
+      throw new CairnError('QUOTA_EXCEEDED', `the vault's quota on this peer is ${policy.quotaBytes} bytes; ${committed} are stored, being fetched or promised, and the manifest adds ${incoming}`)
+    }
+  }
+
+  /** How many roots the manifest would delete now or later: unpins and drops of roots held, expiries brought forward. */
+  private deletions (entry: VaultEntry, manifest: ManifestBody): number {
+    const pinned = new Set(manifest.pin)
+    const held = (cid: string): boolean => !pinned.has(cid) && entry.items.has(cid) && entry.items.get(cid)?.unpinAt === undefined
+    let count = manifest.unpin.filter(held).length + (manifest.drop ?? []).filter(held).length
+    for (const [cid, at] of Object.entries(manifest.expires ?? {})) {
+      const item = entry.items.get(cid)
+      if (item !== undefined && item.share === true && at < (item.expiresAt ?? Infinity)) count++
+    }
+    return count
+  }
+
   /** Pending roots of a vault that wait out a backoff: try them now (its device just spoke, so it is online). */
   hurry (vault: string, now: number): void {
     for (const item of this.vaults.get(vault)?.items.values() ?? []) {
@@ -146,14 +231,17 @@ export class VaultLedger {
 
   remove (item: ItemRecord): void {
     this.vaults.get(item.vault)?.items.delete(item.cid)
+    this.inFlight.delete(flightKey(item))
   }
 
-  status (vault: string, quotaBytes: number): VaultBackupStatus {
+  status (vault: string, policy: Pick<ManifestPolicy, 'quotaBytes' | 'retentionMs' | 'appendOnly'>, now = Date.now()): VaultBackupStatus {
     const entry = this.vaults.get(vault)
-    const status: VaultBackupStatus = { pinned: 0, bytes: 0, quotaBytes, pending: 0, failed: [], failedCount: 0, unpinning: 0, lastSeq: { ...entry?.record.lastSeq } }
+    const { quotaBytes, retentionMs, appendOnly } = policy
+    const status: VaultBackupStatus = { pinned: 0, bytes: 0, quotaBytes, pending: 0, failed: [], failedCount: 0, unpinning: 0, lastSeq: { ...entry?.record.lastSeq }, retentionMs, appendOnly, inFlightBytes: 0 }
     for (const item of entry?.items.values() ?? []) {
       status.bytes += item.bytes
-      if (item.unpinAt !== undefined || (item.expiresAt !== undefined && item.expiresAt <= Date.now())) status.unpinning++
+      if (item.state === 'pending') status.inFlightBytes = (status.inFlightBytes ?? 0) + (this.inFlight.get(flightKey(item)) ?? 0)
+      if (item.unpinAt !== undefined || (item.expiresAt !== undefined && item.expiresAt <= now)) status.unpinning++
       else if (item.state === 'pinned') status.pinned++
       else if (item.state === 'pending') status.pending++
       else {
@@ -163,4 +251,8 @@ export class VaultLedger {
     }
     return status
   }
+}
+
+function flightKey (item: ItemRecord): string {
+  return `${item.vault}/${item.cid}`
 }

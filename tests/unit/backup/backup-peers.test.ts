@@ -107,3 +107,40 @@ test('BackupPeers.drop to a peer that is away does not throw; the drop goes out 
     await stopPeer(peer)
   }
 })
+
+test('BackupPeers with an append-only peer: a deleted file stays on the peer, the device carries on and says why in words, not as a failure', async () => {
+  const peer = await startPeer({ appendOnly: true })
+  const device = await startDevice()
+  const deviceId = device.helia.libp2p.peerId.toString()
+  const index = new IndexLog({ blockstore: device.blockstore, datastore: device.datastore }, { indexKey: deriveSubkey(device.vaultKey, 'index'), deviceId })
+  const log = new MemoryLog()
+  const keeper = new PeerKeeper({ libp2p: device.helia.libp2p, log })
+  const backups = new BackupPeers({ libp2p: device.helia.libp2p, datastore: device.datastore, keeper, log, onChanged: () => {} }, deviceId)
+  try {
+    const [gone, added] = [await storeRandomFile(device.blockstore, 100_000), await storeRandomFile(device.blockstore, 100_000)]
+    await index.start()
+    const view = await index.put({ cid: gone.root.toString(), size: 1, mtime: 0, tag: toBase64(randomBytes(32)), fk: toBase64(randomBytes(32)), type: '' }, 'gone.bin')
+    await backups.start()
+    await backups.attach({ signer: device.signer, index })
+    await backups.add(addressOf(peer).toString(), await peer.service.createPairingCode())
+    await waitFor(() => backups.holds(gone.root.toString()), 20_000, 'the file held')
+    assert.deepEqual(backups.list()[0]?.keepsDeleted, { appendOnly: true, retentionMs: 30 * 86_400_000 })
+
+    // Deleted in the vault and a new file added: the unpin is refused, the new pin goes through.
+    await index.remove(view.fileId)
+    await index.put({ cid: added.root.toString(), size: 1, mtime: 0, tag: toBase64(randomBytes(32)), fk: toBase64(randomBytes(32)), type: '' }, 'added.bin')
+    backups.changed()
+    await waitFor(() => backups.holds(added.root.toString()), 20_000, 'the new file held')
+    assert.ok(log.has('info', /is append-only: it keeps 1 deleted or unshared item/), 'the device says why, in words')
+    assert.equal(backups.list()[0]?.lastError, undefined, 'not shown as a failure')
+    const held = await heldBlocks(peer.blockstore)
+    assert.ok(gone.blocks.every(cid => held.set.has(mh(cid))), 'the deleted file stays on the peer')
+    assert.equal(peer.service.status()[0]?.unpinning, 0)
+  } finally {
+    backups.stop()
+    keeper.stop()
+    await index.stop()
+    await device.helia.stop()
+    await stopPeer(peer)
+  }
+})

@@ -58,7 +58,7 @@ test('a root that another vault also pins keeps its blocks when one vault drops 
     const file = await storeRandomFile(a.blockstore, 300_000)
     const at = addressOf(peer)
     for (const d of [a, b]) await d.client.pair(at, await peer.service.createPairingCode())
-    await a.client.sendManifest(at, { device: a.helia.libp2p.peerId.toString(), seq: 1, pin: [file.root.toString()], unpin: [] })
+    await a.client.sendManifest(at, { device: a.helia.libp2p.peerId.toString(), seq: 1, pin: [file.root.toString()], unpin: [], shares: [file.root.toString()] })
     await waitFor(async () => (await a.client.status(at)).pinned === 1, 15_000, 'pinned for a')
     await b.client.sendManifest(at, { device: b.helia.libp2p.peerId.toString(), seq: 1, pin: [file.root.toString()], unpin: [] })
     await waitFor(async () => (await b.client.status(at)).pinned === 1, 15_000, 'pinned for b')
@@ -86,7 +86,7 @@ test('dropping a root still being fetched aborts the fetch and deletes what arri
     const id = device.helia.libp2p.peerId.toString()
     const at = addressOf(peer)
     await device.client.pair(at, await peer.service.createPairingCode())
-    await device.client.sendManifest(at, { device: id, seq: 1, pin: [file.root.toString()], unpin: [] })
+    await device.client.sendManifest(at, { device: id, seq: 1, pin: [file.root.toString()], unpin: [], shares: [file.root.toString()] })
     await waitFor(async () => (await heldBlocks(peer.blockstore)).set.has(mh(file.root)), 10_000, 'the root block to arrive')
     assert.equal(peer.service.fetching, 1, 'the fetch is under way')
 

@@ -33,8 +33,12 @@ describe('cairn-peer configuration', () => {
       fetchConcurrency: 3,
       retention: 30 * 86_400_000,
       pairingCodeTtl: 15 * 60_000,
-      logLevel: 'info'
+      logLevel: 'info',
+      appendOnly: false,
+      maxRootsPerVault: 1_000_000
     })
+    assert.equal(configOf(['--append-only']).appendOnly, true)
+    assert.equal(configOf(['--max-roots-per-vault', '5000']).maxRootsPerVault, 5000)
     assert.deepEqual(peerConfig({ wsPort: 0 }).webrtcPort, 0, 'the UDP port follows the WebSocket port')
   })
 

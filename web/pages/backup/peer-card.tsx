@@ -3,6 +3,7 @@ import { useModels } from '../../app-context.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { formatAgo, formatBytes, formatDate, shortPeerId } from '../../format.ts'
 import { replicationSummary, verifySummary } from '../../models/backup-model.ts'
+import { keepsDeletedText } from './keeps-deleted.ts'
 
 /** One paired backup peer: online or not, what it holds, what is left, what failed, Verify now and Remove. */
 export function PeerCard ({ peer }: { peer: BackupPeerInfo }) {
@@ -23,6 +24,7 @@ export function PeerCard ({ peer }: { peer: BackupPeerInfo }) {
         <dt>Files replicated</dt><dd class='num'>{peer.filesReplicated}</dd>
         <dt>Bytes replicated</dt><dd class='num'>{formatBytes(peer.bytesReplicated)}</dd>
         <dt>Pending</dt><dd class='num'>{peer.pending}</dd>
+        {peer.keepsDeleted !== undefined && <><dt>Deleted files</dt><dd data-testid='keeps-deleted'>{keepsDeletedText(peer.keepsDeleted)}</dd></>}
       </dl>
       {peer.lastError !== undefined && <p class='small muted wrap'>Last error: {peer.lastError}</p>}
       {peer.failed.length > 0 && (
@@ -64,3 +66,4 @@ function VerifyOutcome ({ peerId }: { peerId: string }) {
     </div>
   )
 }
+
