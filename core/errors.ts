@@ -62,7 +62,9 @@ export const ERROR_CODES = [
   'NODE_UNAVAILABLE',
   'SERVICE_WORKER_MISSING',
   'RPC_UNKNOWN_METHOD',
-  'INTERNAL'
+  'INTERNAL',
+  // a stored block whose bytes no longer hash to its CID (storage damage)
+  'BLOCK_DAMAGED'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]
