@@ -7,6 +7,14 @@ import type { IndexLog } from '../index/index-log.ts'
 import type { FileView } from '../index/state.ts'
 import type { AddFileResult, FileInfo } from '../rpc/api.ts'
 import type { Blockstore } from 'interface-blockstore'
+import { RepairingReadBlockstore, type FileHealthState } from './repairing-read.ts'
+import type { BlockRepair } from './block-repair.ts'
+
+/** Repair on read: damaged blocks are fetched again; `onHealth` hears which file was damaged or repaired. */
+export interface FileReadHealth {
+  repair: BlockRepair
+  onHealth: (fileId: string, state: FileHealthState) => void
+}
 
 /** Computes the keyed BLAKE3 dedup tag of a file; the browser runs it in a second worker. */
 export type TagHasher = (dedupKey: Uint8Array, file: Blob) => Promise<Uint8Array>
@@ -50,7 +58,8 @@ export class VaultFiles {
     /** Aborted when the vault locks: uploads stop and take back what they wrote. */
     private readonly locked: AbortSignal,
     /** Where reads come from (may fetch missing blocks from peers); defaults to the local store. */
-    private readonly readBlockstore: Blockstore = blockstore
+    private readonly readBlockstore: Blockstore = blockstore,
+    private readonly health?: FileReadHealth
   ) {}
 
   /** Aborted when the vault locks: long work on its files (a share's copy) stops with it. */
@@ -197,6 +206,13 @@ export class VaultFiles {
     const view = this.index.getFile(fileId)
     if (view === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
     const fileKey = fromBase64(view.entry.fk)
-    return { info: toFileInfo(view), stream: readDecrypted(this.readBlockstore, view.entry.cid, fileKey, { plaintextLength: view.entry.size, signal: this.locked }) }
+    return { info: toFileInfo(view), stream: readDecrypted(this.readerFor(fileId), view.entry.cid, fileKey, { plaintextLength: view.entry.size, signal: this.locked }) }
+  }
+
+  /** The blockstore one file is read through: repairing damaged blocks when a repair is wired in. */
+  private readerFor (fileId: string): Blockstore {
+    const health = this.health
+    if (health === undefined) return this.readBlockstore
+    return new RepairingReadBlockstore(this.readBlockstore, health.repair, (state) => { health.onHealth(fileId, state) })
   }
 }

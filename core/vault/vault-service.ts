@@ -5,7 +5,7 @@ import { IndexLog } from '../index/index-log.ts'
 import { AutoLock } from './auto-lock.ts'
 import { KeyVault } from './key-vault.ts'
 import { AUTO_LOCK_BOUNDS, loadSettings, saveSettings, type VaultSettings } from './settings.ts'
-import { VaultFiles, type TagHasher } from './vault-files.ts'
+import { VaultFiles, type FileReadHealth, type TagHasher } from './vault-files.ts'
 import { vaultSigner, type VaultSigner } from '../crypto/vault-signing.ts'
 import { ShareStore } from '../share/share-store.ts'
 import type { BackupSession } from './backup-peers.ts'
@@ -25,6 +25,8 @@ export interface VaultServiceComponents {
    * blocks this device lacks (after a restore) from connected peers.
    */
   readBlockstore?: Blockstore
+  /** Repairs damaged blocks met while reading a file, and hears which file it was. */
+  readHealth?: FileReadHealth
 }
 
 /** What an open vault lends the other parts: backup's signer and index, and the sealed list of shares. */
@@ -176,7 +178,7 @@ export class VaultService {
     await index.start()
     const abort = new AbortController()
     const dedupKey = deriveSubkey(vaultKey, 'dedup')
-    const files = new VaultFiles(this.components.blockstore, index, dedupKey, this.components.hashTag, abort.signal, this.components.readBlockstore)
+    const files = new VaultFiles(this.components.blockstore, index, dedupKey, this.components.hashTag, abort.signal, this.components.readBlockstore, this.components.readHealth)
     const signer = vaultSigner(vaultKey)
     const shareKey = deriveSubkey(vaultKey, 'shares')
     const shares = new ShareStore(this.components.datastore, shareKey)
