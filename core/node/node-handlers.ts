@@ -10,7 +10,9 @@ import type { NetworkMethods } from './network-handlers.ts'
 export type BackupMethods = 'backup.add' | 'backup.remove' | 'backup.list' | 'backup.verify' | 'vault.restore'
 /** Methods served by share-handlers.ts. */
 export type ShareMethods = 'shares.create' | 'shares.list' | 'shares.stop'
-export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods | ShareMethods>
+export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods | ShareMethods | StorageMethods>
+import type { StorageMethods } from './storage-handlers.ts'
+import type { FileHealth } from '../rpc/api.ts'
 import type { VaultService } from '../vault/vault-service.ts'
 
 export interface NodeHandlerComponents {
@@ -27,6 +29,8 @@ export interface NodeHandlerComponents {
   onBackup?: (cid: string) => boolean
   /** The plaintext stream of a shared file the service worker serves at `source` (files.addShared); `signal` stops it. */
   openShared: (source: string, signal: AbortSignal) => Promise<ReadableStream<Uint8Array>>
+  /** What a read or check found in a file's stored data here (the Files page's row). */
+  healthOf?: (fileId: string) => FileHealth | undefined
 }
 
 /** Progress events at most this often per upload, so a fast upload doesn't flood postMessage. */
@@ -46,7 +50,10 @@ export function createNodeHandlers (c: NodeHandlerComponents): Pick<HandlerMap, 
     'vault.revealRecoveryPhrase': async ({ passphrase }) => ({ recoveryPhrase: await vault.revealRecoveryPhrase(passphrase) }),
     'vault.setAutoLock': async ({ minutes }) => await vault.setAutoLock(minutes),
     'vault.activity': async () => { vault.activity() },
-    'files.list': async () => vault.files().list().map(file => ({ ...file, onBackup: c.onBackup?.(file.cid) ?? false })),
+    'files.list': async () => vault.files().list().map(file => {
+      const health = c.healthOf?.(file.fileId)
+      return { ...file, onBackup: c.onBackup?.(file.cid) ?? false, ...(health !== undefined ? { health } : {}) }
+    }),
     'files.add': async ({ uploadId, file, path }) => {
       // A locked vault refuses before any progress event.
       const files = vault.files()

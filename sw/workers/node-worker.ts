@@ -21,7 +21,13 @@ import { openBrowserStores } from '../browser-stores.ts'
 import { serveFileStream } from './file-stream-server.ts'
 import { createWorkerTagHasher } from './worker-tag-hasher.ts'
 import { sharedFileSource } from './shared-file-source.ts'
-import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
+import type { EventName, FileDamage, NodeEvents } from '../../core/rpc/api.ts'
+import { bitswapBlockSource } from '../../core/node/bitswap-block-source.ts'
+import { createStorageHandlers } from '../../core/node/storage-handlers.ts'
+import { blockLinks } from '../../core/protocols/backup/dag-fetch.ts'
+import { readWholeBlock } from '../../core/storage/read-block.ts'
+import { BlockRepair } from '../../core/vault/block-repair.ts'
+import { FileHealthBook } from '../../core/vault/file-health.ts'
 import type { FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
 
 declare const self: DedicatedWorkerGlobalScope
@@ -78,9 +84,25 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   }, helia.libp2p.peerId.toString())
   await backups.start()
 
+  // Damaged blocks (BLOCK_DAMAGED from the pack store) are fetched again from connected peers.
+  const repair = new BlockRepair({ store: stores.blockstore, source: bitswapBlockSource(helia), log: logs.for('storage') })
+  const health = new FileHealthBook()
+  const fileHealth = (damage: FileDamage): void => {
+    if (!health.set(damage.fileId, damage.state)) return
+    emit('storage.damage', damage)
+    emit('files.changed', undefined)
+  }
+  let vaultRef: VaultService | undefined
   const vault = new VaultService({
     blockstore: stores.blockstore,
     readBlockstore: helia.blockstore,
+    readHealth: {
+      repair,
+      onHealth: (fileId, state) => {
+        const path = vaultRef?.files().list().find(f => f.fileId === fileId)?.path ?? ''
+        fileHealth({ fileId, path, state })
+      }
+    },
     datastore: stores.datastore,
     hashTag: createWorkerTagHasher(),
     log: logs.for('vault'),
@@ -96,6 +118,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     },
     onLocked: () => { vaultSessions++; backups.detach(); shares?.detach() }
   })
+  vaultRef = vault
   shares = new VaultShares({
     vault,
     blockstore: stores.blockstore,
@@ -128,6 +151,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       onFilesChanged: () => { emit('files.changed', undefined); backups.changed() },
       log: logs.for('files'),
       onBackup: (cid) => backups.holds(cid),
+      healthOf: (fileId) => health.get(fileId),
       openShared: sharedFileSource(self.location.origin)
     }),
     ...createNetworkHandlers({
@@ -145,7 +169,17 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       traffic
     }),
     ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup') }),
-    ...createShareHandlers(shares)
+    ...createShareHandlers(shares),
+    ...createStorageHandlers({
+      store: stores.blockstore,
+      repair,
+      files: () => vault.status().state === 'unlocked' ? vault.files().list() : [],
+      readLocal: async (cid) => await readWholeBlock(stores.blockstore, cid),
+      linksOf: async (cid, bytes) => await blockLinks(helia, cid, bytes),
+      log: logs.for('storage'),
+      onProgress: (progress) => { emit('storage.check.progress', progress) },
+      onFileHealth: fileHealth
+    })
   }
   return { handlers, vault }
 }

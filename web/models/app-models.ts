@@ -20,6 +20,7 @@ import { createUnlockModel, type UnlockModel } from './unlock-model.ts'
 import { createUpdateModel, type UpdateModel } from './update-model.ts'
 import { createUploadsModel, type UploadsModel } from './uploads-model.ts'
 import { createVaultModel, type VaultModel } from './vault-model.ts'
+import { createStorageHealthModel, type StorageHealthModel } from './storage-health-model.ts'
 
 /** Every model of the app, built once per page from the one RPC client. */
 export interface AppModels {
@@ -44,6 +45,8 @@ export interface AppModels {
   update: UpdateModel
   /** Files shared to Cairn from the OS share sheet, waiting for the vault and the user's "Add to vault". */
   sharedInbox: SharedInboxModel
+  /** Damaged or repaired files, and Settings → "Check stored data". */
+  storageHealth: StorageHealthModel
   /** Which screen shows: onboarding until it is finished, then by vault state. */
   screen: ReadonlySignal<'loading' | 'onboarding' | 'locked' | 'unlocked'>
   /** A modal dialog is open (the page behind it is hidden from assistive tech). */
@@ -129,6 +132,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
     route,
     update: init.update ?? createUpdateModel(),
     sharedInbox,
+    storageHealth: createStorageHealthModel(client),
     screen,
     dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value || backup.removing.value !== undefined ||
       shares.sharing.value !== undefined || shares.stopping.value !== undefined)
@@ -148,7 +152,7 @@ function browserShare (): ((data: NativeShareData) => Promise<void>) | undefined
  * the node's idle timer restarts. Returns the stop function.
  */
 export function startAppModels (m: AppModels, client: RpcClient, activityTarget?: EventTarget): () => void {
-  const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start(), m.sharedInbox.start()]
+  const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start(), m.sharedInbox.start(), m.storageHealth.start()]
   let previous: VaultState | undefined
   stops.push(effect(() => {
     const state = m.vault.state.value
@@ -165,6 +169,7 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
       m.peers.reset()
       m.backup.reset()
       m.shares.reset()
+      m.storageHealth.reset()
       m.reveal.hide()
     }
   }))

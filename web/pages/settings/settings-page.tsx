@@ -2,8 +2,9 @@ import { AutoLockSection } from './auto-lock-section.tsx'
 import { ChangePassphraseSection } from './change-passphrase-section.tsx'
 import { RecoveryPhraseSection } from './recovery-phrase-section.tsx'
 import { RelaysSection } from './relays-section.tsx'
+import { StorageCheckSection } from './storage-check-section.tsx'
 
-/** Passphrase, auto-lock, recovery phrase, relays. */
+/** Passphrase, auto-lock, recovery phrase, relays, checking the stored data. */
 export function SettingsPage () {
   return (
     <div class='page settings'>
@@ -12,6 +13,7 @@ export function SettingsPage () {
       <AutoLockSection />
       <RecoveryPhraseSection />
       <RelaysSection />
+      <StorageCheckSection />
     </div>
   )
 }
