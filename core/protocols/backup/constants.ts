@@ -52,3 +52,6 @@ export const MAX_FAILED_LISTED = 100
 /** Datastore keys: the peer's state and the device's outboxes live under here. */
 export const PEER_PREFIX = '/cairn/backup/peer'
 export const DEVICE_PREFIX = '/cairn/backup/device'
+
+/** How long a verify waits for a good copy of a bad block before leaving it to the replicator. */
+export const VERIFY_REPAIR_TIMEOUT_MS = 10_000

@@ -4,6 +4,8 @@ import { verifySample } from './block-verify.ts'
 import { codeKey, encodeRecord, itemKey, vaultKey } from './peer-store.ts'
 import { short } from './replicator.ts'
 import { verifyRequestSignature } from './request-signing.ts'
+import { repairBadBlocks } from './verify-repair.ts'
+import { VERIFY_REPAIR_TIMEOUT_MS } from './constants.ts'
 import type { BackupRequest, BackupResponse, ManifestRequest, PairRequest } from './messages.ts'
 import type { PairingCodeBook } from './pairing-code-book.ts'
 import type { FailureLimiter, NonceCache } from './pairing.ts'
@@ -64,7 +66,9 @@ export class RequestHandlers {
         const line = `backup: verify for vault ${short(request.vault)}: ${report.passed}/${report.checked} blocks sound`
         if (report.bad.length > 0) this.components.log.warn(`${line}; bad: ${report.bad.join(', ')}`)
         else this.components.log.info(line)
-        return { ok: true, ...report }
+        // Found bad is fetched again at once (core/protocols/backup/verify-repair.ts).
+        const repaired = report.bad.length > 0 ? await repairBadBlocks(this.components, request.vault, report.roots ?? {}, VERIFY_REPAIR_TIMEOUT_MS) : []
+        return { ok: true, ...report, repaired }
       }
     }
   }

@@ -1,0 +1,57 @@
+import { CID } from 'multiformats/cid'
+import { readWholeBlock } from '../../storage/read-block.ts'
+import { encodeRecord, itemKey } from './peer-store.ts'
+import type { VaultLedger } from './vault-ledger.ts'
+import type { Replicator } from './replicator.ts'
+import type { CairnHelia } from '../../node/create-node.ts'
+import type { Log } from '../../node/log-buffer.ts'
+import type { Datastore } from 'interface-datastore'
+
+export interface VerifyRepairComponents {
+  helia: CairnHelia
+  datastore: Datastore
+  ledger: VaultLedger
+  replicator: Replicator
+  log: Log
+  serial: <T>(fn: () => Promise<T>) => Promise<T>
+}
+
+/**
+ * What a verify found bad is repaired, not just reported: each bad copy is
+ * dropped and the block fetched again over bitswap from the connected
+ * members (the device that asked for the verify holds it), checked against
+ * its CID by Helia on arrival. A block that does not come back in time
+ * leaves its root pending, so the replicator fetches it again with its
+ * usual retries. Returns the blocks repaired now.
+ */
+export async function repairBadBlocks (c: VerifyRepairComponents, vault: string, roots: Record<string, string>, timeoutMs: number): Promise<string[]> {
+  const repaired: string[] = []
+  const store = c.helia.blockstore as CairnHelia['blockstore'] & { unwrap?: () => Pick<CairnHelia['blockstore'], 'delete'> }
+  for (const [cidText, root] of Object.entries(roots)) {
+    const cid = CID.parse(cidText)
+    try {
+      // Under Helia's networked layer: its own delete first asks content routers, and a Cairn node has none.
+      await (store.unwrap?.() ?? store).delete(cid)
+      await readWholeBlock(c.helia.blockstore, cid, { signal: AbortSignal.timeout(timeoutMs) })
+      repaired.push(cidText)
+      c.log.info(`backup: replaced bad block ${cidText} of vault ${vault.slice(0, 8)} with a good copy from a member`)
+    } catch (err) {
+      c.log.warn(`backup: bad block ${cidText} of vault ${vault.slice(0, 8)} could not be fetched again yet (${(err as Error).message}); its root is queued to fetch again`)
+      await requeue(c, vault, root)
+    }
+  }
+  return repaired
+}
+
+/** Marks a pinned root pending again, persisted, so the replicator fetches what it lacks. */
+async function requeue (c: VerifyRepairComponents, vault: string, root: string): Promise<void> {
+  await c.serial(async () => {
+    const item = c.ledger.get(vault)?.items.get(root)
+    if (item === undefined || item.state !== 'pinned') return
+    item.state = 'pending'
+    item.attempts = 0
+    item.nextAt = Date.now()
+    await c.datastore.put(itemKey(item.vault, item.cid), encodeRecord(item))
+  })
+  c.replicator.wake()
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { MemoryDatastore } from 'datastore-core'
+import { ManifestLog } from '../../../core/protocols/backup/manifest-log.ts'
+import { sendPendingManifests } from '../../../core/protocols/backup/send-manifests.ts'
+import { MemoryPackFiles } from '../../../core/storage/memory-pack-files.ts'
+import { PackBlockstore } from '../../../core/storage/pack-blockstore.ts'
+import { addressOf, indexWith, readBlock, startDevice, startPeer, stopPeer, storeRandomFile, waitFor, type StoredFile, type TestDevice, type TestPeer } from './helpers.ts'
+
+// A peer on real pack files (in memory), so one byte of its pack can be flipped as a disk would.
+const peerFiles = new MemoryPackFiles()
+let peerStore: PackBlockstore
+let peer: TestPeer
+let device: TestDevice
+let file: StoredFile
+
+before(async () => {
+  peerStore = new PackBlockstore({ files: peerFiles })
+  await peerStore.start()
+  peer = await startPeer({}, { blockstore: peerStore, datastore: new MemoryDatastore() })
+  device = await startDevice()
+  file = await storeRandomFile(device.blockstore, 2 * 1024 * 1024 + 777)
+  const index = await indexWith(device, file)
+  await device.client.pair(addressOf(peer), await peer.service.createPairingCode())
+  const log = new ManifestLog({ datastore: device.datastore }, { peer: peer.helia.libp2p.peerId.toString(), device: device.helia.libp2p.peerId.toString(), snapshot: async () => ({ pin: [] }) })
+  await log.start()
+  await log.append({ pin: [file.root.toString(), ...index.blocks], unpin: [], heads: index.heads })
+  await sendPendingManifests(device.client, addressOf(peer), log)
+  await waitFor(async () => (await device.client.status(addressOf(peer))).pinned === 1 + index.blocks.length, 20_000, 'every root pinned')
+})
+
+const cleanup: Array<() => Promise<void>> = []
+
+after(async () => {
+  for (const step of cleanup) await step()
+  await device.helia.stop()
+  await stopPeer(peer)
+  await peerStore.stop()
+})
+
+/** Flips a byte inside `bytes`' stored copy in the peer's packs. */
+async function flipInPeerPack (bytes: Uint8Array): Promise<void> {
+  for (const name of await peerFiles.list()) {
+    if (!name.endsWith('.pack')) continue
+    const at = Buffer.from(peerFiles.bytes(name)).indexOf(Buffer.from(bytes.subarray(0, 64)))
+    if (at >= 0) { peerFiles.flipByte(name, at + 1000); return }
+  }
+  throw new Error('block not in the peer\'s packs')
+}
+
+test('a block the peer finds bad is dropped and fetched again from the device: the next verify is clean', async () => {
+  const clean = await device.client.verify(addressOf(peer), 1000)
+  assert.deepEqual(clean.bad, [])
+  // Another device of the vault that holds the file asks. (Bitswap will not send one peer the
+  // same block twice within 5 s, and the first device sent it moments ago while replicating.)
+  const other = await startDevice(device.vaultKey)
+  for (const cid of file.blocks) await other.blockstore.put(cid, await readBlock(device.blockstore, cid))
+  cleanup.push(async () => { await other.helia.stop() })
+
+  const victim = file.blocks.find(cid => cid.code === 0x55 && file.sizes.get(cid.toString()) === 1024 * 1024 + 16)
+  assert.ok(victim !== undefined)
+  const good = await readBlock(device.blockstore, victim)
+  await flipInPeerPack(good)
+
+  const report = await other.client.verify(addressOf(peer), 1000)
+  assert.deepEqual(report.bad, [victim.toString()])
+  // The device can name the file: the peer says which pinned root the block was under.
+  assert.deepEqual(report.roots, { [victim.toString()]: file.root.toString() })
+  assert.deepEqual(report.repaired, [victim.toString()], JSON.stringify(peer.log.lines.slice(-6)))
+  assert.deepEqual(await readBlock(peerStore, victim), good)
+
+  const again = await other.client.verify(addressOf(peer), 1000)
+  assert.deepEqual(again.bad, [])
+  assert.equal(again.passed, again.checked)
+  assert.ok(peer.log.has('info', /replaced bad block/))
+})
