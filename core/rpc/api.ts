@@ -187,6 +187,8 @@ export interface VerifyResult {
   checked: number
   ok: number
   bad: string[]
+  /** Each bad block with the file it belongs to (named by this device; the peer never learns names) and whether the peer fetched a good copy again. */
+  damaged?: Array<{ cid: string, file?: string, repaired: boolean }>
 }
 
 /** One share link I made, as "My shares" lists it (issue 4). */
