@@ -7,6 +7,9 @@ import type { CairnHelia } from '../../node/create-node.ts'
 import type { Log } from '../../node/log-buffer.ts'
 import type { Datastore } from 'interface-datastore'
 
+/** A little more than bitswap's window in which a peer is not sent the same block again. */
+const RESEND_WINDOW_MS = 6000
+
 export interface VerifyRepairComponents {
   helia: CairnHelia
   datastore: Datastore
@@ -32,7 +35,7 @@ export async function repairBadBlocks (c: VerifyRepairComponents, vault: string,
     try {
       // Under Helia's networked layer: its own delete first asks content routers, and a Cairn node has none.
       await (store.unwrap?.() ?? store).delete(cid)
-      await readWholeBlock(c.helia.blockstore, cid, { signal: AbortSignal.timeout(timeoutMs) })
+      await fetchAgain(c.helia, cid, timeoutMs)
       repaired.push(cidText)
       c.log.info(`backup: replaced bad block ${cidText} of vault ${vault.slice(0, 8)} with a good copy from a member`)
     } catch (err) {
@@ -41,6 +44,21 @@ export async function repairBadBlocks (c: VerifyRepairComponents, vault: string,
     }
   }
   return repaired
+}
+
+/**
+ * Fetches a block the store no longer holds, in two wants: bitswap does not
+ * send one peer the same block twice within a few seconds (Helia's
+ * doNotResendBlockWindow, 5 s), so a want that lands while a member still
+ * remembers sending it is ignored; cancelling and asking again is heard.
+ */
+async function fetchAgain (helia: CairnHelia, cid: CID, timeoutMs: number): Promise<void> {
+  const first = Math.min(RESEND_WINDOW_MS, timeoutMs)
+  try {
+    await readWholeBlock(helia.blockstore, cid, { signal: AbortSignal.timeout(first) })
+  } catch {
+    await readWholeBlock(helia.blockstore, cid, { signal: AbortSignal.timeout(Math.max(1000, timeoutMs - first)) })
+  }
 }
 
 /** Marks a pinned root pending again, persisted, so the replicator fetches what it lacks. */

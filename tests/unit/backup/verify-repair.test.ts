@@ -74,3 +74,14 @@ test('a block the peer finds bad is dropped and fetched again from the device: t
   assert.equal(again.passed, again.checked)
   assert.ok(peer.log.has('info', /replaced bad block/))
 })
+
+test('the device that replicated the file moments ago is asked again until it sends the block (bitswap ignores a repeat want for 5 s)', async () => {
+  const victim = file.blocks.filter(cid => cid.code === 0x55 && file.sizes.get(cid.toString()) === 1024 * 1024 + 16)[1]
+  assert.ok(victim !== undefined)
+  const good = await readBlock(device.blockstore, victim)
+  await flipInPeerPack(good)
+  const report = await device.client.verify(addressOf(peer), 1000)
+  assert.deepEqual(report.bad, [victim.toString()])
+  assert.deepEqual(report.repaired, [victim.toString()])
+  assert.deepEqual((await device.client.verify(addressOf(peer), 1000)).bad, [])
+})

@@ -38,7 +38,8 @@ function CheckProgress ({ progress }: { progress: StorageCheckProgress | undefin
 }
 
 function CheckResult ({ result }: { result: StorageCheckResult }) {
-  const summary = `Checked ${result.blocks} blocks (${formatBytes(result.bytes)}) in ${(result.elapsedMs / 1000).toFixed(1)} s.`
+  const seconds = Math.max(0.001, result.elapsedMs / 1000)
+  const summary = `Checked ${result.blocks} blocks (${formatBytes(result.bytes)}) in ${seconds.toFixed(1)} s, ${formatBytes(result.bytes / seconds)}/s.`
   if (result.damaged.length === 0) return <p role='status' class='note check-result'>All good: {summary} Nothing is damaged.</p>
   const lost = result.damaged.filter(d => !d.repaired)
   return (
