@@ -54,4 +54,4 @@ export const PEER_PREFIX = '/cairn/backup/peer'
 export const DEVICE_PREFIX = '/cairn/backup/device'
 
 /** How long a verify waits for a good copy of a bad block before leaving it to the replicator. */
-export const VERIFY_REPAIR_TIMEOUT_MS = 15_000
+export const VERIFY_REPAIR_TIMEOUT_MS = 16_500

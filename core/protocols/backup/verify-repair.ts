@@ -8,7 +8,9 @@ import type { Log } from '../../node/log-buffer.ts'
 import type { Datastore } from 'interface-datastore'
 
 /** A little more than bitswap's window in which a peer is not sent the same block again. */
-const RESEND_WINDOW_MS = 6000
+const RESEND_WINDOW_MS = 5500
+/** Longer than bitswap's wantlist debounce. */
+const WANT_SETTLE_MS = 100
 
 export interface VerifyRepairComponents {
   helia: CairnHelia
@@ -47,17 +49,23 @@ export async function repairBadBlocks (c: VerifyRepairComponents, vault: string,
 }
 
 /**
- * Fetches a block the store no longer holds, in two wants: bitswap does not
- * send one peer the same block twice within a few seconds (Helia's
- * doNotResendBlockWindow, 5 s), so a want that lands while a member still
- * remembers sending it is ignored; cancelling and asking again is heard.
+ * Fetches a block the store no longer holds, asking again every few
+ * seconds. Helia's bitswap does not send one peer the same block twice
+ * within 5 s (doNotResendBlockWindow), and the member only forgets that it
+ * sent it when a later message arrives; our cancels are never sent on the
+ * wire either. So a want can be ignored, and a third one is always heard.
  */
 async function fetchAgain (helia: CairnHelia, cid: CID, timeoutMs: number): Promise<void> {
-  const first = Math.min(RESEND_WINDOW_MS, timeoutMs)
-  try {
-    await readWholeBlock(helia.blockstore, cid, { signal: AbortSignal.timeout(first) })
-  } catch {
-    await readWholeBlock(helia.blockstore, cid, { signal: AbortSignal.timeout(Math.max(1000, timeoutMs - first)) })
+  const attempts = Math.max(1, Math.ceil(timeoutMs / RESEND_WINDOW_MS))
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await readWholeBlock(helia.blockstore, cid, { signal: AbortSignal.timeout(Math.min(RESEND_WINDOW_MS, timeoutMs)) })
+      return
+    } catch (err) {
+      if (attempt >= attempts) throw err
+      // Let the aborted want's cancel go out first, or the next want reuses its cancelled entry and is never sent.
+      await new Promise(resolve => setTimeout(resolve, WANT_SETTLE_MS))
+    }
   }
 }
 
