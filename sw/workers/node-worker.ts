@@ -88,9 +88,9 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   const repair = new BlockRepair({ store: stores.blockstore, source: bitswapBlockSource(helia), log: logs.for('storage') })
   const health = new FileHealthBook()
   const fileHealth = (damage: FileDamage): void => {
-    if (!health.set(damage.fileId, damage.state)) return
+    // Every time: a notice the user dismissed comes back when the file fails again.
     emit('storage.damage', damage)
-    emit('files.changed', undefined)
+    if (health.set(damage.fileId, damage.state)) emit('files.changed', undefined)
   }
   let vaultRef: VaultService | undefined
   const vault = new VaultService({
@@ -99,8 +99,9 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     readHealth: {
       repair,
       onHealth: (fileId, state) => {
-        const path = vaultRef?.files().list().find(f => f.fileId === fileId)?.path ?? ''
-        fileHealth({ fileId, path, state })
+        // Runs inside a read: it must not throw (the vault may lock meanwhile).
+        const path = vaultRef?.status().state === 'unlocked' ? vaultRef.files().list().find(f => f.fileId === fileId)?.path : undefined
+        if (path !== undefined) fileHealth({ fileId, path, state })
       }
     },
     datastore: stores.datastore,

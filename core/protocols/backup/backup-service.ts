@@ -45,6 +45,8 @@ export interface BackupServiceInit {
   requestTimeoutMs?: number
   /** Blocks one verify request may re-read (default 256). */
   maxVerifySample?: number
+  /** How long a verify waits for good copies of the bad blocks it found (default 16.5 s). */
+  verifyRepairTimeoutMs?: number
 }
 
 /** One vault as `cairn-peer status` shows it. */
@@ -85,7 +87,8 @@ export class BackupService {
       maxAttempts: init.maxAttempts ?? C.DEFAULT_MAX_ATTEMPTS,
       maxClockSkewMs: init.maxClockSkewMs ?? C.DEFAULT_MAX_CLOCK_SKEW_MS,
       requestTimeoutMs: init.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
-      maxVerifySample: init.maxVerifySample ?? C.DEFAULT_MAX_VERIFY_SAMPLE
+      maxVerifySample: init.maxVerifySample ?? C.DEFAULT_MAX_VERIFY_SAMPLE,
+      verifyRepairTimeoutMs: init.verifyRepairTimeoutMs ?? C.VERIFY_REPAIR_TIMEOUT_MS
     }
     const serial = async <T>(fn: () => Promise<T>): Promise<T> => {
       const run = this.chain.then(fn)

@@ -5,7 +5,6 @@ import { codeKey, encodeRecord, itemKey, vaultKey } from './peer-store.ts'
 import { short } from './replicator.ts'
 import { verifyRequestSignature } from './request-signing.ts'
 import { repairBadBlocks } from './verify-repair.ts'
-import { VERIFY_REPAIR_TIMEOUT_MS } from './constants.ts'
 import type { BackupRequest, BackupResponse, ManifestRequest, PairRequest } from './messages.ts'
 import type { PairingCodeBook } from './pairing-code-book.ts'
 import type { FailureLimiter, NonceCache } from './pairing.ts'
@@ -32,6 +31,7 @@ export interface RequestHandlerSettings {
   retentionMs: number
   maxClockSkewMs: number
   maxVerifySample: number
+  verifyRepairTimeoutMs: number
 }
 
 /**
@@ -67,7 +67,7 @@ export class RequestHandlers {
         if (report.bad.length > 0) this.components.log.warn(`${line}; bad: ${report.bad.join(', ')}`)
         else this.components.log.info(line)
         // Found bad is fetched again at once (core/protocols/backup/verify-repair.ts).
-        const repaired = report.bad.length > 0 ? await repairBadBlocks(this.components, request.vault, report.roots ?? {}, VERIFY_REPAIR_TIMEOUT_MS) : []
+        const repaired = report.bad.length > 0 ? await repairBadBlocks(this.components, request.vault, report.roots ?? {}, this.settings.verifyRepairTimeoutMs) : []
         return { ok: true, ...report, repaired }
       }
     }

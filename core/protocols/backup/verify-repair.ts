@@ -30,22 +30,23 @@ export interface VerifyRepairComponents {
  * usual retries. Returns the blocks repaired now.
  */
 export async function repairBadBlocks (c: VerifyRepairComponents, vault: string, roots: Record<string, string>, timeoutMs: number): Promise<string[]> {
-  const repaired: string[] = []
   const store = c.helia.blockstore as CairnHelia['blockstore'] & { unwrap?: () => Pick<CairnHelia['blockstore'], 'delete'> }
-  for (const [cidText, root] of Object.entries(roots)) {
+  // All at once: each may wait through several wants, and the verify's answer waits for them.
+  const outcomes = await Promise.all(Object.entries(roots).map(async ([cidText, root]) => {
     const cid = CID.parse(cidText)
     try {
       // Under Helia's networked layer: its own delete first asks content routers, and a Cairn node has none.
       await (store.unwrap?.() ?? store).delete(cid)
       await fetchAgain(c.helia, cid, timeoutMs)
-      repaired.push(cidText)
       c.log.info(`backup: replaced bad block ${cidText} of vault ${vault.slice(0, 8)} with a good copy from a member`)
+      return cidText
     } catch (err) {
       c.log.warn(`backup: bad block ${cidText} of vault ${vault.slice(0, 8)} could not be fetched again yet (${(err as Error).message}); its root is queued to fetch again`)
       await requeue(c, vault, root)
+      return undefined
     }
-  }
-  return repaired
+  }))
+  return outcomes.filter((cid): cid is string => cid !== undefined)
 }
 
 /**

@@ -85,3 +85,38 @@ test('the device that replicated the file moments ago is asked again until it se
   assert.deepEqual(report.repaired, [victim.toString()])
   assert.deepEqual((await device.client.verify(addressOf(peer), 1000)).bad, [])
 })
+
+test('a bad block no member can send yet: reported, its root queued, and fetched once a device holds it again', async () => {
+  const files = new MemoryPackFiles()
+  const store = new PackBlockstore({ files })
+  await store.start()
+  const lonely = await startPeer({ verifyRepairTimeoutMs: 1500 }, { blockstore: store, datastore: new MemoryDatastore() })
+  const owner = await startDevice()
+  cleanup.push(async () => { await owner.helia.stop(); await stopPeer(lonely); await store.stop() })
+  const stored = await storeRandomFile(owner.blockstore, 2 * 1024 * 1024 + 3)
+  await owner.client.pair(addressOf(lonely), await lonely.service.createPairingCode())
+  const log = new ManifestLog({ datastore: owner.datastore }, { peer: lonely.helia.libp2p.peerId.toString(), device: owner.helia.libp2p.peerId.toString(), snapshot: async () => ({ pin: [] }) })
+  await log.start()
+  await log.append({ pin: [stored.root.toString()], unpin: [] })
+  await sendPendingManifests(owner.client, addressOf(lonely), log)
+  await waitFor(async () => (await owner.client.status(addressOf(lonely))).pinned === 1, 20_000, 'the file pinned')
+
+  const victim = stored.blocks.find(cid => cid.code === 0x55 && stored.sizes.get(cid.toString()) === 1024 * 1024 + 16)
+  assert.ok(victim !== undefined)
+  const good = await readBlock(owner.blockstore, victim)
+  await owner.blockstore.delete(victim)
+  for (const name of await files.list()) {
+    const at = name.endsWith('.pack') ? Buffer.from(files.bytes(name)).indexOf(Buffer.from(good.subarray(0, 64))) : -1
+    if (at >= 0) files.flipByte(name, at + 77)
+  }
+
+  const report = await owner.client.verify(addressOf(lonely), 1000)
+  assert.deepEqual(report.bad, [victim.toString()])
+  assert.deepEqual(report.repaired, [])
+  assert.equal((await owner.client.status(addressOf(lonely))).pinned, 0, 'the root waits to be fetched again')
+
+  // The device gets the block back (another device synced it): the peer's retry finds it.
+  await owner.helia.blockstore.put(victim, good)
+  await waitFor(async () => (await owner.client.status(addressOf(lonely))).pinned === 1, 30_000, 'the root pinned again')
+  assert.deepEqual((await owner.client.verify(addressOf(lonely), 1000)).bad, [])
+})
