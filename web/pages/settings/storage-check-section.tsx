@@ -16,14 +16,15 @@ export function StorageCheckSection () {
       <div class='actions'>
         <button type='button' disabled={checking} onClick={() => { void storageHealth.check() }}>{checking ? 'Checking…' : 'Check stored data'}</button>
       </div>
-      {checking && <CheckProgress progress={progress} />}
+      {/* The last figures stay after the check: how much was read, and how fast. */}
+      {(checking || progress !== undefined) && <CheckProgress progress={progress} done={!checking} />}
       <ErrorAlert message={storageHealth.checkError.value} />
       {result !== undefined && <CheckResult result={result} />}
     </section>
   )
 }
 
-function CheckProgress ({ progress }: { progress: StorageCheckProgress | undefined }) {
+function CheckProgress ({ progress, done }: { progress: StorageCheckProgress | undefined, done: boolean }) {
   if (progress === undefined) return <p role='status' class='note'>Starting the check…</p>
   const seconds = Math.max(0.001, progress.elapsedMs / 1000)
   return (
@@ -31,7 +32,7 @@ function CheckProgress ({ progress }: { progress: StorageCheckProgress | undefin
       <progress max={Math.max(1, progress.bytesTotal)} value={progress.bytesChecked} aria-label='Stored data checked' />
       <p role='status' class='note'>
         Checked {progress.blocksChecked} of {progress.blocksTotal} blocks ({formatBytes(progress.bytesChecked)} of {formatBytes(progress.bytesTotal)}, {formatBytes(progress.bytesChecked / seconds)}/s)
-        {progress.damaged > 0 ? `; ${progress.damaged} damaged so far` : ''}
+        {progress.damaged > 0 ? `; ${progress.damaged} damaged${done ? '' : ' so far'}` : ''}
       </p>
     </div>
   )
