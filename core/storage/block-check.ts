@@ -12,6 +12,10 @@ import type { CID } from 'multiformats/cid'
 export class BlockDamagedError extends CairnError {
   constructor (readonly cid: CID, message = `Block ${cid.toString()} is damaged: its bytes no longer match its hash`) {
     super('BLOCK_DAMAGED', message)
+    // To code that only knows interface-store's errors a damaged block is an
+    // absent one: bitswap then answers "don't have" for it and still sends the
+    // other blocks of the same want list (any other error aborts the batch).
+    this.name = 'NotFoundError'
   }
 }
 
