@@ -198,7 +198,7 @@ export class VaultFiles {
   sourceOf (fileId: string): { info: FileInfo, fileKey: Uint8Array, readBlockstore: Blockstore } {
     const view = this.index.getFile(fileId)
     if (view === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
-    return { info: toFileInfo(view), fileKey: fromBase64(view.entry.fk), readBlockstore: this.readBlockstore }
+    return { info: toFileInfo(view), fileKey: fromBase64(view.entry.fk), readBlockstore: this.readerFor(fileId) }
   }
 
   /** The decrypted content of one file as a stream, authenticated as it is read. */
