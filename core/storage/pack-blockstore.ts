@@ -56,6 +56,16 @@ export interface PackBlockstoreStats {
 
 interface AbortOptions { signal?: AbortSignal }
 
+/** Options of {@link PackBlockstore.get} beyond the interface's. */
+export interface PackGetOptions extends AbortOptions {
+  /**
+   * Skip the hash check of this read: only for a reader that authenticates
+   * the bytes itself (the STREAM decryptor does, for ciphertext leaves) and
+   * checks them another way when that fails.
+   */
+  skipHashCheck?: boolean
+}
+
 /**
  * A Blockstore (interface-blockstore 7) that appends blocks to large pack
  * files and keeps an index CID → (pack, offset, length) in memory, persisted
@@ -191,12 +201,12 @@ export class PackBlockstore extends BaseBlockstore {
     }
   }
 
-  override async * get (key: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
+  override async * get (key: CID, options?: PackGetOptions): AsyncGenerator<Uint8Array> {
     options?.signal?.throwIfAborted()
     this.assertStarted()
     const location = this.index.get(blockKey(key.multihash.bytes))
     if (location === undefined) throw new NotFoundError(`Block ${key.toString()} is not in the store`)
-    yield await this.readChecked(location, key)
+    yield options?.skipHashCheck === true ? await this.read(location, key) : await this.readChecked(location, key)
   }
 
   /**

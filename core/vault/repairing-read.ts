@@ -6,6 +6,17 @@ import type { CID } from 'multiformats/cid'
 
 interface AbortOptions { signal?: AbortSignal }
 
+/** The raw codec: ciphertext leaves (and index op blocks) have it. */
+const RAW_CODE = 0x55
+
+export interface RepairingReadInit {
+  /**
+   * Ask the store not to hash raw leaves: the reader authenticates them
+   * itself (AEAD) and, when that fails, reads again through a checking view.
+   */
+  trustRawLeaves?: boolean
+}
+
 /** What a read of one file found: a damaged block it repaired, or one it could not. */
 export type FileHealthState = 'damaged' | 'repaired'
 
@@ -20,7 +31,8 @@ export class RepairingReadBlockstore extends BaseBlockstore {
   constructor (
     private readonly inner: Blockstore,
     private readonly repair: BlockRepair,
-    private readonly onHealth: (state: FileHealthState, cid: CID) => void
+    private readonly onHealth: (state: FileHealthState, cid: CID) => void,
+    private readonly init: RepairingReadInit = {}
   ) {
     super()
   }
@@ -41,7 +53,9 @@ export class RepairingReadBlockstore extends BaseBlockstore {
     let pieces: Uint8Array[]
     try {
       pieces = []
-      for await (const piece of this.inner.get(key, options)) pieces.push(piece)
+      // The option reaches the pack store through Helia's layers, which pass options on.
+      const read = this.init.trustRawLeaves === true && key.code === RAW_CODE ? { ...options, skipHashCheck: true } : options
+      for await (const piece of this.inner.get(key, read)) pieces.push(piece)
     } catch (err) {
       const cid = damagedCid(err)
       if (cid === undefined) throw err

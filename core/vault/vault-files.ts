@@ -1,7 +1,8 @@
 import { CairnError } from '../errors.ts'
 import { generateFileKey } from '../crypto/stream-format.ts'
 import { createDedupHasher } from '../crypto/dedup-tag.ts'
-import { readDecrypted, RecordingBlockstore, storeEncrypted } from './encrypted-content.ts'
+import { readDecrypted, readEveryBlock, RecordingBlockstore, storeEncrypted } from './encrypted-content.ts'
+import { recoveringStream } from './recovering-read.ts'
 import { fromBase64, toBase64 } from '../index/base64.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { FileView } from '../index/state.ts'
@@ -206,13 +207,29 @@ export class VaultFiles {
     const view = this.index.getFile(fileId)
     if (view === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
     const fileKey = fromBase64(view.entry.fk)
-    return { info: toFileInfo(view), stream: readDecrypted(this.readerFor(fileId), view.entry.cid, fileKey, { plaintextLength: view.entry.size, signal: this.locked }) }
+    const init = { plaintextLength: view.entry.size, signal: this.locked }
+    if (this.health === undefined) return { info: toFileInfo(view), stream: readDecrypted(this.readBlockstore, view.entry.cid, fileKey, init) }
+    // Fast path: ciphertext leaves are not hashed on read (the decryptor authenticates
+    // them). When decrypting fails, every block is read again with its hash checked,
+    // damaged ones are repaired, and the read starts over.
+    const fast = this.readerFor(fileId, true)
+    let repaired = 0
+    const checked = this.readerFor(fileId, false, () => { repaired++ })
+    const stream = recoveringStream(() => readDecrypted(fast, view.entry.cid, fileKey, init), async () => {
+      const before = repaired
+      await readEveryBlock(checked, view.entry.cid, this.locked)
+      return repaired > before
+    })
+    return { info: toFileInfo(view), stream }
   }
 
   /** The blockstore one file is read through: repairing damaged blocks when a repair is wired in. */
-  private readerFor (fileId: string): Blockstore {
+  private readerFor (fileId: string, trustRawLeaves = false, onRepaired?: () => void): Blockstore {
     const health = this.health
     if (health === undefined) return this.readBlockstore
-    return new RepairingReadBlockstore(this.readBlockstore, health.repair, (state) => { health.onHealth(fileId, state) })
+    return new RepairingReadBlockstore(this.readBlockstore, health.repair, (state) => {
+      if (state === 'repaired') onRepaired?.()
+      health.onHealth(fileId, state)
+    }, { trustRawLeaves })
   }
 }

@@ -85,7 +85,9 @@ async function measureHeadlines (env: SuiteEnv, rep: number): Promise<{ plainMs:
       const cat = await measureCat(store.blockstore, add.cid)
       ctx.sample({ name: `stage.cat.encrypted.pack.${label}`, value: mbPerSecond(cat.bytes, cat.ms), unit: 'MB/s' })
     }
-    // What re-hashing every block on read (BLOCK_DAMAGED detection) costs: the same read without it.
+    // What re-hashing every block on read (BLOCK_DAMAGED detection) costs: the same read without it,
+    // which is how a download reads (the vault skips the hash of ciphertext leaves: the decryptor
+    // authenticates them, and a failure re-reads the file with hashes checked).
     if (store.directory !== undefined) {
       await store.close()
       const unchecked = await createOpfsBlockstore({ directory: store.directory, verifyReads: false })

@@ -11,12 +11,13 @@ import { BlockRepair, type BlockSource } from '../../../core/vault/block-repair.
 import type { FileHealthState } from '../../../core/vault/repairing-read.ts'
 import { VaultService } from '../../../core/vault/vault-service.ts'
 import { hashTag, PASSPHRASE, randomBytes, readAll } from './share-test-support.ts'
+import type { Blockstore } from 'interface-blockstore'
 
 const opened: VaultService[] = []
 afterEach(async () => { for (const vault of opened.splice(0)) await vault.stop() })
 
 /** A vault on a memory pack store, reading through a repair that asks `source`. */
-async function vaultWithRepair (source: BlockSource) {
+async function vaultWithRepair (source: BlockSource, readVia?: (store: PackBlockstore) => Blockstore) {
   const files = new MemoryPackFiles()
   const blockstore = new PackBlockstore({ files })
   await blockstore.start()
@@ -24,7 +25,7 @@ async function vaultWithRepair (source: BlockSource) {
   const health: Array<{ fileId: string, state: FileHealthState }> = []
   const repair = new BlockRepair({ store: blockstore, source, log: logs.for('storage') }, { timeoutMs: 2000 })
   const vault = new VaultService(
-    { blockstore, datastore: new MemoryDatastore(), hashTag, log: logs.for('vault'), deviceId: '12D3KooWTestDevice', readHealth: { repair, onHealth: (fileId, state) => { health.push({ fileId, state }) } } },
+    { blockstore, ...(readVia !== undefined ? { readBlockstore: readVia(blockstore) } : {}), datastore: new MemoryDatastore(), hashTag, log: logs.for('vault'), deviceId: '12D3KooWTestDevice', readHealth: { repair, onHealth: (fileId, state) => { health.push({ fileId, state }) } } },
     { onStatus: () => {}, onFilesChanged: () => {} }
   )
   await vault.start()
@@ -46,11 +47,11 @@ async function damage (files: MemoryPackFiles, blockstore: PackBlockstore, cid: 
   throw new Error('block not found in any pack')
 }
 
-/** The first raw leaf of a stored file (a ciphertext chunk). */
-async function firstLeaf (blockstore: PackBlockstore, root: string): Promise<CID> {
+/** A raw leaf of a stored file: `n` = 1 is its first ciphertext chunk (0 is the header). */
+async function firstLeaf (blockstore: PackBlockstore, root: string, n = 1): Promise<CID> {
   const dagPb = await import('@ipld/dag-pb')
   const node = dagPb.decode(await readWholeBlock(blockstore, CID.parse(root)))
-  const link = node.Links[1]
+  const link = node.Links[n]
   if (link === undefined) throw new Error('not a multi-leaf file')
   return link.Hash
 }
@@ -65,7 +66,8 @@ describe('a damaged block met while reading a file', () => {
     const content = randomBytes(3 * 1024 * 1024 + 5)
     const { file } = await vault.files().add({ file: new Blob([content]), path: 'photos/cat.jpg', mtime: 1, type: 'image/jpeg' })
     for await (const { cid } of blockstore.getAll()) await copies.put(cid, await readWholeBlock(blockstore, cid))
-    const leaf = await firstLeaf(blockstore, file.cid)
+    // The third chunk: two were delivered before the damage showed, and are not delivered twice.
+    const leaf = await firstLeaf(blockstore, file.cid, 3)
     await damage(files, blockstore, leaf)
 
     assert.deepEqual(await readAll(vault.files().open(file.fileId).stream), content)
@@ -102,5 +104,21 @@ describe('a damaged block met while reading a file', () => {
     await damage(files, blockstore, await firstLeaf(blockstore, file.cid))
     await assert.rejects(readAll(vault.files().open(file.fileId).stream), (err: { code?: string }) => err.code === 'BLOCK_DAMAGED')
     assert.deepEqual(health.map(h => h.state), ['damaged'])
+  })
+
+  it('a healthy read hashes only the linking blocks: ciphertext leaves are authenticated by the decryptor', async () => {
+    const reads: Array<{ raw: boolean, skip: boolean }> = []
+    const { vault } = await vaultWithRepair({ fetch: async () => { throw new Error('not needed') } }, (store) => ({
+      get: (cid: CID, options?: { skipHashCheck?: boolean }) => {
+        reads.push({ raw: cid.code === 0x55, skip: options?.skipHashCheck === true })
+        return store.get(cid, options)
+      },
+      has: async (cid: CID) => store.has(cid)
+    }) as unknown as Blockstore)
+    const content = randomBytes(2 * 1024 * 1024 + 1)
+    const { file } = await vault.files().add({ file: new Blob([content]), path: 'b.bin', mtime: 1, type: '' })
+    assert.deepEqual(await readAll(vault.files().open(file.fileId).stream), content)
+    assert.ok(reads.some(r => r.raw))
+    assert.deepEqual(reads.filter(r => r.raw !== r.skip), [], 'leaves skip the hash, the root does not')
   })
 })
