@@ -55,7 +55,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   SERVICE_WORKER_MISSING: "The Cairn tab that holds your vault was opened without Cairn's offline service (a forced reload does that). Reload your Cairn tabs, then try again.",
   RPC_UNKNOWN_METHOD: "This version of the app and Cairn's background process don't match. Reload the page.",
   INTERNAL: 'Something went wrong. The Logs page has details.',
-  BLOCK_DAMAGED: "Part of this file's stored data is damaged on this device, and no paired backup peer or other device had a good copy to repair it from. Connect your backup peer and try again."
+  BLOCK_DAMAGED: "Some of Cairn's stored data on this device is damaged, and no paired backup peer or other device had a good copy to repair it from. Connect your backup peer and try again; Settings → Check stored data says which files are affected."
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */
