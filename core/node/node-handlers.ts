@@ -2,17 +2,16 @@ import { checkPassphrase } from '../crypto/passphrase-strength.ts'
 import { CairnError, toErrorPayload } from '../errors.ts'
 import type { CairnHelia } from './create-node.ts'
 import type { Log, LogBuffer } from './log-buffer.ts'
-import type { AddFileResult, UploadProgress } from '../rpc/api.ts'
+import type { AddFileResult, FileHealth, UploadProgress } from '../rpc/api.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
 import type { NetworkMethods } from './network-handlers.ts'
+import type { StorageMethods } from './storage-handlers.ts'
 
 /** Methods served by backup-handlers.ts. */
 export type BackupMethods = 'backup.add' | 'backup.remove' | 'backup.list' | 'backup.verify' | 'vault.restore'
 /** Methods served by share-handlers.ts. */
 export type ShareMethods = 'shares.create' | 'shares.list' | 'shares.stop'
 export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods | ShareMethods | StorageMethods>
-import type { StorageMethods } from './storage-handlers.ts'
-import type { FileHealth } from '../rpc/api.ts'
 import type { VaultService } from '../vault/vault-service.ts'
 
 export interface NodeHandlerComponents {
