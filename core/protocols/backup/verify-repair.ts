@@ -78,6 +78,8 @@ async function requeue (c: VerifyRepairComponents, vault: string, root: string):
     item.state = 'pending'
     item.attempts = 0
     item.nextAt = Date.now()
+    // The fetch counts every byte of the DAG it sees toward the quota again: don't count them twice meanwhile.
+    item.bytes = 0
     await c.datastore.put(itemKey(item.vault, item.cid), encodeRecord(item))
   })
   c.replicator.wake()
