@@ -67,7 +67,9 @@ export const ERROR_CODES = [
   'PATH_DOT_NAME',
   // backup peer: deletions an append-only peer refuses; more roots than a vault may pin there
   'DELETION_REFUSED',
-  'TOO_MANY_ROOTS'
+  'TOO_MANY_ROOTS',
+  // a stored block whose bytes no longer hash to its CID (storage damage)
+  'BLOCK_DAMAGED'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

@@ -2,16 +2,17 @@ import { checkPassphrase } from '../crypto/passphrase-strength.ts'
 import { CairnError, toErrorPayload } from '../errors.ts'
 import type { CairnHelia } from './create-node.ts'
 import type { Log, LogBuffer } from './log-buffer.ts'
-import type { AddFileResult, UploadProgress } from '../rpc/api.ts'
+import type { AddFileResult, FileHealth, UploadProgress } from '../rpc/api.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
 import type { NetworkMethods } from './network-handlers.ts'
 import type { HistoryMethods } from './history-handlers.ts'
+import type { StorageMethods } from './storage-handlers.ts'
 
 /** Methods served by backup-handlers.ts. */
 export type BackupMethods = 'backup.add' | 'backup.remove' | 'backup.list' | 'backup.verify' | 'vault.restore'
 /** Methods served by share-handlers.ts. */
 export type ShareMethods = 'shares.create' | 'shares.list' | 'shares.stop'
-export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods | ShareMethods | HistoryMethods>
+export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods | ShareMethods | HistoryMethods | StorageMethods>
 import type { VaultService } from '../vault/vault-service.ts'
 
 export interface NodeHandlerComponents {
@@ -28,6 +29,8 @@ export interface NodeHandlerComponents {
   onBackup?: (cid: string) => boolean
   /** The plaintext stream of a shared file the service worker serves at `source` (files.addShared); `signal` stops it. */
   openShared: (source: string, signal: AbortSignal) => Promise<ReadableStream<Uint8Array>>
+  /** What a read or check found in a file's stored data here (the Files page's row). */
+  healthOf?: (fileId: string) => FileHealth | undefined
 }
 
 /** Progress events at most this often per upload, so a fast upload doesn't flood postMessage. */
@@ -47,7 +50,10 @@ export function createNodeHandlers (c: NodeHandlerComponents): Pick<HandlerMap, 
     'vault.revealRecoveryPhrase': async ({ passphrase }) => ({ recoveryPhrase: await vault.revealRecoveryPhrase(passphrase) }),
     'vault.setAutoLock': async ({ minutes }) => await vault.setAutoLock(minutes),
     'vault.activity': async () => { vault.activity() },
-    'files.list': async () => vault.files().list().map(file => ({ ...file, onBackup: c.onBackup?.(file.cid) ?? false })),
+    'files.list': async () => vault.files().list().map(file => {
+      const health = c.healthOf?.(file.fileId)
+      return { ...file, onBackup: c.onBackup?.(file.cid) ?? false, ...(health !== undefined ? { health } : {}) }
+    }),
     'files.add': async ({ uploadId, file, path }) => {
       // A locked vault refuses before any progress event.
       const files = vault.files()

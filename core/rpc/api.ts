@@ -29,6 +29,47 @@ export interface FileInfo {
   cid: string
   /** True when a paired backup peer holds all of this file's blocks. */
   onBackup?: boolean
+  /** Set once a read or a check found this file's stored data damaged here: repaired from a peer, or still damaged. */
+  health?: FileHealth
+}
+
+/** What a read or a check of this device's stored data found in one file. */
+export type FileHealth = 'damaged' | 'repaired'
+
+/** A file found damaged or repaired (the `storage.damage` event): the UI names it. */
+export interface FileDamage {
+  fileId: string
+  path: string
+  state: FileHealth
+}
+
+/** Settings → "Check stored data", as it goes. */
+export interface StorageCheckProgress {
+  blocksChecked: number
+  blocksTotal: number
+  bytesChecked: number
+  bytesTotal: number
+  /** Damaged blocks found so far. */
+  damaged: number
+  /** ms since the check started. */
+  elapsedMs: number
+}
+
+/** One damaged block a check found. */
+export interface DamagedBlock {
+  cid: string
+  /** Paths of the files it belongs to; empty for the vault's index or data of no file. */
+  files: string[]
+  /** True when a good copy from a peer replaced it. */
+  repaired: boolean
+}
+
+/** Settings → "Check stored data": every local block re-read and re-hashed. */
+export interface StorageCheckResult {
+  blocks: number
+  bytes: number
+  elapsedMs: number
+  damaged: DamagedBlock[]
 }
 
 export interface AddFileArgs {
@@ -152,6 +193,8 @@ export interface VerifyResult {
   checked: number
   ok: number
   bad: string[]
+  /** Each bad block with the file it belongs to (named by this device; the peer never learns names) and whether the peer fetched a good copy again. */
+  damaged?: Array<{ cid: string, file?: string, repaired: boolean }>
 }
 
 /** One share link I made, as "My shares" lists it (issue 4). */
@@ -275,6 +318,8 @@ export interface NodeApi {
   'trash.empty': { args: { fileIds?: string[] }, result: undefined }
   'versions.retention': { args: undefined, result: VersionRetention }
   'versions.setRetention': { args: VersionRetention, result: VersionRetention }
+  /** Settings → "Check stored data": re-reads every local block, repairs what a peer can, names damaged files. */
+  'storage.check': { args: undefined, result: StorageCheckResult }
 }
 
 export type MethodName = keyof NodeApi
@@ -301,6 +346,9 @@ export interface NodeEvents {
   'backup.changed': undefined
   /** A share was made, stopped, expired, or a peer's hold on one changed. */
   'shares.changed': undefined
+  /** A file's stored data was found damaged here, or repaired from a peer. */
+  'storage.damage': FileDamage
+  'storage.check.progress': StorageCheckProgress
 }
 
 export type EventName = keyof NodeEvents

@@ -117,6 +117,15 @@ export class MemoryPackFiles implements PackFiles {
     }
   }
 
+  /** Flips every bit of the byte at `offset`, on "disk" too: damage that happens under an open store. */
+  flipByte (name: string, offset: number): void {
+    const data = this.files.get(name)
+    if (data === undefined) throw new Error(`no file ${name}`)
+    if (offset >= data.length) throw new Error(`${name} has only ${data.length} bytes`)
+    data.buffer[offset] = (data.buffer[offset] as number) ^ 0xff
+    if (offset < data.durable.length) data.durable[offset] = (data.durable[offset] as number) ^ 0xff
+  }
+
   /** Cuts a closed file to `size` bytes, as a crash part-way through a write would. */
   truncateFile (name: string, size: number): void {
     const data = this.files.get(name)

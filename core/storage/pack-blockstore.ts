@@ -11,6 +11,7 @@ import { blockKey, PackIndex, type BlockLocation, type PackUsage } from './pack-
 import { recoverPacks, type RecoveryReport } from './pack-recovery.ts'
 import { PackWriter } from './pack-writer.ts'
 import { toStorageError } from './storage-errors.ts'
+import { assertBlockMatches, blockMatchesCid } from './block-check.ts'
 
 /** Options for {@link PackBlockstore}. */
 export interface PackBlockstoreInit {
@@ -20,6 +21,20 @@ export interface PackBlockstoreInit {
   flushDelayMs?: number
   /** Pack files kept open for reading at once. Default 16. */
   maxOpenPacks?: number
+  /**
+   * Re-hash every block read against its CID and throw BLOCK_DAMAGED on a
+   * mismatch, so damaged bytes never reach a reader (or a peer). Default true.
+   */
+  verifyReads?: boolean
+}
+
+/** One block as {@link PackBlockstore.checkAll} found it. */
+export interface BlockCheck {
+  cid: CID
+  /** Bytes of the block. */
+  length: number
+  /** False when the block is unreadable or its bytes do not hash to its CID. */
+  sound: boolean
 }
 
 /** What {@link PackBlockstore} needs from its platform. */
@@ -40,6 +55,16 @@ export interface PackBlockstoreStats {
 }
 
 interface AbortOptions { signal?: AbortSignal }
+
+/** Options of {@link PackBlockstore.get} beyond the interface's. */
+export interface PackGetOptions extends AbortOptions {
+  /**
+   * Skip the hash check of this read: only for a reader that authenticates
+   * the bytes itself (the STREAM decryptor does, for ciphertext leaves) and
+   * checks them another way when that fails.
+   */
+  skipHashCheck?: boolean
+}
 
 /**
  * A Blockstore (interface-blockstore 7) that appends blocks to large pack
@@ -66,6 +91,7 @@ export class PackBlockstore extends BaseBlockstore {
   private readonly maxPackSize: number
   private readonly flushDelayMs: number
   private readonly maxOpenPacks: number
+  private readonly verifyReads: boolean
   private index = new PackIndex()
   private handles: PackHandles
   /** Present between start() and stop(). */
@@ -82,6 +108,7 @@ export class PackBlockstore extends BaseBlockstore {
     this.maxPackSize = init.maxPackSize ?? DEFAULT_MAX_PACK_SIZE
     this.flushDelayMs = init.flushDelayMs ?? DEFAULT_FLUSH_DELAY_MS
     this.maxOpenPacks = Math.max(1, init.maxOpenPacks ?? DEFAULT_MAX_OPEN_PACKS)
+    this.verifyReads = init.verifyReads ?? true
     this.handles = new PackHandles(this.files, this.maxOpenPacks)
   }
 
@@ -174,12 +201,47 @@ export class PackBlockstore extends BaseBlockstore {
     }
   }
 
-  override async * get (key: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
+  override async * get (key: CID, options?: PackGetOptions): AsyncGenerator<Uint8Array> {
     options?.signal?.throwIfAborted()
     this.assertStarted()
     const location = this.index.get(blockKey(key.multihash.bytes))
     if (location === undefined) throw new NotFoundError(`Block ${key.toString()} is not in the store`)
-    yield await this.read(location, key)
+    yield options?.skipHashCheck === true ? await this.read(location, key) : await this.readChecked(location, key)
+  }
+
+  /**
+   * Replaces a damaged block with a good copy: the pack store is append-only,
+   * so the copy is appended and the index points at it (the old bytes become
+   * dead space). Refuses bytes that do not hash to `key`. Durable on return.
+   */
+  async replace (key: CID, bytes: Uint8Array, options?: AbortOptions): Promise<void> {
+    options?.signal?.throwIfAborted()
+    this.assertStarted()
+    await assertBlockMatches(key, bytes)
+    const writer = this.requireWriter()
+    await this.exclusive(async () => {
+      await writer.append(blockKey(key.multihash.bytes), key, [bytes])
+      await writer.flush()
+    })
+  }
+
+  /**
+   * Reads and re-hashes every live block, one at a time (`restic check
+   * --read-data`); `stats()` gives the counts to expect.
+   */
+  async * checkAll (options?: AbortOptions): AsyncGenerator<BlockCheck> {
+    this.assertStarted()
+    for (const location of this.index.locations()) {
+      options?.signal?.throwIfAborted()
+      const cid = CID.decode(location.cid)
+      let sound: boolean
+      try {
+        sound = await blockMatchesCid(cid, await this.read(location, cid))
+      } catch {
+        sound = false
+      }
+      yield { cid, length: location.length, sound }
+    }
   }
 
   override async delete (key: CID, options?: AbortOptions): Promise<void> {
@@ -219,7 +281,13 @@ export class PackBlockstore extends BaseBlockstore {
   }
 
   private async * readPieces (location: BlockLocation, cid: CID): AsyncGenerator<Uint8Array> {
-    yield await this.read(location, cid)
+    yield await this.readChecked(location, cid)
+  }
+
+  private async readChecked (location: BlockLocation, cid: CID): Promise<Uint8Array> {
+    const bytes = await this.read(location, cid)
+    if (this.verifyReads) await assertBlockMatches(cid, bytes)
+    return bytes
   }
 
   /** One read call per block; a short read means the pack lost bytes it once had. */

@@ -241,8 +241,18 @@ export class BackupPeers {
   async verify (peerId: string): Promise<VerifyResult> {
     const session = this.requireSession()
     const report = await session.client.verify(this.addressOf(peerId), VERIFY_SAMPLE)
-    this.c.log.info(`verify on backup peer …${peerId.slice(-8)}: ${report.passed}/${report.checked} blocks good`)
-    return { checked: report.checked, ok: report.passed, bad: report.bad }
+    const repaired = new Set(report.repaired ?? [])
+    this.c.log.info(`verify on backup peer …${peerId.slice(-8)}: ${report.passed}/${report.checked} blocks good` +
+      (report.bad.length > 0 ? `, ${report.bad.length} bad, ${repaired.size} fetched again from this vault's devices` : ''))
+    // The peer says under which root each bad block was; the index maps roots to names.
+    const pathOf = new Map(session.index.listFiles().map(f => [f.entry.cid, f.path]))
+    const damaged = report.bad.map(cid => {
+      const file = pathOf.get(report.roots?.[cid] ?? '')
+      return { cid, repaired: repaired.has(cid), ...(file !== undefined ? { file } : {}) }
+    })
+    // Not repaired at once: the peer queued the root again; tell it soon what it lacks.
+    if (damaged.some(d => !d.repaired)) this.changed()
+    return { checked: report.checked, ok: report.passed, bad: report.bad, damaged }
   }
 
   /** Something in the vault changed: tell the peers soon (changes are batched). */

@@ -153,3 +153,9 @@ export function readDecrypted (blockstore: Blockstore, cid: CID | string, fileKe
   })
   return ciphertext.pipeThrough(createDecryptStream({ key: fileKey, ...(init.plaintextLength !== undefined ? { plaintextLength: init.plaintextLength } : {}) }))
 }
+
+/** Reads every block of a stored file once (through whatever checks `blockstore` makes), discarding the bytes. */
+export async function readEveryBlock (blockstore: Blockstore, cid: CID | string, signal?: AbortSignal): Promise<void> {
+  const root = typeof cid === 'string' ? CID.parse(cid) : cid
+  for await (const piece of unixfs({ blockstore }).cat(root, signal !== undefined ? { signal } : {})) void piece
+}

@@ -1,12 +1,21 @@
 import { CairnError } from '../errors.ts'
 import { generateFileKey } from '../crypto/stream-format.ts'
 import { createDedupHasher } from '../crypto/dedup-tag.ts'
-import { readDecrypted, RecordingBlockstore, storeEncrypted } from './encrypted-content.ts'
+import { readDecrypted, readEveryBlock, RecordingBlockstore, storeEncrypted } from './encrypted-content.ts'
+import { recoveringStream } from './recovering-read.ts'
 import { fromBase64, toBase64 } from '../index/base64.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { FileView } from '../index/state.ts'
 import type { AddFileResult, FileInfo } from '../rpc/api.ts'
 import type { Blockstore } from 'interface-blockstore'
+import { RepairingReadBlockstore, type FileHealthState } from './repairing-read.ts'
+import type { BlockRepair } from './block-repair.ts'
+
+/** Repair on read: damaged blocks are fetched again; `onHealth` hears which file was damaged or repaired. */
+export interface FileReadHealth {
+  repair: BlockRepair
+  onHealth: (fileId: string, state: FileHealthState) => void
+}
 
 /** Computes the keyed BLAKE3 dedup tag of a file; the browser runs it in a second worker. */
 export type TagHasher = (dedupKey: Uint8Array, file: Blob) => Promise<Uint8Array>
@@ -50,7 +59,8 @@ export class VaultFiles {
     /** Aborted when the vault locks: uploads stop and take back what they wrote. */
     private readonly locked: AbortSignal,
     /** Where reads come from (may fetch missing blocks from peers); defaults to the local store. */
-    private readonly readBlockstore: Blockstore = blockstore
+    private readonly readBlockstore: Blockstore = blockstore,
+    private readonly health?: FileReadHealth
   ) {}
 
   /** Aborted when the vault locks: long work on its files (a share's copy) stops with it. */
@@ -193,7 +203,7 @@ export class VaultFiles {
   sourceOf (fileId: string): { info: FileInfo, fileKey: Uint8Array, readBlockstore: Blockstore } {
     const view = this.index.getFile(fileId)
     if (view === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
-    return { info: toFileInfo(view), fileKey: fromBase64(view.entry.fk), readBlockstore: this.readBlockstore }
+    return { info: toFileInfo(view), fileKey: fromBase64(view.entry.fk), readBlockstore: this.readerFor(fileId) }
   }
 
   /** The decrypted content of one file as a stream, authenticated as it is read. */
@@ -201,6 +211,29 @@ export class VaultFiles {
     const view = this.index.getFile(fileId)
     if (view === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
     const fileKey = fromBase64(view.entry.fk)
-    return { info: toFileInfo(view), stream: readDecrypted(this.readBlockstore, view.entry.cid, fileKey, { plaintextLength: view.entry.size, signal: this.locked }) }
+    const init = { plaintextLength: view.entry.size, signal: this.locked }
+    if (this.health === undefined) return { info: toFileInfo(view), stream: readDecrypted(this.readBlockstore, view.entry.cid, fileKey, init) }
+    // Fast path: ciphertext leaves are not hashed on read (the decryptor authenticates
+    // them). When decrypting fails, every block is read again with its hash checked,
+    // damaged ones are repaired, and the read starts over.
+    const fast = this.readerFor(fileId, true)
+    let repaired = 0
+    const checked = this.readerFor(fileId, false, () => { repaired++ })
+    const stream = recoveringStream(() => readDecrypted(fast, view.entry.cid, fileKey, init), async () => {
+      const before = repaired
+      await readEveryBlock(checked, view.entry.cid, this.locked)
+      return repaired > before
+    })
+    return { info: toFileInfo(view), stream }
+  }
+
+  /** The blockstore one file is read through: repairing damaged blocks when a repair is wired in. */
+  private readerFor (fileId: string, trustRawLeaves = false, onRepaired?: () => void): Blockstore {
+    const health = this.health
+    if (health === undefined) return this.readBlockstore
+    return new RepairingReadBlockstore(this.readBlockstore, health.repair, (state) => {
+      if (state === 'repaired') onRepaired?.()
+      health.onHealth(fileId, state)
+    }, { trustRawLeaves })
   }
 }

@@ -5,7 +5,7 @@ import { IndexLog } from '../index/index-log.ts'
 import { AutoLock } from './auto-lock.ts'
 import { KeyVault } from './key-vault.ts'
 import { AUTO_LOCK_BOUNDS, DEFAULT_SETTINGS, loadSettings, saveSettings, type VaultSettings } from './settings.ts'
-import { VaultFiles, type TagHasher } from './vault-files.ts'
+import { VaultFiles, type FileReadHealth, type TagHasher } from './vault-files.ts'
 import { VaultHistory } from './vault-history.ts'
 import { checkRetention, type VersionRetention } from './retention.ts'
 import { vaultSigner, type VaultSigner } from '../crypto/vault-signing.ts'
@@ -29,6 +29,8 @@ export interface VaultServiceComponents {
   readBlockstore?: Blockstore
   /** Wall clock in ms (index timestamps, version and Trash ages); tests inject one. */
   now?: () => number
+  /** Repairs damaged blocks met while reading a file, and hears which file it was. */
+  readHealth?: FileReadHealth
 }
 
 /** How often an unlocked vault prunes old versions and empties old Trash items. */
@@ -222,7 +224,7 @@ export class VaultService {
     await index.start()
     const abort = new AbortController()
     const dedupKey = deriveSubkey(vaultKey, 'dedup')
-    const files = new VaultFiles(this.components.blockstore, index, dedupKey, this.components.hashTag, abort.signal, this.components.readBlockstore)
+    const files = new VaultFiles(this.components.blockstore, index, dedupKey, this.components.hashTag, abort.signal, this.components.readBlockstore, this.components.readHealth)
     const signer = vaultSigner(vaultKey)
     const shareKey = deriveSubkey(vaultKey, 'shares')
     const shares = new ShareStore(this.components.datastore, shareKey)

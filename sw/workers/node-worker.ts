@@ -22,7 +22,13 @@ import { openBrowserStores } from '../browser-stores.ts'
 import { serveFileStream } from './file-stream-server.ts'
 import { createWorkerTagHasher } from './worker-tag-hasher.ts'
 import { sharedFileSource } from './shared-file-source.ts'
-import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
+import type { EventName, FileDamage, NodeEvents } from '../../core/rpc/api.ts'
+import { bitswapBlockSource } from '../../core/node/bitswap-block-source.ts'
+import { createStorageHandlers } from '../../core/node/storage-handlers.ts'
+import { blockLinks } from '../../core/protocols/backup/dag-fetch.ts'
+import { readWholeBlock } from '../../core/storage/read-block.ts'
+import { BlockRepair } from '../../core/vault/block-repair.ts'
+import { FileHealthBook } from '../../core/vault/file-health.ts'
 import type { FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
 
 declare const self: DedicatedWorkerGlobalScope
@@ -79,9 +85,26 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   }, helia.libp2p.peerId.toString())
   await backups.start()
 
+  // Damaged blocks (BLOCK_DAMAGED from the pack store) are fetched again from connected peers.
+  const repair = new BlockRepair({ store: stores.blockstore, source: bitswapBlockSource(helia), log: logs.for('storage') })
+  const health = new FileHealthBook()
+  const fileHealth = (damage: FileDamage): void => {
+    // Every time: a notice the user dismissed comes back when the file fails again.
+    emit('storage.damage', damage)
+    if (health.set(damage.fileId, damage.state)) emit('files.changed', undefined)
+  }
+  let vaultRef: VaultService | undefined
   const vault = new VaultService({
     blockstore: stores.blockstore,
     readBlockstore: helia.blockstore,
+    readHealth: {
+      repair,
+      onHealth: (fileId, state) => {
+        // Runs inside a read: it must not throw (the vault may lock meanwhile).
+        const path = vaultRef?.status().state === 'unlocked' ? vaultRef.files().list().find(f => f.fileId === fileId)?.path : undefined
+        if (path !== undefined) fileHealth({ fileId, path, state })
+      }
+    },
     datastore: stores.datastore,
     hashTag: createWorkerTagHasher(),
     log: logs.for('vault'),
@@ -97,6 +120,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     },
     onLocked: () => { vaultSessions++; backups.detach(); shares?.detach() }
   })
+  vaultRef = vault
   shares = new VaultShares({
     vault,
     blockstore: stores.blockstore,
@@ -129,6 +153,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       onFilesChanged: () => { emit('files.changed', undefined); backups.changed() },
       log: logs.for('files'),
       onBackup: (cid) => backups.holds(cid),
+      healthOf: (fileId) => health.get(fileId),
       openShared: sharedFileSource(self.location.origin)
     }),
     ...createNetworkHandlers({
@@ -147,7 +172,17 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     }),
     ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup') }),
     ...createShareHandlers(shares),
-    ...createHistoryHandlers({ vault, onFilesChanged: () => { emit('files.changed', undefined); backups.changed() } })
+    ...createHistoryHandlers({ vault, onFilesChanged: () => { emit('files.changed', undefined); backups.changed() } }),
+    ...createStorageHandlers({
+      store: stores.blockstore,
+      repair,
+      files: () => vault.status().state === 'unlocked' ? vault.files().list() : [],
+      readLocal: async (cid) => await readWholeBlock(stores.blockstore, cid),
+      linksOf: async (cid, bytes) => await blockLinks(helia, cid, bytes),
+      log: logs.for('storage'),
+      onProgress: (progress) => { emit('storage.check.progress', progress) },
+      onFileHealth: fileHealth
+    })
   }
   return { handlers, vault }
 }

@@ -24,6 +24,7 @@ import { createVaultModel, type VaultModel } from './vault-model.ts'
 import { createVersionsModel, type VersionsModel } from './versions-model.ts'
 import { createTrashModel, type TrashModel } from './trash-model.ts'
 import { createRetentionModel, type RetentionModel } from './retention-model.ts'
+import { createStorageHealthModel, type StorageHealthModel } from './storage-health-model.ts'
 
 /** Every model of the app, built once per page from the one RPC client. */
 export interface AppModels {
@@ -56,6 +57,8 @@ export interface AppModels {
   trash: TrashModel
   /** Settings → how long earlier versions are kept. */
   retention: RetentionModel
+  /** Damaged or repaired files, and Settings → "Check stored data". */
+  storageHealth: StorageHealthModel
   /** Which screen shows: onboarding until it is finished, then by vault state. */
   screen: ReadonlySignal<'loading' | 'onboarding' | 'locked' | 'unlocked'>
   /** A modal dialog is open (the page behind it is hidden from assistive tech). */
@@ -147,6 +150,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
     versions,
     trash,
     retention: createRetentionModel(client),
+    storageHealth: createStorageHealthModel(client),
     screen,
     dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value || backup.removing.value !== undefined ||
       shares.sharing.value !== undefined || shares.stopping.value !== undefined ||
@@ -167,7 +171,7 @@ function browserShare (): ((data: NativeShareData) => Promise<void>) | undefined
  * the node's idle timer restarts. Returns the stop function.
  */
 export function startAppModels (m: AppModels, client: RpcClient, activityTarget?: EventTarget): () => void {
-  const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start(), m.sharedInbox.start(), m.pairingLink.start()]
+  const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start(), m.sharedInbox.start(), m.pairingLink.start(), m.storageHealth.start()]
   let previous: VaultState | undefined
   stops.push(effect(() => {
     const state = m.vault.state.value
@@ -184,6 +188,7 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
       m.peers.reset()
       m.backup.reset()
       m.shares.reset()
+      m.storageHealth.reset()
       m.reveal.hide()
       m.versions.close()
       m.trash.reset()

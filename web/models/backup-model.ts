@@ -80,7 +80,16 @@ export function verifySummary (result: VerifyResult): string {
   if (result.checked === 0) return 'Nothing to check yet: the peer holds no blocks for this vault.'
   const blocks = `${result.checked} ${result.checked === 1 ? 'block' : 'blocks'}`
   if (result.bad.length === 0) return `Checked ${blocks}: all good`
-  return `Checked ${blocks}: ${result.bad.length} bad`
+  const repaired = result.damaged?.filter(d => d.repaired).length ?? 0
+  return `Checked ${blocks}: ${result.bad.length} bad` + (repaired > 0 ? `, ${repaired} repaired with a good copy from this device` : '')
+}
+
+/** One bad block on the peer, in words: which file (or the index), and what happens now. */
+export function damagedBlockWords (block: { cid: string, file?: string, repaired: boolean }): string {
+  const where = block.file !== undefined ? `“${block.file}”` : 'Your vault’s index (the file list)'
+  return block.repaired
+    ? `${where}: the peer’s copy was damaged; it now holds a good copy again, sent by this device.`
+    : `${where}: the peer’s copy is damaged; it is fetching a good copy from your devices. Verify again in a minute.`
 }
 
 export function createBackupModel (init: BackupInit): BackupModel {

@@ -97,8 +97,9 @@ export class BackupClient {
 
   /** Asks the peer to re-read and re-hash up to `sample` random blocks it holds for the vault. */
   async verify (peer: BackupPeer, sample: number): Promise<VerifyReport> {
-    const { checked, passed, bad } = await this.request(peer, 'verify', { sample }, this.timeoutMs * 4)
-    return { checked, passed, bad }
+    const { checked, passed, bad, roots, repaired } = await this.request(peer, 'verify', { sample }, this.timeoutMs * 4)
+    // An older peer sends neither: nothing was repaired, no root is known.
+    return { checked, passed, bad, ...(isStringRecord(roots) ? { roots } : {}), ...(Array.isArray(repaired) ? { repaired: repaired.filter(r => typeof r === 'string') } : {}) }
   }
 
   private async request<K extends RequestKind> (peer: BackupPeer, kind: K, fields: RequestFields<BackupRequest & { kind: K }>, timeoutMs = this.timeoutMs): Promise<{ ok: true } & ResultByKind[K]> {
@@ -168,4 +169,8 @@ export function peerIdOf (peer: BackupPeer): string {
     return id
   }
   return peer.toString()
+}
+
+function isStringRecord (value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(v => typeof v === 'string')
 }

@@ -61,6 +61,8 @@ export interface BackupServiceInit {
   appendOnly?: boolean
   /** Most roots one vault may have here (default 1,000,000). */
   maxRoots?: number
+  /** How long a verify waits for good copies of the bad blocks it found (default 16.5 s). */
+  verifyRepairTimeoutMs?: number
 }
 
 /** One vault as `cairn-peer status` shows it. */
@@ -110,7 +112,8 @@ export class BackupService {
       now: init.now ?? Date.now,
       provenReadBufferBytes: init.provenReadBufferBytes ?? 0,
       appendOnly: init.appendOnly ?? false,
-      maxRoots: init.maxRoots ?? C.DEFAULT_MAX_ROOTS_PER_VAULT
+      maxRoots: init.maxRoots ?? C.DEFAULT_MAX_ROOTS_PER_VAULT,
+      verifyRepairTimeoutMs: init.verifyRepairTimeoutMs ?? C.VERIFY_REPAIR_TIMEOUT_MS
     }
     this.refusals = new RefusalLog(components.log, { windowMs: C.REFUSAL_LOG_WINDOW_MS, perRemote: C.REFUSAL_LINES_PER_REMOTE, total: C.REFUSAL_LINES_TOTAL, now: this.settings.now })
     const serial = async <T>(fn: () => Promise<T>): Promise<T> => {

@@ -16,6 +16,7 @@ export async function verifySample (helia: CairnHelia, roots: string[], sample: 
   const listed = new Map<string, CID[]>()
   const checked = new Set<string>()
   const bad: string[] = []
+  const badRoots: Record<string, string> = {}
   let passed = 0
   while (checked.size < sample && pool.length > 0) {
     signal?.throwIfAborted()
@@ -34,9 +35,9 @@ export async function verifySample (helia: CairnHelia, roots: string[], sample: 
     const cid = unchecked[randomIndex(unchecked.length)] as CID
     checked.add(cid.toString())
     if (await blockIsSound(helia, cid, signal)) passed++
-    else bad.push(cid.toString())
+    else { bad.push(cid.toString()); badRoots[cid.toString()] = root }
   }
-  return { checked: checked.size, passed, bad }
+  return { checked: checked.size, passed, bad, roots: badRoots }
 }
 
 /** True when the block is here and hashes to its CID. */

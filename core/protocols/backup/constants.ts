@@ -72,3 +72,5 @@ export const REFUSAL_LOG_WINDOW_MS = 60_000
 export const REFUSAL_LINES_PER_REMOTE = 5
 /** Refusal lines per window over all remote peers (a stranger with many PeerIds). */
 export const REFUSAL_LINES_TOTAL = 50
+/** How long a verify waits for a good copy of a bad block before leaving it to the replicator. */
+export const VERIFY_REPAIR_TIMEOUT_MS = 16_500

@@ -110,6 +110,10 @@ export interface VerifyReport {
   checked: number
   passed: number
   bad: string[]
+  /** The pinned root each bad block was found under, so the device can name the file (the peer never learns names). */
+  roots?: Record<string, string>
+  /** Bad blocks the peer dropped and fetched again (from the device that asked, or another connected member). */
+  repaired?: string[]
 }
 
 /** The result fields of a successful answer, per request kind. */

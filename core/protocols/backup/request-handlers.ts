@@ -4,6 +4,7 @@ import { verifySample } from './block-verify.ts'
 import { codeKey, encodeRecord, itemKey, vaultKey } from './peer-store.ts'
 import { short } from './replicator.ts'
 import { verifyRequestSignature } from './request-signing.ts'
+import { repairBadBlocks } from './verify-repair.ts'
 import type { BackupRequest, BackupResponse, ManifestRequest, PairRequest, PeersRequest } from './messages.ts'
 import type { PairingCodeBook } from './pairing-code-book.ts'
 import type { NonceCache } from './pairing.ts'
@@ -33,6 +34,7 @@ export interface RequestHandlerSettings extends ManifestPolicy {
   maxVerifySample: number
   /** The clock retention and expiries are judged by (request freshness stays on the system clock, the devices' own). */
   now: () => number
+  verifyRepairTimeoutMs: number
 }
 
 /**
@@ -70,7 +72,9 @@ export class RequestHandlers {
         const line = `backup: verify for vault ${short(request.vault)}: ${report.passed}/${report.checked} blocks sound`
         if (report.bad.length > 0) this.components.log.warn(`${line}; bad: ${report.bad.join(', ')}`)
         else this.components.log.info(line)
-        return { ok: true, ...report }
+        // Found bad is fetched again at once (core/protocols/backup/verify-repair.ts).
+        const repaired = report.bad.length > 0 ? await repairBadBlocks(this.components, request.vault, report.roots ?? {}, this.settings.verifyRepairTimeoutMs) : []
+        return { ok: true, ...report, repaired }
       }
     }
   }

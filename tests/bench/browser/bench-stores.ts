@@ -9,6 +9,8 @@ export interface BenchStore {
   /** Makes everything written durable (part of every timed add, like the raw OPFS write's flush). */
   flush: () => Promise<void>
   close: () => Promise<void>
+  /** The OPFS directory of a pack store (to reopen it with other options). */
+  directory?: FileSystemDirectoryHandle
 }
 
 /**
@@ -16,8 +18,10 @@ export interface BenchStore {
  * the pack-file store on OPFS sync access handles), in a fresh, empty directory.
  */
 export async function openPackStore (name: string): Promise<BenchStore> {
-  const store = await createOpfsBlockstore({ directory: await freshDirectory(name) })
+  const directory = await freshDirectory(name)
+  const store = await createOpfsBlockstore({ directory })
   return {
+    directory,
     blockstore: store,
     flush: async () => { await store.flush() },
     close: async () => { await store.stop() }

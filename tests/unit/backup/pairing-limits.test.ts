@@ -127,7 +127,7 @@ test('a stranger\'s requests are refused before their nonce is recorded', async 
     serial: async <T>(fn: () => Promise<T>): Promise<T> => await fn(),
     now: Date.now
   } as unknown as RequestHandlerComponents
-  const handlers = new RequestHandlers(components, { quotaBytes: 1e9, retentionMs: 1, maxClockSkewMs: 5 * MINUTE, maxVerifySample: 8, now: Date.now, appendOnly: false, maxRoots: 1_000_000 })
+  const handlers = new RequestHandlers(components, { quotaBytes: 1e9, retentionMs: 1, maxClockSkewMs: 5 * MINUTE, maxVerifySample: 8, now: Date.now, appendOnly: false, maxRoots: 1_000_000, verifyRepairTimeoutMs: 1000 })
   const source = { peer: 'stranger', ip: '203.0.113.7' }
   for (let i = 0; i < 50; i++) {
     const signer = vaultSigner(globalThis.crypto.getRandomValues(new Uint8Array(32)))

@@ -58,7 +58,7 @@ test('a signed manifest makes the peer fetch and pin the whole file and the inde
 test('verify re-hashes what the peer holds and names a block corrupted in its store', async () => {
   const clean = await device.client.verify(addressOf(peer), 1000)
   const total = file.blocks.length + index.blocks.length
-  assert.deepEqual(clean, { checked: total, passed: total, bad: [] })
+  assert.deepEqual(clean, { checked: total, passed: total, bad: [], roots: {}, repaired: [] })
 
   const partial = await device.client.verify(addressOf(peer), 2)
   assert.equal(partial.checked, 2)

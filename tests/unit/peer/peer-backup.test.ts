@@ -133,7 +133,7 @@ describe('cairn-peer with its backup service', () => {
       assert.equal(status.pending, 0)
       assert.equal(status.failedCount, 0)
       const report = await device.client.verify(address, 1000)
-      assert.deepEqual(report, { checked: expected.size, passed: expected.size, bad: [] }, 'every block re-read and re-hashed')
+      assert.deepEqual(report, { checked: expected.size, passed: expected.size, bad: [], roots: {}, repaired: [] }, 'every block re-read and re-hashed')
       assert.equal(await peer.stop(), 0)
 
       // On disk: exactly the DAGs' blocks, each once, and one pin per root.

@@ -2,7 +2,7 @@ import type { BackupPeerInfo } from '../../../core/rpc/api.ts'
 import { useModels } from '../../app-context.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { formatAgo, formatBytes, formatDate, shortPeerId } from '../../format.ts'
-import { replicationSummary, verifySummary } from '../../models/backup-model.ts'
+import { damagedBlockWords, replicationSummary, verifySummary } from '../../models/backup-model.ts'
 import { keepsDeletedText } from './keeps-deleted.ts'
 
 /** One paired backup peer: online or not, what it holds, what is left, what failed, Verify now and Remove. */
@@ -59,10 +59,11 @@ function VerifyOutcome ({ peerId }: { peerId: string }) {
   const result = backup.verifyResults.value[peerId]
   if (result === undefined) return null
   if (result.bad.length === 0) return <p role='status' class='note'>{verifySummary(result)}</p>
+  const damaged = result.damaged ?? result.bad.map(cid => ({ cid, repaired: false }))
   return (
     <div role='alert' class='alert'>
-      <p>{verifySummary(result)}. These blocks did not match their hash:</p>
-      <ul class='plain-list'>{result.bad.map(cid => <li key={cid} class='mono small wrap'>{cid}</li>)}</ul>
+      <p>{verifySummary(result)}.</p>
+      <ul class='plain-list'>{damaged.map(block => <li key={block.cid}>{damagedBlockWords(block)} <span class='mono small wrap muted'>{block.cid}</span></li>)}</ul>
     </div>
   )
 }

@@ -16,7 +16,10 @@ export function FileRow ({ file }: { file: FileInfo }) {
         </span>
         <span class='badge-list where'>
           <span class='visually-hidden'>Stored on: </span>
-          <span class='badge'>This device</span>
+          {file.health === 'damaged'
+            ? <span class='badge badge-offline'>Damaged on this device</span>
+            : <span class='badge'>This device</span>}
+          {file.health === 'repaired' && <span class='badge badge-warn'>Repaired</span>}
           {file.onBackup === true && <span class='badge badge-backup'>Backup peer</span>}
         </span>
       </td>

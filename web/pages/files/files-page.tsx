@@ -5,6 +5,7 @@ import { AddButtons } from './add-buttons.tsx'
 import { DropZone } from './drop-zone.tsx'
 import { FileTable } from './file-table.tsx'
 import { UploadPanel } from './upload-panel.tsx'
+import { DamageNotices } from './damage-notices.tsx'
 
 /** The vault's files: add (buttons, folder, drag and drop), progress, and the sortable, filterable list. */
 export function FilesPage () {
@@ -19,6 +20,7 @@ export function FilesPage () {
         <AddButtons />
       </div>
       <UploadPanel />
+      <DamageNotices />
       <ErrorAlert message={files.error.value} />
       {all.length > 0 && (
         <Field class='filter' label='Filter files' type='search' value={filter} onInput={files.setFilter} />

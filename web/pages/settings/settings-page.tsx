@@ -3,8 +3,9 @@ import { ChangePassphraseSection } from './change-passphrase-section.tsx'
 import { RecoveryPhraseSection } from './recovery-phrase-section.tsx'
 import { RelaysSection } from './relays-section.tsx'
 import { VersionsSection } from './versions-section.tsx'
+import { StorageCheckSection } from './storage-check-section.tsx'
 
-/** Passphrase, auto-lock, recovery phrase, relays, earlier versions. */
+/** Passphrase, auto-lock, recovery phrase, relays, earlier versions, checking the stored data. */
 export function SettingsPage () {
   return (
     <div class='page settings'>
@@ -14,6 +15,7 @@ export function SettingsPage () {
       <RecoveryPhraseSection />
       <RelaysSection />
       <VersionsSection />
+      <StorageCheckSection />
     </div>
   )
 }
