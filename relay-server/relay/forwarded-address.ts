@@ -69,14 +69,32 @@ function decided (buffered: Buffer): boolean {
   return buffered.includes('\r\n') || buffered.length >= PROXY_V1_MAX
 }
 
-/** Reads a paused socket until `decided`; resolves undefined when it closes first. */
-async function readHead (socket: Socket): Promise<Buffer | undefined> {
+/**
+ * Reads a paused socket until `decided`; resolves undefined when it closes
+ * (or fails, e.g. a reset) first. Until it returns, an 'error' has a listener
+ * here: with none, Node throws it and the relay process ends. (The
+ * listener's own handler is attached when the socket is handed on.)
+ */
+export async function readHead (socket: Socket): Promise<Buffer | undefined> {
+  // 'close' follows every 'error', and ends the wait below.
+  const ignore = (): void => {}
+  socket.on('error', ignore)
+  try {
+    return await readUntilDecided(socket)
+  } finally {
+    socket.off('error', ignore)
+  }
+}
+
+async function readUntilDecided (socket: Socket): Promise<Buffer | undefined> {
   let buffered = Buffer.alloc(0)
   for (;;) {
     const chunk = socket.read() as Buffer | null
     if (chunk !== null) buffered = Buffer.concat([buffered, chunk])
     if (decided(buffered)) return buffered
     if (chunk === null) {
+      // Already closed: no 'close' event is coming to end the wait.
+      if (socket.destroyed) return undefined
       const more = await new Promise<boolean>((resolve) => {
         const done = (value: boolean) => (): void => { socket.off('readable', onReadable); socket.off('close', onClose); resolve(value) }
         const onReadable = done(true)

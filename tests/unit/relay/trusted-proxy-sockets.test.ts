@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict'
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
+import { describe, it } from 'node:test'
+import { readHead } from '../../../relay-server/relay/forwarded-address.ts'
+
+// What a trusted proxy's raw socket can do to the relay while it reads the
+// first bytes for a PROXY line: a reset must cost that socket only. An
+// 'error' event with no listener would be thrown and end the relay process.
+
+/** A listening server like the relay's (paused sockets), and a client socket connected to it. */
+async function socketPair (): Promise<{ server: Socket, client: Socket, close: () => Promise<void> }> {
+  let accepted!: (socket: Socket) => void
+  const serverSide = new Promise<Socket>((resolve) => { accepted = resolve })
+  const listener = createServer({ pauseOnConnect: true }, accepted)
+  await new Promise<void>((resolve) => { listener.listen(0, '127.0.0.1', resolve) })
+  const client = connect((listener.address() as AddressInfo).port, '127.0.0.1')
+  client.on('error', () => {})
+  const server = await serverSide
+  return { server, client, close: async () => { client.destroy(); server.destroy(); await new Promise<void>((resolve) => { listener.close(() => { resolve() }) }) } }
+}
+
+/** Polls (every 10 ms, up to 5 s) until `check` holds. */
+async function until (check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met')
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}
+
+describe('relay: reading a trusted proxy\'s PROXY line', () => {
+  it('a socket reset halfway through the line ends that read, and nothing is thrown', async () => {
+    const pair = await socketPair()
+    const uncaught: unknown[] = []
+    const onUncaught = (err: unknown): void => { uncaught.push(err) }
+    process.on('uncaughtException', onUncaught)
+    try {
+      const head = readHead(pair.server)
+      pair.client.write('PROXY TCP4 203.0.113')
+      // The partial line is read and the relay waits for the rest.
+      await until(() => pair.server.bytesRead >= 20 && pair.server.listenerCount('readable') > 0)
+      pair.client.resetAndDestroy()
+      assert.equal(await head, undefined, 'the read ends as for a closed socket')
+      assert.deepEqual(uncaught.map(e => (e as NodeJS.ErrnoException).code), [])
+    } finally {
+      process.off('uncaughtException', onUncaught)
+      await pair.close()
+    }
+  })
+})
