@@ -23,6 +23,8 @@ export interface VaultHistoryInit {
   retention: () => VersionRetention
   /** Roots and blocks of the share copies: never freed here. */
   shareContent: () => Promise<{ roots: string[], blocks: string[] }>
+  /** Whether an upload in flight is about to name this root (VaultFiles.inUse): never freed here. */
+  inUse?: (root: string) => boolean
 }
 
 /**
@@ -111,8 +113,10 @@ export class VaultHistory {
     const gone = [...before].filter(cid => !after.has(cid))
     if (gone.length === 0) return
     const shares = await this.init.shareContent()
+    const kept = new Set([...after, ...shares.roots])
+    const inUse = this.init.inUse ?? (() => false)
     const deleted = await freeContent(this.c.blockstore, gone, {
-      roots: new Set([...after, ...shares.roots]),
+      roots: { has: (root) => kept.has(root) || inUse(root) },
       blocks: new Set(shares.blocks)
     })
     this.c.log.info(`freed ${deleted} blocks of content nothing uses any more`)

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict'
+import { afterEach, describe, it } from 'node:test'
+import { MemoryBlockstore } from 'blockstore-core'
+import { MemoryDatastore } from 'datastore-core'
+import type { CID } from 'multiformats/cid'
+import { LogBuffer } from '../../../core/node/log-buffer.ts'
+import { VaultService } from '../../../core/vault/vault-service.ts'
+import { hashTag, PASSPHRASE, randomBytes, readAll, type Cleanups } from './share-test-support.ts'
+
+// Versions and the Trash against work in flight: what another action is
+// about to use must never be freed under it.
+
+const MIB = 1024 * 1024
+const cleanups: Cleanups = []
+afterEach(async () => { for (const undo of cleanups.splice(0).reverse()) await undo() })
+
+/** A memory blockstore whose next delete, once armed, waits until the test lets it go. */
+class GatedBlockstore extends MemoryBlockstore {
+  /** Blocks put so far. */
+  puts = 0
+  private gate: { reached: () => void, released: Promise<void> } | undefined
+
+  /** Holds the next delete; resolves `reached` when it starts, runs it when `release` is called. */
+  arm (): { reached: Promise<void>, release: () => void } {
+    let reached!: () => void
+    let release!: () => void
+    const reachedPromise = new Promise<void>((resolve) => { reached = resolve })
+    this.gate = { reached, released: new Promise<void>((resolve) => { release = resolve }) }
+    return { reached: reachedPromise, release }
+  }
+
+  override async put (cid: CID, bytes: Uint8Array): Promise<CID> {
+    this.puts++
+    return await super.put(cid, bytes)
+  }
+
+  override async delete (cid: CID): Promise<void> {
+    const gate = this.gate
+    this.gate = undefined
+    if (gate !== undefined) {
+      gate.reached()
+      await gate.released
+    }
+    await super.delete(cid)
+  }
+}
+
+async function openVault () {
+  const blockstore = new GatedBlockstore()
+  const vault = new VaultService(
+    { blockstore, datastore: new MemoryDatastore(), hashTag, log: new LogBuffer().for('vault'), deviceId: '12D3KooWTestDevice' },
+    { onStatus: () => {}, onFilesChanged: () => {} }
+  )
+  await vault.start()
+  cleanups.push(async () => { await vault.stop() })
+  await vault.create(PASSPHRASE)
+  return { vault, blockstore }
+}
+
+/** Polls (every 10 ms, up to 5 s) until `check` holds. */
+async function until (check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met')
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}
+
+describe('versions and Trash against uploads in flight', () => {
+  it('emptying the Trash while an upload of the same content is being recorded keeps the content the new file points to', async () => {
+    const { vault, blockstore } = await openVault()
+    const content = randomBytes(12 * MIB)
+    const first = await vault.files().add({ file: new Blob([content]), path: 'report.txt', mtime: 1, type: 'text/plain' })
+
+    // A second copy arrives as a stream. Its first chunk is stored; at its
+    // end the tag shows the content is already stored (report.txt, live), so
+    // it takes back what it wrote and records the new name for that content.
+    // Hold it while it takes back its blocks.
+    let source!: ReadableStreamDefaultController<Uint8Array>
+    const stream = new ReadableStream<Uint8Array>({ start: (controller) => { source = controller } })
+    const upload = vault.files().addStream({ stream, size: content.byteLength, path: 'copy.txt', mtime: 2, type: 'text/plain' })
+    const before = blockstore.puts
+    // The importer writes leaves in batches of 8 chunks: send ten, and wait for the first writes.
+    const sent = 10 * MIB + 1
+    source.enqueue(content.slice(0, sent))
+    await until(() => blockstore.puts > before)
+    const gate = blockstore.arm()
+    source.enqueue(content.slice(sent))
+    source.close()
+    await gate.reached
+
+    // Meanwhile the user deletes report.txt and empties the Trash.
+    await vault.files().remove(first.file.fileId)
+    assert.equal(await vault.history().emptyTrash(), 1)
+    gate.release()
+
+    const copy = await upload
+    assert.equal(copy.deduplicated, true)
+    assert.deepEqual(vault.files().list().map(f => f.path), ['copy.txt'])
+    assert.deepEqual(await readAll(vault.files().open(copy.file.fileId).stream), content, 'copy.txt still reads')
+  })
+})
