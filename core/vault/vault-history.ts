@@ -5,7 +5,7 @@ import type { IndexLog } from '../index/index-log.ts'
 import type { Log } from '../node/log-buffer.ts'
 import type { FileInfo, FileVersion, TrashItem } from '../rpc/api.ts'
 import { freeContent } from './free-content.ts'
-import { DAY_MS, TRASH_DAYS, trashDue, versionsDue, type VersionRetention } from './retention.ts'
+import { DAY_MS, TRASH_DAYS, trashCutoff, trashDue, versionsDue, type VersionRetention } from './retention.ts'
 import { toFileInfo } from './vault-files.ts'
 
 export interface VaultHistoryComponents {
@@ -90,15 +90,16 @@ export class VaultHistory {
     const dueTrash = trashDue(trashed, now)
     const inTrash = new Set(dueTrash.map(item => item.fileId))
     const pathOf = new Map<string, string>([...trashed.map(t => [t.fileId, t.path] as const), ...index.listFiles().map(f => [f.fileId, f.storedPath] as const)])
-    const prunes: Array<{ fileId: string, cid: string, path: string }> = []
+    const prunes: Array<{ fileId: string, cid: string, path: string, versionId: string }> = []
     for (const [fileId, path] of pathOf) {
       if (inTrash.has(fileId)) continue
-      for (const v of versionsDue(index.versions(fileId), retention, now)) prunes.push({ fileId, cid: v.entry.cid, path })
+      for (const v of versionsDue(index.versions(fileId), retention, now)) prunes.push({ fileId, cid: v.entry.cid, path, versionId: v.versionId })
     }
     if (prunes.length === 0 && dueTrash.length === 0) return false
     await this.forgetting(async () => {
       if (prunes.length > 0) await index.prune(prunes)
-      if (dueTrash.length > 0) await index.purge(dueTrash.map(item => item.fileId))
+      // Chosen before the index's lock: it writes only what is still due then.
+      if (dueTrash.length > 0) await index.purge(dueTrash.map(item => item.fileId), trashCutoff(now))
     })
     if (prunes.length > 0) this.c.log.info(`removed ${prunes.length} earlier ${prunes.length === 1 ? 'version' : 'versions'} past the keep setting`)
     if (dueTrash.length > 0) this.c.log.info(`emptied ${dueTrash.length} ${dueTrash.length === 1 ? 'file' : 'files'} from the Trash after ${TRASH_DAYS} days`)

@@ -4,6 +4,7 @@ import { MemoryBlockstore } from 'blockstore-core'
 import { MemoryDatastore } from 'datastore-core'
 import type { CID } from 'multiformats/cid'
 import { LogBuffer } from '../../../core/node/log-buffer.ts'
+import { DAY_MS } from '../../../core/vault/retention.ts'
 import { VaultService } from '../../../core/vault/vault-service.ts'
 import { hashTag, PASSPHRASE, randomBytes, readAll, type Cleanups } from './share-test-support.ts'
 
@@ -45,16 +46,21 @@ class GatedBlockstore extends MemoryBlockstore {
   }
 }
 
+const T0 = Date.UTC(2026, 0, 10, 12)
+
+/** A vault on memory stores with a clock the test moves. */
 async function openVault () {
   const blockstore = new GatedBlockstore()
+  const clock = { now: T0 }
   const vault = new VaultService(
-    { blockstore, datastore: new MemoryDatastore(), hashTag, log: new LogBuffer().for('vault'), deviceId: '12D3KooWTestDevice' },
+    { blockstore, datastore: new MemoryDatastore(), hashTag, log: new LogBuffer().for('vault'), deviceId: '12D3KooWTestDevice', now: () => clock.now },
     { onStatus: () => {}, onFilesChanged: () => {} }
   )
   await vault.start()
   cleanups.push(async () => { await vault.stop() })
   await vault.create(PASSPHRASE)
-  return { vault, blockstore }
+  const add = async (path: string, content: string) => await vault.files().add({ file: new Blob([content]), path, mtime: clock.now, type: 'text/plain' })
+  return { vault, blockstore, clock, add }
 }
 
 /** Polls (every 10 ms, up to 5 s) until `check` holds. */
@@ -98,5 +104,44 @@ describe('versions and Trash against uploads in flight', () => {
     assert.equal(copy.deduplicated, true)
     assert.deepEqual(vault.files().list().map(f => f.path), ['copy.txt'])
     assert.deepEqual(await readAll(vault.files().open(copy.file.fileId).stream), content, 'copy.txt still reads')
+  })
+})
+
+describe('versions and Trash: tidying decides under the same lock it writes under', () => {
+  it('a version restored while a tidy prunes it stays kept once it is replaced again', async () => {
+    const { vault, clock, add } = await openVault()
+    const one = await add('notes.txt', 'one')
+    clock.now = T0 + DAY_MS
+    await add('notes.txt', 'two, longer')
+    const [old] = vault.history().versions(one.file.fileId)
+    assert.equal(old?.size, 3)
+
+    // 40 days on, "one" is past the 30-day keep; the user restores it just as a tidy runs.
+    clock.now = T0 + 40 * DAY_MS
+    const restoring = vault.history().restoreVersion(one.file.fileId, old?.versionId as string)
+    const tidying = vault.history().tidy()
+    await Promise.all([restoring, tidying])
+    assert.equal((await restoring).size, 3, '"one" is the file again')
+
+    // Replaced again: "one" was current a moment ago, so it is a fresh version, kept 30 days.
+    await add('notes.txt', 'three, longest')
+    await vault.history().tidy()
+    assert.deepEqual(vault.history().versions(one.file.fileId).map(v => v.size), [3, 11])
+  })
+
+  it('a Trash item restored and deleted again while a tidy empties old items stays in the Trash', async () => {
+    const { vault, clock, add } = await openVault()
+    const file = await add('old.txt', 'old')
+    await vault.files().remove(file.file.fileId)
+
+    // 31 days on it is due; the user restores it and deletes it again just as a tidy runs.
+    clock.now = T0 + 31 * DAY_MS
+    const restoring = vault.history().restoreFromTrash(file.file.fileId)
+    const deleting = vault.files().remove(file.file.fileId)
+    const tidying = vault.history().tidy()
+    await Promise.all([restoring, deleting, tidying])
+
+    // Deleted today: it stays for another 30 days.
+    assert.deepEqual(vault.history().trash().map(t => [t.path, t.deletedAt]), [['old.txt', T0 + 31 * DAY_MS]])
   })
 })
