@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
 import { describe, it } from 'node:test'
 import { readHead } from '../../../relay-server/relay/forwarded-address.ts'
+import { eventually } from './helpers.ts'
 
 // What a trusted proxy's raw socket can do to the relay while it reads the
 // first bytes for a PROXY line: a reset must cost that socket only. An
@@ -19,15 +20,6 @@ async function socketPair (): Promise<{ server: Socket, client: Socket, close: (
   return { server, client, close: async () => { client.destroy(); server.destroy(); await new Promise<void>((resolve) => { listener.close(() => { resolve() }) }) } }
 }
 
-/** Polls (every 10 ms, up to 5 s) until `check` holds. */
-async function until (check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met')
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
-}
-
 describe('relay: reading a trusted proxy\'s PROXY line', () => {
   it('a socket reset halfway through the line ends that read, and nothing is thrown', async () => {
     const pair = await socketPair()
@@ -38,7 +30,7 @@ describe('relay: reading a trusted proxy\'s PROXY line', () => {
       const head = readHead(pair.server)
       pair.client.write('PROXY TCP4 203.0.113')
       // The partial line is read and the relay waits for the rest.
-      await until(() => pair.server.bytesRead >= 20 && pair.server.listenerCount('readable') > 0)
+      assert.ok(await eventually(() => pair.server.bytesRead >= 20 && pair.server.listenerCount('readable') > 0))
       pair.client.resetAndDestroy()
       assert.equal(await head, undefined, 'the read ends as for a closed socket')
       assert.deepEqual(uncaught.map(e => (e as NodeJS.ErrnoException).code), [])

@@ -17,8 +17,7 @@ afterEach(async () => { for (const undo of cleanups.splice(0).reverse()) await u
 
 /** A memory blockstore whose next delete, once armed, waits until the test lets it go. */
 class GatedBlockstore extends MemoryBlockstore {
-  /** Blocks put so far. */
-  puts = 0
+  private onPut: (() => void) | undefined
   private gate: { reached: () => void, released: Promise<void> } | undefined
 
   /** Holds the next delete; resolves `reached` when it starts, runs it when `release` is called. */
@@ -30,9 +29,15 @@ class GatedBlockstore extends MemoryBlockstore {
     return { reached: reachedPromise, release }
   }
 
+  /** Resolves when the next block is put. */
+  async nextPut (): Promise<void> {
+    await new Promise<void>((resolve) => { this.onPut = resolve })
+  }
+
   override async put (cid: CID, bytes: Uint8Array): Promise<CID> {
-    this.puts++
-    return await super.put(cid, bytes)
+    const stored = await super.put(cid, bytes)
+    this.onPut?.()
+    return stored
   }
 
   override async delete (cid: CID): Promise<void> {
@@ -63,15 +68,6 @@ async function openVault () {
   return { vault, blockstore, clock, add }
 }
 
-/** Polls (every 10 ms, up to 5 s) until `check` holds. */
-async function until (check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met')
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
-}
-
 describe('versions and Trash against uploads in flight', () => {
   it('emptying the Trash while an upload of the same content is being recorded keeps the content the new file points to', async () => {
     const { vault, blockstore } = await openVault()
@@ -85,11 +81,11 @@ describe('versions and Trash against uploads in flight', () => {
     let source!: ReadableStreamDefaultController<Uint8Array>
     const stream = new ReadableStream<Uint8Array>({ start: (controller) => { source = controller } })
     const upload = vault.files().addStream({ stream, size: content.byteLength, path: 'copy.txt', mtime: 2, type: 'text/plain' })
-    const before = blockstore.puts
     // The importer writes leaves in batches of 8 chunks: send ten, and wait for the first writes.
+    const written = blockstore.nextPut()
     const sent = 10 * MIB + 1
     source.enqueue(content.slice(0, sent))
-    await until(() => blockstore.puts > before)
+    await written
     const gate = blockstore.arm()
     source.enqueue(content.slice(sent))
     source.close()
