@@ -200,12 +200,12 @@ export class IndexLog {
    * Forgets earlier versions (one prune op each, in one block). One given
    * with its `versionId` is forgotten only if it is still that version: a
    * caller that chose it before taking the lock (a tidy) must not forget a
-   * version restored meanwhile.
+   * version restored meanwhile. Returns how many were forgotten.
    */
-  async prune (versions: ReadonlyArray<{ fileId: string, cid: string, path: string, versionId?: string }>): Promise<void> {
-    await this.exclusive(async () => {
+  async prune (versions: ReadonlyArray<{ fileId: string, cid: string, path: string, versionId?: string }>): Promise<number> {
+    return await this.exclusive(async () => {
       const still = versions.filter(v => v.versionId === undefined || versionsOf(this.current, v.fileId).some(k => k.versionId === v.versionId && k.entry.cid === v.cid))
-      await this.appendNow(still.map(v => ({ kind: 'prune' as const, fileId: v.fileId, path: v.path, cid: v.cid })))
+      return (await this.appendNow(still.map(v => ({ kind: 'prune' as const, fileId: v.fileId, path: v.path, cid: v.cid })))).length
     })
   }
 

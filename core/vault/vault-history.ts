@@ -96,14 +96,16 @@ export class VaultHistory {
       for (const v of versionsDue(index.versions(fileId), retention, now)) prunes.push({ fileId, cid: v.entry.cid, path, versionId: v.versionId })
     }
     if (prunes.length === 0 && dueTrash.length === 0) return false
+    // Chosen before the index's lock: it writes only what is still due then, and says how much.
+    let pruned = 0
+    let emptied = 0
     await this.forgetting(async () => {
-      if (prunes.length > 0) await index.prune(prunes)
-      // Chosen before the index's lock: it writes only what is still due then.
-      if (dueTrash.length > 0) await index.purge(dueTrash.map(item => item.fileId), trashCutoff(now))
+      if (prunes.length > 0) pruned = await index.prune(prunes)
+      if (dueTrash.length > 0) emptied = (await index.purge(dueTrash.map(item => item.fileId), trashCutoff(now))).length
     })
-    if (prunes.length > 0) this.c.log.info(`removed ${prunes.length} earlier ${prunes.length === 1 ? 'version' : 'versions'} past the keep setting`)
-    if (dueTrash.length > 0) this.c.log.info(`emptied ${dueTrash.length} ${dueTrash.length === 1 ? 'file' : 'files'} from the Trash after ${TRASH_DAYS} days`)
-    return true
+    if (pruned > 0) this.c.log.info(`removed ${pruned} earlier ${pruned === 1 ? 'version' : 'versions'} past the keep setting`)
+    if (emptied > 0) this.c.log.info(`emptied ${emptied} ${emptied === 1 ? 'file' : 'files'} from the Trash after ${TRASH_DAYS} days`)
+    return pruned + emptied > 0
   }
 
   /** Runs `change`, then frees the local blocks of every root it left unneeded. */

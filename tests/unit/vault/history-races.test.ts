@@ -57,15 +57,17 @@ const T0 = Date.UTC(2026, 0, 10, 12)
 async function openVault () {
   const blockstore = new GatedBlockstore()
   const clock = { now: T0 }
+  const logs = new LogBuffer()
   const vault = new VaultService(
-    { blockstore, datastore: new MemoryDatastore(), hashTag, log: new LogBuffer().for('vault'), deviceId: '12D3KooWTestDevice', now: () => clock.now },
+    { blockstore, datastore: new MemoryDatastore(), hashTag, log: logs.for('vault'), deviceId: '12D3KooWTestDevice', now: () => clock.now },
     { onStatus: () => {}, onFilesChanged: () => {} }
   )
   await vault.start()
   cleanups.push(async () => { await vault.stop() })
   await vault.create(PASSPHRASE)
   const add = async (path: string, content: string) => await vault.files().add({ file: new Blob([content]), path, mtime: clock.now, type: 'text/plain' })
-  return { vault, blockstore, clock, add }
+  const logged = (text: string): boolean => logs.recent().some(line => line.message.includes(text))
+  return { vault, blockstore, clock, add, logged }
 }
 
 describe('versions and Trash against uploads in flight', () => {
@@ -105,7 +107,7 @@ describe('versions and Trash against uploads in flight', () => {
 
 describe('versions and Trash: tidying decides under the same lock it writes under', () => {
   it('a version restored while a tidy prunes it stays kept once it is replaced again', async () => {
-    const { vault, clock, add } = await openVault()
+    const { vault, clock, add, logged } = await openVault()
     const one = await add('notes.txt', 'one')
     clock.now = T0 + DAY_MS
     await add('notes.txt', 'two, longer')
@@ -118,6 +120,7 @@ describe('versions and Trash: tidying decides under the same lock it writes unde
     const tidying = vault.history().tidy()
     await Promise.all([restoring, tidying])
     assert.equal((await restoring).size, 3, '"one" is the file again')
+    assert.equal(logged('past the keep setting'), false, 'the Logs page does not say a version was removed')
 
     // Replaced again: "one" was current a moment ago, so it is a fresh version, kept 30 days.
     await add('notes.txt', 'three, longest')
@@ -126,7 +129,7 @@ describe('versions and Trash: tidying decides under the same lock it writes unde
   })
 
   it('a Trash item restored and deleted again while a tidy empties old items stays in the Trash', async () => {
-    const { vault, clock, add } = await openVault()
+    const { vault, clock, add, logged } = await openVault()
     const file = await add('old.txt', 'old')
     await vault.files().remove(file.file.fileId)
 
@@ -139,5 +142,6 @@ describe('versions and Trash: tidying decides under the same lock it writes unde
 
     // Deleted today: it stays for another 30 days.
     assert.deepEqual(vault.history().trash().map(t => [t.path, t.deletedAt]), [['old.txt', T0 + 31 * DAY_MS]])
+    assert.equal(logged('from the Trash after'), false, 'the Logs page does not say it was emptied')
   })
 })
