@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
 import { describe, it } from 'node:test'
 import { readHead } from '../../../relay-server/relay/forwarded-address.ts'
-import { eventually } from './helpers.ts'
+import { eventually, startTestRelay, tryClients, wsAddress, type Client } from './helpers.ts'
+import { startTestProxy } from './test-proxy.ts'
 
 // What a trusted proxy's raw socket can do to the relay while it reads the
 // first bytes for a PROXY line: a reset must cost that socket only. An
@@ -37,6 +38,26 @@ describe('relay: reading a trusted proxy\'s PROXY line', () => {
     } finally {
       process.off('uncaughtException', onUncaught)
       await pair.close()
+    }
+  })
+})
+
+describe('relay: naming the trusted proxy', { timeout: 60_000 }, () => {
+  it('--trusted-proxy matches an IPv6 proxy written in any valid form (0:0:0:0:0:0:0:1 is ::1)', async () => {
+    const relay = await startTestRelay({ host: '::1', maxConnectionsPerIp: 1, trustedProxy: ['0:0:0:0:0:0:0:1'] })
+    const clients: Client[] = []
+    const proxies = await Promise.all(['203.0.113.5', '203.0.113.6'].map(async forwardedFor => await startTestProxy(wsAddress(relay.multiaddrs), { forwardedFor })))
+    try {
+      // Two clients behind the proxy: each has its own count only if the proxy is recognised.
+      for (const proxy of proxies) {
+        const [client] = await tryClients(1, [], proxy.address)
+        assert.ok(client !== undefined, `a client forwarded by the proxy connects (${proxy.address.toString()})`)
+        clients.push(client)
+      }
+    } finally {
+      await Promise.allSettled(clients.map(async c => { await c.stop() }))
+      await Promise.allSettled(proxies.map(async p => { await p.close() }))
+      await relay.close()
     }
   })
 })
