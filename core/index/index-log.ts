@@ -196,15 +196,28 @@ export class IndexLog {
     })
   }
 
-  /** Forgets earlier versions (one prune op each, in one block). */
-  async prune (versions: ReadonlyArray<{ fileId: string, cid: string, path: string }>): Promise<void> {
-    await this.append(versions.map(v => ({ kind: 'prune' as const, fileId: v.fileId, path: v.path, cid: v.cid })))
+  /**
+   * Forgets earlier versions (one prune op each, in one block). One given
+   * with its `versionId` is forgotten only if it is still that version: a
+   * caller that chose it before taking the lock (a tidy) must not forget a
+   * version restored meanwhile. Returns how many were forgotten.
+   */
+  async prune (versions: ReadonlyArray<{ fileId: string, cid: string, path: string, versionId?: string }>): Promise<number> {
+    return await this.exclusive(async () => {
+      const still = versions.filter(v => v.versionId === undefined || versionsOf(this.current, v.fileId).some(k => k.versionId === v.versionId && k.entry.cid === v.cid))
+      return (await this.appendNow(still.map(v => ({ kind: 'prune' as const, fileId: v.fileId, path: v.path, cid: v.cid })))).length
+    })
   }
 
-  /** Empties files out of the Trash for good, with their versions (one purge op each). Files not in the Trash are skipped. */
-  async purge (fileIds: readonly string[]): Promise<TrashView[]> {
+  /**
+   * Empties files out of the Trash for good, with their versions (one purge
+   * op each). Files not in the Trash are skipped, and with `deletedBy` so are
+   * those deleted after it (wall ms): deleted again since a tidy chose them.
+   */
+  async purge (fileIds: readonly string[], deletedBy?: number): Promise<TrashView[]> {
     return await this.exclusive(async () => {
-      const items = fileIds.map(id => trashedFile(this.current, id)).filter((item): item is TrashView => item !== undefined)
+      const items = fileIds.map(id => trashedFile(this.current, id))
+        .filter((item): item is TrashView => item !== undefined && (deletedBy === undefined || item.deleted.wall <= deletedBy))
       await this.appendNow(items.map(item => ({ kind: 'purge' as const, fileId: item.fileId, path: item.path })))
       return items
     })

@@ -35,9 +35,11 @@ export async function localDagBlocks (blockstore: Blockstore, root: CID): Promis
  * is never touched; a block that a share copy recorded is kept. Different
  * roots share no blocks in practice (every file is encrypted under its own
  * random key and nonce), so the check is by root, with the share copies'
- * blocks as a second guard. Returns the number of blocks deleted.
+ * blocks as a second guard. `keep.roots` is asked as each root is reached,
+ * so a root claimed meanwhile (an upload naming it) is left. Returns the
+ * number of blocks deleted.
  */
-export async function freeContent (blockstore: Blockstore, roots: Iterable<string>, keep: { roots: ReadonlySet<string>, blocks: ReadonlySet<string> }): Promise<number> {
+export async function freeContent (blockstore: Blockstore, roots: Iterable<string>, keep: { roots: Pick<ReadonlySet<string>, 'has'>, blocks: ReadonlySet<string> }): Promise<number> {
   let deleted = 0
   for (const text of roots) {
     if (keep.roots.has(text)) continue

@@ -29,8 +29,13 @@ export function versionsDue (versions: readonly VersionView[], retention: Versio
   return versions.filter(v => v.replacedAt <= cutoff)
 }
 
+/** The latest deletion time (wall ms) of a Trash item that is due at `now`. */
+export function trashCutoff (now: number): number {
+  return now - TRASH_DAYS * DAY_MS
+}
+
 /** Trash items deleted at least TRASH_DAYS before `now`. */
 export function trashDue (items: readonly TrashView[], now: number): TrashView[] {
-  const cutoff = now - TRASH_DAYS * DAY_MS
+  const cutoff = trashCutoff(now)
   return items.filter(item => item.deleted.wall <= cutoff)
 }

@@ -51,6 +51,14 @@ export function toFileInfo (view: FileView): FileInfo {
  * encryptor into UnixFS, metadata (with the file key) into the encrypted index.
  */
 export class VaultFiles {
+  /**
+   * Content roots an upload found already stored and is about to give a new
+   * name, with how many uploads are doing so: from the lookup until the new
+   * name is in the index, nothing else holds them (their file may be deleted
+   * and its Trash emptied meanwhile), so freeing must leave them (`inUse`).
+   */
+  private readonly claimed = new Map<string, number>()
+
   constructor (
     private readonly blockstore: Blockstore,
     private readonly index: IndexLog,
@@ -66,6 +74,24 @@ export class VaultFiles {
   /** Aborted when the vault locks: long work on its files (a share's copy) stops with it. */
   get lockSignal (): AbortSignal {
     return this.locked
+  }
+
+  /** Whether an upload is about to name this content root (see `claimed`): it must not be freed. */
+  inUse (root: string): boolean {
+    return this.claimed.has(root)
+  }
+
+  /** Claims the root of content found stored; returns the release. */
+  private claim (root: string): () => void {
+    this.claimed.set(root, (this.claimed.get(root) ?? 0) + 1)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const left = (this.claimed.get(root) ?? 1) - 1
+      if (left === 0) this.claimed.delete(root)
+      else this.claimed.set(root, left)
+    }
   }
 
   list (): FileInfo[] {
@@ -126,9 +152,14 @@ export class VaultFiles {
     const signal = AbortSignal.any([upload.signal, this.locked])
     // Only a lookup here: the new name is recorded below, once, and only if this call succeeds.
     let existing: FileView | undefined
+    let release = (): void => {}
     const checked = tagPromise.then((tag) => {
       existing = this.index.findByTag(toBase64(tag))
-      if (existing !== undefined) upload.abort()
+      if (existing !== undefined) {
+        // Claimed at the lookup: the rollback below gives the Trash time to be emptied of it.
+        release = this.claim(existing.entry.cid)
+        upload.abort()
+      }
       return tag
     })
     checked.catch(() => {})
@@ -166,6 +197,7 @@ export class VaultFiles {
       if (this.locked.aborted) throw new CairnError('VAULT_LOCKED', 'The vault was locked during the upload; nothing was stored')
       throw err
     } finally {
+      release()
       fileKey.fill(0)
     }
   }
@@ -176,7 +208,13 @@ export class VaultFiles {
    */
   private async duplicateOf (tag: Uint8Array, input: StoreInput): Promise<AddFileResult | undefined> {
     const existing = this.index.findByTag(toBase64(tag))
-    return existing === undefined ? undefined : await this.recordDuplicate(existing, input)
+    if (existing === undefined) return undefined
+    const release = this.claim(existing.entry.cid)
+    try {
+      return await this.recordDuplicate(existing, input)
+    } finally {
+      release()
+    }
   }
 
   private async recordDuplicate (existing: FileView, input: StoreInput): Promise<AddFileResult> {

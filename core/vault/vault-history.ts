@@ -5,7 +5,7 @@ import type { IndexLog } from '../index/index-log.ts'
 import type { Log } from '../node/log-buffer.ts'
 import type { FileInfo, FileVersion, TrashItem } from '../rpc/api.ts'
 import { freeContent } from './free-content.ts'
-import { DAY_MS, TRASH_DAYS, trashDue, versionsDue, type VersionRetention } from './retention.ts'
+import { DAY_MS, TRASH_DAYS, trashCutoff, trashDue, versionsDue, type VersionRetention } from './retention.ts'
 import { toFileInfo } from './vault-files.ts'
 
 export interface VaultHistoryComponents {
@@ -23,6 +23,8 @@ export interface VaultHistoryInit {
   retention: () => VersionRetention
   /** Roots and blocks of the share copies: never freed here. */
   shareContent: () => Promise<{ roots: string[], blocks: string[] }>
+  /** Whether an upload in flight is about to name this root (VaultFiles.inUse): never freed here. */
+  inUse?: (root: string) => boolean
 }
 
 /**
@@ -88,19 +90,22 @@ export class VaultHistory {
     const dueTrash = trashDue(trashed, now)
     const inTrash = new Set(dueTrash.map(item => item.fileId))
     const pathOf = new Map<string, string>([...trashed.map(t => [t.fileId, t.path] as const), ...index.listFiles().map(f => [f.fileId, f.storedPath] as const)])
-    const prunes: Array<{ fileId: string, cid: string, path: string }> = []
+    const prunes: Array<{ fileId: string, cid: string, path: string, versionId: string }> = []
     for (const [fileId, path] of pathOf) {
       if (inTrash.has(fileId)) continue
-      for (const v of versionsDue(index.versions(fileId), retention, now)) prunes.push({ fileId, cid: v.entry.cid, path })
+      for (const v of versionsDue(index.versions(fileId), retention, now)) prunes.push({ fileId, cid: v.entry.cid, path, versionId: v.versionId })
     }
     if (prunes.length === 0 && dueTrash.length === 0) return false
+    // Chosen before the index's lock: it writes only what is still due then, and says how much.
+    let pruned = 0
+    let emptied = 0
     await this.forgetting(async () => {
-      if (prunes.length > 0) await index.prune(prunes)
-      if (dueTrash.length > 0) await index.purge(dueTrash.map(item => item.fileId))
+      if (prunes.length > 0) pruned = await index.prune(prunes)
+      if (dueTrash.length > 0) emptied = (await index.purge(dueTrash.map(item => item.fileId), trashCutoff(now))).length
     })
-    if (prunes.length > 0) this.c.log.info(`removed ${prunes.length} earlier ${prunes.length === 1 ? 'version' : 'versions'} past the keep setting`)
-    if (dueTrash.length > 0) this.c.log.info(`emptied ${dueTrash.length} ${dueTrash.length === 1 ? 'file' : 'files'} from the Trash after ${TRASH_DAYS} days`)
-    return true
+    if (pruned > 0) this.c.log.info(`removed ${pruned} earlier ${pruned === 1 ? 'version' : 'versions'} past the keep setting`)
+    if (emptied > 0) this.c.log.info(`emptied ${emptied} ${emptied === 1 ? 'file' : 'files'} from the Trash after ${TRASH_DAYS} days`)
+    return pruned + emptied > 0
   }
 
   /** Runs `change`, then frees the local blocks of every root it left unneeded. */
@@ -111,8 +116,10 @@ export class VaultHistory {
     const gone = [...before].filter(cid => !after.has(cid))
     if (gone.length === 0) return
     const shares = await this.init.shareContent()
+    const kept = new Set([...after, ...shares.roots])
+    const inUse = this.init.inUse ?? (() => false)
     const deleted = await freeContent(this.c.blockstore, gone, {
-      roots: new Set([...after, ...shares.roots]),
+      roots: { has: (root) => kept.has(root) || inUse(root) },
       blocks: new Set(shares.blocks)
     })
     this.c.log.info(`freed ${deleted} blocks of content nothing uses any more`)

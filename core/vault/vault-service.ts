@@ -232,6 +232,7 @@ export class VaultService {
       deviceId: this.components.deviceId,
       now,
       retention: () => this.settings.versionRetention,
+      inUse: (root) => files.inUse(root),
       shareContent: async () => {
         const records = await shares.list()
         return { roots: records.flatMap(r => r.roots ?? [r.cid]), blocks: records.flatMap(r => r.blocks ?? []) }

@@ -1,4 +1,4 @@
-import { isIP, isIPv4, isIPv6, type Socket } from 'node:net'
+import { BlockList, isIP, isIPv4, isIPv6, type Socket } from 'node:net'
 import { webSockets } from '@libp2p/websockets'
 import { throttled, type Logger } from '../shared/log.ts'
 import { REFUSAL_LOG_WINDOW_MS } from './constants.ts'
@@ -49,9 +49,15 @@ export function lastForwardedFor (header: string | string[] | undefined): string
   return isIP(last) === 0 ? undefined : last
 }
 
-/** An IPv4-mapped IPv6 address (a dual-stack listener's view of IPv4) as plain IPv4. */
-function plain (address: string | undefined): string {
-  return address?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1') ?? ''
+/**
+ * The trusted proxies' addresses. A BlockList compares addresses, not their
+ * spelling: 0:0:0:0:0:0:0:1 is ::1, 2001:DB8::1 is 2001:db8::1, and an
+ * IPv4-mapped ::ffff:192.0.2.1 (a dual-stack listener's view of IPv4) is 192.0.2.1.
+ */
+function trustedSet (addresses: readonly string[]): (address: string | undefined) => boolean {
+  const list = new BlockList()
+  for (const address of addresses) list.addAddress(address, isIPv6(address) ? 'ipv6' : 'ipv4')
+  return (address) => address !== undefined && isIP(address) !== 0 && list.check(address, isIPv6(address) ? 'ipv6' : 'ipv4')
 }
 
 /** Makes the socket report the client's address (libp2p reads `remoteAddress`/`remotePort`). */
@@ -69,14 +75,32 @@ function decided (buffered: Buffer): boolean {
   return buffered.includes('\r\n') || buffered.length >= PROXY_V1_MAX
 }
 
-/** Reads a paused socket until `decided`; resolves undefined when it closes first. */
-async function readHead (socket: Socket): Promise<Buffer | undefined> {
+/**
+ * Reads a paused socket until `decided`; resolves undefined when it closes
+ * (or fails, e.g. a reset) first. Until it returns, an 'error' has a listener
+ * here: with none, Node throws it and the relay process ends. (The
+ * listener's own handler is attached when the socket is handed on.)
+ */
+export async function readHead (socket: Socket): Promise<Buffer | undefined> {
+  // 'close' follows every 'error', and ends the wait below.
+  const ignore = (): void => {}
+  socket.on('error', ignore)
+  try {
+    return await readUntilDecided(socket)
+  } finally {
+    socket.off('error', ignore)
+  }
+}
+
+async function readUntilDecided (socket: Socket): Promise<Buffer | undefined> {
   let buffered = Buffer.alloc(0)
   for (;;) {
     const chunk = socket.read() as Buffer | null
     if (chunk !== null) buffered = Buffer.concat([buffered, chunk])
     if (decided(buffered)) return buffered
     if (chunk === null) {
+      // Already closed: no 'close' event is coming to end the wait.
+      if (socket.destroyed) return undefined
       const more = await new Promise<boolean>((resolve) => {
         const done = (value: boolean) => (): void => { socket.off('readable', onReadable); socket.off('close', onClose); resolve(value) }
         const onReadable = done(true)
@@ -95,7 +119,7 @@ interface ListenerInternals {
   onUpgrade: (req: IncomingMessage, socket: Socket, head: Buffer) => void
 }
 
-function trustProxies (listener: ListenerInternals, trusted: ReadonlySet<string>, log: Logger): void {
+function trustProxies (listener: ListenerInternals, trusted: (address: string | undefined) => boolean, log: Logger): void {
   const onSocketConnection = listener.onSocketConnection
   const onUpgrade = listener.onUpgrade
   if (typeof onSocketConnection !== 'function' || typeof onUpgrade !== 'function') {
@@ -106,7 +130,7 @@ function trustProxies (listener: ListenerInternals, trusted: ReadonlySet<string>
   const proxied = new WeakSet<Socket>()
 
   listener.onSocketConnection = async function (this: ListenerInternals, socket: Socket): Promise<void> {
-    if (trusted.has(plain(socket.remoteAddress))) {
+    if (trusted(socket.remoteAddress)) {
       const head = await readHead(socket)
       if (head === undefined) { socket.destroy(); return }
       let rest = head
@@ -129,7 +153,7 @@ function trustProxies (listener: ListenerInternals, trusted: ReadonlySet<string>
 
   listener.onUpgrade = function (this: ListenerInternals, req: IncomingMessage, socket: Socket, head: Buffer): void {
     const header = req.headers['x-forwarded-for']
-    if (!proxied.has(socket) && header !== undefined && trusted.has(plain(socket.remoteAddress))) {
+    if (!proxied.has(socket) && header !== undefined && trusted(socket.remoteAddress)) {
       const client = lastForwardedFor(header)
       if (client === undefined) warn('X-Forwarded-For from a trusted proxy names no IP address; the proxy\'s own address counts', { proxy: socket.remoteAddress })
       else setRemote(socket, client)
@@ -148,7 +172,7 @@ export interface WebSocketsInit {
 export function webSocketsBehindProxies (init: WebSocketsInit): ReturnType<typeof webSockets> {
   const factory = webSockets()
   if (init.trustedProxies.length === 0) return factory
-  const trusted = new Set(init.trustedProxies.map(plain))
+  const trusted = trustedSet(init.trustedProxies)
   return (components) => {
     const transport = factory(components)
     const createListener = transport.createListener.bind(transport)
