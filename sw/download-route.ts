@@ -1,8 +1,7 @@
 /// <reference lib="webworker" />
+import { CHANNEL_NAME } from '../core/rpc/node-port-messages.ts'
 import { STREAMED_BY_CAIRN_HEADER, type FileStreamReply, type FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
 
-/** Same names as web/node/tab-messages.ts (the service worker must not import web/). */
-const CHANNEL_NAME = 'cairn-node'
 /** How long to wait for a tab that runs the node to answer. */
 const OPEN_TIMEOUT_MS = 10_000
 

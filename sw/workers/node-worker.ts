@@ -22,7 +22,8 @@ import { serveFileStream } from './file-stream-server.ts'
 import { createWorkerTagHasher } from './worker-tag-hasher.ts'
 import { sharedFileSource } from './shared-file-source.ts'
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
-import type { FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
+import type { CallMessage, FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
+import type { NodePortClose } from '../../core/rpc/node-port-messages.ts'
 
 declare const self: DedicatedWorkerGlobalScope
 
@@ -34,7 +35,13 @@ declare const self: DedicatedWorkerGlobalScope
 const logs = new LogBuffer()
 const log = logs.for('node')
 const post = (message: FromNodeMessage): void => { self.postMessage(message) }
-const emit = <E extends EventName>(event: E, data: NodeEvents[E]): void => { post({ kind: 'event', event, data } as FromNodeMessage) }
+/** Other tabs' own ports (core/rpc/node-port-messages.ts): events go to each. */
+const tabPorts = new Set<MessagePort>()
+const emit = <E extends EventName>(event: E, data: NodeEvents[E]): void => {
+  const message = { kind: 'event', event, data } as FromNodeMessage
+  post(message)
+  for (const port of tabPorts) port.postMessage(message)
+}
 logs.subscribe((line) => { emit('log', line) })
 
 async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService }> {
@@ -165,17 +172,37 @@ function baseName (path: string): string {
   return path.slice(path.lastIndexOf('/') + 1)
 }
 
-self.onmessage = async (ev: MessageEvent<ToNodeMessage>) => {
+/** Runs one call and answers on `reply`: the leader tab's worker channel or another tab's port. */
+async function answerCall (message: CallMessage, reply: (message: FromNodeMessage) => void): Promise<void> {
+  let node
+  try {
+    node = await ready
+  } catch (err) {
+    reply({ kind: 'result', id: message.id, ok: false, error: { code: 'NODE_UNAVAILABLE', message: `Cairn's node could not start: ${toErrorPayload(err).message}` } })
+    return
+  }
+  reply(await dispatchCall(node.handlers, message))
+}
+
+/** Another tab's own line to this node: its calls and their results go through it alone. */
+function connectTab (port: MessagePort): void {
+  const reply = (message: FromNodeMessage): void => { port.postMessage(message) }
+  port.onmessage = (ev: MessageEvent<CallMessage | NodePortClose>) => {
+    if (ev.data.kind === 'call') void answerCall(ev.data, reply)
+    else if (ev.data.kind === 'port-close') { tabPorts.delete(port); port.close() }
+  }
+  tabPorts.add(port)
+  reply({ kind: 'port-ready' })
+  // The tab may still show the previous leader's state: tell it where this node stands.
+  void ready.then(({ vault }) => { if (tabPorts.has(port)) reply({ kind: 'event', event: 'vault.status', data: vault.status() }) }, () => {})
+}
+
+self.onmessage = (ev: MessageEvent<ToNodeMessage>) => {
   const message = ev.data
   if (message.kind === 'call') {
-    let node
-    try {
-      node = await ready
-    } catch (err) {
-      post({ kind: 'result', id: message.id, ok: false, error: { code: 'NODE_UNAVAILABLE', message: `Cairn's node could not start: ${toErrorPayload(err).message}` } })
-      return
-    }
-    post(await dispatchCall(node.handlers, message))
+    void answerCall(message, post)
+  } else if (message.kind === 'connect-port') {
+    connectTab(message.port)
   } else if (message.kind === 'stream-file') {
     serveFileStream(message.port, async () => {
       const { vault } = await ready

@@ -1,0 +1,70 @@
+import type { Page } from '@playwright/test'
+import { expect, test } from './support/fixtures.ts'
+import { CairnApp } from './support/cairn-app.ts'
+
+const FIRST = 'secrets stay with the node alone'
+const SECOND = 'a second passphrase for this vault'
+const THIRD = 'third time the passphrase changes'
+
+/** A same-origin page that records everything said on the tabs' BroadcastChannel. */
+async function eavesdrop (page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const heard: string[] = []
+    const channel = new BroadcastChannel('cairn-node')
+    channel.onmessage = (ev) => { heard.push(JSON.stringify(ev.data)) }
+    Object.assign(window, { heard })
+  })
+  return async () => await page.evaluate(() => (window as unknown as { heard: string[] }).heard)
+}
+
+test('a tab that does not run the node unlocks, recovers, changes the passphrase and shows the phrase without any of it reaching another page', async ({ profile, files }) => {
+  const note = files.make('quiet.txt', 2048)
+  const leader = new CairnApp(await profile.context.newPage())
+  await leader.open()
+  const words = await leader.createVault(FIRST)
+  await leader.addFiles([note.path])
+  await leader.page.getByRole('button', { name: 'Lock' }).click()
+  await leader.expectLocked()
+
+  // Another same-origin page listens on the channel every Cairn tab uses.
+  const listener = new CairnApp(await profile.context.newPage())
+  await listener.open()
+  await listener.expectLocked()
+  const heard = await eavesdrop(listener.page)
+
+  const tab = new CairnApp(await profile.context.newPage())
+  await tab.open()
+  await tab.unlock(FIRST)
+  await tab.expectUnlocked()
+  await tab.expectListed([note.name])
+  await tab.page.getByRole('button', { name: 'Lock' }).click()
+
+  await tab.page.getByRole('button', { name: 'Forgot passphrase?' }).click()
+  await tab.page.getByLabel('Recovery phrase').fill(words.join(' '))
+  await tab.page.getByLabel('New passphrase', { exact: true }).fill(SECOND)
+  await tab.page.getByLabel('Confirm passphrase').fill(SECOND)
+  await tab.page.getByRole('button', { name: 'Recover vault' }).click()
+  await tab.expectUnlocked()
+
+  await tab.goTo('Settings')
+  await tab.page.getByLabel('Current passphrase').fill(SECOND)
+  await tab.page.getByLabel('New passphrase', { exact: true }).fill(THIRD)
+  await tab.page.getByLabel('Confirm passphrase').fill(THIRD)
+  await tab.page.getByRole('button', { name: 'Change passphrase' }).click()
+  await expect(tab.page.getByText(/passphrase (was )?changed/i)).toBeVisible()
+
+  await tab.page.getByRole('button', { name: 'Show recovery phrase' }).click()
+  await tab.page.getByRole('dialog').getByLabel('Passphrase').fill(THIRD)
+  await tab.page.getByRole('dialog').getByRole('button', { name: 'Show recovery phrase' }).click()
+  await expect(tab.page.getByTestId('recovery-phrase')).toContainText(words.slice(0, 3).join(' '))
+
+  // The node ran all of it: the leader tab, which the other tab reached, shows the vault open.
+  await leader.expectUnlocked()
+  const said = (await heard()).join('\n')
+  // The listener did hear the channel (the new tab asked who leads)...
+  expect(said).toContain('who-leads')
+  // ...but no passphrase, no recovery word, nothing of a call or its result.
+  const wordPairs = words.slice(1).map((word, i) => `${words[i] ?? ''} ${word}`)
+  for (const secret of [FIRST, SECOND, THIRD, ...wordPairs]) expect(said).not.toContain(secret)
+  expect(said).not.toContain('vault.')
+})
