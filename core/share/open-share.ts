@@ -52,7 +52,8 @@ export async function findShare (helia: CairnHelia, fields: ShareLinkFields, opt
  */
 export function readShare (helia: CairnHelia, fields: ShareLinkFields, options: OpenShareOptions = {}): ReadableStream<Uint8Array> {
   const blocks = stallGuard(helia.blockstore, options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS, options.signal)
-  return readDecrypted(blocks, fields.cid, fields.shareKey, { plaintextLength: fields.size, ...(options.signal !== undefined ? { signal: options.signal } : {}) })
+  // A copy: the link's key serves the next download too, and this one wipes its own.
+  return readDecrypted(blocks, fields.cid, fields.shareKey.slice(), { plaintextLength: fields.size, ...(options.signal !== undefined ? { signal: options.signal } : {}) })
 }
 
 /**

@@ -77,7 +77,7 @@ describe('VaultShares', () => {
     // Deduplicated, the over-long one left out, the first 8 in order.
     assert.equal(MAX_HINTS, 8)
     assert.deepEqual(fields.hints, valid.slice(0, 8))
-    assert.deepEqual(await readAll(readDecrypted(blockstore, fields.cid, fields.shareKey, { plaintextLength: fields.size })), plaintext)
+    assert.deepEqual(await readAll(readDecrypted(blockstore, fields.cid, fields.shareKey.slice(), { plaintextLength: fields.size })), plaintext)
 
     // The copy's blocks are all stored, all new, and none is one of the vault copy's.
     const shareCopy = (await dagBlocks(blockstore, info.cid)).map(hashOf)
