@@ -85,11 +85,13 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   }, helia.libp2p.peerId.toString())
   await backups.start()
 
+  // Ended on lock, so the hash worker keeps no dedup key while the vault is closed.
+  const hashTag = createWorkerTagHasher()
   const vault = new VaultService({
     blockstore: stores.blockstore,
     readBlockstore: helia.blockstore,
     datastore: stores.datastore,
-    hashTag: createWorkerTagHasher(),
+    hashTag,
     log: logs.for('vault'),
     deviceId: helia.libp2p.peerId.toString()
   }, {
@@ -101,7 +103,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       // Backup attaches only if the vault did not lock while the shares loaded.
       void shares?.attach(session.shares).finally(() => { if (opened === vaultSessions) void backups.attach(session) })
     },
-    onLocked: () => { vaultSessions++; backups.detach(); shares?.detach() }
+    onLocked: () => { vaultSessions++; hashTag.wipe(); backups.detach(); shares?.detach() }
   })
   shares = new VaultShares({
     vault,
