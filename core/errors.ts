@@ -62,7 +62,9 @@ export const ERROR_CODES = [
   'NODE_UNAVAILABLE',
   'SERVICE_WORKER_MISSING',
   'RPC_UNKNOWN_METHOD',
-  'INTERNAL'
+  'INTERNAL',
+  // share links with relay addresses only, and this device has no relay
+  'SHARE_NO_RELAY'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

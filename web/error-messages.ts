@@ -54,7 +54,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   NODE_UNAVAILABLE: 'Cairn lost contact with its background process. Try again.',
   SERVICE_WORKER_MISSING: "The Cairn tab that holds your vault was opened without Cairn's offline service (a forced reload does that). Reload your Cairn tabs, then try again.",
   RPC_UNKNOWN_METHOD: "This version of the app and Cairn's background process don't match. Reload the page.",
-  INTERNAL: 'Something went wrong. The Logs page has details.'
+  INTERNAL: 'Something went wrong. The Logs page has details.',
+  SHARE_NO_RELAY: 'A link with relay addresses only needs a relay, and this device has none. Add a relay on the Peers page, or untick "Relay addresses only".'
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */

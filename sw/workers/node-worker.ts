@@ -117,10 +117,12 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     onChanged: () => { emit('shares.changed', undefined) }
   }, {
     origin: self.location.origin,
-    hints: () => shareHints({
+    hints: ({ relayOnly }) => shareHints({
       backupPeers: backups.list(),
       relays,
-      ownAddresses: helia.libp2p.getMultiaddrs().map(ma => ma.toString())
+      ownAddresses: helia.libp2p.getMultiaddrs().map(ma => ma.toString()),
+      relayOnly,
+      appHost: self.location.hostname
     })
   })
   await vault.start()

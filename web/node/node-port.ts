@@ -2,6 +2,9 @@ import type { NodeLeaderHere, NodePortDelivery, NodePortOffer } from '../../core
 import type { TabMessage } from './tab-messages.ts'
 import type { NodeWorker } from './node-worker-host.ts'
 
+/** How long to wait for the service worker to be active (a first visit installs it). */
+const READY_TIMEOUT_MS = 15_000
+
 /**
  * A tab that does not run the node hands one end of its own MessageChannel
  * to the service worker, which passes it to the tab holding the leader lock
@@ -11,9 +14,13 @@ import type { NodeWorker } from './node-worker-host.ts'
  */
 export async function offerNodePort (port: MessagePort, container: ServiceWorkerContainer | undefined = navigator.serviceWorker): Promise<boolean> {
   if (container === undefined) return false
-  const registration = await container.ready
-  const target = registration.active
-  if (target === null) return false
+  // With no service worker at all (a dev server without one) `ready` never settles.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const gaveUp = new Promise<undefined>((resolve) => { timer = setTimeout(() => { resolve(undefined) }, READY_TIMEOUT_MS) })
+  const registration = await Promise.race([container.ready, gaveUp])
+  clearTimeout(timer)
+  const target = registration?.active
+  if (target === undefined || target === null) return false
   target.postMessage({ kind: 'node-port-offer', port } satisfies NodePortOffer, [port])
   return true
 }

@@ -26,13 +26,13 @@ function fakePinning (): SharePinning & { changes: number, drops: string[][], ho
 const cleanups: Cleanups = []
 afterEach(async () => { for (const clean of cleanups.splice(0).reverse()) await clean() })
 
-async function setup (hints: string[] = []) {
+async function setup (hints: string[] = [], relayedHints: string[] = hints.filter(h => h.includes('/p2p-circuit'))) {
   const { vault, blockstore } = await startVault(cleanups)
   const pinning = fakePinning()
   let changed = 0
   const shares = new VaultShares(
     { vault, blockstore, pinning, log: new LogBuffer().for('shares'), onChanged: () => { changed++ } },
-    { origin: ORIGIN, hints: () => hints }
+    { origin: ORIGIN, hints: ({ relayOnly }) => relayOnly ? relayedHints : hints }
   )
   cleanups.push(() => { shares.detach() })
   await shares.attach(vault.shareStore())
@@ -42,6 +42,8 @@ async function setup (hints: string[] = []) {
 async function addFile (vault: VaultService, path: string, bytes: Uint8Array<ArrayBuffer>, type = 'application/pdf') {
   return (await vault.files().add({ file: new Blob([bytes]), path, mtime: 1_700_000_000_000, type })).file
 }
+
+const RELAYED_HINT_BASE = '/dns4/relay.cairn-example.net/tcp/443/wss/p2p/12D3KooWHFrmLWTTDD4NodngtRMEVYgxrsDbcxqn4DzaFhjUXH3E'
 
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
@@ -108,6 +110,23 @@ describe('VaultShares', () => {
     assert.equal(first.expiresAt, expiresAt)
     assert.deepEqual((await shares.list()).map(s => s.id), [second.id, first.id])
     assert.deepEqual(shares.activePins(), [{ cid: second.cid }, { cid: first.cid, expiresAt }])
+  })
+
+  it('relay addresses only: the link carries only relayed hints, and with no relay it is refused before any copy is made', async () => {
+    const relayed = `${RELAYED_HINT_BASE}/p2p-circuit/p2p/12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo`
+    const direct = '/ip4/192.168.1.20/tcp/4102/ws/p2p/12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
+    const { vault, shares } = await setup([direct, relayed])
+    const file = await addFile(vault, 'a.txt', randomBytes(1000), 'text/plain')
+    const made = await shares.create({ fileId: file.fileId }, undefined, { relayOnly: true })
+    assert.deepEqual(parseShareLink(made.link).hints, [relayed])
+    assert.deepEqual(parseShareLink((await shares.create({ fileId: file.fileId })).link).hints, [direct, relayed])
+
+    const alone = await setup([direct], [])
+    const other = await addFile(alone.vault, 'b.txt', randomBytes(1000), 'text/plain')
+    const before = await allBlocks(alone.blockstore)
+    await rejectsWith(alone.shares.create({ fileId: other.fileId }, undefined, { relayOnly: true }), 'SHARE_NO_RELAY')
+    assert.deepEqual(await allBlocks(alone.blockstore), before)
+    assert.deepEqual(await alone.shares.list(), [])
   })
 
   it('refuses an expiry in the past, a missing file, and everything while detached, storing nothing', async () => {
