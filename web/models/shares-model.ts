@@ -61,7 +61,9 @@ export interface SharesModel extends StopShareModel {
   setExpiresOn: (value: string) => void
   /**
    * "Relay addresses only" (file and folder links alike): the link names the
-   * relay, never the backup peer's own LAN or home address. On by default.
+   * relay, never the backup peer's own address. Off by default: it needs the
+   * peer to hold a reservation on this device's relay, and a link from a
+   * public app never carries a LAN address anyway (core/share/share-hints.ts).
    */
   relayOnly: ReadonlySignal<boolean>
   setRelayOnly: (value: boolean) => void
@@ -99,7 +101,7 @@ export function createSharesModel (init: SharesInit): SharesModel {
   const error = signal<string | undefined>(undefined)
   const sharing = signal<ShareSubject | undefined>(undefined)
   const expiresOn = signal('')
-  const relayOnly = signal(true)
+  const relayOnly = signal(false)
   const createBusy = signal(false)
   const createError = signal<string | undefined>(undefined)
   const created = signal<ShareInfo | undefined>(undefined)
