@@ -1,3 +1,5 @@
+import { copyFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { expect, test } from './support/fixtures.ts'
 import { CairnApp } from './support/cairn-app.ts'
@@ -67,4 +69,24 @@ test('a tab that does not run the node unlocks, recovers, changes the passphrase
   const wordPairs = words.slice(1).map((word, i) => `${words[i] ?? ''} ${word}`)
   for (const secret of [FIRST, SECOND, THIRD, ...wordPairs]) expect(said).not.toContain(secret)
   expect(said).not.toContain('vault.')
+})
+
+test('after a lock ends the hash worker (and its key), the next unlock hashes with a fresh one: the same content is still found', async ({ app, files }) => {
+  const photo = files.make('photo.jpg', 300_000)
+  await app.open()
+  await app.createVault(FIRST)
+  await app.addFiles([photo.path])
+  await app.page.getByRole('button', { name: 'Lock' }).click()
+  await app.unlock(FIRST)
+  await app.expectUnlocked()
+
+  // The same bytes under another name: the dedup tag, computed by the new hash worker, matches.
+  const copy = join(files.dir, 'photo copy.jpg')
+  copyFileSync(photo.path, copy)
+  const chooser = app.page.waitForEvent('filechooser')
+  await app.page.getByRole('button', { name: 'Add files' }).click()
+  await (await chooser).setFiles([copy])
+  await expect(app.uploads().getByText(/Already in your vault|same content was already stored/)).toHaveCount(1)
+  await app.expectListed([photo.name, 'photo copy.jpg'])
+  expect(await app.downloadSha256('photo copy.jpg')).toBe(photo.sha256)
 })
