@@ -25,12 +25,17 @@ export function registerLeader (clientId: string): void {
  * leader the port is closed; the tab makes a new one when a leader is ready.
  */
 export async function forwardNodePort (port: MessagePort): Promise<void> {
-  const leader = await currentLeader() ?? await askForLeader()
+  const leader = await leaderClient()
   if (leader === undefined) {
     port.close()
     return
   }
   leader.postMessage({ kind: 'node-port', port } satisfies NodePortDelivery, [port])
+}
+
+/** The tab that runs the node, asking for it on the channel if this worker does not know it. */
+export async function leaderClient (): Promise<Client | undefined> {
+  return await currentLeader() ?? await askForLeader()
 }
 
 async function currentLeader (): Promise<Client | undefined> {

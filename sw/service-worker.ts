@@ -4,6 +4,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from
 import { NavigationRoute, registerRoute } from 'workbox-routing'
 import { answerDownload, answerShareDownload, acceptDownloadPort } from './download-route.ts'
 import { forwardNodePort, registerLeader } from './node-port-route.ts'
+import { registerShareToken } from './share-token-route.ts'
 import { answerShareTarget, isShareTarget, takeSharedFiles, type SharedFilesTake } from './share-target-route.ts'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string, revision: string | null }> }
@@ -32,6 +33,10 @@ self.addEventListener('message', (event) => {
     const port = (data as { port?: unknown }).port
     if (port instanceof MessagePort) event.waitUntil(forwardNodePort(port))
   } else if (kind === 'node-leader' && event.source instanceof Client) registerLeader(event.source.id)
+  else if (kind === 'share-token' && event.source instanceof Client) {
+    const token = (data as { token?: unknown }).token
+    if (typeof token === 'string') registerShareToken(token, event.source.id)
+  }
 })
 
 // The first visit's page is controlled at once, so downloads work without a reload.

@@ -4,6 +4,7 @@ import { CairnApp, sha256File } from './support/cairn-app.ts'
 import { expect, test } from './support/fixtures.ts'
 import { wsAddress } from './support/backup-servers.ts'
 import { openShareLink, pairBackupPeer } from './support/share-steps.ts'
+import { eavesdrop } from './support/eavesdrop.ts'
 
 const PASSPHRASE = 'links that name the relay alone'
 
@@ -53,12 +54,22 @@ test('"Relay addresses only" makes a link that names the relay, never the backup
 
   const recipient = await launchProfile()
   try {
+    // Another page of the origin listens on the tabs' channel.
+    const listener = await recipient.context.newPage()
+    await listener.goto(CairnApp.appUrl())
+    const heard = await eavesdrop(listener)
     const page = await recipient.context.newPage()
     await openShareLink(page, link)
     await expect(page.getByRole('heading', { name: doc.name })).toBeVisible()
+    const downloadLink = page.getByRole('link', { name: `Download ${doc.name}` })
+    const href = await downloadLink.getAttribute('href', { timeout: 60_000 }) ?? ''
     const download = page.waitForEvent('download')
-    await page.getByRole('link', { name: `Download ${doc.name}` }).click({ timeout: 60_000 })
+    await downloadLink.click({ timeout: 60_000 })
     expect(sha256File(await (await download).path())).toBe(doc.sha256)
+    // The page's token for the file (it streams the plaintext to whoever asks) was never said there.
+    const token = decodeURIComponent(href.replace(/^.*\/download\/share\//, '').replace(/[?/].*$/, ''))
+    expect(token.length).toBeGreaterThan(8)
+    expect((await heard()).join('\n')).not.toContain(token)
   } finally {
     await recipient.dispose()
   }

@@ -1,25 +1,14 @@
 import { copyFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
 import { expect, test } from './support/fixtures.ts'
 import { CairnApp } from './support/cairn-app.ts'
+import { eavesdrop } from './support/eavesdrop.ts'
 
 const FIRST = 'secrets stay with the node alone'
 const SECOND = 'a second passphrase for this vault'
 const THIRD = 'third time the passphrase changes'
 
-/** A same-origin page that records everything said on the tabs' BroadcastChannel. */
-async function eavesdrop (page: Page): Promise<() => Promise<string[]>> {
-  await page.evaluate(() => {
-    const heard: string[] = []
-    const channel = new BroadcastChannel('cairn-node')
-    channel.onmessage = (ev) => { heard.push(JSON.stringify(ev.data)) }
-    Object.assign(window, { heard })
-  })
-  return async () => await page.evaluate(() => (window as unknown as { heard: string[] }).heard)
-}
-
-test('a tab that does not run the node unlocks, recovers, changes the passphrase and shows the phrase without any of it reaching another page', async ({ profile, files }) => {
+test('a tab that does not run the node unlocks, downloads, recovers, changes the passphrase and shows the phrase without any of it reaching another page', async ({ profile, files }) => {
   const note = files.make('quiet.txt', 2048)
   const leader = new CairnApp(await profile.context.newPage())
   await leader.open()
@@ -39,6 +28,11 @@ test('a tab that does not run the node unlocks, recovers, changes the passphrase
   await tab.unlock(FIRST)
   await tab.expectUnlocked()
   await tab.expectListed([note.name])
+  // A download from this tab: the file's id would let any same-origin page fetch it.
+  const href = await tab.page.getByRole('link', { name: `Download ${note.name}` }).getAttribute('href') ?? ''
+  const fileId = decodeURIComponent(href.slice(href.lastIndexOf('/') + 1))
+  expect(fileId.length).toBeGreaterThan(8)
+  expect(await tab.downloadSha256(note.name)).toBe(note.sha256)
   await tab.page.getByRole('button', { name: 'Lock' }).click()
 
   await tab.page.getByRole('button', { name: 'Forgot passphrase?' }).click()
@@ -65,9 +59,9 @@ test('a tab that does not run the node unlocks, recovers, changes the passphrase
   const said = (await heard()).join('\n')
   // The listener did hear the channel (the new tab asked who leads)...
   expect(said).toContain('who-leads')
-  // ...but no passphrase, no recovery word, nothing of a call or its result.
+  // ...but no passphrase, no recovery word, no file id, nothing of a call or its result.
   const wordPairs = words.slice(1).map((word, i) => `${words[i] ?? ''} ${word}`)
-  for (const secret of [FIRST, SECOND, THIRD, ...wordPairs]) expect(said).not.toContain(secret)
+  for (const secret of [FIRST, SECOND, THIRD, ...wordPairs, fileId]) expect(said).not.toContain(secret)
   expect(said).not.toContain('vault.')
 })
 

@@ -141,7 +141,7 @@ export function connectToNode (): RpcClient {
     closePort()
     worker = startNodeWorker(fromNode)
     acceptNodePorts(channel, worker)
-    serveDownloads(channel, worker)
+    serveDownloads(worker)
     onLeaderReady(tabId)
     channel.postMessage({ kind: 'leader-ready', leaderId: tabId } satisfies TabMessage)
     // Hold the lock for the life of this tab: releasing it hands the node over.
