@@ -15,6 +15,9 @@ interface Pending {
   message: CallMessage
 }
 
+const unreachable = (): CairnError =>
+  new CairnError('NODE_UNAVAILABLE', 'Cairn runs in another tab and this browser gave no safe way to reach it; please use that tab')
+
 /** How long a new port may take to reach the node worker before the tab makes another. */
 const PORT_READY_TIMEOUT_MS = 10_000
 
@@ -40,6 +43,8 @@ export function connectToNode (): RpcClient {
   let port: MessagePort | undefined
   let portReady = false
   let portTimer: ReturnType<typeof setTimeout> | undefined
+  /** No service worker could carry a port: calls fail at once until a leader says it is ready again. */
+  let noRoute = false
   let leaderId: string | undefined
   let nextCall = 0
 
@@ -62,6 +67,9 @@ export function connectToNode (): RpcClient {
     } else if (port !== undefined && portReady) {
       entry.leaderId = leaderId
       port.postMessage(entry.message)
+    } else if (noRoute) {
+      pending.delete(entry.message.id)
+      entry.reject(unreachable())
     }
     // else: no line to the node yet; `port-ready` or `leader-ready` sends it.
   }
@@ -86,6 +94,7 @@ export function connectToNode (): RpcClient {
 
   const connectPort = (): void => {
     closePort()
+    noRoute = false
     const { port1, port2 } = new MessageChannel()
     port = port1
     port1.onmessage = (ev: MessageEvent<FromNodeMessage>) => {
@@ -98,15 +107,20 @@ export function connectToNode (): RpcClient {
       }
       fromNode(ev.data)
     }
-    // Nothing is sent on a port until the node confirms it has it, so a port
-    // that got lost (a service worker restarted mid-way) can be replaced
-    // without any call running twice.
-    portTimer = setTimeout(() => { if (port === port1 && worker === undefined) connectPort() }, PORT_READY_TIMEOUT_MS)
     void offerNodePort(port2).then((offered) => {
-      if (offered || port !== port1) return
+      if (port !== port1) return
+      if (offered) {
+        // Nothing is sent on a port until the node confirms it has it, so a port
+        // that got lost (a service worker restarted mid-way) can be replaced
+        // without any call running twice.
+        portTimer = setTimeout(() => { if (port === port1 && !portReady && worker === undefined) connectPort() }, PORT_READY_TIMEOUT_MS)
+        return
+      }
+      closePort()
+      noRoute = true
       for (const [id, entry] of pending) {
         pending.delete(id)
-        entry.reject(new CairnError('NODE_UNAVAILABLE', 'Cairn runs in another tab and this browser gave no safe way to reach it; please use that tab'))
+        entry.reject(unreachable())
       }
     }, () => {})
   }
