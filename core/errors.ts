@@ -69,7 +69,9 @@ export const ERROR_CODES = [
   'DELETION_REFUSED',
   'TOO_MANY_ROOTS',
   // a stored block whose bytes no longer hash to its CID (storage damage)
-  'BLOCK_DAMAGED'
+  'BLOCK_DAMAGED',
+  // share links with relay addresses only, and this device has no relay
+  'SHARE_NO_RELAY'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

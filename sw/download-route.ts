@@ -1,10 +1,11 @@
 /// <reference lib="webworker" />
-import type { FileStreamReply, FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
+import type { DownloadOpen, ShareDownloadOpen } from '../core/rpc/download-messages.ts'
+import { leaderClient } from './node-port-route.ts'
+import { shareClient } from './share-token-route.ts'
+import { STREAMED_BY_CAIRN_HEADER, type FileStreamReply, type FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
 import { errorPage } from './error-page.ts'
 import { fileResponseHeaders } from './file-response-headers.ts'
 
-/** Same names as web/node/tab-messages.ts (the service worker must not import web/). */
-const CHANNEL_NAME = 'cairn-node'
 /** How long to wait for a tab that runs the node to answer. */
 const OPEN_TIMEOUT_MS = 10_000
 
@@ -18,20 +19,18 @@ export function acceptDownloadPort (message: { requestId: string, port: MessageP
   resolve(message.port)
 }
 
-type OpenRequest = { kind: 'download-open', fileId: string } | { kind: 'share-download-open', token: string }
+type OpenRequest = Omit<DownloadOpen, 'requestId'> | Omit<ShareDownloadOpen, 'requestId'>
 
+/** Asks the one tab that can stream the file (core/rpc/download-messages.ts) and waits for its port. */
 async function openPort (open: OpenRequest): Promise<MessagePort | undefined> {
+  const target = open.kind === 'download-open' ? await leaderClient() : await shareClient(open.token)
+  if (target === undefined) return undefined
   const requestId = crypto.randomUUID()
-  const channel = new BroadcastChannel(CHANNEL_NAME)
-  try {
-    return await new Promise<MessagePort | undefined>((resolve) => {
-      const timer = setTimeout(() => { waitingForPort.delete(requestId); resolve(undefined) }, OPEN_TIMEOUT_MS)
-      waitingForPort.set(requestId, (port) => { clearTimeout(timer); resolve(port) })
-      channel.postMessage({ ...open, requestId })
-    })
-  } finally {
-    channel.close()
-  }
+  return await new Promise<MessagePort | undefined>((resolve) => {
+    const timer = setTimeout(() => { waitingForPort.delete(requestId); resolve(undefined) }, OPEN_TIMEOUT_MS)
+    waitingForPort.set(requestId, (port) => { clearTimeout(timer); resolve(port) })
+    target.postMessage({ ...open, requestId } satisfies DownloadOpen | ShareDownloadOpen)
+  })
 }
 
 function nextReply (port: MessagePort): Promise<FileStreamReply> {

@@ -3,6 +3,8 @@ import { clientsClaim } from 'workbox-core'
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
 import { answerDownload, answerShareDownload, acceptDownloadPort } from './download-route.ts'
+import { forwardNodePort, registerLeader } from './node-port-route.ts'
+import { registerShareToken } from './share-token-route.ts'
 import { answerShareTarget, isShareTarget, takeSharedFiles, type SharedFilesTake } from './share-target-route.ts'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string, revision: string | null }> }
@@ -27,6 +29,14 @@ self.addEventListener('message', (event) => {
   if ((data as { type?: unknown }).type === 'SKIP_WAITING') void self.skipWaiting()
   else if (kind === 'download-port') acceptDownloadPort(data as { requestId: string, port: MessagePort })
   else if (kind === 'shared-files-take') takeSharedFiles(data as SharedFilesTake, event.ports[0])
+  else if (kind === 'node-port-offer') {
+    const port = (data as { port?: unknown }).port
+    if (port instanceof MessagePort) event.waitUntil(forwardNodePort(port))
+  } else if (kind === 'node-leader' && event.source instanceof Client) registerLeader(event.source.id)
+  else if (kind === 'share-token' && event.source instanceof Client) {
+    const token = (data as { token?: unknown }).token
+    if (typeof token === 'string') registerShareToken(token, event.source.id)
+  }
 })
 
 // The first visit's page is controlled at once, so downloads work without a reload.

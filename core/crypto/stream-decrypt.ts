@@ -21,6 +21,12 @@ export interface DecryptStreamInit {
   plaintextLength?: number
   /** How many chunk decryptions run at once; 4 by default. */
   concurrency?: number
+  /**
+   * The stream owns `key`: it is overwritten, with the decrypting state, as
+   * soon as the stream ends, fails or is cancelled (a download leaves no file
+   * key behind).
+   */
+  wipeKey?: boolean
 }
 
 interface Job {
@@ -102,6 +108,19 @@ export class StreamDecryptor {
     if (this.finalPlain === undefined) throw new CairnError('FORMAT_INVALID', 'the encrypted file ends before its known length')
     if (this.finalPlain.length > 0) emit(this.finalPlain)
     this.finalPlain = undefined
+  }
+
+  /** Forgets every key and buffer; the decryptor cannot be used afterwards. */
+  wipe (): void {
+    wipeFileSubkeys(this.subkeys)
+    if (this.init.wipeKey === true) this.init.key.fill(0)
+    this.cipher = undefined
+    this.jobs.length = 0
+    this.held = undefined
+    this.finalPlain?.fill(0)
+    this.finalPlain = undefined
+    this.tail.length = 0
+    this.tailLength = 0
   }
 
   /** Launches the final chunk; what arrives after it is tail. */
@@ -236,12 +255,22 @@ export class StreamDecryptor {
  */
 export function createDecryptStream (init: DecryptStreamInit): TransformStream<Uint8Array, Uint8Array> {
   const decryptor = new StreamDecryptor(init)
+  // Whatever way the stream stops, the keys go with it.
+  const wiping = async (step: () => Promise<void>): Promise<void> => {
+    try {
+      await step()
+    } catch (err) {
+      decryptor.wipe()
+      throw err
+    }
+  }
   return new TransformStream<Uint8Array, Uint8Array>({
     async transform (chunk, controller) {
-      await decryptor.push(chunk, p => { controller.enqueue(p) })
+      await wiping(async () => { await decryptor.push(chunk, p => { controller.enqueue(p) }) })
     },
     async flush (controller) {
-      await decryptor.finish(p => { controller.enqueue(p) })
+      await wiping(async () => { await decryptor.finish(p => { controller.enqueue(p) }) })
+      decryptor.wipe()
     }
   })
 }

@@ -12,6 +12,7 @@ import type { CairnHelia } from './create-node.ts'
 import type { Log } from './log-buffer.ts'
 import type { BackupMethods } from './node-handlers.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
+import type { VaultStatus } from '../rpc/api.ts'
 import type { BackupPeers } from '../vault/backup-peers.ts'
 import type { VaultService } from '../vault/vault-service.ts'
 import type { Datastore } from 'interface-datastore'
@@ -45,33 +46,48 @@ export function createBackupHandlers (c: BackupHandlerComponents): Pick<HandlerM
       const strength = await checkPassphrase(newPassphrase)
       if (!strength.acceptable) throw new CairnError('WEAK_PASSPHRASE', `That passphrase is too weak: ${strength.reasons.join('; ')}`)
       const peer = parseAddress(peerAddress)
-      const vaultKey = decodeRecoveryPhrase(recoveryPhrase)
-      const signer = vaultSigner(vaultKey)
-      const indexKey = deriveSubkey(vaultKey, 'index')
-      const peerListKey = deriveSubkey(vaultKey, 'peers')
-      let others: ListedPeer[] = []
-      try {
-        try {
-          await c.helia.libp2p.dial(peer, { signal: AbortSignal.timeout(15_000) })
-        } catch (err) {
-          throw new CairnError('PEER_UNREACHABLE', `Could not reach the backup peer at ${peerAddress}`, { cause: err })
-        }
-        const client = new BackupClient({ libp2p: c.helia.libp2p }, { signer })
-        const blocks = await restoreIndexFromPeer({ networkBlockstore: c.helia.blockstore, datastore: c.datastore, client, log: c.log }, peer, indexKey)
-        c.log.info(`restore: fetched ${blocks} index blocks from the backup peer`)
-        others = await keptPeerList(client, peer, peerListKey, c.log)
-      } finally {
-        indexKey.fill(0)
-        peerListKey.fill(0)
-        signer.wipe()
-      }
-      const status = await c.vault.restore(vaultKey, newPassphrase)
+      const { status, others } = await restoreWithKey(c, decodeRecoveryPhrase(recoveryPhrase), peer, newPassphrase)
       // The peer answered the vault's signed request: it keeps this vault, so it needs no code.
       // So do the other peers of its sealed list: each was paired with this vault.
       await c.backups.adopt([{ peerId: peerIdOf(peer), address: peer.toString() }, ...others])
       prefetchContent(c)
       return status
     }
+  }
+}
+
+/**
+ * Fetches the vault's index and its sealed list of backup peers from `peer`
+ * and opens the vault with `vaultKey` under a new passphrase. Owns
+ * `vaultKey`: on success the open vault keeps it (and wipes it on lock); on
+ * any failure it is overwritten before the error leaves, with every key
+ * derived from it.
+ */
+export async function restoreWithKey (c: Pick<BackupHandlerComponents, 'vault' | 'helia' | 'datastore' | 'log'>, vaultKey: Uint8Array, peer: Multiaddr, newPassphrase: string): Promise<{ status: VaultStatus, others: ListedPeer[] }> {
+  try {
+    const signer = vaultSigner(vaultKey)
+    const indexKey = deriveSubkey(vaultKey, 'index')
+    const peerListKey = deriveSubkey(vaultKey, 'peers')
+    let others: ListedPeer[] = []
+    try {
+      try {
+        await c.helia.libp2p.dial(peer, { signal: AbortSignal.timeout(15_000) })
+      } catch (err) {
+        throw new CairnError('PEER_UNREACHABLE', `Could not reach the backup peer at ${peer.toString()}`, { cause: err })
+      }
+      const client = new BackupClient({ libp2p: c.helia.libp2p }, { signer })
+      const blocks = await restoreIndexFromPeer({ networkBlockstore: c.helia.blockstore, datastore: c.datastore, client, log: c.log }, peer, indexKey)
+      c.log.info(`restore: fetched ${blocks} index blocks from the backup peer`)
+      others = await keptPeerList(client, peer, peerListKey, c.log)
+    } finally {
+      indexKey.fill(0)
+      peerListKey.fill(0)
+      signer.wipe()
+    }
+    return { status: await c.vault.restore(vaultKey, newPassphrase), others }
+  } catch (err) {
+    vaultKey.fill(0)
+    throw err
   }
 }
 

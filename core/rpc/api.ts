@@ -302,7 +302,7 @@ export interface NodeApi {
    * Makes a share link for a vault file, or for a snapshot of a folder (every
    * file under `folder`), as copies under fresh keys, pinned on the backup peers.
    */
-  'shares.create': { args: { fileId: string, expiresAt?: number } | { folder: string, expiresAt?: number }, result: ShareInfo }
+  'shares.create': { args: { fileId: string, expiresAt?: number, relayOnly?: boolean } | { folder: string, expiresAt?: number, relayOnly?: boolean }, result: ShareInfo }
   /** The links I made, newest first. */
   'shares.list': { args: undefined, result: ShareInfo[] }
   /** "Stop sharing": unpins the share's copy from the backup peers and deletes it here. */

@@ -2,12 +2,13 @@ import type { ErrorPayload } from '../errors.ts'
 import type { ArgsOf, EventName, MethodName, NodeEvents, ResultOf } from './api.ts'
 
 /**
- * Messages between a tab and the node worker (and, relayed by the leader tab,
- * between other tabs and the node). A discriminated union on `kind`.
+ * Messages between a tab and the node worker: the leader tab's through the
+ * worker itself, every other tab's through its own MessagePort to the worker
+ * (never a BroadcastChannel). A discriminated union on `kind`.
  */
 export interface CallMessage<M extends MethodName = MethodName> {
   kind: 'call'
-  /** Unique per call; prefixed with the calling tab's id so the leader can route the reply. */
+  /** Unique per call within the calling tab. */
   id: string
   method: M
   args: ArgsOf<M>
@@ -30,5 +31,19 @@ export interface StreamFileMessage {
   port: MessagePort
 }
 
-export type ToNodeMessage = CallMessage | StreamFileMessage
-export type FromNodeMessage = ResultMessage | EventMessage
+/**
+ * From the leader tab: another tab's own port to the node (core/rpc/node-port-messages.ts).
+ * Calls that arrive on it are answered on it; events go to it as well.
+ */
+export interface ConnectPortMessage {
+  kind: 'connect-port'
+  port: MessagePort
+}
+
+export type ToNodeMessage = CallMessage | StreamFileMessage | ConnectPortMessage
+/** Sent first on a tab's own port (ConnectPortMessage): the node worker has it, calls may follow. */
+export interface PortReadyMessage {
+  kind: 'port-ready'
+}
+
+export type FromNodeMessage = ResultMessage | EventMessage | PortReadyMessage

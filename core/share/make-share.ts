@@ -43,7 +43,8 @@ export async function makeShare (components: MakeShareComponents, init: MakeShar
   const shareKey = generateFileKey()
   const recorder = new RecordingBlockstore(components.blockstore)
   const signal = init.signal !== undefined ? { signal: init.signal } : {}
-  const plaintext = readDecrypted(components.readBlockstore ?? components.blockstore, source, init.sourceKey, { plaintextLength: init.size, ...signal })
+  // A copy: readDecrypted wipes the key it is given, and the caller still owns its own.
+  const plaintext = readDecrypted(components.readBlockstore ?? components.blockstore, source, init.sourceKey.slice(), { plaintextLength: init.size, ...signal })
   try {
     const cid = await storeEncrypted(recorder, plaintext, {
       fileKey: shareKey,

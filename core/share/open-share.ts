@@ -2,6 +2,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { CairnError, isCairnError } from '../errors.ts'
 import { readWholeBlock } from '../storage/read-block.ts'
 import { readDecrypted } from '../vault/encrypted-content.ts'
+import { dialableHints } from './dial-policy.ts'
 import type { ShareLinkFields } from './share-link.ts'
 import type { CairnHelia } from '../node/create-node.ts'
 import type { Blockstore } from 'interface-blockstore'
@@ -13,6 +14,12 @@ export interface OpenShareOptions {
   /** A download fails when no block arrives for this long (default 30 s). */
   stallTimeoutMs?: number
   signal?: AbortSignal
+  /**
+   * The host the app is served from (a recipient's browser): loopback and
+   * private-range hints are dialed only when it is one too (dial-policy.ts).
+   * Omitted where there is no app (Node peers and tools): every hint is dialed.
+   */
+  appHost?: string
 }
 
 const DEFAULT_FIND_TIMEOUT_MS = 20_000
@@ -33,7 +40,8 @@ export async function findShare (helia: CairnHelia, fields: ShareLinkFields, opt
   const signal = options.signal !== undefined ? AbortSignal.any([options.signal, timeout]) : timeout
   // Ask as soon as one holder answers: a hint that hangs (a sharer's browser
   // gone without a goodbye) must not hold up the others.
-  const dials = fields.hints.map(async (hint) => { await helia.libp2p.dial(multiaddr(hint), { signal }) })
+  const hints = options.appHost !== undefined ? dialableHints(fields.hints, options.appHost) : fields.hints
+  const dials = hints.map(async (hint) => { await helia.libp2p.dial(multiaddr(hint), { signal }) })
   await Promise.any(dials).catch(() => {})
   try {
     await readWholeBlock(helia.blockstore, fields.cid, { signal })
@@ -52,7 +60,8 @@ export async function findShare (helia: CairnHelia, fields: ShareLinkFields, opt
  */
 export function readShare (helia: CairnHelia, fields: ShareLinkFields, options: OpenShareOptions = {}): ReadableStream<Uint8Array> {
   const blocks = stallGuard(helia.blockstore, options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS, options.signal)
-  return readDecrypted(blocks, fields.cid, fields.shareKey, { plaintextLength: fields.size, ...(options.signal !== undefined ? { signal: options.signal } : {}) })
+  // A copy: the link's key serves the next download too, and this one wipes its own.
+  return readDecrypted(blocks, fields.cid, fields.shareKey.slice(), { plaintextLength: fields.size, ...(options.signal !== undefined ? { signal: options.signal } : {}) })
 }
 
 /**

@@ -136,22 +136,31 @@ async function * windowedCiphertext (blockstore: Blockstore, cid: CID, signal?: 
  * Streams a stored file's plaintext, authenticated chunk by chunk as it is
  * read, holding at most one window of ciphertext. `plaintextLength` (the
  * index entry's size) lets the decryptor name a cut-off or over-long file
- * exactly rather than as tampering.
+ * exactly rather than as tampering. The stream owns `fileKey`: it is
+ * overwritten when the stream ends, fails or is cancelled, so a caller that
+ * needs the key again passes a copy.
  */
 export function readDecrypted (blockstore: Blockstore, cid: CID | string, fileKey: Uint8Array, init: { plaintextLength?: number, signal?: AbortSignal } = {}): ReadableStream<Uint8Array> {
   const root = typeof cid === 'string' ? CID.parse(cid) : cid
   const source = windowedCiphertext(blockstore, root, init.signal)
   const ciphertext = new ReadableStream<Uint8Array>({
     async pull (controller) {
-      const next = await source.next()
+      let next
+      try {
+        next = await source.next()
+      } catch (err) {
+        fileKey.fill(0)
+        throw err
+      }
       if (next.done === true) controller.close()
       else controller.enqueue(next.value)
     },
     async cancel () {
+      fileKey.fill(0)
       await source.return(undefined)
     }
   })
-  return ciphertext.pipeThrough(createDecryptStream({ key: fileKey, ...(init.plaintextLength !== undefined ? { plaintextLength: init.plaintextLength } : {}) }))
+  return ciphertext.pipeThrough(createDecryptStream({ key: fileKey, wipeKey: true, ...(init.plaintextLength !== undefined ? { plaintextLength: init.plaintextLength } : {}) }))
 }
 
 /** Reads every block of a stored file once (through whatever checks `blockstore` makes), discarding the bytes. */

@@ -221,7 +221,14 @@ export class VaultService {
     const now = this.components.now ?? (() => Date.now())
     const index = new IndexLog({ blockstore: this.components.blockstore, datastore: this.components.datastore }, { indexKey, deviceId: this.components.deviceId, now })
     // The index log owns indexKey from here and wipes it on stop().
-    await index.start()
+    try {
+      await index.start()
+    } catch (err) {
+      // Not opened: nothing will lock it later, so no key outlives this failure.
+      indexKey.fill(0)
+      vaultKey.fill(0)
+      throw err
+    }
     const abort = new AbortController()
     const dedupKey = deriveSubkey(vaultKey, 'dedup')
     const files = new VaultFiles(this.components.blockstore, index, dedupKey, this.components.hashTag, abort.signal, this.components.readBlockstore, this.components.readHealth)

@@ -30,8 +30,8 @@ export interface VaultSharesComponents {
 export interface VaultSharesInit {
   /** Where the app is served: the links point there. */
   origin: string
-  /** Multiaddrs a recipient may dial to fetch (backup peers, this node's relayed addresses). */
-  hints: () => string[]
+  /** Multiaddrs a recipient may dial to fetch (backup peers, this node's relayed addresses); only relayed ones when asked. */
+  hints: (options: { relayOnly: boolean }) => string[]
   /** Milliseconds clock for creation times and expiry (default Date.now; tests move it by hand). */
   now?: () => number
 }
@@ -91,10 +91,15 @@ export class VaultShares {
   }
 
   /** Shares one file, or a snapshot of every file under a folder. */
-  async create (target: { fileId: string } | { folder: string }, expiresAt?: number): Promise<ShareInfo> {
+  async create (target: { fileId: string } | { folder: string }, expiresAt?: number, options: { relayOnly?: boolean } = {}): Promise<ShareInfo> {
     const store = this.requireStore()
     if (expiresAt !== undefined && (!Number.isSafeInteger(expiresAt) || expiresAt <= this.now())) {
       throw new CairnError('SHARE_EXPIRY_INVALID', 'The expiry date must be in the future')
+    }
+    const relayOnly = options.relayOnly === true
+    // Asked before the copy is made: a link with no address at all would open for nobody.
+    if (relayOnly && this.usableHints(true).length === 0) {
+      throw new CairnError('SHARE_NO_RELAY', 'A link with relay addresses only needs a relay, and this device has none')
     }
     const files = this.c.vault.files()
     // A lock mid-copy stops it, and the copy takes back what it wrote.
@@ -102,7 +107,7 @@ export class VaultShares {
     try {
       // Locked just as the copy finished: the share list's key is already wiped, so store nothing.
       if (files.lockSignal.aborted || this.store !== store) throw new CairnError('VAULT_LOCKED', 'The vault was locked while the share was made; nothing was kept')
-      const link = createShareLink({ origin: this.init.origin, cid: copy.cid, shareKey: copy.shareKey, name: copy.name, size: copy.size, type: copy.type, hints: this.usableHints() })
+      const link = createShareLink({ origin: this.init.origin, cid: copy.cid, shareKey: copy.shareKey, name: copy.name, size: copy.size, type: copy.type, hints: this.usableHints(relayOnly) })
       const record: ShareRecord = {
         id: newShareId(),
         fileId: 'fileId' in target ? target.fileId : '',
@@ -207,9 +212,9 @@ export class VaultShares {
   }
 
   /** Hints that fit the link format, backup peers first (they are online when the sharer is not). */
-  private usableHints (): string[] {
+  private usableHints (relayOnly: boolean): string[] {
     const encoder = new TextEncoder()
-    const unique = [...new Set(this.init.hints())]
+    const unique = [...new Set(this.init.hints({ relayOnly }))]
     return unique.filter(h => encoder.encode(h).length <= MAX_HINT_BYTES).slice(0, MAX_HINTS)
   }
 

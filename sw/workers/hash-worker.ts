@@ -14,6 +14,8 @@ self.onmessage = async (ev: MessageEvent<HashRequest>) => {
   const { id, key, file } = ev.data
   try {
     const hasher = await createDedupHasher(key)
+    // The hasher holds its own copy in WebAssembly memory; this one is not needed any more.
+    key.fill(0)
     const reader = file.stream().getReader()
     for (;;) {
       const { done, value } = await reader.read()

@@ -29,7 +29,8 @@ import { blockLinks } from '../../core/protocols/backup/dag-fetch.ts'
 import { readWholeBlock } from '../../core/storage/read-block.ts'
 import { BlockRepair } from '../../core/vault/block-repair.ts'
 import { FileHealthBook } from '../../core/vault/file-health.ts'
-import type { FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
+import type { CallMessage, FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
+import type { NodePortClose } from '../../core/rpc/node-port-messages.ts'
 
 declare const self: DedicatedWorkerGlobalScope
 
@@ -41,7 +42,13 @@ declare const self: DedicatedWorkerGlobalScope
 const logs = new LogBuffer()
 const log = logs.for('node')
 const post = (message: FromNodeMessage): void => { self.postMessage(message) }
-const emit = <E extends EventName>(event: E, data: NodeEvents[E]): void => { post({ kind: 'event', event, data } as FromNodeMessage) }
+/** Other tabs' own ports (core/rpc/node-port-messages.ts): events go to each. */
+const tabPorts = new Set<MessagePort>()
+const emit = <E extends EventName>(event: E, data: NodeEvents[E]): void => {
+  const message = { kind: 'event', event, data } as FromNodeMessage
+  post(message)
+  for (const port of tabPorts) port.postMessage(message)
+}
 logs.subscribe((line) => { emit('log', line) })
 
 async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService }> {
@@ -94,6 +101,8 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     if (health.set(damage.fileId, damage.state)) emit('files.changed', undefined)
   }
   let vaultRef: VaultService | undefined
+  // Ended on lock, so the hash worker keeps no dedup key while the vault is closed.
+  const hashTag = createWorkerTagHasher()
   const vault = new VaultService({
     blockstore: stores.blockstore,
     readBlockstore: helia.blockstore,
@@ -106,7 +115,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       }
     },
     datastore: stores.datastore,
-    hashTag: createWorkerTagHasher(),
+    hashTag,
     log: logs.for('vault'),
     deviceId: helia.libp2p.peerId.toString()
   }, {
@@ -118,7 +127,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       // Backup attaches only if the vault did not lock while the shares loaded.
       void shares?.attach(session.shares).finally(() => { if (opened === vaultSessions) void backups.attach(session) })
     },
-    onLocked: () => { vaultSessions++; backups.detach(); shares?.detach() }
+    onLocked: () => { vaultSessions++; hashTag.wipe(); backups.detach(); shares?.detach() }
   })
   vaultRef = vault
   shares = new VaultShares({
@@ -133,10 +142,12 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     onChanged: () => { emit('shares.changed', undefined) }
   }, {
     origin: self.location.origin,
-    hints: () => shareHints({
+    hints: ({ relayOnly }) => shareHints({
       backupPeers: backups.list(),
       relays,
-      ownAddresses: helia.libp2p.getMultiaddrs().map(ma => ma.toString())
+      ownAddresses: helia.libp2p.getMultiaddrs().map(ma => ma.toString()),
+      relayOnly,
+      appHost: self.location.hostname
     })
   })
   await vault.start()
@@ -202,17 +213,37 @@ function baseName (path: string): string {
   return path.slice(path.lastIndexOf('/') + 1)
 }
 
-self.onmessage = async (ev: MessageEvent<ToNodeMessage>) => {
+/** Runs one call and answers on `reply`: the leader tab's worker channel or another tab's port. */
+async function answerCall (message: CallMessage, reply: (message: FromNodeMessage) => void): Promise<void> {
+  let node
+  try {
+    node = await ready
+  } catch (err) {
+    reply({ kind: 'result', id: message.id, ok: false, error: { code: 'NODE_UNAVAILABLE', message: `Cairn's node could not start: ${toErrorPayload(err).message}` } })
+    return
+  }
+  reply(await dispatchCall(node.handlers, message))
+}
+
+/** Another tab's own line to this node: its calls and their results go through it alone. */
+function connectTab (port: MessagePort): void {
+  const reply = (message: FromNodeMessage): void => { port.postMessage(message) }
+  port.onmessage = (ev: MessageEvent<CallMessage | NodePortClose>) => {
+    if (ev.data.kind === 'call') void answerCall(ev.data, reply)
+    else if (ev.data.kind === 'port-close') { tabPorts.delete(port); port.close() }
+  }
+  tabPorts.add(port)
+  reply({ kind: 'port-ready' })
+  // The tab may still show the previous leader's state: tell it where this node stands.
+  void ready.then(({ vault }) => { if (tabPorts.has(port)) reply({ kind: 'event', event: 'vault.status', data: vault.status() }) }, () => {})
+}
+
+self.onmessage = (ev: MessageEvent<ToNodeMessage>) => {
   const message = ev.data
   if (message.kind === 'call') {
-    let node
-    try {
-      node = await ready
-    } catch (err) {
-      post({ kind: 'result', id: message.id, ok: false, error: { code: 'NODE_UNAVAILABLE', message: `Cairn's node could not start: ${toErrorPayload(err).message}` } })
-      return
-    }
-    post(await dispatchCall(node.handlers, message))
+    void answerCall(message, post)
+  } else if (message.kind === 'connect-port') {
+    connectTab(message.port)
   } else if (message.kind === 'stream-file') {
     serveFileStream(message.port, async () => {
       const { vault } = await ready

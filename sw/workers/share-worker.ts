@@ -4,6 +4,8 @@ import { MemoryDatastore } from 'datastore-core'
 import { toErrorPayload } from '../../core/errors.ts'
 import { createNode, type CairnHelia } from '../../core/node/create-node.ts'
 import { findShare, readShare } from '../../core/share/open-share.ts'
+import { isPrivateAddress, isPrivateHost } from '../../core/share/dial-policy.ts'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { parseShareLink, type ShareLinkFields } from '../../core/share/share-link.ts'
 import { decodeFolderListing, FOLDER_SHARE_TYPE, MAX_LISTING_BYTES } from '../../core/share/folder-listing.ts'
 import { CairnError } from '../../core/errors.ts'
@@ -30,11 +32,17 @@ let folder: ShareLinkFields[] | undefined
 
 const post = (message: FromShareWorker): void => { self.postMessage(message) }
 
+/** Where the app is served: a public app dials no loopback or LAN address a link names (core/share/dial-policy.ts). */
+const appHost = self.location.hostname
+const privateApp = isPrivateHost(appHost)
+
 async function startNode (): Promise<CairnHelia> {
-  const helia = createNode({ agentName: 'cairn-share', allowPrivateAddresses: true }, {
+  const helia = createNode({ agentName: 'cairn-share', allowPrivateAddresses: privateApp }, {
     blockstore: new LruBlockstore(CACHE_BYTES),
     datastore: new MemoryDatastore(),
-    transports: [webSockets()]
+    transports: [webSockets()],
+    // Also what identify or a relay might offer later, not only the link's hints.
+    ...(privateApp ? {} : { connectionGater: { denyDialMultiaddr: async (ma: Multiaddr) => isPrivateAddress(ma.toString()) } })
   })
   await helia.start()
   return helia
@@ -51,7 +59,7 @@ async function open (link: string): Promise<void> {
   post({ kind: 'link-read', meta })
   try {
     node ??= startNode()
-    await findShare(await node, fields)
+    await findShare(await node, fields, { appHost })
     if (fields.type !== FOLDER_SHARE_TYPE) {
       post({ kind: 'opened', meta })
       return

@@ -1,15 +1,36 @@
-import { fromErrorPayload } from '../../core/errors.ts'
+import { fromErrorPayload, VaultLockedError } from '../../core/errors.ts'
 import type { TagHasher } from '../../core/vault/vault-files.ts'
 import type { HashReply, HashRequest } from './hash-protocol.ts'
 
-/** A TagHasher that runs in its own dedicated worker, started on first use. */
-export function createWorkerTagHasher (): TagHasher {
-  let worker: Worker | undefined
+/** The part of a Worker the hasher uses (a fake in the unit tests). */
+export interface HashWorkerLike {
+  onmessage: ((ev: MessageEvent<HashReply>) => void) | null
+  postMessage: (message: HashRequest, transfer: Transferable[]) => void
+  terminate: () => void
+}
+
+/** A TagHasher whose `wipe()` forgets every key it was given. */
+export interface WipeableTagHasher extends TagHasher {
+  /** The vault locked: end the worker (its memory holds the dedup key) and fail hashes in flight. */
+  wipe: () => void
+}
+
+const startHashWorker = (): HashWorkerLike =>
+  new Worker(new URL('./hash-worker.ts', import.meta.url), { type: 'module', name: 'cairn-hash' }) as unknown as HashWorkerLike
+
+/**
+ * A TagHasher that runs in its own dedicated worker, started on first use.
+ * The key goes over as a transferred copy, so no copy stays behind here; on
+ * lock the worker is ended, which takes the key (and the BLAKE3 state in its
+ * WebAssembly memory) with it, and the next unlock starts a fresh one.
+ */
+export function createWorkerTagHasher (start: () => HashWorkerLike = startHashWorker): WipeableTagHasher {
+  let worker: HashWorkerLike | undefined
   let nextId = 0
   const waiting = new Map<number, { resolve: (tag: Uint8Array) => void, reject: (err: Error) => void }>()
 
-  const start = (): Worker => {
-    const w = new Worker(new URL('./hash-worker.ts', import.meta.url), { type: 'module', name: 'cairn-hash' })
+  const launch = (): HashWorkerLike => {
+    const w = start()
     w.onmessage = (ev: MessageEvent<HashReply>) => {
       const reply = ev.data
       const entry = waiting.get(reply.id)
@@ -21,12 +42,21 @@ export function createWorkerTagHasher (): TagHasher {
     return w
   }
 
-  return async (key, file) => {
-    worker ??= start()
+  const hash = async (key: Uint8Array, file: Blob): Promise<Uint8Array> => {
+    const w = worker ??= launch()
     const id = nextId++
     return await new Promise<Uint8Array>((resolve, reject) => {
       waiting.set(id, { resolve, reject })
-      worker?.postMessage({ id, key: key.slice(), file } satisfies HashRequest)
+      const copy = key.slice()
+      w.postMessage({ id, key: copy, file }, [copy.buffer])
     })
   }
+  return Object.assign(hash, {
+    wipe: () => {
+      worker?.terminate()
+      worker = undefined
+      for (const entry of waiting.values()) entry.reject(new VaultLockedError())
+      waiting.clear()
+    }
+  })
 }

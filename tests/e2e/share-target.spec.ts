@@ -136,3 +136,26 @@ test('files shared to a locked Cairn wait for the unlock; the manifest declares 
   await app.expectListed([a.name, b.name])
   await expect(app.page.getByText(/shared files? to your vault|ready to add|were lost/)).toHaveCount(0)
 })
+
+test('a share of more files than Cairn holds at once: the first 50 wait for "Add to vault", the others are named as not taken', async ({ profile, files }) => {
+  const many = Array.from({ length: 52 }, (_, i) => files.make(`scan-${String(i + 1).padStart(2, '0')}.txt`, 100 + i))
+  const app = new CairnApp(await profile.context.newPage())
+  await app.open()
+  await app.createVault(PASSPHRASE)
+
+  await shareToCairn(app.page, many.map(f => f.path))
+  await app.unlock(PASSPHRASE)
+  await expect(notice(app, /^50 shared files are ready to add: scan-01\.txt, scan-02\.txt/)).toBeVisible()
+  await expect(app.page.getByRole('alert').filter({
+    hasText: '2 shared files were not taken: scan-51.txt, scan-52.txt. Cairn takes at most 50 files and 250 MB at once from the share sheet. Add them with "Add files" instead.'
+  })).toBeVisible()
+
+  // The files within the cap are added as usual; the refused ones are not in the vault.
+  await app.page.getByRole('button', { name: 'Add to vault' }).click()
+  await expect(app.uploads().getByText(/^Stored/)).toHaveCount(50, { timeout: 120_000 })
+  await app.expectListed(['scan-01.txt', 'scan-50.txt'])
+  await expect(app.row('scan-51.txt')).toHaveCount(0)
+  expect(await app.downloadSha256('scan-50.txt')).toBe(many[49]?.sha256)
+  await app.page.getByRole('alert').getByRole('button', { name: 'Dismiss' }).click()
+  await expect(app.page.getByText('shared files were not taken')).toHaveCount(0)
+})

@@ -2,6 +2,14 @@ import { batch, computed, effect, signal, type ReadonlySignal } from '@preact/si
 import { freePath, lastSegment } from '../lib/free-path.ts'
 import type { HashLocation } from '../lib/hash-location.ts'
 import type { PickedFile, UploadsModel } from './uploads-model.ts'
+import type { RefusedSharedFile } from '../../core/rpc/share-target-messages.ts'
+import { refusedSharedMessage } from './shared-files-refused.ts'
+
+/** What one share left for the page: the files kept, and those refused by the caps. */
+export interface TakenSharedFiles {
+  files: File[]
+  refused: RefusedSharedFile[]
+}
 
 /**
  * Where the service worker keeps files shared to Cairn from the OS share
@@ -10,7 +18,7 @@ import type { PickedFile, UploadsModel } from './uploads-model.ts'
  * them).
  */
 export interface SharedFilesSource {
-  take: (id: string) => Promise<File[] | undefined>
+  take: (id: string) => Promise<TakenSharedFiles | undefined>
 }
 
 /** The screen the app shows (AppModels.screen): shared files can be added only once it is 'unlocked'. */
@@ -36,6 +44,10 @@ export interface SharedInboxModel {
   discard: () => void
   /** Hides the "lost" notice. */
   dismiss: () => void
+  /** Words for the shared files the service worker did not keep (too many, too large); undefined when none. */
+  refusedMessage: ReadonlySignal<string | undefined>
+  /** Hides them. */
+  dismissRefused: () => void
 }
 
 export interface SharedInboxInit {
@@ -64,6 +76,7 @@ export function createSharedInboxModel (init: SharedInboxInit): SharedInboxModel
   const adding = signal(0)
   const taking = signal(0)
   const lost = signal(false)
+  const refused = signal<RefusedSharedFile[]>([])
   const seen = new Set<string>()
 
   const takeFromHash = (): void => {
@@ -74,11 +87,12 @@ export function createSharedInboxModel (init: SharedInboxInit): SharedInboxModel
     if (seen.has(id)) return
     seen.add(id)
     taking.value++
-    source.take(id).then((files) => {
-      if (files === undefined || files.length === 0) lost.value = true
+    source.take(id).then((taken) => {
+      if (taken === undefined || (taken.files.length === 0 && taken.refused.length === 0)) lost.value = true
       else {
         lost.value = false
-        pending.value = [...pending.value, ...files]
+        pending.value = [...pending.value, ...taken.files]
+        if (taken.refused.length > 0) refused.value = [...refused.value, ...taken.refused]
       }
     }, () => { lost.value = true }).finally(() => { taking.value-- })
   }
@@ -136,7 +150,9 @@ export function createSharedInboxModel (init: SharedInboxInit): SharedInboxModel
     },
     add,
     discard: () => { pending.value = [] },
-    dismiss: () => { lost.value = false }
+    dismiss: () => { lost.value = false },
+    refusedMessage: computed(() => refusedSharedMessage(refused.value)),
+    dismissRefused: () => { refused.value = [] }
   }
 }
 

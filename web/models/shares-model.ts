@@ -59,6 +59,14 @@ export interface SharesModel extends StopShareModel {
   nativeShareError: ReadonlySignal<string | undefined>
   startShare: (file: FileInfo) => void
   setExpiresOn: (value: string) => void
+  /**
+   * "Relay addresses only" (file and folder links alike): the link names the
+   * relay, never the backup peer's own address. Off by default: it needs the
+   * peer to hold a reservation on this device's relay, and a link from a
+   * public app never carries a LAN address anyway (core/share/share-hints.ts).
+   */
+  relayOnly: ReadonlySignal<boolean>
+  setRelayOnly: (value: boolean) => void
   create: () => Promise<void>
   toggleQr: () => void
   /** Opens the system share sheet with the link; the user cancelling it is not an error. */
@@ -93,6 +101,7 @@ export function createSharesModel (init: SharesInit): SharesModel {
   const error = signal<string | undefined>(undefined)
   const sharing = signal<ShareSubject | undefined>(undefined)
   const expiresOn = signal('')
+  const relayOnly = signal(false)
   const createBusy = signal(false)
   const createError = signal<string | undefined>(undefined)
   const created = signal<ShareInfo | undefined>(undefined)
@@ -188,6 +197,12 @@ export function createSharesModel (init: SharesInit): SharesModel {
       expiresOn.value = value
       createError.value = undefined
     },
+    relayOnly,
+    setRelayOnly: (value) => {
+      relayOnly.value = value
+      createError.value = undefined
+      folderError.value = undefined
+    },
     create: async () => {
       const subject = sharing.value
       // A folder's dialog opens with its link already made (shareFolder).
@@ -203,7 +218,7 @@ export function createSharesModel (init: SharesInit): SharesModel {
       createBusy.value = true
       createError.value = undefined
       try {
-        const share = await client.call('shares.create', expiresAt === undefined ? { fileId: file.fileId } : { fileId: file.fileId, expiresAt })
+        const share = await client.call('shares.create', { fileId: file.fileId, relayOnly: relayOnly.value, ...(expiresAt === undefined ? {} : { expiresAt }) })
         listMade(share, asked)
         // Closed while the copy was being made: the share is listed, the old dialog stays closed.
         if (run === dialogRun) created.value = share
@@ -253,7 +268,7 @@ export function createSharesModel (init: SharesInit): SharesModel {
       folderBusy.value = true
       folderError.value = undefined
       try {
-        const share = await client.call('shares.create', expiresAt === undefined ? { folder } : { folder, expiresAt })
+        const share = await client.call('shares.create', { folder, relayOnly: relayOnly.value, ...(expiresAt === undefined ? {} : { expiresAt }) })
         if (asked !== generation) return
         listMade(share, asked)
         folderExpiresOn.value = ''

@@ -1,33 +1,50 @@
 import { CairnError, fromErrorPayload } from '../../core/errors.ts'
 import type { ArgsOf, EventName, MethodName, NodeEvents, ResultOf, RpcClient } from '../../core/rpc/api.ts'
 import type { CallMessage, EventMessage, FromNodeMessage, ResultMessage } from '../../core/rpc/messages.ts'
+import type { NodePortClose } from '../../core/rpc/node-port-messages.ts'
 import { CHANNEL_NAME, LEADER_LOCK, type TabMessage } from './tab-messages.ts'
 import { serveDownloads } from './download-bridge.ts'
+import { acceptNodePorts, offerNodePort } from './node-port.ts'
 import { startNodeWorker, type NodeWorker } from './node-worker-host.ts'
 
 interface Pending {
   resolve: (value: unknown) => void
   reject: (err: Error) => void
-  /** Leader that was asked; if it goes away the call cannot complete. */
+  /** Leader whose node was sent the call; if it goes away the call cannot complete. */
   leaderId: string | undefined
   message: CallMessage
 }
+
+const unreachable = (): CairnError =>
+  new CairnError('NODE_UNAVAILABLE', 'Cairn runs in another tab and this browser gave no safe way to reach it; please use that tab')
+
+/** How long a new port may take to reach the node worker before the tab makes another. */
+const PORT_READY_TIMEOUT_MS = 10_000
 
 /**
  * The page's one way to reach the node (DESIGN §2: one node per origin).
  *
  * Every tab competes for a Web Lock; the holder (the leader) starts the node in
- * a dedicated worker and relays other tabs' calls to it over a
- * BroadcastChannel. When the leader closes, its lock is released, the next tab
- * takes it and starts the node again; calls that were in flight at the old
- * leader fail with NODE_UNAVAILABLE rather than running twice.
+ * a dedicated worker. Every other tab talks to that worker over its own
+ * MessagePort (core/rpc/node-port-messages.ts): calls carry passphrases and
+ * recovery phrases, so they never go on the BroadcastChannel, which only says
+ * who leads. When the leader closes, its lock is released, the next tab takes
+ * it and starts the node again; calls that were in flight at the old leader
+ * fail with NODE_UNAVAILABLE rather than running twice.
  */
 export function connectToNode (): RpcClient {
   const tabId = crypto.randomUUID()
   const channel = new BroadcastChannel(CHANNEL_NAME)
   const pending = new Map<string, Pending>()
   const listeners = new Map<EventName, Set<(data: unknown) => void>>()
+  /** The node, when this tab leads. */
   let worker: NodeWorker | undefined
+  /** This tab's own line to the leader's node, and whether the node has it yet. */
+  let port: MessagePort | undefined
+  let portReady = false
+  let portTimer: ReturnType<typeof setTimeout> | undefined
+  /** No service worker could carry a port: calls fail at once until a leader says it is ready again. */
+  let noRoute = false
   let leaderId: string | undefined
   let nextCall = 0
 
@@ -44,33 +61,82 @@ export function connectToNode (): RpcClient {
   }
 
   const send = (entry: Pending): void => {
-    entry.leaderId = leaderId
-    if (worker !== undefined) worker.post(entry.message)
-    else if (leaderId !== undefined) channel.postMessage({ kind: 'tab-call', to: leaderId, call: entry.message } satisfies TabMessage)
-    // else: no leader yet; `leader-ready` sends it.
+    if (worker !== undefined) {
+      entry.leaderId = leaderId
+      worker.post(entry.message)
+    } else if (port !== undefined && portReady) {
+      entry.leaderId = leaderId
+      port.postMessage(entry.message)
+    } else if (noRoute) {
+      pending.delete(entry.message.id)
+      entry.reject(unreachable())
+    }
+    // else: no line to the node yet; `port-ready` or `leader-ready` sends it.
+  }
+
+  const sendUnsent = (): void => {
+    for (const entry of pending.values()) if (entry.leaderId === undefined) send(entry)
+  }
+
+  const fromNode = (message: FromNodeMessage): void => {
+    if (message.kind === 'event') emitLocal(message)
+    else if (message.kind === 'result') settle(message)
+  }
+
+  const closePort = (): void => {
+    clearTimeout(portTimer)
+    if (port === undefined) return
+    port.postMessage({ kind: 'port-close' } satisfies NodePortClose)
+    port.close()
+    port = undefined
+    portReady = false
+  }
+
+  const connectPort = (): void => {
+    closePort()
+    noRoute = false
+    const { port1, port2 } = new MessageChannel()
+    port = port1
+    port1.onmessage = (ev: MessageEvent<FromNodeMessage>) => {
+      if (port !== port1) return
+      if (ev.data.kind === 'port-ready') {
+        clearTimeout(portTimer)
+        portReady = true
+        sendUnsent()
+        return
+      }
+      fromNode(ev.data)
+    }
+    void offerNodePort(port2).then((offered) => {
+      if (port !== port1) return
+      if (offered) {
+        // Nothing is sent on a port until the node confirms it has it, so a port
+        // that got lost (a service worker restarted mid-way) can be replaced
+        // without any call running twice.
+        portTimer = setTimeout(() => { if (port === port1 && !portReady && worker === undefined) connectPort() }, PORT_READY_TIMEOUT_MS)
+        return
+      }
+      closePort()
+      noRoute = true
+      for (const [id, entry] of pending) {
+        pending.delete(id)
+        entry.reject(unreachable())
+      }
+    }, () => {})
   }
 
   const onLeaderReady = (newLeader: string): void => {
+    if (newLeader === leaderId && (worker !== undefined || port !== undefined)) return
     leaderId = newLeader
+    if (worker === undefined) connectPort()
     for (const [id, entry] of pending) {
-      if (entry.leaderId === undefined) {
-        send(entry)
-      } else if (entry.leaderId !== newLeader) {
+      if (entry.leaderId !== undefined && entry.leaderId !== newLeader) {
         // The tab that was running this call is gone, and its worker with it.
         pending.delete(id)
         entry.reject(new CairnError('NODE_UNAVAILABLE', 'The tab that ran Cairn closed while this was in progress; please try again'))
       }
     }
-  }
-
-  const fromWorker = (message: FromNodeMessage): void => {
-    if (message.kind === 'event') {
-      emitLocal(message)
-      channel.postMessage({ kind: 'tab-event', event: message } satisfies TabMessage)
-      return
-    }
-    if (message.id.startsWith(tabId)) settle(message)
-    else channel.postMessage({ kind: 'tab-result', result: message } satisfies TabMessage)
+    sendUnsent()
   }
 
   channel.onmessage = (ev: MessageEvent<TabMessage>) => {
@@ -82,21 +148,14 @@ export function connectToNode (): RpcClient {
       case 'who-leads':
         if (worker !== undefined) channel.postMessage({ kind: 'leader-ready', leaderId: tabId } satisfies TabMessage)
         break
-      case 'tab-call':
-        if (worker !== undefined && message.to === tabId) worker.post(message.call)
-        break
-      case 'tab-result':
-        if (message.result.id.startsWith(tabId)) settle(message.result)
-        break
-      case 'tab-event':
-        if (worker === undefined) emitLocal(message.event)
-        break
     }
   }
 
   void navigator.locks.request(LEADER_LOCK, async () => {
-    worker = startNodeWorker(fromWorker)
-    serveDownloads(channel, worker)
+    closePort()
+    worker = startNodeWorker(fromNode)
+    acceptNodePorts(channel, worker)
+    serveDownloads(worker)
     onLeaderReady(tabId)
     channel.postMessage({ kind: 'leader-ready', leaderId: tabId } satisfies TabMessage)
     // Hold the lock for the life of this tab: releasing it hands the node over.
@@ -104,6 +163,8 @@ export function connectToNode (): RpcClient {
   })
   // A tab that opens while another leads asks who that is.
   channel.postMessage({ kind: 'who-leads' } satisfies TabMessage)
+  // The node stops sending to a tab that is gone for good.
+  addEventListener('pagehide', (ev: PageTransitionEvent) => { if (!ev.persisted) closePort() })
 
   return {
     async call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
@@ -116,7 +177,7 @@ export function connectToNode (): RpcClient {
           message: { kind: 'call', id, method, args }
         }
         pending.set(id, entry)
-        if (worker !== undefined || leaderId !== undefined) send(entry)
+        send(entry)
       })
     },
     on<E extends EventName>(event: E, listener: (data: NodeEvents[E]) => void): () => void {

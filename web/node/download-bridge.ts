@@ -1,23 +1,28 @@
+import type { DownloadOpen } from '../../core/rpc/download-messages.ts'
 import type { NodeWorker } from './node-worker-host.ts'
-import type { DownloadPortMessage, TabMessage } from './tab-messages.ts'
+import type { DownloadPortMessage } from './tab-messages.ts'
 
 /**
  * The leader tab connects the service worker to the node for each download:
- * the service worker asks on the BroadcastChannel, the leader opens a
- * MessageChannel and hands one end to the node worker and the other to the
- * service worker, so bytes flow worker → service worker without the page
- * copying them.
+ * the service worker asks this tab directly (never on the BroadcastChannel,
+ * where the file's id would let any same-origin page fetch it), the leader
+ * opens a MessageChannel and hands one end to the node worker and the other
+ * to the service worker, so bytes flow worker → service worker without the
+ * page copying them.
  */
-export function serveDownloads (channel: BroadcastChannel, worker: NodeWorker): void {
-  channel.addEventListener('message', (ev: MessageEvent<TabMessage>) => {
-    const message = ev.data
-    if (message.kind !== 'download-open') return
-    void navigator.serviceWorker.ready.then((registration) => {
+export function serveDownloads (worker: NodeWorker, container: ServiceWorkerContainer | undefined = navigator.serviceWorker): void {
+  if (container === undefined) return
+  container.addEventListener('message', (ev: MessageEvent<unknown>) => {
+    const message = ev.data as Partial<DownloadOpen> | null
+    if (message?.kind !== 'download-open' || typeof message.fileId !== 'string' || typeof message.requestId !== 'string') return
+    const { fileId, requestId } = message
+    void container.ready.then((registration) => {
       const target = registration.active
       if (target === null) return
       const { port1, port2 } = new MessageChannel()
-      worker.post({ kind: 'stream-file', fileId: message.fileId, port: port1 }, [port1])
-      target.postMessage({ kind: 'download-port', requestId: message.requestId, port: port2 } satisfies DownloadPortMessage, [port2])
+      worker.post({ kind: 'stream-file', fileId, port: port1 }, [port1])
+      target.postMessage({ kind: 'download-port', requestId, port: port2 } satisfies DownloadPortMessage, [port2])
     })
   })
+  container.startMessages()
 }

@@ -1,4 +1,5 @@
-import type { SharedFilesSource } from '../models/shared-inbox-model.ts'
+import type { RefusedSharedFile, SharedFilesTake } from '../../core/rpc/share-target-messages.ts'
+import type { SharedFilesSource, TakenSharedFiles } from '../models/shared-inbox-model.ts'
 
 /** How long to wait for the service worker; after this the files count as lost. */
 const TAKE_TIMEOUT_MS = 10_000
@@ -6,7 +7,7 @@ const TAKE_TIMEOUT_MS = 10_000
 /**
  * Takes files shared to Cairn from the service worker that holds them in
  * memory (sw/share-target-route.ts): one `shared-files-take` message, the
- * answer on a MessageChannel. The names match that file (web/ must not import sw/).
+ * answer on a MessageChannel (core/rpc/share-target-messages.ts).
  */
 export function serviceWorkerSharedFiles (container: ServiceWorkerContainer | undefined = navigator.serviceWorker, timeoutMs = TAKE_TIMEOUT_MS): SharedFilesSource {
   return {
@@ -20,7 +21,7 @@ export function serviceWorkerSharedFiles (container: ServiceWorkerContainer | un
         if (worker === undefined || worker === null) return undefined
         const channel = new MessageChannel()
         const reply = new Promise<unknown>((resolve) => { channel.port1.onmessage = (e) => { resolve(e.data) } })
-        worker.postMessage({ kind: 'shared-files-take', id }, [channel.port2])
+        worker.postMessage({ kind: 'shared-files-take', id } satisfies SharedFilesTake, [channel.port2])
         const answer = await Promise.race([reply, timeout])
         channel.port1.close()
         return filesOf(answer)
@@ -31,9 +32,18 @@ export function serviceWorkerSharedFiles (container: ServiceWorkerContainer | un
   }
 }
 
-function filesOf (answer: unknown): File[] | undefined {
+function filesOf (answer: unknown): TakenSharedFiles | undefined {
   if (typeof answer !== 'object' || answer === null) return undefined
-  const { kind, files } = answer as { kind?: unknown, files?: unknown }
+  const { kind, files, refused } = answer as { kind?: unknown, files?: unknown, refused?: unknown }
   if (kind !== 'shared-files' || !Array.isArray(files)) return undefined
-  return files.filter((f): f is File => f instanceof File)
+  return {
+    files: files.filter((f): f is File => f instanceof File),
+    refused: Array.isArray(refused) ? refused.filter(isRefused) : []
+  }
+}
+
+function isRefused (value: unknown): value is RefusedSharedFile {
+  if (typeof value !== 'object' || value === null) return false
+  const { name, size, reason } = value as Partial<RefusedSharedFile>
+  return typeof name === 'string' && typeof size === 'number' && (reason === 'too-many' || reason === 'too-large' || reason === 'share-too-large')
 }

@@ -12,7 +12,7 @@ import { drain } from './bench-context.ts'
  */
 export async function measureReadDecrypted (blockstore: Blockstore, cid: CID, fileKey: Uint8Array, size: number): Promise<number> {
   const start = performance.now()
-  const bytes = await drain(readDecrypted(blockstore, cid, fileKey))
+  const bytes = await drain(readDecrypted(blockstore, cid, fileKey.slice()))
   const ms = performance.now() - start
   if (bytes !== size) throw new Error(`readDecrypted gave ${bytes} bytes, expected ${size}`)
   return ms
@@ -36,6 +36,6 @@ export async function blake3Hex (stream: ReadableStream<Uint8Array>): Promise<st
 
 /** Reads the stored file back once more (untimed) and checks it is the input, byte for byte. */
 export async function verifyReadDecrypted (blockstore: Blockstore, cid: CID, fileKey: Uint8Array, expectedBlake3: string): Promise<void> {
-  const got = await blake3Hex(readDecrypted(blockstore, cid, fileKey))
+  const got = await blake3Hex(readDecrypted(blockstore, cid, fileKey.slice()))
   if (got !== expectedBlake3) throw new Error(`decrypted output differs from the input: BLAKE3 ${got} ≠ ${expectedBlake3}`)
 }

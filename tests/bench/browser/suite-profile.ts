@@ -65,7 +65,7 @@ async function observeReadAhead (env: SuiteEnv): Promise<void> {
   }
   await withStore(await openPackStore('read-ahead'), async (store) => {
     const add = await measureEncryptedAdd(file, store, env.hashTag, env.dedupKey)
-    await pausedRead('read.decrypted', readDecrypted(store.blockstore, add.cid, add.fileKey))
+    await pausedRead('read.decrypted', readDecrypted(store.blockstore, add.cid, add.fileKey.slice()))
     await env.settle()
     await pausedRead('proto.read.windowed', readDecryptedWindowed(store.blockstore, add.cid, add.fileKey))
     // The exporter of the first read may still be walking; let it finish before the store closes.

@@ -22,7 +22,7 @@ async function storeSource (store: MemoryBlockstore, plaintext: Uint8Array<Array
 }
 
 async function readAll (store: MemoryBlockstore, cid: CID, key: Uint8Array, size: number): Promise<Uint8Array> {
-  return new Uint8Array(await new Response(readDecrypted(store, cid, key, { plaintextLength: size })).arrayBuffer())
+  return new Uint8Array(await new Response(readDecrypted(store, cid, key.slice(), { plaintextLength: size })).arrayBuffer())
 }
 
 async function count (store: MemoryBlockstore): Promise<number> {

@@ -60,12 +60,12 @@ describe('copyFolder', () => {
     assert.equal(copy.contentBytes, 100_000 + 2_500_000)
     assert.equal(copy.shareKey.length, 32)
 
-    const listingBytes = await readAll(readDecrypted(blockstore, copy.cid, copy.shareKey, { plaintextLength: copy.size }))
+    const listingBytes = await readAll(readDecrypted(blockstore, copy.cid, copy.shareKey.slice(), { plaintextLength: copy.size }))
     assert.equal(listingBytes.length, copy.size)
     const listing = decodeFolderListing(listingBytes)
     assert.deepEqual(listing.map(e => [e.path, e.size, e.type]), [['a.txt', 100_000, 'text/plain'], ['sub/b.bin', 2_500_000, 'application/octet-stream']])
     for (const entry of listing) {
-      const plaintext = await readAll(readDecrypted(blockstore, entry.cid, entry.key, { plaintextLength: entry.size }))
+      const plaintext = await readAll(readDecrypted(blockstore, entry.cid, entry.key.slice(), { plaintextLength: entry.size }))
       assert.deepEqual(plaintext, contents.get(`trip/${entry.path}`), `${entry.path} decrypts to the original`)
       assert.notDeepEqual(entry.key, copy.shareKey, 'each file has its own key')
     }
@@ -86,11 +86,11 @@ describe('copyFolder', () => {
   it('leaves out files beside the folder and in folders whose name only starts the same; a trailing / is the same folder', async () => {
     const { blockstore, files } = await setup()
     const copy = await copyFolder(files, blockstore, 'trip/')
-    const listing = decodeFolderListing(await readAll(readDecrypted(blockstore, copy.cid, copy.shareKey)))
+    const listing = decodeFolderListing(await readAll(readDecrypted(blockstore, copy.cid, copy.shareKey.slice())))
     assert.deepEqual(listing.map(e => e.path), ['a.txt', 'sub/b.bin'])
     const sub = await copyFolder(files, blockstore, 'trip/sub')
     assert.equal(sub.name, 'sub')
-    assert.deepEqual(decodeFolderListing(await readAll(readDecrypted(blockstore, sub.cid, sub.shareKey))).map(e => e.path), ['b.bin'])
+    assert.deepEqual(decodeFolderListing(await readAll(readDecrypted(blockstore, sub.cid, sub.shareKey.slice()))).map(e => e.path), ['b.bin'])
   })
 
   it('a folder with no files is FILE_NOT_FOUND and writes nothing', async () => {

@@ -32,14 +32,14 @@ function manualClock () {
   return { now: () => now, advance: (ms: number) => { now += ms } }
 }
 
-async function setup (hints: string[] = []) {
+async function setup (hints: string[] = [], relayedHints: string[] = hints.filter(h => h.includes('/p2p-circuit'))) {
   const { vault, blockstore } = await startVault(cleanups)
   const pinning = fakePinning()
   const clock = manualClock()
   let changed = 0
   const shares = new VaultShares(
     { vault, blockstore, pinning, log: new LogBuffer().for('shares'), onChanged: () => { changed++ } },
-    { origin: ORIGIN, hints: () => hints, now: clock.now }
+    { origin: ORIGIN, hints: ({ relayOnly }) => relayOnly ? relayedHints : hints, now: clock.now }
   )
   cleanups.push(() => { shares.detach() })
   await shares.attach(vault.shareStore())
@@ -50,6 +50,9 @@ async function addFile (vault: VaultService, path: string, bytes: Uint8Array<Arr
   return (await vault.files().add({ file: new Blob([bytes]), path, mtime: 1_700_000_000_000, type })).file
 }
 
+const RELAYED_HINT_BASE = '/dns4/relay.cairn-example.net/tcp/443/wss/p2p/12D3KooWHFrmLWTTDD4NodngtRMEVYgxrsDbcxqn4DzaFhjUXH3E'
+
+const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
 describe('VaultShares', () => {
   it('create: a link to a fresh copy that decrypts to the file, with the base name, size, type and at most 8 hints', async () => {
@@ -83,7 +86,7 @@ describe('VaultShares', () => {
     // Deduplicated, the over-long one left out, the first 8 in order.
     assert.equal(MAX_HINTS, 8)
     assert.deepEqual(fields.hints, valid.slice(0, 8))
-    assert.deepEqual(await readAll(readDecrypted(blockstore, fields.cid, fields.shareKey, { plaintextLength: fields.size })), plaintext)
+    assert.deepEqual(await readAll(readDecrypted(blockstore, fields.cid, fields.shareKey.slice(), { plaintextLength: fields.size })), plaintext)
 
     // The copy's blocks are all stored, all new, and none is one of the vault copy's.
     const shareCopy = (await dagBlocks(blockstore, info.cid)).map(hashOf)
@@ -114,6 +117,23 @@ describe('VaultShares', () => {
     assert.equal(first.expiresAt, expiresAt)
     assert.deepEqual((await shares.list()).map(s => s.id), [second.id, first.id])
     assert.deepEqual(shares.activePins(), [{ cid: second.cid }, { cid: first.cid, expiresAt }])
+  })
+
+  it('relay addresses only: the link carries only relayed hints, and with no relay it is refused before any copy is made', async () => {
+    const relayed = `${RELAYED_HINT_BASE}/p2p-circuit/p2p/12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo`
+    const direct = '/ip4/192.168.1.20/tcp/4102/ws/p2p/12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
+    const { vault, shares } = await setup([direct, relayed])
+    const file = await addFile(vault, 'a.txt', randomBytes(1000), 'text/plain')
+    const made = await shares.create({ fileId: file.fileId }, undefined, { relayOnly: true })
+    assert.deepEqual(parseShareLink(made.link).hints, [relayed])
+    assert.deepEqual(parseShareLink((await shares.create({ fileId: file.fileId })).link).hints, [direct, relayed])
+
+    const alone = await setup([direct], [])
+    const other = await addFile(alone.vault, 'b.txt', randomBytes(1000), 'text/plain')
+    const before = await allBlocks(alone.blockstore)
+    await rejectsWith(alone.shares.create({ fileId: other.fileId }, undefined, { relayOnly: true }), 'SHARE_NO_RELAY')
+    assert.deepEqual(await allBlocks(alone.blockstore), before)
+    assert.deepEqual(await alone.shares.list(), [])
   })
 
   it('refuses an expiry in the past, a missing file, and everything while detached, storing nothing', async () => {

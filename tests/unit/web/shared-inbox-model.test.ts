@@ -20,7 +20,7 @@ function fakeServiceWorker (held: Record<string, File[]>): SharedFilesSource & {
       asked.push(id)
       const files = store.get(id)
       store.delete(id)
-      return files
+      return files === undefined ? undefined : { files, refused: [] }
     }
   }
 }

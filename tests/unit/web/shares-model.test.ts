@@ -66,18 +66,27 @@ test('a date field value means the end of that local day; anything else is not a
   assert.equal(localDateValue(NOW), '2026-03-10')
 })
 
-test('create without an expiry sends only the file id and shows the link', async () => {
+test('create without an expiry sends the file id (not relay addresses only, by default) and shows the link', async () => {
   const { client, shares } = setup()
   shares.startShare(file)
   assert.deepEqual(shares.sharing.value, { file })
   await shares.create()
-  assert.deepEqual(createCalls(client).map(c => c.args), [{ fileId: 'f1' }])
+  assert.deepEqual(createCalls(client).map(c => c.args), [{ fileId: 'f1', relayOnly: false }])
   assert.equal(shares.created.value?.link, 'https://cairn.test/#/s/new1')
   assert.equal(shares.createError.value, undefined)
   assert.equal(shares.createBusy.value, false)
   assert.deepEqual(shares.shares.value.map(s => s.id), ['new1'], 'the new share is listed at once')
   await shares.create()
   assert.equal(createCalls(client).length, 1, 'one link per opening of the dialog')
+})
+
+test('"Relay addresses only" can be turned on, for file and folder links alike', async () => {
+  const { client, shares } = setup()
+  assert.equal(shares.relayOnly.value, false)
+  shares.setRelayOnly(true)
+  shares.startShare(file)
+  await shares.create()
+  assert.deepEqual(createCalls(client).map(c => c.args), [{ fileId: 'f1', relayOnly: true }])
 })
 
 test('create with a date sends the end of that local day; today counts as the future', async () => {
@@ -350,7 +359,7 @@ test('Share folder sends the folder, lists the share and opens the Share dialog 
   await settle()
   shares.chooseFolder('photos/trip')
   await shares.shareFolder()
-  assert.deepEqual(createCalls(client).map(c => c.args), [{ folder: 'photos/trip' }])
+  assert.deepEqual(createCalls(client).map(c => c.args), [{ folder: 'photos/trip', relayOnly: false }])
   const subject = shares.sharing.value
   assert.deepEqual(subject, { folder: 'photos/trip' })
   assert.equal(subjectPath(subject ?? { folder: '' }), 'photos/trip')
@@ -382,7 +391,7 @@ test('Share folder with a date sends the end of that day; a past date is refused
   shares.setFolderExpiresOn('2026-04-01')
   assert.equal(shares.folderError.value, undefined, 'changing the date clears the message')
   await shares.shareFolder()
-  assert.deepEqual(createCalls(client).map(c => c.args), [{ folder: 'photos', expiresAt: new Date(2026, 3, 1, 23, 59, 59, 999).getTime() }])
+  assert.deepEqual(createCalls(client).map(c => c.args), [{ folder: 'photos', relayOnly: false, expiresAt: new Date(2026, 3, 1, 23, 59, 59, 999).getTime() }])
   assert.equal(shares.created.value?.expiresAt, new Date(2026, 3, 1, 23, 59, 59, 999).getTime())
   assert.equal(shares.folderExpiresOn.value, '', 'the form is ready for the next folder')
   assert.equal(shares.expiresOn.value, '', 'the file dialog\'s date is its own')

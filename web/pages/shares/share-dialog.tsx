@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../components/error-alert.tsx'
 import { QrCode } from '../../components/qr-code.tsx'
 import { subjectPath } from '../../models/shares-model.ts'
 import { ExpiryField } from './expiry-field.tsx'
+import { RelayOnlyField } from './relay-only-field.tsx'
 import { formatExpiryDate } from './share-format.ts'
 
 /**
@@ -47,6 +48,7 @@ function CreateForm ({ file }: { file: FileInfo }) {
     // noValidate: a past date gets the app's message, not the browser's bubble for `min`.
     <form class='stack' noValidate onSubmit={(e) => { e.preventDefault(); void shares.create() }}>
       <ExpiryField value={shares.expiresOn.value} onInput={shares.setExpiresOn} invalid={error !== undefined} disabled={busy} />
+      <RelayOnlyField disabled={busy} />
       <ErrorAlert message={error} />
       {busy && (
         <p role='status' class='busy'>

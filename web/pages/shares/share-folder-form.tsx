@@ -2,6 +2,7 @@ import { useId } from 'preact/hooks'
 import { useModels } from '../../app-context.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { ExpiryField } from './expiry-field.tsx'
+import { RelayOnlyField } from './relay-only-field.tsx'
 
 /** "Share a folder": pick a folder and an optional expiry; the Share dialog then shows the snapshot's link. */
 export function ShareFolderForm () {
@@ -29,6 +30,7 @@ export function ShareFolderForm () {
                 </select>
               </div>
               <ExpiryField value={shares.folderExpiresOn.value} onInput={shares.setFolderExpiresOn} invalid={error !== undefined} disabled={busy} />
+              <RelayOnlyField disabled={busy} />
               {busy && (
                 <p role='status' class='busy'>
                   <span class='spinner' aria-hidden='true' />Making an encrypted copy of every file in {choice} for the link. Big folders take a while.

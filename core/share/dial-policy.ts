@@ -1,0 +1,52 @@
+import { isPrivateIp, tryGetNetConfig } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+
+/**
+ * Which addresses a share link's recipient may dial (issue 8). A link is
+ * written by whoever shares it, so its hints could point a recipient's
+ * browser at loopback or LAN services (a router's admin page, a dev server):
+ * the recipient's node dials loopback and private-range addresses only when
+ * the app itself is served from such an address (a LAN or `npm start` setup,
+ * where the relay and the peer really are local); otherwise those hints are
+ * dropped before dialing, and the node's connection gater refuses them too.
+ *
+ * "Private" is libp2p's own list (@libp2p/utils isPrivateIp: 127/8, 10/8,
+ * 172.16/12, 192.168/16, 169.254/16, 100.64/10, ::1, fc00::/7, fe80::/10
+ * and the other special-use ranges), plus the names that can only mean this
+ * machine or this LAN: `localhost`, `*.localhost` and mDNS `*.local`.
+ * A public name that resolves to a private address cannot be seen from a
+ * browser; the gater does not see resolved addresses either.
+ */
+
+const LOCAL_NAME = /(^|\.)(localhost|local)\.?$/i
+
+/** True for a host (an IP literal, `[::1]`, or a DNS name) that is loopback, link-local or private. */
+export function isPrivateHost (host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host
+  const ip = isPrivateIp(bare)
+  if (ip !== undefined) return ip
+  return LOCAL_NAME.test(bare)
+}
+
+/**
+ * True when the address's first hop (for a relayed address, the relay) is
+ * private; an address that cannot be parsed or names no host counts as
+ * private, so it is never dialed from a public app.
+ */
+export function isPrivateAddress (address: string): boolean {
+  let config
+  try {
+    config = tryGetNetConfig(multiaddr(address))
+  } catch {
+    return true
+  }
+  if (config === null || config.host === undefined) return true
+  // dnsaddr hosts come back as `_dnsaddr.NAME`.
+  return isPrivateHost(config.host.replace(/^_dnsaddr\./, ''))
+}
+
+/** The hints a recipient may dial, given the host the app is served from. */
+export function dialableHints (hints: string[], appHost: string): string[] {
+  if (isPrivateHost(appHost)) return hints
+  return hints.filter(hint => !isPrivateAddress(hint))
+}

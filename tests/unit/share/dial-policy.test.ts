@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { CID } from 'multiformats/cid'
+import { dialableHints, isPrivateAddress, isPrivateHost } from '../../../core/share/dial-policy.ts'
+import { findShare } from '../../../core/share/open-share.ts'
+import { shareHints } from '../../../core/share/share-hints.ts'
+import type { CairnHelia } from '../../../core/node/create-node.ts'
+import { SAMPLE_CID } from './helpers.ts'
+
+const PEER = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
+const RELAY_ID = '12D3KooWHFrmLWTTDD4NodngtRMEVYgxrsDbcxqn4DzaFhjUXH3E'
+const PUBLIC_RELAY = `/dns4/relay.cairn-example.net/tcp/443/wss/p2p/${RELAY_ID}`
+const PUBLIC_IP_PEER = `/ip4/8.8.4.4/tcp/4102/ws/p2p/${PEER}`
+
+/** One address per private range the issue names, and the names that mean this machine or LAN. */
+const PRIVATE = [
+  `/ip4/127.0.0.1/tcp/4101/ws/p2p/${PEER}`,
+  `/ip4/127.45.6.7/tcp/1/ws/p2p/${PEER}`,
+  `/ip6/::1/tcp/4101/ws/p2p/${PEER}`,
+  `/ip4/10.1.2.3/tcp/4102/ws/p2p/${PEER}`,
+  `/ip4/172.16.0.9/tcp/4102/ws/p2p/${PEER}`,
+  `/ip4/172.31.255.1/tcp/4102/ws/p2p/${PEER}`,
+  `/ip4/192.168.1.20/tcp/4102/ws/p2p/${PEER}`,
+  `/ip4/169.254.10.1/tcp/4102/ws/p2p/${PEER}`,
+  `/ip6/fc00::1/tcp/4102/ws/p2p/${PEER}`,
+  `/ip6/fd12:3456::1/tcp/4102/ws/p2p/${PEER}`,
+  `/ip6/fe80::1/tcp/4102/ws/p2p/${PEER}`,
+  `/dns4/localhost/tcp/4102/ws/p2p/${PEER}`,
+  `/dns/localhost/tcp/4102/ws/p2p/${PEER}`,
+  `/dns4/nas.local/tcp/4102/ws/p2p/${PEER}`,
+  // Relayed through a relay on the LAN: the first hop is what gets dialed.
+  `/ip4/192.168.1.2/tcp/4101/ws/p2p/${RELAY_ID}/p2p-circuit/p2p/${PEER}`
+]
+const PUBLIC = [
+  PUBLIC_IP_PEER,
+  `/ip4/172.32.0.1/tcp/443/wss/p2p/${PEER}`,
+  `/ip6/2a00:1450:4001::1/tcp/443/wss/p2p/${PEER}`,
+  `/dns4/peer.cairn-example.net/tcp/443/wss/p2p/${PEER}`,
+  `${PUBLIC_RELAY}/p2p-circuit/p2p/${PEER}`
+]
+
+describe('which addresses count as loopback or private', () => {
+  it('every range the issue names, on its first hop', () => {
+    for (const address of PRIVATE) assert.equal(isPrivateAddress(address), true, address)
+    for (const address of PUBLIC) assert.equal(isPrivateAddress(address), false, address)
+  })
+
+  it('an address that cannot be read is never dialed from a public app', () => {
+    assert.equal(isPrivateAddress('not a multiaddr'), true)
+    assert.equal(isPrivateAddress(`/p2p/${PEER}`), true)
+  })
+
+  it('the hosts an app can be served from', () => {
+    for (const host of ['localhost', 'app.localhost', '127.0.0.1', '[::1]', '192.168.1.5', '10.0.0.2', 'nas.local', '[fe80::1]']) assert.equal(isPrivateHost(host), true, host)
+    for (const host of ['cairn.example.org', '8.8.8.8', '[2a00:1450:4001::1]', 'localhost.example.com']) assert.equal(isPrivateHost(host), false, host)
+  })
+})
+
+describe('a recipient dials private hints only from a private app', () => {
+  it('drops them when the app is public, keeps them when it is served locally', () => {
+    const hints = [...PRIVATE, ...PUBLIC]
+    assert.deepEqual(dialableHints(hints, 'cairn.example.org'), PUBLIC)
+    assert.deepEqual(dialableHints(hints, '127.0.0.1'), hints)
+    assert.deepEqual(dialableHints(hints, 'localhost'), hints)
+    assert.deepEqual(dialableHints(hints, '192.168.1.5'), hints)
+  })
+
+  it('findShare never dials a dropped hint', async () => {
+    const dialed: string[] = []
+    const helia = {
+      libp2p: { dial: async (ma: { toString: () => string }) => { dialed.push(ma.toString()); throw new Error('no one there') } },
+      // Nobody holds the block: the share is unavailable once the dials are done.
+      blockstore: { get: async function * (): AsyncGenerator<Uint8Array> { yield * []; throw new Error('not found') } }
+    } as unknown as CairnHelia
+    const fields = { cid: CID.parse(SAMPLE_CID.toString()), shareKey: new Uint8Array(32), name: 'x', size: 1, type: 'text/plain', hints: [PRIVATE[0] ?? '', PRIVATE[6] ?? '', PUBLIC_IP_PEER] }
+    await assert.rejects(findShare(helia, fields, { findTimeoutMs: 200, appHost: 'cairn.example.org' }), { code: 'SHARE_UNAVAILABLE' })
+    assert.deepEqual(dialed, [PUBLIC_IP_PEER])
+    dialed.length = 0
+    await assert.rejects(findShare(helia, fields, { findTimeoutMs: 200, appHost: 'localhost' }), { code: 'SHARE_UNAVAILABLE' })
+    assert.deepEqual(dialed.sort(), [...fields.hints].sort())
+  })
+})
+
+describe('the hints a sharer puts in a link', () => {
+  const lanPeer = { peerId: PEER, address: `/ip4/192.168.1.20/tcp/4102/ws/p2p/${PEER}` }
+  const own = `${PUBLIC_RELAY}/p2p-circuit/p2p/12D3KooWSelf`
+
+  it('relay addresses only: never the backup peer\'s own address', () => {
+    const hints = shareHints({ backupPeers: [lanPeer, { peerId: PEER, address: PUBLIC_IP_PEER }], relays: [PUBLIC_RELAY], ownAddresses: [own], relayOnly: true })
+    assert.deepEqual(hints, [`${PUBLIC_RELAY}/p2p-circuit/p2p/${PEER}`, own])
+    assert.ok(hints.every(h => !h.includes('192.168.') && !h.includes('8.8.4.4')))
+  })
+
+  it('without it, the direct address comes first, as before', () => {
+    const hints = shareHints({ backupPeers: [lanPeer], relays: [PUBLIC_RELAY], ownAddresses: [own] })
+    assert.deepEqual(hints, [lanPeer.address, `${PUBLIC_RELAY}/p2p-circuit/p2p/${PEER}`, own])
+  })
+
+  it('a public app leaves LAN addresses out of its links (its recipients would drop them); a local one keeps them', () => {
+    const lanRelay = `/ip4/192.168.1.2/tcp/4101/ws/p2p/${RELAY_ID}`
+    const init = { backupPeers: [lanPeer], relays: [lanRelay, PUBLIC_RELAY], ownAddresses: [own] }
+    assert.deepEqual(shareHints({ ...init, appHost: 'cairn.example.org' }), [`${PUBLIC_RELAY}/p2p-circuit/p2p/${PEER}`, own])
+    assert.deepEqual(shareHints({ ...init, appHost: 'localhost' }), shareHints(init))
+  })
+})
