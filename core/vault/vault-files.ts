@@ -248,16 +248,17 @@ export class VaultFiles {
   open (fileId: string): { info: FileInfo, stream: ReadableStream<Uint8Array> } {
     const view = this.index.getFile(fileId)
     if (view === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
-    const fileKey = fromBase64(view.entry.fk)
     const init = { plaintextLength: view.entry.size, signal: this.locked }
-    if (this.health === undefined) return { info: toFileInfo(view), stream: readDecrypted(this.readBlockstore, view.entry.cid, fileKey, init) }
+    // A fresh key for each read: readDecrypted wipes the one it is given when it ends.
+    const fileKey = (): Uint8Array => fromBase64(view.entry.fk)
+    if (this.health === undefined) return { info: toFileInfo(view), stream: readDecrypted(this.readBlockstore, view.entry.cid, fileKey(), init) }
     // Fast path: ciphertext leaves are not hashed on read (the decryptor authenticates
     // them). When decrypting fails, every block is read again with its hash checked,
     // damaged ones are repaired, and the read starts over.
     const fast = this.readerFor(fileId, true)
     let repaired = 0
     const checked = this.readerFor(fileId, false, () => { repaired++ })
-    const stream = recoveringStream(() => readDecrypted(fast, view.entry.cid, fileKey, init), async () => {
+    const stream = recoveringStream(() => readDecrypted(fast, view.entry.cid, fileKey(), init), async () => {
       const before = repaired
       await readEveryBlock(checked, view.entry.cid, this.locked)
       return repaired > before
