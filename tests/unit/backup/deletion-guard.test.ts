@@ -75,6 +75,29 @@ test('a stolen device cannot wipe vault data: drop, unpin and an expiry keep it 
   }
 })
 
+test('a vault root pinned again "as a share" stays vault data: a drop then keeps it for the retention period', async () => {
+  const clock = testClock()
+  const peer = await startPeer({ now: clock.now })
+  const device = await startDevice()
+  try {
+    const vaultFile = await storeRandomFile(device.blockstore, 150_000)
+    const v = vaultFile.root.toString()
+    const id = device.helia.libp2p.peerId.toString()
+    const at = addressOf(peer)
+    await device.client.pair(at, await peer.service.createPairingCode())
+    await device.client.sendManifest(at, { device: id, seq: 1, pin: [v], unpin: [] })
+    await waitFor(async () => (await device.client.status(at)).pinned === 1, 15_000, 'pinned')
+    // A thief re-pins it marked as a share, then drops it.
+    await device.client.sendManifest(at, { device: id, seq: 2, pin: [v], unpin: [], shares: [v] })
+    await device.client.sendManifest(at, { device: id, seq: 3, pin: [], unpin: [], drop: [v] })
+    assert.ok(await holdsAll(peer.blockstore, vaultFile), 'the vault root is still held')
+    assert.equal((await device.client.status(at)).unpinning, 1, 'kept for the retention period')
+  } finally {
+    await device.helia.stop()
+    await stopPeer(peer)
+  }
+})
+
 test('an append-only peer refuses every deletion in words and keeps the data; the device sends its other changes without them', async () => {
   const clock = testClock()
   const peer = await startPeer({ now: clock.now, appendOnly: true })
