@@ -163,8 +163,6 @@ export class VaultLedger {
       const expiresAt = manifest.expires?.[cid]
       if (expiresAt !== undefined && item.share === true) item.expiresAt = expiresAt
       else delete item.expiresAt
-      if (manifest.shares?.includes(cid) === true) item.share = true
-      else delete item.share
       changed.set(cid, item)
     }
     const dropped: ItemRecord[] = []

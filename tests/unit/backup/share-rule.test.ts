@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { isShareCopy } from '../../../core/protocols/backup/peer-store.ts'
+import { VaultLedger, type ManifestPolicy } from '../../../core/protocols/backup/vault-ledger.ts'
+import type { ManifestBody } from '../../../core/protocols/backup/messages.ts'
+
+const DAY = 86_400_000
+const policy: ManifestPolicy = { quotaBytes: 1e12, retentionMs: 30 * DAY, appendOnly: false, maxRoots: 1000 }
+const T0 = 1_800_000_000_000
+
+/** A ledger with one paired vault; `send` applies the next manifest of one device. */
+function ledgerWithVault (): { ledger: VaultLedger, send: (body: Omit<ManifestBody, 'device' | 'seq'>) => ReturnType<VaultLedger['applyManifest']> } {
+  const ledger = new VaultLedger()
+  ledger.pair('v', T0)
+  let seq = 0
+  return { ledger, send: (body) => ledger.applyManifest('v', { device: 'd', seq: ++seq, ...body }, policy, T0) }
+}
+
+test('a vault root pinned again with `shares` stays vault data: a later drop keeps it for the retention period', () => {
+  const { ledger, send } = ledgerWithVault()
+  send({ pin: ['root'], unpin: [] })
+  // What a stolen device sends: the vault's root named a share copy, then dropped.
+  send({ pin: ['root'], unpin: [], shares: ['root'] })
+  const item = ledger.get('v')?.items.get('root')
+  assert.ok(item !== undefined)
+  assert.equal(isShareCopy(item), false, 'still vault data')
+  const change = send({ pin: [], unpin: [], drop: ['root'] })
+  assert.deepEqual(change.dropped, [], 'nothing is freed at once')
+  assert.equal(item.unpinAt, T0 + 30 * DAY)
+})
+
+test('a share copy first pinned with `shares` stays one when pinned again with it, and goes at once when dropped', () => {
+  const { ledger, send } = ledgerWithVault()
+  send({ pin: ['s'], unpin: [], shares: ['s'] })
+  send({ pin: ['s'], unpin: [], shares: ['s'] })
+  const item = ledger.get('v')?.items.get('s')
+  assert.ok(item !== undefined && isShareCopy(item))
+  assert.deepEqual(send({ pin: [], unpin: [], drop: ['s'] }).dropped.map(i => i.cid), ['s'])
+})
