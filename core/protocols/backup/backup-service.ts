@@ -142,8 +142,8 @@ export class BackupService {
     const state = await loadPeerState(this.components.datastore)
     this.ledger.load(state)
     this.codes.load(state.codes)
-    // Before the first connection: no ledger of bitswap may be made without the gate.
-    this.gate ??= gateBitswap(this.components.helia, async (peer, cid) => await this.access.mayServe(peer, cid))
+    // The host gates bitswap before its node starts (no ledger without the gate); this sets the policy.
+    this.gate = gateBitswap(this.components.helia, async (peer, cid) => await this.access.mayServe(peer, cid))
     this.components.helia.libp2p.addEventListener('peer:disconnect', this.disconnected)
     this.components.helia.libp2p.addEventListener('connection:open', this.opened)
     await this.components.helia.libp2p.handle(C.BACKUP_PROTOCOL, this.handle, { runOnLimitedConnection: true })
@@ -160,6 +160,9 @@ export class BackupService {
     await this.components.helia.libp2p.unhandle(C.BACKUP_PROTOCOL)
     this.components.helia.libp2p.removeEventListener('peer:disconnect', this.disconnected)
     this.components.helia.libp2p.removeEventListener('connection:open', this.opened)
+    // Stopped: no proof is checked any more, so no block is served.
+    this.gate?.remove()
+    this.gate = undefined
     await this.replicator.stop()
     await Promise.allSettled([...this.inFlight])
     await this.chain
