@@ -1,12 +1,12 @@
 import { CairnError } from '../../errors.ts'
-import { BlockAccess, heliaPinnedBy, type RootHolders } from './block-access.ts'
+import { BlockAccess, heliaPinnedBy } from './block-access.ts'
 import { gateBitswap, type BitswapGate } from './bitswap-gate.ts'
 import { toErrorResponse } from './backup-errors.ts'
 import * as C from './constants.ts'
 import { NonceCache } from './pairing.ts'
 import { PairingLimiter } from './pairing-limiter.ts'
 import { PairingCodeBook } from './pairing-code-book.ts'
-import { dueAt, isShareCopy, loadPeerState } from './peer-store.ts'
+import { loadPeerState } from './peer-store.ts'
 import { RefusalLog } from './refusal-log.ts'
 import { Replicator, short } from './replicator.ts'
 import { grantReadBuffer } from './read-buffer-grant.ts'
@@ -130,7 +130,7 @@ export class BackupService {
       nonces: new NonceCache(this.settings.maxClockSkewMs),
       now: this.settings.now
     }, this.settings)
-    this.access = new BlockAccess({ pinnedBy: heliaPinnedBy(components.helia.datastore), holders: root => this.holders(root) })
+    this.access = new BlockAccess({ pinnedBy: heliaPinnedBy(components.helia.datastore), holders: root => this.ledger.holders(root, this.settings.now()) })
     this.handle = this.handle.bind(this)
     this.disconnected = this.disconnected.bind(this)
     this.opened = this.opened.bind(this)
@@ -196,19 +196,6 @@ export class BackupService {
   /** Roots being fetched right now (all vaults). */
   get fetching (): number {
     return this.replicator.active
-  }
-
-  /** Who holds `root`: every vault with an item for it; a share when one keeps it as a live share copy. */
-  private holders (root: string): RootHolders {
-    const holders: RootHolders = { vaults: [], share: false }
-    const now = this.settings.now()
-    for (const [vault, entry] of this.ledger.vaults) {
-      const item = entry.items.get(root)
-      if (item === undefined) continue
-      holders.vaults.push(vault)
-      if (isShareCopy(item) && dueAt(item) > now) holders.share = true
-    }
-    return holders
   }
 
   private disconnected (event: CustomEvent<PeerId>): void {

@@ -61,6 +61,11 @@ export function isShareCopy (item: ItemRecord): boolean {
   return item.share === true || item.expiresAt !== undefined
 }
 
+/** True while anyone may be sent the root's blocks: a share copy still pinned (not unpinned or dropped) and not expired. */
+export function servedToAnyone (item: ItemRecord, now: number): boolean {
+  return isShareCopy(item) && item.unpinAt === undefined && (item.expiresAt ?? Infinity) > now
+}
+
 /**
  * When an item's blocks may be freed: its retention end or its expiry,
  * whichever comes first (Infinity: never). An append-only peer (`keepUnpinned`)

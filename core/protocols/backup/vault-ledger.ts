@@ -1,7 +1,8 @@
 import { CairnError } from '../../errors.ts'
 import { MAX_FAILED_LISTED } from './constants.ts'
+import type { RootHolders } from './block-access.ts'
 import type { ManifestBody, VaultBackupStatus } from './messages.ts'
-import { isShareCopy, type ItemRecord, type StoredPeerState, type VaultRecord } from './peer-store.ts'
+import { isShareCopy, servedToAnyone, type ItemRecord, type StoredPeerState, type VaultRecord } from './peer-store.ts'
 
 /** One paired vault in memory: its record and its items by root CID. */
 export interface VaultEntry {
@@ -117,9 +118,9 @@ export class VaultLedger {
    * - An expiry already past (by the peer's clock) refuses the manifest
    *   (SHARE_EXPIRY_INVALID): nothing is freed early.
    * - An append-only peer refuses (DELETION_REFUSED) any manifest that would
-   *   delete: unpin or drop a root it has, or bring a share copy's expiry
-   *   forward (or give one that had none an expiry). A share copy keeps the
-   *   expiry it was created with.
+   *   delete: unpin a root it has, drop a vault root, or bring a share copy's
+   *   expiry forward (or give one that had none an expiry). A share copy keeps the
+   *   expiry it was created with; dropped, it is kept but served to nobody.
    * Refusals change nothing. So do QUOTA_EXCEEDED (the new roots' declared
    * sizes, plus what is held, in flight or promised, exceed the quota) and
    * TOO_MANY_ROOTS (the vault would have more roots than allowed).
@@ -208,16 +209,34 @@ export class VaultLedger {
     }
   }
 
-  /** How many roots the manifest would delete now or later: unpins and drops of roots held, expiries brought forward. */
+  /**
+   * How many roots the manifest would delete now or later: unpins of roots
+   * held, drops of vault roots held, expiries brought forward. A drop of a
+   * share copy is no deletion here: an append-only peer keeps its blocks
+   * (dueAt) but stops serving them, so "Stop sharing" still ends the link.
+   */
   private deletions (entry: VaultEntry, manifest: ManifestBody): number {
     const pinned = new Set(manifest.pin)
     const held = (cid: string): boolean => !pinned.has(cid) && entry.items.has(cid) && entry.items.get(cid)?.unpinAt === undefined
-    let count = manifest.unpin.filter(held).length + (manifest.drop ?? []).filter(held).length
+    const vaultRoot = (cid: string): boolean => { const item = entry.items.get(cid); return item !== undefined && !isShareCopy(item) }
+    let count = manifest.unpin.filter(held).length + (manifest.drop ?? []).filter(cid => held(cid) && vaultRoot(cid)).length
     for (const [cid, at] of Object.entries(manifest.expires ?? {})) {
       const item = entry.items.get(cid)
       if (item !== undefined && item.share === true && at < (item.expiresAt ?? Infinity)) count++
     }
     return count
+  }
+
+  /** Who holds `root`: every vault with an item for it; a share when one serves it to anyone (servedToAnyone). */
+  holders (root: string, now: number): RootHolders {
+    const holders: RootHolders = { vaults: [], share: false }
+    for (const [vault, entry] of this.vaults) {
+      const item = entry.items.get(root)
+      if (item === undefined) continue
+      holders.vaults.push(vault)
+      if (servedToAnyone(item, now)) holders.share = true
+    }
+    return holders
   }
 
   /** Pending roots of a vault that wait out a backoff: try them now (its device just spoke, so it is online). */

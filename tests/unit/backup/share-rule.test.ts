@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { isShareCopy } from '../../../core/protocols/backup/peer-store.ts'
+import { isCairnError } from '../../../core/errors.ts'
+import { dueAt, isShareCopy } from '../../../core/protocols/backup/peer-store.ts'
 import { VaultLedger, type ManifestPolicy } from '../../../core/protocols/backup/vault-ledger.ts'
 import type { ManifestBody } from '../../../core/protocols/backup/messages.ts'
 
@@ -36,4 +37,29 @@ test('a share copy first pinned with `shares` stays one when pinned again with i
   const item = ledger.get('v')?.items.get('s')
   assert.ok(item !== undefined && isShareCopy(item))
   assert.deepEqual(send({ pin: [], unpin: [], drop: ['s'] }).dropped.map(i => i.cid), ['s'])
+})
+
+test('on an append-only peer "Stop sharing" is accepted: the share copy is kept but no longer served to anyone; a vault root cannot be dropped', () => {
+  const ledger = new VaultLedger()
+  ledger.pair('v', T0)
+  const appendOnly = { ...policy, appendOnly: true }
+  let seq = 0
+  const send = (body: Omit<ManifestBody, 'device' | 'seq'>): ReturnType<VaultLedger['applyManifest']> => ledger.applyManifest('v', { device: 'd', seq: ++seq, ...body }, appendOnly, T0)
+  send({ pin: ['s', 'root'], unpin: [], shares: ['s'], expires: { s: T0 + DAY } })
+  const share = ledger.get('v')?.items.get('s')
+  assert.ok(share !== undefined)
+  assert.equal(ledger.holders('s', T0).share, true)
+  assert.throws(() => send({ pin: [], unpin: [], drop: ['root'] }), (err: unknown) => isCairnError(err, 'DELETION_REFUSED'))
+  send({ pin: [], unpin: [], drop: ['s'] })
+  assert.equal(ledger.holders('s', T0).share, false, 'the link stops working')
+  assert.equal(dueAt(share, true), T0 + DAY, 'the copy is kept until the expiry it was made with')
+})
+
+test('a share copy is served to anyone only while pinned and before its expiry', () => {
+  const { ledger, send } = ledgerWithVault()
+  send({ pin: ['s', 't'], unpin: [], shares: ['s', 't'], expires: { t: T0 + DAY } })
+  assert.equal(ledger.holders('t', T0 + DAY).share, false, 'expired')
+  send({ pin: [], unpin: ['s'], drop: [] })
+  assert.equal(ledger.holders('s', T0 + 1).share, false, 'unpinned: kept for the retention period, not served')
+  assert.deepEqual(ledger.holders('s', T0 + 1).vaults, ['v'], 'its own devices may still fetch it')
 })
