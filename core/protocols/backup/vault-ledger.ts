@@ -112,6 +112,9 @@ export class VaultLedger {
    *   pin as vault data makes it vault data for good, never back. Share copies
    *   are fresh encryptions (DESIGN §3), so no vault root is first pinned as
    *   one, and re-pinning a vault root as a share cannot make it deletable.
+   *   A root pinned before the peer knew share copies (`share` unset) that a
+   *   pin names a share copy is `listed`: served to anyone like one (its link
+   *   works again), deleted like vault data (the peer cannot tell which it was).
    * - `drop` and `expires` free at once (or at the expiry) share copies only.
    *   A dropped vault root is unpinned instead: kept for the retention period,
    *   like every unpinned root. An expiry given for a vault root is ignored.
@@ -145,14 +148,20 @@ export class VaultLedger {
       const asShare = shares.has(cid) || manifest.expires?.[cid] !== undefined
       let item = entry.items.get(cid)
       if (item === undefined) {
-        item = { vault, cid, state: 'pending', bytes: 0, declared, attempts: 0, nextAt: now, addedAt: now }
-        if (asShare) item.share = true
+        item = { vault, cid, state: 'pending', bytes: 0, declared, attempts: 0, nextAt: now, addedAt: now, share: asShare }
         entry.items.set(cid, item)
       } else {
         delete item.unpinAt
         delete item.dropped
-        // Vault data for good once pinned as such (see above).
-        if (!asShare) delete item.share
+        if (!asShare) {
+          // Vault data for good once pinned as such (see above).
+          item.share = false
+          delete item.listed
+        } else if (item.share === undefined) {
+          // Pinned before the peer knew share copies, now named one: served to
+          // anyone, but deleted like vault data (it may be vault data).
+          item.listed = true
+        }
         if (item.state === 'failed') {
           item.state = 'pending'
           item.attempts = 0
@@ -218,7 +227,7 @@ export class VaultLedger {
   private deletions (entry: VaultEntry, manifest: ManifestBody): number {
     const pinned = new Set(manifest.pin)
     const held = (cid: string): boolean => !pinned.has(cid) && entry.items.has(cid) && entry.items.get(cid)?.unpinAt === undefined
-    const vaultRoot = (cid: string): boolean => { const item = entry.items.get(cid); return item !== undefined && !isShareCopy(item) }
+    const vaultRoot = (cid: string): boolean => { const item = entry.items.get(cid); return item !== undefined && !isShareCopy(item) && item.listed !== true }
     let count = manifest.unpin.filter(held).length + (manifest.drop ?? []).filter(cid => held(cid) && vaultRoot(cid)).length
     for (const [cid, at] of Object.entries(manifest.expires ?? {})) {
       const item = entry.items.get(cid)

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { isCairnError } from '../../../core/errors.ts'
-import { dueAt, isShareCopy } from '../../../core/protocols/backup/peer-store.ts'
+import { dueAt, isShareCopy, type ItemRecord } from '../../../core/protocols/backup/peer-store.ts'
 import { VaultLedger, type ManifestPolicy } from '../../../core/protocols/backup/vault-ledger.ts'
 import type { ManifestBody } from '../../../core/protocols/backup/messages.ts'
 
@@ -62,4 +62,25 @@ test('a share copy is served to anyone only while pinned and before its expiry',
   send({ pin: [], unpin: ['s'], drop: [] })
   assert.equal(ledger.holders('s', T0 + 1).share, false, 'unpinned: kept for the retention period, not served')
   assert.deepEqual(ledger.holders('s', T0 + 1).vaults, ['v'], 'its own devices may still fetch it')
+})
+
+test('a root pinned before share copies were marked, named a share copy by a later pin, is served to anyone again but deleted like vault data', () => {
+  const ledger = new VaultLedger()
+  const legacy = (cid: string): ItemRecord => ({ vault: 'v', cid, state: 'pinned', bytes: 10, declared: 0, attempts: 0, nextAt: T0, addedAt: T0 })
+  ledger.load({ vaults: [{ vault: 'v', pairedAt: T0, lastSeq: {}, heads: {} }], items: [legacy('old-share'), legacy('old-data')], codes: new Map() })
+  assert.equal(ledger.holders('old-share', T0).share, false, 'unmarked: its link found nothing on the peer')
+  let seq = 0
+  const send = (body: Omit<ManifestBody, 'device' | 'seq'>, p = policy): ReturnType<VaultLedger['applyManifest']> => ledger.applyManifest('v', { device: 'd', seq: ++seq, ...body }, p, T0)
+  send({ pin: ['old-share', 'old-data'], unpin: [], shares: ['old-share'] })
+  assert.equal(ledger.holders('old-share', T0).share, true, 'the link works again')
+  assert.equal(ledger.holders('old-data', T0).share, false)
+  // Pinned as vault data once, it is decided: a later share mark changes nothing.
+  send({ pin: ['old-data'], unpin: [], shares: ['old-data'] })
+  assert.equal(ledger.holders('old-data', T0).share, false)
+  // The peer cannot tell a marked old root from vault data: a drop keeps it for the retention period.
+  assert.throws(() => send({ pin: [], unpin: [], drop: ['old-data'] }, { ...policy, appendOnly: true }), (err: unknown) => isCairnError(err, 'DELETION_REFUSED'))
+  const change = send({ pin: [], unpin: [], drop: ['old-share'] })
+  assert.deepEqual(change.dropped, [])
+  assert.equal(ledger.get('v')?.items.get('old-share')?.unpinAt, T0 + 30 * DAY)
+  assert.equal(ledger.holders('old-share', T0).share, false, 'and serves it to nobody')
 })
