@@ -236,15 +236,21 @@ export class VaultLedger {
     return count
   }
 
-  /** Who holds `root`: every vault with an item for it; a share when one serves it to anyone (servedToAnyone). */
+  /**
+   * Who holds `root`: every vault with an item for it; a share when every one
+   * of them serves it to anyone (servedToAnyone). One vault's share mark must
+   * not open a root another vault keeps as its own data.
+   */
   holders (root: string, now: number): RootHolders {
     const holders: RootHolders = { vaults: [], share: false }
+    let open = true
     for (const [vault, entry] of this.vaults) {
       const item = entry.items.get(root)
       if (item === undefined) continue
       holders.vaults.push(vault)
-      if (servedToAnyone(item, now)) holders.share = true
+      if (!servedToAnyone(item, now)) open = false
     }
+    holders.share = open && holders.vaults.length > 0
     return holders
   }
 
