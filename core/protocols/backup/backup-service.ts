@@ -127,8 +127,7 @@ export class BackupService {
       replicator: this.replicator,
       serial,
       failures: new PairingLimiter({ perPeer: C.PAIRING_FAILURES_PER_PEER, perIp: C.PAIRING_FAILURES_PER_IP }),
-      nonces: new NonceCache(this.settings.maxClockSkewMs),
-      now: this.settings.now
+      nonces: new NonceCache(this.settings.maxClockSkewMs)
     }, this.settings)
     this.access = new BlockAccess({ pinnedBy: heliaPinnedBy(components.helia.datastore), holders: root => this.ledger.holders(root, this.settings.now()) })
     this.handle = this.handle.bind(this)
