@@ -67,24 +67,29 @@ export class BackupState {
   }
 
   async readPinSet (peerId: string): Promise<Set<string>> {
-    const key = pinSetKey(peerId)
-    if (!(await this.datastore.has(key))) return new Set()
-    return new Set(JSON.parse(decoder.decode(await this.datastore.get(key))) as string[])
+    return await this.readSet(pinSetKey(peerId))
   }
 
   async writePinSet (peerId: string, pins: string[]): Promise<void> {
-    await this.datastore.put(pinSetKey(peerId), encoder.encode(JSON.stringify(pins)))
+    await this.writeSet(pinSetKey(peerId), pins)
   }
 
   /** The roots last sent to a peer marked as share copies (none for a vault from before share marks). */
   async readShareSet (peerId: string): Promise<Set<string>> {
-    const key = shareSetKey(peerId)
+    return await this.readSet(shareSetKey(peerId))
+  }
+
+  async writeShareSet (peerId: string, shares: string[]): Promise<void> {
+    await this.writeSet(shareSetKey(peerId), shares)
+  }
+
+  private async readSet (key: Key): Promise<Set<string>> {
     if (!(await this.datastore.has(key))) return new Set()
     return new Set(JSON.parse(decoder.decode(await this.datastore.get(key))) as string[])
   }
 
-  async writeShareSet (peerId: string, shares: string[]): Promise<void> {
-    await this.datastore.put(shareSetKey(peerId), encoder.encode(JSON.stringify(shares)))
+  private async writeSet (key: Key, cids: string[]): Promise<void> {
+    await this.datastore.put(key, encoder.encode(JSON.stringify(cids)))
   }
 
   /** Runs a read-change-write of the pin sets (a sync, a drop) after the ones before it. */
