@@ -232,8 +232,10 @@ export class BackupService {
       vault = ` for vault ${short(request.vault)}`
       if (!this.started) throw new CairnError('NODE_UNAVAILABLE', 'the backup service is stopping')
       response = await this.handlers.handle(request, requestSource(connection))
-      // Signed by a paired vault (or paired just now): this connection's peer may fetch the vault's blocks.
-      if (this.access.prove(remote, request.vault)) {
+      // Signed by a paired vault (or paired just now): this connection's peer may fetch the vault's
+      // blocks, while it stays connected. A connection that closed meanwhile (its peer:disconnect
+      // already forgot the peer) proves nothing, or the proof would outlive every connection.
+      if (connection.status === 'open' && this.access.prove(remote, request.vault)) {
         this.granted(connection.remotePeer)
         this.gate?.recheck(connection.remotePeer)
       }
