@@ -286,13 +286,18 @@ export class BackupPeers {
     await this.state.exclusive(async () => {
       const { pins, heads, expires, shares } = this.desired(session.index)
       const sent = await this.state.readPinSet(peerId)
-      const pin = pins.filter(cid => !sent.has(cid))
+      // Share copies the peer has not had marked (pinned before marks existed) are pinned
+      // again with their mark, so the peer serves them to their links' recipients.
+      const marked = await this.state.readShareSet(peerId)
+      const remark = new Set(shares.filter(cid => !marked.has(cid)))
+      const pin = pins.filter(cid => !sent.has(cid) || remark.has(cid))
       const current = new Set(pins)
       const unpin = [...sent].filter(cid => !current.has(cid))
       if (pin.length > 0 || unpin.length > 0) {
         await log.append({ pin, unpin, heads, expires, shares })
         await this.state.writePinSet(peerId, pins)
       }
+      if (remark.size > 0 || marked.size !== shares.length) await this.state.writeShareSet(peerId, shares)
     })
     if (log.pending().length > 0) await sendPendingManifests(session.client, this.addressOf(peerId), log, this.sendOptions(peerId))
     await this.refresh(peerId)

@@ -20,6 +20,7 @@ export interface Desired {
 
 const PEERS_KEY = new Key('/cairn/backup/peers')
 const pinSetKey = (peer: string): Key => new Key(`/cairn/backup/pinset/${peer}`)
+const shareSetKey = (peer: string): Key => new Key(`/cairn/backup/shareset/${peer}`)
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
@@ -47,8 +48,9 @@ export function desiredPins (index: IndexLog, extras: ExtraPin[], now = Date.now
 
 /**
  * What backup keeps in the datastore besides the manifest outboxes: the
- * paired peers, and per peer the set of roots last sent as pinned (so the
- * next manifest is a diff). Pin-set changes run one at a time.
+ * paired peers, and per peer the set of roots last sent as pinned and the
+ * set last marked as share copies (so the next manifest is a diff).
+ * Pin-set changes run one at a time.
  */
 export class BackupState {
   private queue: Promise<unknown> = Promise.resolve()
@@ -65,13 +67,29 @@ export class BackupState {
   }
 
   async readPinSet (peerId: string): Promise<Set<string>> {
-    const key = pinSetKey(peerId)
+    return await this.readSet(pinSetKey(peerId))
+  }
+
+  async writePinSet (peerId: string, pins: string[]): Promise<void> {
+    await this.writeSet(pinSetKey(peerId), pins)
+  }
+
+  /** The roots last sent to a peer marked as share copies (none for a vault from before share marks). */
+  async readShareSet (peerId: string): Promise<Set<string>> {
+    return await this.readSet(shareSetKey(peerId))
+  }
+
+  async writeShareSet (peerId: string, shares: string[]): Promise<void> {
+    await this.writeSet(shareSetKey(peerId), shares)
+  }
+
+  private async readSet (key: Key): Promise<Set<string>> {
     if (!(await this.datastore.has(key))) return new Set()
     return new Set(JSON.parse(decoder.decode(await this.datastore.get(key))) as string[])
   }
 
-  async writePinSet (peerId: string, pins: string[]): Promise<void> {
-    await this.datastore.put(pinSetKey(peerId), encoder.encode(JSON.stringify(pins)))
+  private async writeSet (key: Key, cids: string[]): Promise<void> {
+    await this.datastore.put(key, encoder.encode(JSON.stringify(cids)))
   }
 
   /** Runs a read-change-write of the pin sets (a sync, a drop) after the ones before it. */

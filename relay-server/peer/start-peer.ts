@@ -6,6 +6,7 @@ import { webSockets } from '@libp2p/websockets'
 import { CairnError } from '../../core/errors.ts'
 import { createNode, type CairnHelia, type NodeComponents } from '../../core/node/create-node.ts'
 import { PeerKeeper } from '../../core/node/peer-keeper.ts'
+import { gateBitswapAtStart } from '../../core/protocols/backup/index.ts'
 import type { PackBlockstore } from '../../core/storage/pack-blockstore.ts'
 import { createLogger, type Logger } from '../shared/log.ts'
 import { CAIRN_VERSION } from '../shared/version.ts'
@@ -50,7 +51,7 @@ export interface StartPeerOptions {
   log?: Logger
   /**
    * Builds the backup service; default: core/protocols/backup's BackupService.
-   * `null` runs the node without it (it stores and serves blocks, pairs nobody).
+   * `null` runs the node without it (it stores blocks, serves them to nobody, pairs nobody).
    */
   backup?: BackupHostFactory | null
 }
@@ -101,6 +102,9 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
       transports: transports(config),
       logger: libp2pLogger(log.child('libp2p'), { debug: config.logLevel === 'debug' })
     })
+    // Bitswap is gated as it starts: a stranger answered before the backup service
+    // starts (or on a peer without one) must not see every block; the service sets the policy.
+    gateBitswapAtStart(helia)
     await helia.start()
     cleanups.push(['node', async () => { await helia.stop() }])
     const peerId = helia.libp2p.peerId.toString()
@@ -126,7 +130,7 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
       const service = backup
       cleanups.push(['backup service', async () => { await service.stop() }])
     } else {
-      log.warn('started without a backup service: the peer stores and serves blocks but cannot be paired')
+      log.warn('started without a backup service: the peer stores blocks but serves none and cannot be paired')
     }
 
     if (config.relay.length > 0) await waitForRelayAddresses(helia, config.relay, RELAY_RESERVATION_WAIT_MS, log)

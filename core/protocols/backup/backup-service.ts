@@ -1,12 +1,12 @@
 import { CairnError } from '../../errors.ts'
-import { BlockAccess, heliaPinnedBy, type RootHolders } from './block-access.ts'
+import { BlockAccess, heliaPinnedBy } from './block-access.ts'
 import { gateBitswap, type BitswapGate } from './bitswap-gate.ts'
 import { toErrorResponse } from './backup-errors.ts'
 import * as C from './constants.ts'
 import { NonceCache } from './pairing.ts'
 import { PairingLimiter } from './pairing-limiter.ts'
 import { PairingCodeBook } from './pairing-code-book.ts'
-import { dueAt, isShareCopy, loadPeerState } from './peer-store.ts'
+import { loadPeerState } from './peer-store.ts'
 import { RefusalLog } from './refusal-log.ts'
 import { Replicator, short } from './replicator.ts'
 import { grantReadBuffer } from './read-buffer-grant.ts'
@@ -130,10 +130,9 @@ export class BackupService {
       replicator: this.replicator,
       serial,
       failures: new PairingLimiter({ perPeer: C.PAIRING_FAILURES_PER_PEER, perIp: C.PAIRING_FAILURES_PER_IP }),
-      nonces: new NonceCache(this.settings.maxClockSkewMs),
-      now: this.settings.now
+      nonces: new NonceCache(this.settings.maxClockSkewMs)
     }, this.settings)
-    this.access = new BlockAccess({ pinnedBy: heliaPinnedBy(components.helia.datastore), holders: root => this.holders(root) })
+    this.access = new BlockAccess({ pinnedBy: heliaPinnedBy(components.helia.datastore), holders: root => this.ledger.holders(root, this.settings.now()) })
     this.handle = this.handle.bind(this)
     this.disconnected = this.disconnected.bind(this)
     this.opened = this.opened.bind(this)
@@ -145,8 +144,8 @@ export class BackupService {
     const state = await loadPeerState(this.components.datastore)
     this.ledger.load(state)
     this.codes.load(state.codes)
-    // Before the first connection: no ledger of bitswap may be made without the gate.
-    this.gate ??= gateBitswap(this.components.helia, async (peer, cid) => await this.access.mayServe(peer, cid))
+    // The host gates bitswap before its node starts (no ledger without the gate); this sets the policy.
+    this.gate = gateBitswap(this.components.helia, async (peer, cid) => await this.access.mayServe(peer, cid))
     this.components.helia.libp2p.addEventListener('peer:disconnect', this.disconnected)
     this.components.helia.libp2p.addEventListener('connection:open', this.opened)
     await this.components.helia.libp2p.handle(C.BACKUP_PROTOCOL, this.handle, { runOnLimitedConnection: true })
@@ -163,6 +162,9 @@ export class BackupService {
     await this.components.helia.libp2p.unhandle(C.BACKUP_PROTOCOL)
     this.components.helia.libp2p.removeEventListener('peer:disconnect', this.disconnected)
     this.components.helia.libp2p.removeEventListener('connection:open', this.opened)
+    // Stopped: no proof is checked any more, so no block is served.
+    this.gate?.remove()
+    this.gate = undefined
     await this.replicator.stop()
     await Promise.allSettled([...this.inFlight])
     await this.chain
@@ -196,19 +198,6 @@ export class BackupService {
   /** Roots being fetched right now (all vaults). */
   get fetching (): number {
     return this.replicator.active
-  }
-
-  /** Who holds `root`: every vault with an item for it; a share when one keeps it as a live share copy. */
-  private holders (root: string): RootHolders {
-    const holders: RootHolders = { vaults: [], share: false }
-    const now = this.settings.now()
-    for (const [vault, entry] of this.ledger.vaults) {
-      const item = entry.items.get(root)
-      if (item === undefined) continue
-      holders.vaults.push(vault)
-      if (isShareCopy(item) && dueAt(item) > now) holders.share = true
-    }
-    return holders
   }
 
   private disconnected (event: CustomEvent<PeerId>): void {
@@ -246,8 +235,10 @@ export class BackupService {
       vault = ` for vault ${short(request.vault)}`
       if (!this.started) throw new CairnError('NODE_UNAVAILABLE', 'the backup service is stopping')
       response = await this.handlers.handle(request, requestSource(connection))
-      // Signed by a paired vault (or paired just now): this connection's peer may fetch the vault's blocks.
-      if (this.access.prove(remote, request.vault)) {
+      // Signed by a paired vault (or paired just now): this connection's peer may fetch the vault's
+      // blocks, while it stays connected. A connection that closed meanwhile (its peer:disconnect
+      // already forgot the peer) proves nothing, or the proof would outlive every connection.
+      if (connection.status === 'open' && this.access.prove(remote, request.vault)) {
         this.granted(connection.remotePeer)
         this.gate?.recheck(connection.remotePeer)
       }

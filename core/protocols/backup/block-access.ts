@@ -3,7 +3,7 @@ import { Key, type Datastore } from 'interface-datastore'
 import { base36 } from 'multiformats/bases/base36'
 import { CID } from 'multiformats/cid'
 
-/** Who may be served a root: the vaults that keep it, and whether one keeps it as a live share copy. */
+/** Who may be served a root: the vaults that keep it, and whether every one of them keeps it as a live share copy. */
 export interface RootHolders {
   vaults: string[]
   share: boolean
@@ -48,14 +48,21 @@ export class BlockAccess {
     return this.proven.get(peer) ?? new Set()
   }
 
+  /**
+   * To a vault's proven peer: a block some root of that vault pins. To
+   * anyone: a block every root pinning it is a live share copy of (a root of
+   * another vault over the same block keeps it closed).
+   */
   async mayServe (peer: string, cid: CID): Promise<boolean> {
     const vaults = this.proven.get(peer)
-    for (const root of await this.components.pinnedBy(cid)) {
+    const roots = await this.components.pinnedBy(cid)
+    let open = roots.length > 0
+    for (const root of roots) {
       const holders = this.components.holders(root.toString())
-      if (holders.share) return true
       if (vaults !== undefined && holders.vaults.some(vault => vaults.has(vault))) return true
+      if (!holders.share) open = false
     }
-    return false
+    return open
   }
 }
 

@@ -129,17 +129,20 @@ export class ManifestLog {
 
   /**
    * The peer is append-only and refused manifest `seq` for its deletions:
-   * rewrites it without its unpins and drops (it was not applied, so the same
-   * seq goes out again). Returns how many roots it no longer asks to delete.
+   * rewrites it without its unpins, or, when it has none, without its drops
+   * (it was not applied, so the same seq goes out again). Drops go second: an
+   * append-only peer takes the drop of a share copy (it stops serving it), so
+   * "Stop sharing" still ends the link there. Returns how many roots it no
+   * longer asks to delete.
    */
   async withoutDeletions (seq: number): Promise<number> {
     return await this.exclusive(async () => {
       const at = this.outbox.findIndex(m => m.seq === seq)
       const manifest = this.outbox[at]
       if (manifest === undefined) return 0
-      const removed = manifest.unpin.length + (manifest.drop?.length ?? 0)
+      const removed = manifest.unpin.length > 0 ? manifest.unpin.length : manifest.drop?.length ?? 0
       const kept: ManifestBody = { ...manifest, unpin: [] }
-      delete kept.drop
+      if (manifest.unpin.length === 0) delete kept.drop
       await this.write([kept], this.state)
       this.outbox[at] = kept
       return removed

@@ -48,17 +48,25 @@ export interface ItemRecord {
   expiresAt?: number
   addedAt: number
   /**
-   * Set while the root is a share copy: its first pin named it one (in
+   * True while the root is a share copy: its first pin named it one (in
    * `shares`, or with an expiry) and no pin since named it vault data.
    * Served to anyone; the only kind of root a drop or an expiry frees at once
-   * (see VaultLedger.applyManifest).
+   * (see VaultLedger.applyManifest). False: vault data. Unset: pinned before
+   * the peer knew share copies (and with no expiry), not decided yet.
    */
-  share?: true
+  share?: boolean
+  /** Set on a root pinned before the peer knew share copies that a later pin named one: served to anyone, deleted like vault data. */
+  listed?: true
 }
 
 /** True for a share copy; records from before `share` existed count as one when they carry an expiry (only share copies had one). */
 export function isShareCopy (item: ItemRecord): boolean {
   return item.share === true || item.expiresAt !== undefined
+}
+
+/** True while anyone may be sent the root's blocks: a share copy (or a listed root) still pinned (not unpinned or dropped) and not expired. */
+export function servedToAnyone (item: ItemRecord, now: number): boolean {
+  return (isShareCopy(item) || item.listed === true) && item.unpinAt === undefined && (item.expiresAt ?? Infinity) > now
 }
 
 /**

@@ -25,14 +25,12 @@ export interface RequestHandlerComponents {
   failures: PairingLimiter
   nonces: NonceCache
   serial: <T>(fn: () => Promise<T>) => Promise<T>
-  /** The clock for pairing limits (ms since epoch). */
-  now: () => number
 }
 
 export interface RequestHandlerSettings extends ManifestPolicy {
   maxClockSkewMs: number
   maxVerifySample: number
-  /** The clock retention and expiries are judged by (request freshness stays on the system clock, the devices' own). */
+  /** The clock retention, expiries and pairing limits are judged by (request freshness stays on the system clock, the devices' own). */
   now: () => number
   verifyRepairTimeoutMs: number
 }
@@ -84,7 +82,8 @@ export class RequestHandlers {
   }
 
   private async pair (request: PairRequest, source: PairingSource): Promise<BackupResponse<'pair'>> {
-    const { ledger, codes, failures, log, datastore, now } = this.components
+    const { ledger, codes, failures, log, datastore } = this.components
+    const now = this.settings.now
     const remotePeer = source.peer
     return await this.components.serial(async () => {
       // A vault pairs once; its other devices hold the same signing key and need no code.

@@ -1,7 +1,8 @@
 import { CairnError } from '../../errors.ts'
 import { MAX_FAILED_LISTED } from './constants.ts'
+import type { RootHolders } from './block-access.ts'
 import type { ManifestBody, VaultBackupStatus } from './messages.ts'
-import { isShareCopy, type ItemRecord, type StoredPeerState, type VaultRecord } from './peer-store.ts'
+import { isShareCopy, servedToAnyone, type ItemRecord, type StoredPeerState, type VaultRecord } from './peer-store.ts'
 
 /** One paired vault in memory: its record and its items by root CID. */
 export interface VaultEntry {
@@ -111,15 +112,18 @@ export class VaultLedger {
    *   pin as vault data makes it vault data for good, never back. Share copies
    *   are fresh encryptions (DESIGN §3), so no vault root is first pinned as
    *   one, and re-pinning a vault root as a share cannot make it deletable.
+   *   A root pinned before the peer knew share copies (`share` unset) that a
+   *   pin names a share copy is `listed`: served to anyone like one (its link
+   *   works again), deleted like vault data (the peer cannot tell which it was).
    * - `drop` and `expires` free at once (or at the expiry) share copies only.
    *   A dropped vault root is unpinned instead: kept for the retention period,
    *   like every unpinned root. An expiry given for a vault root is ignored.
    * - An expiry already past (by the peer's clock) refuses the manifest
    *   (SHARE_EXPIRY_INVALID): nothing is freed early.
    * - An append-only peer refuses (DELETION_REFUSED) any manifest that would
-   *   delete: unpin or drop a root it has, or bring a share copy's expiry
-   *   forward (or give one that had none an expiry). A share copy keeps the
-   *   expiry it was created with.
+   *   delete: unpin a root it has, drop a vault root, or bring a share copy's
+   *   expiry forward (or give one that had none an expiry). A share copy keeps the
+   *   expiry it was created with; dropped, it is kept but served to nobody.
    * Refusals change nothing. So do QUOTA_EXCEEDED (the new roots' declared
    * sizes, plus what is held, in flight or promised, exceed the quota) and
    * TOO_MANY_ROOTS (the vault would have more roots than allowed).
@@ -144,14 +148,20 @@ export class VaultLedger {
       const asShare = shares.has(cid) || manifest.expires?.[cid] !== undefined
       let item = entry.items.get(cid)
       if (item === undefined) {
-        item = { vault, cid, state: 'pending', bytes: 0, declared, attempts: 0, nextAt: now, addedAt: now }
-        if (asShare) item.share = true
+        item = { vault, cid, state: 'pending', bytes: 0, declared, attempts: 0, nextAt: now, addedAt: now, share: asShare }
         entry.items.set(cid, item)
       } else {
         delete item.unpinAt
         delete item.dropped
-        // Vault data for good once pinned as such (see above).
-        if (!asShare) delete item.share
+        if (!asShare) {
+          // Vault data for good once pinned as such (see above).
+          item.share = false
+          delete item.listed
+        } else if (item.share === undefined) {
+          // Pinned before the peer knew share copies, now named one: served to
+          // anyone, but deleted like vault data (it may be vault data).
+          item.listed = true
+        }
         if (item.state === 'failed') {
           item.state = 'pending'
           item.attempts = 0
@@ -208,16 +218,40 @@ export class VaultLedger {
     }
   }
 
-  /** How many roots the manifest would delete now or later: unpins and drops of roots held, expiries brought forward. */
+  /**
+   * How many roots the manifest would delete now or later: unpins of roots
+   * held, drops of vault roots held, expiries brought forward. A drop of a
+   * share copy is no deletion here: an append-only peer keeps its blocks
+   * (dueAt) but stops serving them, so "Stop sharing" still ends the link.
+   */
   private deletions (entry: VaultEntry, manifest: ManifestBody): number {
     const pinned = new Set(manifest.pin)
     const held = (cid: string): boolean => !pinned.has(cid) && entry.items.has(cid) && entry.items.get(cid)?.unpinAt === undefined
-    let count = manifest.unpin.filter(held).length + (manifest.drop ?? []).filter(held).length
+    const vaultRoot = (cid: string): boolean => { const item = entry.items.get(cid); return item !== undefined && !isShareCopy(item) && item.listed !== true }
+    let count = manifest.unpin.filter(held).length + (manifest.drop ?? []).filter(cid => held(cid) && vaultRoot(cid)).length
     for (const [cid, at] of Object.entries(manifest.expires ?? {})) {
       const item = entry.items.get(cid)
       if (item !== undefined && item.share === true && at < (item.expiresAt ?? Infinity)) count++
     }
     return count
+  }
+
+  /**
+   * Who holds `root`: every vault with an item for it; a share when every one
+   * of them serves it to anyone (servedToAnyone). One vault's share mark must
+   * not open a root another vault keeps as its own data.
+   */
+  holders (root: string, now: number): RootHolders {
+    const holders: RootHolders = { vaults: [], share: false }
+    let open = true
+    for (const [vault, entry] of this.vaults) {
+      const item = entry.items.get(root)
+      if (item === undefined) continue
+      holders.vaults.push(vault)
+      if (!servedToAnyone(item, now)) open = false
+    }
+    holders.share = open && holders.vaults.length > 0
+    return holders
   }
 
   /** Pending roots of a vault that wait out a backoff: try them now (its device just spoke, so it is online). */

@@ -126,7 +126,8 @@ test('BackupPeers with an append-only peer: a deleted file stays on the peer, th
     await waitFor(() => backups.holds(gone.root.toString()), 20_000, 'the file held')
     assert.deepEqual(backups.list()[0]?.keepsDeleted, { appendOnly: true, retentionMs: 30 * 86_400_000 })
 
-    // Deleted and emptied from the Trash, and a new file added: the unpin is refused, the new pin goes through.
+    // Deleted in the vault (and the Trash emptied, so the vault no longer keeps it) and a new
+    // file added: the unpin is refused, the new pin goes through.
     await index.remove(view.fileId)
     await index.purge([view.fileId])
     await index.put({ cid: added.root.toString(), size: 1, mtime: 0, tag: toBase64(randomBytes(32)), fk: toBase64(randomBytes(32)), type: '' }, 'added.bin')

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { isCairnError } from '../../../core/errors.ts'
+import { readWholeBlock } from '../../../core/storage/read-block.ts'
 import { ManifestLog } from '../../../core/protocols/backup/manifest-log.ts'
 import { sendPendingManifests } from '../../../core/protocols/backup/send-manifests.ts'
 import { addressOf, heldBlocks, mh, startDevice, startPeer, stopPeer, storeRandomFile, waitFor, type StoredFile } from './helpers.ts'
@@ -103,6 +104,7 @@ test('an append-only peer refuses every deletion in words and keeps the data; th
   const peer = await startPeer({ now: clock.now, appendOnly: true })
   const device = await startDevice()
   const other = await startDevice(device.vaultKey, device.blockstore)
+  const stranger = await startDevice()
   try {
     const [kept, share, later] = [await storeRandomFile(device.blockstore, 150_000), await storeRandomFile(device.blockstore, 150_000), await storeRandomFile(device.blockstore, 150_000)]
     const [k, s, l] = [kept, share, later].map(f => f.root.toString()) as [string, string, string]
@@ -114,21 +116,31 @@ test('an append-only peer refuses every deletion in words and keeps the data; th
 
     const refused = (err: unknown): boolean => isCairnError(err, 'DELETION_REFUSED') && /append-only/.test((err as Error).message)
     await assert.rejects(device.client.sendManifest(at, { device: id, seq: 2, pin: [], unpin: [k] }), refused, 'unpin')
-    await assert.rejects(device.client.sendManifest(at, { device: id, seq: 2, pin: [], unpin: [], drop: [s] }), refused, 'drop, even of a share copy')
+    await assert.rejects(device.client.sendManifest(at, { device: id, seq: 2, pin: [], unpin: [], drop: [k] }), refused, 'drop of vault data')
     await assert.rejects(device.client.sendManifest(at, { device: id, seq: 2, pin: [s], unpin: [], shares: [s], expires: { [s]: clock.now() + 1000 } }), refused, 'an expiry brought forward')
-    const status = await device.client.status(at)
+    let status = await device.client.status(at)
     assert.deepEqual([status.pinned, status.unpinning, status.lastSeq[id], status.appendOnly], [2, 0, 1, true])
-    assert.ok(await holdsAll(peer.blockstore, kept) && await holdsAll(peer.blockstore, share))
 
-    // The device's outbox: the refused deletions are taken out, the new pin goes through.
+    const leaves = share.blocks.filter(cid => cid.code === 0x55)
+    const [before, after] = [leaves[0], leaves[1]]
+    assert.ok(before !== undefined && after !== undefined)
+    await stranger.helia.libp2p.dial(at)
+    assert.ok((await readWholeBlock(stranger.helia.blockstore, before, { signal: AbortSignal.timeout(5_000) })).byteLength > 0, 'served while shared')
+
+    // The device's outbox: the refused unpin is taken out; the new pin and "Stop sharing" go through.
     const log = new ManifestLog({ datastore: other.datastore }, { peer: peer.helia.libp2p.peerId.toString(), device: other.helia.libp2p.peerId.toString(), snapshot: async () => ({ pin: [] }) })
     await log.start()
     await log.append({ pin: [l], unpin: [k], drop: [s] })
     let told = 0
     assert.equal(await sendPendingManifests(other.client, at, log, { onDeletionsRefused: (n) => { told += n } }), 1)
-    assert.equal(told, 2)
+    assert.equal(told, 1, 'the unpin; a share copy\'s drop is no deletion')
     assert.deepEqual(log.pending(), [])
-    await waitFor(async () => (await device.client.status(at)).pinned === 3, 15_000, 'the new root pinned')
+    await waitFor(async () => (await device.client.status(at)).pinned === 2, 15_000, 'the new root pinned (beside the kept one)')
+    // "Stop sharing" still ends the link: the peer keeps the copy but serves it to nobody.
+    await assert.rejects(readWholeBlock(stranger.helia.blockstore, after, { signal: AbortSignal.timeout(1_500) }), 'not served once dropped')
+    status = await device.client.status(at)
+    assert.deepEqual([status.pinned, status.unpinning], [2, 1])
+    assert.ok(await holdsAll(peer.blockstore, kept) && await holdsAll(peer.blockstore, share))
 
     // Nothing unpinned is ever freed; the share copy still goes at the expiry it was made with.
     clock.advance(365 * DAY)
@@ -136,6 +148,7 @@ test('an append-only peer refuses every deletion in words and keeps the data; th
     await waitFor(async () => await holdsNone(peer.blockstore, share), 10_000, 'the share copy to expire')
     assert.ok(await holdsAll(peer.blockstore, kept) && await holdsAll(peer.blockstore, later))
   } finally {
+    await stranger.helia.stop()
     await other.helia.stop()
     await device.helia.stop()
     await stopPeer(peer)

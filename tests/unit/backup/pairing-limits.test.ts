@@ -124,8 +124,7 @@ test('a stranger\'s requests are refused before their nonce is recorded', async 
     codes: new PairingCodeBook(datastore, { ttlMs: 15 * MINUTE }),
     failures: new PairingLimiter({ perPeer: 1000, perIp: 1000 }),
     nonces,
-    serial: async <T>(fn: () => Promise<T>): Promise<T> => await fn(),
-    now: Date.now
+    serial: async <T>(fn: () => Promise<T>): Promise<T> => await fn()
   } as unknown as RequestHandlerComponents
   const handlers = new RequestHandlers(components, { quotaBytes: 1e9, retentionMs: 1, maxClockSkewMs: 5 * MINUTE, maxVerifySample: 8, now: Date.now, appendOnly: false, maxRoots: 1_000_000, verifyRepairTimeoutMs: 1000 })
   const source = { peer: 'stranger', ip: '203.0.113.7' }
