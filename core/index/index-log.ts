@@ -197,15 +197,25 @@ export class IndexLog {
   }
 
   /**
-   * Forgets earlier versions (one prune op each, in one block). One given
-   * with its `versionId` is forgotten only if it is still that version: a
-   * caller that chose it before taking the lock (a tidy) must not forget a
-   * version restored meanwhile. Returns how many were forgotten.
+   * Forgets earlier versions, in one block: one prune op per put a version
+   * stands for, each naming that put. A version is forgotten only if it is
+   * still a version under that id now: a caller that chose it before taking
+   * the lock (a tidy) must not forget a version restored meanwhile. Returns
+   * how many versions were forgotten.
    */
-  async prune (versions: ReadonlyArray<{ fileId: string, cid: string, path: string, versionId?: string }>): Promise<number> {
+  async prune (versions: ReadonlyArray<{ fileId: string, versionId: string }>): Promise<number> {
     return await this.exclusive(async () => {
-      const still = versions.filter(v => v.versionId === undefined || versionsOf(this.current, v.fileId).some(k => k.versionId === v.versionId && k.entry.cid === v.cid))
-      return (await this.appendNow(still.map(v => ({ kind: 'prune' as const, fileId: v.fileId, path: v.path, cid: v.cid })))).length
+      const ops: PartialOp[] = []
+      let count = 0
+      for (const { fileId, versionId } of versions) {
+        const version = versionsOf(this.current, fileId).find(k => k.versionId === versionId)
+        const path = this.current.files.get(fileId)?.placement?.path
+        if (version === undefined || path === undefined) continue
+        count++
+        for (const target of version.puts) ops.push({ kind: 'prune', fileId, path, target })
+      }
+      await this.appendNow(ops)
+      return count
     })
   }
 
@@ -218,7 +228,7 @@ export class IndexLog {
     return await this.exclusive(async () => {
       const items = fileIds.map(id => trashedFile(this.current, id))
         .filter((item): item is TrashView => item !== undefined && (deletedBy === undefined || item.deleted.wall <= deletedBy))
-      await this.appendNow(items.map(item => ({ kind: 'purge' as const, fileId: item.fileId, path: item.path })))
+      await this.appendNow(items.map(item => ({ kind: 'purge' as const, fileId: item.fileId, path: item.path, target: item.deleted })))
       return items
     })
   }
@@ -287,7 +297,7 @@ export class IndexLog {
       clock = tick(clock, this.now())
       const op: IndexOp = { hlc: clock, device: this.deviceId, seq: ++seq, kind: p.kind, fileId: p.fileId, path: p.path }
       if (p.entry !== undefined) op.entry = canonicalEntry(p.entry)
-      if (p.cid !== undefined) op.cid = p.cid
+      if (p.target !== undefined) op.target = p.target
       return op
     })
     let prev = head?.cid ?? null

@@ -89,11 +89,11 @@ export class VaultHistory {
     const trashed = index.trash()
     const dueTrash = trashDue(trashed, now)
     const inTrash = new Set(dueTrash.map(item => item.fileId))
-    const pathOf = new Map<string, string>([...trashed.map(t => [t.fileId, t.path] as const), ...index.listFiles().map(f => [f.fileId, f.storedPath] as const)])
-    const prunes: Array<{ fileId: string, cid: string, path: string, versionId: string }> = []
-    for (const [fileId, path] of pathOf) {
+    const fileIds = new Set([...trashed.map(t => t.fileId), ...index.listFiles().map(f => f.fileId)])
+    const prunes: Array<{ fileId: string, versionId: string }> = []
+    for (const fileId of fileIds) {
       if (inTrash.has(fileId)) continue
-      for (const v of versionsDue(index.versions(fileId), retention, now)) prunes.push({ fileId, cid: v.entry.cid, path, versionId: v.versionId })
+      for (const v of versionsDue(index.versions(fileId), retention, now)) prunes.push({ fileId, versionId: v.versionId })
     }
     if (prunes.length === 0 && dueTrash.length === 0) return false
     // Chosen before the index's lock: it writes only what is still due then, and says how much.

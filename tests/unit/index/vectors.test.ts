@@ -63,7 +63,7 @@ describe('index format vectors (v1)', () => {
     assert.deepEqual(log.trash().map(t => [t.fileId, t.path, t.entry.size]), [['ffeeddccbbaa99887766554433221100', 'Fotos/Zürich ☃.jpg', 2_345_678]])
     // A device that goes on writing: plain ops stay v1 blocks, prune and purge make v2 ones.
     await log.put(log.getFile('00112233445566778899aabbccddeeff')?.entry as FileEntry, 'copy.txt')
-    await log.prune([{ fileId: '00112233445566778899aabbccddeeff', cid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy', path: 'notes/done.txt' }])
+    await log.prune(log.versions('00112233445566778899aabbccddeeff').map(v => ({ fileId: v.fileId, versionId: v.versionId })))
     await log.purge(['ffeeddccbbaa99887766554433221100'])
     const mine = await walkChain(blockstore, indexKey, 'reader', log.heads().get('reader') as { cid: CID, seq: number })
     assert.deepEqual(mine.map(b => [b.v, b.ops.map(o => o.kind).join()]), [[1, 'put'], [2, 'prune'], [2, 'purge']])
