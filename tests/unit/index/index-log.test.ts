@@ -207,16 +207,16 @@ describe('index log: two devices ending and restoring history at once', () => {
     // devB sees both puts, restores the first content and replaces it again.
     await copyHead(dsA, dsB, 'devA')
     const b = await open({ blockstore, datastore: dsB }, { deviceId: 'devB', now: () => T0 })
-    await b.restoreVersion(file.fileId, b.versions(file.fileId)[0]?.versionId as string)
+    await b.history.restoreVersion(file.fileId, b.history.versions(file.fileId)[0]?.versionId as string)
     await b.put(entry(3), 'notes.txt', file.fileId)
     // Meanwhile devA, not having seen that, prunes the first version, later by the clock.
     clockA.set(T0 + 60_000)
-    assert.equal(await a.prune(a.versions(file.fileId).map(v => ({ fileId: v.fileId, versionId: v.versionId }))), 1)
-    assert.deepEqual(a.versions(file.fileId), [])
+    assert.equal(await a.history.prune(a.history.versions(file.fileId).map(v => ({ fileId: v.fileId, versionId: v.versionId }))), 1)
+    assert.deepEqual(a.history.versions(file.fileId), [])
     await copyHead(dsB, dsA, 'devB')
     await a.stop()
     const merged = await open({ blockstore, datastore: dsA }, { deviceId: 'devA' })
-    assert.deepEqual(merged.versions(file.fileId).map(v => v.entry.cid), [entry(1).cid, entry(2).cid], 'the content devB restored is still a version')
+    assert.deepEqual(merged.history.versions(file.fileId).map(v => v.entry.cid), [entry(1).cid, entry(2).cid], 'the content devB restored is still a version')
   })
 
   it('a Trash item emptied on one device while another restores it and deletes it again stays in the Trash', async () => {
@@ -229,14 +229,14 @@ describe('index log: two devices ending and restoring history at once', () => {
     await a.remove(file.fileId)
     await copyHead(dsA, dsB, 'devA')
     const b = await open({ blockstore, datastore: dsB }, { deviceId: 'devB', now: () => T0 })
-    await b.restoreFromTrash(file.fileId)
+    await b.history.restoreFromTrash(file.fileId)
     await b.remove(file.fileId)
     // Meanwhile devA, not having seen that, empties the Trash, later by the clock.
     clockA.set(T0 + 60_000)
-    assert.equal((await a.purge([file.fileId])).length, 1)
+    assert.equal((await a.history.purge([file.fileId])).length, 1)
     await copyHead(dsB, dsA, 'devB')
     await a.stop()
     const merged = await open({ blockstore, datastore: dsA }, { deviceId: 'devA' })
-    assert.deepEqual(merged.trash().map(t => [t.fileId, t.path, t.entry.cid]), [[file.fileId, 'old.txt', entry(1).cid]])
+    assert.deepEqual(merged.history.trash().map(t => [t.fileId, t.path, t.entry.cid]), [[file.fileId, 'old.txt', entry(1).cid]])
   })
 })
