@@ -1,6 +1,7 @@
 /**
  * Writes the index format v2 test vectors (tests/vectors/index-blocks-v2.json):
- * one v2 block (prune and purge, for versions and the Trash) that continues
+ * one v2 block (prune and purge, for versions and the Trash, each naming the
+ * op it ends by its timestamp) that continues
  * the v1 vector chain of tests/vectors/index-blocks-v1.json, sealed with the
  * same key and a fixed nonce, with the expected plaintext, sealed bytes, CID,
  * and the versions and Trash before and after it.
@@ -29,9 +30,12 @@ const photoId = 'ffeeddccbbaa99887766554433221100'
 async function main (): Promise<void> {
   const earlier: IndexOp[] = []
   for (const b of v1.blocks) earlier.push(...(await decodeOpBlock(indexKey, CID.parse(b.cid), fromHex(b.sealed), device)).ops)
+  // The prune names the put that saved the notes' first content; the purge names the photo's delete.
+  const firstNotes = earlier.find(o => o.kind === 'put' && o.fileId === notesId) as IndexOp
+  const photoDelete = earlier.find(o => o.kind === 'delete' && o.fileId === photoId) as IndexOp
   const ops: IndexOp[] = [
-    { hlc: { wall: day + 31 * 86_400_000, counter: 0, device }, device, seq: 6, kind: 'prune', fileId: notesId, path: 'notes/done.txt', cid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy' },
-    { hlc: { wall: day + 31 * 86_400_000, counter: 1, device }, device, seq: 7, kind: 'purge', fileId: photoId, path: 'Fotos/Zürich ☃.jpg' }
+    { hlc: { wall: day + 31 * 86_400_000, counter: 0, device }, device, seq: 6, kind: 'prune', fileId: notesId, path: 'notes/done.txt', target: firstNotes.hlc },
+    { hlc: { wall: day + 31 * 86_400_000, counter: 1, device }, device, seq: 7, kind: 'purge', fileId: photoId, path: 'Fotos/Zürich ☃.jpg', target: photoDelete.hlc }
   ]
   const nonce = new Uint8Array(24).fill(0xc3)
   const block: OpBlock = { v: 2, device, seqFrom: 6, seqTo: 7, prev: v1.head.cid, ops }
@@ -42,7 +46,7 @@ async function main (): Promise<void> {
     return { versions: versionsOf(state, notesId).map(v => v.entry.cid), trash: trashOf(state).map(t => t.fileId) }
   }
   const vectors = {
-    description: 'Cairn index op blocks, format v2: the v1 envelope; ops may also be prune (with the cid of the version it forgets) and purge (the file leaves the Trash). This block continues the chain of index-blocks-v1.json.',
+    description: 'Cairn index op blocks, format v2: the v1 envelope; ops may also be prune (target: the timestamp of the put whose saved version it forgets) and purge (target: the timestamp of the delete whose Trash item it empties). This block continues the chain of index-blocks-v1.json.',
     generator: 'scripts/make-index-vectors-v2.ts',
     device,
     block: { nonce: hex(nonce), block: wire, plaintext: JSON.stringify(wire), sealed: hex(bytes), cid: cid.toString() },

@@ -1,24 +1,28 @@
-import { encodeHlc, type Hlc } from './hlc.ts'
+import { compareHlc, encodeHlc, type Hlc } from './hlc.ts'
 import { compareOps, type FileEntry, type IndexOp } from './ops.ts'
 import type { FileRecord, IndexState } from './state.ts'
 
 /**
  * Versions and the Trash, read from each file's history in the state
- * (state.ts keeps every put, the latest prune per content root and the
- * latest purge). Nothing here is stored apart from the ops, so versions and
- * the Trash come back with the index on a restore, and merge like the rest.
+ * (state.ts keeps every put, the puts pruned and the latest delete purged).
+ * Nothing here is stored apart from the ops, so versions and the Trash come
+ * back with the index on a restore, and merge like the rest.
  *
  * - An earlier version of a file is a put older than its current content,
- *   with other content, neither pruned (a later prune names its root) nor
- *   purged (a later purge). Puts of one root are one version: the newest.
+ *   with other content, neither pruned (a prune names that very put) nor
+ *   purged (older than the delete a purge names). Puts of one root are one
+ *   version, named by the newest; pruning it names each of its puts, so a put
+ *   of the same content made elsewhere meanwhile (a restore) stays.
  * - A file is in the Trash while its content register is a delete that no
- *   later purge covers; what it holds is its last put.
+ *   purge names (nor a later delete); what it holds is its last put.
  */
 
 /** One earlier version of a file. */
 export interface VersionView {
   /** The encoded timestamp of the put that stored it: unique within the vault. */
   versionId: string
+  /** Every put of this content the version stands for, oldest first (the last is `versionId`'s): a prune names each. */
+  puts: Hlc[]
   fileId: string
   entry: FileEntry
   /** When it was stored, and by which device. */
@@ -38,10 +42,13 @@ export interface TrashView {
   deleted: Hlc
 }
 
-const newer = (a: IndexOp | undefined, b: IndexOp): boolean => a !== undefined && compareOps(a, b) > 0
+/** True when a purge named this delete or a later one. */
+function purged (record: FileRecord, del: IndexOp): boolean {
+  return record.purged !== undefined && compareHlc(del.hlc, record.purged) <= 0
+}
 
 function forgotten (record: FileRecord, put: IndexOp): boolean {
-  return newer(record.purge, put) || newer(record.prunes.get((put.entry as FileEntry).cid), put)
+  return record.pruned.has(encodeHlc(put.hlc)) || (record.purged !== undefined && compareHlc(put.hlc, record.purged) < 0)
 }
 
 /** The put whose content the file shows now: live, or waiting in the Trash; undefined once purged. */
@@ -49,7 +56,7 @@ function currentPut (record: FileRecord): IndexOp | undefined {
   const content = record.content
   if (content === undefined) return undefined
   if (content.kind === 'put') return content
-  if (newer(record.purge, content)) return undefined
+  if (purged(record, content)) return undefined
   const last = record.puts.at(-1)
   return last === undefined || forgotten(record, last) ? undefined : last
 }
@@ -63,8 +70,9 @@ function versionsOfRecord (fileId: string, record: FileRecord): VersionView[] {
     const entry = put.entry as FileEntry
     if (compareOps(put, current) >= 0 || entry.cid === currentCid || forgotten(record, put)) return
     const next = record.puts[i + 1] as IndexOp
-    // Oldest first, so the newest put of a root is the one kept.
-    byCid.set(entry.cid, { versionId: encodeHlc(put.hlc), fileId, entry, saved: put.hlc, replacedAt: next.hlc.wall })
+    // Oldest first, so the newest put of a root is the one that names it.
+    const puts = [...(byCid.get(entry.cid)?.puts ?? []), put.hlc]
+    byCid.set(entry.cid, { versionId: encodeHlc(put.hlc), puts, fileId, entry, saved: put.hlc, replacedAt: next.hlc.wall })
   })
   return [...byCid.values()].sort((a, b) => b.replacedAt - a.replacedAt || (a.versionId < b.versionId ? 1 : -1))
 }

@@ -1,14 +1,13 @@
 import type { Blockstore } from 'interface-blockstore'
-import { Key, type Datastore } from 'interface-datastore'
-import { equals } from 'multiformats/bytes'
-import { CairnError, QuotaExceededError } from '../errors.ts'
-import { encodeHead, decodeHead, walkChain, type ChainHead } from './chain.ts'
-import { HEADS_PREFIX } from './constants.ts'
+import type { Datastore } from 'interface-datastore'
+import { CairnError } from '../errors.ts'
+import type { ChainHead } from './chain.ts'
 import { tick, zeroHlc, type Hlc } from './hlc.ts'
-import { blockVersionFor, chunkOps, encodeOpBlock, type EncodedOpBlock } from './op-block.ts'
+import { loadLog, writeOps } from './log-store.ts'
 import { canonicalEntry, isDeviceId, newFileId, validateEntry, validateOpBody, type FileEntry, type IndexOp, type PartialOp } from './ops.ts'
 import { normalizePath } from './paths.ts'
-import { retainedCids, trashedFile, trashOf, versionsOf, type TrashView, type VersionView } from './history.ts'
+import { retainedCids } from './history.ts'
+import { IndexHistory } from './index-history.ts'
 import { applyOp, createState, findByPath, findByTag, getFile, knowsFile, listFiles, type FileView, type IndexState, type ViewOptions } from './state.ts'
 
 export interface IndexLogComponents {
@@ -29,19 +28,33 @@ export interface IndexLogInit {
 
 type Status = 'new' | 'started' | 'stopped'
 
+/** What an action under the index's lock sees and may do (`IndexLog.transact`). */
+export interface IndexTransaction {
+  /** The current state: each append updates it. */
+  readonly state: IndexState
+  /** Appends as this device (see `IndexLog.append`), without taking the lock again. */
+  append: (ops: PartialOp[]) => Promise<IndexOp[]>
+  /** The live file, or FILE_NOT_FOUND. */
+  liveFile: (fileId: string) => FileView
+  /** The file as shown now (after an append that made it live). */
+  view: (fileId: string) => FileView
+  /** Throws PATH_EXISTS unless `path` is free for `fileId` (see `IndexLog.put`). */
+  assertPathFree: (path: string, fileId: string) => void
+}
+
 /**
  * The vault index (DESIGN §4 "Index"): an encrypted operation log, one chain
  * of sealed op blocks per device, and the state materialised from all of
  * them. Blocks live in the blockstore; the head of each chain, `{cid, seq}`,
- * lives in the datastore under `/cairn/index/heads/<deviceId>`.
+ * lives in the datastore under `/cairn/index/heads/<deviceId>` (log-store.ts).
  *
  * Writing is block first, head last: the head is the commit point, so a
  * failed write leaves the previous head and the previous state (at worst an
- * unreferenced block remains in the store).
+ * unreferenced block remains in the store). Versions and the Trash are read
+ * and changed through `history` (index-history.ts).
  */
 export class IndexLog {
-  private readonly blockstore: Blockstore
-  private readonly datastore: Datastore
+  private readonly stores: IndexLogComponents
   private readonly indexKey: Uint8Array
   private readonly deviceId: string
   private readonly now: () => number
@@ -54,12 +67,13 @@ export class IndexLog {
   private clock: Hlc
   // Appends run one at a time: each needs the previous seq and head.
   private queue: Promise<unknown> = Promise.resolve()
+  /** Versions and the Trash: reads, restores, prune and purge (index-history.ts). */
+  readonly history: IndexHistory = new IndexHistory(this)
 
   constructor (components: IndexLogComponents, init: IndexLogInit) {
     if (!isDeviceId(init.deviceId)) throw new CairnError('FORMAT_INVALID', 'device id is not valid')
     if (init.indexKey.length !== 32) throw new CairnError('INTERNAL', 'index key must be 32 bytes')
-    this.blockstore = components.blockstore
-    this.datastore = components.datastore
+    this.stores = { blockstore: components.blockstore, datastore: components.datastore }
     this.indexKey = init.indexKey
     this.deviceId = init.deviceId
     this.now = init.now ?? (() => Date.now())
@@ -74,30 +88,11 @@ export class IndexLog {
    */
   async start (): Promise<void> {
     if (this.status !== 'new') throw new CairnError('INTERNAL', 'an index log starts once')
-    const state = createState()
-    const heads = new Map<string, ChainHead>()
-    let clock = zeroHlc(this.deviceId)
-    const prefix = HEADS_PREFIX + '/'
-    for await (const { key, value } of this.datastore.query({ prefix })) {
-      const device = key.toString().slice(prefix.length)
-      const head = decodeHead(device, value)
-      this.blockCidSet.add(head.cid.toString())
-      for (const block of await walkChain(this.blockstore, this.indexKey, device, head)) {
-        if (block.prev !== null) this.blockCidSet.add(block.prev)
-        for (const op of block.ops) {
-          applyOp(state, op)
-          // Our next timestamp must follow every op seen, from any device,
-          // so a local edit made after seeing one wins over it.
-          if (op.hlc.wall > clock.wall || (op.hlc.wall === clock.wall && op.hlc.counter > clock.counter)) {
-            clock = { wall: op.hlc.wall, counter: op.hlc.counter, device: this.deviceId }
-          }
-        }
-      }
-      heads.set(device, head)
-    }
-    this.current = state
-    for (const [device, head] of heads) this.chainHeads.set(device, head)
-    this.clock = clock
+    const loaded = await loadLog(this.stores, this.indexKey, this.deviceId)
+    this.current = loaded.state
+    for (const [device, head] of loaded.heads) this.chainHeads.set(device, head)
+    for (const cid of loaded.blockCids) this.blockCidSet.add(cid)
+    this.clock = loaded.clock
     this.status = 'started'
   }
 
@@ -150,77 +145,26 @@ export class IndexLog {
     return findByTag(this.state, tag, this.viewOptions)
   }
 
-  /** A file's earlier versions (live or in the Trash), newest first. */
-  versions (fileId: string): VersionView[] {
-    return versionsOf(this.state, fileId)
-  }
-
-  /** Deleted files waiting in the Trash, most recently deleted first. */
-  trash (): TrashView[] {
-    return trashOf(this.state)
-  }
-
   /** Content roots still needed: live files, versions and the Trash (history.ts). */
   retainedCids (): Set<string> {
     return retainedCids(this.state)
   }
 
   /**
-   * Makes an earlier version the live file's content (a put of its entry), so
-   * the content it replaces becomes a version in turn. Throws FILE_NOT_FOUND
-   * for a file that is not live or a version it does not have.
+   * Runs `job` under the lock that serialises this device's writes, with the
+   * current state and an append that does not take the lock again: for
+   * actions that decide from the state and write in one step (index-history.ts).
    */
-  async restoreVersion (fileId: string, versionId: string): Promise<FileView> {
-    return await this.exclusive(async () => {
-      const file = this.liveFile(fileId)
-      const version = versionsOf(this.current, fileId).find(v => v.versionId === versionId)
-      if (version === undefined) throw new CairnError('FILE_NOT_FOUND', 'that version is no longer kept')
-      await this.appendNow([{ kind: 'put', fileId, path: file.storedPath, entry: canonicalEntry(version.entry) }])
-      return this.view(fileId)
-    })
-  }
-
-  /**
-   * Brings a file back from the Trash, with its versions, to `path` (default:
-   * where it was). Throws FILE_NOT_FOUND (not in the Trash), PATH_INVALID,
-   * PATH_EXISTS.
-   */
-  async restoreFromTrash (fileId: string, path?: string): Promise<FileView> {
-    return await this.exclusive(async () => {
-      const item = trashedFile(this.current, fileId)
-      if (item === undefined) throw new CairnError('FILE_NOT_FOUND', 'that file is not in the Trash')
-      const target = normalizePath(path ?? item.path)
-      this.assertPathFree(target, fileId)
-      await this.appendNow([{ kind: 'put', fileId, path: target, entry: canonicalEntry(item.entry) }])
-      return this.view(fileId)
-    })
-  }
-
-  /**
-   * Forgets earlier versions (one prune op each, in one block). One given
-   * with its `versionId` is forgotten only if it is still that version: a
-   * caller that chose it before taking the lock (a tidy) must not forget a
-   * version restored meanwhile. Returns how many were forgotten.
-   */
-  async prune (versions: ReadonlyArray<{ fileId: string, cid: string, path: string, versionId?: string }>): Promise<number> {
-    return await this.exclusive(async () => {
-      const still = versions.filter(v => v.versionId === undefined || versionsOf(this.current, v.fileId).some(k => k.versionId === v.versionId && k.entry.cid === v.cid))
-      return (await this.appendNow(still.map(v => ({ kind: 'prune' as const, fileId: v.fileId, path: v.path, cid: v.cid })))).length
-    })
-  }
-
-  /**
-   * Empties files out of the Trash for good, with their versions (one purge
-   * op each). Files not in the Trash are skipped, and with `deletedBy` so are
-   * those deleted after it (wall ms): deleted again since a tidy chose them.
-   */
-  async purge (fileIds: readonly string[], deletedBy?: number): Promise<TrashView[]> {
-    return await this.exclusive(async () => {
-      const items = fileIds.map(id => trashedFile(this.current, id))
-        .filter((item): item is TrashView => item !== undefined && (deletedBy === undefined || item.deleted.wall <= deletedBy))
-      await this.appendNow(items.map(item => ({ kind: 'purge' as const, fileId: item.fileId, path: item.path })))
-      return items
-    })
+  async transact<T> (job: (tx: IndexTransaction) => Promise<T>): Promise<T> {
+    return await this.exclusive(async () => await job({
+      // The same object for the whole job: appends update it in place, and
+      // stop() replaces it only after waiting for the job.
+      state: this.current,
+      append: async (ops) => await this.appendNow(ops),
+      liveFile: (fileId) => this.liveFile(fileId),
+      view: (fileId) => this.view(fileId),
+      assertPathFree: (path, fileId) => { this.assertPathFree(path, fileId) }
+    }))
   }
 
   /**
@@ -287,54 +231,15 @@ export class IndexLog {
       clock = tick(clock, this.now())
       const op: IndexOp = { hlc: clock, device: this.deviceId, seq: ++seq, kind: p.kind, fileId: p.fileId, path: p.path }
       if (p.entry !== undefined) op.entry = canonicalEntry(p.entry)
-      if (p.cid !== undefined) op.cid = p.cid
+      if (p.target !== undefined) op.target = p.target
       return op
     })
-    let prev = head?.cid ?? null
-    const encoded: EncodedOpBlock[] = []
-    for (const run of chunkOps(ops)) {
-      const first = run[0] as IndexOp
-      const block = await encodeOpBlock(this.indexKey, {
-        v: blockVersionFor(run),
-        device: this.deviceId,
-        seqFrom: first.seq,
-        seqTo: first.seq + run.length - 1,
-        prev: prev === null ? null : prev.toString(),
-        ops: run
-      })
-      encoded.push(block)
-      prev = block.cid
-    }
-    try {
-      // putMany, not put: a store that batches durability (the pack store)
-      // makes everything written so far durable at the end of putMany, so the
-      // head below never points at a block — or file content — a crash could lose.
-      for await (const cid of this.blockstore.putMany(encoded.map(block => ({ cid: block.cid, bytes: block.bytes })))) { void cid }
-    } catch (err) {
-      throw storageError(err, 'storing an index block failed')
-    }
-    const last = encoded.at(-1) as EncodedOpBlock
-    const newHead: ChainHead = { cid: last.cid, seq }
-    await this.writeHead(newHead)
-    this.chainHeads.set(this.deviceId, newHead)
-    for (const block of encoded) this.blockCidSet.add(block.cid.toString())
+    const written = await writeOps(this.stores, this.indexKey, this.deviceId, head, ops)
+    this.chainHeads.set(this.deviceId, written.head)
+    for (const block of written.blocks) this.blockCidSet.add(block.cid.toString())
     this.clock = clock
     for (const op of ops) applyOp(this.current, op)
     return ops
-  }
-
-  private async writeHead (head: ChainHead): Promise<void> {
-    const key = new Key(`${HEADS_PREFIX}/${this.deviceId}`)
-    const bytes = encodeHead(this.deviceId, head)
-    try {
-      await this.datastore.put(key, bytes)
-    } catch (err) {
-      // A store may report failure for a write that landed (an aborted
-      // IndexedDB transaction can); if the new head is there, it committed,
-      // and pretending otherwise would fork our own chain on the next append.
-      const landed = await Promise.resolve(this.datastore.get(key)).then(stored => equals(stored, bytes), () => false)
-      if (!landed) throw storageError(err, 'storing the index head failed')
-    }
   }
 
   // Reads this.current directly: an append that committed while stop() was
@@ -371,10 +276,4 @@ export class IndexLog {
     this.queue = run.catch(() => {})
     return await run
   }
-}
-
-function storageError (err: unknown, message: string): CairnError {
-  if (err instanceof CairnError) return err
-  if (err instanceof Error && err.name === 'QuotaExceededError') return new QuotaExceededError(undefined, { cause: err })
-  return new CairnError('STORAGE_FAILED', message, { cause: err })
 }

@@ -2,7 +2,8 @@
  * The vault index: an encrypted, per-device-chained operation log and the
  * last-writer-wins state materialised from it (DESIGN §4 "Index").
  */
-export { IndexLog, type IndexLogComponents, type IndexLogInit } from './index-log.ts'
+export { IndexLog, type IndexLogComponents, type IndexLogInit, type IndexTransaction } from './index-log.ts'
+export { IndexHistory } from './index-history.ts'
 export { compareHlc, decodeHlc, encodeHlc, maxHlc, receive, tick, zeroHlc, type Hlc } from './hlc.ts'
 export { newFileId, type FileEntry, type IndexOp, type OpKind, type PartialOp } from './ops.ts'
 export { normalizePath, validatePath } from './paths.ts'

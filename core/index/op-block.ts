@@ -59,7 +59,8 @@ export async function opBlockCid (bytes: Uint8Array): Promise<CID> {
 /**
  * Checks a block's own consistency: device id, seq range matching the ops,
  * every op from the device with consecutive seqs and increasing timestamps,
- * prev present exactly when seqFrom > 1. Throws `code`.
+ * each prune or purge naming an earlier op, prev present exactly when
+ * seqFrom > 1. Throws `code`.
  */
 export function checkOpBlock (block: OpBlock, code: 'INDEX_RECORD_TAMPERED' | 'INTERNAL'): void {
   if (!OP_BLOCK_VERSIONS.includes(block.v)) throw new CairnError(code, `unknown op block version ${String(block.v)}`)
@@ -79,6 +80,7 @@ export function checkOpBlock (block: OpBlock, code: 'INDEX_RECORD_TAMPERED' | 'I
     if (op.device !== block.device || op.hlc.device !== block.device) throw new CairnError(code, 'op block holds an op of another device')
     if (op.seq !== block.seqFrom + i) throw new CairnError(code, 'op block seqs are not consecutive')
     if (block.v === 1 && !V1_KINDS.has(op.kind)) throw new CairnError(code, `a v1 op block cannot hold a ${op.kind} op`)
+    if (op.target !== undefined && compareHlc(op.target, op.hlc) >= 0) throw new CairnError(code, `a ${op.kind} op names an op that is not before it`)
     const before = block.ops[i - 1]
     if (before !== undefined && compareHlc(before.hlc, op.hlc) >= 0) throw new CairnError(code, 'op block timestamps do not increase')
   })

@@ -2,14 +2,15 @@ import { CID } from 'multiformats/cid'
 import { CairnError } from '../errors.ts'
 import { fromBase64 } from './base64.ts'
 import { DEVICE_ID_PATTERN, ENTRY_KEY_BYTES, FILE_ID_PATTERN, MAX_TYPE_LENGTH } from './constants.ts'
-import { compareHlc, decodeHlc, encodeHlc, type Hlc } from './hlc.ts'
+import { compareHlc, decodeHlc, encodeHlc, isHlc, type Hlc } from './hlc.ts'
 import { validatePath } from './paths.ts'
 
 /**
  * What an op does to one file (DESIGN §4 "Index"). Format v1 has put,
- * delete and move; v2 adds the two that end history: `prune` forgets one
- * earlier version (by its content root), `purge` empties the file out of the
- * Trash (with its versions).
+ * delete and move; v2 adds the two that end history, each naming the op it
+ * ends by that op's timestamp (unique in the vault, the same on every device):
+ * `prune` forgets one saved version (the put that made it), `purge` empties
+ * the Trash item one delete made (with the versions before it).
  */
 export type OpKind = 'put' | 'delete' | 'move' | 'prune' | 'purge'
 
@@ -47,8 +48,13 @@ export interface IndexOp {
   path: string
   /** Present exactly on puts. */
   entry?: FileEntry
-  /** Present exactly on prunes: the content root (CID string) of the version it forgets. */
-  cid?: string
+  /**
+   * Present exactly on prunes and purges: the timestamp of the op it ends.
+   * prune: the put whose saved version it forgets (no other put, even of the
+   * same content); purge: the delete whose Trash item it empties. Always
+   * before the op's own timestamp: a device names only ops it has seen.
+   */
+  target?: Hlc
 }
 
 /** An op as the caller of `IndexLog.append` writes it: the log assigns hlc, device and seq. */
@@ -65,10 +71,10 @@ export interface WireOp {
   fileId: string
   path: string
   entry?: FileEntry
-  cid?: string
+  target?: string
 }
 
-const OP_KEYS = new Set(['hlc', 'seq', 'kind', 'fileId', 'path', 'entry', 'cid'])
+const OP_KEYS = new Set(['hlc', 'seq', 'kind', 'fileId', 'path', 'entry', 'target'])
 const ENTRY_KEYS = ['cid', 'size', 'mtime', 'tag', 'fk', 'type'] as const
 // Control characters have no place in a MIME type.
 const CONTROL = /[\u0000-\u001f\u007f]/
@@ -115,32 +121,22 @@ export function canonicalEntry (entry: FileEntry): FileEntry {
  * path rules and the entry (present exactly on puts). Path problems throw
  * PATH_INVALID or PATH_DOT_NAME, everything else `code`.
  */
-export function validateOpBody (op: { kind: unknown, fileId: unknown, path: unknown, entry?: unknown, cid?: unknown }, code: 'INDEX_RECORD_TAMPERED' | 'FORMAT_INVALID' = 'FORMAT_INVALID'): void {
+export function validateOpBody (op: { kind: unknown, fileId: unknown, path: unknown, entry?: unknown, target?: unknown }, code: 'INDEX_RECORD_TAMPERED' | 'FORMAT_INVALID' = 'FORMAT_INVALID'): void {
   if (typeof op.kind !== 'string' || !KINDS.has(op.kind)) throw new CairnError(code, 'op.kind must be put, delete, move, prune or purge')
   if (typeof op.fileId !== 'string' || !FILE_ID_PATTERN.test(op.fileId)) throw new CairnError(code, 'op.fileId is not a valid file id')
   validatePath(op.path)
   if (op.kind === 'put') validateEntry(op.entry, code)
   else if (op.entry !== undefined) throw new CairnError(code, `a ${op.kind} op carries no entry`)
-  if (op.kind === 'prune') validateCid(op.cid, code)
-  else if (op.cid !== undefined) throw new CairnError(code, `a ${op.kind} op carries no cid`)
-}
-
-function validateCid (value: unknown, code: 'INDEX_RECORD_TAMPERED' | 'FORMAT_INVALID'): void {
-  if (typeof value !== 'string') throw new CairnError(code, 'op.cid must be a string')
-  let cid: CID
-  try {
-    cid = CID.parse(value)
-  } catch (err) {
-    throw new CairnError(code, 'op.cid is not a CID', { cause: err })
-  }
-  if (cid.toString() !== value) throw new CairnError(code, 'op.cid is not in canonical form')
+  if (op.kind === 'prune' || op.kind === 'purge') {
+    if (!isHlc(op.target)) throw new CairnError(code, `a ${op.kind} op must name the op it ends`)
+  } else if (op.target !== undefined) throw new CairnError(code, `a ${op.kind} op carries no target`)
 }
 
 /** The JSON form of an op, keys in canonical order (what `encodeOpBlock` seals). */
 export function opToWire (op: IndexOp): WireOp {
   const wire: WireOp = { hlc: encodeHlc(op.hlc), seq: op.seq, kind: op.kind, fileId: op.fileId, path: op.path }
   if (op.entry !== undefined) wire.entry = canonicalEntry(op.entry)
-  if (op.cid !== undefined) wire.cid = op.cid
+  if (op.target !== undefined) wire.target = encodeHlc(op.target)
   return wire
 }
 
@@ -161,10 +157,12 @@ export function opFromWire (value: unknown, device: string): IndexOp {
     const hlc = decodeHlc(w.hlc)
     if (hlc.device !== device) throw new CairnError('INDEX_RECORD_TAMPERED', 'op timestamp names another device')
     if (!Number.isSafeInteger(w.seq) || (w.seq as number) < 1) throw new CairnError('INDEX_RECORD_TAMPERED', 'op.seq must be a positive integer')
-    validateOpBody(w as { kind: unknown, fileId: unknown, path: unknown, entry?: unknown, cid?: unknown }, 'INDEX_RECORD_TAMPERED')
+    if (w.target !== undefined && typeof w.target !== 'string') throw new CairnError('INDEX_RECORD_TAMPERED', 'op.target must be a string')
+    const target = w.target === undefined ? undefined : decodeHlc(w.target)
+    validateOpBody({ kind: w.kind, fileId: w.fileId, path: w.path, entry: w.entry, target }, 'INDEX_RECORD_TAMPERED')
     const op: IndexOp = { hlc, device, seq: w.seq as number, kind: w.kind as OpKind, fileId: w.fileId as string, path: w.path as string }
     if (w.entry !== undefined) op.entry = canonicalEntry(w.entry as FileEntry)
-    if (w.cid !== undefined) op.cid = w.cid as string
+    if (target !== undefined) op.target = target
     return op
   } catch (err) {
     if (err instanceof CairnError && err.code === 'INDEX_RECORD_TAMPERED') throw err

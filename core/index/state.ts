@@ -1,5 +1,5 @@
 import { conflictName, shortDeviceLabel } from './conflict-name.ts'
-import type { Hlc } from './hlc.ts'
+import { compareHlc, encodeHlc, type Hlc } from './hlc.ts'
 import { compareOps, opToWire, type FileEntry, type IndexOp, type WireOp } from './ops.ts'
 
 /**
@@ -13,7 +13,8 @@ import { compareOps, opToWire, type FileEntry, type IndexOp, type WireOp } from 
  *   keeps the entry; a move of a deleted file does not resurrect it.
  * Beside the registers each file keeps grow-only history (history.ts): the
  * set of its puts (earlier versions, the content of a file in the Trash),
- * the latest prune per content root and the latest purge.
+ * the set of puts pruned (each prune names one) and the latest delete purged
+ * (each purge names one).
  * Taking the maximum of a register, or the union of a set, is commutative, associative and
  * idempotent, so any order of the same ops, with any duplicates, gives the
  * same state. That is what lets devices merge logs in whatever order sync
@@ -26,10 +27,14 @@ export interface FileRecord {
   placement?: IndexOp
   /** Every put of this file, oldest first: its history, from which versions and the Trash are read. */
   puts: IndexOp[]
-  /** The latest prune per content root: puts of that root older than it are forgotten. */
-  prunes: Map<string, IndexOp>
-  /** The latest purge: everything older than it, but live content, is forgotten. */
-  purge?: IndexOp
+  /** Encoded timestamps of the puts a prune named: those saved versions are forgotten. */
+  pruned: Set<string>
+  /**
+   * The latest delete a purge named: that Trash item (or an older one) is
+   * emptied, and every put before it but live content is forgotten. A
+   * restore or a delete after it is untouched, whatever the purge's own time.
+   */
+  purged?: Hlc
 }
 
 /** Materialised index. Treat as opaque; change it only through `applyOp`. */
@@ -75,7 +80,7 @@ function wins (candidate: IndexOp, current: IndexOp | undefined): boolean {
 export function applyOp (state: IndexState, op: IndexOp): boolean {
   let record = state.files.get(op.fileId)
   if (record === undefined) {
-    record = { puts: [], prunes: new Map() }
+    record = { puts: [], pruned: new Set() }
     state.files.set(op.fileId, record)
   }
   let changed = false
@@ -88,12 +93,15 @@ export function applyOp (state: IndexState, op: IndexOp): boolean {
     changed = true
   }
   if (op.kind === 'put') changed = addPut(record.puts, op) || changed
-  if (op.kind === 'prune' && op.cid !== undefined && wins(op, record.prunes.get(op.cid))) {
-    record.prunes.set(op.cid, op)
-    changed = true
+  if (op.kind === 'prune' && op.target !== undefined) {
+    const target = encodeHlc(op.target)
+    if (!record.pruned.has(target)) {
+      record.pruned.add(target)
+      changed = true
+    }
   }
-  if (op.kind === 'purge' && wins(op, record.purge)) {
-    record.purge = op
+  if (op.kind === 'purge' && op.target !== undefined && (record.purged === undefined || compareHlc(op.target, record.purged) > 0)) {
+    record.purged = op.target
     changed = true
   }
   if (changed) state.version++
@@ -125,7 +133,7 @@ export function knowsFile (state: IndexState, fileId: string): boolean {
  * The registers as plain JSON, by file id: two states are equal exactly when
  * these are deep-equal. For tests and debugging; it contains file keys.
  */
-export function stateToJson (state: IndexState): Array<{ fileId: string, content: WireOp | null, placement: WireOp | null, puts: WireOp[], prunes: WireOp[], purge: WireOp | null }> {
+export function stateToJson (state: IndexState): Array<{ fileId: string, content: WireOp | null, placement: WireOp | null, puts: WireOp[], pruned: string[], purged: string | null }> {
   return [...state.files.keys()].sort().map(fileId => {
     const record = state.files.get(fileId) as FileRecord
     return {
@@ -133,8 +141,8 @@ export function stateToJson (state: IndexState): Array<{ fileId: string, content
       content: record.content === undefined ? null : opToWire(record.content),
       placement: record.placement === undefined ? null : opToWire(record.placement),
       puts: record.puts.map(opToWire),
-      prunes: [...record.prunes.keys()].sort().map(cid => opToWire(record.prunes.get(cid) as IndexOp)),
-      purge: record.purge === undefined ? null : opToWire(record.purge)
+      pruned: [...record.pruned].sort(),
+      purged: record.purged === undefined ? null : encodeHlc(record.purged)
     }
   })
 }

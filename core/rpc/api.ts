@@ -1,261 +1,25 @@
-import type { PassphraseCheck } from '../crypto/passphrase-check.ts'
-
 /**
  * The node's API as the UI sees it: one entry per method, its argument and
  * its result. The worker implements it as a handler map; the page calls it
  * through `RpcClient.call(method, args)`. Everything here must survive
  * structured clone (no functions, no class instances except File/Blob).
+ *
+ * The shapes the methods and events carry live in a file per area
+ * (api-vault, api-files, api-storage, api-network, api-shares) and are
+ * re-exported here, so every `import type { … } from '…/rpc/api.ts'` works.
  */
 
-export type VaultState = 'none' | 'locked' | 'unlocked'
+import type { AddFileArgs, AddFileResult, AddSharedFileArgs, FileInfo, FileVersion, TrashItem, UploadProgress, VersionRetention } from './api-files.ts'
+import type { AddedBackupPeer, BackupPeerInfo, ConnectionInfo, NetworkStatus, RelayPing, VerifyResult } from './api-network.ts'
+import type { ShareInfo } from './api-shares.ts'
+import type { FileDamage, StorageCheckProgress, StorageCheckResult } from './api-storage.ts'
+import type { LogLine, NodeInfo, PassphraseCheck, VaultStats, VaultStatus } from './api-vault.ts'
 
-export interface VaultStatus {
-  state: VaultState
-  /** Minutes of inactivity before the worker locks the vault by itself. */
-  autoLockMinutes: number
-}
-
-/** One file as the index knows it, without its key. */
-export interface FileInfo {
-  fileId: string
-  /** Path inside the vault, '/'-separated, no leading slash ("photos/cat.jpg"). */
-  path: string
-  size: number
-  /** Last-modified time of the original file, ms since epoch. */
-  mtime: number
-  /** MIME type, '' when unknown. */
-  type: string
-  /** CID (string) of the encrypted UnixFS file. */
-  cid: string
-  /** True when a paired backup peer holds all of this file's blocks. */
-  onBackup?: boolean
-  /** Set once a read or a check found this file's stored data damaged here: repaired from a peer, or still damaged. */
-  health?: FileHealth
-}
-
-/** What a read or a check of this device's stored data found in one file. */
-export type FileHealth = 'damaged' | 'repaired'
-
-/** A file found damaged or repaired (the `storage.damage` event): the UI names it. */
-export interface FileDamage {
-  fileId: string
-  path: string
-  state: FileHealth
-}
-
-/** Settings → "Check stored data", as it goes. */
-export interface StorageCheckProgress {
-  blocksChecked: number
-  blocksTotal: number
-  bytesChecked: number
-  bytesTotal: number
-  /** Damaged blocks found so far. */
-  damaged: number
-  /** ms since the check started. */
-  elapsedMs: number
-}
-
-/** One damaged block a check found. */
-export interface DamagedBlock {
-  cid: string
-  /** Paths of the files it belongs to; empty for the vault's index or data of no file. */
-  files: string[]
-  /** True when a good copy from a peer replaced it. */
-  repaired: boolean
-}
-
-/** Settings → "Check stored data": every local block re-read and re-hashed. */
-export interface StorageCheckResult {
-  blocks: number
-  bytes: number
-  elapsedMs: number
-  damaged: DamagedBlock[]
-}
-
-export interface AddFileArgs {
-  /** Chosen by the caller so it can match progress events to the upload. */
-  uploadId: string
-  file: File
-  /** Path in the vault; defaults to the file's name. Folder uploads pass `webkitRelativePath`. */
-  path?: string
-}
-
-/**
- * A file of a share link opened in some tab of this browser, stored into the
- * vault straight from the service worker's stream of it: its plaintext never
- * sits whole in a page, a Blob or a File.
- */
-export interface AddSharedFileArgs {
-  uploadId: string
-  /** Where the service worker serves it: `/download/share/<token>[/<index>]` (web/share/share-download-bridge.ts). */
-  source: string
-  path: string
-  /** Bytes announced by the share: a stream that ends short of it or runs past it keeps nothing. */
-  size: number
-  type: string
-}
-
-export interface AddFileResult {
-  file: FileInfo
-  /** True when the content was already in the vault and nothing new was stored. */
-  deduplicated: boolean
-  /** True when a file of that name was there: its content is now an earlier version. */
-  replaced?: boolean
-  /** True when that very file, same name and same content, was there already: nothing changed. */
-  unchanged?: boolean
-}
-
-export interface VaultStats {
-  fileCount: number
-  /** Bytes of plaintext the user stored (sum of file sizes). */
-  plaintextBytes: number
-  /** Bytes of blocks Cairn holds in its blockstore. */
-  storedBytes: number
-}
-
-export interface NodeInfo {
-  peerId: string
-  multiaddrs: string[]
-  /** Number of open libp2p connections. */
-  connections: number
-}
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
-
-export interface LogLine {
-  seq: number
-  time: number
-  level: LogLevel
-  source: string
-  message: string
-}
-
-/** Passphrase strength as judged by the node (the UI only shows it); defined beside the estimator. */
-export type { PassphraseCheck }
-
-/** One open libp2p connection, as the Peers page shows it. */
-export interface ConnectionInfo {
-  peerId: string
-  remoteAddr: string
-  /** 'relayed' when it goes through a circuit relay. */
-  transport: 'direct' | 'relayed'
-  direction: 'inbound' | 'outbound'
-  /** Round trip of the last ping, when one was measured. */
-  latencyMs?: number
-  openedAt: number
-  /** Bytes received and sent on this connection, when counted. */
-  bytesIn?: number
-  bytesOut?: number
-}
-
-export interface NetworkStatus {
-  peerId: string
-  multiaddrs: string[]
-  connections: ConnectionInfo[]
-  /** Addresses the node keeps connected (relays and backup peers), redialled when lost. */
-  kept: Array<{ address: string, peerId: string, connected: boolean, lastError?: string }>
-  relays: string[]
-}
-
-/** What a relay says about itself on GET /ping. */
-export interface RelayPing {
-  service: string
-  version: string
-  peerId: string
-  multiaddrs: string[]
-  capabilities: string[]
-}
-
-export interface BackupPeerInfo {
-  peerId: string
-  address: string
-  online: boolean
-  /** ms since epoch of the last successful exchange, 0 when never. */
-  lastSeen: number
-  /** Files whose content the peer holds completely. */
-  filesReplicated: number
-  bytesReplicated: number
-  /** Items the peer still has to fetch. */
-  pending: number
-  failed: Array<{ cid: string, reason: string }>
-  /** Last error talking to it, if the last attempt failed. */
-  lastError?: string
-  /** What the peer does with what the vault deletes: keeps it `retentionMs`, or for good when append-only (absent until it says). */
-  keepsDeleted?: { appendOnly: boolean, retentionMs: number }
-}
-
-/** A peer just added; `reconnected` when it already kept this vault (the code was not needed). */
-export interface AddedBackupPeer extends BackupPeerInfo {
-  reconnected: boolean
-}
-
-export interface VerifyResult {
-  checked: number
-  ok: number
-  bad: string[]
-  /** Each bad block with the file it belongs to (named by this device; the peer never learns names) and whether the peer fetched a good copy again. */
-  damaged?: Array<{ cid: string, file?: string, repaired: boolean }>
-}
-
-/** One share link I made, as "My shares" lists it (issue 4). */
-export interface ShareInfo {
-  id: string
-  /** The vault file it is a copy of ('' for a folder). */
-  fileId: string
-  /** A folder share: the folder's path, and how many files its snapshot holds. */
-  folder?: string
-  fileCount?: number
-  /** Root CID of the share's own encrypted copy. */
-  cid: string
-  name: string
-  /** Bytes shared (a folder: all its files). */
-  size: number
-  type: string
-  /** ms since epoch. */
-  createdAt: number
-  /** After this (ms since epoch) the backup peers unpin it by themselves; absent = never. */
-  expiresAt?: number
-  /** True once expiresAt has passed: the link no longer works. */
-  expired: boolean
-  /** The link (`ORIGIN/#/s/…`): it carries the share key. */
-  link: string
-  /** Paired backup peers (peer ids) that hold all of the share's data. */
-  pinnedOn: string[]
-}
-
-/** One earlier version of a file ("Versions" on its row). */
-export interface FileVersion {
-  /** Pass back to `files.restoreVersion`. */
-  versionId: string
-  fileId: string
-  size: number
-  mtime: number
-  type: string
-  /** When it was stored (ms since epoch). */
-  savedAt: number
-  /** When a newer version replaced it; it is kept from then on for the retention time. */
-  replacedAt: number
-  /** The device that stored it: a short label, and whether it is this one. */
-  device: string
-  thisDevice: boolean
-}
-
-/** A deleted file in the Trash. */
-export interface TrashItem {
-  fileId: string
-  /** Where it was. */
-  path: string
-  size: number
-  mtime: number
-  type: string
-  /** When it was deleted (ms since epoch). */
-  deletedAt: number
-  /** When the Trash empties itself of it, unless it is restored first. */
-  emptiesAt: number
-}
-
-/** How long earlier versions are kept (Settings): days after they were replaced, or the newest few. */
-export type VersionRetention = { keep: 'days', days: number } | { keep: 'count', count: number }
+export type * from './api-files.ts'
+export type * from './api-network.ts'
+export type * from './api-shares.ts'
+export type * from './api-storage.ts'
+export type * from './api-vault.ts'
 
 export interface NodeApi {
   'vault.status': { args: undefined, result: VaultStatus }
@@ -325,14 +89,6 @@ export interface NodeApi {
 export type MethodName = keyof NodeApi
 export type ArgsOf<M extends MethodName> = NodeApi[M]['args']
 export type ResultOf<M extends MethodName> = NodeApi[M]['result']
-
-export interface UploadProgress {
-  uploadId: string
-  /** Plaintext bytes read and stored so far. */
-  bytesDone: number
-  bytesTotal: number
-  phase: 'queued' | 'encrypting' | 'done' | 'failed'
-}
 
 /** Events the node pushes to every tab. */
 export interface NodeEvents {

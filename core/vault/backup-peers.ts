@@ -1,8 +1,11 @@
 import { multiaddr } from '@multiformats/multiaddr'
-import { BackupState, desiredPins, liveExtraPins, type Desired, type ExtraPin, type PairedPeer } from './backup-state.ts'
+import { BackupState, type ExtraPin, type PairedPeer } from './backup-state.ts'
 import type { Datastore } from 'interface-datastore'
 import { CairnError } from '../errors.ts'
-import { BackupClient, ManifestLog, peerIdOf, sendPendingManifests } from '../protocols/backup/index.ts'
+import { BackupClient, peerIdOf } from '../protocols/backup/index.ts'
+import { PeerManifests } from './backup-manifests.ts'
+import { PeerReports } from './backup-peer-reports.ts'
+import { VERIFY_SAMPLE, verifyResult } from './backup-verify.ts'
 import { sealPeerList } from './sealed-peer-list.ts'
 import type { VaultSigner } from '../crypto/vault-signing.ts'
 import type { IndexLog } from '../index/index-log.ts'
@@ -15,11 +18,8 @@ import type { Libp2p, PeerId } from '@libp2p/interface'
 const SYNC_DELAY_MS = 300
 /** How often a paired peer is asked for its status while the vault is unlocked. */
 const REFRESH_MS = 3000
-const VERIFY_SAMPLE = 32
 /** How long "Stop sharing" waits for the peers to confirm before it carries on in the background. */
 const DROP_WAIT_MS = 5000
-/** Least time between two "pin these again" manifests to one peer. */
-const REPIN_MS = 10_000
 
 /**
  * What an unlocked vault lends the backup side: its signing key, its index,
@@ -44,13 +44,15 @@ export interface BackupPeersComponents {
  * outbox per peer, and what each peer reports holding. While the vault is
  * unlocked it tells every peer to hold all file roots and every index op
  * block (and the index heads, for restore), plus the extra pins (shares,
- * with their expiry); the peer fetches them by bitswap.
+ * with their expiry); the peer fetches them by bitswap. The manifests
+ * themselves are built and sent by PeerManifests (backup-manifests.ts);
+ * what each peer reports is kept by PeerReports (backup-peer-reports.ts);
+ * verify reports are put in words by backup-verify.ts.
  */
 export class BackupPeers {
   private peers: PairedPeer[] = []
-  private readonly info = new Map<string, BackupPeerInfo>()
-  private readonly held = new Map<string, Set<string>>()
-  private session: { client: BackupClient, index: IndexLog, logs: Map<string, ManifestLog>, peerListKey?: Uint8Array } | undefined
+  private readonly reports: PeerReports
+  private session: { client: BackupClient, index: IndexLog, manifests: PeerManifests, peerListKey?: Uint8Array } | undefined
   private syncTimer: ReturnType<typeof setTimeout> | undefined
   private refreshTimer: ReturnType<typeof setInterval> | undefined
   private syncing: Promise<void> = Promise.resolve()
@@ -59,6 +61,7 @@ export class BackupPeers {
 
   constructor (private readonly c: BackupPeersComponents, private readonly deviceId: string) {
     this.state = new BackupState(c.datastore)
+    this.reports = new PeerReports(c)
     this.connected = this.connected.bind(this)
   }
 
@@ -66,7 +69,7 @@ export class BackupPeers {
     this.peers = await this.state.loadPeers()
     for (const peer of this.peers) {
       this.c.keeper.keep(peer.address)
-      this.info.set(peer.peerId, emptyInfo(peer))
+      this.reports.reset(peer)
     }
   }
 
@@ -74,8 +77,12 @@ export class BackupPeers {
   async attach (session: BackupSession): Promise<void> {
     this.detach()
     const client = new BackupClient({ libp2p: this.c.libp2p }, { signer: session.signer })
-    this.session = { client, index: session.index, logs: new Map(), ...(session.peerListKey !== undefined ? { peerListKey: session.peerListKey } : {}) }
-    for (const peer of this.peers) await this.logFor(peer.peerId)
+    const manifests = new PeerManifests(
+      { datastore: this.c.datastore, state: this.state, log: this.c.log, ...(this.c.extraPins !== undefined ? { extraPins: this.c.extraPins } : {}) },
+      { deviceId: this.deviceId, client, index: session.index, addressOf: (peerId) => this.addressOf(peerId), lastRepin: this.lastRepin }
+    )
+    this.session = { client, index: session.index, manifests, ...(session.peerListKey !== undefined ? { peerListKey: session.peerListKey } : {}) }
+    for (const peer of this.peers) await manifests.logFor(peer.peerId)
     this.refreshTimer = setInterval(() => { void this.refreshAll() }, REFRESH_MS)
     this.c.libp2p.addEventListener('peer:connect', this.connected)
     void this.refreshAll()
@@ -96,7 +103,7 @@ export class BackupPeers {
       try {
         await session.client.peerList(this.addressOf(peer.peerId), sealed)
       } catch (err) {
-        this.noteError(peer.peerId, err)
+        this.reports.noteError(peer.peerId, err)
       }
     }))
   }
@@ -108,7 +115,7 @@ export class BackupPeers {
    */
   private connected (event: CustomEvent<PeerId>): void {
     const peerId = event.detail.toString()
-    if (this.peers.some(p => p.peerId === peerId)) void this.refresh(peerId).catch((err: unknown) => { this.noteError(peerId, err) })
+    if (this.peers.some(p => p.peerId === peerId)) void this.refresh(peerId).catch((err: unknown) => { this.reports.noteError(peerId, err) })
   }
 
   /** The vault locked: stop; the signer is wiped by its owner. */
@@ -139,13 +146,13 @@ export class BackupPeers {
     this.peers = [...this.peers.filter(p => p.peerId !== peerId), peer]
     await this.savePeers()
     this.c.keeper.keep(peer.address)
-    this.info.set(peerId, { ...emptyInfo(peer), online: true, lastSeen: Date.now() })
+    this.reports.reset(peer, Date.now())
     this.c.log.info(alreadyPaired ? `reconnected to backup peer …${peerId.slice(-8)}, which already keeps this vault` : `paired backup peer …${peerId.slice(-8)}`)
-    await this.logFor(peerId)
+    await session.manifests.logFor(peerId)
     this.changed()
     await this.refresh(peerId)
     void this.publishPeerList()
-    return { ...this.info.get(peerId) as BackupPeerInfo, reconnected: alreadyPaired }
+    return { ...this.reports.get(peerId) as BackupPeerInfo, reconnected: alreadyPaired }
   }
 
   /**
@@ -166,8 +173,8 @@ export class BackupPeers {
     await this.savePeers()
     for (const peer of fresh) {
       this.c.keeper.keep(peer.address)
-      this.info.set(peer.peerId, emptyInfo(peer))
-      if (this.session !== undefined) await this.logFor(peer.peerId)
+      this.reports.reset(peer)
+      if (this.session !== undefined) await this.session.manifests.logFor(peer.peerId)
       this.c.log.info(`backup peer …${peer.peerId.slice(-8)} already keeps this vault; backing up to it`)
     }
     void this.publishPeerList()
@@ -181,26 +188,24 @@ export class BackupPeers {
     this.peers = this.peers.filter(p => p.peerId !== peerId)
     await this.savePeers()
     this.c.keeper.forget(peer.address)
-    this.info.delete(peerId)
-    this.held.delete(peerId)
-    this.session?.logs.delete(peerId)
+    this.reports.forget(peerId)
+    this.session?.manifests.forget(peerId)
     void this.publishPeerList()
     this.c.onChanged()
   }
 
   list (): BackupPeerInfo[] {
-    return this.peers.map(p => this.info.get(p.peerId) ?? emptyInfo(p))
+    return this.reports.list(this.peers)
   }
 
   /** True when some paired peer holds the whole DAG of `cid`. */
   holds (cid: string): boolean {
-    for (const set of this.held.values()) if (set.has(cid)) return true
-    return false
+    return this.reports.holds(cid)
   }
 
   /** The paired peers whose last `holds` answer included `cid` (a file or an extra pin). */
   holdersOf (cid: string): string[] {
-    return this.peers.filter(p => this.held.get(p.peerId)?.has(cid) === true).map(p => p.peerId)
+    return this.reports.holdersOf(this.peers, cid)
   }
 
   /**
@@ -210,27 +215,20 @@ export class BackupPeers {
    * gets it when it is back; its error is noted, not thrown.
    */
   async drop (cids: string[]): Promise<void> {
-    this.requireSession()
+    const session = this.requireSession()
     if (cids.length === 0) return
-    const gone = new Set(cids)
     for (const peer of this.peers) {
-      const log = await this.logFor(peer.peerId)
-      await this.state.exclusive(async () => {
-        await log.append({ pin: [], unpin: [], drop: cids })
-        // Out of the pin set, so the next diff does not send them again as unpin.
-        const sent = await this.state.readPinSet(peer.peerId)
-        await this.state.writePinSet(peer.peerId, [...sent].filter(cid => !gone.has(cid)))
-      })
-      for (const cid of cids) this.held.get(peer.peerId)?.delete(cid)
+      await session.manifests.queueDrop(peer.peerId, cids)
+      this.reports.forgetHeld(peer.peerId, cids)
     }
     this.c.onChanged()
     const sent = Promise.all(this.peers.map(async peer => {
       const session = this.session
       if (session === undefined) return
       try {
-        await sendPendingManifests(session.client, this.addressOf(peer.peerId), await this.logFor(peer.peerId), this.sendOptions(peer.peerId))
+        await session.manifests.send(peer.peerId)
       } catch (err) {
-        this.noteError(peer.peerId, err)
+        this.reports.noteError(peer.peerId, err)
       }
     }))
     // The drop is queued durably above; an unreachable peer gets it when it is back,
@@ -241,18 +239,10 @@ export class BackupPeers {
   async verify (peerId: string): Promise<VerifyResult> {
     const session = this.requireSession()
     const report = await session.client.verify(this.addressOf(peerId), VERIFY_SAMPLE)
-    const repaired = new Set(report.repaired ?? [])
-    this.c.log.info(`verify on backup peer …${peerId.slice(-8)}: ${report.passed}/${report.checked} blocks good` +
-      (report.bad.length > 0 ? `, ${report.bad.length} bad, ${repaired.size} fetched again from this vault's devices` : ''))
-    // The peer says under which root each bad block was; the index maps roots to names.
-    const pathOf = new Map(session.index.listFiles().map(f => [f.entry.cid, f.path]))
-    const damaged = report.bad.map(cid => {
-      const file = pathOf.get(report.roots?.[cid] ?? '')
-      return { cid, repaired: repaired.has(cid), ...(file !== undefined ? { file } : {}) }
-    })
+    const { result, unrepaired } = verifyResult(peerId, report, session.index, this.c.log)
     // Not repaired at once: the peer queued the root again; tell it soon what it lacks.
-    if (damaged.some(d => !d.repaired)) this.changed()
-    return { checked: report.checked, ok: report.passed, bad: report.bad, damaged }
+    if (unrepaired) this.changed()
+    return result
   }
 
   /** Something in the vault changed: tell the peers soon (changes are batched). */
@@ -265,16 +255,12 @@ export class BackupPeers {
     }, SYNC_DELAY_MS)
   }
 
-  private desired (index: IndexLog): Desired {
-    return desiredPins(index, this.c.extraPins?.() ?? [])
-  }
-
   private async syncAll (): Promise<void> {
     for (const peer of this.peers) {
       try {
         await this.sync(peer.peerId)
       } catch (err) {
-        this.noteError(peer.peerId, err)
+        this.reports.noteError(peer.peerId, err)
       }
     }
   }
@@ -282,29 +268,12 @@ export class BackupPeers {
   private async sync (peerId: string): Promise<void> {
     const session = this.session
     if (session === undefined) return
-    const log = await this.logFor(peerId)
-    await this.state.exclusive(async () => {
-      const { pins, heads, expires, shares } = this.desired(session.index)
-      const sent = await this.state.readPinSet(peerId)
-      // Share copies the peer has not had marked (pinned before marks existed) are pinned
-      // again with their mark, so the peer serves them to their links' recipients.
-      const marked = await this.state.readShareSet(peerId)
-      const remark = new Set(shares.filter(cid => !marked.has(cid)))
-      const pin = pins.filter(cid => !sent.has(cid) || remark.has(cid))
-      const current = new Set(pins)
-      const unpin = [...sent].filter(cid => !current.has(cid))
-      if (pin.length > 0 || unpin.length > 0) {
-        await log.append({ pin, unpin, heads, expires, shares })
-        await this.state.writePinSet(peerId, pins)
-      }
-      if (remark.size > 0 || marked.size !== shares.length) await this.state.writeShareSet(peerId, shares)
-    })
-    if (log.pending().length > 0) await sendPendingManifests(session.client, this.addressOf(peerId), log, this.sendOptions(peerId))
+    await session.manifests.sync(peerId)
     await this.refresh(peerId)
   }
 
   private async refreshAll (): Promise<void> {
-    for (const peer of this.peers) await this.refresh(peer.peerId).catch((err: unknown) => { this.noteError(peer.peerId, err) })
+    for (const peer of this.peers) await this.refresh(peer.peerId).catch((err: unknown) => { this.reports.noteError(peer.peerId, err) })
   }
 
   private async refresh (peerId: string): Promise<void> {
@@ -312,88 +281,7 @@ export class BackupPeers {
     if (session === undefined) return
     const peer = this.peers.find(p => p.peerId === peerId)
     if (peer === undefined) return
-    const address = this.addressOf(peerId)
-    // Manifests a restarted or unreachable peer never acknowledged go out again.
-    const log = await this.logFor(peerId)
-    if (log.pending().length > 0) await sendPendingManifests(session.client, address, log, this.sendOptions(peerId))
-    const status = await session.client.status(address)
-    const files = [...new Set(session.index.listFiles().map(f => f.entry.cid))]
-    // Versions and Trash items are asked about too, so one the peer lacks is pinned again.
-    const asked = [...new Set([...files, ...session.index.retainedCids(), ...liveExtraPins(this.c.extraPins?.() ?? []).map(pin => pin.cid)])]
-    const held = asked.length > 0 ? await session.client.holds(address, asked) : new Set<string>()
-    this.held.set(peerId, held)
-    await this.repinMissing(peerId, asked.filter(cid => !held.has(cid)), status.pending)
-    const before = JSON.stringify(this.info.get(peerId))
-    this.info.set(peerId, {
-      peerId,
-      address: peer.address,
-      online: true,
-      lastSeen: Date.now(),
-      filesReplicated: files.filter(cid => held.has(cid)).length,
-      bytesReplicated: status.bytes,
-      pending: status.pending,
-      failed: status.failed.map(f => ({ cid: f.cid, reason: f.reason })),
-      ...(status.retentionMs !== undefined ? { keepsDeleted: { appendOnly: status.appendOnly === true, retentionMs: status.retentionMs } } : {})
-    })
-    if (JSON.stringify(this.info.get(peerId)) !== before) this.c.onChanged()
-  }
-
-  /**
-   * The peer is idle yet lacks some files or extra pins (it crashed before it
-   * persisted a manifest, or gave up after retries): pin them again, with
-   * their expiry (a pin without one would clear it), which also makes it
-   * retry at once. At most every REPIN_MS per peer.
-   */
-  private async repinMissing (peerId: string, missing: string[], peerPending: number): Promise<void> {
-    const session = this.session
-    if (session === undefined || missing.length === 0 || peerPending > 0) return
-    const last = this.lastRepin.get(peerId) ?? 0
-    if (Date.now() - last < REPIN_MS) return
-    this.lastRepin.set(peerId, Date.now())
-    this.c.log.info(`backup peer …${peerId.slice(-8)} lacks ${missing.length} roots and is idle; asking again`)
-    const log = await this.logFor(peerId)
-    const { heads, expires, shares } = this.desired(session.index)
-    await log.append({ pin: missing, unpin: [], heads, expires, shares })
-    await sendPendingManifests(session.client, this.addressOf(peerId), log, this.sendOptions(peerId))
-  }
-
-  /** An append-only peer keeps what the vault deleted: say so in the log (the peer card says it too). */
-  private sendOptions (peerId: string): { onDeletionsRefused: (count: number) => void } {
-    return {
-      onDeletionsRefused: (count) => {
-        this.c.log.info(`backup peer …${peerId.slice(-8)} is append-only: it keeps ${count} deleted or unshared item(s), as its operator chose`)
-      }
-    }
-  }
-
-  private noteError (peerId: string, err: unknown): void {
-    const info = this.info.get(peerId)
-    if (info === undefined) return
-    const message = err instanceof Error ? err.message : String(err)
-    const online = this.c.libp2p.getConnections().some(conn => conn.remotePeer.toString() === peerId)
-    if (info.lastError !== message || info.online !== online) {
-      this.info.set(peerId, { ...info, online, lastError: message })
-      this.c.log.warn(`backup peer …${peerId.slice(-8)}: ${message}`)
-      this.c.onChanged()
-    }
-  }
-
-  private async logFor (peerId: string): Promise<ManifestLog> {
-    const session = this.requireSession()
-    let log = session.logs.get(peerId)
-    if (log === undefined) {
-      log = new ManifestLog({ datastore: this.c.datastore }, {
-        peer: peerId,
-        device: this.deviceId,
-        snapshot: async () => {
-          const { pins, heads, expires, shares } = this.desired(session.index)
-          return { pin: pins, heads, expires, shares }
-        }
-      })
-      await log.start()
-      session.logs.set(peerId, log)
-    }
-    return log
+    await this.reports.refresh(peer, this.addressOf(peerId), session)
   }
 
   private addressOf (peerId: string): ReturnType<typeof multiaddr> {
@@ -410,8 +298,4 @@ export class BackupPeers {
   private async savePeers (): Promise<void> {
     await this.state.savePeers(this.peers)
   }
-}
-
-function emptyInfo (peer: PairedPeer): BackupPeerInfo {
-  return { peerId: peer.peerId, address: peer.address, online: false, lastSeen: 0, filesReplicated: 0, bytesReplicated: 0, pending: 0, failed: [] }
 }

@@ -41,32 +41,32 @@ export class VaultHistory {
   constructor (private readonly c: VaultHistoryComponents, private readonly init: VaultHistoryInit) {}
 
   versions (fileId: string): FileVersion[] {
-    return this.c.index.versions(fileId).map(v => this.toVersion(v))
+    return this.c.index.history.versions(fileId).map(v => this.toVersion(v))
   }
 
   /** Makes an earlier version current; the content it replaces becomes a version. */
   async restoreVersion (fileId: string, versionId: string): Promise<FileInfo> {
-    const view = await this.c.index.restoreVersion(fileId, versionId)
+    const view = await this.c.index.history.restoreVersion(fileId, versionId)
     this.c.log.info('restored an earlier version of a file')
     await this.tidy()
     return toFileInfo(view)
   }
 
   trash (): TrashItem[] {
-    return this.c.index.trash().map(item => toTrashItem(item))
+    return this.c.index.history.trash().map(item => toTrashItem(item))
   }
 
   async restoreFromTrash (fileId: string, path?: string): Promise<FileInfo> {
-    const view = await this.c.index.restoreFromTrash(fileId, path)
+    const view = await this.c.index.history.restoreFromTrash(fileId, path)
     this.c.log.info('restored a file from the Trash')
     return toFileInfo(view)
   }
 
   /** Deletes files from the Trash for good (default: all of it). */
   async emptyTrash (fileIds?: readonly string[]): Promise<number> {
-    const ids = fileIds ?? this.c.index.trash().map(item => item.fileId)
+    const ids = fileIds ?? this.c.index.history.trash().map(item => item.fileId)
     let count = 0
-    await this.forgetting(async () => { count = (await this.c.index.purge(ids)).length })
+    await this.forgetting(async () => { count = (await this.c.index.history.purge(ids)).length })
     this.c.log.info(`emptied ${count} ${count === 1 ? 'file' : 'files'} from the Trash`)
     return count
   }
@@ -86,22 +86,22 @@ export class VaultHistory {
     const now = this.init.now()
     const retention = this.init.retention()
     const index = this.c.index
-    const trashed = index.trash()
+    const trashed = index.history.trash()
     const dueTrash = trashDue(trashed, now)
     const inTrash = new Set(dueTrash.map(item => item.fileId))
-    const pathOf = new Map<string, string>([...trashed.map(t => [t.fileId, t.path] as const), ...index.listFiles().map(f => [f.fileId, f.storedPath] as const)])
-    const prunes: Array<{ fileId: string, cid: string, path: string, versionId: string }> = []
-    for (const [fileId, path] of pathOf) {
+    const fileIds = new Set([...trashed.map(t => t.fileId), ...index.listFiles().map(f => f.fileId)])
+    const prunes: Array<{ fileId: string, versionId: string }> = []
+    for (const fileId of fileIds) {
       if (inTrash.has(fileId)) continue
-      for (const v of versionsDue(index.versions(fileId), retention, now)) prunes.push({ fileId, cid: v.entry.cid, path, versionId: v.versionId })
+      for (const v of versionsDue(index.history.versions(fileId), retention, now)) prunes.push({ fileId, versionId: v.versionId })
     }
     if (prunes.length === 0 && dueTrash.length === 0) return false
     // Chosen before the index's lock: it writes only what is still due then, and says how much.
     let pruned = 0
     let emptied = 0
     await this.forgetting(async () => {
-      if (prunes.length > 0) pruned = await index.prune(prunes)
-      if (dueTrash.length > 0) emptied = (await index.purge(dueTrash.map(item => item.fileId), trashCutoff(now))).length
+      if (prunes.length > 0) pruned = await index.history.prune(prunes)
+      if (dueTrash.length > 0) emptied = (await index.history.purge(dueTrash.map(item => item.fileId), trashCutoff(now))).length
     })
     if (pruned > 0) this.c.log.info(`removed ${pruned} earlier ${pruned === 1 ? 'version' : 'versions'} past the keep setting`)
     if (emptied > 0) this.c.log.info(`emptied ${emptied} ${emptied === 1 ? 'file' : 'files'} from the Trash after ${TRASH_DAYS} days`)

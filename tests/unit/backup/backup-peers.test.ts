@@ -129,7 +129,7 @@ test('BackupPeers with an append-only peer: a deleted file stays on the peer, th
     // Deleted in the vault (and the Trash emptied, so the vault no longer keeps it) and a new
     // file added: the unpin is refused, the new pin goes through.
     await index.remove(view.fileId)
-    await index.purge([view.fileId])
+    await index.history.purge([view.fileId])
     await index.put({ cid: added.root.toString(), size: 1, mtime: 0, tag: toBase64(randomBytes(32)), fk: toBase64(randomBytes(32)), type: '' }, 'added.bin')
     backups.changed()
     await waitFor(() => backups.holds(added.root.toString()), 20_000, 'the new file held')

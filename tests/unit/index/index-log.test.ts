@@ -2,6 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { MemoryDatastore } from 'datastore-core/memory'
+import { Key } from 'interface-datastore'
 import { isCairnError, type ErrorCode } from '../../../core/errors.ts'
 import { IndexLog, type IndexLogInit } from '../../../core/index/index-log.ts'
 import { compareHlc } from '../../../core/index/hlc.ts'
@@ -185,5 +186,57 @@ describe('index log block list', () => {
     const again = new IndexLog(components, { indexKey: key(7), deviceId: '12D3KooWBlockList' })
     await again.start()
     assert.deepEqual([...again.blockCids()].sort(), [...listed].sort())
+  })
+})
+
+describe('index log: two devices ending and restoring history at once', () => {
+  // Both devices share one blockstore (as sync would fill it); each has its own heads.
+  async function copyHead (from: MemoryDatastore, to: MemoryDatastore, device: string): Promise<void> {
+    const k = new Key(`/cairn/index/heads/${device}`)
+    await to.put(k, await from.get(k))
+  }
+
+  it('a version pruned on one device while another restores it is kept once both logs merge', async () => {
+    const blockstore = new MemoryBlockstore()
+    const dsA = new MemoryDatastore()
+    const dsB = new MemoryDatastore()
+    const clockA = manualClock(T0)
+    const a = await open({ blockstore, datastore: dsA }, { deviceId: 'devA', now: clockA.now })
+    const file = await a.put(entry(1), 'notes.txt')
+    await a.put(entry(2), 'notes.txt', file.fileId)
+    // devB sees both puts, restores the first content and replaces it again.
+    await copyHead(dsA, dsB, 'devA')
+    const b = await open({ blockstore, datastore: dsB }, { deviceId: 'devB', now: () => T0 })
+    await b.history.restoreVersion(file.fileId, b.history.versions(file.fileId)[0]?.versionId as string)
+    await b.put(entry(3), 'notes.txt', file.fileId)
+    // Meanwhile devA, not having seen that, prunes the first version, later by the clock.
+    clockA.set(T0 + 60_000)
+    assert.equal(await a.history.prune(a.history.versions(file.fileId).map(v => ({ fileId: v.fileId, versionId: v.versionId }))), 1)
+    assert.deepEqual(a.history.versions(file.fileId), [])
+    await copyHead(dsB, dsA, 'devB')
+    await a.stop()
+    const merged = await open({ blockstore, datastore: dsA }, { deviceId: 'devA' })
+    assert.deepEqual(merged.history.versions(file.fileId).map(v => v.entry.cid), [entry(1).cid, entry(2).cid], 'the content devB restored is still a version')
+  })
+
+  it('a Trash item emptied on one device while another restores it and deletes it again stays in the Trash', async () => {
+    const blockstore = new MemoryBlockstore()
+    const dsA = new MemoryDatastore()
+    const dsB = new MemoryDatastore()
+    const clockA = manualClock(T0)
+    const a = await open({ blockstore, datastore: dsA }, { deviceId: 'devA', now: clockA.now })
+    const file = await a.put(entry(1), 'old.txt')
+    await a.remove(file.fileId)
+    await copyHead(dsA, dsB, 'devA')
+    const b = await open({ blockstore, datastore: dsB }, { deviceId: 'devB', now: () => T0 })
+    await b.history.restoreFromTrash(file.fileId)
+    await b.remove(file.fileId)
+    // Meanwhile devA, not having seen that, empties the Trash, later by the clock.
+    clockA.set(T0 + 60_000)
+    assert.equal((await a.history.purge([file.fileId])).length, 1)
+    await copyHead(dsB, dsA, 'devB')
+    await a.stop()
+    const merged = await open({ blockstore, datastore: dsA }, { deviceId: 'devA' })
+    assert.deepEqual(merged.history.trash().map(t => [t.fileId, t.path, t.entry.cid]), [[file.fileId, 'old.txt', entry(1).cid]])
   })
 })

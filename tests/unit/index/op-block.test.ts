@@ -110,11 +110,16 @@ describe('op blocks', () => {
       ['empty ops', { ...good, ops: [], seqTo: 0 }],
       ['not an object', [good]],
       ['bad kind', { ...good, ops: [{ ...goodOps[0], kind: 'chmod' }, ...goodOps.slice(1)] }],
-      ['prune in a v1 block', { ...good, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'prune', cid: entry(1).cid }] }],
-      ['purge in a v1 block', { ...good, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'purge' }] }],
-      ['prune without cid', { ...good, v: 2, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'prune' }] }],
-      ['prune with a bad cid', { ...good, v: 2, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'prune', cid: 'nope' }] }],
-      ['cid on a put', { ...good, v: 2, ops: [{ ...goodOps[0], cid: entry(1).cid }, ...goodOps.slice(1)] }]
+      ['prune in a v1 block', { ...good, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'prune', target: goodOps[0]?.hlc }] }],
+      ['purge in a v1 block', { ...good, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'purge', target: goodOps[0]?.hlc }] }],
+      ['prune without target', { ...good, v: 2, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'prune' }] }],
+      ['purge without target', { ...good, v: 2, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'purge' }] }],
+      ['prune with a bad target', { ...good, v: 2, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'prune', target: 'nope' }] }],
+      ['prune with a numeric target', { ...good, v: 2, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'prune', target: 7 }] }],
+      ['prune naming itself', { ...good, v: 2, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'prune', target: goodOps[2]?.hlc }] }],
+      ['purge naming a later op', { ...good, v: 2, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'purge', target: encodeHlc(hlc(T0 + 9, 0, 'devB')) }] }],
+      ['target on a put', { ...good, v: 2, ops: [{ ...goodOps[0], target: encodeHlc(hlc(T0 - 1, 0, 'devB')) }, ...goodOps.slice(1)] }],
+      ['cid on a prune (format v2 before it named puts)', { ...good, v: 2, ops: [goodOps[0], goodOps[1], { ...goodOps[2], kind: 'prune', target: goodOps[0]?.hlc, cid: entry(1).cid }] }]
     ]
     for (const [name, value] of variants) {
       const { cid, bytes } = await sealRaw(value)
@@ -122,9 +127,10 @@ describe('op blocks', () => {
     }
     const { cid, bytes } = await sealRaw(good)
     assert.equal((await decodeOpBlock(K, cid, bytes, 'devA')).ops.length, 3)
-    // Format v2 holds prune and purge as well.
-    const v2 = await sealRaw({ ...good, v: 2, ops: [goodOps[0], { ...goodOps[1], kind: 'prune', cid: entry(1).cid, entry: undefined }, { ...goodOps[2], kind: 'purge' }] })
-    assert.deepEqual((await decodeOpBlock(K, v2.cid, v2.bytes, 'devA')).ops.map(o => [o.kind, o.cid]), [['put', undefined], ['prune', entry(1).cid], ['purge', undefined]])
+    // Format v2 holds prune and purge as well, each naming an earlier op (of any device).
+    const before = hlc(T0 - 1, 3, 'devB')
+    const v2 = await sealRaw({ ...good, v: 2, ops: [goodOps[0], { ...goodOps[1], kind: 'prune', target: goodOps[0]?.hlc }, { ...goodOps[2], kind: 'purge', target: encodeHlc(before) }] })
+    assert.deepEqual((await decodeOpBlock(K, v2.cid, v2.bytes, 'devA')).ops.map(o => [o.kind, o.target]), [['put', undefined], ['prune', hlc(T0, 0, 'devA')], ['purge', before]])
     const notJson = sealSecret(K, new TextEncoder().encode('{"v":1,'), opBlockAad('devA'))
     await rejects(decodeOpBlock(K, await opBlockCid(notJson), notJson, 'devA'), 'INDEX_RECORD_TAMPERED')
   })
@@ -132,6 +138,8 @@ describe('op blocks', () => {
   it('encoding refuses inconsistent blocks', async () => {
     await rejects(encodeOpBlock(K, { ...block(OPS), seqTo: 9 }), 'INTERNAL')
     await rejects(encodeOpBlock(K, block([OPS[0] as IndexOp, op('put', 'f2', 'b.txt', hlc(T0, 0, 'devB'), 2)])), 'INTERNAL')
+    const pruneLater = { ...op('prune', 'f1', 'a.txt', hlc(T0 + 9, 0, 'devA'), 4), target: hlc(T0 + 9, 1, 'devB') }
+    await rejects(encodeOpBlock(K, { ...block([...OPS, pruneLater]), v: 2 }), 'INTERNAL')
   })
 
   it('splits big batches into blocks that fit', async () => {

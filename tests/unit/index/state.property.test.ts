@@ -2,6 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { conflictName } from '../../../core/index/conflict-name.ts'
+import { encodeHlc } from '../../../core/index/hlc.ts'
 import { compareOps, type IndexOp, type OpKind } from '../../../core/index/ops.ts'
 import { validatePath } from '../../../core/index/paths.ts'
 import { listFiles, materialise, stateToJson } from '../../../core/index/state.ts'
@@ -22,10 +23,13 @@ const opArb: fc.Arbitrary<IndexOp> = fc.record({
   counter: fc.integer({ min: 0, max: 2 }),
   device: fc.constantFrom(...DEVICES),
   seq: fc.integer({ min: 1, max: 4 }),
-  entryN: fc.integer({ min: 0, max: 3 })
+  entryN: fc.integer({ min: 0, max: 3 }),
+  // Prunes and purges name an op by its timestamp, drawn from the same small
+  // space, so they often name a put or a delete that is there (or not yet).
+  target: fc.record({ wall: fc.integer({ min: 0, max: 6 }), counter: fc.integer({ min: 0, max: 2 }), device: fc.constantFrom(...DEVICES) })
 }).map(r => {
   const o = op(r.kind, r.fileId, r.path, hlc(r.wall, r.counter, r.device), r.seq, r.entryN)
-  if (r.kind === 'prune') o.cid = entry(r.entryN).cid
+  if (r.kind === 'prune' || r.kind === 'purge') o.target = hlc(r.target.wall, r.target.counter, r.target.device)
   return o
 })
 
@@ -106,5 +110,64 @@ describe('index state (property)', () => {
         assert.deepEqual(files.map(f => ({ fileId: f.fileId, path: f.path })), expected)
       }
     }), { numRuns: 200 })
+  })
+
+  // Two devices that both saw a file's history act on it at once: one ends
+  // part of it (a tidy, "Empty Trash"), the other brings it back. The ending
+  // names the op it ends, so whatever the clocks and the order of arrival,
+  // what the other device brought back stays.
+  const gaps = fc.record({ restore: fc.integer({ min: 0, max: 5 }), after: fc.integer({ min: 1, max: 5 }), end: fc.integer({ min: 0, max: 12 }) })
+  const W = 1_000
+
+  it('a prune forgets only the put it names: a version restored concurrently stays a version after the next replacement', () => {
+    fc.assert(fc.property(gaps, fc.boolean(), (g, counterTie) => {
+      const first = op('put', 'f1', 'a.txt', hlc(W, 0, 'devA'), 1, 1)
+      const second = op('put', 'f1', 'a.txt', hlc(W + 1, 0, 'devA'), 2, 2)
+      // devB restores the first content, then saves a third.
+      const restore = op('put', 'f1', 'a.txt', hlc(W + 1 + g.restore, counterTie ? 1 : 0, 'devB'), 1, 1)
+      const third = op('put', 'f1', 'a.txt', hlc(W + 1 + g.restore + g.after, 0, 'devB'), 2, 3)
+      // devA prunes the first version, at any time after what it saw.
+      const prune = { ...op('prune', 'f1', 'a.txt', hlc(W + 2 + g.end, 0, 'devA'), 3), target: first.hlc }
+      // Alone, the prune forgets that version.
+      assert.deepEqual(versionsOf(materialise([first, second, prune]), 'f1').map(v => v.entry.cid), [])
+      fc.assert(fc.property(fc.shuffledSubarray([first, second, restore, third, prune], { minLength: 5, maxLength: 5 }), ops => {
+        const state = materialise(ops)
+        const versions = versionsOf(state, 'f1')
+        // The restored content is a version, named by the restore, not by the pruned put.
+        assert.deepEqual(versions.map(v => [v.entry.cid, v.versionId]), [[entry(1).cid, encodeHlc(restore.hlc)], [entry(2).cid, encodeHlc(second.hlc)]])
+        assert.deepEqual(versions[0]?.puts, [restore.hlc])
+        assert.ok(retainedCids(state).has(entry(1).cid))
+      }), { numRuns: 10 })
+    }), { numRuns: 100 })
+  })
+
+  it('a purge empties only the Trash item of the delete it names: a file restored (and deleted again) concurrently stays', () => {
+    fc.assert(fc.property(gaps, fc.boolean(), (g, deleteAgain) => {
+      const older = op('put', 'f1', 'a.txt', hlc(W - 1, 0, 'devA'), 1, 0)
+      const put = op('put', 'f1', 'a.txt', hlc(W, 0, 'devA'), 2, 1)
+      const del = op('delete', 'f1', 'a.txt', hlc(W + 1, 0, 'devA'), 3)
+      // devB restores it from the Trash, and maybe deletes it again.
+      const restore = op('put', 'f1', 'a.txt', hlc(W + 1 + g.restore, 1, 'devB'), 1, 1)
+      const again = op('delete', 'f1', 'a.txt', hlc(W + 1 + g.restore + g.after, 0, 'devB'), 2)
+      // devA empties the Trash item it saw, at any time after.
+      const purge = { ...op('purge', 'f1', 'a.txt', hlc(W + 2 + g.end, 0, 'devA'), 4), target: del.hlc }
+      // Alone, the purge empties it, with its versions.
+      const alone = materialise([older, put, del, purge])
+      assert.deepEqual([trashOf(alone), [...retainedCids(alone)]], [[], []])
+      const all = deleteAgain ? [older, put, del, restore, again, purge] : [older, put, del, restore, purge]
+      fc.assert(fc.property(fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }), ops => {
+        const state = materialise(ops)
+        if (deleteAgain) {
+          assert.deepEqual(trashOf(state).map(t => [t.fileId, t.entry.cid, t.deleted]), [['f1', entry(1).cid, again.hlc]])
+          assert.deepEqual(listFiles(state), [])
+        } else {
+          assert.deepEqual(trashOf(state), [])
+          assert.deepEqual(listFiles(state).map(f => [f.fileId, f.entry.cid]), [['f1', entry(1).cid]])
+        }
+        // What came before the purged delete (the older version) is emptied with it.
+        assert.deepEqual(versionsOf(state, 'f1'), [])
+        assert.deepEqual([...retainedCids(state)], [entry(1).cid])
+      }), { numRuns: 10 })
+    }), { numRuns: 100 })
   })
 })

@@ -59,16 +59,16 @@ describe('index format vectors (v1)', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(log.listFiles())), vectors.files)
     // Blocks written before versions and Trash existed read as history: the
     // replaced notes are an earlier version, the deleted photo is in the Trash.
-    assert.deepEqual(log.versions('00112233445566778899aabbccddeeff').map(v => v.entry.cid), ['bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'])
-    assert.deepEqual(log.trash().map(t => [t.fileId, t.path, t.entry.size]), [['ffeeddccbbaa99887766554433221100', 'Fotos/Zürich ☃.jpg', 2_345_678]])
+    assert.deepEqual(log.history.versions('00112233445566778899aabbccddeeff').map(v => v.entry.cid), ['bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'])
+    assert.deepEqual(log.history.trash().map(t => [t.fileId, t.path, t.entry.size]), [['ffeeddccbbaa99887766554433221100', 'Fotos/Zürich ☃.jpg', 2_345_678]])
     // A device that goes on writing: plain ops stay v1 blocks, prune and purge make v2 ones.
     await log.put(log.getFile('00112233445566778899aabbccddeeff')?.entry as FileEntry, 'copy.txt')
-    await log.prune([{ fileId: '00112233445566778899aabbccddeeff', cid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy', path: 'notes/done.txt' }])
-    await log.purge(['ffeeddccbbaa99887766554433221100'])
+    await log.history.prune(log.history.versions('00112233445566778899aabbccddeeff').map(v => ({ fileId: v.fileId, versionId: v.versionId })))
+    await log.history.purge(['ffeeddccbbaa99887766554433221100'])
     const mine = await walkChain(blockstore, indexKey, 'reader', log.heads().get('reader') as { cid: CID, seq: number })
     assert.deepEqual(mine.map(b => [b.v, b.ops.map(o => o.kind).join()]), [[1, 'put'], [2, 'prune'], [2, 'purge']])
-    assert.deepEqual(log.versions('00112233445566778899aabbccddeeff'), [])
-    assert.deepEqual(log.trash(), [])
+    assert.deepEqual(log.history.versions('00112233445566778899aabbccddeeff'), [])
+    assert.deepEqual(log.history.trash(), [])
   })
 })
 
@@ -104,7 +104,7 @@ describe('index format vectors (v2: versions and Trash)', () => {
     const log = new IndexLog({ blockstore, datastore }, { indexKey: indexKey.slice(), deviceId: 'reader' })
     await log.start()
     assert.deepEqual(JSON.parse(JSON.stringify(log.listFiles())), vectors.files)
-    assert.deepEqual({ versions: log.versions('00112233445566778899aabbccddeeff').map(v => v.entry.cid), trash: log.trash().map(t => t.fileId) }, v2.after)
+    assert.deepEqual({ versions: log.history.versions('00112233445566778899aabbccddeeff').map(v => v.entry.cid), trash: log.history.trash().map(t => t.fileId) }, v2.after)
     assert.notDeepEqual(v2.before, v2.after)
   })
 })

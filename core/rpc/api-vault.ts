@@ -1,0 +1,43 @@
+import type { PassphraseCheck } from '../crypto/passphrase-check.ts'
+
+/**
+ * The vault and the node: lock state, stats, the node's identity, log lines.
+ * Part of the node's API contract: see api.ts, which re-exports it. Everything
+ * here must survive structured clone.
+ */
+
+export type VaultState = 'none' | 'locked' | 'unlocked'
+
+export interface VaultStatus {
+  state: VaultState
+  /** Minutes of inactivity before the worker locks the vault by itself. */
+  autoLockMinutes: number
+}
+
+export interface VaultStats {
+  fileCount: number
+  /** Bytes of plaintext the user stored (sum of file sizes). */
+  plaintextBytes: number
+  /** Bytes of blocks Cairn holds in its blockstore. */
+  storedBytes: number
+}
+
+export interface NodeInfo {
+  peerId: string
+  multiaddrs: string[]
+  /** Number of open libp2p connections. */
+  connections: number
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+
+export interface LogLine {
+  seq: number
+  time: number
+  level: LogLevel
+  source: string
+  message: string
+}
+
+/** Passphrase strength as judged by the node (the UI only shows it); defined beside the estimator. */
+export type { PassphraseCheck }
