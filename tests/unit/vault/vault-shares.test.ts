@@ -52,7 +52,6 @@ async function addFile (vault: VaultService, path: string, bytes: Uint8Array<Arr
 
 const RELAYED_HINT_BASE = '/dns4/relay.cairn-example.net/tcp/443/wss/p2p/12D3KooWHFrmLWTTDD4NodngtRMEVYgxrsDbcxqn4DzaFhjUXH3E'
 
-const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
 describe('VaultShares', () => {
   it('create: a link to a fresh copy that decrypts to the file, with the base name, size, type and at most 8 hints', async () => {
