@@ -52,7 +52,6 @@ async function addFile (vault: VaultService, path: string, bytes: Uint8Array<Arr
 
 const RELAYED_HINT_BASE = '/dns4/relay.cairn-example.net/tcp/443/wss/p2p/12D3KooWHFrmLWTTDD4NodngtRMEVYgxrsDbcxqn4DzaFhjUXH3E'
 
-
 describe('VaultShares', () => {
   it('create: a link to a fresh copy that decrypts to the file, with the base name, size, type and at most 8 hints', async () => {
     const valid = Array.from({ length: 10 }, (_, i) => `/ip4/10.0.0.${i + 1}/tcp/4001/ws/p2p/${PEER}`)
