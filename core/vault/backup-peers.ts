@@ -4,6 +4,7 @@ import type { Datastore } from 'interface-datastore'
 import { CairnError } from '../errors.ts'
 import { BackupClient, ManifestLog, peerIdOf, sendPendingManifests } from '../protocols/backup/index.ts'
 import { sealPeerList } from './sealed-peer-list.ts'
+import { contentLabel, namedContent } from './named-content.ts'
 import type { VaultSigner } from '../crypto/vault-signing.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { Log } from '../node/log-buffer.ts'
@@ -244,8 +245,9 @@ export class BackupPeers {
     const repaired = new Set(report.repaired ?? [])
     this.c.log.info(`verify on backup peer …${peerId.slice(-8)}: ${report.passed}/${report.checked} blocks good` +
       (report.bad.length > 0 ? `, ${report.bad.length} bad, ${repaired.size} fetched again from this vault's devices` : ''))
-    // The peer says under which root each bad block was; the index maps roots to names.
-    const pathOf = new Map(session.index.listFiles().map(f => [f.entry.cid, f.path]))
+    // The peer says under which root each bad block was; the index maps roots to names,
+    // an earlier version's and a Trash item's too (a live file's name wins).
+    const pathOf = new Map(namedContent(session.index).reverse().map(n => [n.cid, contentLabel(n)]))
     const damaged = report.bad.map(cid => {
       const file = pathOf.get(report.roots?.[cid] ?? '')
       return { cid, repaired: repaired.has(cid), ...(file !== undefined ? { file } : {}) }
