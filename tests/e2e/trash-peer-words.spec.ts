@@ -36,6 +36,11 @@ test('with no backup peer the delete dialogs promise no peer copy; with an appen
     const empty = page.getByRole('dialog', { name: 'Empty the Trash?' })
     await expect(empty).toContainText('Your backup peer keeps its copy for good: it is append-only and never deletes.')
     await expect(empty).not.toContainText('retention window')
+    await empty.getByRole('button', { name: 'Cancel' }).click()
+
+    // Settings → Earlier versions says the same of a pruned version.
+    await app.goTo('Settings')
+    await expect(page.getByText('Older versions are removed from this device. Your backup peer keeps its copy for good')).toBeVisible()
   } finally {
     await peer.stop()
     removeDir(peer.dataDir)
