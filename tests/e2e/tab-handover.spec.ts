@@ -23,6 +23,29 @@ test('with three tabs, when the leader closes the third tab reaches the new lead
   await third.expectListed([note.name])
   expect(await third.downloadSha256(note.name)).toBe(note.sha256)
   await second.expectUnlocked()
+  // Nothing left over from the calls the closed tab never answered.
+  await expect(third.page.getByRole('alert')).toHaveCount(0)
+  await expect(second.page.getByRole('alert')).toHaveCount(0)
+})
+
+test('an unlock in flight when the leader closes is neither hung nor lost: the tab that takes over runs it', async ({ profile, files }) => {
+  const note = files.make('inflight.txt', 2000)
+  const leader = new CairnApp(await profile.context.newPage())
+  await leader.open()
+  await leader.createVault(PASSPHRASE)
+  await leader.addFiles([note.path])
+  await leader.page.getByRole('button', { name: 'Lock' }).click()
+  const tab = new CairnApp(await profile.context.newPage())
+  await tab.open()
+  await tab.expectLocked()
+  await tab.page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE)
+  await tab.page.getByRole('button', { name: 'Unlock' }).click()
+  // Argon2 runs in the leader's node for about a second: close it meanwhile.
+  await leader.page.close()
+  await expect(tab.page.getByRole('button', { name: 'Add files' }).or(tab.page.getByRole('alert'))).toBeVisible()
+  // Before, the unlock failed ("Cairn lost contact with its background process") and had to be typed again.
+  await expect(tab.page.getByRole('alert')).toHaveCount(0)
+  await tab.expectListed([note.name])
 })
 
 test('a tab reaches the node after the service worker was stopped, and from a hard reload with no controller', async ({ profile, files }) => {
