@@ -80,5 +80,5 @@ export function damageWords (damage: FileDamage): string {
     : damage.where === 'trash' ? `“${damage.path}” (in the Trash)` : `“${damage.path}”`
   return damage.state === 'repaired'
     ? `${name} was damaged on this device and has been repaired with a good copy from your backup peer or another device.`
-    : `${name} is damaged on this device: part of its stored data no longer matches what was saved, and no backup peer or other device had a good copy. Connect your backup peer, then open the file again to repair it.`
+    : `${name} is damaged on this device: part of its stored data no longer matches what was saved, and no backup peer or other device had a good copy. Connect your backup peer, then ${damage.where === undefined ? 'open the file again' : 'run Settings → Check stored data again'} to repair it.`
 }

@@ -44,5 +44,7 @@ it('Check stored data names damage in an earlier version and in the Trash, not o
   assert.deepEqual(result.damaged.map(d => d.files), [['notes.txt (an earlier version)'], ['old.txt (in the Trash)']])
   assert.deepEqual(told.map(d => [d.path, d.where]), [['notes.txt', 'version'], ['old.txt', 'trash']])
   assert.match(damageWords(told[0] as FileDamage), /^An earlier version of “notes.txt” is damaged/)
+  // It cannot be opened from Files, so the way to repair it is the check.
+  assert.match(damageWords(told[0] as FileDamage), /then run Settings → Check stored data again to repair it\.$/)
   assert.match(damageWords(told[1] as FileDamage), /^“old.txt” \(in the Trash\) is damaged/)
 })
