@@ -21,7 +21,7 @@ export function createStorageHandlers (c: StorageHandlerComponents): Pick<Handle
       running = true
       try {
         const { files, ...result } = await checkStoredData(c, c.onProgress)
-        for (const file of files) c.onFileHealth({ fileId: file.fileId, path: file.path, state: file.repaired ? 'repaired' : 'damaged' })
+        for (const file of files) c.onFileHealth({ fileId: file.fileId, path: file.path, state: file.repaired ? 'repaired' : 'damaged', ...(file.where !== undefined ? { where: file.where } : {}) })
         return result
       } finally {
         running = false

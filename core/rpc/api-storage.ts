@@ -12,6 +12,8 @@ export interface FileDamage {
   fileId: string
   path: string
   state: FileHealth
+  /** The damage is in an earlier version of the file, or in the Trash, not in what Files shows. */
+  where?: 'version' | 'trash'
 }
 
 /** Settings → "Check stored data", as it goes. */

@@ -1,3 +1,4 @@
+import { contentLabel, namedContent } from './named-content.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { Log } from '../node/log-buffer.ts'
 import type { VerifyReport } from '../protocols/backup/index.ts'
@@ -17,7 +18,9 @@ export function verifyResult (peerId: string, report: VerifyReport, index: Index
   const repaired = new Set(report.repaired ?? [])
   log.info(`verify on backup peer …${peerId.slice(-8)}: ${report.passed}/${report.checked} blocks good` +
     (report.bad.length > 0 ? `, ${report.bad.length} bad, ${repaired.size} fetched again from this vault's devices` : ''))
-  const pathOf = new Map(index.listFiles().map(f => [f.entry.cid, f.path]))
+  // The peer says under which root each bad block was; the index maps roots to names,
+  // an earlier version's and a Trash item's too (a live file's name wins).
+  const pathOf = new Map(namedContent(index).reverse().map(n => [n.cid, contentLabel(n)]))
   const damaged = report.bad.map(cid => {
     const file = pathOf.get(report.roots?.[cid] ?? '')
     return { cid, repaired: repaired.has(cid), ...(file !== undefined ? { file } : {}) }

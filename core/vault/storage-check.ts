@@ -3,14 +3,15 @@ import type { BlockCheck } from '../storage/pack-blockstore.ts'
 import type { Log } from '../node/log-buffer.ts'
 import type { DamagedBlock, StorageCheckProgress, StorageCheckResult } from '../rpc/api.ts'
 import type { BlockRepair } from './block-repair.ts'
+import { contentLabel, type ContentPlace } from './named-content.ts'
 
 /** The raw codec: a block without links (ciphertext chunks, index op blocks). */
 const RAW_CODE = 0x55
 /** Progress events at most this often. */
 const PROGRESS_INTERVAL_MS = 100
 
-/** A file as the check needs it: where its DAG starts and what to call it. */
-export interface CheckedFile { fileId: string, path: string, cid: string }
+/** A file (or an earlier version of one, or one in the Trash) as the check needs it: where its DAG starts and what to call it. */
+export interface CheckedFile { fileId: string, path: string, cid: string, where?: ContentPlace }
 
 export interface StorageCheckComponents {
   store: {
@@ -18,7 +19,7 @@ export interface StorageCheckComponents {
     stats: () => { blocks: number, bytes: number }
   }
   repair: BlockRepair
-  /** The vault's files (empty when it is locked: damage is still found, not named). */
+  /** The vault's files, earlier versions and Trash (named-content.ts; empty when it is locked: damage is still found, not named). */
   files: () => CheckedFile[]
   /** A block's bytes from the local store only (to walk a file's DAG). */
   readLocal: (cid: CID) => Promise<Uint8Array>
@@ -67,14 +68,16 @@ export async function checkStoredData (c: StorageCheckComponents, onProgress: (p
   const holders = await filesHolding(c, new Set(bad.map(key)))
   const damaged: DamagedBlock[] = bad.map(cid => ({
     cid: cid.toString(),
-    files: (holders.get(key(cid)) ?? []).map(f => f.path),
+    files: (holders.get(key(cid)) ?? []).map(contentLabel),
     repaired: repaired.has(key(cid))
   }))
   const byFile = new Map<string, CheckedFile & { repaired: boolean }>()
   for (const cid of bad) {
     for (const file of holders.get(key(cid)) ?? []) {
-      const seen = byFile.get(file.fileId)
-      byFile.set(file.fileId, { ...file, repaired: (seen?.repaired ?? true) && repaired.has(key(cid)) })
+      // A live file and an earlier version of it are told apart.
+      const id = `${file.fileId}\n${file.where ?? ''}`
+      const seen = byFile.get(id)
+      byFile.set(id, { ...file, repaired: (seen?.repaired ?? true) && repaired.has(key(cid)) })
     }
   }
   const elapsedMs = Date.now() - started

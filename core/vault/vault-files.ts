@@ -2,6 +2,7 @@ import { CairnError } from '../errors.ts'
 import { generateFileKey } from '../crypto/stream-format.ts'
 import { createDedupHasher } from '../crypto/dedup-tag.ts'
 import { readDecrypted, readEveryBlock, RecordingBlockstore, storeEncrypted } from './encrypted-content.ts'
+import { namedContent, type NamedContent } from './named-content.ts'
 import { recoveringStream } from './recovering-read.ts'
 import { fromBase64, toBase64 } from '../index/base64.ts'
 import type { IndexLog } from '../index/index-log.ts'
@@ -96,6 +97,11 @@ export class VaultFiles {
 
   list (): FileInfo[] {
     return this.index.listFiles().map(toFileInfo)
+  }
+
+  /** Every root the vault keeps, named: live files, earlier versions, the Trash (to name damage). */
+  namedContent (): NamedContent[] {
+    return namedContent(this.index)
   }
 
   async add (input: AddInput): Promise<AddFileResult> {

@@ -98,7 +98,8 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   const fileHealth = (damage: FileDamage): void => {
     // Every time: a notice the user dismissed comes back when the file fails again.
     emit('storage.damage', damage)
-    if (health.set(damage.fileId, damage.state)) emit('files.changed', undefined)
+    // Only the live content's state shows on its row in Files.
+    if (damage.where === undefined && health.set(damage.fileId, damage.state)) emit('files.changed', undefined)
   }
   let vaultRef: VaultService | undefined
   // Ended on lock, so the hash worker keeps no dedup key while the vault is closed.
@@ -187,7 +188,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     ...createStorageHandlers({
       store: stores.blockstore,
       repair,
-      files: () => vault.status().state === 'unlocked' ? vault.files().list() : [],
+      files: () => vault.status().state === 'unlocked' ? vault.files().namedContent() : [],
       readLocal: async (cid) => await readWholeBlock(stores.blockstore, cid),
       linksOf: async (cid, bytes) => await blockLinks(helia, cid, bytes),
       log: logs.for('storage'),

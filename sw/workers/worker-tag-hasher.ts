@@ -1,10 +1,12 @@
-import { fromErrorPayload, VaultLockedError } from '../../core/errors.ts'
+import { CairnError, fromErrorPayload, VaultLockedError } from '../../core/errors.ts'
 import type { TagHasher } from '../../core/vault/vault-files.ts'
 import type { HashReply, HashRequest } from './hash-protocol.ts'
 
 /** The part of a Worker the hasher uses (a fake in the unit tests). */
 export interface HashWorkerLike {
   onmessage: ((ev: MessageEvent<HashReply>) => void) | null
+  /** The worker failed: its script did not load (gone after an update) or it crashed. */
+  onerror: ((ev: Event) => void) | null
   postMessage: (message: HashRequest, transfer: Transferable[]) => void
   terminate: () => void
 }
@@ -29,8 +31,20 @@ export function createWorkerTagHasher (start: () => HashWorkerLike = startHashWo
   let nextId = 0
   const waiting = new Map<number, { resolve: (tag: Uint8Array) => void, reject: (err: Error) => void }>()
 
+  /** Ends the worker and fails every hash waiting on it. */
+  const end = (reason: Error): void => {
+    worker?.terminate()
+    worker = undefined
+    for (const entry of waiting.values()) entry.reject(reason)
+    waiting.clear()
+  }
+
   const launch = (): HashWorkerLike => {
     const w = start()
+    // Without this a worker that never loads leaves every upload waiting for its tag for ever.
+    w.onerror = () => {
+      if (worker === w) end(new CairnError('INTERNAL', 'The worker that finds duplicate content stopped; please try the upload again'))
+    }
     w.onmessage = (ev: MessageEvent<HashReply>) => {
       const reply = ev.data
       const entry = waiting.get(reply.id)
@@ -52,11 +66,6 @@ export function createWorkerTagHasher (start: () => HashWorkerLike = startHashWo
     })
   }
   return Object.assign(hash, {
-    wipe: () => {
-      worker?.terminate()
-      worker = undefined
-      for (const entry of waiting.values()) entry.reject(new VaultLockedError())
-      waiting.clear()
-    }
+    wipe: () => { end(new VaultLockedError()) }
   })
 }

@@ -47,7 +47,8 @@ test('a replaced file keeps its earlier version, keep both adds "name (2)", and 
   await app.row('report (2).txt').getByRole('button', { name: 'Delete' }).click()
   const confirm = page.getByRole('dialog')
   await expect(confirm).toContainText('goes to the Trash')
-  await expect(confirm).toContainText('Your backup peer keeps its copy while the file is in the Trash')
+  // No backup peer is paired here: the dialog promises no peer copy (trash-peer-words.spec.ts covers a peer).
+  await expect(confirm).not.toContainText('backup peer')
   await confirm.getByRole('button', { name: 'Delete' }).click()
   await expect(app.row('report (2).txt')).toHaveCount(0)
   await app.goTo('Trash')

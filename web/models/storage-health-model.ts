@@ -10,7 +10,8 @@ import { errorMessage } from '../error-messages.ts'
 export interface StorageHealthModel {
   /** Files found damaged or repaired since the page opened, newest last. */
   notices: ReadonlySignal<FileDamage[]>
-  dismiss: (fileId: string) => void
+  /** Dismisses one notice: a file's own, or (with `where`) its earlier version's or its Trash item's. */
+  dismiss: (fileId: string, where?: FileDamage['where']) => void
   checking: ReadonlySignal<boolean>
   progress: ReadonlySignal<StorageCheckProgress | undefined>
   result: ReadonlySignal<StorageCheckResult | undefined>
@@ -34,7 +35,7 @@ export function createStorageHealthModel (client: RpcClient): StorageHealthModel
     progress,
     result,
     checkError,
-    dismiss: (fileId) => { notices.value = notices.value.filter(n => n.fileId !== fileId) },
+    dismiss: (fileId, where) => { notices.value = notices.value.filter(n => !sameNotice(n, { fileId, where })) },
     check: async () => {
       if (checking.value) return
       checking.value = true
@@ -52,7 +53,7 @@ export function createStorageHealthModel (client: RpcClient): StorageHealthModel
     start: () => {
       const stops = [
         client.on('storage.damage', (damage) => {
-          notices.value = [...notices.value.filter(n => n.fileId !== damage.fileId), damage]
+          notices.value = [...notices.value.filter(n => !sameNotice(n, damage)), damage]
         }),
         client.on('storage.check.progress', (next) => { if (checking.value) progress.value = next })
       ]
@@ -67,10 +68,17 @@ export function createStorageHealthModel (client: RpcClient): StorageHealthModel
   }
 }
 
+/** One notice per file and place: a damaged earlier version does not hide its live file's notice. */
+function sameNotice (a: Pick<FileDamage, 'fileId' | 'where'>, b: Pick<FileDamage, 'fileId' | 'where'>): boolean {
+  return a.fileId === b.fileId && a.where === b.where
+}
+
 /** A notice's words: which file, what happened, what to do. */
 export function damageWords (damage: FileDamage): string {
-  const name = `“${damage.path}”`
+  const name = damage.where === 'version'
+    ? `An earlier version of “${damage.path}”`
+    : damage.where === 'trash' ? `“${damage.path}” (in the Trash)` : `“${damage.path}”`
   return damage.state === 'repaired'
     ? `${name} was damaged on this device and has been repaired with a good copy from your backup peer or another device.`
-    : `${name} is damaged on this device: part of its stored data no longer matches what was saved, and no backup peer or other device had a good copy. Connect your backup peer, then open the file again to repair it.`
+    : `${name} is damaged on this device: part of its stored data no longer matches what was saved, and no backup peer or other device had a good copy. Connect your backup peer, then ${damage.where === undefined ? 'open the file again' : 'run Settings → Check stored data again'} to repair it.`
 }

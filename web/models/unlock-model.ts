@@ -1,5 +1,6 @@
 import { signal, type ReadonlySignal } from '@preact/signals'
 import type { RpcClient, VaultStatus } from '../../core/rpc/api.ts'
+import { isCairnError } from '../../core/errors.ts'
 import { errorMessage } from '../error-messages.ts'
 import { createNewPassphraseForm, type NewPassphraseForm } from './new-passphrase-form.ts'
 
@@ -16,6 +17,8 @@ export interface UnlockModel {
   passphrase: ReadonlySignal<string>
   busy: ReadonlySignal<boolean>
   error: ReadonlySignal<string | undefined>
+  /** The error is the passphrase's (marks the field); not when the node could not be reached. */
+  passphraseRefused: ReadonlySignal<boolean>
   recoveryPhrase: ReadonlySignal<string>
   /** The new passphrase chosen during recovery. */
   form: NewPassphraseForm
@@ -34,6 +37,7 @@ export function createUnlockModel (c: UnlockComponents): UnlockModel {
   const passphrase = signal('')
   const busy = signal(false)
   const error = signal<string | undefined>(undefined)
+  const passphraseRefused = signal(false)
   const recoveryPhrase = signal('')
   const form = createNewPassphraseForm(c.client, c.checkDelayMs)
 
@@ -42,6 +46,7 @@ export function createUnlockModel (c: UnlockComponents): UnlockModel {
     passphrase.value = ''
     recoveryPhrase.value = ''
     error.value = undefined
+    passphraseRefused.value = false
     form.clear()
   }
 
@@ -49,6 +54,7 @@ export function createUnlockModel (c: UnlockComponents): UnlockModel {
     if (busy.value) return
     busy.value = true
     error.value = undefined
+    passphraseRefused.value = false
     try {
       const status = await run()
       reset()
@@ -56,6 +62,7 @@ export function createUnlockModel (c: UnlockComponents): UnlockModel {
     } catch (err) {
       // Fields stay as typed so one wrong word doesn't mean typing everything again.
       error.value = errorMessage(err)
+      passphraseRefused.value = isCairnError(err, 'WRONG_PASSPHRASE')
     } finally {
       busy.value = false
     }
@@ -66,6 +73,7 @@ export function createUnlockModel (c: UnlockComponents): UnlockModel {
     passphrase,
     busy,
     error,
+    passphraseRefused,
     recoveryPhrase,
     form,
     setPassphrase: (value) => { passphrase.value = value },

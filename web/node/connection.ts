@@ -2,6 +2,7 @@ import { CairnError, fromErrorPayload } from '../../core/errors.ts'
 import type { ArgsOf, EventName, MethodName, NodeEvents, ResultOf, RpcClient } from '../../core/rpc/api.ts'
 import type { CallMessage, EventMessage, FromNodeMessage, ResultMessage } from '../../core/rpc/messages.ts'
 import type { NodePortClose } from '../../core/rpc/node-port-messages.ts'
+import { REPEATABLE_METHODS } from '../../core/rpc/repeatable-methods.ts'
 import { CHANNEL_NAME, LEADER_LOCK, type TabMessage } from './tab-messages.ts'
 import { serveDownloads } from './download-bridge.ts'
 import { acceptNodePorts, offerNodePort } from './node-port.ts'
@@ -30,7 +31,8 @@ const PORT_READY_TIMEOUT_MS = 10_000
  * recovery phrases, so they never go on the BroadcastChannel, which only says
  * who leads. When the leader closes, its lock is released, the next tab takes
  * it and starts the node again; calls that were in flight at the old leader
- * fail with NODE_UNAVAILABLE rather than running twice.
+ * are sent again when safe to repeat (core/rpc/repeatable-methods.ts) and
+ * otherwise fail with NODE_UNAVAILABLE rather than running twice.
  */
 export function connectToNode (): RpcClient {
   const tabId = crypto.randomUUID()
@@ -131,7 +133,12 @@ export function connectToNode (): RpcClient {
     if (worker === undefined) connectPort()
     for (const [id, entry] of pending) {
       if (entry.leaderId !== undefined && entry.leaderId !== newLeader) {
-        // The tab that was running this call is gone, and its worker with it.
+        // The tab that was running this call is gone, and its worker with it. A call
+        // safe to run twice goes to the new node; any other may have run, so it fails.
+        if (REPEATABLE_METHODS.has(entry.message.method)) {
+          entry.leaderId = undefined
+          continue
+        }
         pending.delete(id)
         entry.reject(new CairnError('NODE_UNAVAILABLE', 'The tab that ran Cairn closed while this was in progress; please try again'))
       }

@@ -24,10 +24,11 @@ export async function startRelay (dir = mkdtempSync(join(tmpdir(), 'cairn-relay-
 }
 
 /** A real cairn-peer on free ports with its own data directory (reused on restart when given). */
-export async function startPeer (options: { dataDir?: string, relay?: string, wsPort?: number } = {}): Promise<ServerProcess<PeerReady> & { dataDir: string }> {
+export async function startPeer (options: { dataDir?: string, relay?: string, wsPort?: number, args?: string[] } = {}): Promise<ServerProcess<PeerReady> & { dataDir: string }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cairn-peer-'))
   const args = ['--data-dir', dataDir, '--ws-port', String(options.wsPort ?? 0), '--no-webrtc-direct', '--log-level', 'debug']
   if (options.relay !== undefined) args.push('--relay', options.relay)
+  if (options.args !== undefined) args.push(...options.args)
   const peer = await startServerProcess<PeerReady>(PEER_BIN, args, 'CAIRN_PEER_READY')
   return { ...peer, dataDir }
 }

@@ -6,6 +6,7 @@ import type { HashReply, HashRequest } from '../../../sw/workers/hash-protocol.t
 /** Stands in for the hash worker: records what it was sent and answers when told. */
 class FakeHashWorker implements HashWorkerLike {
   onmessage: ((ev: MessageEvent<HashReply>) => void) | null = null
+  onerror: ((ev: Event) => void) | null = null
   readonly sent: Array<{ message: HashRequest, transfer: Transferable[] }> = []
   terminated = false
   postMessage (message: HashRequest, transfer: Transferable[]): void { this.sent.push({ message, transfer }) }
@@ -49,5 +50,21 @@ describe('the hash worker and the dedup key', () => {
     const fresh = workers.started[1] ?? assert.fail('no fresh worker')
     fresh.answer(fresh.sent[0]?.message.id ?? -1, new Uint8Array(32).fill(2))
     assert.deepEqual(await next, new Uint8Array(32).fill(2))
+  })
+
+  it('a hash worker that fails (its script gone after an update, out of memory) fails the hashes in flight instead of leaving the upload waiting for ever', async () => {
+    const workers = fakeWorkers()
+    const hasher = createWorkerTagHasher(workers.start)
+    const key = new Uint8Array(32).fill(3)
+    const inFlight = hasher(key, new Blob(['a file']))
+    const broken = workers.started[0] ?? assert.fail('no worker started')
+    broken.onerror?.(new Event('error'))
+    await assert.rejects(inFlight, { code: 'INTERNAL' })
+    assert.equal(broken.terminated, true)
+    // The next upload gets a fresh worker.
+    const next = hasher(key, new Blob(['again']))
+    const fresh = workers.started[1] ?? assert.fail('no fresh worker')
+    fresh.answer(fresh.sent[0]?.message.id ?? -1, new Uint8Array(32).fill(4))
+    assert.deepEqual(await next, new Uint8Array(32).fill(4))
   })
 })

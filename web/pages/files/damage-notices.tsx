@@ -9,9 +9,9 @@ export function DamageNotices () {
   return (
     <div class='stack damage-notices'>
       {notices.map(notice => (
-        <div key={notice.fileId} role={notice.state === 'damaged' ? 'alert' : 'status'} class={notice.state === 'damaged' ? 'alert' : 'note'}>
+        <div key={`${notice.fileId}:${notice.where ?? ''}`} role={notice.state === 'damaged' ? 'alert' : 'status'} class={notice.state === 'damaged' ? 'alert' : 'note'}>
           <span>{damageWords(notice)}</span>{' '}
-          <button type='button' class='secondary small' onClick={() => { storageHealth.dismiss(notice.fileId) }}>Dismiss</button>
+          <button type='button' class='secondary small' onClick={() => { storageHealth.dismiss(notice.fileId, notice.where) }}>Dismiss</button>
         </div>
       ))}
     </div>

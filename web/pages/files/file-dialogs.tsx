@@ -4,6 +4,7 @@ import { Dialog } from '../../components/dialog.tsx'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { Field } from '../../components/field.tsx'
 import { baseName } from '../../format.ts'
+import { usePeerCopyWords } from '../trash/use-peer-copy-words.ts'
 
 /** Rename: the full path in the vault can be edited ("photos/cat.jpg"). */
 export function RenameDialog () {
@@ -29,6 +30,7 @@ export function RenameDialog () {
 export function DeleteDialog () {
   const { files } = useModels()
   const file = files.deleting.value
+  const peerCopy = usePeerCopyWords('delete', file !== undefined)
   if (file === undefined) return null
   return (
     <ConfirmDialog
@@ -40,7 +42,7 @@ export function DeleteDialog () {
       onCancel={files.cancelDelete}
     >
       “{file.path}” goes to the Trash, with its earlier versions. You can restore it from there for 30 days; then it is
-      deleted for good. Your backup peer keeps its copy while the file is in the Trash, and for its retention window after.
+      deleted for good.{peerCopy !== '' && ` ${peerCopy}`}
     </ConfirmDialog>
   )
 }

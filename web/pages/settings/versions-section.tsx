@@ -2,12 +2,14 @@ import { useEffect } from 'preact/hooks'
 import { useModels } from '../../app-context.ts'
 import { ErrorAlert, StatusNote } from '../../components/error-alert.tsx'
 import { Field } from '../../components/field.tsx'
+import { usePeerCopyWords } from '../trash/use-peer-copy-words.ts'
 
 /** How long earlier versions of files are kept: for some days, or the last few. */
 export function VersionsSection () {
   const { retention } = useModels()
   useEffect(() => { void retention.load() }, [])
   const keep = retention.keep.value
+  const peerCopy = usePeerCopyWords('empty')
   return (
     <section class='card' aria-labelledby='settings-versions'>
       <h2 id='settings-versions'>Earlier versions</h2>
@@ -25,7 +27,7 @@ export function VersionsSection () {
           value={retention.amount.value}
           onInput={retention.setAmount}
           invalid={retention.error.value !== undefined}
-          hint='Older versions are removed from this device, and your backup peer lets go of them after its retention window.'
+          hint={`Older versions are removed from this device.${peerCopy !== '' ? ` ${peerCopy}` : ''}`}
         />
         <ErrorAlert message={retention.error.value} />
         <StatusNote message={retention.saved.value ? 'Saved.' : undefined} />

@@ -3,11 +3,13 @@ import { useModels } from '../../app-context.ts'
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx'
 import { ErrorAlert, StatusNote } from '../../components/error-alert.tsx'
 import { baseName, folderOf, formatBytes, formatDate } from '../../format.ts'
+import { usePeerCopyWords } from './use-peer-copy-words.ts'
 
 /** Deleted files: restore one, or empty the Trash. Files leave it by themselves after 30 days. */
 export function TrashPage () {
   const { trash } = useModels()
   useEffect(() => trash.start(), [])
+  const peerCopy = usePeerCopyWords('delete')
   const items = trash.items.value
   const busy = trash.busy.value
   return (
@@ -17,8 +19,7 @@ export function TrashPage () {
         {items.length > 0 && <button type='button' class='danger-quiet' onClick={trash.startEmpty}>Empty trash</button>}
       </div>
       <p class='muted'>
-        Deleted files stay here for 30 days, then they are deleted for good. Your backup peer keeps its copy while a file is
-        here, and for its retention window after.
+        Deleted files stay here for 30 days, then they are deleted for good.{peerCopy !== '' && ` ${peerCopy}`}
       </p>
       <StatusNote message={trash.notice.value} />
       <ErrorAlert message={trash.error.value} />
@@ -68,6 +69,7 @@ export function TrashPage () {
 /** "Empty trash", after the user confirms. */
 export function EmptyTrashDialog () {
   const { trash } = useModels()
+  const peerCopy = usePeerCopyWords('empty', trash.confirmingEmpty.value)
   if (!trash.confirmingEmpty.value) return null
   const count = trash.items.value.length
   return (
@@ -80,7 +82,7 @@ export function EmptyTrashDialog () {
       onCancel={trash.cancelEmpty}
     >
       {count === 1 ? 'The file in the Trash is' : `The ${count} files in the Trash are`} deleted from this device for good, with
-      their earlier versions. Your backup peer lets go of its copy after its retention window.
+      their earlier versions.{peerCopy !== '' && ` ${peerCopy}`}
     </ConfirmDialog>
   )
 }

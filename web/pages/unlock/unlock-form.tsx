@@ -14,7 +14,7 @@ export function UnlockForm () {
         autoComplete='current-password'
         value={unlock.passphrase.value}
         onInput={unlock.setPassphrase}
-        invalid={unlock.error.value !== undefined}
+        invalid={unlock.passphraseRefused.value}
         autoFocus
       />
       <ErrorAlert message={unlock.error.value} />
