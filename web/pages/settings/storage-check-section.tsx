@@ -40,7 +40,9 @@ function CheckProgress ({ progress, done }: { progress: StorageCheckProgress | u
 
 function CheckResult ({ result }: { result: StorageCheckResult }) {
   const seconds = Math.max(0.001, result.elapsedMs / 1000)
-  const summary = `Checked ${result.blocks} blocks (${formatBytes(result.bytes)}) in ${seconds.toFixed(1)} s, ${formatBytes(result.bytes / seconds)}/s.`
+  // A rate means little for a check that took less than a tenth of a second.
+  const took = seconds < 0.1 ? 'in under 0.1 s' : `in ${seconds.toFixed(1)} s, ${formatBytes(result.bytes / seconds)}/s`
+  const summary = `Checked ${result.blocks} blocks (${formatBytes(result.bytes)}) ${took}.`
   if (result.damaged.length === 0) return <p role='status' class='note check-result'>All good: {summary} Nothing is damaged.</p>
   const lost = result.damaged.filter(d => !d.repaired)
   return (
