@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
-import type { DownloadOpen, ShareDownloadOpen } from '../core/rpc/download-messages.ts'
+import type { DownloadOpen, DownloadPortMessage, ShareDownloadOpen } from '../core/rpc/download-messages.ts'
+import { fileIdOfDownloadPath, tokenOfShareDownloadPath } from '../core/rpc/service-worker-urls.ts'
 import { leaderClient } from './node-port-route.ts'
 import { shareClient } from './share-token-route.ts'
 import { STREAMED_BY_CAIRN_HEADER, type FileStreamReply, type FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
@@ -12,7 +13,7 @@ const OPEN_TIMEOUT_MS = 10_000
 const waitingForPort = new Map<string, (port: MessagePort) => void>()
 
 /** Called when the leader tab hands over the port for a download it was asked to open. */
-export function acceptDownloadPort (message: { requestId: string, port: MessagePort }): void {
+export function acceptDownloadPort (message: DownloadPortMessage): void {
   const resolve = waitingForPort.get(message.requestId)
   if (resolve === undefined) { message.port.close(); return }
   waitingForPort.delete(message.requestId)
@@ -45,7 +46,7 @@ function request (port: MessagePort, message: FileStreamRequest): void {
 
 /** Answers `/download/<fileId>` with the decrypted file, streamed from the node. */
 export async function answerDownload ({ url }: { url: URL }): Promise<Response> {
-  const fileId = decodeURIComponent(url.pathname.slice('/download/'.length))
+  const fileId = fileIdOfDownloadPath(url.pathname)
   const port = await openPort({ kind: 'download-open', fileId })
   if (port === undefined) return errorPage(503, 'Cairn is not running', 'Open Cairn in a tab, unlock it, then try the download again.')
   return await streamFrom(port, 'attachment', (code, message) => {
@@ -62,7 +63,7 @@ export async function answerDownload ({ url }: { url: URL }): Promise<Response> 
  * a request.
  */
 export async function answerShareDownload ({ url }: { url: URL }): Promise<Response> {
-  const token = decodeURIComponent(url.pathname.slice('/download/share/'.length))
+  const token = tokenOfShareDownloadPath(url.pathname)
   const port = await openPort({ kind: 'share-download-open', token })
   if (port === undefined) return errorPage(404, 'This shared file is not open', 'Open the share link again, then download.')
   return await streamFrom(port, url.searchParams.has('inline') ? 'preview' : 'attachment', (code, message) => {

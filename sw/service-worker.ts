@@ -5,37 +5,35 @@ import { NavigationRoute, registerRoute } from 'workbox-routing'
 import { answerDownload, answerShareDownload, acceptDownloadPort } from './download-route.ts'
 import { forwardNodePort, registerLeader } from './node-port-route.ts'
 import { registerShareToken } from './share-token-route.ts'
-import { answerShareTarget, isShareTarget, takeSharedFiles, type SharedFilesTake } from './share-target-route.ts'
+import { answerShareTarget, isShareTarget, takeSharedFiles } from './share-target-route.ts'
+import { readToServiceWorker } from '../core/rpc/service-worker-messages.ts'
+import { DOWNLOAD_PATH_PATTERN, isDownloadPath, isShareDownloadPath } from '../core/rpc/service-worker-urls.ts'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string, revision: string | null }> }
 
 // The app shell: precached so Cairn opens offline after the first visit.
 precacheAndRoute(self.__WB_MANIFEST)
 cleanupOutdatedCaches()
-registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/download\//] }))
+registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [DOWNLOAD_PATH_PATTERN] }))
 
 // The OS share sheet POSTs here (Web Share Target); NavigationRoute and the precache only match GET.
 registerRoute(isShareTarget, answerShareTarget, 'POST')
 
 // Downloads are streamed from the node worker, decrypted on the fly.
-registerRoute(({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && url.pathname.startsWith('/download/share/'), answerShareDownload)
-registerRoute(({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && url.pathname.startsWith('/download/'), answerDownload)
+registerRoute(({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && isShareDownloadPath(url.pathname), answerShareDownload)
+registerRoute(({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && isDownloadPath(url.pathname), answerDownload)
 
 self.addEventListener('message', (event) => {
-  const data: unknown = event.data
-  if (typeof data !== 'object' || data === null) return
-  const kind = (data as { kind?: unknown }).kind
-  // workbox-window's messageSkipWaiting(): the user chose "Reload to update".
-  if ((data as { type?: unknown }).type === 'SKIP_WAITING') void self.skipWaiting()
-  else if (kind === 'download-port') acceptDownloadPort(data as { requestId: string, port: MessagePort })
-  else if (kind === 'shared-files-take') takeSharedFiles(data as SharedFilesTake, event.ports[0])
-  else if (kind === 'node-port-offer') {
-    const port = (data as { port?: unknown }).port
-    if (port instanceof MessagePort) event.waitUntil(forwardNodePort(port))
-  } else if (kind === 'node-leader' && event.source instanceof Client) registerLeader(event.source.id)
-  else if (kind === 'share-token' && event.source instanceof Client) {
-    const token = (data as { token?: unknown }).token
-    if (typeof token === 'string') registerShareToken(token, event.source.id)
+  const message = readToServiceWorker(event.data)
+  if (message === undefined) return
+  if ('type' in message) { void self.skipWaiting(); return }
+  const source = event.source instanceof Client ? event.source : undefined
+  switch (message.kind) {
+    case 'download-port': acceptDownloadPort(message); break
+    case 'shared-files-take': takeSharedFiles(message, event.ports[0]); break
+    case 'node-port-offer': event.waitUntil(forwardNodePort(message.port)); break
+    case 'node-leader': if (source !== undefined) registerLeader(source.id); break
+    case 'share-token': if (source !== undefined) registerShareToken(message.token, source.id); break
   }
 })
 

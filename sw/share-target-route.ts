@@ -22,6 +22,7 @@ import {
   SHARE_TARGET_MAX_BODY_BYTES, SHARE_TARGET_MAX_BYTES, SHARE_TARGET_MAX_FILES,
   type RefusedSharedFile, type SharedFilesReply, type SharedFilesTake
 } from '../core/rpc/share-target-messages.ts'
+import { SHARE_TARGET_PATH, sharedFilesHash } from '../core/rpc/service-worker-urls.ts'
 
 export type { SharedFilesReply, SharedFilesTake } from '../core/rpc/share-target-messages.ts'
 
@@ -66,7 +67,7 @@ const held = new Map<string, Held>()
 
 /** True for the share sheet's POST (same origin, exact path); the arguments are workbox's match options. */
 export function isShareTarget ({ url, request, sameOrigin }: { url: URL, request: Request, sameOrigin: boolean }): boolean {
-  return sameOrigin && request.method === 'POST' && url.pathname === '/share-target'
+  return sameOrigin && request.method === 'POST' && url.pathname === SHARE_TARGET_PATH
 }
 
 /** Keeps the shared files under a random id and sends the browser to the page that takes them (303: the follow-up is a GET). */
@@ -99,7 +100,7 @@ function hold (home: URL, files: File[], refused: RefusedSharedFile[], event: { 
   })
   // Keep the worker alive until the page has taken them (the respondWith promise is still pending, so waitUntil is allowed).
   event.waitUntil(kept)
-  return Response.redirect(new URL(`/#/shared-files/${id}`, home), 303)
+  return Response.redirect(new URL(`/${sharedFilesHash(id)}`, home), 303)
 }
 
 /** Hands the files to the one page that asks first and forgets them. */

@@ -5,7 +5,7 @@
  * goes on the BroadcastChannel: the service worker sends the request to the
  * one tab that can answer it (the leader, or the share page that made the
  * token) with Client.postMessage, and that tab hands back a port
- * (DownloadPortMessage in web/node/tab-messages.ts).
+ * (DownloadPortMessage below).
  */
 
 /** Service worker → leader tab: stream this vault file to me. */
@@ -23,3 +23,6 @@ export interface ShareTokenHere { kind: 'share-token', token: string }
  * in this question).
  */
 export interface ShareTokensWanted { kind: 'share-tokens-wanted' }
+
+/** Leader tab or share page → service worker: the port a DownloadOpen or ShareDownloadOpen asked for. */
+export interface DownloadPortMessage { kind: 'download-port', requestId: string, port: MessagePort }

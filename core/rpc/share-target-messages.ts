@@ -28,3 +28,22 @@ export interface SharedFilesTake { kind: 'shared-files-take', id: string }
 export type SharedFilesReply =
   | { kind: 'shared-files', files: File[], refused: RefusedSharedFile[] }
   | { kind: 'shared-files-lost' }
+
+/** The service worker's answer to SharedFilesTake, read from whatever came back; undefined when it is neither reply. */
+export function readSharedFilesReply (answer: unknown): SharedFilesReply | undefined {
+  if (typeof answer !== 'object' || answer === null) return undefined
+  const { kind, files, refused } = answer as { kind?: unknown, files?: unknown, refused?: unknown }
+  if (kind === 'shared-files-lost') return { kind }
+  if (kind !== 'shared-files' || !Array.isArray(files)) return undefined
+  return {
+    kind,
+    files: files.filter((f): f is File => f instanceof File),
+    refused: Array.isArray(refused) ? refused.filter(isRefused) : []
+  }
+}
+
+function isRefused (value: unknown): value is RefusedSharedFile {
+  if (typeof value !== 'object' || value === null) return false
+  const { name, size, reason } = value as Partial<RefusedSharedFile>
+  return typeof name === 'string' && typeof size === 'number' && (reason === 'too-many' || reason === 'too-large' || reason === 'share-too-large')
+}

@@ -1,8 +1,7 @@
 /// <reference lib="webworker" />
 import { CairnError } from '../../core/errors.ts'
 import { STREAMED_BY_CAIRN_HEADER } from '../../core/rpc/file-stream-protocol.ts'
-
-const SHARE_DOWNLOAD_PREFIX = '/download/share/'
+import { isShareDownloadPath } from '../../core/rpc/service-worker-urls.ts'
 
 /**
  * The plaintext of a shared file that a share page of this origin has open,
@@ -14,7 +13,7 @@ export function sharedFileSource (origin: string, fetchFile: typeof fetch = fetc
   return async (source, signal) => {
     // Only the share route of this origin: a call must not make the node fetch anything else.
     const url = new URL(source, origin)
-    if (url.origin !== origin || !url.pathname.startsWith(SHARE_DOWNLOAD_PREFIX) || url.search !== '') {
+    if (url.origin !== origin || !isShareDownloadPath(url.pathname) || url.search !== '') {
       throw new CairnError('INTERNAL', 'files.addShared reads only a shared file the service worker serves')
     }
     // The signal (the vault locking) also ends a wait for the service worker's first answer.

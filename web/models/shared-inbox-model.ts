@@ -3,6 +3,7 @@ import { freePath, lastSegment } from '../lib/free-path.ts'
 import type { HashLocation } from '../lib/hash-location.ts'
 import type { PickedFile, UploadsModel } from './uploads-model.ts'
 import type { RefusedSharedFile } from '../../core/rpc/share-target-messages.ts'
+import { parseSharedFilesHash } from '../../core/rpc/service-worker-urls.ts'
 import { refusedSharedMessage } from './shared-files-refused.ts'
 
 /** What one share left for the page: the files kept, and those refused by the caps. */
@@ -64,9 +65,6 @@ export interface SharedInboxInit {
   vaultListed: ReadonlySignal<boolean>
 }
 
-/** The hash the service worker's 303 redirect opens (sw/share-target-route.ts). */
-const SHARED_HASH = /^#\/shared-files\/([A-Za-z0-9-]{1,64})$/
-
 export function createSharedInboxModel (init: SharedInboxInit): SharedInboxModel {
   const { location, source, screen, uploads, vaultFiles, vaultListed } = init
   const replaceHash = init.replaceHash ?? location.set
@@ -80,7 +78,7 @@ export function createSharedInboxModel (init: SharedInboxInit): SharedInboxModel
   const seen = new Set<string>()
 
   const takeFromHash = (): void => {
-    const id = SHARED_HASH.exec(location.get())?.[1]
+    const id = parseSharedFilesHash(location.get())
     if (id === undefined) return
     // The id is no use once taken; leave the files page in the address bar.
     replaceHash('#/files')

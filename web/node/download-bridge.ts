@@ -1,6 +1,6 @@
-import type { DownloadOpen } from '../../core/rpc/download-messages.ts'
+import type { DownloadPortMessage } from '../../core/rpc/download-messages.ts'
+import { readFromServiceWorker } from '../../core/rpc/service-worker-messages.ts'
 import type { NodeWorker } from './node-worker-host.ts'
-import type { DownloadPortMessage } from './tab-messages.ts'
 
 /**
  * The leader tab connects the service worker to the node for each download:
@@ -13,8 +13,8 @@ import type { DownloadPortMessage } from './tab-messages.ts'
 export function serveDownloads (worker: NodeWorker, container: ServiceWorkerContainer | undefined = navigator.serviceWorker): void {
   if (container === undefined) return
   container.addEventListener('message', (ev: MessageEvent<unknown>) => {
-    const message = ev.data as Partial<DownloadOpen> | null
-    if (message?.kind !== 'download-open' || typeof message.fileId !== 'string' || typeof message.requestId !== 'string') return
+    const message = readFromServiceWorker(ev.data)
+    if (message?.kind !== 'download-open') return
     const { fileId, requestId } = message
     void container.ready.then((registration) => {
       const target = registration.active

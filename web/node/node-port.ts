@@ -1,5 +1,6 @@
-import type { NodeLeaderHere, NodePortDelivery, NodePortOffer } from '../../core/rpc/node-port-messages.ts'
-import type { TabMessage } from './tab-messages.ts'
+import type { NodeLeaderHere, NodePortOffer } from '../../core/rpc/node-port-messages.ts'
+import { readFromServiceWorker } from '../../core/rpc/service-worker-messages.ts'
+import type { TabMessage } from '../../core/rpc/tab-channel-messages.ts'
 import type { NodeWorker } from './node-worker-host.ts'
 
 /** How long to wait for the service worker to be active (a first visit installs it). */
@@ -33,8 +34,8 @@ export async function offerNodePort (port: MessagePort, container: ServiceWorker
 export function acceptNodePorts (channel: BroadcastChannel, worker: NodeWorker, container: ServiceWorkerContainer | undefined = navigator.serviceWorker): void {
   if (container === undefined) return
   container.addEventListener('message', (ev: MessageEvent<unknown>) => {
-    const data = ev.data as Partial<NodePortDelivery> | null
-    if (data?.kind !== 'node-port' || !(data.port instanceof MessagePort)) return
+    const data = readFromServiceWorker(ev.data)
+    if (data?.kind !== 'node-port') return
     worker.post({ kind: 'connect-port', port: data.port }, [data.port])
   })
   // Messages from the service worker to a page it does not control wait until this is called.

@@ -1,4 +1,4 @@
-import type { RefusedSharedFile, SharedFilesTake } from '../../core/rpc/share-target-messages.ts'
+import { readSharedFilesReply, type SharedFilesTake } from '../../core/rpc/share-target-messages.ts'
 import type { SharedFilesSource, TakenSharedFiles } from '../models/shared-inbox-model.ts'
 
 /** How long to wait for the service worker; after this the files count as lost. */
@@ -33,17 +33,6 @@ export function serviceWorkerSharedFiles (container: ServiceWorkerContainer | un
 }
 
 function filesOf (answer: unknown): TakenSharedFiles | undefined {
-  if (typeof answer !== 'object' || answer === null) return undefined
-  const { kind, files, refused } = answer as { kind?: unknown, files?: unknown, refused?: unknown }
-  if (kind !== 'shared-files' || !Array.isArray(files)) return undefined
-  return {
-    files: files.filter((f): f is File => f instanceof File),
-    refused: Array.isArray(refused) ? refused.filter(isRefused) : []
-  }
-}
-
-function isRefused (value: unknown): value is RefusedSharedFile {
-  if (typeof value !== 'object' || value === null) return false
-  const { name, size, reason } = value as Partial<RefusedSharedFile>
-  return typeof name === 'string' && typeof size === 'number' && (reason === 'too-many' || reason === 'too-large' || reason === 'share-too-large')
+  const reply = readSharedFilesReply(answer)
+  return reply?.kind === 'shared-files' ? { files: reply.files, refused: reply.refused } : undefined
 }

@@ -1,11 +1,8 @@
-import type { ShareDownloadOpen, ShareTokenHere } from '../../core/rpc/download-messages.ts'
-import { CHANNEL_NAME, type DownloadPortMessage, type TabMessage } from '../node/tab-messages.ts'
+import type { DownloadPortMessage, ShareTokenHere } from '../../core/rpc/download-messages.ts'
+import { CHANNEL_NAME } from '../../core/rpc/node-port-messages.ts'
+import { readFromServiceWorker } from '../../core/rpc/service-worker-messages.ts'
+import type { TabMessage } from '../../core/rpc/tab-channel-messages.ts'
 import type { ShareWorker } from './share-worker-host.ts'
-
-/** Where the service worker serves the shared file this page opened (`inline` for a preview; `index` for a file of a shared folder). */
-export function shareDownloadUrl (token: string, inline = false, index?: number): string {
-  return `/download/share/${encodeURIComponent(token)}${index !== undefined ? `/${index}` : ''}${inline ? '?inline' : ''}`
-}
 
 /** Which file a download request names: undefined = the shared file itself, a number = a folder's file; null = not ours. */
 export function requestedIndex (requested: string, token: string): number | undefined | null {
@@ -30,8 +27,8 @@ export function serveShareDownloads (token: string, worker: ShareWorker, contain
     void container.ready.then((registration) => { registration.active?.postMessage({ kind: 'share-token', token } satisfies ShareTokenHere) })
   }
   const onMessage = (ev: MessageEvent<unknown>): void => {
-    const message = ev.data as Partial<ShareDownloadOpen> | null
-    if (message?.kind !== 'share-download-open' || typeof message.token !== 'string' || typeof message.requestId !== 'string') return
+    const message = readFromServiceWorker(ev.data)
+    if (message?.kind !== 'share-download-open') return
     const index = requestedIndex(message.token, token)
     if (index === null) return
     const { requestId } = message

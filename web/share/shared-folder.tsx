@@ -1,5 +1,5 @@
 import { formatBytes } from '../format.ts'
-import { shareDownloadUrl } from './share-download-bridge.ts'
+import { shareDownloadUrl } from '../../core/rpc/service-worker-urls.ts'
 import type { SharedFolderFile } from '../../core/rpc/share-messages.ts'
 
 /** A shared folder's files, each downloadable on its own through the service worker; `onDownload` runs on each Download. */

@@ -1,7 +1,7 @@
 import type { FileInfo } from '../../../core/rpc/api.ts'
 import { useModels } from '../../app-context.ts'
 import { baseName, folderOf, formatBytes, formatDate } from '../../format.ts'
-import { downloadUrl } from '../../node/downloads.ts'
+import { downloadUrl } from '../../../core/rpc/service-worker-urls.ts'
 
 /** One file: its name (with folder) and where it is stored, size, date, type, and Download / Share / Rename / Delete. */
 export function FileRow ({ file }: { file: FileInfo }) {

@@ -1,0 +1,54 @@
+/**
+ * The addresses the service worker answers (sw/service-worker.ts) and the
+ * pages and workers that use them build: one place for each path, so the two
+ * sides cannot drift apart.
+ */
+
+const DOWNLOAD_PREFIX = '/download/'
+const SHARE_DOWNLOAD_PREFIX = '/download/share/'
+
+/** Where the OS share sheet POSTs shared files (public/manifest.webmanifest's share_target.action says the same). */
+export const SHARE_TARGET_PATH = '/share-target'
+
+/** Paths the app shell must not answer (the service worker streams them): for workbox's NavigationRoute denylist. */
+export const DOWNLOAD_PATH_PATTERN = /^\/download\//
+
+/** Where the service worker serves a vault file's plaintext. */
+export function downloadUrl (fileId: string): string {
+  return `${DOWNLOAD_PREFIX}${encodeURIComponent(fileId)}`
+}
+
+/** Where the service worker serves the shared file a share page opened (`inline` for a preview; `index` for a file of a shared folder). */
+export function shareDownloadUrl (token: string, inline = false, index?: number): string {
+  return `${SHARE_DOWNLOAD_PREFIX}${encodeURIComponent(token)}${index !== undefined ? `/${index}` : ''}${inline ? '?inline' : ''}`
+}
+
+/** True for a path under the shared-file route (`/download/share/…`). */
+export function isShareDownloadPath (pathname: string): boolean {
+  return pathname.startsWith(SHARE_DOWNLOAD_PREFIX)
+}
+
+/** True for a path under the vault-file route (`/download/…`; the shared-file route is under it too, so test that first). */
+export function isDownloadPath (pathname: string): boolean {
+  return pathname.startsWith(DOWNLOAD_PREFIX)
+}
+
+/** The vault file's id in `/download/<fileId>` (only call when isDownloadPath). */
+export function fileIdOfDownloadPath (pathname: string): string {
+  return decodeURIComponent(pathname.slice(DOWNLOAD_PREFIX.length))
+}
+
+/** What a `/download/share/<token>[/<index>]` path asks for, `token/index` for a folder's file (only call when isShareDownloadPath). */
+export function tokenOfShareDownloadPath (pathname: string): string {
+  return decodeURIComponent(pathname.slice(SHARE_DOWNLOAD_PREFIX.length))
+}
+
+/** The hash the service worker's 303 after a share opens: the page takes the files held under `id`. */
+export function sharedFilesHash (id: string): string {
+  return `#/shared-files/${id}`
+}
+
+/** The id in a sharedFilesHash; undefined for any other hash. */
+export function parseSharedFilesHash (hash: string): string | undefined {
+  return /^#\/shared-files\/([A-Za-z0-9-]{1,64})$/.exec(hash)?.[1]
+}

@@ -1,4 +1,0 @@
-/** Where the service worker serves a file's plaintext. */
-export function downloadUrl (fileId: string): string {
-  return `/download/${encodeURIComponent(fileId)}`
-}
