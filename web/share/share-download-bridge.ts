@@ -15,7 +15,7 @@ export function requestedIndex (requested: string, token: string): number | unde
 /**
  * Connects the service worker to this page's share worker for each download
  * or preview of `token`: the same hand-over as the vault's downloads
- * (web/node/download-bridge.ts), so bytes go worker → service worker without
+ * (web/connection/download-bridge.ts), so bytes go worker → service worker without
  * the page copying them and without a size limit from memory. The page tells
  * the service worker it holds `token`, and the service worker asks it alone:
  * the token never goes on the BroadcastChannel, where any same-origin page
