@@ -138,14 +138,7 @@ export async function indexWith (device: TestDevice, file: StoredFile, path = 'a
   return { blocks, heads }
 }
 
-/** Polls `check` until it is true or `ms` pass. */
-export async function waitFor (check: () => boolean | Promise<boolean>, ms = 15_000, what = 'condition'): Promise<void> {
-  const until = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-}
+export { waitFor } from '../support/polling.ts'
 
 /** Sends any JSON as a backup request and returns the peer's answer (for malformed or forged requests). */
 export async function sendRaw (from: TestNode, to: TestNode, message: unknown, rawBytes?: Uint8Array): Promise<unknown> {
