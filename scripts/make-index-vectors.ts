@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { deriveSubkey } from '../core/crypto/subkeys.ts'
-import { toBase64 } from '../core/index/base64.ts'
+import { toBase64 } from '../core/crypto/base64.ts'
 import { OP_BLOCK_AAD_PREFIX } from '../core/index/constants.ts'
 import { encodeOpBlock, type OpBlock } from '../core/index/op-block.ts'
 import { opToWire, type FileEntry, type IndexOp } from '../core/index/ops.ts'

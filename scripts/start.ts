@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { isLogLevel, type LogLevel } from '../relay-server/shared/log.ts'
+import { isLogLevel, type LogThreshold } from '../relay-server/shared/log.ts'
 import { pairingLinkHash } from '../web/lib/pairing-link.ts'
 import { choosePorts, probeOn, readSavedPorts, savePorts } from './local-ports.ts'
 
@@ -35,7 +35,7 @@ async function main (): Promise<void> {
   const dataDir = process.env.CAIRN_DATA_DIR ?? '.cairn'
   const levelText = process.env.CAIRN_LOG_LEVEL ?? 'warn'
   if (!isLogLevel(levelText)) fail(new Error(`CAIRN_LOG_LEVEL must be one of debug, info, warn, error, silent, not "${levelText}"`))
-  const logLevel: LogLevel = levelText
+  const logLevel: LogThreshold = levelText
   const portsFile = join(dataDir, 'ports.json')
   const saved = readSavedPorts(portsFile)
   const appPort = envPort(process.env.CAIRN_PORT) ?? saved.app ?? DEFAULT_APP_PORT

@@ -1,5 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { CairnError } from '../errors.ts'
+import { fromBase64Url, toBase64Url } from './base64.ts'
 import { deriveSubkey } from './subkeys.ts'
 
 /**
@@ -77,27 +78,6 @@ export function verifyVaultSignature (vaultId: string, domain: string, payload: 
 export function vaultPublicKey (vaultId: string): Uint8Array | undefined {
   if (typeof vaultId !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(vaultId)) return undefined
   const bytes = fromBase64Url(vaultId)
-  if (bytes === undefined || bytes.length !== 32 || toBase64Url(bytes) !== vaultId) return undefined
-  return bytes
-}
-
-/** base64url without padding (RFC 4648 §5). */
-export function toBase64Url (bytes: Uint8Array): string {
-  let binary = ''
-  for (let off = 0; off < bytes.length; off += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(off, off + 0x8000))
-  }
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-
-/** Decodes canonical unpadded base64url, or undefined. */
-export function fromBase64Url (text: string): Uint8Array | undefined {
-  if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined
-  const padded = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - text.length % 4) % 4)
-  const binary = atob(padded)
-  const bytes = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
-  // Non-canonical spellings (stray low bits in the last character) are refused.
-  if (toBase64Url(bytes) !== text) return undefined
+  if (bytes === undefined || bytes.length !== 32) return undefined
   return bytes
 }

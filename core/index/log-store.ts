@@ -1,7 +1,7 @@
 import type { Blockstore } from 'interface-blockstore'
 import { Key, type Datastore } from 'interface-datastore'
 import { equals } from 'multiformats/bytes'
-import { CairnError, QuotaExceededError } from '../errors.ts'
+import { toStorageError } from '../storage/storage-errors.ts'
 import { decodeHead, encodeHead, walkChain, type ChainHead } from './chain.ts'
 import { HEADS_PREFIX } from './constants.ts'
 import { zeroHlc, type Hlc } from './hlc.ts'
@@ -90,7 +90,7 @@ export async function writeOps (stores: LogStores, indexKey: Uint8Array, deviceI
     // head below never points at a block — or file content — a crash could lose.
     for await (const cid of stores.blockstore.putMany(encoded.map(block => ({ cid: block.cid, bytes: block.bytes })))) { void cid }
   } catch (err) {
-    throw storageError(err, 'storing an index block failed')
+    throw toStorageError(err, 'store an index block')
   }
   const last = encoded.at(-1) as EncodedOpBlock
   const newHead: ChainHead = { cid: last.cid, seq: (ops.at(-1) as IndexOp).seq }
@@ -108,12 +108,6 @@ async function writeHead (datastore: Datastore, deviceId: string, head: ChainHea
     // IndexedDB transaction can); if the new head is there, it committed,
     // and pretending otherwise would fork our own chain on the next append.
     const landed = await Promise.resolve(datastore.get(key)).then(stored => equals(stored, bytes), () => false)
-    if (!landed) throw storageError(err, 'storing the index head failed')
+    if (!landed) throw toStorageError(err, 'store the index head')
   }
-}
-
-function storageError (err: unknown, message: string): CairnError {
-  if (err instanceof CairnError) return err
-  if (err instanceof Error && err.name === 'QuotaExceededError') return new QuotaExceededError(undefined, { cause: err })
-  return new CairnError('STORAGE_FAILED', message, { cause: err })
 }

@@ -1,6 +1,6 @@
 import { CID } from 'multiformats/cid'
 import { CairnError } from '../errors.ts'
-import { fromBase64 } from './base64.ts'
+import { fromBase64 } from '../crypto/base64.ts'
 import { DEVICE_ID_PATTERN, ENTRY_KEY_BYTES, FILE_ID_PATTERN, MAX_TYPE_LENGTH } from './constants.ts'
 import { compareHlc, decodeHlc, encodeHlc, isHlc, type Hlc } from './hlc.ts'
 import { validatePath } from './paths.ts'

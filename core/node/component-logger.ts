@@ -14,22 +14,49 @@ export function formatLogArgs (formatter: unknown, args: unknown[]): string {
   return rest.length > 0 ? `${text} ${rest.map(v => v instanceof Error ? v.message : String(v)).join(' ')}` : text
 }
 
+/** Where one component's lines go: libp2p's lines land at debug or warn. */
+export type ComponentLineWriter = (level: 'debug' | 'warn', text: string) => void
+
+export interface ComponentLoggerInit {
+  /** Whether `log()` lines are kept; nothing is formatted when they are not. */
+  debug: boolean
+  /** The level of libp2p's `error()` lines; at 'debug' they follow the `debug` switch. */
+  errorLevel: 'debug' | 'warn'
+  /** A writer for one component (made once per component, e.g. a child logger). */
+  writerFor: (name: string) => ComponentLineWriter
+}
+
 /**
- * A libp2p/Helia ComponentLogger that writes into the node's LogBuffer, so the
- * Logs page shows what the network stack is doing: `log()` lines at debug,
- * `error()` at warn (libp2p reports routine dial failures as errors).
- * `trace()` is dropped: it is far too chatty for a ring buffer.
+ * The one libp2p/Helia ComponentLogger adapter: `log()` lines at debug,
+ * `error()` at `errorLevel`, `trace()` dropped (far too chatty), scopes named
+ * `component:scope`. The node and the backup peer differ only in the sink.
  */
-export function bufferLogger (buffer: LogBuffer, debugEnabled = true): ComponentLogger {
+export function componentLogger (init: ComponentLoggerInit): ComponentLogger {
   const make = (name: string): Logger => {
+    const write = init.writerFor(name)
     const logger = ((formatter: unknown, ...args: unknown[]) => {
-      if (debugEnabled) buffer.write('debug', name, formatLogArgs(formatter, args))
+      if (init.debug) write('debug', formatLogArgs(formatter, args))
     }) as Logger
-    logger.error = (formatter: unknown, ...args: unknown[]) => { buffer.write('warn', name, formatLogArgs(formatter, args)) }
+    logger.error = (formatter: unknown, ...args: unknown[]) => {
+      if (init.errorLevel === 'warn' || init.debug) write(init.errorLevel, formatLogArgs(formatter, args))
+    }
     logger.trace = () => {}
-    logger.enabled = debugEnabled
+    logger.enabled = init.debug
     logger.newScope = (scope: string) => make(`${name}:${scope}`)
     return logger
   }
   return { forComponent: make }
+}
+
+/**
+ * The node's ComponentLogger, writing into its LogBuffer so the Logs page
+ * shows what the network stack is doing: `error()` at warn (libp2p reports
+ * routine dial failures as errors).
+ */
+export function bufferLogger (buffer: LogBuffer, debugEnabled = true): ComponentLogger {
+  return componentLogger({
+    debug: debugEnabled,
+    errorLevel: 'warn',
+    writerFor: (name) => (level, text) => { buffer.write(level, name, text) }
+  })
 }

@@ -13,8 +13,8 @@
  * "." or ".." segment, so a recipient can save them under a folder of their
  * own without escaping it.
  */
-import { base64url } from 'multiformats/bases/base64'
 import { CID } from 'multiformats/cid'
+import { base64UrlToBytes, toBase64Url } from '../crypto/base64.ts'
 import { CairnError } from '../errors.ts'
 
 /** The MIME type a folder share's link carries. */
@@ -47,7 +47,7 @@ function checkPath (path: unknown): string {
 
 export function encodeFolderListing (entries: FolderEntry[]): Uint8Array {
   if (entries.length > MAX_FOLDER_FILES) throw new CairnError('SHARE_FOLDER_TOO_LARGE', `a shared folder holds at most ${MAX_FOLDER_FILES} files`)
-  const files = entries.map(e => ({ path: checkPath(e.path), size: e.size, type: e.type, cid: e.cid.toString(), key: base64url.baseEncode(e.key) }))
+  const files = entries.map(e => ({ path: checkPath(e.path), size: e.size, type: e.type, cid: e.cid.toString(), key: toBase64Url(e.key) }))
   const bytes = encoder.encode(JSON.stringify({ v: FOLDER_LISTING_VERSION, files }))
   if (bytes.length > MAX_LISTING_BYTES) throw new CairnError('SHARE_FOLDER_TOO_LARGE', 'the folder\'s listing is too large to share as one link')
   return bytes
@@ -79,7 +79,7 @@ export function decodeFolderListing (bytes: Uint8Array): FolderEntry[] {
     let key: Uint8Array
     try {
       cid = CID.parse(String(f.cid))
-      key = base64url.baseDecode(String(f.key))
+      key = base64UrlToBytes(String(f.key))
     } catch (err) {
       throw new CairnError('FORMAT_INVALID', 'an entry of the shared folder is damaged', { cause: err })
     }

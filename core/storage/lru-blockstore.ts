@@ -1,3 +1,4 @@
+import type { AbortOptions } from '@libp2p/interface'
 import { concatBytes } from '@noble/hashes/utils.js'
 import { BaseBlockstore } from 'blockstore-core/base'
 import { NotFoundError } from 'interface-store'
@@ -5,7 +6,6 @@ import { base32 } from 'multiformats/bases/base32'
 import type { Pair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
-interface AbortOptions { signal?: AbortSignal }
 interface Entry { cid: CID, bytes: Uint8Array }
 
 /**

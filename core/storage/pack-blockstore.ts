@@ -1,3 +1,4 @@
+import type { AbortOptions } from '@libp2p/interface'
 import { BaseBlockstore } from 'blockstore-core/base'
 import type { InputPair, Pair } from 'interface-blockstore'
 import { NotFoundError } from 'interface-store'
@@ -53,8 +54,6 @@ export interface PackBlockstoreStats {
   /** Bytes used in pack files, dead (deleted, not yet compacted) blocks and headers included. */
   packBytes: number
 }
-
-interface AbortOptions { signal?: AbortSignal }
 
 /** Options of {@link PackBlockstore.get} beyond the interface's. */
 export interface PackGetOptions extends AbortOptions {

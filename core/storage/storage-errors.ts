@@ -11,12 +11,14 @@ export function isQuotaError (err: unknown): boolean {
 }
 
 /**
- * Wraps a failure from the file seam in a Cairn error: QUOTA_EXCEEDED for a
- * full store, STORAGE_FAILED for anything else; Cairn errors pass through.
+ * Cairn's one "store full → QUOTA_EXCEEDED" mapper: wraps a failure from a
+ * storage seam in a Cairn error, QUOTA_EXCEEDED for a full store,
+ * STORAGE_FAILED for anything else; Cairn errors pass through. A store with
+ * its own words for "full" (SQLite's SQLITE_FULL) passes its own `isFull`.
  */
-export function toStorageError (err: unknown, doing: string): CairnError {
+export function toStorageError (err: unknown, doing: string, isFull: (err: unknown) => boolean = isQuotaError): CairnError {
   if (err instanceof CairnError) return err
-  if (isQuotaError(err)) {
+  if (isFull(err)) {
     return new QuotaExceededError(`Storage is full: could not ${doing}`, { cause: err })
   }
   const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err)

@@ -1,5 +1,6 @@
 import { Key, type Datastore } from 'interface-datastore'
 import { CairnError } from '../errors.ts'
+import { base64ToBytes } from '../crypto/base64.ts'
 import { checkPassphrase } from '../crypto/passphrase-strength.ts'
 import { phraseToVaultKey, vaultKeyToPhrase } from '../crypto/recovery-phrase.ts'
 import { createVaultKeyRecord, generateVaultKey, unwrapVaultKey, type VaultKeyRecord } from '../crypto/vault-key.ts'
@@ -51,7 +52,7 @@ export class KeyVault {
   async recover (recoveryPhrase: string, newPassphrase: string): Promise<Uint8Array> {
     const record = this.requireRecord()
     await requireStrong(newPassphrase)
-    const vaultKey = phraseToVaultKey(recoveryPhrase, fromBase64(record.keyCheck))
+    const vaultKey = phraseToVaultKey(recoveryPhrase, base64ToBytes(record.keyCheck))
     await this.save(await createVaultKeyRecord(vaultKey, newPassphrase))
     return vaultKey
   }
@@ -91,8 +92,4 @@ export class KeyVault {
 async function requireStrong (passphrase: string): Promise<void> {
   const check = await checkPassphrase(passphrase)
   if (!check.acceptable) throw new CairnError('WEAK_PASSPHRASE', `That passphrase is too weak: ${check.reasons.join('; ')}`)
-}
-
-function fromBase64 (value: string): Uint8Array {
-  return Uint8Array.from(atob(value), c => c.charCodeAt(0))
 }

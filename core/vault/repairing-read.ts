@@ -1,10 +1,9 @@
+import type { AbortOptions } from '@libp2p/interface'
 import { BaseBlockstore } from 'blockstore-core/base'
 import { damagedCid } from '../storage/block-check.ts'
 import type { BlockRepair } from './block-repair.ts'
 import type { Blockstore, InputPair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
-
-interface AbortOptions { signal?: AbortSignal }
 
 /** The raw codec: ciphertext leaves (and index op blocks) have it. */
 const RAW_CODE = 0x55

@@ -1,5 +1,5 @@
 import { openSecret, sealSecret } from '../crypto/secretbox.ts'
-import { fromBase64Url, toBase64Url } from '../crypto/vault-signing.ts'
+import { fromBase64Url, toBase64Url } from '../crypto/base64.ts'
 import { CairnError } from '../errors.ts'
 import type { BackupClient } from '../protocols/backup/index.ts'
 import type { Log } from '../node/log-buffer.ts'

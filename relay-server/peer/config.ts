@@ -1,6 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { CairnError } from '../../core/errors.ts'
-import { LOG_LEVELS, type LogLevel } from '../shared/log.ts'
+import { LOG_LEVELS, type LogThreshold } from '../shared/log.ts'
 import { boolean, choice, duration, integer, ipAddress, list, multiaddrText, OptionValueError, port, size, text, type Parser } from '../shared/option-parsers.ts'
 import { formatHelp, optionFactory, resolveOptions, withDefaults, type OptionValues } from '../shared/options.ts'
 import { DEFAULT_DATA_DIR, DEFAULT_FETCH_CONCURRENCY, DEFAULT_MAX_ROOTS_PER_VAULT, DEFAULT_PAIRING_CODE_TTL_MS, DEFAULT_QUOTA_PER_VAULT, DEFAULT_RETENTION_MS, DEFAULT_WS_PORT } from './constants.ts'
@@ -36,7 +36,7 @@ export const PEER_OPTIONS = {
   fetchConcurrency: option('fetch-concurrency', 'N', 'Blocks fetched from devices at once.', integer(1, 64), DEFAULT_FETCH_CONCURRENCY),
   retention: option('retention', 'DURATION', 'How long a block a vault unpinned is kept before it is deleted (e.g. 30d, 12h).', duration(10 * 365 * 86_400_000), DEFAULT_RETENTION_MS, '30d'),
   pairingCodeTtl: option('pairing-code-ttl', 'DURATION', 'How long a pairing code pairs after it was made (`cairn-peer pair` makes a fresh one).', duration(30 * 86_400_000), DEFAULT_PAIRING_CODE_TTL_MS, '15m'),
-  logLevel: option('log-level', 'LEVEL', `Least important log lines kept (${LOG_LEVELS.join(', ')}).`, choice(LOG_LEVELS) as Parser<LogLevel>, 'info' as LogLevel),
+  logLevel: option('log-level', 'LEVEL', `Least important log lines kept (${LOG_LEVELS.join(', ')}).`, choice(LOG_LEVELS) as Parser<LogThreshold>, 'info' as LogThreshold),
   appendOnly: option('append-only', undefined, 'Refuse every deletion a device asks for (unpin, drop, an expiry brought forward) and keep everything: a stolen device or a malicious client cannot delete the backups.', boolean, false),
   maxRootsPerVault: option('max-roots-per-vault', 'N', 'Most roots (files, index blocks, share copies) one vault may have here.', integer(1), DEFAULT_MAX_ROOTS_PER_VAULT, '1000000')
 } as const

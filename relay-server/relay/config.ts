@@ -1,5 +1,5 @@
 import { CairnError } from '../../core/errors.ts'
-import { LOG_LEVELS, type LogLevel } from '../shared/log.ts'
+import { LOG_LEVELS, type LogThreshold } from '../shared/log.ts'
 import { boolean, choice, duration, integer, ipAddress, list, multiaddrText, port, size, text, type Parser } from '../shared/option-parsers.ts'
 import { formatHelp, optionFactory, resolveOptions, withDefaults, type OptionValues } from '../shared/options.ts'
 import { DEFAULT_HTTP_PORT_OFFSET, DEFAULT_KEY_FILE, DEFAULT_WS_PORT } from './constants.ts'
@@ -34,7 +34,7 @@ export const RELAY_OPTIONS = {
   relayMaxBytes: option('relay-max-bytes', 'SIZE', 'Bytes (both directions) one relayed connection may carry before the relay closes it; 0: no cap.', size(), 4 * 2 ** 30, '4GiB'),
   relayMaxDuration: option('relay-max-duration', 'DURATION', 'How long one relayed connection may stay open before the relay closes it; 0: no cap.', duration(), 3_600_000, '1h'),
   trustedProxy: option('trusted-proxy', 'ADDRS', 'Comma-separated IP addresses of reverse proxies (e.g. a TLS terminator) in front of the WebSocket port. From these only, a PROXY protocol v1 line or the last X-Forwarded-For entry names the client that the caps count; from any other address both are ignored.', list(ipAddress), [] as string[]),
-  logLevel: option('log-level', 'LEVEL', `Least important log lines kept (${LOG_LEVELS.join(', ')}).`, choice(LOG_LEVELS) as Parser<LogLevel>, 'info' as LogLevel)
+  logLevel: option('log-level', 'LEVEL', `Least important log lines kept (${LOG_LEVELS.join(', ')}).`, choice(LOG_LEVELS) as Parser<LogThreshold>, 'info' as LogThreshold)
 } as const
 
 /** The relay's whole configuration (sizes in bytes, durations in ms). */

@@ -1,3 +1,4 @@
+import type { LogLevel } from '../../core/rpc/api.ts'
 import { safeWrite } from './output-guard.ts'
 
 /**
@@ -6,9 +7,10 @@ import { safeWrite } from './output-guard.ts'
  * stdout stays free for what scripts parse (the READY line).
  */
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
+/** The least important level a server keeps: a line's level (core's `LogLevel`), or 'silent' for none. */
+export type LogThreshold = LogLevel | 'silent'
 
-export type LogLevel = typeof LOG_LEVELS[number]
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const satisfies readonly LogThreshold[]
 
 /** Extra key/values of one log line; bigints are written as strings. */
 export type LogFields = Record<string, unknown>
@@ -24,7 +26,7 @@ export interface Logger {
 
 export interface LoggerInit {
   /** Lines below this level are dropped. Default 'info'. */
-  level?: LogLevel
+  level?: LogThreshold
   /** Shown as `name` on every line. */
   name?: string
   /** Where lines go. Default: process.stderr, through safeWrite (a closed stderr drops lines, never loops). */
@@ -33,10 +35,10 @@ export interface LoggerInit {
   now?: () => Date
 }
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 }
+const RANK: Record<LogThreshold, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 }
 
 /** True when `text` is one of LOG_LEVELS. */
-export function isLogLevel (text: string): text is LogLevel {
+export function isLogLevel (text: string): text is LogThreshold {
   return (LOG_LEVELS as readonly string[]).includes(text)
 }
 
@@ -52,7 +54,7 @@ export function createLogger (init: LoggerInit = {}): Logger {
   const write = init.write ?? ((line: string) => { safeWrite(process.stderr, line) })
   const now = init.now ?? (() => new Date())
 
-  const emit = (level: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields): void => {
+  const emit = (level: LogLevel, msg: string, fields?: LogFields): void => {
     if (RANK[level] < threshold) return
     const record: Record<string, unknown> = { level, time: now().toISOString(), ...(init.name !== undefined ? { name: init.name } : {}), msg }
     for (const [key, value] of Object.entries(fields ?? {})) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { CairnError } from '../../core/errors.ts'
 import { OptionValueError, type Parser } from './option-parsers.ts'
 
@@ -52,20 +53,61 @@ function invalid (problems: string[]): CairnError {
 
 interface ParsedArgv { flags: Map<string, string | boolean>, help: boolean }
 
+type ArgToken = ReturnType<typeof parseArgs>['tokens'] extends Array<infer T> | undefined ? T : never
+
+/**
+ * node:util's tokeniser over argv, run leniently so every problem can be
+ * listed at once. An option that takes a value never swallows the next
+ * option: `--ws-port --x` reads as "--ws-port has no value", then `--x`.
+ */
+function tokenise (table: OptionTable, argv: readonly string[], configFlag: string): ArgToken[] {
+  const options: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' }, [configFlag]: { type: 'string' } }
+  for (const spec of Object.values(table)) options[spec.flag] = { type: spec.arg === undefined ? 'boolean' : 'string' }
+  const out: ArgToken[] = []
+  let start = 0
+  scan: while (start <= argv.length) {
+    const { tokens } = parseArgs({ args: argv.slice(start), options, strict: false, allowPositionals: true, tokens: true })
+    for (const token of tokens) {
+      const at = { ...token, index: token.index + start }
+      if (at.kind === 'option-terminator') {
+        // A bare `--` is refused like any unknown option, and what follows is still read as options.
+        out.push(at)
+        start = at.index + 1
+        continue scan
+      }
+      if (at.kind === 'option' && at.name !== configFlag && at.inlineValue === false && at.value?.startsWith('--') === true) {
+        out.push({ ...at, value: undefined, inlineValue: undefined })
+        start = at.index + 1
+        continue scan
+      }
+      out.push(at)
+    }
+    break
+  }
+  return out
+}
+
 /** Splits argv into flag → raw value. Booleans stand alone (`--x`, `--no-x`) or take `--x=false`. */
 function parseArgv (table: OptionTable, argv: readonly string[], configFlag: string, problems: string[]): ParsedArgv {
   const byFlag = new Map(Object.entries(table).map(([key, spec]) => [spec.flag, { key, spec }]))
   const flags = new Map<string, string | boolean>()
+  const unexpected = new Set<number>()
   let help = false
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i]!
-    if (token === '--help' || token === '-h') { help = true; continue }
-    if (!token.startsWith('--')) { problems.push(`Unexpected argument "${token}" (options start with --; see --help)`); continue }
-    const eq = token.indexOf('=')
-    let name = token.slice(2, eq === -1 ? undefined : eq)
-    let value: string | boolean | undefined = eq === -1 ? undefined : token.slice(eq + 1)
+  for (const token of tokenise(table, argv, configFlag)) {
+    const text = argv[token.index]!
+    if (text === '--help' || text === '-h') { help = true; continue }
+    if (token.kind === 'option-terminator') { problems.push('Unknown option -- (see --help)'); continue }
+    if (!text.startsWith('--')) {
+      // A positional, or short options (`-x`, `-hx`): each argv entry is named once.
+      if (!unexpected.has(token.index)) problems.push(`Unexpected argument "${text}" (options start with --; see --help)`)
+      unexpected.add(token.index)
+      continue
+    }
+    if (token.kind !== 'option') continue
+    // `--=x` names no option at all (node:util would call it "=x").
+    let name = text.startsWith('--=') ? '' : token.name
+    let value: string | boolean | undefined = token.value
     if (name === configFlag) {
-      if (value === undefined) value = argv[++i]
       if (value === undefined || value === '') problems.push(`--${configFlag} needs a file path`)
       else flags.set(configFlag, value)
       continue
@@ -78,12 +120,7 @@ function parseArgv (table: OptionTable, argv: readonly string[], configFlag: str
     if (row === undefined) { problems.push(`Unknown option --${name} (see --help)`); continue }
     if (value === undefined) {
       if (row.spec.arg === undefined) value = true
-      else {
-        const next = argv[i + 1]
-        if (next === undefined || next.startsWith('--')) { problems.push(`--${name} needs a value (${row.spec.arg})`); continue }
-        value = next
-        i++
-      }
+      else { problems.push(`--${name} needs a value (${row.spec.arg})`); continue }
     }
     if (flags.has(name)) problems.push(`--${name} is given more than once`)
     flags.set(name, value)

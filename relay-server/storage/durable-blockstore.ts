@@ -1,9 +1,8 @@
+import type { AbortOptions } from '@libp2p/interface'
 import { BaseBlockstore } from 'blockstore-core/base'
 import type { InputPair, Pair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 import type { PackBlockstore } from '../../core/storage/pack-blockstore.ts'
-
-interface AbortOptions { signal?: AbortSignal }
 
 /**
  * A pack blockstore whose `put` and `delete` resolve only once the change is

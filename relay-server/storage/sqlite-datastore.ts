@@ -1,10 +1,12 @@
+import type { AbortOptions } from '@libp2p/interface'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { BaseDatastore } from 'datastore-core/base'
 import { Key, type Batch, type KeyQuery, type Pair, type Query } from 'interface-datastore'
 import { NotFoundError } from 'interface-store'
-import { CairnError, QuotaExceededError } from '../../core/errors.ts'
+import { CairnError } from '../../core/errors.ts'
+import { toStorageError } from '../../core/storage/storage-errors.ts'
 
 /** Options for {@link SqliteDatastore}. */
 export interface SqliteDatastoreInit {
@@ -17,8 +19,6 @@ export interface SqliteDatastoreInit {
    */
   synchronous?: 'normal' | 'full'
 }
-
-interface AbortOptions { signal?: AbortSignal }
 
 /** Rows read per statement in a query, so a huge prefix never sits in memory at once. */
 const QUERY_PAGE = 1000
@@ -283,11 +283,11 @@ function guard<T> (fn: () => T, doing: string): T {
 
 /** SQLITE_FULL (disk full) becomes QUOTA_EXCEEDED; any other failure STORAGE_FAILED. */
 function storageError (err: unknown, doing: string): CairnError {
-  if (err instanceof CairnError) return err
+  return toStorageError(err, doing, isSqliteFull)
+}
+
+function isSqliteFull (err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false
   const { errcode } = err as { errcode?: unknown }
-  if (typeof errcode === 'number' && (errcode & 0xff) === SQLITE_FULL) {
-    return new QuotaExceededError(`The disk is full: could not ${doing}`, { cause: err })
-  }
-  const detail = err instanceof Error ? err.message : String(err)
-  return new CairnError('STORAGE_FAILED', `Could not ${doing} (${detail})`, { cause: err })
+  return typeof errcode === 'number' && (errcode & 0xff) === SQLITE_FULL
 }

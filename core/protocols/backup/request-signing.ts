@@ -1,4 +1,5 @@
-import { fromBase64Url, toBase64Url, verifyVaultSignature, type VaultSigner } from '../../crypto/vault-signing.ts'
+import { fromBase64Url, toBase64Url } from '../../crypto/base64.ts'
+import { verifyVaultSignature, type VaultSigner } from '../../crypto/vault-signing.ts'
 import { BACKUP_WIRE_VERSION, SIGNING_DOMAIN_PREFIX } from './constants.ts'
 import type { BackupRequest, RequestKind } from './messages.ts'
 

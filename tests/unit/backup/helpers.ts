@@ -3,7 +3,7 @@ import { MemoryBlockstore } from 'blockstore-core'
 import { MemoryDatastore } from 'datastore-core'
 import { deriveSubkey } from '../../../core/crypto/subkeys.ts'
 import { vaultSigner, type VaultSigner } from '../../../core/crypto/vault-signing.ts'
-import { toBase64 } from '../../../core/index/base64.ts'
+import { toBase64 } from '../../../core/crypto/base64.ts'
 import { IndexLog } from '../../../core/index/index-log.ts'
 import { createNode, type CairnHelia } from '../../../core/node/create-node.ts'
 import { BackupClient } from '../../../core/protocols/backup/backup-client.ts'
@@ -138,14 +138,7 @@ export async function indexWith (device: TestDevice, file: StoredFile, path = 'a
   return { blocks, heads }
 }
 
-/** Polls `check` until it is true or `ms` pass. */
-export async function waitFor (check: () => boolean | Promise<boolean>, ms = 15_000, what = 'condition'): Promise<void> {
-  const until = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-}
+export { waitFor } from '../support/polling.ts'
 
 /** Sends any JSON as a backup request and returns the peer's answer (for malformed or forged requests). */
 export async function sendRaw (from: TestNode, to: TestNode, message: unknown, rawBytes?: Uint8Array): Promise<unknown> {

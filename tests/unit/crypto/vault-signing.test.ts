@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { createPublicKey, verify as nodeVerify } from 'node:crypto'
 import { test } from 'node:test'
-import { fromBase64Url, signedMessage, toBase64Url, vaultPublicKey, vaultSigner, verifyVaultSignature } from '../../../core/crypto/vault-signing.ts'
+import { fromBase64Url, toBase64Url } from '../../../core/crypto/base64.ts'
+import { signedMessage, vaultPublicKey, vaultSigner, verifyVaultSignature } from '../../../core/crypto/vault-signing.ts'
 import { deriveSubkey } from '../../../core/crypto/subkeys.ts'
 import { isCairnError } from '../../../core/errors.ts'
 

@@ -1,4 +1,4 @@
-import { toBase64 } from '../../../core/index/base64.ts'
+import { toBase64 } from '../../../core/crypto/base64.ts'
 import type { Hlc } from '../../../core/index/hlc.ts'
 import type { FileEntry, IndexOp, OpKind } from '../../../core/index/ops.ts'
 

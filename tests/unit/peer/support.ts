@@ -66,12 +66,4 @@ export function wsAddress (ready: PeerReady): string {
   return found
 }
 
-/** Polls `check` until it holds or `timeoutMs` passes; returns whether it held. */
-export async function eventually (check: () => boolean | Promise<boolean>, timeoutMs = 10_000, everyMs = 50): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) return false
-    await new Promise((resolve) => setTimeout(resolve, everyMs))
-  }
-  return true
-}
+export { eventually } from '../support/polling.ts'

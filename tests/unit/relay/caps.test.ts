@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { circuitAddress, createClient, eventually, eventuallyAsync, sendToSink, serveSink, startTestRelay, tryClients, wsAddress, type Client } from './helpers.ts'
+import { circuitAddress, createClient, eventually, sendToSink, serveSink, startTestRelay, tryClients, wsAddress, type Client } from './helpers.ts'
 
 // Every case: a legitimate pair (L holds a reservation, B reaches L through
 // the relay) is set up first, then a bounded loop from 127.0.0.1 pushes past
@@ -72,7 +72,7 @@ describe('relay caps', { timeout: 45_000 }, () => {
       await stopAll(flood)
       // The relay sees the sockets close a moment later; retry until it has.
       const late: Client[] = []
-      assert.ok(await eventuallyAsync(async () => { late.push(...await tryClients(1, [], relayAddress)); return late.length === 1 }), 'a closed connection frees its place')
+      assert.ok(await eventually(async () => { late.push(...await tryClients(1, [], relayAddress)); return late.length === 1 }, 5_000, 50), 'a closed connection frees its place')
       await stopAll(late)
     } finally {
       await stopAll(flood)

@@ -91,25 +91,7 @@ export async function startTestRelay (partial: Partial<RelayConfig> = {}): Promi
   }
 }
 
-/** Polls `check` every 25 ms until it holds or `timeoutMs` passes; returns whether it held. */
-export async function eventually (check: () => boolean, timeoutMs = 5_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) return false
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-  return true
-}
-
-/** Like `eventually` for an async check. */
-export async function eventuallyAsync (check: () => Promise<boolean>, timeoutMs = 5_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) return false
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  return true
-}
+export { eventually } from '../support/polling.ts'
 
 /** Tries to start `count` clients one after another; returns those that started (the rest were refused). */
 export async function tryClients (count: number, listen: string[] = [], dial?: Multiaddr): Promise<Client[]> {
