@@ -1,4 +1,12 @@
 import { CairnError } from './errors.ts'
+import type { AbortOptions } from '@libp2p/interface'
+
+/*
+ * Retry pacing in one place: the peer keeper's redials and the backup
+ * replicator's fetch retries take their delays from `backoffDelay`; each
+ * schedules the next try against its own injected clock (core/clock.ts), so
+ * tests move time instead of waiting. `sleep` is the one abortable wait.
+ */
 
 export interface BackoffPolicy {
   /** Delay after the first failure; doubles with each further one. */
@@ -20,10 +28,8 @@ export function backoffDelay (failures: number, policy: BackoffPolicy): number {
   return Math.round(delay * (1 - jitter + random() * 2 * jitter))
 }
 
-/** A sleep that a signal cuts short (it then rejects with the signal's reason, or ABORTED). */
-export type Sleep = (ms: number, options?: { signal?: AbortSignal }) => Promise<void>
-
-export const sleep: Sleep = async (ms, options = {}) => {
+/** Waits `ms`; a signal cuts it short (it then rejects with the signal's reason, or ABORTED). */
+export async function sleep (ms: number, options: AbortOptions = {}): Promise<void> {
   const { signal } = options
   if (signal?.aborted === true) throw abortReason(signal)
   await new Promise<void>((resolve, reject) => {
