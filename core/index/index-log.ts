@@ -1,4 +1,5 @@
 import type { Blockstore } from 'interface-blockstore'
+import { systemClock, type Clock } from '../clock.ts'
 import type { Datastore } from 'interface-datastore'
 import { CairnError } from '../errors.ts'
 import type { ChainHead } from './chain.ts'
@@ -21,7 +22,7 @@ export interface IndexLogInit {
   /** This device's id (its PeerId string). */
   deviceId: string
   /** Wall clock in ms; injectable for tests. */
-  now?: () => number
+  now?: Clock
   /** Short device labels for conflict names (default: the id's last six characters). */
   deviceLabel?: (deviceId: string) => string
 }
@@ -57,7 +58,7 @@ export class IndexLog {
   private readonly stores: IndexLogComponents
   private readonly indexKey: Uint8Array
   private readonly deviceId: string
-  private readonly now: () => number
+  private readonly now: Clock
   private readonly viewOptions: ViewOptions
   private status: Status = 'new'
   private current: IndexState = createState()
@@ -76,7 +77,7 @@ export class IndexLog {
     this.stores = { blockstore: components.blockstore, datastore: components.datastore }
     this.indexKey = init.indexKey
     this.deviceId = init.deviceId
-    this.now = init.now ?? (() => Date.now())
+    this.now = init.now ?? systemClock
     this.viewOptions = init.deviceLabel === undefined ? {} : { deviceLabel: init.deviceLabel }
     this.clock = zeroHlc(init.deviceId)
   }

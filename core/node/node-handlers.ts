@@ -1,5 +1,6 @@
 import { checkPassphrase } from '../crypto/passphrase-strength.ts'
 import { CairnError, toErrorPayload } from '../errors.ts'
+import { systemClock, type Clock } from '../clock.ts'
 import type { CairnHelia } from './create-node.ts'
 import type { Log, LogBuffer } from './log-buffer.ts'
 import type { AddFileResult, FileHealth, UploadProgress } from '../rpc/api.ts'
@@ -31,6 +32,8 @@ export interface NodeHandlerComponents {
   openShared: (source: string, signal: AbortSignal) => Promise<ReadableStream<Uint8Array>>
   /** What a read or check found in a file's stored data here (the Files page's row). */
   healthOf?: (fileId: string) => FileHealth | undefined
+  /** The clock for upload progress pacing and a shared file's mtime (default the system clock). */
+  now?: Clock
 }
 
 /** Progress events at most this often per upload, so a fast upload doesn't flood postMessage. */
@@ -70,7 +73,7 @@ export function createNodeHandlers (c: NodeHandlerComponents): Pick<HandlerMap, 
       return await addReporting(c, uploadId, size, async (onProgress) => {
         try {
           const stream = await c.openShared(source, files.lockSignal)
-          return await files.addStream({ stream, size, path, mtime: Date.now(), type, onProgress })
+          return await files.addStream({ stream, size, path, mtime: (c.now ?? systemClock)(), type, onProgress })
         } catch (err) {
           throw sharedAddError(err, files.lockSignal)
         }
@@ -116,16 +119,17 @@ async function addReporting (
   let last = 0
   const report = (phase: UploadProgress['phase'], bytesDone: number): void => { c.onUploadProgress({ uploadId, bytesDone, bytesTotal, phase }) }
   report('encrypting', 0)
-  const started = Date.now()
+  const clock = c.now ?? systemClock
+  const started = clock()
   try {
     const result = await add((done) => {
-      const now = Date.now()
+      const now = clock()
       if (now - last < PROGRESS_INTERVAL_MS) return
       last = now
       report('encrypting', done)
     })
     report('done', bytesTotal)
-    const seconds = Math.max(0.001, (Date.now() - started) / 1000)
+    const seconds = Math.max(0.001, (clock() - started) / 1000)
     c.log.info(result.deduplicated
       ? `added a file of ${bytesTotal} bytes: content already in the vault, nothing new stored`
       : `stored a file of ${bytesTotal} bytes in ${seconds.toFixed(2)} s (${(bytesTotal / 1e6 / seconds).toFixed(1)} MB/s)`)

@@ -1,4 +1,6 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { backoffDelay, type BackoffPolicy } from '../backoff.ts'
+import { systemClock, type Clock } from '../clock.ts'
 import type { Log } from './log-buffer.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 
@@ -11,12 +13,14 @@ export interface PeerKeeperInit {
   /** First retry after a failed dial; doubles up to `maxBackoffMs`. */
   minBackoffMs?: number
   maxBackoffMs?: number
+  /** When a retry is due (default the system clock; tests move it by hand). */
+  now?: Clock
 }
 
 interface Kept {
   address: Multiaddr
   peerId: string
-  backoffMs: number
+  failures: number
   nextAttempt: number
   lastError?: string
   dialing: boolean
@@ -33,12 +37,12 @@ const TICK_MS = 1000
 export class PeerKeeper {
   private readonly kept = new Map<string, Kept>()
   private timer: ReturnType<typeof setInterval> | undefined
-  private readonly minBackoffMs: number
-  private readonly maxBackoffMs: number
+  private readonly backoff: BackoffPolicy
+  private readonly now: Clock
 
   constructor (private readonly components: PeerKeeperComponents, init: PeerKeeperInit = {}) {
-    this.minBackoffMs = init.minBackoffMs ?? 500
-    this.maxBackoffMs = init.maxBackoffMs ?? 15_000
+    this.backoff = { baseMs: init.minBackoffMs ?? 500, maxMs: init.maxBackoffMs ?? 15_000 }
+    this.now = init.now ?? systemClock
   }
 
   start (): void {
@@ -57,7 +61,7 @@ export class PeerKeeper {
     const peerId = ma.getComponents().findLast(c => c.name === 'p2p')?.value
     if (peerId === undefined) throw new Error(`${address} does not name a peer (/p2p/<id>)`)
     if (!this.kept.has(address)) {
-      this.kept.set(address, { address: ma, peerId, backoffMs: this.minBackoffMs, nextAttempt: 0, dialing: false })
+      this.kept.set(address, { address: ma, peerId, failures: 0, nextAttempt: 0, dialing: false })
       this.tick()
     }
     return peerId
@@ -82,19 +86,19 @@ export class PeerKeeper {
   }
 
   private tick (): void {
-    const now = Date.now()
+    const now = this.now()
     for (const k of this.kept.values()) {
       if (k.dialing || now < k.nextAttempt || this.isConnected(k.peerId)) continue
       k.dialing = true
       this.components.libp2p.dial(k.address, { signal: AbortSignal.timeout(10_000) }).then((connection) => {
-        k.backoffMs = this.minBackoffMs
+        k.failures = 0
         delete k.lastError
         this.components.log.info(`connected to ${shortId(connection.remotePeer)}`)
       }, (err: Error) => {
         k.lastError = err.message
-        k.nextAttempt = Date.now() + k.backoffMs
-        this.components.log.debug(`dial ${k.address.toString()} failed (${err.message}); retrying in ${k.backoffMs} ms`)
-        k.backoffMs = Math.min(this.maxBackoffMs, k.backoffMs * 2)
+        const delay = backoffDelay(++k.failures, this.backoff)
+        k.nextAttempt = this.now() + delay
+        this.components.log.debug(`dial ${k.address.toString()} failed (${err.message}); retrying in ${delay} ms`)
       }).finally(() => { k.dialing = false })
     }
   }

@@ -1,8 +1,9 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
+import { systemClock, type Clock } from '../clock.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { Log } from '../node/log-buffer.ts'
-import { type BackupClient, ManifestLog, sendPendingManifests } from '../protocols/backup/index.ts'
+import { type BackupClient, ManifestLog, sendPendingManifests, type SendOptions } from '../protocols/backup/index.ts'
 import { desiredPins, type BackupState, type Desired, type ExtraPin } from './backup-state.ts'
 
 /** Least time between two "pin these again" manifests to one peer. */
@@ -15,6 +16,8 @@ export interface PeerManifestsComponents {
   log: Log
   /** More roots to pin (the live shares); asked for whenever a manifest is built. */
   extraPins?: () => ExtraPin[]
+  /** The clock share expiries and repin pauses are judged by (default the system clock). */
+  now?: Clock
 }
 
 export interface PeerManifestsInit {
@@ -115,8 +118,9 @@ export class PeerManifests {
   async repinMissing (peerId: string, missing: string[], peerPending: number): Promise<void> {
     if (missing.length === 0 || peerPending > 0) return
     const last = this.init.lastRepin.get(peerId) ?? 0
-    if (Date.now() - last < REPIN_MS) return
-    this.init.lastRepin.set(peerId, Date.now())
+    const now = (this.c.now ?? systemClock)()
+    if (now - last < REPIN_MS) return
+    this.init.lastRepin.set(peerId, now)
     this.c.log.info(`backup peer …${peerId.slice(-8)} lacks ${missing.length} roots and is idle; asking again`)
     const log = await this.logFor(peerId)
     const { heads, expires, shares } = this.desired()
@@ -125,12 +129,13 @@ export class PeerManifests {
   }
 
   private desired (): Desired {
-    return desiredPins(this.init.index, this.c.extraPins?.() ?? [])
+    return desiredPins(this.init.index, this.c.extraPins?.() ?? [], (this.c.now ?? systemClock)())
   }
 
   /** An append-only peer keeps what the vault deleted: say so in the log (the peer card says it too). */
-  private sendOptions (peerId: string): { onDeletionsRefused: (count: number) => void } {
+  private sendOptions (peerId: string): SendOptions {
     return {
+      ...(this.c.now !== undefined ? { now: this.c.now } : {}),
       onDeletionsRefused: (count) => {
         this.c.log.info(`backup peer …${peerId.slice(-8)} is append-only: it keeps ${count} deleted or unshared item(s), as its operator chose`)
       }

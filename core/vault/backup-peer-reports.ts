@@ -2,6 +2,7 @@ import type { Libp2p } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { IndexLog } from '../index/index-log.ts'
 import type { Log } from '../node/log-buffer.ts'
+import { systemClock, type Clock } from '../clock.ts'
 import type { BackupClient } from '../protocols/backup/index.ts'
 import type { BackupPeerInfo } from '../rpc/api.ts'
 import type { PeerManifests } from './backup-manifests.ts'
@@ -13,6 +14,8 @@ export interface PeerReportsComponents {
   onChanged: () => void
   /** More roots to pin (the live shares): asked about like files. */
   extraPins?: () => ExtraPin[]
+  /** The clock share expiries and last-seen times are read from (default the system clock). */
+  now?: Clock
 }
 
 /** What an unlocked vault lends a status query. */
@@ -32,6 +35,11 @@ export class PeerReports {
   private readonly held = new Map<string, Set<string>>()
 
   constructor (private readonly c: PeerReportsComponents) {}
+
+  /** The components' clock, read now. */
+  now (): number {
+    return (this.c.now ?? systemClock)()
+  }
 
   /** A peer not heard from yet; with `seen`, one that just answered (a pairing). */
   reset (peer: PairedPeer, seen?: number): void {
@@ -92,7 +100,7 @@ export class PeerReports {
     const status = await session.client.status(address)
     const files = [...new Set(session.index.listFiles().map(f => f.entry.cid))]
     // Versions and Trash items are asked about too, so one the peer lacks is pinned again.
-    const asked = [...new Set([...files, ...session.index.retainedCids(), ...liveExtraPins(this.c.extraPins?.() ?? []).map(pin => pin.cid)])]
+    const asked = [...new Set([...files, ...session.index.retainedCids(), ...liveExtraPins(this.c.extraPins?.() ?? [], this.now()).map(pin => pin.cid)])]
     const held = asked.length > 0 ? await session.client.holds(address, asked) : new Set<string>()
     this.held.set(peerId, held)
     await session.manifests.repinMissing(peerId, asked.filter(cid => !held.has(cid)), status.pending)
@@ -101,7 +109,7 @@ export class PeerReports {
       peerId,
       address: peer.address,
       online: true,
-      lastSeen: Date.now(),
+      lastSeen: this.now(),
       filesReplicated: files.filter(cid => held.has(cid)).length,
       bytesReplicated: status.bytes,
       pending: status.pending,

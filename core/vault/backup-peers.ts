@@ -11,6 +11,7 @@ import type { VaultSigner } from '../crypto/vault-signing.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { Log } from '../node/log-buffer.ts'
 import type { PeerKeeper } from '../node/peer-keeper.ts'
+import type { Clock } from '../clock.ts'
 import type { AddedBackupPeer, BackupPeerInfo, VerifyResult } from '../rpc/api.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 
@@ -37,6 +38,8 @@ export interface BackupPeersComponents {
   onChanged: () => void
   /** More roots to pin (the live shares); asked for whenever a manifest is built. */
   extraPins?: () => ExtraPin[]
+  /** The clock share expiries, repin pauses and pairing times are read from (default the system clock; tests move it by hand). */
+  now?: Clock
 }
 
 /**
@@ -78,7 +81,7 @@ export class BackupPeers {
     this.detach()
     const client = new BackupClient({ libp2p: this.c.libp2p }, { signer: session.signer })
     const manifests = new PeerManifests(
-      { datastore: this.c.datastore, state: this.state, log: this.c.log, ...(this.c.extraPins !== undefined ? { extraPins: this.c.extraPins } : {}) },
+      { datastore: this.c.datastore, state: this.state, log: this.c.log, ...(this.c.extraPins !== undefined ? { extraPins: this.c.extraPins } : {}), ...(this.c.now !== undefined ? { now: this.c.now } : {}) },
       { deviceId: this.deviceId, client, index: session.index, addressOf: (peerId) => this.addressOf(peerId), lastRepin: this.lastRepin }
     )
     this.session = { client, index: session.index, manifests, ...(session.peerListKey !== undefined ? { peerListKey: session.peerListKey } : {}) }
@@ -142,11 +145,11 @@ export class BackupPeers {
     }
     const peerId = peerIdOf(ma)
     const { alreadyPaired } = await session.client.pair(ma, code)
-    const peer: PairedPeer = { peerId, address: ma.toString(), addedAt: Date.now() }
+    const peer: PairedPeer = { peerId, address: ma.toString(), addedAt: this.reports.now() }
     this.peers = [...this.peers.filter(p => p.peerId !== peerId), peer]
     await this.savePeers()
     this.c.keeper.keep(peer.address)
-    this.reports.reset(peer, Date.now())
+    this.reports.reset(peer, this.reports.now())
     this.c.log.info(alreadyPaired ? `reconnected to backup peer …${peerId.slice(-8)}, which already keeps this vault` : `paired backup peer …${peerId.slice(-8)}`)
     await session.manifests.logFor(peerId)
     this.changed()
@@ -166,7 +169,7 @@ export class BackupPeers {
     for (const peer of peers) {
       if (known.has(peer.peerId)) continue
       known.add(peer.peerId)
-      fresh.push({ peerId: peer.peerId, address: peer.address, addedAt: Date.now() })
+      fresh.push({ peerId: peer.peerId, address: peer.address, addedAt: this.reports.now() })
     }
     if (fresh.length === 0) return
     this.peers = [...this.peers, ...fresh]

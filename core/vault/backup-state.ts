@@ -25,7 +25,7 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
 /** The extra pins not yet expired. */
-export function liveExtraPins (extras: ExtraPin[], now = Date.now()): ExtraPin[] {
+export function liveExtraPins (extras: ExtraPin[], now: number): ExtraPin[] {
   return extras.filter(pin => pin.expiresAt === undefined || pin.expiresAt > now)
 }
 
@@ -35,7 +35,7 @@ export function liveExtraPins (extras: ExtraPin[], now = Date.now()): ExtraPin[]
  * yet expired. A root the vault needs anyway never gets an expiry. A pruned
  * version or an emptied Trash item drops out, so the next manifest unpins it.
  */
-export function desiredPins (index: IndexLog, extras: ExtraPin[], now = Date.now()): Desired {
+export function desiredPins (index: IndexLog, extras: ExtraPin[], now: number): Desired {
   const own = new Set([...index.retainedCids(), ...index.blockCids()])
   const heads: Record<string, WireHead> = {}
   for (const [device, head] of index.heads()) heads[device] = { cid: head.cid.toString(), seq: head.seq }

@@ -1,6 +1,7 @@
 import { CID } from 'multiformats/cid'
 import type { BlockCheck } from '../storage/pack-blockstore.ts'
 import type { Log } from '../node/log-buffer.ts'
+import { systemClock, type Clock } from '../clock.ts'
 import type { DamagedBlock, StorageCheckProgress, StorageCheckResult } from '../rpc/api.ts'
 import type { BlockRepair } from './block-repair.ts'
 import { contentLabel, type ContentPlace } from './named-content.ts'
@@ -19,6 +20,8 @@ export interface StorageCheckComponents {
     stats: () => { blocks: number, bytes: number }
   }
   repair: BlockRepair
+  /** The clock progress pacing and the elapsed time are read from (default the system clock). */
+  now?: Clock
   /** The vault's files, earlier versions and Trash (named-content.ts; empty when it is locked: damage is still found, not named). */
   files: () => CheckedFile[]
   /** A block's bytes from the local store only (to walk a file's DAG). */
@@ -41,7 +44,8 @@ export interface CheckOutcome extends StorageCheckResult {
  * one holds it, and names the files the damaged blocks belong to.
  */
 export async function checkStoredData (c: StorageCheckComponents, onProgress: (progress: StorageCheckProgress) => void, signal?: AbortSignal): Promise<CheckOutcome> {
-  const started = Date.now()
+  const clock = c.now ?? systemClock
+  const started = clock()
   const totals = c.store.stats()
   const progress: StorageCheckProgress = { blocksChecked: 0, blocksTotal: totals.blocks, bytesChecked: 0, bytesTotal: totals.bytes, damaged: 0, elapsedMs: 0 }
   const bad: CID[] = []
@@ -51,7 +55,7 @@ export async function checkStoredData (c: StorageCheckComponents, onProgress: (p
     progress.blocksChecked++
     progress.bytesChecked += check.length
     if (!check.sound) { bad.push(check.cid); progress.damaged++ }
-    const now = Date.now()
+    const now = clock()
     if (now - last >= PROGRESS_INTERVAL_MS) {
       last = now
       onProgress({ ...progress, elapsedMs: now - started })
@@ -59,7 +63,7 @@ export async function checkStoredData (c: StorageCheckComponents, onProgress: (p
   }
   progress.blocksTotal = Math.max(progress.blocksTotal, progress.blocksChecked)
   progress.bytesTotal = Math.max(progress.bytesTotal, progress.bytesChecked)
-  onProgress({ ...progress, elapsedMs: Date.now() - started })
+  onProgress({ ...progress, elapsedMs: clock() - started })
 
   const repaired = new Set<string>()
   for (const cid of bad) {
@@ -80,7 +84,7 @@ export async function checkStoredData (c: StorageCheckComponents, onProgress: (p
       byFile.set(id, { ...file, repaired: (seen?.repaired ?? true) && repaired.has(key(cid)) })
     }
   }
-  const elapsedMs = Date.now() - started
+  const elapsedMs = clock() - started
   c.log[bad.length === repaired.size ? 'info' : 'error'](bad.length === 0
     ? `storage check: all ${progress.blocksChecked} blocks sound (${progress.bytesChecked} bytes in ${(elapsedMs / 1000).toFixed(1)} s)`
     : `storage check: ${bad.length} of ${progress.blocksChecked} blocks damaged, ${repaired.size} repaired from a peer; damaged blocks are in ${byFile.size} file(s)`)

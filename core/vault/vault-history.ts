@@ -1,4 +1,5 @@
 import type { Blockstore } from 'interface-blockstore'
+import type { Clock } from '../clock.ts'
 import { shortDeviceLabel } from '../index/conflict-name.ts'
 import type { TrashView, VersionView } from '../index/history.ts'
 import type { IndexLog } from '../index/index-log.ts'
@@ -18,7 +19,7 @@ export interface VaultHistoryComponents {
 export interface VaultHistoryInit {
   deviceId: string
   /** Wall clock in ms; tests move it by hand. */
-  now: () => number
+  now: Clock
   /** The retention Settings chose (read at each tidy). */
   retention: () => VersionRetention
   /** Roots and blocks of the share copies: never freed here. */

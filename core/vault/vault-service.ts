@@ -1,4 +1,5 @@
 import type { Datastore } from 'interface-datastore'
+import { systemClock, type Clock } from '../clock.ts'
 import { deriveSubkey } from '../crypto/subkeys.ts'
 import { CairnError, VaultLockedError } from '../errors.ts'
 import { IndexLog } from '../index/index-log.ts'
@@ -28,7 +29,7 @@ export interface VaultServiceComponents {
    */
   readBlockstore?: Blockstore
   /** Wall clock in ms (index timestamps, version and Trash ages); tests inject one. */
-  now?: () => number
+  now?: Clock
   /** Repairs damaged blocks met while reading a file, and hears which file it was. */
   readHealth?: FileReadHealth
 }
@@ -218,7 +219,7 @@ export class VaultService {
 
   private async open (vaultKey: Uint8Array): Promise<void> {
     const indexKey = deriveSubkey(vaultKey, 'index')
-    const now = this.components.now ?? (() => Date.now())
+    const now = this.components.now ?? systemClock
     const index = new IndexLog({ blockstore: this.components.blockstore, datastore: this.components.datastore }, { indexKey, deviceId: this.components.deviceId, now })
     // The index log owns indexKey from here and wipes it on stop().
     try {

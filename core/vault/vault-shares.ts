@@ -1,4 +1,5 @@
 import { CID } from 'multiformats/cid'
+import { systemClock, type Clock } from '../clock.ts'
 import { CairnError, isCairnError } from '../errors.ts'
 import { copyFile, copyFolder } from './share-copies.ts'
 import { createShareLink, MAX_HINT_BYTES, MAX_HINTS } from '../share/share-link.ts'
@@ -33,7 +34,7 @@ export interface VaultSharesInit {
   /** Multiaddrs a recipient may dial to fetch (backup peers, this node's relayed addresses); only relayed ones when asked. */
   hints: (options: { relayOnly: boolean }) => string[]
   /** Milliseconds clock for creation times and expiry (default Date.now; tests move it by hand). */
-  now?: () => number
+  now?: Clock
 }
 
 /** How often expired shares are looked for while the vault is open. */
@@ -52,10 +53,10 @@ export class VaultShares {
   private live: ShareRecord[] = []
   private sweepTimer: ReturnType<typeof setInterval> | undefined
 
-  private readonly now: () => number
+  private readonly now: Clock
 
   constructor (private readonly c: VaultSharesComponents, private readonly init: VaultSharesInit) {
-    this.now = init.now ?? Date.now
+    this.now = init.now ?? systemClock
   }
 
   /** The vault opened: load the records and free what expired while it was closed. */

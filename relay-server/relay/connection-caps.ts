@@ -1,4 +1,5 @@
 import { throttled, type Logger } from '../shared/log.ts'
+import { systemClock, type Clock } from '../../core/clock.ts'
 import { REFUSAL_LOG_WINDOW_MS } from './constants.ts'
 import { ipKeyOf } from './ip.ts'
 import type { MultiaddrConnection, PeerId } from '@libp2p/interface'
@@ -34,7 +35,7 @@ class RateWindows {
   private readonly windows = new Map<string, { start: number, count: number }>()
   private swept = -Infinity
 
-  constructor (private readonly perWindow: number, private readonly now: () => number) {}
+  constructor (private readonly perWindow: number, private readonly now: Clock) {}
 
   /** Counts one more connection from `key`; false when it is past the rate. */
   take (key: string): boolean {
@@ -65,7 +66,7 @@ export interface ConnectionCapsInit {
   connectionRatePerIp: number
   log: Logger
   /** Milliseconds clock (tests move it by hand). */
-  now?: () => number
+  now?: Clock
 }
 
 /**
@@ -89,7 +90,7 @@ export class ConnectionCaps {
     this.maxPerIp = init.maxConnectionsPerIp
     this.maxPerPeer = init.maxConnectionsPerPeer
     this.ratePerIp = init.connectionRatePerIp
-    this.rate = new RateWindows(init.connectionRatePerIp, init.now ?? Date.now)
+    this.rate = new RateWindows(init.connectionRatePerIp, init.now ?? systemClock)
     this.refused = throttled(init.log.warn, REFUSAL_LOG_WINDOW_MS, init.now)
   }
 

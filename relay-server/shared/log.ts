@@ -1,4 +1,5 @@
 import type { LogLevel } from '../../core/rpc/api.ts'
+import { systemClock, type Clock } from '../../core/clock.ts'
 import { safeWrite } from './output-guard.ts'
 
 /**
@@ -78,7 +79,7 @@ export function createLogger (init: LoggerInit = {}): Logger {
  * ones are counted and the count is reported as `suppressed` on the next line.
  * A flood of refused connections then costs a few lines, not thousands.
  */
-export function throttled (log: (msg: string, fields?: LogFields) => void, windowMs: number, now: () => number = Date.now): (msg: string, fields?: LogFields) => void {
+export function throttled (log: (msg: string, fields?: LogFields) => void, windowMs: number, now: Clock = systemClock): (msg: string, fields?: LogFields) => void {
   let windowStart = -Infinity
   let suppressed = 0
   return (msg, fields) => {

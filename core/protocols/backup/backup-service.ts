@@ -1,4 +1,5 @@
 import { CairnError } from '../../errors.ts'
+import { systemClock, type Clock } from '../../clock.ts'
 import { BlockAccess, heliaPinnedBy } from './block-access.ts'
 import { gateBitswap, type BitswapGate } from './bitswap-gate.ts'
 import { toErrorResponse } from './backup-errors.ts'
@@ -54,7 +55,7 @@ export interface BackupServiceInit {
   /** How long a pairing code pairs after it was made (default 15 minutes). */
   pairingCodeTtlMs?: number
   /** The clock for pairing codes and limits, retention and expiries (ms since epoch; tests; default Date.now). */
-  now?: () => number
+  now?: Clock
   /** WebRTC read buffer (bytes) granted to a connection once it proved it belongs to a paired vault (default 0: none granted). */
   provenReadBufferBytes?: number
   /** Refuse every deletion: unpins, drops, expiries brought forward (`cairn-peer --append-only`; default false). */
@@ -109,7 +110,7 @@ export class BackupService {
       requestTimeoutMs: init.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
       maxVerifySample: init.maxVerifySample ?? C.DEFAULT_MAX_VERIFY_SAMPLE,
       pairingCodeTtlMs: init.pairingCodeTtlMs ?? C.DEFAULT_PAIRING_CODE_TTL_MS,
-      now: init.now ?? Date.now,
+      now: init.now ?? systemClock,
       provenReadBufferBytes: init.provenReadBufferBytes ?? 0,
       appendOnly: init.appendOnly ?? false,
       maxRoots: init.maxRoots ?? C.DEFAULT_MAX_ROOTS_PER_VAULT,

@@ -5,7 +5,7 @@
 export { BackupService, type BackupServiceComponents, type BackupServiceInit, type PeerVaultSummary } from './backup-service.ts'
 export { BackupClient, peerIdOf, type BackupClientComponents, type BackupClientInit, type BackupPeer } from './backup-client.ts'
 export { ManifestLog, MAX_ROOTS_PER_MANIFEST, type ManifestChange, type ManifestLogInit, type ManifestSnapshot } from './manifest-log.ts'
-export { sendPendingManifests } from './send-manifests.ts'
+export { sendPendingManifests, type SendOptions } from './send-manifests.ts'
 export { ManifestGapError } from './backup-errors.ts'
 export { formatPairingCode, normalizePairingCode } from './pairing.ts'
 export { BACKUP_PROTOCOL } from './constants.ts'

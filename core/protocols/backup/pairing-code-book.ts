@@ -1,4 +1,5 @@
 import { codeKey, encodeRecord, type PairingCodeRecord } from './peer-store.ts'
+import { systemClock, type Clock } from '../../clock.ts'
 import { formatPairingCode, generatePairingCode, normalizePairingCode } from './pairing.ts'
 import type { Datastore } from 'interface-datastore'
 
@@ -6,7 +7,7 @@ export interface PairingCodeBookInit {
   /** How long a code pairs after it was made (ms). */
   ttlMs: number
   /** The clock (ms since epoch); tests inject one. */
-  now?: () => number
+  now?: Clock
 }
 
 /**
@@ -17,10 +18,10 @@ export interface PairingCodeBookInit {
  */
 export class PairingCodeBook {
   private readonly codes = new Map<string, PairingCodeRecord>()
-  private readonly now: () => number
+  private readonly now: Clock
 
   constructor (private readonly datastore: Datastore, private readonly init: PairingCodeBookInit) {
-    this.now = init.now ?? Date.now
+    this.now = init.now ?? systemClock
   }
 
   load (codes: Map<string, PairingCodeRecord>): void {

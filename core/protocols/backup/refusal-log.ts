@@ -1,4 +1,5 @@
 import type { Log } from '../../node/log-buffer.ts'
+import { systemClock, type Clock } from '../../clock.ts'
 
 export interface RefusalLogInit {
   /** Length of one counting window (default a minute). */
@@ -9,7 +10,7 @@ export interface RefusalLogInit {
   total: number
   /** Remote peers named one by one in a window's summary; the rest are summed up in one line. */
   namedInSummary?: number
-  now?: () => number
+  now?: Clock
 }
 
 interface Tally {
@@ -29,7 +30,7 @@ const MAX_TALLIED = 1000
  * lines a minute, not gigabytes of log a day.
  */
 export class RefusalLog {
-  private readonly now: () => number
+  private readonly now: Clock
   private windowStart = -Infinity
   private logged = 0
   private readonly perRemote = new Map<string, number>()
@@ -39,7 +40,7 @@ export class RefusalLog {
   private timer: ReturnType<typeof setTimeout> | undefined
 
   constructor (private readonly log: Log, private readonly init: RefusalLogInit) {
-    this.now = init.now ?? Date.now
+    this.now = init.now ?? systemClock
   }
 
   /** One refused request from `remote` (its error `code`); `line` is what to log when this one is logged in full. */

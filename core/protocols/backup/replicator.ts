@@ -1,3 +1,4 @@
+import { backoffDelay } from '../../backoff.ts'
 import { CairnError, isCairnError } from '../../errors.ts'
 import { dropUnpinned, fetchAndPin, toCid, unpinAndFree } from './dag-fetch.ts'
 import { dueAt, encodeRecord, itemKey } from './peer-store.ts'
@@ -5,6 +6,7 @@ import type { VaultLedger } from './vault-ledger.ts'
 import type { ItemRecord } from './peer-store.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
 import type { Log } from '../../node/log-buffer.ts'
+import type { Clock } from '../../clock.ts'
 import type { Datastore } from 'interface-datastore'
 
 export interface ReplicatorComponents {
@@ -26,8 +28,8 @@ export interface ReplicatorInit {
   quotaBytes: number
   /** Free nothing a device unpinned or dropped (only share copies at their own expiry). */
   appendOnly: boolean
-  /** The clock retention and expiries are judged by. */
-  now: () => number
+  /** The clock retention, expiries and retries are judged by. */
+  now: Clock
 }
 
 interface Running {
@@ -37,6 +39,8 @@ interface Running {
 }
 
 const STOPPING = 'the backup service is stopping'
+/** ±25 % on each retry delay, so the retries of many roots do not move in lockstep. */
+const RETRY_JITTER = 0.25
 
 /**
  * Works through the ledger: fetches pending roots (bounded concurrency,
@@ -165,7 +169,7 @@ export class Replicator {
           item.state = 'failed'
           log.warn(`backup: gave up on ${item.cid} for vault ${short(item.vault)} after ${item.attempts} attempts: ${item.reason}`)
         } else {
-          item.nextAt = this.init.now() + backoff(item.attempts, this.init.retryBaseMs, this.init.retryMaxMs)
+          item.nextAt = this.init.now() + backoffDelay(item.attempts, { baseMs: this.init.retryBaseMs, maxMs: this.init.retryMaxMs, jitter: RETRY_JITTER })
           log.info(`backup: fetching ${item.cid} failed (attempt ${item.attempts}), retrying in ${Math.round((item.nextAt - this.init.now()) / 1000)} s: ${item.reason}`)
         }
       }
@@ -220,11 +224,6 @@ export class Replicator {
   }
 }
 
-/** Delay before attempt `attempts + 1`: base·2^(attempts−1), capped, with ±25 % jitter so retries do not move in lockstep. */
-export function backoff (attempts: number, baseMs: number, maxMs: number): number {
-  const delay = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1))
-  return Math.round(delay * (0.75 + Math.random() * 0.5))
-}
 
 function why (item: ItemRecord, now: number): string {
   if (item.dropped === true) return 'as dropped'

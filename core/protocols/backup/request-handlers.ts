@@ -1,4 +1,5 @@
 import { CairnError } from '../../errors.ts'
+import type { Clock } from '../../clock.ts'
 import { ManifestGapError } from './backup-errors.ts'
 import { verifySample } from './block-verify.ts'
 import { codeKey, encodeRecord, itemKey, vaultKey } from './peer-store.ts'
@@ -31,7 +32,7 @@ export interface RequestHandlerSettings extends ManifestPolicy {
   maxClockSkewMs: number
   maxVerifySample: number
   /** The clock retention, expiries and pairing limits are judged by (request freshness stays on the system clock, the devices' own). */
-  now: () => number
+  now: Clock
   verifyRepairTimeoutMs: number
 }
 
@@ -71,7 +72,7 @@ export class RequestHandlers {
         if (report.bad.length > 0) this.components.log.warn(`${line}; bad: ${report.bad.join(', ')}`)
         else this.components.log.info(line)
         // Found bad is fetched again at once (core/protocols/backup/verify-repair.ts).
-        const repaired = report.bad.length > 0 ? await repairBadBlocks(this.components, request.vault, report.roots ?? {}, this.settings.verifyRepairTimeoutMs) : []
+        const repaired = report.bad.length > 0 ? await repairBadBlocks({ ...this.components, now: this.settings.now }, request.vault, report.roots ?? {}, this.settings.verifyRepairTimeoutMs) : []
         return { ok: true, ...report, repaired }
       }
     }
@@ -98,7 +99,7 @@ export class RequestHandlers {
         throw new CairnError('PAIRING_REFUSED', 'that pairing code is wrong, expired or already used')
       }
       this.acceptNonce(request)
-      const record = ledger.pair(request.vault, Date.now())
+      const record = ledger.pair(request.vault, now())
       const batch = datastore.batch()
       batch.put(vaultKey(request.vault), encodeRecord(record))
       batch.delete(codeKey(code))

@@ -2,12 +2,15 @@ import { CairnError, isCairnError } from '../../errors.ts'
 import { ManifestGapError } from './backup-errors.ts'
 import type { BackupClient, BackupPeer } from './backup-client.ts'
 import type { ManifestLog } from './manifest-log.ts'
+import { systemClock, type Clock } from '../../clock.ts'
 
 /** What an append-only peer refused to delete while sending. */
 export interface SendOptions {
   maxRewinds?: number
   /** Called when an append-only peer refused `count` deletions (the manifest went again without them). */
   onDeletionsRefused?: (count: number) => void
+  /** The clock share expiries are judged by (default the system clock). */
+  now?: Clock
 }
 
 /**
@@ -22,7 +25,7 @@ export async function sendPendingManifests (client: BackupClient, peer: BackupPe
   const maxRewinds = options.maxRewinds ?? 3
   let applied = 0
   let rewinds = 0
-  await log.withoutExpired(Date.now())
+  await log.withoutExpired((options.now ?? systemClock)())
   for (let pending = log.pending(); pending.length > 0; pending = log.pending()) {
     const manifest = pending[0]
     if (manifest === undefined) break

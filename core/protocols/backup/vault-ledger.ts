@@ -266,7 +266,7 @@ export class VaultLedger {
     this.inFlight.delete(flightKey(item))
   }
 
-  status (vault: string, policy: Pick<ManifestPolicy, 'quotaBytes' | 'retentionMs' | 'appendOnly'>, now = Date.now()): VaultBackupStatus {
+  status (vault: string, policy: Pick<ManifestPolicy, 'quotaBytes' | 'retentionMs' | 'appendOnly'>, now: number): VaultBackupStatus {
     const entry = this.vaults.get(vault)
     const { quotaBytes, retentionMs, appendOnly } = policy
     const status: VaultBackupStatus = { pinned: 0, bytes: 0, quotaBytes, pending: 0, failed: [], failedCount: 0, unpinning: 0, lastSeq: { ...entry?.record.lastSeq }, retentionMs, appendOnly, inFlightBytes: 0 }

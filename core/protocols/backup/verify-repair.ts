@@ -1,10 +1,12 @@
 import { CID } from 'multiformats/cid'
+import { sleep } from '../../backoff.ts'
 import { readWholeBlock } from '../../storage/read-block.ts'
 import { encodeRecord, itemKey } from './peer-store.ts'
 import type { VaultLedger } from './vault-ledger.ts'
 import type { Replicator } from './replicator.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
 import type { Log } from '../../node/log-buffer.ts'
+import type { Clock } from '../../clock.ts'
 import type { Datastore } from 'interface-datastore'
 
 /** A little more than bitswap's window in which a peer is not sent the same block again. */
@@ -19,6 +21,8 @@ export interface VerifyRepairComponents {
   replicator: Replicator
   log: Log
   serial: <T>(fn: () => Promise<T>) => Promise<T>
+  /** The replicator's clock: a requeued root is due at once by it. */
+  now: Clock
 }
 
 /**
@@ -65,7 +69,7 @@ async function fetchAgain (helia: CairnHelia, cid: CID, timeoutMs: number): Prom
     } catch (err) {
       if (attempt >= attempts) throw err
       // Let the aborted want's cancel go out first, or the next want reuses its cancelled entry and is never sent.
-      await new Promise(resolve => setTimeout(resolve, WANT_SETTLE_MS))
+      await sleep(WANT_SETTLE_MS)
     }
   }
 }
@@ -77,7 +81,7 @@ async function requeue (c: VerifyRepairComponents, vault: string, root: string):
     if (item === undefined || item.state !== 'pinned') return
     item.state = 'pending'
     item.attempts = 0
-    item.nextAt = Date.now()
+    item.nextAt = c.now()
     // The fetch counts every byte of the DAG it sees toward the quota again: don't count them twice meanwhile.
     item.bytes = 0
     await c.datastore.put(itemKey(item.vault, item.cid), encodeRecord(item))

@@ -9,6 +9,7 @@ import { IndexLog } from '../../../core/index/index-log.ts'
 import { PeerKeeper } from '../../../core/node/peer-keeper.ts'
 import { loadPeerState } from '../../../core/protocols/backup/peer-store.ts'
 import { BackupPeers, type ExtraPin } from '../../../core/vault/backup-peers.ts'
+import { manualClock } from '../support/clock.ts'
 import { addressOf, heldBlocks, MemoryLog, mh, randomBytes, startDevice, startPeer, stopPeer, storeRandomFile, waitFor } from './helpers.ts'
 
 test('BackupPeers pins the live extra pins with their expiry, reports their holders, and drops them at once', async () => {
@@ -19,14 +20,16 @@ test('BackupPeers pins the live extra pins with their expiry, reports their hold
   const log = new MemoryLog()
   const keeper = new PeerKeeper({ libp2p: device.helia.libp2p, log })
   let extras: ExtraPin[] = []
-  const backups = new BackupPeers({ libp2p: device.helia.libp2p, datastore: device.datastore, keeper, log, onChanged: () => {}, extraPins: () => extras }, deviceId)
+  // The device judges share expiry by its injected clock, here years ahead of the real one.
+  const clock = manualClock(Date.UTC(2040, 0, 1))
+  const backups = new BackupPeers({ libp2p: device.helia.libp2p, datastore: device.datastore, keeper, log, onChanged: () => {}, extraPins: () => extras, now: clock.now }, deviceId)
   try {
     const [file, share, stale] = [await storeRandomFile(device.blockstore, 200_000), await storeRandomFile(device.blockstore, 300_000), await storeRandomFile(device.blockstore, 100_000)]
     const [f, s, x] = [file, share, stale].map(one => one.root.toString()) as [string, string, string]
     await index.start()
     await index.put({ cid: f, size: 1, mtime: 0, tag: toBase64(randomBytes(32)), fk: toBase64(randomBytes(32)), type: '' }, 'a.bin')
-    const expiresAt = Date.now() + 3_600_000
-    extras = [{ cid: s, expiresAt }, { cid: x, expiresAt: Date.now() - 1 }]
+    const expiresAt = clock.now() + 3_600_000
+    extras = [{ cid: s, expiresAt }, { cid: x, expiresAt: clock.now() - 1 }]
     await backups.start()
     await assert.rejects(backups.drop([s]), (err: unknown) => isCairnError(err) && err.code === 'VAULT_LOCKED')
 
@@ -56,6 +59,8 @@ test('BackupPeers pins the live extra pins with their expiry, reports their hold
     // The next sync has nothing to say: the dropped root is not sent again as an unpin.
     // Wait for that sync to have run (it ends by reading the peer's status), not for a fixed second.
     const seenBefore = backups.list()[0]?.lastSeen ?? 0
+    assert.equal(seenBefore, clock.now(), 'last seen by the injected clock')
+    clock.advance(1000)
     backups.changed()
     await waitFor(() => (backups.list()[0]?.lastSeen ?? 0) > seenBefore, 15_000, 'the sync after changed()')
     assert.equal(peer.service.status()[0]?.lastSeq[deviceId], (seq ?? 0) + 1)

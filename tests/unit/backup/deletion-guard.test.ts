@@ -4,15 +4,11 @@ import { isCairnError } from '../../../core/errors.ts'
 import { readWholeBlock } from '../../../core/storage/read-block.ts'
 import { ManifestLog } from '../../../core/protocols/backup/manifest-log.ts'
 import { sendPendingManifests } from '../../../core/protocols/backup/send-manifests.ts'
+import { manualClock } from '../support/clock.ts'
 import { addressOf, heldBlocks, mh, startDevice, startPeer, stopPeer, storeRandomFile, waitFor, type StoredFile } from './helpers.ts'
 
 const DAY = 86_400_000
 
-/** A clock the test moves by hand: retention and expiries are judged by it, never by waiting. */
-function testClock (): { now: () => number, advance: (ms: number) => void } {
-  let at = Date.now()
-  return { now: () => at, advance: (ms) => { at += ms } }
-}
 
 async function holdsAll (blockstore: Parameters<typeof heldBlocks>[0], file: StoredFile): Promise<boolean> {
   const held = await heldBlocks(blockstore)
@@ -25,7 +21,8 @@ async function holdsNone (blockstore: Parameters<typeof heldBlocks>[0], file: St
 }
 
 test('a stolen device cannot wipe vault data: drop, unpin and an expiry keep it for the retention period; share copies go at once; a past expiry is refused', async () => {
-  const clock = testClock()
+  // Retention and expiries are judged by this clock, never by waiting.
+  const clock = manualClock(Date.now())
   const peer = await startPeer({ now: clock.now })
   const device = await startDevice()
   try {
@@ -77,7 +74,8 @@ test('a stolen device cannot wipe vault data: drop, unpin and an expiry keep it 
 })
 
 test('a vault root pinned again "as a share" stays vault data: a drop then keeps it for the retention period', async () => {
-  const clock = testClock()
+  // Retention and expiries are judged by this clock, never by waiting.
+  const clock = manualClock(Date.now())
   const peer = await startPeer({ now: clock.now })
   const device = await startDevice()
   try {
@@ -100,7 +98,8 @@ test('a vault root pinned again "as a share" stays vault data: a drop then keeps
 })
 
 test('an append-only peer refuses every deletion in words and keeps the data; the device sends its other changes without them', async () => {
-  const clock = testClock()
+  // Retention and expiries are judged by this clock, never by waiting.
+  const clock = manualClock(Date.now())
   const peer = await startPeer({ now: clock.now, appendOnly: true })
   const device = await startDevice()
   const other = await startDevice(device.vaultKey, device.blockstore)

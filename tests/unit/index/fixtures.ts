@@ -40,8 +40,4 @@ export function key (fill: number): Uint8Array {
   return new Uint8Array(32).fill(fill)
 }
 
-/** A clock the test moves by hand. */
-export function manualClock (start: number): { now: () => number, set: (t: number) => void } {
-  let t = start
-  return { now: () => t, set: (v: number) => { t = v } }
-}
+export { manualClock } from '../support/clock.ts'

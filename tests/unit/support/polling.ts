@@ -1,3 +1,5 @@
+import { sleep } from '../../../core/backoff.ts'
+
 /**
  * The unit tests' one way to wait on a condition instead of sleeping a fixed
  * time: poll `check` until it holds or the timeout passes.
@@ -8,7 +10,7 @@ export async function eventually (check: () => boolean | Promise<boolean>, timeo
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
     if (Date.now() > deadline) return false
-    await new Promise(resolve => setTimeout(resolve, everyMs))
+    await sleep(everyMs)
   }
   return true
 }

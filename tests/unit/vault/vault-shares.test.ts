@@ -5,6 +5,7 @@ import { MAX_HINTS, parseShareLink } from '../../../core/share/share-link.ts'
 import { readDecrypted } from '../../../core/vault/encrypted-content.ts'
 import type { VaultService } from '../../../core/vault/vault-service.ts'
 import { VaultShares, type SharePinning } from '../../../core/vault/vault-shares.ts'
+import { manualClock } from '../support/clock.ts'
 import { allBlocks, dagBlocks, hashOf, PASSPHRASE, randomBytes, readAll, rejectsWith, startVault, type Cleanups } from './share-test-support.ts'
 
 const ORIGIN = 'https://cairn.example'
@@ -26,16 +27,11 @@ function fakePinning (): SharePinning & { changes: number, drops: string[][], ho
 const cleanups: Cleanups = []
 afterEach(async () => { for (const clean of cleanups.splice(0).reverse()) await clean() })
 
-/** A clock the test moves by hand: expiry is tested without waiting for it. */
-function manualClock () {
-  let now = 1_750_000_000_000
-  return { now: () => now, advance: (ms: number) => { now += ms } }
-}
 
 async function setup (hints: string[] = [], relayedHints: string[] = hints.filter(h => h.includes('/p2p-circuit'))) {
   const { vault, blockstore } = await startVault(cleanups)
   const pinning = fakePinning()
-  const clock = manualClock()
+  const clock = manualClock(1_750_000_000_000)
   let changed = 0
   const shares = new VaultShares(
     { vault, blockstore, pinning, log: new LogBuffer().for('shares'), onChanged: () => { changed++ } },

@@ -74,7 +74,7 @@ describe('versions', () => {
     const fileId = a.file.fileId
     assert.deepEqual(v.vault.history().versions(fileId).map(x => x.size), [3, 3])
     const [newer, older] = v.vault.history().versions(fileId)
-    assert.ok(desiredPins(v.index(), []).pins.includes(a.file.cid), 'a version is pinned on backup peers')
+    assert.ok(desiredPins(v.index(), [], T0).pins.includes(a.file.cid), 'a version is pinned on backup peers')
 
     // 30 days after "one" was replaced (day 1) it goes; "two" (replaced day 20) stays.
     v.setNow(T0 + 31 * DAY_MS)
@@ -83,7 +83,7 @@ describe('versions', () => {
     assert.deepEqual(left.map(x => x.versionId), [newer?.versionId])
     assert.ok(older !== undefined)
     assert.equal(await v.has(a.file.cid), false, 'the pruned version is freed here')
-    assert.ok(!desiredPins(v.index(), []).pins.includes(a.file.cid), 'and unpinned from backup peers')
+    assert.ok(!desiredPins(v.index(), [], T0).pins.includes(a.file.cid), 'and unpinned from backup peers')
     assert.equal(await v.read(fileId), 'three')
   })
 
@@ -120,7 +120,7 @@ describe('trash', () => {
     const [item] = v.vault.history().trash()
     assert.deepEqual({ path: item?.path, size: item?.size, deletedAt: item?.deletedAt, emptiesAt: item?.emptiesAt },
       { path: 'docs/plan.txt', size: 17, deletedAt: T0 + 2000, emptiesAt: T0 + 2000 + 30 * DAY_MS })
-    assert.ok(desiredPins(v.index(), []).pins.includes(f.file.cid), 'backup keeps what is in the Trash, versions included')
+    assert.ok(desiredPins(v.index(), [], T0).pins.includes(f.file.cid), 'backup keeps what is in the Trash, versions included')
 
     const back = await v.vault.history().restoreFromTrash(f.file.fileId)
     assert.equal(back.path, 'docs/plan.txt')
@@ -134,7 +134,7 @@ describe('trash', () => {
     assert.deepEqual(v.vault.history().trash(), [])
     for (const cid of roots) {
       assert.equal(await v.has(cid), false)
-      assert.ok(!desiredPins(v.index(), []).pins.includes(cid))
+      assert.ok(!desiredPins(v.index(), [], T0).pins.includes(cid))
     }
     await assert.rejects(v.vault.history().restoreFromTrash(f.file.fileId), (err: { code?: string }) => err.code === 'FILE_NOT_FOUND')
   })
