@@ -5,7 +5,10 @@
 // to @typescript/typescript6, Microsoft's package for running TypeScript 6
 // beside 7. `npm run typecheck` still uses TypeScript 7. Remove this file once
 // a typescript-eslint release supports TypeScript 7.
-import { registerHooks } from 'node:module'
+import * as nodeModule from 'node:module'
+
+const { registerHooks } = nodeModule
+if (registerHooks === undefined) throw new Error('npm run lint needs Node.js 22.15 or later (node:module registerHooks)')
 
 const PARSER_PACKAGES = /\/node_modules\/(?:@typescript-eslint\/[^/]+|typescript-eslint|ts-api-utils)\//
 
