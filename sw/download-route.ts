@@ -3,7 +3,7 @@ import type { DownloadOpen, DownloadPortMessage, ShareDownloadOpen } from '../co
 import { fileIdOfDownloadPath, tokenOfShareDownloadPath } from '../core/rpc/service-worker-urls.ts'
 import { leaderClient } from './node-port-route.ts'
 import { shareClient } from './share-token-route.ts'
-import { STREAMED_BY_CAIRN_HEADER, type FileStreamReply, type FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
+import { type FileStreamReply, type FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
 import { errorPage } from './error-page.ts'
 import { fileResponseHeaders } from './file-response-headers.ts'
 

@@ -1,4 +1,4 @@
-import { isErrorCode, type ErrorCode } from '../core/errors.ts'
+import { isErrorCode, type ErrorCode } from '../core/rpc/errors.ts'
 
 /**
  * The one place that turns error codes into words (DESIGN §1: the UI maps

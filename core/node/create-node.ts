@@ -8,9 +8,10 @@ import { ping } from '@libp2p/ping'
 import { createHeliaLight } from 'helia'
 import type { Helia } from '@helia/interface'
 import type { HeliaWithLibp2p } from '@helia/libp2p'
-import type { ComponentLogger, ConnectionGater, Metrics, Transport } from '@libp2p/interface'
+import type { ComponentLogger, ConnectionGater, Metrics } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
+import type { Libp2pOptions } from 'libp2p'
 
 /** What differs between a Cairn node and another: addresses and limits. */
 export interface NodeInit {
@@ -37,7 +38,8 @@ export interface NodeInit {
 export interface NodeComponents {
   blockstore: Blockstore
   datastore: Datastore
-  transports: Array<(components: any) => Transport> // any: libp2p's own factory type is generic over internal components
+  /** libp2p's own factory type: each transport asks for the libp2p components it needs. */
+  transports: NonNullable<Libp2pOptions['transports']>
   connectionGater?: ConnectionGater
   logger?: ComponentLogger
   /** Collects connection metrics (the Peers page's bytes in/out: core/node/traffic-metrics.ts). */

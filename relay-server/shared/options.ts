@@ -28,7 +28,8 @@ export interface OptionSpec<T> {
   defaultText?: string
 }
 
-export type OptionTable = Record<string, OptionSpec<any>> // any: each row has its own value type; OptionValues recovers them
+/** Each row has its own value type (a parser only produces it, so `unknown` holds every row); OptionValues recovers them. */
+export type OptionTable = Record<string, OptionSpec<unknown>>
 
 /** The typed values an option table resolves to. */
 export type OptionValues<S extends OptionTable> = { [K in keyof S]: S[K] extends OptionSpec<infer T> ? T : never }

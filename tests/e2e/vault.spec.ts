@@ -70,7 +70,7 @@ test('a wrong passphrase is refused with a clear message and the files stay', as
   expect(await app.downloadSha256(note.name)).toBe(note.sha256)
 })
 
-test('auto-lock locks the vault after the idle time and file operations then need the passphrase', async ({ profile, files }) => {
+test('auto-lock locks the vault after the idle time and file operations then need the passphrase', async ({ profile }) => {
   const page = await profile.context.newPage()
   const app = new CairnApp(page)
   await app.open()

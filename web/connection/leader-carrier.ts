@@ -1,4 +1,4 @@
-import type { ErrorPayload } from '../../core/errors.ts'
+import type { ErrorPayload } from '../../core/rpc/errors.ts'
 import type { CallMessage, FromNodeMessage } from '../../core/rpc/messages.ts'
 import { REPEATABLE_METHODS } from '../../core/rpc/repeatable-methods.ts'
 import { CHANNEL_NAME, LEADER_LOCK, type NodePortClose } from '../../core/rpc/node-port-messages.ts'

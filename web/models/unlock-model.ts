@@ -1,6 +1,6 @@
 import { signal, type ReadonlySignal } from '@preact/signals'
 import type { RpcClient, VaultStatus } from '../../core/rpc/api.ts'
-import { isCairnError } from '../../core/errors.ts'
+import { isCairnError } from '../../core/rpc/errors.ts'
 import { errorMessage } from '../error-messages.ts'
 import { createNewPassphraseForm, type NewPassphraseForm } from './new-passphrase-form.ts'
 

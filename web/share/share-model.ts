@@ -1,6 +1,6 @@
 import { signal, type ReadonlySignal } from '@preact/signals'
 import { messageForCode } from '../error-messages.ts'
-import { isErrorCode } from '../../core/errors.ts'
+import { isErrorCode } from '../../core/rpc/errors.ts'
 import type { FromShareWorker, SharedFileMeta, SharedFolderFile } from '../../core/rpc/share-messages.ts'
 import type { ShareWorker } from './share-worker-host.ts'
 

@@ -1,11 +1,10 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { MemoryDatastore } from 'datastore-core'
 import { vaultSigner } from '../../../core/crypto/vault-signing.ts'
-import { createNode, type CairnHelia } from '../../../core/node/create-node.ts'
+import { createNode, type CairnHelia, type NodeComponents } from '../../../core/node/create-node.ts'
 import { BackupClient } from '../../../core/protocols/backup/backup-client.ts'
 import { fetchAndPin } from '../../../core/protocols/backup/dag-fetch.ts'
 import { RecordingBlockstore, storeEncrypted } from '../../../core/vault/encrypted-content.ts'
-import type { Transport } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
@@ -46,7 +45,7 @@ const TIMEOUT_MS = 180_000
  * nothing (so the peer can reach it only on the connection the device dials,
  * which keeps a relayed path relayed).
  */
-export async function startBenchDevice (blockstore: Blockstore, transport: (components: any) => Transport, vaultKey: number[], makeNode = createNode): Promise<BenchDevice> { // any: libp2p's transport factory type is generic over internal components
+export async function startBenchDevice (blockstore: Blockstore, transport: NodeComponents['transports'][number], vaultKey: number[], makeNode = createNode): Promise<BenchDevice> {
   const helia = makeNode({ allowPrivateAddresses: true, agentName: 'cairn-bench' }, { blockstore, datastore: new MemoryDatastore(), transports: [transport] })
   await helia.start()
   const client = new BackupClient({ libp2p: helia.libp2p }, { signer: vaultSigner(Uint8Array.from(vaultKey)), timeoutMs: 60_000 })
