@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { CairnError, FormatInvalidError } from '../errors.ts'
 import { MAX_CHUNKS, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './stream-constants.ts'
 import type { FileHeader, FileSubkeys } from './stream-header.ts'
 
@@ -29,7 +29,7 @@ export class ChunkCipher {
 
   /** nonce = prefix(7) ‖ index (u32 big-endian) ‖ last flag (1 on the final chunk). */
   nonce (index: number, last: boolean): Uint8Array<ArrayBuffer> {
-    if (!Number.isInteger(index) || index < 0 || index >= MAX_CHUNKS) throw new CairnError('FORMAT_INVALID', `chunk index ${index} is out of range`)
+    if (!Number.isInteger(index) || index < 0 || index >= MAX_CHUNKS) throw new FormatInvalidError(`chunk index ${index} is out of range`)
     const nonce = new Uint8Array(NONCE_LENGTH)
     nonce.set(this.header.noncePrefix, 0)
     new DataView(nonce.buffer).setUint32(NONCE_PREFIX_LENGTH, index, false)

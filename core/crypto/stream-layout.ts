@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { CairnError, FormatInvalidError } from '../errors.ts'
 import { DEFAULT_CHUNK_SIZE, HEADER_LENGTH, TAG_LENGTH } from './stream-constants.ts'
 
 /**
@@ -31,11 +31,11 @@ export function plaintextSize (cipherSize: number, chunkSize: number = DEFAULT_C
   checkSize(cipherSize, 'cipherSize')
   const body = cipherSize - HEADER_LENGTH
   const full = chunkSize + TAG_LENGTH
-  if (body < TAG_LENGTH) throw new CairnError('FORMAT_INVALID', `${cipherSize} bytes cannot be an encrypted file`)
+  if (body < TAG_LENGTH) throw new FormatInvalidError(`${cipherSize} bytes cannot be an encrypted file`)
   const wholeChunks = Math.floor((body - 1) / full)
   const finalLength = body - wholeChunks * full
   if (finalLength < TAG_LENGTH || (finalLength === TAG_LENGTH && wholeChunks > 0)) {
-    throw new CairnError('FORMAT_INVALID', `${cipherSize} bytes cannot be an encrypted file with ${chunkSize}-byte chunks`)
+    throw new FormatInvalidError(`${cipherSize} bytes cannot be an encrypted file with ${chunkSize}-byte chunks`)
   }
   return wholeChunks * chunkSize + finalLength - TAG_LENGTH
 }

@@ -1,5 +1,5 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
-import { CairnError } from '../errors.ts'
+import { CairnError, VaultLockedError } from '../errors.ts'
 import { fromBase64Url, toBase64Url } from './base64.ts'
 import { deriveSubkey } from './subkeys.ts'
 
@@ -49,7 +49,7 @@ export function vaultSigner (vaultKey: Uint8Array): VaultSigner {
     vaultId: toBase64Url(publicKey),
     publicKey,
     sign (domain, payload) {
-      if (wiped) throw new CairnError('VAULT_LOCKED', 'the vault signing key was wiped')
+      if (wiped) throw new VaultLockedError('the vault signing key was wiped')
       return ed25519.sign(signedMessage(domain, payload), seed)
     },
     wipe () {

@@ -40,7 +40,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { CID } from 'multiformats/cid'
 import { base64UrlToBytes, toBase64Url } from '../crypto/base64.ts'
 import { openSecret, sealSecret } from '../crypto/secretbox.ts'
-import { CairnError } from '../errors.ts'
+import { AddressInvalidError, CairnError } from '../errors.ts'
 import { ByteReader, ByteWriter } from './share-codec.ts'
 
 export const SHARE_LINK_VERSION = 1
@@ -97,9 +97,9 @@ function hintBytes (hint: string): Uint8Array {
   try {
     bytes = multiaddr(hint).bytes
   } catch (err) {
-    throw new CairnError('ADDRESS_INVALID', `not a multiaddr: ${hint}`, { cause: err })
+    throw new AddressInvalidError(`not a multiaddr: ${hint}`, { cause: err })
   }
-  if (bytes.length > MAX_HINT_BYTES) throw new CairnError('ADDRESS_INVALID', `hint longer than ${MAX_HINT_BYTES} bytes: ${hint}`)
+  if (bytes.length > MAX_HINT_BYTES) throw new AddressInvalidError(`hint longer than ${MAX_HINT_BYTES} bytes: ${hint}`)
   return bytes
 }
 

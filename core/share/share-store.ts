@@ -1,6 +1,6 @@
 import { Key, type Datastore } from 'interface-datastore'
 import { openSecret, sealSecret } from '../crypto/secretbox.ts'
-import { CairnError } from '../errors.ts'
+import { CairnError, FileNotFoundError } from '../errors.ts'
 
 /** One link I made, as "My shares" lists it. */
 export interface ShareRecord {
@@ -80,7 +80,7 @@ export class ShareStore {
   async update (id: string, changes: Partial<Omit<ShareRecord, 'id'>>): Promise<ShareRecord> {
     return await this.exclusive(async () => {
       const current = await this.get(id)
-      if (current === undefined) throw new CairnError('FILE_NOT_FOUND', `no share ${id}`)
+      if (current === undefined) throw new FileNotFoundError(`no share ${id}`)
       const next = { ...current, ...changes, id }
       await this.put(next)
       return next

@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { CairnError, FileNotFoundError, VaultLockedError } from '../errors.ts'
 import { generateFileKey } from '../crypto/stream-format.ts'
 import { createDedupHasher } from '../crypto/dedup-tag.ts'
 import { readDecrypted, readEveryBlock, RecordingBlockstore, storeEncrypted } from './encrypted-content.ts'
@@ -200,7 +200,7 @@ export class VaultFiles {
       await store.rollback()
       // Stopped because the content is already here: that is success.
       if (existing !== undefined && !this.locked.aborted) return await this.recordDuplicate(existing, input)
-      if (this.locked.aborted) throw new CairnError('VAULT_LOCKED', 'The vault was locked during the upload; nothing was stored')
+      if (this.locked.aborted) throw new VaultLockedError('The vault was locked during the upload; nothing was stored')
       throw err
     } finally {
       release()
@@ -246,14 +246,14 @@ export class VaultFiles {
    */
   sourceOf (fileId: string): { info: FileInfo, fileKey: Uint8Array, readBlockstore: Blockstore } {
     const view = this.index.getFile(fileId)
-    if (view === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
+    if (view === undefined) throw new FileNotFoundError('That file is not in the vault')
     return { info: toFileInfo(view), fileKey: fromBase64(view.entry.fk), readBlockstore: this.readerFor(fileId) }
   }
 
   /** The decrypted content of one file as a stream, authenticated as it is read. */
   open (fileId: string): { info: FileInfo, stream: ReadableStream<Uint8Array> } {
     const view = this.index.getFile(fileId)
-    if (view === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
+    if (view === undefined) throw new FileNotFoundError('That file is not in the vault')
     const init = { plaintextLength: view.entry.size, signal: this.locked }
     // A fresh key for each read: readDecrypted wipes the one it is given when it ends.
     const fileKey = (): Uint8Array => fromBase64(view.entry.fk)
