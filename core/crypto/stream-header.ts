@@ -2,7 +2,7 @@ import { equalBytes } from '@noble/ciphers/utils.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { CairnError, FormatInvalidError } from '../errors.ts'
+import { CairnError, FormatInvalidError, InvalidArgumentError } from '../errors.ts'
 import {
   ALG_AES_256_GCM, COMMITMENT_LENGTH, DEFAULT_CHUNK_LOG2, FILE_KEY_LENGTH, FORMAT_VERSION, HEADER_LENGTH,
   HEADER_MAC_LENGTH, INFO_COMMIT, INFO_CONTENT, INFO_HEADER_MAC, MAGIC, MAX_CHUNK_LOG2, MIN_CHUNK_LOG2,
@@ -79,7 +79,7 @@ export function chunkLog2FromSize (chunkSize: number): number {
 /** Builds the header of a new file: fields, key commitment, header MAC. */
 export function buildHeader (subkeys: FileSubkeys, noncePrefix: Uint8Array, chunkLog2: number = DEFAULT_CHUNK_LOG2): FileHeader {
   const chunkSize = chunkSizeFromLog2(chunkLog2)
-  if (noncePrefix.length !== NONCE_PREFIX_LENGTH) throw new CairnError('INTERNAL', `the nonce prefix is ${NONCE_PREFIX_LENGTH} bytes`)
+  if (noncePrefix.length !== NONCE_PREFIX_LENGTH) throw new InvalidArgumentError(`the nonce prefix is ${NONCE_PREFIX_LENGTH} bytes`)
   const bytes = new Uint8Array(HEADER_LENGTH)
   bytes.set(MAGIC, 0)
   bytes[OFFSET_VERSION] = FORMAT_VERSION

@@ -1,4 +1,4 @@
-import { CairnError, FormatInvalidError } from '../errors.ts'
+import { FormatInvalidError, InvalidArgumentError } from '../errors.ts'
 import { DEFAULT_CHUNK_SIZE, HEADER_LENGTH, TAG_LENGTH } from './stream-constants.ts'
 
 /**
@@ -9,7 +9,7 @@ import { DEFAULT_CHUNK_SIZE, HEADER_LENGTH, TAG_LENGTH } from './stream-constant
  */
 
 function checkSize (n: number, what: string): void {
-  if (!Number.isSafeInteger(n) || n < 0) throw new CairnError('INTERNAL', `${what} must be a non-negative integer`)
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${what} must be a non-negative integer`)
 }
 
 /** Number of chunks a plaintext of `plainSize` bytes is cut into (at least 1). */
@@ -54,7 +54,7 @@ export interface ChunkLocation {
 /** Locates chunk `index` of a file whose plaintext is `plainSize` bytes. */
 export function chunkLocation (index: number, plainSize: number, chunkSize: number = DEFAULT_CHUNK_SIZE): ChunkLocation {
   const count = chunkCount(plainSize, chunkSize)
-  if (!Number.isInteger(index) || index < 0 || index >= count) throw new CairnError('INTERNAL', `chunk ${index} is outside 0..${count - 1}`)
+  if (!Number.isInteger(index) || index < 0 || index >= count) throw new InvalidArgumentError(`chunk ${index} is outside 0..${count - 1}`)
   const final = index === count - 1
   const plainLength = final ? plainSize - index * chunkSize : chunkSize
   return { index, offset: HEADER_LENGTH + index * (chunkSize + TAG_LENGTH), length: plainLength + TAG_LENGTH, final }

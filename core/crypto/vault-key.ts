@@ -1,5 +1,5 @@
 import { equalBytes } from '@noble/ciphers/utils.js'
-import { CairnError, FormatInvalidError, WrongPassphraseError } from '../errors.ts'
+import { CairnError, FormatInvalidError, InvalidArgumentError, WrongPassphraseError } from '../errors.ts'
 import { base64ToBytes, bytesToBase64 } from './base64.ts'
 import { checkArgon2idParams, derivePassphraseKey, newArgon2idParams, type Argon2idCost, type Argon2idParams } from './passphrase-kdf.ts'
 import { openSecret, sealSecret } from './secretbox.ts'
@@ -51,7 +51,7 @@ function recordAad (kdf: VaultKeyRecord['kdf'], keyCheck: string): Uint8Array {
  * (and, for test vectors only, a fixed secretbox nonce).
  */
 export async function wrapVaultKey (vaultKey: Uint8Array, passphrase: string, params: Argon2idParams, nonce?: Uint8Array): Promise<VaultKeyRecord> {
-  if (vaultKey.length !== VAULT_KEY_LENGTH) throw new CairnError('INTERNAL', `a vault key is ${VAULT_KEY_LENGTH} bytes`)
+  if (vaultKey.length !== VAULT_KEY_LENGTH) throw new InvalidArgumentError(`a vault key is ${VAULT_KEY_LENGTH} bytes`)
   checkArgon2idParams(params)
   const kdf = { alg: 'argon2id' as const, memoryKiB: params.memoryKiB, iterations: params.iterations, parallelism: params.parallelism, salt: bytesToBase64(params.salt) }
   const keyCheck = bytesToBase64(keyCheckValue(vaultKey))

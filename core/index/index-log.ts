@@ -1,6 +1,6 @@
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
-import { CairnError, FileNotFoundError, FormatInvalidError, PathExistsError, VaultLockedError } from '../errors.ts'
+import { CairnError, FileNotFoundError, FormatInvalidError, InvalidArgumentError, PathExistsError, VaultLockedError } from '../errors.ts'
 import type { ChainHead } from './chain.ts'
 import { tick, zeroHlc, type Hlc } from './hlc.ts'
 import { loadLog, writeOps } from './log-store.ts'
@@ -72,7 +72,7 @@ export class IndexLog {
 
   constructor (components: IndexLogComponents, init: IndexLogInit) {
     if (!isDeviceId(init.deviceId)) throw new FormatInvalidError('device id is not valid')
-    if (init.indexKey.length !== 32) throw new CairnError('INTERNAL', 'index key must be 32 bytes')
+    if (init.indexKey.length !== 32) throw new InvalidArgumentError('index key must be 32 bytes')
     this.stores = { blockstore: components.blockstore, datastore: components.datastore }
     this.indexKey = init.indexKey
     this.deviceId = init.deviceId

@@ -1,6 +1,6 @@
 import { Key, type Datastore } from 'interface-datastore'
 import { openSecret, sealSecret } from '../crypto/secretbox.ts'
-import { CairnError, FileNotFoundError } from '../errors.ts'
+import { CairnError, FileNotFoundError, InvalidArgumentError } from '../errors.ts'
 
 /** One link I made, as "My shares" lists it. */
 export interface ShareRecord {
@@ -40,7 +40,7 @@ export function newShareId (): string {
 }
 
 const keyOf = (id: string): Key => {
-  if (!ID.test(id)) throw new CairnError('INTERNAL', `not a share id: ${id}`)
+  if (!ID.test(id)) throw new InvalidArgumentError(`not a share id: ${id}`)
   return new Key(PREFIX + id)
 }
 
@@ -55,7 +55,7 @@ export class ShareStore {
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor (private readonly datastore: Datastore, private readonly sealingKey: Uint8Array) {
-    if (sealingKey.length !== 32) throw new CairnError('INTERNAL', 'the share sealing key is 32 bytes')
+    if (sealingKey.length !== 32) throw new InvalidArgumentError('the share sealing key is 32 bytes')
   }
 
   /** Stores a record (a record with the same id is replaced). */

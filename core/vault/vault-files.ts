@@ -1,4 +1,4 @@
-import { CairnError, FileNotFoundError, VaultLockedError } from '../errors.ts'
+import { CairnError, FileNotFoundError, InvalidArgumentError, VaultLockedError } from '../errors.ts'
 import { generateFileKey } from '../crypto/stream-format.ts'
 import { createDedupHasher } from '../crypto/dedup-tag.ts'
 import { readDecrypted, readEveryBlock, RecordingBlockstore, storeEncrypted } from './encrypted-content.ts'
@@ -125,7 +125,7 @@ export class VaultFiles {
   async addStream (input: AddStreamInput): Promise<AddFileResult> {
     let hasher
     try {
-      if (!Number.isSafeInteger(input.size) || input.size < 0) throw new CairnError('INTERNAL', `a file's size must be a whole number of bytes, not ${input.size}`)
+      if (!Number.isSafeInteger(input.size) || input.size < 0) throw new InvalidArgumentError(`a file's size must be a whole number of bytes, not ${input.size}`)
       hasher = await createDedupHasher(this.dedupKey)
     } catch (err) {
       // Nothing will read the stream: let its source go.
