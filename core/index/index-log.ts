@@ -188,7 +188,7 @@ export class IndexLog {
     const target = normalizePath(path)
     return await this.exclusive(async () => {
       const id = fileId ?? newFileId()
-      if (fileId !== undefined && !knowsFile(this.current, fileId)) throw new FileNotFoundError('no such file in the index')
+      if (fileId !== undefined && !knowsFile(this.current, fileId)) throw new FileNotFoundError('no such file in the index', { fileId })
       this.assertPathFree(target, id)
       await this.appendNow([{ kind: 'put', fileId: id, path: target, entry: canonicalEntry(entry) }])
       return this.view(id)
@@ -250,7 +250,7 @@ export class IndexLog {
 
   private liveFile (fileId: string): FileView {
     const file = getFile(this.current, fileId, this.viewOptions)
-    if (file === undefined) throw new FileNotFoundError('no such file in the index')
+    if (file === undefined) throw new FileNotFoundError('no such file in the index', { fileId })
     return file
   }
 
@@ -260,9 +260,9 @@ export class IndexLog {
   private assertPathFree (path: string, fileId: string): void {
     for (const other of listFiles(this.current, this.viewOptions)) {
       if (other.fileId === fileId) continue
-      if (other.path === path) throw new PathExistsError('another file already has that name')
-      if (other.path.startsWith(path + '/')) throw new PathExistsError('that name is a folder')
-      if (path.startsWith(other.path + '/')) throw new PathExistsError('a file is in the way of that folder')
+      if (other.path === path) throw new PathExistsError('another file already has that name', { fileId: other.fileId })
+      if (other.path.startsWith(path + '/')) throw new PathExistsError('that name is a folder', { fileId: other.fileId })
+      if (path.startsWith(other.path + '/')) throw new PathExistsError('a file is in the way of that folder', { fileId: other.fileId })
     }
   }
 
