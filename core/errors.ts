@@ -1,7 +1,8 @@
 /**
  * Every failure Cairn reports has a stable `code`. Errors cross `postMessage`
- * as plain `{code, message}` (see `toErrorPayload`) and the UI maps codes to
- * words; nothing ever branches on message text.
+ * as plain `{code, message}` (see `toErrorPayload`), plus `fileId` when the
+ * failure concerns one vault file, and the UI maps codes to words; nothing
+ * ever branches on message text. Throw the class of a code where it has one.
  */
 
 export const ERROR_CODES = [
