@@ -1,7 +1,8 @@
 /**
  * Every failure Cairn reports has a stable `code`. Errors cross `postMessage`
- * as plain `{code, message}` (see `toErrorPayload`) and the UI maps codes to
- * words; nothing ever branches on message text.
+ * as plain `{code, message}` (see `toErrorPayload`), plus `fileId` when the
+ * failure concerns one vault file, and the UI maps codes to words; nothing
+ * ever branches on message text. Throw the class of a code where it has one.
  */
 
 export const ERROR_CODES = [
@@ -71,7 +72,9 @@ export const ERROR_CODES = [
   // a stored block whose bytes no longer hash to its CID (storage damage)
   'BLOCK_DAMAGED',
   // share links with relay addresses only, and this device has no relay
-  'SHARE_NO_RELAY'
+  'SHARE_NO_RELAY',
+  // a caller passed a value a function does not take (a key of the wrong length, a bad id, …)
+  'INVALID_ARGUMENT'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]
@@ -80,30 +83,99 @@ export type ErrorCode = typeof ERROR_CODES[number]
 export interface ErrorPayload {
   code: ErrorCode
   message: string
+  /** The vault file the failure concerns, when known. */
+  fileId?: string
+}
+
+export interface CairnErrorOptions {
+  cause?: unknown
+  /** The vault file the failure concerns (as automerge-repo's errors carry `documentId`). */
+  fileId?: string
 }
 
 export class CairnError extends Error {
   readonly code: ErrorCode
+  /**
+   * The vault file the failure concerns, when known. Not readonly: a read
+   * path that knows which file it was reading names it on an error raised
+   * below it (see `aboutFile`).
+   */
+  fileId?: string
 
-  constructor (code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  constructor (code: ErrorCode, message: string, options?: CairnErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.name = 'CairnError'
+    if (options?.fileId !== undefined) this.fileId = options.fileId
   }
 }
 
 export class VaultLockedError extends CairnError {
-  constructor (message = 'The vault is locked') { super('VAULT_LOCKED', message) }
+  constructor (message = 'The vault is locked', options?: CairnErrorOptions) { super('VAULT_LOCKED', message, options) }
 }
 
 export class WrongPassphraseError extends CairnError {
-  constructor (message = 'That passphrase does not open this vault') { super('WRONG_PASSPHRASE', message) }
+  constructor (message = 'That passphrase does not open this vault', options?: CairnErrorOptions) { super('WRONG_PASSPHRASE', message, options) }
 }
 
 export class QuotaExceededError extends CairnError {
-  constructor (message = 'The browser refused to store more data (storage is full)', options?: { cause?: unknown }) {
+  constructor (message = 'The browser refused to store more data (storage is full)', options?: CairnErrorOptions) {
     super('QUOTA_EXCEEDED', message, options)
   }
+}
+
+/** A caller passed a value a function does not take; INTERNAL stays for broken invariants. */
+export class InvalidArgumentError extends CairnError {
+  constructor (message: string, options?: CairnErrorOptions) { super('INVALID_ARGUMENT', message, options) }
+}
+
+/** No such file (or share, version, Trash item); `fileId` names the file when known. */
+export class FileNotFoundError extends CairnError {
+  constructor (message = 'That file is not in the vault', options?: CairnErrorOptions) { super('FILE_NOT_FOUND', message, options) }
+}
+
+/** A path is taken; `fileId` names the file already at (or in the way of) that path. */
+export class PathExistsError extends CairnError {
+  constructor (message = 'Another file already has that name', options?: CairnErrorOptions) { super('PATH_EXISTS', message, options) }
+}
+
+export class PathInvalidError extends CairnError {
+  constructor (message: string, options?: CairnErrorOptions) { super('PATH_INVALID', message, options) }
+}
+
+/** Stored or received bytes are not in the format they claim. */
+export class FormatInvalidError extends CairnError {
+  constructor (message: string, options?: CairnErrorOptions) { super('FORMAT_INVALID', message, options) }
+}
+
+/** A storage seam failed for a reason other than a full store. */
+export class StorageFailedError extends CairnError {
+  constructor (message: string, options?: CairnErrorOptions) { super('STORAGE_FAILED', message, options) }
+}
+
+export class IndexRecordTamperedError extends CairnError {
+  constructor (message: string, options?: CairnErrorOptions) { super('INDEX_RECORD_TAMPERED', message, options) }
+}
+
+export class PeerUnreachableError extends CairnError {
+  constructor (message: string, options?: CairnErrorOptions) { super('PEER_UNREACHABLE', message, options) }
+}
+
+export class AddressInvalidError extends CairnError {
+  constructor (message: string, options?: CairnErrorOptions) { super('ADDRESS_INVALID', message, options) }
+}
+
+export class ConfigInvalidError extends CairnError {
+  constructor (message: string, options?: CairnErrorOptions) { super('CONFIG_INVALID', message, options) }
+}
+
+/**
+ * Names the file a Cairn error concerns, unless it names one already, and
+ * returns it; anything else passes through unchanged.
+ */
+export function aboutFile (err: unknown, fileId: string): unknown {
+  if (err instanceof CairnError && err.fileId === undefined) err.fileId = fileId
+  return err
 }
 
 export function isErrorCode (value: unknown): value is ErrorCode {
@@ -120,7 +192,11 @@ export function isCairnError (err: unknown, code?: ErrorCode): err is CairnError
  * Browser quota errors become QUOTA_EXCEEDED so the UI can say "storage is full".
  */
 export function toErrorPayload (err: unknown): ErrorPayload {
-  if (err instanceof CairnError) return { code: err.code, message: err.message }
+  if (err instanceof CairnError) {
+    const payload: ErrorPayload = { code: err.code, message: err.message }
+    if (err.fileId !== undefined) payload.fileId = err.fileId
+    return payload
+  }
   if (err instanceof Error || (typeof DOMException !== 'undefined' && err instanceof DOMException)) {
     const e = err as Error
     if (e.name === 'QuotaExceededError') return { code: 'QUOTA_EXCEEDED', message: e.message }
@@ -130,7 +206,26 @@ export function toErrorPayload (err: unknown): ErrorPayload {
   return { code: 'INTERNAL', message: String(err) }
 }
 
-/** Rebuilds an error on the receiving side of postMessage. */
+/** Rebuilds an error on the receiving side of postMessage (its class, where its code has one, and its `fileId`). */
 export function fromErrorPayload (payload: ErrorPayload): CairnError {
-  return new CairnError(isErrorCode(payload.code) ? payload.code : 'INTERNAL', payload.message)
+  const code = isErrorCode(payload.code) ? payload.code : 'INTERNAL'
+  const options: CairnErrorOptions = typeof payload.fileId === 'string' ? { fileId: payload.fileId } : {}
+  const Rebuilt = REBUILT[code]
+  return Rebuilt === undefined ? new CairnError(code, payload.message, options) : new Rebuilt(payload.message, options)
+}
+
+const REBUILT: Partial<Record<ErrorCode, new (message: string, options?: CairnErrorOptions) => CairnError>> = {
+  VAULT_LOCKED: VaultLockedError,
+  WRONG_PASSPHRASE: WrongPassphraseError,
+  QUOTA_EXCEEDED: QuotaExceededError,
+  INVALID_ARGUMENT: InvalidArgumentError,
+  FILE_NOT_FOUND: FileNotFoundError,
+  PATH_EXISTS: PathExistsError,
+  PATH_INVALID: PathInvalidError,
+  FORMAT_INVALID: FormatInvalidError,
+  STORAGE_FAILED: StorageFailedError,
+  INDEX_RECORD_TAMPERED: IndexRecordTamperedError,
+  PEER_UNREACHABLE: PeerUnreachableError,
+  ADDRESS_INVALID: AddressInvalidError,
+  CONFIG_INVALID: ConfigInvalidError
 }

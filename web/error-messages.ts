@@ -59,7 +59,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   DELETION_REFUSED: 'This backup peer is append-only: it never deletes what it holds, so deleted files stay on it. Only its operator can free space there.',
   TOO_MANY_ROOTS: 'This backup peer holds as many files for your vault as it allows. Its operator can raise the limit (--max-roots-per-vault).',
   BLOCK_DAMAGED: "Some of Cairn's stored data on this device is damaged, and no paired backup peer or other device had a good copy to repair it from. Connect your backup peer and try again; Settings → Check stored data says which files are affected.",
-  SHARE_NO_RELAY: 'A link with relay addresses only needs a relay, and this device has none. Add a relay on the Peers page, or untick "Relay addresses only".'
+  SHARE_NO_RELAY: 'A link with relay addresses only needs a relay, and this device has none. Add a relay on the Peers page, or untick "Relay addresses only".',
+  INVALID_ARGUMENT: "Cairn was asked to do something with a value it can't use. This is a bug in Cairn; the Logs page has details."
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */

@@ -1,5 +1,5 @@
 import { createBLAKE3 } from 'hash-wasm'
-import { CairnError } from '../errors.ts'
+import { CairnError, InvalidArgumentError } from '../errors.ts'
 
 /**
  * Dedup tags (DESIGN §3): keyed BLAKE3 of a file's plaintext under the vault's
@@ -21,7 +21,7 @@ export interface DedupHasher {
 
 /** Starts an incremental dedup tag under the 32-byte dedup subkey. */
 export async function createDedupHasher (dedupKey: Uint8Array): Promise<DedupHasher> {
-  if (dedupKey.length !== DEDUP_KEY_LENGTH) throw new CairnError('INTERNAL', `the dedup key is ${DEDUP_KEY_LENGTH} bytes`)
+  if (dedupKey.length !== DEDUP_KEY_LENGTH) throw new InvalidArgumentError(`the dedup key is ${DEDUP_KEY_LENGTH} bytes`)
   const hasher = await createBLAKE3(DEDUP_TAG_LENGTH * 8, dedupKey)
   let done = false
   return {

@@ -1,7 +1,7 @@
 import { equalBytes } from '@noble/ciphers/utils.js'
 import { entropyToMnemonic, mnemonicToEntropy } from '@scure/bip39'
 import { wordlist } from '@scure/bip39/wordlists/english.js'
-import { CairnError } from '../errors.ts'
+import { CairnError, InvalidArgumentError } from '../errors.ts'
 import { keyCheckValue, VAULT_KEY_LENGTH } from './vault-key.ts'
 
 /**
@@ -29,7 +29,7 @@ export class UnknownRecoveryWordError extends CairnError {
 
 /** The 24 words of `vaultKey`, separated by single spaces. */
 export function vaultKeyToPhrase (vaultKey: Uint8Array): string {
-  if (vaultKey.length !== VAULT_KEY_LENGTH) throw new CairnError('INTERNAL', `a vault key is ${VAULT_KEY_LENGTH} bytes`)
+  if (vaultKey.length !== VAULT_KEY_LENGTH) throw new InvalidArgumentError(`a vault key is ${VAULT_KEY_LENGTH} bytes`)
   return entropyToMnemonic(vaultKey, wordlist)
 }
 

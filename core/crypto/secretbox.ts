@@ -1,5 +1,5 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { CairnError, type ErrorCode } from '../errors.ts'
+import { CairnError, InvalidArgumentError, type ErrorCode } from '../errors.ts'
 
 /**
  * Small secrets (wrapped keys, index records): XChaCha20-Poly1305 with a random
@@ -12,7 +12,7 @@ export const SECRETBOX_OVERHEAD = 1 + NONCE_LENGTH + TAG_LENGTH
 
 /** Encrypts `plaintext` under a 32-byte key; `aad` is authenticated, not stored. */
 export function sealSecret (key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, nonce: Uint8Array = globalThis.crypto.getRandomValues(new Uint8Array(NONCE_LENGTH))): Uint8Array {
-  if (nonce.length !== NONCE_LENGTH) throw new CairnError('INTERNAL', 'secretbox nonce must be 24 bytes')
+  if (nonce.length !== NONCE_LENGTH) throw new InvalidArgumentError('secretbox nonce must be 24 bytes')
   const ciphertext = xchacha20poly1305(key, nonce, aad).encrypt(plaintext)
   const out = new Uint8Array(1 + NONCE_LENGTH + ciphertext.length)
   out[0] = SECRETBOX_VERSION

@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { FormatInvalidError, InvalidArgumentError } from '../errors.ts'
 import { MAX_CHUNKS, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './stream-constants.ts'
 import type { FileHeader, FileSubkeys } from './stream-header.ts'
 
@@ -29,7 +29,7 @@ export class ChunkCipher {
 
   /** nonce = prefix(7) ‖ index (u32 big-endian) ‖ last flag (1 on the final chunk). */
   nonce (index: number, last: boolean): Uint8Array<ArrayBuffer> {
-    if (!Number.isInteger(index) || index < 0 || index >= MAX_CHUNKS) throw new CairnError('FORMAT_INVALID', `chunk index ${index} is out of range`)
+    if (!Number.isInteger(index) || index < 0 || index >= MAX_CHUNKS) throw new FormatInvalidError(`chunk index ${index} is out of range`)
     const nonce = new Uint8Array(NONCE_LENGTH)
     nonce.set(this.header.noncePrefix, 0)
     new DataView(nonce.buffer).setUint32(NONCE_PREFIX_LENGTH, index, false)
@@ -39,7 +39,7 @@ export class ChunkCipher {
 
   /** Encrypts one plaintext chunk; the result is its ciphertext followed by the 16-byte tag. */
   async encrypt (index: number, plaintext: Uint8Array, last: boolean): Promise<Uint8Array<ArrayBuffer>> {
-    if (plaintext.length > this.header.chunkSize) throw new CairnError('INTERNAL', 'plaintext chunk is larger than the chunk size')
+    if (plaintext.length > this.header.chunkSize) throw new InvalidArgumentError('plaintext chunk is larger than the chunk size')
     const out = await globalThis.crypto.subtle.encrypt(
       { name: 'AES-GCM', iv: this.nonce(index, last), additionalData: this.header.bytes, tagLength: TAG_LENGTH * 8 },
       this.key, toBufferSource(plaintext))

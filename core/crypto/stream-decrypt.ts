@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { CairnError, FormatInvalidError } from '../errors.ts'
 import { ChunkCipher } from './stream-chunk.ts'
 import { HEADER_LENGTH, TAG_LENGTH } from './stream-constants.ts'
 import { diagnoseAfterFinal, diagnoseInnerChunk, diagnoseLastPiece } from './stream-diagnose.ts'
@@ -105,7 +105,7 @@ export class StreamDecryptor {
     this.addTail(rest)
     if (this.tailLength > 0) await this.failAfterFinal(emit)
     // Only a known length can get here without the final plaintext: an earlier chunk was final.
-    if (this.finalPlain === undefined) throw new CairnError('FORMAT_INVALID', 'the encrypted file ends before its known length')
+    if (this.finalPlain === undefined) throw new FormatInvalidError('the encrypted file ends before its known length')
     if (this.finalPlain.length > 0) emit(this.finalPlain)
     this.finalPlain = undefined
   }
@@ -177,7 +177,7 @@ export class StreamDecryptor {
     const { ciphertextLength, plaintextLength } = this.init
     const fromPlain = plaintextLength === undefined ? undefined : encryptedSize(plaintextLength, chunkSize)
     if (ciphertextLength !== undefined && fromPlain !== undefined && ciphertextLength !== fromPlain) {
-      throw new CairnError('FORMAT_INVALID', 'the given ciphertext and plaintext lengths disagree')
+      throw new FormatInvalidError('the given ciphertext and plaintext lengths disagree')
     }
     return ciphertextLength ?? fromPlain
   }

@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { CairnError, FormatInvalidError } from '../errors.ts'
 import { ChunkCipher } from './stream-chunk.ts'
 import { DEFAULT_CHUNK_SIZE, MAX_CHUNKS, NONCE_PREFIX_LENGTH } from './stream-constants.ts'
 import { buildHeader, chunkLog2FromSize, deriveFileSubkeys, wipeFileSubkeys } from './stream-header.ts'
@@ -41,7 +41,7 @@ export function createEncryptStream (init: EncryptStreamInit): TransformStream<U
 
   const launch = async (plaintext: Uint8Array, last: boolean, controller: TransformStreamDefaultController<Uint8Array>): Promise<void> => {
     if (cipher === undefined) throw new CairnError('INTERNAL', 'encrypt stream used before start')
-    if (nextIndex >= MAX_CHUNKS) throw new CairnError('FORMAT_INVALID', 'file has too many chunks for its chunk size')
+    if (nextIndex >= MAX_CHUNKS) throw new FormatInvalidError('file has too many chunks for its chunk size')
     const job = cipher.encrypt(nextIndex++, plaintext, last)
     // Marked handled now; the rejection still surfaces when it is awaited in order.
     job.catch(() => {})

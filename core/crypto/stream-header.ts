@@ -2,7 +2,7 @@ import { equalBytes } from '@noble/ciphers/utils.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { CairnError } from '../errors.ts'
+import { CairnError, FormatInvalidError, InvalidArgumentError } from '../errors.ts'
 import {
   ALG_AES_256_GCM, COMMITMENT_LENGTH, DEFAULT_CHUNK_LOG2, FILE_KEY_LENGTH, FORMAT_VERSION, HEADER_LENGTH,
   HEADER_MAC_LENGTH, INFO_COMMIT, INFO_CONTENT, INFO_HEADER_MAC, MAGIC, MAX_CHUNK_LOG2, MIN_CHUNK_LOG2,
@@ -64,7 +64,7 @@ function headerMac (macKey: Uint8Array, header: Uint8Array): Uint8Array {
 /** Checks a chunk-size exponent and returns the chunk size in bytes. */
 export function chunkSizeFromLog2 (chunkLog2: number): number {
   if (!Number.isInteger(chunkLog2) || chunkLog2 < MIN_CHUNK_LOG2 || chunkLog2 > MAX_CHUNK_LOG2) {
-    throw new CairnError('FORMAT_INVALID', `chunk size 2^${chunkLog2} is outside 2^${MIN_CHUNK_LOG2}..2^${MAX_CHUNK_LOG2}`)
+    throw new FormatInvalidError(`chunk size 2^${chunkLog2} is outside 2^${MIN_CHUNK_LOG2}..2^${MAX_CHUNK_LOG2}`)
   }
   return 2 ** chunkLog2
 }
@@ -79,7 +79,7 @@ export function chunkLog2FromSize (chunkSize: number): number {
 /** Builds the header of a new file: fields, key commitment, header MAC. */
 export function buildHeader (subkeys: FileSubkeys, noncePrefix: Uint8Array, chunkLog2: number = DEFAULT_CHUNK_LOG2): FileHeader {
   const chunkSize = chunkSizeFromLog2(chunkLog2)
-  if (noncePrefix.length !== NONCE_PREFIX_LENGTH) throw new CairnError('INTERNAL', `the nonce prefix is ${NONCE_PREFIX_LENGTH} bytes`)
+  if (noncePrefix.length !== NONCE_PREFIX_LENGTH) throw new InvalidArgumentError(`the nonce prefix is ${NONCE_PREFIX_LENGTH} bytes`)
   const bytes = new Uint8Array(HEADER_LENGTH)
   bytes.set(MAGIC, 0)
   bytes[OFFSET_VERSION] = FORMAT_VERSION
@@ -111,10 +111,10 @@ export function hasMagic (bytes: Uint8Array): boolean {
 export function parseHeader (subkeys: FileSubkeys, input: Uint8Array): FileHeader {
   if (input.length < HEADER_LENGTH) {
     if (input.length >= MAGIC.length && hasMagic(input)) throw new CairnError('STREAM_TRUNCATED', 'the encrypted file ends inside its header')
-    throw new CairnError('FORMAT_INVALID', 'not a Cairn encrypted file (too short)')
+    throw new FormatInvalidError('not a Cairn encrypted file (too short)')
   }
   const bytes = input.slice(0, HEADER_LENGTH)
-  if (!hasMagic(bytes)) throw new CairnError('FORMAT_INVALID', 'not a Cairn encrypted file (bad magic)')
+  if (!hasMagic(bytes)) throw new FormatInvalidError('not a Cairn encrypted file (bad magic)')
   if (bytes[OFFSET_VERSION] !== FORMAT_VERSION) throw new CairnError('UNSUPPORTED_VERSION', `encrypted-file version ${String(bytes[OFFSET_VERSION])} is not supported`)
   if (bytes[OFFSET_ALG] !== ALG_AES_256_GCM) throw new CairnError('UNSUPPORTED_ALGORITHM', `encrypted-file algorithm ${String(bytes[OFFSET_ALG])} is not supported`)
 

@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { FormatInvalidError, InvalidArgumentError } from '../errors.ts'
 import { DEFAULT_CHUNK_SIZE, HEADER_LENGTH, TAG_LENGTH } from './stream-constants.ts'
 
 /**
@@ -9,7 +9,7 @@ import { DEFAULT_CHUNK_SIZE, HEADER_LENGTH, TAG_LENGTH } from './stream-constant
  */
 
 function checkSize (n: number, what: string): void {
-  if (!Number.isSafeInteger(n) || n < 0) throw new CairnError('INTERNAL', `${what} must be a non-negative integer`)
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${what} must be a non-negative integer`)
 }
 
 /** Number of chunks a plaintext of `plainSize` bytes is cut into (at least 1). */
@@ -31,11 +31,11 @@ export function plaintextSize (cipherSize: number, chunkSize: number = DEFAULT_C
   checkSize(cipherSize, 'cipherSize')
   const body = cipherSize - HEADER_LENGTH
   const full = chunkSize + TAG_LENGTH
-  if (body < TAG_LENGTH) throw new CairnError('FORMAT_INVALID', `${cipherSize} bytes cannot be an encrypted file`)
+  if (body < TAG_LENGTH) throw new FormatInvalidError(`${cipherSize} bytes cannot be an encrypted file`)
   const wholeChunks = Math.floor((body - 1) / full)
   const finalLength = body - wholeChunks * full
   if (finalLength < TAG_LENGTH || (finalLength === TAG_LENGTH && wholeChunks > 0)) {
-    throw new CairnError('FORMAT_INVALID', `${cipherSize} bytes cannot be an encrypted file with ${chunkSize}-byte chunks`)
+    throw new FormatInvalidError(`${cipherSize} bytes cannot be an encrypted file with ${chunkSize}-byte chunks`)
   }
   return wholeChunks * chunkSize + finalLength - TAG_LENGTH
 }
@@ -54,7 +54,7 @@ export interface ChunkLocation {
 /** Locates chunk `index` of a file whose plaintext is `plainSize` bytes. */
 export function chunkLocation (index: number, plainSize: number, chunkSize: number = DEFAULT_CHUNK_SIZE): ChunkLocation {
   const count = chunkCount(plainSize, chunkSize)
-  if (!Number.isInteger(index) || index < 0 || index >= count) throw new CairnError('INTERNAL', `chunk ${index} is outside 0..${count - 1}`)
+  if (!Number.isInteger(index) || index < 0 || index >= count) throw new InvalidArgumentError(`chunk ${index} is outside 0..${count - 1}`)
   const final = index === count - 1
   const plainLength = final ? plainSize - index * chunkSize : chunkSize
   return { index, offset: HEADER_LENGTH + index * (chunkSize + TAG_LENGTH), length: plainLength + TAG_LENGTH, final }

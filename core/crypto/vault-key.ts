@@ -1,5 +1,5 @@
 import { equalBytes } from '@noble/ciphers/utils.js'
-import { CairnError } from '../errors.ts'
+import { CairnError, FormatInvalidError, InvalidArgumentError, WrongPassphraseError } from '../errors.ts'
 import { base64ToBytes, bytesToBase64 } from './base64.ts'
 import { checkArgon2idParams, derivePassphraseKey, newArgon2idParams, type Argon2idCost, type Argon2idParams } from './passphrase-kdf.ts'
 import { openSecret, sealSecret } from './secretbox.ts'
@@ -51,7 +51,7 @@ function recordAad (kdf: VaultKeyRecord['kdf'], keyCheck: string): Uint8Array {
  * (and, for test vectors only, a fixed secretbox nonce).
  */
 export async function wrapVaultKey (vaultKey: Uint8Array, passphrase: string, params: Argon2idParams, nonce?: Uint8Array): Promise<VaultKeyRecord> {
-  if (vaultKey.length !== VAULT_KEY_LENGTH) throw new CairnError('INTERNAL', `a vault key is ${VAULT_KEY_LENGTH} bytes`)
+  if (vaultKey.length !== VAULT_KEY_LENGTH) throw new InvalidArgumentError(`a vault key is ${VAULT_KEY_LENGTH} bytes`)
   checkArgon2idParams(params)
   const kdf = { alg: 'argon2id' as const, memoryKiB: params.memoryKiB, iterations: params.iterations, parallelism: params.parallelism, salt: bytesToBase64(params.salt) }
   const keyCheck = bytesToBase64(keyCheckValue(vaultKey))
@@ -80,15 +80,15 @@ export async function rewrapVaultKey (vaultKey: Uint8Array, newPassphrase: strin
  */
 export function parseVaultKeyRecord (value: unknown): VaultKeyRecord {
   const r = value as Partial<VaultKeyRecord> | null
-  if (typeof r !== 'object' || r === null) throw new CairnError('FORMAT_INVALID', 'the vault key record is not an object')
+  if (typeof r !== 'object' || r === null) throw new FormatInvalidError('the vault key record is not an object')
   if (r.v !== 1) throw new CairnError('UNSUPPORTED_VERSION', `vault key record version ${String(r.v)} is not supported`)
   const kdf = r.kdf as Partial<VaultKeyRecord['kdf']> | undefined
-  if (typeof kdf !== 'object' || kdf === null) throw new CairnError('FORMAT_INVALID', 'the vault key record has no KDF parameters')
+  if (typeof kdf !== 'object' || kdf === null) throw new FormatInvalidError('the vault key record has no KDF parameters')
   if (kdf.alg !== 'argon2id') throw new CairnError('UNSUPPORTED_ALGORITHM', `KDF ${String(kdf.alg)} is not supported`)
   const numbers = [kdf.memoryKiB, kdf.iterations, kdf.parallelism]
   const strings = [kdf.salt, r.wrappedKey, r.keyCheck]
   if (!numbers.every(n => typeof n === 'number') || !strings.every(s => typeof s === 'string')) {
-    throw new CairnError('FORMAT_INVALID', 'the vault key record is malformed')
+    throw new FormatInvalidError('the vault key record is malformed')
   }
   return {
     v: 1,
@@ -109,7 +109,7 @@ export async function unwrapVaultKey (record: VaultKeyRecord, passphrase: string
   checkArgon2idParams(params)
   const sealed = base64ToBytes(r.wrappedKey)
   // No record is wrapped under an empty passphrase (derivation refuses it).
-  if (passphrase.length === 0) throw new CairnError('WRONG_PASSPHRASE', 'That passphrase does not open this vault')
+  if (passphrase.length === 0) throw new WrongPassphraseError('That passphrase does not open this vault')
   const kek = await derivePassphraseKey(passphrase, params)
   let vaultKey: Uint8Array
   try {

@@ -1,5 +1,5 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
-import { CairnError } from '../errors.ts'
+import { InvalidArgumentError, VaultLockedError } from '../errors.ts'
 import { fromBase64Url, toBase64Url } from './base64.ts'
 import { deriveSubkey } from './subkeys.ts'
 
@@ -32,7 +32,7 @@ const DOMAIN = /^cairn\/v1\/[a-z0-9/-]+$/
 export function signedMessage (domain: string, payload: Uint8Array): Uint8Array {
   // The domain is a fixed ASCII name without NUL, so `domain ‖ 0 ‖ payload`
   // splits one way only.
-  if (!DOMAIN.test(domain)) throw new CairnError('INTERNAL', 'a signing domain looks like cairn/v1/<purpose>')
+  if (!DOMAIN.test(domain)) throw new InvalidArgumentError('a signing domain looks like cairn/v1/<purpose>')
   const head = encoder.encode(domain)
   const out = new Uint8Array(head.length + 1 + payload.length)
   out.set(head, 0)
@@ -49,7 +49,7 @@ export function vaultSigner (vaultKey: Uint8Array): VaultSigner {
     vaultId: toBase64Url(publicKey),
     publicKey,
     sign (domain, payload) {
-      if (wiped) throw new CairnError('VAULT_LOCKED', 'the vault signing key was wiped')
+      if (wiped) throw new VaultLockedError('the vault signing key was wiped')
       return ed25519.sign(signedMessage(domain, payload), seed)
     },
     wipe () {

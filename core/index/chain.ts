@@ -1,7 +1,7 @@
 import type { Blockstore } from 'interface-blockstore'
 import { CID } from 'multiformats/cid'
 import { readWholeBlock } from '../storage/read-block.ts'
-import { CairnError } from '../errors.ts'
+import { CairnError, StorageFailedError } from '../errors.ts'
 import { compareHlc } from './hlc.ts'
 import { decodeOpBlock, type OpBlock } from './op-block.ts'
 import { isDeviceId } from './ops.ts'
@@ -38,7 +38,7 @@ export async function readBlock (blockstore: Blockstore, cid: CID): Promise<Uint
     if (!(await blockstore.has(cid))) return undefined
     return await readWholeBlock(blockstore, cid)
   } catch (err) {
-    throw new CairnError('STORAGE_FAILED', `reading index block ${cid.toString()} failed`, { cause: err })
+    throw new StorageFailedError(`reading index block ${cid.toString()} failed`, { cause: err })
   }
 }
 

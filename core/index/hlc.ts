@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { CairnError, FormatInvalidError, InvalidArgumentError } from '../errors.ts'
 import { DEVICE_ID_PATTERN, MAX_HLC_COUNTER, MAX_HLC_WALL } from './constants.ts'
 
 /**
@@ -24,7 +24,7 @@ export function zeroHlc (device: string): Hlc {
 }
 
 function checkNow (now: number): number {
-  if (!Number.isFinite(now) || now < 0 || now > MAX_HLC_WALL) throw new CairnError('INTERNAL', 'clock reading is out of range')
+  if (!Number.isFinite(now) || now < 0 || now > MAX_HLC_WALL) throw new InvalidArgumentError('clock reading is out of range')
   return Math.floor(now)
 }
 
@@ -82,7 +82,7 @@ export function isHlc (value: unknown): value is Hlc {
  * `compareHlc`, so encoded timestamps can be used as sorted keys.
  */
 export function encodeHlc (hlc: Hlc): string {
-  if (!isHlc(hlc)) throw new CairnError('INTERNAL', 'not a valid hybrid logical clock timestamp')
+  if (!isHlc(hlc)) throw new InvalidArgumentError('not a valid hybrid logical clock timestamp')
   return hlc.wall.toString(16).padStart(WALL_DIGITS, '0') + hlc.counter.toString(16).padStart(COUNTER_DIGITS, '0') + ':' + hlc.device
 }
 
@@ -90,12 +90,12 @@ const ENCODED_PATTERN = /^[0-9a-f]{12}[0-9a-f]{8}:/
 
 /** Parses `encodeHlc` output; anything else throws FORMAT_INVALID. */
 export function decodeHlc (text: string): Hlc {
-  if (typeof text !== 'string' || !ENCODED_PATTERN.test(text)) throw new CairnError('FORMAT_INVALID', 'not an encoded hybrid logical clock timestamp')
+  if (typeof text !== 'string' || !ENCODED_PATTERN.test(text)) throw new FormatInvalidError('not an encoded hybrid logical clock timestamp')
   const hlc = {
     wall: Number.parseInt(text.slice(0, WALL_DIGITS), 16),
     counter: Number.parseInt(text.slice(WALL_DIGITS, WALL_DIGITS + COUNTER_DIGITS), 16),
     device: text.slice(PREFIX_LENGTH)
   }
-  if (!isHlc(hlc)) throw new CairnError('FORMAT_INVALID', 'encoded timestamp is out of range')
+  if (!isHlc(hlc)) throw new FormatInvalidError('encoded timestamp is out of range')
   return hlc
 }

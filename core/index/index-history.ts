@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { FileNotFoundError } from '../errors.ts'
 import { trashedFile, trashOf, versionsOf, type TrashView, type VersionView } from './history.ts'
 import type { IndexLog } from './index-log.ts'
 import { canonicalEntry, type PartialOp } from './ops.ts'
@@ -33,7 +33,7 @@ export class IndexHistory {
     return await this.log.transact(async (tx) => {
       const file = tx.liveFile(fileId)
       const version = versionsOf(tx.state, fileId).find(v => v.versionId === versionId)
-      if (version === undefined) throw new CairnError('FILE_NOT_FOUND', 'that version is no longer kept')
+      if (version === undefined) throw new FileNotFoundError('that version is no longer kept', { fileId })
       await tx.append([{ kind: 'put', fileId, path: file.storedPath, entry: canonicalEntry(version.entry) }])
       return tx.view(fileId)
     })
@@ -47,7 +47,7 @@ export class IndexHistory {
   async restoreFromTrash (fileId: string, path?: string): Promise<FileView> {
     return await this.log.transact(async (tx) => {
       const item = trashedFile(tx.state, fileId)
-      if (item === undefined) throw new CairnError('FILE_NOT_FOUND', 'that file is not in the Trash')
+      if (item === undefined) throw new FileNotFoundError('that file is not in the Trash', { fileId })
       const target = normalizePath(path ?? item.path)
       tx.assertPathFree(target, fileId)
       await tx.append([{ kind: 'put', fileId, path: target, entry: canonicalEntry(item.entry) }])

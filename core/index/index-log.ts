@@ -1,7 +1,7 @@
 import type { Blockstore } from 'interface-blockstore'
 import { systemClock, type Clock } from '../clock.ts'
 import type { Datastore } from 'interface-datastore'
-import { CairnError } from '../errors.ts'
+import { CairnError, FileNotFoundError, FormatInvalidError, InvalidArgumentError, PathExistsError, VaultLockedError } from '../errors.ts'
 import type { ChainHead } from './chain.ts'
 import { tick, zeroHlc, type Hlc } from './hlc.ts'
 import { loadLog, writeOps } from './log-store.ts'
@@ -72,8 +72,8 @@ export class IndexLog {
   readonly history: IndexHistory = new IndexHistory(this)
 
   constructor (components: IndexLogComponents, init: IndexLogInit) {
-    if (!isDeviceId(init.deviceId)) throw new CairnError('FORMAT_INVALID', 'device id is not valid')
-    if (init.indexKey.length !== 32) throw new CairnError('INTERNAL', 'index key must be 32 bytes')
+    if (!isDeviceId(init.deviceId)) throw new FormatInvalidError('device id is not valid')
+    if (init.indexKey.length !== 32) throw new InvalidArgumentError('index key must be 32 bytes')
     this.stores = { blockstore: components.blockstore, datastore: components.datastore }
     this.indexKey = init.indexKey
     this.deviceId = init.deviceId
@@ -189,7 +189,7 @@ export class IndexLog {
     const target = normalizePath(path)
     return await this.exclusive(async () => {
       const id = fileId ?? newFileId()
-      if (fileId !== undefined && !knowsFile(this.current, fileId)) throw new CairnError('FILE_NOT_FOUND', 'no such file in the index')
+      if (fileId !== undefined && !knowsFile(this.current, fileId)) throw new FileNotFoundError('no such file in the index', { fileId })
       this.assertPathFree(target, id)
       await this.appendNow([{ kind: 'put', fileId: id, path: target, entry: canonicalEntry(entry) }])
       return this.view(id)
@@ -251,7 +251,7 @@ export class IndexLog {
 
   private liveFile (fileId: string): FileView {
     const file = getFile(this.current, fileId, this.viewOptions)
-    if (file === undefined) throw new CairnError('FILE_NOT_FOUND', 'no such file in the index')
+    if (file === undefined) throw new FileNotFoundError('no such file in the index', { fileId })
     return file
   }
 
@@ -261,14 +261,14 @@ export class IndexLog {
   private assertPathFree (path: string, fileId: string): void {
     for (const other of listFiles(this.current, this.viewOptions)) {
       if (other.fileId === fileId) continue
-      if (other.path === path) throw new CairnError('PATH_EXISTS', 'another file already has that name')
-      if (other.path.startsWith(path + '/')) throw new CairnError('PATH_EXISTS', 'that name is a folder')
-      if (path.startsWith(other.path + '/')) throw new CairnError('PATH_EXISTS', 'a file is in the way of that folder')
+      if (other.path === path) throw new PathExistsError('another file already has that name', { fileId: other.fileId })
+      if (other.path.startsWith(path + '/')) throw new PathExistsError('that name is a folder', { fileId: other.fileId })
+      if (path.startsWith(other.path + '/')) throw new PathExistsError('a file is in the way of that folder', { fileId: other.fileId })
     }
   }
 
   private assertStarted (): void {
-    if (this.status !== 'started') throw new CairnError('VAULT_LOCKED', 'the index is not open')
+    if (this.status !== 'started') throw new VaultLockedError('the index is not open')
   }
 
   private async exclusive<T> (job: () => Promise<T>): Promise<T> {

@@ -3,7 +3,7 @@ import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { equals } from 'multiformats/bytes'
 import { openSecret, sealSecret } from '../crypto/secretbox.ts'
-import { CairnError } from '../errors.ts'
+import { CairnError, IndexRecordTamperedError, InvalidArgumentError } from '../errors.ts'
 import { MAX_OP_BLOCK_BYTES, OP_BLOCK_AAD_PREFIX, OP_BLOCK_VERSIONS } from './constants.ts'
 import { compareHlc } from './hlc.ts'
 import { isDeviceId, opFromWire, opToWire, V1_KINDS, type IndexOp } from './ops.ts'
@@ -62,7 +62,7 @@ export async function opBlockCid (bytes: Uint8Array): Promise<CID> {
  * each prune or purge naming an earlier op, prev present exactly when
  * seqFrom > 1. Throws `code`.
  */
-export function checkOpBlock (block: OpBlock, code: 'INDEX_RECORD_TAMPERED' | 'INTERNAL'): void {
+export function checkOpBlock (block: OpBlock, code: 'INDEX_RECORD_TAMPERED' | 'INVALID_ARGUMENT'): void {
   if (!OP_BLOCK_VERSIONS.includes(block.v)) throw new CairnError(code, `unknown op block version ${String(block.v)}`)
   if (!isDeviceId(block.device)) throw new CairnError(code, 'op block device id is not valid')
   if (!Number.isSafeInteger(block.seqFrom) || block.seqFrom < 1) throw new CairnError(code, 'op block seqFrom must be a positive integer')
@@ -92,11 +92,11 @@ export function blockVersionFor (ops: readonly IndexOp[]): OpBlock['v'] {
 }
 
 /**
- * Seals a block. Throws INTERNAL for an inconsistent block or one over
+ * Seals a block. Throws INVALID_ARGUMENT for an inconsistent block or one over
  * MAX_OP_BLOCK_BYTES (callers split big batches; see `IndexLog.append`).
  */
 export async function encodeOpBlock (indexKey: Uint8Array, block: OpBlock, options: EncodeOpBlockOptions = {}): Promise<EncodedOpBlock> {
-  checkOpBlock(block, 'INTERNAL')
+  checkOpBlock(block, 'INVALID_ARGUMENT')
   const plaintext = encoder.encode(JSON.stringify({
     v: block.v,
     device: block.device,
@@ -108,7 +108,7 @@ export async function encodeOpBlock (indexKey: Uint8Array, block: OpBlock, optio
   const aad = opBlockAad(block.device)
   const bytes = options.nonce === undefined ? sealSecret(indexKey, plaintext, aad) : sealSecret(indexKey, plaintext, aad, options.nonce)
   plaintext.fill(0)
-  if (bytes.length > MAX_OP_BLOCK_BYTES) throw new CairnError('INTERNAL', `op block of ${bytes.length} bytes exceeds ${MAX_OP_BLOCK_BYTES}`)
+  if (bytes.length > MAX_OP_BLOCK_BYTES) throw new InvalidArgumentError(`op block of ${bytes.length} bytes exceeds ${MAX_OP_BLOCK_BYTES}`)
   return { cid: await opBlockCid(bytes), bytes }
 }
 
@@ -122,26 +122,26 @@ const BLOCK_KEYS = ['v', 'device', 'seqFrom', 'seqTo', 'prev', 'ops']
  * chain it walks, so blocks carry no cleartext metadata.)
  */
 export async function decodeOpBlock (indexKey: Uint8Array, cid: CID, bytes: Uint8Array, device: string): Promise<OpBlock> {
-  if (bytes.length > MAX_OP_BLOCK_BYTES) throw new CairnError('INDEX_RECORD_TAMPERED', 'op block is too large')
+  if (bytes.length > MAX_OP_BLOCK_BYTES) throw new IndexRecordTamperedError('op block is too large')
   if (cid.version !== 1 || cid.code !== raw.code || cid.multihash.code !== sha256.code) {
-    throw new CairnError('INDEX_RECORD_TAMPERED', 'op block CID is not a raw sha2-256 CIDv1')
+    throw new IndexRecordTamperedError('op block CID is not a raw sha2-256 CIDv1')
   }
   const digest = await sha256.digest(bytes)
-  if (!equals(digest.digest, cid.multihash.digest)) throw new CairnError('INDEX_RECORD_TAMPERED', 'op block bytes do not match their CID')
+  if (!equals(digest.digest, cid.multihash.digest)) throw new IndexRecordTamperedError('op block bytes do not match their CID')
   const plaintext = openSecret(indexKey, bytes, opBlockAad(device), 'INDEX_RECORD_TAMPERED')
   let parsed: unknown
   try {
     parsed = JSON.parse(decoder.decode(plaintext))
   } catch (err) {
-    throw new CairnError('INDEX_RECORD_TAMPERED', 'op block plaintext is not JSON', { cause: err })
+    throw new IndexRecordTamperedError('op block plaintext is not JSON', { cause: err })
   } finally {
     plaintext.fill(0)
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CairnError('INDEX_RECORD_TAMPERED', 'op block is not an object')
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new IndexRecordTamperedError('op block is not an object')
   const p = parsed as Record<string, unknown>
-  if (Object.keys(p).some(key => !BLOCK_KEYS.includes(key))) throw new CairnError('INDEX_RECORD_TAMPERED', 'op block has an unknown field')
-  if (p.device !== device) throw new CairnError('INDEX_RECORD_TAMPERED', 'op block names another device')
-  if (!Array.isArray(p.ops)) throw new CairnError('INDEX_RECORD_TAMPERED', 'op block ops must be an array')
+  if (Object.keys(p).some(key => !BLOCK_KEYS.includes(key))) throw new IndexRecordTamperedError('op block has an unknown field')
+  if (p.device !== device) throw new IndexRecordTamperedError('op block names another device')
+  if (!Array.isArray(p.ops)) throw new IndexRecordTamperedError('op block ops must be an array')
   const block: OpBlock = {
     v: p.v as OpBlock['v'],
     device,

@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { CairnError } from '../errors.ts'
+import { CairnError, IndexRecordTamperedError } from '../errors.ts'
 import { fromBase64 } from '../crypto/base64.ts'
 import { DEVICE_ID_PATTERN, ENTRY_KEY_BYTES, FILE_ID_PATTERN, MAX_TYPE_LENGTH } from './constants.ts'
 import { compareHlc, decodeHlc, encodeHlc, isHlc, type Hlc } from './hlc.ts'
@@ -148,16 +148,16 @@ export function opToWire (op: IndexOp): WireOp {
  */
 export function opFromWire (value: unknown, device: string): IndexOp {
   try {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CairnError('INDEX_RECORD_TAMPERED', 'op must be an object')
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new IndexRecordTamperedError('op must be an object')
     const w = value as Record<string, unknown>
     for (const key of Object.keys(w)) {
-      if (!OP_KEYS.has(key)) throw new CairnError('INDEX_RECORD_TAMPERED', `op has an unknown field "${key}"`)
+      if (!OP_KEYS.has(key)) throw new IndexRecordTamperedError(`op has an unknown field "${key}"`)
     }
-    if (typeof w.hlc !== 'string') throw new CairnError('INDEX_RECORD_TAMPERED', 'op.hlc must be a string')
+    if (typeof w.hlc !== 'string') throw new IndexRecordTamperedError('op.hlc must be a string')
     const hlc = decodeHlc(w.hlc)
-    if (hlc.device !== device) throw new CairnError('INDEX_RECORD_TAMPERED', 'op timestamp names another device')
-    if (!Number.isSafeInteger(w.seq) || (w.seq as number) < 1) throw new CairnError('INDEX_RECORD_TAMPERED', 'op.seq must be a positive integer')
-    if (w.target !== undefined && typeof w.target !== 'string') throw new CairnError('INDEX_RECORD_TAMPERED', 'op.target must be a string')
+    if (hlc.device !== device) throw new IndexRecordTamperedError('op timestamp names another device')
+    if (!Number.isSafeInteger(w.seq) || (w.seq as number) < 1) throw new IndexRecordTamperedError('op.seq must be a positive integer')
+    if (w.target !== undefined && typeof w.target !== 'string') throw new IndexRecordTamperedError('op.target must be a string')
     const target = w.target === undefined ? undefined : decodeHlc(w.target)
     validateOpBody({ kind: w.kind, fileId: w.fileId, path: w.path, entry: w.entry, target }, 'INDEX_RECORD_TAMPERED')
     const op: IndexOp = { hlc, device, seq: w.seq as number, kind: w.kind as OpKind, fileId: w.fileId as string, path: w.path as string }
@@ -166,7 +166,7 @@ export function opFromWire (value: unknown, device: string): IndexOp {
     return op
   } catch (err) {
     if (err instanceof CairnError && err.code === 'INDEX_RECORD_TAMPERED') throw err
-    throw new CairnError('INDEX_RECORD_TAMPERED', 'index op is malformed', { cause: err })
+    throw new IndexRecordTamperedError('index op is malformed', { cause: err })
   }
 }
 

@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { CairnError, PathInvalidError } from '../errors.ts'
 import { MAX_PATH_BYTES, MAX_SEGMENT_BYTES } from './constants.ts'
 
 /**
@@ -15,16 +15,16 @@ const CONTROL = /[\u0000-\u001f\u007f]/
 
 /** Throws PATH_INVALID (PATH_DOT_NAME for a '.' or '..' segment), saying why, unless `path` follows the rules above. */
 export function validatePath (path: unknown): asserts path is string {
-  if (typeof path !== 'string') throw new CairnError('PATH_INVALID', 'path must be a string')
-  if (path.length === 0) throw new CairnError('PATH_INVALID', 'path is empty')
-  if (encoder.encode(path).length > MAX_PATH_BYTES) throw new CairnError('PATH_INVALID', `path is longer than ${MAX_PATH_BYTES} bytes`)
-  if (CONTROL.test(path)) throw new CairnError('PATH_INVALID', 'path contains a control character')
-  if (path.startsWith('/')) throw new CairnError('PATH_INVALID', 'path must not start with "/"')
+  if (typeof path !== 'string') throw new PathInvalidError('path must be a string')
+  if (path.length === 0) throw new PathInvalidError('path is empty')
+  if (encoder.encode(path).length > MAX_PATH_BYTES) throw new PathInvalidError(`path is longer than ${MAX_PATH_BYTES} bytes`)
+  if (CONTROL.test(path)) throw new PathInvalidError('path contains a control character')
+  if (path.startsWith('/')) throw new PathInvalidError('path must not start with "/"')
   for (const segment of path.split('/')) {
-    if (segment === '') throw new CairnError('PATH_INVALID', 'path has an empty segment')
+    if (segment === '') throw new PathInvalidError('path has an empty segment')
     // Its own code: the words for other bad paths (about '/') would not fit a file named "..".
     if (segment === '.' || segment === '..') throw new CairnError('PATH_DOT_NAME', 'path must not contain "." or ".." segments')
-    if (encoder.encode(segment).length > MAX_SEGMENT_BYTES) throw new CairnError('PATH_INVALID', `a path segment is longer than ${MAX_SEGMENT_BYTES} bytes`)
+    if (encoder.encode(segment).length > MAX_SEGMENT_BYTES) throw new PathInvalidError(`a path segment is longer than ${MAX_SEGMENT_BYTES} bytes`)
   }
 }
 

@@ -4,7 +4,7 @@ import { checkPassphrase } from '../crypto/passphrase-strength.ts'
 import { decodeRecoveryPhrase } from '../crypto/recovery-phrase.ts'
 import { deriveSubkey } from '../crypto/subkeys.ts'
 import { vaultSigner } from '../crypto/vault-signing.ts'
-import { CairnError } from '../errors.ts'
+import { AddressInvalidError, CairnError, PeerUnreachableError } from '../errors.ts'
 import { BackupClient, peerIdOf } from '../protocols/backup/index.ts'
 import { restoreIndexFromPeer } from '../vault/restore-index.ts'
 import { keptPeerList, type ListedPeer } from '../vault/sealed-peer-list.ts'
@@ -29,7 +29,7 @@ function parseAddress (address: string): Multiaddr {
   try {
     return multiaddr(address.trim())
   } catch (err) {
-    throw new CairnError('ADDRESS_INVALID', `That is not a peer address: ${address}`, { cause: err })
+    throw new AddressInvalidError(`That is not a peer address: ${address}`, { cause: err })
   }
 }
 
@@ -73,7 +73,7 @@ export async function restoreWithKey (c: Pick<BackupHandlerComponents, 'vault' |
       try {
         await c.helia.libp2p.dial(peer, { signal: AbortSignal.timeout(15_000) })
       } catch (err) {
-        throw new CairnError('PEER_UNREACHABLE', `Could not reach the backup peer at ${peer.toString()}`, { cause: err })
+        throw new PeerUnreachableError(`Could not reach the backup peer at ${peer.toString()}`, { cause: err })
       }
       const client = new BackupClient({ libp2p: c.helia.libp2p }, { signer })
       const blocks = await restoreIndexFromPeer({ networkBlockstore: c.helia.blockstore, datastore: c.datastore, client, log: c.log }, peer, indexKey)

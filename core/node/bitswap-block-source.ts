@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { PeerUnreachableError } from '../errors.ts'
 import type { CairnHelia } from './create-node.ts'
 import type { BlockSource } from '../vault/block-repair.ts'
 import type { CID } from 'multiformats/cid'
@@ -22,8 +22,8 @@ export function bitswapBlockSource (helia: CairnHelia): BlockSource {
       // blockBrokers is a public field of Helia's class, not of its interface.
       const brokers = (helia as unknown as { blockBrokers?: RetrievingBroker[] }).blockBrokers ?? []
       const broker = brokers.find(b => typeof b.retrieve === 'function')
-      if (broker?.retrieve === undefined) throw new CairnError('PEER_UNREACHABLE', 'this node has no way to fetch blocks from peers')
-      if (helia.libp2p.getConnections().length === 0) throw new CairnError('PEER_UNREACHABLE', 'no peer is connected')
+      if (broker?.retrieve === undefined) throw new PeerUnreachableError('this node has no way to fetch blocks from peers')
+      if (helia.libp2p.getConnections().length === 0) throw new PeerUnreachableError('no peer is connected')
       return await broker.retrieve(cid, { signal })
     }
   }

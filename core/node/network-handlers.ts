@@ -1,5 +1,5 @@
 import { multiaddr } from '@multiformats/multiaddr'
-import { CairnError } from '../errors.ts'
+import { AddressInvalidError, PeerUnreachableError } from '../errors.ts'
 import type { CairnHelia } from './create-node.ts'
 import type { PeerKeeper } from './peer-keeper.ts'
 import type { TrafficMetrics } from './traffic-metrics.ts'
@@ -63,9 +63,9 @@ async function pingRelay (c: NetworkHandlerComponents, url: string): Promise<Rel
   try {
     response = await c.fetch(url, { signal: AbortSignal.timeout(5000) })
   } catch (err) {
-    throw new CairnError('PEER_UNREACHABLE', `The relay at ${url} did not answer`, { cause: err })
+    throw new PeerUnreachableError(`The relay at ${url} did not answer`, { cause: err })
   }
-  if (!response.ok) throw new CairnError('PEER_UNREACHABLE', `The relay at ${url} answered ${response.status}`)
+  if (!response.ok) throw new PeerUnreachableError(`The relay at ${url} answered ${response.status}`)
   return await response.json() as RelayPing
 }
 
@@ -79,12 +79,12 @@ export function createNetworkHandlers (c: NetworkHandlerComponents): Pick<Handle
       try {
         ma = multiaddr(address.trim())
       } catch (err) {
-        throw new CairnError('ADDRESS_INVALID', `That is not a multiaddr: ${address}`, { cause: err })
+        throw new AddressInvalidError(`That is not a multiaddr: ${address}`, { cause: err })
       }
       try {
         return connectionInfo(await libp2p().dial(ma, { signal: AbortSignal.timeout(15_000) }), c.traffic)
       } catch (err) {
-        throw new CairnError('PEER_UNREACHABLE', `Could not connect to ${address}: ${(err as Error).message}`, { cause: err })
+        throw new PeerUnreachableError(`Could not connect to ${address}: ${(err as Error).message}`, { cause: err })
       }
     },
     'network.disconnect': async ({ peerId }) => {
@@ -93,7 +93,7 @@ export function createNetworkHandlers (c: NetworkHandlerComponents): Pick<Handle
     },
     'network.ping': async ({ peerId }) => {
       const connection = libp2p().getConnections().find(conn => conn.remotePeer.toString() === peerId)
-      if (connection === undefined) throw new CairnError('PEER_UNREACHABLE', 'Not connected to that peer')
+      if (connection === undefined) throw new PeerUnreachableError('Not connected to that peer')
       const latencyMs = await ping(libp2p()).ping(connection.remotePeer)
       latencies.set(peerId, latencyMs)
       return { latencyMs }
@@ -103,7 +103,7 @@ export function createNetworkHandlers (c: NetworkHandlerComponents): Pick<Handle
         try {
           multiaddr(relay)
         } catch (err) {
-          throw new CairnError('ADDRESS_INVALID', `That is not a multiaddr: ${relay}`, { cause: err })
+          throw new AddressInvalidError(`That is not a multiaddr: ${relay}`, { cause: err })
         }
       }
       await c.setRelays(relays)

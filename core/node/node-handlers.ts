@@ -1,5 +1,5 @@
 import { checkPassphrase } from '../crypto/passphrase-strength.ts'
-import { CairnError, toErrorPayload } from '../errors.ts'
+import { CairnError, toErrorPayload, VaultLockedError } from '../errors.ts'
 import { systemClock, type Clock } from '../clock.ts'
 import type { CairnHelia } from './create-node.ts'
 import type { Log, LogBuffer } from './log-buffer.ts'
@@ -146,7 +146,7 @@ async function addReporting (
 
 /** A received file's failure in the words that fit it: the share's data, not the vault, is what disagreed. */
 function sharedAddError (err: unknown, locked: AbortSignal): unknown {
-  if (locked.aborted) return new CairnError('VAULT_LOCKED', 'The vault was locked while the shared file was being saved; nothing was stored')
+  if (locked.aborted) return new VaultLockedError('The vault was locked while the shared file was being saved; nothing was stored')
   const code = toErrorPayload(err).code
   if (code === 'STREAM_TRUNCATED' || code === 'TRAILING_DATA') return new CairnError('SHARE_CONTENT_MISMATCH', `the shared file's length differs from its link's (${code})`)
   return err

@@ -15,7 +15,7 @@
  */
 import { CID } from 'multiformats/cid'
 import { base64UrlToBytes, toBase64Url } from '../crypto/base64.ts'
-import { CairnError } from '../errors.ts'
+import { CairnError, FormatInvalidError } from '../errors.ts'
 
 /** The MIME type a folder share's link carries. */
 export const FOLDER_SHARE_TYPE = 'application/vnd.cairn.folder+json'
@@ -37,7 +37,7 @@ export interface FolderEntry {
 }
 
 const encoder = new TextEncoder()
-const invalid = (why: string): CairnError => new CairnError('FORMAT_INVALID', `the shared folder's listing is invalid: ${why}`)
+const invalid = (why: string): CairnError => new FormatInvalidError(`the shared folder's listing is invalid: ${why}`)
 
 function checkPath (path: unknown): string {
   if (typeof path !== 'string' || path === '' || encoder.encode(path).length > MAX_PATH_BYTES) throw invalid('a path is empty or too long')
@@ -60,7 +60,7 @@ export function decodeFolderListing (bytes: Uint8Array): FolderEntry[] {
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
   } catch (err) {
-    throw new CairnError('FORMAT_INVALID', 'the shared folder\'s listing is not readable', { cause: err })
+    throw new FormatInvalidError('the shared folder\'s listing is not readable', { cause: err })
   }
   if (typeof value !== 'object' || value === null) throw invalid('not an object')
   const { v, files } = value as { v?: unknown, files?: unknown }
@@ -81,7 +81,7 @@ export function decodeFolderListing (bytes: Uint8Array): FolderEntry[] {
       cid = CID.parse(String(f.cid))
       key = base64UrlToBytes(String(f.key))
     } catch (err) {
-      throw new CairnError('FORMAT_INVALID', 'an entry of the shared folder is damaged', { cause: err })
+      throw new FormatInvalidError('an entry of the shared folder is damaged', { cause: err })
     }
     if (cid.version !== 1 || key.length !== 32) throw invalid('an entry has a wrong address or key')
     return { path, size: f.size as number, type: f.type, cid, key }

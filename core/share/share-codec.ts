@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { CairnError, InvalidArgumentError } from '../errors.ts'
 
 /**
  * The small binary writer/reader behind the share-link payload: unsigned
@@ -11,7 +11,7 @@ export class ByteWriter {
 
   /** Unsigned LEB128; `value` must be a safe non-negative integer. */
   varint (value: number): this {
-    if (!Number.isSafeInteger(value) || value < 0) throw new CairnError('INTERNAL', `not a varint: ${String(value)}`)
+    if (!Number.isSafeInteger(value) || value < 0) throw new InvalidArgumentError(`not a varint: ${String(value)}`)
     // Division, not bit shifts: shifts work on 32 bits and sizes may exceed that.
     let rest = value
     while (rest >= 0x80) {

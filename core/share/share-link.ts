@@ -40,7 +40,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { CID } from 'multiformats/cid'
 import { base64UrlToBytes, toBase64Url } from '../crypto/base64.ts'
 import { openSecret, sealSecret } from '../crypto/secretbox.ts'
-import { CairnError } from '../errors.ts'
+import { AddressInvalidError, CairnError, InvalidArgumentError } from '../errors.ts'
 import { ByteReader, ByteWriter } from './share-codec.ts'
 
 export const SHARE_LINK_VERSION = 1
@@ -88,7 +88,7 @@ function metaAad (version: number, cidBytes: Uint8Array): Uint8Array {
 
 function utf8Field (value: string, max: number, what: string): Uint8Array {
   const bytes = encoder.encode(value)
-  if (bytes.length > max) throw new CairnError(what === 'name' ? 'PATH_INVALID' : 'INTERNAL', `the ${what} is longer than ${max} bytes`)
+  if (bytes.length > max) throw new CairnError(what === 'name' ? 'PATH_INVALID' : 'INVALID_ARGUMENT', `the ${what} is longer than ${max} bytes`)
   return bytes
 }
 
@@ -97,9 +97,9 @@ function hintBytes (hint: string): Uint8Array {
   try {
     bytes = multiaddr(hint).bytes
   } catch (err) {
-    throw new CairnError('ADDRESS_INVALID', `not a multiaddr: ${hint}`, { cause: err })
+    throw new AddressInvalidError(`not a multiaddr: ${hint}`, { cause: err })
   }
-  if (bytes.length > MAX_HINT_BYTES) throw new CairnError('ADDRESS_INVALID', `hint longer than ${MAX_HINT_BYTES} bytes: ${hint}`)
+  if (bytes.length > MAX_HINT_BYTES) throw new AddressInvalidError(`hint longer than ${MAX_HINT_BYTES} bytes: ${hint}`)
   return bytes
 }
 
@@ -108,9 +108,9 @@ function hintBytes (hint: string): Uint8Array {
  * links are always made with a random one.
  */
 export function encodeSharePayload (fields: ShareLinkFields, options: { nonce?: Uint8Array } = {}): Uint8Array {
-  if (fields.shareKey.length !== SHARE_KEY_LENGTH) throw new CairnError('INTERNAL', 'a share key is 32 bytes')
-  if (fields.cid.version !== 1) throw new CairnError('INTERNAL', 'a share link carries a CIDv1')
-  if (fields.hints.length > MAX_HINTS) throw new CairnError('INTERNAL', `at most ${MAX_HINTS} hints`)
+  if (fields.shareKey.length !== SHARE_KEY_LENGTH) throw new InvalidArgumentError('a share key is 32 bytes')
+  if (fields.cid.version !== 1) throw new InvalidArgumentError('a share link carries a CIDv1')
+  if (fields.hints.length > MAX_HINTS) throw new InvalidArgumentError(`at most ${MAX_HINTS} hints`)
   const meta = new ByteWriter()
     .varint(fields.size)
     .lengthPrefixed(utf8Field(fields.name, MAX_NAME_BYTES, 'name'))
@@ -175,9 +175,9 @@ export function createShareLink (init: CreateShareLinkInit, options: { nonce?: U
   try {
     base = new URL(init.origin)
   } catch (err) {
-    throw new CairnError('INTERNAL', `not a URL: ${init.origin}`, { cause: err })
+    throw new InvalidArgumentError(`not a URL: ${init.origin}`, { cause: err })
   }
-  if (base.search !== '' || base.hash !== '') throw new CairnError('INTERNAL', 'the origin of a share link has no query or fragment')
+  if (base.search !== '' || base.hash !== '') throw new InvalidArgumentError('the origin of a share link has no query or fragment')
   const path = base.pathname.endsWith('/') ? base.pathname : base.pathname + '/'
   const { origin: _origin, ...fields } = init
   return base.origin + path + SHARE_FRAGMENT_PREFIX + toBase64Url(encodeSharePayload(fields, options))

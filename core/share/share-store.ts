@@ -1,6 +1,6 @@
 import { Key, type Datastore } from 'interface-datastore'
 import { openSecret, sealSecret } from '../crypto/secretbox.ts'
-import { CairnError } from '../errors.ts'
+import { CairnError, FileNotFoundError, InvalidArgumentError } from '../errors.ts'
 
 /** One link I made, as "My shares" lists it. */
 export interface ShareRecord {
@@ -40,7 +40,7 @@ export function newShareId (): string {
 }
 
 const keyOf = (id: string): Key => {
-  if (!ID.test(id)) throw new CairnError('INTERNAL', `not a share id: ${id}`)
+  if (!ID.test(id)) throw new InvalidArgumentError(`not a share id: ${id}`)
   return new Key(PREFIX + id)
 }
 
@@ -55,7 +55,7 @@ export class ShareStore {
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor (private readonly datastore: Datastore, private readonly sealingKey: Uint8Array) {
-    if (sealingKey.length !== 32) throw new CairnError('INTERNAL', 'the share sealing key is 32 bytes')
+    if (sealingKey.length !== 32) throw new InvalidArgumentError('the share sealing key is 32 bytes')
   }
 
   /** Stores a record (a record with the same id is replaced). */
@@ -80,7 +80,7 @@ export class ShareStore {
   async update (id: string, changes: Partial<Omit<ShareRecord, 'id'>>): Promise<ShareRecord> {
     return await this.exclusive(async () => {
       const current = await this.get(id)
-      if (current === undefined) throw new CairnError('FILE_NOT_FOUND', `no share ${id}`)
+      if (current === undefined) throw new FileNotFoundError(`no share ${id}`)
       const next = { ...current, ...changes, id }
       await this.put(next)
       return next

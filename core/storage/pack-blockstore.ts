@@ -3,7 +3,7 @@ import { BaseBlockstore } from 'blockstore-core/base'
 import type { InputPair, Pair } from 'interface-blockstore'
 import { NotFoundError } from 'interface-store'
 import { CID } from 'multiformats/cid'
-import { CairnError } from '../errors.ts'
+import { CairnError, StorageFailedError } from '../errors.ts'
 import { DEFAULT_FLUSH_DELAY_MS, DEFAULT_MAX_OPEN_PACKS, DEFAULT_MAX_PACK_SIZE } from './constants.ts'
 import type { PackFiles } from './pack-files.ts'
 import { packFileName } from './pack-format.ts'
@@ -304,7 +304,7 @@ export class PackBlockstore extends BaseBlockstore {
       throw toStorageError(err, `read block ${cid.toString()}`)
     }
     if (bytes.length !== location.length) {
-      throw new CairnError('STORAGE_FAILED', `Block ${cid.toString()} is damaged: ${name} ends ${location.length - bytes.length} bytes short of it`)
+      throw new StorageFailedError(`Block ${cid.toString()} is damaged: ${name} ends ${location.length - bytes.length} bytes short of it`)
     }
     return bytes
   }
@@ -358,7 +358,7 @@ export class PackBlockstore extends BaseBlockstore {
 }
 
 function notStarted (): CairnError {
-  return new CairnError('STORAGE_FAILED', 'The block store is not open (call start() first)')
+  return new StorageFailedError('The block store is not open (call start() first)')
 }
 
 /** The pieces of a block, without copying them. */

@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { CairnError } from '../errors.ts'
+import { CairnError, StorageFailedError } from '../errors.ts'
 import type { PackFile, PackFiles } from './pack-files.ts'
 import type { PackHandles } from './pack-handles.ts'
 import { blockKey, type PackIndex } from './pack-index.ts'
@@ -144,5 +144,5 @@ async function rewriteHeader (file: PackFile, magic: readonly number[]): Promise
 }
 
 function foreign (name: string): CairnError {
-  return new CairnError('STORAGE_FAILED', `${name} is not a Cairn pack file of a version this app can read`)
+  return new StorageFailedError(`${name} is not a Cairn pack file of a version this app can read`)
 }

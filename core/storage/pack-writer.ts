@@ -1,5 +1,5 @@
 import type { CID } from 'multiformats/cid'
-import { CairnError } from '../errors.ts'
+import { StorageFailedError } from '../errors.ts'
 import { MAX_BLOCK_LENGTH } from './constants.ts'
 import type { PackFile, PackFiles } from './pack-files.ts'
 import {
@@ -46,7 +46,7 @@ export class PackWriter {
   async append (id: string, cid: CID, pieces: Uint8Array[]): Promise<void> {
     let length = 0
     for (const piece of pieces) length += piece.length
-    if (length > MAX_BLOCK_LENGTH) throw new CairnError('STORAGE_FAILED', `A block of ${length} bytes is too large to store`)
+    if (length > MAX_BLOCK_LENGTH) throw new StorageFailedError(`A block of ${length} bytes is too large to store`)
 
     let end = this.index.usage(this.pack).end
     if (end > FILE_HEADER_LENGTH && end + length > this.maxPackSize) {
@@ -59,7 +59,7 @@ export class PackWriter {
         if (piece.length === 0) continue
         const written = await this.file.write(position, piece)
         position += written
-        if (written !== piece.length) throw new CairnError('STORAGE_FAILED', `Short write to ${packFileName(this.pack)}`)
+        if (written !== piece.length) throw new StorageFailedError(`Short write to ${packFileName(this.pack)}`)
       }
     } catch (err) {
       // Cut off whatever part landed (a failing write may still have stored
@@ -99,7 +99,7 @@ export class PackWriter {
       const at = this.journalSize
       try {
         const written = await this.journal.write(at, records)
-        if (written !== records.length) throw new CairnError('STORAGE_FAILED', `Short write to ${journalFileName(this.pack)}`)
+        if (written !== records.length) throw new StorageFailedError(`Short write to ${journalFileName(this.pack)}`)
       } catch (err) {
         await Promise.resolve(this.journal.truncate(at)).catch(() => {})
         throw toStorageError(err, 'write the block index journal')

@@ -1,4 +1,4 @@
-import { CairnError, QuotaExceededError } from '../errors.ts'
+import { CairnError, QuotaExceededError, StorageFailedError } from '../errors.ts'
 
 /**
  * True for "the disk or the origin's quota is full": a `QuotaExceededError`
@@ -22,5 +22,5 @@ export function toStorageError (err: unknown, doing: string, isFull: (err: unkno
     return new QuotaExceededError(`Storage is full: could not ${doing}`, { cause: err })
   }
   const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
-  return new CairnError('STORAGE_FAILED', `Could not ${doing} (${detail})`, { cause: err })
+  return new StorageFailedError(`Could not ${doing} (${detail})`, { cause: err })
 }

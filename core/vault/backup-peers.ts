@@ -1,7 +1,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { BackupState, type ExtraPin, type PairedPeer } from './backup-state.ts'
 import type { Datastore } from 'interface-datastore'
-import { CairnError } from '../errors.ts'
+import { AddressInvalidError, CairnError, VaultLockedError } from '../errors.ts'
 import { BackupClient, peerIdOf } from '../protocols/backup/index.ts'
 import { PeerManifests } from './backup-manifests.ts'
 import { PeerReports } from './backup-peer-reports.ts'
@@ -141,7 +141,7 @@ export class BackupPeers {
     try {
       ma = multiaddr(address.trim())
     } catch (err) {
-      throw new CairnError('ADDRESS_INVALID', `That is not a peer address: ${address}`, { cause: err })
+      throw new AddressInvalidError(`That is not a peer address: ${address}`, { cause: err })
     }
     const peerId = peerIdOf(ma)
     const { alreadyPaired } = await session.client.pair(ma, code)
@@ -294,7 +294,7 @@ export class BackupPeers {
   }
 
   private requireSession (): NonNullable<BackupPeers['session']> {
-    if (this.session === undefined) throw new CairnError('VAULT_LOCKED', 'Unlock the vault first')
+    if (this.session === undefined) throw new VaultLockedError('Unlock the vault first')
     return this.session
   }
 

@@ -1,4 +1,4 @@
-import { isCairnError, type ErrorCode } from '../errors.ts'
+import { aboutFile, isCairnError, type ErrorCode } from '../errors.ts'
 
 /** Decrypt failures a damaged ciphertext block causes (any byte of a leaf: header, body or tag). */
 const DAMAGE_SIGNS = new Set<ErrorCode>([
@@ -55,4 +55,28 @@ export function recoveringStream (open: () => ReadableStream<Uint8Array>, recove
       await reader.cancel(reason)
     }
   })
+}
+
+/**
+ * The same bytes, but a Cairn error raised while reading (damage, a block
+ * not found, the vault locking) names the file it concerns in `fileId`, so
+ * the UI can point at the file.
+ */
+export function namingFile (stream: ReadableStream<Uint8Array>, fileId: string): ReadableStream<Uint8Array> {
+  const reader = stream.getReader()
+  return new ReadableStream<Uint8Array>({
+    async pull (controller) {
+      let next: ReadableStreamReadResult<Uint8Array>
+      try {
+        next = await reader.read()
+      } catch (err) {
+        throw aboutFile(err, fileId)
+      }
+      if (next.done) controller.close()
+      else controller.enqueue(next.value)
+    },
+    async cancel (reason) {
+      await reader.cancel(reason)
+    }
+  }, { highWaterMark: 0 })
 }

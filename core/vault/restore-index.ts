@@ -1,6 +1,6 @@
 import { Key, type Datastore } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
-import { CairnError } from '../errors.ts'
+import { PeerUnreachableError } from '../errors.ts'
 import { encodeHead } from '../index/chain.ts'
 import { HEADS_PREFIX } from '../index/constants.ts'
 import { decodeOpBlock } from '../index/op-block.ts'
@@ -25,7 +25,7 @@ async function fetchBlock (blockstore: Blockstore, cid: CID): Promise<Uint8Array
   try {
     return await readWholeBlock(blockstore, cid, { signal: AbortSignal.timeout(BLOCK_TIMEOUT_MS) })
   } catch (err) {
-    throw new CairnError('PEER_UNREACHABLE', `The backup peer did not send index block ${cid.toString()}`, { cause: err })
+    throw new PeerUnreachableError(`The backup peer did not send index block ${cid.toString()}`, { cause: err })
   }
 }
 

@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { ConfigInvalidError } from '../errors.ts'
 import type { TrashView, VersionView } from '../index/history.ts'
 import type { VersionRetention } from '../rpc/api.ts'
 
@@ -19,7 +19,7 @@ export function checkRetention (value: unknown): VersionRetention {
   if (r?.keep === 'count' && Number.isSafeInteger(r.count) && (r.count as number) >= RETENTION_BOUNDS.count.min && (r.count as number) <= RETENTION_BOUNDS.count.max) {
     return { keep: 'count', count: r.count as number }
   }
-  throw new CairnError('CONFIG_INVALID', `Keep versions for ${RETENTION_BOUNDS.days.min}–${RETENTION_BOUNDS.days.max} days, or keep the last ${RETENTION_BOUNDS.count.min}–${RETENTION_BOUNDS.count.max} versions`)
+  throw new ConfigInvalidError(`Keep versions for ${RETENTION_BOUNDS.days.min}–${RETENTION_BOUNDS.days.max} days, or keep the last ${RETENTION_BOUNDS.count.min}–${RETENTION_BOUNDS.count.max} versions`)
 }
 
 /** The versions of one file (newest first) that the retention no longer keeps at `now`. */

@@ -1,6 +1,6 @@
 import { openSecret, sealSecret } from '../crypto/secretbox.ts'
 import { fromBase64Url, toBase64Url } from '../crypto/base64.ts'
-import { CairnError } from '../errors.ts'
+import { FormatInvalidError } from '../errors.ts'
 import type { BackupClient } from '../protocols/backup/index.ts'
 import type { Log } from '../node/log-buffer.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -28,9 +28,9 @@ export function sealPeerList (key: Uint8Array, peers: ListedPeer[]): string {
 /** Opens a sealed peer list; throws FORMAT_INVALID when it is damaged, forged or malformed. */
 export function openPeerList (key: Uint8Array, sealed: string): ListedPeer[] {
   const bytes = fromBase64Url(sealed)
-  if (bytes === undefined) throw new CairnError('FORMAT_INVALID', 'the sealed peer list is not base64url')
+  if (bytes === undefined) throw new FormatInvalidError('the sealed peer list is not base64url')
   const value = JSON.parse(decoder.decode(openSecret(key, bytes, AAD, 'FORMAT_INVALID'))) as unknown
-  if (!Array.isArray(value) || !value.every(isListedPeer)) throw new CairnError('FORMAT_INVALID', 'the sealed peer list is malformed')
+  if (!Array.isArray(value) || !value.every(isListedPeer)) throw new FormatInvalidError('the sealed peer list is malformed')
   return value
 }
 

@@ -1,5 +1,5 @@
 import { generateFileKey } from '../crypto/stream-format.ts'
-import { CairnError } from '../errors.ts'
+import { CairnError, FileNotFoundError } from '../errors.ts'
 import { encodeFolderListing, FOLDER_SHARE_TYPE, MAX_FOLDER_FILES, type FolderEntry } from '../share/folder-listing.ts'
 import { makeShare } from '../share/make-share.ts'
 import { RecordingBlockstore, storeEncrypted } from './encrypted-content.ts'
@@ -50,7 +50,7 @@ export async function copyFile (files: VaultFiles, blockstore: Blockstore, fileI
 export async function copyFolder (files: VaultFiles, blockstore: Blockstore, folder: string, signal?: AbortSignal): Promise<ShareCopy> {
   const prefix = folder.replace(/\/+$/, '') + '/'
   const inside = files.list().filter(f => f.path.startsWith(prefix)).sort((a, b) => a.path.localeCompare(b.path))
-  if (inside.length === 0) throw new CairnError('FILE_NOT_FOUND', 'That folder has no files to share')
+  if (inside.length === 0) throw new FileNotFoundError('That folder has no files to share')
   if (inside.length > MAX_FOLDER_FILES) throw new CairnError('SHARE_FOLDER_TOO_LARGE', `a shared folder holds at most ${MAX_FOLDER_FILES} files`)
   const entries: FolderEntry[] = []
   const roots: string[] = []

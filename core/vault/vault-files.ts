@@ -1,9 +1,9 @@
-import { CairnError } from '../errors.ts'
+import { CairnError, FileNotFoundError, InvalidArgumentError, VaultLockedError } from '../errors.ts'
 import { generateFileKey } from '../crypto/stream-format.ts'
 import { createDedupHasher } from '../crypto/dedup-tag.ts'
 import { readDecrypted, readEveryBlock, RecordingBlockstore, storeEncrypted } from './encrypted-content.ts'
 import { namedContent, type NamedContent } from './named-content.ts'
-import { recoveringStream } from './recovering-read.ts'
+import { namingFile, recoveringStream } from './recovering-read.ts'
 import { fromBase64, toBase64 } from '../crypto/base64.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { FileView } from '../index/state.ts'
@@ -125,7 +125,7 @@ export class VaultFiles {
   async addStream (input: AddStreamInput): Promise<AddFileResult> {
     let hasher
     try {
-      if (!Number.isSafeInteger(input.size) || input.size < 0) throw new CairnError('INTERNAL', `a file's size must be a whole number of bytes, not ${input.size}`)
+      if (!Number.isSafeInteger(input.size) || input.size < 0) throw new InvalidArgumentError(`a file's size must be a whole number of bytes, not ${input.size}`)
       hasher = await createDedupHasher(this.dedupKey)
     } catch (err) {
       // Nothing will read the stream: let its source go.
@@ -200,7 +200,7 @@ export class VaultFiles {
       await store.rollback()
       // Stopped because the content is already here: that is success.
       if (existing !== undefined && !this.locked.aborted) return await this.recordDuplicate(existing, input)
-      if (this.locked.aborted) throw new CairnError('VAULT_LOCKED', 'The vault was locked during the upload; nothing was stored')
+      if (this.locked.aborted) throw new VaultLockedError('The vault was locked during the upload; nothing was stored')
       throw err
     } finally {
       release()
@@ -246,18 +246,18 @@ export class VaultFiles {
    */
   sourceOf (fileId: string): { info: FileInfo, fileKey: Uint8Array, readBlockstore: Blockstore } {
     const view = this.index.getFile(fileId)
-    if (view === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
+    if (view === undefined) throw new FileNotFoundError('That file is not in the vault', { fileId })
     return { info: toFileInfo(view), fileKey: fromBase64(view.entry.fk), readBlockstore: this.readerFor(fileId) }
   }
 
   /** The decrypted content of one file as a stream, authenticated as it is read. */
   open (fileId: string): { info: FileInfo, stream: ReadableStream<Uint8Array> } {
     const view = this.index.getFile(fileId)
-    if (view === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
+    if (view === undefined) throw new FileNotFoundError('That file is not in the vault', { fileId })
     const init = { plaintextLength: view.entry.size, signal: this.locked }
     // A fresh key for each read: readDecrypted wipes the one it is given when it ends.
     const fileKey = (): Uint8Array => fromBase64(view.entry.fk)
-    if (this.health === undefined) return { info: toFileInfo(view), stream: readDecrypted(this.readBlockstore, view.entry.cid, fileKey(), init) }
+    if (this.health === undefined) return { info: toFileInfo(view), stream: namingFile(readDecrypted(this.readBlockstore, view.entry.cid, fileKey(), init), fileId) }
     // Fast path: ciphertext leaves are not hashed on read (the decryptor authenticates
     // them). When decrypting fails, every block is read again with its hash checked,
     // damaged ones are repaired, and the read starts over.
@@ -269,7 +269,7 @@ export class VaultFiles {
       await readEveryBlock(checked, view.entry.cid, this.locked)
       return repaired > before
     })
-    return { info: toFileInfo(view), stream }
+    return { info: toFileInfo(view), stream: namingFile(stream, fileId) }
   }
 
   /** The blockstore one file is read through: repairing damaged blocks when a repair is wired in. */

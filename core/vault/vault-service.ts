@@ -1,7 +1,7 @@
 import type { Datastore } from 'interface-datastore'
 import { systemClock, type Clock } from '../clock.ts'
 import { deriveSubkey } from '../crypto/subkeys.ts'
-import { CairnError, VaultLockedError } from '../errors.ts'
+import { CairnError, InvalidArgumentError, VaultLockedError } from '../errors.ts'
 import { IndexLog } from '../index/index-log.ts'
 import { AutoLock } from './auto-lock.ts'
 import { KeyVault } from './key-vault.ts'
@@ -153,7 +153,7 @@ export class VaultService {
 
   async setAutoLock (minutes: number): Promise<VaultStatus> {
     if (!Number.isFinite(minutes) || minutes < AUTO_LOCK_BOUNDS.min || minutes > AUTO_LOCK_BOUNDS.max) {
-      throw new CairnError('INTERNAL', `Auto-lock must be between ${AUTO_LOCK_BOUNDS.min} and ${AUTO_LOCK_BOUNDS.max} minutes`)
+      throw new InvalidArgumentError(`Auto-lock must be between ${AUTO_LOCK_BOUNDS.min} and ${AUTO_LOCK_BOUNDS.max} minutes`)
     }
     this.settings = { ...this.settings, autoLockMinutes: minutes }
     await saveSettings(this.components.datastore, this.settings)

@@ -1,6 +1,6 @@
 import { CID } from 'multiformats/cid'
 import { systemClock, type Clock } from '../clock.ts'
-import { CairnError, isCairnError } from '../errors.ts'
+import { CairnError, FileNotFoundError, isCairnError, VaultLockedError } from '../errors.ts'
 import { copyFile, copyFolder } from './share-copies.ts'
 import { createShareLink, MAX_HINT_BYTES, MAX_HINTS } from '../share/share-link.ts'
 import { newShareId, type ShareRecord, type ShareStore } from '../share/share-store.ts'
@@ -107,7 +107,7 @@ export class VaultShares {
     const copy = 'folder' in target ? await copyFolder(files, this.c.blockstore, target.folder, files.lockSignal) : await copyFile(files, this.c.blockstore, target.fileId, files.lockSignal)
     try {
       // Locked just as the copy finished: the share list's key is already wiped, so store nothing.
-      if (files.lockSignal.aborted || this.store !== store) throw new CairnError('VAULT_LOCKED', 'The vault was locked while the share was made; nothing was kept')
+      if (files.lockSignal.aborted || this.store !== store) throw new VaultLockedError('The vault was locked while the share was made; nothing was kept')
       const link = createShareLink({ origin: this.init.origin, cid: copy.cid, shareKey: copy.shareKey, name: copy.name, size: copy.size, type: copy.type, hints: this.usableHints(relayOnly) })
       const record: ShareRecord = {
         id: newShareId(),
@@ -146,7 +146,7 @@ export class VaultShares {
   async stop (id: string): Promise<void> {
     const store = this.requireStore()
     const record = await store.get(id)
-    if (record === undefined) throw new CairnError('FILE_NOT_FOUND', 'That share no longer exists')
+    if (record === undefined) throw new FileNotFoundError('That share no longer exists')
     // Out of the live pins first, so backup's refresh cannot pin it again while
     // the drop goes out; the drop is queued for every peer (kept until each
     // acknowledges it) before the record goes, so a failure leaves it listed.
@@ -230,7 +230,7 @@ export class VaultShares {
   }
 
   private requireStore (): ShareStore {
-    if (this.store === undefined) throw new CairnError('VAULT_LOCKED', 'Unlock the vault first')
+    if (this.store === undefined) throw new VaultLockedError('Unlock the vault first')
     return this.store
   }
 }

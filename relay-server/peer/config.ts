@@ -1,5 +1,5 @@
 import { multiaddr } from '@multiformats/multiaddr'
-import { CairnError } from '../../core/errors.ts'
+import { CairnError, ConfigInvalidError } from '../../core/errors.ts'
 import { LOG_LEVELS, type LogThreshold } from '../shared/log.ts'
 import { boolean, choice, duration, integer, ipAddress, list, multiaddrText, OptionValueError, port, size, text, type Parser } from '../shared/option-parsers.ts'
 import { formatHelp, optionFactory, resolveOptions, withDefaults, type OptionValues } from '../shared/options.ts'
@@ -64,13 +64,13 @@ export function parsePeerArgs (argv: readonly string[], env: Readonly<Record<str
   const first = rest[0]
   if (first !== undefined && !first.startsWith('-')) {
     if (!(PEER_COMMANDS as readonly string[]).includes(first)) {
-      throw new CairnError('CONFIG_INVALID', `Unknown command "${first}" (commands: ${PEER_COMMANDS.join(', ')}; see --help)`)
+      throw new ConfigInvalidError(`Unknown command "${first}" (commands: ${PEER_COMMANDS.join(', ')}; see --help)`)
     }
     command = first as PeerCommand
     rest = rest.slice(1)
   }
   const json = rest.includes('--json')
-  if (json && command === 'run') throw new CairnError('CONFIG_INVALID', '--json goes with the pair and status commands only')
+  if (json && command === 'run') throw new ConfigInvalidError('--json goes with the pair and status commands only')
   rest = rest.filter((arg) => arg !== '--json')
   const result = resolveOptions(PEER_OPTIONS, { argv: rest, env, configFlag: CONFIG_FLAG, configEnv: CONFIG_ENV, ...(readFile !== undefined ? { readFile } : {}) })
   if (result.help) return { help: true, command }

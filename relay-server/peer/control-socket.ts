@@ -3,7 +3,7 @@ import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs'
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { CairnError, fromErrorPayload, isCairnError, toErrorPayload, type ErrorPayload } from '../../core/errors.ts'
+import { fromErrorPayload, isCairnError, PeerUnreachableError, StorageFailedError, toErrorPayload, type ErrorPayload } from '../../core/errors.ts'
 import { CONTROL_DIR_NAME, CONTROL_SOCKET_NAME } from './constants.ts'
 
 /**
@@ -55,9 +55,9 @@ export function controlSocketPath (dataDir: string): string {
 export function privateDirectory (dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   const stat = lstatSync(dir)
-  if (!stat.isDirectory()) throw new CairnError('STORAGE_FAILED', `${dir} should be the control socket's directory but is not a directory`)
+  if (!stat.isDirectory()) throw new StorageFailedError(`${dir} should be the control socket's directory but is not a directory`)
   const user = process.getuid?.()
-  if (user !== undefined && stat.uid !== user) throw new CairnError('STORAGE_FAILED', `${dir} belongs to another user, so the control socket cannot be made private there`)
+  if (user !== undefined && stat.uid !== user) throw new StorageFailedError(`${dir} belongs to another user, so the control socket cannot be made private there`)
   if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700)
 }
 
@@ -82,7 +82,7 @@ export class ControlServer {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
       if (await answers(path)) {
-        throw new CairnError('STORAGE_FAILED', `Another cairn-peer is running on this data directory (its control socket ${path} answers); stop it first or use another --data-dir`)
+        throw new StorageFailedError(`Another cairn-peer is running on this data directory (its control socket ${path} answers); stop it first or use another --data-dir`)
       }
       // Left behind by a peer that was killed: nobody listens on it.
       unlinkSync(path)
@@ -128,7 +128,7 @@ type Response = { ok: true, result: unknown } | { ok: false, error: ErrorPayload
 export async function controlRequest (dataDir: string, command: string, timeoutMs = 30_000): Promise<unknown> {
   const path = controlSocketPath(dataDir)
   const socket = createConnection(path)
-  socket.setTimeout(timeoutMs, () => { socket.destroy(new CairnError('PEER_UNREACHABLE', `The peer on ${resolve(dataDir)} did not answer within ${timeoutMs} ms`)) })
+  socket.setTimeout(timeoutMs, () => { socket.destroy(new PeerUnreachableError(`The peer on ${resolve(dataDir)} did not answer within ${timeoutMs} ms`)) })
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve)
@@ -138,9 +138,9 @@ export async function controlRequest (dataDir: string, command: string, timeoutM
     socket.destroy()
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ECONNREFUSED') {
-      throw new CairnError('PEER_UNREACHABLE', `No cairn-peer is running on ${resolve(dataDir)} (start one with: cairn-peer --data-dir ${dataDir})`, { cause: err })
+      throw new PeerUnreachableError(`No cairn-peer is running on ${resolve(dataDir)} (start one with: cairn-peer --data-dir ${dataDir})`, { cause: err })
     }
-    throw new CairnError('PEER_UNREACHABLE', `Cannot reach the peer's control socket ${path}: ${(err as Error).message}`, { cause: err })
+    throw new PeerUnreachableError(`Cannot reach the peer's control socket ${path}: ${(err as Error).message}`, { cause: err })
   }
   socket.write(JSON.stringify({ command }) + '\n')
   let response: Response
@@ -148,7 +148,7 @@ export async function controlRequest (dataDir: string, command: string, timeoutM
     response = JSON.parse(await readLine(socket)) as Response
   } catch (err) {
     if (isCairnError(err)) throw err
-    throw new CairnError('PEER_UNREACHABLE', `The peer's control socket gave no answer (${(err as Error).message})`, { cause: err })
+    throw new PeerUnreachableError(`The peer's control socket gave no answer (${(err as Error).message})`, { cause: err })
   } finally {
     socket.destroy()
   }

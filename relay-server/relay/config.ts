@@ -1,4 +1,4 @@
-import { CairnError } from '../../core/errors.ts'
+import { CairnError, ConfigInvalidError } from '../../core/errors.ts'
 import { LOG_LEVELS, type LogThreshold } from '../shared/log.ts'
 import { boolean, choice, duration, integer, ipAddress, list, multiaddrText, port, size, text, type Parser } from '../shared/option-parsers.ts'
 import { formatHelp, optionFactory, resolveOptions, withDefaults, type OptionValues } from '../shared/options.ts'
@@ -43,7 +43,7 @@ export type RelayConfig = OptionValues<typeof RELAY_OPTIONS>
 /** Checks that need more than one option. */
 function checkTogether (config: RelayConfig): void {
   if (config.httpPort !== 0 && config.httpPort === config.wsPort) {
-    throw new CairnError('CONFIG_INVALID', `--http-port and --ws-port are both ${config.wsPort}; the HTTP endpoints need their own TCP port`)
+    throw new ConfigInvalidError(`--http-port and --ws-port are both ${config.wsPort}; the HTTP endpoints need their own TCP port`)
   }
 }
 

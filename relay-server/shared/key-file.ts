@@ -1,7 +1,7 @@
 import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
-import { CairnError } from '../../core/errors.ts'
+import { CairnError, ConfigInvalidError, StorageFailedError } from '../../core/errors.ts'
 import type { PrivateKey } from '@libp2p/interface'
 
 /** What `loadOrCreatePrivateKey` did, for the start-up log. */
@@ -27,7 +27,7 @@ export async function loadOrCreatePrivateKey (path: string): Promise<KeyFileResu
     bytes = await readFile(path)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new CairnError('STORAGE_FAILED', `Cannot read the key file ${path}: ${(err as Error).message}`, { cause: err })
+      throw new StorageFailedError(`Cannot read the key file ${path}: ${(err as Error).message}`, { cause: err })
     }
   }
   if (bytes !== undefined) {
@@ -35,7 +35,7 @@ export async function loadOrCreatePrivateKey (path: string): Promise<KeyFileResu
     try {
       privateKey = privateKeyFromProtobuf(bytes)
     } catch (err) {
-      throw new CairnError('CONFIG_INVALID', `The key file ${path} does not hold a libp2p private key (move it away to make a new key, which changes the PeerId)`, { cause: err })
+      throw new ConfigInvalidError(`The key file ${path} does not hold a libp2p private key (move it away to make a new key, which changes the PeerId)`, { cause: err })
     }
     const mode = (await stat(path)).mode & 0o777
     return { privateKey, created: false, ...((mode & 0o077) !== 0 ? { looseMode: mode } : {}) }
@@ -56,7 +56,7 @@ export async function loadOrCreatePrivateKey (path: string): Promise<KeyFileResu
     await chmod(path, 0o600)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return await loadOrCreatePrivateKey(path)
-    throw new CairnError('STORAGE_FAILED', `Cannot write the key file ${path}: ${(err as Error).message}`, { cause: err })
+    throw new StorageFailedError(`Cannot write the key file ${path}: ${(err as Error).message}`, { cause: err })
   }
   return { privateKey, created: true }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { CairnError } from '../../core/errors.ts'
+import { CairnError, ConfigInvalidError } from '../../core/errors.ts'
 import { OptionValueError, type Parser } from './option-parsers.ts'
 
 /**
@@ -49,7 +49,7 @@ export type ResolveResult<S extends OptionTable> =
   | { help: false, values: OptionValues<S>, configFile?: string }
 
 function invalid (problems: string[]): CairnError {
-  return new CairnError('CONFIG_INVALID', problems.length === 1 ? problems[0]! : `Invalid options:\n  - ${problems.join('\n  - ')}`)
+  return new ConfigInvalidError(problems.length === 1 ? problems[0]! : `Invalid options:\n  - ${problems.join('\n  - ')}`)
 }
 
 interface ParsedArgv { flags: Map<string, string | boolean>, help: boolean }

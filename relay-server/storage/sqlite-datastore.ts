@@ -5,7 +5,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { BaseDatastore } from 'datastore-core/base'
 import { Key, type Batch, type KeyQuery, type Pair, type Query } from 'interface-datastore'
 import { NotFoundError } from 'interface-store'
-import { CairnError } from '../../core/errors.ts'
+import { CairnError, StorageFailedError } from '../../core/errors.ts'
 import { toStorageError } from '../../core/storage/storage-errors.ts'
 
 /** Options for {@link SqliteDatastore}. */
@@ -206,7 +206,7 @@ export class SqliteDatastore extends BaseDatastore {
   }
 
   private database (): DatabaseSync {
-    if (this.db === undefined) throw new CairnError('STORAGE_FAILED', 'The datastore is not open (call open() first)')
+    if (this.db === undefined) throw new StorageFailedError('The datastore is not open (call open() first)')
     return this.db
   }
 

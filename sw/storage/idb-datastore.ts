@@ -1,7 +1,7 @@
 import { BaseDatastore } from 'datastore-core/base'
 import { Key, type Batch, type KeyQuery, type Pair, type Query } from 'interface-datastore'
 import { NotFoundError } from 'interface-store'
-import { CairnError } from '../../core/errors.ts'
+import { StorageFailedError } from '../../core/errors.ts'
 import { toStorageError } from '../../core/storage/storage-errors.ts'
 
 /** Options for {@link IdbDatastore}. */
@@ -143,7 +143,7 @@ export class IdbDatastore extends BaseDatastore {
   }
 
   private database (): IDBDatabase {
-    if (this.db === undefined) throw new CairnError('STORAGE_FAILED', 'The datastore is not open (call start() first)')
+    if (this.db === undefined) throw new StorageFailedError('The datastore is not open (call start() first)')
     return this.db
   }
 

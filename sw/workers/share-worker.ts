@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { webSockets } from '@libp2p/websockets'
 import { MemoryDatastore } from 'datastore-core'
-import { toErrorPayload } from '../../core/errors.ts'
+import { FileNotFoundError, FormatInvalidError, toErrorPayload } from '../../core/errors.ts'
 import { createNode, type CairnHelia } from '../../core/node/create-node.ts'
 import { findShare, readShare } from '../../core/share/open-share.ts'
 import { isPrivateAddress, isPrivateHost } from '../../core/share/dial-policy.ts'
@@ -73,7 +73,7 @@ async function open (link: string): Promise<void> {
 
 /** A folder share's link points at its listing: read it (it is small) and keep each file's address and key. */
 async function readFolder (helia: CairnHelia, listing: ShareLinkFields): Promise<ShareLinkFields[]> {
-  if (listing.size > MAX_LISTING_BYTES) throw new CairnError('FORMAT_INVALID', 'the shared folder\'s listing is too large')
+  if (listing.size > MAX_LISTING_BYTES) throw new FormatInvalidError('the shared folder\'s listing is too large')
   const bytes = new Uint8Array(await new Response(readShare(helia, listing)).arrayBuffer())
   return decodeFolderListing(bytes).map(entry => ({ cid: entry.cid, shareKey: entry.key, name: entry.path, size: entry.size, type: entry.type, hints: listing.hints }))
 }
@@ -83,7 +83,7 @@ function target (index: number | undefined): ShareLinkFields {
   if (fields === undefined) throw new CairnError('SHARE_LINK_DAMAGED', 'the share is not open')
   if (index === undefined) return fields
   const file = folder?.[index]
-  if (file === undefined) throw new CairnError('FILE_NOT_FOUND', 'no such file in the shared folder')
+  if (file === undefined) throw new FileNotFoundError('no such file in the shared folder')
   return file
 }
 

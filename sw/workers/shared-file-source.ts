@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { CairnError } from '../../core/errors.ts'
+import { CairnError, InvalidArgumentError } from '../../core/errors.ts'
 import { STREAMED_BY_CAIRN_HEADER } from '../../core/rpc/file-stream-protocol.ts'
 import { isShareDownloadPath } from '../../core/rpc/service-worker-urls.ts'
 
@@ -14,7 +14,7 @@ export function sharedFileSource (origin: string, fetchFile: typeof fetch = fetc
     // Only the share route of this origin: a call must not make the node fetch anything else.
     const url = new URL(source, origin)
     if (url.origin !== origin || !isShareDownloadPath(url.pathname) || url.search !== '') {
-      throw new CairnError('INTERNAL', 'files.addShared reads only a shared file the service worker serves')
+      throw new InvalidArgumentError('files.addShared reads only a shared file the service worker serves')
     }
     // The signal (the vault locking) also ends a wait for the service worker's first answer.
     return await openServed(await fetchFile(url, { cache: 'no-store', signal }))

@@ -93,5 +93,6 @@ export function createShareModel (init: ShareModelInit): ShareModel {
 const UNEXPECTED = 'Something went wrong while fetching this file. Try again; if it keeps failing, ask the sender for a new link.'
 
 function wordsFor (code: string): string {
-  return isErrorCode(code) && code !== 'INTERNAL' ? messageForCode(code) : UNEXPECTED
+  // INTERNAL and INVALID_ARGUMENT words point to a Logs page the recipient does not have.
+  return isErrorCode(code) && code !== 'INTERNAL' && code !== 'INVALID_ARGUMENT' ? messageForCode(code) : UNEXPECTED
 }

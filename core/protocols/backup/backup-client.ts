@@ -1,5 +1,5 @@
 import { isMultiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import { CairnError } from '../../errors.ts'
+import { AddressInvalidError, CairnError, FormatInvalidError, PeerUnreachableError } from '../../errors.ts'
 import { fromErrorResponse } from './backup-errors.ts'
 import { BACKUP_PROTOCOL, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from './constants.ts'
 import { signRequest, type RequestFields } from './request-signing.ts'
@@ -123,7 +123,7 @@ export class BackupClient {
         throw unreachable(peerId, writeError ?? err)
       }
       if (typeof answer !== 'object' || answer === null || typeof (answer as { ok?: unknown }).ok !== 'boolean') {
-        throw new CairnError('FORMAT_INVALID', 'the backup peer sent a malformed answer')
+        throw new FormatInvalidError('the backup peer sent a malformed answer')
       }
       if ((answer as { ok: boolean }).ok) return answer as { ok: true } & ResultByKind[K]
       throw fromErrorResponse(answer as ErrorResponse)
@@ -158,14 +158,14 @@ export class BackupClient {
 
 function unreachable (peerId: string, err: unknown, what = 'no answer from the backup peer'): CairnError {
   if (err instanceof CairnError) return err
-  return new CairnError('PEER_UNREACHABLE', `${what} ${peerId}: ${(err as Error).message}`, { cause: err })
+  return new PeerUnreachableError(`${what} ${peerId}: ${(err as Error).message}`, { cause: err })
 }
 
 /** The PeerId string a request is signed for. */
 export function peerIdOf (peer: BackupPeer): string {
   if (isMultiaddr(peer)) {
     const id = peer.getComponents().findLast(c => c.name === 'p2p')?.value
-    if (id === undefined) throw new CairnError('ADDRESS_INVALID', 'a backup peer address must end in /p2p/<peer id>')
+    if (id === undefined) throw new AddressInvalidError('a backup peer address must end in /p2p/<peer id>')
     return id
   }
   return peer.toString()

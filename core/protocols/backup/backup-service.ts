@@ -246,7 +246,8 @@ export class BackupService {
     } catch (err) {
       response = toErrorResponse(err)
       this.refusals.refused(remote, response.error.code, `backup: refused ${kind} from ${remote}${vault}: ${response.error.code} (${response.error.message})`)
-      if (response.error.code === 'INTERNAL') this.components.log.error(`backup: ${kind} failed: ${(err as Error).stack ?? String(err)}`)
+      // INTERNAL and INVALID_ARGUMENT are the peer's own bugs: its log keeps the stack.
+      if (response.error.code === 'INTERNAL' || response.error.code === 'INVALID_ARGUMENT') this.components.log.error(`backup: ${kind} failed: ${(err as Error).stack ?? String(err)}`)
     }
     try {
       const sending = AbortSignal.timeout(this.settings.requestTimeoutMs)

@@ -1,6 +1,6 @@
 import { createUnsafe } from 'multiformats/block'
 import { CID } from 'multiformats/cid'
-import { CairnError } from '../../errors.ts'
+import { PeerUnreachableError } from '../../errors.ts'
 import { readWholeBlock } from '../../storage/read-block.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
 
@@ -40,7 +40,7 @@ export async function fetchAndPin (helia: CairnHelia, root: CID, options: FetchD
   const arm = (): void => {
     if (timer !== undefined) clearTimeout(timer)
     timer = setTimeout(() => {
-      stall.abort(new CairnError('PEER_UNREACHABLE', `no block arrived for ${Math.round(options.stallMs / 1000)} s: no connected peer has this content`))
+      stall.abort(new PeerUnreachableError(`no block arrived for ${Math.round(options.stallMs / 1000)} s: no connected peer has this content`))
     }, options.stallMs)
   }
   let bytes = 0

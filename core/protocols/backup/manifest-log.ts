@@ -1,5 +1,5 @@
 import { Key, type Datastore } from 'interface-datastore'
-import { CairnError } from '../../errors.ts'
+import { StorageFailedError } from '../../errors.ts'
 import { DEVICE_PREFIX } from './constants.ts'
 import type { ManifestBody, WireHead } from './messages.ts'
 
@@ -219,7 +219,7 @@ export class ManifestLog {
       return JSON.parse(decoder.decode(await this.datastore.get(key)))
     } catch (err) {
       if ((err as Error).name === 'NotFoundError') return undefined
-      throw new CairnError('STORAGE_FAILED', 'the backup manifest log is unreadable', { cause: err })
+      throw new StorageFailedError('the backup manifest log is unreadable', { cause: err })
     }
   }
 

@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { CairnError, type ErrorPayload } from '../../errors.ts'
+import { CairnError, FormatInvalidError, type ErrorPayload } from '../../errors.ts'
 import { isDeviceId } from '../../index/ops.ts'
 import { BACKUP_WIRE_VERSION } from './constants.ts'
 
@@ -142,7 +142,7 @@ const KINDS = new Set<string>(['pair', 'manifest', 'status', 'holds', 'heads', '
 const B64URL = /^[A-Za-z0-9_-]+$/
 
 function invalid (message: string): CairnError {
-  return new CairnError('FORMAT_INVALID', `malformed backup request: ${message}`)
+  return new FormatInvalidError(`malformed backup request: ${message}`)
 }
 
 function isRecord (value: unknown): value is Record<string, unknown> {

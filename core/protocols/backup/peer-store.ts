@@ -1,5 +1,5 @@
 import { Key, type Datastore } from 'interface-datastore'
-import { CairnError } from '../../errors.ts'
+import { StorageFailedError } from '../../errors.ts'
 import { PEER_PREFIX } from './constants.ts'
 import type { WireHead } from './messages.ts'
 
@@ -97,7 +97,7 @@ function decode<T> (key: Key, bytes: Uint8Array): T {
   try {
     return JSON.parse(decoder.decode(bytes)) as T
   } catch (err) {
-    throw new CairnError('STORAGE_FAILED', `backup peer state at ${key.toString()} is unreadable`, { cause: err })
+    throw new StorageFailedError(`backup peer state at ${key.toString()} is unreadable`, { cause: err })
   }
 }
 

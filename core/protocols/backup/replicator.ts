@@ -1,5 +1,5 @@
 import { backoffDelay } from '../../backoff.ts'
-import { CairnError, isCairnError } from '../../errors.ts'
+import { CairnError, isCairnError, QuotaExceededError } from '../../errors.ts'
 import { dropUnpinned, fetchAndPin, toCid, unpinAndFree } from './dag-fetch.ts'
 import { dueAt, encodeRecord, itemKey } from './peer-store.ts'
 import type { VaultLedger } from './vault-ledger.ts'
@@ -129,7 +129,7 @@ export class Replicator {
             // Bytes in flight count: with several roots of one vault fetched at once, all of them.
             ledger.setInFlight(item, seen)
             if (ledger.committedBytes(item.vault) > this.init.quotaBytes) {
-              controller.abort(new CairnError('QUOTA_EXCEEDED', `the vault's quota of ${this.init.quotaBytes} bytes on this peer is full`))
+              controller.abort(new QuotaExceededError(`the vault's quota of ${this.init.quotaBytes} bytes on this peer is full`))
             }
           }
         })

@@ -1,4 +1,4 @@
-import { CairnError } from '../../errors.ts'
+import { CairnError, QuotaExceededError } from '../../errors.ts'
 import { MAX_FAILED_LISTED } from './constants.ts'
 import type { RootHolders } from './block-access.ts'
 import type { ManifestBody, VaultBackupStatus } from './messages.ts'
@@ -214,7 +214,7 @@ export class VaultLedger {
     const incoming = fresh.reduce((sum, cid) => sum + (manifest.sizes?.[cid] ?? 0), 0)
     const committed = this.committedBytes(entry.record.vault)
     if (committed >= policy.quotaBytes || committed + incoming > policy.quotaBytes) {
-      throw new CairnError('QUOTA_EXCEEDED', `the vault's quota on this peer is ${policy.quotaBytes} bytes; ${committed} are stored, being fetched or promised, and the manifest adds ${incoming}`)
+      throw new QuotaExceededError(`the vault's quota on this peer is ${policy.quotaBytes} bytes; ${committed} are stored, being fetched or promised, and the manifest adds ${incoming}`)
     }
   }
 

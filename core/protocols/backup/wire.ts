@@ -1,5 +1,5 @@
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
-import { CairnError } from '../../errors.ts'
+import { CairnError, FormatInvalidError } from '../../errors.ts'
 import type { Stream } from '@libp2p/interface'
 
 const encoder = new TextEncoder()
@@ -24,13 +24,13 @@ export async function readJson (lp: LengthPrefixedStream<Stream>, signal?: Abort
   } catch (err) {
     const name = (err as Error).name
     if (TOO_LARGE.has(name)) throw new CairnError('REQUEST_TOO_LARGE', 'the message is larger than the peer accepts', { cause: err })
-    if (name === 'UnexpectedEOFError') throw new CairnError('FORMAT_INVALID', 'the stream ended before a whole message arrived', { cause: err })
+    if (name === 'UnexpectedEOFError') throw new FormatInvalidError('the stream ended before a whole message arrived', { cause: err })
     throw err
   }
   try {
     return JSON.parse(decoder.decode(bytes))
   } catch (err) {
-    throw new CairnError('FORMAT_INVALID', 'the message is not UTF-8 JSON', { cause: err })
+    throw new FormatInvalidError('the message is not UTF-8 JSON', { cause: err })
   }
 }
 

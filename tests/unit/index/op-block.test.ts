@@ -34,7 +34,7 @@ function wire (b: OpBlock): Record<string, unknown> {
   return { v: b.v, device: b.device, seqFrom: b.seqFrom, seqTo: b.seqTo, prev: b.prev, ops: b.ops.map(opToWire) }
 }
 
-async function rejects (promise: Promise<unknown>, code: 'INDEX_RECORD_TAMPERED' | 'INDEX_CHAIN_BROKEN' | 'INTERNAL'): Promise<void> {
+async function rejects (promise: Promise<unknown>, code: 'INDEX_RECORD_TAMPERED' | 'INDEX_CHAIN_BROKEN' | 'INVALID_ARGUMENT'): Promise<void> {
   await assert.rejects(promise, err => isCairnError(err, code))
 }
 
@@ -136,10 +136,10 @@ describe('op blocks', () => {
   })
 
   it('encoding refuses inconsistent blocks', async () => {
-    await rejects(encodeOpBlock(K, { ...block(OPS), seqTo: 9 }), 'INTERNAL')
-    await rejects(encodeOpBlock(K, block([OPS[0] as IndexOp, op('put', 'f2', 'b.txt', hlc(T0, 0, 'devB'), 2)])), 'INTERNAL')
+    await rejects(encodeOpBlock(K, { ...block(OPS), seqTo: 9 }), 'INVALID_ARGUMENT')
+    await rejects(encodeOpBlock(K, block([OPS[0] as IndexOp, op('put', 'f2', 'b.txt', hlc(T0, 0, 'devB'), 2)])), 'INVALID_ARGUMENT')
     const pruneLater = { ...op('prune', 'f1', 'a.txt', hlc(T0 + 9, 0, 'devA'), 4), target: hlc(T0 + 9, 1, 'devB') }
-    await rejects(encodeOpBlock(K, { ...block([...OPS, pruneLater]), v: 2 }), 'INTERNAL')
+    await rejects(encodeOpBlock(K, { ...block([...OPS, pruneLater]), v: 2 }), 'INVALID_ARGUMENT')
   })
 
   it('splits big batches into blocks that fit', async () => {

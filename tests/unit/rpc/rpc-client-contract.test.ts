@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
-import { CairnError, VaultLockedError } from '../../../core/errors.ts'
+import { CairnError, FileNotFoundError, VaultLockedError } from '../../../core/errors.ts'
 import { dispatchCall, type HandlerMap } from '../../../core/rpc/handlers.ts'
 import type { CallMessage, FromNodeMessage } from '../../../core/rpc/messages.ts'
 import { messagePortCarrier, type RpcCarrier } from '../../../core/rpc/rpc-carrier.ts'
@@ -68,6 +68,12 @@ function rpcClientContract (name: string, makePair: () => CarrierPair): void {
     it('a failed call rejects with the CairnError and code the node threw', async () => {
       const { client } = open({ 'vault.lock': async () => { throw new VaultLockedError() } })
       await assert.rejects(client.call('vault.lock', undefined), (err: unknown) => err instanceof CairnError && err.code === 'VAULT_LOCKED' && err.message === 'The vault is locked')
+    })
+
+    it('a failed call about a file keeps its code, message, class and fileId', async () => {
+      const { client } = open({ 'files.delete': async ({ fileId }) => { throw new FileNotFoundError('That file is not in the vault', { fileId }) } })
+      await assert.rejects(client.call('files.delete', { fileId: 'f-123' }), (err: unknown) =>
+        err instanceof FileNotFoundError && err.code === 'FILE_NOT_FOUND' && err.message === 'That file is not in the vault' && err.fileId === 'f-123')
     })
 
     it('calls in flight together each get their own answer, whatever order they finish in', async () => {

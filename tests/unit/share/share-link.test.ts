@@ -94,13 +94,13 @@ describe('share link round trip', () => {
 
   it('refuses to make a link from bad inputs', () => {
     assertCode(() => createShareLink({ origin: ORIGIN, ...fields({ hints: ['not an address'] }) }), 'ADDRESS_INVALID')
-    assertCode(() => createShareLink({ origin: ORIGIN, ...fields({ hints: Array(MAX_HINTS + 1).fill(DIRECT_HINT) }) }), 'INTERNAL')
-    assertCode(() => createShareLink({ origin: ORIGIN, ...fields({ shareKey: new Uint8Array(16) }) }), 'INTERNAL')
+    assertCode(() => createShareLink({ origin: ORIGIN, ...fields({ hints: Array(MAX_HINTS + 1).fill(DIRECT_HINT) }) }), 'INVALID_ARGUMENT')
+    assertCode(() => createShareLink({ origin: ORIGIN, ...fields({ shareKey: new Uint8Array(16) }) }), 'INVALID_ARGUMENT')
     assertCode(() => createShareLink({ origin: ORIGIN, ...fields({ name: 'x'.repeat(1025) }) }), 'PATH_INVALID')
-    assertCode(() => createShareLink({ origin: ORIGIN, ...fields({ size: -1 }) }), 'INTERNAL')
-    assertCode(() => createShareLink({ origin: ORIGIN, ...fields({ size: 1.5 }) }), 'INTERNAL')
-    assertCode(() => createShareLink({ origin: 'https://cairn.example/#x', ...fields() }), 'INTERNAL')
-    assertCode(() => createShareLink({ origin: 'nope', ...fields() }), 'INTERNAL')
+    assertCode(() => createShareLink({ origin: ORIGIN, ...fields({ size: -1 }) }), 'INVALID_ARGUMENT')
+    assertCode(() => createShareLink({ origin: ORIGIN, ...fields({ size: 1.5 }) }), 'INVALID_ARGUMENT')
+    assertCode(() => createShareLink({ origin: 'https://cairn.example/#x', ...fields() }), 'INVALID_ARGUMENT')
+    assertCode(() => createShareLink({ origin: 'nope', ...fields() }), 'INVALID_ARGUMENT')
   })
 })
 

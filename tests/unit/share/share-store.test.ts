@@ -44,7 +44,7 @@ describe('ShareStore', () => {
     assert.equal(await store.remove(older.id), undefined)
     assert.deepEqual(await store.list(), [newer])
     await assert.rejects(store.update(older.id, { name: 'x' }), (err: unknown) => isCairnError(err, 'FILE_NOT_FOUND'))
-    await assert.rejects(store.get('../../cairn/vault'), (err: unknown) => isCairnError(err, 'INTERNAL'))
+    await assert.rejects(store.get('../../cairn/vault'), (err: unknown) => isCairnError(err, 'INVALID_ARGUMENT'))
   })
 
   it('keeps records under /cairn/shares/<id>, sealed: neither the link nor the name is readable', async () => {
@@ -95,7 +95,7 @@ describe('ShareStore', () => {
     assert.deepEqual(a, hkdf(sha256, fixedKey(1), undefined, new TextEncoder().encode('cairn/v1/shares'), 32))
     assert.notDeepEqual(a, deriveSubkey(fixedKey(2), 'shares'))
     assert.notDeepEqual(a, fixedKey(1))
-    assert.throws(() => new ShareStore(new MemoryDatastore(), new Uint8Array(16)), (err: unknown) => isCairnError(err, 'INTERNAL'))
+    assert.throws(() => new ShareStore(new MemoryDatastore(), new Uint8Array(16)), (err: unknown) => isCairnError(err, 'INVALID_ARGUMENT'))
     assert.match(newShareId(), /^[0-9a-f]{32}$/)
     assert.notEqual(newShareId(), newShareId())
   })

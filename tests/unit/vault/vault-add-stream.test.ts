@@ -101,7 +101,7 @@ describe('adding a file from a stream (a share being received)', () => {
       let cancelled = false
       // highWaterMark 0: pull runs only when someone reads.
       const stream = new ReadableStream<Uint8Array>({ pull () { pulled = true }, cancel () { cancelled = true } }, { highWaterMark: 0 })
-      await rejectsWith(vault.files().addStream({ stream, size, path: 'x.bin', mtime: 1, type: '' }), 'INTERNAL')
+      await rejectsWith(vault.files().addStream({ stream, size, path: 'x.bin', mtime: 1, type: '' }), 'INVALID_ARGUMENT')
       assert.equal(pulled, false, `size ${size}`)
       assert.equal(cancelled, true, `size ${size}`)
     }

@@ -27,7 +27,7 @@ test('the node reads only a shared file the service worker serves on this origin
   const { fetch, asked } = recordingFetch(() => new Response('x', { headers: { [STREAMED_BY_CAIRN_HEADER]: 'file' } }))
   const open = sharedFileSource(ORIGIN, fetch)
   for (const source of ['https://evil.example/download/share/tok', '/download/abc', '/api/secret', '/download/share/tok?inline', '//evil.example/download/share/tok']) {
-    await rejectsWithCode(open(source, unlocked), 'INTERNAL')
+    await rejectsWithCode(open(source, unlocked), 'INVALID_ARGUMENT')
   }
   assert.deepEqual(asked, [], 'nothing was fetched for a refused source')
   const body = await new Response(await open('/download/share/tok/2', unlocked)).text()
