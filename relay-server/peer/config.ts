@@ -1,5 +1,5 @@
 import { multiaddr } from '@multiformats/multiaddr'
-import { CairnError, ConfigInvalidError } from '../../core/errors.ts'
+import { ConfigInvalidError } from '../../core/errors.ts'
 import { LOG_LEVELS, type LogThreshold } from '../shared/log.ts'
 import { boolean, choice, duration, integer, ipAddress, list, multiaddrText, OptionValueError, port, size, text, type Parser } from '../shared/option-parsers.ts'
 import { formatHelp, optionFactory, resolveOptions, withDefaults, type OptionValues } from '../shared/options.ts'

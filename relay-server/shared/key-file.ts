@@ -1,7 +1,7 @@
 import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
-import { CairnError, ConfigInvalidError, StorageFailedError } from '../../core/errors.ts'
+import { ConfigInvalidError, StorageFailedError } from '../../core/errors.ts'
 import type { PrivateKey } from '@libp2p/interface'
 
 /** What `loadOrCreatePrivateKey` did, for the start-up log. */
