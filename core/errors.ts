@@ -71,7 +71,18 @@ export const ERROR_CODES = [
   // a stored block whose bytes no longer hash to its CID (storage damage)
   'BLOCK_DAMAGED',
   // share links with relay addresses only, and this device has no relay
-  'SHARE_NO_RELAY'
+  'SHARE_NO_RELAY',
+  // device pairing (/cairn/pair/1)
+  'PAIRING_OFFER_INVALID',
+  'PAIRING_OFFER_VERSION',
+  'PAIRING_CODE_MISTYPED',
+  'PAIRING_CODE_UNKNOWN',
+  'PAIRING_OFFER_EXPIRED',
+  'PAIRING_OFFER_USED',
+  'PAIRING_OFFER_LOCKED',
+  'PAIRING_SECRET_WRONG',
+  'PAIRING_MESSAGE_TAMPERED',
+  'PAIRING_DECLINED'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]
@@ -133,4 +144,53 @@ export function toErrorPayload (err: unknown): ErrorPayload {
 /** Rebuilds an error on the receiving side of postMessage. */
 export function fromErrorPayload (payload: ErrorPayload): CairnError {
   return new CairnError(isErrorCode(payload.code) ? payload.code : 'INTERNAL', payload.message)
+}
+
+// Device pairing: one class per failure (see core/protocols/pairing/).
+
+/** A link, QR payload or offer that is not a Cairn pairing offer (malformed, foreign, damaged). */
+export class PairingOfferInvalidError extends CairnError {
+  constructor (message = 'this is not a Cairn pairing offer', options?: { cause?: unknown }) { super('PAIRING_OFFER_INVALID', message, options); this.name = 'PairingOfferInvalidError' }
+}
+
+/** An offer in a format version this Cairn does not know. */
+export class PairingOfferVersionError extends CairnError {
+  constructor (message = 'the pairing offer has an unknown version') { super('PAIRING_OFFER_VERSION', message); this.name = 'PairingOfferVersionError' }
+}
+
+/** A short code that fails its check digit or is not 12 digits: a typo, caught before any network use. */
+export class PairingCodeMistypedError extends CairnError {
+  constructor (message = 'the pairing code is mistyped') { super('PAIRING_CODE_MISTYPED', message); this.name = 'PairingCodeMistypedError' }
+}
+
+/** A well-formed short code that no offer directory knows (never made, expired or withdrawn). */
+export class PairingCodeUnknownError extends CairnError {
+  constructor (message = 'no pairing offer has this code') { super('PAIRING_CODE_UNKNOWN', message); this.name = 'PairingCodeUnknownError' }
+}
+
+export class PairingOfferExpiredError extends CairnError {
+  constructor (message = 'the pairing offer has expired') { super('PAIRING_OFFER_EXPIRED', message); this.name = 'PairingOfferExpiredError' }
+}
+
+/** The offer was already consumed by a device (offers are single use). */
+export class PairingOfferUsedError extends CairnError {
+  constructor (message = 'the pairing offer was already used') { super('PAIRING_OFFER_USED', message); this.name = 'PairingOfferUsedError' }
+}
+
+/** Too many attempts with a wrong secret: the offer was cancelled. */
+export class PairingOfferLockedError extends CairnError {
+  constructor (message = 'the pairing offer was cancelled after too many wrong attempts') { super('PAIRING_OFFER_LOCKED', message); this.name = 'PairingOfferLockedError' }
+}
+
+export class PairingSecretWrongError extends CairnError {
+  constructor (message = 'the pairing secret is wrong', options?: { cause?: unknown }) { super('PAIRING_SECRET_WRONG', message, options); this.name = 'PairingSecretWrongError' }
+}
+
+/** A key-exchange message failed its MAC or did not decrypt: changed on the way. */
+export class PairingMessageTamperedError extends CairnError {
+  constructor (message = 'a pairing message was changed on the way', options?: { cause?: unknown }) { super('PAIRING_MESSAGE_TAMPERED', message, options); this.name = 'PairingMessageTamperedError' }
+}
+
+export class PairingDeclinedError extends CairnError {
+  constructor (message = 'the pairing was declined on the other device') { super('PAIRING_DECLINED', message); this.name = 'PairingDeclinedError' }
 }
