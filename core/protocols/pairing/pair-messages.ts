@@ -53,6 +53,13 @@ export function parseHello (value: unknown): Hello {
   return { offerId, name, key, mac }
 }
 
+const refusals = new WeakSet<object>()
+
+/** True for an error the other side sent (no need to tell it back). */
+export function isRefusal (err: unknown): boolean {
+  return typeof err === 'object' && err !== null && refusals.has(err)
+}
+
 export function refusal (err: unknown): Refusal {
   const error = toErrorPayload(err)
   // Internal details stay in the local log.
@@ -70,7 +77,9 @@ export function parseOk (value: unknown, fields: Record<string, number>): Record
   if (o?.ok === false) {
     const error = record(o.error)
     const code = isErrorCode(error?.code) ? error.code : 'INTERNAL'
-    throw pairingError(code, typeof error?.message === 'string' ? error.message : 'the other device refused')
+    const err = pairingError(code, typeof error?.message === 'string' ? error.message : 'the other device refused')
+    refusals.add(err)
+    throw err
   }
   if (o?.ok !== true) throw pairingError('PAIRING_MESSAGE_TAMPERED', 'a pairing message is malformed')
   const out: Record<string, Uint8Array> = {}

@@ -2,7 +2,7 @@ import { toBase64Url } from '../../crypto/base64.ts'
 import { CairnError, PairingMessageTamperedError, isCairnError } from '../../errors.ts'
 import { openGift, type PairingGift } from './gift.ts'
 import { checkOfferFresh, type PairingOffer } from './offer.ts'
-import { helloMessage, parseOk, refusal, streamChannel, type PairChannel } from './pair-messages.ts'
+import { helloMessage, isRefusal, parseOk, refusal, streamChannel, type PairChannel } from './pair-messages.ts'
 import * as T from './transcript.ts'
 import * as C from './constants.ts'
 import type { PairingDialer, PairingLog } from './ports.ts'
@@ -93,18 +93,16 @@ export async function joinOverChannel (channel: PairChannel, ownPeer: string, of
     const safetyNumber = T.safetyNumber(th)
     init.onSafetyNumber(safetyNumber)
     const sealed = parseOk(await channel.read(within(confirmTimeoutMs + messageTimeoutMs)), { sealed: 0 })
-    let gift: PairingGift
-    try {
-      gift = openGift(keys.sealKey, th, sealed.sealed as Uint8Array)
-    } catch (err) {
-      await channel.write(refusal(err), within(messageTimeoutMs)).catch(() => {})
-      throw err
-    }
+    const gift = openGift(keys.sealKey, th, sealed.sealed as Uint8Array)
     await channel.write({ ok: true, mac: toBase64Url(T.confirmMac(keys.confirmKey, th)) }, within(messageTimeoutMs))
     return { ...gift, peer: offer.peer, safetyNumber }
   } catch (err) {
     // A refusal or tampering is the error; anything else is a lost connection.
-    if (isCairnError(err)) throw err
+    if (isCairnError(err)) {
+      // Tell A what B found (tampering), so A's screen says it too.
+      if (!isRefusal(err)) await channel.write(refusal(err), within(messageTimeoutMs)).catch(() => {})
+      throw err
+    }
     throw new CairnError(signal.aborted ? 'ABORTED' : 'PEER_UNREACHABLE', 'the connection to the other device was lost', { cause: err })
   } finally {
     T.wipe(eph.secretKey, macKey, shared, keys?.sealKey, keys?.confirmKey)
