@@ -175,10 +175,11 @@ export class PairingHost {
         T.wipe(keys.sealKey, keys.confirmKey)
       }
     } catch (err) {
-      const code = isCairnError(err) ? err.code : 'INTERNAL'
-      this.components.log.warn(`pairing: refused ${remotePeer}: ${code} (${(err as Error).message})`)
-      if (consumed && state !== undefined) state.reject(err as Error)
-      await channel.write(refusal(err), AbortSignal.timeout(this.settings.messageTimeoutMs)).catch(() => {})
+      // Anything but our own errors is the stream failing: B went away or stalled.
+      const failure = isCairnError(err) ? err : new CairnError('PEER_UNREACHABLE', 'the joining device went away', { cause: err })
+      this.components.log.warn(`pairing: refused ${remotePeer}: ${failure.code} (${(err as Error).message})`)
+      if (consumed && state !== undefined) state.reject(failure)
+      await channel.write(refusal(failure), AbortSignal.timeout(this.settings.messageTimeoutMs)).catch(() => {})
     }
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { fromBase64Url, toBase64Url } from '../../../core/crypto/base64.ts'
-import { isCairnError, type ErrorCode } from '../../../core/errors.ts'
+import { isCairnError, PairingOfferUsedError, type ErrorCode } from '../../../core/errors.ts'
 import { decodeOfferLink, type PairingOffer } from '../../../core/protocols/pairing/offer.ts'
 import { PairingHost, type HostedOffer, type PairingRequest } from '../../../core/protocols/pairing/pairing-host.ts'
 import { joinOverChannel, joinWithOffer, type JoinResult } from '../../../core/protocols/pairing/pairing-join.ts'
@@ -69,6 +69,7 @@ test('replayed offer: a second join with the same offer is PAIRING_OFFER_USED', 
   assert.ok(!(first.result instanceof Error))
   const again = await run(s, copy, { joiner: PEER_M })
   assert.ok(isCairnError(again.result, 'PAIRING_OFFER_USED'), String(again.result))
+  assert.ok(again.result instanceof PairingOfferUsedError, "A's refusal is rebuilt as its class on B")
   assert.equal(s.requests.length, 1, "A's user was asked once")
 })
 
@@ -136,4 +137,16 @@ test('a withdrawn (cancelled) offer is refused as declined; an unknown offer as 
   assert.ok(isCairnError((await run(s, offer)).result, 'PAIRING_DECLINED'))
   const other = offerOf(setup().hosted)
   assert.ok(isCairnError((await run(s, other)).result, 'PAIRING_OFFER_INVALID'))
+})
+
+test('B gone while A decides: A learns PEER_UNREACHABLE, B PEER_UNREACHABLE, nothing sent', async () => {
+  let close = (): void => {}
+  const s = setup(async () => { close(); return true })
+  const wire = channelPair()
+  close = wire.close
+  const answering = s.host.answer(wire.a, PEER_B)
+  const result = await joinOverChannel(wire.b, PEER_B, offerOf(s.hosted), { deviceName: 'B', onSafetyNumber: () => {} }).catch((err: Error) => err)
+  await answering
+  assert.ok(isCairnError(result, 'PEER_UNREACHABLE'), String(result))
+  await assert.rejects(s.hosted.done, is('PEER_UNREACHABLE'))
 })

@@ -27,6 +27,7 @@ class Queue {
   private readonly waiters: Array<(item: string | undefined) => void> = []
   private closed = false
   push (value: unknown): void {
+    if (this.closed) throw new Error('the stream is closed')
     const item = JSON.stringify(value)
     const waiter = this.waiters.shift()
     if (waiter !== undefined) waiter(item); else this.items.push(item)
