@@ -1,6 +1,7 @@
 import { toBase64Url } from '../../crypto/base64.ts'
 import { CairnError, PairingDeclinedError, PairingMessageTamperedError, PairingOfferExpiredError, PairingOfferInvalidError, PairingOfferLockedError, PairingOfferUsedError, PairingSecretWrongError, isCairnError, type ErrorCode } from '../../errors.ts'
 import { sealGift, type PairingGift } from './gift.ts'
+import { pairingError } from './pairing-errors.ts'
 import { createOffer, offerLink, type PairingOffer } from './offer.ts'
 import { parseHello, parseOk, refusal, streamChannel, type PairChannel } from './pair-messages.ts'
 import * as T from './transcript.ts'
@@ -221,7 +222,7 @@ export class PairingHost {
     if (state.ended !== undefined) return
     state.ended = reason
     state.offer.secret.fill(0)
-    state.reject(reason === 'PAIRING_OFFER_LOCKED' ? new PairingOfferLockedError() : reason === 'PAIRING_OFFER_EXPIRED' ? new PairingOfferExpiredError() : reason === 'PAIRING_DECLINED' ? new PairingDeclinedError('the offer was withdrawn') : new CairnError(reason, 'the offer ended'))
+    state.reject(pairingError(reason, reason === 'PAIRING_DECLINED' ? 'the offer was withdrawn' : reason === 'ABORTED' ? 'pairing stopped on this device' : undefined))
   }
 
   /** Expires offers past their time; forgets the oldest ended ones beyond MAX_ENDED. */
