@@ -150,3 +150,33 @@ test('B gone while A decides: A learns PEER_UNREACHABLE, B PEER_UNREACHABLE, not
   assert.ok(isCairnError(result, 'PEER_UNREACHABLE'), String(result))
   await assert.rejects(s.hosted.done, is('PEER_UNREACHABLE'))
 })
+
+test('a man in the middle with a copied link runs two sessions, and the two screens show different safety numbers', async () => {
+  const s = setup()
+  const stolen = offerOf(s.hosted)
+  // M made B open M's own offer (a swapped link), and presents A's copied offer to A itself.
+  const mitm = new PairingHost({ registrar: { handle: async () => {}, unhandle: async () => {} }, peerId: PEER_M, addresses: () => ['/ip4/10.0.0.9/tcp/1/ws'], log: new MemoryLog() })
+  let shownOnB: string | undefined
+  const towardB = mitm.createOffer({ confirm: async () => true, gift: () => ({ vaultKey: new Uint8Array(32), details: {} }) })
+  const toA = await run(s, stolen, { joiner: PEER_M })
+  assert.ok(!(toA.result instanceof Error))
+  const wire = channelPair()
+  const answering = mitm.answer(wire.a, PEER_B)
+  await joinOverChannel(wire.b, PEER_B, decodeOfferLink(towardB.link(ORIGIN)), { deviceName: 'B', onSafetyNumber: (n) => { shownOnB = n } })
+  await answering
+  const shownOnA = (s.requests[0] as PairingRequest).safetyNumber
+  assert.equal(typeof shownOnB, 'string')
+  assert.notEqual(shownOnA, shownOnB, "comparing the screens exposes M (A's user then declines)")
+  assert.equal((s.requests[0] as PairingRequest).peer, PEER_M, "and A's request names M's PeerId, not B's")
+})
+
+test('the transcript binds the PeerId Noise authenticated: a joiner seen under another PeerId fails the MAC', async () => {
+  const s = setup()
+  const wire = channelPair()
+  const answering = s.host.answer(wire.a, PEER_M) // A sees the stream come from M …
+  const result = await joinOverChannel(wire.b, PEER_B, offerOf(s.hosted), { deviceName: 'B', onSafetyNumber: () => {} }).catch((err: Error) => err)
+  wire.close()
+  await answering
+  assert.ok(isCairnError(result, 'PAIRING_SECRET_WRONG'), String(result)) // … while B computed its MAC as B
+  assert.equal(s.requests.length, 0)
+})
