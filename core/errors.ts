@@ -74,7 +74,18 @@ export const ERROR_CODES = [
   // share links with relay addresses only, and this device has no relay
   'SHARE_NO_RELAY',
   // a caller passed a value a function does not take (a key of the wrong length, a bad id, …)
-  'INVALID_ARGUMENT'
+  'INVALID_ARGUMENT',
+  // device pairing (/cairn/pair/1)
+  'PAIRING_OFFER_INVALID',
+  'PAIRING_OFFER_VERSION',
+  'PAIRING_CODE_MISTYPED',
+  'PAIRING_CODE_UNKNOWN',
+  'PAIRING_OFFER_EXPIRED',
+  'PAIRING_OFFER_USED',
+  'PAIRING_OFFER_LOCKED',
+  'PAIRING_SECRET_WRONG',
+  'PAIRING_MESSAGE_TAMPERED',
+  'PAIRING_DECLINED'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]
@@ -228,4 +239,53 @@ const REBUILT: Partial<Record<ErrorCode, new (message: string, options?: CairnEr
   PEER_UNREACHABLE: PeerUnreachableError,
   ADDRESS_INVALID: AddressInvalidError,
   CONFIG_INVALID: ConfigInvalidError
+}
+
+// Device pairing: one class per failure (see core/protocols/pairing/).
+
+/** A link, QR payload or offer that is not a Cairn pairing offer (malformed, foreign, damaged). */
+export class PairingOfferInvalidError extends CairnError {
+  constructor (message = 'this is not a Cairn pairing offer', options?: { cause?: unknown }) { super('PAIRING_OFFER_INVALID', message, options) }
+}
+
+/** An offer in a format version this Cairn does not know. */
+export class PairingOfferVersionError extends CairnError {
+  constructor (message = 'the pairing offer has an unknown version') { super('PAIRING_OFFER_VERSION', message) }
+}
+
+/** A short code that fails its check digit or is not 12 digits: a typo, caught before any network use. */
+export class PairingCodeMistypedError extends CairnError {
+  constructor (message = 'the pairing code is mistyped') { super('PAIRING_CODE_MISTYPED', message) }
+}
+
+/** A well-formed short code that no offer directory knows (never made, expired or withdrawn). */
+export class PairingCodeUnknownError extends CairnError {
+  constructor (message = 'no pairing offer has this code') { super('PAIRING_CODE_UNKNOWN', message) }
+}
+
+export class PairingOfferExpiredError extends CairnError {
+  constructor (message = 'the pairing offer has expired') { super('PAIRING_OFFER_EXPIRED', message) }
+}
+
+/** The offer was already consumed by a device (offers are single use). */
+export class PairingOfferUsedError extends CairnError {
+  constructor (message = 'the pairing offer was already used') { super('PAIRING_OFFER_USED', message) }
+}
+
+/** Too many attempts with a wrong secret: the offer was cancelled. */
+export class PairingOfferLockedError extends CairnError {
+  constructor (message = 'the pairing offer was cancelled after too many wrong attempts') { super('PAIRING_OFFER_LOCKED', message) }
+}
+
+export class PairingSecretWrongError extends CairnError {
+  constructor (message = 'the pairing secret is wrong', options?: { cause?: unknown }) { super('PAIRING_SECRET_WRONG', message, options) }
+}
+
+/** A key-exchange message failed its MAC or did not decrypt: changed on the way. */
+export class PairingMessageTamperedError extends CairnError {
+  constructor (message = 'a pairing message was changed on the way', options?: { cause?: unknown }) { super('PAIRING_MESSAGE_TAMPERED', message, options) }
+}
+
+export class PairingDeclinedError extends CairnError {
+  constructor (message = 'the pairing was declined on the other device') { super('PAIRING_DECLINED', message) }
 }

@@ -60,7 +60,17 @@ const MESSAGES: Record<ErrorCode, string> = {
   TOO_MANY_ROOTS: 'This backup peer holds as many files for your vault as it allows. Its operator can raise the limit (--max-roots-per-vault).',
   BLOCK_DAMAGED: "Some of Cairn's stored data on this device is damaged, and no paired backup peer or other device had a good copy to repair it from. Connect your backup peer and try again; Settings → Check stored data says which files are affected.",
   SHARE_NO_RELAY: 'A link with relay addresses only needs a relay, and this device has none. Add a relay on the Peers page, or untick "Relay addresses only".',
-  INVALID_ARGUMENT: "Cairn was asked to do something with a value it can't use. This is a bug in Cairn; the Logs page has details."
+  INVALID_ARGUMENT: "Cairn was asked to do something with a value it can't use. This is a bug in Cairn; the Logs page has details.",
+  PAIRING_OFFER_INVALID: "This isn't a Cairn code for joining a vault, or it was cut short. On your other device open Devices → Add a device, and copy the link or scan the code again.",
+  PAIRING_OFFER_VERSION: 'This code was made by a different version of Cairn. Update Cairn on both devices, then make a new code.',
+  PAIRING_CODE_MISTYPED: 'That code has a typo: check the 12 digits against the other screen and type them again.',
+  PAIRING_CODE_UNKNOWN: 'No device is offering that code. It may have expired or been used: make a new one on your other device.',
+  PAIRING_OFFER_EXPIRED: 'This code has expired (codes last 10 minutes). Make a new one on your other device.',
+  PAIRING_OFFER_USED: 'This code was already used. Each code pairs one device once: make a new one on your other device.',
+  PAIRING_OFFER_LOCKED: 'Too many wrong attempts were made with this code, so it was cancelled. Make a new one on your other device.',
+  PAIRING_SECRET_WRONG: "This code's secret doesn't match the one your other device made. Copy the link or scan the code again.",
+  PAIRING_MESSAGE_TAMPERED: 'The connection between your devices was tampered with, so nothing was sent. Try again on a network you trust.',
+  PAIRING_DECLINED: 'The other device declined. If that was a mistake, make a new code there and try again.'
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */
