@@ -1,4 +1,5 @@
-import type { LogLevel, LogLine } from '../rpc/api.ts'
+import type { Log, LogLevel } from '../log.ts'
+import type { LogLine } from '../rpc/api.ts'
 
 export const DEFAULT_LOG_CAPACITY = 2000
 
@@ -38,11 +39,4 @@ export class LogBuffer {
       error: (message) => { this.write('error', source, message) }
     }
   }
-}
-
-export interface Log {
-  debug: (message: string) => void
-  info: (message: string) => void
-  warn: (message: string) => void
-  error: (message: string) => void
 }

@@ -1,5 +1,5 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import type { Log } from './log-buffer.ts'
+import type { Log } from '../log.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 
 export interface PeerKeeperComponents {

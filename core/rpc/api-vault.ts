@@ -1,4 +1,5 @@
 import type { PassphraseCheck } from '../crypto/passphrase-check.ts'
+import type { LogLevel } from '../log.ts'
 
 /**
  * The vault and the node: lock state, stats, the node's identity, log lines.
@@ -29,7 +30,8 @@ export interface NodeInfo {
   connections: number
 }
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+/** How loud a line is; defined beside the `Log` interface at the bottom of core/. */
+export type { LogLevel }
 
 export interface LogLine {
   seq: number

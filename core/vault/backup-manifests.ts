@@ -1,7 +1,7 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import type { IndexLog } from '../index/index-log.ts'
-import type { Log } from '../node/log-buffer.ts'
+import type { Log } from '../log.ts'
 import { type BackupClient, ManifestLog, sendPendingManifests } from '../protocols/backup/index.ts'
 import { desiredPins, type BackupState, type Desired, type ExtraPin } from './backup-state.ts'
 

@@ -1,6 +1,6 @@
 import { contentLabel, namedContent } from './named-content.ts'
 import type { IndexLog } from '../index/index-log.ts'
-import type { Log } from '../node/log-buffer.ts'
+import type { Log } from '../log.ts'
 import type { VerifyReport } from '../protocols/backup/index.ts'
 import type { VerifyResult } from '../rpc/api.ts'
 

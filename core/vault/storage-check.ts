@@ -1,6 +1,6 @@
 import { CID } from 'multiformats/cid'
 import type { BlockCheck } from '../storage/pack-blockstore.ts'
-import type { Log } from '../node/log-buffer.ts'
+import type { Log } from '../log.ts'
 import type { DamagedBlock, StorageCheckProgress, StorageCheckResult } from '../rpc/api.ts'
 import type { BlockRepair } from './block-repair.ts'
 import { contentLabel, type ContentPlace } from './named-content.ts'

@@ -16,7 +16,7 @@ import { VaultLedger } from './vault-ledger.ts'
 import { jsonStream, readJson, writeJson } from './wire.ts'
 import { parseRequest, type BackupResponse, type VaultBackupStatus } from './messages.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
-import type { Log } from '../../node/log-buffer.ts'
+import type { Log } from '../../log.ts'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 

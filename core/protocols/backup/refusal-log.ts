@@ -1,4 +1,4 @@
-import type { Log } from '../../node/log-buffer.ts'
+import type { Log } from '../../log.ts'
 
 export interface RefusalLogInit {
   /** Length of one counting window (default a minute). */

@@ -4,7 +4,7 @@ import { dueAt, encodeRecord, itemKey } from './peer-store.ts'
 import type { VaultLedger } from './vault-ledger.ts'
 import type { ItemRecord } from './peer-store.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
-import type { Log } from '../../node/log-buffer.ts'
+import type { Log } from '../../log.ts'
 import type { Datastore } from 'interface-datastore'
 
 export interface ReplicatorComponents {

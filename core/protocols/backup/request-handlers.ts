@@ -12,7 +12,7 @@ import type { PairingLimiter, PairingSource } from './pairing-limiter.ts'
 import type { Replicator } from './replicator.ts'
 import type { ManifestPolicy, VaultLedger } from './vault-ledger.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
-import type { Log } from '../../node/log-buffer.ts'
+import type { Log } from '../../log.ts'
 import type { Datastore } from 'interface-datastore'
 
 export interface RequestHandlerComponents {

@@ -4,7 +4,7 @@ import { encodeRecord, itemKey } from './peer-store.ts'
 import type { VaultLedger } from './vault-ledger.ts'
 import type { Replicator } from './replicator.ts'
 import type { CairnHelia } from '../../node/create-node.ts'
-import type { Log } from '../../node/log-buffer.ts'
+import type { Log } from '../../log.ts'
 import type { Datastore } from 'interface-datastore'
 
 /** A little more than bitswap's window in which a peer is not sent the same block again. */

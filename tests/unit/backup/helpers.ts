@@ -11,7 +11,7 @@ import { BackupService, type BackupServiceInit } from '../../../core/protocols/b
 import { BACKUP_PROTOCOL } from '../../../core/protocols/backup/constants.ts'
 import { jsonStream, readJson, writeJson } from '../../../core/protocols/backup/wire.ts'
 import { RecordingBlockstore, storeEncrypted } from '../../../core/vault/encrypted-content.ts'
-import type { Log } from '../../../core/node/log-buffer.ts'
+import type { Log } from '../../../core/log.ts'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
