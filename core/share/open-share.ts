@@ -1,7 +1,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { CairnError, isCairnError } from '../errors.ts'
 import { readWholeBlock } from '../storage/read-block.ts'
-import { readDecrypted } from '../vault/encrypted-content.ts'
+import { readDecrypted } from '../storage/encrypted-content.ts'
 import { dialableHints } from './dial-policy.ts'
 import type { ShareLinkFields } from './share-link.ts'
 import type { Helia } from '@helia/interface'
@@ -60,7 +60,7 @@ export async function findShare (helia: ShareReader, fields: ShareLinkFields, op
 /**
  * The share's plaintext as a stream: blocks come from whoever is connected,
  * are checked against their CIDs, and are decrypted and authenticated chunk by
- * chunk (core/vault/encrypted-content.ts), holding at most two windows of
+ * chunk (core/storage/encrypted-content.ts), holding at most two windows of
  * ciphertext whatever the size. A download whose peers all went away fails
  * with SHARE_UNAVAILABLE after `stallTimeoutMs` without a block.
  */

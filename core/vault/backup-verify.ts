@@ -1,4 +1,4 @@
-import { contentLabel, namedContent } from './named-content.ts'
+import { contentLabel, namedContent } from '../index/named-content.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { Log } from '../log.ts'
 import type { VerifyReport } from '../protocols/backup/index.ts'

@@ -3,7 +3,7 @@ import type { BlockCheck } from '../storage/pack-blockstore.ts'
 import type { Log } from '../log.ts'
 import type { DamagedBlock, StorageCheckProgress, StorageCheckResult } from '../rpc/api.ts'
 import type { BlockRepair } from './block-repair.ts'
-import { contentLabel, type ContentPlace } from './named-content.ts'
+import { contentLabel, type ContentPlace } from '../index/named-content.ts'
 
 /** The raw codec: a block without links (ciphertext chunks, index op blocks). */
 const RAW_CODE = 0x55
