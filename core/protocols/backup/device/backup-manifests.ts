@@ -1,8 +1,8 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
-import type { IndexLog } from '../index/index-log.ts'
-import type { Log } from '../log.ts'
-import { type BackupClient, ManifestLog, sendPendingManifests } from '../protocols/backup/index.ts'
+import type { IndexLog } from '../../../index/index-log.ts'
+import type { Log } from '../../../log.ts'
+import { type BackupClient, ManifestLog, sendPendingManifests } from '../index.ts'
 import { desiredPins, type BackupState, type Desired, type ExtraPin } from './backup-state.ts'
 
 /** Least time between two "pin these again" manifests to one peer. */

@@ -1,9 +1,9 @@
 import type { Libp2p } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { IndexLog } from '../index/index-log.ts'
-import type { Log } from '../log.ts'
-import type { BackupClient } from '../protocols/backup/index.ts'
-import type { BackupPeerInfo } from '../rpc/api.ts'
+import type { IndexLog } from '../../../index/index-log.ts'
+import type { Log } from '../../../log.ts'
+import type { BackupClient } from '../index.ts'
+import type { BackupPeerInfo } from './peer-status.ts'
 import type { PeerManifests } from './backup-manifests.ts'
 import { liveExtraPins, type ExtraPin, type PairedPeer } from './backup-state.ts'
 
