@@ -7,13 +7,7 @@ import type { LogLevel } from '../log.ts'
  * here must survive structured clone.
  */
 
-export type VaultState = 'none' | 'locked' | 'unlocked'
-
-export interface VaultStatus {
-  state: VaultState
-  /** Minutes of inactivity before the worker locks the vault by itself. */
-  autoLockMinutes: number
-}
+export type { VaultState, VaultStatus } from '../vault/vault-views.ts'
 
 export interface VaultStats {
   fileCount: number

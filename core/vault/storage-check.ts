@@ -1,7 +1,7 @@
 import { CID } from 'multiformats/cid'
 import type { BlockCheck } from '../storage/pack-blockstore.ts'
 import type { Log } from '../log.ts'
-import type { DamagedBlock, StorageCheckProgress, StorageCheckResult } from '../rpc/api.ts'
+import type { DamagedBlock, StorageCheckProgress, StorageCheckResult } from './vault-views.ts'
 import type { BlockRepair } from './block-repair.ts'
 import { contentLabel, type ContentPlace } from '../index/named-content.ts'
 

@@ -12,7 +12,7 @@ import { vaultSigner, type VaultSigner } from '../crypto/vault-signing.ts'
 import { ShareStore } from '../share/share-store.ts'
 import type { BackupSession } from '../protocols/backup/device/backup-peers.ts'
 import type { Log } from '../log.ts'
-import type { VaultStatus } from '../rpc/api.ts'
+import type { VaultStatus } from './vault-views.ts'
 import type { Blockstore } from 'interface-blockstore'
 
 export interface VaultServiceComponents {

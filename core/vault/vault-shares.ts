@@ -5,7 +5,7 @@ import { createShareLink, MAX_HINT_BYTES, MAX_HINTS } from '../share/share-link.
 import { newShareId, type ShareRecord, type ShareStore } from '../share/share-store.ts'
 import type { VaultService } from './vault-service.ts'
 import type { Log } from '../log.ts'
-import type { ShareInfo } from '../rpc/api.ts'
+import type { ShareInfo } from './vault-views.ts'
 import type { Blockstore } from 'interface-blockstore'
 
 /** What shares need from backup: pin the copies, drop them, say who holds them. */
