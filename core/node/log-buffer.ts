@@ -1,5 +1,4 @@
-import type { Log, LogLevel } from '../log.ts'
-import type { LogLine } from '../rpc/api.ts'
+import type { Log, LogLevel, LogLine } from '../log.ts'
 
 export const DEFAULT_LOG_CAPACITY = 2000
 

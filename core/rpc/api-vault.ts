@@ -1,5 +1,4 @@
 import type { PassphraseCheck } from '../crypto/passphrase-check.ts'
-import type { LogLevel } from '../log.ts'
 
 /**
  * The vault and the node: lock state, stats, the node's identity, log lines.
@@ -24,16 +23,8 @@ export interface NodeInfo {
   connections: number
 }
 
-/** How loud a line is; defined beside the `Log` interface at the bottom of core/. */
-export type { LogLevel }
-
-export interface LogLine {
-  seq: number
-  time: number
-  level: LogLevel
-  source: string
-  message: string
-}
+/** How loud a line is, and one line of the node's log: defined beside the `Log` interface at the bottom of core/. */
+export type { LogLevel, LogLine } from '../log.ts'
 
 /** Passphrase strength as judged by the node (the UI only shows it); defined beside the estimator. */
 export type { PassphraseCheck }
