@@ -70,7 +70,7 @@ export class BackupPeers {
     this.pinSources = c.extraPins !== undefined ? [c.extraPins] : []
     this.c = { ...c, extraPins: () => this.pinSources.flatMap(source => source()) }
     this.state = new BackupState(c.datastore)
-    this.reports = new PeerReports(c)
+    this.reports = new PeerReports(this.c)
     this.connected = this.connected.bind(this)
   }
 
