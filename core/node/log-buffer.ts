@@ -1,4 +1,4 @@
-import type { LogLevel, LogLine } from '../rpc/api.ts'
+import type { Log, LogLevel, LogLine } from '../log.ts'
 
 export const DEFAULT_LOG_CAPACITY = 2000
 
@@ -38,11 +38,4 @@ export class LogBuffer {
       error: (message) => { this.write('error', source, message) }
     }
   }
-}
-
-export interface Log {
-  debug: (message: string) => void
-  info: (message: string) => void
-  warn: (message: string) => void
-  error: (message: string) => void
 }

@@ -1,7 +1,7 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { backoffDelay, type BackoffPolicy } from '../backoff.ts'
 import { systemClock, type Clock } from '../clock.ts'
-import type { Log } from './log-buffer.ts'
+import type { Log } from '../log.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 
 export interface PeerKeeperComponents {

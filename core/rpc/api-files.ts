@@ -1,28 +1,10 @@
-import type { FileHealth } from './api-storage.ts'
-
 /**
  * Files: the list, uploads, earlier versions and the Trash.
  * Part of the node's API contract: see api.ts, which re-exports it. Everything
  * here must survive structured clone.
  */
 
-/** One file as the index knows it, without its key. */
-export interface FileInfo {
-  fileId: string
-  /** Path inside the vault, '/'-separated, no leading slash ("photos/cat.jpg"). */
-  path: string
-  size: number
-  /** Last-modified time of the original file, ms since epoch. */
-  mtime: number
-  /** MIME type, '' when unknown. */
-  type: string
-  /** CID (string) of the encrypted UnixFS file. */
-  cid: string
-  /** True when a paired backup peer holds all of this file's blocks. */
-  onBackup?: boolean
-  /** Set once a read or a check found this file's stored data damaged here: repaired from a peer, or still damaged. */
-  health?: FileHealth
-}
+export type { FileInfo, AddFileResult, FileVersion, TrashItem, VersionRetention } from '../vault/vault-views.ts'
 
 export interface AddFileArgs {
   /** Chosen by the caller so it can match progress events to the upload. */
@@ -47,16 +29,6 @@ export interface AddSharedFileArgs {
   type: string
 }
 
-export interface AddFileResult {
-  file: FileInfo
-  /** True when the content was already in the vault and nothing new was stored. */
-  deduplicated: boolean
-  /** True when a file of that name was there: its content is now an earlier version. */
-  replaced?: boolean
-  /** True when that very file, same name and same content, was there already: nothing changed. */
-  unchanged?: boolean
-}
-
 export interface UploadProgress {
   uploadId: string
   /** Plaintext bytes read and stored so far. */
@@ -64,37 +36,3 @@ export interface UploadProgress {
   bytesTotal: number
   phase: 'queued' | 'encrypting' | 'done' | 'failed'
 }
-
-/** One earlier version of a file ("Versions" on its row). */
-export interface FileVersion {
-  /** Pass back to `files.restoreVersion`. */
-  versionId: string
-  fileId: string
-  size: number
-  mtime: number
-  type: string
-  /** When it was stored (ms since epoch). */
-  savedAt: number
-  /** When a newer version replaced it; it is kept from then on for the retention time. */
-  replacedAt: number
-  /** The device that stored it: a short label, and whether it is this one. */
-  device: string
-  thisDevice: boolean
-}
-
-/** A deleted file in the Trash. */
-export interface TrashItem {
-  fileId: string
-  /** Where it was. */
-  path: string
-  size: number
-  mtime: number
-  type: string
-  /** When it was deleted (ms since epoch). */
-  deletedAt: number
-  /** When the Trash empties itself of it, unless it is restored first. */
-  emptiesAt: number
-}
-
-/** How long earlier versions are kept (Settings): days after they were replaced, or the newest few. */
-export type VersionRetention = { keep: 'days', days: number } | { keep: 'count', count: number }

@@ -37,33 +37,5 @@ export interface RelayPing {
   capabilities: string[]
 }
 
-export interface BackupPeerInfo {
-  peerId: string
-  address: string
-  online: boolean
-  /** ms since epoch of the last successful exchange, 0 when never. */
-  lastSeen: number
-  /** Files whose content the peer holds completely. */
-  filesReplicated: number
-  bytesReplicated: number
-  /** Items the peer still has to fetch. */
-  pending: number
-  failed: Array<{ cid: string, reason: string }>
-  /** Last error talking to it, if the last attempt failed. */
-  lastError?: string
-  /** What the peer does with what the vault deletes: keeps it `retentionMs`, or for good when append-only (absent until it says). */
-  keepsDeleted?: { appendOnly: boolean, retentionMs: number }
-}
-
-/** A peer just added; `reconnected` when it already kept this vault (the code was not needed). */
-export interface AddedBackupPeer extends BackupPeerInfo {
-  reconnected: boolean
-}
-
-export interface VerifyResult {
-  checked: number
-  ok: number
-  bad: string[]
-  /** Each bad block with the file it belongs to (named by this device; the peer never learns names) and whether the peer fetched a good copy again. */
-  damaged?: Array<{ cid: string, file?: string, repaired: boolean }>
-}
+/** A backup peer as the device sees it, and a verify report: defined beside the device side of the backup protocol. */
+export type { AddedBackupPeer, BackupPeerInfo, VerifyResult } from '../protocols/backup/device/peer-status.ts'

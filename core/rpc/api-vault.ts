@@ -6,13 +6,7 @@ import type { PassphraseCheck } from '../crypto/passphrase-check.ts'
  * here must survive structured clone.
  */
 
-export type VaultState = 'none' | 'locked' | 'unlocked'
-
-export interface VaultStatus {
-  state: VaultState
-  /** Minutes of inactivity before the worker locks the vault by itself. */
-  autoLockMinutes: number
-}
+export type { VaultState, VaultStatus } from '../vault/vault-views.ts'
 
 export interface VaultStats {
   fileCount: number
@@ -29,15 +23,8 @@ export interface NodeInfo {
   connections: number
 }
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
-
-export interface LogLine {
-  seq: number
-  time: number
-  level: LogLevel
-  source: string
-  message: string
-}
+/** How loud a line is, and one line of the node's log: defined beside the `Log` interface at the bottom of core/. */
+export type { LogLevel, LogLine } from '../log.ts'
 
 /** Passphrase strength as judged by the node (the UI only shows it); defined beside the estimator. */
 export type { PassphraseCheck }

@@ -1,6 +1,6 @@
 import { CID } from 'multiformats/cid'
 import { generateFileKey } from '../crypto/stream-format.ts'
-import { readDecrypted, RecordingBlockstore, storeEncrypted } from '../vault/encrypted-content.ts'
+import { readDecrypted, RecordingBlockstore, storeEncrypted } from '../storage/encrypted-content.ts'
 import type { Blockstore } from 'interface-blockstore'
 
 export interface MakeShareComponents {

@@ -1,12 +1,18 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { CairnError, isCairnError } from '../errors.ts'
 import { readWholeBlock } from '../storage/read-block.ts'
-import { readDecrypted } from '../vault/encrypted-content.ts'
+import { readDecrypted } from '../storage/encrypted-content.ts'
 import { dialableHints } from './dial-policy.ts'
 import type { ShareLinkFields } from './share-link.ts'
-import type { CairnHelia } from '../node/create-node.ts'
+import type { Helia } from '@helia/interface'
+import type { Libp2p } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
+
+/** The slice of a node that opening a share uses: a block getter, and a dialer for the link's hints. */
+export interface ShareReader extends Pick<Helia, 'blockstore'> {
+  libp2p: Pick<Libp2p, 'dial'>
+}
 
 export interface OpenShareOptions {
   /** How long to look for someone holding the file before saying nobody does (default 20 s). */
@@ -35,7 +41,7 @@ const nobody = (cause?: unknown): CairnError =>
  * when nobody online sends the root in time the share is SHARE_UNAVAILABLE,
  * which the page turns into "Nobody is sharing this file right now".
  */
-export async function findShare (helia: CairnHelia, fields: ShareLinkFields, options: OpenShareOptions = {}): Promise<void> {
+export async function findShare (helia: ShareReader, fields: ShareLinkFields, options: OpenShareOptions = {}): Promise<void> {
   const timeout = AbortSignal.timeout(options.findTimeoutMs ?? DEFAULT_FIND_TIMEOUT_MS)
   const signal = options.signal !== undefined ? AbortSignal.any([options.signal, timeout]) : timeout
   // Ask as soon as one holder answers: a hint that hangs (a sharer's browser
@@ -54,11 +60,11 @@ export async function findShare (helia: CairnHelia, fields: ShareLinkFields, opt
 /**
  * The share's plaintext as a stream: blocks come from whoever is connected,
  * are checked against their CIDs, and are decrypted and authenticated chunk by
- * chunk (core/vault/encrypted-content.ts), holding at most two windows of
+ * chunk (core/storage/encrypted-content.ts), holding at most two windows of
  * ciphertext whatever the size. A download whose peers all went away fails
  * with SHARE_UNAVAILABLE after `stallTimeoutMs` without a block.
  */
-export function readShare (helia: CairnHelia, fields: ShareLinkFields, options: OpenShareOptions = {}): ReadableStream<Uint8Array> {
+export function readShare (helia: Pick<Helia, 'blockstore'>, fields: ShareLinkFields, options: OpenShareOptions = {}): ReadableStream<Uint8Array> {
   const blocks = stallGuard(helia.blockstore, options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS, options.signal)
   // A copy: the link's key serves the next download too, and this one wipes its own.
   return readDecrypted(blocks, fields.cid, fields.shareKey.slice(), { plaintextLength: fields.size, ...(options.signal !== undefined ? { signal: options.signal } : {}) })

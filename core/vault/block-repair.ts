@@ -1,5 +1,5 @@
 import { blockMatchesCid } from '../storage/block-check.ts'
-import type { Log } from '../node/log-buffer.ts'
+import type { Log } from '../log.ts'
 import type { CID } from 'multiformats/cid'
 
 /**

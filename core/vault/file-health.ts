@@ -1,4 +1,4 @@
-import type { FileHealth } from '../rpc/api.ts'
+import type { FileHealth } from './vault-views.ts'
 
 /**
  * Which files were found damaged or repaired on this device since the node

@@ -6,7 +6,7 @@ import { HEADS_PREFIX } from '../index/constants.ts'
 import { decodeOpBlock } from '../index/op-block.ts'
 import { readWholeBlock } from '../storage/read-block.ts'
 import type { BackupClient } from '../protocols/backup/index.ts'
-import type { Log } from '../node/log-buffer.ts'
+import type { Log } from '../log.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Blockstore } from 'interface-blockstore'
 

@@ -1,6 +1,6 @@
 import { ConfigInvalidError } from '../errors.ts'
 import type { TrashView, VersionView } from '../index/history.ts'
-import type { VersionRetention } from '../rpc/api.ts'
+import type { VersionRetention } from './vault-views.ts'
 
 export type { VersionRetention }
 

@@ -1,10 +1,10 @@
 import { CID } from 'multiformats/cid'
 import type { BlockCheck } from '../storage/pack-blockstore.ts'
-import type { Log } from '../node/log-buffer.ts'
+import type { Log } from '../log.ts'
 import { systemClock, type Clock } from '../clock.ts'
-import type { DamagedBlock, StorageCheckProgress, StorageCheckResult } from '../rpc/api.ts'
+import type { DamagedBlock, StorageCheckProgress, StorageCheckResult } from './vault-views.ts'
 import type { BlockRepair } from './block-repair.ts'
-import { contentLabel, type ContentPlace } from './named-content.ts'
+import { contentLabel, type ContentPlace } from '../index/named-content.ts'
 
 /** The raw codec: a block without links (ciphertext chunks, index op blocks). */
 const RAW_CODE = 0x55

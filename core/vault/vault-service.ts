@@ -11,9 +11,9 @@ import { VaultHistory } from './vault-history.ts'
 import { checkRetention, type VersionRetention } from './retention.ts'
 import { vaultSigner, type VaultSigner } from '../crypto/vault-signing.ts'
 import { ShareStore } from '../share/share-store.ts'
-import type { BackupSession } from './backup-peers.ts'
-import type { Log } from '../node/log-buffer.ts'
-import type { VaultStatus } from '../rpc/api.ts'
+import type { BackupSession } from '../protocols/backup/device/backup-peers.ts'
+import type { Log } from '../log.ts'
+import type { VaultStatus } from './vault-views.ts'
 import type { Blockstore } from 'interface-blockstore'
 
 export interface VaultServiceComponents {

@@ -5,8 +5,8 @@ import { copyFile, copyFolder } from './share-copies.ts'
 import { createShareLink, MAX_HINT_BYTES, MAX_HINTS } from '../share/share-link.ts'
 import { newShareId, type ShareRecord, type ShareStore } from '../share/share-store.ts'
 import type { VaultService } from './vault-service.ts'
-import type { Log } from '../node/log-buffer.ts'
-import type { ShareInfo } from '../rpc/api.ts'
+import type { Log } from '../log.ts'
+import type { ShareInfo } from './vault-views.ts'
 import type { Blockstore } from 'interface-blockstore'
 
 /** What shares need from backup: pin the copies, drop them, say who holds them. */

@@ -10,7 +10,7 @@ import { loadNetworkSettings, saveNetworkSettings } from '../../core/node/networ
 import { PeerKeeper } from '../../core/node/peer-keeper.ts'
 import { TrafficMetrics } from '../../core/node/traffic-metrics.ts'
 import { createBackupHandlers } from '../../core/node/backup-handlers.ts'
-import { BackupPeers } from '../../core/vault/backup-peers.ts'
+import { BackupPeers } from '../../core/protocols/backup/device/backup-peers.ts'
 import { VaultShares } from '../../core/vault/vault-shares.ts'
 import { createShareHandlers } from '../../core/node/share-handlers.ts'
 import { shareHints } from '../../core/share/share-hints.ts'
@@ -78,8 +78,6 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     helia.libp2p.addEventListener(event, () => { emit('network.changed', undefined) })
   }
 
-  // Shares and backup need each other: backup pins the live shares, shares ask backup to drop one.
-  let shares: VaultShares | undefined
   /** Counts unlocks and locks, so a late step of an old unlock can tell it is stale. */
   let vaultSessions = 0
   const backups = new BackupPeers({
@@ -87,7 +85,6 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     datastore: stores.datastore,
     keeper,
     log: logs.for('backup'),
-    extraPins: () => shares?.activePins() ?? [],
     onChanged: () => { emit('backup.changed', undefined); emit('files.changed', undefined); emit('shares.changed', undefined) }
   }, helia.libp2p.peerId.toString())
   await backups.start()
@@ -126,12 +123,12 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     onUnlocked: (session) => {
       const opened = ++vaultSessions
       // Backup attaches only if the vault did not lock while the shares loaded.
-      void shares?.attach(session.shares).finally(() => { if (opened === vaultSessions) void backups.attach(session) })
+      void shares.attach(session.shares).finally(() => { if (opened === vaultSessions) void backups.attach(session) })
     },
-    onLocked: () => { vaultSessions++; hashTag.wipe(); backups.detach(); shares?.detach() }
+    onLocked: () => { vaultSessions++; hashTag.wipe(); backups.detach(); shares.detach() }
   })
   vaultRef = vault
-  shares = new VaultShares({
+  const shares = new VaultShares({
     vault,
     blockstore: stores.blockstore,
     pinning: {
@@ -151,6 +148,8 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       appHost: self.location.hostname
     })
   })
+  // Backup pins the live shares (shares ask backup to drop one, above).
+  backups.pinAlso(() => shares.activePins())
   await vault.start()
   // Tabs may still show the previous leader's state: tell them where this node stands.
   emit('vault.status', vault.status())

@@ -16,14 +16,14 @@ import { requestSource } from './request-source.ts'
 import { VaultLedger } from './vault-ledger.ts'
 import { jsonStream, readJson, writeJson } from './wire.ts'
 import { parseRequest, type BackupResponse, type VaultBackupStatus } from './messages.ts'
-import type { CairnHelia } from '../../node/create-node.ts'
-import type { Log } from '../../node/log-buffer.ts'
+import type { Log } from '../../log.ts'
+import type { BackupNode } from './node-parts.ts'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 
 export interface BackupServiceComponents {
   /** The peer's node: its libp2p carries the protocol, its blockstore and pins hold the data. */
-  helia: CairnHelia
+  helia: BackupNode
   /** Where the service keeps its state (under `/cairn/backup/peer`); may be Helia's own datastore. */
   datastore: Datastore
   log: Log

@@ -1,4 +1,4 @@
-import type { CairnHelia } from '../../node/create-node.ts'
+import type { MixinHost } from './node-parts.ts'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
@@ -51,7 +51,7 @@ const installed = new WeakMap<PeerWantLists, { policy: ServePolicy }>()
  * for ledgers already made too. Throws when the installed bitswap has no
  * such seam (a version change).
  */
-export function gateBitswap (helia: CairnHelia, policy: ServePolicy): BitswapGate {
+export function gateBitswap (helia: object, policy: ServePolicy): BitswapGate {
   const brokers = (helia as unknown as { blockBrokers?: BrokerInternals[] }).blockBrokers ?? []
   const lists = brokers.find(broker => broker.name === 'bitswap')?.bitswap?.peerWantLists
   if (lists === undefined || typeof lists.receiveMessage !== 'function') throw new Error('this @helia/bitswap has no per-peer ledger to gate')
@@ -87,8 +87,8 @@ export function gateBitswap (helia: CairnHelia, policy: ServePolicy): BitswapGat
  * so no stranger is answered before a backup service sets its policy, nor
  * ever on a node run without one. Call before `start()`.
  */
-export function gateBitswapAtStart (helia: CairnHelia): void {
-  helia.addMixin({ name: 'cairn-bitswap-gate', start: async (node) => { gateBitswap(node as CairnHelia, serveNothing) } })
+export function gateBitswapAtStart (helia: MixinHost): void {
+  helia.addMixin({ name: 'cairn-bitswap-gate', start: async (node) => { gateBitswap(node, serveNothing) } })
 }
 
 /** `store` as `peer` may see it. */

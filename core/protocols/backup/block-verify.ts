@@ -2,7 +2,7 @@ import { equals } from 'multiformats/bytes'
 import { readWholeBlock } from '../../storage/read-block.ts'
 import { localBlocks, toCid } from './dag-fetch.ts'
 import type { VerifyReport } from './messages.ts'
-import type { CairnHelia } from '../../node/create-node.ts'
+import type { BlockChecker } from './node-parts.ts'
 import type { CID } from 'multiformats/cid'
 
 /**
@@ -11,7 +11,7 @@ import type { CID } from 'multiformats/cid'
  * are local only: a missing block is bad, never fetched again. A block is
  * bad when it is missing, unreadable, or its bytes do not hash to its CID.
  */
-export async function verifySample (helia: CairnHelia, roots: string[], sample: number, signal?: AbortSignal): Promise<VerifyReport> {
+export async function verifySample (helia: BlockChecker, roots: string[], sample: number, signal?: AbortSignal): Promise<VerifyReport> {
   const pool = roots.slice()
   const listed = new Map<string, CID[]>()
   const checked = new Set<string>()
@@ -41,7 +41,7 @@ export async function verifySample (helia: CairnHelia, roots: string[], sample: 
 }
 
 /** True when the block is here and hashes to its CID. */
-export async function blockIsSound (helia: CairnHelia, cid: CID, signal?: AbortSignal): Promise<boolean> {
+export async function blockIsSound (helia: BlockChecker, cid: CID, signal?: AbortSignal): Promise<boolean> {
   try {
     const bytes = await readWholeBlock(helia.blockstore, cid, { offline: true, ...(signal !== undefined ? { signal } : {}) })
     const hasher = await helia.getHasher(cid.multihash.code)

@@ -2,7 +2,7 @@ import { createUnsafe } from 'multiformats/block'
 import { CID } from 'multiformats/cid'
 import { PeerUnreachableError } from '../../errors.ts'
 import { readWholeBlock } from '../../storage/read-block.ts'
-import type { CairnHelia } from '../../node/create-node.ts'
+import type { DagStore, DagWalker } from './node-parts.ts'
 
 /** The raw codec: a block with no links (UnixFS raw leaves, index op blocks). */
 export const RAW_CODE = 0x55
@@ -18,7 +18,7 @@ export interface FetchDagOptions {
 }
 
 /** The CIDs a block links to (none for raw blocks). */
-export async function blockLinks (helia: CairnHelia, cid: CID, bytes: Uint8Array): Promise<CID[]> {
+export async function blockLinks (helia: DagWalker, cid: CID, bytes: Uint8Array): Promise<CID[]> {
   if (cid.code === RAW_CODE) return []
   const codec = await helia.getCodec(cid.code)
   const block = createUnsafe({ cid, bytes, codec })
@@ -33,7 +33,7 @@ export async function blockLinks (helia: CairnHelia, cid: CID, bytes: Uint8Array
  * relayed link idle between round trips. The pin is written only once
  * every block is local, so an aborted attempt leaves no half-made pin.
  */
-export async function fetchAndPin (helia: CairnHelia, root: CID, options: FetchDagOptions): Promise<number> {
+export async function fetchAndPin (helia: DagStore, root: CID, options: FetchDagOptions): Promise<number> {
   const stall = new AbortController()
   const signal = AbortSignal.any([options.signal, stall.signal])
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -92,12 +92,12 @@ export async function fetchAndPin (helia: CairnHelia, root: CID, options: FetchD
  * other pin holds. Returns the number of blocks deleted. A root that was
  * never pinned (its fetch never finished) is left alone.
  */
-export async function unpinAndFree (helia: CairnHelia, root: CID): Promise<number> {
+export async function unpinAndFree (helia: DagStore, root: CID): Promise<number> {
   const walked: CID[] = []
   try {
     // offline: the walk must read only what is here; a missing block must
     // not send the peer off to fetch the very thing it is freeing.
-    const options = { offline: true } as Parameters<CairnHelia['pins']['rm']>[1]
+    const options = { offline: true } as Parameters<DagStore['pins']['rm']>[1]
     for await (const cid of helia.pins.rm(root, options)) walked.push(cid)
   } catch (err) {
     if ((err as Error).name === 'NotFoundError' && walked.length === 0) return 0
@@ -117,7 +117,7 @@ export async function unpinAndFree (helia: CairnHelia, root: CID): Promise<numbe
  * attempt fetched for a root that was then given up or unpinned before it
  * was ever complete. Returns the number deleted.
  */
-export async function dropUnpinned (helia: CairnHelia, root: CID): Promise<number> {
+export async function dropUnpinned (helia: DagStore, root: CID): Promise<number> {
   let deleted = 0
   for (const cid of await localBlocks(helia, root)) {
     if (await deleteUnpinnedBlock(helia, cid)) deleted++
@@ -130,7 +130,7 @@ export async function dropUnpinned (helia: CairnHelia, root: CID): Promise<numbe
  * (non-raw) blocks are read; one that cannot be read or decoded is still
  * listed but its children cannot be.
  */
-export async function localBlocks (helia: CairnHelia, root: CID, signal?: AbortSignal): Promise<CID[]> {
+export async function localBlocks (helia: DagWalker, root: CID, signal?: AbortSignal): Promise<CID[]> {
   const out: CID[] = []
   const seen = new Set<string>()
   const stack: CID[] = [root]
@@ -158,9 +158,9 @@ export async function localBlocks (helia: CairnHelia, root: CID, signal?: AbortS
  * §6), so it always fails with NoContentRoutersError. The store under
  * Helia's networked layer (`unwrap()`) deletes without that detour.
  */
-export async function deleteUnpinnedBlock (helia: CairnHelia, cid: CID): Promise<boolean> {
+export async function deleteUnpinnedBlock (helia: DagStore, cid: CID): Promise<boolean> {
   if (await helia.pins.isPinned(cid) || !(await helia.blockstore.has(cid))) return false
-  const store = helia.blockstore as CairnHelia['blockstore'] & { unwrap?: () => Pick<CairnHelia['blockstore'], 'delete'> }
+  const store = helia.blockstore as DagStore['blockstore'] & { unwrap?: () => Pick<DagStore['blockstore'], 'delete'> }
   await (store.unwrap?.() ?? store).delete(cid)
   return true
 }

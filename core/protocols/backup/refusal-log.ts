@@ -1,4 +1,4 @@
-import type { Log } from '../../node/log-buffer.ts'
+import type { Log } from '../../log.ts'
 import { systemClock, type Clock } from '../../clock.ts'
 
 export interface RefusalLogInit {

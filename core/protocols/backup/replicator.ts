@@ -4,13 +4,13 @@ import { dropUnpinned, fetchAndPin, toCid, unpinAndFree } from './dag-fetch.ts'
 import { dueAt, encodeRecord, itemKey } from './peer-store.ts'
 import type { VaultLedger } from './vault-ledger.ts'
 import type { ItemRecord } from './peer-store.ts'
-import type { CairnHelia } from '../../node/create-node.ts'
-import type { Log } from '../../node/log-buffer.ts'
+import type { DagStore } from './node-parts.ts'
+import type { Log } from '../../log.ts'
 import type { Clock } from '../../clock.ts'
 import type { Datastore } from 'interface-datastore'
 
 export interface ReplicatorComponents {
-  helia: CairnHelia
+  helia: DagStore
   datastore: Datastore
   ledger: VaultLedger
   log: Log

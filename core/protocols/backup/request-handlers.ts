@@ -12,12 +12,12 @@ import type { NonceCache } from './pairing.ts'
 import type { PairingLimiter, PairingSource } from './pairing-limiter.ts'
 import type { Replicator } from './replicator.ts'
 import type { ManifestPolicy, VaultLedger } from './vault-ledger.ts'
-import type { CairnHelia } from '../../node/create-node.ts'
-import type { Log } from '../../node/log-buffer.ts'
+import type { BlockChecker, StreamHost } from './node-parts.ts'
+import type { Log } from '../../log.ts'
 import type { Datastore } from 'interface-datastore'
 
 export interface RequestHandlerComponents {
-  helia: CairnHelia
+  helia: BlockChecker & StreamHost
   datastore: Datastore
   log: Log
   ledger: VaultLedger

@@ -4,8 +4,8 @@ import { readWholeBlock } from '../../storage/read-block.ts'
 import { encodeRecord, itemKey } from './peer-store.ts'
 import type { VaultLedger } from './vault-ledger.ts'
 import type { Replicator } from './replicator.ts'
-import type { CairnHelia } from '../../node/create-node.ts'
-import type { Log } from '../../node/log-buffer.ts'
+import type { BlockGetter } from './node-parts.ts'
+import type { Log } from '../../log.ts'
 import type { Clock } from '../../clock.ts'
 import type { Datastore } from 'interface-datastore'
 
@@ -15,7 +15,7 @@ const RESEND_WINDOW_MS = 5500
 const WANT_SETTLE_MS = 100
 
 export interface VerifyRepairComponents {
-  helia: CairnHelia
+  helia: BlockGetter
   datastore: Datastore
   ledger: VaultLedger
   replicator: Replicator
@@ -34,7 +34,7 @@ export interface VerifyRepairComponents {
  * usual retries. Returns the blocks repaired now.
  */
 export async function repairBadBlocks (c: VerifyRepairComponents, vault: string, roots: Record<string, string>, timeoutMs: number): Promise<string[]> {
-  const store = c.helia.blockstore as CairnHelia['blockstore'] & { unwrap?: () => Pick<CairnHelia['blockstore'], 'delete'> }
+  const store = c.helia.blockstore as BlockGetter['blockstore'] & { unwrap?: () => Pick<BlockGetter['blockstore'], 'delete'> }
   // All at once: each may wait through several wants, and the verify's answer waits for them.
   const outcomes = await Promise.all(Object.entries(roots).map(async ([cidText, root]) => {
     const cid = CID.parse(cidText)
@@ -60,7 +60,7 @@ export async function repairBadBlocks (c: VerifyRepairComponents, vault: string,
  * sent it when a later message arrives; our cancels are never sent on the
  * wire either. So a want can be ignored, and a third one is always heard.
  */
-async function fetchAgain (helia: CairnHelia, cid: CID, timeoutMs: number): Promise<void> {
+async function fetchAgain (helia: BlockGetter, cid: CID, timeoutMs: number): Promise<void> {
   const attempts = Math.max(1, Math.ceil(timeoutMs / RESEND_WINDOW_MS))
   for (let attempt = 1; ; attempt++) {
     try {

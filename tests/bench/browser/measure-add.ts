@@ -1,7 +1,7 @@
 import { unixfs } from '@helia/unixfs'
 import type { CID } from 'multiformats/cid'
 import { generateFileKey } from '../../../core/crypto/stream-format.ts'
-import { RecordingBlockstore, storeEncrypted } from '../../../core/vault/encrypted-content.ts'
+import { RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
 import type { TagHasher } from '../../../core/vault/vault-files.ts'
 import type { BenchStore } from './bench-stores.ts'
 

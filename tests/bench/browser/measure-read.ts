@@ -2,7 +2,7 @@ import { unixfs } from '@helia/unixfs'
 import { createBLAKE3 } from 'hash-wasm'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
-import { readDecrypted } from '../../../core/vault/encrypted-content.ts'
+import { readDecrypted } from '../../../core/storage/encrypted-content.ts'
 import { drain } from './bench-context.ts'
 
 /**

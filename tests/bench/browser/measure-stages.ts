@@ -71,7 +71,7 @@ export async function measureDecrypt (inputs: StageInputs): Promise<number> {
 
 /**
  * `stage.unixfs.add_ciphertext.memory`: UnixFS import of ciphertext already in
- * memory, with the settings of core/vault/encrypted-content.ts (one raw leaf
+ * memory, with the settings of core/storage/encrypted-content.ts (one raw leaf
  * per ciphertext chunk, CIDv1), into a memory store: the importer's own cost
  * (leaf SHA-256, DAG building) with no encryption and no storage.
  */

@@ -2,7 +2,7 @@ import { unixfs } from '@helia/unixfs'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 import { generateFileKey } from '../../../core/crypto/stream-format.ts'
-import { RecordingBlockstore } from '../../../core/vault/encrypted-content.ts'
+import { RecordingBlockstore } from '../../../core/storage/encrypted-content.ts'
 import type { TagHasher } from '../../../core/vault/vault-files.ts'
 import type { BenchStore } from './bench-stores.ts'
 import type { ContentReply, ContentRequest, TagAlgorithm } from './proto-content-protocol.ts'
@@ -13,10 +13,10 @@ import { windowedCat } from './proto-windowed-read.ts'
  * PROTOTYPE (bench only) of a proposed change: encryption and decryption
  * leave the node worker's thread for the content worker; the node worker
  * keeps UnixFS and storage. Same format, same blocks, same CIDs as
- * core/vault/encrypted-content.ts (the bench checks it reads back).
+ * core/storage/encrypted-content.ts (the bench checks it reads back).
  */
 
-/** The importer settings of core/vault/encrypted-content.ts (not exported there). */
+/** The importer settings of core/storage/encrypted-content.ts (not exported there). */
 const CAIRN_IMPORT_OPTIONS = {
   cidVersion: 1 as const,
   rawLeaves: true,

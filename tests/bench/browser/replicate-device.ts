@@ -4,7 +4,7 @@ import { vaultSigner } from '../../../core/crypto/vault-signing.ts'
 import { createNode, type CairnHelia, type NodeComponents } from '../../../core/node/create-node.ts'
 import { BackupClient } from '../../../core/protocols/backup/backup-client.ts'
 import { fetchAndPin } from '../../../core/protocols/backup/dag-fetch.ts'
-import { RecordingBlockstore, storeEncrypted } from '../../../core/vault/encrypted-content.ts'
+import { RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 

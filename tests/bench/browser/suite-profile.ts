@@ -1,4 +1,4 @@
-import { readDecrypted } from '../../../core/vault/encrypted-content.ts'
+import { readDecrypted } from '../../../core/storage/encrypted-content.ts'
 import { openPackStore } from './bench-stores.ts'
 import { measureEncryptedAdd, measurePlainAdd, type EncryptedAdd } from './measure-add.ts'
 import { measureReadDecrypted } from './measure-read.ts'

@@ -8,7 +8,7 @@ import { toBase64 } from '../../../core/crypto/base64.ts'
 import { IndexLog } from '../../../core/index/index-log.ts'
 import { PeerKeeper } from '../../../core/node/peer-keeper.ts'
 import { loadPeerState } from '../../../core/protocols/backup/peer-store.ts'
-import { BackupPeers, type ExtraPin } from '../../../core/vault/backup-peers.ts'
+import { BackupPeers, type ExtraPin } from '../../../core/protocols/backup/device/backup-peers.ts'
 import { manualClock } from '../support/clock.ts'
 import { addressOf, heldBlocks, MemoryLog, mh, randomBytes, startDevice, startPeer, stopPeer, storeRandomFile, waitFor } from './helpers.ts'
 

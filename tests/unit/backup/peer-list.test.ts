@@ -4,8 +4,8 @@ import { deriveSubkey } from '../../../core/crypto/subkeys.ts'
 import { isCairnError } from '../../../core/errors.ts'
 import { IndexLog } from '../../../core/index/index-log.ts'
 import { PeerKeeper } from '../../../core/node/peer-keeper.ts'
-import { BackupPeers } from '../../../core/vault/backup-peers.ts'
-import { keptPeerList } from '../../../core/vault/sealed-peer-list.ts'
+import { BackupPeers } from '../../../core/protocols/backup/device/backup-peers.ts'
+import { keptPeerList } from '../../../core/protocols/backup/device/sealed-peer-list.ts'
 import { addressOf, MemoryLog, startDevice, startPeer, stopPeer, waitFor } from './helpers.ts'
 
 test('each paired peer keeps the vault\'s sealed peer list: a restore from one finds them all, with no code', async () => {

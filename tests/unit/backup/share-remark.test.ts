@@ -7,8 +7,8 @@ import { IndexLog } from '../../../core/index/index-log.ts'
 import { PeerKeeper } from '../../../core/node/peer-keeper.ts'
 import { encodeRecord, itemKey, loadPeerState } from '../../../core/protocols/backup/peer-store.ts'
 import { readWholeBlock } from '../../../core/storage/read-block.ts'
-import { BackupPeers } from '../../../core/vault/backup-peers.ts'
-import { BackupState } from '../../../core/vault/backup-state.ts'
+import { BackupPeers } from '../../../core/protocols/backup/device/backup-peers.ts'
+import { BackupState } from '../../../core/protocols/backup/device/backup-state.ts'
 import { addressOf, MemoryLog, startDevice, startNode, startPeer, stopPeer, storeRandomFile, waitFor, type TestPeer } from './helpers.ts'
 
 test('a share copy pinned before share copies were marked is marked by the device after the upgrade, so its link works from the peer again', async () => {

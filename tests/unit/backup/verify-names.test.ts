@@ -7,7 +7,7 @@ import { IndexLog } from '../../../core/index/index-log.ts'
 import { PeerKeeper } from '../../../core/node/peer-keeper.ts'
 import { MemoryPackFiles } from '../../../core/storage/memory-pack-files.ts'
 import { PackBlockstore } from '../../../core/storage/pack-blockstore.ts'
-import { BackupPeers } from '../../../core/vault/backup-peers.ts'
+import { BackupPeers } from '../../../core/protocols/backup/device/backup-peers.ts'
 import { addressOf, MemoryLog, randomBytes, readBlock, startDevice, startPeer, stopPeer, storeRandomFile, waitFor } from './helpers.ts'
 
 test('Verify now names a bad block of an earlier version or a Trash item by its file, not as a CID', async () => {

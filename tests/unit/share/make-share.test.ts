@@ -5,7 +5,7 @@ import { MemoryBlockstore } from 'blockstore-core'
 import { generateFileKey } from '../../../core/crypto/stream-format.ts'
 import { isCairnError } from '../../../core/errors.ts'
 import { makeShare } from '../../../core/share/make-share.ts'
-import { readDecrypted, RecordingBlockstore, storeEncrypted } from '../../../core/vault/encrypted-content.ts'
+import { readDecrypted, RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
 import type { CID } from 'multiformats/cid'
 
 function randomBytes (size: number): Uint8Array<ArrayBuffer> {

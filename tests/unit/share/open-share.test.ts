@@ -8,7 +8,7 @@ import { createNode, type CairnHelia } from '../../../core/node/create-node.ts'
 import { isCairnError } from '../../../core/errors.ts'
 import { findShare, readShare } from '../../../core/share/open-share.ts'
 import { generateFileKey } from '../../../core/crypto/stream-format.ts'
-import { RecordingBlockstore, storeEncrypted } from '../../../core/vault/encrypted-content.ts'
+import { RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
 import type { ShareLinkFields } from '../../../core/share/share-link.ts'
 import type { CID } from 'multiformats/cid'
 

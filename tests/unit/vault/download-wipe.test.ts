@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { MemoryBlockstore } from 'blockstore-core'
 import { createDecryptStream, createEncryptStream, generateFileKey } from '../../../core/crypto/stream-format.ts'
-import { readDecrypted, RecordingBlockstore, storeEncrypted } from '../../../core/vault/encrypted-content.ts'
+import { readDecrypted, RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
 import { randomBytes } from './share-test-support.ts'
 
 const zeroed = (bytes: Uint8Array): boolean => bytes.every(b => b === 0)

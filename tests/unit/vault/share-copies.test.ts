@@ -5,7 +5,7 @@ import type { MemoryBlockstore } from 'blockstore-core'
 import { CID } from 'multiformats/cid'
 import type { Blockstore } from 'interface-blockstore'
 import { decodeFolderListing, FOLDER_SHARE_TYPE } from '../../../core/share/folder-listing.ts'
-import { readDecrypted } from '../../../core/vault/encrypted-content.ts'
+import { readDecrypted } from '../../../core/storage/encrypted-content.ts'
 import { copyFile, copyFolder } from '../../../core/vault/share-copies.ts'
 import { allBlocks, dagBlocks, hashOf, randomBytes, readAll, rejectsWith, startVault, type Cleanups } from './share-test-support.ts'
 

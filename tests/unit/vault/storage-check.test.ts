@@ -9,7 +9,7 @@ import { PackBlockstore } from '../../../core/storage/pack-blockstore.ts'
 import { readWholeBlock } from '../../../core/storage/read-block.ts'
 import { BlockRepair, type BlockSource } from '../../../core/vault/block-repair.ts'
 import { checkStoredData, type StorageCheckComponents } from '../../../core/vault/storage-check.ts'
-import { RecordingBlockstore, storeEncrypted } from '../../../core/vault/encrypted-content.ts'
+import { RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
 import { randomBytes } from './share-test-support.ts'
 
 /** Two encrypted files in a memory pack store, as the vault stores them. */

@@ -1,18 +1,17 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { BackupState, type ExtraPin, type PairedPeer } from './backup-state.ts'
 import type { Datastore } from 'interface-datastore'
-import { AddressInvalidError, CairnError, VaultLockedError } from '../errors.ts'
-import { BackupClient, peerIdOf } from '../protocols/backup/index.ts'
+import { AddressInvalidError, CairnError, VaultLockedError } from '../../../errors.ts'
+import { BackupClient, peerIdOf } from '../index.ts'
 import { PeerManifests } from './backup-manifests.ts'
 import { PeerReports } from './backup-peer-reports.ts'
 import { VERIFY_SAMPLE, verifyResult } from './backup-verify.ts'
 import { sealPeerList } from './sealed-peer-list.ts'
-import type { VaultSigner } from '../crypto/vault-signing.ts'
-import type { IndexLog } from '../index/index-log.ts'
-import type { Log } from '../node/log-buffer.ts'
-import type { PeerKeeper } from '../node/peer-keeper.ts'
-import type { Clock } from '../clock.ts'
-import type { AddedBackupPeer, BackupPeerInfo, VerifyResult } from '../rpc/api.ts'
+import type { VaultSigner } from '../../../crypto/vault-signing.ts'
+import type { IndexLog } from '../../../index/index-log.ts'
+import type { Log } from '../../../log.ts'
+import type { Clock } from '../../../clock.ts'
+import type { AddedBackupPeer, BackupPeerInfo, VerifyResult } from './peer-status.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 
 /** How long changes collect before one manifest goes out. */
@@ -30,10 +29,16 @@ export interface BackupSession { signer: VaultSigner, index: IndexLog, peerListK
 
 export type { ExtraPin } from './backup-state.ts'
 
+/** The addresses the node keeps connected (node/peer-keeper.ts implements it): a paired peer is kept, a removed one forgotten. */
+export interface KeptAddresses {
+  keep: (address: string) => string
+  forget: (address: string) => void
+}
+
 export interface BackupPeersComponents {
   libp2p: Libp2p
   datastore: Datastore
-  keeper: PeerKeeper
+  keeper: KeptAddresses
   log: Log
   onChanged: () => void
   /** More roots to pin (the live shares); asked for whenever a manifest is built. */
@@ -61,10 +66,14 @@ export class BackupPeers {
   private syncing: Promise<void> = Promise.resolve()
   private readonly lastRepin = new Map<string, number>()
   private readonly state: BackupState
+  private readonly c: BackupPeersComponents
+  private readonly pinSources: Array<() => ExtraPin[]>
 
-  constructor (private readonly c: BackupPeersComponents, private readonly deviceId: string) {
+  constructor (c: BackupPeersComponents, private readonly deviceId: string) {
+    this.pinSources = c.extraPins !== undefined ? [c.extraPins] : []
+    this.c = { ...c, extraPins: () => this.pinSources.flatMap(source => source()) }
     this.state = new BackupState(c.datastore)
-    this.reports = new PeerReports(c)
+    this.reports = new PeerReports(this.c)
     this.connected = this.connected.bind(this)
   }
 
@@ -74,6 +83,16 @@ export class BackupPeers {
       this.c.keeper.keep(peer.address)
       this.reports.reset(peer)
     }
+  }
+
+  /**
+   * Pins `source`'s roots too, from now on (the live shares). Lets a part
+   * made after this one, which itself asks this one to drop pins, hand in
+   * its roots without a forward-declared variable.
+   */
+  pinAlso (source: () => ExtraPin[]): void {
+    this.pinSources.push(source)
+    this.changed()
   }
 
   /** The vault unlocked: start replicating. */

@@ -1,8 +1,8 @@
-import { contentLabel, namedContent } from './named-content.ts'
-import type { IndexLog } from '../index/index-log.ts'
-import type { Log } from '../node/log-buffer.ts'
-import type { VerifyReport } from '../protocols/backup/index.ts'
-import type { VerifyResult } from '../rpc/api.ts'
+import { contentLabel, namedContent } from '../../../index/named-content.ts'
+import type { IndexLog } from '../../../index/index-log.ts'
+import type { Log } from '../../../log.ts'
+import type { VerifyReport } from '../index.ts'
+import type { VerifyResult } from './peer-status.ts'
 
 /** How many stored blocks a peer reads back and checks per "Verify now". */
 export const VERIFY_SAMPLE = 32

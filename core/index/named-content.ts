@@ -1,4 +1,4 @@
-import type { IndexLog } from '../index/index-log.ts'
+import type { IndexLog } from './index-log.ts'
 
 /** Where a named root sits: a live file (absent), one of its earlier versions, or the Trash. */
 export type ContentPlace = 'version' | 'trash'

@@ -1,9 +1,9 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
-import { systemClock, type Clock } from '../clock.ts'
-import type { IndexLog } from '../index/index-log.ts'
-import type { Log } from '../node/log-buffer.ts'
-import { type BackupClient, ManifestLog, sendPendingManifests, type SendOptions } from '../protocols/backup/index.ts'
+import { systemClock, type Clock } from '../../../clock.ts'
+import type { IndexLog } from '../../../index/index-log.ts'
+import type { Log } from '../../../log.ts'
+import { type BackupClient, ManifestLog, sendPendingManifests, type SendOptions } from '../index.ts'
 import { desiredPins, type BackupState, type Desired, type ExtraPin } from './backup-state.ts'
 
 /** Least time between two "pin these again" manifests to one peer. */

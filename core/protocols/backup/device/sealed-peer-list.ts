@@ -1,8 +1,8 @@
-import { openSecret, sealSecret } from '../crypto/secretbox.ts'
-import { fromBase64Url, toBase64Url } from '../crypto/base64.ts'
-import { FormatInvalidError } from '../errors.ts'
-import type { BackupClient } from '../protocols/backup/index.ts'
-import type { Log } from '../node/log-buffer.ts'
+import { openSecret, sealSecret } from '../../../crypto/secretbox.ts'
+import { fromBase64Url, toBase64Url } from '../../../crypto/base64.ts'
+import { FormatInvalidError } from '../../../errors.ts'
+import type { BackupClient } from '../index.ts'
+import type { Log } from '../../../log.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** A backup peer as the sealed list names it. */

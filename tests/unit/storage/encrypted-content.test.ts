@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { MemoryBlockstore } from 'blockstore-core'
 import { generateFileKey } from '../../../core/crypto/stream-format.ts'
-import { readDecrypted, RecordingBlockstore, storeEncrypted } from '../../../core/vault/encrypted-content.ts'
+import { readDecrypted, RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
 import type { CID } from 'multiformats/cid'
-import { randomBytes } from './share-test-support.ts'
+import { randomBytes } from '../vault/share-test-support.ts'
 
 /** A blockstore that counts the blocks read from it. */
 class CountingBlockstore extends MemoryBlockstore {

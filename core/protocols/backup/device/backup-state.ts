@@ -1,6 +1,6 @@
 import { Key, type Datastore } from 'interface-datastore'
-import type { WireHead } from '../protocols/backup/index.ts'
-import type { IndexLog } from '../index/index-log.ts'
+import type { WireHead } from '../index.ts'
+import type { IndexLog } from '../../../index/index-log.ts'
 
 /** A backup peer this vault is paired with. */
 export interface PairedPeer { peerId: string, address: string, addedAt: number }

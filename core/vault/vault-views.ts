@@ -1,0 +1,143 @@
+/*
+ * The shapes the vault reports: its files, versions and Trash, checks of its
+ * stored data, its share links, its lock state. Declared here, beside what
+ * produces them, so the vault never imports core/rpc/; the node's API
+ * contract (core/rpc/api-*.ts) re-exports them. Everything here must survive
+ * structured clone.
+ */
+
+// Files
+
+/** One file as the index knows it, without its key. */
+export interface FileInfo {
+  fileId: string
+  /** Path inside the vault, '/'-separated, no leading slash ("photos/cat.jpg"). */
+  path: string
+  size: number
+  /** Last-modified time of the original file, ms since epoch. */
+  mtime: number
+  /** MIME type, '' when unknown. */
+  type: string
+  /** CID (string) of the encrypted UnixFS file. */
+  cid: string
+  /** True when a paired backup peer holds all of this file's blocks. */
+  onBackup?: boolean
+  /** Set once a read or a check found this file's stored data damaged here: repaired from a peer, or still damaged. */
+  health?: FileHealth
+}
+
+export interface AddFileResult {
+  file: FileInfo
+  /** True when the content was already in the vault and nothing new was stored. */
+  deduplicated: boolean
+  /** True when a file of that name was there: its content is now an earlier version. */
+  replaced?: boolean
+  /** True when that very file, same name and same content, was there already: nothing changed. */
+  unchanged?: boolean
+}
+
+/** One earlier version of a file ("Versions" on its row). */
+export interface FileVersion {
+  /** Pass back to `files.restoreVersion`. */
+  versionId: string
+  fileId: string
+  size: number
+  mtime: number
+  type: string
+  /** When it was stored (ms since epoch). */
+  savedAt: number
+  /** When a newer version replaced it; it is kept from then on for the retention time. */
+  replacedAt: number
+  /** The device that stored it: a short label, and whether it is this one. */
+  device: string
+  thisDevice: boolean
+}
+
+/** A deleted file in the Trash. */
+export interface TrashItem {
+  fileId: string
+  /** Where it was. */
+  path: string
+  size: number
+  mtime: number
+  type: string
+  /** When it was deleted (ms since epoch). */
+  deletedAt: number
+  /** When the Trash empties itself of it, unless it is restored first. */
+  emptiesAt: number
+}
+
+/** How long earlier versions are kept (Settings): days after they were replaced, or the newest few. */
+export type VersionRetention = { keep: 'days', days: number } | { keep: 'count', count: number }
+
+// Stored data
+
+/** What a read or a check of this device's stored data found in one file. */
+export type FileHealth = 'damaged' | 'repaired'
+
+/** Settings → "Check stored data", as it goes. */
+export interface StorageCheckProgress {
+  blocksChecked: number
+  blocksTotal: number
+  bytesChecked: number
+  bytesTotal: number
+  /** Damaged blocks found so far. */
+  damaged: number
+  /** ms since the check started. */
+  elapsedMs: number
+}
+
+/** One damaged block a check found. */
+export interface DamagedBlock {
+  cid: string
+  /** Paths of the files it belongs to; empty for the vault's index or data of no file. */
+  files: string[]
+  /** True when a good copy from a peer replaced it. */
+  repaired: boolean
+}
+
+/** Settings → "Check stored data": every local block re-read and re-hashed. */
+export interface StorageCheckResult {
+  blocks: number
+  bytes: number
+  elapsedMs: number
+  damaged: DamagedBlock[]
+}
+
+// Shares
+
+/** One share link I made, as "My shares" lists it (issue 4). */
+export interface ShareInfo {
+  id: string
+  /** The vault file it is a copy of ('' for a folder). */
+  fileId: string
+  /** A folder share: the folder's path, and how many files its snapshot holds. */
+  folder?: string
+  fileCount?: number
+  /** Root CID of the share's own encrypted copy. */
+  cid: string
+  name: string
+  /** Bytes shared (a folder: all its files). */
+  size: number
+  type: string
+  /** ms since epoch. */
+  createdAt: number
+  /** After this (ms since epoch) the backup peers unpin it by themselves; absent = never. */
+  expiresAt?: number
+  /** True once expiresAt has passed: the link no longer works. */
+  expired: boolean
+  /** The link (`ORIGIN/#/s/…`): it carries the share key. */
+  link: string
+  /** Paired backup peers (peer ids) that hold all of the share's data. */
+  pinnedOn: string[]
+}
+
+// The vault
+
+export type VaultState = 'none' | 'locked' | 'unlocked'
+
+export interface VaultStatus {
+  state: VaultState
+  /** Minutes of inactivity before the worker locks the vault by itself. */
+  autoLockMinutes: number
+}
