@@ -38,8 +38,6 @@ export default defineConfig(
       '@typescript-eslint/no-explicit-any': 'error',
       // `_` marks a binding kept on purpose; `{ origin: _origin, ...rest }` drops a field.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
-      // A `let` read by a closure before its one assignment (a forward declaration) stays a `let`.
-      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Playwright fixtures need `async ({}, use)`; each one says so in an inline disable.
       'no-empty-pattern': 'error'
     }
