@@ -98,7 +98,6 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     // Only the live content's state shows on its row in Files.
     if (damage.where === undefined && health.set(damage.fileId, damage.state)) emit('files.changed', undefined)
   }
-  let vaultRef: VaultService | undefined
   // Ended on lock, so the hash worker keeps no dedup key while the vault is closed.
   const hashTag = createWorkerTagHasher()
   const vault = new VaultService({
@@ -108,7 +107,8 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       repair,
       onHealth: (fileId, state) => {
         // Runs inside a read: it must not throw (the vault may lock meanwhile).
-        const path = vaultRef?.status().state === 'unlocked' ? vaultRef.files().list().find(f => f.fileId === fileId)?.path : undefined
+        // Reads can only start once `vault` below exists.
+        const path = vault.status().state === 'unlocked' ? vault.files().list().find(f => f.fileId === fileId)?.path : undefined
         if (path !== undefined) fileHealth({ fileId, path, state })
       }
     },
@@ -127,7 +127,6 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     },
     onLocked: () => { vaultSessions++; hashTag.wipe(); backups.detach(); shares.detach() }
   })
-  vaultRef = vault
   const shares = new VaultShares({
     vault,
     blockstore: stores.blockstore,
