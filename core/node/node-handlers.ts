@@ -14,7 +14,9 @@ import type { StorageMethods } from './storage-handlers.ts'
 export type BackupMethods = 'backup.add' | 'backup.remove' | 'backup.list' | 'backup.verify' | 'vault.restore'
 /** Methods served by share-handlers.ts. */
 export type ShareMethods = 'shares.create' | 'shares.list' | 'shares.stop'
-export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods | ShareMethods | HistoryMethods | StorageMethods>
+/** Methods served by device-handlers.ts. */
+export type DeviceMethods = Extract<keyof HandlerMap, `devices.${string}`> | 'files.locations' | 'files.keepLocal' | 'files.freeUpSpace' | 'files.resolveConflict'
+export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods | ShareMethods | HistoryMethods | StorageMethods | DeviceMethods>
 import type { VaultService } from '../vault/vault-service.ts'
 
 export interface NodeHandlerComponents {

@@ -9,12 +9,14 @@
  * re-exported here, so every `import type { … } from '…/rpc/api.ts'` works.
  */
 
+import type { DeviceInfo, DeviceOffer, FileLocation, FreedSpace, JoinStarted, PairingEvent } from './api-devices.ts'
 import type { AddFileArgs, AddFileResult, AddSharedFileArgs, FileInfo, FileVersion, TrashItem, UploadProgress, VersionRetention } from './api-files.ts'
 import type { AddedBackupPeer, BackupPeerInfo, ConnectionInfo, NetworkStatus, RelayPing, VerifyResult } from './api-network.ts'
 import type { ShareInfo } from './api-shares.ts'
 import type { FileDamage, StorageCheckProgress, StorageCheckResult } from './api-storage.ts'
 import type { LogLine, NodeInfo, PassphraseCheck, VaultStats, VaultStatus } from './api-vault.ts'
 
+export type * from './api-devices.ts'
 export type * from './api-files.ts'
 export type * from './api-network.ts'
 export type * from './api-shares.ts'
@@ -84,6 +86,29 @@ export interface NodeApi {
   'versions.setRetention': { args: VersionRetention, result: VersionRetention }
   /** Settings → "Check stored data": re-reads every local block, repairs what a peer can, names damaged files. */
   'storage.check': { args: undefined, result: StorageCheckResult }
+  /** Every device of the vault, this one first. */
+  'devices.list': { args: undefined, result: DeviceInfo[] }
+  'devices.rename': { args: { peerId: string, name: string }, result: DeviceInfo }
+  /** Device A, "Add a device": a fresh one-time offer (10 minutes). */
+  'devices.offer': { args: undefined, result: DeviceOffer }
+  'devices.cancelOffer': { args: { offerId: string }, result: undefined }
+  /** Device A: the user compared the safety numbers (`devices.pairing` stage `compare`) and says yes or no. */
+  'devices.confirm': { args: { id: string, accept: boolean }, result: undefined }
+  /** Device B, "Join my vault from another device": a link, QR content or typed code. Resolves once both sides show the safety number. */
+  'devices.join': { args: { offer: string }, result: JoinStarted }
+  /** Device B, after stage `received`: wraps the vault key with B's own passphrase and opens the vault. */
+  'devices.finishJoin': { args: { id: string, newPassphrase: string }, result: VaultStatus }
+  'devices.cancelJoin': { args: { id: string }, result: undefined }
+  /** Lost or sold: revokes the device; with `rotate`, also a new vault key the removed device never sees. */
+  'devices.remove': { args: { peerId: string, rotate: boolean }, result: undefined }
+  /** Where each file's blocks are (by fileId). */
+  'files.locations': { args: undefined, result: Record<string, FileLocation> }
+  /** "Keep on this device" for a file or every file under a folder (`keep: false` undoes it). */
+  'files.keepLocal': { args: ({ fileId: string } | { folder: string }) & { keep: boolean }, result: undefined }
+  /** Drops local blocks of files a backup peer or another device confirmed it holds in full; never others. */
+  'files.freeUpSpace': { args: undefined, result: FreedSpace }
+  /** A conflict copy: keep it (drop the other), keep the other (drop it), or keep both under their names. */
+  'files.resolveConflict': { args: { fileId: string, keep: 'this' | 'other' | 'both' }, result: undefined }
 }
 
 export type MethodName = keyof NodeApi
@@ -105,6 +130,12 @@ export interface NodeEvents {
   /** A file's stored data was found damaged here, or repaired from a peer. */
   'storage.damage': FileDamage
   'storage.check.progress': StorageCheckProgress
+  /** The devices list changed (paired, renamed, removed, seen). */
+  'devices.changed': undefined
+  /** A pairing moved on, on this device's side (A or B). */
+  'devices.pairing': PairingEvent
+  /** Where files live changed (fetched, kept, freed, a peer or device reported). */
+  'files.locations.changed': undefined
 }
 
 export type EventName = keyof NodeEvents

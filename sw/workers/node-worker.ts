@@ -13,6 +13,7 @@ import { createBackupHandlers } from '../../core/node/backup-handlers.ts'
 import { BackupPeers } from '../../core/protocols/backup/device/backup-peers.ts'
 import { VaultShares } from '../../core/vault/vault-shares.ts'
 import { createShareHandlers } from '../../core/node/share-handlers.ts'
+import { createDeviceHandlers } from '../../core/node/device-handlers.ts'
 import { shareHints } from '../../core/share/share-hints.ts'
 import { loadAppConfig } from './app-config.ts'
 import { dispatchCall, type HandlerMap } from '../../core/rpc/handlers.ts'
@@ -182,6 +183,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     }),
     ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup') }),
     ...createShareHandlers(shares),
+    ...createDeviceHandlers(),
     ...createHistoryHandlers({ vault, onFilesChanged: () => { emit('files.changed', undefined); backups.changed() } }),
     ...createStorageHandlers({
       store: stores.blockstore,
