@@ -59,7 +59,13 @@ const MESSAGES: Record<ErrorCode, string> = {
   DELETION_REFUSED: 'This backup peer is append-only: it never deletes what it holds, so deleted files stay on it. Only its operator can free space there.',
   TOO_MANY_ROOTS: 'This backup peer holds as many files for your vault as it allows. Its operator can raise the limit (--max-roots-per-vault).',
   BLOCK_DAMAGED: "Some of Cairn's stored data on this device is damaged, and no paired backup peer or other device had a good copy to repair it from. Connect your backup peer and try again; Settings → Check stored data says which files are affected.",
-  SHARE_NO_RELAY: 'A link with relay addresses only needs a relay, and this device has none. Add a relay on the Peers page, or untick "Relay addresses only".'
+  SHARE_NO_RELAY: 'A link with relay addresses only needs a relay, and this device has none. Add a relay on the Peers page, or untick "Relay addresses only".',
+  INDEX_HEAD_FORGED: 'A device or backup peer sent a file list that is not from this vault. It was refused; your files here are unchanged.',
+  INDEX_HEAD_ROLLED_BACK: 'A device or backup peer sent an older copy of the file list than this device already has. It was refused; your files here are unchanged.',
+  INDEX_HEAD_RESEQUENCED: 'A device or backup peer sent a damaged copy of the file list. It was refused; your files here are unchanged.',
+  INDEX_HEAD_UNAUTHENTICATED: 'The stored file list is in an old form this vault no longer accepts. Restore it from a backup peer or another device.',
+  SYNC_NOT_MEMBER: 'A device that is not part of this vault tried to sync. It was refused.',
+  DEVICE_REVOKED: 'That device was removed from this vault and can no longer sync.'
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */
