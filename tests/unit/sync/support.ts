@@ -43,10 +43,14 @@ export async function reopen (r: Replica): Promise<IndexLog> {
   return log
 }
 
-/** `to` merges every chain `from` knows, fetching blocks from `from`'s store. */
+/**
+ * `to` merges every chain `from` is ahead on, fetching blocks from `from`'s
+ * store (as a sync session does, without the stream).
+ */
 export async function pull (to: Replica, from: Replica): Promise<MergeResult[]> {
   const results: MergeResult[] = []
   for (const [device, signed] of Object.entries(from.log.signedHeads())) {
+    if (signed.seq <= (to.log.heads().get(device)?.seq ?? 0)) continue
     results.push(await to.log.merge(device, signed, async cid => await readBlock(from.blockstore, cid)))
   }
   return results
