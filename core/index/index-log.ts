@@ -307,7 +307,8 @@ export class IndexLog {
   async remove (fileId: string): Promise<FileView> {
     return await this.exclusive(async () => {
       const file = this.liveFile(fileId)
-      await this.appendNow([{ kind: 'delete', fileId, path: file.storedPath }])
+      // Naming the put it removes: an edit made elsewhere meanwhile survives it (state.ts).
+      await this.appendNow([{ kind: 'delete', fileId, path: file.storedPath, target: { ...file.updated } }])
       return file
     })
   }

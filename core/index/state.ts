@@ -7,8 +7,12 @@ import { compareOps, opToWire, type FileEntry, type IndexOp, type WireOp } from 
  *
  * Each file id holds two last-writer-wins registers, ordered by `compareOps`
  * (hybrid logical clock first):
- * - content: the latest put or delete. A delete is a tombstone: an older put
- *   arriving later does not bring the file back; a newer put does.
+ * - content: the latest put, unless a delete ends it. A delete is a
+ *   tombstone: an older put arriving later does not bring the file back; a
+ *   newer put does. A delete that names the put it removed (format v3) ends
+ *   only that put and those before it, so an edit the deleting device had
+ *   not seen survives the delete whatever the clocks say (an edit beats a
+ *   concurrent delete); a delete that names none ends every older put.
  * - placement: the latest put or move, which says where the file is. A move
  *   keeps the entry; a move of a deleted file does not resurrect it.
  * Beside the registers each file keeps grow-only history (history.ts): the
@@ -27,6 +31,8 @@ export interface FileRecord {
   placement?: IndexOp
   /** Every put of this file, oldest first: its history, from which versions and the Trash are read. */
   puts: IndexOp[]
+  /** Every delete of this file, oldest first: `content` is computed from these and `puts`. */
+  deletes?: IndexOp[]
   /** Encoded timestamps of the puts a prune named: those saved versions are forgotten. */
   pruned: Set<string>
   /**
@@ -84,15 +90,19 @@ export function applyOp (state: IndexState, op: IndexOp): boolean {
     state.files.set(op.fileId, record)
   }
   let changed = false
-  if ((op.kind === 'put' || op.kind === 'delete') && wins(op, record.content)) {
-    record.content = op
-    changed = true
+  if (op.kind === 'delete') changed = addPut(record.deletes ??= [], op)
+  if (op.kind === 'put' || op.kind === 'delete') {
+    if (op.kind === 'put') changed = addPut(record.puts, op) || changed
+    const content = contentOf(record)
+    if (content !== record.content) {
+      record.content = content
+      changed = true
+    }
   }
   if ((op.kind === 'put' || op.kind === 'move') && wins(op, record.placement)) {
     record.placement = op
     changed = true
   }
-  if (op.kind === 'put') changed = addPut(record.puts, op) || changed
   if (op.kind === 'prune' && op.target !== undefined) {
     const target = encodeHlc(op.target)
     if (!record.pruned.has(target)) {
@@ -108,7 +118,23 @@ export function applyOp (state: IndexState, op: IndexOp): boolean {
   return changed
 }
 
-/** Inserts a put into a sorted history unless it is there already; true when added. */
+/**
+ * The content register from the sets of puts and deletes (so any order of
+ * the same ops gives the same answer): the latest put, unless a delete ends
+ * it; then the latest delete that does.
+ */
+function contentOf (record: FileRecord): IndexOp | undefined {
+  const put = record.puts.at(-1)
+  let ending: IndexOp | undefined
+  for (const del of record.deletes ?? []) {
+    const ends = put === undefined ||
+      (del.target === undefined ? compareOps(del, put) > 0 : compareHlc(del.target, put.hlc) >= 0)
+    if (ends && wins(del, ending)) ending = del
+  }
+  return ending ?? put
+}
+
+/** Inserts an op into a sorted history unless it is there already; true when added. */
 function addPut (puts: IndexOp[], op: IndexOp): boolean {
   let i = puts.length
   while (i > 0 && compareOps(puts[i - 1] as IndexOp, op) > 0) i--

@@ -46,11 +46,16 @@ async function run (steps: Step[], order: number[][]): Promise<void> {
     }
     const r = replicas[step.at] as Replica
     const saw = new Set(known[step.at])
+    const live = r.log.getFile(step.fileId)
+    // Puts and moves go in as ops (no refusal of a taken path: that makes conflicts);
+    // deletes as the app makes them, naming the put they remove.
     const ops = step.kind === 'put'
       ? await r.log.append([{ kind: 'put', fileId: step.fileId, path: step.path, entry: entry(step.entryN) }])
-      : r.log.state.files.has(step.fileId)
-        ? await r.log.append([{ kind: step.kind, fileId: step.fileId, path: step.path }])
-        : []
+      : step.kind === 'move' && r.log.state.files.has(step.fileId)
+        ? await r.log.append([{ kind: 'move', fileId: step.fileId, path: step.path }])
+        : step.kind === 'delete' && live !== undefined
+          ? await r.log.append([{ kind: 'delete', fileId: step.fileId, path: live.storedPath, target: { ...live.updated } }])
+          : []
     for (const op of ops) {
       made.push({ op, saw })
       ;(known[step.at] as Set<string>).add(opKey(op))
@@ -97,5 +102,32 @@ describe('three replicas merged in random orders across random partitions', () =
     await pull(c, a)
     for (const r of [a, c]) assert.equal(r.log.getFile('f1')?.entry.cid, entry(2).cid)
     assert.ok((a.log.getFile('f1')?.updated.wall as number) >= (put as IndexOp).hlc.wall)
+  })
+})
+
+describe('an edit beats a concurrent delete', () => {
+  it('whichever clock is later and whichever arrives first, on every device', async () => {
+    for (const deleteLater of [true, false]) {
+      const a = await replica('devA')
+      const b = await replica('devB')
+      const file = await a.log.put(entry(1), 'notes.txt')
+      await pull(b, a)
+      // Apart: A edits, B deletes (its clock later, or earlier, than A's edit).
+      a.clock.t += deleteLater ? 1_000 : 5_000
+      b.clock.t += deleteLater ? 5_000 : 1_000
+      await a.log.put(entry(2), 'notes.txt', file.fileId)
+      await b.log.remove(file.fileId)
+      await pull(a, b)
+      await pull(b, a)
+      for (const r of [a, b]) {
+        assert.equal(r.log.getFile(file.fileId)?.entry.cid, entry(2).cid, `deleteLater=${String(deleteLater)}`)
+        assert.deepEqual(r.log.history.trash(), [])
+      }
+      // A delete that saw the edit does delete it.
+      await b.log.remove(file.fileId)
+      await pull(a, b)
+      assert.equal(a.log.getFile(file.fileId), undefined)
+      assert.deepEqual(a.log.history.trash().map(t => t.entry.cid), [entry(2).cid])
+    }
   })
 })
