@@ -14,7 +14,8 @@ export const OP_BLOCK_VERSION = 3
 
 /**
  * Every op-block version this code reads. v3: deletes may name the put they
- * remove (ops.ts `target`), so an edit made concurrently survives the delete.
+ * remove (ops.ts `target`), so an edit made concurrently survives the delete,
+ * and puts the put they replace, so concurrent edits of one file are known.
  */
 export const OP_BLOCK_VERSIONS: readonly number[] = [1, 2, 3]
 

@@ -282,7 +282,9 @@ export class IndexLog {
       const id = fileId ?? newFileId()
       if (fileId !== undefined && !knowsFile(this.current, fileId)) throw new CairnError('FILE_NOT_FOUND', 'no such file in the index')
       this.assertPathFree(target, id)
-      await this.appendNow([{ kind: 'put', fileId: id, path: target, entry: canonicalEntry(entry) }])
+      // A new version names the one it replaces, so an edit made elsewhere meanwhile is told apart (conflicts.ts).
+      const replaced = fileId === undefined ? undefined : getFile(this.current, fileId, this.viewOptions)?.updated
+      await this.appendNow([{ kind: 'put', fileId: id, path: target, entry: canonicalEntry(entry), ...(replaced === undefined ? {} : { target: { ...replaced } }) }])
       return this.view(id)
     })
   }

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
+import { concurrentEdits } from '../../../core/index/conflicts.ts'
 import { encodeHlc } from '../../../core/index/hlc.ts'
 import type { IndexOp } from '../../../core/index/ops.ts'
 import { entry } from '../index/fixtures.ts'
@@ -48,9 +49,9 @@ async function run (steps: Step[], order: number[][]): Promise<void> {
     const saw = new Set(known[step.at])
     const live = r.log.getFile(step.fileId)
     // Puts and moves go in as ops (no refusal of a taken path: that makes conflicts);
-    // deletes as the app makes them, naming the put they remove.
+    // puts and deletes name the put they replace or remove, as the app's do.
     const ops = step.kind === 'put'
-      ? await r.log.append([{ kind: 'put', fileId: step.fileId, path: step.path, entry: entry(step.entryN) }])
+      ? await r.log.append([{ kind: 'put', fileId: step.fileId, path: step.path, entry: entry(step.entryN), ...(live === undefined ? {} : { target: { ...live.updated } }) }])
       : step.kind === 'move' && r.log.state.files.has(step.fileId)
         ? await r.log.append([{ kind: 'move', fileId: step.fileId, path: step.path }])
         : step.kind === 'delete' && live !== undefined
@@ -68,6 +69,8 @@ async function run (steps: Step[], order: number[][]): Promise<void> {
   const [a, b, c] = replicas.map(r => shown(r.log))
   assert.deepEqual(b, a)
   assert.deepEqual(c, a)
+  const edits = replicas.map(r => JSON.stringify(FILE_IDS.map(id => concurrentEdits(r.log.state, id))))
+  assert.deepEqual([edits[1], edits[2]], [edits[0], edits[0]])
   // No update lost: what each file ends with (content and placement) is no op
   // that another op of the same register was made after seeing, however far
   // ahead devC's clock ran.
@@ -129,5 +132,41 @@ describe('an edit beats a concurrent delete', () => {
       assert.equal(a.log.getFile(file.fileId), undefined)
       assert.deepEqual(a.log.history.trash().map(t => t.entry.cid), [entry(2).cid])
     }
+  })
+})
+
+describe('two devices that change the same file while apart', () => {
+  it('both versions are kept on every device, the same edit listed as concurrent everywhere, until one is pruned', async () => {
+    const a = await replica('devA')
+    const b = await replica('devB')
+    const file = await a.log.put(entry(1), 'notes.txt')
+    await pull(b, a)
+    a.clock.t += 1_000
+    b.clock.t += 2_000
+    await a.log.put(entry(2), 'notes.txt', file.fileId)
+    await b.log.put(entry(3), 'notes.txt', file.fileId)
+    await pull(a, b)
+    await pull(b, a)
+    for (const r of [a, b]) {
+      // The later edit (B's) is the file; A's is kept as a concurrent edit.
+      assert.equal(r.log.getFile(file.fileId)?.entry.cid, entry(3).cid)
+      assert.deepEqual(concurrentEdits(r.log.state, file.fileId).map(e => [e.entry.cid, e.made.device]), [[entry(2).cid, 'devA']])
+    }
+    // An edit made after seeing both does not end the conflict by itself…
+    a.clock.t += 1_000
+    await a.log.put(entry(0), 'notes.txt', file.fileId)
+    await pull(b, a)
+    assert.deepEqual(concurrentEdits(b.log.state, file.fileId).map(e => e.entry.cid), [entry(2).cid])
+    // …resolving it does ("keep this one": the other edit is pruned).
+    const [edit] = concurrentEdits(a.log.state, file.fileId)
+    await a.log.append([{ kind: 'prune', fileId: file.fileId, path: 'notes.txt', target: (edit as { made: IndexOp['hlc'] }).made }])
+    await pull(b, a)
+    for (const r of [a, b]) assert.deepEqual(concurrentEdits(r.log.state, file.fileId), [])
+    // Edits made one after the other, and a file restored from the Trash, have none.
+    await b.log.put(entry(1), 'notes.txt', file.fileId)
+    await b.log.remove(file.fileId)
+    await b.log.history.restoreFromTrash(file.fileId)
+    assert.equal(b.log.getFile(file.fileId)?.entry.cid, entry(1).cid)
+    assert.deepEqual(concurrentEdits(b.log.state, file.fileId), [])
   })
 })
