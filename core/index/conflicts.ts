@@ -1,6 +1,7 @@
-import { encodeHlc } from './hlc.ts'
-import type { FileEntry, IndexOp } from './ops.ts'
-import { getFile, type FileRecord, type IndexState } from './state.ts'
+import { editsOfRecord, type ConcurrentEdit } from './concurrent-puts.ts'
+import { getFile, type IndexState } from './state.ts'
+
+export type { ConcurrentEdit }
 
 /**
  * Concurrent edits of one file (DESIGN §4): since format v3 a put names the
@@ -17,29 +18,6 @@ import { getFile, type FileRecord, type IndexState } from './state.ts'
  * edits. Puts written before v3 name nothing and are never listed
  * (last-writer-wins, their content kept as earlier versions).
  */
-export interface ConcurrentEdit {
-  fileId: string
-  /** The encoded timestamp of the put: its version id (a prune names it). */
-  versionId: string
-  entry: FileEntry
-  /** When it was made, and by which device: for its conflict name. */
-  made: IndexOp['hlc']
-}
-
-function editsOfRecord (fileId: string, record: FileRecord, current: IndexOp): ConcurrentEdit[] {
-  const named = new Set<string>()
-  // A delete that names a put saw it too (a file restored from the Trash has no concurrent edit).
-  for (const op of [...record.puts, ...(record.deletes ?? [])]) if (op.target !== undefined) named.add(encodeHlc(op.target))
-  const out: ConcurrentEdit[] = []
-  for (const put of record.puts) {
-    if (put === current || put.target === undefined) continue
-    const id = encodeHlc(put.hlc)
-    if (named.has(id) || record.pruned.has(id)) continue
-    if (record.purged !== undefined && encodeHlc(record.purged) > id) continue
-    out.push({ fileId, versionId: id, entry: put.entry as FileEntry, made: put.hlc })
-  }
-  return out
-}
 
 /** The concurrent edits of a live file, oldest first; none when it is not live. */
 export function concurrentEdits (state: IndexState, fileId: string): ConcurrentEdit[] {

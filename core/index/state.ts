@@ -1,3 +1,4 @@
+import { editsOfRecord } from './concurrent-puts.ts'
 import { conflictName, shortDeviceLabel } from './conflict-name.ts'
 import { compareHlc, encodeHlc, type Hlc } from './hlc.ts'
 import { compareOps, opToWire, type FileEntry, type IndexOp, type WireOp } from './ops.ts'
@@ -62,6 +63,13 @@ export interface FileView {
   entry: FileEntry
   /** Timestamp of the put that set the current content. */
   updated: Hlc
+  /**
+   * Present only on a concurrent edit of the file (conflicts.ts), shown
+   * beside it under a conflict name with that edit's content: the encoded
+   * timestamp of its put (prune it to resolve). `getFile` returns the file
+   * itself, never such a copy.
+   */
+  versionId?: string
 }
 
 /** How views are built. */
@@ -194,25 +202,31 @@ function byCode (a: string, b: string): number {
  * with the device and date of the op that placed it. Only the registers
  * decide, so every device shows the same names.
  */
+interface Shown { fileId: string, content: IndexOp, placement: IndexOp, copy?: boolean }
+
 function buildView (state: IndexState, deviceLabel: (deviceId: string) => string): View {
-  const groups = new Map<string, Array<{ fileId: string, content: IndexOp, placement: IndexOp }>>()
+  const groups = new Map<string, Shown[]>()
+  const copies: Shown[] = []
   for (const [fileId, record] of state.files) {
     const { content, placement } = record
     if (content?.kind !== 'put' || placement === undefined) continue
     const group = groups.get(placement.path) ?? []
     group.push({ fileId, content, placement })
     groups.set(placement.path, group)
+    // Edits of this file made apart from its current content: kept beside it under conflict names.
+    for (const edit of editsOfRecord(fileId, record, content)) copies.push({ fileId, content: edit.put, placement, copy: true })
   }
   const taken = new Set(groups.keys())
   const list: FileView[] = []
-  const losers: Array<{ fileId: string, content: IndexOp, placement: IndexOp }> = []
-  const view = (item: { fileId: string, content: IndexOp, placement: IndexOp }, path: string): FileView => Object.freeze({
+  const losers: Shown[] = []
+  const view = (item: Shown, path: string): FileView => Object.freeze({
     fileId: item.fileId,
     path,
     storedPath: item.placement.path,
     conflict: path !== item.placement.path,
     entry: Object.freeze({ ...(item.content.entry as FileEntry) }),
-    updated: Object.freeze({ ...item.content.hlc })
+    updated: Object.freeze({ ...item.content.hlc }),
+    ...(item.copy === true ? { versionId: encodeHlc(item.content.hlc) } : {})
   })
   for (const [path, group] of groups) {
     group.sort((a, b) => compareOps(a.placement, b.placement))
@@ -220,17 +234,21 @@ function buildView (state: IndexState, deviceLabel: (deviceId: string) => string
     losers.push(...group.slice(1))
   }
   // Losers are named in one global order so a name taken by one is skipped by
-  // the next the same way on every device.
-  losers.sort((a, b) => compareOps(a.placement, b.placement))
+  // the next the same way on every device. A path's loser is named by the op
+  // that placed it there, a concurrent edit by its put.
+  losers.push(...copies)
+  const namedBy = (item: Shown): IndexOp => item.copy === true ? item.content : item.placement
+  losers.sort((a, b) => compareOps(namedBy(a), namedBy(b)))
   for (const loser of losers) {
+    const by = namedBy(loser)
     let attempt = 1
-    let name = conflictName(loser.placement.path, deviceLabel(loser.placement.device), loser.placement.hlc.wall)
-    while (taken.has(name)) name = conflictName(loser.placement.path, deviceLabel(loser.placement.device), loser.placement.hlc.wall, ++attempt)
+    let name = conflictName(loser.placement.path, deviceLabel(by.device), by.hlc.wall)
+    while (taken.has(name)) name = conflictName(loser.placement.path, deviceLabel(by.device), by.hlc.wall, ++attempt)
     taken.add(name)
     list.push(view(loser, name))
   }
   list.sort((a, b) => byCode(a.path, b.path))
-  return { version: state.version, deviceLabel, list, byId: new Map(list.map(f => [f.fileId, f])), byPath: new Map(list.map(f => [f.path, f])) }
+  return { version: state.version, deviceLabel, list, byId: new Map(list.filter(f => f.versionId === undefined).map(f => [f.fileId, f])), byPath: new Map(list.map(f => [f.path, f])) }
 }
 
 function currentView (state: IndexState, options: ViewOptions = {}): View {
@@ -254,7 +272,7 @@ export function getFile (state: IndexState, fileId: string, options?: ViewOption
 
 /** For dedup: a live file whose content has this tag (the first by display path), if any. */
 export function findByTag (state: IndexState, tag: string, options?: ViewOptions): FileView | undefined {
-  return currentView(state, options).list.find(f => f.entry.tag === tag)
+  return currentView(state, options).list.find(f => f.versionId === undefined && f.entry.tag === tag)
 }
 
 /** The live file shown at a display path (compared in Unicode NFC), if any. */

@@ -151,6 +151,11 @@ describe('two devices that change the same file while apart', () => {
       // The later edit (B's) is the file; A's is kept as a concurrent edit.
       assert.equal(r.log.getFile(file.fileId)?.entry.cid, entry(3).cid)
       assert.deepEqual(concurrentEdits(r.log.state, file.fileId).map(e => [e.entry.cid, e.made.device]), [[entry(2).cid, 'devA']])
+      // Shown beside it, renamed, with its own content.
+      assert.deepEqual(r.log.listFiles().map(f => [f.path, f.entry.cid, f.fileId === file.fileId, f.versionId !== undefined]), [
+        ['notes (conflict, devA, 2026-01-05).txt', entry(2).cid, true, true],
+        ['notes.txt', entry(3).cid, true, false]
+      ])
     }
     // An edit made after seeing both does not end the conflict by itself…
     a.clock.t += 1_000
@@ -161,7 +166,10 @@ describe('two devices that change the same file while apart', () => {
     const [edit] = concurrentEdits(a.log.state, file.fileId)
     await a.log.append([{ kind: 'prune', fileId: file.fileId, path: 'notes.txt', target: (edit as { made: IndexOp['hlc'] }).made }])
     await pull(b, a)
-    for (const r of [a, b]) assert.deepEqual(concurrentEdits(r.log.state, file.fileId), [])
+    for (const r of [a, b]) {
+      assert.deepEqual(concurrentEdits(r.log.state, file.fileId), [])
+      assert.deepEqual(r.log.listFiles().map(f => f.path), ['notes.txt'])
+    }
     // Edits made one after the other, and a file restored from the Trash, have none.
     await b.log.put(entry(1), 'notes.txt', file.fileId)
     await b.log.remove(file.fileId)
