@@ -160,6 +160,7 @@ class Session {
   private async mergeAll (theirs: Map<string, SignedHead>, received: Map<string, Uint8Array>): Promise<MergeResult[]> {
     const fetchBlock: FetchBlock = async (cid) => received.get(cid.toString())
     const merged: MergeResult[] = []
+    let refused: unknown
     for (const [device, signed] of theirs) {
       if (signed.seq <= (this.init.index.heads().get(device)?.seq ?? 0)) continue
       try {
@@ -169,9 +170,12 @@ class Session {
         // Another session merged this chain further meanwhile: the other side is
         // merely behind, which in sync is no rollback.
         if (isCairnError(err, 'INDEX_HEAD_ROLLED_BACK')) continue
-        throw err
+        // One bad chain does not keep the good ones out; the session still fails with it.
+        this.init.log?.warn(`sync with …${this.remotePeer.slice(-8)}: refused the index chain of device …${device.slice(-8)}: ${(err as Error).message}`)
+        refused ??= err
       }
     }
+    if (refused !== undefined) throw refused
     return merged
   }
 

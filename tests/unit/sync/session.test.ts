@@ -4,7 +4,8 @@ import { streamPair } from '@libp2p/utils'
 import { isCairnError, type ErrorCode } from '../../../core/errors.ts'
 import { answerSync, deriveSyncKey, syncWith, type SyncSessionInit, type SyncSummary } from '../../../core/protocols/sync/index.ts'
 import { entry, key } from '../index/fixtures.ts'
-import { replica, shown, type Replica } from './support.ts'
+import { pull, replica, shown, type Replica } from './support.ts'
+import type { SyncIndex } from '../../../core/protocols/sync/index.ts'
 
 /** Runs one session between two replicas over an in-memory stream pair; `a` opens it. */
 async function session (a: Replica, b: Replica, extra: { a?: Partial<SyncSessionInit>, b?: Partial<SyncSessionInit> } = {}): Promise<[PromiseSettledResult<SyncSummary>, PromiseSettledResult<SyncSummary>]> {
@@ -91,5 +92,32 @@ describe('/cairn/sync/1', () => {
     refusedWith(toA, 'DEVICE_REVOKED')
     refusedWith(answered, 'DEVICE_REVOKED')
     assert.deepEqual(a.log.listFiles(), [])
+  })
+
+  it('a side that serves a forged head for one chain is refused with INDEX_HEAD_FORGED; its good chains still merge', async () => {
+    const a = await replica('devA')
+    const b = await replica('devB')
+    const c = await replica('devC')
+    await a.log.put(entry(1), 'from-a.txt')
+    await c.log.put(entry(2), 'from-c.txt')
+    await pull(a, c)
+    // A (or a peer in its place) claims more of C's chain than C wrote, under C's old MAC.
+    const lying: SyncIndex = {
+      heads: () => a.log.heads(),
+      signedHeads: () => {
+        const heads = a.log.signedHeads()
+        return { ...heads, devC: { ...(heads.devC as { cid: string, seq: number, mac: string }), seq: 2 } }
+      },
+      blocksAfter: async (device, head, afterSeq) => await a.log.blocksAfter(device, head, afterSeq),
+      merge: async (device, signed, fetch) => await a.log.merge(device, signed, fetch)
+    }
+    const [outbound, inbound] = await streamPair()
+    const [, answered] = await Promise.allSettled([
+      syncWith(outbound, b.deviceId, { index: lying, syncKey: deriveSyncKey(key(7)), localPeer: a.deviceId }),
+      answerSync(inbound, a.deviceId, { index: b.log, syncKey: deriveSyncKey(key(7)), localPeer: b.deviceId })
+    ])
+    refusedWith(answered, 'INDEX_HEAD_FORGED')
+    assert.deepEqual(b.log.listFiles().map(f => f.path), ['from-a.txt'])
+    assert.equal(b.log.heads().has('devC'), false)
   })
 })
