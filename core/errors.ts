@@ -71,7 +71,14 @@ export const ERROR_CODES = [
   // a stored block whose bytes no longer hash to its CID (storage damage)
   'BLOCK_DAMAGED',
   // share links with relay addresses only, and this device has no relay
-  'SHARE_NO_RELAY'
+  'SHARE_NO_RELAY',
+  // pairing a device (issue 10): each refusal of an offer or a pairing its own code
+  'PAIRING_OFFER_EXPIRED',
+  'PAIRING_OFFER_USED',
+  'PAIRING_SECRET_WRONG',
+  'PAIRING_OFFER_INVALID',
+  'PAIRING_DECLINED',
+  'PAIRING_MESSAGE_TAMPERED'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

@@ -59,7 +59,13 @@ const MESSAGES: Record<ErrorCode, string> = {
   DELETION_REFUSED: 'This backup peer is append-only: it never deletes what it holds, so deleted files stay on it. Only its operator can free space there.',
   TOO_MANY_ROOTS: 'This backup peer holds as many files for your vault as it allows. Its operator can raise the limit (--max-roots-per-vault).',
   BLOCK_DAMAGED: "Some of Cairn's stored data on this device is damaged, and no paired backup peer or other device had a good copy to repair it from. Connect your backup peer and try again; Settings → Check stored data says which files are affected.",
-  SHARE_NO_RELAY: 'A link with relay addresses only needs a relay, and this device has none. Add a relay on the Peers page, or untick "Relay addresses only".'
+  SHARE_NO_RELAY: 'A link with relay addresses only needs a relay, and this device has none. Add a relay on the Peers page, or untick "Relay addresses only".',
+  PAIRING_OFFER_EXPIRED: 'This offer has expired — make a new one on your other device.',
+  PAIRING_OFFER_USED: 'This offer has already been used — make a new one on your other device.',
+  PAIRING_SECRET_WRONG: "That code doesn't match the offer on your other device — check the digits, or make a new offer there.",
+  PAIRING_OFFER_INVALID: "That isn't a Cairn device code or link — check for a typo.",
+  PAIRING_DECLINED: "The safety numbers were said not to match, so nothing was shared. Make a new offer on your other device and try again.",
+  PAIRING_MESSAGE_TAMPERED: 'The pairing messages were changed on the way, so Cairn stopped and shared nothing. Try again, on a network you trust.'
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */

@@ -44,7 +44,9 @@ export interface AddStreamInput extends Omit<AddInput, 'file'> {
 type StoreInput = Omit<AddStreamInput, 'stream'>
 
 export function toFileInfo (view: FileView): FileInfo {
-  return { fileId: view.fileId, path: view.path, size: view.entry.size, mtime: view.entry.mtime, type: view.entry.type, cid: view.entry.cid }
+  const info: FileInfo = { fileId: view.fileId, path: view.path, size: view.entry.size, mtime: view.entry.mtime, type: view.entry.type, cid: view.entry.cid }
+  // Only on conflict copies, so every other file's info stays as it was.
+  return view.conflict ? { ...info, conflict: true, conflictOf: view.storedPath } : info
 }
 
 /**
