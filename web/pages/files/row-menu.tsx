@@ -20,6 +20,8 @@ export function RowMenu ({ file, location, conflict }: RowMenuProps) {
   const busy = fileLocations.keepBusy.value
   const viaFolder = location?.keptFolder
   const fileKept = location?.keep === true && viaFolder === undefined
+  // Until the node says where the file lives (and for files in no conflict) there is nothing to offer.
+  if (location === undefined && !conflict) return null
   return (
     <details class='row-menu'>
       <summary class='button-link' aria-label={`More for ${file.path}`}>More</summary>
@@ -53,7 +55,6 @@ export function RowMenu ({ file, location, conflict }: RowMenuProps) {
         {busy !== undefined && (busy === keepKey({ fileId: file.fileId }) || busy === keepKey({ folder })) && (
           <span role='status' class='busy small'><span class='spinner' aria-hidden='true' />Saving…</span>
         )}
-        {location === undefined && !conflict && <span class='muted small'>Nothing more for this file yet.</span>}
       </div>
     </details>
   )
