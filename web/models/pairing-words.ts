@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../core/errors.ts'
+import type { ErrorCode } from '../../core/rpc/errors.ts'
 import { errorCodeOf, messageForCode } from '../error-messages.ts'
 
 /** Which side of a pairing the words are for: A shows the offer, B joins with it. */
