@@ -71,7 +71,10 @@ export const ERROR_CODES = [
   // a stored block whose bytes no longer hash to its CID (storage damage)
   'BLOCK_DAMAGED',
   // share links with relay addresses only, and this device has no relay
-  'SHARE_NO_RELAY'
+  'SHARE_NO_RELAY',
+  // devices: "resolve a conflict" on a file shown under its own name; this device's keep-on-device rules failed authentication
+  'NOT_A_CONFLICT',
+  'KEEP_RULES_TAMPERED'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

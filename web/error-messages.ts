@@ -59,7 +59,9 @@ const MESSAGES: Record<ErrorCode, string> = {
   DELETION_REFUSED: 'This backup peer is append-only: it never deletes what it holds, so deleted files stay on it. Only its operator can free space there.',
   TOO_MANY_ROOTS: 'This backup peer holds as many files for your vault as it allows. Its operator can raise the limit (--max-roots-per-vault).',
   BLOCK_DAMAGED: "Some of Cairn's stored data on this device is damaged, and no paired backup peer or other device had a good copy to repair it from. Connect your backup peer and try again; Settings → Check stored data says which files are affected.",
-  SHARE_NO_RELAY: 'A link with relay addresses only needs a relay, and this device has none. Add a relay on the Peers page, or untick "Relay addresses only".'
+  SHARE_NO_RELAY: 'A link with relay addresses only needs a relay, and this device has none. Add a relay on the Peers page, or untick "Relay addresses only".',
+  NOT_A_CONFLICT: 'That file is no longer in a conflict (another device may have resolved it already). Refresh the list.',
+  KEEP_RULES_TAMPERED: 'This device\'s "Keep on this device" choices are damaged and could not be read. Choose again which files and folders to keep here.'
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */

@@ -22,6 +22,8 @@ export interface FileInfo {
   onBackup?: boolean
   /** Set once a read or a check found this file's stored data damaged here: repaired from a peer, or still damaged. */
   health?: FileHealth
+  /** True when the file is shown under a conflict name (`name (conflict, DEVICE, DATE).ext`): `files.resolveConflict` applies. */
+  conflict?: boolean
 }
 
 export interface AddFileArgs {
