@@ -24,6 +24,8 @@ export interface FileLocationsComponents {
   shareContent: () => Promise<{ roots: string[], blocks: string[] }>
   /** An upload is about to name this root (VaultFiles.inUse): never freed here. */
   inUse?: (root: string) => boolean
+  /** Tells connected peers we dropped blocks they sent us, so they send them again when wanted (core/node/bitswap-forget.ts). */
+  forgetSent?: (cids: readonly string[]) => Promise<void>
   /** Whether a peer is connected to fetch from: kept files wait for one rather than hang. */
   online?: () => boolean
   /** Where files live changed (the node emits `files.locations.changed`). */
@@ -141,6 +143,7 @@ export class FileLocations {
     const shareRoots = new Set(shares.roots)
     const neverFree = new Set([...shares.blocks, ...shares.roots, ...index.blockCids()])
     const freed: FreedSpace = { files: 0, bytes: 0, skipped: 0 }
+    const deleted: string[] = []
     for (const [root, { files, kept }] of roots) {
       if (kept || shareRoots.has(root) || this.c.inUse?.(root) === true) continue
       if ((await this.presence.of(root)).local === 'none') continue
@@ -152,11 +155,13 @@ export class FileLocations {
       for (const block of blocks) {
         if (neverFree.has(block.cid)) continue
         await this.c.store.delete(CID.parse(block.cid))
+        deleted.push(block.cid)
         freed.bytes += block.bytes
       }
       this.presence.forget(root)
       freed.files += files
     }
+    await this.c.forgetSent?.(deleted).catch(() => {})
     this.c.log.info(`freed ${freed.bytes} bytes of ${freed.files} ${freed.files === 1 ? 'file' : 'files'} a backup peer or another device holds; ${freed.skipped} left here (nobody else confirmed holding them)`)
     if (freed.files > 0) this.c.onChanged()
     return freed

@@ -17,6 +17,7 @@ import { createDeviceHandlers } from '../../core/node/device-handlers.ts'
 import { createFileLocationHandlers } from '../../core/node/file-location-handlers.ts'
 import { FileLocations } from '../../core/vault/file-locations.ts'
 import { watchFetches } from '../../core/vault/fetch-watch.ts'
+import { bitswapForget } from '../../core/node/bitswap-forget.ts'
 import { shareCopyContent } from '../../core/vault/share-copies.ts'
 import { shareHints } from '../../core/share/share-hints.ts'
 import { loadAppConfig } from './app-config.ts'
@@ -96,6 +97,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     backupHolders: (root) => backups.holdersOf(root),
     shareContent: async () => shareCopyContent(await (unlockedVault()?.shareStore().list() ?? Promise.resolve([]))),
     inUse: (root) => unlockedVault()?.files().inUse(root) ?? false,
+    forgetSent: bitswapForget(helia),
     online: () => helia.libp2p.getConnections().length > 0,
     onChanged: () => { emit('files.locations.changed', undefined) }
   })

@@ -37,6 +37,7 @@ export interface RigOptions {
   /** Extra share content to protect, beside the real share copies. */
   shareBlocks?: string[]
   log?: Log
+  forgetSent?: (cids: readonly string[]) => Promise<void>
 }
 
 export async function locationsRig (cleanups: Cleanups, options: RigOptions = {}): Promise<LocationsRig> {
@@ -69,7 +70,8 @@ export async function locationsRig (cleanups: Cleanups, options: RigOptions = {}
       return { roots: copies.roots, blocks: [...copies.blocks, ...(options.shareBlocks ?? [])] }
     },
     inUse: (root) => vault.files().inUse(root),
-    onChanged: () => { changes.count++ }
+    onChanged: () => { changes.count++ },
+    ...(options.forgetSent !== undefined ? { forgetSent: options.forgetSent } : {})
   }, { changeDelayMs: 0 })
   await vault.start()
   cleanups.push(async () => { locations?.stop(); await vault.stop() })
