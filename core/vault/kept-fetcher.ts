@@ -1,7 +1,9 @@
+import * as dagPb from '@ipld/dag-pb'
 import type { Blockstore } from 'interface-blockstore'
+import { CID } from 'multiformats/cid'
 import { toErrorPayload } from '../errors.ts'
 import type { Log } from '../node/log-buffer.ts'
-import { readEveryBlock } from './encrypted-content.ts'
+import { readWholeBlock } from '../storage/read-block.ts'
 
 export interface KeptFetcherComponents {
   /** Reads that fetch missing blocks from peers and keep them here (Helia's networked blockstore). */
@@ -13,6 +15,41 @@ export interface KeptFetcherComponents {
 
 /** Kept files fetched at once: a few, so a large folder does not crowd out what the user opens. */
 export const KEPT_FETCH_CONCURRENCY = 2
+/** Blocks of one file asked for at once. */
+const BLOCKS_IN_FLIGHT = 8
+
+/**
+ * Reads every block of a UnixFS DAG through `store` (which fetches what is
+ * missing and keeps it), a few blocks at a time, holding none of them: unlike
+ * a UnixFS `cat`, which reads ahead and would hold a large file in memory.
+ */
+export async function fetchDag (store: Blockstore, root: CID, signal: AbortSignal): Promise<void> {
+  const queue: CID[] = [root]
+  let active = 0
+  let failure: unknown
+  await new Promise<void>((resolve) => {
+    const pump = (): void => {
+      if (failure !== undefined || signal.aborted) {
+        if (active === 0) resolve()
+        return
+      }
+      while (active < BLOCKS_IN_FLIGHT && queue.length > 0) {
+        const cid = queue.shift() as CID
+        active++
+        void readWholeBlock(store, cid, { signal }).then((bytes) => {
+          if (cid.code === dagPb.code) queue.push(...dagPb.decode(bytes).Links.map(link => link.Hash))
+        }).catch((err: unknown) => { failure ??= err }).finally(() => {
+          active--
+          pump()
+        })
+      }
+      if (active === 0) resolve()
+    }
+    pump()
+  })
+  signal.throwIfAborted()
+  if (failure !== undefined) throw failure
+}
 
 /**
  * Fetches the content of files kept on this device ("Keep on this device")
@@ -60,7 +97,7 @@ export class KeptFetcher {
     const worker = async (): Promise<void> => {
       for (let item = queue.shift(); item !== undefined && !signal.aborted; item = queue.shift()) {
         try {
-          await readEveryBlock(this.c.fetchStore, item.root, signal)
+          await fetchDag(this.c.fetchStore, CID.parse(item.root), signal)
           done++
           bytes += item.size
           this.c.log.info(`kept files fetched: ${done} of ${roots.length} (${bytes} of ${total} bytes)`)

@@ -11,6 +11,7 @@ import { bitswapForget } from '../../../core/node/bitswap-forget.ts'
 import { startNode, type TestNode } from '../backup/helpers.ts'
 import { locationsRig, PASSPHRASE, type LocationsRig } from './locations-support.ts'
 import { dagBlocks, type Cleanups } from './share-test-support.ts'
+import { waitFor } from '../support/polling.ts'
 
 const cleanups: Cleanups = []
 afterEach(async () => { for (const undo of cleanups.splice(0).reverse()) await undo() })
@@ -44,6 +45,7 @@ describe('files on demand between two nodes', () => {
     const rigA = await locationsRig(cleanups, { blockstore: a.blockstore, deviceId: a.helia.libp2p.peerId.toString() })
     const phrase = await rigA.vault.create(PASSPHRASE)
     const file = await rigA.add('videos/clip.bin', 3 * 1024 * 1024 + 5)
+    const photo = await rigA.add('photos/beach.jpg', 2 * 1024 * 1024)
 
     const bDatastore = new MemoryDatastore()
     await copyIndex(rigA, { blockstore: b.blockstore, datastore: bDatastore })
@@ -57,7 +59,7 @@ describe('files on demand between two nodes', () => {
       forgetSent: bitswapForget(b.helia)
     })
     await rigB.vault.restore(decodeRecoveryPhrase(phrase), PASSPHRASE)
-    assert.deepEqual(rigB.vault.files().list().map(f => f.path), ['videos/clip.bin'])
+    assert.deepEqual(rigB.vault.files().list().map(f => f.path), ['photos/beach.jpg', 'videos/clip.bin'])
     assert.equal((await rigB.locations.locations())[file.fileId]?.local, 'none', 'the index came, the content did not')
     assert.equal(await b.blockstore.has(CID.parse(file.cid)), false)
 
@@ -69,10 +71,16 @@ describe('files on demand between two nodes', () => {
     assert.equal((await rigB.locations.locations())[file.fileId]?.local, 'all', 'fetched blocks are kept here')
     for (const cid of await dagBlocks(a.blockstore, file.cid)) assert.equal(await b.blockstore.has(cid), true)
 
+    // "Keep on this device" for a folder fetches its files in the background.
+    await rigB.locations.keepLocal({ folder: 'photos' }, true)
+    await waitFor(async () => (await rigB.locations.locations())[photo.fileId]?.local === 'all', 20_000, 'the kept photo fetched from A')
+    for (const cid of await dagBlocks(a.blockstore, photo.cid)) assert.equal(await b.blockstore.has(cid), true)
+
     // A confirmed it holds the file: B may free it, and still opens it while A is connected.
     rigB.deviceHolders.set(file.cid, ['Laptop'])
+    rigB.deviceHolders.set(photo.cid, ['Laptop'])
     const freed = await rigB.locations.freeUpSpace()
-    assert.equal(freed.files, 1)
+    assert.equal(freed.files, 1, 'the kept photo stays')
     assert.ok(freed.bytes > 3 * 1024 * 1024)
     assert.equal((await rigB.locations.locations())[file.fileId]?.local, 'none')
     const again = await readCounting(rigB.vault.files().open(file.fileId).stream)
