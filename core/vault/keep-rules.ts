@@ -87,6 +87,7 @@ export class KeepRules {
       }
       await this.datastore.put(KEY, sealSecret(this.sealingKey, new TextEncoder().encode(JSON.stringify(next)), AAD))
       this.rules = next
+      this.damaged = false
     })
     this.queue = run.catch(() => {})
     await run

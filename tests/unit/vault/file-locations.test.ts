@@ -159,6 +159,23 @@ describe('files on demand: keep on this device', () => {
     assert.equal(stored.includes('photos'), false)
   })
 
+  it('damaged rules are not applied and not fatal: the log says so, and choosing again works', async () => {
+    const rig = await locationsRig(cleanups)
+    await rig.vault.create(PASSPHRASE)
+    const file = await rig.add('photos/a.jpg', 1000)
+    await rig.locations.keepLocal({ folder: 'photos' }, true)
+    const key = new (await import('interface-datastore')).Key('/cairn/keep-local')
+    const sealed = await rig.datastore.get(key)
+    sealed[sealed.length - 1] = (sealed[sealed.length - 1] as number) ^ 1
+    await rig.datastore.put(key, sealed)
+    await rig.vault.lock()
+    await rig.vault.unlock(PASSPHRASE)
+    assert.equal((await rig.locations.locations())[file.fileId]?.keep, false)
+    await waitFor(() => rig.logs.recent().some(line => line.level === 'warn' && /Keep on this device/.test(line.message)), 5000, 'the warning')
+    await rig.locations.keepLocal({ fileId: file.fileId }, true)
+    assert.equal((await rig.locations.locations())[file.fileId]?.keep, true)
+  })
+
   it('fetches a kept file that is not wholly here in the background, with progress in the log', async () => {
     const remote = new MemoryBlockstore()
     const rig = await locationsRig(cleanups, { fetchStore: (local) => watchFetches(fakeNetwork(local, remote), () => { rig.locations.blockFetched() }) })
