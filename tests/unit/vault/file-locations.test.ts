@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { MemoryBlockstore } from 'blockstore-core'
 import type { Blockstore } from 'interface-blockstore'
-import type { CID } from 'multiformats/cid'
+import { Key } from 'interface-datastore'
+import { CID } from 'multiformats/cid'
 import { watchFetches } from '../../../core/vault/fetch-watch.ts'
 import { readWholeBlock } from '../../../core/storage/read-block.ts'
 import { waitFor } from '../support/polling.ts'
@@ -111,7 +112,7 @@ describe('files on demand: free up space', () => {
     // Its root went, so nothing of it can be found from here; the share's leaf itself stays.
     assert.equal(where[shared.fileId]?.local, 'none')
     assert.equal(await rig.blockstore.has(sharedLeaf), true)
-    for (const cid of indexBlocks) assert.equal(await rig.blockstore.has((await import('multiformats/cid')).CID.parse(cid)), true, 'index blocks stay')
+    for (const cid of indexBlocks) assert.equal(await rig.blockstore.has(CID.parse(cid)), true, 'index blocks stay')
 
     // The vault opens again with every file listed.
     await rig.vault.lock()
@@ -155,7 +156,7 @@ describe('files on demand: keep on this device', () => {
     assert.equal((await rig.locations.locations())[early.fileId]?.keep, true)
 
     // The rules are sealed: no folder name lies in the datastore in the clear.
-    const stored = new TextDecoder('utf-8', { fatal: false }).decode(await rig.datastore.get(new (await import('interface-datastore')).Key('/cairn/keep-local')))
+    const stored = new TextDecoder('utf-8', { fatal: false }).decode(await rig.datastore.get(new Key('/cairn/keep-local')))
     assert.equal(stored.includes('photos'), false)
   })
 
@@ -164,7 +165,7 @@ describe('files on demand: keep on this device', () => {
     await rig.vault.create(PASSPHRASE)
     const file = await rig.add('photos/a.jpg', 1000)
     await rig.locations.keepLocal({ folder: 'photos' }, true)
-    const key = new (await import('interface-datastore')).Key('/cairn/keep-local')
+    const key = new Key('/cairn/keep-local')
     const sealed = await rig.datastore.get(key)
     sealed[sealed.length - 1] = (sealed[sealed.length - 1] as number) ^ 1
     await rig.datastore.put(key, sealed)
