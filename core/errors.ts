@@ -94,7 +94,10 @@ export const ERROR_CODES = [
   'INDEX_HEAD_RESEQUENCED',
   'INDEX_HEAD_UNAUTHENTICATED',
   'SYNC_NOT_MEMBER',
-  'DEVICE_REVOKED'
+  'DEVICE_REVOKED',
+  // devices: "resolve a conflict" on a file shown under its own name; this device's keep-on-device rules failed authentication
+  'NOT_A_CONFLICT',
+  'KEEP_RULES_TAMPERED'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

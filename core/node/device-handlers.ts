@@ -1,9 +1,11 @@
 import { CairnError } from '../errors.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
 import type { DeviceMethods } from './node-handlers.ts'
+import type { FileLocationMethods } from './file-location-handlers.ts'
 
-// PLACEHOLDER on the devices branch only: the wiring of issue 10 replaces it. Never merged to main as is.
-export function createDeviceHandlers (): Pick<HandlerMap, DeviceMethods> {
+// PLACEHOLDER on the devices branch only: the wiring of issue 10 replaces the devices.* part. Never merged to main as is.
+// The four files.* methods are served by file-location-handlers.ts and passed in.
+export function createDeviceHandlers (fileLocations: Pick<HandlerMap, FileLocationMethods>): Pick<HandlerMap, DeviceMethods> {
   const notYet = async (): Promise<never> => { throw new CairnError('INTERNAL', 'devices are not wired yet') }
   return {
     'devices.list': notYet,
@@ -15,9 +17,6 @@ export function createDeviceHandlers (): Pick<HandlerMap, DeviceMethods> {
     'devices.finishJoin': notYet,
     'devices.cancelJoin': notYet,
     'devices.remove': notYet,
-    'files.locations': notYet,
-    'files.keepLocal': notYet,
-    'files.freeUpSpace': notYet,
-    'files.resolveConflict': notYet
+    ...fileLocations
   }
 }

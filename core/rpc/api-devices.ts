@@ -59,24 +59,4 @@ export interface JoinStarted {
   otherDevice: string
 }
 
-/** Where a file's blocks are: the Files page's "on this device", "on the backup peer", "on Laptop". */
-export interface FileLocation {
-  /** 'all' when every block is in this device's store, 'some' or 'none' otherwise. */
-  local: 'all' | 'some' | 'none'
-  /** Names of backup peers that confirmed they hold the whole file. */
-  peers: string[]
-  /** Names of other devices that reported holding the whole file. */
-  devices: string[]
-  /** "Keep on this device" is on for the file (or a folder above it). */
-  keep: boolean
-  /** When `keep` comes from a folder's "Keep on this device": that folder's path, no trailing '/' ("photos/2024"). */
-  keptFolder?: string
-}
-
-/** Result of "Free up space". */
-export interface FreedSpace {
-  files: number
-  bytes: number
-  /** Files kept because no backup peer or other device confirmed holding them in full. */
-  skipped: number
-}
+export type { FileLocation, FreedSpace } from '../vault/vault-views.ts'

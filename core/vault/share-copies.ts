@@ -4,6 +4,7 @@ import { encodeFolderListing, FOLDER_SHARE_TYPE, MAX_FOLDER_FILES, type FolderEn
 import { makeShare } from '../share/make-share.ts'
 import { RecordingBlockstore, storeEncrypted } from '../storage/encrypted-content.ts'
 import type { VaultFiles } from './vault-files.ts'
+import type { ShareRecord } from '../share/share-store.ts'
 import type { Blockstore } from 'interface-blockstore'
 import { CID } from 'multiformats/cid'
 
@@ -25,6 +26,11 @@ export interface ShareCopy {
   blocks: string[]
   /** A folder's number of files. */
   fileCount?: number
+}
+
+/** Every root and block of the share copies these records name: what freeing local blocks must leave. */
+export function shareCopyContent (records: readonly ShareRecord[]): { roots: string[], blocks: string[] } {
+  return { roots: records.flatMap(r => r.roots ?? [r.cid]), blocks: records.flatMap(r => r.blocks ?? []) }
 }
 
 const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1)

@@ -11,6 +11,7 @@ import type { AddFileResult, FileInfo } from './vault-views.ts'
 import type { Blockstore } from 'interface-blockstore'
 import { RepairingReadBlockstore, type FileHealthState } from './repairing-read.ts'
 import type { BlockRepair } from './block-repair.ts'
+import { resolveConflict, type ConflictChoice } from './resolve-conflict.ts'
 
 /** Repair on read: damaged blocks are fetched again; `onHealth` hears which file was damaged or repaired. */
 export interface FileReadHealth {
@@ -235,6 +236,11 @@ export class VaultFiles {
 
   async rename (fileId: string, path: string): Promise<FileInfo> {
     return toFileInfo(await this.index.move(fileId, path))
+  }
+
+  /** Keeps this conflict copy, the file holding its name, or both (resolve-conflict.ts). */
+  async resolveConflict (fileId: string, keep: ConflictChoice): Promise<void> {
+    await resolveConflict(this.index, fileId, keep)
   }
 
   /** Moves a file to the Trash (a delete op; versions and Trash live in the index, core/index/history.ts). */

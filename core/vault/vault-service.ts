@@ -11,6 +11,7 @@ import { VaultHistory } from './vault-history.ts'
 import { checkRetention, type VersionRetention } from './retention.ts'
 import { vaultSigner, type VaultSigner } from '../crypto/vault-signing.ts'
 import { ShareStore } from '../share/share-store.ts'
+import { shareCopyContent } from './share-copies.ts'
 import type { BackupSession } from '../protocols/backup/device/backup-peers.ts'
 import type { Log } from '../log.ts'
 import type { VaultStatus } from './vault-views.ts'
@@ -40,6 +41,8 @@ const TIDY_INTERVAL_MS = 60 * 60 * 1000
 /** What an open vault lends the other parts: backup's signer and index, and the sealed list of shares. */
 export interface UnlockedSession extends BackupSession {
   shares: ShareStore
+  /** Seals this device's "Keep on this device" rules (keep-rules.ts); wiped on lock. */
+  keepKey: Uint8Array
 }
 
 export interface VaultServiceEvents {
@@ -59,7 +62,7 @@ export class VaultService {
   private readonly keys: KeyVault
   private settings: VaultSettings = { ...DEFAULT_SETTINGS }
   private readonly autoLock: AutoLock
-  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array } | undefined
+  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array, keepKey: Uint8Array } | undefined
 
   constructor (private readonly components: VaultServiceComponents, private readonly events: VaultServiceEvents) {
     this.keys = new KeyVault(components.datastore)
@@ -144,6 +147,7 @@ export class VaultService {
     session.dedupKey.fill(0)
     session.shareKey.fill(0)
     session.peerListKey.fill(0)
+    session.keepKey.fill(0)
     session.signer.wipe()
     this.events.onLocked?.()
     this.components.log.info('vault locked; keys wiped from memory')
@@ -241,16 +245,14 @@ export class VaultService {
       now,
       retention: () => this.settings.versionRetention,
       inUse: (root) => files.inUse(root),
-      shareContent: async () => {
-        const records = await shares.list()
-        return { roots: records.flatMap(r => r.roots ?? [r.cid]), blocks: records.flatMap(r => r.blocks ?? []) }
-      }
+      shareContent: async () => shareCopyContent(await shares.list())
     })
     const tidyTimer = setInterval(() => { void this.tidy() }, TIDY_INTERVAL_MS)
     const peerListKey = deriveSubkey(vaultKey, 'peers')
-    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey }
+    const keepKey = deriveSubkey(vaultKey, 'keep')
+    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey, keepKey }
     this.autoLock.arm()
-    this.events.onUnlocked?.({ signer, index, shares, peerListKey })
+    this.events.onUnlocked?.({ signer, index, shares, peerListKey, keepKey })
     this.events.onStatus(this.status())
     this.events.onFilesChanged()
     void this.tidy()

@@ -14,6 +14,11 @@ import { BackupPeers } from '../../core/protocols/backup/device/backup-peers.ts'
 import { VaultShares } from '../../core/vault/vault-shares.ts'
 import { createShareHandlers } from '../../core/node/share-handlers.ts'
 import { createDeviceHandlers } from '../../core/node/device-handlers.ts'
+import { createFileLocationHandlers } from '../../core/node/file-location-handlers.ts'
+import { FileLocations } from '../../core/vault/file-locations.ts'
+import { watchFetches } from '../../core/vault/fetch-watch.ts'
+import { bitswapForget } from '../../core/node/bitswap-forget.ts'
+import { shareCopyContent } from '../../core/vault/share-copies.ts'
 import { shareHints } from '../../core/share/share-hints.ts'
 import { loadAppConfig } from './app-config.ts'
 import { dispatchCall, type HandlerMap } from '../../core/rpc/handlers.ts'
@@ -79,6 +84,25 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     helia.libp2p.addEventListener(event, () => { emit('network.changed', undefined) })
   }
 
+  // Reads fetch blocks this device lacks from peers and keep them; where files live hears of each.
+  const readBlockstore = watchFetches(helia.blockstore, () => { locations.blockFetched() })
+  // Called only once `vault` below exists.
+  const unlockedVault = (): VaultService | undefined => vault.status().state === 'unlocked' ? vault : undefined
+  // Device holders come from sync's reports (issue 10 wiring); none until then.
+  const locations = new FileLocations({
+    store: stores.blockstore,
+    fetchStore: readBlockstore,
+    datastore: stores.datastore,
+    log: logs.for('files'),
+    backupHolders: (root) => backups.holdersOf(root),
+    shareContent: async () => shareCopyContent(await (unlockedVault()?.shareStore().list() ?? Promise.resolve([]))),
+    inUse: (root) => unlockedVault()?.files().inUse(root) ?? false,
+    forgetSent: bitswapForget(helia),
+    online: () => helia.libp2p.getConnections().length > 0,
+    onChanged: () => { emit('files.locations.changed', undefined) }
+  })
+  helia.libp2p.addEventListener('peer:connect', () => { void locations.fetchKept() })
+
   /** Counts unlocks and locks, so a late step of an old unlock can tell it is stale. */
   let vaultSessions = 0
   const backups = new BackupPeers({
@@ -86,7 +110,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     datastore: stores.datastore,
     keeper,
     log: logs.for('backup'),
-    onChanged: () => { emit('backup.changed', undefined); emit('files.changed', undefined); emit('shares.changed', undefined) }
+    onChanged: () => { emit('backup.changed', undefined); emit('files.changed', undefined); emit('shares.changed', undefined); locations.holdersChanged() }
   }, helia.libp2p.peerId.toString())
   await backups.start()
 
@@ -103,7 +127,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   const hashTag = createWorkerTagHasher()
   const vault = new VaultService({
     blockstore: stores.blockstore,
-    readBlockstore: helia.blockstore,
+    readBlockstore,
     readHealth: {
       repair,
       onHealth: (fileId, state) => {
@@ -119,14 +143,15 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     deviceId: helia.libp2p.peerId.toString()
   }, {
     onStatus: (status) => { emit('vault.status', status) },
-    onFilesChanged: () => { emit('files.changed', undefined); backups.changed() },
+    onFilesChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() },
     // Shares load first so the first manifest after unlock already pins them.
     onUnlocked: (session) => {
       const opened = ++vaultSessions
+      locations.attach(session)
       // Backup attaches only if the vault did not lock while the shares loaded.
       void shares.attach(session.shares).finally(() => { if (opened === vaultSessions) void backups.attach(session) })
     },
-    onLocked: () => { vaultSessions++; hashTag.wipe(); backups.detach(); shares.detach() }
+    onLocked: () => { vaultSessions++; hashTag.wipe(); backups.detach(); shares.detach(); locations.detach() }
   })
   const shares = new VaultShares({
     vault,
@@ -161,7 +186,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       logs,
       storedBytes: async () => stores.storedBytes(),
       onUploadProgress: (progress) => { emit('upload.progress', progress) },
-      onFilesChanged: () => { emit('files.changed', undefined); backups.changed() },
+      onFilesChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() },
       log: logs.for('files'),
       onBackup: (cid) => backups.holds(cid),
       healthOf: (fileId) => health.get(fileId),
@@ -183,8 +208,8 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     }),
     ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup') }),
     ...createShareHandlers(shares),
-    ...createDeviceHandlers(),
-    ...createHistoryHandlers({ vault, onFilesChanged: () => { emit('files.changed', undefined); backups.changed() } }),
+    ...createDeviceHandlers(createFileLocationHandlers({ vault, locations, onFilesChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() } })),
+    ...createHistoryHandlers({ vault, onFilesChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() } }),
     ...createStorageHandlers({
       store: stores.blockstore,
       repair,

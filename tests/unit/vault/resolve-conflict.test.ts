@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { MemoryBlockstore } from 'blockstore-core/memory'
+import { MemoryDatastore } from 'datastore-core/memory'
+import { isCairnError } from '../../../core/errors.ts'
+import { IndexLog } from '../../../core/index/index-log.ts'
+import { resolveConflict } from '../../../core/vault/resolve-conflict.ts'
+import { toFileInfo } from '../../../core/vault/vault-files.ts'
+import { entry, key } from '../index/fixtures.ts'
+
+const T0 = Date.UTC(2024, 2, 3, 12)
+const LAPTOP = '12D3KooWLaptopAAAAAA'
+const PHONE = '12D3KooWPhoneBBBBBB'
+
+type Stores = { blockstore: MemoryBlockstore, datastore: MemoryDatastore }
+
+async function open (stores: Stores, deviceId: string, now = T0): Promise<IndexLog> {
+  const log = new IndexLog(stores, { indexKey: key(9), deviceId, now: () => now })
+  await log.start()
+  return log
+}
+
+/**
+ * Two devices, each unaware of the other, save a file at one path; their
+ * chains meet in one store (as sync leaves them): the phone's later one is
+ * shown under a conflict name. Returns the laptop's view of the merged log.
+ */
+async function conflict (): Promise<{ stores: Stores, log: IndexLog, first: string, second: string }> {
+  const stores = { blockstore: new MemoryBlockstore(), datastore: new MemoryDatastore() }
+  const laptop = await open(stores, LAPTOP, T0)
+  const phone = await open(stores, PHONE, T0 + 60_000)
+  const first = (await laptop.put(entry(1), 'notes/plan.txt')).fileId
+  const second = (await phone.put(entry(2), 'notes/plan.txt')).fileId
+  await laptop.stop()
+  await phone.stop()
+  const log = await open(stores, LAPTOP, T0 + 120_000)
+  return { stores, log, first, second }
+}
+
+/** Display path and conflict flag of each live file, by id. */
+function shown (log: IndexLog): Record<string, [string, boolean]> {
+  return Object.fromEntries(log.listFiles().map(f => [f.fileId, [f.path, f.conflict]]))
+}
+
+describe('resolving a conflict', () => {
+  it('the later file is shown under a conflict name, and says so in FileInfo', async () => {
+    const { log, first, second } = await conflict()
+    const copy = log.getFile(second)
+    assert.ok(copy !== undefined)
+    assert.match(copy.path, /^notes\/plan \(conflict, BBBBBB, 2024-03-03\)\.txt$/)
+    assert.equal(toFileInfo(copy).conflict, true)
+    assert.equal(toFileInfo(log.getFile(first) as NonNullable<ReturnType<IndexLog['getFile']>>).conflict, undefined)
+    await log.stop()
+  })
+
+  it('"this": the file holding the name goes to the Trash and the copy takes the name', async () => {
+    const { stores, log, first, second } = await conflict()
+    await resolveConflict(log, second, 'this')
+    assert.deepEqual(shown(log), { [second]: ['notes/plan.txt', false] })
+    assert.deepEqual(log.history.trash().map(t => t.fileId), [first])
+    await log.stop()
+    // Every device reading the same ops ends the same.
+    const phone = await open(stores, PHONE)
+    assert.deepEqual(shown(phone), { [second]: ['notes/plan.txt', false] })
+    await phone.stop()
+  })
+
+  it('"other": the conflict copy goes to the Trash', async () => {
+    const { log, first, second } = await conflict()
+    await resolveConflict(log, second, 'other')
+    assert.deepEqual(shown(log), { [first]: ['notes/plan.txt', false] })
+    assert.deepEqual(log.history.trash().map(t => t.fileId), [second])
+    await log.stop()
+  })
+
+  it('"both": the copy keeps its conflict name as its own, an ordinary file', async () => {
+    const { stores, log, first, second } = await conflict()
+    const name = log.getFile(second)?.path as string
+    await resolveConflict(log, second, 'both')
+    assert.deepEqual(shown(log), { [first]: ['notes/plan.txt', false], [second]: [name, false] })
+    assert.equal(log.getFile(second)?.storedPath, name)
+    await log.stop()
+    const phone = await open(stores, PHONE)
+    assert.deepEqual(shown(phone), { [first]: ['notes/plan.txt', false], [second]: [name, false] })
+    await phone.stop()
+  })
+
+  it('refuses a file that is not a conflict copy, and an unknown one', async () => {
+    const { log, first } = await conflict()
+    await assert.rejects(resolveConflict(log, first, 'both'), err => isCairnError(err, 'NOT_A_CONFLICT'))
+    await assert.rejects(resolveConflict(log, 'f'.repeat(32), 'this'), err => isCairnError(err, 'FILE_NOT_FOUND'))
+    await log.stop()
+  })
+})
