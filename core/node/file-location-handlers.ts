@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { InvalidArgumentError } from '../errors.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
 import type { FileLocations } from '../vault/file-locations.ts'
 import type { VaultService } from '../vault/vault-service.ts'
@@ -24,18 +24,19 @@ export function createFileLocationHandlers ({ vault, locations, onFilesChanged }
     },
     'files.keepLocal': async (args) => {
       vault.activity()
-      if (typeof args?.keep !== 'boolean') throw new CairnError('INTERNAL', 'files.keepLocal needs keep: true or false')
+      if (typeof args?.keep !== 'boolean') throw new InvalidArgumentError('files.keepLocal needs keep: true or false')
       if ('fileId' in args && typeof args.fileId === 'string') await locations.keepLocal({ fileId: args.fileId }, args.keep)
       else if ('folder' in args && typeof args.folder === 'string') await locations.keepLocal({ folder: args.folder }, args.keep)
-      else throw new CairnError('INTERNAL', 'files.keepLocal needs a fileId or a folder')
+      else throw new InvalidArgumentError('files.keepLocal needs a fileId or a folder')
     },
     'files.freeUpSpace': async () => {
       vault.activity()
       return await locations.freeUpSpace()
     },
-    'files.resolveConflict': async ({ fileId, keep }) => {
-      if (!CHOICES.has(keep)) throw new CairnError('INTERNAL', 'keep must be this, other or both')
-      await vault.files().resolveConflict(fileId, keep)
+    'files.resolveConflict': async ({ fileId, keep, versionId }) => {
+      if (!CHOICES.has(keep)) throw new InvalidArgumentError('keep must be this, other or both')
+      if (versionId !== undefined && typeof versionId !== 'string') throw new InvalidArgumentError('versionId must be a string')
+      await vault.files().resolveConflict(fileId, keep, versionId)
       onFilesChanged()
     }
   }

@@ -108,7 +108,7 @@ export interface NodeApi {
   /** Drops local blocks of files a backup peer or another device confirmed it holds in full; never others. */
   'files.freeUpSpace': { args: undefined, result: FreedSpace }
   /** A conflict copy: keep it (drop the other), keep the other (drop it), or keep both under their names. */
-  'files.resolveConflict': { args: { fileId: string, keep: 'this' | 'other' | 'both' }, result: undefined }
+  'files.resolveConflict': { args: { fileId: string, keep: 'this' | 'other' | 'both', versionId?: string }, result: undefined }
 }
 
 export type MethodName = keyof NodeApi

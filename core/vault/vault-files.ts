@@ -238,9 +238,9 @@ export class VaultFiles {
     return toFileInfo(await this.index.move(fileId, path))
   }
 
-  /** Keeps this conflict copy, the file holding its name, or both (resolve-conflict.ts). */
-  async resolveConflict (fileId: string, keep: ConflictChoice): Promise<void> {
-    await resolveConflict(this.index, fileId, keep)
+  /** Keeps this conflict copy (or concurrent edit, by `versionId`), the file holding its name, or both (resolve-conflict.ts). */
+  async resolveConflict (fileId: string, keep: ConflictChoice, versionId?: string): Promise<void> {
+    await resolveConflict(this.index, fileId, keep, versionId)
   }
 
   /** Moves a file to the Trash (a delete op; versions and Trash live in the index, core/index/history.ts). */

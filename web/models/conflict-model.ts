@@ -54,7 +54,7 @@ export function createConflictModel (client: RpcClient, files: ReadonlySignal<Fi
       busy.value = keep
       error.value = undefined
       try {
-        await client.call('files.resolveConflict', { fileId: file.fileId, keep })
+        await client.call('files.resolveConflict', { fileId: file.fileId, keep, ...(file.versionId !== undefined ? { versionId: file.versionId } : {}) })
         resolving.value = undefined
       } catch (err) {
         error.value = errorMessage(err)

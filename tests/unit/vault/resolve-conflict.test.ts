@@ -92,3 +92,67 @@ describe('resolving a conflict', () => {
     await log.stop()
   })
 })
+
+/**
+ * Both devices know a file, then each edits it while apart (same file id):
+ * the merged log shows the later edit as the file and the other beside it
+ * as a concurrent edit (same id, its own versionId, a conflict name).
+ */
+async function concurrentEdit (): Promise<{ log: IndexLog, fileId: string, versionId: string }> {
+  const stores = { blockstore: new MemoryBlockstore(), datastore: new MemoryDatastore() }
+  const laptop = await open(stores, LAPTOP, T0)
+  const fileId = (await laptop.put(entry(1), 'notes/plan.txt')).fileId
+  const phone = await open(stores, PHONE, T0 + 30_000)
+  await laptop.put(entry(2), 'notes/plan.txt', fileId)
+  await phone.put(entry(3), 'notes/plan.txt', fileId)
+  await laptop.stop()
+  await phone.stop()
+  const log = await open(stores, LAPTOP, T0 + 120_000)
+  const copy = log.listFiles().find(f => f.versionId !== undefined)
+  assert.ok(copy !== undefined, 'the concurrent edit is shown')
+  assert.equal(toFileInfo(copy).versionId, copy.versionId)
+  return { log, fileId, versionId: copy.versionId as string }
+}
+
+function contents (log: IndexLog): Array<[string, string]> {
+  return log.listFiles().map(f => [f.path, f.entry.cid]).sort() as Array<[string, string]>
+}
+
+describe('resolving a concurrent edit (same file, two devices apart)', () => {
+  it('"other": the edit is dropped and the file keeps its content', async () => {
+    const { log, fileId, versionId } = await concurrentEdit()
+    const current = log.getFile(fileId)?.entry.cid
+    await resolveConflict(log, fileId, 'other', versionId)
+    assert.deepEqual(contents(log), [['notes/plan.txt', current as string]])
+    await log.stop()
+  })
+
+  it('"this": the edit becomes the file\'s content and the other stays an earlier version', async () => {
+    const { log, fileId, versionId } = await concurrentEdit()
+    const before = log.getFile(fileId)?.entry.cid as string
+    const edit = log.listFiles().find(f => f.versionId === versionId)?.entry.cid as string
+    await resolveConflict(log, fileId, 'this', versionId)
+    assert.deepEqual(contents(log), [['notes/plan.txt', edit]])
+    assert.ok(log.history.versions(fileId).some(v => v.entry.cid === before), 'the replaced content is an earlier version')
+    await log.stop()
+  })
+
+  it('"both": the edit becomes a file of its own under its conflict name', async () => {
+    const { log, fileId, versionId } = await concurrentEdit()
+    const shownCopy = log.listFiles().find(f => f.versionId === versionId)
+    assert.ok(shownCopy !== undefined)
+    await resolveConflict(log, fileId, 'both', versionId)
+    const files = log.listFiles()
+    assert.equal(files.length, 2)
+    assert.ok(files.every(f => f.versionId === undefined && !f.conflict))
+    assert.ok(files.some(f => f.path === shownCopy.path && f.fileId !== fileId && f.entry.cid === shownCopy.entry.cid))
+    await log.stop()
+  })
+
+  it('a resolved or unknown edit is refused with NOT_A_CONFLICT', async () => {
+    const { log, fileId, versionId } = await concurrentEdit()
+    await resolveConflict(log, fileId, 'other', versionId)
+    await assert.rejects(resolveConflict(log, fileId, 'this', versionId), (err: unknown) => isCairnError(err, 'NOT_A_CONFLICT'))
+    await log.stop()
+  })
+})
