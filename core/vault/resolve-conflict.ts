@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { CairnError, PathExistsError } from '../errors.ts'
 import { concurrentEdits } from '../index/conflicts.ts'
 import type { IndexLog, IndexTransaction } from '../index/index-log.ts'
 import { canonicalEntry, newFileId } from '../index/ops.ts'
@@ -63,7 +63,7 @@ async function resolveEdit (tx: IndexTransaction, fileId: string, versionId: str
     const shown = listFiles(tx.state).find(f => f.fileId === fileId && f.versionId === versionId)
     if (shown === undefined) throw new CairnError('NOT_A_CONFLICT', 'That edit is no longer shown', { fileId })
     // The edit itself is shown at that name; any other file there would be a clash.
-    if (listFiles(tx.state).some(f => f.path === shown.path && f !== shown && f.versionId !== versionId)) throw new CairnError('PATH_EXISTS', 'another file already has that name')
+    if (listFiles(tx.state).some(f => f.path === shown.path && f !== shown && f.versionId !== versionId)) throw new PathExistsError('another file already has that name')
     const id = newFileId()
     await tx.append([{ kind: 'put', fileId: id, path: shown.path, entry: canonicalEntry(edit.entry) }, prune])
   }
