@@ -38,7 +38,8 @@ export async function measureIndexJoin (results: Results, options: IndexOptions)
       results.add({ name, value: stages.total, unit: 's' })
       results.add({ name: `stage.${name}.session`, value: stages.session, unit: 's' })
       results.add({ name: `stage.${name}.list`, value: stages.list, unit: 's' })
-      console.log(`  ${name}: ${stages.total.toFixed(3)} s (session ${stages.session.toFixed(3)} s, first list ${stages.list.toFixed(3)} s)`)
+      results.add({ name: `stage.${name}.cpu`, value: stages.cpu, unit: 's' })
+      console.log(`  ${name}: ${stages.total.toFixed(3)} s (session ${stages.session.toFixed(3)} s, first list ${stages.list.toFixed(3)} s; CPU ${stages.cpu.toFixed(3)} s)`)
     }
     // One more, untimed, under V8's sampling profiler: where the time goes (both devices share this thread).
     const inspector = new Session()
@@ -69,17 +70,23 @@ export async function measureIndexJoin (results: Results, options: IndexOptions)
   }
 }
 
-/** A fresh device B joins A's vault; seconds for the whole join, the session, and the first list. */
-async function joinOnce (a: SyncDevice, vault: BenchVault, files: number): Promise<{ total: number, session: number, list: number }> {
+/**
+ * A fresh device B joins A's vault; seconds for the whole join, the session,
+ * the first list, and the CPU this process spent meanwhile (both devices,
+ * all threads: on a busy machine, what the join would take alone).
+ */
+async function joinOnce (a: SyncDevice, vault: BenchVault, files: number): Promise<{ total: number, session: number, list: number, cpu: number }> {
   const b = await startSyncDevice(vault)
   try {
+    const cpu = process.cpuUsage()
     const start = performance.now()
     await syncOnce(b, a, vault)
     const synced = performance.now()
     const listed = b.log.listFiles().length
     const end = performance.now()
+    const used = process.cpuUsage(cpu)
     if (listed !== files) throw new Error(`device B lists ${listed} files after the sync, not ${files}`)
-    return { total: (end - start) / 1000, session: (synced - start) / 1000, list: (end - synced) / 1000 }
+    return { total: (end - start) / 1000, session: (synced - start) / 1000, list: (end - synced) / 1000, cpu: (used.user + used.system) / 1e6 }
   } finally {
     await b.stop()
   }
