@@ -6,7 +6,7 @@ import { CairnError, FileNotFoundError, FormatInvalidError, InvalidArgumentError
 import { readBlock, type ChainHead } from './chain.ts'
 import { headMacKey, signHead, type SignedHead } from './head-mac.ts'
 import { tick, zeroHlc, type Hlc } from './hlc.ts'
-import { loadLog, observe, storeBlocks, writeHead, writeOps } from './log-store.ts'
+import { loadLog, observe, storeBlocks, writeHead, writeOps, type BlockLink } from './log-store.ts'
 import { verifyRemoteRun, type FetchBlock } from './merge-chain.ts'
 import { decodeOpBlock } from './op-block.ts'
 import { canonicalEntry, isDeviceId, newFileId, validateEntry, validateOpBody, type FileEntry, type IndexOp, type PartialOp } from './ops.ts'
@@ -83,6 +83,8 @@ export class IndexLog {
   private readonly chainHeads = new Map<string, ChainHead>()
   /** CIDs of every op block of every chain, so backups can hold the whole log. */
   private readonly blockCidSet = new Set<string>()
+  /** Each known block's prev and first seq (log-store.ts), so `blocksAfter` walks a chain without unsealing it. */
+  private readonly links = new Map<string, BlockLink>()
   private clock: Hlc
   private readonly lastHlc = new Map<string, Hlc>()
   // Appends run one at a time: each needs the previous seq and head.
@@ -113,6 +115,7 @@ export class IndexLog {
     this.current = loaded.state
     for (const [device, head] of loaded.heads) this.chainHeads.set(device, head)
     for (const cid of loaded.blockCids) this.blockCidSet.add(cid)
+    for (const [cid, link] of loaded.links) this.links.set(cid, link)
     this.clock = loaded.clock
     for (const [device, hlc] of loaded.lastHlc) this.lastHlc.set(device, hlc)
     this.status = 'started'
@@ -128,6 +131,7 @@ export class IndexLog {
     this.current = createState()
     this.chainHeads.clear()
     this.blockCidSet.clear()
+    this.links.clear()
     this.lastHlc.clear()
   }
 
@@ -160,6 +164,9 @@ export class IndexLog {
    * The sealed blocks of `device`'s chain from `head` back to (not including)
    * op `afterSeq`, oldest first: what a peer that knows ops up to `afterSeq`
    * lacks. Read from this device's store; blocks never change, so no lock.
+   * The chain is followed through the links noted when each block was
+   * written, merged or loaded (all checked then), not by unsealing every
+   * block again: the receiver checks each block anyway (merge-chain.ts).
    */
   async blocksAfter (device: string, head: ChainHead, afterSeq: number): Promise<Array<{ cid: string, bytes: Uint8Array }>> {
     this.assertStarted()
@@ -169,7 +176,7 @@ export class IndexLog {
     while (cid !== null && seqTo > afterSeq) {
       const bytes = await readBlock(this.stores.blockstore, cid)
       if (bytes === undefined) throw new CairnError('INDEX_CHAIN_BROKEN', `index block ${cid.toString()} of device ${device} is missing`)
-      const block = await decodeOpBlock(this.indexKey, cid, bytes, device)
+      const block: BlockLink = this.links.get(cid.toString()) ?? await decodeOpBlock(this.indexKey, cid, bytes, device)
       out.push({ cid: cid.toString(), bytes })
       cid = block.prev === null ? null : CID.parse(block.prev)
       seqTo = block.seqFrom - 1
@@ -208,6 +215,7 @@ export class IndexLog {
       const changed = new Set<string>()
       for (const { cid, block } of run.blocks) {
         this.blockCidSet.add(cid.toString())
+        this.links.set(cid.toString(), { prev: block.prev, seqFrom: block.seqFrom })
         for (const op of block.ops) {
           if (applyOp(this.current, op)) changed.add(op.fileId)
           this.clock = observe(this.clock, op.hlc)
@@ -332,7 +340,10 @@ export class IndexLog {
     })
     const written = await writeOps(this.stores, this.indexKey, this.macKey, this.deviceId, head, ops)
     this.chainHeads.set(this.deviceId, written.head)
-    for (const block of written.blocks) this.blockCidSet.add(block.cid.toString())
+    for (const block of written.blocks) {
+      this.blockCidSet.add(block.cid.toString())
+      this.links.set(block.cid.toString(), { prev: block.prev, seqFrom: block.seqFrom })
+    }
     this.clock = clock
     this.lastHlc.set(this.deviceId, clock)
     for (const op of ops) applyOp(this.current, op)

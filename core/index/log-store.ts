@@ -34,6 +34,14 @@ export interface LoadedLog {
   clock: Hlc
   /** The timestamp of the last op of each chain, so a merge can check the next block follows it. */
   lastHlc: Map<string, Hlc>
+  /** How each block links back, by CID string, so serving a chain needs no unsealing. */
+  links: Map<string, BlockLink>
+}
+
+/** Where a block sits in its chain: its prev (CID string) and the seq of its first op. */
+export interface BlockLink {
+  prev: string | null
+  seqFrom: number
 }
 
 /**
@@ -62,6 +70,7 @@ export async function loadLog (stores: LogStores, indexKey: Uint8Array, macKey: 
   const heads = new Map<string, ChainHead>()
   const blockCids = new Set<string>()
   const lastHlc = new Map<string, Hlc>()
+  const links = new Map<string, BlockLink>()
   let clock = zeroHlc(deviceId)
   const prefix = HEADS_PREFIX + '/'
   const stored: Array<{ device: string, head: ChainHead, version: 1 | 2 }> = []
@@ -76,7 +85,12 @@ export async function loadLog (stores: LogStores, indexKey: Uint8Array, macKey: 
   }
   for (const { device, head } of stored) {
     blockCids.add(head.cid.toString())
-    for (const block of await walkChain(stores.blockstore, indexKey, device, head)) {
+    const blocks = await walkChain(stores.blockstore, indexKey, device, head)
+    blocks.forEach((block, i) => {
+      // Oldest first: a block's CID is the next one's prev, the newest's is the head's.
+      links.set(i === blocks.length - 1 ? head.cid.toString() : (blocks[i + 1] as typeof block).prev as string, { prev: block.prev, seqFrom: block.seqFrom })
+    })
+    for (const block of blocks) {
       if (block.prev !== null) blockCids.add(block.prev)
       for (const op of block.ops) {
         applyOp(state, op)
@@ -90,7 +104,7 @@ export async function loadLog (stores: LogStores, indexKey: Uint8Array, macKey: 
   }
   for (const { device, head } of legacy) await writeHead(stores.datastore, macKey, device, head)
   if (!upgraded) await putChecked(stores.datastore, HEAD_FORMAT_KEY, encoder.encode(String(HEAD_FORMAT_VERSION)), 'store the index head format')
-  return { state, heads, blockCids, clock, lastHlc }
+  return { state, heads, blockCids, clock, lastHlc, links }
 }
 
 /** `clock` moved up to `seen` (keeping this device's id): the next tick follows it. */
@@ -116,9 +130,9 @@ async function hasMarker (datastore: Datastore): Promise<boolean> {
  * the previous head (at worst an unreferenced block remains). Returns the new
  * head and the blocks written.
  */
-export async function writeOps (stores: LogStores, indexKey: Uint8Array, macKey: Uint8Array, deviceId: string, head: ChainHead | undefined, ops: IndexOp[]): Promise<{ head: ChainHead, blocks: EncodedOpBlock[] }> {
+export async function writeOps (stores: LogStores, indexKey: Uint8Array, macKey: Uint8Array, deviceId: string, head: ChainHead | undefined, ops: IndexOp[]): Promise<{ head: ChainHead, blocks: Array<EncodedOpBlock & BlockLink> }> {
   let prev = head?.cid ?? null
-  const encoded: EncodedOpBlock[] = []
+  const encoded: Array<EncodedOpBlock & BlockLink> = []
   for (const run of chunkOps(ops)) {
     const first = run[0] as IndexOp
     const block = await encodeOpBlock(indexKey, {
@@ -129,7 +143,7 @@ export async function writeOps (stores: LogStores, indexKey: Uint8Array, macKey:
       prev: prev === null ? null : prev.toString(),
       ops: run
     })
-    encoded.push(block)
+    encoded.push({ ...block, prev: prev === null ? null : prev.toString(), seqFrom: first.seq })
     prev = block.cid
   }
   await storeBlocks(stores.blockstore, encoded)

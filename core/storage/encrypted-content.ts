@@ -103,9 +103,12 @@ async function * windowedCiphertext (blockstore: Blockstore, cid: CID, signal?: 
   const fs = unixfs({ blockstore })
   const options = signal !== undefined ? { signal } : {}
   const size = Number((await fs.stat(cid, options)).size)
-  const window = CHUNKS_PER_WINDOW * (DEFAULT_CHUNK_SIZE + TAG_LENGTH)
   const ranges: Array<{ offset: number, length: number }> = []
-  for (let offset = 0; offset < size;) {
+  // Windows start at one chunk and double up to CHUNKS_PER_WINDOW: the first
+  // byte waits for one chunk's blocks, not for a whole window's (over a
+  // network every block of a window is fetched at once, the first among them).
+  for (let offset = 0, chunks = 1; offset < size; chunks = Math.min(CHUNKS_PER_WINDOW, chunks * 2)) {
+    const window = chunks * (DEFAULT_CHUNK_SIZE + TAG_LENGTH)
     // The header rides with the first window so windows stay chunk-aligned.
     const length = Math.min(size - offset, offset === 0 ? HEADER_LENGTH + window : window)
     ranges.push({ offset, length })
@@ -113,6 +116,8 @@ async function * windowedCiphertext (blockstore: Blockstore, cid: CID, signal?: 
   }
   // Asking for the first piece of a window starts its block reads, so the
   // next window is opened while this one drains: at most two windows in memory.
+  // It opens once this one's first chunk is in (past the header, in the first
+  // window), so the two do not share the link while the reader waits for it.
   const open = (i: number): OpenWindow | undefined => {
     const range = ranges[i]
     if (range === undefined) return undefined
@@ -121,14 +126,19 @@ async function * windowedCiphertext (blockstore: Blockstore, cid: CID, signal?: 
   }
   let current = open(0)
   for (let i = 0; current !== undefined; i++) {
-    const following = open(i + 1)
+    let following: OpenWindow | undefined
+    let read = 0
     try {
-      for (let next = await current.first; next.done !== true; next = await current.iterator.next()) yield next.value
+      for (let next = await current.first; next.done !== true; next = await current.iterator.next()) {
+        read += next.value.byteLength
+        if (following === undefined && read > (i === 0 ? HEADER_LENGTH : 0)) following = open(i + 1)
+        yield next.value
+      }
     } catch (err) {
       await following?.iterator.return?.()
       throw err
     }
-    current = following
+    current = following ?? open(i + 1)
   }
 }
 

@@ -9,13 +9,16 @@ import { startBenchServer } from './support/bench-server.ts'
 import { formatTable, Results, writeJsonLines } from './support/report.ts'
 import { BenchHost } from './support/bench-host.ts'
 import { ReplicationHost } from './support/replication-host.ts'
+import { runSyncBench } from './sync/run-sync.ts'
 
 /**
- * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication
- * --replication-size MiB --replication-reps N --peer-fetch-concurrency N]`: Cairn's encrypted add and
+ * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync
+ * --replication-size MiB --replication-reps N --peer-fetch-concurrency N
+ * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB]`: Cairn's encrypted add and
  * read against plain Helia and raw OPFS, in headless Chromium, inside a
  * dedicated worker; then replication browser → backup peer (direct and
- * through the relay) against a Node device, and restore peer → browser.
+ * through the relay) against a Node device, and restore peer → browser;
+ * then device sync in Node (tests/bench/sync/).
  * Measures and prints; asserts nothing about speed.
  * See tests/bench/README.md for what each figure means.
  */
@@ -31,7 +34,11 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'replication-size': { type: 'string', default: '200' },
     'replication-reps': { type: 'string', default: '2' },
-    'peer-fetch-concurrency': { type: 'string' }
+    'peer-fetch-concurrency': { type: 'string' },
+    'sync-files': { type: 'string', default: '10000' },
+    'sync-reps': { type: 'string', default: '3' },
+    'sync-latency-samples': { type: 'string', default: '20' },
+    'open-size': { type: 'string', default: '100' }
   }
 })
 const options: BenchOptions = { sizeMiB: Number(args.size), reps: Number(args.reps), stages: args['no-stages'] !== true }
@@ -41,23 +48,40 @@ for (const o of [options, replicationOptions]) {
     throw new Error('--size, --replication-size (MiB), --reps and --replication-reps must be positive integers')
   }
 }
-if (args.only !== undefined && args.only !== 'add' && args.only !== 'replication') throw new Error('--only takes add or replication')
+if (args.only !== undefined && !['add', 'replication', 'sync'].includes(args.only)) throw new Error('--only takes add, replication or sync')
+const syncOptions = {
+  files: Number(args['sync-files']),
+  reps: Number(args['sync-reps']),
+  latencySamples: Number(args['sync-latency-samples']),
+  openMB: Number(args['open-size']),
+  resultsDir: RESULTS_DIR
+}
+if (![syncOptions.files, syncOptions.reps, syncOptions.latencySamples, syncOptions.openMB].every((n) => Number.isInteger(n) && n >= 1)) {
+  throw new Error('--sync-files, --sync-reps, --sync-latency-samples and --open-size (MB) must be positive integers')
+}
 
 const results = new Results()
-const server = await startBenchServer()
-const profile = await launchProfile()
+// The sync figures run in Node alone: no browser for `--only sync`.
+const browser = args.only === 'sync' ? undefined : { server: await startBenchServer(), profile: await launchProfile() }
 try {
-  const page = await profile.context.newPage()
-  const meta = await describe(page)
-  console.log(`Cairn bench: ${meta}\nmedians; MB = 10^6 bytes\n`)
-  if (args.only !== 'replication') {
-    console.log(`add and read: ${options.sizeMiB} MiB file, ${options.reps} repetition(s)`)
-    await runInPage(page, options)
+  if (browser !== undefined) {
+    const { profile } = browser
+    const page = await profile.context.newPage()
+    const meta = await describe(page)
+    console.log(`Cairn bench: ${meta}\nmedians; MB = 10^6 bytes\n`)
+    if (args.only === undefined || args.only === 'add') {
+      console.log(`add and read: ${options.sizeMiB} MiB file, ${options.reps} repetition(s)`)
+      await runInPage(page, options)
+    }
+    if (args.only === undefined || args.only === 'replication') {
+      console.log(`replication: ${replicationOptions.sizeMiB} MiB file, ${replicationOptions.reps} repetition(s)`)
+      await runReplication(await profile.context.newPage())
+    }
+  } else {
+    const cpu = cpus()
+    console.log(`Cairn bench: ${new Date().toISOString()}, Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}\nmedians; MB = 10^6 bytes\n`)
   }
-  if (args.only !== 'add') {
-    console.log(`replication: ${replicationOptions.sizeMiB} MiB file, ${replicationOptions.reps} repetition(s)`)
-    await runReplication(await profile.context.newPage())
-  }
+  if (args.only === undefined || args.only === 'sync') await runSyncBench(results, syncOptions)
   const figures = results.figures()
   console.log(`\n${formatTable(figures)}\n`)
   writeJsonLines(RESULTS, figures)
@@ -65,8 +89,8 @@ try {
   const otherLoad = figures.find((f) => f.name === 'machine.other_load.cores')?.value ?? 0
   if (otherLoad > 0.1) console.warn(`! other programs kept ${otherLoad.toFixed(2)} cores busy during the timed runs: these figures understate Cairn; rerun on a quiet machine`)
 } finally {
-  await profile.dispose()
-  await server.close()
+  await browser?.profile.dispose()
+  await browser?.server.close()
 }
 
 async function describe (page: Page): Promise<string> {
@@ -106,7 +130,8 @@ async function runReplication (page: Page): Promise<void> {
 }
 
 async function runInPage (page: Page, runOptions: BenchOptions, replicateNode?: BenchHost['replicateNode']): Promise<void> {
-  const host = new BenchHost(page, results, profile.userDataDir, RESULTS_DIR)
+  if (browser === undefined) throw new Error('the browser figures need the browser')
+  const host = new BenchHost(page, results, browser.profile.userDataDir, RESULTS_DIR)
   host.replicateNode = replicateNode
   const onReport = (event: WorkerEvent): void => {
     if (event.type === 'log') console.log(`- ${event.text}`)
@@ -124,7 +149,7 @@ async function runInPage (page: Page, runOptions: BenchOptions, replicateNode?: 
   page.on('console', (msg) => { if (msg.type() === 'error' || msg.type() === 'warning') console.error(`! console: ${msg.text()}`) })
   await page.exposeFunction('__benchReport', onReport)
   await page.exposeFunction('__benchHost', async (request: HostRequest) => { await host.handle(request) })
-  await page.goto(server.url)
+  await page.goto(browser.server.url)
   await page.waitForFunction(() => 'cairnBench' in globalThis)
   try {
     await page.evaluate(async (opts) => {

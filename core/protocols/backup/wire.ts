@@ -5,9 +5,16 @@ import type { Stream } from '@libp2p/interface'
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
-/** A stream that carries varint-length-prefixed JSON messages of at most `maxBytes`. */
+/** What @libp2p/utils buffers of unread bytes by default (its DEFAULT_MAX_BUFFER_SIZE). */
+const LIBP2P_READ_BUFFER = 4 * 1024 * 1024
+
+/**
+ * A stream that carries varint-length-prefixed JSON messages of at most `maxBytes`.
+ * The read buffer must hold a whole message and the start of the next: left at
+ * libp2p's 4 MiB, a larger message (a sync batch of blocks) resets the stream.
+ */
 export function jsonStream (stream: Stream, maxBytes: number): LengthPrefixedStream<Stream> {
-  return lpStream(stream, { maxDataLength: maxBytes })
+  return lpStream(stream, { maxDataLength: maxBytes, maxBufferSize: Math.max(LIBP2P_READ_BUFFER, 2 * maxBytes) })
 }
 
 /** Length errors of @libp2p/utils (compared by name: they are its classes, not ours). */

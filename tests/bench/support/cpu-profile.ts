@@ -22,7 +22,7 @@ export interface HotFunction {
 }
 
 /** Starts V8's sampling profiler in the worker (every 100 µs). */
-export async function startCpuProfile (worker: WorkerCdp): Promise<void> {
+export async function startCpuProfile (worker: Pick<WorkerCdp, 'call'>): Promise<void> {
   await worker.call('Profiler.enable')
   await worker.call('Profiler.setSamplingInterval', { interval: 100 })
   await worker.call('Profiler.start')
@@ -31,7 +31,7 @@ export async function startCpuProfile (worker: WorkerCdp): Promise<void> {
 function shortUrl (url: string): string {
   const at = url.indexOf('/node_modules/')
   const path = at >= 0 ? url.slice(at + '/node_modules/'.length) : url.replace(/^https?:\/\/[^/]+\/(@fs)?/, '')
-  return path.replace(/\?.*$/, '').replace(/^.*\/work\/main\//, '')
+  return path.replace(/\?.*$/, '').replace(/^.*\/work\/main\//, '').replace(/^file:\/\/.*?\/(core|tests|relay-server)\//, '$1/')
 }
 
 /**
@@ -39,7 +39,7 @@ function shortUrl (url: string): string {
  * and returns the functions with the most self time. Idle time is reported
  * as `(idle)`: the thread waiting for something else.
  */
-export async function stopCpuProfile (worker: WorkerCdp, savePath: string): Promise<HotFunction[]> {
+export async function stopCpuProfile (worker: Pick<WorkerCdp, 'call'>, savePath: string): Promise<HotFunction[]> {
   const { profile } = await worker.call('Profiler.stop') as { profile: Profile }
   await worker.call('Profiler.disable')
   writeFileSync(savePath, JSON.stringify(profile))

@@ -35,6 +35,7 @@ export function median (values: number[]): number {
 function format (value: number, unit: string): string {
   if (unit === '×') return value.toFixed(2)
   if (unit === 'ms' || unit === 'MB/s') return value.toFixed(0)
+  if (unit === 's') return value.toFixed(3)
   return value.toFixed(1)
 }
 

@@ -4,7 +4,7 @@ import { MemoryBlockstore } from 'blockstore-core/memory'
 import { MemoryDatastore } from 'datastore-core/memory'
 import { IndexLog } from '../../../core/index/index-log.ts'
 import { answerSync, deriveSyncKey, SYNC_PROTOCOL, syncWith, type SyncSummary } from '../../../core/protocols/sync/index.ts'
-import { addressOf, startNode, type TestNode } from '../backup/helpers.ts'
+import { addressOf, startNode, waitFor, type TestNode } from '../backup/helpers.ts'
 import { entry, key } from '../index/fixtures.ts'
 import type { Connection, Stream } from '@libp2p/interface'
 
@@ -32,6 +32,26 @@ describe('/cairn/sync/1 between two libp2p nodes on 127.0.0.1', () => {
       const other = await (answered as Promise<SyncSummary>)
       assert.deepEqual([summary.blocksSent, summary.blocksReceived, other.blocksSent, other.blocksReceived], [1, 1, 1, 1])
       for (const log of [a.log, b.log]) assert.deepEqual(log.listFiles().map(f => f.path), ['from-a.txt', 'from-b.txt'])
+    } finally {
+      await a.node.helia.stop()
+      await b.node.helia.stop()
+    }
+  })
+
+  it('a device whose index blocks fill a whole batch (4 MiB, over 5 MB as base64) still syncs them', async () => {
+    const a = await device()
+    const b = await device()
+    try {
+      // ~3.5 KB paths, 1,250 puts in one append: five op blocks near 1 MiB each.
+      const folder = Array.from({ length: 14 }, (_, i) => String(i % 10).repeat(250)).join('/')
+      await a.log.append(Array.from({ length: 1250 }, (_, i) => ({ kind: 'put' as const, fileId: `f${i}`, path: `${folder}/${i}.bin`, entry: entry(i) })))
+      assert.ok(a.log.blockCids().length >= 5)
+      await b.node.helia.libp2p.handle(SYNC_PROTOCOL, (stream: Stream, connection: Connection) => {
+        answerSync(stream, connection.remotePeer.toString(), { index: b.log, syncKey: deriveSyncKey(key(7)), localPeer: b.id }).catch(() => {})
+      })
+      const stream = await a.node.helia.libp2p.dialProtocol(addressOf(b.node), SYNC_PROTOCOL)
+      await syncWith(stream, b.id, { index: a.log, syncKey: deriveSyncKey(key(7)), localPeer: a.id })
+      await waitFor(() => b.log.listFiles().length === 1250, 15_000, 'B to list the 1,250 files')
     } finally {
       await a.node.helia.stop()
       await b.node.helia.stop()
