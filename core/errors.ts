@@ -94,7 +94,10 @@ export const ERROR_CODES = [
   'INDEX_HEAD_RESEQUENCED',
   'INDEX_HEAD_UNAUTHENTICATED',
   'SYNC_NOT_MEMBER',
-  'DEVICE_REVOKED'
+  'DEVICE_REVOKED',
+  // remove and rotate (issue 10): a request under a vault key the vault has replaced; a key hand-over that does not open
+  'VAULT_ROTATED',
+  'HANDOVER_INVALID'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

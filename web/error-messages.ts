@@ -76,7 +76,9 @@ const MESSAGES: Record<ErrorCode, string> = {
   INDEX_HEAD_RESEQUENCED: 'A device or backup peer sent a damaged copy of the file list. It was refused; your files here are unchanged.',
   INDEX_HEAD_UNAUTHENTICATED: 'The stored file list is in an old form this vault no longer accepts. Restore it from a backup peer or another device.',
   SYNC_NOT_MEMBER: 'A device that is not part of this vault tried to sync. It was refused.',
-  DEVICE_REVOKED: 'That device was removed from this vault and can no longer sync.'
+  DEVICE_REVOKED: 'That device was removed from this vault and can no longer sync.',
+  VAULT_ROTATED: "This vault's keys were changed on another device. Unlock this device again to take the new key.",
+  HANDOVER_INVALID: "The new vault key sent to this device doesn't open with this device's key. Pair this device with the vault again."
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */
