@@ -69,8 +69,8 @@ function decodeTarget (puts: IndexOp[], encoded: string): Hlc | undefined {
   return puts.find(put => encodeHlc(put.hlc) === encoded)?.hlc
 }
 
-/** The sealed blocks of a fresh chain of `deviceId` holding `ops` (from seq 1), and its head. Nothing is stored. */
-export async function sealChain (indexKey: Uint8Array, deviceId: string, ops: IndexOp[]): Promise<{ blocks: EncodedOpBlock[], head: ChainHead }> {
+/** The sealed blocks of a fresh chain of `deviceId` holding `ops` (from seq 1), and its head (none for no ops). Nothing is stored. */
+export async function sealChain (indexKey: Uint8Array, deviceId: string, ops: IndexOp[]): Promise<{ blocks: EncodedOpBlock[], head?: ChainHead }> {
   const blocks: EncodedOpBlock[] = []
   let prev: string | null = null
   for (const run of chunkOps(ops)) {
@@ -79,24 +79,24 @@ export async function sealChain (indexKey: Uint8Array, deviceId: string, ops: In
     blocks.push(block)
     prev = block.cid.toString()
   }
-  const last = blocks.at(-1) as EncodedOpBlock
-  return { blocks, head: { cid: last.cid, seq: (ops.at(-1) as IndexOp).seq } }
+  const last = blocks.at(-1)
+  return last === undefined ? { blocks } : { blocks, head: { cid: last.cid, seq: (ops.at(-1) as IndexOp).seq } }
 }
 
 /**
  * The commit point of a re-seal: in one datastore batch, every stored head
  * (sealed under the old key) goes and this device's new head (MAC'd under
- * the new key) comes, with `extra` writes (the hand-over for this device).
- * The new blocks must be stored before.
+ * the new key; none for an empty index) comes, with `extra` writes (the
+ * hand-over for this device). The new blocks must be stored before.
  */
-export async function commitResealedHeads (datastore: Datastore, indexKey: Uint8Array, deviceId: string, head: ChainHead, extra: Array<{ key: Key, value: Uint8Array }> = []): Promise<void> {
+export async function commitResealedHeads (datastore: Datastore, indexKey: Uint8Array, deviceId: string, head: ChainHead | undefined, extra: Array<{ key: Key, value: Uint8Array }> = []): Promise<void> {
   const macKey = headMacKey(indexKey)
   try {
     const mine = new Key(`${HEADS_PREFIX}/${deviceId}`)
     const batch = datastore.batch()
     // Not this device's own key: a batch may apply its deletes after its puts.
-    for await (const key of datastore.queryKeys({ prefix: HEADS_PREFIX + '/' })) if (key.toString() !== mine.toString()) batch.delete(key)
-    batch.put(mine, encodeHead(macKey, deviceId, head))
+    for await (const key of datastore.queryKeys({ prefix: HEADS_PREFIX + '/' })) if (head === undefined || key.toString() !== mine.toString()) batch.delete(key)
+    if (head !== undefined) batch.put(mine, encodeHead(macKey, deviceId, head))
     for (const { key, value } of extra) batch.put(key, value)
     await batch.commit()
   } catch (err) {

@@ -42,8 +42,8 @@ export interface KeyRotation {
   unreachable: string[]
   /** This device's box public key (base64url), when it was made just now: put it in its DeviceRecord. */
   newBoxKey?: string
-  /** The head of the fresh chain, and its block CIDs (for the backup manifests). */
-  head: ChainHead
+  /** The head of the fresh chain (none when the index was empty), and its block CIDs (for the backup manifests). */
+  head?: ChainHead
   blocks: string[]
 }
 
@@ -104,7 +104,7 @@ export async function rotateVaultKey (components: KeyRotationComponents, init: K
       handovers,
       unreachable,
       ...(box.created ? { newBoxKey: boxKey } : {}),
-      head: sealed.head,
+      ...(sealed.head !== undefined ? { head: sealed.head } : {}),
       blocks: sealed.blocks.map(block => block.cid.toString())
     }
   } catch (err) {
