@@ -16,7 +16,7 @@ import type { BlockChecker, StreamHost } from './node-parts.ts'
 import type { Log } from '../../log.ts'
 import type { Datastore } from 'interface-datastore'
 import { handleRekey, handleRevoke, handleRotated, noHandover, refuseRevoked } from './revocation-handlers.ts'
-import type { RotationBook } from './rotation-book.ts'
+import { RotationBook } from './rotation-book.ts'
 
 export interface RequestHandlerComponents {
   helia: BlockChecker & StreamHost
@@ -28,8 +28,8 @@ export interface RequestHandlerComponents {
   failures: PairingLimiter
   nonces: NonceCache
   serial: <T>(fn: () => Promise<T>) => Promise<T>
-  /** Vault ids moved to a new key (remove and rotate). */
-  rotations: RotationBook
+  /** Vault ids moved to a new key (remove and rotate); none when not given. */
+  rotations?: RotationBook
 }
 
 export interface RequestHandlerSettings extends ManifestPolicy {
@@ -46,7 +46,11 @@ export interface RequestHandlerSettings extends ManifestPolicy {
  * vault; then does what it asks. Refusals are thrown as CairnErrors.
  */
 export class RequestHandlers {
-  constructor (private readonly components: RequestHandlerComponents, private readonly settings: RequestHandlerSettings) {}
+  private readonly rotations: RotationBook
+
+  constructor (private readonly components: RequestHandlerComponents, private readonly settings: RequestHandlerSettings) {
+    this.rotations = components.rotations ?? new RotationBook()
+  }
 
   async handle (request: BackupRequest, source: PairingSource): Promise<BackupResponse> {
     const { helia, ledger } = this.components
@@ -54,11 +58,11 @@ export class RequestHandlers {
     if (!verifyRequestSignature(request)) throw new CairnError('BAD_SIGNATURE', 'the signature does not match the vault and the request')
     if (Math.abs(Date.now() - request.ts) > this.settings.maxClockSkewMs) throw new CairnError('REQUEST_EXPIRED', 'the request time is too far from the peer\'s clock')
     // A removed device is refused everything, pairing again included (revocation-handlers.ts).
-    refuseRevoked(this.components, request.vault, source.peer)
+    refuseRevoked({ ledger, rotations: this.rotations }, request.vault, source.peer)
     if (request.kind === 'pair') return await this.pair(request, source)
     const entry = ledger.get(request.vault)
     if (entry === undefined) {
-      const rotated = this.components.rotations.get(request.vault)
+      const rotated = this.rotations.get(request.vault)
       if (rotated === undefined) throw new CairnError('NOT_PAIRED', 'this vault is not paired with the peer')
       this.acceptNonce(request)
       if (request.kind === 'rekey' && request.newVault === rotated.to) return { ok: true, moved: false }
@@ -97,7 +101,7 @@ export class RequestHandlers {
   }
 
   private revocationParts (): Parameters<typeof handleRevoke>[0] {
-    return { ...this.components, now: this.settings.now }
+    return { ...this.components, rotations: this.rotations, now: this.settings.now }
   }
 
   private acceptNonce (request: BackupRequest): void {
