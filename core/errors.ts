@@ -97,7 +97,10 @@ export const ERROR_CODES = [
   'DEVICE_REVOKED',
   // devices: "resolve a conflict" on a file shown under its own name; this device's keep-on-device rules failed authentication
   'NOT_A_CONFLICT',
-  'KEEP_RULES_TAMPERED'
+  'KEEP_RULES_TAMPERED',
+  // remove and rotate (issue 10): a request under a vault key the vault has replaced; a key hand-over that does not open
+  'VAULT_ROTATED',
+  'HANDOVER_INVALID'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

@@ -78,7 +78,9 @@ const MESSAGES: Record<ErrorCode, string> = {
   SYNC_NOT_MEMBER: 'A device that is not part of this vault tried to sync. It was refused.',
   DEVICE_REVOKED: 'That device was removed from this vault and can no longer sync.',
   NOT_A_CONFLICT: 'That file is no longer in a conflict (another device may have resolved it already). Refresh the list.',
-  KEEP_RULES_TAMPERED: 'This device\'s "Keep on this device" choices are damaged and could not be read. Choose again which files and folders to keep here.'
+  KEEP_RULES_TAMPERED: 'This device\'s "Keep on this device" choices are damaged and could not be read. Choose again which files and folders to keep here.',
+  VAULT_ROTATED: "This vault's keys were changed on another device. Unlock this device again to take the new key.",
+  HANDOVER_INVALID: "The new vault key sent to this device doesn't open with this device's key. Pair this device with the vault again."
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */

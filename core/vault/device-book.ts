@@ -14,6 +14,8 @@ export interface DeviceRecord {
   updatedAt: number
   /** Set once the device is removed; a removal is never undone. */
   removedAt?: number
+  /** The device's X25519 box public key (base64url, 32 bytes): a rotated vault key is sealed to it (core/crypto/device-box.ts). */
+  boxKey?: string
 }
 
 const AAD = new TextEncoder().encode('cairn/v1/devices')
@@ -100,11 +102,14 @@ function mergeRecords (a: DeviceRecord, b: DeviceRecord): DeviceRecord {
   const removals = [a.removedAt, b.removedAt].filter((at): at is number => at !== undefined)
   if (removals.length > 0) merged.removedAt = Math.min(...removals)
   else delete merged.removedAt
+  // A copy made before the device published its box key must not erase it.
+  const boxKey = later.boxKey ?? (later === a ? b : a).boxKey
+  if (boxKey !== undefined) merged.boxKey = boxKey
   return merged
 }
 
 function sameRecord (a: DeviceRecord, b: DeviceRecord): boolean {
-  return a.name === b.name && a.platform === b.platform && a.addedAt === b.addedAt && a.updatedAt === b.updatedAt && a.removedAt === b.removedAt
+  return a.name === b.name && a.platform === b.platform && a.addedAt === b.addedAt && a.updatedAt === b.updatedAt && a.removedAt === b.removedAt && a.boxKey === b.boxKey
 }
 
 function checkRecord (record: DeviceRecord): void {
@@ -113,6 +118,7 @@ function checkRecord (record: DeviceRecord): void {
     typeof r.name === 'string' && r.name.length > 0 && r.name.length <= MAX_DEVICE_NAME &&
     typeof r.platform === 'string' && r.platform.length <= MAX_DEVICE_NAME &&
     Number.isSafeInteger(r.addedAt) && Number.isSafeInteger(r.updatedAt) &&
-    (r.removedAt === undefined || Number.isSafeInteger(r.removedAt))
+    (r.removedAt === undefined || Number.isSafeInteger(r.removedAt)) &&
+    (r.boxKey === undefined || (typeof r.boxKey === 'string' && /^[A-Za-z0-9_-]{43}$/.test(r.boxKey)))
   if (!ok) throw new CairnError('FORMAT_INVALID', 'a device record is malformed')
 }

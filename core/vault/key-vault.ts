@@ -3,7 +3,8 @@ import { CairnError } from '../errors.ts'
 import { base64ToBytes } from '../crypto/base64.ts'
 import { checkPassphrase } from '../crypto/passphrase-strength.ts'
 import { phraseToVaultKey, vaultKeyToPhrase } from '../crypto/recovery-phrase.ts'
-import { createVaultKeyRecord, generateVaultKey, unwrapVaultKey, type VaultKeyRecord } from '../crypto/vault-key.ts'
+import { equalBytes } from '@noble/ciphers/utils.js'
+import { createVaultKeyRecord, generateVaultKey, keyCheckValue, unwrapVaultKey, type VaultKeyRecord } from '../crypto/vault-key.ts'
 
 const RECORD_KEY = new Key('/cairn/vault/key')
 
@@ -66,6 +67,17 @@ export class KeyVault {
     } finally {
       vaultKey.fill(0)
     }
+  }
+
+  /**
+   * Remove and rotate keys: stores `newKey` wrapped under `passphrase` in
+   * place of `currentKey` (which must be the stored one: its key-check value
+   * matches). The recovery phrase changes with it.
+   */
+  async replaceKey (currentKey: Uint8Array, newKey: Uint8Array, passphrase: string): Promise<void> {
+    const record = this.requireRecord()
+    if (!equalBytes(keyCheckValue(currentKey), base64ToBytes(record.keyCheck))) throw new CairnError('KEY_UNWRAP_FAILED', 'the key to replace is not this vault\'s key')
+    await this.save(await createVaultKeyRecord(newKey, passphrase))
   }
 
   async revealRecoveryPhrase (passphrase: string): Promise<string> {

@@ -3,6 +3,8 @@ import { AddressInvalidError, CairnError, FormatInvalidError, PeerUnreachableErr
 import { fromErrorResponse } from './backup-errors.ts'
 import { BACKUP_PROTOCOL, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from './constants.ts'
 import { signRequest, type RequestFields } from './request-signing.ts'
+import { signRekeyRequest, type RekeyFields } from './rekey-signing.ts'
+import type { SignedRevocationList } from './revocation.ts'
 import { jsonSize, jsonStream, readJson, writeJson } from './wire.ts'
 import type { VaultSigner } from '../../crypto/vault-signing.ts'
 import type { BackupRequest, ErrorResponse, ManifestBody, RequestKind, ResultByKind, VaultBackupStatus, VerifyReport, WireHead } from './messages.ts'
@@ -102,9 +104,37 @@ export class BackupClient {
     return { checked, passed, bad, ...(isStringRecord(roots) ? { roots } : {}), ...(Array.isArray(repaired) ? { repaired: repaired.filter(r => typeof r === 'string') } : {}) }
   }
 
+  /** Sends the vault's newest revocation list; `applied` is false when the peer holds that seq or a later one. */
+  async revoke (peer: BackupPeer, list: SignedRevocationList): Promise<{ seq: number, applied: boolean }> {
+    const { seq, applied } = await this.request(peer, 'revoke', { list })
+    return { seq, applied }
+  }
+
+  /**
+   * Moves the vault's pairing at the peer to `newSigner`'s key (remove and
+   * rotate), signed by this client's key and the new one; `moved` is false
+   * when the peer had moved it already.
+   */
+  async rekey (peer: BackupPeer, newSigner: VaultSigner, fields: RekeyFields): Promise<{ moved: boolean }> {
+    const request = signRekeyRequest(this.signer, newSigner, peerIdOf(peer), fields)
+    const { moved } = await this.exchange(peer, request, this.timeoutMs)
+    return { moved }
+  }
+
+  /** After the vault moved to a new key: the new key sealed to this device (null: none), and the new vault id. */
+  async handover (peer: BackupPeer): Promise<{ sealed: string | null, vault: string }> {
+    const { sealed, vault } = await this.request(peer, 'handover', {})
+    return { sealed: typeof sealed === 'string' ? sealed : null, vault }
+  }
+
   private async request<K extends RequestKind> (peer: BackupPeer, kind: K, fields: RequestFields<BackupRequest & { kind: K }>, timeoutMs = this.timeoutMs): Promise<{ ok: true } & ResultByKind[K]> {
-    const peerId = peerIdOf(peer)
-    const request = signRequest(this.signer, peerId, kind, fields as RequestFields<BackupRequest>)
+    const request = signRequest(this.signer, peerIdOf(peer), kind, fields as RequestFields<BackupRequest>)
+    return await this.exchange<K>(peer, request as BackupRequest & { kind: K }, timeoutMs)
+  }
+
+  private async exchange<K extends RequestKind> (peer: BackupPeer, request: BackupRequest & { kind: K }, timeoutMs: number): Promise<{ ok: true } & ResultByKind[K]> {
+    const peerId = request.peer
+    const kind = request.kind
     if (jsonSize(request) > this.maxMessageBytes) throw new CairnError('REQUEST_TOO_LARGE', `the ${kind} request is larger than the peer accepts`)
     const signal = AbortSignal.timeout(timeoutMs)
     const stream = await this.openStream(peer, peerId, signal)

@@ -12,6 +12,8 @@ import { RefusalLog } from './refusal-log.ts'
 import { Replicator, short } from './replicator.ts'
 import { grantReadBuffer } from './read-buffer-grant.ts'
 import { RequestHandlers } from './request-handlers.ts'
+import { isRevokedPeer } from './revocation-handlers.ts'
+import { RotationBook } from './rotation-book.ts'
 import { requestSource } from './request-source.ts'
 import { VaultLedger } from './vault-ledger.ts'
 import { jsonStream, readJson, writeJson } from './wire.ts'
@@ -83,6 +85,7 @@ export class BackupService {
   private readonly components: BackupServiceComponents
   private readonly settings: Required<BackupServiceInit>
   private readonly ledger = new VaultLedger()
+  private readonly rotations = new RotationBook()
   private readonly codes: PairingCodeBook
   private readonly replicator: Replicator
   private readonly handlers: RequestHandlers
@@ -130,10 +133,11 @@ export class BackupService {
       codes: this.codes,
       replicator: this.replicator,
       serial,
+      rotations: this.rotations,
       failures: new PairingLimiter({ perPeer: C.PAIRING_FAILURES_PER_PEER, perIp: C.PAIRING_FAILURES_PER_IP }),
       nonces: new NonceCache(this.settings.maxClockSkewMs)
     }, this.settings)
-    this.access = new BlockAccess({ pinnedBy: heliaPinnedBy(components.helia.datastore), holders: root => this.ledger.holders(root, this.settings.now()) })
+    this.access = new BlockAccess({ pinnedBy: heliaPinnedBy(components.helia.datastore), holders: root => this.ledger.holders(root, this.settings.now()), revoked: (peer, vault) => isRevokedPeer({ ledger: this.ledger, rotations: this.rotations }, vault, peer) })
     this.handle = this.handle.bind(this)
     this.disconnected = this.disconnected.bind(this)
     this.opened = this.opened.bind(this)
@@ -145,6 +149,7 @@ export class BackupService {
     const state = await loadPeerState(this.components.datastore)
     this.ledger.load(state)
     this.codes.load(state.codes)
+    await this.rotations.load(this.components.datastore)
     // The host gates bitswap before its node starts (no ledger without the gate); this sets the policy.
     this.gate = gateBitswap(this.components.helia, async (peer, cid) => await this.access.mayServe(peer, cid))
     this.components.helia.libp2p.addEventListener('peer:disconnect', this.disconnected)

@@ -14,6 +14,8 @@ export interface BlockAccessComponents {
   pinnedBy: (cid: CID) => Promise<CID[]>
   /** Who holds a root (by its canonical CID string). */
   holders: (root: string) => RootHolders
+  /** True when the vault revoked `peer` (remove a device): its proof counts for nothing from then on. */
+  revoked?: (peer: string, vault: string) => boolean
 }
 
 /**
@@ -54,7 +56,9 @@ export class BlockAccess {
    * another vault over the same block keeps it closed).
    */
   async mayServe (peer: string, cid: CID): Promise<boolean> {
-    const vaults = this.proven.get(peer)
+    const proven = this.proven.get(peer)
+    const revoked = this.components.revoked
+    const vaults = proven === undefined || revoked === undefined ? proven : new Set([...proven].filter(vault => !revoked(peer, vault)))
     const roots = await this.components.pinnedBy(cid)
     let open = roots.length > 0
     for (const root of roots) {

@@ -2,6 +2,7 @@ import { CID } from 'multiformats/cid'
 import { CairnError, FormatInvalidError, type ErrorPayload } from '../../errors.ts'
 import { isDeviceId } from '../../index/ops.ts'
 import { BACKUP_WIRE_VERSION } from './constants.ts'
+import { parseRevocationList, type SignedRevocationList } from './revocation.ts'
 
 /**
  * The wire messages of `/cairn/backup/1`: one length-prefixed UTF-8 JSON
@@ -10,7 +11,7 @@ import { BACKUP_WIRE_VERSION } from './constants.ts'
  * request-signing.ts), and names the peer it is for, so it cannot be
  * replayed to another peer; `ts` and `nonce` stop replays to the same one.
  */
-export type RequestKind = 'pair' | 'manifest' | 'status' | 'holds' | 'heads' | 'verify' | 'peers'
+export type RequestKind = 'pair' | 'manifest' | 'status' | 'holds' | 'heads' | 'verify' | 'peers' | 'revoke' | 'rekey' | 'handover'
 
 /** Fields every request carries. */
 export interface RequestEnvelope {
@@ -80,7 +81,27 @@ export interface VerifyRequest extends RequestEnvelope { kind: 'verify', sample:
  */
 export interface PeersRequest extends RequestEnvelope { kind: 'peers', sealed?: string }
 
-export type BackupRequest = PairRequest | ManifestRequest | StatusRequest | HoldsRequest | HeadsRequest | VerifyRequest | PeersRequest
+/** The vault's newest revocation list (revocation.ts): from then on the peer refuses the devices it names. */
+export interface RevokeRequest extends RequestEnvelope { kind: 'revoke', list: SignedRevocationList }
+/**
+ * "Remove and rotate keys": moves the vault's pairing to the new signing key
+ * `newVault`. Signed by the old key (the envelope) and by the new one
+ * (`newSig`, under `cairn/v1/backup/rekey-new`, over every field but `sig`
+ * and `newSig`), so neither key alone can move a vault; `revocation` is the
+ * new vault's list (signed by the new key), `handovers` the new key sealed
+ * to each remaining device (opaque here), kept for them under the old id.
+ */
+export interface RekeyRequest extends RequestEnvelope {
+  kind: 'rekey'
+  newVault: string
+  newSig: string
+  revocation: SignedRevocationList
+  handovers?: Record<string, string>
+}
+/** A remaining device, still on the old key, asks for the hand-over sealed to it (answered under a rotated vault id only). */
+export interface HandoverRequest extends RequestEnvelope { kind: 'handover' }
+
+export type BackupRequest = PairRequest | ManifestRequest | StatusRequest | HoldsRequest | HeadsRequest | VerifyRequest | PeersRequest | RevokeRequest | RekeyRequest | HandoverRequest
 
 export interface FailedItem {
   cid: string
@@ -131,6 +152,9 @@ export interface ResultByKind {
   heads: { heads: Record<string, WireHead> }
   verify: VerifyReport
   peers: { sealed: string | null }
+  revoke: { seq: number, applied: boolean }
+  rekey: { moved: boolean }
+  handover: { sealed: string | null, vault: string }
 }
 
 export type SuccessResponse<K extends RequestKind> = { ok: true } & ResultByKind[K]
@@ -144,7 +168,7 @@ export interface ErrorResponse {
 
 export type BackupResponse<K extends RequestKind = RequestKind> = SuccessResponse<K> | ErrorResponse
 
-const KINDS = new Set<string>(['pair', 'manifest', 'status', 'holds', 'heads', 'verify', 'peers'])
+const KINDS = new Set<string>(['pair', 'manifest', 'status', 'holds', 'heads', 'verify', 'peers', 'revoke', 'rekey', 'handover'])
 const B64URL = /^[A-Za-z0-9_-]+$/
 
 function invalid (message: string): CairnError {
@@ -260,8 +284,18 @@ export function parseRequest (value: unknown): BackupRequest {
     case 'peers':
       if (value.sealed !== undefined && (typeof value.sealed !== 'string' || value.sealed.length > MAX_SEALED_PEERS || !B64URL.test(value.sealed))) throw invalid('sealed must be base64url, at most 16 KiB')
       break
+    case 'revoke':
+      if (parseRevocationList(value.list).vault !== value.vault) throw invalid('the revocation list is of another vault')
+      break
+    case 'rekey':
+      if (typeof value.newVault !== 'string' || value.newVault.length !== 43 || !B64URL.test(value.newVault) || value.newVault === value.vault) throw invalid('newVault must be another vault id')
+      if (typeof value.newSig !== 'string' || value.newSig.length !== 86 || !B64URL.test(value.newSig)) throw invalid('newSig must be a base64url signature')
+      if (parseRevocationList(value.revocation).vault !== value.newVault) throw invalid('the revocation list must be the new vault\'s')
+      if (value.handovers !== undefined) handoverMap(value.handovers)
+      break
     case 'status':
     case 'heads':
+    case 'handover':
       break
   }
   return value as unknown as BackupRequest
@@ -274,7 +308,23 @@ const FIELDS: Record<RequestKind, string[]> = {
   holds: ['cids'],
   heads: [],
   verify: ['sample'],
-  peers: ['sealed']
+  peers: ['sealed'],
+  revoke: ['list'],
+  rekey: ['newVault', 'newSig', 'revocation', 'handovers'],
+  handover: []
+}
+
+/** Most hand-overs one rekey carries, and the largest one (base64url characters). */
+const MAX_HANDOVERS = 1000
+const MAX_HANDOVER_CHARS = 512
+
+function handoverMap (value: unknown): void {
+  if (!isRecord(value)) throw invalid('handovers must map device ids to sealed keys')
+  const entries = Object.entries(value)
+  if (entries.length > MAX_HANDOVERS) throw invalid(`at most ${MAX_HANDOVERS} hand-overs`)
+  for (const [device, sealed] of entries) {
+    if (!isDeviceId(device) || typeof sealed !== 'string' || sealed.length > MAX_HANDOVER_CHARS || !B64URL.test(sealed)) throw invalid('handovers map device ids to base64url sealed keys')
+  }
 }
 
 /** Largest sealed peer list a peer keeps for a vault (base64url characters). */

@@ -2,6 +2,7 @@ import { Key, type Datastore } from 'interface-datastore'
 import { StorageFailedError } from '../../errors.ts'
 import { PEER_PREFIX } from './constants.ts'
 import type { WireHead } from './messages.ts'
+import type { StoredRevocation } from './revocation.ts'
 
 /**
  * What a backup peer persists, as JSON values in its datastore (under
@@ -20,6 +21,8 @@ export interface VaultRecord {
   heads: Record<string, WireHead>
   /** The vault's list of backup peers, sealed by the vault (the `peers` request). */
   peers?: string
+  /** The vault's revoked devices (revocation.ts): their requests and wants are refused. */
+  revocation?: StoredRevocation
 }
 
 /**

@@ -15,6 +15,8 @@ import type { ManifestPolicy, VaultLedger } from './vault-ledger.ts'
 import type { BlockChecker, StreamHost } from './node-parts.ts'
 import type { Log } from '../../log.ts'
 import type { Datastore } from 'interface-datastore'
+import { handleRekey, handleRevoke, handleRotated, noHandover, refuseRevoked } from './revocation-handlers.ts'
+import { RotationBook } from './rotation-book.ts'
 
 export interface RequestHandlerComponents {
   helia: BlockChecker & StreamHost
@@ -26,6 +28,8 @@ export interface RequestHandlerComponents {
   failures: PairingLimiter
   nonces: NonceCache
   serial: <T>(fn: () => Promise<T>) => Promise<T>
+  /** Vault ids moved to a new key (remove and rotate); none when not given. */
+  rotations?: RotationBook
 }
 
 export interface RequestHandlerSettings extends ManifestPolicy {
@@ -42,16 +46,28 @@ export interface RequestHandlerSettings extends ManifestPolicy {
  * vault; then does what it asks. Refusals are thrown as CairnErrors.
  */
 export class RequestHandlers {
-  constructor (private readonly components: RequestHandlerComponents, private readonly settings: RequestHandlerSettings) {}
+  private readonly rotations: RotationBook
+
+  constructor (private readonly components: RequestHandlerComponents, private readonly settings: RequestHandlerSettings) {
+    this.rotations = components.rotations ?? new RotationBook()
+  }
 
   async handle (request: BackupRequest, source: PairingSource): Promise<BackupResponse> {
     const { helia, ledger } = this.components
     if (request.peer !== helia.libp2p.peerId.toString()) throw new CairnError('BAD_SIGNATURE', 'the request was signed for another peer')
     if (!verifyRequestSignature(request)) throw new CairnError('BAD_SIGNATURE', 'the signature does not match the vault and the request')
     if (Math.abs(Date.now() - request.ts) > this.settings.maxClockSkewMs) throw new CairnError('REQUEST_EXPIRED', 'the request time is too far from the peer\'s clock')
+    // A removed device is refused everything, pairing again included (revocation-handlers.ts).
+    refuseRevoked({ ledger, rotations: this.rotations }, request.vault, source.peer)
     if (request.kind === 'pair') return await this.pair(request, source)
     const entry = ledger.get(request.vault)
-    if (entry === undefined) throw new CairnError('NOT_PAIRED', 'this vault is not paired with the peer')
+    if (entry === undefined) {
+      const rotated = this.rotations.get(request.vault)
+      if (rotated === undefined) throw new CairnError('NOT_PAIRED', 'this vault is not paired with the peer')
+      this.acceptNonce(request)
+      if (request.kind === 'rekey' && request.newVault === rotated.to) return { ok: true, moved: false }
+      return handleRotated(rotated, request.kind, source.peer)
+    }
     // Only a paired vault's requests are remembered: a stranger's cannot fill the nonce store.
     this.acceptNonce(request)
     switch (request.kind) {
@@ -75,7 +91,17 @@ export class RequestHandlers {
         const repaired = report.bad.length > 0 ? await repairBadBlocks({ ...this.components, now: this.settings.now }, request.vault, report.roots ?? {}, this.settings.verifyRepairTimeoutMs) : []
         return { ok: true, ...report, repaired }
       }
+      case 'revoke':
+        return await handleRevoke(this.revocationParts(), request)
+      case 'rekey':
+        return await handleRekey(this.revocationParts(), request)
+      case 'handover':
+        return noHandover(request)
     }
+  }
+
+  private revocationParts (): Parameters<typeof handleRevoke>[0] {
+    return { ...this.components, rotations: this.rotations, now: this.settings.now }
   }
 
   private acceptNonce (request: BackupRequest): void {
