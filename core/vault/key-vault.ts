@@ -101,7 +101,7 @@ export class KeyVault {
 }
 
 /** The node's own check: a page that skipped its meter still cannot set a weak passphrase. */
-async function requireStrong (passphrase: string): Promise<void> {
+export async function requireStrong (passphrase: string): Promise<void> {
   const check = await checkPassphrase(passphrase)
   if (!check.acceptable) throw new CairnError('WEAK_PASSPHRASE', `That passphrase is too weak: ${check.reasons.join('; ')}`)
 }

@@ -4,7 +4,7 @@ import { deriveSubkey } from '../crypto/subkeys.ts'
 import { CairnError, InvalidArgumentError, VaultLockedError } from '../errors.ts'
 import { IndexLog } from '../index/index-log.ts'
 import { AutoLock } from './auto-lock.ts'
-import { KeyVault } from './key-vault.ts'
+import { KeyVault, requireStrong } from './key-vault.ts'
 import { AUTO_LOCK_BOUNDS, DEFAULT_SETTINGS, loadSettings, saveSettings, type VaultSettings } from './settings.ts'
 import { VaultFiles, type FileReadHealth, type TagHasher } from './vault-files.ts'
 import { VaultHistory } from './vault-history.ts'
@@ -120,8 +120,22 @@ export class VaultService {
    * and open the vault.
    */
   async restore (vaultKey: Uint8Array, newPassphrase: string): Promise<VaultStatus> {
-    await this.keys.adopt(vaultKey, newPassphrase)
-    await this.open(vaultKey)
+    if (this.keys.exists) throw new CairnError('VAULT_EXISTS', 'This browser already holds a vault')
+    await requireStrong(newPassphrase)
+    // The key record is written only once the index has opened and checked
+    // (DESIGN §5 "Restore"): a restore that fails leaves no vault that cannot open.
+    const forRecord = vaultKey.slice()
+    try {
+      await this.open(vaultKey)
+      try {
+        await this.keys.adopt(forRecord, newPassphrase)
+      } catch (err) {
+        await this.lock()
+        throw err
+      }
+    } finally {
+      forRecord.fill(0)
+    }
     this.components.log.info('vault restored from a backup peer')
     return this.status()
   }
