@@ -76,9 +76,11 @@ export async function restoreWithKey (c: Pick<BackupHandlerComponents, 'vault' |
         throw new PeerUnreachableError(`Could not reach the backup peer at ${peer.toString()}`, { cause: err })
       }
       const client = new BackupClient({ libp2p: c.helia.libp2p }, { signer })
-      const blocks = await restoreIndexFromPeer({ networkBlockstore: c.helia.blockstore, datastore: c.datastore, client, log: c.log }, peer, indexKey)
-      c.log.info(`restore: fetched ${blocks} index blocks from the backup peer`)
       others = await keptPeerList(client, peer, peerListKey, c.log)
+      // Heads are compared across every listed peer that answers: one peer cannot roll the vault back (DESIGN §5).
+      const more = others.filter(o => o.address !== peer.toString()).flatMap(o => { try { return [multiaddr(o.address)] } catch { return [] } })
+      const blocks = await restoreIndexFromPeer({ networkBlockstore: c.helia.blockstore, datastore: c.datastore, client, log: c.log }, [peer, ...more], indexKey)
+      c.log.info(`restore: fetched ${blocks} index blocks from ${1 + more.length} backup peer(s)`)
     } finally {
       indexKey.fill(0)
       peerListKey.fill(0)
