@@ -1,19 +1,14 @@
 import { CairnError } from '../errors.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
+import type { DevicePairingMethods } from './device-pairing-handlers.ts'
 import type { DeviceMethods } from './node-handlers.ts'
 
-// PLACEHOLDER on the devices branch only: the wiring of issue 10 replaces it. Never merged to main as is.
-export function createDeviceHandlers (): Pick<HandlerMap, DeviceMethods> {
+// The devices list and pairing come from device-pairing-handlers.ts (spread in);
+// removal and files on demand are wired by their own branches.
+export function createDeviceHandlers (pairing: Pick<HandlerMap, DevicePairingMethods>): Pick<HandlerMap, DeviceMethods> {
   const notYet = async (): Promise<never> => { throw new CairnError('INTERNAL', 'devices are not wired yet') }
   return {
-    'devices.list': notYet,
-    'devices.rename': notYet,
-    'devices.offer': notYet,
-    'devices.cancelOffer': notYet,
-    'devices.confirm': notYet,
-    'devices.join': notYet,
-    'devices.finishJoin': notYet,
-    'devices.cancelJoin': notYet,
+    ...pairing,
     'devices.remove': notYet,
     'files.locations': notYet,
     'files.keepLocal': notYet,

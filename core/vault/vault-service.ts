@@ -40,6 +40,8 @@ const TIDY_INTERVAL_MS = 60 * 60 * 1000
 /** What an open vault lends the other parts: backup's signer and index, and the sealed list of shares. */
 export interface UnlockedSession extends BackupSession {
   shares: ShareStore
+  /** The `devices` subkey the device book is sealed under (wiped by the vault on lock). */
+  devicesKey: Uint8Array
 }
 
 export interface VaultServiceEvents {
@@ -59,7 +61,7 @@ export class VaultService {
   private readonly keys: KeyVault
   private settings: VaultSettings = { ...DEFAULT_SETTINGS }
   private readonly autoLock: AutoLock
-  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array } | undefined
+  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array, devicesKey: Uint8Array } | undefined
 
   constructor (private readonly components: VaultServiceComponents, private readonly events: VaultServiceEvents) {
     this.keys = new KeyVault(components.datastore)
@@ -144,6 +146,7 @@ export class VaultService {
     session.dedupKey.fill(0)
     session.shareKey.fill(0)
     session.peerListKey.fill(0)
+    session.devicesKey.fill(0)
     session.signer.wipe()
     this.events.onLocked?.()
     this.components.log.info('vault locked; keys wiped from memory')
@@ -210,6 +213,15 @@ export class VaultService {
     return this.session.shares
   }
 
+  /**
+   * A copy of the vault key for pairing a new device (the only time it leaves
+   * the vault, sealed to that device); the caller wipes it. VAULT_LOCKED when locked.
+   */
+  exportVaultKey (): Uint8Array {
+    if (this.session === undefined) throw new VaultLockedError()
+    return this.session.vaultKey.slice()
+  }
+
   /** The unlocked vault's files, or VAULT_LOCKED. */
   files (): VaultFiles {
     if (this.session === undefined) throw new VaultLockedError()
@@ -248,9 +260,10 @@ export class VaultService {
     })
     const tidyTimer = setInterval(() => { void this.tidy() }, TIDY_INTERVAL_MS)
     const peerListKey = deriveSubkey(vaultKey, 'peers')
-    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey }
+    const devicesKey = deriveSubkey(vaultKey, 'devices')
+    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey, devicesKey }
     this.autoLock.arm()
-    this.events.onUnlocked?.({ signer, index, shares, peerListKey })
+    this.events.onUnlocked?.({ signer, index, shares, peerListKey, devicesKey })
     this.events.onStatus(this.status())
     this.events.onFilesChanged()
     void this.tidy()

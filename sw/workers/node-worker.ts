@@ -14,6 +14,8 @@ import { BackupPeers } from '../../core/protocols/backup/device/backup-peers.ts'
 import { VaultShares } from '../../core/vault/vault-shares.ts'
 import { createShareHandlers } from '../../core/node/share-handlers.ts'
 import { createDeviceHandlers } from '../../core/node/device-handlers.ts'
+import { Devices } from '../../core/node/devices.ts'
+import { describeDevice } from '../../core/vault/device-name.ts'
 import { shareHints } from '../../core/share/share-hints.ts'
 import { loadAppConfig } from './app-config.ts'
 import { dispatchCall, type HandlerMap } from '../../core/rpc/handlers.ts'
@@ -125,8 +127,9 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       const opened = ++vaultSessions
       // Backup attaches only if the vault did not lock while the shares loaded.
       void shares.attach(session.shares).finally(() => { if (opened === vaultSessions) void backups.attach(session) })
+      void devices.unlocked(session.devicesKey)
     },
-    onLocked: () => { vaultSessions++; hashTag.wipe(); backups.detach(); shares.detach() }
+    onLocked: () => { vaultSessions++; hashTag.wipe(); backups.detach(); shares.detach(); devices.locked() }
   })
   const shares = new VaultShares({
     vault,
@@ -150,6 +153,30 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   })
   // Backup pins the live shares (shares ask backup to drop one, above).
   backups.pinAlso(() => shares.activePins())
+  const devices = new Devices({
+    helia,
+    vault,
+    datastore: stores.datastore,
+    backups,
+    relays: () => relays,
+    adoptRelays: async (theirs) => {
+      const next = [...relays, ...theirs.filter(relay => !relays.includes(relay))]
+      if (next.length === relays.length) return
+      relays = next
+      await saveNetworkSettings(stores.datastore, { relays })
+      keepRelays()
+      emit('network.changed', undefined)
+    },
+    keep: (address) => { keeper.keep(address) },
+    origin: self.location.origin,
+    describe: describeDevice(self.navigator.userAgent),
+    log: logs.for('devices'),
+    onChanged: () => { emit('devices.changed', undefined) },
+    onPairing: (event) => { emit('devices.pairing', event) },
+    // Sync (/cairn/sync/1) starts with a device that just joined here: devices.directory lends it the book.
+    onDeviceJoined: (peerId) => { logs.for('devices').info(`device …${peerId.slice(-8)} is a member now`) }
+  })
+  await devices.start()
   await vault.start()
   // Tabs may still show the previous leader's state: tell them where this node stands.
   emit('vault.status', vault.status())
@@ -183,7 +210,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     }),
     ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup') }),
     ...createShareHandlers(shares),
-    ...createDeviceHandlers(),
+    ...createDeviceHandlers(devices.handlers),
     ...createHistoryHandlers({ vault, onFilesChanged: () => { emit('files.changed', undefined); backups.changed() } }),
     ...createStorageHandlers({
       store: stores.blockstore,
