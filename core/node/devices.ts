@@ -76,7 +76,10 @@ export class Devices {
       exportVaultKey: () => c.vault.exportVaultKey(),
       details: async () => await this.details(),
       onJoined: async ({ peerId, name }) => {
-        const entry = await this.directory.add({ peerId, name, platform: '' })
+        await this.directory.add({ peerId, name, platform: '' })
+        // It is connected right now: that is when it was last seen.
+        await this.directory.seen(peerId)
+        const entry = await this.directory.get(peerId) ?? await this.directory.add({ peerId, name, platform: '' })
         c.onDeviceJoined?.(peerId)
         return { id: '', stage: 'paired', device: deviceInfo(entry, this.peerId, online) }
       },
@@ -114,6 +117,8 @@ export class Devices {
   async unlocked (devicesKey: Uint8Array): Promise<void> {
     try {
       await this.directory.attach(devicesKey)
+      // Members connected while the vault was locked are seen now.
+      for (const connection of this.c.helia.libp2p.getConnections()) await this.directory.seen(connection.remotePeer.toString())
     } catch (err) {
       this.c.log.warn(`the device list could not be loaded (${toErrorPayload(err).code})`)
     }
