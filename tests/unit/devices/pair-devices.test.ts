@@ -1,64 +1,16 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { Devices } from '../../../core/node/devices.ts'
 import { LogBuffer } from '../../../core/node/log-buffer.ts'
 import { MemoryOfferDirectory, RendezvousService } from '../../../core/protocols/pairing/device-pairing.ts'
-import { describeDevice } from '../../../core/vault/device-name.ts'
-import { VaultService } from '../../../core/vault/vault-service.ts'
 import { startNode, waitFor, type TestNode } from '../backup/helpers.ts'
-import { hashTag, PASSPHRASE } from '../vault/share-test-support.ts'
-import type { PairingEvent } from '../../../core/rpc/api.ts'
+import { PASSPHRASE } from '../vault/share-test-support.ts'
+import { CHROME_LINUX, FIREFOX_ANDROID, find, startDevice, stopDevice, type Device } from './support.ts'
 
 /**
  * Two real nodes on 127.0.0.1 pair through the devices handlers, as the node
  * worker wires them: A offers, B joins by link, both compare, A confirms, B
  * chooses its passphrase and opens the same vault; both list both devices.
  */
-const ORIGIN = 'https://cairn.example'
-
-interface Device {
-  node: TestNode
-  vault: VaultService
-  devices: Devices
-  events: PairingEvent[]
-  joined: string[]
-  kept: string[]
-}
-
-async function startDevice (userAgent: string, relays: () => string[]): Promise<Device> {
-  const node = await startNode()
-  const log = new LogBuffer().for('test')
-  const events: PairingEvent[] = []
-  const joined: string[] = []
-  const kept: string[] = []
-  const ref: { devices?: Devices } = {}
-  const vault = new VaultService({ blockstore: node.blockstore, readBlockstore: node.helia.blockstore, datastore: node.datastore, hashTag, log, deviceId: node.helia.libp2p.peerId.toString() }, {
-    onStatus: () => {},
-    onFilesChanged: () => {},
-    onUnlocked: (session) => { void ref.devices?.unlocked(session.devicesKey) },
-    onLocked: () => { ref.devices?.locked() }
-  })
-  await vault.start()
-  const devices = new Devices({
-    helia: node.helia,
-    vault,
-    datastore: node.datastore,
-    backups: { list: () => [], adopt: async () => {} },
-    relays,
-    adoptRelays: async () => {},
-    keep: (address) => { kept.push(address) },
-    origin: ORIGIN,
-    describe: describeDevice(userAgent),
-    log,
-    onChanged: () => {},
-    onPairing: (event) => { events.push(event) },
-    onDeviceJoined: (peerId) => { joined.push(peerId) }
-  })
-  ref.devices = devices
-  await devices.start()
-  return { node, vault, devices, events, joined, kept }
-}
-
 let relay: TestNode
 let rendezvous: RendezvousService
 let a: Device
@@ -69,22 +21,15 @@ before(async () => {
   rendezvous = new RendezvousService({ registrar: relay.helia.libp2p, directory: new MemoryOfferDirectory(), log: new LogBuffer().for('relay') })
   await rendezvous.start()
   const relays = (): string[] => [relay.helia.libp2p.getMultiaddrs()[0]?.toString() ?? '']
-  a = await startDevice('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36', relays)
-  b = await startDevice('Mozilla/5.0 (Android 15; Mobile; rv:140.0) Gecko/140.0 Firefox/140.0', relays)
+  a = await startDevice(CHROME_LINUX, relays)
+  b = await startDevice(FIREFOX_ANDROID, relays)
 })
 
 after(async () => {
-  for (const d of [a, b]) {
-    await d.devices.stop()
-    await d.vault.stop()
-    await d.node.helia.stop()
-  }
+  for (const d of [a, b]) await stopDevice(d)
   await rendezvous.stop()
   await relay.helia.stop()
 })
-
-const find = <S extends PairingEvent['stage']>(events: PairingEvent[], stage: S): Extract<PairingEvent, { stage: S }> | undefined =>
-  events.find((e): e is Extract<PairingEvent, { stage: S }> => e.stage === stage)
 
 test('offers only while unlocked', async () => {
   await assert.rejects(a.devices.handlers['devices.offer'](undefined), { code: 'VAULT_LOCKED' })
@@ -159,8 +104,6 @@ test('a third device joins by typed short code through the relay; A declines and
     assert.equal(c.vault.status().state, 'none')
     assert.equal((await a.devices.handlers['devices.list'](undefined)).length, 2, 'C was not added')
   } finally {
-    await c.devices.stop()
-    await c.vault.stop()
-    await c.node.helia.stop()
+    await stopDevice(c)
   }
 })
