@@ -107,3 +107,23 @@ test('a third device joins by typed short code through the relay; A declines and
     await stopDevice(c)
   }
 })
+
+test('B cancels after the key arrived: the key is overwritten and the join is over', async () => {
+  const d = await startDevice(FIREFOX_ANDROID, () => [])
+  try {
+    const offer = await a.devices.handlers['devices.offer'](undefined)
+    const started = await d.devices.handlers['devices.join']({ offer: offer.link })
+    await waitFor(() => a.events.some(e => e.id === offer.offerId && e.stage === 'compare'), 15_000, 'the compare stage on A')
+    await a.devices.handlers['devices.confirm']({ id: offer.offerId, accept: true })
+    await waitFor(() => d.events.some(e => e.id === started.id && e.stage === 'received'), 15_000, 'the key on D')
+    // The held key, read from inside to check it is wiped (nothing else can reach it).
+    const held = (d.devices.joins as unknown as { joins: Map<string, { received?: { vaultKey: Uint8Array } }> }).joins.get(started.id)?.received?.vaultKey
+    assert.ok(held !== undefined && held.some(byte => byte !== 0))
+    await d.devices.handlers['devices.cancelJoin']({ id: started.id })
+    assert.ok(held.every(byte => byte === 0), 'the vault key is overwritten')
+    await assert.rejects(d.devices.handlers['devices.finishJoin']({ id: started.id, newPassphrase: PASSPHRASE }), { code: 'PAIRING_OFFER_INVALID' })
+    assert.equal(d.vault.status().state, 'none')
+  } finally {
+    await stopDevice(d)
+  }
+})
