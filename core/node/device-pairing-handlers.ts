@@ -18,9 +18,10 @@ export interface DevicePairingHandlerComponents {
   online: (peerId: string) => boolean
 }
 
-/** The devices list as the UI shows it: current members, this device marked. */
+/** The devices list as the UI shows it: current members, this device first, then by when they joined. */
 export async function listDevices (c: Pick<DevicePairingHandlerComponents, 'directory' | 'peerId' | 'online'>): Promise<DeviceInfo[]> {
-  return (await c.directory.list()).filter(d => d.removedAt === undefined).map(d => deviceInfo(d, c.peerId, c.online))
+  const members = (await c.directory.list()).filter(d => d.removedAt === undefined).map(d => deviceInfo(d, c.peerId, c.online))
+  return [...members.filter(d => d.thisDevice), ...members.filter(d => !d.thisDevice)]
 }
 
 export function createDevicePairingHandlers (c: DevicePairingHandlerComponents): Pick<HandlerMap, DevicePairingMethods> {

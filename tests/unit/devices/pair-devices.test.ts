@@ -77,6 +77,8 @@ test('A offers, B joins by link, both show one safety number, A confirms, B open
   assert.deepEqual(await names(a), ['Chrome on Linux (this)', 'Firefox on Android'])
   assert.deepEqual(await names(b), ['Chrome on Linux', 'Firefox on Android (this)'])
   const onA = await a.devices.handlers['devices.list'](undefined)
+  assert.deepEqual(onA.map(x => x.thisDevice), [true, false], 'this device first')
+  assert.deepEqual((await b.devices.handlers['devices.list'](undefined)).map(x => x.thisDevice), [true, false], 'this device first, although it joined last')
   assert.equal(onA.find(x => !x.thisDevice)?.online, true, 'B is connected to A')
   assert.ok((onA.find(x => !x.thisDevice)?.lastSeen ?? 0) > 0, 'A noted when it last saw B')
   assert.ok(((await b.devices.handlers['devices.list'](undefined)).find(x => !x.thisDevice)?.lastSeen ?? 0) > 0, 'B noted when it last saw A')
