@@ -1,6 +1,7 @@
 import { toErrorPayload } from '../errors.ts'
 import { PairingHost } from '../protocols/pairing/device-pairing.ts'
 import { DeviceDirectory } from '../vault/device-directory.ts'
+import { platformFromName } from '../vault/device-name.ts'
 import { deviceInfo } from './device-info.ts'
 import { DeviceJoins } from './device-joins.ts'
 import { DeviceOffers, type JoinDetails } from './device-offers.ts'
@@ -76,10 +77,10 @@ export class Devices {
       exportVaultKey: () => c.vault.exportVaultKey(),
       details: async () => await this.details(),
       onJoined: async ({ peerId, name }) => {
-        await this.directory.add({ peerId, name, platform: '' })
+        await this.directory.add({ peerId, name, platform: platformFromName(name) })
         // It is connected right now: that is when it was last seen.
         await this.directory.seen(peerId)
-        const entry = await this.directory.get(peerId) ?? await this.directory.add({ peerId, name, platform: '' })
+        const entry = await this.directory.get(peerId) ?? await this.directory.add({ peerId, name, platform: platformFromName(name) })
         c.onDeviceJoined?.(peerId)
         return { id: '', stage: 'paired', device: deviceInfo(entry, this.peerId, online) }
       },

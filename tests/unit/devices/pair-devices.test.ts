@@ -52,6 +52,7 @@ test('A offers, B joins by link, both show one safety number, A confirms, B open
   await waitFor(() => find(b.events, 'received') !== undefined, 15_000, 'the key on B')
   await waitFor(() => find(a.events, 'paired') !== undefined, 15_000, 'paired on A')
   assert.equal(find(a.events, 'paired')?.device.peerId, b.node.helia.libp2p.peerId.toString())
+  assert.equal(find(a.events, 'paired')?.device.platform, 'Android', 'the platform B\'s name announces')
   assert.deepEqual(a.joined, [b.node.helia.libp2p.peerId.toString()], 'sync hears of the new device on A')
 
   // B's passphrase is judged as on create; a weak one keeps the key for another try.
