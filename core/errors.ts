@@ -85,7 +85,16 @@ export const ERROR_CODES = [
   'PAIRING_OFFER_LOCKED',
   'PAIRING_SECRET_WRONG',
   'PAIRING_MESSAGE_TAMPERED',
-  'PAIRING_DECLINED'
+  'PAIRING_DECLINED',
+  // index heads and sync (issue 10): a head whose MAC fails, one older than the
+  // one known (rollback), one whose seq disagrees with its block, an old
+  // unauthenticated head where authenticated ones are required; sync refusals
+  'INDEX_HEAD_FORGED',
+  'INDEX_HEAD_ROLLED_BACK',
+  'INDEX_HEAD_RESEQUENCED',
+  'INDEX_HEAD_UNAUTHENTICATED',
+  'SYNC_NOT_MEMBER',
+  'DEVICE_REVOKED'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'preact/hooks'
 import type { RpcClient } from '../core/rpc/api.ts'
 import { ModelsContext, useModels } from './app-context.ts'
 import { SharedFilesNotice } from './components/shared-files-notice.tsx'
+import { JoinRefusedNotice } from './components/join-refused-notice.tsx'
 import { UpdateBanner } from './components/update-banner.tsx'
 import { browserHashLocation } from './lib/hash-location.ts'
 import { browserStorage } from './lib/storage-access.ts'
@@ -26,13 +27,15 @@ export function App ({ client, update }: AppProps) {
     location: browserHashLocation(),
     update,
     sharedFiles: serviceWorkerSharedFiles(),
-    replaceHash: (hash) => { history.replaceState(history.state, '', hash) }
+    replaceHash: (hash) => { history.replaceState(history.state, '', hash) },
+    origin: window.location.origin
   }), [client])
   useEffect(() => startAppModels(models, client, window), [models])
   return (
     <ModelsContext.Provider value={models}>
       <UpdateBanner />
       <SharedFilesNotice />
+      <JoinRefusedNotice />
       <Screen />
     </ModelsContext.Provider>
   )

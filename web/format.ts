@@ -89,3 +89,10 @@ export function formatLatency (ms: number | undefined): string {
   if (ms < 1000) return `${Math.round(ms)} ms`
   return `${(ms / 1000).toFixed(1)} s`
 }
+
+/** Time left as "mm:ss", rounded up (so "00:00" means it is over): 65_001 ms → "01:06". */
+export function formatCountdown (ms: number): string {
+  const total = Number.isFinite(ms) && ms > 0 ? Math.ceil(ms / 1000) : 0
+  const minutes = Math.floor(total / 60)
+  return `${String(minutes).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`
+}

@@ -15,6 +15,10 @@ import { StopShareDialog } from './pages/shares/stop-share-dialog.tsx'
 import { EmptyTrashDialog, TrashPage } from './pages/trash/trash-page.tsx'
 import { UploadConflictDialog } from './pages/files/upload-conflict-dialog.tsx'
 import { VersionsDialog } from './pages/files/versions-dialog.tsx'
+import { DevicesPage } from './pages/devices/devices-page.tsx'
+import { AddDeviceDialog } from './pages/devices/add-device-dialog.tsx'
+import { RemoveDeviceDialog } from './pages/devices/remove-device-dialog.tsx'
+import { ResolveConflictDialog } from './pages/files/resolve-conflict-dialog.tsx'
 
 /**
  * The unlocked app: top bar, the current page, and the dialog layer. While a
@@ -38,6 +42,7 @@ export function Shell () {
           {page === 'settings' && <SettingsPage />}
           {page === 'logs' && <LogsPage />}
           {page === 'trash' && <TrashPage />}
+          {page === 'devices' && <DevicesPage />}
         </main>
       </div>
       <RenameDialog />
@@ -49,6 +54,9 @@ export function Shell () {
       <UploadConflictDialog />
       <VersionsDialog />
       <EmptyTrashDialog />
+      <AddDeviceDialog />
+      <RemoveDeviceDialog />
+      <ResolveConflictDialog />
     </>
   )
 }

@@ -2,6 +2,7 @@ import type { Blockstore } from 'interface-blockstore'
 import { CID } from 'multiformats/cid'
 import { readWholeBlock } from '../storage/read-block.ts'
 import { CairnError, StorageFailedError } from '../errors.ts'
+import { HEAD_FORMAT_VERSION, signHead, verifyHead } from './head-mac.ts'
 import { compareHlc } from './hlc.ts'
 import { decodeOpBlock, type OpBlock } from './op-block.ts'
 import { isDeviceId } from './ops.ts'
@@ -15,21 +16,45 @@ export interface ChainHead {
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
-/** The stored form of a head: `{"v":1,"device":…,"cid":…,"seq":…}` as UTF-8 JSON. */
-export function encodeHead (device: string, head: ChainHead): Uint8Array {
+/**
+ * The stored form of a head (v2): `{"v":2,"device":…,"cid":…,"seq":…,"mac":…}`
+ * as UTF-8 JSON, the MAC as in head-mac.ts.
+ */
+export function encodeHead (macKey: Uint8Array, device: string, head: ChainHead): Uint8Array {
+  const signed = signHead(macKey, device, head)
+  return encoder.encode(JSON.stringify({ v: HEAD_FORMAT_VERSION, device, cid: signed.cid, seq: signed.seq, mac: signed.mac }))
+}
+
+/**
+ * The old stored form (v1, no MAC): `{"v":1,"device":…,"cid":…,"seq":…}`.
+ * Written only by tests, to check that such heads are upgraded once (log-store.ts).
+ */
+export function encodeLegacyHead (device: string, head: ChainHead): Uint8Array {
   return encoder.encode(JSON.stringify({ v: 1, device, cid: head.cid.toString(), seq: head.seq }))
 }
 
-/** Reads a stored head back; anything malformed throws INDEX_CHAIN_BROKEN. */
-export function decodeHead (device: string, bytes: Uint8Array): ChainHead {
+/** A stored head read back, with the format it was stored in. */
+export interface DecodedHead {
+  head: ChainHead
+  /** 1: an old head without a MAC (see loadLog for when it is accepted); 2: MAC checked. */
+  version: 1 | 2
+}
+
+/**
+ * Reads a stored head back. Malformed throws INDEX_CHAIN_BROKEN; a v2 head
+ * whose MAC fails throws INDEX_HEAD_FORGED.
+ */
+export function decodeHead (macKey: Uint8Array, device: string, bytes: Uint8Array): DecodedHead {
+  let value: Record<string, unknown>
   try {
-    const value = JSON.parse(decoder.decode(bytes)) as Record<string, unknown>
-    if (value.v !== 1 || value.device !== device || !isDeviceId(device)) throw new Error('head names another device or version')
+    value = JSON.parse(decoder.decode(bytes)) as Record<string, unknown>
+    if ((value.v !== 1 && value.v !== HEAD_FORMAT_VERSION) || value.device !== device || !isDeviceId(device)) throw new Error('head names another device or version')
     if (typeof value.cid !== 'string' || !Number.isSafeInteger(value.seq) || (value.seq as number) < 1) throw new Error('head fields are malformed')
-    return { cid: CID.parse(value.cid), seq: value.seq as number }
+    if (value.v === 1) return { head: { cid: CID.parse(value.cid), seq: value.seq as number }, version: 1 }
   } catch (err) {
     throw new CairnError('INDEX_CHAIN_BROKEN', `the stored index head of device ${device} is unreadable`, { cause: err })
   }
+  return { head: verifyHead(macKey, device, { cid: value.cid, seq: value.seq, mac: value.mac }), version: 2 }
 }
 
 /** Reads one block from the store whole; undefined when the store lacks it. */

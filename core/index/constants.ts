@@ -10,10 +10,14 @@
  * purge (versions and Trash). A block is written with the lowest version
  * that holds its ops, so a block of v1 ops stays readable by v1 readers.
  */
-export const OP_BLOCK_VERSION = 2
+export const OP_BLOCK_VERSION = 3
 
-/** Every op-block version this code reads. */
-export const OP_BLOCK_VERSIONS: readonly number[] = [1, 2]
+/**
+ * Every op-block version this code reads. v3: deletes may name the put they
+ * remove (ops.ts `target`), so an edit made concurrently survives the delete,
+ * and puts the put they replace, so concurrent edits of one file are known.
+ */
+export const OP_BLOCK_VERSIONS: readonly number[] = [1, 2, 3]
 
 /** Associated-data prefix of a sealed op block; the device id follows after `|`. */
 export const OP_BLOCK_AAD_PREFIX = 'cairn/v1/index-block|'

@@ -34,7 +34,7 @@ export class IndexHistory {
       const file = tx.liveFile(fileId)
       const version = versionsOf(tx.state, fileId).find(v => v.versionId === versionId)
       if (version === undefined) throw new FileNotFoundError('that version is no longer kept', { fileId })
-      await tx.append([{ kind: 'put', fileId, path: file.storedPath, entry: canonicalEntry(version.entry) }])
+      await tx.append([{ kind: 'put', fileId, path: file.storedPath, entry: canonicalEntry(version.entry), target: { ...file.updated } }])
       return tx.view(fileId)
     })
   }

@@ -1,10 +1,14 @@
 import type { Blockstore } from 'interface-blockstore'
 import { systemClock, type Clock } from '../clock.ts'
+import { CID } from 'multiformats/cid'
 import type { Datastore } from 'interface-datastore'
 import { CairnError, FileNotFoundError, FormatInvalidError, InvalidArgumentError, PathExistsError, VaultLockedError } from '../errors.ts'
-import type { ChainHead } from './chain.ts'
+import { readBlock, type ChainHead } from './chain.ts'
+import { headMacKey, signHead, type SignedHead } from './head-mac.ts'
 import { tick, zeroHlc, type Hlc } from './hlc.ts'
-import { loadLog, writeOps } from './log-store.ts'
+import { loadLog, observe, storeBlocks, writeHead, writeOps } from './log-store.ts'
+import { verifyRemoteRun, type FetchBlock } from './merge-chain.ts'
+import { decodeOpBlock } from './op-block.ts'
 import { canonicalEntry, isDeviceId, newFileId, validateEntry, validateOpBody, type FileEntry, type IndexOp, type PartialOp } from './ops.ts'
 import { normalizePath } from './paths.ts'
 import { retainedCids } from './history.ts'
@@ -28,6 +32,18 @@ export interface IndexLogInit {
 }
 
 type Status = 'new' | 'started' | 'stopped'
+
+/** What `IndexLog.merge` changed, so the caller can say `files.changed`. */
+export interface MergeResult {
+  device: string
+  /** The seq known before and after the merge (equal when nothing was new). */
+  fromSeq: number
+  toSeq: number
+  /** Op blocks stored. */
+  blocks: number
+  /** File ids whose state changed, sorted. */
+  changed: string[]
+}
 
 /** What an action under the index's lock sees and may do (`IndexLog.transact`). */
 export interface IndexTransaction {
@@ -57,6 +73,8 @@ export interface IndexTransaction {
 export class IndexLog {
   private readonly stores: IndexLogComponents
   private readonly indexKey: Uint8Array
+  /** Key of the heads' MACs (head-mac.ts), derived from the index key. */
+  private readonly macKey: Uint8Array
   private readonly deviceId: string
   private readonly now: Clock
   private readonly viewOptions: ViewOptions
@@ -66,6 +84,7 @@ export class IndexLog {
   /** CIDs of every op block of every chain, so backups can hold the whole log. */
   private readonly blockCidSet = new Set<string>()
   private clock: Hlc
+  private readonly lastHlc = new Map<string, Hlc>()
   // Appends run one at a time: each needs the previous seq and head.
   private queue: Promise<unknown> = Promise.resolve()
   /** Versions and the Trash: reads, restores, prune and purge (index-history.ts). */
@@ -76,6 +95,7 @@ export class IndexLog {
     if (init.indexKey.length !== 32) throw new InvalidArgumentError('index key must be 32 bytes')
     this.stores = { blockstore: components.blockstore, datastore: components.datastore }
     this.indexKey = init.indexKey
+    this.macKey = headMacKey(init.indexKey)
     this.deviceId = init.deviceId
     this.now = init.now ?? systemClock
     this.viewOptions = init.deviceLabel === undefined ? {} : { deviceLabel: init.deviceLabel }
@@ -89,11 +109,12 @@ export class IndexLog {
    */
   async start (): Promise<void> {
     if (this.status !== 'new') throw new CairnError('INTERNAL', 'an index log starts once')
-    const loaded = await loadLog(this.stores, this.indexKey, this.deviceId)
+    const loaded = await loadLog(this.stores, this.indexKey, this.macKey, this.deviceId)
     this.current = loaded.state
     for (const [device, head] of loaded.heads) this.chainHeads.set(device, head)
     for (const cid of loaded.blockCids) this.blockCidSet.add(cid)
     this.clock = loaded.clock
+    for (const [device, hlc] of loaded.lastHlc) this.lastHlc.set(device, hlc)
     this.status = 'started'
   }
 
@@ -103,9 +124,11 @@ export class IndexLog {
     this.status = 'stopped'
     await this.queue.catch(() => {})
     this.indexKey.fill(0)
+    this.macKey.fill(0)
     this.current = createState()
     this.chainHeads.clear()
     this.blockCidSet.clear()
+    this.lastHlc.clear()
   }
 
   /** CIDs (strings) of every op block of every known chain. */
@@ -124,6 +147,75 @@ export class IndexLog {
   heads (): Map<string, ChainHead> {
     this.assertStarted()
     return new Map(this.chainHeads)
+  }
+
+  /** Every known head with its MAC, by device: the version vector a sync hello or a backup manifest carries. */
+  signedHeads (): Record<string, SignedHead> {
+    const out: Record<string, SignedHead> = {}
+    for (const [device, head] of this.heads()) out[device] = signHead(this.macKey, device, head)
+    return out
+  }
+
+  /**
+   * The sealed blocks of `device`'s chain from `head` back to (not including)
+   * op `afterSeq`, oldest first: what a peer that knows ops up to `afterSeq`
+   * lacks. Read from this device's store; blocks never change, so no lock.
+   */
+  async blocksAfter (device: string, head: ChainHead, afterSeq: number): Promise<Array<{ cid: string, bytes: Uint8Array }>> {
+    this.assertStarted()
+    const out: Array<{ cid: string, bytes: Uint8Array }> = []
+    let cid: ChainHead['cid'] | null = head.cid
+    let seqTo = head.seq
+    while (cid !== null && seqTo > afterSeq) {
+      const bytes = await readBlock(this.stores.blockstore, cid)
+      if (bytes === undefined) throw new CairnError('INDEX_CHAIN_BROKEN', `index block ${cid.toString()} of device ${device} is missing`)
+      const block = await decodeOpBlock(this.indexKey, cid, bytes, device)
+      out.push({ cid: cid.toString(), bytes })
+      cid = block.prev === null ? null : CID.parse(block.prev)
+      seqTo = block.seqFrom - 1
+    }
+    return out.reverse()
+  }
+
+  /**
+   * Merges another device's chain (DESIGN §5): checks `signed` (its MAC, no
+   * rollback: see merge-chain.ts for the codes), walks back to the seq known
+   * here reading blocks locally first, then through `fetchBlock`, checks
+   * every block, stores them, writes the head last, then applies the ops
+   * and moves this device's clock past them, so an edit made here after
+   * seeing them wins over them, however far ahead their clock ran.
+   * Serialised with appends. A refused head changes nothing here.
+   */
+  async merge (device: string, signed: unknown, fetchBlock: FetchBlock): Promise<MergeResult> {
+    return await this.exclusive(async () => {
+      const known = this.chainHeads.get(device)
+      const lastHlc = this.lastHlc.get(device)
+      const run = await verifyRemoteRun({
+        blockstore: this.stores.blockstore,
+        indexKey: this.indexKey,
+        macKey: this.macKey,
+        device,
+        signed,
+        fetchBlock,
+        ...(known === undefined ? {} : { known }),
+        ...(lastHlc === undefined ? {} : { lastHlc })
+      })
+      const fromSeq = known?.seq ?? 0
+      if (run.blocks.length === 0) return { device, fromSeq, toSeq: fromSeq, blocks: 0, changed: [] }
+      await storeBlocks(this.stores.blockstore, run.blocks)
+      await writeHead(this.stores.datastore, this.macKey, device, run.head)
+      this.chainHeads.set(device, run.head)
+      const changed = new Set<string>()
+      for (const { cid, block } of run.blocks) {
+        this.blockCidSet.add(cid.toString())
+        for (const op of block.ops) {
+          if (applyOp(this.current, op)) changed.add(op.fileId)
+          this.clock = observe(this.clock, op.hlc)
+        }
+        this.lastHlc.set(device, (block.ops.at(-1) as IndexOp).hlc)
+      }
+      return { device, fromSeq, toSeq: run.head.seq, blocks: run.blocks.length, changed: [...changed].sort() }
+    })
   }
 
   /** Live files sorted by display path. */
@@ -191,7 +283,9 @@ export class IndexLog {
       const id = fileId ?? newFileId()
       if (fileId !== undefined && !knowsFile(this.current, fileId)) throw new FileNotFoundError('no such file in the index', { fileId })
       this.assertPathFree(target, id)
-      await this.appendNow([{ kind: 'put', fileId: id, path: target, entry: canonicalEntry(entry) }])
+      // A new version names the one it replaces, so an edit made elsewhere meanwhile is told apart (conflicts.ts).
+      const replaced = fileId === undefined ? undefined : getFile(this.current, fileId, this.viewOptions)?.updated
+      await this.appendNow([{ kind: 'put', fileId: id, path: target, entry: canonicalEntry(entry), ...(replaced === undefined ? {} : { target: { ...replaced } }) }])
       return this.view(id)
     })
   }
@@ -216,7 +310,8 @@ export class IndexLog {
   async remove (fileId: string): Promise<FileView> {
     return await this.exclusive(async () => {
       const file = this.liveFile(fileId)
-      await this.appendNow([{ kind: 'delete', fileId, path: file.storedPath }])
+      // Naming the put it removes: an edit made elsewhere meanwhile survives it (state.ts).
+      await this.appendNow([{ kind: 'delete', fileId, path: file.storedPath, target: { ...file.updated } }])
       return file
     })
   }
@@ -235,10 +330,11 @@ export class IndexLog {
       if (p.target !== undefined) op.target = p.target
       return op
     })
-    const written = await writeOps(this.stores, this.indexKey, this.deviceId, head, ops)
+    const written = await writeOps(this.stores, this.indexKey, this.macKey, this.deviceId, head, ops)
     this.chainHeads.set(this.deviceId, written.head)
     for (const block of written.blocks) this.blockCidSet.add(block.cid.toString())
     this.clock = clock
+    this.lastHlc.set(this.deviceId, clock)
     for (const op of ops) applyOp(this.current, op)
     return ops
   }

@@ -20,8 +20,8 @@ import { isDeviceId, opFromWire, opToWire, V1_KINDS, type IndexOp } from './ops.
  * device's, nor read as another version.
  */
 export interface OpBlock {
-  /** Format version: 1 (put, delete, move) or 2 (also prune, purge). */
-  v: 1 | 2
+  /** Format version: 1 (put, delete, move), 2 (also prune, purge) or 3 (also deletes and puts that name a put). */
+  v: 1 | 2 | 3
   device: string
   /** Seq of the first op in the block. */
   seqFrom: number
@@ -80,6 +80,7 @@ export function checkOpBlock (block: OpBlock, code: 'INDEX_RECORD_TAMPERED' | 'I
     if (op.device !== block.device || op.hlc.device !== block.device) throw new CairnError(code, 'op block holds an op of another device')
     if (op.seq !== block.seqFrom + i) throw new CairnError(code, 'op block seqs are not consecutive')
     if (block.v === 1 && !V1_KINDS.has(op.kind)) throw new CairnError(code, `a v1 op block cannot hold a ${op.kind} op`)
+    if (block.v < 3 && (op.kind === 'delete' || op.kind === 'put') && op.target !== undefined) throw new CairnError(code, `a v${block.v} op block cannot hold a ${op.kind} that names a put`)
     if (op.target !== undefined && compareHlc(op.target, op.hlc) >= 0) throw new CairnError(code, `a ${op.kind} op names an op that is not before it`)
     const before = block.ops[i - 1]
     if (before !== undefined && compareHlc(before.hlc, op.hlc) >= 0) throw new CairnError(code, 'op block timestamps do not increase')
@@ -88,6 +89,7 @@ export function checkOpBlock (block: OpBlock, code: 'INDEX_RECORD_TAMPERED' | 'I
 
 /** The lowest format version that can hold these ops (see OP_BLOCK_VERSION). */
 export function blockVersionFor (ops: readonly IndexOp[]): OpBlock['v'] {
+  if (ops.some(op => (op.kind === 'delete' || op.kind === 'put') && op.target !== undefined)) return 3
   return ops.every(op => V1_KINDS.has(op.kind)) ? 1 : 2
 }
 

@@ -49,9 +49,14 @@ export interface IndexOp {
   /** Present exactly on puts. */
   entry?: FileEntry
   /**
-   * Present exactly on prunes and purges: the timestamp of the op it ends.
+   * Present on prunes and purges, and on deletes and puts since format v3: the timestamp of the op it ends.
    * prune: the put whose saved version it forgets (no other put, even of the
-   * same content); purge: the delete whose Trash item it empties. Always
+   * same content); purge: the delete whose Trash item it empties; delete:
+   * the put whose content it removed (a put it did not see survives it: an
+   * edit beats a concurrent delete; a delete without one is plain
+   * last-writer-wins, as format v1 and v2 wrote them); put: the put whose
+   * content it replaced (absent on a new file), so two edits of one file made
+   * apart are told from one made after the other (conflicts.ts). Always
    * before the op's own timestamp: a device names only ops it has seen.
    */
   target?: Hlc
@@ -129,6 +134,8 @@ export function validateOpBody (op: { kind: unknown, fileId: unknown, path: unkn
   else if (op.entry !== undefined) throw new CairnError(code, `a ${op.kind} op carries no entry`)
   if (op.kind === 'prune' || op.kind === 'purge') {
     if (!isHlc(op.target)) throw new CairnError(code, `a ${op.kind} op must name the op it ends`)
+  } else if (op.kind === 'delete' || op.kind === 'put') {
+    if (op.target !== undefined && !isHlc(op.target)) throw new CairnError(code, `a ${op.kind} names the put it replaces by its timestamp`)
   } else if (op.target !== undefined) throw new CairnError(code, `a ${op.kind} op carries no target`)
 }
 

@@ -1,3 +1,4 @@
+import { editsOfRecord } from './concurrent-puts.ts'
 import { conflictName, shortDeviceLabel } from './conflict-name.ts'
 import { compareHlc, encodeHlc, type Hlc } from './hlc.ts'
 import { compareOps, opToWire, type FileEntry, type IndexOp, type WireOp } from './ops.ts'
@@ -7,8 +8,12 @@ import { compareOps, opToWire, type FileEntry, type IndexOp, type WireOp } from 
  *
  * Each file id holds two last-writer-wins registers, ordered by `compareOps`
  * (hybrid logical clock first):
- * - content: the latest put or delete. A delete is a tombstone: an older put
- *   arriving later does not bring the file back; a newer put does.
+ * - content: the latest put, unless a delete ends it. A delete is a
+ *   tombstone: an older put arriving later does not bring the file back; a
+ *   newer put does. A delete that names the put it removed (format v3) ends
+ *   only that put and those before it, so an edit the deleting device had
+ *   not seen survives the delete whatever the clocks say (an edit beats a
+ *   concurrent delete); a delete that names none ends every older put.
  * - placement: the latest put or move, which says where the file is. A move
  *   keeps the entry; a move of a deleted file does not resurrect it.
  * Beside the registers each file keeps grow-only history (history.ts): the
@@ -27,6 +32,8 @@ export interface FileRecord {
   placement?: IndexOp
   /** Every put of this file, oldest first: its history, from which versions and the Trash are read. */
   puts: IndexOp[]
+  /** Every delete of this file, oldest first: `content` is computed from these and `puts`. */
+  deletes?: IndexOp[]
   /** Encoded timestamps of the puts a prune named: those saved versions are forgotten. */
   pruned: Set<string>
   /**
@@ -56,6 +63,13 @@ export interface FileView {
   entry: FileEntry
   /** Timestamp of the put that set the current content. */
   updated: Hlc
+  /**
+   * Present only on a concurrent edit of the file (conflicts.ts), shown
+   * beside it under a conflict name with that edit's content: the encoded
+   * timestamp of its put (prune it to resolve). `getFile` returns the file
+   * itself, never such a copy.
+   */
+  versionId?: string
 }
 
 /** How views are built. */
@@ -84,15 +98,19 @@ export function applyOp (state: IndexState, op: IndexOp): boolean {
     state.files.set(op.fileId, record)
   }
   let changed = false
-  if ((op.kind === 'put' || op.kind === 'delete') && wins(op, record.content)) {
-    record.content = op
-    changed = true
+  if (op.kind === 'delete') changed = addPut(record.deletes ??= [], op)
+  if (op.kind === 'put' || op.kind === 'delete') {
+    if (op.kind === 'put') changed = addPut(record.puts, op) || changed
+    const content = contentOf(record)
+    if (content !== record.content) {
+      record.content = content
+      changed = true
+    }
   }
   if ((op.kind === 'put' || op.kind === 'move') && wins(op, record.placement)) {
     record.placement = op
     changed = true
   }
-  if (op.kind === 'put') changed = addPut(record.puts, op) || changed
   if (op.kind === 'prune' && op.target !== undefined) {
     const target = encodeHlc(op.target)
     if (!record.pruned.has(target)) {
@@ -108,7 +126,23 @@ export function applyOp (state: IndexState, op: IndexOp): boolean {
   return changed
 }
 
-/** Inserts a put into a sorted history unless it is there already; true when added. */
+/**
+ * The content register from the sets of puts and deletes (so any order of
+ * the same ops gives the same answer): the latest put, unless a delete ends
+ * it; then the latest delete that does.
+ */
+function contentOf (record: FileRecord): IndexOp | undefined {
+  const put = record.puts.at(-1)
+  let ending: IndexOp | undefined
+  for (const del of record.deletes ?? []) {
+    const ends = put === undefined ||
+      (del.target === undefined ? compareOps(del, put) > 0 : compareHlc(del.target, put.hlc) >= 0)
+    if (ends && wins(del, ending)) ending = del
+  }
+  return ending ?? put
+}
+
+/** Inserts an op into a sorted history unless it is there already; true when added. */
 function addPut (puts: IndexOp[], op: IndexOp): boolean {
   let i = puts.length
   while (i > 0 && compareOps(puts[i - 1] as IndexOp, op) > 0) i--
@@ -168,25 +202,31 @@ function byCode (a: string, b: string): number {
  * with the device and date of the op that placed it. Only the registers
  * decide, so every device shows the same names.
  */
+interface Shown { fileId: string, content: IndexOp, placement: IndexOp, copy?: boolean }
+
 function buildView (state: IndexState, deviceLabel: (deviceId: string) => string): View {
-  const groups = new Map<string, Array<{ fileId: string, content: IndexOp, placement: IndexOp }>>()
+  const groups = new Map<string, Shown[]>()
+  const copies: Shown[] = []
   for (const [fileId, record] of state.files) {
     const { content, placement } = record
     if (content?.kind !== 'put' || placement === undefined) continue
     const group = groups.get(placement.path) ?? []
     group.push({ fileId, content, placement })
     groups.set(placement.path, group)
+    // Edits of this file made apart from its current content: kept beside it under conflict names.
+    for (const edit of editsOfRecord(fileId, record, content)) copies.push({ fileId, content: edit.put, placement, copy: true })
   }
   const taken = new Set(groups.keys())
   const list: FileView[] = []
-  const losers: Array<{ fileId: string, content: IndexOp, placement: IndexOp }> = []
-  const view = (item: { fileId: string, content: IndexOp, placement: IndexOp }, path: string): FileView => Object.freeze({
+  const losers: Shown[] = []
+  const view = (item: Shown, path: string): FileView => Object.freeze({
     fileId: item.fileId,
     path,
     storedPath: item.placement.path,
     conflict: path !== item.placement.path,
     entry: Object.freeze({ ...(item.content.entry as FileEntry) }),
-    updated: Object.freeze({ ...item.content.hlc })
+    updated: Object.freeze({ ...item.content.hlc }),
+    ...(item.copy === true ? { versionId: encodeHlc(item.content.hlc) } : {})
   })
   for (const [path, group] of groups) {
     group.sort((a, b) => compareOps(a.placement, b.placement))
@@ -194,17 +234,21 @@ function buildView (state: IndexState, deviceLabel: (deviceId: string) => string
     losers.push(...group.slice(1))
   }
   // Losers are named in one global order so a name taken by one is skipped by
-  // the next the same way on every device.
-  losers.sort((a, b) => compareOps(a.placement, b.placement))
+  // the next the same way on every device. A path's loser is named by the op
+  // that placed it there, a concurrent edit by its put.
+  losers.push(...copies)
+  const namedBy = (item: Shown): IndexOp => item.copy === true ? item.content : item.placement
+  losers.sort((a, b) => compareOps(namedBy(a), namedBy(b)))
   for (const loser of losers) {
+    const by = namedBy(loser)
     let attempt = 1
-    let name = conflictName(loser.placement.path, deviceLabel(loser.placement.device), loser.placement.hlc.wall)
-    while (taken.has(name)) name = conflictName(loser.placement.path, deviceLabel(loser.placement.device), loser.placement.hlc.wall, ++attempt)
+    let name = conflictName(loser.placement.path, deviceLabel(by.device), by.hlc.wall)
+    while (taken.has(name)) name = conflictName(loser.placement.path, deviceLabel(by.device), by.hlc.wall, ++attempt)
     taken.add(name)
     list.push(view(loser, name))
   }
   list.sort((a, b) => byCode(a.path, b.path))
-  return { version: state.version, deviceLabel, list, byId: new Map(list.map(f => [f.fileId, f])), byPath: new Map(list.map(f => [f.path, f])) }
+  return { version: state.version, deviceLabel, list, byId: new Map(list.filter(f => f.versionId === undefined).map(f => [f.fileId, f])), byPath: new Map(list.map(f => [f.path, f])) }
 }
 
 function currentView (state: IndexState, options: ViewOptions = {}): View {
@@ -228,7 +272,7 @@ export function getFile (state: IndexState, fileId: string, options?: ViewOption
 
 /** For dedup: a live file whose content has this tag (the first by display path), if any. */
 export function findByTag (state: IndexState, tag: string, options?: ViewOptions): FileView | undefined {
-  return currentView(state, options).list.find(f => f.entry.tag === tag)
+  return currentView(state, options).list.find(f => f.versionId === undefined && f.entry.tag === tag)
 }
 
 /** The live file shown at a display path (compared in Unicode NFC), if any. */

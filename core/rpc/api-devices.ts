@@ -47,6 +47,7 @@ export interface DeviceOffer {
  * - `received` (B only): A confirmed and the vault key arrived; B now chooses its passphrase.
  * - `paired` (A only): B has the key and is listed among the devices.
  * - `failed`: `error.code` says why (PAIRING_OFFER_EXPIRED, PAIRING_OFFER_USED, …).
+ * On A, `id` is the offer's `offerId` (what `devices.confirm` takes); on B, the `id` of `JoinStarted`.
  */
 export type PairingEvent =
   | { id: string, stage: 'compare', safetyNumber: string, otherDevice: string }
@@ -76,6 +77,8 @@ export interface FileLocation {
   devices: string[]
   /** "Keep on this device" is on for the file (or a folder above it). */
   keep: boolean
+  /** When `keep` comes from a folder's "Keep on this device": that folder's path, no trailing '/' ("photos/2024"). */
+  keptFolder?: string
 }
 
 /** Result of "Free up space". */

@@ -103,7 +103,7 @@ export interface NodeApi {
   'devices.remove': { args: { peerId: string, rotate: boolean }, result: undefined }
   /** Where each file's blocks are (by fileId). */
   'files.locations': { args: undefined, result: Record<string, FileLocation> }
-  /** "Keep on this device" for a file or every file under a folder (`keep: false` undoes it). */
+  /** "Keep on this device" for a file or every file under a folder (`keep: false` undoes it). `folder`: its path, no trailing '/'. */
   'files.keepLocal': { args: ({ fileId: string } | { folder: string }) & { keep: boolean }, result: undefined }
   /** Drops local blocks of files a backup peer or another device confirmed it holds in full; never others. */
   'files.freeUpSpace': { args: undefined, result: FreedSpace }

@@ -44,7 +44,10 @@ export interface AddStreamInput extends Omit<AddInput, 'file'> {
 type StoreInput = Omit<AddStreamInput, 'stream'>
 
 export function toFileInfo (view: FileView): FileInfo {
-  return { fileId: view.fileId, path: view.path, size: view.entry.size, mtime: view.entry.mtime, type: view.entry.type, cid: view.entry.cid }
+  const info: FileInfo = { fileId: view.fileId, path: view.path, size: view.entry.size, mtime: view.entry.mtime, type: view.entry.type, cid: view.entry.cid }
+  // Only on conflict copies, so every other file's info stays as it was.
+  if (!view.conflict) return info
+  return { ...info, conflict: true, conflictOf: view.storedPath, ...(view.versionId !== undefined ? { versionId: view.versionId } : {}) }
 }
 
 /**

@@ -24,6 +24,12 @@ export interface FileInfo {
   onBackup?: boolean
   /** Set once a read or a check found this file's stored data damaged here: repaired from a peer, or still damaged. */
   health?: FileHealth
+  /** True for a conflict copy: it lost a path to a concurrent change and shows as `name (conflict, DEVICE, DATE).ext`. */
+  conflict?: boolean
+  /** For a conflict copy: the path it lost (where "the other" version is), e.g. "notes/todo.txt". */
+  conflictOf?: string
+  /** For a concurrent edit shown beside its file (same fileId): the edit's version id (core/index/conflicts.ts). */
+  versionId?: string
 }
 
 export interface AddFileResult {

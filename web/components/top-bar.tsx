@@ -7,6 +7,7 @@ const NAV: ReadonlyArray<{ page: Page, label: string }> = [
   { page: 'trash', label: 'Trash' },
   { page: 'shares', label: 'Shares' },
   { page: 'backup', label: 'Backup' },
+  { page: 'devices', label: 'Devices' },
   { page: 'peers', label: 'Peers' },
   { page: 'dashboard', label: 'Dashboard' },
   { page: 'settings', label: 'Settings' },

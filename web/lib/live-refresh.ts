@@ -6,7 +6,7 @@ export interface IntervalTimers {
   clearInterval: (handle: unknown) => void
 }
 
-const realTimers: IntervalTimers = {
+export const realTimers: IntervalTimers = {
   setInterval: (fn, ms) => setInterval(fn, ms),
   clearInterval: (handle) => { clearInterval(handle as ReturnType<typeof setInterval>) }
 }

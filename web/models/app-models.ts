@@ -25,6 +25,12 @@ import { createVersionsModel, type VersionsModel } from './versions-model.ts'
 import { createTrashModel, type TrashModel } from './trash-model.ts'
 import { createRetentionModel, type RetentionModel } from './retention-model.ts'
 import { createStorageHealthModel, type StorageHealthModel } from './storage-health-model.ts'
+import { createDevicesModel, type DevicesModel } from './devices-model.ts'
+import { createRemoveDeviceModel, type RemoveDeviceModel } from './remove-device-model.ts'
+import { createAddDeviceModel, type AddDeviceModel } from './add-device-model.ts'
+import { createJoinDeviceModel, type JoinDeviceModel } from './join-device-model.ts'
+import { createFileLocationsModel, type FileLocationsModel } from './file-locations-model.ts'
+import { createConflictModel, type ConflictModel } from './conflict-model.ts'
 
 /** Every model of the app, built once per page from the one RPC client. */
 export interface AppModels {
@@ -59,6 +65,18 @@ export interface AppModels {
   retention: RetentionModel
   /** Damaged or repaired files, and Settings → "Check stored data". */
   storageHealth: StorageHealthModel
+  /** The Devices page's list and inline rename. */
+  devices: DevicesModel
+  /** "Remove device", after confirmation. */
+  removeDevice: RemoveDeviceModel
+  /** "Add a device" (this device shows the offer). */
+  addDevice: AddDeviceModel
+  /** "Join my vault from another device" (this device joins), from onboarding or a `#/join?offer=…` link. */
+  join: JoinDeviceModel
+  /** Where each file lives, "Keep on this device", "Free up space". */
+  fileLocations: FileLocationsModel
+  /** "Resolve…" on a conflict copy. */
+  conflicts: ConflictModel
   /** Which screen shows: onboarding until it is finished, then by vault state. */
   screen: ReadonlySignal<'loading' | 'onboarding' | 'locked' | 'unlocked'>
   /** A modal dialog is open (the page behind it is hidden from assistive tech). */
@@ -81,6 +99,8 @@ export interface AppModelsInit {
   sharedFiles?: SharedFilesSource
   /** Rewrites the hash without a history entry (defaults to `location.set`). */
   replaceHash?: (hash: string) => void
+  /** The page's origin, to rebuild a device join link (window.location.origin). */
+  origin?: string
 }
 
 export function createAppModels (init: AppModelsInit): AppModels {
@@ -108,9 +128,21 @@ export function createAppModels (init: AppModelsInit): AppModels {
       vault.setStatus(status)
     }
   })
+  const join = createJoinDeviceModel({
+    client,
+    location: init.location,
+    replaceHash: init.replaceHash,
+    origin: init.origin,
+    vaultState: vault.state,
+    checkDelayMs,
+    onJoined: (status) => {
+      route.go('files')
+      vault.setStatus(status)
+    }
+  })
   const screen = computed(() => {
-    // A restore may announce "unlocked" before it returns; stay on its busy screen until it does.
-    if (onboarding.inProgress.value || restore.busy.value) return 'onboarding'
+    // A restore or a join may announce "unlocked" before it returns; stay on its busy screen until it does.
+    if (onboarding.inProgress.value || restore.busy.value || join.inProgress.value) return 'onboarding'
     const state = vault.state.value
     if (state === undefined) return 'loading'
     return state === 'none' ? 'onboarding' : state
@@ -119,6 +151,10 @@ export function createAppModels (init: AppModelsInit): AppModels {
   const versions = createVersionsModel(client)
   const trash = createTrashModel({ client, files: files.files })
   const shares = createSharesModel({ client, nativeShare: init.nativeShare ?? browserShare() })
+  const devices = createDevicesModel({ client })
+  const removeDevice = createRemoveDeviceModel(client, () => { void devices.refresh() })
+  const addDevice = createAddDeviceModel({ client, onPaired: () => { void devices.refresh() } })
+  const conflicts = createConflictModel(client, files.files)
   const sharedInbox = createSharedInboxModel({
     location: init.location,
     replaceHash: init.replaceHash,
@@ -151,10 +187,17 @@ export function createAppModels (init: AppModelsInit): AppModels {
     trash,
     retention: createRetentionModel(client),
     storageHealth: createStorageHealthModel(client),
+    devices,
+    removeDevice,
+    addDevice,
+    join,
+    fileLocations: createFileLocationsModel(client),
+    conflicts,
     screen,
     dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value || backup.removing.value !== undefined ||
       shares.sharing.value !== undefined || shares.stopping.value !== undefined ||
-      uploads.conflict.value !== undefined || versions.file.value !== undefined || trash.confirmingEmpty.value)
+      uploads.conflict.value !== undefined || versions.file.value !== undefined || trash.confirmingEmpty.value ||
+      removeDevice.removing.value !== undefined || addDevice.stage.value !== 'closed' || conflicts.resolving.value !== undefined)
   }
 }
 
@@ -171,7 +214,8 @@ function browserShare (): ((data: NativeShareData) => Promise<void>) | undefined
  * the node's idle timer restarts. Returns the stop function.
  */
 export function startAppModels (m: AppModels, client: RpcClient, activityTarget?: EventTarget): () => void {
-  const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start(), m.sharedInbox.start(), m.pairingLink.start(), m.storageHealth.start()]
+  const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start(), m.sharedInbox.start(), m.pairingLink.start(), m.storageHealth.start(),
+    m.addDevice.start(), m.join.start(), m.fileLocations.start()]
   let previous: VaultState | undefined
   stops.push(effect(() => {
     const state = m.vault.state.value
@@ -179,6 +223,7 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
     previous = state
     if (state === 'unlocked') {
       void m.files.refresh()
+      void m.fileLocations.refresh()
       m.uploads.resume()
     } else if (state === 'locked' || state === 'none') {
       m.files.clear()
@@ -193,6 +238,11 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
       m.versions.close()
       m.trash.reset()
       m.retention.reset()
+      m.devices.reset()
+      m.removeDevice.cancel()
+      m.addDevice.close()
+      m.conflicts.close()
+      m.fileLocations.clear()
     }
   }))
   if (activityTarget !== undefined) {

@@ -32,6 +32,12 @@ export interface RequestEnvelope {
 export interface WireHead {
   cid: string
   seq: number
+  /**
+   * HMAC of the head under a key of the vault (core/index/head-mac.ts). The
+   * peer cannot check it and keeps it as sent; a restoring device checks it.
+   * Absent on heads sent before heads were authenticated.
+   */
+  mac?: string
 }
 
 /** What a device asks a peer to hold or let go of; `seq` counts per device, from 1. */
@@ -164,10 +170,14 @@ function cidList (value: unknown, field: string): string[] {
   return value
 }
 
+/** A head MAC is 32 bytes in base64 (43 characters); room for a longer one later. */
+const MAX_HEAD_MAC_LENGTH = 128
+
 function heads (value: unknown): Record<string, WireHead> {
   if (!isRecord(value)) throw invalid('heads must be an object')
   for (const [device, head] of Object.entries(value)) {
-    if (!isDeviceId(device) || !isRecord(head) || !isCanonicalCid(head.cid) || !isSeq(head.seq)) throw invalid('heads entries are {cid, seq} per device')
+    if (!isDeviceId(device) || !isRecord(head) || !isCanonicalCid(head.cid) || !isSeq(head.seq)) throw invalid('heads entries are {cid, seq, mac?} per device')
+    if (head.mac !== undefined && (typeof head.mac !== 'string' || head.mac.length > MAX_HEAD_MAC_LENGTH)) throw invalid('a head mac is a short string')
   }
   return value as Record<string, WireHead>
 }

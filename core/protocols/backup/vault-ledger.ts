@@ -191,7 +191,12 @@ export class VaultLedger {
     const record = entry.record
     record.lastSeq[manifest.device] = manifest.seq
     for (const [device, head] of Object.entries(manifest.heads ?? {})) {
-      if ((record.heads[device]?.seq ?? 0) < head.seq) record.heads[device] = { cid: head.cid, seq: head.seq }
+      // The MAC is kept as sent (the peer cannot check it; a restoring device does).
+      // A MAC'd head replaces an un-MAC'd one of the same seq (a device that upgraded).
+      const stored = record.heads[device]
+      if ((stored?.seq ?? 0) < head.seq || (stored?.seq === head.seq && stored.mac === undefined && head.mac !== undefined)) {
+        record.heads[device] = head.mac === undefined ? { cid: head.cid, seq: head.seq } : { cid: head.cid, seq: head.seq, mac: head.mac }
+      }
     }
     return { record, items: [...changed.values()], dropped }
   }

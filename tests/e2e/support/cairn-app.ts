@@ -126,7 +126,7 @@ export class CairnApp {
     await expect(this.row(name)).toHaveCount(0)
   }
 
-  async goTo (page: 'Files' | 'Trash' | 'Backup' | 'Peers' | 'Dashboard' | 'Settings' | 'Logs'): Promise<void> {
+  async goTo (page: 'Files' | 'Trash' | 'Backup' | 'Devices' | 'Peers' | 'Dashboard' | 'Settings' | 'Logs'): Promise<void> {
     await this.page.getByRole('navigation').getByRole('button', { name: page }).or(this.page.getByRole('navigation').getByRole('link', { name: page })).first().click()
   }
 }

@@ -128,11 +128,12 @@ export async function blockSize (blockstore: Blockstore, cid: CID): Promise<numb
 }
 
 /** An index log on the device's stores with one entry for `file`; returns its op-block CIDs and heads. */
-export async function indexWith (device: TestDevice, file: StoredFile, path = 'a.bin'): Promise<{ blocks: string[], heads: Record<string, { cid: string, seq: number }> }> {
+export async function indexWith (device: TestDevice, file: StoredFile, path = 'a.bin'): Promise<{ blocks: string[], heads: Record<string, { cid: string, seq: number, mac: string }> }> {
   const log = new IndexLog({ blockstore: device.blockstore, datastore: device.datastore }, { indexKey: deriveSubkey(device.vaultKey, 'index'), deviceId: device.helia.libp2p.peerId.toString() })
   await log.start()
   await log.put({ cid: file.root.toString(), size: 1, mtime: 0, tag: toBase64(randomBytes(32)), fk: toBase64(randomBytes(32)), type: '' }, path)
-  const heads = Object.fromEntries([...log.heads()].map(([device, head]) => [device, { cid: head.cid.toString(), seq: head.seq }]))
+  // With their MACs, as a device sends them (the peer keeps them as sent).
+  const heads = log.signedHeads()
   const blocks = log.blockCids()
   await log.stop()
   return { blocks, heads }

@@ -2,11 +2,16 @@ import type { FileInfo } from '../../../core/rpc/api.ts'
 import { useModels } from '../../app-context.ts'
 import { baseName, folderOf, formatBytes, formatDate } from '../../format.ts'
 import { downloadUrl } from '../../../core/rpc/service-worker-urls.ts'
+import { isConflict } from '../../models/conflict-model.ts'
+import { locationLabels } from '../../models/file-locations-model.ts'
+import { RowMenu } from './row-menu.tsx'
 
-/** One file: its name (with folder) and where it is stored, size, date, type, and Download / Share / Rename / Delete. */
+/** One file: its name (with folder) and where it lives, size, date, type, and Download / Share / Rename / Delete / More. */
 export function FileRow ({ file }: { file: FileInfo }) {
-  const { files, shares, versions } = useModels()
+  const { files, shares, versions, fileLocations } = useModels()
   const folder = folderOf(file.path)
+  const location = fileLocations.locations.value[file.fileId]
+  const conflict = isConflict(file)
   return (
     <tr>
       <td class='col-name'>
@@ -15,12 +20,21 @@ export function FileRow ({ file }: { file: FileInfo }) {
           <span class='base'>{baseName(file.path)}</span>
         </span>
         <span class='badge-list where'>
+          {conflict && <span class='badge badge-warn'>Conflict</span>}
           <span class='visually-hidden'>Stored on: </span>
-          {file.health === 'damaged'
-            ? <span class='badge badge-offline'>Damaged on this device</span>
-            : <span class='badge'>This device</span>}
+          {file.health === 'damaged' && <span class='badge badge-offline'>Damaged on this device</span>}
+          {location !== undefined
+            ? locationLabels(location)
+              .filter(label => file.health !== 'damaged' || label !== 'On this device')
+              .map(label => <span key={label} class={label === 'On this device' ? 'badge' : 'badge badge-backup'}>{label}</span>)
+            : (
+              <>
+                {file.health !== 'damaged' && <span class='badge'>This device</span>}
+                {file.onBackup === true && <span class='badge badge-backup'>Backup peer</span>}
+              </>
+              )}
           {file.health === 'repaired' && <span class='badge badge-warn'>Repaired</span>}
-          {file.onBackup === true && <span class='badge badge-backup'>Backup peer</span>}
+          {location?.keep === true && <span class='badge'>Kept on this device</span>}
         </span>
       </td>
       <td class='col-size'>{formatBytes(file.size)}</td>
@@ -34,6 +48,7 @@ export function FileRow ({ file }: { file: FileInfo }) {
           <button type='button' class='secondary small' aria-label={`Versions of ${file.path}`} onClick={() => { void versions.open(file) }}>Versions</button>
           <button type='button' class='secondary small' onClick={() => { files.startRename(file) }}>Rename</button>
           <button type='button' class='danger-quiet small' onClick={() => { files.startDelete(file) }}>Delete</button>
+          <RowMenu file={file} location={location} conflict={conflict} />
         </div>
       </td>
     </tr>

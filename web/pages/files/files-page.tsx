@@ -6,6 +6,7 @@ import { DropZone } from './drop-zone.tsx'
 import { FileTable } from './file-table.tsx'
 import { UploadPanel } from './upload-panel.tsx'
 import { DamageNotices } from './damage-notices.tsx'
+import { FreeSpaceButton, FreeSpaceResult } from './free-space.tsx'
 
 /** The vault's files: add (buttons, folder, drag and drop), progress, and the sortable, filterable list. */
 export function FilesPage () {
@@ -17,8 +18,12 @@ export function FilesPage () {
     <div class='page files-page'>
       <div class='page-head'>
         <h1>Files</h1>
-        <AddButtons />
+        <div class='add-buttons'>
+          <AddButtons />
+          {all.length > 0 && <FreeSpaceButton />}
+        </div>
       </div>
+      <FreeSpaceResult />
       <UploadPanel />
       <DamageNotices />
       <ErrorAlert message={files.error.value} />

@@ -2,9 +2,9 @@ import { useModels } from '../../app-context.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { NewPassphraseFields } from '../../components/new-passphrase-fields.tsx'
 
-/** Step 1: choose the passphrase that opens the vault on this device (or switch to restoring one). */
+/** Step 1: choose the passphrase that opens the vault on this device (or switch to restoring or joining one). */
 export function CreateStep () {
-  const { onboarding, restore } = useModels()
+  const { onboarding, restore, join } = useModels()
   const { form } = onboarding
   const creating = onboarding.creating.value
   return (
@@ -27,6 +27,10 @@ export function CreateStep () {
       <div class='alt-path'>
         <p>Already have a vault kept on a backup peer?</p>
         <button type='button' class='secondary' onClick={restore.show} disabled={creating}>Restore a vault</button>
+      </div>
+      <div class='alt-path'>
+        <p>Already use Cairn on another device?</p>
+        <button type='button' class='secondary' onClick={join.show} disabled={creating}>Join my vault from another device</button>
       </div>
     </form>
   )

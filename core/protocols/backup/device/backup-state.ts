@@ -37,8 +37,8 @@ export function liveExtraPins (extras: ExtraPin[], now: number): ExtraPin[] {
  */
 export function desiredPins (index: IndexLog, extras: ExtraPin[], now: number): Desired {
   const own = new Set([...index.retainedCids(), ...index.blockCids()])
-  const heads: Record<string, WireHead> = {}
-  for (const [device, head] of index.heads()) heads[device] = { cid: head.cid.toString(), seq: head.seq }
+  // With their MACs, so a restore can tell them from heads a peer made up or rolled back.
+  const heads: Record<string, WireHead> = index.signedHeads()
   const live = liveExtraPins(extras, now)
   const expires: Record<string, number> = {}
   for (const pin of live) if (pin.expiresAt !== undefined && !own.has(pin.cid)) expires[pin.cid] = pin.expiresAt

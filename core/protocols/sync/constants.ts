@@ -1,0 +1,28 @@
+/** Limits of `/cairn/sync/1` (DESIGN §5). Changing them changes what peers accept. */
+
+/** The libp2p protocol id. */
+export const SYNC_PROTOCOL = '/cairn/sync/1'
+
+/** Version inside the hello, so a later format can refuse this one in words. */
+export const SYNC_VERSION = 1
+
+/** Largest message: a batch of blocks as base64 (a block is at most 1 MiB sealed). */
+export const MAX_SYNC_MESSAGE_BYTES = 8 * 1024 * 1024
+
+/** A batch of blocks stops growing past this many block bytes (base64 makes ~4/3 of it). */
+export const BATCH_BLOCK_BYTES = 4 * 1024 * 1024
+
+/** Most blocks in one batch. */
+export const BATCH_MAX_BLOCKS = 256
+
+/** Most block bytes one session accepts from the other side (the rest waits for the next session). */
+export const MAX_SESSION_BLOCK_BYTES = 512 * 1024 * 1024
+
+/** Most device chains a hello may name. */
+export const MAX_SYNC_DEVICES = 1024
+
+/** How long to wait for each message of the other side. */
+export const SYNC_READ_TIMEOUT_MS = 30_000
+
+/** Hello nonces, in bytes. */
+export const SYNC_NONCE_BYTES = 32

@@ -1,0 +1,265 @@
+import type { Stream } from '@libp2p/interface'
+import type { LengthPrefixedStream } from '@libp2p/utils'
+import { CID } from 'multiformats/cid'
+import { fromBase64, toBase64 } from '../../crypto/base64.ts'
+import { CairnError, isCairnError, isErrorCode, type ErrorCode } from '../../errors.ts'
+import type { ChainHead } from '../../index/chain.ts'
+import { MAX_OP_BLOCK_BYTES } from '../../index/constants.ts'
+import type { SignedHead } from '../../index/head-mac.ts'
+import type { MergeResult } from '../../index/index-log.ts'
+import type { FetchBlock } from '../../index/merge-chain.ts'
+import { isDeviceId } from '../../index/ops.ts'
+import { jsonStream, readJson, writeJson } from '../backup/wire.ts'
+import * as C from './constants.ts'
+import { checkHelloProof, helloProof, isNonce, newNonce, type SyncRole, type Transcript } from './hello.ts'
+
+/** What a sync session needs of the index (IndexLog has it). */
+export interface SyncIndex {
+  heads: () => Map<string, ChainHead>
+  signedHeads: () => Record<string, SignedHead>
+  blocksAfter: (device: string, head: ChainHead, afterSeq: number) => Promise<Array<{ cid: string, bytes: Uint8Array }>>
+  merge: (device: string, signed: unknown, fetchBlock: FetchBlock) => Promise<MergeResult>
+}
+
+export interface SyncLogger {
+  debug: (message: string) => void
+  info: (message: string) => void
+  warn: (message: string) => void
+}
+
+export interface SyncSessionInit {
+  index: SyncIndex
+  /** `deriveSyncKey(indexKey)` (hello.ts). */
+  syncKey: Uint8Array
+  /** This device's PeerId string. */
+  localPeer: string
+  /** A removed device (revocation list): refused before the hello. */
+  isRevoked?: (peerId: string) => boolean | Promise<boolean>
+  log?: SyncLogger
+  /** How long to wait for each message (default SYNC_READ_TIMEOUT_MS). */
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+/** What one session did, so the caller can emit `files.changed` and show progress. */
+export interface SyncSummary {
+  remotePeer: string
+  blocksSent: number
+  blocksReceived: number
+  /** One entry per device chain that moved here. */
+  merged: MergeResult[]
+  /** File ids whose state changed here, sorted. */
+  changed: string[]
+}
+
+type Message = Record<string, unknown>
+
+class Session {
+  private readonly lp: LengthPrefixedStream<Stream>
+
+  constructor (private readonly role: SyncRole, private readonly stream: Stream, private readonly remotePeer: string, private readonly init: SyncSessionInit) {
+    this.lp = jsonStream(stream, C.MAX_SYNC_MESSAGE_BYTES)
+  }
+
+  async run (): Promise<SyncSummary> {
+    const { init, remotePeer } = this
+    try {
+      if (init.isRevoked !== undefined && await init.isRevoked(remotePeer)) await this.refuse('DEVICE_REVOKED', `device ${remotePeer} was removed from this vault`)
+      const { theirs, mine } = this.role === 'initiator' ? await this.helloAsInitiator() : await this.helloAsResponder()
+      let blocksSent = 0
+      let received = new Map<string, Uint8Array>()
+      if (this.role === 'initiator') {
+        blocksSent = await this.sendBlocks(mine, theirs)
+        received = await this.receiveBlocks()
+      } else {
+        received = await this.receiveBlocks()
+        blocksSent = await this.sendBlocks(mine, theirs)
+      }
+      const merged = await this.mergeAll(theirs, received)
+      await this.stream.close({ signal: this.signal() }).catch(() => { this.stream.abort(new Error('closing the sync stream failed')) })
+      const changed = [...new Set(merged.flatMap(m => m.changed))].sort()
+      init.log?.info(`sync with …${remotePeer.slice(-8)}: sent ${blocksSent} index blocks, received ${received.size}, ${changed.length} files changed`)
+      return { remotePeer, blocksSent, blocksReceived: received.size, merged, changed }
+    } catch (err) {
+      this.stream.abort(err instanceof Error ? err : new Error(String(err)))
+      throw err
+    }
+  }
+
+  private async helloAsInitiator (): Promise<Heads> {
+    const initiatorNonce = newNonce()
+    await this.send({ t: 'hello', v: C.SYNC_VERSION, nonce: initiatorNonce })
+    const hello = await this.expect('hello')
+    if (hello.v !== C.SYNC_VERSION || !isNonce(hello.nonce)) throw new CairnError('FORMAT_INVALID', 'the sync hello is malformed')
+    const t: Transcript = { initiator: this.init.localPeer, responder: this.remotePeer, initiatorNonce, responderNonce: hello.nonce }
+    if (!checkHelloProof(this.init.syncKey, 'responder', t, hello.proof)) await this.refuse('SYNC_NOT_MEMBER', `peer ${this.remotePeer} did not prove it is a device of this vault`)
+    // Both taken in one turn of the event loop: the heads sent are the heads walked.
+    const mine = this.init.index.heads()
+    await this.send({ t: 'proof', proof: helloProof(this.init.syncKey, 'initiator', t), heads: this.init.index.signedHeads() })
+    const reply = await this.expect('heads')
+    return { theirs: parseHeads(reply.heads), mine }
+  }
+
+  private async helloAsResponder (): Promise<Heads> {
+    const hello = await this.expect('hello')
+    if (hello.v !== C.SYNC_VERSION || !isNonce(hello.nonce)) throw new CairnError('FORMAT_INVALID', 'the sync hello is malformed')
+    const t: Transcript = { initiator: this.remotePeer, responder: this.init.localPeer, initiatorNonce: hello.nonce, responderNonce: newNonce() }
+    await this.send({ t: 'hello', v: C.SYNC_VERSION, nonce: t.responderNonce, proof: helloProof(this.init.syncKey, 'responder', t) })
+    const proof = await this.expect('proof')
+    if (!checkHelloProof(this.init.syncKey, 'initiator', t, proof.proof)) await this.refuse('SYNC_NOT_MEMBER', `peer ${this.remotePeer} did not prove it is a device of this vault`)
+    const theirs = parseHeads(proof.heads)
+    // Heads only after the other side proved membership: they say how much a vault holds.
+    const mine = this.init.index.heads()
+    await this.send({ t: 'heads', heads: this.init.index.signedHeads() })
+    return { theirs, mine }
+  }
+
+  /** Sends, in bounded batches, the blocks of every chain the other side is behind on. */
+  private async sendBlocks (mine: Map<string, ChainHead>, theirs: Map<string, SignedHead>): Promise<number> {
+    let batch: Array<{ cid: string, bytes: string }> = []
+    let batchBytes = 0
+    let sent = 0
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return
+      await this.send({ t: 'blocks', blocks: batch })
+      sent += batch.length
+      batch = []
+      batchBytes = 0
+    }
+    for (const [device, head] of mine) {
+      const theirSeq = theirs.get(device)?.seq ?? 0
+      if (head.seq <= theirSeq) continue
+      for (const block of await this.init.index.blocksAfter(device, head, theirSeq)) {
+        if (batch.length >= C.BATCH_MAX_BLOCKS || batchBytes + block.bytes.length > C.BATCH_BLOCK_BYTES) await flush()
+        batch.push({ cid: block.cid, bytes: toBase64(block.bytes) })
+        batchBytes += block.bytes.length
+      }
+    }
+    await flush()
+    await this.send({ t: 'done' })
+    return sent
+  }
+
+  private async receiveBlocks (): Promise<Map<string, Uint8Array>> {
+    const received = new Map<string, Uint8Array>()
+    let total = 0
+    for (;;) {
+      const message = await this.read()
+      if (message.t === 'done') return received
+      if (message.t !== 'blocks' || !Array.isArray(message.blocks)) throw new CairnError('FORMAT_INVALID', 'expected a batch of index blocks')
+      for (const item of message.blocks as unknown[]) {
+        const { cid, bytes } = parseBlock(item)
+        total += bytes.length
+        if (total > C.MAX_SESSION_BLOCK_BYTES) throw new CairnError('REQUEST_TOO_LARGE', 'the other device sent more index blocks than one sync accepts')
+        received.set(cid, bytes)
+      }
+    }
+  }
+
+  /** Merges every chain the other side is ahead on; the blocks come from what it sent. */
+  private async mergeAll (theirs: Map<string, SignedHead>, received: Map<string, Uint8Array>): Promise<MergeResult[]> {
+    const fetchBlock: FetchBlock = async (cid) => received.get(cid.toString())
+    const merged: MergeResult[] = []
+    let refused: unknown
+    for (const [device, signed] of theirs) {
+      if (signed.seq <= (this.init.index.heads().get(device)?.seq ?? 0)) continue
+      try {
+        const result = await this.init.index.merge(device, signed, fetchBlock)
+        if (result.blocks > 0) merged.push(result)
+      } catch (err) {
+        // Another session merged this chain further meanwhile: the other side is
+        // merely behind, which in sync is no rollback.
+        if (isCairnError(err, 'INDEX_HEAD_ROLLED_BACK')) continue
+        // One bad chain does not keep the good ones out; the session still fails with it.
+        this.init.log?.warn(`sync with …${this.remotePeer.slice(-8)}: refused the index chain of device …${device.slice(-8)}: ${(err as Error).message}`)
+        refused ??= err
+      }
+    }
+    if (refused !== undefined) throw refused
+    return merged
+  }
+
+  /** Tells the other side why, then throws. */
+  private async refuse (code: ErrorCode, message: string): Promise<never> {
+    await this.send({ t: 'error', code }).catch(() => {})
+    throw new CairnError(code, message)
+  }
+
+  private async expect (type: string): Promise<Message> {
+    const message = await this.read()
+    if (message.t !== type) throw new CairnError('FORMAT_INVALID', `expected a sync "${type}" message`)
+    return message
+  }
+
+  private async read (): Promise<Message> {
+    const message = await readJson(this.lp, this.signal())
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) throw new CairnError('FORMAT_INVALID', 'a sync message must be an object')
+    const m = message as Message
+    if (m.t === 'error') {
+      const code = isErrorCode(m.code) ? m.code : 'INTERNAL'
+      throw new CairnError(code, `the other device refused to sync (${code})`)
+    }
+    return m
+  }
+
+  private async send (message: Message): Promise<void> {
+    await writeJson(this.lp, message, this.signal())
+  }
+
+  private signal (): AbortSignal {
+    const timeout = AbortSignal.timeout(this.init.timeoutMs ?? C.SYNC_READ_TIMEOUT_MS)
+    return this.init.signal === undefined ? timeout : AbortSignal.any([timeout, this.init.signal])
+  }
+}
+
+interface Heads {
+  theirs: Map<string, SignedHead>
+  /** This side's heads as sent (the blocks sent are walked from these). */
+  mine: Map<string, ChainHead>
+}
+
+/** The other side's version vector: shapes only; each head's MAC is checked when its chain is merged. */
+function parseHeads (value: unknown): Map<string, SignedHead> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CairnError('FORMAT_INVALID', 'sync heads must be an object')
+  const entries = Object.entries(value as Record<string, unknown>)
+  if (entries.length > C.MAX_SYNC_DEVICES) throw new CairnError('REQUEST_TOO_LARGE', 'sync heads name too many devices')
+  const heads = new Map<string, SignedHead>()
+  for (const [device, head] of entries) {
+    const h = head as Record<string, unknown> | null
+    if (!isDeviceId(device) || typeof h !== 'object' || h === null || typeof h.cid !== 'string' || !Number.isSafeInteger(h.seq) || (h.seq as number) < 1) {
+      throw new CairnError('FORMAT_INVALID', 'sync heads are {cid, seq, mac} per device')
+    }
+    heads.set(device, h as unknown as SignedHead)
+  }
+  return heads
+}
+
+function parseBlock (item: unknown): { cid: string, bytes: Uint8Array } {
+  const i = item as Record<string, unknown> | null
+  if (typeof i !== 'object' || i === null || typeof i.cid !== 'string' || typeof i.bytes !== 'string') throw new CairnError('FORMAT_INVALID', 'an index block is {cid, bytes}')
+  let cid: string
+  try {
+    cid = CID.parse(i.cid).toString()
+  } catch (err) {
+    throw new CairnError('FORMAT_INVALID', 'an index block CID is malformed', { cause: err })
+  }
+  const bytes = fromBase64(i.bytes)
+  if (bytes.length > MAX_OP_BLOCK_BYTES) throw new CairnError('REQUEST_TOO_LARGE', 'an index block is larger than the format allows')
+  return { cid, bytes }
+}
+
+/**
+ * Runs `/cairn/sync/1` on a stream this device opened to `remotePeer`
+ * (its PeerId as the connection authenticated it). Resolves when both sides
+ * have exchanged what the other lacked and this side has merged; throws
+ * SYNC_NOT_MEMBER, DEVICE_REVOKED, an INDEX_HEAD_* or INDEX_* code, or
+ * FORMAT_INVALID / REQUEST_TOO_LARGE for a malformed exchange.
+ */
+export async function syncWith (stream: Stream, remotePeer: string, init: SyncSessionInit): Promise<SyncSummary> {
+  return await new Session('initiator', stream, remotePeer, init).run()
+}
+
+/** The same exchange on a stream another device opened (register it for SYNC_PROTOCOL). */
+export async function answerSync (stream: Stream, remotePeer: string, init: SyncSessionInit): Promise<SyncSummary> {
+  return await new Session('responder', stream, remotePeer, init).run()
+}
