@@ -36,6 +36,12 @@ export interface DeviceOffersComponents {
   log: Log
   /** How long publishing a short code may take before the offer goes out without one. */
   rendezvousTimeoutMs?: number
+  /**
+   * Resolves once this node has an address another device can reach (a
+   * browser's is a relay reservation, made a moment after the relay is
+   * set); false when it has none in time.
+   */
+  reachable: () => Promise<boolean>
 }
 
 /**
@@ -49,6 +55,8 @@ export class DeviceOffers {
   constructor (private readonly c: DeviceOffersComponents) {}
 
   async offer (): Promise<DeviceOffer> {
+    if (!this.c.unlocked()) throw new VaultLockedError()
+    if (!await this.c.reachable()) throw new CairnError('PEER_UNREACHABLE', 'This device has no address another device could reach: it needs a relay (Settings → Relays)')
     if (!this.c.unlocked()) throw new VaultLockedError()
     let giftKey: Uint8Array | undefined
     const hosted = this.c.host.createOffer({

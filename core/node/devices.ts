@@ -48,6 +48,9 @@ export interface DevicesComponents {
   now?: Clock
 }
 
+/** How long "Add a device" waits for this node to become reachable (a relay reservation) before it says it cannot be. */
+const REACHABLE_WAIT_MS = 30_000
+
 /**
  * The devices part of the node (issue 10): the device directory, the pairing
  * host (mounted while the node runs), offers on A and joins on B, and their
@@ -85,7 +88,8 @@ export class Devices {
         return { id: '', stage: 'paired', device: deviceInfo(entry, this.peerId, online) }
       },
       emit: c.onPairing,
-      log: c.log
+      log: c.log,
+      reachable: async () => await this.reachable()
     })
     this.joins = new DeviceJoins({
       vault: c.vault,
@@ -137,6 +141,23 @@ export class Devices {
     if (!this.directory.isMember(peerId)) return
     if (event.type === 'peer:connect') void this.directory.seen(peerId).catch(() => {})
     else this.c.onChanged()
+  }
+
+  /** True once the node has an address (waits up to REACHABLE_WAIT_MS for one, e.g. a relay reservation). */
+  private async reachable (): Promise<boolean> {
+    const libp2p = this.c.helia.libp2p
+    if (libp2p.getMultiaddrs().length > 0) return true
+    return await new Promise<boolean>((resolve) => {
+      const done = (found: boolean): void => {
+        clearTimeout(timer)
+        libp2p.removeEventListener('self:peer:update', check)
+        resolve(found)
+      }
+      const check = (): void => { if (libp2p.getMultiaddrs().length > 0) done(true) }
+      const timer = setTimeout(() => { done(false) }, REACHABLE_WAIT_MS)
+      libp2p.addEventListener('self:peer:update', check)
+      check()
+    })
   }
 
   /** A's gift beside the key. */
