@@ -130,3 +130,15 @@ test('B cancels after the key arrived: the key is overwritten and the join is ov
     await stopDevice(d)
   }
 })
+
+test('an offer past its ten minutes is refused as expired, by link and by typed code', async () => {
+  const later = await startDevice(FIREFOX_ANDROID, () => [relay.helia.libp2p.getMultiaddrs()[0]?.toString() ?? ''], () => Date.now() + 11 * 60_000)
+  try {
+    const offer = await a.devices.handlers['devices.offer'](undefined)
+    await assert.rejects(later.devices.handlers['devices.join']({ offer: offer.link }), { code: 'PAIRING_OFFER_EXPIRED' })
+    await assert.rejects(later.devices.handlers['devices.join']({ offer: offer.code }), { code: 'PAIRING_OFFER_EXPIRED' })
+    await a.devices.handlers['devices.cancelOffer']({ offerId: offer.offerId })
+  } finally {
+    await stopDevice(later)
+  }
+})

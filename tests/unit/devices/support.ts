@@ -29,7 +29,7 @@ export interface Device {
  * A device as the node worker wires it: a node on 127.0.0.1, a vault, its
  * backup peers, and the devices part (directory, pairing host, offers, joins).
  */
-export async function startDevice (userAgent: string, relays: () => string[]): Promise<Device> {
+export async function startDevice (userAgent: string, relays: () => string[], now?: () => number): Promise<Device> {
   const node = await startNode()
   const log = new LogBuffer().for('test')
   const events: PairingEvent[] = []
@@ -59,7 +59,8 @@ export async function startDevice (userAgent: string, relays: () => string[]): P
     log,
     onChanged: () => {},
     onPairing: (event) => { events.push(event) },
-    onDeviceJoined: (peerId) => { joined.push(peerId) }
+    onDeviceJoined: (peerId) => { joined.push(peerId) },
+    ...(now !== undefined ? { now } : {})
   })
   ref.devices = devices
   await devices.start()
