@@ -1,21 +1,15 @@
 import { CairnError } from '../errors.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
+import type { DevicePairingMethods } from './device-pairing-handlers.ts'
 import type { DeviceMethods } from './node-handlers.ts'
 import type { FileLocationMethods } from './file-location-handlers.ts'
 
-// PLACEHOLDER on the devices branch only: the wiring of issue 10 replaces the devices.* part. Never merged to main as is.
-// The four files.* methods are served by file-location-handlers.ts and passed in.
-export function createDeviceHandlers (fileLocations: Pick<HandlerMap, FileLocationMethods>): Pick<HandlerMap, DeviceMethods> {
+// The devices list and pairing come from device-pairing-handlers.ts, the four files.* methods from
+// file-location-handlers.ts; removal is wired by its own branch.
+export function createDeviceHandlers (pairing: Pick<HandlerMap, DevicePairingMethods>, fileLocations: Pick<HandlerMap, FileLocationMethods>): Pick<HandlerMap, DeviceMethods> {
   const notYet = async (): Promise<never> => { throw new CairnError('INTERNAL', 'devices are not wired yet') }
   return {
-    'devices.list': notYet,
-    'devices.rename': notYet,
-    'devices.offer': notYet,
-    'devices.cancelOffer': notYet,
-    'devices.confirm': notYet,
-    'devices.join': notYet,
-    'devices.finishJoin': notYet,
-    'devices.cancelJoin': notYet,
+    ...pairing,
     'devices.remove': notYet,
     ...fileLocations
   }

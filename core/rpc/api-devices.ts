@@ -31,7 +31,11 @@ export interface DeviceOffer {
   offerId: string
   /** `<origin>/#/join?offer=…`; also the QR code's content. */
   link: string
-  /** To type on the other device, e.g. `4821-0937-5512`. */
+  /**
+   * To type on the other device, e.g. `4821-0937-5512`; '' when no relay's
+   * rendezvous took it (no relay reachable): then hide the code and offer the
+   * QR code and link alone, which pair without it.
+   */
   code: string
   /** ms since epoch; the UI counts down to it. */
   expiresAt: number
@@ -55,7 +59,11 @@ export type PairingEvent =
 export interface JoinStarted {
   id: string
   safetyNumber: string
-  /** A's device name, to say "Confirm on Laptop". */
+  /**
+   * A's device name, to say "Confirm on Laptop"; '' on B, which learns A's
+   * name only with the vault key (say "on your other device"). A's `compare`
+   * event always names B.
+   */
   otherDevice: string
 }
 

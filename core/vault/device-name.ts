@@ -24,3 +24,11 @@ function platformOf (ua: string): string {
   if (/Linux/.test(ua)) return 'Linux'
   return 'Unknown'
 }
+
+const PLATFORMS = ['Android', 'iOS', 'macOS', 'Windows', 'ChromeOS', 'Linux']
+
+/** The platform a default name announces ("Firefox on Android" → "Android"); '' when it names none (the device's own record says later). */
+export function platformFromName (name: string): string {
+  const platform = / on (\w+)$/.exec(name)?.[1] ?? ''
+  return PLATFORMS.includes(platform) ? platform : ''
+}

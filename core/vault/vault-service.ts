@@ -43,6 +43,8 @@ export interface UnlockedSession extends BackupSession {
   shares: ShareStore
   /** Seals this device's "Keep on this device" rules (keep-rules.ts); wiped on lock. */
   keepKey: Uint8Array
+  /** The `devices` subkey the device book is sealed under (wiped by the vault on lock). */
+  devicesKey: Uint8Array
 }
 
 export interface VaultServiceEvents {
@@ -62,7 +64,7 @@ export class VaultService {
   private readonly keys: KeyVault
   private settings: VaultSettings = { ...DEFAULT_SETTINGS }
   private readonly autoLock: AutoLock
-  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array, keepKey: Uint8Array } | undefined
+  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array, keepKey: Uint8Array, devicesKey: Uint8Array } | undefined
 
   constructor (private readonly components: VaultServiceComponents, private readonly events: VaultServiceEvents) {
     this.keys = new KeyVault(components.datastore)
@@ -162,6 +164,7 @@ export class VaultService {
     session.shareKey.fill(0)
     session.peerListKey.fill(0)
     session.keepKey.fill(0)
+    session.devicesKey.fill(0)
     session.signer.wipe()
     this.events.onLocked?.()
     this.components.log.info('vault locked; keys wiped from memory')
@@ -228,6 +231,15 @@ export class VaultService {
     return this.session.shares
   }
 
+  /**
+   * A copy of the vault key for pairing a new device (the only time it leaves
+   * the vault, sealed to that device); the caller wipes it. VAULT_LOCKED when locked.
+   */
+  exportVaultKey (): Uint8Array {
+    if (this.session === undefined) throw new VaultLockedError()
+    return this.session.vaultKey.slice()
+  }
+
   /** The unlocked vault's files, or VAULT_LOCKED. */
   files (): VaultFiles {
     if (this.session === undefined) throw new VaultLockedError()
@@ -264,9 +276,10 @@ export class VaultService {
     const tidyTimer = setInterval(() => { void this.tidy() }, TIDY_INTERVAL_MS)
     const peerListKey = deriveSubkey(vaultKey, 'peers')
     const keepKey = deriveSubkey(vaultKey, 'keep')
-    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey, keepKey }
+    const devicesKey = deriveSubkey(vaultKey, 'devices')
+    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey, keepKey, devicesKey }
     this.autoLock.arm()
-    this.events.onUnlocked?.({ signer, index, shares, peerListKey, keepKey })
+    this.events.onUnlocked?.({ signer, index, shares, peerListKey, keepKey, devicesKey })
     this.events.onStatus(this.status())
     this.events.onFilesChanged()
     void this.tidy()

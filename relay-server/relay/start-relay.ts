@@ -8,6 +8,7 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { loadOrCreatePrivateKey } from '../shared/key-file.ts'
 import { createLogger, type Logger } from '../shared/log.ts'
 import { CAIRN_VERSION } from '../shared/version.ts'
+import { MemoryOfferDirectory, RendezvousService } from '../../core/protocols/pairing/device-pairing.ts'
 import { CircuitCaps } from './circuit-caps.ts'
 import { relayConfig, type RelayConfig } from './config.ts'
 import { ConnectionCaps } from './connection-caps.ts'
@@ -56,6 +57,7 @@ function capabilities (config: RelayConfig): string[] {
     'identify',
     'ping',
     'websocket',
+    'rendezvous',
     ...(config.webrtcDirect ? ['webrtc-direct'] : [])
   ]
 }
@@ -131,6 +133,10 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
   const connectionLog = log.child('connections')
   node.addEventListener('connection:open', (evt) => { connectionLog.debug('open', { peer: evt.detail.remotePeer.toString(), addr: evt.detail.remoteAddr.toString() }) })
   node.addEventListener('connection:close', (evt) => { connectionLog.debug('closed', { peer: evt.detail.remotePeer.toString(), addr: evt.detail.remoteAddr.toString() }) })
+
+  // Short pairing codes (/cairn/rendezvous/1): sealed offers in memory only, capped and gone after 15 minutes at most.
+  const rendezvous = new RendezvousService({ registrar: node, directory: new MemoryOfferDirectory(), log: log.child('rendezvous') })
+  await rendezvous.start()
 
   const peerId = node.peerId.toString()
   const multiaddrs = (): string[] => node.getMultiaddrs().map(ma => ma.toString())

@@ -19,6 +19,8 @@ import { FileLocations } from '../../core/vault/file-locations.ts'
 import { watchFetches } from '../../core/vault/fetch-watch.ts'
 import { bitswapForget } from '../../core/node/bitswap-forget.ts'
 import { shareCopyContent } from '../../core/vault/share-copies.ts'
+import { Devices } from '../../core/node/devices.ts'
+import { describeDevice } from '../../core/vault/device-name.ts'
 import { shareHints } from '../../core/share/share-hints.ts'
 import { loadAppConfig } from './app-config.ts'
 import { dispatchCall, type HandlerMap } from '../../core/rpc/handlers.ts'
@@ -150,8 +152,9 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       locations.attach(session)
       // Backup attaches only if the vault did not lock while the shares loaded.
       void shares.attach(session.shares).finally(() => { if (opened === vaultSessions) void backups.attach(session) })
+      void devices.unlocked(session.devicesKey)
     },
-    onLocked: () => { vaultSessions++; hashTag.wipe(); backups.detach(); shares.detach(); locations.detach() }
+    onLocked: () => { vaultSessions++; hashTag.wipe(); backups.detach(); shares.detach(); locations.detach(); devices.locked() }
   })
   const shares = new VaultShares({
     vault,
@@ -175,6 +178,30 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   })
   // Backup pins the live shares (shares ask backup to drop one, above).
   backups.pinAlso(() => shares.activePins())
+  const devices = new Devices({
+    helia,
+    vault,
+    datastore: stores.datastore,
+    backups,
+    relays: () => relays,
+    adoptRelays: async (theirs) => {
+      const next = [...relays, ...theirs.filter(relay => !relays.includes(relay))]
+      if (next.length === relays.length) return
+      relays = next
+      await saveNetworkSettings(stores.datastore, { relays })
+      keepRelays()
+      emit('network.changed', undefined)
+    },
+    keep: (address) => { keeper.keep(address) },
+    origin: self.location.origin,
+    describe: describeDevice(self.navigator.userAgent),
+    log: logs.for('devices'),
+    onChanged: () => { emit('devices.changed', undefined) },
+    onPairing: (event) => { emit('devices.pairing', event) },
+    // Sync (/cairn/sync/1) starts with a device that just joined here: devices.directory lends it the book.
+    onDeviceJoined: (peerId) => { logs.for('devices').info(`device …${peerId.slice(-8)} is a member now`) }
+  })
+  await devices.start()
   await vault.start()
   // Tabs may still show the previous leader's state: tell them where this node stands.
   emit('vault.status', vault.status())
@@ -208,7 +235,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     }),
     ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup') }),
     ...createShareHandlers(shares),
-    ...createDeviceHandlers(createFileLocationHandlers({ vault, locations, onFilesChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() } })),
+    ...createDeviceHandlers(devices.handlers, createFileLocationHandlers({ vault, locations, onFilesChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() } })),
     ...createHistoryHandlers({ vault, onFilesChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() } }),
     ...createStorageHandlers({
       store: stores.blockstore,

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
-import { createDeviceHandlers } from '../../../core/node/device-handlers.ts'
 import { createFileLocationHandlers } from '../../../core/node/file-location-handlers.ts'
 import { dispatchCall, type HandlerMap } from '../../../core/rpc/handlers.ts'
 import type { CallMessage } from '../../../core/rpc/messages.ts'
@@ -16,10 +15,10 @@ async function call (handlers: Pick<HandlerMap, 'files.locations' | 'files.keepL
 }
 
 describe('file location handlers', () => {
-  it('the devices handler map serves the four files methods; a locked vault and bad arguments are refused by code', async () => {
+  it('the four files methods; a locked vault and bad arguments are refused by code', async () => {
     const rig = await locationsRig(cleanups)
     let changed = 0
-    const handlers = createDeviceHandlers(createFileLocationHandlers({ vault: rig.vault, locations: rig.locations, onFilesChanged: () => { changed++ } }))
+    const handlers = createFileLocationHandlers({ vault: rig.vault, locations: rig.locations, onFilesChanged: () => { changed++ } })
     assert.equal((await call(handlers, 'files.locations', undefined)).code, 'VAULT_LOCKED')
 
     await rig.vault.create(PASSPHRASE)
@@ -32,6 +31,5 @@ describe('file location handlers', () => {
     assert.equal((await call(handlers, 'files.resolveConflict', { fileId: file.fileId, keep: 'mine' })).code, 'INVALID_ARGUMENT')
     assert.equal((await call(handlers, 'files.resolveConflict', { fileId: file.fileId, keep: 'both' })).code, 'NOT_A_CONFLICT')
     assert.equal(changed, 0)
-    assert.equal((await call(handlers, 'devices.list', undefined)).code, 'INTERNAL', 'the devices part is left to the wiring')
   })
 })
