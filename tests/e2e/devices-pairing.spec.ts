@@ -7,6 +7,7 @@ import { finishJoin, safetyNumberIn, showOffer, useRelay } from './support/devic
 import { fakeCameraArgs, writeQrStill } from './support/fake-camera.ts'
 import { expect, test } from './support/fixtures.ts'
 import { pairBackupPeer } from './support/share-steps.ts'
+import { messageForCode } from '../../web/error-messages.ts'
 
 // Issue 10: pairing a second device. Device A is the `app` fixture's
 // profile; device B (and C) are profiles of their own, each its own
@@ -109,7 +110,7 @@ test('pair by link: both screens show the same safety number, B chooses its pass
     const third = await freshDevice(c)
     await third.page.goto(offer.link)
     await third.page.getByRole('button', { name: 'Join' }).click()
-    await expect(third.page.getByRole('alert')).toHaveText('This offer has already been used — make a new one on your other device.', { timeout: 60_000 })
+    await expect(third.page.getByRole('alert')).toContainText(messageForCode('PAIRING_OFFER_USED'), { timeout: 60_000 })
     await expect(third.page.getByRole('button', { name: 'Try again' })).toBeVisible()
   } finally {
     await b.dispose()
@@ -157,6 +158,8 @@ test('an expired offer is refused in words on both screens, and "New offer" make
 
   const b = await launchProfile()
   try {
+    // A fresh device looks a typed code up on the relays the deployment names (/cairn-config.json).
+    await b.context.route('**/cairn-config.json', async (route) => { await route.fulfill({ json: { relays: [wsAddress(relay.ready.multiaddrs)] } }) })
     const phone = await freshDevice(b)
     await phone.page.getByRole('button', { name: 'Join my vault from another device' }).click()
     // Typed by hand, with spaces instead of dashes: the code is forgiven its separators.
@@ -169,7 +172,7 @@ test('an expired offer is refused in words on both screens, and "New offer" make
     await shiftNodeClock(phone.page, PAST_EXPIRY_MS)
 
     await phone.page.getByRole('button', { name: 'Join' }).click()
-    await expect(phone.page.getByRole('alert')).toHaveText('This offer has expired — make a new one on your other device.', { timeout: 60_000 })
+    await expect(phone.page.getByRole('alert')).toContainText(messageForCode('PAIRING_OFFER_EXPIRED'), { timeout: 60_000 })
 
     // A fresh offer works.
     await offer.dialog.getByRole('button', { name: 'New offer' }).click()

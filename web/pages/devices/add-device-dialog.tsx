@@ -61,12 +61,16 @@ function OfferView () {
           <CopyButton text={() => offer.link} name='Copy link' small />
         </div>
       </div>
-      <div class='stack-tight'>
-        <span class='muted small'>Code</span>
-        <p class='offer-code' aria-label={`Code ${offer.code}`} data-testid='offer-code'>
-          {codeGroups(offer.code).map((group, i) => <span key={i} class='digit-group'>{group}</span>)}
-        </p>
-      </div>
+      {offer.code !== ''
+        ? (
+          <div class='stack-tight'>
+            <span class='muted small'>Code</span>
+            <p class='offer-code' aria-label={`Code ${offer.code}`} data-testid='offer-code'>
+              {codeGroups(offer.code).map((group, i) => <span key={i} class='digit-group'>{group}</span>)}
+            </p>
+          </div>
+          )
+        : <p class='muted small'>No code to type this time (no relay took it): use the QR code or the link.</p>}
       <p class='muted' role='timer' aria-live='off'>
         Expires in <span class='num'>{formatCountdown(addDevice.remaining.value)}</span>. It works once.
       </p>
@@ -80,7 +84,7 @@ function CompareView () {
   const confirming = addDevice.stage.value === 'confirming'
   return (
     <>
-      <p>{addDevice.otherDevice.value ?? 'A device'} wants to join. Check that it shows the same safety number:</p>
+      <p>{addDevice.otherDevice.value || 'A device'} wants to join. Check that it shows the same safety number:</p>
       <SafetyNumber value={number} />
       <p class='muted'>Only when every digit matches is your vault's key sent to it, encrypted for it alone.</p>
       <div class='actions'>

@@ -59,7 +59,7 @@ function OfferStep () {
 
 function CompareStep () {
   const { join } = useModels()
-  const other = join.otherDevice.value ?? 'your other device'
+  const other = join.otherDevice.value || 'your other device'
   return (
     <div class='stack'>
       <p class='lead'>Check that {other} shows the same safety number:</p>
@@ -76,7 +76,7 @@ function PassphraseStep () {
   const finishing = join.stage.value === 'finishing'
   return (
     <form class='stack' onSubmit={(e) => { e.preventDefault(); void join.finish() }} aria-busy={finishing}>
-      <p role='status' class='note'>{join.otherDevice.value ?? 'Your other device'} sent this device your vault's key.</p>
+      <p role='status' class='note'>{join.otherDevice.value || 'Your other device'} sent this device your vault's key.</p>
       <p class='lead'>Choose a passphrase to open your vault on this device. It can differ from your other devices' ones.</p>
       <NewPassphraseFields form={join.form} label='Passphrase' autoFocus disabled={finishing} />
       <ErrorAlert message={join.error.value} />
