@@ -11,6 +11,7 @@ import { VaultHistory } from './vault-history.ts'
 import { checkRetention, type VersionRetention } from './retention.ts'
 import { vaultSigner, type VaultSigner } from '../crypto/vault-signing.ts'
 import { ShareStore } from '../share/share-store.ts'
+import { deriveSyncKey } from '../protocols/sync/hello.ts'
 import type { BackupSession } from '../protocols/backup/device/backup-peers.ts'
 import type { Log } from '../log.ts'
 import type { VaultStatus } from './vault-views.ts'
@@ -40,6 +41,8 @@ const TIDY_INTERVAL_MS = 60 * 60 * 1000
 /** What an open vault lends the other parts: backup's signer and index, and the sealed list of shares. */
 export interface UnlockedSession extends BackupSession {
   shares: ShareStore
+  /** Proves vault membership in `/cairn/sync/1` (protocols/sync/hello.ts); wiped on lock. */
+  syncKey: Uint8Array
 }
 
 export interface VaultServiceEvents {
@@ -59,7 +62,7 @@ export class VaultService {
   private readonly keys: KeyVault
   private settings: VaultSettings = { ...DEFAULT_SETTINGS }
   private readonly autoLock: AutoLock
-  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array } | undefined
+  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array, syncKey: Uint8Array } | undefined
 
   constructor (private readonly components: VaultServiceComponents, private readonly events: VaultServiceEvents) {
     this.keys = new KeyVault(components.datastore)
@@ -144,6 +147,7 @@ export class VaultService {
     session.dedupKey.fill(0)
     session.shareKey.fill(0)
     session.peerListKey.fill(0)
+    session.syncKey.fill(0)
     session.signer.wipe()
     this.events.onLocked?.()
     this.components.log.info('vault locked; keys wiped from memory')
@@ -219,6 +223,7 @@ export class VaultService {
 
   private async open (vaultKey: Uint8Array): Promise<void> {
     const indexKey = deriveSubkey(vaultKey, 'index')
+    const syncKey = deriveSyncKey(indexKey)
     const now = this.components.now ?? systemClock
     const index = new IndexLog({ blockstore: this.components.blockstore, datastore: this.components.datastore }, { indexKey, deviceId: this.components.deviceId, now })
     // The index log owns indexKey from here and wipes it on stop().
@@ -227,6 +232,7 @@ export class VaultService {
     } catch (err) {
       // Not opened: nothing will lock it later, so no key outlives this failure.
       indexKey.fill(0)
+      syncKey.fill(0)
       vaultKey.fill(0)
       throw err
     }
@@ -248,9 +254,9 @@ export class VaultService {
     })
     const tidyTimer = setInterval(() => { void this.tidy() }, TIDY_INTERVAL_MS)
     const peerListKey = deriveSubkey(vaultKey, 'peers')
-    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey }
+    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey, syncKey }
     this.autoLock.arm()
-    this.events.onUnlocked?.({ signer, index, shares, peerListKey })
+    this.events.onUnlocked?.({ signer, index, shares, peerListKey, syncKey })
     this.events.onStatus(this.status())
     this.events.onFilesChanged()
     void this.tidy()

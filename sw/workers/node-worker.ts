@@ -30,6 +30,7 @@ import { blockLinks } from '../../core/protocols/backup/dag-fetch.ts'
 import { readWholeBlock } from '../../core/storage/read-block.ts'
 import { BlockRepair } from '../../core/vault/block-repair.ts'
 import { FileHealthBook } from '../../core/vault/file-health.ts'
+import { DeviceSync } from '../../core/node/device-sync.ts'
 import type { CallMessage, FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
 import type { NodePortClose } from '../../core/rpc/node-port-messages.ts'
 
@@ -90,6 +91,16 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   }, helia.libp2p.peerId.toString())
   await backups.start()
 
+  // The vault's other devices: pushed to on every change, pulled from through the backup peers.
+  const deviceSync = new DeviceSync({
+    libp2p: helia.libp2p,
+    networkBlockstore: helia.blockstore,
+    log: logs.for('sync'),
+    relays: () => relays,
+    backup: { peers: () => backups.list().map(p => p.peerId), heads: async (peerId) => await backups.heads(peerId) },
+    onChanged: () => { emit('files.changed', undefined); backups.changed() }
+  })
+
   // Damaged blocks (BLOCK_DAMAGED from the pack store) are fetched again from connected peers.
   const repair = new BlockRepair({ store: stores.blockstore, source: bitswapBlockSource(helia), log: logs.for('storage') })
   const health = new FileHealthBook()
@@ -123,10 +134,13 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     // Shares load first so the first manifest after unlock already pins them.
     onUnlocked: (session) => {
       const opened = ++vaultSessions
-      // Backup attaches only if the vault did not lock while the shares loaded.
-      void shares.attach(session.shares).finally(() => { if (opened === vaultSessions) void backups.attach(session) })
+      void deviceSync.attach(session)
+      // Backup attaches only if the vault did not lock while the shares loaded; then the peers' heads are pulled.
+      void shares.attach(session.shares).finally(() => {
+        if (opened === vaultSessions) void backups.attach(session).then(async () => { if (opened === vaultSessions) await deviceSync.pullFromBackup() })
+      })
     },
-    onLocked: () => { vaultSessions++; hashTag.wipe(); backups.detach(); shares.detach() }
+    onLocked: () => { vaultSessions++; hashTag.wipe(); deviceSync.detach(); backups.detach(); shares.detach() }
   })
   const shares = new VaultShares({
     vault,
