@@ -271,6 +271,8 @@ export class DeviceSync {
     const peer = event.detail.remotePeer.toString()
     if (this.devices().includes(peer)) void this.syncNow(peer)
     else if (this.c.backup?.peers().includes(peer) === true) void this.pull?.pull(peer)
+    // A relay (re)connected: the devices behind it can be dialled now, not at the next tick.
+    if (this.c.relays().some(relay => relay.endsWith(`/p2p/${peer}`))) this.dialer.tick()
   }
 
   /**
