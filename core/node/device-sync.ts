@@ -106,7 +106,7 @@ export class DeviceSync {
     this.detach()
     const stopAppend = session.index.onAppend(() => { this.changed() })
     this.session = { ...session, stopAppend }
-    await this.c.libp2p.handle(SYNC_PROTOCOL, (stream: Stream, connection: Connection) => { void this.answer(stream, connection) }, { runOnLimitedConnection: true })
+    await this.c.libp2p.handle(SYNC_PROTOCOL, (stream: Stream, connection: Connection) => { void this.answer(stream, connection) }, { runOnLimitedConnection: true, force: true })
     this.c.libp2p.addEventListener('connection:open', this.onConnect)
     this.c.libp2p.addEventListener('peer:identify', this.onIdentify)
     this.dialer.start()
