@@ -89,6 +89,8 @@ export class IndexLog {
   private readonly lastHlc = new Map<string, Hlc>()
   // Appends run one at a time: each needs the previous seq and head.
   private queue: Promise<unknown> = Promise.resolve()
+  /** Told after every append of this device (not merges): device sync pushes from here. */
+  private readonly appendListeners = new Set<(ops: IndexOp[]) => void>()
   /** Versions and the Trash: reads, restores, prune and purge (index-history.ts). */
   readonly history: IndexHistory = new IndexHistory(this)
 
@@ -347,7 +349,18 @@ export class IndexLog {
     this.clock = clock
     this.lastHlc.set(this.deviceId, clock)
     for (const op of ops) applyOp(this.current, op)
+    for (const listener of this.appendListeners) listener(ops)
     return ops
+  }
+
+  /**
+   * Calls `listener` after each append made on this device (uploads, renames,
+   * moves, deletes, version and Trash ops: every local change goes through
+   * here). Not for merges. Returns the function that removes it.
+   */
+  onAppend (listener: (ops: IndexOp[]) => void): () => void {
+    this.appendListeners.add(listener)
+    return () => { this.appendListeners.delete(listener) }
   }
 
   // Reads this.current directly: an append that committed while stop() was

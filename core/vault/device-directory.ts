@@ -135,6 +135,23 @@ export class DeviceDirectory {
     return new DeviceBook((await this.ready()).book.list())
   }
 
+  /** Current members' PeerIds (sync looks for them); [] while locked. */
+  memberIds (): string[] {
+    return this.open?.book.list().filter(r => r.removedAt === undefined).map(r => r.peerId) ?? []
+  }
+
+  /** The book sealed under the devices subkey, for another device of the vault. VAULT_LOCKED when locked. */
+  async sealedBook (): Promise<string> {
+    const open = await this.ready()
+    return open.book.seal(open.key)
+  }
+
+  /** Opens and merges a sealed book another device sent; FORMAT_INVALID when it is not this vault's. Returns true when this one changed. */
+  async mergeSealed (sealed: string): Promise<boolean> {
+    const open = await this.ready()
+    return await this.merge(DeviceBook.open(open.key, sealed))
+  }
+
   /** Merges a book another device sent (sync); returns true when this one changed (then saved and announced). */
   async merge (other: DeviceBook): Promise<boolean> {
     const open = await this.ready()

@@ -12,6 +12,7 @@ import { checkRetention, type VersionRetention } from './retention.ts'
 import { vaultSigner, type VaultSigner } from '../crypto/vault-signing.ts'
 import { ShareStore } from '../share/share-store.ts'
 import { shareCopyContent } from './share-copies.ts'
+import { deriveSyncKey } from '../protocols/sync/hello.ts'
 import type { BackupSession } from '../protocols/backup/device/backup-peers.ts'
 import type { Log } from '../log.ts'
 import type { VaultStatus } from './vault-views.ts'
@@ -45,6 +46,8 @@ export interface UnlockedSession extends BackupSession {
   keepKey: Uint8Array
   /** The `devices` subkey the device book is sealed under (wiped by the vault on lock). */
   devicesKey: Uint8Array
+  /** Proves vault membership in `/cairn/sync/1` (protocols/sync/hello.ts); wiped on lock. */
+  syncKey: Uint8Array
 }
 
 export interface VaultServiceEvents {
@@ -64,7 +67,7 @@ export class VaultService {
   private readonly keys: KeyVault
   private settings: VaultSettings = { ...DEFAULT_SETTINGS }
   private readonly autoLock: AutoLock
-  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array, keepKey: Uint8Array, devicesKey: Uint8Array } | undefined
+  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array, keepKey: Uint8Array, devicesKey: Uint8Array, syncKey: Uint8Array } | undefined
 
   constructor (private readonly components: VaultServiceComponents, private readonly events: VaultServiceEvents) {
     this.keys = new KeyVault(components.datastore)
@@ -165,6 +168,7 @@ export class VaultService {
     session.peerListKey.fill(0)
     session.keepKey.fill(0)
     session.devicesKey.fill(0)
+    session.syncKey.fill(0)
     session.signer.wipe()
     this.events.onLocked?.()
     this.components.log.info('vault locked; keys wiped from memory')
@@ -249,6 +253,7 @@ export class VaultService {
 
   private async open (vaultKey: Uint8Array): Promise<void> {
     const indexKey = deriveSubkey(vaultKey, 'index')
+    const syncKey = deriveSyncKey(indexKey)
     const now = this.components.now ?? systemClock
     const index = new IndexLog({ blockstore: this.components.blockstore, datastore: this.components.datastore }, { indexKey, deviceId: this.components.deviceId, now })
     // The index log owns indexKey from here and wipes it on stop().
@@ -257,6 +262,7 @@ export class VaultService {
     } catch (err) {
       // Not opened: nothing will lock it later, so no key outlives this failure.
       indexKey.fill(0)
+      syncKey.fill(0)
       vaultKey.fill(0)
       throw err
     }
@@ -277,9 +283,9 @@ export class VaultService {
     const peerListKey = deriveSubkey(vaultKey, 'peers')
     const keepKey = deriveSubkey(vaultKey, 'keep')
     const devicesKey = deriveSubkey(vaultKey, 'devices')
-    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey, keepKey, devicesKey }
+    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey, keepKey, devicesKey, syncKey }
     this.autoLock.arm()
-    this.events.onUnlocked?.({ signer, index, shares, peerListKey, keepKey, devicesKey })
+    this.events.onUnlocked?.({ signer, index, shares, peerListKey, keepKey, devicesKey, syncKey })
     this.events.onStatus(this.status())
     this.events.onFilesChanged()
     void this.tidy()

@@ -20,6 +20,7 @@ import { watchFetches } from '../../core/vault/fetch-watch.ts'
 import { bitswapForget } from '../../core/node/bitswap-forget.ts'
 import { shareCopyContent } from '../../core/vault/share-copies.ts'
 import { Devices } from '../../core/node/devices.ts'
+import { DeviceBookExchange } from '../../core/node/device-book-exchange.ts'
 import { describeDevice } from '../../core/vault/device-name.ts'
 import { shareHints } from '../../core/share/share-hints.ts'
 import { loadAppConfig } from './app-config.ts'
@@ -37,6 +38,7 @@ import { blockLinks } from '../../core/protocols/backup/dag-fetch.ts'
 import { readWholeBlock } from '../../core/storage/read-block.ts'
 import { BlockRepair } from '../../core/vault/block-repair.ts'
 import { FileHealthBook } from '../../core/vault/file-health.ts'
+import { DeviceSync } from '../../core/node/device-sync.ts'
 import type { CallMessage, FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
 import type { NodePortClose } from '../../core/rpc/node-port-messages.ts'
 
@@ -116,6 +118,33 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   }, helia.libp2p.peerId.toString())
   await backups.start()
 
+  // The vault's other devices: pushed to on every change, pulled from through the backup peers.
+  const deviceSync = new DeviceSync({
+    libp2p: helia.libp2p,
+    networkBlockstore: helia.blockstore,
+    log: logs.for('sync'),
+    relays: () => relays,
+    backup: { peers: () => backups.list().map(p => p.peerId), heads: async (peerId) => await backups.heads(peerId) },
+    onChanged: () => { emit('files.changed', undefined); backups.changed() },
+    // `devices` (below) exists before the vault can unlock, which is when these are first asked.
+    knownDevices: () => devices.directory.memberIds(),
+    isRevoked: (peerId) => devices.directory.isRemoved(peerId),
+    onDeviceSeen: (peerId) => { void devices.directory.seen(peerId).catch(() => {}); bookExchange.seen(peerId) }
+  })
+  // Devices swap their device books (names, removals) after they sync, and at once when it changes here.
+  const bookExchange = new DeviceBookExchange({ libp2p: helia.libp2p, log: logs.for('devices') })
+  let lastBook = ''
+  const bookMayHaveChanged = async (): Promise<void> => {
+    if (vault.status().state !== 'unlocked') return
+    const book = JSON.stringify((await devices.directory.book()).list())
+    if (book === lastBook) return
+    const first = lastBook === ''
+    lastBook = book
+    if (first) return
+    const connected = new Set(helia.libp2p.getConnections().map(c => c.remotePeer.toString()))
+    bookExchange.changed(devices.directory.memberIds().filter(id => connected.has(id) && id !== helia.libp2p.peerId.toString()))
+  }
+
   // Damaged blocks (BLOCK_DAMAGED from the pack store) are fetched again from connected peers.
   const repair = new BlockRepair({ store: stores.blockstore, source: bitswapBlockSource(helia), log: logs.for('storage') })
   const health = new FileHealthBook()
@@ -150,11 +179,19 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     onUnlocked: (session) => {
       const opened = ++vaultSessions
       locations.attach(session)
-      // Backup attaches only if the vault did not lock while the shares loaded.
-      void shares.attach(session.shares).finally(() => { if (opened === vaultSessions) void backups.attach(session) })
-      void devices.unlocked(session.devicesKey)
+      void deviceSync.attach(session)
+      // Backup attaches only if the vault did not lock while the shares loaded; then the peers' heads are pulled.
+      void shares.attach(session.shares).finally(() => {
+        if (opened === vaultSessions) void backups.attach(session).then(async () => { if (opened === vaultSessions) await deviceSync.pullFromBackup() })
+      })
+      lastBook = ''
+      void devices.unlocked(session.devicesKey).then(async () => {
+        if (opened !== vaultSessions) return
+        await bookExchange.attach(devices.directory)
+        await bookMayHaveChanged()
+      }).catch(() => {})
     },
-    onLocked: () => { vaultSessions++; hashTag.wipe(); backups.detach(); shares.detach(); locations.detach(); devices.locked() }
+    onLocked: () => { vaultSessions++; hashTag.wipe(); deviceSync.detach(); bookExchange.detach(); backups.detach(); shares.detach(); locations.detach(); devices.locked() }
   })
   const shares = new VaultShares({
     vault,
@@ -196,10 +233,14 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     origin: self.location.origin,
     describe: describeDevice(self.navigator.userAgent),
     log: logs.for('devices'),
-    onChanged: () => { emit('devices.changed', undefined) },
+    onChanged: () => { emit('devices.changed', undefined); void bookMayHaveChanged().catch(() => {}) },
     onPairing: (event) => { emit('devices.pairing', event) },
-    // Sync (/cairn/sync/1) starts with a device that just joined here: devices.directory lends it the book.
-    onDeviceJoined: (peerId) => { logs.for('devices').info(`device …${peerId.slice(-8)} is a member now`) }
+    // A device that just joined (either side): sync the index and swap books with it now.
+    onDeviceJoined: (peerId) => {
+      logs.for('devices').info(`device …${peerId.slice(-8)} is a member now`)
+      void deviceSync.syncNow(peerId)
+      bookExchange.changed([peerId])
+    }
   })
   await devices.start()
   await vault.start()

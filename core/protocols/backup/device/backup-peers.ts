@@ -267,6 +267,12 @@ export class BackupPeers {
     return result
   }
 
+  /** The vault's MAC'd index heads as `peerId` keeps them (device sync pulls the chains that are ahead). */
+  async heads (peerId: string): Promise<Record<string, unknown>> {
+    const session = this.requireSession()
+    return await session.client.heads(this.addressOf(peerId))
+  }
+
   /** Something in the vault changed: tell the peers soon (changes are batched). */
   changed (): void {
     if (this.session === undefined) return
