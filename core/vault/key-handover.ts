@@ -92,18 +92,29 @@ export async function openPendingHandOver (datastore: Datastore, vaultKey: Uint8
  * ensureBoxKey).
  */
 export async function unlockWithHandOver (keys: KeyVault, datastore: Datastore, passphrase: string, peerId: string): Promise<Uint8Array> {
+  return (await unlockTakingHandOver(keys, datastore, passphrase, peerId)).vaultKey
+}
+
+/** unlockWithHandOver, also saying whether a hand-over was taken (the key in force changed). */
+export async function unlockTakingHandOver (keys: KeyVault, datastore: Datastore, passphrase: string, peerId: string): Promise<{ vaultKey: Uint8Array, handedOver: boolean }> {
   const vaultKey = await keys.unlock(passphrase)
   const pending = await readPendingHandOver(datastore)
-  if (pending === undefined) return vaultKey
-  const newKey = await openPendingHandOver(datastore, vaultKey, peerId)
+  if (pending === undefined) return { vaultKey, handedOver: false }
+  let newKey: Uint8Array | undefined
+  try {
+    newKey = await openPendingHandOver(datastore, vaultKey, peerId)
+  } catch (err) {
+    vaultKey.fill(0)
+    throw err
+  }
   if (newKey === undefined) {
     await datastore.delete(PENDING_KEY)
-    return vaultKey
+    return { vaultKey, handedOver: false }
   }
   const box = await loadBoxKey(datastore, vaultKey)
   await keys.replaceKey(vaultKey, newKey, passphrase)
   if (box !== undefined) await saveBoxKey(datastore, newKey, box)
   await datastore.delete(PENDING_KEY)
   vaultKey.fill(0)
-  return newKey
+  return { vaultKey: newKey, handedOver: true }
 }
