@@ -4,8 +4,8 @@ import type { DeviceMethods } from './node-handlers.ts'
 import type { FileLocationMethods } from './file-location-handlers.ts'
 
 // PLACEHOLDER on the devices branch only: the wiring of issue 10 replaces the devices.* part. Never merged to main as is.
-// The four files.* methods are served by file-location-handlers.ts and passed in.
-export function createDeviceHandlers (fileLocations: Pick<HandlerMap, FileLocationMethods>): Pick<HandlerMap, DeviceMethods> {
+// The four files.* methods are served by file-location-handlers.ts and passed in; devices.remove by device-removal-handlers.ts.
+export function createDeviceHandlers (fileLocations: Pick<HandlerMap, FileLocationMethods>): Pick<HandlerMap, Exclude<DeviceMethods, 'devices.remove'>> {
   const notYet = async (): Promise<never> => { throw new CairnError('INTERNAL', 'devices are not wired yet') }
   return {
     'devices.list': notYet,
@@ -16,7 +16,6 @@ export function createDeviceHandlers (fileLocations: Pick<HandlerMap, FileLocati
     'devices.join': notYet,
     'devices.finishJoin': notYet,
     'devices.cancelJoin': notYet,
-    'devices.remove': notYet,
     ...fileLocations
   }
 }
