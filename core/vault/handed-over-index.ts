@@ -28,8 +28,8 @@ export interface HandedOverIndexComponents {
  * MAC'd under the old key, and the index under the new key is the rotating
  * device's re-sealed chain. The heads that do not check under the new key
  * are dropped, and the index is fetched from the backup peers as a restore
- * does (restore-index.ts). A device that rotated itself keeps its heads
- * (they check). When no peer answers, the index comes with the next sync;
+ * does (restore-index.ts), also when it held none. A device that rotated
+ * itself keeps its heads (they check). When no peer answers, the index comes with the next sync;
  * the unlock goes on (logged).
  */
 export async function bringIndexUnderKey (c: HandedOverIndexComponents, vaultKey: Uint8Array): Promise<void> {
@@ -39,18 +39,23 @@ export async function bringIndexUnderKey (c: HandedOverIndexComponents, vaultKey
   try {
     const prefix = HEADS_PREFIX + '/'
     const stale: Key[] = []
+    let current = 0
     for await (const { key, value } of c.datastore.query({ prefix })) {
       try {
         decodeHead(macKey, key.toString().slice(prefix.length), value)
+        current++
       } catch {
         stale.push(key)
       }
     }
-    if (stale.length === 0) return
-    const batch = c.datastore.batch()
-    for (const key of stale) batch.delete(key)
-    await batch.commit()
-    c.log.info(`new vault key: dropped ${stale.length} index head(s) made under the old key`)
+    // Heads under the new key: this device made the re-sealed chain itself.
+    if (current > 0 && stale.length === 0) return
+    if (stale.length > 0) {
+      const batch = c.datastore.batch()
+      for (const key of stale) batch.delete(key)
+      await batch.commit()
+      c.log.info(`new vault key: dropped ${stale.length} index head(s) made under the old key`)
+    }
     const peers = c.peers()
     if (peers.length === 0) {
       c.log.warn('new vault key: no backup peer to fetch the index from; it comes with the next sync')
