@@ -4,12 +4,14 @@ import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
 import type { Clock } from '../clock.ts'
 import { deriveSubkey } from '../crypto/subkeys.ts'
+import { CairnError } from '../errors.ts'
 import type { Log } from '../log.ts'
 import { BackupClient } from '../protocols/backup/backup-client.ts'
 import type { BackupPeers } from '../protocols/backup/device/backup-peers.ts'
 import { DeviceRemoval, type RemovalReport } from '../vault/device-removal.ts'
 import type { DeviceBook } from '../vault/device-book.ts'
 import { loadDeviceBook, saveDeviceBook } from '../vault/device-store.ts'
+import { readPendingHandOver } from '../vault/key-handover.ts'
 import type { VaultService } from '../vault/vault-service.ts'
 
 export interface VaultDeviceRemovalComponents {
@@ -80,6 +82,10 @@ export function createVaultDeviceRemoval (c: VaultDeviceRemovalComponents): Vaul
     running = true
     rotationStarted = false
     try {
+      // The pending hand-over is this device's only way from the wrapped key to the one in force (or to another device's new key): a second rotation would replace it.
+      if (rotate && await readPendingHandOver(c.datastore) !== undefined) {
+        throw new CairnError('ROTATION_UNFINISHED', 'a new vault key waits for the next unlock; lock and unlock once before rotating again')
+      }
       return await removal.remove(peerId, rotate)
     } catch (err) {
       if (rotationStarted && c.vault.status().state === 'unlocked') {

@@ -100,6 +100,10 @@ test('remove and rotate through the handler map: A stays open on the new key, th
   assert.equal(await code(removed.client.status(addressOf(peer))), 'DEVICE_REVOKED')
   assert.equal(await code(removed.client.handover(addressOf(peer))), 'DEVICE_REVOKED')
 
+  // Rotating again before the new key is wrapped under the passphrase would lose the way to it: refused, nothing changed.
+  assert.equal(await code(a.handlers['devices.remove']({ peerId: lost, rotate: true })), 'ROTATION_UNFINISHED')
+  assert.deepEqual(a.vault.keyInForce(), newKey)
+
   // A's next lock and unlock: the same passphrase opens the new key, and the hand-over to itself is gone.
   await a.vault.lock()
   await a.vault.unlock(PASSPHRASE)
