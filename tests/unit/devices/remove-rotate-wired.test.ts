@@ -34,6 +34,7 @@ async function read (device: WiredDevice, path: string): Promise<Uint8Array> {
   return await readAll(device.vault.files().open(file.fileId).stream)
 }
 
+const OLD_DEVICE = '12D3KooWOldLaptopWithoutBoxKey'
 const one = randomBytes(150_000)
 const two = randomBytes(120_000)
 
@@ -60,7 +61,9 @@ before(async () => {
   const book = new DeviceBook([
     { peerId: a.id, name: 'A', platform: 'Linux', addedAt: 1, updatedAt: 1 },
     { peerId: c.id, name: 'C', platform: 'Linux', addedAt: 2, updatedAt: 2 },
-    { peerId: removed.helia.libp2p.peerId.toString(), name: 'Lost phone', platform: 'Android', addedAt: 3, updatedAt: 3 }
+    { peerId: removed.helia.libp2p.peerId.toString(), name: 'Lost phone', platform: 'Android', addedAt: 3, updatedAt: 3 },
+    // Paired before devices had box keys: no hand-over can reach it.
+    { peerId: OLD_DEVICE, name: 'Old laptop', platform: 'Linux', addedAt: 4, updatedAt: 4 }
   ])
   assert.ok(publishBoxKey(book, a.id, a.boxKey() as string, 10))
   assert.ok(publishBoxKey(book, c.id, c.boxKey() as string, 10))
@@ -94,6 +97,8 @@ test('remove and rotate through the handler map: A stays open on the new key, th
   assert.deepEqual(await read(a, 'two.bin'), two)
   const book = await loadDeviceBook(a.datastore, deriveSubkey(newKey, 'devices'))
   assert.equal(book.isRemoved(lost), true, 'the book, sealed under the new key, lists the device as removed')
+  assert.ok(a.log.has('warn', new RegExp(`device …${OLD_DEVICE.slice(-8)} has no box key`)), 'the device no hand-over reaches is logged')
+  assert.ok(!a.log.lines.some(line => line.level === 'warn' && /backup peer .* did not take/.test(line.message)), 'every peer took the new key')
 
   // The peer serves A under the new key (backup re-attached under the new signer) and refuses the removed device.
   await waitFor(replicated(a, 2), 20_000, 'both files backed up under the new key')
