@@ -29,6 +29,8 @@ export interface RotatedElsewhereComponents {
  */
 export class RotatedElsewhere {
   private taking = false
+  /** The vault id for which no usable hand-over waits (logged once): not asked again while it is in force. */
+  private settled: string | undefined
 
   constructor (private readonly c: RotatedElsewhereComponents) {}
 
@@ -39,23 +41,29 @@ export class RotatedElsewhere {
     this.taking = true
     try {
       const oldVault = vaultIdOf(c.vault.keyInForce())
+      if (oldVault === this.settled) return
       const answer = await c.handover(peerId)
       // Asked under a key already in force there: this device rotated, or took it already.
       if (answer.vault === oldVault || c.vault.status().state !== 'unlocked') return
       const vaultKey = c.vault.keyInForce()
       if (vaultIdOf(vaultKey) !== oldVault) return
       if (answer.sealed === null) {
+        this.settled = oldVault
         c.log.warn('keys were changed on another device, and no new key waits for this one (it had no box key): pair this device again')
         return
       }
       const box = await loadBoxKey(c.datastore, vaultKey)
       if (box === undefined) {
+        this.settled = oldVault
         c.log.warn('keys were changed on another device, but this device has no box key to open the new key with: pair it again')
         return
       }
       try {
         // Only checked here: the next unlock opens it again and wraps it under the passphrase.
         openHandOver(box, answer.sealed, c.deviceId, oldVault).fill(0)
+      } catch (err) {
+        this.settled = oldVault
+        throw err
       } finally {
         box.secretKey.fill(0)
       }

@@ -95,8 +95,12 @@ export async function unlockWithHandOver (keys: KeyVault, datastore: Datastore, 
   return (await unlockTakingHandOver(keys, datastore, passphrase, peerId)).vaultKey
 }
 
-/** unlockWithHandOver, also saying whether a hand-over was taken (the key in force changed). */
-export async function unlockTakingHandOver (keys: KeyVault, datastore: Datastore, passphrase: string, peerId: string): Promise<{ vaultKey: Uint8Array, handedOver: boolean }> {
+/**
+ * unlockWithHandOver, also saying whether a hand-over was taken (the key in
+ * force changed), or refused: one that does not open (HANDOVER_INVALID) is
+ * dropped and the vault opens on the wrapped key, rather than never again.
+ */
+export async function unlockTakingHandOver (keys: KeyVault, datastore: Datastore, passphrase: string, peerId: string): Promise<{ vaultKey: Uint8Array, handedOver: boolean, refused?: boolean }> {
   const vaultKey = await keys.unlock(passphrase)
   const pending = await readPendingHandOver(datastore)
   if (pending === undefined) return { vaultKey, handedOver: false }
@@ -104,6 +108,10 @@ export async function unlockTakingHandOver (keys: KeyVault, datastore: Datastore
   try {
     newKey = await openPendingHandOver(datastore, vaultKey, peerId)
   } catch (err) {
+    if ((err as { code?: string }).code === 'HANDOVER_INVALID') {
+      await datastore.delete(PENDING_KEY)
+      return { vaultKey, handedOver: false, refused: true }
+    }
     vaultKey.fill(0)
     throw err
   }

@@ -113,7 +113,8 @@ export class VaultService {
     if (this.session !== undefined) return this.status()
     try {
       // A hand-over of a rotated key waiting for this device is taken here (key-handover.ts).
-      const { vaultKey, handedOver } = await unlockTakingHandOver(this.keys, this.components.datastore, passphrase, this.components.deviceId)
+      const { vaultKey, handedOver, refused } = await unlockTakingHandOver(this.keys, this.components.datastore, passphrase, this.components.deviceId)
+      if (refused === true) this.components.log.warn('unlock: the new vault key handed to this device does not open with its box key; it was dropped (pair this device again)')
       if (handedOver) {
         this.components.log.info('unlock: took the new vault key another device handed over; it is now wrapped under this passphrase')
         try {
