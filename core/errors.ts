@@ -100,7 +100,9 @@ export const ERROR_CODES = [
   'KEEP_RULES_TAMPERED',
   // remove and rotate (issue 10): a request under a vault key the vault has replaced; a key hand-over that does not open
   'VAULT_ROTATED',
-  'HANDOVER_INVALID'
+  'HANDOVER_INVALID',
+  // remove and rotate again before the vault was unlocked once on the key the last rotation made
+  'ROTATION_UNFINISHED'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

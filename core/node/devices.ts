@@ -119,9 +119,10 @@ export class Devices {
   }
 
   /** The vault opened (VaultService `onUnlocked`): load the device book. */
-  async unlocked (devicesKey: Uint8Array): Promise<void> {
+  async unlocked (devicesKey: Uint8Array, boxKey?: string): Promise<void> {
     try {
       await this.directory.attach(devicesKey)
+      if (boxKey !== undefined) await this.directory.publishBoxKey(boxKey)
       // Members connected while the vault was locked are seen now.
       for (const connection of this.c.helia.libp2p.getConnections()) await this.directory.seen(connection.remotePeer.toString())
     } catch (err) {

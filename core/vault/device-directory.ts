@@ -5,6 +5,7 @@ import { openSecret, sealSecret } from '../crypto/secretbox.ts'
 import { CairnError, InvalidArgumentError, VaultLockedError } from '../errors.ts'
 import { DeviceBook, MAX_DEVICE_NAME, type DeviceRecord } from './device-book.ts'
 import { loadDeviceBook, saveDeviceBook } from './device-store.ts'
+import { publishBoxKey } from './publish-box-key.ts'
 import type { Log } from '../log.ts'
 
 /** When this device last heard from each other device: local, never synced (each device sees its own). */
@@ -133,6 +134,14 @@ export class DeviceDirectory {
   /** A copy of the book (for sync to send, or a pairing gift). VAULT_LOCKED when locked. */
   async book (): Promise<DeviceBook> {
     return new DeviceBook((await this.ready()).book.list())
+  }
+
+  /** Puts this device's box public key in its own record (publish-box-key.ts), so a rotation elsewhere can hand it the new key. */
+  async publishBoxKey (boxKey: string): Promise<void> {
+    const open = await this.ready()
+    if (!publishBoxKey(open.book, this.c.peerId, boxKey, this.now())) return
+    await this.write(async () => { if (this.open === open) await saveDeviceBook(this.c.datastore, open.key, open.book) })
+    this.c.onChanged()
   }
 
   /** Current members' PeerIds (sync looks for them); [] while locked. */

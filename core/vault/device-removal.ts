@@ -16,6 +16,8 @@ export interface DeviceRemovalComponents {
   /** The vault's device book as this device holds it, and how to store it (sealed; sync spreads it). */
   loadBook: () => Promise<DeviceBook>
   saveBook: (book: DeviceBook) => Promise<void>
+  /** Stores the book sealed under another vault key (VK', before the vault adopts it). */
+  saveBookUnder?: (vaultKey: Uint8Array, book: DeviceBook) => Promise<void>
   /** The vault key in force (the vault is unlocked). */
   vaultKey: () => Uint8Array
   /** The backup peers the vault is paired with. */
@@ -115,6 +117,7 @@ export class DeviceRemoval {
         const mine = book.get(c.deviceId)
         if (mine !== undefined) book.put({ ...mine, boxKey: rotation.newBoxKey, updatedAt: Math.max(now, mine.updatedAt + 1) })
       }
+      await c.saveBookUnder?.(rotation.newVaultKey, book)
       await c.rotation.adopt(rotation)
       // Sealed under the new key now (saveBook uses the key in force).
       await c.saveBook(book)

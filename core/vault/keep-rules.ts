@@ -111,3 +111,21 @@ function inheritedIn (folders: Record<string, boolean>, path: string): boolean {
   }
   return folders[''] ?? false
 }
+
+/**
+ * "Remove and rotate keys": the stored rules sealed again under the new
+ * vault's keep subkey. Damaged rules are dropped, as load() would ignore them.
+ */
+export async function resealKeepRules (datastore: Datastore, oldKey: Uint8Array, newKey: Uint8Array): Promise<void> {
+  if (!(await datastore.has(KEY))) return
+  let plain: Uint8Array
+  try {
+    plain = openSecret(oldKey, await datastore.get(KEY), AAD, 'KEEP_RULES_TAMPERED')
+  } catch (err) {
+    if (!isCairnError(err, 'KEEP_RULES_TAMPERED')) throw err
+    await datastore.delete(KEY)
+    return
+  }
+  await datastore.put(KEY, sealSecret(newKey, plain, AAD))
+  plain.fill(0)
+}

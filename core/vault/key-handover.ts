@@ -92,18 +92,37 @@ export async function openPendingHandOver (datastore: Datastore, vaultKey: Uint8
  * ensureBoxKey).
  */
 export async function unlockWithHandOver (keys: KeyVault, datastore: Datastore, passphrase: string, peerId: string): Promise<Uint8Array> {
+  return (await unlockTakingHandOver(keys, datastore, passphrase, peerId)).vaultKey
+}
+
+/**
+ * unlockWithHandOver, also saying whether a hand-over was taken (the key in
+ * force changed), or refused: one that does not open (HANDOVER_INVALID) is
+ * dropped and the vault opens on the wrapped key, rather than never again.
+ */
+export async function unlockTakingHandOver (keys: KeyVault, datastore: Datastore, passphrase: string, peerId: string): Promise<{ vaultKey: Uint8Array, handedOver: boolean, refused?: boolean }> {
   const vaultKey = await keys.unlock(passphrase)
   const pending = await readPendingHandOver(datastore)
-  if (pending === undefined) return vaultKey
-  const newKey = await openPendingHandOver(datastore, vaultKey, peerId)
+  if (pending === undefined) return { vaultKey, handedOver: false }
+  let newKey: Uint8Array | undefined
+  try {
+    newKey = await openPendingHandOver(datastore, vaultKey, peerId)
+  } catch (err) {
+    if ((err as { code?: string }).code === 'HANDOVER_INVALID') {
+      await datastore.delete(PENDING_KEY)
+      return { vaultKey, handedOver: false, refused: true }
+    }
+    vaultKey.fill(0)
+    throw err
+  }
   if (newKey === undefined) {
     await datastore.delete(PENDING_KEY)
-    return vaultKey
+    return { vaultKey, handedOver: false }
   }
   const box = await loadBoxKey(datastore, vaultKey)
   await keys.replaceKey(vaultKey, newKey, passphrase)
   if (box !== undefined) await saveBoxKey(datastore, newKey, box)
   await datastore.delete(PENDING_KEY)
   vaultKey.fill(0)
-  return newKey
+  return { vaultKey: newKey, handedOver: true }
 }

@@ -17,6 +17,11 @@ import type { BackupSession } from '../protocols/backup/device/backup-peers.ts'
 import type { Log } from '../log.ts'
 import type { VaultStatus } from './vault-views.ts'
 import type { Blockstore } from 'interface-blockstore'
+import { toBase64Url } from '../crypto/base64.ts'
+import { ensureBoxKey } from './device-box-store.ts'
+import { unlockTakingHandOver } from './key-handover.ts'
+import type { KeyRotation } from './key-rotation.ts'
+import { resealVaultData } from './vault-reseal.ts'
 
 export interface VaultServiceComponents {
   blockstore: Blockstore
@@ -34,6 +39,12 @@ export interface VaultServiceComponents {
   now?: Clock
   /** Repairs damaged blocks met while reading a file, and hears which file it was. */
   readHealth?: FileReadHealth
+  /**
+   * An unlock just took a hand-over of a rotated vault key (key-handover.ts):
+   * called with the new key before the index opens, so the index can be
+   * brought under it (handed-over-index.ts). Must not keep or wipe the key.
+   */
+  onHandedOver?: (vaultKey: Uint8Array) => Promise<void>
 }
 
 /** How often an unlocked vault prunes old versions and empties old Trash items. */
@@ -42,6 +53,8 @@ const TIDY_INTERVAL_MS = 60 * 60 * 1000
 /** What an open vault lends the other parts: backup's signer and index, and the sealed list of shares. */
 export interface UnlockedSession extends BackupSession {
   shares: ShareStore
+  /** This device's box public key (base64url): its record in the device book carries it (publish-box-key.ts). */
+  boxKey: string
   /** Seals this device's "Keep on this device" rules (keep-rules.ts); wiped on lock. */
   keepKey: Uint8Array
   /** The `devices` subkey the device book is sealed under (wiped by the vault on lock). */
@@ -67,7 +80,9 @@ export class VaultService {
   private readonly keys: KeyVault
   private settings: VaultSettings = { ...DEFAULT_SETTINGS }
   private readonly autoLock: AutoLock
-  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array, keepKey: Uint8Array, devicesKey: Uint8Array, syncKey: Uint8Array } | undefined
+  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array, keepKey: Uint8Array, devicesKey: Uint8Array, syncKey: Uint8Array, boxKey: string } | undefined
+  /** Set when another device changed the keys and this one locked to take them (status().keysChanged); cleared at unlock. */
+  private keysChanged = false
 
   constructor (private readonly components: VaultServiceComponents, private readonly events: VaultServiceEvents) {
     this.keys = new KeyVault(components.datastore)
@@ -89,7 +104,7 @@ export class VaultService {
 
   status (): VaultStatus {
     const state = this.session !== undefined ? 'unlocked' : this.keys.exists ? 'locked' : 'none'
-    return { state, autoLockMinutes: this.settings.autoLockMinutes }
+    return { state, autoLockMinutes: this.settings.autoLockMinutes, ...(this.keysChanged && state === 'locked' ? { keysChanged: true } : {}) }
   }
 
   async create (passphrase: string): Promise<string> {
@@ -102,7 +117,20 @@ export class VaultService {
   async unlock (passphrase: string): Promise<VaultStatus> {
     if (this.session !== undefined) return this.status()
     try {
-      await this.open(await this.keys.unlock(passphrase))
+      // A hand-over of a rotated key waiting for this device is taken here (key-handover.ts).
+      const { vaultKey, handedOver, refused } = await unlockTakingHandOver(this.keys, this.components.datastore, passphrase, this.components.deviceId)
+      if (refused === true) this.components.log.warn('unlock: the new vault key handed to this device does not open with its box key; it was dropped (pair this device again)')
+      if (handedOver) {
+        this.components.log.info('unlock: took the new vault key another device handed over; it is now wrapped under this passphrase')
+        try {
+          await this.components.onHandedOver?.(vaultKey)
+        } catch (err) {
+          vaultKey.fill(0)
+          throw err
+        }
+      }
+      await this.open(vaultKey)
+      this.keysChanged = false
     } catch (err) {
       if (err instanceof CairnError && err.code === 'WRONG_PASSPHRASE') this.components.log.warn('unlock refused: wrong passphrase')
       throw err
@@ -155,8 +183,68 @@ export class VaultService {
   }
 
   async lock (): Promise<VaultStatus> {
+    if (!(await this.close())) return this.status()
+    this.components.log.info('vault locked; keys wiped from memory')
+    this.events.onStatus(this.status())
+    return this.status()
+  }
+
+  /**
+   * Another device rotated the vault key and this device stored its
+   * hand-over (rotated-elsewhere.ts): lock, so the next unlock takes the new
+   * key; the status says why (`keysChanged`).
+   */
+  async lockForNewKey (): Promise<VaultStatus> {
+    this.keysChanged = true
+    return await this.lock()
+  }
+
+  /** The vault key in force, for "Remove a device" (device-removal.ts); VAULT_LOCKED when locked. The caller must not keep or wipe it. */
+  keyInForce (): Uint8Array {
+    if (this.session === undefined) throw new VaultLockedError()
+    return this.session.vaultKey
+  }
+
+  /** The open index, for a key rotation (it stops it); VAULT_LOCKED when locked. */
+  indexLog (): IndexLog {
+    if (this.session === undefined) throw new VaultLockedError()
+    return this.session.index
+  }
+
+  /**
+   * "Remove and rotate keys" on this device (key-rotation.ts made VK' and
+   * re-sealed the index under it): switches the open vault to VK' in
+   * memory. The shares and keep rules stored here are re-sealed under VK''s
+   * subkeys, the old session's keys are wiped, and a new session (index on
+   * the re-sealed chain, signer, subkeys) opens; backup re-attaches under the
+   * new signer (onLocked, then onUnlocked). The box key pair stays: it is
+   * sealed under the old key until the next unlock takes this device's own
+   * hand-over and re-seals it (unlockWithHandOver). Takes ownership of
+   * `rotation.newVaultKey`.
+   */
+  async adopt (rotation: KeyRotation): Promise<void> {
     const session = this.session
-    if (session === undefined) return this.status()
+    if (session === undefined) {
+      rotation.newVaultKey.fill(0)
+      throw new VaultLockedError()
+    }
+    try {
+      await resealVaultData(this.components.datastore, session.vaultKey, rotation.newVaultKey)
+    } catch (err) {
+      // The index is already under VK' (and stopped): nothing to go on with but a fresh unlock.
+      rotation.newVaultKey.fill(0)
+      await this.lock()
+      throw err
+    }
+    await this.close()
+    await this.open(rotation.newVaultKey, session.boxKey)
+    this.components.log.info(`vault key rotated: the vault is now ${rotation.newVault.slice(0, 12)}…; the old key is wiped from memory`)
+  }
+
+  /** Ends the session and wipes its keys; false when none was open. */
+  private async close (): Promise<boolean> {
+    const session = this.session
+    if (session === undefined) return false
     this.session = undefined
     this.autoLock.disarm()
     clearInterval(session.tidyTimer)
@@ -171,9 +259,7 @@ export class VaultService {
     session.syncKey.fill(0)
     session.signer.wipe()
     this.events.onLocked?.()
-    this.components.log.info('vault locked; keys wiped from memory')
-    this.events.onStatus(this.status())
-    return this.status()
+    return true
   }
 
   async setAutoLock (minutes: number): Promise<VaultStatus> {
@@ -251,7 +337,8 @@ export class VaultService {
     return this.session.files
   }
 
-  private async open (vaultKey: Uint8Array): Promise<void> {
+  /** Opens a session under `vaultKey` (owned from here); `boxKey` is given by adopt (the pair stays sealed under the old key until the next unlock). */
+  private async open (vaultKey: Uint8Array, boxKey?: string): Promise<void> {
     const indexKey = deriveSubkey(vaultKey, 'index')
     const syncKey = deriveSyncKey(indexKey)
     const now = this.components.now ?? systemClock
@@ -265,6 +352,19 @@ export class VaultService {
       syncKey.fill(0)
       vaultKey.fill(0)
       throw err
+    }
+    let publicBoxKey = boxKey
+    if (publicBoxKey === undefined) {
+      // Every unlock, create, restore and recovery: the device book carries this device's box key (publish-box-key.ts).
+      try {
+        const box = await ensureBoxKey(this.components.datastore, vaultKey)
+        box.secretKey.fill(0)
+        publicBoxKey = toBase64Url(box.publicKey)
+      } catch (err) {
+        await index.stop()
+        vaultKey.fill(0)
+        throw err
+      }
     }
     const abort = new AbortController()
     const dedupKey = deriveSubkey(vaultKey, 'dedup')
@@ -283,9 +383,9 @@ export class VaultService {
     const peerListKey = deriveSubkey(vaultKey, 'peers')
     const keepKey = deriveSubkey(vaultKey, 'keep')
     const devicesKey = deriveSubkey(vaultKey, 'devices')
-    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey, keepKey, devicesKey, syncKey }
+    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey, keepKey, devicesKey, syncKey, boxKey: publicBoxKey }
     this.autoLock.arm()
-    this.events.onUnlocked?.({ signer, index, shares, peerListKey, keepKey, devicesKey, syncKey })
+    this.events.onUnlocked?.({ signer, index, shares, peerListKey, keepKey, devicesKey, syncKey, boxKey: publicBoxKey })
     this.events.onStatus(this.status())
     this.events.onFilesChanged()
     void this.tidy()

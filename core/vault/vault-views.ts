@@ -146,6 +146,8 @@ export interface VaultStatus {
   state: VaultState
   /** Minutes of inactivity before the worker locks the vault by itself. */
   autoLockMinutes: number
+  /** Locked because another device changed the vault's keys ("Remove and rotate keys"): unlock again to take the new key. */
+  keysChanged?: boolean
 }
 
 /** Where a file's blocks are: the Files page's "on this device", "on the backup peer", "on Laptop". */

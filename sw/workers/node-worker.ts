@@ -15,6 +15,12 @@ import { VaultShares } from '../../core/vault/vault-shares.ts'
 import { createShareHandlers } from '../../core/node/share-handlers.ts'
 import { createDeviceHandlers } from '../../core/node/device-handlers.ts'
 import { createFileLocationHandlers } from '../../core/node/file-location-handlers.ts'
+import { createDeviceRemovalHandlers } from '../../core/node/device-removal-handlers.ts'
+import { createVaultDeviceRemoval } from '../../core/node/vault-device-removal.ts'
+import { RotatedElsewhere } from '../../core/node/rotated-elsewhere.ts'
+import { bringIndexUnderKey } from '../../core/vault/handed-over-index.ts'
+import { BackupClient } from '../../core/protocols/backup/backup-client.ts'
+import { multiaddr } from '@multiformats/multiaddr'
 import { FileLocations } from '../../core/vault/file-locations.ts'
 import { watchFetches } from '../../core/vault/fetch-watch.ts'
 import { bitswapForget } from '../../core/node/bitswap-forget.ts'
@@ -114,7 +120,9 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     datastore: stores.datastore,
     keeper,
     log: logs.for('backup'),
-    onChanged: () => { emit('backup.changed', undefined); emit('files.changed', undefined); emit('shares.changed', undefined); locations.holdersChanged() }
+    onChanged: () => { emit('backup.changed', undefined); emit('files.changed', undefined); emit('shares.changed', undefined); locations.holdersChanged() },
+    // Another device rotated the vault key: take its hand-over and lock (`rotated` exists before any peer answers).
+    onVaultRotated: (peerId) => { void rotated.heard(peerId) }
   }, helia.libp2p.peerId.toString())
   await backups.start()
 
@@ -171,7 +179,17 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     datastore: stores.datastore,
     hashTag,
     log: logs.for('vault'),
-    deviceId: helia.libp2p.peerId.toString()
+    deviceId: helia.libp2p.peerId.toString(),
+    // An unlock took a rotated key: the index this device held was under the old one; fetch it from the backup peers.
+    onHandedOver: async (vaultKey) => {
+      await bringIndexUnderKey({
+        networkBlockstore: readBlockstore,
+        datastore: stores.datastore,
+        peers: () => backups.list().map(peer => multiaddr(peer.address)),
+        client: (signer) => new BackupClient({ libp2p: helia.libp2p }, { signer }),
+        log: logs.for('vault')
+      }, vaultKey)
+    }
   }, {
     onStatus: (status) => { emit('vault.status', status) },
     onFilesChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() },
@@ -185,7 +203,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
         if (opened === vaultSessions) void backups.attach(session).then(async () => { if (opened === vaultSessions) await deviceSync.pullFromBackup() })
       })
       lastBook = ''
-      void devices.unlocked(session.devicesKey).then(async () => {
+      void devices.unlocked(session.devicesKey, session.boxKey).then(async () => {
         if (opened !== vaultSessions) return
         await bookExchange.attach(devices.directory)
         await bookMayHaveChanged()
@@ -212,6 +230,25 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       relayOnly,
       appHost: self.location.hostname
     })
+  })
+  const removal = createVaultDeviceRemoval({
+    vault,
+    // Asked only when a removal runs, long after `devices` below exists.
+    directory: { book: async () => await devices.directory.book(), merge: async (book) => await devices.directory.merge(book) },
+    backups,
+    libp2p: helia.libp2p,
+    blockstore: stores.blockstore,
+    datastore: stores.datastore,
+    deviceId: helia.libp2p.peerId.toString(),
+    log: logs.for('devices')
+  })
+  const rotated = new RotatedElsewhere({
+    vault,
+    datastore: stores.datastore,
+    deviceId: helia.libp2p.peerId.toString(),
+    handover: async (peerId) => await backups.handover(peerId),
+    busy: () => removal.busy(),
+    log: logs.for('devices')
   })
   // Backup pins the live shares (shares ask backup to drop one, above).
   backups.pinAlso(() => shares.activePins())
@@ -277,6 +314,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup') }),
     ...createShareHandlers(shares),
     ...createDeviceHandlers(devices.handlers, createFileLocationHandlers({ vault, locations, onFilesChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() } })),
+    ...createDeviceRemovalHandlers(removal, () => { emit('devices.changed', undefined); emit('backup.changed', undefined) }, logs.for('devices')),
     ...createHistoryHandlers({ vault, onFilesChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() } }),
     ...createStorageHandlers({
       store: stores.blockstore,

@@ -3,6 +3,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { IndexLog } from '../../../index/index-log.ts'
 import type { Log } from '../../../log.ts'
 import { systemClock, type Clock } from '../../../clock.ts'
+import { isCairnError } from '../../../errors.ts'
 import type { BackupClient } from '../index.ts'
 import type { BackupPeerInfo } from './peer-status.ts'
 import type { PeerManifests } from './backup-manifests.ts'
@@ -16,6 +17,8 @@ export interface PeerReportsComponents {
   extraPins?: () => ExtraPin[]
   /** The clock share expiries and last-seen times are read from (default the system clock). */
   now?: Clock
+  /** A peer answered VAULT_ROTATED: another device rotated the vault key (rotated-elsewhere.ts). */
+  onVaultRotated?: (peerId: string) => void
 }
 
 /** What an unlocked vault lends a status query. */
@@ -80,6 +83,7 @@ export class PeerReports {
   noteError (peerId: string, err: unknown): void {
     const info = this.info.get(peerId)
     if (info === undefined) return
+    if (isCairnError(err, 'VAULT_ROTATED')) this.c.onVaultRotated?.(peerId)
     const message = err instanceof Error ? err.message : String(err)
     const online = this.c.libp2p.getConnections().some(conn => conn.remotePeer.toString() === peerId)
     if (info.lastError !== message || info.online !== online) {

@@ -45,6 +45,8 @@ export interface BackupPeersComponents {
   extraPins?: () => ExtraPin[]
   /** The clock share expiries, repin pauses and pairing times are read from (default the system clock; tests move it by hand). */
   now?: Clock
+  /** A paired peer answered VAULT_ROTATED: another device rotated the vault key (core/node/rotated-elsewhere.ts). */
+  onVaultRotated?: (peerId: string) => void
 }
 
 /**
@@ -256,6 +258,11 @@ export class BackupPeers {
     // The drop is queued durably above; an unreachable peer gets it when it is back,
     // so "Stop sharing" waits only briefly for the peers to confirm.
     await Promise.race([sent, new Promise(resolve => setTimeout(resolve, DROP_WAIT_MS))])
+  }
+
+  /** The hand-over of a rotated vault key a peer keeps for this device, asked under the key in force (VAULT_ROTATED). */
+  async handover (peerId: string): Promise<{ sealed: string | null, vault: string }> {
+    return await this.requireSession().client.handover(this.addressOf(peerId))
   }
 
   async verify (peerId: string): Promise<VerifyResult> {

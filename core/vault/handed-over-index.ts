@@ -1,0 +1,76 @@
+import type { Blockstore } from 'interface-blockstore'
+import type { Datastore, Key } from 'interface-datastore'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { deriveSubkey } from '../crypto/subkeys.ts'
+import { vaultSigner, type VaultSigner } from '../crypto/vault-signing.ts'
+import { decodeHead } from '../index/chain.ts'
+import { HEADS_PREFIX } from '../index/constants.ts'
+import { headMacKey } from '../index/head-mac.ts'
+import type { BackupClient } from '../protocols/backup/index.ts'
+import { toErrorPayload } from '../errors.ts'
+import type { Log } from '../log.ts'
+import { restoreIndexFromPeer } from './restore-index.ts'
+
+export interface HandedOverIndexComponents {
+  /** A blockstore that fetches what it lacks from connected peers (Helia's). */
+  networkBlockstore: Blockstore
+  datastore: Datastore
+  /** The vault's backup peers. */
+  peers: () => Multiaddr[]
+  /** A backup client signing with `signer`. */
+  client: (signer: VaultSigner) => BackupClient
+  log: Log
+}
+
+/**
+ * An unlock took a hand-over of a key another device rotated to
+ * (VaultService's onHandedOver): the index heads this device stored were
+ * MAC'd under the old key, and the index under the new key is the rotating
+ * device's re-sealed chain. The heads that do not check under the new key
+ * are dropped, and the index is fetched from the backup peers as a restore
+ * does (restore-index.ts), also when it held none. A device that rotated
+ * itself keeps its heads (they check). When no peer answers, the index comes with the next sync;
+ * the unlock goes on (logged).
+ */
+export async function bringIndexUnderKey (c: HandedOverIndexComponents, vaultKey: Uint8Array): Promise<void> {
+  const indexKey = deriveSubkey(vaultKey, 'index')
+  const macKey = headMacKey(indexKey)
+  let signer: VaultSigner | undefined
+  try {
+    const prefix = HEADS_PREFIX + '/'
+    const stale: Key[] = []
+    let current = 0
+    for await (const { key, value } of c.datastore.query({ prefix })) {
+      try {
+        decodeHead(macKey, key.toString().slice(prefix.length), value)
+        current++
+      } catch {
+        stale.push(key)
+      }
+    }
+    // Heads under the new key: this device made the re-sealed chain itself.
+    if (current > 0 && stale.length === 0) return
+    if (stale.length > 0) {
+      const batch = c.datastore.batch()
+      for (const key of stale) batch.delete(key)
+      await batch.commit()
+      c.log.info(`new vault key: dropped ${stale.length} index head(s) made under the old key`)
+    }
+    const peers = c.peers()
+    if (peers.length === 0) {
+      c.log.warn('new vault key: no backup peer to fetch the index from; it comes with the next sync')
+      return
+    }
+    signer = vaultSigner(vaultKey)
+    try {
+      const fetched = await restoreIndexFromPeer({ networkBlockstore: c.networkBlockstore, datastore: c.datastore, client: c.client(signer), log: c.log }, peers, indexKey)
+      c.log.info(`new vault key: fetched the index from the backup peers (${fetched} op blocks)`)
+    } catch (err) {
+      c.log.warn(`new vault key: the index could not be fetched from the backup peers (${toErrorPayload(err).message}); it comes with the next sync`)
+    }
+  } finally {
+    signer?.wipe()
+    macKey.fill(0)
+    indexKey.fill(0)
+  }
+}
