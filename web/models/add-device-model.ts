@@ -51,7 +51,7 @@ export interface AddDeviceModel {
 
 export function createAddDeviceModel (init: AddDeviceInit): AddDeviceModel {
   const { client } = init
-  const clock = init.now ?? Date.now
+  const clock = init.now ?? (() => Date.now())
   const timers = init.timers ?? realTimers
   const stage = signal<AddDeviceStage>('closed')
   const offer = signal<DeviceOffer | undefined>(undefined)
