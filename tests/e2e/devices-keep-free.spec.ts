@@ -20,6 +20,15 @@ async function downloadSha256 (app: CairnApp, name: string): Promise<string> {
   return sha256File(await (await download).path())
 }
 
+/** Files → "Free up space": it reports the one file freed (the backup peer holds it in full), no longer here. */
+async function freeUpSpace (app: CairnApp): Promise<void> {
+  await app.page.getByRole('button', { name: 'Free up space' }).click()
+  const freed = app.page.getByRole('status').filter({ hasText: /^Freed / })
+  await expect(freed).toContainText(/^Freed [\d.]+ (KB|MB) from 1 file\b/, { timeout: 60_000 })
+  await freed.getByRole('button', { name: 'Dismiss' }).click()
+  await expect(app.page.getByRole('row').getByText('On this device', { exact: true })).toHaveCount(0)
+}
+
 /** A row's "where it lives" badge, exactly (not "Kept on this device" or "Partly on this device"). */
 function badge (app: CairnApp, name: string, label: string) {
   return app.row(name).getByText(label, { exact: true })
@@ -46,12 +55,13 @@ test('a kept file opens on B with the backup peer stopped and A closed; "Free up
     await expect(badge(b, report.name, 'On this device')).toHaveCount(0)
     // Opened on B: fetched on demand, the same bytes.
     expect(await downloadSha256(b, report.name)).toBe(report.sha256)
+    // Reading it left a copy on B; "Free up space" drops it, so what "Keep" fetches below is seen to arrive.
+    await expect(badge(b, report.name, 'On this device')).toBeVisible({ timeout: 30_000 })
+    await freeUpSpace(b)
 
     // "Free up space" on A: its copy goes (the backup peer holds it in full), the stored bytes drop.
     const before = await storedBytes(a)
-    await a.page.getByRole('button', { name: 'Free up space' }).click()
-    await expect(a.page.getByRole('status').filter({ hasText: /^Freed / })).toContainText(/Freed [\d.]+ (KB|MB) from 1 file/, { timeout: 60_000 })
-    await expect(badge(a, report.name, 'On this device')).toHaveCount(0)
+    await freeUpSpace(a)
     const after = await storedBytes(a)
     expect(before - after).toBeGreaterThan(1_900_000)
     // The file still opens on A while the peer runs (fetched from it again).
