@@ -76,7 +76,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   INDEX_HEAD_RESEQUENCED: 'A device or backup peer sent a damaged copy of the file list. It was refused; your files here are unchanged.',
   INDEX_HEAD_UNAUTHENTICATED: 'The stored file list is in an old form this vault no longer accepts. Restore it from a backup peer or another device.',
   SYNC_NOT_MEMBER: 'A device that is not part of this vault tried to sync. It was refused.',
-  DEVICE_REVOKED: 'That device was removed from this vault and can no longer sync.',
+  DEVICE_REVOKED: 'This device was removed from the vault on another device: it can no longer sync or back up.',
   NOT_A_CONFLICT: 'That file is no longer in a conflict (another device may have resolved it already). Refresh the list.',
   KEEP_RULES_TAMPERED: 'This device\'s "Keep on this device" choices are damaged and could not be read. Choose again which files and folders to keep here.',
   VAULT_ROTATED: "This vault's keys were changed on another device. Unlock this device again to take the new key.",

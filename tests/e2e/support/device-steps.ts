@@ -1,5 +1,6 @@
 import { expect, type Locator } from '@playwright/test'
-import type { CairnApp } from './cairn-app.ts'
+import { CairnApp } from './cairn-app.ts'
+import type { Profile } from './browser.ts'
 
 /**
  * Steps of pairing a device, in the words the UI shows (issue 10): A shows
@@ -47,4 +48,33 @@ export async function finishJoin (app: CairnApp, passphrase: string): Promise<vo
   await page.getByLabel('Confirm passphrase').fill(passphrase)
   await page.getByRole('button', { name: 'Open my vault' }).click()
   await app.expectUnlocked()
+}
+
+/**
+ * Pairs a fresh browser `profile` into `a`'s vault by link (A: Devices → Add a device; B opens
+ * the link, both see the same safety number, A confirms, B picks `passphrase`). A must use a relay.
+ */
+export async function pairByLink (a: CairnApp, profile: Profile, passphrase: string): Promise<CairnApp> {
+  const offer = await showOffer(a)
+  const b = new CairnApp(await profile.context.newPage())
+  await b.page.goto(offer.link)
+  await b.page.getByRole('button', { name: 'Join' }).click()
+  expect(await safetyNumberIn(b.page.locator('main'))).toBe(await safetyNumberIn(offer.dialog))
+  await offer.dialog.getByRole('button', { name: 'The numbers match' }).click()
+  await finishJoin(b, passphrase)
+  await expect(offer.dialog.getByText(/was added/)).toBeVisible({ timeout: 60_000 })
+  await offer.dialog.getByRole('button', { name: 'Done' }).click()
+  await a.goTo('Files')
+  return b
+}
+
+/** Dashboard → "Stored (encrypted)", in bytes (as the dashboard rounds it), then back to Files. */
+export async function storedBytes (app: CairnApp): Promise<number> {
+  await app.goTo('Dashboard')
+  const shown = app.page.locator('dt:text-is("Stored (encrypted)") + dd')
+  await expect(shown).toHaveText(/^[\d.]+ (byte|bytes|KB|MB|GB)$/)
+  const [value, unit] = (await shown.textContent() ?? '').split(' ')
+  const scale: Record<string, number> = { byte: 1, bytes: 1, KB: 1e3, MB: 1e6, GB: 1e9 }
+  await app.goTo('Files')
+  return Number(value) * (scale[unit ?? ''] ?? NaN)
 }

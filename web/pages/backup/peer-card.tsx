@@ -1,6 +1,7 @@
 import type { BackupPeerInfo } from '../../../core/rpc/api.ts'
 import { useModels } from '../../app-context.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
+import { messageForCode } from '../../error-messages.ts'
 import { formatAgo, formatBytes, formatDate, shortPeerId } from '../../format.ts'
 import { damagedBlockWords, replicationSummary, verifySummary } from '../../models/backup-model.ts'
 import { keepsDeletedText } from './keeps-deleted.ts'
@@ -26,7 +27,7 @@ export function PeerCard ({ peer }: { peer: BackupPeerInfo }) {
         <dt>Pending</dt><dd class='num'>{peer.pending}</dd>
         {peer.keepsDeleted !== undefined && <><dt>Deleted files</dt><dd data-testid='keeps-deleted'>{keepsDeletedText(peer.keepsDeleted)}</dd></>}
       </dl>
-      {peer.lastError !== undefined && <p class='small muted wrap'>Last error: {peer.lastError}</p>}
+      {peer.lastError !== undefined && <p class='small muted wrap' data-testid='last-error'>Last error: {lastErrorWords(peer)}</p>}
       {peer.failed.length > 0 && (
         <details class='failed'>
           <summary>{peer.failed.length} {peer.failed.length === 1 ? 'item' : 'items'} failed</summary>
@@ -68,3 +69,8 @@ function VerifyOutcome ({ peerId }: { peerId: string }) {
   )
 }
 
+
+/** The last error in words when it had a code (e.g. this device was removed); else as the node said it. */
+function lastErrorWords (peer: BackupPeerInfo): string {
+  return peer.lastErrorCode !== undefined && peer.lastErrorCode !== 'INTERNAL' ? messageForCode(peer.lastErrorCode) : peer.lastError ?? ''
+}

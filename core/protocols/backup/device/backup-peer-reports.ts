@@ -87,7 +87,7 @@ export class PeerReports {
     const message = err instanceof Error ? err.message : String(err)
     const online = this.c.libp2p.getConnections().some(conn => conn.remotePeer.toString() === peerId)
     if (info.lastError !== message || info.online !== online) {
-      this.info.set(peerId, { ...info, online, lastError: message })
+      this.info.set(peerId, { ...info, online, lastError: message, ...(isCairnError(err) ? { lastErrorCode: err.code } : {}) })
       this.c.log.warn(`backup peer …${peerId.slice(-8)}: ${message}`)
       this.c.onChanged()
     }

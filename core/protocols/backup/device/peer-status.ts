@@ -4,6 +4,8 @@
  * them), so everything here must survive structured clone.
  */
 
+import type { ErrorCode } from '../../../errors.ts'
+
 export interface BackupPeerInfo {
   peerId: string
   address: string
@@ -16,8 +18,10 @@ export interface BackupPeerInfo {
   /** Items the peer still has to fetch. */
   pending: number
   failed: Array<{ cid: string, reason: string }>
-  /** Last error talking to it, if the last attempt failed. */
+  /** Last error talking to it, if the last attempt failed (its text, for the log and the curious). */
   lastError?: string
+  /** The code of that error, when it had one: the UI says it in words (web/error-messages.ts). */
+  lastErrorCode?: ErrorCode
   /** What the peer does with what the vault deletes: keeps it `retentionMs`, or for good when append-only (absent until it says). */
   keepsDeleted?: { appendOnly: boolean, retentionMs: number }
 }
