@@ -1,3 +1,4 @@
+import { systemClock } from '../../clock.ts'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { derivePassphraseKey } from '../../crypto/passphrase-kdf.ts'
 import { openSecret, sealSecret } from '../../crypto/secretbox.ts'
@@ -112,7 +113,7 @@ export class MemoryOfferDirectory implements OfferDirectory {
   private readonly settings: Required<Omit<MemoryOfferDirectoryInit, 'now'>>
 
   constructor (init: MemoryOfferDirectoryInit = {}) {
-    this.now = init.now ?? Date.now
+    this.now = init.now ?? systemClock
     this.settings = { maxEntries: init.maxEntries ?? 1000, maxReads: init.maxReads ?? 3, maxTtlMs: init.maxTtlMs ?? 15 * 60_000, maxSealedBytes: init.maxSealedBytes ?? 8192 }
   }
 

@@ -1,3 +1,4 @@
+import { systemClock } from '../../clock.ts'
 import { toBase64Url } from '../../crypto/base64.ts'
 import { CairnError, PairingDeclinedError, PairingMessageTamperedError, PairingOfferExpiredError, PairingOfferInvalidError, PairingOfferLockedError, PairingOfferUsedError, PairingSecretWrongError, isCairnError, type ErrorCode } from '../../errors.ts'
 import { sealGift, type PairingGift } from './gift.ts'
@@ -97,7 +98,7 @@ export class PairingHost {
   private started = false
 
   constructor (private readonly components: PairingHostComponents, init: PairingHostInit = {}) {
-    this.now = components.now ?? Date.now
+    this.now = components.now ?? systemClock
     this.settings = {
       ttlMs: init.ttlMs ?? C.DEFAULT_OFFER_TTL_MS,
       maxWrongSecrets: init.maxWrongSecrets ?? C.DEFAULT_MAX_WRONG_SECRETS,

@@ -1,3 +1,4 @@
+import { systemClock } from '../../clock.ts'
 import { toBase64Url } from '../../crypto/base64.ts'
 import { CairnError, PairingMessageTamperedError, isCairnError } from '../../errors.ts'
 import { openGift, type PairingGift } from './gift.ts'
@@ -41,7 +42,7 @@ export interface JoinResult extends PairingGift {
  */
 export async function joinWithOffer (components: JoinComponents, offer: PairingOffer, init: JoinInit): Promise<JoinResult> {
   try {
-    checkOfferFresh(offer, (components.now ?? Date.now)())
+    checkOfferFresh(offer, (components.now ?? systemClock)())
     const signal = init.signal ?? new AbortController().signal
     const timeoutMs = init.messageTimeoutMs ?? C.DEFAULT_MESSAGE_TIMEOUT_MS
     let opened
