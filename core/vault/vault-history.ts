@@ -41,8 +41,13 @@ export class VaultHistory {
 
   constructor (private readonly c: VaultHistoryComponents, private readonly init: VaultHistoryInit) {}
 
+  /** Earlier versions, less the concurrent edits: those are on the Files page as conflict copies already. */
   versions (fileId: string): FileVersion[] {
-    return this.c.index.history.versions(fileId).map(v => this.toVersion(v))
+    const copies = this.c.index.listFiles().filter(f => f.fileId === fileId && f.versionId !== undefined)
+    const shown = new Set(copies.flatMap(f => [f.versionId, f.entry.cid]))
+    return this.c.index.history.versions(fileId)
+      .filter(v => !shown.has(v.versionId) && !shown.has(v.entry.cid))
+      .map(v => this.toVersion(v))
   }
 
   /** Makes an earlier version current; the content it replaces becomes a version. */
