@@ -119,6 +119,7 @@ test('changes on one device show on the other within seconds, both ways, after a
       kept.push(await downloadSha256(app, plain.getByRole('link', { name: /^Download / })))
       // The copy shares the file's id: its Download serves its own content (by versionId), not the file's.
       copies.push(await downloadSha256(app, conflictRows(app).getByRole('link', { name: /^Download / })))
+      expect(copies.at(-1), 'the copy\'s download is not the current file').not.toBe(kept.at(-1))
       // Acting on the file by its id from the copy's row would hit the other edit: only Resolve… is offered.
       await expect(conflictRows(app).getByRole('button', { name: /^(Rename|Delete)$/ })).toHaveCount(0)
     }
