@@ -28,7 +28,7 @@ const save = async (files: VaultFiles, content: string): Promise<void> => {
 const text = async (opened: { stream: ReadableStream<Uint8Array> }): Promise<string> => new TextDecoder().decode(await readAll(opened.stream))
 
 /** Both devices know a file, then each edits it while apart: the laptop then sees the merged log. */
-async function concurrentEdits (): Promise<{ log: IndexLog, files: VaultFiles }> {
+async function concurrentEdits (): Promise<{ log: IndexLog, files: VaultFiles, blockstore: MemoryBlockstore }> {
   const stores = { blockstore: new MemoryBlockstore(), datastore: new MemoryDatastore() }
   const laptop = await device(stores, LAPTOP, T0)
   await save(laptop.files, 'first draft')
@@ -37,7 +37,12 @@ async function concurrentEdits (): Promise<{ log: IndexLog, files: VaultFiles }>
   await save(phone.files, 'phone edit')
   await laptop.log.stop()
   await phone.log.stop()
-  return await device(stores, LAPTOP, T0 + 120_000)
+  return { ...await device(stores, LAPTOP, T0 + 120_000), blockstore: stores.blockstore }
+}
+
+function historyOf (log: IndexLog, blockstore: MemoryBlockstore, now = T0): VaultHistory {
+  return new VaultHistory({ blockstore, index: log, log: new LogBuffer().for('vault') },
+    { deviceId: LAPTOP, now: () => now, retention: () => DEFAULT_VERSION_RETENTION, shareContent: async () => ({ roots: [], blocks: [] }) })
 }
 
 describe('opening a conflict copy (a concurrent edit shown beside its file)', () => {
@@ -57,16 +62,26 @@ describe('opening a conflict copy (a concurrent edit shown beside its file)', ()
   })
 
   it('opens an earlier version by its versionId; an unknown one is FILE_NOT_FOUND, a wrong type INVALID_ARGUMENT', async () => {
-    const { log, files } = await concurrentEdits()
+    const { log, files, blockstore } = await concurrentEdits()
     const fileId = files.list()[0]?.fileId as string
-    const history = new VaultHistory({ blockstore: new MemoryBlockstore(), index: log, log: new LogBuffer().for('vault') },
-      { deviceId: LAPTOP, now: () => T0, retention: () => DEFAULT_VERSION_RETENTION, shareContent: async () => ({ roots: [], blocks: [] }) })
-    const versions = history.versions(fileId)
+    const versions = historyOf(log, blockstore).versions(fileId)
     // The Versions dialog lists the first draft once, and not the copy the Files page shows already.
     assert.deepEqual(versions.map(v => v.size), [11])
     assert.equal(await text(files.open(fileId, versions[0]?.versionId)), 'first draft')
     assert.throws(() => files.open(fileId, 'no-such-version'), (err: { code?: string }) => err.code === 'FILE_NOT_FOUND')
     assert.throws(() => files.open(fileId, 42 as unknown as string), (err: { code?: string }) => err.code === 'INVALID_ARGUMENT')
+    await log.stop()
+  })
+
+  it('the retention prunes earlier versions but never a conflict copy: it stays until resolved', async () => {
+    const { log, files, blockstore } = await concurrentEdits()
+    const copy = files.list().find(f => f.versionId !== undefined)
+    assert.ok(copy !== undefined)
+    const history = historyOf(log, blockstore, T0 + 365 * 86_400_000)
+    assert.equal(await history.tidy(), true)
+    assert.deepEqual(history.versions(copy.fileId), [], 'the first draft was pruned')
+    assert.equal(await text(files.open(copy.fileId, copy.versionId)), 'laptop edit')
+    assert.equal(files.list().filter(f => f.versionId !== undefined).length, 1)
     await log.stop()
   })
 })
