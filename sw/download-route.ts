@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import type { DownloadOpen, DownloadPortMessage, ShareDownloadOpen } from '../core/rpc/download-messages.ts'
-import { fileIdOfDownloadPath, tokenOfShareDownloadPath } from '../core/rpc/service-worker-urls.ts'
+import { fileIdOfDownloadPath, tokenOfShareDownloadPath, versionOfDownloadUrl } from '../core/rpc/service-worker-urls.ts'
 import { leaderClient } from './node-port-route.ts'
 import { shareClient } from './share-token-route.ts'
 import { type FileStreamReply, type FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
@@ -47,7 +47,8 @@ function request (port: MessagePort, message: FileStreamRequest): void {
 /** Answers `/download/<fileId>` with the decrypted file, streamed from the node. */
 export async function answerDownload ({ url }: { url: URL }): Promise<Response> {
   const fileId = fileIdOfDownloadPath(url.pathname)
-  const port = await openPort({ kind: 'download-open', fileId })
+  const versionId = versionOfDownloadUrl(url)
+  const port = await openPort({ kind: 'download-open', fileId, ...(versionId !== undefined ? { versionId } : {}) })
   if (port === undefined) return errorPage(503, 'Cairn is not running', 'Open Cairn in a tab, unlock it, then try the download again.')
   return await streamFrom(port, 'attachment', (code, message) => {
     if (code === 'VAULT_LOCKED') return errorPage(423, 'Cairn is locked', 'Unlock your vault, then try the download again.')

@@ -9,7 +9,7 @@
  */
 
 /** Service worker → leader tab: stream this vault file to me. */
-export interface DownloadOpen { kind: 'download-open', requestId: string, fileId: string }
+export interface DownloadOpen { kind: 'download-open', requestId: string, fileId: string, versionId?: string }
 
 /** Service worker → share page: stream the shared file you opened as `token` (`token/index` for a folder's file). */
 export interface ShareDownloadOpen { kind: 'share-download-open', requestId: string, token: string }

@@ -28,6 +28,8 @@ export interface EventMessage<E extends EventName = EventName> {
 export interface StreamFileMessage {
   kind: 'stream-file'
   fileId: string
+  /** A conflict copy's (or earlier version's) id: its content, not the file's current one. */
+  versionId?: string
   port: MessagePort
 }
 

@@ -56,7 +56,9 @@ export function readFromServiceWorker (data: unknown): FromServiceWorker | undef
   const m = fieldsOf(data)
   if (m === undefined) return undefined
   switch (m.kind) {
-    case 'download-open': return isString(m.requestId) && isString(m.fileId) ? { kind: m.kind, requestId: m.requestId, fileId: m.fileId } : undefined
+    case 'download-open': return isString(m.requestId) && isString(m.fileId) && (m.versionId === undefined || isString(m.versionId))
+      ? { kind: m.kind, requestId: m.requestId, fileId: m.fileId, ...(m.versionId !== undefined ? { versionId: m.versionId } : {}) }
+      : undefined
     case 'share-download-open': return isString(m.requestId) && isString(m.token) ? { kind: m.kind, requestId: m.requestId, token: m.token } : undefined
     case 'node-port': return isPort(m.port) ? { kind: m.kind, port: m.port } : undefined
     default: return undefined

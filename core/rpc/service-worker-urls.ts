@@ -13,9 +13,18 @@ export const SHARE_TARGET_PATH = '/share-target'
 /** Paths the app shell must not answer (the service worker streams them): for workbox's NavigationRoute denylist. */
 export const DOWNLOAD_PATH_PATTERN = /^\/download\//
 
-/** Where the service worker serves a vault file's plaintext. */
-export function downloadUrl (fileId: string): string {
-  return `${DOWNLOAD_PREFIX}${encodeURIComponent(fileId)}`
+/** The query parameter naming a conflict copy's (or earlier version's) versionId: the copy shares its file's id. */
+const VERSION_PARAM = 'version'
+
+/** Where the service worker serves a vault file's plaintext (`versionId`: that conflict copy's, not the current). */
+export function downloadUrl (fileId: string, versionId?: string): string {
+  const query = versionId !== undefined ? `?${VERSION_PARAM}=${encodeURIComponent(versionId)}` : ''
+  return `${DOWNLOAD_PREFIX}${encodeURIComponent(fileId)}${query}`
+}
+
+/** The versionId a `/download/<fileId>?version=…` URL asks for; undefined for the current content. */
+export function versionOfDownloadUrl (url: URL): string | undefined {
+  return url.searchParams.get(VERSION_PARAM) ?? undefined
 }
 
 /** Where the service worker serves the shared file a share page opened (`inline` for a preview; `index` for a file of a shared folder). */

@@ -259,9 +259,13 @@ export class VaultFiles {
     return { info: toFileInfo(view), fileKey: fromBase64(view.entry.fk), readBlockstore: this.readerFor(fileId) }
   }
 
-  /** The decrypted content of one file as a stream, authenticated as it is read. */
-  open (fileId: string): { info: FileInfo, stream: ReadableStream<Uint8Array> } {
-    const view = this.index.getFile(fileId)
+  /**
+   * The decrypted content of one file as a stream, authenticated as it is
+   * read. With `versionId`: that concurrent edit (a conflict copy, which
+   * shares the file's id) or earlier version, not the current content.
+   */
+  open (fileId: string, versionId?: string): { info: FileInfo, stream: ReadableStream<Uint8Array> } {
+    const view = versionId === undefined ? this.index.getFile(fileId) : this.versionView(fileId, versionId)
     if (view === undefined) throw new FileNotFoundError('That file is not in the vault', { fileId })
     const init = { plaintextLength: view.entry.size, signal: this.locked }
     // A fresh key for each read: readDecrypted wipes the one it is given when it ends.
@@ -279,6 +283,18 @@ export class VaultFiles {
       return repaired > before
     })
     return { info: toFileInfo(view), stream: namingFile(stream, fileId) }
+  }
+
+  /** A conflict copy shown beside the file, else one of its earlier versions (as the Versions dialog reads them). */
+  private versionView (fileId: string, versionId: string): FileView | undefined {
+    // From a message: a wrong type is the caller's mistake, not a missing file.
+    if (typeof versionId !== 'string') throw new InvalidArgumentError('versionId must be a string')
+    const copy = this.index.listFiles().find(f => f.fileId === fileId && f.versionId === versionId)
+    if (copy !== undefined) return copy
+    const current = this.index.getFile(fileId)
+    const version = this.index.history.versions(fileId).find(v => v.versionId === versionId)
+    if (current === undefined || version === undefined) return undefined
+    return { ...current, entry: version.entry, updated: version.saved, versionId }
   }
 
   /** The blockstore one file is read through: repairing damaged blocks when a repair is wired in. */

@@ -42,7 +42,19 @@ export class VaultHistory {
   constructor (private readonly c: VaultHistoryComponents, private readonly init: VaultHistoryInit) {}
 
   versions (fileId: string): FileVersion[] {
-    return this.c.index.history.versions(fileId).map(v => this.toVersion(v))
+    return this.earlierVersions(fileId).map(v => this.toVersion(v))
+  }
+
+  /**
+   * Earlier versions, less the concurrent edits: those are on the Files page
+   * as conflict copies, kept until resolved, so neither listed twice nor
+   * pruned by the retention.
+   */
+  private earlierVersions (fileId: string): VersionView[] {
+    const copies = this.c.index.listFiles().filter(f => f.fileId === fileId && f.versionId !== undefined)
+    if (copies.length === 0) return this.c.index.history.versions(fileId)
+    const shown = new Set(copies.flatMap(f => [f.versionId, f.entry.cid]))
+    return this.c.index.history.versions(fileId).filter(v => !shown.has(v.versionId) && !shown.has(v.entry.cid))
   }
 
   /** Makes an earlier version current; the content it replaces becomes a version. */
@@ -94,7 +106,7 @@ export class VaultHistory {
     const prunes: Array<{ fileId: string, versionId: string }> = []
     for (const fileId of fileIds) {
       if (inTrash.has(fileId)) continue
-      for (const v of versionsDue(index.history.versions(fileId), retention, now)) prunes.push({ fileId, versionId: v.versionId })
+      for (const v of versionsDue(this.earlierVersions(fileId), retention, now)) prunes.push({ fileId, versionId: v.versionId })
     }
     if (prunes.length === 0 && dueTrash.length === 0) return false
     // Chosen before the index's lock: it writes only what is still due then, and says how much.

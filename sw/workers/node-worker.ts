@@ -379,7 +379,7 @@ self.onmessage = (ev: MessageEvent<ToNodeMessage>) => {
   } else if (message.kind === 'stream-file') {
     serveFileStream(message.port, async () => {
       const { vault } = await ready
-      const { info, stream } = vault.files().open(message.fileId)
+      const { info, stream } = vault.files().open(message.fileId, message.versionId)
       return { name: baseName(info.path), size: info.size, type: info.type, stream }
     })
   }

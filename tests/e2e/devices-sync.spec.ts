@@ -111,17 +111,22 @@ test('changes on one device show on the other within seconds, both ways, after a
     relay = await startRelay(relay.dir, relayPort)
     peer = await startPeer({ dataDir: peer.dataDir, relay: relayAddress, wsPort: peerPort })
     const kept: string[] = []
+    const copies: string[] = []
     for (const app of [a, b]) {
       await expect(conflictRows(app)).toHaveCount(1, { timeout: 120_000 })
       const plain = app.page.getByRole('row').filter({ hasText: 'notes.txt' }).filter({ hasNotText: /\(conflict, / })
       await expect(plain).toHaveCount(1)
       kept.push(await downloadSha256(app, plain.getByRole('link', { name: /^Download / })))
-      // The conflict copy's own content (FileView.versionId) is not yet what its Download link serves
-      // (the Files page and the stream server open a file by fileId alone): checked once they do.
+      // The copy shares the file's id: its Download serves its own content (by versionId), not the file's.
+      copies.push(await downloadSha256(app, conflictRows(app).getByRole('link', { name: /^Download / })))
+      expect(copies.at(-1), 'the copy\'s download is not the current file').not.toBe(kept.at(-1))
+      // Acting on the file by its id from the copy's row would hit the other edit: only Resolve… is offered.
+      await expect(conflictRows(app).getByRole('button', { name: /^(Rename|Delete)$/ })).toHaveCount(0)
     }
-    // Both devices ended in the same state: the same edit keeps the name on both.
+    // Both devices ended in the same state: the same edit keeps the name on both, the other is the copy.
     expect(kept[0]).toBe(kept[1])
-    expect([notesA.sha256, notesB.sha256]).toContain(kept[0])
+    expect(copies[0]).toBe(copies[1])
+    expect([kept[0], copies[0]].sort()).toEqual([notesA.sha256, notesB.sha256].sort())
 
     // A closed; B uploads (and backs up); B closed; A reopened → A lists B's file, through the backup peer.
     await aProfile.context.close()

@@ -15,12 +15,12 @@ export function serveDownloads (worker: NodeWorker, container: ServiceWorkerCont
   container.addEventListener('message', (ev: MessageEvent<unknown>) => {
     const message = readFromServiceWorker(ev.data)
     if (message?.kind !== 'download-open') return
-    const { fileId, requestId } = message
+    const { fileId, versionId, requestId } = message
     void container.ready.then((registration) => {
       const target = registration.active
       if (target === null) return
       const { port1, port2 } = new MessageChannel()
-      worker.post({ kind: 'stream-file', fileId, port: port1 }, [port1])
+      worker.post({ kind: 'stream-file', fileId, ...(versionId !== undefined ? { versionId } : {}), port: port1 }, [port1])
       target.postMessage({ kind: 'download-port', requestId, port: port2 } satisfies DownloadPortMessage, [port2])
     })
   })

@@ -122,6 +122,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
   const unlock = createUnlockModel({
     client,
     checkDelayMs,
+    status: vault.status,
     onOpened: (status) => {
       // Whatever page was open before the lock, unlocking lands on the files.
       route.go('files')

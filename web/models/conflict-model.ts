@@ -10,6 +10,16 @@ export function isConflict (file: FileInfo): boolean {
   return file.conflict ?? CONFLICT_SUFFIX.test(file.path)
 }
 
+/** True for a concurrent edit shown beside its file: same fileId, its own versionId (only Download and Resolve… apply). */
+export function isConcurrentEdit (file: FileInfo): boolean {
+  return file.versionId !== undefined
+}
+
+/** A list key for a file row: a concurrent edit shares its file's id, so its versionId tells them apart. */
+export function rowKey (file: FileInfo): string {
+  return file.versionId === undefined ? file.fileId : `${file.fileId}:${file.versionId}`
+}
+
 /** The path the conflict copy lost: what the node says, else its name without the conflict part. */
 export function conflictOriginal (file: FileInfo): string {
   return file.conflictOf ?? file.path.replace(CONFLICT_SUFFIX, '')

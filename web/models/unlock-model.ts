@@ -1,4 +1,4 @@
-import { signal, type ReadonlySignal } from '@preact/signals'
+import { computed, signal, type ReadonlySignal } from '@preact/signals'
 import type { RpcClient, VaultStatus } from '../../core/rpc/api.ts'
 import { isCairnError } from '../../core/rpc/errors.ts'
 import { errorMessage } from '../error-messages.ts'
@@ -9,7 +9,12 @@ export interface UnlockComponents {
   /** Called with the node's status after a successful unlock or recovery. */
   onOpened: (status: VaultStatus) => void
   checkDelayMs?: number
+  /** The node's status as the page knows it: says why the vault locked (keysChanged). */
+  status?: ReadonlySignal<VaultStatus | undefined>
 }
+
+/** What the locked screen says when another device's "Remove and rotate keys" locked this one. */
+export const KEYS_CHANGED_NOTICE = "Your vault's keys were changed on another device. Unlock to take the new key."
 
 /** The locked screen: unlock with the passphrase, or "forgot passphrase" recovery. */
 export interface UnlockModel {
@@ -22,6 +27,8 @@ export interface UnlockModel {
   recoveryPhrase: ReadonlySignal<string>
   /** The new passphrase chosen during recovery. */
   form: NewPassphraseForm
+  /** Why the vault is locked, when the user needs telling (another device changed its keys); else undefined. */
+  notice: ReadonlySignal<string | undefined>
   setPassphrase: (value: string) => void
   setRecoveryPhrase: (value: string) => void
   unlock: () => Promise<void>
@@ -76,6 +83,7 @@ export function createUnlockModel (c: UnlockComponents): UnlockModel {
     passphraseRefused,
     recoveryPhrase,
     form,
+    notice: computed(() => c.status?.value?.keysChanged === true ? KEYS_CHANGED_NOTICE : undefined),
     setPassphrase: (value) => { passphrase.value = value },
     setRecoveryPhrase: (value) => { recoveryPhrase.value = value },
     unlock: async () => {

@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import { readFromServiceWorker, readToServiceWorker, type ToServiceWorker } from '../../../core/rpc/service-worker-messages.ts'
 import {
   SHARE_TARGET_PATH, downloadUrl, fileIdOfDownloadPath, isDownloadPath, isShareDownloadPath,
-  parseSharedFilesHash, shareDownloadUrl, sharedFilesHash, tokenOfShareDownloadPath
+  parseSharedFilesHash, shareDownloadUrl, sharedFilesHash, tokenOfShareDownloadPath, versionOfDownloadUrl
 } from '../../../core/rpc/service-worker-urls.ts'
 
 test('download URLs parse back to what built them', () => {
@@ -16,6 +16,13 @@ test('download URLs parse back to what built them', () => {
   assert.ok(isShareDownloadPath(share.pathname))
   assert.equal(tokenOfShareDownloadPath(share.pathname), 'tok/2')
   assert.ok(share.searchParams.has('inline'))
+})
+
+test('a conflict copy\'s download URL carries its versionId; the file\'s does not', () => {
+  const copy = new URL(downloadUrl('f 1', 'v/2'), 'https://cairn.test')
+  assert.equal(fileIdOfDownloadPath(copy.pathname), 'f 1')
+  assert.equal(versionOfDownloadUrl(copy), 'v/2')
+  assert.equal(versionOfDownloadUrl(new URL(downloadUrl('f 1'), 'https://cairn.test')), undefined)
 })
 
 test('the shared-files hash parses back; any other hash is not one', () => {
@@ -55,6 +62,8 @@ test('a page reads only well-formed messages from the service worker', () => {
     assert.deepEqual(readFromServiceWorker({ kind: 'share-download-open', requestId: 'r', token: 't' }), { kind: 'share-download-open', requestId: 'r', token: 't' })
     assert.equal(readFromServiceWorker({ kind: 'node-port', port: port1 })?.kind, 'node-port')
     assert.equal(readFromServiceWorker({ kind: 'download-open', requestId: 'r' }), undefined)
+    assert.deepEqual(readFromServiceWorker({ kind: 'download-open', requestId: 'r', fileId: 'f', versionId: 'v' }), { kind: 'download-open', requestId: 'r', fileId: 'f', versionId: 'v' })
+    assert.equal(readFromServiceWorker({ kind: 'download-open', requestId: 'r', fileId: 'f', versionId: 7 }), undefined)
     assert.equal(readFromServiceWorker({ kind: 'node-port' }), undefined)
     assert.equal(readFromServiceWorker({ kind: 'share-token', token: 't' }), undefined)
   } finally { port1.close() }

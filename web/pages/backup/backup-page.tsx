@@ -6,8 +6,10 @@ import { PeerCard } from './peer-card.tsx'
 
 /** Backup peers: pair one, and follow what each holds. Live while open. */
 export function BackupPage () {
-  const { backup } = useModels()
+  const { backup, devices } = useModels()
   useEffect(() => backup.open(), [])
+  // The peer cards name the devices each peer serves.
+  useEffect(() => { void devices.refresh() }, [])
   const peers = backup.peers.value
   return (
     <div class='page backup-page'>

@@ -5,10 +5,11 @@ import { messageForCode } from '../../error-messages.ts'
 import { formatAgo, formatBytes, formatDate, shortPeerId } from '../../format.ts'
 import { damagedBlockWords, replicationSummary, verifySummary } from '../../models/backup-model.ts'
 import { keepsDeletedText } from './keeps-deleted.ts'
+import { servesText } from './serves-words.ts'
 
 /** One paired backup peer: online or not, what it holds, what is left, what failed, Verify now and Remove. */
 export function PeerCard ({ peer }: { peer: BackupPeerInfo }) {
-  const { backup } = useModels()
+  const { backup, devices } = useModels()
   const headingId = `backup-peer-${peer.peerId}`
   const summary = replicationSummary(peer)
   const done = summary === 'All files replicated'
@@ -19,6 +20,7 @@ export function PeerCard ({ peer }: { peer: BackupPeerInfo }) {
         <span class={`badge ${peer.online ? 'badge-online' : 'badge-offline'}`}>{peer.online ? 'Online' : 'Offline'}</span>
       </div>
       <p class={`replication ${done ? 'is-done' : ''}`} data-testid='replication-summary'>{summary}</p>
+      {peer.devices !== undefined && <p data-testid='serves'>{servesText(peer.devices, devices.devices.value)}</p>}
       <dl class='facts'>
         <dt>Address</dt><dd class='mono small wrap'>{peer.address}</dd>
         <dt>Last seen</dt><dd title={peer.lastSeen > 0 ? formatDate(peer.lastSeen) : undefined}>{formatAgo(peer.lastSeen, backup.now.value)}</dd>

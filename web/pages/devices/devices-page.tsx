@@ -5,7 +5,8 @@ import { DeviceRow } from './device-row.tsx'
 
 /** Every device of the vault: name (editable), platform, last seen, fingerprint; add and remove. Live while open. */
 export function DevicesPage () {
-  const { devices, addDevice } = useModels()
+  const { devices, addDevice, removeDevice } = useModels()
+  const removed = removeDevice.done.value
   useEffect(() => devices.open(), [])
   const list = devices.devices.value
   return (
@@ -19,6 +20,11 @@ export function DevicesPage () {
         “Add a device”; remove one you lost or sold.
       </p>
       <ErrorAlert message={devices.error.value} />
+      {removed !== undefined && (
+        <p role='status' class='note'>
+          {removed} <button type='button' class='link-button' onClick={removeDevice.dismiss}>Dismiss</button>
+        </p>
+      )}
       {!devices.loaded.value && devices.error.value === undefined && <p class='muted'>Loading…</p>}
       {devices.loaded.value && (
         <ul class='device-list' aria-label='Devices'>

@@ -27,7 +27,7 @@ export function RemoveDeviceDialog () {
           <button type='button' class='danger' onClick={() => { void removeDevice.confirm(false) }} disabled={busy !== undefined}>Remove</button>
           <button type='button' class='danger' onClick={() => { void removeDevice.confirm(true) }} disabled={busy !== undefined}>Remove and rotate keys</button>
           <button type='button' class='secondary' onClick={removeDevice.cancel} disabled={busy !== undefined} autoFocus>Cancel</button>
-          {busy === 'rotate' && <span role='status' class='busy'><span class='spinner' aria-hidden='true' />Making a new vault key…</span>}
+          {busy !== undefined && <span role='status' class='busy'><span class='spinner' aria-hidden='true' />{removeDevice.busyWords.value}</span>}
         </div>
       </div>
     </Dialog>

@@ -2,7 +2,7 @@ import type { FileInfo } from '../../../core/rpc/api.ts'
 import { useModels } from '../../app-context.ts'
 import { baseName, folderOf, formatBytes, formatDate } from '../../format.ts'
 import { downloadUrl } from '../../../core/rpc/service-worker-urls.ts'
-import { isConflict } from '../../models/conflict-model.ts'
+import { isConcurrentEdit, isConflict } from '../../models/conflict-model.ts'
 import { locationLabels } from '../../models/file-locations-model.ts'
 import { RowMenu } from './row-menu.tsx'
 
@@ -12,6 +12,7 @@ export function FileRow ({ file }: { file: FileInfo }) {
   const folder = folderOf(file.path)
   const location = fileLocations.locations.value[file.fileId]
   const conflict = isConflict(file)
+  const isCopy = isConcurrentEdit(file)
   return (
     <tr>
       <td class='col-name'>
@@ -43,11 +44,16 @@ export function FileRow ({ file }: { file: FileInfo }) {
       <td class='col-actions'>
         <div class='row-actions'>
           {/* A plain link: the `download` attribute would bypass the service worker that streams the file. */}
-          <a class='button-link' href={downloadUrl(file.fileId)} aria-label={`Download ${file.path}`}>Download</a>
-          <button type='button' class='secondary small' aria-label={`Share ${file.path}`} onClick={() => { shares.startShare(file) }}>Share</button>
-          <button type='button' class='secondary small' aria-label={`Versions of ${file.path}`} onClick={() => { void versions.open(file) }}>Versions</button>
-          <button type='button' class='secondary small' onClick={() => { files.startRename(file) }}>Rename</button>
-          <button type='button' class='danger-quiet small' onClick={() => { files.startDelete(file) }}>Delete</button>
+          <a class='button-link' href={downloadUrl(file.fileId, file.versionId)} aria-label={`Download ${file.path}`}>Download</a>
+          {/* A concurrent edit shares its file's id: these would act on the file, so its way out is Resolve…. */}
+          {!isCopy && (
+            <>
+              <button type='button' class='secondary small' aria-label={`Share ${file.path}`} onClick={() => { shares.startShare(file) }}>Share</button>
+              <button type='button' class='secondary small' aria-label={`Versions of ${file.path}`} onClick={() => { void versions.open(file) }}>Versions</button>
+              <button type='button' class='secondary small' onClick={() => { files.startRename(file) }}>Rename</button>
+              <button type='button' class='danger-quiet small' onClick={() => { files.startDelete(file) }}>Delete</button>
+            </>
+          )}
           <RowMenu file={file} location={location} conflict={conflict} />
         </div>
       </td>

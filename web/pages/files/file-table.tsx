@@ -1,6 +1,7 @@
 import { useModels } from '../../app-context.ts'
 import type { SortKey } from '../../models/file-sort.ts'
 import { FileRow } from './file-row.tsx'
+import { rowKey } from '../../models/conflict-model.ts'
 
 const COLUMNS: ReadonlyArray<{ key: SortKey, label: string, class: string }> = [
   { key: 'name', label: 'Name', class: 'col-name' },
@@ -30,7 +31,7 @@ export function FileTable () {
         </tr>
       </thead>
       <tbody>
-        {files.visible.value.map(file => <FileRow key={file.fileId} file={file} />)}
+        {files.visible.value.map(file => <FileRow key={rowKey(file)} file={file} />)}
       </tbody>
     </table>
   )

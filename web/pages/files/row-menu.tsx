@@ -2,6 +2,7 @@ import type { FileInfo, FileLocation } from '../../../core/rpc/api.ts'
 import { useModels } from '../../app-context.ts'
 import { folderOf } from '../../format.ts'
 import { keepKey } from '../../models/file-locations-model.ts'
+import { isConcurrentEdit } from '../../models/conflict-model.ts'
 
 export interface RowMenuProps {
   file: FileInfo
@@ -13,7 +14,9 @@ export interface RowMenuProps {
  * A row's "More" menu (a disclosure, so it needs no script to open): "Keep
  * on this device" for the file and its folder, and "Resolve…" on a conflict copy.
  */
-export function RowMenu ({ file, location, conflict }: RowMenuProps) {
+export function RowMenu ({ file, location: where, conflict }: RowMenuProps) {
+  // A concurrent edit shares its file's id: "Keep" would keep the file, so only Resolve… is offered.
+  const location = isConcurrentEdit(file) ? undefined : where
   const { fileLocations, conflicts } = useModels()
   const folder = folderOf(file.path).replace(/\/$/, '')
   const folderKept = folder !== '' && fileLocations.keptFolders.value.has(folder)

@@ -8,6 +8,7 @@ export function UnlockForm () {
   return (
     <form class='stack' onSubmit={(e) => { e.preventDefault(); void unlock.unlock() }} aria-busy={busy}>
       <h1>Your vault is locked</h1>
+      {unlock.notice.value !== undefined && <p role='status' class='note'>{unlock.notice.value}</p>}
       <Field
         label='Passphrase'
         type='password'

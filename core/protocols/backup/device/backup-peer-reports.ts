@@ -109,6 +109,7 @@ export class PeerReports {
     this.held.set(peerId, held)
     await session.manifests.repinMissing(peerId, asked.filter(cid => !held.has(cid)), status.pending)
     const before = JSON.stringify(this.info.get(peerId))
+    const devices = await this.devicesServed(peerId, address, session)
     this.info.set(peerId, {
       peerId,
       address: peer.address,
@@ -118,9 +119,23 @@ export class PeerReports {
       bytesReplicated: status.bytes,
       pending: status.pending,
       failed: status.failed.map(f => ({ cid: f.cid, reason: f.reason })),
-      ...(status.retentionMs !== undefined ? { keepsDeleted: { appendOnly: status.appendOnly === true, retentionMs: status.retentionMs } } : {})
+      ...(status.retentionMs !== undefined ? { keepsDeleted: { appendOnly: status.appendOnly === true, retentionMs: status.retentionMs } } : {}),
+      ...(devices !== undefined ? { devices } : {})
     })
     if (JSON.stringify(this.info.get(peerId)) !== before) this.c.onChanged()
+  }
+
+  /**
+   * The devices whose chains the peer keeps: the keys of its `heads` answer
+   * (one small message). A failed ask keeps what it said last: it only names
+   * devices on the peer's card, so it must not fail the refresh.
+   */
+  private async devicesServed (peerId: string, address: Multiaddr, session: ReportSession): Promise<string[] | undefined> {
+    try {
+      return Object.keys(await session.client.heads(address)).sort()
+    } catch {
+      return this.info.get(peerId)?.devices
+    }
   }
 }
 

@@ -24,6 +24,8 @@ export interface BackupPeerInfo {
   lastErrorCode?: ErrorCode
   /** What the peer does with what the vault deletes: keeps it `retentionMs`, or for good when append-only (absent until it says). */
   keepsDeleted?: { appendOnly: boolean, retentionMs: number }
+  /** The devices (PeerIds) whose index chains the peer holds, from its `heads` answer (absent until it says). */
+  devices?: string[]
 }
 
 /** A peer just added; `reconnected` when it already kept this vault (the code was not needed). */
