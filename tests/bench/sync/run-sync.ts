@@ -3,7 +3,7 @@ import type { Results } from '../support/report.ts'
 import { startMachineCpu } from '../support/thread-cpu.ts'
 import { measureOpenOnDemand } from './open-on-demand.ts'
 import { measureIndexJoin } from './sync-index.ts'
-import { measureLatency } from './sync-latency.ts'
+import { corePush, deviceSyncPush, measureLatency } from './sync-latency.ts'
 
 /**
  * The device-sync figures (issue 10), all in run.ts's Node process: both
@@ -28,7 +28,8 @@ export async function runSyncBench (results: Results, options: SyncBenchOptions)
   const ours = process.cpuUsage()
   const start = performance.now()
   await measureIndexJoin(results, { files: options.files, reps: options.reps, resultsDir: options.resultsDir })
-  await measureLatency(results, options.latencySamples)
+  await measureLatency(results, options.latencySamples, deviceSyncPush())
+  await measureLatency(results, options.latencySamples, corePush)
   await measureOpenOnDemand(results, { bytes: options.openMB * 1e6, reps: options.reps })
   // Others' load: the machine's busy time less this process's own (peer and relay included).
   const used = process.cpuUsage(ours)
