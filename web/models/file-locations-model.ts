@@ -1,3 +1,4 @@
+import { coalescedReload } from '../lib/coalesced-reload.ts'
 import { computed, signal, type ReadonlySignal } from '@preact/signals'
 import type { FileLocation, FreedSpace, RpcClient } from '../../core/rpc/api.ts'
 import { errorCodeOf, errorMessage } from '../error-messages.ts'
@@ -63,28 +64,14 @@ export function createFileLocationsModel (client: RpcClient): FileLocationsModel
   const freeError = signal<string | undefined>(undefined)
 
   // Bursts of events collapse into one reload at a time; clear() drops one in flight.
-  let reloading: Promise<void> | undefined
-  let again = false
-  let generation = 0
-  const refresh = async (): Promise<void> => {
-    if (reloading !== undefined) {
-      again = true
-      return await reloading
+  const { reload: refresh, drop } = coalescedReload(async (isCurrent) => {
+    try {
+      const next = await client.call('files.locations', undefined)
+      if (isCurrent()) locations.value = next
+    } catch {
+      // Locations are an extra on each row: without them the rows keep their plain badges.
     }
-    reloading = (async () => {
-      do {
-        again = false
-        const asked = generation
-        try {
-          const next = await client.call('files.locations', undefined)
-          if (asked === generation) locations.value = next
-        } catch {
-          // Locations are an extra on each row: without them the rows keep their plain badges.
-        }
-      } while (again)
-    })()
-    try { await reloading } finally { reloading = undefined }
-  }
+  })
 
   return {
     locations,
@@ -131,7 +118,7 @@ export function createFileLocationsModel (client: RpcClient): FileLocationsModel
     },
     dismissFreed: () => { freed.value = undefined },
     clear: () => {
-      generation++
+      drop()
       locations.value = {}
       keepError.value = undefined
       freed.value = undefined

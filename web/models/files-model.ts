@@ -1,3 +1,4 @@
+import { coalescedReload } from '../lib/coalesced-reload.ts'
 import { computed, signal, type ReadonlySignal } from '@preact/signals'
 import type { FileInfo, RpcClient } from '../../core/rpc/api.ts'
 import { errorCodeOf, errorMessage } from '../error-messages.ts'
@@ -54,34 +55,19 @@ export function createFilesModel (client: RpcClient): FilesModel {
   const deleteBusy = signal(false)
   const deleteError = signal<string | undefined>(undefined)
 
-  // Bursts of `files.changed` (a folder upload) collapse into one reload at a time.
-  let reloading: Promise<void> | undefined
-  let again = false
-  // Bumped by clear(): a list that was in flight when the vault locked is dropped.
-  let generation = 0
-  const refresh = async (): Promise<void> => {
-    if (reloading !== undefined) {
-      again = true
-      return await reloading
+  // Bursts of `files.changed` (a folder upload) collapse into one reload at a time; clear() drops a list in flight (the vault locked).
+  const { reload: refresh, drop } = coalescedReload(async (isCurrent) => {
+    try {
+      const list = await client.call('files.list', undefined)
+      if (!isCurrent()) return
+      files.value = list
+      error.value = undefined
+    } catch (err) {
+      // While locked the list is cleared anyway; don't show VAULT_LOCKED over it.
+      if (errorCodeOf(err) !== 'VAULT_LOCKED') error.value = errorMessage(err)
     }
-    reloading = (async () => {
-      do {
-        again = false
-        const asked = generation
-        try {
-          const list = await client.call('files.list', undefined)
-          if (asked !== generation) return
-          files.value = list
-          error.value = undefined
-        } catch (err) {
-          // While locked the list is cleared anyway; don't show VAULT_LOCKED over it.
-          if (errorCodeOf(err) !== 'VAULT_LOCKED') error.value = errorMessage(err)
-        }
-      } while (again)
-      loading.value = false
-    })()
-    try { await reloading } finally { reloading = undefined }
-  }
+    loading.value = false
+  })
 
   return {
     files,
@@ -101,7 +87,7 @@ export function createFilesModel (client: RpcClient): FilesModel {
     start: () => client.on('files.changed', () => { void refresh() }),
     refresh,
     clear: () => {
-      generation++
+      drop()
       files.value = []
       loading.value = true
       error.value = undefined
