@@ -11,15 +11,20 @@ export interface FileLocationHandlerComponents {
   locations: FileLocations
   /** The list of files changed (a conflict resolved): the node tells the tabs and the backup peers. */
   onFilesChanged: () => void
+  /** Asks the connected devices afresh what they hold, so "Free up space" relies on no stale answer. */
+  beforeFree?: () => Promise<void>
+  /** The Files page asked where files live (other devices are asked again when their answer is old). */
+  onLocationsAsked?: () => void
 }
 
 const CHOICES = new Set(['this', 'other', 'both'])
 
 /** Files on demand and conflicts over RPC (core/vault/file-locations.ts and resolve-conflict.ts do the work). */
-export function createFileLocationHandlers ({ vault, locations, onFilesChanged }: FileLocationHandlerComponents): Pick<HandlerMap, FileLocationMethods> {
+export function createFileLocationHandlers ({ vault, locations, onFilesChanged, beforeFree, onLocationsAsked }: FileLocationHandlerComponents): Pick<HandlerMap, FileLocationMethods> {
   return {
     'files.locations': async () => {
       vault.activity()
+      onLocationsAsked?.()
       return await locations.locations()
     },
     'files.keepLocal': async (args) => {
@@ -31,6 +36,7 @@ export function createFileLocationHandlers ({ vault, locations, onFilesChanged }
     },
     'files.freeUpSpace': async () => {
       vault.activity()
+      await beforeFree?.()
       return await locations.freeUpSpace()
     },
     'files.resolveConflict': async ({ fileId, keep, versionId }) => {

@@ -144,6 +144,11 @@ export class DeviceDirectory {
     this.c.onChanged()
   }
 
+  /** A device's name as the book has it (sync), for labels; 'another device' when unknown or locked. */
+  nameOf (peerId: string): string {
+    return this.open?.book.get(peerId)?.name ?? 'another device'
+  }
+
   /** Current members' PeerIds (sync looks for them); [] while locked. */
   memberIds (): string[] {
     return this.open?.book.list().filter(r => r.removedAt === undefined).map(r => r.peerId) ?? []

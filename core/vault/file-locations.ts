@@ -179,6 +179,13 @@ export class FileLocations {
     void this.fetchKept()
   }
 
+  /** Which of `roots` this device holds whole (another device of the vault asks, to say "On Laptop"). */
+  async heldWhole (roots: string[]): Promise<string[]> {
+    const held: string[] = []
+    for (const root of roots) if ((await this.presence.of(root)).local === 'all') held.push(root)
+    return held
+  }
+
   /** A backup peer or a device reported what it holds. */
   holdersChanged (): void {
     this.changedSoon()

@@ -27,6 +27,7 @@ import { bitswapForget } from '../../core/node/bitswap-forget.ts'
 import { shareCopyContent } from '../../core/vault/share-copies.ts'
 import { Devices } from '../../core/node/devices.ts'
 import { DeviceBookExchange } from '../../core/node/device-book-exchange.ts'
+import { DeviceHoldings } from '../../core/node/device-holdings.ts'
 import { describeDevice } from '../../core/vault/device-name.ts'
 import { shareHints } from '../../core/share/share-hints.ts'
 import { loadAppConfig } from './app-config.ts'
@@ -105,6 +106,8 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     datastore: stores.datastore,
     log: logs.for('files'),
     backupHolders: (root) => backups.holdersOf(root),
+    // `holdings` (below) exists before the vault can unlock.
+    deviceHolders: (root): string[] => holdings.holders(root),
     shareContent: async () => shareCopyContent(await (unlockedVault()?.shareStore().list() ?? Promise.resolve([]))),
     inUse: (root) => unlockedVault()?.files().inUse(root) ?? false,
     forgetSent: bitswapForget(helia),
@@ -137,7 +140,17 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     // `devices` (below) exists before the vault can unlock, which is when these are first asked.
     knownDevices: () => devices.directory.memberIds(),
     isRevoked: (peerId) => devices.directory.isRemoved(peerId),
-    onDeviceSeen: (peerId) => { void devices.directory.seen(peerId).catch(() => {}); bookExchange.seen(peerId) }
+    onDeviceSeen: (peerId) => { void devices.directory.seen(peerId).catch(() => {}); bookExchange.seen(peerId); holdings.seen(peerId) }
+  })
+  // What the other devices hold whole: "On Laptop", and what "Free up space" may rely on.
+  const holdings = new DeviceHoldings({
+    libp2p: helia.libp2p,
+    log: logs.for('files'),
+    roots: () => vault.status().state === 'unlocked' ? vault.files().list().map(f => f.cid) : [],
+    heldWhole: async (roots): Promise<string[]> => await locations.heldWhole(roots),
+    isMember: (peerId) => devices.directory.isMember(peerId),
+    nameOf: (peerId) => devices.directory.nameOf(peerId),
+    onChanged: () => { locations.holdersChanged() }
   })
   // Devices swap their device books (names, removals) after they sync, and at once when it changes here.
   const bookExchange = new DeviceBookExchange({ libp2p: helia.libp2p, log: logs.for('devices') })
@@ -206,10 +219,11 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       void devices.unlocked(session.devicesKey, session.boxKey).then(async () => {
         if (opened !== vaultSessions) return
         await bookExchange.attach(devices.directory)
+        await holdings.attach()
         await bookMayHaveChanged()
       }).catch(() => {})
     },
-    onLocked: () => { vaultSessions++; hashTag.wipe(); deviceSync.detach(); bookExchange.detach(); backups.detach(); shares.detach(); locations.detach(); devices.locked() }
+    onLocked: () => { vaultSessions++; hashTag.wipe(); deviceSync.detach(); bookExchange.detach(); holdings.detach(); backups.detach(); shares.detach(); locations.detach(); devices.locked() }
   })
   const shares = new VaultShares({
     vault,
@@ -313,7 +327,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     }),
     ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup') }),
     ...createShareHandlers(shares),
-    ...createDeviceHandlers(devices.handlers, createFileLocationHandlers({ vault, locations, onFilesChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() } })),
+    ...createDeviceHandlers(devices.handlers, createFileLocationHandlers({ vault, locations, onFilesChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() }, beforeFree: async () => { await holdings.askConnected() }, onLocationsAsked: () => { holdings.refreshStale() } })),
     ...createDeviceRemovalHandlers(removal, () => { emit('devices.changed', undefined); emit('backup.changed', undefined) }, logs.for('devices')),
     ...createHistoryHandlers({ vault, onFilesChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() } }),
     ...createStorageHandlers({
