@@ -31,11 +31,11 @@ import { DeviceHoldings } from '../../core/node/device-holdings.ts'
 import { describeDevice } from '../../core/vault/device-name.ts'
 import { shareHints } from '../../core/share/share-hints.ts'
 import { loadAppConfig } from './app-config.ts'
-import { dispatchCall, type HandlerMap } from '../../core/rpc/handlers.ts'
+import type { HandlerMap } from '../../core/rpc/handlers.ts'
 import { VaultService } from '../../core/vault/vault-service.ts'
 import { toErrorPayload } from '../../core/errors.ts'
 import { openBrowserStores } from '../browser-stores.ts'
-import { serveFileStream } from './file-stream-server.ts'
+import { NodeTabs } from './node-tabs.ts'
 import { createWorkerTagHasher } from './worker-tag-hasher.ts'
 import { sharedFileSource } from './shared-file-source.ts'
 import type { EventName, FileDamage, NodeEvents } from '../../core/rpc/api.ts'
@@ -46,8 +46,6 @@ import { readWholeBlock } from '../../core/storage/read-block.ts'
 import { BlockRepair } from '../../core/vault/block-repair.ts'
 import { FileHealthBook } from '../../core/vault/file-health.ts'
 import { DeviceSync } from '../../core/node/device-sync.ts'
-import type { CallMessage, FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
-import type { NodePortClose } from '../../core/rpc/node-port-messages.ts'
 
 declare const self: DedicatedWorkerGlobalScope
 
@@ -58,14 +56,8 @@ declare const self: DedicatedWorkerGlobalScope
  */
 const logs = new LogBuffer()
 const log = logs.for('node')
-const post = (message: FromNodeMessage): void => { self.postMessage(message) }
-/** Other tabs' own ports (core/rpc/node-port-messages.ts): events go to each. */
-const tabPorts = new Set<MessagePort>()
-const emit = <E extends EventName>(event: E, data: NodeEvents[E]): void => {
-  const message = { kind: 'event', event, data } as FromNodeMessage
-  post(message)
-  for (const port of tabPorts) port.postMessage(message)
-}
+const tabs = new NodeTabs()
+const emit = <E extends EventName>(event: E, data: NodeEvents[E]): void => { tabs.emit(event, data) }
 logs.subscribe((line) => { emit('log', line) })
 
 async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService }> {
@@ -355,46 +347,4 @@ function keepSafely (keeper: PeerKeeper, address: string): void {
 const ready = startNode()
 ready.catch((err: unknown) => { log.error(`node failed to start: ${toErrorPayload(err).message}`) })
 
-function baseName (path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1)
-}
-
-/** Runs one call and answers on `reply`: the leader tab's worker channel or another tab's port. */
-async function answerCall (message: CallMessage, reply: (message: FromNodeMessage) => void): Promise<void> {
-  let node
-  try {
-    node = await ready
-  } catch (err) {
-    reply({ kind: 'result', id: message.id, ok: false, error: { code: 'NODE_UNAVAILABLE', message: `Cairn's node could not start: ${toErrorPayload(err).message}` } })
-    return
-  }
-  reply(await dispatchCall(node.handlers, message))
-}
-
-/** Another tab's own line to this node: its calls and their results go through it alone. */
-function connectTab (port: MessagePort): void {
-  const reply = (message: FromNodeMessage): void => { port.postMessage(message) }
-  port.onmessage = (ev: MessageEvent<CallMessage | NodePortClose>) => {
-    if (ev.data.kind === 'call') void answerCall(ev.data, reply)
-    else if (ev.data.kind === 'port-close') { tabPorts.delete(port); port.close() }
-  }
-  tabPorts.add(port)
-  reply({ kind: 'port-ready' })
-  // The tab may still show the previous leader's state: tell it where this node stands.
-  void ready.then(({ vault }) => { if (tabPorts.has(port)) reply({ kind: 'event', event: 'vault.status', data: vault.status() }) }, () => {})
-}
-
-self.onmessage = (ev: MessageEvent<ToNodeMessage>) => {
-  const message = ev.data
-  if (message.kind === 'call') {
-    void answerCall(message, post)
-  } else if (message.kind === 'connect-port') {
-    connectTab(message.port)
-  } else if (message.kind === 'stream-file') {
-    serveFileStream(message.port, async () => {
-      const { vault } = await ready
-      const { info, stream } = vault.files().open(message.fileId, message.versionId)
-      return { name: baseName(info.path), size: info.size, type: info.type, stream }
-    })
-  }
-}
+tabs.listen(ready)
