@@ -31,7 +31,8 @@ describe('device books between two devices of a vault', () => {
     try {
       await a.node.helia.libp2p.dial(addressOf(b.node))
       a.exchange.seen(b.id)
-      await waitFor(async () => Object.keys(await names(b)).length === 2, 10_000, 'B to learn of A')
+      // B merges A's book, then A merges B's reply: wait for both.
+      await waitFor(async () => Object.keys(await names(b)).length === 2 && Object.keys(await names(a)).length === 2, 10_000, 'A and B to learn of each other')
       assert.deepEqual(await names(a), await names(b))
 
       await b.directory.rename(b.id, 'My phone')
