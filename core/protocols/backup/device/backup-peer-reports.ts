@@ -106,10 +106,11 @@ export class PeerReports {
     // Versions and Trash items are asked about too, so one the peer lacks is pinned again.
     const asked = [...new Set([...files, ...session.index.retainedCids(), ...liveExtraPins(this.c.extraPins?.() ?? [], this.now()).map(pin => pin.cid)])]
     const held = asked.length > 0 ? await session.client.holds(address, asked) : new Set<string>()
-    this.held.set(peerId, held)
     await session.manifests.repinMissing(peerId, asked.filter(cid => !held.has(cid)), status.pending)
-    const before = JSON.stringify(this.info.get(peerId))
     const devices = await this.devicesServed(peerId, address, session)
+    // What the peer holds and its card change together, so a reader never sees one without the other.
+    const before = JSON.stringify(this.info.get(peerId))
+    this.held.set(peerId, held)
     this.info.set(peerId, {
       peerId,
       address: peer.address,
