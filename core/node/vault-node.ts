@@ -44,6 +44,9 @@ export interface ServedNode {
 export interface VaultNode extends ServedNode {
   helia: CairnHelia
   backups: BackupPeers
+  /** "Pause syncing": no connection is made or accepted and the open ones close; false resumes. */
+  setPaused: (paused: boolean) => void
+  paused: () => boolean
   /** Stops syncing, backing up and the network, then the node; the vault locks (keys wiped). */
   stop: () => Promise<void>
 }
@@ -97,6 +100,15 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
   const networkSettings = await loadNetworkSettings(stores.datastore)
   let relays = networkSettings.relays ?? await host.defaultRelays()
   const traffic = new TrafficMetrics()
+  let paused = false
+  // Paused: every dial and every incoming connection is refused (what the host gates besides still applies).
+  const hostGate = host.network.connectionGater ?? {}
+  const gate: ConnectionGater = {
+    ...hostGate,
+    denyDialPeer: async (peer) => paused || (await hostGate.denyDialPeer?.(peer) ?? false),
+    denyDialMultiaddr: async (ma) => paused || (await hostGate.denyDialMultiaddr?.(ma) ?? false),
+    denyInboundConnection: async (conn) => paused || (await hostGate.denyInboundConnection?.(conn) ?? false)
+  }
   const helia = createNode({
     agentName: host.network.agentName,
     allowPrivateAddresses: true,
@@ -106,7 +118,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     blockstore: stores.blockstore,
     datastore: stores.datastore,
     transports: host.network.transports,
-    ...(host.network.connectionGater !== undefined ? { connectionGater: host.network.connectionGater } : {}),
+    connectionGater: gate,
     logger: bufferLogger(logs),
     metrics: traffic.metrics()
   })
@@ -338,7 +350,19 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     keeper.stop()
     await helia.stop()
   }
-  return { handlers, vault, helia, backups, stop }
+  const setPaused = (next: boolean): void => {
+    if (next === paused) return
+    paused = next
+    log.info(paused ? 'syncing paused' : 'syncing resumed')
+    if (paused) {
+      keeper.stop()
+      for (const connection of helia.libp2p.getConnections()) void connection.close().catch(() => {})
+    } else {
+      keeper.start()
+    }
+    emit('network.changed', undefined)
+  }
+  return { handlers, vault, helia, backups, stop, setPaused, paused: () => paused }
 }
 
 function keepSafely (keeper: PeerKeeper, address: string, log: Log): void {
