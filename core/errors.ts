@@ -102,7 +102,9 @@ export const ERROR_CODES = [
   'VAULT_ROTATED',
   'HANDOVER_INVALID',
   // remove and rotate again before the vault was unlocked once on the key the last rotation made
-  'ROTATION_UNFINISHED'
+  'ROTATION_UNFINISHED',
+  // a method only the desktop app answers (its own backup peer), asked of a node in a browser
+  'DESKTOP_ONLY'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

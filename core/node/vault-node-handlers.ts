@@ -13,6 +13,7 @@ import type { createVaultDeviceRemoval } from './vault-device-removal.ts'
 import type { Devices } from './devices.ts'
 import type { DeviceHoldings } from './device-holdings.ts'
 import { createStorageHandlers } from './storage-handlers.ts'
+import { notOnThisHostHandlers } from './desktop-only-handlers.ts'
 import type { BackupPeers } from '../protocols/backup/device/backup-peers.ts'
 import { blockLinks } from '../protocols/backup/dag-fetch.ts'
 import { readWholeBlock } from '../storage/read-block.ts'
@@ -85,6 +86,8 @@ export function vaultNodeHandlers (p: VaultNodeParts): HandlerMap {
       log: logs.for('storage'),
       onProgress: (progress) => { emit('storage.check.progress', progress) },
       onFileHealth: p.fileHealth
-    })
+    }),
+    // The desktop daemon answers these itself (desktop/daemon/backup-peer.ts) over this map.
+    ...notOnThisHostHandlers()
   }
 }
