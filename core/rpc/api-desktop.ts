@@ -6,7 +6,7 @@
  */
 
 /** The desktop's backup peer, as "This computer is a backup peer" shows it. */
-export interface DesktopBackupPeer {
+export interface DesktopBackupPeerInfo {
   /** The backup peer's own peer id (not the desktop device's). */
   peerId: string
   /**

@@ -15,7 +15,7 @@ import type { AddedBackupPeer, BackupPeerInfo, ConnectionInfo, NetworkStatus, Re
 import type { ShareInfo } from './api-shares.ts'
 import type { FileDamage, StorageCheckProgress, StorageCheckResult } from './api-storage.ts'
 import type { LogLine, NodeInfo, PassphraseCheck, VaultStats, VaultStatus } from './api-vault.ts'
-import type { DesktopBackupPeer } from './api-desktop.ts'
+import type { DesktopBackupPeerInfo } from './api-desktop.ts'
 
 export type * from './api-devices.ts'
 export type * from './api-files.ts'
@@ -112,9 +112,9 @@ export interface NodeApi {
   /** A conflict copy: keep it (drop the other), keep the other (drop it), or keep both under their names. */
   'files.resolveConflict': { args: { fileId: string, keep: 'this' | 'other' | 'both', versionId?: string }, result: undefined }
   /** The desktop app's own backup peer: its address and a fresh pairing code; null when it is off (or in a browser). */
-  'desktop.backupPeer.info': { args: undefined, result: DesktopBackupPeer | null }
+  'desktop.backupPeer.info': { args: undefined, result: DesktopBackupPeerInfo | null }
   /** Settings "Serve as a backup peer" (desktop only; a browser throws DESKTOP_ONLY). Returns `info` after the change. */
-  'desktop.backupPeer.setEnabled': { args: { enabled: boolean }, result: DesktopBackupPeer | null }
+  'desktop.backupPeer.setEnabled': { args: { enabled: boolean }, result: DesktopBackupPeerInfo | null }
 }
 
 export type MethodName = keyof NodeApi

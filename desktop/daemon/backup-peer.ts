@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { DesktopOnlyMethods } from '../../core/node/desktop-only-handlers.ts'
 import type { LogBuffer } from '../../core/node/log-buffer.ts'
-import type { DesktopBackupPeer as BackupPeerInfo } from '../../core/rpc/api.ts'
+import type { DesktopBackupPeerInfo } from '../../core/rpc/api.ts'
 import { startPeer, type RunningPeer } from '../../relay-server/peer/start-peer.ts'
 import type { LogFields, Logger } from '../../relay-server/shared/log.ts'
 import { readBackupPeerSettings, writeBackupPeerSettings, type BackupPeerSettings } from './backup-peer-settings.ts'
@@ -32,9 +32,9 @@ export interface DesktopBackupPeer {
   /** Starts the peer if the setting is on; never throws (a failure is logged, and `info` tries again). */
   start: () => Promise<void>
   /** Its address and a fresh pairing code; null when it is off or could not start. */
-  info: () => Promise<BackupPeerInfo | null>
+  info: () => Promise<DesktopBackupPeerInfo | null>
   /** Turns the setting on or off (kept across restarts), starting or stopping the peer; returns `info`. */
-  setEnabled: (enabled: boolean) => Promise<BackupPeerInfo | null>
+  setEnabled: (enabled: boolean) => Promise<DesktopBackupPeerInfo | null>
   enabled: () => boolean
   /** The running peer, if any (tests look at its stores). */
   running: () => RunningPeer | undefined
@@ -108,7 +108,7 @@ export function createDesktopBackupPeer (init: DesktopBackupPeerInit): DesktopBa
     }
   }
 
-  const info = async (): Promise<BackupPeerInfo | null> => {
+  const info = async (): Promise<DesktopBackupPeerInfo | null> => {
     if (!current().enabled) return null
     // The desktop's relays changed since it started: it takes a reservation on the new ones.
     const relays = usableRelays(await init.relays())

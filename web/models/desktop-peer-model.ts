@@ -1,5 +1,5 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals'
-import type { AddedBackupPeer, BackupPeerInfo, DesktopBackupPeer, RpcClient } from '../../core/rpc/api.ts'
+import type { AddedBackupPeer, BackupPeerInfo, DesktopBackupPeerInfo, RpcClient } from '../../core/rpc/api.ts'
 import { errorMessage } from '../error-messages.ts'
 
 export interface DesktopPeerInit {
@@ -18,7 +18,7 @@ export interface DesktopPeerInit {
  */
 export interface DesktopPeerModel {
   /** Its address and current code; null when it is off. */
-  info: ReadonlySignal<DesktopBackupPeer | null>
+  info: ReadonlySignal<DesktopBackupPeerInfo | null>
   loaded: ReadonlySignal<boolean>
   error: ReadonlySignal<string | undefined>
   busy: ReadonlySignal<boolean>
@@ -36,7 +36,7 @@ export interface DesktopPeerModel {
 
 export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel {
   const { client } = init
-  const info = signal<DesktopBackupPeer | null>(null)
+  const info = signal<DesktopBackupPeerInfo | null>(null)
   const loaded = signal(false)
   const error = signal<string | undefined>(undefined)
   const busy = signal(false)

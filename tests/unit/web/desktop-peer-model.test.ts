@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { signal } from '@preact/signals'
-import type { BackupPeerInfo, DesktopBackupPeer } from '../../../core/rpc/api.ts'
+import type { BackupPeerInfo, DesktopBackupPeerInfo } from '../../../core/rpc/api.ts'
 import { messageForCode } from '../../../web/error-messages.ts'
 import { isDesktopApp } from '../../../web/lib/desktop-host.ts'
 import { createDesktopPeerModel } from '../../../web/models/desktop-peer-model.ts'
@@ -13,7 +13,7 @@ function setup () {
   let enabled = true
   let codes = 0
   const peers = signal<BackupPeerInfo[]>([])
-  const info = (): DesktopBackupPeer | null => enabled ? { peerId: 'PeerD', address: ADDRESS, pairingCode: `AAAA-BBBB-CCCC-000${++codes}` } : null
+  const info = (): DesktopBackupPeerInfo | null => enabled ? { peerId: 'PeerD', address: ADDRESS, pairingCode: `AAAA-BBBB-CCCC-000${++codes}` } : null
   let refreshed = 0
   const client = createTestClient({
     'desktop.backupPeer.info': async () => info(),
