@@ -8,6 +8,7 @@ import { appIndicatorShim } from './tray-library.ts'
 /** How to run systray2's prebuilt tray program on this machine. */
 export interface TrayCommand {
   command: string
+  args?: string[]
   env: NodeJS.ProcessEnv
 }
 

@@ -55,10 +55,15 @@ export async function appIndicatorShim (folder: string): Promise<string | undefi
     if (await findLibrary(APPINDICATOR, listing) !== undefined) return undefined
     throw new TrayUnavailableError(`the tray needs ${AYATANA_APPINDICATOR} (Debian and Ubuntu: apt install libayatana-appindicator3-1)`)
   }
-  await mkdir(folder, { recursive: true, mode: 0o700 })
+  await mkdir(folder, { recursive: true, mode: 0o700 }).catch((err: unknown) => { throw new TrayUnavailableError(`could not make ${folder}`, { cause: err }) })
   const link = join(folder, APPINDICATOR)
   // Made afresh each start: an upgrade may have moved the library.
   await rm(link, { force: true })
-  await symlink(ayatana, link)
+  try {
+    await symlink(ayatana, link)
+  } catch (err) {
+    // Another Cairn starting at the same moment made it: same target.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new TrayUnavailableError(`could not link ${AYATANA_APPINDICATOR} in ${folder}`, { cause: err })
+  }
   return folder
 }

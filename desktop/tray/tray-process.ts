@@ -53,7 +53,7 @@ interface ProtocolLine { type?: unknown, __id?: unknown }
 /** Starts the tray program and hands it the menu; rejects with TRAY_UNAVAILABLE when it cannot start. */
 export async function startTrayProcess (init: TrayProcessInit): Promise<TrayProcess> {
   const { readyTimeoutMs = 10_000, graceMs = 3_000 } = init
-  const child = spawn(init.command, [], { env: init.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true })
+  const child = spawn(init.command, init.args ?? [], { env: init.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true })
   // Keep the last lines of stderr: they say why a program that failed did (a missing library, no display).
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-4_000) })

@@ -1,5 +1,5 @@
 import { TrayUnavailableError } from '../../core/errors.ts'
-import { prepareTrayCommand } from './tray-binary.ts'
+import { prepareTrayCommand, type TrayCommand } from './tray-binary.ts'
 import { loadTrayIcons } from './tray-icons.ts'
 import { changedItems, trayMenu, TRAY_ITEM_IDS, type TrayItemId, type TrayMenuItem, type TrayMenuModel } from './tray-menu.ts'
 import { startTrayProcess, type WireItem, type WireMenu } from './tray-process.ts'
@@ -26,6 +26,15 @@ function hasDisplay (env: NodeJS.ProcessEnv): boolean {
   return (env.DISPLAY ?? '') !== '' || (env.WAYLAND_DISPLAY ?? '') !== ''
 }
 
+/** What startTray runs on; tests hand in a fake tray program. */
+export interface TrayComponents {
+  /** How to run the tray program. */
+  command: () => Promise<TrayCommand>
+  /** Where to look for a display (DISPLAY, WAYLAND_DISPLAY). */
+  env: NodeJS.ProcessEnv
+  readyTimeoutMs: number
+}
+
 /**
  * Shows Cairn's tray icon and menu (systray2's prebuilt program, DESIGN §10).
  * Rejects with TRAY_UNAVAILABLE when this desktop cannot show one (no
@@ -35,13 +44,18 @@ function hasDisplay (env: NodeJS.ProcessEnv): boolean {
  * simply not seen.
  */
 export async function startTray (init: TrayInit): Promise<Tray> {
-  if (process.platform === 'linux' && !hasDisplay(process.env)) {
+  return await startTrayWith(init, {})
+}
+
+export async function startTrayWith (init: TrayInit, components: Partial<TrayComponents>): Promise<Tray> {
+  const { command = prepareTrayCommand, env = process.env, readyTimeoutMs } = components
+  if (process.platform === 'linux' && !hasDisplay(env)) {
     throw new TrayUnavailableError('no display to show a tray icon on (DISPLAY and WAYLAND_DISPLAY are unset)')
   }
-  const [command, icons] = await Promise.all([prepareTrayCommand(), loadTrayIcons()])
+  const [program, icons] = await Promise.all([command(), loadTrayIcons()])
   let status: TrayStatus = { ...init.status }
   let shown = trayMenu(status)
-  const tray = await startTrayProcess({ ...command, menu: wireMenu(shown, icons) })
+  const tray = await startTrayProcess({ ...program, menu: wireMenu(shown, icons), ...(readyTimeoutMs === undefined ? {} : { readyTimeoutMs }) })
 
   const show = (next: TrayStatus): void => {
     status = { ...next }
