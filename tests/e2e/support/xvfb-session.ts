@@ -108,6 +108,14 @@ export function isRunning (pid: number): boolean {
   }
 }
 
+/** CPU time a process has used so far, user and system, in seconds (Linux /proc; USER_HZ is 100). */
+export function cpuSeconds (pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // After the name: state is field 3, utime and stime are fields 14 and 15.
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
 /** The PIDs of a process's children (Linux /proc). */
 export function childPids (pid: number): number[] {
   try {
@@ -135,7 +143,8 @@ export async function startXSession (init: { width?: number, height?: number } =
     started.push(bus)
     const address = await firstLine(bus, bus.stdout!, 'dbus-daemon')
 
-    const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: display, DBUS_SESSION_BUS_ADDRESS: address, GDK_BACKEND: 'x11' }
+    // NO_AT_BRIDGE: GTK would start the accessibility bus (at-spi), processes that are not under test.
+    const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: display, DBUS_SESSION_BUS_ADDRESS: address, GDK_BACKEND: 'x11', NO_AT_BRIDGE: '1' }
     // A laptop's own Wayland desktop must not receive the test's windows.
     delete env.WAYLAND_DISPLAY
     const tray = spawn('trayer', ['--edge', 'top', '--align', 'right', '--widthtype', 'request', '--height', '32',
