@@ -38,8 +38,12 @@ async function ldconfigListing (): Promise<string> {
   return ''
 }
 
-async function findLibrary (name: string, listing: string): Promise<string | undefined> {
-  return findInLdconfig(listing, name) ?? LIBRARY_DIRS.map(dir => join(dir, name)).find(path => existsSync(path))
+/** Where a shared library is on this machine: ldconfig's cache, else the usual folders. */
+export type LibraryFinder = (name: string) => Promise<string | undefined>
+
+async function systemLibraries (): Promise<LibraryFinder> {
+  const listing = await ldconfigListing()
+  return async (name) => findInLdconfig(listing, name) ?? LIBRARY_DIRS.map(dir => join(dir, name)).find(path => existsSync(path))
 }
 
 /**
@@ -48,11 +52,11 @@ async function findLibrary (name: string, listing: string): Promise<string | und
  * the old name, to be put on LD_LIBRARY_PATH. Returns that folder, or
  * undefined when the old library itself is installed.
  */
-export async function appIndicatorShim (folder: string): Promise<string | undefined> {
-  const listing = await ldconfigListing()
-  const ayatana = await findLibrary(AYATANA_APPINDICATOR, listing)
+export async function appIndicatorShim (folder: string, find?: LibraryFinder): Promise<string | undefined> {
+  find ??= await systemLibraries()
+  const ayatana = await find(AYATANA_APPINDICATOR)
   if (ayatana === undefined) {
-    if (await findLibrary(APPINDICATOR, listing) !== undefined) return undefined
+    if (await find(APPINDICATOR) !== undefined) return undefined
     throw new TrayUnavailableError(`the tray needs ${AYATANA_APPINDICATOR} (Debian and Ubuntu: apt install libayatana-appindicator3-1)`)
   }
   await mkdir(folder, { recursive: true, mode: 0o700 }).catch((err: unknown) => { throw new TrayUnavailableError(`could not make ${folder}`, { cause: err }) })

@@ -135,3 +135,16 @@ test('the tray icon sits in the tray host, its menu opens, and each entry reache
   await expect.poll(async () => (await session.trayIcons()).length, { message: 'the icon left the tray' }).toBe(0)
 })
 
+
+test('a daemon killed with kill -9 leaves no tray program and no icon behind', async () => {
+  fixture = startTrayFixture({ ...session.env, XDG_CACHE_HOME: cacheDir })
+  await fixture.next('ready')
+  const [trayPid] = childPids(fixture.child.pid!)
+  expect(trayPid).toBeDefined()
+  await cairnIcon()
+  fixture.child.kill('SIGKILL')
+  await fixture.exited
+  // The program reads the daemon's pipe: when it closes, the program ends.
+  await expect.poll(() => isRunning(trayPid!), { message: 'the tray program ends with its daemon' }).toBe(false)
+  await expect.poll(async () => (await session.trayIcons()).length, { message: 'the icon left the tray' }).toBe(0)
+})
