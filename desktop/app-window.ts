@@ -91,6 +91,8 @@ export interface AppWindow {
   open: (url: string) => Promise<void>
   /** Whether the window process we started is still running (false for the system browser: it is not ours). */
   isRunning: () => boolean
+  /** The window process's id (it leads its process group), while one was started. */
+  pid: () => number | undefined
   /** Closes the window we started (its whole process group); the system browser is left alone. */
   close: () => Promise<void>
 }
@@ -105,48 +107,57 @@ function killGroup (child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+interface Launched { child: ChildProcess, exited: Promise<void>, running: boolean }
+
+function launch (file: string, args: string[]): Launched {
+  const child = spawn(file, args, { detached: true, stdio: 'ignore', windowsHide: false })
+  // The daemon must be free to exit while the window stays open.
+  child.unref()
+  const entry: Launched = { child, exited: Promise.resolve(), running: true }
+  entry.exited = new Promise<void>((resolve) => {
+    child.once('exit', () => { entry.running = false; resolve() })
+    child.once('error', () => { entry.running = false; resolve() })
+  })
+  return entry
+}
+
+/** Stops one launched browser: SIGTERM to its group, SIGKILL after the grace time. */
+async function stop (entry: Launched): Promise<void> {
+  if (!entry.running) return
+  killGroup(entry.child, 'SIGTERM')
+  let timer: NodeJS.Timeout | undefined
+  const grace = new Promise<'late'>((resolve) => { timer = setTimeout(() => { resolve('late') }, CLOSE_GRACE_MS) })
+  if (await Promise.race([entry.exited.then(() => 'done' as const), grace]) === 'late') {
+    killGroup(entry.child, 'SIGKILL')
+    await entry.exited
+  }
+  clearTimeout(timer)
+}
+
 /** The app window of the daemon whose data folder is `init.dataDir`. */
 export function createAppWindow (init: AppWindowInit): AppWindow {
   const platform = init.platform ?? process.platform
   const env = init.env ?? process.env
-  let window: { child: ChildProcess, exited: Promise<void>, running: boolean } | undefined
-
-  const launch = (file: string, args: string[]): { child: ChildProcess, exited: Promise<void>, running: boolean } => {
-    const child = spawn(file, args, { detached: true, stdio: 'ignore', windowsHide: false })
-    // The daemon must be free to exit while the window stays open.
-    child.unref()
-    const entry = { child, exited: Promise.resolve(), running: true }
-    entry.exited = new Promise<void>((resolve) => {
-      child.once('exit', () => { entry.running = false; resolve() })
-      child.once('error', () => { entry.running = false; resolve() })
-    })
-    return entry
-  }
+  // Every browser launch still running, oldest first. A second launch on one profile normally hands
+  // its URL to the first and exits at once; one that does not (a headless test browser) is ours to stop too.
+  let launched: Launched[] = []
+  const running = (): Launched[] => (launched = launched.filter((entry) => entry.running))
 
   return {
     async open (url) {
       const browser = findBrowser({ platform, env, homedir: init.homedir ?? env.HOME ?? '' })
       if (browser === undefined) {
+        // The system browser is not ours: it is neither tracked nor closed.
         const { file, args } = systemOpenCommand(platform, url)
         launch(file, args)
         return
       }
-      const started = launch(browser, appWindowArgs(url, init.dataDir, extraBrowserArgs(env)))
-      // A second launch on the same profile hands its URL to the window already running, then exits: keep the first.
-      if (window === undefined || !window.running) window = started
+      launched = [...running(), launch(browser, appWindowArgs(url, init.dataDir, extraBrowserArgs(env)))]
     },
-    isRunning: () => window?.running === true,
+    isRunning: () => running().length > 0,
+    pid: () => running()[0]?.child.pid,
     async close () {
-      const current = window
-      if (current === undefined || !current.running) return
-      killGroup(current.child, 'SIGTERM')
-      let timer: NodeJS.Timeout | undefined
-      const grace = new Promise<'late'>((resolve) => { timer = setTimeout(() => { resolve('late') }, CLOSE_GRACE_MS) })
-      if (await Promise.race([current.exited.then(() => 'done' as const), grace]) === 'late') {
-        killGroup(current.child, 'SIGKILL')
-        await current.exited
-      }
-      clearTimeout(timer)
+      await Promise.all(running().map(stop))
     }
   }
 }
