@@ -46,6 +46,10 @@ import { readWholeBlock } from '../../core/storage/read-block.ts'
 import { BlockRepair } from '../../core/vault/block-repair.ts'
 import { FileHealthBook } from '../../core/vault/file-health.ts'
 import { DeviceSync } from '../../core/node/device-sync.ts'
+// NOTICES (issue 11)
+import { Notices } from '../../core/node/notices.ts'
+import { noticeSources } from '../../core/node/notice-sources.ts'
+import { createNoticeHandlers } from '../../core/node/notice-handlers.ts'
 
 declare const self: DedicatedWorkerGlobalScope
 
@@ -57,7 +61,9 @@ declare const self: DedicatedWorkerGlobalScope
 const logs = new LogBuffer()
 const log = logs.for('node')
 const tabs = new NodeTabs()
-const emit = <E extends EventName>(event: E, data: NodeEvents[E]): void => { tabs.emit(event, data) }
+// NOTICES: set once the node runs; the notices look again when files, backup or the lock state change.
+let afterEvent: (event: EventName) => void = () => {}
+const emit = <E extends EventName>(event: E, data: NodeEvents[E]): void => { tabs.emit(event, data); afterEvent(event) }
 logs.subscribe((line) => { emit('log', line) })
 
 async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService }> {
@@ -258,6 +264,19 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
   })
   // Backup pins the live shares (shares ask backup to drop one, above).
   backups.pinAlso(() => shares.activePins())
+  // NOTICES: what the user hears of with the app in the background (the page shows them as browser notifications).
+  const notices = new Notices({
+    datastore: stores.datastore,
+    log: logs.for('notices'),
+    emit: (notice) => { emit('notice', notice) },
+    ...noticeSources({ vault, backups, nameOf: (peerId) => devices.directory.nameOf(peerId) }), // `devices` (below) exists before any name is asked
+    storage: async () => {
+      const { usage, quota } = await self.navigator.storage.estimate()
+      return usage !== undefined && quota !== undefined ? { usedBytes: usage, totalBytes: quota } : undefined
+    }
+  })
+  await notices.start()
+  afterEvent = (event) => { if (event === 'files.changed' || event === 'backup.changed' || event === 'vault.status') notices.changed() }
   const devices = new Devices({
     helia,
     vault,
@@ -283,6 +302,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       logs.for('devices').info(`device …${peerId.slice(-8)} is a member now`)
       void deviceSync.syncNow(peerId)
       bookExchange.changed([peerId])
+      notices.deviceJoined(peerId) // NOTICES
     }
   })
   await devices.start()
@@ -331,7 +351,8 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
       log: logs.for('storage'),
       onProgress: (progress) => { emit('storage.check.progress', progress) },
       onFileHealth: fileHealth
-    })
+    }),
+    ...createNoticeHandlers(notices) // NOTICES
   }
   return { handlers, vault }
 }
