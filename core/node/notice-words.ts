@@ -59,7 +59,7 @@ export function storageAlmostFullNotice (usedBytes: number, totalBytes: number):
   return {
     kind: 'storage-almost-full',
     title: 'Storage almost full',
-    body: `Cairn's storage on this device is ${percent}% full (${sizeWords(usedBytes)} of ${sizeWords(totalBytes)}). Use “Free up space” in Files, or delete what you no longer need.`,
+    body: `Storage on this device is ${percent}% full (${sizeWords(usedBytes)} of ${sizeWords(totalBytes)}). Use “Free up space” in Files, or delete what you no longer need.`,
     id: 'storage-almost-full'
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { createSystemNotifier, notifyCommand } from '../../../desktop/notify/system-notifier.ts'
+import { diskUse, noticeListener } from '../../../desktop/notify/desktop-notices.ts'
 import type { Notice } from '../../../core/rpc/api.ts'
 
 /** Records each call's argv, NUL-separated, one call per line of the record. */
@@ -68,5 +69,21 @@ describe('system notifier', () => {
     assert.equal(win?.file, 'powershell.exe')
     assert.ok(win?.args.every(arg => !arg.includes('Backup') && !arg.includes('shell script')))
     assert.deepEqual(win?.env, { CAIRN_NOTICE_TITLE: notice.title, CAIRN_NOTICE_BODY: notice.body, CAIRN_NOTICE_TAG: notice.id })
+  })
+})
+
+describe('desktop notices', () => {
+  it('hands only notice events to the notifier', async () => {
+    const shown: Notice[] = []
+    const listener = noticeListener({ show: async (notice) => { shown.push(notice) } })
+    const notice: Notice = { kind: 'storage-almost-full', title: 'Storage almost full', body: '…', id: 'storage-almost-full' }
+    listener({ kind: 'event', event: 'files.changed', data: undefined })
+    listener({ kind: 'event', event: 'notice', data: notice })
+    assert.deepEqual(shown, [notice])
+  })
+
+  it('measures the disk that holds the data folder', async () => {
+    const use = await diskUse(tmpdir())()
+    assert.ok(use !== undefined && use.totalBytes > 0 && use.usedBytes >= 0 && use.usedBytes <= use.totalBytes)
   })
 })
