@@ -36,6 +36,8 @@ export const PEER_UNREACHABLE_MS = 24 * 60 * 60_000
 export const CONFLICT_GAP_MS = 60_000
 /** How often the timer looks (storage, peers, held conflicts); a longer gap between looks means the device slept. */
 export const LOOK_EVERY_MS = 60_000
+/** How often a stream of changes is looked at. */
+export const CHANGED_EVERY_MS = 250
 
 /**
  * Turns what the node knows into notices for the user (issue 11): a long
@@ -48,6 +50,7 @@ export class Notices {
   private readonly clock: Clock
   private settingsNow: NoticeSettings = defaultNoticeSettings()
   private timer: ReturnType<typeof setInterval> | undefined
+  private changedTimer: ReturnType<typeof setTimeout> | undefined
   /** Undefined until known; 'settling' while what was waiting when we started watching drains. */
   private backup: { phase: 'unknown' | 'settling' | 'idle' } | { phase: 'run', startedAt: number, files: number, bytes: number, last: BackupWaiting } = { phase: 'unknown' }
   private seenConflicts: Set<string> | undefined
@@ -78,7 +81,8 @@ export class Notices {
 
   stop (): void {
     if (this.timer !== undefined) clearInterval(this.timer)
-    this.timer = undefined
+    if (this.changedTimer !== undefined) clearTimeout(this.changedTimer)
+    this.timer = this.changedTimer = undefined
   }
 
   settings (): NoticeSettings {
@@ -93,10 +97,18 @@ export class Notices {
     return this.settings()
   }
 
-  /** Files or backup state changed: look at the backup and the conflicts now (both cheap). */
+  /** Files or backup state changed: look at the backup and the conflicts now. */
   changed (): void {
     this.watchBackup()
     this.watchConflicts()
+  }
+
+  /** `changed()` at most every CHANGED_EVERY_MS: an upload of thousands of files changes them thousands of times. */
+  changedSoon (): void {
+    this.changedTimer ??= setTimeout(() => {
+      this.changedTimer = undefined
+      this.changed()
+    }, CHANGED_EVERY_MS)
   }
 
   /** The vault locked: what was waiting or in conflict is learned afresh after the next unlock. */
@@ -214,7 +226,11 @@ export class Notices {
   }
 
   private tell (notice: Notice): void {
-    if (!this.isOn(notice.kind)) return
+    // Said in the log either way (no names in it): what was noticed, and whether it was shown.
+    if (!this.isOn(notice.kind)) {
+      this.c.log.info(`notice not shown (${notice.kind} is turned off): ${notice.title}`)
+      return
+    }
     this.c.log.info(`notice: ${notice.title}`)
     this.c.emit(notice)
   }

@@ -276,7 +276,7 @@ async function startNode (): Promise<{ handlers: HandlerMap, vault: VaultService
     }
   })
   await notices.start()
-  afterEvent = (event) => { if (event === 'files.changed' || event === 'backup.changed' || event === 'vault.status') notices.changed() }
+  afterEvent = (event) => { if (event === 'files.changed' || event === 'backup.changed' || event === 'vault.status') notices.changedSoon() }
   const devices = new Devices({
     helia,
     vault,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { describe, it, mock } from 'node:test'
 import { MemoryDatastore } from 'datastore-core'
-import { Notices, PEER_UNREACHABLE_MS, LOOK_EVERY_MS, type BackupWaiting, type ConflictCopy, type StorageUse, type WatchedPeer } from '../../../core/node/notices.ts'
+import { Notices, PEER_UNREACHABLE_MS, LOOK_EVERY_MS, CHANGED_EVERY_MS, type BackupWaiting, type ConflictCopy, type StorageUse, type WatchedPeer } from '../../../core/node/notices.ts'
 import type { Notice } from '../../../core/rpc/api.ts'
 import { manualClock } from '../support/clock.ts'
 
@@ -180,6 +180,25 @@ describe('Notices', () => {
     t.clock.advance(2 * PEER_UNREACHABLE_MS)
     await t.notices.look()
     assert.equal(t.told.length, 0)
+  })
+
+  it('looks once for a stream of changes (an upload of many files), not once per change', () => {
+    mock.timers.enable({ apis: ['setTimeout'] })
+    try {
+      const t = setup()
+      let asked = 0
+      Object.defineProperty(t.state, 'waiting', { get: () => { asked++; return { files: 0, bytes: 0 } } })
+      for (let n = 0; n < 1000; n++) t.notices.changedSoon()
+      assert.equal(asked, 0)
+      mock.timers.tick(CHANGED_EVERY_MS)
+      assert.equal(asked, 1)
+      t.notices.changedSoon()
+      mock.timers.tick(CHANGED_EVERY_MS)
+      assert.equal(asked, 2)
+      t.notices.stop()
+    } finally {
+      mock.timers.reset()
+    }
   })
 
   it('keeps a kind the user turned off silent, and remembers the choice', async () => {
