@@ -17,3 +17,6 @@ export const WINDOW_PROFILE_DIR = 'window-profile'
 
 /** The name of the program, its launcher and its icon. */
 export const PROGRAM_NAME = 'cairn-desktop'
+
+/** The line `cairn-desktop` prints on stdout once it serves the app: `CAIRN_DESKTOP_READY {"origin":…,"pid":…}`. */
+export const READY_PREFIX = 'CAIRN_DESKTOP_READY'

@@ -1,6 +1,8 @@
 import { loadDesktopConfig } from './desktop-config.ts'
 import type { DesktopArgs } from './options.ts'
 import { claimInstance } from './single-instance.ts'
+import { READY_PREFIX } from './constants.ts'
+import type { DesktopOptions, RunningDesktop } from './daemon/desktop-types.ts'
 
 /**
  * What `cairn-desktop` does once its options are read: become the data
@@ -10,9 +12,6 @@ import { claimInstance } from './single-instance.ts'
  * in one process.
  */
 
-// The lead's seam (desktop/daemon/desktop-types.ts), declared here with exactly its shapes until it lands.
-interface DesktopOptions { dataDir: string, port: number, openWindow: boolean, listenNetwork: boolean, relays?: string[], distDir: string }
-interface RunningDesktop { origin: string, openWindow: () => Promise<void>, stop: () => Promise<void> }
 
 export interface RunDesktopInit {
   start: (options: DesktopOptions) => Promise<RunningDesktop>
@@ -65,6 +64,8 @@ export async function runDesktop (args: DesktopArgs, init: RunDesktopInit): Prom
       relays: args.relays,
       distDir: init.distDir
     })
+    // For scripts and tests: where the app is served, once it is.
+    init.say(`${READY_PREFIX} ${JSON.stringify({ origin: desktop.origin, pid: process.pid })}`)
     if (stopAsked) stop()
     else if (openAsked) openWindow()
     return await finished

@@ -16,6 +16,7 @@ import type { ShareInfo } from './api-shares.ts'
 import type { FileDamage, StorageCheckProgress, StorageCheckResult } from './api-storage.ts'
 import type { LogLine, NodeInfo, PassphraseCheck, VaultStats, VaultStatus } from './api-vault.ts'
 import type { DesktopBackupPeerInfo } from './api-desktop.ts'
+import type { Notice, NoticeSettings } from './api-notices.ts'
 
 export type * from './api-devices.ts'
 export type * from './api-files.ts'
@@ -24,6 +25,7 @@ export type * from './api-shares.ts'
 export type * from './api-storage.ts'
 export type * from './api-vault.ts'
 export type * from './api-desktop.ts'
+export type * from './api-notices.ts'
 
 export interface NodeApi {
   'vault.status': { args: undefined, result: VaultStatus }
@@ -115,6 +117,10 @@ export interface NodeApi {
   'desktop.backupPeer.info': { args: undefined, result: DesktopBackupPeerInfo | null }
   /** Settings "Serve as a backup peer" (desktop only; a browser throws DESKTOP_ONLY). Returns `info` after the change. */
   'desktop.backupPeer.setEnabled': { args: { enabled: boolean }, result: DesktopBackupPeerInfo | null }
+  /** Settings → Notifications: which kinds of notice are on (all by default). */
+  'notices.settings': { args: undefined, result: NoticeSettings }
+  /** Turns the named kinds on or off; returns every kind's setting. */
+  'notices.setSettings': { args: Partial<NoticeSettings>, result: NoticeSettings }
 }
 
 export type MethodName = keyof NodeApi
@@ -142,6 +148,8 @@ export interface NodeEvents {
   'devices.pairing': PairingEvent
   /** Where files live changed (fetched, kept, freed, a peer or device reported). */
   'files.locations.changed': undefined
+  /** Something the user should hear of even with no window open (core/node/notices.ts). */
+  'notice': Notice
 }
 
 export type EventName = keyof NodeEvents

@@ -64,7 +64,7 @@ describe('the desktop as a backup peer', () => {
     await peer.start()
     const logs = new LogBuffer()
     stores = await openDesktopStores(dirs[1]?.path ?? '', logs.for('storage'))
-    node = await startVaultNode(desktopNodeHost({ stores, logs, emit: () => {}, origin: 'http://127.0.0.1:1', relays: [], listenNetwork: false }))
+    node = await startVaultNode(desktopNodeHost({ stores, logs, emit: () => {}, origin: 'http://127.0.0.1:1', relays: [], listenNetwork: false, dataDir: dirs[1]?.path ?? '' }))
     // As start-desktop merges them: the desktop's own answers over the node's.
     const handlers: HandlerMap = { ...node.handlers, ...createDesktopPeerHandlers(peer) }
 
