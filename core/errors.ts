@@ -102,7 +102,9 @@ export const ERROR_CODES = [
   'VAULT_ROTATED',
   'HANDOVER_INVALID',
   // remove and rotate again before the vault was unlocked once on the key the last rotation made
-  'ROTATION_UNFINISHED'
+  'ROTATION_UNFINISHED',
+  // desktop app: a window without this launch's secret (opened by hand, or the daemon restarted)
+  'DESKTOP_NOT_LAUNCHED'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

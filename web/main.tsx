@@ -4,6 +4,7 @@ import { FramedNotice, isFramed } from './framed-guard.tsx'
 import { createUpdateModel } from './models/update-model.ts'
 import { connectToNode } from './connection/connection.ts'
 import { registerServiceWorker } from './connection/service-worker-registration.ts'
+import { isDesktopHost, unregisterServiceWorkers } from './connection/desktop-host.ts'
 import { ShareApp } from './share/share-app.tsx'
 import { takeShareLink } from './share/take-share-link.ts'
 import type { RpcClient } from '../core/rpc/api.ts'
@@ -26,5 +27,7 @@ function start (root: HTMLElement): void {
   else showApp()
   // A share link opened in a tab that already runs Cairn: load it afresh, which reads and clears it.
   window.addEventListener('hashchange', () => { if (window.location.hash.startsWith('#/s/')) window.location.reload() })
-  registerServiceWorker(update.offer)
+  // The desktop daemon serves the app, its downloads and its node: no service worker there.
+  if (isDesktopHost()) unregisterServiceWorkers()
+  else registerServiceWorker(update.offer)
 }
