@@ -11,7 +11,7 @@ export interface SocketLike {
   readonly readyState: number
   send: (data: Uint8Array<ArrayBuffer>) => void
   close: () => void
-  addEventListener: (type: 'open' | 'message' | 'close' | 'error', listener: (ev: { data?: unknown }) => void) => void
+  addEventListener: (type: 'open' | 'message' | 'close' | 'error', listener: (ev: unknown) => void) => void
 }
 
 /** Whether this window holds the launch's secret: 'refused' (403), 'ok', or 'down' (no answer). */
@@ -91,10 +91,14 @@ export function socketCarrier (init: SocketCarrierInit): RpcClientCarrier {
       queued = []
       for (const message of waiting) sendCall(message)
     })
-    line.addEventListener('message', (ev) => { receive(ev.data) })
+    // A refused or broken line reports 'error' and then 'close'; 'close' handles both.
+    line.addEventListener('error', () => {})
+    line.addEventListener('message', (ev) => { receive(typeof ev === 'object' && ev !== null && 'data' in ev ? ev.data : undefined) })
     line.addEventListener('close', () => {
       if (socket !== line) return
       socket = undefined
+      // Until the daemon says why, calls wait for the next line.
+      state = 'connecting'
       blobs.clear()
       for (const id of inFlight) fail(id, LINE_DROPPED)
       inFlight.clear()
