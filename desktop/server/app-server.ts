@@ -9,6 +9,7 @@ import { LAUNCH_PARAM, SESSION_PATH, SOCKET_PATH } from '../../core/rpc/socket-m
 import { SECURITY_HEADERS } from '../../core/security-headers.ts'
 import { answerDownload } from './download-route.ts'
 import { LaunchSecret } from './launch-secret.ts'
+import { RETIRING_SERVICE_WORKER, SERVICE_WORKER_PATH } from './retire-service-worker.ts'
 import { SocketSession, type ServedNode } from './socket-session.ts'
 import { plain, serveStatic } from './static-files.ts'
 
@@ -76,6 +77,11 @@ export async function startAppServer (init: AppServerInit): Promise<AppServer> {
     if (isDownloadPath(url.pathname)) {
       if (!secret.holds(req.headers.cookie)) { log.warn('refused a download without the launch cookie'); plain(res, 403, 'Open Cairn from its tray icon or run cairn-desktop.'); return }
       await answerDownload(url, init.node, res, log)
+      return
+    }
+    if (url.pathname === SERVICE_WORKER_PATH) {
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' })
+      res.end(req.method === 'HEAD' ? undefined : RETIRING_SERVICE_WORKER)
       return
     }
     let pathname: string
