@@ -68,7 +68,14 @@ export function socketCarrier (init: SocketCarrierInit): RpcClientCarrier {
 
   const receive = (data: unknown): void => {
     if (!(data instanceof ArrayBuffer)) return
-    const message = decodeDaemonFrame(new Uint8Array(data))
+    let message
+    try {
+      message = decodeDaemonFrame(new Uint8Array(data))
+    } catch {
+      // Not our daemon's protocol: drop the line (its 'close' answers what waits).
+      socket?.close()
+      return
+    }
     if (message.kind === 'blob-pull') { void blobs.pull(message); return }
     if (message.kind === 'blob-cancel') { blobs.cancel(message); return }
     if (message.kind === 'result') {
