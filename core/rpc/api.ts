@@ -15,6 +15,7 @@ import type { AddedBackupPeer, BackupPeerInfo, ConnectionInfo, NetworkStatus, Re
 import type { ShareInfo } from './api-shares.ts'
 import type { FileDamage, StorageCheckProgress, StorageCheckResult } from './api-storage.ts'
 import type { LogLine, NodeInfo, PassphraseCheck, VaultStats, VaultStatus } from './api-vault.ts'
+import type { DesktopBackupPeerInfo } from './api-desktop.ts'
 
 export type * from './api-devices.ts'
 export type * from './api-files.ts'
@@ -22,6 +23,7 @@ export type * from './api-network.ts'
 export type * from './api-shares.ts'
 export type * from './api-storage.ts'
 export type * from './api-vault.ts'
+export type * from './api-desktop.ts'
 
 export interface NodeApi {
   'vault.status': { args: undefined, result: VaultStatus }
@@ -109,6 +111,10 @@ export interface NodeApi {
   'files.freeUpSpace': { args: undefined, result: FreedSpace }
   /** A conflict copy: keep it (drop the other), keep the other (drop it), or keep both under their names. */
   'files.resolveConflict': { args: { fileId: string, keep: 'this' | 'other' | 'both', versionId?: string }, result: undefined }
+  /** The desktop app's own backup peer: its address and a fresh pairing code; null when it is off (or in a browser). */
+  'desktop.backupPeer.info': { args: undefined, result: DesktopBackupPeerInfo | null }
+  /** Settings "Serve as a backup peer" (desktop only; a browser throws DESKTOP_ONLY). Returns `info` after the change. */
+  'desktop.backupPeer.setEnabled': { args: { enabled: boolean }, result: DesktopBackupPeerInfo | null }
 }
 
 export type MethodName = keyof NodeApi

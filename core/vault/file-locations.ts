@@ -36,6 +36,8 @@ export interface FileLocationsInit {
   /** Changes that come in bursts (blocks arriving) are told at most this often. */
   changeDelayMs?: number
   fetchConcurrency?: number
+  /** Keep every file whole on this device unless the user says otherwise (an always-on desktop). */
+  keepByDefault?: boolean
 }
 
 /** What an unlocked vault lends: its index and the key that seals the keep rules (wiped by its owner on lock). */
@@ -71,7 +73,7 @@ export class FileLocations {
   /** The vault unlocked: load this device's keep rules and fetch what they keep. */
   attach (session: LocationsSession): void {
     this.detach()
-    const rules = new KeepRules(this.c.datastore, session.keepKey)
+    const rules = new KeepRules(this.c.datastore, session.keepKey, this.init.keepByDefault)
     this.session = { index: session.index, rules, abort: new AbortController() }
     void rules.load().then(() => {
       if (rules.damaged) this.c.log.warn('the "Keep on this device" choices stored here are damaged; none apply until you choose again')

@@ -34,7 +34,8 @@ export class KeepRules {
   private loaded: Promise<void> | undefined
   private queue: Promise<unknown> = Promise.resolve()
 
-  constructor (private readonly datastore: Datastore, private readonly sealingKey: Uint8Array) {
+  /** `keepByDefault`: what a file gets when neither it nor a folder above it has a choice (the desktop keeps everything). */
+  constructor (private readonly datastore: Datastore, private readonly sealingKey: Uint8Array, private readonly keepByDefault = false) {
     if (sealingKey.length !== 32) throw new CairnError('INTERNAL', 'the keep-rules sealing key is 32 bytes')
   }
 
@@ -78,12 +79,12 @@ export class KeepRules {
         const file = files.find(f => f.fileId === target.fileId)
         if (file === undefined) throw new CairnError('FILE_NOT_FOUND', 'That file is not in the vault')
         delete next.files[file.fileId]
-        if (inheritedIn(next.folders, file.path) !== keep) next.files[file.fileId] = keep
+        if ((inheritedIn(next.folders, file.path) ?? this.keepByDefault) !== keep) next.files[file.fileId] = keep
       } else {
         const folder = target.folder === '' ? '' : normalizePath(target.folder.replace(/\/+$/, ''))
         for (const path of Object.keys(next.folders)) if (under(path, folder)) delete next.folders[path]
         for (const file of files) if (under(file.path, folder)) delete next.files[file.fileId]
-        if (inheritedIn(next.folders, folder + '/') !== keep) next.folders[folder] = keep
+        if ((inheritedIn(next.folders, folder + '/') ?? this.keepByDefault) !== keep) next.folders[folder] = keep
       }
       await this.datastore.put(KEY, sealSecret(this.sealingKey, new TextEncoder().encode(JSON.stringify(next)), AAD))
       this.rules = next
@@ -94,7 +95,7 @@ export class KeepRules {
   }
 
   private inherited (path: string): boolean {
-    return inheritedIn(this.rules.folders, path)
+    return inheritedIn(this.rules.folders, path) ?? this.keepByDefault
   }
 }
 
@@ -103,13 +104,13 @@ function under (path: string, folder: string): boolean {
   return folder === '' || path === folder || path.startsWith(folder + '/')
 }
 
-/** The choice of the deepest folder above `path` that has one; false when none has. */
-function inheritedIn (folders: Record<string, boolean>, path: string): boolean {
+/** The choice of the deepest folder above `path` that has one; undefined when none has. */
+function inheritedIn (folders: Record<string, boolean>, path: string): boolean | undefined {
   for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
     const choice = folders[path.slice(0, end)]
     if (choice !== undefined) return choice
   }
-  return folders[''] ?? false
+  return folders['']
 }
 
 /**

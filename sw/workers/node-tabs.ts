@@ -1,19 +1,13 @@
 /// <reference lib="webworker" />
-import { dispatchCall, type HandlerMap } from '../../core/rpc/handlers.ts'
+import { dispatchCall } from '../../core/rpc/handlers.ts'
 import { toErrorPayload } from '../../core/errors.ts'
 import { serveFileStream } from './file-stream-server.ts'
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
 import type { CallMessage, FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
 import type { NodePortClose } from '../../core/rpc/node-port-messages.ts'
-import type { VaultService } from '../../core/vault/vault-service.ts'
+import type { ServedNode } from '../../core/node/vault-node.ts'
 
 declare const self: DedicatedWorkerGlobalScope
-
-/** What the started node lends the tabs. */
-export interface ServedNode {
-  handlers: HandlerMap
-  vault: VaultService
-}
 
 /**
  * The node worker's side of every tab (DESIGN §2): the leader tab's worker

@@ -31,6 +31,7 @@ import { createAddDeviceModel, type AddDeviceModel } from './add-device-model.ts
 import { createJoinDeviceModel, type JoinDeviceModel } from './join-device-model.ts'
 import { createFileLocationsModel, type FileLocationsModel } from './file-locations-model.ts'
 import { createConflictModel, type ConflictModel } from './conflict-model.ts'
+import { createDesktopPeerModel, type DesktopPeerModel } from './desktop-peer-model.ts'
 
 /** Every model of the app, built once per page from the one RPC client. */
 export interface AppModels {
@@ -77,6 +78,8 @@ export interface AppModels {
   fileLocations: FileLocationsModel
   /** "Resolve…" on a conflict copy. */
   conflicts: ConflictModel
+  /** The desktop app only: "This computer is a backup peer" on the Backup page. */
+  desktopPeer: DesktopPeerModel
   /** Which screen shows: onboarding until it is finished, then by vault state. */
   screen: ReadonlySignal<'loading' | 'onboarding' | 'locked' | 'unlocked'>
   /** A modal dialog is open (the page behind it is hidden from assistive tech). */
@@ -156,6 +159,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
   const removeDevice = createRemoveDeviceModel(client, () => { void devices.refresh() })
   const addDevice = createAddDeviceModel({ client, onPaired: () => { void devices.refresh() } })
   const conflicts = createConflictModel(client, files.files)
+  const desktopPeer = createDesktopPeerModel({ client, peers: backup.peers, onPaired: () => { void backup.refresh() } })
   const sharedInbox = createSharedInboxModel({
     location: init.location,
     replaceHash: init.replaceHash,
@@ -194,6 +198,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
     join,
     fileLocations: createFileLocationsModel(client),
     conflicts,
+    desktopPeer,
     screen,
     dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value || backup.removing.value !== undefined ||
       shares.sharing.value !== undefined || shares.stopping.value !== undefined ||
@@ -244,6 +249,7 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
       m.addDevice.close()
       m.conflicts.close()
       m.fileLocations.clear()
+      m.desktopPeer.reset()
     }
   }))
   if (activityTarget !== undefined) {

@@ -1,0 +1,64 @@
+import { hostname, platform } from 'node:os'
+import { webSockets } from '@libp2p/websockets'
+import { CairnError } from '../../core/errors.ts'
+import { createDedupHasher } from '../../core/crypto/dedup-tag.ts'
+import type { LogBuffer } from '../../core/node/log-buffer.ts'
+import type { VaultNodeHost, WipeableTagHasher } from '../../core/node/vault-node.ts'
+import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
+import type { DesktopStores } from './desktop-stores.ts'
+
+/**
+ * The dedup tag in this process: keyed BLAKE3 over the file's stream. No
+ * worker holds the key between files, so there is nothing to wipe on lock.
+ */
+const tagHasher: WipeableTagHasher = Object.assign(async (dedupKey: Uint8Array, file: Blob): Promise<Uint8Array> => {
+  const hasher = await createDedupHasher(dedupKey)
+  for await (const piece of file.stream()) hasher.update(piece)
+  return hasher.digest()
+}, { wipe: () => {} })
+
+const PLATFORMS: Partial<Record<NodeJS.Platform, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' }
+
+/** "Cairn desktop on <hostname>": the name the other devices see until the user renames it. */
+export function desktopDeviceName (): { name: string, platform: string } {
+  const os = PLATFORMS[platform()] ?? platform()
+  return { name: `Desktop app on ${hostname() || os}`, platform: os }
+}
+
+export interface DesktopHostInit {
+  stores: DesktopStores
+  logs: LogBuffer
+  emit: <E extends EventName>(event: E, data: NodeEvents[E]) => void
+  origin: string
+  relays: string[]
+  listenNetwork: boolean
+}
+
+/**
+ * What the desktop hands the one node composition (core/node/vault-node.ts):
+ * disk stores, a WebSocket listener (loopback unless the user accepts
+ * connections from the network) plus relay reservations, and every file kept
+ * whole on this always-on device by default.
+ */
+export function desktopNodeHost (init: DesktopHostInit): VaultNodeHost {
+  const ip = init.listenNetwork ? '0.0.0.0' : '127.0.0.1'
+  return {
+    stores: init.stores,
+    defaultRelays: async () => init.relays,
+    network: {
+      agentName: 'cairn-desktop',
+      listen: [`/ip4/${ip}/tcp/0/ws`, '/p2p-circuit'],
+      transports: [webSockets()]
+    },
+    logs: init.logs,
+    emit: init.emit,
+    hashTag: tagHasher,
+    openShared: async () => {
+      throw new CairnError('NODE_UNAVAILABLE', 'Saving a shared file straight into the desktop app is not possible yet: download it, then upload it')
+    },
+    origin: init.origin,
+    appHost: new URL(init.origin).hostname,
+    device: desktopDeviceName(),
+    keepByDefault: true
+  }
+}
