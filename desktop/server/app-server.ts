@@ -10,10 +10,11 @@ import { SECURITY_HEADERS } from '../../core/security-headers.ts'
 import { answerDownload } from './download-route.ts'
 import { LaunchSecret } from './launch-secret.ts'
 import { RETIRING_SERVICE_WORKER, SERVICE_WORKER_PATH } from './retire-service-worker.ts'
-import { SocketSession, type ServedNode } from './socket-session.ts'
+import type { ServedNode } from '../../core/node/vault-node.ts'
+import { SocketSession } from './socket-session.ts'
 import { plain, serveStatic } from './static-files.ts'
 
-export type { ServedNode } from './socket-session.ts'
+export type { ServedNode } from '../../core/node/vault-node.ts'
 
 export interface AppServerInit {
   /** The built PWA (dist/). */

@@ -4,7 +4,7 @@ import type { Log } from '../../core/log.ts'
 import { STREAMED_BY_CAIRN_HEADER } from '../../core/rpc/file-stream-protocol.ts'
 import { fileIdOfDownloadPath, isShareDownloadPath, versionOfDownloadUrl } from '../../core/rpc/service-worker-urls.ts'
 import { SECURITY_HEADERS } from '../../core/security-headers.ts'
-import type { ServedNode } from './socket-session.ts'
+import type { ServedNode } from '../../core/node/vault-node.ts'
 import { plain } from './static-files.ts'
 
 /** The same policy the service worker gives a streamed file (sw/file-response-headers.ts): content, never a page. */

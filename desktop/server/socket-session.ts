@@ -1,18 +1,13 @@
 import type { WebSocket } from 'ws'
 import { CairnError, toErrorPayload } from '../../core/errors.ts'
 import type { Log } from '../../core/log.ts'
-import { dispatchCall, type HandlerMap } from '../../core/rpc/handlers.ts'
+import type { ServedNode } from '../../core/node/vault-node.ts'
+import { dispatchCall } from '../../core/rpc/handlers.ts'
 import type { CallMessage, FromNodeMessage } from '../../core/rpc/messages.ts'
 import { decodePageFrame, encodeFrame } from '../../core/rpc/socket-codec.ts'
 import type { DaemonToPageMessage, SocketCallMessage } from '../../core/rpc/socket-messages.ts'
-import type { VaultService } from '../../core/vault/vault-service.ts'
 import { RemoteBlobs } from './remote-file.ts'
 
-/** What the started node lends the pages (the shape sw/workers/node-tabs.ts serves). */
-export interface ServedNode {
-  handlers: HandlerMap
-  vault: VaultService
-}
 
 /**
  * One page's socket to the node: its calls are answered with dispatchCall

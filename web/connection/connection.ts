@@ -1,6 +1,7 @@
 import type { RpcClient } from '../../core/rpc/api.ts'
 import { createRpcClient } from '../../core/rpc/rpc-client.ts'
-import { daemonSession, isDesktopHost, openDaemonSocket } from './desktop-host.ts'
+import { isDesktopApp } from '../lib/desktop-host.ts'
+import { daemonSession, openDaemonSocket } from './daemon-line.ts'
 import { leaderCarrier } from './leader-carrier.ts'
 import { socketCarrier } from './socket-carrier.ts'
 
@@ -12,6 +13,6 @@ import { socketCarrier } from './socket-carrier.ts'
  */
 export function connectToNode (): RpcClient {
   const tabId = crypto.randomUUID()
-  if (isDesktopHost()) return createRpcClient(socketCarrier({ open: openDaemonSocket, session: daemonSession }), tabId)
+  if (isDesktopApp()) return createRpcClient(socketCarrier({ open: openDaemonSocket, session: daemonSession }), tabId)
   return createRpcClient(leaderCarrier(tabId), tabId)
 }

@@ -1,10 +1,5 @@
-import { DESKTOP_HOST, HOST_META_NAME, SESSION_PATH, SOCKET_PATH } from '../../core/rpc/socket-messages.ts'
+import { SESSION_PATH, SOCKET_PATH } from '../../core/rpc/socket-messages.ts'
 import type { SessionState, SocketLike } from './socket-carrier.ts'
-
-/** True when the desktop daemon served this page (it injects `<meta name="cairn-host" content="desktop">`). */
-export function isDesktopHost (): boolean {
-  return document.querySelector(`meta[name="${HOST_META_NAME}"]`)?.getAttribute('content') === DESKTOP_HOST
-}
 
 /** The loopback WebSocket to the daemon that served this page. */
 export function openDaemonSocket (): SocketLike {
