@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { expect, test } from './support/fixtures.ts'
 import { serveDirectory } from './support/static-server.ts'
 import { serveApp } from '../../scripts/serve-app.ts'
+import { CairnApp } from './support/cairn-app.ts'
+import { startDesktopNode } from './support/desktop-node.ts'
 import { WrongPassphraseError } from '../../core/errors.ts'
 import type { Log } from '../../core/log.ts'
 import type { HandlerMap } from '../../core/rpc/handlers.ts'
@@ -15,8 +17,8 @@ import { startAppServer, type AppServer } from '../../desktop/server/app-server.
 /*
  * The desktop app's window: the built PWA served by the daemon's app server
  * (desktop/server/app-server.ts), its RPC over the loopback WebSocket. The
- * node here is a small stand-in (a locked vault that knows one file); the
- * real one (core/node/vault-node.ts) is wired by startDesktop.
+ * first test runs the daemon's real node (core/node/vault-node.ts on disk
+ * stores); the others a small stand-in (a locked vault that knows one file).
  */
 
 const LOCKED = { state: 'locked', autoLockMinutes: 15 } as const
@@ -45,6 +47,25 @@ async function startStandIn (port = 0): Promise<StandIn> {
   const server = await startAppServer({ distDir: 'dist', host: '127.0.0.1', port, node: Promise.resolve({ handlers: counted, vault }), subscribe: () => () => {}, log })
   return { server, calls, logged }
 }
+
+test('in the desktop window a vault is created, a file added and downloaded again, all through the daemon\'s node', async ({ profile, files }) => {
+  const desktop = await startDesktopNode()
+  try {
+    const page = await profile.context.newPage()
+    await page.goto(desktop.server.launchUrl())
+    const app = new CairnApp(page)
+    await app.createVault('a long and quiet desktop passphrase')
+    const file = files.make('report.bin', 5 * 1024 * 1024 + 321)
+    await app.addFiles([file.path])
+    await app.expectListed(['report.bin'])
+    expect(await app.downloadSha256('report.bin')).toBe(file.sha256)
+    // All of it without a service worker or the browser's node worker.
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)).toBe(0)
+    expect(await page.evaluate(async (name) => (await navigator.locks.query()).held?.some(lock => lock.name === name) ?? false, LEADER_LOCK)).toBe(false)
+  } finally {
+    await desktop.stop()
+  }
+})
 
 test('the desktop window talks to the daemon over its socket: no service worker, no node worker, the status and errors come from the daemon', async ({ profile }) => {
   const { server, calls, logged } = await startStandIn()
