@@ -106,7 +106,9 @@ export const ERROR_CODES = [
   // a method only the desktop app answers (its own backup peer), asked of a node in a browser
   'DESKTOP_ONLY',
   // desktop: the tray icon cannot be shown (no display, no tray library, the tray program failed); the daemon runs on without it
-  'TRAY_UNAVAILABLE'
+  'TRAY_UNAVAILABLE',
+  // desktop app: a window without this launch's secret (opened by hand, or the daemon restarted)
+  'DESKTOP_NOT_LAUNCHED'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]
