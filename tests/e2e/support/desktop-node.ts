@@ -23,7 +23,7 @@ export async function startDesktopNode (): Promise<{ server: AppServer, stop: ()
   const served = new Promise<ServedNode>((resolve) => { serve = (node) => { resolve(node) } })
   const server = await startAppServer({ distDir: 'dist', host: '127.0.0.1', port: 0, node: served, subscribe: hub.subscribe, log })
   const stores = await openDesktopStores(dataDir, log)
-  const node = startVaultNode(desktopNodeHost({ stores, logs, emit: hub.emit, origin: server.origin, relays: [], listenNetwork: false }))
+  const node = startVaultNode(desktopNodeHost({ stores, logs, emit: hub.emit, origin: server.origin, relays: [], listenNetwork: false, dataDir }))
   serve(node)
   return {
     server,
