@@ -38,6 +38,14 @@ test('the desktop app: its window creates a vault and uploads a file that lands 
     }
     // Downloaded through the daemon, it is the same file.
     expect(await app.downloadSha256(file.name)).toBe(file.sha256)
+
+    // Settings → the desktop's network access: loopback only until the user says otherwise, applied at the next start.
+    await app.goTo('Settings')
+    const accept = page.getByRole('checkbox', { name: 'Accept connections from my network' })
+    await expect(accept).not.toBeChecked()
+    await accept.check()
+    await expect(page.getByRole('status').filter({ hasText: 'next time Cairn starts' })).toBeVisible()
+    expect(JSON.parse(readFileSync(join(desktop.dataDir, 'desktop.json'), 'utf8')).listenNetwork).toBe(true)
   } finally {
     await desktop.dispose()
     files.dispose()
