@@ -1,6 +1,7 @@
 import { LogBuffer } from '../../core/node/log-buffer.ts'
 import { startVaultNode, type ServedNode, type VaultNode } from '../../core/node/vault-node.ts'
-import { toErrorPayload } from '../../core/errors.ts'
+import { CairnError, toErrorPayload } from '../../core/errors.ts'
+import { existsSync } from 'node:fs'
 import { createLogger } from '../../relay-server/shared/log.ts'
 import { startAppServer } from '../server/app-server.ts'
 import { openDesktopStores, type DesktopStores } from './desktop-stores.ts'
@@ -30,6 +31,9 @@ export async function startDesktop (options: DesktopOptions): Promise<RunningDes
   const hub = new EventHub()
   logs.subscribe((line) => { hub.emit('log', line) })
 
+  if (!existsSync(join(options.distDir, 'index.html'))) {
+    throw new CairnError('CONFIG_INVALID', `The app is not built in ${options.distDir}: run \`npm run build\` first (the packages carry it built)`)
+  }
   // The server first, so the window can open at once; calls wait for the node (DESIGN §10).
   let resolveServed: (node: Promise<ServedNode>) => void = () => {}
   const served = new Promise<ServedNode>((resolve) => { resolveServed = (node) => { resolve(node) } })
