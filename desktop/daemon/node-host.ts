@@ -11,7 +11,7 @@ import type { DesktopStores } from './desktop-stores.ts'
  * The dedup tag in this process: keyed BLAKE3 over the file's stream. No
  * worker holds the key between files, so there is nothing to wipe on lock.
  */
-const tagHasher: WipeableTagHasher = Object.assign(async (dedupKey: Uint8Array, file: Blob): Promise<Uint8Array> => {
+export const desktopTagHasher: WipeableTagHasher = Object.assign(async (dedupKey: Uint8Array, file: Blob): Promise<Uint8Array> => {
   const hasher = await createDedupHasher(dedupKey)
   for await (const piece of file.stream()) hasher.update(piece)
   return hasher.digest()
@@ -52,7 +52,7 @@ export function desktopNodeHost (init: DesktopHostInit): VaultNodeHost {
     },
     logs: init.logs,
     emit: init.emit,
-    hashTag: tagHasher,
+    hashTag: desktopTagHasher,
     openShared: async () => {
       throw new CairnError('NODE_UNAVAILABLE', 'Saving a shared file straight into the desktop app is not possible yet: download it, then upload it')
     },
