@@ -51,13 +51,16 @@ function writeSource (path: string, bytes: number): void {
  * (raw leaves, CIDv1, default 256 KiB chunker, as the browser's `add.plain`)
  * into a fresh pack blockstore on disk (createFsBlockstore), flushed.
  */
-async function plainAdd (file: Blob, dir: string): Promise<number> {
+async function plainAdd (file: Blob, dir: string): Promise<{ ms: number, threads: string }> {
   const blockstore = await createFsBlockstore(dir)
   try {
+    const threads = startOwnThreadCpu()
+    const gcs = startGcCount()
     const start = performance.now()
     await unixfs({ blockstore }).addByteStream(file.stream(), { rawLeaves: true, cidVersion: 1 })
     await blockstore.flush()
-    return performance.now() - start
+    const ms = performance.now() - start
+    return { ms, threads: describeCpu(threads(), gcs()) }
   } finally {
     await blockstore.stop()
   }
@@ -93,8 +96,7 @@ async function encryptedAdd (file: Blob, dataDir: string, profilePath?: string):
     const added = await vault.files().add({ file, path: 'bench/big.bin', mtime: Date.now(), type: 'application/octet-stream' })
     await stores.blockstore.flush()
     const ms = performance.now() - start
-    const gc = gcs()
-    const busy = `${formatThreads(threads())}; ${gc.major} major + ${gc.minor} minor GCs (${(gc.ms / 1000).toFixed(2)} s on this thread)`
+    const busy = describeCpu(threads(), gcs())
     if (profiler !== undefined && profilePath !== undefined) {
       const hot = await stopCpuProfile(profiler, profilePath)
       console.log(`    main thread, most self time (profile in ${profilePath}):`)
@@ -107,6 +109,10 @@ async function encryptedAdd (file: Blob, dataDir: string, profilePath?: string):
     await vault.stop()
     await stores.stop()
   }
+}
+
+function describeCpu (threads: Array<{ thread: string, ms: number }>, gc: { major: number, minor: number, ms: number }): string {
+  return `${formatThreads(threads)}; ${gc.major} major + ${gc.minor} minor GCs (${(gc.ms / 1000).toFixed(2)} s on this thread)`
 }
 
 /** This thread's V8 profiler through node:inspector, in the shape cpu-profile.ts calls. */
@@ -134,7 +140,7 @@ export async function measureDesktopAdd (results: Results, options: DesktopAddOp
     const vaultDir = join(options.scratch, `vault-${rep}`)
     mkdirSync(vaultDir)
     try {
-      const plainMs = await plainAdd(file, plainDir)
+      const { ms: plainMs, threads: plainThreads } = await plainAdd(file, plainDir)
       const { ms: encryptedMs, threads } = await encryptedAdd(file, vaultDir)
       const plain = mbPerSecond(bytes, plainMs)
       const encrypted = mbPerSecond(bytes, encryptedMs)
@@ -142,6 +148,7 @@ export async function measureDesktopAdd (results: Results, options: DesktopAddOp
       results.add({ name: `desktop.add.encrypted.${size}`, value: encrypted, unit: 'MB/s' })
       results.add({ name: 'desktop.ratio.encrypted_vs_plain', value: encrypted / plain, unit: '×' })
       console.log(`  desktop.add: plain ${plain.toFixed(0)} MB/s, encrypted ${encrypted.toFixed(0)} MB/s (${(encrypted / plain).toFixed(2)}×)`)
+      console.log(`    CPU during the plain add (${(plainMs / 1000).toFixed(2)} s): ${plainThreads}`)
       console.log(`    CPU during the encrypted add (${(encryptedMs / 1000).toFixed(2)} s): ${threads}`)
     } finally {
       rmSync(plainDir, { recursive: true, force: true })
