@@ -102,7 +102,13 @@ export const ERROR_CODES = [
   'VAULT_ROTATED',
   'HANDOVER_INVALID',
   // remove and rotate again before the vault was unlocked once on the key the last rotation made
-  'ROTATION_UNFINISHED'
+  'ROTATION_UNFINISHED',
+  // a method only the desktop app answers (its own backup peer), asked of a node in a browser
+  'DESKTOP_ONLY',
+  // desktop: the tray icon cannot be shown (no display, no tray library, the tray program failed); the daemon runs on without it
+  'TRAY_UNAVAILABLE',
+  // desktop app: a window without this launch's secret (opened by hand, or the daemon restarted)
+  'DESKTOP_NOT_LAUNCHED'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]
@@ -305,4 +311,9 @@ export class PairingMessageTamperedError extends CairnError {
 
 export class PairingDeclinedError extends CairnError {
   constructor (message = 'the pairing was declined on the other device') { super('PAIRING_DECLINED', message) }
+}
+
+/** The desktop's tray icon cannot be shown here; the message says why (no display, a missing library, …). */
+export class TrayUnavailableError extends CairnError {
+  constructor (message: string, options?: CairnErrorOptions) { super('TRAY_UNAVAILABLE', message, options) }
 }

@@ -81,7 +81,10 @@ const MESSAGES: Record<ErrorCode, string> = {
   KEEP_RULES_TAMPERED: 'This device\'s "Keep on this device" choices are damaged and could not be read. Choose again which files and folders to keep here.',
   VAULT_ROTATED: "This vault's keys were changed on another device. Unlock this device again to take the new key.",
   HANDOVER_INVALID: "The new vault key sent to this device doesn't open with this device's key. Pair this device with the vault again.",
-  ROTATION_UNFINISHED: 'The vault keys were just changed, and this device takes the new key at its next unlock. Lock and unlock the vault once, then change the keys again.'
+  ROTATION_UNFINISHED: 'The vault keys were just changed, and this device takes the new key at its next unlock. Lock and unlock the vault once, then change the keys again.',
+  DESKTOP_ONLY: 'Only the Cairn desktop app can do this: this browser cannot serve as a backup peer. Install the desktop app, or run cairn-peer.',
+  TRAY_UNAVAILABLE: "Cairn's tray icon can't be shown on this desktop. Cairn keeps running: open it from the applications menu.",
+  DESKTOP_NOT_LAUNCHED: 'Open Cairn from its tray icon or run cairn-desktop.'
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */

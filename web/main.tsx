@@ -4,6 +4,8 @@ import { FramedNotice, isFramed } from './framed-guard.tsx'
 import { createUpdateModel } from './models/update-model.ts'
 import { connectToNode } from './connection/connection.ts'
 import { registerServiceWorker } from './connection/service-worker-registration.ts'
+import { unregisterServiceWorkers } from './connection/daemon-line.ts'
+import { isDesktopApp } from './lib/desktop-host.ts'
 import { ShareApp } from './share/share-app.tsx'
 import { takeShareLink } from './share/take-share-link.ts'
 import type { RpcClient } from '../core/rpc/api.ts'
@@ -26,5 +28,7 @@ function start (root: HTMLElement): void {
   else showApp()
   // A share link opened in a tab that already runs Cairn: load it afresh, which reads and clears it.
   window.addEventListener('hashchange', () => { if (window.location.hash.startsWith('#/s/')) window.location.reload() })
-  registerServiceWorker(update.offer)
+  // The desktop daemon serves the app, its downloads and its node: no service worker there.
+  if (isDesktopApp()) unregisterServiceWorkers()
+  else registerServiceWorker(update.offer)
 }

@@ -1,5 +1,6 @@
 import { useModels } from './app-context.ts'
 import { TopBar } from './components/top-bar.tsx'
+import { NoticeArea } from './components/notice-area.tsx'
 import { BackupPage } from './pages/backup/backup-page.tsx'
 import { RemovePeerDialog } from './pages/backup/remove-peer-dialog.tsx'
 import { DashboardPage } from './pages/dashboard-page.tsx'
@@ -34,6 +35,7 @@ export function Shell () {
       <div class='shell' aria-hidden={hidden}>
         <TopBar />
         <main class='main'>
+          <NoticeArea />
           {page === 'files' && <FilesPage />}
           {page === 'shares' && <SharesPage />}
           {page === 'backup' && <BackupPage />}

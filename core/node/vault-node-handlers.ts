@@ -13,6 +13,7 @@ import type { createVaultDeviceRemoval } from './vault-device-removal.ts'
 import type { Devices } from './devices.ts'
 import type { DeviceHoldings } from './device-holdings.ts'
 import { createStorageHandlers } from './storage-handlers.ts'
+import { notOnThisHostHandlers } from './desktop-only-handlers.ts'
 import type { BackupPeers } from '../protocols/backup/device/backup-peers.ts'
 import { blockLinks } from '../protocols/backup/dag-fetch.ts'
 import { readWholeBlock } from '../storage/read-block.ts'
@@ -24,10 +25,15 @@ import type { VaultShares } from '../vault/vault-shares.ts'
 import type { FileDamage } from '../rpc/api.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
 import type { VaultNodeHost } from './vault-node.ts'
+import type { Notices } from './notices.ts'
+import { createNoticeHandlers } from './notice-handlers.ts'
 
 /** The assembled node's parts that answer the pages' calls. */
 export interface VaultNodeParts {
   host: VaultNodeHost
+  /** The host's emit, with the node's own listeners (notices) behind it. */
+  emit: VaultNodeHost['emit']
+  notices: Notices
   helia: CairnHelia
   vault: VaultService
   backups: BackupPeers
@@ -48,7 +54,8 @@ export interface VaultNodeParts {
 /** Every RPC method of the node (core/rpc/api.ts), answered by its parts. */
 export function vaultNodeHandlers (p: VaultNodeParts): HandlerMap {
   const { host, helia, vault, backups, locations, holdings } = p
-  const { emit, logs, stores } = host
+  const { logs, stores } = host
+  const { emit } = p
   const filesChanged = (): void => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() }
   return {
     ...createNodeHandlers({
@@ -85,6 +92,9 @@ export function vaultNodeHandlers (p: VaultNodeParts): HandlerMap {
       log: logs.for('storage'),
       onProgress: (progress) => { emit('storage.check.progress', progress) },
       onFileHealth: p.fileHealth
-    })
+    }),
+    // The desktop daemon answers these itself (desktop/daemon/backup-peer.ts) over this map.
+    ...notOnThisHostHandlers(),
+    ...createNoticeHandlers(p.notices)
   }
 }

@@ -33,6 +33,8 @@ import { DeviceSync } from './device-sync.ts'
 import { vaultNodeHandlers } from './vault-node-handlers.ts'
 import type { PackBlockstore } from '../storage/pack-blockstore.ts'
 import type { Log } from '../log.ts'
+import { Notices, type StorageUse } from './notices.ts'
+import { noticeSources } from './notice-sources.ts'
 
 /** What the node is served to its pages with: the RPC handlers and the vault (for streamed reads). */
 export interface ServedNode {
@@ -87,6 +89,8 @@ export interface VaultNodeHost {
   device: { name: string, platform: string }
   /** Keep every file whole here unless the user chooses otherwise (the always-on desktop). */
   keepByDefault?: boolean
+  /** How full this device's storage is (the browser's quota, the desktop's disk), for "storage almost full". */
+  storageUse: () => Promise<StorageUse | undefined>
 }
 
 /**
@@ -95,7 +99,10 @@ export interface VaultNodeHost {
  * composition for every host, so the desktop's node is the browser's node.
  */
 export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
-  const { stores, logs, emit } = host
+  const { stores, logs } = host
+  // The notices look again whenever files, backup or the lock state change (set once they exist).
+  let afterEvent: (event: EventName) => void = () => {}
+  const emit = <E extends EventName>(event: E, data: NodeEvents[E]): void => { host.emit(event, data); afterEvent(event) }
   const log = logs.for('node')
   const networkSettings = await loadNetworkSettings(stores.datastore)
   let relays = networkSettings.relays ?? await host.defaultRelays()
@@ -308,6 +315,17 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
   })
   // Backup pins the live shares (shares ask backup to drop one, above).
   backups.pinAlso(() => shares.activePins())
+  // What the user hears of with the app in the background (browser notifications, the desktop's system ones).
+  const notices = new Notices({
+    datastore: stores.datastore,
+    log: logs.for('notices'),
+    emit: (notice) => { emit('notice', notice) },
+    // `devices` (below) exists before any name is asked.
+    ...noticeSources({ vault, backups, nameOf: (peerId) => devices.directory.nameOf(peerId) }),
+    storage: host.storageUse
+  })
+  await notices.start()
+  afterEvent = (event) => { if (event === 'files.changed' || event === 'backup.changed' || event === 'vault.status') notices.changedSoon() }
   const devices = new Devices({
     helia,
     vault,
@@ -329,6 +347,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
       logs.for('devices').info(`device …${peerId.slice(-8)} is a member now`)
       void deviceSync.syncNow(peerId)
       bookExchange.changed([peerId])
+      notices.deviceJoined(peerId)
     }
   })
   await devices.start()
@@ -337,13 +356,14 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
   emit('vault.status', vault.status())
 
   const handlers = vaultNodeHandlers({
-    host, helia, vault, backups, shares, devices, locations, holdings, removal, repair, health, keeper, traffic, fileHealth,
+    host, emit, helia, vault, backups, shares, devices, locations, holdings, removal, repair, health, keeper, traffic, fileHealth, notices,
     relays: () => relays,
     setRelays
   })
 
   const stop = async (): Promise<void> => {
     await vault.stop()
+    notices.stop()
     deviceSync.stop(); bookExchange.detach(); holdings.detach(); shares.detach(); locations.stop()
     await devices.stop()
     backups.stop()

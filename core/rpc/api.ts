@@ -15,6 +15,8 @@ import type { AddedBackupPeer, BackupPeerInfo, ConnectionInfo, NetworkStatus, Re
 import type { ShareInfo } from './api-shares.ts'
 import type { FileDamage, StorageCheckProgress, StorageCheckResult } from './api-storage.ts'
 import type { LogLine, NodeInfo, PassphraseCheck, VaultStats, VaultStatus } from './api-vault.ts'
+import type { DesktopBackupPeerInfo } from './api-desktop.ts'
+import type { Notice, NoticeSettings } from './api-notices.ts'
 
 export type * from './api-devices.ts'
 export type * from './api-files.ts'
@@ -22,6 +24,8 @@ export type * from './api-network.ts'
 export type * from './api-shares.ts'
 export type * from './api-storage.ts'
 export type * from './api-vault.ts'
+export type * from './api-desktop.ts'
+export type * from './api-notices.ts'
 
 export interface NodeApi {
   'vault.status': { args: undefined, result: VaultStatus }
@@ -109,6 +113,14 @@ export interface NodeApi {
   'files.freeUpSpace': { args: undefined, result: FreedSpace }
   /** A conflict copy: keep it (drop the other), keep the other (drop it), or keep both under their names. */
   'files.resolveConflict': { args: { fileId: string, keep: 'this' | 'other' | 'both', versionId?: string }, result: undefined }
+  /** The desktop app's own backup peer: its address and a fresh pairing code; null when it is off (or in a browser). */
+  'desktop.backupPeer.info': { args: undefined, result: DesktopBackupPeerInfo | null }
+  /** Settings "Serve as a backup peer" (desktop only; a browser throws DESKTOP_ONLY). Returns `info` after the change. */
+  'desktop.backupPeer.setEnabled': { args: { enabled: boolean }, result: DesktopBackupPeerInfo | null }
+  /** Settings → Notifications: which kinds of notice are on (all by default). */
+  'notices.settings': { args: undefined, result: NoticeSettings }
+  /** Turns the named kinds on or off; returns every kind's setting. */
+  'notices.setSettings': { args: Partial<NoticeSettings>, result: NoticeSettings }
 }
 
 export type MethodName = keyof NodeApi
@@ -136,6 +148,8 @@ export interface NodeEvents {
   'devices.pairing': PairingEvent
   /** Where files live changed (fetched, kept, freed, a peer or device reported). */
   'files.locations.changed': undefined
+  /** Something the user should hear of even with no window open (core/node/notices.ts). */
+  'notice': Notice
 }
 
 export type EventName = keyof NodeEvents

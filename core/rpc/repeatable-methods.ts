@@ -24,5 +24,7 @@ export const REPEATABLE_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'backup.list',
   'shares.list',
   'trash.list',
-  'versions.retention'
+  'versions.retention',
+  'notices.settings',
+  'notices.setSettings'
 ])

@@ -6,6 +6,7 @@ import type { LogBuffer } from '../../core/node/log-buffer.ts'
 import type { VaultNodeHost, WipeableTagHasher } from '../../core/node/vault-node.ts'
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
 import type { DesktopStores } from './desktop-stores.ts'
+import { diskUse } from '../notify/desktop-notices.ts'
 
 /**
  * The dedup tag in this process: keyed BLAKE3 over the file's stream. No
@@ -36,6 +37,8 @@ export interface DesktopHostInit {
   origin: string
   relays: string[]
   listenNetwork: boolean
+  /** The data folder: "storage almost full" watches its disk. */
+  dataDir: string
 }
 
 /**
@@ -63,6 +66,7 @@ export function desktopNodeHost (init: DesktopHostInit): VaultNodeHost {
     origin: init.origin,
     appHost: new URL(init.origin).hostname,
     device: desktopDeviceName(),
-    keepByDefault: true
+    keepByDefault: true,
+    storageUse: diskUse(init.dataDir)
   }
 }

@@ -29,6 +29,8 @@ export interface RunningPeer {
   multiaddrs: string[]
   /** A one-time pairing code made at start while no vault is paired; null otherwise. */
   pairingCode: string | null
+  /** A new one-time pairing code, as `cairn-peer pair` makes (throws NODE_UNAVAILABLE without a backup service). */
+  createPairingCode: () => Promise<string>
   /** The absolute data directory. */
   dataDir: string
   /** Where `cairn-peer pair`/`status` reach this process. */
@@ -137,10 +139,13 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
 
     const pairingCode = backup !== undefined ? await backup.startupPairingCode() : null
     const status = async (): Promise<PeerStatus> => peerStatus({ helia, blockstore, keeper, backup, dataDir, version: CAIRN_VERSION })
+    const createPairingCode = async (): Promise<string> => {
+      if (backup === undefined) throw new CairnError('NODE_UNAVAILABLE', 'This peer has no backup service, so it cannot pair')
+      return await backup.createPairingCode()
+    }
     control.handlers = {
       pair: async () => {
-        if (backup === undefined) throw new CairnError('NODE_UNAVAILABLE', 'This peer has no backup service, so it cannot pair')
-        const code = await backup.createPairingCode()
+        const code = await createPairingCode()
         log.info('made a pairing code for `cairn-peer pair`')
         return { pairingCode: code }
       },
@@ -154,6 +159,7 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
       peerId,
       multiaddrs,
       pairingCode,
+      createPairingCode,
       dataDir,
       controlSocket: control.path,
       helia,

@@ -43,7 +43,11 @@ async function startNode (): Promise<ServedNode> {
     openShared: sharedFileSource(self.location.origin),
     origin: self.location.origin,
     appHost: self.location.hostname,
-    device: describeDevice(self.navigator.userAgent)
+    device: describeDevice(self.navigator.userAgent),
+    storageUse: async () => {
+      const { usage, quota } = await self.navigator.storage.estimate()
+      return usage !== undefined && quota !== undefined ? { usedBytes: usage, totalBytes: quota } : undefined
+    }
   })
 }
 

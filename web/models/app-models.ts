@@ -31,6 +31,9 @@ import { createAddDeviceModel, type AddDeviceModel } from './add-device-model.ts
 import { createJoinDeviceModel, type JoinDeviceModel } from './join-device-model.ts'
 import { createFileLocationsModel, type FileLocationsModel } from './file-locations-model.ts'
 import { createConflictModel, type ConflictModel } from './conflict-model.ts'
+import { createDesktopPeerModel, type DesktopPeerModel } from './desktop-peer-model.ts'
+import { createNoticesModel, type NoticesModel } from './notices-model.ts'
+import { browserNoticeHost, type NoticeHost } from '../lib/notice-host.ts'
 
 /** Every model of the app, built once per page from the one RPC client. */
 export interface AppModels {
@@ -77,6 +80,10 @@ export interface AppModels {
   fileLocations: FileLocationsModel
   /** "Resolve…" on a conflict copy. */
   conflicts: ConflictModel
+  /** The desktop app only: "This computer is a backup peer" on the Backup page. */
+  desktopPeer: DesktopPeerModel
+  /** The node's notices (in the page or as browser notifications) and Settings → Notifications. */
+  notices: NoticesModel
   /** Which screen shows: onboarding until it is finished, then by vault state. */
   screen: ReadonlySignal<'loading' | 'onboarding' | 'locked' | 'unlocked'>
   /** A modal dialog is open (the page behind it is hidden from assistive tech). */
@@ -101,6 +108,8 @@ export interface AppModelsInit {
   replaceHash?: (hash: string) => void
   /** The page's origin, to rebuild a device join link (window.location.origin). */
   origin?: string
+  /** Where notices show; defaults to this browser's Notification API. */
+  noticeHost?: NoticeHost
 }
 
 export function createAppModels (init: AppModelsInit): AppModels {
@@ -156,6 +165,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
   const removeDevice = createRemoveDeviceModel(client, () => { void devices.refresh() })
   const addDevice = createAddDeviceModel({ client, onPaired: () => { void devices.refresh() } })
   const conflicts = createConflictModel(client, files.files)
+  const desktopPeer = createDesktopPeerModel({ client, peers: backup.peers, onPaired: () => { void backup.refresh() } })
   const sharedInbox = createSharedInboxModel({
     location: init.location,
     replaceHash: init.replaceHash,
@@ -194,6 +204,8 @@ export function createAppModels (init: AppModelsInit): AppModels {
     join,
     fileLocations: createFileLocationsModel(client),
     conflicts,
+    desktopPeer,
+    notices: createNoticesModel(client, init.noticeHost ?? browserNoticeHost()),
     screen,
     dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value || backup.removing.value !== undefined ||
       shares.sharing.value !== undefined || shares.stopping.value !== undefined ||
@@ -216,7 +228,7 @@ function browserShare (): ((data: NativeShareData) => Promise<void>) | undefined
  */
 export function startAppModels (m: AppModels, client: RpcClient, activityTarget?: EventTarget): () => void {
   const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start(), m.sharedInbox.start(), m.pairingLink.start(), m.storageHealth.start(),
-    m.addDevice.start(), m.join.start(), m.fileLocations.start()]
+    m.addDevice.start(), m.join.start(), m.fileLocations.start(), m.notices.start()]
   let previous: VaultState | undefined
   stops.push(effect(() => {
     const state = m.vault.state.value
@@ -244,6 +256,8 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
       m.addDevice.close()
       m.conflicts.close()
       m.fileLocations.clear()
+      m.desktopPeer.reset()
+      m.notices.reset()
     }
   }))
   if (activityTarget !== undefined) {

@@ -17,8 +17,8 @@ export interface ServerProcess<Ready> {
  * process and waits for its machine-readable READY line on stdout
  * (`<PREFIX> {json}`), so tests get the real addresses of ports chosen by the OS.
  */
-export async function startServerProcess<Ready> (bin: string, args: string[], readyPrefix: string, timeoutMs = 30_000): Promise<ServerProcess<Ready>> {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } })
+export async function startServerProcess<Ready> (bin: string, args: string[], readyPrefix: string, timeoutMs = 30_000, env: Record<string, string> = {}): Promise<ServerProcess<Ready>> {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   let stderr = ''
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-200_000) })
   const exited = new Promise<number | null>(resolve => child.once('exit', code => { resolve(code) }))

@@ -1,7 +1,9 @@
 import { useEffect } from 'preact/hooks'
 import { useModels } from '../../app-context.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
+import { isDesktopApp } from '../../lib/desktop-host.ts'
 import { AddPeerForm } from './add-peer-form.tsx'
+import { DesktopPeerCard } from './desktop-peer-card.tsx'
 import { PeerCard } from './peer-card.tsx'
 
 /** Backup peers: pair one, and follow what each holds. Live while open. */
@@ -26,6 +28,7 @@ export function BackupPage () {
         </div>
       )}
       {peers.map(peer => <PeerCard key={peer.peerId} peer={peer} />)}
+      {isDesktopApp() && <DesktopPeerCard />}
       <AddPeerForm />
     </div>
   )

@@ -4,8 +4,9 @@ import { RecoveryPhraseSection } from './recovery-phrase-section.tsx'
 import { RelaysSection } from './relays-section.tsx'
 import { VersionsSection } from './versions-section.tsx'
 import { StorageCheckSection } from './storage-check-section.tsx'
+import { NotificationsSection } from './notifications-section.tsx'
 
-/** Passphrase, auto-lock, recovery phrase, relays, earlier versions, checking the stored data. */
+/** Passphrase, auto-lock, recovery phrase, relays, earlier versions, checking the stored data, notifications. */
 export function SettingsPage () {
   return (
     <div class='page settings'>
@@ -16,6 +17,7 @@ export function SettingsPage () {
       <RelaysSection />
       <VersionsSection />
       <StorageCheckSection />
+      <NotificationsSection />
     </div>
   )
 }

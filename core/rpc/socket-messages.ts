@@ -1,0 +1,69 @@
+import type { ErrorPayload } from '../errors.ts'
+import type { AddFileArgs } from './api-files.ts'
+import type { MethodName } from './api.ts'
+import type { CallMessage, FromNodeMessage } from './messages.ts'
+
+/**
+ * What crosses the desktop app's loopback WebSocket between the page and the
+ * daemon's node (DESIGN §10), one CBOR frame per message (socket-codec.ts).
+ * Calls, results and events are the MessagePort ones (messages.ts); what
+ * structured clone carried and a socket cannot is replaced here:
+ *
+ * - `files.add`'s File becomes a SocketFileDescriptor; the daemon pulls its
+ *   bytes (`blob-pull`), the page answers one `blob-chunk` (≤ BLOB_CHUNK_BYTES),
+ *   `blob-end` or `blob-error` per pull, so the page never sends more than asked.
+ *   The vault may read one file more than once at a time (the dedup tag and
+ *   the store), so each read has its own `readId`.
+ * - Every other method's arguments, results and events are plain data that
+ *   CBOR carries as is (Uint8Array and undefined included); no Map, Set, Date,
+ *   Blob or MessagePort appears in core/rpc/api*.ts today.
+ * - Streamed downloads (`stream-file` with a MessagePort) are HTTP GETs of the
+ *   same `/download/…` URLs (service-worker-urls.ts), answered by the daemon.
+ */
+
+/** The WebSocket's path on the daemon's origin. */
+export const SOCKET_PATH = '/rpc'
+/** GET answers 204 when the page's cookie holds this launch's secret, 403 otherwise (the page tells "not launched" from "daemon down"). */
+export const SESSION_PATH = '/rpc/session'
+/** `<meta name="cairn-host" content="desktop">`: the daemon injects it into index.html. */
+export const HOST_META_NAME = 'cairn-host'
+export const DESKTOP_HOST = 'desktop'
+/** The query parameter of the one-time launch URL. */
+export const LAUNCH_PARAM = 'launch'
+/** The most bytes one `blob-chunk` carries. */
+export const BLOB_CHUNK_BYTES = 1024 * 1024
+
+/** A page's File as the socket names it; the daemon pulls the bytes. */
+export interface SocketFileDescriptor {
+  blobId: string
+  name: string
+  size: number
+  type: string
+  lastModified: number
+}
+
+export interface SocketAddFileCall {
+  kind: 'call'
+  id: string
+  method: 'files.add'
+  args: Omit<AddFileArgs, 'file'> & { file: SocketFileDescriptor }
+}
+
+/** A call as it crosses the socket: `files.add`'s File replaced by its descriptor. */
+export type SocketCallMessage = CallOf<Exclude<MethodName, 'files.add'>> | SocketAddFileCall
+
+/** One CallMessage per method (distributes over the union), so `method` narrows `args`. */
+type CallOf<M extends MethodName> = M extends MethodName ? CallMessage<M> : never
+
+/** From the daemon: send the next chunk of read `readId` of blob `blobId` (the first pull starts the read). */
+export interface BlobPullMessage { kind: 'blob-pull', blobId: string, readId: number }
+/** From the daemon: the vault stopped reading; drop the read. */
+export interface BlobCancelMessage { kind: 'blob-cancel', blobId: string, readId: number }
+
+export type BlobReplyMessage =
+  | { kind: 'blob-chunk', blobId: string, readId: number, bytes: Uint8Array }
+  | { kind: 'blob-end', blobId: string, readId: number }
+  | { kind: 'blob-error', blobId: string, readId: number, error: ErrorPayload }
+
+export type PageToDaemonMessage = SocketCallMessage | BlobReplyMessage
+export type DaemonToPageMessage = FromNodeMessage | BlobPullMessage | BlobCancelMessage

@@ -1,0 +1,117 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { StorageFailedError } from '../core/errors.ts'
+import { APP_PORT_SEARCH_SPAN, DESKTOP_CONFIG_FILE, PREFERRED_APP_PORT } from './constants.ts'
+
+/**
+ * The desktop's own small settings file, `<dataDir>/desktop.json`: the
+ * loopback port the app is served on, chosen once at the first launch and
+ * kept for ever after (the window's browser storage and service worker are
+ * bound to the origin, port included), and the settings the tray toggles.
+ */
+
+export interface DesktopConfig {
+  /** The app's loopback port. */
+  port: number
+  /** Whether the app starts at login (the tray's checkbox; autostart.ts does the work). */
+  startAtLogin: boolean
+}
+
+/** Whether `port` can be bound on `host` right now. */
+export type PortProbe = (port: number) => Promise<boolean>
+
+export function desktopConfigPath (dataDir: string): string {
+  return join(dataDir, DESKTOP_CONFIG_FILE)
+}
+
+function validPort (value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 65_535
+}
+
+/** The saved settings, or undefined when there is no file yet. A damaged file counts as none (its port was only ours to pick). */
+export function readDesktopConfig (dataDir: string): DesktopConfig | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(desktopConfigPath(dataDir), 'utf8'))
+  } catch {
+    return undefined
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined
+  const record = parsed as Record<string, unknown>
+  if (!validPort(record.port)) return undefined
+  return { port: record.port, startAtLogin: record.startAtLogin === true }
+}
+
+/** Saves the settings whole: a temp file, then a rename, so a crash never leaves half a file. */
+export function writeDesktopConfig (dataDir: string, config: DesktopConfig): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const file = desktopConfigPath(dataDir)
+  const temp = `${file}.${process.pid}.tmp`
+  try {
+    writeFileSync(temp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 })
+    renameSync(temp, file)
+  } catch (err) {
+    rmSync(temp, { force: true })
+    throw err
+  }
+}
+
+/** A probe that binds `port` on `host` for a moment. */
+export function probeOn (host: string): PortProbe {
+  return async (port) => await new Promise<boolean>((resolve) => {
+    const server = createServer()
+    server.once('error', () => { resolve(false) })
+    server.listen({ port, host, exclusive: true }, () => { server.close(() => { resolve(true) }) })
+  })
+}
+
+/** A port the system has free on `host`. */
+async function anyFreePort (host: string): Promise<number> {
+  return await new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, host, () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      server.close(() => { resolve(port) })
+    })
+  })
+}
+
+/** The first free port from `preferred` upward (within the span), else one the system hands out. */
+export async function pickAppPort (probe: PortProbe, host = '127.0.0.1', preferred = PREFERRED_APP_PORT): Promise<number> {
+  for (let port = preferred; port < preferred + APP_PORT_SEARCH_SPAN && port <= 65_535; port++) {
+    if (await probe(port)) return port
+  }
+  return await anyFreePort(host)
+}
+
+export interface LoadDesktopConfigInit {
+  /** The port to choose at a first launch (`--port`); without it one is picked. */
+  port?: number
+  probe?: PortProbe
+  preferredPort?: number
+}
+
+/**
+ * The settings of `dataDir`, made and saved at the first launch (the port
+ * picked then is kept for ever after; a later `--port` does not move it).
+ */
+export async function loadDesktopConfig (dataDir: string, init: LoadDesktopConfigInit = {}): Promise<DesktopConfig> {
+  const saved = readDesktopConfig(dataDir)
+  if (saved !== undefined) return saved
+  const port = init.port ?? await pickAppPort(init.probe ?? probeOn('127.0.0.1'), '127.0.0.1', init.preferredPort)
+  const config: DesktopConfig = { port, startAtLogin: false }
+  writeDesktopConfig(dataDir, config)
+  return config
+}
+
+/** Changes some settings and saves them (e.g. the tray's Start at login). */
+export function updateDesktopConfig (dataDir: string, change: Partial<DesktopConfig>): DesktopConfig {
+  const saved = readDesktopConfig(dataDir)
+  if (saved === undefined) throw new StorageFailedError(`no desktop settings in ${dataDir} yet (loadDesktopConfig makes them)`)
+  const next = { ...saved, ...change }
+  writeDesktopConfig(dataDir, next)
+  return next
+}

@@ -1,0 +1,75 @@
+import { loadDesktopConfig } from './desktop-config.ts'
+import type { DesktopArgs } from './options.ts'
+import { claimInstance } from './single-instance.ts'
+import { READY_PREFIX } from './constants.ts'
+import type { DesktopOptions, RunningDesktop } from './daemon/desktop-types.ts'
+
+/**
+ * What `cairn-desktop` does once its options are read: become the data
+ * folder's one instance (or hand a running one the request and return 0),
+ * then start the daemon on the port kept in desktop.json, and stop it on
+ * SIGINT/SIGTERM. Its parts are injected so a test can run two instances
+ * in one process.
+ */
+
+
+export interface RunDesktopInit {
+  start: (options: DesktopOptions) => Promise<RunningDesktop>
+  /** The built app. */
+  distDir: string
+  /** Registers the stop request (main.ts: SIGINT and SIGTERM); called at most twice. */
+  onStopRequest: (handler: () => void) => void
+  /** A line for the user (stdout) and a problem (stderr). */
+  say: (line: string) => void
+  warn: (line: string) => void
+}
+
+/** Runs until stopped; resolves with the exit code. */
+export async function runDesktop (args: DesktopArgs, init: RunDesktopInit): Promise<number> {
+  // The stop request is wired first: a signal that finds no handler kills the process with no clean stop.
+  let desktop: RunningDesktop | undefined
+  let stopAsked = false
+  let openAsked = false
+  let finish!: (code: number) => void
+  const finished = new Promise<number>((resolve) => { finish = resolve })
+  const stop = (): void => {
+    if (desktop === undefined) { stopAsked = true; return }
+    desktop.stop().then(() => { finish(0) }, (err: unknown) => {
+      init.warn(`stop failed: ${err instanceof Error ? err.message : String(err)}`)
+      finish(1)
+    })
+  }
+  let requests = 0
+  // A second Ctrl-C does not wait for a clean stop.
+  init.onStopRequest(() => { if (++requests > 1) finish(1); else stop() })
+
+  const openWindow = (): void => {
+    if (desktop === undefined) { openAsked = true; return }
+    desktop.openWindow().catch((err: unknown) => {
+      init.warn(`could not open the window: ${err instanceof Error ? err.message : String(err)}`)
+    })
+  }
+  const claim = await claimInstance(args.dataDir, { onOpen: openWindow, request: args.openWindow ? 'open' : 'ping' })
+  if (!claim.primary) {
+    init.say(`cairn-desktop is already running on ${args.dataDir}${args.openWindow ? '; its window opens' : ''}.`)
+    return 0
+  }
+  try {
+    const config = await loadDesktopConfig(args.dataDir, args.port !== undefined ? { port: args.port } : {})
+    desktop = await init.start({
+      dataDir: args.dataDir,
+      port: args.port ?? config.port,
+      openWindow: args.openWindow,
+      listenNetwork: args.listenNetwork,
+      relays: args.relays,
+      distDir: init.distDir
+    })
+    // For scripts and tests: where the app is served, once it is.
+    init.say(`${READY_PREFIX} ${JSON.stringify({ origin: desktop.origin, pid: process.pid })}`)
+    if (stopAsked) stop()
+    else if (openAsked) openWindow()
+    return await finished
+  } finally {
+    await claim.instance.close()
+  }
+}

@@ -1,0 +1,148 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type { Log } from '../../core/log.ts'
+import type { EventMessage } from '../../core/rpc/messages.ts'
+import { isDownloadPath } from '../../core/rpc/service-worker-urls.ts'
+import { LAUNCH_PARAM, SESSION_PATH, SOCKET_PATH } from '../../core/rpc/socket-messages.ts'
+import { SECURITY_HEADERS } from '../../core/security-headers.ts'
+import { answerDownload } from './download-route.ts'
+import { LaunchSecret } from './launch-secret.ts'
+import { RETIRING_SERVICE_WORKER, SERVICE_WORKER_PATH } from './retire-service-worker.ts'
+import type { ServedNode } from '../../core/node/vault-node.ts'
+import { SocketSession } from './socket-session.ts'
+import { plain, serveStatic } from './static-files.ts'
+
+export type { ServedNode } from '../../core/node/vault-node.ts'
+
+export interface AppServerInit {
+  /** The built PWA (dist/). */
+  distDir: string
+  /** 127.0.0.1: the server is for this machine's app window only. */
+  host: string
+  /** 0 picks a free port. */
+  port: number
+  /** The node; calls made before it resolves wait for it. */
+  node: Promise<ServedNode>
+  /** Node events (core/rpc/api.ts NodeEvents), sent to every connected page. */
+  subscribe: (listener: (message: EventMessage) => void) => () => void
+  log: Log
+}
+
+export interface AppServer {
+  /** `http://127.0.0.1:PORT`. */
+  origin: string
+  /** A one-time URL (valid ~2 minutes) that hands the window this launch's secret. */
+  launchUrl: () => string
+  close: () => Promise<void>
+}
+
+/** Largest frame a page may send: a 1 MiB chunk and its envelope. */
+const MAX_FRAME_BYTES = 2 * 1024 * 1024
+
+/**
+ * The desktop daemon's loopback server (DESIGN §10): the built PWA over HTTP,
+ * and the page's typed RPC over a WebSocket at SOCKET_PATH
+ * (core/rpc/socket-messages.ts). Only the window opened through `launchUrl()`
+ * holds the per-launch secret cookie; the socket also asks for the daemon's
+ * exact Origin, and every request for its exact Host (DNS rebinding).
+ */
+export async function startAppServer (init: AppServerInit): Promise<AppServer> {
+  const { log } = init
+  const secret = new LaunchSecret()
+  const sessions = new Set<SocketSession>()
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
+  let origin = ''
+  let hostHeader = ''
+
+  const unsubscribe = init.subscribe((message) => { for (const session of sessions) session.send(message) })
+
+  const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.headers.host !== hostHeader) { log.warn(`refused a request for host ${String(req.headers.host)}`); plain(res, 403, 'Forbidden'); return }
+    if (req.method !== 'GET' && req.method !== 'HEAD') { plain(res, 405, 'Method not allowed'); return }
+    const url = new URL(req.url ?? '/', origin)
+    const token = url.searchParams.get(LAUNCH_PARAM)
+    if (url.pathname === '/' && token !== null) {
+      if (!secret.redeem(token)) { log.warn('refused a used, expired or unknown launch token'); plain(res, 403, 'This launch link was already used or has expired. Open Cairn from its tray icon or run cairn-desktop.'); return }
+      res.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': secret.cookie(), Location: '/', 'Cache-Control': 'no-store' })
+      res.end()
+      return
+    }
+    if (url.pathname === SESSION_PATH) {
+      const held = secret.holds(req.headers.cookie)
+      res.writeHead(held ? 204 : 403, { ...SECURITY_HEADERS, 'Cache-Control': 'no-store' })
+      res.end()
+      return
+    }
+    if (isDownloadPath(url.pathname)) {
+      if (!secret.holds(req.headers.cookie)) { log.warn('refused a download without the launch cookie'); plain(res, 403, 'Open Cairn from its tray icon or run cairn-desktop.'); return }
+      await answerDownload(url, init.node, res, log)
+      return
+    }
+    if (url.pathname === SERVICE_WORKER_PATH) {
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' })
+      res.end(req.method === 'HEAD' ? undefined : RETIRING_SERVICE_WORKER)
+      return
+    }
+    let pathname: string
+    try {
+      pathname = decodeURIComponent(url.pathname)
+    } catch {
+      plain(res, 400, 'Bad request')
+      return
+    }
+    await serveStatic(init.distDir, pathname, res, req.method === 'HEAD')
+  }
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    const why = path !== SOCKET_PATH
+      ? 'the wrong path'
+      : req.headers.host !== hostHeader
+        ? `host ${String(req.headers.host)}`
+        : req.headers.origin !== origin
+          ? `origin ${String(req.headers.origin)}`
+          : !secret.holds(req.headers.cookie) ? 'no launch cookie' : undefined
+    if (why !== undefined) {
+      log.warn(`refused a WebSocket: ${why}`)
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const session = new SocketSession(ws, init.node, log)
+      sessions.add(session)
+      ws.on('close', () => { sessions.delete(session) })
+    })
+  }
+
+  const server = createServer((req, res) => {
+    onRequest(req, res).catch((err: unknown) => {
+      log.error(`the app server failed a request: ${err instanceof Error ? err.message : String(err)}`)
+      if (!res.headersSent) plain(res, 500, 'Internal error')
+      else res.destroy()
+    })
+  })
+  server.on('upgrade', onUpgrade)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(init.port, init.host, () => { server.off('error', reject); resolve() })
+  })
+  const { port } = server.address() as AddressInfo
+  hostHeader = `${init.host}:${port}`
+  origin = `http://${hostHeader}`
+
+  return {
+    origin,
+    launchUrl: () => `${origin}/?${LAUNCH_PARAM}=${secret.issueToken()}`,
+    close: async () => {
+      unsubscribe()
+      for (const client of wss.clients) client.terminate()
+      wss.close()
+      const closed = new Promise<void>((resolve) => { server.close(() => { resolve() }) })
+      // A browser keeps idle connections (and preconnects spare ones): drop them, or close() waits.
+      server.closeAllConnections()
+      await closed
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict'
+import { afterEach, describe, it, mock } from 'node:test'
+import { request } from 'node:http'
+import { SECURITY_HEADERS } from '../../../core/security-headers.ts'
+import { SESSION_PATH } from '../../../core/rpc/socket-messages.ts'
+import { LAUNCH_TOKEN_TTL_MS } from '../../../desktop/server/launch-secret.ts'
+import { launchCookie, startTestServer, upgradeStatus, type TestAppServer } from './app-server-support.ts'
+
+/** A GET with a Host header of the test's choosing (fetch does not let one set it). */
+async function getWithHost (url: string, host: string): Promise<number> {
+  return await new Promise<number>((resolve, reject) => {
+    const req = request(url, { headers: { Host: host } }, (res) => { res.resume(); resolve(res.statusCode ?? 0) })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+describe('desktop app server: who may talk to the node', () => {
+  let test: TestAppServer
+  afterEach(async () => { mock.timers.reset(); await test.close() })
+
+  it('the launch URL hands an HttpOnly, SameSite=Strict cookie and sends the window to /', async () => {
+    test = await startTestServer({})
+    const response = await fetch(test.server.launchUrl(), { redirect: 'manual' })
+    assert.equal(response.status, 303)
+    assert.equal(response.headers.get('location'), '/')
+    const cookie = response.headers.getSetCookie()[0] ?? ''
+    assert.match(cookie, /; HttpOnly/)
+    assert.match(cookie, /; SameSite=Strict/)
+    assert.match(cookie, /; Path=\//)
+    assert.equal(await upgradeStatus(test.server, { origin: test.server.origin, cookie: cookie.split(';')[0] }), 101)
+  })
+
+  it('a socket from another origin is refused with 403, and logged', async () => {
+    test = await startTestServer({})
+    const cookie = await launchCookie(test.server)
+    const port = new URL(test.server.origin).port
+    for (const origin of ['http://evil.example', `http://localhost:${port}`, `https://127.0.0.1:${port}`, 'null']) {
+      assert.equal(await upgradeStatus(test.server, { origin, cookie }), 403, origin)
+    }
+    assert.equal(await upgradeStatus(test.server, { cookie }), 403, 'no Origin')
+    assert.ok(test.logged.some(line => line.includes('evil.example')))
+  })
+
+  it('a socket without the cookie, or with a wrong secret, is refused with 403', async () => {
+    test = await startTestServer({})
+    const { origin } = test.server
+    assert.equal(await upgradeStatus(test.server, { origin }), 403)
+    const cookie = await launchCookie(test.server)
+    const name = cookie.slice(0, cookie.indexOf('='))
+    assert.equal(await upgradeStatus(test.server, { origin, cookie: `${name}=not-the-secret` }), 403)
+    assert.equal(await upgradeStatus(test.server, { origin, cookie: `${name}=` }), 403)
+    // Another server's secret does not open this one.
+    const other = await startTestServer({})
+    try {
+      assert.equal(await upgradeStatus(test.server, { origin, cookie: await launchCookie(other.server) }), 403)
+    } finally { await other.close() }
+  })
+
+  it('a launch token works once', async () => {
+    test = await startTestServer({})
+    const url = test.server.launchUrl()
+    assert.equal((await fetch(url, { redirect: 'manual' })).status, 303)
+    const again = await fetch(url, { redirect: 'manual' })
+    assert.equal(again.status, 403)
+    assert.deepEqual(again.headers.getSetCookie(), [])
+    assert.equal((await fetch(`${test.server.origin}/?launch=made-up`, { redirect: 'manual' })).status, 403)
+  })
+
+  it('a launch token expires', async () => {
+    test = await startTestServer({})
+    mock.timers.enable({ apis: ['Date'], now: Date.now() })
+    const url = test.server.launchUrl()
+    mock.timers.tick(LAUNCH_TOKEN_TTL_MS + 1)
+    const response = await fetch(url, { redirect: 'manual' })
+    assert.equal(response.status, 403)
+    assert.deepEqual(response.headers.getSetCookie(), [])
+  })
+
+  it('requests and sockets for another Host are refused (DNS rebinding)', async () => {
+    test = await startTestServer({})
+    const { origin } = test.server
+    const port = new URL(origin).port
+    const cookie = await launchCookie(test.server)
+    assert.equal(await getWithHost(`${origin}/`, `rebind.example:${port}`), 403)
+    assert.equal(await getWithHost(`${origin}/`, `localhost:${port}`), 403)
+    assert.equal(await getWithHost(`${origin}/`, `127.0.0.1:${port}`), 200)
+    assert.equal(await upgradeStatus(test.server, { origin, cookie, host: `rebind.example:${port}` }), 403)
+  })
+
+  it('downloads and the session check ask for the cookie', async () => {
+    test = await startTestServer({})
+    const { origin } = test.server
+    assert.equal((await fetch(`${origin}/download/some-file`)).status, 403)
+    assert.equal((await fetch(`${origin}${SESSION_PATH}`)).status, 403)
+    assert.equal((await fetch(`${origin}${SESSION_PATH}`, { headers: { cookie: await launchCookie(test.server) } })).status, 204)
+  })
+
+  it('serves the app with its security headers and the desktop meta tag', async () => {
+    test = await startTestServer({})
+    for (const path of ['/', '/index.html', '/settings']) {
+      const response = await fetch(`${test.server.origin}${path}`)
+      assert.equal(response.status, 200, path)
+      assert.equal(response.headers.get('content-type'), 'text/html; charset=utf-8')
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) assert.equal(response.headers.get(name), value, name)
+      assert.match(await response.text(), /<head><meta name="cairn-host" content="desktop">/)
+    }
+    assert.equal((await fetch(`${test.server.origin}/assets/missing.js`)).status, 404)
+    assert.equal((await fetch(`${test.server.origin}/..%2f..%2fetc%2fpasswd`)).status, 404)
+  })
+})

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { signal } from '@preact/signals'
+import type { BackupPeerInfo, DesktopBackupPeerInfo } from '../../../core/rpc/api.ts'
+import { messageForCode } from '../../../web/error-messages.ts'
+import { isDesktopApp } from '../../../web/lib/desktop-host.ts'
+import { createDesktopPeerModel } from '../../../web/models/desktop-peer-model.ts'
+import { createTestClient, fail } from './fake-rpc.ts'
+
+const ADDRESS = '/dns4/relay.example/tcp/443/wss/p2p/RelayR/p2p-circuit/p2p/PeerD'
+
+function setup () {
+  let enabled = true
+  let codes = 0
+  const peers = signal<BackupPeerInfo[]>([])
+  const info = (): DesktopBackupPeerInfo | null => enabled ? { peerId: 'PeerD', address: ADDRESS, pairingCode: `AAAA-BBBB-CCCC-000${++codes}` } : null
+  let refreshed = 0
+  const client = createTestClient({
+    'desktop.backupPeer.info': async () => info(),
+    'desktop.backupPeer.setEnabled': async (args) => { enabled = args.enabled; return info() },
+    'backup.add': async ({ address, code }) => {
+      if (code !== 'AAAA-BBBB-CCCC-0001') fail('PAIRING_REFUSED')
+      const added: BackupPeerInfo = { peerId: 'PeerD', address, online: true, lastSeen: 1, filesReplicated: 0, bytesReplicated: 0, pending: 2, failed: [] }
+      peers.value = [added]
+      return { ...added, reconnected: false }
+    }
+  })
+  const model = createDesktopPeerModel({ client, peers, onPaired: () => { refreshed++ } })
+  return { client, model, refreshed: () => refreshed }
+}
+
+test('the card shows the desktop peer\'s address and a code; "Use it for this vault" pairs with exactly those, then shows a fresh code', async () => {
+  const { client, model, refreshed } = setup()
+  await model.load()
+  assert.equal(model.info.value?.address, ADDRESS)
+  assert.equal(model.info.value?.pairingCode, 'AAAA-BBBB-CCCC-0001')
+  assert.equal(model.usedByVault.value, false)
+
+  await model.useForVault()
+  assert.deepEqual(client.calls.find(c => c.method === 'backup.add')?.args, { address: ADDRESS, code: 'AAAA-BBBB-CCCC-0001' })
+  assert.equal(model.error.value, undefined)
+  assert.equal(model.paired.value?.peerId, 'PeerD')
+  assert.equal(refreshed(), 1, 'the Backup page lists the new peer')
+  assert.equal(model.usedByVault.value, true, 'the card says this vault backs up here')
+  assert.equal(model.info.value?.pairingCode, 'AAAA-BBBB-CCCC-0002', 'the spent code is replaced')
+
+  // A spent code, in words, on the card.
+  await model.useForVault()
+  assert.equal(model.error.value, messageForCode('PAIRING_REFUSED'))
+})
+
+test('turning it off shows the "Serve as a backup peer" state; on again brings the address back; lock forgets the code', async () => {
+  const { model } = setup()
+  await model.load()
+  await model.setEnabled(false)
+  assert.equal(model.info.value, null)
+  assert.equal(model.loaded.value, true)
+  await model.setEnabled(true)
+  assert.equal(model.info.peek()?.address, ADDRESS)
+  model.reset()
+  assert.equal(model.info.value, null)
+  assert.equal(model.loaded.value, false)
+})
+
+test('in a browser the setting is refused in words (DESKTOP_ONLY)', async () => {
+  const client = createTestClient({ 'desktop.backupPeer.setEnabled': async () => fail('DESKTOP_ONLY') })
+  const model = createDesktopPeerModel({ client, peers: signal([]) })
+  await model.setEnabled(true)
+  assert.equal(model.error.value, messageForCode('DESKTOP_ONLY'))
+})
+
+test('the desktop app is told apart by its <meta name="cairn-host" content="desktop">, nothing else', () => {
+  const page = (content: string | undefined): Pick<Document, 'querySelector'> => ({
+    querySelector: ((selector: string) => selector === 'meta[name="cairn-host"]' && content !== undefined
+      ? { getAttribute: (name: string) => name === 'content' ? content : null }
+      : null) as unknown as Document['querySelector']
+  })
+  assert.equal(isDesktopApp(page('desktop')), true)
+  assert.equal(isDesktopApp(page('browser')), false)
+  assert.equal(isDesktopApp(page(undefined)), false)
+  assert.equal(isDesktopApp(undefined), false, 'no document (Node): not the desktop window')
+})

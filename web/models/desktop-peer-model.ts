@@ -1,0 +1,96 @@
+import { computed, signal, type ReadonlySignal } from '@preact/signals'
+import type { AddedBackupPeer, BackupPeerInfo, DesktopBackupPeerInfo, RpcClient } from '../../core/rpc/api.ts'
+import { errorMessage } from '../error-messages.ts'
+
+export interface DesktopPeerInit {
+  client: RpcClient
+  /** The Backup page's peers, to tell whether this vault already uses this computer. */
+  peers: ReadonlySignal<BackupPeerInfo[]>
+  /** After "Use it for this vault" paired: the Backup page lists the new peer. */
+  onPaired?: () => void
+}
+
+/**
+ * "This computer is a backup peer" on the Backup page of the desktop app:
+ * its address and a fresh pairing code to copy to other vaults, "Use it for
+ * this vault" (the same pairing as "Add backup peer", in one click), and
+ * turning the service off and on.
+ */
+export interface DesktopPeerModel {
+  /** Its address and current code; null when it is off. */
+  info: ReadonlySignal<DesktopBackupPeerInfo | null>
+  loaded: ReadonlySignal<boolean>
+  error: ReadonlySignal<string | undefined>
+  busy: ReadonlySignal<boolean>
+  /** This vault already backs up to it. */
+  usedByVault: ReadonlySignal<boolean>
+  /** The pairing "Use it for this vault" just made (shown as a note). */
+  paired: ReadonlySignal<AddedBackupPeer | undefined>
+  /** Reads the address and a fresh code (the card calls it when it opens, and "New code"). */
+  load: () => Promise<void>
+  useForVault: () => Promise<void>
+  setEnabled: (enabled: boolean) => Promise<void>
+  /** Forgets the code and notes (on lock). */
+  reset: () => void
+}
+
+export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel {
+  const { client } = init
+  const info = signal<DesktopBackupPeerInfo | null>(null)
+  const loaded = signal(false)
+  const error = signal<string | undefined>(undefined)
+  const busy = signal(false)
+  const paired = signal<AddedBackupPeer | undefined>(undefined)
+
+  /** Runs one action at a time; its failure shows on the card. */
+  const act = async (work: () => Promise<void>): Promise<void> => {
+    if (busy.value) return
+    busy.value = true
+    error.value = undefined
+    try {
+      await work()
+    } catch (err) {
+      error.value = errorMessage(err)
+    } finally {
+      busy.value = false
+    }
+  }
+  const load = async (): Promise<void> => {
+    info.value = await client.call('desktop.backupPeer.info', undefined)
+    loaded.value = true
+  }
+
+  return {
+    info,
+    loaded,
+    error,
+    busy,
+    usedByVault: computed(() => info.value !== null && init.peers.value.some(p => p.peerId === info.value?.peerId)),
+    paired,
+    load: async () => { await act(load) },
+    useForVault: async () => {
+      await act(async () => {
+        const peer = info.value
+        if (peer === null) return
+        paired.value = undefined
+        paired.value = await client.call('backup.add', { address: peer.address, code: peer.pairingCode })
+        init.onPaired?.()
+        // The code is spent: show a fresh one for the next vault.
+        await load()
+      })
+    },
+    setEnabled: async (enabled) => {
+      await act(async () => {
+        info.value = await client.call('desktop.backupPeer.setEnabled', { enabled })
+        loaded.value = true
+        paired.value = undefined
+      })
+    },
+    reset: () => {
+      info.value = null
+      loaded.value = false
+      error.value = undefined
+      paired.value = undefined
+    }
+  }
+}
