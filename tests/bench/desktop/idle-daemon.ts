@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
-import type { DesktopOptions, RunningDesktop } from '../../../desktop/daemon/desktop-types.ts'
+import { startDesktop } from '../../../desktop/daemon/start-desktop.ts'
+import type { RunningDesktop } from '../../../desktop/daemon/desktop-types.ts'
 
 /**
  * The desktop daemon alone, for `desktop.idle.cpu` (desktop-idle.ts starts
@@ -14,11 +15,8 @@ export type FromDaemon = { kind: 'ready', origin: string } | { kind: 'cpu', usag
 const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, 'dist-dir': { type: 'string' } } })
 const send = (message: FromDaemon): void => { process.send?.(message) }
 
-// A path in a variable: start-desktop.ts is the lead's, and the bench typechecks without it.
-const startDesktopModule = '../../../desktop/daemon/start-desktop.ts'
 let desktop: RunningDesktop
 try {
-  const { startDesktop } = await import(startDesktopModule) as { startDesktop: (options: DesktopOptions) => Promise<RunningDesktop> }
   desktop = await startDesktop({
     dataDir: values['data-dir'] ?? '',
     port: Number(values.port),
