@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Results } from '../support/report.ts'
+import { makeVault } from './desktop-start.ts'
 import type { FromDaemon } from './idle-daemon.ts'
 
 /**
  * `desktop.idle.cpu`: the cores the idle desktop daemon uses, as a fraction
  * of one core (goal ≤ 0.01). The daemon (`startDesktop` from
  * desktop/daemon/start-desktop.ts, no window, no tray, loopback only, no
- * relays) runs as a child process on a fresh data folder; once started it
+ * relays) runs as a child process on a data folder holding a vault with one
+ * file (locked, as the app is after a start at login); once started it
  * settles (until a 5 s window stays under 0.02 cores, at most 30 s), then its
  * own process.cpuUsage() is read at both ends of `seconds`.
  */
@@ -63,6 +65,7 @@ async function coresOver (child: ChildProcess, ms: number): Promise<number> {
 export async function measureDesktopIdle (results: Results, seconds: number): Promise<void> {
   if (!existsSync(join(DIST_DIR, 'index.html'))) console.warn('! dist/ is not built (npm run build): the daemon serves no app, which changes nothing while idle')
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-bench-idle-'))
+  await makeVault(dataDir)
   const child = fork(IDLE_DAEMON, ['--data-dir', dataDir, '--port', String(await freePort()), '--dist-dir', DIST_DIR], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc']

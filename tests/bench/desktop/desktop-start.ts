@@ -28,7 +28,7 @@ const PASSPHRASE = 'a long and quiet bench passphrase'
 const FILE_NAME = 'start-bench.txt'
 
 /** A vault with one file on `dataDir`, made with the desktop's stores and then closed. */
-async function makeVault (dataDir: string): Promise<void> {
+export async function makeVault (dataDir: string): Promise<void> {
   const log = new LogBuffer().for('bench')
   const stores = await openDesktopStores(dataDir, log)
   const vault = new VaultService(
