@@ -16,6 +16,8 @@ export interface DesktopConfig {
   port: number
   /** Whether the app starts at login (the tray's checkbox; autostart.ts does the work). */
   startAtLogin: boolean
+  /** Settings → "Accept connections from my network": the libp2p listeners bind every interface at the next start. */
+  listenNetwork?: boolean
 }
 
 /** Whether `port` can be bound on `host` right now. */
@@ -40,7 +42,7 @@ export function readDesktopConfig (dataDir: string): DesktopConfig | undefined {
   if (typeof parsed !== 'object' || parsed === null) return undefined
   const record = parsed as Record<string, unknown>
   if (!validPort(record.port)) return undefined
-  return { port: record.port, startAtLogin: record.startAtLogin === true }
+  return { port: record.port, startAtLogin: record.startAtLogin === true, ...(record.listenNetwork === true ? { listenNetwork: true } : {}) }
 }
 
 /** Saves the settings whole: a temp file, then a rename, so a crash never leaves half a file. */

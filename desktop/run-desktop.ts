@@ -60,7 +60,8 @@ export async function runDesktop (args: DesktopArgs, init: RunDesktopInit): Prom
       dataDir: args.dataDir,
       port: args.port ?? config.port,
       openWindow: args.openWindow,
-      listenNetwork: args.listenNetwork,
+      // The command line's --listen-network, or the user's saved choice.
+      listenNetwork: args.listenNetwork || config.listenNetwork === true,
       relays: args.relays,
       distDir: init.distDir
     })

@@ -2,7 +2,7 @@ import { CairnError } from '../errors.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
 
 /** The methods only the desktop app answers (core/rpc/api-desktop.ts). */
-export type DesktopOnlyMethods = Pick<HandlerMap, 'desktop.backupPeer.info' | 'desktop.backupPeer.setEnabled'>
+export type DesktopOnlyMethods = Pick<HandlerMap, 'desktop.backupPeer.info' | 'desktop.backupPeer.setEnabled' | 'desktop.network' | 'desktop.setNetwork'>
 
 /**
  * How a node that is not the desktop app answers them: no backup peer here
@@ -14,6 +14,10 @@ export function notOnThisHostHandlers (): DesktopOnlyMethods {
     'desktop.backupPeer.info': async () => null,
     'desktop.backupPeer.setEnabled': async () => {
       throw new CairnError('DESKTOP_ONLY', 'Only the desktop app can serve as a backup peer')
+    },
+    'desktop.network': async () => null,
+    'desktop.setNetwork': async () => {
+      throw new CairnError('DESKTOP_ONLY', 'Only the desktop app listens for connections')
     }
   }
 }

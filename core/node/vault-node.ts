@@ -89,6 +89,8 @@ export interface VaultNodeHost {
   device: { name: string, platform: string }
   /** Keep every file whole here unless the user chooses otherwise (the always-on desktop). */
   keepByDefault?: boolean
+  /** The auto-lock of a device that never chose one (the always-on desktop: 0, never). */
+  defaultAutoLockMinutes?: number
   /** How full this device's storage is (the browser's quota, the desktop's disk), for "storage almost full". */
   storageUse: () => Promise<StorageUse | undefined>
 }
@@ -239,6 +241,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
       }
     },
     datastore: stores.datastore,
+    ...(host.defaultAutoLockMinutes !== undefined ? { defaultAutoLockMinutes: host.defaultAutoLockMinutes } : {}),
     hashTag,
     log: logs.for('vault'),
     deviceId,

@@ -18,3 +18,11 @@ export interface DesktopBackupPeerInfo {
   /** A fresh one-time pairing code (15 minutes), as `cairn-peer pair` prints. */
   pairingCode: string
 }
+
+/** Settings → "Connections from your network" (the desktop app only). */
+export interface DesktopNetworkSettings {
+  /** The saved choice: accept libp2p connections from other machines (default off: loopback only). */
+  acceptFromNetwork: boolean
+  /** What this run listens on: the choice applies when Cairn next starts. */
+  acceptingNow: boolean
+}

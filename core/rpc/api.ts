@@ -15,7 +15,7 @@ import type { AddedBackupPeer, BackupPeerInfo, ConnectionInfo, NetworkStatus, Re
 import type { ShareInfo } from './api-shares.ts'
 import type { FileDamage, StorageCheckProgress, StorageCheckResult } from './api-storage.ts'
 import type { LogLine, NodeInfo, PassphraseCheck, VaultStats, VaultStatus } from './api-vault.ts'
-import type { DesktopBackupPeerInfo } from './api-desktop.ts'
+import type { DesktopBackupPeerInfo, DesktopNetworkSettings } from './api-desktop.ts'
 import type { Notice, NoticeSettings } from './api-notices.ts'
 
 export type * from './api-devices.ts'
@@ -121,6 +121,10 @@ export interface NodeApi {
   'notices.settings': { args: undefined, result: NoticeSettings }
   /** Turns the named kinds on or off; returns every kind's setting. */
   'notices.setSettings': { args: Partial<NoticeSettings>, result: NoticeSettings }
+  /** The desktop app's "Connections from your network"; null in a browser (which listens on nothing). */
+  'desktop.network': { args: undefined, result: DesktopNetworkSettings | null }
+  /** Saves the choice (desktop only; a browser throws DESKTOP_ONLY); it applies when Cairn next starts. */
+  'desktop.setNetwork': { args: { acceptFromNetwork: boolean }, result: DesktopNetworkSettings }
 }
 
 export type MethodName = keyof NodeApi

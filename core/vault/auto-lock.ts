@@ -19,9 +19,10 @@ export class AutoLock {
     if (this.timer !== undefined) this.arm()
   }
 
-  /** Call on unlock and on every user action. */
+  /** Call on unlock and on every user action. 0 minutes is "never". */
   arm (): void {
     this.disarm()
+    if (this.minutes <= 0) return
     this.timer = setTimeout(() => {
       this.timer = undefined
       this.onIdle()

@@ -11,13 +11,16 @@ export interface VaultSettings {
 export const DEFAULT_SETTINGS: VaultSettings = { autoLockMinutes: 15, versionRetention: DEFAULT_VERSION_RETENTION }
 /** Fractions of a minute are allowed so tests can use a short auto-lock. */
 export const AUTO_LOCK_BOUNDS = { min: 0.05, max: 24 * 60 }
+/** Auto-lock of 0 minutes: never (the desktop's default, so it syncs with every window closed). */
+export const AUTO_LOCK_NEVER = 0
 
 const SETTINGS_KEY = new Key('/cairn/settings')
 
-export async function loadSettings (datastore: Datastore): Promise<VaultSettings> {
-  if (!(await datastore.has(SETTINGS_KEY))) return { ...DEFAULT_SETTINGS }
+/** The stored settings; `defaults` fill what was never set (a host may have its own, e.g. the desktop's auto-lock). */
+export async function loadSettings (datastore: Datastore, defaults: VaultSettings = DEFAULT_SETTINGS): Promise<VaultSettings> {
+  if (!(await datastore.has(SETTINGS_KEY))) return { ...defaults }
   const stored = JSON.parse(new TextDecoder().decode(await datastore.get(SETTINGS_KEY))) as Partial<VaultSettings>
-  const settings = { ...DEFAULT_SETTINGS, ...stored }
+  const settings = { ...defaults, ...stored }
   // A damaged or older retention falls back to the default rather than keeping nothing.
   try {
     settings.versionRetention = checkRetention(settings.versionRetention)

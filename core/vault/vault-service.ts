@@ -5,7 +5,7 @@ import { CairnError, InvalidArgumentError, VaultLockedError } from '../errors.ts
 import { IndexLog } from '../index/index-log.ts'
 import { AutoLock } from './auto-lock.ts'
 import { KeyVault, requireStrong } from './key-vault.ts'
-import { AUTO_LOCK_BOUNDS, DEFAULT_SETTINGS, loadSettings, saveSettings, type VaultSettings } from './settings.ts'
+import { AUTO_LOCK_BOUNDS, AUTO_LOCK_NEVER, DEFAULT_SETTINGS, loadSettings, saveSettings, type VaultSettings } from './settings.ts'
 import { VaultFiles, type FileReadHealth, type TagHasher } from './vault-files.ts'
 import { VaultHistory } from './vault-history.ts'
 import { checkRetention, type VersionRetention } from './retention.ts'
@@ -37,6 +37,8 @@ export interface VaultServiceComponents {
   readBlockstore?: Blockstore
   /** Wall clock in ms (index timestamps, version and Trash ages); tests inject one. */
   now?: Clock
+  /** The auto-lock of a device that never chose one (the desktop: 0, never; else 15 minutes). */
+  defaultAutoLockMinutes?: number
   /** Repairs damaged blocks met while reading a file, and hears which file it was. */
   readHealth?: FileReadHealth
   /**
@@ -94,7 +96,7 @@ export class VaultService {
 
   async start (): Promise<void> {
     await this.keys.load()
-    this.settings = await loadSettings(this.components.datastore)
+    this.settings = await loadSettings(this.components.datastore, { ...DEFAULT_SETTINGS, ...(this.components.defaultAutoLockMinutes !== undefined ? { autoLockMinutes: this.components.defaultAutoLockMinutes } : {}) })
     this.autoLock.setTimeoutMinutes(this.settings.autoLockMinutes)
   }
 
@@ -263,8 +265,8 @@ export class VaultService {
   }
 
   async setAutoLock (minutes: number): Promise<VaultStatus> {
-    if (!Number.isFinite(minutes) || minutes < AUTO_LOCK_BOUNDS.min || minutes > AUTO_LOCK_BOUNDS.max) {
-      throw new InvalidArgumentError(`Auto-lock must be between ${AUTO_LOCK_BOUNDS.min} and ${AUTO_LOCK_BOUNDS.max} minutes`)
+    if (minutes !== AUTO_LOCK_NEVER && (!Number.isFinite(minutes) || minutes < AUTO_LOCK_BOUNDS.min || minutes > AUTO_LOCK_BOUNDS.max)) {
+      throw new InvalidArgumentError(`Auto-lock must be 0 (never) or between ${AUTO_LOCK_BOUNDS.min} and ${AUTO_LOCK_BOUNDS.max} minutes`)
     }
     this.settings = { ...this.settings, autoLockMinutes: minutes }
     await saveSettings(this.components.datastore, this.settings)

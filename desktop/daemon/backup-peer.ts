@@ -140,7 +140,7 @@ export function createDesktopBackupPeer (init: DesktopBackupPeerInit): DesktopBa
 }
 
 /** The RPC methods only the desktop answers, over its backup peer (merged over the node's HandlerMap). */
-export function createDesktopPeerHandlers (peer: DesktopBackupPeer): DesktopOnlyMethods {
+export function createDesktopPeerHandlers (peer: DesktopBackupPeer): Pick<DesktopOnlyMethods, 'desktop.backupPeer.info' | 'desktop.backupPeer.setEnabled'> {
   return {
     'desktop.backupPeer.info': async () => await peer.info(),
     'desktop.backupPeer.setEnabled': async ({ enabled }) => await peer.setEnabled(enabled === true)

@@ -67,6 +67,8 @@ export function desktopNodeHost (init: DesktopHostInit): VaultNodeHost {
     appHost: new URL(init.origin).hostname,
     device: desktopDeviceName(),
     keepByDefault: true,
+    // An always-on device syncs and backs up with every window closed, so it stays open until the user locks it.
+    defaultAutoLockMinutes: 0,
     storageUse: diskUse(init.dataDir)
   }
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { createSystemNotifier } from '../notify/system-notifier.ts'
 import { noticeListener } from '../notify/desktop-notices.ts'
 import { createDesktopBackupPeer, createDesktopPeerHandlers } from './backup-peer.ts'
+import { createNetworkSettingHandlers } from './network-setting.ts'
 
 /**
  * The desktop app (DESIGN §10): the vault's node in this process on the real
@@ -54,7 +55,7 @@ export async function startDesktop (options: DesktopOptions): Promise<RunningDes
   })
   // Not awaited: with a relay it waits up to 10 s for its reservation; it never throws.
   void nodeReady.then(async () => { await backupPeer.start() }, () => {})
-  resolveServed(nodeReady.then((started) => ({ vault: started.vault, handlers: { ...started.handlers, ...createDesktopPeerHandlers(backupPeer) } })))
+  resolveServed(nodeReady.then((started) => ({ vault: started.vault, handlers: { ...started.handlers, ...createDesktopPeerHandlers(backupPeer), ...createNetworkSettingHandlers(options.dataDir, options.listenNetwork) } })))
   out.info(`serving the app at ${origin}`, { dataDir: options.dataDir })
   // The node's notices as system notifications (the window's page shows none of its own in the desktop).
   const stopNotices = hub.subscribe(noticeListener(createSystemNotifier({ log, iconPath: join(options.distDir, 'icons', 'icon-192.png') })))

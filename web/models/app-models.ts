@@ -84,6 +84,8 @@ export interface AppModels {
   desktopPeer: DesktopPeerModel
   /** The node's notices (in the page or as browser notifications) and Settings → Notifications. */
   notices: NoticesModel
+  /** The RPC client itself, for a settings section too small to need a model (the desktop's network access). */
+  client: RpcClient
   /** Which screen shows: onboarding until it is finished, then by vault state. */
   screen: ReadonlySignal<'loading' | 'onboarding' | 'locked' | 'unlocked'>
   /** A modal dialog is open (the page behind it is hidden from assistive tech). */
@@ -206,6 +208,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
     conflicts,
     desktopPeer,
     notices: createNoticesModel(client, init.noticeHost ?? browserNoticeHost()),
+    client,
     screen,
     dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value || backup.removing.value !== undefined ||
       shares.sharing.value !== undefined || shares.stopping.value !== undefined ||

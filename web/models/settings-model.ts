@@ -99,8 +99,8 @@ export function createSettingsModel (c: SettingsComponents): SettingsModel {
     saveAutoLock: async () => {
       const text = editedAutoLock.value ?? String(c.status.value?.autoLockMinutes ?? '')
       const minutes = Number(text.trim().replace(',', '.'))
-      if (text.trim() === '' || !Number.isFinite(minutes) || minutes < AUTO_LOCK_MIN_MINUTES || minutes > AUTO_LOCK_MAX_MINUTES) {
-        autoLockError.value = `Enter a number of minutes from ${AUTO_LOCK_MIN_MINUTES} to ${AUTO_LOCK_MAX_MINUTES}.`
+      if (text.trim() === '' || !Number.isFinite(minutes) || (minutes !== 0 && (minutes < AUTO_LOCK_MIN_MINUTES || minutes > AUTO_LOCK_MAX_MINUTES))) {
+        autoLockError.value = `Enter 0 (never) or a number of minutes from ${AUTO_LOCK_MIN_MINUTES} to ${AUTO_LOCK_MAX_MINUTES}.`
         autoLockSaved.value = false
         return
       }

@@ -33,7 +33,7 @@ export function DashboardPage () {
           <h2 id='dash-vault'>Vault</h2>
           <dl>
             <dt>Status</dt><dd>{status?.state === 'unlocked' ? 'Unlocked' : status?.state ?? '…'}</dd>
-            <dt>Locks after</dt><dd>{status !== undefined ? `${status.autoLockMinutes} min idle` : '…'}</dd>
+            <dt>Locks after</dt><dd>{status === undefined ? '…' : status.autoLockMinutes === 0 ? 'Never (until you lock it)' : `${status.autoLockMinutes} min idle`}</dd>
             <dt>Files</dt><dd>{stats?.fileCount ?? '…'}</dd>
             <dt>Size of your files</dt><dd>{stats !== undefined ? formatBytes(stats.plaintextBytes) : '…'}</dd>
             <dt>Stored (encrypted)</dt><dd>{stats !== undefined ? formatBytes(stats.storedBytes) : '…'}</dd>

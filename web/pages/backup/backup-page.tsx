@@ -24,7 +24,10 @@ export function BackupPage () {
       {backup.loaded.value && peers.length === 0 && (
         <div class='empty'>
           <h2>No backup peer yet</h2>
-          <p>Your files live only in this browser. Pair a backup peer below to keep a copy while it is closed.</p>
+          <p>{isDesktopApp()
+            ? 'Your files live only on this computer. Pair a backup peer below (another machine survives losing this disk) to keep a second copy.'
+            : 'Your files live only in this browser. Pair a backup peer below to keep a copy while it is closed.'}
+          </p>
         </div>
       )}
       {peers.map(peer => <PeerCard key={peer.peerId} peer={peer} />)}

@@ -3,6 +3,7 @@ import { ErrorAlert } from '../../components/error-alert.tsx'
 import { Field } from '../../components/field.tsx'
 import { NewPassphraseFields } from '../../components/new-passphrase-fields.tsx'
 import { TextAreaField } from '../../components/text-area-field.tsx'
+import { isDesktopApp } from '../../lib/desktop-host.ts'
 
 /** "Restore a vault": recovery phrase + backup peer address bring the vault back into this browser. */
 export function RestoreForm () {
@@ -13,7 +14,7 @@ export function RestoreForm () {
       <h1>Restore a vault</h1>
       <p class='lead'>
         Bring your vault back from your backup peer: enter the 24-word recovery phrase, the peer's address,
-        and a new passphrase for this browser.
+        and a new passphrase for this {isDesktopApp() ? 'computer' : 'browser'}.
       </p>
       <TextAreaField
         label='Recovery phrase'

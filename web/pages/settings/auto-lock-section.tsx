@@ -1,6 +1,7 @@
 import { useModels } from '../../app-context.ts'
 import { ErrorAlert, StatusNote } from '../../components/error-alert.tsx'
 import { Field } from '../../components/field.tsx'
+import { isDesktopApp } from '../../lib/desktop-host.ts'
 
 /** How long the vault stays open without activity. */
 export function AutoLockSection () {
@@ -20,7 +21,9 @@ export function AutoLockSection () {
           value={settings.autoLockText.value}
           onInput={settings.setAutoLockText}
           invalid={settings.autoLockError.value !== undefined}
-          hint='The vault locks itself after this long without you using Cairn in any tab.'
+          hint={isDesktopApp()
+            ? 'The vault locks itself after this long without you using Cairn. 0 keeps it open while Cairn runs, so it syncs and backs up with the window closed.'
+            : 'The vault locks itself after this long without you using Cairn in any tab. 0 means never.'}
         />
         <ErrorAlert message={settings.autoLockError.value} />
         <StatusNote message={settings.autoLockSaved.value ? 'Saved.' : undefined} />

@@ -2,6 +2,7 @@ import { useEffect } from 'preact/hooks'
 import { useModels } from '../../app-context.ts'
 import { ErrorAlert, StatusNote } from '../../components/error-alert.tsx'
 import { TextAreaField } from '../../components/text-area-field.tsx'
+import { isDesktopApp } from '../../lib/desktop-host.ts'
 
 /** The relays the node keeps a reservation with, one multiaddr per line. */
 export function RelaysSection () {
@@ -14,7 +15,7 @@ export function RelaysSection () {
       <h2 id='settings-relays'>Relays</h2>
       <form class='stack' onSubmit={(e) => { e.preventDefault(); void relays.save() }} aria-busy={busy}>
         <p class='muted small'>
-          A relay lets other devices and your backup peer reach this browser. It forwards encrypted bytes and keeps nothing.
+          A relay lets other devices and your backup peer reach this {isDesktopApp() ? 'computer' : 'browser'}. It forwards encrypted bytes and keeps nothing.
         </p>
         <TextAreaField
           label='Relay addresses'

@@ -5,8 +5,9 @@ import { RelaysSection } from './relays-section.tsx'
 import { VersionsSection } from './versions-section.tsx'
 import { StorageCheckSection } from './storage-check-section.tsx'
 import { NotificationsSection } from './notifications-section.tsx'
+import { NetworkAccessSection } from './network-access-section.tsx'
 
-/** Passphrase, auto-lock, recovery phrase, relays, earlier versions, checking the stored data, notifications. */
+/** Passphrase, auto-lock, recovery phrase, relays, earlier versions, checking the stored data, notifications, and (desktop) network access. */
 export function SettingsPage () {
   return (
     <div class='page settings'>
@@ -18,6 +19,7 @@ export function SettingsPage () {
       <VersionsSection />
       <StorageCheckSection />
       <NotificationsSection />
+      <NetworkAccessSection />
     </div>
   )
 }
