@@ -20,7 +20,17 @@ export interface FileReadHealth {
 }
 
 /** Computes the keyed BLAKE3 dedup tag of a file; the browser runs it in a second worker. */
-export type TagHasher = (dedupKey: Uint8Array, file: Blob) => Promise<Uint8Array>
+export interface TagHasher {
+  (dedupKey: Uint8Array, file: Blob): Promise<Uint8Array>
+  /**
+   * Read a file of HASH_FIRST_BELOW or more once: its tag is computed from the
+   * bytes as they are encrypted (as `addStream` does), not by this hasher in a
+   * second pass. For a host without a second core to hand the file to (the
+   * desktop: a Blob from disk cannot go to a worker thread, and its page's
+   * files cross a socket for every read). A duplicate is then found at the end.
+   */
+  readLargeFilesOnce?: boolean
+}
 
 /** Below this size the tag is computed before encrypting (cheap), so a duplicate writes nothing at all. */
 const HASH_FIRST_BELOW = 8 * 1024 * 1024
@@ -109,6 +119,10 @@ export class VaultFiles {
   }
 
   async add (input: AddInput): Promise<AddFileResult> {
+    if (this.hashTag.readLargeFilesOnce === true && input.file.size >= HASH_FIRST_BELOW) {
+      const { file, ...rest } = input
+      return await this.addStream({ ...rest, stream: file.stream(), size: file.size })
+    }
     const tagPromise = this.hashTag(this.dedupKey, input.file)
     // A rejected tag is reported below; don't let it surface as unhandled meanwhile.
     tagPromise.catch(() => {})

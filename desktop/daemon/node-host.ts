@@ -11,12 +11,16 @@ import { diskUse } from '../notify/desktop-notices.ts'
 /**
  * The dedup tag in this process: keyed BLAKE3 over the file's stream. No
  * worker holds the key between files, so there is nothing to wipe on lock.
+ * Large files are read once and hashed as they are encrypted (vault-files.ts
+ * `readLargeFilesOnce`): Node cannot hand a Blob to a worker thread, and a
+ * second pass on this thread made the add a third slower (tests/bench/README.md,
+ * "Desktop app") and pulled a page's file over the socket twice.
  */
-const tagHasher: WipeableTagHasher = Object.assign(async (dedupKey: Uint8Array, file: Blob): Promise<Uint8Array> => {
+export const desktopTagHasher: WipeableTagHasher = Object.assign(async (dedupKey: Uint8Array, file: Blob): Promise<Uint8Array> => {
   const hasher = await createDedupHasher(dedupKey)
   for await (const piece of file.stream()) hasher.update(piece)
   return hasher.digest()
-}, { wipe: () => {} })
+}, { wipe: () => {}, readLargeFilesOnce: true })
 
 const PLATFORMS: Partial<Record<NodeJS.Platform, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' }
 
@@ -55,7 +59,7 @@ export function desktopNodeHost (init: DesktopHostInit): VaultNodeHost {
     },
     logs: init.logs,
     emit: init.emit,
-    hashTag: tagHasher,
+    hashTag: desktopTagHasher,
     openShared: async () => {
       throw new CairnError('NODE_UNAVAILABLE', 'Saving a shared file straight into the desktop app is not possible yet: download it, then upload it')
     },

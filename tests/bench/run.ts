@@ -10,15 +10,18 @@ import { formatTable, Results, writeJsonLines } from './support/report.ts'
 import { BenchHost } from './support/bench-host.ts'
 import { ReplicationHost } from './support/replication-host.ts'
 import { runSyncBench } from './sync/run-sync.ts'
+import { runDesktopBench } from './desktop/run-desktop.ts'
 
 /**
- * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync
+ * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop
  * --replication-size MiB --replication-reps N --peer-fetch-concurrency N
- * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB]`: Cairn's encrypted add and
+ * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB
+ * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S]`: Cairn's encrypted add and
  * read against plain Helia and raw OPFS, in headless Chromium, inside a
  * dedicated worker; then replication browser → backup peer (direct and
  * through the relay) against a Node device, and restore peer → browser;
- * then device sync in Node (tests/bench/sync/).
+ * then device sync in Node (tests/bench/sync/); then the desktop app's add,
+ * start and idle daemon (tests/bench/desktop/).
  * Measures and prints; asserts nothing about speed.
  * See tests/bench/README.md for what each figure means.
  */
@@ -38,7 +41,10 @@ const { values: args } = parseArgs({
     'sync-files': { type: 'string', default: '10000' },
     'sync-reps': { type: 'string', default: '3' },
     'sync-latency-samples': { type: 'string', default: '20' },
-    'open-size': { type: 'string', default: '100' }
+    'open-size': { type: 'string', default: '100' },
+    'desktop-size': { type: 'string', default: '1024' },
+    'desktop-reps': { type: 'string', default: '2' },
+    'desktop-idle-seconds': { type: 'string', default: '60' }
   }
 })
 const options: BenchOptions = { sizeMiB: Number(args.size), reps: Number(args.reps), stages: args['no-stages'] !== true }
@@ -48,7 +54,7 @@ for (const o of [options, replicationOptions]) {
     throw new Error('--size, --replication-size (MiB), --reps and --replication-reps must be positive integers')
   }
 }
-if (args.only !== undefined && !['add', 'replication', 'sync'].includes(args.only)) throw new Error('--only takes add, replication or sync')
+if (args.only !== undefined && !['add', 'replication', 'sync', 'desktop'].includes(args.only)) throw new Error('--only takes add, replication, sync or desktop')
 const syncOptions = {
   files: Number(args['sync-files']),
   reps: Number(args['sync-reps']),
@@ -60,9 +66,19 @@ if (![syncOptions.files, syncOptions.reps, syncOptions.latencySamples, syncOptio
   throw new Error('--sync-files, --sync-reps, --sync-latency-samples and --open-size (MB) must be positive integers')
 }
 
+const desktopOptions = {
+  sizeMiB: Number(args['desktop-size']),
+  reps: Number(args['desktop-reps']),
+  idleSeconds: Number(args['desktop-idle-seconds']),
+  resultsDir: RESULTS_DIR
+}
+if (![desktopOptions.sizeMiB, desktopOptions.reps, desktopOptions.idleSeconds].every((n) => Number.isInteger(n) && n >= 1)) {
+  throw new Error('--desktop-size (MiB), --desktop-reps and --desktop-idle-seconds must be positive integers')
+}
+
 const results = new Results()
-// The sync figures run in Node alone: no browser for `--only sync`.
-const browser = args.only === 'sync' ? undefined : { server: await startBenchServer(), profile: await launchProfile() }
+// The sync and desktop figures run in Node alone: no browser for `--only sync` or `--only desktop`.
+const browser = args.only === 'sync' || args.only === 'desktop' ? undefined : { server: await startBenchServer(), profile: await launchProfile() }
 try {
   if (browser !== undefined) {
     const { profile } = browser
@@ -82,6 +98,7 @@ try {
     console.log(`Cairn bench: ${new Date().toISOString()}, Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}\nmedians; MB = 10^6 bytes\n`)
   }
   if (args.only === undefined || args.only === 'sync') await runSyncBench(results, syncOptions)
+  if (args.only === undefined || args.only === 'desktop') await runDesktopBench(results, desktopOptions)
   const figures = results.figures()
   console.log(`\n${formatTable(figures)}\n`)
   writeJsonLines(RESULTS, figures)

@@ -35,7 +35,7 @@ export function median (values: number[]): number {
 function format (value: number, unit: string): string {
   if (unit === '×') return value.toFixed(2)
   if (unit === 'ms' || unit === 'MB/s') return value.toFixed(0)
-  if (unit === 's') return value.toFixed(3)
+  if (unit === 's' || unit === 'cores') return value.toFixed(3)
   return value.toFixed(1)
 }
 

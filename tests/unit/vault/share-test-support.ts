@@ -25,10 +25,10 @@ export const hashTag: TagHasher = async (key, file) => {
 }
 
 /** A started VaultService, created with PASSPHRASE, on fresh in-memory stores; stopped by `cleanups`. */
-export async function startVault (cleanups: Cleanups): Promise<{ vault: VaultService, blockstore: MemoryBlockstore }> {
+export async function startVault (cleanups: Cleanups, tagHasher: TagHasher = hashTag): Promise<{ vault: VaultService, blockstore: MemoryBlockstore }> {
   const blockstore = new MemoryBlockstore()
   const vault = new VaultService(
-    { blockstore, datastore: new MemoryDatastore(), hashTag, log: new LogBuffer().for('vault'), deviceId: '12D3KooWTestDevice' },
+    { blockstore, datastore: new MemoryDatastore(), hashTag: tagHasher, log: new LogBuffer().for('vault'), deviceId: '12D3KooWTestDevice' },
     { onStatus: () => {}, onFilesChanged: () => {} }
   )
   await vault.start()

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
-import { allBlocks, type Cleanups, randomBytes, readAll, rejectsWith, startVault } from './share-test-support.ts'
+import type { TagHasher } from '../../../core/vault/vault-files.ts'
+import { allBlocks, type Cleanups, hashTag, randomBytes, readAll, rejectsWith, startVault } from './share-test-support.ts'
 
 const cleanups: Cleanups = []
 afterEach(async () => { for (const undo of cleanups.splice(0).reverse()) await undo() })
@@ -61,6 +62,33 @@ describe('adding a file from a stream (a share being received)', () => {
     assert.equal(again.deduplicated, true)
     assert.equal(again.file.cid, first.file.cid)
     assert.deepEqual(vault.files().list().map(f => f.path).sort(), ['again.bin', 'first.bin', 'mine.bin', 'received.bin'])
+  })
+
+  it('a host that reads large files once (the desktop) gets the same tag from that one read: duplicates are found either way', async () => {
+    let calls = 0
+    const counting: TagHasher = Object.assign(async (key: Uint8Array, file: Blob) => { calls++; return await hashTag(key, file) }, { readLargeFilesOnce: true })
+    const { vault, blockstore } = await startVault(cleanups, counting)
+    const content = randomBytes(8 * 1024 * 1024 + 5)
+    const once = await vault.files().add({ file: new Blob([content]), path: 'once.bin', mtime: 1, type: '' })
+    assert.equal(calls, 0, 'a large file is not read a second time for its tag')
+    assert.deepEqual(await readAll(vault.files().open(once.file.fileId).stream), content)
+
+    const blocks = await allBlocks(blockstore)
+    counting.readLargeFilesOnce = false
+    const twice = await vault.files().add({ file: new Blob([content]), path: 'twice.bin', mtime: 2, type: '' })
+    assert.equal(calls, 1)
+    assert.equal(twice.deduplicated, true)
+    assert.equal(twice.file.cid, once.file.cid)
+    const added = [...await allBlocks(blockstore)].filter(b => !blocks.has(b))
+    assert.ok(added.length <= 2, `${added.length} new blocks`)
+
+    // A small file is still hashed first, so its duplicate writes nothing at all.
+    counting.readLargeFilesOnce = true
+    const small = randomBytes(100_000)
+    await vault.files().add({ file: new Blob([small]), path: 'small.bin', mtime: 3, type: '' })
+    const again = await vault.files().add({ file: new Blob([small]), path: 'small again.bin', mtime: 4, type: '' })
+    assert.equal(again.deduplicated, true)
+    assert.equal(calls, 3)
   })
 
   it('a stream shorter or longer than announced, or one that breaks off, is refused and leaves no block behind', async () => {
