@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { StorageFailedError } from '../core/errors.ts'
+import { anyFreeTcpPort, tcpPortFree } from '../relay-server/shared/tcp-ports.ts'
 import { APP_PORT_SEARCH_SPAN, DESKTOP_CONFIG_FILE, PREFERRED_APP_PORT } from './constants.ts'
 
 /**
@@ -61,24 +61,7 @@ export function writeDesktopConfig (dataDir: string, config: DesktopConfig): voi
 
 /** A probe that binds `port` on `host` for a moment. */
 export function probeOn (host: string): PortProbe {
-  return async (port) => await new Promise<boolean>((resolve) => {
-    const server = createServer()
-    server.once('error', () => { resolve(false) })
-    server.listen({ port, host, exclusive: true }, () => { server.close(() => { resolve(true) }) })
-  })
-}
-
-/** A port the system has free on `host`. */
-async function anyFreePort (host: string): Promise<number> {
-  return await new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, host, () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => { resolve(port) })
-    })
-  })
+  return async (port) => await tcpPortFree(host, port)
 }
 
 /** The first free port from `preferred` upward (within the span), else one the system hands out. */
@@ -86,7 +69,7 @@ export async function pickAppPort (probe: PortProbe, host = '127.0.0.1', preferr
   for (let port = preferred; port < preferred + APP_PORT_SEARCH_SPAN && port <= 65_535; port++) {
     if (await probe(port)) return port
   }
-  return await anyFreePort(host)
+  return await anyFreeTcpPort(host)
 }
 
 export interface LoadDesktopConfigInit {

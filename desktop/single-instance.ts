@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
 import { chmodSync, mkdirSync, rmSync } from 'node:fs'
-import { createConnection, createServer, type Server, type Socket } from 'node:net'
+import { createConnection, createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { StorageFailedError } from '../core/errors.ts'
 import { INSTANCE_SOCKET_NAME, PROGRAM_NAME } from './constants.ts'
+import { listenOnPath } from '../relay-server/shared/tcp-ports.ts'
 
 /**
  * One desktop app per data folder. The first instance listens on a local
@@ -65,7 +66,7 @@ export async function claimInstance (dataDir: string, init: ClaimInit): Promise<
   const server = createServer((socket) => { serve(socket, init.onOpen) })
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await bind(server, path)
+      await listenOnPath(server, path)
       if (process.platform !== 'win32') chmodSync(path, 0o600)
       return { primary: true, instance: { path, close: async () => { await new Promise<void>((done) => { server.close(() => { done() }) }) } } }
     } catch (err) {
@@ -120,13 +121,3 @@ async function ask (path: string, request: InstanceRequest): Promise<'ok' | 'ref
   })
 }
 
-function bind (server: Server, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const fail = (err: Error): void => { reject(err) }
-    server.once('error', fail)
-    server.listen(path, () => {
-      server.off('error', fail)
-      resolve()
-    })
-  })
-}

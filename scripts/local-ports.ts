@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { dirname } from 'node:path'
+import { anyFreeTcpPort, tcpPortFree } from '../relay-server/shared/tcp-ports.ts'
 
 /**
  * The ports `npm start` runs the local relay and backup peer on. The first
@@ -38,9 +38,7 @@ export type PortProbe = (port: number, protocol: Protocol) => Promise<boolean>
 export function probeOn (host: string): PortProbe {
   return async (port, protocol) => await new Promise<boolean>((resolve) => {
     if (protocol === 'tcp') {
-      const server = createServer()
-      server.once('error', () => { resolve(false) })
-      server.listen({ port, host, exclusive: true }, () => { server.close(() => { resolve(true) }) })
+      void tcpPortFree(host, port).then(resolve)
     } else {
       const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4')
       socket.once('error', () => { socket.close(); resolve(false) })
@@ -49,18 +47,6 @@ export function probeOn (host: string): PortProbe {
   })
 }
 
-/** Asks the system for a free TCP port (then checked like any other). */
-async function anyTcpPort (host: string): Promise<number> {
-  return await new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, host, () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => { resolve(port) })
-    })
-  })
-}
 
 function validPort (value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 && value < 65_535
@@ -128,7 +114,7 @@ export async function choosePorts (init: ChoosePortsInit): Promise<LocalPorts> {
       if (await usable(service, port)) found = port
     }
     for (let attempt = 0; attempt < 20 && found === undefined; attempt++) {
-      const port = await anyTcpPort(init.host)
+      const port = await anyFreeTcpPort(init.host)
       if (await usable(service, port)) found = port
     }
     if (found === undefined) throw new Error(`no free port for the local ${service} from ${start} to ${start + SEARCH_SPAN - 1}`)

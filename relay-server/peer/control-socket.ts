@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fromErrorPayload, isCairnError, PeerUnreachableError, StorageFailedError, toErrorPayload, type ErrorPayload } from '../../core/errors.ts'
 import { CONTROL_DIR_NAME, CONTROL_SOCKET_NAME } from './constants.ts'
+import { listenOnPath } from '../shared/tcp-ports.ts'
 
 /**
  * The running peer's local control socket: how `cairn-peer pair` and
@@ -78,7 +79,7 @@ export class ControlServer {
     const control = new ControlServer(server, path)
     server.on('connection', (socket) => { control.serve(socket) })
     try {
-      await bind(server, path)
+      await listenOnPath(server, path)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
       if (await answers(path)) {
@@ -86,7 +87,7 @@ export class ControlServer {
       }
       // Left behind by a peer that was killed: nobody listens on it.
       unlinkSync(path)
-      await bind(server, path)
+      await listenOnPath(server, path)
     }
     if (process.platform !== 'win32') chmodSync(path, 0o600)
     return control
@@ -156,16 +157,6 @@ export async function controlRequest (dataDir: string, command: string, timeoutM
   throw fromErrorPayload(response.error)
 }
 
-function bind (server: Server, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const fail = (err: Error): void => { reject(err) }
-    server.once('error', fail)
-    server.listen(path, () => {
-      server.off('error', fail)
-      resolve()
-    })
-  })
-}
 
 /** True when something accepts connections at `path`. */
 function answers (path: string): Promise<boolean> {
