@@ -62,7 +62,9 @@ export async function runDesktop (args: DesktopArgs, init: RunDesktopInit): Prom
       openWindow: args.openWindow,
       listenNetwork: args.listenNetwork,
       relays: args.relays,
-      distDir: init.distDir
+      distDir: init.distDir,
+      // Quit in the tray ends the run like SIGTERM: stop, then close the one-instance socket.
+      onQuit: stop
     })
     // For scripts and tests: where the app is served, once it is.
     init.say(`${READY_PREFIX} ${JSON.stringify({ origin: desktop.origin, pid: process.pid })}`)
