@@ -180,7 +180,10 @@ test('from the tray: the menu, Open Cairn, a vault and a file in the window, sto
     const file = files.make(`walk-${randomBytes(6).toString('hex')}.bin`, 2 * 1024 * 1024)
     await cairn.addFiles([file.path])
     await cairn.expectListed([file.name])
+    // The screenshot shows no "Save password?" bubble: the window's profile has Chromium's password manager off.
     await shot(testInfo, 'walk-3-window.png')
+    const preferences = JSON.parse(readFileSync(join(profileOf(app.dataDir), 'Default', 'Preferences'), 'utf8')) as { credentials_enable_service?: boolean }
+    expect(preferences.credentials_enable_service, 'Chromium offers no password saving in the app window').toBe(false)
 
     // On the daemon's disk: the vault, and nowhere under the data folder the file's marker or name.
     const vaultBytes = filesUnder(join(app.dataDir, 'vault')).reduce((sum, path) => sum + statSync(path).size, 0)
