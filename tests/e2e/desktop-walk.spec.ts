@@ -122,6 +122,18 @@ function processesNaming (text: string): number[] {
   })
 }
 
+/** The processes of a process group (Linux /proc: the fifth field of stat). */
+function groupMembers (pgid: number): number[] {
+  return readdirSync('/proc').filter(name => /^\d+$/.test(name)).map(Number).filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pgid && isRunning(pid)
+    } catch {
+      return false
+    }
+  })
+}
+
 const profileOf = (dataDir: string): string => join(dataDir, 'window-profile')
 
 /**
@@ -206,6 +218,12 @@ test('from the tray: the menu, Open Cairn, a vault and a file in the window, sto
     await page.close()
     await expect.poll(() => windowPids.filter(isRunning), { message: "the window's Chromium exits" }).toEqual([])
     expect(isRunning(app.process.child.pid!), 'the daemon runs on').toBe(true)
+    // Chromium writes its profile as it exits: look again, the profile included.
+    for (const path of filesUnder(app.dataDir)) {
+      const content = readFileSync(path)
+      expect(content.includes(files.marker), `plaintext in ${path} after the window closed`).toBe(false)
+      expect(content.includes(Buffer.from(file.name)), `the file name in ${path} after the window closed`).toBe(false)
+    }
     await expect.poll(async () => (await session.trayIcons()).length, { message: 'the icon stays in the tray' }).toBe(1)
 
     // Opened again from the tray, the window finds the daemon with the vault and the file.
@@ -260,6 +278,10 @@ test('a second launch opens the window; Quit leaves no process and no socket', a
   // Quit: the daemon, the tray program and the window's Chromium all end; the one-instance socket is gone.
   const socket = instanceSocketPath(app.dataDir)
   expect(existsSync(socket), 'the one-instance socket exists while running').toBe(true)
+  // The window's Chromium leads its own process group (desktop/app-window.ts): all of its processes.
+  const windowGroups = processesNaming(profileOf(app.dataDir)).map(pid => groupMembers(pid)).filter(group => group.length > 0)
+  const windowProcesses = [...new Set(windowGroups.flat())]
+  expect(windowProcesses.length, "the window's Chromium and its helpers run").toBeGreaterThan(1)
   await openMenu()
   await session.key('Up', 'Return')
   const exitCode = await new Promise<number | null>(resolve => {
@@ -269,6 +291,7 @@ test('a second launch opens the window; Quit leaves no process and no socket', a
   })
   expect(exitCode, 'Quit exits 0').toBe(0)
   expect(isRunning(trayPid!), 'the tray program is gone').toBe(false)
+  await expect.poll(() => windowProcesses.filter(isRunning), { message: "every process of the window's Chromium is gone" }).toEqual([])
   await expect.poll(() => processesNaming(app.dataDir), { message: 'no process names the data folder (pgrep -f)' }).toEqual([])
   expect(existsSync(socket), 'the one-instance socket is gone').toBe(false)
   await expect.poll(async () => (await session.trayIcons()).length, { message: 'the icon left the tray' }).toBe(0)
