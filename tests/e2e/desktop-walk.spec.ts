@@ -31,7 +31,8 @@ test.beforeEach(async () => {
   session = await startXSession()
 })
 
-test.afterEach(async () => {
+test.afterEach(async ({}, testInfo) => { // eslint-disable-line no-empty-pattern
+  if (desktop !== undefined) await testInfo.attach('cairn-desktop.log', { body: desktop.process.log(), contentType: 'text/plain' })
   await browser?.close().catch(() => {})
   browser = undefined
   await desktop?.dispose()
@@ -143,8 +144,21 @@ const profileOf = (dataDir: string): string => join(dataDir, 'window-profile')
  */
 async function attachWindow (app: DesktopApp): Promise<Page> {
   await expect.poll(() => windowDevtoolsPort(app.dataDir), { message: 'the app window opens (its DevTools port)' }).toBeDefined()
+  const endpoint = `http://127.0.0.1:${windowDevtoolsPort(app.dataDir)}`
+  // Attach once the window shows the app: attaching while Chromium still starts can hang.
+  await expect.poll(async () => {
+    const targets = await fetch(`${endpoint}/json/list`).then(async response => await response.json() as Array<{ type: string, url: string }>, () => [])
+    return targets.some(target => target.type === 'page' && target.url.startsWith(app.origin))
+  }, { message: 'the window shows the app (DevTools target list)' }).toBe(true)
   await browser?.close().catch(() => {})
-  browser = await chromium.connectOverCDP(`http://127.0.0.1:${windowDevtoolsPort(app.dataDir)}`)
+  browser = undefined
+  for (let attempt = 1; browser === undefined; attempt++) {
+    try {
+      browser = await chromium.connectOverCDP(endpoint, { timeout: 15_000 })
+    } catch (err) {
+      if (attempt === 3) throw err
+    }
+  }
   return await appPage(browser, app.origin)
 }
 
