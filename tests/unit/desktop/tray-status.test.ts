@@ -39,10 +39,12 @@ test('a locked vault reads "Locked"; paused reads "Syncing paused" whether locke
   assert.equal(trayStateOf(node({ state: 'unlocked' }), true).line, 'Syncing paused')
 })
 
-test('an unlocked vault: offline, no backup peer, backing up, all backed up', () => {
-  assert.deepEqual(trayStateOf(node({ state: 'unlocked', connections: 0 }), false), { icon: 'error', line: 'Offline' })
+test('an unlocked vault: no backup peer, offline, backing up, all backed up', () => {
+  // A new vault on one computer with no relay: nothing to connect to, and nothing wrong.
+  assert.deepEqual(trayStateOf(node({ state: 'unlocked', connections: 0 }), false), { icon: 'normal', line: 'No backup peer yet' })
   assert.equal(trayStateOf(node({ state: 'unlocked' }), false).line, 'No backup peer yet')
   const peers = [{ online: true }]
+  assert.deepEqual(trayStateOf(node({ state: 'unlocked', connections: 0, peers }), false), { icon: 'error', line: 'Offline' })
   assert.deepEqual(trayStateOf(node({ state: 'unlocked', peers, files: ['a', 'b'], held: ['a'] }), false), { icon: 'busy', line: 'Backing up 1 file' })
   assert.equal(trayStateOf(node({ state: 'unlocked', peers, files: ['a', 'b', 'c'] }), false).line, 'Backing up 3 files')
   assert.deepEqual(trayStateOf(node({ state: 'unlocked', peers, files: ['a'], held: ['a'] }), false), { icon: 'normal', line: 'All backed up' })
