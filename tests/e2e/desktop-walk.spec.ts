@@ -229,7 +229,11 @@ test('from the tray: the menu, Open Cairn, a vault and a file in the window, sto
     // Closing the window (its one page) leaves the daemon running.
     const windowPids = processesNaming(profileOf(app.dataDir))
     expect(windowPids.length, "the window's Chromium runs").toBeGreaterThan(0)
-    await page.close()
+    // As a person does: Ctrl+W in the window (focused by hand: no window manager here).
+    const [windowId] = (await session.xdotool('search', '--onlyvisible', '--class', 'Cairn')).trim().split('\n').filter(id => id !== '')
+    expect(windowId, 'the app window is on the screen (class Cairn)').toBeDefined()
+    await session.xdotool('windowfocus', '--sync', windowId!)
+    await session.key('ctrl+w')
     await expect.poll(() => windowPids.filter(isRunning), { message: "the window's Chromium exits" }).toEqual([])
     expect(isRunning(app.process.child.pid!), 'the daemon runs on').toBe(true)
     // Chromium writes its profile as it exits: look again, the profile included.
