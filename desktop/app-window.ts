@@ -2,6 +2,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { statSync } from 'node:fs'
 import { delimiter, join, win32 } from 'node:path'
 import { WINDOW_PROFILE_DIR } from './constants.ts'
+import { prepareWindowProfile } from './window-profile.ts'
 import type { CommandLine } from './autostart.ts'
 
 /**
@@ -151,6 +152,14 @@ export function createAppWindow (init: AppWindowInit): AppWindow {
         const { file, args } = systemOpenCommand(platform, url)
         launch(file, args)
         return
+      }
+      // Only when no window runs: a running Chromium takes the URL and keeps its own preferences.
+      if (running().length === 0) {
+        try {
+          prepareWindowProfile(join(init.dataDir, WINDOW_PROFILE_DIR))
+        } catch {
+          // A read-only or full disk: the window still opens; Chromium then offers to save passwords.
+        }
       }
       launched = [...running(), launch(browser, appWindowArgs(url, init.dataDir, extraBrowserArgs(env)))]
     },

@@ -63,7 +63,9 @@ export async function runDesktop (args: DesktopArgs, init: RunDesktopInit): Prom
       // The command line's --listen-network, or the user's saved choice.
       listenNetwork: args.listenNetwork || config.listenNetwork === true,
       relays: args.relays,
-      distDir: init.distDir
+      distDir: init.distDir,
+      // Quit in the tray ends the run like SIGTERM: stop, then close the one-instance socket.
+      onQuit: stop
     })
     // For scripts and tests: where the app is served, once it is.
     init.say(`${READY_PREFIX} ${JSON.stringify({ origin: desktop.origin, pid: process.pid })}`)

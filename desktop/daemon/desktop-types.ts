@@ -14,6 +14,11 @@ export interface DesktopOptions {
   distDir: string
   /** Show a tray icon (default true; tests and headless servers turn it off). */
   tray?: boolean
+  /**
+   * What the tray's Quit does. run-desktop.ts passes its own stop (the same as SIGTERM), so the
+   * one-instance socket closes too; without it, the daemon stops and the process exits.
+   */
+  onQuit?: () => void
 }
 
 /** A running desktop app. */

@@ -86,7 +86,7 @@ export async function startDesktop (options: DesktopOptions): Promise<RunningDes
 
   const tray = options.tray === false
     ? undefined
-    : await startDesktopTray({ dataDir: options.dataDir, node: () => node, subscribe: hub.subscribe, openWindow, quit: () => { void stop().then(() => { process.exit(0) }) }, log })
+    : await startDesktopTray({ dataDir: options.dataDir, node: () => node, subscribe: hub.subscribe, openWindow, quit: options.onQuit ?? (() => { void stop().then(() => { process.exit(0) }) }), log })
 
   if (options.openWindow) await openWindow().catch((err: unknown) => { out.warn(`could not open the app window: ${toErrorPayload(err).message}; open ${app.origin} from the tray`) })
   return { origin, openWindow, stop }

@@ -7,16 +7,22 @@ export interface NodeTrayState {
 }
 
 /**
- * The tray's one status line, from what the node knows now: locked, paused,
- * offline, backing up N files, a backup peer that fails, all backed up.
+ * The tray's one status line, from what the node knows now: no vault yet,
+ * paused, locked, no backup peer yet, offline, backing up N files, a backup
+ * peer that fails, all backed up. Paused comes before locked: the person chose it, and the line
+ * confirms their click.
  */
 export function trayStateOf (node: VaultNode | undefined, paused: boolean): NodeTrayState {
   if (node === undefined) return { icon: 'busy', line: 'Starting…' }
-  if (node.vault.status().state !== 'unlocked') return { icon: 'normal', line: 'Locked' }
+  const state = node.vault.status().state
+  // A fresh install: "Locked" would send the person looking for a passphrase they never set.
+  if (state === 'none') return { icon: 'normal', line: 'No vault yet' }
   if (paused) return { icon: 'normal', line: 'Syncing paused' }
-  if (node.helia.libp2p.getConnections().length === 0) return { icon: 'error', line: 'Offline' }
+  if (state !== 'unlocked') return { icon: 'normal', line: 'Locked' }
   const peers = node.backups.list()
+  // Before Offline: a new vault on one computer has nothing to connect to yet, and nothing is wrong.
   if (peers.length === 0) return { icon: 'normal', line: 'No backup peer yet' }
+  if (node.helia.libp2p.getConnections().length === 0) return { icon: 'error', line: 'Offline' }
   const files = node.vault.files().list()
   const waiting = files.filter(file => !node.backups.holds(file.cid)).length
   if (waiting > 0) return { icon: 'busy', line: `Backing up ${waiting} ${waiting === 1 ? 'file' : 'files'}` }

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { readDesktopConfig } from '../../../desktop/desktop-config.ts'
 import { runDesktop, type RunDesktopInit } from '../../../desktop/run-desktop.ts'
+import { instanceSocketPath } from '../../../desktop/single-instance.ts'
 import { waitFor } from '../support/polling.ts'
 
 type Started = Parameters<RunDesktopInit['start']>[0]
@@ -43,7 +45,9 @@ describe('cairn-desktop run', () => {
       const args = { dataDir: join(dir, 'data'), openWindow: true, listenNetwork: false, relays: [] }
       const running = runDesktop({ ...args, port: 47_650 }, first.init)
       await waitFor(() => first.started.length === 1, 10_000, 'the daemon to start')
-      assert.deepEqual(first.started[0], { ...args, port: 47_650, distDir: '/app/dist' })
+      const { onQuit, ...options } = first.started[0]!
+      assert.deepEqual(options, { ...args, port: 47_650, distDir: '/app/dist' })
+      assert.equal(typeof onQuit, 'function', 'the tray\'s Quit is wired to the run')
       assert.equal(readDesktopConfig(args.dataDir)?.port, 47_650, 'the first launch keeps its port')
 
       const second = fakeDaemon()
@@ -67,6 +71,24 @@ describe('cairn-desktop run', () => {
       assert.equal(again.started[0]?.port, 47_650)
       again.requestStop()
       assert.equal(await next, 0)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('Quit in the tray ends the run like SIGTERM: the daemon stops, the one-instance socket closes, exit 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cairn-desktop-run-'))
+    try {
+      const args = { dataDir: join(dir, 'data'), openWindow: false, listenNetwork: false, relays: [] }
+      const first = fakeDaemon()
+      const running = runDesktop(args, first.init)
+      await waitFor(() => first.started.length === 1, 10_000, 'the daemon to start')
+      const socket = instanceSocketPath(args.dataDir)
+      assert.equal(existsSync(socket), true)
+      first.started[0]!.onQuit!()
+      assert.equal(await running, 0)
+      assert.equal(first.stopped(), 1)
+      assert.equal(existsSync(socket), false, 'no socket file is left behind')
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
