@@ -63,6 +63,8 @@ interface Interruption { how: 'kill -9' | 'SIGTERM', after: number | 'Stored', s
 const CASES: Interruption[] = [
   { how: 'kill -9', after: 4, sizeMiB: 240 },
   { how: 'kill -9', after: 48, sizeMiB: 240 },
+  // Near the end of the file's data: around the moment the index is written.
+  { how: 'kill -9', after: 60, sizeMiB: 64 },
   { how: 'kill -9', after: 'Stored', sizeMiB: 24 },
   { how: 'SIGTERM', after: 16, sizeMiB: 240 }
 ]
@@ -104,6 +106,8 @@ for (const { how, after, sizeMiB } of CASES) {
       const again = new CairnApp((await desktop.windowPage()).page)
       await again.unlock(PASSPHRASE)
       await again.expectUnlocked()
+      const repaired = /repaired the block store[^\n]*/.exec(desktop.process.log())?.[0]
+      test.info().annotations.push({ type: 'block store at restart', description: repaired ?? 'opened clean' })
       await again.expectListed([first.name])
       expect(await again.downloadSha256(first.name)).toBe(first.sha256)
       // The interrupted file: absent, or listed and whole — never listed but broken.
