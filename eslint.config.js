@@ -26,7 +26,7 @@ const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patter
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'tests/bench/results/', '.cairn/', '.tmp/']
+    ignores: ['dist/', 'dist-deb/', 'desktop/bundle/', 'node_modules/', 'test-results/', 'playwright-report/', 'tests/bench/results/', '.cairn/', '.tmp/']
   },
   tseslint.configs.recommended,
   {

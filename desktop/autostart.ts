@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { homedir as osHomedir } from 'node:os'
 import { dirname, posix } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { appPath } from './app-root.ts'
 import { StorageFailedError } from '../core/errors.ts'
 import { PROGRAM_NAME } from './constants.ts'
 
@@ -33,7 +33,7 @@ export interface CommandLine { file: string, args: string[] }
  */
 export function launchCommand (env: Env = process.env, extra: string[] = []): string[] {
   const installed = env.CAIRN_DESKTOP_COMMAND
-  const base = installed !== undefined && installed !== '' ? [installed] : [process.execPath, fileURLToPath(new URL('./bin/cairn-desktop.js', import.meta.url))]
+  const base = installed !== undefined && installed !== '' ? [installed] : [process.execPath, appPath('desktop', 'bin', 'cairn-desktop.js')]
   return [...base, ...extra]
 }
 

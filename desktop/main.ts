@@ -1,5 +1,4 @@
 import { homedir } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import { isCairnError } from '../core/errors.ts'
 import { guardProcessOutput, safeWrite } from '../relay-server/shared/output-guard.ts'
 import { CAIRN_VERSION } from '../relay-server/shared/version.ts'
@@ -7,6 +6,7 @@ import { PROGRAM_NAME } from './constants.ts'
 import { defaultDataDir } from './data-dir.ts'
 import { desktopHelp, parseDesktopArgs } from './options.ts'
 import { runDesktop } from './run-desktop.ts'
+import { appPath } from './app-root.ts'
 
 /**
  * `cairn-desktop [options]`: the process entry point behind
@@ -17,7 +17,7 @@ import { runDesktop } from './run-desktop.ts'
  */
 
 /** The built app (`npm run build`), beside desktop/ in a checkout and in the packages. */
-const DIST_DIR = fileURLToPath(new URL('../dist', import.meta.url))
+const DIST_DIR = appPath('dist')
 
 const say = (line: string): void => { safeWrite(process.stdout, `${line}\n`) }
 const warn = (line: string): void => { safeWrite(process.stderr, `${PROGRAM_NAME}: ${line}\n`) }

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises'
+import { pathToFileURL } from 'node:url'
+import { appPath } from '../app-root.ts'
 import type { TrayIconName } from './tray-types.ts'
 
 /** Where an icon lives: desktop/assets/tray-<name>.png (.ico on Windows, which wants that format). */
 export function trayIconUrl (name: TrayIconName, platform: NodeJS.Platform = process.platform): URL {
-  return new URL(`../assets/tray-${name}.${platform === 'win32' ? 'ico' : 'png'}`, import.meta.url)
+  return pathToFileURL(appPath('desktop', 'assets', `tray-${name}.${platform === 'win32' ? 'ico' : 'png'}`))
 }
 
 /** The three icons as the tray program takes them: base64 of the file. */

@@ -93,8 +93,8 @@ export function buildDeb (init: BuildDebInit): BuiltDeb {
   const log = init.log ?? (() => {})
   const { root } = init
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version
-  if (!existsSync(join(root, 'dist', 'index.html'))) {
-    log('No dist/ yet: npm run build')
+  if (!existsSync(join(root, 'dist', 'index.html')) || !existsSync(join(root, 'desktop', 'bundle', 'cairn-desktop.mjs'))) {
+    log('No built app yet: npm run build')
     run('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })
   }
   const node = nodeBinary(init.nodeDir ?? process.env.CAIRN_NODE_DIR ?? join(homedir(), '.cache', 'cairn', 'node22'), log)
@@ -111,7 +111,8 @@ export function buildDeb (init: BuildDebInit): BuiltDeb {
 
     cpSync(join(root, 'package.json'), join(app, 'package.json'))
     cpSync(join(root, 'dist'), join(app, 'dist'), { recursive: true })
-    for (const dir of SOURCE_DIRS) cpSync(join(root, dir), join(app, dir), { recursive: true, filter: (path) => !path.endsWith('.sock') })
+    // Timestamps kept: the launcher runs the bundle only while it is newer than every source file.
+    for (const dir of SOURCE_DIRS) cpSync(join(root, dir), join(app, dir), { recursive: true, preserveTimestamps: true, filter: (path) => !path.endsWith('.sock') })
     chmodSync(join(app, 'desktop', 'bin', 'cairn-desktop.js'), 0o755)
 
     const modules = realpathSync(join(root, 'node_modules'))

@@ -55,6 +55,8 @@ describe('the Debian package', () => {
         ['/usr/lib/cairn-desktop/bin/node', '-rwxr-xr-x'],
         ['/usr/lib/cairn-desktop/desktop/bin/cairn-desktop.js', '-rwxr-xr-x'],
         ['/usr/lib/cairn-desktop/desktop/main.ts', '-rw-r--r--'],
+        // The one-file build the launcher starts fast from.
+        ['/usr/lib/cairn-desktop/desktop/bundle/cairn-desktop.mjs', '-rw-r--r--'],
         ['/usr/lib/cairn-desktop/package.json', '-rw-r--r--'],
         ['/usr/lib/cairn-desktop/dist/index.html', '-rw-r--r--'],
         ['/usr/lib/cairn-desktop/node_modules/tsx/package.json', '-rw-r--r--'],
