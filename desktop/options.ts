@@ -18,6 +18,8 @@ export interface DesktopArgs {
   openWindow: boolean
   listenNetwork: boolean
   relays: string[]
+  /** `--share-origin`: the web app's public address, where share links made here point. */
+  shareOrigin?: string
 }
 
 export type ParsedDesktopArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run', args: DesktopArgs }
@@ -29,7 +31,8 @@ const OPTIONS = {
   port: { type: 'string' },
   'no-window': { type: 'boolean' },
   'listen-network': { type: 'boolean' },
-  relay: { type: 'string', multiple: true }
+  relay: { type: 'string', multiple: true },
+  'share-origin': { type: 'string' }
 } as const
 
 const relayAddress = multiaddrText('/dns4/relay.example.com/tcp/443/wss/p2p/12D3KooW…')
@@ -64,6 +67,7 @@ export function parseDesktopArgs (argv: readonly string[], env: Readonly<Record<
   const chosenPort = values.port === undefined ? undefined : check('port', port, values.port, problems)
   if (chosenPort === 0) problems.push('--port: the app\'s port must be fixed (browser storage is bound to it), not 0')
   const relays = (values.relay ?? []).map((one) => check('relay', relayAddress, one, problems)).filter((one): one is string => one !== undefined)
+  const shareOrigin = values['share-origin'] === undefined ? undefined : check('share-origin', webOrigin, values['share-origin'], problems)
   if (problems.length > 0) throw new ConfigInvalidError(problems.length === 1 ? problems[0]! : `Invalid options:\n  - ${problems.join('\n  - ')}`)
   return {
     kind: 'run',
@@ -72,9 +76,25 @@ export function parseDesktopArgs (argv: readonly string[], env: Readonly<Record<
       ...(chosenPort !== undefined ? { port: chosenPort } : {}),
       openWindow: values['no-window'] !== true,
       listenNetwork: values['listen-network'] === true,
-      relays
+      relays,
+      ...(shareOrigin !== undefined ? { shareOrigin } : {})
     }
   }
+}
+
+/** An http(s) origin with nothing after the host (share links add their own path and fragment). */
+function webOrigin (value: unknown): string {
+  const raw = text(value)
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new OptionValueError(`"${raw}" is not a web address, e.g. https://cairn.example.com`)
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    throw new OptionValueError(`"${raw}" must be an http(s) address with no path, e.g. https://cairn.example.com`)
+  }
+  return url.origin
 }
 
 /** The text of `cairn-desktop --help`. */
@@ -93,6 +113,8 @@ export function desktopHelp (dataDir: string): string {
     '  --no-window          Run without opening the window (the tray\'s Open Cairn opens it).',
     '  --listen-network     Accept libp2p connections from your network. Default: loopback only.',
     '  --relay MULTIADDR    A relay to reach your other devices through (repeat for more).',
+    '  --share-origin URL   Where Cairn is served on the web (e.g. https://cairn.example.com): share links',
+    '                       made here point there. Default: this computer\'s address, which opens only here.',
     '  --version, -v        Print the version and exit.',
     '  --help, -h           Show this help and exit.',
     '',

@@ -63,6 +63,7 @@ export async function runDesktop (args: DesktopArgs, init: RunDesktopInit): Prom
       // The command line's --listen-network, or the user's saved choice.
       listenNetwork: args.listenNetwork || config.listenNetwork === true,
       relays: args.relays,
+      ...(args.shareOrigin !== undefined ? { shareOrigin: args.shareOrigin } : {}),
       distDir: init.distDir,
       // Quit in the tray ends the run like SIGTERM: stop, then close the one-instance socket.
       onQuit: stop

@@ -10,6 +10,8 @@ export interface DesktopOptions {
   listenNetwork: boolean
   /** Relays to use until the user sets their own in the app. */
   relays?: string[]
+  /** The web app's public origin, where share links made here point (default: the daemon's own). */
+  shareOrigin?: string
   /** The built PWA (`dist/`). */
   distDir: string
   /** Show a tray icon (default true; tests and headless servers turn it off). */

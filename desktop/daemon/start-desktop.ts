@@ -47,7 +47,7 @@ export async function startDesktop (options: DesktopOptions): Promise<RunningDes
     await app.close().catch(() => {})
     throw err
   }
-  const nodeReady = startVaultNode(desktopNodeHost({ stores, logs, emit: hub.emit, origin, relays: options.relays ?? [], listenNetwork: options.listenNetwork, dataDir: options.dataDir }))
+  const nodeReady = startVaultNode(desktopNodeHost({ stores, logs, emit: hub.emit, origin: options.shareOrigin ?? origin, relays: options.relays ?? [], listenNetwork: options.listenNetwork, dataDir: options.dataDir }))
   let node: VaultNode | undefined
   nodeReady.then((started) => { node = started }, (err: unknown) => { out.error(`the node failed to start: ${toErrorPayload(err).message}`) })
   // The backup peer of the vault, in this process: a user with one computer needs nothing else.

@@ -32,6 +32,14 @@ describe('cairn-desktop options', () => {
     assert.deepEqual(parseDesktopArgs(['--version'], {}, 'linux', '/'), { kind: 'version' })
   })
 
+  it('--share-origin: where share links made here point, an http(s) origin and nothing else', () => {
+    const parsed = parseDesktopArgs(['--share-origin', 'https://cairn.example.com/'], {}, 'linux', '/home/ann')
+    assert.equal(parsed.kind === 'run' ? parsed.args.shareOrigin : undefined, 'https://cairn.example.com')
+    refused(['--share-origin', 'cairn.example.com'], /share-origin: .*not a web address/)
+    refused(['--share-origin', 'https://cairn.example.com/app'], /share-origin: .*no path/)
+    refused(['--share-origin', 'ftp://cairn.example.com'], /share-origin: .*http\(s\)/)
+  })
+
   it('refuses what it does not know, saying what is wrong', () => {
     refused(['--bogus'], /^Unknown option --bogus \(see --help\)$/)
     refused(['open'], /^Unexpected argument "open"/)
