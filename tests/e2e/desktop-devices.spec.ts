@@ -102,3 +102,47 @@ test('a browser pairs with the desktop; its file lands whole on the desktop\'s d
     removeDir(relay.dir)
   }
 })
+
+test('the desktop\'s own backup peer: "Use it for this vault" on the desktop pairs it, the browser device adds it from the card and backs up to it', async ({ files }) => {
+  test.setTimeout(180_000)
+  const relay = await startRelay()
+  const relayAddress = wsAddress(relay.ready.multiaddrs)
+  let desktopApp: DesktopApp | undefined
+  const profile = await launchProfile()
+  try {
+    desktopApp = await startDesktopApp({ args: ['--relay', relayAddress] })
+    const desktop = new CairnApp((await desktopApp.windowPage()).page)
+    await desktop.createVault(PASSPHRASE_DESKTOP)
+    const browser = await pairBrowser(desktop, profile)
+    await useRelay(browser, relayAddress)
+
+    await desktop.goTo('Backup')
+    const card = desktop.page.getByRole('region', { name: 'This computer is a backup peer' })
+    await card.getByRole('button', { name: 'Use it for this vault' }).click()
+    await expect(card.getByTestId('desktop-peer-used')).toHaveText('This vault backs up to this computer.', { timeout: 60_000 })
+    const peerHeading = desktop.page.getByRole('heading', { name: /^Backup peer / })
+    await expect(peerHeading).toHaveCount(1)
+    const peerName = (await peerHeading.textContent() ?? '').trim()
+
+    // The browser device adds it with the card's address and a new code (a peer paired on one device is not
+    // handed to devices that joined before), and then lists the same peer.
+    await card.getByRole('button', { name: 'New code' }).click()
+    const code = card.getByTestId('desktop-peer-code')
+    await expect(code).toHaveText(/\S/)
+    const address = (await card.getByTestId('desktop-peer-address').textContent() ?? '').trim()
+    await browser.goTo('Backup')
+    await browser.page.getByLabel('Backup peer address').fill(address)
+    await browser.page.getByLabel('Pairing code').fill((await code.textContent() ?? '').trim())
+    await browser.page.getByRole('button', { name: 'Add backup peer' }).click()
+    await expect(browser.page.getByRole('heading', { name: peerName })).toHaveCount(1, { timeout: 60_000 })
+    await browser.goTo('Files')
+    const added = files.make('backed-up-from-the-browser.bin', 500_000)
+    await browser.addFiles([added.path])
+    await expect(browser.row(added.name).getByText('Backup peer')).toBeVisible({ timeout: 60_000 })
+  } finally {
+    await profile.dispose()
+    await desktopApp?.dispose()
+    await relay.stop()
+    removeDir(relay.dir)
+  }
+})
