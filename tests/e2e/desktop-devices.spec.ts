@@ -18,7 +18,7 @@ const PASSPHRASE_DESKTOP = 'the computer that is always on'
 const PASSPHRASE_BROWSER = 'the browser that comes and goes'
 
 /** The desktop's own name for itself (desktop/daemon/node-host.ts desktopDeviceName). */
-const DESKTOP_NAME = `Desktop app on ${hostname()}`
+const DESKTOP_NAME = `Desktop app on ${hostname().split('.')[0] ?? ''}`
 
 /** The offer's link, opened on the browser's app (the link names the desktop's own loopback origin). */
 function onBrowserApp (link: string): string {
