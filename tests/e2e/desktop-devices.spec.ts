@@ -25,11 +25,22 @@ function onBrowserApp (link: string): string {
   return `${CairnApp.appUrl()}/${link.slice(link.indexOf('#'))}`
 }
 
-/** The desktop window shows an offer; `profile` joins by its link; the desktop's window confirms the safety number. */
-async function pairBrowser (desktop: CairnApp, profile: Profile): Promise<CairnApp> {
+/**
+ * The desktop window shows an offer; `profile` joins by its link, or by its short code typed on the join
+ * screen (looked up on `relay`, the deployment's relay); the desktop's window confirms the safety number.
+ */
+async function pairBrowser (desktop: CairnApp, profile: Profile, by: { link: true } | { shortCode: true, relay: string }): Promise<CairnApp> {
   const offer = await showOffer(desktop)
   const browser = new CairnApp(await profile.context.newPage())
-  await browser.page.goto(onBrowserApp(offer.link))
+  if ('link' in by) {
+    await browser.page.goto(onBrowserApp(offer.link))
+  } else {
+    const relay = by.relay
+    await profile.context.route('**/cairn-config.json', async (route) => { await route.fulfill({ json: { relays: [relay] } }) })
+    await browser.open()
+    await browser.page.getByRole('button', { name: 'Join my vault from another device' }).click()
+    await browser.page.getByLabel('Link or code').fill(offer.code)
+  }
   await browser.page.getByRole('button', { name: 'Join' }).click()
   expect(await safetyNumberIn(browser.page.locator('main'))).toBe(await safetyNumberIn(offer.dialog))
   await offer.dialog.getByRole('button', { name: 'The numbers match' }).click()
@@ -65,7 +76,7 @@ test('a browser pairs with the desktop; its file lands whole on the desktop\'s d
 
     // 1. The browser joins through Devices → Add a device; each lists the other.
     profile = await launchProfile({ userDataDir: profileDir })
-    let browser = await pairBrowser(desktop, profile)
+    let browser = await pairBrowser(desktop, profile, { link: true })
     await useRelay(browser, relayAddress)
     await browser.goTo('Files')
     await expectBothListed(desktop)
@@ -111,7 +122,7 @@ test('a browser pairs with the desktop; its file lands whole on the desktop\'s d
   }
 })
 
-test('the desktop\'s own backup peer: "Use it for this vault" on the desktop pairs it, the browser device adds it from the card and backs up to it', async ({ files }) => {
+test('the desktop\'s own backup peer: a browser joins by short code; "Use it for this vault" on the desktop pairs the peer, the browser device adds it from the card and backs up to it', async ({ files }) => {
   test.setTimeout(180_000)
   const relay = await startRelay()
   const relayAddress = wsAddress(relay.ready.multiaddrs)
@@ -121,7 +132,7 @@ test('the desktop\'s own backup peer: "Use it for this vault" on the desktop pai
     desktopApp = await startDesktopApp({ args: ['--relay', relayAddress] })
     const desktop = new CairnApp((await desktopApp.windowPage()).page)
     await desktop.createVault(PASSPHRASE_DESKTOP)
-    const browser = await pairBrowser(desktop, profile)
+    const browser = await pairBrowser(desktop, profile, { shortCode: true, relay: relayAddress })
     await useRelay(browser, relayAddress)
 
     await desktop.goTo('Backup')
