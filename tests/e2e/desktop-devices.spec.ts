@@ -122,7 +122,7 @@ test('a browser pairs with the desktop; its file lands whole on the desktop\'s d
   }
 })
 
-test('the desktop\'s own backup peer: a browser joins by short code; "Use it for this vault" on the desktop pairs the peer, the browser device adds it from the card and backs up to it', async ({ files }) => {
+test('the desktop\'s own backup peer: "Use it for this vault" on the desktop pairs it, a browser that joins (by short code) backs up to it, also while the desktop is locked', async ({ files }) => {
   test.setTimeout(180_000)
   const relay = await startRelay()
   const relayAddress = wsAddress(relay.ready.multiaddrs)
@@ -132,8 +132,6 @@ test('the desktop\'s own backup peer: a browser joins by short code; "Use it for
     desktopApp = await startDesktopApp({ args: ['--relay', relayAddress] })
     const desktop = new CairnApp((await desktopApp.windowPage()).page)
     await desktop.createVault(PASSPHRASE_DESKTOP)
-    const browser = await pairBrowser(desktop, profile, { shortCode: true, relay: relayAddress })
-    await useRelay(browser, relayAddress)
 
     await desktop.goTo('Backup')
     const card = desktop.page.getByRole('region', { name: 'This computer is a backup peer' })
@@ -143,17 +141,15 @@ test('the desktop\'s own backup peer: a browser joins by short code; "Use it for
     await expect(peerHeading).toHaveCount(1)
     const peerName = (await peerHeading.textContent() ?? '').trim()
 
-    // The browser device adds it with the card's address and a new code (a peer paired on one device is not
-    // handed to devices that joined before), and then lists the same peer.
-    await card.getByRole('button', { name: 'New code' }).click()
-    const code = card.getByTestId('desktop-peer-code')
-    await expect(code).toHaveText(/\S/)
-    const address = (await card.getByTestId('desktop-peer-address').textContent() ?? '').trim()
+    // A browser that joins takes the vault's backup peers with it: the desktop's is on its Backup page.
+    const browser = await pairBrowser(desktop, profile, { shortCode: true, relay: relayAddress })
+    await useRelay(browser, relayAddress)
     await browser.goTo('Backup')
-    await browser.page.getByLabel('Backup peer address').fill(address)
-    await browser.page.getByLabel('Pairing code').fill((await code.textContent() ?? '').trim())
-    await browser.page.getByRole('button', { name: 'Add backup peer' }).click()
-    await expect(browser.page.getByRole('heading', { name: peerName })).toHaveCount(1, { timeout: 60_000 })
+    await expect(browser.page.getByRole('heading', { name: peerName })).toHaveCount(1, { timeout: 30_000 })
+
+    // The desktop's vault locks (its keys gone); its backup peer, which never had them, still takes the browser's file.
+    await desktop.page.getByRole('button', { name: 'Lock' }).click()
+    await desktop.expectLocked()
     await browser.goTo('Files')
     const added = files.make('backed-up-from-the-browser.bin', 500_000)
     await browser.addFiles([added.path])
