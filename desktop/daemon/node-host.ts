@@ -24,10 +24,15 @@ export const desktopTagHasher: WipeableTagHasher = Object.assign(async (dedupKey
 
 const PLATFORMS: Partial<Record<NodeJS.Platform, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' }
 
-/** "Cairn desktop on <hostname>": the name the other devices see until the user renames it. */
-export function desktopDeviceName (): { name: string, platform: string } {
-  const os = PLATFORMS[platform()] ?? platform()
-  return { name: `Desktop app on ${hostname() || os}`, platform: os }
+/**
+ * "Desktop app on <computer>": the name the other devices see until the user
+ * renames it. The computer's short name, without its network domain
+ * ("janes-macbook.local" → "janes-macbook"); the system's name when it has none.
+ */
+export function desktopDeviceName (host: string = hostname(), system: NodeJS.Platform = platform()): { name: string, platform: string } {
+  const os = PLATFORMS[system] ?? system
+  const short = host.split('.')[0]?.trim() ?? ''
+  return { name: `Desktop app on ${short !== '' ? short : os}`, platform: os }
 }
 
 export interface DesktopHostInit {

@@ -59,6 +59,8 @@ export async function startDesktopApp (options: DesktopAppOptions = {}): Promise
     // Never the user's own autostart folder.
     XDG_CONFIG_HOME: join(dataDir, 'xdg-config')
   }
+  // A window of an earlier run on this data folder left its port's file: wait for this window's own.
+  rmSync(join(dataDir, 'window-profile', 'DevToolsActivePort'), { force: true })
   const args = ['--data-dir', dataDir, '--port', String(port), ...(options.window === false ? ['--no-window'] : []), ...(options.args ?? [])]
   const proc = await startServerProcess<DesktopReady>(DESKTOP_BIN, args, DESKTOP_READY, 60_000, env)
   let browser: Browser | undefined
