@@ -45,14 +45,25 @@ export class PeerKeeper {
     this.now = init.now ?? systemClock
   }
 
+  private started = false
+
   start (): void {
-    this.timer ??= setInterval(() => { this.tick() }, TICK_MS)
+    this.started = true
+    this.watch()
     this.tick()
   }
 
   stop (): void {
+    this.started = false
     if (this.timer !== undefined) clearInterval(this.timer)
     this.timer = undefined
+  }
+
+  /** Looks every second while there is something to keep; with nothing, no timer wakes the process (an idle desktop). */
+  private watch (): void {
+    if (!this.started) return
+    if (this.kept.size > 0) this.timer ??= setInterval(() => { this.tick() }, TICK_MS)
+    else if (this.timer !== undefined) { clearInterval(this.timer); this.timer = undefined }
   }
 
   /** Adds an address to keep connected (must end in /p2p/<peerId>). Returns its peer id. */
@@ -62,6 +73,7 @@ export class PeerKeeper {
     if (peerId === undefined) throw new Error(`${address} does not name a peer (/p2p/<id>)`)
     if (!this.kept.has(address)) {
       this.kept.set(address, { address: ma, peerId, failures: 0, nextAttempt: 0, dialing: false })
+      this.watch()
       this.tick()
     }
     return peerId
@@ -69,6 +81,7 @@ export class PeerKeeper {
 
   forget (address: string): void {
     this.kept.delete(address)
+    this.watch()
   }
 
   /** Addresses kept and whether each is connected right now. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startTrayFixture, type TrayFixture } from './support/tray-fixture-process.ts'
 import { childPids, isRunning, pixelsChanged, pixelsOfColour, startXSession, xSessionUnavailable, type XSession, type XWindow } from './support/xvfb-session.ts'
+import { attachScreenshot, cairnTrayIcon } from './support/tray-steps.ts'
 
 /**
  * The desktop app's tray (desktop/tray/tray.ts) on a real X desktop: Xvfb
@@ -40,21 +41,8 @@ test.afterEach(async () => {
   rmSync(cacheDir, { recursive: true, force: true })
 })
 
-async function shot (info: TestInfo, name: string): Promise<string> {
-  const path = info.outputPath(name)
-  await session.screenshot(path)
-  await info.attach(name, { path, contentType: 'image/png' })
-  return path
-}
-
-async function cairnIcon (): Promise<XWindow> {
-  let found: XWindow | undefined
-  await expect.poll(async () => {
-    found = (await session.trayIcons()).find(icon => icon.className === 'systray')
-    return found !== undefined
-  }, { message: "Cairn's icon is embedded in trayer" }).toBe(true)
-  return found!
-}
+const shot = async (info: TestInfo, name: string): Promise<string> => await attachScreenshot(session, info, name)
+const cairnIcon = async (): Promise<XWindow> => await cairnTrayIcon(session)
 
 /** Clicks the icon and returns the popup menu that opens. */
 async function openMenu (icon: XWindow): Promise<XWindow> {

@@ -10,6 +10,7 @@ import { CairnApp } from './support/cairn-app.ts'
 import { DESKTOP_BIN, startDesktopApp, windowDevtoolsPort, type DesktopApp } from './support/desktop-app.ts'
 import { TestFiles } from './support/test-files.ts'
 import { childPids, isRunning, pixelsChanged, startXSession, xSessionUnavailable, type XSession, type XWindow } from './support/xvfb-session.ts'
+import { attachScreenshot, cairnTrayIcon } from './support/tray-steps.ts'
 
 /**
  * The issue's walk through the desktop app as a person meets it: the real
@@ -52,21 +53,8 @@ function stringEnv (env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined))
 }
 
-async function shot (info: TestInfo, name: string): Promise<string> {
-  const path = info.outputPath(name)
-  await session.screenshot(path)
-  await info.attach(name, { path, contentType: 'image/png' })
-  return path
-}
-
-async function cairnIcon (): Promise<XWindow> {
-  let found: XWindow | undefined
-  await expect.poll(async () => {
-    found = (await session.trayIcons()).find(icon => icon.className === 'systray')
-    return found !== undefined
-  }, { message: "Cairn's icon is embedded in trayer" }).toBe(true)
-  return found!
-}
+const shot = async (info: TestInfo, name: string): Promise<string> => await attachScreenshot(session, info, name)
+const cairnIcon = async (): Promise<XWindow> => await cairnTrayIcon(session)
 
 /**
  * Clicks the tray icon and returns the popup menu. The icon is looked up again

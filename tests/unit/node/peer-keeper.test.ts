@@ -74,3 +74,27 @@ test('the peer keeper redials a lost peer on its backoff (0.5 s doubling to 15 s
     keeper.stop()
   }
 })
+
+test('with nothing to keep no timer runs (an idle desktop with no relay wakes for nothing); one starts with the first kept peer and ends with the last', async (t) => {
+  // Counts the intervals alive: the keeper's own setInterval/clearInterval calls.
+  const live = new Set<unknown>()
+  const realSet = globalThis.setInterval
+  const realClear = globalThis.clearInterval
+  t.mock.method(globalThis, 'setInterval', (...args: Parameters<typeof setInterval>) => { const id = realSet(...args); live.add(id); return id })
+  t.mock.method(globalThis, 'clearInterval', (id: ReturnType<typeof setInterval>) => { live.delete(id); realClear(id) })
+  const node = await fakeNode()
+  const keeper = new PeerKeeper({ libp2p: node.libp2p, log: new LogBuffer().for('test') })
+  try {
+    keeper.start()
+    assert.equal(live.size, 0, 'started with nothing to keep: no timer')
+    keeper.keep(node.address)
+    await settle()
+    assert.equal(node.state.dials, 1, 'dialled at once')
+    assert.equal(live.size, 1, 'a kept peer is looked at every second')
+    keeper.forget(node.address)
+    assert.equal(live.size, 0, 'the last one forgotten: no timer')
+  } finally {
+    keeper.stop()
+  }
+  assert.equal(live.size, 0)
+})
