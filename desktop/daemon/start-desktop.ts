@@ -40,10 +40,20 @@ export async function startDesktop (options: DesktopOptions): Promise<RunningDes
   const app = await startAppServer({ distDir: options.distDir, host: '127.0.0.1', port: options.port, node: served, subscribe: hub.subscribe, log })
   const origin = app.origin
 
+  const window = createAppWindow({ dataDir: options.dataDir })
+  // Each opening hands the window a fresh one-time link that gives it this launch's secret.
+  const openWindow = async (): Promise<void> => { await window.open(app.launchUrl()) }
+  // The window opens now, while the stores and the node start: the page waits for the node on its own.
+  const windowOpened = options.openWindow
+    ? openWindow().catch((err: unknown) => { out.warn(`could not open the app window: ${toErrorPayload(err).message}; open ${origin} from the tray`) })
+    : Promise.resolve()
+
   let stores: DesktopStores
   try {
     stores = await openDesktopStores(options.dataDir, log)
   } catch (err) {
+    await windowOpened
+    await window.close().catch(() => {})
     await app.close().catch(() => {})
     throw err
   }
@@ -64,9 +74,6 @@ export async function startDesktop (options: DesktopOptions): Promise<RunningDes
   // The node's notices as system notifications (the window's page shows none of its own in the desktop).
   const stopNotices = hub.subscribe(noticeListener(createSystemNotifier({ log, iconPath: join(options.distDir, 'icons', 'icon-192.png') })))
 
-  const window = createAppWindow({ dataDir: options.dataDir })
-  // Each opening hands the window a fresh one-time link that gives it this launch's secret.
-  const openWindow = async (): Promise<void> => { await window.open(app.launchUrl()) }
 
   let stopping: Promise<void> | undefined
   const stop = async (): Promise<void> => {
@@ -88,6 +95,6 @@ export async function startDesktop (options: DesktopOptions): Promise<RunningDes
     ? undefined
     : await startDesktopTray({ dataDir: options.dataDir, node: () => node, subscribe: hub.subscribe, openWindow, quit: options.onQuit ?? (() => { void stop().then(() => { process.exit(0) }) }), log })
 
-  if (options.openWindow) await openWindow().catch((err: unknown) => { out.warn(`could not open the app window: ${toErrorPayload(err).message}; open ${app.origin} from the tray`) })
+  await windowOpened
   return { origin, openWindow, stop }
 }
