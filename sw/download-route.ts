@@ -5,7 +5,7 @@ import { leaderClient } from './node-port-route.ts'
 import { shareClient } from './share-token-route.ts'
 import { type FileStreamReply, type FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
 import { errorPage } from './error-page.ts'
-import { fileResponseHeaders } from './file-response-headers.ts'
+import { fileResponseHeaders } from '../core/rpc/file-response-headers.ts'
 
 /** How long to wait for a tab that runs the node to answer. */
 const OPEN_TIMEOUT_MS = 10_000

@@ -1,15 +1,12 @@
 import type { ServerResponse } from 'node:http'
 import { toErrorPayload } from '../../core/errors.ts'
 import type { Log } from '../../core/log.ts'
-import { STREAMED_BY_CAIRN_HEADER } from '../../core/rpc/file-stream-protocol.ts'
+import { fileResponseHeaders } from '../../core/rpc/file-response-headers.ts'
 import { fileIdOfDownloadPath, isShareDownloadPath, versionOfDownloadUrl } from '../../core/rpc/service-worker-urls.ts'
 import { SECURITY_HEADERS } from '../../core/security-headers.ts'
 import type { ServedNode } from '../../core/node/vault-node.ts'
 import { plain } from './static-files.ts'
 
-/** The same policy the service worker gives a streamed file (sw/file-response-headers.ts): content, never a page. */
-const FILE_CONTENT_SECURITY_POLICY = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
-const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i
 
 /**
  * `/download/<fileId>[?version=…]` in the desktop app: the daemon streams the
@@ -32,15 +29,8 @@ export async function answerDownload (url: URL, node: Promise<ServedNode>, res: 
   }
   const { info, stream } = opened
   const name = info.path.slice(info.path.lastIndexOf('/') + 1)
-  res.writeHead(200, {
-    ...SECURITY_HEADERS,
-    'Content-Type': MIME_TYPE.test(info.type) ? info.type : 'application/octet-stream',
-    'Content-Length': String(info.size),
-    'Content-Disposition': attachment(name),
-    'Cache-Control': 'no-store',
-    [STREAMED_BY_CAIRN_HEADER]: 'file',
-    'Content-Security-Policy': FILE_CONTENT_SECURITY_POLICY
-  })
+  // The same headers the service worker gives a streamed file: content, never a page.
+  res.writeHead(200, { ...SECURITY_HEADERS, ...fileResponseHeaders({ name, size: info.size, type: info.type }, 'attachment') })
   const reader = stream.getReader()
   // The browser went away: stop decrypting.
   res.on('close', () => { if (!res.writableFinished) void reader.cancel().catch(() => {}) })
@@ -59,8 +49,3 @@ export async function answerDownload (url: URL, node: Promise<ServedNode>, res: 
   }
 }
 
-/** RFC 6266 / 5987: a plain ASCII fallback and the exact UTF-8 name. */
-function attachment (name: string): string {
-  const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_')
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`
-}

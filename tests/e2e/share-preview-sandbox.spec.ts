@@ -31,7 +31,7 @@ test('a shared PDF previews under the same sandboxing CSP as images and text, an
     // Chromium's PDF viewer took it (it runs in its own frame inside the preview's).
     await expect.poll(() => page.frames().some(f => f.url().startsWith('chrome-extension://')), { timeout: 60_000 }).toBe(true)
     // Its response carries the files' policy: sandbox, no script, nothing loaded from anywhere.
-    // (Chromium's viewer still gives the PDF's frame the app's origin; see sw/file-response-headers.ts.)
+    // (Chromium's viewer still gives the PDF's frame the app's origin; see core/rpc/file-response-headers.ts.)
     const src = await page.locator('iframe[title="Preview of leaflet.pdf"]').getAttribute('src') ?? ''
     expect(src).toMatch(/^\/download\/share\/[^/]+\?inline$/)
     const csp = await page.evaluate(async (url) => (await fetch(url)).headers.get('content-security-policy'), src)

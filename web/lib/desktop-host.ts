@@ -1,5 +1,4 @@
-/** The `<meta name="cairn-host">` the desktop app's server puts on the page it serves. */
-export const CAIRN_HOST_META = 'cairn-host'
+import { DESKTOP_HOST, HOST_META_NAME } from '../../core/rpc/socket-messages.ts'
 
 /**
  * True when this page is the Cairn desktop app's window (its node is the
@@ -7,5 +6,5 @@ export const CAIRN_HOST_META = 'cairn-host'
  * guessed from the user agent.
  */
 export function isDesktopApp (doc: Pick<Document, 'querySelector'> | undefined = globalThis.document): boolean {
-  return doc?.querySelector(`meta[name="${CAIRN_HOST_META}"]`)?.getAttribute('content') === 'desktop'
+  return doc?.querySelector(`meta[name="${HOST_META_NAME}"]`)?.getAttribute('content') === DESKTOP_HOST
 }

@@ -1,4 +1,5 @@
 import type { Notice } from '../../core/rpc/api.ts'
+import { isDesktopApp } from './desktop-host.ts'
 
 /** Where the page shows notices: the browser's Notification API, or nothing of it in the desktop app. */
 export interface NoticeHost {
@@ -17,7 +18,7 @@ export interface NoticeHost {
 /** The real browser's host; safe where there is no `document` or `Notification` (unit tests in Node). */
 export function browserNoticeHost (): NoticeHost {
   const api = typeof Notification === 'function' ? Notification : undefined
-  const desktop = typeof document !== 'undefined' && document.querySelector('meta[name="cairn-host"]')?.getAttribute('content') === 'desktop'
+  const desktop = isDesktopApp()
   return {
     desktop,
     permission: () => api?.permission ?? 'unsupported',

@@ -1,10 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Results } from '../support/report.ts'
+import { anyFreeTcpPort } from '../../../relay-server/shared/tcp-ports.ts'
 import { makeVault } from './desktop-start.ts'
 import type { FromDaemon } from './idle-daemon.ts'
 
@@ -26,14 +26,6 @@ const SETTLE_WINDOW_MS = 15_000
 const SETTLE_MAX_MS = 120_000
 const SETTLED_CORES = 0.01
 
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })
-  const address = server.address()
-  await new Promise<void>((resolve) => { server.close(() => { resolve() }) })
-  if (address === null || typeof address === 'string') throw new Error('no free port')
-  return address.port
-}
 
 /** The next message of a kind from the daemon (or its failure). */
 async function next<K extends FromDaemon['kind']> (child: ChildProcess, kind: K): Promise<Extract<FromDaemon, { kind: K }>> {
@@ -68,7 +60,7 @@ export async function measureDesktopIdle (results: Results, seconds: number): Pr
   if (!existsSync(join(DIST_DIR, 'index.html'))) console.warn('! dist/ is not built (npm run build): the daemon serves no app, which changes nothing while idle')
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-bench-idle-'))
   await makeVault(dataDir)
-  const child = fork(IDLE_DAEMON, ['--data-dir', dataDir, '--port', String(await freePort()), '--dist-dir', DIST_DIR], {
+  const child = fork(IDLE_DAEMON, ['--data-dir', dataDir, '--port', String(await anyFreeTcpPort('127.0.0.1')), '--dist-dir', DIST_DIR], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc']
   })

@@ -1,7 +1,7 @@
-import { STREAMED_BY_CAIRN_HEADER } from '../core/rpc/file-stream-protocol.ts'
+import { STREAMED_BY_CAIRN_HEADER } from './file-stream-protocol.ts'
 
 /**
- * Headers of a decrypted file the service worker streams (`/download/…`).
+ * Headers of a decrypted file streamed at `/download/…`: by the service worker in a browser, by the daemon in the desktop app.
  * Typed without the WebWorker lib so the unit tests can run it in Node.
  */
 

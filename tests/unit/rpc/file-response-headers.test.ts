@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { fileResponseHeaders } from '../../../sw/file-response-headers.ts'
+import { fileResponseHeaders } from '../../../core/rpc/file-response-headers.ts'
 
 const directives = (csp: string | undefined): string[] => (csp ?? '').split(';').map(d => d.trim())
 
