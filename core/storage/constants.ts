@@ -9,3 +9,6 @@ export const DEFAULT_MAX_OPEN_PACKS = 16
 
 /** Journal records are lengths in 32 bits. */
 export const MAX_BLOCK_LENGTH = 0xffff_ffff
+
+/** The saved index file is rewritten once this many journal records (or a quarter of the index, if more) are newer than it. */
+export const SAVE_INDEX_MIN_RECORDS = 65_536

@@ -4,12 +4,13 @@ import type { InputPair, Pair } from 'interface-blockstore'
 import { NotFoundError } from 'interface-store'
 import { CID } from 'multiformats/cid'
 import { CairnError, StorageFailedError } from '../errors.ts'
-import { DEFAULT_FLUSH_DELAY_MS, DEFAULT_MAX_OPEN_PACKS, DEFAULT_MAX_PACK_SIZE } from './constants.ts'
+import { DEFAULT_FLUSH_DELAY_MS, DEFAULT_MAX_OPEN_PACKS, DEFAULT_MAX_PACK_SIZE, SAVE_INDEX_MIN_RECORDS } from './constants.ts'
 import type { PackFiles } from './pack-files.ts'
 import { packFileName } from './pack-format.ts'
 import { PackHandles } from './pack-handles.ts'
-import { blockKey, PackIndex, type BlockLocation, type PackUsage } from './pack-index.ts'
-import { recoverPacks, type RecoveryReport } from './pack-recovery.ts'
+import { PackIndex, type BlockLocation, type PackUsage } from './pack-index.ts'
+import { encodeIndexFile, writeIndexFile } from './pack-index-file.ts'
+import { recoverIndex, type RecoveryReport } from './pack-recovery.ts'
 import { PackWriter } from './pack-writer.ts'
 import { toStorageError } from './storage-errors.ts'
 import { assertBlockMatches, blockMatchesCid } from './block-check.ts'
@@ -100,6 +101,12 @@ export class PackBlockstore extends BaseBlockstore {
   private queue: Promise<unknown> = Promise.resolve()
   private starting: Promise<void> | undefined
   private lastRecovery: RecoveryReport | undefined
+  /** Journal bytes per pack the in-memory index reflects (saved with it). */
+  private covered = new Map<number, number>()
+  /** Generation of the last index file saved or loaded. */
+  private generation = 0
+  /** Journal records since the index file was last saved (replayed ones included). */
+  private unsaved = 0
 
   constructor (components: PackBlockstoreComponents, init: PackBlockstoreInit = {}) {
     super()
@@ -124,7 +131,10 @@ export class PackBlockstore extends BaseBlockstore {
     if (writer === undefined) return
     let failure: unknown
     try {
-      await this.exclusive(async () => { await writer.flush() })
+      await this.exclusive(async () => {
+        await writer.flush()
+        if (this.unsaved > 0) await this.saveIndex()
+      })
     } catch (err) {
       failure = err
     }
@@ -148,7 +158,15 @@ export class PackBlockstore extends BaseBlockstore {
   /** Makes every write so far durable. */
   async flush (): Promise<void> {
     const writer = this.requireWriter()
-    await this.exclusive(async () => { await writer.flush() })
+    await this.exclusive(async () => {
+      await writer.flush()
+      if (this.unsaved >= saveThreshold(this.index.size)) await this.saveIndex()
+    })
+  }
+
+  /** Bytes the in-memory index takes (its arrays' capacity). */
+  indexBytes (): number {
+    return this.index.memoryBytes()
   }
 
   /** Live blocks and bytes, and the space the packs take. */
@@ -166,13 +184,13 @@ export class PackBlockstore extends BaseBlockstore {
   override has (key: CID, options?: AbortOptions): boolean {
     options?.signal?.throwIfAborted()
     this.assertStarted()
-    return this.index.has(blockKey(key.multihash.bytes))
+    return this.index.has(key.multihash.bytes)
   }
 
   override async put (key: CID, val: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options?: AbortOptions): Promise<CID> {
     options?.signal?.throwIfAborted()
     this.assertStarted()
-    const id = blockKey(key.multihash.bytes)
+    const id = key.multihash.bytes
     // Dedup: a block already present is not read, written or journaled again.
     if (this.index.has(id)) return key
     const pieces = await collectPieces(val)
@@ -180,7 +198,10 @@ export class PackBlockstore extends BaseBlockstore {
     const writer = this.requireWriter()
     await this.exclusive(async () => {
       // A concurrent put of the same block may have landed while this one waited.
-      if (!this.index.has(id)) await writer.append(id, key, pieces)
+      if (!this.index.has(id)) {
+        await writer.append(id, key, pieces)
+        this.unsaved++
+      }
     })
     this.scheduleFlush()
     return key
@@ -203,7 +224,7 @@ export class PackBlockstore extends BaseBlockstore {
   override async * get (key: CID, options?: PackGetOptions): AsyncGenerator<Uint8Array> {
     options?.signal?.throwIfAborted()
     this.assertStarted()
-    const location = this.index.get(blockKey(key.multihash.bytes))
+    const location = this.index.get(key.multihash.bytes)
     if (location === undefined) throw new NotFoundError(`Block ${key.toString()} is not in the store`)
     yield options?.skipHashCheck === true ? await this.read(location, key) : await this.readChecked(location, key)
   }
@@ -219,7 +240,8 @@ export class PackBlockstore extends BaseBlockstore {
     await assertBlockMatches(key, bytes)
     const writer = this.requireWriter()
     await this.exclusive(async () => {
-      await writer.append(blockKey(key.multihash.bytes), key, [bytes])
+      await writer.append(key.multihash.bytes, key, [bytes])
+      this.unsaved++
       await writer.flush()
     })
   }
@@ -246,12 +268,15 @@ export class PackBlockstore extends BaseBlockstore {
   override async delete (key: CID, options?: AbortOptions): Promise<void> {
     options?.signal?.throwIfAborted()
     this.assertStarted()
-    const id = blockKey(key.multihash.bytes)
+    const id = key.multihash.bytes
     if (!this.index.has(id)) return
     const writer = this.requireWriter()
     await this.exclusive(async () => {
       const location = this.index.delete(id)
-      if (location !== undefined) writer.tombstone(location)
+      if (location !== undefined) {
+        writer.tombstone(location)
+        this.unsaved++
+      }
     })
     this.scheduleFlush()
   }
@@ -310,17 +335,40 @@ export class PackBlockstore extends BaseBlockstore {
   }
 
   private async open (): Promise<void> {
-    this.index = new PackIndex()
     this.handles = new PackHandles(this.files, this.maxOpenPacks)
     try {
-      const { active, report } = await recoverPacks(this.files, this.handles, this.index)
+      const { recovered, active, report } = await recoverIndex(this.files, this.handles)
+      this.index = recovered.index
+      this.covered = recovered.covered
+      this.generation = recovered.generation
+      this.unsaved = report.replayedRecords
       // Held acquired until roll-over or stop, so the handle cache never closes it.
       const file = await this.handles.acquire(packFileName(active.pack))
-      this.writer = new PackWriter(this.files, this.handles, this.index, this.maxPackSize, active, file)
+      this.writer = new PackWriter(this.files, this.handles, this.index, this.maxPackSize, active, file, this.covered)
       this.lastRecovery = report
     } catch (err) {
       await this.handles.closeAll().catch(() => {})
       throw toStorageError(err, 'open the block store')
+    }
+    // A long replay (no saved index, or a crash long after the last save): save now, so the next start is quick.
+    if (this.unsaved >= saveThreshold(this.index.size)) await this.exclusive(async () => { await this.saveIndex() })
+  }
+
+  /**
+   * Saves the index file; runs in the queue right after a flush, so the
+   * index reflects exactly the journals' durable records. A failure is not
+   * the caller's: the journals hold everything, the next start replays more.
+   */
+  private async saveIndex (): Promise<void> {
+    const generation = this.generation + 1
+    try {
+      const bytes = await encodeIndexFile(this.index, this.covered, generation)
+      if (bytes === undefined) return
+      await writeIndexFile(this.files, generation, bytes)
+      this.generation = generation
+      this.unsaved = 0
+    } catch {
+      // Keep `unsaved`: the next flush past the threshold, or stop(), tries again.
     }
   }
 
@@ -355,6 +403,11 @@ export class PackBlockstore extends BaseBlockstore {
   private assertStarted (): void {
     this.requireWriter()
   }
+}
+
+/** Save the index once this many records are newer than it: a quarter of its size, at least 64 Ki. */
+function saveThreshold (size: number): number {
+  return Math.max(SAVE_INDEX_MIN_RECORDS, Math.floor(size / 4))
 }
 
 function notStarted (): CairnError {

@@ -2,7 +2,8 @@ import { CID } from 'multiformats/cid'
 import { CairnError, StorageFailedError } from '../errors.ts'
 import type { PackFile, PackFiles } from './pack-files.ts'
 import type { PackHandles } from './pack-handles.ts'
-import { blockKey, type PackIndex } from './pack-index.ts'
+import { PackIndex } from './pack-index.ts'
+import { loadIndexFile, type SavedIndex } from './pack-index-file.ts'
 import {
   FILE_HEADER_LENGTH, JOURNAL_MAGIC, PACK_MAGIC, RECORD_PUT, checkHeader, decodeRecord,
   fileHeader, journalFileName, packFileName, parseFileName, type JournalRecord
@@ -17,6 +18,19 @@ export interface RecoveryReport {
   truncatedJournalBytes: number
   /** Bytes cut from the end of the newest pack (blocks written but never journaled). */
   truncatedPackBytes: number
+  /** True when a saved index file was used (only the journals' tails were replayed). */
+  savedIndex: boolean
+  /** Journal records replayed into the index. */
+  replayedRecords: number
+}
+
+/** The index recovery built, and what it reflects. */
+export interface RecoveredIndex {
+  index: PackIndex
+  /** Journal bytes per pack that `index` reflects. */
+  covered: Map<number, number>
+  /** Generation of the saved index used (0 when none was). */
+  generation: number
 }
 
 /** The pack being appended to after recovery. */
@@ -28,20 +42,62 @@ export interface ActivePack {
 }
 
 /**
- * Rebuilds `index` from the journals, oldest pack first, and repairs torn
+ * Opens the index: the saved index file when there is a sound one that fits
+ * the packs (only the journal records written after it are replayed),
+ * otherwise rebuilt from all the journals. Never trusts the file blindly: a
+ * bad checksum, a pack it lists that is gone or shorter than it says, or a
+ * journal shorter than it covered all mean a full rebuild.
+ */
+export async function recoverIndex (files: PackFiles, handles: PackHandles): Promise<{ recovered: RecoveredIndex, active: ActivePack, report: RecoveryReport }> {
+  const names = await files.list()
+  const saved = await loadIndexFile(files, names).catch(() => undefined)
+  if (saved !== undefined && await fitsPacks(files, handles, names, saved)) {
+    const covered = new Map([...saved.packs].map(([pack, { covered }]) => [pack, covered]))
+    const { active, report } = await recoverPacks(files, handles, saved.index, covered)
+    return { recovered: { index: saved.index, covered, generation: saved.generation }, active, report: { ...report, savedIndex: true } }
+  }
+  const index = new PackIndex()
+  const covered = new Map<number, number>()
+  const { active, report } = await recoverPacks(files, handles, index, covered)
+  return { recovered: { index, covered, generation: saved?.generation ?? 0 }, active, report }
+}
+
+/** True when every pack the saved index lists is still there, at least as long as it says. */
+async function fitsPacks (files: PackFiles, handles: PackHandles, names: string[], saved: SavedIndex): Promise<boolean> {
+  for (const [pack, { end, covered }] of saved.packs) {
+    if (!names.includes(packFileName(pack)) || !names.includes(journalFileName(pack))) return false
+    const packName = packFileName(pack)
+    const packFile = await handles.acquire(packName)
+    try {
+      if (await packFile.size() < end) return false
+    } finally {
+      await handles.release(packName)
+    }
+    const journal = await files.open(journalFileName(pack))
+    try {
+      if (await journal.size() < covered) return false
+    } finally {
+      await journal.close()
+    }
+  }
+  return true
+}
+
+/**
+ * Brings `index` up to date from the journals, oldest pack first, and repairs torn
  * tails: the first record that is cut short, fails its checksum or points
  * past the end of its pack ends that journal, and the journal is truncated
  * there so that bytes appended later can never make a stale record valid.
  * Bytes at the end of the newest pack that no journal record names are cut.
  */
-export async function recoverPacks (files: PackFiles, handles: PackHandles, index: PackIndex): Promise<{ active: ActivePack, report: RecoveryReport }> {
+export async function recoverPacks (files: PackFiles, handles: PackHandles, index: PackIndex, covered: Map<number, number>): Promise<{ active: ActivePack, report: RecoveryReport }> {
   const numbers = new Set<number>()
   for (const name of await files.list()) {
     const parsed = parseFileName(name)
     if (parsed !== undefined) numbers.add(parsed.pack)
   }
   const packs = [...numbers].sort((a, b) => a - b)
-  const report: RecoveryReport = { packs: packs.length, droppedRecords: 0, truncatedJournalBytes: 0, truncatedPackBytes: 0 }
+  const report: RecoveryReport = { packs: packs.length, droppedRecords: 0, truncatedJournalBytes: 0, truncatedPackBytes: 0, savedIndex: false, replayedRecords: 0 }
   if (packs.length === 0) packs.push(1)
   const newest = packs[packs.length - 1] as number
 
@@ -59,16 +115,19 @@ export async function recoverPacks (files: PackFiles, handles: PackHandles, inde
 
       const journal = await files.open(journalFileName(pack))
       try {
-        const scan = await scanJournal(journal, pack, limit, index, report)
-        index.usage(pack).end = Math.max(index.usage(pack).end, scan.end)
+        const scan = await scanJournal(journal, pack, limit, index, report, covered.get(pack))
+        // A saved index knows the pack's end from before the replayed tail.
+        const end = Math.max(index.usage(pack).end, scan.end)
+        index.usage(pack).end = end
+        covered.set(pack, scan.size)
         if (isNewest) {
           // Unjournaled bytes at the tail were never promised to anyone: reclaim them.
           if (packHeader !== 'ok') {
             await rewriteHeader(packFile, PACK_MAGIC)
-          } else if (packSize > scan.end) {
-            await packFile.truncate(scan.end)
+          } else if (packSize > end) {
+            await packFile.truncate(end)
             await packFile.flush()
-            report.truncatedPackBytes += packSize - scan.end
+            report.truncatedPackBytes += packSize - end
           }
           active = { pack, journal, journalSize: scan.size }
         } else {
@@ -87,22 +146,26 @@ export async function recoverPacks (files: PackFiles, handles: PackHandles, inde
 }
 
 /** Applies the valid records of one journal to the index; truncates a torn tail. */
-async function scanJournal (journal: PackFile, pack: number, packLimit: number, index: PackIndex, report: RecoveryReport): Promise<{ end: number, size: number }> {
+async function scanJournal (journal: PackFile, pack: number, packLimit: number, index: PackIndex, report: RecoveryReport, from = FILE_HEADER_LENGTH): Promise<{ end: number, size: number }> {
   const size = await journal.size()
-  const bytes = await journal.read(0, size)
-  const header = checkHeader(bytes, JOURNAL_MAGIC)
+  // Records before `from` are in the saved index already: read only the tail.
+  const skip = Math.max(0, Math.min(from, size) - FILE_HEADER_LENGTH)
+  const header = checkHeader(await journal.read(0, FILE_HEADER_LENGTH), JOURNAL_MAGIC)
   if (header === 'foreign') throw foreign(journalFileName(pack))
   if (header === 'empty') {
     await rewriteHeader(journal, JOURNAL_MAGIC)
     return { end: FILE_HEADER_LENGTH, size: FILE_HEADER_LENGTH }
   }
 
-  let at = FILE_HEADER_LENGTH
+  const base = FILE_HEADER_LENGTH + skip
+  const bytes = await journal.read(base, size - base)
+  let at = 0
   let end = FILE_HEADER_LENGTH
   for (;;) {
     const decoded = decodeRecord(bytes, at)
     if (decoded === undefined || !applyRecord(decoded.record, pack, packLimit, index)) break
     if (decoded.record.kind === RECORD_PUT) end = Math.max(end, decoded.record.offset + decoded.record.length)
+    report.replayedRecords++
     at = decoded.next
   }
   if (at < bytes.length) {
@@ -110,10 +173,10 @@ async function scanJournal (journal: PackFile, pack: number, packLimit: number, 
       report.droppedRecords++
     }
     report.truncatedJournalBytes += bytes.length - at
-    await journal.truncate(at)
+    await journal.truncate(base + at)
     await journal.flush()
   }
-  return { end, size: at }
+  return { end, size: base + at }
 }
 
 /** Applies one record; false when the record cannot be true (a torn or damaged tail). */
@@ -124,7 +187,7 @@ function applyRecord (record: JournalRecord, pack: number, packLimit: number, in
   } catch {
     return false
   }
-  const key = blockKey(cid.multihash.bytes)
+  const key = cid.multihash.bytes
   if (record.kind === RECORD_PUT) {
     if (record.pack !== pack || record.offset < FILE_HEADER_LENGTH || record.offset + record.length > packLimit) return false
     index.set(key, { pack, offset: record.offset, length: record.length, cid: record.cid })

@@ -34,7 +34,9 @@ export class PackWriter {
     private readonly index: PackIndex,
     private readonly maxPackSize: number,
     active: ActivePack,
-    file: PackFile
+    file: PackFile,
+    /** Journal bytes per pack the index reflects; the writer keeps the active pack's up to date. */
+    private readonly covered: Map<number, number>
   ) {
     this.pack = active.pack
     this.file = file
@@ -43,7 +45,7 @@ export class PackWriter {
   }
 
   /** Appends one block (given as pieces, written without joining them) and queues its put record. */
-  async append (id: string, cid: CID, pieces: Uint8Array[]): Promise<void> {
+  async append (id: Uint8Array, cid: CID, pieces: Uint8Array[]): Promise<void> {
     let length = 0
     for (const piece of pieces) length += piece.length
     if (length > MAX_BLOCK_LENGTH) throw new StorageFailedError(`A block of ${length} bytes is too large to store`)
@@ -105,6 +107,7 @@ export class PackWriter {
         throw toStorageError(err, 'write the block index journal')
       }
       this.journalSize += records.length
+      this.covered.set(this.pack, this.journalSize)
       this.pending = this.pending.slice(batch.length)
       this.journalDirty = true
     }
@@ -155,6 +158,7 @@ export class PackWriter {
     this.file = file
     this.journal = journal
     this.journalSize = FILE_HEADER_LENGTH
+    this.covered.set(pack, FILE_HEADER_LENGTH)
     await Promise.resolve(old.journal.close()).catch(() => {})
     await this.handles.release(packFileName(old.pack))
   }
