@@ -1,6 +1,7 @@
 import { backoffDelay } from '../../backoff.ts'
 import { CairnError, isCairnError, QuotaExceededError } from '../../errors.ts'
 import { dropUnpinned, fetchAndPin, toCid, unpinAndFree } from './dag-fetch.ts'
+import { FairPicker } from './fair-pick.ts'
 import { dueAt, encodeRecord, itemKey } from './peer-store.ts'
 import type { VaultLedger } from './vault-ledger.ts'
 import type { ItemRecord } from './peer-store.ts'
@@ -56,6 +57,7 @@ export class Replicator {
   private started = false
   private freeing: Promise<void> = Promise.resolve()
   private readonly toFree = new Set<string>()
+  private readonly picker = new FairPicker()
 
   constructor (private readonly components: ReplicatorComponents, private readonly init: ReplicatorInit) {}
 
@@ -96,11 +98,11 @@ export class Replicator {
       else next = Math.min(next, item.nextAt)
     }
     ready.sort((a, b) => a.nextAt - b.nextAt || a.addedAt - b.addedAt)
-    for (const item of ready) {
-      if (this.running.size >= this.init.concurrency) break
-      if (this.due(item) <= now) continue
-      this.fetch(item)
-    }
+    // Vaults take turns for the fetch slots (fan-in): one with many roots queued starves none.
+    const perVault = new Map<string, number>()
+    for (const run of this.running.values()) perVault.set(run.item.vault, (perVault.get(run.item.vault) ?? 0) + 1)
+    const slots = this.init.concurrency - this.running.size
+    for (const item of this.picker.pick(ready.filter((item) => this.due(item) > now), perVault, slots)) this.fetch(item)
     // Node clamps longer timeouts to 1 ms; wake at least daily instead.
     if (next < Infinity) this.timer = setTimeout(() => { this.wake() }, Math.min(Math.max(0, next - now), 2 ** 31 - 1))
   }
