@@ -11,17 +11,20 @@ import { BenchHost } from './support/bench-host.ts'
 import { ReplicationHost } from './support/replication-host.ts'
 import { runSyncBench } from './sync/run-sync.ts'
 import { runDesktopBench } from './desktop/run-desktop.ts'
+import { runScaleBench } from './scale/run-scale.ts'
 
 /**
- * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop
+ * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|scale
  * --replication-size MiB --replication-reps N --peer-fetch-concurrency N
  * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB
- * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S]`: Cairn's encrypted add and
+ * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S
+ * --scale-blocks N --scale-block-size B --scale-reps N --fanin-vaults N --fanin-roots N --fanin-file-kib K]`: Cairn's encrypted add and
  * read against plain Helia and raw OPFS, in headless Chromium, inside a
  * dedicated worker; then replication browser → backup peer (direct and
  * through the relay) against a Node device, and restore peer → browser;
  * then device sync in Node (tests/bench/sync/); then the desktop app's add,
- * start and idle daemon (tests/bench/desktop/).
+ * start and idle daemon (tests/bench/desktop/); then the backup peer at
+ * scale (tests/bench/scale/).
  * Measures and prints; asserts nothing about speed.
  * See tests/bench/README.md for what each figure means.
  */
@@ -44,7 +47,13 @@ const { values: args } = parseArgs({
     'open-size': { type: 'string', default: '100' },
     'desktop-size': { type: 'string', default: '1024' },
     'desktop-reps': { type: 'string', default: '2' },
-    'desktop-idle-seconds': { type: 'string', default: '60' }
+    'desktop-idle-seconds': { type: 'string', default: '60' },
+    'scale-blocks': { type: 'string', default: '1000000' },
+    'scale-block-size': { type: 'string', default: '1024' },
+    'scale-reps': { type: 'string', default: '3' },
+    'fanin-vaults': { type: 'string', default: '50' },
+    'fanin-roots': { type: 'string', default: '8' },
+    'fanin-file-kib': { type: 'string', default: '128' }
   }
 })
 const options: BenchOptions = { sizeMiB: Number(args.size), reps: Number(args.reps), stages: args['no-stages'] !== true }
@@ -54,7 +63,7 @@ for (const o of [options, replicationOptions]) {
     throw new Error('--size, --replication-size (MiB), --reps and --replication-reps must be positive integers')
   }
 }
-if (args.only !== undefined && !['add', 'replication', 'sync', 'desktop'].includes(args.only)) throw new Error('--only takes add, replication, sync or desktop')
+if (args.only !== undefined && !['add', 'replication', 'sync', 'desktop', 'scale'].includes(args.only)) throw new Error('--only takes add, replication, sync, desktop or scale')
 const syncOptions = {
   files: Number(args['sync-files']),
   reps: Number(args['sync-reps']),
@@ -76,9 +85,20 @@ if (![desktopOptions.sizeMiB, desktopOptions.reps, desktopOptions.idleSeconds].e
   throw new Error('--desktop-size (MiB), --desktop-reps and --desktop-idle-seconds must be positive integers')
 }
 
+const scaleOptions = {
+  blocks: Number(args['scale-blocks']),
+  smallBlocks: 10_000,
+  blockSize: Number(args['scale-block-size']),
+  reps: Number(args['scale-reps']),
+  fanin: { vaults: Number(args['fanin-vaults']), rootsPerVault: Number(args['fanin-roots']), fileBytes: Number(args['fanin-file-kib']) * 1024 }
+}
+if (![scaleOptions.blocks, scaleOptions.blockSize, scaleOptions.reps, scaleOptions.fanin.vaults, scaleOptions.fanin.rootsPerVault, scaleOptions.fanin.fileBytes].every((n) => Number.isInteger(n) && n >= 1) || scaleOptions.blockSize < 64) {
+  throw new Error('--scale-blocks, --scale-block-size (bytes, ≥ 64), --scale-reps, --fanin-vaults, --fanin-roots and --fanin-file-kib must be positive integers')
+}
+
 const results = new Results()
 // The sync and desktop figures run in Node alone: no browser for `--only sync` or `--only desktop`.
-const browser = args.only === 'sync' || args.only === 'desktop' ? undefined : { server: await startBenchServer(), profile: await launchProfile() }
+const browser = args.only === 'sync' || args.only === 'desktop' || args.only === 'scale' ? undefined : { server: await startBenchServer(), profile: await launchProfile() }
 try {
   if (browser !== undefined) {
     const { profile } = browser
@@ -99,6 +119,7 @@ try {
   }
   if (args.only === undefined || args.only === 'sync') await runSyncBench(results, syncOptions)
   if (args.only === undefined || args.only === 'desktop') await runDesktopBench(results, desktopOptions)
+  if (args.only === undefined || args.only === 'scale') await runScaleBench(results, scaleOptions)
   const figures = results.figures()
   console.log(`\n${formatTable(figures)}\n`)
   writeJsonLines(RESULTS, figures)
