@@ -38,7 +38,7 @@ async function observeHeadlines (env: SuiteEnv, observe: Observer): Promise<void
   const { file, label } = env
   await withStore(await openPackStore('encrypted'), async (store) => {
     let add: EncryptedAdd | undefined
-    await observe('add.encrypted', async () => { add = await measureEncryptedAdd(file, store, env.hashTag, env.dedupKey) }, `heap.peak.add.encrypted.${label}.MiB`)
+    await observe('add.encrypted', async () => { add = await measureEncryptedAdd(file, store, env.sealer, env.dedupKey) }, `heap.peak.add.encrypted.${label}.MiB`)
     const { cid, fileKey } = add as EncryptedAdd
     await observe('read.decrypted', async () => await measureReadDecrypted(store.blockstore, cid, fileKey, file.size), `heap.peak.read.decrypted.${label}.MiB`)
   })
@@ -64,7 +64,7 @@ async function observeReadAhead (env: SuiteEnv): Promise<void> {
     await reader.cancel()
   }
   await withStore(await openPackStore('read-ahead'), async (store) => {
-    const add = await measureEncryptedAdd(file, store, env.hashTag, env.dedupKey)
+    const add = await measureEncryptedAdd(file, store, env.sealer, env.dedupKey)
     await pausedRead('read.decrypted', readDecrypted(store.blockstore, add.cid, add.fileKey.slice()))
     await env.settle()
     await pausedRead('proto.read.windowed', readDecryptedWindowed(store.blockstore, add.cid, add.fileKey))
