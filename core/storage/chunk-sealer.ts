@@ -16,8 +16,12 @@ export interface SealedChunk {
 /** The chunks of one file, sealed (and opened) by whichever thread the sealer picks. */
 export interface SealSession {
   seal: (index: number, plaintext: Uint8Array, last: boolean) => Promise<SealedChunk>
-  /** Decrypts one chunk at its position; undefined when it does not authenticate there. */
-  unseal: (index: number, ciphertext: Uint8Array, last: boolean) => Promise<Uint8Array | undefined>
+  /**
+   * Decrypts one chunk at its position (`plaintext` absent when it does not
+   * authenticate there). Unlike `seal`, it never takes the bytes it is handed
+   * (they may be a block cache's); it hands them back with the answer.
+   */
+  unseal: (index: number, ciphertext: Uint8Array, last: boolean) => Promise<{ plaintext?: Uint8Array, ciphertext: Uint8Array }>
   /** Forgets the file's key wherever it went. */
   close: () => void
 }
@@ -64,7 +68,10 @@ export function createInThreadSealer (width = 2): ChunkSealer {
       }
       return {
         seal: async (index, plaintext, last) => await sealChunk(await get(), index, plaintext, last),
-        unseal: async (index, ciphertext, last) => await (await get()).decrypt(index, ciphertext, last),
+        unseal: async (index, ciphertext, last) => {
+          const plaintext = await (await get()).decrypt(index, ciphertext, last)
+          return plaintext === undefined ? { ciphertext } : { plaintext, ciphertext }
+        },
         close: () => { cipher = undefined }
       }
     }

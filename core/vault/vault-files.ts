@@ -300,7 +300,8 @@ export class VaultFiles {
   open (fileId: string, versionId?: string): { info: FileInfo, stream: ReadableStream<Uint8Array> } {
     const view = versionId === undefined ? this.index.getFile(fileId) : this.versionView(fileId, versionId)
     if (view === undefined) throw new FileNotFoundError('That file is not in the vault', { fileId })
-    const init = { plaintextLength: view.entry.size, signal: this.locked }
+    const sealer = this.hashTag.sealer
+    const init = { plaintextLength: view.entry.size, signal: this.locked, ...(sealer !== undefined ? { sealer } : {}) }
     // A fresh key for each read: readDecrypted wipes the one it is given when it ends.
     const fileKey = (): Uint8Array => fromBase64(view.entry.fk)
     if (this.health === undefined) return { info: toFileInfo(view), stream: namingFile(readDecrypted(this.readBlockstore, view.entry.cid, fileKey(), init), fileId) }

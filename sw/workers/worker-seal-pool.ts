@@ -88,10 +88,11 @@ export function createWorkerSealPool (size = sealPoolSize(), start: () => SealWo
         return reply.sealed
       },
       unseal: async (index, ciphertext, last) => {
-        const bytes = transferable(ciphertext)
+        // Always a copy: the bytes may belong to a block cache (or be one block read twice), and the decryptor keeps them to name a failure.
+        const bytes = ciphertext.slice()
         const reply = await ask(pick(index), { type: 'unseal', session, id: nextId++, index, last, ciphertext: bytes }, [bytes.buffer])
         if (!('plaintext' in reply)) throw new CairnError('INTERNAL', 'a seal worker answered the wrong question')
-        return reply.plaintext ?? undefined
+        return reply.plaintext === null ? { ciphertext } : { plaintext: reply.plaintext, ciphertext }
       },
       close: () => {
         if (closed) return
