@@ -78,10 +78,13 @@ async function measureHeadlines (env: SuiteEnv, rep: number): Promise<{ plainMs:
     ctx.sample({ name: `stage.add.encrypted.store_done.${label}`, value: add.storeMs, unit: 'ms' })
 
     await settle()
-    const checkedMs = await measureReadDecrypted(store.blockstore, add.cid, add.fileKey, file.size)
+    const checkedMs = await measureReadDecrypted(store.blockstore, add.cid, add.fileKey, file.size, env.sealer)
     rate(`read.decrypted.${label}`, checkedMs)
+    // The same read decrypting on this thread (as before the seal workers read too), moments later.
+    await settle()
+    rate(`stage.read.decrypted.in_thread.${label}`, await measureReadDecrypted(store.blockstore, add.cid, add.fileKey, file.size))
     if (rep === 1) {
-      await verifyReadDecrypted(store.blockstore, add.cid, add.fileKey, env.inputBlake3)
+      await verifyReadDecrypted(store.blockstore, add.cid, add.fileKey, env.inputBlake3, env.sealer)
       ctx.log('read-back check passed: decrypted output has the input\'s BLAKE3')
     }
     if (env.options.stages) {
@@ -97,7 +100,7 @@ async function measureHeadlines (env: SuiteEnv, rep: number): Promise<{ plainMs:
       const unchecked = await createOpfsBlockstore({ directory: store.directory, verifyReads: false })
       try {
         await settle()
-        const uncheckedMs = await measureReadDecrypted(unchecked, add.cid, add.fileKey, file.size)
+        const uncheckedMs = await measureReadDecrypted(unchecked, add.cid, add.fileKey, file.size, env.sealer)
         rate(`read.decrypted.unchecked.${label}`, uncheckedMs)
         ctx.sample({ name: 'ratio.read_checked_vs_unchecked', value: uncheckedMs / checkedMs, unit: '×' })
       } finally {
