@@ -2,6 +2,7 @@ import { readDecrypted } from '../../../core/storage/encrypted-content.ts'
 import { openPackStore } from './bench-stores.ts'
 import { measureEncryptedAdd, measureEncryptedAddV1, measurePlainAdd, type EncryptedAdd } from './measure-add.ts'
 import { measureReadDecrypted } from './measure-read.ts'
+import { measureDownloadHeap } from './measure-download.ts'
 import { clearScratch } from './opfs-scratch.ts'
 import { measureChainedAdd, measureOffloadedRead, type OffloadedAdd, type ProtoWorkers } from './proto-offload.ts'
 import { measureWindowedRead, readDecryptedWindowed } from './proto-windowed-read.ts'
@@ -30,6 +31,7 @@ export async function runProfiles (env: SuiteEnv, protos?: ProtoWorkers): Promis
   await observeHeadlines(env, observer('cpu'))
   // The read-ahead bound is a headline goal (issue 12): measured with or without stages.
   await observeReadAhead(env)
+  await measureDownloadHeap(env)
   if (!env.options.stages) return
   await observeHeadlines(env, observer('profile'))
   if (protos !== undefined) await observePrototypes(env, protos, observer('cpu'))
