@@ -27,6 +27,18 @@ export interface DecryptStreamInit {
    * key behind).
    */
   wipeKey?: boolean
+  /**
+   * Decrypts the chunks elsewhere (a pool of workers), opened with the
+   * verified header. Each call hands back the ciphertext too (it may have
+   * travelled), so a failure is still diagnosed from the bytes.
+   */
+  offload?: (header: Uint8Array) => OffloadedChunks
+}
+
+/** Chunk decryption done elsewhere: `plaintext` absent when the chunk does not authenticate at that position. */
+export interface OffloadedChunks {
+  decrypt: (index: number, ciphertext: Uint8Array, last: boolean) => Promise<{ plaintext?: Uint8Array, ciphertext: Uint8Array }>
+  close: () => void
 }
 
 interface Job {
@@ -50,6 +62,7 @@ export class StreamDecryptor {
   private readonly concurrency: number
   private readonly rechunker = new Rechunker(HEADER_LENGTH)
   private cipher: ChunkCipher | undefined
+  private offloaded: OffloadedChunks | undefined
   private mode: 'header' | 'chunks' | 'tail' = 'header'
   private fullLength = 0
   /** Index of the final chunk, when the length is known up front. */
@@ -115,6 +128,8 @@ export class StreamDecryptor {
     wipeFileSubkeys(this.subkeys)
     if (this.init.wipeKey === true) this.init.key.fill(0)
     this.cipher = undefined
+    this.offloaded?.close()
+    this.offloaded = undefined
     this.jobs.length = 0
     this.held = undefined
     this.finalPlain?.fill(0)
@@ -162,6 +177,7 @@ export class StreamDecryptor {
     const header = parseHeader(this.subkeys, bytes)
     this.cipher = await ChunkCipher.create(this.subkeys, header)
     wipeFileSubkeys(this.subkeys)
+    this.offloaded = this.init.offload?.(header.bytes)
     this.fullLength = header.chunkSize + TAG_LENGTH
     this.rechunker.size = this.fullLength
     this.mode = 'chunks'
@@ -186,10 +202,14 @@ export class StreamDecryptor {
     const cipher = this.cipher
     if (cipher === undefined) throw new CairnError('INTERNAL', 'decrypting before the header was read')
     const index = this.nextIndex++
-    const result = cipher.decrypt(index, bytes, last)
+    const job: Job = { index, bytes, last, result: Promise.resolve(undefined) }
+    const offloaded = this.offloaded
+    job.result = offloaded === undefined
+      ? cipher.decrypt(index, bytes, last)
+      : offloaded.decrypt(index, bytes, last).then((r) => { job.bytes = r.ciphertext; return r.plaintext })
     // Marked handled now; a real fault still surfaces when awaited in order.
-    result.catch(() => {})
-    this.jobs.push({ index, bytes, last, result })
+    job.result.catch(() => {})
+    this.jobs.push(job)
     await this.drain(this.concurrency - 1, emit)
   }
 
@@ -207,6 +227,8 @@ export class StreamDecryptor {
   /** A chunk failed: throw its named error, or start collecting what follows an unexpected final chunk. */
   private async onFailure (job: Job): Promise<void> {
     const cipher = this.cipher as ChunkCipher
+    // Offloaded chunks are away until their answer brings them back: wait, so every byte is counted.
+    await Promise.allSettled(this.jobs.map(async j => await j.result))
     if (job.last) throw await diagnoseLastPiece(cipher, job.index, job.bytes, this.finalIndex !== undefined)
     const found = await diagnoseInnerChunk(cipher, job.index, job.bytes, this.finalIndex !== undefined)
     if (found instanceof CairnError) throw found

@@ -1,6 +1,8 @@
 import { unixfs } from '@helia/unixfs'
 import { CID } from 'multiformats/cid'
-import { createDecryptStream, createEncryptStream, DEFAULT_CHUNK_SIZE, HEADER_LENGTH, TAG_LENGTH } from '../crypto/stream-format.ts'
+import { createDecryptStream, createEncryptStream } from '../crypto/stream-format.ts'
+import type { ChunkSealer } from './chunk-sealer.ts'
+import { readLeaves } from './leaf-reader.ts'
 import type { Blockstore } from 'interface-blockstore'
 
 /**
@@ -87,72 +89,31 @@ export async function storeEncrypted (store: RecordingBlockstore, plaintext: Rea
 }
 
 /**
- * Ciphertext chunks read per window. `cat` reads every block of its range
- * ahead of the consumer, so reading a whole file at once would hold all of it
- * in memory (measured: 266 MiB buffered for a 256 MiB file); windows bound
- * that to 16 MiB whatever the file size.
+ * Leaves read ahead of the decryptor: enough to keep the seal workers busy,
+ * few enough that a paused reader leaves ~8 MiB buffered, whatever the file size.
  */
-const CHUNKS_PER_WINDOW = 16
+const READ_AHEAD_LEAVES = 8
 
-interface OpenWindow {
-  iterator: AsyncIterator<Uint8Array>
-  first: Promise<IteratorResult<Uint8Array>>
-}
-
-async function * windowedCiphertext (blockstore: Blockstore, cid: CID, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-  const fs = unixfs({ blockstore })
-  const options = signal !== undefined ? { signal } : {}
-  const size = Number((await fs.stat(cid, options)).size)
-  const ranges: Array<{ offset: number, length: number }> = []
-  // Windows start at one chunk and double up to CHUNKS_PER_WINDOW: the first
-  // byte waits for one chunk's blocks, not for a whole window's (over a
-  // network every block of a window is fetched at once, the first among them).
-  for (let offset = 0, chunks = 1; offset < size; chunks = Math.min(CHUNKS_PER_WINDOW, chunks * 2)) {
-    const window = chunks * (DEFAULT_CHUNK_SIZE + TAG_LENGTH)
-    // The header rides with the first window so windows stay chunk-aligned.
-    const length = Math.min(size - offset, offset === 0 ? HEADER_LENGTH + window : window)
-    ranges.push({ offset, length })
-    offset += length
-  }
-  // Asking for the first piece of a window starts its block reads, so the
-  // next window is opened while this one drains: at most two windows in memory.
-  // It opens once this one's first chunk is in (past the header, in the first
-  // window), so the two do not share the link while the reader waits for it.
-  const open = (i: number): OpenWindow | undefined => {
-    const range = ranges[i]
-    if (range === undefined) return undefined
-    const iterator = fs.cat(cid, { ...options, ...range })[Symbol.asyncIterator]()
-    return { iterator, first: iterator.next() }
-  }
-  let current = open(0)
-  for (let i = 0; current !== undefined; i++) {
-    let following: OpenWindow | undefined
-    let read = 0
-    try {
-      for (let next = await current.first; next.done !== true; next = await current.iterator.next()) {
-        read += next.value.byteLength
-        if (following === undefined && read > (i === 0 ? HEADER_LENGTH : 0)) following = open(i + 1)
-        yield next.value
-      }
-    } catch (err) {
-      await following?.iterator.return?.()
-      throw err
-    }
-    current = following ?? open(i + 1)
-  }
+export interface ReadDecryptedInit {
+  /** The index entry's size: names a cut-off or over-long file exactly. */
+  plaintextLength?: number
+  signal?: AbortSignal
+  /** Where chunks are decrypted (the seal workers, several at once); this thread when absent. */
+  sealer?: ChunkSealer
 }
 
 /**
  * Streams a stored file's plaintext, authenticated chunk by chunk as it is
- * read, holding at most one window of ciphertext. `plaintextLength` (the
+ * read, holding a few leaves of ciphertext (READ_AHEAD_LEAVES). `plaintextLength` (the
  * index entry's size) lets the decryptor name a cut-off or over-long file
  * exactly rather than as tampering. The stream owns `fileKey`: it is
  * overwritten when the stream ends, fails or is cancelled, so a caller that
  * needs the key again passes a copy.
  */
-export function readDecrypted (blockstore: Blockstore, cid: CID | string, fileKey: Uint8Array, init: { plaintextLength?: number, signal?: AbortSignal } = {}): ReadableStream<Uint8Array> {
+export function readDecrypted (blockstore: Blockstore, cid: CID | string, fileKey: Uint8Array, init: ReadDecryptedInit = {}): ReadableStream<Uint8Array> {
   const root = typeof cid === 'string' ? CID.parse(cid) : cid
-  const source = windowedCiphertext(blockstore, root, init.signal)
+  const source = readLeaves(blockstore, root, READ_AHEAD_LEAVES, init.signal)
+  const sealer = init.sealer
   const ciphertext = new ReadableStream<Uint8Array>({
     async pull (controller) {
       let next
@@ -170,7 +131,20 @@ export function readDecrypted (blockstore: Blockstore, cid: CID | string, fileKe
       await source.return(undefined)
     }
   })
-  return ciphertext.pipeThrough(createDecryptStream({ key: fileKey, wipeKey: true, ...(init.plaintextLength !== undefined ? { plaintextLength: init.plaintextLength } : {}) }))
+  return ciphertext.pipeThrough(createDecryptStream({
+    key: fileKey,
+    wipeKey: true,
+    ...(init.plaintextLength !== undefined ? { plaintextLength: init.plaintextLength } : {}),
+    ...(sealer !== undefined
+      ? {
+          concurrency: sealer.width,
+          offload: (header: Uint8Array) => {
+            const session = sealer.open(fileKey, header)
+            return { decrypt: session.unseal, close: session.close }
+          }
+        }
+      : {})
+  }))
 }
 
 /** Reads every block of a stored file once (through whatever checks `blockstore` makes), discarding the bytes. */

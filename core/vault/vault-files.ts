@@ -1,7 +1,11 @@
 import { CairnError, FileNotFoundError, InvalidArgumentError, VaultLockedError } from '../errors.ts'
 import { generateFileKey } from '../crypto/stream-format.ts'
 import { createDedupHasher } from '../crypto/dedup-tag.ts'
-import { readDecrypted, readEveryBlock, RecordingBlockstore, storeEncrypted } from '../storage/encrypted-content.ts'
+import { dedupTagV2FromDigests } from '../crypto/dedup-tag-v2.ts'
+import { readDecrypted, readEveryBlock, RecordingBlockstore } from '../storage/encrypted-content.ts'
+import { createInThreadSealer, type ChunkSealer } from '../storage/chunk-sealer.ts'
+import { storeSealed } from '../storage/sealed-content.ts'
+import { findByAnyTag, hasVersion1TagOfSize, tagOfBlobV2 } from './content-tags.ts'
 import { namedContent, type NamedContent } from '../index/named-content.ts'
 import { namingFile, recoveringStream } from './recovering-read.ts'
 import { fromBase64, toBase64 } from '../crypto/base64.ts'
@@ -19,18 +23,26 @@ export interface FileReadHealth {
   onHealth: (fileId: string, state: FileHealthState) => void
 }
 
-/** Computes the keyed BLAKE3 dedup tag of a file; the browser runs it in a second worker. */
+/**
+ * Computes the version-1 dedup tag (keyed BLAKE3) of a file; the browser runs
+ * it in a second worker. New content is tagged with version 2 (content-tags.ts);
+ * this one is asked only when the vault holds version-1 content of the same size.
+ */
 export interface TagHasher {
   (dedupKey: Uint8Array, file: Blob): Promise<Uint8Array>
   /**
-   * Read a file of HASH_FIRST_BELOW or more once: its tag is computed from the
-   * bytes as they are encrypted (as `addStream` does), not by this hasher in a
-   * second pass. For a host without a second core to hand the file to (the
-   * desktop: a Blob from disk cannot go to a worker thread, and its page's
-   * files cross a socket for every read). A duplicate is then found at the end.
+   * Read a file of HASH_FIRST_BELOW or more once, as `addStream` does: an old
+   * tag, when one is needed, is computed from the bytes as they are encrypted,
+   * not by this hasher in a second pass. For the desktop: its page's files
+   * cross a socket for every read.
    */
   readLargeFilesOnce?: boolean
+  /** Where the per-chunk work of adds and reads runs (a pool of workers); this thread when absent. */
+  sealer?: ChunkSealer
 }
+
+/** The sealer of a host that brings none. */
+const inThreadSealer = createInThreadSealer()
 
 /** Below this size the tag is computed before encrypting (cheap), so a duplicate writes nothing at all. */
 const HASH_FIRST_BELOW = 8 * 1024 * 1024
@@ -123,16 +135,18 @@ export class VaultFiles {
       const { file, ...rest } = input
       return await this.addStream({ ...rest, stream: file.stream(), size: file.size })
     }
-    const tagPromise = this.hashTag(this.dedupKey, input.file)
-    // A rejected tag is reported below; don't let it surface as unhandled meanwhile.
-    tagPromise.catch(() => {})
     const stored = { ...input, size: input.file.size }
+    // Content added before version-2 tags keeps deduplicating: its old tag is computed too when a file of that size has one.
+    const oldTag = hasVersion1TagOfSize(this.index, stored.size) ? this.hashTag(this.dedupKey, input.file) : undefined
+    // A rejected tag is reported below; don't let it surface as unhandled meanwhile.
+    oldTag?.catch(() => {})
     if (input.file.size < HASH_FIRST_BELOW) {
-      const duplicate = await this.duplicateOf(await tagPromise, stored)
+      const tag = await tagOfBlobV2(this.dedupKey, input.file)
+      const duplicate = await this.duplicateOf([tag, oldTag === undefined ? undefined : await oldTag], stored)
       if (duplicate !== undefined) return duplicate
+      return await this.storeNew(input.file.stream(), stored, tag, oldTag)
     }
-
-    return await this.storeNew(input.file.stream(), stored, tagPromise)
+    return await this.storeNew(input.file.stream(), stored, undefined, oldTag)
   }
 
   /**
@@ -144,60 +158,65 @@ export class VaultFiles {
     let hasher
     try {
       if (!Number.isSafeInteger(input.size) || input.size < 0) throw new InvalidArgumentError(`a file's size must be a whole number of bytes, not ${input.size}`)
-      hasher = await createDedupHasher(this.dedupKey)
+      // The old tag only when content of that size was tagged with it (content-tags.ts).
+      hasher = hasVersion1TagOfSize(this.index, input.size) ? await createDedupHasher(this.dedupKey) : undefined
     } catch (err) {
       // Nothing will read the stream: let its source go.
       await input.stream.cancel().catch(() => {})
       throw err
     }
     let resolveTag!: (tag: Uint8Array) => void
-    const tagPromise = new Promise<Uint8Array>((resolve) => { resolveTag = resolve })
+    const oldTag = hasher === undefined ? undefined : new Promise<Uint8Array>((resolve) => { resolveTag = resolve })
     let seen = 0
-    const hashed = input.stream.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+    const checked = input.stream.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
       transform (chunk, controller) {
         seen += chunk.byteLength
         if (seen > input.size) throw new CairnError('TRAILING_DATA', `The file is longer than the ${input.size} bytes it was announced with; nothing was stored`)
-        hasher.update(chunk)
+        hasher?.update(chunk)
         controller.enqueue(chunk)
       },
       flush () {
         if (seen < input.size) throw new CairnError('STREAM_TRUNCATED', `The file ended after ${seen} of its ${input.size} bytes; nothing was stored`)
-        resolveTag(hasher.digest())
+        if (hasher !== undefined) resolveTag(hasher.digest())
       }
     }))
-    return await this.storeNew(hashed, input, tagPromise)
+    return await this.storeNew(checked, input, undefined, oldTag)
   }
 
-  /** Encrypts and stores new content, then indexes it, unless the tag shows the vault already has it. */
-  private async storeNew (plaintext: ReadableStream<Uint8Array>, input: StoreInput, tagPromise: Promise<Uint8Array>): Promise<AddFileResult> {
-    // Encrypt while the tag is computed (on the other core for a Blob), and stop
-    // early (taking back what was written) if it turns out to be a duplicate.
+  /**
+   * Encrypts and stores new content, then indexes it, unless a tag shows the
+   * vault already has it. The version-2 tag is `tag` when known up front,
+   * else made from the piece digests the sealer computed while encrypting.
+   */
+  private async storeNew (plaintext: ReadableStream<Uint8Array>, input: StoreInput, tag: Uint8Array | undefined, oldTag: Promise<Uint8Array> | undefined): Promise<AddFileResult> {
+    // Encrypt while the old tag (if any) is computed, and stop early (taking
+    // back what was written) if it turns out to be a duplicate.
     const upload = new AbortController()
     const signal = AbortSignal.any([upload.signal, this.locked])
     // Only a lookup here: the new name is recorded below, once, and only if this call succeeds.
     let existing: FileView | undefined
     let release = (): void => {}
-    const checked = tagPromise.then((tag) => {
-      existing = this.index.findByTag(toBase64(tag))
-      if (existing !== undefined) {
-        // Claimed at the lookup: the rollback below gives the Trash time to be emptied of it.
-        release = this.claim(existing.entry.cid)
-        upload.abort()
-      }
-      return tag
-    })
-    checked.catch(() => {})
+    const found = (view: FileView | undefined): void => {
+      if (view === undefined || existing !== undefined) return
+      existing = view
+      // Claimed at the lookup: the rollback below gives the Trash time to be emptied of it.
+      release = this.claim(view.entry.cid)
+      upload.abort()
+    }
+    const checked = oldTag?.then((old) => { found(findByAnyTag(this.index, [old])); return old })
+    checked?.catch(() => {})
 
     const store = new RecordingBlockstore(this.blockstore)
     const fileKey = generateFileKey()
-    let cid
     try {
-      cid = await storeEncrypted(store, plaintext, {
+      const sealed = await storeSealed(store, plaintext, {
         fileKey,
+        sealer: this.hashTag.sealer ?? inThreadSealer,
         signal,
         onStored: (bytes) => input.onProgress?.(Math.min(input.size, bytes))
       })
-      const tag = await checked
+      const newTag = tag ?? dedupTagV2FromDigests(this.dedupKey, sealed.size, sealed.pieceDigests)
+      found(findByAnyTag(this.index, [newTag, checked === undefined ? undefined : await checked]))
       if (existing !== undefined) {
         await store.rollback()
         return await this.recordDuplicate(existing, input)
@@ -205,11 +224,11 @@ export class VaultFiles {
       // A file already at that path keeps its id: its content so far becomes an earlier version.
       const replacing = this.index.findByPath(input.path)?.fileId
       const view = await this.index.put({
-        cid: cid.toString(),
+        cid: sealed.cid.toString(),
         size: input.size,
         mtime: input.mtime,
         type: input.type,
-        tag: toBase64(tag),
+        tag: toBase64(newTag),
         fk: toBase64(fileKey)
       }, input.path, replacing)
       input.onProgress?.(input.size)
@@ -227,11 +246,11 @@ export class VaultFiles {
   }
 
   /**
-   * When the vault already holds this content, records the new name for it
-   * (pointing at the same ciphertext and key) and stores nothing new.
+   * When the vault already holds this content (under any of `tags`), records
+   * the new name for it (pointing at the same ciphertext and key) and stores nothing new.
    */
-  private async duplicateOf (tag: Uint8Array, input: StoreInput): Promise<AddFileResult | undefined> {
-    const existing = this.index.findByTag(toBase64(tag))
+  private async duplicateOf (tags: ReadonlyArray<Uint8Array | undefined>, input: StoreInput): Promise<AddFileResult | undefined> {
+    const existing = findByAnyTag(this.index, tags)
     if (existing === undefined) return undefined
     const release = this.claim(existing.entry.cid)
     try {
@@ -281,7 +300,8 @@ export class VaultFiles {
   open (fileId: string, versionId?: string): { info: FileInfo, stream: ReadableStream<Uint8Array> } {
     const view = versionId === undefined ? this.index.getFile(fileId) : this.versionView(fileId, versionId)
     if (view === undefined) throw new FileNotFoundError('That file is not in the vault', { fileId })
-    const init = { plaintextLength: view.entry.size, signal: this.locked }
+    const sealer = this.hashTag.sealer
+    const init = { plaintextLength: view.entry.size, signal: this.locked, ...(sealer !== undefined ? { sealer } : {}) }
     // A fresh key for each read: readDecrypted wipes the one it is given when it ends.
     const fileKey = (): Uint8Array => fromBase64(view.entry.fk)
     if (this.health === undefined) return { info: toFileInfo(view), stream: namingFile(readDecrypted(this.readBlockstore, view.entry.cid, fileKey(), init), fileId) }

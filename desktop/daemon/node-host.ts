@@ -2,6 +2,7 @@ import { hostname, platform } from 'node:os'
 import { webSockets } from '@libp2p/websockets'
 import { CairnError } from '../../core/errors.ts'
 import { createDedupHasher } from '../../core/crypto/dedup-tag.ts'
+import { createInThreadSealer } from '../../core/storage/chunk-sealer.ts'
 import type { LogBuffer } from '../../core/node/log-buffer.ts'
 import type { VaultNodeHost, WipeableTagHasher } from '../../core/node/vault-node.ts'
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
@@ -9,7 +10,9 @@ import type { DesktopStores } from './desktop-stores.ts'
 import { diskUse } from '../notify/desktop-notices.ts'
 
 /**
- * The dedup tag in this process: keyed BLAKE3 over the file's stream. No
+ * The version-1 dedup tag in this process (asked only for content of a size
+ * an old tag has; new content gets a version-2 tag while it is encrypted):
+ * keyed BLAKE3 over the file's stream. No
  * worker holds the key between files, so there is nothing to wipe on lock.
  * Large files are read once and hashed as they are encrypted (vault-files.ts
  * `readLargeFilesOnce`): Node cannot hand a Blob to a worker thread, and a
@@ -20,7 +23,14 @@ export const desktopTagHasher: WipeableTagHasher = Object.assign(async (dedupKey
   const hasher = await createDedupHasher(dedupKey)
   for await (const piece of file.stream()) hasher.update(piece)
   return hasher.digest()
-}, { wipe: () => {}, readLargeFilesOnce: true })
+}, {
+  wipe: () => {},
+  readLargeFilesOnce: true,
+  // Node's WebCrypto runs each encrypt and digest on libuv's thread pool, so
+  // chunks in flight already spread over the cores: no worker threads (which
+  // could not take a file-backed Blob anyway), and no key leaves this process.
+  sealer: createInThreadSealer(4)
+})
 
 const PLATFORMS: Partial<Record<NodeJS.Platform, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' }
 

@@ -8,6 +8,7 @@ import { toErrorPayload } from '../../core/errors.ts'
 import { openBrowserStores } from '../browser-stores.ts'
 import { NodeTabs } from './node-tabs.ts'
 import { createWorkerTagHasher } from './worker-tag-hasher.ts'
+import { withSealPool } from './worker-seal-pool.ts'
 import { sharedFileSource } from './shared-file-source.ts'
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
 
@@ -38,8 +39,8 @@ async function startNode (): Promise<ServedNode> {
     },
     logs,
     emit,
-    // Ended on lock, so the hash worker keeps no dedup key while the vault is closed.
-    hashTag: createWorkerTagHasher(),
+    // Ended on lock, so the hash and seal workers keep no key while the vault is closed.
+    hashTag: withSealPool(createWorkerTagHasher()),
     openShared: sharedFileSource(self.location.origin),
     origin: self.location.origin,
     appHost: self.location.hostname,

@@ -1,7 +1,10 @@
 import { unixfs } from '@helia/unixfs'
 import type { CID } from 'multiformats/cid'
 import { generateFileKey } from '../../../core/crypto/stream-format.ts'
+import { dedupTagV2FromDigests } from '../../../core/crypto/dedup-tag-v2.ts'
+import type { ChunkSealer } from '../../../core/storage/chunk-sealer.ts'
 import { RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
+import { storeSealed } from '../../../core/storage/sealed-content.ts'
 import type { TagHasher } from '../../../core/vault/vault-files.ts'
 import type { BenchStore } from './bench-stores.ts'
 
@@ -19,12 +22,38 @@ export interface EncryptedAdd {
 
 /**
  * `add.encrypted`: what `VaultFiles.add` does for a large file (core/vault/vault-files.ts):
- * the dedup tag starts in the hash worker, and meanwhile `storeEncrypted`
+ * `storeSealed` reads `file.stream()` once and hands each 1 MiB chunk to the
+ * seal workers (encrypt, hash the leaf, hash the plaintext piece), then UnixFS
+ * and a RecordingBlockstore over the store; the version-2 dedup tag is made
+ * from the piece digests. Timed until the store is flushed and the tag made.
+ */
+export async function measureEncryptedAdd (file: Blob, store: BenchStore, sealer: ChunkSealer, dedupKey: Uint8Array): Promise<EncryptedAdd> {
+  const fileKey = generateFileKey()
+  const upload = new AbortController()
+  let progress = 0
+  const start = performance.now()
+  const sealed = await storeSealed(new RecordingBlockstore(store.blockstore), file.stream(), {
+    fileKey,
+    sealer,
+    signal: upload.signal,
+    onStored: (bytes) => { progress = Math.min(file.size, bytes) }
+  })
+  await store.flush()
+  const storeMs = performance.now() - start
+  dedupTagV2FromDigests(dedupKey, sealed.size, sealed.pieceDigests)
+  const ms = performance.now() - start
+  if (progress !== file.size) throw new Error(`progress ended at ${progress} of ${file.size} bytes`)
+  return { ms, tagMs: ms, storeMs, cid: sealed.cid, fileKey }
+}
+
+/**
+ * `stage.add.encrypted.v1_path`: the add as it was before version-2 tags, for
+ * a comparison within one run: the keyed BLAKE3 tag starts in the hash worker, and meanwhile `storeEncrypted`
  * streams `file.stream()` through the STREAM encryptor into UnixFS and a
  * RecordingBlockstore over the store. Timed until both are done and the store
  * is flushed. Index bookkeeping (a few hundred bytes) is left out.
  */
-export async function measureEncryptedAdd (file: Blob, store: BenchStore, hashTag: TagHasher, dedupKey: Uint8Array): Promise<EncryptedAdd> {
+export async function measureEncryptedAddV1 (file: Blob, store: BenchStore, hashTag: TagHasher, dedupKey: Uint8Array): Promise<EncryptedAdd> {
   const fileKey = generateFileKey()
   // The app passes a signal (lock or duplicate aborts the upload) and a progress callback.
   const upload = new AbortController()

@@ -2,17 +2,19 @@ import { unixfs } from '@helia/unixfs'
 import { createBLAKE3 } from 'hash-wasm'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
+import type { ChunkSealer } from '../../../core/storage/chunk-sealer.ts'
 import { readDecrypted } from '../../../core/storage/encrypted-content.ts'
 import { drain } from './bench-context.ts'
 
 /**
- * `read.decrypted`: `readDecrypted` of a stored file (UnixFS cat from the
- * store, then the STREAM decryptor), every byte consumed. Returns ms; throws
+ * `read.decrypted`: `readDecrypted` of a stored file (its leaves from the
+ * store, a few ahead, then the STREAM decryptor, on the seal workers when
+ * `sealer` is given, as the vault reads), every byte consumed. Returns ms; throws
  * when the byte count is wrong.
  */
-export async function measureReadDecrypted (blockstore: Blockstore, cid: CID, fileKey: Uint8Array, size: number): Promise<number> {
+export async function measureReadDecrypted (blockstore: Blockstore, cid: CID, fileKey: Uint8Array, size: number, sealer?: ChunkSealer): Promise<number> {
   const start = performance.now()
-  const bytes = await drain(readDecrypted(blockstore, cid, fileKey.slice()))
+  const bytes = await drain(readDecrypted(blockstore, cid, fileKey.slice(), sealer !== undefined ? { sealer } : {}))
   const ms = performance.now() - start
   if (bytes !== size) throw new Error(`readDecrypted gave ${bytes} bytes, expected ${size}`)
   return ms
@@ -35,7 +37,7 @@ export async function blake3Hex (stream: ReadableStream<Uint8Array>): Promise<st
 }
 
 /** Reads the stored file back once more (untimed) and checks it is the input, byte for byte. */
-export async function verifyReadDecrypted (blockstore: Blockstore, cid: CID, fileKey: Uint8Array, expectedBlake3: string): Promise<void> {
-  const got = await blake3Hex(readDecrypted(blockstore, cid, fileKey.slice()))
+export async function verifyReadDecrypted (blockstore: Blockstore, cid: CID, fileKey: Uint8Array, expectedBlake3: string, sealer?: ChunkSealer): Promise<void> {
+  const got = await blake3Hex(readDecrypted(blockstore, cid, fileKey.slice(), sealer !== undefined ? { sealer } : {}))
   if (got !== expectedBlake3) throw new Error(`decrypted output differs from the input: BLAKE3 ${got} ≠ ${expectedBlake3}`)
 }

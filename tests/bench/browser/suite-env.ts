@@ -1,3 +1,4 @@
+import type { ChunkSealer } from '../../../core/storage/chunk-sealer.ts'
 import type { TagHasher } from '../../../core/vault/vault-files.ts'
 import { mbPerSecond, type BenchContext } from './bench-context.ts'
 import type { BenchStore } from './bench-stores.ts'
@@ -12,6 +13,8 @@ export interface SuiteEnv {
   label: string
   /** The app's hash worker (one per session, already started). */
   hashTag: TagHasher
+  /** The app's seal workers (one pool per session, already started). */
+  sealer: ChunkSealer
   dedupKey: Uint8Array
   /** Plain BLAKE3 of the file, for read-back checks. */
   inputBlake3: string
@@ -21,13 +24,14 @@ export interface SuiteEnv {
   settle: () => Promise<void>
 }
 
-export function createSuiteEnv (file: File, options: BenchOptions, ctx: BenchContext, hashTag: TagHasher, dedupKey: Uint8Array, inputBlake3: string): SuiteEnv {
+export function createSuiteEnv (file: File, options: BenchOptions, ctx: BenchContext, hashTag: TagHasher, sealer: ChunkSealer, dedupKey: Uint8Array, inputBlake3: string): SuiteEnv {
   return {
     file,
     options,
     ctx,
     label: `${options.sizeMiB}MiB`,
     hashTag,
+    sealer,
     dedupKey,
     inputBlake3,
     rate: (name, ms) => { ctx.sample({ name, value: mbPerSecond(file.size, ms), unit: 'MB/s' }) },

@@ -2,7 +2,9 @@ import { createOpfsBlockstore } from '../../../sw/storage/opfs-blockstore.ts'
 import { createWorkerTagHasher } from '../../../sw/workers/worker-tag-hasher.ts'
 import { mbPerSecond, type BenchContext } from './bench-context.ts'
 import { openPackStore } from './bench-stores.ts'
-import { measureEncryptedAdd, measurePlainAdd } from './measure-add.ts'
+import { measureEncryptedAdd, measureEncryptedAddV1, measurePlainAdd } from './measure-add.ts'
+import { withSealPool } from '../../../sw/workers/worker-seal-pool.ts'
+import { warmSealer } from './warm-sealer.ts'
 import { measureOpfsWrite } from './measure-opfs.ts'
 import { blake3Hex, measureCat, measureReadDecrypted, verifyReadDecrypted } from './measure-read.ts'
 import { clearScratch } from './opfs-scratch.ts'
@@ -22,11 +24,13 @@ import { runStages } from './suite-stages.ts'
 export async function runSuite (file: File, options: BenchOptions, ctx: BenchContext): Promise<void> {
   // The app keeps one hash worker for the session; start it (and compile
   // BLAKE3) before timing, as a previous add would have.
-  const hashTag = createWorkerTagHasher()
+  const hashTag = withSealPool(createWorkerTagHasher())
   const dedupKey = globalThis.crypto.getRandomValues(new Uint8Array(32))
   await hashTag(dedupKey, new Blob([new Uint8Array(4096)]))
+  // The seal workers too (started on a session's first add or read).
+  await warmSealer(hashTag.sealer)
   ctx.log('hashing the input for the read-back checks')
-  const env = createSuiteEnv(file, options, ctx, hashTag, dedupKey, await blake3Hex(file.stream()))
+  const env = createSuiteEnv(file, options, ctx, hashTag, hashTag.sealer, dedupKey, await blake3Hex(file.stream()))
   const protos = options.stages ? startProtoWorkers() : undefined
   try {
     if (protos !== undefined) await warmPrototypes(env, protos)
@@ -65,7 +69,7 @@ async function measureHeadlines (env: SuiteEnv, rep: number): Promise<{ plainMs:
 
   await settle()
   await withStore(await openPackStore('encrypted'), async (store) => {
-    const add = await measureEncryptedAdd(file, store, env.hashTag, env.dedupKey)
+    const add = await measureEncryptedAdd(file, store, env.sealer, env.dedupKey)
     rate(`add.encrypted.${label}`, add.ms)
     ctx.sample({ name: 'ratio.encrypted_vs_plain', value: plainMs / add.ms, unit: '×' })
     ctx.sample({ name: 'ratio.encrypted_vs_opfs', value: opfsMs / add.ms, unit: '×' })
@@ -74,10 +78,13 @@ async function measureHeadlines (env: SuiteEnv, rep: number): Promise<{ plainMs:
     ctx.sample({ name: `stage.add.encrypted.store_done.${label}`, value: add.storeMs, unit: 'ms' })
 
     await settle()
-    const checkedMs = await measureReadDecrypted(store.blockstore, add.cid, add.fileKey, file.size)
+    const checkedMs = await measureReadDecrypted(store.blockstore, add.cid, add.fileKey, file.size, env.sealer)
     rate(`read.decrypted.${label}`, checkedMs)
+    // The same read decrypting on this thread (as before the seal workers read too), moments later.
+    await settle()
+    rate(`stage.read.decrypted.in_thread.${label}`, await measureReadDecrypted(store.blockstore, add.cid, add.fileKey, file.size))
     if (rep === 1) {
-      await verifyReadDecrypted(store.blockstore, add.cid, add.fileKey, env.inputBlake3)
+      await verifyReadDecrypted(store.blockstore, add.cid, add.fileKey, env.inputBlake3, env.sealer)
       ctx.log('read-back check passed: decrypted output has the input\'s BLAKE3')
     }
     if (env.options.stages) {
@@ -93,13 +100,22 @@ async function measureHeadlines (env: SuiteEnv, rep: number): Promise<{ plainMs:
       const unchecked = await createOpfsBlockstore({ directory: store.directory, verifyReads: false })
       try {
         await settle()
-        const uncheckedMs = await measureReadDecrypted(unchecked, add.cid, add.fileKey, file.size)
+        const uncheckedMs = await measureReadDecrypted(unchecked, add.cid, add.fileKey, file.size, env.sealer)
         rate(`read.decrypted.unchecked.${label}`, uncheckedMs)
         ctx.sample({ name: 'ratio.read_checked_vs_unchecked', value: uncheckedMs / checkedMs, unit: '×' })
       } finally {
         await unchecked.stop()
       }
     }
+  })
+  await clearScratch()
+
+  // The add as it was (version-1 tag in the hash worker, cipher on this thread), moments later.
+  await settle()
+  await withStore(await openPackStore('encrypted-v1'), async (store) => {
+    const old = await measureEncryptedAddV1(file, store, env.hashTag, env.dedupKey)
+    rate(`stage.add.encrypted.v1_path.${label}`, old.ms)
+    ctx.sample({ name: 'stage.ratio.encrypted_v1_path_vs_plain', value: plainMs / old.ms, unit: '×' })
   })
   await clearScratch()
   return { plainMs }

@@ -76,7 +76,8 @@ describe('adding a file from a stream (a share being received)', () => {
     const blocks = await allBlocks(blockstore)
     counting.readLargeFilesOnce = false
     const twice = await vault.files().add({ file: new Blob([content]), path: 'twice.bin', mtime: 2, type: '' })
-    assert.equal(calls, 1)
+    // New content carries a version-2 tag, made while encrypting: the old (version-1) hasher is not asked.
+    assert.equal(calls, 0)
     assert.equal(twice.deduplicated, true)
     assert.equal(twice.file.cid, once.file.cid)
     const added = [...await allBlocks(blockstore)].filter(b => !blocks.has(b))
@@ -88,7 +89,7 @@ describe('adding a file from a stream (a share being received)', () => {
     await vault.files().add({ file: new Blob([small]), path: 'small.bin', mtime: 3, type: '' })
     const again = await vault.files().add({ file: new Blob([small]), path: 'small again.bin', mtime: 4, type: '' })
     assert.equal(again.deduplicated, true)
-    assert.equal(calls, 3)
+    assert.equal(calls, 0)
   })
 
   it('a stream shorter or longer than announced, or one that breaks off, is refused and leaves no block behind', async () => {

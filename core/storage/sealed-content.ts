@@ -1,0 +1,142 @@
+import { unixfs } from '@helia/unixfs'
+import type { Blockstore } from 'interface-blockstore'
+import type { BufferImporter } from 'ipfs-unixfs-importer'
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import * as Digest from 'multiformats/hashes/digest'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { DEFAULT_CHUNK_LOG2, DEFAULT_CHUNK_SIZE, MAX_CHUNKS, NONCE_PREFIX_LENGTH } from '../crypto/stream-constants.ts'
+import { buildHeader, deriveFileSubkeys, wipeFileSubkeys } from '../crypto/stream-header.ts'
+import { Rechunker } from '../crypto/stream-rechunker.ts'
+import { FormatInvalidError } from '../errors.ts'
+import type { ChunkSealer, SealSession } from './chunk-sealer.ts'
+import { IMPORT_OPTIONS, type RecordingBlockstore } from './encrypted-content.ts'
+
+export interface StoreSealedInit {
+  /** Per-file key FK. */
+  fileKey: Uint8Array
+  sealer: ChunkSealer
+  /** Called with the number of ciphertext bytes handed to storage so far. */
+  onStored?: (ciphertextBytes: number) => void
+  signal?: AbortSignal
+  /** The 7-byte nonce prefix; random by default. Fix it only for test vectors. */
+  noncePrefix?: Uint8Array
+}
+
+export interface StoredSealed {
+  cid: CID
+  /** Plaintext bytes read. */
+  size: number
+  /** SHA-256 of each 1 MiB plaintext piece, in order: what the version-2 dedup tag is made of. */
+  pieceDigests: Uint8Array[]
+}
+
+/**
+ * Leaves whose CID digest the sealer already computed (SHA-256 of the
+ * ciphertext, where it was encrypted): the importer would otherwise hash
+ * every leaf again on this thread.
+ */
+function knownDigestImporter (known: WeakMap<Uint8Array, Uint8Array>): BufferImporter {
+  return async function * (file, blockstore) {
+    for await (const block of file.content) {
+      yield async () => {
+        const digest = known.get(block)
+        const multihash = digest !== undefined ? Digest.create(sha256.code, digest) : await sha256.digest(block)
+        const cid = CID.createV1(raw.code, multihash)
+        await blockstore.put(cid, block)
+        return { cid, size: BigInt(block.byteLength), block }
+      }
+    }
+  }
+}
+
+/**
+ * The ciphertext of a plaintext stream, in order: the header, then one
+ * sealed chunk per 1 MiB of plaintext, at most `sealer.width` chunks in
+ * flight (memory stays bounded whatever the file size).
+ */
+async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: SealSession, header: Uint8Array, width: number, out: StoredSealed, known: WeakMap<Uint8Array, Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  yield header
+  const rechunker = new Rechunker(DEFAULT_CHUNK_SIZE)
+  const inFlight: Array<Promise<{ ciphertext: Uint8Array, leafDigest: Uint8Array, plainDigest: Uint8Array }>> = []
+  let index = 0
+  const launch = (piece: Uint8Array, last: boolean): void => {
+    if (index >= MAX_CHUNKS) throw new FormatInvalidError('file has too many chunks for its chunk size')
+    const job = session.seal(index++, piece, last)
+    job.catch(() => {})
+    inFlight.push(job)
+  }
+  const take = async (): Promise<Uint8Array> => {
+    const sealed = await (inFlight.shift() as (typeof inFlight)[number])
+    known.set(sealed.ciphertext, sealed.leafDigest)
+    out.pieceDigests.push(sealed.plainDigest)
+    return sealed.ciphertext
+  }
+  const reader = plaintext.getReader()
+  // The last whole piece: final only if the input ends right after it.
+  let held: Uint8Array | undefined
+  try {
+    for (;;) {
+      signal?.throwIfAborted()
+      const next = await reader.read()
+      if (next.done === true) break
+      out.size += next.value.byteLength
+      for (const piece of rechunker.push(next.value)) {
+        if (held !== undefined) launch(held, false)
+        held = piece
+        while (inFlight.length >= width) yield await take()
+      }
+      if (held !== undefined && rechunker.buffered > 0) {
+        launch(held, false)
+        held = undefined
+      }
+      while (inFlight.length >= width) yield await take()
+    }
+    const rest = rechunker.takeRest()
+    if (rest.length > 0) launch(rest, true)
+    else launch(held ?? new Uint8Array(0), true)
+    held = undefined
+    while (inFlight.length > 0) yield await take()
+  } finally {
+    reader.releaseLock()
+    await plaintext.cancel().catch(() => {})
+  }
+}
+
+/**
+ * Encrypts a plaintext stream into the STREAM format with the per-chunk work
+ * (encrypt, hash the leaf, hash the plaintext piece) done by `sealer`, and
+ * stores it as the same UnixFS file `storeEncrypted` makes (same leaves, same
+ * CIDs for the same key and nonce prefix). Returns the root CID and the
+ * plaintext piece digests; the blocks written are in `store.written`.
+ */
+export async function storeSealed (store: RecordingBlockstore, plaintext: ReadableStream<Uint8Array>, init: StoreSealedInit): Promise<StoredSealed> {
+  const subkeys = deriveFileSubkeys(init.fileKey)
+  const noncePrefix = init.noncePrefix ?? globalThis.crypto.getRandomValues(new Uint8Array(NONCE_PREFIX_LENGTH))
+  const header = buildHeader(subkeys, noncePrefix, DEFAULT_CHUNK_LOG2)
+  wipeFileSubkeys(subkeys)
+  const session = init.sealer.open(init.fileKey, header.bytes)
+  const out: StoredSealed = { cid: undefined as unknown as CID, size: 0, pieceDigests: [] }
+  const known = new WeakMap<Uint8Array, Uint8Array>()
+  let stored = 0
+  const counted = async function * (): AsyncIterable<Uint8Array> {
+    for await (const piece of sealedPieces(plaintext, session, header.bytes, Math.max(1, init.sealer.width), out, known, init.signal)) {
+      init.signal?.throwIfAborted()
+      yield piece
+      stored += piece.byteLength
+      init.onStored?.(stored)
+    }
+  }
+  try {
+    // unixfs() needs only `put` of the blockstore to import.
+    const fs = unixfs({ blockstore: store as unknown as Blockstore })
+    out.cid = await fs.addByteStream(counted(), {
+      ...IMPORT_OPTIONS,
+      bufferImporter: knownDigestImporter(known),
+      ...(init.signal !== undefined ? { signal: init.signal } : {})
+    })
+    return out
+  } finally {
+    session.close()
+  }
+}

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { unixfs } from '@helia/unixfs'
+import { MemoryBlockstore } from 'blockstore-core'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { dedupTagV2, dedupTagV2FromDigests } from '../../../core/crypto/dedup-tag-v2.ts'
+import { createEncryptStream, generateFileKey } from '../../../core/crypto/stream-format.ts'
+import { createInThreadSealer, type ChunkSealer } from '../../../core/storage/chunk-sealer.ts'
+import { IMPORT_OPTIONS, readDecrypted, RecordingBlockstore } from '../../../core/storage/encrypted-content.ts'
+import { storeSealed } from '../../../core/storage/sealed-content.ts'
+import { collect, dagBlocks, randomBytes, readAll, rejectsWith } from '../vault/share-test-support.ts'
+
+const MiB = 1024 * 1024
+
+/** A sealer that answers out of order (later chunks first), as a pool of busy workers may. */
+function shuffledSealer (): ChunkSealer {
+  const inner = createInThreadSealer(4)
+  return {
+    width: 4,
+    open (fileKey, header) {
+      const session = inner.open(fileKey, header)
+      return {
+        ...session,
+        seal: async (index, plaintext, last) => {
+          const sealed = await session.seal(index, plaintext, last)
+          // Even chunks wait a few turns longer than odd ones.
+          for (let i = 0; i < (index % 2 === 0 ? 20 : 0); i++) await new Promise(resolve => setImmediate(resolve))
+          return sealed
+        }
+      }
+    }
+  }
+}
+
+describe('sealed content (per-chunk work handed to a sealer)', () => {
+  it('stores the same UnixFS file, block for block, as the STREAM encryptor piped into the importer', async () => {
+    for (const size of [0, 1, MiB, 3 * MiB + 17]) {
+      const plaintext = randomBytes(size)
+      const fileKey = generateFileKey()
+      const noncePrefix = randomBytes(7)
+      const sealedStore = new MemoryBlockstore()
+      const sealed = await storeSealed(new RecordingBlockstore(sealedStore), new Blob([plaintext]).stream(), { fileKey, sealer: shuffledSealer(), noncePrefix })
+      const reference = await unixfs({ blockstore: new MemoryBlockstore() }).addByteStream(
+        new Blob([plaintext]).stream().pipeThrough(createEncryptStream({ key: fileKey, noncePrefix })) as unknown as AsyncIterable<Uint8Array>, IMPORT_OPTIONS)
+      assert.equal(sealed.cid.toString(), reference.toString(), `size ${size}`)
+      assert.equal(sealed.size, size)
+      // Every leaf's CID is the hash of its bytes (the sealer's digest was honest).
+      for (const cid of await dagBlocks(sealedStore, sealed.cid)) {
+        const bytes = await collect(sealedStore.get(cid))
+        assert.deepEqual(CID.createV1(cid.code, await sha256.digest(bytes)).toString(), cid.toString())
+      }
+      assert.deepEqual(await readAll(readDecrypted(sealedStore, sealed.cid, fileKey.slice(), { plaintextLength: size })), plaintext)
+    }
+  })
+
+  it('its piece digests make the version-2 dedup tag of the plaintext', async () => {
+    const dedupKey = randomBytes(32)
+    const plaintext = randomBytes(2 * MiB + 5)
+    const sealed = await storeSealed(new RecordingBlockstore(new MemoryBlockstore()), new Blob([plaintext]).stream(), { fileKey: generateFileKey(), sealer: shuffledSealer() })
+    assert.deepEqual(dedupTagV2FromDigests(dedupKey, sealed.size, sealed.pieceDigests), await dedupTagV2(dedupKey, plaintext))
+  })
+
+  it('a changed, dropped or cut-off chunk of sealed content is refused on read', async () => {
+    const plaintext = randomBytes(3 * MiB)
+    const fileKey = generateFileKey()
+    const store = new MemoryBlockstore()
+    const recorder = new RecordingBlockstore(store)
+    const { cid } = await storeSealed(recorder, new Blob([plaintext]).stream(), { fileKey, sealer: createInThreadSealer() })
+    const [, , second] = recorder.written
+    const original = await collect(store.get(second as CID))
+    const flipped = original.slice()
+    flipped[100] = (flipped[100] ?? 0) ^ 1
+    await store.put(second as CID, flipped)
+    await rejectsWith(readAll(readDecrypted(store, cid, fileKey.slice(), { plaintextLength: plaintext.length })), 'CHUNK_TAMPERED')
+    await store.put(second as CID, original.subarray(0, original.length - 1))
+    await assert.rejects(readAll(readDecrypted(store, cid, fileKey.slice(), { plaintextLength: plaintext.length })))
+    await store.put(second as CID, original)
+    assert.deepEqual(await readAll(readDecrypted(store, cid, fileKey.slice(), { plaintextLength: plaintext.length })), plaintext)
+    // A stored file one chunk shorter than its entry says ends at a final chunk too early: refused.
+    await rejectsWith(readAll(readDecrypted(store, cid, fileKey.slice(), { plaintextLength: plaintext.length + MiB })), 'FORMAT_INVALID')
+  })
+
+  it('a sealer failure or a cancelled upload stops the add and leaves nothing behind after rollback', async () => {
+    const store = new MemoryBlockstore()
+    const failing: ChunkSealer = {
+      width: 2,
+      open: (fileKey, header) => {
+        const s = createInThreadSealer().open(fileKey, header)
+        return { ...s, seal: async (index, p, last) => { if (index === 2) throw new Error('worker gone'); return await s.seal(index, p, last) } }
+      }
+    }
+    const recorder = new RecordingBlockstore(store)
+    await assert.rejects(storeSealed(recorder, new Blob([randomBytes(5 * MiB)]).stream(), { fileKey: generateFileKey(), sealer: failing }), /worker gone/)
+    await recorder.rollback()
+    assert.equal((await Array.fromAsync(store.getAll())).length, 0)
+
+    const abort = new AbortController()
+    const second = new RecordingBlockstore(store)
+    const upload = storeSealed(second, new Blob([randomBytes(20 * MiB)]).stream(), { fileKey: generateFileKey(), sealer: createInThreadSealer(), signal: abort.signal, onStored: (n) => { if (n > 3 * MiB) abort.abort() } })
+    await assert.rejects(upload)
+    await second.rollback()
+    assert.equal((await Array.fromAsync(store.getAll())).length, 0)
+  })
+})
