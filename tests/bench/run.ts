@@ -11,9 +11,10 @@ import { BenchHost } from './support/bench-host.ts'
 import { ReplicationHost } from './support/replication-host.ts'
 import { runSyncBench } from './sync/run-sync.ts'
 import { runDesktopBench } from './desktop/run-desktop.ts'
+import { runNodeReplication } from './support/node-replication.ts'
 
 /**
- * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop
+ * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|replication-node
  * --replication-size MiB --replication-reps N --peer-fetch-concurrency N
  * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB
  * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S]`: Cairn's encrypted add and
@@ -54,7 +55,7 @@ for (const o of [options, replicationOptions]) {
     throw new Error('--size, --replication-size (MiB), --reps and --replication-reps must be positive integers')
   }
 }
-if (args.only !== undefined && !['add', 'replication', 'sync', 'desktop'].includes(args.only)) throw new Error('--only takes add, replication, sync or desktop')
+if (args.only !== undefined && !['add', 'replication', 'sync', 'desktop', 'replication-node'].includes(args.only)) throw new Error('--only takes add, replication, sync, desktop or replication-node')
 const syncOptions = {
   files: Number(args['sync-files']),
   reps: Number(args['sync-reps']),
@@ -78,7 +79,7 @@ if (![desktopOptions.sizeMiB, desktopOptions.reps, desktopOptions.idleSeconds].e
 
 const results = new Results()
 // The sync and desktop figures run in Node alone: no browser for `--only sync` or `--only desktop`.
-const browser = args.only === 'sync' || args.only === 'desktop' ? undefined : { server: await startBenchServer(), profile: await launchProfile() }
+const browser = args.only === 'sync' || args.only === 'desktop' || args.only === 'replication-node' ? undefined : { server: await startBenchServer(), profile: await launchProfile() }
 try {
   if (browser !== undefined) {
     const { profile } = browser
@@ -99,6 +100,7 @@ try {
   }
   if (args.only === undefined || args.only === 'sync') await runSyncBench(results, syncOptions)
   if (args.only === undefined || args.only === 'desktop') await runDesktopBench(results, desktopOptions)
+  if (args.only === 'replication-node') await runNodeReplication(results, replicationOptions)
   const figures = results.figures()
   console.log(`\n${formatTable(figures)}\n`)
   writeJsonLines(RESULTS, figures)
