@@ -1,11 +1,11 @@
 import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight } from '@helia/libp2p'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { createHeliaLight } from 'helia'
+import { cairnYamux } from './stream-muxer.ts'
 import type { Helia } from '@helia/interface'
 import type { HeliaWithLibp2p } from '@helia/libp2p'
 import type { ComponentLogger, ConnectionGater, Metrics } from '@libp2p/interface'
@@ -65,7 +65,7 @@ export function createNode (init: NodeInit, components: NodeComponents): CairnHe
     transports: [...components.transports, circuitRelayTransport()],
     connectionEncrypters: [noise()],
     ...(components.metrics !== undefined ? { metrics: () => components.metrics as Metrics } : {}),
-    streamMuxers: [yamux()],
+    streamMuxers: [cairnYamux()],
     ...(init.inboundConnectionsPerSecond !== undefined ? { connectionManager: { inboundConnectionThreshold: init.inboundConnectionsPerSecond } } : {}),
     connectionGater: {
       ...(init.allowPrivateAddresses === true ? { denyDialMultiaddr: async () => false } : {}),

@@ -1,5 +1,4 @@
 import { hostname, platform } from 'node:os'
-import { webSockets } from '@libp2p/websockets'
 import { CairnError } from '../../core/errors.ts'
 import { createDedupHasher } from '../../core/crypto/dedup-tag.ts'
 import { createInThreadSealer } from '../../core/storage/chunk-sealer.ts'
@@ -8,6 +7,7 @@ import type { VaultNodeHost, WipeableTagHasher } from '../../core/node/vault-nod
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
 import type { DesktopStores } from './desktop-stores.ts'
 import { diskUse } from '../notify/desktop-notices.ts'
+import { nodeWebSockets } from '../../relay-server/shared/node-websockets.ts'
 
 /**
  * The version-1 dedup tag in this process (asked only for content of a size
@@ -70,7 +70,8 @@ export function desktopNodeHost (init: DesktopHostInit): VaultNodeHost {
     network: {
       agentName: 'cairn-desktop',
       listen: [`/ip4/${ip}/tcp/0/ws`, '/p2p-circuit'],
-      transports: [webSockets()]
+      // ws, not Node's undici WebSocket: the path most bytes take (relay-server/shared/node-websockets.ts).
+      transports: [nodeWebSockets()]
     },
     logs: init.logs,
     emit: init.emit,

@@ -2,13 +2,13 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { isIPv6 } from 'node:net'
 import { webRTCDirect } from '@libp2p/webrtc'
-import { webSockets } from '@libp2p/websockets'
 import { CairnError } from '../../core/errors.ts'
 import { createNode, type CairnHelia, type NodeComponents } from '../../core/node/create-node.ts'
 import { PeerKeeper } from '../../core/node/peer-keeper.ts'
 import { gateBitswapAtStart } from '../../core/protocols/backup/index.ts'
 import type { PackBlockstore } from '../../core/storage/pack-blockstore.ts'
 import { createLogger, type Logger } from '../shared/log.ts'
+import { nodeWebSockets } from '../shared/node-websockets.ts'
 import { CAIRN_VERSION } from '../shared/version.ts'
 import { DurableBlockstore } from '../storage/durable-blockstore.ts'
 import { createFsBlockstore } from '../storage/fs-blockstore.ts'
@@ -203,7 +203,8 @@ function listenAddresses (config: PeerConfig): string[] {
 }
 
 function transports (config: PeerConfig): NodeComponents['transports'] {
-  const list: NodeComponents['transports'] = [webSockets()]
+  // Dials (to relays) with ws, not Node's undici WebSocket (see node-websockets.ts).
+  const list: NodeComponents['transports'] = [nodeWebSockets()]
   if (config.webrtcDirect) {
     list.push(withCertificateKeychain(webRTCDirect({
       // No public STUN servers (DESIGN §6): WebRTC-direct needs none to listen.

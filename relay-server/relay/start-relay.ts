@@ -1,10 +1,10 @@
 import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { MemoryDatastore } from 'datastore-core'
 import { createLibp2p, type Libp2p } from 'libp2p'
+import { cairnYamux } from '../../core/node/stream-muxer.ts'
 import { loadOrCreatePrivateKey } from '../shared/key-file.ts'
 import { createLogger, type Logger } from '../shared/log.ts'
 import { CAIRN_VERSION } from '../shared/version.ts'
@@ -102,7 +102,8 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
     // @libp2p/webrtc (node-datachannel) is loaded only when WebRTC-direct is on.
     transports: [webSocketsBehindProxies({ trustedProxies: config.trustedProxy, log: log.child('proxy') }), ...(config.webrtcDirect ? [(await import('@libp2p/webrtc')).webRTCDirect()] : [])],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // Cairn's window (core/node/stream-muxer.ts): a relayed stream carries whole bitswap messages.
+    streamMuxers: [cairnYamux()],
     connectionManager: {
       maxConnections: config.maxConnections,
       maxIncomingPendingConnections: config.maxPendingConnections,

@@ -12,9 +12,10 @@ import { ReplicationHost } from './support/replication-host.ts'
 import { runSyncBench } from './sync/run-sync.ts'
 import { runDesktopBench } from './desktop/run-desktop.ts'
 import { runScaleBench } from './scale/run-scale.ts'
+import { runNodeReplication } from './support/node-replication.ts'
 
 /**
- * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|scale
+ * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|scale|replication-node
  * --replication-size MiB --replication-reps N --peer-fetch-concurrency N
  * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB
  * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S
@@ -63,7 +64,10 @@ for (const o of [options, replicationOptions]) {
     throw new Error('--size, --replication-size (MiB), --reps and --replication-reps must be positive integers')
   }
 }
-if (args.only !== undefined && !['add', 'replication', 'sync', 'desktop', 'scale'].includes(args.only)) throw new Error('--only takes add, replication, sync, desktop or scale')
+const PARTS = ['add', 'replication', 'sync', 'desktop', 'scale', 'replication-node']
+/** Parts that need no browser. */
+const NODE_ONLY_PARTS = ['sync', 'desktop', 'scale', 'replication-node']
+if (args.only !== undefined && !PARTS.includes(args.only)) throw new Error(`--only takes ${PARTS.join(', ')}`)
 const syncOptions = {
   files: Number(args['sync-files']),
   reps: Number(args['sync-reps']),
@@ -98,7 +102,7 @@ if (![scaleOptions.blocks, scaleOptions.blockSize, scaleOptions.reps, scaleOptio
 
 const results = new Results()
 // The sync and desktop figures run in Node alone: no browser for `--only sync` or `--only desktop`.
-const browser = args.only === 'sync' || args.only === 'desktop' || args.only === 'scale' ? undefined : { server: await startBenchServer(), profile: await launchProfile() }
+const browser = args.only !== undefined && NODE_ONLY_PARTS.includes(args.only) ? undefined : { server: await startBenchServer(), profile: await launchProfile() }
 try {
   if (browser !== undefined) {
     const { profile } = browser
@@ -120,6 +124,7 @@ try {
   if (args.only === undefined || args.only === 'sync') await runSyncBench(results, syncOptions)
   if (args.only === undefined || args.only === 'desktop') await runDesktopBench(results, desktopOptions)
   if (args.only === undefined || args.only === 'scale') await runScaleBench(results, scaleOptions)
+  if (args.only === 'replication-node') await runNodeReplication(results, replicationOptions)
   const figures = results.figures()
   console.log(`\n${formatTable(figures)}\n`)
   writeJsonLines(RESULTS, figures)

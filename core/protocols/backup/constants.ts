@@ -19,8 +19,14 @@ export const DEFAULT_QUOTA_BYTES = 10 * 1024 ** 3
 /** Roots fetched at once (DESIGN §5: bounded concurrency). */
 export const DEFAULT_CONCURRENCY = 3
 
-/** Blocks of one DAG requested at once while fetching it. */
-export const DEFAULT_BLOCK_CONCURRENCY = 8
+/**
+ * Blocks of one DAG requested at once while fetching it. Content blocks are
+ * 1 MiB, so this is also the most block bytes one root has in flight (16 MiB;
+ * times DEFAULT_CONCURRENCY roots). Each refill of the want-list costs
+ * bitswap's 10 ms debounce plus a round trip; 8 in flight left the sender
+ * idle during it, 16 keeps the next blocks queued (tests/bench/README.md).
+ */
+export const DEFAULT_BLOCK_CONCURRENCY = 16
 
 /** Unpinned content is kept this long before its blocks are freed (a deletion can be undone meanwhile). */
 export const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000

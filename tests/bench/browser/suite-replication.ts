@@ -1,5 +1,6 @@
 import { webSockets } from '@libp2p/websockets'
 import type { CID } from 'multiformats/cid'
+import { DEFAULT_BLOCK_CONCURRENCY } from '../../../core/protocols/backup/constants.ts'
 import { mbPerSecond, type BenchContext } from './bench-context.ts'
 import { openMemoryStore, openPackStore, type BenchStore } from './bench-stores.ts'
 import { measureNoiseCipher, measureNoiseCipherWasm } from './measure-noise.ts'
@@ -11,10 +12,14 @@ import { createWideWindowNode, WIDE_WINDOW } from './proto-wide-window-node.ts'
 import { measureShare } from './measure-share.ts'
 import { measureShareSave } from './measure-share-save.ts'
 
-/** Blocks the peer fetches at once (relay-server/peer/constants.ts DEFAULT_FETCH_CONCURRENCY); the restore uses the same walk. */
-const PEER_FETCH_CONCURRENCY = 3
+/**
+ * Blocks of one DAG the peer asks for at once (core/protocols/backup
+ * DEFAULT_BLOCK_CONCURRENCY); the restore uses the same walk. (Until
+ * issue 12 this was 3, the peer's count of roots fetched at once.)
+ */
+const PEER_FETCH_CONCURRENCY = DEFAULT_BLOCK_CONCURRENCY
 /** A wider restore walk, to show how much of the restore figure is round trips. */
-const WIDE_FETCH_CONCURRENCY = 16
+const WIDE_FETCH_CONCURRENCY = 32
 
 /**
  * The replication figures (`npm run bench -- --only replication`): per

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { webSockets } from '@libp2p/websockets'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { startPeer, type RunningPeer } from '../../../relay-server/peer/start-peer.ts'
+import { nodeWebSockets } from '../../../relay-server/shared/node-websockets.ts'
 import { startRelay, type RunningRelay } from '../../../relay-server/relay/start-relay.ts'
 import { mbPerSecond } from '../browser/bench-context.ts'
 import { connectDevice, randomStream, startBenchDevice, storeFileWithKey, timeReplication, type ReplicationPath, type ReplicationTargets } from '../browser/replicate-device.ts'
@@ -46,18 +46,24 @@ export class ReplicationHost {
   /**
    * One `replicate.node.<path>` repetition: a fresh Node device (memory
    * stores, WebSockets) stores `bytes` of encrypted random data, untimed,
-   * then replicates it; records MB/s of plaintext.
+   * then replicates it; records MB/s of plaintext. It dials as the desktop
+   * app does (`nodeWebSockets()`); `transport` swaps that for a comparison.
    */
-  async replicateNode (path: ReplicationPath, bytes: number, results: Results): Promise<void> {
+  async replicateNode (path: ReplicationPath, bytes: number, results: Results, transport = nodeWebSockets(), label = '', prefix = ''): Promise<void> {
     const blockstore = new MemoryBlockstore()
     const root = (await storeFileWithKey(blockstore, randomStream(bytes))).root
-    const device = await startBenchDevice(blockstore, webSockets(), this.targets.vaultKey)
+    const device = await startBenchDevice(blockstore, transport, this.targets.vaultKey)
     try {
       const address = await connectDevice(device, this.targets, path)
+      const cpu = process.cpuUsage()
       const ms = await timeReplication(device, address, root, 1)
+      const used = process.cpuUsage(cpu)
       const value = mbPerSecond(bytes, ms)
-      results.add({ name: `replicate.node.${path}`, value, unit: 'MB/s' })
-      console.log(`  replicate.node.${path}: ${value.toFixed(2)} MB/s`)
+      // CPU per MB moves less than MB/s when other programs load the machine.
+      const cpuMsPerMB = (used.user + used.system) / 1000 / (bytes / 1e6)
+      results.add({ name: `${prefix}replicate.node.${path}${label}`, value, unit: 'MB/s' })
+      results.add({ name: `cpu.replicate.node.${path}${label}`, value: cpuMsPerMB, unit: 'ms/MB' })
+      console.log(`  ${prefix}replicate.node.${path}${label}: ${value.toFixed(2)} MB/s, ${cpuMsPerMB.toFixed(1)} CPU ms/MB (device, peer and relay together)`)
     } finally {
       await device.stop()
     }
