@@ -134,11 +134,11 @@ export class CairnApp {
 
   /** Walks into a folder from the top, by the breadcrumbs and the rows. */
   async openFolder (path: string): Promise<void> {
-    await this.page.getByRole('navigation', { name: 'Folder' }).getByRole('button', { name: 'All files' }).or(
-      this.page.getByRole('navigation', { name: 'Folder' }).getByText('All files', { exact: true })).first().click()
+    await this.page.getByRole('navigation', { name: 'Folder', exact: true }).getByRole('button', { name: 'All files' }).or(
+      this.page.getByRole('navigation', { name: 'Folder', exact: true }).getByText('All files', { exact: true })).first().click()
     if (path === '') return
     for (const name of path.split('/')) await this.row(name).getByRole('button', { name, exact: true }).click()
-    await expect(this.page.getByRole('navigation', { name: 'Folder' }).locator('[aria-current=page]')).toHaveText(path.slice(path.lastIndexOf('/') + 1))
+    await expect(this.page.getByRole('navigation', { name: 'Folder', exact: true }).locator('[aria-current=page]')).toHaveText(path.slice(path.lastIndexOf('/') + 1))
   }
 
   /** Downloads a file through the service worker and returns the SHA-256 of what arrived. */

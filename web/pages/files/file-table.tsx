@@ -37,7 +37,10 @@ export function FileTable () {
     if (focus < 0) return
     scrollToRow(focus)
     requestAnimationFrame(() => {
-      const button = body.current?.querySelector<HTMLElement>(`tr[data-index="${focus}"] .row-open`)
+      // The focus may have moved on since (keys pressed fast): focus where it is now.
+      const now = browse.focusIndex.peek()
+      if (now < 0) return
+      const button = body.current?.querySelector<HTMLElement>(`tr[data-index="${now}"] .row-open`)
       if (button !== null && button !== undefined && document.activeElement !== button) button.focus()
     })
   }, [focus])
