@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import type { DownloadOpen, DownloadPortMessage, ShareDownloadOpen } from '../core/rpc/download-messages.ts'
+import type { DownloadOpen, DownloadPortMessage, ShareDownloadOpen, ZipDownloadOpen } from '../core/rpc/download-messages.ts'
 import { fileIdOfDownloadPath, tokenOfShareDownloadPath, versionOfDownloadUrl } from '../core/rpc/service-worker-urls.ts'
 import { leaderClient } from './node-port-route.ts'
 import { shareClient } from './share-token-route.ts'
@@ -20,17 +20,17 @@ export function acceptDownloadPort (message: DownloadPortMessage): void {
   resolve(message.port)
 }
 
-type OpenRequest = Omit<DownloadOpen, 'requestId'> | Omit<ShareDownloadOpen, 'requestId'>
+type OpenRequest = Omit<DownloadOpen, 'requestId'> | Omit<ShareDownloadOpen, 'requestId'> | Omit<ZipDownloadOpen, 'requestId'>
 
 /** Asks the one tab that can stream the file (core/rpc/download-messages.ts) and waits for its port. */
-async function openPort (open: OpenRequest): Promise<MessagePort | undefined> {
-  const target = open.kind === 'download-open' ? await leaderClient() : await shareClient(open.token)
+export async function openPort (open: OpenRequest): Promise<MessagePort | undefined> {
+  const target = open.kind === 'share-download-open' ? await shareClient(open.token) : await leaderClient()
   if (target === undefined) return undefined
   const requestId = crypto.randomUUID()
   return await new Promise<MessagePort | undefined>((resolve) => {
     const timer = setTimeout(() => { waitingForPort.delete(requestId); resolve(undefined) }, OPEN_TIMEOUT_MS)
     waitingForPort.set(requestId, (port) => { clearTimeout(timer); resolve(port) })
-    target.postMessage({ ...open, requestId } satisfies DownloadOpen | ShareDownloadOpen)
+    target.postMessage({ ...open, requestId } satisfies DownloadOpen | ShareDownloadOpen | ZipDownloadOpen)
   })
 }
 
@@ -73,7 +73,7 @@ export async function answerShareDownload ({ url }: { url: URL }): Promise<Respo
   })
 }
 
-async function streamFrom (port: MessagePort, disposition: 'attachment' | 'preview', failure: (code: string, message: string) => Response): Promise<Response> {
+export async function streamFrom (port: MessagePort, disposition: 'attachment' | 'preview', failure: (code: string, message: string) => Response): Promise<Response> {
   request(port, { kind: 'pull' })
   const first = await nextReply(port)
   if (first.kind === 'error') {

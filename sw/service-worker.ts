@@ -7,7 +7,8 @@ import { forwardNodePort, registerLeader } from './node-port-route.ts'
 import { registerShareToken } from './share-token-route.ts'
 import { answerShareTarget, isShareTarget, takeSharedFiles } from './share-target-route.ts'
 import { readToServiceWorker } from '../core/rpc/service-worker-messages.ts'
-import { DOWNLOAD_PATH_PATTERN, isDownloadPath, isShareDownloadPath } from '../core/rpc/service-worker-urls.ts'
+import { DOWNLOAD_PATH_PATTERN, isDownloadPath, isShareDownloadPath, isZipDownloadPath } from '../core/rpc/service-worker-urls.ts'
+import { answerZipDownload } from './zip-download-route.ts'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string, revision: string | null }> }
 
@@ -21,6 +22,7 @@ registerRoute(isShareTarget, answerShareTarget, 'POST')
 
 // Downloads are streamed from the node worker, decrypted on the fly.
 registerRoute(({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && isShareDownloadPath(url.pathname), answerShareDownload)
+registerRoute(({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && isZipDownloadPath(url.pathname), answerZipDownload)
 registerRoute(({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && isDownloadPath(url.pathname), answerDownload)
 
 self.addEventListener('message', (event) => {

@@ -8,6 +8,7 @@ import type { AddFileResult, FileHealth, UploadProgress } from '../rpc/api.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
 import type { NetworkMethods } from './network-handlers.ts'
 import type { HistoryMethods } from './history-handlers.ts'
+import type { FolderMethods } from './folder-handlers.ts'
 import type { StorageMethods } from './storage-handlers.ts'
 import type { NoticeMethods } from './notice-handlers.ts'
 
@@ -17,7 +18,7 @@ export type BackupMethods = 'backup.add' | 'backup.remove' | 'backup.list' | 'ba
 export type ShareMethods = 'shares.create' | 'shares.list' | 'shares.stop'
 /** Methods served by device-handlers.ts. */
 export type DeviceMethods = Extract<keyof HandlerMap, `devices.${string}`> | 'files.locations' | 'files.keepLocal' | 'files.freeUpSpace' | 'files.resolveConflict'
-export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods | ShareMethods | HistoryMethods | StorageMethods | DeviceMethods | keyof DesktopOnlyMethods | NoticeMethods>
+export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods | ShareMethods | HistoryMethods | StorageMethods | DeviceMethods | keyof DesktopOnlyMethods | NoticeMethods | FolderMethods>
 import type { VaultService } from '../vault/vault-service.ts'
 import type { DesktopOnlyMethods } from './desktop-only-handlers.ts'
 

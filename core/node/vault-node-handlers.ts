@@ -1,6 +1,7 @@
 import type { CairnHelia } from './create-node.ts'
 import { createNodeHandlers } from './node-handlers.ts'
 import { createHistoryHandlers } from './history-handlers.ts'
+import { createFolderHandlers } from './folder-handlers.ts'
 import { createNetworkHandlers } from './network-handlers.ts'
 import type { PeerKeeper } from './peer-keeper.ts'
 import type { TrafficMetrics } from './traffic-metrics.ts'
@@ -95,6 +96,7 @@ export function vaultNodeHandlers (p: VaultNodeParts): HandlerMap {
     }),
     // The desktop daemon answers these itself (desktop/daemon/backup-peer.ts) over this map.
     ...notOnThisHostHandlers(),
-    ...createNoticeHandlers(p.notices)
+    ...createNoticeHandlers(p.notices),
+    ...createFolderHandlers({ vault, onFilesChanged: filesChanged })
   }
 }

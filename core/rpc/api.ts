@@ -125,6 +125,16 @@ export interface NodeApi {
   'desktop.network': { args: undefined, result: DesktopNetworkSettings | null }
   /** Saves the choice (desktop only; a browser throws DESKTOP_ONLY); it applies when Cairn next starts. */
   'desktop.setNetwork': { args: { acceptFromNetwork: boolean }, result: DesktopNetworkSettings }
+  /** The folders the user made (kept even while empty); folders with files are read from the paths. */
+  'folders.list': { args: undefined, result: string[] }
+  /** A new, empty folder that stays. Throws PATH_EXISTS when a file or folder has that path. */
+  'folders.create': { args: { path: string }, result: undefined }
+  /** Renames (or moves) a folder: every file under it moves, in one index update. */
+  'folders.rename': { args: { path: string, newPath: string }, result: undefined }
+  /** Moves files and folders into the folder `to` ('' is the top), in one index update. */
+  'files.move': { args: { fileIds: string[], folders: string[], to: string }, result: undefined }
+  /** Sends files and folders (with all under them) to the Trash, in one index update. */
+  'files.deleteMany': { args: { fileIds: string[], folders: string[] }, result: undefined }
 }
 
 export type MethodName = keyof NodeApi

@@ -26,3 +26,6 @@ export interface ShareTokensWanted { kind: 'share-tokens-wanted' }
 
 /** Leader tab or share page → service worker: the port a DownloadOpen or ShareDownloadOpen asked for. */
 export interface DownloadPortMessage { kind: 'download-port', requestId: string, port: MessagePort }
+
+/** Service worker → leader tab: stream a zip of this folder (or of the picks in it, paths relative to it) to me. */
+export interface ZipDownloadOpen { kind: 'zip-open', requestId: string, folder: string, picks: string[] }

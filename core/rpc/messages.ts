@@ -42,7 +42,15 @@ export interface ConnectPortMessage {
   port: MessagePort
 }
 
-export type ToNodeMessage = CallMessage | StreamFileMessage | ConnectPortMessage
+/** Asks the worker to stream a zip of a folder, or of the picks in it, through `port` (core/vault/vault-zip.ts). */
+export interface StreamZipMessage {
+  kind: 'stream-zip'
+  folder: string
+  picks: string[]
+  port: MessagePort
+}
+
+export type ToNodeMessage = CallMessage | StreamFileMessage | ConnectPortMessage | StreamZipMessage
 /** Sent first on a tab's own port (ConnectPortMessage): the node worker has it, calls may follow. */
 export interface PortReadyMessage {
   kind: 'port-ready'

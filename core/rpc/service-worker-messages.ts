@@ -1,4 +1,4 @@
-import type { DownloadOpen, DownloadPortMessage, ShareDownloadOpen, ShareTokenHere } from './download-messages.ts'
+import type { DownloadOpen, DownloadPortMessage, ShareDownloadOpen, ShareTokenHere, ZipDownloadOpen } from './download-messages.ts'
 import type { NodeLeaderHere, NodePortDelivery, NodePortOffer } from './node-port-messages.ts'
 import type { SharedFilesTake } from './share-target-messages.ts'
 
@@ -26,6 +26,7 @@ export type FromServiceWorker =
   | DownloadOpen
   | ShareDownloadOpen
   | NodePortDelivery
+  | ZipDownloadOpen
 
 type Fields = Record<string, unknown>
 
@@ -60,6 +61,9 @@ export function readFromServiceWorker (data: unknown): FromServiceWorker | undef
       ? { kind: m.kind, requestId: m.requestId, fileId: m.fileId, ...(m.versionId !== undefined ? { versionId: m.versionId } : {}) }
       : undefined
     case 'share-download-open': return isString(m.requestId) && isString(m.token) ? { kind: m.kind, requestId: m.requestId, token: m.token } : undefined
+    case 'zip-open': return isString(m.requestId) && isString(m.folder) && Array.isArray(m.picks) && m.picks.every(isString)
+      ? { kind: m.kind, requestId: m.requestId, folder: m.folder, picks: m.picks }
+      : undefined
     case 'node-port': return isPort(m.port) ? { kind: m.kind, port: m.port } : undefined
     default: return undefined
   }

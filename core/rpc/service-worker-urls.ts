@@ -61,3 +61,29 @@ export function sharedFilesHash (id: string): string {
 export function parseSharedFilesHash (hash: string): string | undefined {
   return /^#\/shared-files\/([A-Za-z0-9-]{1,64})$/.exec(hash)?.[1]
 }
+
+const ZIP_DOWNLOAD_PATH = '/download/zip'
+const ZIP_FOLDER_PARAM = 'folder'
+const ZIP_PICK_PARAM = 'pick'
+
+/**
+ * Where a folder (or a pick of what is in it: paths relative to it) is served
+ * as one streamed zip: by the service worker in a browser, by the daemon in
+ * the desktop app. '' is the whole vault.
+ */
+export function zipDownloadUrl (folder: string, picks: readonly string[] = []): string {
+  const query = new URLSearchParams()
+  query.set(ZIP_FOLDER_PARAM, folder)
+  for (const pick of picks) query.append(ZIP_PICK_PARAM, pick)
+  return `${ZIP_DOWNLOAD_PATH}?${query.toString()}`
+}
+
+/** True for the zip route (test it before isDownloadPath, which it is under). */
+export function isZipDownloadPath (pathname: string): boolean {
+  return pathname === ZIP_DOWNLOAD_PATH
+}
+
+/** The folder and picks a zipDownloadUrl names. */
+export function zipRequestOf (url: URL): { folder: string, picks: string[] } {
+  return { folder: url.searchParams.get(ZIP_FOLDER_PARAM) ?? '', picks: url.searchParams.getAll(ZIP_PICK_PARAM) }
+}

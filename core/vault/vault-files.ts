@@ -16,6 +16,8 @@ import type { Blockstore } from 'interface-blockstore'
 import { RepairingReadBlockstore, type FileHealthState } from './repairing-read.ts'
 import type { BlockRepair } from './block-repair.ts'
 import { resolveConflict, type ConflictChoice } from './resolve-conflict.ts'
+import { explicitFolders, FOLDER_RECORD_TYPE, folderRecordPath, isFolderRecord, planMove, planRename, type MoveSources } from './folder-records.ts'
+import { assertFolderFree, moveFiles, removeFiles } from './vault-folders.ts'
 
 /** Repair on read: damaged blocks are fetched again; `onHealth` hears which file was damaged or repaired. */
 export interface FileReadHealth {
@@ -121,8 +123,42 @@ export class VaultFiles {
     }
   }
 
+  /** The live files, without folder records (folder-records.ts). */
   list (): FileInfo[] {
-    return this.index.listFiles().map(toFileInfo)
+    return this.index.listFiles().map(toFileInfo).filter(f => !isFolderRecord(f))
+  }
+
+  /** The folders kept by a record (the user made them; they may be empty). */
+  folders (): string[] {
+    return explicitFolders(this.index.listFiles().map(toFileInfo))
+  }
+
+  /** Makes an empty folder that stays (a folder record). Throws PATH_INVALID, PATH_EXISTS. */
+  async createFolder (path: string, mtime: number): Promise<void> {
+    const folder = assertFolderFree(this.index, path)
+    await this.add({ file: new Blob([]), path: folderRecordPath(folder), mtime, type: FOLDER_RECORD_TYPE })
+  }
+
+  /** Moves files and folders (with all under them) into `to`, in one index update. */
+  async move (sources: MoveSources, to: string): Promise<void> {
+    await moveFiles(this.index, planMove(this.movable(), sources, to))
+  }
+
+  /** Renames a folder: every file under it moves, in one index update. */
+  async renameFolder (from: string, to: string): Promise<void> {
+    await moveFiles(this.index, planRename(this.movable(), from, to))
+  }
+
+  /** Sends files and folders (everything under them, records included) to the Trash, in one index update. */
+  async removeMany (sources: MoveSources): Promise<void> {
+    const ids = new Set(sources.fileIds)
+    for (const f of this.movable()) if (sources.folders.some(folder => folder !== '' && f.path.startsWith(folder + '/'))) ids.add(f.fileId)
+    await removeFiles(this.index, [...ids])
+  }
+
+  /** Every live file with its record, as shown: concurrent edits move with their file. */
+  private movable (): Array<{ fileId: string, path: string }> {
+    return this.index.listFiles().filter(v => v.versionId === undefined).map(v => ({ fileId: v.fileId, path: v.path }))
   }
 
   /** Every root the vault keeps, named: live files, earlier versions, the Trash (to name damage). */

@@ -8,6 +8,7 @@ import type { FileInfo, FileVersion, TrashItem } from './vault-views.ts'
 import { freeContent } from './free-content.ts'
 import { DAY_MS, TRASH_DAYS, trashCutoff, trashDue, versionsDue, type VersionRetention } from './retention.ts'
 import { toFileInfo } from './vault-files.ts'
+import { isFolderRecord } from './folder-records.ts'
 
 export interface VaultHistoryComponents {
   /** The local store: freed blocks are deleted from it. */
@@ -66,7 +67,8 @@ export class VaultHistory {
   }
 
   trash (): TrashItem[] {
-    return this.c.index.history.trash().map(item => toTrashItem(item))
+    // A folder record is emptied with the rest, never shown: restoring its files brings the folder back.
+    return this.c.index.history.trash().map(item => toTrashItem(item)).filter(item => !isFolderRecord(item))
   }
 
   async restoreFromTrash (fileId: string, path?: string): Promise<FileInfo> {

@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http'
 import { toErrorPayload } from '../../core/errors.ts'
 import type { Log } from '../../core/log.ts'
 import { fileResponseHeaders } from '../../core/rpc/file-response-headers.ts'
-import { fileIdOfDownloadPath, isShareDownloadPath, versionOfDownloadUrl } from '../../core/rpc/service-worker-urls.ts'
+import { fileIdOfDownloadPath, isShareDownloadPath, isZipDownloadPath, versionOfDownloadUrl, zipRequestOf } from '../../core/rpc/service-worker-urls.ts'
+import { zipSource } from '../../core/vault/vault-zip.ts'
 import { SECURITY_HEADERS } from '../../core/security-headers.ts'
 import type { ServedNode } from '../../core/node/vault-node.ts'
 import { plain } from './static-files.ts'
@@ -19,7 +20,11 @@ export async function answerDownload (url: URL, node: Promise<ServedNode>, res: 
   let opened
   try {
     const { vault } = await node
-    opened = vault.files().open(fileIdOfDownloadPath(url.pathname), versionOfDownloadUrl(url))
+    // `/download/zip?folder=…`: one zip of a folder, made as the browser reads it (core/vault/vault-zip.ts).
+    if (isZipDownloadPath(url.pathname)) {
+      const zip = zipSource(vault.files(), zipRequestOf(url))
+      opened = { info: { path: zip.name, size: zip.size, type: zip.type }, stream: zip.stream }
+    } else opened = vault.files().open(fileIdOfDownloadPath(url.pathname), versionOfDownloadUrl(url))
   } catch (err) {
     const code = toErrorPayload(err).code
     if (code === 'VAULT_LOCKED') plain(res, 423, 'Cairn is locked. Unlock your vault, then try the download again.')

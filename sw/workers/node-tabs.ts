@@ -2,6 +2,7 @@
 import { dispatchCall } from '../../core/rpc/handlers.ts'
 import { toErrorPayload } from '../../core/errors.ts'
 import { serveFileStream } from './file-stream-server.ts'
+import { zipSource } from '../../core/vault/vault-zip.ts'
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
 import type { CallMessage, FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
 import type { NodePortClose } from '../../core/rpc/node-port-messages.ts'
@@ -43,6 +44,8 @@ export class NodeTabs {
           const { info, stream } = vault.files().open(message.fileId, message.versionId)
           return { name: baseName(info.path), size: info.size, type: info.type, stream }
         })
+      } else if (message.kind === 'stream-zip') {
+        serveFileStream(message.port, async () => zipSource((await ready).vault.files(), message))
       }
     }
   }

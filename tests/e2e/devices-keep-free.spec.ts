@@ -16,7 +16,7 @@ const PASSPHRASE_B = 'the phone keeps what it is told'
 /** Downloads `name` through the service worker, bounded: a file that never arrives fails here. */
 async function downloadSha256 (app: CairnApp, name: string): Promise<string> {
   const download = app.page.waitForEvent('download', { timeout: 60_000 })
-  await app.page.getByRole('link', { name: `Download ${name}` }).click({ timeout: 10_000 })
+  await (await app.downloadLink(name)).click({ timeout: 10_000 })
   return sha256File(await (await download).path())
 }
 
@@ -68,8 +68,7 @@ test('a kept file opens on B with the backup peer stopped and A closed; "Free up
     expect(await downloadSha256(a, report.name)).toBe(report.sha256)
 
     // "Keep on this device" on B: once all of it is here, it needs neither the peer nor A.
-    await b.page.getByLabel(`More for ${report.name}`).click()
-    await b.row(report.name).getByRole('button', { name: 'Keep on this device', exact: true }).click()
+    await (await b.rowMenu(report.name)).getByRole('menuitemcheckbox', { name: 'Keep on this device', exact: true }).click()
     await expect(b.row(report.name).getByText('Kept on this device', { exact: true })).toBeVisible({ timeout: 30_000 })
     await expect(badge(b, report.name, 'On this device')).toBeVisible({ timeout: 120_000 })
     await peer.stop()

@@ -17,7 +17,7 @@ const PASSPHRASE_B = 'the phone that was lost'
 /** Downloads `name` through the service worker, bounded: a file that never arrives fails here. */
 async function downloadSha256 (app: CairnApp, name: string): Promise<string> {
   const download = app.page.waitForEvent('download', { timeout: 60_000 })
-  await app.page.getByRole('link', { name: `Download ${name}` }).click({ timeout: 10_000 })
+  await (await app.downloadLink(name)).click({ timeout: 10_000 })
   return sha256File(await (await download).path())
 }
 

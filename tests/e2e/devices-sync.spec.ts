@@ -40,8 +40,12 @@ async function restoreSecondDevice (profile: Profile, words: string[], peerAddre
 /** CairnApp.downloadSha256 with a bound: a file that never arrives fails here, not at the test's timeout. */
 async function downloadSha256 (app: CairnApp, name: string | Locator): Promise<string> {
   const download = app.page.waitForEvent('download', { timeout: 60_000 })
-  const link = typeof name === 'string' ? app.page.getByRole('link', { name: `Download ${name}` }) : name
-  await link.click({ timeout: 10_000 })
+  if (typeof name === 'string') await (await app.downloadLink(name)).click({ timeout: 10_000 })
+  else {
+    // A row's "⋯" menu, then its Download.
+    await name.click({ timeout: 10_000 })
+    await app.page.getByRole('menu').getByRole('menuitem', { name: 'Download', exact: true }).click({ timeout: 10_000 })
+  }
   return sha256File(await (await download).path())
 }
 
@@ -116,12 +120,15 @@ test('changes on one device show on the other within seconds, both ways, after a
       await expect(conflictRows(app)).toHaveCount(1, { timeout: 120_000 })
       const plain = app.page.getByRole('row').filter({ hasText: 'notes.txt' }).filter({ hasNotText: /\(conflict, / })
       await expect(plain).toHaveCount(1)
-      kept.push(await downloadSha256(app, plain.getByRole('link', { name: /^Download / })))
+      kept.push(await downloadSha256(app, plain.getByRole('button', { name: /^More for / })))
       // The copy shares the file's id: its Download serves its own content (by versionId), not the file's.
-      copies.push(await downloadSha256(app, conflictRows(app).getByRole('link', { name: /^Download / })))
+      copies.push(await downloadSha256(app, conflictRows(app).getByRole('button', { name: /^More for / })))
       expect(copies.at(-1), 'the copy\'s download is not the current file').not.toBe(kept.at(-1))
       // Acting on the file by its id from the copy's row would hit the other edit: only Resolve… is offered.
-      await expect(conflictRows(app).getByRole('button', { name: /^(Rename|Delete)$/ })).toHaveCount(0)
+      await conflictRows(app).getByRole('button', { name: /^More for / }).click()
+      await expect(app.page.getByRole('menu').getByRole('menuitem', { name: 'Resolve…' })).toBeVisible()
+      await expect(app.page.getByRole('menu').getByRole('menuitem', { name: /^(Rename|Delete)$/ })).toHaveCount(0)
+      await app.page.keyboard.press('Escape')
     }
     // Both devices ended in the same state: the same edit keeps the name on both, the other is the copy.
     expect(kept[0]).toBe(kept[1])

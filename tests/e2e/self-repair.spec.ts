@@ -33,7 +33,7 @@ test('a damaged block with no copy anywhere: the download stops at once and the 
   const { app: reopened, again } = await damageAndReopen(profile, FIRST_FLIP)
   try {
     const page = reopened.page
-    await page.getByRole('link', { name: `Download ${victim.name}` }).click()
+    await (await reopened.downloadLink(victim.name)).click()
     await expect(page.getByRole('alert').filter({ hasText: `“${victim.name}” is damaged on this device` })).toBeVisible({ timeout: 20_000 })
     await expect(reopened.row(victim.name).getByText('Damaged on this device')).toBeVisible()
     await expect(reopened.row(other.name).getByText('Damaged on this device')).toHaveCount(0)

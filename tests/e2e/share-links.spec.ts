@@ -17,7 +17,7 @@ const PASSPHRASE = 'links for my friends only'
 
 /** Shares a file from the Files page and returns the link the dialog shows. */
 async function share (app: CairnApp, name: string): Promise<string> {
-  await app.row(name).getByRole('button', { name: `Share ${name}` }).click()
+  await (await app.rowMenu(name)).getByRole('menuitem', { name: 'Share' }).click()
   const dialog = app.page.getByRole('dialog', { name: `Share ${name}` })
   await dialog.getByRole('button', { name: 'Create link' }).click()
   const link = await dialog.getByRole('textbox', { name: 'Share link' }).inputValue({ timeout: 60_000 })

@@ -25,7 +25,7 @@ test('"Relay addresses only" makes a link that names the relay, never the backup
   await app.goTo('Files')
 
   const makeLink = async (relayOnly: boolean): Promise<string> => {
-    await app.row(doc.name).getByRole('button', { name: `Share ${doc.name}` }).click()
+    await (await app.rowMenu(doc.name)).getByRole('menuitem', { name: 'Share' }).click()
     const dialog = app.page.getByRole('dialog', { name: `Share ${doc.name}` })
     const option = dialog.getByRole('checkbox', { name: 'Relay addresses only' })
     // Off by default; once ticked it stays so for the next link.

@@ -29,7 +29,8 @@ test('a tab that does not run the node unlocks, downloads, recovers, changes the
   await tab.expectUnlocked()
   await tab.expectListed([note.name])
   // A download from this tab: the file's id would let any same-origin page fetch it.
-  const href = await tab.page.getByRole('link', { name: `Download ${note.name}` }).getAttribute('href') ?? ''
+  const href = await (await tab.downloadLink(note.name)).getAttribute('href') ?? ''
+  await tab.page.keyboard.press('Escape')
   const fileId = decodeURIComponent(href.slice(href.lastIndexOf('/') + 1))
   expect(fileId.length).toBeGreaterThan(8)
   expect(await tab.downloadSha256(note.name)).toBe(note.sha256)

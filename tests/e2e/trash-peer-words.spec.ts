@@ -14,7 +14,7 @@ test('with no backup peer the delete dialogs promise no peer copy; with an appen
   await app.addFiles([doc.path])
 
   // No backup peer: nothing is said about one.
-  await app.row('plan.txt').getByRole('button', { name: 'Delete' }).click()
+  await (await app.rowMenu('plan.txt')).getByRole('menuitem', { name: 'Delete' }).click()
   const confirm = page.getByRole('dialog', { name: 'Delete plan.txt?' })
   await expect(confirm).toContainText('goes to the Trash')
   await expect(confirm).not.toContainText('backup peer')
@@ -24,7 +24,7 @@ test('with no backup peer the delete dialogs promise no peer copy; with an appen
   try {
     await pairBackupPeer(app, wsAddress(peer.ready.multiaddrs), peer.ready.pairingCode ?? '')
     await app.goTo('Files')
-    await app.row('plan.txt').getByRole('button', { name: 'Delete' }).click()
+    await (await app.rowMenu('plan.txt')).getByRole('menuitem', { name: 'Delete' }).click()
     await expect(confirm).toContainText('Your backup peer keeps its copy for good: it is append-only and never deletes.')
     await page.screenshot({ path: test.info().outputPath('delete-append-only.png') })
     await confirm.getByRole('button', { name: 'Delete' }).click()

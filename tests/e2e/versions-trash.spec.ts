@@ -24,7 +24,7 @@ test('a replaced file keeps its earlier version, keep both adds "name (2)", and 
   await expect(app.row('report.txt')).toHaveCount(1)
   expect(await app.downloadSha256('report.txt')).toBe(second.sha256)
 
-  await app.row('report.txt').getByRole('button', { name: 'Versions' }).click()
+  await (await app.rowMenu('report.txt')).getByRole('menuitem', { name: 'Versions' }).click()
   const versions = page.getByRole('dialog', { name: 'Versions of report.txt' })
   const earlier = versions.getByRole('row').filter({ hasText: '3.00 KB' })
   await expect(earlier).toHaveCount(1)
@@ -44,7 +44,7 @@ test('a replaced file keeps its earlier version, keep both adds "name (2)", and 
   expect(await app.downloadSha256('report.txt')).toBe(first.sha256)
 
   // Delete says what happens, and the file waits in the Trash.
-  await app.row('report (2).txt').getByRole('button', { name: 'Delete' }).click()
+  await (await app.rowMenu('report (2).txt')).getByRole('menuitem', { name: 'Delete' }).click()
   const confirm = page.getByRole('dialog')
   await expect(confirm).toContainText('goes to the Trash')
   // No backup peer is paired here: the dialog promises no peer copy (trash-peer-words.spec.ts covers a peer).
@@ -71,7 +71,7 @@ test('a replaced file keeps its earlier version, keep both adds "name (2)", and 
   await app.unlock(PASSPHRASE)
   await app.expectListed(['report.txt'])
   await expect(app.row('report (2).txt')).toHaveCount(0)
-  await app.row('report.txt').getByRole('button', { name: 'Versions' }).click()
+  await (await app.rowMenu('report.txt')).getByRole('menuitem', { name: 'Versions' }).click()
   await expect(page.getByRole('dialog', { name: 'Versions of report.txt' }).getByRole('row').filter({ hasText: 'This device' })).toHaveCount(1)
   await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click()
   await app.goTo('Trash')

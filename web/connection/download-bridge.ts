@@ -14,13 +14,14 @@ export function serveDownloads (worker: NodeWorker, container: ServiceWorkerCont
   if (container === undefined) return
   container.addEventListener('message', (ev: MessageEvent<unknown>) => {
     const message = readFromServiceWorker(ev.data)
-    if (message?.kind !== 'download-open') return
-    const { fileId, versionId, requestId } = message
+    if (message?.kind !== 'download-open' && message?.kind !== 'zip-open') return
+    const { requestId } = message
     void container.ready.then((registration) => {
       const target = registration.active
       if (target === null) return
       const { port1, port2 } = new MessageChannel()
-      worker.post({ kind: 'stream-file', fileId, ...(versionId !== undefined ? { versionId } : {}), port: port1 }, [port1])
+      if (message.kind === 'zip-open') worker.post({ kind: 'stream-zip', folder: message.folder, picks: message.picks, port: port1 }, [port1])
+      else worker.post({ kind: 'stream-file', fileId: message.fileId, ...(message.versionId !== undefined ? { versionId: message.versionId } : {}), port: port1 }, [port1])
       target.postMessage({ kind: 'download-port', requestId, port: port2 } satisfies DownloadPortMessage, [port2])
     })
   })

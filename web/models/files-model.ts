@@ -3,10 +3,15 @@ import { computed, signal, type ReadonlySignal } from '@preact/signals'
 import type { FileInfo, RpcClient } from '../../core/rpc/api.ts'
 import { errorCodeOf, errorMessage } from '../error-messages.ts'
 import { sortAndFilter, type SortDirection, type SortKey } from './file-sort.ts'
+import { createBrowseModel, type BrowseModel } from './browse-model.ts'
 
 /** The file list: what is in the vault, how it is sorted and filtered, and rename/delete. */
 export interface FilesModel {
   files: ReadonlySignal<FileInfo[]>
+  /** The folders the user made (kept while empty); the others are read from the paths. */
+  folders: ReadonlySignal<string[]>
+  /** The file browser: the folder shown, search, selection, folder actions (browse-model.ts). */
+  browse: BrowseModel
   /** True until the first list arrives after unlocking. */
   loading: ReadonlySignal<boolean>
   error: ReadonlySignal<string | undefined>
@@ -42,6 +47,7 @@ export interface FilesModel {
 
 export function createFilesModel (client: RpcClient): FilesModel {
   const files = signal<FileInfo[]>([])
+  const folders = signal<string[]>([])
   const loading = signal(true)
   const error = signal<string | undefined>(undefined)
   const sortKey = signal<SortKey>('name')
@@ -58,9 +64,10 @@ export function createFilesModel (client: RpcClient): FilesModel {
   // Bursts of `files.changed` (a folder upload) collapse into one reload at a time; clear() drops a list in flight (the vault locked).
   const { reload: refresh, drop } = coalescedReload(async (isCurrent) => {
     try {
-      const list = await client.call('files.list', undefined)
+      const [list, made] = await Promise.all([client.call('files.list', undefined), client.call('folders.list', undefined)])
       if (!isCurrent()) return
       files.value = list
+      folders.value = made
       error.value = undefined
     } catch (err) {
       // While locked the list is cleared anyway; don't show VAULT_LOCKED over it.
@@ -69,8 +76,12 @@ export function createFilesModel (client: RpcClient): FilesModel {
     loading.value = false
   })
 
+  const browse = createBrowseModel({ client, files, folders, sortKey, sortDirection, filter, refresh: async () => { await refresh() } })
+
   return {
     files,
+    folders,
+    browse,
     loading,
     error,
     sortKey,
@@ -89,6 +100,8 @@ export function createFilesModel (client: RpcClient): FilesModel {
     clear: () => {
       drop()
       files.value = []
+      folders.value = []
+      browse.reset()
       loading.value = true
       error.value = undefined
       filter.value = ''

@@ -16,8 +16,8 @@ export interface FolderShareModel {
   folderError: ReadonlySignal<string | undefined>
   chooseFolder: (folder: string) => void
   setFolderExpiresOn: (value: string) => void
-  /** Makes a snapshot link of the chosen folder, then opens the Share dialog on it. */
-  shareFolder: () => Promise<void>
+  /** Makes a snapshot link of the chosen folder (or of `folder`: the Files page's Share on a folder), then opens the Share dialog on it. */
+  shareFolder: (folder?: string) => Promise<void>
 }
 
 export interface FolderShareControl extends FolderShareModel {
@@ -86,8 +86,8 @@ export function createFolderShareModel (init: FolderShareInit): FolderShareContr
       folderExpiresOn.value = value
       folderError.value = undefined
     },
-    shareFolder: async () => {
-      const folder = folderChoice.value
+    shareFolder: async (named) => {
+      const folder = named ?? folderChoice.value
       if (folder === undefined || folderBusy.value) return
       const expiresAt = expiryOf(folderExpiresOn.value, init.now())
       if (expiresAt === null) {

@@ -96,24 +96,61 @@ export class CairnApp {
     return this.page.getByRole('region', { name: 'Uploads' })
   }
 
+  /**
+   * A row of the file list: by its text, or for a path with '/' by the exact
+   * path (its name's title), as shown in its folder or in search results.
+   */
   row (name: string): Locator {
-    return this.page.getByRole('row').filter({ hasText: name })
+    if (!name.includes('/')) return this.page.getByRole('row').filter({ hasText: name })
+    return this.page.getByRole('row').filter({ has: this.page.locator(`button.row-open[title="${name.replace(/"/g, '\\"')}"]`) })
   }
 
+  /** Expects each file listed: a name in the folder shown, a path (with '/') found by searching its name. */
   async expectListed (names: string[]): Promise<void> {
-    for (const name of names) await expect(this.row(name)).toHaveCount(1)
+    for (const name of names) {
+      if (!name.includes('/')) { await expect(this.row(name)).toHaveCount(1); continue }
+      await this.search(name.slice(name.lastIndexOf('/') + 1))
+      await expect(this.row(name)).toHaveCount(1)
+      await this.search('')
+    }
+  }
+
+  /** Types in the search box ('' clears it: the folder shows again). */
+  async search (text: string): Promise<void> {
+    await this.page.getByRole('searchbox', { name: 'Search files' }).fill(text)
+  }
+
+  /** Opens the "⋯" menu of a row (by its name, or its path as for `row`) and returns the menu. */
+  async rowMenu (name: string): Promise<Locator> {
+    const base = name.slice(name.lastIndexOf('/') + 1)
+    await this.row(name).getByRole('button', { name: `More for ${base}`, exact: true }).click()
+    return this.page.getByRole('menu')
+  }
+
+  /** The Download item of a file's "⋯" menu (opens the menu). */
+  async downloadLink (name: string): Promise<Locator> {
+    return (await this.rowMenu(name)).getByRole('menuitem', { name: 'Download', exact: true })
+  }
+
+  /** Walks into a folder from the top, by the breadcrumbs and the rows. */
+  async openFolder (path: string): Promise<void> {
+    await this.page.getByRole('navigation', { name: 'Folder', exact: true }).getByRole('button', { name: 'All files' }).or(
+      this.page.getByRole('navigation', { name: 'Folder', exact: true }).getByText('All files', { exact: true })).first().click()
+    if (path === '') return
+    for (const name of path.split('/')) await this.row(name).getByRole('button', { name, exact: true }).click()
+    await expect(this.page.getByRole('navigation', { name: 'Folder', exact: true }).locator('[aria-current=page]')).toHaveText(path.slice(path.lastIndexOf('/') + 1))
   }
 
   /** Downloads a file through the service worker and returns the SHA-256 of what arrived. */
   async downloadSha256 (name: string): Promise<string> {
     const download = this.page.waitForEvent('download')
-    await this.page.getByRole('link', { name: `Download ${name}` }).click()
+    await (await this.downloadLink(name)).click()
     const file = await (await download).path()
     return sha256File(file)
   }
 
   async rename (from: string, to: string): Promise<void> {
-    await this.row(from).getByRole('button', { name: 'Rename' }).click()
+    await (await this.rowMenu(from)).getByRole('menuitem', { name: 'Rename' }).click()
     const field = this.page.getByRole('textbox', { name: /name/i }).last()
     await field.fill(to)
     await this.page.getByRole('button', { name: 'Save' }).click()
@@ -121,7 +158,7 @@ export class CairnApp {
   }
 
   async delete (name: string): Promise<void> {
-    await this.row(name).getByRole('button', { name: 'Delete' }).click()
+    await (await this.rowMenu(name)).getByRole('menuitem', { name: 'Delete' }).click()
     await this.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
     await expect(this.row(name)).toHaveCount(0)
   }

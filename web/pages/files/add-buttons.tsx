@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'preact/hooks'
 import { useModels } from '../../app-context.ts'
 import type { PickedFile } from '../../models/uploads-model.ts'
+import { pathIn } from '../../models/browse-model.ts'
 
 /** "Add files" and "Add folder": buttons that open the browser's pickers (hidden inputs). */
 export function AddButtons () {
-  const { uploads } = useModels()
+  const { uploads, files } = useModels()
   const filesInput = useRef<HTMLInputElement>(null)
   const folderInput = useRef<HTMLInputElement>(null)
 
@@ -14,8 +15,10 @@ export function AddButtons () {
   }, [])
 
   const take = (input: HTMLInputElement, fromFolder: boolean): void => {
+    // Files land in the folder shown.
+    const into = files.browse.folder.peek()
     const picked: PickedFile[] = Array.from(input.files ?? []).map(file =>
-      fromFolder && file.webkitRelativePath !== '' ? { file, path: file.webkitRelativePath } : { file })
+      ({ file, path: pathIn(into, fromFolder && file.webkitRelativePath !== '' ? file.webkitRelativePath : file.name) }))
     // Clear the input so picking the same file again still fires `change`.
     input.value = ''
     uploads.add(picked)

@@ -2,14 +2,17 @@ import { useSignal } from '@preact/signals'
 import { useEffect } from 'preact/hooks'
 import { useModels } from '../../app-context.ts'
 import { dragHasFiles, droppedFiles } from '../../lib/dropped-files.ts'
+import { pathIn } from '../../models/browse-model.ts'
+import { nameOf } from '../../models/folder-tree.ts'
 
 /**
  * Makes the whole window a drop target while the files page is open, with an
  * overlay during the drag. Folders dropped are walked, keeping their paths.
  */
 export function DropZone () {
-  const { uploads } = useModels()
+  const { uploads, files } = useModels()
   const dragging = useSignal(false)
+  const folder = files.browse.folder.value
 
   useEffect(() => {
     // dragenter/dragleave fire for every child element; count them to know when the drag left the window.
@@ -37,7 +40,9 @@ export function DropZone () {
       depth = 0
       dragging.value = false
       // A folder the browser refuses to read adds nothing rather than half of it silently.
-      droppedFiles(e.dataTransfer).then(uploads.add, () => {})
+      // Files land in the folder shown (read now: the user may walk elsewhere while a big folder is read).
+      const into = files.browse.folder.peek()
+      droppedFiles(e.dataTransfer).then((picked) => { uploads.add(picked.map(p => ({ ...p, path: pathIn(into, p.path ?? p.file.name) }))) }, () => {})
     }
     window.addEventListener('dragenter', enter)
     window.addEventListener('dragover', over)
@@ -53,8 +58,8 @@ export function DropZone () {
 
   if (!dragging.value) return null
   return (
-    <div class='drop-overlay' aria-hidden='true'>
-      <p>Drop files or folders to add them to your vault</p>
+    <div class='drop-overlay' data-testid='drop-overlay'>
+      <p role='status'>Drop to add to {folder === '' ? 'All files' : `“${nameOf(folder)}”`}</p>
     </div>
   )
 }

@@ -1,64 +1,168 @@
-import type { FileInfo, FileLocation } from '../../../core/rpc/api.ts'
+import { signal } from '@preact/signals'
+import { useEffect, useRef } from 'preact/hooks'
+import type { ComponentChildren } from 'preact'
+import { downloadUrl } from '../../../core/rpc/service-worker-urls.ts'
 import { useModels } from '../../app-context.ts'
-import { folderOf } from '../../format.ts'
+import type { BrowseRow } from '../../models/browse-rows.ts'
+import { isConcurrentEdit, isConflict } from '../../models/conflict-model.ts'
 import { keepKey } from '../../models/file-locations-model.ts'
-import { isConcurrentEdit } from '../../models/conflict-model.ts'
+import { parentOf } from '../../models/folder-tree.ts'
 
-export interface RowMenuProps {
-  file: FileInfo
-  location: FileLocation | undefined
-  conflict: boolean
+/** The one row menu open, and where its button is (the menu is drawn fixed, so the list's scrolling never clips it). */
+const openMenu = signal<{ key: string, top: number, right: number } | undefined>(undefined)
+
+/** Closes whichever row menu is open. */
+export function closeRowMenu (): void {
+  openMenu.value = undefined
 }
 
-/**
- * A row's "More" menu (a disclosure, so it needs no script to open): "Keep
- * on this device" for the file and its folder, and "Resolve…" on a conflict copy.
- */
-export function RowMenu ({ file, location: where, conflict }: RowMenuProps) {
-  // A concurrent edit shares its file's id: "Keep" would keep the file, so only Resolve… is offered.
-  const location = isConcurrentEdit(file) ? undefined : where
-  const { fileLocations, conflicts } = useModels()
-  const folder = folderOf(file.path).replace(/\/$/, '')
+/** A row's "⋯" button: opens its menu of everything else the row can do. */
+export function RowMenuButton ({ row }: { row: BrowseRow }) {
+  const open = openMenu.value?.key === row.key
+  return (
+    <button
+      type='button'
+      class='secondary small menu-button'
+      aria-label={`More for ${row.name}`}
+      aria-haspopup='menu'
+      aria-expanded={open}
+      onClick={(e) => {
+        if (open) { closeRowMenu(); return }
+        const rect = e.currentTarget.getBoundingClientRect()
+        openMenu.value = { key: row.key, top: rect.bottom + 4, right: Math.max(8, window.innerWidth - rect.right) }
+      }}
+    >
+      ⋯
+    </button>
+  )
+}
+
+/** The open row menu, if any (render once per page). */
+export function RowMenuPopup () {
+  const { files } = useModels()
+  const state = openMenu.value
+  const row = state === undefined ? undefined : files.browse.rows.value.find(r => r.key === state.key)
+  const ref = useRef<HTMLDivElement>(null)
+
+  useEffect(() => {
+    if (state === undefined) return
+    ref.current?.querySelector<HTMLElement>('[role=menuitem]:not([disabled])')?.focus()
+    const away = (e: Event): void => {
+      const target = e.target as Node | null
+      if (target !== null && ref.current?.contains(target) === true) return
+      if (target instanceof Element && target.closest('.menu-button') !== null) return
+      closeRowMenu()
+    }
+    document.addEventListener('mousedown', away)
+    window.addEventListener('scroll', closeRowMenu, { passive: true })
+    window.addEventListener('resize', closeRowMenu)
+    return () => {
+      document.removeEventListener('mousedown', away)
+      window.removeEventListener('scroll', closeRowMenu)
+      window.removeEventListener('resize', closeRowMenu)
+    }
+  }, [state?.key])
+
+  if (state === undefined || row === undefined) return null
+  const onKey = (e: KeyboardEvent): void => {
+    const items = Array.from(ref.current?.querySelectorAll<HTMLElement>('[role=menuitem]:not([disabled])') ?? [])
+    const at = items.indexOf(document.activeElement as HTMLElement)
+    if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); closeRowMenu(); return }
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault()
+      e.stopPropagation()
+      items[(at + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus()
+    }
+  }
+  return (
+    <div ref={ref} class='row-menu-popup' role='menu' aria-label={`Actions for ${row.name}`} style={{ top: `${state.top}px`, right: `${state.right}px` }} onKeyDown={onKey}>
+      {row.kind === 'folder' ? <FolderItems row={row} /> : <FileItems row={row} />}
+    </div>
+  )
+}
+
+function Item ({ onClick, children, pressed, disabled, title, danger }: { onClick: () => void, children: ComponentChildren, pressed?: boolean, disabled?: boolean, title?: string, danger?: boolean }) {
+  return (
+    <button
+      type='button'
+      role={pressed === undefined ? 'menuitem' : 'menuitemcheckbox'}
+      aria-checked={pressed}
+      class={danger === true ? 'menu-item danger-quiet' : 'menu-item'}
+      disabled={disabled}
+      title={title}
+      onClick={() => { closeRowMenu(); onClick() }}
+    >
+      {children}
+    </button>
+  )
+}
+
+/** A link that looks like a menu item: downloads go through the service worker (or the desktop daemon), never `download`. */
+function LinkItem ({ href, children }: { href: string, children: ComponentChildren }) {
+  return <a role='menuitem' class='menu-item' href={href} onClick={closeRowMenu}>{children}</a>
+}
+
+function FileItems ({ row }: { row: Extract<BrowseRow, { kind: 'file' }> }) {
+  const { files, shares, versions, fileLocations, conflicts } = useModels()
+  const file = row.file
+  // A concurrent edit shares its file's id: these would act on the file, so its way out is Resolve….
+  const isCopy = isConcurrentEdit(file)
+  const location = isCopy ? undefined : fileLocations.locations.value[file.fileId]
+  const folder = parentOf(file.path)
   const folderKept = folder !== '' && fileLocations.keptFolders.value.has(folder)
   const busy = fileLocations.keepBusy.value
   const viaFolder = location?.keptFolder
   const fileKept = location?.keep === true && viaFolder === undefined
-  // Until the node says where the file lives (and for files in no conflict) there is nothing to offer.
-  if (location === undefined && !conflict) return null
   return (
-    <details class='row-menu'>
-      <summary class='button-link' aria-label={`More for ${file.path}`}>More</summary>
-      <div class='menu'>
-        {conflict && (
-          <button type='button' class='secondary small' onClick={() => { conflicts.open(file) }}>Resolve…</button>
-        )}
-        {location !== undefined && (
-          <button
-            type='button'
-            class='secondary small'
-            aria-pressed={location.keep}
-            disabled={busy !== undefined || viaFolder !== undefined}
-            title={viaFolder !== undefined ? `Kept because the folder “${viaFolder}” is kept on this device` : undefined}
-            onClick={() => { void fileLocations.keep({ fileId: file.fileId }, !fileKept) }}
-          >
-            Keep on this device
-          </button>
-        )}
-        {location !== undefined && folder !== '' && (
-          <button
-            type='button'
-            class='secondary small'
-            aria-pressed={folderKept}
-            disabled={busy !== undefined}
-            onClick={() => { void fileLocations.keep({ folder }, !folderKept) }}
-          >
-            Keep folder “{folder}” on this device
-          </button>
-        )}
-        {busy !== undefined && (busy === keepKey({ fileId: file.fileId }) || busy === keepKey({ folder })) && (
-          <span role='status' class='busy small'><span class='spinner' aria-hidden='true' />Saving…</span>
-        )}
-      </div>
-    </details>
+    <>
+      <LinkItem href={downloadUrl(file.fileId, file.versionId)}>Download</LinkItem>
+      {isConflict(file) && <Item onClick={() => { conflicts.open(file) }}>Resolve…</Item>}
+      {!isCopy && (
+        <>
+          <Item onClick={() => { shares.startShare(file) }}>Share</Item>
+          <Item onClick={() => { files.startRename(file) }}>Rename</Item>
+          <Item onClick={() => { files.browse.startMove([row]) }}>Move to…</Item>
+          <Item onClick={() => { void versions.open(file) }}>Versions</Item>
+          <Item danger onClick={() => { files.startDelete(file) }}>Delete</Item>
+        </>
+      )}
+      {location !== undefined && (
+        <Item
+          pressed={location.keep}
+          disabled={busy !== undefined || viaFolder !== undefined}
+          title={viaFolder !== undefined ? `Kept because the folder “${viaFolder}” is kept on this device` : undefined}
+          onClick={() => { void fileLocations.keep({ fileId: file.fileId }, !fileKept) }}
+        >
+          Keep on this device
+        </Item>
+      )}
+      {location !== undefined && folder !== '' && (
+        <Item pressed={folderKept} disabled={busy !== undefined} onClick={() => { void fileLocations.keep({ folder }, !folderKept) }}>
+          Keep folder “{folder}” on this device
+        </Item>
+      )}
+      {busy !== undefined && (busy === keepKey({ fileId: file.fileId }) || busy === keepKey({ folder })) && (
+        <span role='status' class='busy small'><span class='spinner' aria-hidden='true' />Saving…</span>
+      )}
+    </>
+  )
+}
+
+function FolderItems ({ row }: { row: Extract<BrowseRow, { kind: 'folder' }> }) {
+  const { files, shares, fileLocations } = useModels()
+  const { browse } = files
+  const kept = fileLocations.keptFolders.value.has(row.path)
+  return (
+    <>
+      <Item onClick={() => { browse.open(row) }}>Open</Item>
+      <LinkItem href={browse.zipUrl([row])}>Download folder</LinkItem>
+      <Item onClick={() => { void shares.shareFolder(row.path) }}>Share</Item>
+      <Item onClick={() => { browse.startRenameFolder(row.path) }}>Rename</Item>
+      <Item onClick={() => { browse.startMove([row]) }}>Move to…</Item>
+      <Item danger onClick={() => { browse.startDeleteMany([row]) }}>Delete</Item>
+      <Item pressed={kept} disabled={fileLocations.keepBusy.value !== undefined} onClick={() => { void fileLocations.keep({ folder: row.path }, !kept) }}>
+        Keep folder on this device
+      </Item>
+    </>
   )
 }
