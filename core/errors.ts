@@ -112,7 +112,8 @@ export const ERROR_CODES = [
   // folder sync (issue 14): a path already taken on disk; no synced folder by that id; the folder cannot be read (gone, or permission not granted)
   'FOLDER_FILE_EXISTS',
   'SYNC_FOLDER_NOT_FOUND',
-  'SYNC_FOLDER_UNAVAILABLE'
+  'SYNC_FOLDER_UNAVAILABLE',
+  'FOLDER_NOT_EMPTY'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

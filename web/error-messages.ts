@@ -87,7 +87,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   DESKTOP_NOT_LAUNCHED: 'Open Cairn from its tray icon or run cairn-desktop.',
   FOLDER_FILE_EXISTS: 'A file of that name is already in the folder.',
   SYNC_FOLDER_NOT_FOUND: 'That folder is no longer synced.',
-  SYNC_FOLDER_UNAVAILABLE: 'Cairn cannot reach that folder. Check that it still exists and that Cairn may use it.'
+  SYNC_FOLDER_UNAVAILABLE: 'Cairn cannot reach that folder. Check that it still exists and that Cairn may use it.',
+  FOLDER_NOT_EMPTY: 'Choose an empty folder to restore into.'
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */

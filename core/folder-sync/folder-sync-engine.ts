@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../clock.ts'
-import { TRASH_DAYS, type FolderEntry } from './folder-source.ts'
+import { TRASH_DAYS, type FolderEntry, type FolderSource } from './folder-source.ts'
 import { IGNORE_FILE, IgnoreRules } from './ignore-rules.ts'
 import type { ScanState } from './scan-state.ts'
 import type { ScanContext } from './scan-context.ts'
@@ -26,6 +26,11 @@ export class FolderSyncEngine {
 
   constructor (private init: FolderSyncInit, private readonly components: FolderSyncComponents) {
     this.now = components.now ?? systemClock
+  }
+
+  /** The folder this engine syncs. */
+  get source (): FolderSource {
+    return this.components.source
   }
 
   get settings (): FolderSyncInit {

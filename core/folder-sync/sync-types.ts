@@ -4,8 +4,10 @@ import type { FolderSource } from './folder-source.ts'
 import type { ScanStateStore } from './scan-state.ts'
 import type { SyncVault } from './vault-port.ts'
 
+import type { SyncMode } from '../rpc/api-sync.ts'
+
 /** "Back up": disk → vault only. "Two-way": changes made on other devices are written into the folder too. */
-export type SyncMode = 'backup' | 'two-way'
+export type { SyncMode }
 
 export interface FolderSyncInit {
   mode: SyncMode

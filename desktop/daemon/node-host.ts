@@ -7,6 +7,7 @@ import type { VaultNodeHost, WipeableTagHasher } from '../../core/node/vault-nod
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
 import type { DesktopStores } from './desktop-stores.ts'
 import { diskUse } from '../notify/desktop-notices.ts'
+import { pathFolderOpener } from '../folders/path-folder-opener.ts'
 
 /**
  * The dedup tag in this process: keyed BLAKE3 over the file's stream. No
@@ -74,6 +75,8 @@ export function desktopNodeHost (init: DesktopHostInit): VaultNodeHost {
     keepByDefault: true,
     // An always-on device syncs and backs up with every window closed, so it stays open until the user locks it.
     defaultAutoLockMinutes: 0,
-    storageUse: diskUse(init.dataDir)
+    storageUse: diskUse(init.dataDir),
+    // Folder sync on any folder on disk, by path, watched natively.
+    folders: pathFolderOpener
   }
 }

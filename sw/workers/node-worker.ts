@@ -9,6 +9,7 @@ import { openBrowserStores } from '../browser-stores.ts'
 import { NodeTabs } from './node-tabs.ts'
 import { createWorkerTagHasher } from './worker-tag-hasher.ts'
 import { sharedFileSource } from './shared-file-source.ts'
+import { handleFolderOpener } from '../folders/handle-folder-opener.ts'
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
 
 declare const self: DedicatedWorkerGlobalScope
@@ -47,7 +48,9 @@ async function startNode (): Promise<ServedNode> {
     storageUse: async () => {
       const { usage, quota } = await self.navigator.storage.estimate()
       return usage !== undefined && quota !== undefined ? { usedBytes: usage, totalBytes: quota } : undefined
-    }
+    },
+    // Folder sync on folders the page picked (FS Access handles kept in IndexedDB).
+    folders: handleFolderOpener()
   })
 }
 
