@@ -17,19 +17,22 @@ export async function syncDiskToVault (ctx: ScanContext): Promise<void> {
   const { state, listing, init } = ctx
   const added: FolderEntry[] = []
   const changed: FolderEntry[] = []
+  // Sizes of new files still settling: a file gone with one of these sizes may have moved there, so it waits too.
+  const settlingSizes = new Set<number>()
   for (const entry of listing.values()) {
     const tracked = state.files[entry.path]
     if (tracked !== undefined && unchanged(entry, tracked)) continue
     // Still being written: its mtime is too fresh. A later scan takes it once it settles.
     if (ctx.now - entry.mtime < init.settleMs) {
       ctx.report.unsettled++
+      if (tracked === undefined) settlingSizes.add(entry.size)
       continue
     }
     if (tracked === undefined) added.push(entry)
     else changed.push(entry)
   }
   const gone = new Map<string, TrackedFile>()
-  for (const [path, tracked] of Object.entries(state.files)) if (!listing.has(path)) gone.set(path, tracked)
+  for (const [path, tracked] of Object.entries(state.files)) if (!listing.has(path) && !settlingSizes.has(tracked.size)) gone.set(path, tracked)
 
   ctx.progress.filesToGo = added.length + changed.length
   ctx.progress.bytesToGo = [...added, ...changed].reduce((sum, e) => sum + e.size, 0)

@@ -1,5 +1,5 @@
 import type { Log } from '../log.ts'
-import type { SyncFolderInfo, SyncFolderLocation, SyncFolderState } from '../rpc/api-sync.ts'
+import type { SyncChanges, SyncFolderInfo, SyncFolderLocation, SyncFolderState } from '../rpc/api-sync.ts'
 import { TRASH_FOLDER, type FolderSource, type FolderWatch } from './folder-source.ts'
 import { FolderSyncEngine } from './folder-sync-engine.ts'
 import type { ScanStateStore } from './scan-state.ts'
@@ -48,6 +48,9 @@ export class FolderRunner {
   private stopped = false
   private scanning = false
   private last: ScanReport | undefined
+  /** The changes since the folder was last in step (scans split by files still settling add up). */
+  private changes: SyncChanges | undefined
+  private wasInStep = true
   private lastScanAt: number | undefined
   private problem: { state: SyncFolderState, error?: string } | undefined
 
@@ -99,6 +102,7 @@ export class FolderRunner {
       engine.configure(this.init())
       const report = await engine.scan()
       this.last = report
+      this.addChanges(report)
       this.lastScanAt = Date.now()
       this.problem = undefined
       if (report.uploaded + report.deduplicated + report.moved + report.deleted + report.conflicts > 0) this.components.onVaultChanged()
@@ -114,6 +118,16 @@ export class FolderRunner {
       this.scanning = false
       this.components.onChanged()
     }
+  }
+
+  private addChanges (report: ScanReport): void {
+    const keys = ['uploaded', 'deleted', 'moved', 'written', 'trashed', 'conflicts'] as const
+    const now = { uploaded: report.uploaded + report.deduplicated, deleted: report.deleted, moved: report.moved, written: report.written, trashed: report.trashed, conflicts: report.conflicts }
+    if (keys.some(k => now[k] > 0)) {
+      const base = this.wasInStep || this.changes === undefined ? { uploaded: 0, deleted: 0, moved: 0, written: 0, trashed: 0, conflicts: 0 } : this.changes
+      this.changes = { uploaded: base.uploaded + now.uploaded, deleted: base.deleted + now.deleted, moved: base.moved + now.moved, written: base.written + now.written, trashed: base.trashed + now.trashed, conflicts: base.conflicts + now.conflicts }
+    }
+    this.wasInStep = report.unsettled === 0
   }
 
   get source (): FolderSource | undefined {
@@ -165,7 +179,8 @@ export class FolderRunner {
         rate: this.scanning && seconds > 0 ? Math.round((p?.bytesDone ?? 0) / seconds) : 0
       },
       ...(this.lastScanAt !== undefined ? { lastScanAt: this.lastScanAt } : {}),
-      ...(last !== undefined ? { last: { uploaded: last.uploaded, deleted: last.deleted, moved: last.moved, written: last.written, trashed: last.trashed, conflicts: last.conflicts } } : {}),
+      files: last?.tracked ?? 0,
+      ...(this.changes !== undefined ? { last: this.changes } : {}),
       skipped: last?.skipped ?? [],
       renamedForDisk: last?.renamedForDisk ?? [],
       ...(this.problem?.error !== undefined ? { error: this.problem.error } : {})

@@ -92,6 +92,7 @@ export class FolderSyncEngine {
     if (this.init.mode === 'two-way') await syncVaultToDisk(ctx)
     await this.emptyOldTrash(state, now)
     await this.components.state.save(state)
+    ctx.report.tracked = Object.keys(state.files).length
     return ctx.report
   }
 

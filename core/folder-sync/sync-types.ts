@@ -49,6 +49,8 @@ export interface ScanReport {
   skipped: Array<{ path: string, code: string }>
   /** Vault files written under a safe name because the file system cannot hold theirs. */
   renamedForDisk: Array<{ vaultPath: string, diskPath: string }>
+  /** Files in step after the scan. */
+  tracked: number
 }
 
 /** Where a scan is: counts and bytes to go, for the progress bar. */
@@ -63,5 +65,5 @@ export interface SyncProgress {
 }
 
 export function emptyReport (): ScanReport {
-  return { uploaded: 0, deduplicated: 0, moved: 0, deleted: 0, written: 0, trashed: 0, conflicts: 0, unsettled: 0, skipped: [], renamedForDisk: [] }
+  return { uploaded: 0, deduplicated: 0, moved: 0, deleted: 0, written: 0, trashed: 0, conflicts: 0, unsettled: 0, skipped: [], renamedForDisk: [], tracked: 0 }
 }

@@ -47,8 +47,10 @@ export interface SyncFolderInfo {
   }
   /** When the last scan ended (ms), if one has. */
   lastScanAt?: number
-  /** What the last scan did. */
-  last?: { uploaded: number, deleted: number, moved: number, written: number, trashed: number, conflicts: number }
+  /** Files in step at the last scan. */
+  files: number
+  /** What the last round of changes did (the scans from one in-step state to the next). */
+  last?: SyncChanges
   /** Files not synced in the last scan, with the error code that stopped them. */
   skipped: Array<{ path: string, code: string }>
   /** Vault files written here under a safe name because this file system cannot hold theirs. */
@@ -56,6 +58,8 @@ export interface SyncFolderInfo {
   /** The error code when `state` is 'unavailable'. */
   error?: string
 }
+
+export interface SyncChanges { uploaded: number, deleted: number, moved: number, written: number, trashed: number, conflicts: number }
 
 export interface RestoreFolderArgs {
   location: SyncFolderLocation

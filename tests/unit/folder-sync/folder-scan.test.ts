@@ -122,6 +122,25 @@ describe('folder sync: backing up a folder', () => {
     assert.equal(new TextDecoder().decode(await vaultBytes(vault, file.fileId)), 'part one, part two', 'uploaded once, complete')
   })
 
+  it('a file moved with a fresh mtime waits to settle, then is recorded as a move, not a deletion', async () => {
+    const { vault } = await startVault(cleanups)
+    const root = await tempFolder(cleanups)
+    const bytes = randomBytes(5000)
+    let now = Date.now()
+    await put(root, 'before.bin', bytes, now - 60_000)
+    const { engine } = engineFor(vault, new CountingSource(root), { settleMs: 2000 }, () => now)
+    await engine.scan()
+    const id = vault.files().list()[0]?.fileId
+    await rm(join(root, 'before.bin'))
+    await put(root, 'after.bin', bytes, now)
+    const settling = await engine.scan()
+    assert.deepEqual([settling.deleted, settling.unsettled], [0, 1], 'the gone file waits with the new one')
+    now += 2500
+    const settled = await engine.scan()
+    assert.deepEqual([settled.moved, settled.deleted, settled.uploaded], [1, 0, 0])
+    assert.equal(vault.files().list().find(f => f.path === 'Documents/after.bin')?.fileId, id)
+  })
+
   it('reads a changed .cairnignore again and applies it', async () => {
     const { vault } = await startVault(cleanups)
     const root = await tempFolder(cleanups)
