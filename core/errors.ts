@@ -108,7 +108,12 @@ export const ERROR_CODES = [
   // desktop: the tray icon cannot be shown (no display, no tray library, the tray program failed); the daemon runs on without it
   'TRAY_UNAVAILABLE',
   // desktop app: a window without this launch's secret (opened by hand, or the daemon restarted)
-  'DESKTOP_NOT_LAUNCHED'
+  'DESKTOP_NOT_LAUNCHED',
+  // folder sync (issue 14): a path already taken on disk; no synced folder by that id; the folder cannot be read (gone, or permission not granted)
+  'FOLDER_FILE_EXISTS',
+  'SYNC_FOLDER_NOT_FOUND',
+  'SYNC_FOLDER_UNAVAILABLE',
+  'FOLDER_NOT_EMPTY'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

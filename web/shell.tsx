@@ -20,6 +20,7 @@ import { DevicesPage } from './pages/devices/devices-page.tsx'
 import { AddDeviceDialog } from './pages/devices/add-device-dialog.tsx'
 import { RemoveDeviceDialog } from './pages/devices/remove-device-dialog.tsx'
 import { ResolveConflictDialog } from './pages/files/resolve-conflict-dialog.tsx'
+import { SyncPage } from './pages/sync/sync-page.tsx'
 
 /**
  * The unlocked app: top bar, the current page, and the dialog layer. While a
@@ -45,6 +46,7 @@ export function Shell () {
           {page === 'logs' && <LogsPage />}
           {page === 'trash' && <TrashPage />}
           {page === 'devices' && <DevicesPage />}
+          {page === 'sync' && <SyncPage />}
         </main>
       </div>
       <RenameDialog />

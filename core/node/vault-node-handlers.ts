@@ -28,6 +28,8 @@ import type { HandlerMap } from '../rpc/handlers.ts'
 import type { VaultNodeHost } from './vault-node.ts'
 import type { Notices } from './notices.ts'
 import { createNoticeHandlers } from './notice-handlers.ts'
+import { createSyncHandlers } from './sync-handlers.ts'
+import type { FolderSyncService } from '../folder-sync/folder-sync-service.ts'
 
 /** The assembled node's parts that answer the pages' calls. */
 export interface VaultNodeParts {
@@ -50,6 +52,7 @@ export interface VaultNodeParts {
   fileHealth: (damage: FileDamage) => void
   relays: () => string[]
   setRelays: (next: string[]) => Promise<void>
+  folderSync: FolderSyncService
 }
 
 /** Every RPC method of the node (core/rpc/api.ts), answered by its parts. */
@@ -97,6 +100,7 @@ export function vaultNodeHandlers (p: VaultNodeParts): HandlerMap {
     // The desktop daemon answers these itself (desktop/daemon/backup-peer.ts) over this map.
     ...notOnThisHostHandlers(),
     ...createNoticeHandlers(p.notices),
-    ...createFolderHandlers({ vault, onFilesChanged: filesChanged })
+    ...createFolderHandlers({ vault, onFilesChanged: filesChanged }),
+    ...createSyncHandlers(() => p.folderSync)
   }
 }

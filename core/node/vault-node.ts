@@ -35,6 +35,10 @@ import type { PackBlockstore } from '../storage/pack-blockstore.ts'
 import type { Log } from '../log.ts'
 import { Notices, type StorageUse } from './notices.ts'
 import { noticeSources } from './notice-sources.ts'
+import { FolderSyncService, type FolderOpener } from '../folder-sync/folder-sync-service.ts'
+import { syncVaultOf } from '../folder-sync/vault-port.ts'
+import { deriveSubkey } from '../crypto/subkeys.ts'
+import { shortDeviceLabel } from '../index/conflict-name.ts'
 
 /** What the node is served to its pages with: the RPC handlers and the vault (for streamed reads). */
 export interface ServedNode {
@@ -93,6 +97,8 @@ export interface VaultNodeHost {
   defaultAutoLockMinutes?: number
   /** How full this device's storage is (the browser's quota, the desktop's disk), for "storage almost full". */
   storageUse: () => Promise<StorageUse | undefined>
+  /** How this host reaches folders on disk for folder sync (absent: it cannot). */
+  folders?: FolderOpener
 }
 
 /**
@@ -268,6 +274,9 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
         if (opened === vaultSessions) void backups.attach(session).then(async () => { if (opened === vaultSessions) await deviceSync.pullFromBackup() })
       })
       lastBook = ''
+      // Folder sync seals its records under the vault's `folders` subkey (wiped here, copied by attach).
+      const foldersKey = deriveSubkey(vault.keyInForce(), 'folders')
+      void folderSync.attach(foldersKey).catch((err: unknown) => { logs.for('folders').warn(`folder sync did not start: ${toErrorPayload(err).message}`) }).finally(() => { foldersKey.fill(0) })
       void devices.unlocked(session.devicesKey, session.boxKey).then(async () => {
         if (opened !== vaultSessions) return
         await bookExchange.attach(devices.directory)
@@ -275,7 +284,17 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
         await bookMayHaveChanged()
       }).catch(() => {})
     },
-    onLocked: () => { vaultSessions++; hashTag.wipe(); deviceSync.detach(); bookExchange.detach(); holdings.detach(); backups.detach(); shares.detach(); locations.detach(); devices.locked() }
+    onLocked: () => { void folderSync.detach(); vaultSessions++; hashTag.wipe(); deviceSync.detach(); bookExchange.detach(); holdings.detach(); backups.detach(); shares.detach(); locations.detach(); devices.locked() }
+  })
+  // Folders on disk kept in step with the vault (issue 14); started when the vault opens.
+  const folderSync = new FolderSyncService({
+    datastore: stores.datastore,
+    vault: syncVaultOf(() => vault.files()),
+    opener: host.folders,
+    log: logs.for('folders'),
+    deviceLabel: () => shortDeviceLabel(deviceId),
+    onChanged: () => { emit('sync.changed', undefined) },
+    onVaultChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() }
   })
   const shares = new VaultShares({
     vault,
@@ -328,7 +347,10 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     storage: host.storageUse
   })
   await notices.start()
-  afterEvent = (event) => { if (event === 'files.changed' || event === 'backup.changed' || event === 'vault.status') notices.changedSoon() }
+  afterEvent = (event) => {
+    if (event === 'files.changed' || event === 'backup.changed' || event === 'vault.status') notices.changedSoon()
+    if (event === 'files.changed') folderSync.vaultChanged()
+  }
   const devices = new Devices({
     helia,
     vault,
@@ -361,10 +383,12 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
   const handlers = vaultNodeHandlers({
     host, emit, helia, vault, backups, shares, devices, locations, holdings, removal, repair, health, keeper, traffic, fileHealth, notices,
     relays: () => relays,
-    setRelays
+    setRelays,
+    folderSync
   })
 
   const stop = async (): Promise<void> => {
+    await folderSync.detach()
     await vault.stop()
     notices.stop()
     deviceSync.stop(); bookExchange.detach(); holdings.detach(); shares.detach(); locations.stop()

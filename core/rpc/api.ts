@@ -17,6 +17,7 @@ import type { FileDamage, StorageCheckProgress, StorageCheckResult } from './api
 import type { LogLine, NodeInfo, PassphraseCheck, VaultStats, VaultStatus } from './api-vault.ts'
 import type { DesktopBackupPeerInfo, DesktopNetworkSettings } from './api-desktop.ts'
 import type { Notice, NoticeSettings } from './api-notices.ts'
+import type { AddSyncFolderArgs, RestoreFolderArgs, SyncFolderInfo, SyncMode } from './api-sync.ts'
 
 export type * from './api-devices.ts'
 export type * from './api-files.ts'
@@ -26,6 +27,7 @@ export type * from './api-storage.ts'
 export type * from './api-vault.ts'
 export type * from './api-desktop.ts'
 export type * from './api-notices.ts'
+export type * from './api-sync.ts'
 
 export interface NodeApi {
   'vault.status': { args: undefined, result: VaultStatus }
@@ -135,6 +137,24 @@ export interface NodeApi {
   'files.move': { args: { fileIds: string[], folders: string[], to: string }, result: undefined }
   /** Sends files and folders (with all under them) to the Trash, in one index update. */
   'files.deleteMany': { args: { fileIds: string[], folders: string[] }, result: undefined }
+  /** Sync page: starts syncing a folder (a path on the desktop, a picked handle in a browser). */
+  'sync.addFolder': { args: AddSyncFolderArgs, result: SyncFolderInfo }
+  /** Every synced folder with its state and progress. */
+  'sync.listFolders': { args: undefined, result: SyncFolderInfo[] }
+  'sync.pause': { args: { id: string }, result: SyncFolderInfo }
+  /** Resumes a paused folder, or one the browser has just been allowed to use again. */
+  'sync.resume': { args: { id: string }, result: SyncFolderInfo }
+  /** Scans now, without waiting for the watcher or the schedule. */
+  'sync.syncNow': { args: { id: string }, result: SyncFolderInfo }
+  'sync.setMode': { args: { id: string, mode: SyncMode }, result: SyncFolderInfo }
+  /** Stops syncing a folder; nothing is deleted, on disk or in the vault. */
+  'sync.removeFolder': { args: { id: string }, result: undefined }
+  /** The folder's `.cairnignore` (empty when it has none) and the rules that always apply. */
+  'sync.ignoreRules': { args: { id: string }, result: { text: string, defaults: string[] } }
+  /** Writes the folder's `.cairnignore` and scans again. */
+  'sync.setIgnoreRules': { args: { id: string, text: string }, result: SyncFolderInfo }
+  /** Writes every file of a vault folder into an empty folder, with its names, tree and mtimes. */
+  'sync.restore': { args: RestoreFolderArgs, result: { files: number, bytes: number } }
 }
 
 export type MethodName = keyof NodeApi
@@ -164,6 +184,8 @@ export interface NodeEvents {
   'files.locations.changed': undefined
   /** Something the user should hear of even with no window open (core/node/notices.ts). */
   'notice': Notice
+  /** A synced folder's state or progress changed. */
+  'sync.changed': undefined
 }
 
 export type EventName = keyof NodeEvents

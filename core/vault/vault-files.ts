@@ -367,6 +367,23 @@ export class VaultFiles {
     return { ...current, entry: version.entry, updated: version.saved, versionId }
   }
 
+  /** The keyed dedup tag (base64) of content read from a stream: folder sync tells a moved file by it without uploading it. */
+  async tagOfStream (stream: ReadableStream<Uint8Array>): Promise<string> {
+    const hasher = await createDedupHasher(this.dedupKey)
+    for await (const chunk of stream) hasher.update(chunk)
+    return toBase64(hasher.digest())
+  }
+
+  /** The dedup tag (base64) of a live file's current content. */
+  tagOf (fileId: string): string | undefined {
+    return this.index.getFile(fileId)?.entry.tag
+  }
+
+  /** The live files with their dedup tags (folder sync compares them with the tags it last saw). */
+  listWithTags (): Array<FileInfo & { tag: string }> {
+    return this.index.listFiles().map(view => ({ ...toFileInfo(view), tag: view.entry.tag }))
+  }
+
   /** The blockstore one file is read through: repairing damaged blocks when a repair is wired in. */
   private readerFor (fileId: string, trustRawLeaves = false, onRepaired?: () => void): Blockstore {
     const health = this.health

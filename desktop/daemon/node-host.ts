@@ -8,6 +8,7 @@ import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
 import type { DesktopStores } from './desktop-stores.ts'
 import { diskUse } from '../notify/desktop-notices.ts'
 import { nodeWebSockets } from '../../relay-server/shared/node-websockets.ts'
+import { pathFolderOpener } from '../folders/path-folder-opener.ts'
 
 /**
  * The version-1 dedup tag in this process (asked only for content of a size
@@ -85,6 +86,8 @@ export function desktopNodeHost (init: DesktopHostInit): VaultNodeHost {
     keepByDefault: true,
     // An always-on device syncs and backs up with every window closed, so it stays open until the user locks it.
     defaultAutoLockMinutes: 0,
-    storageUse: diskUse(init.dataDir)
+    storageUse: diskUse(init.dataDir),
+    // Folder sync on any folder on disk, by path, watched natively.
+    folders: pathFolderOpener
   }
 }

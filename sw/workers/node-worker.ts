@@ -10,6 +10,7 @@ import { NodeTabs } from './node-tabs.ts'
 import { createWorkerTagHasher } from './worker-tag-hasher.ts'
 import { withSealPool } from './worker-seal-pool.ts'
 import { sharedFileSource } from './shared-file-source.ts'
+import { handleFolderOpener } from '../folders/handle-folder-opener.ts'
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
 
 declare const self: DedicatedWorkerGlobalScope
@@ -48,7 +49,9 @@ async function startNode (): Promise<ServedNode> {
     storageUse: async () => {
       const { usage, quota } = await self.navigator.storage.estimate()
       return usage !== undefined && quota !== undefined ? { usedBytes: usage, totalBytes: quota } : undefined
-    }
+    },
+    // Folder sync on folders the page picked (FS Access handles kept in IndexedDB).
+    folders: handleFolderOpener()
   })
 }
 

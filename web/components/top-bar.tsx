@@ -5,6 +5,7 @@ import { CairnMark } from './cairn-mark.tsx'
 const NAV: ReadonlyArray<{ page: Page, label: string }> = [
   { page: 'files', label: 'Files' },
   { page: 'trash', label: 'Trash' },
+  { page: 'sync', label: 'Sync' },
   { page: 'shares', label: 'Shares' },
   { page: 'backup', label: 'Backup' },
   { page: 'devices', label: 'Devices' },

@@ -34,6 +34,8 @@ import { createConflictModel, type ConflictModel } from './conflict-model.ts'
 import { createDesktopPeerModel, type DesktopPeerModel } from './desktop-peer-model.ts'
 import { createNoticesModel, type NoticesModel } from './notices-model.ts'
 import { browserNoticeHost, type NoticeHost } from '../lib/notice-host.ts'
+import { browserDirectoryPicker, createSyncModel, type SyncModel } from './sync-model.ts'
+import { isDesktopApp } from '../lib/desktop-host.ts'
 
 /** Every model of the app, built once per page from the one RPC client. */
 export interface AppModels {
@@ -84,6 +86,8 @@ export interface AppModels {
   desktopPeer: DesktopPeerModel
   /** The node's notices (in the page or as browser notifications) and Settings → Notifications. */
   notices: NoticesModel
+  /** Folder sync: the Sync page and the page title. */
+  sync: SyncModel
   /** The RPC client itself, for a settings section too small to need a model (the desktop's network access). */
   client: RpcClient
   /** Which screen shows: onboarding until it is finished, then by vault state. */
@@ -208,6 +212,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
     conflicts,
     desktopPeer,
     notices: createNoticesModel(client, init.noticeHost ?? browserNoticeHost()),
+    sync: createSyncModel({ client, desktop: isDesktopApp(), picker: browserDirectoryPicker() }),
     client,
     screen,
     dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value || backup.removing.value !== undefined ||
@@ -231,7 +236,7 @@ function browserShare (): ((data: NativeShareData) => Promise<void>) | undefined
  */
 export function startAppModels (m: AppModels, client: RpcClient, activityTarget?: EventTarget): () => void {
   const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start(), m.sharedInbox.start(), m.pairingLink.start(), m.storageHealth.start(),
-    m.addDevice.start(), m.join.start(), m.fileLocations.start(), m.notices.start()]
+    m.addDevice.start(), m.join.start(), m.fileLocations.start(), m.notices.start(), m.sync.start()]
   let previous: VaultState | undefined
   stops.push(effect(() => {
     const state = m.vault.state.value
@@ -240,6 +245,7 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
     if (state === 'unlocked') {
       void m.files.refresh()
       void m.fileLocations.refresh()
+      void m.sync.refresh()
       m.uploads.resume()
     } else if (state === 'locked' || state === 'none') {
       m.files.clear()
@@ -261,6 +267,7 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
       m.fileLocations.clear()
       m.desktopPeer.reset()
       m.notices.reset()
+      m.sync.reset()
     }
   }))
   if (activityTarget !== undefined) {

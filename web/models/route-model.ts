@@ -1,9 +1,9 @@
 import { signal, type ReadonlySignal } from '@preact/signals'
 import type { HashLocation } from '../lib/hash-location.ts'
 
-export type Page = 'files' | 'shares' | 'backup' | 'peers' | 'dashboard' | 'settings' | 'logs' | 'trash' | 'devices'
+export type Page = 'files' | 'shares' | 'backup' | 'peers' | 'dashboard' | 'settings' | 'logs' | 'trash' | 'devices' | 'sync'
 
-export const PAGES: readonly Page[] = ['files', 'shares', 'backup', 'peers', 'dashboard', 'settings', 'logs', 'trash', 'devices']
+export const PAGES: readonly Page[] = ['files', 'shares', 'backup', 'peers', 'dashboard', 'settings', 'logs', 'trash', 'devices', 'sync']
 
 /** The page a hash names: "#/logs" → 'logs'. Anything else (including share links, "#/s/…") → undefined. */
 export function parsePage (hash: string): Page | undefined {

@@ -10,7 +10,9 @@ interface ReportSlot { cairnStorageReport?: SuiteReport | { suite: string, crash
 const suite = new URLSearchParams(location.search).get('suite')
 const worker = suite === 'datastore'
   ? new Worker(new URL('./datastore-worker.ts', import.meta.url), { type: 'module' })
-  : new Worker(new URL('./blockstore-worker.ts', import.meta.url), { type: 'module' })
+  : suite === 'folders'
+    ? new Worker(new URL('./folder-source-worker.ts', import.meta.url), { type: 'module' })
+    : new Worker(new URL('./blockstore-worker.ts', import.meta.url), { type: 'module' })
 
 worker.onmessage = (event: MessageEvent<SuiteReport>) => {
   (globalThis as ReportSlot).cairnStorageReport = event.data

@@ -1,0 +1,151 @@
+import { conflictName } from '../index/conflict-name.ts'
+import type { FolderEntry } from './folder-source.ts'
+import type { TrackedFile } from './scan-state.ts'
+import { codeOf, unchanged, vaultPathOf, type ScanContext } from './scan-context.ts'
+
+/** Codes that mean the file changed while it was read: it is still being written, try again later. */
+const STILL_WRITING = new Set(['STREAM_TRUNCATED', 'TRAILING_DATA', 'FILE_NOT_FOUND'])
+
+/**
+ * Disk → vault: new and changed files are added through the vault's own add
+ * (whose dedup tag stores known content once), a file that vanished from one
+ * path while one of equal content appeared elsewhere is a rename, and a file
+ * gone from disk becomes a deletion in the vault. Size and mtime decide what
+ * is read at all: an unchanged file is never opened.
+ */
+export async function syncDiskToVault (ctx: ScanContext): Promise<void> {
+  const { state, listing, init } = ctx
+  const added: FolderEntry[] = []
+  const changed: FolderEntry[] = []
+  // Sizes of new files still settling: a file gone with one of these sizes may have moved there, so it waits too.
+  const settlingSizes = new Set<number>()
+  for (const entry of listing.values()) {
+    const tracked = state.files[entry.path]
+    if (tracked !== undefined && unchanged(entry, tracked)) continue
+    // Still being written: its mtime is too fresh. A later scan takes it once it settles.
+    if (ctx.now - entry.mtime < init.settleMs) {
+      ctx.report.unsettled++
+      if (tracked === undefined) settlingSizes.add(entry.size)
+      continue
+    }
+    if (tracked === undefined) added.push(entry)
+    else changed.push(entry)
+  }
+  const gone = new Map<string, TrackedFile>()
+  for (const [path, tracked] of Object.entries(state.files)) if (!listing.has(path) && !settlingSizes.has(tracked.size)) gone.set(path, tracked)
+
+  ctx.progress.filesToGo = added.length + changed.length
+  ctx.progress.bytesToGo = [...added, ...changed].reduce((sum, e) => sum + e.size, 0)
+
+  const live = new Map(ctx.vault.list().filter(f => f.versionId === undefined).map(f => [f.fileId, f]))
+  for (const entry of added) {
+    if (await recordMove(ctx, entry, gone)) continue
+    await upload(ctx, entry)
+  }
+  for (const entry of changed) {
+    const tracked = state.files[entry.path]
+    const remote = tracked !== undefined ? live.get(tracked.fileId) : undefined
+    // Two-way: changed here and, since the last scan, in the vault too: keep both.
+    if (init.mode === 'two-way' && tracked !== undefined && remote !== undefined && remote.tag !== tracked.tag) {
+      await keepBoth(ctx, entry)
+      continue
+    }
+    await upload(ctx, entry)
+  }
+  for (const [path, tracked] of gone) {
+    // Deleted on disk: a tombstone in the vault (its Trash), if the file is still where this folder put it.
+    const remote = live.get(tracked.fileId)
+    if (remote !== undefined && remote.path === tracked.vaultPath) {
+      await ctx.vault.remove(tracked.fileId)
+      ctx.report.deleted++
+    }
+    delete state.files[path]
+  }
+}
+
+/**
+ * A new path whose content equals a file gone from another path: a move.
+ * Only files of a size some gone file had are read (to compare tags).
+ */
+async function recordMove (ctx: ScanContext, entry: FolderEntry, gone: Map<string, TrackedFile>): Promise<boolean> {
+  const candidates = [...gone].filter(([, t]) => t.size === entry.size)
+  if (candidates.length === 0) return false
+  let tag: string
+  try {
+    tag = await ctx.vault.tagOf(await ctx.source.read(entry.path))
+  } catch (err) {
+    if (STILL_WRITING.has(codeOf(err))) return true
+    throw err
+  }
+  const match = candidates.find(([, t]) => t.tag === tag)
+  if (match === undefined) return false
+  const [oldPath, tracked] = match
+  let vaultPath: string
+  try {
+    vaultPath = vaultPathOf(ctx.init, entry.path)
+  } catch (err) {
+    ctx.report.skipped.push({ path: entry.path, code: codeOf(err) })
+    return true
+  }
+  await ctx.vault.rename(tracked.fileId, vaultPath)
+  gone.delete(oldPath)
+  delete ctx.state.files[oldPath]
+  ctx.state.files[entry.path] = { ...tracked, size: entry.size, mtime: entry.mtime, vaultPath }
+  ctx.report.moved++
+  done(ctx, entry)
+  return true
+}
+
+async function upload (ctx: ScanContext, entry: FolderEntry): Promise<void> {
+  let vaultPath: string
+  try {
+    vaultPath = vaultPathOf(ctx.init, entry.path)
+  } catch (err) {
+    ctx.report.skipped.push({ path: entry.path, code: codeOf(err) })
+    return
+  }
+  try {
+    const result = await ctx.vault.add(vaultPath, await ctx.source.read(entry.path), entry.size, entry.mtime)
+    ctx.state.files[entry.path] = { size: entry.size, mtime: entry.mtime, tag: result.tag, fileId: result.fileId, vaultPath }
+    if (result.deduplicated) ctx.report.deduplicated++
+    else ctx.report.uploaded++
+  } catch (err) {
+    // Changed under the read (still being written, or deleted): the next scan sees it as it is then.
+    if (STILL_WRITING.has(codeOf(err))) {
+      ctx.report.unsettled++
+      return
+    }
+    if (codeOf(err) === 'VAULT_LOCKED') throw err
+    ctx.log.warn(`folder sync: a file could not be added (${codeOf(err)})`)
+    ctx.report.skipped.push({ path: entry.path, code: codeOf(err) })
+    return
+  }
+  done(ctx, entry)
+  if ((ctx.report.uploaded + ctx.report.deduplicated) % 50 === 0) await ctx.checkpoint()
+}
+
+/**
+ * Changed on disk and in the vault since the last scan: the disk's version
+ * moves aside under a conflict name (as the index names concurrent edits)
+ * and goes to the vault as its own file; the vault's version is then written
+ * at the path by the vault → disk pass. Nothing is lost on either side.
+ */
+async function keepBoth (ctx: ScanContext, entry: FolderEntry): Promise<void> {
+  const aside = conflictName(entry.path, ctx.init.deviceLabel, ctx.now)
+  await ctx.source.rename(entry.path, aside)
+  ctx.handled.add(entry.path)
+  const moved = await ctx.source.stat(aside)
+  if (moved !== undefined) {
+    ctx.listing.set(aside, moved)
+    await upload(ctx, moved)
+  }
+  ctx.listing.delete(entry.path)
+  ctx.report.conflicts++
+}
+
+function done (ctx: ScanContext, entry: FolderEntry): void {
+  ctx.progress.filesDone++
+  ctx.progress.bytesDone += entry.size
+  ctx.progress.filesToGo = Math.max(0, ctx.progress.filesToGo - 1)
+  ctx.progress.bytesToGo = Math.max(0, ctx.progress.bytesToGo - entry.size)
+}

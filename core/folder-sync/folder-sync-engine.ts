@@ -1,0 +1,124 @@
+import { systemClock, type Clock } from '../clock.ts'
+import { TRASH_DAYS, type FolderEntry, type FolderSource } from './folder-source.ts'
+import { IGNORE_FILE, IgnoreRules } from './ignore-rules.ts'
+import type { ScanState } from './scan-state.ts'
+import type { ScanContext } from './scan-context.ts'
+import { syncDiskToVault } from './disk-to-vault.ts'
+import { syncVaultToDisk } from './vault-to-disk.ts'
+import { emptyReport, type FolderSyncComponents, type FolderSyncInit, type ScanReport, type SyncProgress } from './sync-types.ts'
+
+const DAY_MS = 86_400_000
+
+/**
+ * One synced folder's engine, written once for both hosts: a scan lists the
+ * folder (ignore rules applied, ignored folders not walked), sends what
+ * changed on disk to the vault and, in two-way mode, what changed in the
+ * vault to disk; then saves the scan state. Scans never overlap: a scan
+ * asked for while one runs starts when it ends.
+ */
+export class FolderSyncEngine {
+  private running: Promise<ScanReport> | undefined
+  private again = false
+  private readonly now: Clock
+  private current: SyncProgress = { phase: 'idle', filesToGo: 0, bytesToGo: 0, filesDone: 0, bytesDone: 0, since: 0 }
+  /** The ignore rules in force (from the last scan). */
+  rules = new IgnoreRules()
+
+  constructor (private init: FolderSyncInit, private readonly components: FolderSyncComponents) {
+    this.now = components.now ?? systemClock
+  }
+
+  /** The folder this engine syncs. */
+  get source (): FolderSource {
+    return this.components.source
+  }
+
+  get settings (): FolderSyncInit {
+    return this.init
+  }
+
+  /** Changes mode or vault folder; applies from the next scan. */
+  configure (changes: Partial<FolderSyncInit>): void {
+    this.init = { ...this.init, ...changes }
+  }
+
+  progress (): SyncProgress {
+    return { ...this.current }
+  }
+
+  /** Runs a scan (or joins the one running, then runs one more so nothing changed meanwhile is missed). */
+  async scan (): Promise<ScanReport> {
+    if (this.running !== undefined) {
+      this.again = true
+      return await this.running
+    }
+    this.running = (async () => {
+      try {
+        let report = await this.scanOnce()
+        while (this.again) {
+          this.again = false
+          report = await this.scanOnce()
+        }
+        return report
+      } finally {
+        this.running = undefined
+        this.current = { ...this.current, phase: 'idle', filesToGo: 0, bytesToGo: 0 }
+      }
+    })()
+    return await this.running
+  }
+
+  private async scanOnce (): Promise<ScanReport> {
+    const { source, vault, log } = this.components
+    const now = this.now()
+    this.current = { phase: 'scanning', filesToGo: 0, bytesToGo: 0, filesDone: 0, bytesDone: 0, since: now }
+    const state = await this.components.state.load()
+    this.rules = await this.loadRules(state)
+    const listing = new Map<string, FolderEntry>()
+    for await (const entry of source.list({ skipFolder: (path) => this.rules.ignoresFolder(path) })) {
+      if (!this.rules.ignoresFile(entry.path)) listing.set(entry.path, entry)
+    }
+    // A file the rules now leave out stays in the vault as it is: it is only no longer synced.
+    for (const path of Object.keys(state.files)) if (this.rules.ignoresFile(path)) delete state.files[path]
+    this.current.phase = 'syncing'
+    const ctx: ScanContext = {
+      init: this.init, source, vault, log, now, state, listing,
+      report: emptyReport(),
+      progress: this.current,
+      checkpoint: async () => { await this.components.state.save(state) },
+      handled: new Set()
+    }
+    await syncDiskToVault(ctx)
+    if (this.init.mode === 'two-way') await syncVaultToDisk(ctx)
+    await this.emptyOldTrash(state, now)
+    await this.components.state.save(state)
+    ctx.report.tracked = Object.keys(state.files).length
+    return ctx.report
+  }
+
+  /** `.cairnignore` is read again only when its size or mtime changed. */
+  private async loadRules (state: ScanState): Promise<IgnoreRules> {
+    const { source } = this.components
+    const stat = await source.stat(IGNORE_FILE)
+    if (stat === undefined) {
+      delete state.ignoreStamp
+      return new IgnoreRules()
+    }
+    const stamp = state.ignoreStamp
+    if (stamp !== undefined && stamp.size === stat.size && stamp.mtime === stat.mtime) return new IgnoreRules(stamp.text)
+    const text = await new Response(await source.read(IGNORE_FILE)).text()
+    state.ignoreStamp = { size: stat.size, mtime: stat.mtime, text }
+    return new IgnoreRules(text)
+  }
+
+  /** `.cairn-trash/<day>` folders older than TRASH_DAYS are deleted. */
+  private async emptyOldTrash (state: ScanState, now: number): Promise<void> {
+    const keep: string[] = []
+    for (const day of state.trashDays) {
+      const at = Date.parse(`${day}T00:00:00Z`)
+      if (Number.isFinite(at) && now - at > TRASH_DAYS * DAY_MS) await this.components.source.remove(`.cairn-trash/${day}`)
+      else keep.push(day)
+    }
+    state.trashDays = keep
+  }
+}

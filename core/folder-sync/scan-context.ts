@@ -1,0 +1,44 @@
+import { normalizePath } from '../index/paths.ts'
+import type { FolderEntry, FolderSource } from './folder-source.ts'
+import type { ScanState, TrackedFile } from './scan-state.ts'
+import type { FolderSyncInit, ScanReport, SyncProgress } from './sync-types.ts'
+import type { SyncVault } from './vault-port.ts'
+import type { Log } from '../log.ts'
+
+/** What one scan works on: the folder as listed now, the state it last saw, and what it reports. */
+export interface ScanContext {
+  init: FolderSyncInit
+  source: FolderSource
+  vault: SyncVault
+  log: Log
+  now: number
+  state: ScanState
+  listing: Map<string, FolderEntry>
+  report: ScanReport
+  progress: SyncProgress
+  /** Saves the state now and then during a long scan, so a crash loses little. */
+  checkpoint: () => Promise<void>
+  /** Disk paths handled this scan (a conflict's rename): the later passes leave them. */
+  handled: Set<string>
+}
+
+/** The vault path of a folder-relative path (NFC, as local actions store it). Throws PATH_INVALID. */
+export function vaultPathOf (init: FolderSyncInit, rel: string): string {
+  return normalizePath(init.vaultFolder === '' ? rel : `${init.vaultFolder}/${rel}`)
+}
+
+/** The folder-relative part of a vault path, or undefined when it is outside the mapped folder. */
+export function relativeOf (init: FolderSyncInit, vaultPath: string): string | undefined {
+  if (init.vaultFolder === '') return vaultPath
+  const prefix = `${init.vaultFolder}/`
+  return vaultPath.startsWith(prefix) ? vaultPath.slice(prefix.length) : undefined
+}
+
+/** Whether the file on disk is as the last scan left it. */
+export function unchanged (entry: FolderEntry | undefined, tracked: TrackedFile): boolean {
+  return entry !== undefined && entry.size === tracked.size && entry.mtime === tracked.mtime
+}
+
+export function codeOf (err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof (err as { code: unknown }).code === 'string' ? (err as { code: string }).code : 'INTERNAL'
+}

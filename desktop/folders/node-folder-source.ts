@@ -1,0 +1,175 @@
+import { createReadStream } from 'node:fs'
+import { lstat, mkdir, open, opendir, rename, rm, stat, unlink, utimes } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { basename, dirname, join, sep } from 'node:path'
+import { Readable } from 'node:stream'
+import watcher from '@parcel/watcher'
+import { CairnError, FileNotFoundError } from '../../core/errors.ts'
+import { trashPath, TRASH_FOLDER, type FolderEntry, type FolderListOptions, type FolderSource, type FolderWatch } from '../../core/folder-sync/folder-source.ts'
+
+/** Temp files of atomic writes start with this (the engine's ignore rules skip them: `*.tmp`). */
+const TEMP_PREFIX = '.cairn-'
+
+function entryOf (path: string, size: number, mtimeMs: number): FolderEntry {
+  // Rounded: utimes goes through floating-point seconds, so 123 ms may read back as 122.9998.
+  return { path, size, mtime: Math.round(mtimeMs) }
+}
+
+function isMissing (err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code
+  return code === 'ENOENT' || code === 'ENOTDIR'
+}
+
+/**
+ * A real folder through node:fs, watched with @parcel/watcher (the native
+ * inotify/FSEvents/ReadDirectoryChangesW backends, prebuilt binaries).
+ */
+export class NodeFolderSource implements FolderSource {
+  readonly label: string
+  readonly setsMtime = true
+  readonly nameRules = { windows: process.platform === 'win32', caseInsensitive: process.platform === 'win32' || process.platform === 'darwin' }
+
+  constructor (private readonly root: string) {
+    this.label = basename(root)
+  }
+
+  private abs (path: string): string {
+    return join(this.root, ...path.split('/'))
+  }
+
+  async * list (options: FolderListOptions = {}): AsyncIterable<FolderEntry> {
+    try {
+      const rootStat = await stat(this.root)
+      if (!rootStat.isDirectory()) throw new CairnError('SYNC_FOLDER_UNAVAILABLE', 'The synced folder is not a folder')
+    } catch (err) {
+      if (isMissing(err)) throw new CairnError('SYNC_FOLDER_UNAVAILABLE', 'The synced folder is gone', { cause: err })
+      throw err
+    }
+    const pending: string[] = ['']
+    while (pending.length > 0) {
+      const folder = pending.pop() ?? ''
+      let dir
+      try {
+        dir = await opendir(folder === '' ? this.root : this.abs(folder))
+      } catch (err) {
+        // Removed while walking: what is under it is simply gone.
+        if (isMissing(err)) continue
+        throw err
+      }
+      const files: string[] = []
+      for await (const dirent of dir) {
+        const path = folder === '' ? dirent.name : `${folder}/${dirent.name}`
+        if (dirent.isDirectory()) {
+          if (options.skipFolder?.(path) !== true) pending.push(path)
+        } else if (dirent.isFile()) {
+          files.push(path)
+        }
+      }
+      for (const path of files) {
+        const entry = await this.stat(path)
+        if (entry !== undefined) yield entry
+      }
+    }
+  }
+
+  async stat (path: string): Promise<FolderEntry | undefined> {
+    try {
+      const info = await lstat(this.abs(path))
+      return info.isFile() ? entryOf(path, info.size, info.mtimeMs) : undefined
+    } catch (err) {
+      if (isMissing(err)) return undefined
+      throw err
+    }
+  }
+
+  async read (path: string): Promise<ReadableStream<Uint8Array>> {
+    // Opened here, so a missing file fails now rather than on the first read.
+    let handle
+    try {
+      handle = await open(this.abs(path), 'r')
+    } catch (err) {
+      if (isMissing(err)) throw new FileNotFoundError('That file is no longer in the folder', { cause: err })
+      throw err
+    }
+    const stream = createReadStream('', { fd: handle.fd, autoClose: true, highWaterMark: 1024 * 1024 })
+    stream.on('close', () => { void handle.close().catch(() => {}) })
+    return Readable.toWeb(stream) as ReadableStream<Uint8Array>
+  }
+
+  async write (path: string, content: ReadableStream<Uint8Array>, mtime: number): Promise<FolderEntry> {
+    const target = this.abs(path)
+    await mkdir(dirname(target), { recursive: true })
+    const temp = join(dirname(target), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}.tmp`)
+    const handle = await open(temp, 'wx')
+    try {
+      const reader = content.getReader()
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        await handle.write(value)
+      }
+      // Durable before it takes the name: a crash leaves the old file or the new one.
+      await handle.sync()
+      await handle.close()
+      await utimes(temp, new Date(mtime), new Date(mtime))
+      await rename(temp, target)
+    } catch (err) {
+      await handle.close().catch(() => {})
+      await unlink(temp).catch(() => {})
+      throw err
+    }
+    const written = await this.stat(path)
+    if (written === undefined) throw new FileNotFoundError('The file written was removed at once')
+    return written
+  }
+
+  async rename (from: string, to: string): Promise<void> {
+    const target = this.abs(to)
+    if (await this.exists(target)) throw new CairnError('FOLDER_FILE_EXISTS', 'A file of that name is already in the folder')
+    await mkdir(dirname(target), { recursive: true })
+    try {
+      await rename(this.abs(from), target)
+    } catch (err) {
+      if (isMissing(err)) throw new FileNotFoundError('That file is no longer in the folder', { cause: err })
+      throw err
+    }
+  }
+
+  async trash (path: string, now: number): Promise<string> {
+    let to = trashPath(path, now)
+    // Trashed twice in a day: keep both.
+    for (let n = 2; await this.exists(this.abs(to)); n++) to = `${trashPath(path, now)}.${n}`
+    await this.rename(path, to)
+    return to
+  }
+
+  async mkdir (path: string): Promise<void> {
+    await mkdir(this.abs(path), { recursive: true })
+  }
+
+  async remove (path: string): Promise<void> {
+    if (path !== TRASH_FOLDER && !path.startsWith(`${TRASH_FOLDER}/`)) throw new CairnError('INVALID_ARGUMENT', 'Only what is in the folder\'s trash is ever deleted')
+    await rm(this.abs(path), { recursive: true, force: true })
+  }
+
+  async watch (onChange: (paths: string[]) => void): Promise<FolderWatch> {
+    const prefix = this.root.endsWith(sep) ? this.root : this.root + sep
+    const subscription = await watcher.subscribe(this.root, (err, events) => {
+      // A watcher error (the folder went away) only means the next scan finds out.
+      if (err !== null) return
+      const paths = events.map(e => e.path.startsWith(prefix) ? e.path.slice(prefix.length).split(sep).join('/') : '')
+      onChange(paths)
+    })
+    return { stop: async () => { await subscription.unsubscribe() } }
+  }
+
+  private async exists (abs: string): Promise<boolean> {
+    try {
+      await lstat(abs)
+      return true
+    } catch (err) {
+      if (isMissing(err)) return false
+      throw err
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict'
+import { readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, it } from 'node:test'
+import { MemoryDatastore } from 'datastore-core'
+import { FolderSyncService } from '../../../core/folder-sync/folder-sync-service.ts'
+import { syncVaultOf } from '../../../core/folder-sync/vault-port.ts'
+import { LogBuffer } from '../../../core/node/log-buffer.ts'
+import { pathFolderOpener } from '../../../desktop/folders/path-folder-opener.ts'
+import { waitFor } from '../support/polling.ts'
+import { randomBytes, startVault, type Cleanups } from '../vault/share-test-support.ts'
+import { put, tempFolder } from './support.ts'
+
+const cleanups: Cleanups = []
+afterEach(async () => { for (const undo of cleanups.splice(0).reverse()) await undo() })
+
+async function startService (): Promise<{ service: FolderSyncService, vault: Awaited<ReturnType<typeof startVault>>['vault'], changes: () => number }> {
+  const { vault } = await startVault(cleanups)
+  let changes = 0
+  const service = new FolderSyncService({
+    datastore: new MemoryDatastore(),
+    vault: syncVaultOf(() => vault.files()),
+    opener: pathFolderOpener,
+    log: new LogBuffer().for('folders'),
+    deviceLabel: () => 'laptop',
+    onChanged: () => { changes++ },
+    onVaultChanged: () => {}
+  }, { rescanMs: 60_000, debounceMs: 50, settleMs: 0 })
+  await service.attach(new Uint8Array(32).fill(7))
+  cleanups.push(async () => { await service.detach() })
+  return { service, vault, changes: () => changes }
+}
+
+describe('folder sync on the desktop: folders added by path', () => {
+  it('backs up a folder, then sends a file written later through the watcher', async () => {
+    const { service, vault } = await startService()
+    const root = await tempFolder(cleanups)
+    await put(root, 'a/one.txt', 'one')
+    const added = await service.add({ location: { kind: 'path', path: root }, mode: 'backup', vaultFolder: 'Laptop' })
+    assert.equal(added.label, root)
+    await waitFor(() => service.list()[0]?.state === 'in-step', 15_000, 'the first scan')
+    assert.ok(vault.files().list().some(f => f.path === 'Laptop/a/one.txt'))
+    await put(root, 'b/two.txt', 'two', Date.now() - 1000)
+    await waitFor(() => vault.files().list().some(f => f.path === 'Laptop/b/two.txt'), 15_000, 'the watcher to send the new file')
+  })
+
+  it('pauses and resumes, edits the ignore rules, and refuses a folder that is not there', async () => {
+    const { service, vault } = await startService()
+    const root = await tempFolder(cleanups)
+    await put(root, 'keep.txt', 'k')
+    const { id } = await service.add({ location: { kind: 'path', path: root }, mode: 'backup', vaultFolder: 'F' })
+    await waitFor(() => service.list()[0]?.state === 'in-step', 15_000, 'the first scan')
+    assert.equal((await service.pause(id)).state, 'paused')
+    await put(root, 'while paused.txt', 'p')
+    assert.equal((await service.syncNow(id)).state, 'paused')
+    assert.ok(!vault.files().list().some(f => f.path === 'F/while paused.txt'), 'nothing is sent while paused')
+    await service.resume(id)
+    await waitFor(() => vault.files().list().some(f => f.path === 'F/while paused.txt'), 15_000, 'the resumed scan')
+
+    assert.deepEqual((await service.ignoreRules(id)).text, '')
+    assert.ok((await service.ignoreRules(id)).defaults.includes('node_modules/'))
+    await service.setIgnoreRules(id, '*.secret\n')
+    assert.equal(await readFile(join(root, '.cairnignore'), 'utf8'), '*.secret\n')
+    await put(root, 'x.secret', 's', Date.now() - 1000)
+    await service.syncNow(id)
+    assert.ok(!vault.files().list().some(f => f.path === 'F/x.secret'))
+
+    await assert.rejects(service.add({ location: { kind: 'path', path: join(root, 'not there') }, mode: 'backup', vaultFolder: 'G' }), { code: 'SYNC_FOLDER_UNAVAILABLE' })
+    await assert.rejects(service.add({ location: { kind: 'path', path: 'relative/path' }, mode: 'backup', vaultFolder: 'G' }), { code: 'INVALID_ARGUMENT' })
+    await service.remove(id)
+    assert.deepEqual(service.list(), [])
+    assert.ok(vault.files().list().some(f => f.path === 'F/keep.txt'), 'removing a folder deletes nothing')
+  })
+
+  it('restores a vault folder into an empty folder with its tree, contents and mtimes, and refuses one that is not empty', async () => {
+    const { service, vault } = await startService()
+    const source = await tempFolder(cleanups)
+    const files = new Map([['top.bin', randomBytes(3000)], ['deep/er/ü.bin', randomBytes(10)], ['empty.txt', new Uint8Array(0)]])
+    const mtimes = new Map<string, number>()
+    let i = 0
+    for (const [path, bytes] of files) {
+      const mtime = Date.UTC(2023, 0, 1, 0, 0, i++)
+      mtimes.set(path, mtime)
+      await put(source, path, bytes, mtime)
+    }
+    await service.add({ location: { kind: 'path', path: source }, mode: 'backup', vaultFolder: 'Photos' })
+    await waitFor(() => vault.files().list().length === files.size, 15_000, 'the backup')
+    const target = await tempFolder(cleanups)
+    const restored = await service.restore({ location: { kind: 'path', path: target }, vaultFolder: 'Photos' })
+    assert.equal(restored.files, files.size)
+    for (const [path, bytes] of files) {
+      assert.deepEqual(new Uint8Array(await readFile(join(target, path))), bytes, `${path}: contents`)
+      assert.equal((await stat(join(target, path))).mtimeMs, mtimes.get(path), `${path}: mtime`)
+    }
+    await assert.rejects(service.restore({ location: { kind: 'path', path: target }, vaultFolder: 'Photos' }), { code: 'FOLDER_NOT_EMPTY' })
+  })
+})
