@@ -20,6 +20,8 @@ import { DevicesPage } from './pages/devices/devices-page.tsx'
 import { AddDeviceDialog } from './pages/devices/add-device-dialog.tsx'
 import { RemoveDeviceDialog } from './pages/devices/remove-device-dialog.tsx'
 import { ResolveConflictDialog } from './pages/files/resolve-conflict-dialog.tsx'
+import { BottomNav } from './components/bottom-nav.tsx'
+import { ToastArea } from './components/toast-area.tsx'
 
 /**
  * The unlocked app: top bar, the current page, and the dialog layer. While a
@@ -46,6 +48,8 @@ export function Shell () {
           {page === 'trash' && <TrashPage />}
           {page === 'devices' && <DevicesPage />}
         </main>
+        <BottomNav />
+        <ToastArea />
       </div>
       <RenameDialog />
       <DeleteDialog />

@@ -7,6 +7,7 @@ import { FileTable } from './file-table.tsx'
 import { UploadPanel } from './upload-panel.tsx'
 import { DamageNotices } from './damage-notices.tsx'
 import { FreeSpaceButton, FreeSpaceResult } from './free-space.tsx'
+import { FilesSummary } from './files-summary.tsx'
 
 /** The vault's files: add (buttons, folder, drag and drop), progress, and the sortable, filterable list. */
 export function FilesPage () {
@@ -23,6 +24,7 @@ export function FilesPage () {
           {all.length > 0 && <FreeSpaceButton />}
         </div>
       </div>
+      <FilesSummary />
       <FreeSpaceResult />
       <UploadPanel />
       <DamageNotices />
