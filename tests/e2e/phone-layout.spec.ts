@@ -70,7 +70,7 @@ test('at 390 × 844 the bottom navigation reaches every page, rows show name, si
   // A row shows its name, size and the row's controls; date and type are hidden.
   const row = app.row('notes.txt')
   await expect(row.locator('.col-name')).toBeVisible()
-  await expect(row.locator('.col-size')).toHaveText('40 KB')
+  await expect(row.getByText('40.0 KB', { exact: true })).toBeVisible()
   await expect(row.locator('.col-date')).toBeHidden()
   await expect(row.locator('.col-type')).toBeHidden()
   await expect(row.locator('.col-actions')).toBeVisible()
