@@ -63,6 +63,7 @@ test('axe finds no serious or critical violation on onboarding, unlock, every pa
 
   await pairBackupPeer(app, wsAddress(peer.ready.multiaddrs), peer.ready.pairingCode ?? '')
   await expectNoSeriousViolations(page, 'backup, a peer paired')
+  await app.goTo('Files')
   const link = await createShareLink(app, 'notes.txt')
 
   for (const [name, heading] of [['Shares', 'My shares'], ['Trash', 'Trash'], ['Devices', 'Devices'], ['Peers', 'Peers'], ['Dashboard', 'Dashboard'], ['Settings', 'Settings'], ['Logs', 'Logs']] as const) {
