@@ -94,6 +94,26 @@ test('at 390 × 844 the bottom navigation reaches every page, rows show name, si
   }
 })
 
+test('copying a share link says so in a toast that goes by itself', async () => {
+  await profile.context.grantPermissions(['clipboard-read', 'clipboard-write'])
+  const app = new CairnApp(await profile.context.newPage())
+  await app.open()
+  await app.createVault('a link for my sister, copied')
+  await app.addFiles([files.make('recipe.txt', 2_000).path])
+  await app.row('recipe.txt').getByRole('button', { name: 'Share recipe.txt' }).click()
+  const dialog = app.page.getByRole('dialog', { name: 'Share recipe.txt' })
+  await dialog.getByRole('button', { name: 'Create link' }).click()
+  const link = await dialog.getByRole('textbox', { name: 'Share link' }).inputValue({ timeout: 60_000 })
+  // No backup peer: the dialog says the link works only while Cairn is open here.
+  await expect(dialog).toContainText('works only while Cairn is open on this device')
+  await dialog.getByRole('button', { name: 'Copy link' }).click()
+  await dialog.getByRole('button', { name: 'Done' }).click()
+  const toast = app.page.getByTestId('toast').filter({ hasText: 'Share link copied' })
+  await expect(toast).toBeVisible()
+  expect(await app.page.evaluate(async () => await navigator.clipboard.readText())).toBe(link)
+  await expect(toast).toHaveCount(0, { timeout: 15_000 })
+})
+
 test('the app is installable on a phone: the manifest has its icons and screenshots and Chromium reports no installability error', async () => {
   const app = new CairnApp(await profile.context.newPage())
   await app.open()
