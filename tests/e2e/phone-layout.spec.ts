@@ -94,6 +94,25 @@ test('at 390 × 844 the bottom navigation reaches every page, rows show name, si
   }
 })
 
+test('the passphrase rules and an example that passes show before typing; Restore counts the words still missing', async () => {
+  const app = new CairnApp(await profile.context.newPage())
+  await app.open()
+  const page = app.page
+  await expect(page.getByTestId('passphrase-rules')).toContainText("four or five words that don't belong together")
+  const example = page.getByTestId('passphrase-example')
+  await expect(example).toHaveText(/^[a-z]+( [a-z]+){4}$/)
+  await page.getByLabel('Passphrase', { exact: true }).fill(await example.textContent() ?? '')
+  await expect(page.locator('.strength:not(.is-stale)').getByText(/^Strength: (Good|Strong)$/)).toBeVisible()
+  await expect(example).toHaveCount(0)
+
+  await page.getByRole('button', { name: 'Restore a vault' }).click()
+  const count = page.getByTestId('phrase-count')
+  await expect(count).toHaveText('24 words, in order, separated by spaces or new lines.')
+  await page.getByLabel('Recovery phrase').fill('orbit canal\nmaple ')
+  await expect(count).toHaveText('3 of 24 words — 21 words still missing.')
+  await expectFitsPhone(app, 'Restore a vault')
+})
+
 test('copying a share link says so in a toast that goes by itself', async () => {
   await profile.context.grantPermissions(['clipboard-read', 'clipboard-write'])
   const app = new CairnApp(await profile.context.newPage())
