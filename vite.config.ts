@@ -25,6 +25,8 @@ export default defineConfig({
       injectManifest: {
         rollupFormat: 'es',
         globPatterns: ['**/*.{js,css,html,svg,png,wasm,webmanifest}'],
+        // The install sheet's screenshots are fetched when it opens, not kept offline.
+        globIgnores: ['screenshots/**'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024
       },
       devOptions: { enabled: false }

@@ -21,6 +21,8 @@ import { AddDeviceDialog } from './pages/devices/add-device-dialog.tsx'
 import { RemoveDeviceDialog } from './pages/devices/remove-device-dialog.tsx'
 import { ResolveConflictDialog } from './pages/files/resolve-conflict-dialog.tsx'
 import { SyncPage } from './pages/sync/sync-page.tsx'
+import { BottomNav } from './components/bottom-nav.tsx'
+import { ToastArea } from './components/toast-area.tsx'
 
 /**
  * The unlocked app: top bar, the current page, and the dialog layer. While a
@@ -48,6 +50,8 @@ export function Shell () {
           {page === 'devices' && <DevicesPage />}
           {page === 'sync' && <SyncPage />}
         </main>
+        <BottomNav />
+        <ToastArea />
       </div>
       <RenameDialog />
       <DeleteDialog />

@@ -78,7 +78,7 @@ test('a kind of notice turned off in Settings stays off after a reload; the brow
   expect(await app.page.evaluate(() => (window as unknown as { asked: number }).asked)).toBe(1)
 })
 
-test('a long backup finished: a browser notification while the page is hidden, a note while in view, nothing once turned off', async ({ app, profile, files, backup: { peer } }) => {
+test('a long backup finished: a browser notification while the page is hidden, a toast while in view, nothing once turned off', async ({ app, profile, files, backup: { peer } }) => {
   test.setTimeout(300_000)
   await watchNotifications(profile)
   await app.open()
@@ -102,10 +102,10 @@ test('a long backup finished: a browser notification while the page is hidden, a
   expect((await notificationsOf(app.page))[0]?.body).toBe('30 files (300 KB) are now safe on your backup peer.')
   await expect(onBackup).toHaveCount(30)
 
-  // In view, the next one is a note in the page instead.
+  // In view, the next one is a toast in the page instead (web/models/toast-wiring.ts).
   await app.page.evaluate(() => { window.cairnHidden = false })
   await app.addFiles(batch('second'))
-  await expect(app.page.getByRole('region', { name: 'Notices' }).getByText('Backup finished')).toBeVisible({ timeout: 180_000 })
+  await expect(app.page.getByRole('region', { name: 'Messages' }).getByText(/^Backup finished/)).toBeVisible({ timeout: 180_000 })
   expect(await notificationsOf(app.page)).toHaveLength(1)
 
   // Turned off: a third such backup, held by the peer in full, makes no notification.

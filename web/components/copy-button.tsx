@@ -11,10 +11,12 @@ export interface CopyButtonProps {
   name?: string
   /** The compact size, for a button beside a line of text. */
   small?: boolean
+  /** Told whether the copy worked (a toast says so where the button's own note is easy to miss). */
+  onCopied?: (ok: boolean) => void
 }
 
 /** Copies text to the clipboard and says whether it worked, beside the button (the name stays the same). */
-export function CopyButton ({ text, label = 'Copy', name, small = false }: CopyButtonProps) {
+export function CopyButton ({ text, label = 'Copy', name, small = false, onCopied }: CopyButtonProps) {
   const outcome = useSignal<'idle' | 'copied' | 'failed'>('idle')
   useEffect(() => {
     if (outcome.value === 'idle') return
@@ -23,7 +25,7 @@ export function CopyButton ({ text, label = 'Copy', name, small = false }: CopyB
   }, [outcome.value])
   return (
     <span class='copy'>
-      <button type='button' class={small ? 'secondary small' : 'secondary'} aria-label={name} onClick={async () => { outcome.value = await copyText(text()) ? 'copied' : 'failed' }}>
+      <button type='button' class={small ? 'secondary small' : 'secondary'} aria-label={name} onClick={async () => { const ok = await copyText(text()); outcome.value = ok ? 'copied' : 'failed'; onCopied?.(ok) }}>
         {label}
       </button>
       <span role='status' class='copy-status'>

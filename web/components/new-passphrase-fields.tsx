@@ -1,6 +1,7 @@
 import type { NewPassphraseForm } from '../models/new-passphrase-form.ts'
 import { Field } from './field.tsx'
 import { StrengthMeter } from './strength-meter.tsx'
+import { PassphraseRules } from './passphrase-rules.tsx'
 
 export interface NewPassphraseFieldsProps {
   form: NewPassphraseForm
@@ -15,6 +16,7 @@ export function NewPassphraseFields ({ form, label, autoFocus, disabled }: NewPa
   const mismatch = form.mismatch.value
   return (
     <>
+      <PassphraseRules form={form} />
       <Field
         label={label}
         type='password'
@@ -23,7 +25,7 @@ export function NewPassphraseFields ({ form, label, autoFocus, disabled }: NewPa
         onInput={form.setPassphrase}
         autoFocus={autoFocus}
         disabled={disabled}
-        hint={<StrengthMeter verdict={form.verdict.value} previous={form.check.latest.value?.check} empty={form.passphrase.value === ''} example={form.check.example.value} />}
+        hint={<StrengthMeter verdict={form.verdict.value} previous={form.check.latest.value?.check} empty={form.passphrase.value === ''} />}
       />
       <Field
         label='Confirm passphrase'

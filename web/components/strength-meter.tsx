@@ -8,12 +8,10 @@ export interface StrengthMeterProps {
   /** The last verdict (possibly for older text), shown dimmed while the new one is computed. */
   previous: PassphraseCheck | undefined
   empty: boolean
-  /** A passphrase that passes (random words the node made), shown while the text is refused. */
-  example?: string | undefined
 }
 
-/** Passphrase strength as a four-segment bar, a word, the estimator's reasons and suggestions, and an example that passes. */
-export function StrengthMeter ({ verdict, previous, empty, example }: StrengthMeterProps) {
+/** Passphrase strength as a four-segment bar, a word, and the estimator's reasons and suggestions (the rules and an example that passes: PassphraseRules). */
+export function StrengthMeter ({ verdict, previous, empty }: StrengthMeterProps) {
   if (empty) return <div class='strength strength-empty' aria-hidden='true' />
   const shown = verdict ?? previous
   const score = shown?.score ?? 0
@@ -32,11 +30,6 @@ export function StrengthMeter ({ verdict, previous, empty, example }: StrengthMe
         <ul class='strength-reasons'>
           {feedback.map(line => <li key={line}>{line}</li>)}
         </ul>
-      )}
-      {shown !== undefined && !shown.acceptable && example !== undefined && (
-        <p class='small'>
-          This would pass (five random words, made on this device just now): <span class='mono wrap' data-testid='passphrase-example'>{example}</span>
-        </p>
       )}
     </div>
   )

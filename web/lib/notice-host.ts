@@ -11,8 +11,8 @@ export interface NoticeHost {
   requestPermission: () => Promise<NotificationPermission | 'unsupported'>
   /** True when no one is looking at this page (another tab, minimised). */
   hidden: () => boolean
-  /** Shows a system notification (permission granted). */
-  show: (notice: Notice) => void
+  /** Shows a system notification (permission granted); the node's notices and the page's own (toast-wiring.ts). */
+  show: (notice: Pick<Notice, 'id' | 'title' | 'body'>) => void
 }
 
 /** The real browser's host; safe where there is no `document` or `Notification` (unit tests in Node). */

@@ -36,6 +36,8 @@ import { createNoticesModel, type NoticesModel } from './notices-model.ts'
 import { browserNoticeHost, type NoticeHost } from '../lib/notice-host.ts'
 import { browserDirectoryPicker, createSyncModel, type SyncModel } from './sync-model.ts'
 import { isDesktopApp } from '../lib/desktop-host.ts'
+import { createToastsModel, type ToastsModel } from './toasts-model.ts'
+import { startToastWiring } from './toast-wiring.ts'
 
 /** Every model of the app, built once per page from the one RPC client. */
 export interface AppModels {
@@ -94,6 +96,10 @@ export interface AppModels {
   screen: ReadonlySignal<'loading' | 'onboarding' | 'locked' | 'unlocked'>
   /** A modal dialog is open (the page behind it is hidden from assistive tech). */
   dialogOpen: ReadonlySignal<boolean>
+  /** Short notes about finished work and failures ("12 files added"). */
+  toasts: ToastsModel
+  /** Where the page's own system notifications go (toasts of work that ended while the tab was hidden). */
+  noticeHost: NoticeHost
 }
 
 export interface AppModelsInit {
@@ -172,6 +178,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
   const addDevice = createAddDeviceModel({ client, onPaired: () => { void devices.refresh() } })
   const conflicts = createConflictModel(client, files.files)
   const desktopPeer = createDesktopPeerModel({ client, peers: backup.peers, onPaired: () => { void backup.refresh() } })
+  const noticeHost = init.noticeHost ?? browserNoticeHost()
   const sharedInbox = createSharedInboxModel({
     location: init.location,
     replaceHash: init.replaceHash,
@@ -211,14 +218,16 @@ export function createAppModels (init: AppModelsInit): AppModels {
     fileLocations: createFileLocationsModel(client),
     conflicts,
     desktopPeer,
-    notices: createNoticesModel(client, init.noticeHost ?? browserNoticeHost()),
+    notices: createNoticesModel(client, noticeHost),
     sync: createSyncModel({ client, desktop: isDesktopApp(), picker: browserDirectoryPicker() }),
     client,
     screen,
     dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value || backup.removing.value !== undefined ||
       shares.sharing.value !== undefined || shares.stopping.value !== undefined ||
       uploads.conflict.value !== undefined || versions.file.value !== undefined || trash.confirmingEmpty.value ||
-      removeDevice.removing.value !== undefined || addDevice.stage.value !== 'closed' || conflicts.resolving.value !== undefined)
+      removeDevice.removing.value !== undefined || addDevice.stage.value !== 'closed' || conflicts.resolving.value !== undefined),
+    toasts: createToastsModel(),
+    noticeHost
   }
 }
 
@@ -236,7 +245,8 @@ function browserShare (): ((data: NativeShareData) => Promise<void>) | undefined
  */
 export function startAppModels (m: AppModels, client: RpcClient, activityTarget?: EventTarget): () => void {
   const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start(), m.sharedInbox.start(), m.pairingLink.start(), m.storageHealth.start(),
-    m.addDevice.start(), m.join.start(), m.fileLocations.start(), m.notices.start(), m.sync.start()]
+    m.addDevice.start(), m.join.start(), m.fileLocations.start(), m.notices.start(), m.sync.start(),
+    startToastWiring({ toasts: m.toasts, uploads: m.uploads, client, host: m.noticeHost })]
   let previous: VaultState | undefined
   stops.push(effect(() => {
     const state = m.vault.state.value
@@ -268,6 +278,7 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
       m.desktopPeer.reset()
       m.notices.reset()
       m.sync.reset()
+      m.toasts.reset()
     }
   }))
   if (activityTarget !== undefined) {

@@ -47,6 +47,8 @@ export function createNoticesModel (client: RpcClient, host: NoticeHost): Notice
       host.show(notice)
       return
     }
+    // In view, a finished backup is a toast (web/models/toast-wiring.ts), not a note that waits.
+    if (notice.kind === 'backup-done') return
     shown.value = [...shown.peek().filter(n => n.id !== notice.id), notice].slice(-SHOWN_MAX)
   }
   return {

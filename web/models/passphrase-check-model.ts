@@ -23,6 +23,8 @@ export interface PassphraseCheckModel {
    */
   example: ReadonlySignal<string | undefined>
   update: (passphrase: string) => void
+  /** Asks the node for an example before anything is typed (the rules show it); a no-op once there is one. */
+  prefetchExample: () => Promise<void>
   /** The verdict for exactly this text, or undefined while it is still being checked. */
   verdictFor: (passphrase: string) => PassphraseCheck | undefined
   reset: () => void
@@ -63,6 +65,16 @@ export function createPassphraseCheck (client: RpcClient, delayMs = CHECK_DELAY_
       }
       const ticket = requested
       timer = setTimeout(() => { timer = undefined; void run(passphrase, ticket) }, delayMs)
+    },
+    prefetchExample: async () => {
+      if (example.value !== undefined) return
+      try {
+        // The empty text is refused with an example, and no verdict is kept for it.
+        const check = await client.call('vault.checkPassphrase', { passphrase: '' })
+        example.value ??= check.example
+      } catch {
+        // No example: the rules still read well without one.
+      }
     },
     verdictFor: (passphrase) => latest.value?.passphrase === passphrase ? latest.value.check : undefined,
     reset: () => {

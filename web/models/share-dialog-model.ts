@@ -23,6 +23,8 @@ export interface ShareDialogModel {
   /** The share just made (the dialog shows its link). */
   created: ReadonlySignal<ShareInfo | undefined>
   showQr: ReadonlySignal<boolean>
+  /** How many backup peers this vault has, once the node said (for the dialog's words on where the link works). */
+  backupPeers: ReadonlySignal<number | undefined>
   canShareNative: boolean
   nativeShareError: ReadonlySignal<string | undefined>
   startShare: (file: FileInfo) => void
@@ -69,11 +71,34 @@ export function createShareDialogModel (init: ShareDialogInit): ShareDialogContr
   const created = signal<ShareInfo | undefined>(undefined)
   const showQr = signal(false)
   const nativeShareError = signal<string | undefined>(undefined)
+  const backupPeers = signal<number | undefined>(undefined)
+  let stopWatch: (() => void) | undefined
+  // While the link shows, a backup peer's hold on it changes its words (shares.changed says when).
+  const watch = (share: ShareInfo): void => {
+    stopWatch?.()
+    const run = dialogRun
+    const reread = async (): Promise<void> => {
+      try {
+        const [list, peers] = await Promise.all([client.call('shares.list', undefined), client.call('backup.list', undefined)])
+        if (run !== dialogRun) return
+        backupPeers.value = peers.length
+        const now = list.find(s => s.id === share.id)
+        if (now !== undefined && created.value?.id === share.id) created.value = now
+      } catch {
+        // The words stay as they were; the link itself is unaffected.
+      }
+    }
+    stopWatch = client.on('shares.changed', () => { void reread() })
+    void reread()
+  }
   // Bumped whenever the Share dialog opens or closes: a link made for a dialog since closed is not shown in a new one.
   let dialogRun = 0
 
   const closeShare = (): void => {
     dialogRun++
+    stopWatch?.()
+    stopWatch = undefined
+    backupPeers.value = undefined
     sharing.value = undefined
     createBusy.value = false
     created.value = undefined
@@ -89,6 +114,7 @@ export function createShareDialogModel (init: ShareDialogInit): ShareDialogContr
     createError,
     created,
     showQr,
+    backupPeers,
     canShareNative: nativeShare !== undefined,
     nativeShareError,
     startShare: (file) => {
@@ -123,7 +149,10 @@ export function createShareDialogModel (init: ShareDialogInit): ShareDialogContr
         const share = await client.call('shares.create', { fileId: file.fileId, relayOnly: relayOnly.value, ...(expiresAt === undefined ? {} : { expiresAt }) })
         list(share)
         // Closed while the copy was being made: the share is listed, the old dialog stays closed.
-        if (run === dialogRun) created.value = share
+        if (run === dialogRun) {
+          created.value = share
+          watch(share)
+        }
       } catch (err) {
         if (run === dialogRun) createError.value = errorMessage(err)
       } finally {
@@ -150,6 +179,7 @@ export function createShareDialogModel (init: ShareDialogInit): ShareDialogContr
       closeShare()
       sharing.value = { folder }
       created.value = share
+      watch(share)
     },
     reset: () => {
       closeShare()

@@ -3,6 +3,7 @@ import { useModels } from '../app-context.ts'
 import { ErrorAlert } from '../components/error-alert.tsx'
 import { formatBytes } from '../format.ts'
 import type { PersistenceState } from '../lib/storage-access.ts'
+import { ShortAddress } from '../components/short-address.tsx'
 
 const PERSISTENCE_WORDS: Record<PersistenceState, string> = {
   unknown: 'Checking…',
@@ -45,6 +46,11 @@ export function DashboardPage () {
             <dt>Used by this site</dt><dd>{storage?.usage !== undefined ? formatBytes(storage.usage) : '—'}</dd>
             <dt>Available to this site</dt><dd>{storage?.quota !== undefined ? formatBytes(storage.quota) : '—'}</dd>
           </dl>
+          <p class='hint' data-testid='usage-explained'>
+            “Used by this site” counts all this browser keeps for Cairn: your files encrypted, their earlier versions and the Trash,
+            blocks kept for your other devices, and the app itself. So it can be more than the size of your files, or less when
+            some of them live only on a backup peer or another device.
+          </p>
           {storage?.usage !== undefined && storage.quota !== undefined && storage.quota > 0 && (
             <progress class='quota' max={storage.quota} value={storage.usage} aria-label='Storage used' />
           )}
@@ -58,10 +64,10 @@ export function DashboardPage () {
         <section class='tile' aria-labelledby='dash-node'>
           <h2 id='dash-node'>This device</h2>
           <dl>
-            <dt>Peer ID</dt><dd class='mono wrap' data-testid='peer-id'>{node?.peerId ?? '…'}</dd>
+            <dt>Peer ID</dt><dd>{node === undefined ? '…' : <ShortAddress text={node.peerId} copyName='Copy peer ID' testId='peer-id' />}</dd>
             <dt>Connections</dt><dd>{node?.connections ?? '…'}</dd>
             <dt>Listening on</dt>
-            <dd>{node === undefined ? '…' : node.multiaddrs.length === 0 ? 'Nothing (browser peers dial out)' : <ul class='mono wrap'>{node.multiaddrs.map(a => <li key={a}>{a}</li>)}</ul>}</dd>
+            <dd>{node === undefined ? '…' : node.multiaddrs.length === 0 ? 'Nothing (browser peers dial out)' : <ul class='plain-list'>{node.multiaddrs.map(a => <li key={a}><ShortAddress text={a} copyName={`Copy address ${a}`} head={24} tail={10} /></li>)}</ul>}</dd>
           </dl>
         </section>
       </div>

@@ -57,7 +57,7 @@ function Ready ({ share, save }: { share: ShareModel, save: SaveToVaultModel }) 
   return (
     <>
       <div class='actions'>
-        <a class='button-link' href={shareDownloadUrl(share.token)} aria-label={`Download ${meta.name}`} onClick={share.clearStreamError}>Download</a>
+        <a class='button-link primary' href={shareDownloadUrl(share.token)} aria-label={`Download ${meta.name}`} onClick={share.clearStreamError}>Download</a>
       </div>
       {brokenAlert}
       <SharePreview meta={meta} url={shareDownloadUrl(share.token, true)} />

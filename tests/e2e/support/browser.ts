@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext, type LaunchOptions } from '@playwright/test'
+import { chromium, type BrowserContext, type BrowserContextOptions, type LaunchOptions } from '@playwright/test'
 
 const DEBIAN_CHROMIUM = '/usr/bin/chromium'
 
@@ -38,12 +38,14 @@ export interface Profile {
  * A fresh persistent profile: one "device". Persistent (not incognito) so OPFS,
  * IndexedDB and the service worker survive reloads as they do for a user.
  */
-export async function launchProfile (options: { userDataDir?: string, extraArgs?: string[], acceptDownloads?: boolean } = {}): Promise<Profile> {
+export async function launchProfile (options: { userDataDir?: string, extraArgs?: string[], acceptDownloads?: boolean, device?: Pick<BrowserContextOptions, 'viewport' | 'isMobile' | 'hasTouch' | 'deviceScaleFactor' | 'userAgent'> } = {}): Promise<Profile> {
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'cairn-profile-'))
   const context = await chromium.launchPersistentContext(userDataDir, {
     ...chromiumLaunchOptions(options.extraArgs),
     acceptDownloads: options.acceptDownloads ?? true,
-    viewport: { width: 1280, height: 860 }
+    viewport: { width: 1280, height: 860 },
+    // A phone-sized "device" (tests/e2e/phone-layout.spec.ts): its viewport, touch and mobile meta viewport.
+    ...options.device
   })
   return {
     context,

@@ -10,7 +10,7 @@ const paired: Notice = { kind: 'device-paired', title: 'Device paired', body: 'P
 
 function fakeHost (init: Partial<{ desktop: boolean, permission: NotificationPermission, hidden: boolean }> = {}) {
   const state = { permission: init.permission ?? 'default' as NotificationPermission, hidden: init.hidden ?? false, asked: 0 }
-  const shown: Notice[] = []
+  const shown: Array<Pick<Notice, 'id' | 'title' | 'body'>> = []
   const host: NoticeHost = {
     desktop: init.desktop ?? false,
     permission: () => state.permission,

@@ -32,7 +32,15 @@ export function BackupPage () {
       )}
       {peers.map(peer => <PeerCard key={peer.peerId} peer={peer} />)}
       {isDesktopApp() && <DesktopPeerCard />}
-      <AddPeerForm />
+      {/* Once a peer is paired, the form folds away; a pairing link or a pair just made keeps it open. */}
+      {peers.length > 0 && backup.added.value === undefined && !backup.fromLink.value
+        ? (
+          <details class='card fold'>
+            <summary>Add another backup peer</summary>
+            <AddPeerForm />
+          </details>
+          )
+        : <AddPeerForm />}
     </div>
   )
 }

@@ -6,6 +6,7 @@ import { formatAgo, formatBytes, formatDate, shortPeerId } from '../../format.ts
 import { damagedBlockWords, replicationSummary, verifySummary } from '../../models/backup-model.ts'
 import { keepsDeletedText } from './keeps-deleted.ts'
 import { servesText } from './serves-words.ts'
+import { ShortAddress } from '../../components/short-address.tsx'
 
 /** One paired backup peer: online or not, what it holds, what is left, what failed, Verify now and Remove. */
 export function PeerCard ({ peer }: { peer: BackupPeerInfo }) {
@@ -22,7 +23,7 @@ export function PeerCard ({ peer }: { peer: BackupPeerInfo }) {
       <p class={`replication ${done ? 'is-done' : ''}`} data-testid='replication-summary'>{summary}</p>
       {peer.devices !== undefined && <p data-testid='serves'>{servesText(peer.devices, devices.devices.value)}</p>}
       <dl class='facts'>
-        <dt>Address</dt><dd class='mono small wrap'>{peer.address}</dd>
+        <dt>Address</dt><dd><ShortAddress text={peer.address} copyName='Copy address' head={24} tail={10} /></dd>
         <dt>Last seen</dt><dd title={peer.lastSeen > 0 ? formatDate(peer.lastSeen) : undefined}>{formatAgo(peer.lastSeen, backup.now.value)}</dd>
         <dt>Files replicated</dt><dd class='num'>{peer.filesReplicated}</dd>
         <dt>Bytes replicated</dt><dd class='num'>{formatBytes(peer.bytesReplicated)}</dd>

@@ -14,6 +14,7 @@ import { UploadPanel } from './upload-panel.tsx'
 import { DamageNotices } from './damage-notices.tsx'
 import { FreeSpaceButton, FreeSpaceResult } from './free-space.tsx'
 import { useListKeys } from './use-list-keys.ts'
+import { FilesSummary } from './files-summary.tsx'
 
 const SEARCH_CLASS = 'files-search'
 
@@ -44,6 +45,7 @@ export function FilesPage () {
           <button type='button' class='secondary small' aria-label='Keyboard shortcuts' title='Keyboard shortcuts (?)' onClick={() => { browse.showShortcuts(true) }}>?</button>
         </div>
       </div>
+      <FilesSummary />
       <FreeSpaceResult />
       <UploadPanel />
       <DamageNotices />

@@ -4,6 +4,7 @@ import { Field } from '../../components/field.tsx'
 import { NewPassphraseFields } from '../../components/new-passphrase-fields.tsx'
 import { TextAreaField } from '../../components/text-area-field.tsx'
 import { isDesktopApp } from '../../lib/desktop-host.ts'
+import { phraseCountWords } from '../../models/phrase-word-count.ts'
 
 /** "Restore a vault": recovery phrase + backup peer address bring the vault back into this browser. */
 export function RestoreForm () {
@@ -22,6 +23,7 @@ export function RestoreForm () {
         onInput={restore.setRecoveryPhrase}
         placeholder='word word word …'
         disabled={busy}
+        hint={<span data-testid='phrase-count'>{phraseCountWords(restore.recoveryPhrase.value)}</span>}
       />
       <Field
         label='Backup peer address'

@@ -1,5 +1,5 @@
 import type { NetworkStatus } from '../../../core/rpc/api.ts'
-import { CopyButton } from '../../components/copy-button.tsx'
+import { ShortAddress } from '../../components/short-address.tsx'
 
 /** This device's peer id and the addresses others can dial, each with a Copy button. */
 export function IdentitySection ({ status }: { status: NetworkStatus | undefined }) {
@@ -9,10 +9,7 @@ export function IdentitySection ({ status }: { status: NetworkStatus | undefined
       <dl class='facts'>
         <dt>Peer ID</dt>
         <dd>
-          <div class='copy-line'>
-            <span class='mono wrap' data-testid='my-peer-id'>{status?.peerId ?? '…'}</span>
-            {status !== undefined && <CopyButton small name='Copy peer ID' text={() => status.peerId} />}
-          </div>
+          {status === undefined ? '…' : <ShortAddress text={status.peerId} copyName='Copy peer ID' testId='my-peer-id' />}
         </dd>
         <dt>Addresses</dt>
         <dd>
@@ -23,9 +20,8 @@ export function IdentitySection ({ status }: { status: NetworkStatus | undefined
               : (
                 <ul class='plain-list'>
                   {status.multiaddrs.map(address => (
-                    <li key={address} class='copy-line'>
-                      <span class='mono wrap'>{address}</span>
-                      <CopyButton small name={`Copy address ${address}`} text={() => address} />
+                    <li key={address}>
+                      <ShortAddress text={address} copyName={`Copy address ${address}`} head={24} tail={10} />
                     </li>
                   ))}
                 </ul>

@@ -4,6 +4,7 @@ import { Field } from '../../components/field.tsx'
 import { hrefFor } from '../../models/route-model.ts'
 import type { RelayCheck } from '../../models/peers-model.ts'
 import { relayPingUrl } from '../../lib/relay-url.ts'
+import { ShortAddress } from '../../components/short-address.tsx'
 
 /** Each configured relay with "Check relay" (its HTTP /ping), and a field to check any relay by URL. */
 export function RelaySection ({ relays }: { relays: string[] }) {
@@ -26,7 +27,7 @@ export function RelaySection ({ relays }: { relays: string[] }) {
               const url = relayPingUrl(address)
               return (
                 <li key={address} class='stack-tight'>
-                  <div class='mono small wrap'>{address}</div>
+                  <div><ShortAddress text={address} copyName={`Copy address ${address}`} head={24} tail={10} /></div>
                   {url === undefined
                     ? <p class='small muted'>No status URL can be worked out from this address; type it below.</p>
                     : (
@@ -80,7 +81,7 @@ function RelayCheckResult ({ check }: { check: RelayCheck | undefined }) {
             ? <span class='muted'>none listed</span>
             : <ul class='badge-list'>{r.capabilities.map(c => <li key={c} class='badge'>{c}</li>)}</ul>}
         </dd>
-        <dt>Peer ID</dt><dd class='mono wrap'>{r.peerId}</dd>
+        <dt>Peer ID</dt><dd><ShortAddress text={r.peerId} copyName='Copy relay peer ID' /></dd>
       </dl>
     </div>
   )

@@ -9,6 +9,7 @@ import { subjectPath } from '../../models/shares-model.ts'
 import { ExpiryField } from './expiry-field.tsx'
 import { RelayOnlyField } from './relay-only-field.tsx'
 import { formatExpiryDate } from './share-format.ts'
+import { shareHoldWords } from '../../models/share-hold-words.ts'
 
 /**
  * "Share" on a file: an optional expiry, Create link, then the link to copy,
@@ -64,7 +65,7 @@ function CreateForm ({ file }: { file: FileInfo }) {
 }
 
 function ShareLink ({ share }: { share: ShareInfo }) {
-  const { shares } = useModels()
+  const { shares, toasts } = useModels()
   const id = useId()
   const field = useRef<HTMLInputElement>(null)
   // The Create link button focus was on is gone: put focus on the link itself.
@@ -86,7 +87,7 @@ function ShareLink ({ share }: { share: ShareInfo }) {
         />
       </div>
       <div class='actions'>
-        <CopyButton text={() => share.link} label='Copy link' />
+        <CopyButton text={() => share.link} label='Copy link' onCopied={(ok) => { toasts.show(ok ? { tone: 'done', text: 'Share link copied' } : { tone: 'error', text: "Couldn't copy the link — select it and copy it instead." }) }} />
         <button type='button' class='secondary' onClick={shares.toggleQr}>{showQr ? 'Hide QR code' : 'Show QR code'}</button>
         {shares.canShareNative && <button type='button' class='secondary' onClick={() => { void shares.shareNative() }}>Share…</button>}
       </div>
@@ -95,9 +96,7 @@ function ShareLink ({ share }: { share: ShareInfo }) {
       <p class='small'>
         {share.expiresAt === undefined ? 'The link works until you stop sharing.' : `The link works until the end of ${formatExpiryDate(share.expiresAt)}.`}
         {' '}
-        {share.pinnedOn.length > 0
-          ? 'Your backup peer holds a copy, so it works while this device is off.'
-          : 'Until your backup peer holds a copy, the link works only while Cairn is open here.'}
+        {shareHoldWords(share.pinnedOn.length, shares.backupPeers.value)}
       </p>
     </div>
   )
