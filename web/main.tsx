@@ -6,6 +6,7 @@ import { connectToNode } from './connection/connection.ts'
 import { registerServiceWorker } from './connection/service-worker-registration.ts'
 import { unregisterServiceWorkers } from './connection/daemon-line.ts'
 import { isDesktopApp } from './lib/desktop-host.ts'
+import { downloadInFrames } from './lib/download-frame.ts'
 import { ShareApp } from './share/share-app.tsx'
 import { takeShareLink } from './share/take-share-link.ts'
 import type { RpcClient } from '../core/rpc/api.ts'
@@ -26,6 +27,8 @@ function start (root: HTMLElement): void {
   // A share link shows only the share page, with no vault node unless the person saves into theirs.
   if (shareLink !== undefined) render(<ShareApp link={shareLink} connect={connect} openCairn={showApp} />, root)
   else showApp()
+  // Firefox closes a page's WebSockets when a link click becomes a download: downloads use a frame.
+  downloadInFrames()
   // A share link opened in a tab that already runs Cairn: load it afresh, which reads and clears it.
   window.addEventListener('hashchange', () => { if (window.location.hash.startsWith('#/s/')) window.location.reload() })
   // The desktop daemon serves the app, its downloads and its node: no service worker there.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type BrowserContextOptions, type LaunchOptions } from '@playwright/test'
 
-const DEBIAN_CHROMIUM = '/usr/bin/chromium'
+export const DEBIAN_CHROMIUM = '/usr/bin/chromium'
 
 /** Flags that keep Chromium quiet on a closed network (no Google lookups, no updates). */
 const CHROMIUM_ARGS = [

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { serveApp } from '../../../scripts/serve-app.ts'
+import { ensureBrowsers } from './browser-install.ts'
 
 /**
  * Serves the built app (dist/, made by `npm run build` before the browser
@@ -9,6 +10,7 @@ import { serveApp } from '../../../scripts/serve-app.ts'
  */
 export default async function globalSetup (): Promise<() => Promise<void>> {
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` before the browser tests (npm test does)')
+  ensureBrowsers()
   const app = await serveApp({ port: 0 })
   process.env.CAIRN_APP_URL = app.url
   return async () => { await app.close() }

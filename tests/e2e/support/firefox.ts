@@ -1,0 +1,76 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { firefox, type LaunchOptions } from '@playwright/test'
+import type { Profile } from './browser.ts'
+
+const DEBIAN_FIREFOX = '/usr/bin/firefox-esr'
+
+/** How the Firefox profiles are launched, or why they cannot be. */
+export type FirefoxBrowser =
+  | { kind: 'esr', executablePath: string }
+  | { kind: 'playwright', executablePath: string }
+  | { kind: 'none', reason: string }
+
+/**
+ * Debian's Firefox ESR (or CAIRN_FIREFOX) driven over WebDriver BiDi, which
+ * Playwright 1.64.1 does with channel 'moz-firefox'; else Playwright's own
+ * Firefox build (`npx playwright install firefox`) if it is installed; else none.
+ */
+export function findFirefox (): FirefoxBrowser {
+  const wanted = process.env.CAIRN_FIREFOX ?? DEBIAN_FIREFOX
+  if (existsSync(wanted)) return { kind: 'esr', executablePath: wanted }
+  const own = playwrightFirefoxPath()
+  if (own !== undefined && existsSync(own)) return { kind: 'playwright', executablePath: own }
+  return {
+    kind: 'none',
+    reason: `No Firefox here: neither ${wanted} (Debian: apt-get install firefox-esr) nor Playwright's Firefox (npx playwright install firefox); the Firefox tests are skipped.`
+  }
+}
+
+function playwrightFirefoxPath (): string | undefined {
+  try {
+    return firefox.executablePath()
+  } catch {
+    return undefined
+  }
+}
+
+/** Launch options for the Firefox found by findFirefox(); throws when there is none. */
+export function firefoxLaunchOptions (): LaunchOptions {
+  const found = findFirefox()
+  if (found.kind === 'none') throw new Error(found.reason)
+  const common: LaunchOptions = {
+    headless: true,
+    // The browser asks no one before keeping site data (OPFS, IndexedDB) and shows no first-run pages.
+    firefoxUserPrefs: {
+      'browser.shell.checkDefaultBrowser': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'app.update.enabled': false
+    }
+  }
+  if (found.kind === 'playwright') return common
+  // Playwright's typings do not list the BiDi channels; 'moz-firefox' selects WebDriver BiDi.
+  return { ...common, channel: 'moz-firefox', executablePath: found.executablePath }
+}
+
+/**
+ * A fresh persistent Firefox profile: one "device", like launchProfile() in
+ * browser.ts. Persistent so OPFS, IndexedDB and the service worker survive a reload.
+ */
+export async function launchFirefoxProfile (options: { userDataDir?: string, viewport?: { width: number, height: number } } = {}): Promise<Profile> {
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'cairn-firefox-'))
+  const context = await firefox.launchPersistentContext(userDataDir, {
+    ...firefoxLaunchOptions(),
+    acceptDownloads: true,
+    viewport: options.viewport ?? { width: 1280, height: 860 }
+  })
+  return {
+    context,
+    userDataDir,
+    dispose: async () => {
+      await context.close().catch(() => {})
+      if (options.userDataDir === undefined) rmSync(userDataDir, { recursive: true, force: true })
+    }
+  }
+}
