@@ -108,7 +108,9 @@ export const ERROR_CODES = [
   // desktop: the tray icon cannot be shown (no display, no tray library, the tray program failed); the daemon runs on without it
   'TRAY_UNAVAILABLE',
   // desktop app: a window without this launch's secret (opened by hand, or the daemon restarted)
-  'DESKTOP_NOT_LAUNCHED'
+  'DESKTOP_NOT_LAUNCHED',
+  // a file's thumbnail record failed authentication, is cut short or is not a small image (core/vault/thumbnails/)
+  'THUMBNAIL_INVALID'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

@@ -84,7 +84,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   ROTATION_UNFINISHED: 'The vault keys were just changed, and this device takes the new key at its next unlock. Lock and unlock the vault once, then change the keys again.',
   DESKTOP_ONLY: 'Only the Cairn desktop app can do this: this browser cannot serve as a backup peer. Install the desktop app, or run cairn-peer.',
   TRAY_UNAVAILABLE: "Cairn's tray icon can't be shown on this desktop. Cairn keeps running: open it from the applications menu.",
-  DESKTOP_NOT_LAUNCHED: 'Open Cairn from its tray icon or run cairn-desktop.'
+  DESKTOP_NOT_LAUNCHED: 'Open Cairn from its tray icon or run cairn-desktop.',
+  THUMBNAIL_INVALID: "This file's thumbnail could not be read; Cairn will make a new one."
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */

@@ -27,6 +27,7 @@ import type { HandlerMap } from '../rpc/handlers.ts'
 import type { VaultNodeHost } from './vault-node.ts'
 import type { Notices } from './notices.ts'
 import { createNoticeHandlers } from './notice-handlers.ts'
+import { createThumbnailHandlers } from './thumbnail-handlers.ts'
 
 /** The assembled node's parts that answer the pages' calls. */
 export interface VaultNodeParts {
@@ -95,6 +96,7 @@ export function vaultNodeHandlers (p: VaultNodeParts): HandlerMap {
     }),
     // The desktop daemon answers these itself (desktop/daemon/backup-peer.ts) over this map.
     ...notOnThisHostHandlers(),
-    ...createNoticeHandlers(p.notices)
+    ...createNoticeHandlers(p.notices),
+    ...createThumbnailHandlers(vault)
   }
 }

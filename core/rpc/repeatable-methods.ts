@@ -26,5 +26,6 @@ export const REPEATABLE_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'trash.list',
   'versions.retention',
   'notices.settings',
-  'notices.setSettings'
+  'notices.setSettings',
+  'thumbnails.get'
 ])

@@ -11,9 +11,10 @@ import { BenchHost } from './support/bench-host.ts'
 import { ReplicationHost } from './support/replication-host.ts'
 import { runSyncBench } from './sync/run-sync.ts'
 import { runDesktopBench } from './desktop/run-desktop.ts'
+import { runThumbnailsBench } from './ui/thumbnails-bench.ts'
 
 /**
- * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop
+ * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|ui
  * --replication-size MiB --replication-reps N --peer-fetch-concurrency N
  * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB
  * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S]`: Cairn's encrypted add and
@@ -54,7 +55,7 @@ for (const o of [options, replicationOptions]) {
     throw new Error('--size, --replication-size (MiB), --reps and --replication-reps must be positive integers')
   }
 }
-if (args.only !== undefined && !['add', 'replication', 'sync', 'desktop'].includes(args.only)) throw new Error('--only takes add, replication, sync or desktop')
+if (args.only !== undefined && !['add', 'replication', 'sync', 'desktop', 'ui'].includes(args.only)) throw new Error('--only takes add, replication, sync, desktop or ui')
 const syncOptions = {
   files: Number(args['sync-files']),
   reps: Number(args['sync-reps']),
@@ -92,6 +93,10 @@ try {
     if (args.only === undefined || args.only === 'replication') {
       console.log(`replication: ${replicationOptions.sizeMiB} MiB file, ${replicationOptions.reps} repetition(s)`)
       await runReplication(await profile.context.newPage())
+    }
+    if (args.only === undefined || args.only === 'ui') {
+      console.log('ui: thumbnails of 100 photos of 4000 × 3000, in the app\'s thumbnail workers')
+      await runThumbnailsBench(await profile.context.newPage(), browser.server.url, results)
     }
   } else {
     const cpu = cpus()

@@ -34,6 +34,10 @@ import { createConflictModel, type ConflictModel } from './conflict-model.ts'
 import { createDesktopPeerModel, type DesktopPeerModel } from './desktop-peer-model.ts'
 import { createNoticesModel, type NoticesModel } from './notices-model.ts'
 import { browserNoticeHost, type NoticeHost } from '../lib/notice-host.ts'
+import { createViewerModel, type ViewerModel } from './viewer-model.ts'
+import { createThumbnailsModel, type ThumbnailsModel } from './thumbnails-model.ts'
+import { createFilesLayoutModel, type FilesLayoutModel } from './files-layout.ts'
+import { createThumbnailMaker, type ThumbnailMaker } from '../thumbnails/thumbnail-maker.ts'
 
 /** Every model of the app, built once per page from the one RPC client. */
 export interface AppModels {
@@ -90,6 +94,12 @@ export interface AppModels {
   screen: ReadonlySignal<'loading' | 'onboarding' | 'locked' | 'unlocked'>
   /** A modal dialog is open (the page behind it is hidden from assistive tech). */
   dialogOpen: ReadonlySignal<boolean>
+  /** The file viewer (open, next/previous, close). */
+  viewer: ViewerModel
+  /** Thumbnails of the files, made on this device where it has the file. */
+  thumbnails: ThumbnailsModel
+  /** The Files page as a list or a grid. */
+  filesLayout: FilesLayoutModel
 }
 
 export interface AppModelsInit {
@@ -112,6 +122,8 @@ export interface AppModelsInit {
   origin?: string
   /** Where notices show; defaults to this browser's Notification API. */
   noticeHost?: NoticeHost
+  /** Makes thumbnails (default: a pool of workers, started on first use). */
+  thumbnailMaker?: ThumbnailMaker
 }
 
 export function createAppModels (init: AppModelsInit): AppModels {
@@ -119,6 +131,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
   const vault = createVaultModel(client)
   const route = createRouteModel(init.location)
   const files = createFilesModel(client)
+  const viewer = createViewerModel()
   const reveal = createRevealPhraseModel(client)
   const onboarding = createOnboardingModel({ client, storage, checkDelayMs, onDone: () => { route.go('files'); void vault.refresh() } })
   const restore = createRestoreModel({
@@ -159,7 +172,13 @@ export function createAppModels (init: AppModelsInit): AppModels {
     if (state === undefined) return 'loading'
     return state === 'none' ? 'onboarding' : state
   })
-  const uploads = createUploadsModel(client, { existingPaths: () => new Set(files.files.peek().map(f => f.path)) })
+  const fileLocations = createFileLocationsModel(client)
+  const thumbnails = createThumbnailsModel({
+    client,
+    maker: init.thumbnailMaker ?? createThumbnailMaker(),
+    isLocal: (fileId) => fileLocations.locations.peek()[fileId]?.local !== 'none'
+  })
+  const uploads = createUploadsModel(client, { existingPaths: () => new Set(files.files.peek().map(f => f.path)), onStored: thumbnails.fromUpload })
   const versions = createVersionsModel(client)
   const trash = createTrashModel({ client, files: files.files })
   const shares = createSharesModel({ client, nativeShare: init.nativeShare ?? browserShare() })
@@ -204,7 +223,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
     removeDevice,
     addDevice,
     join,
-    fileLocations: createFileLocationsModel(client),
+    fileLocations,
     conflicts,
     desktopPeer,
     notices: createNoticesModel(client, init.noticeHost ?? browserNoticeHost()),
@@ -213,7 +232,11 @@ export function createAppModels (init: AppModelsInit): AppModels {
     dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value || backup.removing.value !== undefined ||
       shares.sharing.value !== undefined || shares.stopping.value !== undefined ||
       uploads.conflict.value !== undefined || versions.file.value !== undefined || trash.confirmingEmpty.value ||
-      removeDevice.removing.value !== undefined || addDevice.stage.value !== 'closed' || conflicts.resolving.value !== undefined)
+      removeDevice.removing.value !== undefined || addDevice.stage.value !== 'closed' || conflicts.resolving.value !== undefined ||
+      viewer.file.value !== undefined),
+    viewer,
+    thumbnails,
+    filesLayout: createFilesLayoutModel()
   }
 }
 
@@ -261,6 +284,8 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
       m.fileLocations.clear()
       m.desktopPeer.reset()
       m.notices.reset()
+      m.viewer.close()
+      m.thumbnails.clear()
     }
   }))
   if (activityTarget !== undefined) {

@@ -5,10 +5,11 @@ import { downloadUrl } from '../../../core/rpc/service-worker-urls.ts'
 import { isConcurrentEdit, isConflict } from '../../models/conflict-model.ts'
 import { locationLabels } from '../../models/file-locations-model.ts'
 import { RowMenu } from './row-menu.tsx'
+import { Thumbnail } from './thumbnail.tsx'
 
 /** One file: its name (with folder) and where it lives, size, date, type, and Download / Share / Rename / Delete / More. */
 export function FileRow ({ file }: { file: FileInfo }) {
-  const { files, shares, versions, fileLocations } = useModels()
+  const { files, shares, versions, fileLocations, viewer } = useModels()
   const folder = folderOf(file.path)
   const location = fileLocations.locations.value[file.fileId]
   const conflict = isConflict(file)
@@ -16,9 +17,13 @@ export function FileRow ({ file }: { file: FileInfo }) {
   return (
     <tr>
       <td class='col-name'>
-        <span class='file-name' title={file.path}>
-          {folder !== '' && <span class='folder'>{folder}</span>}
-          <span class='base'>{baseName(file.path)}</span>
+        <span class='name-with-thumb'>
+          <Thumbnail file={file} />
+          {/* A link (to the inline preview, for a new tab): a click opens the viewer here. */}
+          <a class='name-open file-name' href={downloadUrl(file.fileId, file.versionId, true)} title={file.path} onClick={(e) => { e.preventDefault(); viewer.open(file, files.visible.peek()) }}>
+            {folder !== '' && <span class='folder'>{folder}</span>}
+            <span class='base'>{baseName(file.path)}</span>
+          </a>
         </span>
         <span class='badge-list where'>
           {conflict && <span class='badge badge-warn'>Conflict</span>}

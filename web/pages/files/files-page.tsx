@@ -7,10 +7,12 @@ import { FileTable } from './file-table.tsx'
 import { UploadPanel } from './upload-panel.tsx'
 import { DamageNotices } from './damage-notices.tsx'
 import { FreeSpaceButton, FreeSpaceResult } from './free-space.tsx'
+import { LayoutToggle } from './layout-toggle.tsx'
+import { FileGrid } from './file-grid.tsx'
 
 /** The vault's files: add (buttons, folder, drag and drop), progress, and the sortable, filterable list. */
 export function FilesPage () {
-  const { files } = useModels()
+  const { files, filesLayout } = useModels()
   const all = files.files.value
   const visible = files.visible.value
   const filter = files.filter.value
@@ -21,6 +23,7 @@ export function FilesPage () {
         <div class='add-buttons'>
           <AddButtons />
           {all.length > 0 && <FreeSpaceButton />}
+          {all.length > 0 && <LayoutToggle />}
         </div>
       </div>
       <FreeSpaceResult />
@@ -36,7 +39,7 @@ export function FilesPage () {
           ? <EmptyState />
           : visible.length === 0
             ? <p class='empty'>No files match “{filter}”.</p>
-            : <FileTable />}
+            : filesLayout.layout.value === 'grid' ? <FileGrid /> : <FileTable />}
       <DropZone />
     </div>
   )
