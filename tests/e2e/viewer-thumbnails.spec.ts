@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
 import { CairnApp } from './support/cairn-app.ts'
 import { expect, test } from './support/fixtures.ts'
@@ -20,6 +21,14 @@ function thumbOf (app: CairnApp, name: string): Locator {
 
 function noErrorShown (page: Page): Promise<void> {
   return expect(page.getByRole('alert')).toHaveCount(0)
+}
+
+/** Serious and critical accessibility violations axe finds on the page (the open dialog only, when one is). */
+async function seriousViolations (page: Page, within?: string): Promise<string[]> {
+  // @axe-core/playwright types its page against its own playwright-core copy: the same object at run time.
+  const builder = new AxeBuilder({ page: page as unknown as ConstructorParameters<typeof AxeBuilder>[0]['page'] })
+  const results = await (within !== undefined ? builder.include(within) : builder).analyze()
+  return results.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)
 }
 
 test('an uploaded PNG gets a thumbnail in its row and the grid; the viewer steps through an image, text and a PDF; a corrupt image gets none, quietly', async ({ profile, files }) => {
@@ -59,6 +68,7 @@ test('an uploaded PNG gets a thumbnail in its row and the grid; the viewer steps
   const gridSize = await decodedSize(card.locator('img'))
   expect(Math.abs(gridSize.width / gridSize.height - 1.5)).toBeLessThan(0.02)
   await expect(grid.getByRole('link', { name: /leaflet\.pdf/ })).toContainText('PDF')
+  expect(await seriousViolations(page)).toEqual([])
 
   // The viewer, in the list's order (broken, garden, leaflet, notes): the image, → the PDF (sandboxed),
   // Next → the text (shown as text), ← back to the PDF, Previous to the image, Esc closes.
@@ -84,6 +94,7 @@ test('an uploaded PNG gets a thumbnail in its row and the grid; the viewer steps
   await expect(textPreview).toContainText('<b>after</b> the frost')
   await expect(textPreview).toContainText('<script>')
   expect(await page.title()).not.toBe('ran')
+  expect(await seriousViolations(page, 'dialog.viewer')).toEqual([])
   await page.keyboard.press('ArrowLeft')
   await expect(page.getByRole('dialog', { name: 'leaflet.pdf' })).toBeVisible()
   await page.getByRole('dialog', { name: 'leaflet.pdf' }).getByRole('button', { name: '← Previous' }).click()
