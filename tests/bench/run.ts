@@ -96,7 +96,7 @@ try {
     }
     if (args.only === undefined || args.only === 'ui') {
       console.log('ui: thumbnails of 100 photos of 4000 × 3000, in the app\'s thumbnail workers')
-      await runThumbnailsBench(await profile.context.newPage(), browser.server.url, results)
+      await runThumbnailsBench(await profile.context.newPage(), browser.server.url, results, profile.userDataDir)
     }
   } else {
     const cpu = cpus()
