@@ -19,7 +19,7 @@ const PAGE_MODULE = fileURLToPath(new URL('./thumbnails-page.ts', import.meta.ur
 export async function runThumbnailsBench (page: Page, serverUrl: string, results: Results, userDataDir?: string, count = 100): Promise<void> {
   let stopThreads: (() => ThreadCpu[]) | undefined
   let stopMachine: (() => MachineCpu) | undefined
-  let cpu: { browserMs: number, machine: MachineCpu } | undefined
+  let cpu: { browserMs: number, threads: ThreadCpu[], machine: MachineCpu } | undefined
   let startedAt = 0
   let windowMs = 0
   await page.exposeFunction('__thumbnailsMark', (phase: 'start' | 'stop') => {
@@ -33,7 +33,7 @@ export async function runThumbnailsBench (page: Page, serverUrl: string, results
     windowMs = performance.now() - startedAt
     const threads = stopThreads?.() ?? []
     const machine = stopMachine?.()
-    if (machine !== undefined) cpu = { browserMs: threads.reduce((sum, t) => sum + t.ms, 0), machine }
+    if (machine !== undefined) cpu = { browserMs: threads.reduce((sum, t) => sum + t.ms, 0), threads, machine }
   })
   await page.goto(serverUrl)
   const run = await page.evaluate(async ({ module, count }) => {
@@ -46,6 +46,8 @@ export async function runThumbnailsBench (page: Page, serverUrl: string, results
   results.add({ name: `${name}.main_thread_max_stall`, value: run.maxStallMs, unit: 'ms' })
   if (cpu !== undefined && windowMs > 0) {
     results.add({ name: `${name}.cpu`, value: cpu.browserMs / 1000, unit: 's' })
+    // Where it went: the two thumbnail workers should carry it, the page's own thread next to nothing.
+    for (const t of cpu.threads.slice(0, 6)) console.log(`    ${t.process} / ${t.thread}: ${(t.ms / 1000).toFixed(2)} s`)
     results.add({ name: `${name}.other_load`, value: Math.max(0, cpu.machine.busy - cpu.browserMs) / windowMs, unit: 'cores' })
   }
   console.log(`  ${name}: ${run.seconds.toFixed(2)} s (photos of ${run.sourceMB.toFixed(1)} MB; longest stall of the page's thread ${run.maxStallMs.toFixed(0)} ms)`)
