@@ -4,6 +4,8 @@ import type { FileInfo, ThumbnailData } from '../../../core/rpc/api.ts'
 import { createViewerModel } from '../../../web/models/viewer-model.ts'
 import { createThumbnailsModel, thumbKey } from '../../../web/models/thumbnails-model.ts'
 import { createTestClient, settle } from './fake-rpc.ts'
+import { createThumbnailMaker } from '../../../web/thumbnails/thumbnail-maker.ts'
+import type { ThumbnailJob, ThumbnailJobResult } from '../../../core/rpc/thumbnail-worker-messages.ts'
 
 const CID = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'
 
@@ -82,5 +84,40 @@ describe('thumbnails model', () => {
     assert.equal(model.entries.value.get(thumbKey(file('far.png', 'image/png')))?.status, 'none')
     model.clear()
     assert.equal(model.entries.value.size, 0)
+  })
+})
+
+describe('thumbnail maker', () => {
+  it('runs at most its pool size at once, in order, and answers undefined for what fails', async () => {
+    const started: number[] = []
+    let busy = 0
+    let mostBusy = 0
+    const workers: Array<{ onmessage: ((e: MessageEvent<ThumbnailJobResult>) => void) | null }> = []
+    const maker = createThumbnailMaker({
+      workers: 2,
+      createWorker: () => {
+        const worker = {
+          onmessage: null as ((e: MessageEvent<ThumbnailJobResult>) => void) | null,
+          postMessage: (job: ThumbnailJob) => {
+            started.push(job.id)
+            mostBusy = Math.max(mostBusy, ++busy)
+            setTimeout(() => {
+              busy--
+              const ok = (job.source as Blob).size > 1
+              worker.onmessage?.({ data: ok ? { id: job.id, ok: true, thumbnail: THUMB } : { id: job.id, ok: false } } as MessageEvent<ThumbnailJobResult>)
+            }, 1)
+          },
+          terminate: () => {}
+        }
+        workers.push(worker)
+        return worker
+      }
+    })
+    const made = await Promise.all([new Blob(['ab']), new Blob(['x']), new Blob(['cd']), new Blob(['ef'])].map(async b => await maker.make(b)))
+    assert.deepEqual(made.map(t => t === undefined ? 'none' : 'thumb'), ['thumb', 'none', 'thumb', 'thumb'])
+    assert.deepEqual(started, [1, 2, 3, 4])
+    assert.equal(mostBusy, 2)
+    assert.equal(workers.length, 2)
+    maker.close()
   })
 })
