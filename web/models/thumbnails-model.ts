@@ -13,6 +13,12 @@ export type ThumbState =
 
 /** Largest image a thumbnail is made from (it is read whole into a Blob). */
 const MAX_SOURCE_BYTES = 64 * 1024 * 1024
+/**
+ * Thumbnails kept decoded at most (~10 KiB each): scrolling through a folder
+ * of 10,000 photos must not keep them all. The least recently shown go first;
+ * a row that shows one again asks the node for it again.
+ */
+const MAX_READY = 1000
 /** Thumbnails asked of the node at once, and made at once (the maker's workers are the real limit). */
 const READS_AT_ONCE = 4
 const MAKES_AT_ONCE = 2
@@ -49,6 +55,8 @@ export interface ThumbnailsModelInit {
   isLocal?: (fileId: string) => boolean
   /** Reads a file's bytes (default: fetch its download URL, streamed by the service worker or the desktop daemon). */
   read?: (file: FileInfo) => Promise<Blob>
+  /** Thumbnails kept decoded at most (default MAX_READY; tests make it small). */
+  maxReady?: number
 }
 
 export function createThumbnailsModel (init: ThumbnailsModelInit): ThumbnailsModel {
@@ -60,6 +68,9 @@ export function createThumbnailsModel (init: ThumbnailsModelInit): ThumbnailsMod
     return await response.blob()
   })
   let generation = 0
+  /** When each thumbnail was last wanted (a counter, not a signal: asking is not a change to show). */
+  const lastWanted = new Map<string, number>()
+  let wants = 0
   const reads = limiter(READS_AT_ONCE)
   const makes = limiter(MAKES_AT_ONCE)
 
@@ -69,7 +80,19 @@ export function createThumbnailsModel (init: ThumbnailsModelInit): ThumbnailsMod
     const old = next.get(key)
     if (old?.status === 'ready') URL.revokeObjectURL(old.url)
     next.set(key, state)
+    if (state.status === 'ready') evictOldest(next)
     entries.value = next
+  }
+  const evictOldest = (next: Map<string, ThumbState>): void => {
+    const ready = [...next].filter(([, s]) => s.status === 'ready')
+    const max = init.maxReady ?? MAX_READY
+    if (ready.length <= max) return
+    ready.sort(([a], [b]) => (lastWanted.get(a) ?? 0) - (lastWanted.get(b) ?? 0))
+    for (const [key, old] of ready.slice(0, ready.length - max)) {
+      if (old.status === 'ready') URL.revokeObjectURL(old.url)
+      next.delete(key)
+      lastWanted.delete(key)
+    }
   }
   const show = (data: ThumbnailData): ThumbState => ({
     status: 'ready',
@@ -108,6 +131,7 @@ export function createThumbnailsModel (init: ThumbnailsModelInit): ThumbnailsMod
     entries,
     want: (file) => {
       const key = thumbKey(file)
+      lastWanted.set(key, ++wants)
       if (entries.value.has(key)) return
       const kind = canThumbnail(file)
       if (kind === undefined) { set(key, { status: 'none' }, generation); return }
@@ -124,6 +148,7 @@ export function createThumbnailsModel (init: ThumbnailsModelInit): ThumbnailsMod
     fromUpload: (source, file) => {
       if (canThumbnail(file) !== 'image') return
       const key = thumbKey(file)
+      lastWanted.set(key, ++wants)
       if (entries.value.get(key)?.status === 'ready') return
       const gen = generation
       set(key, { status: 'loading' }, gen)
@@ -131,6 +156,7 @@ export function createThumbnailsModel (init: ThumbnailsModelInit): ThumbnailsMod
     },
     clear: () => {
       generation++
+      lastWanted.clear()
       for (const state of entries.value.values()) if (state.status === 'ready') URL.revokeObjectURL(state.url)
       entries.value = new Map()
     }

@@ -87,6 +87,21 @@ describe('thumbnails model', () => {
   })
 })
 
+describe('thumbnails kept', () => {
+  it('lets go of the least recently shown past the cap', async () => {
+    const client = createTestClient({ 'thumbnails.get': () => THUMB })
+    const model = createThumbnailsModel({ client, maker: { make: async () => THUMB, close: () => {} }, maxReady: 2 })
+    const [a, b, c] = ['a', 'b', 'c'].map(name => file(`${name}.png`, 'image/png', name)) as [FileInfo, FileInfo, FileInfo]
+    model.want(a)
+    model.want(b)
+    await settle()
+    model.want(a)
+    model.want(c)
+    await settle()
+    assert.deepEqual([...model.entries.value.keys()].sort(), [thumbKey(a), thumbKey(c)])
+  })
+})
+
 describe('thumbnail maker', () => {
   it('runs at most its pool size at once, in order, and answers undefined for what fails', async () => {
     const started: number[] = []

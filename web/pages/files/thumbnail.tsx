@@ -12,8 +12,9 @@ import { fileKind } from './viewer/file-kind.ts'
 export function Thumbnail ({ file, size = 'row' }: { file: FileInfo, size?: 'row' | 'grid' }) {
   const { thumbnails } = useModels()
   const key = thumbKey(file)
-  useEffect(() => { thumbnails.want(file) }, [key])
   const state = thumbnails.entries.value.get(key)
+  // Asked again when it was let go (thumbnails-model.ts keeps the recently shown only).
+  useEffect(() => { thumbnails.want(file) }, [key, state === undefined])
   return (
     <span class={`thumb thumb-${size}`} aria-hidden='true' data-thumb={state?.status ?? 'loading'}>
       {state?.status === 'ready'
