@@ -6,6 +6,7 @@ import { isConcurrentEdit, isConflict } from '../../models/conflict-model.ts'
 import { locationLabels } from '../../models/file-locations-model.ts'
 import { RowMenu } from './row-menu.tsx'
 import { Thumbnail } from './thumbnail.tsx'
+import { openOnPlainClick } from './viewer/open-click.ts'
 
 /** One file: its name (with folder) and where it lives, size, date, type, and Download / Share / Rename / Delete / More. */
 export function FileRow ({ file }: { file: FileInfo }) {
@@ -19,8 +20,8 @@ export function FileRow ({ file }: { file: FileInfo }) {
       <td class='col-name'>
         <span class='name-with-thumb'>
           <Thumbnail file={file} />
-          {/* A link (to the inline preview, for a new tab): a click opens the viewer here. */}
-          <a class='name-open file-name' href={downloadUrl(file.fileId, file.versionId, true)} title={file.path} onClick={(e) => { e.preventDefault(); viewer.open(file, files.visible.peek()) }}>
+          {/* A link to the inline preview (for a new tab); a plain click opens the viewer here. */}
+          <a class='name-open file-name' href={downloadUrl(file.fileId, file.versionId, true)} title={file.path} onClick={(e) => { openOnPlainClick(e, () => { viewer.open(file, files.visible.peek()) }) }}>
             {folder !== '' && <span class='folder'>{folder}</span>}
             <span class='base'>{baseName(file.path)}</span>
           </a>
