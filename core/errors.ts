@@ -113,7 +113,9 @@ export const ERROR_CODES = [
   'FOLDER_FILE_EXISTS',
   'SYNC_FOLDER_NOT_FOUND',
   'SYNC_FOLDER_UNAVAILABLE',
-  'FOLDER_NOT_EMPTY'
+  'FOLDER_NOT_EMPTY',
+  // a file's thumbnail record failed authentication, is cut short or is not a small image (core/vault/thumbnails/)
+  'THUMBNAIL_INVALID'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import type { DownloadOpen, DownloadPortMessage, ShareDownloadOpen, ZipDownloadOpen } from '../core/rpc/download-messages.ts'
-import { fileIdOfDownloadPath, tokenOfShareDownloadPath, versionOfDownloadUrl } from '../core/rpc/service-worker-urls.ts'
+import { dispositionOfDownloadUrl, fileIdOfDownloadPath, tokenOfShareDownloadPath, versionOfDownloadUrl } from '../core/rpc/service-worker-urls.ts'
 import { leaderClient } from './node-port-route.ts'
 import { shareClient } from './share-token-route.ts'
 import { type FileStreamReply, type FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
@@ -44,13 +44,13 @@ function request (port: MessagePort, message: FileStreamRequest): void {
   port.postMessage(message)
 }
 
-/** Answers `/download/<fileId>` with the decrypted file, streamed from the node. */
+/** Answers `/download/<fileId>` (`?inline` for the viewer) with the decrypted file, streamed from the node. */
 export async function answerDownload ({ url }: { url: URL }): Promise<Response> {
   const fileId = fileIdOfDownloadPath(url.pathname)
   const versionId = versionOfDownloadUrl(url)
   const port = await openPort({ kind: 'download-open', fileId, ...(versionId !== undefined ? { versionId } : {}) })
   if (port === undefined) return errorPage(503, 'Cairn is not running', 'Open Cairn in a tab, unlock it, then try the download again.')
-  return await streamFrom(port, 'attachment', (code, message) => {
+  return await streamFrom(port, dispositionOfDownloadUrl(url), (code, message) => {
     if (code === 'VAULT_LOCKED') return errorPage(423, 'Cairn is locked', 'Unlock your vault, then try the download again.')
     if (code === 'FILE_NOT_FOUND') return errorPage(404, 'File not found', 'This file is no longer in your vault.')
     return errorPage(500, 'Download failed', message)
@@ -67,7 +67,7 @@ export async function answerShareDownload ({ url }: { url: URL }): Promise<Respo
   const token = tokenOfShareDownloadPath(url.pathname)
   const port = await openPort({ kind: 'share-download-open', token })
   if (port === undefined) return errorPage(404, 'This shared file is not open', 'Open the share link again, then download.')
-  return await streamFrom(port, url.searchParams.has('inline') ? 'preview' : 'attachment', (code, message) => {
+  return await streamFrom(port, dispositionOfDownloadUrl(url), (code, message) => {
     if (code === 'SHARE_UNAVAILABLE') return errorPage(503, 'Nobody is sharing this file right now', 'Try again later.')
     return errorPage(500, 'Download failed', message)
   })

@@ -16,6 +16,7 @@ import { StopShareDialog } from './pages/shares/stop-share-dialog.tsx'
 import { EmptyTrashDialog, TrashPage } from './pages/trash/trash-page.tsx'
 import { UploadConflictDialog } from './pages/files/upload-conflict-dialog.tsx'
 import { VersionsDialog } from './pages/files/versions-dialog.tsx'
+import { FileViewer } from './pages/files/viewer/file-viewer.tsx'
 import { DevicesPage } from './pages/devices/devices-page.tsx'
 import { AddDeviceDialog } from './pages/devices/add-device-dialog.tsx'
 import { RemoveDeviceDialog } from './pages/devices/remove-device-dialog.tsx'
@@ -65,6 +66,7 @@ export function Shell () {
       <AddDeviceDialog />
       <RemoveDeviceDialog />
       <ResolveConflictDialog />
+      <FileViewer />
     </>
   )
 }

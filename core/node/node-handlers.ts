@@ -18,10 +18,11 @@ export type BackupMethods = 'backup.add' | 'backup.remove' | 'backup.list' | 'ba
 export type ShareMethods = 'shares.create' | 'shares.list' | 'shares.stop'
 /** Methods served by device-handlers.ts. */
 export type DeviceMethods = Extract<keyof HandlerMap, `devices.${string}`> | 'files.locations' | 'files.keepLocal' | 'files.freeUpSpace' | 'files.resolveConflict'
-export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods | ShareMethods | HistoryMethods | StorageMethods | DeviceMethods | keyof DesktopOnlyMethods | NoticeMethods | FolderMethods | SyncMethods>
+export type VaultMethods = Exclude<keyof HandlerMap, NetworkMethods | BackupMethods | ShareMethods | HistoryMethods | StorageMethods | DeviceMethods | keyof DesktopOnlyMethods | NoticeMethods | FolderMethods | SyncMethods | ThumbnailMethods>
 import type { VaultService } from '../vault/vault-service.ts'
 import type { DesktopOnlyMethods } from './desktop-only-handlers.ts'
 import type { SyncMethods } from './sync-handlers.ts'
+import type { ThumbnailMethods } from './thumbnail-handlers.ts'
 
 export interface NodeHandlerComponents {
   vault: VaultService

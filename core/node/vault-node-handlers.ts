@@ -30,6 +30,7 @@ import type { Notices } from './notices.ts'
 import { createNoticeHandlers } from './notice-handlers.ts'
 import { createSyncHandlers } from './sync-handlers.ts'
 import type { FolderSyncService } from '../folder-sync/folder-sync-service.ts'
+import { createThumbnailHandlers } from './thumbnail-handlers.ts'
 
 /** The assembled node's parts that answer the pages' calls. */
 export interface VaultNodeParts {
@@ -101,6 +102,7 @@ export function vaultNodeHandlers (p: VaultNodeParts): HandlerMap {
     ...notOnThisHostHandlers(),
     ...createNoticeHandlers(p.notices),
     ...createFolderHandlers({ vault, onFilesChanged: filesChanged }),
-    ...createSyncHandlers(() => p.folderSync)
+    ...createSyncHandlers(() => p.folderSync),
+    ...createThumbnailHandlers(vault)
   }
 }

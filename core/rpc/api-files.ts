@@ -36,3 +36,11 @@ export interface UploadProgress {
   bytesTotal: number
   phase: 'queued' | 'encrypting' | 'done' | 'failed'
 }
+
+/** A file's thumbnail in the clear (sealed where it is stored: core/vault/thumbnails/). */
+export interface ThumbnailData {
+  type: 'image/webp' | 'image/jpeg'
+  width: number
+  height: number
+  bytes: Uint8Array
+}

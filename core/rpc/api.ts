@@ -10,7 +10,7 @@
  */
 
 import type { DeviceInfo, DeviceOffer, FileLocation, FreedSpace, JoinStarted, PairingEvent } from './api-devices.ts'
-import type { AddFileArgs, AddFileResult, AddSharedFileArgs, FileInfo, FileVersion, TrashItem, UploadProgress, VersionRetention } from './api-files.ts'
+import type { AddFileArgs, AddFileResult, AddSharedFileArgs, FileInfo, FileVersion, ThumbnailData, TrashItem, UploadProgress, VersionRetention } from './api-files.ts'
 import type { AddedBackupPeer, BackupPeerInfo, ConnectionInfo, NetworkStatus, RelayPing, VerifyResult } from './api-network.ts'
 import type { ShareInfo } from './api-shares.ts'
 import type { FileDamage, StorageCheckProgress, StorageCheckResult } from './api-storage.ts'
@@ -155,6 +155,10 @@ export interface NodeApi {
   'sync.setIgnoreRules': { args: { id: string, text: string }, result: SyncFolderInfo }
   /** Writes every file of a vault folder into an empty folder, with its names, tree and mtimes. */
   'sync.restore': { args: RestoreFolderArgs, result: { files: number, bytes: number } }
+  /** The thumbnail of a file's content (`versionId`: a concurrent edit's): null when none was made yet, 'none' when this device could not make one. */
+  'thumbnails.get': { args: { fileId: string, versionId?: string }, result: ThumbnailData | 'none' | null }
+  /** Stores a thumbnail made on this device for the content `cid` of the file ('none': it would not decode); ignored once the file has other content. */
+  'thumbnails.put': { args: { fileId: string, versionId?: string, cid: string, thumbnail: ThumbnailData | 'none' }, result: undefined }
 }
 
 export type MethodName = keyof NodeApi

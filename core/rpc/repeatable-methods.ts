@@ -27,5 +27,6 @@ export const REPEATABLE_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'versions.retention',
   'notices.settings',
   'notices.setSettings',
-  'folders.list'
+  'folders.list',
+  'thumbnails.get'
 ])

@@ -16,10 +16,25 @@ export const DOWNLOAD_PATH_PATTERN = /^\/download\//
 /** The query parameter naming a conflict copy's (or earlier version's) versionId: the copy shares its file's id. */
 const VERSION_PARAM = 'version'
 
-/** Where the service worker serves a vault file's plaintext (`versionId`: that conflict copy's, not the current). */
-export function downloadUrl (fileId: string, versionId?: string): string {
-  const query = versionId !== undefined ? `?${VERSION_PARAM}=${encodeURIComponent(versionId)}` : ''
-  return `${DOWNLOAD_PREFIX}${encodeURIComponent(fileId)}${query}`
+/** The query parameter that asks for a preview: previewable types inline, under the files' sandboxing CSP. */
+const INLINE_PARAM = 'inline'
+
+/**
+ * Where the service worker (or the desktop daemon) serves a vault file's
+ * plaintext (`versionId`: that conflict copy's, not the current; `inline`:
+ * for the viewer, shown in the page rather than saved).
+ */
+export function downloadUrl (fileId: string, versionId?: string, inline = false): string {
+  const params = [
+    ...(versionId !== undefined ? [`${VERSION_PARAM}=${encodeURIComponent(versionId)}`] : []),
+    ...(inline ? [INLINE_PARAM] : [])
+  ]
+  return `${DOWNLOAD_PREFIX}${encodeURIComponent(fileId)}${params.length > 0 ? `?${params.join('&')}` : ''}`
+}
+
+/** How a `/download/…` URL asks for the file: `preview` (the viewer, the share page's preview) or a download. */
+export function dispositionOfDownloadUrl (url: URL): 'preview' | 'attachment' {
+  return url.searchParams.has(INLINE_PARAM) ? 'preview' : 'attachment'
 }
 
 /** The versionId a `/download/<fileId>?version=…` URL asks for; undefined for the current content. */

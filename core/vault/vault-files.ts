@@ -355,6 +355,13 @@ export class VaultFiles {
     return { info: toFileInfo(view), stream: namingFile(stream, fileId) }
   }
 
+  /** The content a file (or, with `versionId`, that edit or version) shows, and its key (a copy the caller must wipe). */
+  contentOf (fileId: string, versionId?: string): { cid: string, type: string, fileKey: Uint8Array } {
+    const view = versionId === undefined ? this.index.getFile(fileId) : this.versionView(fileId, versionId)
+    if (view === undefined) throw new FileNotFoundError('That file is not in the vault', { fileId })
+    return { cid: view.entry.cid, type: view.entry.type, fileKey: fromBase64(view.entry.fk) }
+  }
+
   /** A conflict copy shown beside the file, else one of its earlier versions (as the Versions dialog reads them). */
   private versionView (fileId: string, versionId: string): FileView | undefined {
     // From a message: a wrong type is the caller's mistake, not a missing file.

@@ -27,6 +27,8 @@ export interface VaultHistoryInit {
   shareContent: () => Promise<{ roots: string[], blocks: string[] }>
   /** Whether an upload in flight is about to name this root (VaultFiles.inUse): never freed here. */
   inUse?: (root: string) => boolean
+  /** Content roots this history just freed: their thumbnails go with them. */
+  onForgotten?: (roots: string[]) => Promise<void>
 }
 
 /**
@@ -138,6 +140,7 @@ export class VaultHistory {
       blocks: new Set(shares.blocks)
     })
     this.c.log.info(`freed ${deleted} blocks of content nothing uses any more`)
+    await this.init.onForgotten?.(gone.filter(root => !kept.has(root) && !inUse(root)))
   }
 
   private toVersion (v: VersionView): FileVersion {

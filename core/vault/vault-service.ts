@@ -22,6 +22,7 @@ import { ensureBoxKey } from './device-box-store.ts'
 import { unlockTakingHandOver } from './key-handover.ts'
 import type { KeyRotation } from './key-rotation.ts'
 import { resealVaultData } from './vault-reseal.ts'
+import { ThumbnailStore } from './thumbnails/thumbnail-store.ts'
 
 export interface VaultServiceComponents {
   blockstore: Blockstore
@@ -82,7 +83,7 @@ export class VaultService {
   private readonly keys: KeyVault
   private settings: VaultSettings = { ...DEFAULT_SETTINGS }
   private readonly autoLock: AutoLock
-  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array, keepKey: Uint8Array, devicesKey: Uint8Array, syncKey: Uint8Array, boxKey: string } | undefined
+  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array, keepKey: Uint8Array, devicesKey: Uint8Array, syncKey: Uint8Array, boxKey: string, thumbnails: ThumbnailStore } | undefined
   /** Set when another device changed the keys and this one locked to take them (status().keysChanged); cleared at unlock. */
   private keysChanged = false
 
@@ -332,6 +333,12 @@ export class VaultService {
     return this.session.vaultKey.slice()
   }
 
+  /** The unlocked vault's thumbnails (thumbnails/thumbnail-store.ts), or VAULT_LOCKED. */
+  thumbnails (): ThumbnailStore {
+    if (this.session === undefined) throw new VaultLockedError()
+    return this.session.thumbnails
+  }
+
   /** The unlocked vault's files, or VAULT_LOCKED. */
   files (): VaultFiles {
     if (this.session === undefined) throw new VaultLockedError()
@@ -374,18 +381,20 @@ export class VaultService {
     const signer = vaultSigner(vaultKey)
     const shareKey = deriveSubkey(vaultKey, 'shares')
     const shares = new ShareStore(this.components.datastore, shareKey)
+    const thumbnails = new ThumbnailStore(this.components.blockstore, this.components.datastore)
     const history = new VaultHistory({ blockstore: this.components.blockstore, index, log: this.components.log }, {
       deviceId: this.components.deviceId,
       now,
       retention: () => this.settings.versionRetention,
       inUse: (root) => files.inUse(root),
-      shareContent: async () => shareCopyContent(await shares.list())
+      shareContent: async () => shareCopyContent(await shares.list()),
+      onForgotten: async (roots) => { await thumbnails.forget(roots) }
     })
     const tidyTimer = setInterval(() => { void this.tidy() }, TIDY_INTERVAL_MS)
     const peerListKey = deriveSubkey(vaultKey, 'peers')
     const keepKey = deriveSubkey(vaultKey, 'keep')
     const devicesKey = deriveSubkey(vaultKey, 'devices')
-    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey, keepKey, devicesKey, syncKey, boxKey: publicBoxKey }
+    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey, keepKey, devicesKey, syncKey, boxKey: publicBoxKey, thumbnails }
     this.autoLock.arm()
     this.events.onUnlocked?.({ signer, index, shares, peerListKey, keepKey, devicesKey, syncKey, boxKey: publicBoxKey })
     this.events.onStatus(this.status())

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http'
 import { toErrorPayload } from '../../core/errors.ts'
 import type { Log } from '../../core/log.ts'
 import { fileResponseHeaders } from '../../core/rpc/file-response-headers.ts'
-import { fileIdOfDownloadPath, isShareDownloadPath, isZipDownloadPath, versionOfDownloadUrl, zipRequestOf } from '../../core/rpc/service-worker-urls.ts'
+import { dispositionOfDownloadUrl, fileIdOfDownloadPath, isShareDownloadPath, isZipDownloadPath, versionOfDownloadUrl, zipRequestOf } from '../../core/rpc/service-worker-urls.ts'
 import { zipSource } from '../../core/vault/vault-zip.ts'
 import { SECURITY_HEADERS } from '../../core/security-headers.ts'
 import type { ServedNode } from '../../core/node/vault-node.ts'
@@ -10,7 +10,7 @@ import { plain } from './static-files.ts'
 
 
 /**
- * `/download/<fileId>[?version=…]` in the desktop app: the daemon streams the
+ * `/download/<fileId>[?version=…][&inline]` in the desktop app (`inline`: the viewer's preview): the daemon streams the
  * decrypted file itself (no service worker there), one chunk at a time as the
  * browser takes it. Share downloads (`/download/share/…`) live in a browser
  * tab's share worker, which the desktop window does not run: 404.
@@ -35,7 +35,7 @@ export async function answerDownload (url: URL, node: Promise<ServedNode>, res: 
   const { info, stream } = opened
   const name = info.path.slice(info.path.lastIndexOf('/') + 1)
   // The same headers the service worker gives a streamed file: content, never a page.
-  res.writeHead(200, { ...SECURITY_HEADERS, ...fileResponseHeaders({ name, size: info.size, type: info.type }, 'attachment') })
+  res.writeHead(200, { ...SECURITY_HEADERS, ...fileResponseHeaders({ name, size: info.size, type: info.type }, dispositionOfDownloadUrl(url)) })
   const reader = stream.getReader()
   // The browser went away: stop decrypting.
   res.on('close', () => { if (!res.writableFinished) void reader.cancel().catch(() => {}) })

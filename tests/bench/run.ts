@@ -13,9 +13,10 @@ import { runSyncBench } from './sync/run-sync.ts'
 import { runDesktopBench } from './desktop/run-desktop.ts'
 import { runScaleBench } from './scale/run-scale.ts'
 import { runNodeReplication } from './support/node-replication.ts'
+import { runThumbnailsBench } from './ui/thumbnails-bench.ts'
 
 /**
- * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|scale|replication-node
+ * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|scale|replication-node|ui
  * --replication-size MiB --replication-reps N --peer-fetch-concurrency N
  * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB
  * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S
@@ -64,7 +65,7 @@ for (const o of [options, replicationOptions]) {
     throw new Error('--size, --replication-size (MiB), --reps and --replication-reps must be positive integers')
   }
 }
-const PARTS = ['add', 'replication', 'sync', 'desktop', 'scale', 'replication-node']
+const PARTS = ['add', 'replication', 'sync', 'desktop', 'scale', 'replication-node', 'ui']
 /** Parts that need no browser. */
 const NODE_ONLY_PARTS = ['sync', 'desktop', 'scale', 'replication-node']
 if (args.only !== undefined && !PARTS.includes(args.only)) throw new Error(`--only takes ${PARTS.join(', ')}`)
@@ -116,6 +117,10 @@ try {
     if (args.only === undefined || args.only === 'replication') {
       console.log(`replication: ${replicationOptions.sizeMiB} MiB file, ${replicationOptions.reps} repetition(s)`)
       await runReplication(await profile.context.newPage())
+    }
+    if (args.only === undefined || args.only === 'ui') {
+      console.log('ui: thumbnails of 100 photos of 4000 × 3000, in the app\'s thumbnail workers')
+      await runThumbnailsBench(await profile.context.newPage(), browser.server.url, results, profile.userDataDir)
     }
   } else {
     const cpu = cpus()

@@ -38,6 +38,10 @@ import { browserDirectoryPicker, createSyncModel, type SyncModel } from './sync-
 import { isDesktopApp } from '../lib/desktop-host.ts'
 import { createToastsModel, type ToastsModel } from './toasts-model.ts'
 import { startToastWiring } from './toast-wiring.ts'
+import { createViewerModel, type ViewerModel } from './viewer-model.ts'
+import { createThumbnailsModel, type ThumbnailsModel } from './thumbnails-model.ts'
+import { createFilesLayoutModel, type FilesLayoutModel } from './files-layout.ts'
+import { createThumbnailMaker, type ThumbnailMaker } from '../thumbnails/thumbnail-maker.ts'
 
 /** Every model of the app, built once per page from the one RPC client. */
 export interface AppModels {
@@ -100,6 +104,12 @@ export interface AppModels {
   toasts: ToastsModel
   /** Where the page's own system notifications go (toasts of work that ended while the tab was hidden). */
   noticeHost: NoticeHost
+  /** The file viewer (open, next/previous, close). */
+  viewer: ViewerModel
+  /** Thumbnails of the files, made on this device where it has the file. */
+  thumbnails: ThumbnailsModel
+  /** The Files page as a list or a grid. */
+  filesLayout: FilesLayoutModel
 }
 
 export interface AppModelsInit {
@@ -122,6 +132,8 @@ export interface AppModelsInit {
   origin?: string
   /** Where notices show; defaults to this browser's Notification API. */
   noticeHost?: NoticeHost
+  /** Makes thumbnails (default: a pool of workers, started on first use). */
+  thumbnailMaker?: ThumbnailMaker
 }
 
 export function createAppModels (init: AppModelsInit): AppModels {
@@ -129,6 +141,9 @@ export function createAppModels (init: AppModelsInit): AppModels {
   const vault = createVaultModel(client)
   const route = createRouteModel(init.location)
   const files = createFilesModel(client)
+  const viewer = createViewerModel()
+  // A file row's primary action opens the viewer, which steps through the files beside it.
+  files.browse.setFileOpener((file) => { viewer.open(file, files.browse.rows.peek().flatMap(row => row.kind === 'file' ? [row.file] : [])) })
   const reveal = createRevealPhraseModel(client)
   const onboarding = createOnboardingModel({ client, storage, checkDelayMs, onDone: () => { route.go('files'); void vault.refresh() } })
   const restore = createRestoreModel({
@@ -169,7 +184,13 @@ export function createAppModels (init: AppModelsInit): AppModels {
     if (state === undefined) return 'loading'
     return state === 'none' ? 'onboarding' : state
   })
-  const uploads = createUploadsModel(client, { existingPaths: () => new Set(files.files.peek().map(f => f.path)) })
+  const fileLocations = createFileLocationsModel(client)
+  const thumbnails = createThumbnailsModel({
+    client,
+    maker: init.thumbnailMaker ?? createThumbnailMaker(),
+    isLocal: (fileId) => fileLocations.locations.peek()[fileId]?.local !== 'none'
+  })
+  const uploads = createUploadsModel(client, { existingPaths: () => new Set(files.files.peek().map(f => f.path)), onStored: thumbnails.fromUpload })
   const versions = createVersionsModel(client)
   const trash = createTrashModel({ client, files: files.files })
   const shares = createSharesModel({ client, nativeShare: init.nativeShare ?? browserShare() })
@@ -215,7 +236,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
     removeDevice,
     addDevice,
     join,
-    fileLocations: createFileLocationsModel(client),
+    fileLocations,
     conflicts,
     desktopPeer,
     notices: createNoticesModel(client, noticeHost),
@@ -225,7 +246,11 @@ export function createAppModels (init: AppModelsInit): AppModels {
     dialogOpen: computed(() => files.renaming.value !== undefined || files.deleting.value !== undefined || reveal.asking.value || backup.removing.value !== undefined ||
       shares.sharing.value !== undefined || shares.stopping.value !== undefined ||
       uploads.conflict.value !== undefined || versions.file.value !== undefined || trash.confirmingEmpty.value ||
-      removeDevice.removing.value !== undefined || addDevice.stage.value !== 'closed' || conflicts.resolving.value !== undefined),
+      removeDevice.removing.value !== undefined || addDevice.stage.value !== 'closed' || conflicts.resolving.value !== undefined ||
+      viewer.file.value !== undefined),
+    viewer,
+    thumbnails,
+    filesLayout: createFilesLayoutModel(),
     toasts: createToastsModel(),
     noticeHost
   }
@@ -279,6 +304,8 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
       m.notices.reset()
       m.sync.reset()
       m.toasts.reset()
+      m.viewer.close()
+      m.thumbnails.clear()
     }
   }))
   if (activityTarget !== undefined) {

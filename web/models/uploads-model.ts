@@ -1,5 +1,5 @@
 import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals'
-import type { RpcClient, UploadProgress } from '../../core/rpc/api.ts'
+import type { FileInfo, RpcClient, UploadProgress } from '../../core/rpc/api.ts'
 import { errorCodeOf, errorMessage } from '../error-messages.ts'
 import { freePath } from '../lib/free-path.ts'
 
@@ -89,6 +89,8 @@ export interface UploadsInit {
   newId?: () => string
   /** Paths of the files in the vault now; a batch that would land on one of them asks first. */
   existingPaths?: () => ReadonlySet<string>
+  /** A file was stored: its bytes are still at hand (the thumbnails are made from them). */
+  onStored?: (file: File, info: FileInfo) => void
 }
 
 const SETTLED: ReadonlySet<UploadState> = new Set(['stored', 'replaced', 'deduplicated', 'unchanged', 'failed'])
@@ -148,6 +150,7 @@ export function createUploadsModel (client: RpcClient, init: UploadsInit = {}): 
       item.bytesDone.value = item.bytesTotal
       if (seconds > 0) item.rate.value = item.bytesTotal / seconds
       item.state.value = result.unchanged === true ? 'unchanged' : result.deduplicated ? 'deduplicated' : result.replaced === true ? 'replaced' : 'stored'
+      init.onStored?.(item.file, result.file)
       item.file = undefined
     } catch (err) {
       const code = errorCodeOf(err)

@@ -7,6 +7,7 @@ import { isConflict } from '../../models/conflict-model.ts'
 import { locationLabels } from '../../models/file-locations-model.ts'
 import { fileKind } from '../../models/file-kind.ts'
 import { RowMenuButton } from './row-menu.tsx'
+import { Thumbnail } from './thumbnail.tsx'
 import { endRowDrag, folderDropTarget, startRowDrag } from './row-drag.ts'
 
 export interface BrowseRowProps {
@@ -53,7 +54,7 @@ export function BrowseRowView ({ row, index, position, focused, leading }: Brows
           onClick={(e) => { browse.select(row.key, e.shiftKey) }}
         />
       </td>
-      <td class='col-leading' aria-hidden='true'>{leading !== undefined ? leading(row) : <KindIcon kind={kind} />}</td>
+      <td class='col-leading' aria-hidden='true'>{leading !== undefined ? leading(row) : row.kind === 'file' ? <Thumbnail file={row.file} fallback={<KindIcon kind={kind} />} /> : <KindIcon kind={kind} />}</td>
       <td class='col-name'>
         <button
           type='button'

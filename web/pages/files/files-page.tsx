@@ -15,6 +15,8 @@ import { DamageNotices } from './damage-notices.tsx'
 import { FreeSpaceButton, FreeSpaceResult } from './free-space.tsx'
 import { useListKeys } from './use-list-keys.ts'
 import { FilesSummary } from './files-summary.tsx'
+import { LayoutToggle } from './layout-toggle.tsx'
+import { FileGrid } from './file-grid.tsx'
 
 const SEARCH_CLASS = 'files-search'
 
@@ -25,7 +27,7 @@ const SEARCH_CLASS = 'files-search'
  * actions on a selection.
  */
 export function FilesPage () {
-  const { files } = useModels()
+  const { files, filesLayout } = useModels()
   const { browse } = files
   const all = files.files.value
   const folders = browse.allFolders.value
@@ -42,6 +44,7 @@ export function FilesPage () {
           <AddButtons />
           <button type='button' class='secondary' onClick={newFolder}>New folder</button>
           {all.length > 0 && <FreeSpaceButton />}
+          {all.length > 0 && <LayoutToggle />}
           <button type='button' class='secondary small' aria-label='Keyboard shortcuts' title='Keyboard shortcuts (?)' onClick={() => { browse.showShortcuts(true) }}>?</button>
         </div>
       </div>
@@ -69,7 +72,7 @@ export function FilesPage () {
                   ? browse.searching.value
                     ? <p class='empty'>Nothing is named like “{filter}”.</p>
                     : <p class='empty'>This folder is empty. Add files, or drop them here.</p>
-                  : <FileTable />}
+                  : filesLayout.layout.value === 'grid' ? <FileGrid /> : <FileTable />}
               </div>
             </div>
             )}
