@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { signal } from '@preact/signals'
 import type { NoticeHost } from '../../../web/lib/notice-host.ts'
-import { startToastWiring } from '../../../web/models/toast-wiring.ts'
+import { LONG_WORK_MS, startToastWiring } from '../../../web/models/toast-wiring.ts'
 import { createToastsModel } from '../../../web/models/toasts-model.ts'
 import type { UploadItem, UploadState, UploadsModel } from '../../../web/models/uploads-model.ts'
 import { createTestClient } from './fake-rpc.ts'
@@ -45,14 +45,16 @@ describe('toast wiring', () => {
     stop()
   })
 
-  it('work that ends while the tab is hidden reaches the browser\'s notifications once allowed, and only then', () => {
-    for (const [permission, expected] of [['granted', ['2 files added to your vault.']], ['default', []]] as const) {
+  it('long work that ends while the tab is hidden reaches the browser\'s notifications once allowed, and only then', () => {
+    for (const [permission, took, expected] of [['granted', LONG_WORK_MS, ['2 files added to your vault.']], ['granted', LONG_WORK_MS - 1, []], ['default', LONG_WORK_MS, []]] as const) {
       const uploads = fakeUploads()
       const { host, shown } = fakeHost(true, permission)
-      const stop = startToastWiring({ toasts: createToastsModel({ setTimer: () => 0, clearTimer: () => {} }), uploads: uploads.model, client: createTestClient(), host })
+      let clock = 1_000
+      const stop = startToastWiring({ toasts: createToastsModel({ setTimer: () => 0, clearTimer: () => {} }), uploads: uploads.model, client: createTestClient(), host, now: () => clock })
       uploads.active.value = true
       uploads.add('a', 'stored')
       uploads.add('b', 'deduplicated')
+      clock += took
       uploads.active.value = false
       assert.deepEqual(shown, expected)
       stop()
