@@ -12,6 +12,7 @@ export const BOTTOM_PAGES: ReadonlyArray<{ page: Page, label: string, icon: stri
 
 export const MORE_PAGES: ReadonlyArray<{ page: Page, label: string }> = [
   { page: 'trash', label: 'Trash' },
+  { page: 'sync', label: 'Sync' },
   { page: 'peers', label: 'Peers' },
   { page: 'dashboard', label: 'Dashboard' },
   { page: 'settings', label: 'Settings' },
