@@ -9,6 +9,7 @@ import type { BenchOptions } from './protocol.ts'
 import { connectDevice, startBenchDevice, storeFileWithKey, timeReplication, timeRestore, type ReplicationPath, type ReplicationTargets } from './replicate-device.ts'
 import { withStore } from './suite-env.ts'
 import { createWideWindowNode, WIDE_WINDOW } from './proto-wide-window-node.ts'
+import { webSocketsWith } from './proto-coalescing-websockets.ts'
 import { measureShare } from './measure-share.ts'
 import { measureShareSave } from './measure-share-save.ts'
 
@@ -45,6 +46,9 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
       }
     }
     if (root === undefined || fileKey === undefined) return
+    // Issue 12's prototype: the same direct transfer with a turn's sends joined into one WebSocket message.
+    await ctx.host({ op: 'gc', label: '' })
+    await replicateFromBrowser(file, targets, 'direct', await openPackStore('replicate-coalescing'), 'proto.replicate.browser.direct.coalescing_ws', ctx, webSocketsWith(WebSocket))
     // What limits the browser path: storage (the same transfer from memory) and the Noise cipher.
     await ctx.host({ op: 'gc', label: '' })
     await ctx.host({ op: 'profile-start', label: 'replicate.browser.direct.memory' })
@@ -78,12 +82,12 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
 }
 
 /** One `replicate.browser.<path>` repetition from `opened`, recorded as `name`; returns the root it replicated. */
-async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, opened: BenchStore, name: string, ctx: BenchContext): Promise<{ root: CID, fileKey: Uint8Array }> {
+async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, opened: BenchStore, name: string, ctx: BenchContext, transport = webSockets()): Promise<{ root: CID, fileKey: Uint8Array }> {
   return await withStore(opened, async (store) => {
     // Stored (untimed) before the device starts: the app's add is measured elsewhere.
     const { root, fileKey } = await storeFileWithKey(store.blockstore, file.stream())
     await store.flush()
-    const device = await startBenchDevice(store.blockstore, webSockets(), targets.vaultKey)
+    const device = await startBenchDevice(store.blockstore, transport, targets.vaultKey)
     try {
       const address = await connectDevice(device, targets, path)
       const ms = await timeReplication(device, address, root, 1)

@@ -1,4 +1,6 @@
 import { webSockets } from '@libp2p/websockets'
+import { NodeWebSocket } from '../../../relay-server/shared/node-websockets.ts'
+import { webSocketsWith, type WebSocketClass } from '../browser/proto-coalescing-websockets.ts'
 import { ReplicationHost } from './replication-host.ts'
 import { startMachineCpu } from './thread-cpu.ts'
 import type { Results } from './report.ts'
@@ -13,7 +15,8 @@ export interface NodeReplicationOptions {
  * without a browser (`replicate.node.direct`, `.relay`), and, back to back
  * in each repetition, the same direct transfer dialled with Node's own
  * undici WebSocket as Cairn's Node hosts did before (`stage.replicate.node.direct.undici`),
- * with CPU milliseconds per MB for each (`cpu.replicate.node.*`).
+ * with CPU milliseconds per MB for each (`cpu.replicate.node.*`), and the
+ * device with the coalescing prototype, direct only (`proto.replicate.node.direct.coalescing_ws`).
  */
 export async function runNodeReplication (results: Results, options: NodeReplicationOptions): Promise<void> {
   console.log(`Node replication: ${options.sizeMiB} MiB file, ${options.reps} repetition(s)`)
@@ -26,6 +29,8 @@ export async function runNodeReplication (results: Results, options: NodeReplica
     for (let rep = 0; rep < options.reps; rep++) {
       await host.replicateNode('direct', bytes, results, webSockets(), '.undici', 'stage.')
       await host.replicateNode('direct', bytes, results)
+      await host.replicateNode('direct', bytes, results, webSocketsWith(NodeWebSocket as unknown as WebSocketClass), '.coalescing_ws', 'proto.')
+      // No relayed run of the prototype: it loses relayed connections (tests/bench/README.md, issue 12, 5).
       await host.replicateNode('relay', bytes, results)
     }
   } finally {
