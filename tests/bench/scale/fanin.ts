@@ -30,7 +30,7 @@ export interface FaninResult {
 }
 
 const POLL_MS = 100
-const TIMEOUT_MS = 600_000
+const TIMEOUT_MS = 300_000
 const PEER_BIN = new URL('../../../relay-server/bin/cairn-peer.js', import.meta.url).pathname
 const READY_PREFIX = 'CAIRN_PEER_READY'
 
@@ -89,7 +89,11 @@ export async function measureFanin (options: FaninOptions, log: (line: string) =
         const fair = sum / options.vaults
         return { minShare: Math.min(...gained) / fair, maxShare: Math.max(...gained) / fair, halfSeconds: seconds, totalMBps: sum / 1e6 / seconds }
       }
-      if (performance.now() - start > TIMEOUT_MS) throw new Error(`fan-in: only ${sum} of ${left} bytes after ${TIMEOUT_MS / 1000} s`)
+      if (performance.now() - start > TIMEOUT_MS) {
+        // No figure rather than a misleading one; the other figures of the run stand.
+        log(`    fan-in: only ${sum} of ${left} bytes arrived in ${TIMEOUT_MS / 1000} s; no share figure`)
+        return { minShare: Number.NaN, maxShare: Number.NaN, halfSeconds: Number.NaN, totalMBps: sum / 1e6 / (TIMEOUT_MS / 1000) }
+      }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS))
     }
   } finally {
