@@ -109,20 +109,30 @@ export async function decodeIndexFile (bytes: Uint8Array): Promise<SavedIndex | 
 
 /** Loads the newest sound saved index, or undefined when neither slot holds one. */
 export async function loadIndexFile (files: PackFiles, names: readonly string[]): Promise<SavedIndex | undefined> {
-  let best: SavedIndex | undefined
+  // Newest first by the generation in each header, so a sound newest file is the only one decoded.
+  const slots: Array<{ name: string, generation: number }> = []
   for (const name of INDEX_SLOTS) {
     if (!names.includes(name)) continue
-    let bytes: Uint8Array
-    const file = await files.open(name)
-    try {
-      bytes = await file.read(0, await file.size())
-    } finally {
-      await file.close()
-    }
-    const saved = await decodeIndexFile(bytes)
-    if (saved !== undefined && (best === undefined || saved.generation > best.generation)) best = saved
+    const head = await readSlot(files, name, 16)
+    const generation = head.length === 16 ? getU64(new DataView(head.buffer, head.byteOffset, 16), 8) : -1
+    slots.push({ name, generation })
   }
-  return best
+  slots.sort((a, b) => b.generation - a.generation)
+  for (const { name } of slots) {
+    const saved = await decodeIndexFile(await readSlot(files, name))
+    if (saved !== undefined) return saved
+  }
+  return undefined
+}
+
+/** The first `length` bytes of a slot (all of it by default). */
+async function readSlot (files: PackFiles, name: string, length?: number): Promise<Uint8Array> {
+  const file = await files.open(name)
+  try {
+    return await file.read(0, length ?? await file.size())
+  } finally {
+    await file.close()
+  }
 }
 
 /** Writes `bytes` to the slot of `generation` and makes it durable. */

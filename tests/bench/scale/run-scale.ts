@@ -38,8 +38,12 @@ export async function runScaleBench (results: Results, options: ScaleBenchOption
   results.add({ name: 'scale.peer.lookup_ns.1M', value: largeCost.hasNs, unit: 'ns' })
 
   const memory = await indexMemory(large)
-  console.log(`  index: ${memory.grownBytes} bytes grown for ${memory.blocks} blocks (arrays ${memory.indexBytes} bytes), from the saved index: ${memory.savedIndex}`)
+  console.log(`  index: ${memory.grownBytes} bytes grown for ${memory.blocks} blocks (arrays ${memory.indexBytes} bytes), from the saved index: ${memory.savedIndex}, opened in ${memory.openSeconds.toFixed(2)} s`)
   results.add({ name: 'scale.peer.index_bytes_per_block', value: memory.grownBytes / memory.blocks, unit: 'B' })
+  results.add({ name: 'scale.peer.open_store.1M', value: memory.openSeconds, unit: 's' })
+  const rebuilt = await indexMemory(large, 'rebuild')
+  console.log(`  index rebuilt from the journals (no saved index): ${rebuilt.openSeconds.toFixed(2)} s, ${rebuilt.grownBytes} bytes grown`)
+  results.add({ name: 'scale.peer.open_store_rebuild.1M', value: rebuilt.openSeconds, unit: 's' })
 
   for (let rep = 0; rep < options.reps; rep++) {
     const empty = await timeEmptyPeerStart()
@@ -55,12 +59,14 @@ export async function runScaleBench (results: Results, options: ScaleBenchOption
   results.add({ name: `scale.peer.fanin.${options.fanin.vaults}.MBps`, value: fanin.totalMBps, unit: 'MB/s' })
 }
 
-/** Runs index-memory.ts in its own process with `--expose-gc`. */
-async function indexMemory (fixture: ScaleFixture): Promise<{ blocks: number, grownBytes: number, indexBytes: number, savedIndex: boolean }> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', INDEX_MEMORY, fixture.blocksDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+/** Runs index-memory.ts in its own process with `--expose-gc` (`rebuild`: without the saved index). */
+async function indexMemory (fixture: ScaleFixture, mode = 'saved'): Promise<IndexMemory> {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', INDEX_MEMORY, fixture.blocksDir, mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   child.stdout.setEncoding('utf8').on('data', (s: string) => { out += s })
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
   if (code !== 0) throw new Error(`index-memory.ts exited with ${code}`)
-  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { blocks: number, grownBytes: number, indexBytes: number, savedIndex: boolean }
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as IndexMemory
 }
+
+interface IndexMemory { blocks: number, grownBytes: number, indexBytes: number, savedIndex: boolean, openSeconds: number }

@@ -152,6 +152,26 @@ describe('PackBlockstore with a saved index', () => {
     })
   }
 
+  it('falls back to the older slot when the newer index file is damaged, and replays what came after it', async () => {
+    const files = new MemoryPackFiles()
+    const { store } = await openMemoryPackStore({}, files)
+    const first = await makeBlocks(8, 700)
+    await collectAll(store.putMany(first))
+    await store.stop()
+    const { store: second } = await openMemoryPackStore({}, files)
+    const more = await makeBlocks(5, 800)
+    await collectAll(second.putMany(more))
+    await second.stop()
+    // Generation 2 went to slot 0 (generation 1 is in slot 1).
+    files.flipByte(INDEX_SLOTS[0], 40)
+
+    const { store: reopened } = await openMemoryPackStore({}, files)
+    assert.equal(reopened.recovery?.savedIndex, true)
+    assert.equal(reopened.recovery?.replayedRecords, more.length)
+    for (const block of [...first, ...more]) assert.deepEqual(await collectBytes(reopened.get(block.cid)), block.bytes)
+    await reopened.stop()
+  })
+
   it('does not trust an index file that names journal records the journal no longer has', async () => {
     const files = new MemoryPackFiles()
     const { store } = await openMemoryPackStore({}, files)
