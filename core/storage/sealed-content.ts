@@ -55,7 +55,7 @@ function knownDigestImporter (known: WeakMap<Uint8Array, Uint8Array>): BufferImp
  * sealed chunk per 1 MiB of plaintext, at most `sealer.width` chunks in
  * flight (memory stays bounded whatever the file size).
  */
-async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: SealSession, header: Uint8Array, width: number, out: StoredSealed, known: WeakMap<Uint8Array, Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: SealSession, header: Uint8Array, width: number, out: Omit<StoredSealed, 'cid'>, known: WeakMap<Uint8Array, Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
   yield header
   const rechunker = new Rechunker(DEFAULT_CHUNK_SIZE)
   const inFlight: Array<Promise<{ ciphertext: Uint8Array, leafDigest: Uint8Array, plainDigest: Uint8Array }>> = []
@@ -116,7 +116,7 @@ export async function storeSealed (store: RecordingBlockstore, plaintext: Readab
   const header = buildHeader(subkeys, noncePrefix, DEFAULT_CHUNK_LOG2)
   wipeFileSubkeys(subkeys)
   const session = init.sealer.open(init.fileKey, header.bytes)
-  const out: StoredSealed = { cid: undefined as unknown as CID, size: 0, pieceDigests: [] }
+  const out: Omit<StoredSealed, 'cid'> = { size: 0, pieceDigests: [] }
   const known = new WeakMap<Uint8Array, Uint8Array>()
   let stored = 0
   const counted = async function * (): AsyncIterable<Uint8Array> {
@@ -130,12 +130,12 @@ export async function storeSealed (store: RecordingBlockstore, plaintext: Readab
   try {
     // unixfs() needs only `put` of the blockstore to import.
     const fs = unixfs({ blockstore: store as unknown as Blockstore })
-    out.cid = await fs.addByteStream(counted(), {
+    const cid = await fs.addByteStream(counted(), {
       ...IMPORT_OPTIONS,
       bufferImporter: knownDigestImporter(known),
       ...(init.signal !== undefined ? { signal: init.signal } : {})
     })
-    return out
+    return { ...out, cid }
   } finally {
     session.close()
   }

@@ -41,7 +41,10 @@ export function createWorkerSealPool (size = sealPoolSize(), start: () => SealWo
   let nextSession = 0
   const waiting = new Map<number, { resolve: (reply: SealReply & { ok: true }) => void, reject: (err: Error) => void }>()
 
+  /** Why the last pool ended: what a file still open on it fails with. */
+  let ended: Error = new VaultLockedError()
   const end = (reason: Error): void => {
+    ended = reason
     for (const w of workers ?? []) w.terminate()
     workers = undefined
     for (const entry of waiting.values()) entry.reject(reason)
@@ -77,7 +80,8 @@ export function createWorkerSealPool (size = sealPoolSize(), start: () => SealWo
     }
     let closed = false
     const pick = (index: number): SealWorkerLike => {
-      if (closed || workers !== pool) throw new VaultLockedError()
+      if (closed) throw new CairnError('INTERNAL', 'that file is closed')
+      if (workers !== pool) throw ended
       return pool[index % pool.length] as SealWorkerLike
     }
     return {
