@@ -23,6 +23,13 @@ export function sealPoolSize (cores: number = globalThis.navigator?.hardwareConc
   return Math.max(2, Math.min(4, cores))
 }
 
+/**
+ * Chunks queued per worker: one being worked on, the rest hide the hop to
+ * the worker and back (a wake-up each way, long on a busy machine). Memory
+ * out: 2 × this × workers MiB (plaintext going, ciphertext coming).
+ */
+const CHUNKS_PER_WORKER = 4
+
 /** Bytes a worker may take: a view that is its whole buffer goes as is, any other is copied first. */
 function transferable (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   const whole = bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
@@ -32,7 +39,7 @@ function transferable (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 /**
  * A pool of seal workers, started on first use: chunk `i` of a file goes to
  * worker `i mod size`, its bytes transferred both ways (no copy). The
- * pipeline (core/storage/sealed-content.ts) keeps `width` chunks in flight and
+ * pipeline (core/storage/sealed-content.ts) keeps `width` chunks in flight (CHUNKS_PER_WORKER each) and
  * takes results in order. On lock the workers are ended, keys and all.
  */
 export function createWorkerSealPool (size = sealPoolSize(), start: () => SealWorkerLike = startSealWorker): WipeableSealer {
@@ -106,7 +113,7 @@ export function createWorkerSealPool (size = sealPoolSize(), start: () => SealWo
     }
   }
 
-  return { width: size * 2, open, wipe: () => { end(new VaultLockedError()) } }
+  return { width: size * CHUNKS_PER_WORKER, open, wipe: () => { end(new VaultLockedError()) } }
 }
 
 /** The node's tag hasher with the seal pool beside it: one `wipe()` on lock ends both. */
