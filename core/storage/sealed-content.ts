@@ -9,7 +9,7 @@ import { DEFAULT_CHUNK_LOG2, DEFAULT_CHUNK_SIZE, MAX_CHUNKS, NONCE_PREFIX_LENGTH
 import { buildHeader, deriveFileSubkeys, wipeFileSubkeys } from '../crypto/stream-header.ts'
 import { Rechunker } from '../crypto/stream-rechunker.ts'
 import { FormatInvalidError } from '../errors.ts'
-import type { ChunkSealer, SealSession } from './chunk-sealer.ts'
+import type { ChunkSealer, SealedChunk, SealSession } from './chunk-sealer.ts'
 import { IMPORT_OPTIONS, type RecordingBlockstore } from './encrypted-content.ts'
 
 export interface StoreSealedInit {
@@ -52,54 +52,85 @@ function knownDigestImporter (known: WeakMap<Uint8Array, Uint8Array>): BufferImp
 
 /**
  * The ciphertext of a plaintext stream, in order: the header, then one
- * sealed chunk per 1 MiB of plaintext, at most `sealer.width` chunks in
- * flight (memory stays bounded whatever the file size).
+ * sealed chunk per 1 MiB of plaintext. A pump reads the plaintext and keeps
+ * the sealer busy on its own, not only when the importer asks (it takes its
+ * pieces in batches and writes them meanwhile): at most `width` chunks are
+ * out at once, sealing or sealed and waiting, so memory stays bounded
+ * whatever the file size.
  */
-async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: SealSession, header: Uint8Array, width: number, out: StoredSealed, known: WeakMap<Uint8Array, Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: SealSession, header: Uint8Array, width: number, out: Omit<StoredSealed, 'cid'>, known: WeakMap<Uint8Array, Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
   yield header
-  const rechunker = new Rechunker(DEFAULT_CHUNK_SIZE)
-  const inFlight: Array<Promise<{ ciphertext: Uint8Array, leafDigest: Uint8Array, plainDigest: Uint8Array }>> = []
+  const queue: Array<Promise<SealedChunk>> = []
+  let pumpDone = false
+  let stopped = false
+  let failure: { error: unknown } | undefined
+  // Only one side ever waits: the pump when the queue is full, the consumer when it is empty.
+  let notify: (() => void) | undefined
+  const wakeUp = (): void => { const n = notify; notify = undefined; n?.() }
+  const wait = async (): Promise<void> => { await new Promise<void>((resolve) => { notify = resolve }) }
   let index = 0
-  const launch = (piece: Uint8Array, last: boolean): void => {
+  const launch = async (piece: Uint8Array, last: boolean): Promise<void> => {
+    while (queue.length >= width && !stopped) await wait()
+    if (stopped) return
     if (index >= MAX_CHUNKS) throw new FormatInvalidError('file has too many chunks for its chunk size')
     const job = session.seal(index++, piece, last)
     job.catch(() => {})
-    inFlight.push(job)
-  }
-  const take = async (): Promise<Uint8Array> => {
-    const sealed = await (inFlight.shift() as (typeof inFlight)[number])
-    known.set(sealed.ciphertext, sealed.leafDigest)
-    out.pieceDigests.push(sealed.plainDigest)
-    return sealed.ciphertext
+    queue.push(job)
+    wakeUp()
   }
   const reader = plaintext.getReader()
-  // The last whole piece: final only if the input ends right after it.
-  let held: Uint8Array | undefined
+  const pump = async (): Promise<void> => {
+    const rechunker = new Rechunker(DEFAULT_CHUNK_SIZE)
+    // The last whole piece: final only if the input ends right after it.
+    let held: Uint8Array | undefined
+    try {
+      for (;;) {
+        signal?.throwIfAborted()
+        const next = await reader.read()
+        if (next.done === true || stopped) break
+        out.size += next.value.byteLength
+        for (const piece of rechunker.push(next.value)) {
+          if (held !== undefined) await launch(held, false)
+          held = piece
+        }
+        if (held !== undefined && rechunker.buffered > 0) {
+          await launch(held, false)
+          held = undefined
+        }
+      }
+      if (!stopped) {
+        const rest = rechunker.takeRest()
+        await launch(rest.length > 0 ? rest : held ?? new Uint8Array(0), true)
+      }
+    } catch (error) {
+      failure = { error }
+    } finally {
+      pumpDone = true
+      wakeUp()
+    }
+  }
+  const pumping = pump()
   try {
     for (;;) {
-      signal?.throwIfAborted()
-      const next = await reader.read()
-      if (next.done === true) break
-      out.size += next.value.byteLength
-      for (const piece of rechunker.push(next.value)) {
-        if (held !== undefined) launch(held, false)
-        held = piece
-        while (inFlight.length >= width) yield await take()
+      if (failure !== undefined) throw failure.error
+      const next = queue.shift()
+      if (next === undefined) {
+        if (pumpDone) break
+        await wait()
+        continue
       }
-      if (held !== undefined && rechunker.buffered > 0) {
-        launch(held, false)
-        held = undefined
-      }
-      while (inFlight.length >= width) yield await take()
+      wakeUp()
+      const sealed = await next
+      known.set(sealed.ciphertext, sealed.leafDigest)
+      out.pieceDigests.push(sealed.plainDigest)
+      yield sealed.ciphertext
     }
-    const rest = rechunker.takeRest()
-    if (rest.length > 0) launch(rest, true)
-    else launch(held ?? new Uint8Array(0), true)
-    held = undefined
-    while (inFlight.length > 0) yield await take()
   } finally {
+    stopped = true
+    wakeUp()
+    await reader.cancel().catch(() => {})
+    await pumping
     reader.releaseLock()
-    await plaintext.cancel().catch(() => {})
   }
 }
 
@@ -116,7 +147,7 @@ export async function storeSealed (store: RecordingBlockstore, plaintext: Readab
   const header = buildHeader(subkeys, noncePrefix, DEFAULT_CHUNK_LOG2)
   wipeFileSubkeys(subkeys)
   const session = init.sealer.open(init.fileKey, header.bytes)
-  const out: StoredSealed = { cid: undefined as unknown as CID, size: 0, pieceDigests: [] }
+  const out: Omit<StoredSealed, 'cid'> = { size: 0, pieceDigests: [] }
   const known = new WeakMap<Uint8Array, Uint8Array>()
   let stored = 0
   const counted = async function * (): AsyncIterable<Uint8Array> {
@@ -130,12 +161,12 @@ export async function storeSealed (store: RecordingBlockstore, plaintext: Readab
   try {
     // unixfs() needs only `put` of the blockstore to import.
     const fs = unixfs({ blockstore: store as unknown as Blockstore })
-    out.cid = await fs.addByteStream(counted(), {
+    const cid = await fs.addByteStream(counted(), {
       ...IMPORT_OPTIONS,
       bufferImporter: knownDigestImporter(known),
       ...(init.signal !== undefined ? { signal: init.signal } : {})
     })
-    return out
+    return { ...out, cid }
   } finally {
     session.close()
   }

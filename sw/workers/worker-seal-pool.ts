@@ -23,6 +23,13 @@ export function sealPoolSize (cores: number = globalThis.navigator?.hardwareConc
   return Math.max(2, Math.min(4, cores))
 }
 
+/**
+ * Chunks queued per worker: one being worked on, the rest hide the hop to
+ * the worker and back (a wake-up each way, long on a busy machine). Memory
+ * out: 2 × this × workers MiB (plaintext going, ciphertext coming).
+ */
+const CHUNKS_PER_WORKER = 4
+
 /** Bytes a worker may take: a view that is its whole buffer goes as is, any other is copied first. */
 function transferable (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   const whole = bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
@@ -32,7 +39,7 @@ function transferable (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 /**
  * A pool of seal workers, started on first use: chunk `i` of a file goes to
  * worker `i mod size`, its bytes transferred both ways (no copy). The
- * pipeline (core/storage/sealed-content.ts) keeps `width` chunks in flight and
+ * pipeline (core/storage/sealed-content.ts) keeps `width` chunks in flight (CHUNKS_PER_WORKER each) and
  * takes results in order. On lock the workers are ended, keys and all.
  */
 export function createWorkerSealPool (size = sealPoolSize(), start: () => SealWorkerLike = startSealWorker): WipeableSealer {
@@ -41,7 +48,10 @@ export function createWorkerSealPool (size = sealPoolSize(), start: () => SealWo
   let nextSession = 0
   const waiting = new Map<number, { resolve: (reply: SealReply & { ok: true }) => void, reject: (err: Error) => void }>()
 
+  /** Why the last pool ended: what a file still open on it fails with. */
+  let ended: Error = new VaultLockedError()
   const end = (reason: Error): void => {
+    ended = reason
     for (const w of workers ?? []) w.terminate()
     workers = undefined
     for (const entry of waiting.values()) entry.reject(reason)
@@ -77,7 +87,8 @@ export function createWorkerSealPool (size = sealPoolSize(), start: () => SealWo
     }
     let closed = false
     const pick = (index: number): SealWorkerLike => {
-      if (closed || workers !== pool) throw new VaultLockedError()
+      if (closed) throw new CairnError('INTERNAL', 'that file is closed')
+      if (workers !== pool) throw ended
       return pool[index % pool.length] as SealWorkerLike
     }
     return {
@@ -102,7 +113,7 @@ export function createWorkerSealPool (size = sealPoolSize(), start: () => SealWo
     }
   }
 
-  return { width: size * 2, open, wipe: () => { end(new VaultLockedError()) } }
+  return { width: size * CHUNKS_PER_WORKER, open, wipe: () => { end(new VaultLockedError()) } }
 }
 
 /** The node's tag hasher with the seal pool beside it: one `wipe()` on lock ends both. */

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { MemoryBlockstore } from 'blockstore-core'
+import { dedupTagV2, dedupTagV2FromDigests } from '../../../core/crypto/dedup-tag-v2.ts'
+import { generateFileKey } from '../../../core/crypto/stream-format.ts'
+import { openChunkCipher, sealChunk } from '../../../core/storage/chunk-sealer.ts'
+import type { ChunkCipher } from '../../../core/crypto/stream-chunk.ts'
+import { readDecrypted, RecordingBlockstore } from '../../../core/storage/encrypted-content.ts'
+import { storeSealed } from '../../../core/storage/sealed-content.ts'
+import { isCairnError } from '../../../core/errors.ts'
+import { createWorkerSealPool, type SealWorkerLike } from '../../../sw/workers/worker-seal-pool.ts'
+import type { SealReply, SealRequest } from '../../../sw/workers/seal-protocol.ts'
+import { randomBytes, readAll } from '../vault/share-test-support.ts'
+
+const MiB = 1024 * 1024
+
+/** A seal worker in this thread, answering as sw/workers/seal-worker.ts does (structured clone with transfer, as postMessage). */
+class FakeSealWorker implements SealWorkerLike {
+  onmessage: ((ev: MessageEvent<SealReply>) => void) | null = null
+  onerror: ((ev: Event) => void) | null = null
+  terminated = false
+  readonly keys: Uint8Array[] = []
+  private readonly sessions = new Map<number, Promise<ChunkCipher>>()
+
+  postMessage (message: SealRequest, transfer: Transferable[]): void {
+    const request = structuredClone(message, { transfer: transfer as Transferable[] as ArrayBuffer[] })
+    if (request.type === 'open') {
+      this.keys.push(request.fileKey)
+      this.sessions.set(request.session, openChunkCipher(request.fileKey, request.header).finally(() => { request.fileKey.fill(0) }))
+      return
+    }
+    if (request.type === 'close') { this.sessions.delete(request.session); return }
+    void (async () => {
+      const cipher = await this.sessions.get(request.session) as ChunkCipher
+      const reply: SealReply = request.type === 'seal'
+        ? { id: request.id, ok: true, sealed: await sealChunk(cipher, request.index, request.plaintext, request.last) }
+        : { id: request.id, ok: true, plaintext: (await cipher.decrypt(request.index, request.ciphertext, request.last)) ?? null }
+      if (!this.terminated) this.onmessage?.({ data: structuredClone(reply) } as MessageEvent<SealReply>)
+    })()
+  }
+
+  terminate (): void { this.terminated = true }
+}
+
+describe('seal worker pool', () => {
+  it('spreads a file\'s chunks over its workers and gets back the file, its leaves and its tag', async () => {
+    const workers: FakeSealWorker[] = []
+    const pool = createWorkerSealPool(3, () => { const w = new FakeSealWorker(); workers.push(w); return w })
+    const plaintext = randomBytes(7 * MiB + 3)
+    const fileKey = generateFileKey()
+    const store = new MemoryBlockstore()
+    const sealed = await storeSealed(new RecordingBlockstore(store), new Blob([plaintext]).stream(), { fileKey: fileKey.slice(), sealer: pool })
+    assert.equal(workers.length, 3)
+    const dedupKey = randomBytes(32)
+    assert.deepEqual(dedupTagV2FromDigests(dedupKey, sealed.size, sealed.pieceDigests), await dedupTagV2(dedupKey, plaintext))
+    assert.deepEqual(await readAll(readDecrypted(store, sealed.cid, fileKey.slice(), { plaintextLength: plaintext.length, sealer: pool })), plaintext)
+    // Each worker's copy of the file key is wiped once its cipher is made.
+    for (const w of workers) for (const key of w.keys) assert.ok(key.every(b => b === 0))
+  })
+
+  it('on lock the workers end and work in flight fails as VAULT_LOCKED; the next file starts fresh workers', async () => {
+    const workers: FakeSealWorker[] = []
+    const pool = createWorkerSealPool(2, () => { const w = new FakeSealWorker(); workers.push(w); return w })
+    const upload = storeSealed(new RecordingBlockstore(new MemoryBlockstore()), new Blob([randomBytes(6 * MiB)]).stream(), { fileKey: generateFileKey(), sealer: pool })
+    await new Promise(resolve => setImmediate(resolve))
+    pool.wipe()
+    await assert.rejects(upload, (err: unknown) => isCairnError(err, 'VAULT_LOCKED'))
+    assert.ok(workers.every(w => w.terminated))
+    const again = await storeSealed(new RecordingBlockstore(new MemoryBlockstore()), new Blob([randomBytes(MiB)]).stream(), { fileKey: generateFileKey(), sealer: pool })
+    assert.equal(again.size, MiB)
+    assert.equal(workers.length, 4)
+  })
+})
