@@ -11,12 +11,13 @@ import { BenchHost } from './support/bench-host.ts'
 import { ReplicationHost } from './support/replication-host.ts'
 import { runSyncBench } from './sync/run-sync.ts'
 import { runDesktopBench } from './desktop/run-desktop.ts'
+import { runUiBench } from './browser/run-ui.ts'
 
 /**
- * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop
+ * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|ui
  * --replication-size MiB --replication-reps N --peer-fetch-concurrency N
  * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB
- * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S]`: Cairn's encrypted add and
+ * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S --ui-files N --ui-reps N]`: Cairn's encrypted add and
  * read against plain Helia and raw OPFS, in headless Chromium, inside a
  * dedicated worker; then replication browser → backup peer (direct and
  * through the relay) against a Node device, and restore peer → browser;
@@ -44,7 +45,9 @@ const { values: args } = parseArgs({
     'open-size': { type: 'string', default: '100' },
     'desktop-size': { type: 'string', default: '1024' },
     'desktop-reps': { type: 'string', default: '2' },
-    'desktop-idle-seconds': { type: 'string', default: '60' }
+    'desktop-idle-seconds': { type: 'string', default: '60' },
+    'ui-files': { type: 'string', default: '10000' },
+    'ui-reps': { type: 'string', default: '5' }
   }
 })
 const options: BenchOptions = { sizeMiB: Number(args.size), reps: Number(args.reps), stages: args['no-stages'] !== true }
@@ -54,7 +57,9 @@ for (const o of [options, replicationOptions]) {
     throw new Error('--size, --replication-size (MiB), --reps and --replication-reps must be positive integers')
   }
 }
-if (args.only !== undefined && !['add', 'replication', 'sync', 'desktop'].includes(args.only)) throw new Error('--only takes add, replication, sync or desktop')
+if (args.only !== undefined && !['add', 'replication', 'sync', 'desktop', 'ui'].includes(args.only)) throw new Error('--only takes add, replication, sync, desktop or ui')
+const uiOptions = { files: Number(args['ui-files']), reps: Number(args['ui-reps']) }
+if (![uiOptions.files, uiOptions.reps].every((n) => Number.isInteger(n) && n >= 1)) throw new Error('--ui-files and --ui-reps must be positive integers')
 const syncOptions = {
   files: Number(args['sync-files']),
   reps: Number(args['sync-reps']),
@@ -93,6 +98,7 @@ try {
       console.log(`replication: ${replicationOptions.sizeMiB} MiB file, ${replicationOptions.reps} repetition(s)`)
       await runReplication(await profile.context.newPage())
     }
+    if (args.only === undefined || args.only === 'ui') await runUiBench(await profile.context.newPage(), browser.server.url, results, uiOptions)
   } else {
     const cpu = cpus()
     console.log(`Cairn bench: ${new Date().toISOString()}, Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}\nmedians; MB = 10^6 bytes\n`)
