@@ -11,6 +11,7 @@ import { BenchHost } from './support/bench-host.ts'
 import { ReplicationHost } from './support/replication-host.ts'
 import { runSyncBench } from './sync/run-sync.ts'
 import { runDesktopBench } from './desktop/run-desktop.ts'
+import { runUiBench } from './browser/run-ui.ts'
 import { runScaleBench } from './scale/run-scale.ts'
 import { runNodeReplication } from './support/node-replication.ts'
 import { runThumbnailsBench } from './ui/thumbnails-bench.ts'
@@ -20,7 +21,7 @@ import { runThumbnailsBench } from './ui/thumbnails-bench.ts'
  * --replication-size MiB --replication-reps N --peer-fetch-concurrency N
  * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB
  * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S
- * --scale-blocks N --scale-block-size B --scale-reps N --fanin-vaults N --fanin-roots N --fanin-file-kib K]`: Cairn's encrypted add and
+ * --scale-blocks N --scale-block-size B --scale-reps N --fanin-vaults N --fanin-roots N --fanin-file-kib K --ui-files N --ui-reps N]`: Cairn's encrypted add and
  * read against plain Helia and raw OPFS, in headless Chromium, inside a
  * dedicated worker; then replication browser → backup peer (direct and
  * through the relay) against a Node device, and restore peer → browser;
@@ -55,7 +56,9 @@ const { values: args } = parseArgs({
     'scale-reps': { type: 'string', default: '3' },
     'fanin-vaults': { type: 'string', default: '50' },
     'fanin-roots': { type: 'string', default: '8' },
-    'fanin-file-kib': { type: 'string', default: '128' }
+    'fanin-file-kib': { type: 'string', default: '128' },
+    'ui-files': { type: 'string', default: '10000' },
+    'ui-reps': { type: 'string', default: '5' }
   }
 })
 const options: BenchOptions = { sizeMiB: Number(args.size), reps: Number(args.reps), stages: args['no-stages'] !== true }
@@ -69,6 +72,8 @@ const PARTS = ['add', 'replication', 'sync', 'desktop', 'scale', 'replication-no
 /** Parts that need no browser. */
 const NODE_ONLY_PARTS = ['sync', 'desktop', 'scale', 'replication-node']
 if (args.only !== undefined && !PARTS.includes(args.only)) throw new Error(`--only takes ${PARTS.join(', ')}`)
+const uiOptions = { files: Number(args['ui-files']), reps: Number(args['ui-reps']) }
+if (![uiOptions.files, uiOptions.reps].every((n) => Number.isInteger(n) && n >= 1)) throw new Error('--ui-files and --ui-reps must be positive integers')
 const syncOptions = {
   files: Number(args['sync-files']),
   reps: Number(args['sync-reps']),
@@ -119,6 +124,7 @@ try {
       await runReplication(await profile.context.newPage())
     }
     if (args.only === undefined || args.only === 'ui') {
+      await runUiBench(await profile.context.newPage(), browser.server.url, results, uiOptions)
       console.log('ui: thumbnails of 100 photos of 4000 × 3000, in the app\'s thumbnail workers')
       await runThumbnailsBench(await profile.context.newPage(), browser.server.url, results, profile.userDataDir)
     }

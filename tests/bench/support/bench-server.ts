@@ -44,10 +44,12 @@ export async function startBenchServer (): Promise<BenchServer> {
       fs: { allow: [REPO_ROOT] }
     },
     worker: { format: 'es' },
+    // The Files page bench (files-ui.html) renders the app's Preact components.
+    esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
     optimizeDeps: {
       // Find the workers' dependencies up front: discovering one at run time
       // makes Vite re-bundle and reload the page mid-benchmark.
-      entries: ['index.html', 'bench-worker.ts'],
+      entries: ['index.html', 'bench-worker.ts', 'files-ui.html'],
       include: ['hash-wasm']
     }
   })

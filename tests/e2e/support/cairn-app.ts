@@ -123,6 +123,8 @@ export class CairnApp {
   /** Opens the "⋯" menu of a row (by its name, or its path as for `row`) and returns the menu. */
   async rowMenu (name: string): Promise<Locator> {
     const base = name.slice(name.lastIndexOf('/') + 1)
+    // A file in another folder than the one shown: the search finds it (and stays typed in).
+    if (name.includes('/') && await this.row(name).count() === 0) await this.search(base)
     await this.row(name).getByRole('button', { name: `More for ${base}`, exact: true }).click()
     return this.page.getByRole('menu')
   }

@@ -4,8 +4,17 @@ import { test } from 'node:test'
 import { readFromServiceWorker, readToServiceWorker, type ToServiceWorker } from '../../../core/rpc/service-worker-messages.ts'
 import {
   SHARE_TARGET_PATH, downloadUrl, fileIdOfDownloadPath, isDownloadPath, isShareDownloadPath,
-  parseSharedFilesHash, shareDownloadUrl, sharedFilesHash, tokenOfShareDownloadPath, versionOfDownloadUrl
+  parseSharedFilesHash, shareDownloadUrl, sharedFilesHash, tokenOfShareDownloadPath, versionOfDownloadUrl,
+  isZipDownloadPath, zipDownloadUrl, zipRequestOf
 } from '../../../core/rpc/service-worker-urls.ts'
+
+test('a zip URL names its folder and picks, and parses back; it is under the download route', () => {
+  const url = new URL(zipDownloadUrl('trip & co/2024', ['a b.txt', 'sub/c?.jpg']), 'https://cairn.test')
+  assert.ok(isZipDownloadPath(url.pathname) && isDownloadPath(url.pathname) && !isShareDownloadPath(url.pathname))
+  assert.deepEqual(zipRequestOf(url), { folder: 'trip & co/2024', picks: ['a b.txt', 'sub/c?.jpg'] })
+  assert.deepEqual(zipRequestOf(new URL(zipDownloadUrl(''), 'https://cairn.test')), { folder: '', picks: [] })
+  assert.ok(!isZipDownloadPath(downloadUrl('zip-file-id')))
+})
 
 test('download URLs parse back to what built them', () => {
   const url = downloadUrl('a/b c')
@@ -66,5 +75,8 @@ test('a page reads only well-formed messages from the service worker', () => {
     assert.equal(readFromServiceWorker({ kind: 'download-open', requestId: 'r', fileId: 'f', versionId: 7 }), undefined)
     assert.equal(readFromServiceWorker({ kind: 'node-port' }), undefined)
     assert.equal(readFromServiceWorker({ kind: 'share-token', token: 't' }), undefined)
+    assert.deepEqual(readFromServiceWorker({ kind: 'zip-open', requestId: 'r', folder: 'a', picks: ['b', 'c/d'] }), { kind: 'zip-open', requestId: 'r', folder: 'a', picks: ['b', 'c/d'] })
+    assert.equal(readFromServiceWorker({ kind: 'zip-open', requestId: 'r', folder: 'a', picks: [1] }), undefined)
+    assert.equal(readFromServiceWorker({ kind: 'zip-open', requestId: 'r', picks: [] }), undefined)
   } finally { port1.close() }
 })

@@ -9,7 +9,7 @@ import { keepKey } from '../../models/file-locations-model.ts'
 import { parentOf } from '../../models/folder-tree.ts'
 
 /** The one row menu open, and where its button is (the menu is drawn fixed, so the list's scrolling never clips it). */
-const openMenu = signal<{ key: string, top: number, right: number } | undefined>(undefined)
+const openMenu = signal<{ key: string, top: number, right: number, buttonTop: number } | undefined>(undefined)
 
 /** Closes whichever row menu is open. */
 export function closeRowMenu (): void {
@@ -29,7 +29,7 @@ export function RowMenuButton ({ row }: { row: BrowseRow }) {
       onClick={(e) => {
         if (open) { closeRowMenu(); return }
         const rect = e.currentTarget.getBoundingClientRect()
-        openMenu.value = { key: row.key, top: rect.bottom + 4, right: Math.max(8, window.innerWidth - rect.right) }
+        openMenu.value = { key: row.key, top: rect.bottom + 4, right: Math.max(8, window.innerWidth - rect.right), buttonTop: rect.top }
       }}
     >
       ⋯
@@ -46,6 +46,12 @@ export function RowMenuPopup () {
 
   useEffect(() => {
     if (state === undefined) return
+    // Keep the whole menu on screen: above its button when there is no room below (a fixed menu cannot be scrolled to).
+    const menu = ref.current
+    if (menu !== null) {
+      const height = menu.offsetHeight
+      if (state.top + height > window.innerHeight - 8) menu.style.top = `${Math.max(8, state.buttonTop - height - 4)}px`
+    }
     ref.current?.querySelector<HTMLElement>('[role=menuitem]:not([disabled])')?.focus()
     const away = (e: Event): void => {
       const target = e.target as Node | null
@@ -99,7 +105,8 @@ function Item ({ onClick, children, pressed, disabled, title, danger }: { onClic
 
 /** A link that looks like a menu item: downloads go through the service worker (or the desktop daemon), never `download`. */
 function LinkItem ({ href, children }: { href: string, children: ComponentChildren }) {
-  return <a role='menuitem' class='menu-item' href={href} onClick={closeRowMenu}>{children}</a>
+  // Closed after the click is done: a link taken out of the page before its default action navigates nowhere.
+  return <a role='menuitem' class='menu-item' href={href} onClick={() => { setTimeout(closeRowMenu, 0) }}>{children}</a>
 }
 
 function FileItems ({ row }: { row: Extract<BrowseRow, { kind: 'file' }> }) {
