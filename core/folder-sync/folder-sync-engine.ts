@@ -73,6 +73,7 @@ export class FolderSyncEngine {
     const now = this.now()
     this.current = { phase: 'scanning', filesToGo: 0, bytesToGo: 0, filesDone: 0, bytesDone: 0, since: now }
     const state = await this.components.state.load()
+    const before = { files: Object.keys(state.files).length, ignore: state.ignoreStamp?.mtime, trash: state.trashDays.length }
     this.rules = await this.loadRules(state)
     const listing = new Map<string, FolderEntry>()
     for await (const entry of source.list({ skipFolder: (path) => this.rules.ignoresFolder(path) })) {
@@ -91,8 +92,12 @@ export class FolderSyncEngine {
     await syncDiskToVault(ctx)
     if (this.init.mode === 'two-way') await syncVaultToDisk(ctx)
     await this.emptyOldTrash(state, now)
-    await this.components.state.save(state)
+    const r = ctx.report
     ctx.report.tracked = Object.keys(state.files).length
+    // Every change to the state shows in the report or in these counts: a scan that found nothing writes nothing.
+    const changed = r.uploaded + r.deduplicated + r.moved + r.deleted + r.written + r.trashed + r.conflicts > 0 ||
+      r.tracked !== before.files || state.ignoreStamp?.mtime !== before.ignore || state.trashDays.length !== before.trash
+    if (changed) await this.components.state.save(state)
     return ctx.report
   }
 

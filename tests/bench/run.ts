@@ -11,6 +11,7 @@ import { BenchHost } from './support/bench-host.ts'
 import { ReplicationHost } from './support/replication-host.ts'
 import { runSyncBench } from './sync/run-sync.ts'
 import { runDesktopBench } from './desktop/run-desktop.ts'
+import { runFolderBench } from './folders/run-folders.ts'
 
 /**
  * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop
@@ -44,7 +45,8 @@ const { values: args } = parseArgs({
     'open-size': { type: 'string', default: '100' },
     'desktop-size': { type: 'string', default: '1024' },
     'desktop-reps': { type: 'string', default: '2' },
-    'desktop-idle-seconds': { type: 'string', default: '60' }
+    'desktop-idle-seconds': { type: 'string', default: '60' },
+    'folder-files': { type: 'string', default: '100000' }
   }
 })
 const options: BenchOptions = { sizeMiB: Number(args.size), reps: Number(args.reps), stages: args['no-stages'] !== true }
@@ -54,7 +56,7 @@ for (const o of [options, replicationOptions]) {
     throw new Error('--size, --replication-size (MiB), --reps and --replication-reps must be positive integers')
   }
 }
-if (args.only !== undefined && !['add', 'replication', 'sync', 'desktop'].includes(args.only)) throw new Error('--only takes add, replication, sync or desktop')
+if (args.only !== undefined && !['add', 'replication', 'sync', 'desktop', 'folders'].includes(args.only)) throw new Error('--only takes add, replication, sync, desktop or folders')
 const syncOptions = {
   files: Number(args['sync-files']),
   reps: Number(args['sync-reps']),
@@ -78,7 +80,7 @@ if (![desktopOptions.sizeMiB, desktopOptions.reps, desktopOptions.idleSeconds].e
 
 const results = new Results()
 // The sync and desktop figures run in Node alone: no browser for `--only sync` or `--only desktop`.
-const browser = args.only === 'sync' || args.only === 'desktop' ? undefined : { server: await startBenchServer(), profile: await launchProfile() }
+const browser = args.only === 'sync' || args.only === 'desktop' || args.only === 'folders' ? undefined : { server: await startBenchServer(), profile: await launchProfile() }
 try {
   if (browser !== undefined) {
     const { profile } = browser
@@ -99,6 +101,7 @@ try {
   }
   if (args.only === undefined || args.only === 'sync') await runSyncBench(results, syncOptions)
   if (args.only === undefined || args.only === 'desktop') await runDesktopBench(results, desktopOptions)
+  if (args.only === undefined || args.only === 'folders') await runFolderBench(results, { files: Number(args['folder-files']), changes: 20 })
   const figures = results.figures()
   console.log(`\n${formatTable(figures)}\n`)
   writeJsonLines(RESULTS, figures)
