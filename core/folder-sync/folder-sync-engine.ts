@@ -8,6 +8,8 @@ import { syncVaultToDisk } from './vault-to-disk.ts'
 import { emptyReport, type FolderSyncComponents, type FolderSyncInit, type ScanReport, type SyncProgress } from './sync-types.ts'
 
 const DAY_MS = 86_400_000
+/** A long scan saves its state this often, so a crash loses little. */
+const CHECKPOINT_MS = 10_000
 
 /**
  * One synced folder's engine, written once for both hosts: a scan lists the
@@ -82,11 +84,17 @@ export class FolderSyncEngine {
     // A file the rules now leave out stays in the vault as it is: it is only no longer synced.
     for (const path of Object.keys(state.files)) if (this.rules.ignoresFile(path)) delete state.files[path]
     this.current.phase = 'syncing'
+    let lastSave = now
     const ctx: ScanContext = {
       init: this.init, source, vault, log, now, state, listing,
       report: emptyReport(),
       progress: this.current,
-      checkpoint: async () => { await this.components.state.save(state) },
+      // By time, not by count: each save writes the whole state, so saving every N files would be quadratic.
+      checkpoint: async () => {
+        if (this.now() - lastSave < CHECKPOINT_MS) return
+        lastSave = this.now()
+        await this.components.state.save(state)
+      },
       handled: new Set()
     }
     await syncDiskToVault(ctx)
