@@ -121,7 +121,7 @@ async function upload (ctx: ScanContext, entry: FolderEntry): Promise<void> {
     return
   }
   done(ctx, entry)
-  if ((ctx.report.uploaded + ctx.report.deduplicated) % 50 === 0) await ctx.checkpoint()
+  await ctx.checkpoint()
 }
 
 /**

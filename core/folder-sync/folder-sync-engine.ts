@@ -8,6 +8,8 @@ import { syncVaultToDisk } from './vault-to-disk.ts'
 import { emptyReport, type FolderSyncComponents, type FolderSyncInit, type ScanReport, type SyncProgress } from './sync-types.ts'
 
 const DAY_MS = 86_400_000
+/** A long scan saves its state this often, so a crash loses little. */
+const CHECKPOINT_MS = 10_000
 
 /**
  * One synced folder's engine, written once for both hosts: a scan lists the
@@ -73,6 +75,7 @@ export class FolderSyncEngine {
     const now = this.now()
     this.current = { phase: 'scanning', filesToGo: 0, bytesToGo: 0, filesDone: 0, bytesDone: 0, since: now }
     const state = await this.components.state.load()
+    const before = { files: Object.keys(state.files).length, ignore: state.ignoreStamp?.mtime, trash: state.trashDays.length }
     this.rules = await this.loadRules(state)
     const listing = new Map<string, FolderEntry>()
     for await (const entry of source.list({ skipFolder: (path) => this.rules.ignoresFolder(path) })) {
@@ -81,18 +84,28 @@ export class FolderSyncEngine {
     // A file the rules now leave out stays in the vault as it is: it is only no longer synced.
     for (const path of Object.keys(state.files)) if (this.rules.ignoresFile(path)) delete state.files[path]
     this.current.phase = 'syncing'
+    let lastSave = now
     const ctx: ScanContext = {
       init: this.init, source, vault, log, now, state, listing,
       report: emptyReport(),
       progress: this.current,
-      checkpoint: async () => { await this.components.state.save(state) },
+      // By time, not by count: each save writes the whole state, so saving every N files would be quadratic.
+      checkpoint: async () => {
+        if (this.now() - lastSave < CHECKPOINT_MS) return
+        lastSave = this.now()
+        await this.components.state.save(state)
+      },
       handled: new Set()
     }
     await syncDiskToVault(ctx)
     if (this.init.mode === 'two-way') await syncVaultToDisk(ctx)
     await this.emptyOldTrash(state, now)
-    await this.components.state.save(state)
+    const r = ctx.report
     ctx.report.tracked = Object.keys(state.files).length
+    // Every change to the state shows in the report or in these counts: a scan that found nothing writes nothing.
+    const changed = r.uploaded + r.deduplicated + r.moved + r.deleted + r.written + r.trashed + r.conflicts > 0 ||
+      r.tracked !== before.files || state.ignoreStamp?.mtime !== before.ignore || state.trashDays.length !== before.trash
+    if (changed) await this.components.state.save(state)
     return ctx.report
   }
 

@@ -32,7 +32,7 @@ export interface FolderSyncServiceComponents {
 
 const LIST_KEY = new Key('/cairn/folder-sync/folders')
 const LIST_AAD = new TextEncoder().encode(LIST_KEY.toString())
-export const DEFAULT_TIMING: FolderRunnerTiming = { rescanMs: 60_000, debounceMs: 300, settleMs: 2_000 }
+export const DEFAULT_TIMING: FolderRunnerTiming = { rescanMs: 60_000, debounceMs: 300, settleMs: 1_000 }
 
 /**
  * Every synced folder of this device (per device, never synced: a path means

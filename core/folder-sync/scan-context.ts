@@ -16,7 +16,7 @@ export interface ScanContext {
   listing: Map<string, FolderEntry>
   report: ScanReport
   progress: SyncProgress
-  /** Saves the state now and then during a long scan, so a crash loses little. */
+  /** Saves the state now and then (every few seconds) during a long scan, so a crash loses little. */
   checkpoint: () => Promise<void>
   /** Disk paths handled this scan (a conflict's rename): the later passes leave them. */
   handled: Set<string>

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs'
 import { lstat, mkdir, open, opendir, rename, rm, stat, unlink, utimes } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join, sep } from 'node:path'
@@ -91,9 +90,8 @@ export class NodeFolderSource implements FolderSource {
       if (isMissing(err)) throw new FileNotFoundError('That file is no longer in the folder', { cause: err })
       throw err
     }
-    const stream = createReadStream('', { fd: handle.fd, autoClose: true, highWaterMark: 1024 * 1024 })
-    stream.on('close', () => { void handle.close().catch(() => {}) })
-    return Readable.toWeb(stream) as ReadableStream<Uint8Array>
+    // The stream owns the FileHandle (and closes it): a bare fd would be closed under it when the handle is collected.
+    return Readable.toWeb(handle.createReadStream({ highWaterMark: 1024 * 1024 })) as ReadableStream<Uint8Array>
   }
 
   async write (path: string, content: ReadableStream<Uint8Array>, mtime: number): Promise<FolderEntry> {

@@ -15,13 +15,14 @@ import { runUiBench } from './browser/run-ui.ts'
 import { runScaleBench } from './scale/run-scale.ts'
 import { runNodeReplication } from './support/node-replication.ts'
 import { runThumbnailsBench } from './ui/thumbnails-bench.ts'
+import { runFolderBench } from './folders/run-folders.ts'
 
 /**
- * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|scale|replication-node|ui
+ * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|scale|replication-node|ui|folders
  * --replication-size MiB --replication-reps N --peer-fetch-concurrency N
  * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB
  * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S
- * --scale-blocks N --scale-block-size B --scale-reps N --fanin-vaults N --fanin-roots N --fanin-file-kib K --ui-files N --ui-reps N]`: Cairn's encrypted add and
+ * --scale-blocks N --scale-block-size B --scale-reps N --fanin-vaults N --fanin-roots N --fanin-file-kib K --ui-files N --ui-reps N --folder-files N]`: Cairn's encrypted add and
  * read against plain Helia and raw OPFS, in headless Chromium, inside a
  * dedicated worker; then replication browser → backup peer (direct and
  * through the relay) against a Node device, and restore peer → browser;
@@ -58,7 +59,8 @@ const { values: args } = parseArgs({
     'fanin-roots': { type: 'string', default: '8' },
     'fanin-file-kib': { type: 'string', default: '128' },
     'ui-files': { type: 'string', default: '10000' },
-    'ui-reps': { type: 'string', default: '5' }
+    'ui-reps': { type: 'string', default: '5' },
+    'folder-files': { type: 'string', default: '100000' }
   }
 })
 const options: BenchOptions = { sizeMiB: Number(args.size), reps: Number(args.reps), stages: args['no-stages'] !== true }
@@ -68,9 +70,9 @@ for (const o of [options, replicationOptions]) {
     throw new Error('--size, --replication-size (MiB), --reps and --replication-reps must be positive integers')
   }
 }
-const PARTS = ['add', 'replication', 'sync', 'desktop', 'scale', 'replication-node', 'ui']
+const PARTS = ['add', 'replication', 'sync', 'desktop', 'scale', 'replication-node', 'ui', 'folders']
 /** Parts that need no browser. */
-const NODE_ONLY_PARTS = ['sync', 'desktop', 'scale', 'replication-node']
+const NODE_ONLY_PARTS = ['sync', 'desktop', 'scale', 'replication-node', 'folders']
 if (args.only !== undefined && !PARTS.includes(args.only)) throw new Error(`--only takes ${PARTS.join(', ')}`)
 const uiOptions = { files: Number(args['ui-files']), reps: Number(args['ui-reps']) }
 if (![uiOptions.files, uiOptions.reps].every((n) => Number.isInteger(n) && n >= 1)) throw new Error('--ui-files and --ui-reps must be positive integers')
@@ -136,6 +138,7 @@ try {
   if (args.only === undefined || args.only === 'desktop') await runDesktopBench(results, desktopOptions)
   if (args.only === undefined || args.only === 'scale') await runScaleBench(results, scaleOptions)
   if (args.only === 'replication-node') await runNodeReplication(results, replicationOptions)
+  if (args.only === undefined || args.only === 'folders') await runFolderBench(results, { files: Number(args['folder-files']), changes: 20 })
   const figures = results.figures()
   console.log(`\n${formatTable(figures)}\n`)
   writeJsonLines(RESULTS, figures)

@@ -19,3 +19,15 @@ describe('folder sync: scan state', () => {
     assert.deepEqual((await store.load()).files, {}, 'a tampered record counts as none (the next scan dedups)')
   })
 })
+
+describe('folder sync: a key rotation', () => {
+  it('re-seals the folder records under the new key, so the synced folders go on', async () => {
+    const { resealFolderSync } = await import('../../../core/folder-sync/reseal-folder-sync.ts')
+    const datastore = new MemoryDatastore()
+    const oldKey = crypto.getRandomValues(new Uint8Array(32))
+    const newKey = crypto.getRandomValues(new Uint8Array(32))
+    await sealedScanState(datastore, oldKey, 'f1').save({ v: 1, files: { 'a.txt': { size: 1, mtime: 2, tag: 't', fileId: 'id', vaultPath: 'D/a.txt' } }, trashDays: [] })
+    await resealFolderSync(datastore, oldKey, newKey)
+    assert.equal((await sealedScanState(datastore, newKey, 'f1').load()).files['a.txt']?.fileId, 'id')
+  })
+})
