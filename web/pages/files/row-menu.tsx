@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals'
-import { useEffect, useRef } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
 import type { ComponentChildren } from 'preact'
 import { downloadUrl } from '../../../core/rpc/service-worker-urls.ts'
 import { useModels } from '../../app-context.ts'
@@ -9,7 +9,7 @@ import { keepKey } from '../../models/file-locations-model.ts'
 import { parentOf } from '../../models/folder-tree.ts'
 
 /** The one row menu open, and where its button is (the menu is drawn fixed, so the list's scrolling never clips it). */
-const openMenu = signal<{ key: string, top: number, right: number } | undefined>(undefined)
+const openMenu = signal<{ key: string, top: number, right: number, buttonTop: number } | undefined>(undefined)
 
 /** Closes whichever row menu is open. */
 export function closeRowMenu (): void {
@@ -29,7 +29,7 @@ export function RowMenuButton ({ row }: { row: BrowseRow }) {
       onClick={(e) => {
         if (open) { closeRowMenu(); return }
         const rect = e.currentTarget.getBoundingClientRect()
-        openMenu.value = { key: row.key, top: rect.bottom + 4, right: Math.max(8, window.innerWidth - rect.right) }
+        openMenu.value = { key: row.key, top: rect.bottom + 4, right: Math.max(8, window.innerWidth - rect.right), buttonTop: rect.top }
       }}
     >
       ⋯
@@ -43,6 +43,16 @@ export function RowMenuPopup () {
   const state = openMenu.value
   const row = state === undefined ? undefined : files.browse.rows.value.find(r => r.key === state.key)
   const ref = useRef<HTMLDivElement>(null)
+
+  // A fixed menu past the window's bottom edge can never be scrolled to: open it upward when
+  // there is no room below (the list's last rows), and never above the window's top.
+  useLayoutEffect(() => {
+    const popup = ref.current
+    if (state === undefined || popup === null) return
+    const height = popup.getBoundingClientRect().height
+    if (state.top + height <= window.innerHeight - 8) return
+    popup.style.top = `${Math.max(8, state.buttonTop - 4 - height)}px`
+  }, [state?.key])
 
   useEffect(() => {
     if (state === undefined) return
