@@ -1,5 +1,6 @@
 import { expect, test } from './support/fixtures.ts'
 import { CairnApp } from './support/cairn-app.ts'
+import { expectDownloadErrorShown } from './support/download-error-steps.ts'
 import { crumbs, downloadFolderZip, expectInFolder, newFolder, rowNames, selectRangeAndDelete } from './support/files-steps.ts'
 
 const PASSPHRASE = 'walk into every folder please'
@@ -123,4 +124,6 @@ test('dragging files over the window shows where they will land, and they land i
   })
   await expect(page.getByTestId('drop-overlay')).toHaveCount(0)
   await expect(app.row('Inbox/dropped.txt')).toHaveCount(1)
+  // A download that fails before its first byte says why in the page (in Firefox too: firefox-files.spec.ts).
+  await expectDownloadErrorShown(app)
 })
