@@ -68,3 +68,15 @@ export function staticHostHeadersFile (): string {
   lines.push('', '/service-worker.js', '  Cache-Control: no-cache', '')
   return lines.join('\n')
 }
+
+/**
+ * Headers for the service worker's error pages: the app's, except that the
+ * app's own pages may frame them (frame-ancestors 'self'), so a download that
+ * starts in a hidden frame (web/lib/download-frame.ts) can read why it failed.
+ * No other origin may frame them.
+ */
+export const FRAMED_BY_SELF_HEADERS: Readonly<Record<string, string>> = {
+  ...SECURITY_HEADERS,
+  'Content-Security-Policy': join(APP_DIRECTIVES.map(([name, value]) => [name, name === 'frame-ancestors' ? "'self'" : value] as const)),
+  'X-Frame-Options': 'SAMEORIGIN'
+}

@@ -23,3 +23,9 @@ export type FileStreamReply =
  * tell it from a page of the network that happened to answer the same URL.
  */
 export const STREAMED_BY_CAIRN_HEADER = 'X-Cairn-Stream'
+
+/**
+ * The id of the sentence on the service worker's error pages (sw/error-page.ts):
+ * the page that started a download in a frame (web/lib/download-frame.ts) reads it there.
+ */
+export const ERROR_PAGE_DETAIL_ID = 'cairn-error-detail'

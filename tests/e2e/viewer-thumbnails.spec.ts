@@ -1,23 +1,14 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
-import type { Locator, Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import { CairnApp } from './support/cairn-app.ts'
 import { expect, test } from './support/fixtures.ts'
 import { makePdf } from './support/pdf.ts'
 import { makePng } from './support/png.ts'
+import { decodedSize, expectPhotoThumbnail, thumbOf } from './support/files-steps.ts'
 
 const PASSPHRASE = 'pictures of the garden in spring'
-
-/** The decoded size of an <img>: 0 × 0 until (or unless) it decoded. */
-async function decodedSize (img: Locator): Promise<{ width: number, height: number }> {
-  await expect.poll(async () => await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0), { timeout: 60_000 }).toBe(true)
-  return await img.evaluate((el: HTMLImageElement) => ({ width: el.naturalWidth, height: el.naturalHeight }))
-}
-
-function thumbOf (app: CairnApp, name: string): Locator {
-  return app.row(name).locator('.thumb')
-}
 
 function noErrorShown (page: Page): Promise<void> {
   return expect(page.getByRole('alert')).toHaveCount(0)
@@ -51,10 +42,7 @@ test('an uploaded PNG gets a thumbnail in its row and the grid; the viewer steps
   await app.addFiles([png, text, pdf, broken])
 
   // The row's leading cell: a decoded image of the photo's shape (600 × 400 → 256 × 171).
-  const rowThumb = thumbOf(app, 'garden.png').locator('img')
-  const row = await decodedSize(rowThumb)
-  expect(row.width).toBe(256)
-  expect(Math.abs(row.width / row.height - 1.5)).toBeLessThan(0.02)
+  const row = await expectPhotoThumbnail(app, 'garden.png')
   // The corrupt "image" ends with no thumbnail, and the page says nothing about it.
   await expect(thumbOf(app, 'broken.png')).toHaveAttribute('data-thumb', 'none', { timeout: 60_000 })
   await expect(thumbOf(app, 'broken.png').locator('img')).toHaveCount(0)

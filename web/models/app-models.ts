@@ -37,6 +37,7 @@ import { browserNoticeHost, type NoticeHost } from '../lib/notice-host.ts'
 import { browserDirectoryPicker, createSyncModel, type SyncModel } from './sync-model.ts'
 import { isDesktopApp } from '../lib/desktop-host.ts'
 import { createToastsModel, type ToastsModel } from './toasts-model.ts'
+import { onDownloadFailed } from '../lib/download-frame.ts'
 import { startToastWiring } from './toast-wiring.ts'
 import { createViewerModel, type ViewerModel } from './viewer-model.ts'
 import { createThumbnailsModel, type ThumbnailsModel } from './thumbnails-model.ts'
@@ -271,7 +272,9 @@ function browserShare (): ((data: NativeShareData) => Promise<void>) | undefined
 export function startAppModels (m: AppModels, client: RpcClient, activityTarget?: EventTarget): () => void {
   const stops = [m.vault.start(), m.files.start(), m.uploads.start(), m.logs.start(), m.route.start(), m.sharedInbox.start(), m.pairingLink.start(), m.storageHealth.start(),
     m.addDevice.start(), m.join.start(), m.fileLocations.start(), m.notices.start(), m.sync.start(),
-    startToastWiring({ toasts: m.toasts, uploads: m.uploads, client, host: m.noticeHost })]
+    startToastWiring({ toasts: m.toasts, uploads: m.uploads, client, host: m.noticeHost }),
+    // A download that failed before its first byte (web/lib/download-frame.ts) says why in a toast.
+    onDownloadFailed(({ title, detail }) => { m.toasts.show({ tone: 'error', text: `${title}. ${detail}` }) })]
   let previous: VaultState | undefined
   stops.push(effect(() => {
     const state = m.vault.state.value

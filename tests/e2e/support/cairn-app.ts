@@ -166,6 +166,10 @@ export class CairnApp {
   }
 
   async goTo (page: 'Files' | 'Trash' | 'Backup' | 'Devices' | 'Peers' | 'Dashboard' | 'Settings' | 'Logs'): Promise<void> {
+    // On a phone the bottom navigation keeps the less used pages under "More".
+    const more = this.page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'More' })
+    const target = this.page.getByRole('navigation').getByRole('link', { name: page })
+    if (await more.isVisible() && !await target.first().isVisible()) await more.click()
     await this.page.getByRole('navigation').getByRole('button', { name: page }).or(this.page.getByRole('navigation').getByRole('link', { name: page })).first().click()
   }
 }

@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test'
 import type { CairnApp } from './cairn-app.ts'
 import { sha256File } from './cairn-app.ts'
-import { openShareLink } from './share-steps.ts'
+import { openShareDialog, openShareLink } from './share-steps.ts'
 
 /** Settings → "Relay addresses": the vault reaches peers through this relay. */
 export async function useRelay (app: CairnApp, relayAddress: string): Promise<void> {
@@ -13,7 +13,7 @@ export async function useRelay (app: CairnApp, relayAddress: string): Promise<vo
 
 /** Files row "Share" with "Relay addresses only" ticked → "Create link"; returns the link. */
 export async function createRelayOnlyShareLink (app: CairnApp, name: string): Promise<string> {
-  await app.row(name).getByRole('button', { name: `Share ${name}` }).click()
+  await openShareDialog(app, name)
   const dialog = app.page.getByRole('dialog', { name: `Share ${name}` })
   await dialog.getByRole('checkbox', { name: 'Relay addresses only' }).check()
   await dialog.getByRole('button', { name: 'Create link' }).click()

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../../../core/security-headers.ts'
+import { ERROR_PAGE_DETAIL_ID } from '../../../core/rpc/file-stream-protocol.ts'
 import { errorPage, escapeHtml } from '../../../sw/error-page.ts'
 
 describe('service worker error pages', () => {
@@ -18,12 +19,25 @@ describe('service worker error pages', () => {
     assert.ok(html.includes('<a href="/">Back to Cairn</a>'))
   })
 
-  it('come with the app\'s own policy: its CSP (frame-ancestors included), nosniff, no referrer', () => {
+  it('come with the app\'s own policy, except that the app\'s own pages may frame them and no other origin may', () => {
     const response = errorPage(404, 'File not found', 'This file is no longer in your vault.')
-    assert.equal(response.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY)
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) assert.equal(response.headers.get(name), value, name)
+    const csp = (response.headers.get('content-security-policy') ?? '').split(';').map(d => d.trim())
+    // Same origin yes (a download in a hidden frame reads why it failed), others no.
+    assert.deepEqual(csp.filter(d => d.startsWith('frame-ancestors')), ["frame-ancestors 'self'"])
+    assert.equal(response.headers.get('x-frame-options'), 'SAMEORIGIN')
+    // Every other directive and header is the app's own.
+    const app = CONTENT_SECURITY_POLICY.split(';').map(d => d.trim())
+    assert.deepEqual(csp.filter(d => !d.startsWith('frame-ancestors')), app.filter(d => !d.startsWith('frame-ancestors')))
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+      if (name !== 'Content-Security-Policy' && name !== 'X-Frame-Options') assert.equal(response.headers.get(name), value, name)
+    }
     assert.equal(response.headers.get('content-type'), 'text/html; charset=utf-8')
     assert.equal(response.headers.get('x-cairn-stream'), 'error')
+  })
+
+  it('mark the sentence so the page that framed a failed download can read it', async () => {
+    const html = await errorPage(404, 'File not found', 'This file is no longer in your vault.').text()
+    assert.ok(html.includes(`<p id="${ERROR_PAGE_DETAIL_ID}">This file is no longer in your vault.</p>`), html)
   })
 
   it('escapes quotes as well, so text is safe in an attribute', () => {

@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals'
-import { useEffect, useRef } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
 import type { ComponentChildren } from 'preact'
 import { downloadUrl } from '../../../core/rpc/service-worker-urls.ts'
 import { useModels } from '../../app-context.ts'
@@ -43,6 +43,16 @@ export function RowMenuPopup () {
   const state = openMenu.value
   const row = state === undefined ? undefined : files.browse.rows.value.find(r => r.key === state.key)
   const ref = useRef<HTMLDivElement>(null)
+
+  // A fixed menu past the window's bottom edge can never be scrolled to: open it upward when
+  // there is no room below (the list's last rows), and never above the window's top.
+  useLayoutEffect(() => {
+    const popup = ref.current
+    if (state === undefined || popup === null) return
+    const height = popup.getBoundingClientRect().height
+    if (state.top + height <= window.innerHeight - 8) return
+    popup.style.top = `${Math.max(8, state.buttonTop - 4 - height)}px`
+  }, [state?.key])
 
   useEffect(() => {
     if (state === undefined) return
