@@ -72,9 +72,11 @@ export interface NodeApi {
   'vault.restore': { args: { recoveryPhrase: string, peerAddress: string, newPassphrase: string }, result: VaultStatus }
   /**
    * Makes a share link for a vault file, or for a snapshot of a folder (every
-   * file under `folder`), as copies under fresh keys, pinned on the backup peers.
+   * file under `folder`), or of chosen files as one folder-style link (paths
+   * relative to `base`, the link named `name`), as copies under fresh keys,
+   * pinned on the backup peers.
    */
-  'shares.create': { args: { fileId: string, expiresAt?: number, relayOnly?: boolean } | { folder: string, expiresAt?: number, relayOnly?: boolean }, result: ShareInfo }
+  'shares.create': { args: { fileId: string, expiresAt?: number, relayOnly?: boolean } | { folder: string, expiresAt?: number, relayOnly?: boolean } | { fileIds: string[], base: string, name: string, expiresAt?: number, relayOnly?: boolean }, result: ShareInfo }
   /** The links I made, newest first. */
   'shares.list': { args: undefined, result: ShareInfo[] }
   /** "Stop sharing": unpins the share's copy from the backup peers and deletes it here. */

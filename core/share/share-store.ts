@@ -21,7 +21,7 @@ export interface ShareRecord {
   link: string
   /** Every root to pin when there are several (a folder: its listing, then each file); absent = just `cid`. */
   roots?: string[]
-  /** A folder share: the folder's path in the vault, and how many files the snapshot holds. */
+  /** A folder share: the folder's path in the vault (chosen files: the link's name), and how many files the snapshot holds. */
   folder?: string
   fileCount?: number
   /** Every block of the share's copy (CID text), so "Stop sharing" can delete them here. */

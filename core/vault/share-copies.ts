@@ -1,10 +1,11 @@
 import { generateFileKey } from '../crypto/stream-format.ts'
-import { CairnError, FileNotFoundError } from '../errors.ts'
+import { CairnError, FileNotFoundError, InvalidArgumentError } from '../errors.ts'
 import { encodeFolderListing, FOLDER_SHARE_TYPE, MAX_FOLDER_FILES, type FolderEntry } from '../share/folder-listing.ts'
 import { makeShare } from '../share/make-share.ts'
 import { RecordingBlockstore, storeEncrypted } from '../storage/encrypted-content.ts'
 import type { VaultFiles } from './vault-files.ts'
 import type { ShareRecord } from '../share/share-store.ts'
+import type { FileInfo } from './vault-views.ts'
 import type { Blockstore } from 'interface-blockstore'
 import { CID } from 'multiformats/cid'
 
@@ -55,8 +56,36 @@ export async function copyFile (files: VaultFiles, blockstore: Blockstore, fileI
  */
 export async function copyFolder (files: VaultFiles, blockstore: Blockstore, folder: string, signal?: AbortSignal): Promise<ShareCopy> {
   const prefix = folder.replace(/\/+$/, '') + '/'
-  const inside = files.list().filter(f => f.path.startsWith(prefix)).sort((a, b) => a.path.localeCompare(b.path))
+  const inside = files.list().filter(f => f.path.startsWith(prefix))
   if (inside.length === 0) throw new FileNotFoundError('That folder has no files to share')
+  return await copyListed(files, blockstore, inside, prefix, baseName(prefix.slice(0, -1)), signal)
+}
+
+/**
+ * A folder-style share of chosen files (the Files page's bulk Share): the
+ * same listing as a folder's, holding exactly these files, their paths
+ * relative to `base` (the folder they were picked in; '' for the top).
+ */
+export async function copyFiles (files: VaultFiles, blockstore: Blockstore, target: { fileIds: readonly string[], base: string, name: string }, signal?: AbortSignal): Promise<ShareCopy> {
+  const base = target.base.replace(/\/+$/, '')
+  const prefix = base === '' ? '' : base + '/'
+  const name = target.name.trim()
+  if (name === '' || name.includes('/')) throw new InvalidArgumentError('A shared selection needs a name')
+  if (target.fileIds.length === 0) throw new FileNotFoundError('There are no files to share')
+  if (new Set(target.fileIds).size !== target.fileIds.length) throw new InvalidArgumentError('A file is named twice in the selection')
+  const byId = new Map(files.list().map(f => [f.fileId, f]))
+  const chosen = target.fileIds.map(id => {
+    const file = byId.get(id)
+    if (file === undefined) throw new FileNotFoundError('A selected file no longer exists')
+    if (!file.path.startsWith(prefix)) throw new InvalidArgumentError('A selected file is not inside the folder it was picked in')
+    return file
+  })
+  return await copyListed(files, blockstore, chosen, prefix, name, signal)
+}
+
+/** Copies `chosen` (each path starting with `prefix`) and writes their listing under a fresh key. */
+async function copyListed (files: VaultFiles, blockstore: Blockstore, chosen: FileInfo[], prefix: string, name: string, signal?: AbortSignal): Promise<ShareCopy> {
+  const inside = [...chosen].sort((a, b) => a.path.localeCompare(b.path))
   if (inside.length > MAX_FOLDER_FILES) throw new CairnError('SHARE_FOLDER_TOO_LARGE', `a shared folder holds at most ${MAX_FOLDER_FILES} files`)
   const entries: FolderEntry[] = []
   const roots: string[] = []
@@ -75,7 +104,7 @@ export async function copyFolder (files: VaultFiles, blockstore: Blockstore, fol
     return {
       cid,
       shareKey,
-      name: baseName(prefix.slice(0, -1)),
+      name,
       size: listing.length,
       type: FOLDER_SHARE_TYPE,
       contentBytes: entries.reduce((sum, e) => sum + e.size, 0),

@@ -1,7 +1,7 @@
 import { CID } from 'multiformats/cid'
 import { systemClock, type Clock } from '../clock.ts'
 import { CairnError, FileNotFoundError, isCairnError, VaultLockedError } from '../errors.ts'
-import { copyFile, copyFolder } from './share-copies.ts'
+import { copyFile, copyFiles, copyFolder } from './share-copies.ts'
 import { createShareLink, MAX_HINT_BYTES, MAX_HINTS } from '../share/share-link.ts'
 import { newShareId, type ShareRecord, type ShareStore } from '../share/share-store.ts'
 import type { VaultService } from './vault-service.ts'
@@ -36,6 +36,9 @@ export interface VaultSharesInit {
   /** Milliseconds clock for creation times and expiry (default Date.now; tests move it by hand). */
   now?: Clock
 }
+
+/** What a link is made of: one file, a folder's files, or chosen files (paths relative to `base`) named `name`. */
+export type ShareTarget = { fileId: string } | { folder: string } | { fileIds: readonly string[], base: string, name: string }
 
 /** How often expired shares are looked for while the vault is open. */
 const EXPIRY_SWEEP_MS = 60_000
@@ -91,8 +94,8 @@ export class VaultShares {
     return this.live.filter(r => !isExpired(r, now)).flatMap(r => this.rootsOf(r).map(cid => r.expiresAt !== undefined ? { cid, expiresAt: r.expiresAt } : { cid }))
   }
 
-  /** Shares one file, or a snapshot of every file under a folder. */
-  async create (target: { fileId: string } | { folder: string }, expiresAt?: number, options: { relayOnly?: boolean } = {}): Promise<ShareInfo> {
+  /** Shares one file, a snapshot of every file under a folder, or chosen files as one folder-style link. */
+  async create (target: ShareTarget, expiresAt?: number, options: { relayOnly?: boolean } = {}): Promise<ShareInfo> {
     const store = this.requireStore()
     if (expiresAt !== undefined && (!Number.isSafeInteger(expiresAt) || expiresAt <= this.now())) {
       throw new CairnError('SHARE_EXPIRY_INVALID', 'The expiry date must be in the future')
@@ -104,7 +107,13 @@ export class VaultShares {
     }
     const files = this.c.vault.files()
     // A lock mid-copy stops it, and the copy takes back what it wrote.
-    const copy = 'folder' in target ? await copyFolder(files, this.c.blockstore, target.folder, files.lockSignal) : await copyFile(files, this.c.blockstore, target.fileId, files.lockSignal)
+    const copy = 'folder' in target
+      ? await copyFolder(files, this.c.blockstore, target.folder, files.lockSignal)
+      : 'fileIds' in target
+        ? await copyFiles(files, this.c.blockstore, target, files.lockSignal)
+        : await copyFile(files, this.c.blockstore, target.fileId, files.lockSignal)
+    // Listed like a folder share ("N files"), under the name the link carries.
+    const folder = 'folder' in target ? target.folder : 'fileIds' in target ? copy.name : undefined
     try {
       // Locked just as the copy finished: the share list's key is already wiped, so store nothing.
       if (files.lockSignal.aborted || this.store !== store) throw new VaultLockedError('The vault was locked while the share was made; nothing was kept')
@@ -112,7 +121,7 @@ export class VaultShares {
       const record: ShareRecord = {
         id: newShareId(),
         fileId: 'fileId' in target ? target.fileId : '',
-        ...('folder' in target ? { folder: target.folder, fileCount: copy.fileCount ?? 0 } : {}),
+        ...(folder !== undefined ? { folder, fileCount: copy.fileCount ?? 0 } : {}),
         cid: copy.cid.toString(),
         name: copy.name,
         size: copy.contentBytes,
@@ -125,7 +134,7 @@ export class VaultShares {
       }
       await store.add(record)
       this.live = [record, ...this.live]
-      this.c.log.info(`shared ${'folder' in target ? `a folder of ${copy.fileCount ?? 0} files` : 'a file'} (${copy.contentBytes} bytes)${expiresAt !== undefined ? ' with an expiry' : ''}`)
+      this.c.log.info(`shared ${folder !== undefined ? `a folder of ${copy.fileCount ?? 0} files` : 'a file'} (${copy.contentBytes} bytes)${expiresAt !== undefined ? ' with an expiry' : ''}`)
       this.c.pinning.changed()
       this.c.onChanged()
       return this.toInfo(record)

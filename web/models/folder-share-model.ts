@@ -18,6 +18,12 @@ export interface FolderShareModel {
   setFolderExpiresOn: (value: string) => void
   /** Makes a snapshot link of the chosen folder (or of `folder`: the Files page's Share on a folder), then opens the Share dialog on it. */
   shareFolder: (folder?: string) => Promise<void>
+  /**
+   * The Files page's bulk Share: one folder-style link holding exactly these
+   * files (paths relative to `base`), named `name`; opens the Share dialog on
+   * it. Resolves to the error's words when it failed (the Files page shows them).
+   */
+  shareFiles: (selection: { fileIds: string[], base: string, name: string }) => Promise<string | undefined>
 }
 
 export interface FolderShareControl extends FolderShareModel {
@@ -71,6 +77,34 @@ export function createFolderShareModel (init: FolderShareInit): FolderShareContr
     }
   }
 
+  // Makes the link (a folder's, or chosen files'), lists it and opens the dialog on it.
+  const make = async (title: string, target: { folder: string } | { fileIds: string[], base: string, name: string }): Promise<string | undefined> => {
+    if (folderBusy.value) return undefined
+    const expiresAt = expiryOf(folderExpiresOn.value, init.now())
+    if (expiresAt === null) {
+      folderError.value = messageForCode('SHARE_EXPIRY_INVALID')
+      return folderError.value
+    }
+    const asked = generation
+    const list = init.willList()
+    folderBusy.value = true
+    folderError.value = undefined
+    try {
+      const share = await client.call('shares.create', { ...target, relayOnly: init.relayOnly.value, ...(expiresAt === undefined ? {} : { expiresAt }) })
+      if (asked !== generation) return undefined
+      list(share)
+      folderExpiresOn.value = ''
+      init.showLink(title, share)
+      return undefined
+    } catch (err) {
+      if (asked !== generation) return undefined
+      folderError.value = errorMessage(err)
+      return folderError.value
+    } finally {
+      if (asked === generation) folderBusy.value = false
+    }
+  }
+
   return {
     folders,
     foldersLoaded,
@@ -88,28 +122,10 @@ export function createFolderShareModel (init: FolderShareInit): FolderShareContr
     },
     shareFolder: async (named) => {
       const folder = named ?? folderChoice.value
-      if (folder === undefined || folderBusy.value) return
-      const expiresAt = expiryOf(folderExpiresOn.value, init.now())
-      if (expiresAt === null) {
-        folderError.value = messageForCode('SHARE_EXPIRY_INVALID')
-        return
-      }
-      const asked = generation
-      const list = init.willList()
-      folderBusy.value = true
-      folderError.value = undefined
-      try {
-        const share = await client.call('shares.create', { folder, relayOnly: init.relayOnly.value, ...(expiresAt === undefined ? {} : { expiresAt }) })
-        if (asked !== generation) return
-        list(share)
-        folderExpiresOn.value = ''
-        init.showLink(folder, share)
-      } catch (err) {
-        if (asked === generation) folderError.value = errorMessage(err)
-      } finally {
-        if (asked === generation) folderBusy.value = false
-      }
+      if (folder === undefined) return
+      await make(folder, { folder })
     },
+    shareFiles: async (selection) => await make(selection.name, selection),
     open: () => {
       const off = client.on('files.changed', () => { void refreshFolders() })
       void refreshFolders()

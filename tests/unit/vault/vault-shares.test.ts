@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { LogBuffer } from '../../../core/node/log-buffer.ts'
+import { FOLDER_SHARE_TYPE } from '../../../core/share/folder-listing.ts'
 import { MAX_HINTS, parseShareLink } from '../../../core/share/share-link.ts'
 import { readDecrypted } from '../../../core/storage/encrypted-content.ts'
 import type { VaultService } from '../../../core/vault/vault-service.ts'
@@ -283,5 +284,25 @@ describe('VaultShares: Stop sharing and the live pins', () => {
     assert.deepEqual(seenDuringDrop, [[]], 'backup could not pin it again during the drop')
     assert.deepEqual(shares.activePins().map(p => p.cid), [info.cid], 'a failed stop leaves the share live and listed')
     assert.deepEqual((await shares.list()).map(s => s.id), [info.id])
+  })
+})
+
+describe('VaultShares: chosen files as one link', () => {
+  it('a folder-style share of exactly the chosen files: listed as a folder of that many files, every copy pinned and dropped together', async () => {
+    const { vault, pinning, shares } = await setup()
+    const a = await addFile(vault, 'trip/a.txt', randomBytes(1000), 'text/plain')
+    const b = await addFile(vault, 'trip/sub/b.txt', randomBytes(2000), 'text/plain')
+    await addFile(vault, 'trip/left.txt', randomBytes(500), 'text/plain')
+    const info = await shares.create({ fileIds: [a.fileId, b.fileId], base: 'trip', name: 'trip' })
+    assert.equal(info.folder, 'trip')
+    assert.equal(info.fileCount, 2)
+    assert.equal(info.size, 3000)
+    const fields = parseShareLink(info.link)
+    assert.equal(fields.name, 'trip')
+    assert.equal(fields.type, FOLDER_SHARE_TYPE)
+    const pins = shares.activePins().map(p => p.cid)
+    assert.equal(pins.length, 3, 'the listing and the two copies')
+    await shares.stop(info.id)
+    assert.deepEqual(pinning.drops, [pins])
   })
 })

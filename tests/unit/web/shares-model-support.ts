@@ -34,6 +34,9 @@ export function setup (opts: { nativeShare?: (data: NativeShareData) => Promise<
         if (inside.length === 0) fail('FILE_NOT_FOUND')
         const name = args.folder.slice(args.folder.lastIndexOf('/') + 1)
         created = share(`new${++made}`, { fileId: '', folder: args.folder, fileCount: inside.length, name, createdAt: 5000 + made, expiresAt })
+      } else if ('fileIds' in args) {
+        if (args.fileIds.length === 0) fail('FILE_NOT_FOUND')
+        created = share(`new${++made}`, { fileId: '', folder: args.name, fileCount: args.fileIds.length, name: args.name, createdAt: 5000 + made, expiresAt })
       } else {
         if (args.fileId !== 'f1') fail('FILE_NOT_FOUND')
         created = share(`new${++made}`, { createdAt: 5000 + made, expiresAt })

@@ -29,7 +29,7 @@ export function ShareDialog () {
         <p class='small'>
           {isFile
             ? 'Anyone with this link can open the file. Stopping the share later does not take it back from someone who already downloaded it.'
-            : 'Anyone with this link can open the files in this folder as they are now; files you add to it later are not shared. Stopping the share later does not take the files back from someone who already downloaded them.'}
+            : 'Anyone with this link can open these files as they are now; files you add to the folder later are not shared. Stopping the share later does not take the files back from someone who already downloaded them.'}
         </p>
         {created !== undefined && (
           <div class='actions'>
