@@ -134,6 +134,13 @@ export class CairnApp {
     return (await this.rowMenu(name)).getByRole('menuitem', { name: 'Download', exact: true })
   }
 
+  /** A file's "⋯" menu → Share; returns the "Share <name>" dialog. */
+  async openShareDialog (name: string): Promise<Locator> {
+    await (await this.rowMenu(name)).getByRole('menuitem', { name: 'Share', exact: true }).click()
+    const base = name.slice(name.lastIndexOf('/') + 1)
+    return this.page.getByRole('dialog', { name: `Share ${base}` })
+  }
+
   /** Walks into a folder from the top, by the breadcrumbs and the rows. */
   async openFolder (path: string): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Folder', exact: true }).getByRole('button', { name: 'All files' }).or(

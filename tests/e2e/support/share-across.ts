@@ -11,10 +11,9 @@ export async function useRelay (app: CairnApp, relayAddress: string): Promise<vo
   await app.goTo('Files')
 }
 
-/** Files row "Share" with "Relay addresses only" ticked → "Create link"; returns the link. */
+/** Files row "⋯" → "Share" with "Relay addresses only" ticked → "Create link"; returns the link. */
 export async function createRelayOnlyShareLink (app: CairnApp, name: string): Promise<string> {
-  await app.row(name).getByRole('button', { name: `Share ${name}` }).click()
-  const dialog = app.page.getByRole('dialog', { name: `Share ${name}` })
+  const dialog = await app.openShareDialog(name)
   await dialog.getByRole('checkbox', { name: 'Relay addresses only' }).check()
   await dialog.getByRole('button', { name: 'Create link' }).click()
   const link = await dialog.getByRole('textbox', { name: 'Share link' }).inputValue({ timeout: 60_000 })

@@ -10,10 +10,9 @@ export async function pairBackupPeer (app: CairnApp, address: string, pairingCod
   await expect(app.page.getByText('All files replicated')).toBeVisible({ timeout: 180_000 })
 }
 
-/** Files row "Share" → "Create link"; returns the link the dialog shows and closes it. */
+/** Files row "⋯" → "Share" → "Create link"; returns the link the dialog shows and closes it. */
 export async function createShareLink (app: CairnApp, name: string): Promise<string> {
-  await app.row(name).getByRole('button', { name: `Share ${name}` }).click()
-  const dialog = app.page.getByRole('dialog', { name: `Share ${name}` })
+  const dialog = await app.openShareDialog(name)
   await dialog.getByRole('button', { name: 'Create link' }).click()
   const link = await dialog.getByRole('textbox', { name: 'Share link' }).inputValue({ timeout: 60_000 })
   await dialog.getByRole('button', { name: 'Done' }).click()
