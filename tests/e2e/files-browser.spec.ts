@@ -16,14 +16,6 @@ function crumbs (page: Page) {
   return page.getByRole('navigation', { name: 'Folder', exact: true })
 }
 
-async function newFolder (page: Page, name: string): Promise<void> {
-  await page.getByRole('button', { name: 'New folder' }).click()
-  const dialog = page.getByRole('dialog', { name: 'New folder' })
-  await dialog.getByRole('textbox', { name: 'Folder name' }).fill(name)
-  await dialog.getByRole('button', { name: 'Create' }).click()
-  await expect(dialog).toHaveCount(0)
-}
-
 test('folders: make, walk, upload into, move (dialog and drag), rename, search, sort, select and delete, zip, keys', async ({ profile, files }) => {
   const small = files.make('small.txt', 100)
   const medium = files.make('medium.bin', 20_000)
@@ -36,8 +28,8 @@ test('folders: make, walk, upload into, move (dialog and drag), rename, search, 
   await app.createVault(PASSPHRASE)
 
   // Two folders, one stays empty; both survive a reload.
-  await newFolder(page, 'Projects')
-  await newFolder(page, 'Archive')
+  await app.newFolder('Projects')
+  await app.newFolder('Archive')
   await expect(app.row('Projects').getByRole('cell', { name: 'Folder' })).toBeVisible()
   await page.reload()
   await app.unlock(PASSPHRASE)
@@ -140,7 +132,7 @@ test('dragging files over the window shows where they will land, and they land i
   const app = new CairnApp(page)
   await app.open()
   await app.createVault(PASSPHRASE)
-  await newFolder(page, 'Inbox')
+  await app.newFolder('Inbox')
   await app.openFolder('Inbox')
   await page.evaluate(() => {
     const transfer = new DataTransfer()

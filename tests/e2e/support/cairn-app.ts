@@ -141,6 +141,31 @@ export class CairnApp {
     return this.page.getByRole('dialog', { name: `Share ${base}` })
   }
 
+  /** "New folder" → types the name → Create, in the folder shown. */
+  async newFolder (name: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'New folder' }).click()
+    const dialog = this.page.getByRole('dialog', { name: 'New folder' })
+    await dialog.getByRole('textbox', { name: 'Folder name' }).fill(name)
+    await dialog.getByRole('button', { name: 'Create' }).click()
+    await expect(dialog).toHaveCount(0)
+  }
+
+  /** "Show files as" List or Grid. */
+  async showAs (layout: 'List' | 'Grid'): Promise<void> {
+    const button = this.page.getByRole('group', { name: 'Show files as' }).getByRole('button', { name: layout })
+    await button.click()
+    await expect(button).toHaveAttribute('aria-pressed', 'true')
+  }
+
+  /** Opens a file in the viewer by its name's button in its row; returns the viewer. */
+  async openViewer (name: string): Promise<Locator> {
+    const base = name.slice(name.lastIndexOf('/') + 1)
+    await this.row(name).getByRole('button', { name: base, exact: true }).click()
+    const viewer = this.page.getByRole('dialog', { name: base })
+    await expect(viewer).toBeVisible()
+    return viewer
+  }
+
   /** Walks into a folder from the top, by the breadcrumbs and the rows. */
   async openFolder (path: string): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Folder', exact: true }).getByRole('button', { name: 'All files' }).or(
