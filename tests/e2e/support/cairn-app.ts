@@ -197,8 +197,14 @@ export class CairnApp {
     await expect(this.row(name)).toHaveCount(0)
   }
 
+  /** The top bar's pages, or on a phone the bottom navigation's (the rarer ones behind "More"). */
   async goTo (page: 'Files' | 'Trash' | 'Backup' | 'Devices' | 'Peers' | 'Dashboard' | 'Settings' | 'Logs'): Promise<void> {
-    await this.page.getByRole('navigation').getByRole('button', { name: page }).or(this.page.getByRole('navigation').getByRole('link', { name: page })).first().click()
+    const navs = this.page.getByRole('navigation', { name: 'Main', exact: true }).or(this.page.getByRole('navigation', { name: 'Pages', exact: true }))
+    const target = navs.getByRole('button', { name: page }).or(navs.getByRole('link', { name: page })).filter({ visible: true }).first()
+    const more = this.page.getByRole('navigation', { name: 'Pages', exact: true }).getByRole('button', { name: 'More' })
+    await expect(target.or(more).first()).toBeVisible()
+    if (!await target.isVisible()) await more.click()
+    await target.click()
   }
 }
 
