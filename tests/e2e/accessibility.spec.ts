@@ -63,6 +63,14 @@ test('axe finds no serious or critical violation on onboarding, unlock, every pa
   await expectNoSeriousViolations(page, 'files, with files')
 
   // The file browser: a folder among the files, a row's "⋯" menu open, the grid view, the viewer.
+  await page.getByRole('button', { name: 'New folder' }).click()
+  const newFolder = page.getByRole('dialog', { name: 'New folder' })
+  await expect(newFolder).toBeVisible()
+  // The page behind a dialog is out of reach: only the dialog's controls are found.
+  await expect(page.getByRole('button', { name: 'Add files' })).toHaveCount(0)
+  await expectNoSeriousViolations(page, 'files, the New folder dialog')
+  await page.keyboard.press('Escape')
+  await expect(newFolder).toHaveCount(0)
   await app.newFolder('Projects')
   await expect(app.row('Projects')).toHaveCount(1)
   await expectNoSeriousViolations(page, 'files, with a folder')
