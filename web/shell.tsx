@@ -24,6 +24,7 @@ import { ResolveConflictDialog } from './pages/files/resolve-conflict-dialog.tsx
 import { SyncPage } from './pages/sync/sync-page.tsx'
 import { BottomNav } from './components/bottom-nav.tsx'
 import { ToastArea } from './components/toast-area.tsx'
+import { DeleteManyDialog, MoveDialog, NewFolderDialog, RenameFolderDialog, ShortcutsDialog } from './pages/files/folder-dialogs.tsx'
 
 /**
  * The unlocked app: top bar, the current page, and the dialog layer. While a
@@ -67,6 +68,11 @@ export function Shell () {
       <RemoveDeviceDialog />
       <ResolveConflictDialog />
       <FileViewer />
+      <NewFolderDialog />
+      <RenameFolderDialog />
+      <MoveDialog />
+      <DeleteManyDialog />
+      <ShortcutsDialog />
     </>
   )
 }

@@ -7,7 +7,8 @@ import { createShareLink, openShareLink, pairBackupPeer } from './support/share-
 
 // Issue 13: axe-core finds no serious or critical violation on any screen —
 // each onboarding step, unlock, every page of the unlocked app with something
-// on it, and a share link's page opened in another browser.
+// on it, the file browser (a folder, a row's menu open, the grid, the viewer),
+// and a share link's page opened in another browser.
 
 const PASSPHRASE = 'every screen for every reader'
 
@@ -60,6 +61,32 @@ test('axe finds no serious or critical violation on onboarding, unlock, every pa
 
   await app.addFiles([files.make('report.pdf', 120_000).path, files.make('notes.txt', 3_000).path])
   await expectNoSeriousViolations(page, 'files, with files')
+
+  // The file browser: a folder among the files, a row's "⋯" menu open, the grid view, the viewer.
+  await page.getByRole('button', { name: 'New folder' }).click()
+  const newFolder = page.getByRole('dialog', { name: 'New folder' })
+  await expect(newFolder).toBeVisible()
+  // The page behind a dialog is out of reach: only the dialog's controls are found.
+  await expect(page.getByRole('button', { name: 'Add files' })).toHaveCount(0)
+  await expectNoSeriousViolations(page, 'files, the New folder dialog')
+  await page.keyboard.press('Escape')
+  await expect(newFolder).toHaveCount(0)
+  await app.newFolder('Projects')
+  await expect(app.row('Projects')).toHaveCount(1)
+  await expectNoSeriousViolations(page, 'files, with a folder')
+  const menu = await app.rowMenu('notes.txt')
+  await expect(menu.getByRole('menuitem', { name: 'Download', exact: true })).toBeFocused()
+  await expectNoSeriousViolations(page, 'files, a row menu open')
+  await page.keyboard.press('Escape')
+  await expect(menu).toHaveCount(0)
+  await app.showAs('Grid')
+  await expect(page.getByRole('list', { name: 'Files' }).getByRole('listitem')).toHaveCount(3)
+  await expectNoSeriousViolations(page, 'files, grid view')
+  await app.showAs('List')
+  const viewer = await app.openViewer('notes.txt')
+  await expectNoSeriousViolations(page, 'viewer')
+  await page.keyboard.press('Escape')
+  await expect(viewer).toHaveCount(0)
 
   await pairBackupPeer(app, wsAddress(peer.ready.multiaddrs), peer.ready.pairingCode ?? '')
   await expectNoSeriousViolations(page, 'backup, a peer paired')

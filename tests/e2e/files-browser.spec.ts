@@ -1,7 +1,7 @@
 import { expect, test } from './support/fixtures.ts'
 import { CairnApp } from './support/cairn-app.ts'
 import { expectDownloadErrorShown } from './support/download-error-steps.ts'
-import { crumbs, downloadFolderZip, expectInFolder, newFolder, rowNames, selectRangeAndDelete } from './support/files-steps.ts'
+import { crumbs, downloadFolderZip, expectInFolder, rowNames, selectRangeAndDelete } from './support/files-steps.ts'
 
 const PASSPHRASE = 'walk into every folder please'
 
@@ -17,8 +17,8 @@ test('folders: make, walk, upload into, move (dialog and drag), rename, search, 
   await app.createVault(PASSPHRASE)
 
   // Two folders, one stays empty; both survive a reload.
-  await newFolder(page, 'Projects')
-  await newFolder(page, 'Archive')
+  await app.newFolder('Projects')
+  await app.newFolder('Archive')
   await expect(app.row('Projects').getByRole('cell', { name: 'Folder' })).toBeVisible()
   await page.reload()
   await app.unlock(PASSPHRASE)
@@ -109,7 +109,7 @@ test('dragging files over the window shows where they will land, and they land i
   const app = new CairnApp(page)
   await app.open()
   await app.createVault(PASSPHRASE)
-  await newFolder(page, 'Inbox')
+  await app.newFolder('Inbox')
   await app.openFolder('Inbox')
   await page.evaluate(() => {
     const transfer = new DataTransfer()

@@ -119,8 +119,7 @@ test('copying a share link says so in a toast that goes by itself', async () => 
   await app.open()
   await app.createVault('a link for my sister, copied')
   await app.addFiles([files.make('recipe.txt', 2_000).path])
-  await app.row('recipe.txt').getByRole('button', { name: 'Share recipe.txt' }).click()
-  const dialog = app.page.getByRole('dialog', { name: 'Share recipe.txt' })
+  const dialog = await app.openShareDialog('recipe.txt')
   await dialog.getByRole('button', { name: 'Create link' }).click()
   const link = await dialog.getByRole('textbox', { name: 'Share link' }).inputValue({ timeout: 60_000 })
   // No backup peer: the dialog says the link works only while Cairn is open here.

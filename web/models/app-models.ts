@@ -248,7 +248,8 @@ export function createAppModels (init: AppModelsInit): AppModels {
       shares.sharing.value !== undefined || shares.stopping.value !== undefined ||
       uploads.conflict.value !== undefined || versions.file.value !== undefined || trash.confirmingEmpty.value ||
       removeDevice.removing.value !== undefined || addDevice.stage.value !== 'closed' || conflicts.resolving.value !== undefined ||
-      viewer.file.value !== undefined),
+      viewer.file.value !== undefined || files.browse.newFolderName.value !== undefined || files.browse.renamingFolder.value !== undefined ||
+      files.browse.moving.value !== undefined || files.browse.deletingMany.value !== undefined || files.browse.shortcutsOpen.value),
     viewer,
     thumbnails,
     filesLayout: createFilesLayoutModel(),

@@ -134,6 +134,38 @@ export class CairnApp {
     return (await this.rowMenu(name)).getByRole('menuitem', { name: 'Download', exact: true })
   }
 
+  /** A file's "⋯" menu → Share; returns the "Share <name>" dialog. */
+  async openShareDialog (name: string): Promise<Locator> {
+    await (await this.rowMenu(name)).getByRole('menuitem', { name: 'Share', exact: true }).click()
+    const base = name.slice(name.lastIndexOf('/') + 1)
+    return this.page.getByRole('dialog', { name: `Share ${base}` })
+  }
+
+  /** "New folder" → types the name → Create, in the folder shown. */
+  async newFolder (name: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'New folder' }).click()
+    const dialog = this.page.getByRole('dialog', { name: 'New folder' })
+    await dialog.getByRole('textbox', { name: 'Folder name' }).fill(name)
+    await dialog.getByRole('button', { name: 'Create' }).click()
+    await expect(dialog).toHaveCount(0)
+  }
+
+  /** "Show files as" List or Grid. */
+  async showAs (layout: 'List' | 'Grid'): Promise<void> {
+    const button = this.page.getByRole('group', { name: 'Show files as' }).getByRole('button', { name: layout })
+    await button.click()
+    await expect(button).toHaveAttribute('aria-pressed', 'true')
+  }
+
+  /** Opens a file in the viewer by its name's button in its row; returns the viewer. */
+  async openViewer (name: string): Promise<Locator> {
+    const base = name.slice(name.lastIndexOf('/') + 1)
+    await this.row(name).getByRole('button', { name: base, exact: true }).click()
+    const viewer = this.page.getByRole('dialog', { name: base })
+    await expect(viewer).toBeVisible()
+    return viewer
+  }
+
   /** Walks into a folder from the top, by the breadcrumbs and the rows. */
   async openFolder (path: string): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Folder', exact: true }).getByRole('button', { name: 'All files' }).or(
@@ -165,12 +197,14 @@ export class CairnApp {
     await expect(this.row(name)).toHaveCount(0)
   }
 
+  /** The top bar's pages, or on a phone the bottom navigation's (the rarer ones behind "More"). */
   async goTo (page: 'Files' | 'Trash' | 'Backup' | 'Devices' | 'Peers' | 'Dashboard' | 'Settings' | 'Logs'): Promise<void> {
-    // On a phone the bottom navigation keeps the less used pages under "More".
-    const more = this.page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'More' })
-    const target = this.page.getByRole('navigation').getByRole('link', { name: page })
-    if (await more.isVisible() && !await target.first().isVisible()) await more.click()
-    await this.page.getByRole('navigation').getByRole('button', { name: page }).or(this.page.getByRole('navigation').getByRole('link', { name: page })).first().click()
+    const navs = this.page.getByRole('navigation', { name: 'Main', exact: true }).or(this.page.getByRole('navigation', { name: 'Pages', exact: true }))
+    const target = navs.getByRole('button', { name: page }).or(navs.getByRole('link', { name: page })).filter({ visible: true }).first()
+    const more = this.page.getByRole('navigation', { name: 'Pages', exact: true }).getByRole('button', { name: 'More' })
+    await expect(target.or(more).first()).toBeVisible()
+    if (!await target.isVisible()) await more.click()
+    await target.click()
   }
 }
 

@@ -28,14 +28,6 @@ export async function expectInFolder (page: Page, name: string): Promise<void> {
   await expect(crumbs(page).locator('[aria-current=page]')).toHaveText(name)
 }
 
-export async function newFolder (page: Page, name: string): Promise<void> {
-  await page.getByRole('button', { name: 'New folder' }).click()
-  const dialog = page.getByRole('dialog', { name: 'New folder' })
-  await dialog.getByRole('textbox', { name: 'Folder name' }).fill(name)
-  await dialog.getByRole('button', { name: 'Create' }).click()
-  await expect(dialog).toHaveCount(0)
-}
-
 export function sha256 (bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
 }
@@ -99,8 +91,8 @@ export async function filesWalk (app: CairnApp, files: TestFiles, passphrase: st
   await app.open()
   await app.createVault(passphrase)
 
-  await newFolder(page, 'Photos')
-  await newFolder(page, 'Empty')
+  await app.newFolder('Photos')
+  await app.newFolder('Empty')
   await expect(rowNames(page)).toHaveText(['Empty', 'Photos'])
   await app.row('Photos').getByRole('button', { name: 'Photos', exact: true }).click()
   await expectInFolder(page, 'Photos')

@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test'
 import type { CairnApp } from './cairn-app.ts'
 import { sha256File } from './cairn-app.ts'
-import { openShareDialog, openShareLink } from './share-steps.ts'
+import { openShareLink } from './share-steps.ts'
 
 /** Settings → "Relay addresses": the vault reaches peers through this relay. */
 export async function useRelay (app: CairnApp, relayAddress: string): Promise<void> {
@@ -11,10 +11,9 @@ export async function useRelay (app: CairnApp, relayAddress: string): Promise<vo
   await app.goTo('Files')
 }
 
-/** Files row "Share" with "Relay addresses only" ticked → "Create link"; returns the link. */
+/** Files row "⋯" → "Share" with "Relay addresses only" ticked → "Create link"; returns the link. */
 export async function createRelayOnlyShareLink (app: CairnApp, name: string): Promise<string> {
-  await openShareDialog(app, name)
-  const dialog = app.page.getByRole('dialog', { name: `Share ${name}` })
+  const dialog = await app.openShareDialog(name)
   await dialog.getByRole('checkbox', { name: 'Relay addresses only' }).check()
   await dialog.getByRole('button', { name: 'Create link' }).click()
   const link = await dialog.getByRole('textbox', { name: 'Share link' }).inputValue({ timeout: 60_000 })

@@ -10,17 +10,9 @@ export async function pairBackupPeer (app: CairnApp, address: string, pairingCod
   await expect(app.page.getByText('All files replicated')).toBeVisible({ timeout: 180_000 })
 }
 
-/** Opens a file's Share dialog: the row's "Share" button where it has one, else its "⋯" menu's Share. */
-export async function openShareDialog (app: CairnApp, name: string): Promise<void> {
-  const button = app.row(name).getByRole('button', { name: `Share ${name}` })
-  if (await button.isVisible()) await button.click()
-  else await (await app.rowMenu(name)).getByRole('menuitem', { name: 'Share', exact: true }).click()
-}
-
-/** Files row "Share" → "Create link"; returns the link the dialog shows and closes it. */
+/** Files row "⋯" → "Share" → "Create link"; returns the link the dialog shows and closes it. */
 export async function createShareLink (app: CairnApp, name: string): Promise<string> {
-  await openShareDialog(app, name)
-  const dialog = app.page.getByRole('dialog', { name: `Share ${name}` })
+  const dialog = await app.openShareDialog(name)
   await dialog.getByRole('button', { name: 'Create link' }).click()
   const link = await dialog.getByRole('textbox', { name: 'Share link' }).inputValue({ timeout: 60_000 })
   await dialog.getByRole('button', { name: 'Done' }).click()

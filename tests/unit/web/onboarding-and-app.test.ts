@@ -23,6 +23,7 @@ function setup (initial: VaultStatus['state'], persist: boolean) {
     },
     'vault.lock': async () => { status = { ...status, state: 'locked' }; return status },
     'files.list': async () => status.state === 'unlocked' ? files : fail('VAULT_LOCKED'),
+    'folders.list': async () => [],
     'vault.setAutoLock': async ({ minutes }) => { status = { ...status, autoLockMinutes: minutes }; return status }
   })
   const location = memoryHashLocation('#/settings')

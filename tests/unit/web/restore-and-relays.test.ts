@@ -79,7 +79,8 @@ test('in the app: "Restore a vault" stays on its busy screen until done, then la
       await restored.promise
       return status
     },
-    'files.list': async () => status.state === 'unlocked' ? files : fail('VAULT_LOCKED')
+    'files.list': async () => status.state === 'unlocked' ? files : fail('VAULT_LOCKED'),
+    'folders.list': async () => []
   })
   const location = memoryHashLocation('#/logs')
   const models = createAppModels({ client, storage: undefined, location, checkDelayMs: 1 })

@@ -220,6 +220,7 @@ test('wired into the app: a share that arrives locked is offered on unlock once 
   const client = createTestClient({
     'vault.status': async () => status,
     'files.list': async () => { await listed.promise; return [inVault] },
+    'folders.list': async () => [],
     'files.add': async (args: AddFileArgs) => {
       added.push(args.path ?? args.file.name)
       return { file: { fileId: args.uploadId, path: args.path ?? args.file.name, size: args.file.size, mtime: 1, type: '', cid: 'c' }, deduplicated: false }

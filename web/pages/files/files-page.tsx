@@ -7,7 +7,6 @@ import { Breadcrumbs } from './breadcrumbs.tsx'
 import { BulkBar } from './bulk-bar.tsx'
 import { DropZone } from './drop-zone.tsx'
 import { FileTable } from './file-table.tsx'
-import { DeleteManyDialog, MoveDialog, NewFolderDialog, RenameFolderDialog, ShortcutsDialog } from './folder-dialogs.tsx'
 import { FolderTree } from './folder-tree.tsx'
 import { RowMenuPopup } from './row-menu.tsx'
 import { UploadPanel } from './upload-panel.tsx'
@@ -77,11 +76,6 @@ export function FilesPage () {
             </div>
             )}
       <RowMenuPopup />
-      <NewFolderDialog />
-      <RenameFolderDialog />
-      <MoveDialog />
-      <DeleteManyDialog />
-      <ShortcutsDialog />
       <DropZone />
     </div>
   )
