@@ -1,7 +1,7 @@
 import { CairnError, FileNotFoundError, InvalidArgumentError, VaultLockedError } from '../errors.ts'
 import { generateFileKey } from '../crypto/stream-format.ts'
 import { createDedupHasher } from '../crypto/dedup-tag.ts'
-import { dedupTagV2FromDigests } from '../crypto/dedup-tag-v2.ts'
+import { createDedupHasherV2, dedupTagV2FromDigests } from '../crypto/dedup-tag-v2.ts'
 import { readDecrypted, readEveryBlock, RecordingBlockstore } from '../storage/encrypted-content.ts'
 import { createInThreadSealer, type ChunkSealer } from '../storage/chunk-sealer.ts'
 import { storeSealed } from '../storage/sealed-content.ts'
@@ -376,9 +376,10 @@ export class VaultFiles {
 
   /** The keyed dedup tag (base64) of content read from a stream: folder sync tells a moved file by it without uploading it. */
   async tagOfStream (stream: ReadableStream<Uint8Array>): Promise<string> {
-    const hasher = await createDedupHasher(this.dedupKey)
+    // The tag new content is stored under (version 2), so a moved file matches its own upload.
+    const hasher = createDedupHasherV2(this.dedupKey)
     for await (const chunk of stream) hasher.update(chunk)
-    return toBase64(hasher.digest())
+    return toBase64(await hasher.digest())
   }
 
   /** The dedup tag (base64) of a live file's current content. */
