@@ -1,13 +1,11 @@
-import { test as base } from '@playwright/test'
-import { launchProfile, type Profile } from './support/browser.ts'
+import { launchProfile } from './support/browser.ts'
 import { CairnApp } from './support/cairn-app.ts'
-import { expect } from './support/fixtures.ts'
-import { findFirefox, launchFirefoxProfile } from './support/firefox.ts'
+import { expect, test as base } from './support/fixtures.ts'
+import { findFirefox } from './support/firefox.ts'
 import { filesContaining, removeDir, startPeer, startRelay, wsAddress } from './support/backup-servers.ts'
 import { vaultJourney } from './support/journey-steps.ts'
 import { createRelayOnlyShareLink, downloadSharedSha256, expectSharesOnBackupPeer, useRelay } from './support/share-across.ts'
 import { createShareLink, pairBackupPeer } from './support/share-steps.ts'
-import { TestFiles } from './support/test-files.ts'
 
 /**
  * Cairn in Firefox ESR (Debian's, driven by Playwright 1.64.1 over WebDriver
@@ -23,17 +21,7 @@ interface Servers {
   relayAddress: string
 }
 
-const test = base.extend<{ firefox: Profile, files: TestFiles, servers: Servers }>({
-  firefox: async ({}, use) => { // eslint-disable-line no-empty-pattern -- Playwright requires object destructuring
-    const profile = await launchFirefoxProfile()
-    await use(profile)
-    await profile.dispose()
-  },
-  files: async ({}, use) => { // eslint-disable-line no-empty-pattern
-    const files = new TestFiles()
-    await use(files)
-    files.dispose()
-  },
+const test = base.extend<{ servers: Servers }>({
   servers: async ({}, use) => { // eslint-disable-line no-empty-pattern
     const relay = await startRelay()
     const relayAddress = wsAddress(relay.ready.multiaddrs)

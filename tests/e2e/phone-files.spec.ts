@@ -1,21 +1,12 @@
 import { wsAddress } from './support/backup-servers.ts'
-import type { Profile } from './support/browser.ts'
 import { CairnApp } from './support/cairn-app.ts'
 import { expectDownloadErrorShown } from './support/download-error-steps.ts'
-import { expect, test as base } from './support/fixtures.ts'
+import { expect, test } from './support/fixtures.ts'
 import { filesWalk } from './support/files-steps.ts'
-import { launchPhoneProfile } from './support/phone.ts'
 import { downloadSharedSha256, expectSharesOnBackupPeer, useRelay } from './support/share-across.ts'
 import { createShareLink, pairBackupPeer } from './support/share-steps.ts'
 
 /** The file browser at 390 × 844 with touch (Chromium), the bottom navigation around it, and a share link made there. */
-const test = base.extend<{ phone: Profile }>({
-  phone: async ({}, use) => { // eslint-disable-line no-empty-pattern -- Playwright requires object destructuring
-    const profile = await launchPhoneProfile()
-    await use(profile)
-    await profile.dispose()
-  }
-})
 
 test('on a phone: folders, breadcrumbs, search, a PNG thumbnail, a folder zip intact, shift-click delete, the bottom navigation; a failed download says why', async ({ phone, files }) => {
   const app = new CairnApp(await phone.context.newPage())

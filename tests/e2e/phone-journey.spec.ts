@@ -1,25 +1,9 @@
-import { test as base } from '@playwright/test'
-import type { Profile } from './support/browser.ts'
 import { CairnApp } from './support/cairn-app.ts'
-import { expect } from './support/fixtures.ts'
+import { expect, test } from './support/fixtures.ts'
 import { vaultJourney } from './support/journey-steps.ts'
-import { launchPhoneProfile, PHONE } from './support/phone.ts'
-import { TestFiles } from './support/test-files.ts'
+import { PHONE } from './support/phone.ts'
 
 const PASSPHRASE = 'my pocket holds my files'
-
-const test = base.extend<{ phone: Profile, files: TestFiles }>({
-  phone: async ({}, use) => { // eslint-disable-line no-empty-pattern -- Playwright requires object destructuring
-    const profile = await launchPhoneProfile()
-    await use(profile)
-    await profile.dispose()
-  },
-  files: async ({}, use) => { // eslint-disable-line no-empty-pattern
-    const files = new TestFiles()
-    await use(files)
-    files.dispose()
-  }
-})
 
 test('on a phone-sized screen (390 × 844, touch): create, upload three files, reload, unlock, download intact, rename, delete, lock', async ({ phone, files }) => {
   const app = new CairnApp(await phone.context.newPage())
