@@ -56,7 +56,7 @@ test('a recipient with a locked vault saves a shared file into it, after a wrong
 
     const recipient = new CairnApp(page)
     await recipient.expectUnlocked()
-    await recipient.expectListed([report.name])
+    await recipient.expectListed([`Shared with me/${report.name}`])
     // Received files go under "Shared with me/", by their plain name.
     expect(await recipient.downloadSha256(`Shared with me/${report.name}`)).toBe(report.sha256)
 
@@ -74,7 +74,7 @@ test('a recipient with a locked vault saves a shared file into it, after a wrong
     const single = new CairnApp(alone)
     await single.expectUnlocked()
     // Saved again: beside the first copy, never over it.
-    await single.expectListed([report.name, report.name.replace(/\.bin$/, ' (2).bin')])
+    await single.expectListed([`Shared with me/${report.name}`, `Shared with me/${report.name.replace(/\.bin$/, ' (2).bin')}`])
     expect(await single.downloadSha256(`Shared with me/${report.name.replace(/\.bin$/, ' (2).bin')}`)).toBe(report.sha256)
   } finally {
     await b.dispose()

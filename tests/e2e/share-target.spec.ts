@@ -125,7 +125,7 @@ test('files shared to a locked Cairn wait for the unlock; the manifest declares 
   // An id the service worker does not hold (it was restarted, or another tab took the files).
   await app.page.goto(`${CairnApp.appUrl()}/#/shared-files/00000000-0000-4000-8000-000000000000`)
   await expect(app.page.getByRole('alert').filter({ hasText: 'The shared files were lost before Cairn could take them; share them again.' })).toBeVisible()
-  await app.page.getByRole('button', { name: 'Dismiss' }).click()
+  await app.page.getByRole('button', { name: 'Dismiss', exact: true }).click()
   await expect(app.page.getByText('The shared files were lost')).toHaveCount(0)
 
   // Text only, no files: back to the app with nothing to add.
