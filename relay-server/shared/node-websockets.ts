@@ -1,4 +1,5 @@
-import { webSockets, type WebSocketsInit } from '@libp2p/websockets'
+import type { WebSocketsInit } from '@libp2p/websockets'
+import { webSocketsDiallingWith, type Factory } from './websockets-dialling.ts'
 import { WebSocket as WsWebSocket, type ClientOptions } from 'ws'
 
 /**
@@ -25,8 +26,6 @@ export class NodeWebSocket extends WsWebSocket {
   }
 }
 
-type Factory = ReturnType<typeof webSockets>
-type Connect = (ma: unknown, options: unknown) => Promise<unknown>
 
 /**
  * `webSockets()` for a Node host (the backup peer, the desktop daemon, the
@@ -42,21 +41,5 @@ type Connect = (ma: unknown, options: unknown) => Promise<unknown>
  * other code ever sees it changed.
  */
 export function nodeWebSockets (init?: WebSocketsInit): Factory {
-  const factory = webSockets(init)
-  return (components) => {
-    const transport = factory(components) as ReturnType<Factory> & { _connect: Connect }
-    const connect = transport._connect.bind(transport)
-    transport._connect = async (ma, options) => {
-      const global = globalThis.WebSocket
-      globalThis.WebSocket = NodeWebSocket as unknown as typeof globalThis.WebSocket
-      let dialled: Promise<unknown>
-      try {
-        dialled = connect(ma, options)
-      } finally {
-        globalThis.WebSocket = global
-      }
-      return await dialled
-    }
-    return transport
-  }
+  return webSocketsDiallingWith(NodeWebSocket as unknown as typeof globalThis.WebSocket, init)
 }

@@ -1,4 +1,5 @@
-import { webSockets, type WebSocketsInit } from '@libp2p/websockets'
+import type { WebSocketsInit } from '@libp2p/websockets'
+import { webSocketsDiallingWith, type Factory } from '../../../relay-server/shared/websockets-dialling.ts'
 
 /** Sends held back are joined up to this many bytes per WebSocket message. */
 export const COALESCE_MAX_BYTES = 256 * 1024
@@ -62,8 +63,6 @@ export function coalescingSocketClass (Base: WebSocketClass): WebSocketClass {
   }
 }
 
-type Factory = ReturnType<typeof webSockets>
-type Connect = (ma: unknown, options: unknown) => Promise<unknown>
 
 /**
  * `webSockets()` dialling with `Socket` (wrapped by {@link coalescingSocketClass}).
@@ -72,22 +71,5 @@ type Connect = (ma: unknown, options: unknown) => Promise<unknown>
  * other code ever sees it changed. Listening is unchanged.
  */
 export function webSocketsWith (Socket: WebSocketClass, init?: WebSocketsInit): Factory {
-  const factory = webSockets(init)
-  const Coalescing = coalescingSocketClass(Socket)
-  return (components) => {
-    const transport = factory(components) as ReturnType<Factory> & { _connect: Connect }
-    const connect = transport._connect.bind(transport)
-    transport._connect = async (ma, options) => {
-      const global = globalThis.WebSocket
-      globalThis.WebSocket = Coalescing as unknown as typeof globalThis.WebSocket
-      let dialled: Promise<unknown>
-      try {
-        dialled = connect(ma, options)
-      } finally {
-        globalThis.WebSocket = global
-      }
-      return await dialled
-    }
-    return transport
-  }
+  return webSocketsDiallingWith(coalescingSocketClass(Socket) as unknown as typeof globalThis.WebSocket, init)
 }
