@@ -1,7 +1,6 @@
 import { hostname, platform } from 'node:os'
 import { CairnError } from '../../core/errors.ts'
-import { createDedupHasher } from '../../core/crypto/dedup-tag.ts'
-import { createInThreadSealer } from '../../core/storage/chunk-sealer.ts'
+import { createInThreadTagHasher } from '../../core/node/in-thread-tag-hasher.ts'
 import type { LogBuffer } from '../../core/node/log-buffer.ts'
 import type { VaultNodeHost, WipeableTagHasher } from '../../core/node/vault-node.ts'
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
@@ -11,27 +10,14 @@ import { nodeWebSockets } from '../../relay-server/shared/node-websockets.ts'
 import { pathFolderOpener } from '../folders/path-folder-opener.ts'
 
 /**
- * The version-1 dedup tag in this process (asked only for content of a size
- * an old tag has; new content gets a version-2 tag while it is encrypted):
- * keyed BLAKE3 over the file's stream. No
- * worker holds the key between files, so there is nothing to wipe on lock.
- * Large files are read once and hashed as they are encrypted (vault-files.ts
- * `readLargeFilesOnce`): Node cannot hand a Blob to a worker thread, and a
- * second pass on this thread made the add a third slower (tests/bench/README.md,
- * "Desktop app") and pulled a page's file over the socket twice.
+ * Adds hash and seal in this process (core/node/in-thread-tag-hasher.ts).
+ * Node's WebCrypto runs each encrypt and digest on libuv's thread pool, so no
+ * worker threads (which could not take a file-backed Blob anyway), and no key
+ * leaves this process. Reading large files once matters most here: a second
+ * pass made the add a third slower (tests/bench/README.md, "Desktop app") and
+ * pulled a page's file over the socket twice.
  */
-export const desktopTagHasher: WipeableTagHasher = Object.assign(async (dedupKey: Uint8Array, file: Blob): Promise<Uint8Array> => {
-  const hasher = await createDedupHasher(dedupKey)
-  for await (const piece of file.stream()) hasher.update(piece)
-  return hasher.digest()
-}, {
-  wipe: () => {},
-  readLargeFilesOnce: true,
-  // Node's WebCrypto runs each encrypt and digest on libuv's thread pool, so
-  // chunks in flight already spread over the cores: no worker threads (which
-  // could not take a file-backed Blob anyway), and no key leaves this process.
-  sealer: createInThreadSealer(4)
-})
+export const desktopTagHasher: WipeableTagHasher = createInThreadTagHasher(4)
 
 const PLATFORMS: Partial<Record<NodeJS.Platform, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' }
 

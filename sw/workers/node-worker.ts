@@ -8,7 +8,9 @@ import { toErrorPayload } from '../../core/errors.ts'
 import { openBrowserStores } from '../browser-stores.ts'
 import { NodeTabs } from './node-tabs.ts'
 import { createWorkerTagHasher } from './worker-tag-hasher.ts'
-import { withSealPool } from './worker-seal-pool.ts'
+import { sealPoolSize, withSealPool } from './worker-seal-pool.ts'
+import { createInThreadTagHasher } from '../../core/node/in-thread-tag-hasher.ts'
+import { helperWorkersMayBlock } from './helper-workers.ts'
 import { sharedFileSource } from './shared-file-source.ts'
 import { handleFolderOpener } from '../folders/handle-folder-opener.ts'
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
@@ -40,8 +42,10 @@ async function startNode (): Promise<ServedNode> {
     },
     logs,
     emit,
-    // Ended on lock, so the hash and seal workers keep no key while the vault is closed.
-    hashTag: withSealPool(createWorkerTagHasher()),
+    hashTag: helperWorkersMayBlock(self.navigator.userAgent)
+      ? createInThreadTagHasher(sealPoolSize(self.navigator.hardwareConcurrency) * 2)
+      // Ended on lock, so the hash and seal workers keep no key while the vault is closed.
+      : withSealPool(createWorkerTagHasher()),
     openShared: sharedFileSource(self.location.origin),
     origin: self.location.origin,
     appHost: self.location.hostname,

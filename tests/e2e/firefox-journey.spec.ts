@@ -88,3 +88,18 @@ test('a share link made in Chromium (relay addresses only) downloads intact in F
   }
   expect(await downloadSharedSha256(await firefox.context.newPage(), link, doc.name)).toBe(doc.sha256)
 })
+
+test('Firefox: the first download after each of five reloads is intact (the node never waits on a worker it starts)', async ({ firefox, files }) => {
+  const app = new CairnApp(await firefox.context.newPage())
+  const file = files.make('after-reload.bin', 200_000)
+  await app.open()
+  await app.createVault(PASSPHRASE)
+  await app.addFiles([file.path])
+  await app.expectListed([file.name])
+  for (let round = 1; round <= 5; round++) {
+    await app.page.reload()
+    await app.unlock(PASSPHRASE)
+    await app.expectListed([file.name])
+    expect(await app.downloadSha256(file.name), `download after reload ${round}`).toBe(file.sha256)
+  }
+})
