@@ -6,6 +6,7 @@ import { shareClient } from './share-token-route.ts'
 import { type FileStreamReply, type FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
 import { errorPage } from './error-page.ts'
 import { fileResponseHeaders } from '../core/rpc/file-response-headers.ts'
+import { streamStarted } from './streams-underway.ts'
 
 /** How long to wait for a tab that runs the node to answer. */
 const OPEN_TIMEOUT_MS = 10_000
@@ -82,17 +83,20 @@ export async function streamFrom (port: MessagePort, disposition: 'attachment' |
   }
   if (first.kind !== 'meta') { port.close(); return errorPage(500, 'Download failed', 'Unexpected reply from the node') }
 
+  // Counted until it ends, so the pages keep this worker awake meanwhile (sw/streams-underway.ts).
+  const ended = streamStarted()
   const body = new ReadableStream<Uint8Array>({
     async pull (controller) {
       request(port, { kind: 'pull' })
       const reply = await nextReply(port)
       if (reply.kind === 'chunk') controller.enqueue(reply.bytes)
-      else if (reply.kind === 'end') { port.close(); controller.close() }
-      else if (reply.kind === 'error') { port.close(); controller.error(new Error(`${reply.error.code}: ${reply.error.message}`)) }
+      else if (reply.kind === 'end') { port.close(); ended(); controller.close() }
+      else if (reply.kind === 'error') { port.close(); ended(); controller.error(new Error(`${reply.error.code}: ${reply.error.message}`)) }
     },
     cancel () {
       request(port, { kind: 'cancel' })
       port.close()
+      ended()
     }
   }, { highWaterMark: 2 })
 

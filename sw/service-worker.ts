@@ -36,6 +36,8 @@ self.addEventListener('message', (event) => {
     case 'node-port-offer': event.waitUntil(forwardNodePort(message.port)); break
     case 'node-leader': if (source !== undefined) registerLeader(source.id); break
     case 'share-token': if (source !== undefined) registerShareToken(message.token, source.id); break
+    // The event itself is the point: Firefox stops a worker 30 s after its last event (core/rpc/keep-awake-messages.ts).
+    case 'stay-awake': break
   }
 })
 

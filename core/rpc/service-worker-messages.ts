@@ -1,6 +1,7 @@
 import type { DownloadOpen, DownloadPortMessage, ShareDownloadOpen, ShareTokenHere, ZipDownloadOpen } from './download-messages.ts'
 import type { NodeLeaderHere, NodePortDelivery, NodePortOffer } from './node-port-messages.ts'
 import type { SharedFilesTake } from './share-target-messages.ts'
+import type { StayAwake, StreamsUnderway } from './keep-awake-messages.ts'
 
 /**
  * Every message a page posts to the service worker and every message the
@@ -20,6 +21,7 @@ export type ToServiceWorker =
   | NodePortOffer
   | NodeLeaderHere
   | ShareTokenHere
+  | StayAwake
 
 /** Service worker → one page. */
 export type FromServiceWorker =
@@ -27,6 +29,7 @@ export type FromServiceWorker =
   | ShareDownloadOpen
   | NodePortDelivery
   | ZipDownloadOpen
+  | StreamsUnderway
 
 type Fields = Record<string, unknown>
 
@@ -48,6 +51,7 @@ export function readToServiceWorker (data: unknown): ToServiceWorker | undefined
     case 'node-port-offer': return isPort(m.port) ? { kind: m.kind, port: m.port } : undefined
     case 'node-leader': return { kind: m.kind }
     case 'share-token': return isString(m.token) ? { kind: m.kind, token: m.token } : undefined
+    case 'stay-awake': return { kind: m.kind }
     default: return undefined
   }
 }
@@ -65,6 +69,7 @@ export function readFromServiceWorker (data: unknown): FromServiceWorker | undef
       ? { kind: m.kind, requestId: m.requestId, folder: m.folder, picks: m.picks }
       : undefined
     case 'node-port': return isPort(m.port) ? { kind: m.kind, port: m.port } : undefined
+    case 'streams-underway': return typeof m.count === 'number' && Number.isSafeInteger(m.count) && m.count >= 0 ? { kind: m.kind, count: m.count } : undefined
     default: return undefined
   }
 }

@@ -4,6 +4,7 @@ import { REPEATABLE_METHODS } from '../../core/rpc/repeatable-methods.ts'
 import { CHANNEL_NAME, LEADER_LOCK, type NodePortClose } from '../../core/rpc/node-port-messages.ts'
 import type { RpcClientCarrier } from '../../core/rpc/rpc-client.ts'
 import type { TabMessage } from '../../core/rpc/tab-channel-messages.ts'
+import { keepServiceWorkerAwake } from './keep-service-worker-awake.ts'
 import { serveDownloads } from './download-bridge.ts'
 import { acceptNodePorts, offerNodePort } from './node-port.ts'
 import { startNodeWorker, type NodeWorker } from './node-worker-host.ts'
@@ -159,6 +160,7 @@ export function leaderCarrier (tabId: string): RpcClientCarrier {
     worker = startNodeWorker(fromNode)
     acceptNodePorts(channel, worker)
     serveDownloads(worker)
+    keepServiceWorkerAwake()
     onLeaderReady(tabId)
     channel.postMessage({ kind: 'leader-ready', leaderId: tabId } satisfies TabMessage)
     // Hold the lock for the life of this tab: releasing it hands the node over.

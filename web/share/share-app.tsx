@@ -6,6 +6,7 @@ import { createSaveToVaultModel, type SharedFileSource } from './save-to-vault-m
 import { createShareModel, type ShareModel } from './share-model.ts'
 import { shareDownloadUrl } from '../../core/rpc/service-worker-urls.ts'
 import { serveShareDownloads, whenServiceWorkerControls } from './share-download-bridge.ts'
+import { keepServiceWorkerAwake } from '../connection/keep-service-worker-awake.ts'
 import { SharePage } from './share-page.tsx'
 import { startShareWorker } from './share-worker-host.ts'
 
@@ -37,6 +38,7 @@ export function ShareApp ({ link, connect, openCairn }: ShareAppProps) {
   }, [link])
   useEffect(() => {
     const stopDownloads = serveShareDownloads(share.token, worker)
+    const stopKeepingAwake = keepServiceWorkerAwake()
     const stop = share.start()
     void save.check()
     // A stream that broke off during a save is the save's: its words go with the save's failure, not in a second alert.
@@ -44,7 +46,7 @@ export function ShareApp ({ link, connect, openCairn }: ShareAppProps) {
       const words = share.streamError.value
       if (words !== undefined && save.streamFailed(words)) share.clearStreamError()
     })
-    return () => { stop(); stopDownloads(); stopRouting(); worker.terminate() }
+    return () => { stop(); stopDownloads(); stopKeepingAwake(); stopRouting(); worker.terminate() }
   }, [share])
   return <SharePage share={share} save={save} />
 }
