@@ -88,7 +88,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   FOLDER_FILE_EXISTS: 'A file of that name is already in the folder.',
   SYNC_FOLDER_NOT_FOUND: 'That folder is no longer synced.',
   SYNC_FOLDER_UNAVAILABLE: 'Cairn cannot reach that folder. Check that it still exists and that Cairn may use it.',
-  FOLDER_NOT_EMPTY: 'Choose an empty folder to restore into.',
+  FOLDER_NOT_EMPTY: 'That folder is not empty, so nothing was written. Choose an empty folder to restore into.',
   THUMBNAIL_INVALID: "This file's thumbnail could not be read; Cairn will make a new one."
 }
 

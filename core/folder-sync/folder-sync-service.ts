@@ -3,7 +3,7 @@ import { openSecret, sealSecret } from '../crypto/secretbox.ts'
 import { CairnError, InvalidArgumentError } from '../errors.ts'
 import { normalizePath } from '../index/paths.ts'
 import type { Log } from '../log.ts'
-import type { AddSyncFolderArgs, RestoreFolderArgs, SyncFolderInfo, SyncFolderLocation, SyncFolderState, SyncMode } from '../rpc/api-sync.ts'
+import type { AddSyncFolderArgs, RestoreFolderArgs, RestoreProgress, SyncFolderInfo, SyncFolderLocation, SyncFolderState, SyncMode } from '../rpc/api-sync.ts'
 import type { FolderSource } from './folder-source.ts'
 import { FolderRunner, type FolderRunnerTiming, type StoredFolder } from './folder-runner.ts'
 import { DEFAULT_IGNORES, IGNORE_FILE } from './ignore-rules.ts'
@@ -28,6 +28,8 @@ export interface FolderSyncServiceComponents {
   deviceLabel: () => string
   onChanged: () => void
   onVaultChanged: () => void
+  /** A restore wrote another file (the page shows files and bytes to go). */
+  onRestoreProgress?: (progress: RestoreProgress) => void
 }
 
 const LIST_KEY = new Key('/cairn/folder-sync/folders')
@@ -155,7 +157,7 @@ export class FolderSyncService {
     const source = await this.opener().open(args.location)
     if ('state' in source) throw new CairnError('SYNC_FOLDER_UNAVAILABLE', `The folder cannot be used (${source.error ?? source.state})`)
     const vaultFolder = args.vaultFolder === '' ? '' : normalizePath(args.vaultFolder)
-    return await restoreFolder(source, this.components.vault, vaultFolder)
+    return await restoreFolder(source, this.components.vault, vaultFolder, this.components.onRestoreProgress)
   }
 
   private async startRunner (folder: StoredFolder): Promise<void> {

@@ -1,4 +1,5 @@
 import { CairnError } from '../errors.ts'
+import type { RestoreProgress } from '../rpc/api-sync.ts'
 import type { FolderSource } from './folder-source.ts'
 import { safeDiskPath, takenKey } from './safe-names.ts'
 import { relativeOf } from './scan-context.ts'
@@ -8,25 +9,30 @@ import type { SyncVault } from './vault-port.ts'
  * "Restore a folder": every file of a vault folder written into an empty
  * folder on disk, with its names (safe ones where the disk needs them), tree
  * and mtimes (where the file system lets them be set). Refuses a folder that
- * holds anything (FOLDER_NOT_EMPTY): a restore never overwrites.
+ * holds anything (FOLDER_NOT_EMPTY) before it writes a byte: a restore never
+ * overwrites. `onProgress` hears the totals first, then after each file.
  */
-export async function restoreFolder (source: FolderSource, vault: SyncVault, vaultFolder: string): Promise<{ files: number, bytes: number }> {
+export async function restoreFolder (source: FolderSource, vault: SyncVault, vaultFolder: string, onProgress?: (progress: RestoreProgress) => void): Promise<{ files: number, bytes: number }> {
   for await (const entry of source.list()) {
     void entry
     throw new CairnError('FOLDER_NOT_EMPTY', 'The folder to restore into is not empty')
   }
+  const context = { vaultFolder, mode: 'backup' as const, settleMs: 0, deviceLabel: '' }
+  const todo = vault.list().flatMap((file) => {
+    if (file.versionId !== undefined) return []
+    const rel = relativeOf(context, file.path)
+    return rel === undefined ? [] : [{ file, rel }]
+  })
+  const progress: RestoreProgress = { filesDone: 0, filesTotal: todo.length, bytesDone: 0, bytesTotal: todo.reduce((sum, t) => sum + t.file.size, 0) }
+  onProgress?.({ ...progress })
   const taken = new Set<string>()
-  let files = 0
-  let bytes = 0
-  for (const file of vault.list()) {
-    if (file.versionId !== undefined) continue
-    const rel = relativeOf({ vaultFolder, mode: 'backup', settleMs: 0, deviceLabel: '' }, file.path)
-    if (rel === undefined) continue
+  for (const { file, rel } of todo) {
     const path = safeDiskPath(rel, source.nameRules, taken)
     taken.add(takenKey(path, source.nameRules))
     const written = await source.write(path, vault.open(file.fileId), file.mtime)
-    files++
-    bytes += written.size
+    progress.filesDone++
+    progress.bytesDone += written.size
+    onProgress?.({ ...progress })
   }
-  return { files, bytes }
+  return { files: progress.filesDone, bytes: progress.bytesDone }
 }

@@ -294,7 +294,8 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     log: logs.for('folders'),
     deviceLabel: () => shortDeviceLabel(deviceId),
     onChanged: () => { emit('sync.changed', undefined) },
-    onVaultChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() }
+    onVaultChanged: () => { emit('files.changed', undefined); backups.changed(); locations.filesChanged() },
+    onRestoreProgress: (progress) => { emit('sync.restore.progress', progress) }
   })
   const shares = new VaultShares({
     vault,

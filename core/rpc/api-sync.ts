@@ -65,3 +65,6 @@ export interface RestoreFolderArgs {
   location: SyncFolderLocation
   vaultFolder: string
 }
+
+/** How far a restore has got (the event `sync.restore.progress`): the totals first, then after each file. */
+export interface RestoreProgress { filesDone: number, filesTotal: number, bytesDone: number, bytesTotal: number }

@@ -17,7 +17,7 @@ import type { FileDamage, StorageCheckProgress, StorageCheckResult } from './api
 import type { LogLine, NodeInfo, PassphraseCheck, VaultStats, VaultStatus } from './api-vault.ts'
 import type { DesktopBackupPeerInfo, DesktopNetworkSettings } from './api-desktop.ts'
 import type { Notice, NoticeSettings } from './api-notices.ts'
-import type { AddSyncFolderArgs, RestoreFolderArgs, SyncFolderInfo, SyncMode } from './api-sync.ts'
+import type { AddSyncFolderArgs, RestoreFolderArgs, RestoreProgress, SyncFolderInfo, SyncMode } from './api-sync.ts'
 
 export type * from './api-devices.ts'
 export type * from './api-files.ts'
@@ -192,6 +192,8 @@ export interface NodeEvents {
   'notice': Notice
   /** A synced folder's state or progress changed. */
   'sync.changed': undefined
+  /** A folder restore (`sync.restore`) wrote another file. */
+  'sync.restore.progress': RestoreProgress
 }
 
 export type EventName = keyof NodeEvents

@@ -35,6 +35,7 @@ import { createDesktopPeerModel, type DesktopPeerModel } from './desktop-peer-mo
 import { createNoticesModel, type NoticesModel } from './notices-model.ts'
 import { browserNoticeHost, type NoticeHost } from '../lib/notice-host.ts'
 import { browserDirectoryPicker, createSyncModel, type SyncModel } from './sync-model.ts'
+import { createSyncRestoreModel, type SyncRestoreModel } from './sync-restore-model.ts'
 import { isDesktopApp } from '../lib/desktop-host.ts'
 import { createToastsModel, type ToastsModel } from './toasts-model.ts'
 import { onDownloadFailed } from '../lib/download-frame.ts'
@@ -111,6 +112,8 @@ export interface AppModels {
   thumbnails: ThumbnailsModel
   /** The Files page as a list or a grid. */
   filesLayout: FilesLayoutModel
+  /** The Sync page's "Restore a folder…". */
+  syncRestore: SyncRestoreModel
 }
 
 export interface AppModelsInit {
@@ -254,7 +257,8 @@ export function createAppModels (init: AppModelsInit): AppModels {
     thumbnails,
     filesLayout: createFilesLayoutModel(),
     toasts: createToastsModel(),
-    noticeHost
+    noticeHost,
+    syncRestore: createSyncRestoreModel({ client, desktop: isDesktopApp(), picker: browserDirectoryPicker(), files: files.files, folders: files.folders })
   }
 }
 
@@ -310,6 +314,7 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
       m.toasts.reset()
       m.viewer.close()
       m.thumbnails.clear()
+      m.syncRestore.reset()
     }
   }))
   if (activityTarget !== undefined) {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, it } from 'node:test'
 import { MemoryDatastore } from 'datastore-core'
 import { FolderSyncService } from '../../../core/folder-sync/folder-sync-service.ts'
+import type { RestoreProgress } from '../../../core/rpc/api-sync.ts'
 import { syncVaultOf } from '../../../core/folder-sync/vault-port.ts'
 import { LogBuffer } from '../../../core/node/log-buffer.ts'
 import { pathFolderOpener } from '../../../desktop/folders/path-folder-opener.ts'
@@ -14,9 +15,10 @@ import { put, tempFolder } from './support.ts'
 const cleanups: Cleanups = []
 afterEach(async () => { for (const undo of cleanups.splice(0).reverse()) await undo() })
 
-async function startService (): Promise<{ service: FolderSyncService, vault: Awaited<ReturnType<typeof startVault>>['vault'], changes: () => number }> {
+async function startService (): Promise<{ service: FolderSyncService, vault: Awaited<ReturnType<typeof startVault>>['vault'], changes: () => number, restoreProgress: RestoreProgress[] }> {
   const { vault } = await startVault(cleanups)
   let changes = 0
+  const restoreProgress: RestoreProgress[] = []
   const service = new FolderSyncService({
     datastore: new MemoryDatastore(),
     vault: syncVaultOf(() => vault.files()),
@@ -24,11 +26,12 @@ async function startService (): Promise<{ service: FolderSyncService, vault: Awa
     log: new LogBuffer().for('folders'),
     deviceLabel: () => 'laptop',
     onChanged: () => { changes++ },
-    onVaultChanged: () => {}
+    onVaultChanged: () => {},
+    onRestoreProgress: (p) => { restoreProgress.push(p) }
   }, { rescanMs: 60_000, debounceMs: 50, settleMs: 0 })
   await service.attach(new Uint8Array(32).fill(7))
   cleanups.push(async () => { await service.detach() })
-  return { service, vault, changes: () => changes }
+  return { service, vault, changes: () => changes, restoreProgress }
 }
 
 describe('folder sync on the desktop: folders added by path', () => {
@@ -73,7 +76,7 @@ describe('folder sync on the desktop: folders added by path', () => {
   })
 
   it('restores a vault folder into an empty folder with its tree, contents and mtimes, and refuses one that is not empty', async () => {
-    const { service, vault } = await startService()
+    const { service, vault, restoreProgress } = await startService()
     const source = await tempFolder(cleanups)
     const files = new Map([['top.bin', randomBytes(3000)], ['deep/er/ü.bin', randomBytes(10)], ['empty.txt', new Uint8Array(0)]])
     const mtimes = new Map<string, number>()
@@ -92,6 +95,11 @@ describe('folder sync on the desktop: folders added by path', () => {
       assert.deepEqual(new Uint8Array(await readFile(join(target, path))), bytes, `${path}: contents`)
       assert.equal((await stat(join(target, path))).mtimeMs, mtimes.get(path), `${path}: mtime`)
     }
+    // The page hears the totals first, then each file.
+    assert.deepEqual(restoreProgress[0], { filesDone: 0, filesTotal: 3, bytesDone: 0, bytesTotal: 3010 })
+    assert.deepEqual(restoreProgress.at(-1), { filesDone: 3, filesTotal: 3, bytesDone: 3010, bytesTotal: 3010 })
+    assert.equal(restoreProgress.length, 4)
     await assert.rejects(service.restore({ location: { kind: 'path', path: target }, vaultFolder: 'Photos' }), { code: 'FOLDER_NOT_EMPTY' })
+    assert.equal(restoreProgress.length, 4, 'a refused restore reports nothing')
   })
 })

@@ -2,6 +2,7 @@ import { useModels } from '../../app-context.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { AddFolderForm } from './add-folder-form.tsx'
 import { FolderCard } from './folder-card.tsx'
+import { RestoreFolderForm } from './restore-folder-form.tsx'
 
 /** Folders on disk kept in step with the vault. */
 export function SyncPage () {
@@ -19,6 +20,7 @@ export function SyncPage () {
       <ErrorAlert message={sync.error.value} />
       {folders.map(folder => <FolderCard key={folder.id} folder={folder} />)}
       <AddFolderForm />
+      <RestoreFolderForm />
     </div>
   )
 }
