@@ -24,7 +24,7 @@ import { shareHints } from '../share/share-hints.ts'
 import { VaultService } from '../vault/vault-service.ts'
 import type { TagHasher } from '../vault/vault-files.ts'
 import { toErrorPayload } from '../errors.ts'
-import type { EventName, FileDamage, NodeEvents } from '../rpc/api.ts'
+import type { EventName, FileDamage, NodeEvents, SyncFolderInfo } from '../rpc/api.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
 import { bitswapBlockSource } from './bitswap-block-source.ts'
 import { BlockRepair } from '../vault/block-repair.ts'
@@ -53,6 +53,8 @@ export interface VaultNode extends ServedNode {
   /** "Pause syncing": no connection is made or accepted and the open ones close; false resumes. */
   setPaused: (paused: boolean) => void
   paused: () => boolean
+  /** The synced folders with their state and progress (none while the vault is locked). */
+  syncFolders: () => SyncFolderInfo[]
   /** Stops syncing, backing up and the network, then the node; the vault locks (keys wiped). */
   stop: () => Promise<void>
 }
@@ -410,7 +412,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     }
     emit('network.changed', undefined)
   }
-  return { handlers, vault, helia, backups, stop, setPaused, paused: () => paused }
+  return { handlers, vault, helia, backups, stop, setPaused, paused: () => paused, syncFolders: () => folderSync.list() }
 }
 
 function keepSafely (keeper: PeerKeeper, address: string, log: Log): void {

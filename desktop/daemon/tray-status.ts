@@ -1,9 +1,25 @@
 import type { VaultNode } from '../../core/node/vault-node.ts'
+import { syncSummary } from '../../core/rpc/sync-summary.ts'
+import type { SyncFolderInfo } from '../../core/rpc/api-sync.ts'
 
 /** What the tray shows (desktop/tray/tray.ts's TrayStatus without the toggles). */
 export interface NodeTrayState {
   icon: 'normal' | 'busy' | 'error'
   line: string
+  /** The synced folders' line; absent when no folder is synced. */
+  folders?: string
+}
+
+/** "Folders in step", "Syncing 3 files…", "Sync paused", "Folders not in step": the Sync page's states in one line. */
+export function foldersLine (folders: readonly SyncFolderInfo[]): string | undefined {
+  const summary = syncSummary(folders)
+  switch (summary?.state) {
+    case undefined: return undefined
+    case 'in-step': return 'Folders in step'
+    case 'syncing': return summary.filesToGo === 0 ? 'Syncing folders…' : `Syncing ${summary.filesToGo} ${summary.filesToGo === 1 ? 'file' : 'files'}…`
+    case 'paused': return 'Sync paused'
+    case 'not-in-step': return 'Folders not in step'
+  }
 }
 
 /**
@@ -13,6 +29,12 @@ export interface NodeTrayState {
  * confirms their click.
  */
 export function trayStateOf (node: VaultNode | undefined, paused: boolean): NodeTrayState {
+  const state = nodeStateOf(node, paused)
+  const folders = node === undefined ? undefined : foldersLine(node.syncFolders())
+  return folders === undefined ? state : { ...state, folders }
+}
+
+function nodeStateOf (node: VaultNode | undefined, paused: boolean): NodeTrayState {
   if (node === undefined) return { icon: 'busy', line: 'Starting…' }
   const state = node.vault.status().state
   // A fresh install: "Locked" would send the person looking for a passphrase they never set.

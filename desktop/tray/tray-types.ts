@@ -8,6 +8,8 @@ export interface TrayStatus {
   icon: TrayIconName
   /** 'Locked', 'Backing up 3 files', 'All backed up', 'Offline', … (no file names: it is visible over a shoulder). */
   line: string
+  /** The synced folders' line ('Folders in step', 'Syncing 3 files…', 'Sync paused'); absent (the line hidden) when no folder is synced. */
+  folders?: string
   paused: boolean
   startAtLogin: boolean
 }

@@ -14,7 +14,7 @@ const itemOf = (wire: number): TrayItemId | undefined => TRAY_ITEM_IDS[wire - 1]
 function wireItem (item: TrayMenuItem): WireItem {
   // '<SEPARATOR>' is how systray2's program spells a separator.
   const title = item.id === 'separator' ? '<SEPARATOR>' : item.title
-  return { __id: wireId(item.id), title, tooltip: '', enabled: item.enabled, checked: item.checked, hidden: false }
+  return { __id: wireId(item.id), title, tooltip: '', enabled: item.enabled, checked: item.checked, hidden: item.hidden }
 }
 
 function wireMenu (model: TrayMenuModel, icons: Record<TrayMenuModel['icon'], string>): WireMenu {

@@ -74,6 +74,7 @@ test('the tray icon sits in the tray host, its menu opens, and each entry reache
 
   // The menu opens under the icon and shows its entries.
   let menu = await openMenu(icon)
+  const plainHeight = menu.height
   const open = await shot(testInfo, 'tray-menu.png')
   const menuArea = { x: menu.x, y: menu.y, width: menu.width, height: menu.height }
   expect(await pixelsChanged(idle, open, menuArea), 'the screen changed where the menu is').toBeGreaterThan(menu.width * menu.height * 0.5)
@@ -101,6 +102,24 @@ test('the tray icon sits in the tray host, its menu opens, and each entry reache
   expect((await fixture.next('start-at-login')).on).toBe(true)
   await menuClosed(menu)
 
+  // Synced folders: a line of their own under the status line, in step or syncing (hidden while none is synced).
+  fixture.setStatus({ icon: 'normal', line: 'All backed up', folders: 'Folders in step', paused: false, startAtLogin: true })
+  await fixture.next('status')
+  menu = await openMenu(icon)
+  expect(menu.height, 'the menu has one more line').toBeGreaterThan(plainHeight)
+  const inStep = await shot(testInfo, 'tray-menu-folders-in-step.png')
+  await session.key('Escape')
+  await menuClosed(menu)
+  fixture.setStatus({ icon: 'busy', line: 'All backed up', folders: 'Syncing 12 files…', paused: false, startAtLogin: true })
+  await fixture.next('status')
+  menu = await openMenu(icon)
+  const syncing = await shot(testInfo, 'tray-menu-folders-syncing.png')
+  expect(await pixelsChanged(inStep, syncing, { x: menu.x, y: menu.y, width: menu.width, height: menu.height }), 'the folders line says they are syncing').toBeGreaterThan(0)
+  // Disabled like the status line: the keyboard steps over both to "Pause syncing".
+  await session.key('Down', 'Down', 'Return')
+  expect((await fixture.next('pause')).paused).toBe(true)
+  await menuClosed(menu)
+
   // The daemon's status changes the icon (busy, error).
   fixture.setStatus({ icon: 'error', line: 'Offline', paused: false, startAtLogin: true })
   await fixture.next('status')
@@ -113,6 +132,7 @@ test('the tray icon sits in the tray host, its menu opens, and each entry reache
 
   // Quit: Up from the top wraps to the last entry.
   menu = await openMenu(icon)
+  expect(menu.height, 'no folder synced: the folders line is gone again').toBe(plainHeight)
   const offline = await shot(testInfo, 'tray-menu-offline.png')
   expect(await pixelsChanged(open, offline, { x: menu.x, y: menu.y, width: menu.width, height: menu.height }), 'the status line and the boxes show the new status').toBeGreaterThan(0)
   await session.key('Up', 'Return')

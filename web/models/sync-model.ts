@@ -2,6 +2,7 @@ import { computed, signal, type ReadonlySignal } from '@preact/signals'
 import { createStore, del, get, set } from 'idb-keyval'
 import { FOLDER_HANDLE_DB, FOLDER_HANDLE_STORE } from '../../core/rpc/folder-handle-store.ts'
 import type { RpcClient, SyncFolderInfo, SyncMode } from '../../core/rpc/api.ts'
+import { syncSummary } from '../../core/rpc/sync-summary.ts'
 import { errorCodeOf, errorMessage } from '../error-messages.ts'
 
 /** How this page can add a folder: a typed path (the desktop app), the browser's folder picker, or only a one-shot upload. */
@@ -89,11 +90,12 @@ export function createSyncModel (init: SyncModelInit): SyncModel {
     }
   }
 
+  // The desktop tray reads the same summary (desktop/daemon/tray-status.ts).
   const titleFor = (list: SyncFolderInfo[]): string => {
-    if (list.length === 0) return BASE_TITLE
-    if (list.every(f => f.state === 'in-step')) return `${BASE_TITLE} · folders in step`
-    const toGo = list.reduce((sum, f) => sum + f.progress.filesToGo, 0)
-    if (list.some(f => f.state === 'syncing')) return `${BASE_TITLE} · syncing${toGo > 0 ? ` ${toGo} files` : ''}`
+    const summary = syncSummary(list)
+    if (summary === undefined) return BASE_TITLE
+    if (summary.state === 'in-step') return `${BASE_TITLE} · folders in step`
+    if (summary.state === 'syncing') return `${BASE_TITLE} · syncing${summary.filesToGo > 0 ? ` ${summary.filesToGo} files` : ''}`
     return `${BASE_TITLE} · folders not in step`
   }
 

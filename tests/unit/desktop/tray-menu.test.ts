@@ -6,15 +6,16 @@ import type { TrayStatus } from '../../../desktop/tray/tray-types.ts'
 const idle: TrayStatus = { icon: 'normal', line: 'All backed up', paused: false, startAtLogin: true }
 
 describe('tray menu', () => {
-  it('lists Open Cairn, the status line (disabled), the two checkboxes, a separator and Quit', () => {
+  it('lists Open Cairn, the status line (disabled), the folders line (hidden with no folder), the two checkboxes, a separator and Quit', () => {
     const menu = trayMenu(idle, 'darwin')
-    assert.deepEqual(menu.items.map(item => [item.id, item.title, item.enabled, item.checked]), [
-      ['open', 'Open Cairn', true, false],
-      ['status', 'All backed up', false, false],
-      ['pause', 'Pause syncing', true, false],
-      ['start-at-login', 'Start at login', true, true],
-      ['separator', '', true, false],
-      ['quit', 'Quit', true, false]
+    assert.deepEqual(menu.items.map(item => [item.id, item.title, item.enabled, item.checked, item.hidden]), [
+      ['open', 'Open Cairn', true, false, false],
+      ['status', 'All backed up', false, false, false],
+      ['folders', '', false, false, true],
+      ['pause', 'Pause syncing', true, false, false],
+      ['start-at-login', 'Start at login', true, true, false],
+      ['separator', '', true, false, false],
+      ['quit', 'Quit', true, false, false]
     ])
     assert.equal(menu.icon, 'normal')
     assert.equal(menu.tooltip, 'Cairn: All backed up')
@@ -22,7 +23,7 @@ describe('tray menu', () => {
 
   it('draws the boxes in the titles on Linux, where the tray program shows no ticks', () => {
     const titles = trayMenu({ ...idle, paused: true, startAtLogin: false }, 'linux').items.map(item => item.title)
-    assert.deepEqual(titles.slice(2, 4), ['☑ Pause syncing', '☐ Start at login'])
+    assert.deepEqual(titles.slice(3, 5), ['☑ Pause syncing', '☐ Start at login'])
   })
 
   it('shows the busy and error icons and the line it is given', () => {
@@ -38,5 +39,15 @@ describe('tray menu', () => {
     assert.deepEqual(changedItems(before, trayMenu(idle, 'linux')), [])
     const after = trayMenu({ ...idle, line: 'Locked', paused: true }, 'linux')
     assert.deepEqual(changedItems(before, after).map(item => item.id), ['status', 'pause'])
+  })
+
+  it('shows the folders line (disabled) once a folder is synced, and hides it again', () => {
+    const before = trayMenu(idle, 'linux')
+    const synced = trayMenu({ ...idle, folders: 'Folders in step' }, 'linux')
+    assert.deepEqual(synced.items[2], { id: 'folders', title: 'Folders in step', enabled: false, checked: false, hidden: false })
+    assert.equal(synced.tooltip, 'Cairn: All backed up · Folders in step')
+    assert.deepEqual(changedItems(before, synced).map(item => item.id), ['folders'])
+    const gone = trayMenu(idle, 'linux')
+    assert.deepEqual(changedItems(synced, gone).map(item => [item.id, item.hidden]), [['folders', true]])
   })
 })

@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { VaultNode } from '../../../core/node/vault-node.ts'
+import type { SyncFolderInfo } from '../../../core/rpc/api-sync.ts'
 import { trayStateOf } from '../../../desktop/daemon/tray-status.ts'
 
 interface FakeNode {
@@ -9,6 +10,7 @@ interface FakeNode {
   peers?: Array<{ online: boolean, lastError?: string }>
   files?: string[]
   held?: string[]
+  folders?: Array<Pick<SyncFolderInfo, 'state'> & { filesToGo?: number }>
 }
 
 /** The few parts of a VaultNode that trayStateOf reads. */
@@ -19,7 +21,8 @@ function node (fake: FakeNode): VaultNode {
       files: () => ({ list: () => (fake.files ?? []).map(cid => ({ cid })) })
     },
     helia: { libp2p: { getConnections: () => new Array(fake.connections ?? 1).fill({}) } },
-    backups: { list: () => fake.peers ?? [], holds: (cid: string) => (fake.held ?? []).includes(cid) }
+    backups: { list: () => fake.peers ?? [], holds: (cid: string) => (fake.held ?? []).includes(cid) },
+    syncFolders: () => (fake.folders ?? []).map(f => ({ state: f.state, progress: { filesToGo: f.filesToGo ?? 0 } }))
   }
   return stub as unknown as VaultNode // only the parts above are read
 }
@@ -49,4 +52,18 @@ test('an unlocked vault: no backup peer, offline, backing up, all backed up', ()
   assert.equal(trayStateOf(node({ state: 'unlocked', peers, files: ['a', 'b', 'c'] }), false).line, 'Backing up 3 files')
   assert.deepEqual(trayStateOf(node({ state: 'unlocked', peers, files: ['a'], held: ['a'] }), false), { icon: 'normal', line: 'All backed up' })
   assert.deepEqual(trayStateOf(node({ state: 'unlocked', peers: [{ online: false, lastError: 'x' }] }), false), { icon: 'error', line: 'Backup peer unreachable' })
+})
+
+test('synced folders add their own line, from the states the Sync page shows; none synced, no line', () => {
+  const peers = [{ online: true }]
+  const base = { state: 'unlocked' as const, peers }
+  assert.equal(trayStateOf(node(base), false).folders, undefined)
+  assert.deepEqual(trayStateOf(node({ ...base, folders: [{ state: 'in-step' }, { state: 'in-step' }] }), false), { icon: 'normal', line: 'All backed up', folders: 'Folders in step' })
+  assert.equal(trayStateOf(node({ ...base, folders: [{ state: 'in-step' }, { state: 'syncing', filesToGo: 3 }] }), false).folders, 'Syncing 3 files…')
+  assert.equal(trayStateOf(node({ ...base, folders: [{ state: 'syncing', filesToGo: 1 }] }), false).folders, 'Syncing 1 file…')
+  assert.equal(trayStateOf(node({ ...base, folders: [{ state: 'syncing' }] }), false).folders, 'Syncing folders…')
+  assert.equal(trayStateOf(node({ ...base, folders: [{ state: 'in-step' }, { state: 'paused' }] }), false).folders, 'Sync paused')
+  assert.equal(trayStateOf(node({ ...base, folders: [{ state: 'paused' }, { state: 'needs-permission' }] }), false).folders, 'Folders not in step')
+  // Beside any status line, paused and locked included.
+  assert.equal(trayStateOf(node({ state: 'locked', folders: [{ state: 'in-step' }] }), true).folders, 'Folders in step')
 })

@@ -38,7 +38,7 @@ const callbacks = { onOpen: noop, onQuit: noop, onPause: noop, onStartAtLogin: n
 
 describe('startTray', () => {
   it('hands the program the menu, reports clicks, ticks the boxes and ends the program on stop', async () => {
-    const program = fake('normal', [1, 3, 3, 4, 6])
+    const program = fake('normal', [1, 4, 4, 5, 7])
     const heard: string[] = []
     const tray = await startTrayWith({
       status,
@@ -52,9 +52,10 @@ describe('startTray', () => {
     await waitFor(() => program.sent().length === 4, 10_000, 'the menu and three updates to reach the program')
 
     const [menu, ...updates] = program.sent()
-    const items = (menu?.items ?? []) as Array<{ __id: number, title: string, enabled: boolean }>
-    assert.deepEqual(items.map(item => item.title), ['Open Cairn', 'All backed up', '☐ Pause syncing', '☐ Start at login', '<SEPARATOR>', 'Quit'])
+    const items = (menu?.items ?? []) as Array<{ __id: number, title: string, enabled: boolean, hidden: boolean }>
+    assert.deepEqual(items.map(item => item.title), ['Open Cairn', 'All backed up', '', '☐ Pause syncing', '☐ Start at login', '<SEPARATOR>', 'Quit'])
     assert.equal(items[1]?.enabled, false)
+    assert.deepEqual(items.map(item => item.hidden), [false, false, true, false, false, false, false], 'no folder synced: its line is hidden')
     assert.equal(typeof menu?.icon, 'string')
     assert.deepEqual(updates.map(update => (update.item as { title: string }).title), ['☑ Pause syncing', '☐ Pause syncing', '☑ Start at login'])
 
