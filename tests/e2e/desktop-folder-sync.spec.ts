@@ -7,6 +7,8 @@ import { expect, test } from './support/fixtures.ts'
 import { CairnApp } from './support/cairn-app.ts'
 import { startDesktopApp, type DesktopApp } from './support/desktop-app.ts'
 import { patterned } from './support/opfs-folders.ts'
+import { attachScreenshot, cairnTrayIcon } from './support/tray-steps.ts'
+import { pixelsChanged, startXSession, xSessionUnavailable, type XSession, type XWindow } from './support/xvfb-session.ts'
 
 /**
  * Folder sync in the desktop app (issue 14) on real temp folders: the real
@@ -21,12 +23,15 @@ const PASSPHRASE = 'folders on a real disk stay in step'
 test.setTimeout(300_000)
 
 let desktop: DesktopApp | undefined
+let session: XSession | undefined
 const temps: string[] = []
 
 test.afterEach(async ({}, testInfo) => { // eslint-disable-line no-empty-pattern
   if (desktop !== undefined) await testInfo.attach('cairn-desktop.log', { body: desktop.process.log(), contentType: 'text/plain' })
   await desktop?.dispose()
   desktop = undefined
+  await session?.stop()
+  session = undefined
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
 
@@ -60,9 +65,14 @@ function treeOf (root: string, skip: (path: string) => boolean = () => false): R
   }))
 }
 
-/** Creates a vault in the desktop app's window and opens the Sync page. */
-async function openSyncPage (): Promise<{ page: Page, app: CairnApp }> {
-  desktop = await startDesktopApp()
+/** Creates a vault in the desktop app's window (headless, or on `x`'s display) and opens the Sync page. */
+async function openSyncPage (x?: XSession): Promise<{ page: Page, app: CairnApp }> {
+  if (x === undefined) desktop = await startDesktopApp()
+  else {
+    const dataDir = tempDir('cairn-sync-tray-')
+    const env = Object.fromEntries(Object.entries(x.env).filter((e): e is [string, string] => e[1] !== undefined))
+    desktop = await startDesktopApp({ dataDir, env: { ...env, XDG_CACHE_HOME: join(dataDir, 'xdg-cache') } })
+  }
   const { page } = await desktop.windowPage()
   const app = new CairnApp(page)
   await app.createVault(PASSPHRASE)
@@ -190,4 +200,62 @@ test('the desktop app restores a synced vault folder into an empty folder on dis
   expect(treeOf(target)).toEqual(expected)
   // Nothing left over from the atomic writes.
   expect(filesUnder(target)).toEqual(Object.keys(tree).sort())
+})
+
+/** Opens the tray menu (the panel raised above the full-screen window first), measures it and closes it again. */
+async function trayMenuOnce (x: XSession): Promise<XWindow> {
+  const panel = (await x.windows()).children.find(window => window.className === 'trayer' && window.instance === 'panel')
+  if (panel !== undefined) await x.xdotool('windowraise', panel.id)
+  const before = new Set((await x.visibleWindows()).map(window => window.id))
+  const icon = await cairnTrayIcon(x)
+  await x.click(icon.x + Math.floor(icon.width / 2), icon.y + Math.floor(icon.height / 2))
+  let menu: XWindow | undefined
+  await expect.poll(async () => {
+    menu = (await x.visibleWindows()).find(window => !before.has(window.id) && window.height > 50 && window.width < 600)
+    return menu !== undefined
+  }, { message: 'the tray menu opens' }).toBe(true)
+  return menu!
+}
+
+async function closeMenu (x: XSession, menu: XWindow): Promise<void> {
+  await x.key('Escape')
+  await expect.poll(async () => (await x.visibleWindows()).some(window => window.id === menu.id), { message: 'the menu closes' }).toBe(false)
+}
+
+test('the tray of the real desktop app shows a line for the synced folders: none until one is added, then in step, then paused', async ({}, testInfo) => { // eslint-disable-line no-empty-pattern
+  const unavailable = xSessionUnavailable()
+  test.skip(unavailable !== undefined, unavailable)
+  session = await startXSession()
+  const x = session
+  const { page } = await openSyncPage(x)
+  let menu = await trayMenuOnce(x)
+  const plainHeight = menu.height
+  await closeMenu(x, menu)
+
+  const folder = tempDir('cairn-sync-tray-src-')
+  for (let i = 0; i < 5; i++) put(folder, `dir ${i % 2}/file ${i}.txt`, `file ${i}`, BASE + i * 1000)
+  await addFolder(page, folder, 'Tray')
+  const card = page.getByTestId('sync-folder')
+  await expect(card.getByTestId('sync-state')).toHaveText('In step', { timeout: 60_000 })
+  // The tray follows the node's events (after a short delay): reopened until it has the line.
+  await expect.poll(async () => {
+    menu = await trayMenuOnce(x)
+    await closeMenu(x, menu)
+    return menu.height
+  }, { message: 'the menu gets the folders line' }).toBeGreaterThan(plainHeight)
+  menu = await trayMenuOnce(x)
+  const inStep = await attachScreenshot(x, testInfo, 'tray-folders-in-step.png')
+  await closeMenu(x, menu)
+
+  await card.getByRole('button', { name: 'Pause' }).click()
+  await expect(card.getByTestId('sync-state')).toHaveText('Paused')
+  const area = { x: menu.x, y: menu.y, width: menu.width, height: menu.height }
+  await expect.poll(async () => {
+    const open = await trayMenuOnce(x)
+    const shot = testInfo.outputPath('tray-folders-paused.png')
+    await x.screenshot(shot)
+    await closeMenu(x, open)
+    return await pixelsChanged(inStep, shot, area)
+  }, { message: 'the folders line says "Sync paused"' }).toBeGreaterThan(0)
+  await testInfo.attach('tray-folders-paused.png', { path: testInfo.outputPath('tray-folders-paused.png'), contentType: 'image/png' })
 })
