@@ -157,8 +157,12 @@ test('the desktop app syncs a real folder of 300 files (ignored ones left out) w
   await expect(card.getByTestId('sync-last')).toHaveText('4 added or changed, 2 deleted, 1 moved', { timeout: 60_000 })
   await expect(card.getByTestId('sync-state')).toHaveText('In step')
   await expect(card.getByTestId('sync-files')).toHaveText('300')
-  const read = filesUnder(folder).filter(path => statSync(join(folder, ...path.split('/'))).atimeMs > longAgo.getTime())
-  expect(read.sort()).toEqual([...modified, 'new folder/added.txt', 'moved here.bin'].sort())
+  if (readsMoveAccessTimes(folder)) {
+    const read = filesUnder(folder).filter(path => statSync(join(folder, ...path.split('/'))).atimeMs > longAgo.getTime())
+    expect(read.sort()).toEqual([...modified, 'new folder/added.txt', 'moved here.bin'].sort())
+  } else {
+    test.info().annotations.push({ type: 'skipped check', description: 'this disk does not record reads in access times (noatime): reads not counted here (tests/unit/folder-sync/folder-scan.test.ts counts them)' })
+  }
 
   // The vault now holds the folder as it is on disk.
   const again = tempDir('cairn-sync-check-')
@@ -259,3 +263,15 @@ test('the tray of the real desktop app shows a line for the synced folders: none
   }, { message: 'the folders line says "Sync paused"' }).toBeGreaterThan(0)
   await testInfo.attach('tray-folders-paused.png', { path: testInfo.outputPath('tray-folders-paused.png'), contentType: 'image/png' })
 })
+
+/** Whether a read moves a file's access time on the disk holding `folder` (not under noatime). */
+function readsMoveAccessTimes (folder: string): boolean {
+  const probe = join(folder, '..', `atime-probe-${process.pid}`)
+  writeFileSync(probe, 'probe')
+  const longAgo = new Date(Date.UTC(2001, 0, 1))
+  utimesSync(probe, longAgo, new Date())
+  readFileSync(probe)
+  const moved = statSync(probe).atimeMs > longAgo.getTime()
+  rmSync(probe)
+  return moved
+}
