@@ -95,7 +95,8 @@ export class FolderSyncEngine {
         lastSave = this.now()
         await this.components.state.save(state)
       },
-      handled: new Set()
+      handled: new Set(),
+      dirty: false
     }
     await syncDiskToVault(ctx)
     if (this.init.mode === 'two-way') await syncVaultToDisk(ctx)
@@ -103,7 +104,7 @@ export class FolderSyncEngine {
     const r = ctx.report
     ctx.report.tracked = Object.keys(state.files).length
     // Every change to the state shows in the report or in these counts: a scan that found nothing writes nothing.
-    const changed = r.uploaded + r.deduplicated + r.moved + r.deleted + r.written + r.trashed + r.conflicts > 0 ||
+    const changed = ctx.dirty || r.uploaded + r.deduplicated + r.moved + r.deleted + r.written + r.trashed + r.conflicts > 0 ||
       r.tracked !== before.files || state.ignoreStamp?.mtime !== before.ignore || state.trashDays.length !== before.trash
     if (changed) await this.components.state.save(state)
     return ctx.report
