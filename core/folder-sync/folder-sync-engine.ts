@@ -59,7 +59,7 @@ export class FolderSyncEngine {
         let report = await this.scanOnce()
         while (this.again) {
           this.again = false
-          report = await this.scanOnce()
+          report = addedUp(report, await this.scanOnce())
         }
         return report
       } finally {
@@ -135,4 +135,10 @@ export class FolderSyncEngine {
     }
     state.trashDays = keep
   }
+}
+
+/** Two scans run as one (one was asked for while the other ran): the changes of both, the state after the second. */
+function addedUp (first: ScanReport, second: ScanReport): ScanReport {
+  const sum = (key: 'uploaded' | 'deduplicated' | 'moved' | 'deleted' | 'written' | 'trashed' | 'conflicts'): number => first[key] + second[key]
+  return { ...second, uploaded: sum('uploaded'), deduplicated: sum('deduplicated'), moved: sum('moved'), deleted: sum('deleted'), written: sum('written'), trashed: sum('trashed'), conflicts: sum('conflicts') }
 }
