@@ -118,8 +118,12 @@ test('a file added in B\'s folder reaches A\'s with the same bytes; one deleted 
     }
     expect(done.ms, 'the write took 5 s or more').toBeGreaterThanOrEqual(5_000)
     test.info().annotations.push({ type: 'slow write', description: `${Math.round(done.ms)} ms, ${scans} scans asked for meanwhile` })
+    console.log(`folder-sync-two-way: the slow write took ${Math.round(done.ms)} ms; ${scans} scans were asked for meanwhile`)
     await expect.poll(async () => (await readInFolder(a.app.page, FOLDER, 'slow/recording.bin'))?.sha256, { timeout: 60_000 }).toBe(done.sha256)
     expect((await readInFolder(b.app.page, FOLDER, 'slow/recording.bin'))?.sha256).toBe(done.sha256)
+    // Sent once from B, written once into A's folder.
+    await expect(b.card.getByTestId('sync-last')).toHaveText('1 added or changed')
+    await expect(a.card.getByTestId('sync-last')).toHaveText('1 written from the vault')
     // One version in the vault: the whole file, never a part of it first.
     await b.app.goTo('Files')
     await (await b.app.rowMenu(`${VAULT_FOLDER}/slow/recording.bin`)).getByRole('menuitem', { name: 'Versions' }).click()
