@@ -138,7 +138,7 @@ async function upload (ctx: ScanContext, entry: FolderEntry): Promise<void> {
  * at the path by the vault → disk pass. Nothing is lost on either side.
  */
 async function keepBoth (ctx: ScanContext, entry: FolderEntry): Promise<void> {
-  const aside = conflictName(entry.path, ctx.init.deviceLabel, ctx.now)
+  const aside = freeConflictName(ctx, entry.path)
   await ctx.source.rename(entry.path, aside)
   ctx.handled.add(entry.path)
   const moved = await ctx.source.stat(aside)
@@ -148,6 +148,27 @@ async function keepBoth (ctx: ScanContext, entry: FolderEntry): Promise<void> {
   }
   ctx.listing.delete(entry.path)
   ctx.report.conflicts++
+}
+
+/**
+ * The conflict name for `path` that nothing holds yet, on disk or in the
+ * vault: the index's own copy of an earlier conflict may have the very name
+ * (same device, same day), and an add at a copy's name would replace its file.
+ */
+function freeConflictName (ctx: ScanContext, path: string): string {
+  const inVault = new Set(ctx.vault.list().map(f => f.path))
+  const taken = (name: string): boolean => {
+    if (ctx.listing.has(name) || ctx.state.files[name] !== undefined) return true
+    try {
+      return inVault.has(vaultPathOf(ctx.init, name))
+    } catch {
+      return false
+    }
+  }
+  let attempt = 1
+  let name = conflictName(path, ctx.init.deviceLabel, ctx.now)
+  while (taken(name)) name = conflictName(path, ctx.init.deviceLabel, ctx.now, ++attempt)
+  return name
 }
 
 /**

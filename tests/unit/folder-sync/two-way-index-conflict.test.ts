@@ -123,4 +123,19 @@ describe('folder sync: two-way keeps the index\'s conflict copies on disk', () =
     const names = await readdir(changed.root)
     assert.ok(names.includes(COPY) && names.some(n => n.startsWith('plan (conflict, AAAAAA, 2024-03-03) (conflict')), names.join(', '))
   })
+
+  it('a later conflict on the same file, the same day, is kept aside under the next free conflict name, not over the copy', async () => {
+    const { root, engine, files } = await concurrentEdit()
+    await engine().scan()
+    // Changed again in the vault (another device) and here, before the next scan.
+    await files().add({ file: new Blob(['phone edit, again']), path: 'Documents/plan.txt', mtime: T0, type: '' })
+    await put(root, 'plan.txt', 'laptop edit, again', T0 + 200_000)
+    const report = await engine().scan()
+    assert.equal(report.conflicts, 1)
+    const second = 'plan (conflict, AAAAAA, 2024-03-03, 2).txt'
+    assert.equal(await read(root, second), 'laptop edit, again')
+    assert.equal(await read(root, COPY), 'laptop edit', 'the earlier copy is untouched')
+    assert.equal(await read(root, 'plan.txt'), 'phone edit, again')
+    assert.ok(files().list().some(f => f.path === `Documents/${second}` && f.versionId === undefined), 'the new copy is a file of its own in the vault')
+  })
 })
