@@ -162,17 +162,19 @@ test('one file edited in both folders while sync is paused (the devices apart), 
     }
     await restartServers(servers)
 
-    // Together again: each folder holds plan.txt and one conflict copy, the same two contents on both.
-    const contents: Record<string, string[]> = {}
-    for (const [name, device] of Object.entries({ a, b })) {
-      await expect.poll(async () => (await listFolder(device.app.page, FOLDER)).filter(p => p === 'plan.txt' || CONFLICT_COPY.test(p)).length, {
-        message: `a conflict copy in ${name.toUpperCase()}'s folder`, timeout: 120_000
-      }).toBe(2)
-      const copy = (await listFolder(device.app.page, FOLDER)).find(p => CONFLICT_COPY.test(p)) ?? ''
-      contents[name] = [(await readInFolder(device.app.page, FOLDER, 'plan.txt'))?.text ?? '', (await readInFolder(device.app.page, FOLDER, copy))?.text ?? '']
+    // Together again: each folder holds plan.txt and one conflict copy, both edits, and the same one under the name on both.
+    const both = [edits.a.text, edits.b.text].sort()
+    const held = async (device: Device): Promise<string[]> => {
+      const paths = (await listFolder(device.app.page, FOLDER)).filter(p => p === 'plan.txt' || CONFLICT_COPY.test(p)).sort().reverse()
+      return await Promise.all(paths.map(async (path) => (await readInFolder(device.app.page, FOLDER, path))?.text ?? ''))
     }
-    expect(contents.a).toEqual(contents.b)
-    expect([...contents.a ?? []].sort()).toEqual([edits.a.text, edits.b.text].sort())
+    for (const [name, device] of Object.entries({ a, b })) {
+      await expect.poll(async () => [...await held(device)].sort(), { message: `both edits in ${name.toUpperCase()}'s folder`, timeout: 120_000 }).toEqual(both)
+    }
+    // plan.txt first, then its copy: the edit that holds the name is the same on both.
+    const onB = await held(b)
+    await expect.poll(async () => await held(a), { timeout: 60_000 }).toEqual(onB)
+    expect(await held(b)).toEqual(onB)
     // The copy is the index's (a concurrent edit the Files page offers to resolve), not a file of its own.
     await a.app.goTo('Files')
     await a.app.search('plan')
