@@ -46,13 +46,19 @@ export async function syncDiskToVault (ctx: ScanContext): Promise<void> {
     const tracked = state.files[entry.path]
     const remote = tracked !== undefined ? live.get(tracked.fileId) : undefined
     // Two-way: changed here and, since the last scan, in the vault too: keep both.
-    if (init.mode === 'two-way' && tracked !== undefined && remote !== undefined && remote.tag !== tracked.tag) {
+    // A conflict copy changed here is kept aside too: its vault path shows the copy, so an add there would replace its file.
+    if (tracked?.versionId !== undefined || (init.mode === 'two-way' && tracked !== undefined && remote !== undefined && remote.tag !== tracked.tag)) {
       await keepBoth(ctx, entry)
       continue
     }
     await upload(ctx, entry)
   }
   for (const [path, tracked] of gone) {
+    if (tracked.versionId !== undefined) {
+      await dropCopy(ctx, tracked)
+      delete state.files[path]
+      continue
+    }
     // Deleted on disk: a tombstone in the vault (its Trash), if the file is still where this folder put it.
     const remote = live.get(tracked.fileId)
     if (remote !== undefined && remote.path === tracked.vaultPath) {
@@ -68,7 +74,8 @@ export async function syncDiskToVault (ctx: ScanContext): Promise<void> {
  * Only files of a size some gone file had are read (to compare tags).
  */
 async function recordMove (ctx: ScanContext, entry: FolderEntry, gone: Map<string, TrackedFile>): Promise<boolean> {
-  const candidates = [...gone].filter(([, t]) => t.size === entry.size)
+  // A conflict copy is not a file of its own in the vault: renaming its id would move the file it is a copy of.
+  const candidates = [...gone].filter(([, t]) => t.size === entry.size && t.versionId === undefined)
   if (candidates.length === 0) return false
   let tag: string
   try {
@@ -131,7 +138,7 @@ async function upload (ctx: ScanContext, entry: FolderEntry): Promise<void> {
  * at the path by the vault → disk pass. Nothing is lost on either side.
  */
 async function keepBoth (ctx: ScanContext, entry: FolderEntry): Promise<void> {
-  const aside = conflictName(entry.path, ctx.init.deviceLabel, ctx.now)
+  const aside = freeConflictName(ctx, entry.path)
   await ctx.source.rename(entry.path, aside)
   ctx.handled.add(entry.path)
   const moved = await ctx.source.stat(aside)
@@ -141,6 +148,46 @@ async function keepBoth (ctx: ScanContext, entry: FolderEntry): Promise<void> {
   }
   ctx.listing.delete(entry.path)
   ctx.report.conflicts++
+}
+
+/**
+ * The conflict name for `path` that nothing holds yet, on disk or in the
+ * vault: the index's own copy of an earlier conflict may have the very name
+ * (same device, same day), and an add at a copy's name would replace its file.
+ */
+function freeConflictName (ctx: ScanContext, path: string): string {
+  const inVault = new Set(ctx.vault.list().map(f => f.path))
+  const taken = (name: string): boolean => {
+    if (ctx.listing.has(name) || ctx.state.files[name] !== undefined) return true
+    try {
+      return inVault.has(vaultPathOf(ctx.init, name))
+    } catch {
+      return false
+    }
+  }
+  let attempt = 1
+  let name = conflictName(path, ctx.init.deviceLabel, ctx.now)
+  while (taken(name)) name = conflictName(path, ctx.init.deviceLabel, ctx.now, ++attempt)
+  return name
+}
+
+/**
+ * A conflict copy deleted from the folder: the user dropped that edit, as
+ * "Resolve…" → keep the other would (it stays an earlier version of its file).
+ * Already resolved elsewhere, it is only no longer tracked.
+ */
+async function dropCopy (ctx: ScanContext, tracked: TrackedFile): Promise<void> {
+  const { versionId } = tracked
+  if (versionId === undefined || ctx.vault.dropEdit === undefined) return
+  if (!ctx.vault.list().some(f => f.fileId === tracked.fileId && f.versionId === versionId)) return
+  try {
+    await ctx.vault.dropEdit(tracked.fileId, versionId)
+    ctx.report.deleted++
+  } catch (err) {
+    if (codeOf(err) === 'VAULT_LOCKED') throw err
+    // Resolved on another device meanwhile: nothing left to drop.
+    if (codeOf(err) !== 'NOT_A_CONFLICT') ctx.report.skipped.push({ path: tracked.vaultPath, code: codeOf(err) })
+  }
 }
 
 function done (ctx: ScanContext, entry: FolderEntry): void {

@@ -50,7 +50,8 @@ export class FolderRunner {
   private last: ScanReport | undefined
   /** The changes since the folder was last in step (scans split by files still settling add up). */
   private changes: SyncChanges | undefined
-  private wasInStep = true
+  /** The next change starts a new count: the folder was in step since the last one (scans that only found files still settling count nothing). */
+  private fresh = true
   private lastScanAt: number | undefined
   private problem: { state: SyncFolderState, error?: string } | undefined
 
@@ -101,8 +102,9 @@ export class FolderRunner {
     try {
       engine.configure(this.init())
       const report = await engine.scan()
+      // A scan joined while running hands every caller the same report: its changes count once.
+      if (report !== this.last) this.addChanges(report)
       this.last = report
-      this.addChanges(report)
       this.lastScanAt = Date.now()
       this.problem = undefined
       if (report.uploaded + report.deduplicated + report.moved + report.deleted + report.conflicts > 0) this.components.onVaultChanged()
@@ -124,10 +126,11 @@ export class FolderRunner {
     const keys = ['uploaded', 'deleted', 'moved', 'written', 'trashed', 'conflicts'] as const
     const now = { uploaded: report.uploaded + report.deduplicated, deleted: report.deleted, moved: report.moved, written: report.written, trashed: report.trashed, conflicts: report.conflicts }
     if (keys.some(k => now[k] > 0)) {
-      const base = this.wasInStep || this.changes === undefined ? { uploaded: 0, deleted: 0, moved: 0, written: 0, trashed: 0, conflicts: 0 } : this.changes
+      const base = this.fresh || this.changes === undefined ? { uploaded: 0, deleted: 0, moved: 0, written: 0, trashed: 0, conflicts: 0 } : this.changes
       this.changes = { uploaded: base.uploaded + now.uploaded, deleted: base.deleted + now.deleted, moved: base.moved + now.moved, written: base.written + now.written, trashed: base.trashed + now.trashed, conflicts: base.conflicts + now.conflicts }
+      this.fresh = false
     }
-    this.wasInStep = report.unsettled === 0
+    if (report.unsettled === 0) this.fresh = true
   }
 
   get source (): FolderSource | undefined {

@@ -59,7 +59,7 @@ export class FolderSyncEngine {
         let report = await this.scanOnce()
         while (this.again) {
           this.again = false
-          report = await this.scanOnce()
+          report = addedUp(report, await this.scanOnce())
         }
         return report
       } finally {
@@ -95,7 +95,8 @@ export class FolderSyncEngine {
         lastSave = this.now()
         await this.components.state.save(state)
       },
-      handled: new Set()
+      handled: new Set(),
+      dirty: false
     }
     await syncDiskToVault(ctx)
     if (this.init.mode === 'two-way') await syncVaultToDisk(ctx)
@@ -103,7 +104,7 @@ export class FolderSyncEngine {
     const r = ctx.report
     ctx.report.tracked = Object.keys(state.files).length
     // Every change to the state shows in the report or in these counts: a scan that found nothing writes nothing.
-    const changed = r.uploaded + r.deduplicated + r.moved + r.deleted + r.written + r.trashed + r.conflicts > 0 ||
+    const changed = ctx.dirty || r.uploaded + r.deduplicated + r.moved + r.deleted + r.written + r.trashed + r.conflicts > 0 ||
       r.tracked !== before.files || state.ignoreStamp?.mtime !== before.ignore || state.trashDays.length !== before.trash
     if (changed) await this.components.state.save(state)
     return ctx.report
@@ -134,4 +135,10 @@ export class FolderSyncEngine {
     }
     state.trashDays = keep
   }
+}
+
+/** Two scans run as one (one was asked for while the other ran): the changes of both, the state after the second. */
+function addedUp (first: ScanReport, second: ScanReport): ScanReport {
+  const sum = (key: 'uploaded' | 'deduplicated' | 'moved' | 'deleted' | 'written' | 'trashed' | 'conflicts'): number => first[key] + second[key]
+  return { ...second, uploaded: sum('uploaded'), deduplicated: sum('deduplicated'), moved: sum('moved'), deleted: sum('deleted'), written: sum('written'), trashed: sum('trashed'), conflicts: sum('conflicts') }
 }

@@ -20,6 +20,8 @@ export interface ScanContext {
   checkpoint: () => Promise<void>
   /** Disk paths handled this scan (a conflict's rename): the later passes leave them. */
   handled: Set<string>
+  /** Set when the state changed in a way no count of the report shows (a kept conflict copy adopted), so it is saved. */
+  dirty: boolean
 }
 
 /** The vault path of a folder-relative path (NFC, as local actions store it). Throws PATH_INVALID. */

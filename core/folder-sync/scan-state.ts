@@ -9,6 +9,8 @@ export interface TrackedFile {
   fileId: string
   /** Where it lives in the vault (differs from the folder path plus the vault folder only for a file written under a safe name). */
   vaultPath: string
+  /** Two-way: the file is a conflict copy the index keeps beside `fileId` (a concurrent edit), written under its conflict name. */
+  versionId?: string
 }
 
 /** One synced folder's scan state (path on disk → what it was at the last scan). */

@@ -29,7 +29,10 @@ export interface SyncVault {
   add: (path: string, stream: ReadableStream<Uint8Array>, size: number, mtime: number) => Promise<SyncAddResult>
   rename: (fileId: string, path: string) => Promise<void>
   remove: (fileId: string) => Promise<void>
-  open: (fileId: string) => ReadableStream<Uint8Array>
+  /** The file's content; with `versionId`, that conflict copy's (a concurrent edit's) own content. */
+  open: (fileId: string, versionId?: string) => ReadableStream<Uint8Array>
+  /** Drops a concurrent edit (it stays an earlier version of its file, as a resolved one does); without it a copy deleted on disk is only no longer synced. */
+  dropEdit?: (fileId: string, versionId: string) => Promise<void>
   tagOf: (stream: ReadableStream<Uint8Array>) => Promise<string>
 }
 
@@ -45,7 +48,8 @@ export function syncVaultOf (files: () => VaultFiles): SyncVault {
     },
     rename: async (fileId, path) => { await files().rename(fileId, path) },
     remove: async (fileId) => { await files().remove(fileId) },
-    open: (fileId) => files().open(fileId).stream,
+    open: (fileId, versionId) => files().open(fileId, versionId).stream,
+    dropEdit: async (fileId, versionId) => { await files().resolveConflict(fileId, 'other', versionId) },
     tagOf: async (stream) => await files().tagOfStream(stream)
   }
 }

@@ -10,19 +10,26 @@ import type { SyncedVaultFile } from './vault-port.ts'
  * `.cairn-trash/`. A file on disk is only ever replaced or trashed when it is
  * exactly as recorded in the vault (its size and mtime unchanged since the
  * last scan): anything else was just uploaded, or waits for the next scan.
+ *
+ * A concurrent edit the index keeps beside its file (two devices changed it
+ * while apart; core/index/conflicts.ts) is written too, under the conflict
+ * name the vault shows it by, so the folder keeps both contents as the vault
+ * does. Once resolved it is gone from the vault: kept as a file of its own,
+ * the copy on disk is that file from then on; dropped, it goes to the trash.
  */
 export async function syncVaultToDisk (ctx: ScanContext): Promise<void> {
   const { state, source } = ctx
-  const byFileId = new Map<string, [string, TrackedFile]>()
-  for (const [path, tracked] of Object.entries(state.files)) byFileId.set(tracked.fileId, [path, tracked])
+  const live = ctx.vault.list()
+  adoptKeptCopies(ctx, live)
+  const byKey = new Map<string, [string, TrackedFile]>()
+  for (const [path, tracked] of Object.entries(state.files)) byKey.set(keyOf(tracked.fileId, tracked.versionId), [path, tracked])
   const taken = new Set<string>([...ctx.listing.keys()].map(p => takenKey(p, source.nameRules)))
-  const live = ctx.vault.list().filter(f => f.versionId === undefined)
-  const liveIds = new Set(live.map(f => f.fileId))
+  const liveKeys = new Set(live.map(f => keyOf(f.fileId, f.versionId)))
 
   for (const file of live) {
     const rel = relativeOf(ctx.init, file.path)
     if (rel === undefined) continue
-    const known = byFileId.get(file.fileId)
+    const known = byKey.get(keyOf(file.fileId, file.versionId))
     if (known === undefined) {
       await writeNew(ctx, file, rel, taken)
       continue
@@ -54,8 +61,8 @@ export async function syncVaultToDisk (ctx: ScanContext): Promise<void> {
   }
 
   for (const [path, tracked] of Object.entries(state.files)) {
-    if (liveIds.has(tracked.fileId) || ctx.handled.has(path)) continue
-    // Deleted on another device. The deletion is in the vault, so the copy here may go to the trash.
+    if (liveKeys.has(keyOf(tracked.fileId, tracked.versionId)) || ctx.handled.has(path)) continue
+    // Deleted on another device (or a conflict copy dropped there). The deletion is in the vault, so the copy here may go to the trash.
     const onDisk = ctx.listing.get(path)
     if (onDisk !== undefined && unchanged(onDisk, tracked)) {
       const trashed = await source.trash(path, ctx.now)
@@ -67,26 +74,56 @@ export async function syncVaultToDisk (ctx: ScanContext): Promise<void> {
   }
 }
 
+/** Tracked files and live vault files are matched by this: a conflict copy shares its file's id. */
+function keyOf (fileId: string, versionId: string | undefined): string {
+  return versionId === undefined ? fileId : `${fileId} ${versionId}`
+}
+
+/**
+ * A conflict copy resolved as "keep both" became a file of its own at the
+ * name it was shown under, with the same content: the copy on disk is that
+ * file now (nothing written, nothing trashed).
+ */
+function adoptKeptCopies (ctx: ScanContext, live: SyncedVaultFile[]): void {
+  const liveKeys = new Set(live.map(f => keyOf(f.fileId, f.versionId)))
+  const trackedIds = new Set(Object.values(ctx.state.files).map(t => t.fileId))
+  for (const [path, tracked] of Object.entries(ctx.state.files)) {
+    if (tracked.versionId === undefined || liveKeys.has(keyOf(tracked.fileId, tracked.versionId))) continue
+    const kept = live.find(f => f.versionId === undefined && f.path === tracked.vaultPath && f.tag === tracked.tag && !trackedIds.has(f.fileId))
+    if (kept === undefined) continue
+    ctx.state.files[path] = { size: tracked.size, mtime: tracked.mtime, tag: tracked.tag, fileId: kept.fileId, vaultPath: kept.path }
+    trackedIds.add(kept.fileId)
+    ctx.dirty = true
+  }
+}
+
 async function writeNew (ctx: ScanContext, file: SyncedVaultFile, rel: string, taken: Set<string>): Promise<void> {
   // Something not yet synced sits at that very path (still being written): leave it for the next scan.
   if (ctx.listing.has(safeDiskPath(rel, ctx.source.nameRules, new Set()))) return
   const path = safeDiskPath(rel, ctx.source.nameRules, taken)
   taken.add(takenKey(path, ctx.source.nameRules))
   if (path !== rel) ctx.report.renamedForDisk.push({ vaultPath: file.path, diskPath: path })
-  ctx.state.files[path] = { size: -1, mtime: -1, tag: '', fileId: file.fileId, vaultPath: file.path }
+  ctx.state.files[path] = { size: -1, mtime: -1, tag: '', ...ids(file) }
   await writeFile(ctx, file, path)
 }
 
+function ids (file: SyncedVaultFile): Pick<TrackedFile, 'fileId' | 'vaultPath' | 'versionId'> {
+  return { fileId: file.fileId, vaultPath: file.path, ...(file.versionId !== undefined ? { versionId: file.versionId } : {}) }
+}
+
 async function writeFile (ctx: ScanContext, file: SyncedVaultFile, path: string): Promise<void> {
+  const before = ctx.state.files[path]
   try {
-    const written = await ctx.source.write(path, ctx.vault.open(file.fileId), file.mtime)
-    ctx.state.files[path] = { size: written.size, mtime: written.mtime, tag: file.tag, fileId: file.fileId, vaultPath: file.path }
+    const written = await ctx.source.write(path, ctx.vault.open(file.fileId, file.versionId), file.mtime)
+    ctx.state.files[path] = { size: written.size, mtime: written.mtime, tag: file.tag, ...ids(file) }
     ctx.listing.set(path, written)
     ctx.report.written++
   } catch (err) {
     if (codeOf(err) === 'VAULT_LOCKED') throw err
     // Not on this device yet (no peer online), or the disk refused: the next scan tries again.
-    delete ctx.state.files[path]
+    // A file already on disk stays recorded as it was, so it is not mistaken for a new one and sent back.
+    if (before !== undefined && before.size >= 0) ctx.state.files[path] = before
+    else delete ctx.state.files[path]
     ctx.report.skipped.push({ path, code: codeOf(err) })
   }
 }
