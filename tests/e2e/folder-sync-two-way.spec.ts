@@ -1,10 +1,11 @@
+import { pickerReturnsOpfs } from './support/opfs-folders.ts'
 import type { Locator } from '@playwright/test'
 import { freePort, removeDir, startPeer, startRelay, wsAddress } from './support/backup-servers.ts'
 import { launchProfile, type Profile } from './support/browser.ts'
 import { CairnApp } from './support/cairn-app.ts'
 import { pairByLink, useRelay } from './support/device-steps.ts'
 import { expect, test } from './support/fixtures.ts'
-import { addSyncedFolder, listFolder, openSyncPage, pickerReturnsOpfsFolder, readInFolder, removeFromFolder, slowWriteDone, startSlowWrite, writeInFolder } from './support/folder-steps.ts'
+import { addSyncedFolder, listFolder, openSyncPage, readInFolder, removeFromFolder, slowWriteDone, startSlowWrite, writeInFolder } from './support/folder-steps.ts'
 import { pairBackupPeer } from './support/share-steps.ts'
 
 /**
@@ -59,8 +60,8 @@ async function restartServers (servers: Servers): Promise<void> {
 async function twoDevices (servers: Servers, [aProfile, bProfile]: Profile[], seed: Record<string, string>): Promise<{ a: Device, b: Device }> {
   if (aProfile === undefined || bProfile === undefined) throw new Error('two profiles are needed')
   const relay = wsAddress(servers.relay.ready.multiaddrs)
-  await pickerReturnsOpfsFolder(aProfile.context, FOLDER)
-  await pickerReturnsOpfsFolder(bProfile.context, FOLDER)
+  await pickerReturnsOpfs(aProfile.context, FOLDER)
+  await pickerReturnsOpfs(bProfile.context, FOLDER)
   const aApp = new CairnApp(await aProfile.context.newPage())
   await aApp.open()
   await aApp.createVault(PASSPHRASE_A)

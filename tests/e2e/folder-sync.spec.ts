@@ -1,6 +1,6 @@
+import { pickerReturnsOpfs } from './support/opfs-folders.ts'
 import { expect, test } from './support/fixtures.ts'
 import { CairnApp } from './support/cairn-app.ts'
-import { pickerReturnsOpfsFolder } from './support/folder-steps.ts'
 
 /**
  * Folder sync in Chromium (issue 14): the folder picker is replaced, before
@@ -15,7 +15,7 @@ const FOLDER = 'picked-folder'
 test.setTimeout(240_000)
 
 test('a picked folder of 300 files reaches the vault; then 3 changed, 2 deleted, 1 added and 1 moved are sent as 4, 2 deletions and a move', async ({ profile }) => {
-  await pickerReturnsOpfsFolder(profile.context, FOLDER)
+  await pickerReturnsOpfs(profile.context, FOLDER)
   const page = await profile.context.newPage()
   const app = new CairnApp(page)
   await app.open()

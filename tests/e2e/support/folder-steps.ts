@@ -1,20 +1,13 @@
-import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test'
+import { expect, type Locator, type Page } from '@playwright/test'
 import type { CairnApp } from './cairn-app.ts'
 
 /**
  * Folder sync in Chromium (issue 14, DESIGN §9): the folder picker is
- * replaced, before the app loads, by one that returns an OPFS directory, and
- * the test reads and writes that directory from the page, as a user's other
- * programs would write a picked folder. No test hook in the app.
+ * replaced, before the app loads, by one that returns an OPFS directory
+ * (opfs-folders.ts `pickerReturnsOpfs`), and the test reads and writes that
+ * directory from the page, as a user's other programs would write a picked
+ * folder. No test hook in the app.
  */
-
-/** Every page of `context` opened from now on gets an OPFS directory named `folder` from `showDirectoryPicker`. */
-export async function pickerReturnsOpfsFolder (context: BrowserContext, folder: string): Promise<void> {
-  await context.addInitScript((name) => {
-    (window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker = async () =>
-      await (await navigator.storage.getDirectory()).getDirectoryHandle(name, { create: true })
-  }, folder)
-}
 
 export async function openSyncPage (app: CairnApp): Promise<void> {
   await app.page.getByRole('navigation').getByRole('link', { name: 'Sync' }).click()

@@ -5,17 +5,17 @@ import type { BrowserContext, Page } from '@playwright/test'
  * Folders on disk as a Chromium test sees them (DESIGN §9): OPFS directories
  * stand in for the folders a user picks. `pickerReturnsOpfs` replaces
  * `showDirectoryPicker`, before the app loads, by one that returns the OPFS
- * folder named by `pickNext` (default `picked-folder`); the app then walks,
+ * folder named by `pickNext` (else `folder`, default `picked-folder`); the app then walks,
  * reads and writes it exactly as a picked folder. No test hook in the app.
  */
 
 const DEFAULT_PICK = 'picked-folder'
 
-export async function pickerReturnsOpfs (context: BrowserContext): Promise<void> {
+export async function pickerReturnsOpfs (context: BrowserContext, folder = DEFAULT_PICK): Promise<void> {
   await context.addInitScript((fallback) => {
     const w = window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle>, cairnTestPick?: string }
     w.showDirectoryPicker = async () => await (await navigator.storage.getDirectory()).getDirectoryHandle(w.cairnTestPick ?? fallback, { create: true })
-  }, DEFAULT_PICK)
+  }, folder)
 }
 
 /** The next `showDirectoryPicker` returns the OPFS folder `name` (made if missing). */
