@@ -120,6 +120,15 @@ export class CairnApp {
     await this.page.getByRole('searchbox', { name: 'Search files' }).fill(text)
   }
 
+  /** A search by each name finds no row (ignored files never reached the vault); the search is cleared after. */
+  async expectSearchFindsNone (names: string[]): Promise<void> {
+    for (const name of names) {
+      await this.search(name)
+      await expect(this.page.getByRole('row').filter({ hasText: name })).toHaveCount(0)
+    }
+    await this.search('')
+  }
+
   /** Opens the "⋯" menu of a row (by its name, or its path as for `row`) and returns the menu. */
   async rowMenu (name: string): Promise<Locator> {
     const base = name.slice(name.lastIndexOf('/') + 1)
