@@ -15,6 +15,8 @@ export interface StoredFolder {
   mode: FolderSyncInit['mode']
   vaultFolder: string
   paused: boolean
+  /** The user's rescan interval (s); the host's default when absent. */
+  rescanSeconds?: number
 }
 
 export interface FolderRunnerTiming {
@@ -81,10 +83,22 @@ export class FolderRunner {
         if (paths.some(p => !p.startsWith(TRASH_FOLDER) && !p.includes('/.cairn-') && !p.startsWith('.cairn-'))) this.scanSoon(this.timing.debounceMs)
       })
     } catch (err) {
-      this.components.log.warn(`folder sync: the folder cannot be watched (${codeOf(err)}); it is rescanned every ${Math.round(this.timing.rescanMs / 1000)} s`)
+      this.components.log.warn(`folder sync: the folder cannot be watched (${codeOf(err)}); it is rescanned every ${Math.round(this.rescanMs() / 1000)} s`)
     }
-    this.timer ??= setInterval(() => { void this.scan() }, this.timing.rescanMs)
+    this.timer ??= setInterval(() => { void this.scan() }, this.rescanMs())
     void this.scan()
+  }
+
+  private rescanMs (): number {
+    return this.folder.rescanSeconds !== undefined ? this.folder.rescanSeconds * 1000 : this.timing.rescanMs
+  }
+
+  /** A new rescan interval: the schedule restarts on it (when running). */
+  setRescanSeconds (seconds: number): void {
+    this.folder = { ...this.folder, rescanSeconds: seconds }
+    if (this.timer === undefined) return
+    clearInterval(this.timer)
+    this.timer = setInterval(() => { void this.scan() }, this.rescanMs())
   }
 
   private scanSoon (ms: number): void {
@@ -173,6 +187,7 @@ export class FolderRunner {
       location: this.folder.location,
       mode: this.folder.mode,
       vaultFolder: this.folder.vaultFolder,
+      rescanSeconds: Math.round(this.rescanMs() / 1000),
       state,
       progress: {
         filesToGo: p?.filesToGo ?? 0,

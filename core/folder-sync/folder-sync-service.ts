@@ -3,7 +3,7 @@ import { openSecret, sealSecret } from '../crypto/secretbox.ts'
 import { CairnError, InvalidArgumentError } from '../errors.ts'
 import { normalizePath } from '../index/paths.ts'
 import type { Log } from '../log.ts'
-import type { AddSyncFolderArgs, RestoreFolderArgs, RestoreProgress, SyncFolderInfo, SyncFolderLocation, SyncFolderState, SyncMode } from '../rpc/api-sync.ts'
+import { RESCAN_SECONDS_MAX, RESCAN_SECONDS_MIN, type AddSyncFolderArgs, type RestoreFolderArgs, type RestoreProgress, type SyncFolderInfo, type SyncFolderLocation, type SyncFolderState, type SyncMode } from '../rpc/api-sync.ts'
 import type { FolderSource } from './folder-source.ts'
 import { FolderRunner, type FolderRunnerTiming, type StoredFolder } from './folder-runner.ts'
 import { DEFAULT_IGNORES, IGNORE_FILE } from './ignore-rules.ts'
@@ -126,6 +126,16 @@ export class FolderSyncService {
     runner.folder = { ...runner.folder, mode }
     await this.save(this.stored())
     void runner.scan()
+    return runner.info()
+  }
+
+  async setRescanInterval (id: string, seconds: number): Promise<SyncFolderInfo> {
+    if (!Number.isInteger(seconds) || seconds < RESCAN_SECONDS_MIN || seconds > RESCAN_SECONDS_MAX) {
+      throw new InvalidArgumentError(`the rescan interval must be a whole number of seconds from ${RESCAN_SECONDS_MIN} to ${RESCAN_SECONDS_MAX}`)
+    }
+    const runner = this.runner(id)
+    runner.setRescanSeconds(seconds)
+    await this.save(this.stored())
     return runner.info()
   }
 

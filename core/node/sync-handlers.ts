@@ -16,6 +16,7 @@ export function createSyncHandlers (sync: () => FolderSyncService): Pick<Handler
     'sync.removeFolder': async ({ id }) => { await sync().remove(id) },
     'sync.ignoreRules': async ({ id }) => await sync().ignoreRules(id),
     'sync.setIgnoreRules': async ({ id, text }) => await sync().setIgnoreRules(id, text),
-    'sync.restore': async (args) => await sync().restore(args)
+    'sync.restore': async (args) => await sync().restore(args),
+    'sync.setRescanInterval': async ({ id, seconds }) => await sync().setRescanInterval(id, seconds)
   }
 }

@@ -36,6 +36,8 @@ export interface SyncFolderInfo {
   location: SyncFolderLocation
   mode: SyncMode
   vaultFolder: string
+  /** How often the folder is scanned on a schedule (s); a watcher only makes it sooner. */
+  rescanSeconds: number
   state: SyncFolderState
   progress: {
     filesToGo: number
@@ -68,3 +70,7 @@ export interface RestoreFolderArgs {
 
 /** How far a restore has got (the event `sync.restore.progress`): the totals first, then after each file. */
 export interface RestoreProgress { filesDone: number, filesTotal: number, bytesDone: number, bytesTotal: number }
+
+/** The rescan interval a user may choose (s): from 10 s to a day. */
+export const RESCAN_SECONDS_MIN = 10
+export const RESCAN_SECONDS_MAX = 86_400

@@ -157,6 +157,8 @@ export interface NodeApi {
   'sync.setIgnoreRules': { args: { id: string, text: string }, result: SyncFolderInfo }
   /** Writes every file of a vault folder into an empty folder, with its names, tree and mtimes. */
   'sync.restore': { args: RestoreFolderArgs, result: { files: number, bytes: number } }
+  /** How often the folder is scanned on a schedule, in seconds (10 s to a day). */
+  'sync.setRescanInterval': { args: { id: string, seconds: number }, result: SyncFolderInfo }
   /** The thumbnail of a file's content (`versionId`: a concurrent edit's): null when none was made yet, 'none' when this device could not make one. */
   'thumbnails.get': { args: { fileId: string, versionId?: string }, result: ThumbnailData | 'none' | null }
   /** Stores a thumbnail made on this device for the content `cid` of the file ('none': it would not decode); ignored once the file has other content. */

@@ -108,4 +108,20 @@ test('a picked folder of 300 files reaches the vault; then 3 changed, 2 deleted,
   expect(await app.downloadSha256('Picked/plain/sub 4/file 4 café.bin')).toBe(expected)
   await app.goTo('Trash')
   await expect(page.getByText('file 27 Ελληνικά.bin')).toBeVisible()
+
+  // The rescan schedule is the user's: a number out of range is explained and not saved; a good one stays after a reload.
+  await app.goTo('Sync')
+  const every = card.getByRole('spinbutton', { name: 'Rescan every (seconds)' })
+  await expect(every).toHaveValue('60')
+  await every.fill('5')
+  await expect(card.getByText('A whole number from 10 to 86400 (a day).')).toBeVisible()
+  await expect(card.getByRole('button', { name: 'Save' })).toBeDisabled()
+  await every.fill('120')
+  await card.getByRole('button', { name: 'Save' }).click()
+  await expect(card.getByRole('button', { name: 'Save' })).toBeDisabled()
+  await page.reload()
+  await app.unlock(PASSPHRASE)
+  await app.goTo('Sync')
+  await expect(page.getByTestId('sync-folder').getByRole('spinbutton', { name: 'Rescan every (seconds)' })).toHaveValue('120')
 })
+

@@ -35,6 +35,7 @@ export interface SyncModel {
   resume: (id: string) => Promise<void>
   syncNow: (id: string) => Promise<void>
   setMode: (id: string, mode: SyncMode) => Promise<void>
+  setRescanInterval: (id: string, seconds: number) => Promise<void>
   remove: (id: string) => Promise<void>
   openRules: (id: string) => Promise<void>
   saveRules: (text: string) => Promise<void>
@@ -151,6 +152,7 @@ export function createSyncModel (init: SyncModelInit): SyncModel {
     resume: async (id) => { await run(id, async () => await client.call('sync.resume', { id })) },
     syncNow: async (id) => { await run(id, async () => await client.call('sync.syncNow', { id })) },
     setMode: async (id, mode) => { await run(id, async () => await client.call('sync.setMode', { id, mode })) },
+    setRescanInterval: async (id, seconds) => { await run(id, async () => await client.call('sync.setRescanInterval', { id, seconds })) },
     remove: async (id) => { await run(id, async () => { await client.call('sync.removeFolder', { id }) }) },
     openRules: async (id) => {
       const folder = folders.peek().find(f => f.id === id)

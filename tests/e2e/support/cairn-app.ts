@@ -207,7 +207,7 @@ export class CairnApp {
   }
 
   /** The top bar's pages, or on a phone the bottom navigation's (the rarer ones behind "More"). */
-  async goTo (page: 'Files' | 'Trash' | 'Backup' | 'Devices' | 'Peers' | 'Dashboard' | 'Settings' | 'Logs'): Promise<void> {
+  async goTo (page: 'Files' | 'Sync' | 'Trash' | 'Backup' | 'Devices' | 'Peers' | 'Dashboard' | 'Settings' | 'Logs'): Promise<void> {
     const navs = this.page.getByRole('navigation', { name: 'Main', exact: true }).or(this.page.getByRole('navigation', { name: 'Pages', exact: true }))
     const target = navs.getByRole('button', { name: page }).or(navs.getByRole('link', { name: page })).filter({ visible: true }).first()
     const more = this.page.getByRole('navigation', { name: 'Pages', exact: true }).getByRole('button', { name: 'More' })

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, it } from 'node:test'
 import { MemoryDatastore } from 'datastore-core'
-import { FolderSyncService } from '../../../core/folder-sync/folder-sync-service.ts'
+import { FolderSyncService, type FolderOpener } from '../../../core/folder-sync/folder-sync-service.ts'
 import type { RestoreProgress } from '../../../core/rpc/api-sync.ts'
 import { syncVaultOf } from '../../../core/folder-sync/vault-port.ts'
 import { LogBuffer } from '../../../core/node/log-buffer.ts'
@@ -15,20 +15,20 @@ import { put, tempFolder } from './support.ts'
 const cleanups: Cleanups = []
 afterEach(async () => { for (const undo of cleanups.splice(0).reverse()) await undo() })
 
-async function startService (): Promise<{ service: FolderSyncService, vault: Awaited<ReturnType<typeof startVault>>['vault'], changes: () => number, restoreProgress: RestoreProgress[] }> {
+async function startService (options: { opener?: FolderOpener, rescanMs?: number, datastore?: MemoryDatastore } = {}): Promise<{ service: FolderSyncService, vault: Awaited<ReturnType<typeof startVault>>['vault'], changes: () => number, restoreProgress: RestoreProgress[] }> {
   const { vault } = await startVault(cleanups)
   let changes = 0
   const restoreProgress: RestoreProgress[] = []
   const service = new FolderSyncService({
-    datastore: new MemoryDatastore(),
+    datastore: options.datastore ?? new MemoryDatastore(),
     vault: syncVaultOf(() => vault.files()),
-    opener: pathFolderOpener,
+    opener: options.opener ?? pathFolderOpener,
     log: new LogBuffer().for('folders'),
     deviceLabel: () => 'laptop',
     onChanged: () => { changes++ },
     onVaultChanged: () => {},
     onRestoreProgress: (p) => { restoreProgress.push(p) }
-  }, { rescanMs: 60_000, debounceMs: 50, settleMs: 0 })
+  }, { rescanMs: options.rescanMs ?? 60_000, debounceMs: 50, settleMs: 0 })
   await service.attach(new Uint8Array(32).fill(7))
   cleanups.push(async () => { await service.detach() })
   return { service, vault, changes: () => changes, restoreProgress }
@@ -101,5 +101,39 @@ describe('folder sync on the desktop: folders added by path', () => {
     assert.equal(restoreProgress.length, 4)
     await assert.rejects(service.restore({ location: { kind: 'path', path: target }, vaultFolder: 'Photos' }), { code: 'FOLDER_NOT_EMPTY' })
     assert.equal(restoreProgress.length, 4, 'a refused restore reports nothing')
+  })
+
+  it('rescans on the schedule the user sets for a folder no watcher sees; a bad interval is refused; the choice is kept', async () => {
+    // A folder on a disk that sends no change events (a network share): only the schedule finds changes.
+    const unwatched: FolderOpener = {
+      open: async (location) => {
+        const source = await pathFolderOpener.open(location)
+        if ('state' in source) return source
+        return Object.assign(Object.create(source) as typeof source, { watch: async () => { throw new Error('no watcher here') } })
+      }
+    }
+    const datastore = new MemoryDatastore()
+    const { service, vault } = await startService({ opener: unwatched, rescanMs: 200, datastore })
+    const root = await tempFolder(cleanups)
+    await put(root, 'first.txt', '1')
+    const { id, rescanSeconds } = await service.add({ location: { kind: 'path', path: root }, mode: 'backup', vaultFolder: 'Share' })
+    assert.equal(rescanSeconds, 0, 'the host default (200 ms here) until the user chooses')
+    await waitFor(() => service.list()[0]?.state === 'in-step', 15_000, 'the first scan')
+    await put(root, 'second.txt', '2', Date.now() - 1000)
+    await waitFor(() => vault.files().list().some(f => f.path === 'Share/second.txt'), 15_000, 'the scheduled rescan to find the new file')
+
+    for (const bad of [0, 9, 1.5, 86_401, Number.NaN]) {
+      await assert.rejects(service.setRescanInterval(id, bad), { code: 'INVALID_ARGUMENT' }, String(bad))
+    }
+    assert.equal((await service.setRescanInterval(id, 3600)).rescanSeconds, 3600)
+    await put(root, 'third.txt', '3', Date.now() - 1000)
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    assert.ok(!vault.files().list().some(f => f.path === 'Share/third.txt'), 'an hourly schedule does not rescan within a second')
+    await service.syncNow(id)
+    assert.ok(vault.files().list().some(f => f.path === 'Share/third.txt'), '"Sync now" still finds it')
+
+    await service.detach()
+    await service.attach(new Uint8Array(32).fill(7))
+    assert.equal(service.list()[0]?.rescanSeconds, 3600, 'the interval is kept with the folder')
   })
 })

@@ -6,7 +6,7 @@ import { changeWords } from '../../../web/pages/sync/folder-card.tsx'
 import { createTestClient } from './fake-rpc.ts'
 
 function folder (state: SyncFolderInfo['state'], filesToGo = 0): SyncFolderInfo {
-  return { id: 'f1', label: 'Documents', location: { kind: 'path', path: '/home/me/Documents' }, mode: 'backup', vaultFolder: 'Documents', state, progress: { filesToGo, bytesToGo: 0, filesDone: 0, bytesDone: 0, rate: 0 }, files: 3, skipped: [], renamedForDisk: [] }
+  return { id: 'f1', label: 'Documents', location: { kind: 'path', path: '/home/me/Documents' }, mode: 'backup', vaultFolder: 'Documents', rescanSeconds: 60, state, progress: { filesToGo, bytesToGo: 0, filesDone: 0, bytesDone: 0, rate: 0 }, files: 3, skipped: [], renamedForDisk: [] }
 }
 
 describe('the Sync page model', () => {

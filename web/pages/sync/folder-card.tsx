@@ -5,6 +5,7 @@ import { messageForCode } from '../../error-messages.ts'
 import { isErrorCode } from '../../../core/rpc/errors.ts'
 import { ModeChoice } from './mode-choice.tsx'
 import { RulesEditor } from './rules-editor.tsx'
+import { RescanInterval } from './rescan-interval.tsx'
 
 const STATE_WORDS: Record<SyncFolderInfo['state'], string> = {
   'syncing': 'Syncing',
@@ -71,6 +72,7 @@ export function FolderCard ({ folder }: { folder: SyncFolderInfo }) {
         </details>
       )}
       <ModeChoice name={`mode-${folder.id}`} value={folder.mode} disabled={busy} onChange={(mode) => { void sync.setMode(folder.id, mode) }} />
+      <RescanInterval id={folder.id} seconds={folder.rescanSeconds} disabled={busy} onSave={async (seconds) => { await sync.setRescanInterval(folder.id, seconds) }} />
       <div class='actions'>
         {folder.state === 'paused'
           ? <button type='button' class='secondary' disabled={busy} onClick={() => { void sync.resume(folder.id) }}>Resume</button>
