@@ -23,7 +23,7 @@ import { runFolderBrowserBench } from './browser/run-folders-browser.ts'
  * --replication-size MiB --replication-reps N --peer-fetch-concurrency N
  * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB
  * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S
- * --scale-blocks N --scale-block-size B --scale-reps N --fanin-vaults N --fanin-roots N --fanin-file-kib K --ui-files N --ui-reps N --folder-files N --browser-folder-files N]`: Cairn's encrypted add and
+ * --scale-blocks N --scale-block-size B --scale-reps N --fanin-vaults N --fanin-roots N --fanin-file-kib K --ui-files N --ui-reps N --folder-files N --browser-folder-files N --browser-folder-vault memory|real]`: Cairn's encrypted add and
  * read against plain Helia and raw OPFS, in headless Chromium, inside a
  * dedicated worker; then replication browser → backup peer (direct and
  * through the relay) against a Node device, and restore peer → browser;
@@ -62,7 +62,8 @@ const { values: args } = parseArgs({
     'ui-files': { type: 'string', default: '10000' },
     'ui-reps': { type: 'string', default: '5' },
     'folder-files': { type: 'string', default: '100000' },
-    'browser-folder-files': { type: 'string', default: '10000' }
+    'browser-folder-files': { type: 'string', default: '10000' },
+    'browser-folder-vault': { type: 'string', default: 'memory' }
   }
 })
 const options: BenchOptions = { sizeMiB: Number(args.size), reps: Number(args.reps), stages: args['no-stages'] !== true }
@@ -132,7 +133,7 @@ try {
       console.log('ui: thumbnails of 100 photos of 4000 × 3000, in the app\'s thumbnail workers')
       await runThumbnailsBench(await profile.context.newPage(), browser.server.url, results, profile.userDataDir)
     }
-    if (args.only === undefined || args.only === 'folders-browser') await runFolderBrowserBench(await profile.context.newPage(), browser.server.url, results, { files: Number(args['browser-folder-files']), reps: 3 })
+    if (args.only === undefined || args.only === 'folders-browser') await runFolderBrowserBench(await profile.context.newPage(), browser.server.url, results, { files: Number(args['browser-folder-files']), reps: 3, vault: args['browser-folder-vault'] === 'real' ? 'real' : 'memory' })
   } else {
     const cpu = cpus()
     console.log(`Cairn bench: ${new Date().toISOString()}, Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}\nmedians; MB = 10^6 bytes\n`)
