@@ -1,6 +1,7 @@
 import { conflictName } from '../index/conflict-name.ts'
 import type { FolderEntry } from './folder-source.ts'
 import type { TrackedFile } from './scan-state.ts'
+import type { SyncedVaultFile } from './vault-port.ts'
 import { codeOf, unchanged, vaultPathOf, type ScanContext } from './scan-context.ts'
 
 /** Codes that mean the file changed while it was read: it is still being written, try again later. */
@@ -37,7 +38,8 @@ export async function syncDiskToVault (ctx: ScanContext): Promise<void> {
   ctx.progress.filesToGo = added.length + changed.length
   ctx.progress.bytesToGo = [...added, ...changed].reduce((sum, e) => sum + e.size, 0)
 
-  const live = new Map(ctx.vault.list().filter(f => f.versionId === undefined).map(f => [f.fileId, f]))
+  // Listed only when some file changed or went: a rescan that found nothing new asks the vault for nothing.
+  const live = changed.length > 0 || gone.size > 0 ? new Map(ctx.vault.list().filter(f => f.versionId === undefined).map(f => [f.fileId, f])) : new Map<string, SyncedVaultFile>()
   for (const entry of added) {
     if (await recordMove(ctx, entry, gone)) continue
     await upload(ctx, entry)

@@ -16,13 +16,14 @@ import { runScaleBench } from './scale/run-scale.ts'
 import { runNodeReplication } from './support/node-replication.ts'
 import { runThumbnailsBench } from './ui/thumbnails-bench.ts'
 import { runFolderBench } from './folders/run-folders.ts'
+import { runFolderBrowserBench } from './browser/run-folders-browser.ts'
 
 /**
- * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|scale|replication-node|ui|folders
+ * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|scale|replication-node|ui|folders|folders-browser
  * --replication-size MiB --replication-reps N --peer-fetch-concurrency N
  * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB
  * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S
- * --scale-blocks N --scale-block-size B --scale-reps N --fanin-vaults N --fanin-roots N --fanin-file-kib K --ui-files N --ui-reps N --folder-files N]`: Cairn's encrypted add and
+ * --scale-blocks N --scale-block-size B --scale-reps N --fanin-vaults N --fanin-roots N --fanin-file-kib K --ui-files N --ui-reps N --folder-files N --browser-folder-files N --browser-folder-vault memory|real]`: Cairn's encrypted add and
  * read against plain Helia and raw OPFS, in headless Chromium, inside a
  * dedicated worker; then replication browser → backup peer (direct and
  * through the relay) against a Node device, and restore peer → browser;
@@ -60,7 +61,9 @@ const { values: args } = parseArgs({
     'fanin-file-kib': { type: 'string', default: '128' },
     'ui-files': { type: 'string', default: '10000' },
     'ui-reps': { type: 'string', default: '5' },
-    'folder-files': { type: 'string', default: '100000' }
+    'folder-files': { type: 'string', default: '100000' },
+    'browser-folder-files': { type: 'string', default: '10000' },
+    'browser-folder-vault': { type: 'string', default: 'memory' }
   }
 })
 const options: BenchOptions = { sizeMiB: Number(args.size), reps: Number(args.reps), stages: args['no-stages'] !== true }
@@ -70,7 +73,7 @@ for (const o of [options, replicationOptions]) {
     throw new Error('--size, --replication-size (MiB), --reps and --replication-reps must be positive integers')
   }
 }
-const PARTS = ['add', 'replication', 'sync', 'desktop', 'scale', 'replication-node', 'ui', 'folders']
+const PARTS = ['add', 'replication', 'sync', 'desktop', 'scale', 'replication-node', 'ui', 'folders', 'folders-browser']
 /** Parts that need no browser. */
 const NODE_ONLY_PARTS = ['sync', 'desktop', 'scale', 'replication-node', 'folders']
 if (args.only !== undefined && !PARTS.includes(args.only)) throw new Error(`--only takes ${PARTS.join(', ')}`)
@@ -130,6 +133,7 @@ try {
       console.log('ui: thumbnails of 100 photos of 4000 × 3000, in the app\'s thumbnail workers')
       await runThumbnailsBench(await profile.context.newPage(), browser.server.url, results, profile.userDataDir)
     }
+    if (args.only === undefined || args.only === 'folders-browser') await runFolderBrowserBench(await profile.context.newPage(), browser.server.url, results, { files: Number(args['browser-folder-files']), reps: 3, vault: args['browser-folder-vault'] === 'real' ? 'real' : 'memory' })
   } else {
     const cpu = cpus()
     console.log(`Cairn bench: ${new Date().toISOString()}, Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}\nmedians; MB = 10^6 bytes\n`)

@@ -7,13 +7,14 @@ import { createDedupHasher } from '../../../core/crypto/dedup-tag.ts'
 import { FolderSyncEngine } from '../../../core/folder-sync/folder-sync-engine.ts'
 import { FolderSyncService } from '../../../core/folder-sync/folder-sync-service.ts'
 import { memoryScanState } from '../../../core/folder-sync/scan-state.ts'
-import { syncVaultOf, type SyncVault, type SyncedVaultFile } from '../../../core/folder-sync/vault-port.ts'
+import { syncVaultOf } from '../../../core/folder-sync/vault-port.ts'
 import { LogBuffer } from '../../../core/node/log-buffer.ts'
 import { VaultService } from '../../../core/vault/vault-service.ts'
 import type { TagHasher } from '../../../core/vault/vault-files.ts'
 import { NodeFolderSource } from '../../../desktop/folders/node-folder-source.ts'
 import { pathFolderOpener } from '../../../desktop/folders/path-folder-opener.ts'
 import { median, type Results } from '../support/report.ts'
+import { memoryVault } from './memory-vault.ts'
 
 export interface FolderBenchOptions {
   /** Files in the rescan figure's folder (the issue: 100,000). */
@@ -104,29 +105,4 @@ const hashTag: TagHasher = async (key, file) => {
   const hasher = await createDedupHasher(key)
   for await (const piece of file.stream()) hasher.update(piece)
   return hasher.digest()
-}
-
-/** A vault that keeps only names and tags in memory: the rescan figure is the engine's and the disk's. */
-function memoryVault (): SyncVault {
-  const files = new Map<string, SyncedVaultFile>()
-  const key = new Uint8Array(32).fill(3)
-  const tagOf = async (stream: ReadableStream<Uint8Array>): Promise<string> => {
-    const hasher = await createDedupHasher(key)
-    for await (const chunk of stream) hasher.update(chunk)
-    return Buffer.from(hasher.digest()).toString('base64')
-  }
-  let next = 0
-  return {
-    list: () => [...files.values()],
-    add: async (path, stream, size, mtime) => {
-      const tag = await tagOf(stream)
-      const fileId = `f${next++}`
-      files.set(fileId, { fileId, path, size, mtime, tag })
-      return { fileId, tag, deduplicated: false }
-    },
-    rename: async (fileId, path) => { const f = files.get(fileId); if (f !== undefined) f.path = path },
-    remove: async (fileId) => { files.delete(fileId) },
-    open: () => new ReadableStream({ start: (c) => { c.close() } }),
-    tagOf
-  }
 }

@@ -49,7 +49,7 @@ export async function startBenchServer (): Promise<BenchServer> {
     optimizeDeps: {
       // Find the workers' dependencies up front: discovering one at run time
       // makes Vite re-bundle and reload the page mid-benchmark.
-      entries: ['index.html', 'bench-worker.ts', 'files-ui.html'],
+      entries: ['index.html', 'bench-worker.ts', 'files-ui.html', 'folders.html', 'folders-worker.ts'],
       include: ['hash-wasm']
     }
   })
