@@ -60,21 +60,22 @@ export class FsAccessFolderSource implements FolderSource {
     const pending: Array<[string, FileSystemDirectoryHandle]> = [['', this.root]]
     while (pending.length > 0) {
       const [folder, dir] = pending.pop() ?? ['', this.root]
+      const files: Array<[string, FileSystemFileHandle]> = []
       try {
         for await (const [name, handle] of dir.entries()) {
           const path = folder === '' ? name : `${folder}/${name}`
           if (handle.kind === 'directory') {
             if (options.skipFolder?.(path) !== true) pending.push([path, handle as FileSystemDirectoryHandle])
-            continue
+          } else {
+            files.push([path, handle as FileSystemFileHandle])
           }
-          const file = await (handle as FileSystemFileHandle).getFile().catch((err: unknown) => { if (isNotFound(err)) return undefined; throw err })
-          if (file !== undefined) yield { path, size: file.size, mtime: file.lastModified }
         }
       } catch (err) {
         // The root itself gone or no longer allowed: say so; a folder removed mid-walk is just gone.
         if (folder === '') throw new CairnError('SYNC_FOLDER_UNAVAILABLE', 'The synced folder cannot be read', { cause: err })
         if (!isNotFound(err)) throw err
       }
+      for (const entry of await statEach(files)) if (entry !== undefined) yield entry
     }
   }
 
@@ -157,3 +158,23 @@ export class FsAccessFolderSource implements FolderSource {
     return { stop: async () => { observer.disconnect() } }
   }
 }
+
+/** `getFile()` calls in flight while a folder is listed: each is a round trip to the browser process. */
+const STATS_IN_FLIGHT = 32
+
+/** Size and mtime of each file, in order, STATS_IN_FLIGHT at a time; a file gone meanwhile is undefined. */
+async function statEach (files: Array<[string, FileSystemFileHandle]>): Promise<Array<FolderEntry | undefined>> {
+  const out = new Array<FolderEntry | undefined>(files.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++
+      const [path, handle] = files[i] as [string, FileSystemFileHandle]
+      const file = await handle.getFile().catch((err: unknown) => { if (isNotFound(err)) return undefined; throw err })
+      if (file !== undefined) out[i] = { path, size: file.size, mtime: file.lastModified }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(STATS_IN_FLIGHT, files.length) }, worker))
+  return out
+}
+

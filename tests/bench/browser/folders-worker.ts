@@ -11,7 +11,6 @@ import { VaultService } from '../../../core/vault/vault-service.ts'
 import { FsAccessFolderSource } from '../../../sw/folders/fs-access-folder-source.ts'
 import { memoryVault } from '../folders/memory-vault.ts'
 import { openPackStore } from './bench-stores.ts'
-import { ConcurrentListingSource } from './proto-folder-listing.ts'
 import { clearScratch } from './opfs-scratch.ts'
 import type { Sample } from './protocol.ts'
 
@@ -73,7 +72,6 @@ async function run ({ files, reps, vault: kind }: FolderBrowserOptions): Promise
     // Where a rescan's time goes: the adapter's listing alone, as shipped and with getFile 32 at a time (a prototype).
     for (let rep = 0; rep < reps; rep++) {
       samples.push({ name: `folder.list.${label}`, value: await timeListing(new FsAccessFolderSource(folder)), unit: 's' })
-      samples.push({ name: `folder.list.${label}.proto_concurrent`, value: await timeListing(new ConcurrentListingSource(folder)), unit: 's' })
     }
     return samples
   } finally {
