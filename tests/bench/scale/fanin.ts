@@ -54,7 +54,11 @@ export async function measureFanin (options: FaninOptions, log: (line: string) =
     if (direct === undefined) throw new Error('the peer has no WebSocket address')
     const address = multiaddr(direct)
     const vaults: Array<{ device: BenchDevice, roots: string[] }> = []
+    let pairedAt: number[] = []
     for (let v = 0; v < options.vaults; v++) {
+      // The peer's libp2p takes at most 5 new connections a second from one address (every device here is 127.0.0.1).
+      pairedAt = pairedAt.filter((at) => performance.now() - at < 1100)
+      if (pairedAt.length >= 4) await new Promise((resolve) => setTimeout(resolve, 1100 - (performance.now() - (pairedAt[0] ?? 0))))
       const blockstore = new MemoryBlockstore()
       const roots: string[] = []
       for (let r = 0; r < options.rootsPerVault; r++) roots.push((await storeFileWithKey(blockstore, randomStream(options.fileBytes))).root.toString())
@@ -62,6 +66,7 @@ export async function measureFanin (options: FaninOptions, log: (line: string) =
       devices.push(device)
       const { pairingCode } = await controlRequest(dataDir, 'pair') as { pairingCode: string }
       await device.client.pair(address, pairingCode)
+      pairedAt.push(performance.now())
       vaults.push({ device, roots })
     }
     log(`    fan-in: ${options.vaults} vaults paired, ${options.rootsPerVault} × ${options.fileBytes} bytes each`)
