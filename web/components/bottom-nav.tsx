@@ -1,23 +1,16 @@
 import { useSignal } from '@preact/signals'
 import { useModels } from '../app-context.ts'
 import { hrefFor, type Page } from '../models/route-model.ts'
+import { NAV } from './top-bar.tsx'
 
-/** The four pages a phone reaches in one tap; the rest are behind "More". */
-export const BOTTOM_PAGES: ReadonlyArray<{ page: Page, label: string, icon: string }> = [
-  { page: 'files', label: 'Files', icon: '▤' },
-  { page: 'shares', label: 'Shares', icon: '⇪' },
-  { page: 'backup', label: 'Backup', icon: '⛁' },
-  { page: 'devices', label: 'Devices', icon: '▭' }
-]
+const ICONS: Partial<Record<Page, string>> = { files: '▤', shares: '⇪', backup: '⛁', devices: '▭' }
 
-export const MORE_PAGES: ReadonlyArray<{ page: Page, label: string }> = [
-  { page: 'trash', label: 'Trash' },
-  { page: 'sync', label: 'Sync' },
-  { page: 'peers', label: 'Peers' },
-  { page: 'dashboard', label: 'Dashboard' },
-  { page: 'settings', label: 'Settings' },
-  { page: 'logs', label: 'Logs' }
-]
+/** The four pages a phone reaches in one tap; the rest are behind "More", in the top bar's order. */
+export const BOTTOM_PAGES = NAV.flatMap(({ page, label }) => {
+  const icon = ICONS[page]
+  return icon === undefined ? [] : [{ page, label, icon }]
+})
+export const MORE_PAGES = NAV.filter(({ page }) => ICONS[page] === undefined)
 
 /**
  * A phone's navigation (styles.css shows it below 641 px and hides the top

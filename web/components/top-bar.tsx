@@ -2,7 +2,8 @@ import { useModels } from '../app-context.ts'
 import { hrefFor, type Page } from '../models/route-model.ts'
 import { CairnMark } from './cairn-mark.tsx'
 
-const NAV: ReadonlyArray<{ page: Page, label: string }> = [
+/** Every page in the order the top bar lists them (the phone's bottom navigation takes its names from here). */
+export const NAV: ReadonlyArray<{ page: Page, label: string }> = [
   { page: 'files', label: 'Files' },
   { page: 'trash', label: 'Trash' },
   { page: 'sync', label: 'Sync' },

@@ -47,12 +47,17 @@ export async function launchProfile (options: { userDataDir?: string, extraArgs?
     // A phone-sized "device" (tests/e2e/phone-layout.spec.ts): its viewport, touch and mobile meta viewport.
     ...options.device
   })
+  return profileOf(context, userDataDir, options.userDataDir === undefined)
+}
+
+/** A launched context as a Profile; `ownsDir` when the profile directory was made for it (deleted on dispose). */
+export function profileOf (context: BrowserContext, userDataDir: string, ownsDir: boolean): Profile {
   return {
     context,
     userDataDir,
     dispose: async () => {
       await context.close().catch(() => {})
-      if (options.userDataDir === undefined) rmSync(userDataDir, { recursive: true, force: true })
+      if (ownsDir) rmSync(userDataDir, { recursive: true, force: true })
     }
   }
 }

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { firefox, type LaunchOptions } from '@playwright/test'
-import type { Profile } from './browser.ts'
+import { profileOf, type Profile } from './browser.ts'
 
 const DEBIAN_FIREFOX = '/usr/bin/firefox-esr'
 
@@ -65,12 +65,5 @@ export async function launchFirefoxProfile (options: { userDataDir?: string, vie
     acceptDownloads: true,
     viewport: options.viewport ?? { width: 1280, height: 860 }
   })
-  return {
-    context,
-    userDataDir,
-    dispose: async () => {
-      await context.close().catch(() => {})
-      if (options.userDataDir === undefined) rmSync(userDataDir, { recursive: true, force: true })
-    }
-  }
+  return profileOf(context, userDataDir, options.userDataDir === undefined)
 }

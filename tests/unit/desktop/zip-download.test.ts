@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
-import { MemoryBlockstore } from 'blockstore-core'
-import { MemoryDatastore } from 'datastore-core'
-import { LogBuffer } from '../../../core/node/log-buffer.ts'
 import { zipDownloadUrl } from '../../../core/rpc/service-worker-urls.ts'
-import { VaultService } from '../../../core/vault/vault-service.ts'
 import { readZip } from '../../e2e/support/zip-reader.ts'
-import { hashTag, PASSPHRASE } from '../vault/share-test-support.ts'
+import { hashTag, startVault, type Cleanups } from '../vault/share-test-support.ts'
 import { launchCookie, startTestServer } from './app-server-support.ts'
 
-const cleanups: Array<() => Promise<void>> = []
+const cleanups: Cleanups = []
 afterEach(async () => { for (const undo of cleanups.splice(0).reverse()) await undo() })
 
 describe('desktop zip download', () => {
   it('the daemon streams a folder as one zip, with the cookie, of the exact announced length', async () => {
-    const vault = new VaultService(
-      { blockstore: new MemoryBlockstore(), datastore: new MemoryDatastore(), hashTag, log: new LogBuffer().for('vault'), deviceId: '12D3KooWTestDevice', now: () => 0 },
-      { onStatus: () => {}, onFilesChanged: () => {} }
-    )
-    await vault.start()
-    cleanups.push(async () => { await vault.stop() })
-    await vault.create(PASSPHRASE)
+    const { vault } = await startVault(cleanups, hashTag, () => 0)
     await vault.files().add({ file: new Blob(['one']), path: 'trip/a.txt', mtime: 0, type: 'text/plain' })
     await vault.files().add({ file: new Blob(['two']), path: 'trip/sub/b.txt', mtime: 0, type: 'text/plain' })
     await vault.files().add({ file: new Blob(['not in it']), path: 'other.txt', mtime: 0, type: 'text/plain' })

@@ -25,10 +25,11 @@ export const hashTag: TagHasher = async (key, file) => {
 }
 
 /** A started VaultService, created with PASSPHRASE, on fresh in-memory stores; stopped by `cleanups`. */
-export async function startVault (cleanups: Cleanups, tagHasher: TagHasher = hashTag): Promise<{ vault: VaultService, blockstore: MemoryBlockstore }> {
+/** A created, open vault on memory stores; `now` fixes its clock (entries' times, e.g. in a zip). */
+export async function startVault (cleanups: Cleanups, tagHasher: TagHasher = hashTag, now?: () => number): Promise<{ vault: VaultService, blockstore: MemoryBlockstore }> {
   const blockstore = new MemoryBlockstore()
   const vault = new VaultService(
-    { blockstore, datastore: new MemoryDatastore(), hashTag: tagHasher, log: new LogBuffer().for('vault'), deviceId: '12D3KooWTestDevice' },
+    { blockstore, datastore: new MemoryDatastore(), hashTag: tagHasher, log: new LogBuffer().for('vault'), deviceId: '12D3KooWTestDevice', ...(now !== undefined ? { now } : {}) },
     { onStatus: () => {}, onFilesChanged: () => {} }
   )
   await vault.start()

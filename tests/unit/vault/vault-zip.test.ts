@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
-import { MemoryBlockstore } from 'blockstore-core'
-import { MemoryDatastore } from 'datastore-core'
-import { LogBuffer } from '../../../core/node/log-buffer.ts'
-import { VaultService } from '../../../core/vault/vault-service.ts'
 import { zipEntries, zipName, zipSource } from '../../../core/vault/vault-zip.ts'
 import type { FileInfo } from '../../../core/vault/vault-views.ts'
 import { readZip } from '../../e2e/support/zip-reader.ts'
-import { hashTag, PASSPHRASE, type Cleanups } from './share-test-support.ts'
+import { hashTag, startVault, type Cleanups } from './share-test-support.ts'
 
 const cleanups: Cleanups = []
 afterEach(async () => { for (const undo of cleanups.splice(0).reverse()) await undo() })
@@ -31,13 +27,7 @@ describe('zip entries', () => {
 
 describe('zip download', () => {
   it('streams a folder as a zip of the exact predicted length whose entries hold the files', async () => {
-    const vault = new VaultService(
-      { blockstore: new MemoryBlockstore(), datastore: new MemoryDatastore(), hashTag, log: new LogBuffer().for('vault'), deviceId: '12D3KooWTestDevice', now: () => 0 },
-      { onStatus: () => {}, onFilesChanged: () => {} }
-    )
-    await vault.start()
-    cleanups.push(async () => { await vault.stop() })
-    await vault.create(PASSPHRASE)
+    const { vault } = await startVault(cleanups, hashTag, () => 0)
     const big = new Uint8Array(300_000).map((_, i) => (i * 7) % 251)
     await vault.files().add({ file: new Blob([big]), path: 'trip/photos/big.bin', mtime: 0, type: '' })
     await vault.files().add({ file: new Blob(['hello']), path: 'trip/notes.txt', mtime: 0, type: 'text/plain' })
