@@ -72,7 +72,7 @@ export function FolderCard ({ folder }: { folder: SyncFolderInfo }) {
         </details>
       )}
       <ModeChoice name={`mode-${folder.id}`} value={folder.mode} disabled={busy} onChange={(mode) => { void sync.setMode(folder.id, mode) }} />
-      <RescanInterval id={folder.id} seconds={folder.rescanSeconds} disabled={busy} onSave={async (seconds) => { await sync.setRescanInterval(folder.id, seconds) }} />
+      <RescanInterval seconds={folder.rescanSeconds} disabled={busy} onSave={async (seconds) => { await sync.setRescanInterval(folder.id, seconds) }} />
       <div class='actions'>
         {folder.state === 'paused'
           ? <button type='button' class='secondary' disabled={busy} onClick={() => { void sync.resume(folder.id) }}>Resume</button>
