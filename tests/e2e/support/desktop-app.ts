@@ -91,7 +91,9 @@ export function windowDevtoolsPort (dataDir: string): number | undefined {
 
 async function attachToWindow (dataDir: string, origin: string, keep: (browser: Browser) => void): Promise<{ page: Page, browser: Browser }> {
   await waitFor(() => windowDevtoolsPort(dataDir) !== undefined, 30_000, 'the app window to open')
-  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${windowDevtoolsPort(dataDir)}`)
+  const endpoint = `http://127.0.0.1:${windowDevtoolsPort(dataDir)}`
+  // A busy machine once left the first DevTools handshake unanswered for 30 s (the window was up): try a fresh connection once.
+  const browser = await chromium.connectOverCDP(endpoint).catch(async () => await chromium.connectOverCDP(endpoint))
   keep(browser)
   let page: Page | undefined
   await waitFor(() => {
