@@ -33,9 +33,12 @@ describe('the page\'s socket carrier to the desktop daemon', () => {
     const sockets: SocketLike[] = []
     let retry = (): void => {}
     const retried = new Promise<void>((resolve) => { retry = resolve })
+    let waits = 0
     const client = createRpcClient(pageCarrier(server, cookie, {
       open: () => { const socket = pageSocket(server, { origin: server.origin, cookie }); sockets.push(socket); return socket },
-      wait: async () => { retry() }
+      // One quick retry; later ones (after afterEach closes the server) wait forever
+      // instead of redialling a closed port in a tight loop that keeps the process alive.
+      wait: async () => { waits += 1; retry(); if (waits > 1) await new Promise<never>(() => {}) }
     }), 'page')
     assert.deepEqual(await client.call('network.ping', { peerId: 'ab' }), { latencyMs: 2 })
     ;(sockets[0] as unknown as { terminate: () => void }).terminate()
