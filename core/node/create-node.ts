@@ -5,6 +5,7 @@ import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { createHeliaLight } from 'helia'
+import { withUncheckedServing } from './bitswap-serving.ts'
 import { cairnYamux } from './stream-muxer.ts'
 import type { Helia } from '@helia/interface'
 import type { HeliaWithLibp2p } from '@helia/libp2p'
@@ -76,5 +77,6 @@ export function createNode (init: NodeInit, components: NodeComponents): CairnHe
       ping: ping()
     }
   })
-  return withBitswap(withP2p) as CairnHelia
+  // After bitswap: its serving side exists once bitswap's mixin has started.
+  return withUncheckedServing(withBitswap(withP2p)) as CairnHelia
 }
