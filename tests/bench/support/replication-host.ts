@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MemoryBlockstore } from 'blockstore-core/memory'
 import { nodeWebSockets } from '../../../relay-server/shared/node-websockets.ts'
+import { createFsBlockstore } from '../../../relay-server/storage/fs-blockstore.ts'
 import { startServerProcess, type ServerProcess } from '../../e2e/support/server-process.ts'
 import { mbPerSecond } from '../browser/bench-context.ts'
 import { connectDevice, randomStream, startBenchDevice, storeFileWithKey, timeReplication, type ReplicationPath, type ReplicationTargets } from '../browser/replicate-device.ts'
@@ -41,6 +41,9 @@ export class ReplicationHost {
     private readonly dir: string
   ) {}
 
+  /** Device stores made so far (each repetition's device gets a fresh one). */
+  private devices = 0
+
   /** `fetchConcurrency`: the peer's `--fetch-concurrency` (default: the peer's own default). */
   static async start (fetchConcurrency?: number): Promise<ReplicationHost> {
     const dir = await mkdtemp(join(tmpdir(), 'cairn-bench-replication-'))
@@ -75,17 +78,20 @@ export class ReplicationHost {
   }
 
   /**
-   * One `replicate.node.<path>` repetition: a fresh Node device (memory
-   * stores, WebSockets) stores `bytes` of encrypted random data, untimed,
+   * One `replicate.node.<path>` repetition: a fresh Node device (blocks in
+   * a pack store on disk, as the desktop app keeps them, so serving reads
+   * what the app's would; WebSockets) stores `bytes` of encrypted random data, untimed,
    * then replicates it; records MB/s of plaintext and CPU ms per MB of each
    * process. It dials as the desktop app does (`nodeWebSockets()`);
    * `transport` swaps that for a comparison.
    */
   async replicateNode (path: ReplicationPath, bytes: number, results: Results, transport = nodeWebSockets(), label = '', prefix = ''): Promise<void> {
-    const blockstore = new MemoryBlockstore()
-    const root = (await storeFileWithKey(blockstore, randomStream(bytes))).root
-    const device = await startBenchDevice(blockstore, transport, this.targets.vaultKey)
+    const storeDir = join(this.dir, `device-${++this.devices}`)
+    const blockstore = await createFsBlockstore(storeDir)
+    let device: Awaited<ReturnType<typeof startBenchDevice>> | undefined
     try {
+      const root = (await storeFileWithKey(blockstore, randomStream(bytes))).root
+      device = await startBenchDevice(blockstore, transport, this.targets.vaultKey)
       const address = await connectDevice(device, this.targets, path)
       const before = this.cpuNow()
       const ms = await timeReplication(device, address, root, 1)
@@ -102,7 +108,9 @@ export class ReplicationHost {
       results.add({ name: `cpu.${name}.relay`, value: relay, unit: 'ms/MB' })
       console.log(`  ${prefix}${name}: ${value.toFixed(2)} MB/s, CPU ms/MB device ${device_.toFixed(1)}, peer ${peer.toFixed(1)}, relay ${relay.toFixed(1)}`)
     } finally {
-      await device.stop()
+      await device?.stop()
+      await blockstore.stop()
+      await rm(storeDir, { recursive: true, force: true })
     }
   }
 
