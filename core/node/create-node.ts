@@ -5,6 +5,7 @@ import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { createHeliaLight } from 'helia'
+import { BitswapArrivals, withBitswapArrivals } from './bitswap-arrivals.ts'
 import { withUncheckedServing } from './bitswap-serving.ts'
 import { cairnYamux } from './stream-muxer.ts'
 import type { Helia } from '@helia/interface'
@@ -55,8 +56,11 @@ export type CairnHelia = HeliaWithLibp2p<Record<string, unknown>> & Helia
  * The node is returned stopped; call `start()`.
  */
 export function createNode (init: NodeInit, components: NodeComponents): CairnHelia {
+  const arrivals = new BitswapArrivals()
   const light = createHeliaLight({
     blockstore: components.blockstore,
+    // A block bitswap just hashed is not hashed again to check it (bitswap-arrivals.ts).
+    hashers: [arrivals.hasher],
     datastore: components.datastore,
     ...(components.logger !== undefined ? { logger: components.logger } : {})
   })
@@ -78,5 +82,5 @@ export function createNode (init: NodeInit, components: NodeComponents): CairnHe
     }
   })
   // After bitswap: its serving side exists once bitswap's mixin has started.
-  return withUncheckedServing(withBitswap(withP2p)) as CairnHelia
+  return withBitswapArrivals(withUncheckedServing(withBitswap(withP2p)), arrivals) as CairnHelia
 }
