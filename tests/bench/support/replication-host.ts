@@ -71,6 +71,12 @@ export class ReplicationHost {
     }
   }
 
+  /** CPU ms the peer and relay processes have used so far. */
+  childCpuMs (): number {
+    const [, peer, relay] = this.cpuNow()
+    return peer + relay
+  }
+
   /** CPU ms used so far by [device (this process), peer, relay]. */
   private cpuNow (): [number, number, number] {
     const own = process.cpuUsage()
