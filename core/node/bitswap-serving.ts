@@ -25,10 +25,8 @@ interface BrokersHolder {
  * the damage is found by this node's own readers (every local read is still
  * checked) and its storage check. Local reads keep the check: they trust the bytes.
  *
- * A Helia mixin, added after bitswap's (mixins start in order): it swaps the
- * store bitswap's serving side holds for a view adding the option to `get`.
- * Returns false when Helia or bitswap changed shape (then nothing is swapped
- * and blocks are served checked, as before).
+ * This is that view: `get` with the option added. {@link withUncheckedServing}
+ * installs it as a Helia mixin after bitswap's (mixins start in order).
  */
 export function servingWithoutRehash (store: ServingStore): ServingStore {
   return {
@@ -37,7 +35,7 @@ export function servingWithoutRehash (store: ServingStore): ServingStore {
   }
 }
 
-/** Swaps bitswap's serving store for {@link servingWithoutRehash}; false when it found none. */
+/** Swaps bitswap's serving store for {@link servingWithoutRehash}; false when Helia or bitswap changed shape (then blocks are served checked, as before). */
 export function serveBlocksWithoutRehash (helia: Helia): boolean {
   const broker = (helia as unknown as BrokersHolder).blockBrokers?.find((b) => b.name === 'bitswap')
   const lists = broker?.bitswap?.peerWantLists
