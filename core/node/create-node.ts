@@ -5,6 +5,8 @@ import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { createHeliaLight } from 'helia'
+import { BitswapArrivals, withBitswapArrivals } from './bitswap-arrivals.ts'
+import { withUncheckedServing } from './bitswap-serving.ts'
 import { cairnYamux } from './stream-muxer.ts'
 import type { Helia } from '@helia/interface'
 import type { HeliaWithLibp2p } from '@helia/libp2p'
@@ -54,8 +56,11 @@ export type CairnHelia = HeliaWithLibp2p<Record<string, unknown>> & Helia
  * The node is returned stopped; call `start()`.
  */
 export function createNode (init: NodeInit, components: NodeComponents): CairnHelia {
+  const arrivals = new BitswapArrivals()
   const light = createHeliaLight({
     blockstore: components.blockstore,
+    // A block bitswap just hashed is not hashed again to check it (bitswap-arrivals.ts).
+    hashers: [arrivals.hasher],
     datastore: components.datastore,
     ...(components.logger !== undefined ? { logger: components.logger } : {})
   })
@@ -76,5 +81,6 @@ export function createNode (init: NodeInit, components: NodeComponents): CairnHe
       ping: ping()
     }
   })
-  return withBitswap(withP2p) as CairnHelia
+  // After bitswap: its serving side exists once bitswap's mixin has started.
+  return withBitswapArrivals(withUncheckedServing(withBitswap(withP2p)), arrivals) as CairnHelia
 }

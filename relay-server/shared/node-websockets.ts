@@ -1,4 +1,5 @@
 import type { WebSocketsInit } from '@libp2p/websockets'
+import { withJoinedSends } from './joined-sends.ts'
 import { webSocketsDiallingWith, type Factory } from './websockets-dialling.ts'
 import { WebSocket as WsWebSocket, type ClientOptions } from 'ws'
 
@@ -39,7 +40,10 @@ export class NodeWebSocket extends WsWebSocket {
  * The transport reads the global `WebSocket` in `_connect`, synchronously
  * before its first await; the global is swapped for that call only, so no
  * other code ever sees it changed.
+ *
+ * Connections it dials and accepts send each write's pieces as few
+ * WebSocket messages (`withJoinedSends`, joined-sends.ts).
  */
 export function nodeWebSockets (init?: WebSocketsInit): Factory {
-  return webSocketsDiallingWith(NodeWebSocket as unknown as typeof globalThis.WebSocket, init)
+  return withJoinedSends(webSocketsDiallingWith(NodeWebSocket as unknown as typeof globalThis.WebSocket, init))
 }

@@ -1,6 +1,6 @@
 import { webSockets } from '@libp2p/websockets'
 import { NodeWebSocket } from '../../../relay-server/shared/node-websockets.ts'
-import { webSocketsWith, type WebSocketClass } from '../browser/proto-coalescing-websockets.ts'
+import { webSocketsDiallingWith } from '../../../relay-server/shared/websockets-dialling.ts'
 import { ReplicationHost } from './replication-host.ts'
 import { startMachineCpu } from './thread-cpu.ts'
 import type { Results } from './report.ts'
@@ -12,11 +12,13 @@ export interface NodeReplicationOptions {
 
 /**
  * `--only replication-node`: the Node figures of "Replication and restore"
- * without a browser (`replicate.node.direct`, `.relay`), and, back to back
- * in each repetition, the same direct transfer dialled with Node's own
- * undici WebSocket as Cairn's Node hosts did before (`stage.replicate.node.direct.undici`),
- * with CPU milliseconds per MB for each (`cpu.replicate.node.*`), and the
- * device with the coalescing prototype, direct only (`proto.replicate.node.direct.coalescing_ws`).
+ * without a browser (`replicate.node.direct`, `.relay`), the backup peer and
+ * relay in their own processes, and, back to back in each repetition, the
+ * same direct transfer dialled with Node's own undici WebSocket as Cairn's
+ * Node hosts did before (`stage.replicate.node.direct.undici`) and with
+ * ws but each piece its own message, as before joined sends
+ * (`stage.replicate.node.direct.unjoined`; the peer's side joins in both),
+ * with CPU milliseconds per MB of each process (`cpu.replicate.node.*`).
  */
 export async function runNodeReplication (results: Results, options: NodeReplicationOptions): Promise<void> {
   console.log(`Node replication: ${options.sizeMiB} MiB file, ${options.reps} repetition(s)`)
@@ -25,20 +27,23 @@ export async function runNodeReplication (results: Results, options: NodeReplica
   const machine = startMachineCpu()
   const ours = process.cpuUsage()
   const start = performance.now()
+  const childrenAtStart = host.childCpuMs()
+  let children = 0
   try {
     for (let rep = 0; rep < options.reps; rep++) {
       await host.replicateNode('direct', bytes, results, webSockets(), '.undici', 'stage.')
+      await host.replicateNode('direct', bytes, results, webSocketsDiallingWith(NodeWebSocket as unknown as typeof globalThis.WebSocket), '.unjoined', 'stage.')
       await host.replicateNode('direct', bytes, results)
-      await host.replicateNode('direct', bytes, results, webSocketsWith(NodeWebSocket as unknown as WebSocketClass), '.coalescing_ws', 'proto.')
-      // No relayed run of the prototype: it loses relayed connections (tests/bench/README.md, issue 12, 5).
       await host.replicateNode('relay', bytes, results)
     }
+    children = host.childCpuMs() - childrenAtStart
   } finally {
     await host.stop()
   }
   const used = process.cpuUsage(ours)
   const oursMs = (used.user + used.system) / 1000
-  const other = Math.max(0, machine().busy - oursMs) / (performance.now() - start)
+  const other = Math.max(0, machine().busy - oursMs - children) / (performance.now() - start)
   results.add({ name: 'machine.other_load.cores', value: other, unit: 'cores' })
-  console.log(`  other programs kept ${other.toFixed(2)} cores busy; this process ${(oursMs / (performance.now() - start)).toFixed(2)}`)
+  const elapsed = performance.now() - start
+  console.log(`  other programs kept ${other.toFixed(2)} cores busy; the device's process ${(oursMs / elapsed).toFixed(2)}, the peer and relay ${(children / elapsed).toFixed(2)}`)
 }

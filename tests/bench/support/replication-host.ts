@@ -1,40 +1,68 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MemoryBlockstore } from 'blockstore-core/memory'
-import { startPeer, type RunningPeer } from '../../../relay-server/peer/start-peer.ts'
 import { nodeWebSockets } from '../../../relay-server/shared/node-websockets.ts'
-import { startRelay, type RunningRelay } from '../../../relay-server/relay/start-relay.ts'
+import { createFsBlockstore } from '../../../relay-server/storage/fs-blockstore.ts'
+import { startServerProcess, type ServerProcess } from '../../e2e/support/server-process.ts'
 import { mbPerSecond } from '../browser/bench-context.ts'
 import { connectDevice, randomStream, startBenchDevice, storeFileWithKey, timeReplication, type ReplicationPath, type ReplicationTargets } from '../browser/replicate-device.ts'
+import { processCpuMs } from './process-cpu.ts'
 import type { Results } from './report.ts'
 
+const RELAY_BIN = new URL('../../../relay-server/bin/cairn-relay.js', import.meta.url).pathname
+const PEER_BIN = new URL('../../../relay-server/bin/cairn-peer.js', import.meta.url).pathname
+
+interface RelayReady { peerId: string, multiaddrs: string[] }
+interface PeerReady { peerId: string, multiaddrs: string[], pairingCode: string | null }
+
 /**
- * The Node half of the replication figures: a relay and a backup peer
- * (relay-server's own start functions, 127.0.0.1, free ports, fresh data
- * directory) and the Node reference device (`replicate.node.*`).
+ * `CAIRN_BENCH_CPU_PROF=<dir>`: the relay and peer processes write V8 CPU
+ * profiles there when they stop (`--cpu-prof`; open them in DevTools).
+ */
+function profileEnv (name: string): Record<string, string> {
+  const dir = process.env.CAIRN_BENCH_CPU_PROF
+  if (dir === undefined || dir === '') return {}
+  return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${dir} --cpu-prof-name=${name}-\${pid}.cpuprofile`.trim() }
+}
+
+/**
+ * The Node half of the replication figures: the real `cairn-relay` and
+ * `cairn-peer` as child processes (127.0.0.1, free ports, fresh data
+ * directory), as users run them, and the Node reference device
+ * (`replicate.node.*`) in this process. Each end has its own thread, so a
+ * figure is not one JavaScript thread serving both ends, and each
+ * process's CPU per MB is reported on its own.
  */
 export class ReplicationHost {
   private constructor (
     readonly targets: ReplicationTargets,
-    private readonly relay: RunningRelay,
-    private readonly peer: RunningPeer,
+    private readonly relay: ServerProcess<RelayReady>,
+    private readonly peer: ServerProcess<PeerReady>,
     private readonly dir: string
   ) {}
+
+  /** Device stores made so far (each repetition's device gets a fresh one). */
+  private devices = 0
 
   /** `fetchConcurrency`: the peer's `--fetch-concurrency` (default: the peer's own default). */
   static async start (fetchConcurrency?: number): Promise<ReplicationHost> {
     const dir = await mkdtemp(join(tmpdir(), 'cairn-bench-replication-'))
-    let relay: RunningRelay | undefined
+    let relay: ServerProcess<RelayReady> | undefined
     try {
-      relay = await startRelay({ wsPort: 0, httpPort: 0, webrtcDirect: false, keyFile: join(dir, 'relay.key'), logLevel: 'warn' })
-      const relayWs = relay.multiaddrs.find((ma) => ma.includes('/ws/'))
-      if (relayWs === undefined) throw new Error(`the relay listens on no WebSocket: ${relay.multiaddrs.join(', ')}`)
-      const peer = await startPeer({ dataDir: join(dir, 'peer'), wsPort: 0, webrtcDirect: false, relay: [relayWs], logLevel: 'warn', ...(fetchConcurrency !== undefined ? { fetchConcurrency } : {}) })
-      const direct = peer.multiaddrs.find((ma) => ma.includes('/ws/') && !ma.includes('/p2p-circuit'))
-      if (direct === undefined || peer.pairingCode === null) throw new Error('the peer has no WebSocket address or no pairing code')
+      relay = await startServerProcess<RelayReady>(RELAY_BIN, ['--ws-port', '0', '--http-port', '0', '--no-webrtc-direct', '--key-file', join(dir, 'relay.key'), '--log-level', 'warn'], 'CAIRN_RELAY_READY', 120_000, profileEnv('relay'))
+      const relayWs = relay.ready.multiaddrs.find((ma) => ma.includes('/ws/'))
+      if (relayWs === undefined) throw new Error(`the relay listens on no WebSocket: ${relay.ready.multiaddrs.join(', ')}`)
+      const args = ['--data-dir', join(dir, 'peer'), '--ws-port', '0', '--no-webrtc-direct', '--relay', relayWs, '--log-level', 'warn']
+      if (fetchConcurrency !== undefined) args.push('--fetch-concurrency', String(fetchConcurrency))
+      const peer = await startServerProcess<PeerReady>(PEER_BIN, args, 'CAIRN_PEER_READY', 120_000, profileEnv('peer'))
+      const { peerId, pairingCode, multiaddrs } = peer.ready
+      const direct = multiaddrs.find((ma) => ma.includes('/ws/') && !ma.includes('/p2p-circuit'))
+      if (direct === undefined || pairingCode === null) {
+        await peer.stop()
+        throw new Error('the peer has no WebSocket address or no pairing code')
+      }
       const vaultKey = [...globalThis.crypto.getRandomValues(new Uint8Array(32))]
-      const targets = { direct, relay: `${relayWs}/p2p-circuit/p2p/${peer.peerId}`, pairingCode: peer.pairingCode, vaultKey }
+      const targets = { direct, relay: `${relayWs}/p2p-circuit/p2p/${peerId}`, pairingCode, vaultKey }
       return new ReplicationHost(targets, relay, peer, dir)
     } catch (err) {
       await relay?.stop()
@@ -43,35 +71,58 @@ export class ReplicationHost {
     }
   }
 
+  /** CPU ms the peer and relay processes have used so far. */
+  childCpuMs (): number {
+    const [, peer, relay] = this.cpuNow()
+    return peer + relay
+  }
+
+  /** CPU ms used so far by [device (this process), peer, relay]. */
+  private cpuNow (): [number, number, number] {
+    const own = process.cpuUsage()
+    return [(own.user + own.system) / 1000, processCpuMs(this.peer.child.pid ?? -1) ?? NaN, processCpuMs(this.relay.child.pid ?? -1) ?? NaN]
+  }
+
   /**
-   * One `replicate.node.<path>` repetition: a fresh Node device (memory
-   * stores, WebSockets) stores `bytes` of encrypted random data, untimed,
-   * then replicates it; records MB/s of plaintext. It dials as the desktop
-   * app does (`nodeWebSockets()`); `transport` swaps that for a comparison.
+   * One `replicate.node.<path>` repetition: a fresh Node device (blocks in
+   * a pack store on disk, as the desktop app keeps them, so serving reads
+   * what the app's would; WebSockets) stores `bytes` of encrypted random data, untimed,
+   * then replicates it; records MB/s of plaintext and CPU ms per MB of each
+   * process. It dials as the desktop app does (`nodeWebSockets()`);
+   * `transport` swaps that for a comparison.
    */
   async replicateNode (path: ReplicationPath, bytes: number, results: Results, transport = nodeWebSockets(), label = '', prefix = ''): Promise<void> {
-    const blockstore = new MemoryBlockstore()
-    const root = (await storeFileWithKey(blockstore, randomStream(bytes))).root
-    const device = await startBenchDevice(blockstore, transport, this.targets.vaultKey)
+    const storeDir = join(this.dir, `device-${++this.devices}`)
+    const blockstore = await createFsBlockstore(storeDir)
+    let device: Awaited<ReturnType<typeof startBenchDevice>> | undefined
     try {
+      const root = (await storeFileWithKey(blockstore, randomStream(bytes))).root
+      device = await startBenchDevice(blockstore, transport, this.targets.vaultKey)
       const address = await connectDevice(device, this.targets, path)
-      const cpu = process.cpuUsage()
+      const before = this.cpuNow()
       const ms = await timeReplication(device, address, root, 1)
-      const used = process.cpuUsage(cpu)
+      const after = this.cpuNow()
       const value = mbPerSecond(bytes, ms)
       // CPU per MB moves less than MB/s when other programs load the machine.
-      const cpuMsPerMB = (used.user + used.system) / 1000 / (bytes / 1e6)
-      results.add({ name: `${prefix}replicate.node.${path}${label}`, value, unit: 'MB/s' })
-      results.add({ name: `cpu.replicate.node.${path}${label}`, value: cpuMsPerMB, unit: 'ms/MB' })
-      console.log(`  ${prefix}replicate.node.${path}${label}: ${value.toFixed(2)} MB/s, ${cpuMsPerMB.toFixed(1)} CPU ms/MB (device, peer and relay together)`)
+      const perMB = (i: 0 | 1 | 2): number => (after[i] - before[i]) / (bytes / 1e6)
+      const [device_, peer, relay] = [perMB(0), perMB(1), perMB(2)]
+      const name = `replicate.node.${path}${label}`
+      results.add({ name: `${prefix}${name}`, value, unit: 'MB/s' })
+      results.add({ name: `cpu.${name}`, value: device_ + peer + relay, unit: 'ms/MB' })
+      results.add({ name: `cpu.${name}.device`, value: device_, unit: 'ms/MB' })
+      results.add({ name: `cpu.${name}.peer`, value: peer, unit: 'ms/MB' })
+      results.add({ name: `cpu.${name}.relay`, value: relay, unit: 'ms/MB' })
+      console.log(`  ${prefix}${name}: ${value.toFixed(2)} MB/s, CPU ms/MB device ${device_.toFixed(1)}, peer ${peer.toFixed(1)}, relay ${relay.toFixed(1)}`)
     } finally {
-      await device.stop()
+      await device?.stop()
+      await blockstore.stop()
+      await rm(storeDir, { recursive: true, force: true })
     }
   }
 
   async stop (): Promise<void> {
-    await this.peer.stop()
-    await this.relay.stop()
+    const codes = [await this.peer.stop(), await this.relay.stop()]
     await rm(this.dir, { recursive: true, force: true })
+    if (codes.some((c) => c !== 0)) console.log(`  the peer and relay exited with ${codes.join(', ')}:\n${this.peer.log().slice(-4000)}\n${this.relay.log().slice(-4000)}`)
   }
 }
