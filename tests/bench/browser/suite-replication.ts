@@ -1,4 +1,4 @@
-import { webSockets } from '@libp2p/websockets'
+import type { NodeComponents } from '../../../core/node/create-node.ts'
 import type { CID } from 'multiformats/cid'
 import { DEFAULT_BLOCK_CONCURRENCY } from '../../../core/protocols/backup/constants.ts'
 import { mbPerSecond, type BenchContext } from './bench-context.ts'
@@ -9,7 +9,8 @@ import type { BenchOptions } from './protocol.ts'
 import { connectDevice, startBenchDevice, storeFileWithKey, timeReplication, timeRestore, type ReplicationPath, type ReplicationTargets } from './replicate-device.ts'
 import { withStore } from './suite-env.ts'
 import { createWideWindowNode, WIDE_WINDOW } from './proto-wide-window-node.ts'
-import { webSocketsWith } from './proto-coalescing-websockets.ts'
+import { coalescingWebSockets, webSocketsDiallingWith, type CoalescingCounts } from '../../../core/node/coalescing-websockets.ts'
+import { countingSocketClass } from './proto-coalescing-websockets.ts'
 import { measureShare } from './measure-share.ts'
 import { measureShareSave } from './measure-share-save.ts'
 
@@ -40,15 +41,15 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
         await ctx.host({ op: 'gc', label: '' })
         const profiled = rep === 1 && path === 'direct'
         if (profiled) await ctx.host({ op: 'cpu-start', label: 'replicate.browser.direct' })
-        ;({ root, fileKey } = await replicateFromBrowser(file, targets, path, await openPackStore(`replicate-${path}`), `replicate.browser.${path}`, ctx))
+        ;({ root, fileKey } = await replicateFromBrowser(file, targets, path, await openPackStore(`replicate-${path}`), `replicate.browser.${path}`, ctx, shippedTransport))
         if (profiled) await ctx.host({ op: 'cpu-stop', label: 'replicate.browser.direct' })
+        // Issue 12, back to back: the same transfer with libp2p's plain WebSockets (one message per piece), as before.
+        await ctx.host({ op: 'gc', label: '' })
+        await replicateFromBrowser(file, targets, path, await openPackStore(`replicate-${path}-plain`), `stage.replicate.browser.${path}.plain_ws`, ctx, plainTransport)
         await ctx.host({ op: 'replicate-node', path, bytes: file.size })
       }
     }
     if (root === undefined || fileKey === undefined) return
-    // Issue 12's prototype: the same direct transfer with a turn's sends joined into one WebSocket message.
-    await ctx.host({ op: 'gc', label: '' })
-    await replicateFromBrowser(file, targets, 'direct', await openPackStore('replicate-coalescing'), 'proto.replicate.browser.direct.coalescing_ws', ctx, webSocketsWith(WebSocket))
     // What limits the browser path: storage (the same transfer from memory) and the Noise cipher.
     await ctx.host({ op: 'gc', label: '' })
     await ctx.host({ op: 'profile-start', label: 'replicate.browser.direct.memory' })
@@ -60,6 +61,8 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
       ctx.log(`restore ${rep}/${options.reps}`)
       await ctx.host({ op: 'gc', label: '' })
       await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, 'restore.browser', ctx)
+      await ctx.host({ op: 'gc', label: '' })
+      await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, 'stage.restore.browser.plain_ws', ctx, undefined, plainTransport)
     }
     // A share link to the same file, served by the peer to a recipient with no vault (issue 4).
     for (let rep = 1; rep <= options.reps; rep++) {
@@ -82,16 +85,19 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
 }
 
 /** One `replicate.browser.<path>` repetition from `opened`, recorded as `name`; returns the root it replicated. */
-async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, opened: BenchStore, name: string, ctx: BenchContext, transport = webSockets()): Promise<{ root: CID, fileKey: Uint8Array }> {
+async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, opened: BenchStore, name: string, ctx: BenchContext, transport: CountedTransport = shippedTransport): Promise<{ root: CID, fileKey: Uint8Array }> {
   return await withStore(opened, async (store) => {
     // Stored (untimed) before the device starts: the app's add is measured elsewhere.
     const { root, fileKey } = await storeFileWithKey(store.blockstore, file.stream())
     await store.flush()
-    const device = await startBenchDevice(store.blockstore, transport, targets.vaultKey)
+    const counts = { sends: 0, messages: 0 }
+    const device = await startBenchDevice(store.blockstore, transport(counts), targets.vaultKey)
     try {
       const address = await connectDevice(device, targets, path)
+      const before = { ...counts }
       const ms = await timeReplication(device, address, root, 1)
       ctx.sample({ name, value: mbPerSecond(file.size, ms), unit: 'MB/s' })
+      sampleCounts(name, counts, before, file.size, ctx)
       return { root, fileKey }
     } finally {
       await device.stop()
@@ -100,19 +106,37 @@ async function replicateFromBrowser (file: File, targets: ReplicationTargets, pa
 }
 
 /** A fresh browser device with an empty OPFS pack store fetches the whole DAG of `root` from the peer (direct), flushed. */
-async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationTargets, concurrency: number, name: string, ctx: BenchContext, makeNode?: typeof createWideWindowNode): Promise<void> {
+async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationTargets, concurrency: number, name: string, ctx: BenchContext, makeNode?: typeof createWideWindowNode, transport: CountedTransport = shippedTransport): Promise<void> {
   await withStore(await openPackStore('restore'), async (store) => {
-    const device = await startBenchDevice(store.blockstore, webSockets(), targets.vaultKey, makeNode)
+    const counts = { sends: 0, messages: 0 }
+    const device = await startBenchDevice(store.blockstore, transport(counts), targets.vaultKey, makeNode)
     try {
       await connectDevice(device, targets, 'direct')
+      const before = { ...counts }
       const start = performance.now()
       const restored = await timeRestore(device, root, concurrency)
       await store.flush()
       const ms = performance.now() - start
       ctx.log(`${name}: ${restored.bytes} DAG bytes in ${ms.toFixed(0)} ms`)
       ctx.sample({ name, value: mbPerSecond(bytes, ms), unit: 'MB/s' })
+      sampleCounts(name, counts, before, bytes, ctx)
     } finally {
       await device.stop()
     }
   })
+}
+
+/** A device's WebSocket transport, counting its sends and messages into `counts`. */
+type CountedTransport = (counts: CoalescingCounts) => NodeComponents['transports'][number]
+/** As the app's browser node dials (sw/workers/node-worker.ts). */
+const shippedTransport: CountedTransport = (counts) => coalescingWebSockets(undefined, WebSocket, counts)
+/** libp2p's WebSockets as they come: one message per piece (the browser node until issue 12). */
+const plainTransport: CountedTransport = (counts) => webSocketsDiallingWith(countingSocketClass(WebSocket, counts))
+
+/** WebSocket messages the device sent per MB of plaintext, and sends per message (what coalescing joined). */
+function sampleCounts (name: string, counts: CoalescingCounts, before: CoalescingCounts, bytes: number, ctx: BenchContext): void {
+  const messages = counts.messages - before.messages
+  const sends = counts.sends - before.sends
+  ctx.sample({ name: `count.${name}.ws_messages_per_MB`, value: messages / (bytes / 1e6), unit: 'msgs/MB' })
+  ctx.log(`${name}: ${sends} sends in ${messages} WebSocket messages`)
 }
