@@ -38,14 +38,20 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
     for (let rep = 1; rep <= options.reps; rep++) {
       for (const path of ['direct', 'relay'] as ReplicationPath[]) {
         ctx.log(`replication ${rep}/${options.reps}, ${path}`)
-        await ctx.host({ op: 'gc', label: '' })
-        const profiled = rep === 1 && path === 'direct'
-        if (profiled) await ctx.host({ op: 'cpu-start', label: 'replicate.browser.direct' })
-        ;({ root, fileKey } = await replicateFromBrowser(file, targets, path, await openPackStore(`replicate-${path}`), `replicate.browser.${path}`, ctx, shippedTransport))
-        if (profiled) await ctx.host({ op: 'cpu-stop', label: 'replicate.browser.direct' })
-        // Issue 12, back to back: the same transfer with libp2p's plain WebSockets (one message per piece), as before.
-        await ctx.host({ op: 'gc', label: '' })
-        await replicateFromBrowser(file, targets, path, await openPackStore(`replicate-${path}-plain`), `stage.replicate.browser.${path}.plain_ws`, ctx, plainTransport)
+        // Issue 12, back to back: as shipped (coalescing sends) and with libp2p's plain WebSockets (one message per
+        // piece), alternating which goes first; Chromium's CPU per thread for each in the first repetition.
+        const runs = [
+          { name: `replicate.browser.${path}`, transport: shippedTransport, store: `replicate-${path}` },
+          { name: `stage.replicate.browser.${path}.plain_ws`, transport: plainTransport, store: `replicate-${path}-plain` }
+        ]
+        if (rep % 2 === 0) runs.reverse()
+        for (const run of runs) {
+          await ctx.host({ op: 'gc', label: '' })
+          if (rep === 1) await ctx.host({ op: 'cpu-start', label: run.name })
+          const replicated = await replicateFromBrowser(file, targets, path, await openPackStore(run.store), run.name, ctx, run.transport)
+          if (rep === 1) await ctx.host({ op: 'cpu-stop', label: run.name })
+          if (run.transport === shippedTransport) ({ root, fileKey } = replicated)
+        }
         await ctx.host({ op: 'replicate-node', path, bytes: file.size })
       }
     }
@@ -59,11 +65,21 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
     ctx.sample({ name: 'stage.prim.noise_chacha20poly1305.wasm', value: measureNoiseCipherWasm(64 * 1024 * 1024), unit: 'MB/s' })
     for (let rep = 1; rep <= options.reps; rep++) {
       ctx.log(`restore ${rep}/${options.reps}`)
-      await ctx.host({ op: 'gc', label: '' })
-      await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, 'restore.browser', ctx)
-      await ctx.host({ op: 'gc', label: '' })
-      await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, 'stage.restore.browser.plain_ws', ctx, undefined, plainTransport)
+      const runs = [
+        { name: 'restore.browser', transport: shippedTransport },
+        { name: 'stage.restore.browser.plain_ws', transport: plainTransport }
+      ]
+      if (rep % 2 === 0) runs.reverse()
+      for (const run of runs) {
+        await ctx.host({ op: 'gc', label: '' })
+        if (rep === 1) await ctx.host({ op: 'cpu-start', label: run.name })
+        await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, run.name, ctx, undefined, run.transport)
+        if (rep === 1) await ctx.host({ op: 'cpu-stop', label: run.name })
+      }
     }
+    // Before the share figures, which have failed on a loaded machine (SHARE_UNAVAILABLE) and end the run.
+    await restoreToBrowser(file.size, root, targets, WIDE_FETCH_CONCURRENCY, `stage.restore.browser.concurrency${WIDE_FETCH_CONCURRENCY}`, ctx)
+    await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, `proto.restore.browser.yamux_window_${WIDE_WINDOW / 1024 / 1024}MiB`, ctx, createWideWindowNode)
     // A share link to the same file, served by the peer to a recipient with no vault (issue 4).
     for (let rep = 1; rep <= options.reps; rep++) {
       ctx.log(`share ${rep}/${options.reps}`)
@@ -77,8 +93,6 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
       await ctx.host({ op: 'gc', label: '' })
       ctx.sample({ name: 'share.save.throughput', value: await measureShareSave(root, fileKey, file.size, targets.direct, ctx), unit: 'MB/s' })
     }
-    await restoreToBrowser(file.size, root, targets, WIDE_FETCH_CONCURRENCY, `stage.restore.browser.concurrency${WIDE_FETCH_CONCURRENCY}`, ctx)
-    await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, `proto.restore.browser.yamux_window_${WIDE_WINDOW / 1024 / 1024}MiB`, ctx, createWideWindowNode)
   } finally {
     await clearScratch()
   }
