@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { coalescingWebSockets } from '../../core/node/coalescing-websockets.ts'
+import { webSockets } from '@libp2p/websockets'
 import { LogBuffer } from '../../core/node/log-buffer.ts'
 import { startVaultNode, type ServedNode } from '../../core/node/vault-node.ts'
 import { describeDevice } from '../../core/vault/device-name.ts'
@@ -38,8 +38,7 @@ async function startNode (): Promise<ServedNode> {
       agentName: 'cairn-browser',
       // Listening on /p2p-circuit makes a reservation on each relay we connect to.
       listen: ['/p2p-circuit'],
-      // One WebSocket message per turn, not per piece: a message is a trip through the renderer and the network process.
-      transports: [coalescingWebSockets()]
+      transports: [webSockets()]
     },
     logs,
     emit,

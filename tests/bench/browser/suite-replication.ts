@@ -9,8 +9,7 @@ import type { BenchOptions } from './protocol.ts'
 import { connectDevice, startBenchDevice, storeFileWithKey, timeReplication, timeRestore, type ReplicationPath, type ReplicationTargets } from './replicate-device.ts'
 import { withStore } from './suite-env.ts'
 import { createWideWindowNode, WIDE_WINDOW } from './proto-wide-window-node.ts'
-import { coalescingWebSockets, webSocketsDiallingWith, type CoalescingCounts } from '../../../core/node/coalescing-websockets.ts'
-import { countingSocketClass } from './proto-coalescing-websockets.ts'
+import { countingWebSockets, webSocketsWith, type CoalescingCounts } from './proto-coalescing-websockets.ts'
 import { measureShare } from './measure-share.ts'
 import { measureShareSave } from './measure-share-save.ts'
 
@@ -38,11 +37,11 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
     for (let rep = 1; rep <= options.reps; rep++) {
       for (const path of ['direct', 'relay'] as ReplicationPath[]) {
         ctx.log(`replication ${rep}/${options.reps}, ${path}`)
-        // Issue 12, back to back: as shipped (coalescing sends) and with libp2p's plain WebSockets (one message per
-        // piece), alternating which goes first; Chromium's CPU per thread for each in the first repetition.
+        // Issue 12, back to back: as shipped (libp2p's WebSockets, one message per piece) and the coalescing prototype,
+        // alternating which goes first; Chromium's CPU per thread for each in the first repetition.
         const runs = [
           { name: `replicate.browser.${path}`, transport: shippedTransport, store: `replicate-${path}` },
-          { name: `stage.replicate.browser.${path}.plain_ws`, transport: plainTransport, store: `replicate-${path}-plain` }
+          { name: `proto.replicate.browser.${path}.coalescing_ws`, transport: coalescingTransport, store: `replicate-${path}-coalescing` }
         ]
         if (rep % 2 === 0) runs.reverse()
         for (const run of runs) {
@@ -67,7 +66,7 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
       ctx.log(`restore ${rep}/${options.reps}`)
       const runs = [
         { name: 'restore.browser', transport: shippedTransport },
-        { name: 'stage.restore.browser.plain_ws', transport: plainTransport }
+        { name: 'proto.restore.browser.coalescing_ws', transport: coalescingTransport }
       ]
       if (rep % 2 === 0) runs.reverse()
       for (const run of runs) {
@@ -142,10 +141,10 @@ async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationT
 
 /** A device's WebSocket transport, counting its sends and messages into `counts`. */
 type CountedTransport = (counts: CoalescingCounts) => NodeComponents['transports'][number]
-/** As the app's browser node dials (sw/workers/node-worker.ts). */
-const shippedTransport: CountedTransport = (counts) => coalescingWebSockets(undefined, WebSocket, counts)
-/** libp2p's WebSockets as they come: one message per piece (the browser node until issue 12). */
-const plainTransport: CountedTransport = (counts) => webSocketsDiallingWith(countingSocketClass(WebSocket, counts))
+/** As the app's browser node dials (sw/workers/node-worker.ts: libp2p's WebSockets, one message per piece). */
+const shippedTransport: CountedTransport = (counts) => countingWebSockets(WebSocket, counts)
+/** Issue 12's prototype: one turn's sends joined into one message. */
+const coalescingTransport: CountedTransport = (counts) => webSocketsWith(WebSocket, undefined, counts)
 
 /** WebSocket messages the device sent per MB of plaintext, and sends per message (what coalescing joined). */
 function sampleCounts (name: string, counts: CoalescingCounts, before: CoalescingCounts, bytes: number, ctx: BenchContext): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { COALESCE_MAX_BYTES, coalescingSocketClass, type CoalescingCounts, type WebSocketClass } from '../../../core/node/coalescing-websockets.ts'
+import { COALESCE_MAX_BYTES, coalescingSocketClass, type CoalescingCounts, type WebSocketClass } from '../../bench/browser/proto-coalescing-websockets.ts'
 
 /** A stand-in for the DOM WebSocket: records each message it is asked to send. */
 class RecordingSocket {
@@ -35,7 +35,7 @@ const tick = async (): Promise<void> => { await new Promise((resolve) => setImme
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values)
 const joined = (socket: RecordingSocket): number[] => socket.sent.flatMap((m) => [...(m as Uint8Array)])
 
-describe('coalescing WebSocket sends (the browser node\'s transport)', () => {
+describe('bench prototype: coalescing WebSocket sends', () => {
   it('sends one turn\'s pieces as one message, in order, and counts them as buffered until then', async () => {
     const socket = open()
     socket.send(bytes(1, 2))
