@@ -13,6 +13,10 @@ export interface CoalescingCounts {
   sends: number
   /** WebSocket messages handed to the real socket. */
   messages: number
+  /** The most `bufferedAmount` libp2p read (counting sockets only). */
+  maxBuffered?: number
+  /** Reads of `bufferedAmount` at or over libp2p's pause threshold (each a pause or a 10 ms poll while over it). */
+  fullReads?: number
 }
 
 type Data = string | ArrayBufferLike | Blob | ArrayBufferView
@@ -107,6 +111,9 @@ function binaryView (data: Data): Uint8Array<ArrayBuffer> | undefined {
   return undefined
 }
 
+/** @libp2p/websockets stops sending at this much buffered and polls every 10 ms until the socket holds nothing. */
+const LIBP2P_MAX_BUFFERED_AMOUNT = 4 * 1024 * 1024
+
 /** `webSockets()` dialling with {@link coalescingSocketClass} around `Socket`. */
 export function webSocketsWith (Socket: WebSocketClass, init?: WebSocketsInit, counts?: CoalescingCounts): Factory {
   return webSocketsDiallingWith(coalescingSocketClass(Socket, counts) as unknown as typeof globalThis.WebSocket, init)
@@ -114,11 +121,19 @@ export function webSocketsWith (Socket: WebSocketClass, init?: WebSocketsInit, c
 
 /** `webSockets()` dialling with `Base` counting its sends, each one message: the shipped transport's count. */
 export function countingWebSockets (Base: WebSocketClass, counts: CoalescingCounts, init?: WebSocketsInit): Factory {
+  const threshold = init?.maxBufferedAmount ?? LIBP2P_MAX_BUFFERED_AMOUNT
   class CountingWebSocket extends Base {
     override send (data: Parameters<WebSocket['send']>[0]): void {
       counts.sends++
       counts.messages++
       super.send(data)
+    }
+
+    override get bufferedAmount (): number {
+      const amount = super.bufferedAmount
+      counts.maxBuffered = Math.max(counts.maxBuffered ?? 0, amount)
+      if (amount >= threshold) counts.fullReads = (counts.fullReads ?? 0) + 1
+      return amount
     }
   }
   return webSocketsDiallingWith(CountingWebSocket as unknown as typeof globalThis.WebSocket, init)

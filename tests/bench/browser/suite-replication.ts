@@ -60,6 +60,9 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
     await ctx.host({ op: 'profile-start', label: 'replicate.browser.direct.memory' })
     await replicateFromBrowser(file, targets, 'direct', openMemoryStore(), 'stage.replicate.browser.direct.memory', ctx)
     await ctx.host({ op: 'profile-stop', label: 'replicate.browser.direct.memory' })
+    // libp2p's WebSocket stops at 4 MiB buffered and resumes only once the socket is empty (polled every 10 ms).
+    await ctx.host({ op: 'gc', label: '' })
+    await replicateFromBrowser(file, targets, 'direct', await openPackStore('replicate-buffered'), 'proto.replicate.browser.direct.buffered_16MiB', ctx, wideBufferTransport)
     ctx.sample({ name: 'stage.prim.noise_chacha20poly1305', value: measureNoiseCipher(64 * 1024 * 1024), unit: 'MB/s' })
     ctx.sample({ name: 'stage.prim.noise_chacha20poly1305.wasm', value: measureNoiseCipherWasm(64 * 1024 * 1024), unit: 'MB/s' })
     for (let rep = 1; rep <= options.reps; rep++) {
@@ -143,6 +146,8 @@ async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationT
 type CountedTransport = (counts: CoalescingCounts) => NodeComponents['transports'][number]
 /** As the app's browser node dials (sw/workers/node-worker.ts: libp2p's WebSockets, one message per piece). */
 const shippedTransport: CountedTransport = (counts) => countingWebSockets(WebSocket, counts)
+/** The shipped transport allowed 16 MiB buffered in the socket, polled every 2 ms once over it. */
+const wideBufferTransport: CountedTransport = (counts) => countingWebSockets(WebSocket, counts, { maxBufferedAmount: 16 * 2 ** 20, bufferedAmountPollInterval: 2 })
 /** Issue 12's prototype: one turn's sends joined into one message. */
 const coalescingTransport: CountedTransport = (counts) => webSocketsWith(WebSocket, undefined, counts)
 
@@ -151,5 +156,6 @@ function sampleCounts (name: string, counts: CoalescingCounts, before: Coalescin
   const messages = counts.messages - before.messages
   const sends = counts.sends - before.sends
   ctx.sample({ name: `count.${name}.ws_messages_per_MB`, value: messages / (bytes / 1e6), unit: 'msgs/MB' })
-  ctx.log(`${name}: ${sends} sends in ${messages} WebSocket messages`)
+  ctx.log(`${name}: ${sends} sends in ${messages} WebSocket messages` +
+    (counts.maxBuffered !== undefined ? `; bufferedAmount at most ${(counts.maxBuffered / 2 ** 20).toFixed(1)} MiB, ${counts.fullReads ?? 0} reads at the pause threshold` : ''))
 }
