@@ -15,15 +15,20 @@ export interface KeptFetcherComponents {
 
 /** Kept files fetched at once: a few, so a large folder does not crowd out what the user opens. */
 export const KEPT_FETCH_CONCURRENCY = 2
-/** Blocks of one file asked for at once. */
-const BLOCKS_IN_FLIGHT = 8
+/**
+ * Blocks of one file asked for at once: the backup peer's own walk's window
+ * (DEFAULT_BLOCK_CONCURRENCY). Content blocks are 1 MiB; each refill of the
+ * want-list waits for bitswap's debounce and a round trip, and 8 left the
+ * link idle during it (tests/bench/README.md, issue 12).
+ */
+export const KEPT_BLOCKS_IN_FLIGHT = 16
 
 /**
  * Reads every block of a UnixFS DAG through `store` (which fetches what is
  * missing and keeps it), a few blocks at a time, holding none of them: unlike
  * a UnixFS `cat`, which reads ahead and would hold a large file in memory.
  */
-export async function fetchDag (store: Blockstore, root: CID, signal: AbortSignal): Promise<void> {
+export async function fetchDag (store: Blockstore, root: CID, signal: AbortSignal, blocksInFlight = KEPT_BLOCKS_IN_FLIGHT): Promise<void> {
   const queue: CID[] = [root]
   let active = 0
   let failure: unknown
@@ -33,7 +38,7 @@ export async function fetchDag (store: Blockstore, root: CID, signal: AbortSigna
         if (active === 0) resolve()
         return
       }
-      while (active < BLOCKS_IN_FLIGHT && queue.length > 0) {
+      while (active < blocksInFlight && queue.length > 0) {
         const cid = queue.shift() as CID
         active++
         void readWholeBlock(store, cid, { signal }).then((bytes) => {

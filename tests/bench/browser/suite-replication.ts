@@ -1,4 +1,4 @@
-import { webSockets } from '@libp2p/websockets'
+import type { NodeComponents } from '../../../core/node/create-node.ts'
 import type { CID } from 'multiformats/cid'
 import { DEFAULT_BLOCK_CONCURRENCY } from '../../../core/protocols/backup/constants.ts'
 import { mbPerSecond, type BenchContext } from './bench-context.ts'
@@ -9,7 +9,7 @@ import type { BenchOptions } from './protocol.ts'
 import { connectDevice, startBenchDevice, storeFileWithKey, timeReplication, timeRestore, type ReplicationPath, type ReplicationTargets } from './replicate-device.ts'
 import { withStore } from './suite-env.ts'
 import { createWideWindowNode, WIDE_WINDOW } from './proto-wide-window-node.ts'
-import { webSocketsWith } from './proto-coalescing-websockets.ts'
+import { countingWebSockets, webSocketsWith, type CoalescingCounts } from './proto-coalescing-websockets.ts'
 import { measureShare } from './measure-share.ts'
 import { measureShareSave } from './measure-share-save.ts'
 
@@ -37,30 +37,51 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
     for (let rep = 1; rep <= options.reps; rep++) {
       for (const path of ['direct', 'relay'] as ReplicationPath[]) {
         ctx.log(`replication ${rep}/${options.reps}, ${path}`)
-        await ctx.host({ op: 'gc', label: '' })
-        const profiled = rep === 1 && path === 'direct'
-        if (profiled) await ctx.host({ op: 'cpu-start', label: 'replicate.browser.direct' })
-        ;({ root, fileKey } = await replicateFromBrowser(file, targets, path, await openPackStore(`replicate-${path}`), `replicate.browser.${path}`, ctx))
-        if (profiled) await ctx.host({ op: 'cpu-stop', label: 'replicate.browser.direct' })
+        // Issue 12, back to back: as shipped (libp2p's WebSockets, one message per piece) and the coalescing prototype,
+        // alternating which goes first; Chromium's CPU per thread for each in the first repetition.
+        const runs = [
+          { name: `replicate.browser.${path}`, transport: shippedTransport, store: `replicate-${path}` },
+          { name: `proto.replicate.browser.${path}.coalescing_ws`, transport: coalescingTransport, store: `replicate-${path}-coalescing` }
+        ]
+        if (rep % 2 === 0) runs.reverse()
+        for (const run of runs) {
+          await ctx.host({ op: 'gc', label: '' })
+          if (rep === 1) await ctx.host({ op: 'cpu-start', label: run.name })
+          const replicated = await replicateFromBrowser(file, targets, path, await openPackStore(run.store), run.name, ctx, run.transport)
+          if (rep === 1) await ctx.host({ op: 'cpu-stop', label: run.name })
+          if (run.transport === shippedTransport) ({ root, fileKey } = replicated)
+        }
         await ctx.host({ op: 'replicate-node', path, bytes: file.size })
       }
     }
     if (root === undefined || fileKey === undefined) return
-    // Issue 12's prototype: the same direct transfer with a turn's sends joined into one WebSocket message.
-    await ctx.host({ op: 'gc', label: '' })
-    await replicateFromBrowser(file, targets, 'direct', await openPackStore('replicate-coalescing'), 'proto.replicate.browser.direct.coalescing_ws', ctx, webSocketsWith(WebSocket))
     // What limits the browser path: storage (the same transfer from memory) and the Noise cipher.
     await ctx.host({ op: 'gc', label: '' })
     await ctx.host({ op: 'profile-start', label: 'replicate.browser.direct.memory' })
     await replicateFromBrowser(file, targets, 'direct', openMemoryStore(), 'stage.replicate.browser.direct.memory', ctx)
     await ctx.host({ op: 'profile-stop', label: 'replicate.browser.direct.memory' })
+    // libp2p's WebSocket stops at 4 MiB buffered and resumes only once the socket is empty (polled every 10 ms).
+    await ctx.host({ op: 'gc', label: '' })
+    await replicateFromBrowser(file, targets, 'direct', await openPackStore('replicate-buffered'), 'proto.replicate.browser.direct.buffered_16MiB', ctx, wideBufferTransport)
     ctx.sample({ name: 'stage.prim.noise_chacha20poly1305', value: measureNoiseCipher(64 * 1024 * 1024), unit: 'MB/s' })
     ctx.sample({ name: 'stage.prim.noise_chacha20poly1305.wasm', value: measureNoiseCipherWasm(64 * 1024 * 1024), unit: 'MB/s' })
     for (let rep = 1; rep <= options.reps; rep++) {
       ctx.log(`restore ${rep}/${options.reps}`)
-      await ctx.host({ op: 'gc', label: '' })
-      await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, 'restore.browser', ctx)
+      const runs = [
+        { name: 'restore.browser', transport: shippedTransport },
+        { name: 'proto.restore.browser.coalescing_ws', transport: coalescingTransport }
+      ]
+      if (rep % 2 === 0) runs.reverse()
+      for (const run of runs) {
+        await ctx.host({ op: 'gc', label: '' })
+        if (rep === 1) await ctx.host({ op: 'cpu-start', label: run.name })
+        await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, run.name, ctx, undefined, run.transport)
+        if (rep === 1) await ctx.host({ op: 'cpu-stop', label: run.name })
+      }
     }
+    // Before the share figures, which have failed on a loaded machine (SHARE_UNAVAILABLE) and end the run.
+    await restoreToBrowser(file.size, root, targets, WIDE_FETCH_CONCURRENCY, `stage.restore.browser.concurrency${WIDE_FETCH_CONCURRENCY}`, ctx)
+    await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, `proto.restore.browser.yamux_window_${WIDE_WINDOW / 1024 / 1024}MiB`, ctx, createWideWindowNode)
     // A share link to the same file, served by the peer to a recipient with no vault (issue 4).
     for (let rep = 1; rep <= options.reps; rep++) {
       ctx.log(`share ${rep}/${options.reps}`)
@@ -74,24 +95,25 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
       await ctx.host({ op: 'gc', label: '' })
       ctx.sample({ name: 'share.save.throughput', value: await measureShareSave(root, fileKey, file.size, targets.direct, ctx), unit: 'MB/s' })
     }
-    await restoreToBrowser(file.size, root, targets, WIDE_FETCH_CONCURRENCY, `stage.restore.browser.concurrency${WIDE_FETCH_CONCURRENCY}`, ctx)
-    await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, `proto.restore.browser.yamux_window_${WIDE_WINDOW / 1024 / 1024}MiB`, ctx, createWideWindowNode)
   } finally {
     await clearScratch()
   }
 }
 
 /** One `replicate.browser.<path>` repetition from `opened`, recorded as `name`; returns the root it replicated. */
-async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, opened: BenchStore, name: string, ctx: BenchContext, transport = webSockets()): Promise<{ root: CID, fileKey: Uint8Array }> {
+async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, opened: BenchStore, name: string, ctx: BenchContext, transport: CountedTransport = shippedTransport): Promise<{ root: CID, fileKey: Uint8Array }> {
   return await withStore(opened, async (store) => {
     // Stored (untimed) before the device starts: the app's add is measured elsewhere.
     const { root, fileKey } = await storeFileWithKey(store.blockstore, file.stream())
     await store.flush()
-    const device = await startBenchDevice(store.blockstore, transport, targets.vaultKey)
+    const counts = { sends: 0, messages: 0 }
+    const device = await startBenchDevice(store.blockstore, transport(counts), targets.vaultKey)
     try {
       const address = await connectDevice(device, targets, path)
+      const before = { ...counts }
       const ms = await timeReplication(device, address, root, 1)
       ctx.sample({ name, value: mbPerSecond(file.size, ms), unit: 'MB/s' })
+      sampleCounts(name, counts, before, file.size, ctx)
       return { root, fileKey }
     } finally {
       await device.stop()
@@ -100,19 +122,40 @@ async function replicateFromBrowser (file: File, targets: ReplicationTargets, pa
 }
 
 /** A fresh browser device with an empty OPFS pack store fetches the whole DAG of `root` from the peer (direct), flushed. */
-async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationTargets, concurrency: number, name: string, ctx: BenchContext, makeNode?: typeof createWideWindowNode): Promise<void> {
+async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationTargets, concurrency: number, name: string, ctx: BenchContext, makeNode?: typeof createWideWindowNode, transport: CountedTransport = shippedTransport): Promise<void> {
   await withStore(await openPackStore('restore'), async (store) => {
-    const device = await startBenchDevice(store.blockstore, webSockets(), targets.vaultKey, makeNode)
+    const counts = { sends: 0, messages: 0 }
+    const device = await startBenchDevice(store.blockstore, transport(counts), targets.vaultKey, makeNode)
     try {
       await connectDevice(device, targets, 'direct')
+      const before = { ...counts }
       const start = performance.now()
       const restored = await timeRestore(device, root, concurrency)
       await store.flush()
       const ms = performance.now() - start
       ctx.log(`${name}: ${restored.bytes} DAG bytes in ${ms.toFixed(0)} ms`)
       ctx.sample({ name, value: mbPerSecond(bytes, ms), unit: 'MB/s' })
+      sampleCounts(name, counts, before, bytes, ctx)
     } finally {
       await device.stop()
     }
   })
+}
+
+/** A device's WebSocket transport, counting its sends and messages into `counts`. */
+type CountedTransport = (counts: CoalescingCounts) => NodeComponents['transports'][number]
+/** As the app's browser node dials (sw/workers/node-worker.ts: libp2p's WebSockets, one message per piece). */
+const shippedTransport: CountedTransport = (counts) => countingWebSockets(WebSocket, counts)
+/** The shipped transport allowed 16 MiB buffered in the socket, polled every 2 ms once over it. */
+const wideBufferTransport: CountedTransport = (counts) => countingWebSockets(WebSocket, counts, { maxBufferedAmount: 16 * 2 ** 20, bufferedAmountPollInterval: 2 })
+/** Issue 12's prototype: one turn's sends joined into one message. */
+const coalescingTransport: CountedTransport = (counts) => webSocketsWith(WebSocket, undefined, counts)
+
+/** WebSocket messages the device sent per MB of plaintext, and sends per message (what coalescing joined). */
+function sampleCounts (name: string, counts: CoalescingCounts, before: CoalescingCounts, bytes: number, ctx: BenchContext): void {
+  const messages = counts.messages - before.messages
+  const sends = counts.sends - before.sends
+  ctx.sample({ name: `count.${name}.ws_messages_per_MB`, value: messages / (bytes / 1e6), unit: 'msgs/MB' })
+  ctx.log(`${name}: ${sends} sends in ${messages} WebSocket messages` +
+    (counts.maxBuffered !== undefined ? `; bufferedAmount at most ${(counts.maxBuffered / 2 ** 20).toFixed(1)} MiB, ${counts.fullReads ?? 0} reads at the pause threshold` : ''))
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { COALESCE_MAX_BYTES, coalescingSocketClass, type WebSocketClass } from '../../bench/browser/proto-coalescing-websockets.ts'
+import { COALESCE_MAX_BYTES, coalescingSocketClass, type CoalescingCounts, type WebSocketClass } from '../../bench/browser/proto-coalescing-websockets.ts'
 
 /** A stand-in for the DOM WebSocket: records each message it is asked to send. */
 class RecordingSocket {
@@ -28,7 +28,8 @@ class RecordingSocket {
   }
 }
 
-const Coalescing = coalescingSocketClass(RecordingSocket as unknown as WebSocketClass)
+const counts: CoalescingCounts = { sends: 0, messages: 0 }
+const Coalescing = coalescingSocketClass(RecordingSocket as unknown as WebSocketClass, counts)
 const open = (): RecordingSocket => new Coalescing('ws://x') as unknown as RecordingSocket
 const tick = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values)
@@ -92,5 +93,27 @@ describe('bench prototype: coalescing WebSocket sends', () => {
     await tick()
     assert.equal(socket.sent.length, 0)
     assert.equal(socket.bufferedAmount, 0)
+  })
+
+  it('takes the bytes at the call, as the DOM send does: a caller may reuse its buffer at once', async () => {
+    const socket = open()
+    const reused = bytes(1, 2, 3)
+    socket.send(reused)
+    reused.set([7, 8, 9])
+    socket.send(reused.subarray(0, 1))
+    reused.fill(0)
+    await tick()
+    assert.deepEqual(socket.sent, [bytes(1, 2, 3, 7)])
+  })
+
+  it('takes ArrayBuffers too, and counts sends and messages', async () => {
+    const socket = open()
+    const before = { ...counts }
+    socket.send(bytes(1).buffer as unknown as Uint8Array)
+    socket.send(bytes(2))
+    socket.send(new Uint8Array(COALESCE_MAX_BYTES))
+    await tick()
+    assert.deepEqual(socket.sent.map((m) => m.length), [2, COALESCE_MAX_BYTES])
+    assert.deepEqual({ sends: counts.sends - before.sends, messages: counts.messages - before.messages }, { sends: 3, messages: 2 })
   })
 })
