@@ -222,21 +222,38 @@ export class BackupService {
     this.access.forget(event.detail.toString())
   }
 
-  /** The connected peers that proved they are devices of `vault` and were not removed from it. */
+  /**
+   * The connected devices of `vault` that were not removed from it: peers
+   * that proved themselves on their connection, and the devices the vault's
+   * signed manifests came from (a device back after a restart is asked
+   * before its first request).
+   */
   private devicesOf (vault: string): PeerId[] {
+    const listed = this.ledger.get(vault)?.record.lastSeq ?? {}
     const devices = new Map<string, PeerId>()
     for (const connection of this.components.helia.libp2p.getConnections()) {
       const peer = connection.remotePeer.toString()
-      if (devices.has(peer) || !this.access.vaultsOf(peer).has(vault)) continue
+      if (devices.has(peer) || !(this.access.vaultsOf(peer).has(vault) || Object.hasOwn(listed, peer))) continue
       if (isRevokedPeer({ ledger: this.ledger, rotations: this.rotations }, vault, peer)) continue
       devices.set(peer, connection.remotePeer)
     }
     return [...devices.values()]
   }
 
-  /** Another connection of a peer that proved itself gets what the first got. */
+  /** The vaults whose signed manifests came from `peer` (as their device), and that did not remove it. */
+  private listedVaultsOf (peer: string): string[] {
+    const vaults: string[] = []
+    for (const [vault, entry] of this.ledger.vaults) {
+      if (Object.hasOwn(entry.record.lastSeq, peer) && !isRevokedPeer({ ledger: this.ledger, rotations: this.rotations }, vault, peer)) vaults.push(vault)
+    }
+    return vaults
+  }
+
+  /** Another connection of a peer that proved itself gets what the first got; a device of a vault is asked for what the vault waits for. */
   private opened (event: CustomEvent<Connection>): void {
-    if (this.access.vaultsOf(event.detail.remotePeer.toString()).size > 0) this.granted(event.detail.remotePeer)
+    const peer = event.detail.remotePeer
+    if (this.access.vaultsOf(peer.toString()).size > 0) this.granted(peer)
+    for (const vault of this.listedVaultsOf(peer.toString())) this.wants.deviceReady(peer, vault)
   }
 
   /** A proven peer's connections get the larger WebRTC read buffer (DESIGN §6), which strangers' do not. */
