@@ -288,9 +288,10 @@ export class BackupService {
       if (connection.status === 'open' && this.access.prove(remote, request.vault)) {
         this.granted(connection.remotePeer)
         this.gate?.recheck(connection.remotePeer)
-        // A device of the vault (back, or new): it is asked for what the vault's fetches wait for.
-        this.wants.deviceReady(connection.remotePeer, request.vault)
       }
+      // A device of the vault (new, back, or one a send to failed): asked for what the vault's fetches
+      // wait for and it was not asked yet. Devices send requests every few seconds, so this also heals.
+      if (connection.status === 'open' && this.access.vaultsOf(remote).has(request.vault)) this.wants.deviceReady(connection.remotePeer, request.vault)
     } catch (err) {
       response = toErrorResponse(err)
       this.refusals.refused(remote, response.error.code, `backup: refused ${kind} from ${remote}${vault}: ${response.error.code} (${response.error.message})`)

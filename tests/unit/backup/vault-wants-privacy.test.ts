@@ -107,3 +107,22 @@ test('a device that reconnects mid-fetch is asked again and the backup completes
     await second.helia.stop()
   }
 })
+
+test('once a block arrived, the vault\'s other devices that were asked for it are told the want is over', async () => {
+  const file = await storeRandomFile(deviceB.blockstore, 512 * 1024 + 400)
+  // A second device of vault B that holds none of the file: it is asked too, and cannot answer.
+  const empty = await startDevice(deviceB.vaultKey)
+  try {
+    const wants = recordWants(empty)
+    await empty.client.status(addressOf(peer))
+    await deviceB.client.sendManifest(addressOf(peer), { device: deviceB.helia.libp2p.peerId.toString(), seq: 2, pin: [file.root.toString()], unpin: [] })
+    await waitFor(async () => await peer.helia.pins.isPinned(file.root), 20_000, 'the root to be pinned')
+    assert.ok(wants.has(mh(file.root)), 'the empty device was asked as a device of the vault')
+    // Its bitswap keeps, per remote peer, the wants still open (a want nobody cancels stays for the whole connection).
+    const bitswap = (empty.helia as unknown as { blockBrokers: Array<{ name: string, bitswap?: { getPeerWantlist: (peer: unknown) => unknown[] | undefined } }> }).blockBrokers.find(broker => broker.name === 'bitswap')?.bitswap
+    assert.ok(bitswap !== undefined)
+    await waitFor(async () => (bitswap.getPeerWantlist(peer.helia.libp2p.peerId) ?? []).length === 0, 10_000, 'the empty device\'s ledger to hold no want of the peer')
+  } finally {
+    await empty.helia.stop()
+  }
+})
