@@ -94,6 +94,7 @@ test('a device that reconnects mid-fetch is asked again and the backup completes
     // Vault A's first device goes away: only the second holds the file now.
     await deviceA.helia.libp2p.hangUp(peer.helia.libp2p.peerId)
     const wants = recordWants(second)
+    await peer.helia.libp2p.dial(addressOf(second))
     await second.client.sendManifest(addressOf(peer), { device: second.helia.libp2p.peerId.toString(), seq: 1, pin: [file.root.toString()], unpin: [] })
     await waitFor(async () => wants.has(mh(leaf)), 20_000, 'the peer to ask the second device for the gated leaf')
     await second.helia.libp2p.hangUp(peer.helia.libp2p.peerId)
@@ -114,6 +115,8 @@ test('once a block arrived, the vault\'s other devices that were asked for it ar
   const empty = await startDevice(deviceB.vaultKey)
   try {
     const wants = recordWants(empty)
+    // The peer dials: its libp2p takes only 5 new inbound connections a second from one address, and this file opens several.
+    await peer.helia.libp2p.dial(addressOf(empty))
     await empty.client.status(addressOf(peer))
     await deviceB.client.sendManifest(addressOf(peer), { device: deviceB.helia.libp2p.peerId.toString(), seq: 2, pin: [file.root.toString()], unpin: [] })
     await waitFor(async () => await peer.helia.pins.isPinned(file.root), 20_000, 'the root to be pinned')
