@@ -147,16 +147,11 @@ export class DeviceWants {
     })
   }
 
-  /** `peer` just proved it is a device of `vault`: it is asked for what the vault's fetches still wait for. */
+  /** `peer` is a connected device of `vault` (new, back, or on a new connection): it is asked for what the vault's fetches wait for and it was not asked yet. */
   deviceReady (peer: PeerId, vault: string): void {
     for (const [key, want] of this.wants) {
       if ([...want.waiters].some(waiter => waiter.vault === vault)) this.ask(want, key, peer)
     }
-  }
-
-  /** Fetches waiting now (for tests and status). */
-  get waiting (): number {
-    return this.wants.size
   }
 
   private ask (want: Want, key: string, peer: PeerId): void {
