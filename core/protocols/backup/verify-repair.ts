@@ -57,10 +57,11 @@ export async function repairBadBlocks (c: VerifyRepairComponents, vault: string,
 
 /**
  * Fetches a block the store no longer holds from the vault's members,
- * asking again every few seconds. Helia's bitswap does not send one peer the same block twice
- * within 5 s (doNotResendBlockWindow), and the member only forgets that it
- * sent it when a later message arrives; our cancels are never sent on the
- * wire either. So a want can be ignored, and a third one is always heard.
+ * asking again every few seconds. Helia's bitswap does not send one peer
+ * the same block twice within 5 s (doNotResendBlockWindow), and the member
+ * only forgets that it sent it when a later message arrives or a cancel
+ * (DeviceWants sends one when an attempt gives up; Helia's own wantlist
+ * never does). So a want can be ignored, and a later one is heard.
  */
 async function fetchAgain (c: VerifyRepairComponents, vault: string, cid: CID, timeoutMs: number): Promise<void> {
   const attempts = Math.max(1, Math.ceil(timeoutMs / RESEND_WINDOW_MS))
