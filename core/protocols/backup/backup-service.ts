@@ -2,6 +2,8 @@ import { CairnError } from '../../errors.ts'
 import { systemClock, type Clock } from '../../clock.ts'
 import { BlockAccess, heliaPinnedBy } from './block-access.ts'
 import { gateBitswap, type BitswapGate } from './bitswap-gate.ts'
+import { silenceWantBroadcast } from './bitswap-silence.ts'
+import { DeviceWants } from './device-wants.ts'
 import { toErrorResponse } from './backup-errors.ts'
 import * as C from './constants.ts'
 import { NonceCache } from './pairing.ts'
@@ -22,6 +24,7 @@ import type { Log } from '../../log.ts'
 import type { BackupNode } from './node-parts.ts'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
+import type { CID } from 'multiformats/cid'
 
 export interface BackupServiceComponents {
   /** The peer's node: its libp2p carries the protocol, its blockstore and pins hold the data. */
@@ -96,6 +99,8 @@ export class BackupService {
   /** Who may be sent which blocks over bitswap (block-access.ts). */
   readonly access: BlockAccess
   private gate: BitswapGate | undefined
+  /** The peer's block fetches, each asked of the vault's own connected devices only. */
+  private readonly wants: DeviceWants
 
   constructor (components: BackupServiceComponents, init: BackupServiceInit = {}) {
     this.components = components
@@ -126,9 +131,12 @@ export class BackupService {
       return await run
     }
     this.codes = new PairingCodeBook(components.datastore, { ttlMs: this.settings.pairingCodeTtlMs, now: this.settings.now })
-    this.replicator = new Replicator({ ...components, ledger: this.ledger, serial }, this.settings)
+    this.wants = new DeviceWants({ helia: components.helia, devicesOf: vault => this.devicesOf(vault) })
+    const fetchBlock = async (vault: string, cid: CID, signal: AbortSignal): Promise<Uint8Array> => await this.wants.fetch(vault, cid, signal)
+    this.replicator = new Replicator({ ...components, ledger: this.ledger, serial, fetchBlock }, this.settings)
     this.handlers = new RequestHandlers({
       ...components,
+      fetchBlock,
       ledger: this.ledger,
       codes: this.codes,
       replicator: this.replicator,
@@ -152,6 +160,9 @@ export class BackupService {
     await this.rotations.load(this.components.datastore)
     // The host gates bitswap before its node starts (no ledger without the gate); this sets the policy.
     this.gate = gateBitswap(this.components.helia, async (peer, cid) => await this.access.mayServe(peer, cid))
+    // The peer's wants go to a vault's own devices (DeviceWants), never to everyone connected.
+    silenceWantBroadcast(this.components.helia)
+    this.wants.start()
     this.components.helia.libp2p.addEventListener('peer:disconnect', this.disconnected)
     this.components.helia.libp2p.addEventListener('connection:open', this.opened)
     await this.components.helia.libp2p.handle(C.BACKUP_PROTOCOL, this.handle, { runOnLimitedConnection: true })
@@ -172,6 +183,7 @@ export class BackupService {
     this.gate?.remove()
     this.gate = undefined
     await this.replicator.stop()
+    this.wants.stop()
     await Promise.allSettled([...this.inFlight])
     await this.chain
     this.refusals.stop()
@@ -210,9 +222,38 @@ export class BackupService {
     this.access.forget(event.detail.toString())
   }
 
-  /** Another connection of a peer that proved itself gets what the first got. */
+  /**
+   * The connected devices of `vault` that were not removed from it: peers
+   * that proved themselves on their connection, and the devices the vault's
+   * signed manifests came from (a device back after a restart is asked
+   * before its first request).
+   */
+  private devicesOf (vault: string): PeerId[] {
+    const listed = this.ledger.get(vault)?.record.lastSeq ?? {}
+    const devices = new Map<string, PeerId>()
+    for (const connection of this.components.helia.libp2p.getConnections()) {
+      const peer = connection.remotePeer.toString()
+      if (devices.has(peer) || !(this.access.vaultsOf(peer).has(vault) || Object.hasOwn(listed, peer))) continue
+      if (isRevokedPeer({ ledger: this.ledger, rotations: this.rotations }, vault, peer)) continue
+      devices.set(peer, connection.remotePeer)
+    }
+    return [...devices.values()]
+  }
+
+  /** The vaults whose signed manifests came from `peer` (as their device), and that did not remove it. */
+  private listedVaultsOf (peer: string): string[] {
+    const vaults: string[] = []
+    for (const [vault, entry] of this.ledger.vaults) {
+      if (Object.hasOwn(entry.record.lastSeq, peer) && !isRevokedPeer({ ledger: this.ledger, rotations: this.rotations }, vault, peer)) vaults.push(vault)
+    }
+    return vaults
+  }
+
+  /** Another connection of a peer that proved itself gets what the first got; a device of a vault is asked for what the vault waits for. */
   private opened (event: CustomEvent<Connection>): void {
-    if (this.access.vaultsOf(event.detail.remotePeer.toString()).size > 0) this.granted(event.detail.remotePeer)
+    const peer = event.detail.remotePeer
+    if (this.access.vaultsOf(peer.toString()).size > 0) this.granted(peer)
+    for (const vault of this.listedVaultsOf(peer.toString())) this.wants.deviceReady(peer, vault)
   }
 
   /** A proven peer's connections get the larger WebRTC read buffer (DESIGN §6), which strangers' do not. */
@@ -248,6 +289,9 @@ export class BackupService {
         this.granted(connection.remotePeer)
         this.gate?.recheck(connection.remotePeer)
       }
+      // A device of the vault (new, back, or one a send to failed): asked for what the vault's fetches
+      // wait for and it was not asked yet. Devices send requests every few seconds, so this also heals.
+      if (connection.status === 'open' && this.access.vaultsOf(remote).has(request.vault)) this.wants.deviceReady(connection.remotePeer, request.vault)
     } catch (err) {
       response = toErrorResponse(err)
       this.refusals.refused(remote, response.error.code, `backup: refused ${kind} from ${remote}${vault}: ${response.error.code} (${response.error.message})`)

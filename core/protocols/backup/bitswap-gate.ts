@@ -1,3 +1,4 @@
+import { silenceWantBroadcast } from './bitswap-silence.ts'
 import type { MixinHost } from './node-parts.ts'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
@@ -85,10 +86,18 @@ export function gateBitswap (helia: object, policy: ServePolicy): BitswapGate {
  * Gates `helia`'s bitswap, serving nothing, as soon as bitswap starts within
  * `helia.start()` (a mixin runs after the ones added before it: bitswap's),
  * so no stranger is answered before a backup service sets its policy, nor
- * ever on a node run without one. Call before `start()`.
+ * ever on a node run without one. Its wantlist is silenced then too: the
+ * peer asks only a vault's own devices for blocks (DeviceWants), never
+ * everyone connected. Call before `start()`.
  */
 export function gateBitswapAtStart (helia: MixinHost): void {
-  helia.addMixin({ name: 'cairn-bitswap-gate', start: async (node) => { gateBitswap(node, serveNothing) } })
+  helia.addMixin({
+    name: 'cairn-bitswap-gate',
+    start: async (node) => {
+      gateBitswap(node, serveNothing)
+      silenceWantBroadcast(node)
+    }
+  })
 }
 
 /** `store` as `peer` may see it. */

@@ -15,6 +15,12 @@ export interface FetchDagOptions {
   stallMs: number
   /** Called with the DAG bytes seen so far (local and fetched). */
   onProgress?: (bytes: number) => void
+  /**
+   * Fetches a block that is not here and keeps it (the backup peer: from the
+   * vault's own devices, DeviceWants). Without it, a missing block is read
+   * through Helia's networked blockstore, which asks every connected peer.
+   */
+  fetchBlock?: (cid: CID, signal: AbortSignal) => Promise<Uint8Array>
 }
 
 /** The CIDs a block links to (none for raw blocks). */
@@ -28,7 +34,7 @@ export async function blockLinks (helia: DagWalker, cid: CID, bytes: Uint8Array)
 /**
  * Makes a whole DAG local and pins it; returns its size in bytes (each
  * distinct block once). Blocks already held are read, missing ones come
- * over bitswap from whoever is connected, `blockConcurrency` at a time —
+ * from `fetchBlock` (or over bitswap), `blockConcurrency` at a time —
  * Helia's own pin walker asks for one block at a time, which leaves a
  * relayed link idle between round trips. The pin is written only once
  * every block is local, so an aborted attempt leaves no half-made pin.
@@ -50,8 +56,14 @@ export async function fetchAndPin (helia: DagStore, root: CID, options: FetchDag
     const queue: CID[] = [root]
     const running = new Set<Promise<void>>()
     let failure: { error: unknown } | undefined
+    const fetchBlock = options.fetchBlock
+    const read = async (cid: CID): Promise<Uint8Array> => {
+      if (fetchBlock === undefined) return await readWholeBlock(helia.blockstore, cid, { signal })
+      if (await helia.blockstore.has(cid, { signal })) return await readWholeBlock(helia.blockstore, cid, { signal, offline: true })
+      return await fetchBlock(cid, signal)
+    }
     const visit = async (cid: CID): Promise<void> => {
-      const block = await readWholeBlock(helia.blockstore, cid, { signal })
+      const block = await read(cid)
       arm()
       bytes += block.byteLength
       options.onProgress?.(bytes)
@@ -76,7 +88,9 @@ export async function fetchAndPin (helia: DagStore, root: CID, options: FetchDag
     }
     signal.throwIfAborted()
     try {
-      for await (const cid of helia.pins.add(root, { signal })) { void cid }
+      // offline: every block is here now; the walk must never ask the network.
+      const pinOptions = { signal, offline: true } as Parameters<DagStore['pins']['add']>[1]
+      for await (const cid of helia.pins.add(root, pinOptions)) { void cid }
     } catch (err) {
       // Another vault pinned the same root first: the blocks are held, which is all we need.
       if ((err as Error).name !== 'AlreadyPinnedError') throw err

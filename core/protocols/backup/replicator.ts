@@ -9,6 +9,7 @@ import type { DagStore } from './node-parts.ts'
 import type { Log } from '../../log.ts'
 import type { Clock } from '../../clock.ts'
 import type { Datastore } from 'interface-datastore'
+import type { CID } from 'multiformats/cid'
 
 export interface ReplicatorComponents {
   helia: DagStore
@@ -17,6 +18,8 @@ export interface ReplicatorComponents {
   log: Log
   /** Runs state changes one at a time (shared with the request handlers). */
   serial: <T>(fn: () => Promise<T>) => Promise<T>
+  /** Fetches a missing block of `vault`'s from that vault's own devices, and keeps it (DeviceWants). */
+  fetchBlock: (vault: string, cid: CID, signal: AbortSignal) => Promise<Uint8Array>
 }
 
 export interface ReplicatorInit {
@@ -118,7 +121,7 @@ export class Replicator {
   }
 
   private fetch (item: ItemRecord): void {
-    const { helia, ledger, log } = this.components
+    const { helia, ledger, log, fetchBlock } = this.components
     const controller = new AbortController()
     const key = runKey(item)
     const done = (async () => {
@@ -127,6 +130,8 @@ export class Replicator {
           signal: controller.signal,
           blockConcurrency: this.init.blockConcurrency,
           stallMs: this.init.attemptTimeoutMs,
+          // Asked of this vault's devices only: no other vault's device learns what it backs up.
+          fetchBlock: async (cid, signal) => await fetchBlock(item.vault, cid, signal),
           onProgress: (seen) => {
             // Bytes in flight count: with several roots of one vault fetched at once, all of them.
             ledger.setInFlight(item, seen)

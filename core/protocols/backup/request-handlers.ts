@@ -15,6 +15,7 @@ import type { ManifestPolicy, VaultLedger } from './vault-ledger.ts'
 import type { BlockChecker, StreamHost } from './node-parts.ts'
 import type { Log } from '../../log.ts'
 import type { Datastore } from 'interface-datastore'
+import type { CID } from 'multiformats/cid'
 import { handleRekey, handleRevoke, handleRotated, noHandover, refuseRevoked } from './revocation-handlers.ts'
 import { RotationBook } from './rotation-book.ts'
 
@@ -30,6 +31,8 @@ export interface RequestHandlerComponents {
   serial: <T>(fn: () => Promise<T>) => Promise<T>
   /** Vault ids moved to a new key (remove and rotate); none when not given. */
   rotations?: RotationBook
+  /** Fetches a missing block from the vault's own devices (DeviceWants); without it a repair asks every connected peer. */
+  fetchBlock?: (vault: string, cid: CID, signal: AbortSignal) => Promise<Uint8Array>
 }
 
 export interface RequestHandlerSettings extends ManifestPolicy {

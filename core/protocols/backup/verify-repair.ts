@@ -23,6 +23,8 @@ export interface VerifyRepairComponents {
   serial: <T>(fn: () => Promise<T>) => Promise<T>
   /** The replicator's clock: a requeued root is due at once by it. */
   now: Clock
+  /** Fetches a missing block from the vault's own devices (DeviceWants); without it, from every connected peer. */
+  fetchBlock?: (vault: string, cid: CID, signal: AbortSignal) => Promise<Uint8Array>
 }
 
 /**
@@ -41,7 +43,7 @@ export async function repairBadBlocks (c: VerifyRepairComponents, vault: string,
     try {
       // Under Helia's networked layer: its own delete first asks content routers, and a Cairn node has none.
       await (store.unwrap?.() ?? store).delete(cid)
-      await fetchAgain(c.helia, cid, timeoutMs)
+      await fetchAgain(c, vault, cid, timeoutMs)
       c.log.info(`backup: replaced bad block ${cidText} of vault ${vault.slice(0, 8)} with a good copy from a member`)
       return cidText
     } catch (err) {
@@ -54,17 +56,20 @@ export async function repairBadBlocks (c: VerifyRepairComponents, vault: string,
 }
 
 /**
- * Fetches a block the store no longer holds, asking again every few
- * seconds. Helia's bitswap does not send one peer the same block twice
- * within 5 s (doNotResendBlockWindow), and the member only forgets that it
- * sent it when a later message arrives; our cancels are never sent on the
- * wire either. So a want can be ignored, and a third one is always heard.
+ * Fetches a block the store no longer holds from the vault's members,
+ * asking again every few seconds. Helia's bitswap does not send one peer
+ * the same block twice within 5 s (doNotResendBlockWindow), and the member
+ * only forgets that it sent it when a later message arrives or a cancel
+ * (DeviceWants sends one when an attempt gives up; Helia's own wantlist
+ * never does). So a want can be ignored, and a later one is heard.
  */
-async function fetchAgain (helia: BlockGetter, cid: CID, timeoutMs: number): Promise<void> {
+async function fetchAgain (c: VerifyRepairComponents, vault: string, cid: CID, timeoutMs: number): Promise<void> {
   const attempts = Math.max(1, Math.ceil(timeoutMs / RESEND_WINDOW_MS))
   for (let attempt = 1; ; attempt++) {
     try {
-      await readWholeBlock(helia.blockstore, cid, { signal: AbortSignal.timeout(Math.min(RESEND_WINDOW_MS, timeoutMs)) })
+      const signal = AbortSignal.timeout(Math.min(RESEND_WINDOW_MS, timeoutMs))
+      if (c.fetchBlock !== undefined) await c.fetchBlock(vault, cid, signal)
+      else await readWholeBlock(c.helia.blockstore, cid, { signal })
       return
     } catch (err) {
       if (attempt >= attempts) throw err

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { MemoryBlockstore } from 'blockstore-core/memory'
+import { CID } from 'multiformats/cid'
+import type { CairnHelia } from '../../../core/node/create-node.ts'
 import type { BackupStatus } from '../../../relay-server/peer/backup-factory.ts'
 import { controlRequest } from '../../../relay-server/peer/control-socket.ts'
 import type { PeerStatus } from '../../../relay-server/peer/peer-status.ts'
@@ -29,6 +31,24 @@ export interface FaninResult {
   totalMBps: number
 }
 
+/** Wants the bench devices were sent by the peer: all, and those for a block the device does not hold (another vault's). */
+interface WantsHeard { all: number, foreign: number }
+
+/** The part of @helia/bitswap 4 read here: each bitswap message a node receives (network.ts 'bitswap:message'). */
+interface BitswapNetwork { addEventListener: (type: 'bitswap:message', listener: (event: CustomEvent<{ message: { wantlist?: { entries: Array<{ cid: Uint8Array, cancel?: boolean }> } } }>) => void) => void }
+
+/** Counts, into `heard`, the wants `helia` receives, and those for blocks `blockstore` lacks. */
+function countWants (helia: CairnHelia, blockstore: MemoryBlockstore, heard: WantsHeard): void {
+  const brokers = (helia as unknown as { blockBrokers: Array<{ name: string, bitswap?: { network: BitswapNetwork } }> }).blockBrokers
+  brokers.find((broker) => broker.name === 'bitswap')?.bitswap?.network.addEventListener('bitswap:message', (event) => {
+    for (const entry of event.detail.message.wantlist?.entries ?? []) {
+      if (entry.cancel === true) continue
+      heard.all++
+      void Promise.resolve(blockstore.has(CID.decode(entry.cid))).then((has) => { if (!has) heard.foreign++ })
+    }
+  })
+}
+
 const POLL_MS = 100
 const TIMEOUT_MS = 300_000
 const PEER_BIN = new URL('../../../relay-server/bin/cairn-peer.js', import.meta.url).pathname
@@ -49,6 +69,7 @@ export async function measureFanin (options: FaninOptions, log: (line: string) =
   const dataDir = join(dir, 'peer')
   const peer = await startServerProcess<{ multiaddrs: string[] }>(PEER_BIN, ['--data-dir', dataDir, '--ws-port', '0', '--no-webrtc-direct', '--log-level', 'warn'], READY_PREFIX, 120_000)
   const devices: BenchDevice[] = []
+  const heard: WantsHeard = { all: 0, foreign: 0 }
   try {
     const direct = peer.ready.multiaddrs.find((ma) => ma.includes('/ws/') && !ma.includes('/p2p-circuit'))
     if (direct === undefined) throw new Error('the peer has no WebSocket address')
@@ -64,6 +85,7 @@ export async function measureFanin (options: FaninOptions, log: (line: string) =
       for (let r = 0; r < options.rootsPerVault; r++) roots.push((await storeFileWithKey(blockstore, randomStream(options.fileBytes))).root.toString())
       const device = await startBenchDevice(blockstore, webSockets(), [...globalThis.crypto.getRandomValues(new Uint8Array(32))])
       devices.push(device)
+      countWants(device.helia, blockstore, heard)
       const { pairingCode } = await controlRequest(dataDir, 'pair') as { pairingCode: string }
       await device.client.pair(address, pairingCode)
       pairedAt.push(performance.now())
@@ -92,6 +114,7 @@ export async function measureFanin (options: FaninOptions, log: (line: string) =
       if (sum >= left / 2 && gained.length === options.vaults) {
         const seconds = (performance.now() - start) / 1000
         const fair = sum / options.vaults
+        log(`    fan-in: the devices were sent ${heard.all} wants until then, ${heard.foreign} of them for another vault's blocks`)
         return { minShare: Math.min(...gained) / fair, maxShare: Math.max(...gained) / fair, halfSeconds: seconds, totalMBps: sum / 1e6 / seconds }
       }
       if (performance.now() - start > TIMEOUT_MS) {
