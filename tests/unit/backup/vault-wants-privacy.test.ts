@@ -117,6 +117,8 @@ test('once a block arrived, the vault\'s other devices that were asked for it ar
     const wants = recordWants(empty)
     // The peer dials: its libp2p takes only 5 new inbound connections a second from one address, and this file opens several.
     await peer.helia.libp2p.dial(addressOf(empty))
+    // Ask once the empty device has identified the peer on that connection.
+    await waitFor(async () => (await empty.helia.libp2p.peerStore.get(peer.helia.libp2p.peerId).catch(() => undefined))?.protocols.some(p => p.startsWith('/cairn/backup')) === true, 10_000, 'the peer to be identified')
     await empty.client.status(addressOf(peer))
     await deviceB.client.sendManifest(addressOf(peer), { device: deviceB.helia.libp2p.peerId.toString(), seq: 2, pin: [file.root.toString()], unpin: [] })
     await waitFor(async () => await peer.helia.pins.isPinned(file.root), 20_000, 'the root to be pinned')
