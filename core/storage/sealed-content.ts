@@ -5,12 +5,12 @@ import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import * as Digest from 'multiformats/hashes/digest'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { DEFAULT_CHUNK_LOG2, DEFAULT_CHUNK_SIZE, MAX_CHUNKS, NONCE_PREFIX_LENGTH } from '../crypto/stream-constants.ts'
+import { DEFAULT_CHUNK_LOG2, MAX_CHUNKS, NONCE_PREFIX_LENGTH } from '../crypto/stream-constants.ts'
 import { buildHeader, deriveFileSubkeys, wipeFileSubkeys } from '../crypto/stream-header.ts'
-import { Rechunker } from '../crypto/stream-rechunker.ts'
 import { FormatInvalidError } from '../errors.ts'
 import type { ChunkSealer, SealedChunk, SealSession } from './chunk-sealer.ts'
 import { IMPORT_OPTIONS, type RecordingBlockstore } from './encrypted-content.ts'
+import { readPlaintext, type PlaintextPiece, type PlaintextSource } from './plaintext-pieces.ts'
 
 export interface StoreSealedInit {
   /** Per-file key FK. */
@@ -51,56 +51,50 @@ function knownDigestImporter (known: WeakMap<Uint8Array, Uint8Array>): BufferImp
 }
 
 /**
- * The ciphertext of a plaintext stream, in order: the header, then one
- * sealed chunk per 1 MiB of plaintext. A pump reads the plaintext and keeps
- * the sealer busy on its own, not only when the importer asks (it takes its
- * pieces in batches and writes them meanwhile): at most `width` chunks are
- * out at once, sealing or sealed and waiting, so memory stays bounded
- * whatever the file size.
+ * Sealed chunks waiting, in order, for the importer beyond those being
+ * sealed: it takes its leaves in batches of `blockWriteConcurrency` and
+ * writes each batch before taking the next, so the sealer goes on with new
+ * chunks meanwhile rather than idle behind a full queue.
  */
-async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: SealSession, header: Uint8Array, width: number, out: Omit<StoredSealed, 'cid'>, known: WeakMap<Uint8Array, Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+const WAITING_FOR_IMPORTER = IMPORT_OPTIONS.blockWriteConcurrency
+
+/**
+ * The ciphertext of a plaintext source, in order: the header, then one
+ * sealed chunk per 1 MiB of plaintext. A pump reads the plaintext and keeps
+ * the sealer busy on its own, not only when the importer asks: at most
+ * `width` chunks are with the sealer at once, and at most `width` +
+ * WAITING_FOR_IMPORTER are out in all (sealing, or sealed and waiting), so
+ * memory stays bounded whatever the file size.
+ */
+async function * sealedPieces (plaintext: PlaintextSource, session: SealSession, header: Uint8Array, width: number, out: Omit<StoredSealed, 'cid'>, known: WeakMap<Uint8Array, Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
   yield header
   const queue: Array<Promise<SealedChunk>> = []
+  let sealing = 0
   let pumpDone = false
   let stopped = false
   let failure: { error: unknown } | undefined
-  // Only one side ever waits: the pump when the queue is full, the consumer when it is empty.
+  // Only one side ever waits: the pump when the sealer or the queue is full, the consumer when the queue is empty.
   let notify: (() => void) | undefined
   const wakeUp = (): void => { const n = notify; notify = undefined; n?.() }
   const wait = async (): Promise<void> => { await new Promise<void>((resolve) => { notify = resolve }) }
   let index = 0
-  const launch = async (piece: Uint8Array, last: boolean): Promise<void> => {
-    while (queue.length >= width && !stopped) await wait()
+  const launch = async (piece: PlaintextPiece): Promise<void> => {
+    while ((sealing >= width || queue.length >= width + WAITING_FOR_IMPORTER) && !stopped) await wait()
     if (stopped) return
     if (index >= MAX_CHUNKS) throw new FormatInvalidError('file has too many chunks for its chunk size')
-    const job = session.seal(index++, piece, last)
-    job.catch(() => {})
+    sealing++
+    const job = session.seal(index++, piece.bytes, piece.last)
+    job.catch(() => {}).finally(() => { sealing--; wakeUp() })
     queue.push(job)
     wakeUp()
   }
-  const reader = plaintext.getReader()
+  const source = readPlaintext(plaintext, signal)
   const pump = async (): Promise<void> => {
-    const rechunker = new Rechunker(DEFAULT_CHUNK_SIZE)
-    // The last whole piece: final only if the input ends right after it.
-    let held: Uint8Array | undefined
     try {
-      for (;;) {
-        signal?.throwIfAborted()
-        const next = await reader.read()
-        if (next.done === true || stopped) break
-        out.size += next.value.byteLength
-        for (const piece of rechunker.push(next.value)) {
-          if (held !== undefined) await launch(held, false)
-          held = piece
-        }
-        if (held !== undefined && rechunker.buffered > 0) {
-          await launch(held, false)
-          held = undefined
-        }
-      }
-      if (!stopped) {
-        const rest = rechunker.takeRest()
-        await launch(rest.length > 0 ? rest : held ?? new Uint8Array(0), true)
+      for await (const piece of source.pieces) {
+        if (stopped) break
+        out.size += piece.bytes.byteLength
+        await launch(piece)
       }
     } catch (error) {
       failure = { error }
@@ -128,20 +122,19 @@ async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: S
   } finally {
     stopped = true
     wakeUp()
-    await reader.cancel().catch(() => {})
+    await source.cancel()
     await pumping
-    reader.releaseLock()
   }
 }
 
 /**
- * Encrypts a plaintext stream into the STREAM format with the per-chunk work
+ * Encrypts a plaintext stream (or a Blob, read a chunk at a time) into the STREAM format with the per-chunk work
  * (encrypt, hash the leaf, hash the plaintext piece) done by `sealer`, and
  * stores it as the same UnixFS file `storeEncrypted` makes (same leaves, same
  * CIDs for the same key and nonce prefix). Returns the root CID and the
  * plaintext piece digests; the blocks written are in `store.written`.
  */
-export async function storeSealed (store: RecordingBlockstore, plaintext: ReadableStream<Uint8Array>, init: StoreSealedInit): Promise<StoredSealed> {
+export async function storeSealed (store: RecordingBlockstore, plaintext: PlaintextSource, init: StoreSealedInit): Promise<StoredSealed> {
   const subkeys = deriveFileSubkeys(init.fileKey)
   const noncePrefix = init.noncePrefix ?? globalThis.crypto.getRandomValues(new Uint8Array(NONCE_PREFIX_LENGTH))
   const header = buildHeader(subkeys, noncePrefix, DEFAULT_CHUNK_LOG2)

@@ -22,17 +22,18 @@ export interface EncryptedAdd {
 
 /**
  * `add.encrypted`: what `VaultFiles.add` does for a large file (core/vault/vault-files.ts):
- * `storeSealed` reads `file.stream()` once and hands each 1 MiB chunk to the
+ * `storeSealed` reads the file once, 1 MiB at a time (`slice().arrayBuffer()`;
+ * `from: 'stream'` reads `file.stream()` instead), and hands each chunk to the
  * seal workers (encrypt, hash the leaf, hash the plaintext piece), then UnixFS
  * and a RecordingBlockstore over the store; the version-2 dedup tag is made
  * from the piece digests. Timed until the store is flushed and the tag made.
  */
-export async function measureEncryptedAdd (file: Blob, store: BenchStore, sealer: ChunkSealer, dedupKey: Uint8Array): Promise<EncryptedAdd> {
+export async function measureEncryptedAdd (file: Blob, store: BenchStore, sealer: ChunkSealer, dedupKey: Uint8Array, from: 'blob' | 'stream' = 'blob'): Promise<EncryptedAdd> {
   const fileKey = generateFileKey()
   const upload = new AbortController()
   let progress = 0
   const start = performance.now()
-  const sealed = await storeSealed(new RecordingBlockstore(store.blockstore), file.stream(), {
+  const sealed = await storeSealed(new RecordingBlockstore(store.blockstore), from === 'blob' ? file : file.stream(), {
     fileKey,
     sealer,
     signal: upload.signal,

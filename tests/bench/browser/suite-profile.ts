@@ -48,6 +48,10 @@ async function observeHeadlines (env: SuiteEnv, observe: Observer): Promise<void
     await observe('read.decrypted.in_thread', async () => await measureReadDecrypted(store.blockstore, cid, fileKey, file.size), `heap.peak.read.decrypted.in_thread.${label}.MiB`)
   })
   await clearScratch()
+  await withStore(await openPackStore('encrypted-stream'), async (store) => {
+    await observe('add.encrypted.from_stream', async () => await measureEncryptedAdd(file, store, env.sealer, env.dedupKey, 'stream'), `heap.peak.add.encrypted.from_stream.${label}.MiB`)
+  })
+  await clearScratch()
   await withStore(await openPackStore('encrypted-v1'), async (store) => {
     await observe('add.encrypted.v1_path', async () => await measureEncryptedAddV1(file, store, env.hashTag, env.dedupKey), `heap.peak.add.encrypted.v1_path.${label}.MiB`)
   })

@@ -110,6 +110,15 @@ async function measureHeadlines (env: SuiteEnv, rep: number): Promise<{ plainMs:
   })
   await clearScratch()
 
+  // The same add reading the file as a stream (as before the Blob was read a chunk at a time), moments later.
+  await settle()
+  await withStore(await openPackStore('encrypted-stream'), async (store) => {
+    const streamed = await measureEncryptedAdd(file, store, env.sealer, env.dedupKey, 'stream')
+    rate(`stage.add.encrypted.from_stream.${label}`, streamed.ms)
+    ctx.sample({ name: 'stage.ratio.encrypted_from_stream_vs_plain', value: plainMs / streamed.ms, unit: '×' })
+  })
+  await clearScratch()
+
   // The add as it was (version-1 tag in the hash worker, cipher on this thread), moments later.
   await settle()
   await withStore(await openPackStore('encrypted-v1'), async (store) => {

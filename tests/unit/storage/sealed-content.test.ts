@@ -102,4 +102,67 @@ describe('sealed content (per-chunk work handed to a sealer)', () => {
     await second.rollback()
     assert.equal((await Array.fromAsync(store.getAll())).length, 0)
   })
+
+  it('a Blob read a chunk at a time stores the same file as its stream, chunks in order', async () => {
+    for (const size of [0, 1, MiB - 1, MiB, 2 * MiB, 3 * MiB + 17]) {
+      const plaintext = randomBytes(size)
+      const fileKey = generateFileKey()
+      const noncePrefix = randomBytes(7)
+      const fromStream = await storeSealed(new RecordingBlockstore(new MemoryBlockstore()), new Blob([plaintext]).stream(), { fileKey, sealer: shuffledSealer(), noncePrefix })
+      const store = new MemoryBlockstore()
+      const fromBlob = await storeSealed(new RecordingBlockstore(store), new Blob([plaintext]), { fileKey, sealer: shuffledSealer(), noncePrefix })
+      assert.equal(fromBlob.cid.toString(), fromStream.cid.toString(), `size ${size}`)
+      assert.equal(fromBlob.size, size)
+      assert.deepEqual(fromBlob.pieceDigests, fromStream.pieceDigests)
+      assert.deepEqual(await readAll(readDecrypted(store, fromBlob.cid, fileKey.slice(), { plaintextLength: size })), plaintext)
+    }
+  })
+
+  it('keeps at most `width` chunks with the sealer and a bounded number out in all, while the importer lags', async () => {
+    const width = 3
+    let sealing = 0
+    let most = 0
+    let started = 0
+    let stored = 0
+    let mostAhead = 0
+    const inner = createInThreadSealer(width)
+    const counting: ChunkSealer = {
+      width,
+      open (fileKey, header) {
+        const session = inner.open(fileKey, header)
+        return {
+          ...session,
+          seal: async (index, plaintext, last) => {
+            sealing++
+            started++
+            most = Math.max(most, sealing)
+            try {
+              return await session.seal(index, plaintext, last)
+            } finally {
+              sealing--
+            }
+          }
+        }
+      }
+    }
+    // A slow store: each write waits a few turns, so sealed chunks pile up ahead of it.
+    const store = new MemoryBlockstore()
+    const slow = new RecordingBlockstore({
+      has: async () => false,
+      put: async (cid: CID, bytes: Uint8Array) => {
+        for (let i = 0; i < 30; i++) await new Promise(resolve => setImmediate(resolve))
+        await store.put(cid, bytes)
+        stored++
+        mostAhead = Math.max(mostAhead, started - stored)
+        return cid
+      }
+    } as unknown as MemoryBlockstore)
+    const plaintext = randomBytes(40 * MiB + 3)
+    const fileKey = generateFileKey()
+    const sealed = await storeSealed(slow, new Blob([plaintext]), { fileKey, sealer: counting })
+    assert.ok(most <= width, `${most} chunks were with the sealer at once`)
+    // width sealing + one importer batch waiting + the batch being written.
+    assert.ok(mostAhead <= width + 2 * IMPORT_OPTIONS.blockWriteConcurrency + 1, `${mostAhead} chunks were out at once`)
+    assert.deepEqual(await readAll(readDecrypted(store, sealed.cid, fileKey.slice(), { plaintextLength: plaintext.length })), plaintext)
+  })
 })
