@@ -10,7 +10,7 @@ import { buildHeader, deriveFileSubkeys, wipeFileSubkeys } from '../crypto/strea
 import { FormatInvalidError } from '../errors.ts'
 import type { ChunkSealer, SealedChunk, SealSession } from './chunk-sealer.ts'
 import { IMPORT_OPTIONS, type RecordingBlockstore } from './encrypted-content.ts'
-import { readPlaintext, type PlaintextPiece, type PlaintextSource } from './plaintext-pieces.ts'
+import { readPlaintext, type PlaintextPiece } from './plaintext-pieces.ts'
 
 export interface StoreSealedInit {
   /** Per-file key FK. */
@@ -59,14 +59,14 @@ function knownDigestImporter (known: WeakMap<Uint8Array, Uint8Array>): BufferImp
 const WAITING_FOR_IMPORTER = IMPORT_OPTIONS.blockWriteConcurrency
 
 /**
- * The ciphertext of a plaintext source, in order: the header, then one
+ * The ciphertext of a plaintext stream, in order: the header, then one
  * sealed chunk per 1 MiB of plaintext. A pump reads the plaintext and keeps
  * the sealer busy on its own, not only when the importer asks: at most
  * `width` chunks are with the sealer at once, and at most `width` +
  * WAITING_FOR_IMPORTER are out in all (sealing, or sealed and waiting), so
  * memory stays bounded whatever the file size.
  */
-async function * sealedPieces (plaintext: PlaintextSource, session: SealSession, header: Uint8Array, width: number, out: Omit<StoredSealed, 'cid'>, known: WeakMap<Uint8Array, Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: SealSession, header: Uint8Array, width: number, out: Omit<StoredSealed, 'cid'>, known: WeakMap<Uint8Array, Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
   yield header
   const queue: Array<Promise<SealedChunk>> = []
   let sealing = 0
@@ -88,10 +88,11 @@ async function * sealedPieces (plaintext: PlaintextSource, session: SealSession,
     queue.push(job)
     wakeUp()
   }
-  const source = readPlaintext(plaintext, signal)
+  const source = readPlaintext(plaintext)
   const pump = async (): Promise<void> => {
     try {
       for await (const piece of source.pieces) {
+        signal?.throwIfAborted()
         if (stopped) break
         out.size += piece.bytes.byteLength
         await launch(piece)
@@ -128,13 +129,13 @@ async function * sealedPieces (plaintext: PlaintextSource, session: SealSession,
 }
 
 /**
- * Encrypts a plaintext stream (or a Blob, read a chunk at a time) into the STREAM format with the per-chunk work
+ * Encrypts a plaintext stream into the STREAM format with the per-chunk work
  * (encrypt, hash the leaf, hash the plaintext piece) done by `sealer`, and
  * stores it as the same UnixFS file `storeEncrypted` makes (same leaves, same
  * CIDs for the same key and nonce prefix). Returns the root CID and the
  * plaintext piece digests; the blocks written are in `store.written`.
  */
-export async function storeSealed (store: RecordingBlockstore, plaintext: PlaintextSource, init: StoreSealedInit): Promise<StoredSealed> {
+export async function storeSealed (store: RecordingBlockstore, plaintext: ReadableStream<Uint8Array>, init: StoreSealedInit): Promise<StoredSealed> {
   const subkeys = deriveFileSubkeys(init.fileKey)
   const noncePrefix = init.noncePrefix ?? globalThis.crypto.getRandomValues(new Uint8Array(NONCE_PREFIX_LENGTH))
   const header = buildHeader(subkeys, noncePrefix, DEFAULT_CHUNK_LOG2)
