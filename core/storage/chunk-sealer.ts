@@ -18,8 +18,10 @@ export interface SealSession {
   seal: (index: number, plaintext: Uint8Array, last: boolean) => Promise<SealedChunk>
   /**
    * Decrypts one chunk at its position (`plaintext` absent when it does not
-   * authenticate there). Unlike `seal`, it never takes the bytes it is handed
-   * (they may be a block cache's); it hands them back with the answer.
+   * authenticate there). Unlike `seal`, it takes the bytes it is handed only
+   * when a store marked them as read for this caller alone (fresh-bytes.ts;
+   * any others may be a cache's); either way it hands the ciphertext back
+   * with the answer.
    */
   unseal: (index: number, ciphertext: Uint8Array, last: boolean) => Promise<{ plaintext?: Uint8Array, ciphertext: Uint8Array }>
   /** Forgets the file's key wherever it went. */

@@ -29,7 +29,10 @@ const answer = async (request: Extract<SealRequest, { id: number }>): Promise<vo
       self.postMessage(reply, [sealed.ciphertext.buffer as ArrayBuffer, sealed.leafDigest.buffer as ArrayBuffer, sealed.plainDigest.buffer as ArrayBuffer])
     } else {
       const plaintext = (await cipher.decrypt(request.index, request.ciphertext, request.last)) ?? null
-      self.postMessage({ id: request.id, ok: true, plaintext } satisfies SealReply, plaintext === null ? [] : [plaintext.buffer])
+      // The ciphertext goes back too: the node worker's decryptor keeps it to name a failure, and it may have been the only copy.
+      const ciphertext = request.ciphertext
+      const transfer = [ciphertext.buffer as ArrayBuffer, ...(plaintext === null ? [] : [plaintext.buffer])]
+      self.postMessage({ id: request.id, ok: true, plaintext, ciphertext } satisfies SealReply, transfer)
     }
   } catch (err) {
     self.postMessage({ id: request.id, ok: false, error: toErrorPayload(err) } satisfies SealReply)

@@ -1,5 +1,6 @@
 import type { ChunkSealer, SealedChunk, SealSession } from '../../core/storage/chunk-sealer.ts'
 import { CairnError, fromErrorPayload, VaultLockedError } from '../../core/errors.ts'
+import { takeFresh } from '../../core/storage/fresh-bytes.ts'
 import type { SealReply, SealRequest } from './seal-protocol.ts'
 
 /** The part of a Worker the pool uses (a fake in the unit tests). */
@@ -99,11 +100,13 @@ export function createWorkerSealPool (size = sealPoolSize(), start: () => SealWo
         return reply.sealed
       },
       unseal: async (index, ciphertext, last) => {
-        // Always a copy: the bytes may belong to a block cache (or be one block read twice), and the decryptor keeps them to name a failure.
-        const bytes = ciphertext.slice()
+        // Bytes just read from disk for this read alone go as they are (and come back with the answer);
+        // any others may belong to a cache or another reader, so a copy goes.
+        const bytes = takeFresh(ciphertext) ? ciphertext : ciphertext.slice()
         const reply = await ask(pick(index), { type: 'unseal', session, id: nextId++, index, last, ciphertext: bytes }, [bytes.buffer])
         if (!('plaintext' in reply)) throw new CairnError('INTERNAL', 'a seal worker answered the wrong question')
-        return reply.plaintext === null ? { ciphertext } : { plaintext: reply.plaintext, ciphertext }
+        const back = bytes === ciphertext ? reply.ciphertext : ciphertext
+        return reply.plaintext === null ? { ciphertext: back } : { plaintext: reply.plaintext, ciphertext: back }
       },
       close: () => {
         if (closed) return

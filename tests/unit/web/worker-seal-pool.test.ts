@@ -10,7 +10,9 @@ import { storeSealed } from '../../../core/storage/sealed-content.ts'
 import { isCairnError } from '../../../core/errors.ts'
 import { createWorkerSealPool, type SealWorkerLike } from '../../../sw/workers/worker-seal-pool.ts'
 import type { SealReply, SealRequest } from '../../../sw/workers/seal-protocol.ts'
-import { randomBytes, readAll } from '../vault/share-test-support.ts'
+import { dagBlocks, randomBytes, readAll } from '../vault/share-test-support.ts'
+import { openMemoryPackStore } from '../storage/memory-pack-store.ts'
+import type { CID } from 'multiformats/cid'
 
 const MiB = 1024 * 1024
 
@@ -34,8 +36,10 @@ class FakeSealWorker implements SealWorkerLike {
       const cipher = await this.sessions.get(request.session) as ChunkCipher
       const reply: SealReply = request.type === 'seal'
         ? { id: request.id, ok: true, sealed: await sealChunk(cipher, request.index, request.plaintext, request.last) }
-        : { id: request.id, ok: true, plaintext: (await cipher.decrypt(request.index, request.ciphertext, request.last)) ?? null }
-      if (!this.terminated) this.onmessage?.({ data: structuredClone(reply) } as MessageEvent<SealReply>)
+        : { id: request.id, ok: true, plaintext: (await cipher.decrypt(request.index, request.ciphertext, request.last)) ?? null, ciphertext: request.ciphertext }
+      // The ciphertext goes back transferred, as the real worker sends it.
+      const back = 'ciphertext' in reply ? [reply.ciphertext.buffer as ArrayBuffer] : []
+      if (!this.terminated) this.onmessage?.({ data: structuredClone(reply, { transfer: back }) } as MessageEvent<SealReply>)
     })()
   }
 
@@ -69,5 +73,39 @@ describe('seal worker pool', () => {
     const again = await storeSealed(new RecordingBlockstore(new MemoryBlockstore()), new Blob([randomBytes(MiB)]).stream(), { fileKey: generateFileKey(), sealer: pool })
     assert.equal(again.size, MiB)
     assert.equal(workers.length, 4)
+  })
+
+  it('a leaf just read from disk goes to the worker without a copy and comes back; any other bytes are copied', async () => {
+    const pool = createWorkerSealPool(2, () => new FakeSealWorker())
+    const fileKey = generateFileKey()
+    const { store } = await openMemoryPackStore()
+    const plaintext = randomBytes(3 * MiB + 5)
+    const sealed = await storeSealed(new RecordingBlockstore(store), new Blob([plaintext]).stream(), { fileKey: fileKey.slice(), sealer: pool })
+    const leaves = (await dagBlocks(store, sealed.cid)).slice(1)
+    /** A block as the store hands it over (collect() would copy it). */
+    const read = async (cid: CID): Promise<Uint8Array> => (await Array.fromAsync(store.get(cid)))[0] as Uint8Array
+    const header = await read(leaves[0] as CID)
+    const session = pool.open(fileKey, header)
+    const fromDisk = await read(leaves[1] as CID)
+    const copy = fromDisk.slice()
+    const taken = await session.unseal(0, fromDisk, false)
+    assert.equal(fromDisk.byteLength, 0, 'the buffer read from disk went to the worker')
+    assert.deepEqual(taken.ciphertext, copy, 'and came back with the answer')
+    assert.deepEqual(taken.plaintext, plaintext.subarray(0, MiB))
+    // Not read from disk (a cache's, the network's): copied, left as it was.
+    const kept = await session.unseal(0, copy, false)
+    assert.equal(copy.byteLength, MiB + 16)
+    assert.equal(kept.ciphertext, copy)
+    assert.deepEqual(kept.plaintext, plaintext.subarray(0, MiB))
+    // Read from disk but damaged: refused, with the bytes back to name the failure.
+    const damaged = await read(leaves[2] as CID)
+    damaged[7] = (damaged[7] as number) ^ 1
+    const refused = await session.unseal(1, damaged, false)
+    assert.equal(refused.plaintext, undefined)
+    assert.equal(refused.ciphertext.byteLength, MiB + 16)
+    session.close()
+    // The whole read through the pack store and the pool: the file, byte for byte.
+    assert.deepEqual(await readAll(readDecrypted(store, sealed.cid, fileKey.slice(), { plaintextLength: plaintext.length, sealer: pool })), plaintext)
+    await store.stop()
   })
 })
