@@ -14,15 +14,11 @@ declare const self: DedicatedWorkerGlobalScope
  */
 const sessions = new Map<number, Promise<ChunkCipher>>()
 
-const cipherOf = async (session: number): Promise<ChunkCipher> => {
-  const cipher = sessions.get(session)
-  if (cipher === undefined) throw new CairnError('INTERNAL', 'that file is not open in this worker')
-  return await cipher
-}
-
-const answer = async (request: Extract<SealRequest, { id: number }>): Promise<void> => {
+/** `opened`: the file's cipher as it was when the request came (a later close does not take it from a queued chunk). */
+const answer = async (request: Extract<SealRequest, { id: number }>, opened: Promise<ChunkCipher> | undefined): Promise<void> => {
   try {
-    const cipher = await cipherOf(request.session)
+    if (opened === undefined) throw new CairnError('INTERNAL', 'that file is not open in this worker')
+    const cipher = await opened
     if (request.type === 'seal') {
       const sealed = await sealChunk(cipher, request.index, request.plaintext, request.last)
       const reply: SealReply = { id: request.id, ok: true, sealed }
@@ -39,6 +35,16 @@ const answer = async (request: Extract<SealRequest, { id: number }>): Promise<vo
   }
 }
 
+/**
+ * Chunks are worked on one after another, in the order they came. WebCrypto
+ * does each step inside its call, so starting every queued chunk at once
+ * only interleaves their steps: all of them then finish at about the same
+ * time, late, and the pipeline refills this worker only after the last one.
+ * In order, each chunk goes back as soon as it is done and the next one
+ * arrives while this worker is busy with the rest.
+ */
+let turn: Promise<void> = Promise.resolve()
+
 self.onmessage = (ev: MessageEvent<SealRequest>) => {
   const request = ev.data
   if (request.type === 'open') {
@@ -48,6 +54,8 @@ self.onmessage = (ev: MessageEvent<SealRequest>) => {
   } else if (request.type === 'close') {
     sessions.delete(request.session)
   } else {
-    void answer(request)
+    // answer() reports its own failures, so the chain never rejects.
+    const opened = sessions.get(request.session)
+    turn = turn.then(async () => { await answer(request, opened) })
   }
 }
