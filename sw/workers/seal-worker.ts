@@ -14,11 +14,15 @@ declare const self: DedicatedWorkerGlobalScope
  */
 const sessions = new Map<number, Promise<ChunkCipher>>()
 
-/** `opened`: the file's cipher as it was when the request came (a later close does not take it from a queued chunk). */
-const answer = async (request: Extract<SealRequest, { id: number }>, opened: Promise<ChunkCipher> | undefined): Promise<void> => {
+const cipherOf = async (session: number): Promise<ChunkCipher> => {
+  const cipher = sessions.get(session)
+  if (cipher === undefined) throw new CairnError('INTERNAL', 'that file is not open in this worker')
+  return await cipher
+}
+
+const answer = async (request: Extract<SealRequest, { id: number }>): Promise<void> => {
   try {
-    if (opened === undefined) throw new CairnError('INTERNAL', 'that file is not open in this worker')
-    const cipher = await opened
+    const cipher = await cipherOf(request.session)
     if (request.type === 'seal') {
       const sealed = await sealChunk(cipher, request.index, request.plaintext, request.last)
       const reply: SealReply = { id: request.id, ok: true, sealed }
@@ -35,16 +39,6 @@ const answer = async (request: Extract<SealRequest, { id: number }>, opened: Pro
   }
 }
 
-/**
- * Chunks are worked on one after another, in the order they came. WebCrypto
- * does each step inside its call, so starting every queued chunk at once
- * only interleaves their steps: all of them then finish at about the same
- * time, late, and the pipeline refills this worker only after the last one.
- * In order, each chunk goes back as soon as it is done and the next one
- * arrives while this worker is busy with the rest.
- */
-let turn: Promise<void> = Promise.resolve()
-
 self.onmessage = (ev: MessageEvent<SealRequest>) => {
   const request = ev.data
   if (request.type === 'open') {
@@ -54,8 +48,6 @@ self.onmessage = (ev: MessageEvent<SealRequest>) => {
   } else if (request.type === 'close') {
     sessions.delete(request.session)
   } else {
-    // answer() reports its own failures, so the chain never rejects.
-    const opened = sessions.get(request.session)
-    turn = turn.then(async () => { await answer(request, opened) })
+    void answer(request)
   }
 }
