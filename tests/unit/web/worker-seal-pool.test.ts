@@ -3,48 +3,16 @@ import { describe, it } from 'node:test'
 import { MemoryBlockstore } from 'blockstore-core'
 import { dedupTagV2, dedupTagV2FromDigests } from '../../../core/crypto/dedup-tag-v2.ts'
 import { generateFileKey } from '../../../core/crypto/stream-format.ts'
-import { openChunkCipher, sealChunk } from '../../../core/storage/chunk-sealer.ts'
-import type { ChunkCipher } from '../../../core/crypto/stream-chunk.ts'
 import { readDecrypted, RecordingBlockstore } from '../../../core/storage/encrypted-content.ts'
 import { storeSealed } from '../../../core/storage/sealed-content.ts'
 import { isCairnError } from '../../../core/errors.ts'
-import { createWorkerSealPool, type SealWorkerLike } from '../../../sw/workers/worker-seal-pool.ts'
-import type { SealReply, SealRequest } from '../../../sw/workers/seal-protocol.ts'
+import { createWorkerSealPool } from '../../../sw/workers/worker-seal-pool.ts'
+import { FakeSealWorker } from './fake-seal-worker.ts'
 import { dagBlocks, randomBytes, readAll } from '../vault/share-test-support.ts'
 import { openMemoryPackStore } from '../storage/memory-pack-store.ts'
 import type { CID } from 'multiformats/cid'
 
 const MiB = 1024 * 1024
-
-/** A seal worker in this thread, answering as sw/workers/seal-worker.ts does (structured clone with transfer, as postMessage). */
-class FakeSealWorker implements SealWorkerLike {
-  onmessage: ((ev: MessageEvent<SealReply>) => void) | null = null
-  onerror: ((ev: Event) => void) | null = null
-  terminated = false
-  readonly keys: Uint8Array[] = []
-  private readonly sessions = new Map<number, Promise<ChunkCipher>>()
-
-  postMessage (message: SealRequest, transfer: Transferable[]): void {
-    const request = structuredClone(message, { transfer: transfer as Transferable[] as ArrayBuffer[] })
-    if (request.type === 'open') {
-      this.keys.push(request.fileKey)
-      this.sessions.set(request.session, openChunkCipher(request.fileKey, request.header).finally(() => { request.fileKey.fill(0) }))
-      return
-    }
-    if (request.type === 'close') { this.sessions.delete(request.session); return }
-    void (async () => {
-      const cipher = await this.sessions.get(request.session) as ChunkCipher
-      const reply: SealReply = request.type === 'seal'
-        ? { id: request.id, ok: true, sealed: await sealChunk(cipher, request.index, request.plaintext, request.last) }
-        : { id: request.id, ok: true, plaintext: (await cipher.decrypt(request.index, request.ciphertext, request.last)) ?? null, ciphertext: request.ciphertext }
-      // The ciphertext goes back transferred, as the real worker sends it.
-      const back = 'ciphertext' in reply ? [reply.ciphertext.buffer as ArrayBuffer] : []
-      if (!this.terminated) this.onmessage?.({ data: structuredClone(reply, { transfer: back }) } as MessageEvent<SealReply>)
-    })()
-  }
-
-  terminate (): void { this.terminated = true }
-}
 
 describe('seal worker pool', () => {
   it('spreads a file\'s chunks over its workers and gets back the file, its leaves and its tag', async () => {
