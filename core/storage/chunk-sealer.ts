@@ -20,8 +20,8 @@ export interface SealSession {
    * Decrypts one chunk at its position (`plaintext` absent when it does not
    * authenticate there). Unlike `seal`, it takes the bytes it is handed only
    * when a store marked them as read for this caller alone (fresh-bytes.ts;
-   * any others may be a cache's); either way it hands the ciphertext back
-   * with the answer.
+   * any others may be a cache's). A refused chunk's bytes always come back
+   * whole (to name the failure); after a success, `ciphertext` may be empty.
    */
   unseal: (index: number, ciphertext: Uint8Array, last: boolean) => Promise<{ plaintext?: Uint8Array, ciphertext: Uint8Array }>
   /** Forgets the file's key wherever it went. */

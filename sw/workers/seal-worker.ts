@@ -29,10 +29,13 @@ const answer = async (request: Extract<SealRequest, { id: number }>): Promise<vo
       self.postMessage(reply, [sealed.ciphertext.buffer as ArrayBuffer, sealed.leafDigest.buffer as ArrayBuffer, sealed.plainDigest.buffer as ArrayBuffer])
     } else {
       const plaintext = (await cipher.decrypt(request.index, request.ciphertext, request.last)) ?? null
-      // The ciphertext goes back too: the node worker's decryptor keeps it to name a failure, and it may have been the only copy.
+      if (plaintext !== null) {
+        self.postMessage({ id: request.id, ok: true, plaintext } satisfies SealReply, [plaintext.buffer])
+        return
+      }
+      // Refused: the bytes go back, so the node worker's decryptor can name the failure (they may have been its only copy).
       const ciphertext = request.ciphertext
-      const transfer = [ciphertext.buffer as ArrayBuffer, ...(plaintext === null ? [] : [plaintext.buffer])]
-      self.postMessage({ id: request.id, ok: true, plaintext, ciphertext } satisfies SealReply, transfer)
+      self.postMessage({ id: request.id, ok: true, plaintext, ciphertext } satisfies SealReply, [ciphertext.buffer as ArrayBuffer])
     }
   } catch (err) {
     self.postMessage({ id: request.id, ok: false, error: toErrorPayload(err) } satisfies SealReply)

@@ -100,13 +100,14 @@ export function createWorkerSealPool (size = sealPoolSize(), start: () => SealWo
         return reply.sealed
       },
       unseal: async (index, ciphertext, last) => {
-        // Bytes just read from disk for this read alone go as they are (and come back with the answer);
-        // any others may belong to a cache or another reader, so a copy goes.
+        // Bytes just read from disk for this read alone go as they are (and come back only if refused,
+        // so the node worker keeps no garbage per chunk); any others may belong to a cache or another reader, so a copy goes.
         const bytes = takeFresh(ciphertext) ? ciphertext : ciphertext.slice()
         const reply = await ask(pick(index), { type: 'unseal', session, id: nextId++, index, last, ciphertext: bytes }, [bytes.buffer])
         if (!('plaintext' in reply)) throw new CairnError('INTERNAL', 'a seal worker answered the wrong question')
-        const back = bytes === ciphertext ? reply.ciphertext : ciphertext
-        return reply.plaintext === null ? { ciphertext: back } : { plaintext: reply.plaintext, ciphertext: back }
+        // A chunk that decrypted is not needed again; a refused one comes back to be diagnosed.
+        if (reply.plaintext !== null) return { plaintext: reply.plaintext, ciphertext }
+        return { ciphertext: bytes === ciphertext ? reply.ciphertext ?? ciphertext : ciphertext }
       },
       close: () => {
         if (closed) return

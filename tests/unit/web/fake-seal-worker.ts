@@ -23,11 +23,16 @@ export class FakeSealWorker implements SealWorkerLike {
       const cipher = await this.sessions.get(request.session) as ChunkCipher
       const reply: SealReply = request.type === 'seal'
         ? { id: request.id, ok: true, sealed: await sealChunk(cipher, request.index, request.plaintext, request.last) }
-        : { id: request.id, ok: true, plaintext: (await cipher.decrypt(request.index, request.ciphertext, request.last)) ?? null, ciphertext: request.ciphertext }
-      // The ciphertext goes back transferred, as the real worker sends it.
-      const back = 'ciphertext' in reply ? [reply.ciphertext.buffer as ArrayBuffer] : []
+        : await this.unseal(cipher, request)
+      // The ciphertext of a refused chunk goes back transferred, as the real worker sends it.
+      const back = 'ciphertext' in reply && reply.ciphertext !== undefined ? [reply.ciphertext.buffer as ArrayBuffer] : []
       if (!this.terminated) this.onmessage?.({ data: structuredClone(reply, { transfer: back }) } as MessageEvent<SealReply>)
     })()
+  }
+
+  private async unseal (cipher: ChunkCipher, request: Extract<SealRequest, { type: 'unseal' }>): Promise<SealReply> {
+    const plaintext = await cipher.decrypt(request.index, request.ciphertext, request.last)
+    return plaintext === undefined ? { id: request.id, ok: true, plaintext: null, ciphertext: request.ciphertext } : { id: request.id, ok: true, plaintext }
   }
 
   terminate (): void { this.terminated = true }

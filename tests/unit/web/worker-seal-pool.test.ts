@@ -43,7 +43,7 @@ describe('seal worker pool', () => {
     assert.equal(workers.length, 4)
   })
 
-  it('a leaf just read from disk goes to the worker without a copy and comes back; any other bytes are copied', async () => {
+  it('a leaf just read from disk goes to the worker without a copy (back only if refused); any other bytes are copied', async () => {
     const pool = createWorkerSealPool(2, () => new FakeSealWorker())
     const fileKey = generateFileKey()
     const { store } = await openMemoryPackStore()
@@ -57,20 +57,20 @@ describe('seal worker pool', () => {
     const fromDisk = await read(leaves[1] as CID)
     const copy = fromDisk.slice()
     const taken = await session.unseal(0, fromDisk, false)
-    assert.equal(fromDisk.byteLength, 0, 'the buffer read from disk went to the worker')
-    assert.deepEqual(taken.ciphertext, copy, 'and came back with the answer')
-    assert.deepEqual(taken.plaintext, plaintext.subarray(0, MiB))
+    assert.equal(fromDisk.byteLength, 0, 'the buffer read from disk went to the worker (and stays there: nothing left to collect here)')
+    assert.ok(Buffer.from(taken.plaintext ?? []).equals(plaintext.subarray(0, MiB)))
     // Not read from disk (a cache's, the network's): copied, left as it was.
     const kept = await session.unseal(0, copy, false)
     assert.equal(copy.byteLength, MiB + 16)
     assert.equal(kept.ciphertext, copy)
-    assert.deepEqual(kept.plaintext, plaintext.subarray(0, MiB))
+    assert.ok(Buffer.from(kept.plaintext ?? []).equals(plaintext.subarray(0, MiB)))
     // Read from disk but damaged: refused, with the bytes back to name the failure.
     const damaged = await read(leaves[2] as CID)
     damaged[7] = (damaged[7] as number) ^ 1
+    const sent = damaged.slice()
     const refused = await session.unseal(1, damaged, false)
     assert.equal(refused.plaintext, undefined)
-    assert.equal(refused.ciphertext.byteLength, MiB + 16)
+    assert.ok(Buffer.from(refused.ciphertext).equals(sent), 'a refused chunk comes back whole, to name the failure')
     session.close()
     // The whole read through the pack store and the pool: the file, byte for byte.
     assert.deepEqual(await readAll(readDecrypted(store, sealed.cid, fileKey.slice(), { plaintextLength: plaintext.length, sealer: pool })), plaintext)
