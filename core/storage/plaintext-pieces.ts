@@ -19,10 +19,17 @@ export interface PlaintextReader {
  * into a buffer of their own: no buffer per stream piece, no copy to join
  * pieces, and each chunk's buffer can go to a seal worker whole (transferred).
  */
-async function * byobPieces (reader: ReadableStreamBYOBReader, isCancelled: () => boolean): AsyncGenerator<PlaintextPiece> {
+async function * byobPieces (reader: ReadableStreamBYOBReader, isCancelled: () => boolean, spares: Uint8Array[]): AsyncGenerator<PlaintextPiece> {
+  // A spent chunk's buffer when there is one: a fresh MiB costs a mapping and a fault per page.
+  const nextBuffer = (): Uint8Array<ArrayBuffer> => {
+    const spare = spares.pop()
+    return spare !== undefined && spare.buffer instanceof ArrayBuffer && spare.byteOffset === 0 && spare.byteLength === DEFAULT_CHUNK_SIZE && spare.buffer.byteLength === DEFAULT_CHUNK_SIZE
+      ? spare as Uint8Array<ArrayBuffer>
+      : new Uint8Array(DEFAULT_CHUNK_SIZE)
+  }
   // A full chunk is final only if the stream ends right after it.
   let held: Uint8Array | undefined
-  let buffer = new Uint8Array(DEFAULT_CHUNK_SIZE)
+  let buffer = nextBuffer()
   let filled = 0
   for (;;) {
     const next = await reader.read(buffer.subarray(filled))
@@ -37,7 +44,7 @@ async function * byobPieces (reader: ReadableStreamBYOBReader, isCancelled: () =
     }
     if (filled === DEFAULT_CHUNK_SIZE) {
       held = buffer
-      buffer = new Uint8Array(DEFAULT_CHUNK_SIZE)
+      buffer = nextBuffer()
       filled = 0
     }
   }
@@ -84,15 +91,17 @@ function byobReader (stream: ReadableStream<Uint8Array>): ReadableStreamBYOBRead
 
 /**
  * The plaintext of an add as 1 MiB chunks (the STREAM format's chunk size),
- * the last one flagged; an empty input is one empty last chunk.
+ * the last one flagged; an empty input is one empty last chunk. `spares`:
+ * buffers of chunks already sealed, which nobody holds any more; a byte
+ * stream is read into them before new ones are made.
  */
-export function readPlaintext (stream: ReadableStream<Uint8Array>): PlaintextReader {
+export function readPlaintext (stream: ReadableStream<Uint8Array>, spares: Uint8Array[] = []): PlaintextReader {
   let cancelled = false
   const isCancelled = (): boolean => cancelled
   const byob = byobReader(stream)
   const reader = byob ?? stream.getReader()
   return {
-    pieces: byob !== undefined ? byobPieces(byob, isCancelled) : rechunkedPieces(reader as ReadableStreamDefaultReader<Uint8Array>, isCancelled),
+    pieces: byob !== undefined ? byobPieces(byob, isCancelled, spares) : rechunkedPieces(reader as ReadableStreamDefaultReader<Uint8Array>, isCancelled),
     cancel: async () => {
       cancelled = true
       // Also ends a read under way, so the pieces stop at once.
