@@ -11,6 +11,8 @@ export interface SealedChunk {
   leafDigest: Uint8Array
   /** SHA-256 of the plaintext: one piece of the version-2 dedup tag. */
   plainDigest: Uint8Array
+  /** The plaintext's buffer, handed back by a sealer done with it: the next chunk may be read into it. */
+  spare?: Uint8Array
 }
 
 /** The chunks of one file, sealed (and opened) by whichever thread the sealer picks. */
@@ -18,8 +20,10 @@ export interface SealSession {
   seal: (index: number, plaintext: Uint8Array, last: boolean) => Promise<SealedChunk>
   /**
    * Decrypts one chunk at its position (`plaintext` absent when it does not
-   * authenticate there). Unlike `seal`, it never takes the bytes it is handed
-   * (they may be a block cache's); it hands them back with the answer.
+   * authenticate there). Unlike `seal`, it takes the bytes it is handed only
+   * when a store marked them as read for this caller alone (fresh-bytes.ts;
+   * any others may be a cache's). A refused chunk's bytes always come back
+   * whole (to name the failure); after a success, `ciphertext` may be empty.
    */
   unseal: (index: number, ciphertext: Uint8Array, last: boolean) => Promise<{ plaintext?: Uint8Array, ciphertext: Uint8Array }>
   /** Forgets the file's key wherever it went. */

@@ -14,6 +14,7 @@ import { recoverIndex, type RecoveryReport } from './pack-recovery.ts'
 import { PackWriter } from './pack-writer.ts'
 import { toStorageError } from './storage-errors.ts'
 import { assertBlockMatches, blockMatchesCid } from './block-check.ts'
+import { markFresh } from './fresh-bytes.ts'
 
 /** Options for {@link PackBlockstore}. */
 export interface PackBlockstoreInit {
@@ -331,6 +332,8 @@ export class PackBlockstore extends BaseBlockstore {
     if (bytes.length !== location.length) {
       throw new StorageFailedError(`Block ${cid.toString()} is damaged: ${name} ends ${location.length - bytes.length} bytes short of it`)
     }
+    // Read for this caller alone: a decrypting worker may take the buffer without a copy.
+    markFresh(bytes)
     return bytes
   }
 

@@ -5,12 +5,12 @@ import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import * as Digest from 'multiformats/hashes/digest'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { DEFAULT_CHUNK_LOG2, DEFAULT_CHUNK_SIZE, MAX_CHUNKS, NONCE_PREFIX_LENGTH } from '../crypto/stream-constants.ts'
+import { DEFAULT_CHUNK_LOG2, MAX_CHUNKS, NONCE_PREFIX_LENGTH } from '../crypto/stream-constants.ts'
 import { buildHeader, deriveFileSubkeys, wipeFileSubkeys } from '../crypto/stream-header.ts'
-import { Rechunker } from '../crypto/stream-rechunker.ts'
 import { FormatInvalidError } from '../errors.ts'
 import type { ChunkSealer, SealedChunk, SealSession } from './chunk-sealer.ts'
 import { IMPORT_OPTIONS, type RecordingBlockstore } from './encrypted-content.ts'
+import { readPlaintext, type PlaintextPiece } from './plaintext-pieces.ts'
 
 export interface StoreSealedInit {
   /** Per-file key FK. */
@@ -51,56 +51,56 @@ function knownDigestImporter (known: WeakMap<Uint8Array, Uint8Array>): BufferImp
 }
 
 /**
+ * Sealed chunks waiting, in order, for the importer beyond those being
+ * sealed: it takes its leaves in batches of `blockWriteConcurrency` and
+ * writes each batch before taking the next, so the sealer goes on with new
+ * chunks meanwhile rather than idle behind a full queue.
+ */
+const WAITING_FOR_IMPORTER = IMPORT_OPTIONS.blockWriteConcurrency
+
+/** Spent plaintext buffers kept for reuse: the reader takes one per chunk, the sealer gives one back per chunk. */
+const SPARES_KEPT = 4
+
+/**
  * The ciphertext of a plaintext stream, in order: the header, then one
  * sealed chunk per 1 MiB of plaintext. A pump reads the plaintext and keeps
- * the sealer busy on its own, not only when the importer asks (it takes its
- * pieces in batches and writes them meanwhile): at most `width` chunks are
- * out at once, sealing or sealed and waiting, so memory stays bounded
- * whatever the file size.
+ * the sealer busy on its own, not only when the importer asks: at most
+ * `width` chunks are with the sealer at once, and at most `width` +
+ * WAITING_FOR_IMPORTER are out in all (sealing, or sealed and waiting), so
+ * memory stays bounded whatever the file size.
  */
 async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: SealSession, header: Uint8Array, width: number, out: Omit<StoredSealed, 'cid'>, known: WeakMap<Uint8Array, Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
   yield header
   const queue: Array<Promise<SealedChunk>> = []
+  let sealing = 0
   let pumpDone = false
   let stopped = false
   let failure: { error: unknown } | undefined
-  // Only one side ever waits: the pump when the queue is full, the consumer when it is empty.
+  // Only one side ever waits: the pump when the sealer or the queue is full, the consumer when the queue is empty.
   let notify: (() => void) | undefined
   const wakeUp = (): void => { const n = notify; notify = undefined; n?.() }
   const wait = async (): Promise<void> => { await new Promise<void>((resolve) => { notify = resolve }) }
   let index = 0
-  const launch = async (piece: Uint8Array, last: boolean): Promise<void> => {
-    while (queue.length >= width && !stopped) await wait()
+  const launch = async (piece: PlaintextPiece): Promise<void> => {
+    while ((sealing >= width || queue.length >= width + WAITING_FOR_IMPORTER) && !stopped) await wait()
     if (stopped) return
     if (index >= MAX_CHUNKS) throw new FormatInvalidError('file has too many chunks for its chunk size')
-    const job = session.seal(index++, piece, last)
-    job.catch(() => {})
+    sealing++
+    const job = session.seal(index++, piece.bytes, piece.last)
+    job.catch(() => {}).finally(() => { sealing--; wakeUp() })
     queue.push(job)
     wakeUp()
   }
-  const reader = plaintext.getReader()
+  // Buffers of sealed chunks the sealer gave back, for the reader to fill again.
+  const spares: Uint8Array[] = []
+  const source = readPlaintext(plaintext, spares)
   const pump = async (): Promise<void> => {
-    const rechunker = new Rechunker(DEFAULT_CHUNK_SIZE)
-    // The last whole piece: final only if the input ends right after it.
-    let held: Uint8Array | undefined
     try {
-      for (;;) {
+      for await (const piece of source.pieces) {
         signal?.throwIfAborted()
-        const next = await reader.read()
-        if (next.done === true || stopped) break
-        out.size += next.value.byteLength
-        for (const piece of rechunker.push(next.value)) {
-          if (held !== undefined) await launch(held, false)
-          held = piece
-        }
-        if (held !== undefined && rechunker.buffered > 0) {
-          await launch(held, false)
-          held = undefined
-        }
-      }
-      if (!stopped) {
-        const rest = rechunker.takeRest()
-        await launch(rest.length > 0 ? rest : held ?? new Uint8Array(0), true)
+        if (stopped) break
+        out.size += piece.bytes.byteLength
+        await launch(piece)
       }
     } catch (error) {
       failure = { error }
@@ -121,6 +121,7 @@ async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: S
       }
       wakeUp()
       const sealed = await next
+      if (sealed.spare !== undefined && spares.length < SPARES_KEPT) spares.push(sealed.spare)
       known.set(sealed.ciphertext, sealed.leafDigest)
       out.pieceDigests.push(sealed.plainDigest)
       yield sealed.ciphertext
@@ -128,9 +129,8 @@ async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: S
   } finally {
     stopped = true
     wakeUp()
-    await reader.cancel().catch(() => {})
+    await source.cancel()
     await pumping
-    reader.releaseLock()
   }
 }
 

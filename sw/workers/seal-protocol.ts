@@ -11,6 +11,6 @@ export type SealRequest =
 
 export type SealReply =
   | { id: number, ok: true, sealed: SealedChunk }
-  /** `plaintext` null: the chunk did not authenticate at that position. */
-  | { id: number, ok: true, plaintext: Uint8Array | null }
+  /** `plaintext` null: the chunk did not authenticate at that position; then `ciphertext` hands the request's bytes back. */
+  | { id: number, ok: true, plaintext: Uint8Array | null, ciphertext?: Uint8Array }
   | { id: number, ok: false, error: ErrorPayload }

@@ -1,5 +1,6 @@
 import type { ChunkSealer, SealedChunk, SealSession } from '../../core/storage/chunk-sealer.ts'
 import { CairnError, fromErrorPayload, VaultLockedError } from '../../core/errors.ts'
+import { takeFresh } from '../../core/storage/fresh-bytes.ts'
 import type { SealReply, SealRequest } from './seal-protocol.ts'
 
 /** The part of a Worker the pool uses (a fake in the unit tests). */
@@ -99,11 +100,14 @@ export function createWorkerSealPool (size = sealPoolSize(), start: () => SealWo
         return reply.sealed
       },
       unseal: async (index, ciphertext, last) => {
-        // Always a copy: the bytes may belong to a block cache (or be one block read twice), and the decryptor keeps them to name a failure.
-        const bytes = ciphertext.slice()
+        // Bytes just read from disk for this read alone go as they are (and come back only if refused,
+        // so the node worker keeps no garbage per chunk); any others may belong to a cache or another reader, so a copy goes.
+        const bytes = takeFresh(ciphertext) ? ciphertext : ciphertext.slice()
         const reply = await ask(pick(index), { type: 'unseal', session, id: nextId++, index, last, ciphertext: bytes }, [bytes.buffer])
         if (!('plaintext' in reply)) throw new CairnError('INTERNAL', 'a seal worker answered the wrong question')
-        return reply.plaintext === null ? { ciphertext } : { plaintext: reply.plaintext, ciphertext }
+        // A chunk that decrypted is not needed again; a refused one comes back to be diagnosed.
+        if (reply.plaintext !== null) return { plaintext: reply.plaintext, ciphertext }
+        return { ciphertext: bytes === ciphertext ? reply.ciphertext ?? ciphertext : ciphertext }
       },
       close: () => {
         if (closed) return

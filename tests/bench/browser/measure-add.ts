@@ -20,19 +20,26 @@ export interface EncryptedAdd {
   fileKey: Uint8Array
 }
 
+/** The same bytes as an ordinary stream of the browser's pieces (not a byte stream). */
+function asPieces (stream: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  return stream.pipeThrough(new TransformStream<Uint8Array, Uint8Array>())
+}
+
 /**
  * `add.encrypted`: what `VaultFiles.add` does for a large file (core/vault/vault-files.ts):
- * `storeSealed` reads `file.stream()` once and hands each 1 MiB chunk to the
+ * `storeSealed` reads `file.stream()` once (a byte stream: straight into 1 MiB
+ * buffers; `from: 'pieces'` hides that, so the stream's own pieces are
+ * joined and copied, as before issue 12's second round) and hands each chunk to the
  * seal workers (encrypt, hash the leaf, hash the plaintext piece), then UnixFS
  * and a RecordingBlockstore over the store; the version-2 dedup tag is made
  * from the piece digests. Timed until the store is flushed and the tag made.
  */
-export async function measureEncryptedAdd (file: Blob, store: BenchStore, sealer: ChunkSealer, dedupKey: Uint8Array): Promise<EncryptedAdd> {
+export async function measureEncryptedAdd (file: Blob, store: BenchStore, sealer: ChunkSealer, dedupKey: Uint8Array, from: 'bytes' | 'pieces' = 'bytes'): Promise<EncryptedAdd> {
   const fileKey = generateFileKey()
   const upload = new AbortController()
   let progress = 0
   const start = performance.now()
-  const sealed = await storeSealed(new RecordingBlockstore(store.blockstore), file.stream(), {
+  const sealed = await storeSealed(new RecordingBlockstore(store.blockstore), from === 'bytes' ? file.stream() : asPieces(file.stream()), {
     fileKey,
     sealer,
     signal: upload.signal,

@@ -4,7 +4,20 @@ import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 import type { ChunkSealer } from '../../../core/storage/chunk-sealer.ts'
 import { readDecrypted } from '../../../core/storage/encrypted-content.ts'
+import type { BlockRepair } from '../../../core/vault/block-repair.ts'
+import { RepairingReadBlockstore } from '../../../core/vault/repairing-read.ts'
 import { drain } from './bench-context.ts'
+
+/**
+ * The store as the vault's reads see it (core/vault/vault-files.ts `open`):
+ * ciphertext (raw) leaves are not hashed on read, since the decryptor
+ * authenticates them (a failure re-reads the file with hashes checked);
+ * the file's tree node is. No repair source here.
+ */
+export function vaultReadView (blockstore: Blockstore): Blockstore {
+  const noRepair = { repair: async () => ({ repaired: false, reason: 'none in the bench' }) } as unknown as BlockRepair
+  return new RepairingReadBlockstore(blockstore, noRepair, () => {}, { trustRawLeaves: true })
+}
 
 /**
  * `read.decrypted`: `readDecrypted` of a stored file (its leaves from the

@@ -1,7 +1,7 @@
 import { readDecrypted } from '../../../core/storage/encrypted-content.ts'
 import { openPackStore } from './bench-stores.ts'
 import { measureEncryptedAdd, measureEncryptedAddV1, measurePlainAdd, type EncryptedAdd } from './measure-add.ts'
-import { measureReadDecrypted } from './measure-read.ts'
+import { measureReadDecrypted, vaultReadView } from './measure-read.ts'
 import { measureDownloadHeap } from './measure-download.ts'
 import { clearScratch } from './opfs-scratch.ts'
 import { measureChainedAdd, measureOffloadedRead, type OffloadedAdd, type ProtoWorkers } from './proto-offload.ts'
@@ -43,9 +43,13 @@ async function observeHeadlines (env: SuiteEnv, observe: Observer): Promise<void
     let add: EncryptedAdd | undefined
     await observe('add.encrypted', async () => { add = await measureEncryptedAdd(file, store, env.sealer, env.dedupKey) }, `heap.peak.add.encrypted.${label}.MiB`)
     const { cid, fileKey } = add as EncryptedAdd
-    await observe('read.decrypted', async () => await measureReadDecrypted(store.blockstore, cid, fileKey, file.size, env.sealer), `heap.peak.read.decrypted.${label}.MiB`)
+    await observe('read.decrypted', async () => await measureReadDecrypted(vaultReadView(store.blockstore), cid, fileKey, file.size, env.sealer), `heap.peak.read.decrypted.${label}.MiB`)
     // The read and the add as they were (decrypt on this thread; version-1 tag in the hash worker): where the CPU went.
-    await observe('read.decrypted.in_thread', async () => await measureReadDecrypted(store.blockstore, cid, fileKey, file.size), `heap.peak.read.decrypted.in_thread.${label}.MiB`)
+    await observe('read.decrypted.in_thread', async () => await measureReadDecrypted(vaultReadView(store.blockstore), cid, fileKey, file.size), `heap.peak.read.decrypted.in_thread.${label}.MiB`)
+  })
+  await clearScratch()
+  await withStore(await openPackStore('encrypted-pieces'), async (store) => {
+    await observe('add.encrypted.from_pieces', async () => await measureEncryptedAdd(file, store, env.sealer, env.dedupKey, 'pieces'), `heap.peak.add.encrypted.from_pieces.${label}.MiB`)
   })
   await clearScratch()
   await withStore(await openPackStore('encrypted-v1'), async (store) => {
@@ -74,7 +78,7 @@ async function observeReadAhead (env: SuiteEnv): Promise<void> {
   }
   await withStore(await openPackStore('read-ahead'), async (store) => {
     const add = await measureEncryptedAdd(file, store, env.sealer, env.dedupKey)
-    await pausedRead('read.decrypted', readDecrypted(store.blockstore, add.cid, add.fileKey.slice(), { sealer: env.sealer }))
+    await pausedRead('read.decrypted', readDecrypted(vaultReadView(store.blockstore), add.cid, add.fileKey.slice(), { sealer: env.sealer }))
     await env.settle()
     await pausedRead('proto.read.windowed', readDecryptedWindowed(store.blockstore, add.cid, add.fileKey))
     // The exporter of the first read may still be walking; let it finish before the store closes.

@@ -6,6 +6,9 @@ import { createEncryptStream, generateFileKey } from '../../../core/crypto/strea
 import { createInThreadSealer, type ChunkSealer } from '../../../core/storage/chunk-sealer.ts'
 import { IMPORT_OPTIONS, readDecrypted } from '../../../core/storage/encrypted-content.ts'
 import { randomBytes, readAll } from '../vault/share-test-support.ts'
+import { createWorkerSealPool } from '../../../sw/workers/worker-seal-pool.ts'
+import { FakeSealWorker } from '../web/fake-seal-worker.ts'
+import { openMemoryPackStore } from './memory-pack-store.ts'
 
 const MiB = 1024 * 1024
 
@@ -35,14 +38,18 @@ function transferringSealer (): ChunkSealer {
 }
 
 /** The outcome of reading: the plaintext, or the failure's code. */
-async function outcome (pieces: Uint8Array[], fileKey: Uint8Array, sealer: ChunkSealer | undefined, plaintextLength?: number): Promise<string> {
-  const store = new MemoryBlockstore()
+async function outcome (pieces: Uint8Array[], fileKey: Uint8Array, sealer: ChunkSealer | undefined, plaintextLength?: number, storeKind: 'memory' | 'pack' = 'memory'): Promise<string> {
+  // The pack store hands out buffers read for one reader alone, which the pool transfers instead of copying.
+  const pack = storeKind === 'pack' ? (await openMemoryPackStore()).store : undefined
+  const store = pack ?? new MemoryBlockstore()
   const cid = await unixfs({ blockstore: store }).addByteStream((async function * () { for (const p of pieces) yield p.slice() })(), IMPORT_OPTIONS)
   try {
     const bytes = await readAll(readDecrypted(store, cid, fileKey.slice(), { ...(plaintextLength !== undefined ? { plaintextLength } : {}), ...(sealer !== undefined ? { sealer } : {}) }))
     return `ok ${bytes.length} ${Buffer.from(bytes).subarray(0, 8).toString('hex')}`
   } catch (err) {
     return `failed ${String((err as { code?: unknown }).code)}`
+  } finally {
+    await pack?.stop()
   }
 }
 
@@ -65,11 +72,13 @@ describe('reading with the chunks decrypted by a sealer (the seal workers)', () 
       'trailing bytes': [...pieces, randomBytes(500)],
       'a whole chunk after the final': [...pieces, chunks[0] as Uint8Array]
     }
+    const pool = createWorkerSealPool(2, () => new FakeSealWorker())
     for (const [name, variant] of Object.entries(variants)) {
       for (const length of [undefined, plaintext.length]) {
         const here = await outcome(variant, fileKey, undefined, length)
         assert.equal(await outcome(variant, fileKey, transferringSealer(), length), here, `${name}, length ${String(length)}`)
         assert.equal(await outcome(variant, fileKey, createInThreadSealer(), length), here, `${name}, length ${String(length)}`)
+        assert.equal(await outcome(variant, fileKey, pool, length, 'pack'), here, `${name}, length ${String(length)}, seal worker pool over the pack store`)
         if (name === 'intact') assert.match(here, /^ok /)
         else assert.match(here, /^failed [A-Z_]+$/, name)
       }

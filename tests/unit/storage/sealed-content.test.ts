@@ -102,4 +102,84 @@ describe('sealed content (per-chunk work handed to a sealer)', () => {
     await second.rollback()
     assert.equal((await Array.fromAsync(store.getAll())).length, 0)
   })
+
+  it('a byte stream (read into chunk buffers) and a stream of odd pieces store the same file', async () => {
+    /** The same bytes as an ordinary (not byte) stream, in pieces of uneven sizes. */
+    const oddPieces = (bytes: Uint8Array): ReadableStream<Uint8Array> => {
+      const sizes = [3000, MiB + 5, 17, 2 * MiB, 65536]
+      let at = 0
+      let turn = 0
+      return new ReadableStream<Uint8Array>({
+        pull (controller) {
+          if (at >= bytes.length) { controller.close(); return }
+          const n = sizes[turn++ % sizes.length] as number
+          controller.enqueue(bytes.slice(at, at + n))
+          at += n
+        }
+      })
+    }
+    assert.doesNotThrow(() => new Blob([]).stream().getReader({ mode: 'byob' }).releaseLock(), 'a Blob stream is a byte stream here')
+    for (const size of [0, 1, MiB - 1, MiB, 2 * MiB, 3 * MiB + 17, 5 * MiB]) {
+      const plaintext = randomBytes(size)
+      const fileKey = generateFileKey()
+      const noncePrefix = randomBytes(7)
+      const store = new MemoryBlockstore()
+      const fromBytes = await storeSealed(new RecordingBlockstore(store), new Blob([plaintext]).stream(), { fileKey, sealer: shuffledSealer(), noncePrefix })
+      const fromOdd = await storeSealed(new RecordingBlockstore(new MemoryBlockstore()), oddPieces(plaintext), { fileKey, sealer: shuffledSealer(), noncePrefix })
+      assert.equal(fromOdd.cid.toString(), fromBytes.cid.toString(), `size ${size}`)
+      assert.equal(fromBytes.size, size)
+      assert.deepEqual(fromOdd.pieceDigests, fromBytes.pieceDigests)
+      assert.deepEqual(await readAll(readDecrypted(store, fromBytes.cid, fileKey.slice(), { plaintextLength: size })), plaintext)
+    }
+  })
+
+  it('keeps at most `width` chunks (each in its own buffer) with the sealer and a bounded number out in all, while the importer lags', async () => {
+    const width = 3
+    let sealing = 0
+    let most = 0
+    let started = 0
+    let stored = 0
+    let mostAhead = 0
+    const inner = createInThreadSealer(width)
+    const counting: ChunkSealer = {
+      width,
+      open (fileKey, header) {
+        const session = inner.open(fileKey, header)
+        return {
+          ...session,
+          seal: async (index, plaintext, last) => {
+            // Read into a buffer of its own: a worker can take it without a copy.
+            if (!last) assert.equal(plaintext.buffer.byteLength, plaintext.byteLength, `chunk ${index} is a view into a larger buffer`)
+            sealing++
+            started++
+            most = Math.max(most, sealing)
+            try {
+              return await session.seal(index, plaintext, last)
+            } finally {
+              sealing--
+            }
+          }
+        }
+      }
+    }
+    // A slow store: each write waits a few turns, so sealed chunks pile up ahead of it.
+    const store = new MemoryBlockstore()
+    const slow = new RecordingBlockstore({
+      has: async () => false,
+      put: async (cid: CID, bytes: Uint8Array) => {
+        for (let i = 0; i < 30; i++) await new Promise(resolve => setImmediate(resolve))
+        await store.put(cid, bytes)
+        stored++
+        mostAhead = Math.max(mostAhead, started - stored)
+        return cid
+      }
+    } as unknown as MemoryBlockstore)
+    const plaintext = randomBytes(40 * MiB + 3)
+    const fileKey = generateFileKey()
+    const sealed = await storeSealed(slow, new Blob([plaintext]).stream(), { fileKey, sealer: counting })
+    assert.ok(most <= width, `${most} chunks were with the sealer at once`)
+    // width sealing + one importer batch waiting + the batch being written.
+    assert.ok(mostAhead <= width + 2 * IMPORT_OPTIONS.blockWriteConcurrency + 1, `${mostAhead} chunks were out at once`)
+    assert.deepEqual(await readAll(readDecrypted(store, sealed.cid, fileKey.slice(), { plaintextLength: plaintext.length })), plaintext)
+  })
 })
