@@ -124,7 +124,9 @@ async function bitswapLeg (receiver: ReceiverNode, cids: CID[]): Promise<number>
   const worker = async (): Promise<void> => {
     while (next < cids.length) {
       const cid = cids[next++] as CID
-      bytes += (await readWholeBlock(receiver.helia.blockstore, cid, { signal: AbortSignal.timeout(120_000) })).byteLength
+      // Not `bytes += await …`: that reads `bytes` before the await, and the workers overwrite each other's sums.
+      const block = await readWholeBlock(receiver.helia.blockstore, cid, { signal: AbortSignal.timeout(120_000) })
+      bytes += block.byteLength
     }
   }
   await Promise.all(Array.from({ length: DEFAULT_BLOCK_CONCURRENCY }, worker))
