@@ -70,8 +70,11 @@ export async function runTransportCeiling (results: Results, options: TransportC
         }
         const before = [cpuMs(), processCpuMs(senderPid) ?? NaN]
         const t0 = performance.now()
+        const monotonic0 = process.hrtime.bigint()
         const bytes = await leg(receiver, cids)
         const ms = performance.now() - t0
+        // The timed window in V8 profiles' clock (monotonic µs), to cut a profile to it.
+        if (cpuProfileOptions() !== '') console.log(`  profile window ${name}: ${monotonic0 / 1000n}–${process.hrtime.bigint() / 1000n} µs`)
         const after = [cpuMs(), processCpuMs(senderPid) ?? NaN]
         const mb = bytes / 1e6
         const [receiverMs, senderMs] = [0, 1].map((i) => ((after[i] ?? NaN) - (before[i] ?? NaN)) / mb) as [number, number]
