@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -76,6 +77,8 @@ export async function runTransportCeiling (results: Results, options: TransportC
         // The timed window in V8 profiles' clock (monotonic µs), to cut a profile to it.
         if (cpuProfileOptions() !== '') console.log(`  profile window ${name}: ${monotonic0 / 1000n}–${process.hrtime.bigint() / 1000n} µs`)
         const after = [cpuMs(), processCpuMs(senderPid) ?? NaN]
+        // Untimed: a block leg must leave every block in the receiver's store.
+        if (name.includes('.blocks.') && !cids.every((cid) => receiver.store.has(cid))) throw new Error(`${name} left blocks out of the receiver's store`)
         const mb = bytes / 1e6
         const [receiverMs, senderMs] = [0, 1].map((i) => ((after[i] ?? NaN) - (before[i] ?? NaN)) / mb) as [number, number]
         results.add({ name, value: mb / (ms / 1000), unit: 'MB/s' })
@@ -103,7 +106,7 @@ export async function runTransportCeiling (results: Results, options: TransportC
     const senderUsed = (processCpuMs(senderPid) ?? senderAtStart) - senderAtStart
     const other = Math.max(0, machine().busy - (used.user + used.system) / 1000 - senderUsed) / elapsed
     results.add({ name: 'machine.other_load.cores', value: other, unit: 'cores' })
-    console.log(`  other programs kept ${other.toFixed(2)} cores busy (load average ${loadAverage()})`)
+    console.log(`  other programs kept ${other.toFixed(2)} cores busy (load average ${loadAverage()}; CPU pressure ${cpuPressure()})`)
   } finally {
     const code = await sender?.stop()
     if (code !== undefined && code !== 0) console.log(`  the sender exited with ${code}:\n${sender?.log().slice(-4000) ?? ''}`)
@@ -144,6 +147,15 @@ async function batchedLeg (receiver: ReceiverNode, cids: CID[]): Promise<number>
 function cpuMs (): number {
   const used = process.cpuUsage()
   return (used.user + used.system) / 1000
+}
+
+/** /proc/pressure/cpu's "some" line: the share of time something waited for a CPU. */
+function cpuPressure (): string {
+  try {
+    return readFileSync('/proc/pressure/cpu', 'utf8').split('\n')[0] ?? ''
+  } catch {
+    return 'unknown'
+  }
 }
 
 function loadAverage (): string {
