@@ -17,9 +17,10 @@ import { runNodeReplication } from './support/node-replication.ts'
 import { runThumbnailsBench } from './ui/thumbnails-bench.ts'
 import { runFolderBench } from './folders/run-folders.ts'
 import { runFolderBrowserBench } from './browser/run-folders-browser.ts'
+import { runTransportCeiling } from './transport/run-transport-ceiling.ts'
 
 /**
- * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|scale|replication-node|ui|folders|folders-browser
+ * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|scale|replication-node|ui|folders|folders-browser|transport-ceiling
  * --replication-size MiB --replication-reps N --peer-fetch-concurrency N
  * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB
  * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S
@@ -73,9 +74,9 @@ for (const o of [options, replicationOptions]) {
     throw new Error('--size, --replication-size (MiB), --reps and --replication-reps must be positive integers')
   }
 }
-const PARTS = ['add', 'replication', 'sync', 'desktop', 'scale', 'replication-node', 'ui', 'folders', 'folders-browser']
+const PARTS = ['add', 'replication', 'sync', 'desktop', 'scale', 'replication-node', 'ui', 'folders', 'folders-browser', 'transport-ceiling']
 /** Parts that need no browser. */
-const NODE_ONLY_PARTS = ['sync', 'desktop', 'scale', 'replication-node', 'folders']
+const NODE_ONLY_PARTS = ['sync', 'desktop', 'scale', 'replication-node', 'folders', 'transport-ceiling']
 if (args.only !== undefined && !PARTS.includes(args.only)) throw new Error(`--only takes ${PARTS.join(', ')}`)
 const uiOptions = { files: Number(args['ui-files']), reps: Number(args['ui-reps']) }
 if (![uiOptions.files, uiOptions.reps].every((n) => Number.isInteger(n) && n >= 1)) throw new Error('--ui-files and --ui-reps must be positive integers')
@@ -142,6 +143,7 @@ try {
   if (args.only === undefined || args.only === 'desktop') await runDesktopBench(results, desktopOptions)
   if (args.only === undefined || args.only === 'scale') await runScaleBench(results, scaleOptions)
   if (args.only === 'replication-node') await runNodeReplication(results, replicationOptions)
+  if (args.only === 'transport-ceiling') await runTransportCeiling(results, replicationOptions)
   if (args.only === undefined || args.only === 'folders') await runFolderBench(results, { files: Number(args['folder-files']), changes: 20 })
   const figures = results.figures()
   console.log(`\n${formatTable(figures)}\n`)
