@@ -9,6 +9,7 @@ import { BackupClient, peerIdOf } from '../protocols/backup/index.ts'
 import { restoreIndexFromPeer } from '../vault/restore-index.ts'
 import { keptPeerList, type ListedPeer } from '../protocols/backup/device/sealed-peer-list.ts'
 import type { CairnHelia } from './create-node.ts'
+import { allowWantsFrom } from './own-peer-wants.ts'
 import type { Log } from '../log.ts'
 import type { BackupMethods } from './node-handlers.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
@@ -69,6 +70,8 @@ export async function restoreWithKey (c: Pick<BackupHandlerComponents, 'vault' |
     const indexKey = deriveSubkey(vaultKey, 'index')
     const peerListKey = deriveSubkey(vaultKey, 'peers')
     let others: ListedPeer[] = []
+    // Not paired yet: the peers restored from may hear this device's wants meanwhile (own-peer-wants.ts).
+    const releases = [allowWantsFrom(c.helia, peerIdOf(peer))]
     try {
       try {
         await c.helia.libp2p.dial(peer, { signal: AbortSignal.timeout(15_000) })
@@ -79,9 +82,11 @@ export async function restoreWithKey (c: Pick<BackupHandlerComponents, 'vault' |
       others = await keptPeerList(client, peer, peerListKey, c.log)
       // Heads are compared across every listed peer that answers: one peer cannot roll the vault back (DESIGN §5).
       const more = others.filter(o => o.address !== peer.toString()).flatMap(o => { try { return [multiaddr(o.address)] } catch { return [] } })
+      for (const o of others) releases.push(allowWantsFrom(c.helia, o.peerId))
       const blocks = await restoreIndexFromPeer({ networkBlockstore: c.helia.blockstore, datastore: c.datastore, client, log: c.log }, [peer, ...more], indexKey)
       c.log.info(`restore: fetched ${blocks} index blocks from ${1 + more.length} backup peer(s)`)
     } finally {
+      for (const release of releases) release()
       indexKey.fill(0)
       peerListKey.fill(0)
       signer.wipe()

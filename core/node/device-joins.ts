@@ -11,6 +11,7 @@ import { restoreIndexFromPeer } from '../vault/restore-index.ts'
 import { systemClock, type Clock } from '../clock.ts'
 import type { JoinDetails } from './device-offers.ts'
 import type { CairnHelia } from './create-node.ts'
+import { allowWantsFrom } from './own-peer-wants.ts'
 import type { Log } from '../log.ts'
 import type { JoinStarted, PairingEvent, VaultStatus } from '../rpc/api.ts'
 import type { VaultService } from '../vault/vault-service.ts'
@@ -142,21 +143,26 @@ export class DeviceJoins {
     if (details.backupPeers.length === 0) return
     const signer = vaultSigner(vaultKey)
     const indexKey = deriveSubkey(vaultKey, 'index')
+    let release = (): void => {}
     try {
       const libp2p = this.c.helia.libp2p
       const client = new BackupClient({ libp2p: libp2p as CairnHelia['libp2p'] }, { signer })
       for (const listed of details.backupPeers) {
         try {
           const peer = multiaddr(listed.address)
+          // The vault's backup peer, not yet adopted here: it may hear this device's wants meanwhile (own-peer-wants.ts).
+          release = allowWantsFrom(this.c.helia, listed.peerId)
           await libp2p.dial(peer, { signal: AbortSignal.timeout(15_000) })
           const blocks = await restoreIndexFromPeer({ networkBlockstore: this.c.helia.blockstore, datastore: this.c.datastore, client, log: this.c.log }, peer, indexKey)
           this.c.log.info(`pairing: fetched ${blocks} index blocks from a backup peer`)
           return
         } catch (err) {
+          release()
           this.c.log.warn(`pairing: a backup peer did not give the index (${toErrorPayload(err).code}); trying the next`)
         }
       }
     } finally {
+      release()
       indexKey.fill(0)
       signer.wipe()
     }

@@ -5,6 +5,7 @@ import { createNode, type CairnHelia, type NodeComponents } from './create-node.
 import type { LogBuffer } from './log-buffer.ts'
 import { loadNetworkSettings, saveNetworkSettings } from './network-settings.ts'
 import { PeerKeeper } from './peer-keeper.ts'
+import { OwnPeerWants } from './own-peer-wants.ts'
 import { TrafficMetrics } from './traffic-metrics.ts'
 import { BackupPeers } from '../protocols/backup/device/backup-peers.ts'
 import { VaultShares } from '../vault/vault-shares.ts'
@@ -140,6 +141,9 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     metrics: traffic.metrics()
   })
   await helia.start()
+  // This device's wants go to nobody until the vault's devices and backup peers are known (below), then only to them.
+  let isOurs = (_peer: string): boolean => false
+  const ownWants = OwnPeerWants.install(helia, (peer) => isOurs(peer))
   log.info(`node started, peer id ${helia.libp2p.peerId.toString()}`)
   const deviceId = helia.libp2p.peerId.toString()
   const keeper = new PeerKeeper({ libp2p: helia.libp2p, log: logs.for('network') })
@@ -184,7 +188,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     datastore: stores.datastore,
     keeper,
     log: logs.for('backup'),
-    onChanged: () => { emit('backup.changed', undefined); emit('files.changed', undefined); emit('shares.changed', undefined); locations.holdersChanged() },
+    onChanged: () => { emit('backup.changed', undefined); emit('files.changed', undefined); emit('shares.changed', undefined); locations.holdersChanged(); ownWants.changed() },
     // Another device rotated the vault key: take its hand-over and lock (`rotated` exists before any peer answers).
     onVaultRotated: (peerId) => { void rotated.heard(peerId) }
   }, deviceId)
@@ -283,6 +287,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
         if (opened !== vaultSessions) return
         await bookExchange.attach(devices.directory)
         await holdings.attach()
+        ownWants.changed()
         await bookMayHaveChanged()
       }).catch(() => {})
     },
@@ -368,7 +373,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     origin: host.origin,
     describe: host.device,
     log: logs.for('devices'),
-    onChanged: () => { emit('devices.changed', undefined); void bookMayHaveChanged().catch(() => {}) },
+    onChanged: () => { emit('devices.changed', undefined); ownWants.changed(); void bookMayHaveChanged().catch(() => {}) },
     onPairing: (event) => { emit('devices.pairing', event) },
     // A device that just joined (either side): sync the index and swap books with it now.
     onDeviceJoined: (peerId) => {
@@ -378,6 +383,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
       notices.deviceJoined(peerId)
     }
   })
+  isOurs = (peer) => devices.directory.isMember(peer) || backups.list().some(p => p.peerId === peer)
   await devices.start()
   await vault.start()
   // Pages may still show an earlier node's state: tell them where this node stands.
