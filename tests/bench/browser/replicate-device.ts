@@ -1,5 +1,4 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import { MemoryBlockstore } from 'blockstore-core/memory'
 import { MemoryDatastore } from 'datastore-core'
 import { vaultSigner } from '../../../core/crypto/vault-signing.ts'
 import { createNode, type CairnHelia, type NodeComponents } from '../../../core/node/create-node.ts'
@@ -92,10 +91,11 @@ export async function connectDevice (device: BenchDevice, targets: ReplicationTa
  * answers that it holds the root completely (its `holds` is true only once
  * every block is fetched and the pin written). Returns ms.
  */
-export async function timeReplication (device: BenchDevice, address: Multiaddr, root: CID, seq: number): Promise<number> {
+export async function timeReplication (device: BenchDevice, address: Multiaddr, root: CID, seq: number, shared = false): Promise<number> {
   const cid = root.toString()
   const start = performance.now()
-  await device.client.sendManifest(address, { device: device.helia.libp2p.peerId.toString(), seq, pin: [cid], unpin: [] })
+  // `shared`: the root is also a live share copy, which the peer serves to anyone (the share figures' recipient has no vault).
+  await device.client.sendManifest(address, { device: device.helia.libp2p.peerId.toString(), seq, pin: [cid], unpin: [], ...(shared ? { shares: [cid] } : {}) })
   while (!(await device.client.holds(address, [cid])).has(cid)) {
     if (performance.now() - start > TIMEOUT_MS) {
       const status = await device.client.status(address)
@@ -116,22 +116,3 @@ export async function timeRestore (device: BenchDevice, root: CID, blockConcurre
   const bytes = await fetchAndPin(device.helia, root, { signal: AbortSignal.timeout(TIMEOUT_MS), blockConcurrency, stallMs: 30_000 })
   return { ms: performance.now() - start, bytes }
 }
-
-/**
- * Makes the peer serve `root` to anyone, as it serves a shared file: a device
- * of the vault sends a manifest naming it in `shares` (the peer serves a
- * vault's other roots only to its own devices, so a recipient with no vault
- * would find nobody sharing it). The peer holds `root` already; nothing moves.
- */
-export async function declareShared (targets: ReplicationTargets, root: CID, transport: NodeComponents['transports'][number]): Promise<void> {
-  const device = await startBenchDevice(new MemoryBlockstore(), transport, targets.vaultKey)
-  try {
-    const address = await connectDevice(device, targets, 'direct')
-    const cid = root.toString()
-    await device.client.sendManifest(address, { device: device.helia.libp2p.peerId.toString(), seq: 1, pin: [cid], unpin: [], shares: [cid] })
-    if (!(await device.client.holds(address, [cid])).has(cid)) throw new Error('the peer does not hold the file it was told to share')
-  } finally {
-    await device.stop()
-  }
-}
-

@@ -6,7 +6,7 @@ import { openMemoryStore, openPackStore, type BenchStore } from './bench-stores.
 import { measureNoiseCipher, measureNoiseCipherWasm } from './measure-noise.ts'
 import { clearScratch } from './opfs-scratch.ts'
 import type { BenchOptions } from './protocol.ts'
-import { connectDevice, declareShared, startBenchDevice, storeFileWithKey, timeReplication, timeRestore, type ReplicationPath, type ReplicationTargets } from './replicate-device.ts'
+import { connectDevice, startBenchDevice, storeFileWithKey, timeReplication, timeRestore, type ReplicationPath, type ReplicationTargets } from './replicate-device.ts'
 import { withStore } from './suite-env.ts'
 import { createWideWindowNode, WIDE_WINDOW } from './proto-wide-window-node.ts'
 import { countingWebSockets, webSocketsWith, type CoalescingCounts } from './proto-coalescing-websockets.ts'
@@ -82,8 +82,7 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
     // Before the share figures, which have failed on a loaded machine (SHARE_UNAVAILABLE) and end the run.
     await restoreToBrowser(file.size, root, targets, WIDE_FETCH_CONCURRENCY, `stage.restore.browser.concurrency${WIDE_FETCH_CONCURRENCY}`, ctx)
     await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, `proto.restore.browser.yamux_window_${WIDE_WINDOW / 1024 / 1024}MiB`, ctx, createWideWindowNode)
-    // A share link to the same file, served by the peer to a recipient with no vault (issue 4) once the vault shares it.
-    await declareShared(targets, root, shippedTransport({ sends: 0, messages: 0 }))
+    // A share link to the same file, served by the peer to a recipient with no vault (issue 4): replicated as a share copy.
     for (let rep = 1; rep <= options.reps; rep++) {
       ctx.log(`share ${rep}/${options.reps}`)
       await ctx.host({ op: 'gc', label: '' })
@@ -112,7 +111,8 @@ async function replicateFromBrowser (file: File, targets: ReplicationTargets, pa
     try {
       const address = await connectDevice(device, targets, path)
       const before = { ...counts }
-      const ms = await timeReplication(device, address, root, 1)
+      // Also a share copy, so the share figures below can open it as a recipient with no vault.
+      const ms = await timeReplication(device, address, root, 1, true)
       ctx.sample({ name, value: mbPerSecond(file.size, ms), unit: 'MB/s' })
       sampleCounts(name, counts, before, file.size, ctx)
       return { root, fileKey }
