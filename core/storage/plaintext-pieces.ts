@@ -44,7 +44,7 @@ async function * rechunkedPieces (reader: ReadableStreamDefaultReader<Uint8Array
  * buffers saved a copy per chunk (add 209 → 249 MB/s, quiet) but in Chromium
  * 156 a BYOB read of a share-target Blob now and then never settled (about 1
  * add in 8 of share-target.spec's 50 small files stalled after the header;
- * 0 of 28 without it), so it is not used until that is understood.
+ * 0 of 20 without it), so it is not used until that is understood.
  */
 export function readPlaintext (stream: ReadableStream<Uint8Array>): PlaintextReader {
   let cancelled = false

@@ -73,12 +73,10 @@ async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: S
   let pumpDone = false
   let stopped = false
   let failure: { error: unknown } | undefined
-  // The pump waits while the sealer or the queue is full, the consumer while the queue is empty. Both
-  // can wait at once (chunks the consumer took may still count as sealing), so a wake-up reaches
-  // every waiter and each checks its own condition again.
-  let waiting: Array<() => void> = []
-  const wakeUp = (): void => { const woken = waiting; waiting = []; for (const resolve of woken) resolve() }
-  const wait = async (): Promise<void> => { await new Promise<void>((resolve) => { waiting.push(resolve) }) }
+  // Only one side ever waits: the pump when the sealer or the queue is full, the consumer when the queue is empty.
+  let notify: (() => void) | undefined
+  const wakeUp = (): void => { const n = notify; notify = undefined; n?.() }
+  const wait = async (): Promise<void> => { await new Promise<void>((resolve) => { notify = resolve }) }
   let index = 0
   const launch = async (piece: PlaintextPiece): Promise<void> => {
     while ((sealing >= width || queue.length >= width + WAITING_FOR_IMPORTER) && !stopped) await wait()
