@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals'
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
+import { useLayoutEffect, useRef } from 'preact/hooks'
 import type { ComponentChildren } from 'preact'
 import { downloadUrl } from '../../../core/rpc/service-worker-urls.ts'
 import { useModels } from '../../app-context.ts'
@@ -9,7 +9,7 @@ import { keepKey } from '../../models/file-locations-model.ts'
 import { parentOf } from '../../models/folder-tree.ts'
 
 /** The one row menu open, and where its button is (the menu is drawn fixed, so the list's scrolling never clips it). */
-const openMenu = signal<{ key: string, top: number, right: number, buttonTop: number } | undefined>(undefined)
+const openMenu = signal<{ key: string, top: number, right: number, buttonTop: number, button: HTMLElement } | undefined>(undefined)
 
 /** Closes whichever row menu is open. */
 export function closeRowMenu (): void {
@@ -29,7 +29,7 @@ export function RowMenuButton ({ row }: { row: BrowseRow }) {
       onClick={(e) => {
         if (open) { closeRowMenu(); return }
         const rect = e.currentTarget.getBoundingClientRect()
-        openMenu.value = { key: row.key, top: rect.bottom + 4, right: Math.max(8, window.innerWidth - rect.right), buttonTop: rect.top }
+        openMenu.value = { key: row.key, top: rect.bottom + 4, right: Math.max(8, window.innerWidth - rect.right), buttonTop: rect.top, button: e.currentTarget }
       }}
     >
       ⋯
@@ -54,7 +54,9 @@ export function RowMenuPopup () {
     popup.style.top = `${Math.max(8, state.buttonTop - 4 - height)}px`
   }, [state?.key])
 
-  useEffect(() => {
+  // A layout effect: focus is in the menu and Escape closes it from the moment the menu is drawn, so
+  // an Escape pressed at once (before a later effect would run) never leaves it open behind the user.
+  useLayoutEffect(() => {
     if (state === undefined) return
     // Keep the whole menu on screen: above its button when there is no room below (a fixed menu cannot be scrolled to).
     const menu = ref.current
@@ -70,9 +72,13 @@ export function RowMenuPopup () {
       closeRowMenu()
     }
     document.addEventListener('mousedown', away)
+    // Escape closes the menu wherever focus went (the menu's own handler also puts focus back on its button).
+    const escape = (e: KeyboardEvent): void => { if (e.key === 'Escape') closeRowMenu() }
+    document.addEventListener('keydown', escape)
     window.addEventListener('scroll', closeRowMenu, { passive: true })
     window.addEventListener('resize', closeRowMenu)
     return () => {
+      document.removeEventListener('keydown', escape)
       document.removeEventListener('mousedown', away)
       window.removeEventListener('scroll', closeRowMenu)
       window.removeEventListener('resize', closeRowMenu)
@@ -83,7 +89,13 @@ export function RowMenuPopup () {
   const onKey = (e: KeyboardEvent): void => {
     const items = Array.from(ref.current?.querySelectorAll<HTMLElement>('[role=menuitem]:not([disabled])') ?? [])
     const at = items.indexOf(document.activeElement as HTMLElement)
-    if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); closeRowMenu(); return }
+    if (e.key === 'Escape') {
+      e.preventDefault()
+      e.stopPropagation()
+      closeRowMenu()
+      state.button.focus()
+      return
+    }
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault()
       e.stopPropagation()
