@@ -18,9 +18,10 @@ import { runThumbnailsBench } from './ui/thumbnails-bench.ts'
 import { runFolderBench } from './folders/run-folders.ts'
 import { runFolderBrowserBench } from './browser/run-folders-browser.ts'
 import { runTransportCeiling } from './transport/run-transport-ceiling.ts'
+import { runWebrtcCeiling } from './transport/webrtc-ceiling.ts'
 
 /**
- * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|scale|replication-node|ui|folders|folders-browser|transport-ceiling
+ * `npm run bench [-- --size MiB --reps N --no-stages --only add|replication|sync|desktop|scale|replication-node|ui|folders|folders-browser|transport-ceiling|webrtc-ceiling
  * --replication-size MiB --replication-reps N --peer-fetch-concurrency N
  * --sync-files N --sync-reps N --sync-latency-samples N --open-size MB
  * --desktop-size MiB --desktop-reps N --desktop-idle-seconds S
@@ -74,7 +75,7 @@ for (const o of [options, replicationOptions]) {
     throw new Error('--size, --replication-size (MiB), --reps and --replication-reps must be positive integers')
   }
 }
-const PARTS = ['add', 'replication', 'sync', 'desktop', 'scale', 'replication-node', 'ui', 'folders', 'folders-browser', 'transport-ceiling']
+const PARTS = ['add', 'replication', 'sync', 'desktop', 'scale', 'replication-node', 'ui', 'folders', 'folders-browser', 'transport-ceiling', 'webrtc-ceiling']
 /** Parts that need no browser. */
 const NODE_ONLY_PARTS = ['sync', 'desktop', 'scale', 'replication-node', 'folders', 'transport-ceiling']
 if (args.only !== undefined && !PARTS.includes(args.only)) throw new Error(`--only takes ${PARTS.join(', ')}`)
@@ -134,6 +135,7 @@ try {
       console.log('ui: thumbnails of 100 photos of 4000 × 3000, in the app\'s thumbnail workers')
       await runThumbnailsBench(await profile.context.newPage(), browser.server.url, results, profile.userDataDir)
     }
+    if (args.only === 'webrtc-ceiling') await runWebrtcCeiling(await profile.context.newPage(), results, { sizeMiB: replicationOptions.sizeMiB, reps: replicationOptions.reps })
     if (args.only === undefined || args.only === 'folders-browser') await runFolderBrowserBench(await profile.context.newPage(), browser.server.url, results, { files: Number(args['browser-folder-files']), reps: 3, vault: args['browser-folder-vault'] === 'real' ? 'real' : 'memory' })
   } else {
     const cpu = cpus()
