@@ -135,12 +135,14 @@ export class BlockFetcher {
   /** The open session to `device`, opening one if there is none; undefined when it cannot be had (remembered). */
   private async session (device: PeerId, signal: AbortSignal): Promise<BlockSession | undefined> {
     const id = device.toString()
-    const known = this.sessions.get(id)
-    if (known !== undefined) {
+    for (let known = this.sessions.get(id); known !== undefined; known = this.sessions.get(id)) {
       const session = await known
       if (session?.isOpen === true) return session
-      if (this.sessions.get(id) === known) this.sessions.delete(id)
+      // Another fetch may have replaced it meanwhile: then look again, so one stream is opened, not two.
+      if (this.sessions.get(id) !== known) continue
+      this.sessions.delete(id)
       if (session === undefined) return undefined
+      break
     }
     const opening = this.open(device, signal)
     this.sessions.set(id, opening)
