@@ -21,7 +21,7 @@ export interface BlockFetcherInit {
   stallMs?: number
   /** A stream with no work for this long is ended. */
   idleMs?: number
-  /** A device that lacks the protocol or refused is not asked again for this long (or until it reconnects). */
+  /** A device that lacks the protocol, refused, or whose stream broke or stalled is not asked again for this long (or until it reconnects). */
   retryMs?: number
 }
 
@@ -55,7 +55,7 @@ export interface BlockFetchStats {
 export class BlockFetcher {
   readonly stats: BlockFetchStats = { viaExchange: 0, viaFallback: 0, mismatches: 0, streams: 0 }
   private readonly sessions = new Map<string, Promise<BlockSession | undefined>>()
-  /** Devices not to ask until the time given: no protocol, or refused. */
+  /** Devices not to ask until the time given: no protocol, refused, a broken or stalled stream. */
   private readonly skip = new Map<string, number>()
   /** Per attempt (its signal), the devices that sent a block not matching its CID. */
   private readonly distrusted = new WeakMap<AbortSignal, Set<string>>()
@@ -103,7 +103,10 @@ export class BlockFetcher {
   /** A device disconnected: its stream is gone, and it may come back with the protocol. */
   peerGone (peer: string): void {
     this.skip.delete(peer)
-    void this.sessions.get(peer)?.then((session) => { session?.end('failed') })
+    const pending = this.sessions.get(peer)
+    this.sessions.delete(peer)
+    // Ending it marks the device skipped: that mark goes too, it may be back with the protocol.
+    void pending?.then((session) => { session?.end('failed'); this.skip.delete(peer) })
   }
 
   stop (): void {
@@ -169,7 +172,8 @@ export class BlockFetcher {
       idleMs: this.idleMs,
       put: this.c.put,
       ended: (session, why) => {
-        if (why === 'refused') this.skip.set(id, Date.now() + this.retryMs)
+        // Refused, or a stream that broke or stalled: bitswap for a while (or until the device reconnects), not a stall per wave of fetches.
+        if (why === 'refused' || why === 'failed') this.skip.set(id, Date.now() + this.retryMs)
         void this.sessions.get(id)?.then((current) => { if (current === session) this.sessions.delete(id) })
       }
     })

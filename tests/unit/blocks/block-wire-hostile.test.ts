@@ -122,3 +122,22 @@ test('a device answering with an oversized or cut-short block frame: the peer dr
   assert.equal(stats.viaFallback, file.blocks.length)
   assert.ok(stats.streams >= 1)
 })
+
+test('a device that takes requests and never answers: the stream stalls and the backup completes over bitswap', async () => {
+  const peer = await startPeer()
+  running.push({ stop: async () => { await stopPeer(peer) } })
+  const device = await startDeviceStore()
+  const file = await storeRandomFile(device.blockstore, 1024 * 1024 + 7)
+  let requests = 0
+  await device.helia.libp2p.handle(BLOCKS_PROTOCOL, (stream: Stream) => {
+    void lpStream(stream).read().then(() => { requests++ }).catch(() => {})
+  })
+  await backUp(device, peer, file)
+  assert.ok(await sameBlocks(device, peer, file))
+  const stats = peer.service.blockStats
+  assert.equal(stats.viaExchange, 0)
+  assert.equal(stats.viaFallback, file.blocks.length)
+  // Stalled once, then the device is left to bitswap rather than stalling every wave of fetches.
+  assert.equal(stats.streams, 1)
+  assert.equal(requests, 1)
+})
