@@ -1,5 +1,5 @@
 import { readWholeBlock } from '../../storage/read-block.ts'
-import { ANSWER_BLOCK, ANSWER_DONT_HAVE, ANSWER_REFUSED, BLOCKS_PROTOCOL, MAX_BLOCK_BYTES, MAX_STREAMS_PER_PEER, decodeRequest, serverStream, writeAnswer } from './block-wire.ts'
+import { ANSWER_BLOCK, ANSWER_DONT_HAVE, ANSWER_REFUSED, BLOCKS_PROTOCOL, MAX_BLOCK_BYTES, MAX_STREAMS_PER_PEER, SERVER_WAIT_MS, decodeRequest, serverStream, writeAnswer } from './block-wire.ts'
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 
@@ -33,7 +33,8 @@ export interface BlockServerStats {
  * are answered one at a time, in order, each block read whole without the
  * store's re-hash (the receiver hashes it). A request that is too large or
  * not CIDs ends the stream with a reset; nothing is buffered beyond one
- * request and one block per stream, and a peer may hold two streams.
+ * request and one block per stream, a peer may hold two streams, and a
+ * stream with no request or no reader for a minute is reset.
  */
 export class BlockServer {
   readonly stats: BlockServerStats = { blocks: 0, dontHave: 0, refused: 0, resets: 0 }
@@ -68,11 +69,12 @@ export class BlockServer {
     try {
       while (true) {
         // The exchange ends with an empty request; a stream that ends otherwise (cut mid-frame) is reset.
-        const cids = decodeRequest((await lp.read()).subarray())
+        const cids = decodeRequest((await lp.read({ signal: AbortSignal.timeout(SERVER_WAIT_MS) })).subarray())
         if (cids.length === 0) break
         // Asked again for every request: a device removed meanwhile is refused from then on.
         const allowed = this.c.mayServe(remote)
-        for (const cid of cids) await this.answer(lp, cid, allowed)
+        // A peer that stops reading cannot hold the stream (and a block) for ever: a minute per answer.
+        for (const cid of cids) await this.answer(lp, cid, allowed, AbortSignal.timeout(SERVER_WAIT_MS))
       }
       await stream.close()
     } catch (err) {
@@ -83,10 +85,10 @@ export class BlockServer {
     }
   }
 
-  private async answer (lp: ReturnType<typeof serverStream>, cid: CID, allowed: boolean): Promise<void> {
+  private async answer (lp: ReturnType<typeof serverStream>, cid: CID, allowed: boolean, signal: AbortSignal): Promise<void> {
     if (!allowed) {
       this.stats.refused++
-      await writeAnswer(lp, ANSWER_REFUSED)
+      await writeAnswer(lp, ANSWER_REFUSED, undefined, signal)
       return
     }
     let block: Uint8Array | undefined
@@ -98,10 +100,10 @@ export class BlockServer {
     }
     if (block === undefined || block.byteLength > MAX_BLOCK_BYTES) {
       this.stats.dontHave++
-      await writeAnswer(lp, ANSWER_DONT_HAVE)
+      await writeAnswer(lp, ANSWER_DONT_HAVE, undefined, signal)
       return
     }
     this.stats.blocks++
-    await writeAnswer(lp, ANSWER_BLOCK, block)
+    await writeAnswer(lp, ANSWER_BLOCK, block, signal)
   }
 }

@@ -27,6 +27,8 @@ export const MAX_REQUEST_CIDS = 256
 export const MAX_REQUEST_BYTES = 16 * 1024
 /** The largest block an answer may carry (Cairn's blocks are at most 1 MiB and a header; room for a little more). */
 export const MAX_BLOCK_BYTES = 2 * 1024 * 1024
+/** A device waits this long for the next request or for an answer to be taken, then resets the stream (the peer ends an idle one after 30 s). */
+export const SERVER_WAIT_MS = 60_000
 /** Streams one peer may hold open to a device at once. */
 export const MAX_STREAMS_PER_PEER = 2
 
