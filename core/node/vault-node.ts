@@ -6,6 +6,7 @@ import type { LogBuffer } from './log-buffer.ts'
 import { loadNetworkSettings, saveNetworkSettings } from './network-settings.ts'
 import { PeerKeeper } from './peer-keeper.ts'
 import { OwnPeerWants } from './own-peer-wants.ts'
+import { BlockServer } from '../protocols/blocks/block-server.ts'
 import { TrafficMetrics } from './traffic-metrics.ts'
 import { BackupPeers } from '../protocols/backup/device/backup-peers.ts'
 import { VaultShares } from '../vault/vault-shares.ts'
@@ -144,6 +145,9 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
   // This device's wants go to nobody until the vault's devices and backup peers are known (below), then only to them.
   let isOurs = (_peer: string): boolean => false
   const ownWants = OwnPeerWants.install(helia, (peer) => isOurs(peer))
+  // The batched block exchange serves the same peers only (the backup peer's fast path, issue 12); others get "refused".
+  const blockServer = new BlockServer({ libp2p: helia.libp2p, store: stores.blockstore, mayServe: (peer) => ownWants.ours(peer) })
+  await blockServer.start()
   log.info(`node started, peer id ${helia.libp2p.peerId.toString()}`)
   const deviceId = helia.libp2p.peerId.toString()
   const keeper = new PeerKeeper({ libp2p: helia.libp2p, log: logs.for('network') })
@@ -404,6 +408,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     await devices.stop()
     backups.stop()
     keeper.stop()
+    await blockServer.stop()
     await helia.stop()
   }
   const setPaused = (next: boolean): void => {

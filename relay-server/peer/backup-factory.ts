@@ -1,4 +1,5 @@
 import { BackupService, type PeerVaultSummary } from '../../core/protocols/backup/index.ts'
+import type { BlockFetchStats } from '../../core/protocols/blocks/block-fetcher.ts'
 import type { BackupHost, BackupHostFactory } from './backup-host.ts'
 
 /** The backup part of `cairn-peer status`. */
@@ -10,6 +11,8 @@ export interface BackupStatus {
   unusedPairingCodes: number
   /** What happens to what a vault unpins or drops: kept this long, or (append-only) never deleted. */
   deletions?: { appendOnly: boolean, retentionMs: number }
+  /** Blocks fetched since start over the batched exchange, over bitswap, and wrong blocks caught. */
+  blocks?: BlockFetchStats
 }
 
 /**
@@ -38,7 +41,8 @@ export const defaultBackupFactory: BackupHostFactory = (components, init): Backu
       vaults: service.status(),
       fetching: service.fetching,
       unusedPairingCodes: service.pendingPairingCodes().length,
-      deletions: { appendOnly: init.appendOnly ?? false, retentionMs: init.retentionMs }
+      deletions: { appendOnly: init.appendOnly ?? false, retentionMs: init.retentionMs },
+      blocks: service.blockStats
     })
   }
 }

@@ -4,6 +4,7 @@ import { BlockAccess, heliaPinnedBy } from './block-access.ts'
 import { gateBitswap, type BitswapGate } from './bitswap-gate.ts'
 import { silenceWantBroadcast } from './bitswap-silence.ts'
 import { DeviceWants } from './device-wants.ts'
+import { BlockFetcher, type BlockFetchStats } from '../blocks/block-fetcher.ts'
 import { toErrorResponse } from './backup-errors.ts'
 import * as C from './constants.ts'
 import { NonceCache } from './pairing.ts'
@@ -101,6 +102,8 @@ export class BackupService {
   private gate: BitswapGate | undefined
   /** The peer's block fetches, each asked of the vault's own connected devices only. */
   private readonly wants: DeviceWants
+  /** The same fetches over the batched block exchange first (issue 12), DeviceWants behind it. */
+  private readonly blocks: BlockFetcher
 
   constructor (components: BackupServiceComponents, init: BackupServiceInit = {}) {
     this.components = components
@@ -132,7 +135,14 @@ export class BackupService {
     }
     this.codes = new PairingCodeBook(components.datastore, { ttlMs: this.settings.pairingCodeTtlMs, now: this.settings.now })
     this.wants = new DeviceWants({ helia: components.helia, devicesOf: vault => this.devicesOf(vault) })
-    const fetchBlock = async (vault: string, cid: CID, signal: AbortSignal): Promise<Uint8Array> => await this.wants.fetch(vault, cid, signal)
+    // Blocks come over the batched exchange from a device that speaks it, and over bitswap (DeviceWants) otherwise.
+    this.blocks = new BlockFetcher({
+      libp2p: components.helia.libp2p,
+      devicesOf: vault => this.devicesOf(vault),
+      put: async (cid, block) => { await components.helia.blockstore.put(cid, block) },
+      fallback: async (vault, cid, signal) => await this.wants.fetch(vault, cid, signal)
+    }, { stallMs: Math.max(1000, Math.floor(this.settings.attemptTimeoutMs / 3)) })
+    const fetchBlock = async (vault: string, cid: CID, signal: AbortSignal): Promise<Uint8Array> => await this.blocks.fetch(vault, cid, signal)
     this.replicator = new Replicator({ ...components, ledger: this.ledger, serial, fetchBlock }, this.settings)
     this.handlers = new RequestHandlers({
       ...components,
@@ -183,6 +193,7 @@ export class BackupService {
     this.gate?.remove()
     this.gate = undefined
     await this.replicator.stop()
+    this.blocks.stop()
     this.wants.stop()
     await Promise.allSettled([...this.inFlight])
     await this.chain
@@ -213,6 +224,11 @@ export class BackupService {
     }))
   }
 
+  /** Where fetched blocks came from: the batched exchange or bitswap (counts for tests and the bench). */
+  get blockStats (): BlockFetchStats {
+    return { ...this.blocks.stats }
+  }
+
   /** Roots being fetched right now (all vaults). */
   get fetching (): number {
     return this.replicator.active
@@ -220,6 +236,7 @@ export class BackupService {
 
   private disconnected (event: CustomEvent<PeerId>): void {
     this.access.forget(event.detail.toString())
+    this.blocks.peerGone(event.detail.toString())
   }
 
   /**

@@ -25,9 +25,9 @@ export type PinRecords = Pick<Helia, 'datastore'>
 /** A node whose start can be extended (the bitswap gate installs itself as bitswap starts). */
 export type MixinHost = Pick<Helia, 'addMixin'>
 
-/** The slice of libp2p a protocol handler uses: its identity, its stream handler, connection events. */
+/** The slice of libp2p a protocol handler uses: its identity, its stream handler, connection events, streams it opens. */
 export interface StreamHost {
-  libp2p: Pick<Libp2p, 'peerId' | 'handle' | 'unhandle' | 'addEventListener' | 'removeEventListener' | 'getConnections'>
+  libp2p: Pick<Libp2p, 'peerId' | 'handle' | 'unhandle' | 'addEventListener' | 'removeEventListener' | 'getConnections' | 'dialProtocol'>
 }
 
 /** Everything the peer's backup service reaches: its blocks and pins, and libp2p to carry the protocol. */

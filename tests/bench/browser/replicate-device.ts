@@ -4,6 +4,7 @@ import { vaultSigner } from '../../../core/crypto/vault-signing.ts'
 import { createNode, type CairnHelia, type NodeComponents } from '../../../core/node/create-node.ts'
 import { BackupClient } from '../../../core/protocols/backup/backup-client.ts'
 import { fetchAndPin } from '../../../core/protocols/backup/dag-fetch.ts'
+import { BlockServer } from '../../../core/protocols/blocks/block-server.ts'
 import { RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
@@ -33,6 +34,10 @@ export type ReplicationPath = 'direct' | 'relay'
 export interface BenchDevice {
   helia: CairnHelia
   client: BackupClient
+  /** The batched block exchange this device serves (as every app device does), absent for an older device. */
+  blocks?: BlockServer
+  /** Peers the exchange serves: the backup peer, once {@link connectDevice} paired it (the app's own-peer rule). */
+  ours: Set<string>
   stop: () => Promise<void>
 }
 
@@ -43,13 +48,18 @@ const TIMEOUT_MS = 180_000
 /**
  * A device as the app makes one: createNode with WebSockets, listening on
  * nothing (so the peer can reach it only on the connection the device dials,
- * which keeps a relayed path relayed).
+ * which keeps a relayed path relayed), serving the batched block exchange
+ * to its backup peer as `startVaultNode` does (issue 12).
  */
-export async function startBenchDevice (blockstore: Blockstore, transport: NodeComponents['transports'][number], vaultKey: number[], makeNode = createNode): Promise<BenchDevice> {
+export async function startBenchDevice (blockstore: Blockstore, transport: NodeComponents['transports'][number], vaultKey: number[], makeNode = createNode, serveBlocks = true): Promise<BenchDevice> {
   const helia = makeNode({ allowPrivateAddresses: true, agentName: 'cairn-bench' }, { blockstore, datastore: new MemoryDatastore(), transports: [transport] })
   await helia.start()
   const client = new BackupClient({ libp2p: helia.libp2p }, { signer: vaultSigner(Uint8Array.from(vaultKey)), timeoutMs: 60_000 })
-  return { helia, client, stop: async () => { await helia.stop() } }
+  const ours = new Set<string>()
+  // `serveBlocks` false: a device from before the exchange (the peer fetches over bitswap).
+  const blocks = serveBlocks ? new BlockServer({ libp2p: helia.libp2p, store: blockstore as ConstructorParameters<typeof BlockServer>[0]['store'], mayServe: (peer) => ours.has(peer) }) : undefined
+  await blocks?.start()
+  return { helia, client, ours, ...(blocks !== undefined ? { blocks } : {}), stop: async () => { await blocks?.stop(); await helia.stop() } }
 }
 
 /** `size` random bytes as a stream, made piece by piece (`getRandomValues` gives 64 KiB at most). */
@@ -78,6 +88,7 @@ export async function connectDevice (device: BenchDevice, targets: ReplicationTa
   const address = multiaddr(targets[path])
   await device.client.pair(address, targets.pairingCode)
   const peerId = address.getComponents().findLast((c) => c.name === 'p2p')?.value
+  if (peerId !== undefined) device.ours.add(peerId)
   const connections = device.helia.libp2p.getConnections().filter((c) => c.remotePeer.toString() === peerId)
   const relayed = connections.map((c) => c.remoteAddr.toString().includes('/p2p-circuit'))
   if (connections.length !== 1 || relayed[0] !== (path === 'relay')) {

@@ -88,6 +88,8 @@ export async function measureFanin (options: FaninOptions, log: (line: string) =
       countWants(device.helia, blockstore, heard)
       const { pairingCode } = await controlRequest(dataDir, 'pair') as { pairingCode: string }
       await device.client.pair(address, pairingCode)
+      // Paired: the device serves the peer its blocks over the batched exchange, as an app device does.
+      device.ours.add(address.getComponents().findLast((c) => c.name === 'p2p')?.value ?? '')
       pairedAt.push(performance.now())
       vaults.push({ device, roots })
     }

@@ -18,7 +18,9 @@ export interface NodeReplicationOptions {
  * Node hosts did before (`stage.replicate.node.direct.undici`) and with
  * ws but each piece its own message, as before joined sends
  * (`stage.replicate.node.direct.unjoined`; the peer's side joins in both),
- * with CPU milliseconds per MB of each process (`cpu.replicate.node.*`).
+ * with CPU milliseconds per MB of each process (`cpu.replicate.node.*`);
+ * and since issue 12 each path again from a device that does not serve the
+ * batched block exchange (`stage.replicate.node.{direct,relay}.bitswap`: bitswap as before).
  */
 export async function runNodeReplication (results: Results, options: NodeReplicationOptions): Promise<void> {
   console.log(`Node replication: ${options.sizeMiB} MiB file, ${options.reps} repetition(s)`)
@@ -33,8 +35,13 @@ export async function runNodeReplication (results: Results, options: NodeReplica
     for (let rep = 0; rep < options.reps; rep++) {
       await host.replicateNode('direct', bytes, results, webSockets(), '.undici', 'stage.')
       await host.replicateNode('direct', bytes, results, webSocketsDiallingWith(NodeWebSocket as unknown as typeof globalThis.WebSocket), '.unjoined', 'stage.')
+      // Issue 12 A/B: the same transfer from a device without the batched exchange (bitswap), back to back; which goes first alternates.
+      const bitswap = async (): Promise<void> => { await host.replicateNode('direct', bytes, results, undefined, '.bitswap', 'stage.', false) }
+      if (rep % 2 === 1) await bitswap()
       await host.replicateNode('direct', bytes, results)
+      if (rep % 2 === 0) await bitswap()
       await host.replicateNode('relay', bytes, results)
+      await host.replicateNode('relay', bytes, results, undefined, '.bitswap', 'stage.', false)
     }
     children = host.childCpuMs() - childrenAtStart
   } finally {

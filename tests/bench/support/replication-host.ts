@@ -88,16 +88,17 @@ export class ReplicationHost {
    * a pack store on disk, as the desktop app keeps them, so serving reads
    * what the app's would; WebSockets) stores `bytes` of encrypted random data, untimed,
    * then replicates it; records MB/s of plaintext and CPU ms per MB of each
-   * process. It dials as the desktop app does (`nodeWebSockets()`);
-   * `transport` swaps that for a comparison.
+   * process. It dials as the desktop app does (`nodeWebSockets()`) and serves
+   * the batched block exchange as the app does; `transport` swaps the former
+   * for a comparison, `serveBlocks` false the latter (a device from before it).
    */
-  async replicateNode (path: ReplicationPath, bytes: number, results: Results, transport = nodeWebSockets(), label = '', prefix = ''): Promise<void> {
+  async replicateNode (path: ReplicationPath, bytes: number, results: Results, transport = nodeWebSockets(), label = '', prefix = '', serveBlocks = true): Promise<void> {
     const storeDir = join(this.dir, `device-${++this.devices}`)
     const blockstore = await createFsBlockstore(storeDir)
     let device: Awaited<ReturnType<typeof startBenchDevice>> | undefined
     try {
       const root = (await storeFileWithKey(blockstore, randomStream(bytes))).root
-      device = await startBenchDevice(blockstore, transport, this.targets.vaultKey)
+      device = await startBenchDevice(blockstore, transport, this.targets.vaultKey, undefined, serveBlocks)
       const address = await connectDevice(device, this.targets, path)
       const before = this.cpuNow()
       const ms = await timeReplication(device, address, root, 1)
@@ -112,7 +113,10 @@ export class ReplicationHost {
       results.add({ name: `cpu.${name}.device`, value: device_, unit: 'ms/MB' })
       results.add({ name: `cpu.${name}.peer`, value: peer, unit: 'ms/MB' })
       results.add({ name: `cpu.${name}.relay`, value: relay, unit: 'ms/MB' })
-      console.log(`  ${prefix}${name}: ${value.toFixed(2)} MB/s, CPU ms/MB device ${device_.toFixed(1)}, peer ${peer.toFixed(1)}, relay ${relay.toFixed(1)}`)
+      // Count evidence of the path: blocks the device sent over the batched exchange (the rest went over bitswap).
+      const viaExchange = device.blocks?.stats.blocks ?? 0
+      results.add({ name: `count.${name}.exchange_blocks`, value: viaExchange, unit: 'blocks' })
+      console.log(`  ${prefix}${name}: ${value.toFixed(2)} MB/s, CPU ms/MB device ${device_.toFixed(1)}, peer ${peer.toFixed(1)}, relay ${relay.toFixed(1)}; ${viaExchange} blocks over the exchange`)
     } finally {
       await device?.stop()
       await blockstore.stop()

@@ -11,6 +11,7 @@ import { createDesktopBackupPeer, createDesktopPeerHandlers, type DesktopBackupP
 import { openDesktopStores, type DesktopStores } from '../../../desktop/daemon/desktop-stores.ts'
 import { desktopNodeHost } from '../../../desktop/daemon/node-host.ts'
 import { multiaddr } from '@multiformats/multiaddr'
+import type { BackupStatus } from '../../../relay-server/peer/backup-factory.ts'
 import { startRelay } from '../../../relay-server/relay/start-relay.ts'
 import { createLogger } from '../../../relay-server/shared/log.ts'
 import { startDevice as startPlainNode, tempDir } from '../peer/support.ts'
@@ -87,6 +88,10 @@ describe('the desktop as a backup peer', () => {
 
     const running = peer.running()
     assert.ok(running !== undefined)
+    // The vault node serves its paired peer over the batched exchange: no block came over bitswap.
+    const blocks = ((await running.status()).backup as BackupStatus).blocks
+    assert.ok(blocks !== undefined && blocks.viaExchange > 0, 'blocks came over the exchange')
+    assert.equal(blocks.viaFallback, 0)
     await running.blockstore.flush()
     assert.ok(running.blockstore.stats().bytes >= text.length, 'the file\'s blocks are on the peer\'s disk')
     const onDisk = await filesUnder(join(dataDir, 'backup-peer'))

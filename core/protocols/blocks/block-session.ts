@@ -1,0 +1,169 @@
+import { sha256 } from 'multiformats/hashes/sha2'
+import { ANSWER_BLOCK, ANSWER_REFUSED, MAX_REQUEST_CIDS, clientStream, encodeRequest, readAnswer } from './block-wire.ts'
+import type { Stream } from '@libp2p/interface'
+import type { LengthPrefixedStream } from '@libp2p/utils'
+import type { CID } from 'multiformats/cid'
+
+/** Why a CID was not fetched over the stream: each sends it to the fallback (bitswap). */
+export type Miss = 'dont-have' | 'refused' | 'mismatch' | 'failed'
+
+/** One CID asked of one device. */
+export interface Entry {
+  cid: CID
+  /** The fetch stopped waiting (its signal ended): its block is read and dropped. */
+  cancelled: boolean
+  done: (block: Uint8Array) => void
+  missed: (why: Miss) => void
+}
+
+export interface SessionOptions {
+  /** Blocks requested and not yet stored, at most. */
+  window: number
+  /** No answer for this long while some are owed: the stream is dropped. */
+  stallMs: number
+  /** No work for this long: the exchange is ended. */
+  idleMs: number
+  /** Keeps a block that matched its CID (the peer's blockstore). */
+  put: (cid: CID, block: Uint8Array) => Promise<void>
+  /** The session is over (closed, failed, refused or a block did not match). */
+  ended: (session: BlockSession, why: Miss | 'idle') => void
+}
+
+/**
+ * The backup peer's end of one stream to one device. CIDs handed to
+ * {@link add} within one turn of the event loop go as one request; at most
+ * `window` are requested and not yet stored (yamux's window counts
+ * arrivals, not what the reader used, so this is what bounds the read
+ * buffer). Every block is hashed once against its CID. A block that does
+ * not match ends the session (the device is not trusted for the rest of
+ * the attempt, the caller decides); so do a stall, a broken stream and a
+ * refusal; whatever was owed then goes to the fallback.
+ */
+export class BlockSession {
+  private readonly lp: LengthPrefixedStream<Stream>
+  private readonly queue: Entry[] = []
+  private readonly sent: Entry[] = []
+  private inWindow = 0
+  private closed = false
+  private scheduled = false
+  private writing: Promise<void> = Promise.resolve()
+  private wake: (() => void) | undefined
+  private idleTimer: ReturnType<typeof setTimeout> | undefined
+
+  constructor (private readonly stream: Stream, private readonly options: SessionOptions) {
+    this.lp = clientStream(stream, options.window)
+    void this.readLoop()
+    this.armIdle()
+  }
+
+  get isOpen (): boolean {
+    return !this.closed
+  }
+
+  add (entry: Entry): void {
+    if (this.closed) { entry.missed('failed'); return }
+    this.queue.push(entry)
+    if (this.idleTimer !== undefined) { clearTimeout(this.idleTimer); this.idleTimer = undefined }
+    if (!this.scheduled) {
+      this.scheduled = true
+      // The walk asks for its blocks in one turn: they go as one request.
+      setTimeout(() => { this.scheduled = false; this.pump() }, 0)
+    }
+  }
+
+  /** A fetch stopped waiting for `entry`: dropped if not asked for yet. */
+  forget (entry: Entry): void {
+    entry.cancelled = true
+    const at = this.queue.indexOf(entry)
+    if (at >= 0) this.queue.splice(at, 1)
+  }
+
+  /** Ends the session; what was owed goes to the fallback. */
+  end (why: Miss | 'idle', error?: Error): void {
+    if (this.closed) return
+    this.closed = true
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer)
+    // What was still owed is no one's fault but the stream's (a wrong block was answered on its own).
+    for (const entry of [...this.sent, ...this.queue]) if (!entry.cancelled) entry.missed(why === 'refused' ? 'refused' : 'failed')
+    this.sent.length = 0
+    this.queue.length = 0
+    this.wake?.()
+    if (why === 'idle') {
+      void this.writeRequest([]).then(async () => { await this.stream.close() }).catch((err: unknown) => { this.stream.abort(err as Error) })
+    } else {
+      this.stream.abort(error ?? new Error(`block exchange ended: ${why}`))
+    }
+    this.options.ended(this, why)
+  }
+
+  private pump (): void {
+    while (!this.closed && this.queue.length > 0 && this.inWindow < this.options.window) {
+      const batch = this.queue.splice(0, Math.min(this.options.window - this.inWindow, MAX_REQUEST_CIDS)).filter((e) => !e.cancelled)
+      if (batch.length === 0) continue
+      this.sent.push(...batch)
+      this.inWindow += batch.length
+      void this.writeRequest(batch.map((e) => e.cid)).catch((err: unknown) => { this.end('failed', err as Error) })
+      this.wake?.()
+    }
+  }
+
+  private async writeRequest (cids: CID[]): Promise<void> {
+    const next = this.writing.then(async () => { await this.lp.write(encodeRequest(cids)) })
+    this.writing = next.catch(() => {})
+    await next
+  }
+
+  private async readLoop (): Promise<void> {
+    try {
+      while (!this.closed) {
+        const entry = this.sent[0]
+        if (entry === undefined) {
+          await new Promise<void>((resolve) => { this.wake = resolve })
+          this.wake = undefined
+          continue
+        }
+        const answer = await readAnswer(this.lp, AbortSignal.timeout(this.options.stallMs))
+        if (this.closed) return
+        this.sent.shift()
+        if (answer.tag !== ANSWER_BLOCK) {
+          this.release()
+          if (!entry.cancelled) entry.missed(answer.tag === ANSWER_REFUSED ? 'refused' : 'dont-have')
+          if (answer.tag === ANSWER_REFUSED) { this.end('refused'); return }
+          continue
+        }
+        const digest = await sha256.digest(answer.block)
+        if (!sameBytes(digest.digest, entry.cid.multihash.digest)) {
+          this.release()
+          if (!entry.cancelled) entry.missed('mismatch')
+          this.end('mismatch')
+          return
+        }
+        if (entry.cancelled) { this.release(); continue }
+        // Stored before the slot is freed: the window bounds blocks not yet stored.
+        this.options.put(entry.cid, answer.block).then(
+          () => { this.release(); entry.done(answer.block) },
+          () => { this.release(); entry.missed('failed') }
+        )
+      }
+    } catch (err) {
+      this.end('failed', err as Error)
+    }
+  }
+
+  private release (): void {
+    this.inWindow--
+    this.pump()
+    this.armIdle()
+  }
+
+  private armIdle (): void {
+    if (this.closed || this.inWindow > 0 || this.queue.length > 0 || this.idleTimer !== undefined) return
+    this.idleTimer = setTimeout(() => { this.idleTimer = undefined; if (this.inWindow === 0 && this.queue.length === 0) this.end('idle') }, this.options.idleMs)
+  }
+}
+
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
+  return true
+}
