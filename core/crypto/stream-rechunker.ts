@@ -11,18 +11,8 @@ export class Rechunker {
   private buf: Uint8Array<ArrayBuffer> | undefined
   private len = 0
 
-  /**
-   * `make`, when given, supplies the buffer for each straddling piece (say,
-   * a spent one to fill again: a fresh one costs a mapping and a page fault
-   * per 4 KiB). One that is not a whole buffer of `size` bytes is not used.
-   */
-  constructor (size: number, private readonly make?: (size: number) => Uint8Array<ArrayBuffer>) {
+  constructor (size: number) {
     this.size = size
-  }
-
-  private fresh (): Uint8Array<ArrayBuffer> {
-    const made = this.make?.(this.size)
-    return made !== undefined && made.byteOffset === 0 && made.byteLength === this.size && made.buffer.byteLength === this.size ? made : new Uint8Array(this.size)
   }
 
   /** Bytes held that do not yet make a whole piece. */
@@ -40,7 +30,7 @@ export class Rechunker {
         yield piece
         continue
       }
-      if (this.buf === undefined || this.len === 0) this.buf = this.fresh()
+      if (this.buf === undefined || this.len === 0) this.buf = new Uint8Array(this.size)
       const n = Math.min(this.size - this.len, chunk.length - off)
       this.buf.set(chunk.subarray(off, off + n), this.len)
       this.len += n

@@ -5,12 +5,6 @@ import { Rechunker } from '../crypto/stream-rechunker.ts'
 export interface PlaintextPiece {
   bytes: Uint8Array
   last: boolean
-  /**
-   * The bytes are in a buffer the reader made for this piece alone (not the
-   * stream's own, which its source may still hold): once sealed, the buffer
-   * may be handed back and filled again.
-   */
-  recyclable: boolean
 }
 
 /** The chunks of an add's plaintext, and how to stop reading them (also a read under way). */
@@ -20,17 +14,9 @@ export interface PlaintextReader {
   cancel: () => Promise<void>
 }
 
-/** Whole chunks from any stream: pieces that straddle stream chunks are copied together, into a spare buffer when there is one. */
-async function * rechunkedPieces (reader: ReadableStreamDefaultReader<Uint8Array>, isCancelled: () => boolean, spares: Uint8Array[]): AsyncGenerator<PlaintextPiece> {
-  // The buffers this reader filled; a piece in any other is the stream's own.
-  const made = new WeakSet<ArrayBufferLike>()
-  const rechunker = new Rechunker(DEFAULT_CHUNK_SIZE, (size) => {
-    const spare = spares.pop()
-    const buffer = spare?.buffer instanceof ArrayBuffer && spare.byteLength === size ? spare as Uint8Array<ArrayBuffer> : new Uint8Array(size)
-    made.add(buffer.buffer)
-    return buffer
-  })
-  const piece = (bytes: Uint8Array, last: boolean): PlaintextPiece => ({ bytes, last, recyclable: made.has(bytes.buffer) })
+/** Whole chunks from any stream: pieces that straddle stream chunks are copied together. */
+async function * rechunkedPieces (reader: ReadableStreamDefaultReader<Uint8Array>, isCancelled: () => boolean): AsyncGenerator<PlaintextPiece> {
+  const rechunker = new Rechunker(DEFAULT_CHUNK_SIZE)
   // The last whole piece: final only if the input ends right after it.
   let held: Uint8Array | undefined
   for (;;) {
@@ -38,35 +24,34 @@ async function * rechunkedPieces (reader: ReadableStreamDefaultReader<Uint8Array
     if (isCancelled()) return
     if (next.done === true) break
     for (const whole of rechunker.push(next.value)) {
-      if (held !== undefined) yield piece(held, false)
+      if (held !== undefined) yield { bytes: held, last: false }
       held = whole
     }
     if (held !== undefined && rechunker.buffered > 0) {
-      yield piece(held, false)
+      yield { bytes: held, last: false }
       held = undefined
     }
   }
   const rest = rechunker.takeRest()
-  yield piece(rest.length > 0 ? rest : held ?? new Uint8Array(0), true)
+  yield { bytes: rest.length > 0 ? rest : held ?? new Uint8Array(0), last: true }
 }
 
 /**
  * The plaintext of an add as 1 MiB chunks (the STREAM format's chunk size),
- * the last one flagged; an empty input is one empty last chunk. `spares`:
- * buffers of recyclable chunks already sealed, which nobody holds any more;
- * the stream's pieces are joined into them before new ones are made.
+ * the last one flagged; an empty input is one empty last chunk.
  *
- * Read with the stream's default reader, never a BYOB reader: in Chromium 156
- * a BYOB read of a Blob's stream now and then never settles (the first read,
- * or the one that should report the end; plain in-memory Blobs too: see
- * tests/bench/README.md, "The BYOB read's stall"). The BYOB read saved the
- * join's copy; filling the sealed chunks' buffers again keeps part of that.
+ * Read with the stream's default reader, never a BYOB reader: a BYOB read
+ * straight into chunk buffers saved a copy per chunk (add 209 → 249 MB/s,
+ * quiet), but in Chromium 156 a BYOB read of a Blob's stream now and then
+ * never settles (the first read or the one that should report the end; plain
+ * in-memory Blobs too, reproduced without Cairn: tests/bench/README.md, "The
+ * BYOB read's stall"), and nothing observable tells which Blob will stall.
  */
-export function readPlaintext (stream: ReadableStream<Uint8Array>, spares: Uint8Array[] = []): PlaintextReader {
+export function readPlaintext (stream: ReadableStream<Uint8Array>): PlaintextReader {
   let cancelled = false
   const reader = stream.getReader()
   return {
-    pieces: rechunkedPieces(reader, () => cancelled, spares),
+    pieces: rechunkedPieces(reader, () => cancelled),
     cancel: async () => {
       cancelled = true
       // Also ends a read under way, so the pieces stop at once.

@@ -58,9 +58,6 @@ function knownDigestImporter (known: WeakMap<Uint8Array, Uint8Array>): BufferImp
  */
 const WAITING_FOR_IMPORTER = IMPORT_OPTIONS.blockWriteConcurrency
 
-/** Spent plaintext buffers kept for reuse: the reader takes one per chunk, the sealer gives one back per chunk. */
-const SPARES_KEPT = 4
-
 /**
  * The ciphertext of a plaintext stream, in order: the header, then one
  * sealed chunk per 1 MiB of plaintext. A pump reads the plaintext and keeps
@@ -88,16 +85,10 @@ async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: S
     sealing++
     const job = session.seal(index++, piece.bytes, piece.last)
     job.catch(() => {}).finally(() => { sealing--; wakeUp() })
-    // Only a buffer the reader made may be filled again: the stream's own may still be held by its source.
-    const queued = piece.recyclable ? job : job.then(({ spare: _, ...sealed }) => sealed)
-    // Handled here too: the consumer may stop (another chunk failed) before it takes this one.
-    queued.catch(() => {})
-    queue.push(queued)
+    queue.push(job)
     wakeUp()
   }
-  // Buffers of sealed chunks the sealer gave back, for the reader to fill again.
-  const spares: Uint8Array[] = []
-  const source = readPlaintext(plaintext, spares)
+  const source = readPlaintext(plaintext)
   const pump = async (): Promise<void> => {
     try {
       for await (const piece of source.pieces) {
@@ -125,7 +116,6 @@ async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: S
       }
       wakeUp()
       const sealed = await next
-      if (sealed.spare !== undefined && spares.length < SPARES_KEPT) spares.push(sealed.spare)
       known.set(sealed.ciphertext, sealed.leafDigest)
       out.pieceDigests.push(sealed.plainDigest)
       yield sealed.ciphertext
