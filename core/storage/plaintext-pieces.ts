@@ -40,11 +40,12 @@ async function * rechunkedPieces (reader: ReadableStreamDefaultReader<Uint8Array
  * The plaintext of an add as 1 MiB chunks (the STREAM format's chunk size),
  * the last one flagged; an empty input is one empty last chunk.
  *
- * Read with the stream's default reader. A BYOB reader straight into chunk
- * buffers saved a copy per chunk (add 209 → 249 MB/s, quiet) but in Chromium
- * 156 a BYOB read of a share-target Blob now and then never settled (about 1
- * add in 8 of share-target.spec's 50 small files stalled after the header;
- * 0 of 20 without it), so it is not used until that is understood.
+ * Read with the stream's default reader, never a BYOB reader: a BYOB read
+ * straight into chunk buffers saved a copy per chunk (add 209 → 249 MB/s,
+ * quiet), but in Chromium 156 a BYOB read of a Blob's stream now and then
+ * never settles (the first read or the one that should report the end; plain
+ * in-memory Blobs too, reproduced without Cairn: tests/bench/README.md, "The
+ * BYOB read's stall"), and nothing observable tells which Blob will stall.
  */
 export function readPlaintext (stream: ReadableStream<Uint8Array>): PlaintextReader {
   let cancelled = false
