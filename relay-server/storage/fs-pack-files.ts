@@ -1,16 +1,24 @@
-import { closeSync, constants, fdatasync, fstatSync, ftruncateSync, fsync, mkdirSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs'
+import { close, closeSync, constants, fdatasync, fstatSync, ftruncateSync, fsync, mkdirSync, openSync, readdirSync, readSync, unlinkSync, write, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import type { PackFile, PackFiles } from '../../core/storage/pack-files.ts'
+import type { MaybePromise, PackFile, PackFiles } from '../../core/storage/pack-files.ts'
 
 /**
  * {@link PackFiles} on a directory of the Node file system.
  *
- * Reads, writes, sizes and truncations are synchronous calls on a file
- * descriptor: the blockstore awaits every write anyway, and a positional
- * copy into the page cache (a 1 MiB block in well under a millisecond) is
- * cheaper than a round trip through libuv's thread pool. `flush()` is the
- * one call that waits for the disk, so it runs `fdatasync` on the thread
- * pool and the event loop keeps serving the network meanwhile.
+ * Reads, sizes, truncations and small writes are synchronous calls on a file
+ * descriptor: cheaper than a round trip through libuv's thread pool. A large
+ * write (a block) goes to the thread pool instead, so the backup peer's one
+ * JavaScript thread is not held while the kernel copies a MiB into the page
+ * cache, or stalls the write while the disk catches up; it serves the
+ * network, decrypts and hashes meanwhile (tests/bench/README.md, "Pack
+ * writes off the event loop"). `flush()` waits for the disk, so it runs
+ * `fdatasync` on the thread pool too.
+ *
+ * Every call on one file still acts in the order it was made: a write in
+ * flight is waited for by the next write, truncate, flush and close (so a
+ * descriptor is never closed, and so never reused, under a pending write).
+ * Callers that await each write (the pack writer does) see no difference
+ * but the free event loop.
  *
  * Errors are Node's own (`ENOSPC`, `EDQUOT`, `EIO`, …) with their `code`, so
  * the pack blockstore maps a full disk to QUOTA_EXCEEDED.
@@ -22,8 +30,13 @@ import type { PackFile, PackFiles } from '../../core/storage/pack-files.ts'
 export class FsPackFiles implements PackFiles {
   private readonly openNames = new Set<string>()
 
-  /** `directory` is created (with its parents) when missing. */
-  constructor (readonly directory: string) {
+  /**
+   * `directory` is created (with its parents) when missing.
+   * `asyncWriteMinBytes`: writes this long or longer go to the thread pool
+   * (default {@link ASYNC_WRITE_MIN_BYTES}; Infinity keeps every write on
+   * the calling thread, for comparisons).
+   */
+  constructor (readonly directory: string, private readonly asyncWriteMinBytes = ASYNC_WRITE_MIN_BYTES) {
     mkdirSync(directory, { recursive: true })
   }
 
@@ -44,7 +57,7 @@ export class FsPackFiles implements PackFiles {
     // could lose the whole file even after its own data was flushed.
     if (created) await syncDirectory(this.directory)
     this.openNames.add(name)
-    return new FsPackFile(fd, name, () => { this.openNames.delete(name) })
+    return new FsPackFile(fd, name, this.asyncWriteMinBytes, () => { this.openNames.delete(name) })
   }
 
   async list (): Promise<string[]> {
@@ -71,17 +84,33 @@ export class FsPackFiles implements PackFiles {
   }
 }
 
-/** One open file: a descriptor and synchronous positional I/O on it. */
+/** Writes this long or longer go to the thread pool; shorter ones (journal records, headers) cost less than the hop. */
+export const ASYNC_WRITE_MIN_BYTES = 64 * 1024
+
+/** One open file: a descriptor, synchronous reads, and writes in call order. */
 class FsPackFile implements PackFile {
   private closed = false
+  /** The last thread-pool write, until it settles: later calls that change the file wait for it. */
+  private pending: Promise<unknown> | undefined
 
-  constructor (private readonly fd: number, private readonly name: string, private readonly onClose: () => void) {}
+  constructor (
+    private readonly fd: number,
+    private readonly name: string,
+    private readonly asyncWriteMinBytes: number,
+    private readonly onClose: () => void
+  ) {}
 
-  size (): number {
+  size (): MaybePromise<number> {
     this.check()
+    if (this.pending !== undefined) return this.after(() => fstatSync(this.fd).size)
     return fstatSync(this.fd).size
   }
 
+  /**
+   * Reads bytes already written. Does not wait for a write in flight: the
+   * pack store only reads blocks its index names, and it names a block once
+   * its write has finished.
+   */
   read (offset: number, length: number): Uint8Array {
     this.check()
     if (length <= 0) return new Uint8Array(0)
@@ -97,39 +126,86 @@ class FsPackFile implements PackFile {
     return got === length ? bytes : bytes.subarray(0, got)
   }
 
-  write (offset: number, bytes: Uint8Array): number {
+  write (offset: number, bytes: Uint8Array): MaybePromise<number> {
     this.check()
-    let done = 0
-    // write(2) may store fewer bytes than asked; go on until all of them land or it throws (ENOSPC).
-    while (done < bytes.length) {
-      done += writeSync(this.fd, bytes, done, bytes.length - done, offset + done)
-    }
-    return done
+    if (this.pending === undefined && bytes.length < this.asyncWriteMinBytes) return writeAllSync(this.fd, offset, bytes)
+    // The caller must not change `bytes` until this settles (the pack writer awaits it).
+    return this.after(async () => await writeAll(this.fd, offset, bytes))
   }
 
-  truncate (size: number): void {
+  truncate (size: number): MaybePromise<void> {
     this.check()
+    if (this.pending !== undefined) return this.after(() => { ftruncateSync(this.fd, size) })
     ftruncateSync(this.fd, size)
   }
 
   async flush (): Promise<void> {
     this.check()
-    // fdatasync also persists a changed file length, which is all the metadata a pack needs.
-    await new Promise<void>((resolve, reject) => {
-      fdatasync(this.fd, (err) => { if (err === null) resolve(); else reject(err) })
+    // Waits for a write in flight, which `flush` must make durable too.
+    await this.after(async () => {
+      // fdatasync also persists a changed file length, which is all the metadata a pack needs.
+      await new Promise<void>((resolve, reject) => {
+        fdatasync(this.fd, (err) => { if (err === null) resolve(); else reject(err) })
+      })
     })
   }
 
-  close (): void {
+  close (): MaybePromise<void> {
     if (this.closed) return
     this.closed = true
-    this.onClose()
-    closeSync(this.fd)
+    const pending = this.pending
+    if (pending === undefined) {
+      this.onClose()
+      closeSync(this.fd)
+      return
+    }
+    // A write still running keeps the descriptor (and the name locked) until
+    // it ends; its error was its caller's.
+    return pending.then(() => {}, () => {}).then(async () => {
+      this.onClose()
+      await new Promise<void>((resolve, reject) => { close(this.fd, (err) => { if (err === null) resolve(); else reject(err) }) })
+    })
+  }
+
+  /** Runs `step` once every earlier call on this file has settled; later calls wait for it in turn. */
+  private async after<T> (step: () => T | Promise<T>): Promise<T> {
+    const previous = this.pending
+    const run = (async () => {
+      // Checked when called: a call made before close() still runs (close waits for it).
+      if (previous !== undefined) await previous.catch(() => {})
+      return await step()
+    })()
+    this.pending = run
+    try {
+      return await run
+    } finally {
+      if (this.pending === run) this.pending = undefined
+    }
   }
 
   private check (): void {
     if (this.closed) throw fsError('EBADF', `${this.name} is closed`)
   }
+}
+
+/** write(2) may store fewer bytes than asked; go on until all of them land or it throws (ENOSPC). */
+function writeAllSync (fd: number, offset: number, bytes: Uint8Array): number {
+  let done = 0
+  while (done < bytes.length) {
+    done += writeSync(fd, bytes, done, bytes.length - done, offset + done)
+  }
+  return done
+}
+
+/** {@link writeAllSync} on libuv's thread pool. */
+async function writeAll (fd: number, offset: number, bytes: Uint8Array): Promise<number> {
+  let done = 0
+  while (done < bytes.length) {
+    done += await new Promise<number>((resolve, reject) => {
+      write(fd, bytes, done, bytes.length - done, offset + done, (err, written) => { if (err === null) resolve(written); else reject(err) })
+    })
+  }
+  return done
 }
 
 /** Makes the directory's entries (new and removed names) durable; a no-op where directories cannot be synced. */

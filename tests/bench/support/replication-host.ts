@@ -77,10 +77,11 @@ export class ReplicationHost {
     return peer + relay
   }
 
-  /** CPU ms used so far by [device (this process), peer, relay]. */
-  private cpuNow (): [number, number, number] {
+  /** CPU ms used so far by [device (this process), peer, relay, the peer's main thread]. */
+  private cpuNow (): [number, number, number, number] {
     const own = process.cpuUsage()
-    return [(own.user + own.system) / 1000, processCpuMs(this.peer.child.pid ?? -1) ?? NaN, processCpuMs(this.relay.child.pid ?? -1) ?? NaN]
+    const peerPid = this.peer.child.pid ?? -1
+    return [(own.user + own.system) / 1000, processCpuMs(peerPid) ?? NaN, processCpuMs(this.relay.child.pid ?? -1) ?? NaN, processCpuMs(peerPid, peerPid) ?? NaN]
   }
 
   /**
@@ -105,18 +106,20 @@ export class ReplicationHost {
       const after = this.cpuNow()
       const value = mbPerSecond(bytes, ms)
       // CPU per MB moves less than MB/s when other programs load the machine.
-      const perMB = (i: 0 | 1 | 2): number => (after[i] - before[i]) / (bytes / 1e6)
-      const [device_, peer, relay] = [perMB(0), perMB(1), perMB(2)]
+      const perMB = (i: 0 | 1 | 2 | 3): number => (after[i] - before[i]) / (bytes / 1e6)
+      const [device_, peer, relay, peerMain] = [perMB(0), perMB(1), perMB(2), perMB(3)]
       const name = `replicate.node.${path}${label}`
       results.add({ name: `${prefix}${name}`, value, unit: 'MB/s' })
       results.add({ name: `cpu.${name}`, value: device_ + peer + relay, unit: 'ms/MB' })
       results.add({ name: `cpu.${name}.device`, value: device_, unit: 'ms/MB' })
       results.add({ name: `cpu.${name}.peer`, value: peer, unit: 'ms/MB' })
       results.add({ name: `cpu.${name}.relay`, value: relay, unit: 'ms/MB' })
+      // The peer's event loop alone: what its one JavaScript thread spent (the rest ran on libuv's pool, GC helpers, …).
+      results.add({ name: `cpu.${name}.peer_main`, value: peerMain, unit: 'ms/MB' })
       // Count evidence of the path: blocks the device sent over the batched exchange (the rest went over bitswap).
       const viaExchange = device.blocks?.stats.blocks ?? 0
       results.add({ name: `count.${name}.exchange_blocks`, value: viaExchange, unit: 'blocks' })
-      console.log(`  ${prefix}${name}: ${value.toFixed(2)} MB/s, CPU ms/MB device ${device_.toFixed(1)}, peer ${peer.toFixed(1)}, relay ${relay.toFixed(1)}; ${viaExchange} blocks over the exchange`)
+      console.log(`  ${prefix}${name}: ${value.toFixed(2)} MB/s, CPU ms/MB device ${device_.toFixed(1)}, peer ${peer.toFixed(1)} (main thread ${peerMain.toFixed(1)}), relay ${relay.toFixed(1)}; ${viaExchange} blocks over the exchange`)
     } finally {
       await device?.stop()
       await blockstore.stop()
