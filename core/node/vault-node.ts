@@ -1,5 +1,5 @@
 import type { Datastore } from 'interface-datastore'
-import type { ConnectionGater } from '@libp2p/interface'
+import type { ConnectionGater, PeerId } from '@libp2p/interface'
 import { bufferLogger } from './component-logger.ts'
 import { createNode, type CairnHelia, type NodeComponents } from './create-node.ts'
 import type { LogBuffer } from './log-buffer.ts'
@@ -7,6 +7,8 @@ import { loadNetworkSettings, saveNetworkSettings } from './network-settings.ts'
 import { PeerKeeper } from './peer-keeper.ts'
 import { OwnPeerWants } from './own-peer-wants.ts'
 import { BlockServer } from '../protocols/blocks/block-server.ts'
+import { ExchangeReads } from '../protocols/blocks/exchange-reads.ts'
+import { exchangeSources } from './exchange-sources.ts'
 import { TrafficMetrics } from './traffic-metrics.ts'
 import { BackupPeers } from '../protocols/backup/device/backup-peers.ts'
 import { VaultShares } from '../vault/vault-shares.ts'
@@ -165,8 +167,12 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     emit('network.changed', undefined)
   }
 
-  // Reads fetch blocks this device lacks from peers and keep them; where files live hears of each.
-  const readBlockstore = watchFetches(helia.blockstore, () => { locations.blockFetched() })
+  // Reads (a restore, kept files) fetch blocks this device lacks from its backup peers and devices over the batched
+  // exchange first, bitswap behind it, and keep them; where files live hears of each. Nobody is asked until they are known (below).
+  let sources = (): PeerId[] => []
+  const exchange = new ExchangeReads({ libp2p: helia.libp2p, local: stores.blockstore, network: helia.blockstore, sources: () => sources() })
+  helia.libp2p.addEventListener('peer:disconnect', (event) => { exchange.peerGone(event.detail.toString()) })
+  const readBlockstore = watchFetches(exchange.store, () => { locations.blockFetched() })
   // Called only once `vault` below exists.
   const unlockedVault = (): VaultService | undefined => vault.status().state === 'unlocked' ? vault : undefined
   const locations = new FileLocations({
@@ -388,6 +394,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     }
   })
   isOurs = (peer) => devices.directory.isMember(peer) || backups.list().some(p => p.peerId === peer)
+  sources = () => exchangeSources(helia.libp2p, () => backups.list().map(p => p.peerId), (peer) => devices.directory.isMember(peer))
   await devices.start()
   await vault.start()
   // Pages may still show an earlier node's state: tell them where this node stands.
@@ -408,6 +415,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     await devices.stop()
     backups.stop()
     keeper.stop()
+    exchange.stop()
     await blockServer.stop()
     await helia.stop()
   }

@@ -6,7 +6,7 @@ import type { Log } from '../log.ts'
 import { readWholeBlock } from '../storage/read-block.ts'
 
 export interface KeptFetcherComponents {
-  /** Reads that fetch missing blocks from peers and keep them here (Helia's networked blockstore). */
+  /** Reads that fetch missing blocks from peers and keep them here (the node's: the block exchange with backup peers and devices first, then Helia's bitswap). */
   fetchStore: Blockstore
   log: Log
   /** A root is now wholly here (or its fetch failed): where files live may have changed. */

@@ -1,5 +1,6 @@
 import { BackupService, type PeerVaultSummary } from '../../core/protocols/backup/index.ts'
 import type { BlockFetchStats } from '../../core/protocols/blocks/block-fetcher.ts'
+import type { BlockServerStats } from '../../core/protocols/blocks/block-server.ts'
 import type { BackupHost, BackupHostFactory } from './backup-host.ts'
 
 /** The backup part of `cairn-peer status`. */
@@ -13,6 +14,8 @@ export interface BackupStatus {
   deletions?: { appendOnly: boolean, retentionMs: number }
   /** Blocks fetched since start over the batched exchange, over bitswap, and wrong blocks caught. */
   blocks?: BlockFetchStats
+  /** What the peer answered devices over the batched exchange since start (a restore, kept files): blocks sent, "don't have", refused. */
+  served?: BlockServerStats
 }
 
 /**
@@ -42,7 +45,8 @@ export const defaultBackupFactory: BackupHostFactory = (components, init): Backu
       fetching: service.fetching,
       unusedPairingCodes: service.pendingPairingCodes().length,
       deletions: { appendOnly: init.appendOnly ?? false, retentionMs: init.retentionMs },
-      blocks: service.blockStats
+      blocks: service.blockStats,
+      served: service.servedStats
     })
   }
 }

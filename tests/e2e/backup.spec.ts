@@ -2,6 +2,7 @@ import { launchProfile } from './support/browser.ts'
 import { CairnApp } from './support/cairn-app.ts'
 import { expect, test } from './support/fixtures.ts'
 import { filesContaining, wsAddress } from './support/backup-servers.ts'
+import { controlRequest } from '../../relay-server/peer/control-socket.ts'
 
 const PASSPHRASE = 'my files outlive my browser'
 
@@ -53,6 +54,9 @@ test('files replicate to the backup peer and a fresh browser restores them with 
     for (const file of [big, accented, empty]) {
       expect(await restored.downloadSha256(file.name), `${file.name} restored intact`).toBe(file.sha256)
     }
+    // The restored browser read the big file's blocks (48 of about 1 MiB) from the peer over the batched block exchange.
+    const status = await controlRequest(peer.dataDir, 'status') as { backup?: { served?: { blocks: number } } }
+    expect(status.backup?.served?.blocks ?? 0).toBeGreaterThanOrEqual(40)
   } finally {
     await fresh.dispose()
   }

@@ -5,6 +5,7 @@ import { gateBitswap, type BitswapGate } from './bitswap-gate.ts'
 import { silenceWantBroadcast } from './bitswap-silence.ts'
 import { DeviceWants } from './device-wants.ts'
 import { BlockFetcher, type BlockFetchStats } from '../blocks/block-fetcher.ts'
+import { BlockServer, type BlockDecision, type BlockServerStats } from '../blocks/block-server.ts'
 import { toErrorResponse } from './backup-errors.ts'
 import * as C from './constants.ts'
 import { NonceCache } from './pairing.ts'
@@ -104,6 +105,9 @@ export class BackupService {
   private readonly wants: DeviceWants
   /** The same fetches over the batched block exchange first (issue 12), DeviceWants behind it. */
   private readonly blocks: BlockFetcher
+  /** The vaults' blocks served to their devices over the same exchange (a restore, kept files), by bitswap's rule. */
+  private readonly server: BlockServer
+  private readonly pinnedBy: (cid: CID) => Promise<CID[]>
 
   constructor (components: BackupServiceComponents, init: BackupServiceInit = {}) {
     this.components = components
@@ -138,7 +142,7 @@ export class BackupService {
     // Blocks come over the batched exchange from a device that speaks it, and over bitswap (DeviceWants) otherwise.
     this.blocks = new BlockFetcher({
       libp2p: components.helia.libp2p,
-      devicesOf: vault => this.devicesOf(vault),
+      sourcesOf: vault => this.devicesOf(vault),
       put: async (cid, block) => { await components.helia.blockstore.put(cid, block) },
       fallback: async (vault, cid, signal) => await this.wants.fetch(vault, cid, signal)
     }, { stallMs: Math.max(1000, Math.floor(this.settings.attemptTimeoutMs / 3)) })
@@ -155,7 +159,16 @@ export class BackupService {
       failures: new PairingLimiter({ perPeer: C.PAIRING_FAILURES_PER_PEER, perIp: C.PAIRING_FAILURES_PER_IP }),
       nonces: new NonceCache(this.settings.maxClockSkewMs)
     }, this.settings)
-    this.access = new BlockAccess({ pinnedBy: heliaPinnedBy(components.helia.datastore), holders: root => this.ledger.holders(root, this.settings.now()), revoked: (peer, vault) => isRevokedPeer({ ledger: this.ledger, rotations: this.rotations }, vault, peer) })
+    this.pinnedBy = heliaPinnedBy(components.helia.datastore)
+    this.access = new BlockAccess({ pinnedBy: this.pinnedBy, holders: root => this.ledger.holders(root, this.settings.now()), revoked: (peer, vault) => isRevokedPeer({ ledger: this.ledger, rotations: this.rotations }, vault, peer) })
+    const helia = components.helia
+    this.server = new BlockServer({
+      libp2p: helia.libp2p,
+      // Only what is here: a block the peer lacks is "don't have", never a fetch of its own.
+      store: { has: async (cid) => await helia.blockstore.has(cid), get: (cid, options) => helia.blockstore.get(cid, { ...options, offline: true } as Parameters<typeof helia.blockstore.get>[1]) },
+      mayServe: () => this.started,
+      mayServeBlock: async (peer, cid) => await this.blockDecision(peer, cid)
+    })
     this.handle = this.handle.bind(this)
     this.disconnected = this.disconnected.bind(this)
     this.opened = this.opened.bind(this)
@@ -177,6 +190,7 @@ export class BackupService {
     this.components.helia.libp2p.addEventListener('connection:open', this.opened)
     await this.components.helia.libp2p.handle(C.BACKUP_PROTOCOL, this.handle, { runOnLimitedConnection: true })
     this.started = true
+    await this.server.start()
     this.replicator.start()
     const pending = [...this.ledger.items()].filter(item => item.state === 'pending').length
     this.components.log.info(`backup: serving ${C.BACKUP_PROTOCOL} for ${this.ledger.vaults.size} vault(s), ${pending} root(s) to fetch`)
@@ -192,6 +206,7 @@ export class BackupService {
     // Stopped: no proof is checked any more, so no block is served.
     this.gate?.remove()
     this.gate = undefined
+    await this.server.stop()
     await this.replicator.stop()
     this.blocks.stop()
     this.wants.stop()
@@ -229,6 +244,11 @@ export class BackupService {
     return { ...this.blocks.stats }
   }
 
+  /** What the peer answered over the block exchange (counts for tests and the bench). */
+  get servedStats (): BlockServerStats {
+    return { ...this.server.stats }
+  }
+
   /** Roots being fetched right now (all vaults). */
   get fetching (): number {
     return this.replicator.active
@@ -237,6 +257,19 @@ export class BackupService {
   private disconnected (event: CustomEvent<PeerId>): void {
     this.access.forget(event.detail.toString())
     this.blocks.peerGone(event.detail.toString())
+  }
+
+  /**
+   * Whether `peer` may be sent `cid` over the block exchange: bitswap's rule
+   * (block-access.ts). A denied block no finished root holds (a root still
+   * being fetched, or not here) is "don't have" to a device proven for some
+   * vault that did not remove it, as bitswap answers; anything else denied is
+   * "refused" (a stranger, a removed device, another vault's device).
+   */
+  private async blockDecision (peer: string, cid: CID): Promise<BlockDecision> {
+    if (await this.access.mayServe(peer, cid)) return 'serve'
+    const standing = [...this.access.vaultsOf(peer)].some(vault => !isRevokedPeer({ ledger: this.ledger, rotations: this.rotations }, vault, peer))
+    return standing && (await this.pinnedBy(cid)).length === 0 ? 'dont-have' : 'refused'
   }
 
   /**

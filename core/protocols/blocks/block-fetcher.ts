@@ -6,12 +6,16 @@ import type { CID } from 'multiformats/cid'
 
 export interface BlockFetcherComponents {
   libp2p: Pick<Libp2p, 'dialProtocol'>
-  /** The connected devices of `vault` that proved themselves (as DeviceWants asks them). */
-  devicesOf: (vault: string) => PeerId[]
+  /**
+   * The connected peers to ask for `scope`'s blocks, in order. The backup
+   * peer: a vault's proven devices (as DeviceWants asks them); a device: its
+   * backup peers, then its vault's other devices (one scope, '').
+   */
+  sourcesOf: (scope: string) => PeerId[]
   /** Keeps a block that matched its CID (where DeviceWants' blocks go). */
   put: (cid: CID, block: Uint8Array) => Promise<void>
   /** Everything the exchange did not bring: DeviceWants over bitswap, as before it. */
-  fallback: (vault: string, cid: CID, signal: AbortSignal) => Promise<Uint8Array>
+  fallback: (scope: string, cid: CID, signal: AbortSignal) => Promise<Uint8Array>
 }
 
 export interface BlockFetcherInit {
@@ -23,6 +27,10 @@ export interface BlockFetcherInit {
   idleMs?: number
   /** A device that lacks the protocol, refused, or whose stream broke or stalled is not asked again for this long (or until it reconnects). */
   retryMs?: number
+  /** A peer that refused is asked again after this long (default `retryMs`): a device refused before it proved itself to its backup peer. */
+  refusedRetryMs?: number
+  /** A peer that sent a wrong block is left to bitswap for `retryMs` too, not only for the rest of the attempt (a device's reads have no attempts). */
+  skipAfterMismatch?: boolean
 }
 
 /** Where the blocks came from, for tests and the bench (counts, not timing). */
@@ -38,12 +46,14 @@ export interface BlockFetchStats {
 }
 
 /**
- * The backup peer's block fetches over the batched exchange
- * (`/cairn/blocks/1.0.0`, block-wire.ts), with bitswap behind it.
+ * Block fetches over the batched exchange (`/cairn/blocks/1.0.0`,
+ * block-wire.ts), with bitswap behind it: the backup peer's from a vault's
+ * devices, and a device's (a restore, kept files, reads) from its backup
+ * peers and other devices (exchange-reads.ts).
  *
- * A fetch goes to one of its vault's own proven devices (the first that
- * speaks the protocol and is trusted for this attempt) over that device's
- * one stream, where it joins the other fetches asking it at once. A device
+ * A fetch goes to the first of its sources (for the peer: its vault's own
+ * proven devices) that speaks the protocol and is trusted for this attempt,
+ * over that source's one stream, where it joins the other fetches asking it at once. A device
  * without the protocol, a "don't have", a refusal, a broken or stalled
  * stream, or a block that does not match its CID: the CID goes to the
  * fallback, so whatever worked before still does (an older device backs up
@@ -63,6 +73,8 @@ export class BlockFetcher {
   private readonly stallMs: number
   private readonly idleMs: number
   private readonly retryMs: number
+  private readonly refusedRetryMs: number
+  private readonly skipAfterMismatch: boolean
   private stopped = false
 
   constructor (private readonly c: BlockFetcherComponents, init: BlockFetcherInit = {}) {
@@ -70,14 +82,16 @@ export class BlockFetcher {
     this.stallMs = init.stallMs ?? 10_000
     this.idleMs = init.idleMs ?? 30_000
     this.retryMs = init.retryMs ?? 5 * 60_000
+    this.refusedRetryMs = init.refusedRetryMs ?? this.retryMs
+    this.skipAfterMismatch = init.skipAfterMismatch ?? false
   }
 
-  async fetch (vault: string, cid: CID, signal: AbortSignal): Promise<Uint8Array> {
+  async fetch (scope: string, cid: CID, signal: AbortSignal): Promise<Uint8Array> {
     signal.throwIfAborted()
     if (!this.stopped && cid.multihash.code === sha256.code) {
       const distrusted = this.distrusted.get(signal)
       const now = Date.now()
-      for (const device of this.c.devicesOf(vault)) {
+      for (const device of this.c.sourcesOf(scope)) {
         const id = device.toString()
         if (distrusted?.has(id) === true || (this.skip.get(id) ?? 0) > now) continue
         const session = await this.session(device, signal)
@@ -90,12 +104,13 @@ export class BlockFetcher {
         if (got === 'mismatch') {
           this.stats.mismatches++
           this.distrust(signal, id)
+          if (this.skipAfterMismatch) this.skip.set(id, Date.now() + this.retryMs)
         }
         // One device tried: the rest is bitswap's, which asks every device of the vault at once.
         break
       }
     }
-    const block = await this.c.fallback(vault, cid, signal)
+    const block = await this.c.fallback(scope, cid, signal)
     this.stats.viaFallback++
     return block
   }
@@ -173,7 +188,7 @@ export class BlockFetcher {
       put: this.c.put,
       ended: (session, why) => {
         // Refused, or a stream that broke or stalled: bitswap for a while (or until the device reconnects), not a stall per wave of fetches.
-        if (why === 'refused' || why === 'failed') this.skip.set(id, Date.now() + this.retryMs)
+        if (why === 'refused' || why === 'failed') this.skip.set(id, Date.now() + (why === 'refused' ? this.refusedRetryMs : this.retryMs))
         void this.sessions.get(id)?.then((current) => { if (current === session) this.sessions.delete(id) })
       }
     })

@@ -6,7 +6,7 @@ import type { CID } from 'multiformats/cid'
 /** Where a device's blocks are read: its own store, never the network (bitswap's serving store has this shape). */
 export interface ServedStore {
   has: (cid: CID, options?: { signal?: AbortSignal }) => boolean | Promise<boolean>
-  get: (cid: CID, options?: { signal?: AbortSignal, skipHashCheck?: boolean }) => AsyncGenerator<Uint8Array> | AsyncIterable<Uint8Array>
+  get: (cid: CID, options?: { signal?: AbortSignal, skipHashCheck?: boolean }) => AsyncIterable<Uint8Array> | Iterable<Uint8Array>
 }
 
 export interface BlockServerComponents {
@@ -15,7 +15,17 @@ export interface BlockServerComponents {
   store: ServedStore
   /** Peers that may be sent blocks: the vault's devices and its backup peers (PeerId strings). */
   mayServe: (peer: string) => boolean
+  /**
+   * Per block, for a peer `mayServe` let in: the backup peer's rule (the one
+   * its bitswap serves by, block-access.ts). Absent: every block the store
+   * has (a device's rule). "refused" ends the asker's session, "dont-have"
+   * sends that one CID to its fallback.
+   */
+  mayServeBlock?: (peer: string, cid: CID) => Promise<BlockDecision>
 }
+
+/** What {@link BlockServerComponents.mayServeBlock} decided for one CID. */
+export type BlockDecision = 'serve' | 'refused' | 'dont-have'
 
 /** What a device answered, for tests and the bench. */
 export interface BlockServerStats {
@@ -27,9 +37,11 @@ export interface BlockServerStats {
 }
 
 /**
- * A device's side of the batched block exchange ({@link BLOCKS_PROTOCOL}).
- * Blocks go only to peers that are ours; anyone else is answered "refused"
- * for every CID and keeps using bitswap, as share recipients do. Requests
+ * The serving side of the batched block exchange ({@link BLOCKS_PROTOCOL}):
+ * a device's (to the vault's own peers) and the backup peer's (to a vault's
+ * proven devices, per block, as its bitswap serves). Blocks go only to peers
+ * that may have them; anyone else is answered "refused" for every CID and
+ * keeps using bitswap, as share recipients do. Requests
  * are answered one at a time, in order, each block read whole without the
  * store's re-hash (the receiver hashes it). A request that is too large or
  * not CIDs ends the stream with a reset; nothing is buffered beyond one
@@ -74,7 +86,7 @@ export class BlockServer {
         // Asked again for every request: a device removed meanwhile is refused from then on.
         const allowed = this.c.mayServe(remote)
         // A peer that stops reading cannot hold the stream (and a block) for ever: a minute per answer.
-        for (const cid of cids) await this.answer(lp, cid, allowed, AbortSignal.timeout(SERVER_WAIT_MS))
+        for (const cid of cids) await this.answer(lp, cid, allowed, remote, AbortSignal.timeout(SERVER_WAIT_MS))
       }
       await stream.close()
     } catch (err) {
@@ -85,15 +97,16 @@ export class BlockServer {
     }
   }
 
-  private async answer (lp: ReturnType<typeof serverStream>, cid: CID, allowed: boolean, signal: AbortSignal): Promise<void> {
-    if (!allowed) {
+  private async answer (lp: ReturnType<typeof serverStream>, cid: CID, allowed: boolean, remote: string, signal: AbortSignal): Promise<void> {
+    const decision = !allowed ? 'refused' : this.c.mayServeBlock === undefined ? 'serve' : await this.decide(remote, cid)
+    if (decision === 'refused') {
       this.stats.refused++
       await writeAnswer(lp, ANSWER_REFUSED, undefined, signal)
       return
     }
     let block: Uint8Array | undefined
     try {
-      if (await this.c.store.has(cid)) block = await readWholeBlock({ get: (key, options) => this.c.store.get(key, { ...options, skipHashCheck: true }) as AsyncGenerator<Uint8Array> }, cid)
+      if (decision === 'serve' && await this.c.store.has(cid)) block = await readWholeBlock({ get: (key, options) => this.c.store.get(key, { ...options, skipHashCheck: true }) as AsyncGenerator<Uint8Array> }, cid)
     } catch {
       // Unreadable here (damaged, or deleted since `has`): the peer asks elsewhere.
       block = undefined
@@ -105,5 +118,14 @@ export class BlockServer {
     }
     this.stats.blocks++
     await writeAnswer(lp, ANSWER_BLOCK, block, signal)
+  }
+
+  /** The per-block rule; one that fails (its store unreadable) serves nothing. */
+  private async decide (remote: string, cid: CID): Promise<BlockDecision> {
+    try {
+      return await (this.c.mayServeBlock as NonNullable<BlockServerComponents['mayServeBlock']>)(remote, cid)
+    } catch {
+      return 'dont-have'
+    }
   }
 }

@@ -5,6 +5,7 @@ import { createNode, type CairnHelia, type NodeComponents } from '../../../core/
 import { BackupClient } from '../../../core/protocols/backup/backup-client.ts'
 import { fetchAndPin } from '../../../core/protocols/backup/dag-fetch.ts'
 import { BlockServer } from '../../../core/protocols/blocks/block-server.ts'
+import { ExchangeReads } from '../../../core/protocols/blocks/exchange-reads.ts'
 import { RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
@@ -33,6 +34,8 @@ export type ReplicationPath = 'direct' | 'relay'
 /** A started device node with the vault's backup client. */
 export interface BenchDevice {
   helia: CairnHelia
+  /** Its own store (under Helia's networked one). */
+  blockstore: Blockstore
   client: BackupClient
   /** The batched block exchange this device serves (as every app device does), absent for an older device. */
   blocks?: BlockServer
@@ -59,7 +62,7 @@ export async function startBenchDevice (blockstore: Blockstore, transport: NodeC
   // `serveBlocks` false: a device from before the exchange (the peer fetches over bitswap).
   const blocks = serveBlocks ? new BlockServer({ libp2p: helia.libp2p, store: blockstore as ConstructorParameters<typeof BlockServer>[0]['store'], mayServe: (peer) => ours.has(peer) }) : undefined
   await blocks?.start()
-  return { helia, client, ours, ...(blocks !== undefined ? { blocks } : {}), stop: async () => { await blocks?.stop(); await helia.stop() } }
+  return { helia, blockstore, client, ours, ...(blocks !== undefined ? { blocks } : {}), stop: async () => { await blocks?.stop(); await helia.stop() } }
 }
 
 /** `size` random bytes as a stream, made piece by piece (`getRandomValues` gives 64 KiB at most). */
@@ -119,11 +122,25 @@ export async function timeReplication (device: BenchDevice, address: Multiaddr, 
 
 /**
  * Times a restore: a fresh device that has none of the DAG fetches all of it
- * from the peer over bitswap, with the same walk the peer uses to replicate
- * (`fetchAndPin`, `blockConcurrency` blocks at a time). Returns ms and DAG bytes.
+ * from the peer with the same walk the peer uses to replicate (`fetchAndPin`,
+ * `blockConcurrency` blocks at a time): over the batched block exchange
+ * first, bitswap behind it, as the app's reads do (exchange-reads.ts), or
+ * (`exchange` false) over bitswap alone, as before issue 12's restore work.
+ * Returns ms, DAG bytes and the blocks that came over the exchange.
  */
-export async function timeRestore (device: BenchDevice, root: CID, blockConcurrency: number): Promise<{ ms: number, bytes: number }> {
+export async function timeRestore (device: BenchDevice, root: CID, blockConcurrency: number, exchange = true): Promise<{ ms: number, bytes: number, viaExchange: number }> {
+  const libp2p = device.helia.libp2p
+  const reads = exchange ? new ExchangeReads({ libp2p, local: device.blockstore, network: device.helia.blockstore, sources: () => libp2p.getConnections().map((c) => c.remotePeer).filter((peer) => device.ours.has(peer.toString())) }) : undefined
   const start = performance.now()
-  const bytes = await fetchAndPin(device.helia, root, { signal: AbortSignal.timeout(TIMEOUT_MS), blockConcurrency, stallMs: 30_000 })
-  return { ms: performance.now() - start, bytes }
+  try {
+    const bytes = await fetchAndPin(device.helia, root, {
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+      blockConcurrency,
+      stallMs: 30_000,
+      ...(reads !== undefined ? { fetchBlock: async (cid: CID, signal: AbortSignal) => await reads.fetchBlock(cid, signal) } : {})
+    })
+    return { ms: performance.now() - start, bytes, viaExchange: reads?.stats.viaExchange ?? 0 }
+  } finally {
+    reads?.stop()
+  }
 }

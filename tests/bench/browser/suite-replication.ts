@@ -67,15 +67,17 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
     ctx.sample({ name: 'stage.prim.noise_chacha20poly1305.wasm', value: measureNoiseCipherWasm(64 * 1024 * 1024), unit: 'MB/s' })
     for (let rep = 1; rep <= options.reps; rep++) {
       ctx.log(`restore ${rep}/${options.reps}`)
+      // Over the batched exchange as the app restores, and over bitswap alone (before it), back to back.
       const runs = [
-        { name: 'restore.browser', transport: shippedTransport },
-        { name: 'proto.restore.browser.coalescing_ws', transport: coalescingTransport }
+        { name: 'restore.browser', transport: shippedTransport, exchange: true },
+        { name: 'stage.restore.browser.bitswap', transport: shippedTransport, exchange: false },
+        { name: 'proto.restore.browser.coalescing_ws', transport: coalescingTransport, exchange: true }
       ]
       if (rep % 2 === 0) runs.reverse()
       for (const run of runs) {
         await ctx.host({ op: 'gc', label: '' })
         if (rep === 1) await ctx.host({ op: 'cpu-start', label: run.name })
-        await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, run.name, ctx, undefined, run.transport)
+        await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, run.name, ctx, undefined, run.transport, run.exchange)
         if (rep === 1) await ctx.host({ op: 'cpu-stop', label: run.name })
       }
     }
@@ -122,8 +124,8 @@ async function replicateFromBrowser (file: File, targets: ReplicationTargets, pa
   })
 }
 
-/** A fresh browser device with an empty OPFS pack store fetches the whole DAG of `root` from the peer (direct), flushed. */
-async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationTargets, concurrency: number, name: string, ctx: BenchContext, makeNode?: typeof createWideWindowNode, transport: CountedTransport = shippedTransport): Promise<void> {
+/** A fresh browser device with an empty OPFS pack store fetches the whole DAG of `root` from the peer (direct), flushed; over the exchange unless `exchange` is false. */
+async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationTargets, concurrency: number, name: string, ctx: BenchContext, makeNode?: typeof createWideWindowNode, transport: CountedTransport = shippedTransport, exchange = true): Promise<void> {
   await withStore(await openPackStore('restore'), async (store) => {
     const counts = { sends: 0, messages: 0 }
     const device = await startBenchDevice(store.blockstore, transport(counts), targets.vaultKey, makeNode)
@@ -131,11 +133,12 @@ async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationT
       await connectDevice(device, targets, 'direct')
       const before = { ...counts }
       const start = performance.now()
-      const restored = await timeRestore(device, root, concurrency)
+      const restored = await timeRestore(device, root, concurrency, exchange)
       await store.flush()
       const ms = performance.now() - start
-      ctx.log(`${name}: ${restored.bytes} DAG bytes in ${ms.toFixed(0)} ms`)
+      ctx.log(`${name}: ${restored.bytes} DAG bytes in ${ms.toFixed(0)} ms, ${restored.viaExchange} blocks over the exchange`)
       ctx.sample({ name, value: mbPerSecond(bytes, ms), unit: 'MB/s' })
+      ctx.sample({ name: `count.${name}.exchange_blocks`, value: restored.viaExchange, unit: 'blocks' })
       sampleCounts(name, counts, before, bytes, ctx)
     } finally {
       await device.stop()

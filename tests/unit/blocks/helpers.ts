@@ -1,7 +1,10 @@
 import { ManifestLog } from '../../../core/protocols/backup/manifest-log.ts'
 import { sendPendingManifests } from '../../../core/protocols/backup/send-manifests.ts'
 import { BlockServer, type ServedStore } from '../../../core/protocols/blocks/block-server.ts'
-import { addressOf, heldBlocks, mh, readBlock, waitFor, type StoredFile, type TestDevice, type TestPeer } from '../backup/helpers.ts'
+import { ANSWER_BLOCK, ANSWER_REFUSED, BLOCKS_PROTOCOL, clientStream, encodeRequest, readAnswer } from '../../../core/protocols/blocks/block-wire.ts'
+import { addressOf, heldBlocks, mh, readBlock, waitFor, type StoredFile, type TestDevice, type TestNode, type TestPeer } from '../backup/helpers.ts'
+import type { Blockstore } from 'interface-blockstore'
+import type { CID } from 'multiformats/cid'
 
 /** Shared set-up for the block exchange tests (not a test file itself). */
 
@@ -25,10 +28,31 @@ export async function backUp (device: TestDevice, peer: TestPeer, file: StoredFi
 
 /** Every block of `file` is on the peer with the device's exact bytes. */
 export async function sameBlocks (device: TestDevice, peer: TestPeer, file: StoredFile): Promise<boolean> {
-  const held = await heldBlocks(peer.blockstore)
+  return await sameBlocksIn(device.blockstore, peer.blockstore, file)
+}
+
+/** Every block of `file` is in `copy` with the exact bytes it has in `original`. */
+export async function sameBlocksIn (original: Blockstore, copy: Blockstore, file: StoredFile): Promise<boolean> {
+  const held = await heldBlocks(copy)
   for (const cid of file.blocks) {
     if (!held.set.has(mh(cid))) return false
-    if (!Buffer.from(await readBlock(peer.blockstore, cid)).equals(Buffer.from(await readBlock(device.blockstore, cid)))) return false
+    if (!Buffer.from(await readBlock(copy, cid)).equals(Buffer.from(await readBlock(original, cid)))) return false
   }
   return true
+}
+
+/** What `to` answers `from` for each of `cids` (at most 256), asked in one request on a raw exchange stream. */
+export async function askRaw (from: TestNode, to: TestNode, cids: CID[]): Promise<Array<'block' | 'dont-have' | 'refused'>> {
+  const stream = await from.helia.libp2p.dialProtocol(addressOf(to), BLOCKS_PROTOCOL)
+  const lp = clientStream(stream, 4)
+  const answers: Array<'block' | 'dont-have' | 'refused'> = []
+  // One at a time: the reader's buffer holds a few blocks, not the whole answer.
+  for (const cid of cids) {
+    await lp.write(encodeRequest([cid]))
+    const answer = await readAnswer(lp, AbortSignal.timeout(10_000))
+    answers.push(answer.tag === ANSWER_BLOCK ? 'block' : answer.tag === ANSWER_REFUSED ? 'refused' : 'dont-have')
+  }
+  await lp.write(encodeRequest([]))
+  await stream.close().catch(() => {})
+  return answers
 }
