@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals'
-import { useLayoutEffect, useRef } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
 import type { ComponentChildren } from 'preact'
 import { downloadUrl } from '../../../core/rpc/service-worker-urls.ts'
 import { useModels } from '../../app-context.ts'
@@ -58,13 +58,24 @@ export function RowMenuPopup () {
   // an Escape pressed at once (before a later effect would run) never leaves it open behind the user.
   useLayoutEffect(() => {
     if (state === undefined) return
+    // A fixed menu needs no scrolling to: focusing it must not scroll the page (which would close it).
+    ref.current?.querySelector<HTMLElement>('[role=menuitem]:not([disabled])')?.focus({ preventScroll: true })
+    // Escape closes the menu wherever focus went (the menu's own handler also puts focus back on its button).
+    const escape = (e: KeyboardEvent): void => { if (e.key === 'Escape') closeRowMenu() }
+    document.addEventListener('keydown', escape)
+    return () => { document.removeEventListener('keydown', escape) }
+  }, [state?.key])
+
+  // After the menu is painted: a scroll still pending from before it opened (bringing its button into view)
+  // has fired by then, so only a later scroll, resize or click elsewhere closes it.
+  useEffect(() => {
+    if (state === undefined) return
     // Keep the whole menu on screen: above its button when there is no room below (a fixed menu cannot be scrolled to).
     const menu = ref.current
     if (menu !== null) {
       const height = menu.offsetHeight
       if (state.top + height > window.innerHeight - 8) menu.style.top = `${Math.max(8, state.buttonTop - height - 4)}px`
     }
-    ref.current?.querySelector<HTMLElement>('[role=menuitem]:not([disabled])')?.focus()
     const away = (e: Event): void => {
       const target = e.target as Node | null
       if (target !== null && ref.current?.contains(target) === true) return
@@ -72,13 +83,9 @@ export function RowMenuPopup () {
       closeRowMenu()
     }
     document.addEventListener('mousedown', away)
-    // Escape closes the menu wherever focus went (the menu's own handler also puts focus back on its button).
-    const escape = (e: KeyboardEvent): void => { if (e.key === 'Escape') closeRowMenu() }
-    document.addEventListener('keydown', escape)
     window.addEventListener('scroll', closeRowMenu, { passive: true })
     window.addEventListener('resize', closeRowMenu)
     return () => {
-      document.removeEventListener('keydown', escape)
       document.removeEventListener('mousedown', away)
       window.removeEventListener('scroll', closeRowMenu)
       window.removeEventListener('resize', closeRowMenu)
