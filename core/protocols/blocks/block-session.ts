@@ -1,3 +1,4 @@
+import { equals } from 'multiformats/bytes'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { ANSWER_BLOCK, ANSWER_REFUSED, MAX_REQUEST_CIDS, clientStream, encodeRequest, readAnswer } from './block-wire.ts'
 import type { Stream } from '@libp2p/interface'
@@ -23,14 +24,15 @@ export interface SessionOptions {
   stallMs: number
   /** No work for this long: the exchange is ended. */
   idleMs: number
-  /** Keeps a block that matched its CID (the peer's blockstore). */
+  /** Keeps a block that matched its CID (the fetcher's blockstore). */
   put: (cid: CID, block: Uint8Array) => Promise<void>
   /** The session is over (closed, failed, refused or a block did not match). */
   ended: (session: BlockSession, why: Miss | 'idle') => void
 }
 
 /**
- * The backup peer's end of one stream to one device. CIDs handed to
+ * The fetching end of one stream to one source (the backup peer's to a
+ * device, or a device's to its backup peer or another device). CIDs handed to
  * {@link add} within one turn of the event loop go as one request; at most
  * `window` are requested and not yet stored (yamux's window counts
  * arrivals, not what the reader used, so this is what bounds the read
@@ -132,7 +134,7 @@ export class BlockSession {
           continue
         }
         const digest = await sha256.digest(answer.block)
-        if (!sameBytes(digest.digest, entry.cid.multihash.digest)) {
+        if (!equals(digest.digest, entry.cid.multihash.digest)) {
           this.release()
           if (!entry.cancelled) entry.missed('mismatch')
           this.end('mismatch')
@@ -160,10 +162,4 @@ export class BlockSession {
     if (this.closed || this.inWindow > 0 || this.queue.length > 0 || this.idleTimer !== undefined) return
     this.idleTimer = setTimeout(() => { this.idleTimer = undefined; if (this.inWindow === 0 && this.queue.length === 0) this.end('idle') }, this.options.idleMs)
   }
-}
-
-function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
-  return true
 }

@@ -5,12 +5,15 @@ import type { Stream } from '@libp2p/interface'
 
 /**
  * The batched block exchange (issue 12): one long-lived stream from the
- * backup peer to one device. The peer writes requests, each one
- * length-prefixed frame holding CIDs back to back in their binary form (an
- * empty frame ends the exchange); the device answers every CID, in order,
- * with a one-byte frame, its tag, and after {@link ANSWER_BLOCK} a second
- * frame, the block's bytes (both written in one send, the block not copied). The peer hashes every block it receives; the device
- * reads blocks unchecked (as it serves bitswap, core/node/bitswap-serving.ts).
+ * side fetching (the backup peer backing up a device, or a device restoring
+ * or reading from its backup peer or another device) to the side serving.
+ * The fetcher writes requests, each one length-prefixed frame holding CIDs
+ * back to back in their binary form (an empty frame ends the exchange); the
+ * server answers every CID, in order, with a one-byte frame, its tag, and
+ * after {@link ANSWER_BLOCK} a second frame, the block's bytes (both written
+ * in one send, the block not copied). The fetcher hashes every block it
+ * receives; the server reads blocks unchecked (as it serves bitswap,
+ * core/node/bitswap-serving.ts).
  */
 export const BLOCKS_PROTOCOL = '/cairn/blocks/1.0.0'
 
