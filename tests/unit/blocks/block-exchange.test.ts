@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { afterEach, test } from 'node:test'
 import { BlockServer, type ServedStore } from '../../../core/protocols/blocks/block-server.ts'
 import { startDevice, startPeer, stopPeer, storeRandomFile, type TestDevice, type TestPeer } from '../backup/helpers.ts'
-import { backUp, sameBlocks, serveTo } from './helpers.ts'
+import { backUp, lyingStore, sameBlocks, serveTo } from './helpers.ts'
 import type { CID } from 'multiformats/cid'
 
 const running: Array<{ stop: () => Promise<unknown> }> = []
@@ -53,17 +53,7 @@ test('a device that sends a wrong block is caught and the block still arrives ri
   // The exchange hands out one leaf with a flipped byte; bitswap reads the store as it is.
   const victim = file.blocks.find((cid) => cid.code === 0x55 && (file.sizes.get(cid.toString()) ?? 0) > 1024) as CID
   const store = device.blockstore as unknown as ServedStore
-  const lying: ServedStore = {
-    has: async (cid) => await store.has(cid),
-    get: async function * (cid, options) {
-      for await (const piece of store.get(cid, options)) {
-        if (!cid.equals(victim)) { yield piece; continue }
-        const bad = piece.slice()
-        bad[0] = (bad[0] as number) ^ 0xff
-        yield bad
-      }
-    }
-  }
+  const lying = lyingStore(store, victim)
   const server = await serveTo(device, peer, lying)
   running.push(server)
   await backUp(device, peer, file)

@@ -16,6 +16,21 @@ export async function serveTo (device: TestDevice, peer: TestPeer, store?: Serve
   return server
 }
 
+/** `store` as served by a device that flips the first byte of `victim` each time it hands it out. */
+export function lyingStore (store: ServedStore, victim: CID): ServedStore {
+  return {
+    has: async (cid) => await store.has(cid),
+    get: async function * (cid, options) {
+      for await (const piece of store.get(cid, options)) {
+        if (!cid.equals(victim)) { yield piece; continue }
+        const bad = piece.slice()
+        bad[0] = (bad[0] as number) ^ 0xff
+        yield bad
+      }
+    }
+  }
+}
+
 /** Pairs `device` with `peer`, sends one manifest pinning `file`, and waits until the peer pinned it. */
 export async function backUp (device: TestDevice, peer: TestPeer, file: StoredFile): Promise<void> {
   await device.client.pair(addressOf(peer), await peer.service.createPairingCode())

@@ -8,7 +8,7 @@ import { BLOCKS_PROTOCOL } from '../../../core/protocols/blocks/block-wire.ts'
 import { ExchangeReads } from '../../../core/protocols/blocks/exchange-reads.ts'
 import { fetchDag } from '../../../core/vault/kept-fetcher.ts'
 import { addressOf, startDevice, startNode, startPeer, stopPeer, storeRandomFile, type StoredFile, type TestDevice, type TestPeer } from '../backup/helpers.ts'
-import { askRaw, backUp, sameBlocksIn } from './helpers.ts'
+import { askRaw, backUp, lyingStore, sameBlocksIn } from './helpers.ts'
 import type { PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 
@@ -109,17 +109,7 @@ test('a peer that sends a wrong block is caught; the restore completes right fro
   for (const cid of file.blocks) for await (const piece of owner.blockstore.get(cid)) await liar.blockstore.put(cid, piece)
   const victim = file.blocks.find((cid) => cid.code === 0x55 && (file.sizes.get(cid.toString()) ?? 0) > 1024) as CID
   const honest = liar.blockstore as unknown as ServedStore
-  const lying: ServedStore = {
-    has: async (cid) => await honest.has(cid),
-    get: async function * (cid, options) {
-      for await (const piece of honest.get(cid, options)) {
-        if (!cid.equals(victim)) { yield piece; continue }
-        const bad = piece.slice()
-        bad[0] = (bad[0] as number) ^ 0xff
-        yield bad
-      }
-    }
-  }
+  const lying = lyingStore(honest, victim)
   const server = new BlockServer({ libp2p: liar.helia.libp2p, store: lying, mayServe: () => true })
   await server.start()
   running.push(server)
