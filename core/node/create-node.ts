@@ -1,4 +1,4 @@
-import { noise } from '@chainsafe/libp2p-noise'
+import { noise, type ICryptoInterface } from '@chainsafe/libp2p-noise'
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight } from '@helia/libp2p'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
@@ -46,6 +46,8 @@ export interface NodeComponents {
   logger?: ComponentLogger
   /** Collects connection metrics (the Peers page's bytes in/out: core/node/traffic-metrics.ts). */
   metrics?: Metrics
+  /** Noise's cipher: a browser hands in libsodium's (wasm-noise-cipher.ts); absent, Noise's default (native in Node). */
+  noiseCrypto?: ICryptoInterface
 }
 
 export type CairnHelia = HeliaWithLibp2p<Record<string, unknown>> & Helia
@@ -68,7 +70,7 @@ export function createNode (init: NodeInit, components: NodeComponents): CairnHe
     addresses: { listen: init.listen ?? [], ...(init.announce !== undefined && init.announce.length > 0 ? { announce: init.announce } : {}) },
     nodeInfo: { name: init.agentName ?? 'cairn' },
     transports: [...components.transports, circuitRelayTransport()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise(components.noiseCrypto !== undefined ? { crypto: components.noiseCrypto } : {})],
     ...(components.metrics !== undefined ? { metrics: () => components.metrics as Metrics } : {}),
     streamMuxers: [cairnYamux()],
     ...(init.inboundConnectionsPerSecond !== undefined ? { connectionManager: { inboundConnectionThreshold: init.inboundConnectionsPerSecond } } : {}),

@@ -86,6 +86,8 @@ export interface VaultNodeHost {
     announce?: string[]
     transports: NodeComponents['transports']
     connectionGater?: ConnectionGater
+    /** Noise's cipher where the platform's default is slow (the browser's: wasm-noise-cipher.ts). */
+    noiseCrypto?: NodeComponents['noiseCrypto']
   }
   logs: LogBuffer
   emit: <E extends EventName>(event: E, data: NodeEvents[E]) => void
@@ -139,6 +141,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     blockstore: stores.blockstore,
     datastore: stores.datastore,
     transports: host.network.transports,
+    ...(host.network.noiseCrypto !== undefined ? { noiseCrypto: host.network.noiseCrypto } : {}),
     connectionGater: gate,
     logger: bufferLogger(logs),
     metrics: traffic.metrics()

@@ -2,6 +2,7 @@
 import { webSockets } from '@libp2p/websockets'
 import { LogBuffer } from '../../core/node/log-buffer.ts'
 import { startVaultNode, type ServedNode } from '../../core/node/vault-node.ts'
+import { wasmNoiseCryptoOrDefault } from '../../core/node/wasm-noise-cipher.ts'
 import { describeDevice } from '../../core/vault/device-name.ts'
 import { loadAppConfig } from './app-config.ts'
 import { toErrorPayload } from '../../core/errors.ts'
@@ -38,7 +39,8 @@ async function startNode (): Promise<ServedNode> {
       agentName: 'cairn-browser',
       // Listening on /p2p-circuit makes a reservation on each relay we connect to.
       listen: ['/p2p-circuit'],
-      transports: [webSockets()]
+      transports: [webSockets()],
+      noiseCrypto: await wasmNoiseCryptoOrDefault()
     },
     logs,
     emit,

@@ -1,3 +1,4 @@
+import { loadWasmNoiseCrypto } from '../../../core/node/wasm-noise-cipher.ts'
 import { ChaCha20Poly1305, newInstance } from '@chainsafe/as-chacha20poly1305'
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { mbPerSecond } from './bench-context.ts'
@@ -39,4 +40,11 @@ function sealMessages (bytes: number, seal: (key: Uint8Array, nonce: Uint8Array,
     done += NOISE_PAYLOAD
   }
   return mbPerSecond(done, performance.now() - start)
+}
+
+/** The same work with the cipher a browser node ships with since issue 12 (libsodium's WebAssembly, core/node/wasm-noise-cipher.ts). */
+export async function measureNoiseCipherLibsodium (bytes: number): Promise<number> {
+  const cipher = await loadWasmNoiseCrypto()
+  const none = new Uint8Array(0)
+  return sealMessages(bytes, (key, nonce, payload) => { cipher.chaCha20Poly1305Encrypt(payload, nonce, none, key) })
 }

@@ -5,6 +5,7 @@ import { VaultService } from '../../../core/vault/vault-service.ts'
 import { mbPerSecond, type BenchContext } from './bench-context.ts'
 import { openPackStore } from './bench-stores.ts'
 import { openShareStream, recipientNode } from './measure-share.ts'
+import { loadWasmNoiseCrypto } from '../../../core/node/wasm-noise-cipher.ts'
 import { withStore } from './suite-env.ts'
 
 /**
@@ -30,7 +31,7 @@ export async function measureShareSave (root: CID, fileKey: Uint8Array, size: nu
     await vault.start()
     // Untimed: the Argon2id of making a vault is not part of saving.
     await vault.create('a bench passphrase, long enough')
-    const helia = recipientNode()
+    const helia = recipientNode(await loadWasmNoiseCrypto())
     try {
       const start = performance.now()
       const stream = await openShareStream(helia, root, fileKey, size, peerAddress)

@@ -1,5 +1,7 @@
 import { webSockets } from '@libp2p/websockets'
 import { MemoryDatastore } from 'datastore-core'
+import { loadWasmNoiseCrypto } from '../../../core/node/wasm-noise-cipher.ts'
+import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
 import { createNode, type CairnHelia } from '../../../core/node/create-node.ts'
 import { findShare, readShare } from '../../../core/share/open-share.ts'
 import { LruBlockstore } from '../../../core/storage/lru-blockstore.ts'
@@ -18,7 +20,7 @@ const CACHE_BYTES = 48 * 1024 * 1024
  */
 export async function measureShare (root: CID, fileKey: Uint8Array, size: number, peerAddress: string, ctx: BenchContext): Promise<{ ttfb: number, throughput: number }> {
   const start = performance.now()
-  const helia = recipientNode()
+  const helia = recipientNode(await loadWasmNoiseCrypto())
   try {
     const reader = (await openShareStream(helia, root, fileKey, size, peerAddress)).getReader()
     let firstByteAt: number | undefined
@@ -38,12 +40,13 @@ export async function measureShare (root: CID, fileKey: Uint8Array, size: number
   }
 }
 
-/** The share worker's light node: fresh in-memory identity and stores, WebSockets only. */
-export function recipientNode (): CairnHelia {
+/** The share worker's light node: fresh in-memory identity and stores, WebSockets only, libsodium's Noise cipher. */
+export function recipientNode (noiseCrypto: ICryptoInterface): CairnHelia {
   return createNode({ agentName: 'cairn-share', allowPrivateAddresses: true }, {
     blockstore: new LruBlockstore(CACHE_BYTES),
     datastore: new MemoryDatastore(),
-    transports: [webSockets()]
+    transports: [webSockets()],
+    noiseCrypto
   })
 }
 

@@ -1,15 +1,16 @@
-import type { NodeComponents } from '../../../core/node/create-node.ts'
+import { createNode, type NodeComponents } from '../../../core/node/create-node.ts'
+import { loadWasmNoiseCrypto } from '../../../core/node/wasm-noise-cipher.ts'
+import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
 import type { CID } from 'multiformats/cid'
 import { DEFAULT_BLOCK_CONCURRENCY } from '../../../core/protocols/backup/constants.ts'
 import { mbPerSecond, type BenchContext } from './bench-context.ts'
 import { openMemoryStore, openPackStore, type BenchStore } from './bench-stores.ts'
-import { measureNoiseCipher, measureNoiseCipherWasm } from './measure-noise.ts'
+import { measureNoiseCipher, measureNoiseCipherLibsodium, measureNoiseCipherWasm } from './measure-noise.ts'
 import { clearScratch } from './opfs-scratch.ts'
 import type { BenchOptions } from './protocol.ts'
 import { connectDevice, startBenchDevice, storeFileWithKey, timeReplication, timeRestore, type ReplicationPath, type ReplicationTargets } from './replicate-device.ts'
 import { withStore } from './suite-env.ts'
-import { createWideWindowNode, WIDE_WINDOW } from './proto-wide-window-node.ts'
-import { countingWebSockets, webSocketsWith, type CoalescingCounts } from './proto-coalescing-websockets.ts'
+import { countingWebSockets, type CoalescingCounts } from './proto-coalescing-websockets.ts'
 import { measureShare } from './measure-share.ts'
 import { measureShareSave } from './measure-share-save.ts'
 
@@ -33,23 +34,25 @@ const WIDE_FETCH_CONCURRENCY = 32
 export async function runReplicationSuite (file: File, options: BenchOptions, targets: ReplicationTargets, ctx: BenchContext): Promise<void> {
   let root: CID | undefined
   let fileKey: Uint8Array | undefined
+  // As the app's browser nodes (issue 12): Noise with libsodium's cipher; `.noble` figures are Noise's JavaScript default.
+  const appNode = withNoiseCrypto(createNode, await loadWasmNoiseCrypto())
   try {
     for (let rep = 1; rep <= options.reps; rep++) {
       for (const path of ['direct', 'relay'] as ReplicationPath[]) {
         ctx.log(`replication ${rep}/${options.reps}, ${path}`)
-        // Issue 12, back to back: as shipped (libp2p's WebSockets, one message per piece) and the coalescing prototype,
+        // Issue 12, back to back: as shipped (libsodium's Noise cipher) and with Noise's JavaScript one (before),
         // alternating which goes first; Chromium's CPU per thread for each in the first repetition.
         const runs = [
-          { name: `replicate.browser.${path}`, transport: shippedTransport, store: `replicate-${path}` },
-          { name: `proto.replicate.browser.${path}.coalescing_ws`, transport: coalescingTransport, store: `replicate-${path}-coalescing` }
+          { name: `replicate.browser.${path}`, makeNode: appNode, store: `replicate-${path}` },
+          { name: `stage.replicate.browser.${path}.noble`, makeNode: createNode, store: `replicate-${path}-noble` }
         ]
         if (rep % 2 === 0) runs.reverse()
         for (const run of runs) {
           await ctx.host({ op: 'gc', label: '' })
           if (rep === 1) await ctx.host({ op: 'cpu-start', label: run.name })
-          const replicated = await replicateFromBrowser(file, targets, path, await openPackStore(run.store), run.name, ctx, run.transport)
+          const replicated = await replicateFromBrowser(file, targets, path, await openPackStore(run.store), run.name, ctx, shippedTransport, run.makeNode)
           if (rep === 1) await ctx.host({ op: 'cpu-stop', label: run.name })
-          if (run.transport === shippedTransport) ({ root, fileKey } = replicated)
+          if (run.makeNode === appNode) ({ root, fileKey } = replicated)
         }
         await ctx.host({ op: 'replicate-node', path, bytes: file.size })
       }
@@ -58,32 +61,32 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
     // What limits the browser path: storage (the same transfer from memory) and the Noise cipher.
     await ctx.host({ op: 'gc', label: '' })
     await ctx.host({ op: 'profile-start', label: 'replicate.browser.direct.memory' })
-    await replicateFromBrowser(file, targets, 'direct', openMemoryStore(), 'stage.replicate.browser.direct.memory', ctx)
+    await replicateFromBrowser(file, targets, 'direct', openMemoryStore(), 'stage.replicate.browser.direct.memory', ctx, shippedTransport, appNode)
     await ctx.host({ op: 'profile-stop', label: 'replicate.browser.direct.memory' })
     // libp2p's WebSocket stops at 4 MiB buffered and resumes only once the socket is empty (polled every 10 ms).
     await ctx.host({ op: 'gc', label: '' })
-    await replicateFromBrowser(file, targets, 'direct', await openPackStore('replicate-buffered'), 'proto.replicate.browser.direct.buffered_16MiB', ctx, wideBufferTransport)
+    await replicateFromBrowser(file, targets, 'direct', await openPackStore('replicate-buffered'), 'proto.replicate.browser.direct.buffered_16MiB', ctx, wideBufferTransport, appNode)
     ctx.sample({ name: 'stage.prim.noise_chacha20poly1305', value: measureNoiseCipher(64 * 1024 * 1024), unit: 'MB/s' })
     ctx.sample({ name: 'stage.prim.noise_chacha20poly1305.wasm', value: measureNoiseCipherWasm(64 * 1024 * 1024), unit: 'MB/s' })
+    ctx.sample({ name: 'stage.prim.noise_chacha20poly1305.libsodium', value: await measureNoiseCipherLibsodium(64 * 1024 * 1024), unit: 'MB/s' })
     for (let rep = 1; rep <= options.reps; rep++) {
       ctx.log(`restore ${rep}/${options.reps}`)
       // Over the batched exchange as the app restores, and over bitswap alone (before it), back to back.
       const runs = [
-        { name: 'restore.browser', transport: shippedTransport, exchange: true },
-        { name: 'stage.restore.browser.bitswap', transport: shippedTransport, exchange: false },
-        { name: 'proto.restore.browser.coalescing_ws', transport: coalescingTransport, exchange: true }
+        { name: 'restore.browser', makeNode: appNode, exchange: true },
+        { name: 'stage.restore.browser.bitswap', makeNode: appNode, exchange: false },
+        { name: 'stage.restore.browser.noble', makeNode: createNode, exchange: true }
       ]
       if (rep % 2 === 0) runs.reverse()
       for (const run of runs) {
         await ctx.host({ op: 'gc', label: '' })
         if (rep === 1) await ctx.host({ op: 'cpu-start', label: run.name })
-        await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, run.name, ctx, undefined, run.transport, run.exchange)
+        await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, run.name, ctx, run.makeNode, shippedTransport, run.exchange)
         if (rep === 1) await ctx.host({ op: 'cpu-stop', label: run.name })
       }
     }
     // Before the share figures, which have failed on a loaded machine (SHARE_UNAVAILABLE) and end the run.
-    await restoreToBrowser(file.size, root, targets, WIDE_FETCH_CONCURRENCY, `stage.restore.browser.concurrency${WIDE_FETCH_CONCURRENCY}`, ctx)
-    await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, `proto.restore.browser.yamux_window_${WIDE_WINDOW / 1024 / 1024}MiB`, ctx, createWideWindowNode)
+    await restoreToBrowser(file.size, root, targets, WIDE_FETCH_CONCURRENCY, `stage.restore.browser.concurrency${WIDE_FETCH_CONCURRENCY}`, ctx, appNode)
     // A share link to the same file, served by the peer to a recipient with no vault (issue 4): replicated as a share copy.
     for (let rep = 1; rep <= options.reps; rep++) {
       ctx.log(`share ${rep}/${options.reps}`)
@@ -103,13 +106,13 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
 }
 
 /** One `replicate.browser.<path>` repetition from `opened`, recorded as `name`; returns the root it replicated. */
-async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, opened: BenchStore, name: string, ctx: BenchContext, transport: CountedTransport = shippedTransport): Promise<{ root: CID, fileKey: Uint8Array }> {
+async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, opened: BenchStore, name: string, ctx: BenchContext, transport: CountedTransport, makeNode: MakeNode): Promise<{ root: CID, fileKey: Uint8Array }> {
   return await withStore(opened, async (store) => {
     // Stored (untimed) before the device starts: the app's add is measured elsewhere.
     const { root, fileKey } = await storeFileWithKey(store.blockstore, file.stream())
     await store.flush()
     const counts = { sends: 0, messages: 0 }
-    const device = await startBenchDevice(store.blockstore, transport(counts), targets.vaultKey)
+    const device = await startBenchDevice(store.blockstore, transport(counts), targets.vaultKey, makeNode)
     try {
       const address = await connectDevice(device, targets, path)
       const before = { ...counts }
@@ -125,7 +128,7 @@ async function replicateFromBrowser (file: File, targets: ReplicationTargets, pa
 }
 
 /** A fresh browser device with an empty OPFS pack store fetches the whole DAG of `root` from the peer (direct), flushed; over the exchange unless `exchange` is false. */
-async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationTargets, concurrency: number, name: string, ctx: BenchContext, makeNode?: typeof createWideWindowNode, transport: CountedTransport = shippedTransport, exchange = true): Promise<void> {
+async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationTargets, concurrency: number, name: string, ctx: BenchContext, makeNode: MakeNode, transport: CountedTransport = shippedTransport, exchange = true): Promise<void> {
   await withStore(await openPackStore('restore'), async (store) => {
     const counts = { sends: 0, messages: 0 }
     const device = await startBenchDevice(store.blockstore, transport(counts), targets.vaultKey, makeNode)
@@ -152,8 +155,12 @@ type CountedTransport = (counts: CoalescingCounts) => NodeComponents['transports
 const shippedTransport: CountedTransport = (counts) => countingWebSockets(WebSocket, counts)
 /** The shipped transport allowed 16 MiB buffered in the socket, polled every 2 ms once over it. */
 const wideBufferTransport: CountedTransport = (counts) => countingWebSockets(WebSocket, counts, { maxBufferedAmount: 16 * 2 ** 20, bufferedAmountPollInterval: 2 })
-/** Issue 12's prototype: one turn's sends joined into one message. */
-const coalescingTransport: CountedTransport = (counts) => webSocketsWith(WebSocket, undefined, counts)
+
+type MakeNode = typeof createNode
+/** `make` with Noise's cipher set to `noiseCrypto`. */
+function withNoiseCrypto (make: MakeNode, noiseCrypto: ICryptoInterface): MakeNode {
+  return (init, components) => make(init, { ...components, noiseCrypto })
+}
 
 /** WebSocket messages the device sent per MB of plaintext, and sends per message (what coalescing joined). */
 function sampleCounts (name: string, counts: CoalescingCounts, before: CoalescingCounts, bytes: number, ctx: BenchContext): void {
