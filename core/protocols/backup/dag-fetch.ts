@@ -2,6 +2,7 @@ import { createUnsafe } from 'multiformats/block'
 import { CID } from 'multiformats/cid'
 import { PeerUnreachableError } from '../../errors.ts'
 import { readWholeBlock } from '../../storage/read-block.ts'
+import { walkedDag } from './walked-dag.ts'
 import type { DagStore, DagWalker } from './node-parts.ts'
 
 /** The raw codec: a block with no links (UnixFS raw leaves, index op blocks). */
@@ -53,6 +54,8 @@ export async function fetchAndPin (helia: DagStore, root: CID, options: FetchDag
   try {
     arm()
     const seen = new Set<string>([root.toString()])
+    // Every block walked, in order: the pin records these without reading them again (walked-dag.ts).
+    const walked: CID[] = []
     const queue: CID[] = [root]
     const running = new Set<Promise<void>>()
     let failure: { error: unknown } | undefined
@@ -65,6 +68,7 @@ export async function fetchAndPin (helia: DagStore, root: CID, options: FetchDag
     const visit = async (cid: CID): Promise<void> => {
       const block = await read(cid)
       arm()
+      walked.push(cid)
       bytes += block.byteLength
       options.onProgress?.(bytes)
       for (const link of await blockLinks(helia, cid, block)) {
@@ -88,10 +92,10 @@ export async function fetchAndPin (helia: DagStore, root: CID, options: FetchDag
     }
     signal.throwIfAborted()
     try {
-      // offline: every block is here now; the walk must never ask the network.
-      // skipHashCheck: each block was checked against its CID as it arrived or was read
-      // above; the walk only needs the links (re-hashing was ~0.9 CPU ms/MB on the peer).
-      const pinOptions = { signal, offline: true, skipHashCheck: true } as Parameters<DagStore['pins']['add']>[1]
+      // Every block is here now and was checked against its CID as it arrived or was read above:
+      // the pin records the walked CIDs instead of Helia reading (and copying) every block back.
+      // offline: should anything still read, it must never ask the network.
+      const pinOptions = { signal, offline: true, walker: walkedDag(walked) } as Parameters<DagStore['pins']['add']>[1]
       for await (const cid of helia.pins.add(root, pinOptions)) { void cid }
     } catch (err) {
       // Another vault pinned the same root first: the blocks are held, which is all we need.
