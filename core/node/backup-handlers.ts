@@ -7,6 +7,8 @@ import { vaultSigner } from '../crypto/vault-signing.ts'
 import { AddressInvalidError, CairnError, PeerUnreachableError } from '../errors.ts'
 import { BackupClient, peerIdOf } from '../protocols/backup/index.ts'
 import { restoreIndexFromPeer } from '../vault/restore-index.ts'
+import { DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_BLOCK_CONCURRENCY } from '../protocols/backup/constants.ts'
+import { fetchAndPin, type FetchDagOptions } from '../protocols/backup/dag-fetch.ts'
 import { keptPeerList, type ListedPeer } from '../protocols/backup/device/sealed-peer-list.ts'
 import type { CairnHelia } from './create-node.ts'
 import { allowWantsFrom } from './own-peer-wants.ts'
@@ -24,6 +26,8 @@ export interface BackupHandlerComponents {
   helia: CairnHelia
   datastore: Datastore
   log: Log
+  /** Fetches a block this device lacks and keeps it: over the batched exchange, bitswap behind it (ExchangeReads). */
+  fetchBlock: NonNullable<FetchDagOptions['fetchBlock']>
 }
 
 function parseAddress (address: string): Multiaddr {
@@ -98,13 +102,24 @@ export async function restoreWithKey (c: Pick<BackupHandlerComponents, 'vault' |
   }
 }
 
-/** After a restore, bring every file's blocks home in the background so they open offline later. */
+/**
+ * After a restore, bring every file's blocks home in the background so they
+ * open offline later: the backup peer's own walk (dag-fetch.ts), a window of
+ * blocks at a time over the batched exchange. (Helia's `pins.add` fetched one
+ * block at a time over bitswap.)
+ */
 function prefetchContent (c: BackupHandlerComponents): void {
   void (async () => {
     const files = c.vault.files().list()
     for (const file of files) {
       try {
-        for await (const pinned of c.helia.pins.add(CID.parse(file.cid))) { void pinned }
+        await fetchAndPin(c.helia, CID.parse(file.cid), {
+          // The node's life: nothing aborts it but a stall (the peer gone), and the next file is tried.
+          signal: new AbortController().signal,
+          blockConcurrency: DEFAULT_BLOCK_CONCURRENCY,
+          stallMs: DEFAULT_ATTEMPT_TIMEOUT_MS,
+          fetchBlock: c.fetchBlock
+        })
       } catch (err) {
         c.log.warn(`restore: could not fetch a file yet (${(err as Error).message}); it downloads on demand`)
       }

@@ -6,6 +6,7 @@ import { createNetworkHandlers } from './network-handlers.ts'
 import type { PeerKeeper } from './peer-keeper.ts'
 import type { TrafficMetrics } from './traffic-metrics.ts'
 import { createBackupHandlers } from './backup-handlers.ts'
+import type { CID } from 'multiformats/cid'
 import { createShareHandlers } from './share-handlers.ts'
 import { createDeviceHandlers } from './device-handlers.ts'
 import { createFileLocationHandlers } from './file-location-handlers.ts'
@@ -54,6 +55,8 @@ export interface VaultNodeParts {
   relays: () => string[]
   setRelays: (next: string[]) => Promise<void>
   folderSync: FolderSyncService
+  /** Fetches a block this device lacks over the batched exchange (bitswap behind it) and keeps it. */
+  fetchBlock: (cid: CID, signal: AbortSignal) => Promise<Uint8Array>
 }
 
 /** Every RPC method of the node (core/rpc/api.ts), answered by its parts. */
@@ -83,7 +86,7 @@ export function vaultNodeHandlers (p: VaultNodeParts): HandlerMap {
       fetch: globalThis.fetch.bind(globalThis),
       traffic: p.traffic
     }),
-    ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup') }),
+    ...createBackupHandlers({ vault, backups, helia, datastore: stores.datastore, log: logs.for('backup'), fetchBlock: p.fetchBlock }),
     ...createShareHandlers(p.shares),
     ...createDeviceHandlers(p.devices.handlers, createFileLocationHandlers({ vault, locations, onFilesChanged: filesChanged, beforeFree: async () => { await holdings.askConnected() }, onLocationsAsked: () => { holdings.refreshStale() } })),
     ...createDeviceRemovalHandlers(p.removal, () => { emit('devices.changed', undefined); emit('backup.changed', undefined) }, logs.for('devices')),

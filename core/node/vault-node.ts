@@ -407,7 +407,12 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     host, emit, helia, vault, backups, shares, devices, locations, holdings, removal, repair, health, keeper, traffic, fileHealth, notices,
     relays: () => relays,
     setRelays,
-    folderSync
+    folderSync,
+    fetchBlock: async (cid, signal) => {
+      const block = await exchange.fetchBlock(cid, signal)
+      locations.blockFetched()
+      return block
+    }
   })
 
   const stop = async (): Promise<void> => {
