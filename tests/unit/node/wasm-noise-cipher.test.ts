@@ -7,6 +7,8 @@ import { webSockets } from '@libp2p/websockets'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { createNode, type CairnHelia } from '../../../core/node/create-node.ts'
 import { loadWasmNoiseCrypto } from '../../../core/node/wasm-noise-cipher.ts'
+import { SodiumScratch, type SodiumModule } from '../../../core/node/sodium-scratch.ts'
+import sodium from 'libsodium-wrappers'
 import { randomBytes } from '../backup/helpers.ts'
 import type { Stream } from '@libp2p/interface'
 
@@ -58,6 +60,34 @@ describe('Noise cipher from libsodium\'s WebAssembly (the browser node\'s)', () 
     refused(sealed, hex('070000004041424344454648'))
     refused(sealed, nonce, ad, key.map((b) => b ^ 0x80))
     refused(sealed, nonce, ad.subarray(1))
+  })
+})
+
+describe('libsodium through one reused heap buffer', () => {
+  const module = (sodium as unknown as { libsodium: SodiumModule }).libsodium
+
+  it('opens on the installed libsodium (its test vector passes), and not on a module of another shape', () => {
+    assert.ok(SodiumScratch.open(module) !== undefined)
+    assert.equal(SodiumScratch.open(undefined), undefined)
+    assert.equal(SodiumScratch.open({ ...module, _crypto_aead_chacha20poly1305_ietf_encrypt: (...args: number[]) => args.length }), undefined)
+  })
+
+  it('decrypts into the bytes Noise hands for it, and a message too large for the buffer still goes through libsodium', () => {
+    const k = randomBytes(32)
+    const n = new Uint8Array(12)
+    const message = randomBytes(65519)
+    const sealedMessage = flat(wasm.chaCha20Poly1305Encrypt(message, n, new Uint8Array(0), k))
+    const chunk = sealedMessage.slice()
+    const dst = chunk.subarray(0, chunk.length - 16)
+    const opened = flat(wasm.chaCha20Poly1305Decrypt(chunk, n, new Uint8Array(0), k, dst))
+    assert.deepEqual(opened, message)
+    assert.equal(opened.buffer, chunk.buffer, 'written in place, no new buffer')
+    const large = randomBytes(100_000)
+    const sealedLarge = flat(wasm.chaCha20Poly1305Encrypt(large, n, new Uint8Array(0), k))
+    assert.deepEqual(sealedLarge, flat(noble.chaCha20Poly1305Encrypt(large, n, new Uint8Array(0), k)))
+    assert.deepEqual(flat(wasm.chaCha20Poly1305Decrypt(sealedLarge, n, new Uint8Array(0), k)), large)
+    sealedLarge[5] = (sealedLarge[5] ?? 0) ^ 1
+    assert.throws(() => wasm.chaCha20Poly1305Decrypt(sealedLarge, n, new Uint8Array(0), k), /failed authentication/)
   })
 })
 
