@@ -49,9 +49,7 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
         if (rep % 2 === 0) runs.reverse()
         for (const run of runs) {
           await ctx.host({ op: 'gc', label: '' })
-          if (rep === 1) await ctx.host({ op: 'cpu-start', label: run.name })
-          const replicated = await replicateFromBrowser(file, targets, path, await openPackStore(run.store), run.name, ctx, shippedTransport, run.makeNode)
-          if (rep === 1) await ctx.host({ op: 'cpu-stop', label: run.name })
+          const replicated = await replicateFromBrowser(file, targets, path, await openPackStore(run.store), run.name, ctx, shippedTransport, run.makeNode, { cpu: rep === 1 })
           if (run.makeNode === appNode) ({ root, fileKey } = replicated)
         }
         await ctx.host({ op: 'replicate-node', path, bytes: file.size })
@@ -60,9 +58,7 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
     if (root === undefined || fileKey === undefined) return
     // What limits the browser path: storage (the same transfer from memory) and the Noise cipher.
     await ctx.host({ op: 'gc', label: '' })
-    await ctx.host({ op: 'profile-start', label: 'replicate.browser.direct.memory' })
-    await replicateFromBrowser(file, targets, 'direct', openMemoryStore(), 'stage.replicate.browser.direct.memory', ctx, shippedTransport, appNode)
-    await ctx.host({ op: 'profile-stop', label: 'replicate.browser.direct.memory' })
+    await replicateFromBrowser(file, targets, 'direct', openMemoryStore(), 'stage.replicate.browser.direct.memory', ctx, shippedTransport, appNode, { profile: 'replicate.browser.direct.memory' })
     // libp2p's WebSocket stops at 4 MiB buffered and resumes only once the socket is empty (polled every 10 ms).
     await ctx.host({ op: 'gc', label: '' })
     await replicateFromBrowser(file, targets, 'direct', await openPackStore('replicate-buffered'), 'proto.replicate.browser.direct.buffered_16MiB', ctx, wideBufferTransport, appNode)
@@ -110,7 +106,7 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
 }
 
 /** One `replicate.browser.<path>` repetition from `opened`, recorded as `name`; returns the root it replicated. */
-async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, opened: BenchStore, name: string, ctx: BenchContext, transport: CountedTransport, makeNode: MakeNode): Promise<{ root: CID, fileKey: Uint8Array }> {
+async function replicateFromBrowser (file: File, targets: ReplicationTargets, path: ReplicationPath, opened: BenchStore, name: string, ctx: BenchContext, transport: CountedTransport, makeNode: MakeNode, measure: { cpu?: boolean, profile?: string } = {}): Promise<{ root: CID, fileKey: Uint8Array }> {
   return await withStore(opened, async (store) => {
     // Stored (untimed) before the device starts: the app's add is measured elsewhere.
     const { root, fileKey } = await storeFileWithKey(store.blockstore, file.stream())
@@ -120,8 +116,13 @@ async function replicateFromBrowser (file: File, targets: ReplicationTargets, pa
     try {
       const address = await connectDevice(device, targets, path)
       const before = { ...counts }
+      // Chromium's CPU per thread and the worker's profile over the transfer alone (not the store and pairing before it).
+      if (measure.cpu === true) await ctx.host({ op: 'cpu-start', label: name })
+      if (measure.profile !== undefined) await ctx.host({ op: 'profile-start', label: measure.profile })
       // Also a share copy, so the share figures below can open it as a recipient with no vault.
       const ms = await timeReplication(device, address, root, 1, true)
+      if (measure.profile !== undefined) await ctx.host({ op: 'profile-stop', label: measure.profile })
+      if (measure.cpu === true) await ctx.host({ op: 'cpu-stop', label: name })
       ctx.sample({ name, value: mbPerSecond(file.size, ms), unit: 'MB/s' })
       sampleCounts(name, counts, before, file.size, ctx)
       return { root, fileKey }
