@@ -2,6 +2,7 @@ import { createUnsafe } from 'multiformats/block'
 import { CID } from 'multiformats/cid'
 import { PeerUnreachableError } from '../../errors.ts'
 import { readWholeBlock } from '../../storage/read-block.ts'
+import { linksOnlyWalker } from './pin-walker.ts'
 import type { DagStore, DagWalker } from './node-parts.ts'
 
 /** The raw codec: a block with no links (UnixFS raw leaves, index op blocks). */
@@ -90,8 +91,9 @@ export async function fetchAndPin (helia: DagStore, root: CID, options: FetchDag
     try {
       // offline: every block is here now; the walk must never ask the network.
       // skipHashCheck: each block was checked against its CID as it arrived or was read
-      // above; the walk only needs the links (re-hashing was ~0.9 CPU ms/MB on the peer).
-      const pinOptions = { signal, offline: true, skipHashCheck: true } as Parameters<DagStore['pins']['add']>[1]
+      // above; the walk only needs the links (re-hashing was ~0.9 CPU ms/MB on the peer),
+      // so raw leaves are not read back at all (pin-walker.ts).
+      const pinOptions = { signal, offline: true, skipHashCheck: true, walker: linksOnlyWalker() } as Parameters<DagStore['pins']['add']>[1]
       for await (const cid of helia.pins.add(root, pinOptions)) { void cid }
     } catch (err) {
       // Another vault pinned the same root first: the blocks are held, which is all we need.
