@@ -102,8 +102,11 @@ export class ReplicationHost {
       device = await startBenchDevice(blockstore, transport, this.targets.vaultKey, undefined, serveBlocks)
       const address = await connectDevice(device, this.targets, path)
       const before = this.cpuNow()
+      const monotonic0 = process.hrtime.bigint()
       const ms = await timeReplication(device, address, root, 1)
       const after = this.cpuNow()
+      // The timed window in V8 profiles' clock (monotonic µs, the same in every process), to cut a profile to it.
+      if (process.env.CAIRN_BENCH_CPU_PROF !== undefined) console.log(`  profile window ${prefix}replicate.node.${path}${label}: ${monotonic0 / 1000n}-${process.hrtime.bigint() / 1000n} µs`)
       const value = mbPerSecond(bytes, ms)
       // CPU per MB moves less than MB/s when other programs load the machine.
       const perMB = (i: 0 | 1 | 2 | 3): number => (after[i] - before[i]) / (bytes / 1e6)
