@@ -11,6 +11,8 @@ export interface SealedChunk {
   leafDigest: Uint8Array
   /** SHA-256 of the plaintext: one piece of the version-2 dedup tag. */
   plainDigest: Uint8Array
+  /** The plaintext's buffer, handed back by a sealer done with it: a later chunk may be read into it. */
+  spare?: Uint8Array
 }
 
 /** The chunks of one file, sealed (and opened) by whichever thread the sealer picks. */

@@ -58,6 +58,9 @@ function knownDigestImporter (known: WeakMap<Uint8Array, Uint8Array>): BufferImp
  */
 const WAITING_FOR_IMPORTER = IMPORT_OPTIONS.blockWriteConcurrency
 
+/** Spent plaintext buffers kept for reuse: the reader takes one per chunk, the sealer gives one back per chunk. */
+const SPARES_KEPT = 4
+
 /**
  * The ciphertext of a plaintext stream, in order: the header, then one
  * sealed chunk per 1 MiB of plaintext. A pump reads the plaintext and keeps
@@ -66,7 +69,7 @@ const WAITING_FOR_IMPORTER = IMPORT_OPTIONS.blockWriteConcurrency
  * WAITING_FOR_IMPORTER are out in all (sealing, or sealed and waiting), so
  * memory stays bounded whatever the file size.
  */
-async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: SealSession, header: Uint8Array, width: number, out: Omit<StoredSealed, 'cid'>, known: WeakMap<Uint8Array, Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+async function * sealedPieces (plaintext: ReadableStream<Uint8Array> | Blob, session: SealSession, header: Uint8Array, width: number, out: Omit<StoredSealed, 'cid'>, known: WeakMap<Uint8Array, Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
   yield header
   const queue: Array<Promise<SealedChunk>> = []
   let sealing = 0
@@ -83,12 +86,15 @@ async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: S
     if (stopped) return
     if (index >= MAX_CHUNKS) throw new FormatInvalidError('file has too many chunks for its chunk size')
     sealing++
-    const job = session.seal(index++, piece.bytes, piece.last)
-    job.catch(() => {}).finally(() => { sealing--; wakeUp() })
+    // Counted down before the consumer sees the result: while it waits on an empty queue, nothing it took still counts as sealing, so the pump cannot be waiting too.
+    const job = session.seal(index++, piece.bytes, piece.last).finally(() => { sealing--; wakeUp() })
+    job.catch(() => {})
     queue.push(job)
     wakeUp()
   }
-  const source = readPlaintext(plaintext)
+  // Buffers of sealed chunks the sealer gave back, for the reader to fill again.
+  const spares: Uint8Array[] = []
+  const source = readPlaintext(plaintext, spares)
   const pump = async (): Promise<void> => {
     try {
       for await (const piece of source.pieces) {
@@ -116,6 +122,7 @@ async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: S
       }
       wakeUp()
       const sealed = await next
+      if (sealed.spare !== undefined && spares.length < SPARES_KEPT) spares.push(sealed.spare)
       known.set(sealed.ciphertext, sealed.leafDigest)
       out.pieceDigests.push(sealed.plainDigest)
       yield sealed.ciphertext
@@ -135,7 +142,7 @@ async function * sealedPieces (plaintext: ReadableStream<Uint8Array>, session: S
  * CIDs for the same key and nonce prefix). Returns the root CID and the
  * plaintext piece digests; the blocks written are in `store.written`.
  */
-export async function storeSealed (store: RecordingBlockstore, plaintext: ReadableStream<Uint8Array>, init: StoreSealedInit): Promise<StoredSealed> {
+export async function storeSealed (store: RecordingBlockstore, plaintext: ReadableStream<Uint8Array> | Blob, init: StoreSealedInit): Promise<StoredSealed> {
   const subkeys = deriveFileSubkeys(init.fileKey)
   const noncePrefix = init.noncePrefix ?? globalThis.crypto.getRandomValues(new Uint8Array(NONCE_PREFIX_LENGTH))
   const header = buildHeader(subkeys, noncePrefix, DEFAULT_CHUNK_LOG2)

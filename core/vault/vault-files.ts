@@ -182,7 +182,8 @@ export class VaultFiles {
       if (duplicate !== undefined) return duplicate
       return await this.storeNew(input.file.stream(), stored, tag, oldTag)
     }
-    return await this.storeNew(input.file.stream(), stored, undefined, oldTag)
+    // The Blob itself: read into the chunk buffers the seal workers hand back (plaintext-pieces.ts).
+    return await this.storeNew(input.file, stored, undefined, oldTag)
   }
 
   /**
@@ -224,7 +225,7 @@ export class VaultFiles {
    * vault already has it. The version-2 tag is `tag` when known up front,
    * else made from the piece digests the sealer computed while encrypting.
    */
-  private async storeNew (plaintext: ReadableStream<Uint8Array>, input: StoreInput, tag: Uint8Array | undefined, oldTag: Promise<Uint8Array> | undefined): Promise<AddFileResult> {
+  private async storeNew (plaintext: ReadableStream<Uint8Array> | Blob, input: StoreInput, tag: Uint8Array | undefined, oldTag: Promise<Uint8Array> | undefined): Promise<AddFileResult> {
     // Encrypt while the old tag (if any) is computed, and stop early (taking
     // back what was written) if it turns out to be a duplicate.
     const upload = new AbortController()

@@ -25,8 +25,11 @@ const answer = async (request: Extract<SealRequest, { id: number }>): Promise<vo
     const cipher = await cipherOf(request.session)
     if (request.type === 'seal') {
       const sealed = await sealChunk(cipher, request.index, request.plaintext, request.last)
-      const reply: SealReply = { id: request.id, ok: true, sealed }
-      self.postMessage(reply, [sealed.ciphertext.buffer as ArrayBuffer, sealed.leafDigest.buffer as ArrayBuffer, sealed.plainDigest.buffer as ArrayBuffer])
+      // The plaintext's buffer goes back too (WebCrypto took its own copies): the node worker reads a
+      // later chunk into it rather than mapping a fresh MiB (and this worker frees nothing).
+      const spare = request.plaintext
+      const reply: SealReply = { id: request.id, ok: true, sealed: { ...sealed, spare } }
+      self.postMessage(reply, [sealed.ciphertext.buffer as ArrayBuffer, sealed.leafDigest.buffer as ArrayBuffer, sealed.plainDigest.buffer as ArrayBuffer, spare.buffer as ArrayBuffer])
     } else {
       const plaintext = (await cipher.decrypt(request.index, request.ciphertext, request.last)) ?? null
       if (plaintext !== null) {

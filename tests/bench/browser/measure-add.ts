@@ -27,9 +27,10 @@ function asPieces (stream: ReadableStream<Uint8Array>): ReadableStream<Uint8Arra
 
 /**
  * `add.encrypted`: what `VaultFiles.add` does for a large file (core/vault/vault-files.ts):
- * `storeSealed` reads `file.stream()` once (a byte stream: straight into 1 MiB
- * buffers; `from: 'pieces'` hides that, so the stream's own pieces are
- * joined and copied, as before issue 12's second round) and hands each chunk to the
+ * `storeSealed` reads the File once (with a BYOB reader straight into 1 MiB
+ * buffers the seal workers hand back; `from: 'pieces'` gives it the
+ * stream's own pieces instead, joined and copied, as the add read them
+ * until issue 12's fifth round) and hands each chunk to the
  * seal workers (encrypt, hash the leaf, hash the plaintext piece), then UnixFS
  * and a RecordingBlockstore over the store; the version-2 dedup tag is made
  * from the piece digests. Timed until the store is flushed and the tag made.
@@ -39,7 +40,7 @@ export async function measureEncryptedAdd (file: Blob, store: BenchStore, sealer
   const upload = new AbortController()
   let progress = 0
   const start = performance.now()
-  const sealed = await storeSealed(new RecordingBlockstore(store.blockstore), from === 'bytes' ? file.stream() : asPieces(file.stream()), {
+  const sealed = await storeSealed(new RecordingBlockstore(store.blockstore), from === 'bytes' ? file : asPieces(file.stream()), {
     fileKey,
     sealer,
     signal: upload.signal,

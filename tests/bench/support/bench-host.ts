@@ -119,7 +119,7 @@ export class BenchHost {
     if (total === 0) return
     console.log(`  CPU during ${label}: ${wallMs.toFixed(0)} ms wall; Chromium kept ${(total / wallMs).toFixed(2)} of ${cpus().length} cores busy; ` +
       `machine: busy ${machine.busy.toFixed(0)}, idle ${machine.idle.toFixed(0)}, iowait ${machine.iowait.toFixed(0)}, steal ${machine.steal.toFixed(0)} ms`)
-    for (const t of threads.filter((t) => t.ms >= 20)) console.log(`    ${t.ms.toFixed(0).padStart(6)} ms  ${t.process.padEnd(16)} ${t.thread}`)
+    for (const t of threads.filter((t) => t.ms >= 20)) console.log(`    ${t.ms.toFixed(0).padStart(6)} ms  ${t.process.padEnd(16)} ${t.thread.padEnd(60)} sys ${t.sysMs.toFixed(0).padStart(5)} ms, ${String(t.faults).padStart(7)} minor faults`)
     this.results.add({ name: `cpu.${label}.busy_cores`, value: total / wallMs, unit: 'cores' })
   }
 

@@ -103,7 +103,7 @@ describe('sealed content (per-chunk work handed to a sealer)', () => {
     assert.equal((await Array.fromAsync(store.getAll())).length, 0)
   })
 
-  it('a Blob\'s stream and a stream of odd pieces store the same file', async () => {
+  it('a Blob, a Blob\'s stream and a stream of odd pieces store the same file', async () => {
     /** The same bytes as an ordinary (not byte) stream, in pieces of uneven sizes. */
     const oddPieces = (bytes: Uint8Array): ReadableStream<Uint8Array> => {
       const sizes = [3000, MiB + 5, 17, 2 * MiB, 65536]
@@ -125,7 +125,10 @@ describe('sealed content (per-chunk work handed to a sealer)', () => {
       const store = new MemoryBlockstore()
       const fromBytes = await storeSealed(new RecordingBlockstore(store), new Blob([plaintext]).stream(), { fileKey, sealer: shuffledSealer(), noncePrefix })
       const fromOdd = await storeSealed(new RecordingBlockstore(new MemoryBlockstore()), oddPieces(plaintext), { fileKey, sealer: shuffledSealer(), noncePrefix })
+      const fromBlob = await storeSealed(new RecordingBlockstore(new MemoryBlockstore()), new Blob([plaintext]), { fileKey, sealer: shuffledSealer(), noncePrefix })
       assert.equal(fromOdd.cid.toString(), fromBytes.cid.toString(), `size ${size}`)
+      assert.equal(fromBlob.cid.toString(), fromBytes.cid.toString(), `size ${size}, from the Blob`)
+      assert.deepEqual(fromBlob.pieceDigests, fromBytes.pieceDigests)
       assert.equal(fromBytes.size, size)
       assert.deepEqual(fromOdd.pieceDigests, fromBytes.pieceDigests)
       assert.deepEqual(await readAll(readDecrypted(store, fromBytes.cid, fileKey.slice(), { plaintextLength: size })), plaintext)

@@ -22,10 +22,11 @@ export class FakeSealWorker implements SealWorkerLike {
     void (async () => {
       const cipher = await this.sessions.get(request.session) as ChunkCipher
       const reply: SealReply = request.type === 'seal'
-        ? { id: request.id, ok: true, sealed: await sealChunk(cipher, request.index, request.plaintext, request.last) }
+        ? { id: request.id, ok: true, sealed: { ...await sealChunk(cipher, request.index, request.plaintext, request.last), spare: request.plaintext } }
         : await this.unseal(cipher, request)
-      // The ciphertext of a refused chunk goes back transferred, as the real worker sends it.
+      // The ciphertext of a refused chunk and a sealed chunk's plaintext buffer go back transferred, as the real worker sends them.
       const back = 'ciphertext' in reply && reply.ciphertext !== undefined ? [reply.ciphertext.buffer as ArrayBuffer] : []
+      if ('sealed' in reply && reply.sealed.spare !== undefined) back.push(reply.sealed.spare.buffer as ArrayBuffer)
       if (!this.terminated) this.onmessage?.({ data: structuredClone(reply, { transfer: back }) } as MessageEvent<SealReply>)
     })()
   }
