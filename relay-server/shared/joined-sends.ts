@@ -1,3 +1,4 @@
+import { concatBytes } from '@noble/hashes/utils.js'
 import { Uint8ArrayList } from 'uint8arraylist'
 import type { MultiaddrConnection } from '@libp2p/interface'
 import type { Factory } from './websockets-dialling.ts'
@@ -24,13 +25,7 @@ function runsOf (data: Uint8ArrayList, max: number): Uint8Array[][] {
 
 /** One piece holding `run`'s bytes (a copy unless it is one piece). */
 function joinRun (run: Uint8Array[]): Uint8Array {
-  if (run.length === 1) return run[0] as Uint8Array
-  let bytes = 0
-  for (const piece of run) bytes += piece.byteLength
-  const joined = new Uint8Array(bytes)
-  let at = 0
-  for (const piece of run) { joined.set(piece, at); at += piece.byteLength }
-  return joined
+  return run.length === 1 ? run[0] as Uint8Array : concatBytes(...run)
 }
 
 /**
