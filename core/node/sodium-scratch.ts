@@ -1,3 +1,6 @@
+/** A message whole, or in pieces (Noise hands a list of pieces: a yamux header and the data after it). */
+export type Pieces = Uint8Array | Iterable<Uint8Array> & { byteLength: number }
+
 /**
  * The slice of libsodium's Emscripten module used here (libsodium-wrappers
  * exposes it as `libsodium`). The AEAD functions take 64-bit lengths as two
@@ -57,23 +60,24 @@ export class SodiumScratch {
     return bytes <= MESSAGE_BYTES && adBytes <= AD_BYTES
   }
 
-  /** Ciphertext and tag of `plaintext` (which must fit with its tag). */
-  seal (plaintext: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
+  /** Ciphertext and tag of `plaintext` (which must fit with its tag); pieces are copied straight into the heap, never joined first. */
+  seal (plaintext: Pieces, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
+    const length = plaintext.byteLength
     const heap = this.load(plaintext, ad, nonce, key)
-    const rc = this.m._crypto_aead_chacha20poly1305_ietf_encrypt(this.message, 0, this.message, plaintext.length, 0, this.ad, ad.length, 0, 0, this.nonce, this.key)
+    const rc = this.m._crypto_aead_chacha20poly1305_ietf_encrypt(this.message, 0, this.message, length, 0, this.ad, ad.length, 0, 0, this.nonce, this.key)
     this.forgetKey()
     if (rc !== 0) throw new Error('libsodium refused to encrypt')
-    return heap.slice(this.message, this.message + plaintext.length + TAG_BYTES)
+    return heap.slice(this.message, this.message + length + TAG_BYTES)
   }
 
   /** The plaintext, written into `dst` when it is long enough; undefined when the message fails authentication. */
-  open (ciphertext: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array, dst?: Uint8Array): Uint8Array | undefined {
-    if (ciphertext.length < TAG_BYTES) return undefined
+  open (ciphertext: Pieces, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array, dst?: Uint8Array): Uint8Array | undefined {
+    if (ciphertext.byteLength < TAG_BYTES) return undefined
     const heap = this.load(ciphertext, ad, nonce, key)
-    const rc = this.m._crypto_aead_chacha20poly1305_ietf_decrypt(this.message, 0, 0, this.message, ciphertext.length, 0, this.ad, ad.length, 0, this.nonce, this.key)
+    const rc = this.m._crypto_aead_chacha20poly1305_ietf_decrypt(this.message, 0, 0, this.message, ciphertext.byteLength, 0, this.ad, ad.length, 0, this.nonce, this.key)
     this.forgetKey()
     if (rc !== 0) return undefined
-    const length = ciphertext.length - TAG_BYTES
+    const length = ciphertext.byteLength - TAG_BYTES
     const plaintext = heap.subarray(this.message, this.message + length)
     if (dst === undefined || dst.length < length) return plaintext.slice()
     dst.set(plaintext)
@@ -81,10 +85,15 @@ export class SodiumScratch {
   }
 
   /** Copies the inputs into the heap; the heap view is read afresh, as a grown memory replaces it. */
-  private load (message: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
+  private load (message: Pieces, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
     if (key.length !== KEY_BYTES || nonce.length !== NONCE_BYTES) throw new Error('ChaCha20-Poly1305 takes a 32-byte key and a 12-byte nonce')
     const heap = this.m.HEAPU8
-    heap.set(message, this.message)
+    if (message instanceof Uint8Array) {
+      heap.set(message, this.message)
+    } else {
+      let at = this.message
+      for (const piece of message) { heap.set(piece, at); at += piece.byteLength }
+    }
     heap.set(ad, this.ad)
     heap.set(key, this.key)
     heap.set(nonce, this.nonce)

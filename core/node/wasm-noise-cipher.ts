@@ -19,15 +19,15 @@ export async function loadWasmNoiseCrypto (): Promise<ICryptoInterface> {
   return {
     ...pureJsCrypto,
     chaCha20Poly1305Encrypt (plaintext, nonce, ad, k) {
-      const m = whole(plaintext)
       const a = whole(ad)
-      return scratch?.fits(m.length + 16, a.length) === true ? scratch.seal(m, a, nonce, k) : sodium.crypto_aead_chacha20poly1305_ietf_encrypt(m, a, null, nonce, k)
+      // Noise's pieces go into libsodium's heap as they are: no join first.
+      if (scratch?.fits(plaintext.byteLength + 16, a.length) === true) return scratch.seal(plaintext, a, nonce, k)
+      return sodium.crypto_aead_chacha20poly1305_ietf_encrypt(whole(plaintext), a, null, nonce, k)
     },
     // Noise hands `dst`, the ciphertext's own bytes, to decrypt into: no new buffer per message.
     chaCha20Poly1305Decrypt (ciphertext, nonce, ad, k, dst) {
-      const c = whole(ciphertext)
       const a = whole(ad)
-      const opened = scratch?.fits(c.length, a.length) === true ? scratch.open(c, a, nonce, k, dst) : wrapperOpen(c, a, nonce, k)
+      const opened = scratch?.fits(ciphertext.byteLength, a.length) === true ? scratch.open(ciphertext, a, nonce, k, dst) : wrapperOpen(whole(ciphertext), a, nonce, k)
       if (opened === undefined) throw new Error('Noise message failed authentication (tampered, truncated or a wrong key)')
       return opened
     }

@@ -41,7 +41,7 @@ describe('Noise cipher from libsodium\'s WebAssembly (the browser node\'s)', () 
       assert.deepEqual(flat(wasm.chaCha20Poly1305Encrypt(message, n, new Uint8Array(0), k)), expected, `${size} bytes`)
       const pieces = new Uint8ArrayList(message.subarray(0, size >> 1), message.subarray(size >> 1))
       assert.deepEqual(flat(wasm.chaCha20Poly1305Encrypt(pieces, n, new Uint8Array(0), k)), expected, `${size} bytes in pieces`)
-      assert.deepEqual(flat(wasm.chaCha20Poly1305Decrypt(new Uint8ArrayList(expected), n, new Uint8Array(0), k)), message)
+      assert.deepEqual(flat(wasm.chaCha20Poly1305Decrypt(new Uint8ArrayList(expected.subarray(0, 7), expected.subarray(7)), n, new Uint8Array(0), k)), message, `${size} bytes opened from pieces`)
     }
   })
 
