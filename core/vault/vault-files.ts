@@ -182,8 +182,10 @@ export class VaultFiles {
       if (duplicate !== undefined) return duplicate
       return await this.storeNew(input.file.stream(), stored, tag, oldTag)
     }
-    // The Blob itself: read into the chunk buffers the seal workers hand back (plaintext-pieces.ts).
-    return await this.storeNew(input.file, stored, undefined, oldTag)
+    // A Blob itself: read into the chunk buffers the seal workers hand back (plaintext-pieces.ts).
+    // A file that only looks like one (the desktop socket's, pulled from the page) is read as a stream.
+    const file = input.file as File | Pick<File, 'stream'>
+    return await this.storeNew(file instanceof Blob ? file : file.stream(), stored, undefined, oldTag)
   }
 
   /**
