@@ -115,9 +115,11 @@ export async function fetchAndPin (helia: DagStore, root: CID, options: FetchDag
 export async function unpinAndFree (helia: DagStore, root: CID): Promise<number> {
   const walked: CID[] = []
   try {
-    // offline: the walk must read only what is here; a missing block must
-    // not send the peer off to fetch the very thing it is freeing.
-    const options = { offline: true } as Parameters<DagStore['pins']['rm']>[1]
+    // The DAG's blocks as far as they are here, raw leaves named by their
+    // parents and never read: Helia's own walk read every leaf back (a
+    // 1 GiB file, 1 GiB of reads) only to learn it has no links.
+    // offline: a missing block must not send the peer off to fetch the very thing it is freeing.
+    const options = { offline: true, walker: walkedDag(await localBlocks(helia, root)) } as Parameters<DagStore['pins']['rm']>[1]
     for await (const cid of helia.pins.rm(root, options)) walked.push(cid)
   } catch (err) {
     if ((err as Error).name === 'NotFoundError' && walked.length === 0) return 0

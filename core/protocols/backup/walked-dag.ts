@@ -5,15 +5,16 @@ import type { CID } from 'multiformats/cid'
 const NO_BYTES = new Uint8Array(0)
 
 /**
- * A graph walker for Helia's `pins.add` that yields the blocks of a DAG
- * walked moments ago instead of reading each one back: Helia's own walker
- * reads every block, 1 MiB leaves included, only to find links that raw
- * leaves never have, and copies each on the way (it-to-buffer) — in a
+ * A graph walker for Helia's `pins.add` and `pins.rm` that yields the blocks
+ * of a DAG already listed instead of reading each one back: Helia's own
+ * walker reads every block, 1 MiB leaves included, only to find links that
+ * raw leaves never have, and copies each on the way (it-to-buffer) — in a
  * restoring browser a quarter of the worker's busy time (issue 12).
  *
- * `pins.add` records `node.block.cid` only, so each node's block carries the
- * CID with no bytes and no value. `cids` must be every block of the DAG,
- * each already here and checked (what `fetchAndPin` walked).
+ * The pins use `node.block.cid` only, so each node's block carries the CID
+ * with no bytes and no value. For `add`, `cids` must be every block of the
+ * DAG, each here and checked (what `fetchAndPin` walked); for `rm`, the
+ * blocks whose pin records are to be taken back (`localBlocks`).
  */
 export function walkedDag (cids: readonly CID[]): GraphWalkerFactory {
   return () => ({
