@@ -34,11 +34,12 @@ export async function loadWasmNoiseCrypto (): Promise<ICryptoInterface> {
   }
 }
 
-/** libsodium's cipher, or undefined (Noise's JavaScript default) where its WebAssembly cannot load. */
-export async function wasmNoiseCryptoOrDefault (): Promise<ICryptoInterface | undefined> {
+/** libsodium's cipher, or undefined (Noise's JavaScript default, said to `warn`) where its WebAssembly cannot load. */
+export async function wasmNoiseCryptoOrDefault (warn: (message: string) => void = () => {}): Promise<ICryptoInterface | undefined> {
   try {
     return await loadWasmNoiseCrypto()
-  } catch {
+  } catch (err) {
+    warn(`libsodium's WebAssembly did not load (${(err as Error).message}); connections use the slower JavaScript cipher`)
     return undefined
   }
 }

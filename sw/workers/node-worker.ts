@@ -40,7 +40,7 @@ async function startNode (): Promise<ServedNode> {
       // Listening on /p2p-circuit makes a reservation on each relay we connect to.
       listen: ['/p2p-circuit'],
       transports: [webSockets()],
-      noiseCrypto: await wasmNoiseCryptoOrDefault()
+      noiseCrypto: await wasmNoiseCryptoOrDefault((message) => { log.warn(message) })
     },
     logs,
     emit,
