@@ -24,6 +24,12 @@ export interface PackFile {
    * `ENOSPC` error in Node) when storage is full; some bytes may have landed.
    */
   write: (offset: number, bytes: Uint8Array) => MaybePromise<number>
+  /**
+   * Optional: writes `pieces` back to back at `offset` in one call (Node's
+   * `writev`), as `write` would their join; returns the bytes written. A
+   * block that arrived in pieces is stored without being joined first.
+   */
+  writeMany?: (offset: number, pieces: readonly Uint8Array[]) => MaybePromise<number>
   /** Cuts (or zero-extends) the file to `size` bytes. */
   truncate: (size: number) => MaybePromise<void>
   /** Persists every write made so far before returning. */

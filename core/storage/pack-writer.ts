@@ -57,11 +57,16 @@ export class PackWriter {
     }
     let position = end
     try {
-      for (const piece of pieces) {
-        if (piece.length === 0) continue
-        const written = await this.file.write(position, piece)
-        position += written
-        if (written !== piece.length) throw new StorageFailedError(`Short write to ${packFileName(this.pack)}`)
+      if (pieces.length > 1 && this.file.writeMany !== undefined) {
+        const written = await this.file.writeMany(position, pieces)
+        if (written !== length) throw new StorageFailedError(`Short write to ${packFileName(this.pack)}`)
+      } else {
+        for (const piece of pieces) {
+          if (piece.length === 0) continue
+          const written = await this.file.write(position, piece)
+          position += written
+          if (written !== piece.length) throw new StorageFailedError(`Short write to ${packFileName(this.pack)}`)
+        }
       }
     } catch (err) {
       // Cut off whatever part landed (a failing write may still have stored

@@ -2,6 +2,7 @@ import { BackupService, type PeerVaultSummary } from '../../core/protocols/backu
 import type { BlockFetchStats } from '../../core/protocols/blocks/block-fetcher.ts'
 import type { BlockServerStats } from '../../core/protocols/blocks/block-server.ts'
 import type { BackupHost, BackupHostFactory } from './backup-host.ts'
+import { sha256Pieces } from '../shared/sha256-pieces.ts'
 
 /** The backup part of `cairn-peer status`. */
 export interface BackupStatus {
@@ -23,7 +24,7 @@ export interface BackupStatus {
  * BackupService on the peer's node and datastore.
  */
 export const defaultBackupFactory: BackupHostFactory = (components, init): BackupHost => {
-  const service = new BackupService({ helia: components.helia, datastore: components.datastore, log: components.log }, {
+  const service = new BackupService({ helia: components.helia, datastore: components.datastore, log: components.log, hashPieces: sha256Pieces }, {
     quotaBytes: init.quotaBytes,
     concurrency: init.concurrency,
     retentionMs: init.retentionMs,

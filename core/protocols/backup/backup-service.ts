@@ -6,6 +6,7 @@ import { silenceWantBroadcast } from './bitswap-silence.ts'
 import { DeviceWants } from './device-wants.ts'
 import { BlockFetcher, type BlockFetchStats } from '../blocks/block-fetcher.ts'
 import { BlockServer, type BlockDecision, type BlockServerStats } from '../blocks/block-server.ts'
+import type { FetchedBlock, HashPieces } from '../blocks/fetched-block.ts'
 import { toErrorResponse } from './backup-errors.ts'
 import * as C from './constants.ts'
 import { NonceCache } from './pairing.ts'
@@ -34,6 +35,8 @@ export interface BackupServiceComponents {
   /** Where the service keeps its state (under `/cairn/backup/peer`); may be Helia's own datastore. */
   datastore: Datastore
   log: Log
+  /** SHA-256 over pieces (the Node host's native hasher): blocks from devices are then hashed and stored as they arrived, never joined. */
+  hashPieces?: HashPieces
 }
 
 export interface BackupServiceInit {
@@ -145,8 +148,11 @@ export class BackupService {
       sourcesOf: vault => this.devicesOf(vault),
       put: async (cid, block) => { await components.helia.blockstore.put(cid, block) },
       fallback: async (vault, cid, signal) => await this.wants.fetch(vault, cid, signal)
-    }, { stallMs: Math.max(1000, Math.floor(this.settings.attemptTimeoutMs / 3)) })
-    const fetchBlock = async (vault: string, cid: CID, signal: AbortSignal): Promise<Uint8Array> => await this.blocks.fetch(vault, cid, signal)
+    }, {
+      stallMs: Math.max(1000, Math.floor(this.settings.attemptTimeoutMs / 3)),
+      ...(components.hashPieces !== undefined ? { hashPieces: components.hashPieces } : {})
+    })
+    const fetchBlock = async (vault: string, cid: CID, signal: AbortSignal): Promise<FetchedBlock> => await this.blocks.fetchPieces(vault, cid, signal)
     this.replicator = new Replicator({ ...components, ledger: this.ledger, serial, fetchBlock }, this.settings)
     this.handlers = new RequestHandlers({
       ...components,

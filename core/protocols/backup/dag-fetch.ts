@@ -3,6 +3,7 @@ import { CID } from 'multiformats/cid'
 import { PeerUnreachableError } from '../../errors.ts'
 import { readWholeBlock } from '../../storage/read-block.ts'
 import { walkedDag } from './walked-dag.ts'
+import { blockLength, joinBlock, type FetchedBlock } from '../blocks/fetched-block.ts'
 import type { DagStore, DagWalker } from './node-parts.ts'
 
 /** The raw codec: a block with no links (UnixFS raw leaves, index op blocks). */
@@ -21,7 +22,7 @@ export interface FetchDagOptions {
    * vault's own devices, DeviceWants). Without it, a missing block is read
    * through Helia's networked blockstore, which asks every connected peer.
    */
-  fetchBlock?: (cid: CID, signal: AbortSignal) => Promise<Uint8Array>
+  fetchBlock?: (cid: CID, signal: AbortSignal) => Promise<FetchedBlock>
 }
 
 /** The CIDs a block links to (none for raw blocks). */
@@ -60,7 +61,7 @@ export async function fetchAndPin (helia: DagStore, root: CID, options: FetchDag
     const running = new Set<Promise<void>>()
     let failure: { error: unknown } | undefined
     const fetchBlock = options.fetchBlock
-    const read = async (cid: CID): Promise<Uint8Array> => {
+    const read = async (cid: CID): Promise<FetchedBlock> => {
       if (fetchBlock === undefined) return await readWholeBlock(helia.blockstore, cid, { signal })
       if (await helia.blockstore.has(cid, { signal })) return await readWholeBlock(helia.blockstore, cid, { signal, offline: true })
       return await fetchBlock(cid, signal)
@@ -69,9 +70,11 @@ export async function fetchAndPin (helia: DagStore, root: CID, options: FetchDag
       const block = await read(cid)
       arm()
       walked.push(cid)
-      bytes += block.byteLength
+      bytes += blockLength(block)
       options.onProgress?.(bytes)
-      for (const link of await blockLinks(helia, cid, block)) {
+      // A raw leaf has no links: its bytes (in pieces, as they arrived) are never joined.
+      const links = cid.code === RAW_CODE ? [] : await blockLinks(helia, cid, joinBlock(block))
+      for (const link of links) {
         const key = link.toString()
         if (!seen.has(key)) { seen.add(key); queue.push(link) }
       }

@@ -10,6 +10,7 @@ import type { Log } from '../../log.ts'
 import type { Clock } from '../../clock.ts'
 import type { Datastore } from 'interface-datastore'
 import type { CID } from 'multiformats/cid'
+import type { FetchedBlock } from '../blocks/fetched-block.ts'
 
 export interface ReplicatorComponents {
   helia: DagStore
@@ -19,7 +20,7 @@ export interface ReplicatorComponents {
   /** Runs state changes one at a time (shared with the request handlers). */
   serial: <T>(fn: () => Promise<T>) => Promise<T>
   /** Fetches a missing block of `vault`'s from that vault's own devices, and keeps it (DeviceWants). */
-  fetchBlock: (vault: string, cid: CID, signal: AbortSignal) => Promise<Uint8Array>
+  fetchBlock: (vault: string, cid: CID, signal: AbortSignal) => Promise<FetchedBlock>
 }
 
 export interface ReplicatorInit {

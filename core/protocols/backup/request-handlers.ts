@@ -18,6 +18,7 @@ import type { Datastore } from 'interface-datastore'
 import type { CID } from 'multiformats/cid'
 import { handleRekey, handleRevoke, handleRotated, noHandover, refuseRevoked } from './revocation-handlers.ts'
 import { RotationBook } from './rotation-book.ts'
+import type { FetchedBlock } from '../blocks/fetched-block.ts'
 
 export interface RequestHandlerComponents {
   helia: BlockChecker & StreamHost
@@ -32,7 +33,7 @@ export interface RequestHandlerComponents {
   /** Vault ids moved to a new key (remove and rotate); none when not given. */
   rotations?: RotationBook
   /** Fetches a missing block from the vault's own devices (DeviceWants); without it a repair asks every connected peer. */
-  fetchBlock?: (vault: string, cid: CID, signal: AbortSignal) => Promise<Uint8Array>
+  fetchBlock?: (vault: string, cid: CID, signal: AbortSignal) => Promise<FetchedBlock>
 }
 
 export interface RequestHandlerSettings extends ManifestPolicy {

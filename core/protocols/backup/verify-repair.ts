@@ -8,6 +8,7 @@ import type { BlockGetter } from './node-parts.ts'
 import type { Log } from '../../log.ts'
 import type { Clock } from '../../clock.ts'
 import type { Datastore } from 'interface-datastore'
+import type { FetchedBlock } from '../blocks/fetched-block.ts'
 
 /** A little more than bitswap's window in which a peer is not sent the same block again. */
 const RESEND_WINDOW_MS = 5500
@@ -24,7 +25,7 @@ export interface VerifyRepairComponents {
   /** The replicator's clock: a requeued root is due at once by it. */
   now: Clock
   /** Fetches a missing block from the vault's own devices (DeviceWants); without it, from every connected peer. */
-  fetchBlock?: (vault: string, cid: CID, signal: AbortSignal) => Promise<Uint8Array>
+  fetchBlock?: (vault: string, cid: CID, signal: AbortSignal) => Promise<FetchedBlock>
 }
 
 /**

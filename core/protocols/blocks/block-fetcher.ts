@@ -1,6 +1,7 @@
 import { sha256 } from 'multiformats/hashes/sha2'
 import { BlockSession, type Entry, type Miss } from './block-session.ts'
 import { BLOCKS_PROTOCOL } from './block-wire.ts'
+import { joinBlock, type FetchedBlock, type HashPieces } from './fetched-block.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 
@@ -12,8 +13,8 @@ export interface BlockFetcherComponents {
    * backup peers, then its vault's other devices (one scope, '').
    */
   sourcesOf: (scope: string) => PeerId[]
-  /** Keeps a block that matched its CID (where DeviceWants' blocks go). */
-  put: (cid: CID, block: Uint8Array) => Promise<void>
+  /** Keeps a block that matched its CID (where DeviceWants' blocks go); in pieces only with `hashPieces`. */
+  put: (cid: CID, block: FetchedBlock) => Promise<void>
   /** Everything the exchange did not bring: DeviceWants over bitswap, as before it. */
   fallback: (scope: string, cid: CID, signal: AbortSignal) => Promise<Uint8Array>
 }
@@ -31,6 +32,8 @@ export interface BlockFetcherInit {
   refusedRetryMs?: number
   /** A peer that sent a wrong block is left to bitswap for `retryMs` too, not only for the rest of the attempt (a device's reads have no attempts). */
   skipAfterMismatch?: boolean
+  /** SHA-256 over pieces (Node's hasher): blocks are then hashed and stored as they arrived, never joined (see SessionOptions). */
+  hashPieces?: HashPieces
 }
 
 /** Where the blocks came from, for tests and the bench (counts, not timing). */
@@ -75,6 +78,7 @@ export class BlockFetcher {
   private readonly retryMs: number
   private readonly refusedRetryMs: number
   private readonly skipAfterMismatch: boolean
+  private readonly hashPieces: HashPieces | undefined
   private stopped = false
 
   constructor (private readonly c: BlockFetcherComponents, init: BlockFetcherInit = {}) {
@@ -84,9 +88,16 @@ export class BlockFetcher {
     this.retryMs = init.retryMs ?? 5 * 60_000
     this.refusedRetryMs = init.refusedRetryMs ?? this.retryMs
     this.skipAfterMismatch = init.skipAfterMismatch ?? false
+    this.hashPieces = init.hashPieces
   }
 
+  /** The block as one buffer. */
   async fetch (scope: string, cid: CID, signal: AbortSignal): Promise<Uint8Array> {
+    return joinBlock(await this.fetchPieces(scope, cid, signal))
+  }
+
+  /** The block as it arrived, in pieces if it came that way (for a caller that only stores it or counts its bytes). */
+  async fetchPieces (scope: string, cid: CID, signal: AbortSignal): Promise<FetchedBlock> {
     signal.throwIfAborted()
     if (!this.stopped && cid.multihash.code === sha256.code) {
       const distrusted = this.distrusted.get(signal)
@@ -97,7 +108,7 @@ export class BlockFetcher {
         const session = await this.session(device, signal)
         if (session === undefined) continue
         const got = await this.ask(session, cid, signal)
-        if (got instanceof Uint8Array) {
+        if (typeof got !== 'string') {
           this.stats.viaExchange++
           return got
         }
@@ -136,8 +147,8 @@ export class BlockFetcher {
     set.add(peer)
   }
 
-  private async ask (session: BlockSession, cid: CID, signal: AbortSignal): Promise<Uint8Array | Miss> {
-    return await new Promise<Uint8Array | Miss>((resolve, reject) => {
+  private async ask (session: BlockSession, cid: CID, signal: AbortSignal): Promise<FetchedBlock | Miss> {
+    return await new Promise<FetchedBlock | Miss>((resolve, reject) => {
       const abort = (): void => { session.forget(entry); reject(signal.reason) }
       const entry: Entry = {
         cid,
@@ -186,6 +197,7 @@ export class BlockFetcher {
       stallMs: this.stallMs,
       idleMs: this.idleMs,
       put: this.c.put,
+      ...(this.hashPieces !== undefined ? { hashPieces: this.hashPieces } : {}),
       ended: (session, why) => {
         // Refused, or a stream that broke or stalled: bitswap for a while (or until the device reconnects), not a stall per wave of fetches.
         if (why === 'refused' || why === 'failed') this.skip.set(id, Date.now() + (why === 'refused' ? this.refusedRetryMs : this.retryMs))

@@ -1,6 +1,7 @@
 import { equals } from 'multiformats/bytes'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { ANSWER_BLOCK, ANSWER_REFUSED, MAX_REQUEST_CIDS, clientStream, encodeRequest, readAnswer } from './block-wire.ts'
+import { joinBlock, type FetchedBlock, type HashPieces } from './fetched-block.ts'
 import type { Stream } from '@libp2p/interface'
 import type { LengthPrefixedStream } from '@libp2p/utils'
 import type { CID } from 'multiformats/cid'
@@ -13,7 +14,7 @@ export interface Entry {
   cid: CID
   /** The fetch stopped waiting (its signal ended): its block is read and dropped. */
   cancelled: boolean
-  done: (block: Uint8Array) => void
+  done: (block: FetchedBlock) => void
   missed: (why: Miss) => void
 }
 
@@ -25,7 +26,15 @@ export interface SessionOptions {
   /** No work for this long: the exchange is ended. */
   idleMs: number
   /** Keeps a block that matched its CID (the fetcher's blockstore). */
-  put: (cid: CID, block: Uint8Array) => Promise<void>
+  put: (cid: CID, block: FetchedBlock) => Promise<void>
+  /**
+   * SHA-256 over a block's pieces without joining them (Node's hasher). With
+   * it, a block that arrived in several pieces is hashed, stored and handed
+   * on as those pieces: no 1 MiB copy per block, and a quarter less memory
+   * allocated per byte received by the backup peer. Without it (browsers:
+   * WebCrypto hashes one buffer) the pieces are joined first.
+   */
+  hashPieces?: HashPieces
   /** The session is over (closed, failed, refused or a block did not match). */
   ended: (session: BlockSession, why: Miss | 'idle') => void
 }
@@ -133,8 +142,8 @@ export class BlockSession {
           if (answer.tag === ANSWER_REFUSED) { this.end('refused'); return }
           continue
         }
-        const digest = await sha256.digest(answer.block)
-        if (!equals(digest.digest, entry.cid.multihash.digest)) {
+        const { block, digest } = await this.hashAnswer([...answer.frame])
+        if (!equals(digest, entry.cid.multihash.digest)) {
           this.release()
           if (!entry.cancelled) entry.missed('mismatch')
           this.end('mismatch')
@@ -142,14 +151,21 @@ export class BlockSession {
         }
         if (entry.cancelled) { this.release(); continue }
         // Stored before the slot is freed: the window bounds blocks not yet stored.
-        this.options.put(entry.cid, answer.block).then(
-          () => { this.release(); entry.done(answer.block) },
+        this.options.put(entry.cid, block).then(
+          () => { this.release(); entry.done(block) },
           () => { this.release(); entry.missed('failed') }
         )
       }
     } catch (err) {
       this.end('failed', err as Error)
     }
+  }
+
+  private async hashAnswer (pieces: Uint8Array[]): Promise<{ block: FetchedBlock, digest: Uint8Array }> {
+    const hashPieces = this.options.hashPieces
+    if (hashPieces !== undefined && pieces.length > 1) return { block: pieces, digest: await hashPieces(pieces) }
+    const block = joinBlock(pieces)
+    return { block, digest: (await sha256.digest(block)).digest }
   }
 
   private release (): void {

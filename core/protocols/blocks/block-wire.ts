@@ -84,7 +84,11 @@ export async function writeAnswer (lp: LengthPrefixedStream<Stream>, tag: number
   else await lp.writeV([head, block], options)
 }
 
-export type Answer = { tag: typeof ANSWER_BLOCK, block: Uint8Array } | { tag: typeof ANSWER_DONT_HAVE | typeof ANSWER_REFUSED }
+/** A frame as lpStream reads it (libp2p's own Uint8ArrayList: the top-level package may be another version). */
+type Frame = Awaited<ReturnType<LengthPrefixedStream<Stream>['read']>>
+
+/** A block answer's bytes are the frame as it arrived: one piece or several (the caller joins them, or hashes and stores the pieces). */
+export type Answer = { tag: typeof ANSWER_BLOCK, frame: Frame } | { tag: typeof ANSWER_DONT_HAVE | typeof ANSWER_REFUSED }
 
 /** Reads one answer. An unknown tag: FORMAT_INVALID; a block frame too large: REQUEST_TOO_LARGE (before it is buffered). */
 export async function readAnswer (lp: LengthPrefixedStream<Stream>, signal?: AbortSignal): Promise<Answer> {
@@ -101,6 +105,5 @@ export async function readAnswer (lp: LengthPrefixedStream<Stream>, signal?: Abo
     if ((err as Error).name === 'InvalidDataLengthError') throw new CairnError('REQUEST_TOO_LARGE', 'a block is larger than the peer accepts', { cause: err })
     throw err
   }
-  // One piece is returned as is; a frame split across messages is joined (a copy).
-  return { tag, block: frame.subarray() }
+  return { tag, frame }
 }

@@ -9,6 +9,8 @@ import { createNode, type CairnHelia } from '../../../core/node/create-node.ts'
 import { BackupClient } from '../../../core/protocols/backup/backup-client.ts'
 import { BackupService, type BackupServiceInit } from '../../../core/protocols/backup/backup-service.ts'
 import { BACKUP_PROTOCOL } from '../../../core/protocols/backup/constants.ts'
+import { sha256Pieces } from '../../../relay-server/shared/sha256-pieces.ts'
+import type { HashPieces } from '../../../core/protocols/blocks/fetched-block.ts'
 import { jsonStream, readJson, writeJson } from '../../../core/protocols/backup/wire.ts'
 import { RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
 import type { Log } from '../../../core/log.ts'
@@ -50,10 +52,11 @@ export interface TestPeer extends TestNode {
 }
 
 /** A backup peer: a node plus a started BackupService on the node's own datastore (on `listen`, e.g. the port it had before a restart). */
-export async function startPeer (init: BackupServiceInit = {}, stores?: { blockstore: Blockstore, datastore: Datastore }, listen?: string): Promise<TestPeer> {
+/** `hashPieces`: the shipped peer's (Node's hasher, blocks stored as they arrived); undefined joins each block first, as a browser does. */
+export async function startPeer (init: BackupServiceInit = {}, stores?: { blockstore: Blockstore, datastore: Datastore }, listen?: string, hashPieces: HashPieces | undefined = sha256Pieces): Promise<TestPeer> {
   const node = await startNode(stores?.blockstore, stores?.datastore, listen)
   const log = new MemoryLog()
-  const service = new BackupService({ helia: node.helia, datastore: node.datastore, log }, { retryBaseMs: 50, retryMaxMs: 500, attemptTimeoutMs: 5_000, ...init })
+  const service = new BackupService({ helia: node.helia, datastore: node.datastore, log, ...(hashPieces !== undefined ? { hashPieces } : {}) }, { retryBaseMs: 50, retryMaxMs: 500, attemptTimeoutMs: 5_000, ...init })
   await service.start()
   return { ...node, service, log }
 }
