@@ -13,6 +13,7 @@ import { CircuitCaps } from './circuit-caps.ts'
 import { relayConfig, type RelayConfig } from './config.ts'
 import { ConnectionCaps } from './connection-caps.ts'
 import { webSocketsBehindProxies } from './forwarded-address.ts'
+import { withJoinedSends } from '../shared/joined-sends.ts'
 import { SERVICE_NAME } from './constants.ts'
 import { startHttpEndpoints, type HttpEndpoints, type RelayPingBody } from './http-server.ts'
 import { ReservationCaps } from './reservation-caps.ts'
@@ -100,7 +101,8 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
       ...(config.announce.length > 0 ? { announce: config.announce } : {})
     },
     // @libp2p/webrtc (node-datachannel) is loaded only when WebRTC-direct is on.
-    transports: [webSocketsBehindProxies({ trustedProxies: config.trustedProxy, log: log.child('proxy') }), ...(config.webrtcDirect ? [(await import('@libp2p/webrtc')).webRTCDirect()] : [])],
+    // Joined sends: a forwarded write leaves as a few WebSocket messages, not one per Noise length prefix and yamux header (relay-server/shared/joined-sends.ts).
+    transports: [withJoinedSends(webSocketsBehindProxies({ trustedProxies: config.trustedProxy, log: log.child('proxy') })), ...(config.webrtcDirect ? [(await import('@libp2p/webrtc')).webRTCDirect()] : [])],
     connectionEncrypters: [noise()],
     // Cairn's window (core/node/stream-muxer.ts): a relayed stream carries whole bitswap messages.
     streamMuxers: [cairnYamux()],

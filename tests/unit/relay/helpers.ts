@@ -12,6 +12,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { createLogger } from '../../../relay-server/shared/log.ts'
 import { startRelay, type RunningRelay } from '../../../relay-server/relay/start-relay.ts'
+import { webSocketsDiallingWith } from '../../../relay-server/shared/websockets-dialling.ts'
 import type { RelayConfig } from '../../../relay-server/relay/config.ts'
 import type { PrivateKey, Stream } from '@libp2p/interface'
 
@@ -24,12 +25,14 @@ export type Client = Libp2p<{ identify: Identify, ping: Ping }>
  * A Node libp2p client as a browser would be: WebSocket + circuit relay
  * client, noise, yamux, identify, ping (and WebRTC-direct when asked).
  */
-export async function createClient (listen: string[] = [], options: { webrtcDirect?: boolean, privateKey?: PrivateKey } = {}): Promise<Client> {
+export async function createClient (listen: string[] = [], options: { webrtcDirect?: boolean, privateKey?: PrivateKey, dialWith?: typeof globalThis.WebSocket } = {}): Promise<Client> {
   const webrtc = options.webrtcDirect === true ? [(await import('@libp2p/webrtc')).webRTCDirect()] : []
+  // dialWith: a WebSocket class to dial with (a test counting what arrives), in place of Node's own.
+  const ws = options.dialWith !== undefined ? webSocketsDiallingWith(options.dialWith) : webSockets()
   return await createLibp2p({
     ...(options.privateKey !== undefined ? { privateKey: options.privateKey } : {}),
     addresses: { listen },
-    transports: [webSockets(), circuitRelayTransport(), ...webrtc],
+    transports: [ws, circuitRelayTransport(), ...webrtc],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     services: { identify: identify(), ping: ping() }
