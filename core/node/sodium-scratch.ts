@@ -14,6 +14,8 @@ export interface SodiumModule {
 }
 
 const TAG_BYTES = 16
+/** Noise's frame length prefix (uint16, big-endian). */
+const LENGTH_PREFIX_BYTES = 2
 /** Noise's largest message, ciphertext and tag. */
 const MESSAGE_BYTES = 65535
 /** Noise's associated data: none in transport messages, the 32-byte handshake hash in the handshake. */
@@ -60,14 +62,25 @@ export class SodiumScratch {
     return bytes <= MESSAGE_BYTES && adBytes <= AD_BYTES
   }
 
-  /** Ciphertext and tag of `plaintext` (which must fit with its tag); pieces are copied straight into the heap, never joined first. */
+  /**
+   * Ciphertext and tag of `plaintext` (which must fit with its tag); pieces
+   * are copied straight into the heap, never joined first. The two bytes
+   * before the returned view (in its own buffer) hold its length big-endian,
+   * as Noise prefixes a frame, so the prefix and the frame can leave as one
+   * WebSocket message without a copy (adjacent-sends.ts).
+   */
   seal (plaintext: Pieces, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
     const length = plaintext.byteLength
     const heap = this.load(plaintext, ad, nonce, key)
     const rc = this.m._crypto_aead_chacha20poly1305_ietf_encrypt(this.message, 0, this.message, length, 0, this.ad, ad.length, 0, 0, this.nonce, this.key)
     this.forgetKey()
     if (rc !== 0) throw new Error('libsodium refused to encrypt')
-    return heap.slice(this.message, this.message + length + TAG_BYTES)
+    const sealed = length + TAG_BYTES
+    const out = new Uint8Array(LENGTH_PREFIX_BYTES + sealed)
+    out[0] = (sealed >>> 8) & 0xff
+    out[1] = sealed & 0xff
+    out.set(heap.subarray(this.message, this.message + sealed), LENGTH_PREFIX_BYTES)
+    return out.subarray(LENGTH_PREFIX_BYTES)
   }
 
   /** The plaintext, written into `dst` when it is long enough; undefined when the message fails authentication. */

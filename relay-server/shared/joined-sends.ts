@@ -1,6 +1,7 @@
 import { concatBytes } from '@noble/hashes/utils.js'
 import { Uint8ArrayList } from 'uint8arraylist'
 import type { MultiaddrConnection } from '@libp2p/interface'
+import { wrapConnections } from '../../core/node/connection-sends.ts'
 import type { Factory } from './websockets-dialling.ts'
 
 /** Pieces are joined into WebSocket messages of up to this many bytes (a bigger piece goes alone). */
@@ -136,41 +137,10 @@ export function sendJoined (maConn: MultiaddrConnection, max = JOINED_MESSAGE_BY
   return maConn
 }
 
-interface Upgrader {
-  upgradeOutbound: (maConn: MultiaddrConnection, opts: unknown) => Promise<unknown>
-  upgradeInbound: (maConn: MultiaddrConnection, opts: unknown) => Promise<unknown>
-}
-interface JoinableTransport {
-  dial: (ma: unknown, options: { upgrader: Upgrader }) => Promise<unknown>
-  createListener: (options: { upgrader: Upgrader }) => unknown
-}
-
-/** `upgrader`, its connections made to send joined pieces first. */
-function joiningUpgrader (upgrader: Upgrader): Upgrader {
-  return new Proxy(upgrader, {
-    get (target, prop, receiver) {
-      if (prop === 'upgradeOutbound' || prop === 'upgradeInbound') {
-        return async (maConn: MultiaddrConnection, opts: unknown) => await target[prop](sendJoined(maConn), opts)
-      }
-      const value = Reflect.get(target, prop, receiver) as unknown
-      return typeof value === 'function' ? value.bind(target) : value
-    }
-  })
-}
-
 /**
  * The transport made by `factory`, every connection it dials or accepts
- * sending joined pieces ({@link sendJoined}): the transport hands each new
- * connection to the upgrader, which is where it is wrapped.
+ * sending joined pieces ({@link sendJoined}).
  */
 export function withJoinedSends (factory: Factory): Factory {
-  return (components) => {
-    const made = factory(components)
-    const transport = made as unknown as JoinableTransport
-    const dial = transport.dial.bind(transport)
-    const createListener = transport.createListener.bind(transport)
-    transport.dial = async (ma, options) => await dial(ma, { ...options, upgrader: joiningUpgrader(options.upgrader) })
-    transport.createListener = (options) => createListener({ ...options, upgrader: joiningUpgrader(options.upgrader) })
-    return made
-  }
+  return wrapConnections(factory, (maConn) => sendJoined(maConn))
 }

@@ -3,6 +3,7 @@ import { webSockets } from '@libp2p/websockets'
 import { LogBuffer } from '../../core/node/log-buffer.ts'
 import { startVaultNode, type ServedNode } from '../../core/node/vault-node.ts'
 import { wasmNoiseCryptoOrDefault } from '../../core/node/wasm-noise-cipher.ts'
+import { withAdjacentSends } from '../../core/node/adjacent-sends.ts'
 import { describeDevice } from '../../core/vault/device-name.ts'
 import { loadAppConfig } from './app-config.ts'
 import { toErrorPayload } from '../../core/errors.ts'
@@ -39,7 +40,7 @@ async function startNode (): Promise<ServedNode> {
       agentName: 'cairn-browser',
       // Listening on /p2p-circuit makes a reservation on each relay we connect to.
       listen: ['/p2p-circuit'],
-      transports: [webSockets()],
+      transports: [withAdjacentSends(webSockets())],
       noiseCrypto: await wasmNoiseCryptoOrDefault((message) => { log.warn(message) })
     },
     logs,

@@ -4,6 +4,7 @@ import { MemoryDatastore } from 'datastore-core'
 import { FileNotFoundError, FormatInvalidError, toErrorPayload } from '../../core/errors.ts'
 import { createNode, type CairnHelia } from '../../core/node/create-node.ts'
 import { wasmNoiseCryptoOrDefault } from '../../core/node/wasm-noise-cipher.ts'
+import { withAdjacentSends } from '../../core/node/adjacent-sends.ts'
 import { findShare, readShare } from '../../core/share/open-share.ts'
 import { isPrivateAddress, isPrivateHost } from '../../core/share/dial-policy.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -41,7 +42,7 @@ async function startNode (): Promise<CairnHelia> {
   const helia = createNode({ agentName: 'cairn-share', allowPrivateAddresses: privateApp }, {
     blockstore: new LruBlockstore(CACHE_BYTES),
     datastore: new MemoryDatastore(),
-    transports: [webSockets()],
+    transports: [withAdjacentSends(webSockets())],
     noiseCrypto: await wasmNoiseCryptoOrDefault(),
     // Also what identify or a relay might offer later, not only the link's hints.
     ...(privateApp ? {} : { connectionGater: { denyDialMultiaddr: async (ma: Multiaddr) => isPrivateAddress(ma.toString()) } })

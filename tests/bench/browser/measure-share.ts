@@ -1,6 +1,7 @@
 import { webSockets } from '@libp2p/websockets'
 import { MemoryDatastore } from 'datastore-core'
 import { loadWasmNoiseCrypto } from '../../../core/node/wasm-noise-cipher.ts'
+import { withAdjacentSends } from '../../../core/node/adjacent-sends.ts'
 import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
 import { createNode, type CairnHelia } from '../../../core/node/create-node.ts'
 import { findShare, readShare } from '../../../core/share/open-share.ts'
@@ -40,12 +41,12 @@ export async function measureShare (root: CID, fileKey: Uint8Array, size: number
   }
 }
 
-/** The share worker's light node: fresh in-memory identity and stores, WebSockets only, libsodium's Noise cipher. */
+/** The share worker's light node: fresh in-memory identity and stores, WebSockets only (a Noise frame and its length one message), libsodium's Noise cipher. */
 export function recipientNode (noiseCrypto: ICryptoInterface): CairnHelia {
   return createNode({ agentName: 'cairn-share', allowPrivateAddresses: true }, {
     blockstore: new LruBlockstore(CACHE_BYTES),
     datastore: new MemoryDatastore(),
-    transports: [webSockets()],
+    transports: [withAdjacentSends(webSockets())],
     noiseCrypto
   })
 }
