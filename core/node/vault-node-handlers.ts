@@ -32,6 +32,7 @@ import { createNoticeHandlers } from './notice-handlers.ts'
 import { createSyncHandlers } from './sync-handlers.ts'
 import type { FolderSyncService } from '../folder-sync/folder-sync-service.ts'
 import { createThumbnailHandlers } from './thumbnail-handlers.ts'
+import type { FetchedBlock } from '../protocols/blocks/fetched-block.ts'
 
 /** The assembled node's parts that answer the pages' calls. */
 export interface VaultNodeParts {
@@ -56,7 +57,8 @@ export interface VaultNodeParts {
   setRelays: (next: string[]) => Promise<void>
   folderSync: FolderSyncService
   /** Fetches a block this device lacks over the batched exchange (bitswap behind it) and keeps it. */
-  fetchBlock: (cid: CID, signal: AbortSignal) => Promise<Uint8Array>
+  /** A block kept here from the vault's peers (a restore's prefetch keeps it; only its size and links are read). */
+  fetchBlock: (cid: CID, signal: AbortSignal) => Promise<FetchedBlock>
 }
 
 /** Every RPC method of the node (core/rpc/api.ts), answered by its parts. */

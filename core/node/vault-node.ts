@@ -43,6 +43,7 @@ import { FolderSyncService, type FolderOpener } from '../folder-sync/folder-sync
 import { syncVaultOf } from '../folder-sync/vault-port.ts'
 import { deriveSubkey } from '../crypto/subkeys.ts'
 import { shortDeviceLabel } from '../index/conflict-name.ts'
+import type { HashPieces } from '../protocols/blocks/fetched-block.ts'
 
 /** What the node is served to its pages with: the RPC handlers and the vault (for streamed reads). */
 export interface ServedNode {
@@ -88,6 +89,8 @@ export interface VaultNodeHost {
     connectionGater?: ConnectionGater
     /** Noise's cipher where the platform's default is slow (the browser's: wasm-noise-cipher.ts). */
     noiseCrypto?: NodeComponents['noiseCrypto']
+    /** SHA-256 over pieces where the platform hashes them natively (the desktop's Node): fetched blocks are kept without being joined. */
+    hashPieces?: HashPieces
   }
   logs: LogBuffer
   emit: <E extends EventName>(event: E, data: NodeEvents[E]) => void
@@ -173,7 +176,13 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
   // Reads (a restore, kept files) fetch blocks this device lacks from its backup peers and devices over the batched
   // exchange first, bitswap behind it, and keep them; where files live hears of each. Nobody is asked until they are known (below).
   let sources = (): PeerId[] => []
-  const exchange = new ExchangeReads({ libp2p: helia.libp2p, local: stores.blockstore, network: helia.blockstore, sources: () => sources() })
+  const exchange = new ExchangeReads({
+    libp2p: helia.libp2p,
+    local: stores.blockstore,
+    network: helia.blockstore,
+    sources: () => sources(),
+    ...(host.network.hashPieces !== undefined ? { hashPieces: host.network.hashPieces } : {})
+  })
   helia.libp2p.addEventListener('peer:disconnect', (event) => { exchange.peerGone(event.detail.toString()) })
   const readBlockstore = watchFetches(exchange.store, () => { locations.blockFetched() })
   // Called only once `vault` below exists.
@@ -409,7 +418,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     setRelays,
     folderSync,
     fetchBlock: async (cid, signal) => {
-      const block = await exchange.fetchBlock(cid, signal)
+      const block = await exchange.fetchPieces(cid, signal)
       locations.blockFetched()
       return block
     }

@@ -7,6 +7,7 @@ import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
 import type { DesktopStores } from './desktop-stores.ts'
 import { diskUse } from '../notify/desktop-notices.ts'
 import { nodeWebSockets } from '../../relay-server/shared/node-websockets.ts'
+import { sha256Pieces } from '../../relay-server/shared/sha256-pieces.ts'
 import { pathFolderOpener } from '../folders/path-folder-opener.ts'
 
 /**
@@ -58,7 +59,9 @@ export function desktopNodeHost (init: DesktopHostInit): VaultNodeHost {
       agentName: 'cairn-desktop',
       listen: [`/ip4/${ip}/tcp/0/ws`, '/p2p-circuit'],
       // ws, not Node's undici WebSocket: the path most bytes take (relay-server/shared/node-websockets.ts).
-      transports: [nodeWebSockets()]
+      transports: [nodeWebSockets()],
+      // Blocks it fetches (a restore from the backup peer) are hashed and kept as they arrived, never joined.
+      hashPieces: sha256Pieces
     },
     logs: init.logs,
     emit: init.emit,

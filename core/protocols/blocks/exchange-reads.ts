@@ -1,5 +1,6 @@
 import { readWholeBlock } from '../../storage/read-block.ts'
 import { BlockFetcher, type BlockFetchStats } from './block-fetcher.ts'
+import type { FetchedBlock, HashPieces } from './fetched-block.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
@@ -12,6 +13,8 @@ export interface ExchangeReadsComponents {
   network: Blockstore
   /** The connected peers to ask, in order: the vault's backup peers, then its other devices. */
   sources: () => PeerId[]
+  /** SHA-256 over pieces (a Node host's native hasher): blocks kept as they arrived, never joined, where nothing reads them (fetched-block.ts). */
+  hashPieces?: HashPieces
 }
 
 /** How long a peer that refused (this device had not proved itself to it yet) is left to bitswap. */
@@ -47,7 +50,7 @@ export class ExchangeReads {
       sourcesOf: () => c.sources(),
       put: async (cid, block) => { await c.local.put(cid, block) },
       fallback: async (_scope, cid, signal) => await readWholeBlock(c.network, cid, { signal })
-    }, { refusedRetryMs: REFUSED_RETRY_MS, skipAfterMismatch: true })
+    }, { refusedRetryMs: REFUSED_RETRY_MS, skipAfterMismatch: true, ...(c.hashPieces !== undefined ? { hashPieces: c.hashPieces } : {}) })
     const fetchBlock = this.fetchBlock.bind(this)
     const local = c.local
     this.store = new Proxy(c.network, {
@@ -72,6 +75,11 @@ export class ExchangeReads {
   /** A block that is not here, fetched and kept here (the exchange first, then bitswap). */
   async fetchBlock (cid: CID, signal?: AbortSignal): Promise<Uint8Array> {
     return await this.fetcher.fetch('', cid, signal ?? new AbortController().signal)
+  }
+
+  /** As {@link fetchBlock}, the block in the pieces it arrived in (for a caller that only keeps it: the restore's prefetch). */
+  async fetchPieces (cid: CID, signal?: AbortSignal): Promise<FetchedBlock> {
+    return await this.fetcher.fetchPieces('', cid, signal ?? new AbortController().signal)
   }
 
   get stats (): BlockFetchStats {

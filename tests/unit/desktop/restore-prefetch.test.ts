@@ -12,7 +12,7 @@ import type { BackupStatus } from '../../../relay-server/peer/backup-factory.ts'
 import { randomBytes } from '../backup/helpers.ts'
 import { tempDir } from '../peer/support.ts'
 import { waitFor } from '../support/polling.ts'
-import { PASSPHRASE } from '../vault/share-test-support.ts'
+import { PASSPHRASE, readAll } from '../vault/share-test-support.ts'
 
 const FILE_BYTES = 6 * 1024 * 1024 + 4321
 
@@ -43,7 +43,8 @@ describe('restore: the vault\'s content comes home after the index', () => {
     const first = await startNode(aDir)
     const a = first.node.handlers
     const { recoveryPhrase } = await a['vault.create']({ passphrase: PASSPHRASE })
-    const added = await a['files.add']({ uploadId: 'u1', file: new File([randomBytes(FILE_BYTES) as Uint8Array<ArrayBuffer>], 'film.bin') })
+    const content = randomBytes(FILE_BYTES)
+    const added = await a['files.add']({ uploadId: 'u1', file: new File([content as Uint8Array<ArrayBuffer>], 'film.bin') })
     await a['backup.add']({ address: info.address, code: info.pairingCode })
     await waitFor(async () => (await a['backup.list'](undefined)).some((p) => p.filesReplicated === 1 && p.pending === 0), 30_000, 'the peer holds the file')
     await first.node.stop()
@@ -60,6 +61,9 @@ describe('restore: the vault\'s content comes home after the index', () => {
       return blocks.length > 6 && here.every(Boolean)
     }, 30_000, 'every block of the file is on the restored device')
     assert.ok(await second.node.helia.pins.isPinned(root), 'the file is pinned whole')
+    // The desktop keeps fetched blocks in the pieces they arrived in (node-host.ts, hashPieces): they read back whole.
+    const stored = await readAll(second.node.vault.files().open(added.file.fileId).stream)
+    assert.ok(Buffer.from(stored).equals(Buffer.from(content)), 'the restored file reads back byte for byte')
 
     const running = peer.running()
     assert.ok(running !== undefined)
