@@ -56,8 +56,7 @@ export interface VaultNodeParts {
   relays: () => string[]
   setRelays: (next: string[]) => Promise<void>
   folderSync: FolderSyncService
-  /** Fetches a block this device lacks over the batched exchange (bitswap behind it) and keeps it. */
-  /** A block kept here from the vault's peers (a restore's prefetch keeps it; only its size and links are read). */
+  /** Fetches a block this device lacks over the batched exchange (bitswap behind it) and keeps it; in pieces as it arrived (the restore's prefetch reads only its size and links). */
   fetchBlock: (cid: CID, signal: AbortSignal) => Promise<FetchedBlock>
 }
 

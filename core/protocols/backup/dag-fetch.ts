@@ -25,11 +25,11 @@ export interface FetchDagOptions {
   fetchBlock?: (cid: CID, signal: AbortSignal) => Promise<FetchedBlock>
 }
 
-/** The CIDs a block links to (none for raw blocks). */
-export async function blockLinks (helia: DagWalker, cid: CID, bytes: Uint8Array): Promise<CID[]> {
+/** The CIDs a block links to (none for raw blocks, whose pieces are then never joined). */
+export async function blockLinks (helia: DagWalker, cid: CID, bytes: FetchedBlock): Promise<CID[]> {
   if (cid.code === RAW_CODE) return []
   const codec = await helia.getCodec(cid.code)
-  const block = createUnsafe({ cid, bytes, codec })
+  const block = createUnsafe({ cid, bytes: joinBlock(bytes), codec })
   return [...block.links()].map(([, link]) => link)
 }
 
@@ -72,9 +72,7 @@ export async function fetchAndPin (helia: DagStore, root: CID, options: FetchDag
       walked.push(cid)
       bytes += blockLength(block)
       options.onProgress?.(bytes)
-      // A raw leaf has no links: its bytes (in pieces, as they arrived) are never joined.
-      const links = cid.code === RAW_CODE ? [] : await blockLinks(helia, cid, joinBlock(block))
-      for (const link of links) {
+      for (const link of await blockLinks(helia, cid, block)) {
         const key = link.toString()
         if (!seen.has(key)) { seen.add(key); queue.push(link) }
       }

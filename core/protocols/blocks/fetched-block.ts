@@ -1,3 +1,5 @@
+import { concatBytes } from '@noble/hashes/utils.js'
+
 /**
  * A block as it came off a stream: one buffer, or the pieces it arrived in
  * when the fetcher can hash pieces (Node hosts) and so never joins them. A
@@ -19,9 +21,5 @@ export function blockLength (block: FetchedBlock): number {
 /** The block as one buffer (a copy only when it is in pieces). */
 export function joinBlock (block: FetchedBlock): Uint8Array {
   if (block instanceof Uint8Array) return block
-  if (block.length === 1) return block[0] as Uint8Array
-  const joined = new Uint8Array(blockLength(block))
-  let offset = 0
-  for (const piece of block) { joined.set(piece, offset); offset += piece.byteLength }
-  return joined
+  return block.length === 1 ? block[0] as Uint8Array : concatBytes(...block)
 }
