@@ -16,6 +16,7 @@ import { helperWorkersMayBlock } from './helper-workers.ts'
 import { sharedFileSource } from './shared-file-source.ts'
 import { handleFolderOpener } from '../folders/handle-folder-opener.ts'
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
+import { createWasmSha256Pieces } from '../../core/protocols/blocks/wasm-sha256-pieces.ts'
 
 declare const self: DedicatedWorkerGlobalScope
 
@@ -41,7 +42,9 @@ async function startNode (): Promise<ServedNode> {
       // Listening on /p2p-circuit makes a reservation on each relay we connect to.
       listen: ['/p2p-circuit'],
       transports: [withAdjacentSends(webSockets())],
-      noiseCrypto: await wasmNoiseCryptoOrDefault((message) => { log.warn(message) })
+      noiseCrypto: await wasmNoiseCryptoOrDefault((message) => { log.warn(message) }),
+      // Fetched blocks checked and stored in the pieces they arrived in, never joined first.
+      hashPieces: await createWasmSha256Pieces()
     },
     logs,
     emit,

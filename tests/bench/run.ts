@@ -171,7 +171,7 @@ async function runReplication (page: Page): Promise<void> {
   const concurrency = args['peer-fetch-concurrency']
   const replication = await ReplicationHost.start(concurrency !== undefined ? Number(concurrency) : undefined)
   try {
-    await runInPage(page, { ...replicationOptions, replication: replication.targets }, async (path, bytes) => { await replication.replicateNode(path, bytes, results) })
+    await runInPage(page, { ...replicationOptions, replication: replication.targets }, async (path, bytes) => { await replication.replicateNode(path, bytes, results) }, () => replication.childCpuMs())
   } finally {
     await replication.stop()
   }
@@ -194,10 +194,11 @@ async function runReplication (page: Page): Promise<void> {
   })
 }
 
-async function runInPage (page: Page, runOptions: BenchOptions, replicateNode?: BenchHost['replicateNode']): Promise<void> {
+async function runInPage (page: Page, runOptions: BenchOptions, replicateNode?: BenchHost['replicateNode'], childCpuMs?: BenchHost['childCpuMs']): Promise<void> {
   if (browser === undefined) throw new Error('the browser figures need the browser')
   const host = new BenchHost(page, results, browser.profile.userDataDir, RESULTS_DIR)
   host.replicateNode = replicateNode
+  host.childCpuMs = childCpuMs
   const onReport = (event: WorkerEvent): void => {
     if (event.type === 'log') console.log(`- ${event.text}`)
     else if (event.type === 'sample') {

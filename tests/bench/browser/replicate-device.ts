@@ -6,6 +6,7 @@ import { BackupClient } from '../../../core/protocols/backup/backup-client.ts'
 import { fetchAndPin } from '../../../core/protocols/backup/dag-fetch.ts'
 import { BlockServer } from '../../../core/protocols/blocks/block-server.ts'
 import { ExchangeReads } from '../../../core/protocols/blocks/exchange-reads.ts'
+import type { HashPieces } from '../../../core/protocols/blocks/fetched-block.ts'
 import { RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
@@ -126,18 +127,20 @@ export async function timeReplication (device: BenchDevice, address: Multiaddr, 
  * `blockConcurrency` blocks at a time): over the batched block exchange
  * first, bitswap behind it, as the app's reads do (exchange-reads.ts), or
  * (`exchange` false) over bitswap alone, as before issue 12's restore work.
+ * With `hashPieces` fetched blocks are checked and stored in the pieces they
+ * arrived in, as the app's nodes do; without it, joined and hashed whole.
  * Returns ms, DAG bytes and the blocks that came over the exchange.
  */
-export async function timeRestore (device: BenchDevice, root: CID, blockConcurrency: number, exchange = true): Promise<{ ms: number, bytes: number, viaExchange: number }> {
+export async function timeRestore (device: BenchDevice, root: CID, blockConcurrency: number, exchange = true, hashPieces?: HashPieces): Promise<{ ms: number, bytes: number, viaExchange: number }> {
   const libp2p = device.helia.libp2p
-  const reads = exchange ? new ExchangeReads({ libp2p, local: device.blockstore, network: device.helia.blockstore, sources: () => libp2p.getConnections().map((c) => c.remotePeer).filter((peer) => device.ours.has(peer.toString())) }) : undefined
+  const reads = exchange ? new ExchangeReads({ libp2p, local: device.blockstore, network: device.helia.blockstore, sources: () => libp2p.getConnections().map((c) => c.remotePeer).filter((peer) => device.ours.has(peer.toString())), ...(hashPieces !== undefined ? { hashPieces } : {}) }) : undefined
   const start = performance.now()
   try {
     const bytes = await fetchAndPin(device.helia, root, {
       signal: AbortSignal.timeout(TIMEOUT_MS),
       blockConcurrency,
       stallMs: 30_000,
-      ...(reads !== undefined ? { fetchBlock: async (cid: CID, signal: AbortSignal) => await reads.fetchBlock(cid, signal) } : {})
+      ...(reads !== undefined ? { fetchBlock: async (cid: CID, signal: AbortSignal) => await reads.fetchPieces(cid, signal) } : {})
     })
     return { ms: performance.now() - start, bytes, viaExchange: reads?.stats.viaExchange ?? 0 }
   } finally {

@@ -3,6 +3,8 @@ import { loadWasmNoiseCrypto } from '../../../core/node/wasm-noise-cipher.ts'
 import { withAdjacentSends } from '../../../core/node/adjacent-sends.ts'
 import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
 import type { CID } from 'multiformats/cid'
+import type { HashPieces } from '../../../core/protocols/blocks/fetched-block.ts'
+import { createWasmSha256Pieces } from '../../../core/protocols/blocks/wasm-sha256-pieces.ts'
 import { DEFAULT_BLOCK_CONCURRENCY } from '../../../core/protocols/backup/constants.ts'
 import { mbPerSecond, type BenchContext } from './bench-context.ts'
 import { openMemoryStore, openPackStore, type BenchStore } from './bench-stores.ts'
@@ -35,8 +37,9 @@ const WIDE_FETCH_CONCURRENCY = 32
 export async function runReplicationSuite (file: File, options: BenchOptions, targets: ReplicationTargets, ctx: BenchContext): Promise<void> {
   let root: CID | undefined
   let fileKey: Uint8Array | undefined
-  // As the app's browser nodes (issue 12): Noise with libsodium's cipher; `.noble` figures are Noise's JavaScript default.
+  // As the app's browser nodes (issue 12): Noise with libsodium's cipher, fetched blocks hashed in pieces (hash-wasm).
   const appNode = withNoiseCrypto(createNode, await loadWasmNoiseCrypto())
+  const hashPieces = await createWasmSha256Pieces()
   try {
     for (let rep = 1; rep <= options.reps; rep++) {
       for (const path of ['direct', 'relay'] as ReplicationPath[]) {
@@ -70,10 +73,11 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
     for (let rep = 1; rep <= options.reps; rep++) {
       ctx.log(`restore ${rep}/${options.reps}`)
       // Over the batched exchange as the app restores, and over bitswap alone (before it), back to back.
+      // `.joined`: each fetched block joined and hashed by WebCrypto, as browsers did before the seventh round.
       const runs = [
-        { name: 'restore.browser', makeNode: appNode, exchange: true },
-        { name: 'stage.restore.browser.bitswap', makeNode: appNode, exchange: false },
-        { name: 'stage.restore.browser.noble', makeNode: createNode, exchange: true }
+        { name: 'restore.browser', makeNode: appNode, exchange: true, hashPieces },
+        { name: 'stage.restore.browser.bitswap', makeNode: appNode, exchange: false, hashPieces },
+        { name: 'stage.restore.browser.joined', makeNode: appNode, exchange: true, hashPieces: undefined }
       ]
       if (rep % 2 === 0) runs.reverse()
       for (const run of runs) {
@@ -82,13 +86,13 @@ export async function runReplicationSuite (file: File, options: BenchOptions, ta
         const profiled = rep === 1 && run.name === 'restore.browser'
         if (rep === 1) await ctx.host({ op: 'cpu-start', label: run.name })
         if (profiled) await ctx.host({ op: 'profile-start', label: run.name })
-        await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, run.name, ctx, run.makeNode, shippedTransport, run.exchange)
+        await restoreToBrowser(file.size, root, targets, PEER_FETCH_CONCURRENCY, run.name, ctx, run.makeNode, shippedTransport, run.exchange, run.hashPieces)
         if (profiled) await ctx.host({ op: 'profile-stop', label: run.name })
         if (rep === 1) await ctx.host({ op: 'cpu-stop', label: run.name })
       }
     }
     // Before the share figures, which have failed on a loaded machine (SHARE_UNAVAILABLE) and end the run.
-    await restoreToBrowser(file.size, root, targets, WIDE_FETCH_CONCURRENCY, `stage.restore.browser.concurrency${WIDE_FETCH_CONCURRENCY}`, ctx, appNode)
+    await restoreToBrowser(file.size, root, targets, WIDE_FETCH_CONCURRENCY, `stage.restore.browser.concurrency${WIDE_FETCH_CONCURRENCY}`, ctx, appNode, shippedTransport, true, hashPieces)
     // A share link to the same file, served by the peer to a recipient with no vault (issue 4): replicated as a share copy.
     for (let rep = 1; rep <= options.reps; rep++) {
       ctx.log(`share ${rep}/${options.reps}`)
@@ -135,7 +139,7 @@ async function replicateFromBrowser (file: File, targets: ReplicationTargets, pa
 }
 
 /** A fresh browser device with an empty OPFS pack store fetches the whole DAG of `root` from the peer (direct), flushed; over the exchange unless `exchange` is false. */
-async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationTargets, concurrency: number, name: string, ctx: BenchContext, makeNode: MakeNode, transport: CountedTransport = shippedTransport, exchange = true): Promise<void> {
+async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationTargets, concurrency: number, name: string, ctx: BenchContext, makeNode: MakeNode, transport: CountedTransport, exchange: boolean, hashPieces: HashPieces | undefined): Promise<void> {
   await withStore(await openPackStore('restore'), async (store) => {
     const counts = { sends: 0, messages: 0 }
     const device = await startBenchDevice(store.blockstore, transport(counts), targets.vaultKey, makeNode)
@@ -143,7 +147,7 @@ async function restoreToBrowser (bytes: number, root: CID, targets: ReplicationT
       await connectDevice(device, targets, 'direct')
       const before = { ...counts }
       const start = performance.now()
-      const restored = await timeRestore(device, root, concurrency, exchange)
+      const restored = await timeRestore(device, root, concurrency, exchange, hashPieces)
       await store.flush()
       const ms = performance.now() - start
       ctx.log(`${name}: ${restored.bytes} DAG bytes in ${ms.toFixed(0)} ms, ${restored.viaExchange} blocks over the exchange`)

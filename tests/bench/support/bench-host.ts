@@ -13,7 +13,7 @@ const MiB = 1024 * 1024
 /** The renderer's dedicated workers in the order the suite starts them (see browser/suite.ts). */
 const WORKER_NAMES = ['bench worker (the node worker\'s role)', 'hash worker (sw/workers/hash-worker.ts)', 'prototype worker 1', 'prototype worker 2']
 
-interface Window { threads: () => ThreadCpu[], machine: () => MachineCpu, start: number }
+interface Window { threads: () => ThreadCpu[], machine: () => MachineCpu, start: number, children: number | undefined, own: NodeJS.CpuUsage }
 
 /**
  * What run.ts does when the bench worker asks (browser/protocol.ts
@@ -35,6 +35,8 @@ export class BenchHost {
 
   /** Runs one Node reference replication (`replicate-node`); set by run.ts when the replication figures run. */
   replicateNode: ((path: ReplicationPath, bytes: number) => Promise<void>) | undefined
+  /** CPU ms the backup peer and relay processes have used so far, when they run (shown beside Chromium's). */
+  childCpuMs: (() => number) | undefined
 
   async handle (request: HostRequest): Promise<void> {
     if (request.op === 'replicate-node') {
@@ -108,7 +110,7 @@ export class BenchHost {
   }
 
   private startWindow (): Window {
-    return { threads: startThreadCpu(this.userDataDir, WORKER_NAMES), machine: startMachineCpu(), start: performance.now() }
+    return { threads: startThreadCpu(this.userDataDir, WORKER_NAMES), machine: startMachineCpu(), start: performance.now(), children: this.childCpuMs?.(), own: process.cpuUsage() }
   }
 
   private reportCpu (label: string, window: Window): void {
@@ -119,6 +121,9 @@ export class BenchHost {
     if (total === 0) return
     console.log(`  CPU during ${label}: ${wallMs.toFixed(0)} ms wall; Chromium kept ${(total / wallMs).toFixed(2)} of ${cpus().length} cores busy; ` +
       `machine: busy ${machine.busy.toFixed(0)}, idle ${machine.idle.toFixed(0)}, iowait ${machine.iowait.toFixed(0)}, steal ${machine.steal.toFixed(0)} ms`)
+    const own = process.cpuUsage(window.own)
+    console.log(`    ${((own.user + own.system) / 1000).toFixed(0).padStart(6)} ms  this bench process (Playwright, CDP, the CPU sampling)`)
+    if (window.children !== undefined && this.childCpuMs !== undefined) console.log(`    ${(this.childCpuMs() - window.children).toFixed(0).padStart(6)} ms  the backup peer and relay processes`)
     for (const t of threads.filter((t) => t.ms >= 20)) console.log(`    ${t.ms.toFixed(0).padStart(6)} ms  ${t.process.padEnd(16)} ${t.thread.padEnd(60)} sys ${t.sysMs.toFixed(0).padStart(5)} ms, ${String(t.faults).padStart(7)} minor faults`)
     this.results.add({ name: `cpu.${label}.busy_cores`, value: total / wallMs, unit: 'cores' })
   }

@@ -1,6 +1,7 @@
 import { webSockets } from '@libp2p/websockets'
 import { NodeWebSocket } from '../../../relay-server/shared/node-websockets.ts'
 import { webSocketsDiallingWith } from '../../../relay-server/shared/websockets-dialling.ts'
+import { sha256Pieces } from '../../../relay-server/shared/sha256-pieces.ts'
 import { ReplicationHost } from './replication-host.ts'
 import { startMachineCpu } from './thread-cpu.ts'
 import type { Results } from './report.ts'
@@ -20,7 +21,10 @@ export interface NodeReplicationOptions {
  * (`stage.replicate.node.direct.unjoined`; the peer's side joins in both),
  * with CPU milliseconds per MB of each process (`cpu.replicate.node.*`);
  * and since issue 12 each path again from a device that does not serve the
- * batched block exchange (`stage.replicate.node.{direct,relay}.bitswap`: bitswap as before).
+ * batched block exchange (`stage.replicate.node.{direct,relay}.bitswap`: bitswap as before);
+ * then a fresh Node device restores the file from the peer as the desktop
+ * app does (`restore.node.direct`, and `stage.restore.node.direct.joined`
+ * with each block joined before it is hashed and stored).
  */
 export async function runNodeReplication (results: Results, options: NodeReplicationOptions): Promise<void> {
   console.log(`Node replication: ${options.sizeMiB} MiB file, ${options.reps} repetition(s)`)
@@ -38,8 +42,14 @@ export async function runNodeReplication (results: Results, options: NodeReplica
       // Issue 12 A/B: the same transfer from a device without the batched exchange (bitswap), back to back; which goes first alternates.
       const bitswap = async (): Promise<void> => { await host.replicateNode('direct', bytes, results, undefined, '.bitswap', 'stage.', false) }
       if (rep % 2 === 1) await bitswap()
-      await host.replicateNode('direct', bytes, results)
+      const root = await host.replicateNode('direct', bytes, results)
       if (rep % 2 === 0) await bitswap()
+      // The desktop app's restore from the peer: blocks kept in the pieces they arrived in, and (`.joined`) joined first, as before.
+      const restores = [
+        async () => { await host.restoreNode(root, bytes, results, sha256Pieces, 'restore.node.direct') },
+        async () => { await host.restoreNode(root, bytes, results, undefined, 'stage.restore.node.direct.joined') }
+      ]
+      for (const restore of rep % 2 === 0 ? restores : restores.reverse()) await restore()
       await host.replicateNode('relay', bytes, results)
       await host.replicateNode('relay', bytes, results, undefined, '.bitswap', 'stage.', false)
     }

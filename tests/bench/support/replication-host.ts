@@ -5,7 +5,10 @@ import { nodeWebSockets } from '../../../relay-server/shared/node-websockets.ts'
 import { createFsBlockstore } from '../../../relay-server/storage/fs-blockstore.ts'
 import { startServerProcess, type ServerProcess } from '../../e2e/support/server-process.ts'
 import { mbPerSecond } from '../browser/bench-context.ts'
-import { connectDevice, randomStream, startBenchDevice, storeFileWithKey, timeReplication, type ReplicationPath, type ReplicationTargets } from '../browser/replicate-device.ts'
+import { connectDevice, randomStream, startBenchDevice, storeFileWithKey, timeReplication, timeRestore, type ReplicationPath, type ReplicationTargets } from '../browser/replicate-device.ts'
+import { DEFAULT_BLOCK_CONCURRENCY } from '../../../core/protocols/backup/constants.ts'
+import type { HashPieces } from '../../../core/protocols/blocks/fetched-block.ts'
+import type { CID } from 'multiformats/cid'
 import { processCpuMs } from './process-cpu.ts'
 import type { Results } from './report.ts'
 
@@ -93,7 +96,7 @@ export class ReplicationHost {
    * the batched block exchange as the app does; `transport` swaps the former
    * for a comparison, `serveBlocks` false the latter (a device from before it).
    */
-  async replicateNode (path: ReplicationPath, bytes: number, results: Results, transport = nodeWebSockets(), label = '', prefix = '', serveBlocks = true): Promise<void> {
+  async replicateNode (path: ReplicationPath, bytes: number, results: Results, transport = nodeWebSockets(), label = '', prefix = '', serveBlocks = true): Promise<CID> {
     const storeDir = join(this.dir, `device-${++this.devices}`)
     const blockstore = await createFsBlockstore(storeDir)
     let device: Awaited<ReturnType<typeof startBenchDevice>> | undefined
@@ -123,6 +126,41 @@ export class ReplicationHost {
       const viaExchange = device.blocks?.stats.blocks ?? 0
       results.add({ name: `count.${name}.exchange_blocks`, value: viaExchange, unit: 'blocks' })
       console.log(`  ${prefix}${name}: ${value.toFixed(2)} MB/s, CPU ms/MB device ${device_.toFixed(1)}, peer ${peer.toFixed(1)} (main thread ${peerMain.toFixed(1)}), relay ${relay.toFixed(1)}; ${viaExchange} blocks over the exchange`)
+      return root
+    } finally {
+      await device?.stop()
+      await blockstore.stop()
+      await rm(storeDir, { recursive: true, force: true })
+    }
+  }
+
+  /**
+   * One `restore.node.direct` repetition, the desktop app's restore from
+   * its backup peer: a fresh Node device with an empty pack store on disk
+   * fetches the whole DAG of `root` (`bytes` of plaintext) over the batched
+   * exchange, `hashPieces` as the desktop host passes it (blocks kept in the
+   * pieces they arrived in), or joined and hashed whole without it; records
+   * MB/s and CPU ms per MB of the device and of the peer serving.
+   */
+  async restoreNode (root: CID, bytes: number, results: Results, hashPieces: HashPieces | undefined, name: string): Promise<void> {
+    const storeDir = join(this.dir, `device-${++this.devices}`)
+    const blockstore = await createFsBlockstore(storeDir)
+    let device: Awaited<ReturnType<typeof startBenchDevice>> | undefined
+    try {
+      device = await startBenchDevice(blockstore, nodeWebSockets(), this.targets.vaultKey)
+      await connectDevice(device, this.targets, 'direct')
+      const before = this.cpuNow()
+      const monotonic0 = process.hrtime.bigint()
+      const restored = await timeRestore(device, root, DEFAULT_BLOCK_CONCURRENCY, true, hashPieces)
+      const after = this.cpuNow()
+      if (process.env.CAIRN_BENCH_CPU_PROF !== undefined) console.log(`  profile window ${name}: ${monotonic0 / 1000n}-${process.hrtime.bigint() / 1000n} µs`)
+      const value = mbPerSecond(bytes, restored.ms)
+      const perMB = (i: 0 | 1): number => (after[i] - before[i]) / (bytes / 1e6)
+      results.add({ name, value, unit: 'MB/s' })
+      results.add({ name: `cpu.${name}.device`, value: perMB(0), unit: 'ms/MB' })
+      results.add({ name: `cpu.${name}.peer`, value: perMB(1), unit: 'ms/MB' })
+      results.add({ name: `count.${name}.exchange_blocks`, value: restored.viaExchange, unit: 'blocks' })
+      console.log(`  ${name}: ${value.toFixed(2)} MB/s, CPU ms/MB device ${perMB(0).toFixed(1)}, peer ${perMB(1).toFixed(1)}; ${restored.viaExchange} blocks over the exchange`)
     } finally {
       await device?.stop()
       await blockstore.stop()
