@@ -8,7 +8,10 @@ import type { BenchOptions, HostRequest, WorkerEvent } from './browser/protocol.
 import { startBenchServer } from './support/bench-server.ts'
 import { formatTable, Results, writeJsonLines } from './support/report.ts'
 import { BenchHost } from './support/bench-host.ts'
+import type { WorkerCall } from './support/worker-cdp.ts'
 import { ReplicationHost } from './support/replication-host.ts'
+import { BenchPage } from './support/bench-page.ts'
+import { launchPlainChromium } from './support/plain-chromium.ts'
 import { runSyncBench } from './sync/run-sync.ts'
 import { runDesktopBench } from './desktop/run-desktop.ts'
 import { runUiBench } from './browser/run-ui.ts'
@@ -121,14 +124,15 @@ try {
     const { profile } = browser
     const page = await profile.context.newPage()
     const meta = await describe(page)
+    await page.close()
     console.log(`Cairn bench: ${meta}\nmedians; MB = 10^6 bytes\n`)
     if (args.only === undefined || args.only === 'add') {
       console.log(`add and read: ${options.sizeMiB} MiB file, ${options.reps} repetition(s)`)
-      await runInPage(page, options)
+      await runInPage(options)
     }
     if (args.only === undefined || args.only === 'replication') {
       console.log(`replication: ${replicationOptions.sizeMiB} MiB file, ${replicationOptions.reps} repetition(s)`)
-      await runReplication(await profile.context.newPage())
+      await runReplication()
     }
     if (args.only === undefined || args.only === 'ui') {
       await runUiBench(await profile.context.newPage(), browser.server.url, results, uiOptions)
@@ -167,11 +171,11 @@ async function describe (page: Page): Promise<string> {
 }
 
 /** The replication figures on their own page, against a relay and peer started here. */
-async function runReplication (page: Page): Promise<void> {
+async function runReplication (): Promise<void> {
   const concurrency = args['peer-fetch-concurrency']
   const replication = await ReplicationHost.start(concurrency !== undefined ? Number(concurrency) : undefined)
   try {
-    await runInPage(page, { ...replicationOptions, replication: replication.targets }, async (path, bytes) => { await replication.replicateNode(path, bytes, results) }, () => replication.childCpuMs())
+    await runInPage({ ...replicationOptions, replication: replication.targets }, async (path, bytes) => { await replication.replicateNode(path, bytes, results) }, () => replication.childCpuMs())
   } finally {
     await replication.stop()
   }
@@ -194,36 +198,37 @@ async function runReplication (page: Page): Promise<void> {
   })
 }
 
-async function runInPage (page: Page, runOptions: BenchOptions, replicateNode?: BenchHost['replicateNode'], childCpuMs?: BenchHost['childCpuMs']): Promise<void> {
+/**
+ * Runs the bench page's suites (add and read, or replication) in a Chromium
+ * of their own driven over raw CDP, not through Playwright (plain-chromium.ts
+ * says why), with the CPU per thread read from that Chromium's processes.
+ */
+async function runInPage (runOptions: BenchOptions, replicateNode?: BenchHost['replicateNode'], childCpuMs?: BenchHost['childCpuMs']): Promise<void> {
   if (browser === undefined) throw new Error('the browser figures need the browser')
-  const host = new BenchHost(page, results, browser.profile.userDataDir, RESULTS_DIR)
-  host.replicateNode = replicateNode
-  host.childCpuMs = childCpuMs
-  const onReport = (event: WorkerEvent): void => {
-    if (event.type === 'log') console.log(`- ${event.text}`)
-    else if (event.type === 'sample') {
-      results.add(event.sample)
-      console.log(`  ${event.sample.name}: ${event.sample.value.toFixed(2)} ${event.sample.unit}`)
-    }
-  }
-
-  let navigations = 0
-  page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame() && ++navigations > 1) console.error('! the bench page reloaded: the run is void')
-  })
-  page.on('pageerror', (err) => { console.error(`! page error: ${err.message}`) })
-  page.on('console', (msg) => { if (msg.type() === 'error' || msg.type() === 'warning') console.error(`! console: ${msg.text()}`) })
-  await page.exposeFunction('__benchReport', onReport)
-  await page.exposeFunction('__benchHost', async (request: HostRequest) => { await host.handle(request) })
-  await page.goto(browser.server.url)
-  await page.waitForFunction(() => 'cairnBench' in globalThis)
+  const plain = await launchPlainChromium()
   try {
-    await page.evaluate(async (opts) => {
-      const bench = (globalThis as unknown as { cairnBench: { run: (o: BenchOptions) => Promise<void> } }).cairnBench
-      await bench.run(opts)
-    }, runOptions)
+    // The page's worker sessions exist once it has loaded; the host reaches the bench worker through them.
+    const attached: { benchWorker?: WorkerCall } = {}
+    const host = new BenchHost(async (method, params) => {
+      if (attached.benchWorker === undefined) throw new Error('the bench page is not loaded yet')
+      return await attached.benchWorker(method, params)
+    }, results, plain.userDataDir, RESULTS_DIR)
+    host.replicateNode = replicateNode
+    host.childCpuMs = childCpuMs
+    const page = await BenchPage.open(plain.cdp, browser.server.url, {
+      report: (event: WorkerEvent) => {
+        if (event.type === 'log') console.log(`- ${event.text}`)
+        else if (event.type === 'sample') {
+          results.add(event.sample)
+          console.log(`  ${event.sample.name}: ${event.sample.value.toFixed(2)} ${event.sample.unit}`)
+        }
+      },
+      host: async (request: HostRequest) => { await host.handle(request) }
+    })
+    attached.benchWorker = page.workerCall('bench-worker')
+    await page.run(runOptions)
+    await page.close()
   } finally {
-    await host.close()
+    await plain.close()
   }
-  if (navigations > 1) throw new Error('the bench page reloaded during the run (see above)')
 }

@@ -2,19 +2,43 @@ import type { BenchOptions, HostRequest, WorkerCommand, WorkerEvent } from './pr
 
 /**
  * The bench page: builds the test file (as a user's File, before any timing),
- * starts the bench worker and relays between it and run.ts, which exposes
- * `__benchReport` and `__benchHost` through Playwright.
+ * starts the bench worker and relays between it and run.ts, which drives
+ * the page over raw CDP (support/bench-page.ts): the page calls the binding
+ * `__benchCall` with a JSON `PageCall`, and run.ts answers a host request by
+ * calling `__benchReply`.
  */
 
-interface BenchHost {
-  __benchReport: (event: WorkerEvent) => Promise<void>
-  __benchHost: (request: HostRequest) => Promise<void>
+interface BenchGlobals {
+  __benchCall: (payload: string) => void
+  __benchReply: (id: number, error: string | null) => void
   cairnBench: { run: (options: BenchOptions) => Promise<void> }
 }
 
 // Written against globals that pages and workers share, so it type-checks with
 // the WebWorker lib like the rest of tests/bench/browser (sw/tsconfig.json).
-const host = globalThis as unknown as typeof globalThis & BenchHost
+const host = globalThis as unknown as typeof globalThis & BenchGlobals
+
+const pendingHost = new Map<number, { resolve: () => void, reject: (err: Error) => void }>()
+let nextHostCall = 1
+host.__benchReply = (id, error) => {
+  const entry = pendingHost.get(id)
+  pendingHost.delete(id)
+  if (error === null) entry?.resolve()
+  else entry?.reject(new Error(error))
+}
+
+/** Asks run.ts to do something outside the page (GC, CPU windows, a Node replication); resolves when it is done. */
+async function askHost (request: HostRequest): Promise<void> {
+  const id = nextHostCall++
+  await new Promise<void>((resolve, reject) => {
+    pendingHost.set(id, { resolve, reject })
+    host.__benchCall(JSON.stringify({ kind: 'host', id, request }))
+  })
+}
+
+function report (event: WorkerEvent): void {
+  host.__benchCall(JSON.stringify({ kind: 'report', event }))
+}
 
 /** Random bytes filled in 64 KiB pieces (the most `getRandomValues` gives at once). */
 function randomFile (size: number): File {
@@ -35,10 +59,10 @@ async function run (options: BenchOptions): Promise<void> {
     worker.onmessage = (ev: MessageEvent<WorkerEvent>) => {
       const event = ev.data
       if (event.type === 'host') {
-        host.__benchHost(event.request).then(() => { send({ type: 'host-reply', id: event.id }) }, reject)
+        askHost(event.request).then(() => { send({ type: 'host-reply', id: event.id }) }, reject)
         return
       }
-      void host.__benchReport(event)
+      report(event)
       if (event.type === 'done') resolve()
       if (event.type === 'error') reject(new Error(event.message))
     }

@@ -1,19 +1,18 @@
 import { mkdirSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
 import type { HostRequest } from '../browser/protocol.ts'
 import type { ReplicationPath } from '../browser/replicate-device.ts'
 import { startCpuProfile, stopCpuProfile } from './cpu-profile.ts'
 import type { Results } from './report.ts'
 import { startMachineCpu, startThreadCpu, type MachineCpu, type ThreadCpu } from './thread-cpu.ts'
-import { WorkerCdp } from './worker-cdp.ts'
+import { WorkerCdp, type WorkerCall } from './worker-cdp.ts'
 
 const MiB = 1024 * 1024
 /** The renderer's dedicated workers in the order the suite starts them (see browser/suite.ts). */
 const WORKER_NAMES = ['bench worker (the node worker\'s role)', 'hash worker (sw/workers/hash-worker.ts)', 'prototype worker 1', 'prototype worker 2']
 
-interface Window { threads: () => ThreadCpu[], machine: () => MachineCpu, start: number, children: number | undefined, own: NodeJS.CpuUsage }
+interface Window { threads: () => ThreadCpu[], machine: () => MachineCpu, start: number, children: number | undefined, own: NodeJS.CpuUsage, monotonic: bigint }
 
 /**
  * What run.ts does when the bench worker asks (browser/protocol.ts
@@ -27,7 +26,8 @@ export class BenchHost {
   private load: Window | undefined
 
   constructor (
-    private readonly page: Page,
+    /** CDP calls on the bench worker (bench-page.ts). */
+    private readonly benchWorker: WorkerCall,
     private readonly results: Results,
     private readonly userDataDir: string,
     private readonly resultsDir: string
@@ -100,17 +100,13 @@ export class BenchHost {
     }
   }
 
-  async close (): Promise<void> {
-    await this.cdp?.detach()
-  }
-
   private async worker (): Promise<WorkerCdp> {
-    this.cdp ??= await WorkerCdp.attach(this.page, 'bench-worker')
+    this.cdp ??= new WorkerCdp(this.benchWorker)
     return this.cdp
   }
 
   private startWindow (): Window {
-    return { threads: startThreadCpu(this.userDataDir, WORKER_NAMES), machine: startMachineCpu(), start: performance.now(), children: this.childCpuMs?.(), own: process.cpuUsage() }
+    return { threads: startThreadCpu(this.userDataDir, WORKER_NAMES), machine: startMachineCpu(), start: performance.now(), children: this.childCpuMs?.(), own: process.cpuUsage(), monotonic: process.hrtime.bigint() }
   }
 
   private reportCpu (label: string, window: Window): void {
@@ -121,6 +117,8 @@ export class BenchHost {
     if (total === 0) return
     console.log(`  CPU during ${label}: ${wallMs.toFixed(0)} ms wall; Chromium kept ${(total / wallMs).toFixed(2)} of ${cpus().length} cores busy; ` +
       `machine: busy ${machine.busy.toFixed(0)}, idle ${machine.idle.toFixed(0)}, iowait ${machine.iowait.toFixed(0)}, steal ${machine.steal.toFixed(0)} ms`)
+    // The window in V8 profiles' clock (monotonic µs, the same in every process), to cut the peer's and relay's profiles (CAIRN_BENCH_CPU_PROF).
+    if (process.env.CAIRN_BENCH_CPU_PROF !== undefined) console.log(`  profile window ${label}: ${window.monotonic / 1000n}-${process.hrtime.bigint() / 1000n} µs`)
     const own = process.cpuUsage(window.own)
     console.log(`    ${((own.user + own.system) / 1000).toFixed(0).padStart(6)} ms  this bench process (Playwright, CDP, the CPU sampling)`)
     if (window.children !== undefined && this.childCpuMs !== undefined) console.log(`    ${(this.childCpuMs() - window.children).toFixed(0).padStart(6)} ms  the backup peer and relay processes`)

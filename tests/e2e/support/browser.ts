@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type BrowserContextOptions, type LaunchO
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium'
 
 /** Flags that keep Chromium quiet on a closed network (no Google lookups, no updates). */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
