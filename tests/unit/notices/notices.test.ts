@@ -89,6 +89,26 @@ describe('Notices', () => {
     assert.match(t.told[0]?.body ?? '', /^\d+ files/)
   })
 
+  it('counts every file of a backup, also one added between two looks while another finished', async () => {
+    const t = setup()
+    const waiting = (entries: Array<[string, number]>): BackupWaiting => ({ files: entries.length, bytes: entries.reduce((sum, [, size]) => sum + size, 0), items: new Map(entries) })
+    t.state.waiting = waiting([])
+    t.notices.changed()
+    t.state.waiting = waiting([['a:1', 10_000], ['b:1', 10_000]])
+    t.notices.changed()
+    // a is held now; c and d were added meanwhile: the count of waiting files rose by one only.
+    t.state.waiting = waiting([['b:1', 10_000], ['c:1', 10_000], ['d:1', 10_000]])
+    t.notices.changed()
+    // A new version of b (a new content id) is another upload.
+    t.state.waiting = waiting([['b:2', 10_000]])
+    t.notices.changed()
+    await t.pass(90_000)
+    t.state.waiting = waiting([])
+    t.notices.changed()
+    assert.deepEqual(kinds(t.told), ['backup-done'])
+    assert.equal(t.told[0]?.body, '5 files (50 KB) are now safe on your backup peer.')
+  })
+
   it('tells of a new conflict copy by the name of its file, not of those there before', async () => {
     const t = setup()
     t.state.conflicts = [{ key: 'a:old', path: 'old.txt' }]
