@@ -5,9 +5,9 @@ import type { Notice, NoticeKind, NoticeSettings } from '../rpc/api-notices.ts'
 import { loadNoticeSettings, mergeNoticeSettings, defaultNoticeSettings, saveNoticeSettings } from './notice-settings.ts'
 import { backupDoneNotice, devicePairedNotice, peerUnreachableNotice, storageAlmostFullNotice, syncConflictNotice } from './notice-words.ts'
 
-/** What the backup peers still lack: files of the vault no paired peer holds whole. */
 /**
- * Files not yet held by every backup peer. `items` (each waiting file's
+ * What the backup peers still lack: files of the vault no paired peer holds
+ * whole. `items` (each waiting file's
  * key and size), when given, lets a run count every file it saw waiting,
  * even one added and backed up between two looks.
  */
