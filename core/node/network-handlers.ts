@@ -1,5 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { AddressInvalidError, PeerUnreachableError } from '../errors.ts'
+import { pingPeer, type PingService } from './ping-peer.ts'
 import type { CairnHelia } from './create-node.ts'
 import type { PeerKeeper } from './peer-keeper.ts'
 import type { TrafficMetrics } from './traffic-metrics.ts'
@@ -38,9 +39,9 @@ function connectionInfo (c: Connection, traffic?: TrafficMetrics): ConnectionInf
   }
 }
 
-function ping (libp2p: Libp2p): { ping: (peer: Connection['remotePeer']) => Promise<number> } {
+function pingService (libp2p: Libp2p): PingService {
   // The ping service is registered by createNode; its type is erased by the light Helia wrapper.
-  return (libp2p.services as { ping: { ping: (peer: Connection['remotePeer']) => Promise<number> } }).ping
+  return (libp2p.services as { ping: PingService }).ping
 }
 
 export function networkStatus (c: NetworkHandlerComponents): NetworkStatus {
@@ -92,9 +93,9 @@ export function createNetworkHandlers (c: NetworkHandlerComponents): Pick<Handle
       await Promise.all(connections.map(async conn => { await conn.close() }))
     },
     'network.ping': async ({ peerId }) => {
-      const connection = libp2p().getConnections().find(conn => conn.remotePeer.toString() === peerId)
+      const connection = libp2p().getConnections().find(conn => conn.remotePeer.toString() === peerId && conn.status === 'open')
       if (connection === undefined) throw new PeerUnreachableError('Not connected to that peer')
-      const latencyMs = await ping(libp2p()).ping(connection.remotePeer)
+      const latencyMs = await pingPeer(pingService(libp2p()), connection.remotePeer)
       latencies.set(peerId, latencyMs)
       return { latencyMs }
     },
