@@ -3,8 +3,16 @@ import { after, before, describe, it } from 'node:test'
 import { createClient, type Client } from '../relay/helpers.ts'
 import { pingPeer } from '../../../core/node/ping-peer.ts'
 import { PeerUnreachableError } from '../../../core/errors.ts'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 const PING = '/ipfs/ping/1.0.0'
+
+/** The address a node listens on (one WebSocket listener each here). */
+function listening (node: Client): Multiaddr {
+  const [address] = node.getMultiaddrs()
+  if (address === undefined) throw new Error('the node listens nowhere')
+  return address
+}
 
 describe('pingPeer: the Peers page\'s Ping', { timeout: 30_000 }, () => {
   let a: Client
@@ -13,7 +21,7 @@ describe('pingPeer: the Peers page\'s Ping', { timeout: 30_000 }, () => {
   before(async () => {
     a = await createClient(['/ip4/127.0.0.1/tcp/0/ws'])
     b = await createClient()
-    await b.dial(a.getMultiaddrs()[0], { signal: AbortSignal.timeout(10_000) })
+    await b.dial(listening(a), { signal: AbortSignal.timeout(10_000) })
   })
 
   after(async () => {
@@ -22,6 +30,7 @@ describe('pingPeer: the Peers page\'s Ping', { timeout: 30_000 }, () => {
 
   it('answers with a round trip even while another ping stream (the connection monitor\'s) is open', async () => {
     const [connection] = b.getConnections(a.peerId)
+    assert.ok(connection !== undefined, 'B is connected to A')
     // What libp2p's connection monitor does every 10 s: its own stream on the ping protocol.
     const held = await connection.newStream(PING, { signal: AbortSignal.timeout(5000) })
     // libp2p's ping alone refuses: one outbound ping stream per connection.
@@ -38,7 +47,7 @@ describe('pingPeer: the Peers page\'s Ping', { timeout: 30_000 }, () => {
       await silent.unhandle(PING)
       // Reads the ping and says nothing: the ping service alone would wait for ever.
       await silent.handle(PING, async stream => { for await (const _ of stream) { /* swallow */ } })
-      await b.dial(silent.getMultiaddrs()[0], { signal: AbortSignal.timeout(10_000) })
+      await b.dial(listening(silent), { signal: AbortSignal.timeout(10_000) })
       const started = Date.now()
       await assert.rejects(pingPeer(b.services.ping, silent.peerId, 600), (err: Error) => {
         assert.ok(err instanceof PeerUnreachableError)
@@ -55,7 +64,7 @@ describe('pingPeer: the Peers page\'s Ping', { timeout: 30_000 }, () => {
     const deaf = await createClient(['/ip4/127.0.0.1/tcp/0/ws'])
     try {
       await deaf.unhandle(PING)
-      await b.dial(deaf.getMultiaddrs()[0], { signal: AbortSignal.timeout(10_000) })
+      await b.dial(listening(deaf), { signal: AbortSignal.timeout(10_000) })
       await assert.rejects(pingPeer(b.services.ping, deaf.peerId, 5000), (err: Error) => {
         assert.ok(err instanceof PeerUnreachableError)
         assert.match(err.message, /^The ping failed: /)
