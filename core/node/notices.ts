@@ -7,9 +7,9 @@ import { backupDoneNotice, devicePairedNotice, peerUnreachableNotice, storageAlm
 
 /**
  * What the backup peers still lack: files of the vault no paired peer holds
- * whole. `items` (each waiting file's
- * key and size), when given, lets a run count every file it saw waiting,
- * even one added and backed up between two looks.
+ * whole. `items` (each waiting file's key and size), when given, lets a run
+ * count every file it saw waiting, even one added and backed up between two
+ * looks.
  */
 export interface BackupWaiting { files: number, bytes: number, items?: ReadonlyMap<string, number> }
 /** A conflict copy or concurrent edit the file list shows; `key` is stable while it stays. */
