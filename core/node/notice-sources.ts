@@ -17,8 +17,7 @@ export function noticeSources (p: NoticeSourceParts): Pick<NoticesComponents, 'b
     backupWaiting: (): BackupWaiting | undefined => {
       const list = files()
       if (list === undefined || p.backups.list().length === 0) return undefined
-      const waiting = list.filter(file => !p.backups.holds(file.cid))
-      return { files: waiting.length, bytes: waiting.reduce((sum, file) => sum + file.size, 0), items: new Map(waiting.map(file => [`${file.fileId}:${file.cid}`, file.size])) }
+      return { items: new Map(list.filter(file => !p.backups.holds(file.cid)).map(file => [`${file.fileId}:${file.cid}`, file.size])) }
     },
     conflicts: (): ConflictCopy[] | undefined => files()
       ?.filter(file => file.conflict === true)

@@ -6,12 +6,12 @@ import { loadNoticeSettings, mergeNoticeSettings, defaultNoticeSettings, saveNot
 import { backupDoneNotice, devicePairedNotice, peerUnreachableNotice, storageAlmostFullNotice, syncConflictNotice } from './notice-words.ts'
 
 /**
- * What the backup peers still lack: files of the vault no paired peer holds
- * whole. `items` (each waiting file's key and size), when given, lets a run
- * count every file it saw waiting, even one added and backed up between two
- * looks.
+ * What the backup peers still lack: the files of the vault no paired peer
+ * holds whole, each by a key that changes with its content and its size.
+ * Keys let a run count every file it saw waiting, even one added and backed
+ * up between two looks.
  */
-export interface BackupWaiting { files: number, bytes: number, items?: ReadonlyMap<string, number> }
+export interface BackupWaiting { items: ReadonlyMap<string, number> }
 /** A conflict copy or concurrent edit the file list shows; `key` is stable while it stays. */
 export interface ConflictCopy { key: string, path: string }
 /** Bytes this device stores against what it may (the origin's quota, or the disk). */
@@ -57,7 +57,7 @@ export class Notices {
   private timer: ReturnType<typeof setInterval> | undefined
   private changedTimer: ReturnType<typeof setTimeout> | undefined
   /** Undefined until known; 'settling' while what was waiting when we started watching drains. */
-  private backup: { phase: 'unknown' | 'settling' | 'idle' } | { phase: 'run', startedAt: number, files: number, bytes: number, last: BackupWaiting, seen: Map<string, number> } = { phase: 'unknown' }
+  private backup: { phase: 'unknown' | 'settling' | 'idle' } | { phase: 'run', startedAt: number, files: number, bytes: number, seen: Map<string, number> } = { phase: 'unknown' }
   private seenConflicts: Set<string> | undefined
   private heldConflicts: string[] = []
   private lastConflictAt = -Infinity
@@ -153,36 +153,28 @@ export class Notices {
   }
 
   private watchBackup (): void {
-    const waiting = this.c.backupWaiting()
+    const waiting = this.c.backupWaiting()?.items
     if (waiting === undefined) { this.backup = { phase: 'unknown' }; return }
-    const state = this.backup
     const now = this.clock()
-    if (state.phase !== 'run') {
-      if (state.phase === 'unknown') {
-        // What waits when we start watching (an unlock before the peers answered) is no upload we saw begin.
-        this.backup = { phase: waiting.files > 0 ? 'settling' : 'idle' }
-      } else if (waiting.files === 0) {
-        this.backup = { phase: 'idle' }
-      } else if (state.phase === 'idle') {
-        this.backup = { phase: 'run', startedAt: now, files: waiting.files, bytes: waiting.bytes, last: waiting, seen: new Map(waiting.items) }
-      }
+    if (this.backup.phase === 'unknown') {
+      // What waits when we start watching (an unlock before the peers answered) is no upload we saw begin.
+      this.backup = { phase: waiting.size > 0 ? 'settling' : 'idle' }
       return
     }
-    if (waiting.items !== undefined) {
-      // Every file seen waiting during the run, once: one added while another finished still counts.
-      for (const [key, size] of waiting.items) {
-        if (!state.seen.has(key)) { state.seen.set(key, size); state.files++; state.bytes += size }
-      }
-    } else {
-      // Without keys, every rise is more to back up; the counts of the run add them up.
-      state.files += Math.max(0, waiting.files - state.last.files)
-      state.bytes += Math.max(0, waiting.bytes - state.last.bytes)
+    if (this.backup.phase === 'settling' || (this.backup.phase === 'idle' && waiting.size === 0)) {
+      if (waiting.size === 0) this.backup = { phase: 'idle' }
+      return
     }
-    state.last = waiting
-    if (waiting.files > 0) return
+    const run = this.backup.phase === 'run' ? this.backup : { phase: 'run' as const, startedAt: now, files: 0, bytes: 0, seen: new Map<string, number>() }
+    this.backup = run
+    // Every file seen waiting during the run, once: one added while another finished still counts.
+    for (const [key, size] of waiting) {
+      if (!run.seen.has(key)) { run.seen.set(key, size); run.files++; run.bytes += size }
+    }
+    if (waiting.size > 0) return
     this.backup = { phase: 'idle' }
-    const long = now - state.startedAt >= LONG_BACKUP.ms || state.files >= LONG_BACKUP.files || state.bytes >= LONG_BACKUP.bytes
-    if (long) this.tell(backupDoneNotice(state.files, state.bytes, now))
+    const long = now - run.startedAt >= LONG_BACKUP.ms || run.files >= LONG_BACKUP.files || run.bytes >= LONG_BACKUP.bytes
+    if (long) this.tell(backupDoneNotice(run.files, run.bytes, now))
   }
 
   private watchConflicts (): void {

@@ -40,18 +40,24 @@ function setup (datastore = new MemoryDatastore()) {
 
 const kinds = (told: Notice[]): string[] => told.map(n => n.kind)
 
+/** Files waiting for the backup peers, by key (a file's id and content) and size. */
+const waiting = (entries: Array<[string, number]>): BackupWaiting => ({ items: new Map(entries) })
+/** `count` waiting files of `size` bytes each, keyed `f<first>:1` onwards. */
+const files = (count: number, size: number, first = 0): BackupWaiting =>
+  waiting(Array.from({ length: count }, (_, n): [string, number] => [`f${first + n}:1`, size]))
+
 describe('Notices', () => {
   it('says a backup finished after an upload that took over a minute, once the peers hold it all', async () => {
     const t = setup()
-    t.state.waiting = { files: 0, bytes: 0 }
+    t.state.waiting = waiting([])
     t.notices.changed()
-    t.state.waiting = { files: 2, bytes: 3_000_000 }
+    t.state.waiting = waiting([['a:1', 1_000_000], ['b:1', 2_000_000]])
     t.notices.changed()
     await t.pass(90_000)
-    t.state.waiting = { files: 1, bytes: 1_000_000 }
+    t.state.waiting = waiting([['a:1', 1_000_000]])
     t.notices.changed()
     assert.equal(t.told.length, 0, 'nothing while a file still waits')
-    t.state.waiting = { files: 0, bytes: 0 }
+    t.state.waiting = waiting([])
     t.notices.changed()
     assert.deepEqual(kinds(t.told), ['backup-done'])
     assert.equal(t.told[0]?.title, 'Backup finished')
@@ -62,36 +68,36 @@ describe('Notices', () => {
 
   it('says nothing for a quick small backup, nor for what was waiting when it started watching (an unlock)', async () => {
     const t = setup()
-    t.state.waiting = { files: 500, bytes: 9e9 }
+    t.state.waiting = files(500, 18e6)
     t.notices.changed()
     await t.pass(5 * 60_000)
-    t.state.waiting = { files: 0, bytes: 0 }
+    t.state.waiting = waiting([])
     t.notices.changed()
-    t.state.waiting = { files: 1, bytes: 10 }
+    t.state.waiting = waiting([['new:1', 10]])
     t.notices.changed()
     t.clock.advance(5_000)
-    t.state.waiting = { files: 0, bytes: 0 }
+    t.state.waiting = waiting([])
     t.notices.changed()
     assert.equal(t.told.length, 0)
   })
 
   it('says a quick backup of many files finished, counting files added while it ran', async () => {
     const t = setup()
-    t.state.waiting = { files: 0, bytes: 0 }
+    t.state.waiting = waiting([])
     t.notices.changed()
     for (let n = 1; n <= 40; n++) {
-      t.state.waiting = { files: n % 3 + 1, bytes: 1000 }
+      // Files n to n + n % 3 wait: each look, some finished and others were added.
+      t.state.waiting = files(n % 3 + 1, 1000, n)
       t.notices.changed()
     }
-    t.state.waiting = { files: 0, bytes: 0 }
+    t.state.waiting = waiting([])
     t.notices.changed()
     assert.deepEqual(kinds(t.told), ['backup-done'])
-    assert.match(t.told[0]?.body ?? '', /^\d+ files/)
+    assert.equal(t.told[0]?.body, '41 files (41 KB) are now safe on your backup peer.')
   })
 
   it('counts every file of a backup, also one added between two looks while another finished', async () => {
     const t = setup()
-    const waiting = (entries: Array<[string, number]>): BackupWaiting => ({ files: entries.length, bytes: entries.reduce((sum, [, size]) => sum + size, 0), items: new Map(entries) })
     t.state.waiting = waiting([])
     t.notices.changed()
     t.state.waiting = waiting([['a:1', 10_000], ['b:1', 10_000]])
@@ -207,7 +213,7 @@ describe('Notices', () => {
     try {
       const t = setup()
       let asked = 0
-      Object.defineProperty(t.state, 'waiting', { get: () => { asked++; return { files: 0, bytes: 0 } } })
+      Object.defineProperty(t.state, 'waiting', { get: () => { asked++; return waiting([]) } })
       for (let n = 0; n < 1000; n++) t.notices.changedSoon()
       assert.equal(asked, 0)
       mock.timers.tick(CHANGED_EVERY_MS)
