@@ -3,7 +3,7 @@ import { CairnError, StorageFailedError } from '../errors.ts'
 import type { PackFile, PackFiles } from './pack-files.ts'
 import type { PackHandles } from './pack-handles.ts'
 import { PackIndex } from './pack-index.ts'
-import { loadIndexFile, type SavedIndex } from './pack-index-file.ts'
+import { INDEX_SLOTS, loadIndexFile, type SavedIndex } from './pack-index-file.ts'
 import {
   FILE_HEADER_LENGTH, JOURNAL_MAGIC, PACK_MAGIC, RECORD_PUT, checkHeader, decodeRecord,
   fileHeader, journalFileName, packFileName, parseFileName, type JournalRecord
@@ -46,7 +46,8 @@ export interface ActivePack {
  * the packs (only the journal records written after it are replayed),
  * otherwise rebuilt from all the journals. Never trusts the file blindly: a
  * bad checksum, a pack it lists that is gone or shorter than it says, or a
- * journal shorter than it covered all mean a full rebuild.
+ * journal shorter than it covered all mean a full rebuild, and the index
+ * files are removed before it (the rebuilt index is saved anew later).
  */
 export async function recoverIndex (files: PackFiles, handles: PackHandles): Promise<{ recovered: RecoveredIndex, active: ActivePack, report: RecoveryReport }> {
   const names = await files.list()
@@ -56,6 +57,9 @@ export async function recoverIndex (files: PackFiles, handles: PackHandles): Pro
     const { active, report } = await recoverPacks(files, handles, saved.index, covered)
     return { recovered: { index: saved.index, covered, generation: saved.generation }, active, report: { ...report, savedIndex: true } }
   }
+  // A file not used now must never be used later: the rebuild may cut journals and packs, and
+  // blocks appended after it would make a stale file fit again, skipping their records.
+  for (const name of INDEX_SLOTS) if (names.includes(name)) await files.remove(name)
   const index = new PackIndex()
   const covered = new Map<number, number>()
   const { active, report } = await recoverPacks(files, handles, index, covered)

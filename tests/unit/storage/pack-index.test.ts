@@ -189,6 +189,36 @@ describe('PackBlockstore with a saved index', () => {
     await reopened.stop()
   })
 
+  it('forgets an index file it rejected: blocks stored after the rebuild survive a crash before the next save', async () => {
+    const files = new MemoryPackFiles()
+    const { store } = await openMemoryPackStore({ flushDelayMs: 60_000 }, files)
+    const old = await makeBlocks(4, 900)
+    await collectAll(store.putMany(old))
+    await store.stop()
+    // The pack loses its last block (a damaged disk): the saved index no longer fits it.
+    const pack = files.bytes('00000001.pack')
+    files.truncateFile('00000001.pack', pack.length - 1)
+
+    const { store: rebuilt } = await openMemoryPackStore({ flushDelayMs: 60_000 }, files)
+    assert.equal(rebuilt.recovery?.savedIndex, false)
+    assert.deepEqual(await savedSlots(files), [], 'the rejected index file is gone')
+    // The user goes on: new blocks, flushed, then the process is killed before any save.
+    const fresh = await makeBlocks(3, 950)
+    await collectAll(rebuilt.putMany(fresh))
+    await rebuilt.flush()
+    files.crash('unflushed')
+
+    const { store: after } = await openMemoryPackStore({}, files)
+    assert.equal(after.recovery?.savedIndex, false, 'the journals, not the stale file, rebuilt the index')
+    for (const block of [...old.slice(0, -1), ...fresh]) assert.deepEqual(await collectBytes(after.get(block.cid)), block.bytes)
+    // The lost block is not claimed, so adding its file again stores it again.
+    const lost = old.at(-1) as Block
+    assert.equal(after.has(lost.cid), false)
+    await after.put(lost.cid, lost.bytes)
+    assert.deepEqual(await collectBytes(after.get(lost.cid)), lost.bytes)
+    await after.stop()
+  })
+
   for (const lose of ['unflushed', 'nothing'] as const) {
     it(`loses no flushed block to a crash after the index was saved (${lose} lost)`, async () => {
       const files = new MemoryPackFiles()
