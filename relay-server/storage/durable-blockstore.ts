@@ -15,8 +15,17 @@ import type { PackBlockstore } from '../../core/storage/pack-blockstore.ts'
  * Concurrent puts share flushes (group commit): the pack store runs appends
  * and flushes in one queue, so a flush covers every append queued before it
  * and the flushes behind it find nothing left to sync.
+ *
+ * `has` says no to a block whose put has not reached the disk yet: the pack
+ * store indexes a block as soon as it is appended, and another fetch walking
+ * the same block would otherwise pin it and record it held before it is
+ * durable. That fetch puts it again instead, which writes nothing and waits
+ * for the same flush.
  */
 export class DurableBlockstore extends BaseBlockstore {
+  /** Puts not yet flushed, by multihash (how the pack store keys blocks), with how many are under way. */
+  private readonly unflushed = new Map<string, number>()
+
   constructor (readonly inner: PackBlockstore) {
     super()
   }
@@ -30,13 +39,25 @@ export class DurableBlockstore extends BaseBlockstore {
   }
 
   override has (key: CID, options?: AbortOptions): boolean {
-    return this.inner.has(key, options)
+    return !this.unflushed.has(unflushedKey(key)) && this.inner.has(key, options)
   }
 
   override async put (key: CID, val: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options?: AbortOptions): Promise<CID> {
-    const cid = await this.inner.put(key, val, options)
-    await this.inner.flush()
-    return cid
+    const pending = unflushedKey(key)
+    // A block already durable stays held while it is put again; one still on its way stays hidden.
+    const hides = this.unflushed.has(pending) || !this.inner.has(key)
+    if (hides) this.unflushed.set(pending, (this.unflushed.get(pending) ?? 0) + 1)
+    try {
+      const cid = await this.inner.put(key, val, options)
+      await this.inner.flush()
+      return cid
+    } finally {
+      if (hides) {
+        const left = (this.unflushed.get(pending) ?? 1) - 1
+        if (left === 0) this.unflushed.delete(pending)
+        else this.unflushed.set(pending, left)
+      }
+    }
   }
 
   override async * putMany (source: Iterable<InputPair> | AsyncIterable<InputPair>, options?: AbortOptions): AsyncGenerator<CID> {
@@ -64,4 +85,8 @@ export class DurableBlockstore extends BaseBlockstore {
       yield cid
     }
   }
+}
+
+function unflushedKey (cid: CID): string {
+  return Buffer.from(cid.multihash.bytes).toString('base64')
 }
