@@ -21,7 +21,7 @@ export interface Entry {
 export interface SessionOptions {
   /** Blocks requested and not yet stored, at most. */
   window: number
-  /** No answer for this long while some are owed: the stream is dropped. */
+  /** No bytes for this long while an answer is owed: the stream is dropped (a slow but steady source is not). */
   stallMs: number
   /** No work for this long: the exchange is ended. */
   idleMs: number
@@ -60,9 +60,16 @@ export class BlockSession {
   private writing: Promise<void> = Promise.resolve()
   private wake: (() => void) | undefined
   private idleTimer: ReturnType<typeof setTimeout> | undefined
+  /** When bytes last arrived (or an answer began to be awaited): the stall clock. */
+  private lastArrival = 0
 
   constructor (private readonly stream: Stream, private readonly options: SessionOptions) {
     this.lp = clientStream(stream, options.window)
+    // Observers only: lpStream keeps its own listeners and buffers what arrives.
+    stream.addEventListener('message', () => { this.lastArrival = Date.now() })
+    // The other end reset or closed it (a device's server gives up on a stream idle for a minute):
+    // with nothing owed that is an idle end, not a broken source to avoid for minutes.
+    stream.addEventListener('close', () => { if (!this.closed) this.end(this.sent.length + this.queue.length === 0 ? 'idle' : 'failed') })
     void this.readLoop()
     this.armIdle()
   }
@@ -87,6 +94,8 @@ export class BlockSession {
     entry.cancelled = true
     const at = this.queue.indexOf(entry)
     if (at >= 0) this.queue.splice(at, 1)
+    // It may have been the only work: the session must still end when idle.
+    this.armIdle()
   }
 
   /** Ends the session; what was owed goes to the fallback. */
@@ -116,6 +125,8 @@ export class BlockSession {
       void this.writeRequest(batch.map((e) => e.cid)).catch((err: unknown) => { this.end('failed', err as Error) })
       this.wake?.()
     }
+    // Everything queued may have been cancelled before it was sent.
+    this.armIdle()
   }
 
   private async writeRequest (cids: CID[]): Promise<void> {
@@ -133,7 +144,7 @@ export class BlockSession {
           this.wake = undefined
           continue
         }
-        const answer = await readAnswer(this.lp, AbortSignal.timeout(this.options.stallMs))
+        const answer = await this.readBeforeStall()
         if (this.closed) return
         this.sent.shift()
         if (answer.tag !== ANSWER_BLOCK) {
@@ -158,6 +169,23 @@ export class BlockSession {
       }
     } catch (err) {
       this.end('failed', err as Error)
+    }
+  }
+
+  /** The next answer, given up on when no bytes arrive for `stallMs` (a 1 MiB block on a slow link takes longer than that, and is still coming). */
+  private async readBeforeStall (): Promise<Awaited<ReturnType<typeof readAnswer>>> {
+    const stall = new AbortController()
+    this.lastArrival = Date.now()
+    const check = (): void => {
+      const quiet = Date.now() - this.lastArrival
+      if (quiet >= this.options.stallMs) stall.abort(new Error(`no bytes from the source for ${this.options.stallMs} ms`))
+      else timer = setTimeout(check, this.options.stallMs - quiet)
+    }
+    let timer = setTimeout(check, this.options.stallMs)
+    try {
+      return await readAnswer(this.lp, stall.signal)
+    } finally {
+      clearTimeout(timer)
     }
   }
 
