@@ -267,15 +267,16 @@ export class BackupService {
 
   /**
    * Whether `peer` may be sent `cid` over the block exchange: bitswap's rule
-   * (block-access.ts). A denied block no finished root holds (a root still
-   * being fetched, or not here) is "don't have" to a device proven for some
-   * vault that did not remove it, as bitswap answers; anything else denied is
-   * "refused" (a stranger, a removed device, another vault's device).
+   * (block-access.ts). A device proven for some vault that did not remove it
+   * is told "don't have" for any block it may not be sent, as bitswap answers:
+   * whether another vault holds that block is not its business (a "refused"
+   * for those alone told it). Anyone else is "refused" (a stranger, a
+   * removed device).
    */
   private async blockDecision (peer: string, cid: CID): Promise<BlockDecision> {
     if (await this.access.mayServe(peer, cid)) return 'serve'
     const standing = [...this.access.vaultsOf(peer)].some(vault => !isRevokedPeer({ ledger: this.ledger, rotations: this.rotations }, vault, peer))
-    return standing && (await this.pinnedBy(cid)).length === 0 ? 'dont-have' : 'refused'
+    return standing ? 'dont-have' : 'refused'
   }
 
   /**

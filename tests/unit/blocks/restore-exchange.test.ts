@@ -72,14 +72,16 @@ test('kept files read through the exchange store arrive over the exchange, and e
   assert.equal(reads.stats.viaExchange, file.blocks.length)
 })
 
-test('the peer refuses every CID to a stranger and to a removed device, and still serves the vault\'s other devices', async () => {
+test('the peer refuses every CID to a stranger and to a removed device, tells another vault\'s device only "don\'t have", and still serves the vault\'s other devices', async () => {
   const { peer, owner, file } = await backedUp(2 * 1024 * 1024 + 3)
   // A stranger, then the same node once paired with a vault of its own: nothing of this vault.
   const stranger = await startDevice()
   running.push({ stop: async () => { await stranger.helia.stop() } })
   assert.deepEqual(new Set(await askRaw(stranger, peer, file.blocks)), new Set(['refused']))
   await stranger.client.pair(addressOf(peer), await peer.service.createPairingCode())
-  assert.deepEqual(new Set(await askRaw(stranger, peer, file.blocks)), new Set(['refused']))
+  // Paired, its answers say no more than bitswap's: "don't have", the same for this vault's blocks as for a block no vault holds.
+  const nowhere = await storeRandomFile(new MemoryBlockstore(), 1000)
+  assert.deepEqual(await askRaw(stranger, peer, [...file.blocks, nowhere.root]), [...file.blocks, nowhere.root].map(() => 'dont-have'))
 
   const lost = await startDevice(owner.vaultKey, new MemoryBlockstore())
   running.push({ stop: async () => { await lost.helia.stop() } })
