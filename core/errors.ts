@@ -114,6 +114,8 @@ export const ERROR_CODES = [
   'SYNC_FOLDER_NOT_FOUND',
   'SYNC_FOLDER_UNAVAILABLE',
   'FOLDER_NOT_EMPTY',
+  // folder sync: a folder on the way to a file is a symbolic link (sync never writes through one)
+  'FOLDER_PATH_UNSAFE',
   // a file's thumbnail record failed authentication, is cut short or is not a small image (core/vault/thumbnails/)
   'THUMBNAIL_INVALID'
 ] as const

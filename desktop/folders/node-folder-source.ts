@@ -1,5 +1,5 @@
 import { lstat as lstatCallback } from 'node:fs'
-import { lstat, mkdir, open, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises'
+import { lstat, mkdir, open, readdir, rename, rm, stat, unlink, utimes, type FileHandle } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join, sep } from 'node:path'
 import { Readable } from 'node:stream'
@@ -25,6 +25,15 @@ function isMissing (err: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR'
 }
 
+/** Writes all of `bytes`: a write on a filling disk may take only part of them. */
+export async function writeAll (handle: Pick<FileHandle, 'write'>, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.byteLength;) {
+    const { bytesWritten } = await handle.write(bytes, at, bytes.byteLength - at)
+    if (bytesWritten === 0) throw new CairnError('QUOTA_EXCEEDED', 'The disk is full: the file was not written')
+    at += bytesWritten
+  }
+}
+
 /**
  * A real folder through node:fs, watched with @parcel/watcher (the native
  * inotify/FSEvents/ReadDirectoryChangesW backends, prebuilt binaries).
@@ -40,6 +49,26 @@ export class NodeFolderSource implements FolderSource {
 
   private abs (path: string): string {
     return join(this.root, ...path.split('/'))
+  }
+
+  /**
+   * Refuses a path whose folders, under the root, include a symbolic link:
+   * writing or moving through one would change files outside the synced
+   * folder (a link to elsewhere), and the listing, which never follows
+   * links, would then count the file as deleted.
+   */
+  private async refuseLinkedFolders (path: string): Promise<void> {
+    const parts = path.split('/').slice(0, -1)
+    for (let depth = 1; depth <= parts.length; depth++) {
+      let info
+      try {
+        info = await lstat(this.abs(parts.slice(0, depth).join('/')))
+      } catch (err) {
+        if (isMissing(err)) return
+        throw err
+      }
+      if (!info.isDirectory()) throw new CairnError('FOLDER_PATH_UNSAFE', 'A folder on the way to that file is a link, which sync does not follow')
+    }
   }
 
   async * list (options: FolderListOptions = {}): AsyncIterable<FolderEntry> {
@@ -134,18 +163,23 @@ export class NodeFolderSource implements FolderSource {
 
   async write (path: string, content: ReadableStream<Uint8Array>, mtime: number): Promise<FolderEntry> {
     const target = this.abs(path)
+    await this.refuseLinkedFolders(path)
     await mkdir(dirname(target), { recursive: true })
     const temp = join(dirname(target), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}.tmp`)
     const handle = await open(temp, 'wx')
     try {
       const reader = content.getReader()
+      let total = 0
       for (;;) {
         const { done, value } = await reader.read()
         if (done) break
-        await handle.write(value)
+        await writeAll(handle, value)
+        total += value.byteLength
       }
       // Durable before it takes the name: a crash leaves the old file or the new one.
       await handle.sync()
+      // A full disk may have taken fewer bytes without an error: a short file never takes the name.
+      if ((await handle.stat()).size !== total) throw new CairnError('QUOTA_EXCEEDED', 'The disk is full: the file was not written')
       await handle.close()
       await utimes(temp, new Date(mtime), new Date(mtime))
       await rename(temp, target)
@@ -161,6 +195,8 @@ export class NodeFolderSource implements FolderSource {
 
   async rename (from: string, to: string): Promise<void> {
     const target = this.abs(to)
+    await this.refuseLinkedFolders(from)
+    await this.refuseLinkedFolders(to)
     if (await this.exists(target)) throw new CairnError('FOLDER_FILE_EXISTS', 'A file of that name is already in the folder')
     await mkdir(dirname(target), { recursive: true })
     try {
