@@ -100,11 +100,22 @@ export class FsAccessFolderSource implements FolderSource {
   async write (path: string, content: ReadableStream<Uint8Array>, _mtime: number): Promise<FolderEntry> {
     const { folders, name } = split(path)
     const dir = await this.folder(folders, true)
+    const existed = await this.fileHandle(path) !== undefined
     const handle = await dir.getFileHandle(name, { create: true })
     // The browser writes into a swap file and moves it into place on close:
     // the file is replaced whole or not at all (an abort leaves the old one).
-    const writable = await handle.createWritable({ keepExistingData: false })
-    await content.pipeTo(writable)
+    let writable: FileSystemWritableFileStream | undefined
+    try {
+      writable = await handle.createWritable({ keepExistingData: false })
+      await content.pipeTo(writable, { preventAbort: true })
+    } catch (err) {
+      // The swap file goes first (an open one keeps the entry from being removed). getFileHandle
+      // created an empty file at once: a failed first write must not leave it, or the next scan
+      // would take it for the user's and send it over the vault's file.
+      await writable?.abort().catch(() => {})
+      if (!existed) await dir.removeEntry(name).catch(() => {})
+      throw err
+    }
     const file = await handle.getFile()
     return { path, size: file.size, mtime: file.lastModified }
   }
@@ -120,10 +131,17 @@ export class FsAccessFolderSource implements FolderSource {
       await move.call(source, dir, name)
       return
     }
-    // No move(): copy, then remove the original.
+    // No move(): copy, then remove the original (never leaving an empty copy behind a failed one).
     const target = await dir.getFileHandle(name, { create: true })
-    const writable = await target.createWritable({ keepExistingData: false })
-    await (await source.getFile()).stream().pipeTo(writable)
+    let writable: FileSystemWritableFileStream | undefined
+    try {
+      writable = await target.createWritable({ keepExistingData: false })
+      await (await source.getFile()).stream().pipeTo(writable, { preventAbort: true })
+    } catch (err) {
+      await writable?.abort().catch(() => {})
+      await dir.removeEntry(name).catch(() => {})
+      throw err
+    }
     const old = split(from)
     await (await this.folder(old.folders)).removeEntry(old.name)
   }

@@ -111,6 +111,22 @@ export function runFolderSourceContract (name: string, factory: FolderSourceFact
       equal([...(await listAll(source)).keys()].join(','), 'doc.txt', 'only the file is listed')
     }))
 
+    it('a write whose content fails leaves no file where there was none, and the old file where there was one', async () => withSource(async (source) => {
+      const failing = (): ReadableStream<Uint8Array> => new ReadableStream({
+        start (controller) {
+          controller.enqueue(pseudoRandomBytes(1000, 6))
+          controller.error(Object.assign(new Error('no peer has it'), { code: 'BLOCK_UNAVAILABLE' }))
+        }
+      })
+      await rejects(async () => await source.write('new/fresh.txt', failing(), Date.now()), 'the failed write of a new file')
+      equal(await source.stat('new/fresh.txt'), undefined, 'no empty or partial new file')
+      const old = pseudoRandomBytes(300, 7)
+      await source.write('kept.txt', streamOf(old), Date.now())
+      await rejects(async () => await source.write('kept.txt', failing(), Date.now()), 'the failed write over a file')
+      bytesEqual(await readAll(source, 'kept.txt'), old, 'the old file is whole')
+      equal([...(await listAll(source)).keys()].join(','), 'kept.txt', 'nothing else is listed')
+    }))
+
     it('sets the mtime it is given, where the file system allows', async () => withSource(async (source) => {
       const mtime = Date.UTC(2021, 4, 6, 7, 8, 9, 123)
       const written = await source.write('old.txt', streamOf(new Uint8Array([1, 2, 3])), mtime)
