@@ -24,7 +24,10 @@ export async function syncDiskToVault (ctx: ScanContext): Promise<void> {
     const tracked = state.files[entry.path]
     if (tracked !== undefined && unchanged(entry, tracked)) continue
     // Still being written: its mtime is too fresh. A later scan takes it once it settles.
-    if (ctx.now - entry.mtime < init.settleMs) {
+    // An mtime far in the future (a camera's wrong clock, an unpacked archive) is no sign of writing:
+    // such a file would otherwise never settle. A read that finds it changing still waits.
+    const age = ctx.now - entry.mtime
+    if (age < init.settleMs && age > -init.settleMs) {
       ctx.report.unsettled++
       if (tracked === undefined) settlingSizes.add(entry.size)
       continue
@@ -40,8 +43,11 @@ export async function syncDiskToVault (ctx: ScanContext): Promise<void> {
 
   // Listed only when some file changed or went: a rescan that found nothing new asks the vault for nothing.
   const live = changed.length > 0 || gone.size > 0 ? new Map(ctx.vault.list().filter(f => f.versionId === undefined).map(f => [f.fileId, f])) : new Map<string, SyncedVaultFile>()
+  // Two-way: a file here that no scan recorded, at a path the vault already holds, may be older or newer (a first scan, a lost state).
+  const livePaths = init.mode === 'two-way' && added.length > 0 ? new Map(ctx.vault.list().filter(f => f.versionId === undefined).map(f => [f.path, f])) : undefined
   for (const entry of added) {
     if (await recordMove(ctx, entry, gone)) continue
+    if (livePaths !== undefined && await meetVaultFile(ctx, entry, livePaths)) continue
     await upload(ctx, entry)
   }
   for (const entry of changed) {
@@ -61,9 +67,10 @@ export async function syncDiskToVault (ctx: ScanContext): Promise<void> {
       delete state.files[path]
       continue
     }
-    // Deleted on disk: a tombstone in the vault (its Trash), if the file is still where this folder put it.
+    // Deleted on disk: a tombstone in the vault (its Trash), if the file is still where this folder put it
+    // and as it was: an edit made on another device since the last scan wins over this delete (the vault → disk pass writes it back).
     const remote = live.get(tracked.fileId)
-    if (remote !== undefined && remote.path === tracked.vaultPath) {
+    if (remote !== undefined && remote.path === tracked.vaultPath && remote.tag === tracked.tag) {
       await ctx.vault.remove(tracked.fileId)
       ctx.report.deleted++
     }
@@ -131,6 +138,38 @@ async function upload (ctx: ScanContext, entry: FolderEntry): Promise<void> {
   }
   done(ctx, entry)
   await ctx.checkpoint()
+}
+
+/**
+ * An untracked file at a path the vault holds: the same content is simply
+ * tracked; different content is kept both ways (this one aside under a
+ * conflict name, the vault's written at the path), since nothing says which
+ * is newer. True when handled.
+ */
+async function meetVaultFile (ctx: ScanContext, entry: FolderEntry, livePaths: Map<string, SyncedVaultFile>): Promise<boolean> {
+  let vaultPath: string
+  try {
+    vaultPath = vaultPathOf(ctx.init, entry.path)
+  } catch {
+    return false
+  }
+  const there = livePaths.get(vaultPath)
+  if (there === undefined) return false
+  let tag: string
+  try {
+    tag = await ctx.vault.tagOf(await ctx.source.read(entry.path))
+  } catch (err) {
+    if (STILL_WRITING.has(codeOf(err))) { ctx.report.unsettled++; return true }
+    throw err
+  }
+  if (tag === there.tag) {
+    ctx.state.files[entry.path] = { size: entry.size, mtime: entry.mtime, tag, fileId: there.fileId, vaultPath }
+    ctx.dirty = true
+    done(ctx, entry)
+    return true
+  }
+  await keepBoth(ctx, entry)
+  return true
 }
 
 /**

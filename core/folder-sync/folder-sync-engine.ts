@@ -104,7 +104,9 @@ export class FolderSyncEngine {
         await this.components.state.save(state)
       },
       handled: new Set(),
-      dirty: false
+      dirty: false,
+      // (A file in an ignored folder is ignored too: the matcher looks at its folders.)
+      ignored: (path) => this.rules.ignoresFile(path)
     }
     await syncDiskToVault(ctx)
     if (this.init.mode === 'two-way') await syncVaultToDisk(ctx)

@@ -22,6 +22,8 @@ export interface ScanContext {
   handled: Set<string>
   /** Set when the state changed in a way no count of the report shows (a kept conflict copy adopted), so it is saved. */
   dirty: boolean
+  /** Whether the ignore rules leave `path` out (the file, or a folder it is in): such a path on disk is never written, moved or trashed. */
+  ignored: (path: string) => boolean
 }
 
 /** The vault path of a folder-relative path (NFC, as local actions store it). Throws PATH_INVALID. */
@@ -39,6 +41,17 @@ export function relativeOf (init: FolderSyncInit, vaultPath: string): string | u
 /** Whether the file on disk is as the last scan left it. */
 export function unchanged (entry: FolderEntry | undefined, tracked: TrackedFile): boolean {
   return entry !== undefined && entry.size === tracked.size && entry.mtime === tracked.mtime
+}
+
+/**
+ * Whether the file at `path` is still as the listing saw it (or still absent):
+ * asked again right before the disk is changed, since a long scan's listing
+ * may be minutes old and the user may have saved since.
+ */
+export async function stillAsListed (ctx: ScanContext, path: string): Promise<boolean> {
+  const now = await ctx.source.stat(path)
+  const listed = ctx.listing.get(path)
+  return now === undefined ? listed === undefined : listed !== undefined && now.size === listed.size && now.mtime === listed.mtime
 }
 
 export function codeOf (err: unknown): string {

@@ -1,6 +1,6 @@
 import type { TrackedFile } from './scan-state.ts'
 import { safeDiskPath, takenKey } from './safe-names.ts'
-import { codeOf, relativeOf, unchanged, type ScanContext } from './scan-context.ts'
+import { codeOf, relativeOf, stillAsListed, unchanged, type ScanContext } from './scan-context.ts'
 import type { SyncedVaultFile } from './vault-port.ts'
 
 /**
@@ -10,6 +10,9 @@ import type { SyncedVaultFile } from './vault-port.ts'
  * `.cairn-trash/`. A file on disk is only ever replaced or trashed when it is
  * exactly as recorded in the vault (its size and mtime unchanged since the
  * last scan): anything else was just uploaded, or waits for the next scan.
+ * Right before it is changed, the file is looked at again (a save during a
+ * long scan is newer than its listing), and a path the ignore rules leave
+ * out is never written, moved or trashed: the file there is the user's own.
  *
  * A concurrent edit the index keeps beside its file (two devices changed it
  * while apart; core/index/conflicts.ts) is written too, under the conflict
@@ -28,7 +31,7 @@ export async function syncVaultToDisk (ctx: ScanContext): Promise<void> {
 
   for (const file of live) {
     const rel = relativeOf(ctx.init, file.path)
-    if (rel === undefined) continue
+    if (rel === undefined || ctx.ignored(rel)) continue
     const known = byKey.get(keyOf(file.fileId, file.versionId))
     if (known === undefined) {
       await writeNew(ctx, file, rel, taken)
@@ -43,13 +46,18 @@ export async function syncVaultToDisk (ctx: ScanContext): Promise<void> {
     if (file.path !== tracked.vaultPath) {
       // Moved on another device: move it here too.
       const to = safeDiskPath(rel, source.nameRules, taken)
+      if (ctx.ignored(to)) continue
       if (onDisk !== undefined) {
         try {
+          if (!await stillAsListed(ctx, path)) continue
           await source.rename(path, to)
         } catch (err) {
           ctx.report.skipped.push({ path: to, code: codeOf(err) })
           continue
         }
+        // The listing follows the move, so the file is found as listed at its new name.
+        ctx.listing.delete(path)
+        ctx.listing.set(to, { ...onDisk, path: to })
       }
       taken.add(takenKey(to, source.nameRules))
       delete state.files[path]
@@ -57,14 +65,18 @@ export async function syncVaultToDisk (ctx: ScanContext): Promise<void> {
       at = to
       ctx.report.moved++
     }
-    if (file.tag !== tracked.tag || onDisk === undefined) await writeFile(ctx, file, at)
+    if (file.tag !== tracked.tag || onDisk === undefined) {
+      // Saved (or recreated) here since the listing: that is newer than what it recorded; the next scan uploads it.
+      if (!await stillAsListed(ctx, at)) continue
+      await writeFile(ctx, file, at)
+    }
   }
 
   for (const [path, tracked] of Object.entries(state.files)) {
     if (liveKeys.has(keyOf(tracked.fileId, tracked.versionId)) || ctx.handled.has(path)) continue
     // Deleted on another device (or a conflict copy dropped there). The deletion is in the vault, so the copy here may go to the trash.
     const onDisk = ctx.listing.get(path)
-    if (onDisk !== undefined && unchanged(onDisk, tracked)) {
+    if (onDisk !== undefined && unchanged(onDisk, tracked) && await stillAsListed(ctx, path)) {
       const trashed = await source.trash(path, ctx.now)
       const day = trashed.split('/')[1]
       if (day !== undefined && !state.trashDays.includes(day)) state.trashDays.push(day)
@@ -98,9 +110,12 @@ function adoptKeptCopies (ctx: ScanContext, live: SyncedVaultFile[]): void {
 }
 
 async function writeNew (ctx: ScanContext, file: SyncedVaultFile, rel: string, taken: Set<string>): Promise<void> {
-  // Something not yet synced sits at that very path (still being written): leave it for the next scan.
-  if (ctx.listing.has(safeDiskPath(rel, ctx.source.nameRules, new Set()))) return
+  // Something not yet synced sits at that very path (still being written, or left out by the rules,
+  // or saved since the listing): leave it for the next scan, never write over it.
+  const direct = safeDiskPath(rel, ctx.source.nameRules, new Set())
+  if (ctx.listing.has(direct) || await ctx.source.stat(direct) !== undefined) return
   const path = safeDiskPath(rel, ctx.source.nameRules, taken)
+  if (path !== direct && (ctx.ignored(path) || await ctx.source.stat(path) !== undefined)) return
   taken.add(takenKey(path, ctx.source.nameRules))
   if (path !== rel) ctx.report.renamedForDisk.push({ vaultPath: file.path, diskPath: path })
   ctx.state.files[path] = { size: -1, mtime: -1, tag: '', ...ids(file) }
