@@ -1,3 +1,4 @@
+import { writeLaunchPage } from '../launch-page.ts'
 import { LogBuffer } from '../../core/node/log-buffer.ts'
 import { startVaultNode, type ServedNode, type VaultNode } from '../../core/node/vault-node.ts'
 import { CairnError, toErrorPayload } from '../../core/errors.ts'
@@ -41,8 +42,9 @@ export async function startDesktop (options: DesktopOptions): Promise<RunningDes
   const origin = app.origin
 
   const window = createAppWindow({ dataDir: options.dataDir })
-  // Each opening hands the window a fresh one-time link that gives it this launch's secret.
-  const openWindow = async (): Promise<void> => { await window.open(app.launchUrl()) }
+  // Each opening hands the window a fresh one-time link that gives it this launch's secret,
+  // through a page only this user can read (never in the browser's arguments: launch-page.ts).
+  const openWindow = async (): Promise<void> => { await window.open(writeLaunchPage(options.dataDir, app.launchUrl())) }
   // The window opens now, while the stores and the node start: the page waits for the node on its own.
   const windowOpened = options.openWindow
     ? openWindow().catch((err: unknown) => { out.warn(`could not open the app window: ${toErrorPayload(err).message}; open ${origin} from the tray`) })

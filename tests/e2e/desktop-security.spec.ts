@@ -1,7 +1,8 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
 import { WebSocket } from 'ws'
 import { expect, test } from './support/fixtures.ts'
@@ -37,12 +38,18 @@ async function startDaemon (args: string[] = []): Promise<Daemon> {
     XDG_CONFIG_HOME: join(dataDir, 'xdg-config')
   })
   const launchUrl = async (): Promise<string> => {
-    let url: string | undefined
+    let page: string | undefined
     await waitFor(() => {
-      url = existsSync(opened) ? readFileSync(opened, 'utf8').split('\n').find(line => line.startsWith('--app='))?.slice('--app='.length) : undefined
-      return url !== undefined
+      page = existsSync(opened) ? readFileSync(opened, 'utf8').split('\n').find(line => line.startsWith('--app='))?.slice('--app='.length) : undefined
+      return page !== undefined
     }, 30_000, 'the daemon to open its window')
-    return url as string
+    // The browser is given a page only this user can read, never the token itself (another local user can read a process's arguments).
+    expect(readFileSync(opened, 'utf8')).not.toContain('launch=')
+    const file = fileURLToPath(page as string)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(statSync(dirname(file)).mode & 0o777).toBe(0o700)
+    const refresh = /http-equiv="refresh" content="0;url=([^"]+)"/.exec(readFileSync(file, 'utf8'))?.[1] ?? ''
+    return refresh.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
   }
   return {
     proc,
