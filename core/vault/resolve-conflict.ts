@@ -27,7 +27,8 @@ export async function resolveConflict (index: IndexLog, fileId: string, keep: Co
     const file = tx.liveFile(fileId)
     if (!file.conflict) throw new CairnError('NOT_A_CONFLICT', 'That file is not shown under a conflict name')
     if (keep === 'other') {
-      await tx.append([{ kind: 'delete', fileId, path: file.storedPath }])
+      // Naming the put deleted lets a concurrent edit on another device win over the delete (v3), as remove() does.
+      await tx.append([{ kind: 'delete', fileId, path: file.storedPath, target: { ...file.updated } }])
     } else if (keep === 'both') {
       tx.assertPathFree(file.path, fileId)
       await tx.append([{ kind: 'move', fileId, path: file.path }])
@@ -35,7 +36,7 @@ export async function resolveConflict (index: IndexLog, fileId: string, keep: Co
       // The holder is shown at the stored path itself; only conflict copies get other names.
       const holder = listFiles(tx.state).find(f => f.fileId !== fileId && f.path === file.storedPath)
       if (holder === undefined) throw new CairnError('NOT_A_CONFLICT', 'No other file holds that name any more')
-      await tx.append([{ kind: 'delete', fileId: holder.fileId, path: holder.storedPath }])
+      await tx.append([{ kind: 'delete', fileId: holder.fileId, path: holder.storedPath, target: { ...holder.updated } }])
     }
   })
 }

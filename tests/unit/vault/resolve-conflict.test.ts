@@ -7,6 +7,7 @@ import { IndexLog } from '../../../core/index/index-log.ts'
 import { resolveConflict } from '../../../core/vault/resolve-conflict.ts'
 import { toFileInfo } from '../../../core/vault/vault-files.ts'
 import { entry, key } from '../index/fixtures.ts'
+import { pull, replica, type Replica } from '../sync/support.ts'
 
 const T0 = Date.UTC(2024, 2, 3, 12)
 const LAPTOP = '12D3KooWLaptopAAAAAA'
@@ -91,6 +92,41 @@ describe('resolving a conflict', () => {
     await assert.rejects(resolveConflict(log, 'f'.repeat(32), 'this'), err => isCairnError(err, 'FILE_NOT_FOUND'))
     await log.stop()
   })
+})
+
+/**
+ * Two devices each put a file at one path and sync, so both see a conflict;
+ * then, apart again, `b` edits `edited` ('holder' or 'copy') one hour of A's
+ * clock before `a` resolves the conflict without having seen that edit.
+ */
+async function editWhileResolving (keep: 'this' | 'other'): Promise<{ a: Replica, edited: string }> {
+  const a = await replica(LAPTOP)
+  const b = await replica(PHONE)
+  await a.log.put(entry(1), 'notes.txt')
+  b.clock.t += 10
+  await b.log.put(entry(2), 'notes.txt')
+  await pull(a, b); await pull(b, a)
+  const copy = a.log.listFiles().find(f => f.conflict)
+  const holder = a.log.listFiles().find(f => !f.conflict)
+  assert.ok(copy !== undefined && holder !== undefined)
+  // The side `keep` deletes is the one B edits; A's clock is ahead, so its delete is the later op.
+  const edited = keep === 'this' ? holder : copy
+  b.clock.t += 60_000
+  a.clock.t += 3_600_000
+  await b.log.put(entry(3), edited.path, edited.fileId)
+  await resolveConflict(a.log, copy.fileId, keep)
+  await pull(a, b); await pull(b, a)
+  return { a, edited: edited.fileId }
+}
+
+describe('resolving a conflict while another device edits the file it deletes', () => {
+  for (const keep of ['this', 'other'] as const) {
+    it(`"${keep}": the edit the resolving device never saw beats its delete`, async () => {
+      const { a, edited } = await editWhileResolving(keep)
+      assert.equal(a.log.getFile(edited)?.entry.cid, entry(3).cid, 'the edit survives, not in the Trash')
+      assert.deepEqual(a.log.history.trash().map(t => t.fileId).filter(id => id === edited), [])
+    })
+  }
 })
 
 /**
