@@ -378,10 +378,12 @@ export class IndexLog {
   // Local actions refuse to put a file where another live file is shown, or
   // to turn a file into a folder (or the reverse). Concurrent edits from
   // other devices cannot be refused; they become conflict names instead.
+  // A concurrent edit's name is not its own (it has no stored path): a file
+  // put there takes it, and the edit is shown under the next free one.
   private assertPathFree (path: string, fileId: string): void {
     for (const other of listFiles(this.current, this.viewOptions)) {
       if (other.fileId === fileId) continue
-      if (other.path === path) throw new PathExistsError('another file already has that name', { fileId: other.fileId })
+      if (other.path === path && other.versionId === undefined) throw new PathExistsError('another file already has that name', { fileId: other.fileId })
       if (other.path.startsWith(path + '/')) throw new PathExistsError('that name is a folder', { fileId: other.fileId })
       if (path.startsWith(other.path + '/')) throw new PathExistsError('a file is in the way of that folder', { fileId: other.fileId })
     }

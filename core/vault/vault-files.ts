@@ -261,7 +261,7 @@ export class VaultFiles {
         return await this.recordDuplicate(existing, input)
       }
       // A file already at that path keeps its id: its content so far becomes an earlier version.
-      const replacing = this.index.findByPath(input.path)?.fileId
+      const replacing = this.replaceable(input.path)
       const view = await this.index.put({
         cid: sealed.cid.toString(),
         size: input.size,
@@ -301,9 +301,19 @@ export class VaultFiles {
 
   private async recordDuplicate (existing: FileView, input: StoreInput): Promise<AddFileResult> {
     if (existing.path === input.path) return { file: toFileInfo(existing), deduplicated: true, unchanged: true }
-    const replacing = this.index.findByPath(input.path)?.fileId
+    const replacing = this.replaceable(input.path)
     const view = await this.index.put({ ...existing.entry, mtime: input.mtime, type: input.type }, input.path, replacing)
     return { file: toFileInfo(view), deduplicated: true, replaced: replacing !== undefined }
+  }
+
+  /**
+   * The id of the file an upload to `path` replaces, if any. Not a concurrent
+   * edit's: it shares its file's id, so replacing it would move that file
+   * off its own name; a save there is a new file and the edit stays shown.
+   */
+  private replaceable (path: string): string | undefined {
+    const there = this.index.findByPath(path)
+    return there?.versionId === undefined ? there?.fileId : undefined
   }
 
   async rename (fileId: string, path: string): Promise<FileInfo> {

@@ -85,3 +85,27 @@ describe('opening a conflict copy (a concurrent edit shown beside its file)', ()
     await log.stop()
   })
 })
+
+describe('saving to the name a concurrent edit is shown under', () => {
+  // 'a new text' is stored anew; 'phone edit' is the file's own content, so that save is recorded as a duplicate.
+  for (const content of ['a new text', 'phone edit']) {
+    it(`keeps the file at its name and the edit shown, and the save is a file of its own (${content})`, async () => {
+      const { log, files } = await concurrentEdits()
+      const copy = files.list().find(f => f.versionId !== undefined)
+      assert.ok(copy !== undefined)
+      const saved = await files.add({ file: new Blob([content]), path: copy.path, mtime: T0, type: 'text/plain' })
+      assert.notEqual(saved.file.fileId, copy.fileId)
+      assert.equal(saved.replaced, false)
+      const after = files.list()
+      const file = after.find(f => f.path === 'notes/plan.txt')
+      assert.ok(file !== undefined, 'the file keeps its name')
+      assert.equal(await text(files.open(file.fileId)), 'phone edit')
+      assert.equal(await text(files.open(saved.file.fileId)), content)
+      assert.equal(after.find(f => f.fileId === saved.file.fileId)?.path, copy.path)
+      const edit = after.find(f => f.versionId === copy.versionId)
+      assert.ok(edit !== undefined && edit.path !== copy.path, 'the edit is still shown, under the next free name')
+      assert.equal(await text(files.open(edit.fileId, edit.versionId)), 'laptop edit')
+      await log.stop()
+    })
+  }
+})
