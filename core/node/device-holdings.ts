@@ -41,6 +41,8 @@ export interface DeviceHoldingsComponents {
 export class DeviceHoldings {
   private readonly reports = new Map<string, { held: Set<string>, at: number }>()
   private attached = false
+  /** When the last {@link askConnected} began: only answers since then may let "Free up space" drop a copy. */
+  private askedAllAt = Infinity
 
   constructor (private readonly c: DeviceHoldingsComponents) {}
 
@@ -57,9 +59,23 @@ export class DeviceHoldings {
 
   /** Names of the devices whose fresh answer says they hold `root` whole. */
   holders (root: string): string[] {
+    return this.holdersSince(root, this.now() - FRESH_MS)
+  }
+
+  /**
+   * Names of the devices that said they hold `root` whole in answer to the
+   * last {@link askConnected}: what "Free up space" relies on. A device gone
+   * offline since its last answer may have freed its own copy meanwhile (on
+   * the strength of ours), so an answer from before does not count.
+   */
+  confirmedHolders (root: string): string[] {
+    return this.holdersSince(root, this.askedAllAt)
+  }
+
+  private holdersSince (root: string, since: number): string[] {
     const out: string[] = []
     for (const [peerId, report] of this.reports) {
-      if (this.now() - report.at <= FRESH_MS && report.held.has(root) && this.c.isMember(peerId)) out.push(this.c.nameOf(peerId))
+      if (report.at >= since && report.held.has(root) && this.c.isMember(peerId)) out.push(this.c.nameOf(peerId))
     }
     return out
   }
@@ -78,8 +94,10 @@ export class DeviceHoldings {
 
   /** Asks every connected member now (before "Free up space"). */
   async askConnected (): Promise<void> {
+    const started = this.now()
     const connected = new Set(this.c.libp2p.getConnections().map(c => c.remotePeer.toString()))
     await Promise.all([...connected].filter(id => this.c.isMember(id)).map(async id => { await this.ask(id) }))
+    this.askedAllAt = started
   }
 
   private now (): number {

@@ -20,6 +20,8 @@ export interface FileLocationsComponents {
   backupHolders: (root: string) => string[]
   /** Names of other devices that reported holding the root in full; none until sync supplies reports. */
   deviceHolders?: (root: string) => string[]
+  /** Those of them that said so just now, asked before freeing (DeviceHoldings.confirmedHolders); `deviceHolders` when absent. */
+  confirmedDeviceHolders?: (root: string) => string[]
   /** Roots and blocks of the share copies: never freed here. */
   shareContent: () => Promise<{ roots: string[], blocks: string[] }>
   /** An upload is about to name this root (VaultFiles.inUse): never freed here. */
@@ -149,7 +151,8 @@ export class FileLocations {
     for (const [root, { files, kept }] of roots) {
       if (kept || shareRoots.has(root) || this.c.inUse?.(root) === true) continue
       if ((await this.presence.of(root)).local === 'none') continue
-      if (this.c.backupHolders(root).length === 0 && (this.c.deviceHolders?.(root) ?? []).length === 0) {
+      const devices = (this.c.confirmedDeviceHolders ?? this.c.deviceHolders)?.(root) ?? []
+      if (this.c.backupHolders(root).length === 0 && devices.length === 0) {
         freed.skipped += files
         continue
       }

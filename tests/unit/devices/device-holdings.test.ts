@@ -6,7 +6,7 @@ import { addressOf, MemoryLog, startNode, waitFor, type TestNode } from '../back
 interface Side { node: TestNode, holdings: DeviceHoldings, id: string, changes: number }
 
 /** A device that holds `whole` and treats `members()` as the vault's other devices. */
-async function side (whole: string[], roots: string[], members: () => string[], clock: () => number): Promise<Side> {
+async function side (whole: string[] | (() => string[]), roots: string[], members: () => string[], clock: () => number): Promise<Side> {
   const node = await startNode()
   const id = node.helia.libp2p.peerId.toString()
   const out: Side = { node, id, changes: 0, holdings: undefined as unknown as DeviceHoldings }
@@ -14,7 +14,7 @@ async function side (whole: string[], roots: string[], members: () => string[], 
     libp2p: node.helia.libp2p,
     log: new MemoryLog(),
     roots: () => roots,
-    heldWhole: async (asked) => asked.filter(r => whole.includes(r)),
+    heldWhole: async (asked) => asked.filter(r => (typeof whole === 'function' ? whole() : whole).includes(r)),
     isMember: (peerId) => members().includes(peerId),
     nameOf: () => 'Laptop',
     onChanged: () => { out.changes++ },
@@ -52,6 +52,32 @@ describe('what the other devices hold', () => {
       assert.equal(stranger.changes, 0)
     } finally {
       for (const s of [laptop, phone, stranger]) await s.node.helia.stop()
+    }
+  })
+
+  it('"Free up space" counts only devices that answered just now: one that went offline since its answer may have freed its copy', async () => {
+    let now = 1_000_000
+    const clock = (): number => now
+    let laptopHolds = ['bafy-a']
+    const members = { laptop: [] as string[], phone: [] as string[] }
+    const laptop = await side(() => laptopHolds, ['bafy-a'], () => members.laptop, clock)
+    const phone = await side(['bafy-a'], ['bafy-a'], () => members.phone, clock)
+    members.laptop = [phone.id]
+    members.phone = [laptop.id]
+    try {
+      await phone.node.helia.libp2p.dial(addressOf(laptop.node))
+      await phone.holdings.askConnected()
+      assert.deepEqual(phone.holdings.confirmedHolders('bafy-a'), ['Laptop'], 'asked just now: it counts')
+      // The laptop frees its copy (the phone holds one) and goes offline.
+      laptopHolds = []
+      await phone.node.helia.libp2p.hangUp(laptop.node.helia.libp2p.peerId)
+      now += 60_000
+      // The phone presses "Free up space": the connected devices are asked again; the laptop is not among them.
+      await phone.holdings.askConnected()
+      assert.deepEqual(phone.holdings.holders('bafy-a'), ['Laptop'], 'the Files page may still show its last answer')
+      assert.deepEqual(phone.holdings.confirmedHolders('bafy-a'), [], 'but freeing does not rely on it')
+    } finally {
+      for (const s of [laptop, phone]) await s.node.helia.stop()
     }
   })
 })
