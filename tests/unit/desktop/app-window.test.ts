@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { appWindowArgs, createAppWindow, extraBrowserArgs, findBrowser, systemOpenCommand } from '../../../desktop/app-window.ts'
+import { appWindowArgs, extraBrowserArgs, findBrowser, systemOpenCommand } from '../../../desktop/app-window.ts'
+import { CHROMIUM, headlessWindow } from './headless-window.ts'
 import { waitFor } from '../support/polling.ts'
-
-const CHROMIUM = '/usr/bin/chromium'
 
 /** Whether any process of the group led by `pid` is alive. */
 function groupAlive (pid: number): boolean {
@@ -44,15 +40,7 @@ describe('app window', () => {
 
   it('opens Chromium on the app, keeps one window, and Quit closes its whole process group', async (t) => {
     if (!existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} is not installed (Debian: chromium)`); return }
-    const dir = await mkdtemp(join(tmpdir(), 'cairn-desktop-window-'))
-    const seen: string[] = []
-    const server = createServer((req, res) => { seen.push(req.url ?? ''); res.end('<title>Cairn</title>') })
-    await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })
-    const address = server.address()
-    const origin = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
-    // Headless in a test; the daemon's own window is a real one. --no-sandbox: CI runs as root.
-    const env = { ...process.env, CAIRN_DESKTOP_BROWSER: CHROMIUM, CAIRN_DESKTOP_BROWSER_ARGS: '--headless --no-sandbox --disable-gpu' }
-    const window = createAppWindow({ dataDir: dir, env })
+    const { dir, origin, seen, window, dispose } = await headlessWindow('cairn-desktop-window-')
     try {
       assert.equal(window.isRunning(), false)
       await window.open(`${origin}/first`)
@@ -70,9 +58,7 @@ describe('app window', () => {
       await waitFor(() => !groupAlive(pid), 10_000, 'every process of the window to exit')
       await window.close()
     } finally {
-      await window.close()
-      await new Promise<void>((resolve) => { server.close(() => { resolve() }) })
-      await rm(dir, { recursive: true, force: true })
+      await dispose()
     }
   })
 })

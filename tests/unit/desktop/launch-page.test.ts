@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { createAppWindow } from '../../../desktop/app-window.ts'
 import { LAUNCH_PAGE_DIR, writeLaunchPage } from '../../../desktop/launch-page.ts'
 import { LAUNCH_TOKEN_TTL_MS } from '../../../desktop/server/launch-secret.ts'
 import { waitFor } from '../support/polling.ts'
+import { CHROMIUM, headlessWindow } from './headless-window.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 
 /** Every process's arguments that mention `text` (any local user can read them). */
 function argumentsMentioning (text: string): string[] {
@@ -49,23 +47,14 @@ describe('the window\'s launch page', () => {
 
   it('takes a real Chromium window to the app with the token in no process\'s arguments', async (t) => {
     if (!existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} is not installed (Debian: chromium)`); return }
-    const dir = await mkdtemp(join(tmpdir(), 'cairn-launch-window-'))
-    const seen: string[] = []
-    const server = createServer((req, res) => { seen.push(req.url ?? ''); res.end('<title>Cairn</title>') })
-    await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })
-    const address = server.address()
-    const origin = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
-    const env = { ...process.env, CAIRN_DESKTOP_BROWSER: CHROMIUM, CAIRN_DESKTOP_BROWSER_ARGS: '--headless --no-sandbox --disable-gpu' }
-    const window = createAppWindow({ dataDir: dir, env })
+    const { dir, origin, seen, window, dispose } = await headlessWindow('cairn-launch-window-')
     const token = `t0ken${Date.now()}`
     try {
       await window.open(writeLaunchPage(dir, `${origin}/?launch=${token}`))
       await waitFor(() => seen.includes(`/?launch=${token}`), 30_000, 'the window to load the app through the page')
       assert.deepEqual(argumentsMentioning(token), [])
     } finally {
-      await window.close()
-      await new Promise<void>((resolve) => { server.close(() => { resolve() }) })
-      await rm(dir, { recursive: true, force: true })
+      await dispose()
     }
   })
 })
