@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
-import { chmodSync, mkdirSync, rmSync } from 'node:fs'
+import { chmodSync, lstatSync, mkdirSync, rmSync } from 'node:fs'
 import { createConnection, createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { StorageFailedError } from '../core/errors.ts'
 import { INSTANCE_SOCKET_NAME, PROGRAM_NAME } from './constants.ts'
 import { listenOnPath } from '../relay-server/shared/tcp-ports.ts'
@@ -27,15 +27,30 @@ const ASK_TIMEOUT_MS = 10_000
 
 /**
  * The socket of `dataDir`: `<dataDir>/desktop.sock`, or (when that path is
- * too long for a Unix socket) a name in the temp folder made from the user
- * and a hash of the folder; `\\.\pipe\cairn-desktop-<hash>` on Windows.
+ * too long for a Unix socket) a name made from a hash of the folder in a
+ * folder of this user's alone: `$XDG_RUNTIME_DIR`, else
+ * `<tmp>/cairn-desktop-<uid>` (a name right in the shared temp folder could
+ * be taken first by another user, who would then answer for us);
+ * `\\.\pipe\cairn-desktop-<hash>` on Windows.
  */
-export function instanceSocketPath (dataDir: string, platform: NodeJS.Platform = process.platform): string {
+export function instanceSocketPath (dataDir: string, platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
   const absolute = resolve(dataDir)
   const tag = createHash('sha256').update(absolute).digest('hex').slice(0, 16)
   if (platform === 'win32') return `\\\\.\\pipe\\${PROGRAM_NAME}-${tag}`
   const inside = join(absolute, INSTANCE_SOCKET_NAME)
-  return Buffer.byteLength(inside) <= MAX_SOCKET_PATH ? inside : join(tmpdir(), `${PROGRAM_NAME}-${process.getuid?.() ?? 0}-${tag}.sock`)
+  if (Buffer.byteLength(inside) <= MAX_SOCKET_PATH) return inside
+  const runtime = env.XDG_RUNTIME_DIR
+  const folder = runtime !== undefined && runtime !== '' && Buffer.byteLength(runtime) < MAX_SOCKET_PATH - 40 ? runtime : join(tmpdir(), `${PROGRAM_NAME}-${process.getuid?.() ?? 0}`)
+  return join(folder, `${PROGRAM_NAME}-${tag}.sock`)
+}
+
+/** Makes the socket's folder outside the data folder this user's alone, or refuses one that is not (another user's, or a link). */
+function ownSocketFolder (folder: string): void {
+  mkdirSync(folder, { recursive: true, mode: 0o700 })
+  const info = lstatSync(folder)
+  if (!info.isDirectory() || info.uid !== process.getuid?.() || (info.mode & 0o077) !== 0) {
+    throw new StorageFailedError(`${folder} is not a folder of this user's alone, so ${PROGRAM_NAME} will not put its socket there; remove it or use a shorter --data-dir`)
+  }
 }
 
 /** The first instance's side: it answers later launches until closed. */
@@ -62,7 +77,10 @@ export interface ClaimInit {
  */
 export async function claimInstance (dataDir: string, init: ClaimInit): Promise<ClaimResult> {
   const path = instanceSocketPath(dataDir)
-  if (process.platform !== 'win32') mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 })
+  if (process.platform !== 'win32') {
+    mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 })
+    if (dirname(path) !== resolve(dataDir)) ownSocketFolder(dirname(path))
+  }
   const server = createServer((socket) => { serve(socket, init.onOpen) })
   for (let attempt = 0; attempt < 3; attempt++) {
     try {

@@ -68,7 +68,36 @@ describe('one desktop app per data folder', () => {
   it('names a named pipe on Windows and a short path when the folder is deep', () => {
     assert.match(instanceSocketPath('C:\\Users\\ann\\AppData\\Roaming\\Cairn', 'win32'), /^\\\\\.\\pipe\\cairn-desktop-[0-9a-f]{16}$/)
     const deep = join('/tmp', 'x'.repeat(120))
-    assert.ok(Buffer.byteLength(instanceSocketPath(deep, 'linux')) <= 100)
+    assert.ok(Buffer.byteLength(instanceSocketPath(deep, 'linux', {})) <= 100)
+    // Too deep: a folder of this user's alone, the runtime folder when there is one, never a bare name in the shared temp folder.
+    assert.match(instanceSocketPath(deep, 'linux', {}), new RegExp(`^${tmpdir()}/cairn-desktop-${process.getuid?.() ?? 0}/cairn-desktop-[0-9a-f]{16}\\.sock$`))
+    assert.match(instanceSocketPath(deep, 'linux', { XDG_RUNTIME_DIR: '/run/user/1000' }), /^\/run\/user\/1000\/cairn-desktop-[0-9a-f]{16}\.sock$/)
     assert.equal(instanceSocketPath('/home/ann/.local/share/cairn', 'linux'), '/home/ann/.local/share/cairn/desktop.sock')
+  })
+
+  it('with a deep data folder, refuses a socket folder another user made first instead of trusting who answers there', async (t) => {
+    if (process.getuid?.() !== 0) { t.skip('needs root to give a folder to another user'); return }
+    const dir = await tempDir()
+    const runtime = join(dir.path, 'run')
+    const saved = process.env.XDG_RUNTIME_DIR
+    try {
+      process.env.XDG_RUNTIME_DIR = runtime
+      const deep = join(dir.path, 'd'.repeat(110))
+      // Another account (nobody) made the folder first.
+      assert.equal(spawnSync('mkdir', ['-m', '0777', runtime]).status, 0)
+      assert.equal(spawnSync('chown', ['65534', runtime]).status, 0)
+      await assert.rejects(claimInstance(deep, { onOpen: () => {} }), /not a folder of this user's alone/)
+      // Its own folder (0700, ours): the claim works, and the socket is there.
+      await rm(runtime, { recursive: true, force: true })
+      const claim = await claimInstance(deep, { onOpen: () => {} })
+      assert.ok(claim.primary)
+      assert.equal(statSync(runtime).mode & 0o777, 0o700)
+      assert.ok(existsSync(instanceSocketPath(deep)))
+      if (claim.primary) await claim.instance.close()
+    } finally {
+      if (saved === undefined) delete process.env.XDG_RUNTIME_DIR
+      else process.env.XDG_RUNTIME_DIR = saved
+      await dir.cleanup()
+    }
   })
 })
