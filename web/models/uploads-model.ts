@@ -95,7 +95,8 @@ export interface UploadsInit {
 
 const SETTLED: ReadonlySet<UploadState> = new Set(['stored', 'replaced', 'deduplicated', 'unchanged', 'failed'])
 
-const targetOf = ({ file, path }: PickedFile): string => path !== undefined && path !== '' ? path : file.name
+/** Where a picked file goes, in NFC as the vault stores names (a Mac gives "é" decomposed: it must still meet the file it would replace). */
+const targetOf = ({ file, path }: PickedFile): string => (path !== undefined && path !== '' ? path : file.name).normalize('NFC')
 
 export function createUploadsModel (client: RpcClient, init: UploadsInit = {}): UploadsModel {
   const now = init.now ?? (() => performance.now())

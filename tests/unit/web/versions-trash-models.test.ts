@@ -33,6 +33,13 @@ test('a file whose name is taken waits for "Replace or keep both?"; Replace send
   assert.equal(uploads.items.value[0]?.state.value, 'replaced')
 })
 
+test('a name typed decomposed (as a Mac gives "é") still meets the file of that name and waits for the choice', async () => {
+  const { uploads } = uploadsWith(['caf\u00e9.txt'])
+  uploads.add([{ file: fileOf('cafe\u0301.txt') }])
+  assert.deepEqual(uploads.conflict.value, { paths: ['caf\u00e9.txt'], batchSize: 1 })
+  assert.equal(uploads.items.value.length, 0, 'nothing is sent before the user chooses')
+})
+
 test('Keep both gives the new file a free name like "name (2).ext"; files that do not clash keep theirs', async () => {
   const { client, uploads } = uploadsWith(['a.txt', 'a (2).txt', 'dir/b.txt'])
   uploads.add([{ file: fileOf('a.txt') }, { file: fileOf('c.txt') }, { file: fileOf('b.txt'), path: 'dir/b.txt' }])
