@@ -281,14 +281,15 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     log: logs.for('vault'),
     deviceId,
     // An unlock took a rotated key: the index this device held was under the old one; fetch it from the backup peers.
-    onHandedOver: async (vaultKey) => {
+    onHandedOver: async (vaultKey, oldVaultKey) => {
       await bringIndexUnderKey({
         networkBlockstore: readBlockstore,
         datastore: stores.datastore,
         peers: () => backups.list().map(peer => multiaddr(peer.address)),
         client: (signer) => new BackupClient({ libp2p: helia.libp2p }, { signer }),
+        deviceId,
         log: logs.for('vault')
-      }, vaultKey)
+      }, vaultKey, oldVaultKey)
     }
   }, {
     onStatus: (status) => { emit('vault.status', status) },

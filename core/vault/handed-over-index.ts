@@ -3,9 +3,13 @@ import type { Datastore, Key } from 'interface-datastore'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { deriveSubkey } from '../crypto/subkeys.ts'
 import { vaultSigner, type VaultSigner } from '../crypto/vault-signing.ts'
+import { carriedOps } from '../index/carry-ops.ts'
 import { decodeHead } from '../index/chain.ts'
 import { HEADS_PREFIX } from '../index/constants.ts'
 import { headMacKey } from '../index/head-mac.ts'
+import { writeOps } from '../index/log-store.ts'
+import type { IndexOp } from '../index/ops.ts'
+import { readChainsUnderKey } from '../index/read-chains.ts'
 import type { BackupClient } from '../protocols/backup/index.ts'
 import { toErrorPayload } from '../errors.ts'
 import type { Log } from '../log.ts'
@@ -19,6 +23,8 @@ export interface HandedOverIndexComponents {
   peers: () => Multiaddr[]
   /** A backup client signing with `signer`. */
   client: (signer: VaultSigner) => BackupClient
+  /** This device's PeerId string. */
+  deviceId: string
   log: Log
 }
 
@@ -31,11 +37,17 @@ export interface HandedOverIndexComponents {
  * does (restore-index.ts), also when it held none. A device that rotated
  * itself keeps its heads (they check). When no peer answers, the index comes with the next sync;
  * the unlock goes on (logged).
+ *
+ * This device's own changes that the rotating device had not seen (made
+ * offline, or since their last sync) are read from its chain under the old
+ * key (`oldVaultKey`) before its heads go, and appended under the new key
+ * once the new index is here (carry-ops.ts), so nothing it did is lost.
  */
-export async function bringIndexUnderKey (c: HandedOverIndexComponents, vaultKey: Uint8Array): Promise<void> {
+export async function bringIndexUnderKey (c: HandedOverIndexComponents, vaultKey: Uint8Array, oldVaultKey?: Uint8Array): Promise<void> {
   const indexKey = deriveSubkey(vaultKey, 'index')
   const macKey = headMacKey(indexKey)
   let signer: VaultSigner | undefined
+  let oldOps: IndexOp[] = []
   try {
     const prefix = HEADS_PREFIX + '/'
     const stale: Key[] = []
@@ -50,6 +62,7 @@ export async function bringIndexUnderKey (c: HandedOverIndexComponents, vaultKey
     }
     // Heads under the new key: this device made the re-sealed chain itself.
     if (current > 0 && stale.length === 0) return
+    if (oldVaultKey !== undefined) oldOps = await readOwnChangesUnderOldKey(c, oldVaultKey)
     if (stale.length > 0) {
       const batch = c.datastore.batch()
       for (const key of stale) batch.delete(key)
@@ -59,18 +72,56 @@ export async function bringIndexUnderKey (c: HandedOverIndexComponents, vaultKey
     const peers = c.peers()
     if (peers.length === 0) {
       c.log.warn('new vault key: no backup peer to fetch the index from; it comes with the next sync')
-      return
+    } else {
+      signer = vaultSigner(vaultKey)
+      try {
+        const fetched = await restoreIndexFromPeer({ networkBlockstore: c.networkBlockstore, datastore: c.datastore, client: c.client(signer), log: c.log }, peers, indexKey)
+        c.log.info(`new vault key: fetched the index from the backup peers (${fetched} op blocks)`)
+      } catch (err) {
+        c.log.warn(`new vault key: the index could not be fetched from the backup peers (${toErrorPayload(err).message}); it comes with the next sync`)
+      }
     }
-    signer = vaultSigner(vaultKey)
-    try {
-      const fetched = await restoreIndexFromPeer({ networkBlockstore: c.networkBlockstore, datastore: c.datastore, client: c.client(signer), log: c.log }, peers, indexKey)
-      c.log.info(`new vault key: fetched the index from the backup peers (${fetched} op blocks)`)
-    } catch (err) {
-      c.log.warn(`new vault key: the index could not be fetched from the backup peers (${toErrorPayload(err).message}); it comes with the next sync`)
-    }
+    if (oldOps.length > 0) await carryOwnChanges(c, indexKey, macKey, oldOps)
   } finally {
     signer?.wipe()
     macKey.fill(0)
     indexKey.fill(0)
+  }
+}
+
+/** Every op this device held under the old key, when its own chain is among them (else nothing of its own can be lost). */
+async function readOwnChangesUnderOldKey (c: HandedOverIndexComponents, oldVaultKey: Uint8Array): Promise<IndexOp[]> {
+  const oldIndexKey = deriveSubkey(oldVaultKey, 'index')
+  try {
+    const old = await readChainsUnderKey(c.networkBlockstore, c.datastore, oldIndexKey)
+    if (old.unreadable.includes(c.deviceId)) c.log.warn('new vault key: this device\'s own index chain under the old key could not be read; changes the other device had not seen may be missing')
+    return old.heads.has(c.deviceId) ? old.ops : []
+  } finally {
+    oldIndexKey.fill(0)
+  }
+}
+
+/**
+ * Appends this device's changes that the new index lacks (carry-ops.ts).
+ * Without the new index (no peer answered) every own change is appended:
+ * the ones the rotating device carried too then come twice, as the same
+ * content at the same time, which shows as an extra version, not a loss.
+ */
+async function carryOwnChanges (c: HandedOverIndexComponents, indexKey: Uint8Array, macKey: Uint8Array, oldOps: IndexOp[]): Promise<void> {
+  const fresh = await readChainsUnderKey(c.networkBlockstore, c.datastore, indexKey)
+  const ownHead = fresh.heads.get(c.deviceId)
+  const ownLast = fresh.ops.filter(op => op.device === c.deviceId).at(-1)
+  const carried = carriedOps({
+    oldOps,
+    freshOps: fresh.ops,
+    deviceId: c.deviceId,
+    ...(ownHead !== undefined && ownLast !== undefined ? { after: { seq: ownHead.seq, hlc: ownLast.hlc } } : {})
+  })
+  if (carried.length === 0) return
+  try {
+    await writeOps({ blockstore: c.networkBlockstore, datastore: c.datastore }, indexKey, macKey, c.deviceId, ownHead, carried)
+    c.log.info(`new vault key: kept ${carried.length} change(s) of this device that the other device had not seen`)
+  } catch (err) {
+    c.log.warn(`new vault key: ${carried.length} change(s) of this device that the other device had not seen could not be kept (${toErrorPayload(err).message})`)
   }
 }

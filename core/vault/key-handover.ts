@@ -92,15 +92,19 @@ export async function openPendingHandOver (datastore: Datastore, vaultKey: Uint8
  * ensureBoxKey).
  */
 export async function unlockWithHandOver (keys: KeyVault, datastore: Datastore, passphrase: string, peerId: string): Promise<Uint8Array> {
-  return (await unlockTakingHandOver(keys, datastore, passphrase, peerId)).vaultKey
+  const taken = await unlockTakingHandOver(keys, datastore, passphrase, peerId)
+  taken.oldVaultKey?.fill(0)
+  return taken.vaultKey
 }
 
 /**
  * unlockWithHandOver, also saying whether a hand-over was taken (the key in
  * force changed), or refused: one that does not open (HANDOVER_INVALID) is
  * dropped and the vault opens on the wrapped key, rather than never again.
+ * When one was taken, the key it replaced comes too (`oldVaultKey`, to read
+ * what was sealed under it once more); the caller wipes it.
  */
-export async function unlockTakingHandOver (keys: KeyVault, datastore: Datastore, passphrase: string, peerId: string): Promise<{ vaultKey: Uint8Array, handedOver: boolean, refused?: boolean }> {
+export async function unlockTakingHandOver (keys: KeyVault, datastore: Datastore, passphrase: string, peerId: string): Promise<{ vaultKey: Uint8Array, handedOver: boolean, refused?: boolean, oldVaultKey?: Uint8Array }> {
   const vaultKey = await keys.unlock(passphrase)
   const pending = await readPendingHandOver(datastore)
   if (pending === undefined) return { vaultKey, handedOver: false }
@@ -123,6 +127,5 @@ export async function unlockTakingHandOver (keys: KeyVault, datastore: Datastore
   await keys.replaceKey(vaultKey, newKey, passphrase)
   if (box !== undefined) await saveBoxKey(datastore, newKey, box)
   await datastore.delete(PENDING_KEY)
-  vaultKey.fill(0)
-  return { vaultKey: newKey, handedOver: true }
+  return { vaultKey: newKey, handedOver: true, oldVaultKey: vaultKey }
 }

@@ -45,9 +45,11 @@ export interface VaultServiceComponents {
   /**
    * An unlock just took a hand-over of a rotated vault key (key-handover.ts):
    * called with the new key before the index opens, so the index can be
-   * brought under it (handed-over-index.ts). Must not keep or wipe the key.
+   * brought under it (handed-over-index.ts), and with the key it replaced,
+   * to carry what this device sealed under that one. Must not keep or wipe
+   * either key.
    */
-  onHandedOver?: (vaultKey: Uint8Array) => Promise<void>
+  onHandedOver?: (vaultKey: Uint8Array, oldVaultKey?: Uint8Array) => Promise<void>
 }
 
 /** How often an unlocked vault prunes old versions and empties old Trash items. */
@@ -121,15 +123,17 @@ export class VaultService {
     if (this.session !== undefined) return this.status()
     try {
       // A hand-over of a rotated key waiting for this device is taken here (key-handover.ts).
-      const { vaultKey, handedOver, refused } = await unlockTakingHandOver(this.keys, this.components.datastore, passphrase, this.components.deviceId)
+      const { vaultKey, handedOver, refused, oldVaultKey } = await unlockTakingHandOver(this.keys, this.components.datastore, passphrase, this.components.deviceId)
       if (refused === true) this.components.log.warn('unlock: the new vault key handed to this device does not open with its box key; it was dropped (pair this device again)')
       if (handedOver) {
         this.components.log.info('unlock: took the new vault key another device handed over; it is now wrapped under this passphrase')
         try {
-          await this.components.onHandedOver?.(vaultKey)
+          await this.components.onHandedOver?.(vaultKey, oldVaultKey)
         } catch (err) {
           vaultKey.fill(0)
           throw err
+        } finally {
+          oldVaultKey?.fill(0)
         }
       }
       await this.open(vaultKey)

@@ -37,6 +37,7 @@ async function read (device: WiredDevice, path: string): Promise<Uint8Array> {
 const OLD_DEVICE = '12D3KooWOldLaptopWithoutBoxKey'
 const one = randomBytes(150_000)
 const two = randomBytes(120_000)
+const fromC = randomBytes(90_000)
 
 before(async () => {
   peer = await startPeer()
@@ -85,8 +86,13 @@ test('devices.remove refuses this device itself, by code, and leaves the vault a
   assert.deepEqual(paths(a), ['one.bin'])
 })
 
-test('remove and rotate through the handler map: A stays open on the new key, the peer moves with it and refuses the removed device, C takes its hand-over and reads the new files', async () => {
+test('remove and rotate through the handler map: A stays open on the new key, the peer moves with it and refuses the removed device, C takes its hand-over, reads the new files and keeps its own changes A never saw', async () => {
   const lost = removed.helia.libp2p.peerId.toString()
+  // C's changes A never sees before it rotates (no device sync here): an upload and a move.
+  await add(c, 'from-c.bin', fromC)
+  const oneOnC = c.vault.files().list().find(f => f.path === 'one.bin')?.fileId as string
+  await c.vault.files().move({ fileIds: [oneOnC], folders: [] }, 'moved-on-c')
+  await waitFor(replicated(c, 2), 20_000, 'C backed up its upload')
   assert.equal(await a.handlers['devices.remove']({ peerId: lost, rotate: true }), undefined)
 
   // A: still open, same files, on a new key; a new upload works and reads back.
@@ -127,8 +133,25 @@ test('remove and rotate through the handler map: A stays open on the new key, th
   await c.vault.unlock(PASSPHRASE)
   assert.equal(c.vault.status().keysChanged, undefined)
   assert.deepEqual(c.vault.keyInForce(), newKey)
-  assert.deepEqual(paths(c), ['one.bin', 'two.bin'])
+  assert.deepEqual(paths(c), ['from-c.bin', 'moved-on-c/one.bin', 'two.bin'], 'A\'s new file, and C\'s upload and move that A never saw')
+  assert.ok(c.log.has('info', /kept 2 change\(s\) of this device that the other device had not seen/))
   assert.deepEqual(await read(c, 'two.bin'), two)
-  assert.deepEqual(await read(c, 'one.bin'), one)
+  assert.deepEqual(await read(c, 'moved-on-c/one.bin'), one)
+  assert.deepEqual(await read(c, 'from-c.bin'), fromC)
   await waitFor(() => c.backups.list()[0]?.lastError === undefined && c.backups.list()[0]?.online === true, 20_000, 'C served by the peer under the new key')
+
+  // C's kept changes reach the peer under the new key: a device restoring from it sees them.
+  const fresh = await startWiredDevice()
+  try {
+    const signer = vaultSigner(newKey)
+    const asking = new BackupClient({ libp2p: fresh.helia.libp2p }, { signer })
+    await waitFor(async () => c.id in await asking.heads(addressOf(peer)), 20_000, 'the peer holds C\'s chain under the new key')
+    await restoreIndexFromPeer({ networkBlockstore: fresh.helia.blockstore, datastore: fresh.datastore, client: new BackupClient({ libp2p: fresh.helia.libp2p }, { signer }), log: new MemoryLog() }, addressOf(peer), deriveSubkey(newKey, 'index'))
+    signer.wipe()
+    await fresh.vault.restore(newKey.slice(), PASSPHRASE)
+    assert.deepEqual(paths(fresh), ['from-c.bin', 'moved-on-c/one.bin', 'two.bin'])
+    assert.deepEqual(await read(fresh, 'from-c.bin'), fromC)
+  } finally {
+    await fresh.stop()
+  }
 })

@@ -54,14 +54,15 @@ export async function startWiredDevice (): Promise<WiredDevice> {
     hashTag,
     log,
     deviceId: id,
-    onHandedOver: async (vaultKey) => {
+    onHandedOver: async (vaultKey, oldVaultKey) => {
       await bringIndexUnderKey({
         networkBlockstore: node.helia.blockstore,
         datastore: node.datastore,
         peers: () => backups.list().map(peer => multiaddr(peer.address)),
         client: (signer) => new BackupClient({ libp2p }, { signer, timeoutMs: 10_000 }),
+        deviceId: id,
         log
-      }, vaultKey)
+      }, vaultKey, oldVaultKey)
     }
   }, {
     onStatus: (status) => { statuses.push(status) },

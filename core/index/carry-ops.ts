@@ -1,0 +1,80 @@
+import { compareHlc, encodeHlc, tick, zeroHlc, type Hlc } from './hlc.ts'
+import { compareOps, type IndexOp } from './ops.ts'
+
+/**
+ * A device that takes a key another device rotated to (handed-over-index.ts)
+ * gets the rotating device's re-sealed chain (reseal.ts), which carries what
+ * that device had seen. The changes this device made that it had not seen (an
+ * upload while offline, a rename made between its last sync and the
+ * rotation) would be dropped with the old heads. These are they, re-stamped
+ * as this device's ops, to be appended under the new key.
+ *
+ * An op counts as carried already when the new index holds one of the same
+ * kind, file, path, wall time and content: the re-seal keeps all of these and
+ * changes only the device and the counter. Prunes and purges, which the
+ * re-seal re-stamps, count as carried when one names the same (mapped)
+ * target. What goes: this device's puts, deletes and moves not carried, in
+ * their old order and with their old wall times (so last-writer-wins and
+ * conflicts come out as they would have), and its prunes and purges whose
+ * target is known under the new key. Targets are mapped to the new index's
+ * ops, or to the ops carried here; one that cannot be mapped is left out (the
+ * op becomes plain last-writer-wins, as a re-seal does).
+ */
+export interface CarryInit {
+  /** Every op of every chain this device held under the old key (targets are looked up here). */
+  oldOps: IndexOp[]
+  /** Every op of every chain under the new key. */
+  freshOps: IndexOp[]
+  deviceId: string
+  /** Where this device's chain under the new key stands (none yet: from seq 1). */
+  after?: { seq: number, hlc: Hlc }
+}
+
+export function carriedOps (init: CarryInit): IndexOp[] {
+  const freshBySignature = new Map<string, Hlc>()
+  const freshEndings = new Set<string>()
+  for (const op of init.freshOps) {
+    if (op.kind === 'prune' || op.kind === 'purge') {
+      if (op.target !== undefined) freshEndings.add(endingOf(op, op.target))
+    } else {
+      freshBySignature.set(signatureOf(op), op.hlc)
+    }
+  }
+  const oldByHlc = new Map(init.oldOps.map(op => [encodeHlc(op.hlc), op]))
+  const restamped = new Map<string, Hlc>()
+  const mapTarget = (target: Hlc): Hlc | undefined => {
+    const encoded = encodeHlc(target)
+    const old = oldByHlc.get(encoded)
+    return restamped.get(encoded) ?? (old === undefined ? undefined : freshBySignature.get(signatureOf(old)))
+  }
+  const own = init.oldOps.filter(op => op.device === init.deviceId).sort(compareOps)
+  const carried: IndexOp[] = []
+  let clock: Hlc = init.after?.hlc ?? zeroHlc(init.deviceId)
+  let seq = init.after?.seq ?? 0
+  for (const old of own) {
+    const ending = old.kind === 'prune' || old.kind === 'purge'
+    const target = old.target === undefined ? undefined : mapTarget(old.target)
+    if (ending ? target === undefined || freshEndings.has(endingOf(old, target)) : freshBySignature.has(signatureOf(old))) continue
+    const next = tick(clock, old.hlc.wall)
+    const targetBefore = target !== undefined && compareHlc(target, next) < 0
+    // A prune or purge must name an op before it.
+    if (ending && !targetBefore) continue
+    clock = next
+    restamped.set(encodeHlc(old.hlc), clock)
+    const op: IndexOp = { hlc: clock, device: init.deviceId, seq: ++seq, kind: old.kind, fileId: old.fileId, path: old.path }
+    if (old.entry !== undefined) op.entry = { ...old.entry }
+    if (targetBefore) op.target = target
+    carried.push(op)
+  }
+  return carried
+}
+
+/** What a re-seal keeps of a put, delete or move. */
+function signatureOf (op: IndexOp): string {
+  return [op.kind, op.fileId, op.hlc.wall, op.path, op.entry?.cid ?? ''].join('\u0000')
+}
+
+/** A prune or purge by what it ends. */
+function endingOf (op: IndexOp, target: Hlc): string {
+  return [op.kind, op.fileId, encodeHlc(target)].join('\u0000')
+}
