@@ -294,8 +294,12 @@ export class IndexLog {
       if (fileId !== undefined && !knowsFile(this.current, fileId)) throw new FileNotFoundError('no such file in the index', { fileId })
       this.assertPathFree(target, id)
       // A new version names the one it replaces, so an edit made elsewhere meanwhile is told apart (conflicts.ts).
-      const replaced = fileId === undefined ? undefined : getFile(this.current, fileId, this.viewOptions)?.updated
-      await this.appendNow([{ kind: 'put', fileId: id, path: target, entry: canonicalEntry(entry), ...(replaced === undefined ? {} : { target: { ...replaced } }) }])
+      const live = fileId === undefined ? undefined : getFile(this.current, fileId, this.viewOptions)
+      const ops: PartialOp[] = []
+      // An edit does not place the file (state.ts): one that also renames it says so with a move.
+      if (live !== undefined && live.storedPath !== target) ops.push({ kind: 'move', fileId: id, path: target })
+      ops.push({ kind: 'put', fileId: id, path: target, entry: canonicalEntry(entry), ...(live === undefined ? {} : { target: { ...live.updated } }) })
+      await this.appendNow(ops)
       return this.view(id)
     })
   }

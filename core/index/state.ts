@@ -107,7 +107,10 @@ export function applyOp (state: IndexState, op: IndexOp): boolean {
       changed = true
     }
   }
-  if ((op.kind === 'put' || op.kind === 'move') && wins(op, record.placement)) {
+  // Where the file is: a move, or a put that places a file (new, or back from
+  // the Trash). An edit (a put naming the put it replaced) changes content
+  // only, so an edit made elsewhere meanwhile cannot undo a rename.
+  if ((op.kind === 'move' || (op.kind === 'put' && op.target === undefined)) && wins(op, record.placement)) {
     record.placement = op
     changed = true
   }

@@ -119,4 +119,21 @@ describe('index state', () => {
     assert.throws(() => { (getFile(state, 'f1') as { path: string }).path = 'x' })
     assert.equal(listFiles(state).length, 1)
   })
+
+  it('an edit made on another device meanwhile does not undo a rename, whichever is later; a put back from the Trash still places the file', () => {
+    const made = op('put', 'f1', 'draft.txt', hlc(DAY, 0, 'devA'), 1, 0)
+    const renamed = op('move', 'f1', 'final.txt', hlc(DAY + 2000, 0, 'devA'), 2)
+    for (const wall of [DAY + 1000, DAY + 3000]) {
+      // devB edited draft.txt without having seen the rename: its put names the put it replaced.
+      const edit = { ...op('put', 'f1', 'draft.txt', hlc(wall, 0, 'devB'), 1, 1), target: made.hlc }
+      for (const order of [[made, renamed, edit], [edit, made, renamed], [made, edit, renamed]]) {
+        const file = getFile(materialise(order), 'f1')
+        assert.equal(file?.path, 'final.txt', `the rename holds (edit at +${wall - DAY} ms)`)
+        assert.equal(file?.entry.cid, entry(1).cid, 'and the edit\'s content is the file\'s')
+      }
+    }
+    const gone = op('delete', 'f1', 'final.txt', hlc(DAY + 4000, 0, 'devA'), 3)
+    const back = op('put', 'f1', 'restored/final.txt', hlc(DAY + 5000, 0, 'devA'), 4, 0)
+    assert.equal(getFile(materialise([made, renamed, gone, back]), 'f1')?.path, 'restored/final.txt')
+  })
 })

@@ -49,9 +49,13 @@ async function run (steps: Step[], order: number[][]): Promise<void> {
     const saw = new Set(known[step.at])
     const live = r.log.getFile(step.fileId)
     // Puts and moves go in as ops (no refusal of a taken path: that makes conflicts);
-    // puts and deletes name the put they replace or remove, as the app's do.
+    // puts and deletes name the put they replace or remove, as the app's do,
+    // and an edit saved under another name moves the file there first (IndexLog.put).
     const ops = step.kind === 'put'
-      ? await r.log.append([{ kind: 'put', fileId: step.fileId, path: step.path, entry: entry(step.entryN), ...(live === undefined ? {} : { target: { ...live.updated } }) }])
+      ? await r.log.append([
+        ...(live !== undefined && live.storedPath !== step.path ? [{ kind: 'move' as const, fileId: step.fileId, path: step.path }] : []),
+        { kind: 'put', fileId: step.fileId, path: step.path, entry: entry(step.entryN), ...(live === undefined ? {} : { target: { ...live.updated } }) }
+      ])
       : step.kind === 'move' && r.log.state.files.has(step.fileId)
         ? await r.log.append([{ kind: 'move', fileId: step.fileId, path: step.path }])
         : step.kind === 'delete' && live !== undefined
@@ -75,10 +79,13 @@ async function run (steps: Step[], order: number[][]): Promise<void> {
   // that another op of the same register was made after seeing, however far
   // ahead devC's clock ran.
   const state = (replicas[0] as Replica).log.state
+  // (An edit, a put naming the put it replaced, is a content op only: it does not place the file.)
+  const content = (op: IndexOp): boolean => op.kind === 'put' || op.kind === 'delete'
+  const places = (op: IndexOp): boolean => op.kind === 'move' || (op.kind === 'put' && op.target === undefined)
   for (const [fileId, record] of state.files) {
-    for (const [winner, kinds] of [[record.content, ['put', 'delete']], [record.placement, ['put', 'move']]] as const) {
+    for (const [winner, counts] of [[record.content, content], [record.placement, places]] as const) {
       if (winner === undefined) continue
-      const later = made.find(m => m.op.fileId === fileId && (kinds as readonly string[]).includes(m.op.kind) && m.saw.has(opKey(winner)))
+      const later = made.find(m => m.op.fileId === fileId && counts(m.op) && m.saw.has(opKey(winner)))
       assert.equal(later, undefined, `${fileId}: ${winner.kind} by ${winner.device} won over a later ${later?.op.kind ?? ''} by ${later?.op.device ?? ''}`)
     }
   }
