@@ -3,7 +3,16 @@ import { trashedFile, trashOf, versionsOf, type TrashView, type VersionView } fr
 import type { IndexLog } from './index-log.ts'
 import { canonicalEntry, type PartialOp } from './ops.ts'
 import { normalizePath } from './paths.ts'
-import type { FileView } from './state.ts'
+import { PathOccupancy } from './path-occupancy.ts'
+import { listFiles, type FileView } from './state.ts'
+
+/** What a batch restore from the Trash did. */
+export interface TrashRestore {
+  /** Each restored file as shown now (a taken name gets "name (2).ext"). */
+  restored: Array<{ view: FileView, was: string }>
+  /** Files not restored: no longer in the Trash, or a file is in the way of their folder. */
+  skipped: Array<{ fileId: string, path?: string, reason: 'gone' | 'blocked' }>
+}
 
 /**
  * Versions and the Trash of an open index (the rules are in history.ts): the
@@ -52,6 +61,33 @@ export class IndexHistory {
       tx.assertPathFree(target, fileId)
       await tx.append([{ kind: 'put', fileId, path: target, entry: canonicalEntry(item.entry) }])
       return tx.view(fileId)
+    })
+  }
+
+  /**
+   * Brings many files back from the Trash where they were, in one index
+   * update (a folder of 10,000 deleted by mistake is one action, not 10,000).
+   * A name taken meanwhile gets a free one beside it ("name (2).ext"); a file
+   * whose folder is now a file's name stays in the Trash, and so does an id
+   * no longer in it; both are reported.
+   */
+  async restoreManyFromTrash (fileIds: readonly string[]): Promise<TrashRestore> {
+    return await this.log.transact(async (tx) => {
+      const places = new PathOccupancy(listFiles(tx.state))
+      const ops: PartialOp[] = []
+      const out: TrashRestore = { restored: [], skipped: [] }
+      const placed: Array<{ fileId: string, was: string }> = []
+      for (const fileId of new Set(fileIds)) {
+        const item = trashedFile(tx.state, fileId)
+        if (item === undefined) { out.skipped.push({ fileId, reason: 'gone' }); continue }
+        const path = places.place(item.path)
+        if (path === undefined) { out.skipped.push({ fileId, path: item.path, reason: 'blocked' }); continue }
+        ops.push({ kind: 'put', fileId, path, entry: canonicalEntry(item.entry) })
+        placed.push({ fileId, was: item.path })
+      }
+      if (ops.length > 0) await tx.append(ops)
+      for (const { fileId, was } of placed) out.restored.push({ view: tx.view(fileId), was })
+      return out
     })
   }
 

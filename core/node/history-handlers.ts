@@ -1,8 +1,9 @@
+import { InvalidArgumentError } from '../errors.ts'
 import type { HandlerMap } from '../rpc/handlers.ts'
 import type { VaultService } from '../vault/vault-service.ts'
 
 /** Methods served here: a file's versions, the Trash, and how long versions are kept. */
-export type HistoryMethods = 'files.versions' | 'files.restoreVersion' | 'trash.list' | 'trash.restore' | 'trash.empty' | 'versions.retention' | 'versions.setRetention'
+export type HistoryMethods = 'files.versions' | 'files.restoreVersion' | 'trash.list' | 'trash.restore' | 'trash.restoreMany' | 'trash.empty' | 'versions.retention' | 'versions.setRetention'
 
 export interface HistoryHandlerComponents {
   vault: VaultService
@@ -23,6 +24,12 @@ export function createHistoryHandlers ({ vault, onFilesChanged }: HistoryHandler
       const info = await vault.history().restoreFromTrash(fileId, path)
       onFilesChanged()
       return info
+    },
+    'trash.restoreMany': async ({ fileIds }) => {
+      if (!Array.isArray(fileIds) || fileIds.some(id => typeof id !== 'string')) throw new InvalidArgumentError('fileIds must be a list of file ids')
+      const result = await vault.history().restoreManyFromTrash(fileIds)
+      if (result.restored.length > 0) onFilesChanged()
+      return result
     },
     'trash.empty': async ({ fileIds }) => {
       await vault.history().emptyTrash(fileIds)

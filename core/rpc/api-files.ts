@@ -4,7 +4,7 @@
  * here must survive structured clone.
  */
 
-export type { FileInfo, AddFileResult, FileVersion, TrashItem, VersionRetention } from '../vault/vault-views.ts'
+export type { FileInfo, AddFileResult, FileVersion, TrashItem, TrashRestoreResult, VersionRetention } from '../vault/vault-views.ts'
 
 export interface AddFileArgs {
   /** Chosen by the caller so it can match progress events to the upload. */

@@ -10,7 +10,7 @@
  */
 
 import type { DeviceInfo, DeviceOffer, FileLocation, FreedSpace, JoinStarted, PairingEvent } from './api-devices.ts'
-import type { AddFileArgs, AddFileResult, AddSharedFileArgs, FileInfo, FileVersion, ThumbnailData, TrashItem, UploadProgress, VersionRetention } from './api-files.ts'
+import type { AddFileArgs, AddFileResult, AddSharedFileArgs, FileInfo, FileVersion, ThumbnailData, TrashItem, TrashRestoreResult, UploadProgress, VersionRetention } from './api-files.ts'
 import type { AddedBackupPeer, BackupPeerInfo, ConnectionInfo, NetworkStatus, RelayPing, VerifyResult } from './api-network.ts'
 import type { ShareInfo } from './api-shares.ts'
 import type { FileDamage, StorageCheckProgress, StorageCheckResult } from './api-storage.ts'
@@ -88,6 +88,8 @@ export interface NodeApi {
   'trash.list': { args: undefined, result: TrashItem[] }
   /** Brings a file back, to `path` (default: where it was). */
   'trash.restore': { args: { fileId: string, path?: string }, result: FileInfo }
+  /** Brings many files back where they were, in one index update; a taken name gets "name (2).ext". */
+  'trash.restoreMany': { args: { fileIds: string[] }, result: TrashRestoreResult }
   /** Deletes for good these files (default: everything in the Trash). */
   'trash.empty': { args: { fileIds?: string[] }, result: undefined }
   'versions.retention': { args: undefined, result: VersionRetention }

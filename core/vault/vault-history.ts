@@ -4,7 +4,7 @@ import { shortDeviceLabel } from '../index/conflict-name.ts'
 import type { TrashView, VersionView } from '../index/history.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { Log } from '../log.ts'
-import type { FileInfo, FileVersion, TrashItem } from './vault-views.ts'
+import type { FileInfo, FileVersion, TrashItem, TrashRestoreResult } from './vault-views.ts'
 import { freeContent } from './free-content.ts'
 import { DAY_MS, TRASH_DAYS, trashCutoff, trashDue, versionsDue, type VersionRetention } from './retention.ts'
 import { toFileInfo } from './vault-files.ts'
@@ -77,6 +77,14 @@ export class VaultHistory {
     const view = await this.c.index.history.restoreFromTrash(fileId, path)
     this.c.log.info('restored a file from the Trash')
     return toFileInfo(view)
+  }
+
+  /** Brings many files back from the Trash in one index update (IndexHistory.restoreManyFromTrash). */
+  async restoreManyFromTrash (fileIds: readonly string[]): Promise<TrashRestoreResult> {
+    const { restored, skipped } = await this.c.index.history.restoreManyFromTrash(fileIds)
+    const renamed = restored.filter(r => r.view.path !== r.was).length
+    this.c.log.info(`restored ${restored.length} ${restored.length === 1 ? 'file' : 'files'} from the Trash${renamed > 0 ? ` (${renamed} under a new name: the old one was taken)` : ''}${skipped.length > 0 ? `; ${skipped.length} not restored` : ''}`)
+    return { restored: restored.map(r => ({ file: toFileInfo(r.view), was: r.was })), skipped }
   }
 
   /** Deletes files from the Trash for good (default: all of it). */

@@ -60,6 +60,14 @@ export interface FileVersion {
 }
 
 /** A deleted file in the Trash. */
+/** What "Restore" of several Trash items did (`trash.restoreMany`). */
+export interface TrashRestoreResult {
+  /** Each file back, and where it was (a taken name gets "name (2).ext"). */
+  restored: Array<{ file: FileInfo, was: string }>
+  /** Not restored: no longer in the Trash ('gone'), or a file now has the name of its folder ('blocked'). */
+  skipped: Array<{ fileId: string, path?: string, reason: 'gone' | 'blocked' }>
+}
+
 export interface TrashItem {
   fileId: string
   /** Where it was. */

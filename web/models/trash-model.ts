@@ -1,11 +1,26 @@
-import { signal, type ReadonlySignal } from '@preact/signals'
-import type { FileInfo, RpcClient, TrashItem } from '../../core/rpc/api.ts'
+import { computed, signal, type ReadonlySignal } from '@preact/signals'
+import type { FileInfo, RpcClient, TrashItem, TrashRestoreResult } from '../../core/rpc/api.ts'
 import { errorCodeOf, errorMessage } from '../error-messages.ts'
 import { freePath } from '../lib/free-path.ts'
 
-/** The Trash page: deleted files, restoring one, and emptying it (after a confirm). */
+/** The Trash page: deleted files, restoring one or many, and deleting them for good (after a confirm). */
 export interface TrashModel {
   items: ReadonlySignal<TrashItem[]>
+  /** The search box: items whose path contains it (any case) are shown. */
+  filter: ReadonlySignal<string>
+  shown: ReadonlySignal<TrashItem[]>
+  /** Ticked items (file ids), among those still in the Trash. */
+  selected: ReadonlySignal<ReadonlySet<string>>
+  setFilter: (text: string) => void
+  toggle: (fileId: string) => void
+  /** Ticks every shown item, or unticks them. */
+  selectShown: (on: boolean) => void
+  /** Every ticked item back where it was, in one update (taken names get "name (2).ext"). */
+  restoreSelected: () => Promise<void>
+  /** Opens the confirm for deleting the ticked items for good. */
+  startDeleteSelected: () => void
+  /** What the open confirm deletes: the ticked items, or the whole Trash. */
+  emptyScope: ReadonlySignal<'all' | 'selected'>
   loading: ReadonlySignal<boolean>
   error: ReadonlySignal<string | undefined>
   /** The file being restored or deleted for good. */
@@ -43,6 +58,22 @@ export function createTrashModel ({ client, files }: TrashComponents): TrashMode
   const confirmingEmpty = signal(false)
   const emptyBusy = signal(false)
   const emptyError = signal<string | undefined>(undefined)
+  const filter = signal('')
+  const ticked = signal<ReadonlySet<string>>(new Set())
+  const emptyScope = signal<'all' | 'selected'>('all')
+  const shown = computed(() => {
+    const words = filter.value.trim().toLocaleLowerCase()
+    return words === '' ? items.value : items.value.filter(item => item.path.toLocaleLowerCase().includes(words))
+  })
+  // Ticks of items gone from the Trash (restored or emptied elsewhere) do not count.
+  const selected = computed<ReadonlySet<string>>(() => {
+    const present = new Set(items.value.map(item => item.fileId))
+    return new Set([...ticked.value].filter(id => present.has(id)))
+  })
+  const dropFromList = (ids: ReadonlySet<string>): void => {
+    items.value = items.value.filter(item => !ids.has(item.fileId))
+    ticked.value = new Set([...ticked.peek()].filter(id => !ids.has(id)))
+  }
 
   const refresh = async (): Promise<void> => {
     try {
@@ -57,6 +88,46 @@ export function createTrashModel ({ client, files }: TrashComponents): TrashMode
 
   return {
     items,
+    filter,
+    shown,
+    selected,
+    emptyScope,
+    setFilter: (text) => { filter.value = text },
+    toggle: (fileId) => {
+      const next = new Set(ticked.peek())
+      if (!next.delete(fileId)) next.add(fileId)
+      ticked.value = next
+    },
+    selectShown: (on) => {
+      const next = new Set(ticked.peek())
+      for (const item of shown.peek()) {
+        if (on) next.add(item.fileId)
+        else next.delete(item.fileId)
+      }
+      ticked.value = next
+    },
+    restoreSelected: async () => {
+      const ids = [...selected.peek()]
+      if (ids.length === 0 || busy.peek() !== undefined) return
+      busy.value = 'selected'
+      error.value = undefined
+      notice.value = undefined
+      try {
+        const { restored, skipped } = await client.call('trash.restoreMany', { fileIds: ids })
+        dropFromList(new Set([...restored.map(r => r.file.fileId), ...skipped.filter(s => s.reason === 'gone').map(s => s.fileId)]))
+        notice.value = restoreWords(restored, skipped)
+      } catch (err) {
+        error.value = errorMessage(err)
+      } finally {
+        busy.value = undefined
+      }
+    },
+    startDeleteSelected: () => {
+      if (selected.peek().size === 0) return
+      emptyScope.value = 'selected'
+      confirmingEmpty.value = true
+      emptyError.value = undefined
+    },
     loading,
     error,
     busy,
@@ -86,6 +157,7 @@ export function createTrashModel ({ client, files }: TrashComponents): TrashMode
       }
     },
     startEmpty: () => {
+      emptyScope.value = 'all'
       confirmingEmpty.value = true
       emptyError.value = undefined
     },
@@ -94,8 +166,9 @@ export function createTrashModel ({ client, files }: TrashComponents): TrashMode
       emptyBusy.value = true
       emptyError.value = undefined
       try {
-        await client.call('trash.empty', { fileIds: items.peek().map(i => i.fileId) })
-        items.value = []
+        const ids = emptyScope.peek() === 'selected' ? [...selected.peek()] : items.peek().map(i => i.fileId)
+        await client.call('trash.empty', { fileIds: ids })
+        dropFromList(new Set(ids))
         notice.value = undefined
         confirmingEmpty.value = false
       } catch (err) {
@@ -107,10 +180,29 @@ export function createTrashModel ({ client, files }: TrashComponents): TrashMode
     cancelEmpty: () => { confirmingEmpty.value = false },
     reset: () => {
       items.value = []
+      ticked.value = new Set()
+      filter.value = ''
       loading.value = true
       error.value = undefined
       notice.value = undefined
       confirmingEmpty.value = false
     }
   }
+}
+
+/** "Restored 3 files." and what was not as asked. */
+function restoreWords (restored: TrashRestoreResult['restored'], skipped: TrashRestoreResult['skipped']): string {
+  const words: string[] = []
+  if (restored.length === 1) {
+    const [{ file, was }] = restored as [TrashRestoreResult['restored'][0]]
+    words.push(file.path === was ? `Restored “${file.path}”.` : `Restored as “${file.path}”: “${was}” is taken.`)
+  } else if (restored.length > 1) {
+    const renamed = restored.filter(r => r.file.path !== r.was).length
+    words.push(`Restored ${restored.length} files.${renamed > 0 ? ` ${renamed} got a new name: theirs was taken.` : ''}`)
+  }
+  const blocked = skipped.filter(s => s.reason === 'blocked')
+  if (blocked.length > 0) words.push(`${blocked.length === 1 ? `“${blocked[0]?.path ?? ''}” stays` : `${blocked.length} files stay`} in the Trash: a file now has the name of ${blocked.length === 1 ? 'its folder' : 'their folder'}. Rename that file, then restore again.`)
+  const gone = skipped.length - blocked.length
+  if (gone > 0) words.push(`${gone === 1 ? 'One file was' : `${gone} files were`} no longer in the Trash.`)
+  return words.join(' ')
 }

@@ -158,6 +158,36 @@ describe('trash', () => {
     assert.equal(await v.has(old.file.cid), false)
     assert.deepEqual(v.vault.files().list().map(f => f.path), ['a.txt'])
   })
+
+  it('a deleted folder comes back in one update: taken names get a free one, a file in the way of a folder keeps its files in the Trash, and each reads back', async () => {
+    const v = await openVault()
+    const photos = []
+    for (let i = 0; i < 40; i++) photos.push(await v.add(`photos/${String(i).padStart(2, '0')}.jpg`, `photo ${i}`))
+    const notes = await v.add('notes/todo.txt', 'todo')
+    const twin = await v.add('twin.txt', 'first')
+    await v.vault.files().removeMany({ fileIds: [notes.file.fileId, twin.file.fileId], folders: ['photos'] })
+    const twin2 = await v.add('twin.txt', 'second')
+    await v.vault.files().remove(twin2.file.fileId)
+    // Meanwhile: a new file at one of the photos' names, and a file named like the notes folder.
+    await v.add('photos/07.jpg', 'newer')
+    await v.add('notes', 'a file now')
+    const seqBefore = v.index().heads().get('12D3KooWTestDevice')?.seq as number
+    const blocksBefore = v.index().blockCids().length
+
+    const ids = [...photos.map(p => p.file.fileId), notes.file.fileId, twin.file.fileId, twin2.file.fileId, 'no-such-file']
+    const result = await v.vault.history().restoreManyFromTrash(ids)
+
+    assert.equal(result.restored.length, 42)
+    assert.deepEqual(result.skipped, [{ fileId: notes.file.fileId, path: 'notes/todo.txt', reason: 'blocked' }, { fileId: 'no-such-file', reason: 'gone' }])
+    const renamed = result.restored.filter(r => r.file.path !== r.was).map(r => [r.was, r.file.path]).sort()
+    assert.deepEqual(renamed, [['photos/07.jpg', 'photos/07 (2).jpg'], ['twin.txt', 'twin (2).txt']])
+    assert.equal(await v.read(photos[7]?.file.fileId as string), 'photo 7')
+    assert.equal(await v.read((v.vault.files().list().find(f => f.path === 'photos/07.jpg'))?.fileId as string), 'newer')
+    assert.deepEqual(new Set([await v.read(twin.file.fileId), await v.read(twin2.file.fileId)]), new Set(['first', 'second']))
+    assert.deepEqual(v.vault.history().trash().map(t => t.path), ['notes/todo.txt'], 'only the blocked file stays')
+    assert.equal(v.index().heads().get('12D3KooWTestDevice')?.seq, seqBefore + 42, 'one op per file')
+    assert.equal(v.index().blockCids().length, blocksBefore + 1, 'in one block')
+  })
 })
 
 describe('freeing content', () => {

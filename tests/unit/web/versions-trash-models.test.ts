@@ -114,6 +114,48 @@ test('the Trash restores to a free name when the old one is taken, and empties a
   assert.equal(trash.confirmingEmpty.value, false)
 })
 
+test('the Trash: search, tick all shown, restore them in one call; the words say what was renamed or stayed; delete the ticked for good after a confirm', async () => {
+  const trashed = (fileId: string, path: string): TrashItem => ({ fileId, path, size: 3, mtime: 1, type: '', deletedAt: 5, emptiesAt: 6 })
+  let items = [trashed('p1', 'Photos/a.jpg'), trashed('p2', 'photos/b.jpg'), trashed('p3', 'photos/c.jpg'), trashed('n1', 'notes.txt'), trashed('n2', 'old.txt')]
+  const client = createTestClient({
+    'trash.list': async () => items,
+    'trash.restoreMany': async ({ fileIds }) => {
+      items = items.filter(i => !fileIds.includes(i.fileId) || i.fileId === 'p3')
+      return {
+        restored: [{ file: info('Photos/a.jpg', 'p1'), was: 'Photos/a.jpg' }, { file: info('photos/b (2).jpg', 'p2'), was: 'photos/b.jpg' }],
+        skipped: [{ fileId: 'p3', path: 'photos/c.jpg', reason: 'blocked' as const }]
+      }
+    },
+    'trash.empty': async ({ fileIds }) => { items = items.filter(i => !(fileIds ?? []).includes(i.fileId)) }
+  })
+  const trash = createTrashModel({ client, files: signal([]) })
+  await trash.refresh()
+  trash.setFilter('PHOTOS')
+  assert.deepEqual(trash.shown.value.map(i => i.fileId), ['p1', 'p2', 'p3'], 'search is by path, any case')
+  trash.selectShown(true)
+  assert.deepEqual([...trash.selected.value].sort(), ['p1', 'p2', 'p3'])
+  trash.setFilter('')
+  await trash.restoreSelected()
+  assert.deepEqual(client.calls.at(-1), { method: 'trash.restoreMany', args: { fileIds: ['p1', 'p2', 'p3'] } })
+  assert.equal(trash.notice.value, 'Restored 2 files. 1 got a new name: theirs was taken. “photos/c.jpg” stays in the Trash: a file now has the name of its folder. Rename that file, then restore again.')
+  assert.deepEqual(trash.items.value.map(i => i.fileId), ['p3', 'n1', 'n2'])
+  assert.deepEqual([...trash.selected.value], ['p3'], 'the one that stayed is still ticked')
+
+  trash.toggle('p3')
+  trash.toggle('n2')
+  trash.startDeleteSelected()
+  assert.equal(trash.emptyScope.value, 'selected')
+  await trash.confirmEmpty()
+  assert.deepEqual(client.calls.at(-1), { method: 'trash.empty', args: { fileIds: ['n2'] } })
+  assert.deepEqual(trash.items.value.map(i => i.fileId), ['p3', 'n1'], 'only the ticked file went')
+  assert.equal(trash.selected.value.size, 0)
+  // "Empty trash" still means all of it.
+  trash.startEmpty()
+  assert.equal(trash.emptyScope.value, 'all')
+  await trash.confirmEmpty()
+  assert.deepEqual(client.calls.at(-1), { method: 'trash.empty', args: { fileIds: ['p3', 'n1'] } })
+})
+
 test('Settings → Earlier versions: days or a count, checked before it is sent', async () => {
   const client = createTestClient({
     'versions.retention': async () => ({ keep: 'days', days: 30 }),

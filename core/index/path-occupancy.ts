@@ -1,0 +1,37 @@
+import { freePath } from './free-path.ts'
+import type { FileView } from './state.ts'
+
+/**
+ * Which paths the live files take, for placing many files at once (a batch
+ * restore from the Trash) without a scan of every file per file placed. A
+ * path is free when no file has it, no file is under it (it is a folder), and
+ * no file is named like one of its folders.
+ */
+export class PathOccupancy {
+  private readonly files = new Set<string>()
+  private readonly folders = new Set<string>()
+
+  constructor (live: readonly FileView[]) {
+    for (const file of live) if (file.versionId === undefined) this.take(file.path)
+  }
+
+  /** `wanted`, or "name (2).ext" and so on when taken; undefined when a file is in the way of its folder. */
+  place (wanted: string): string | undefined {
+    if (this.blockedFolder(wanted)) return undefined
+    const path = freePath(wanted, { has: (p: string) => this.files.has(p) || this.folders.has(p) })
+    this.take(path)
+    return path
+  }
+
+  private blockedFolder (path: string): boolean {
+    for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+      if (this.files.has(path.slice(0, slash))) return true
+    }
+    return false
+  }
+
+  private take (path: string): void {
+    this.files.add(path)
+    for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) this.folders.add(path.slice(0, slash))
+  }
+}
