@@ -5,6 +5,7 @@ import { dirname, posix } from 'node:path'
 import { appPath } from './app-root.ts'
 import { StorageFailedError } from '../core/errors.ts'
 import { PROGRAM_NAME } from './constants.ts'
+import { escapeMarkup } from '../core/escape-markup.ts'
 
 /**
  * Start at login (DESIGN §10): an XDG autostart entry on Linux, a
@@ -83,10 +84,6 @@ export function launchAgentPath (homedir: string): string {
   return posix.join(homedir, 'Library', 'LaunchAgents', `${LAUNCH_AGENT_LABEL}.plist`)
 }
 
-function xmlText (text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;')
-}
-
 /** The LaunchAgent property list that runs `command` at login. */
 export function launchAgentPlist (command: readonly string[]): string {
   return [
@@ -98,7 +95,7 @@ export function launchAgentPlist (command: readonly string[]): string {
     `  <string>${LAUNCH_AGENT_LABEL}</string>`,
     '  <key>ProgramArguments</key>',
     '  <array>',
-    ...command.map((arg) => `    <string>${xmlText(arg)}</string>`),
+    ...command.map((arg) => `    <string>${escapeMarkup(arg)}</string>`),
     '  </array>',
     '  <key>RunAtLoad</key>',
     '  <true/>',

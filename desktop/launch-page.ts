@@ -2,14 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { escapeMarkup } from '../core/escape-markup.ts'
 import { LAUNCH_TOKEN_TTL_MS } from './server/launch-secret.ts'
 
 /** The folder of the data folder that holds launch pages: the user's alone. */
 export const LAUNCH_PAGE_DIR = 'launch'
-
-function escapeHtml (text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 /**
  * A one-use page that sends the window on to `url` (which carries a launch
@@ -32,7 +29,7 @@ export function writeLaunchPage (dataDir: string, url: string, now = Date.now())
     }
   }
   const file = join(dir, `open-${randomBytes(12).toString('hex')}.html`)
-  const target = escapeHtml(url)
+  const target = escapeMarkup(url)
   writeFileSync(file, `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>Cairn</title><meta http-equiv="refresh" content="0;url=${target}"><a href="${target}">Open Cairn</a>\n`, { mode: 0o600, flag: 'wx' })
   setTimeout(() => { rmSync(file, { force: true }) }, LAUNCH_TOKEN_TTL_MS).unref()
   return pathToFileURL(file).href

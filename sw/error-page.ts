@@ -1,4 +1,5 @@
 import { ERROR_PAGE_DETAIL_ID, STREAMED_BY_CAIRN_HEADER } from '../core/rpc/file-stream-protocol.ts'
+import { escapeMarkup as escapeHtml } from '../core/escape-markup.ts'
 import { FRAMED_BY_SELF_HEADERS } from '../core/security-headers.ts'
 
 /**
@@ -11,12 +12,7 @@ import { FRAMED_BY_SELF_HEADERS } from '../core/security-headers.ts'
  * Typed without the WebWorker lib so the unit tests can run it in Node.
  */
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-/** Text as HTML text or attribute value: nothing in it can become markup. */
-export function escapeHtml (text: string): string {
-  return text.replace(/[&<>"']/g, c => ESCAPES[c] ?? c)
-}
+export { escapeMarkup as escapeHtml } from '../core/escape-markup.ts'
 
 /** A small HTML page with a title, a sentence and a way back. No inline style: the CSP allows none. */
 export function errorPage (status: number, title: string, detail: string): Response {

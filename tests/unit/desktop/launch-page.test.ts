@@ -35,7 +35,7 @@ describe('the window\'s launch page', () => {
       assert.equal(statSync(page).mode & 0o777, 0o600)
       assert.equal(statSync(dirname(page)).mode & 0o777, 0o700)
       const html = readFileSync(page, 'utf8')
-      assert.match(html, /content="0;url=http:\/\/127\.0\.0\.1:47600\/\?launch=abc_DEF-123&#38;x=&#34;&#60;y&#62;"/)
+      assert.match(html, /content="0;url=http:\/\/127\.0\.0\.1:47600\/\?launch=abc_DEF-123&amp;x=&quot;&lt;y&gt;"/)
       // A page older than a token lives is removed at the next opening.
       const later = writeLaunchPage(dir, url, Date.now() + LAUNCH_TOKEN_TTL_MS + 1000)
       assert.equal(existsSync(page), false)
