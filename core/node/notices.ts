@@ -2,6 +2,7 @@ import type { Datastore } from 'interface-datastore'
 import { systemClock, type Clock } from '../clock.ts'
 import type { Log } from '../log.ts'
 import type { Notice, NoticeKind, NoticeSettings } from '../rpc/api-notices.ts'
+import type { UploadProgress } from '../rpc/api-files.ts'
 import { loadNoticeSettings, mergeNoticeSettings, defaultNoticeSettings, saveNoticeSettings } from './notice-settings.ts'
 import { backupDoneNotice, devicePairedNotice, peerUnreachableNotice, storageAlmostFullNotice, syncConflictNotice } from './notice-words.ts'
 
@@ -57,6 +58,8 @@ export class Notices {
   private timer: ReturnType<typeof setInterval> | undefined
   private changedTimer: ReturnType<typeof setTimeout> | undefined
   /** Undefined until known; 'settling' while what was waiting when we started watching drains. */
+  /** Uploads under way (their ids). */
+  private readonly uploads = new Set<string>()
   private backup: { phase: 'unknown' | 'settling' | 'idle' } | { phase: 'run', startedAt: number, files: number, bytes: number, seen: Map<string, number> } = { phase: 'unknown' }
   private seenConflicts: Set<string> | undefined
   private heldConflicts: string[] = []
@@ -116,8 +119,19 @@ export class Notices {
     }, CHANGED_EVERY_MS)
   }
 
+  /**
+   * An upload's progress (node-handlers.ts): while any runs, a backup run
+   * does not end when the peers catch up with what was stored so far, so a
+   * batch uploaded slower than it is backed up is one run, told once.
+   */
+  uploadProgress (progress: Pick<UploadProgress, 'uploadId' | 'phase'>): void {
+    if (progress.phase === 'done' || progress.phase === 'failed') this.uploads.delete(progress.uploadId)
+    else this.uploads.add(progress.uploadId)
+  }
+
   /** The vault locked: what was waiting or in conflict is learned afresh after the next unlock. */
   locked (): void {
+    this.uploads.clear()
     this.backup = { phase: 'unknown' }
     this.seenConflicts = undefined
     this.heldConflicts = []
@@ -171,7 +185,7 @@ export class Notices {
     for (const [key, size] of waiting) {
       if (!run.seen.has(key)) { run.seen.set(key, size); run.files++; run.bytes += size }
     }
-    if (waiting.size > 0) return
+    if (waiting.size > 0 || this.uploads.size > 0) return
     this.backup = { phase: 'idle' }
     const long = now - run.startedAt >= LONG_BACKUP.ms || run.files >= LONG_BACKUP.files || run.bytes >= LONG_BACKUP.bytes
     if (long) this.tell(backupDoneNotice(run.files, run.bytes, now))

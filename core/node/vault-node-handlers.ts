@@ -72,7 +72,7 @@ export function vaultNodeHandlers (p: VaultNodeParts): HandlerMap {
       helia,
       logs,
       storedBytes: async () => stores.storedBytes(),
-      onUploadProgress: (progress) => { emit('upload.progress', progress) },
+      onUploadProgress: (progress) => { p.notices.uploadProgress(progress); emit('upload.progress', progress) },
       onFilesChanged: filesChanged,
       log: logs.for('files'),
       onBackup: (cid) => backups.holds(cid),

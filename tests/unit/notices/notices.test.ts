@@ -115,6 +115,28 @@ describe('Notices', () => {
     assert.equal(t.told[0]?.body, '5 files (50 KB) are now safe on your backup peer.')
   })
 
+  it('a batch uploaded slower than it is backed up is one backup, told once, when the last upload is in and held', async () => {
+    const t = setup()
+    t.state.waiting = waiting([])
+    t.notices.changed()
+    for (let n = 0; n < 30; n++) {
+      t.notices.uploadProgress({ uploadId: `u${n}`, phase: 'encrypting' })
+      // Each file is held by the peer before the next one is stored: the waiting list empties between them.
+      t.state.waiting = files(1, 1000, n)
+      t.notices.changed()
+      t.notices.uploadProgress({ uploadId: `u${n}`, phase: n === 7 ? 'failed' : 'done' })
+      t.notices.uploadProgress({ uploadId: `u${n + 1}`, phase: 'encrypting' })
+      t.state.waiting = waiting([])
+      t.notices.changed()
+      t.clock.advance(3_000)
+    }
+    assert.equal(t.told.length, 0, 'nothing while the batch is still uploading')
+    t.notices.uploadProgress({ uploadId: 'u30', phase: 'done' })
+    t.notices.changed()
+    assert.deepEqual(kinds(t.told), ['backup-done'])
+    assert.equal(t.told[0]?.body, '30 files (30 KB) are now safe on your backup peer.')
+  })
+
   it('tells of a new conflict copy by the name of its file, not of those there before', async () => {
     const t = setup()
     t.state.conflicts = [{ key: 'a:old', path: 'old.txt' }]
