@@ -5,15 +5,17 @@ import type { PackHandles } from './pack-handles.ts'
 import { PackIndex } from './pack-index.ts'
 import { INDEX_SLOTS, loadIndexFile, type SavedIndex } from './pack-index-file.ts'
 import {
-  FILE_HEADER_LENGTH, JOURNAL_MAGIC, PACK_MAGIC, RECORD_PUT, checkHeader, decodeRecord,
+  FILE_HEADER_LENGTH, JOURNAL_MAGIC, PACK_MAGIC, RECORD_FIXED_LENGTH, RECORD_PUT, checkHeader, decodeRecord,
   fileHeader, journalFileName, packFileName, parseFileName, type JournalRecord
 } from './pack-format.ts'
 
 /** What opening the store found and repaired. */
 export interface RecoveryReport {
   packs: number
-  /** Journal records past a torn point that were dropped (their blocks are gone). */
+  /** Journal records past a torn point, or hit by damage, that were dropped (their blocks are gone). */
   droppedRecords: number
+  /** Damaged journal bytes skipped mid-way (a record lost, the ones after it kept). */
+  skippedJournalBytes: number
   /** Bytes cut from the ends of journals (torn records). */
   truncatedJournalBytes: number
   /** Bytes cut from the end of the newest pack (blocks written but never journaled). */
@@ -101,7 +103,7 @@ export async function recoverPacks (files: PackFiles, handles: PackHandles, inde
     if (parsed !== undefined) numbers.add(parsed.pack)
   }
   const packs = [...numbers].sort((a, b) => a - b)
-  const report: RecoveryReport = { packs: packs.length, droppedRecords: 0, truncatedJournalBytes: 0, truncatedPackBytes: 0, savedIndex: false, replayedRecords: 0 }
+  const report: RecoveryReport = { packs: packs.length, droppedRecords: 0, skippedJournalBytes: 0, truncatedJournalBytes: 0, truncatedPackBytes: 0, savedIndex: false, replayedRecords: 0 }
   if (packs.length === 0) packs.push(1)
   const newest = packs[packs.length - 1] as number
 
@@ -119,7 +121,7 @@ export async function recoverPacks (files: PackFiles, handles: PackHandles, inde
 
       const journal = await files.open(journalFileName(pack))
       try {
-        const scan = await scanJournal(journal, pack, limit, index, report, covered.get(pack))
+        const scan = await scanJournal(journal, pack, limit, !isNewest, index, report, covered.get(pack))
         // A saved index knows the pack's end from before the replayed tail.
         const end = Math.max(index.usage(pack).end, scan.end)
         index.usage(pack).end = end
@@ -150,7 +152,7 @@ export async function recoverPacks (files: PackFiles, handles: PackHandles, inde
 }
 
 /** Applies the valid records of one journal to the index; truncates a torn tail. */
-async function scanJournal (journal: PackFile, pack: number, packLimit: number, index: PackIndex, report: RecoveryReport, from = FILE_HEADER_LENGTH): Promise<{ end: number, size: number }> {
+async function scanJournal (journal: PackFile, pack: number, packLimit: number, sealed: boolean, index: PackIndex, report: RecoveryReport, from = FILE_HEADER_LENGTH): Promise<{ end: number, size: number }> {
   const size = await journal.size()
   // Records before `from` are in the saved index already: read only the tail.
   const skip = Math.max(0, Math.min(from, size) - FILE_HEADER_LENGTH)
@@ -166,13 +168,24 @@ async function scanJournal (journal: PackFile, pack: number, packLimit: number, 
   let at = 0
   let end = FILE_HEADER_LENGTH
   for (;;) {
-    const decoded = decodeRecord(bytes, at)
-    if (decoded === undefined || !applyRecord(decoded.record, pack, packLimit, index)) break
+    let decoded = decodeRecord(bytes, at)
+    if (decoded === undefined || soundCid(decoded.record, pack, packLimit) === undefined) {
+      // Damage mid-way (a flipped bit) costs the record it hit, not every record after it.
+      const resumed = resumeAfterDamage(bytes, at + 1, pack, packLimit, sealed)
+      if (resumed === undefined) break
+      report.droppedRecords++
+      report.skippedJournalBytes += resumed - at
+      at = resumed
+      decoded = decodeRecord(bytes, at) as NonNullable<typeof decoded>
+    }
+    applyRecord(decoded.record, pack, index)
     if (decoded.record.kind === RECORD_PUT) end = Math.max(end, decoded.record.offset + decoded.record.length)
     report.replayedRecords++
     at = decoded.next
   }
   if (at < bytes.length) {
+    // Bytes that are no record at all were one (damaged, or torn mid-write).
+    if (decodeRecord(bytes, at) === undefined) report.droppedRecords++
     for (let next = decodeRecord(bytes, at); next !== undefined; next = decodeRecord(bytes, next.next)) {
       report.droppedRecords++
     }
@@ -183,25 +196,60 @@ async function scanJournal (journal: PackFile, pack: number, packLimit: number, 
   return { end, size: base + at }
 }
 
-/** Applies one record; false when the record cannot be true (a torn or damaged tail). */
-function applyRecord (record: JournalRecord, pack: number, packLimit: number, index: PackIndex): boolean {
+/** The record's CID when the record can be true here; undefined for a torn or damaged one. */
+function soundCid (record: JournalRecord, pack: number, packLimit: number): CID | undefined {
   let cid: CID
   try {
     cid = CID.decode(record.cid)
   } catch {
-    return false
+    return undefined
   }
-  const key = cid.multihash.bytes
   if (record.kind === RECORD_PUT) {
-    if (record.pack !== pack || record.offset < FILE_HEADER_LENGTH || record.offset + record.length > packLimit) return false
-    index.set(key, { pack, offset: record.offset, length: record.length, cid: record.cid })
-    return true
+    if (record.pack !== pack || record.offset < FILE_HEADER_LENGTH || record.offset + record.length > packLimit) return undefined
+    return cid
   }
   // Tombstones are written to the journal being appended to, so they name this pack or an older one.
-  if (record.pack > pack) return false
+  return record.pack > pack ? undefined : cid
+}
+
+/** Applies one record that soundCid accepted. */
+function applyRecord (record: JournalRecord, pack: number, index: PackIndex): void {
+  const key = (CID.decode(record.cid)).multihash.bytes
+  if (record.kind === RECORD_PUT) {
+    index.set(key, { pack, offset: record.offset, length: record.length, cid: record.cid })
+    return
+  }
   const current = index.get(key)
   if (current !== undefined && current.pack === record.pack && current.offset === record.offset) index.delete(key)
-  return true
+}
+
+/** Where the sound record after `at` ends, or undefined. */
+function soundNext (bytes: Uint8Array, at: number, pack: number, packLimit: number): number | undefined {
+  const decoded = decodeRecord(bytes, at)
+  return decoded === undefined || soundCid(decoded.record, pack, packLimit) === undefined ? undefined : decoded.next
+}
+
+/**
+ * Where whole records start again after damage, if they do. In a sealed
+ * pack's journal (complete when the next pack began, never appended to
+ * since), bad bytes followed by good records are damage: a position counts
+ * when its record holds and is the last or is followed by another that holds,
+ * so a CRC-32 agreeing by chance inside the damage is not taken for a record.
+ * In the newest journal bad bytes are most likely a torn tail of the last
+ * write, so records resume only when every record from there to the end holds.
+ */
+function resumeAfterDamage (bytes: Uint8Array, from: number, pack: number, packLimit: number, sealed: boolean): number | undefined {
+  for (let at = from; at + RECORD_FIXED_LENGTH <= bytes.length; at++) {
+    let next = soundNext(bytes, at, pack, packLimit)
+    if (next === undefined) continue
+    if (sealed) {
+      if (next === bytes.length || soundNext(bytes, next, pack, packLimit) !== undefined) return at
+      continue
+    }
+    while (next !== undefined && next < bytes.length) next = soundNext(bytes, next, pack, packLimit)
+    if (next === bytes.length) return at
+  }
+  return undefined
 }
 
 async function rewriteHeader (file: PackFile, magic: readonly number[]): Promise<void> {
