@@ -87,6 +87,20 @@ function wins (candidate: IndexOp, current: IndexOp | undefined): boolean {
 }
 
 /**
+ * Where the file is: the latest move, or put that places a file (new, or back
+ * from the Trash). An edit (a put naming the put it replaced) changes content
+ * only, so an edit made elsewhere meanwhile cannot undo a rename; it places
+ * the file only while no placing op of it is known (a device that has the
+ * edit but not yet the put that made the file still shows it). A total
+ * order, so the register is the same in any order of the same ops.
+ */
+function placesOver (candidate: IndexOp, current: IndexOp | undefined): boolean {
+  if (current === undefined) return true
+  const rank = (op: IndexOp): number => op.kind === 'move' || op.target === undefined ? 1 : 0
+  return rank(candidate) !== rank(current) ? rank(candidate) > rank(current) : compareOps(candidate, current) > 0
+}
+
+/**
  * Folds one (already validated) op into the state. Returns true when the
  * state changed; applying an op that is already in, or that loses, changes
  * nothing.
@@ -107,10 +121,7 @@ export function applyOp (state: IndexState, op: IndexOp): boolean {
       changed = true
     }
   }
-  // Where the file is: a move, or a put that places a file (new, or back from
-  // the Trash). An edit (a put naming the put it replaced) changes content
-  // only, so an edit made elsewhere meanwhile cannot undo a rename.
-  if ((op.kind === 'move' || (op.kind === 'put' && op.target === undefined)) && wins(op, record.placement)) {
+  if ((op.kind === 'move' || op.kind === 'put') && placesOver(op, record.placement)) {
     record.placement = op
     changed = true
   }

@@ -132,6 +132,10 @@ describe('index state', () => {
         assert.equal(file?.entry.cid, entry(1).cid, 'and the edit\'s content is the file\'s')
       }
     }
+    // A device that has an edit but not yet the put that made the file (its maker removed, or not merged yet) still shows it.
+    const edit = { ...op('put', 'f1', 'draft.txt', hlc(DAY + 3000, 0, 'devB'), 1, 1), target: made.hlc }
+    assert.deepEqual(listFiles(materialise([edit])).map(f => f.path), ['draft.txt'])
+    assert.deepEqual(listFiles(materialise([edit, renamed])).map(f => f.path), ['final.txt'], 'until a placing op is known')
     const gone = op('delete', 'f1', 'final.txt', hlc(DAY + 4000, 0, 'devA'), 3)
     const back = op('put', 'f1', 'restored/final.txt', hlc(DAY + 5000, 0, 'devA'), 4, 0)
     assert.equal(getFile(materialise([made, renamed, gone, back]), 'f1')?.path, 'restored/final.txt')
