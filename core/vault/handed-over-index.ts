@@ -3,16 +3,15 @@ import type { Datastore, Key } from 'interface-datastore'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { deriveSubkey } from '../crypto/subkeys.ts'
 import { vaultSigner, type VaultSigner } from '../crypto/vault-signing.ts'
-import { carriedOps } from '../index/carry-ops.ts'
 import { decodeHead } from '../index/chain.ts'
 import { HEADS_PREFIX } from '../index/constants.ts'
 import { headMacKey } from '../index/head-mac.ts'
-import { writeOps } from '../index/log-store.ts'
 import type { IndexOp } from '../index/ops.ts'
 import { readChainsUnderKey } from '../index/read-chains.ts'
 import type { BackupClient } from '../protocols/backup/index.ts'
 import { toErrorPayload } from '../errors.ts'
 import type { Log } from '../log.ts'
+import { runPendingCarry, savePendingCarry } from './pending-carry.ts'
 import { restoreIndexFromPeer } from './restore-index.ts'
 
 export interface HandedOverIndexComponents {
@@ -40,8 +39,9 @@ export interface HandedOverIndexComponents {
  *
  * This device's own changes that the rotating device had not seen (made
  * offline, or since their last sync) are read from its chain under the old
- * key (`oldVaultKey`) before its heads go, and appended under the new key
- * once the new index is here (carry-ops.ts), so nothing it did is lost.
+ * key (`oldVaultKey`) and kept (pending-carry.ts) before its heads go, and
+ * appended under the new key once the new index is here (carry-ops.ts); when
+ * it is not, at a later unlock, so nothing it did is lost.
  */
 export async function bringIndexUnderKey (c: HandedOverIndexComponents, vaultKey: Uint8Array, oldVaultKey?: Uint8Array): Promise<void> {
   const indexKey = deriveSubkey(vaultKey, 'index')
@@ -63,6 +63,8 @@ export async function bringIndexUnderKey (c: HandedOverIndexComponents, vaultKey
     // Heads under the new key: this device made the re-sealed chain itself.
     if (current > 0 && stale.length === 0) return
     if (oldVaultKey !== undefined) oldOps = await readOwnChangesUnderOldKey(c, oldVaultKey)
+    // Kept before the old heads go: from here on nothing of this device's is lost (pending-carry.ts).
+    if (oldOps.length > 0) await savePendingCarry(c.datastore, indexKey, c.deviceId, oldOps)
     if (stale.length > 0) {
       const batch = c.datastore.batch()
       for (const key of stale) batch.delete(key)
@@ -81,7 +83,11 @@ export async function bringIndexUnderKey (c: HandedOverIndexComponents, vaultKey
         c.log.warn(`new vault key: the index could not be fetched from the backup peers (${toErrorPayload(err).message}); it comes with the next sync`)
       }
     }
-    if (oldOps.length > 0) await carryOwnChanges(c, indexKey, macKey, oldOps)
+    try {
+      await runPendingCarry({ blockstore: c.networkBlockstore, datastore: c.datastore }, indexKey, c.deviceId, c.log)
+    } catch (err) {
+      c.log.warn(`new vault key: this device's changes that the other device had not seen are not in the index yet (${toErrorPayload(err).message}); the next unlock tries again`)
+    }
   } finally {
     signer?.wipe()
     macKey.fill(0)
@@ -98,30 +104,5 @@ async function readOwnChangesUnderOldKey (c: HandedOverIndexComponents, oldVault
     return old.heads.has(c.deviceId) ? old.ops : []
   } finally {
     oldIndexKey.fill(0)
-  }
-}
-
-/**
- * Appends this device's changes that the new index lacks (carry-ops.ts).
- * Without the new index (no peer answered) every own change is appended:
- * the ones the rotating device carried too then come twice, as the same
- * content at the same time, which shows as an extra version, not a loss.
- */
-async function carryOwnChanges (c: HandedOverIndexComponents, indexKey: Uint8Array, macKey: Uint8Array, oldOps: IndexOp[]): Promise<void> {
-  const fresh = await readChainsUnderKey(c.networkBlockstore, c.datastore, indexKey)
-  const ownHead = fresh.heads.get(c.deviceId)
-  const ownLast = fresh.ops.filter(op => op.device === c.deviceId).at(-1)
-  const carried = carriedOps({
-    oldOps,
-    freshOps: fresh.ops,
-    deviceId: c.deviceId,
-    ...(ownHead !== undefined && ownLast !== undefined ? { after: { seq: ownHead.seq, hlc: ownLast.hlc } } : {})
-  })
-  if (carried.length === 0) return
-  try {
-    await writeOps({ blockstore: c.networkBlockstore, datastore: c.datastore }, indexKey, macKey, c.deviceId, ownHead, carried)
-    c.log.info(`new vault key: kept ${carried.length} change(s) of this device that the other device had not seen`)
-  } catch (err) {
-    c.log.warn(`new vault key: ${carried.length} change(s) of this device that the other device had not seen could not be kept (${toErrorPayload(err).message})`)
   }
 }

@@ -1,7 +1,7 @@
 import type { Datastore } from 'interface-datastore'
 import { systemClock, type Clock } from '../clock.ts'
 import { deriveSubkey } from '../crypto/subkeys.ts'
-import { CairnError, InvalidArgumentError, VaultLockedError } from '../errors.ts'
+import { CairnError, InvalidArgumentError, VaultLockedError, toErrorPayload } from '../errors.ts'
 import { IndexLog } from '../index/index-log.ts'
 import { AutoLock } from './auto-lock.ts'
 import { KeyVault, requireStrong } from './key-vault.ts'
@@ -20,6 +20,7 @@ import type { Blockstore } from 'interface-blockstore'
 import { toBase64Url } from '../crypto/base64.ts'
 import { ensureBoxKey } from './device-box-store.ts'
 import { unlockTakingHandOver } from './key-handover.ts'
+import { runPendingCarry } from './pending-carry.ts'
 import type { KeyRotation } from './key-rotation.ts'
 import { resealVaultData } from './vault-reseal.ts'
 import { ThumbnailStore } from './thumbnails/thumbnail-store.ts'
@@ -350,6 +351,15 @@ export class VaultService {
     return this.session.files
   }
 
+  /** Changes of this device kept when keys changed elsewhere (pending-carry.ts), appended before the index opens; a failure waits for the next unlock. */
+  private async carryWaitingChanges (indexKey: Uint8Array): Promise<void> {
+    try {
+      await runPendingCarry({ blockstore: this.components.blockstore, datastore: this.components.datastore }, indexKey, this.components.deviceId, this.components.log)
+    } catch (err) {
+      this.components.log.warn(`this device's changes kept when the keys changed are not in the index yet (${toErrorPayload(err).message}); the next unlock tries again`)
+    }
+  }
+
   /** Opens a session under `vaultKey` (owned from here); `boxKey` is given by adopt (the pair stays sealed under the old key until the next unlock). */
   private async open (vaultKey: Uint8Array, boxKey?: string): Promise<void> {
     const indexKey = deriveSubkey(vaultKey, 'index')
@@ -358,6 +368,7 @@ export class VaultService {
     const index = new IndexLog({ blockstore: this.components.blockstore, datastore: this.components.datastore }, { indexKey, deviceId: this.components.deviceId, now })
     // The index log owns indexKey from here and wipes it on stop().
     try {
+      await this.carryWaitingChanges(indexKey)
       await index.start()
     } catch (err) {
       // Not opened: nothing will lock it later, so no key outlives this failure.

@@ -68,9 +68,3 @@ test('nothing of this device\'s is carried when the rotating device saw all of i
   const fresh = resealOps(materialise(oldOps), A, T + 10_000)
   assert.deepEqual(carriedOps({ oldOps, freshOps: fresh, deviceId: B }), [])
 })
-
-test('without the new index (no peer answered) every own change is carried, targets only among them', () => {
-  const carried = carriedOps({ oldOps, freshOps: [], deviceId: B })
-  assert.deepEqual(carried.map(o => o.fileId), ['f2', 'f1', 'f3', 'f2'], 'the prune of A\'s put has no target to name and goes')
-  assert.equal(carried[1]?.target, undefined, 'the edit of A\'s file becomes plain last-writer-wins')
-})

@@ -1,0 +1,124 @@
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import type { Blockstore } from 'interface-blockstore'
+import { Key, type Datastore } from 'interface-datastore'
+import { openSecret, sealSecret } from '../crypto/secretbox.ts'
+import { toErrorPayload } from '../errors.ts'
+import { carriedOps } from '../index/carry-ops.ts'
+import { headMacKey } from '../index/head-mac.ts'
+import { encodeHlc } from '../index/hlc.ts'
+import { writeOps } from '../index/log-store.ts'
+import { opFromWire, opToWire, type IndexOp } from '../index/ops.ts'
+import { readChainsUnderKey } from '../index/read-chains.ts'
+import type { Log } from '../log.ts'
+import { toStorageError } from '../storage/storage-errors.ts'
+
+/**
+ * This device's changes to carry under a key another device rotated to
+ * (carry-ops.ts), kept until they are appended: written, sealed under the new
+ * index key, before the heads of the old key are dropped, and removed only
+ * once the carried ops' head is written. Carried as soon as the index under
+ * the new key holds another device's chain (the rotating device's re-seal);
+ * never against an index of this device alone, which would carry everything
+ * again. So a failed write, a closed tab or a hand-over without a backup peer
+ * loses nothing: the next unlock carries what waits.
+ */
+const PENDING_CARRY_KEY = new Key('/cairn/index/pending-carry')
+const INFO = 'cairn pending carry v1'
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+export interface CarryStores {
+  blockstore: Blockstore
+  datastore: Datastore
+}
+
+/** Keeps this device's own ops of the old index, and the ops they name, sealed under the new index key. */
+export async function savePendingCarry (datastore: Datastore, indexKey: Uint8Array, deviceId: string, oldOps: IndexOp[]): Promise<void> {
+  const own = oldOps.filter(op => op.device === deviceId)
+  const named = new Set(own.flatMap(op => op.target === undefined ? [] : [encodeHlc(op.target)]))
+  const kept = oldOps.filter(op => op.device === deviceId || named.has(encodeHlc(op.hlc)))
+  const plain = encoder.encode(JSON.stringify({ v: 1, ops: kept.map(op => ({ device: op.device, op: opToWire(op) })) }))
+  const key = carryKey(indexKey)
+  try {
+    await datastore.put(PENDING_CARRY_KEY, sealSecret(key, plain, aadFor(deviceId)))
+  } catch (err) {
+    throw toStorageError(err, 'keep this device\'s changes for the new vault key')
+  } finally {
+    key.fill(0)
+    plain.fill(0)
+  }
+}
+
+/**
+ * Appends the changes that wait (savePendingCarry) once the index under
+ * `indexKey` holds another device's chain, then forgets them. Run before the
+ * index log opens (it writes this device's head). Throws on a storage failure
+ * (what waits stays for the next try).
+ */
+export async function runPendingCarry (stores: CarryStores, indexKey: Uint8Array, deviceId: string, log: Log): Promise<void> {
+  const oldOps = await loadPendingCarry(stores.datastore, indexKey, deviceId, log)
+  if (oldOps === undefined) return
+  const fresh = await readChainsUnderKey(stores.blockstore, stores.datastore, indexKey)
+  if (![...fresh.heads.keys()].some(device => device !== deviceId)) {
+    log.info('new vault key: this device\'s changes wait for the index of the device that changed the keys (from a backup peer or another device)')
+    return
+  }
+  const ownHead = fresh.heads.get(deviceId)
+  const ownLast = fresh.ops.filter(op => op.device === deviceId).at(-1)
+  const carried = carriedOps({
+    oldOps,
+    freshOps: fresh.ops,
+    deviceId,
+    ...(ownHead !== undefined && ownLast !== undefined ? { after: { seq: ownHead.seq, hlc: ownLast.hlc } } : {})
+  })
+  if (carried.length > 0) {
+    const macKey = headMacKey(indexKey)
+    try {
+      await writeOps(stores, indexKey, macKey, deviceId, ownHead, carried)
+    } finally {
+      macKey.fill(0)
+    }
+    log.info(`new vault key: kept ${carried.length} change(s) of this device that the other device had not seen`)
+  }
+  await dropPendingCarry(stores.datastore)
+}
+
+async function loadPendingCarry (datastore: Datastore, indexKey: Uint8Array, deviceId: string, log: Log): Promise<IndexOp[] | undefined> {
+  let sealed: Uint8Array
+  try {
+    if (!(await datastore.has(PENDING_CARRY_KEY))) return undefined
+    sealed = await datastore.get(PENDING_CARRY_KEY)
+  } catch (err) {
+    throw toStorageError(err, 'read this device\'s changes kept for the new vault key')
+  }
+  const key = carryKey(indexKey)
+  try {
+    const value = JSON.parse(decoder.decode(openSecret(key, sealed, aadFor(deviceId), 'INDEX_RECORD_TAMPERED'))) as { v?: unknown, ops?: unknown }
+    if (value.v !== 1 || !Array.isArray(value.ops)) throw new Error('not a pending carry of version 1')
+    return value.ops.map((item: { device?: unknown, op?: unknown }) => opFromWire(item.op, String(item.device)))
+  } catch (err) {
+    // Sealed under a key no longer in force (keys changed twice before it ran), or damaged: it cannot be used.
+    log.warn(`new vault key: this device's changes kept for it could not be read (${toErrorPayload(err).message}); they are dropped`)
+    await dropPendingCarry(datastore)
+    return undefined
+  } finally {
+    key.fill(0)
+  }
+}
+
+async function dropPendingCarry (datastore: Datastore): Promise<void> {
+  try {
+    await datastore.delete(PENDING_CARRY_KEY)
+  } catch (err) {
+    throw toStorageError(err, 'forget this device\'s carried changes')
+  }
+}
+
+function carryKey (indexKey: Uint8Array): Uint8Array {
+  return hkdf(sha256, indexKey, undefined, encoder.encode(INFO), 32)
+}
+
+function aadFor (deviceId: string): Uint8Array {
+  return encoder.encode(`${INFO}\u0000${deviceId}`)
+}
