@@ -57,6 +57,18 @@ export function decodeHead (macKey: Uint8Array, device: string, bytes: Uint8Arra
   return { head: verifyHead(macKey, device, { cid: value.cid, seq: value.seq, mac: value.mac }), version: 2 }
 }
 
+/** INDEX_CHAIN_BROKEN for an op block the store lacks, naming it, so a start can fetch it again (start-index.ts). */
+class MissingIndexBlockError extends CairnError {
+  constructor (readonly cid: CID, message: string) {
+    super('INDEX_CHAIN_BROKEN', message)
+  }
+}
+
+/** The op block a MissingIndexBlockError names, if `err` is one. */
+export function missingIndexBlock (err: unknown): CID | undefined {
+  return err instanceof MissingIndexBlockError ? err.cid : undefined
+}
+
 /** Reads one block from the store whole; undefined when the store lacks it. */
 export async function readBlock (blockstore: Blockstore, cid: CID): Promise<Uint8Array | undefined> {
   try {
@@ -83,9 +95,7 @@ export async function walkChain (blockstore: Blockstore, indexKey: Uint8Array, d
   let expectedSeqTo = head.seq
   while (cid !== null) {
     const bytes = await readBlock(blockstore, cid)
-    if (bytes === undefined) {
-      throw new CairnError('INDEX_CHAIN_BROKEN', `index block ${cid.toString()} of device ${device} (ops up to ${expectedSeqTo}) is missing`)
-    }
+    if (bytes === undefined) throw new MissingIndexBlockError(cid, `index block ${cid.toString()} of device ${device} (ops up to ${expectedSeqTo}) is missing`)
     const block = await decodeOpBlock(indexKey, cid, bytes, device)
     if (block.seqTo !== expectedSeqTo) {
       throw new CairnError('INDEX_CHAIN_BROKEN', `index block ${cid.toString()} of device ${device} ends at op ${block.seqTo}, expected ${expectedSeqTo}`)

@@ -21,6 +21,7 @@ import { toBase64Url } from '../crypto/base64.ts'
 import { ensureBoxKey } from './device-box-store.ts'
 import { unlockTakingHandOver } from './key-handover.ts'
 import { runPendingCarry } from './pending-carry.ts'
+import { startIndexRepairing } from './start-index.ts'
 import type { KeyRotation } from './key-rotation.ts'
 import { resealVaultData } from './vault-reseal.ts'
 import { ThumbnailStore } from './thumbnails/thumbnail-store.ts'
@@ -365,11 +366,16 @@ export class VaultService {
     const indexKey = deriveSubkey(vaultKey, 'index')
     const syncKey = deriveSyncKey(indexKey)
     const now = this.components.now ?? systemClock
-    const index = new IndexLog({ blockstore: this.components.blockstore, datastore: this.components.datastore }, { indexKey, deviceId: this.components.deviceId, now })
-    // The index log owns indexKey from here and wipes it on stop().
+    let index: IndexLog
     try {
       await this.carryWaitingChanges(indexKey)
-      await index.start()
+      // Each try's log owns a copy of indexKey and wipes it on stop().
+      index = await startIndexRepairing(
+        () => new IndexLog({ blockstore: this.components.blockstore, datastore: this.components.datastore }, { indexKey: indexKey.slice(), deviceId: this.components.deviceId, now }),
+        this.components.readHealth?.repair,
+        this.components.log
+      )
+      indexKey.fill(0)
     } catch (err) {
       // Not opened: nothing will lock it later, so no key outlives this failure.
       indexKey.fill(0)
