@@ -121,7 +121,7 @@ export async function recoverPacks (files: PackFiles, handles: PackHandles, inde
 
       const journal = await files.open(journalFileName(pack))
       try {
-        const scan = await scanJournal(journal, pack, limit, !isNewest, index, report, covered.get(pack))
+        const scan = await scanJournal(journal, pack, limit, index, report, covered.get(pack))
         // A saved index knows the pack's end from before the replayed tail.
         const end = Math.max(index.usage(pack).end, scan.end)
         index.usage(pack).end = end
@@ -152,7 +152,7 @@ export async function recoverPacks (files: PackFiles, handles: PackHandles, inde
 }
 
 /** Applies the valid records of one journal to the index; truncates a torn tail. */
-async function scanJournal (journal: PackFile, pack: number, packLimit: number, sealed: boolean, index: PackIndex, report: RecoveryReport, from = FILE_HEADER_LENGTH): Promise<{ end: number, size: number }> {
+async function scanJournal (journal: PackFile, pack: number, packLimit: number, index: PackIndex, report: RecoveryReport, from = FILE_HEADER_LENGTH): Promise<{ end: number, size: number }> {
   const size = await journal.size()
   // Records before `from` are in the saved index already: read only the tail.
   const skip = Math.max(0, Math.min(from, size) - FILE_HEADER_LENGTH)
@@ -171,7 +171,7 @@ async function scanJournal (journal: PackFile, pack: number, packLimit: number, 
     let decoded = decodeRecord(bytes, at)
     if (decoded === undefined || soundCid(decoded.record, pack, packLimit) === undefined) {
       // Damage mid-way (a flipped bit) costs the record it hit, not every record after it.
-      const resumed = resumeAfterDamage(bytes, at + 1, pack, packLimit, sealed)
+      const resumed = resumeAfterDamage(bytes, at + 1, pack, packLimit)
       if (resumed === undefined) break
       report.droppedRecords++
       report.skippedJournalBytes += resumed - at
@@ -230,24 +230,18 @@ function soundNext (bytes: Uint8Array, at: number, pack: number, packLimit: numb
 }
 
 /**
- * Where whole records start again after damage, if they do. In a sealed
- * pack's journal (complete when the next pack began, never appended to
- * since), bad bytes followed by good records are damage: a position counts
+ * Where whole records start again after damage, if they do: a position counts
  * when its record holds and is the last or is followed by another that holds,
  * so a CRC-32 agreeing by chance inside the damage is not taken for a record.
- * In the newest journal bad bytes are most likely a torn tail of the last
- * write, so records resume only when every record from there to the end holds.
+ * A torn tail (the last write cut short) holds no whole record and ends the
+ * journal as before. The same rule in every journal, so damage skipped once is
+ * skipped again at every later rebuild, whatever was appended since.
  */
-function resumeAfterDamage (bytes: Uint8Array, from: number, pack: number, packLimit: number, sealed: boolean): number | undefined {
+function resumeAfterDamage (bytes: Uint8Array, from: number, pack: number, packLimit: number): number | undefined {
   for (let at = from; at + RECORD_FIXED_LENGTH <= bytes.length; at++) {
-    let next = soundNext(bytes, at, pack, packLimit)
+    const next = soundNext(bytes, at, pack, packLimit)
     if (next === undefined) continue
-    if (sealed) {
-      if (next === bytes.length || soundNext(bytes, next, pack, packLimit) !== undefined) return at
-      continue
-    }
-    while (next !== undefined && next < bytes.length) next = soundNext(bytes, next, pack, packLimit)
-    if (next === bytes.length) return at
+    if (next === bytes.length || soundNext(bytes, next, pack, packLimit) !== undefined) return at
   }
   return undefined
 }

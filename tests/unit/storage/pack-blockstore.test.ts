@@ -167,6 +167,33 @@ describe('PackBlockstore', () => {
     }
   })
 
+  it('damage skipped in the newest journal stays skipped: a later torn tail cuts only itself', async () => {
+    const files = new MemoryPackFiles()
+    const { store } = await openMemoryPackStore({}, files)
+    const first = await makeBlocks(4, () => 300, 60)
+    for (const block of first) await store.put(block.cid, block.bytes)
+    await store.flush()
+    // The tab closes without a clean stop (no index file), and a bit flips in the record of block 1.
+    files.crash('nothing')
+    const recordLength = RECORD_FIXED_LENGTH + (first[0] as Block).cid.bytes.length
+    files.flipByte('00000001.jrnl', FILE_HEADER_LENGTH + recordLength + 30)
+    const { store: second } = await openMemoryPackStore({}, files)
+    assert.deepEqual(first.map(b => second.has(b.cid)), [true, false, true, true])
+    // More is stored and flushed; then a crash tears the last write.
+    const more = await makeBlocks(3, () => 300, 70)
+    for (const block of more) await second.put(block.cid, block.bytes)
+    await second.flush()
+    const torn = await makeBlock(300, 80)
+    await second.put(torn.cid, torn.bytes)
+    await second.flush()
+    files.crash('nothing')
+    files.truncateFile('00000001.jrnl', files.bytes('00000001.jrnl').length - 5)
+    const { store: third } = await openMemoryPackStore({}, files)
+    for (const block of [first[0], first[2], first[3], ...more] as Block[]) assert.deepEqual(await readBack(third, block), block.bytes)
+    assert.equal(third.has(torn.cid), false)
+    await third.stop()
+  })
+
   it('recovers from a pack cut at every byte of its last blocks', async () => {
     const files = new MemoryPackFiles()
     const { store } = await openMemoryPackStore({}, files)
