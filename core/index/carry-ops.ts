@@ -17,8 +17,8 @@ import { compareOps, type IndexOp } from './ops.ts'
  * their old order and with their old wall times (so last-writer-wins and
  * conflicts come out as they would have), and its prunes and purges whose
  * target is known under the new key. Targets are mapped to the new index's
- * ops, or to the ops carried here; one that cannot be mapped is left out (the
- * op becomes plain last-writer-wins, as a re-seal does).
+ * ops, or to the ops carried here; one that cannot be mapped keeps its old
+ * name, as a re-seal does (an edit stays an edit and never places the file).
  */
 export interface CarryInit {
   /** Every op of every chain this device held under the old key (targets are looked up here). */
@@ -53,7 +53,8 @@ export function carriedOps (init: CarryInit): IndexOp[] {
   let seq = init.after?.seq ?? 0
   for (const old of own) {
     const ending = old.kind === 'prune' || old.kind === 'purge'
-    const target = old.target === undefined ? undefined : mapTarget(old.target)
+    // An edit or delete whose target cannot be mapped keeps naming it (as a re-seal does): an edit stays an edit.
+    const target = old.target === undefined ? undefined : mapTarget(old.target) ?? (ending ? undefined : old.target)
     if (ending ? target === undefined || freshEndings.has(endingOf(old, target)) : freshBySignature.has(signatureOf(old))) continue
     const next = tick(clock, old.hlc.wall)
     const targetBefore = target !== undefined && compareHlc(target, next) < 0

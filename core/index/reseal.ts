@@ -24,9 +24,9 @@ import type { IndexState } from './state.ts'
  *   are mapped to the re-stamped ops.
  * What is not: the devices that made the ops (every op is now this
  * device's, so a conflict copy is named after this device), a prune or
- * purge whose target this device never saw, and a put's or delete's target
- * when it names a put this device never saw (that op becomes plain
- * last-writer-wins, as format v1 and v2 wrote them).
+ * purge whose target this device never saw. A put's or delete's target that
+ * names a put this device never saw is kept as it was (an edit stays an edit,
+ * so it cannot move the file back from a rename).
  */
 export function resealOps (state: IndexState, deviceId: string, now: number): IndexOp[] {
   const carried: IndexOp[] = []
@@ -50,7 +50,9 @@ export function resealOps (state: IndexState, deviceId: string, now: number): In
     renamed.set(encodeHlc(old.hlc), clock)
     const op: IndexOp = { hlc: clock, device: deviceId, seq: ops.length + 1, kind: old.kind, fileId: old.fileId, path: old.path }
     if (old.entry !== undefined) op.entry = { ...old.entry }
-    const target = old.target === undefined ? undefined : renamed.get(encodeHlc(old.target))
+    // A target this device never saw keeps its old name: the op stays an edit
+    // (or a delete of what it saw) and does not turn into a put that places the file.
+    const target = old.target === undefined ? undefined : renamed.get(encodeHlc(old.target)) ?? old.target
     if (target !== undefined && compareHlc(target, clock) < 0) op.target = target
     ops.push(op)
   }

@@ -4,7 +4,7 @@ import { carriedOps } from '../../../core/index/carry-ops.ts'
 import { encodeHlc } from '../../../core/index/hlc.ts'
 import type { IndexOp } from '../../../core/index/ops.ts'
 import { resealOps } from '../../../core/index/reseal.ts'
-import { listFiles, materialise } from '../../../core/index/state.ts'
+import { getFile, listFiles, materialise } from '../../../core/index/state.ts'
 import { entry, hlc, op } from './fixtures.ts'
 
 // A rotates the key; B (this device) takes the hand-over. B made changes A never saw.
@@ -67,4 +67,21 @@ test('with this device\'s chain already under the new key, the carried ops follo
 test('nothing of this device\'s is carried when the rotating device saw all of it', () => {
   const fresh = resealOps(materialise(oldOps), A, T + 10_000)
   assert.deepEqual(carriedOps({ oldOps, freshOps: fresh, deviceId: B }), [])
+})
+
+test('a re-seal, and a carry, keep an edit an edit when the put it replaced is unknown here: a rename is not undone', () => {
+  // The put that made f1 (a removed device's) is not here; A renamed the file, B later saved an edit under the name it knew.
+  const made = op('put', 'f1', 'draft.txt', hlc(T, 0, C), 1, 0)
+  const renamed = op('move', 'f1', 'final.txt', hlc(T + 2000, 0, A), 1)
+  const edit: IndexOp = { ...op('put', 'f1', 'draft.txt', hlc(T + 3000, 0, B), 1, 1), target: made.hlc }
+  const before = materialise([renamed, edit])
+  assert.equal(getFile(before, 'f1')?.path, 'final.txt')
+  const resealed = resealOps(before, A, T + 10_000)
+  assert.equal(getFile(materialise(resealed), 'f1')?.path, 'final.txt', 'after the key rotation too')
+  assert.equal(getFile(materialise(resealed), 'f1')?.entry.cid, entry(1).cid)
+  // B carries its edit against a re-seal that never had it: it stays an edit too.
+  const fresh = resealOps(materialise([renamed]), A, T + 10_000)
+  const carried = carriedOps({ oldOps: [renamed, edit], freshOps: fresh, deviceId: B })
+  assert.equal(encodeHlc(carried[0]?.target as IndexOp['hlc']), encodeHlc(made.hlc))
+  assert.equal(getFile(materialise([...fresh, ...carried]), 'f1')?.path, 'final.txt')
 })
