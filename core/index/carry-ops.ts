@@ -40,6 +40,14 @@ export function carriedOps (init: CarryInit): IndexOp[] {
       freshBySignature.set(signatureOf(op), op.hlc)
     }
   }
+  // Per file, the newest place and the newest put under the new key (for ops stamped later than made, below).
+  const freshPlaced = new Map<string, number>()
+  const freshPut = new Map<string, Hlc>()
+  for (const op of init.freshOps) {
+    if (op.kind === 'move' || (op.kind === 'put' && op.target === undefined)) freshPlaced.set(op.fileId, Math.max(freshPlaced.get(op.fileId) ?? 0, op.hlc.wall))
+    const put = freshPut.get(op.fileId)
+    if (op.kind === 'put' && (put === undefined || compareHlc(op.hlc, put) > 0)) freshPut.set(op.fileId, op.hlc)
+  }
   const oldByHlc = new Map(init.oldOps.map(op => [encodeHlc(op.hlc), op]))
   const restamped = new Map<string, Hlc>()
   const mapTarget = (target: Hlc): Hlc | undefined => {
@@ -54,9 +62,18 @@ export function carriedOps (init: CarryInit): IndexOp[] {
   for (const old of own) {
     const ending = old.kind === 'prune' || old.kind === 'purge'
     // An edit or delete whose target cannot be mapped keeps naming it (as a re-seal does): an edit stays an edit.
-    const target = old.target === undefined ? undefined : mapTarget(old.target) ?? (ending ? undefined : old.target)
+    let target = old.target === undefined ? undefined : mapTarget(old.target) ?? (ending ? undefined : old.target)
     if (ending ? target === undefined || freshEndings.has(endingOf(old, target)) : freshBySignature.has(signatureOf(old))) continue
     const next = tick(clock, old.hlc.wall)
+    // Stamped later than it was made (this device wrote under the new key first), a move
+    // or a plain put or delete would beat what the new index did after it: it had lost.
+    if (next.wall > old.hlc.wall && target === undefined && !ending) {
+      const placedLater = (freshPlaced.get(old.fileId) ?? 0) > old.hlc.wall
+      if (old.kind === 'move' && placedLater) continue
+      if (old.kind === 'delete' && ((freshPut.get(old.fileId)?.wall) ?? 0) > old.hlc.wall) continue
+      // Its content still counts, as an edit of the newest put: it no longer places the file.
+      if (old.kind === 'put' && placedLater) target = freshPut.get(old.fileId)
+    }
     const targetBefore = target !== undefined && compareHlc(target, next) < 0
     // A prune or purge must name an op before it.
     if (ending && !targetBefore) continue

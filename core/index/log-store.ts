@@ -131,6 +131,14 @@ async function hasMarker (datastore: Datastore): Promise<boolean> {
  * head and the blocks written.
  */
 export async function writeOps (stores: LogStores, indexKey: Uint8Array, macKey: Uint8Array, deviceId: string, head: ChainHead | undefined, ops: IndexOp[]): Promise<{ head: ChainHead, blocks: Array<EncodedOpBlock & BlockLink> }> {
+  const sealed = await sealOps(indexKey, deviceId, head, ops)
+  await storeBlocks(stores.blockstore, sealed.blocks)
+  await writeHead(stores.datastore, macKey, deviceId, sealed.head)
+  return sealed
+}
+
+/** The sealed blocks of this device's next ops (stamped, following `head`) and the head after them; nothing is stored. */
+export async function sealOps (indexKey: Uint8Array, deviceId: string, head: ChainHead | undefined, ops: IndexOp[]): Promise<{ head: ChainHead, blocks: Array<EncodedOpBlock & BlockLink> }> {
   let prev = head?.cid ?? null
   const encoded: Array<EncodedOpBlock & BlockLink> = []
   for (const run of chunkOps(ops)) {
@@ -146,11 +154,8 @@ export async function writeOps (stores: LogStores, indexKey: Uint8Array, macKey:
     encoded.push({ ...block, prev: prev === null ? null : prev.toString(), seqFrom: first.seq })
     prev = block.cid
   }
-  await storeBlocks(stores.blockstore, encoded)
   const last = encoded.at(-1) as EncodedOpBlock
-  const newHead: ChainHead = { cid: last.cid, seq: (ops.at(-1) as IndexOp).seq }
-  await writeHead(stores.datastore, macKey, deviceId, newHead)
-  return { head: newHead, blocks: encoded }
+  return { head: { cid: last.cid, seq: (ops.at(-1) as IndexOp).seq }, blocks: encoded }
 }
 
 /** Stores sealed op blocks (before the head that names them). */

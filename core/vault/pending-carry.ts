@@ -7,7 +7,9 @@ import { toErrorPayload } from '../errors.ts'
 import { carriedOps } from '../index/carry-ops.ts'
 import { headMacKey } from '../index/head-mac.ts'
 import { encodeHlc } from '../index/hlc.ts'
-import { writeOps } from '../index/log-store.ts'
+import { encodeHead } from '../index/chain.ts'
+import { HEADS_PREFIX } from '../index/constants.ts'
+import { sealOps, storeBlocks } from '../index/log-store.ts'
 import { opFromWire, opToWire, type IndexOp } from '../index/ops.ts'
 import { readChainsUnderKey } from '../index/read-chains.ts'
 import type { Log } from '../log.ts'
@@ -72,16 +74,25 @@ export async function runPendingCarry (stores: CarryStores, indexKey: Uint8Array
     deviceId,
     ...(ownHead !== undefined && ownLast !== undefined ? { after: { seq: ownHead.seq, hlc: ownLast.hlc } } : {})
   })
-  if (carried.length > 0) {
-    const macKey = headMacKey(indexKey)
-    try {
-      await writeOps(stores, indexKey, macKey, deviceId, ownHead, carried)
-    } finally {
-      macKey.fill(0)
-    }
-    log.info(`new vault key: kept ${carried.length} change(s) of this device that the other device had not seen`)
+  if (carried.length === 0) {
+    await dropPendingCarry(stores.datastore)
+    return
   }
-  await dropPendingCarry(stores.datastore)
+  const sealed = await sealOps(indexKey, deviceId, ownHead, carried)
+  await storeBlocks(stores.blockstore, sealed.blocks)
+  const macKey = headMacKey(indexKey)
+  try {
+    // One batch: the new head and the end of what waits, so a crash between them cannot carry it twice.
+    const batch = stores.datastore.batch()
+    batch.put(new Key(`${HEADS_PREFIX}/${deviceId}`), encodeHead(macKey, deviceId, sealed.head))
+    batch.delete(PENDING_CARRY_KEY)
+    await batch.commit()
+  } catch (err) {
+    throw toStorageError(err, 'store the carried changes\' index head')
+  } finally {
+    macKey.fill(0)
+  }
+  log.info(`new vault key: kept ${carried.length} change(s) of this device that the other device had not seen`)
 }
 
 async function loadPendingCarry (datastore: Datastore, indexKey: Uint8Array, deviceId: string, log: Log): Promise<IndexOp[] | undefined> {

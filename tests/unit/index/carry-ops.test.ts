@@ -55,6 +55,21 @@ test('a third device\'s ops are left to that device, and carrying again after a 
   assert.deepEqual(carriedOps({ oldOps, freshOps: [...fresh, ...carried], deviceId: B }), [])
 })
 
+test('carried after this device already wrote under the new key (so stamped later than made), a move or a plain put does not beat a later rename it had lost to', () => {
+  const made = op('put', 'g1', 'doc.txt', hlc(T + 1000, 0, B), 1, 0)
+  const bRename = op('move', 'g1', 'b-name.txt', hlc(T + 2000, 0, B), 2)
+  const bResave = op('put', 'g1', 'b-name-2.txt', hlc(T + 2500, 0, B), 3, 2)
+  const bNew = op('put', 'g2', 'offline.txt', hlc(T + 2600, 0, B), 4, 3)
+  const aRename = op('move', 'g1', 'a-name.txt', hlc(T + 3000, 0, A), 1)
+  const fresh = resealOps(materialise([made, aRename]), A, T + 3500)
+  const mine = op('put', 'g9', 'other.txt', hlc(T + 4000, 0, B), 1, 1)
+  const carried = carriedOps({ oldOps: [made, bRename, bResave, bNew], freshOps: [...fresh, mine], deviceId: B, after: { seq: 1, hlc: mine.hlc } })
+  const state = materialise([...fresh, mine, ...carried])
+  assert.equal(getFile(state, 'g1')?.path, 'a-name.txt', 'A\'s later rename holds')
+  assert.equal(getFile(state, 'g1')?.entry.cid, entry(2).cid, 'B\'s content still arrives, as an edit')
+  assert.equal(getFile(state, 'g2')?.path, 'offline.txt', 'a new file is carried as it was')
+})
+
 test('with this device\'s chain already under the new key, the carried ops follow it', () => {
   const fresh = resealed()
   const mine = op('put', 'f9', 'later.txt', hlc(T + 20_000, 0, B), 1, 2)
