@@ -125,8 +125,12 @@ export class Notices {
    * batch uploaded slower than it is backed up is one run, told once.
    */
   uploadProgress (progress: Pick<UploadProgress, 'uploadId' | 'phase'>): void {
-    if (progress.phase === 'done' || progress.phase === 'failed') this.uploads.delete(progress.uploadId)
-    else this.uploads.add(progress.uploadId)
+    if (progress.phase !== 'done' && progress.phase !== 'failed') {
+      this.uploads.add(progress.uploadId)
+      return
+    }
+    // The last upload ended: a run it held open may end now (a failed one changes no file to say so).
+    if (this.uploads.delete(progress.uploadId) && this.uploads.size === 0) this.changedSoon()
   }
 
   /** The vault locked: what was waiting or in conflict is learned afresh after the next unlock. */
