@@ -74,6 +74,9 @@ export function carriedOps (init: CarryInit): IndexOp[] {
       // Its content still counts, as an edit of the newest put: it no longer places the file.
       if (old.kind === 'put' && placedLater) target = freshPut.get(old.fileId)
     }
+    // A put's target not before its new stamp (same wall time, or a newer put above) becomes
+    // the zero stamp: the put still names something, so it stays an edit and never places the file.
+    if (!ending && old.kind === 'put' && target !== undefined && compareHlc(target, next) >= 0) target = zeroHlc(init.deviceId)
     const targetBefore = target !== undefined && compareHlc(target, next) < 0
     // A prune or purge must name an op before it.
     if (ending && !targetBefore) continue

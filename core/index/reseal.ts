@@ -54,6 +54,8 @@ export function resealOps (state: IndexState, deviceId: string, now: number): In
     // (or a delete of what it saw) and does not turn into a put that places the file.
     const target = old.target === undefined ? undefined : renamed.get(encodeHlc(old.target)) ?? old.target
     if (target !== undefined && compareHlc(target, clock) < 0) op.target = target
+    // Not before the new stamp (same wall time, a later counter): a put still names something, so it stays an edit.
+    else if (target !== undefined && old.kind === 'put') op.target = zeroHlc(deviceId)
     ops.push(op)
   }
   for (const [kind, list] of [['prune', prunes], ['purge', purges]] as const) {
