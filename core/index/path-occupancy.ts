@@ -24,14 +24,18 @@ export class PathOccupancy {
   }
 
   private blockedFolder (path: string): boolean {
-    for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
-      if (this.files.has(path.slice(0, slash))) return true
-    }
-    return false
+    return foldersOf(path).some(folder => this.files.has(folder))
   }
 
   private take (path: string): void {
     this.files.add(path)
-    for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) this.folders.add(path.slice(0, slash))
+    for (const folder of foldersOf(path)) this.folders.add(folder)
   }
+}
+
+/** "a/b/c.txt" → ["a", "a/b"]. */
+function foldersOf (path: string): string[] {
+  const out: string[] = []
+  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) out.push(path.slice(0, slash))
+  return out
 }

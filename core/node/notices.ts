@@ -57,9 +57,9 @@ export class Notices {
   private settingsNow: NoticeSettings = defaultNoticeSettings()
   private timer: ReturnType<typeof setInterval> | undefined
   private changedTimer: ReturnType<typeof setTimeout> | undefined
-  /** Undefined until known; 'settling' while what was waiting when we started watching drains. */
   /** Uploads under way (their ids). */
   private readonly uploads = new Set<string>()
+  /** Undefined until known; 'settling' while what was waiting when we started watching drains. */
   private backup: { phase: 'unknown' | 'settling' | 'idle' } | { phase: 'run', startedAt: number, files: number, bytes: number, seen: Map<string, number> } = { phase: 'unknown' }
   private seenConflicts: Set<string> | undefined
   private heldConflicts: string[] = []

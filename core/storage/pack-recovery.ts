@@ -169,7 +169,8 @@ async function scanJournal (journal: PackFile, pack: number, packLimit: number, 
   let end = FILE_HEADER_LENGTH
   for (;;) {
     let decoded = decodeRecord(bytes, at)
-    if (decoded === undefined || soundCid(decoded.record, pack, packLimit) === undefined) {
+    let cid = decoded === undefined ? undefined : soundCid(decoded.record, pack, packLimit)
+    if (decoded === undefined || cid === undefined) {
       // Damage mid-way (a flipped bit) costs the record it hit, not every record after it.
       const resumed = resumeAfterDamage(bytes, at + 1, pack, packLimit)
       if (resumed === undefined) break
@@ -177,8 +178,9 @@ async function scanJournal (journal: PackFile, pack: number, packLimit: number, 
       report.skippedJournalBytes += resumed - at
       at = resumed
       decoded = decodeRecord(bytes, at) as NonNullable<typeof decoded>
+      cid = soundCid(decoded.record, pack, packLimit) as CID
     }
-    applyRecord(decoded.record, pack, index)
+    applyRecord(decoded.record, cid, pack, index)
     if (decoded.record.kind === RECORD_PUT) end = Math.max(end, decoded.record.offset + decoded.record.length)
     report.replayedRecords++
     at = decoded.next
@@ -212,9 +214,9 @@ function soundCid (record: JournalRecord, pack: number, packLimit: number): CID 
   return record.pack > pack ? undefined : cid
 }
 
-/** Applies one record that soundCid accepted. */
-function applyRecord (record: JournalRecord, pack: number, index: PackIndex): void {
-  const key = (CID.decode(record.cid)).multihash.bytes
+/** Applies one record that soundCid accepted (`cid` is what it gave). */
+function applyRecord (record: JournalRecord, cid: CID, pack: number, index: PackIndex): void {
+  const key = cid.multihash.bytes
   if (record.kind === RECORD_PUT) {
     index.set(key, { pack, offset: record.offset, length: record.length, cid: record.cid })
     return

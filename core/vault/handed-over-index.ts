@@ -11,7 +11,7 @@ import { readChainsUnderKey } from '../index/read-chains.ts'
 import type { BackupClient } from '../protocols/backup/index.ts'
 import { toErrorPayload } from '../errors.ts'
 import type { Log } from '../log.ts'
-import { runPendingCarry, savePendingCarry } from './pending-carry.ts'
+import { savePendingCarry } from './pending-carry.ts'
 import { restoreIndexFromPeer } from './restore-index.ts'
 
 export interface HandedOverIndexComponents {
@@ -39,9 +39,10 @@ export interface HandedOverIndexComponents {
  *
  * This device's own changes that the rotating device had not seen (made
  * offline, or since their last sync) are read from its chain under the old
- * key (`oldVaultKey`) and kept (pending-carry.ts) before its heads go, and
- * appended under the new key once the new index is here (carry-ops.ts); when
- * it is not, at a later unlock, so nothing it did is lost.
+ * key (`oldVaultKey`) and kept (pending-carry.ts) before its heads go; the
+ * index opening next (VaultService.open) appends them under the new key once
+ * the new index is here (carry-ops.ts), else a later unlock does, so nothing
+ * it did is lost.
  */
 export async function bringIndexUnderKey (c: HandedOverIndexComponents, vaultKey: Uint8Array, oldVaultKey?: Uint8Array): Promise<void> {
   const indexKey = deriveSubkey(vaultKey, 'index')
@@ -82,11 +83,6 @@ export async function bringIndexUnderKey (c: HandedOverIndexComponents, vaultKey
       } catch (err) {
         c.log.warn(`new vault key: the index could not be fetched from the backup peers (${toErrorPayload(err).message}); it comes with the next sync`)
       }
-    }
-    try {
-      await runPendingCarry({ blockstore: c.networkBlockstore, datastore: c.datastore }, indexKey, c.deviceId, c.log)
-    } catch (err) {
-      c.log.warn(`new vault key: this device's changes that the other device had not seen are not in the index yet (${toErrorPayload(err).message}); the next unlock tries again`)
     }
   } finally {
     signer?.wipe()

@@ -95,6 +95,15 @@ export async function runPendingCarry (stores: CarryStores, indexKey: Uint8Array
   log.info(`new vault key: kept ${carried.length} change(s) of this device that the other device had not seen`)
 }
 
+/** runPendingCarry as an unlock runs it: a failure is said and waits for the next unlock, the unlock goes on. */
+export async function carryWaitingChanges (stores: CarryStores, indexKey: Uint8Array, deviceId: string, log: Log): Promise<void> {
+  try {
+    await runPendingCarry(stores, indexKey, deviceId, log)
+  } catch (err) {
+    log.warn(`this device's changes kept when the keys changed are not in the index yet (${toErrorPayload(err).message}); the next unlock tries again`)
+  }
+}
+
 async function loadPendingCarry (datastore: Datastore, indexKey: Uint8Array, deviceId: string, log: Log): Promise<IndexOp[] | undefined> {
   let sealed: Uint8Array
   try {

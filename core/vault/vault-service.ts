@@ -1,7 +1,7 @@
 import type { Datastore } from 'interface-datastore'
 import { systemClock, type Clock } from '../clock.ts'
 import { deriveSubkey } from '../crypto/subkeys.ts'
-import { CairnError, InvalidArgumentError, VaultLockedError, toErrorPayload } from '../errors.ts'
+import { CairnError, InvalidArgumentError, VaultLockedError } from '../errors.ts'
 import { IndexLog } from '../index/index-log.ts'
 import { AutoLock } from './auto-lock.ts'
 import { KeyVault, requireStrong } from './key-vault.ts'
@@ -20,7 +20,7 @@ import type { Blockstore } from 'interface-blockstore'
 import { toBase64Url } from '../crypto/base64.ts'
 import { ensureBoxKey } from './device-box-store.ts'
 import { unlockTakingHandOver } from './key-handover.ts'
-import { runPendingCarry } from './pending-carry.ts'
+import { carryWaitingChanges } from './pending-carry.ts'
 import { startIndexRepairing } from './start-index.ts'
 import type { KeyRotation } from './key-rotation.ts'
 import { resealVaultData } from './vault-reseal.ts'
@@ -352,15 +352,6 @@ export class VaultService {
     return this.session.files
   }
 
-  /** Changes of this device kept when keys changed elsewhere (pending-carry.ts), appended before the index opens; a failure waits for the next unlock. */
-  private async carryWaitingChanges (indexKey: Uint8Array): Promise<void> {
-    try {
-      await runPendingCarry({ blockstore: this.components.blockstore, datastore: this.components.datastore }, indexKey, this.components.deviceId, this.components.log)
-    } catch (err) {
-      this.components.log.warn(`this device's changes kept when the keys changed are not in the index yet (${toErrorPayload(err).message}); the next unlock tries again`)
-    }
-  }
-
   /** Opens a session under `vaultKey` (owned from here); `boxKey` is given by adopt (the pair stays sealed under the old key until the next unlock). */
   private async open (vaultKey: Uint8Array, boxKey?: string): Promise<void> {
     const indexKey = deriveSubkey(vaultKey, 'index')
@@ -368,7 +359,8 @@ export class VaultService {
     const now = this.components.now ?? systemClock
     let index: IndexLog
     try {
-      await this.carryWaitingChanges(indexKey)
+      // Changes of this device kept when keys changed elsewhere go in before the index opens.
+      await carryWaitingChanges({ blockstore: this.components.blockstore, datastore: this.components.datastore }, indexKey, this.components.deviceId, this.components.log)
       // Each try's log owns a copy of indexKey and wipes it on stop().
       index = await startIndexRepairing(
         () => new IndexLog({ blockstore: this.components.blockstore, datastore: this.components.datastore }, { indexKey: indexKey.slice(), deviceId: this.components.deviceId, now }),

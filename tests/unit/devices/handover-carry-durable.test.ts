@@ -11,7 +11,7 @@ import { resealOps, sealChain } from '../../../core/index/reseal.ts'
 import { listFiles, materialise } from '../../../core/index/state.ts'
 import type { Log } from '../../../core/log.ts'
 import { bringIndexUnderKey } from '../../../core/vault/handed-over-index.ts'
-import { runPendingCarry } from '../../../core/vault/pending-carry.ts'
+import { carryWaitingChanges, runPendingCarry } from '../../../core/vault/pending-carry.ts'
 import { entry, key } from '../index/fixtures.ts'
 
 // B takes a key A rotated to. A had seen B's first upload, not its second (made offline).
@@ -60,6 +60,12 @@ async function filesUnderNewKey (blockstore: MemoryBlockstore, datastore: Memory
   return paths
 }
 
+/** What an unlock taking the hand-over does: bring the index under the new key (onHandedOver), then carry before the index opens. */
+async function takeHandOver (blockstore: MemoryBlockstore, datastore: MemoryDatastore, lines: string[]): Promise<void> {
+  await bringIndexUnderKey(noPeer(blockstore, datastore, lines), newKey.slice(), oldKey.slice())
+  await carryWaitingChanges({ blockstore, datastore }, deriveSubkey(newKey, 'index'), B, logTo(lines))
+}
+
 const noPeer = (blockstore: MemoryBlockstore, datastore: MemoryDatastore, lines: string[]) => ({
   networkBlockstore: blockstore, datastore, peers: () => [], client: () => { throw new Error('no peer') }, deviceId: B, log: logTo(lines)
 })
@@ -69,7 +75,7 @@ test('a hand-over with no backup peer keeps this device\'s changes until the rot
   const datastore = new MemoryDatastore()
   const lines: string[] = []
   const seen = await beforeRotation(blockstore, datastore)
-  await bringIndexUnderKey(noPeer(blockstore, datastore, lines), newKey.slice(), oldKey.slice())
+  await takeHandOver(blockstore, datastore, lines)
   assert.ok(lines.some(l => /changes wait for the index of the device that changed the keys/.test(l)))
   assert.deepEqual(await filesUnderNewKey(blockstore, datastore), [], 'nothing carried against an index of this device alone')
 
@@ -90,7 +96,7 @@ test('a failed write while carrying loses nothing: the next unlock carries what 
   const seen = await beforeRotation(blockstore, datastore)
   await rotatorChainArrives(blockstore, datastore, seen)
   datastore.failNext = true
-  await bringIndexUnderKey(noPeer(blockstore, datastore, lines), newKey.slice(), oldKey.slice())
+  await takeHandOver(blockstore, datastore, lines)
   assert.ok(lines.some(l => /not in the index yet \(.*\); the next unlock tries again/.test(l)))
   assert.deepEqual(await filesUnderNewKey(blockstore, datastore), ['shared.txt'])
 
@@ -103,7 +109,7 @@ test('what waits cannot be read under another key: it is dropped in words, and t
   const datastore = new MemoryDatastore()
   const lines: string[] = []
   await beforeRotation(blockstore, datastore)
-  await bringIndexUnderKey(noPeer(blockstore, datastore, lines), newKey.slice(), oldKey.slice())
+  await takeHandOver(blockstore, datastore, lines)
   await runPendingCarry({ blockstore, datastore }, deriveSubkey(key(3), 'index'), B, logTo(lines))
   assert.ok(lines.some(l => /kept for it could not be read .*they are dropped/.test(l)))
   assert.equal(await datastore.has(new Key('/cairn/index/pending-carry')), false)
