@@ -6,12 +6,13 @@ import { vaultSigner, type VaultSigner } from '../crypto/vault-signing.ts'
 import { decodeHead } from '../index/chain.ts'
 import { HEADS_PREFIX } from '../index/constants.ts'
 import { headMacKey } from '../index/head-mac.ts'
+import { encodeHlc } from '../index/hlc.ts'
 import type { IndexOp } from '../index/ops.ts'
 import { readChainsUnderKey } from '../index/read-chains.ts'
 import type { BackupClient } from '../protocols/backup/index.ts'
-import { toErrorPayload } from '../errors.ts'
+import { QuotaExceededError, StorageFailedError, toErrorPayload } from '../errors.ts'
 import type { Log } from '../log.ts'
-import { savePendingCarry } from './pending-carry.ts'
+import { readPendingCarry, savePendingCarry } from './pending-carry.ts'
 import { restoreIndexFromPeer } from './restore-index.ts'
 
 export interface HandedOverIndexComponents {
@@ -91,14 +92,33 @@ export async function bringIndexUnderKey (c: HandedOverIndexComponents, vaultKey
   }
 }
 
-/** Every op this device held under the old key, when its own chain is among them (else nothing of its own can be lost). */
+/**
+ * Every op this device held under the old key, when its own chain is among
+ * them (else nothing of its own can be lost), and the changes still waiting
+ * to be carried under the old key (keys changed again before the previous
+ * hand-over's carry could run): these are kept again for the new key.
+ */
 async function readOwnChangesUnderOldKey (c: HandedOverIndexComponents, oldVaultKey: Uint8Array): Promise<IndexOp[]> {
   const oldIndexKey = deriveSubkey(oldVaultKey, 'index')
   try {
     const old = await readChainsUnderKey(c.networkBlockstore, c.datastore, oldIndexKey)
     if (old.unreadable.includes(c.deviceId)) c.log.warn('new vault key: this device\'s own index chain under the old key could not be read; changes the other device had not seen may be missing')
-    return old.heads.has(c.deviceId) ? old.ops : []
+    const waiting = await readWaiting(c, oldIndexKey)
+    const ops = [...waiting, ...(old.heads.has(c.deviceId) ? old.ops : [])]
+    const seen = new Set<string>()
+    return ops.filter(op => { const id = `${op.device}\u0000${encodeHlc(op.hlc)}`; if (seen.has(id)) return false; seen.add(id); return true })
   } finally {
     oldIndexKey.fill(0)
+  }
+}
+
+/** What waits to be carried under the old key; a record that cannot be read is said (the carry under the new key drops it). */
+async function readWaiting (c: HandedOverIndexComponents, oldIndexKey: Uint8Array): Promise<IndexOp[]> {
+  try {
+    return await readPendingCarry(c.datastore, oldIndexKey, c.deviceId) ?? []
+  } catch (err) {
+    if (err instanceof StorageFailedError || err instanceof QuotaExceededError) throw err
+    c.log.warn(`new vault key: this device's changes waiting from an earlier key change could not be read (${toErrorPayload(err).message})`)
+    return []
   }
 }

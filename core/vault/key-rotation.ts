@@ -1,11 +1,11 @@
 import type { Blockstore } from 'interface-blockstore'
-import type { Datastore } from 'interface-datastore'
+import type { Datastore, Key } from 'interface-datastore'
 import { toBase64Url } from '../crypto/base64.ts'
 import { deriveSubkey } from '../crypto/subkeys.ts'
 import { generateVaultKey } from '../crypto/vault-key.ts'
 import { vaultSigner } from '../crypto/vault-signing.ts'
 import { systemClock, type Clock } from '../clock.ts'
-import { CairnError } from '../errors.ts'
+import { CairnError, QuotaExceededError, StorageFailedError } from '../errors.ts'
 import type { ChainHead } from '../index/chain.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import { storeBlocks } from '../index/log-store.ts'
@@ -13,6 +13,8 @@ import { commitResealedHeads, resealOps, sealChain } from '../index/reseal.ts'
 import type { DeviceRecord } from './device-book.ts'
 import { ensureBoxKey } from './device-box-store.ts'
 import { PENDING_KEY, sealHandOver, type PendingHandOver, type SealedHandOver } from './key-handover.ts'
+import { pendingCarryRecord, readPendingCarry } from './pending-carry.ts'
+import type { IndexOp } from '../index/ops.ts'
 
 export interface KeyRotationComponents {
   blockstore: Blockstore
@@ -86,13 +88,17 @@ export async function rotateVaultKey (components: KeyRotationComponents, init: K
     if (device.boxKey === undefined) unreachable.push(device.peerId)
     else handovers[device.peerId] = sealHandOver(newVaultKey, { peerId: device.peerId, boxKey: device.boxKey }, oldVault)
   }
+  // Changes still waiting from a key this device took (pending-carry.ts) wait on under VK', in the same commit.
+  const waiting = await waitingToCarry(components.datastore, init.vaultKey, init.deviceId)
   const indexKey = deriveSubkey(newVaultKey, 'index')
   let stopping: Promise<void> | undefined
   try {
     const sealed = await components.index.transact(async (tx) => {
       const chain = await sealChain(indexKey, init.deviceId, resealOps(tx.state, init.deviceId, now()))
       await storeBlocks(components.blockstore, chain.blocks)
-      await commitResealedHeads(components.datastore, indexKey, init.deviceId, chain.head, [{ key: PENDING_KEY, value: new TextEncoder().encode(JSON.stringify(self)) }])
+      const extra: Array<{ key: Key, value: Uint8Array }> = [{ key: PENDING_KEY, value: new TextEncoder().encode(JSON.stringify(self)) }]
+      if (waiting !== undefined) extra.push(pendingCarryRecord(indexKey, init.deviceId, waiting))
+      await commitResealedHeads(components.datastore, indexKey, init.deviceId, chain.head, extra)
       // Stopped while the lock is held: an append already queued fails (VAULT_LOCKED) instead of writing under VK.
       stopping = components.index.stop()
       return chain
@@ -113,5 +119,18 @@ export async function rotateVaultKey (components: KeyRotationComponents, init: K
   } finally {
     indexKey.fill(0)
     await stopping
+  }
+}
+
+/** This device's changes waiting to be carried under the key in force; one that cannot be read is left (the next carry says so and drops it). */
+async function waitingToCarry (datastore: Datastore, vaultKey: Uint8Array, deviceId: string): Promise<IndexOp[] | undefined> {
+  const indexKey = deriveSubkey(vaultKey, 'index')
+  try {
+    return await readPendingCarry(datastore, indexKey, deviceId)
+  } catch (err) {
+    if (err instanceof StorageFailedError || err instanceof QuotaExceededError) throw err
+    return undefined
+  } finally {
+    indexKey.fill(0)
   }
 }

@@ -3,7 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import type { Blockstore } from 'interface-blockstore'
 import { Key, type Datastore } from 'interface-datastore'
 import { openSecret, sealSecret } from '../crypto/secretbox.ts'
-import { toErrorPayload } from '../errors.ts'
+import { FormatInvalidError, QuotaExceededError, StorageFailedError, toErrorPayload } from '../errors.ts'
 import { carriedOps } from '../index/carry-ops.ts'
 import { headMacKey } from '../index/head-mac.ts'
 import { encodeHlc } from '../index/hlc.ts'
@@ -37,15 +37,23 @@ export interface CarryStores {
 
 /** Keeps this device's own ops of the old index, and the ops they name, sealed under the new index key. */
 export async function savePendingCarry (datastore: Datastore, indexKey: Uint8Array, deviceId: string, oldOps: IndexOp[]): Promise<void> {
+  const record = pendingCarryRecord(indexKey, deviceId, oldOps)
+  try {
+    await datastore.put(record.key, record.value)
+  } catch (err) {
+    throw toStorageError(err, 'keep this device\'s changes for the new vault key')
+  }
+}
+
+/** The record savePendingCarry writes, for a caller that commits it in its own batch (a rotation, key-rotation.ts). */
+export function pendingCarryRecord (indexKey: Uint8Array, deviceId: string, oldOps: IndexOp[]): { key: Key, value: Uint8Array } {
   const own = oldOps.filter(op => op.device === deviceId)
   const named = new Set(own.flatMap(op => op.target === undefined ? [] : [encodeHlc(op.target)]))
   const kept = oldOps.filter(op => op.device === deviceId || named.has(encodeHlc(op.hlc)))
   const plain = encoder.encode(JSON.stringify({ v: 1, ops: kept.map(op => ({ device: op.device, op: opToWire(op) })) }))
   const key = carryKey(indexKey)
   try {
-    await datastore.put(PENDING_CARRY_KEY, sealSecret(key, plain, aadFor(deviceId)))
-  } catch (err) {
-    throw toStorageError(err, 'keep this device\'s changes for the new vault key')
+    return { key: PENDING_CARRY_KEY, value: sealSecret(key, plain, aadFor(deviceId)) }
   } finally {
     key.fill(0)
     plain.fill(0)
@@ -105,6 +113,26 @@ export async function carryWaitingChanges (stores: CarryStores, indexKey: Uint8A
 }
 
 async function loadPendingCarry (datastore: Datastore, indexKey: Uint8Array, deviceId: string, log: Log): Promise<IndexOp[] | undefined> {
+  try {
+    return await readPendingCarry(datastore, indexKey, deviceId)
+  } catch (err) {
+    if (err instanceof StorageFailedError || err instanceof QuotaExceededError) throw err
+    // Damaged, or sealed under a key no longer in force (a hand-over that did not pass it on): it cannot be used.
+    log.warn(`new vault key: this device's changes kept for it could not be read (${toErrorPayload(err).message}); they are dropped`)
+    await dropPendingCarry(datastore)
+    return undefined
+  }
+}
+
+/**
+ * The changes waiting under `indexKey` (savePendingCarry), undefined when
+ * none wait. A hand-over to yet another key reads them under the key they
+ * were kept for and keeps them again under the next (handed-over-index.ts),
+ * so keys changing twice before they were carried loses nothing. Throws a
+ * StorageError when the store fails, INDEX_RECORD_TAMPERED or a format error
+ * when the record cannot be read under this key.
+ */
+export async function readPendingCarry (datastore: Datastore, indexKey: Uint8Array, deviceId: string): Promise<IndexOp[] | undefined> {
   let sealed: Uint8Array
   try {
     if (!(await datastore.has(PENDING_CARRY_KEY))) return undefined
@@ -115,13 +143,8 @@ async function loadPendingCarry (datastore: Datastore, indexKey: Uint8Array, dev
   const key = carryKey(indexKey)
   try {
     const value = JSON.parse(decoder.decode(openSecret(key, sealed, aadFor(deviceId), 'INDEX_RECORD_TAMPERED'))) as { v?: unknown, ops?: unknown }
-    if (value.v !== 1 || !Array.isArray(value.ops)) throw new Error('not a pending carry of version 1')
+    if (value.v !== 1 || !Array.isArray(value.ops)) throw new FormatInvalidError('not a pending carry of version 1')
     return value.ops.map((item: { device?: unknown, op?: unknown }) => opFromWire(item.op, String(item.device)))
-  } catch (err) {
-    // Sealed under a key no longer in force (keys changed twice before it ran), or damaged: it cannot be used.
-    log.warn(`new vault key: this device's changes kept for it could not be read (${toErrorPayload(err).message}); they are dropped`)
-    await dropPendingCarry(datastore)
-    return undefined
   } finally {
     key.fill(0)
   }

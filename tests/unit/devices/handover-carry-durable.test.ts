@@ -11,6 +11,7 @@ import { resealOps, sealChain } from '../../../core/index/reseal.ts'
 import { listFiles, materialise } from '../../../core/index/state.ts'
 import type { Log } from '../../../core/log.ts'
 import { bringIndexUnderKey } from '../../../core/vault/handed-over-index.ts'
+import { rotateVaultKey } from '../../../core/vault/key-rotation.ts'
 import { carryWaitingChanges, runPendingCarry } from '../../../core/vault/pending-carry.ts'
 import { entry, key } from '../index/fixtures.ts'
 
@@ -113,4 +114,57 @@ test('what waits cannot be read under another key: it is dropped in words, and t
   await runPendingCarry({ blockstore, datastore }, deriveSubkey(key(3), 'index'), B, logTo(lines))
   assert.ok(lines.some(l => /kept for it could not be read .*they are dropped/.test(l)))
   assert.equal(await datastore.has(new Key('/cairn/index/pending-carry')), false)
+})
+
+test('keys changed twice before what waits was carried: it waits under the newest key and is carried there', async () => {
+  const blockstore = new MemoryBlockstore()
+  const datastore = new MemoryDatastore()
+  const lines: string[] = []
+  const seen = await beforeRotation(blockstore, datastore)
+  const newestKey = key(3)
+  // The first hand-over finds no index of A's under the second key: B's changes wait.
+  await takeHandOver(blockstore, datastore, lines)
+  // A changes the keys again (another device removed) before B ever saw A's index; B takes that hand-over too.
+  await bringIndexUnderKey(noPeer(blockstore, datastore, lines), newestKey.slice(), newKey.slice())
+  assert.ok(!lines.some(l => /could not be read .*they are dropped/.test(l)), lines.join('\n'))
+  // A's index under the newest key arrives; the next unlock carries what had waited since the first change.
+  const indexKey = deriveSubkey(newestKey, 'index')
+  const chain = await sealChain(indexKey, A, resealOps(materialise(seen), A, Date.now()))
+  await storeBlocks(blockstore, chain.blocks)
+  await writeHead(datastore, headMacKey(indexKey), A, chain.head as NonNullable<typeof chain.head>)
+  await runPendingCarry({ blockstore, datastore }, indexKey, B, logTo(lines))
+  const log = new IndexLog({ blockstore, datastore }, { indexKey: deriveSubkey(newestKey, 'index'), deviceId: B })
+  await log.start()
+  const paths = listFiles(log.state).map(f => f.path).sort()
+  await log.stop()
+  assert.deepEqual(paths, ['offline.txt', 'shared.txt'], 'the offline upload survives both key changes, with no conflict copy')
+})
+
+test('this device changes the keys itself while its changes wait: they wait on under its new key and are carried there', async () => {
+  const blockstore = new MemoryBlockstore()
+  const datastore = new MemoryDatastore()
+  const lines: string[] = []
+  const seen = await beforeRotation(blockstore, datastore)
+  await takeHandOver(blockstore, datastore, lines)
+  // B removes a device before A's index under the second key ever arrived: B's own rotation.
+  const index = new IndexLog({ blockstore, datastore }, { indexKey: deriveSubkey(newKey, 'index'), deviceId: B })
+  await index.start()
+  await index.put(entry(3), 'after-first-change.txt')
+  const devices = [
+    { peerId: A, name: 'A', platform: 'Linux', addedAt: 1, updatedAt: 1 },
+    { peerId: B, name: 'B', platform: 'Linux', addedAt: 2, updatedAt: 2 }
+  ]
+  const rotation = await rotateVaultKey({ blockstore, datastore, index }, { vaultKey: newKey.slice(), deviceId: B, devices })
+  const indexKey = deriveSubkey(rotation.newVaultKey, 'index')
+  // A takes B's hand-over and carries what it had; B's next unlock carries what waited since the first change.
+  const chain = await sealChain(indexKey, A, resealOps(materialise(seen), A, Date.now()))
+  await storeBlocks(blockstore, chain.blocks)
+  await writeHead(datastore, headMacKey(indexKey), A, chain.head as NonNullable<typeof chain.head>)
+  await runPendingCarry({ blockstore, datastore }, indexKey, B, logTo(lines))
+  assert.ok(!lines.some(l => /could not be read .*they are dropped/.test(l)), lines.join('\n'))
+  const log = new IndexLog({ blockstore, datastore }, { indexKey, deviceId: B })
+  await log.start()
+  const paths = listFiles(log.state).map(f => f.path).sort()
+  await log.stop()
+  assert.deepEqual(paths, ['after-first-change.txt', 'offline.txt', 'shared.txt'])
 })
