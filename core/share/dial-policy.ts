@@ -20,12 +20,30 @@ import { multiaddr } from '@multiformats/multiaddr'
 
 const LOCAL_NAME = /(^|\.)(localhost|local)\.?$/i
 
-/** True for a host (an IP literal, `[::1]`, or a DNS name) that is loopback, link-local or private. */
+/**
+ * True for a host (an IP literal, `[::1]`, or a DNS name) that is loopback,
+ * link-local or private. The host is read first as a browser's URL parser
+ * reads it, since that is where a WebSocket goes: `127.1`, `2130706433`,
+ * `0x7f000001` and `0177.0.0.1` are names to a multiaddr but 127.0.0.1 to
+ * the browser. One the parser refuses counts as private (never dialed).
+ */
 export function isPrivateHost (host: string): boolean {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host
-  const ip = isPrivateIp(bare)
+  const parsed = asBrowserReadsIt(bare)
+  if (parsed === undefined) return true
+  const ip = isPrivateIp(parsed)
   if (ip !== undefined) return ip
-  return LOCAL_NAME.test(bare)
+  return LOCAL_NAME.test(parsed)
+}
+
+/** The hostname a WHATWG URL parser makes of `host` (IPv4 numbers in any notation become dotted decimal), brackets off. */
+function asBrowserReadsIt (host: string): string | undefined {
+  try {
+    const hostname = new URL(`http://${host.includes(':') ? `[${host}]` : host}/`).hostname
+    return hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname
+  } catch {
+    return undefined
+  }
 }
 
 /**

@@ -45,6 +45,23 @@ describe('which addresses count as loopback or private', () => {
     for (const address of PUBLIC) assert.equal(isPrivateAddress(address), false, address)
   })
 
+  it('a DNS "name" a browser reads as an IPv4 number counts as the address it is', () => {
+    // WHATWG URL parsing: short, decimal, hex and octal IPv4 forms; and a user part before the host.
+    const disguised = [
+      `/dns4/127.1/tcp/8080/ws/p2p/${PEER}`,
+      `/dns4/2130706433/tcp/8080/ws/p2p/${PEER}`,
+      `/dns4/0x7f000001/tcp/8080/ws/p2p/${PEER}`,
+      `/dns/0177.0.0.1/tcp/8080/ws/p2p/${PEER}`,
+      `/dns4/192.168.257/tcp/80/ws/p2p/${PEER}`,
+      `/dns4/0x0a.1/tcp/80/ws/p2p/${PEER}`
+    ]
+    for (const address of disguised) assert.equal(isPrivateAddress(address), true, address)
+    assert.deepEqual(dialableHints(disguised, 'cairn.example.net'), [])
+    for (const host of ['127.1', '0x7F.1', '017700000001', 'LOCALHOST', 'evil.example@127.0.0.1']) assert.equal(isPrivateHost(host), true, host)
+    // Public addresses in another notation stay public (8.8.4.4).
+    assert.equal(isPrivateHost('134743044'), false)
+  })
+
   it('an address that cannot be read is never dialed from a public app', () => {
     assert.equal(isPrivateAddress('not a multiaddr'), true)
     assert.equal(isPrivateAddress(`/p2p/${PEER}`), true)
