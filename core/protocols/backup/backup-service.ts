@@ -153,7 +153,8 @@ export class BackupService {
       ...(components.hashPieces !== undefined ? { hashPieces: components.hashPieces } : {})
     })
     const fetchBlock = async (vault: string, cid: CID, signal: AbortSignal): Promise<FetchedBlock> => await this.blocks.fetchPieces(vault, cid, signal)
-    this.replicator = new Replicator({ ...components, ledger: this.ledger, serial, fetchBlock }, this.settings)
+    this.pinnedBy = heliaPinnedBy(components.helia.datastore)
+    this.replicator = new Replicator({ ...components, ledger: this.ledger, serial, fetchBlock, pinnedBy: this.pinnedBy }, this.settings)
     this.handlers = new RequestHandlers({
       ...components,
       fetchBlock,
@@ -165,7 +166,6 @@ export class BackupService {
       failures: new PairingLimiter({ perPeer: C.PAIRING_FAILURES_PER_PEER, perIp: C.PAIRING_FAILURES_PER_IP }),
       nonces: new NonceCache(this.settings.maxClockSkewMs)
     }, this.settings)
-    this.pinnedBy = heliaPinnedBy(components.helia.datastore)
     this.access = new BlockAccess({ pinnedBy: this.pinnedBy, holders: root => this.ledger.holders(root, this.settings.now()), revoked: (peer, vault) => isRevokedPeer({ ledger: this.ledger, rotations: this.rotations }, vault, peer) })
     const helia = components.helia
     this.server = new BlockServer({

@@ -23,6 +23,13 @@ export interface FetchDagOptions {
    * through Helia's networked blockstore, which asks every connected peer.
    */
   fetchBlock?: (cid: CID, signal: AbortSignal) => Promise<FetchedBlock>
+  /**
+   * With `fetchBlock`: whether a block already here may be read instead of
+   * fetched. The backup peer says no for a block no root of this vault holds
+   * yet (another vault's, or a fetch cut short): the vault's own devices must
+   * send it, so naming another vault's CIDs proves nothing (block-access.ts).
+   */
+  mayReadHere?: (cid: CID) => Promise<boolean>
 }
 
 /** The CIDs a block links to (none for raw blocks, whose pieces are then never joined). */
@@ -63,7 +70,7 @@ export async function fetchAndPin (helia: DagStore, root: CID, options: FetchDag
     const fetchBlock = options.fetchBlock
     const read = async (cid: CID): Promise<FetchedBlock> => {
       if (fetchBlock === undefined) return await readWholeBlock(helia.blockstore, cid, { signal })
-      if (await helia.blockstore.has(cid, { signal })) return await readWholeBlock(helia.blockstore, cid, { signal, offline: true })
+      if (await helia.blockstore.has(cid, { signal }) && await (options.mayReadHere?.(cid) ?? true)) return await readWholeBlock(helia.blockstore, cid, { signal, offline: true })
       return await fetchBlock(cid, signal)
     }
     const visit = async (cid: CID): Promise<void> => {

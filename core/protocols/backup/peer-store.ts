@@ -60,6 +60,18 @@ export interface ItemRecord {
   share?: boolean
   /** Set on a root pinned before the peer knew share copies that a later pin named one: served to anyone, deleted like vault data. */
   listed?: true
+  /**
+   * Set once a fetch of the root for this vault finished (every block came
+   * from the vault's own devices or was already held by it); kept while a
+   * repair fetches it again. A vault counts as holding a root only then
+   * (heldByVault): naming a CID in a manifest is no claim to it.
+   */
+  held?: true
+}
+
+/** True when the vault's item holds its root: pinned, or pinned before and being repaired. */
+export function holdsRoot (item: ItemRecord | undefined): boolean {
+  return item !== undefined && (item.state === 'pinned' || item.held === true)
 }
 
 /** True for a share copy; records from before `share` existed count as one when they carry an expiry (only share copies had one). */

@@ -2,7 +2,7 @@ import { backoffDelay } from '../../backoff.ts'
 import { CairnError, isCairnError, QuotaExceededError } from '../../errors.ts'
 import { dropUnpinned, fetchAndPin, toCid, unpinAndFree } from './dag-fetch.ts'
 import { FairPicker } from './fair-pick.ts'
-import { dueAt, encodeRecord, itemKey } from './peer-store.ts'
+import { dueAt, encodeRecord, holdsRoot, itemKey } from './peer-store.ts'
 import type { VaultLedger } from './vault-ledger.ts'
 import type { ItemRecord } from './peer-store.ts'
 import type { DagStore } from './node-parts.ts'
@@ -21,6 +21,8 @@ export interface ReplicatorComponents {
   serial: <T>(fn: () => Promise<T>) => Promise<T>
   /** Fetches a missing block of `vault`'s from that vault's own devices, and keeps it (DeviceWants). */
   fetchBlock: (vault: string, cid: CID, signal: AbortSignal) => Promise<FetchedBlock>
+  /** The roots whose pins hold a block (Helia's pin records, block-access.ts). */
+  pinnedBy: (cid: CID) => Promise<CID[]>
 }
 
 export interface ReplicatorInit {
@@ -133,6 +135,9 @@ export class Replicator {
           stallMs: this.init.attemptTimeoutMs,
           // Asked of this vault's devices only: no other vault's device learns what it backs up.
           fetchBlock: async (cid, signal) => await fetchBlock(item.vault, cid, signal),
+          // A block here is read only when a root this vault already holds pins it; any other comes from
+          // the vault's own devices, so a vault cannot claim another's blocks by naming their CIDs.
+          mayReadHere: async (cid) => await this.heldByVault(item.vault, cid),
           onProgress: (seen) => {
             // Bytes in flight count: with several roots of one vault fetched at once, all of them.
             ledger.setInFlight(item, seen)
@@ -155,6 +160,13 @@ export class Replicator {
     this.running.set(key, { item, controller, done })
   }
 
+  /** True when a root `vault` holds (fetched from its own devices) pins `cid`. */
+  private async heldByVault (vault: string, cid: CID): Promise<boolean> {
+    const items = this.components.ledger.get(vault)?.items
+    if (items === undefined) return false
+    return (await this.components.pinnedBy(cid)).some(root => holdsRoot(items.get(root.toString())))
+  }
+
   private async settle (item: ItemRecord, outcome: { bytes: number } | { error: unknown }): Promise<void> {
     const { ledger, log } = this.components
     await this.components.serial(async () => {
@@ -162,6 +174,7 @@ export class Replicator {
       if (ledger.get(item.vault)?.items.get(item.cid) !== item) return
       if ('bytes' in outcome) {
         item.state = 'pinned'
+        item.held = true
         item.bytes = outcome.bytes
         item.attempts++
         delete item.reason

@@ -2,7 +2,7 @@ import { CairnError, QuotaExceededError } from '../../errors.ts'
 import { MAX_FAILED_LISTED } from './constants.ts'
 import type { RootHolders } from './block-access.ts'
 import type { ManifestBody, VaultBackupStatus } from './messages.ts'
-import { isShareCopy, servedToAnyone, type ItemRecord, type StoredPeerState, type VaultRecord } from './peer-store.ts'
+import { holdsRoot, isShareCopy, servedToAnyone, type ItemRecord, type StoredPeerState, type VaultRecord } from './peer-store.ts'
 
 /** One paired vault in memory: its record and its items by root CID. */
 export interface VaultEntry {
@@ -242,16 +242,18 @@ export class VaultLedger {
   }
 
   /**
-   * Who holds `root`: every vault with an item for it; a share when every one
-   * of them serves it to anyone (servedToAnyone). One vault's share mark must
-   * not open a root another vault keeps as its own data.
+   * Who holds `root`: every vault whose item for it holds it (holdsRoot: its
+   * fetch from that vault's own devices finished; naming a CID in a manifest
+   * is no claim to it); a share when every one of them serves it to anyone
+   * (servedToAnyone). One vault's share mark must not open a root another
+   * vault keeps as its own data.
    */
   holders (root: string, now: number): RootHolders {
     const holders: RootHolders = { vaults: [], share: false }
     let open = true
     for (const [vault, entry] of this.vaults) {
       const item = entry.items.get(root)
-      if (item === undefined) continue
+      if (item === undefined || !holdsRoot(item)) continue
       holders.vaults.push(vault)
       if (!servedToAnyone(item, now)) open = false
     }

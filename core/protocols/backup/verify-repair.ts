@@ -85,6 +85,8 @@ async function requeue (c: VerifyRepairComponents, vault: string, root: string):
   await c.serial(async () => {
     const item = c.ledger.get(vault)?.items.get(root)
     if (item === undefined || item.state !== 'pinned') return
+    // It held the root: its blocks still here are read, not fetched again, and it is still served them meanwhile.
+    item.held = true
     item.state = 'pending'
     item.attempts = 0
     item.nextAt = c.now()

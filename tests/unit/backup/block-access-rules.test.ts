@@ -20,6 +20,11 @@ test('another vault that pins a vault\'s root (or a root over its blocks) as a s
   ledger.applyManifest('A', { device: 'a', seq: 1, pin: [rootA.toString()], unpin: [] }, policy, T0)
   // B learned A's CIDs: it pins A's root itself as a "share", and a root of its own linking to A's block.
   ledger.applyManifest('B', { device: 'b', seq: 1, pin: [rootA.toString(), rootB.toString()], unpin: [], shares: [rootA.toString(), rootB.toString()] }, policy, T0)
+  // Every fetch finished (B's device had the blocks too): held roots, not mere claims.
+  for (const [vault, root] of [['A', rootA], ['B', rootA], ['B', rootB]] as const) {
+    const item = ledger.get(vault)?.items.get(root.toString())
+    if (item !== undefined) item.state = 'pinned'
+  }
   const pins = new Map([[rootA.toString(), [rootA]], [block.toString(), [rootA, rootB]], [rootB.toString(), [rootB]]])
   const access = new BlockAccess({ pinnedBy: async (cid) => pins.get(cid.toString()) ?? [], holders: root => ledger.holders(root, T0) })
   access.prove('device-of-A', 'A')
@@ -28,4 +33,28 @@ test('another vault that pins a vault\'s root (or a root over its blocks) as a s
     assert.equal(await access.mayServe('device-of-A', cid), true)
   }
   assert.equal(await access.mayServe('stranger', rootB), true, 'B\'s own share copy is still served to anyone')
+})
+
+test('a vault that only names another vault\'s root in a manifest (its fetch not finished) is not served its blocks', async () => {
+  const [rootA, block] = await Promise.all(['a', 'leaf'].map(cidOf)) as [CID, CID]
+  const ledger = new VaultLedger()
+  for (const vault of ['A', 'B']) ledger.pair(vault, T0)
+  ledger.applyManifest('A', { device: 'a', seq: 1, pin: [rootA.toString()], unpin: [] }, policy, T0)
+  const itemA = ledger.get('A')?.items.get(rootA.toString())
+  assert.ok(itemA !== undefined)
+  itemA.state = 'pinned'
+  ledger.applyManifest('B', { device: 'b', seq: 1, pin: [rootA.toString()], unpin: [] }, policy, T0)
+  const pins = new Map([[rootA.toString(), [rootA]], [block.toString(), [rootA]]])
+  const access = new BlockAccess({ pinnedBy: async (cid) => pins.get(cid.toString()) ?? [], holders: root => ledger.holders(root, T0) })
+  access.prove('device-of-A', 'A')
+  access.prove('device-of-B', 'B')
+  for (const cid of [rootA, block]) {
+    assert.equal(await access.mayServe('device-of-B', cid), false, 'a pending claim opens nothing')
+    assert.equal(await access.mayServe('device-of-A', cid), true)
+  }
+  // Failed (B's devices never sent it) is no claim either.
+  const itemB = ledger.get('B')?.items.get(rootA.toString())
+  assert.ok(itemB !== undefined)
+  itemB.state = 'failed'
+  assert.equal(await access.mayServe('device-of-B', block), false)
 })

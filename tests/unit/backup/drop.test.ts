@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { readWholeBlock } from '../../../core/storage/read-block.ts'
-import { addressOf, GatedBlockstore, heldBlocks, mh, startDevice, startPeer, stopPeer, storeRandomFile, waitFor } from './helpers.ts'
+import { addressOf, GatedBlockstore, heldBlocks, mh, readBlock, startDevice, startPeer, stopPeer, storeRandomFile, waitFor } from './helpers.ts'
 
 test('drop frees a root at once: blocks deleted, bytes down, not held, no longer served by bitswap', async () => {
   // The default retention (30 days): only the drop can free anything within this test.
@@ -60,6 +60,8 @@ test('a root that another vault also pins keeps its blocks when one vault drops 
     for (const d of [a, b]) await d.client.pair(at, await peer.service.createPairingCode())
     await a.client.sendManifest(at, { device: a.helia.libp2p.peerId.toString(), seq: 1, pin: [file.root.toString()], unpin: [], shares: [file.root.toString()] })
     await waitFor(async () => (await a.client.status(at)).pinned === 1, 15_000, 'pinned for a')
+    // b's device has the same blocks (a root is held for a vault only once its own devices sent it: cross-vault-claim.test.ts).
+    for (const cid of file.blocks) await b.blockstore.put(cid, await readBlock(a.blockstore, cid))
     await b.client.sendManifest(at, { device: b.helia.libp2p.peerId.toString(), seq: 1, pin: [file.root.toString()], unpin: [] })
     await waitFor(async () => (await b.client.status(at)).pinned === 1, 15_000, 'pinned for b')
 

@@ -39,6 +39,16 @@ test('a share copy first pinned with `shares` stays one when pinned again with i
   assert.deepEqual(send({ pin: [], unpin: [], drop: ['s'] }).dropped.map(i => i.cid), ['s'])
 })
 
+/** The replicator finished fetching these roots of vault 'v' from its devices (Replicator.settle). */
+function fetched (ledger: VaultLedger, ...roots: string[]): void {
+  for (const root of roots) {
+    const item = ledger.get('v')?.items.get(root)
+    assert.ok(item !== undefined)
+    item.state = 'pinned'
+    item.held = true
+  }
+}
+
 test('on an append-only peer "Stop sharing" is accepted: the share copy is kept but no longer served to anyone; a vault root cannot be dropped', () => {
   const ledger = new VaultLedger()
   ledger.pair('v', T0)
@@ -46,6 +56,7 @@ test('on an append-only peer "Stop sharing" is accepted: the share copy is kept 
   let seq = 0
   const send = (body: Omit<ManifestBody, 'device' | 'seq'>): ReturnType<VaultLedger['applyManifest']> => ledger.applyManifest('v', { device: 'd', seq: ++seq, ...body }, appendOnly, T0)
   send({ pin: ['s', 'root'], unpin: [], shares: ['s'], expires: { s: T0 + DAY } })
+  fetched(ledger, 's', 'root')
   const share = ledger.get('v')?.items.get('s')
   assert.ok(share !== undefined)
   assert.equal(ledger.holders('s', T0).share, true)
@@ -58,6 +69,9 @@ test('on an append-only peer "Stop sharing" is accepted: the share copy is kept 
 test('a share copy is served to anyone only while pinned and before its expiry', () => {
   const { ledger, send } = ledgerWithVault()
   send({ pin: ['s', 't'], unpin: [], shares: ['s', 't'], expires: { t: T0 + DAY } })
+  assert.equal(ledger.holders('s', T0).share, false, 'not before its fetch from the vault\'s devices finished')
+  fetched(ledger, 's', 't')
+  assert.equal(ledger.holders('s', T0).share, true)
   assert.equal(ledger.holders('t', T0 + DAY).share, false, 'expired')
   send({ pin: [], unpin: ['s'], drop: [] })
   assert.equal(ledger.holders('s', T0 + 1).share, false, 'unpinned: kept for the retention period, not served')
