@@ -55,6 +55,8 @@ export interface IndexTransaction {
   liveFile: (fileId: string) => FileView
   /** The file as shown now (after an append that made it live). */
   view: (fileId: string) => FileView
+  /** The live files as shown now (display paths, concurrent edits included). */
+  files: () => FileView[]
   /** Throws PATH_EXISTS unless `path` is free for `fileId` (see `IndexLog.put`). */
   assertPathFree: (path: string, fileId: string) => void
 }
@@ -266,6 +268,7 @@ export class IndexLog {
       append: async (ops) => await this.appendNow(ops),
       liveFile: (fileId) => this.liveFile(fileId),
       view: (fileId) => this.view(fileId),
+      files: () => listFiles(this.current, this.viewOptions),
       assertPathFree: (path, fileId) => { this.assertPathFree(path, fileId) }
     }))
   }

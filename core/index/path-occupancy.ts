@@ -1,6 +1,15 @@
 import { freePath } from './free-path.ts'
 import type { FileView } from './state.ts'
 
+export interface PathOccupancyInit {
+  /**
+   * Count the names concurrent edits are shown under as taken. A restore may
+   * take one (the edit moves to the next free name); a file that arrives from
+   * someone else must not move anything the vault shows.
+   */
+  editsTaken?: boolean
+}
+
 /**
  * Which paths the live files take, for placing many files at once (a batch
  * restore from the Trash) without a scan of every file per file placed. A
@@ -11,8 +20,8 @@ export class PathOccupancy {
   private readonly files = new Set<string>()
   private readonly folders = new Set<string>()
 
-  constructor (live: readonly FileView[]) {
-    for (const file of live) if (file.versionId === undefined) this.take(file.path)
+  constructor (live: readonly FileView[], init: PathOccupancyInit = {}) {
+    for (const file of live) if (file.versionId === undefined || init.editsTaken === true) this.take(file.path)
   }
 
   /** `wanted`, or "name (2).ext" and so on when taken; undefined when a file is in the way of its folder. */

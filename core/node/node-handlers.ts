@@ -81,7 +81,8 @@ export function createNodeHandlers (c: NodeHandlerComponents): Pick<HandlerMap, 
       return await addReporting(c, uploadId, size, async (onProgress) => {
         try {
           const stream = await c.openShared(source, files.lockSignal)
-          return await files.addStream({ stream, size, path, mtime: (c.now ?? systemClock)(), type, onProgress })
+          // Someone else's file: it never replaces one of the recipient's, whatever name it brings.
+          return await files.addStream({ stream, size, path, mtime: (c.now ?? systemClock)(), type, onProgress, besideExisting: true })
         } catch (err) {
           throw sharedAddError(err, files.lockSignal)
         }

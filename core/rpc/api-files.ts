@@ -23,6 +23,7 @@ export interface AddSharedFileArgs {
   uploadId: string
   /** Where the service worker serves it: `/download/share/<token>[/<index>]` (web/share/share-download-bridge.ts). */
   source: string
+  /** Where it should go; when a file or folder has that name, the node puts it beside ("name (2).ext") and never replaces anything. */
   path: string
   /** Bytes announced by the share: a stream that ends short of it or runs past it keeps nothing. */
   size: number

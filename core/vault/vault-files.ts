@@ -11,6 +11,8 @@ import { namingFile, recoveringStream } from './recovering-read.ts'
 import { fromBase64, toBase64 } from '../crypto/base64.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { FileView } from '../index/state.ts'
+import type { FileEntry } from '../index/ops.ts'
+import { putBeside } from '../index/put-beside.ts'
 import type { AddFileResult, FileInfo } from './vault-views.ts'
 import type { Blockstore } from 'interface-blockstore'
 import { RepairingReadBlockstore, type FileHealthState } from './repairing-read.ts'
@@ -55,6 +57,13 @@ export interface AddInput {
   mtime: number
   type: string
   onProgress?: (plaintextBytesDone: number) => void
+  /**
+   * Never replace: a file that arrives from someone else (a share being
+   * saved) goes beside a file or folder of its name ("name (2).ext"), chosen
+   * under the index's lock (put-beside.ts). Without it, an upload to a
+   * file's path makes a new version of that file.
+   */
+  besideExisting?: boolean
 }
 
 /** A file that arrives as a stream (a share being received): it never exists whole in memory or as a Blob. */
@@ -260,18 +269,16 @@ export class VaultFiles {
         await store.rollback()
         return await this.recordDuplicate(existing, input)
       }
-      // A file already at that path keeps its id: its content so far becomes an earlier version.
-      const replacing = this.replaceable(input.path)
-      const view = await this.index.put({
+      const placed = await this.place({
         cid: sealed.cid.toString(),
         size: input.size,
         mtime: input.mtime,
         type: input.type,
         tag: toBase64(newTag),
         fk: toBase64(fileKey)
-      }, input.path, replacing)
+      }, input)
       input.onProgress?.(input.size)
-      return { file: toFileInfo(view), deduplicated: false, replaced: replacing !== undefined }
+      return { file: toFileInfo(placed.view), deduplicated: false, replaced: placed.replaced }
     } catch (err) {
       await store.rollback()
       // Stopped because the content is already here: that is success.
@@ -301,9 +308,16 @@ export class VaultFiles {
 
   private async recordDuplicate (existing: FileView, input: StoreInput): Promise<AddFileResult> {
     if (existing.path === input.path) return { file: toFileInfo(existing), deduplicated: true, unchanged: true }
+    const placed = await this.place({ ...existing.entry, mtime: input.mtime, type: input.type }, input)
+    return { file: toFileInfo(placed.view), deduplicated: true, replaced: placed.replaced }
+  }
+
+  /** Records new content under the input's path: beside what is there, or (an upload) over a file there. */
+  private async place (entry: FileEntry, input: StoreInput): Promise<{ view: FileView, replaced: boolean }> {
+    if (input.besideExisting === true) return { view: await putBeside(this.index, entry, input.path), replaced: false }
+    // A file already at that path keeps its id: its content so far becomes an earlier version.
     const replacing = this.replaceable(input.path)
-    const view = await this.index.put({ ...existing.entry, mtime: input.mtime, type: input.type }, input.path, replacing)
-    return { file: toFileInfo(view), deduplicated: true, replaced: replacing !== undefined }
+    return { view: await this.index.put(entry, input.path, replacing), replaced: replacing !== undefined }
   }
 
   /**

@@ -1,6 +1,6 @@
 import { signal, type ReadonlySignal } from '@preact/signals'
 import { errorMessage } from '../error-messages.ts'
-import { freePath } from '../lib/free-path.ts'
+import { receivedFiles, type SharedItem } from './received-paths.ts'
 import type { RpcClient } from '../../core/rpc/api.ts'
 
 /**
@@ -37,15 +37,12 @@ export interface SaveToVaultInit {
   /** Replaces the share page by the vault app, on the same client. */
   openCairn: () => void
   /**
-   * The shared file (a shared folder: each of its files): where the service
-   * worker serves it, and the vault path it should get. The node reads it
-   * from there itself, so its plaintext never gathers in this page.
+   * What the link shares, with where the service worker serves each file
+   * (undefined before the link is open). The node reads each file from there
+   * itself, so its plaintext never gathers in this page.
    */
-  sharedFiles: () => SharedFileSource[]
+  shared: () => SharedItem | undefined
 }
-
-/** One file to save: `source` is its `/download/share/…` URL. */
-export interface SharedFileSource { source: string, path: string, size: number, type: string }
 
 export function createSaveToVaultModel (init: SaveToVaultInit): SaveToVaultModel {
   const state = signal<SaveState>('absent')
@@ -70,13 +67,14 @@ export function createSaveToVaultModel (init: SaveToVaultInit): SaveToVaultModel
       if (progress.uploadId === uploadId) bytesDone.value = finished + progress.bytesDone
     })
     try {
-      // Never over a file already in the vault: "name (2).ext" instead.
-      const taken = new Set((await rpc.call('files.list', undefined)).map(f => f.path))
-      for (const { source, path, size, type } of init.sharedFiles()) {
-        const free = freePath(path, taken)
-        taken.add(free)
+      const item = init.shared()
+      // Beside what the vault has ("Holiday (2)"); the node also never puts a file over one.
+      const targets = item === undefined
+        ? []
+        : receivedFiles(item, (await rpc.call('files.list', undefined)).map(f => f.path), await rpc.call('folders.list', undefined))
+      for (const { source, path, size, type } of targets) {
         uploadId = crypto.randomUUID()
-        await rpc.call('files.addShared', { uploadId, source, path: free, size, type })
+        await rpc.call('files.addShared', { uploadId, source, path, size, type })
         finished += size
         bytesDone.value = finished
       }

@@ -1,8 +1,8 @@
 import { effect } from '@preact/signals'
 import { useEffect, useMemo } from 'preact/hooks'
 import type { RpcClient } from '../../core/rpc/api.ts'
-import { lastSegment } from '../lib/free-path.ts'
-import { createSaveToVaultModel, type SharedFileSource } from './save-to-vault-model.ts'
+import { createSaveToVaultModel } from './save-to-vault-model.ts'
+import type { SharedItem } from './received-paths.ts'
 import { createShareModel, type ShareModel } from './share-model.ts'
 import { shareDownloadUrl } from '../../core/rpc/service-worker-urls.ts'
 import { serveShareDownloads, whenServiceWorkerControls } from './share-download-bridge.ts'
@@ -32,7 +32,7 @@ export function ShareApp ({ link, connect, openCairn }: ShareAppProps) {
       hasCairn: async () => (await indexedDB.databases()).some(db => db.name === 'cairn-datastore'),
       connect,
       openCairn,
-      sharedFiles: () => sharedFiles(share)
+      shared: () => sharedItem(share)
     })
     return { share, save, worker }
   }, [link])
@@ -51,27 +51,19 @@ export function ShareApp ({ link, connect, openCairn }: ShareAppProps) {
   return <SharePage share={share} save={save} />
 }
 
-/** Where received files go in the recipient's vault: their own folder, never over an existing file. */
-const RECEIVED_FOLDER = 'Shared with me'
-
 /**
- * The shared file, or each file of a shared folder, where the service worker
- * serves it, with the vault path it should get: under "Shared with me/", the
- * sender's names reduced to plain names (a '/' in a name cannot pick a folder;
- * a folder's listing paths were checked for '..' and empty parts when read).
+ * What the link shares, with where the service worker serves each file; the
+ * vault paths are chosen when saving (received-paths.ts). A folder's listing
+ * paths were checked for '..' and empty parts when read.
  */
-function sharedFiles (share: ShareModel): SharedFileSource[] {
+function sharedItem (share: ShareModel): SharedItem | undefined {
   const meta = share.meta.value
-  if (meta === undefined) return []
+  if (meta === undefined) return undefined
   const folder = share.files.value
-  if (folder === undefined) {
-    const name = lastSegment(meta.name)
-    return [{ source: shareDownloadUrl(share.token), path: `${RECEIVED_FOLDER}/${name}`, size: meta.size, type: meta.type }]
+  if (folder === undefined) return { kind: 'file', name: meta.name, file: { source: shareDownloadUrl(share.token), size: meta.size, type: meta.type } }
+  return {
+    kind: 'folder',
+    name: meta.name,
+    files: folder.map((entry, index) => ({ source: shareDownloadUrl(share.token, false, index), path: entry.path, size: entry.size, type: entry.type }))
   }
-  return folder.map((entry, index) => ({
-    source: shareDownloadUrl(share.token, false, index),
-    path: `${RECEIVED_FOLDER}/${lastSegment(meta.name)}/${entry.path}`,
-    size: entry.size,
-    type: entry.type
-  }))
 }

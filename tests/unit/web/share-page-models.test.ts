@@ -85,7 +85,8 @@ function saveSetup (vault: VaultState, hasCairn = true) {
       state = 'unlocked'
       return { state, autoLockMinutes: 15 }
     },
-    'files.list': async () => [{ fileId: 'old', path: 'Shared with me/cat.png', size: 9, mtime: 0, type: 'image/png', cid: 'bafyold' }],
+    'files.list': async () => [{ fileId: 'old', path: 'Shared with me/cats', size: 9, mtime: 0, type: 'image/png', cid: 'bafyold' }],
+    'folders.list': async () => [],
     'files.addShared': async ({ uploadId, path, size, type }) => {
       // The node reports progress on the upload it was asked for; another upload's events are not this save's.
       client.emit('upload.progress', { uploadId, bytesDone: 1, bytesTotal: size, phase: 'encrypting' })
@@ -100,10 +101,14 @@ function saveSetup (vault: VaultState, hasCairn = true) {
     hasCairn: async () => hasCairn,
     connect: () => { connects++; return client },
     openCairn: () => {},
-    sharedFiles: () => [
-      { source: '/download/share/tok/0', path: 'Shared with me/cat.png', size: 3, type: 'image/png' },
-      { source: '/download/share/tok/1', path: 'Shared with me/cat.png', size: 1, type: 'image/png' }
-    ]
+    shared: () => ({
+      kind: 'folder',
+      name: 'cats',
+      files: [
+        { source: '/download/share/tok/0', path: 'cat.png', size: 3, type: 'image/png' },
+        { source: '/download/share/tok/1', path: 'kittens/cat.png', size: 1, type: 'image/png' }
+      ]
+    })
   })
   return { save, client, connects: () => connects, progress }
 }
@@ -123,9 +128,9 @@ test('Save to my vault: an unlocked vault has the node store each file from its 
   assert.equal(save.state.value, 'saved')
   const adds = client.calls.filter(c => c.method === 'files.addShared').map(c => c.args as { source: string, path: string, size: number, type: string })
   assert.deepEqual(adds.map(a => [a.source, a.path, a.size, a.type]), [
-    ['/download/share/tok/0', 'Shared with me/cat (2).png', 3, 'image/png'],
-    ['/download/share/tok/1', 'Shared with me/cat (3).png', 1, 'image/png']
-  ], 'never over an existing file, nor over each other')
+    ['/download/share/tok/0', 'Shared with me/cats (2)/cat.png', 3, 'image/png'],
+    ['/download/share/tok/1', 'Shared with me/cats (2)/kittens/cat.png', 1, 'image/png']
+  ], 'the folder beside the file named like it, its files inside it')
   // Bytes of the files before, plus the one in progress; all of them at the end.
   assert.deepEqual(progress, [1, 4])
   assert.equal(save.bytesDone.value, 4)
