@@ -53,7 +53,9 @@ export function encodeFolderListing (entries: FolderEntry[]): Uint8Array {
   return bytes
 }
 
-/** Reads a listing; anything malformed throws FORMAT_INVALID, an unknown version UNSUPPORTED_VERSION. */
+/**
+ * Reads a listing; anything malformed (a path listed twice, or both as a file
+ * and as a folder of another) throws FORMAT_INVALID, an unknown version UNSUPPORTED_VERSION. */
 export function decodeFolderListing (bytes: Uint8Array): FolderEntry[] {
   if (bytes.length > MAX_LISTING_BYTES) throw invalid('too large')
   let value: unknown
@@ -66,13 +68,14 @@ export function decodeFolderListing (bytes: Uint8Array): FolderEntry[] {
   const { v, files } = value as { v?: unknown, files?: unknown }
   if (v !== FOLDER_LISTING_VERSION) throw new CairnError('UNSUPPORTED_VERSION', `folder listing version ${String(v)} is not supported`)
   if (!Array.isArray(files) || files.length > MAX_FOLDER_FILES) throw invalid('files must be a list')
+  // NFC, as the recipient's vault will store them: two spellings of one name are one path.
   const seen = new Set<string>()
-  return files.map((file: unknown) => {
+  const entries = files.map((file: unknown) => {
     if (typeof file !== 'object' || file === null) throw invalid('an entry is not an object')
     const f = file as Record<string, unknown>
     const path = checkPath(f.path)
-    if (seen.has(path)) throw invalid(`two entries for ${path}`)
-    seen.add(path)
+    if (seen.has(path.normalize('NFC'))) throw invalid(`two entries for ${path}`)
+    seen.add(path.normalize('NFC'))
     if (!Number.isSafeInteger(f.size) || (f.size as number) < 0) throw invalid('a size is not a byte count')
     if (typeof f.type !== 'string' || encoder.encode(f.type).length > MAX_TYPE_BYTES) throw invalid('a type is not a MIME type')
     let cid: CID
@@ -86,4 +89,11 @@ export function decodeFolderListing (bytes: Uint8Array): FolderEntry[] {
     if (cid.version !== 1 || key.length !== 32) throw invalid('an entry has a wrong address or key')
     return { path, size: f.size as number, type: f.type, cid, key }
   })
+  // A file cannot also be a folder: saving "a" then "a/b" would stop halfway.
+  for (const path of seen) {
+    for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+      if (seen.has(path.slice(0, slash))) throw invalid(`${path.slice(0, slash)} is both a file and a folder`)
+    }
+  }
+  return entries
 }

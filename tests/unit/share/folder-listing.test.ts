@@ -83,6 +83,20 @@ describe('folder listing v1', () => {
     assertCode(() => decodeFolderListing(bytesOf(json)), 'FORMAT_INVALID')
   })
 
+  it('refuses a path that is both a file and the folder of another, in either order, before anything is saved', () => {
+    const withPaths = (...paths: string[]): Uint8Array => {
+      const json = listingJson()
+      paths.forEach((path, i) => { (json.files[i] as Record<string, unknown>).path = path })
+      return bytesOf(json)
+    }
+    assertCode(() => decodeFolderListing(withPaths('a', 'a/b')), 'FORMAT_INVALID', 'file first')
+    assertCode(() => decodeFolderListing(withPaths('x/a/b.txt', 'x/a')), 'FORMAT_INVALID', 'folder first, deeper')
+    // The recipient's vault stores NFC: these are one name there.
+    assertCode(() => decodeFolderListing(withPaths('Résumé'.normalize('NFD'), 'Résumé/cv.pdf')), 'FORMAT_INVALID', 'the file in NFD')
+    assertCode(() => decodeFolderListing(withPaths('é.txt', 'é.txt'.normalize('NFD'))), 'FORMAT_INVALID', 'one name in NFC and NFD')
+    assert.equal(decodeFolderListing(withPaths('a', 'ab/c', 'a b/c')).length, 3, 'a name that only starts like a file\'s is not its folder')
+  })
+
   it('refuses a size that is not a byte count and a type that is not a short string', () => {
     for (const size of [-1, 1.5, '300', null, 2 ** 53]) {
       assertCode(() => decodeFolderListing(withFirst('size', size)), 'FORMAT_INVALID', `size ${String(size)}`)
