@@ -117,7 +117,10 @@ export const ERROR_CODES = [
   // folder sync: a folder on the way to a file is a symbolic link (sync never writes through one)
   'FOLDER_PATH_UNSAFE',
   // a file's thumbnail record failed authentication, is cut short or is not a small image (core/vault/thumbnails/)
-  'THUMBNAIL_INVALID'
+  'THUMBNAIL_INVALID',
+  // short-code rendezvous (/cairn/rendezvous/1): this device or its network already has as many codes waiting at the relay as it may; it looked up too many codes too fast
+  'PAIRING_CODE_LIMIT',
+  'PAIRING_LOOKUP_LIMIT'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]
@@ -320,6 +323,16 @@ export class PairingMessageTamperedError extends CairnError {
 
 export class PairingDeclinedError extends CairnError {
   constructor (message = 'the pairing was declined on the other device') { super('PAIRING_DECLINED', message) }
+}
+
+/** A rendezvous already keeps as many short codes from this device (or its IP address) as it allows; trying another lookup id will not help. */
+export class PairingCodeLimitError extends CairnError {
+  constructor (message = 'the rendezvous keeps no more short codes from this device or network until one expires') { super('PAIRING_CODE_LIMIT', message) }
+}
+
+/** A rendezvous refused a lookup: this device (or its IP address) looked up too many codes in a short time. */
+export class PairingLookupLimitError extends CairnError {
+  constructor (message = 'too many short codes looked up from this device or network; wait a minute') { super('PAIRING_LOOKUP_LIMIT', message) }
 }
 
 /** The desktop's tray icon cannot be shown here; the message says why (no display, a missing library, …). */

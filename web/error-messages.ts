@@ -90,7 +90,9 @@ const MESSAGES: Record<ErrorCode, string> = {
   SYNC_FOLDER_NOT_FOUND: 'That folder is no longer synced.',
   SYNC_FOLDER_UNAVAILABLE: 'Cairn cannot reach that folder. Check that it still exists and that Cairn may use it.',
   FOLDER_NOT_EMPTY: 'That folder is not empty, so nothing was written. Choose an empty folder to restore into.',
-  THUMBNAIL_INVALID: "This file's thumbnail could not be read; Cairn will make a new one."
+  THUMBNAIL_INVALID: "This file's thumbnail could not be read; Cairn will make a new one.",
+  PAIRING_CODE_LIMIT: 'The relay already holds as many pairing codes from this device or network as it allows. Use the code you made before, wait up to 15 minutes for older codes to expire, or pair with the link or QR code.',
+  PAIRING_LOOKUP_LIMIT: 'Too many pairing codes were tried from this device or network in a short time. Wait a minute, then type the code again.'
 }
 
 /** The code of anything thrown by `RpcClient.call`, or INTERNAL. */

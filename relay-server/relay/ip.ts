@@ -3,10 +3,15 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 
 /**
  * The IP address a connection comes from (`/ip4/…` or `/ip6/…` part of its
- * remote multiaddr), or undefined when there is none (e.g. a circuit address).
+ * remote multiaddr), or undefined when there is none. A circuit address has
+ * none of the peer's own: libp2p writes it as the hop's address followed by
+ * `/p2p-circuit/p2p/<peer>`, so its IP is the hop relay's, shared by every
+ * peer that comes through it, and counting it would put them all in one bucket.
  */
 export function ipOf (address: Multiaddr): string | undefined {
-  for (const part of address.getComponents()) {
+  const parts = address.getComponents()
+  if (parts.some(part => part.name === 'p2p-circuit')) return undefined
+  for (const part of parts) {
     if (part.name === 'ip4' || part.name === 'ip6') return part.value
   }
   return undefined

@@ -6,7 +6,7 @@ import { MemoryDatastore } from 'datastore-core'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { cairnYamux } from '../../core/node/stream-muxer.ts'
 import { loadOrCreatePrivateKey } from '../shared/key-file.ts'
-import { createLogger, type Logger } from '../shared/log.ts'
+import { createLogger, throttled, type Logger } from '../shared/log.ts'
 import { CAIRN_VERSION } from '../shared/version.ts'
 import { MemoryOfferDirectory, RendezvousService } from '../../core/protocols/pairing/device-pairing.ts'
 import { CircuitCaps } from './circuit-caps.ts'
@@ -14,8 +14,9 @@ import { relayConfig, type RelayConfig } from './config.ts'
 import { ConnectionCaps } from './connection-caps.ts'
 import { webSocketsBehindProxies } from './forwarded-address.ts'
 import { withJoinedSends } from '../shared/joined-sends.ts'
-import { SERVICE_NAME } from './constants.ts'
+import { REFUSAL_LOG_WINDOW_MS, SERVICE_NAME } from './constants.ts'
 import { startHttpEndpoints, type HttpEndpoints, type RelayPingBody } from './http-server.ts'
+import { ipKeyOf } from './ip.ts'
 import { ReservationCaps } from './reservation-caps.ts'
 import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
@@ -39,6 +40,8 @@ export interface RelayStats {
   connections: number
   reservations: number
   relayedConnections: number
+  /** Short pairing codes the rendezvous keeps now. */
+  shortCodes: number
 }
 
 export interface StartRelayOptions {
@@ -138,7 +141,15 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
   node.addEventListener('connection:close', (evt) => { connectionLog.debug('closed', { peer: evt.detail.remotePeer.toString(), addr: evt.detail.remoteAddr.toString() }) })
 
   // Short pairing codes (/cairn/rendezvous/1): sealed offers in memory only, capped and gone after 15 minutes at most.
-  const rendezvous = new RendezvousService({ registrar: node, directory: new MemoryOfferDirectory(), log: log.child('rendezvous') })
+  // Anyone may publish, so the directory bounds each peer's and each IP key's share (as the caps count them) and their lookups.
+  const rendezvousLog = log.child('rendezvous')
+  const offers = new MemoryOfferDirectory()
+  const rendezvous = new RendezvousService({
+    registrar: node,
+    directory: offers,
+    log: { info: rendezvousLog.info, warn: throttled(rendezvousLog.warn, REFUSAL_LOG_WINDOW_MS) },
+    ipKeyOf
+  })
   await rendezvous.start()
 
   const peerId = node.peerId.toString()
@@ -146,7 +157,8 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
   const stats = (): RelayStats => ({
     connections: node.getConnections().length,
     reservations: node.services.relay.reservations.size,
-    relayedConnections: circuitCaps.size
+    relayedConnections: circuitCaps.size,
+    shortCodes: offers.size
   })
   let http: HttpEndpoints
   try {

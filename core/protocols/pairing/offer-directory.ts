@@ -1,4 +1,3 @@
-import { systemClock } from '../../clock.ts'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { derivePassphraseKey } from '../../crypto/passphrase-kdf.ts'
 import { openSecret, sealSecret } from '../../crypto/secretbox.ts'
@@ -21,10 +20,22 @@ import { generateShortCode, parseShortCode, type ShortCode } from './short-code.
  * the offer itself and need no directory.
  */
 export interface OfferDirectory {
-  /** Keeps `sealed` under `lookupId` until `expiresAt` (ms since the epoch); false when the id is taken or the directory is full. */
-  publish: (lookupId: string, sealed: Uint8Array, expiresAt: number) => Promise<boolean>
-  /** The sealed offer, or undefined (unknown, expired, or handed out too often). */
-  lookup: (lookupId: string) => Promise<Uint8Array | undefined>
+  /**
+   * Keeps `sealed` under `lookupId` until `expiresAt` (ms since the epoch);
+   * false when the id is taken or the directory is full. A shared directory
+   * is told `from` and may refuse a source that holds its share (PAIRING_CODE_LIMIT).
+   */
+  publish: (lookupId: string, sealed: Uint8Array, expiresAt: number, from?: OfferSource) => Promise<boolean>
+  /** The sealed offer, or undefined (unknown, expired, or handed out too often); a shared directory may refuse a source that asks too often (PAIRING_LOOKUP_LIMIT). */
+  lookup: (lookupId: string, from?: OfferSource) => Promise<Uint8Array | undefined>
+}
+
+/** Who asks a shared directory (a relay's): what its limits count by. */
+export interface OfferSource {
+  /** The PeerId Noise authenticated. */
+  peer: string
+  /** The key per-IP limits count under (IPv6: the /64); absent when the peer's IP is not known, as through a circuit. */
+  ipKey?: string
 }
 
 const encoder = new TextEncoder()
@@ -76,7 +87,7 @@ export async function openOfferWithCode (sealed: Uint8Array, code: ShortCode): P
   }
 }
 
-/** Publishes `offer` under a fresh code (a taken lookup id is retried with another); returns the code to show. */
+/** Publishes `offer` under a fresh code (a taken lookup id is retried with another; PAIRING_CODE_LIMIT is not); returns the code to show. */
 export async function publishOfferCode (directory: OfferDirectory, offer: PairingOffer, attempts = 5): Promise<ShortCode> {
   for (let i = 0; i < attempts; i++) {
     const code = generateShortCode()
@@ -91,56 +102,4 @@ export async function resolveOfferCode (directory: OfferDirectory, typed: string
   const sealed = await directory.lookup(code.lookupId)
   if (sealed === undefined) throw new PairingCodeUnknownError()
   return await openOfferWithCode(sealed, code)
-}
-
-export interface MemoryOfferDirectoryInit {
-  /** The clock (ms since the epoch). */
-  now?: () => number
-  /** Live entries kept at most (default 1,000). */
-  maxEntries?: number
-  /** Times one entry is handed out (default 3: B may retry; a guesser gets few copies). */
-  maxReads?: number
-  /** Longest lifetime accepted (default 15 minutes); later expiries are cut to it. */
-  maxTtlMs?: number
-  /** Largest sealed offer kept (default 8 KiB). */
-  maxSealedBytes?: number
-}
-
-/** An in-memory, TTL-bounded, capped directory (a relay's, or a test's). */
-export class MemoryOfferDirectory implements OfferDirectory {
-  private readonly entries = new Map<string, { sealed: Uint8Array, expiresAt: number, reads: number }>()
-  private readonly now: () => number
-  private readonly settings: Required<Omit<MemoryOfferDirectoryInit, 'now'>>
-
-  constructor (init: MemoryOfferDirectoryInit = {}) {
-    this.now = init.now ?? systemClock
-    this.settings = { maxEntries: init.maxEntries ?? 1000, maxReads: init.maxReads ?? 3, maxTtlMs: init.maxTtlMs ?? 15 * 60_000, maxSealedBytes: init.maxSealedBytes ?? 8192 }
-  }
-
-  async publish (lookupId: string, sealed: Uint8Array, expiresAt: number): Promise<boolean> {
-    const now = this.now()
-    this.prune(now)
-    if (!/^\d{5}$/.test(lookupId) || sealed.length > this.settings.maxSealedBytes || !(expiresAt > now)) return false
-    if (this.entries.has(lookupId) || this.entries.size >= this.settings.maxEntries) return false
-    this.entries.set(lookupId, { sealed: sealed.slice(), expiresAt: Math.min(expiresAt, now + this.settings.maxTtlMs), reads: 0 })
-    return true
-  }
-
-  async lookup (lookupId: string): Promise<Uint8Array | undefined> {
-    this.prune(this.now())
-    const entry = this.entries.get(lookupId)
-    if (entry === undefined) return undefined
-    if (++entry.reads >= this.settings.maxReads) this.entries.delete(lookupId)
-    return entry.sealed.slice()
-  }
-
-  /** Live entries (for tests and the relay's status). */
-  get size (): number {
-    this.prune(this.now())
-    return this.entries.size
-  }
-
-  private prune (now: number): void {
-    for (const [id, entry] of this.entries) if (now >= entry.expiresAt) this.entries.delete(id)
-  }
 }

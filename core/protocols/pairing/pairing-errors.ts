@@ -1,7 +1,7 @@
 import {
-  CairnError, PairingCodeMistypedError, PairingCodeUnknownError, PairingDeclinedError, PairingMessageTamperedError,
+  CairnError, PairingCodeLimitError, PairingCodeMistypedError, PairingCodeUnknownError, PairingDeclinedError, PairingMessageTamperedError,
   PairingOfferExpiredError, PairingOfferInvalidError, PairingOfferLockedError, PairingOfferUsedError,
-  PairingOfferVersionError, PairingSecretWrongError, type ErrorCode
+  PairingLookupLimitError, PairingOfferVersionError, PairingSecretWrongError, type ErrorCode
 } from '../../errors.ts'
 
 const CLASSES: Partial<Record<ErrorCode, new (message?: string) => CairnError>> = {
@@ -14,7 +14,9 @@ const CLASSES: Partial<Record<ErrorCode, new (message?: string) => CairnError>> 
   PAIRING_OFFER_LOCKED: PairingOfferLockedError,
   PAIRING_SECRET_WRONG: PairingSecretWrongError,
   PAIRING_MESSAGE_TAMPERED: PairingMessageTamperedError,
-  PAIRING_DECLINED: PairingDeclinedError
+  PAIRING_DECLINED: PairingDeclinedError,
+  PAIRING_CODE_LIMIT: PairingCodeLimitError,
+  PAIRING_LOOKUP_LIMIT: PairingLookupLimitError
 }
 
 /** The error of `code` as its own class (a refusal read off the wire becomes the same class the other side threw). */

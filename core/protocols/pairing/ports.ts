@@ -1,4 +1,5 @@
 import type { Stream } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 /**
  * The small contracts pairing needs from its host (a libp2p node and a log
@@ -11,9 +12,10 @@ export interface PairingLog {
   warn: (message: string) => void
 }
 
-/** The connection a stream came on: only the PeerId Noise authenticated is used. */
+/** The connection a stream came on: the PeerId Noise authenticated, and the address it came from (a rendezvous counts by its IP). */
 export interface PairingConnection {
   remotePeer: { toString: () => string }
+  remoteAddr: Multiaddr
 }
 
 /** Mounts protocol handlers (libp2p's `handle`/`unhandle`). */
