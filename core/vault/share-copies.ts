@@ -36,9 +36,9 @@ export function shareCopyContent (records: readonly ShareRecord[]): { roots: str
 
 const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1)
 
-/** A copy of one vault file under a fresh key (core/share/make-share.ts). */
-export async function copyFile (files: VaultFiles, blockstore: Blockstore, fileId: string, signal?: AbortSignal): Promise<ShareCopy> {
-  const { info, fileKey, readBlockstore } = files.sourceOf(fileId)
+/** A copy of one vault file (with `versionId`: that conflict copy, which shares the file's id) under a fresh key (core/share/make-share.ts). */
+export async function copyFile (files: VaultFiles, blockstore: Blockstore, fileId: string, signal?: AbortSignal, versionId?: string): Promise<ShareCopy> {
+  const { info, fileKey, readBlockstore } = files.sourceOf(fileId, versionId)
   try {
     const made = await makeShare({ blockstore, readBlockstore }, { sourceCid: info.cid, sourceKey: fileKey, size: info.size, ...(signal !== undefined ? { signal } : {}) })
     const cid = made.cid.toString()
@@ -73,7 +73,8 @@ export async function copyFiles (files: VaultFiles, blockstore: Blockstore, targ
   if (name === '' || name.includes('/')) throw new InvalidArgumentError('A shared selection needs a name')
   if (target.fileIds.length === 0) throw new FileNotFoundError('There are no files to share')
   if (new Set(target.fileIds).size !== target.fileIds.length) throw new InvalidArgumentError('A file is named twice in the selection')
-  const byId = new Map(files.list().map(f => [f.fileId, f]))
+  // Conflict copies share their file's id: a chosen id is the file as it stands.
+  const byId = new Map(files.list().filter(f => f.versionId === undefined).map(f => [f.fileId, f]))
   const chosen = target.fileIds.map(id => {
     const file = byId.get(id)
     if (file === undefined) throw new FileNotFoundError('A selected file no longer exists')
@@ -93,7 +94,8 @@ async function copyListed (files: VaultFiles, blockstore: Blockstore, chosen: Fi
   const listingStore = new RecordingBlockstore(blockstore)
   try {
     for (const file of inside) {
-      const copy = await copyFile(files, blockstore, file.fileId, signal)
+      // A conflict copy's own content under its own name, not the file's current one.
+      const copy = await copyFile(files, blockstore, file.fileId, signal, file.versionId)
       entries.push({ path: file.path.slice(prefix.length), size: copy.size, type: copy.type, cid: copy.cid, key: copy.shareKey })
       roots.push(...copy.roots)
       blocks.push(...copy.blocks)

@@ -347,10 +347,11 @@ export class VaultFiles {
   /**
    * What sharing a file needs: its entry and its file key (a copy the caller
    * must wipe). The key stays inside the node worker; a share link carries
-   * the key of a fresh copy, never this one.
+   * the key of a fresh copy, never this one. With `versionId`: that conflict
+   * copy or earlier version, as {@link open} reads it.
    */
-  sourceOf (fileId: string): { info: FileInfo, fileKey: Uint8Array, readBlockstore: Blockstore } {
-    const view = this.index.getFile(fileId)
+  sourceOf (fileId: string, versionId?: string): { info: FileInfo, fileKey: Uint8Array, readBlockstore: Blockstore } {
+    const view = versionId === undefined ? this.index.getFile(fileId) : this.versionView(fileId, versionId)
     if (view === undefined) throw new FileNotFoundError('That file is not in the vault', { fileId })
     return { info: toFileInfo(view), fileKey: fromBase64(view.entry.fk), readBlockstore: this.readerFor(fileId) }
   }
