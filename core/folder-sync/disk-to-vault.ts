@@ -86,13 +86,8 @@ async function recordMove (ctx: ScanContext, entry: FolderEntry, gone: Map<strin
   // A conflict copy is not a file of its own in the vault: renaming its id would move the file it is a copy of.
   const candidates = [...gone].filter(([, t]) => t.size === entry.size && t.versionId === undefined)
   if (candidates.length === 0) return false
-  let tag: string
-  try {
-    tag = await ctx.vault.tagOf(await ctx.source.read(entry.path))
-  } catch (err) {
-    if (STILL_WRITING.has(codeOf(err))) return true
-    throw err
-  }
+  const tag = await diskTag(ctx, entry)
+  if (tag === undefined) return true
   const match = candidates.find(([, t]) => t.tag === tag)
   if (match === undefined) return false
   const [oldPath, tracked] = match
@@ -103,7 +98,17 @@ async function recordMove (ctx: ScanContext, entry: FolderEntry, gone: Map<strin
     ctx.report.skipped.push({ path: entry.path, code: codeOf(err) })
     return true
   }
-  await ctx.vault.rename(tracked.fileId, vaultPath)
+  try {
+    await ctx.vault.rename(tracked.fileId, vaultPath)
+  } catch (err) {
+    const code = codeOf(err)
+    if (code === 'VAULT_LOCKED') throw err
+    // Deleted in the vault meanwhile, or its new name taken there by another file: not a move the vault can follow.
+    // The file is then new here (uploaded, or kept both beside the vault's file in two-way), and the gone one goes as deleted.
+    if (code === 'FILE_NOT_FOUND' || code === 'PATH_EXISTS') return false
+    ctx.report.skipped.push({ path: entry.path, code })
+    return true
+  }
   gone.delete(oldPath)
   delete ctx.state.files[oldPath]
   ctx.state.files[entry.path] = { ...tracked, size: entry.size, mtime: entry.mtime, vaultPath }
@@ -155,13 +160,8 @@ async function meetVaultFile (ctx: ScanContext, entry: FolderEntry, livePaths: M
   }
   const there = livePaths.get(vaultPath)
   if (there === undefined) return false
-  let tag: string
-  try {
-    tag = await ctx.vault.tagOf(await ctx.source.read(entry.path))
-  } catch (err) {
-    if (STILL_WRITING.has(codeOf(err))) { ctx.report.unsettled++; return true }
-    throw err
-  }
+  const tag = await diskTag(ctx, entry)
+  if (tag === undefined) return true
   if (tag === there.tag) {
     ctx.state.files[entry.path] = { size: entry.size, mtime: entry.mtime, tag, fileId: there.fileId, vaultPath }
     ctx.dirty = true
@@ -173,6 +173,24 @@ async function meetVaultFile (ctx: ScanContext, entry: FolderEntry, livePaths: M
 }
 
 /**
+ * The disk file's dedup tag, as the vault tags content. Undefined when it
+ * could not be read: still being written (counted as unsettled), or refused
+ * (reported as skipped, so one unreadable file does not stop the folder);
+ * a later scan tries again.
+ */
+async function diskTag (ctx: ScanContext, entry: FolderEntry): Promise<string | undefined> {
+  try {
+    return await ctx.vault.tagOf(await ctx.source.read(entry.path))
+  } catch (err) {
+    const code = codeOf(err)
+    if (code === 'VAULT_LOCKED') throw err
+    if (STILL_WRITING.has(code)) ctx.report.unsettled++
+    else ctx.report.skipped.push({ path: entry.path, code })
+    return undefined
+  }
+}
+
+/**
  * Changed on disk and in the vault since the last scan: the disk's version
  * moves aside under a conflict name (as the index names concurrent edits)
  * and goes to the vault as its own file; the vault's version is then written
@@ -180,7 +198,14 @@ async function meetVaultFile (ctx: ScanContext, entry: FolderEntry, livePaths: M
  */
 async function keepBoth (ctx: ScanContext, entry: FolderEntry): Promise<void> {
   const aside = freeConflictName(ctx, entry.path)
-  await ctx.source.rename(entry.path, aside)
+  try {
+    await ctx.source.rename(entry.path, aside)
+  } catch (err) {
+    // The disk refused the move (a file held open, a read-only folder): both versions stay where they are,
+    // the vault → disk pass writes nothing over a file changed here, and a later scan tries again.
+    ctx.report.skipped.push({ path: entry.path, code: codeOf(err) })
+    return
+  }
   ctx.handled.add(entry.path)
   const moved = await ctx.source.stat(aside)
   if (moved !== undefined) {

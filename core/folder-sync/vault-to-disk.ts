@@ -77,7 +77,15 @@ export async function syncVaultToDisk (ctx: ScanContext): Promise<void> {
     // Deleted on another device (or a conflict copy dropped there). The deletion is in the vault, so the copy here may go to the trash.
     const onDisk = ctx.listing.get(path)
     if (onDisk !== undefined && unchanged(onDisk, tracked) && await stillAsListed(ctx, path)) {
-      const trashed = await source.trash(path, ctx.now)
+      let trashed: string
+      try {
+        trashed = await source.trash(path, ctx.now)
+      } catch (err) {
+        if (codeOf(err) === 'VAULT_LOCKED') throw err
+        // Held open by another program, or a read-only folder: it stays tracked, so a later scan trashes it then.
+        ctx.report.skipped.push({ path, code: codeOf(err) })
+        continue
+      }
       const day = trashed.split('/')[1]
       if (day !== undefined && !state.trashDays.includes(day)) state.trashDays.push(day)
       ctx.report.trashed++

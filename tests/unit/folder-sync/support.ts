@@ -1,6 +1,6 @@
 // Helpers for the folder sync tests: real temp folders through the node adapter, with reads counted.
 import { createHash } from 'node:crypto'
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { NodeFolderSource } from '../../../desktop/folders/node-folder-source.ts'
@@ -51,4 +51,21 @@ export function engineFor (vault: VaultService, source: NodeFolderSource, init: 
     source, state, vault: syncVaultOf(() => vault.files()), log: new LogBuffer().for('folder-sync'), ...(now !== undefined ? { now } : {})
   })
   return { engine, state }
+}
+
+/** The live vault files (conflict copies left out) as path → text, to compare with the disk. */
+export async function vaultTexts (vault: VaultService): Promise<Record<string, string>> {
+  const files = vault.files().list().filter(f => f.versionId === undefined).sort((a, b) => a.path.localeCompare(b.path))
+  const texts: Record<string, string> = {}
+  for (const f of files) texts[f.path] = await new Response(vault.files().open(f.fileId).stream).text()
+  return texts
+}
+
+/** The files at the top of a folder (`.cairn-trash` left out) as name → text. */
+export async function diskTexts (root: string): Promise<Record<string, string>> {
+  const texts: Record<string, string> = {}
+  for (const entry of (await readdir(root, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.isFile()) texts[entry.name] = await readFile(join(root, entry.name), 'utf8')
+  }
+  return texts
 }
