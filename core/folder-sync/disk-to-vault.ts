@@ -2,7 +2,7 @@ import { conflictName } from '../index/conflict-name.ts'
 import type { FolderEntry } from './folder-source.ts'
 import type { TrackedFile } from './scan-state.ts'
 import type { SyncedVaultFile } from './vault-port.ts'
-import { codeOf, unchanged, vaultPathOf, type ScanContext } from './scan-context.ts'
+import { codeOf, relativeOf, unchanged, vaultPathOf, type ScanContext } from './scan-context.ts'
 
 /** Codes that mean the file changed while it was read: it is still being written, try again later. */
 const STILL_WRITING = new Set(['STREAM_TRUNCATED', 'TRAILING_DATA', 'FILE_NOT_FOUND'])
@@ -53,11 +53,22 @@ export async function syncDiskToVault (ctx: ScanContext): Promise<void> {
   for (const entry of changed) {
     const tracked = state.files[entry.path]
     const remote = tracked !== undefined ? live.get(tracked.fileId) : undefined
-    // Two-way: changed here and, since the last scan, in the vault too: keep both.
-    // A conflict copy changed here is kept aside too: its vault path shows the copy, so an add there would replace its file.
-    if (tracked?.versionId !== undefined || (init.mode === 'two-way' && tracked !== undefined && remote !== undefined && remote.tag !== tracked.tag)) {
+    // A conflict copy changed here is kept aside: its vault path shows the copy, so an add there would replace its file.
+    if (tracked?.versionId !== undefined) {
       await keepBoth(ctx, entry)
       continue
+    }
+    if (init.mode === 'two-way' && tracked !== undefined && remote !== undefined) {
+      // Changed here and, since the last scan, in the vault too: keep both, unless the disk already holds the vault's version.
+      if (remote.tag !== tracked.tag) {
+        await meetRemoteEdit(ctx, entry, tracked, remote)
+        continue
+      }
+      // Moved on another device, edited here: the edit becomes the moved file's next version, and the vault → disk pass moves it here too.
+      if (remote.path !== tracked.vaultPath && followsToDisk(ctx, remote.path)) {
+        await upload(ctx, entry, { addAt: remote.path, recordAs: tracked.vaultPath })
+        continue
+      }
     }
     await upload(ctx, entry)
   }
@@ -117,7 +128,17 @@ async function recordMove (ctx: ScanContext, entry: FolderEntry, gone: Map<strin
   return true
 }
 
-async function upload (ctx: ScanContext, entry: FolderEntry): Promise<void> {
+/**
+ * Where an upload goes when not at the file's own vault path: added at
+ * `addAt` (a file there keeps its id, this is its next version) and recorded
+ * as at `recordAs`, so the vault → disk pass sees the move still to make here.
+ */
+interface UploadTarget {
+  addAt: string
+  recordAs: string
+}
+
+async function upload (ctx: ScanContext, entry: FolderEntry, target?: UploadTarget): Promise<void> {
   let vaultPath: string
   try {
     vaultPath = vaultPathOf(ctx.init, entry.path)
@@ -126,8 +147,8 @@ async function upload (ctx: ScanContext, entry: FolderEntry): Promise<void> {
     return
   }
   try {
-    const result = await ctx.vault.add(vaultPath, await ctx.source.read(entry.path), entry.size, entry.mtime)
-    ctx.state.files[entry.path] = { size: entry.size, mtime: entry.mtime, tag: result.tag, fileId: result.fileId, vaultPath }
+    const result = await ctx.vault.add(target?.addAt ?? vaultPath, await ctx.source.read(entry.path), entry.size, entry.mtime)
+    ctx.state.files[entry.path] = { size: entry.size, mtime: entry.mtime, tag: result.tag, fileId: result.fileId, vaultPath: target?.recordAs ?? vaultPath }
     if (result.deduplicated) ctx.report.deduplicated++
     else ctx.report.uploaded++
   } catch (err) {
@@ -170,6 +191,34 @@ async function meetVaultFile (ctx: ScanContext, entry: FolderEntry, livePaths: M
   }
   await keepBoth(ctx, entry)
   return true
+}
+
+/**
+ * Changed on disk and in the vault since the last scan. The disk may already
+ * hold the vault's version: a scan that wrote it there stopped before saving
+ * its state (the app killed, the save failed). Then it is only tracked
+ * again; else both are kept.
+ */
+async function meetRemoteEdit (ctx: ScanContext, entry: FolderEntry, tracked: TrackedFile, remote: SyncedVaultFile): Promise<void> {
+  const tag = await diskTag(ctx, entry)
+  if (tag === undefined) return
+  if (tag !== remote.tag) {
+    await keepBoth(ctx, entry)
+    return
+  }
+  // The vault path stays the recorded one: if the file moved there too, the vault → disk pass moves it here.
+  ctx.state.files[entry.path] = { size: entry.size, mtime: entry.mtime, tag, fileId: tracked.fileId, vaultPath: tracked.vaultPath }
+  ctx.dirty = true
+  done(ctx, entry)
+}
+
+/**
+ * Whether the vault → disk pass writes and moves a file at `vaultPath`: in
+ * the mapped folder and not left out by the ignore rules.
+ */
+function followsToDisk (ctx: ScanContext, vaultPath: string): boolean {
+  const rel = relativeOf(ctx.init, vaultPath)
+  return rel !== undefined && !ctx.ignored(rel)
 }
 
 /**
