@@ -66,9 +66,11 @@ export const ERROR_CODES = [
   'INTERNAL',
   // a name that is "." or ".." (they mean this folder and the folder above)
   'PATH_DOT_NAME',
-  // backup peer: deletions an append-only peer refuses; more roots than a vault may pin there
+  // backup peer: deletions an append-only peer refuses; more roots than a vault may pin there;
+  // a manifest naming more devices than a vault can have (its record there would outgrow any real vault)
   'DELETION_REFUSED',
   'TOO_MANY_ROOTS',
+  'TOO_MANY_DEVICES',
   // a stored block whose bytes no longer hash to its CID (storage damage)
   'BLOCK_DAMAGED',
   // share links with relay addresses only, and this device has no relay

@@ -58,6 +58,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   PATH_DOT_NAME: "A file or folder can't be called “.” or “..”: those names mean “this folder” and “the folder above”. Rename it and try again.",
   DELETION_REFUSED: 'This backup peer is append-only: it never deletes what it holds, so deleted files stay on it. Only its operator can free space there.',
   TOO_MANY_ROOTS: 'This backup peer holds as many files for your vault as it allows. Its operator can raise the limit (--max-roots-per-vault).',
+  TOO_MANY_DEVICES: 'This backup peer refused a change that names more devices than a vault can have (1,000). What it holds for your vault is unchanged.',
   BLOCK_DAMAGED: "Some of Cairn's stored data on this device is damaged, and no paired backup peer or other device had a good copy to repair it from. Connect your backup peer and try again; Settings → Check stored data says which files are affected.",
   SHARE_NO_RELAY: 'A link with relay addresses only needs a relay, and this device has none. Add a relay on the Peers page, or untick "Relay addresses only".',
   INVALID_ARGUMENT: "Cairn was asked to do something with a value it can't use. This is a bug in Cairn; the Logs page has details.",

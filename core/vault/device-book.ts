@@ -22,7 +22,8 @@ const AAD = new TextEncoder().encode('cairn/v1/devices')
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 export const MAX_DEVICE_NAME = 64
-const MAX_DEVICES = 1000
+/** Devices a vault can ever have, removed ones included (a backup peer bounds a vault's record by it: MAX_VAULT_DEVICES). */
+export const MAX_DEVICES = 1000
 
 /**
  * The vault's devices, a last-writer-wins map by peer id whose removals are

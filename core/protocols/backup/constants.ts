@@ -73,6 +73,15 @@ export const DEVICE_PREFIX = '/cairn/backup/device'
  */
 export const DEFAULT_MAX_ROOTS_PER_VAULT = 1_000_000
 
+/**
+ * Devices one vault can ever have: its device book holds at most this many,
+ * removed ones included (a removal is kept for good; core/vault/device-book.ts
+ * MAX_DEVICES). A manifest's `heads`, and the devices a vault's record on the
+ * peer keeps heads and manifest seqs for, stay within it, so a client cannot
+ * grow that record (in memory, rewritten on every manifest) without bound.
+ */
+export const MAX_VAULT_DEVICES = 1000
+
 /** Refusals logged in full per remote peer per window; the rest are counted and summarised once per window. */
 export const REFUSAL_LOG_WINDOW_MS = 60_000
 export const REFUSAL_LINES_PER_REMOTE = 5

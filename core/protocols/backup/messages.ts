@@ -1,7 +1,7 @@
 import { CID } from 'multiformats/cid'
 import { CairnError, FormatInvalidError, type ErrorPayload } from '../../errors.ts'
 import { isDeviceId } from '../../index/ops.ts'
-import { BACKUP_WIRE_VERSION } from './constants.ts'
+import { BACKUP_WIRE_VERSION, MAX_VAULT_DEVICES } from './constants.ts'
 import { parseRevocationList, type SignedRevocationList } from './revocation.ts'
 
 /**
@@ -199,6 +199,9 @@ const MAX_HEAD_MAC_LENGTH = 128
 
 function heads (value: unknown): Record<string, WireHead> {
   if (!isRecord(value)) throw invalid('heads must be an object')
+  // One head per device, and a vault has at most MAX_VAULT_DEVICES devices.
+  const count = Object.keys(value).length
+  if (count > MAX_VAULT_DEVICES) throw new CairnError('REQUEST_TOO_LARGE', `the manifest's heads name ${count} devices; a vault has at most ${MAX_VAULT_DEVICES}`)
   for (const [device, head] of Object.entries(value)) {
     if (!isDeviceId(device) || !isRecord(head) || !isCanonicalCid(head.cid) || !isSeq(head.seq)) throw invalid('heads entries are {cid, seq, mac?} per device')
     if (head.mac !== undefined && (typeof head.mac !== 'string' || head.mac.length > MAX_HEAD_MAC_LENGTH)) throw invalid('a head mac is a short string')

@@ -1,5 +1,5 @@
 import { CairnError, QuotaExceededError } from '../../errors.ts'
-import { MAX_FAILED_LISTED } from './constants.ts'
+import { MAX_FAILED_LISTED, MAX_VAULT_DEVICES } from './constants.ts'
 import type { RootHolders } from './block-access.ts'
 import type { ManifestBody, VaultBackupStatus } from './messages.ts'
 import { holdsRoot, isShareCopy, servedToAnyone, type ItemRecord, type StoredPeerState, type VaultRecord } from './peer-store.ts'
@@ -125,8 +125,12 @@ export class VaultLedger {
    *   expiry forward (or give one that had none an expiry). A share copy keeps the
    *   expiry it was created with; dropped, it is kept but served to nobody.
    * Refusals change nothing. So do QUOTA_EXCEEDED (the new roots' declared
-   * sizes, plus what is held, in flight or promised, exceed the quota) and
-   * TOO_MANY_ROOTS (the vault would have more roots than allowed).
+   * sizes, plus what is held, in flight or promised, exceed the quota),
+   * TOO_MANY_ROOTS (the vault would have more roots than allowed) and
+   * TOO_MANY_DEVICES (the record would keep heads or seqs for more devices
+   * than a vault can have, MAX_VAULT_DEVICES). Heads are kept for good, those
+   * of removed devices too: their chains still hold the vault's history, which
+   * a restore needs; a vault's device book never names more devices than that.
    */
   applyManifest (vault: string, manifest: ManifestBody, policy: ManifestPolicy, now: number): ManifestChange {
     const entry = this.vaults.get(vault)
@@ -203,6 +207,10 @@ export class VaultLedger {
 
   /** Throws the refusal a manifest earns, if any (see applyManifest); changes nothing. */
   private checkManifest (entry: VaultEntry, manifest: ManifestBody, policy: ManifestPolicy, now: number): void {
+    const devices = devicesAfter(entry.record, manifest)
+    if (devices.heads > MAX_VAULT_DEVICES || devices.seqs > MAX_VAULT_DEVICES) {
+      throw new CairnError('TOO_MANY_DEVICES', `a vault has at most ${MAX_VAULT_DEVICES} devices, and after this manifest the peer would keep index heads for ${devices.heads} and manifests from ${devices.seqs}; it applied nothing`)
+    }
     for (const [cid, at] of Object.entries(manifest.expires ?? {})) {
       if (at <= now) throw new CairnError('SHARE_EXPIRY_INVALID', `the expiry of ${cid} (${new Date(at).toISOString()}) has already passed by this peer's clock; the peer frees nothing early`)
     }
@@ -289,6 +297,15 @@ export class VaultLedger {
       }
     }
     return status
+  }
+}
+
+/** How many devices `record` would keep heads and manifest seqs for once `manifest` is applied. */
+function devicesAfter (record: VaultRecord, manifest: ManifestBody): { heads: number, seqs: number } {
+  const newHeads = Object.keys(manifest.heads ?? {}).filter(device => !Object.hasOwn(record.heads, device)).length
+  return {
+    heads: Object.keys(record.heads).length + newHeads,
+    seqs: Object.keys(record.lastSeq).length + (Object.hasOwn(record.lastSeq, manifest.device) ? 0 : 1)
   }
 }
 
