@@ -82,6 +82,18 @@ export const DEFAULT_MAX_ROOTS_PER_VAULT = 1_000_000
  */
 export const MAX_VAULT_DEVICES = 1000
 
+/**
+ * Rotation records one vault keeps here (its old vault ids, newest first,
+ * each with the hand-overs of the key that replaced it). A device offline
+ * across up to this many "Remove and rotate keys" still fetches each
+ * hand-over in turn, old key to newest; one offline across more is paired
+ * again. A rekey needs no code, so without this a vault could pile records
+ * up for good: now a vault's chain holds at most 8 records of at most 1000
+ * hand-overs of 512 characters (and a list of at most 1000 revoked devices)
+ * each, under 7 MB.
+ */
+export const MAX_ROTATIONS_KEPT = 8
+
 /** Refusals logged in full per remote peer per window; the rest are counted and summarised once per window. */
 export const REFUSAL_LOG_WINDOW_MS = 60_000
 export const REFUSAL_LINES_PER_REMOTE = 5

@@ -50,8 +50,9 @@ export async function handleRevoke (c: RevocationHandlerComponents, request: Rev
  * quota and manifest seqs follow; its index heads and sealed peer list do
  * not (they were made under the old key; the devices send new ones). The
  * old id is kept as a RotatedVault: the hand-overs for the remaining
- * devices, and the old list, so a revoked device still gets nothing. The
- * caller checked the old key's signature and that the sender is not revoked.
+ * devices, and the old list, so a revoked device still gets nothing; of the
+ * vault's older ids, only the newest MAX_ROTATIONS_KEPT stay (RotationBook).
+ * The caller checked the old key's signature and that the sender is not revoked.
  */
 export async function handleRekey (c: RevocationHandlerComponents, request: RekeyRequest): Promise<BackupResponse<'rekey'>> {
   if (!verifyRekeyNewSignature(request)) throw new CairnError('BAD_SIGNATURE', 'the new vault key did not sign the rekey')
@@ -60,6 +61,8 @@ export async function handleRekey (c: RevocationHandlerComponents, request: Reke
     const entry = c.ledger.get(request.vault)
     if (entry === undefined) throw new CairnError('NOT_PAIRED', 'this vault is not paired with the peer')
     if (c.ledger.get(request.newVault) !== undefined) throw new CairnError('VAULT_EXISTS', 'the new vault key is already paired with this peer')
+    // A key the vault had before: moving back to it would tie its chain of old ids in a loop.
+    if (c.rotations.get(request.newVault) !== undefined) throw new CairnError('VAULT_EXISTS', 'the new vault key was used here before and rotated away')
     const old = entry.record
     const revocation = applyRevocation(undefined, request.revocation)
     const record = { ...old, vault: request.newVault, heads: {}, ...(revocation !== undefined ? { revocation } : {}) }
@@ -73,14 +76,15 @@ export async function handleRekey (c: RevocationHandlerComponents, request: Reke
       batch.delete(itemKey(request.vault, item.cid))
       batch.put(itemKey(request.newVault, item.cid), encodeRecord({ ...item, vault: request.newVault }))
     }
-    c.rotations.write(batch, rotated)
+    const forgotten = c.rotations.write(batch, rotated)
     await batch.commit()
     // Items are shared with the replicator, which writes them back by item.vault: rename in place.
     for (const item of entry.items.values()) item.vault = request.newVault
     c.ledger.vaults.delete(request.vault)
     c.ledger.vaults.set(request.newVault, { record, items: entry.items })
-    c.rotations.remember(rotated)
-    c.log.info(`backup: vault ${short(request.vault)} moved to its new key ${short(request.newVault)} (${entry.items.size} roots, ${Object.keys(rotated.handovers).length} hand-over(s))`)
+    c.rotations.remember(rotated, forgotten)
+    const dropped = forgotten.length > 0 ? `; ${forgotten.length} older id(s) of the vault forgotten, their hand-overs with them` : ''
+    c.log.info(`backup: vault ${short(request.vault)} moved to its new key ${short(request.newVault)} (${entry.items.size} roots, ${Object.keys(rotated.handovers).length} hand-over(s))${dropped}`)
     return { ok: true, moved: true }
   })
 }

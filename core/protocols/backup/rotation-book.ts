@@ -1,6 +1,6 @@
 import { Key, type Batch, type Datastore } from 'interface-datastore'
 import { StorageFailedError } from '../../errors.ts'
-import { PEER_PREFIX } from './constants.ts'
+import { MAX_ROTATIONS_KEPT, PEER_PREFIX } from './constants.ts'
 import type { StoredRevocation } from './revocation.ts'
 
 /**
@@ -25,16 +25,24 @@ const decoder = new TextDecoder()
 
 export const rotatedKey = (vault: string): Key => new Key(PREFIX + vault)
 
-/** The rotated vault ids a peer knows, loaded at start and kept in step with the datastore. */
+/**
+ * The rotated vault ids a peer knows, loaded at start and kept in step with
+ * the datastore. A vault's ids form a chain (A moved to B, B to C, …): a
+ * device still on A fetches A's hand-over (B), then B's (C), and so on, so
+ * the newest MAX_ROTATIONS_KEPT records of a chain are kept and older ones
+ * deleted as the vault rotates again.
+ */
 export class RotationBook {
   private readonly rotated = new Map<string, RotatedVault>()
+  /** The old id each vault id was rotated from, by that id: walks a chain back. */
+  private readonly from = new Map<string, string>()
 
   async load (datastore: Datastore): Promise<void> {
     this.rotated.clear()
+    this.from.clear()
     for await (const { key, value } of datastore.query({ prefix: PREFIX })) {
       try {
-        const record = JSON.parse(decoder.decode(value)) as RotatedVault
-        this.rotated.set(record.vault, record)
+        this.remember(JSON.parse(decoder.decode(value)) as RotatedVault)
       } catch (err) {
         throw new StorageFailedError(`backup peer state at ${key.toString()} is unreadable`, { cause: err })
       }
@@ -45,12 +53,37 @@ export class RotationBook {
     return this.rotated.get(vault)
   }
 
-  /** Adds the record to `batch`; call `remember` once the batch committed. */
-  write (batch: Batch, record: RotatedVault): void {
+  /**
+   * Adds the record to `batch`, and the deletion of the records of its chain
+   * past the newest MAX_ROTATIONS_KEPT; returns those. Call `remember` with
+   * both once the batch committed.
+   */
+  write (batch: Batch, record: RotatedVault): RotatedVault[] {
     batch.put(rotatedKey(record.vault), encoder.encode(JSON.stringify(record)))
+    const stale = this.chainBefore(record.vault).slice(MAX_ROTATIONS_KEPT - 1)
+    for (const old of stale) batch.delete(rotatedKey(old.vault))
+    return stale
   }
 
-  remember (record: RotatedVault): void {
+  remember (record: RotatedVault, forgotten: RotatedVault[] = []): void {
+    for (const old of forgotten) {
+      this.rotated.delete(old.vault)
+      if (this.from.get(old.to) === old.vault) this.from.delete(old.to)
+    }
     this.rotated.set(record.vault, record)
+    this.from.set(record.to, record.vault)
+  }
+
+  /** The records of the ids the vault had before `vault`, newest first. */
+  private chainBefore (vault: string): RotatedVault[] {
+    const chain: RotatedVault[] = []
+    const seen = new Set([vault])
+    for (let id = this.from.get(vault); id !== undefined && !seen.has(id); id = this.from.get(id)) {
+      const record = this.rotated.get(id)
+      if (record === undefined) break
+      seen.add(id)
+      chain.push(record)
+    }
+    return chain
   }
 }
