@@ -118,16 +118,31 @@ function adoptKeptCopies (ctx: ScanContext, live: SyncedVaultFile[]): void {
 }
 
 async function writeNew (ctx: ScanContext, file: SyncedVaultFile, rel: string, taken: Set<string>): Promise<void> {
+  const rules = ctx.source.nameRules
+  const direct = safeDiskPath(rel, rules, new Set())
+  // On a case-insensitive disk a name in the folder that differs only in case ("Case.txt", maybe written
+  // just now) is another file, which a stat of this name would find: this one goes under a free name instead.
+  const caseTwin = rules.caseInsensitive && !ctx.listing.has(direct) && taken.has(takenKey(direct, rules))
   // Something not yet synced sits at that very path (still being written, or left out by the rules,
-  // or saved since the listing): leave it for the next scan, never write over it.
-  const direct = safeDiskPath(rel, ctx.source.nameRules, new Set())
-  if (ctx.listing.has(direct) || await ctx.source.stat(direct) !== undefined) return
-  const path = safeDiskPath(rel, ctx.source.nameRules, taken)
-  if (path !== direct && (ctx.ignored(path) || await ctx.source.stat(path) !== undefined)) return
-  taken.add(takenKey(path, ctx.source.nameRules))
+  // or saved since the listing): leave it for the next scan, never write over it, and say so.
+  if (!caseTwin && (ctx.listing.has(direct) || await ctx.source.stat(direct) !== undefined)) {
+    notWritten(ctx, direct)
+    return
+  }
+  const path = safeDiskPath(rel, rules, taken)
+  if (path !== direct && (ctx.ignored(path) || await ctx.source.stat(path) !== undefined)) {
+    notWritten(ctx, path)
+    return
+  }
+  taken.add(takenKey(path, rules))
   if (path !== rel) ctx.report.renamedForDisk.push({ vaultPath: file.path, diskPath: path })
   ctx.state.files[path] = { size: -1, mtime: -1, tag: '', ...ids(file) }
   await writeFile(ctx, file, path)
+}
+
+/** A vault file left unwritten since its disk name is occupied: reported once (an upload that failed there may have said so already). */
+function notWritten (ctx: ScanContext, path: string): void {
+  if (!ctx.report.skipped.some(s => s.path === path)) ctx.report.skipped.push({ path, code: 'FOLDER_FILE_EXISTS' })
 }
 
 function ids (file: SyncedVaultFile): Pick<TrackedFile, 'fileId' | 'vaultPath' | 'versionId'> {
