@@ -118,6 +118,8 @@ export const ERROR_CODES = [
   'FOLDER_NOT_EMPTY',
   // folder sync: a folder on the way to a file is a symbolic link (sync never writes through one)
   'FOLDER_PATH_UNSAFE',
+  // folder sync: a name that is not UTF-8 (a Latin-1 "caf\xe9"), which no path can reach
+  'FOLDER_NAME_NOT_UTF8',
   // a file's thumbnail record failed authentication, is cut short or is not a small image (core/vault/thumbnails/)
   'THUMBNAIL_INVALID',
   // short-code rendezvous (/cairn/rendezvous/1): this device or its network already has as many codes waiting at the relay as it may; it looked up too many codes too fast

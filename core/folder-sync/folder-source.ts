@@ -21,6 +21,12 @@ export interface FolderEntry {
 export interface FolderListOptions {
   /** A folder for which this returns true is not walked ("node_modules", ".git", the trash). Its path has no trailing '/'. */
   skipFolder?: (path: string) => boolean
+  /**
+   * Told of a file or folder the source cannot give a path for (a name that
+   * is not valid UTF-8, FOLDER_NAME_NOT_UTF8): it is left out of the listing,
+   * so it is said here instead. `path` is the name as near as it can be read.
+   */
+  onSkipped?: (path: string, code: string) => void
 }
 
 /** What names this file system can hold (names.ts makes safe ones). */

@@ -85,8 +85,10 @@ export class FolderSyncEngine {
     this.held = undefined
     const before = { files: Object.keys(state.files).length, ignore: state.ignoreStamp?.mtime, trash: state.trashDays.length }
     this.rules = await this.loadRules(state)
+    const report = emptyReport()
     const listing = new Map<string, FolderEntry>()
-    for await (const entry of source.list({ skipFolder: (path) => this.rules.ignoresFolder(path) })) {
+    const onSkipped = (path: string, code: string): void => { if (!this.rules.ignoresFile(path)) report.skipped.push({ path, code }) }
+    for await (const entry of source.list({ skipFolder: (path) => this.rules.ignoresFolder(path), onSkipped })) {
       if (!this.rules.ignoresFile(entry.path)) listing.set(entry.path, entry)
     }
     // A file the rules now leave out stays in the vault as it is: it is only no longer synced.
@@ -95,7 +97,7 @@ export class FolderSyncEngine {
     let lastSave = now
     const ctx: ScanContext = {
       init: this.init, source, vault, log, now, state, listing,
-      report: emptyReport(),
+      report,
       progress: this.current,
       // By time, not by count: each save writes the whole state, so saving every N files would be quadratic.
       checkpoint: async () => {

@@ -25,6 +25,15 @@ function isMissing (err: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR'
 }
 
+/**
+ * Whether `name` (`bytes` read as UTF-8) is the name on disk. Decoding turns
+ * each invalid sequence into U+FFFD, so a name without one is exact; one with
+ * it is compared byte for byte (U+FFFD can be a real character too).
+ */
+function isUtf8Name (name: string, bytes: Buffer): boolean {
+  return !name.includes('\uFFFD') || Buffer.from(name, 'utf8').equals(bytes)
+}
+
 /** Writes all of `bytes`: a write on a filling disk may take only part of them. */
 export async function writeAll (handle: Pick<FileHandle, 'write'>, bytes: Uint8Array): Promise<void> {
   for (let at = 0; at < bytes.byteLength;) {
@@ -85,7 +94,8 @@ export class NodeFolderSource implements FolderSource {
       let dirents
       try {
         // One call per folder (opendir's iterator reads 32 names a round trip).
-        dirents = await readdir(folder === '' ? this.root : this.abs(folder), { withFileTypes: true })
+        // Names as bytes: as strings, a name that is not UTF-8 would come back altered and its lstat find nothing.
+        dirents = await readdir(folder === '' ? this.root : this.abs(folder), { withFileTypes: true, encoding: 'buffer' })
       } catch (err) {
         // Removed while walking: what is under it is simply gone.
         if (isMissing(err)) continue
@@ -93,10 +103,16 @@ export class NodeFolderSource implements FolderSource {
       }
       const files: string[] = []
       for (const dirent of dirents) {
-        const path = folder === '' ? dirent.name : `${folder}/${dirent.name}`
-        if (dirent.isDirectory()) {
-          if (options.skipFolder?.(path) !== true) pending.push(path)
-        } else if (dirent.isFile()) {
+        const name = dirent.name.toString('utf8')
+        const path = folder === '' ? name : `${folder}/${name}`
+        if (!dirent.isDirectory() && !dirent.isFile()) continue
+        if (dirent.isDirectory() && options.skipFolder?.(path) === true) continue
+        if (!isUtf8Name(name, dirent.name)) {
+          // No path reaches it (every path here is a string): said, not silently dropped.
+          options.onSkipped?.(path, 'FOLDER_NAME_NOT_UTF8')
+        } else if (dirent.isDirectory()) {
+          pending.push(path)
+        } else {
           files.push(path)
         }
       }
