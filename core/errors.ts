@@ -120,6 +120,8 @@ export const ERROR_CODES = [
   'FOLDER_PATH_UNSAFE',
   // folder sync: a name that is not UTF-8 (a Latin-1 "caf\xe9"), which no path can reach
   'FOLDER_NAME_NOT_UTF8',
+  // folder sync: a name another in the folder spells the same way once normalised (NFC and NFD "café"), one vault path
+  'FOLDER_NAME_DUPLICATE',
   // a file's thumbnail record failed authentication, is cut short or is not a small image (core/vault/thumbnails/)
   'THUMBNAIL_INVALID',
   // short-code rendezvous (/cairn/rendezvous/1): this device or its network already has as many codes waiting at the relay as it may; it looked up too many codes too fast

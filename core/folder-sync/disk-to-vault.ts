@@ -3,6 +3,7 @@ import type { FolderEntry } from './folder-source.ts'
 import type { TrackedFile } from './scan-state.ts'
 import type { SyncedVaultFile } from './vault-port.ts'
 import { codeOf, relativeOf, unchanged, vaultPathOf, type ScanContext } from './scan-context.ts'
+import { claimVaultPaths } from './vault-path-claims.ts'
 
 /** Codes that mean the file changed while it was read: it is still being written, try again later. */
 const STILL_WRITING = new Set(['STREAM_TRUNCATED', 'TRAILING_DATA', 'FILE_NOT_FOUND'])
@@ -20,7 +21,10 @@ export async function syncDiskToVault (ctx: ScanContext): Promise<void> {
   const changed: FolderEntry[] = []
   // Sizes of new files still settling: a file gone with one of these sizes may have moved there, so it waits too.
   const settlingSizes = new Set<number>()
+  // Two spellings of one vault path (NFC and NFD): one holds it, the others wait, reported.
+  const leftOut = claimVaultPaths(ctx)
   for (const entry of listing.values()) {
+    if (leftOut.has(entry.path)) continue
     const tracked = state.files[entry.path]
     if (tracked !== undefined && unchanged(entry, tracked)) continue
     // Still being written: its mtime is too fresh. A later scan takes it once it settles.
