@@ -1,5 +1,6 @@
 import { editsOfRecord, type ConcurrentEdit } from './concurrent-puts.ts'
-import { getFile, type IndexState } from './state.ts'
+import type { PartialOp } from './ops.ts'
+import { getFile, type FileView, type IndexState } from './state.ts'
 
 export type { ConcurrentEdit }
 
@@ -25,4 +26,17 @@ export function concurrentEdits (state: IndexState, fileId: string): ConcurrentE
   const content = record?.content
   if (record === undefined || content?.kind !== 'put' || getFile(state, fileId) === undefined) return []
   return editsOfRecord(fileId, record, content)
+}
+
+/**
+ * The ops that send a live file to the Trash: a delete naming each
+ * concurrent edit shown beside it, then one naming its content. A delete ends only
+ * the edits it names (and what they replaced); an edit it does not name was
+ * not seen and survives it (state.ts), so every one this device shows is
+ * named, or it would come back as the file.
+ */
+export function deleteOps (state: IndexState, file: FileView): PartialOp[] {
+  const del = (target: FileView['updated']): PartialOp => ({ kind: 'delete', fileId: file.fileId, path: file.storedPath, target: { ...target } })
+  // The content's last: the latest delete is the Trash item, which holds what it names (history.ts).
+  return [...concurrentEdits(state, file.fileId).map(edit => del(edit.made)), del(file.updated)]
 }

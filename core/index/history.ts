@@ -8,13 +8,18 @@ import type { FileRecord, IndexState } from './state.ts'
  * Nothing here is stored apart from the ops, so versions and the Trash come
  * back with the index on a restore, and merge like the rest.
  *
- * - An earlier version of a file is a put older than its current content,
+ * - An earlier version of a file is a put other than its current content,
  *   with other content, neither pruned (a prune names that very put) nor
- *   purged (older than the delete a purge names). Puts of one root are one
+ *   purged (older than the delete a purge names). Most are older than the
+ *   content; one newer was ended by a delete while an edit the deleting
+ *   device had not seen survived it (state.ts), and stays as a version as it
+ *   would have stayed in the Trash. Puts of one root are one
  *   version, named by the newest; pruning it names each of its puts, so a put
  *   of the same content made elsewhere meanwhile (a restore) stays.
  * - A file is in the Trash while its content register is a delete that no
- *   purge names (nor a later delete); what it holds is its last put.
+ *   purge names (nor a later delete); what it holds is the put that delete
+ *   names (what the deleting device showed), or the last put when it names
+ *   none known here.
  */
 
 /** One earlier version of a file. */
@@ -27,7 +32,7 @@ export interface VersionView {
   entry: FileEntry
   /** When it was stored, and by which device. */
   saved: Hlc
-  /** Wall time (ms) of the put that replaced it: its age counts from here. */
+  /** Wall time (ms) of the put that replaced it (or, for the newest put, of the first delete after it): its age counts from here. */
   replacedAt: number
 }
 
@@ -57,7 +62,10 @@ function currentPut (record: FileRecord): IndexOp | undefined {
   if (content === undefined) return undefined
   if (content.kind === 'put') return content
   if (purged(record, content)) return undefined
-  const last = record.puts.at(-1)
+  // The put the delete names may be older than the last: an edit its device had not seen (state.ts), ended since.
+  const target = content.target
+  const named = target === undefined ? undefined : record.puts.find(put => compareHlc(put.hlc, target) === 0)
+  const last = named ?? record.puts.at(-1)
   return last === undefined || forgotten(record, last) ? undefined : last
 }
 
@@ -68,8 +76,9 @@ function versionsOfRecord (fileId: string, record: FileRecord): VersionView[] {
   const byCid = new Map<string, VersionView>()
   record.puts.forEach((put, i) => {
     const entry = put.entry as FileEntry
-    if (compareOps(put, current) >= 0 || entry.cid === currentCid || forgotten(record, put)) return
-    const next = record.puts[i + 1] as IndexOp
+    if (put === current || entry.cid === currentCid || forgotten(record, put)) return
+    // A put newer than the content was ended by a delete after it.
+    const next = record.puts[i + 1] ?? record.deletes?.find(del => compareOps(del, put) > 0) ?? put
     // Oldest first, so the newest put of a root is the one that names it.
     const puts = [...(byCid.get(entry.cid)?.puts ?? []), put.hlc]
     byCid.set(entry.cid, { versionId: encodeHlc(put.hlc), puts, fileId, entry, saved: put.hlc, replacedAt: next.hlc.wall })

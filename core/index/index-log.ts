@@ -4,6 +4,7 @@ import { CID } from 'multiformats/cid'
 import type { Datastore } from 'interface-datastore'
 import { CairnError, FileNotFoundError, FormatInvalidError, InvalidArgumentError, PathExistsError, VaultLockedError } from '../errors.ts'
 import { readBlock, type ChainHead } from './chain.ts'
+import { deleteOps } from './conflicts.ts'
 import { headMacKey, signHead, type SignedHead } from './head-mac.ts'
 import { tick, zeroHlc, type Hlc } from './hlc.ts'
 import { loadLog, observe, storeBlocks, writeHead, writeOps, type BlockLink } from './log-store.ts'
@@ -327,8 +328,8 @@ export class IndexLog {
   async remove (fileId: string): Promise<FileView> {
     return await this.exclusive(async () => {
       const file = this.liveFile(fileId)
-      // Naming the put it removes: an edit made elsewhere meanwhile survives it (state.ts).
-      await this.appendNow([{ kind: 'delete', fileId, path: file.storedPath, target: { ...file.updated } }])
+      // Naming the puts it removes: an edit made elsewhere meanwhile survives it (state.ts).
+      await this.appendNow(deleteOps(this.current, file))
       return file
     })
   }

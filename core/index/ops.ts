@@ -53,7 +53,8 @@ export interface IndexOp {
    * prune: the put whose saved version it forgets (no other put, even of the
    * same content); purge: the delete whose Trash item it empties; delete:
    * the put whose content it removed (a put it did not see survives it: an
-   * edit beats a concurrent delete; a delete without one is plain
+   * edit beats a concurrent delete, so deleting a file writes one delete
+   * per edit shown, state.ts; a delete without one is plain
    * last-writer-wins, as format v1 and v2 wrote them); put: the put whose
    * content it replaced (absent on a new file), so two edits of one file made
    * apart are told from one made after the other (conflicts.ts). Always

@@ -1,4 +1,4 @@
-import { editsOfRecord } from './concurrent-puts.ts'
+import { answeredPuts, editsOfRecord } from './concurrent-puts.ts'
 import { conflictName, shortDeviceLabel } from './conflict-name.ts'
 import { compareHlc, encodeHlc, type Hlc } from './hlc.ts'
 import { compareOps, opToWire, type FileEntry, type IndexOp, type WireOp } from './ops.ts'
@@ -6,24 +6,31 @@ import { compareOps, opToWire, type FileEntry, type IndexOp, type WireOp } from 
 /**
  * The index state materialised from a set of ops (DESIGN §4 "Index").
  *
- * Each file id holds two last-writer-wins registers, ordered by `compareOps`
- * (hybrid logical clock first):
- * - content: the latest put, unless a delete ends it. A delete is a
- *   tombstone: an older put arriving later does not bring the file back; a
- *   newer put does. A delete that names the put it removed (format v3) ends
- *   only that put and those before it, so an edit the deleting device had
- *   not seen survives the delete whatever the clocks say (an edit beats a
- *   concurrent delete); a delete that names none ends every older put.
+ * Each file id holds two registers, ordered by `compareOps` (hybrid
+ * logical clock first):
+ * - content: the latest put no delete ends; when every put is ended, the
+ *   latest delete. A delete is a tombstone: an older put arriving later does
+ *   not bring the file back; a newer put does. A delete that names the put
+ *   it removed (format v3) ends that put and every put before it except
+ *   open edits: puts naming the put they replaced that no op has answered
+ *   (no later put or delete names them, no prune forgot them:
+ *   concurrent-puts.ts `answeredPuts`), which only a delete naming them
+ *   ends. So an edit the deleting device had not seen survives the delete
+ *   whatever the clocks say (an edit beats a concurrent delete) and is the
+ *   file's content again; a device that deletes a file names each edit it
+ *   shows beside it (conflicts.ts `deleteOps`). A delete that names none
+ *   (formats v1 and v2) ends every older put: last-writer-wins.
  * - placement: the latest put or move, which says where the file is. A move
  *   keeps the entry; a move of a deleted file does not resurrect it.
  * Beside the registers each file keeps grow-only history (history.ts): the
  * set of its puts (earlier versions, the content of a file in the Trash),
- * the set of puts pruned (each prune names one) and the latest delete purged
- * (each purge names one).
- * Taking the maximum of a register, or the union of a set, is commutative, associative and
- * idempotent, so any order of the same ops, with any duplicates, gives the
- * same state. That is what lets devices merge logs in whatever order sync
- * delivers them.
+ * the set of its deletes (content is read from these, the puts and the
+ * prunes), the set of puts pruned (each prune names one) and the latest
+ * delete purged (each purge names one).
+ * Taking the maximum of a register, or the union of a set, is commutative,
+ * associative and idempotent, and content is a function of the sets, so any
+ * order of the same ops, with any duplicates, gives the same state. That is
+ * what lets devices merge logs in whatever order sync delivers them.
  */
 
 /** What the state keeps of one file id (read by history.ts). */
@@ -32,9 +39,9 @@ export interface FileRecord {
   placement?: IndexOp
   /** Every put of this file, oldest first: its history, from which versions and the Trash are read. */
   puts: IndexOp[]
-  /** Every delete of this file, oldest first: `content` is computed from these and `puts`. */
+  /** Every delete of this file, oldest first: `content` is computed from these, `puts` and `pruned`. */
   deletes?: IndexOp[]
-  /** Encoded timestamps of the puts a prune named: those saved versions are forgotten. */
+  /** Encoded timestamps of the puts a prune named: those saved versions are forgotten (and a pruned edit is no longer open). */
   pruned: Set<string>
   /**
    * The latest delete a purge named: that Trash item (or an older one) is
@@ -82,10 +89,6 @@ export function createState (): IndexState {
   return { files: new Map(), version: 0 }
 }
 
-function wins (candidate: IndexOp, current: IndexOp | undefined): boolean {
-  return current === undefined || compareOps(candidate, current) > 0
-}
-
 /**
  * Where the file is: the latest move, or put that places a file (new, or back
  * from the Trash). An edit (a put naming the put it replaced) changes content
@@ -113,24 +116,22 @@ export function applyOp (state: IndexState, op: IndexOp): boolean {
   }
   let changed = false
   if (op.kind === 'delete') changed = addPut(record.deletes ??= [], op)
-  if (op.kind === 'put' || op.kind === 'delete') {
-    if (op.kind === 'put') changed = addPut(record.puts, op) || changed
-    const content = contentOf(record)
-    if (content !== record.content) {
-      record.content = content
-      changed = true
-    }
-  }
-  if ((op.kind === 'move' || op.kind === 'put') && placesOver(op, record.placement)) {
-    record.placement = op
-    changed = true
-  }
+  if (op.kind === 'put') changed = addPut(record.puts, op)
   if (op.kind === 'prune' && op.target !== undefined) {
     const target = encodeHlc(op.target)
     if (!record.pruned.has(target)) {
       record.pruned.add(target)
       changed = true
     }
+  }
+  // A prune answers an edit, which a delete may then end: content is read again.
+  if (changed) {
+    const content = contentOf(record)
+    if (content !== record.content) record.content = content
+  }
+  if ((op.kind === 'move' || op.kind === 'put') && placesOver(op, record.placement)) {
+    record.placement = op
+    changed = true
   }
   if (op.kind === 'purge' && op.target !== undefined && (record.purged === undefined || compareHlc(op.target, record.purged) > 0)) {
     record.purged = op.target
@@ -141,19 +142,36 @@ export function applyOp (state: IndexState, op: IndexOp): boolean {
 }
 
 /**
- * The content register from the sets of puts and deletes (so any order of
- * the same ops gives the same answer): the latest put, unless a delete ends
- * it; then the latest delete that does.
+ * The content register from the sets of puts, deletes and prunes (so any
+ * order of the same ops gives the same answer): the latest put no delete
+ * ends, else the latest delete. A delete naming a put ends every put up to
+ * it (by clock) but open edits, which only a delete naming them ends: the
+ * one it names is answered by it, and those before it on its edit chain are
+ * answered by the edits after them. So the ends depend on what the deleting
+ * device saw, not on which clock ran ahead. Puts without a target (a new
+ * file, a restore from the Trash, formats v1 and v2) and deletes without
+ * one are compared by clock alone.
  */
 function contentOf (record: FileRecord): IndexOp | undefined {
-  const put = record.puts.at(-1)
-  let ending: IndexOp | undefined
+  let named: Hlc | undefined
+  let plain: IndexOp | undefined
   for (const del of record.deletes ?? []) {
-    const ends = put === undefined ||
-      (del.target === undefined ? compareOps(del, put) > 0 : compareHlc(del.target, put.hlc) >= 0)
-    if (ends && wins(del, ending)) ending = del
+    if (del.target === undefined) plain = del
+    else if (named === undefined || compareHlc(del.target, named) > 0) named = del.target
   }
-  return ending ?? put
+  let answered: Set<string> | undefined
+  const ended = (put: IndexOp): boolean => {
+    if (plain !== undefined && compareOps(plain, put) > 0) return true
+    if (named === undefined || compareHlc(named, put.hlc) < 0) return false
+    if (put.target === undefined) return true
+    answered ??= answeredPuts(record)
+    return answered.has(encodeHlc(put.hlc))
+  }
+  for (let i = record.puts.length - 1; i >= 0; i--) {
+    const put = record.puts[i] as IndexOp
+    if (!ended(put)) return put
+  }
+  return record.deletes?.at(-1)
 }
 
 /** Inserts an op into a sorted history unless it is there already; true when added. */

@@ -1,5 +1,5 @@
 import { CairnError, PathExistsError } from '../errors.ts'
-import { concurrentEdits } from '../index/conflicts.ts'
+import { concurrentEdits, deleteOps } from '../index/conflicts.ts'
 import type { IndexLog, IndexTransaction } from '../index/index-log.ts'
 import { canonicalEntry, newFileId } from '../index/ops.ts'
 import { listFiles } from '../index/state.ts'
@@ -27,8 +27,8 @@ export async function resolveConflict (index: IndexLog, fileId: string, keep: Co
     const file = tx.liveFile(fileId)
     if (!file.conflict) throw new CairnError('NOT_A_CONFLICT', 'That file is not shown under a conflict name')
     if (keep === 'other') {
-      // Naming the put deleted lets a concurrent edit on another device win over the delete (v3), as remove() does.
-      await tx.append([{ kind: 'delete', fileId, path: file.storedPath, target: { ...file.updated } }])
+      // Naming the puts deleted lets a concurrent edit on another device win over the delete (v3), as remove() does.
+      await tx.append(deleteOps(tx.state, file))
     } else if (keep === 'both') {
       tx.assertPathFree(file.path, fileId)
       await tx.append([{ kind: 'move', fileId, path: file.path }])
@@ -36,7 +36,7 @@ export async function resolveConflict (index: IndexLog, fileId: string, keep: Co
       // The holder is shown at the stored path itself; only conflict copies get other names.
       const holder = listFiles(tx.state).find(f => f.fileId !== fileId && f.path === file.storedPath)
       if (holder === undefined) throw new CairnError('NOT_A_CONFLICT', 'No other file holds that name any more')
-      await tx.append([{ kind: 'delete', fileId: holder.fileId, path: holder.storedPath, target: { ...holder.updated } }])
+      await tx.append(deleteOps(tx.state, holder))
     }
   })
 }

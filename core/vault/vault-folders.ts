@@ -1,4 +1,5 @@
 import { PathExistsError } from '../errors.ts'
+import { deleteOps } from '../index/conflicts.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import type { PartialOp } from '../index/ops.ts'
 import { normalizePath } from '../index/paths.ts'
@@ -43,8 +44,8 @@ export async function removeFiles (index: IndexLog, fileIds: readonly string[]):
     const ops: PartialOp[] = []
     for (const fileId of new Set(fileIds)) {
       const file = tx.liveFile(fileId)
-      // Naming the put it removes, as IndexLog.remove does: an edit made elsewhere meanwhile survives.
-      ops.push({ kind: 'delete', fileId, path: file.storedPath, target: { ...file.updated } })
+      // Naming the puts it removes, as IndexLog.remove does: an edit made elsewhere meanwhile survives.
+      ops.push(...deleteOps(tx.state, file))
     }
     await tx.append(ops)
   })
