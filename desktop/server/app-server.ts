@@ -96,7 +96,13 @@ export async function startAppServer (init: AppServerInit): Promise<AppServer> {
   }
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname
+    let path: string | undefined
+    try {
+      path = new URL(req.url ?? '/', 'http://x').pathname
+    } catch {
+      // A target no URL parser takes (a local process, never a browser): refused, the daemon goes on.
+      path = undefined
+    }
     const why = path !== SOCKET_PATH
       ? 'the wrong path'
       : req.headers.host !== hostHeader
