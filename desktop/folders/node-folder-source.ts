@@ -1,4 +1,4 @@
-import { lstat as lstatCallback } from 'node:fs'
+import { constants as fsConstants, lstat as lstatCallback } from 'node:fs'
 import { lstat, mkdir, open, readdir, rename, rm, stat, unlink, utimes, type FileHandle } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join, sep } from 'node:path'
@@ -14,6 +14,13 @@ const TEMP_PREFIX = '.cairn-'
  * through libuv's pool, which a 100k-file rescan spent most of its time on.
  */
 const STAT_CONCURRENCY = 32
+/**
+ * How a file is opened to be read: never through a symbolic link at its name
+ * (O_NOFOLLOW: the open fails, ELOOP), and without waiting on a FIFO put
+ * there (O_NONBLOCK, which plain files ignore). Windows defines neither; the
+ * stat of the open file below still refuses what is not a plain file there.
+ */
+const READ_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0)
 
 function entryOf (path: string, size: number, mtimeMs: number): FolderEntry {
   // Rounded: utimes goes through floating-point seconds, so 123 ms may read back as 122.9998.
@@ -23,6 +30,12 @@ function entryOf (path: string, size: number, mtimeMs: number): FolderEntry {
 function isMissing (err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code
   return code === 'ENOENT' || code === 'ENOTDIR'
+}
+
+/** An open with O_NOFOLLOW that met a symbolic link (ELOOP; EMLINK on FreeBSD). */
+function isLink (err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code
+  return code === 'ELOOP' || code === 'EMLINK'
 }
 
 /**
@@ -164,13 +177,34 @@ export class NodeFolderSource implements FolderSource {
     }
   }
 
+  /**
+   * Reads only the plain file the listing saw, never one elsewhere through a
+   * link: a file swapped for a link (or a FIFO, a folder) after the listing
+   * fails as gone (FILE_NOT_FOUND, which the scan takes as "changed while
+   * read": nothing uploaded, the next scan sees the path as it is then), and
+   * a folder on the way swapped for a link is refused (FOLDER_PATH_UNSAFE),
+   * before the open and again after it, when the file opened must still be
+   * the one at the path.
+   */
   async read (path: string): Promise<ReadableStream<Uint8Array>> {
+    const target = this.abs(path)
+    await this.refuseLinkedFolders(path)
     // Opened here, so a missing file fails now rather than on the first read.
     let handle
     try {
-      handle = await open(this.abs(path), 'r')
+      handle = await open(target, READ_FLAGS)
     } catch (err) {
-      if (isMissing(err)) throw new FileNotFoundError('That file is no longer in the folder', { cause: err })
+      if (isMissing(err) || isLink(err)) throw new FileNotFoundError('That file is no longer in the folder', { cause: err })
+      throw err
+    }
+    try {
+      const opened = await handle.stat()
+      if (!opened.isFile()) throw new FileNotFoundError('That file is no longer a plain file in the folder')
+      await this.refuseLinkedFolders(path)
+      const named = await lstat(target).catch((err: unknown) => { if (isMissing(err)) return undefined; throw err })
+      if (named === undefined || named.dev !== opened.dev || named.ino !== opened.ino) throw new FileNotFoundError('That file was replaced while it was opened')
+    } catch (err) {
+      await handle.close().catch(() => {})
       throw err
     }
     // The stream owns the FileHandle (and closes it): a bare fd would be closed under it when the handle is collected.
