@@ -49,7 +49,12 @@ export interface FolderSource {
   readonly setsMtime: boolean
   /** Every file under the root with its size and mtime; symbolic links are not followed. */
   list: (options?: FolderListOptions) => AsyncIterable<FolderEntry>
-  /** One file's size and mtime; undefined when there is no file at `path`. */
+  /**
+   * Whether the root holds anything at all but `.cairn-trash`: a file, a
+   * folder (empty or not), a symbolic link, anything the listing leaves out.
+   */
+  isEmpty: () => Promise<boolean>
+  /** One file's size and mtime; undefined when there is no plain file at `path` (nothing, or a link, a folder…). */
   stat: (path: string) => Promise<FolderEntry | undefined>
   /** The file's bytes as a stream (FILE_NOT_FOUND when it is gone). */
   read: (path: string) => Promise<ReadableStream<Uint8Array>>
@@ -57,6 +62,8 @@ export interface FolderSource {
    * Writes a whole file atomically: readers see the old content or the new,
    * never a part (a temp file then a rename; FS Access commits its swap file
    * on close). Creates missing parent folders. Returns what is now on disk.
+   * Only ever replaces a plain file: a name held by anything else (a
+   * symbolic link, a folder) is refused (FOLDER_FILE_EXISTS).
    */
   write: (path: string, content: ReadableStream<Uint8Array>, mtime: number) => Promise<FolderEntry>
   /** Moves a file to another path (parents created); refuses (FILE_EXISTS) when `to` is taken. */

@@ -9,14 +9,12 @@ import type { SyncVault } from './vault-port.ts'
  * "Restore a folder": every file of a vault folder written into an empty
  * folder on disk, with its names (safe ones where the disk needs them), tree
  * and mtimes (where the file system lets them be set). Refuses a folder that
- * holds anything (FOLDER_NOT_EMPTY) before it writes a byte: a restore never
- * overwrites. `onProgress` hears the totals first, then after each file.
+ * holds anything but its trash, a link or an empty folder too
+ * (FOLDER_NOT_EMPTY), before it writes a byte: a restore never overwrites.
+ * `onProgress` hears the totals first, then after each file.
  */
 export async function restoreFolder (source: FolderSource, vault: SyncVault, vaultFolder: string, onProgress?: (progress: RestoreProgress) => void): Promise<{ files: number, bytes: number }> {
-  for await (const entry of source.list()) {
-    void entry
-    throw new CairnError('FOLDER_NOT_EMPTY', 'The folder to restore into is not empty')
-  }
+  if (!await source.isEmpty()) throw new CairnError('FOLDER_NOT_EMPTY', 'The folder to restore into is not empty')
   const context = { vaultFolder, mode: 'backup' as const, settleMs: 0, deviceLabel: '' }
   const todo = vault.list().flatMap((file) => {
     if (file.versionId !== undefined) return []

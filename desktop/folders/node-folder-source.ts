@@ -93,6 +93,34 @@ export class NodeFolderSource implements FolderSource {
     }
   }
 
+  /**
+   * Refuses a name held by anything but a plain file (a link, a folder, a
+   * socket): a write renames over what is there, and a link replaced so is
+   * the user's own link lost (the listing never shows it, so nothing else
+   * would have kept the name free).
+   */
+  private async refuseOccupied (target: string): Promise<void> {
+    let info
+    try {
+      info = await lstat(target)
+    } catch (err) {
+      if (isMissing(err)) return
+      throw err
+    }
+    if (!info.isFile()) throw new CairnError('FOLDER_FILE_EXISTS', 'Something that is not a file (a link, a folder) already has that name in the folder')
+  }
+
+  async isEmpty (): Promise<boolean> {
+    let names
+    try {
+      names = await readdir(this.root, { encoding: 'buffer' })
+    } catch (err) {
+      if (isMissing(err)) throw new CairnError('SYNC_FOLDER_UNAVAILABLE', 'The folder is gone', { cause: err })
+      throw err
+    }
+    return names.every(name => name.toString('utf8') === TRASH_FOLDER)
+  }
+
   async * list (options: FolderListOptions = {}): AsyncIterable<FolderEntry> {
     try {
       const rootStat = await stat(this.root)
@@ -214,6 +242,7 @@ export class NodeFolderSource implements FolderSource {
   async write (path: string, content: ReadableStream<Uint8Array>, mtime: number): Promise<FolderEntry> {
     const target = this.abs(path)
     await this.refuseLinkedFolders(path)
+    await this.refuseOccupied(target)
     await mkdir(dirname(target), { recursive: true })
     const temp = join(dirname(target), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}.tmp`)
     const handle = await open(temp, 'wx')
@@ -232,6 +261,9 @@ export class NodeFolderSource implements FolderSource {
       if ((await handle.stat()).size !== total) throw new CairnError('QUOTA_EXCEEDED', 'The disk is full: the file was not written')
       await handle.close()
       await utimes(temp, new Date(mtime), new Date(mtime))
+      // Looked at again: a link may have taken the name while the content was written.
+      await this.refuseLinkedFolders(path)
+      await this.refuseOccupied(target)
       await rename(temp, target)
     } catch (err) {
       await handle.close().catch(() => {})

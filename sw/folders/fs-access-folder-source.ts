@@ -79,6 +79,11 @@ export class FsAccessFolderSource implements FolderSource {
     }
   }
 
+  async isEmpty (): Promise<boolean> {
+    for await (const [name] of this.root.entries()) if (name !== TRASH_FOLDER) return false
+    return true
+  }
+
   async stat (path: string): Promise<FolderEntry | undefined> {
     const handle = await this.fileHandle(path)
     if (handle === undefined) return undefined

@@ -79,6 +79,14 @@ export function runFolderSourceContract (name: string, factory: FolderSourceFact
       equal((await listAll(source)).size, 0, 'entries in an empty folder')
     }))
 
+    it('is empty with nothing but its trash, and not with an empty folder in it', async () => withSource(async (source) => {
+      equal(await source.isEmpty(), true, 'a new folder is empty')
+      await source.mkdir('.cairn-trash/2025-01-01')
+      equal(await source.isEmpty(), true, 'its trash alone does not count')
+      await source.mkdir('empty')
+      equal(await source.isEmpty(), false, 'an empty folder in it counts')
+    }))
+
     it('writes, lists, stats and reads back nested, non-ASCII and empty files', async () => withSource(async (source) => {
       const files: Array<[string, Uint8Array]> = [
         ['a.txt', pseudoRandomBytes(1000, 1)],
