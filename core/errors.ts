@@ -116,7 +116,7 @@ export const ERROR_CODES = [
   'SYNC_FOLDER_NOT_FOUND',
   'SYNC_FOLDER_UNAVAILABLE',
   'FOLDER_NOT_EMPTY',
-  // folder sync: a folder on the way to a file is a symbolic link (sync never writes through one)
+  // folder sync: a folder on the way to a file is a symbolic link (sync never writes through one), or a path is the daemon's own data folder or inside it
   'FOLDER_PATH_UNSAFE',
   // folder sync: a name that is not UTF-8 (a Latin-1 "caf\xe9"), which no path can reach
   'FOLDER_NAME_NOT_UTF8',

@@ -87,7 +87,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   TRAY_UNAVAILABLE: "Cairn's tray icon can't be shown on this desktop. Cairn keeps running: open it from the applications menu.",
   DESKTOP_NOT_LAUNCHED: 'Open Cairn from its tray icon or run cairn-desktop.',
   FOLDER_FILE_EXISTS: 'A file of that name is already in the folder.',
-  FOLDER_PATH_UNSAFE: 'A folder on the way to that file is a link to somewhere else; sync does not write through links.',
+  FOLDER_PATH_UNSAFE: "Cairn does not sync there: a folder on the way is a link to somewhere else (sync does not write through links), or it is Cairn's own data folder.",
   FOLDER_NAME_DUPLICATE: 'Another file in this folder has the same name written differently (accents stored another way), and the vault holds one file per name. Rename one of them.',
   FOLDER_NAME_NOT_UTF8: 'This name is not in a character set Cairn can read (it may come from an old archive or another system). Rename it to back it up.',
   SYNC_FOLDER_NOT_FOUND: 'That folder is no longer synced.',

@@ -8,7 +8,7 @@ import type { DesktopStores } from './desktop-stores.ts'
 import { diskUse } from '../notify/desktop-notices.ts'
 import { nodeWebSockets } from '../../relay-server/shared/node-websockets.ts'
 import { sha256Pieces } from '../../relay-server/shared/sha256-pieces.ts'
-import { pathFolderOpener } from '../folders/path-folder-opener.ts'
+import { createPathFolderOpener } from '../folders/path-folder-opener.ts'
 
 /**
  * Adds hash and seal in this process (core/node/in-thread-tag-hasher.ts).
@@ -40,7 +40,7 @@ export interface DesktopHostInit {
   origin: string
   relays: string[]
   listenNetwork: boolean
-  /** The data folder: "storage almost full" watches its disk. */
+  /** The data folder: "storage almost full" watches its disk; folder sync leaves it out. */
   dataDir: string
 }
 
@@ -76,7 +76,7 @@ export function desktopNodeHost (init: DesktopHostInit): VaultNodeHost {
     // An always-on device syncs and backs up with every window closed, so it stays open until the user locks it.
     defaultAutoLockMinutes: 0,
     storageUse: diskUse(init.dataDir),
-    // Folder sync on any folder on disk, by path, watched natively.
-    folders: pathFolderOpener
+    // Folder sync on any folder on disk but the data folder, by path, watched natively.
+    folders: createPathFolderOpener({ dataDir: init.dataDir })
   }
 }

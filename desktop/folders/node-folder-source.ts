@@ -56,6 +56,15 @@ export async function writeAll (handle: Pick<FileHandle, 'write'>, bytes: Uint8A
   }
 }
 
+export interface NodeFolderSourceInit {
+  /**
+   * The daemon's own data folder, relative to the root ('/'-separated), when
+   * the root holds it: never listed, watched, read or written, whatever the
+   * ignore rules say (path-folder-opener.ts).
+   */
+  ownData?: string
+}
+
 /**
  * A real folder through node:fs, watched with @parcel/watcher (the native
  * inotify/FSEvents/ReadDirectoryChangesW backends, prebuilt binaries).
@@ -64,22 +73,33 @@ export class NodeFolderSource implements FolderSource {
   readonly label: string
   readonly setsMtime = true
   readonly nameRules = { windows: process.platform === 'win32', caseInsensitive: process.platform === 'win32' || process.platform === 'darwin' }
+  private readonly ownData: string | undefined
 
-  constructor (private readonly root: string) {
+  constructor (private readonly root: string, init: NodeFolderSourceInit = {}) {
     this.label = basename(root)
+    this.ownData = init.ownData
   }
 
   private abs (path: string): string {
     return join(this.root, ...path.split('/'))
   }
 
+  /** Whether `path` is the daemon's own data folder or under it. */
+  private isOwnData (path: string): boolean {
+    if (this.ownData === undefined) return false
+    const [at, own] = this.nameRules.caseInsensitive ? [path.toLowerCase(), this.ownData.toLowerCase()] : [path, this.ownData]
+    return at === own || at.startsWith(`${own}/`)
+  }
+
   /**
    * Refuses a path whose folders, under the root, include a symbolic link:
    * writing or moving through one would change files outside the synced
    * folder (a link to elsewhere), and the listing, which never follows
-   * links, would then count the file as deleted.
+   * links, would then count the file as deleted. Refuses the daemon's own
+   * data folder too.
    */
   private async refuseLinkedFolders (path: string): Promise<void> {
+    if (this.isOwnData(path)) throw new CairnError('FOLDER_PATH_UNSAFE', 'That path is inside Cairn\'s own data folder, which sync leaves alone')
     const parts = path.split('/').slice(0, -1)
     for (let depth = 1; depth <= parts.length; depth++) {
       let info
@@ -147,7 +167,7 @@ export class NodeFolderSource implements FolderSource {
         const name = dirent.name.toString('utf8')
         const path = folder === '' ? name : `${folder}/${name}`
         if (!dirent.isDirectory() && !dirent.isFile()) continue
-        if (dirent.isDirectory() && options.skipFolder?.(path) === true) continue
+        if (dirent.isDirectory() && (this.isOwnData(path) || options.skipFolder?.(path) === true)) continue
         if (!isUtf8Name(name, dirent.name)) {
           // No path reaches it (every path here is a string): said, not silently dropped.
           options.onSkipped?.(path, 'FOLDER_NAME_NOT_UTF8')
@@ -298,6 +318,7 @@ export class NodeFolderSource implements FolderSource {
   }
 
   async mkdir (path: string): Promise<void> {
+    if (this.isOwnData(path)) throw new CairnError('FOLDER_PATH_UNSAFE', 'That path is inside Cairn\'s own data folder, which sync leaves alone')
     await mkdir(this.abs(path), { recursive: true })
   }
 
@@ -311,8 +332,9 @@ export class NodeFolderSource implements FolderSource {
     const subscription = await watcher.subscribe(this.root, (err, events) => {
       // A watcher error (the folder went away) only means the next scan finds out.
       if (err !== null) return
-      const paths = events.map(e => e.path.startsWith(prefix) ? e.path.slice(prefix.length).split(sep).join('/') : '')
-      onChange(paths)
+      // The daemon's own stores change all the time (each scan saves its state there): no rescan for those.
+      const paths = events.map(e => e.path.startsWith(prefix) ? e.path.slice(prefix.length).split(sep).join('/') : '').filter(p => !this.isOwnData(p))
+      if (paths.length > 0) onChange(paths)
     })
     return { stop: async () => { await subscription.unsubscribe() } }
   }

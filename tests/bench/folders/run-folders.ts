@@ -12,7 +12,7 @@ import { LogBuffer } from '../../../core/node/log-buffer.ts'
 import { VaultService } from '../../../core/vault/vault-service.ts'
 import type { TagHasher } from '../../../core/vault/vault-files.ts'
 import { NodeFolderSource } from '../../../desktop/folders/node-folder-source.ts'
-import { pathFolderOpener } from '../../../desktop/folders/path-folder-opener.ts'
+import { createPathFolderOpener } from '../../../desktop/folders/path-folder-opener.ts'
 import { median, type Results } from '../support/report.ts'
 import { memoryVault } from './memory-vault.ts'
 
@@ -74,7 +74,7 @@ async function changeToVault (results: Results, root: string, reps: number): Pro
   const service = new FolderSyncService({
     datastore: new MemoryDatastore(),
     vault: syncVaultOf(() => vault.files()),
-    opener: pathFolderOpener,
+    opener: createPathFolderOpener({ dataDir: join(tmpdir(), 'cairn-bench-no-data-dir') }),
     log: new LogBuffer().for('folders'),
     deviceLabel: () => 'bench',
     onChanged: () => {},

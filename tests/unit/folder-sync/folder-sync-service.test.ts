@@ -7,12 +7,14 @@ import { FolderSyncService, type FolderOpener } from '../../../core/folder-sync/
 import type { RestoreProgress } from '../../../core/rpc/api-sync.ts'
 import { syncVaultOf } from '../../../core/folder-sync/vault-port.ts'
 import { LogBuffer } from '../../../core/node/log-buffer.ts'
-import { pathFolderOpener } from '../../../desktop/folders/path-folder-opener.ts'
+import { createPathFolderOpener } from '../../../desktop/folders/path-folder-opener.ts'
 import { waitFor } from '../support/polling.ts'
 import { randomBytes, startVault, type Cleanups } from '../vault/share-test-support.ts'
 import { put, tempFolder } from './support.ts'
 
 const cleanups: Cleanups = []
+// The daemon's data folder: one that none of these synced folders holds.
+const pathFolderOpener = createPathFolderOpener({ dataDir: '/nonexistent/cairn-data' })
 afterEach(async () => { for (const undo of cleanups.splice(0).reverse()) await undo() })
 
 async function startService (options: { opener?: FolderOpener, rescanMs?: number, datastore?: MemoryDatastore } = {}): Promise<{ service: FolderSyncService, vault: Awaited<ReturnType<typeof startVault>>['vault'], changes: () => number, restoreProgress: RestoreProgress[] }> {
