@@ -28,7 +28,7 @@ test('the folder source contract passes on the FS Access adapter in a worker', a
     const report = await suiteReport(page)
     for (const note of report.notes ?? []) console.log(note)
     expect(suiteFailures(report), 'failed cases').toEqual([])
-    expect((report.results ?? []).filter(r => r.name.includes('folder source contract')).length).toBe(11)
+    expect((report.results ?? []).filter(r => r.name.includes('folder source contract')).length).toBe(12)
     expect(errors).toEqual([])
   } finally {
     await profile.dispose()
