@@ -118,7 +118,7 @@ export class FsAccessFolderSource implements FolderSource {
       // created an empty file at once: a failed first write must not leave it, or the next scan
       // would take it for the user's and send it over the vault's file.
       await writable?.abort().catch(() => {})
-      if (!existed) await dir.removeEntry(name).catch(() => {})
+      if (!existed) await removeOnceReleased(dir, name)
       throw err
     }
     const file = await handle.getFile()
@@ -201,3 +201,21 @@ async function statEach (files: Array<[string, FileSystemFileHandle]>): Promise<
   return out
 }
 
+
+/**
+ * Removes an entry whose writable was just aborted. Chromium may still hold
+ * the swap file's lock for a moment after abort() resolves (more so on a busy
+ * machine), and removeEntry then fails with NoModificationAllowedError: it is
+ * tried again for up to about a second before giving up.
+ */
+async function removeOnceReleased (dir: FileSystemDirectoryHandle, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      await dir.removeEntry(name)
+      return
+    } catch (err) {
+      if ((err as Error).name !== 'NoModificationAllowedError') return
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+  }
+}

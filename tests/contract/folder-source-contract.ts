@@ -197,15 +197,18 @@ export function runFolderSourceContract (name: string, factory: FolderSourceFact
       if (!factory.watches) return
       const seen: string[] = []
       const watch = await source.watch((paths) => { seen.push(...paths) })
+      const writes: Array<Promise<unknown>> = []
       try {
         // Written until seen: a native watcher may need a moment after subscribing.
         let n = 0
         await waitFor('a change to be reported', () => {
-          if (seen.length === 0 && n++ % 20 === 0) void source.write(`watched-${n}.txt`, streamOf(new Uint8Array([n])), Date.now())
+          if (seen.length === 0 && n++ % 20 === 0) writes.push(source.write(`watched-${n}.txt`, streamOf(new Uint8Array([n])), Date.now()))
           return seen.some(p => p.startsWith('watched-'))
         })
       } finally {
         await watch.stop()
+        // A write still open when the folder is removed makes the removal fail (OPFS: NoModificationAllowedError).
+        await Promise.allSettled(writes)
       }
     }))
   })
