@@ -95,6 +95,8 @@ export const ERROR_CODES = [
   'INDEX_HEAD_ROLLED_BACK',
   'INDEX_HEAD_RESEQUENCED',
   'INDEX_HEAD_UNAUTHENTICATED',
+  // another device's index ops dated far past this device's clock (merge-chain.ts)
+  'INDEX_CLOCK_AHEAD',
   'SYNC_NOT_MEMBER',
   'DEVICE_REVOKED',
   // devices: "resolve a conflict" on a file shown under its own name; this device's keep-on-device rules failed authentication

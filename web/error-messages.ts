@@ -76,6 +76,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   INDEX_HEAD_ROLLED_BACK: 'A device or backup peer sent an older copy of the file list than this device already has. It was refused; your files here are unchanged.',
   INDEX_HEAD_RESEQUENCED: 'A device or backup peer sent a damaged copy of the file list. It was refused; your files here are unchanged.',
   INDEX_HEAD_UNAUTHENTICATED: 'The stored file list is in an old form this vault no longer accepts. Restore it from a backup peer or another device.',
+  INDEX_CLOCK_AHEAD: "Another device sent changes dated far in the future, so they were not taken. Check that the date and time are right on all your devices; your files here are unchanged.",
   SYNC_NOT_MEMBER: 'A device that is not part of this vault tried to sync. It was refused.',
   DEVICE_REVOKED: 'This device was removed from the vault on another device: it can no longer sync or back up.',
   NOT_A_CONFLICT: 'That file is no longer in a conflict (another device may have resolved it already). Refresh the list.',

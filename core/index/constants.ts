@@ -50,5 +50,22 @@ export const FILE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 export const MAX_HLC_WALL = 2 ** 48 - 1
 export const MAX_HLC_COUNTER = 2 ** 32 - 1
 
+/**
+ * How far ahead of this device's clock another device's ops may be dated
+ * when merged. Every device that merges an op moves its clock up to it, so
+ * one device set to a far-off date (or hostile) would otherwise make every
+ * device stamp its edits then, or, at the top of the range, leave none able
+ * to stamp another. A day covers clocks set to the wrong time zone.
+ */
+export const MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000
+
+/**
+ * Largest counter a merged op may carry. The counter only counts events
+ * within one millisecond or while the wall clock lags; no device makes 2^31
+ * of those, and a counter near MAX_HLC_COUNTER leaves the receivers' clocks
+ * no room to tick.
+ */
+export const MAX_PLAUSIBLE_HLC_COUNTER = 2 ** 31
+
 /** Datastore key prefix of the per-device chain heads. */
 export const HEADS_PREFIX = '/cairn/index/heads'

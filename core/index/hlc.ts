@@ -1,5 +1,5 @@
 import { CairnError, FormatInvalidError, InvalidArgumentError } from '../errors.ts'
-import { DEVICE_ID_PATTERN, MAX_HLC_COUNTER, MAX_HLC_WALL } from './constants.ts'
+import { DEVICE_ID_PATTERN, MAX_CLOCK_AHEAD_MS, MAX_HLC_COUNTER, MAX_HLC_WALL, MAX_PLAUSIBLE_HLC_COUNTER } from './constants.ts'
 
 /**
  * A hybrid logical clock timestamp (Kulkarni et al., "Logical Physical Clocks",
@@ -33,10 +33,26 @@ function bump (counter: number): number {
   return counter + 1
 }
 
-/** The timestamp of a new local event: strictly after `prev`, close to `now`. */
+/**
+ * The timestamp of a new local event: strictly after `prev`, close to `now`.
+ * A counter at its limit moves the wall time on by 1 ms instead, so a clock
+ * dragged to the top of the counter's range by a merged op still ticks.
+ */
 export function tick (prev: Hlc, now: number): Hlc {
   const wall = Math.max(prev.wall, checkNow(now))
-  return { wall, counter: wall === prev.wall ? bump(prev.counter) : 0, device: prev.device }
+  if (wall !== prev.wall) return { wall, counter: 0, device: prev.device }
+  if (prev.counter < MAX_HLC_COUNTER) return { wall, counter: prev.counter + 1, device: prev.device }
+  if (wall >= MAX_HLC_WALL) throw new CairnError('INTERNAL', 'hybrid logical clock is at the end of its range')
+  return { wall: wall + 1, counter: 0, device: prev.device }
+}
+
+/**
+ * True when another device's op at `hlc` may move this device's clock:
+ * dated at most MAX_CLOCK_AHEAD_MS after `now`, with a counter no device
+ * reaches by ticking (constants.ts says why).
+ */
+export function isPlausibleHlc (hlc: Hlc, now: number): boolean {
+  return hlc.wall <= now + MAX_CLOCK_AHEAD_MS && hlc.counter <= MAX_PLAUSIBLE_HLC_COUNTER
 }
 
 /**

@@ -116,7 +116,7 @@ export class IndexLog {
    */
   async start (): Promise<void> {
     if (this.status !== 'new') throw new CairnError('INTERNAL', 'an index log starts once')
-    const loaded = await loadLog(this.stores, this.indexKey, this.macKey, this.deviceId)
+    const loaded = await loadLog(this.stores, this.indexKey, this.macKey, this.deviceId, this.now())
     this.current = loaded.state
     for (const [device, head] of loaded.heads) this.chainHeads.set(device, head)
     for (const cid of loaded.blockCids) this.blockCidSet.add(cid)
@@ -209,6 +209,7 @@ export class IndexLog {
         device,
         signed,
         fetchBlock,
+        now: this.now(),
         ...(known === undefined ? {} : { known }),
         ...(lastHlc === undefined ? {} : { lastHlc })
       })

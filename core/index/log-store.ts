@@ -6,7 +6,7 @@ import { toStorageError } from '../storage/storage-errors.ts'
 import { decodeHead, encodeHead, walkChain, type ChainHead } from './chain.ts'
 import { HEADS_PREFIX } from './constants.ts'
 import { HEAD_FORMAT_VERSION } from './head-mac.ts'
-import { zeroHlc, type Hlc } from './hlc.ts'
+import { isPlausibleHlc, zeroHlc, type Hlc } from './hlc.ts'
 import { blockVersionFor, chunkOps, encodeOpBlock, type EncodedOpBlock } from './op-block.ts'
 import type { IndexOp } from './ops.ts'
 import { applyOp, createState, type IndexState } from './state.ts'
@@ -53,7 +53,8 @@ export const HEAD_FORMAT_KEY = new Key('/cairn/index/head-format')
 
 /**
  * Loads every device's chain named by a stored head, checks it and applies
- * its ops. Throws INDEX_CHAIN_BROKEN or INDEX_RECORD_TAMPERED when the
+ * its ops; the clock follows the ops, other devices' only up to a day past
+ * `now` (this device's wall time). Throws INDEX_CHAIN_BROKEN or INDEX_RECORD_TAMPERED when the
  * stored log cannot be trusted, INDEX_HEAD_FORGED for a head whose MAC fails.
  *
  * Upgrade of v1 heads (written before heads had a MAC): they are accepted
@@ -65,7 +66,7 @@ export const HEAD_FORMAT_KEY = new Key('/cairn/index/head-format')
  * could as well delete the index. The MAC is against a store or a peer
  * that changes or replays heads, not one that wipes them.)
  */
-export async function loadLog (stores: LogStores, indexKey: Uint8Array, macKey: Uint8Array, deviceId: string): Promise<LoadedLog> {
+export async function loadLog (stores: LogStores, indexKey: Uint8Array, macKey: Uint8Array, deviceId: string, now: number): Promise<LoadedLog> {
   const state = createState()
   const heads = new Map<string, ChainHead>()
   const blockCids = new Set<string>()
@@ -95,8 +96,11 @@ export async function loadLog (stores: LogStores, indexKey: Uint8Array, macKey: 
       for (const op of block.ops) {
         applyOp(state, op)
         // Our next timestamp must follow every op seen, from any device,
-        // so a local edit made after seeing one wins over it.
-        clock = observe(clock, op.hlc)
+        // so a local edit made after seeing one wins over it; but not one
+        // dated far ahead, merged before merges refused those (hlc.ts
+        // isPlausibleHlc): it would keep this clock there, or stop it.
+        // Our own ops it always follows: a chain never goes back in time.
+        if (device === deviceId || isPlausibleHlc(op.hlc, now)) clock = observe(clock, op.hlc)
       }
       lastHlc.set(device, (block.ops.at(-1) as IndexOp).hlc)
     }

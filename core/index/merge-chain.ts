@@ -3,7 +3,8 @@ import { CID } from 'multiformats/cid'
 import { CairnError } from '../errors.ts'
 import { readBlock, type ChainHead } from './chain.ts'
 import { verifyHead } from './head-mac.ts'
-import { compareHlc, type Hlc } from './hlc.ts'
+import { MAX_CLOCK_AHEAD_MS, MAX_PLAUSIBLE_HLC_COUNTER } from './constants.ts'
+import { compareHlc, isPlausibleHlc, type Hlc } from './hlc.ts'
 import { decodeOpBlock, type OpBlock } from './op-block.ts'
 
 /** Gets a block this store lacks (from the peer of a sync session, a backup peer…); undefined when it cannot. */
@@ -27,6 +28,11 @@ export interface VerifyRunInput {
   /** The timestamp of the last op of the known chain. */
   lastHlc?: Hlc
   fetchBlock: FetchBlock
+  /**
+   * This device's wall time: ops dated more than MAX_CLOCK_AHEAD_MS after it
+   * are refused. A restore leaves it out: it takes back the vault's own log.
+   */
+  now?: number
 }
 
 /**
@@ -39,7 +45,9 @@ export interface VerifyRunInput {
  * - a head whose block ends at another seq: INDEX_HEAD_RESEQUENCED;
  * - a chain that does not meet the known head (a fork), a missing block,
  *   seqs that do not meet, time that goes back: INDEX_CHAIN_BROKEN;
- * - a block that fails to open: INDEX_RECORD_TAMPERED.
+ * - a block that fails to open: INDEX_RECORD_TAMPERED;
+ * - an op dated too far ahead of `now`, or with an implausible counter:
+ *   INDEX_CLOCK_AHEAD (merging it would drag this device's clock there).
  */
 export async function verifyRemoteRun (input: VerifyRunInput): Promise<VerifiedRun> {
   const { device, known } = input
@@ -87,5 +95,15 @@ export async function verifyRemoteRun (input: VerifyRunInput): Promise<VerifiedR
     }
     before = (block.ops.at(-1) as OpBlock['ops'][number]).hlc
   }
+  if (input.now !== undefined) checkClocks(device, blocks, input.now)
   return { head, blocks }
+}
+
+function checkClocks (device: string, blocks: VerifiedRun['blocks'], now: number): void {
+  for (const { block } of blocks) {
+    for (const op of block.ops) {
+      if (isPlausibleHlc(op.hlc, now)) continue
+      throw new CairnError('INDEX_CLOCK_AHEAD', `op ${op.seq} of device ${device} is dated ${op.hlc.wall} (counter ${op.hlc.counter}): more than ${MAX_CLOCK_AHEAD_MS} ms ahead of this device's clock, or a counter over ${MAX_PLAUSIBLE_HLC_COUNTER}`)
+    }
+  }
 }

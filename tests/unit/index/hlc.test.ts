@@ -25,6 +25,11 @@ describe('hybrid logical clock', () => {
     assert.deepEqual(seen.map(h => [h.wall, h.counter]), [[1000, 0], [1000, 1], [1000, 2], [1000, 3], [1001, 0], [1001, 1], [2000, 0]])
   })
 
+  it('tick moves the wall time on by 1 ms when the counter is at its limit', () => {
+    assert.deepEqual(tick({ wall: 5, counter: 2 ** 32 - 1, device: 'devA' }, 5), { wall: 6, counter: 0, device: 'devA' })
+    assert.deepEqual(tick({ wall: 2 ** 48 - 2, counter: 2 ** 32 - 1, device: 'devA' }, 5), { wall: 2 ** 48 - 1, counter: 0, device: 'devA' })
+  })
+
   it('receive is after both clocks and keeps the local device', () => {
     fc.assert(fc.property(hlcArb, hlcArb, fc.integer({ min: 0, max: 30 }), (local, remote, now) => {
       fc.pre(local.counter < 2 ** 32 - 1 && remote.counter < 2 ** 32 - 1)
@@ -56,7 +61,7 @@ describe('hybrid logical clock', () => {
     }
     assert.throws(() => tick(zeroHlc('devA'), Number.NaN), err => isCairnError(err, 'INVALID_ARGUMENT'))
     assert.throws(() => tick(zeroHlc('devA'), -1), err => isCairnError(err, 'INVALID_ARGUMENT'))
-    assert.throws(() => tick({ wall: 5, counter: 2 ** 32 - 1, device: 'devA' }, 5), err => isCairnError(err, 'INTERNAL'))
+    assert.throws(() => tick({ wall: 2 ** 48 - 1, counter: 2 ** 32 - 1, device: 'devA' }, 5), err => isCairnError(err, 'INTERNAL'))
     assert.throws(() => encodeHlc({ wall: 1.5, counter: 0, device: 'devA' }), err => isCairnError(err, 'INVALID_ARGUMENT'))
   })
 })
