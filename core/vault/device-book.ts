@@ -24,6 +24,15 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
 export const MAX_DEVICE_NAME = 64
 /** Devices a vault can ever have, removed ones included (a backup peer bounds a vault's record by it: MAX_VAULT_DEVICES). */
 export const MAX_DEVICES = 1000
+/**
+ * Latest time a record may carry (2^50 ms, past the year 37,000): a change
+ * stamped after it stays a safe integer. Without a bound, one record dated
+ * Number.MAX_SAFE_INTEGER could never be changed again (its next stamp is
+ * not an integer the format takes), so never removed.
+ */
+export const MAX_RECORD_TIME = 2 ** 50
+/** How far ahead of this device's clock another device's record may be dated (a clock in the wrong time zone). */
+export const MAX_RECORD_AHEAD_MS = 24 * 60 * 60 * 1000
 
 /**
  * The vault's devices, a last-writer-wins map by peer id whose removals are
@@ -92,8 +101,46 @@ export class DeviceBook {
       throw new CairnError('FORMAT_INVALID', 'the sealed device list is not JSON', { cause: err })
     }
     if (!Array.isArray(value)) throw new CairnError('FORMAT_INVALID', 'the sealed device list is malformed')
-    return new DeviceBook(value as DeviceRecord[])
+    return new DeviceBook((value as unknown[]).map(undatedPastRange))
   }
+}
+
+/**
+ * The time of a change made now to `record`: the clock, but after the
+ * record's last change, so it wins even when this clock lags; never past
+ * MAX_RECORD_TIME (a removal stays whatever its stamp).
+ */
+export function changeStamp (record: DeviceRecord, now: number): number {
+  return Math.min(MAX_RECORD_TIME, Math.max(now, record.updatedAt + 1))
+}
+
+/** True when another device's record is dated more than MAX_RECORD_AHEAD_MS after `now` (a clock far off, or a member pinning the record). */
+export function isDatedAhead (record: DeviceRecord, now: number): boolean {
+  const limit = now + MAX_RECORD_AHEAD_MS
+  return record.updatedAt > limit || record.addedAt > limit || (record.removedAt ?? 0) > limit
+}
+
+/**
+ * Of a record dated ahead, only its removal, dated `now` at the latest and
+ * undated otherwise (updatedAt 0), so none of its other fields win.
+ */
+export function removalOnly (record: DeviceRecord, now: number): DeviceRecord {
+  return { ...record, addedAt: Math.min(record.addedAt, now), updatedAt: 0, removedAt: Math.min(record.removedAt ?? now, now) }
+}
+
+/**
+ * A record written before times were bounded, dated past MAX_RECORD_TIME:
+ * read as undated (updatedAt 0), so any dated change to it wins, and every
+ * device reads it the same way. Anything else is left for checkRecord.
+ */
+function undatedPastRange (value: unknown): DeviceRecord {
+  const r = value as DeviceRecord
+  if (typeof r !== 'object' || r === null) return r
+  const times = [r.addedAt, r.updatedAt, r.removedAt ?? 0]
+  if (!times.every(Number.isSafeInteger) || times.every(t => t <= MAX_RECORD_TIME)) return r
+  const read: DeviceRecord = { ...r, addedAt: Math.min(r.addedAt, MAX_RECORD_TIME), updatedAt: 0 }
+  if (r.removedAt !== undefined) read.removedAt = Math.min(r.removedAt, MAX_RECORD_TIME)
+  return read
 }
 
 /** The later change wins (ties by name, so every device picks the same); a removal always stays. */
@@ -118,8 +165,12 @@ function checkRecord (record: DeviceRecord): void {
   const ok = typeof r === 'object' && r !== null && isDeviceId(r.peerId) &&
     typeof r.name === 'string' && r.name.length > 0 && r.name.length <= MAX_DEVICE_NAME &&
     typeof r.platform === 'string' && r.platform.length <= MAX_DEVICE_NAME &&
-    Number.isSafeInteger(r.addedAt) && Number.isSafeInteger(r.updatedAt) &&
-    (r.removedAt === undefined || Number.isSafeInteger(r.removedAt)) &&
+    isRecordTime(r.addedAt) && isRecordTime(r.updatedAt) &&
+    (r.removedAt === undefined || isRecordTime(r.removedAt)) &&
     (r.boxKey === undefined || (typeof r.boxKey === 'string' && /^[A-Za-z0-9_-]{43}$/.test(r.boxKey)))
   if (!ok) throw new CairnError('FORMAT_INVALID', 'a device record is malformed')
+}
+
+function isRecordTime (value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_RECORD_TIME
 }

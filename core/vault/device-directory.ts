@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../clock.ts'
 import { fromBase64Url, toBase64Url } from '../crypto/base64.ts'
 import { openSecret, sealSecret } from '../crypto/secretbox.ts'
 import { CairnError, InvalidArgumentError, VaultLockedError } from '../errors.ts'
-import { DeviceBook, MAX_DEVICE_NAME, type DeviceRecord } from './device-book.ts'
+import { changeStamp, DeviceBook, isDatedAhead, MAX_DEVICE_NAME, removalOnly, type DeviceRecord } from './device-book.ts'
 import { loadDeviceBook, saveDeviceBook } from './device-store.ts'
 import { publishBoxKey } from './publish-box-key.ts'
 import type { Log } from '../log.ts'
@@ -166,10 +166,25 @@ export class DeviceDirectory {
     return await this.merge(DeviceBook.open(open.key, sealed))
   }
 
-  /** Merges a book another device sent (sync); returns true when this one changed (then saved and announced). */
+  /**
+   * Merges a book another device sent (sync); returns true when this one
+   * changed (then saved and announced). A record dated more than a day
+   * ahead of this clock would win over every change made here until then:
+   * it is left out (logged), except that a removal in it still counts.
+   */
   async merge (other: DeviceBook): Promise<boolean> {
     const open = await this.ready()
-    if (!open.book.merge(other)) return false
+    const now = this.now()
+    const taken = new DeviceBook()
+    for (const record of other.list()) {
+      if (!isDatedAhead(record, now)) {
+        taken.put(record)
+        continue
+      }
+      this.c.log.warn(`the device list sent has the record of device …${record.peerId.slice(-8)} dated more than a day ahead of this device's clock (${record.updatedAt}): ${record.removedAt === undefined ? 'ignored' : 'only its removal is taken'}`)
+      if (record.removedAt !== undefined) taken.put(removalOnly(record, now))
+    }
+    if (!open.book.merge(taken)) return false
     await this.write(async () => { if (this.open === open) await saveDeviceBook(this.c.datastore, open.key, open.book) })
     this.c.onChanged()
     return true
@@ -193,9 +208,9 @@ export class DeviceDirectory {
     return this.open
   }
 
-  /** A change's time: the clock, but always after the record's last change, so it wins even when this clock lags. */
+  /** A change's time (device-book.ts changeStamp). */
   private stamp (record: DeviceRecord): number {
-    return Math.max(this.now(), record.updatedAt + 1)
+    return changeStamp(record, this.now())
   }
 
   private async change (open: Open, record: DeviceRecord): Promise<void> {

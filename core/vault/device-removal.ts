@@ -7,7 +7,7 @@ import type { IndexLog } from '../index/index-log.ts'
 import type { BackupClient, BackupPeer } from '../protocols/backup/backup-client.ts'
 import { peerIdOf } from '../protocols/backup/backup-client.ts'
 import { signRevocationList, type SignedRevocationList } from '../protocols/backup/revocation.ts'
-import type { DeviceBook } from './device-book.ts'
+import { changeStamp, type DeviceBook } from './device-book.ts'
 import { rotateVaultKey, type KeyRotation } from './key-rotation.ts'
 
 export interface DeviceRemovalComponents {
@@ -77,7 +77,7 @@ export class DeviceRemoval {
     const record = book.get(peerId)
     if (record === undefined) throw new InvalidArgumentError('no such device in this vault')
     if (record.removedAt === undefined) {
-      book.put({ ...record, removedAt: now, updatedAt: Math.max(now, record.updatedAt + 1) })
+      book.put({ ...record, removedAt: now, updatedAt: changeStamp(record, now) })
       await c.saveBook(book)
     }
     const revoked = book.list().filter(d => d.removedAt !== undefined).map(d => d.peerId)
@@ -115,7 +115,7 @@ export class DeviceRemoval {
       }
       if (rotation.newBoxKey !== undefined) {
         const mine = book.get(c.deviceId)
-        if (mine !== undefined) book.put({ ...mine, boxKey: rotation.newBoxKey, updatedAt: Math.max(now, mine.updatedAt + 1) })
+        if (mine !== undefined) book.put({ ...mine, boxKey: rotation.newBoxKey, updatedAt: changeStamp(mine, now) })
       }
       await c.saveBookUnder?.(rotation.newVaultKey, book)
       await c.rotation.adopt(rotation)

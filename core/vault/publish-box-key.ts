@@ -1,4 +1,4 @@
-import type { DeviceBook } from './device-book.ts'
+import { changeStamp, type DeviceBook } from './device-book.ts'
 
 /**
  * Puts this device's box public key (base64url, UnlockedSession.boxKey) in
@@ -11,5 +11,5 @@ import type { DeviceBook } from './device-book.ts'
 export function publishBoxKey (book: DeviceBook, peerId: string, boxKey: string, now: number): boolean {
   const mine = book.get(peerId)
   if (mine === undefined || mine.removedAt !== undefined || mine.boxKey === boxKey) return false
-  return book.put({ ...mine, boxKey, updatedAt: Math.max(now, mine.updatedAt + 1) })
+  return book.put({ ...mine, boxKey, updatedAt: changeStamp(mine, now) })
 }
