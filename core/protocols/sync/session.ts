@@ -33,7 +33,7 @@ export interface SyncSessionInit {
   syncKey: Uint8Array
   /** This device's PeerId string. */
   localPeer: string
-  /** A removed device (revocation list): refused before the hello. */
+  /** A removed device (revocation list): refused before the hello, and its chain not merged when another device offers it. */
   isRevoked?: (peerId: string) => boolean | Promise<boolean>
   log?: SyncLogger
   /** How long to wait for each message (default SYNC_READ_TIMEOUT_MS). */
@@ -163,6 +163,13 @@ class Session {
     let refused: unknown
     for (const [device, signed] of theirs) {
       if (signed.seq <= (this.init.index.heads().get(device)?.seq ?? 0)) continue
+      // A removed device's chain goes on being written, and a device not yet
+      // told of the removal passes it on: it is refused from everyone, as the
+      // backup pull does (backup-heads-pull.ts).
+      if (this.init.isRevoked !== undefined && await this.init.isRevoked(device)) {
+        this.init.log?.debug(`sync with …${this.remotePeer.slice(-8)}: left out the index chain of removed device …${device.slice(-8)}`)
+        continue
+      }
       try {
         const result = await this.init.index.merge(device, signed, fetchBlock)
         if (result.blocks > 0) merged.push(result)
