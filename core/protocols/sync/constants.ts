@@ -24,5 +24,17 @@ export const MAX_SYNC_DEVICES = 1024
 /** How long to wait for each message of the other side. */
 export const SYNC_READ_TIMEOUT_MS = 30_000
 
+/**
+ * A session's time before it must show progress: past it, each block byte
+ * exchanged buys 1/SYNC_MIN_BYTES_PER_MS ms more. The per-message timeout
+ * alone let a device that keeps sending (tiny batches) hold a session, and
+ * the device sync run waiting on it, open forever; a fixed deadline would
+ * cut a first sync of MAX_SESSION_BLOCK_BYTES over a slow relay.
+ */
+export const SYNC_SESSION_GRACE_MS = 10 * 60_000
+
+/** The slowest average a session may keep past its grace: 16 KiB/s (512 MiB in about 9 hours). */
+export const SYNC_MIN_BYTES_PER_MS = 16 * 1024 / 1000
+
 /** Hello nonces, in bytes. */
 export const SYNC_NONCE_BYTES = 32

@@ -38,6 +38,8 @@ export interface SyncSessionInit {
   log?: SyncLogger
   /** How long to wait for each message (default SYNC_READ_TIMEOUT_MS). */
   timeoutMs?: number
+  /** The session's time before block bytes must pay for more (default SYNC_SESSION_GRACE_MS; constants.ts). */
+  graceMs?: number
   signal?: AbortSignal
 }
 
@@ -56,6 +58,9 @@ type Message = Record<string, unknown>
 
 class Session {
   private readonly lp: LengthPrefixedStream<Stream>
+  private readonly startedAt = Date.now()
+  /** Block bytes sent and received: each buys the session time (sessionLeft). */
+  private progressBytes = 0
 
   constructor (private readonly role: SyncRole, private readonly stream: Stream, private readonly remotePeer: string, private readonly init: SyncSessionInit) {
     this.lp = jsonStream(stream, C.MAX_SYNC_MESSAGE_BYTES)
@@ -122,6 +127,7 @@ class Session {
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return
       await this.send({ t: 'blocks', blocks: batch })
+      this.progressBytes += batchBytes
       sent += batch.length
       batch = []
       batchBytes = 0
@@ -147,9 +153,12 @@ class Session {
       const message = await this.read()
       if (message.t === 'done') return received
       if (message.t !== 'blocks' || !Array.isArray(message.blocks)) throw new CairnError('FORMAT_INVALID', 'expected a batch of index blocks')
+      // An empty batch carries nothing and only keeps the session open.
+      if (message.blocks.length === 0) throw new CairnError('FORMAT_INVALID', 'a batch of index blocks is empty')
       for (const item of message.blocks as unknown[]) {
         const { cid, bytes } = parseBlock(item)
         total += bytes.length
+        this.progressBytes += bytes.length
         if (total > C.MAX_SESSION_BLOCK_BYTES) throw new CairnError('REQUEST_TOO_LARGE', 'the other device sent more index blocks than one sync accepts')
         received.set(cid, bytes)
       }
@@ -213,8 +222,14 @@ class Session {
     await writeJson(this.lp, message, this.signal())
   }
 
+  /** Milliseconds the session has left: its grace, plus what the block bytes exchanged so far bought (constants.ts). */
+  private sessionLeft (): number {
+    const deadline = this.startedAt + (this.init.graceMs ?? C.SYNC_SESSION_GRACE_MS) + this.progressBytes / C.SYNC_MIN_BYTES_PER_MS
+    return Math.max(0, Math.floor(deadline - Date.now()))
+  }
+
   private signal (): AbortSignal {
-    const timeout = AbortSignal.timeout(this.init.timeoutMs ?? C.SYNC_READ_TIMEOUT_MS)
+    const timeout = AbortSignal.timeout(Math.min(this.init.timeoutMs ?? C.SYNC_READ_TIMEOUT_MS, this.sessionLeft()))
     return this.init.signal === undefined ? timeout : AbortSignal.any([timeout, this.init.signal])
   }
 }
