@@ -18,8 +18,12 @@ export interface DeviceSyncComponents {
   relays: () => string[]
   /** Devices of the vault besides those with a chain in the index (the device book). */
   knownDevices?: () => string[]
-  /** A removed device: no session with it, its chain not pulled from a backup peer. */
-  isRevoked?: (peerId: string) => boolean | Promise<boolean>
+  /**
+   * A removed device: no session with it, its chain taken from no one, and
+   * not dialled. Synchronous (the device directory's `isRemoved`), so the
+   * dialer's list leaves removed devices out.
+   */
+  isRevoked?: (peerId: string) => boolean
   /** The paired backup peers and their `heads` request (backup-peers.ts). */
   backup?: BackupHeadsSource
   /** Something merged here changed these files (emit `files.changed`, tell backup). */
@@ -94,7 +98,7 @@ export class DeviceSync {
         networkBlockstore: c.networkBlockstore,
         log: c.log,
         index: () => this.session?.index,
-        isRevoked: async (device) => await this.revoked(device),
+        isRevoked: async (device) => this.revoked(device),
         onMerged: (changed) => { this.merged(changed) }
       }, { timeoutMs: this.init.timeoutMs })
     this.onConnect = this.onConnect.bind(this)
@@ -187,13 +191,17 @@ export class DeviceSync {
     await this.pull?.pullAll()
   }
 
-  /** The vault's other devices this one knows: chains in the index, the device book, devices met since unlock. */
+  /**
+   * The vault's other devices this one knows: chains in the index, the
+   * device book, devices met since unlock. Removed ones are left out (their
+   * chains stay in the index), so the dialer does not keep reaching them.
+   */
   devices (): string[] {
     const session = this.session
     if (session === undefined) return []
     const ids = new Set([...session.index.heads().keys(), ...(this.c.knownDevices?.() ?? []), ...this.members])
     ids.delete(this.self)
-    return [...ids]
+    return [...ids].filter(id => !this.revoked(id))
   }
 
   private connectedDevices (): string[] {
@@ -209,7 +217,7 @@ export class DeviceSync {
   private async initiate (peerId: string): Promise<SyncSummary | undefined> {
     const session = this.session
     if (session === undefined) return undefined
-    if (await this.revoked(peerId)) return undefined
+    if (this.revoked(peerId)) return undefined
     try {
       const stream = await this.c.libp2p.dialProtocol(peerIdFromString(peerId), SYNC_PROTOCOL, { signal: AbortSignal.timeout(this.init.timeoutMs), runOnLimitedConnection: true })
       const summary = await syncWith(stream, peerId, this.sessionInit(session))
@@ -240,7 +248,7 @@ export class DeviceSync {
       index: session.index,
       syncKey: session.syncKey,
       localPeer: this.self,
-      isRevoked: async (peer) => await this.revoked(peer),
+      isRevoked: (peer) => this.revoked(peer),
       log: this.c.log,
       timeoutMs: this.init.timeoutMs
     }
@@ -262,8 +270,8 @@ export class DeviceSync {
     this.c.onChanged(changed)
   }
 
-  private async revoked (peerId: string): Promise<boolean> {
-    return this.c.isRevoked === undefined ? false : await this.c.isRevoked(peerId)
+  private revoked (peerId: string): boolean {
+    return this.c.isRevoked?.(peerId) ?? false
   }
 
   /** A known device connected (either side dialled): sync now. A backup peer (re)connected: ask it for heads. */
