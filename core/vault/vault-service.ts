@@ -114,14 +114,35 @@ export class VaultService {
     return { state, autoLockMinutes: this.settings.autoLockMinutes, ...(this.keysChanged && state === 'locked' ? { keysChanged: true } : {}) }
   }
 
+  /**
+   * Runs the steps that open or close the session one after another: two
+   * unlocks at once (two tabs, a double submit) would each open a session and
+   * the second would leave the first's keys in memory, and a lock asked while
+   * an unlock is under way would be undone by it. A step queued behind
+   * another sees what it left (an unlock behind an unlock finds it open).
+   */
+  private serial<T> (step: () => Promise<T>): Promise<T> {
+    const run = this.transitions.then(step, step)
+    this.transitions = run.catch(() => {})
+    return run
+  }
+
+  private transitions: Promise<unknown> = Promise.resolve()
+
   async create (passphrase: string): Promise<string> {
-    const { vaultKey, recoveryPhrase } = await this.keys.create(passphrase)
-    await this.open(vaultKey)
-    this.components.log.info('vault created')
-    return recoveryPhrase
+    return await this.serial(async () => {
+      const { vaultKey, recoveryPhrase } = await this.keys.create(passphrase)
+      await this.open(vaultKey)
+      this.components.log.info('vault created')
+      return recoveryPhrase
+    })
   }
 
   async unlock (passphrase: string): Promise<VaultStatus> {
+    return await this.serial(async () => await this.unlockNow(passphrase))
+  }
+
+  private async unlockNow (passphrase: string): Promise<VaultStatus> {
     if (this.session !== undefined) return this.status()
     try {
       // A hand-over of a rotated key waiting for this device is taken here (key-handover.ts).
@@ -149,11 +170,13 @@ export class VaultService {
   }
 
   async recover (recoveryPhrase: string, newPassphrase: string): Promise<VaultStatus> {
-    const vaultKey = await this.keys.recover(recoveryPhrase, newPassphrase)
-    await this.lock()
-    await this.open(vaultKey)
-    this.components.log.info('vault recovered with the recovery phrase; passphrase replaced')
-    return this.status()
+    return await this.serial(async () => {
+      const vaultKey = await this.keys.recover(recoveryPhrase, newPassphrase)
+      await this.lockNow()
+      await this.open(vaultKey)
+      this.components.log.info('vault recovered with the recovery phrase; passphrase replaced')
+      return this.status()
+    })
   }
 
   /**
@@ -162,6 +185,10 @@ export class VaultService {
    * and open the vault.
    */
   async restore (vaultKey: Uint8Array, newPassphrase: string): Promise<VaultStatus> {
+    return await this.serial(async () => await this.restoreNow(vaultKey, newPassphrase))
+  }
+
+  private async restoreNow (vaultKey: Uint8Array, newPassphrase: string): Promise<VaultStatus> {
     if (this.keys.exists) throw new CairnError('VAULT_EXISTS', 'This browser already holds a vault')
     await requireStrong(newPassphrase)
     // The key record is written only once the index has opened and checked
@@ -172,7 +199,7 @@ export class VaultService {
       try {
         await this.keys.adopt(forRecord, newPassphrase)
       } catch (err) {
-        await this.lock()
+        await this.lockNow()
         throw err
       }
     } finally {
@@ -192,6 +219,10 @@ export class VaultService {
   }
 
   async lock (): Promise<VaultStatus> {
+    return await this.serial(async () => await this.lockNow())
+  }
+
+  private async lockNow (): Promise<VaultStatus> {
     if (!(await this.close())) return this.status()
     this.components.log.info('vault locked; keys wiped from memory')
     this.events.onStatus(this.status())
@@ -232,6 +263,10 @@ export class VaultService {
    * `rotation.newVaultKey`.
    */
   async adopt (rotation: KeyRotation): Promise<void> {
+    await this.serial(async () => { await this.adoptNow(rotation) })
+  }
+
+  private async adoptNow (rotation: KeyRotation): Promise<void> {
     const session = this.session
     if (session === undefined) {
       rotation.newVaultKey.fill(0)
@@ -242,7 +277,7 @@ export class VaultService {
     } catch (err) {
       // The index is already under VK' (and stopped): nothing to go on with but a fresh unlock.
       rotation.newVaultKey.fill(0)
-      await this.lock()
+      await this.lockNow()
       throw err
     }
     await this.close()
@@ -354,6 +389,8 @@ export class VaultService {
 
   /** Opens a session under `vaultKey` (owned from here); `boxKey` is given by adopt (the pair stays sealed under the old key until the next unlock). */
   private async open (vaultKey: Uint8Array, boxKey?: string): Promise<void> {
+    // Never over a live session: its keys would stay in memory, its index and timers running.
+    await this.close()
     const indexKey = deriveSubkey(vaultKey, 'index')
     const syncKey = deriveSyncKey(indexKey)
     const now = this.components.now ?? systemClock
