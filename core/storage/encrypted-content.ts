@@ -23,25 +23,41 @@ export const IMPORT_OPTIONS = {
   blockWriteConcurrency: 8
 }
 
+/** Where a {@link RecordingBlockstore} records durably the blocks it adds (upload-journal.ts). */
+export interface BlockJournal {
+  /** Resolves once `cid` is recorded: only then is the block stored. */
+  note: (cid: CID) => Promise<void>
+  /**
+   * The upload is over. 'drop': its blocks are named elsewhere now, or taken
+   * back, so the record goes; 'keep': taking them back failed, so the record
+   * stays for the next sweep to finish.
+   */
+  end: (record: 'drop' | 'keep') => Promise<void>
+}
+
 /**
  * A blockstore view that remembers which blocks one upload wrote, so a
  * cancelled upload can take them back. The importer writes several blocks in
  * parallel, so rollback first closes the view and waits for writes in flight:
- * no block lands after it.
+ * no block lands after it. With a `journal`, every block it adds is also
+ * recorded durably before it is stored, so one whose rollback never ran (the
+ * tab closed) is still found and freed later.
  */
 export class RecordingBlockstore {
   readonly written: CID[] = []
   private readonly inFlight = new Set<Promise<unknown>>()
   private closed = false
 
-  constructor (private readonly inner: Blockstore) {}
+  constructor (private readonly inner: Blockstore, private readonly journal?: BlockJournal) {}
 
   async put (cid: CID, bytes: Uint8Array): Promise<CID> {
     if (this.closed) throw new DOMException('the upload was cancelled', 'AbortError')
     const write = (async () => {
-      const existed = await this.inner.has(cid)
+      // Only blocks this upload adds are recorded: one already stored (another file's) is never taken back.
+      if (await this.inner.has(cid)) return await this.inner.put(cid, bytes)
+      await this.journal?.note(cid)
       await this.inner.put(cid, bytes)
-      if (!existed) this.written.push(cid)
+      this.written.push(cid)
     })()
     this.inFlight.add(write)
     try {
@@ -52,11 +68,24 @@ export class RecordingBlockstore {
     return cid
   }
 
-  /** Deletes every block this upload added (blocks that already existed stay). */
+  /** Deletes every block this upload added (blocks that already existed stay), then drops the journal's record. */
   async rollback (): Promise<void> {
     this.closed = true
     await Promise.allSettled([...this.inFlight])
-    for (const cid of this.written.splice(0)) await this.inner.delete(cid)
+    try {
+      for (const cid of this.written.splice(0)) await this.inner.delete(cid)
+    } catch (err) {
+      await this.journal?.end('keep')
+      throw err
+    }
+    await this.journal?.end('drop')
+  }
+
+  /** The upload's blocks are named now (its root is in the index): drops the journal's record, keeping them. */
+  async commit (): Promise<void> {
+    this.closed = true
+    await Promise.allSettled([...this.inFlight])
+    await this.journal?.end('drop')
   }
 }
 

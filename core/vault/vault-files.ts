@@ -15,6 +15,8 @@ import type { FileEntry } from '../index/ops.ts'
 import { putBeside } from '../index/put-beside.ts'
 import type { AddFileResult, FileInfo } from './vault-views.ts'
 import type { Blockstore } from 'interface-blockstore'
+import type { Datastore } from 'interface-datastore'
+import { UploadJournal } from '../storage/upload-journal.ts'
 import { RepairingReadBlockstore, type FileHealthState } from './repairing-read.ts'
 import type { BlockRepair } from './block-repair.ts'
 import { resolveConflict, type ConflictChoice } from './resolve-conflict.ts'
@@ -106,7 +108,9 @@ export class VaultFiles {
     private readonly locked: AbortSignal,
     /** Where reads come from (may fetch missing blocks from peers); defaults to the local store. */
     private readonly readBlockstore: Blockstore = blockstore,
-    private readonly health?: FileReadHealth
+    private readonly health?: FileReadHealth,
+    /** Where uploads in progress record the blocks they add (upload-journal.ts), so a cut-off one is freed at the next unlock; none kept without it. */
+    private readonly uploads?: Datastore
   ) {}
 
   /** Aborted when the vault locks: long work on its files (a share's copy) stops with it. */
@@ -254,7 +258,7 @@ export class VaultFiles {
     const checked = oldTag?.then((old) => { found(findByAnyTag(this.index, [old])); return old })
     checked?.catch(() => {})
 
-    const store = new RecordingBlockstore(this.blockstore)
+    const store = new RecordingBlockstore(this.blockstore, this.uploads !== undefined ? new UploadJournal(this.uploads) : undefined)
     const fileKey = generateFileKey()
     try {
       const sealed = await storeSealed(store, plaintext, {
@@ -277,6 +281,8 @@ export class VaultFiles {
         tag: toBase64(newTag),
         fk: toBase64(fileKey)
       }, input)
+      // Named by the index now; a record this fails to drop names a retained root, so the next sweep frees nothing of it.
+      await store.commit().catch(() => {})
       input.onProgress?.(input.size)
       return { file: toFileInfo(placed.view), deduplicated: false, replaced: placed.replaced }
     } catch (err) {

@@ -25,6 +25,7 @@ import { startIndexRepairing } from './start-index.ts'
 import type { KeyRotation } from './key-rotation.ts'
 import { resealVaultData } from './vault-reseal.ts'
 import { ThumbnailStore } from './thumbnails/thumbnail-store.ts'
+import { sweepInterruptedUploads } from './interrupted-uploads.ts'
 
 export interface VaultServiceComponents {
   blockstore: Blockstore
@@ -427,10 +428,11 @@ export class VaultService {
     }
     const abort = new AbortController()
     const dedupKey = deriveSubkey(vaultKey, 'dedup')
-    const files = new VaultFiles(this.components.blockstore, index, dedupKey, this.components.hashTag, abort.signal, this.components.readBlockstore, this.components.readHealth)
+    const files = new VaultFiles(this.components.blockstore, index, dedupKey, this.components.hashTag, abort.signal, this.components.readBlockstore, this.components.readHealth, this.components.datastore)
     const signer = vaultSigner(vaultKey)
     const shareKey = deriveSubkey(vaultKey, 'shares')
     const shares = new ShareStore(this.components.datastore, shareKey)
+    await sweepInterruptedUploads({ ...this.components, index, shares })
     const thumbnails = new ThumbnailStore(this.components.blockstore, this.components.datastore)
     const history = new VaultHistory({ blockstore: this.components.blockstore, index, log: this.components.log }, {
       deviceId: this.components.deviceId,
