@@ -19,6 +19,9 @@ import type { CallMessage, FromNodeMessage } from './messages.ts'
  *   Blob or MessagePort appears in core/rpc/api*.ts today.
  * - Streamed downloads (`stream-file` with a MessagePort) are HTTP GETs of the
  *   same `/download/…` URLs (service-worker-urls.ts), answered by the daemon.
+ * - Every socket starts with the daemon's `daemon-proof`: its signature over
+ *   the challenge in the socket's URL, checked against the key in the page's
+ *   meta tag (socket-proof.ts). The page sends nothing before it checks out.
  */
 
 /** The WebSocket's path on the daemon's origin. */
@@ -28,6 +31,10 @@ export const SESSION_PATH = '/rpc/session'
 /** `<meta name="cairn-host" content="desktop">`: the daemon injects it into index.html. */
 export const HOST_META_NAME = 'cairn-host'
 export const DESKTOP_HOST = 'desktop'
+/** `<meta name="cairn-daemon-key" content="HEX">`: the daemon's per-launch public key (socket-proof.ts), injected into index.html. */
+export const DAEMON_KEY_META_NAME = 'cairn-daemon-key'
+/** The query parameter of the socket URL: the page's fresh challenge for this socket (socket-proof.ts). */
+export const CHALLENGE_PARAM = 'challenge'
 /** The query parameter of the one-time launch URL. */
 export const LAUNCH_PARAM = 'launch'
 /** The most bytes one `blob-chunk` carries. */
@@ -60,10 +67,13 @@ export interface BlobPullMessage { kind: 'blob-pull', blobId: string, readId: nu
 /** From the daemon: the vault stopped reading; drop the read. */
 export interface BlobCancelMessage { kind: 'blob-cancel', blobId: string, readId: number }
 
+/** From the daemon, the first frame on every socket: its signature over the socket's challenge (socket-proof.ts). */
+export interface DaemonProofMessage { kind: 'daemon-proof', signature: Uint8Array }
+
 export type BlobReplyMessage =
   | { kind: 'blob-chunk', blobId: string, readId: number, bytes: Uint8Array }
   | { kind: 'blob-end', blobId: string, readId: number }
   | { kind: 'blob-error', blobId: string, readId: number, error: ErrorPayload }
 
 export type PageToDaemonMessage = SocketCallMessage | BlobReplyMessage
-export type DaemonToPageMessage = FromNodeMessage | BlobPullMessage | BlobCancelMessage
+export type DaemonToPageMessage = FromNodeMessage | BlobPullMessage | BlobCancelMessage | DaemonProofMessage

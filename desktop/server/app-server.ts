@@ -5,7 +5,8 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { Log } from '../../core/log.ts'
 import type { EventMessage } from '../../core/rpc/messages.ts'
 import { isDownloadPath } from '../../core/rpc/service-worker-urls.ts'
-import { LAUNCH_PARAM, SESSION_PATH, SOCKET_PATH } from '../../core/rpc/socket-messages.ts'
+import { CHALLENGE_PARAM, LAUNCH_PARAM, SESSION_PATH, SOCKET_PATH } from '../../core/rpc/socket-messages.ts'
+import { newDaemonKeyPair, parseChallenge, proveChallenge } from '../../core/rpc/socket-proof.ts'
 import { SECURITY_HEADERS } from '../../core/security-headers.ts'
 import { answerDownload } from './download-route.ts'
 import { LaunchSecret } from './launch-secret.ts'
@@ -33,6 +34,8 @@ export interface AppServerInit {
 export interface AppServer {
   /** `http://127.0.0.1:PORT`. */
   origin: string
+  /** Lowercase hex of this launch's public key, which the page's index.html carries (core/rpc/socket-proof.ts). */
+  daemonKey: string
   /** A one-time URL (valid ~2 minutes) that hands the window this launch's secret. */
   launchUrl: () => string
   close: () => Promise<void>
@@ -47,10 +50,14 @@ const MAX_FRAME_BYTES = 2 * 1024 * 1024
  * (core/rpc/socket-messages.ts). Only the window opened through `launchUrl()`
  * holds the per-launch secret cookie; the socket also asks for the daemon's
  * exact Origin, and every request for its exact Host (DNS rebinding).
+ * Every socket it accepts first hears this launch's signature over the
+ * challenge in the socket's URL, so the window can tell this daemon from
+ * whatever else may hold the port later (core/rpc/socket-proof.ts).
  */
 export async function startAppServer (init: AppServerInit): Promise<AppServer> {
   const { log } = init
   const secret = new LaunchSecret()
+  const daemonKey = newDaemonKeyPair()
   const sessions = new Set<SocketSession>()
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
   let origin = ''
@@ -92,31 +99,34 @@ export async function startAppServer (init: AppServerInit): Promise<AppServer> {
       plain(res, 400, 'Bad request')
       return
     }
-    await serveStatic(init.distDir, pathname, res, req.method === 'HEAD')
+    await serveStatic(init.distDir, pathname, res, req.method === 'HEAD', daemonKey.publicKeyHex)
   }
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    let path: string | undefined
+    let url: URL | undefined
     try {
-      path = new URL(req.url ?? '/', 'http://x').pathname
+      url = new URL(req.url ?? '/', 'http://x')
     } catch {
       // A target no URL parser takes (a local process, never a browser): refused, the daemon goes on.
-      path = undefined
+      url = undefined
     }
-    const why = path !== SOCKET_PATH
+    const challenge = parseChallenge(url?.searchParams.get(CHALLENGE_PARAM) ?? null)
+    const why = url?.pathname !== SOCKET_PATH
       ? 'the wrong path'
       : req.headers.host !== hostHeader
         ? `host ${String(req.headers.host)}`
         : req.headers.origin !== origin
           ? `origin ${String(req.headers.origin)}`
           : !secret.holds(req.headers.cookie) ? 'no launch cookie' : undefined
-    if (why !== undefined) {
-      log.warn(`refused a WebSocket: ${why}`)
+    // Only a socket that passed the checks above gets a signature.
+    if (why !== undefined || challenge === undefined) {
+      log.warn(`refused a WebSocket: ${why ?? 'no challenge'}`)
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const session = new SocketSession(ws, init.node, log)
+      // The proof goes first, before anything the node says (SocketSession's vault.status).
+      const session = new SocketSession(ws, init.node, log, proveChallenge(daemonKey.secretKey, challenge))
       sessions.add(session)
       ws.on('close', () => { sessions.delete(session) })
     })
@@ -140,6 +150,7 @@ export async function startAppServer (init: AppServerInit): Promise<AppServer> {
 
   return {
     origin,
+    daemonKey: daemonKey.publicKeyHex,
     launchUrl: () => `${origin}/?${LAUNCH_PARAM}=${secret.issueToken()}`,
     close: async () => {
       unsubscribe()

@@ -10,7 +10,8 @@ import { RemoteBlobs } from './remote-file.ts'
 
 
 /**
- * One page's socket to the node: its calls are answered with dispatchCall
+ * One page's socket to the node: it first sends the daemon's proof (its
+ * signature over the socket's challenge, core/rpc/socket-proof.ts); its calls are answered with dispatchCall
  * once the node has started (calls made before wait for it), its files are
  * pulled from it as the vault reads them, and it hears every node event
  * (`send`, called by the app server).
@@ -18,7 +19,8 @@ import { RemoteBlobs } from './remote-file.ts'
 export class SocketSession {
   private readonly blobs: RemoteBlobs
 
-  constructor (private readonly socket: WebSocket, private readonly node: Promise<ServedNode>, private readonly log: Log) {
+  constructor (private readonly socket: WebSocket, private readonly node: Promise<ServedNode>, private readonly log: Log, proof: Uint8Array) {
+    this.send({ kind: 'daemon-proof', signature: proof })
     this.blobs = new RemoteBlobs({ send: (message) => { this.send(message) } })
     socket.binaryType = 'nodebuffer'
     socket.on('message', (data, isBinary) => { this.receive(data, isBinary) })

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import type { ServerResponse } from 'node:http'
 import { extname, join, resolve, sep } from 'node:path'
 import { SECURITY_HEADERS } from '../../core/security-headers.ts'
-import { DESKTOP_HOST, HOST_META_NAME } from '../../core/rpc/socket-messages.ts'
+import { DAEMON_KEY_META_NAME, DESKTOP_HOST, HOST_META_NAME } from '../../core/rpc/socket-messages.ts'
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -27,9 +27,11 @@ const HOST_META = `<meta name="${HOST_META_NAME}" content="${DESKTOP_HOST}">`
  * Serves the built PWA (dist/) with the app's security headers
  * (core/security-headers.ts). index.html, and the SPA fallback for a path with
  * no file extension, gets the desktop meta tag, so the page knows at once
- * that its node is the daemon's (web/connection/connection.ts).
+ * that its node is the daemon's (web/connection/connection.ts), and the
+ * daemon's per-launch public key, which every socket must prove it holds
+ * (core/rpc/socket-proof.ts).
  */
-export async function serveStatic (distDir: string, pathname: string, res: ServerResponse, head: boolean): Promise<void> {
+export async function serveStatic (distDir: string, pathname: string, res: ServerResponse, head: boolean, daemonKeyHex: string): Promise<void> {
   const root = resolve(distDir)
   const wanted = resolve(root, '.' + pathname)
   if (wanted !== root && !wanted.startsWith(root + sep)) { plain(res, 404, 'Not found'); return }
@@ -37,7 +39,7 @@ export async function serveStatic (distDir: string, pathname: string, res: Serve
   if (file === undefined) { plain(res, 404, 'Not found'); return }
   const isIndex = file === join(root, 'index.html')
   let body: Buffer | string = await readFile(file)
-  if (isIndex) body = withHostMeta(body.toString('utf8'))
+  if (isIndex) body = withHostMeta(body.toString('utf8'), daemonKeyHex)
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
@@ -54,11 +56,13 @@ export function plain (res: ServerResponse, status: number, text: string): void 
   res.end(text)
 }
 
-export function withHostMeta (html: string): string {
+/** `html` with the desktop meta tag and the daemon's key (lowercase hex, nothing to escape) at the top of its head. */
+export function withHostMeta (html: string, daemonKeyHex: string): string {
+  const metas = HOST_META + `<meta name="${DAEMON_KEY_META_NAME}" content="${daemonKeyHex}">`
   const at = html.search(/<head[^>]*>/i)
-  if (at < 0) return HOST_META + html
+  if (at < 0) return metas + html
   const end = html.indexOf('>', at) + 1
-  return html.slice(0, end) + HOST_META + html.slice(end)
+  return html.slice(0, end) + metas + html.slice(end)
 }
 
 async function isFile (path: string): Promise<boolean> {

@@ -14,7 +14,8 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 import { serveDirectory } from './support/static-server.ts'
 import { waitFor } from '../unit/support/polling.ts'
 import { decodeDaemonFrame } from '../../core/rpc/socket-codec.ts'
-import { SESSION_PATH, SOCKET_PATH } from '../../core/rpc/socket-messages.ts'
+import { CHALLENGE_PARAM, SESSION_PATH, SOCKET_PATH } from '../../core/rpc/socket-messages.ts'
+import { newChallenge } from '../../core/rpc/socket-proof.ts'
 
 /*
  * The shipped `cairn-desktop` (not the server in-process): what another
@@ -77,9 +78,9 @@ async function get (url: string, headers: Record<string, string> = {}): Promise<
   })
 }
 
-/** Tries the RPC socket as a local program would: 'open' and the first frame's kind, or the HTTP status it got. */
+/** Tries the RPC socket as a local program would (with a challenge, as the page sends): 'open' and the first frame's kind, or the HTTP status it got. */
 async function trySocket (origin: string, headers: Record<string, string>): Promise<{ opened: boolean, status?: number, firstFrame?: string }> {
-  const ws = new WebSocket(origin.replace('http', 'ws') + SOCKET_PATH, { headers })
+  const ws = new WebSocket(`${origin.replace('http', 'ws')}${SOCKET_PATH}?${CHALLENGE_PARAM}=${newChallenge()}`, { headers })
   return await new Promise((resolve) => {
     ws.on('unexpected-response', (_req, res) => { resolve({ opened: false, status: res.statusCode }); ws.terminate() })
     ws.on('error', () => { resolve({ opened: false }) })
@@ -111,8 +112,8 @@ test('the shipped daemon: no socket for another origin, a program without the se
     expect((await get(launch)).status).toBe(403)
     expect((await get(`${origin}/?launch=guessed-token`)).status).toBe(403)
 
-    // With the secret, the socket opens and the node speaks (the control case).
-    expect(await trySocket(origin, { Origin: origin, Cookie: cookie })).toEqual({ opened: true, firstFrame: 'vault.status' })
+    // With the secret, the socket opens and the daemon first proves itself (the control case).
+    expect(await trySocket(origin, { Origin: origin, Cookie: cookie })).toEqual({ opened: true, firstFrame: 'daemon-proof' })
     expect((await get(origin + SESSION_PATH, { Cookie: cookie })).status).toBe(204)
 
     // A local program with the right Origin but no secret, or a wrong one: 403, nothing to call.
@@ -140,7 +141,7 @@ test('the shipped daemon: no socket for another origin, a program without the se
       const ws = new WebSocket(url)
       ws.onopen = () => { resolve('open'); ws.close() }
       ws.onerror = () => { resolve('refused') }
-    }), `ws://${host}${SOCKET_PATH}`)
+    }), `ws://${host}${SOCKET_PATH}?${CHALLENGE_PARAM}=${newChallenge()}`)
     await page.goto(other.url)
     expect(await openSocket()).toBe('refused')
     const onLocalhost = await page.goto(`http://localhost:${port}/`)

@@ -1,7 +1,7 @@
 import type { RpcClient } from '../../core/rpc/api.ts'
 import { createRpcClient } from '../../core/rpc/rpc-client.ts'
 import { isDesktopApp } from '../lib/desktop-host.ts'
-import { daemonSession, openDaemonSocket } from './daemon-line.ts'
+import { daemonKey, daemonSession, openDaemonSocket } from './daemon-line.ts'
 import { leaderCarrier } from './leader-carrier.ts'
 import { socketCarrier } from './socket-carrier.ts'
 
@@ -13,6 +13,6 @@ import { socketCarrier } from './socket-carrier.ts'
  */
 export function connectToNode (): RpcClient {
   const tabId = crypto.randomUUID()
-  if (isDesktopApp()) return createRpcClient(socketCarrier({ open: openDaemonSocket, session: daemonSession }), tabId)
+  if (isDesktopApp()) return createRpcClient(socketCarrier({ open: openDaemonSocket, daemonKey: daemonKey(), session: daemonSession }), tabId)
   return createRpcClient(leaderCarrier(tabId), tabId)
 }

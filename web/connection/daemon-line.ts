@@ -1,9 +1,18 @@
-import { SESSION_PATH, SOCKET_PATH } from '../../core/rpc/socket-messages.ts'
+import { CHALLENGE_PARAM, DAEMON_KEY_META_NAME, SESSION_PATH, SOCKET_PATH } from '../../core/rpc/socket-messages.ts'
 import type { SessionState, SocketLike } from './socket-carrier.ts'
 
-/** The loopback WebSocket to the daemon that served this page. */
-export function openDaemonSocket (): SocketLike {
-  return new WebSocket(`${window.location.origin.replace(/^http/, 'ws')}${SOCKET_PATH}`)
+/** A loopback WebSocket to this page's origin, asking whoever answers to sign `challenge` (core/rpc/socket-proof.ts). */
+export function openDaemonSocket (challenge: string): SocketLike {
+  return new WebSocket(`${window.location.origin.replace(/^http/, 'ws')}${SOCKET_PATH}?${CHALLENGE_PARAM}=${challenge}`)
+}
+
+/**
+ * The public key of the daemon that served this page, from its index.html:
+ * read once, at start, so a page loaded from this daemon trusts only sockets
+ * that prove they reach it.
+ */
+export function daemonKey (doc: Pick<Document, 'querySelector'> = document): string | undefined {
+  return doc.querySelector(`meta[name="${DAEMON_KEY_META_NAME}"]`)?.getAttribute('content') ?? undefined
 }
 
 /** Asks the daemon whether this window's cookie holds its launch secret. */

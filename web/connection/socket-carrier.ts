@@ -2,7 +2,8 @@ import type { ErrorPayload } from '../../core/rpc/errors.ts'
 import type { CallMessage, FromNodeMessage } from '../../core/rpc/messages.ts'
 import type { RpcClientCarrier } from '../../core/rpc/rpc-client.ts'
 import { decodeDaemonFrame, encodeFrame } from '../../core/rpc/socket-codec.ts'
-import type { PageToDaemonMessage, SocketCallMessage } from '../../core/rpc/socket-messages.ts'
+import { checkProof, newChallenge } from '../../core/rpc/socket-proof.ts'
+import type { DaemonToPageMessage, PageToDaemonMessage, SocketCallMessage } from '../../core/rpc/socket-messages.ts'
 import { PageBlobs } from './page-blobs.ts'
 
 /** The part of a WebSocket the carrier uses (the browser's, or `ws` in tests). */
@@ -18,7 +19,10 @@ export interface SocketLike {
 export type SessionState = 'ok' | 'refused' | 'down'
 
 export interface SocketCarrierInit {
-  open: () => SocketLike
+  /** Opens a socket to the daemon whose URL carries `challenge` (core/rpc/socket-messages.ts CHALLENGE_PARAM). */
+  open: (challenge: string) => SocketLike
+  /** The daemon's public key from the page it served (hex; undefined if the page has none: then no socket is trusted). */
+  daemonKey: string | undefined
   session: () => Promise<SessionState>
   /** Waits before the next attempt; attempt counts from 1 (default: backoff from 250 ms to 10 s). */
   wait?: (attempt: number) => Promise<void>
@@ -28,6 +32,7 @@ const OPEN = 1
 const LINE_DROPPED: ErrorPayload = { code: 'NODE_UNAVAILABLE', message: 'The line to the Cairn desktop app dropped while this was in progress; please try again' }
 const DAEMON_DOWN: ErrorPayload = { code: 'NODE_UNAVAILABLE', message: 'The Cairn desktop app is not answering; it may be restarting' }
 const NOT_LAUNCHED: ErrorPayload = { code: 'DESKTOP_NOT_LAUNCHED', message: 'This window does not hold the desktop app\'s launch secret' }
+const NOT_OUR_DAEMON: ErrorPayload = { code: 'DESKTOP_NOT_LAUNCHED', message: 'What answers at this window\'s address is not the Cairn desktop app that opened it' }
 
 /**
  * The page's carrier to the desktop daemon's node (core/rpc/socket-messages.ts):
@@ -37,6 +42,15 @@ const NOT_LAUNCHED: ErrorPayload = { code: 'DESKTOP_NOT_LAUNCHED', message: 'Thi
  * It reconnects with backoff; a window whose cookie does not hold this
  * launch's secret (opened by hand, or the daemon restarted) gets
  * DESKTOP_NOT_LAUNCHED for every call and stops trying.
+ *
+ * It sends nothing on a socket, not even a call queued before, until the
+ * socket's first frame proves it reaches the daemon that served this page:
+ * a signature over this socket's fresh challenge under the key in the page
+ * (core/rpc/socket-proof.ts says why a cookie or a remembered id would not
+ * do). The port is fixed, and once the daemon is gone any local account may
+ * take it; a socket whose first frame is anything else is closed unused, and
+ * the window, like one whose daemon restarted, gets DESKTOP_NOT_LAUNCHED and
+ * stops trying, so the user opens Cairn again from its tray.
  */
 export function socketCarrier (init: SocketCarrierInit): RpcClientCarrier {
   const listeners = new Set<(message: FromNodeMessage) => void>()
@@ -45,6 +59,9 @@ export function socketCarrier (init: SocketCarrierInit): RpcClientCarrier {
   /** Posted while connecting: sent once the line opens. */
   let queued: CallMessage[] = []
   let socket: SocketLike | undefined
+  /** What a call gets once the state is 'refused'. */
+  let refusal = NOT_LAUNCHED
+  /** 'connecting' lasts until the socket has proven itself; only 'open' sends. */
   let state: 'connecting' | 'open' | 'down' | 'refused' = 'connecting'
   const wait = init.wait ?? backoff
 
@@ -66,16 +83,19 @@ export function socketCarrier (init: SocketCarrierInit): RpcClientCarrier {
     send(wire)
   }
 
-  const receive = (data: unknown): void => {
-    if (!(data instanceof ArrayBuffer)) return
-    let message
+  /** Decodes a frame; undefined (and the line dropped: its 'close' answers what waits) for one that is not our protocol. */
+  const decode = (line: SocketLike, data: unknown): DaemonToPageMessage | undefined => {
     try {
-      message = decodeDaemonFrame(new Uint8Array(data))
+      if (!(data instanceof ArrayBuffer)) throw new TypeError('a text frame')
+      return decodeDaemonFrame(new Uint8Array(data))
     } catch {
-      // Not our daemon's protocol: drop the line (its 'close' answers what waits).
-      socket?.close()
-      return
+      line.close()
+      return undefined
     }
+  }
+
+  const receive = (message: DaemonToPageMessage): void => {
+    if (message.kind === 'daemon-proof') return
     if (message.kind === 'blob-pull') { void blobs.pull(message); return }
     if (message.kind === 'blob-cancel') { blobs.cancel(message); return }
     if (message.kind === 'result') {
@@ -87,20 +107,32 @@ export function socketCarrier (init: SocketCarrierInit): RpcClientCarrier {
 
   const connect = (attempt: number): void => {
     state = 'connecting'
-    const line = init.open()
+    const challenge = newChallenge()
+    const line = init.open(challenge)
     socket = line
     line.binaryType = 'arraybuffer'
-    let opened = false
-    line.addEventListener('open', () => {
-      opened = true
+    /** Whether the socket's first frame was the daemon's proof for `challenge`; nothing is sent before. */
+    let proven = false
+    // A refused or broken line reports 'error' and then 'close'; 'close' handles both.
+    line.addEventListener('error', () => {})
+    line.addEventListener('message', (ev) => {
+      if (socket !== line) return
+      const message = decode(line, typeof ev === 'object' && ev !== null && 'data' in ev ? ev.data : undefined)
+      if (proven) { if (message !== undefined) receive(message); return }
+      if (message?.kind !== 'daemon-proof' || !checkProof(init.daemonKey, challenge, message.signature)) {
+        // Something else holds the daemon's address. It got nothing from this socket;
+        // leave it at once (no waiting for its close, no asking its /rpc/session) and stop.
+        socket = undefined
+        line.close()
+        refuse(NOT_OUR_DAEMON)
+        return
+      }
+      proven = true
       state = 'open'
       const waiting = queued
       queued = []
-      for (const message of waiting) sendCall(message)
+      for (const call of waiting) sendCall(call)
     })
-    // A refused or broken line reports 'error' and then 'close'; 'close' handles both.
-    line.addEventListener('error', () => {})
-    line.addEventListener('message', (ev) => { receive(typeof ev === 'object' && ev !== null && 'data' in ev ? ev.data : undefined) })
     line.addEventListener('close', () => {
       if (socket !== line) return
       socket = undefined
@@ -109,18 +141,27 @@ export function socketCarrier (init: SocketCarrierInit): RpcClientCarrier {
       blobs.clear()
       for (const id of inFlight) fail(id, LINE_DROPPED)
       inFlight.clear()
-      void afterClose(opened ? 1 : attempt + 1)
+      void afterClose(proven ? 1 : attempt + 1)
     })
+  }
+
+  /** This window can no longer reach its daemon: every call waiting or to come fails with `error`, and it stops trying. */
+  const refuse = (error: ErrorPayload): void => {
+    state = 'refused'
+    refusal = error
+    const waiting = queued
+    queued = []
+    for (const message of waiting) fail(message.id, error)
   }
 
   /** The line is gone: find out why, answer what waits, and try again unless this window is not launched. */
   const afterClose = async (attempt: number): Promise<void> => {
     const session = await init.session()
-    state = session === 'refused' ? 'refused' : 'down'
+    if (session === 'refused') { refuse(NOT_LAUNCHED); return }
+    state = 'down'
     const waiting = queued
     queued = []
-    for (const message of waiting) fail(message.id, state === 'refused' ? NOT_LAUNCHED : DAEMON_DOWN)
-    if (state === 'refused') return
+    for (const message of waiting) fail(message.id, DAEMON_DOWN)
     await wait(attempt)
     connect(attempt)
   }
@@ -131,7 +172,7 @@ export function socketCarrier (init: SocketCarrierInit): RpcClientCarrier {
     post: (message) => {
       if (state === 'open') sendCall(message)
       else if (state === 'connecting') queued.push(message)
-      else fail(message.id, state === 'refused' ? NOT_LAUNCHED : DAEMON_DOWN)
+      else fail(message.id, state === 'refused' ? refusal : DAEMON_DOWN)
     },
     listen: (listener) => {
       listeners.add(listener)

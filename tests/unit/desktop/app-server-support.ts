@@ -5,7 +5,8 @@ import { WebSocket as WsSocket } from 'ws'
 import type { Log } from '../../../core/log.ts'
 import type { HandlerMap } from '../../../core/rpc/handlers.ts'
 import type { EventMessage } from '../../../core/rpc/messages.ts'
-import { SESSION_PATH, SOCKET_PATH } from '../../../core/rpc/socket-messages.ts'
+import { CHALLENGE_PARAM, SESSION_PATH, SOCKET_PATH } from '../../../core/rpc/socket-messages.ts'
+import { newChallenge } from '../../../core/rpc/socket-proof.ts'
 import type { VaultService } from '../../../core/vault/vault-service.ts'
 import { startAppServer, type AppServer, type ServedNode } from '../../../desktop/server/app-server.ts'
 import { socketCarrier, type SessionState, type SocketCarrierInit, type SocketLike } from '../../../web/connection/socket-carrier.ts'
@@ -56,9 +57,9 @@ export async function launchCookie (server: AppServer): Promise<string> {
 
 export interface SocketHeaders { origin?: string, cookie?: string, host?: string }
 
-/** The HTTP status the server answers a WebSocket upgrade with (101 when it accepts). */
-export async function upgradeStatus (server: AppServer, headers: SocketHeaders): Promise<number> {
-  const socket = new WsSocket(`${server.origin.replace(/^http/, 'ws')}${SOCKET_PATH}`, { headers: wsHeaders(headers) })
+/** The HTTP status the server answers a WebSocket upgrade with (101 when it accepts); a fresh challenge as the page sends unless given (null: none). */
+export async function upgradeStatus (server: AppServer, headers: SocketHeaders, challenge: string | null = newChallenge()): Promise<number> {
+  const socket = new WsSocket(socketUrl(server, challenge), { headers: wsHeaders(headers) })
   return await new Promise<number>((resolve) => {
     socket.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); socket.terminate() })
     socket.on('open', () => { resolve(101); socket.close() })
@@ -66,15 +67,16 @@ export async function upgradeStatus (server: AppServer, headers: SocketHeaders):
   })
 }
 
-/** A page's socket with the headers a browser would send (or a test's wrong ones). */
-export function pageSocket (server: AppServer, headers: SocketHeaders): SocketLike {
-  return new WsSocket(`${server.origin.replace(/^http/, 'ws')}${SOCKET_PATH}`, { headers: wsHeaders(headers) })
+/** A page's socket with the headers a browser would send (or a test's wrong ones), asking the daemon to sign `challenge`. */
+export function pageSocket (server: AppServer, headers: SocketHeaders, challenge: string = newChallenge()): SocketLike {
+  return new WsSocket(socketUrl(server, challenge), { headers: wsHeaders(headers) })
 }
 
-/** The page's carrier (web/connection/socket-carrier.ts) as the daemon's window would run it, with `cookie`. */
+/** The page's carrier (web/connection/socket-carrier.ts) as the daemon's window would run it, with `cookie` and the key from the daemon's page. */
 export function pageCarrier (server: AppServer, cookie: string | undefined, extra: Partial<SocketCarrierInit> = {}): ReturnType<typeof socketCarrier> {
   return socketCarrier({
-    open: () => pageSocket(server, { origin: server.origin, ...(cookie !== undefined ? { cookie } : {}) }),
+    open: (challenge) => pageSocket(server, { origin: server.origin, ...(cookie !== undefined ? { cookie } : {}) }, challenge),
+    daemonKey: server.daemonKey,
     session: async () => await sessionOf(server, cookie),
     ...extra
   })
@@ -87,6 +89,10 @@ async function sessionOf (server: AppServer, cookie: string | undefined): Promis
   } catch {
     return 'down'
   }
+}
+
+function socketUrl (server: AppServer, challenge: string | null): string {
+  return `${server.origin.replace(/^http/, 'ws')}${SOCKET_PATH}${challenge !== null ? `?${CHALLENGE_PARAM}=${challenge}` : ''}`
 }
 
 function wsHeaders ({ origin, cookie, host }: SocketHeaders): Record<string, string> {

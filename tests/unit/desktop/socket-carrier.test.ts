@@ -35,7 +35,7 @@ describe('the page\'s socket carrier to the desktop daemon', () => {
     const retried = new Promise<void>((resolve) => { retry = resolve })
     let waits = 0
     const client = createRpcClient(pageCarrier(server, cookie, {
-      open: () => { const socket = pageSocket(server, { origin: server.origin, cookie }); sockets.push(socket); return socket },
+      open: (challenge) => { const socket = pageSocket(server, { origin: server.origin, cookie }, challenge); sockets.push(socket); return socket },
       // One quick retry; later ones (after afterEach closes the server) wait forever
       // instead of redialling a closed port in a tight loop that keeps the process alive.
       wait: async () => { waits += 1; retry(); if (waits > 1) await new Promise<never>(() => {}) }

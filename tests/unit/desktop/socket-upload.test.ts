@@ -82,7 +82,7 @@ describe('files.add over the desktop socket', () => {
     const traffic: Traffic = { pulls: 0, replies: 0, overSent: false, biggestChunk: 0, socket: undefined }
     const cookie = await launchCookie(test.server)
     const carrier = pageCarrier(test.server, cookie, {
-      open: () => watchedSocket(pageSocket(test.server, { origin: test.server.origin, cookie }), traffic),
+      open: (challenge) => watchedSocket(pageSocket(test.server, { origin: test.server.origin, cookie }, challenge), traffic),
       wait: async () => await new Promise<void>(() => {})
     })
     return { vault, traffic, client: createRpcClient(carrier, 'page') }
