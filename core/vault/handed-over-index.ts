@@ -10,7 +10,7 @@ import { encodeHlc } from '../index/hlc.ts'
 import type { IndexOp } from '../index/ops.ts'
 import { readChainsUnderKey } from '../index/read-chains.ts'
 import type { BackupClient } from '../protocols/backup/index.ts'
-import { QuotaExceededError, StorageFailedError, toErrorPayload } from '../errors.ts'
+import { toErrorPayload } from '../errors.ts'
 import type { Log } from '../log.ts'
 import { readPendingCarry, savePendingCarry } from './pending-carry.ts'
 import { restoreIndexFromPeer } from './restore-index.ts'
@@ -114,11 +114,8 @@ async function readOwnChangesUnderOldKey (c: HandedOverIndexComponents, oldVault
 
 /** What waits to be carried under the old key; a record that cannot be read is said (the carry under the new key drops it). */
 async function readWaiting (c: HandedOverIndexComponents, oldIndexKey: Uint8Array): Promise<IndexOp[]> {
-  try {
-    return await readPendingCarry(c.datastore, oldIndexKey, c.deviceId) ?? []
-  } catch (err) {
-    if (err instanceof StorageFailedError || err instanceof QuotaExceededError) throw err
-    c.log.warn(`new vault key: this device's changes waiting from an earlier key change could not be read (${toErrorPayload(err).message})`)
-    return []
-  }
+  const waiting = await readPendingCarry(c.datastore, oldIndexKey, c.deviceId)
+  if (waiting === undefined || 'ops' in waiting) return waiting?.ops ?? []
+  c.log.warn(`new vault key: this device's changes waiting from an earlier key change could not be read (${toErrorPayload(waiting.unreadable).message})`)
+  return []
 }

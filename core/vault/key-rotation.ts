@@ -5,7 +5,7 @@ import { deriveSubkey } from '../crypto/subkeys.ts'
 import { generateVaultKey } from '../crypto/vault-key.ts'
 import { vaultSigner } from '../crypto/vault-signing.ts'
 import { systemClock, type Clock } from '../clock.ts'
-import { CairnError, QuotaExceededError, StorageFailedError } from '../errors.ts'
+import { CairnError } from '../errors.ts'
 import type { ChainHead } from '../index/chain.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import { storeBlocks } from '../index/log-store.ts'
@@ -126,10 +126,8 @@ export async function rotateVaultKey (components: KeyRotationComponents, init: K
 async function waitingToCarry (datastore: Datastore, vaultKey: Uint8Array, deviceId: string): Promise<IndexOp[] | undefined> {
   const indexKey = deriveSubkey(vaultKey, 'index')
   try {
-    return await readPendingCarry(datastore, indexKey, deviceId)
-  } catch (err) {
-    if (err instanceof StorageFailedError || err instanceof QuotaExceededError) throw err
-    return undefined
+    const waiting = await readPendingCarry(datastore, indexKey, deviceId)
+    return waiting !== undefined && 'ops' in waiting ? waiting.ops : undefined
   } finally {
     indexKey.fill(0)
   }

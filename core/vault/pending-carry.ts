@@ -3,7 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import type { Blockstore } from 'interface-blockstore'
 import { Key, type Datastore } from 'interface-datastore'
 import { openSecret, sealSecret } from '../crypto/secretbox.ts'
-import { FormatInvalidError, QuotaExceededError, StorageFailedError, toErrorPayload } from '../errors.ts'
+import { FormatInvalidError, toErrorPayload } from '../errors.ts'
 import { carriedOps } from '../index/carry-ops.ts'
 import { headMacKey } from '../index/head-mac.ts'
 import { encodeHlc } from '../index/hlc.ts'
@@ -113,26 +113,26 @@ export async function carryWaitingChanges (stores: CarryStores, indexKey: Uint8A
 }
 
 async function loadPendingCarry (datastore: Datastore, indexKey: Uint8Array, deviceId: string, log: Log): Promise<IndexOp[] | undefined> {
-  try {
-    return await readPendingCarry(datastore, indexKey, deviceId)
-  } catch (err) {
-    if (err instanceof StorageFailedError || err instanceof QuotaExceededError) throw err
-    // Damaged, or sealed under a key no longer in force (a hand-over that did not pass it on): it cannot be used.
-    log.warn(`new vault key: this device's changes kept for it could not be read (${toErrorPayload(err).message}); they are dropped`)
-    await dropPendingCarry(datastore)
-    return undefined
-  }
+  const waiting = await readPendingCarry(datastore, indexKey, deviceId)
+  if (waiting === undefined || 'ops' in waiting) return waiting?.ops
+  // Damaged, or sealed under a key no longer in force (a hand-over that did not pass it on): it cannot be used.
+  log.warn(`new vault key: this device's changes kept for it could not be read (${toErrorPayload(waiting.unreadable).message}); they are dropped`)
+  await dropPendingCarry(datastore)
+  return undefined
 }
+
+/** What waits to be carried: its ops, or why the record cannot be read under the key asked with. */
+export type WaitingChanges = { ops: IndexOp[] } | { unreadable: unknown }
 
 /**
  * The changes waiting under `indexKey` (savePendingCarry), undefined when
  * none wait. A hand-over to yet another key reads them under the key they
  * were kept for and keeps them again under the next (handed-over-index.ts),
- * so keys changing twice before they were carried loses nothing. Throws a
- * StorageError when the store fails, INDEX_RECORD_TAMPERED or a format error
- * when the record cannot be read under this key.
+ * so keys changing twice before they were carried loses nothing. A record
+ * that cannot be read under this key (damaged, or sealed under another) is
+ * `unreadable`; a failing store throws (what waits stays for the next try).
  */
-export async function readPendingCarry (datastore: Datastore, indexKey: Uint8Array, deviceId: string): Promise<IndexOp[] | undefined> {
+export async function readPendingCarry (datastore: Datastore, indexKey: Uint8Array, deviceId: string): Promise<WaitingChanges | undefined> {
   let sealed: Uint8Array
   try {
     if (!(await datastore.has(PENDING_CARRY_KEY))) return undefined
@@ -144,7 +144,9 @@ export async function readPendingCarry (datastore: Datastore, indexKey: Uint8Arr
   try {
     const value = JSON.parse(decoder.decode(openSecret(key, sealed, aadFor(deviceId), 'INDEX_RECORD_TAMPERED'))) as { v?: unknown, ops?: unknown }
     if (value.v !== 1 || !Array.isArray(value.ops)) throw new FormatInvalidError('not a pending carry of version 1')
-    return value.ops.map((item: { device?: unknown, op?: unknown }) => opFromWire(item.op, String(item.device)))
+    return { ops: value.ops.map((item: { device?: unknown, op?: unknown }) => opFromWire(item.op, String(item.device))) }
+  } catch (err) {
+    return { unreadable: err }
   } finally {
     key.fill(0)
   }
