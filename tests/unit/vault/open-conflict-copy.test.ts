@@ -1,44 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { MemoryBlockstore } from 'blockstore-core/memory'
-import { MemoryDatastore } from 'datastore-core/memory'
-import { IndexLog } from '../../../core/index/index-log.ts'
+import type { MemoryBlockstore } from 'blockstore-core/memory'
+import type { IndexLog } from '../../../core/index/index-log.ts'
 import { LogBuffer } from '../../../core/node/log-buffer.ts'
-import { VaultFiles } from '../../../core/vault/vault-files.ts'
 import { DEFAULT_VERSION_RETENTION } from '../../../core/vault/retention.ts'
 import { VaultHistory } from '../../../core/vault/vault-history.ts'
-import { key } from '../index/fixtures.ts'
-import { hashTag, readAll } from './share-test-support.ts'
+import { readAll } from './share-test-support.ts'
+import { LAPTOP, T0, concurrentEdits } from './concurrent-edits-support.ts'
 
-const T0 = Date.UTC(2024, 2, 3, 12)
-const LAPTOP = '12D3KooWLaptopAAAAAA'
-const PHONE = '12D3KooWPhoneBBBBBB'
-
-type Stores = { blockstore: MemoryBlockstore, datastore: MemoryDatastore }
-
-async function device (stores: Stores, deviceId: string, now: number): Promise<{ log: IndexLog, files: VaultFiles }> {
-  const log = new IndexLog(stores, { indexKey: key(9), deviceId, now: () => now })
-  await log.start()
-  return { log, files: new VaultFiles(stores.blockstore, log, new Uint8Array(32).fill(7), hashTag, new AbortController().signal) }
-}
-
-const save = async (files: VaultFiles, content: string): Promise<void> => {
-  await files.add({ file: new Blob([content]), path: 'notes/plan.txt', mtime: T0, type: 'text/plain' })
-}
 const text = async (opened: { stream: ReadableStream<Uint8Array> }): Promise<string> => new TextDecoder().decode(await readAll(opened.stream))
-
-/** Both devices know a file, then each edits it while apart: the laptop then sees the merged log. */
-async function concurrentEdits (): Promise<{ log: IndexLog, files: VaultFiles, blockstore: MemoryBlockstore }> {
-  const stores = { blockstore: new MemoryBlockstore(), datastore: new MemoryDatastore() }
-  const laptop = await device(stores, LAPTOP, T0)
-  await save(laptop.files, 'first draft')
-  const phone = await device(stores, PHONE, T0 + 30_000)
-  await save(laptop.files, 'laptop edit')
-  await save(phone.files, 'phone edit')
-  await laptop.log.stop()
-  await phone.log.stop()
-  return { ...await device(stores, LAPTOP, T0 + 120_000), blockstore: stores.blockstore }
-}
 
 function historyOf (log: IndexLog, blockstore: MemoryBlockstore, now = T0): VaultHistory {
   return new VaultHistory({ blockstore, index: log, log: new LogBuffer().for('vault') },
