@@ -53,8 +53,9 @@ async function rotatorChainArrives (blockstore: MemoryBlockstore, datastore: Mem
   await writeHead(datastore, headMacKey(indexKey), A, chain.head as NonNullable<typeof chain.head>)
 }
 
-async function filesUnderNewKey (blockstore: MemoryBlockstore, datastore: MemoryDatastore): Promise<string[]> {
-  const log = new IndexLog({ blockstore, datastore }, { indexKey: deriveSubkey(newKey, 'index'), deviceId: B })
+/** The files B sees under `vaultKey` (the second key unless told). */
+async function filesUnder (blockstore: MemoryBlockstore, datastore: MemoryDatastore, vaultKey = newKey): Promise<string[]> {
+  const log = new IndexLog({ blockstore, datastore }, { indexKey: deriveSubkey(vaultKey, 'index'), deviceId: B })
   await log.start()
   const paths = listFiles(log.state).map(f => f.path).sort()
   await log.stop()
@@ -78,16 +79,16 @@ test('a hand-over with no backup peer keeps this device\'s changes until the rot
   const seen = await beforeRotation(blockstore, datastore)
   await takeHandOver(blockstore, datastore, lines)
   assert.ok(lines.some(l => /changes wait for the index of the device that changed the keys/.test(l)))
-  assert.deepEqual(await filesUnderNewKey(blockstore, datastore), [], 'nothing carried against an index of this device alone')
+  assert.deepEqual(await filesUnder(blockstore, datastore), [], 'nothing carried against an index of this device alone')
 
   // Device sync brings A's chain; the next unlock carries.
   await rotatorChainArrives(blockstore, datastore, seen)
   await runPendingCarry({ blockstore, datastore }, deriveSubkey(newKey, 'index'), B, logTo(lines))
-  assert.deepEqual(await filesUnderNewKey(blockstore, datastore), ['offline.txt', 'shared.txt'], 'no conflict copy of what A had seen')
+  assert.deepEqual(await filesUnder(blockstore, datastore), ['offline.txt', 'shared.txt'], 'no conflict copy of what A had seen')
   assert.ok(lines.some(l => /kept 1 change\(s\)/.test(l)))
   // Carried once: what waited is gone.
   await runPendingCarry({ blockstore, datastore }, deriveSubkey(newKey, 'index'), B, logTo(lines))
-  assert.deepEqual(await filesUnderNewKey(blockstore, datastore), ['offline.txt', 'shared.txt'])
+  assert.deepEqual(await filesUnder(blockstore, datastore), ['offline.txt', 'shared.txt'])
 })
 
 test('a failed write while carrying loses nothing: the next unlock carries what waits', async () => {
@@ -99,10 +100,10 @@ test('a failed write while carrying loses nothing: the next unlock carries what 
   datastore.failNext = true
   await takeHandOver(blockstore, datastore, lines)
   assert.ok(lines.some(l => /not in the index yet \(.*\); the next unlock tries again/.test(l)))
-  assert.deepEqual(await filesUnderNewKey(blockstore, datastore), ['shared.txt'])
+  assert.deepEqual(await filesUnder(blockstore, datastore), ['shared.txt'])
 
   await runPendingCarry({ blockstore, datastore }, deriveSubkey(newKey, 'index'), B, logTo(lines))
-  assert.deepEqual(await filesUnderNewKey(blockstore, datastore), ['offline.txt', 'shared.txt'])
+  assert.deepEqual(await filesUnder(blockstore, datastore), ['offline.txt', 'shared.txt'])
 })
 
 test('what waits cannot be read under another key: it is dropped in words, and the index opens', async () => {
@@ -133,11 +134,7 @@ test('keys changed twice before what waits was carried: it waits under the newes
   await storeBlocks(blockstore, chain.blocks)
   await writeHead(datastore, headMacKey(indexKey), A, chain.head as NonNullable<typeof chain.head>)
   await runPendingCarry({ blockstore, datastore }, indexKey, B, logTo(lines))
-  const log = new IndexLog({ blockstore, datastore }, { indexKey: deriveSubkey(newestKey, 'index'), deviceId: B })
-  await log.start()
-  const paths = listFiles(log.state).map(f => f.path).sort()
-  await log.stop()
-  assert.deepEqual(paths, ['offline.txt', 'shared.txt'], 'the offline upload survives both key changes, with no conflict copy')
+  assert.deepEqual(await filesUnder(blockstore, datastore, newestKey), ['offline.txt', 'shared.txt'], 'the offline upload survives both key changes, with no conflict copy')
 })
 
 test('this device changes the keys itself while its changes wait: they wait on under its new key and are carried there', async () => {
@@ -162,9 +159,5 @@ test('this device changes the keys itself while its changes wait: they wait on u
   await writeHead(datastore, headMacKey(indexKey), A, chain.head as NonNullable<typeof chain.head>)
   await runPendingCarry({ blockstore, datastore }, indexKey, B, logTo(lines))
   assert.ok(!lines.some(l => /could not be read .*they are dropped/.test(l)), lines.join('\n'))
-  const log = new IndexLog({ blockstore, datastore }, { indexKey, deviceId: B })
-  await log.start()
-  const paths = listFiles(log.state).map(f => f.path).sort()
-  await log.stop()
-  assert.deepEqual(paths, ['after-first-change.txt', 'offline.txt', 'shared.txt'])
+  assert.deepEqual(await filesUnder(blockstore, datastore, rotation.newVaultKey), ['after-first-change.txt', 'offline.txt', 'shared.txt'])
 })
