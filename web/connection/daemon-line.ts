@@ -15,10 +15,13 @@ export function daemonKey (doc: Pick<Document, 'querySelector'> = document): str
   return doc.querySelector(`meta[name="${DAEMON_KEY_META_NAME}"]`)?.getAttribute('content') ?? undefined
 }
 
+/** How long the daemon gets to answer /rpc/session; what holds the port and never answers counts as down. */
+const SESSION_WAIT_MS = 10_000
+
 /** Asks the daemon whether this window's cookie holds its launch secret. */
 export async function daemonSession (): Promise<SessionState> {
   try {
-    const response = await fetch(SESSION_PATH, { cache: 'no-store', credentials: 'same-origin' })
+    const response = await fetch(SESSION_PATH, { cache: 'no-store', credentials: 'same-origin', signal: AbortSignal.timeout(SESSION_WAIT_MS) })
     if (response.status === 403) return 'refused'
     return response.ok ? 'ok' : 'down'
   } catch {

@@ -26,7 +26,16 @@ export interface SocketCarrierInit {
   session: () => Promise<SessionState>
   /** Waits before the next attempt; attempt counts from 1 (default: backoff from 250 ms to 10 s). */
   wait?: (attempt: number) => Promise<void>
+  /** How long a new socket has to prove itself before it is dropped (default PROOF_WAIT_MS). */
+  proofWaitMs?: number
 }
+
+/**
+ * How long a socket may take to send the daemon's proof. The daemon sends it
+ * as the socket opens, so on loopback this is ample; what stays silent longer
+ * (a stranger on the port, a wedged process) must not hold the window's calls.
+ */
+export const PROOF_WAIT_MS = 10_000
 
 const OPEN = 1
 const LINE_DROPPED: ErrorPayload = { code: 'NODE_UNAVAILABLE', message: 'The line to the Cairn desktop app dropped while this was in progress; please try again' }
@@ -113,6 +122,14 @@ export function socketCarrier (init: SocketCarrierInit): RpcClientCarrier {
     line.binaryType = 'arraybuffer'
     /** Whether the socket's first frame was the daemon's proof for `challenge`; nothing is sent before. */
     let proven = false
+    // A socket silent too long is dropped unused and treated as a line that closed
+    // (at once: a stranger's socket may never report its close).
+    const silence = setTimeout(() => {
+      if (socket !== line || proven) return
+      socket = undefined
+      line.close()
+      void afterClose(attempt + 1)
+    }, init.proofWaitMs ?? PROOF_WAIT_MS)
     // A refused or broken line reports 'error' and then 'close'; 'close' handles both.
     line.addEventListener('error', () => {})
     line.addEventListener('message', (ev) => {
@@ -128,12 +145,14 @@ export function socketCarrier (init: SocketCarrierInit): RpcClientCarrier {
         return
       }
       proven = true
+      clearTimeout(silence)
       state = 'open'
       const waiting = queued
       queued = []
       for (const call of waiting) sendCall(call)
     })
     line.addEventListener('close', () => {
+      clearTimeout(silence)
       if (socket !== line) return
       socket = undefined
       // Until the daemon says why, calls wait for the next line.

@@ -144,6 +144,32 @@ describe('a window sends its calls only to the daemon that launched it', () => {
     })
   }
 
+  // A stranger that accepts the socket and says nothing held every call of the window
+  // waiting for ever: the unlock button spun with no word. A socket gets a while to prove
+  // itself; then it is dropped unused and what waits is told the app is not answering.
+  it('a stranger on the port that accepts the socket and stays silent gets nothing, and calls are answered', { timeout: 10_000 }, async () => {
+    const test = await startTestServer({ 'vault.activity': async () => {} })
+    const cookie = await launchCookie(test.server)
+    const port = Number(new URL(test.server.origin).port)
+    let over = false
+    const carrier = pageCarrier(test.server, cookie, {
+      proofWaitMs: 300,
+      wait: async () => { if (over) await new Promise<never>(() => {}); await sleep(50) }
+    })
+    const client = createRpcClient(carrier, 'page')
+    await client.call('vault.activity', undefined)
+    await test.close()
+    const stranger = await startStranger(port)
+    try {
+      await waitFor(() => stranger.sockets > 0, 5000, 'the window to reach the stranger')
+      await assert.rejects(client.call('vault.unlock', { passphrase: 'my secret passphrase' }), hasCode('NODE_UNAVAILABLE'))
+      assert.deepEqual(stranger.heard, [])
+    } finally {
+      over = true
+      await stranger.close()
+    }
+  })
+
   it('a page that carries no daemon key trusts no socket, even the daemon\'s', { timeout: 10_000 }, async () => {
     const test = await startTestServer({ 'vault.activity': async () => {} })
     try {
