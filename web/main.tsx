@@ -4,7 +4,7 @@ import { FramedNotice, isFramed } from './framed-guard.tsx'
 import { createUpdateModel } from './models/update-model.ts'
 import { connectToNode } from './connection/connection.ts'
 import { registerServiceWorker } from './connection/service-worker-registration.ts'
-import { unregisterServiceWorkers } from './connection/daemon-line.ts'
+import { takeWindowKey, unregisterServiceWorkers } from './connection/daemon-line.ts'
 import { isDesktopApp } from './lib/desktop-host.ts'
 import { downloadInFrames } from './lib/download-frame.ts'
 import { ShareApp } from './share/share-app.tsx'
@@ -18,6 +18,8 @@ if (isFramed()) render(<FramedNotice href={window.location.href} />, root)
 else start(root)
 
 function start (root: HTMLElement): void {
+  // Before anything reads the route from the fragment, where a desktop launch put the window key.
+  if (isDesktopApp()) takeWindowKey()
   const update = createUpdateModel()
   // One client per tab, made when first needed: it elects the leader tab that hosts the node worker.
   let client: RpcClient | undefined

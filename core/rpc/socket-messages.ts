@@ -26,7 +26,7 @@ import type { CallMessage, FromNodeMessage } from './messages.ts'
 
 /** The WebSocket's path on the daemon's origin. */
 export const SOCKET_PATH = '/rpc'
-/** GET answers 204 when the page's cookie holds this launch's secret, 403 otherwise (the page tells "not launched" from "daemon down"). */
+/** GET answers 204 when the page's cookie and window key hold this launch's secret, 403 otherwise (the page tells "not launched" from "daemon down"). */
 export const SESSION_PATH = '/rpc/session'
 /** `<meta name="cairn-host" content="desktop">`: the daemon injects it into index.html. */
 export const HOST_META_NAME = 'cairn-host'
@@ -37,6 +37,18 @@ export const DAEMON_KEY_META_NAME = 'cairn-daemon-key'
 export const CHALLENGE_PARAM = 'challenge'
 /** The query parameter of the one-time launch URL. */
 export const LAUNCH_PARAM = 'launch'
+/**
+ * The launch's window key, which the page keeps in its origin's storage and
+ * sends beside the cookie: a browser sends a 127.0.0.1 cookie to every port
+ * of 127.0.0.1, so in the system browser any local program listening on
+ * another port could collect the cookie; storage is kept per port.
+ * The launch redirect hands it in the fragment (`#window-key=…`), never sent
+ * to a server; the socket URL carries it in this query parameter, and
+ * SESSION_PATH in the header below.
+ */
+export const WINDOW_KEY_PARAM = 'key'
+export const WINDOW_KEY_FRAGMENT = 'window-key'
+export const WINDOW_KEY_HEADER = 'x-cairn-window-key'
 /** The most bytes one `blob-chunk` carries. */
 export const BLOB_CHUNK_BYTES = 1024 * 1024
 

@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { Log } from '../../core/log.ts'
 import type { EventMessage } from '../../core/rpc/messages.ts'
 import { isDownloadPath } from '../../core/rpc/service-worker-urls.ts'
-import { CHALLENGE_PARAM, LAUNCH_PARAM, SESSION_PATH, SOCKET_PATH } from '../../core/rpc/socket-messages.ts'
+import { CHALLENGE_PARAM, LAUNCH_PARAM, SESSION_PATH, SOCKET_PATH, WINDOW_KEY_HEADER, WINDOW_KEY_PARAM } from '../../core/rpc/socket-messages.ts'
 import { newDaemonKeyPair, parseChallenge, proveChallenge } from '../../core/rpc/socket-proof.ts'
 import { SECURITY_HEADERS } from '../../core/security-headers.ts'
 import { answerDownload } from './download-route.ts'
@@ -44,11 +44,16 @@ export interface AppServer {
 /** Largest frame a page may send: a 1 MiB chunk and its envelope. */
 const MAX_FRAME_BYTES = 2 * 1024 * 1024
 
+/** A header's one value (a repeated header counts as none). */
+function headerValue (value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
 /**
  * The desktop daemon's loopback server (DESIGN §10): the built PWA over HTTP,
  * and the page's typed RPC over a WebSocket at SOCKET_PATH
  * (core/rpc/socket-messages.ts). Only the window opened through `launchUrl()`
- * holds the per-launch secret cookie; the socket also asks for the daemon's
+ * holds the per-launch secret cookie and window key; the socket also asks for the daemon's
  * exact Origin, and every request for its exact Host (DNS rebinding).
  * Every socket it accepts first hears this launch's signature over the
  * challenge in the socket's URL, so the window can tell this daemon from
@@ -72,12 +77,12 @@ export async function startAppServer (init: AppServerInit): Promise<AppServer> {
     const token = url.searchParams.get(LAUNCH_PARAM)
     if (url.pathname === '/' && token !== null) {
       if (!secret.redeem(token)) { log.warn('refused a used, expired or unknown launch token'); plain(res, 403, 'This launch link was already used or has expired. Open Cairn from its tray icon or run cairn-desktop.'); return }
-      res.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': secret.cookie(), Location: '/', 'Cache-Control': 'no-store' })
+      res.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': secret.cookie(), Location: secret.landing(), 'Cache-Control': 'no-store' })
       res.end()
       return
     }
     if (url.pathname === SESSION_PATH) {
-      const held = secret.holds(req.headers.cookie)
+      const held = secret.admits(req.headers.cookie, headerValue(req.headers[WINDOW_KEY_HEADER]))
       res.writeHead(held ? 204 : 403, { ...SECURITY_HEADERS, 'Cache-Control': 'no-store' })
       res.end()
       return
@@ -117,7 +122,9 @@ export async function startAppServer (init: AppServerInit): Promise<AppServer> {
         ? `host ${String(req.headers.host)}`
         : req.headers.origin !== origin
           ? `origin ${String(req.headers.origin)}`
-          : !secret.holds(req.headers.cookie) ? 'no launch cookie' : undefined
+          : !secret.holds(req.headers.cookie)
+              ? 'no launch cookie'
+              : !secret.admits(req.headers.cookie, url?.searchParams.get(WINDOW_KEY_PARAM)) ? 'no window key' : undefined
     // Only a socket that passed the checks above gets a signature.
     if (why !== undefined || challenge === undefined) {
       log.warn(`refused a WebSocket: ${why ?? 'no challenge'}`)

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { WINDOW_KEY_FRAGMENT } from '../../core/rpc/socket-messages.ts'
 
 /** How long a launch URL's token may wait to be opened. */
 export const LAUNCH_TOKEN_TTL_MS = 2 * 60 * 1000
@@ -7,11 +8,14 @@ export const SESSION_COOKIE = 'cairn-desktop'
 /**
  * The per-launch secret of the desktop daemon (DESIGN §10): the app window
  * gets it through a one-time launch URL whose token the server exchanges for
- * an HttpOnly cookie; the WebSocket and downloads ask for that cookie. A new
- * daemon makes a new secret, so an old window must be opened again.
+ * an HttpOnly cookie and a window key in the redirect's fragment
+ * (core/rpc/socket-messages.ts WINDOW_KEY_PARAM says why both); downloads ask
+ * for the cookie, the WebSocket and the session check for both. A new daemon
+ * makes a new secret, so an old window must be opened again.
  */
 export class LaunchSecret {
   private readonly secret = randomBytes(32).toString('base64url')
+  private readonly windowKey = randomBytes(32).toString('base64url')
   /** Tokens not yet used, with when each expires. */
   private readonly tokens = new Map<string, number>()
 
@@ -36,13 +40,27 @@ export class LaunchSecret {
     return `${SESSION_COOKIE}=${this.secret}; HttpOnly; SameSite=Strict; Path=/`
   }
 
+  /** Where a redeemed launch goes: the app, with the window key in the fragment (never sent to a server). */
+  landing (): string {
+    return `/#${WINDOW_KEY_FRAGMENT}=${this.windowKey}`
+  }
+
   /** Whether a request's Cookie header holds this launch's secret (compared in constant time). */
   holds (cookieHeader: string | undefined): boolean {
     const offered = cookieValue(cookieHeader, SESSION_COOKIE)
-    if (offered === undefined) return false
-    // Hashing first gives equal lengths, so timingSafeEqual never leaks the secret's length.
-    return timingSafeEqual(digest(offered), digest(this.secret))
+    return offered !== undefined && sameSecret(offered, this.secret)
   }
+
+  /** Whether a request holds both the cookie and the window key of this launch. */
+  admits (cookieHeader: string | undefined, windowKey: string | null | undefined): boolean {
+    const keyHeld = windowKey !== null && windowKey !== undefined && sameSecret(windowKey, this.windowKey)
+    return this.holds(cookieHeader) && keyHeld
+  }
+}
+
+function sameSecret (offered: string, secret: string): boolean {
+  // Hashing first gives equal lengths, so timingSafeEqual never leaks the secret's length.
+  return timingSafeEqual(digest(offered), digest(secret))
 }
 
 function digest (value: string): Buffer {

@@ -14,7 +14,7 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 import { serveDirectory } from './support/static-server.ts'
 import { waitFor } from '../unit/support/polling.ts'
 import { decodeDaemonFrame } from '../../core/rpc/socket-codec.ts'
-import { CHALLENGE_PARAM, SESSION_PATH, SOCKET_PATH } from '../../core/rpc/socket-messages.ts'
+import { CHALLENGE_PARAM, SESSION_PATH, SOCKET_PATH, WINDOW_KEY_HEADER, WINDOW_KEY_PARAM } from '../../core/rpc/socket-messages.ts'
 import { newChallenge } from '../../core/rpc/socket-proof.ts'
 
 /*
@@ -65,22 +65,22 @@ async function startDaemon (args: string[] = []): Promise<Daemon> {
   }
 }
 
-/** A plain HTTP GET with exactly these headers (Host included), its status and Set-Cookie. */
-async function get (url: string, headers: Record<string, string> = {}): Promise<{ status: number, cookie: string | undefined }> {
+/** A plain HTTP GET with exactly these headers (Host included), its status, Set-Cookie and the window key of its Location. */
+async function get (url: string, headers: Record<string, string> = {}): Promise<{ status: number, cookie: string | undefined, windowKey: string | undefined }> {
   return await new Promise((resolve, reject) => {
     const req = request(url, { headers }, (res) => {
       res.resume()
       const setCookie = res.headers['set-cookie']?.[0]
-      resolve({ status: res.statusCode ?? 0, cookie: setCookie?.split(';')[0] })
+      resolve({ status: res.statusCode ?? 0, cookie: setCookie?.split(';')[0], windowKey: /#window-key=(.+)$/.exec(res.headers.location ?? '')?.[1] })
     })
     req.on('error', reject)
     req.end()
   })
 }
 
-/** Tries the RPC socket as a local program would (with a challenge, as the page sends): 'open' and the first frame's kind, or the HTTP status it got. */
-async function trySocket (origin: string, headers: Record<string, string>): Promise<{ opened: boolean, status?: number, firstFrame?: string }> {
-  const ws = new WebSocket(`${origin.replace('http', 'ws')}${SOCKET_PATH}?${CHALLENGE_PARAM}=${newChallenge()}`, { headers })
+/** Tries the RPC socket as a local program would (with a challenge and `windowKey`, as the page sends): 'open' and the first frame's kind, or the HTTP status it got. */
+async function trySocket (origin: string, headers: Record<string, string>, windowKey = ''): Promise<{ opened: boolean, status?: number, firstFrame?: string }> {
+  const ws = new WebSocket(`${origin.replace('http', 'ws')}${SOCKET_PATH}?${CHALLENGE_PARAM}=${newChallenge()}&${WINDOW_KEY_PARAM}=${windowKey}`, { headers })
   return await new Promise((resolve) => {
     ws.on('unexpected-response', (_req, res) => { resolve({ opened: false, status: res.statusCode }); ws.terminate() })
     ws.on('error', () => { resolve({ opened: false }) })
@@ -108,13 +108,18 @@ test('the shipped daemon: no socket for another origin, a program without the se
     const first = await get(launch)
     expect(first.status).toBe(303)
     const cookie = first.cookie ?? ''
+    const key = first.windowKey ?? ''
     expect(cookie).toMatch(/^cairn-desktop=.{20,}/)
+    expect(key).toMatch(/^.{40,}$/)
     expect((await get(launch)).status).toBe(403)
     expect((await get(`${origin}/?launch=guessed-token`)).status).toBe(403)
 
     // With the secret, the socket opens and the daemon first proves itself (the control case).
-    expect(await trySocket(origin, { Origin: origin, Cookie: cookie })).toEqual({ opened: true, firstFrame: 'daemon-proof' })
-    expect((await get(origin + SESSION_PATH, { Cookie: cookie })).status).toBe(204)
+    expect(await trySocket(origin, { Origin: origin, Cookie: cookie }, key)).toEqual({ opened: true, firstFrame: 'daemon-proof' })
+    expect((await get(origin + SESSION_PATH, { Cookie: cookie, [WINDOW_KEY_HEADER]: key })).status).toBe(204)
+    // The cookie alone, as a program on another port of 127.0.0.1 could collect it from the user's browser: nothing.
+    expect(await trySocket(origin, { Origin: origin, Cookie: cookie })).toEqual({ opened: false, status: 403 })
+    expect((await get(origin + SESSION_PATH, { Cookie: cookie })).status).toBe(403)
 
     // A local program with the right Origin but no secret, or a wrong one: 403, nothing to call.
     expect(await trySocket(origin, { Origin: origin })).toEqual({ opened: false, status: 403 })
@@ -123,13 +128,13 @@ test('the shipped daemon: no socket for another origin, a program without the se
     expect((await get(`${origin}/download/x/y`)).status).toBe(403)
     // The secret but another origin: another port, localhost for 127.0.0.1, none at all.
     for (const foreign of [other.url.replace(/\/$/, ''), `http://localhost:${port}`, 'null']) {
-      expect(await trySocket(origin, { Origin: foreign, Cookie: cookie }), `origin ${foreign}`).toEqual({ opened: false, status: 403 })
+      expect(await trySocket(origin, { Origin: foreign, Cookie: cookie }, key), `origin ${foreign}`).toEqual({ opened: false, status: 403 })
     }
-    expect(await trySocket(origin, { Cookie: cookie })).toEqual({ opened: false, status: 403 })
+    expect(await trySocket(origin, { Cookie: cookie }, key)).toEqual({ opened: false, status: 403 })
     // DNS rebinding: a foreign name resolved to 127.0.0.1 sends its own Host, for pages and the socket alike.
     for (const foreignHost of [`evil.example:${port}`, `localhost:${port}`]) {
       expect((await get(`${origin}/`, { Host: foreignHost })).status, `host ${foreignHost}`).toBe(403)
-      expect(await trySocket(origin, { Host: foreignHost, Origin: `http://${foreignHost}`, Cookie: cookie }), `host ${foreignHost}`).toEqual({ opened: false, status: 403 })
+      expect(await trySocket(origin, { Host: foreignHost, Origin: `http://${foreignHost}`, Cookie: cookie }, key), `host ${foreignHost}`).toEqual({ opened: false, status: 403 })
     }
     expect((await get(`${origin}/`, { Host: host })).status).toBe(200)
 
@@ -141,7 +146,7 @@ test('the shipped daemon: no socket for another origin, a program without the se
       const ws = new WebSocket(url)
       ws.onopen = () => { resolve('open'); ws.close() }
       ws.onerror = () => { resolve('refused') }
-    }), `ws://${host}${SOCKET_PATH}?${CHALLENGE_PARAM}=${newChallenge()}`)
+    }), `ws://${host}${SOCKET_PATH}?${CHALLENGE_PARAM}=${newChallenge()}&${WINDOW_KEY_PARAM}=${key}`)
     await page.goto(other.url)
     expect(await openSocket()).toBe('refused')
     const onLocalhost = await page.goto(`http://localhost:${port}/`)

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { afterEach, describe, it, mock } from 'node:test'
 import { request } from 'node:http'
 import { SECURITY_HEADERS } from '../../../core/security-headers.ts'
-import { SESSION_PATH } from '../../../core/rpc/socket-messages.ts'
+import { SESSION_PATH, WINDOW_KEY_HEADER } from '../../../core/rpc/socket-messages.ts'
 import { LAUNCH_TOKEN_TTL_MS } from '../../../desktop/server/launch-secret.ts'
-import { launchCookie, startTestServer, upgradeStatus, type TestAppServer } from './app-server-support.ts'
+import { launchCookie, startTestServer, upgradeStatus, windowKeyOf, type TestAppServer } from './app-server-support.ts'
 
 /** A GET with a Host header of the test's choosing (fetch does not let one set it). */
 async function getWithHost (url: string, host: string): Promise<number> {
@@ -19,16 +19,36 @@ describe('desktop app server: who may talk to the node', () => {
   let test: TestAppServer
   afterEach(async () => { mock.timers.reset(); await test.close() })
 
-  it('the launch URL hands an HttpOnly, SameSite=Strict cookie and sends the window to /', async () => {
+  it('the launch URL hands an HttpOnly, SameSite=Strict cookie and sends the window to /, the window key in the fragment', async () => {
     test = await startTestServer({})
     const response = await fetch(test.server.launchUrl(), { redirect: 'manual' })
     assert.equal(response.status, 303)
-    assert.equal(response.headers.get('location'), '/')
+    const key = /^\/#window-key=([A-Za-z0-9_-]{43})$/.exec(response.headers.get('location') ?? '')?.[1]
+    assert.ok(key !== undefined, `the window goes to / with its key in the fragment, not ${String(response.headers.get('location'))}`)
     const cookie = response.headers.getSetCookie()[0] ?? ''
     assert.match(cookie, /; HttpOnly/)
     assert.match(cookie, /; SameSite=Strict/)
     assert.match(cookie, /; Path=\//)
-    assert.equal(await upgradeStatus(test.server, { origin: test.server.origin, cookie: cookie.split(';')[0] }), 101)
+    assert.equal(await upgradeStatus(test.server, { origin: test.server.origin, cookie: cookie.split(';')[0], key }), 101)
+  })
+
+  // A browser sends a cookie of 127.0.0.1 to every port of 127.0.0.1. With the system browser
+  // as the window (no Chromium installed), a program of another local user listening on some
+  // port got the launch cookie from any page of its own the user opened, and with it (and a
+  // forged Origin) the daemon's socket: the whole vault. The window key lives in the page's
+  // storage, which a browser keeps per port.
+  it('the launch cookie alone, as another port of 127.0.0.1 would receive it, opens no socket and no session', async () => {
+    test = await startTestServer({})
+    const { origin } = test.server
+    const cookie = await launchCookie(test.server)
+    assert.equal(await upgradeStatus(test.server, { origin, cookie, key: '' }), 403)
+    assert.equal(await upgradeStatus(test.server, { origin, cookie, key: 'A'.repeat(43) }), 403)
+    assert.ok(test.logged.some(line => line.includes('no window key')))
+    assert.equal((await fetch(`${origin}${SESSION_PATH}`, { headers: { cookie } })).status, 403)
+    assert.equal((await fetch(`${origin}${SESSION_PATH}`, { headers: { cookie, [WINDOW_KEY_HEADER]: 'A'.repeat(43) } })).status, 403)
+    // The key without the cookie opens nothing either.
+    assert.equal(await upgradeStatus(test.server, { origin, key: windowKeyOf(cookie) }), 403)
+    assert.equal(await upgradeStatus(test.server, { origin, cookie }), 101, 'with both, as the launched window sends them')
   })
 
   it('a socket from another origin is refused with 403, and logged', async () => {
@@ -88,12 +108,13 @@ describe('desktop app server: who may talk to the node', () => {
     assert.equal(await upgradeStatus(test.server, { origin, cookie, host: `rebind.example:${port}` }), 403)
   })
 
-  it('downloads and the session check ask for the cookie', async () => {
+  it('downloads ask for the cookie, the session check for the cookie and the window key', async () => {
     test = await startTestServer({})
     const { origin } = test.server
     assert.equal((await fetch(`${origin}/download/some-file`)).status, 403)
     assert.equal((await fetch(`${origin}${SESSION_PATH}`)).status, 403)
-    assert.equal((await fetch(`${origin}${SESSION_PATH}`, { headers: { cookie: await launchCookie(test.server) } })).status, 204)
+    const cookie = await launchCookie(test.server)
+    assert.equal((await fetch(`${origin}${SESSION_PATH}`, { headers: { cookie, [WINDOW_KEY_HEADER]: windowKeyOf(cookie) } })).status, 204)
   })
 
   it('serves the app with its security headers and the desktop meta tag', async () => {

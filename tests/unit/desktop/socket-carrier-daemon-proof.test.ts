@@ -6,10 +6,10 @@ import { CairnError } from '../../../core/errors.ts'
 import { createRpcClient } from '../../../core/rpc/rpc-client.ts'
 import { decodeDaemonFrame, decodePageFrame, encodeFrame } from '../../../core/rpc/socket-codec.ts'
 import type { FromNodeMessage } from '../../../core/rpc/messages.ts'
-import { CHALLENGE_PARAM, DAEMON_KEY_META_NAME, SESSION_PATH, SOCKET_PATH, type DaemonToPageMessage } from '../../../core/rpc/socket-messages.ts'
+import { CHALLENGE_PARAM, DAEMON_KEY_META_NAME, SESSION_PATH, SOCKET_PATH, WINDOW_KEY_PARAM, type DaemonToPageMessage } from '../../../core/rpc/socket-messages.ts'
 import { checkProof, newChallenge } from '../../../core/rpc/socket-proof.ts'
 import { waitFor } from '../support/polling.ts'
-import { launchCookie, pageCarrier, startTestServer, upgradeStatus } from './app-server-support.ts'
+import { launchCookie, pageCarrier, startTestServer, upgradeStatus, windowKeyOf } from './app-server-support.ts'
 
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 const hasCode = (code: string) => (err: unknown): boolean => err instanceof CairnError && err.code === code
@@ -74,7 +74,7 @@ async function strangerAfterDaemon (firstFrame: ((captured: Uint8Array) => Daemo
 
 /** Opens a socket to the daemon as a holder of `cookie` and returns the signature of its first frame. */
 async function proofFor (origin: string, cookie: string, challenge: string): Promise<Uint8Array> {
-  const ws = new WsSocket(`${origin.replace(/^http/, 'ws')}${SOCKET_PATH}?${CHALLENGE_PARAM}=${challenge}`, { headers: { Origin: origin, Cookie: cookie } })
+  const ws = new WsSocket(`${origin.replace(/^http/, 'ws')}${SOCKET_PATH}?${CHALLENGE_PARAM}=${challenge}&${WINDOW_KEY_PARAM}=${windowKeyOf(cookie)}`, { headers: { Origin: origin, Cookie: cookie } })
   return await new Promise<Uint8Array>((resolve, reject) => {
     ws.on('error', reject)
     ws.on('message', (data: Buffer) => {
