@@ -1,5 +1,6 @@
 import { isMultiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { AddressInvalidError, CairnError, FormatInvalidError, PeerUnreachableError } from '../../errors.ts'
+import { checkAnswer } from './answer-shapes.ts'
 import { fromErrorResponse } from './backup-errors.ts'
 import { BACKUP_PROTOCOL, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from './constants.ts'
 import { signRequest, type RequestFields } from './request-signing.ts'
@@ -155,7 +156,10 @@ export class BackupClient {
       if (typeof answer !== 'object' || answer === null || typeof (answer as { ok?: unknown }).ok !== 'boolean') {
         throw new FormatInvalidError('the backup peer sent a malformed answer')
       }
-      if ((answer as { ok: boolean }).ok) return answer as { ok: true } & ResultByKind[K]
+      if ((answer as { ok: boolean }).ok) {
+        checkAnswer(kind, answer as Record<string, unknown>)
+        return answer as { ok: true } & ResultByKind[K]
+      }
       throw fromErrorResponse(answer as ErrorResponse)
     } finally {
       await stream.close({ signal }).catch(() => { stream.abort(new Error('closing failed')) })
