@@ -11,11 +11,13 @@
  *
  * Paths are relative to the shared folder, '/'-separated, with no empty,
  * "." or ".." segment, so a recipient can save them under a folder of their
- * own without escaping it.
+ * own without escaping it, and follow the vault's path rules (no control
+ * characters, names of at most 255 bytes: core/index/paths.ts).
  */
 import { CID } from 'multiformats/cid'
 import { base64UrlToBytes, toBase64Url } from '../crypto/base64.ts'
 import { CairnError, FormatInvalidError } from '../errors.ts'
+import { validatePath } from '../index/paths.ts'
 
 /** The MIME type a folder share's link carries. */
 export const FOLDER_SHARE_TYPE = 'application/vnd.cairn.folder+json'
@@ -42,6 +44,13 @@ const invalid = (why: string): CairnError => new FormatInvalidError(`the shared 
 function checkPath (path: unknown): string {
   if (typeof path !== 'string' || path === '' || encoder.encode(path).length > MAX_PATH_BYTES) throw invalid('a path is empty or too long')
   if (path.split('/').some(segment => segment === '' || segment === '.' || segment === '..')) throw invalid(`a path has an empty, "." or ".." part: ${path}`)
+  // The vault's own rules too (control characters, over-long names): a path it
+  // refuses would stop "Save to my vault" half-way, after the files before it.
+  try {
+    validatePath(path)
+  } catch (err) {
+    throw new FormatInvalidError(`the shared folder's listing is invalid: a path is not a file name (${JSON.stringify(path)})`, { cause: err })
+  }
   return path
 }
 

@@ -77,6 +77,14 @@ describe('folder listing v1', () => {
     assert.equal(decodeFolderListing(withFirst('path', '..a/b..')).at(0)?.path, '..a/b..', 'dots inside a name are a name')
   })
 
+  it('refuses a path the recipient\'s vault would refuse, before anything is saved', () => {
+    // A hostile sender's listing: "Save to my vault" would store the files before it and stop there.
+    for (const path of ['a\u0000.txt', 'line\nbreak.txt', 'tab\there', 'del\u007f', 'sub/\u001b[31mred', `${'x'.repeat(256)}/a.txt`]) {
+      assertCode(() => decodeFolderListing(withFirst('path', path)), 'FORMAT_INVALID', `path ${JSON.stringify(path)}`)
+    }
+    assert.equal(decodeFolderListing(withFirst('path', `${'x'.repeat(255)}/a.txt`)).at(0)?.path.length, 261, 'a 255-byte name is a name')
+  })
+
   it('refuses two entries for one path', () => {
     const json = listingJson()
     ;(json.files[1] as Record<string, unknown>).path = json.files[0]?.path
