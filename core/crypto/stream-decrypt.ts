@@ -286,13 +286,19 @@ export function createDecryptStream (init: DecryptStreamInit): TransformStream<U
       throw err
     }
   }
-  return new TransformStream<Uint8Array, Uint8Array>({
+  // `cancel` runs when the writer aborts or the reader cancels (a stopped download), where
+  // nothing calls flush; TypeScript's DOM types do not list it yet, browsers and Node call it.
+  const transformer: Transformer<Uint8Array, Uint8Array> & { cancel: () => void } = {
     async transform (chunk, controller) {
       await wiping(async () => { await decryptor.push(chunk, p => { controller.enqueue(p) }) })
     },
     async flush (controller) {
       await wiping(async () => { await decryptor.finish(p => { controller.enqueue(p) }) })
       decryptor.wipe()
+    },
+    cancel () {
+      decryptor.wipe()
     }
-  })
+  }
+  return new TransformStream<Uint8Array, Uint8Array>(transformer)
 }

@@ -51,6 +51,24 @@ describe('a download wipes its file key', () => {
     assert.ok(zeroed(key))
   })
 
+  it('the decrypt stream wipes a key it owns when it is aborted or cancelled, even before the header arrived', async () => {
+    const key = generateFileKey()
+    const ciphertext = new Uint8Array(await new Response(new Blob([randomBytes(70_000)]).stream().pipeThrough(createEncryptStream({ key }))).arrayBuffer())
+    for (const how of ['abort', 'cancel'] as const) {
+      const owned = key.slice()
+      const stream = createDecryptStream({ key: owned, wipeKey: true })
+      const writer = stream.writable.getWriter()
+      const reader = stream.readable.getReader()
+      const reading = reader.read()
+      reading.catch(() => {})
+      // Half a header: nothing is decrypted, nothing fails, the stream just waits.
+      await writer.write(ciphertext.subarray(0, 40))
+      if (how === 'abort') await writer.abort(new Error('the download was stopped'))
+      else await reader.cancel('the reader went away')
+      assert.ok(zeroed(owned), `the key is overwritten on ${how}`)
+    }
+  })
+
   it('the decrypt stream wipes a key it owns, and leaves alone one it does not', async () => {
     const key = generateFileKey()
     const plaintext = randomBytes(70_000)
