@@ -199,7 +199,13 @@ export class SqliteDatastore extends BaseDatastore {
         }
         db.exec('COMMIT')
       } catch (err) {
-        db.exec('ROLLBACK')
+        // SQLite may have rolled back by itself (it does on SQLITE_FULL): a
+        // ROLLBACK then fails too, and its error would hide the real one.
+        if (db.isTransaction) {
+          try {
+            db.exec('ROLLBACK')
+          } catch {}
+        }
         throw err
       }
     }, doing)

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
+import type { DatabaseSync } from 'node:sqlite'
 import { Key } from 'interface-datastore'
 import { prefixRange, SqliteDatastore } from '../../../relay-server/storage/sqlite-datastore.ts'
 
@@ -111,6 +112,28 @@ describe('SqliteDatastore', () => {
     const again = await open(path)
     assert.equal(text(await again.get(new Key('/pkcs8/self'))), 'key')
     await again.close()
+  })
+
+  it('a batch that fills the disk fails with QUOTA_EXCEEDED, lands none of its records, and writes go on once there is room', async () => {
+    const ds = await open()
+    // A full disk, as SQLite sees one: the database may not grow past a few pages (SQLITE_FULL).
+    const db = (ds as unknown as { db: DatabaseSync }).db
+    db.exec('PRAGMA max_page_count = 8')
+    await ds.put(new Key('/kept'), bytes('kept'))
+    const batch = ds.batch()
+    for (let i = 0; i < 20; i++) batch.put(new Key(`/full/${i}`), new Uint8Array(4000))
+    await assert.rejects(async () => { await batch.commit() }, (err: { code?: string }) => err.code === 'QUOTA_EXCEEDED')
+    const many = ds.putMany(Array.from({ length: 20 }, (_, i) => ({ key: new Key(`/many/${i}`), value: new Uint8Array(4000) })))
+    await assert.rejects(keys(many), (err: { code?: string }) => err.code === 'QUOTA_EXCEEDED')
+    assert.deepEqual(await keys(ds.queryKeys({ prefix: '/full' })), [])
+    assert.deepEqual(await keys(ds.queryKeys({ prefix: '/many' })), [])
+    assert.equal(text(await ds.get(new Key('/kept'))), 'kept')
+    db.exec('PRAGMA max_page_count = 1000000')
+    const again = ds.batch()
+    again.put(new Key('/after'), bytes('room again'))
+    await again.commit()
+    assert.equal(text(await ds.get(new Key('/after'))), 'room again')
+    await ds.close()
   })
 
   it('computes prefix byte ranges, including 0xff edges', () => {
