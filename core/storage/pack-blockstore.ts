@@ -13,7 +13,7 @@ import { encodeIndexFile, writeIndexFile } from './pack-index-file.ts'
 import { recoverIndex, type RecoveryReport } from './pack-recovery.ts'
 import { PackWriter } from './pack-writer.ts'
 import { toStorageError } from './storage-errors.ts'
-import { assertBlockMatches, blockMatchesCid } from './block-check.ts'
+import { assertBlockMatches, BlockDamagedError, blockMatchesCid } from './block-check.ts'
 import { markFresh } from './fresh-bytes.ts'
 
 /** Options for {@link PackBlockstore}. */
@@ -315,7 +315,7 @@ export class PackBlockstore extends BaseBlockstore {
     return bytes
   }
 
-  /** One read call per block; a short read means the pack lost bytes it once had. */
+  /** One read call per block; a short read means the pack lost bytes it once had (BLOCK_DAMAGED). */
   private async read (location: BlockLocation, cid: CID): Promise<Uint8Array> {
     const name = packFileName(location.pack)
     let bytes: Uint8Array
@@ -330,7 +330,8 @@ export class PackBlockstore extends BaseBlockstore {
       throw toStorageError(err, `read block ${cid.toString()}`)
     }
     if (bytes.length !== location.length) {
-      throw new StorageFailedError(`Block ${cid.toString()} is damaged: ${name} ends ${location.length - bytes.length} bytes short of it`)
+      // Damage like a changed byte: the same error, so the block is fetched again and its file named.
+      throw new BlockDamagedError(cid, `Block ${cid.toString()} is damaged: ${name} ends ${location.length - bytes.length} bytes short of it`)
     }
     // Read for this caller alone: a decrypting worker may take the buffer without a copy.
     markFresh(bytes)

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, openSync, readSync, rmSync, writeSync, closeSync } from 'node:fs'
+import { mkdtempSync, openSync, readSync, rmSync, truncateSync, writeSync, closeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { isCairnError } from '../../../core/errors.ts'
-import { BlockDamagedError } from '../../../core/storage/block-check.ts'
+import { BlockDamagedError, damagedCid } from '../../../core/storage/block-check.ts'
 import { FILE_HEADER_LENGTH } from '../../../core/storage/pack-format.ts'
 import type { PackBlockstore } from '../../../core/storage/pack-blockstore.ts'
 import { createFsBlockstore } from '../../../relay-server/storage/fs-blockstore.ts'
@@ -92,6 +92,31 @@ describe('a damaged block in a pack file', () => {
     await store.stop()
     const reopened = await createFsBlockstore(directory)
     assert.deepEqual(await readOutcome(reopened, blocks[2] as Block), blocks[2]?.bytes)
+    await reopened.stop()
+  })
+
+  it('a pack cut short under a running store: the lost block is BLOCK_DAMAGED naming it (so it can be repaired and named), the others read, replace() mends it', async () => {
+    const directory = join(root, 'cut')
+    const store = await createFsBlockstore(directory)
+    const blocks = await threeBlocks()
+    await collectAll(store.putMany(blocks))
+    await store.flush()
+    // The disk (or someone) cuts the pack in the middle of the third block while the desktop or the peer runs.
+    truncateSync(join(directory, '00000001.pack'), FILE_HEADER_LENGTH + 4000 + 5000 + 1000)
+    const lost = blocks[2] as Block
+    await assert.rejects(collectBytes(store.get(lost.cid)), (err: unknown) => {
+      assert.equal(damagedCid(err)?.toString(), lost.cid.toString())
+      assert.match((err as Error).message, /00000001\.pack/)
+      return true
+    })
+    assert.deepEqual(await readOutcome(store, blocks[0] as Block), blocks[0]?.bytes)
+    assert.deepEqual(await readOutcome(store, blocks[1] as Block), blocks[1]?.bytes)
+    assert.deepEqual((await collectAll(store.checkAll())).filter(c => !c.sound).map(c => c.cid.toString()), [lost.cid.toString()])
+    await store.replace(lost.cid, lost.bytes)
+    assert.deepEqual(await readOutcome(store, lost), lost.bytes)
+    await store.stop()
+    const reopened = await createFsBlockstore(directory)
+    for (const block of blocks) assert.deepEqual(await readOutcome(reopened, block), block.bytes)
     await reopened.stop()
   })
 })

@@ -229,7 +229,7 @@ describe('PackBlockstore', () => {
     assert.deepEqual(files.openFiles(), [])
   })
 
-  it('reports a pack that lost bytes under it as STORAGE_FAILED, not as wrong data', async () => {
+  it('reports a pack that lost bytes under it as BLOCK_DAMAGED (like any damage), not as wrong data', async () => {
     const inner = new MemoryPackFiles()
     let shortReads = false
     const files: PackFiles = {
@@ -252,7 +252,7 @@ describe('PackBlockstore', () => {
     const block = await makeBlock(100, 3)
     await store.put(block.cid, block.bytes)
     shortReads = true
-    await assert.rejects(collectBytes(store.get(block.cid)), (err) => isCairnError(err, 'STORAGE_FAILED'))
+    await assert.rejects(collectBytes(store.get(block.cid)), (err) => isCairnError(err, 'BLOCK_DAMAGED'))
     shortReads = false
     await store.stop()
   })
