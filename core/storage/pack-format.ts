@@ -80,6 +80,20 @@ export function checkHeader (bytes: Uint8Array, magic: readonly number[]): 'ok' 
   return zeros ? 'empty' : 'foreign'
 }
 
+/**
+ * True when `bytes` differ from our header in exactly one byte and do not
+ * read as a newer version of it: what a flipped bit or a changed byte leaves.
+ * Recovery mends such a header only when the file's content shows it is ours.
+ */
+export function isDamagedHeader (bytes: Uint8Array, magic: readonly number[]): boolean {
+  if (bytes.length < FILE_HEADER_LENGTH) return false
+  const expected = fileHeader(magic)
+  let differing = 0
+  for (let i = 0; i < FILE_HEADER_LENGTH; i++) if (bytes[i] !== expected[i]) differing++
+  const newer = magic.every((byte, i) => bytes[i] === byte) && (bytes[4] as number) > FORMAT_VERSION
+  return differing === 1 && !newer
+}
+
 /** One journal record, decoded. */
 export interface JournalRecord {
   kind: typeof RECORD_PUT | typeof RECORD_DELETE

@@ -6,7 +6,7 @@ import { PackIndex } from './pack-index.ts'
 import { INDEX_SLOTS, loadIndexFile, type SavedIndex } from './pack-index-file.ts'
 import {
   FILE_HEADER_LENGTH, JOURNAL_MAGIC, PACK_MAGIC, RECORD_FIXED_LENGTH, RECORD_PUT, checkHeader, decodeRecord,
-  fileHeader, journalFileName, packFileName, parseFileName, type JournalRecord
+  fileHeader, isDamagedHeader, journalFileName, packFileName, parseFileName, type JournalRecord
 } from './pack-format.ts'
 
 /** What opening the store found and repaired. */
@@ -24,6 +24,8 @@ export interface RecoveryReport {
   savedIndex: boolean
   /** Journal records replayed into the index. */
   replayedRecords: number
+  /** Files whose 8-byte header had a changed byte, mended in place (their content was whole). */
+  repairedHeaders: string[]
 }
 
 /** The index recovery built, and what it reflects. */
@@ -103,7 +105,7 @@ export async function recoverPacks (files: PackFiles, handles: PackHandles, inde
     if (parsed !== undefined) numbers.add(parsed.pack)
   }
   const packs = [...numbers].sort((a, b) => a - b)
-  const report: RecoveryReport = { packs: packs.length, droppedRecords: 0, skippedJournalBytes: 0, truncatedJournalBytes: 0, truncatedPackBytes: 0, savedIndex: false, replayedRecords: 0 }
+  const report: RecoveryReport = { packs: packs.length, droppedRecords: 0, skippedJournalBytes: 0, truncatedJournalBytes: 0, truncatedPackBytes: 0, savedIndex: false, replayedRecords: 0, repairedHeaders: [] }
   if (packs.length === 0) packs.push(1)
   const newest = packs[packs.length - 1] as number
 
@@ -114,13 +116,19 @@ export async function recoverPacks (files: PackFiles, handles: PackHandles, inde
     const packFile = await handles.acquire(packName)
     try {
       const packSize = await packFile.size()
-      const packHeader = checkHeader(await packFile.read(0, FILE_HEADER_LENGTH), PACK_MAGIC)
-      if (packHeader === 'foreign') throw foreign(packName)
-      // A pack without a whole header holds no block a record could name.
-      const limit = packHeader === 'ok' ? packSize : 0
-
       const journal = await files.open(journalFileName(pack))
       try {
+        const headerBytes = await packFile.read(0, FILE_HEADER_LENGTH)
+        let packHeader = checkHeader(headerBytes, PACK_MAGIC)
+        if (packHeader === 'foreign') {
+          // One changed byte in a pack its journal vouches for is damage, not another format.
+          if (!isDamagedHeader(headerBytes, PACK_MAGIC) || !(await namesBlocksIn(journal, pack, packSize))) throw foreign(packName)
+          await mendHeader(packFile, PACK_MAGIC)
+          report.repairedHeaders.push(packName)
+          packHeader = 'ok'
+        }
+        // A pack without a whole header holds no block a record could name.
+        const limit = packHeader === 'ok' ? packSize : 0
         const scan = await scanJournal(journal, pack, limit, index, report, covered.get(pack))
         // A saved index knows the pack's end from before the replayed tail.
         const end = Math.max(index.usage(pack).end, scan.end)
@@ -156,8 +164,14 @@ async function scanJournal (journal: PackFile, pack: number, packLimit: number, 
   const size = await journal.size()
   // Records before `from` are in the saved index already: read only the tail.
   const skip = Math.max(0, Math.min(from, size) - FILE_HEADER_LENGTH)
-  const header = checkHeader(await journal.read(0, FILE_HEADER_LENGTH), JOURNAL_MAGIC)
-  if (header === 'foreign') throw foreign(journalFileName(pack))
+  const headerBytes = await journal.read(0, FILE_HEADER_LENGTH)
+  const header = checkHeader(headerBytes, JOURNAL_MAGIC)
+  if (header === 'foreign') {
+    // One changed byte before sound records of this pack is damage, not another format.
+    if (!isDamagedHeader(headerBytes, JOURNAL_MAGIC) || !(await namesBlocksIn(journal, pack, packLimit, 'any'))) throw foreign(journalFileName(pack))
+    await mendHeader(journal, JOURNAL_MAGIC)
+    report.repairedHeaders.push(journalFileName(pack))
+  }
   if (header === 'empty') {
     await rewriteHeader(journal, JOURNAL_MAGIC)
     return { end: FILE_HEADER_LENGTH, size: FILE_HEADER_LENGTH }
@@ -246,6 +260,28 @@ function resumeAfterDamage (bytes: Uint8Array, from: number, pack: number, packL
     if (next === bytes.length || soundNext(bytes, next, pack, packLimit) !== undefined) return at
   }
   return undefined
+}
+
+/** Records the first journal bytes hold (a few KiB): enough to tell a journal of this pack from another file. */
+const PEEK_BYTES = 4096
+
+/**
+ * True when the journal's first records include a sound one of this pack
+ * (a put within `packLimit` bytes; with 'any', a tombstone too): CRC-checked
+ * evidence that the files are Cairn's.
+ */
+async function namesBlocksIn (journal: PackFile, pack: number, packLimit: number, kinds: 'put' | 'any' = 'put'): Promise<boolean> {
+  const bytes = await journal.read(FILE_HEADER_LENGTH, PEEK_BYTES)
+  for (let decoded = decodeRecord(bytes, 0); decoded !== undefined; decoded = decodeRecord(bytes, decoded.next)) {
+    if ((kinds === 'any' || decoded.record.kind === RECORD_PUT) && soundCid(decoded.record, pack, packLimit) !== undefined) return true
+  }
+  return false
+}
+
+/** Writes our header over a damaged one, leaving the rest of the file as it is. */
+async function mendHeader (file: PackFile, magic: readonly number[]): Promise<void> {
+  await file.write(0, fileHeader(magic))
+  await file.flush()
 }
 
 async function rewriteHeader (file: PackFile, magic: readonly number[]): Promise<void> {

@@ -167,6 +167,47 @@ describe('PackBlockstore', () => {
     }
   })
 
+  it('a byte changed in a pack\'s or a journal\'s header costs no block: the header is mended, the report names the file', async () => {
+    const files = new MemoryPackFiles()
+    const { store } = await openMemoryPackStore({ maxPackSize: 1000 }, files)
+    const blocks = await makeBlocks(7, () => 200, 140)
+    await collectAll(store.putMany(blocks))
+    await store.stop()
+    const original = Object.fromEntries(await Promise.all((await files.list()).map(async name => [name, files.bytes(name)] as const)))
+    for (const name of ['00000001.pack', '00000001.jrnl', '00000002.pack', '00000002.jrnl']) {
+      for (let at = 0; at < FILE_HEADER_LENGTH; at++) {
+        // A change that reads as a newer format version is refused instead (the next test).
+        const flipped = (original[name] as Uint8Array).slice()
+        flipped[at] = (flipped[at] as number) ^ (at === 4 ? 0x01 : 0xff)
+        const copy = await cloneWith({ ...original, [name]: flipped })
+        const { store: s } = await openMemoryPackStore({ maxPackSize: 1000 }, copy)
+        for (const block of blocks) assert.deepEqual(await readBack(s, block), block.bytes, `${name} byte ${at}`)
+        assert.deepEqual(s.recovery?.repairedHeaders, [name], `${name} byte ${at}`)
+        const extra = await makeBlock(150, 3000 + at)
+        await s.put(extra.cid, extra.bytes)
+        await s.stop()
+        assert.deepEqual(copy.bytes(name).subarray(0, FILE_HEADER_LENGTH), (original[name] as Uint8Array).subarray(0, FILE_HEADER_LENGTH))
+        const { store: reopened } = await openMemoryPackStore({ maxPackSize: 1000 }, copy)
+        for (const block of [...blocks, extra]) assert.deepEqual(await readBack(reopened, block), block.bytes, `${name} byte ${at}, reopened`)
+        assert.deepEqual(reopened.recovery?.repairedHeaders, [])
+        await reopened.stop()
+      }
+    }
+  })
+
+  it('refuses a pack file of a newer format version, touching nothing', async () => {
+    const files = new MemoryPackFiles()
+    const { store } = await openMemoryPackStore({}, files)
+    const block = await makeBlock(100, 7)
+    await store.put(block.cid, block.bytes)
+    await store.stop()
+    const newer = files.bytes('00000001.jrnl').slice()
+    newer[4] = 2
+    const copy = await cloneWith({ '00000001.pack': files.bytes('00000001.pack'), '00000001.jrnl': newer })
+    await assert.rejects(openMemoryPackStore({}, copy), (err) => isCairnError(err, 'STORAGE_FAILED'))
+    assert.deepEqual(copy.bytes('00000001.jrnl'), newer)
+  })
+
   it('damage skipped in the newest journal stays skipped: a later torn tail cuts only itself', async () => {
     const files = new MemoryPackFiles()
     const { store } = await openMemoryPackStore({}, files)
