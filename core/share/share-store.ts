@@ -69,11 +69,31 @@ export class ShareStore {
     return this.open(key, await this.datastore.get(key))
   }
 
-  /** Every record, newest first. */
+  /** Every readable record, newest first (see {@link ShareStore.survey}). */
   async list (): Promise<ShareRecord[]> {
+    return (await this.survey()).records
+  }
+
+  /**
+   * Every readable record, newest first, and how many records are damaged
+   * (changed, cut or moved: SHARE_RECORD_TAMPERED). A damaged record is left
+   * out rather than failing the list, so one bad record does not hide every
+   * other share (nor take them out of backup's pins). A failing datastore
+   * still throws.
+   */
+  async survey (): Promise<{ records: ShareRecord[], damaged: number }> {
     const records: ShareRecord[] = []
-    for await (const { key, value } of this.datastore.query({ prefix: PREFIX })) records.push(this.open(key, value))
-    return records.sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id))
+    let damaged = 0
+    for await (const { key, value } of this.datastore.query({ prefix: PREFIX })) {
+      try {
+        records.push(this.open(key, value))
+      } catch (err) {
+        if (!(err instanceof CairnError) || err.code !== 'SHARE_RECORD_TAMPERED') throw err
+        damaged++
+      }
+    }
+    records.sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id))
+    return { records, damaged }
   }
 
   /** Changes some fields of a record (e.g. `freed`); returns the new record. */

@@ -68,7 +68,9 @@ export class VaultShares {
     this.store = store
     let records: ShareRecord[]
     try {
-      records = await store.list()
+      const { records: readable, damaged } = await store.survey()
+      if (damaged > 0) this.c.log.warn(`${damaged} share record${damaged === 1 ? ' is' : 's are'} damaged and left out of My shares; the other shares are kept`)
+      records = readable
     } catch (err) {
       this.c.log.warn(`the list of shares is unreadable: ${(err as Error).message}`)
       records = []
