@@ -11,9 +11,9 @@ import { errorPage } from './error-page.ts'
  */
 export async function answerZipDownload ({ url }: { url: URL }): Promise<Response> {
   const { folder, picks } = zipRequestOf(url)
-  const port = await openPort({ kind: 'zip-open', folder, picks })
-  if (port === undefined) return errorPage(503, 'Cairn is not running', 'Open Cairn in a tab, unlock it, then try the download again.')
-  return await streamFrom(port, 'attachment', (code, message) => {
+  const opened = await openPort({ kind: 'zip-open', folder, picks })
+  if (opened === undefined) return errorPage(503, 'Cairn is not running', 'Open Cairn in a tab, unlock it, then try the download again.')
+  return await streamFrom(opened, 'attachment', (code, message) => {
     if (code === 'VAULT_LOCKED') return errorPage(423, 'Cairn is locked', 'Unlock your vault, then try the download again.')
     if (code === 'FILE_NOT_FOUND') return errorPage(404, 'File not found', 'A file of this folder is no longer in your vault.')
     return errorPage(500, 'Download failed', message)
