@@ -2,6 +2,7 @@ import { makeZip, predictLength } from 'client-zip'
 import type { FileInfo } from './vault-views.ts'
 import type { VaultFiles } from './vault-files.ts'
 import { isUnder, lastSegment } from './folder-records.ts'
+import { splitExtension } from '../index/paths.ts'
 
 /** What a zip download holds: a folder ('' is the whole vault), or only the `picks` in it (paths relative to it). */
 export interface ZipRequest { folder: string, picks: readonly string[] }
@@ -34,7 +35,29 @@ export function zipEntries (files: readonly FileInfo[], folders: readonly string
     const name = relative(empty)
     if (picked(name)) out.push({ name: name + '/', size: 0, mtime: 0 })
   }
-  return out
+  return withZipSafeNames(out)
+}
+
+/**
+ * A vault name may hold a backslash (`..\..\evil.bat` is one segment, and a
+ * shared folder's listing can carry it), but a Windows unzipper reads it as a
+ * folder separator and writes outside the folder it unzips into (zip slip);
+ * APPNOTE 4.4.17 allows forward slashes only. Each becomes '_', and a name
+ * that then meets another gets ` (2)`, ` (3)`… so unzipping loses neither.
+ */
+function withZipSafeNames (entries: ZipEntry[]): ZipEntry[] {
+  const used = new Set<string>()
+  return entries.map((entry) => {
+    const folder = entry.name.endsWith('/')
+    const bare = (folder ? entry.name.slice(0, -1) : entry.name).replace(/\\/g, '_')
+    let name = bare
+    if (used.has(name)) {
+      const [stem, extension] = folder ? [bare, ''] : splitExtension(bare)
+      for (let n = 2; used.has(name); n++) name = `${stem} (${n})${extension}`
+    }
+    used.add(name)
+    return { ...entry, name: folder ? name + '/' : name }
+  })
 }
 
 /** The download's file name: the folder's, or the vault's for a pick from the top. */

@@ -25,6 +25,28 @@ describe('zip entries', () => {
   })
 })
 
+describe('zip entry names from elsewhere', () => {
+  // A shared folder's listing (and so a saved share) may name a file `..\\..\\evil.bat`: one vault segment, but a
+  // Windows unzipper reads `\\` as a folder separator and writes outside the folder the user unzips into.
+  it('has no backslash in any entry (APPNOTE 4.4.17: forward slashes only), so no entry climbs out of the zip', () => {
+    const hostile = [info('From Bob/..\\..\\..\\Startup\\evil.bat'), info('From Bob/C:\\Windows\\evil.dll'), info('From Bob/ok.txt')]
+    const names = zipEntries(hostile, [], { folder: 'From Bob', picks: [] }).map(e => e.name)
+    assert.equal(names.length, 3)
+    for (const name of names) {
+      assert.ok(!name.includes('\\'), name)
+      assert.ok(!name.split('/').includes('..'), name)
+    }
+    assert.ok(names.includes('ok.txt'))
+  })
+
+  it('keeps two files whose names become the same apart, so unzipping loses neither', () => {
+    const names = zipEntries([info('a\\b.txt'), info('a_b.txt')], [], { folder: '', picks: [] }).map(e => e.name)
+    assert.equal(names.length, 2)
+    assert.equal(new Set(names).size, 2, names.join(', '))
+    assert.ok(names.includes('a_b.txt'))
+  })
+})
+
 describe('zip download', () => {
   it('streams a folder as a zip of the exact predicted length whose entries hold the files', async () => {
     const { vault } = await startVault(cleanups, hashTag, () => 0)
