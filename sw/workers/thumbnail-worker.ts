@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { THUMBNAIL_LONG_SIDE, thumbnailSize } from '../../core/vault/thumbnails/thumbnail-size.ts'
+import { imageDimensions, smallEnoughToDecode } from '../../core/vault/thumbnails/image-dimensions.ts'
 import type { ThumbnailJob, ThumbnailJobResult } from '../../core/rpc/thumbnail-worker-messages.ts'
 import type { ThumbnailData } from '../../core/rpc/api-files.ts'
 
@@ -23,14 +24,18 @@ const JPEG_QUALITY = 0.82
  */
 const DECODE_TO_WIDTH_FROM_BYTES = 1024 * 1024
 
-async function decode (source: Blob | ImageBitmap): Promise<ImageBitmap> {
+async function decode (source: Blob | ImageBitmap): Promise<ImageBitmap | undefined> {
   if (!(source instanceof Blob)) return source
+  // What the header claims, before a decoder trusts it: a small file may claim a picture of gigabytes (image-dimensions.ts).
+  const declared = await imageDimensions(async (start, end) => new Uint8Array(await source.slice(start, end).arrayBuffer()))
+  if (!smallEnoughToDecode(declared)) return undefined
   if (source.size < DECODE_TO_WIDTH_FROM_BYTES) return await createImageBitmap(source)
   return await createImageBitmap(source, { resizeWidth: THUMBNAIL_LONG_SIDE, resizeQuality: 'medium' })
 }
 
 async function make (source: Blob | ImageBitmap): Promise<ThumbnailData | undefined> {
   const full = await decode(source)
+  if (full === undefined) return undefined
   try {
     const size = thumbnailSize(full.width, full.height)
     if (size === undefined) return undefined

@@ -28,3 +28,21 @@ export function makePng (width: number, height: number): Buffer {
     chunk('IEND', Buffer.alloc(0))
   ])
 }
+
+/**
+ * A "decompression bomb": a PNG of `width` × `height` black 1-bit pixels. Tens
+ * of KiB on disk, yet decoding it takes width × height × 4 bytes of memory.
+ */
+export function makeBombPng (width: number, height: number): Buffer {
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
+  header.set([1, 0, 0, 0, 0], 8) // 1-bit grey, deflate, no filter, no interlace
+  const raw = Buffer.alloc((1 + Math.ceil(width / 8)) * height)
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0))
+  ])
+}
