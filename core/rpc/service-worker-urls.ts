@@ -57,14 +57,28 @@ export function isDownloadPath (pathname: string): boolean {
   return pathname.startsWith(DOWNLOAD_PREFIX)
 }
 
+/**
+ * A path segment unescaped. A malformed escape (`%E0%A4%A`, a link cut short)
+ * is left as it is: no id or token has a '%', so it names nothing and is
+ * answered "not found" in words, where decodeURIComponent's URIError made the
+ * route throw and the browser show a network error.
+ */
+function unescapeSegment (text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
 /** The vault file's id in `/download/<fileId>` (only call when isDownloadPath). */
 export function fileIdOfDownloadPath (pathname: string): string {
-  return decodeURIComponent(pathname.slice(DOWNLOAD_PREFIX.length))
+  return unescapeSegment(pathname.slice(DOWNLOAD_PREFIX.length))
 }
 
 /** What a `/download/share/<token>[/<index>]` path asks for, `token/index` for a folder's file (only call when isShareDownloadPath). */
 export function tokenOfShareDownloadPath (pathname: string): string {
-  return decodeURIComponent(pathname.slice(SHARE_DOWNLOAD_PREFIX.length))
+  return unescapeSegment(pathname.slice(SHARE_DOWNLOAD_PREFIX.length))
 }
 
 /** The hash the service worker's 303 after a share opens: the page takes the files held under `id`. */
