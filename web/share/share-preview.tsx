@@ -16,14 +16,18 @@ export function SharePreview ({ meta, url }: { meta: SharedFileMeta, url: string
   }
 }
 
+/** What a text preview says when its bytes did not come. */
+export const TEXT_PREVIEW_FAILED = 'The preview could not be loaded. Download the file instead, or try again later.'
+
 function TextPreview ({ url, label, size }: { url: string, label: string, size: number }) {
-  const [text, setText] = useState<string | undefined>(undefined)
+  const [text, setText] = useState<string | { failed: true } | undefined>(undefined)
   useEffect(() => {
     const abort = new AbortController()
-    void readStart(url, abort.signal).then(setText, () => { setText(undefined) })
+    void readStart(url, abort.signal).then(setText, () => { if (!abort.signal.aborted) setText({ failed: true }) })
     return () => { abort.abort() }
   }, [url])
   if (text === undefined) return null
+  if (typeof text !== 'string') return <p class='hint' role='status'>{TEXT_PREVIEW_FAILED}</p>
   return (
     <figure class='share-preview'>
       <pre class='share-preview-text' aria-label={label} tabIndex={0}>{text}</pre>
@@ -32,9 +36,17 @@ function TextPreview ({ url, label, size }: { url: string, label: string, size: 
   )
 }
 
-/** Reads the first TEXT_PREVIEW_BYTES and stops the stream (the rest is never fetched). */
-async function readStart (url: string, signal: AbortSignal): Promise<string> {
+/**
+ * Reads the first TEXT_PREVIEW_BYTES and stops the stream (the rest is never
+ * fetched). An answer that is not the file (the service worker's error page
+ * for a file deleted meanwhile, a node that is gone) is an error, never text.
+ */
+export async function readStart (url: string, signal: AbortSignal): Promise<string> {
   const response = await fetch(url, { signal })
+  if (!response.ok) {
+    await response.body?.cancel()
+    throw new Error(`the preview's download answered ${response.status}`)
+  }
   const reader = response.body?.getReader()
   if (reader === undefined) return ''
   const pieces: Uint8Array[] = []
