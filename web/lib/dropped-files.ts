@@ -1,5 +1,12 @@
 import type { PickedFile } from '../models/uploads-model.ts'
 
+/** What a drop holds: its files, and the folders in it that hold nothing (a file list alone would lose them). */
+export interface Dropped {
+  files: PickedFile[]
+  /** Paths of dropped folders with no file anywhere below them, deepest only ("trip/empty", not "trip"). */
+  emptyFolders: string[]
+}
+
 /**
  * The files in a drop, folders walked recursively. Files inside a dropped
  * folder keep their path from that folder ("photos/2024/cat.jpg"), like a
@@ -7,7 +14,7 @@ import type { PickedFile } from '../models/uploads-model.ts'
  * in the drop handler (the browser empties the DataTransfer afterwards), so
  * call this from the handler itself.
  */
-export function droppedFiles (data: DataTransfer): Promise<PickedFile[]> {
+export function droppedFiles (data: DataTransfer): Promise<Dropped> {
   const entries: FileSystemEntry[] = []
   const plain: File[] = []
   for (const item of Array.from(data.items)) {
@@ -21,29 +28,32 @@ export function droppedFiles (data: DataTransfer): Promise<PickedFile[]> {
   }
   if (entries.length === 0 && plain.length === 0) plain.push(...Array.from(data.files))
   return (async () => {
-    const picked: PickedFile[] = plain.map(file => ({ file }))
-    for (const entry of entries) await walk(entry, picked)
-    return picked
+    const out: Dropped = { files: plain.map(file => ({ file })), emptyFolders: [] }
+    for (const entry of entries) await walk(entry, out)
+    return out
   })()
 }
 
-async function walk (entry: FileSystemEntry, out: PickedFile[]): Promise<void> {
+/** Adds what is at `entry` to `out`; true when that was anything (a file, or an empty folder's path). */
+async function walk (entry: FileSystemEntry, out: Dropped): Promise<boolean> {
+  // fullPath is "/folder/file" for entries inside a dropped folder, "/file" at the top.
+  const path = entry.fullPath.replace(/^\/+/, '')
   if (isFile(entry)) {
     const file = await new Promise<File>((resolve, reject) => { entry.file(resolve, reject) })
-    // fullPath is "/folder/file" for entries inside a dropped folder, "/file" at the top.
-    const path = entry.fullPath.replace(/^\/+/, '')
-    out.push(path.includes('/') ? { file, path } : { file })
-    return
+    out.files.push(path.includes('/') ? { file, path } : { file })
+    return true
   }
-  if (isDirectory(entry)) {
-    const reader = entry.createReader()
-    // readEntries returns the children in batches until it returns none.
-    for (;;) {
-      const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => { reader.readEntries(resolve, reject) })
-      if (batch.length === 0) break
-      for (const child of batch) await walk(child, out)
-    }
+  if (!isDirectory(entry)) return false
+  const reader = entry.createReader()
+  let holdsAny = false
+  // readEntries returns the children in batches until it returns none.
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => { reader.readEntries(resolve, reject) })
+    if (batch.length === 0) break
+    for (const child of batch) if (await walk(child, out)) holdsAny = true
   }
+  if (!holdsAny && path !== '') out.emptyFolders.push(path)
+  return true
 }
 
 function isFile (entry: FileSystemEntry): entry is FileSystemFileEntry {

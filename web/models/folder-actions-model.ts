@@ -40,6 +40,8 @@ export interface FolderActions {
   setNewFolderName: (value: string) => void
   saveNewFolder: () => Promise<void>
   cancelNewFolder: () => void
+  /** Makes the folders (full paths) not in the vault yet, e.g. the empty folders of a drop; what fails goes to `actionError`. */
+  createFolders: (paths: readonly string[]) => Promise<void>
   renamingFolder: ReadonlySignal<string | undefined>
   renameFolderValue: ReadonlySignal<string>
   renameFolderBusy: ReadonlySignal<boolean>
@@ -121,6 +123,22 @@ export function createFolderActions (init: FolderActionsInit): FolderActions {
       }
     },
     cancelNewFolder: () => { newFolderName.value = undefined },
+    createFolders: async (paths) => {
+      const known = new Set(init.allFolders.value)
+      const missing = paths.filter(p => !known.has(p))
+      if (missing.length === 0) return
+      actionError.value = undefined
+      let failed: { path: string, err: unknown } | undefined
+      for (const path of missing) {
+        try {
+          await client.call('folders.create', { path })
+        } catch (err) {
+          failed ??= { path, err }
+        }
+      }
+      await init.refresh()
+      if (failed !== undefined) actionError.value = `The folder “${nameOf(failed.path)}” wasn't added: ${errorMessage(failed.err)}`
+    },
     renamingFolder,
     renameFolderValue,
     renameFolderBusy,

@@ -7,7 +7,8 @@ import { nameOf } from '../../models/folder-tree.ts'
 
 /**
  * Makes the whole window a drop target while the files page is open, with an
- * overlay during the drag. Folders dropped are walked, keeping their paths.
+ * overlay during the drag. Folders dropped are walked, keeping their paths,
+ * and empty ones are made too.
  */
 export function DropZone () {
   const { uploads, files } = useModels()
@@ -42,7 +43,11 @@ export function DropZone () {
       // A folder the browser refuses to read adds nothing rather than half of it silently.
       // Files land in the folder shown (read now: the user may walk elsewhere while a big folder is read).
       const into = files.browse.folder.peek()
-      droppedFiles(e.dataTransfer).then((picked) => { uploads.add(picked.map(p => ({ ...p, path: pathIn(into, p.path ?? p.file.name) }))) }, () => {})
+      droppedFiles(e.dataTransfer).then((dropped) => {
+        uploads.add(dropped.files.map(p => ({ ...p, path: pathIn(into, p.path ?? p.file.name) })))
+        // A file list has no empty folders: those are made here, as "New folder" would.
+        void files.browse.createFolders(dropped.emptyFolders.map(f => pathIn(into, f)))
+      }, () => {})
     }
     window.addEventListener('dragenter', enter)
     window.addEventListener('dragover', over)
