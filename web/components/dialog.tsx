@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact'
-import { useEffect, useId, useRef } from 'preact/hooks'
+import { useId, useRef } from 'preact/hooks'
+import { useModal } from './use-modal.ts'
 
 export interface DialogProps {
   title: string
@@ -11,17 +12,12 @@ export interface DialogProps {
 /**
  * A modal dialog on the native <dialog> element: the browser traps focus,
  * makes the page behind inert and gives it role="dialog". Render it to open
- * it; stop rendering it to close it.
+ * it; stop rendering it to close it (focus goes back to what opened it).
  */
 export function Dialog ({ title, onCancel, children }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
-  useEffect(() => {
-    const dialog = ref.current
-    if (dialog === null) return
-    if (!dialog.open) dialog.showModal()
-    return () => { if (dialog.open) dialog.close() }
-  }, [])
+  useModal(ref)
   return (
     <dialog
       ref={ref}

@@ -125,7 +125,9 @@ function Item ({ onClick, children, pressed, disabled, title, danger }: { onClic
       class={danger === true ? 'menu-item danger-quiet' : 'menu-item'}
       disabled={disabled}
       title={title}
-      onClick={() => { closeRowMenu(); onClick() }}
+      // Focus goes back to the row's "⋯" button before the item acts: a dialog it opens then returns
+      // focus there when it closes (the browser gives it back to what had it), not to the page's top.
+      onClick={() => { const button = openMenu.peek()?.button; closeRowMenu(); button?.focus({ preventScroll: true }); onClick() }}
     >
       {children}
     </button>

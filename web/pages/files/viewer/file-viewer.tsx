@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef } from 'preact/hooks'
+import { useId, useRef } from 'preact/hooks'
 import type { FileInfo } from '../../../../core/rpc/api.ts'
 import { downloadUrl } from '../../../../core/rpc/service-worker-urls.ts'
 import { useModels } from '../../../app-context.ts'
+import { useModal } from '../../../components/use-modal.ts'
 import { baseName, formatBytes, formatDate } from '../../../format.ts'
 import { previewKind } from '../../../share/preview-kind.ts'
 import { SharePreview } from '../../../share/share-preview.tsx'
@@ -29,12 +30,7 @@ function ViewerDialog ({ file }: { file: FileInfo }) {
   const titleId = useId()
   const position = viewer.position.value
   const many = position !== undefined && position.count > 1
-  useEffect(() => {
-    const dialog = ref.current
-    if (dialog === null) return
-    if (!dialog.open) dialog.showModal()
-    return () => { if (dialog.open) dialog.close() }
-  }, [])
+  useModal(ref)
   const onKeyDown = (event: KeyboardEvent): void => {
     // Arrows inside a player or a field move the playhead or the caret, not the viewer.
     const target = event.target as HTMLElement | null
