@@ -61,6 +61,7 @@ export function createNodeHandlers (c: NodeHandlerComponents): Pick<HandlerMap, 
     'vault.revealRecoveryPhrase': async ({ passphrase }) => ({ recoveryPhrase: await vault.revealRecoveryPhrase(passphrase) }),
     'vault.setAutoLock': async ({ minutes }) => await vault.setAutoLock(minutes),
     'vault.activity': async () => { vault.activity() },
+    'files.takeCutOff': async () => vault.takeCutOffUploads(),
     'files.list': async () => vault.files().list().map(file => {
       const health = c.healthOf?.(file.fileId)
       return { ...file, onBackup: c.onBackup?.(file.cid) ?? false, ...(health !== undefined ? { health } : {}) }

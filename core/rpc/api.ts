@@ -44,6 +44,8 @@ export interface NodeApi {
   /** The user did something: restarts the idle timer. */
   'vault.activity': { args: undefined, result: undefined }
   'files.list': { args: undefined, result: FileInfo[] }
+  /** The paths of uploads a closed tab or a crash cut off, found at this unlock; handed out once (the page asks the user to add them again). */
+  'files.takeCutOff': { args: undefined, result: string[] }
   'files.add': { args: AddFileArgs, result: AddFileResult }
   /** "Save to my vault" on a share link's page. */
   'files.addShared': { args: AddSharedFileArgs, result: AddFileResult }

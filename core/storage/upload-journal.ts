@@ -2,8 +2,14 @@ import type { Blockstore } from 'interface-blockstore'
 import { Key, type Datastore } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
 
-/** Records of uploads in progress: `/cairn/uploads/<upload id>/<batch number>`, each batch the CIDs it names, one per line. */
+/**
+ * Records of uploads in progress: `/cairn/uploads/<upload id>/<batch number>`,
+ * each batch the CIDs it names, one per line, and `/cairn/uploads/<upload id>/label`,
+ * what the upload was (opaque bytes: the vault seals the file's path), written
+ * with the first batch so a cut-off upload can be named to the user.
+ */
 const PREFIX = '/cairn/uploads/'
+const LABEL = 'label'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -37,7 +43,8 @@ export class UploadJournal {
   /** The last batch write started (its failure is its own blocks' to report). */
   private last: Promise<void> = Promise.resolve()
 
-  constructor (private readonly datastore: Datastore) {}
+  /** `label`: what to name this upload by if it is cut off (sealed by the caller: it is stored as given). */
+  constructor (private readonly datastore: Datastore, private readonly label?: Uint8Array) {}
 
   /** Records `cid`; the block may be stored once this resolves. */
   async note (cid: CID): Promise<void> {
@@ -51,7 +58,14 @@ export class UploadJournal {
     batch.written = this.last.then(async () => {
       // From here this batch takes no more CIDs: later ones wait for the next write.
       if (this.next === batch) this.next = undefined
-      await this.datastore.put(this.keyOf(this.batches++), encoder.encode(batch.cids.join('\n')))
+      const n = this.batches++
+      const value = encoder.encode(batch.cids.join('\n'))
+      if (n > 0 || this.label === undefined) { await this.datastore.put(this.keyOf(n), value); return }
+      // The label goes with the first batch, in one write: no record without it, no extra write.
+      const first = this.datastore.batch()
+      first.put(this.labelKey(), this.label)
+      first.put(this.keyOf(n), value)
+      await first.commit()
     })
     this.last = batch.written.catch(() => {})
     this.next = batch
@@ -69,11 +83,16 @@ export class UploadJournal {
     if (record === 'keep') return
     const drop = this.datastore.batch()
     for (let n = 0; n < this.batches; n++) drop.delete(this.keyOf(n))
+    if (this.batches > 0 && this.label !== undefined) drop.delete(this.labelKey())
     await drop.commit()
   }
 
   private keyOf (batch: number): Key {
     return new Key(`${PREFIX}${this.id}/${batch}`)
+  }
+
+  private labelKey (): Key {
+    return new Key(`${PREFIX}${this.id}/${LABEL}`)
   }
 }
 
@@ -83,6 +102,8 @@ export interface UploadSweep {
   uploads: number
   /** Blocks deleted. */
   blocks: number
+  /** The labels of the uploads whose blocks were freed (those that had one): uploads the user never got. */
+  cutOff: Uint8Array[]
 }
 
 /**
@@ -97,18 +118,22 @@ export interface UploadSweep {
  * locked session's index stopped, its writes finished, before this one opened).
  */
 export async function sweepUploads (stores: { blockstore: Blockstore, datastore: Datastore }, keep: (cid: string) => boolean): Promise<UploadSweep> {
-  const records = new Map<string, { keys: Key[], cids: string[] }>()
+  const records = new Map<string, { keys: Key[], cids: string[], label?: Uint8Array }>()
   for await (const { key, value } of stores.datastore.query({ prefix: PREFIX })) {
-    const id = key.namespaces()[2] ?? ''
+    const [,, id = '', part] = key.namespaces()
     const record = records.get(id) ?? { keys: [], cids: [] }
     record.keys.push(key)
-    record.cids.push(...decoder.decode(value).split('\n').filter(text => text !== ''))
+    if (part === LABEL) record.label = value
+    else record.cids.push(...decoder.decode(value).split('\n').filter(text => text !== ''))
     records.set(id, record)
   }
-  const sweep: UploadSweep = { uploads: 0, blocks: 0 }
+  const sweep: UploadSweep = { uploads: 0, blocks: 0, cutOff: [] }
   for (const record of records.values()) {
     sweep.uploads++
-    if (!record.cids.some(keep)) sweep.blocks += await deleteAll(stores.blockstore, record.cids)
+    if (!record.cids.some(keep)) {
+      sweep.blocks += await deleteAll(stores.blockstore, record.cids)
+      if (record.label !== undefined) sweep.cutOff.push(record.label)
+    }
     const drop = stores.datastore.batch()
     for (const key of record.keys) drop.delete(key)
     await drop.commit()

@@ -17,6 +17,7 @@ import type { AddFileResult, FileInfo } from './vault-views.ts'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
 import { UploadJournal } from '../storage/upload-journal.ts'
+import { sealUploadLabel } from './upload-labels.ts'
 import { RepairingReadBlockstore, type FileHealthState } from './repairing-read.ts'
 import type { BlockRepair } from './block-repair.ts'
 import { resolveConflict, type ConflictChoice } from './resolve-conflict.ts'
@@ -110,7 +111,9 @@ export class VaultFiles {
     private readonly readBlockstore: Blockstore = blockstore,
     private readonly health?: FileReadHealth,
     /** Where uploads in progress record the blocks they add (upload-journal.ts), so a cut-off one is freed at the next unlock; none kept without it. */
-    private readonly uploads?: Datastore
+    private readonly uploads?: Datastore,
+    /** Seals each journalled upload's path (upload-labels.ts), so a cut-off one is named at the next unlock. */
+    private readonly uploadLabelKey?: Uint8Array
   ) {}
 
   /** Aborted when the vault locks: long work on its files (a share's copy) stops with it. */
@@ -258,7 +261,8 @@ export class VaultFiles {
     const checked = oldTag?.then((old) => { found(findByAnyTag(this.index, [old])); return old })
     checked?.catch(() => {})
 
-    const store = new RecordingBlockstore(this.blockstore, this.uploads !== undefined ? new UploadJournal(this.uploads) : undefined)
+    const label = this.uploadLabelKey !== undefined ? sealUploadLabel(this.uploadLabelKey, input.path) : undefined
+    const store = new RecordingBlockstore(this.blockstore, this.uploads !== undefined ? new UploadJournal(this.uploads, label) : undefined)
     const fileKey = generateFileKey()
     try {
       const sealed = await storeSealed(store, plaintext, {

@@ -88,7 +88,7 @@ export class VaultService {
   private readonly keys: KeyVault
   private settings: VaultSettings = { ...DEFAULT_SETTINGS }
   private readonly autoLock: AutoLock
-  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array, keepKey: Uint8Array, devicesKey: Uint8Array, syncKey: Uint8Array, boxKey: string, thumbnails: ThumbnailStore } | undefined
+  private session: { vaultKey: Uint8Array, dedupKey: Uint8Array, shareKey: Uint8Array, uploadsKey: Uint8Array, cutOff: string[], signer: VaultSigner, index: IndexLog, files: VaultFiles, history: VaultHistory, shares: ShareStore, abort: AbortController, tidyTimer: ReturnType<typeof setInterval>, peerListKey: Uint8Array, keepKey: Uint8Array, devicesKey: Uint8Array, syncKey: Uint8Array, boxKey: string, thumbnails: ThumbnailStore } | undefined
   /** Set when another device changed the keys and this one locked to take them (status().keysChanged); cleared at unlock. */
   private keysChanged = false
 
@@ -108,6 +108,19 @@ export class VaultService {
 
   async stop (): Promise<void> {
     await this.lock()
+  }
+
+  /**
+   * The paths of uploads a closed tab or a crash cut off before they finished,
+   * found (and their blocks freed) at this unlock; handed out once, so one
+   * page tells the user to add them again.
+   */
+  takeCutOffUploads (): string[] {
+    const session = this.session
+    if (session === undefined) throw new VaultLockedError()
+    const paths = session.cutOff
+    session.cutOff = []
+    return paths
   }
 
   status (): VaultStatus {
@@ -298,6 +311,7 @@ export class VaultService {
     session.vaultKey.fill(0)
     session.dedupKey.fill(0)
     session.shareKey.fill(0)
+    session.uploadsKey.fill(0)
     session.peerListKey.fill(0)
     session.keepKey.fill(0)
     session.devicesKey.fill(0)
@@ -428,11 +442,12 @@ export class VaultService {
     }
     const abort = new AbortController()
     const dedupKey = deriveSubkey(vaultKey, 'dedup')
-    const files = new VaultFiles(this.components.blockstore, index, dedupKey, this.components.hashTag, abort.signal, this.components.readBlockstore, this.components.readHealth, this.components.datastore)
+    const uploadsKey = deriveSubkey(vaultKey, 'uploads')
+    const files = new VaultFiles(this.components.blockstore, index, dedupKey, this.components.hashTag, abort.signal, this.components.readBlockstore, this.components.readHealth, this.components.datastore, uploadsKey)
     const signer = vaultSigner(vaultKey)
     const shareKey = deriveSubkey(vaultKey, 'shares')
     const shares = new ShareStore(this.components.datastore, shareKey)
-    await sweepInterruptedUploads({ ...this.components, index, shares })
+    const cutOff = await sweepInterruptedUploads({ ...this.components, index, shares, labelKey: uploadsKey })
     const thumbnails = new ThumbnailStore(this.components.blockstore, this.components.datastore)
     const history = new VaultHistory({ blockstore: this.components.blockstore, index, log: this.components.log }, {
       deviceId: this.components.deviceId,
@@ -446,7 +461,7 @@ export class VaultService {
     const peerListKey = deriveSubkey(vaultKey, 'peers')
     const keepKey = deriveSubkey(vaultKey, 'keep')
     const devicesKey = deriveSubkey(vaultKey, 'devices')
-    this.session = { vaultKey, dedupKey, shareKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey, keepKey, devicesKey, syncKey, boxKey: publicBoxKey, thumbnails }
+    this.session = { vaultKey, dedupKey, shareKey, uploadsKey, signer, index, files, history, shares, abort, tidyTimer, peerListKey, keepKey, devicesKey, syncKey, boxKey: publicBoxKey, thumbnails, cutOff }
     this.autoLock.arm()
     this.events.onUnlocked?.({ signer, index, shares, peerListKey, keepKey, devicesKey, syncKey, boxKey: publicBoxKey })
     this.events.onStatus(this.status())

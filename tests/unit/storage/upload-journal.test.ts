@@ -54,7 +54,7 @@ describe('UploadJournal', () => {
     await store.put(added.cid, added.bytes)
     // Cut off here: neither commit nor rollback runs.
     assert.deepEqual(await recordedCids(datastore), [added.cid.toString()])
-    assert.deepEqual(await sweepUploads({ blockstore, datastore }, () => false), { uploads: 1, blocks: 1 })
+    assert.deepEqual(await sweepUploads({ blockstore, datastore }, () => false), { uploads: 1, blocks: 1, cutOff: [] })
     assert.equal(await blockstore.has(held.cid), true)
     assert.equal(await blockstore.has(added.cid), false)
     assert.deepEqual(await recordedCids(datastore), [])
@@ -67,9 +67,32 @@ describe('UploadJournal', () => {
     const store = new RecordingBlockstore(blockstore, new UploadJournal(datastore))
     await store.put(leaf.cid, leaf.bytes)
     await store.put(root.cid, root.bytes)
-    assert.deepEqual(await sweepUploads({ blockstore, datastore }, (cid) => cid === root.cid.toString()), { uploads: 1, blocks: 0 })
+    assert.deepEqual(await sweepUploads({ blockstore, datastore }, (cid) => cid === root.cid.toString()), { uploads: 1, blocks: 0, cutOff: [] })
     assert.equal(await blockstore.has(leaf.cid), true)
     assert.deepEqual(await recordedCids(datastore), [])
+  })
+
+  it('a labelled upload cut off gives its label back from the sweep; one that ended leaves no label behind', async () => {
+    const datastore = new MemoryDatastore()
+    const blockstore = new MemoryBlockstore()
+    const [a, b, c] = await Promise.all([block(1), block(2), block(3)])
+    const label = new Uint8Array([7, 7, 7])
+    const finished = new RecordingBlockstore(blockstore, new UploadJournal(datastore, new Uint8Array([1])))
+    await finished.put(a.cid, a.bytes)
+    await finished.commit()
+    const keys: string[] = []
+    for await (const key of datastore.queryKeys({ prefix: '/cairn/uploads/' })) keys.push(key.toString())
+    assert.deepEqual(keys, [], 'a finished upload leaves neither its batches nor its label')
+
+    const cut = new RecordingBlockstore(blockstore, new UploadJournal(datastore, label))
+    await cut.put(b.cid, b.bytes)
+    await cut.put(c.cid, c.bytes)
+    // The tab closes here: no commit, no rollback.
+    const sweep = await sweepUploads({ blockstore, datastore }, () => false)
+    assert.deepEqual(sweep, { uploads: 1, blocks: 2, cutOff: [label] })
+    assert.equal(await blockstore.has(b.cid), false)
+    assert.equal(await blockstore.has(a.cid), true)
+    for await (const key of datastore.queryKeys({ prefix: '/cairn/uploads/' })) assert.fail(`left ${key.toString()}`)
   })
 
   it('commit and rollback drop the record; a rollback that cannot delete leaves it for the sweep', async () => {

@@ -59,6 +59,9 @@ describe('an upload cut off by a closed tab or a crash', () => {
     const second = await openVault(files, datastore)
     await second.vault.unlock(PASSPHRASE)
     assert.deepEqual(second.vault.files().list().map(f => f.path), ['kept.txt'])
+    // And it can tell the user which upload never finished, once.
+    assert.deepEqual(second.vault.takeCutOffUploads(), ['big.bin'])
+    assert.deepEqual(second.vault.takeCutOffUploads(), [])
     await second.vault.tidy()
     const leaked = second.blockstore.stats().bytes - baseline
     await second.vault.stop()
