@@ -5,6 +5,7 @@ import { NotFoundError } from 'interface-store'
 import { CID } from 'multiformats/cid'
 import { CairnError, StorageFailedError } from '../errors.ts'
 import { DEFAULT_FLUSH_DELAY_MS, DEFAULT_MAX_OPEN_PACKS, DEFAULT_MAX_PACK_SIZE, SAVE_INDEX_MIN_RECORDS } from './constants.ts'
+import { PackCompactor } from './pack-compactor.ts'
 import type { PackFiles } from './pack-files.ts'
 import { packFileName } from './pack-format.ts'
 import { PackHandles } from './pack-handles.ts'
@@ -78,14 +79,10 @@ export interface PackGetOptions extends AbortOptions {
  * A crash loses at most the unflushed writes, never earlier ones, and never
  * leaves the index naming bytes that are not there (see `PackWriter.flush`).
  *
- * Compaction (TODO): deleted blocks leave dead bytes in their pack;
- * `packUsage()` tracks live bytes per pack. The plan: pick a sealed pack whose
- * live bytes fell below half, copy its live blocks to the active pack through
- * the normal append path (new put records), flush, and only then remove the
- * old pack and its journal. A crash before the removal leaves two copies;
- * recovery reads journals oldest pack first, so the newer put record wins.
- * Tombstones in later journals that name the removed pack then match
- * nothing, and pack numbers are never reused, so they stay harmless.
+ * Compaction ({@link PackCompactor}): deleted blocks leave dead bytes in
+ * their pack until a delete leaves the pack at most half live; then a
+ * background pass copies its live blocks to the active pack and deletes the
+ * pack's files (a mostly dead active pack rolls over first).
  */
 export class PackBlockstore extends BaseBlockstore {
   private readonly files: PackFiles
@@ -97,6 +94,8 @@ export class PackBlockstore extends BaseBlockstore {
   private handles: PackHandles
   /** Present between start() and stop(). */
   private writer: PackWriter | undefined
+  /** Present with the writer. */
+  private compactor: PackCompactor | undefined
   private flushTimer: ReturnType<typeof setTimeout> | undefined
   /** Serialises appends, flushes and roll-overs: each sees the previous one finished. */
   private queue: Promise<unknown> = Promise.resolve()
@@ -130,6 +129,8 @@ export class PackBlockstore extends BaseBlockstore {
   async stop (): Promise<void> {
     const writer = this.writer
     if (writer === undefined) return
+    // A compaction pass ends after the block it is copying; the rest waits for the next start.
+    await this.compactor?.stop()
     let failure: unknown
     try {
       await this.exclusive(async () => {
@@ -141,6 +142,7 @@ export class PackBlockstore extends BaseBlockstore {
     }
     this.clearFlushTimer()
     this.writer = undefined
+    this.compactor = undefined
     await writer.close().catch((err: unknown) => { failure ??= err })
     await this.handles.closeAll().catch((err: unknown) => { failure ??= err })
     if (failure !== undefined) throw toStorageError(failure, 'close the block store')
@@ -182,6 +184,20 @@ export class PackBlockstore extends BaseBlockstore {
     return this.index.packUsage()
   }
 
+  /**
+   * Reclaims the space of deleted blocks now: every pack at most half live,
+   * one at a time. Resolves true when a pack file was removed.
+   */
+  async compact (): Promise<boolean> {
+    this.assertStarted()
+    return await (this.compactor as PackCompactor).run()
+  }
+
+  /** Resolves once the compaction that deletes start in the background (or put off for a moment) has finished. */
+  async compacted (): Promise<void> {
+    await this.compactor?.idle()
+  }
+
   override has (key: CID, options?: AbortOptions): boolean {
     options?.signal?.throwIfAborted()
     this.assertStarted()
@@ -196,14 +212,17 @@ export class PackBlockstore extends BaseBlockstore {
     if (this.index.has(id)) return key
     const pieces = await collectPieces(val)
     options?.signal?.throwIfAborted()
-    const writer = this.requireWriter()
-    await this.exclusive(async () => {
-      // A concurrent put of the same block may have landed while this one waited.
-      if (!this.index.has(id)) {
-        await writer.append(id, key, pieces)
-        this.unsaved++
-      }
-    })
+    const append = async (): Promise<void> => {
+      const writer = this.requireWriter()
+      await this.exclusive(async () => {
+        // A concurrent put of the same block may have landed while this one waited.
+        if (!this.index.has(id)) {
+          await writer.append(id, key, pieces)
+          this.unsaved++
+        }
+      })
+    }
+    await append()
     this.scheduleFlush()
     return key
   }
@@ -267,33 +286,44 @@ export class PackBlockstore extends BaseBlockstore {
   }
 
   override async delete (key: CID, options?: AbortOptions): Promise<void> {
-    options?.signal?.throwIfAborted()
-    this.assertStarted()
-    const id = key.multihash.bytes
-    if (!this.index.has(id)) return
-    const writer = this.requireWriter()
-    await this.exclusive(async () => {
-      const location = this.index.delete(id)
-      if (location !== undefined) {
-        writer.tombstone(location)
-        this.unsaved++
-      }
-    })
-    this.scheduleFlush()
+    const pack = await this.deleteOne(key, options)
+    if (pack !== undefined) this.compactor?.afterDelete([pack], this.flushDelayMs)
   }
 
   override async * deleteMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<CID> {
     let done = false
+    // Compaction waits for the end of the batch, so it does not copy blocks the batch deletes next.
+    const packs = new Set<number>()
     try {
       for await (const cid of source) {
-        await this.delete(cid, options)
+        const pack = await this.deleteOne(cid, options)
+        if (pack !== undefined) packs.add(pack)
         yield cid
       }
       done = true
     } finally {
       if (done) await this.flush()
       else await this.flush().catch(() => {})
+      this.compactor?.afterDelete(packs)
     }
+  }
+
+  /** Forgets a block and queues its tombstone; returns the pack it was in. */
+  private async deleteOne (key: CID, options?: AbortOptions): Promise<number | undefined> {
+    options?.signal?.throwIfAborted()
+    this.assertStarted()
+    const id = key.multihash.bytes
+    if (!this.index.has(id)) return undefined
+    const writer = this.requireWriter()
+    const pack = await this.exclusive(async () => {
+      const location = this.index.delete(id)
+      if (location === undefined) return undefined
+      writer.tombstone(location)
+      this.unsaved++
+      return location.pack
+    })
+    this.scheduleFlush()
+    return pack
   }
 
   override async * getAll (options?: AbortOptions): AsyncGenerator<Pair> {
@@ -316,7 +346,16 @@ export class PackBlockstore extends BaseBlockstore {
   }
 
   /** One read call per block; a short read means the pack lost bytes it once had (BLOCK_DAMAGED). */
-  private async read (location: BlockLocation, cid: CID): Promise<Uint8Array> {
+  private async read (found: BlockLocation, cid: CID): Promise<Uint8Array> {
+    let location = found
+    if (!this.index.hasPack(location.pack)) {
+      // Compaction moved the block and removed its pack since `found` was looked up
+      // (getAll, checkAll): read it where it is now. No await until the acquire below,
+      // so the pack cannot be removed under this read.
+      const current = this.index.get(cid.multihash.bytes)
+      if (current === undefined) throw new NotFoundError(`Block ${cid.toString()} is not in the store`)
+      location = current
+    }
     const name = packFileName(location.pack)
     let bytes: Uint8Array
     try {
@@ -349,6 +388,17 @@ export class PackBlockstore extends BaseBlockstore {
       // Held acquired until roll-over or stop, so the handle cache never closes it.
       const file = await this.handles.acquire(packFileName(active.pack))
       this.writer = new PackWriter(this.files, this.handles, this.index, this.maxPackSize, active, file, this.covered)
+      this.compactor = new PackCompactor({
+        files: this.files,
+        handles: this.handles,
+        index: this.index,
+        writer: this.writer,
+        covered: this.covered,
+        exclusive: async (fn) => await this.exclusive(fn),
+        read: async (location, cid) => await this.read(location, cid),
+        recorded: () => { this.unsaved++ },
+        saveIndex: async () => { await this.saveIndex() }
+      })
       this.lastRecovery = report
     } catch (err) {
       await this.handles.closeAll().catch(() => {})

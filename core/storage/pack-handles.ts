@@ -18,6 +18,8 @@ export class PackHandles {
   private readonly slots = new Map<string, Slot>()
   /** Closes in flight: a reopen waits for them, since the file stays locked until then. */
   private readonly closing = new Map<string, Promise<void>>()
+  /** Callers of {@link closeWhenIdle} waiting for a name's readers to finish. */
+  private readonly idleWaiters = new Map<string, Array<() => void>>()
   private clock = 0
 
   constructor (private readonly files: PackFiles, private readonly maxOpen: number) {}
@@ -51,7 +53,25 @@ export class PackHandles {
     const slot = this.slots.get(name)
     if (slot === undefined) return
     slot.users = Math.max(0, slot.users - 1)
+    if (slot.users === 0) this.wakeIdle(name)
     await this.trim()
+  }
+
+  /**
+   * Waits until nobody uses `name`, then closes it: before compaction deletes
+   * a pack, so a read already under way ends first. Callers must make sure no
+   * new reader of `name` starts meanwhile.
+   */
+  async closeWhenIdle (name: string): Promise<void> {
+    for (let slot = this.slots.get(name); slot !== undefined && slot.users > 0; slot = this.slots.get(name)) {
+      await new Promise<void>((resolve) => {
+        const waiters = this.idleWaiters.get(name) ?? []
+        waiters.push(resolve)
+        this.idleWaiters.set(name, waiters)
+      })
+    }
+    await this.close(name)
+    await this.closing.get(name)
   }
 
   /** Closes `name` now if it is open and idle (before deleting the file, say). */
@@ -72,12 +92,20 @@ export class PackHandles {
   async closeAll (): Promise<void> {
     const names = [...this.slots.keys()]
     for (const slot of this.slots.values()) slot.users = 0
+    for (const name of [...this.idleWaiters.keys()]) this.wakeIdle(name)
     const results = await Promise.allSettled([
       ...names.map(async (name) => { await this.close(name) }),
       ...this.closing.values()
     ])
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
     if (failed !== undefined) throw failed.reason
+  }
+
+  private wakeIdle (name: string): void {
+    const waiters = this.idleWaiters.get(name)
+    if (waiters === undefined) return
+    this.idleWaiters.delete(name)
+    for (const wake of waiters) wake()
   }
 
   private async trim (): Promise<void> {

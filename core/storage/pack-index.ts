@@ -7,7 +7,7 @@ export interface BlockLocation {
   cid: Uint8Array
 }
 
-/** Space accounting of one pack, the input a future compaction needs. */
+/** Space accounting of one pack, the input compaction needs. */
 export interface PackUsage {
   /** Bytes used in the pack file, header included: the append position. */
   end: number
@@ -158,6 +158,26 @@ export class PackIndex {
     const out: BlockLocation[] = new Array<BlockLocation>(this.count)
     for (let e = 0; e < this.count; e++) out[e] = this.locationAt(e)
     return out
+  }
+
+  /** Live locations in `pack` (a snapshot; a scan of every entry, for compaction). */
+  locationsIn (pack: number): BlockLocation[] {
+    const out: BlockLocation[] = []
+    for (let e = 0; e < this.count; e++) {
+      if (this.entries[e * ENTRY_WORDS] === pack) out.push(this.locationAt(e))
+    }
+    return out
+  }
+
+  /** True while `pack` is one of the store's packs (not yet removed by compaction). */
+  hasPack (pack: number): boolean {
+    return this.packs.has(pack)
+  }
+
+  /** Drops the usage record of a pack with no live block left, once compaction removes it. */
+  forgetPack (pack: number): void {
+    if ((this.packs.get(pack)?.liveBlocks ?? 0) > 0) throw new RangeError(`pack ${pack} still holds live blocks`)
+    this.packs.delete(pack)
   }
 
   /** The usage record of `pack`, created empty on first use. */

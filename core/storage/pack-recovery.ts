@@ -70,8 +70,18 @@ export async function recoverIndex (files: PackFiles, handles: PackHandles): Pro
   return { recovered: { index, covered, generation: saved?.generation ?? 0 }, active, report }
 }
 
-/** True when every pack the saved index lists is still there, at least as long as it says. */
+/**
+ * True when every pack the saved index lists is still there, at least as long
+ * as it says, and no older pack is there that it does not list: compaction
+ * forgets a pack before deleting its files, and a crash (or a failed delete)
+ * in between leaves files whose records the saved index must not skip.
+ */
 async function fitsPacks (files: PackFiles, handles: PackHandles, names: string[], saved: SavedIndex): Promise<boolean> {
+  const newestListed = Math.max(0, ...saved.packs.keys())
+  for (const name of names) {
+    const parsed = parseFileName(name)
+    if (parsed !== undefined && parsed.pack < newestListed && !saved.packs.has(parsed.pack)) return false
+  }
   for (const [pack, { end, covered }] of saved.packs) {
     if (!names.includes(packFileName(pack)) || !names.includes(journalFileName(pack))) return false
     const packName = packFileName(pack)

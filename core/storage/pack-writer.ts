@@ -44,6 +44,16 @@ export class PackWriter {
     this.journalSize = active.journalSize
   }
 
+  /** The pack being appended to. */
+  get activePack (): number {
+    return this.pack
+  }
+
+  /** True when a queued put record waits for a flush (a block not yet durable). */
+  hasPendingPuts (): boolean {
+    return this.pending.some((record) => record[0] === RECORD_PUT)
+  }
+
   /** Appends one block (given as pieces, written without joining them) and queues its put record. */
   async append (id: Uint8Array, cid: CID, pieces: Uint8Array[]): Promise<void> {
     let length = 0
@@ -136,8 +146,8 @@ export class PackWriter {
     }
   }
 
-  /** Seals the active pack and starts the next one. */
-  private async rollover (): Promise<void> {
+  /** Seals the active pack and starts the next one (compaction calls it to reclaim a mostly dead active pack). */
+  async rollover (): Promise<void> {
     await this.flush()
     const pack = this.pack + 1
     const packName = packFileName(pack)
