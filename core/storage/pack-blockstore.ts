@@ -3,7 +3,7 @@ import { BaseBlockstore } from 'blockstore-core/base'
 import type { InputPair, Pair } from 'interface-blockstore'
 import { NotFoundError } from 'interface-store'
 import { CID } from 'multiformats/cid'
-import { CairnError, StorageFailedError } from '../errors.ts'
+import { CairnError, StorageFailedError, isCairnError } from '../errors.ts'
 import { DEFAULT_FLUSH_DELAY_MS, DEFAULT_MAX_OPEN_PACKS, DEFAULT_MAX_PACK_SIZE, SAVE_INDEX_MIN_RECORDS } from './constants.ts'
 import { PackCompactor } from './pack-compactor.ts'
 import type { PackFiles } from './pack-files.ts'
@@ -82,7 +82,9 @@ export interface PackGetOptions extends AbortOptions {
  * Compaction ({@link PackCompactor}): deleted blocks leave dead bytes in
  * their pack until a delete leaves the pack at most half live; then a
  * background pass copies its live blocks to the active pack and deletes the
- * pack's files (a mostly dead active pack rolls over first).
+ * pack's files (a mostly dead active pack rolls over first). A put that finds
+ * the store full compacts whatever it can and tries once more before it
+ * reports QUOTA_EXCEEDED, so deleting files frees room on a full disk.
  */
 export class PackBlockstore extends BaseBlockstore {
   private readonly files: PackFiles
@@ -222,7 +224,17 @@ export class PackBlockstore extends BaseBlockstore {
         }
       })
     }
-    await append()
+    const removedBefore = this.compactor?.removedPacks ?? 0
+    try {
+      await append()
+    } catch (err) {
+      // Full: deleted blocks may hold the room this one needs. Reclaim it and try
+      // once more if a pack was removed meanwhile (by this pass or one already running).
+      if (!isCairnError(err, 'QUOTA_EXCEEDED') || this.compactor === undefined) throw err
+      await this.compactor.run()
+      if (this.compactor?.removedPacks === removedBefore) throw err
+      await append()
+    }
     this.scheduleFlush()
     return key
   }

@@ -55,6 +55,8 @@ export class PackCompactor {
   private stopping = false
   /** A pass put off until a run of lone deletes pauses. */
   private timer: ReturnType<typeof setTimeout> | undefined
+  /** Packs removed so far (a put that found the store full retries once this grew). */
+  removedPacks = 0
   /** Packs that failed for another reason than a full store (a damaged block or journal): left alone until the next start. */
   private readonly stuck = new Set<number>()
 
@@ -205,6 +207,7 @@ export class PackCompactor {
     // Journal first: a crash between the two leaves a pack no record names, removed by a later pass.
     await files.remove(journalFileName(pack))
     await files.remove(packFileName(pack))
+    this.removedPacks++
     if (!flushed) {
       try {
         await writer.flush()
