@@ -287,6 +287,7 @@ export function startAppModels (m: AppModels, client: RpcClient, activityTarget?
     previous = state
     if (state === 'unlocked') {
       void m.files.refresh()
+      void m.files.takeCutOff()
       void m.fileLocations.refresh()
       void m.sync.refresh()
       m.uploads.resume()

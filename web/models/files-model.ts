@@ -28,6 +28,11 @@ export interface FilesModel {
   deleting: ReadonlySignal<FileInfo | undefined>
   deleteBusy: ReadonlySignal<boolean>
   deleteError: ReadonlySignal<string | undefined>
+  /** Paths of uploads a closed tab or a crash cut off, found at this unlock: the user should add them again. */
+  cutOff: ReadonlySignal<string[]>
+  /** Asks the node once per unlock which uploads were cut off. */
+  takeCutOff: () => Promise<void>
+  dismissCutOff: () => void
   /** Listens for `files.changed`; returns the unsubscribe. */
   start: () => () => void
   refresh: () => Promise<void>
@@ -60,6 +65,7 @@ export function createFilesModel (client: RpcClient): FilesModel {
   const deleting = signal<FileInfo | undefined>(undefined)
   const deleteBusy = signal(false)
   const deleteError = signal<string | undefined>(undefined)
+  const cutOff = signal<string[]>([])
 
   // Bursts of `files.changed` (a folder upload) collapse into one reload at a time; clear() drops a list in flight (the vault locked).
   const { reload: refresh, drop } = coalescedReload(async (isCurrent) => {
@@ -95,6 +101,16 @@ export function createFilesModel (client: RpcClient): FilesModel {
     deleting,
     deleteBusy,
     deleteError,
+    cutOff,
+    takeCutOff: async () => {
+      try {
+        const paths = await client.call('files.takeCutOff', undefined)
+        if (paths.length > 0) cutOff.value = [...cutOff.value, ...paths]
+      } catch {
+        // Locked again meanwhile, or a node without the method: nothing to tell.
+      }
+    },
+    dismissCutOff: () => { cutOff.value = [] },
     start: () => client.on('files.changed', () => { void refresh() }),
     refresh,
     clear: () => {
@@ -107,6 +123,7 @@ export function createFilesModel (client: RpcClient): FilesModel {
       filter.value = ''
       renaming.value = undefined
       deleting.value = undefined
+      cutOff.value = []
     },
     sortBy: (key) => {
       if (sortKey.value === key) sortDirection.value = sortDirection.value === 'asc' ? 'desc' : 'asc'

@@ -11,6 +11,7 @@ import { FolderTree } from './folder-tree.tsx'
 import { RowMenuPopup } from './row-menu.tsx'
 import { UploadPanel } from './upload-panel.tsx'
 import { DamageNotices } from './damage-notices.tsx'
+import { CutOffUploads } from './cut-off-uploads.tsx'
 import { FreeSpaceButton, FreeSpaceResult } from './free-space.tsx'
 import { useListKeys } from './use-list-keys.ts'
 import { FilesSummary } from './files-summary.tsx'
@@ -51,6 +52,7 @@ export function FilesPage () {
       <FreeSpaceResult />
       <UploadPanel />
       <DamageNotices />
+      <CutOffUploads />
       <ErrorAlert message={files.error.value} />
       <ErrorAlert message={browse.actionError.value} />
       {files.loading.value && empty
