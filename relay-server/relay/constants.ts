@@ -15,3 +15,10 @@ export const DEFAULT_KEY_FILE = './.cairn/relay/key'
 
 /** Refusals of one kind are logged at most once per this window (with a count of the rest). */
 export const REFUSAL_LOG_WINDOW_MS = 10_000
+
+/**
+ * How long a new TCP connection to the WebSocket port may take to finish its
+ * HTTP upgrade. libp2p's own inbound upgrade timeout (10 s) starts only
+ * after it; before, nothing else would ever close a socket that sends nothing.
+ */
+export const UPGRADE_TIMEOUT_MS = 10_000

@@ -54,7 +54,7 @@ export function lastForwardedFor (header: string | string[] | undefined): string
  * spelling: 0:0:0:0:0:0:0:1 is ::1, 2001:DB8::1 is 2001:db8::1, and an
  * IPv4-mapped ::ffff:192.0.2.1 (a dual-stack listener's view of IPv4) is 192.0.2.1.
  */
-function trustedSet (addresses: readonly string[]): (address: string | undefined) => boolean {
+export function trustedSet (addresses: readonly string[]): (address: string | undefined) => boolean {
   const list = new BlockList()
   for (const address of addresses) list.addAddress(address, isIPv6(address) ? 'ipv6' : 'ipv4')
   return (address) => address !== undefined && isIP(address) !== 0 && list.check(address, isIPv6(address) ? 'ipv6' : 'ipv4')
@@ -114,7 +114,7 @@ async function readUntilDecided (socket: Socket): Promise<Buffer | undefined> {
 }
 
 /** The private methods of @libp2p/websockets' WebSocketListener (10.x) that see each raw socket and each upgrade. */
-interface ListenerInternals {
+export interface ListenerInternals {
   onSocketConnection: (socket: Socket) => Promise<void>
   onUpgrade: (req: IncomingMessage, socket: Socket, head: Buffer) => void
 }

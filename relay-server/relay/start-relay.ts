@@ -18,6 +18,7 @@ import { REFUSAL_LOG_WINDOW_MS, SERVICE_NAME } from './constants.ts'
 import { startHttpEndpoints, type HttpEndpoints, type RelayPingBody } from './http-server.ts'
 import { ipKeyOf } from './ip.ts'
 import { ReservationCaps } from './reservation-caps.ts'
+import { withSocketCaps } from './socket-caps.ts'
 import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 
@@ -105,7 +106,8 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
     },
     // @libp2p/webrtc (node-datachannel) is loaded only when WebRTC-direct is on.
     // Joined sends: a forwarded write leaves as a few WebSocket messages, not one per Noise length prefix and yamux header (relay-server/shared/joined-sends.ts).
-    transports: [withJoinedSends(webSocketsBehindProxies({ trustedProxies: config.trustedProxy, log: log.child('proxy') })), ...(config.webrtcDirect ? [(await import('@libp2p/webrtc')).webRTCDirect()] : [])],
+    // Socket caps: what arrives before the WebSocket upgrade, which libp2p's gater never sees (socket-caps.ts).
+    transports: [withJoinedSends(withSocketCaps(webSocketsBehindProxies({ trustedProxies: config.trustedProxy, log: log.child('proxy') }), { ...config, trustedProxies: config.trustedProxy, log: log.child('caps') })), ...(config.webrtcDirect ? [(await import('@libp2p/webrtc')).webRTCDirect()] : [])],
     connectionEncrypters: [noise()],
     // Cairn's window (core/node/stream-muxer.ts): a relayed stream carries whole bitswap messages.
     streamMuxers: [cairnYamux()],
