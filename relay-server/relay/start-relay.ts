@@ -6,6 +6,7 @@ import { MemoryDatastore } from 'datastore-core'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { cairnYamux } from '../../core/node/stream-muxer.ts'
 import { loadOrCreatePrivateKey } from '../shared/key-file.ts'
+import { explainListenFailure, type ListenPort } from '../shared/listen-errors.ts'
 import { createLogger, throttled, type Logger } from '../shared/log.ts'
 import { CAIRN_VERSION } from '../shared/version.ts'
 import { MemoryOfferDirectory, RendezvousService } from '../../core/protocols/pairing/device-pairing.ts'
@@ -51,6 +52,15 @@ export interface StartRelayOptions {
 }
 
 type RelayServices = { identify: Identify, ping: Ping, relay: CircuitRelayService }
+
+/** The ports the relay binds, each with the option that sets it (to name a taken one). */
+function listenPorts (config: RelayConfig): ListenPort[] {
+  return [
+    { flag: '--ws-port', protocol: 'tcp', host: config.host, port: config.wsPort },
+    ...(config.webrtcDirect ? [{ flag: '--webrtc-port', protocol: 'udp' as const, host: config.host, port: config.webrtcPort }] : []),
+    { flag: '--http-port', protocol: 'tcp', host: config.host, port: config.httpPort }
+  ]
+}
 
 /** The capability words of GET /ping (and what the caps behind them are). */
 function capabilities (config: RelayConfig): string[] {
@@ -135,6 +145,9 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
         }))
       }
     }
+  }).catch(async (err: unknown) => {
+    // libp2p has stopped what it started; a taken port is named in one line, with its option.
+    throw await explainListenFailure(err, listenPorts(config))
   })
   reservationCaps.attach({ reservations: node.services.relay.reservations, connectionsOf: (peer) => node.getConnections(peer) })
   node.addEventListener('peer:disconnect', (evt) => { reservationCaps.dropReservation(evt.detail) })
@@ -191,7 +204,7 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
     })
   } catch (err) {
     await node.stop()
-    throw err
+    throw await explainListenFailure(err, listenPorts(config))
   }
 
   let stopping: Promise<void> | undefined
