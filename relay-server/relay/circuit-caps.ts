@@ -1,9 +1,10 @@
-import { RELAY_V2_STOP_CODEC } from '@libp2p/circuit-relay-v2'
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC } from '@libp2p/circuit-relay-v2'
 import { throttled, type Logger } from '../shared/log.ts'
 import { REFUSAL_LOG_WINDOW_MS } from './constants.ts'
 import { ipKeyOf } from './ip.ts'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
-import type { ConnectionManager } from '@libp2p/interface-internal'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 
 export interface CircuitCapsInit {
   /** Most relayed connections open at once. */
@@ -23,6 +24,50 @@ export interface CircuitCapsInit {
 interface CircuitSource {
   peer: string
   ips: string[]
+}
+
+/**
+ * The most a paused half of a circuit may hold: yamux's largest stream window
+ * (its default `maxStreamWindowSize`, which `cairnYamux` keeps), plus a frame.
+ * Once paused, a stream grants no more window, so its far end can send at
+ * most the window it already has; libp2p's default 4 MiB limit would reset
+ * a fast circuit whose window had grown past it.
+ */
+const PAUSED_READ_BUFFER_BYTES = 16 * 2 ** 20 + 64 * 1024
+
+/**
+ * Back-pressure from `to` onto `from`, the two halves of one circuit.
+ * libp2p's circuit relay joins them with `pipe`, which takes every message
+ * `from` receives into an unbounded queue and keeps granting its sender
+ * window while `to` waits for 'drain': a destination that reads nothing (or a
+ * slow one) made the relay hold everything the source sent, in memory. So
+ * while `to` cannot take more, `from` is paused, its muxer stops granting
+ * window, and the bytes wait at the sender. Only a yamux stream is paused:
+ * a WebRTC data channel grants no window (@libp2p/webrtc's pause buffers
+ * without telling the sender), so pausing one would only move the queue into
+ * its read buffer and reset the circuit when that fills.
+ */
+function pauseWhileFull (from: Stream, to: Stream): void {
+  from.maxReadBufferLength = Math.max(from.maxReadBufferLength, PAUSED_READ_BUFFER_BYTES)
+  const send = to.send.bind(to)
+  let held = false
+  to.send = (data) => {
+    const more = send(data)
+    if (!more && !held && from.readStatus === 'readable') {
+      held = true
+      from.pause()
+      to.addEventListener('drain', () => {
+        held = false
+        if (from.readStatus === 'paused') from.resume()
+      }, { once: true })
+    }
+    return more
+  }
+}
+
+/** Whether `connection`'s streams hold their sender back when paused (yamux grants window; WebRTC data channels do not). */
+function windowed (connection: Connection): boolean {
+  return connection.multiplexer?.startsWith('/yamux/') === true
 }
 
 /** Thrown into both halves of a circuit when a cap ends it. */
@@ -62,6 +107,8 @@ export class CircuitCaps {
    */
   private readonly pending = new Map<string, CircuitSource[]>()
   private manager?: ConnectionManager
+  /** The HOP stream whose CONNECT request the relay is handling (it opens the STOP stream within that call), and its connection. */
+  private readonly hopStream = new AsyncLocalStorage<{ stream: Stream, connection: Connection }>()
   private readonly refused: (msg: string, fields?: Record<string, unknown>) => void
 
   constructor (init: CircuitCapsInit) {
@@ -147,6 +194,24 @@ export class CircuitCaps {
     })
   }
 
+  /** The relay service's view of the registrar: its HOP handler runs with its stream known to `wrapConnection`. */
+  wrapRegistrar (registrar: Registrar): Registrar {
+    return new Proxy(registrar, {
+      get: (target, prop) => {
+        if (prop === 'handle') {
+          return async (protocol: string, handler: Parameters<Registrar['handle']>[1], options?: Parameters<Registrar['handle']>[2]) => {
+            const handled: typeof handler = protocol === RELAY_V2_HOP_CODEC
+              ? (stream, connection) => this.hopStream.run({ stream, connection }, () => handler(stream, connection))
+              : handler
+            await target.handle(protocol, handled, options)
+          }
+        }
+        const value: unknown = Reflect.get(target, prop, target)
+        return typeof value === 'function' ? value.bind(target) : value
+      }
+    })
+  }
+
   private wrapConnection (connection: Connection): Connection {
     return new Proxy(connection, {
       get: (target, prop) => {
@@ -156,8 +221,9 @@ export class CircuitCaps {
             const isStop = list.includes(RELAY_V2_STOP_CODEC)
             // Taken before any await: this call comes straight after the gater's.
             const source = isStop ? this.unqueue(target.remotePeer.toString()) : undefined
+            const hop = isStop ? this.hopStream.getStore() : undefined
             const stream = await target.newStream(protocols, options)
-            if (isStop) this.track(stream, target, source ?? { peer: 'unknown', ips: [] })
+            if (isStop) this.track(stream, target, source ?? { peer: 'unknown', ips: [] }, hop)
             return stream
           }
         }
@@ -167,7 +233,7 @@ export class CircuitCaps {
     })
   }
 
-  private track (stream: Stream, destination: Connection, source: CircuitSource): void {
+  private track (stream: Stream, destination: Connection, source: CircuitSource, hop?: { stream: Stream, connection: Connection }): void {
     const { relayMaxBytes, relayMaxDuration, maxRelayedConnections, log } = this.init
     const opened = Date.now()
     let bytes = 0
@@ -194,6 +260,10 @@ export class CircuitCaps {
     stream.addEventListener('message', (evt) => { count(evt.data.byteLength) })
     const send = stream.send.bind(stream)
     stream.send = (data) => count(data.byteLength) ? send(data) : false
+    if (hop !== undefined) {
+      if (windowed(hop.connection)) pauseWhileFull(hop.stream, stream)
+      if (windowed(destination)) pauseWhileFull(stream, hop.stream)
+    }
     const timer = relayMaxDuration > 0 ? setTimeout(() => { end(`relayed duration cap of ${relayMaxDuration} ms reached`) }, relayMaxDuration) : undefined
     timer?.unref()
     this.active.set(stream, source)

@@ -137,11 +137,12 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
     services: {
       identify: identify(),
       ping: ping(),
-      // The relay service sees a connection manager whose STOP streams CircuitCaps counts.
+      // The relay service sees a connection manager whose STOP streams CircuitCaps counts, and a registrar that tells it each STOP stream's HOP stream.
       relay: (components): CircuitRelayService => {
         const connectionManager = circuitCaps.wrapConnectionManager(components.connectionManager)
+        const registrar = circuitCaps.wrapRegistrar(components.registrar)
         return relayFactory(new Proxy(components, {
-          get: (target, prop, receiver) => prop === 'connectionManager' ? connectionManager : Reflect.get(target, prop, receiver)
+          get: (target, prop, receiver) => prop === 'connectionManager' ? connectionManager : prop === 'registrar' ? registrar : Reflect.get(target, prop, receiver)
         }))
       }
     }
