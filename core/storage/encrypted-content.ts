@@ -3,6 +3,8 @@ import { CID } from 'multiformats/cid'
 import { createDecryptStream, createEncryptStream } from '../crypto/stream-format.ts'
 import type { ChunkSealer } from './chunk-sealer.ts'
 import { readLeaves } from './leaf-reader.ts'
+import { readDecryptedRange, type ByteRange } from './range-read.ts'
+import { InvalidArgumentError } from '../errors.ts'
 import type { Blockstore } from 'interface-blockstore'
 
 /**
@@ -129,18 +131,26 @@ export interface ReadDecryptedInit {
   signal?: AbortSignal
   /** Where chunks are decrypted (the seal workers, several at once); this thread when absent. */
   sealer?: ChunkSealer
+  /** Only these plaintext bytes, read from the chunks that hold them (range-read.ts); needs `plaintextLength`. */
+  range?: ByteRange
 }
 
 /**
  * Streams a stored file's plaintext, authenticated chunk by chunk as it is
  * read, holding a few leaves of ciphertext (READ_AHEAD_LEAVES). `plaintextLength` (the
  * index entry's size) lets the decryptor name a cut-off or over-long file
- * exactly rather than as tampering. The stream owns `fileKey`: it is
+ * exactly rather than as tampering. With `range`, only those bytes, without
+ * decrypting what comes before them. The stream owns `fileKey`: it is
  * overwritten when the stream ends, fails or is cancelled, so a caller that
  * needs the key again passes a copy.
  */
 export function readDecrypted (blockstore: Blockstore, cid: CID | string, fileKey: Uint8Array, init: ReadDecryptedInit = {}): ReadableStream<Uint8Array> {
   const root = typeof cid === 'string' ? CID.parse(cid) : cid
+  if (init.range !== undefined) {
+    if (init.plaintextLength === undefined) { fileKey.fill(0); throw new InvalidArgumentError('a byte range needs the file\'s plaintext length') }
+    const { plaintextLength, sealer, signal } = init
+    return readDecryptedRange(blockstore, root, fileKey, init.range, { plaintextLength, ...(sealer !== undefined ? { sealer } : {}), ...(signal !== undefined ? { signal } : {}) })
+  }
   const source = readLeaves(blockstore, root, READ_AHEAD_LEAVES, init.signal)
   const sealer = init.sealer
   const ciphertext = new ReadableStream<Uint8Array>({

@@ -19,16 +19,50 @@ async function blockBytes (blockstore: Blockstore, cid: CID, signal?: AbortSigna
   return out
 }
 
+/** One raw leaf of a file, and its length when its parent's link says it (a raw leaf's Tsize is its length). */
+interface Leaf { cid: CID, size?: number }
+
 /** A UnixFS file's raw leaves in order (Cairn stores content with raw leaves only, DESIGN §4). */
-async function * leavesOf (blockstore: Blockstore, cid: CID, signal?: AbortSignal): AsyncGenerator<CID> {
+async function * leavesOf (blockstore: Blockstore, cid: CID, signal?: AbortSignal, size?: number): AsyncGenerator<Leaf> {
   if (cid.code === raw.code) {
-    yield cid
+    yield size === undefined ? { cid } : { cid, size }
     return
   }
   if (cid.code !== dagPb.code) throw new FormatInvalidError('a stored file is made of raw and dag-pb blocks only')
   const node = dagPb.decode(await blockBytes(blockstore, cid, signal))
   if (node.Links.length === 0) throw new FormatInvalidError('a stored file keeps its bytes in raw leaves')
-  for (const link of node.Links) yield * leavesOf(blockstore, link.Hash, signal)
+  for (const link of node.Links) yield * leavesOf(blockstore, link.Hash, signal, link.Tsize)
+}
+
+/** Bytes [start, end) of a stored file (its ciphertext, header included). */
+export interface LeafRange { start: number, end: number }
+
+/** A leaf to read, and the part of it that lies in the range asked for. */
+interface LeafPart { cid: CID, from: number, to: number, size?: number }
+
+/**
+ * The leaves holding `range`, with the part of each that lies in it. Leaves
+ * wholly before the range are skipped by their links' sizes, never read
+ * (only a leaf whose link gives no size is read to learn it), so a read from
+ * the middle of a large file costs the leaves it returns and the few nodes above them.
+ */
+async function * partsOf (blockstore: Blockstore, root: CID, range: LeafRange | undefined, signal?: AbortSignal): AsyncGenerator<LeafPart> {
+  let position = 0
+  for await (const leaf of leavesOf(blockstore, root, signal)) {
+    if (range === undefined) { yield { cid: leaf.cid, from: 0, to: Infinity }; continue }
+    if (position >= range.end) return
+    const size = leaf.size ?? (await blockBytes(blockstore, leaf.cid, signal)).length
+    const end = position + size
+    if (end > range.start) yield { cid: leaf.cid, from: Math.max(0, range.start - position), to: Math.min(size, range.end - position), size }
+    position = end
+  }
+}
+
+/** A leaf's bytes, cut to the part asked for; a leaf whose length is not what its link said is refused. */
+async function partBytes (blockstore: Blockstore, part: LeafPart, signal?: AbortSignal): Promise<Uint8Array> {
+  const bytes = await blockBytes(blockstore, part.cid, signal)
+  if (part.size !== undefined && bytes.length !== part.size) throw new FormatInvalidError('a stored leaf is not the length its link gives')
+  return part.from === 0 && part.to >= bytes.length ? bytes : bytes.subarray(part.from, part.to)
 }
 
 /**
@@ -37,10 +71,11 @@ async function * leavesOf (blockstore: Blockstore, cid: CID, signal?: AbortSigna
  * whole range ahead of its reader). At most `window` leaves are being read
  * ahead of the consumer; the window starts at one leaf and doubles with each
  * leaf delivered, so over a network the first byte waits for one block, not
- * for a window of them sharing the link.
+ * for a window of them sharing the link. With `range`, only the bytes of
+ * the file in it (see partsOf).
  */
-export async function * readLeaves (blockstore: Blockstore, root: CID, window: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-  const leaves = leavesOf(blockstore, root, signal)
+export async function * readLeaves (blockstore: Blockstore, root: CID, window: number, signal?: AbortSignal, range?: LeafRange): AsyncGenerator<Uint8Array> {
+  const leaves = partsOf(blockstore, root, range, signal)
   const ahead: Array<Promise<Uint8Array>> = []
   let limit = 1
   let ended = false
@@ -51,7 +86,7 @@ export async function * readLeaves (blockstore: Blockstore, root: CID, window: n
         ended = true
         break
       }
-      const read = blockBytes(blockstore, next.value, signal)
+      const read = partBytes(blockstore, next.value, signal)
       // Marked handled now; a failure surfaces when this leaf's turn comes.
       read.catch(() => {})
       ahead.push(read)
