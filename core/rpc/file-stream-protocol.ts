@@ -1,4 +1,5 @@
 import type { ErrorPayload } from '../errors.ts'
+import type { ByteRange } from '../storage/range-read.ts'
 
 /**
  * Pull-based streaming of one file's plaintext over a MessagePort, used by the
@@ -6,9 +7,15 @@ import type { ErrorPayload } from '../errors.ts'
  * memory: the reader sends `pull`, the node answers with one `chunk` (its
  * buffer transferred, not copied), `end`, or `error`. One chunk in flight per
  * pull gives backpressure for free.
+ *
+ * The first pull opens the file and is answered with `meta`. The next one
+ * may name a `range` of it (an HTTP Range request: core/rpc/http-ranges.ts);
+ * the node then streams only those bytes, reading and decrypting only the
+ * chunks that hold them. A range anywhere else, or one that is not integers
+ * within the file's size, is answered with an INVALID_ARGUMENT error.
  */
 export type FileStreamRequest =
-  | { kind: 'pull' }
+  | { kind: 'pull', range?: ByteRange }
   | { kind: 'cancel' }
 
 export type FileStreamReply =

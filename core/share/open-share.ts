@@ -2,6 +2,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { CairnError, isCairnError } from '../errors.ts'
 import { readWholeBlock } from '../storage/read-block.ts'
 import { readDecrypted } from '../storage/encrypted-content.ts'
+import type { ByteRange } from '../storage/range-read.ts'
 import { dialableHints } from './dial-policy.ts'
 import type { ShareLinkFields } from './share-link.ts'
 import type { Helia } from '@helia/interface'
@@ -62,12 +63,17 @@ export async function findShare (helia: ShareReader, fields: ShareLinkFields, op
  * are checked against their CIDs, and are decrypted and authenticated chunk by
  * chunk (core/storage/encrypted-content.ts), holding at most two windows of
  * ciphertext whatever the size. A download whose peers all went away fails
- * with SHARE_UNAVAILABLE after `stallTimeoutMs` without a block.
+ * with SHARE_UNAVAILABLE after `stallTimeoutMs` without a block. With
+ * `range`, only those bytes, from the blocks that hold them.
  */
-export function readShare (helia: Pick<Helia, 'blockstore'>, fields: ShareLinkFields, options: OpenShareOptions = {}): ReadableStream<Uint8Array> {
+export function readShare (helia: Pick<Helia, 'blockstore'>, fields: ShareLinkFields, options: OpenShareOptions & { range?: ByteRange } = {}): ReadableStream<Uint8Array> {
   const blocks = stallGuard(helia.blockstore, options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS, options.signal)
   // A copy: the link's key serves the next download too, and this one wipes its own.
-  return readDecrypted(blocks, fields.cid, fields.shareKey.slice(), { plaintextLength: fields.size, ...(options.signal !== undefined ? { signal: options.signal } : {}) })
+  return readDecrypted(blocks, fields.cid, fields.shareKey.slice(), {
+    plaintextLength: fields.size,
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.range !== undefined ? { range: options.range } : {})
+  })
 }
 
 /**

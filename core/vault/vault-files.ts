@@ -3,6 +3,7 @@ import { generateFileKey } from '../crypto/stream-format.ts'
 import { createDedupHasher } from '../crypto/dedup-tag.ts'
 import { createDedupHasherV2, dedupTagV2FromDigests } from '../crypto/dedup-tag-v2.ts'
 import { readDecrypted, readEveryBlock, RecordingBlockstore } from '../storage/encrypted-content.ts'
+import type { ByteRange } from '../storage/range-read.ts'
 import { createInThreadSealer, type ChunkSealer } from '../storage/chunk-sealer.ts'
 import { storeSealed } from '../storage/sealed-content.ts'
 import { findByAnyTag, hasVersion1TagOfSize, tagOfBlobV2 } from './content-tags.ts'
@@ -372,25 +373,39 @@ export class VaultFiles {
    * shares the file's id) or earlier version, not the current content.
    */
   open (fileId: string, versionId?: string): { info: FileInfo, stream: ReadableStream<Uint8Array> } {
+    const { info, read } = this.reader(fileId, versionId)
+    return { info, stream: read() }
+  }
+
+  /**
+   * One file's info, and how to read it later, whole or a byte range of it
+   * (a download answering an HTTP Range request): the content is the one
+   * the file had when this was called, whatever it becomes meanwhile.
+   */
+  reader (fileId: string, versionId?: string): { info: FileInfo, read: (range?: ByteRange) => ReadableStream<Uint8Array> } {
     const view = versionId === undefined ? this.index.getFile(fileId) : this.versionView(fileId, versionId)
     if (view === undefined) throw new FileNotFoundError('That file is not in the vault', { fileId })
     const sealer = this.hashTag.sealer
-    const init = { plaintextLength: view.entry.size, signal: this.locked, ...(sealer !== undefined ? { sealer } : {}) }
+    const base = { plaintextLength: view.entry.size, signal: this.locked, ...(sealer !== undefined ? { sealer } : {}) }
     // A fresh key for each read: readDecrypted wipes the one it is given when it ends.
     const fileKey = (): Uint8Array => fromBase64(view.entry.fk)
-    if (this.health === undefined) return { info: toFileInfo(view), stream: namingFile(readDecrypted(this.readBlockstore, view.entry.cid, fileKey(), init), fileId) }
-    // Fast path: ciphertext leaves are not hashed on read (the decryptor authenticates
-    // them). When decrypting fails, every block is read again with its hash checked,
-    // damaged ones are repaired, and the read starts over.
-    const fast = this.readerFor(fileId, true)
-    let repaired = 0
-    const checked = this.readerFor(fileId, false, () => { repaired++ })
-    const stream = recoveringStream(() => readDecrypted(fast, view.entry.cid, fileKey(), init), async () => {
-      const before = repaired
-      await readEveryBlock(checked, view.entry.cid, this.locked)
-      return repaired > before
-    })
-    return { info: toFileInfo(view), stream: namingFile(stream, fileId) }
+    const read = (range?: ByteRange): ReadableStream<Uint8Array> => {
+      const init = { ...base, ...(range !== undefined ? { range } : {}) }
+      if (this.health === undefined) return namingFile(readDecrypted(this.readBlockstore, view.entry.cid, fileKey(), init), fileId)
+      // Fast path: ciphertext leaves are not hashed on read (the decryptor authenticates
+      // them). When decrypting fails, every block is read again with its hash checked,
+      // damaged ones are repaired, and the read starts over.
+      const fast = this.readerFor(fileId, true)
+      let repaired = 0
+      const checked = this.readerFor(fileId, false, () => { repaired++ })
+      const stream = recoveringStream(() => readDecrypted(fast, view.entry.cid, fileKey(), init), async () => {
+        const before = repaired
+        await readEveryBlock(checked, view.entry.cid, this.locked)
+        return repaired > before
+      })
+      return namingFile(stream, fileId)
+    }
+    return { info: toFileInfo(view), read }
   }
 
   /** The content a file (or, with `versionId`, that edit or version) shows, and its key (a copy the caller must wipe). */

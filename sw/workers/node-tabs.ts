@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
 import { dispatchCall } from '../../core/rpc/handlers.ts'
 import { toErrorPayload } from '../../core/errors.ts'
-import { serveFileStream } from './file-stream-server.ts'
-import { zipSource } from '../../core/vault/vault-zip.ts'
+import { serveFileStream, type FileStreamSource } from './file-stream-server.ts'
+import { zipSource, type ZipSource } from '../../core/vault/vault-zip.ts'
+import { InvalidArgumentError } from '../../core/errors.ts'
 import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
 import type { CallMessage, FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
 import type { NodePortClose } from '../../core/rpc/node-port-messages.ts'
@@ -41,11 +42,11 @@ export class NodeTabs {
       } else if (message.kind === 'stream-file') {
         serveFileStream(message.port, async () => {
           const { vault } = await ready
-          const { info, stream } = vault.files().open(message.fileId, message.versionId)
-          return { name: baseName(info.path), size: info.size, type: info.type, stream }
+          const { info, read } = vault.files().reader(message.fileId, message.versionId)
+          return { name: baseName(info.path), size: info.size, type: info.type, read }
         })
       } else if (message.kind === 'stream-zip') {
-        serveFileStream(message.port, async () => zipSource((await ready).vault.files(), message))
+        serveFileStream(message.port, async () => wholeOnly(zipSource((await ready).vault.files(), message)))
       }
     }
   }
@@ -73,6 +74,17 @@ export class NodeTabs {
     reply({ kind: 'port-ready' })
     // The tab may still show the previous leader's state: tell it where this node stands.
     void this.ready?.then(({ vault }) => { if (this.ports.has(port)) reply({ kind: 'event', event: 'vault.status', data: vault.status() }) }, () => {})
+  }
+}
+
+/** A zip is made as it is read: it has no byte ranges (the service worker asks for none). */
+function wholeOnly (zip: ZipSource): FileStreamSource {
+  return {
+    ...zip,
+    read: (range) => {
+      if (range !== undefined) throw new InvalidArgumentError('a zip is made as it is read, so it has no byte ranges')
+      return zip.stream
+    }
   }
 }
 

@@ -99,7 +99,8 @@ self.onmessage = (ev: MessageEvent<ToShareWorker>) => {
       const share = target(message.index)
       if (node === undefined) throw new CairnError('SHARE_UNAVAILABLE', 'the share is not open')
       const name = share.name.slice(share.name.lastIndexOf('/') + 1)
-      return { name, size: share.size, type: share.type, stream: readShare(await node, share) }
+      const helia = await node
+      return { name, size: share.size, type: share.type, read: (range) => readShare(helia, share, range !== undefined ? { range } : {}) }
     }, (err) => { post({ kind: 'stream-failed', error: toErrorPayload(err) }) })
   }
 }

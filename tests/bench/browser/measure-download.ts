@@ -57,7 +57,7 @@ export async function measureDownloadHeap (env: SuiteEnv): Promise<void> {
       transform (chunk, controller) { served += chunk.byteLength; controller.enqueue(chunk) },
       flush () { finished = true }
     }))
-    serveFileStream(port1, async () => ({ name: 'big.bin', size, type: '', stream: counted }))
+    serveFileStream(port1, async () => ({ name: 'big.bin', size, type: '', read: () => counted }))
     await ctx.host({ op: 'peak-start', label: `heap.download.${label}` })
     // The service worker's end, in its own worker as in the app; it pulls as fast as the node answers.
     const sink = new Worker(new URL('./download-sink-worker.ts', import.meta.url), { type: 'module', name: 'download sink' })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { CairnError } from '../../../core/errors.ts'
 import type { FileStreamReply, FileStreamRequest } from '../../../core/rpc/file-stream-protocol.ts'
-import { serveFileStream } from '../../../sw/workers/file-stream-server.ts'
+import { serveFileStream, type FileStreamSource } from '../../../sw/workers/file-stream-server.ts'
 
 /** Waits for `check` to hold, turn by turn (the test's own timeout bounds it): no fixed sleep. */
 async function until (check: () => boolean): Promise<void> {
@@ -27,7 +27,7 @@ test('a source that breaks off midway answers the service worker with its error 
       controller.error(new CairnError('SHARE_UNAVAILABLE', 'its peers left'))
     }
   })
-  serveFileStream(port1, async () => ({ name: 'a.bin', size: 10, type: '', stream }), (err) => { failures.push(err) })
+  serveFileStream(port1, async () => ({ name: 'a.bin', size: 10, type: '', read: () => stream }), (err) => { failures.push(err) })
   const pull = puller(port2)
   assert.equal((await pull({ kind: 'pull' })).kind, 'meta')
   assert.deepEqual(await pull({ kind: 'pull' }), { kind: 'chunk', bytes: new Uint8Array([1, 2]) })
@@ -46,7 +46,7 @@ test('the service worker cancelling a download (the reader went away) is not a f
     pull (controller) { controller.enqueue(new Uint8Array(4)) },
     cancel () { cancelled = true }
   })
-  serveFileStream(port1, async () => ({ name: 'a.bin', size: 10, type: '', stream }), (err) => { failures.push(err) })
+  serveFileStream(port1, async () => ({ name: 'a.bin', size: 10, type: '', read: () => stream }), (err) => { failures.push(err) })
   const pull = puller(port2)
   await pull({ kind: 'pull' })
   await pull({ kind: 'pull' })
@@ -70,7 +70,7 @@ test('a cancel while a read is stalled (a preview torn down while peers are slow
     },
     cancel () { cancelled = true }
   }, { highWaterMark: 0 })
-  serveFileStream(port1, async () => ({ name: 'a.mp4', size: 10, type: 'video/mp4', stream }), (err) => { failures.push(err) })
+  serveFileStream(port1, async () => ({ name: 'a.mp4', size: 10, type: 'video/mp4', read: () => stream }), (err) => { failures.push(err) })
   const pull = puller(port2)
   await pull({ kind: 'pull' })
   await pull({ kind: 'pull' })
@@ -80,4 +80,37 @@ test('a cancel while a read is stalled (a preview torn down while peers are slow
   await until(() => cancelled)
   assert.deepEqual(failures, [])
   port2.close()
+})
+
+test('the first pull after the metadata may name a byte range: the source reads only it; a bad range is a clear error, not a read', async () => {
+  const asked: unknown[] = []
+  const source = async (): Promise<FileStreamSource> => ({
+    name: 'film.mp4',
+    size: 10,
+    type: 'video/mp4',
+    read: (range) => { asked.push(range); return new Blob([new Uint8Array(range?.length ?? 10)]).stream() }
+  })
+  const open = async (): Promise<(request: FileStreamRequest) => Promise<FileStreamReply>> => {
+    const { port1, port2 } = new MessageChannel()
+    serveFileStream(port1, source)
+    const pull = puller(port2)
+    assert.equal((await pull({ kind: 'pull' })).kind, 'meta')
+    return pull
+  }
+  let pull = await open()
+  const part = await pull({ kind: 'pull', range: { offset: 7, length: 3 } })
+  assert.deepEqual(part, { kind: 'chunk', bytes: new Uint8Array(3) })
+  assert.deepEqual(asked, [{ offset: 7, length: 3 }])
+  // Only at the start: a range midway would splice two reads into one response.
+  const midway = await pull({ kind: 'pull', range: { offset: 0, length: 1 } })
+  assert.equal(midway.kind === 'error' && midway.error.code, 'INVALID_ARGUMENT')
+
+  for (const range of [{ offset: -1, length: 2 }, { offset: 8, length: 3 }, { offset: 0.5, length: 1 }, { offset: 10, length: 1 }, { offset: '1', length: 1 }, 'bytes=0-1']) {
+    pull = await open()
+    const refused = await pull({ kind: 'pull', range } as unknown as FileStreamRequest)
+    assert.equal(refused.kind, 'error', JSON.stringify(range))
+    assert.equal(refused.kind === 'error' && refused.error.code, 'INVALID_ARGUMENT')
+    assert.match(refused.kind === 'error' ? refused.error.message : '', /range/)
+  }
+  assert.equal(asked.length, 1, 'no read started for a refused range')
 })
