@@ -82,6 +82,21 @@ describe('reading a byte range of an encrypted file', () => {
     assert.deepEqual([...file.store.read].sort(), wanted.sort())
   })
 
+  it('a range read wipes the key it was handed: when done, when cancelled before it began, when refused', async () => {
+    const size = 2 * CHUNK + 9
+    const file = await stored(size)
+    const zeroed = (bytes: Uint8Array): boolean => bytes.every(b => b === 0)
+    const done = file.key.slice()
+    await readAll(readDecrypted(file.store, file.cid, done, { plaintextLength: size, range: { offset: CHUNK, length: 9 }, sealer: createInThreadSealer(2) }))
+    assert.ok(zeroed(done))
+    const cancelled = file.key.slice()
+    await readDecrypted(file.store, file.cid, cancelled, { plaintextLength: size, range: { offset: 1, length: 1 } }).cancel()
+    assert.ok(zeroed(cancelled))
+    const wrong = generateFileKey()
+    await assert.rejects(readAll(readDecrypted(file.store, file.cid, wrong, { plaintextLength: size, range: { offset: 1, length: 1 } })), (err: unknown) => isCairnError(err, 'WRONG_KEY'))
+    assert.ok(zeroed(wrong))
+  })
+
   it('an empty file has only the empty range; a range past its end is refused', async () => {
     const file = await stored(0)
     assert.deepEqual(await readRange(file, { offset: 0, length: 0 }, 0), new Uint8Array(0))
