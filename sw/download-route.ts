@@ -6,6 +6,7 @@ import { shareClient } from './share-token-route.ts'
 import type { FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
 import { errorPage } from './error-page.ts'
 import { fileResponseHeaders } from '../core/rpc/file-response-headers.ts'
+import { ACCEPT_RANGES, chooseRange, partHeaders, unsatisfiableHeaders } from '../core/rpc/http-ranges.ts'
 import { streamStarted } from './streams-underway.ts'
 import { portReplies } from './stream-replies.ts'
 
@@ -45,13 +46,17 @@ function request (port: MessagePort, message: FileStreamRequest): void {
   port.postMessage(message)
 }
 
-/** Answers `/download/<fileId>` (`?inline` for the viewer) with the decrypted file, streamed from the node. */
-export async function answerDownload ({ url }: { url: URL }): Promise<Response> {
+/**
+ * Answers `/download/<fileId>` (`?inline` for the viewer) with the decrypted
+ * file, streamed from the node; a Range request with that part (206), read
+ * from the chunks that hold it.
+ */
+export async function answerDownload ({ url, request }: { url: URL, request: Request }): Promise<Response> {
   const fileId = fileIdOfDownloadPath(url.pathname)
   const versionId = versionOfDownloadUrl(url)
   const opened = await openPort({ kind: 'download-open', fileId, ...(versionId !== undefined ? { versionId } : {}) })
   if (opened === undefined) return errorPage(503, 'Cairn is not running', 'Open Cairn in a tab, unlock it, then try the download again.')
-  return await streamFrom(opened, dispositionOfDownloadUrl(url), (code, message) => {
+  return await streamFrom(opened, dispositionOfDownloadUrl(url), rangeOf(request), (code, message) => {
     if (code === 'VAULT_LOCKED') return errorPage(423, 'Cairn is locked', 'Unlock your vault, then try the download again.')
     if (code === 'FILE_NOT_FOUND') return errorPage(404, 'File not found', 'This file is no longer in your vault.')
     return errorPage(500, 'Download failed', message)
@@ -62,19 +67,33 @@ export async function answerDownload ({ url }: { url: URL }): Promise<Response> 
  * Answers `/download/share/<token>` (`?inline` for a preview) with a shared
  * file, streamed from the share worker of the tab that opened the link. The
  * token is a random name that tab made up: the link's key never appears in
- * a request.
+ * a request. A Range request gets that part (206), as a vault file's does.
  */
-export async function answerShareDownload ({ url }: { url: URL }): Promise<Response> {
+export async function answerShareDownload ({ url, request }: { url: URL, request: Request }): Promise<Response> {
   const token = tokenOfShareDownloadPath(url.pathname)
   const opened = await openPort({ kind: 'share-download-open', token })
   if (opened === undefined) return errorPage(404, 'This shared file is not open', 'Open the share link again, then download.')
-  return await streamFrom(opened, dispositionOfDownloadUrl(url), (code, message) => {
+  return await streamFrom(opened, dispositionOfDownloadUrl(url), rangeOf(request), (code, message) => {
     if (code === 'SHARE_UNAVAILABLE') return errorPage(503, 'Nobody is sharing this file right now', 'Try again later.')
     return errorPage(500, 'Download failed', message)
   })
 }
 
-export async function streamFrom ({ port, servedBy }: OpenedPort, disposition: 'attachment' | 'preview', failure: (code: string, message: string) => Response): Promise<Response> {
+/** A request's Range and If-Range headers, for a file that can be read in parts. */
+export interface RangeAsked { range: string | null, ifRange: string | null }
+
+function rangeOf (request: Request): RangeAsked {
+  return { range: request.headers.get('Range'), ifRange: request.headers.get('If-Range') }
+}
+
+/**
+ * Streams what the node sends on `port` as the response. With `asked` (a
+ * file that can be read in parts), a satisfiable single Range gets a 206 of
+ * that part, read by the node from the chunks that hold it; one past the end
+ * a 416; anything else the whole file, which says it accepts ranges.
+ * Without it (a zip, made as it is read), always the whole.
+ */
+export async function streamFrom ({ port, servedBy }: OpenedPort, disposition: 'attachment' | 'preview', asked: RangeAsked | undefined, failure: (code: string, message: string) => Response): Promise<Response> {
   // The tab that sends the file may close midway: the wait for its next reply then ends in an error, not never.
   const nextReply = portReplies(port, async () => await self.clients.get(servedBy) === undefined)
   request(port, { kind: 'pull' })
@@ -84,12 +103,23 @@ export async function streamFrom ({ port, servedBy }: OpenedPort, disposition: '
     return failure(first.error.code, first.error.message)
   }
   if (first.kind !== 'meta') { port.close(); return errorPage(500, 'Download failed', 'Unexpected reply from the node') }
+  const choice = asked === undefined ? undefined : chooseRange(asked.range, asked.ifRange, first.size)
+  if (choice?.kind === 'unsatisfiable') {
+    request(port, { kind: 'cancel' })
+    port.close()
+    return new Response(null, { status: 416, headers: unsatisfiableHeaders(first.size) })
+  }
+  const part = choice?.kind === 'part' ? { offset: choice.offset, length: choice.length } : undefined
+  // Sent once, with the first pull of the content: the node starts its read there. A part
+  // that is the whole file (`bytes=0-`, a media element's first ask) is read as the whole, with its every check.
+  let range = part !== undefined && part.length < first.size ? part : undefined
 
   // Counted until it ends, so the pages keep this worker awake meanwhile (sw/streams-underway.ts).
   const ended = streamStarted()
   const body = new ReadableStream<Uint8Array>({
     async pull (controller) {
-      request(port, { kind: 'pull' })
+      request(port, range !== undefined ? { kind: 'pull', range } : { kind: 'pull' })
+      range = undefined
       const reply = await nextReply()
       if (reply.kind === 'chunk') controller.enqueue(reply.bytes)
       else if (reply.kind === 'end') { port.close(); ended(); controller.close() }
@@ -102,5 +132,7 @@ export async function streamFrom ({ port, servedBy }: OpenedPort, disposition: '
     }
   }, { highWaterMark: 2 })
 
-  return new Response(body, { headers: fileResponseHeaders(first, disposition) })
+  const headers = fileResponseHeaders(first, disposition)
+  if (part !== undefined) return new Response(body, { status: 206, headers: { ...headers, ...partHeaders(part, first.size) } })
+  return new Response(body, { headers: asked === undefined ? headers : { ...headers, ...ACCEPT_RANGES } })
 }

@@ -13,7 +13,7 @@ export async function answerZipDownload ({ url }: { url: URL }): Promise<Respons
   const { folder, picks } = zipRequestOf(url)
   const opened = await openPort({ kind: 'zip-open', folder, picks })
   if (opened === undefined) return errorPage(503, 'Cairn is not running', 'Open Cairn in a tab, unlock it, then try the download again.')
-  return await streamFrom(opened, 'attachment', (code, message) => {
+  return await streamFrom(opened, 'attachment', undefined, (code, message) => {
     if (code === 'VAULT_LOCKED') return errorPage(423, 'Cairn is locked', 'Unlock your vault, then try the download again.')
     if (code === 'FILE_NOT_FOUND') return errorPage(404, 'File not found', 'A file of this folder is no longer in your vault.')
     return errorPage(500, 'Download failed', message)

@@ -89,7 +89,7 @@ export async function startAppServer (init: AppServerInit): Promise<AppServer> {
     }
     if (isDownloadPath(url.pathname)) {
       if (!secret.holds(req.headers.cookie)) { log.warn('refused a download without the launch cookie'); plain(res, 403, 'Open Cairn from its tray icon or run cairn-desktop.'); return }
-      await answerDownload(url, init.node, res, log)
+      await answerDownload(url, init.node, res, log, req.headers)
       return
     }
     if (url.pathname === SERVICE_WORKER_PATH) {

@@ -9,9 +9,9 @@ const BODY = 'Plant the beans after the frost.\n'
 const vault = {
   status: () => ({ state: 'unlocked' }),
   files: () => ({
-    open: (fileId: string) => ({
+    reader: (fileId: string) => ({
       info: { fileId, path: fileId === 'page' ? 'notes/page.html' : 'notes/beans.txt', size: BODY.length, type: fileId === 'page' ? 'text/html' : 'text/plain' },
-      stream: new Blob([BODY]).stream()
+      read: () => new Blob([BODY]).stream()
     })
   })
 } as unknown as VaultService
