@@ -6,7 +6,7 @@ import { shareClient } from './share-token-route.ts'
 import type { FileStreamRequest } from '../core/rpc/file-stream-protocol.ts'
 import { errorPage } from './error-page.ts'
 import { fileResponseHeaders } from '../core/rpc/file-response-headers.ts'
-import { ACCEPT_RANGES, chooseRange, partHeaders, unsatisfiableHeaders } from '../core/rpc/http-ranges.ts'
+import { ACCEPT_RANGES, chooseRange, isStrongTag, partHeaders, unsatisfiableHeaders } from '../core/rpc/http-ranges.ts'
 import { streamStarted } from './streams-underway.ts'
 import { portReplies } from './stream-replies.ts'
 
@@ -103,7 +103,9 @@ export async function streamFrom ({ port, servedBy }: OpenedPort, disposition: '
     return failure(first.error.code, first.error.message)
   }
   if (first.kind !== 'meta') { port.close(); return errorPage(500, 'Download failed', 'Unexpected reply from the node') }
-  const choice = asked === undefined ? undefined : chooseRange(asked.range, asked.ifRange, first.size)
+  // From the node's worker; checked, since it goes into a header.
+  const etag = asked !== undefined && isStrongTag(first.etag) ? first.etag : undefined
+  const choice = asked === undefined ? undefined : chooseRange(asked.range, asked.ifRange, first.size, etag)
   if (choice?.kind === 'unsatisfiable') {
     request(port, { kind: 'cancel' })
     port.close()
@@ -132,7 +134,7 @@ export async function streamFrom ({ port, servedBy }: OpenedPort, disposition: '
     }
   }, { highWaterMark: 2 })
 
-  const headers = fileResponseHeaders(first, disposition)
+  const headers = { ...fileResponseHeaders(first, disposition), ...(etag !== undefined ? { ETag: etag } : {}) }
   if (part !== undefined) return new Response(body, { status: 206, headers: { ...headers, ...partHeaders(part, first.size) } })
   return new Response(body, { headers: asked === undefined ? headers : { ...headers, ...ACCEPT_RANGES } })
 }

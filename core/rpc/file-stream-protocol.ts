@@ -19,7 +19,8 @@ export type FileStreamRequest =
   | { kind: 'cancel' }
 
 export type FileStreamReply =
-  | { kind: 'meta', name: string, size: number, type: string }
+  /** `etag`: a strong validator of the content (its CID), so a resumed download can check it still gets the same file. */
+  | { kind: 'meta', name: string, size: number, type: string, etag?: string }
   | { kind: 'chunk', bytes: Uint8Array }
   | { kind: 'end' }
   | { kind: 'error', error: ErrorPayload }

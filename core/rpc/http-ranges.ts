@@ -23,14 +23,29 @@ const UNSATISFIABLE: RangeChoice = { kind: 'unsatisfiable' }
 export const ACCEPT_RANGES = { 'Accept-Ranges': 'bytes' } as const
 
 /**
- * The answer to a request's `Range` (and `If-Range`) for a file of `size`
- * bytes. The files carry no validator (no ETag, no Last-Modified), so a
- * request that is conditional on one (If-Range) cannot be shown to still
- * hold: it gets the whole file, never a part of what may be another content.
+ * The ETag of a file's content: its CID (of the ciphertext, which names the
+ * content and nothing else), quoted. A browser resuming a download sends it
+ * back in If-Range, and gets the rest only if the file still has that content.
  */
-export function chooseRange (range: string | null | undefined, ifRange: string | null | undefined, size: number): RangeChoice {
+export function contentTag (cid: string): string {
+  return `"${cid}"`
+}
+
+/** A strong entity-tag (RFC 9110 §8.8.3): a header may carry it as it is. */
+export function isStrongTag (tag: unknown): tag is string {
+  return typeof tag === 'string' && /^"[\x21\x23-\x7e]*"$/.test(tag)
+}
+
+/**
+ * The answer to a request's `Range` (and `If-Range`) for a file of `size`
+ * bytes whose ETag is `etag`. An If-Range that is not exactly that strong
+ * ETag (another content, a weak tag, a date: the files have no
+ * Last-Modified) gets the whole file, never a part of what may be another
+ * content (§13.1.5).
+ */
+export function chooseRange (range: string | null | undefined, ifRange: string | null | undefined, size: number, etag?: string): RangeChoice {
   if (range === null || range === undefined) return WHOLE
-  if (ifRange !== null && ifRange !== undefined) return WHOLE
+  if (ifRange !== null && ifRange !== undefined && (etag === undefined || ifRange.trim() !== etag)) return WHOLE
   // The unit is case-insensitive (§14.1); one range-spec, no list.
   const spec = /^bytes=([^,]*)$/i.exec(range.trim())?.[1]?.trim()
   if (spec === undefined) return WHOLE

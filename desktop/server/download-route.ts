@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import { toErrorPayload } from '../../core/errors.ts'
 import type { Log } from '../../core/log.ts'
 import { fileResponseHeaders } from '../../core/rpc/file-response-headers.ts'
-import { ACCEPT_RANGES, chooseRange, partHeaders, unsatisfiableHeaders } from '../../core/rpc/http-ranges.ts'
+import { ACCEPT_RANGES, chooseRange, contentTag, partHeaders, unsatisfiableHeaders } from '../../core/rpc/http-ranges.ts'
 import { dispositionOfDownloadUrl, fileIdOfDownloadPath, isShareDownloadPath, isZipDownloadPath, versionOfDownloadUrl, zipRequestOf } from '../../core/rpc/service-worker-urls.ts'
 import { zipSource } from '../../core/vault/vault-zip.ts'
 import { SECURITY_HEADERS } from '../../core/security-headers.ts'
@@ -21,7 +21,7 @@ import { plain } from './static-files.ts'
  */
 export async function answerDownload (url: URL, node: Promise<ServedNode>, res: ServerResponse, log: Log, headers: IncomingHttpHeaders = {}): Promise<void> {
   if (isShareDownloadPath(url.pathname)) { plain(res, 404, 'Shared files download in the browser tab that opened the link.'); return }
-  let opened: { info: { path: string, size: number, type: string }, read: (range?: { offset: number, length: number }) => ReadableStream<Uint8Array>, ranges: boolean }
+  let opened: { info: { path: string, size: number, type: string, cid?: string }, read: (range?: { offset: number, length: number }) => ReadableStream<Uint8Array>, ranges: boolean }
   try {
     const { vault } = await node
     // `/download/zip?folder=…`: one zip of a folder, made as the browser reads it (core/vault/vault-zip.ts).
@@ -38,7 +38,8 @@ export async function answerDownload (url: URL, node: Promise<ServedNode>, res: 
   }
   const { info, read } = opened
   const name = info.path.slice(info.path.lastIndexOf('/') + 1)
-  const choice = opened.ranges ? chooseRange(headerValue(headers.range), headerValue(headers['if-range']), info.size) : undefined
+  const etag = opened.ranges && info.cid !== undefined ? contentTag(info.cid) : undefined
+  const choice = opened.ranges ? chooseRange(headerValue(headers.range), headerValue(headers['if-range']), info.size, etag) : undefined
   if (choice?.kind === 'unsatisfiable') {
     res.writeHead(416, { ...SECURITY_HEADERS, ...unsatisfiableHeaders(info.size) })
     res.end()
@@ -55,7 +56,7 @@ export async function answerDownload (url: URL, node: Promise<ServedNode>, res: 
     return
   }
   // The same headers the service worker gives a streamed file: content, never a page.
-  const fileHeaders = { ...SECURITY_HEADERS, ...fileResponseHeaders({ name, size: info.size, type: info.type }, dispositionOfDownloadUrl(url)) }
+  const fileHeaders = { ...SECURITY_HEADERS, ...fileResponseHeaders({ name, size: info.size, type: info.type }, dispositionOfDownloadUrl(url)), ...(etag !== undefined ? { ETag: etag } : {}) }
   if (part !== undefined) res.writeHead(206, { ...fileHeaders, ...partHeaders(part, info.size) })
   else res.writeHead(200, opened.ranges ? { ...fileHeaders, ...ACCEPT_RANGES } : fileHeaders)
   const reader = stream.getReader()

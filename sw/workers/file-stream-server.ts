@@ -6,6 +6,8 @@ export interface FileStreamSource {
   name: string
   size: number
   type: string
+  /** Names this content and no other (its CID, quoted): see FileStreamReply's meta. */
+  etag?: string
   /** Starts the read: the whole content, or only `range` of it (already checked against `size`). */
   read: (range?: ByteRange) => ReadableStream<Uint8Array>
 }
@@ -35,7 +37,7 @@ export function serveFileStream (port: MessagePort, open: () => Promise<FileStre
       if (!opened) {
         opened = true
         source = await open()
-        reply({ kind: 'meta', name: source.name, size: source.size, type: source.type })
+        reply({ kind: 'meta', name: source.name, size: source.size, type: source.type, ...(source.etag !== undefined ? { etag: source.etag } : {}) })
         return
       }
       if (source === undefined) return

@@ -8,6 +8,7 @@ import type { EventName, NodeEvents } from '../../core/rpc/api.ts'
 import type { CallMessage, FromNodeMessage, ToNodeMessage } from '../../core/rpc/messages.ts'
 import type { NodePortClose } from '../../core/rpc/node-port-messages.ts'
 import type { ServedNode } from '../../core/node/vault-node.ts'
+import { contentTag } from '../../core/rpc/http-ranges.ts'
 
 declare const self: DedicatedWorkerGlobalScope
 
@@ -43,7 +44,7 @@ export class NodeTabs {
         serveFileStream(message.port, async () => {
           const { vault } = await ready
           const { info, read } = vault.files().reader(message.fileId, message.versionId)
-          return { name: baseName(info.path), size: info.size, type: info.type, read }
+          return { name: baseName(info.path), size: info.size, type: info.type, etag: contentTag(info.cid), read }
         })
       } else if (message.kind === 'stream-zip') {
         serveFileStream(message.port, async () => wholeOnly(zipSource((await ready).vault.files(), message)))

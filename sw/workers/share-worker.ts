@@ -13,6 +13,7 @@ import { decodeFolderListing, FOLDER_SHARE_TYPE, MAX_LISTING_BYTES } from '../..
 import { CairnError } from '../../core/errors.ts'
 import { LruBlockstore } from '../../core/storage/lru-blockstore.ts'
 import { serveFileStream } from './file-stream-server.ts'
+import { contentTag } from '../../core/rpc/http-ranges.ts'
 import type { FromShareWorker, ToShareWorker } from '../../core/rpc/share-messages.ts'
 
 declare const self: DedicatedWorkerGlobalScope
@@ -100,7 +101,7 @@ self.onmessage = (ev: MessageEvent<ToShareWorker>) => {
       if (node === undefined) throw new CairnError('SHARE_UNAVAILABLE', 'the share is not open')
       const name = share.name.slice(share.name.lastIndexOf('/') + 1)
       const helia = await node
-      return { name, size: share.size, type: share.type, read: (range) => readShare(helia, share, range !== undefined ? { range } : {}) }
+      return { name, size: share.size, type: share.type, etag: contentTag(share.cid.toString()), read: (range) => readShare(helia, share, range !== undefined ? { range } : {}) }
     }, (err) => { post({ kind: 'stream-failed', error: toErrorPayload(err) }) })
   }
 }

@@ -11,15 +11,19 @@ import { createShareLink, openShareLink, pairBackupPeer } from './support/share-
 const MiB = 1024 * 1024
 
 /** What the page got for one fetch of `url` with `range` (none: no Range header). */
-interface Answer { status: number, contentRange: string | null, contentLength: string | null, acceptRanges: string | null, disposition: string | null, csp: string | null, length: number, sha256: string }
+interface Answer { status: number, etag: string | null, contentRange: string | null, contentLength: string | null, acceptRanges: string | null, disposition: string | null, csp: string | null, length: number, sha256: string }
 
-async function fetchRange (page: Page, url: string, range?: string): Promise<Answer> {
-  return await page.evaluate(async ({ url, range }) => {
-    const response = await fetch(url, range !== undefined ? { headers: { Range: range } } : {})
+async function fetchRange (page: Page, url: string, range?: string, ifRange?: string): Promise<Answer> {
+  return await page.evaluate(async ({ url, range, ifRange }) => {
+    const headers: Record<string, string> = {}
+    if (range !== undefined) headers.Range = range
+    if (ifRange !== undefined) headers['If-Range'] = ifRange
+    const response = await fetch(url, { headers })
     const body = await response.arrayBuffer()
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body))
     return {
       status: response.status,
+      etag: response.headers.get('etag'),
       contentRange: response.headers.get('content-range'),
       contentLength: response.headers.get('content-length'),
       acceptRanges: response.headers.get('accept-ranges'),
@@ -28,7 +32,7 @@ async function fetchRange (page: Page, url: string, range?: string): Promise<Ans
       length: body.byteLength,
       sha256: Array.from(digest, b => b.toString(16).padStart(2, '0')).join('')
     }
-  }, { url, range })
+  }, { url, range, ifRange })
 }
 
 /**
@@ -65,6 +69,14 @@ async function expectRangesServed (page: Page, url: string, content: Uint8Array)
   const several = await fetchRange(page, url, 'bytes=0-9,100-109')
   expect(several.status).toBe(200)
   expect(several.sha256).toBe(sha256(content))
+  // A download resumed with If-Range: the rest while the tag matches, the whole file for another.
+  expect(whole.etag).toMatch(/^"[a-z0-9]+"$/)
+  const resumed = await fetchRange(page, url, `bytes=${2 * MiB}-`, whole.etag ?? '')
+  expect(resumed.status).toBe(206)
+  expect(resumed.sha256).toBe(sha256(content.subarray(2 * MiB)))
+  const changed = await fetchRange(page, url, `bytes=${2 * MiB}-`, '"another-content"')
+  expect(changed.status).toBe(200)
+  expect(changed.sha256).toBe(sha256(content))
 }
 
 /** A WAV file (16-bit mono PCM at 44.1 kHz) of `seconds` of a quiet tone: a format the audio element seeks in by byte offset. */

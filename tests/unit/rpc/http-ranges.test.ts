@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { chooseRange, partHeaders, unsatisfiableHeaders } from '../../../core/rpc/http-ranges.ts'
+import { chooseRange, contentTag, isStrongTag, partHeaders, unsatisfiableHeaders } from '../../../core/rpc/http-ranges.ts'
 
 const part = (offset: number, length: number): ReturnType<typeof chooseRange> => ({ kind: 'part', offset, length })
 const whole = { kind: 'whole' }
@@ -40,6 +40,20 @@ describe('HTTP Range requests of a download', () => {
     }
     assert.deepEqual(chooseRange('bytes=0-1', '"some-etag"', 1000), whole)
     assert.deepEqual(chooseRange('bytes=0-1', 'Wed, 21 Oct 2015 07:28:00 GMT', 1000), whole)
+  })
+
+  it('a resumed download (If-Range with the file\'s ETag) gets the rest; another tag, a weak one or a date gets the whole file', () => {
+    const etag = contentTag('bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy')
+    assert.equal(etag, '"bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"')
+    assert.ok(isStrongTag(etag))
+    assert.deepEqual(chooseRange('bytes=600-', etag, 1000, etag), part(600, 400))
+    assert.deepEqual(chooseRange('bytes=600-', ` ${etag} `, 1000, etag), part(600, 400))
+    assert.deepEqual(chooseRange('bytes=600-', '"bafkreiother"', 1000, etag), whole)
+    assert.deepEqual(chooseRange('bytes=600-', `W/${etag}`, 1000, etag), whole)
+    assert.deepEqual(chooseRange('bytes=600-', 'Wed, 21 Oct 2015 07:28:00 GMT', 1000, etag), whole)
+    // Without a tag of its own, a file cannot tell: the whole file.
+    assert.deepEqual(chooseRange('bytes=600-', etag, 1000), whole)
+    for (const bad of ['bare', '"a\r\nSet-Cookie: x"', 'W/"weak"', '"quo"te"', 7, undefined]) assert.equal(isStrongTag(bad), false, String(bad))
   })
 
   it('a 206 says which bytes of how many, and their exact length; a 416 says the size', () => {
