@@ -2,11 +2,15 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { MemoryBlockstore } from 'blockstore-core'
 import type { CID } from 'multiformats/cid'
-import { DEFAULT_CHUNK_SIZE } from '../../../core/crypto/stream-constants.ts'
-import { generateFileKey } from '../../../core/crypto/stream-format.ts'
+import { DEFAULT_CHUNK_SIZE, HEADER_LENGTH, TAG_LENGTH } from '../../../core/crypto/stream-constants.ts'
+import { encryptBytes, generateFileKey } from '../../../core/crypto/stream-format.ts'
+import { unixfs } from '@helia/unixfs'
+import { fixedSize } from 'ipfs-unixfs-importer/chunker'
+import { balanced } from 'ipfs-unixfs-importer/layout'
+import * as dagPb from '@ipld/dag-pb'
 import { isCairnError } from '../../../core/errors.ts'
 import { createInThreadSealer } from '../../../core/storage/chunk-sealer.ts'
-import { readDecrypted, RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
+import { IMPORT_OPTIONS, readDecrypted, RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
 import { checkRange, type ByteRange } from '../../../core/storage/range-read.ts'
 import { collect, dagBlocks, hashOf, randomBytes, readAll } from '../vault/share-test-support.ts'
 
@@ -95,6 +99,31 @@ describe('reading a byte range of an encrypted file', () => {
     const wrong = generateFileKey()
     await assert.rejects(readAll(readDecrypted(file.store, file.cid, wrong, { plaintextLength: size, range: { offset: 1, length: 1 } })), (err: unknown) => isCairnError(err, 'WRONG_KEY'))
     assert.ok(zeroed(wrong))
+  })
+
+  it('finds the range in a deep tree of leaves, and in leaves not cut at chunk boundaries (any UnixFS layout of the same bytes)', async () => {
+    const size = 4 * CHUNK + 321
+    const plaintext = randomBytes(size)
+    const key = generateFileKey()
+    const ciphertext = await encryptBytes(plaintext, { key })
+    const layouts = [
+      { ...IMPORT_OPTIONS, layout: balanced({ maxChildrenPerNode: 2 }) }, // one leaf per chunk, nodes three levels deep
+      { ...IMPORT_OPTIONS, chunker: fixedSize({ chunkSize: 300_000 }), layout: balanced({ maxChildrenPerNode: 3 }) } // leaves across chunk boundaries
+    ]
+    for (const options of layouts) {
+      const store = new MemoryBlockstore()
+      // The header, then one piece per chunk, as the encryptor hands them to the importer.
+      const cuts = [0, HEADER_LENGTH]
+      while ((cuts.at(-1) as number) < ciphertext.length) cuts.push(Math.min(ciphertext.length, (cuts.at(-1) as number) + CHUNK + TAG_LENGTH))
+      const pieces = cuts.slice(1).map((end, i) => ciphertext.subarray(cuts[i], end))
+      const cid = await unixfs({ blockstore: store }).addByteStream((async function * () { yield * pieces })(), options)
+      const nodes = (await dagBlocks(store, cid)).filter(block => block.code === dagPb.code)
+      assert.ok(nodes.length >= 3, 'a tree, not one node over the leaves')
+      for (const [offset, length] of [[0, 1], [CHUNK - 1, 2], [2 * CHUNK + 5, CHUNK], [3 * CHUNK, CHUNK + 321], [size - 1, 1], [0, size]] as const) {
+        const got = await readAll(readDecrypted(store, cid, key.slice(), { plaintextLength: size, range: { offset, length } }))
+        assert.ok(Buffer.from(got).equals(Buffer.from(plaintext.subarray(offset, offset + length))), `${offset}+${length}`)
+      }
+    }
   })
 
   it('an empty file has only the empty range; a range past its end is refused', async () => {
