@@ -1,6 +1,7 @@
 import { useModels } from './app-context.ts'
 import { TopBar } from './components/top-bar.tsx'
 import { NoticeArea } from './components/notice-area.tsx'
+import { PhraseReminder } from './components/phrase-reminder.tsx'
 import { BackupPage } from './pages/backup/backup-page.tsx'
 import { RemovePeerDialog } from './pages/backup/remove-peer-dialog.tsx'
 import { DashboardPage } from './pages/dashboard-page.tsx'
@@ -40,6 +41,7 @@ export function Shell () {
       <div class='shell' aria-hidden={hidden}>
         <TopBar />
         <main class='main'>
+          <PhraseReminder />
           <NoticeArea />
           {page === 'files' && <FilesPage />}
           {page === 'shares' && <SharesPage />}

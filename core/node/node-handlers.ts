@@ -60,6 +60,7 @@ export function createNodeHandlers (c: NodeHandlerComponents): Pick<HandlerMap, 
     'vault.changePassphrase': async ({ currentPassphrase, newPassphrase }) => { await vault.changePassphrase(currentPassphrase, newPassphrase) },
     'vault.revealRecoveryPhrase': async ({ passphrase }) => ({ recoveryPhrase: await vault.revealRecoveryPhrase(passphrase) }),
     'vault.setAutoLock': async ({ minutes }) => await vault.setAutoLock(minutes),
+    'vault.confirmRecoveryPhrase': async () => await vault.confirmRecoveryPhrase(),
     'vault.activity': async () => { vault.activity() },
     'files.takeCutOff': async () => vault.takeCutOffUploads(),
     'files.list': async () => vault.files().list().map(file => {

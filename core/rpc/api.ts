@@ -41,6 +41,8 @@ export interface NodeApi {
   'vault.changePassphrase': { args: { currentPassphrase: string, newPassphrase: string }, result: undefined }
   'vault.revealRecoveryPhrase': { args: { passphrase: string }, result: { recoveryPhrase: string } }
   'vault.setAutoLock': { args: { minutes: number }, result: VaultStatus }
+  /** The user typed the recovery phrase back: the status stops carrying `recoveryPhraseUnconfirmed`. VAULT_LOCKED when locked. */
+  'vault.confirmRecoveryPhrase': { args: undefined, result: VaultStatus }
   /** The user did something: restarts the idle timer. */
   'vault.activity': { args: undefined, result: undefined }
   'files.list': { args: undefined, result: FileInfo[] }

@@ -14,6 +14,7 @@ export const REPEATABLE_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'vault.unlock',
   'vault.lock',
   'vault.revealRecoveryPhrase',
+  'vault.confirmRecoveryPhrase',
   'vault.activity',
   'files.list',
   'files.versions',

@@ -6,9 +6,16 @@ export interface VaultSettings {
   autoLockMinutes: number
   /** How long earlier versions of files are kept. */
   versionRetention: VersionRetention
+  /**
+   * False from the moment a vault is created here until the user typed its
+   * recovery phrase back (onboarding, or Settings → Show recovery phrase).
+   * Absent (a vault from before this flag, a restore, a join) counts as
+   * confirmed: only a vault created since is reminded.
+   */
+  recoveryPhraseConfirmed: boolean
 }
 
-export const DEFAULT_SETTINGS: VaultSettings = { autoLockMinutes: 15, versionRetention: DEFAULT_VERSION_RETENTION }
+export const DEFAULT_SETTINGS: VaultSettings = { autoLockMinutes: 15, versionRetention: DEFAULT_VERSION_RETENTION, recoveryPhraseConfirmed: true }
 /** Fractions of a minute are allowed so tests can use a short auto-lock. */
 export const AUTO_LOCK_BOUNDS = { min: 0.05, max: 24 * 60 }
 /** Auto-lock of 0 minutes: never (the desktop's default, so it syncs with every window closed). */
@@ -27,6 +34,8 @@ export async function loadSettings (datastore: Datastore, defaults: VaultSetting
   } catch {
     settings.versionRetention = DEFAULT_VERSION_RETENTION
   }
+  // Only an explicit false reminds: anything else (older settings, damage) must not nag.
+  settings.recoveryPhraseConfirmed = settings.recoveryPhraseConfirmed !== false
   return settings
 }
 

@@ -125,7 +125,12 @@ export class VaultService {
 
   status (): VaultStatus {
     const state = this.session !== undefined ? 'unlocked' : this.keys.exists ? 'locked' : 'none'
-    return { state, autoLockMinutes: this.settings.autoLockMinutes, ...(this.keysChanged && state === 'locked' ? { keysChanged: true } : {}) }
+    return {
+      state,
+      autoLockMinutes: this.settings.autoLockMinutes,
+      ...(this.keysChanged && state === 'locked' ? { keysChanged: true } : {}),
+      ...(!this.settings.recoveryPhraseConfirmed && state !== 'none' ? { recoveryPhraseUnconfirmed: true as const } : {})
+    }
   }
 
   /**
@@ -145,6 +150,10 @@ export class VaultService {
 
   async create (passphrase: string): Promise<string> {
     return await this.serial(async () => {
+      // Written before the key record, so no vault of this device is ever without
+      // the flag: a tab closed before the words were typed back is reminded.
+      // (Not when a vault is here already: that create is refused and must not nag.)
+      if (!this.keys.exists) await this.setPhraseConfirmed(false)
       const { vaultKey, recoveryPhrase } = await this.keys.create(passphrase)
       await this.open(vaultKey)
       this.components.log.info('vault created')
@@ -187,6 +196,8 @@ export class VaultService {
     return await this.serial(async () => {
       const vaultKey = await this.keys.recover(recoveryPhrase, newPassphrase)
       await this.lockNow()
+      // The user just typed the whole phrase: they have it.
+      await this.setPhraseConfirmed(true)
       await this.open(vaultKey)
       this.components.log.info('vault recovered with the recovery phrase; passphrase replaced')
       return this.status()
@@ -208,6 +219,8 @@ export class VaultService {
     // The key record is written only once the index has opened and checked
     // (DESIGN §5 "Restore"): a restore that fails leaves no vault that cannot open.
     const forRecord = vaultKey.slice()
+    // A restore was typed from the phrase; a join has it on the other device.
+    await this.setPhraseConfirmed(true)
     try {
       await this.open(vaultKey)
       try {
@@ -230,6 +243,24 @@ export class VaultService {
 
   async revealRecoveryPhrase (passphrase: string): Promise<string> {
     return await this.keys.revealRecoveryPhrase(passphrase)
+  }
+
+  /** The user typed the recovery phrase back: stop reminding them (VaultStatus.recoveryPhraseUnconfirmed). VAULT_LOCKED when locked. */
+  async confirmRecoveryPhrase (): Promise<VaultStatus> {
+    if (this.session === undefined) throw new VaultLockedError()
+    if (await this.setPhraseConfirmed(true)) {
+      this.components.log.info('recovery phrase confirmed')
+      this.events.onStatus(this.status())
+    }
+    return this.status()
+  }
+
+  /** Stores whether the recovery phrase was typed back; true when that changed it. */
+  private async setPhraseConfirmed (confirmed: boolean): Promise<boolean> {
+    if (this.settings.recoveryPhraseConfirmed === confirmed) return false
+    this.settings = { ...this.settings, recoveryPhraseConfirmed: confirmed }
+    await saveSettings(this.components.datastore, this.settings)
+    return true
   }
 
   async lock (): Promise<VaultStatus> {

@@ -156,6 +156,12 @@ export interface VaultStatus {
   autoLockMinutes: number
   /** Locked because another device changed the vault's keys ("Remove and rotate keys"): unlock again to take the new key. */
   keysChanged?: boolean
+  /**
+   * The vault was created on this device and its recovery phrase was never
+   * typed back (the tab closed on "Write down your recovery phrase"): the app
+   * reminds the user until they confirm it (`vault.confirmRecoveryPhrase`).
+   */
+  recoveryPhraseUnconfirmed?: true
 }
 
 /** Where a file's blocks are: the Files page's "on this device", "on the backup peer", "on Laptop". */

@@ -148,7 +148,7 @@ export function createAppModels (init: AppModelsInit): AppModels {
   const viewer = createViewerModel()
   // A file row's primary action opens the viewer, which steps through the files beside it.
   files.browse.setFileOpener((file) => { viewer.open(file, files.browse.rows.peek().flatMap(row => row.kind === 'file' ? [row.file] : [])) })
-  const reveal = createRevealPhraseModel(client)
+  const reveal = createRevealPhraseModel(client, vault.setStatus)
   const onboarding = createOnboardingModel({ client, storage, checkDelayMs, onDone: () => { route.go('files'); void vault.refresh() } })
   const restore = createRestoreModel({
     client,

@@ -1,12 +1,11 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals'
 import type { RpcClient } from '../../core/rpc/api.ts'
 import { errorMessage } from '../error-messages.ts'
-import { randomPositions } from '../lib/random-positions.ts'
 import { requestPersistence, type PersistenceState, type StorageAccess } from '../lib/storage-access.ts'
 import { createNewPassphraseForm, type NewPassphraseForm } from './new-passphrase-form.ts'
+import { createPhraseConfirm } from './phrase-confirm.ts'
 
-/** How many words the user types back to show they wrote the phrase down. */
-export const WORDS_TO_CONFIRM = 3
+export { WORDS_TO_CONFIRM } from './phrase-confirm.ts'
 
 export type OnboardingStep = 'create' | 'phrase' | 'confirm' | 'storage' | 'done'
 
@@ -21,7 +20,9 @@ export interface OnboardingComponents {
 /**
  * First run: choose a passphrase → see the 24 words → type three of them back
  * → ask the browser to keep the data. The phrase lives only in this model and
- * is dropped when onboarding ends.
+ * is dropped when onboarding ends. Typing the words back tells the node
+ * (`vault.confirmRecoveryPhrase`); a tab closed before that leaves the vault
+ * "unconfirmed", and the app reminds the user after the next unlock.
  */
 export interface OnboardingModel {
   step: ReadonlySignal<OnboardingStep>
@@ -53,9 +54,7 @@ export function createOnboardingModel (c: OnboardingComponents): OnboardingModel
   const creating = signal(false)
   const createError = signal<string | undefined>(undefined)
   const words = signal<string[]>([])
-  const positions = signal<number[]>([])
-  const answers = signal<Record<number, string>>({})
-  const wrongPositions = signal<number[]>([])
+  const confirm = createPhraseConfirm()
   const persistence = signal<PersistenceState>('unknown')
 
   return {
@@ -64,10 +63,10 @@ export function createOnboardingModel (c: OnboardingComponents): OnboardingModel
     creating,
     createError,
     words,
-    positions,
-    answers,
-    wrongPositions,
-    confirmError: computed(() => describeWrong(wrongPositions.value)),
+    positions: confirm.positions,
+    answers: confirm.answers,
+    wrongPositions: confirm.wrongPositions,
+    confirmError: confirm.error,
     persistence,
     inProgress: computed(() => creating.value || step.value === 'phrase' || step.value === 'confirm' || step.value === 'storage'),
     create: async () => {
@@ -86,48 +85,32 @@ export function createOnboardingModel (c: OnboardingComponents): OnboardingModel
       }
     },
     toConfirm: () => {
-      positions.value = randomPositions(WORDS_TO_CONFIRM, words.value.length)
-      answers.value = {}
-      wrongPositions.value = []
+      confirm.start(words.value.length)
       step.value = 'confirm'
     },
     backToPhrase: () => {
-      wrongPositions.value = []
+      confirm.start(words.value.length)
       step.value = 'phrase'
     },
-    setAnswer: (position, value) => {
-      answers.value = { ...answers.value, [position]: value }
-      if (wrongPositions.value.includes(position)) wrongPositions.value = wrongPositions.value.filter(p => p !== position)
-    },
+    setAnswer: confirm.setAnswer,
     confirmWords: async () => {
-      const wrong = positions.value.filter(p => normalise(answers.value[p] ?? '') !== normalise(words.value[p - 1] ?? ''))
-      wrongPositions.value = wrong
-      if (wrong.length > 0) return
+      if (!confirm.check(words.value)) return
       // Switch step before awaiting the browser, so the page never shows the
       // confirm step's Continue button while the request is pending. The
       // request itself still runs inside this click (some browsers prompt).
       step.value = 'storage'
       persistence.value = 'asking'
+      // Sent first, not awaited first, so the persistence request stays in the click.
+      // A failure only means the app reminds the user later (VaultStatus.recoveryPhraseUnconfirmed).
+      const confirmed = c.client.call('vault.confirmRecoveryPhrase', undefined).catch(() => undefined)
       persistence.value = await requestPersistence(c.storage)
+      await confirmed
     },
     finish: () => {
       words.value = []
-      answers.value = {}
-      positions.value = []
+      confirm.clear()
       step.value = 'done'
       c.onDone()
     }
   }
-}
-
-function normalise (word: string): string {
-  return word.trim().toLowerCase()
-}
-
-function describeWrong (wrong: number[]): string | undefined {
-  if (wrong.length === 0) return undefined
-  const list = wrong.map(p => `word ${p}`)
-  const named = list.length === 1 ? list[0] ?? '' : `${list.slice(0, -1).join(', ')} and ${list.at(-1) ?? ''}`
-  const sentence = named.charAt(0).toUpperCase() + named.slice(1)
-  return `${sentence} ${wrong.length === 1 ? "doesn't" : "don't"} match your recovery phrase. Check what you wrote down.`
 }

@@ -76,6 +76,7 @@ export function createFakeClient (options = {}) {
       return { recoveryPhrase: WORDS }
     },
     'vault.setAutoLock': async ({ minutes }) => { autoLockMinutes = minutes; emit('vault.status', status()); return status() },
+    'vault.confirmRecoveryPhrase': async () => { needUnlocked(); return status() },
     'vault.activity': async () => {},
     'files.list': async () => { needUnlocked(); return [...files] },
     'files.add': async ({ uploadId, file, path }) => {

@@ -22,6 +22,7 @@ function setup (initial: VaultStatus['state'], persist: boolean) {
       return { recoveryPhrase: WORDS.join(' ') }
     },
     'vault.lock': async () => { status = { ...status, state: 'locked' }; return status },
+    'vault.confirmRecoveryPhrase': async () => status,
     'files.list': async () => status.state === 'unlocked' ? files : fail('VAULT_LOCKED'),
     'folders.list': async () => [],
     'vault.setAutoLock': async ({ minutes }) => { status = { ...status, autoLockMinutes: minutes }; return status }
@@ -33,7 +34,7 @@ function setup (initial: VaultStatus['state'], persist: boolean) {
 }
 
 test('onboarding: create, see the words, confirm three of them, persistence asked, then the files', async () => {
-  const { models, stop, created, location } = setup('none', true)
+  const { client, models, stop, created, location } = setup('none', true)
   await settle()
   assert.equal(models.screen.value, 'onboarding')
   const { onboarding } = models
@@ -59,12 +60,14 @@ test('onboarding: create, see the words, confirm three of them, persistence aske
   onboarding.setAnswer(positions[1] ?? 0, 'nope')
   await onboarding.confirmWords()
   assert.equal(onboarding.step.value, 'confirm')
+  assert.equal(client.calls.filter(c => c.method === 'vault.confirmRecoveryPhrase').length, 0, 'a wrong word confirms nothing')
   assert.deepEqual(onboarding.wrongPositions.value, [positions[1]])
   assert.match(onboarding.confirmError.value ?? '', new RegExp(`^Word ${positions[1]} doesn't match`))
   onboarding.setAnswer(positions[1] ?? 0, ` WORD${positions[1]} `)
   await onboarding.confirmWords()
   assert.equal(onboarding.step.value, 'storage')
   assert.equal(onboarding.persistence.value, 'granted')
+  assert.equal(client.calls.filter(c => c.method === 'vault.confirmRecoveryPhrase').length, 1, 'the node hears the phrase was typed back')
   onboarding.finish()
   assert.deepEqual(onboarding.words.value, [], 'the phrase is dropped')
   assert.equal(models.screen.value, 'unlocked')
