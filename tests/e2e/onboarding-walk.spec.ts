@@ -62,3 +62,27 @@ test('a vault whose words were typed back in onboarding is never reminded', asyn
   await app.expectUnlocked()
   await expect(page.getByRole('region', { name: 'Recovery phrase reminder' })).toHaveCount(0)
 })
+
+test('Unlock with nothing typed says "Type your passphrase" on the field, by click or by Enter', async ({ app }) => {
+  const page = app.page
+  await app.open()
+  await app.createVault(PASSPHRASE)
+  await page.getByRole('button', { name: 'Lock' }).click()
+  await app.expectLocked()
+  const field = page.getByLabel('Passphrase', { exact: true })
+  await page.getByRole('button', { name: 'Unlock' }).click()
+  await expect(page.getByRole('alert')).toHaveText('Type your passphrase.')
+  await expect(field).toHaveAttribute('aria-invalid', 'true')
+  await expect(field).toHaveAccessibleDescription(/Type your passphrase/)
+  await field.fill('x')
+  await expect(page.getByRole('alert')).toHaveCount(0)
+  await field.fill('')
+  await field.press('Enter')
+  await expect(page.getByRole('alert')).toHaveText('Type your passphrase.')
+  // A wrong passphrase is described on the field the same way.
+  await field.fill('not the passphrase at all')
+  await field.press('Enter')
+  await expect(field).toHaveAccessibleDescription(/passphrase doesn't open this vault/)
+  await app.unlock(PASSPHRASE)
+  await app.expectUnlocked()
+})

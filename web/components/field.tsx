@@ -11,6 +11,8 @@ export interface FieldProps {
   /** Shown under the field and linked to it as its description. */
   hint?: ComponentChildren
   invalid?: boolean
+  /** The id of the message saying what is wrong with the value (an ErrorAlert beside it), added to the field's description. */
+  errorId?: string
   autoFocus?: boolean
   disabled?: boolean
   inputMode?: 'text' | 'decimal' | 'numeric' | 'search'
@@ -36,7 +38,7 @@ export function Field (props: FieldProps) {
         onInput={(e) => { props.onInput(e.currentTarget.value) }}
         autoComplete={props.autoComplete ?? 'off'}
         aria-invalid={props.invalid === true ? 'true' : undefined}
-        aria-describedby={props.hint !== undefined ? hintId : undefined}
+        aria-describedby={describedBy(props.hint !== undefined ? hintId : undefined, props.errorId)}
         disabled={props.disabled}
         inputMode={props.inputMode}
         step={props.step}
@@ -46,4 +48,10 @@ export function Field (props: FieldProps) {
       {props.hint !== undefined && <div id={hintId} class='field-hint'>{props.hint}</div>}
     </div>
   )
+}
+
+/** The ids an input's aria-describedby lists, or undefined for none. */
+export function describedBy (...ids: Array<string | undefined>): string | undefined {
+  const listed = ids.filter((id): id is string => id !== undefined && id !== '')
+  return listed.length > 0 ? listed.join(' ') : undefined
 }

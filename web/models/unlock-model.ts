@@ -16,13 +16,16 @@ export interface UnlockComponents {
 /** What the locked screen says when another device's "Remove and rotate keys" locked this one. */
 export const KEYS_CHANGED_NOTICE = "Your vault's keys were changed on another device. Unlock to take the new key."
 
+/** What the passphrase field says when Unlock is pressed with nothing typed. */
+export const PASSPHRASE_MISSING = 'Type your passphrase.'
+
 /** The locked screen: unlock with the passphrase, or "forgot passphrase" recovery. */
 export interface UnlockModel {
   mode: ReadonlySignal<'unlock' | 'recover'>
   passphrase: ReadonlySignal<string>
   busy: ReadonlySignal<boolean>
   error: ReadonlySignal<string | undefined>
-  /** The error is the passphrase's (marks the field); not when the node could not be reached. */
+  /** The error is the passphrase's (marks the field): missing or refused; not when the node could not be reached. */
   passphraseRefused: ReadonlySignal<boolean>
   recoveryPhrase: ReadonlySignal<string>
   /** The new passphrase chosen during recovery. */
@@ -84,10 +87,22 @@ export function createUnlockModel (c: UnlockComponents): UnlockModel {
     recoveryPhrase,
     form,
     notice: computed(() => c.status?.value?.keysChanged === true ? KEYS_CHANGED_NOTICE : undefined),
-    setPassphrase: (value) => { passphrase.value = value },
+    setPassphrase: (value) => {
+      passphrase.value = value
+      // "Type your passphrase" is answered by typing; a refusal stays until the next try.
+      if (error.value === PASSPHRASE_MISSING) {
+        error.value = undefined
+        passphraseRefused.value = false
+      }
+    },
     setRecoveryPhrase: (value) => { recoveryPhrase.value = value },
     unlock: async () => {
-      if (passphrase.value === '') return
+      if (passphrase.value === '') {
+        if (busy.value) return
+        error.value = PASSPHRASE_MISSING
+        passphraseRefused.value = true
+        return
+      }
       await attempt(async () => await c.client.call('vault.unlock', { passphrase: passphrase.value }))
     },
     recover: async () => {

@@ -17,3 +17,15 @@ test('only a wrong passphrase marks the passphrase field; a lost node says so wi
   unlock.reset()
   assert.equal(unlock.passphraseRefused.value, false)
 })
+
+test('Unlock with an empty passphrase says to type it, on the field, without asking the node; typing clears it', async () => {
+  const client = createTestClient({ 'vault.unlock': async () => fail('WRONG_PASSPHRASE') })
+  const unlock = createUnlockModel({ client, onOpened: () => {} })
+  await unlock.unlock()
+  assert.equal(unlock.error.value, 'Type your passphrase.')
+  assert.equal(unlock.passphraseRefused.value, true, 'the field is marked')
+  assert.equal(client.calls.length, 0)
+  unlock.setPassphrase('a')
+  assert.equal(unlock.error.value, undefined)
+  assert.equal(unlock.passphraseRefused.value, false)
+})

@@ -1,3 +1,4 @@
+import { useId } from 'preact/hooks'
 import { useModels } from '../../app-context.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { Field } from '../../components/field.tsx'
@@ -5,6 +6,8 @@ import { Field } from '../../components/field.tsx'
 export function UnlockForm () {
   const { unlock } = useModels()
   const busy = unlock.busy.value
+  const errorId = useId()
+  const refused = unlock.passphraseRefused.value
   return (
     <form class='stack' onSubmit={(e) => { e.preventDefault(); void unlock.unlock() }} aria-busy={busy}>
       <h1>Your vault is locked</h1>
@@ -15,10 +18,11 @@ export function UnlockForm () {
         autoComplete='current-password'
         value={unlock.passphrase.value}
         onInput={unlock.setPassphrase}
-        invalid={unlock.passphraseRefused.value}
+        invalid={refused}
+        errorId={refused ? errorId : undefined}
         autoFocus
       />
-      <ErrorAlert message={unlock.error.value} />
+      <ErrorAlert message={unlock.error.value} id={errorId} />
       <div class='actions'>
         <button type='submit' disabled={busy}>Unlock</button>
         {busy && <span role='status' class='busy'><span class='spinner' aria-hidden='true' />Opening your vault…</span>}
