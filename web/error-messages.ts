@@ -117,3 +117,23 @@ export function errorMessage (err: unknown): string {
 export function messageForCode (code: ErrorCode): string {
   return MESSAGES[code]
 }
+
+/**
+ * A recovery phrase the page refused before sending it: a word that is not
+ * one of the recovery words (the node would answer BAD_RECOVERY_PHRASE).
+ */
+export function unknownRecoveryWordMessage (position: number, word: string): string {
+  return `Word ${position}, “${word}”, is not a recovery word. Check it against the recovery phrase you wrote down.`
+}
+
+/** A recovery phrase of the wrong length (the node would answer BAD_RECOVERY_PHRASE). */
+export function recoveryWordCountMessage (count: number, expected: number): string {
+  return `That recovery phrase has ${count} ${count === 1 ? 'word' : 'words'}; it needs ${expected}.`
+}
+
+/**
+ * BAD_RECOVERY_PHRASE once the page found every word in the list and the
+ * count right: only the phrase's checksum is left, so a word is wrong (another
+ * list word) or words are out of order.
+ */
+export const RECOVERY_PHRASE_CHECKSUM = "All the words are recovery words, but together they don't make a valid recovery phrase: one may be wrong or two may be swapped. Check each word and its order against what you wrote down."

@@ -24,3 +24,13 @@ test('the strength estimator\'s dictionaries are chunks of their own, loaded onl
   const precache = read('../service-worker.js')
   for (const chunk of lazy) expect(precache).toContain(`assets/${chunk}`)
 })
+
+test('the recovery word list the page checks a typed phrase against is a lazy chunk of its own, precached for offline use', () => {
+  const entry = /<script type="module"[^>]* src="\/assets\/([^"]+)"/.exec(readFileSync('dist/index.html', 'utf8'))?.[1] ?? ''
+  const marker = 'abandon\nability\nable'
+  expect(read(entry)).not.toContain('ability\nable')
+  const lists = readdirSync(ASSETS).filter(name => name.endsWith('.js') && name !== entry && read(name).includes(marker) && !name.startsWith('node-worker-') && !name.startsWith('share-worker-'))
+  expect(lists.length).toBeGreaterThan(0)
+  const precache = read('../service-worker.js')
+  for (const chunk of lists) expect(precache).toContain(`assets/${chunk}`)
+})

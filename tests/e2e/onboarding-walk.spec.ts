@@ -1,3 +1,5 @@
+import { validateMnemonic } from '@scure/bip39'
+import { wordlist } from '@scure/bip39/wordlists/english.js'
 import { expect, test } from './support/fixtures.ts'
 
 const PASSPHRASE = 'correct horse battery staple orbit'
@@ -86,3 +88,62 @@ test('Unlock with nothing typed says "Type your passphrase" on the field, by cli
   await app.unlock(PASSPHRASE)
   await app.expectUnlocked()
 })
+
+test('"Forgot passphrase" counts the words, names a mistyped one with its position, and words a checksum failure (a swap) on its own', async ({ app }) => {
+  const page = app.page
+  await app.open()
+  const words = await app.createVault(PASSPHRASE)
+  await page.getByRole('button', { name: 'Lock' }).click()
+  await page.getByRole('button', { name: 'Forgot passphrase?' }).click()
+  const phrase = page.getByLabel('Recovery phrase')
+  await expect(phrase).toHaveAccessibleDescription('24 words, in order, separated by spaces or new lines.')
+  await phrase.fill(words.slice(0, 5).join(' '))
+  await expect(phrase).toHaveAccessibleDescription('5 of 24 words — 19 words still missing.')
+  const typo = [...words]
+  typo[6] = `${words[6] ?? ''}q`
+  await phrase.fill(typo.join(' '))
+  await expect(phrase).toHaveAccessibleDescription(`Word 7, “${typo[6] ?? ''}”, is not a recovery word. Check it against the recovery phrase you wrote down.`)
+  await page.getByLabel('New passphrase', { exact: true }).fill('a brand new passphrase for cairn')
+  await page.getByLabel('Confirm passphrase').fill('a brand new passphrase for cairn')
+  await page.getByRole('button', { name: 'Recover vault' }).click()
+  await expect(page.getByRole('alert')).toHaveText(`Word 7, “${typo[6] ?? ''}”, is not a recovery word. Check it against the recovery phrase you wrote down.`)
+  await expect(phrase).toHaveAttribute('aria-invalid', 'true')
+
+  // Two words swapped: every word is a recovery word, the checksum says no (the pair is picked so it does).
+  const swapped = swapFailingChecksum(words)
+  await phrase.fill(swapped.join(' '))
+  await expect(phrase).toHaveAccessibleDescription(/^All 24 words are there\./)
+  await page.getByRole('button', { name: 'Recover vault' }).click()
+  await expect(page.getByRole('alert')).toContainText("All the words are recovery words, but together they don't make a valid recovery phrase")
+})
+
+test('"Restore a vault" names a mistyped recovery word and its position before going to the network', async ({ app }) => {
+  const page = app.page
+  await app.open()
+  await page.getByRole('button', { name: 'Restore a vault' }).click()
+  const phrase = page.getByLabel('Recovery phrase')
+  const words = [...Array<string>(23).fill('abandon'), 'art']
+  words[6] = 'abandn'
+  await phrase.fill(words.join(' '))
+  await expect(phrase).toHaveAccessibleDescription('Word 7, “abandn”, is not a recovery word. Check it against the recovery phrase you wrote down.')
+  await page.getByLabel('Backup peer address').fill('/ip4/127.0.0.1/tcp/9/ws/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN')
+  await page.getByLabel('New passphrase', { exact: true }).fill('a brand new passphrase for cairn')
+  await page.getByLabel('Confirm passphrase').fill('a brand new passphrase for cairn')
+  await page.getByRole('button', { name: 'Restore vault' }).click()
+  await expect(page.getByRole('alert')).toHaveText('Word 7, “abandn”, is not a recovery word. Check it against the recovery phrase you wrote down.')
+  await expect(phrase).toHaveAttribute('aria-invalid', 'true')
+})
+
+/** The words with two of them swapped such that the BIP-39 checksum fails. */
+function swapFailingChecksum (words: string[]): string[] {
+  for (let i = 0; i < words.length; i++) {
+    for (let j = i + 1; j < words.length; j++) {
+      if (words[i] === words[j]) continue
+      const swapped = [...words]
+      swapped[i] = words[j] ?? ''
+      swapped[j] = words[i] ?? ''
+      if (!validateMnemonic(swapped.join(' '), wordlist)) return swapped
+    }
+  }
+  throw new Error('no swap fails the checksum')
+}

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact'
 import { useId } from 'preact/hooks'
+import { describedBy } from './field.tsx'
 
 export interface TextAreaFieldProps {
   /** The visible label, also the field's accessible name. */
@@ -11,6 +12,8 @@ export interface TextAreaFieldProps {
   /** Shown under the field and linked to it as its description. */
   hint?: ComponentChildren
   invalid?: boolean
+  /** The id of the message saying what is wrong with the value (an ErrorAlert), added to the field's description. */
+  errorId?: string
   disabled?: boolean
   class?: string
 }
@@ -29,7 +32,7 @@ export function TextAreaField (props: TextAreaFieldProps) {
         onInput={(e) => { props.onInput(e.currentTarget.value) }}
         placeholder={props.placeholder}
         aria-invalid={props.invalid === true ? 'true' : undefined}
-        aria-describedby={props.hint !== undefined ? hintId : undefined}
+        aria-describedby={describedBy(props.hint !== undefined ? hintId : undefined, props.errorId)}
         disabled={props.disabled}
         spellcheck={false}
         autoComplete='off'

@@ -1,16 +1,19 @@
 /** Words in a recovery phrase (BIP-39, 24 words: core/crypto's mnemonic). */
 export const PHRASE_WORDS = 24
 
+/** The words of a typed or pasted phrase, split and lower-cased as the node does (spaces, new lines or commas between). */
+export function phraseWords (text: string): string[] {
+  return text.normalize('NFKD').toLowerCase().split(/[\s,]+/u).filter(word => word !== '')
+}
+
 /** How many words the text holds, however they are spaced or split across lines. */
 export function countWords (text: string): number {
-  const trimmed = text.trim()
-  return trimmed === '' ? 0 : trimmed.split(/\s+/u).length
+  return phraseWords(text).length
 }
 
 /**
  * What the Restore form says under the phrase before Submit: how many words
- * are still missing, or too many, or that all are there. The words themselves
- * are checked by the node (a wrong word is refused there, with its own words).
+ * are still missing, or too many, or that all are there.
  */
 export function phraseCountWords (text: string, expected = PHRASE_WORDS): string {
   const count = countWords(text)
@@ -24,4 +27,21 @@ export function phraseCountWords (text: string, expected = PHRASE_WORDS): string
     return `${count} words — ${extra} too many; a recovery phrase has ${expected}.`
   }
   return `All ${expected} words are there.`
+}
+
+/** A word of the phrase that is not in the recovery word list; `position` counts from 1. */
+export interface UnknownWord {
+  position: number
+  word: string
+}
+
+/**
+ * The first word not in `known`. `finishedOnly`: leave out the last word while
+ * it may still be being typed (no space or new line after it yet).
+ */
+export function firstUnknownWord (text: string, known: ReadonlySet<string>, finishedOnly = false): UnknownWord | undefined {
+  const words = phraseWords(text)
+  const checked = finishedOnly && !/[\s,]$/u.test(text) ? words.slice(0, -1) : words
+  const index = checked.findIndex(word => !known.has(word))
+  return index === -1 ? undefined : { position: index + 1, word: checked[index] ?? '' }
 }

@@ -1,13 +1,16 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals'
 import type { RpcClient, VaultStatus } from '../../core/rpc/api.ts'
-import { errorCodeOf, errorMessage } from '../error-messages.ts'
+import { errorCodeOf } from '../error-messages.ts'
 import { createNewPassphraseForm, type NewPassphraseForm } from './new-passphrase-form.ts'
+import { createPhraseField, type RecoveryWordsLoader } from './phrase-field.ts'
 
 export interface RestoreComponents {
   client: RpcClient
   /** Called with the node's status once the vault is back (the app shows the files). */
   onRestored: (status: VaultStatus) => void
   checkDelayMs?: number
+  /** The recovery word list (default: loaded on first use). */
+  recoveryWords?: RecoveryWordsLoader
 }
 
 /**
@@ -19,6 +22,10 @@ export interface RestoreModel {
   /** The restore form is showing instead of "Create your vault". */
   showing: ReadonlySignal<boolean>
   recoveryPhrase: ReadonlySignal<string>
+  /** Under the phrase while typing: the word count, or a word that is not a recovery word. */
+  phraseHint: ReadonlySignal<string>
+  /** The error is the phrase's (marks its field). */
+  phraseRefused: ReadonlySignal<boolean>
   peerAddress: ReadonlySignal<string>
   form: NewPassphraseForm
   busy: ReadonlySignal<boolean>
@@ -42,24 +49,28 @@ export function normalisePhrase (text: string): string {
 
 export function createRestoreModel (c: RestoreComponents): RestoreModel {
   const showing = signal(false)
-  const recoveryPhrase = signal('')
+  const phrase = createPhraseField(c.recoveryWords)
+  const phraseRefused = signal(false)
   const peerAddress = signal('')
   const form = createNewPassphraseForm(c.client, c.checkDelayMs)
   const busy = signal(false)
   const error = signal<string | undefined>(undefined)
 
   const clear = (): void => {
-    recoveryPhrase.value = ''
+    phrase.clear()
     peerAddress.value = ''
     error.value = undefined
+    phraseRefused.value = false
     form.clear()
   }
 
-  const ready = computed(() => recoveryPhrase.value.trim() !== '' && peerAddress.value.trim() !== '' && form.ready.value)
+  const ready = computed(() => phrase.text.value.trim() !== '' && peerAddress.value.trim() !== '' && form.ready.value)
 
   return {
     showing,
-    recoveryPhrase,
+    recoveryPhrase: phrase.text,
+    phraseHint: phrase.hint,
+    phraseRefused,
     peerAddress,
     form,
     busy,
@@ -74,15 +85,23 @@ export function createRestoreModel (c: RestoreComponents): RestoreModel {
       clear()
       showing.value = false
     },
-    setRecoveryPhrase: (value) => { recoveryPhrase.value = value },
+    setRecoveryPhrase: phrase.set,
     setPeerAddress: (value) => { peerAddress.value = value },
     restore: async () => {
       if (!ready.value || busy.value) return
       busy.value = true
       error.value = undefined
+      phraseRefused.value = false
       try {
+        // A mistyped word is named here, before anything goes to the node or the network.
+        const problem = await phrase.check()
+        if (problem !== undefined) {
+          error.value = problem
+          phraseRefused.value = true
+          return
+        }
         const status = await c.client.call('vault.restore', {
-          recoveryPhrase: normalisePhrase(recoveryPhrase.value),
+          recoveryPhrase: normalisePhrase(phrase.text.value),
           peerAddress: peerAddress.value.trim(),
           newPassphrase: form.passphrase.value
         })
@@ -91,7 +110,9 @@ export function createRestoreModel (c: RestoreComponents): RestoreModel {
         c.onRestored(status)
       } catch (err) {
         // Fields stay as typed: one wrong word or digit should not mean typing it all again.
-        error.value = errorCodeOf(err) === 'NOT_PAIRED' ? NOT_PAIRED_ON_RESTORE : errorMessage(err)
+        const code = errorCodeOf(err)
+        error.value = code === 'NOT_PAIRED' ? NOT_PAIRED_ON_RESTORE : phrase.refusal(err)
+        phraseRefused.value = code === 'BAD_RECOVERY_PHRASE'
       } finally {
         busy.value = false
       }

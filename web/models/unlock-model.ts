@@ -1,8 +1,8 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals'
 import type { RpcClient, VaultStatus } from '../../core/rpc/api.ts'
 import { isCairnError } from '../../core/rpc/errors.ts'
-import { errorMessage } from '../error-messages.ts'
 import { createNewPassphraseForm, type NewPassphraseForm } from './new-passphrase-form.ts'
+import { createPhraseField, type RecoveryWordsLoader } from './phrase-field.ts'
 
 export interface UnlockComponents {
   client: RpcClient
@@ -11,6 +11,8 @@ export interface UnlockComponents {
   checkDelayMs?: number
   /** The node's status as the page knows it: says why the vault locked (keysChanged). */
   status?: ReadonlySignal<VaultStatus | undefined>
+  /** The recovery word list (default: loaded on first use). */
+  recoveryWords?: RecoveryWordsLoader
 }
 
 /** What the locked screen says when another device's "Remove and rotate keys" locked this one. */
@@ -28,6 +30,10 @@ export interface UnlockModel {
   /** The error is the passphrase's (marks the field): missing or refused; not when the node could not be reached. */
   passphraseRefused: ReadonlySignal<boolean>
   recoveryPhrase: ReadonlySignal<string>
+  /** Under the phrase while typing: the word count, or a word that is not a recovery word. */
+  phraseHint: ReadonlySignal<string>
+  /** The error is the phrase's (marks its field). */
+  phraseRefused: ReadonlySignal<boolean>
   /** The new passphrase chosen during recovery. */
   form: NewPassphraseForm
   /** Why the vault is locked, when the user needs telling (another device changed its keys); else undefined. */
@@ -48,31 +54,42 @@ export function createUnlockModel (c: UnlockComponents): UnlockModel {
   const busy = signal(false)
   const error = signal<string | undefined>(undefined)
   const passphraseRefused = signal(false)
-  const recoveryPhrase = signal('')
+  const phrase = createPhraseField(c.recoveryWords)
+  const phraseRefused = signal(false)
   const form = createNewPassphraseForm(c.client, c.checkDelayMs)
 
   const reset = (): void => {
     mode.value = 'unlock'
     passphrase.value = ''
-    recoveryPhrase.value = ''
+    phrase.clear()
     error.value = undefined
     passphraseRefused.value = false
+    phraseRefused.value = false
     form.clear()
   }
 
-  const attempt = async (run: () => Promise<VaultStatus>): Promise<void> => {
+  /** `check`: what is wrong before sending, if anything (the phrase's mistyped word). */
+  const attempt = async (run: () => Promise<VaultStatus>, check?: () => Promise<string | undefined>): Promise<void> => {
     if (busy.value) return
     busy.value = true
     error.value = undefined
     passphraseRefused.value = false
+    phraseRefused.value = false
     try {
+      const problem = await check?.()
+      if (problem !== undefined) {
+        error.value = problem
+        phraseRefused.value = true
+        return
+      }
       const status = await run()
       reset()
       c.onOpened(status)
     } catch (err) {
       // Fields stay as typed so one wrong word doesn't mean typing everything again.
-      error.value = errorMessage(err)
+      error.value = phrase.refusal(err)
       passphraseRefused.value = isCairnError(err, 'WRONG_PASSPHRASE')
+      phraseRefused.value = isCairnError(err, 'BAD_RECOVERY_PHRASE') || isCairnError(err, 'WRONG_RECOVERY_PHRASE')
     } finally {
       busy.value = false
     }
@@ -84,7 +101,9 @@ export function createUnlockModel (c: UnlockComponents): UnlockModel {
     busy,
     error,
     passphraseRefused,
-    recoveryPhrase,
+    recoveryPhrase: phrase.text,
+    phraseHint: phrase.hint,
+    phraseRefused,
     form,
     notice: computed(() => c.status?.value?.keysChanged === true ? KEYS_CHANGED_NOTICE : undefined),
     setPassphrase: (value) => {
@@ -95,7 +114,7 @@ export function createUnlockModel (c: UnlockComponents): UnlockModel {
         passphraseRefused.value = false
       }
     },
-    setRecoveryPhrase: (value) => { recoveryPhrase.value = value },
+    setRecoveryPhrase: phrase.set,
     unlock: async () => {
       if (passphrase.value === '') {
         if (busy.value) return
@@ -106,16 +125,20 @@ export function createUnlockModel (c: UnlockComponents): UnlockModel {
       await attempt(async () => await c.client.call('vault.unlock', { passphrase: passphrase.value }))
     },
     recover: async () => {
-      if (!form.ready.value || recoveryPhrase.value.trim() === '') return
-      const phrase = recoveryPhrase.value.trim().toLowerCase().split(/\s+/).join(' ')
-      await attempt(async () => await c.client.call('vault.recover', { recoveryPhrase: phrase, newPassphrase: form.passphrase.value }))
+      if (!form.ready.value || phrase.text.value.trim() === '') return
+      const typed = phrase.text.value.trim().toLowerCase().split(/\s+/).join(' ')
+      await attempt(async () => await c.client.call('vault.recover', { recoveryPhrase: typed, newPassphrase: form.passphrase.value }), phrase.check)
     },
     showRecover: () => {
       error.value = undefined
+      passphraseRefused.value = false
+      phraseRefused.value = false
       mode.value = 'recover'
     },
     showUnlock: () => {
       error.value = undefined
+      passphraseRefused.value = false
+      phraseRefused.value = false
       mode.value = 'unlock'
     },
     reset

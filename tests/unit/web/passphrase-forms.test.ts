@@ -63,7 +63,7 @@ test('a wrong passphrase says so and keeps what was typed; the right one opens a
   assert.equal(unlock.error.value, undefined)
 })
 
-test('recovery normalises the phrase, maps both recovery errors, and keeps the fields', async () => {
+test('recovery normalises the phrase, maps both recovery errors, and keeps the fields (no word list: the node judges)', async () => {
   const sent: string[] = []
   const client = createTestClient({
     'vault.checkPassphrase': async ({ passphrase }) => verdict(passphrase),
@@ -72,7 +72,7 @@ test('recovery normalises the phrase, maps both recovery errors, and keeps the f
       return sent.length === 1 ? fail('BAD_RECOVERY_PHRASE') : fail('WRONG_RECOVERY_PHRASE')
     }
   })
-  const unlock = createUnlockModel({ client, onOpened: () => {}, checkDelayMs: 1 })
+  const unlock = createUnlockModel({ client, onOpened: () => {}, checkDelayMs: 1, recoveryWords: async () => undefined })
   unlock.showRecover()
   unlock.setRecoveryPhrase('  Orbit   canal\nmaple ')
   unlock.form.setPassphrase('a new long passphrase')

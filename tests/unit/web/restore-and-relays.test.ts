@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { FileInfo, NetworkStatus, VaultStatus } from '../../../core/rpc/api.ts'
-import { messageForCode } from '../../../web/error-messages.ts'
+import { messageForCode, RECOVERY_PHRASE_CHECKSUM } from '../../../web/error-messages.ts'
 import { memoryHashLocation } from '../../../web/lib/hash-location.ts'
 import { createAppModels, startAppModels } from '../../../web/models/app-models.ts'
 import { createRelaySettingsModel } from '../../../web/models/relay-settings-model.ts'
 import { createRestoreModel, normalisePhrase } from '../../../web/models/restore-model.ts'
 import { createTestClient, deferred, fail, settle } from './fake-rpc.ts'
 
-const PHRASE = Array.from({ length: 24 }, (_, i) => `word${i + 1}`).join(' ')
+/** 24 recovery words (the BIP-39 phrase of an all-zero key): the page checks each word before sending. */
+const PHRASE = [...Array<string>(23).fill('abandon'), 'art'].join(' ')
 const PEER = '/ip4/127.0.0.1/tcp/4201/ws/p2p/PeerP'
 const PASS = 'a new long passphrase'
 const accept = async ({ passphrase }: { passphrase: string }) => ({ score: 4 as const, acceptable: passphrase.length >= 12, reasons: [], suggestions: [] })
@@ -47,14 +48,15 @@ test('restore is ready only with every field filled and an accepted, confirmed p
   assert.equal(restore.recoveryPhrase.value, '', 'leaving the form forgets the words')
 })
 
-test('restore errors: a bad phrase, a peer without this vault (NOT_PAIRED), an unreachable peer; fields kept', async () => {
+test('restore errors: a bad phrase (its words all known: the checksum), a peer without this vault (NOT_PAIRED), an unreachable peer; fields kept', async () => {
   const answers = ['BAD_RECOVERY_PHRASE', 'NOT_PAIRED', 'PEER_UNREACHABLE'] as const
   let n = 0
   const client = createTestClient({ 'vault.checkPassphrase': accept, 'vault.restore': async () => fail(answers[n++] ?? 'INTERNAL') })
   const restore = createRestoreModel({ client, onRestored: () => { assert.fail('not restored') }, checkDelayMs: 1 })
   await fillRestore(restore)
   await restore.restore()
-  assert.equal(restore.error.value, messageForCode('BAD_RECOVERY_PHRASE'))
+  assert.equal(restore.error.value, RECOVERY_PHRASE_CHECKSUM)
+  assert.equal(restore.phraseRefused.value, true)
   await restore.restore()
   assert.match(restore.error.value ?? '', /holds no vault for this recovery phrase/)
   await restore.restore()

@@ -1,15 +1,17 @@
+import { useId } from 'preact/hooks'
 import { useModels } from '../../app-context.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { Field } from '../../components/field.tsx'
 import { NewPassphraseFields } from '../../components/new-passphrase-fields.tsx'
 import { TextAreaField } from '../../components/text-area-field.tsx'
 import { isDesktopApp } from '../../lib/desktop-host.ts'
-import { phraseCountWords } from '../../models/phrase-word-count.ts'
 
 /** "Restore a vault": recovery phrase + backup peer address bring the vault back into this browser. */
 export function RestoreForm () {
   const { restore } = useModels()
   const busy = restore.busy.value
+  const errorId = useId()
+  const phraseRefused = restore.phraseRefused.value
   return (
     <form class='stack' onSubmit={(e) => { e.preventDefault(); void restore.restore() }} aria-busy={busy}>
       <h1>Restore a vault</h1>
@@ -23,7 +25,9 @@ export function RestoreForm () {
         onInput={restore.setRecoveryPhrase}
         placeholder='word word word …'
         disabled={busy}
-        hint={<span data-testid='phrase-count'>{phraseCountWords(restore.recoveryPhrase.value)}</span>}
+        hint={<span data-testid='phrase-count'>{restore.phraseHint.value}</span>}
+        invalid={phraseRefused}
+        errorId={phraseRefused ? errorId : undefined}
       />
       <Field
         label='Backup peer address'
@@ -33,7 +37,7 @@ export function RestoreForm () {
         hint='The address your backup peer prints, for example /ip4/127.0.0.1/tcp/4201/ws/p2p/12D3KooW…'
       />
       <NewPassphraseFields form={restore.form} label='New passphrase' disabled={busy} />
-      <ErrorAlert message={restore.error.value} />
+      <ErrorAlert message={restore.error.value} id={errorId} />
       <div class='actions'>
         <button type='submit' disabled={!restore.ready.value || busy}>Restore vault</button>
         <button type='button' class='secondary' onClick={restore.cancel} disabled={busy}>Back</button>
