@@ -1,5 +1,6 @@
 import { validateMnemonic } from '@scure/bip39'
 import { wordlist } from '@scure/bip39/wordlists/english.js'
+import { expectNoSeriousViolations } from './support/axe.ts'
 import { expect, test } from './support/fixtures.ts'
 
 const PASSPHRASE = 'correct horse battery staple orbit'
@@ -17,6 +18,7 @@ test('a tab closed on "Write down your recovery phrase" is reminded after unlock
   await app.expectUnlocked()
   const reminder = page.getByRole('region', { name: 'Recovery phrase reminder' })
   await expect(reminder).toContainText('You have not written down your recovery phrase yet')
+  await expectNoSeriousViolations(page, 'files, the recovery phrase reminder')
   // It has no Dismiss: it stays on other pages and after a reload.
   await expect(reminder.getByRole('button', { name: /dismiss/i })).toHaveCount(0)
   await app.goTo('Dashboard')
@@ -40,6 +42,7 @@ test('a tab closed on "Write down your recovery phrase" is reminded after unlock
   for (const field of await asked.all()) await field.fill('zzzz')
   await page.getByRole('button', { name: 'Confirm' }).click()
   await expect(page.getByRole('alert')).toContainText("match your recovery phrase")
+  await expectNoSeriousViolations(page, 'settings, typing the recovery phrase back')
   await expect(reminder).toBeVisible()
   for (const field of await asked.all()) {
     const position = Number(/Word (\d+)/.exec(await page.locator(`label[for="${await field.getAttribute('id') ?? ''}"]`).textContent() ?? '')?.[1])
@@ -76,6 +79,7 @@ test('Unlock with nothing typed says "Type your passphrase" on the field, by cli
   await expect(page.getByRole('alert')).toHaveText('Type your passphrase.')
   await expect(field).toHaveAttribute('aria-invalid', 'true')
   await expect(field).toHaveAccessibleDescription(/Type your passphrase/)
+  await expectNoSeriousViolations(page, 'unlock, nothing typed')
   await field.fill('x')
   await expect(page.getByRole('alert')).toHaveCount(0)
   await field.fill('')
@@ -108,6 +112,7 @@ test('"Forgot passphrase" counts the words, names a mistyped one with its positi
   await page.getByRole('button', { name: 'Recover vault' }).click()
   await expect(page.getByRole('alert')).toHaveText(`Word 7, “${typo[6] ?? ''}”, is not a recovery word. Check it against the recovery phrase you wrote down.`)
   await expect(phrase).toHaveAttribute('aria-invalid', 'true')
+  await expectNoSeriousViolations(page, 'forgot passphrase, a mistyped word')
 
   // Two words swapped: every word is a recovery word, the checksum says no (the pair is picked so it does).
   const swapped = swapFailingChecksum(words)
