@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { firefox, type LaunchOptions } from '@playwright/test'
 import { profileOf, type Profile } from './browser.ts'
 
@@ -51,7 +52,26 @@ export function firefoxLaunchOptions (): LaunchOptions {
   }
   if (found.kind === 'playwright') return common
   // Playwright's typings do not list the BiDi channels; 'moz-firefox' selects WebDriver BiDi.
-  return { ...common, channel: 'moz-firefox', executablePath: found.executablePath }
+  return { ...common, channel: 'moz-firefox', executablePath: bidiShim(found.executablePath) }
+}
+
+let shim: string | undefined
+
+/**
+ * An executable that runs `firefox` behind firefox-bidi-shim.ts, which lets
+ * Playwright 1.64 drive Firefox ESR 140 (Debian bookworm's): Playwright's
+ * BiDi launch sends a command that Firefox only learned later.
+ */
+function bidiShim (firefox: string): string {
+  if (shim !== undefined) return shim
+  const script = join(mkdtempSync(join(tmpdir(), 'cairn-firefox-shim-')), 'firefox')
+  const tsx = fileURLToPath(import.meta.resolve('tsx'))
+  const source = fileURLToPath(new URL('./firefox-bidi-shim.ts', import.meta.url))
+  const quote = (text: string): string => `'${text.replaceAll("'", "'\\''")}'`
+  writeFileSync(script, `#!/bin/sh\nCAIRN_FIREFOX_REAL=${quote(firefox)} exec ${quote(process.execPath)} --import ${quote(tsx)} ${quote(source)} "$@"\n`)
+  chmodSync(script, 0o755)
+  shim = script
+  return script
 }
 
 /**
