@@ -39,6 +39,8 @@ export const ERROR_CODES = [
   'BLOCK_NOT_FOUND',
   'QUOTA_EXCEEDED',
   'STORAGE_FAILED',
+  // the browser keeps no site data here (a private window, or site data blocked)
+  'STORAGE_UNAVAILABLE',
   // network
   'ADDRESS_INVALID',
   'PEER_UNREACHABLE',
@@ -200,6 +202,11 @@ export class PathInvalidError extends CairnError {
 /** Stored or received bytes are not in the format they claim. */
 export class FormatInvalidError extends CairnError {
   constructor (message: string, options?: CairnErrorOptions) { super('FORMAT_INVALID', message, options) }
+}
+
+/** The browser refuses this site any storage (a private window, or site data blocked): no vault can live here. */
+export class StorageUnavailableError extends CairnError {
+  constructor (message: string, options?: CairnErrorOptions) { super('STORAGE_UNAVAILABLE', message, options) }
 }
 
 /** A storage seam failed for a reason other than a full store. */

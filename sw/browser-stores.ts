@@ -1,3 +1,4 @@
+import { isCairnError } from '../core/errors.ts'
 import { createOpfsBlockstore } from './storage/opfs-blockstore.ts'
 import { IdbDatastore } from './storage/idb-datastore.ts'
 import type { PackBlockstore } from '../core/storage/pack-blockstore.ts'
@@ -23,7 +24,8 @@ async function openBlockstoreWhenFree (): Promise<PackBlockstore> {
     try {
       return await createOpfsBlockstore()
     } catch (err) {
-      if (Date.now() > deadline) throw err
+      // Waiting helps a handle still held by the last leader, never a browser that offers no storage.
+      if (Date.now() > deadline || isCairnError(err, 'STORAGE_UNAVAILABLE')) throw err
       await new Promise(resolve => setTimeout(resolve, delay))
     }
   }

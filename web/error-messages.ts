@@ -35,6 +35,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   BLOCK_NOT_FOUND: "Part of this file isn't on this device.",
   QUOTA_EXCEEDED: 'The browser refused to store more: storage for this site is full.',
   STORAGE_FAILED: "The browser couldn't write to storage. Try again.",
+  STORAGE_UNAVAILABLE: "This browser window doesn't let Cairn keep files: it is a private window, or the browser blocks this site's data. Open Cairn in a normal window, or allow this site to store data in the browser's settings.",
   ADDRESS_INVALID: "That isn't a valid peer address (a multiaddr such as /ip4/127.0.0.1/tcp/4101/ws/p2p/…).",
   PEER_UNREACHABLE: 'Could not reach that peer. Check the address and that it is running.',
   PAIRING_REFUSED: 'The backup peer refused to pair. Check the pairing code it printed; each code works only once.',

@@ -1,3 +1,4 @@
+import { StorageUnavailableError } from '../../core/errors.ts'
 import { PackBlockstore, type PackBlockstoreInit } from '../../core/storage/pack-blockstore.ts'
 import { OpfsPackFiles } from './opfs-pack-files.ts'
 
@@ -10,9 +11,20 @@ export interface OpfsBlockstoreInit extends PackBlockstoreInit {
   directory?: FileSystemDirectoryHandle
 }
 
-/** Opens (creating as needed) the directory at `path` under the OPFS root. */
+/**
+ * Opens (creating as needed) the directory at `path` under the OPFS root.
+ * Throws STORAGE_UNAVAILABLE where the browser offers no OPFS to this site:
+ * Firefox's private windows refuse it with a SecurityError.
+ */
 export async function opfsDirectory (path: readonly string[]): Promise<FileSystemDirectoryHandle> {
-  let directory = await navigator.storage.getDirectory()
+  if (typeof navigator.storage?.getDirectory !== 'function') throw new StorageUnavailableError('this browser offers no private file system (OPFS)')
+  let directory: FileSystemDirectoryHandle
+  try {
+    directory = await navigator.storage.getDirectory()
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'SecurityError') throw new StorageUnavailableError(`the browser refuses this site a private file system: ${err.message}`, { cause: err })
+    throw err
+  }
   for (const name of path) directory = await directory.getDirectoryHandle(name, { create: true })
   return directory
 }

@@ -58,7 +58,10 @@ export class NodeTabs {
     try {
       node = await (this.ready as Promise<ServedNode>)
     } catch (err) {
-      reply({ kind: 'result', id: message.id, ok: false, error: { code: 'NODE_UNAVAILABLE', message: `Cairn's node could not start: ${toErrorPayload(err).message}` } })
+      const cause = toErrorPayload(err)
+      // A browser that keeps no site data is said as such; anything else is the node failing.
+      const code = cause.code === 'STORAGE_UNAVAILABLE' ? cause.code : 'NODE_UNAVAILABLE'
+      reply({ kind: 'result', id: message.id, ok: false, error: { code, message: `Cairn's node could not start: ${cause.message}` } })
       return
     }
     reply(await dispatchCall(node.handlers, message))

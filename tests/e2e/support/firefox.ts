@@ -78,10 +78,12 @@ function bidiShim (firefox: string): string {
  * A fresh persistent Firefox profile: one "device", like launchProfile() in
  * browser.ts. Persistent so OPFS, IndexedDB and the service worker survive a reload.
  */
-export async function launchFirefoxProfile (options: { userDataDir?: string, viewport?: { width: number, height: number } } = {}): Promise<Profile> {
+export async function launchFirefoxProfile (options: { userDataDir?: string, viewport?: { width: number, height: number }, prefs?: Record<string, string | number | boolean> } = {}): Promise<Profile> {
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'cairn-firefox-'))
+  const launch = firefoxLaunchOptions()
   const context = await firefox.launchPersistentContext(userDataDir, {
-    ...firefoxLaunchOptions(),
+    ...launch,
+    firefoxUserPrefs: { ...launch.firefoxUserPrefs, ...options.prefs },
     acceptDownloads: true,
     viewport: options.viewport ?? { width: 1280, height: 860 }
   })
