@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -52,7 +53,26 @@ export function firefoxLaunchOptions (): LaunchOptions {
   }
   if (found.kind === 'playwright') return common
   // Playwright's typings do not list the BiDi channels; 'moz-firefox' selects WebDriver BiDi.
-  return { ...common, channel: 'moz-firefox', executablePath: bidiShim(found.executablePath) }
+  const executablePath = needsBidiShim(found.executablePath) ? bidiShim(found.executablePath) : found.executablePath
+  return { ...common, channel: 'moz-firefox', executablePath }
+}
+
+/** The first ESR whose BiDi has what Playwright 1.64 sends (the earlier CI machines ran 153 without the shim). */
+const FIRST_FULL_BIDI_MAJOR = 153
+
+/**
+ * Whether this Firefox needs firefox-bidi-shim.ts: an older ESR (bookworm's 140)
+ * does; 153 and later are driven directly, as before the shim existed. A
+ * version that cannot be read is taken to need it (the shim passes through
+ * whatever it does not know).
+ */
+function needsBidiShim (firefox: string): boolean {
+  try {
+    const major = Number(/(\d+)\./.exec(execFileSync(firefox, ['--version'], { encoding: 'utf8', timeout: 10_000 }))?.[1])
+    return !(major >= FIRST_FULL_BIDI_MAJOR)
+  } catch {
+    return true
+  }
 }
 
 let shim: string | undefined
