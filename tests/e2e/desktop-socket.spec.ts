@@ -37,9 +37,9 @@ async function startStandIn (port = 0): Promise<StandIn> {
   const vault = {
     status: () => LOCKED,
     files: () => ({
-      open: (fileId: string) => ({
+      reader: (fileId: string) => ({
         info: { fileId, path: 'notes/hello.txt', size: HELLO.length, type: 'text/plain', mtime: 0, cid: 'x' },
-        stream: new Blob([HELLO]).stream()
+        read: () => new Blob([HELLO]).stream()
       })
     })
   } as unknown as VaultService
