@@ -33,6 +33,8 @@ export class IdbDatastore extends BaseDatastore {
   private readonly name: string
   private readonly durability: IDBTransactionDurability
   private db: IDBDatabase | undefined
+  /** The database was open and the browser (or another context) took it away. */
+  private lost = false
 
   constructor (init: IdbDatastoreInit = {}) {
     super()
@@ -51,9 +53,12 @@ export class IdbDatastore extends BaseDatastore {
     // Another context deleting or upgrading the database must not be blocked by us.
     db.onversionchange = () => {
       db.close()
-      if (this.db === db) this.db = undefined
+      if (this.db === db) { this.db = undefined; this.lost = true }
     }
+    // The browser closed it (site data cleared, storage failing): every later call says so.
+    db.onclose = () => { if (this.db === db) { this.db = undefined; this.lost = true } }
     this.db = db
+    this.lost = false
   }
 
   /** Closes the database. */
@@ -142,17 +147,26 @@ export class IdbDatastore extends BaseDatastore {
     for (const key of keys) yield new Key(String(key))
   }
 
-  private database (): IDBDatabase {
-    if (this.db === undefined) throw new StorageFailedError('The datastore is not open (call start() first)')
-    return this.db
+  /**
+   * A transaction on the open database. One the browser closed behind us
+   * throws InvalidStateError here: that becomes STORAGE_FAILED in words.
+   */
+  private transaction (mode: IDBTransactionMode): IDBTransaction {
+    const closed = 'The browser closed this device\'s Cairn database (its site data was cleared, or its storage is failing); reload the page'
+    if (this.db === undefined) throw new StorageFailedError(this.lost ? closed : 'The datastore is not open (call start() first)')
+    try {
+      return this.db.transaction(STORE, mode, mode === 'readwrite' ? { durability: this.durability } : undefined)
+    } catch (err) {
+      throw new StorageFailedError(err instanceof DOMException && err.name === 'InvalidStateError' ? closed : `Could not use the datastore (${String(err)})`, { cause: err })
+    }
   }
 
   private read (): IDBObjectStore {
-    return this.database().transaction(STORE, 'readonly').objectStore(STORE)
+    return this.transaction('readonly').objectStore(STORE)
   }
 
   private async write (fill: (store: IDBObjectStore) => void, doing: string): Promise<void> {
-    const tx = this.database().transaction(STORE, 'readwrite', { durability: this.durability })
+    const tx = this.transaction('readwrite')
     const done = new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => { resolve() }
       // A quota failure aborts the transaction with a QuotaExceededError.

@@ -36,7 +36,7 @@ test('the IndexedDB datastore stores, queries and deletes records in a worker, a
     const second = await suiteReport(page)
     expect(second.suite).toBe('datastore-after-reload')
     expect(suiteFailures(second), 'failed checks after reload').toEqual([])
-    expect((second.results ?? []).length).toBe(1)
+    expect((second.results ?? []).length).toBe(2)
     expect(errors).toEqual([])
   } finally {
     await profile.dispose()

@@ -77,6 +77,34 @@ async function afterReload (store: IdbDatastore, results: CaseResult[]): Promise
     equal(await store.has(new Key('/batch/3')), false, 'a delete before the reload')
     ok(await store.has(new Key('/batch/4')), 'a batch put before the reload')
   })
+
+  // A database the browser closes behind the store (site data cleared, storage failing)
+  // threw IndexedDB's raw InvalidStateError at every later call.
+  await check(results, 'a database closed or deleted behind the store: every call fails as STORAGE_FAILED, in words', async () => {
+    const closedWords = (err: unknown, what: string): void => {
+      equal((err as { code?: string }).code, 'STORAGE_FAILED', `${what}: code`)
+      ok(String((err as Error).message).includes('closed this device\'s Cairn database'), `${what}: words (${String((err as Error).message)})`)
+    }
+    const closedBehind = new IdbDatastore({ name: 'cairn-datastore-closed-test' })
+    await closedBehind.start()
+    await closedBehind.put(new Key('/k'), utf8('v'))
+    // What the browser's own closing leaves: a connection that refuses transactions.
+    ;(closedBehind as unknown as { db: IDBDatabase }).db.close()
+    closedWords(await rejects(async () => closedBehind.put(new Key('/k'), utf8('w')), 'put() on a closed database'), 'put')
+    closedWords(await rejects(async () => closedBehind.get(new Key('/k')), 'get() on a closed database'), 'get')
+    await closedBehind.stop()
+
+    const deletedBehind = new IdbDatastore({ name: 'cairn-datastore-deleted-test' })
+    await deletedBehind.start()
+    await deletedBehind.put(new Key('/k'), utf8('v'))
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.deleteDatabase('cairn-datastore-deleted-test')
+      request.onsuccess = () => { resolve() }
+      request.onerror = () => { reject(request.error) }
+    })
+    closedWords(await rejects(async () => deletedBehind.has(new Key('/k')), 'has() on a deleted database'), 'has')
+    await deletedBehind.stop()
+  })
 }
 
 async function main (): Promise<SuiteReport> {
