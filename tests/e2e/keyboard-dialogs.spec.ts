@@ -35,6 +35,8 @@ test('a dialog opened by keyboard (from a row menu, a button, a file name) gives
 
   // Rename with Enter: saved, and focus stays on the renamed row.
   await menuItem('Rename')
+  // Keys go where focus is: wait for the field, or Control+A and the name land elsewhere.
+  await expect(page.getByRole('dialog', { name: 'Rename notes.txt' }).getByRole('textbox', { name: 'New name' })).toBeFocused()
   await page.keyboard.press('Control+A')
   await page.keyboard.type('minutes.txt')
   await page.keyboard.press('Enter')
