@@ -6,6 +6,7 @@ import { readLeaves } from './leaf-reader.ts'
 import { readDecryptedRange, type ByteRange } from './range-read.ts'
 import { InvalidArgumentError } from '../errors.ts'
 import type { Blockstore } from 'interface-blockstore'
+import { keyWipingStream } from './key-wiping-stream.ts'
 
 /**
  * The STREAM encryptor already emits the header and then exactly one output
@@ -153,23 +154,7 @@ export function readDecrypted (blockstore: Blockstore, cid: CID | string, fileKe
   }
   const source = readLeaves(blockstore, root, READ_AHEAD_LEAVES, init.signal)
   const sealer = init.sealer
-  const ciphertext = new ReadableStream<Uint8Array>({
-    async pull (controller) {
-      let next
-      try {
-        next = await source.next()
-      } catch (err) {
-        fileKey.fill(0)
-        throw err
-      }
-      if (next.done === true) controller.close()
-      else controller.enqueue(next.value)
-    },
-    async cancel () {
-      fileKey.fill(0)
-      await source.return(undefined)
-    }
-  })
+  const ciphertext = keyWipingStream(source, fileKey)
   return ciphertext.pipeThrough(createDecryptStream({
     key: fileKey,
     wipeKey: true,

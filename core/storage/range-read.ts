@@ -6,6 +6,7 @@ import { chunkLocation, plaintextRangeToChunks } from '../crypto/stream-layout.t
 import { CairnError, InvalidArgumentError } from '../errors.ts'
 import { openChunkCipher, type ChunkSealer } from './chunk-sealer.ts'
 import { readLeaves } from './leaf-reader.ts'
+import { keyWipingStream } from './key-wiping-stream.ts'
 
 /** Plaintext bytes [offset, offset + length) of a file. */
 export interface ByteRange { offset: number, length: number }
@@ -146,21 +147,5 @@ export function readDecryptedRange (blockstore: Blockstore, root: CID, fileKey: 
     throw err
   }
   const source = rangePlaintext(blockstore, root, fileKey, range, init)
-  return new ReadableStream<Uint8Array>({
-    async pull (controller) {
-      let next
-      try {
-        next = await source.next()
-      } catch (err) {
-        fileKey.fill(0)
-        throw err
-      }
-      if (next.done === true) controller.close()
-      else controller.enqueue(next.value)
-    },
-    async cancel () {
-      fileKey.fill(0)
-      await source.return(undefined)
-    }
-  }, { highWaterMark: 0 })
+  return keyWipingStream(source, fileKey, { highWaterMark: 0 })
 }
