@@ -3,7 +3,7 @@ import { useModels } from '../../app-context.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { Field } from '../../components/field.tsx'
 import { NewPassphraseFields } from '../../components/new-passphrase-fields.tsx'
-import { TextAreaField } from '../../components/text-area-field.tsx'
+import { RecoveryPhraseField } from '../../components/recovery-phrase-field.tsx'
 import { isDesktopApp } from '../../lib/desktop-host.ts'
 
 /** "Restore a vault": recovery phrase + backup peer address bring the vault back into this browser. */
@@ -11,7 +11,6 @@ export function RestoreForm () {
   const { restore } = useModels()
   const busy = restore.busy.value
   const errorId = useId()
-  const phraseRefused = restore.phraseRefused.value
   return (
     <form class='stack' onSubmit={(e) => { e.preventDefault(); void restore.restore() }} aria-busy={busy}>
       <h1>Restore a vault</h1>
@@ -19,16 +18,7 @@ export function RestoreForm () {
         Bring your vault back from your backup peer: enter the 24-word recovery phrase, the peer's address,
         and a new passphrase for this {isDesktopApp() ? 'computer' : 'browser'}.
       </p>
-      <TextAreaField
-        label='Recovery phrase'
-        value={restore.recoveryPhrase.value}
-        onInput={restore.setRecoveryPhrase}
-        placeholder='word word word …'
-        disabled={busy}
-        hint={<span data-testid='phrase-count'>{restore.phraseHint.value}</span>}
-        invalid={phraseRefused}
-        errorId={phraseRefused ? errorId : undefined}
-      />
+      <RecoveryPhraseField state={restore} disabled={busy} errorId={errorId} />
       <Field
         label='Backup peer address'
         value={restore.peerAddress.value}
