@@ -56,17 +56,19 @@ export function BrowseRowView ({ row, index, position, focused, leading }: Brows
       </td>
       <td class='col-leading' aria-hidden='true'>{leading !== undefined ? leading(row) : row.kind === 'file' ? <Thumbnail file={row.file} fallback={<KindIcon kind={kind} />} /> : <KindIcon kind={kind} />}</td>
       <td class='col-name'>
-        <button
-          type='button'
-          class='row-open'
-          title={row.path}
-          onClick={() => { browse.setFocus(index); browse.open(row) }}
-          onFocus={() => { if (!focused) browse.setFocus(index) }}
-        >
-          {row.name}
-        </button>
-        {searching && <span class='row-folder'>in {folder === '' ? 'All files' : folder}</span>}
-        {row.kind === 'file' && <FileBadges row={row} />}
+        <div class='name-line'>
+          <button
+            type='button'
+            class='row-open'
+            title={row.path}
+            onClick={() => { browse.setFocus(index); browse.open(row) }}
+            onFocus={() => { if (!focused) browse.setFocus(index) }}
+          >
+            <span class='row-open-text'>{row.name}</span>
+          </button>
+          {searching && <span class='row-folder'>in {folder === '' ? 'All files' : folder}</span>}
+          {row.kind === 'file' && <FileBadges row={row} />}
+        </div>
       </td>
       <td class='col-size'>{row.kind === 'folder' ? (searching ? '' : `${row.count} ${row.count === 1 ? 'file' : 'files'}`) : formatBytes(row.file.size)}</td>
       <td class='col-date'>{row.kind === 'folder' ? (row.mtime > 0 ? formatDate(row.mtime) : '') : formatDate(row.file.mtime)}</td>
