@@ -74,6 +74,23 @@ test('at 390 × 844 the bottom navigation reaches every page, rows show name, si
   await expect(row.locator('.col-date')).toBeHidden()
   await expect(row.locator('.col-type')).toBeHidden()
   await expect(row.locator('.col-actions')).toBeVisible()
+  // A short name is shown whole, its badges on the line under it; a long one ends in an ellipsis.
+  const nameClipped = async (name: string): Promise<boolean> => await app.row(name).evaluate((row, name) => {
+    const button = [...row.querySelectorAll('button')].find(b => b.textContent === name)
+    if (button === undefined) throw new Error(`no button named ${name}`)
+    const range = document.createRange()
+    range.selectNodeContents(button)
+    const text = range.getBoundingClientRect()
+    const shown = button.getBoundingClientRect()
+    const badge = row.querySelector('.badge')?.getBoundingClientRect()
+    // The badges have a line of their own, so they never squeeze or cover the name.
+    const besideBadge = badge !== undefined && badge.top < text.bottom - 1
+    return text.width > shown.width + 1 || besideBadge
+  }, name)
+  expect(await nameClipped('notes.txt')).toBe(false)
+  expect(await nameClipped('budget.ods')).toBe(false)
+  expect(await nameClipped(names[0] ?? '')).toBe(true)
+  await expect(row.getByText('On this device')).toBeVisible()
   await expectFitsPhone(app, 'Files')
 
   for (const name of BOTTOM) {
