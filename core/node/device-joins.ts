@@ -41,6 +41,8 @@ interface Join {
   addresses: string[]
   received?: { vaultKey: Uint8Array, details: JoinDetails }
   timer?: ReturnType<typeof setTimeout>
+  /** A finish is under way: a second one must not use (and, failing, wipe) the key the first hands the vault. */
+  finishing?: boolean
 }
 
 const DEFAULT_HOLD_MS = 15 * 60_000
@@ -93,9 +95,15 @@ export class DeviceJoins {
     const join = this.joins.get(id)
     if (join === undefined) throw new CairnError('PAIRING_OFFER_INVALID', 'This pairing is over; start again from the other device')
     if (join.received === undefined) throw new InvalidArgumentError('The vault key has not arrived yet: confirm on the other device first')
-    if (this.c.vault.status().state !== 'none') throw new CairnError('VAULT_EXISTS', 'This browser already holds a vault')
+    if (this.c.vault.status().state !== 'none' || join.finishing === true) throw new CairnError('VAULT_EXISTS', 'This browser already holds a vault, or is opening it with this pairing\'s key')
+    join.finishing = true
     // Refused before the key is used, and the key is kept: the user may try a stronger one.
-    const strength = await checkPassphrase(newPassphrase)
+    let strength
+    try {
+      strength = await checkPassphrase(newPassphrase)
+    } finally {
+      join.finishing = false
+    }
     if (!strength.acceptable) throw new CairnError('WEAK_PASSPHRASE', `That passphrase is too weak: ${strength.reasons.join('; ')}`)
     const { vaultKey, details } = join.received
     this.joins.delete(id)

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { waitFor } from '../backup/helpers.ts'
+import { PASSPHRASE } from '../vault/share-test-support.ts'
+import { CHROME_LINUX, FIREFOX_ANDROID, startDevice, stopDevice, type Device } from './support.ts'
+
+/**
+ * A user who presses twice, or a tab that asks twice: each pairing step
+ * sent twice must still leave one vault that works, with the right key.
+ */
+let a: Device
+
+before(async () => {
+  a = await startDevice(CHROME_LINUX, () => [])
+  await a.vault.create(PASSPHRASE)
+})
+
+after(async () => {
+  await stopDevice(a)
+})
+
+/** B joins by A's link and A confirms; resolves with B's join id once the key is on B. */
+async function keyOnB (b: Device): Promise<string> {
+  const offer = await a.devices.handlers['devices.offer'](undefined)
+  const started = await b.devices.handlers['devices.join']({ offer: offer.link })
+  await waitFor(() => a.events.some(e => e.id === offer.offerId && e.stage === 'compare'), 15_000, 'the compare stage on A')
+  await a.devices.handlers['devices.confirm']({ id: offer.offerId, accept: true })
+  await waitFor(() => b.events.some(e => e.id === started.id && e.stage === 'received'), 15_000, 'the key on B')
+  return started.id
+}
+
+test('"Join" pressed twice with the passphrase: one vault opens, with the vault\'s own key (not a wiped one), and it unlocks again', async () => {
+  const b = await startDevice(FIREFOX_ANDROID, () => [])
+  try {
+    const id = await keyOnB(b)
+    const newPassphrase = 'another long and quiet passphrase'
+    const results = await Promise.allSettled([
+      b.devices.handlers['devices.finishJoin']({ id, newPassphrase }),
+      b.devices.handlers['devices.finishJoin']({ id, newPassphrase })
+    ])
+    assert.equal(results.filter(r => r.status === 'fulfilled').length, 1, 'one of the two opens the vault')
+    const refused = results.find(r => r.status === 'rejected')
+    assert.ok(refused?.status === 'rejected' && typeof (refused.reason as { code?: unknown }).code === 'string', 'the other is refused with a code')
+    assert.equal(b.vault.status().state, 'unlocked')
+    const keyA = a.vault.exportVaultKey()
+    const keyB = b.vault.exportVaultKey()
+    assert.ok(keyB.some(byte => byte !== 0), 'the open vault\'s key was not overwritten')
+    assert.deepEqual(keyB, keyA, 'B holds the vault\'s key')
+    keyA.fill(0)
+    keyB.fill(0)
+    await b.vault.lock()
+    await b.vault.unlock(newPassphrase)
+    assert.equal(b.vault.status().state, 'unlocked')
+  } finally {
+    await stopDevice(b)
+  }
+})
