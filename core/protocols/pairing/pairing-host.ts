@@ -161,19 +161,29 @@ export class PairingHost {
       const keys = T.deriveSessionKeys(shared, offer.secret, th)
       const mac = T.replyMac(macKey, t)
       T.wipe(eph.secretKey, shared, macKey, offer.secret)
+      // B says nothing between the reply and the gift, so its next message is read from the
+      // start: one that comes (a refusal) or a stream that ends while A's user compares means
+      // B left, and the question is withdrawn rather than left on A's screen until it times out.
+      const reading = new AbortController()
+      let readTimer: ReturnType<typeof setTimeout> | undefined
       try {
         await channel.write({ ok: true, key: toBase64Url(eph.publicKey), mac: toBase64Url(mac) }, AbortSignal.timeout(this.settings.messageTimeoutMs))
+        const fromB = channel.read(reading.signal)
+        fromB.catch(() => {})
         const safetyNumber = T.safetyNumber(th)
         const device = { peer: remotePeer, deviceName: hello.name, safetyNumber }
         this.components.log.info(`pairing: ${remotePeer} (${hello.name}) presented offer ${short(offer)}; waiting for confirmation`)
-        if (!await this.askUser(state, device)) throw new PairingDeclinedError()
+        if (!await this.askUser(state, device, fromB)) throw new PairingDeclinedError()
         const sealed = sealGift(keys.sealKey, th, await state.init.gift())
         await channel.write({ ok: true, sealed: toBase64Url(sealed) }, AbortSignal.timeout(this.settings.messageTimeoutMs))
-        const done = parseOk(await channel.read(AbortSignal.timeout(this.settings.messageTimeoutMs)), { mac: 32 })
+        readTimer = setTimeout(() => { reading.abort(new CairnError('PEER_UNREACHABLE', 'the joining device did not confirm receipt in time')) }, this.settings.messageTimeoutMs)
+        const done = parseOk(await fromB, { mac: 32 })
         if (!T.macMatches(T.confirmMac(keys.confirmKey, th), done.mac as Uint8Array)) throw new PairingMessageTamperedError('the key confirmation did not match')
         this.components.log.info(`pairing: ${remotePeer} (${hello.name}) joined with offer ${short(offer)}`)
         state.resolve(device)
       } finally {
+        clearTimeout(readTimer)
+        reading.abort(new CairnError('ABORTED', 'the pairing exchange ended'))
         T.wipe(keys.sealKey, keys.confirmKey)
       }
     } catch (err) {
@@ -208,14 +218,31 @@ export class PairingHost {
     }
   }
 
-  /** A's user's answer, within the confirm timeout. */
-  private async askUser (state: OfferState, device: PairedDevice): Promise<boolean> {
-    const signal = AbortSignal.any([AbortSignal.timeout(this.settings.confirmTimeoutMs), this.controller.signal])
+  /**
+   * A's user's answer, within the confirm timeout. Anything from B meanwhile
+   * (`fromB`: a refusal, the stream ending) withdraws the question (the
+   * request's signal aborts) and fails the exchange with it.
+   */
+  private async askUser (state: OfferState, device: PairedDevice, fromB: Promise<unknown>): Promise<boolean> {
+    const left = new AbortController()
+    const signal = AbortSignal.any([AbortSignal.timeout(this.settings.confirmTimeoutMs), this.controller.signal, left.signal])
     const aborted = new Promise<never>((_resolve, reject) => {
-      signal.addEventListener('abort', () => { reject(new CairnError('ABORTED', 'no confirmation in time')) }, { once: true })
+      signal.addEventListener('abort', () => { reject(left.signal.aborted ? left.signal.reason : new CairnError('ABORTED', 'no confirmation in time')) }, { once: true })
     })
     aborted.catch(() => {})
-    return await Promise.race([state.init.confirm({ offerId: toBase64Url(state.offer.id), ...device, signal }), aborted])
+    let answered = false
+    fromB.then(
+      (message) => {
+        // A refusal throws as its own error; an acknowledgement before any gift is out of turn.
+        parseOk(message, {})
+        throw new PairingMessageTamperedError('the joining device answered before the vault key was sent')
+      }
+    ).catch((err: unknown) => { if (!answered) left.abort(err) })
+    try {
+      return await Promise.race([state.init.confirm({ offerId: toBase64Url(state.offer.id), ...device, signal }), aborted])
+    } finally {
+      answered = true
+    }
   }
 
   /** Ends an open offer: wipes its secret; `done` rejects with the reason. */

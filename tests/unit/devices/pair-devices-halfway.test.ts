@@ -55,3 +55,23 @@ test('"Join" pressed twice with the passphrase: one vault opens, with the vault\
     await stopDevice(b)
   }
 })
+
+test('B cancels while A\'s user compares the numbers: A hears it at once (the offer ends as failed), and a late "match" sends nothing', async () => {
+  const b = await startDevice(FIREFOX_ANDROID, () => [])
+  try {
+    const offer = await a.devices.handlers['devices.offer'](undefined)
+    const started = await b.devices.handlers['devices.join']({ offer: offer.link })
+    await waitFor(() => a.events.some(e => e.id === offer.offerId && e.stage === 'compare'), 15_000, 'the compare stage on A')
+    await b.devices.handlers['devices.cancelJoin']({ id: started.id })
+    // Without this A's screen kept asking "Do the numbers match?" for the confirmation's five minutes.
+    await waitFor(() => a.events.some(e => e.id === offer.offerId && e.stage === 'failed'), 15_000, 'A told that B left')
+    const failed = a.events.find(e => e.id === offer.offerId && e.stage === 'failed')
+    assert.equal(failed?.stage === 'failed' ? failed.error.code : undefined, 'ABORTED', 'B\'s reason reaches A')
+    await assert.rejects(a.devices.handlers['devices.confirm']({ id: offer.offerId, accept: true }), { code: 'PAIRING_OFFER_INVALID' })
+    const listed = (await a.devices.handlers['devices.list'](undefined)).map(d => d.peerId)
+    assert.ok(!listed.includes(b.node.helia.libp2p.peerId.toString()), 'B was not added')
+    assert.equal(b.vault.status().state, 'none')
+  } finally {
+    await stopDevice(b)
+  }
+})

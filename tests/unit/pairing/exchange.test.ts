@@ -151,6 +151,29 @@ test('B gone while A decides: A learns PEER_UNREACHABLE, B PEER_UNREACHABLE, not
   await assert.rejects(s.hosted.done, is('PEER_UNREACHABLE'))
 })
 
+test('B leaves while A\'s user compares: the question is withdrawn (its signal aborts) and A learns why without answering', async () => {
+  const s = setup(async () => await new Promise<boolean>(() => {})) // A's user never answers
+  const wire = channelPair()
+  const answering = s.host.answer(wire.a, PEER_B)
+  const result = await joinOverChannel(wire.b, PEER_B, offerOf(s.hosted), { deviceName: 'B', onSafetyNumber: () => { wire.close() } }).catch((err: Error) => err)
+  await answering
+  assert.ok(isCairnError(result, 'PEER_UNREACHABLE'), String(result))
+  await assert.rejects(s.hosted.done, is('PEER_UNREACHABLE'))
+  assert.equal((s.requests[0] as PairingRequest).signal.aborted, true, 'the request on A\'s screen was withdrawn')
+})
+
+test('B refuses while A\'s user compares (it cancelled): A hears B\'s reason at once', async () => {
+  const s = setup(async () => await new Promise<boolean>(() => {}))
+  const wire = channelPair()
+  const answering = s.host.answer(wire.a, PEER_B)
+  const joining = joinOverChannel(wire.b, PEER_B, offerOf(s.hosted), { deviceName: 'B', onSafetyNumber: () => { void wire.b.write({ ok: false, error: { code: 'ABORTED', message: 'joining cancelled' } }) } }).catch((err: Error) => err)
+  await assert.rejects(s.hosted.done, is('ABORTED'))
+  await answering
+  wire.close()
+  await joining
+  assert.equal((s.requests[0] as PairingRequest).signal.aborted, true)
+})
+
 test('a man in the middle with a copied link runs two sessions, and the two screens show different safety numbers', async () => {
   const s = setup()
   const stolen = offerOf(s.hosted)
