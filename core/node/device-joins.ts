@@ -184,15 +184,18 @@ export class DeviceJoins {
       publish: async () => false,
       lookup: async (lookupId) => {
         let lastError: unknown
+        let answered = false
         for (const relay of relays) {
           try {
             const found = await rendezvousDirectory(dialer, [relay], 10_000).lookup(lookupId)
             if (found !== undefined) return found
+            answered = true
           } catch (err) {
             lastError = err
           }
         }
-        if (lastError !== undefined && relays.length === 1) throw lastError
+        // No relay answered (offline, all down): that is the failure, not an unknown code.
+        if (lastError !== undefined && !answered) throw lastError
         return undefined
       }
     }

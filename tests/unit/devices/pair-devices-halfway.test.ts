@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { formatShortCode, shortCodeOf } from '../../../core/protocols/pairing/short-code.ts'
 import { waitFor } from '../backup/helpers.ts'
 import { PASSPHRASE } from '../vault/share-test-support.ts'
 import { CHROME_LINUX, FIREFOX_ANDROID, startDevice, stopDevice, type Device } from './support.ts'
@@ -70,6 +71,19 @@ test('B cancels while A\'s user compares the numbers: A hears it at once (the of
     await assert.rejects(a.devices.handlers['devices.confirm']({ id: offer.offerId, accept: true }), { code: 'PAIRING_OFFER_INVALID' })
     const listed = (await a.devices.handlers['devices.list'](undefined)).map(d => d.peerId)
     assert.ok(!listed.includes(b.node.helia.libp2p.peerId.toString()), 'B was not added')
+    assert.equal(b.vault.status().state, 'none')
+  } finally {
+    await stopDevice(b)
+  }
+})
+
+test('a typed code while none of the relays can be reached (offline) says they could not be reached, not that no device offers the code', async () => {
+  const dead = (port: number, peer: string): string => `/ip4/127.0.0.1/tcp/${port}/ws/p2p/${peer}`
+  const relays = [dead(9, '12D3KooWP23zkeSyAawVTDLKZ79xyr8PqYPGsa3qskpMsLv4snYi'), dead(13, '12D3KooWDZS4Xc2veT7V3GW2NqkEYjMzuSsjhVgd2xkjmPJA3yeY')]
+  const b = await startDevice(FIREFOX_ANDROID, () => relays)
+  try {
+    const code = formatShortCode(shortCodeOf('48210', '937551'))
+    await assert.rejects(b.devices.handlers['devices.join']({ offer: code }), { code: 'PEER_UNREACHABLE' })
     assert.equal(b.vault.status().state, 'none')
   } finally {
     await stopDevice(b)
