@@ -396,7 +396,7 @@ export class PackBlockstore extends BaseBlockstore {
       this.index = recovered.index
       this.covered = recovered.covered
       this.generation = recovered.generation
-      this.unsaved = report.replayedRecords
+      this.unsaved = report.replayedRecords + report.salvagedBlocks
       // Held acquired until roll-over or stop, so the handle cache never closes it.
       const file = await this.handles.acquire(packFileName(active.pack))
       this.writer = new PackWriter(this.files, this.handles, this.index, this.maxPackSize, active, file, this.covered)
@@ -417,7 +417,9 @@ export class PackBlockstore extends BaseBlockstore {
       throw toStorageError(err, 'open the block store')
     }
     // A long replay (no saved index, or a crash long after the last save): save now, so the next start is quick.
-    if (this.unsaved >= saveThreshold(this.index.size)) await this.exclusive(async () => { await this.saveIndex() })
+    // After a salvage at once: its index files are gone, and only the index still holds the tombstones the lost journal had.
+    const salvaged = this.lastRecovery?.salvagedJournals.length ?? 0
+    if (salvaged > 0 || this.unsaved >= saveThreshold(this.index.size)) await this.exclusive(async () => { await this.saveIndex() })
   }
 
   /**

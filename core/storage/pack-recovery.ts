@@ -4,6 +4,7 @@ import type { PackFile, PackFiles } from './pack-files.ts'
 import type { PackHandles } from './pack-handles.ts'
 import { PackIndex } from './pack-index.ts'
 import { INDEX_SLOTS, loadIndexFile, type SavedIndex } from './pack-index-file.ts'
+import { buryResurrected, salvageBlocks } from './pack-salvage.ts'
 import {
   FILE_HEADER_LENGTH, JOURNAL_MAGIC, PACK_MAGIC, RECORD_FIXED_LENGTH, RECORD_PUT, checkHeader, decodeRecord,
   fileHeader, isDamagedHeader, journalFileName, packFileName, parseFileName, type JournalRecord
@@ -26,6 +27,13 @@ export interface RecoveryReport {
   replayedRecords: number
   /** Files whose 8-byte header had a changed byte, mended in place (their content was whole). */
   repairedHeaders: string[]
+  /**
+   * Journals that had lost records the saved index reflects (deleted, emptied, cut short, zeroed):
+   * their pack's blocks came from the saved index and were journaled again.
+   */
+  salvagedJournals: string[]
+  /** Blocks of those packs kept (their bytes still hash to their CID); the others count as dropped records. */
+  salvagedBlocks: number
 }
 
 /** The index recovery built, and what it reflects. */
@@ -56,9 +64,13 @@ export interface ActivePack {
 export async function recoverIndex (files: PackFiles, handles: PackHandles): Promise<{ recovered: RecoveredIndex, active: ActivePack, report: RecoveryReport }> {
   const names = await files.list()
   const saved = await loadIndexFile(files, names).catch(() => undefined)
-  if (saved !== undefined && await fitsPacks(files, handles, names, saved)) {
+  const lost = saved === undefined ? undefined : await fitsPacks(files, handles, names, saved)
+  if (saved !== undefined && lost !== undefined) {
+    // Salvage journals records again below where the file says its journal ends: the file must
+    // never be read again (the store saves a new one at once).
+    if (lost.size > 0) for (const name of INDEX_SLOTS) if (names.includes(name)) await files.remove(name)
     const covered = new Map([...saved.packs].map(([pack, { covered }]) => [pack, covered]))
-    const { active, report } = await recoverPacks(files, handles, saved.index, covered)
+    const { active, report } = await recoverPacks(files, handles, saved.index, covered, lost)
     return { recovered: { index: saved.index, covered, generation: saved.generation }, active, report: { ...report, savedIndex: true } }
   }
   // A file not used now must never be used later: the rebuild may cut journals and packs, and
@@ -71,34 +83,42 @@ export async function recoverIndex (files: PackFiles, handles: PackHandles): Pro
 }
 
 /**
- * True when every pack the saved index lists is still there, at least as long
- * as it says, and no older pack is there that it does not list: compaction
- * forgets a pack before deleting its files, and a crash (or a failed delete)
- * in between leaves files whose records the saved index must not skip.
+ * The packs whose journals lost records the saved index reflects (gone,
+ * shorter than it covered, or zeros where the header was), when every pack
+ * it lists is still there and at least as long as it says, and no older pack
+ * is there that it does not list: compaction forgets a pack before deleting
+ * its files, and a crash (or a failed delete) in between leaves files whose
+ * records the saved index must not skip. Undefined when it does not fit.
  */
-async function fitsPacks (files: PackFiles, handles: PackHandles, names: string[], saved: SavedIndex): Promise<boolean> {
+async function fitsPacks (files: PackFiles, handles: PackHandles, names: string[], saved: SavedIndex): Promise<Set<number> | undefined> {
   const newestListed = Math.max(0, ...saved.packs.keys())
   for (const name of names) {
     const parsed = parseFileName(name)
-    if (parsed !== undefined && parsed.pack < newestListed && !saved.packs.has(parsed.pack)) return false
+    if (parsed !== undefined && parsed.pack < newestListed && !saved.packs.has(parsed.pack)) return undefined
   }
+  const lost = new Set<number>()
   for (const [pack, { end, covered }] of saved.packs) {
-    if (!names.includes(packFileName(pack)) || !names.includes(journalFileName(pack))) return false
     const packName = packFileName(pack)
+    if (!names.includes(packName)) return undefined
     const packFile = await handles.acquire(packName)
     try {
-      if (await packFile.size() < end) return false
+      if (await packFile.size() < end) return undefined
     } finally {
       await handles.release(packName)
     }
+    if (!names.includes(journalFileName(pack))) {
+      lost.add(pack)
+      continue
+    }
     const journal = await files.open(journalFileName(pack))
     try {
-      if (await journal.size() < covered) return false
+      const header = checkHeader(await journal.read(0, FILE_HEADER_LENGTH), JOURNAL_MAGIC)
+      if (await journal.size() < covered || header === 'empty') lost.add(pack)
     } finally {
       await journal.close()
     }
   }
-  return true
+  return lost
 }
 
 /**
@@ -108,18 +128,19 @@ async function fitsPacks (files: PackFiles, handles: PackHandles, names: string[
  * there so that bytes appended later can never make a stale record valid.
  * Bytes at the end of the newest pack that no journal record names are cut.
  */
-export async function recoverPacks (files: PackFiles, handles: PackHandles, index: PackIndex, covered: Map<number, number>): Promise<{ active: ActivePack, report: RecoveryReport }> {
+export async function recoverPacks (files: PackFiles, handles: PackHandles, index: PackIndex, covered: Map<number, number>, lost: ReadonlySet<number> = new Set()): Promise<{ active: ActivePack, report: RecoveryReport }> {
   const numbers = new Set<number>()
   for (const name of await files.list()) {
     const parsed = parseFileName(name)
     if (parsed !== undefined) numbers.add(parsed.pack)
   }
   const packs = [...numbers].sort((a, b) => a - b)
-  const report: RecoveryReport = { packs: packs.length, droppedRecords: 0, skippedJournalBytes: 0, truncatedJournalBytes: 0, truncatedPackBytes: 0, savedIndex: false, replayedRecords: 0, repairedHeaders: [] }
+  const report = emptyReport(packs.length)
   if (packs.length === 0) packs.push(1)
   const newest = packs[packs.length - 1] as number
 
   let active: ActivePack | undefined
+  const replay = lost.size > 0 ? new PackIndex() : undefined
   for (const pack of packs) {
     const isNewest = pack === newest
     const packName = packFileName(pack)
@@ -139,7 +160,17 @@ export async function recoverPacks (files: PackFiles, handles: PackHandles, inde
         }
         // A pack without a whole header holds no block a record could name.
         const limit = packHeader === 'ok' ? packSize : 0
-        const scan = await scanJournal(journal, pack, limit, index, report, covered.get(pack))
+        let scan: { end: number, size: number }
+        if (lost.has(pack)) {
+          // What is left of the journal is in the saved index already: cut its torn tail, replay none of it.
+          scan = await scanJournal(journal, pack, limit, new PackIndex(), emptyReport(0))
+          scan.size = await salvageBlocks(journal, packFile, pack, limit, index, scan.size, report)
+          report.salvagedJournals.push(journalFileName(pack))
+        } else {
+          scan = await scanJournal(journal, pack, limit, index, report, covered.get(pack))
+        }
+        // What a rebuild from the journals alone would make of them, now that lost records are journaled again.
+        if (replay !== undefined) await scanJournal(journal, pack, limit, replay, emptyReport(0), FILE_HEADER_LENGTH, false)
         // A saved index knows the pack's end from before the replayed tail.
         const end = Math.max(index.usage(pack).end, scan.end)
         index.usage(pack).end = end
@@ -166,11 +197,20 @@ export async function recoverPacks (files: PackFiles, handles: PackHandles, inde
     }
   }
   if (active === undefined) throw new CairnError('INTERNAL', 'pack recovery found no active pack')
+  if (replay !== undefined) {
+    // The lost journals' tombstones live on only in the saved index: journal them again, in the newest journal.
+    active.journalSize = await buryResurrected(active.journal, active.journalSize, replay, index)
+    covered.set(active.pack, active.journalSize)
+  }
   return { active, report }
 }
 
-/** Applies the valid records of one journal to the index; truncates a torn tail. */
-async function scanJournal (journal: PackFile, pack: number, packLimit: number, index: PackIndex, report: RecoveryReport, from = FILE_HEADER_LENGTH): Promise<{ end: number, size: number }> {
+function emptyReport (packs: number): RecoveryReport {
+  return { packs, droppedRecords: 0, skippedJournalBytes: 0, truncatedJournalBytes: 0, truncatedPackBytes: 0, savedIndex: false, replayedRecords: 0, repairedHeaders: [], salvagedJournals: [], salvagedBlocks: 0 }
+}
+
+/** Applies the valid records of one journal to the index; truncates a torn tail (unless `cut` is false). */
+async function scanJournal (journal: PackFile, pack: number, packLimit: number, index: PackIndex, report: RecoveryReport, from = FILE_HEADER_LENGTH, cut = true): Promise<{ end: number, size: number }> {
   const size = await journal.size()
   // Records before `from` are in the saved index already: read only the tail.
   const skip = Math.max(0, Math.min(from, size) - FILE_HEADER_LENGTH)
@@ -216,8 +256,10 @@ async function scanJournal (journal: PackFile, pack: number, packLimit: number, 
       report.droppedRecords++
     }
     report.truncatedJournalBytes += bytes.length - at
-    await journal.truncate(base + at)
-    await journal.flush()
+    if (cut) {
+      await journal.truncate(base + at)
+      await journal.flush()
+    }
   }
   return { end, size: base + at }
 }

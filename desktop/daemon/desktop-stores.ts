@@ -34,6 +34,7 @@ export async function openDesktopStores (dataDir: string, log: Log): Promise<Des
   if (recovery !== undefined && (recovery.droppedRecords > 0 || recovery.truncatedPackBytes > 0 || recovery.truncatedJournalBytes > 0)) {
     log.warn(`repaired the block store after an unclean stop: ${recovery.droppedRecords} records dropped, ${recovery.truncatedPackBytes + recovery.truncatedJournalBytes} bytes cut`)
   }
+  if (recovery !== undefined && recovery.salvagedJournals.length > 0) log.warn(`rebuilt lost records of ${recovery.salvagedJournals.join(', ')} from the saved index: ${recovery.salvagedBlocks} blocks kept`)
   if (recovery !== undefined && recovery.repairedHeaders.length > 0) log.warn(`mended the damaged header of ${recovery.repairedHeaders.join(', ')} in the block store`)
   return {
     blockstore,

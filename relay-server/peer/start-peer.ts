@@ -90,6 +90,9 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
     if (blockstore.recovery !== undefined && (blockstore.recovery.droppedRecords > 0 || blockstore.recovery.truncatedPackBytes > 0 || blockstore.recovery.truncatedJournalBytes > 0)) {
       log.warn('repaired the block store after an unclean stop', { ...blockstore.recovery })
     }
+    if (blockstore.recovery !== undefined && blockstore.recovery.salvagedJournals.length > 0) {
+      log.warn('rebuilt lost journal records from the saved index', { files: blockstore.recovery.salvagedJournals, blocks: blockstore.recovery.salvagedBlocks })
+    }
     if (blockstore.recovery !== undefined && blockstore.recovery.repairedHeaders.length > 0) {
       log.warn('mended damaged file headers in the block store', { files: blockstore.recovery.repairedHeaders })
     }

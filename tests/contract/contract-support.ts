@@ -26,7 +26,9 @@ export interface BlockstoreFactory {
   /**
    * Stops `store`, cuts `bytes` off the end of its newest pack or journal file
    * (as a crash in the middle of a write would), and reopens it. Omit for
-   * stores without such files.
+   * stores without such files. A crash leaves no saved index that covers the
+   * torn record (the index is saved only after the journal is flushed), so
+   * the factory removes the one `stop()` saved.
    */
   tearTail?: (store: Blockstore, file: 'pack' | 'journal', bytes: number) => Promise<Blockstore>
   /** Stops `store` and frees its backing storage. */

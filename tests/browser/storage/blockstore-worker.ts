@@ -6,6 +6,7 @@
 import type { Blockstore } from 'interface-blockstore'
 import { PackBlockstore } from '../../../core/storage/pack-blockstore.ts'
 import { parseFileName } from '../../../core/storage/pack-format.ts'
+import { INDEX_SLOTS } from '../../../core/storage/pack-index-file.ts'
 import { createOpfsBlockstore, opfsDirectory } from '../../../sw/storage/opfs-blockstore.ts'
 import { bytesEqual, equal } from '../../contract/assert.ts'
 import { collectAll, collectBytes, makeBlock, pseudoRandomBytes } from '../../contract/block-fixtures.ts'
@@ -48,6 +49,7 @@ function opfsFactory (parent: FileSystemDirectoryHandle): BlockstoreFactory {
       handle.truncate(handle.getSize() - bytes)
       handle.flush()
       handle.close()
+      for (const slot of INDEX_SLOTS) await entry.directory.removeEntry(slot).catch(() => {})
       return openOn(entry)
     },
     dispose: async (store) => {

@@ -7,6 +7,7 @@ import type { Blockstore } from 'interface-blockstore'
 import { isCairnError } from '../../../core/errors.ts'
 import type { PackBlockstore, PackBlockstoreInit } from '../../../core/storage/pack-blockstore.ts'
 import { parseFileName } from '../../../core/storage/pack-format.ts'
+import { INDEX_SLOTS } from '../../../core/storage/pack-index-file.ts'
 import { toStorageError } from '../../../core/storage/storage-errors.ts'
 import { DurableBlockstore } from '../../../relay-server/storage/durable-blockstore.ts'
 import { createFsBlockstore } from '../../../relay-server/storage/fs-blockstore.ts'
@@ -45,6 +46,7 @@ function fsPackStoreFactory (): BlockstoreFactory {
       await entry.store.stop()
       const path = join(entry.directory, newestName(entry.directory, file === 'pack' ? 'pack' : 'jrnl'))
       truncateSync(path, statSync(path).size - bytes)
+      for (const slot of INDEX_SLOTS) rmSync(join(entry.directory, slot), { force: true })
       return openOn(entry.directory, entry.init)
     },
     dispose: async (store) => {

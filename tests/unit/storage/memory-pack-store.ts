@@ -2,6 +2,7 @@ import type { Blockstore } from 'interface-blockstore'
 import { MemoryPackFiles, type MemoryPackFilesInit } from '../../../core/storage/memory-pack-files.ts'
 import { PackBlockstore, type PackBlockstoreInit } from '../../../core/storage/pack-blockstore.ts'
 import { parseFileName } from '../../../core/storage/pack-format.ts'
+import { INDEX_SLOTS } from '../../../core/storage/pack-index-file.ts'
 import type { BlockstoreFactory } from '../../contract/blockstore-contract.ts'
 
 /** A pack blockstore over memory files, and the files, so tests can inspect or damage them. */
@@ -60,6 +61,7 @@ export function memoryPackStoreFactory (filesInit: MemoryPackFilesInit = {}): Bl
       await stopAll(entry)
       const name = await newestFile(entry.files, file === 'pack' ? 'pack' : 'jrnl')
       entry.files.truncateFile(name, entry.files.bytes(name).length - bytes)
+      for (const slot of INDEX_SLOTS) await entry.files.remove(slot)
       return reopenOn(entry)
     },
     dispose: async (store) => { await stopAll(lookup(store)) }

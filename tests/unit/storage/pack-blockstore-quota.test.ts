@@ -37,7 +37,7 @@ for (const async of [false, true]) {
 
       files.quotaBytes = Number.POSITIVE_INFINITY
       const { store: reopened } = await openMemoryPackStore({}, files)
-      assert.deepEqual(reopened.recovery, { packs: 1, droppedRecords: 0, skippedJournalBytes: 0, truncatedJournalBytes: 0, truncatedPackBytes: 0, savedIndex: true, replayedRecords: 0, repairedHeaders: [] })
+      assert.deepEqual(reopened.recovery, { packs: 1, droppedRecords: 0, skippedJournalBytes: 0, truncatedJournalBytes: 0, truncatedPackBytes: 0, savedIndex: true, replayedRecords: 0, repairedHeaders: [], salvagedJournals: [], salvagedBlocks: 0 })
       for (const block of [...earlier, small]) assert.deepEqual(await collectBytes(reopened.get(block.cid)), block.bytes)
       await reopened.put(big.cid, big.bytes)
       assert.deepEqual(await collectBytes(reopened.get(big.cid)), big.bytes)

@@ -172,7 +172,7 @@ describe('PackBlockstore with a saved index', () => {
     await reopened.stop()
   })
 
-  it('does not trust an index file that names journal records the journal no longer has', async () => {
+  it('keeps the blocks an index file names that the journal no longer has, proven by their bytes, and journals them again', async () => {
     const files = new MemoryPackFiles()
     const { store } = await openMemoryPackStore({}, files)
     const blocks = await makeBlocks(10, 300)
@@ -183,10 +183,15 @@ describe('PackBlockstore with a saved index', () => {
     files.truncateFile('00000001.jrnl', journal.length - 1)
 
     const { store: reopened } = await openMemoryPackStore({}, files)
-    assert.equal(reopened.recovery?.savedIndex, false)
-    assert.equal(reopened.stats().blocks, blocks.length - 1)
-    for (const block of blocks.slice(0, -1)) assert.deepEqual(await collectBytes(reopened.get(block.cid)), block.bytes)
+    assert.equal(reopened.recovery?.savedIndex, true)
+    assert.deepEqual(reopened.recovery?.salvagedJournals, ['00000001.jrnl'])
+    assert.equal(reopened.stats().blocks, blocks.length)
     await reopened.stop()
+    for (const slot of await savedSlots(files)) await files.remove(slot)
+    const { store: rebuilt } = await openMemoryPackStore({}, files)
+    assert.equal(rebuilt.recovery?.savedIndex, false)
+    for (const block of blocks) assert.deepEqual(await collectBytes(rebuilt.get(block.cid)), block.bytes)
+    await rebuilt.stop()
   })
 
   it('forgets an index file it rejected: blocks stored after the rebuild survive a crash before the next save', async () => {
