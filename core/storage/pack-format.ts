@@ -82,16 +82,21 @@ export function checkHeader (bytes: Uint8Array, magic: readonly number[]): 'ok' 
 
 /**
  * True when `bytes` differ from our header in exactly one byte and do not
- * read as a newer version of it: what a flipped bit or a changed byte leaves.
+ * read as a newer version of it (what a flipped bit or a changed byte
+ * leaves), or are all zeros (what a disk block lost under the file leaves).
  * Recovery mends such a header only when the file's content shows it is ours.
  */
 export function isDamagedHeader (bytes: Uint8Array, magic: readonly number[]): boolean {
   if (bytes.length < FILE_HEADER_LENGTH) return false
   const expected = fileHeader(magic)
   let differing = 0
-  for (let i = 0; i < FILE_HEADER_LENGTH; i++) if (bytes[i] !== expected[i]) differing++
+  let zeros = true
+  for (let i = 0; i < FILE_HEADER_LENGTH; i++) {
+    if (bytes[i] !== expected[i]) differing++
+    if (bytes[i] !== 0) zeros = false
+  }
   const newer = magic.every((byte, i) => bytes[i] === byte) && (bytes[4] as number) > FORMAT_VERSION
-  return differing === 1 && !newer
+  return (differing === 1 || zeros) && !newer
 }
 
 /** One journal record, decoded. */

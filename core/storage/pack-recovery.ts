@@ -112,8 +112,9 @@ async function fitsPacks (files: PackFiles, handles: PackHandles, names: string[
     }
     const journal = await files.open(journalFileName(pack))
     try {
+      // Zeros over the header: lost, unless sound records behind them show only the header was hit.
       const header = checkHeader(await journal.read(0, FILE_HEADER_LENGTH), JOURNAL_MAGIC)
-      if (await journal.size() < covered || header === 'empty') lost.add(pack)
+      if (await journal.size() < covered || (header === 'empty' && !(await namesBlocksIn(journal, pack, end, 'any')))) lost.add(pack)
     } finally {
       await journal.close()
     }
@@ -151,13 +152,14 @@ export async function recoverPacks (files: PackFiles, handles: PackHandles, inde
       try {
         const headerBytes = await packFile.read(0, FILE_HEADER_LENGTH)
         let packHeader = checkHeader(headerBytes, PACK_MAGIC)
-        if (packHeader === 'foreign') {
-          // One changed byte in a pack its journal vouches for is damage, not another format.
-          if (!isDamagedHeader(headerBytes, PACK_MAGIC) || !(await namesBlocksIn(journal, pack, packSize))) throw foreign(packName)
+        // One changed byte, or zeros, in a pack its journal vouches for is damage: not another
+        // format, nor a new pack cut off before its header was whole.
+        if (packHeader !== 'ok' && isDamagedHeader(headerBytes, PACK_MAGIC) && await namesBlocksIn(journal, pack, packSize)) {
           await mendHeader(packFile, PACK_MAGIC)
           report.repairedHeaders.push(packName)
           packHeader = 'ok'
         }
+        if (packHeader === 'foreign') throw foreign(packName)
         // A pack without a whole header holds no block a record could name.
         const limit = packHeader === 'ok' ? packSize : 0
         let scan: { end: number, size: number }
@@ -215,13 +217,14 @@ async function scanJournal (journal: PackFile, pack: number, packLimit: number, 
   // Records before `from` are in the saved index already: read only the tail.
   const skip = Math.max(0, Math.min(from, size) - FILE_HEADER_LENGTH)
   const headerBytes = await journal.read(0, FILE_HEADER_LENGTH)
-  const header = checkHeader(headerBytes, JOURNAL_MAGIC)
-  if (header === 'foreign') {
-    // One changed byte before sound records of this pack is damage, not another format.
-    if (!isDamagedHeader(headerBytes, JOURNAL_MAGIC) || !(await namesBlocksIn(journal, pack, packLimit, 'any'))) throw foreign(journalFileName(pack))
+  let header = checkHeader(headerBytes, JOURNAL_MAGIC)
+  // One changed byte, or zeros, before sound records of this pack is damage, not another format or a cut-off file.
+  if (header !== 'ok' && isDamagedHeader(headerBytes, JOURNAL_MAGIC) && await namesBlocksIn(journal, pack, packLimit, 'any')) {
     await mendHeader(journal, JOURNAL_MAGIC)
     report.repairedHeaders.push(journalFileName(pack))
+    header = 'ok'
   }
+  if (header === 'foreign') throw foreign(journalFileName(pack))
   if (header === 'empty') {
     await rewriteHeader(journal, JOURNAL_MAGIC)
     return { end: FILE_HEADER_LENGTH, size: FILE_HEADER_LENGTH }

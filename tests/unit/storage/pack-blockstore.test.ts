@@ -195,6 +195,27 @@ describe('PackBlockstore', () => {
     }
   })
 
+  it('a header zeroed in a pack or a journal (a lost disk block) costs no block: the header is mended, with or without a saved index', async () => {
+    const files = new MemoryPackFiles()
+    const { store } = await openMemoryPackStore({ maxPackSize: 1000 }, files)
+    const blocks = await makeBlocks(7, () => 200, 160)
+    await collectAll(store.putMany(blocks))
+    await store.stop()
+    const original = Object.fromEntries(await Promise.all((await files.list()).map(async name => [name, files.bytes(name)] as const)))
+    for (const name of ['00000001.pack', '00000001.jrnl', '00000002.pack', '00000002.jrnl']) {
+      for (const savedIndex of [true, false]) {
+        const zeroed = (original[name] as Uint8Array).slice()
+        zeroed.fill(0, 0, FILE_HEADER_LENGTH)
+        const contents = Object.fromEntries(Object.entries({ ...original, [name]: zeroed }).filter(([file]) => savedIndex || parseFileName(file) !== undefined))
+        const copy = await cloneWith(contents)
+        const { store: s } = await openMemoryPackStore({ maxPackSize: 1000 }, copy)
+        for (const block of blocks) assert.deepEqual(await readBack(s, block), block.bytes, `${name} zeroed, saved index ${savedIndex}`)
+        await s.stop()
+        assert.deepEqual(copy.bytes(name).subarray(0, FILE_HEADER_LENGTH), (original[name] as Uint8Array).subarray(0, FILE_HEADER_LENGTH), `${name} mended`)
+      }
+    }
+  })
+
   it('refuses a pack file of a newer format version, touching nothing', async () => {
     const files = new MemoryPackFiles()
     const { store } = await openMemoryPackStore({}, files)
