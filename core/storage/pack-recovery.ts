@@ -236,6 +236,8 @@ async function scanJournal (journal: PackFile, pack: number, packLimit: number, 
   let end = FILE_HEADER_LENGTH
   for (;;) {
     let decoded = decodeRecord(bytes, at)
+    // A whole record (its CRC holds) of another pack is no torn tail: the file was swapped or renamed.
+    if (decoded !== undefined && namesOtherPack(decoded.record, pack)) throw misplaced(journalFileName(pack), decoded.record.pack)
     let cid = decoded === undefined ? undefined : soundCid(decoded.record, pack, packLimit)
     if (decoded === undefined || cid === undefined) {
       // Damage mid-way (a flipped bit) costs the record it hit, not every record after it.
@@ -281,6 +283,11 @@ function soundCid (record: JournalRecord, pack: number, packLimit: number): CID 
   }
   // Tombstones are written to the journal being appended to, so they name this pack or an older one.
   return record.pack > pack ? undefined : cid
+}
+
+/** True for a record no journal of `pack` can hold: a put of another pack, or a tombstone of a newer one. */
+function namesOtherPack (record: JournalRecord, pack: number): boolean {
+  return record.kind === RECORD_PUT ? record.pack !== pack : record.pack > pack
 }
 
 /** Applies one record that soundCid accepted (`cid` is what it gave). */
@@ -343,6 +350,10 @@ async function rewriteHeader (file: PackFile, magic: readonly number[]): Promise
   await file.truncate(0)
   await file.write(0, fileHeader(magic))
   await file.flush()
+}
+
+function misplaced (name: string, owner: number): CairnError {
+  return new StorageFailedError(`${name} holds the records of ${journalFileName(owner)}: the block store's files were swapped or renamed (name them back to open it)`)
 }
 
 function foreign (name: string): CairnError {

@@ -330,6 +330,27 @@ describe('PackBlockstore', () => {
     assert.equal(new TextDecoder().decode(files.bytes('00000001.jrnl')), 'not a journal at all')
   })
 
+  it('refuses journals swapped between packs (or renamed) instead of emptying them: swapped back, every block is there', async () => {
+    const files = new MemoryPackFiles()
+    const { store } = await openMemoryPackStore({ maxPackSize: 1000 }, files)
+    const blocks = await makeBlocks(10, () => 200, 180)
+    await collectAll(store.putMany(blocks))
+    await store.stop()
+    const original = Object.fromEntries(await Promise.all((await files.list()).map(async name => [name, files.bytes(name)] as const)))
+    for (const [a, b] of [['00000001.jrnl', '00000002.jrnl'], ['00000002.jrnl', '00000003.jrnl']] as const) {
+      // No saved index (one that fits would serve the blocks without reading the journals).
+      const swapped = Object.fromEntries(Object.entries({ ...original, [a]: original[b], [b]: original[a] }).filter(([name]) => parseFileName(name) !== undefined))
+      const copy = await cloneWith(swapped as Record<string, Uint8Array>)
+      const opening = new PackBlockstore({ files: copy }, { maxPackSize: 1000 })
+      await assert.rejects(opening.start(), (err) => isCairnError(err, 'STORAGE_FAILED') && (err as Error).message.includes(a))
+      assert.deepEqual(copy.openFiles(), [])
+      const back = await cloneWith({ ...Object.fromEntries(await Promise.all((await copy.list()).map(async name => [name, copy.bytes(name)] as const))), [a]: copy.bytes(b), [b]: copy.bytes(a) })
+      const { store: s } = await openMemoryPackStore({ maxPackSize: 1000 }, back)
+      for (const block of blocks) assert.deepEqual(await readBack(s, block), block.bytes, `${a} and ${b} swapped back`)
+      await s.stop()
+    }
+  })
+
   it('refuses to work before start()', async () => {
     const store = new PackBlockstore({ files: new MemoryPackFiles() })
     const block = await makeBlock(1, 4)
