@@ -90,12 +90,25 @@ export async function claimInstance (dataDir: string, init: ClaimInit): Promise<
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
     }
+    const asked = fileId(path)
     const answer = await ask(path, init.request ?? 'open')
     if (answer === 'ok') return { primary: false }
     // Nobody listens: the socket file of a crashed instance. (A named pipe vanishes with its process.)
-    if (answer === 'refused' && process.platform !== 'win32') rmSync(path, { force: true })
+    // Removed only if it is still the file that refused: a launch started at the same moment may have
+    // replaced it meanwhile with its own live socket, which must stay (else both run on one vault).
+    if (answer === 'refused' && process.platform !== 'win32' && asked !== undefined && fileId(path) === asked) rmSync(path, { force: true })
   }
   throw new StorageFailedError(`Another ${PROGRAM_NAME} holds ${path} but does not answer; stop it, or remove that file if no ${PROGRAM_NAME} runs`)
+}
+
+/** Which file is at `path`, or undefined when none is. The change time tells a new file from an old one whose inode number it reuses. */
+function fileId (path: string): string | undefined {
+  try {
+    const info = lstatSync(path, { bigint: true })
+    return `${info.dev}:${info.ino}:${info.ctimeNs}`
+  } catch {
+    return undefined
+  }
 }
 
 function serve (socket: Socket, onOpen: () => void): void {

@@ -65,6 +65,29 @@ describe('one desktop app per data folder', () => {
     }
   })
 
+  // Two launches at the same moment after a crash (login start and a click): each found the
+  // dead socket, and each removed "the dead socket" after asking it, the second removing the
+  // one the first had just bound. Both became the instance, two daemons on one vault.
+  it('launches at the same moment after a crash: one becomes the instance, the others hand over to it', async () => {
+    const dir = await tempDir()
+    try {
+      const path = instanceSocketPath(dir.path)
+      const killed = spawnSync(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`])
+      assert.equal(killed.signal, 'SIGKILL')
+      let opened = 0
+      const claims = await Promise.all([1, 2, 3].map(async () => await claimInstance(dir.path, { onOpen: () => { opened++ } })))
+      try {
+        assert.equal(claims.filter((claim) => claim.primary).length, 1, 'exactly one instance runs on the data folder')
+        assert.equal(opened, 2, 'the instance heard both other launches')
+        assert.deepEqual(await claimInstance(dir.path, { onOpen: () => {}, request: 'ping' }), { primary: false }, 'and it still answers at the socket')
+      } finally {
+        for (const claim of claims) if (claim.primary) await claim.instance.close()
+      }
+    } finally {
+      await dir.cleanup()
+    }
+  })
+
   it('names a named pipe on Windows and a short path when the folder is deep', () => {
     assert.match(instanceSocketPath('C:\\Users\\ann\\AppData\\Roaming\\Cairn', 'win32'), /^\\\\\.\\pipe\\cairn-desktop-[0-9a-f]{16}$/)
     const deep = join('/tmp', 'x'.repeat(120))
