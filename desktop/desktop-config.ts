@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { StorageFailedError } from '../core/errors.ts'
+import { ConfigInvalidError, StorageFailedError } from '../core/errors.ts'
 import { anyFreeTcpPort, tcpPortFree } from '../relay-server/shared/tcp-ports.ts'
 import { APP_PORT_SEARCH_SPAN, DESKTOP_CONFIG_FILE, PREFERRED_APP_PORT } from './constants.ts'
 
@@ -31,18 +31,34 @@ function validPort (value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 65_535
 }
 
-/** The saved settings, or undefined when there is no file yet. A damaged file counts as none (its port was only ours to pick). */
+/**
+ * The saved settings, or undefined when there is no file yet. A damaged or
+ * unreadable file is an error, never "none": it holds the port the window's
+ * storage is bound to and the user's choices, so it is not written over.
+ */
 export function readDesktopConfig (dataDir: string): DesktopConfig | undefined {
+  const file = desktopConfigPath(dataDir)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new StorageFailedError(`could not read ${file}: ${(err as Error).message}`, { cause: err })
+  }
   let parsed: unknown
   try {
-    parsed = JSON.parse(readFileSync(desktopConfigPath(dataDir), 'utf8'))
-  } catch {
-    return undefined
+    parsed = JSON.parse(text)
+  } catch (err) {
+    throw damaged(file, (err as Error).message)
   }
-  if (typeof parsed !== 'object' || parsed === null) return undefined
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw damaged(file, 'it holds no settings object')
   const record = parsed as Record<string, unknown>
-  if (!validPort(record.port)) return undefined
+  if (!validPort(record.port)) throw damaged(file, 'it names no valid port')
   return { port: record.port, startAtLogin: record.startAtLogin === true, ...(record.listenNetwork === true ? { listenNetwork: true } : {}) }
+}
+
+function damaged (file: string, why: string): ConfigInvalidError {
+  return new ConfigInvalidError(`${file} is damaged (${why}). It keeps the app's port, which the window's storage is bound to, and your settings: repair it, or move it away to start with new ones`)
 }
 
 /** Saves the settings whole: a temp file, then a rename, so a crash never leaves half a file. */

@@ -4,8 +4,20 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { spawn } from 'node:child_process'
+import { isCairnError } from '../../../core/errors.ts'
 import { defaultDataDir } from '../../../desktop/data-dir.ts'
 import { loadDesktopConfig, pickAppPort, readDesktopConfig, updateDesktopConfig } from '../../../desktop/desktop-config.ts'
+
+const BIN = new URL('../../../desktop/bin/cairn-desktop.js', import.meta.url).pathname
+
+async function runBin (args: string[]): Promise<{ code: number | null, stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => { resolve(c) }))
+  return { code, stderr }
+}
 
 describe('desktop data folder', () => {
   it('is the platform\'s per-user data folder', () => {
@@ -38,12 +50,34 @@ describe('desktop settings file', () => {
       assert.deepEqual(readDesktopConfig(dir), { port: 47_602, startAtLogin: true })
       assert.deepEqual(await readdir(dir), ['desktop.json'], 'no temp file is left behind')
       assert.deepEqual(JSON.parse(await readFile(join(dir, 'desktop.json'), 'utf8')), { port: 47_602, startAtLogin: true })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
 
-      // A damaged file counts as none: a new port is picked and saved.
-      await writeFile(join(dir, 'desktop.json'), '{"port": 47')
-      assert.equal(readDesktopConfig(dir), undefined)
-      assert.equal((await loadDesktopConfig(dir, { port: 47_700 })).port, 47_700, '--port at a first launch is the one kept')
-      assert.equal(readDesktopConfig(dir)?.port, 47_700)
+  // A damaged desktop.json used to count as none: the next launch picked a port afresh and wrote
+  // over the file, silently dropping the kept port (the window's storage is bound to it) and
+  // "Accept connections from my network", with no word of it.
+  it('a damaged file stops the launch with words that name it, and is left as it was', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cairn-desktop-config-'))
+    try {
+      const file = join(dir, 'desktop.json')
+      for (const damaged of ['{"port": 47', '', '[]', '{"port": "47600", "listenNetwork": true}']) {
+        await writeFile(file, damaged)
+        assert.throws(() => readDesktopConfig(dir), (err: unknown) => isCairnError(err, 'CONFIG_INVALID') && err.message.includes(file) && /damaged/.test(err.message), JSON.stringify(damaged))
+        await assert.rejects(loadDesktopConfig(dir, { port: 47_700, probe: async () => true }), /damaged/)
+        assert.throws(() => updateDesktopConfig(dir, { startAtLogin: true }), /damaged/)
+        assert.equal(await readFile(file, 'utf8'), damaged, 'nothing is written over it')
+      }
+      assert.deepEqual(await readdir(dir), ['desktop.json'])
+
+      // What the user sees: one line that names the file, exit 1, no stack trace.
+      await writeFile(file, '{"port": 47')
+      const run = await runBin(['--data-dir', dir, '--no-window'])
+      assert.equal(run.code, 1)
+      assert.match(run.stderr, /^cairn-desktop: .*desktop\.json is damaged.*\n$/)
+      assert.doesNotMatch(run.stderr, /\n\s+at /)
+      assert.equal(await readFile(file, 'utf8'), '{"port": 47')
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
