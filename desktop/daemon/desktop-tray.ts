@@ -3,16 +3,36 @@ import type { VaultNode } from '../../core/node/vault-node.ts'
 import { toErrorPayload } from '../../core/errors.ts'
 import type { EventMessage } from '../../core/rpc/messages.ts'
 import { startTray, type Tray } from '../tray/tray.ts'
-import { setStartAtLogin, startsAtLogin } from '../autostart.ts'
+import { launchCommand, setStartAtLogin, startsAtLogin, type AutostartInit } from '../autostart.ts'
 import { trayStateOf } from './tray-status.ts'
 
 export interface DesktopTrayInit {
   dataDir: string
+  /** `--relay` and `--share-origin` of this run: a start at login is given them too. */
+  relays?: string[]
+  shareOrigin?: string
   node: () => VaultNode | undefined
   subscribe: (listener: (message: EventMessage) => void) => () => void
   openWindow: () => Promise<void>
   quit: () => void
   log: Log
+  /** Tests: a stand-in tray, and where start at login is written. */
+  showTray?: typeof startTray
+  autostart?: AutostartInit
+}
+
+/**
+ * The command that starts this same Cairn at login, without a window: its data
+ * folder (else a start at login opened another, empty vault on the default
+ * folder) and the options this run was given that are kept nowhere else.
+ */
+export function loginCommand (init: Pick<DesktopTrayInit, 'dataDir' | 'relays' | 'shareOrigin'>, env: Readonly<Record<string, string | undefined>> = process.env): string[] {
+  return launchCommand(env, [
+    '--no-window',
+    '--data-dir', init.dataDir,
+    ...(init.relays ?? []).flatMap((relay) => ['--relay', relay]),
+    ...(init.shareOrigin !== undefined ? ['--share-origin', init.shareOrigin] : [])
+  ])
 }
 
 /** How often the status line may change while events pour in (an upload of many files). */
@@ -26,11 +46,12 @@ const STATUS_DELAY_MS = 500
  */
 export async function startDesktopTray (init: DesktopTrayInit): Promise<{ stop: () => Promise<void> } | undefined> {
   let paused = false
-  let atLogin = await startsAtLogin().catch(() => false)
+  const autostart = init.autostart ?? {}
+  let atLogin = await startsAtLogin(autostart).catch(() => false)
   const status = (): Parameters<Tray['setStatus']>[0] => ({ ...trayStateOf(init.node(), paused), paused, startAtLogin: atLogin })
   let tray: Tray
   try {
-    tray = await startTray({
+    tray = await (init.showTray ?? startTray)({
       status: status(),
       onOpen: () => { void init.openWindow().catch((err: unknown) => { init.log.warn(`could not open the app window: ${toErrorPayload(err).message}`) }) },
       onQuit: init.quit,
@@ -40,7 +61,7 @@ export async function startDesktopTray (init: DesktopTrayInit): Promise<{ stop: 
         tray.setStatus(status())
       },
       onStartAtLogin: (on) => {
-        void setStartAtLogin(on).then(() => { atLogin = on }, (err: unknown) => {
+        void setStartAtLogin(on, { ...autostart, command: loginCommand(init, autostart.env) }).then(() => { atLogin = on }, (err: unknown) => {
           init.log.warn(`could not change "Start at login": ${toErrorPayload(err).message}`)
         }).finally(() => { tray.setStatus(status()) })
       }

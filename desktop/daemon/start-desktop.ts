@@ -95,7 +95,7 @@ export async function startDesktop (options: DesktopOptions): Promise<RunningDes
 
   const tray = options.tray === false
     ? undefined
-    : await startDesktopTray({ dataDir: options.dataDir, node: () => node, subscribe: hub.subscribe, openWindow, quit: options.onQuit ?? (() => { void stop().then(() => { process.exit(0) }) }), log })
+    : await startDesktopTray({ dataDir: options.dataDir, relays: options.relays ?? [], ...(options.shareOrigin !== undefined ? { shareOrigin: options.shareOrigin } : {}), node: () => node, subscribe: hub.subscribe, openWindow, quit: options.onQuit ?? (() => { void stop().then(() => { process.exit(0) }) }), log })
 
   await windowOpened
   return { origin, openWindow, stop }
