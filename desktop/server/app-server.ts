@@ -73,7 +73,14 @@ export async function startAppServer (init: AppServerInit): Promise<AppServer> {
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.headers.host !== hostHeader) { log.warn(`refused a request for host ${String(req.headers.host)}`); plain(res, 403, 'Forbidden'); return }
     if (req.method !== 'GET' && req.method !== 'HEAD') { plain(res, 405, 'Method not allowed'); return }
-    const url = new URL(req.url ?? '/', origin)
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', origin)
+    } catch {
+      // A target no URL parser takes ("//["): the sender's mistake, not the server's failure.
+      plain(res, 400, 'Bad request')
+      return
+    }
     const token = url.searchParams.get(LAUNCH_PARAM)
     if (url.pathname === '/' && token !== null) {
       if (!secret.redeem(token)) { log.warn('refused a used, expired or unknown launch token'); plain(res, 403, 'This launch link was already used or has expired. Open Cairn from its tray icon or run cairn-desktop.'); return }

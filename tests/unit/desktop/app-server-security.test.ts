@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it, mock } from 'node:test'
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import { SECURITY_HEADERS } from '../../../core/security-headers.ts'
 import { SESSION_PATH, WINDOW_KEY_HEADER } from '../../../core/rpc/socket-messages.ts'
 import { LAUNCH_TOKEN_TTL_MS } from '../../../desktop/server/launch-secret.ts'
@@ -12,6 +13,18 @@ async function getWithHost (url: string, host: string): Promise<number> {
     const req = request(url, { headers: { Host: host } }, (res) => { res.resume(); resolve(res.statusCode ?? 0) })
     req.on('error', reject)
     req.end()
+  })
+}
+
+/** The status line the server answers a raw GET of `target` with (for request targets no client library sends). */
+async function rawStatus (origin: string, target: string): Promise<string> {
+  const { hostname, port, host } = new URL(origin)
+  return await new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => { socket.write(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`) })
+    let text = ''
+    socket.setEncoding('utf8').on('data', (chunk: string) => { text += chunk })
+    socket.on('close', () => { resolve(text.split('\r\n')[0] ?? '') })
+    socket.on('error', () => { resolve(text.split('\r\n')[0] ?? '') })
   })
 }
 
@@ -115,6 +128,18 @@ describe('desktop app server: who may talk to the node', () => {
     assert.equal((await fetch(`${origin}${SESSION_PATH}`)).status, 403)
     const cookie = await launchCookie(test.server)
     assert.equal((await fetch(`${origin}${SESSION_PATH}`, { headers: { cookie, [WINDOW_KEY_HEADER]: windowKeyOf(cookie) } })).status, 204)
+  })
+
+  // A request target the URL parser refuses ("//", "//[") threw in the request handler: the
+  // server answered 500 "Internal error" and logged it as its own failure, at error level,
+  // for any local process that sent one.
+  it('a request target that is not a URL is a bad request (400), not a failure of the server', async () => {
+    test = await startTestServer({})
+    for (const target of ['//', '//[', '//a:b@', 'http://[']) {
+      assert.equal(await rawStatus(test.server.origin, target), 'HTTP/1.1 400 Bad Request', target)
+    }
+    assert.deepEqual(test.logged.filter((line) => line.includes('failed a request')), [])
+    assert.equal(await rawStatus(test.server.origin, '/'), 'HTTP/1.1 200 OK', 'and it serves on')
   })
 
   it('serves the app with its security headers and the desktop meta tag', async () => {
