@@ -11,8 +11,14 @@ export function registerServiceWorker (onUpdateReady: (applyUpdate: () => void) 
   const workbox = new Workbox('/service-worker.js', { type: 'module', scope: '/' })
   workbox.addEventListener('waiting', () => {
     onUpdateReady(() => {
-      workbox.addEventListener('controlling', () => { window.location.reload() })
-      workbox.messageSkipWaiting()
+      const reload = (): void => { window.location.reload() }
+      navigator.serviceWorker.addEventListener('controllerchange', reload, { once: true })
+      void navigator.serviceWorker.getRegistration('/').then((registration) => {
+        // Every tab is offered the update; once one took it nothing waits any more
+        // (messageSkipWaiting would do nothing): this tab only has to reload onto it.
+        if (registration?.waiting == null) reload()
+        else workbox.messageSkipWaiting()
+      }, reload)
     })
   })
   void workbox.register()
