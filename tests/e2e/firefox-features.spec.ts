@@ -1,16 +1,17 @@
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { CairnApp } from './support/cairn-app.ts'
 import { expect, test } from './support/fixtures.ts'
 import { findFirefox, launchFirefoxProfile } from './support/firefox.ts'
+import { makePng } from './support/png.ts'
 import { serveDirectory } from './support/static-server.ts'
 
 /**
  * Features whose Firefox coverage was thin, walked in Firefox ESR as a user
  * would: the app update with two tabs open; versions and the Trash on a
- * 360 px wide phone screen.
+ * 360 px wide phone screen; the viewer on an image the browser cannot show.
  */
 const found = findFirefox()
 const PASSPHRASE = 'a fox keeps two tabs open'
@@ -119,4 +120,31 @@ test('Firefox on a 360 px wide phone: Versions restores an earlier version and t
   } finally {
     await phone.dispose()
   }
+})
+
+test('Firefox: the viewer says in words when an image cannot be shown, and offers its download', async ({ firefox, files }) => {
+  const photo = join(files.dir, 'garden.png')
+  writeFileSync(photo, makePng(300, 200))
+  // A photo whose bytes the browser cannot decode (a damaged file, or a format it does not know).
+  const broken = join(files.dir, 'broken.png')
+  writeFileSync(broken, Buffer.concat([makePng(40, 40).subarray(0, 30), Buffer.alloc(2000, 7)]))
+  const app = new CairnApp(await firefox.context.newPage())
+  await app.open()
+  await app.createVault(PASSPHRASE)
+  await app.addFiles([photo, broken])
+
+  const viewer = await app.openViewer('broken.png')
+  // Before, the viewer showed a broken picture (or its alt text) and no words.
+  await expect(viewer.getByRole('status')).toContainText('can\'t be shown here')
+  await expect(viewer.getByRole('img', { name: 'Preview of broken.png' })).toHaveCount(0)
+  const download = app.page.waitForEvent('download')
+  await viewer.getByRole('link', { name: 'Download broken.png' }).click()
+  expect((await download).suggestedFilename()).toBe('broken.png')
+
+  // The next file, a good image, shows as an image, with no such words.
+  await viewer.getByRole('button', { name: 'Next →' }).click()
+  const next = app.page.getByRole('dialog', { name: 'garden.png' })
+  await expect(next.getByRole('img', { name: 'Preview of garden.png' })).toBeVisible()
+  await expect.poll(async () => await next.getByRole('img', { name: 'Preview of garden.png' }).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(300)
+  await expect(next.getByRole('status')).toHaveCount(0)
 })

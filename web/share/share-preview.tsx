@@ -2,14 +2,22 @@ import { useEffect, useState } from 'preact/hooks'
 import { previewKind, TEXT_PREVIEW_BYTES } from './preview-kind.ts'
 import type { SharedFileMeta } from '../../core/rpc/share-messages.ts'
 
+/** What an image, audio or video preview says when the browser cannot show it. */
+export const MEDIA_PREVIEW_FAILED = 'This file can\'t be shown here: the browser could not open it. Download it instead.'
+
 /** A preview of the shared file, streamed through the service worker like the download. */
 export function SharePreview ({ meta, url }: { meta: SharedFileMeta, url: string }) {
   const kind = previewKind(meta)
   const label = `Preview of ${meta.name}`
+  // An image or a video the browser cannot decode (damaged, or a format it lacks, such as a
+  // phone's HEIC photo) or whose bytes did not come would show a broken picture and no words.
+  const [failed, setFailed] = useState<string | undefined>(undefined)
+  const onError = (): void => { setFailed(url) }
+  if (failed === url && (kind === 'image' || kind === 'audio' || kind === 'video')) return <p class='hint' role='status'>{MEDIA_PREVIEW_FAILED}</p>
   switch (kind) {
-    case 'image': return <figure class='share-preview'><img src={url} alt={label} /></figure>
-    case 'audio': return <figure class='share-preview'><audio controls preload='metadata' src={url} aria-label={label} /></figure>
-    case 'video': return <figure class='share-preview'><video controls preload='metadata' src={url} aria-label={label} /></figure>
+    case 'image': return <figure class='share-preview'><img src={url} alt={label} onError={onError} /></figure>
+    case 'audio': return <figure class='share-preview'><audio controls preload='metadata' src={url} aria-label={label} onError={onError} /></figure>
+    case 'video': return <figure class='share-preview'><video controls preload='metadata' src={url} aria-label={label} onError={onError} /></figure>
     case 'pdf': return <figure class='share-preview'><iframe class='share-preview-pdf' src={url} title={label} /></figure>
     case 'text': return <TextPreview url={url} label={label} size={meta.size} />
     default: return null
