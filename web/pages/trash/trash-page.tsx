@@ -111,7 +111,7 @@ export function EmptyTrashDialog () {
       {scope === 'selected'
         ? (count === 1 ? 'The selected file is' : `The ${count} selected files are`)
         : (count === 1 ? 'The file in the Trash is' : `The ${count} files in the Trash are`)} deleted from this device for good, with
-      their earlier versions.{peerCopy !== '' && ` ${peerCopy}`}
+      {count === 1 ? ' its' : ' their'} earlier versions.{peerCopy !== '' && ` ${peerCopy}`}
     </ConfirmDialog>
   )
 }
