@@ -13,7 +13,7 @@ export function ModeChoice ({ name, value, onChange, disabled }: { name: string,
       {MODES.map(m => (
         <label key={m.mode}>
           <input type='radio' name={name} value={m.mode} checked={value === m.mode} disabled={disabled} onChange={() => { onChange(m.mode) }} />
-          <span><strong>{m.label}</strong> <span class='muted small'>{m.hint}</span></span>
+          <span class='choice-text'><strong>{m.label}</strong>{' '}<span class='muted small'>{m.hint}</span></span>
         </label>
       ))}
     </fieldset>
