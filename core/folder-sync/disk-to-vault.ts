@@ -40,7 +40,7 @@ export async function syncDiskToVault (ctx: ScanContext): Promise<void> {
     else changed.push(entry)
   }
   const gone = new Map<string, TrackedFile>()
-  for (const [path, tracked] of Object.entries(state.files)) if (!listing.has(path) && !settlingSizes.has(tracked.size)) gone.set(path, tracked)
+  for (const [path, tracked] of Object.entries(state.files)) if (!listing.has(path) && !settlingSizes.has(tracked.size) && !ctx.unseen(path)) gone.set(path, tracked)
 
   ctx.progress.filesToGo = added.length + changed.length
   ctx.progress.bytesToGo = [...added, ...changed].reduce((sum, e) => sum + e.size, 0)

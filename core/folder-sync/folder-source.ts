@@ -23,8 +23,10 @@ export interface FolderListOptions {
   skipFolder?: (path: string) => boolean
   /**
    * Told of a file or folder the source cannot give a path for (a name that
-   * is not valid UTF-8, FOLDER_NAME_NOT_UTF8): it is left out of the listing,
-   * so it is said here instead. `path` is the name as near as it can be read.
+   * is not valid UTF-8, FOLDER_NAME_NOT_UTF8) or cannot look into (permission
+   * denied, a path longer than the system takes: the error's code): it is
+   * left out of the listing, so it is said here instead, and the engine keeps
+   * what it knew of it. `path` is the name as near as it can be read.
    */
   onSkipped?: (path: string, code: string) => void
 }

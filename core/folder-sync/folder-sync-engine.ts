@@ -87,7 +87,13 @@ export class FolderSyncEngine {
     this.rules = await this.loadRules(state)
     const report = emptyReport()
     const listing = new Map<string, FolderEntry>()
-    const onSkipped = (path: string, code: string): void => { if (!this.rules.ignoresFile(path)) report.skipped.push({ path, code }) }
+    // What the listing could not look into: the files tracked there are not gone, and nothing is written there this scan.
+    const unseen: string[] = []
+    const onSkipped = (path: string, code: string): void => {
+      if (this.rules.ignoresFile(path)) return
+      unseen.push(path)
+      report.skipped.push({ path, code })
+    }
     for await (const entry of source.list({ skipFolder: (path) => this.rules.ignoresFolder(path), onSkipped })) {
       if (!this.rules.ignoresFile(entry.path)) listing.set(entry.path, entry)
     }
@@ -108,7 +114,8 @@ export class FolderSyncEngine {
       handled: new Set(),
       dirty: false,
       // (A file in an ignored folder is ignored too: the matcher looks at its folders.)
-      ignored: (path) => this.rules.ignoresFile(path)
+      ignored: (path) => this.rules.ignoresFile(path),
+      unseen: unseen.length === 0 ? () => false : (path) => unseen.some(p => path === p || path.startsWith(`${p}/`))
     }
     await syncDiskToVault(ctx)
     if (this.init.mode === 'two-way') await syncVaultToDisk(ctx)

@@ -24,6 +24,11 @@ export interface ScanContext {
   dirty: boolean
   /** Whether the ignore rules leave `path` out (the file, or a folder it is in): such a path on disk is never written, moved or trashed. */
   ignored: (path: string) => boolean
+  /**
+   * Whether `path` is, or is under, something the listing could not look at (a folder it may not read): a file
+   * tracked there is not taken for deleted, and nothing is written, moved or trashed there until it can be seen.
+   */
+  unseen: (path: string) => boolean
 }
 
 /** The vault path of a folder-relative path (NFC, as local actions store it). Throws PATH_INVALID. */

@@ -31,7 +31,7 @@ export async function syncVaultToDisk (ctx: ScanContext): Promise<void> {
 
   for (const file of live) {
     const rel = relativeOf(ctx.init, file.path)
-    if (rel === undefined || ctx.ignored(rel)) continue
+    if (rel === undefined || ctx.ignored(rel) || ctx.unseen(rel)) continue
     const known = byKey.get(keyOf(file.fileId, file.versionId))
     if (known === undefined) {
       await writeNew(ctx, file, rel, taken)

@@ -32,6 +32,12 @@ function isMissing (err: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR'
 }
 
+/** The errno code of a node:fs failure ("EACCES", "ENAMETOOLONG"), for the folder's list of files not synced. */
+function errorCode (err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code
+  return typeof code === 'string' ? code : 'INTERNAL'
+}
+
 /** An open with O_NOFOLLOW that met a symbolic link (ELOOP; EMLINK on FreeBSD). */
 function isLink (err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code
@@ -158,9 +164,13 @@ export class NodeFolderSource implements FolderSource {
         // Names as bytes: as strings, a name that is not UTF-8 would come back altered and its lstat find nothing.
         dirents = await readdir(folder === '' ? this.root : this.abs(folder), { withFileTypes: true, encoding: 'buffer' })
       } catch (err) {
+        // The root gone between the check above and here: not an empty folder (that would read as every file deleted).
+        if (folder === '') throw isMissing(err) ? new CairnError('SYNC_FOLDER_UNAVAILABLE', 'The synced folder is gone', { cause: err }) : err
         // Removed while walking: what is under it is simply gone.
         if (isMissing(err)) continue
-        throw err
+        // Unreadable (permission denied, a path longer than the system takes): said, and the rest of the folder goes on.
+        options.onSkipped?.(folder, errorCode(err))
+        continue
       }
       const files: string[] = []
       for (const dirent of dirents) {
@@ -177,18 +187,20 @@ export class NodeFolderSource implements FolderSource {
           files.push(path)
         }
       }
-      for (const entry of await this.statMany(files)) if (entry !== undefined) yield entry
+      for (const entry of await this.statMany(files, options.onSkipped)) if (entry !== undefined) yield entry
     }
   }
 
-  /** `stat` of many files, STAT_CONCURRENCY at a time, in the order given (callbacks: a promise each cost more than the call). */
-  private async statMany (paths: string[]): Promise<Array<FolderEntry | undefined>> {
+  /**
+   * `stat` of many files, STAT_CONCURRENCY at a time, in the order given (callbacks: a promise each cost more than the call).
+   * One that cannot be looked at (a path longer than the system takes) is told to `onSkipped` and left out.
+   */
+  private async statMany (paths: string[], onSkipped: FolderListOptions['onSkipped']): Promise<Array<FolderEntry | undefined>> {
     const out = new Array<FolderEntry | undefined>(paths.length)
     if (paths.length === 0) return out
-    return await new Promise((resolve, reject) => {
+    return await new Promise((resolve) => {
       let next = 0
       let live = 0
-      let failed = false
       const start = (): void => {
         while (live < STAT_CONCURRENCY && next < paths.length) {
           const i = next++
@@ -196,13 +208,8 @@ export class NodeFolderSource implements FolderSource {
           live++
           lstatCallback(this.abs(path), (err, info) => {
             live--
-            if (failed) return
             if (err !== null) {
-              if (!isMissing(err)) {
-                failed = true
-                reject(err)
-                return
-              }
+              if (!isMissing(err)) onSkipped?.(path, errorCode(err))
             } else if (info.isFile()) {
               out[i] = entryOf(path, info.size, info.mtimeMs)
             }
