@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '../clock.ts'
 import { TRASH_DAYS, type FolderEntry, type FolderSource } from './folder-source.ts'
 import { IGNORE_FILE, IgnoreRules } from './ignore-rules.ts'
 import type { ScanState } from './scan-state.ts'
-import type { ScanContext } from './scan-context.ts'
+import { codeOf, type ScanContext } from './scan-context.ts'
 import { syncDiskToVault } from './disk-to-vault.ts'
 import { syncVaultToDisk } from './vault-to-disk.ts'
 import { emptyReport, type FolderSyncComponents, type FolderSyncInit, type ScanReport, type SyncProgress } from './sync-types.ts'
@@ -155,8 +155,17 @@ export class FolderSyncEngine {
     const keep: string[] = []
     for (const day of state.trashDays) {
       const at = Date.parse(`${day}T00:00:00Z`)
-      if (Number.isFinite(at) && now - at > TRASH_DAYS * DAY_MS) await this.components.source.remove(`.cairn-trash/${day}`)
-      else keep.push(day)
+      if (!Number.isFinite(at) || now - at <= TRASH_DAYS * DAY_MS) {
+        keep.push(day)
+        continue
+      }
+      try {
+        await this.components.source.remove(`.cairn-trash/${day}`)
+      } catch (err) {
+        // Refused (the trash is now a link to elsewhere) or held open: kept for a later scan; the folder's sync goes on.
+        this.components.log.warn(`folder sync: .cairn-trash/${day} could not be emptied (${codeOf(err)})`)
+        keep.push(day)
+      }
     }
     state.trashDays = keep
   }

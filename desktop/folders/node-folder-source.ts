@@ -331,6 +331,8 @@ export class NodeFolderSource implements FolderSource {
 
   async remove (path: string): Promise<void> {
     if (path !== TRASH_FOLDER && !path.startsWith(`${TRASH_FOLDER}/`)) throw new CairnError('INVALID_ARGUMENT', 'Only what is in the folder\'s trash is ever deleted')
+    // rm follows a link on the way (a `.cairn-trash` made a link to elsewhere): it would empty that folder instead.
+    await this.refuseLinkedFolders(path)
     await rm(this.abs(path), { recursive: true, force: true })
   }
 
