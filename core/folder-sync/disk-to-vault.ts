@@ -41,6 +41,7 @@ export async function syncDiskToVault (ctx: ScanContext): Promise<void> {
   }
   const gone = new Map<string, TrackedFile>()
   for (const [path, tracked] of Object.entries(state.files)) if (!listing.has(path) && !settlingSizes.has(tracked.size) && !ctx.unseen(path)) gone.set(path, tracked)
+  const moves = new GoneFiles(gone)
 
   ctx.progress.filesToGo = added.length + changed.length
   ctx.progress.bytesToGo = [...added, ...changed].reduce((sum, e) => sum + e.size, 0)
@@ -50,7 +51,7 @@ export async function syncDiskToVault (ctx: ScanContext): Promise<void> {
   // Two-way: a file here that no scan recorded, at a path the vault already holds, may be older or newer (a first scan, a lost state).
   const livePaths = init.mode === 'two-way' && added.length > 0 ? new Map(ctx.vault.list().filter(f => f.versionId === undefined).map(f => [f.path, f])) : undefined
   for (const entry of added) {
-    if (await recordMove(ctx, entry, gone)) continue
+    if (await recordMove(ctx, entry, moves)) continue
     if (livePaths !== undefined && await meetVaultFile(ctx, entry, livePaths)) continue
     await upload(ctx, entry)
   }
@@ -94,16 +95,61 @@ export async function syncDiskToVault (ctx: ScanContext): Promise<void> {
 }
 
 /**
+ * The files gone from disk that a new path may be a move of, found by size
+ * and tag: a folder of 100k files renamed meets each gone file once, never
+ * the whole list per new path (which took hours). A conflict copy is never
+ * one: it is not a file of its own in the vault, and renaming its id would
+ * move the file it is a copy of.
+ */
+class GoneFiles {
+  private readonly sizes = new Map<number, number>()
+  private readonly byTag = new Map<string, string[]>()
+
+  constructor (private readonly gone: Map<string, TrackedFile>) {
+    for (const [path, t] of gone) {
+      if (t.versionId !== undefined) continue
+      this.sizes.set(t.size, (this.sizes.get(t.size) ?? 0) + 1)
+      const same = this.byTag.get(t.tag)
+      if (same === undefined) this.byTag.set(t.tag, [path])
+      else same.push(path)
+    }
+  }
+
+  /** Whether some gone file has this size (only then is the new file read, for its tag). */
+  hasSize (size: number): boolean {
+    return (this.sizes.get(size) ?? 0) > 0
+  }
+
+  /** The first gone file (in listing order) of this size and tag. */
+  find (size: number, tag: string): [string, TrackedFile] | undefined {
+    for (const path of this.byTag.get(tag) ?? []) {
+      const t = this.gone.get(path)
+      if (t !== undefined && t.size === size) return [path, t]
+    }
+    return undefined
+  }
+
+  /** `path` was matched: it is a move, no longer gone. */
+  take (path: string): void {
+    const t = this.gone.get(path)
+    if (t === undefined) return
+    this.gone.delete(path)
+    this.sizes.set(t.size, (this.sizes.get(t.size) ?? 1) - 1)
+    const same = this.byTag.get(t.tag)
+    const at = same?.indexOf(path) ?? -1
+    if (same !== undefined && at >= 0) same.splice(at, 1)
+  }
+}
+
+/**
  * A new path whose content equals a file gone from another path: a move.
  * Only files of a size some gone file had are read (to compare tags).
  */
-async function recordMove (ctx: ScanContext, entry: FolderEntry, gone: Map<string, TrackedFile>): Promise<boolean> {
-  // A conflict copy is not a file of its own in the vault: renaming its id would move the file it is a copy of.
-  const candidates = [...gone].filter(([, t]) => t.size === entry.size && t.versionId === undefined)
-  if (candidates.length === 0) return false
+async function recordMove (ctx: ScanContext, entry: FolderEntry, gone: GoneFiles): Promise<boolean> {
+  if (!gone.hasSize(entry.size)) return false
   const tag = await diskTag(ctx, entry)
   if (tag === undefined) return true
-  const match = candidates.find(([, t]) => t.tag === tag)
+  const match = gone.find(entry.size, tag)
   if (match === undefined) return false
   const [oldPath, tracked] = match
   let vaultPath: string
@@ -124,7 +170,7 @@ async function recordMove (ctx: ScanContext, entry: FolderEntry, gone: Map<strin
     ctx.report.skipped.push({ path: entry.path, code })
     return true
   }
-  gone.delete(oldPath)
+  gone.take(oldPath)
   delete ctx.state.files[oldPath]
   ctx.state.files[entry.path] = { ...tracked, size: entry.size, mtime: entry.mtime, vaultPath }
   ctx.report.moved++
