@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '../clock.ts'
 import { TRASH_DAYS, type FolderEntry, type FolderSource } from './folder-source.ts'
 import { IGNORE_FILE, IgnoreRules } from './ignore-rules.ts'
 import type { ScanState } from './scan-state.ts'
-import { codeOf, type ScanContext } from './scan-context.ts'
+import { codeOf, diskCode, type ScanContext } from './scan-context.ts'
 import { syncDiskToVault } from './disk-to-vault.ts'
 import { syncVaultToDisk } from './vault-to-disk.ts'
 import { emptyReport, type FolderSyncComponents, type FolderSyncInit, type ScanReport, type SyncProgress } from './sync-types.ts'
@@ -92,7 +92,7 @@ export class FolderSyncEngine {
     const onSkipped = (path: string, code: string): void => {
       if (this.rules.ignoresFile(path)) return
       unseen.push(path)
-      report.skipped.push({ path, code })
+      report.skipped.push({ path, code: diskCode(code) })
     }
     for await (const entry of source.list({ skipFolder: (path) => this.rules.ignoresFolder(path), onSkipped })) {
       if (!this.rules.ignoresFile(entry.path)) listing.set(entry.path, entry)

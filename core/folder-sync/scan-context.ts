@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../errors.ts'
 import { normalizePath } from '../index/paths.ts'
 import type { FolderEntry, FolderSource } from './folder-source.ts'
 import type { ScanState, TrackedFile } from './scan-state.ts'
@@ -59,6 +60,24 @@ export async function stillAsListed (ctx: ScanContext, path: string): Promise<bo
   return now === undefined ? listed === undefined : listed !== undefined && now.size === listed.size && now.mtime === listed.mtime
 }
 
+/** The disk's refusals (errno names, as node:fs gives them) as the codes the folder's card has words for. */
+const DISK_CODES: Record<string, ErrorCode> = {
+  EACCES: 'FOLDER_ACCESS_DENIED',
+  EPERM: 'FOLDER_ACCESS_DENIED',
+  EBUSY: 'FOLDER_FILE_BUSY',
+  ETXTBSY: 'FOLDER_FILE_BUSY',
+  ENAMETOOLONG: 'FOLDER_PATH_TOO_LONG',
+  EROFS: 'FOLDER_READ_ONLY',
+  ENOSPC: 'FOLDER_DISK_FULL',
+  EDQUOT: 'FOLDER_DISK_FULL'
+}
+
+/** `code` as the card shows it: an errno name becomes the app's code for it; any other stays as it is. */
+export function diskCode (code: string): string {
+  return Object.hasOwn(DISK_CODES, code) ? DISK_CODES[code] ?? code : code
+}
+
+/** The code of a failure, for the report and the folder's state (errno names mapped by diskCode). */
 export function codeOf (err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof (err as { code: unknown }).code === 'string' ? (err as { code: string }).code : 'INTERNAL'
+  return typeof err === 'object' && err !== null && 'code' in err && typeof (err as { code: unknown }).code === 'string' ? diskCode((err as { code: string }).code) : 'INTERNAL'
 }

@@ -57,7 +57,7 @@ function isUtf8Name (name: string, bytes: Buffer): boolean {
 export async function writeAll (handle: Pick<FileHandle, 'write'>, bytes: Uint8Array): Promise<void> {
   for (let at = 0; at < bytes.byteLength;) {
     const { bytesWritten } = await handle.write(bytes, at, bytes.byteLength - at)
-    if (bytesWritten === 0) throw new CairnError('QUOTA_EXCEEDED', 'The disk is full: the file was not written')
+    if (bytesWritten === 0) throw new CairnError('FOLDER_DISK_FULL', 'The disk is full: the file was not written')
     at += bytesWritten
   }
 }
@@ -285,7 +285,7 @@ export class NodeFolderSource implements FolderSource {
       // Durable before it takes the name: a crash leaves the old file or the new one.
       await handle.sync()
       // A full disk may have taken fewer bytes without an error: a short file never takes the name.
-      if ((await handle.stat()).size !== total) throw new CairnError('QUOTA_EXCEEDED', 'The disk is full: the file was not written')
+      if ((await handle.stat()).size !== total) throw new CairnError('FOLDER_DISK_FULL', 'The disk is full: the file was not written')
       await handle.close()
       await utimes(temp, new Date(mtime), new Date(mtime))
       // Looked at again: a link may have taken the name while the content was written.

@@ -34,7 +34,7 @@ describe('folder writes on a full disk', () => {
     const partial = takingAtMost(7)
     await writeAll(partial.handle, bytes)
     assert.deepEqual(Uint8Array.from(partial.taken), bytes)
-    await assert.rejects(writeAll(takingAtMost(0).handle, bytes), { code: 'QUOTA_EXCEEDED' })
+    await assert.rejects(writeAll(takingAtMost(0).handle, bytes), { code: 'FOLDER_DISK_FULL' })
   })
 
   it('a file too large for what is left of a real disk (a 1 MiB tmpfs) leaves the old file whole and no temp file', async (t) => {
@@ -49,7 +49,7 @@ describe('folder writes on a full disk', () => {
       const old = new Uint8Array(randomBytes(200 * 1024))
       await writeFile(join(dir, 'doc.bin'), old)
       const source = new NodeFolderSource(dir)
-      await assert.rejects(source.write('doc.bin', streamOf(new Uint8Array(randomBytes(1000 * 1024))), Date.now()), (err: NodeJS.ErrnoException) => err.code === 'QUOTA_EXCEEDED' || err.code === 'ENOSPC')
+      await assert.rejects(source.write('doc.bin', streamOf(new Uint8Array(randomBytes(1000 * 1024))), Date.now()), (err: NodeJS.ErrnoException) => err.code === 'FOLDER_DISK_FULL' || err.code === 'ENOSPC')
       assert.deepEqual(new Uint8Array(await readFile(join(dir, 'doc.bin'))), old)
       assert.deepEqual(await readdir(dir), ['doc.bin'])
     } finally {

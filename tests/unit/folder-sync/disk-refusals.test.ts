@@ -51,7 +51,7 @@ describe('folder sync: a file the disk refuses', () => {
     source.unreadable.add('secret.txt')
 
     const report = await engine.scan()
-    assert.deepEqual(report.skipped, [{ path: 'secret.txt', code: 'EACCES' }])
+    assert.deepEqual(report.skipped, [{ path: 'secret.txt', code: 'FOLDER_ACCESS_DENIED' }])
     assert.deepEqual(await vaultTexts(vault), { 'Documents/new.txt': 'a new file' })
     source.unreadable.delete('secret.txt')
     await engine.scan()
@@ -69,7 +69,7 @@ describe('folder sync: a file the disk refuses', () => {
     const { engine } = engineFor(vault, source, { mode: 'two-way' }, () => NOW)
 
     const report = await engine.scan()
-    assert.deepEqual(report.skipped, [{ path: 'shared.txt', code: 'EACCES' }])
+    assert.deepEqual(report.skipped, [{ path: 'shared.txt', code: 'FOLDER_ACCESS_DENIED' }])
     assert.equal(await readFile(join(root, 'shared.txt'), 'utf8'), 'mine')
     assert.deepEqual(await vaultTexts(vault), { 'Documents/new.txt': 'a new file', 'Documents/shared.txt': 'from the phone' })
     source.unreadable.delete('shared.txt')
@@ -93,7 +93,7 @@ describe('folder sync: a file the disk refuses', () => {
     source.busy.add('locked.txt')
 
     const report = await engine.scan()
-    assert.deepEqual(report.skipped, [{ path: 'locked.txt', code: 'EBUSY' }])
+    assert.deepEqual(report.skipped, [{ path: 'locked.txt', code: 'FOLDER_FILE_BUSY' }])
     assert.deepEqual(await vaultTexts(vault), { 'Documents/new.txt': 'a new file' }, 'the busy file is not sent back to the vault')
     assert.deepEqual(await diskTexts(root), { 'locked.txt': 'open in another program', 'new.txt': 'a new file' })
     source.busy.delete('locked.txt')
@@ -115,7 +115,7 @@ describe('folder sync: a file the disk refuses', () => {
     source.busy.add('plan.txt')
 
     const report = await engine.scan()
-    assert.deepEqual(report.skipped, [{ path: 'plan.txt', code: 'EBUSY' }])
+    assert.deepEqual(report.skipped, [{ path: 'plan.txt', code: 'FOLDER_FILE_BUSY' }])
     assert.deepEqual(await diskTexts(root), { 'plan.txt': 'v2 from the laptop' })
     assert.deepEqual(await vaultTexts(vault), { 'Documents/plan.txt': 'v2 from the phone' })
     source.busy.delete('plan.txt')

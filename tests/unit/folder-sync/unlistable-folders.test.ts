@@ -44,7 +44,7 @@ describe('folder sync: a folder that cannot be listed', () => {
     assert.deepEqual(await vaultTexts(vault), { 'Documents/notes.txt': 'my notes', 'Documents/sub/plan.txt': 'the plan' })
     assert.equal(report.skipped.length, 1)
     assert.ok(report.skipped[0]?.path.startsWith(`${deep}/`), 'the folder that could not be listed is named')
-    assert.equal(report.skipped[0]?.code, 'ENAMETOOLONG')
+    assert.equal(report.skipped[0]?.code, 'FOLDER_PATH_TOO_LONG')
   })
 
   it('files already backed up from a folder that can no longer be listed stay in the vault', async () => {
@@ -60,7 +60,7 @@ describe('folder sync: a folder that cannot be listed', () => {
     await put(root, 'new.txt', 'a new file')
     const report = await engine.scan()
     assert.equal(report.deleted, 0)
-    assert.deepEqual(report.skipped, [{ path: 'photos', code: 'EACCES' }])
+    assert.deepEqual(report.skipped, [{ path: 'photos', code: 'FOLDER_ACCESS_DENIED' }])
     assert.deepEqual(await vaultTexts(vault), { 'Documents/new.txt': 'a new file', 'Documents/notes.txt': 'my notes', 'Documents/photos/2024/dog.jpg': 'a dog', 'Documents/photos/cat.jpg': 'a cat' })
     // Readable again: nothing to send, nothing lost.
     source.unreadable.delete('photos')
