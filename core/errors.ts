@@ -90,6 +90,8 @@ export const ERROR_CODES = [
   'PAIRING_SECRET_WRONG',
   'PAIRING_MESSAGE_TAMPERED',
   'PAIRING_DECLINED',
+  // B held the received vault key past its time without a passphrase: the key is wiped
+  'PAIRING_JOIN_EXPIRED',
   // index heads and sync (issue 10): a head whose MAC fails, one older than the
   // one known (rollback), one whose seq disagrees with its block, an old
   // unauthenticated head where authenticated ones are required; sync refusals

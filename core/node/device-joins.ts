@@ -46,6 +46,8 @@ interface Join {
 }
 
 const DEFAULT_HOLD_MS = 15 * 60_000
+/** Expired join ids remembered for their words (each is a random UUID the UI holds). */
+const MAX_EXPIRED_REMEMBERED = 16
 
 /**
  * Device B's side of "Join my vault from another device": reads the offer
@@ -55,6 +57,8 @@ const DEFAULT_HOLD_MS = 15 * 60_000
  */
 export class DeviceJoins {
   private readonly joins = new Map<string, Join>()
+  /** Joins whose key was wiped unused at the end of its hold (a few, newest last): `finish` says so, not "not a Cairn code". */
+  private readonly expired = new Set<string>()
 
   constructor (private readonly c: DeviceJoinsComponents) {}
 
@@ -79,7 +83,7 @@ export class DeviceJoins {
       }).then((result) => {
         if (this.joins.get(id) !== join) { result.vaultKey.fill(0); return }
         join.received = { vaultKey: result.vaultKey, details: readDetails(result.details) }
-        join.timer = setTimeout(() => { this.cancel(id) }, this.c.holdMs ?? DEFAULT_HOLD_MS)
+        join.timer = setTimeout(() => { this.expire(id) }, this.c.holdMs ?? DEFAULT_HOLD_MS)
         this.c.log.info(`pairing: the vault key arrived from …${result.peer.slice(-8)}; waiting for this device's passphrase`)
         this.c.emit({ id, stage: 'received' })
       }).catch((err: unknown) => {
@@ -93,6 +97,7 @@ export class DeviceJoins {
   /** B's user chose a passphrase: keep the received key under it and open the vault. */
   async finish (id: string, newPassphrase: string): Promise<VaultStatus> {
     const join = this.joins.get(id)
+    if (join === undefined && this.expired.has(id)) throw new CairnError('PAIRING_JOIN_EXPIRED', 'The received vault key waited too long for a passphrase and was wiped; start again from the other device')
     if (join === undefined) throw new CairnError('PAIRING_OFFER_INVALID', 'This pairing is over; start again from the other device')
     if (join.received === undefined) throw new InvalidArgumentError('The vault key has not arrived yet: confirm on the other device first')
     if (this.c.vault.status().state !== 'none' || join.finishing === true) throw new CairnError('VAULT_EXISTS', 'This browser already holds a vault, or is opening it with this pairing\'s key')
@@ -131,6 +136,26 @@ export class DeviceJoins {
   /** Stops a join and wipes its key; unknown ids are ignored. */
   cancel (id: string): void {
     this.forget(id)
+  }
+
+  /**
+   * The key waited its whole hold for a passphrase: wipe it and tell B's
+   * screen, which would otherwise go on asking for a passphrase that can no
+   * longer open anything.
+   */
+  private expire (id: string): void {
+    const join = this.joins.get(id)
+    if (join === undefined) return
+    // A passphrase is being judged right now: its finish takes the key or keeps it for another try; look again soon.
+    if (join.finishing === true) {
+      join.timer = setTimeout(() => { this.expire(id) }, 1_000)
+      return
+    }
+    this.forget(id)
+    this.expired.add(id)
+    if (this.expired.size > MAX_EXPIRED_REMEMBERED) this.expired.delete(this.expired.values().next().value as string)
+    this.c.log.info('pairing: the received vault key waited too long for a passphrase and was wiped')
+    this.c.emit({ id, stage: 'failed', error: toErrorPayload(new CairnError('PAIRING_JOIN_EXPIRED', 'the pairing expired before this device chose its passphrase; start again')) })
   }
 
   private forget (id: string): void {

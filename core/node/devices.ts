@@ -46,6 +46,8 @@ export interface DevicesComponents {
    */
   onDeviceJoined?: (peerId: string) => void
   now?: Clock
+  /** B: how long a received vault key waits for this device's passphrase (DeviceJoins `holdMs`). */
+  joinHoldMs?: number
 }
 
 /** How long "Add a device" waits for this node to become reachable (a relay reservation) before it says it cannot be. */
@@ -100,7 +102,8 @@ export class Devices {
       emit: c.onPairing,
       onJoined: async ({ peer, addresses, details }) => { await this.joined(peer, addresses, details) },
       log: c.log,
-      ...(c.now !== undefined ? { now: c.now } : {})
+      ...(c.now !== undefined ? { now: c.now } : {}),
+      ...(c.joinHoldMs !== undefined ? { holdMs: c.joinHoldMs } : {})
     })
     this.handlers = createDevicePairingHandlers({ directory: this.directory, offers: this.offers, joins: this.joins, peerId: this.peerId, online })
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { formatShortCode, shortCodeOf } from '../../../core/protocols/pairing/short-code.ts'
 import { waitFor } from '../backup/helpers.ts'
+import { pairingFailureWords } from '../../../web/models/pairing-words.ts'
 import { PASSPHRASE } from '../vault/share-test-support.ts'
 import { CHROME_LINUX, FIREFOX_ANDROID, startDevice, stopDevice, type Device } from './support.ts'
 
@@ -84,6 +85,21 @@ test('a typed code while none of the relays can be reached (offline) says they c
   try {
     const code = formatShortCode(shortCodeOf('48210', '937551'))
     await assert.rejects(b.devices.handlers['devices.join']({ offer: code }), { code: 'PEER_UNREACHABLE' })
+    assert.equal(b.vault.status().state, 'none')
+  } finally {
+    await stopDevice(b)
+  }
+})
+
+test('the received key waits too long for B\'s passphrase: it is wiped and B\'s screen is told the pairing expired (not "this isn\'t a Cairn code")', async () => {
+  const b = await startDevice(FIREFOX_ANDROID, () => [], undefined, { joinHoldMs: 300 })
+  try {
+    const id = await keyOnB(b)
+    await waitFor(() => b.events.some(e => e.id === id && e.stage === 'failed'), 10_000, 'B told the pairing expired')
+    const failed = b.events.find(e => e.id === id && e.stage === 'failed')
+    assert.equal(failed?.stage === 'failed' ? failed.error.code : undefined, 'PAIRING_JOIN_EXPIRED')
+    assert.match(pairingFailureWords('PAIRING_JOIN_EXPIRED', 'join'), /start again/i)
+    await assert.rejects(b.devices.handlers['devices.finishJoin']({ id, newPassphrase: 'another long and quiet passphrase' }), { code: 'PAIRING_JOIN_EXPIRED' })
     assert.equal(b.vault.status().state, 'none')
   } finally {
     await stopDevice(b)

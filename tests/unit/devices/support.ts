@@ -1,4 +1,4 @@
-import { Devices } from '../../../core/node/devices.ts'
+import { Devices, type DevicesComponents } from '../../../core/node/devices.ts'
 import { LogBuffer } from '../../../core/node/log-buffer.ts'
 import { PeerKeeper } from '../../../core/node/peer-keeper.ts'
 import { BackupPeers } from '../../../core/protocols/backup/device/backup-peers.ts'
@@ -29,7 +29,7 @@ export interface Device {
  * A device as the node worker wires it: a node on 127.0.0.1, a vault, its
  * backup peers, and the devices part (directory, pairing host, offers, joins).
  */
-export async function startDevice (userAgent: string, relays: () => string[], now?: () => number): Promise<Device> {
+export async function startDevice (userAgent: string, relays: () => string[], now?: () => number, extra: Partial<DevicesComponents> = {}): Promise<Device> {
   const node = await startNode()
   const log = new LogBuffer().for('test')
   const events: PairingEvent[] = []
@@ -60,7 +60,8 @@ export async function startDevice (userAgent: string, relays: () => string[], no
     onChanged: () => {},
     onPairing: (event) => { events.push(event) },
     onDeviceJoined: (peerId) => { joined.push(peerId) },
-    ...(now !== undefined ? { now } : {})
+    ...(now !== undefined ? { now } : {}),
+    ...extra
   })
   ref.devices = devices
   await devices.start()
