@@ -1,6 +1,8 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { toErrorPayload } from '../errors.ts'
 import { answerSync, SYNC_PROTOCOL, syncWith, type SyncIndex, type SyncSessionInit, type SyncSummary } from '../protocols/sync/index.ts'
+import { SyncBudget } from '../protocols/sync/budget.ts'
+import { MAX_BUFFERED_BLOCK_BYTES } from '../protocols/sync/constants.ts'
 import { BackupHeadsPull, type BackupHeadsSource } from './backup-heads-pull.ts'
 import { DeviceDialer } from './device-dialer.ts'
 import type { Clock } from '../clock.ts'
@@ -42,6 +44,8 @@ export interface DeviceSyncInit {
   backupPullMs?: number
   /** Each message of a sync session, and each op block from a backup peer, may take this long. */
   timeoutMs?: number
+  /** Received index block bytes all sync sessions together hold before their merge (default MAX_BUFFERED_BLOCK_BYTES). */
+  bufferedBlockBytes?: number
 }
 
 /** What an unlocked vault lends device sync; the key is wiped by its owner on lock. */
@@ -72,6 +76,8 @@ const TIMEOUT_MS = 15_000
 export class DeviceSync {
   private session: (DeviceSyncSession & { stopAppend: () => void }) | undefined
   private readonly runs = new Map<string, PeerRun>()
+  /** Shared by every session, asked or answered: what a device can make this one hold. */
+  private readonly budget: SyncBudget
   /** Devices that proved membership in a session since unlock (a new device has no chain yet). */
   private readonly members = new Set<string>()
   private pushTimer: ReturnType<typeof setTimeout> | undefined
@@ -80,7 +86,7 @@ export class DeviceSync {
   private readonly dialer: DeviceDialer
   private readonly pull: BackupHeadsPull | undefined
   private readonly self: string
-  private readonly init: Required<DeviceSyncInit>
+  private readonly init: Required<Omit<DeviceSyncInit, 'bufferedBlockBytes'>>
 
   constructor (private readonly c: DeviceSyncComponents, init: DeviceSyncInit = {}) {
     this.init = {
@@ -89,6 +95,7 @@ export class DeviceSync {
       backupPullMs: init.backupPullMs ?? BACKUP_PULL_MS,
       timeoutMs: init.timeoutMs ?? TIMEOUT_MS
     }
+    this.budget = new SyncBudget(init.bufferedBlockBytes ?? MAX_BUFFERED_BLOCK_BYTES)
     this.self = c.libp2p.peerId.toString()
     this.dialer = new DeviceDialer({ libp2p: c.libp2p, log: c.log, relays: c.relays, devices: () => this.devices(), ...(c.now !== undefined ? { now: c.now } : {}) }, { intervalMs: this.init.dialIntervalMs })
     this.pull = c.backup === undefined
@@ -250,7 +257,8 @@ export class DeviceSync {
       localPeer: this.self,
       isRevoked: (peer) => this.revoked(peer),
       log: this.c.log,
-      timeoutMs: this.init.timeoutMs
+      timeoutMs: this.init.timeoutMs,
+      budget: this.budget
     }
   }
 

@@ -18,6 +18,13 @@ export const BATCH_MAX_BLOCKS = 256
 /** Most block bytes one session accepts from the other side (the rest waits for the next session). */
 export const MAX_SESSION_BLOCK_BYTES = 512 * 1024 * 1024
 
+/**
+ * Most block bytes all sync sessions of one node hold at once, received and
+ * not yet merged (budget.ts): the same as one session may take, so overlapping
+ * sessions share it instead of each taking as much.
+ */
+export const MAX_BUFFERED_BLOCK_BYTES = MAX_SESSION_BLOCK_BYTES
+
 /** Most device chains a hello may name. */
 export const MAX_SYNC_DEVICES = 1024
 

@@ -10,6 +10,7 @@ import type { MergeResult } from '../../index/index-log.ts'
 import type { FetchBlock } from '../../index/merge-chain.ts'
 import { isDeviceId } from '../../index/ops.ts'
 import { jsonStream, readJson, writeJson } from '../backup/wire.ts'
+import { SyncBudget } from './budget.ts'
 import * as C from './constants.ts'
 import { checkHelloProof, helloProof, isNonce, newNonce, type SyncRole, type Transcript } from './hello.ts'
 
@@ -41,6 +42,11 @@ export interface SyncSessionInit {
   /** The session's time before block bytes must pay for more (default SYNC_SESSION_GRACE_MS; constants.ts). */
   graceMs?: number
   signal?: AbortSignal
+  /**
+   * Received block bytes held until the merge, shared with the node's other
+   * sessions (default: this session's own, of MAX_SESSION_BLOCK_BYTES).
+   */
+  budget?: SyncBudget
 }
 
 /** What one session did, so the caller can emit `files.changed` and show progress. */
@@ -61,9 +67,13 @@ class Session {
   private readonly startedAt = Date.now()
   /** Block bytes sent and received: each buys the session time (sessionLeft). */
   private progressBytes = 0
+  private readonly budget: SyncBudget
+  /** Bytes this session took from the budget (given back when it ends). */
+  private heldBytes = 0
 
   constructor (private readonly role: SyncRole, private readonly stream: Stream, private readonly remotePeer: string, private readonly init: SyncSessionInit) {
     this.lp = jsonStream(stream, C.MAX_SYNC_MESSAGE_BYTES)
+    this.budget = init.budget ?? new SyncBudget(C.MAX_SESSION_BLOCK_BYTES)
   }
 
   async run (): Promise<SyncSummary> {
@@ -75,9 +85,9 @@ class Session {
       let received = new Map<string, Uint8Array>()
       if (this.role === 'initiator') {
         blocksSent = await this.sendBlocks(mine, theirs)
-        received = await this.receiveBlocks()
+        received = await this.receiveBlocks(mine, theirs)
       } else {
-        received = await this.receiveBlocks()
+        received = await this.receiveBlocks(mine, theirs)
         blocksSent = await this.sendBlocks(mine, theirs)
       }
       const merged = await this.mergeAll(theirs, received)
@@ -88,6 +98,9 @@ class Session {
     } catch (err) {
       this.stream.abort(err instanceof Error ? err : new Error(String(err)))
       throw err
+    } finally {
+      this.budget.release(this.heldBytes)
+      this.heldBytes = 0
     }
   }
 
@@ -146,8 +159,17 @@ class Session {
     return sent
   }
 
-  private async receiveBlocks (): Promise<Map<string, Uint8Array>> {
+  /**
+   * Reads the blocks the other side sends, up to what the chains it is ahead
+   * on can use: no more blocks than the ops it offered (a block holds at
+   * least one), none when it offered nothing, and no more bytes than this
+   * session and the node's budget (shared by all sessions) allow.
+   */
+  private async receiveBlocks (mine: Map<string, ChainHead>, theirs: Map<string, SignedHead>): Promise<Map<string, Uint8Array>> {
     const received = new Map<string, Uint8Array>()
+    let opsAhead = 0
+    for (const [device, signed] of theirs) opsAhead += Math.max(0, signed.seq - (mine.get(device)?.seq ?? 0))
+    let count = 0
     let total = 0
     for (;;) {
       const message = await this.read()
@@ -157,9 +179,12 @@ class Session {
       if (message.blocks.length === 0) throw new CairnError('FORMAT_INVALID', 'a batch of index blocks is empty')
       for (const item of message.blocks as unknown[]) {
         const { cid, bytes } = parseBlock(item)
+        if (++count > opsAhead) throw new CairnError('FORMAT_INVALID', 'the other device sent index blocks that no chain it offered needs')
         total += bytes.length
         this.progressBytes += bytes.length
         if (total > C.MAX_SESSION_BLOCK_BYTES) throw new CairnError('REQUEST_TOO_LARGE', 'the other device sent more index blocks than one sync accepts')
+        if (!this.budget.take(bytes.length)) throw new CairnError('REQUEST_TOO_LARGE', 'syncs under way hold as many index blocks as this device takes at once; the rest waits for a later sync')
+        this.heldBytes += bytes.length
         received.set(cid, bytes)
       }
     }

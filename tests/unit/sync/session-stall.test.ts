@@ -29,7 +29,8 @@ async function stall (batch: unknown[], init: Partial<SyncSessionInit>): Promise
   await writeJson(lp, { t: 'hello', v: 1, nonce }, signal)
   const hello = await readJson(lp, signal) as { nonce: string }
   const t = { initiator: 'devM', responder: 'devA', initiatorNonce: nonce, responderNonce: hello.nonce }
-  await writeJson(lp, { t: 'proof', proof: helloProof(syncKey, 'initiator', t), heads: {} }, signal)
+  // A chain far ahead, so the blocks it sends are ones the victim may take.
+  await writeJson(lp, { t: 'proof', proof: helloProof(syncKey, 'initiator', t), heads: { devM: { cid: CIDS[0], seq: 1_000_000, mac: 'AAAA' } } }, signal)
   await readJson(lp, signal) // heads
   for (let i = 0; i < 30 && settled === undefined; i++) {
     await writeJson(lp, { t: 'blocks', blocks: batch }, signal).catch(() => {})
