@@ -2,9 +2,10 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { toErrorPayload } from '../errors.ts'
 import { answerSync, SYNC_PROTOCOL, syncWith, type SyncIndex, type SyncSessionInit, type SyncSummary } from '../protocols/sync/index.ts'
 import { SyncBudget } from '../protocols/sync/budget.ts'
-import { MAX_BUFFERED_BLOCK_BYTES } from '../protocols/sync/constants.ts'
+import { MAX_ANSWERS_PER_DEVICE, MAX_BUFFERED_BLOCK_BYTES } from '../protocols/sync/constants.ts'
 import { BackupHeadsPull, type BackupHeadsSource } from './backup-heads-pull.ts'
 import { DeviceDialer } from './device-dialer.ts'
+import { PeerTurns } from './peer-turns.ts'
 import type { Clock } from '../clock.ts'
 import type { IndexOp } from '../index/ops.ts'
 import type { Log } from '../log.ts'
@@ -76,6 +77,8 @@ const TIMEOUT_MS = 15_000
 export class DeviceSync {
   private session: (DeviceSyncSession & { stopAppend: () => void }) | undefined
   private readonly runs = new Map<string, PeerRun>()
+  /** Sessions other devices asked: one at a time per device, one more waiting (peer-turns.ts). */
+  private readonly answers = new PeerTurns(MAX_ANSWERS_PER_DEVICE)
   /** Shared by every session, asked or answered: what a device can make this one hold. */
   private readonly budget: SyncBudget
   /** Devices that proved membership in a session since unlock (a new device has no chain yet). */
@@ -236,17 +239,36 @@ export class DeviceSync {
     }
   }
 
+  /**
+   * Answers a session another device opened. One at a time per device (an
+   * honest device runs one session with us at a time; the next may arrive
+   * while we still merge the last, so it waits its turn); past that the
+   * stream is refused, so a device cannot make us hold a session per stream.
+   */
   private async answer (stream: Stream, connection: Connection): Promise<void> {
-    const session = this.session
     const peerId = connection.remotePeer.toString()
-    if (session === undefined) {
+    if (this.session === undefined) {
       stream.abort(new Error('the vault is locked'))
       return
     }
+    const turn = this.answers.enter(peerId)
+    if (turn === undefined) {
+      this.c.log.debug(`sync asked by …${peerId.slice(-8)} refused: a session with it is already under way`)
+      stream.abort(new Error('a sync session with this device is already under way'))
+      return
+    }
+    const leave = await turn
     try {
+      const session = this.session
+      if (session === undefined) {
+        stream.abort(new Error('the vault is locked'))
+        return
+      }
       this.done(await answerSync(stream, peerId, this.sessionInit(session)))
     } catch (err) {
       this.c.log.debug(`sync asked by …${peerId.slice(-8)} failed: ${said(err)}`)
+    } finally {
+      leave()
     }
   }
 

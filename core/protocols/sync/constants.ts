@@ -25,6 +25,9 @@ export const MAX_SESSION_BLOCK_BYTES = 512 * 1024 * 1024
  */
 export const MAX_BUFFERED_BLOCK_BYTES = MAX_SESSION_BLOCK_BYTES
 
+/** Sessions one remote device may have answered here at once: one running, one waiting its turn (device-sync.ts). */
+export const MAX_ANSWERS_PER_DEVICE = 2
+
 /** Most device chains a hello may name. */
 export const MAX_SYNC_DEVICES = 1024
 
