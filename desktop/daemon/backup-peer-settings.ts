@@ -1,8 +1,12 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { ConfigInvalidError, StorageFailedError } from '../../core/errors.ts'
 
 /** The file, in the backup peer's own folder, that keeps its two settings. */
 export const BACKUP_PEER_SETTINGS_FILE = 'desktop-backup-peer.json'
+
+/** Where a damaged settings file is kept once the user has chosen again. */
+export const DAMAGED_SUFFIX = '.damaged'
 
 /** What the desktop keeps about its backup peer between runs. */
 export interface BackupPeerSettings {
@@ -17,26 +21,54 @@ export interface BackupPeerSettings {
 
 const DEFAULTS: BackupPeerSettings = { enabled: true, wsPort: 0 }
 
-/** The saved settings, or the defaults when there are none (or the file is unreadable). */
+export function backupPeerSettingsPath (peerDir: string): string {
+  return join(peerDir, BACKUP_PEER_SETTINGS_FILE)
+}
+
+/**
+ * The saved settings, or the defaults when there is no file yet. A damaged
+ * or unreadable file is an error, never the defaults: it holds the user's
+ * "off" and the port paired vaults dial, so it is neither obeyed wrongly nor
+ * written over.
+ */
 export function readBackupPeerSettings (peerDir: string): BackupPeerSettings {
+  const file = backupPeerSettingsPath(peerDir)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ...DEFAULTS }
+    throw new StorageFailedError(`could not read ${file}: ${(err as Error).message}`, { cause: err })
+  }
   let parsed: unknown
   try {
-    parsed = JSON.parse(readFileSync(join(peerDir, BACKUP_PEER_SETTINGS_FILE), 'utf8'))
-  } catch {
-    return { ...DEFAULTS }
+    parsed = JSON.parse(text)
+  } catch (err) {
+    throw damaged(file, (err as Error).message)
   }
-  const value = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Partial<Record<keyof BackupPeerSettings, unknown>>
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw damaged(file, 'it holds no settings object')
+  const value = parsed as Partial<Record<keyof BackupPeerSettings, unknown>>
   const port = value.wsPort
-  return {
-    enabled: typeof value.enabled === 'boolean' ? value.enabled : DEFAULTS.enabled,
-    wsPort: typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535 ? port : DEFAULTS.wsPort
-  }
+  if (typeof value.enabled !== 'boolean') throw damaged(file, 'it does not say whether the backup peer is on')
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw damaged(file, 'it names no valid port')
+  return { enabled: value.enabled, wsPort: port }
+}
+
+function damaged (file: string, why: string): ConfigInvalidError {
+  return new ConfigInvalidError(`${file} is damaged (${why}), so the backup peer was not started. It keeps whether it is on and the port paired vaults reach it at: repair it, or turn the backup peer on or off on the Backup page (that writes a new file and keeps this one as ${file}${DAMAGED_SUFFIX})`)
+}
+
+/** Moves a damaged settings file aside (`….damaged`), so a new one does not destroy what may be repaired by hand. */
+export function setAsideBackupPeerSettings (peerDir: string): string {
+  const file = backupPeerSettingsPath(peerDir)
+  renameSync(file, `${file}${DAMAGED_SUFFIX}`)
+  return `${file}${DAMAGED_SUFFIX}`
 }
 
 /** Saves the settings whole (written aside, then renamed: a crash leaves the old file or the new one). */
 export function writeBackupPeerSettings (peerDir: string, settings: BackupPeerSettings): void {
   mkdirSync(peerDir, { recursive: true, mode: 0o700 })
-  const path = join(peerDir, BACKUP_PEER_SETTINGS_FILE)
+  const path = backupPeerSettingsPath(peerDir)
   writeFileSync(`${path}.tmp`, JSON.stringify(settings, null, 2) + '\n', { mode: 0o600 })
   renameSync(`${path}.tmp`, path)
 }

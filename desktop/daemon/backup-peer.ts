@@ -5,7 +5,8 @@ import type { LogBuffer } from '../../core/node/log-buffer.ts'
 import type { DesktopBackupPeerInfo } from '../../core/rpc/api.ts'
 import { startPeer, type RunningPeer } from '../../relay-server/peer/start-peer.ts'
 import type { LogFields, Logger } from '../../relay-server/shared/log.ts'
-import { readBackupPeerSettings, writeBackupPeerSettings, type BackupPeerSettings } from './backup-peer-settings.ts'
+import { isCairnError } from '../../core/errors.ts'
+import { readBackupPeerSettings, setAsideBackupPeerSettings, writeBackupPeerSettings, type BackupPeerSettings } from './backup-peer-settings.ts'
 
 /** The backup peer's folder inside the desktop's data folder (its own stores, key and control socket). */
 export const BACKUP_PEER_DIR = 'backup-peer'
@@ -29,11 +30,11 @@ export interface DesktopBackupPeerInit {
 
 /** The desktop's own backup peer: started when "Serve as a backup peer" is on. */
 export interface DesktopBackupPeer {
-  /** Starts the peer if the setting is on; never throws (a failure is logged, and `info` tries again). */
+  /** Starts the peer if the setting is on; never throws (a failure is logged, and `info` tries again; a damaged settings file starts nothing). */
   start: () => Promise<void>
-  /** Its address and a fresh pairing code; null when it is off or could not start. */
+  /** Its address and a fresh pairing code; null when it is off or could not start. CONFIG_INVALID while its settings file is damaged. */
   info: () => Promise<DesktopBackupPeerInfo | null>
-  /** Turns the setting on or off (kept across restarts), starting or stopping the peer; returns `info`. */
+  /** Turns the setting on or off (kept across restarts; over a damaged file, kept aside as `….damaged`), starting or stopping the peer; returns `info`. */
   setEnabled: (enabled: boolean) => Promise<DesktopBackupPeerInfo | null>
   enabled: () => boolean
   /** The running peer, if any (tests look at its stores). */
@@ -104,7 +105,9 @@ export function createDesktopBackupPeer (init: DesktopBackupPeerInit): DesktopBa
     try {
       await serial(up)
     } catch (err) {
-      log.error('could not start the backup peer', { err })
+      // A damaged settings file says itself what it is and what to do.
+      if (isCairnError(err, 'CONFIG_INVALID')) log.error(err.message)
+      else log.error('could not start the backup peer', { err })
     }
   }
 
@@ -124,8 +127,17 @@ export function createDesktopBackupPeer (init: DesktopBackupPeerInit): DesktopBa
     info,
     setEnabled: async (enabled) => {
       await serial(async () => {
-        if (current().enabled !== enabled) {
-          settings = { ...current(), enabled }
+        let saved: BackupPeerSettings
+        try {
+          saved = current()
+        } catch (err) {
+          if (!isCairnError(err, 'CONFIG_INVALID')) throw err
+          // The user chose again over a damaged file: a good one replaces it, its bytes kept aside.
+          log.warn(`the damaged settings file was kept as ${setAsideBackupPeerSettings(peerDir)}; a new one is written`)
+          saved = { enabled: !enabled, wsPort: 0 }
+        }
+        if (saved.enabled !== enabled) {
+          settings = { ...saved, enabled }
           writeBackupPeerSettings(peerDir, settings)
           log.info(enabled ? 'serving as a backup peer' : 'no longer serving as a backup peer')
         }

@@ -1,6 +1,6 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals'
 import type { AddedBackupPeer, BackupPeerInfo, DesktopBackupPeerInfo, RpcClient } from '../../core/rpc/api.ts'
-import { errorMessage } from '../error-messages.ts'
+import { errorCodeOf, errorMessage } from '../error-messages.ts'
 
 export interface DesktopPeerInit {
   client: RpcClient
@@ -22,6 +22,11 @@ export interface DesktopPeerModel {
   loaded: ReadonlySignal<boolean>
   error: ReadonlySignal<string | undefined>
   busy: ReadonlySignal<boolean>
+  /**
+   * Its settings file on this computer is damaged (CONFIG_INVALID): it was
+   * not started, and turning it on or off writes a new file.
+   */
+  settingsDamaged: ReadonlySignal<boolean>
   /** This vault already backs up to it. */
   usedByVault: ReadonlySignal<boolean>
   /** The pairing "Use it for this vault" just made (shown as a note). */
@@ -41,6 +46,7 @@ export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel
   const error = signal<string | undefined>(undefined)
   const busy = signal(false)
   const paired = signal<AddedBackupPeer | undefined>(undefined)
+  const settingsDamaged = signal(false)
 
   /** Runs one action at a time; its failure shows on the card. */
   const act = async (work: () => Promise<void>): Promise<void> => {
@@ -56,7 +62,15 @@ export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel
     }
   }
   const load = async (): Promise<void> => {
-    info.value = await client.call('desktop.backupPeer.info', undefined)
+    try {
+      info.value = await client.call('desktop.backupPeer.info', undefined)
+      settingsDamaged.value = false
+    } catch (err) {
+      if (errorCodeOf(err) !== 'CONFIG_INVALID') throw err
+      // Not started, and the user's choice is needed: the card asks for it rather than only erring.
+      info.value = null
+      settingsDamaged.value = true
+    }
     loaded.value = true
   }
 
@@ -65,6 +79,7 @@ export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel
     loaded,
     error,
     busy,
+    settingsDamaged,
     usedByVault: computed(() => info.value !== null && init.peers.value.some(p => p.peerId === info.value?.peerId)),
     paired,
     load: async () => { await act(load) },
@@ -83,12 +98,14 @@ export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel
       await act(async () => {
         info.value = await client.call('desktop.backupPeer.setEnabled', { enabled })
         loaded.value = true
+        settingsDamaged.value = false
         paired.value = undefined
       })
     },
     reset: () => {
       info.value = null
       loaded.value = false
+      settingsDamaged.value = false
       error.value = undefined
       paired.value = undefined
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { readdir, readFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { isCairnError } from '../../../core/errors.ts'
@@ -145,6 +145,40 @@ describe('the desktop as a backup peer', () => {
     assert.ok(back !== null)
     assert.equal(back.peerId, on.peerId)
     assert.equal(back.address, on.address, 'the same address once it is on again')
+  })
+
+  // A damaged settings file used to read as the defaults: a peer the user had turned off
+  // started serving again, and a new port was picked and written over the file, so the
+  // vaults paired with it lost its address, with no word to anyone.
+  it('a damaged settings file: not started, not written over, said in words; turning it off or on writes a good one and keeps the old bytes aside', async () => {
+    for (const choice of [false, true]) {
+      const dataDir = (await tempDir('cairn-desktop-peer-damaged-')).path
+      dirs.push({ path: dataDir, cleanup: async () => {} })
+      const peerDir = join(dataDir, 'backup-peer')
+      const file = join(peerDir, 'desktop-backup-peer.json')
+      const damaged = '{"enabled": false, "wsPort": 41'
+      await mkdir(peerDir, { recursive: true })
+      await writeFile(file, damaged)
+      const logs = new LogBuffer()
+      const peer = peerOf(dataDir, logs)
+      peers.push(peer)
+      await peer.start()
+      // (assert.ok: a failing equal would print the whole running peer)
+      assert.ok(peer.running() === undefined, 'a peer the user may have turned off does not start')
+      assert.equal(await readFile(file, 'utf8'), damaged, 'nothing is written over it')
+      assert.ok(logs.recent().some((line) => line.level === 'error' && line.message.includes(file) && /damaged/.test(line.message)), 'the log names the file')
+      await assert.rejects(peer.info(), (err: unknown) => isCairnError(err, 'CONFIG_INVALID') && err.message.includes(file))
+      assert.equal(await readFile(file, 'utf8'), damaged)
+
+      // The user chooses on the card: a good file is written, the damaged bytes kept beside it.
+      const after = await createDesktopPeerHandlers(peer)['desktop.backupPeer.setEnabled']({ enabled: choice })
+      assert.equal(after !== null, choice)
+      assert.equal(peer.running() !== undefined, choice)
+      assert.equal(await readFile(`${file}.damaged`, 'utf8'), damaged)
+      const saved = JSON.parse(await readFile(file, 'utf8')) as { enabled: unknown }
+      assert.equal(saved.enabled, choice)
+      await peer.stop()
+    }
   })
 
   it('takes a reservation on the desktop node\'s relays (when they change too) and gives the relayed address', async () => {

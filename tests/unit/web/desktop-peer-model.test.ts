@@ -80,3 +80,23 @@ test('the desktop app is told apart by its <meta name="cairn-host" content="desk
   assert.equal(isDesktopApp(page(undefined)), false)
   assert.equal(isDesktopApp(undefined), false, 'no document (Node): not the desktop window')
 })
+
+// A damaged desktop-backup-peer.json (CONFIG_INVALID from info) left the card with a bare
+// error and no button: the user could neither turn the backup peer on nor keep it off.
+test('a damaged settings file: the card says so and still offers to turn it on or keep it off', async () => {
+  let damaged = true
+  let enabled = false
+  const client = createTestClient({
+    'desktop.backupPeer.info': async () => { if (damaged) fail('CONFIG_INVALID'); return enabled ? { peerId: 'PeerD', address: ADDRESS, pairingCode: 'AAAA-BBBB-CCCC-0001' } : null },
+    'desktop.backupPeer.setEnabled': async (args) => { damaged = false; enabled = args.enabled; return enabled ? { peerId: 'PeerD', address: ADDRESS, pairingCode: 'AAAA-BBBB-CCCC-0001' } : null }
+  })
+  const model = createDesktopPeerModel({ client, peers: signal([]) })
+  await model.load()
+  assert.equal(model.loaded.value, true, 'the card shows its choice, not only an error')
+  assert.equal(model.info.value, null)
+  assert.equal(model.settingsDamaged.value, true)
+  assert.equal(model.error.value, undefined)
+  await model.setEnabled(true)
+  assert.equal(model.settingsDamaged.value, false)
+  assert.equal(model.info.peek()?.address, ADDRESS)
+})

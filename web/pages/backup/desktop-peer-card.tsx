@@ -50,10 +50,19 @@ export function DesktopPeerCard () {
       )}
       {info === null && model.loaded.value && (
         <>
-          <p class='muted small'>Turned off. When on, this computer keeps an encrypted copy of your vault's files for your other devices, as <code>cairn-peer</code> does.</p>
+          {model.settingsDamaged.value
+            ? (
+              <p role='alert' data-testid='desktop-peer-damaged'>
+                Not started: its settings file on this computer (<code>backup-peer/desktop-backup-peer.json</code> in Cairn's data folder) is damaged,
+                so Cairn cannot tell whether you had turned it off. Choose again below: a new file is written and the damaged one is kept beside it.
+                Repairing the file by hand instead keeps the port your other vaults reach it at.
+              </p>
+              )
+            : <p class='muted small'>Turned off. When on, this computer keeps an encrypted copy of your vault's files for your other devices, as <code>cairn-peer</code> does.</p>}
           <ErrorAlert message={model.error.value} />
           <div class='actions'>
             <button type='button' disabled={busy} onClick={() => { void model.setEnabled(true) }}>Serve as a backup peer</button>
+            {model.settingsDamaged.value && <button type='button' class='secondary' disabled={busy} onClick={() => { void model.setEnabled(false) }}>Keep it turned off</button>}
           </div>
         </>
       )}
