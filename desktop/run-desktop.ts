@@ -1,4 +1,5 @@
-import { loadDesktopConfig } from './desktop-config.ts'
+import { ConfigInvalidError } from '../core/errors.ts'
+import { desktopConfigPath, loadDesktopConfig } from './desktop-config.ts'
 import type { DesktopArgs } from './options.ts'
 import { claimInstance } from './single-instance.ts'
 import { READY_PREFIX } from './constants.ts'
@@ -56,9 +57,10 @@ export async function runDesktop (args: DesktopArgs, init: RunDesktopInit): Prom
   }
   try {
     const config = await loadDesktopConfig(args.dataDir, args.port !== undefined ? { port: args.port } : {})
+    const port = args.port ?? config.port
     desktop = await init.start({
       dataDir: args.dataDir,
-      port: args.port ?? config.port,
+      port,
       openWindow: args.openWindow,
       // The command line's --listen-network, or the user's saved choice.
       listenNetwork: args.listenNetwork || config.listenNetwork === true,
@@ -67,7 +69,7 @@ export async function runDesktop (args: DesktopArgs, init: RunDesktopInit): Prom
       distDir: init.distDir,
       // Quit in the tray ends the run like SIGTERM: stop, then close the one-instance socket.
       onQuit: stop
-    })
+    }).catch((err: unknown) => { throw appPortError(err, port, args.port !== undefined ? '--port' : desktopConfigPath(args.dataDir)) })
     // For scripts and tests: where the app is served, once it is.
     init.say(`${READY_PREFIX} ${JSON.stringify({ origin: desktop.origin, pid: process.pid })}`)
     if (stopAsked) stop()
@@ -76,4 +78,17 @@ export async function runDesktop (args: DesktopArgs, init: RunDesktopInit): Prom
   } finally {
     await claim.instance.close()
   }
+}
+
+/**
+ * The app port held by another program (Node says only "listen EADDRINUSE …
+ * 127.0.0.1:47600"): words that say which port it is, where it comes from,
+ * and what to do. Any other failure is passed on as it is.
+ */
+function appPortError (err: unknown, port: number, from: string): unknown {
+  if (!(err instanceof Error)) return err
+  const failure = err as NodeJS.ErrnoException & { port?: unknown }
+  if (failure.syscall !== 'listen' || failure.port !== port || failure.code !== 'EADDRINUSE') return err
+  const which = from === '--port' ? `port ${port} (--port)` : `port ${port}, Cairn's app port kept in ${from},`
+  return new ConfigInvalidError(`${which} is in use by another program (or a Cairn on another data folder): close it and start Cairn again, or start with --port N to use another port this time (the kept one stays kept)`, { cause: err })
 }

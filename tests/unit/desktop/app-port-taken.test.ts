@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+
+const BIN = new URL('../../../desktop/bin/cairn-desktop.js', import.meta.url).pathname
+
+async function runBin (args: string[]): Promise<{ code: number | null, stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => { resolve(c) }))
+  return { code, stderr }
+}
+
+/** Another program holding a loopback port. */
+async function holdPort (): Promise<{ server: Server, port: number }> {
+  const server = createServer()
+  await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })
+  const address = server.address()
+  assert.ok(address !== null && typeof address === 'object')
+  return { server, port: address.port }
+}
+
+// The kept port taken by another program used to end the launch with Node's raw
+// "listen EADDRINUSE: address already in use 127.0.0.1:47600", which says neither
+// that it is Cairn's kept port nor what to do.
+// (Needs the built app, `npm run build`: the port is bound after the check for dist/.)
+describe('the app port is taken by another program', () => {
+  it('the kept port from desktop.json: one line naming the port, the file, and what to do', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cairn-port-taken-'))
+    const { server, port } = await holdPort()
+    try {
+      const file = join(dir, 'desktop.json')
+      const kept = JSON.stringify({ port, startAtLogin: false }) + '\n'
+      await writeFile(file, kept)
+      const run = await runBin(['--data-dir', dir, '--no-window'])
+      assert.equal(run.code, 1)
+      assert.match(run.stderr, /^cairn-desktop: [^\n]*\n$/, 'one line')
+      assert.doesNotMatch(run.stderr, /EADDRINUSE|\n\s+at /)
+      assert.ok(run.stderr.includes(`port ${port}`), run.stderr)
+      assert.ok(run.stderr.includes(file), run.stderr)
+      assert.match(run.stderr, /another program/)
+      assert.match(run.stderr, /--port/)
+      assert.equal(await readFile(file, 'utf8'), kept, 'the kept port stays kept')
+    } finally {
+      server.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('a --port that is taken: one line naming it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cairn-port-taken-'))
+    const { server, port } = await holdPort()
+    try {
+      const run = await runBin(['--data-dir', dir, '--no-window', '--port', String(port)])
+      assert.equal(run.code, 1)
+      assert.match(run.stderr, /^cairn-desktop: [^\n]*\n$/, 'one line')
+      assert.doesNotMatch(run.stderr, /EADDRINUSE|\n\s+at /)
+      assert.ok(run.stderr.includes(`port ${port}`), run.stderr)
+      assert.match(run.stderr, /another program/)
+    } finally {
+      server.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
