@@ -5,7 +5,7 @@ import type { LogBuffer } from '../../core/node/log-buffer.ts'
 import type { DesktopBackupPeerInfo } from '../../core/rpc/api.ts'
 import { startPeer, type RunningPeer } from '../../relay-server/peer/start-peer.ts'
 import type { LogFields, Logger } from '../../relay-server/shared/log.ts'
-import { isCairnError } from '../../core/errors.ts'
+import { CairnError, isCairnError, toErrorPayload } from '../../core/errors.ts'
 import { readBackupPeerSettings, setAsideBackupPeerSettings, writeBackupPeerSettings, type BackupPeerSettings } from './backup-peer-settings.ts'
 
 /** The backup peer's folder inside the desktop's data folder (its own stores, key and control socket). */
@@ -32,7 +32,7 @@ export interface DesktopBackupPeerInit {
 export interface DesktopBackupPeer {
   /** Starts the peer if the setting is on; never throws (a failure is logged, and `info` tries again; a damaged settings file starts nothing). */
   start: () => Promise<void>
-  /** Its address and a fresh pairing code; null when it is off or could not start. CONFIG_INVALID while its settings file is damaged. */
+  /** Its address and a fresh pairing code; null when it is off. CONFIG_INVALID while its settings file is damaged; INTERNAL when it is on but could not start. */
   info: () => Promise<DesktopBackupPeerInfo | null>
   /** Turns the setting on or off (kept across restarts; over a damaged file, kept aside as `….damaged`), starting or stopping the peer; returns `info`. */
   setEnabled: (enabled: boolean) => Promise<DesktopBackupPeerInfo | null>
@@ -57,6 +57,8 @@ export function createDesktopBackupPeer (init: DesktopBackupPeerInit): DesktopBa
   let settings: BackupPeerSettings | undefined
   let peer: RunningPeer | undefined
   let peerRelays: string[] = []
+  // Why the last start failed: info() says so rather than reading as "turned off".
+  let startError: unknown
   // One change at a time: a start, a stop and a restart never overlap.
   let queue: Promise<unknown> = Promise.resolve()
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
@@ -104,7 +106,9 @@ export function createDesktopBackupPeer (init: DesktopBackupPeerInit): DesktopBa
   const startQuietly = async (): Promise<void> => {
     try {
       await serial(up)
+      startError = undefined
     } catch (err) {
+      startError = err
       // A damaged settings file says itself what it is and what to do.
       if (isCairnError(err, 'CONFIG_INVALID')) log.error(err.message)
       else log.error('could not start the backup peer', { err })
@@ -118,6 +122,9 @@ export function createDesktopBackupPeer (init: DesktopBackupPeerInit): DesktopBa
     if (peer !== undefined && !sameList(relays, peerRelays)) await serial(async () => { await down(); await up() }).catch((err: unknown) => { log.error('could not restart the backup peer', { err }) })
     await startQuietly()
     const running = peer
+    if (running === undefined && startError !== undefined) {
+      throw new CairnError('INTERNAL', `The backup peer is on but could not start: ${toErrorPayload(startError).message}. The Logs page has details`, { cause: startError })
+    }
     if (running === undefined) return null
     return { peerId: running.peerId, address: dialAddress(running), pairingCode: await running.createPairingCode() }
   }

@@ -181,6 +181,24 @@ describe('the desktop as a backup peer', () => {
     }
   })
 
+  // A peer that is on but could not start (its stores damaged) answered info() with null,
+  // which the card shows as "Turned off", and its "Serve as a backup peer" did nothing: the
+  // user was told they had turned it off when it had failed.
+  it('on but unable to start: info() fails with the reason instead of reading as "turned off"', async () => {
+    const dataDir = (await tempDir('cairn-desktop-peer-broken-')).path
+    dirs.push({ path: dataDir, cleanup: async () => {} })
+    await mkdir(join(dataDir, 'backup-peer', 'datastore'), { recursive: true })
+    await writeFile(join(dataDir, 'backup-peer', 'datastore', 'datastore.sqlite'), 'not a database, not at all'.repeat(200))
+    const logs = new LogBuffer()
+    const peer = peerOf(dataDir, logs)
+    peers.push(peer)
+    await peer.start()
+    assert.ok(peer.running() === undefined)
+    await assert.rejects(peer.info(), (err: unknown) => isCairnError(err, 'INTERNAL') && /could not start/.test(err.message))
+    await assert.rejects(createDesktopPeerHandlers(peer)['desktop.backupPeer.setEnabled']({ enabled: true }), /could not start/)
+    assert.ok(logs.recent().some((line) => line.level === 'error' && /could not start the backup peer/.test(line.message)))
+  })
+
   it('takes a reservation on the desktop node\'s relays (when they change too) and gives the relayed address', async () => {
     const dataDir = (await tempDir('cairn-desktop-peer-relay-')).path
     dirs.push({ path: dataDir, cleanup: async () => {} })
