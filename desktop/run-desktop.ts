@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs'
 import { ConfigInvalidError } from '../core/errors.ts'
 import { desktopConfigPath, loadDesktopConfig } from './desktop-config.ts'
 import type { DesktopArgs } from './options.ts'
@@ -50,6 +51,7 @@ export async function runDesktop (args: DesktopArgs, init: RunDesktopInit): Prom
       init.warn(`could not open the window: ${err instanceof Error ? err.message : String(err)}`)
     })
   }
+  makeDataDir(args.dataDir)
   const claim = await claimInstance(args.dataDir, { onOpen: openWindow, request: args.openWindow ? 'open' : 'ping' })
   if (!claim.primary) {
     init.say(`cairn-desktop is already running on ${args.dataDir}${args.openWindow ? '; its window opens' : ''}.`)
@@ -91,4 +93,15 @@ function appPortError (err: unknown, port: number, from: string): unknown {
   if (failure.syscall !== 'listen' || failure.port !== port || failure.code !== 'EADDRINUSE') return err
   const which = from === '--port' ? `port ${port} (--port)` : `port ${port}, Cairn's app port kept in ${from},`
   return new ConfigInvalidError(`${which} is in use by another program (or a Cairn on another data folder): close it and start Cairn again, or start with --port N to use another port this time (the kept one stays kept)`, { cause: err })
+}
+
+/** The data folder, made if need be; a path through a file says so (Node says only "EEXIST … mkdir"). */
+function makeDataDir (dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw err
+    throw new ConfigInvalidError(`${dataDir} cannot be Cairn's data folder (--data-dir): it, or a folder on its way, is a file. Choose a folder (it is made if it does not exist)`, { cause: err })
+  }
 }

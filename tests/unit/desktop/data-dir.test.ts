@@ -29,6 +29,26 @@ describe('desktop data folder', () => {
     assert.equal(defaultDataDir('win32', { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }, 'C:\\Users\\ann'), 'C:\\Users\\ann\\AppData\\Roaming\\Cairn')
     assert.equal(defaultDataDir('win32', {}, 'C:\\Users\\ann'), 'C:\\Users\\ann\\AppData\\Roaming\\Cairn')
   })
+
+  // A --data-dir that names a file (a typo, a path pasted wrong) ended the launch with Node's
+  // raw "EEXIST: file already exists, mkdir '…'", which does not say the option is the trouble.
+  it('a --data-dir that is a file: one line that says so and names the option', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cairn-desktop-file-'))
+    try {
+      const file = join(dir, 'notes.txt')
+      await writeFile(file, 'mine')
+      for (const dataDir of [file, join(file, 'cairn')]) {
+        const run = await runBin(['--data-dir', dataDir, '--no-window'])
+        assert.equal(run.code, 1)
+        assert.match(run.stderr, /^cairn-desktop: [^\n]*\n$/, 'one line')
+        assert.doesNotMatch(run.stderr, /EEXIST|ENOTDIR|\n\s+at /)
+        assert.ok(run.stderr.includes(file) && run.stderr.includes('--data-dir'), run.stderr)
+      }
+      assert.equal(await readFile(join(dir, 'notes.txt'), 'utf8'), 'mine')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
 })
 
 describe('desktop settings file', () => {
