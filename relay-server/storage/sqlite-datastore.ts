@@ -67,7 +67,7 @@ export class SqliteDatastore extends BaseDatastore {
     if (this.db !== undefined) return
     mkdirSync(dirname(this.path), { recursive: true })
     const { DatabaseSync } = await loadSqlite()
-    const db = guard(() => new DatabaseSync(this.path), 'open the datastore')
+    const db = guard(() => new DatabaseSync(this.path), `open the datastore ${this.path}`)
     try {
       db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
       db.exec('PRAGMA journal_mode = WAL')
@@ -76,7 +76,7 @@ export class SqliteDatastore extends BaseDatastore {
       this.statements = prepare(db)
     } catch (err) {
       db.close()
-      throw storageError(err, 'open the datastore')
+      throw storageError(err, `open the datastore ${this.path}`)
     }
     this.db = db
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -45,6 +45,25 @@ describe('desktop data folder', () => {
         assert.ok(run.stderr.includes(file) && run.stderr.includes('--data-dir'), run.stderr)
       }
       assert.equal(await readFile(join(dir, 'notes.txt'), 'utf8'), 'mine')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  // A damaged vault datastore stopped the launch with "Could not open the datastore (Error:
+  // file is not a database)": the data folder holds two datastores (the vault's and the
+  // backup peer's), and the line named neither. (Needs the built app: the stores open after it is served.)
+  it('a damaged vault datastore: the line names the file, which is left as it was', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cairn-desktop-store-'))
+    try {
+      const file = join(dir, 'vault', 'datastore.sqlite')
+      const garbage = 'not a database, not at all. '.repeat(300)
+      await mkdir(join(dir, 'vault'), { recursive: true })
+      await writeFile(file, garbage)
+      const run = await runBin(['--data-dir', dir, '--no-window'])
+      assert.equal(run.code, 1)
+      assert.ok(run.stderr.includes(file), run.stderr)
+      assert.equal(await readFile(file, 'utf8'), garbage)
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
