@@ -50,7 +50,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   SHARE_FOLDER_TOO_LARGE: 'That folder is too large to share as one link (at most 10,000 files). Share the folders inside it instead.',
   SHARE_UNAVAILABLE: 'Nobody is sharing this file right now. The sender may have stopped sharing it, or their devices and backup peer are offline.',
   SHARE_CONTENT_MISMATCH: "This shared file doesn't match what its link announced, so nothing was saved. Ask the sender to share it again.",
-  CONFIG_INVALID: 'A setting has a value Cairn cannot use. The message says which one.',
+  CONFIG_INVALID: 'A setting has a value Cairn cannot use.',
   ABORTED: 'Stopped before it finished.',
   NODE_UNAVAILABLE: 'Cairn lost contact with its background process. Try again.',
   SERVICE_WORKER_MISSING: "The Cairn tab that holds your vault was opened without Cairn's offline service (a forced reload does that). Reload your Cairn tabs, then try again.",
@@ -117,7 +117,14 @@ export function errorCodeOf (err: unknown): ErrorCode {
 
 /** Words for the person using Cairn, for any error (never its stack or raw message). */
 export function errorMessage (err: unknown): string {
-  return MESSAGES[errorCodeOf(err)]
+  const code = errorCodeOf(err)
+  // CONFIG_INVALID is raised only by Cairn's own node or daemon, in words that
+  // say which setting and what to do (a damaged settings file, a value out of range).
+  if (code === 'CONFIG_INVALID') {
+    const detail = (err as { message?: unknown }).message
+    if (typeof detail === 'string' && detail.trim() !== '' && detail.length <= 600) return `${MESSAGES.CONFIG_INVALID} ${detail.trim().replace(/[.]?$/, '.')}`
+  }
+  return MESSAGES[code]
 }
 
 /** Words for one code. */

@@ -27,3 +27,13 @@ test('anything else becomes the INTERNAL words, never its message or stack', () 
   assert.equal(errorCodeOf({ code: 'VAULT_LOCKED' }), 'VAULT_LOCKED')
   assert.equal(errorCodeOf({ code: 'NOT_A_CODE' }), 'INTERNAL')
 })
+
+test('a setting Cairn cannot use is named: CONFIG_INVALID carries its own words (which file or value, and what to do)', () => {
+  const damaged = new CairnError('CONFIG_INVALID', '/home/ann/.local/share/cairn/desktop.json is damaged (not JSON). Repair it, or move it away')
+  const words = errorMessage(damaged)
+  assert.match(words, /^A setting has a value Cairn cannot use\. /)
+  assert.match(words, /desktop\.json is damaged \(not JSON\)\. Repair it, or move it away\.$/)
+  // Rebuilt after postMessage, or with no words of its own: the general words alone.
+  assert.equal(errorMessage({ code: 'CONFIG_INVALID' }), messageForCode('CONFIG_INVALID'))
+  assert.equal(errorMessage(new CairnError('CONFIG_INVALID', '  ')), messageForCode('CONFIG_INVALID'))
+})
