@@ -13,12 +13,15 @@ import { multiaddr } from '@multiformats/multiaddr'
  * "Private" is libp2p's own list (@libp2p/utils isPrivateIp: 127/8, 10/8,
  * 172.16/12, 192.168/16, 169.254/16, 100.64/10, ::1, fc00::/7, fe80::/10
  * and the other special-use ranges), plus the names that can only mean this
- * machine or this LAN: `localhost`, `*.localhost` and mDNS `*.local`.
+ * machine or this LAN: `localhost`, `*.localhost`, mDNS `*.local`, the home
+ * network's `*.home.arpa` (RFC 8375), the private-use `*.internal`, the
+ * customary `*.lan`, and a single label (`router`, `nas`), which only a LAN's
+ * DNS search domain resolves. Trailing dots do not change a name.
  * A public name that resolves to a private address cannot be seen from a
  * browser; the gater does not see resolved addresses either.
  */
 
-const LOCAL_NAME = /(^|\.)(localhost|local)\.?$/i
+const LOCAL_NAME = /(^|\.)(localhost|local|home\.arpa|internal|lan)$/i
 
 /**
  * True for a host (an IP literal, `[::1]`, or a DNS name) that is loopback,
@@ -33,7 +36,8 @@ export function isPrivateHost (host: string): boolean {
   if (parsed === undefined) return true
   const ip = isPrivateIp(parsed)
   if (ip !== undefined) return ip
-  return LOCAL_NAME.test(parsed)
+  const name = parsed.replace(/\.+$/, '')
+  return !name.includes('.') || LOCAL_NAME.test(name)
 }
 
 /** The hostname a WHATWG URL parser makes of `host` (IPv4 numbers in any notation become dotted decimal), brackets off. */

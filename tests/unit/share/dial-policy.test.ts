@@ -62,6 +62,23 @@ describe('which addresses count as loopback or private', () => {
     assert.equal(isPrivateHost('134743044'), false)
   })
 
+  it('a name that only a LAN resolves (a single label, home.arpa, .internal, .lan) counts as private', () => {
+    // A link's hint `/dns4/router.home.arpa/tcp/80/ws` would have the recipient's browser open a
+    // WebSocket to their own router's admin page: these names mean nothing on the public internet.
+    const lanNames = [
+      `/dns4/router/tcp/80/ws/p2p/${PEER}`,
+      `/dns4/intranet./tcp/8080/ws/p2p/${PEER}`,
+      `/dns4/router.home.arpa/tcp/80/ws/p2p/${PEER}`,
+      `/dns/nas.internal/tcp/5000/ws/p2p/${PEER}`,
+      `/dns4/printer.lan/tcp/631/ws/p2p/${PEER}`,
+      `/dns4/a.localhost../tcp/80/ws/p2p/${PEER}`
+    ]
+    for (const address of lanNames) assert.equal(isPrivateAddress(address), true, address)
+    assert.deepEqual(dialableHints([...lanNames, PUBLIC_IP_PEER], 'cairn.example.org'), [PUBLIC_IP_PEER])
+    // Public names that merely contain those words stay public.
+    for (const host of ['home.arpa.example.com', 'internal.example.com', 'lan.example.org', 'localhost.example.com']) assert.equal(isPrivateHost(host), false, host)
+  })
+
   it('an address that cannot be read is never dialed from a public app', () => {
     assert.equal(isPrivateAddress('not a multiaddr'), true)
     assert.equal(isPrivateAddress(`/p2p/${PEER}`), true)
