@@ -153,3 +153,28 @@ it('the node refuses to put a file under a file\'s name as a folder (PATH_EXISTS
   await rejectsWith(client.call('files.addShared', { uploadId: 'u', source: '/download/share/tok/0', path: 'Shared with me/Holiday/a.txt', size: 3, type: '' }), 'PATH_EXISTS')
   assert.deepEqual(await contents(vault), before)
 })
+
+it('a shared name the vault would refuse (a control character, NUL, over 255 bytes) is saved under a name it takes', async () => {
+  // The link carries names of up to 1024 bytes, any characters: the sender chose them, not the recipient's vault rules.
+  const served = { '/download/share/a': 'one', '/download/share/b': 'two', '/download/share/c': 'three', '/download/share/d': 'four' }
+  const { vault, client } = await recipient({}, served)
+  const long = `${'é'.repeat(300)}.pdf`
+  for (const [name, source] of [['line\nbreak.txt', '/download/share/a'], ['nul\u0000.txt', '/download/share/b'], [long, '/download/share/c']] as const) {
+    const save = await saveFromPage(client, file(name, source, served[source].length))
+    assert.equal(save.error.value, undefined, name)
+    assert.equal(save.state.value, 'saved', name)
+  }
+  // A folder share's own name is the sender's too.
+  const folder = await saveFromPage(client, { kind: 'folder', name: 'tab\there', files: [{ source: '/download/share/d', path: 'x.txt', size: 4, type: 'text/plain\r\n' }] })
+  assert.equal(folder.state.value, 'saved')
+
+  const saved = await contents(vault)
+  assert.deepEqual(Object.values(saved).sort(), ['four', 'one', 'three', 'two'])
+  for (const path of Object.keys(saved)) {
+    assert.ok(path.startsWith('Shared with me/'), path)
+    assert.doesNotMatch(path, /[\u0000-\u001f\u007f]/, path)
+    for (const segment of path.split('/')) assert.ok(enc.encode(segment).length <= 255, path)
+  }
+  const longSaved = Object.keys(saved).find(path => saved[path] === 'three')
+  assert.ok(longSaved?.endsWith('.pdf'), 'a name cut to fit keeps its extension')
+})
