@@ -18,6 +18,7 @@ import { CID } from 'multiformats/cid'
 import { base64UrlToBytes, toBase64Url } from '../crypto/base64.ts'
 import { CairnError, FormatInvalidError } from '../errors.ts'
 import { validatePath } from '../index/paths.ts'
+import { withoutBidiControls } from './shared-name.ts'
 
 /** The MIME type a folder share's link carries. */
 export const FOLDER_SHARE_TYPE = 'application/vnd.cairn.folder+json'
@@ -82,7 +83,8 @@ export function decodeFolderListing (bytes: Uint8Array): FolderEntry[] {
   const entries = files.map((file: unknown) => {
     if (typeof file !== 'object' || file === null) throw invalid('an entry is not an object')
     const f = file as Record<string, unknown>
-    const path = checkPath(f.path)
+    // Without bidi controls before any check: two paths that read alike are one path.
+    const path = checkPath(typeof f.path === 'string' ? withoutBidiControls(f.path) : f.path)
     if (seen.has(path.normalize('NFC'))) throw invalid(`two entries for ${path}`)
     seen.add(path.normalize('NFC'))
     if (!Number.isSafeInteger(f.size) || (f.size as number) < 0) throw invalid('a size is not a byte count')

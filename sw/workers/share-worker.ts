@@ -9,6 +9,7 @@ import { findShare, readShare } from '../../core/share/open-share.ts'
 import { isPrivateAddress, isPrivateHost } from '../../core/share/dial-policy.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { parseShareLink, type ShareLinkFields } from '../../core/share/share-link.ts'
+import { withoutBidiControls } from '../../core/share/shared-name.ts'
 import { decodeFolderListing, FOLDER_SHARE_TYPE, MAX_LISTING_BYTES } from '../../core/share/folder-listing.ts'
 import { CairnError } from '../../core/errors.ts'
 import { LruBlockstore } from '../../core/storage/lru-blockstore.ts'
@@ -54,7 +55,11 @@ async function startNode (): Promise<CairnHelia> {
 
 async function open (link: string): Promise<void> {
   try {
-    fields ??= parseShareLink(link)
+    if (fields === undefined) {
+      const read = parseShareLink(link)
+      // The sender's name, as the page, the download and a save show it (shared-name.ts).
+      fields = { ...read, name: withoutBidiControls(read.name) }
+    }
   } catch (err) {
     post({ kind: 'open-failed', error: toErrorPayload(err) })
     return

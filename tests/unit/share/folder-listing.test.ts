@@ -29,6 +29,13 @@ function withFirst (field: string, value: unknown): Uint8Array {
 }
 
 describe('folder listing v1', () => {
+  it('reads paths without the bidi controls that would hide a file\'s real extension; two that read alike are one path', () => {
+    const hidden = decodeFolderListing(withFirst('path', 'trip/photo\u202Egnp.exe'))
+    assert.equal(hidden[0]?.path, 'trip/photognp.exe')
+    // "a.txt" and "a.txt" with a mark in it would look the same on the page and in the vault.
+    assertCode(() => decodeFolderListing(withFirst('path', 'sub\u200F/b.bin')), 'FORMAT_INVALID')
+  })
+
   it('round trips paths, sizes, types, addresses and keys, in the documented JSON shape', () => {
     const bytes = encodeFolderListing(entries())
     const json = JSON.parse(new TextDecoder().decode(bytes))
