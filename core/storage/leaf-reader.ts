@@ -22,16 +22,27 @@ async function blockBytes (blockstore: Blockstore, cid: CID, signal?: AbortSigna
 /** One raw leaf of a file, and its length when its parent's link says it (a raw leaf's Tsize is its length). */
 interface Leaf { cid: CID, size?: number }
 
+/**
+ * Levels of dag-pb nodes above a leaf: the importer's balanced tree of a file
+ * of 2^53 bytes in the smallest chunks is under 10 deep. A deeper tree is not
+ * one Cairn made (a share's blocks are the sender's choice): a chain of
+ * thousands of one-link nodes would be fetched one by one, then overflow the stack.
+ */
+const MAX_TREE_DEPTH = 32
+
 /** A UnixFS file's raw leaves in order (Cairn stores content with raw leaves only, DESIGN §4). */
-async function * leavesOf (blockstore: Blockstore, cid: CID, signal?: AbortSignal, size?: number): AsyncGenerator<Leaf> {
+async function * leavesOf (blockstore: Blockstore, cid: CID, signal?: AbortSignal, size?: number, depth = 0): AsyncGenerator<Leaf> {
   if (cid.code === raw.code) {
+    // Every leaf is the header or a whole chunk; links to an empty one could repeat it without end.
+    if (size === 0) throw new FormatInvalidError('a stored file has an empty leaf')
     yield size === undefined ? { cid } : { cid, size }
     return
   }
   if (cid.code !== dagPb.code) throw new FormatInvalidError('a stored file is made of raw and dag-pb blocks only')
+  if (depth >= MAX_TREE_DEPTH) throw new FormatInvalidError('a stored file\'s tree is deeper than any Cairn makes')
   const node = dagPb.decode(await blockBytes(blockstore, cid, signal))
   if (node.Links.length === 0) throw new FormatInvalidError('a stored file keeps its bytes in raw leaves')
-  for (const link of node.Links) yield * leavesOf(blockstore, link.Hash, signal, link.Tsize)
+  for (const link of node.Links) yield * leavesOf(blockstore, link.Hash, signal, link.Tsize, depth + 1)
 }
 
 /** Bytes [start, end) of a stored file (its ciphertext, header included). */
@@ -52,6 +63,7 @@ async function * partsOf (blockstore: Blockstore, root: CID, range: LeafRange | 
     if (range === undefined) { yield { cid: leaf.cid, from: 0, to: Infinity }; continue }
     if (position >= range.end) return
     const size = leaf.size ?? (await blockBytes(blockstore, leaf.cid, signal)).length
+    if (size === 0) throw new FormatInvalidError('a stored file has an empty leaf')
     const end = position + size
     if (end > range.start) yield { cid: leaf.cid, from: Math.max(0, range.start - position), to: Math.min(size, range.end - position), size }
     position = end
@@ -61,6 +73,7 @@ async function * partsOf (blockstore: Blockstore, root: CID, range: LeafRange | 
 /** A leaf's bytes, cut to the part asked for; a leaf whose length is not what its link said is refused. */
 async function partBytes (blockstore: Blockstore, part: LeafPart, signal?: AbortSignal): Promise<Uint8Array> {
   const bytes = await blockBytes(blockstore, part.cid, signal)
+  if (bytes.length === 0) throw new FormatInvalidError('a stored file has an empty leaf')
   if (part.size !== undefined && bytes.length !== part.size) throw new FormatInvalidError('a stored leaf is not the length its link gives')
   return part.from === 0 && part.to >= bytes.length ? bytes : bytes.subarray(part.from, part.to)
 }
