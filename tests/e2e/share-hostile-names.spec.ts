@@ -29,3 +29,23 @@ test('a link whose name hides its extension behind bidi controls shows the name 
   expect(shown).not.toMatch(BIDI)
   expect(shown.endsWith('.exe')).toBe(true)
 })
+
+test('a link with a long unbroken type and name still fits a phone\'s width', async ({ profile }) => {
+  const page = await profile.context.newPage()
+  await page.setViewportSize({ width: 360, height: 740 })
+  const link = createShareLink({
+    origin: CairnApp.appUrl(),
+    cid: CID.createV1(raw.code, await sha256.digest(crypto.getRandomValues(new Uint8Array(32)))),
+    shareKey: crypto.getRandomValues(new Uint8Array(32)),
+    name: `${'n'.repeat(1000)}.txt`,
+    size: 10,
+    // 255 bytes: the most a link carries.
+    type: `application/${'x'.repeat(243)}`,
+    hints: []
+  })
+  await openShareLink(page, link)
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('.txt')
+  await expect(page.getByText('application/xxxx', { exact: false })).toBeVisible()
+  const sideways = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1)
+  expect(sideways, 'the page scrolls sideways').toBe(false)
+})

@@ -20,7 +20,7 @@ export function SharePage ({ share, save }: { share: ShareModel, save: SaveToVau
       <div class='card stack'>
         <p class='brand'><CairnMark />Cairn</p>
         <h1>{meta !== undefined ? meta.name : 'A shared file'}</h1>
-        {meta !== undefined && meta.type !== FOLDER_TYPE && <p class='hint'>{formatBytes(meta.size)}{meta.type !== '' ? ` · ${meta.type}` : ''}</p>}
+        {meta !== undefined && meta.type !== FOLDER_TYPE && <p class='hint wrap'>{formatBytes(meta.size)}{meta.type !== '' ? ` · ${meta.type}` : ''}</p>}
         {meta?.type === FOLDER_TYPE && <p class='hint'>A shared folder</p>}
         {state === 'opening' && <p role='status' class='busy'><span class='spinner' aria-hidden='true' />Looking for the file…</p>}
         {(state === 'damaged' || state === 'unavailable' || state === 'failed') && <ErrorAlert message={share.error.value} />}
