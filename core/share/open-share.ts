@@ -2,6 +2,10 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { CairnError, isCairnError } from '../errors.ts'
 import { readWholeBlock } from '../storage/read-block.ts'
 import { readDecrypted } from '../storage/encrypted-content.ts'
+import { readLeaves } from '../storage/leaf-reader.ts'
+import { HEADER_LENGTH } from '../crypto/stream-format.ts'
+import { deriveFileSubkeys, parseHeader, wipeFileSubkeys } from '../crypto/stream-header.ts'
+import { concatBytes } from '@noble/hashes/utils.js'
 import type { ByteRange } from '../storage/range-read.ts'
 import { dialableHints } from './dial-policy.ts'
 import type { ShareLinkFields } from './share-link.ts'
@@ -37,10 +41,11 @@ const nobody = (cause?: unknown): CairnError =>
 
 /**
  * Finds the share: dials the link's hints (all at once) and fetches the root
- * block, all within a bounded wait. Bitswap checks every block against its CID and
+ * block and the file's header, all within a bounded wait. Bitswap checks every block against its CID and
  * ignores a peer's bad answer while the others may still send a good one;
- * when nobody online sends the root in time the share is SHARE_UNAVAILABLE,
- * which the page turns into "Nobody is sharing this file right now".
+ * when nobody online sends them in time the share is SHARE_UNAVAILABLE,
+ * which the page turns into "Nobody is sharing this file right now". A
+ * header that does not verify under the link's key is SHARE_LINK_DAMAGED.
  */
 export async function findShare (helia: ShareReader, fields: ShareLinkFields, options: OpenShareOptions = {}): Promise<void> {
   const timeout = AbortSignal.timeout(options.findTimeoutMs ?? DEFAULT_FIND_TIMEOUT_MS)
@@ -55,6 +60,41 @@ export async function findShare (helia: ShareReader, fields: ShareLinkFields, op
   } catch (err) {
     if (options.signal?.aborted === true) throw err
     throw nobody(err)
+  }
+  let header: Uint8Array
+  try {
+    header = await readHeader(helia.blockstore, fields.cid, signal)
+  } catch (err) {
+    if (options.signal?.aborted === true) throw err
+    // Its first leaf did not come in time, as for the root; anything else is no Cairn file.
+    throw signal.aborted ? nobody(err) : damagedLink(err)
+  }
+  checkHeader(fields.shareKey, header)
+}
+
+const damagedLink = (cause: unknown): CairnError =>
+  new CairnError('SHARE_LINK_DAMAGED', 'the link\'s key does not open the file its address names', { cause })
+
+/** The first HEADER_LENGTH bytes of the file at `root` (its first leaf, fetched like any block). */
+async function readHeader (blockstore: Blockstore, root: CID, signal: AbortSignal): Promise<Uint8Array> {
+  const parts: Uint8Array[] = []
+  for await (const part of readLeaves(blockstore, root, 1, signal, { start: 0, end: HEADER_LENGTH })) parts.push(part)
+  return parts.length === 1 ? parts[0] as Uint8Array : concatBytes(...parts)
+}
+
+/**
+ * The header must verify under the link's key (core/crypto/stream-header.ts):
+ * a link naming something else (a vault's own blocks, any raw block) would
+ * otherwise open as a file that every download and preview then fails on.
+ */
+function checkHeader (shareKey: Uint8Array, header: Uint8Array): void {
+  const subkeys = deriveFileSubkeys(shareKey)
+  try {
+    parseHeader(subkeys, header)
+  } catch (err) {
+    throw damagedLink(err)
+  } finally {
+    wipeFileSubkeys(subkeys)
   }
 }
 

@@ -9,7 +9,7 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { isCairnError } from '../../../core/errors.ts'
 import { generateFileKey } from '../../../core/crypto/stream-format.ts'
-import { readShare } from '../../../core/share/open-share.ts'
+import { findShare, readShare, type ShareReader } from '../../../core/share/open-share.ts'
 import { RecordingBlockstore, storeEncrypted } from '../../../core/storage/encrypted-content.ts'
 import type { Helia } from '@helia/interface'
 
@@ -67,4 +67,19 @@ it('a share whose tree repeats an empty leaf without end fails as not a Cairn fi
     new Response(readShare({ blockstore: store as unknown as Helia['blockstore'] }, fields, { stallTimeoutMs: 1000, signal })).arrayBuffer(),
     (err: unknown) => isCairnError(err) && err.code === 'FORMAT_INVALID'
   )
+})
+
+it('a link whose key does not open what its address names (a vault\'s own blocks, a raw block) is damaged when opened, not when a download breaks', async () => {
+  const store = new MemoryBlockstore()
+  // A vault's file, encrypted under a key the link does not carry.
+  const vaultFile = await storeEncrypted(new RecordingBlockstore(store), new Response(new Uint8Array(500).fill(1)).body as ReadableStream<Uint8Array>, { fileKey: generateFileKey() })
+  // Any raw block, such as a sealed index block.
+  const block = crypto.getRandomValues(new Uint8Array(300))
+  const rawBlock = CID.createV1(0x55, await sha256.digest(block))
+  await store.put(rawBlock, block)
+  const helia = { blockstore: store as unknown as Helia['blockstore'], libp2p: { dial: async () => { throw new Error('no hints to dial') } } } as unknown as ShareReader
+  for (const cid of [vaultFile, rawBlock]) {
+    const fields = { cid, shareKey: generateFileKey(), name: 'photo.png', size: 500, type: 'image/png', hints: [] }
+    await assert.rejects(findShare(helia, fields, { findTimeoutMs: 5_000 }), (err: unknown) => isCairnError(err) && err.code === 'SHARE_LINK_DAMAGED', cid.toString())
+  }
 })
