@@ -49,3 +49,21 @@ test('a link with a long unbroken type and name still fits a phone\'s width', as
   const sideways = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1)
   expect(sideways, 'the page scrolls sideways').toBe(false)
 })
+
+test('a link with an empty name (or one of bidi controls alone) still has a heading that says what it is', async ({ profile }) => {
+  const page = await profile.context.newPage()
+  for (const name of ['', '\u202E\u2066']) {
+    const link = createShareLink({
+      origin: CairnApp.appUrl(),
+      cid: CID.createV1(raw.code, await sha256.digest(crypto.getRandomValues(new Uint8Array(32)))),
+      shareKey: crypto.getRandomValues(new Uint8Array(32)),
+      name,
+      size: 10,
+      type: 'text/plain',
+      hints: []
+    })
+    await openShareLink(page, link)
+    await expect(page.getByText('10 B')).toBeVisible()
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('A shared file')
+  }
+})

@@ -11,6 +11,13 @@ import type { ShareModel } from './share-model.ts'
 /** core/share/folder-listing.ts FOLDER_SHARE_TYPE (web/ reaches core only for types and words). */
 const FOLDER_TYPE = 'application/vnd.cairn.folder+json'
 
+const UNNAMED = 'A shared file'
+
+/** The sender's name, or words for one with nothing to show (a link may carry an empty name): never an empty heading. */
+function shownName (name: string): string {
+  return name.trim() === '' ? UNNAMED : name
+}
+
 /** What someone who opened a share link sees: the file, its preview, Download, and (with Cairn) Save to my vault. */
 export function SharePage ({ share, save }: { share: ShareModel, save: SaveToVaultModel }) {
   const meta = share.meta.value
@@ -19,7 +26,7 @@ export function SharePage ({ share, save }: { share: ShareModel, save: SaveToVau
     <main class='centered share-page'>
       <div class='card stack'>
         <p class='brand'><CairnMark />Cairn</p>
-        <h1>{meta !== undefined ? meta.name : 'A shared file'}</h1>
+        <h1>{meta !== undefined ? shownName(meta.name) : UNNAMED}</h1>
         {meta !== undefined && meta.type !== FOLDER_TYPE && <p class='hint wrap'>{formatBytes(meta.size)}{meta.type !== '' ? ` · ${meta.type}` : ''}</p>}
         {meta?.type === FOLDER_TYPE && <p class='hint'>A shared folder</p>}
         {state === 'opening' && <p role='status' class='busy'><span class='spinner' aria-hidden='true' />Looking for the file…</p>}
@@ -57,7 +64,7 @@ function Ready ({ share, save }: { share: ShareModel, save: SaveToVaultModel }) 
   return (
     <>
       <div class='actions'>
-        <a class='button-link primary' href={shareDownloadUrl(share.token)} aria-label={`Download ${meta.name}`} onClick={share.clearStreamError}>Download</a>
+        <a class='button-link primary' href={shareDownloadUrl(share.token)} aria-label={`Download ${shownName(meta.name)}`} onClick={share.clearStreamError}>Download</a>
       </div>
       {brokenAlert}
       <SharePreview meta={meta} url={shareDownloadUrl(share.token, true)} />
