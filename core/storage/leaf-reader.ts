@@ -1,4 +1,5 @@
 import * as dagPb from '@ipld/dag-pb'
+import { UnixFS } from 'ipfs-unixfs'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
@@ -52,22 +53,63 @@ export interface LeafRange { start: number, end: number }
 interface LeafPart { cid: CID, from: number, to: number, size?: number }
 
 /**
- * The leaves holding `range`, with the part of each that lies in it. Leaves
- * wholly before the range are skipped by their links' sizes, never read
- * (only a leaf whose link gives no size is read to learn it), so a read from
- * the middle of a large file costs the leaves it returns and the few nodes above them.
+ * The leaves holding `range`, with the part of each that lies in it. Whole
+ * subtrees before the range are stepped over by the sizes their parent
+ * records (UnixFS blockSizes), never walked: a read from the middle of a
+ * large file costs the leaves it returns and the few nodes above them, and a
+ * sender's tree of a billion tiny leaves (three blocks that link one child a
+ * thousand times) costs no more to seek through than Cairn's own. A size
+ * that lies only misplaces bytes, which then fail decryption.
  */
 async function * partsOf (blockstore: Blockstore, root: CID, range: LeafRange | undefined, signal?: AbortSignal): AsyncGenerator<LeafPart> {
-  let position = 0
-  for await (const leaf of leavesOf(blockstore, root, signal)) {
-    if (range === undefined) { yield { cid: leaf.cid, from: 0, to: Infinity }; continue }
-    if (position >= range.end) return
-    const size = leaf.size ?? (await blockBytes(blockstore, leaf.cid, signal)).length
-    if (size === 0) throw new FormatInvalidError('a stored file has an empty leaf')
-    const end = position + size
-    if (end > range.start) yield { cid: leaf.cid, from: Math.max(0, range.start - position), to: Math.min(size, range.end - position), size }
-    position = end
+  if (range === undefined) {
+    for await (const leaf of leavesOf(blockstore, root, signal)) yield { cid: leaf.cid, from: 0, to: Infinity }
+    return
   }
+  const at = { position: 0 }
+  yield * rangeParts(blockstore, root, undefined, range, at, signal, 0)
+}
+
+/** The parts of `range` under `cid` (see partsOf); `at.position` is where this subtree starts in the file, and moves past it. */
+async function * rangeParts (blockstore: Blockstore, cid: CID, size: number | undefined, range: LeafRange, at: { position: number }, signal: AbortSignal | undefined, depth: number): AsyncGenerator<LeafPart> {
+  if (cid.code === raw.code) {
+    const length = size ?? (await blockBytes(blockstore, cid, signal)).length
+    if (length === 0) throw new FormatInvalidError('a stored file has an empty leaf')
+    const end = at.position + length
+    if (end > range.start) yield { cid, from: Math.max(0, range.start - at.position), to: Math.min(length, range.end - at.position), size: length }
+    at.position = end
+    return
+  }
+  if (cid.code !== dagPb.code) throw new FormatInvalidError('a stored file is made of raw and dag-pb blocks only')
+  if (depth >= MAX_TREE_DEPTH) throw new FormatInvalidError('a stored file\'s tree is deeper than any Cairn makes')
+  const node = dagPb.decode(await blockBytes(blockstore, cid, signal))
+  if (node.Links.length === 0) throw new FormatInvalidError('a stored file keeps its bytes in raw leaves')
+  // Cairn's importer records every child's size; without them a seek would walk every leaf before it.
+  const sizes = childSizes(node)
+  if (sizes === undefined) throw new FormatInvalidError('a stored file\'s node does not record its parts\' sizes')
+  for (const [i, link] of node.Links.entries()) {
+    if (at.position >= range.end) return
+    const childSize = sizes[i] as number
+    if (at.position + childSize <= range.start) {
+      at.position += childSize
+      continue
+    }
+    yield * rangeParts(blockstore, link.Hash, link.Tsize, range, at, signal, depth + 1)
+  }
+}
+
+/** The file bytes under each link, as the node's UnixFS data records them; undefined unless it records one per link. */
+function childSizes (node: dagPb.PBNode): number[] | undefined {
+  if (node.Data === undefined) return undefined
+  let data: UnixFS
+  try {
+    data = UnixFS.unmarshal(node.Data)
+  } catch {
+    throw new FormatInvalidError('a stored file\'s node is not UnixFS')
+  }
+  if (data.blockSizes.length !== node.Links.length) return undefined
+  const sizes = data.blockSizes.map(Number)
+  return sizes.every(n => Number.isSafeInteger(n) && n >= 0) ? sizes : undefined
 }
 
 /** A leaf's bytes, cut to the part asked for; a leaf whose length is not what its link said is refused. */
