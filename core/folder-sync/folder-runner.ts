@@ -136,6 +136,14 @@ export class FolderRunner {
     }
   }
 
+  /** The user confirmed the folder really is empty: a scan now records its files as deleted. */
+  async confirmEmpty (): Promise<void> {
+    const engine = this.engine
+    if (engine === undefined || this.folder.paused || this.stopped) return
+    engine.confirmEmpty()
+    await this.scan()
+  }
+
   private addChanges (report: ScanReport): void {
     const keys = ['uploaded', 'deleted', 'moved', 'written', 'trashed', 'conflicts'] as const
     const now = { uploaded: report.uploaded + report.deduplicated, deleted: report.deleted, moved: report.moved, written: report.written, trashed: report.trashed, conflicts: report.conflicts }
@@ -178,7 +186,9 @@ export class FolderRunner {
 
   info (): SyncFolderInfo {
     const p = this.engine?.progress()
-    const state: SyncFolderState = this.problem?.state ?? (this.folder.paused ? 'paused' : this.scanning || this.engine === undefined || this.lastScanAt === undefined || (this.last?.unsettled ?? 0) > 0 ? 'syncing' : 'in-step')
+    const state: SyncFolderState = this.problem?.state ?? (this.folder.paused
+      ? 'paused'
+      : this.scanning || this.engine === undefined || this.lastScanAt === undefined || (this.last?.unsettled ?? 0) > 0 ? 'syncing' : this.last?.rootEmpty === true ? 'emptied' : 'in-step')
     const seconds = p !== undefined && p.since > 0 ? (Date.now() - p.since) / 1000 : 0
     const last = this.last
     return {

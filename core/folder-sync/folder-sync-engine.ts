@@ -10,6 +10,12 @@ import { emptyReport, type FolderSyncComponents, type FolderSyncInit, type ScanR
 const DAY_MS = 86_400_000
 /** A long scan saves its state this often, so a crash loses little. */
 const CHECKPOINT_MS = 10_000
+/**
+ * An empty root waits for the user only when it held at least this many
+ * files: a folder's one file deleted is taken at its word (it goes to the
+ * vault's Trash all the same), a whole folder vanishing at once is not.
+ */
+const EMPTY_ROOT_MIN_FILES = 2
 
 /**
  * One synced folder's engine, written once for both hosts: a scan lists the
@@ -32,6 +38,10 @@ export class FolderSyncEngine {
    * Dropped when a scan fails, so that one's unsaved changes are not kept.
    */
   private held: ScanState | undefined
+  /** The user said the folder really is empty: the next scan records its files as deleted even so. */
+  private emptyConfirmed = false
+  /** The last scan found the root empty (its log line is written once, not at every rescan). */
+  private waitingEmpty = false
 
   constructor (private init: FolderSyncInit, private readonly components: FolderSyncComponents) {
     this.now = components.now ?? systemClock
@@ -49,6 +59,11 @@ export class FolderSyncEngine {
   /** Changes mode or vault folder; applies from the next scan. */
   configure (changes: Partial<FolderSyncInit>): void {
     this.init = { ...this.init, ...changes }
+  }
+
+  /** The folder really is empty (not an unplugged drive): the next scan records its files as deleted. */
+  confirmEmpty (): void {
+    this.emptyConfirmed = true
   }
 
   progress (): SyncProgress {
@@ -83,6 +98,9 @@ export class FolderSyncEngine {
     this.current = { phase: 'scanning', filesToGo: 0, bytesToGo: 0, filesDone: 0, bytesDone: 0, since: now }
     const state = this.held ?? await this.components.state.load()
     this.held = undefined
+    // Taken by this scan, used or not: a confirmation never waits to apply to a later emptying.
+    const emptyConfirmed = this.emptyConfirmed
+    this.emptyConfirmed = false
     const before = { files: Object.keys(state.files).length, ignore: state.ignoreStamp?.mtime, trash: state.trashDays.length }
     this.rules = await this.loadRules(state)
     const report = emptyReport()
@@ -99,6 +117,16 @@ export class FolderSyncEngine {
     }
     // A file the rules now leave out stays in the vault as it is: it is only no longer synced.
     for (const path of Object.keys(state.files)) if (this.rules.ignoresFile(path)) delete state.files[path]
+    // An empty root while files are tracked is most often an unplugged drive or share (its mount point stays):
+    // taken as deletions, every file would go to the vault's Trash and every two-way device's copy to .cairn-trash.
+    const tracked = Object.keys(state.files).length
+    if (!emptyConfirmed && tracked >= EMPTY_ROOT_MIN_FILES && listing.size === 0 && unseen.length === 0 && await source.isEmpty()) {
+      if (!this.waitingEmpty) log.warn('folder sync: the folder is empty now while the vault holds its files; nothing is recorded until they are back or the user confirms')
+      this.waitingEmpty = true
+      this.held = state
+      return { ...report, tracked, rootEmpty: true }
+    }
+    this.waitingEmpty = false
     this.current.phase = 'syncing'
     let lastSave = now
     const ctx: ScanContext = {

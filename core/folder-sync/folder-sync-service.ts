@@ -110,7 +110,21 @@ export class FolderSyncService {
       return fresh.info()
     }
     if (wasPaused) await runner.resume()
+    // Waiting on an empty folder (a drive unplugged): plugged back in, a scan now goes on as before.
+    else if (runner.info().state === 'emptied') await runner.scan()
     await this.save(this.stored())
+    return runner.info()
+  }
+
+  /**
+   * The user says the folder, empty now, really is empty (not an unplugged
+   * drive): a scan records its files as deleted (the vault's Trash). A
+   * folder not waiting so is only scanned.
+   */
+  async confirmEmpty (id: string): Promise<SyncFolderInfo> {
+    const runner = this.runner(id)
+    if (runner.info().state === 'emptied') await runner.confirmEmpty()
+    else await runner.scan()
     return runner.info()
   }
 

@@ -51,6 +51,13 @@ export interface ScanReport {
   renamedForDisk: Array<{ vaultPath: string, diskPath: string }>
   /** Files in step after the scan. */
   tracked: number
+  /**
+   * The folder's root held nothing at all while files of it were tracked (an
+   * unplugged drive or share leaves its empty mount point): the scan recorded
+   * nothing and wrote nothing, and waits for the files to come back or for
+   * the user to confirm the folder really is empty.
+   */
+  rootEmpty: boolean
 }
 
 /** Where a scan is: counts and bytes to go, for the progress bar. */
@@ -65,5 +72,5 @@ export interface SyncProgress {
 }
 
 export function emptyReport (): ScanReport {
-  return { uploaded: 0, deduplicated: 0, moved: 0, deleted: 0, written: 0, trashed: 0, conflicts: 0, unsettled: 0, skipped: [], renamedForDisk: [], tracked: 0 }
+  return { uploaded: 0, deduplicated: 0, moved: 0, deleted: 0, written: 0, trashed: 0, conflicts: 0, unsettled: 0, skipped: [], renamedForDisk: [], tracked: 0, rootEmpty: false }
 }

@@ -12,6 +12,7 @@ export function createSyncHandlers (sync: () => FolderSyncService): Pick<Handler
     'sync.pause': async ({ id }) => await sync().pause(id),
     'sync.resume': async ({ id }) => await sync().resume(id),
     'sync.syncNow': async ({ id }) => await sync().syncNow(id),
+    'sync.confirmEmpty': async ({ id }) => await sync().confirmEmpty(id),
     'sync.setMode': async ({ id, mode }) => await sync().setMode(id, mode),
     'sync.removeFolder': async ({ id }) => { await sync().remove(id) },
     'sync.ignoreRules': async ({ id }) => await sync().ignoreRules(id),

@@ -26,6 +26,11 @@ export type SyncFolderState =
   | 'needs-permission'
   /** The folder cannot be read (gone, unplugged); `error` says why. */
   | 'unavailable'
+  /**
+   * The folder is empty now while the vault holds its files (an unplugged drive or share leaves its mount point
+   * empty): nothing was deleted. It goes on when the files are back, or when the user confirms it is empty.
+   */
+  | 'emptied'
   /** The vault is locked: nothing syncs until it opens. */
   | 'locked'
 
@@ -49,7 +54,7 @@ export interface SyncFolderInfo {
   }
   /** When the last scan ended (ms), if one has. */
   lastScanAt?: number
-  /** Files in step at the last scan. */
+  /** Files in step at the last scan ('emptied': the files the vault holds for the folder, none deleted). */
   files: number
   /** What the last round of changes did (the scans from one in-step state to the next). */
   last?: SyncChanges

@@ -154,6 +154,8 @@ export interface NodeApi {
   'sync.resume': { args: { id: string }, result: SyncFolderInfo }
   /** Scans now, without waiting for the watcher or the schedule. */
   'sync.syncNow': { args: { id: string }, result: SyncFolderInfo }
+  /** A folder waiting because it is empty now ('emptied'): it really is empty, so its files are deleted from the vault (its Trash). */
+  'sync.confirmEmpty': { args: { id: string }, result: SyncFolderInfo }
   'sync.setMode': { args: { id: string, mode: SyncMode }, result: SyncFolderInfo }
   /** Stops syncing a folder; nothing is deleted, on disk or in the vault. */
   'sync.removeFolder': { args: { id: string }, result: undefined }

@@ -34,6 +34,8 @@ export interface SyncModel {
   pause: (id: string) => Promise<void>
   resume: (id: string) => Promise<void>
   syncNow: (id: string) => Promise<void>
+  /** A folder waiting because it is empty now: the user says it really is, so its files are deleted from the vault. */
+  confirmEmpty: (id: string) => Promise<void>
   setMode: (id: string, mode: SyncMode) => Promise<void>
   setRescanInterval: (id: string, seconds: number) => Promise<void>
   remove: (id: string) => Promise<void>
@@ -151,6 +153,7 @@ export function createSyncModel (init: SyncModelInit): SyncModel {
     pause: async (id) => { await run(id, async () => await client.call('sync.pause', { id })) },
     resume: async (id) => { await run(id, async () => await client.call('sync.resume', { id })) },
     syncNow: async (id) => { await run(id, async () => await client.call('sync.syncNow', { id })) },
+    confirmEmpty: async (id) => { await run(id, async () => await client.call('sync.confirmEmpty', { id })) },
     setMode: async (id, mode) => { await run(id, async () => await client.call('sync.setMode', { id, mode })) },
     setRescanInterval: async (id, seconds) => { await run(id, async () => await client.call('sync.setRescanInterval', { id, seconds })) },
     remove: async (id) => { await run(id, async () => { await client.call('sync.removeFolder', { id }) }) },

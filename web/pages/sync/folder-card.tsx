@@ -13,6 +13,7 @@ const STATE_WORDS: Record<SyncFolderInfo['state'], string> = {
   'paused': 'Paused',
   'needs-permission': 'Needs your permission',
   'unavailable': 'Cannot reach the folder',
+  'emptied': 'Empty — waiting',
   'locked': 'Waiting for the vault'
 }
 
@@ -27,6 +28,12 @@ export function changeWords (c: NonNullable<SyncFolderInfo['last']>): string {
     c.conflicts > 0 ? `${c.conflicts} kept both (conflict)` : ''
   ].filter(p => p !== '')
   return parts.length === 0 ? 'None' : parts.join(', ')
+}
+
+/** Why an 'emptied' folder waits, and that nothing was lost. */
+export function emptyFolderWords (folder: Pick<SyncFolderInfo, 'files'>): string {
+  const files = folder.files === 1 ? '1 file' : `${folder.files} files`
+  return `This folder is empty now, but the vault holds its ${files}. Was a drive or network share disconnected? Nothing was deleted: once the files are back, Resume goes on as before.`
 }
 
 /** One synced folder: its state and progress, mode, and Pause/Resume, Sync now, ignore rules, Stop syncing. */
@@ -56,6 +63,15 @@ export function FolderCard ({ folder }: { folder: SyncFolderInfo }) {
       )}
       {folder.state === 'needs-permission' && (
         <p>After a restart the browser asks again before Cairn may use this folder. <button type='button' disabled={busy} onClick={() => { void sync.allow(folder.id) }}>Allow access</button></p>
+      )}
+      {folder.state === 'emptied' && (
+        <div class='stack' data-testid='sync-emptied'>
+          <p role='status'>{emptyFolderWords(folder)}</p>
+          <div class='actions'>
+            <button type='button' disabled={busy} onClick={() => { void sync.resume(folder.id) }}>Resume</button>
+            <button type='button' class='danger-quiet' disabled={busy} onClick={() => { void sync.confirmEmpty(folder.id) }}>It really is empty — delete its files from the vault</button>
+          </div>
+        </div>
       )}
       {folder.state === 'unavailable' && folder.error !== undefined && <p class='small' role='status'>{isErrorCode(folder.error) ? messageForCode(folder.error) : ''}</p>}
       {folder.renamedForDisk.length > 0 && (
