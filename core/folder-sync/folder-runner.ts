@@ -36,6 +36,8 @@ export interface FolderRunnerComponents {
   onChanged: () => void
   /** A scan changed the vault. */
   onVaultChanged: () => void
+  /** Opens the folder afresh: one not there at start (a drive not plugged in) is looked for again on the schedule and at "Sync now". */
+  open?: () => Promise<FolderSource | { state: SyncFolderState, error?: string }>
 }
 
 /**
@@ -56,6 +58,7 @@ export class FolderRunner {
   private fresh = true
   private lastScanAt: number | undefined
   private problem: { state: SyncFolderState, error?: string } | undefined
+  private reopening = false
 
   constructor (public folder: StoredFolder, private readonly components: FolderRunnerComponents, private readonly timing: FolderRunnerTiming) {}
 
@@ -63,6 +66,10 @@ export class FolderRunner {
   async start (source: FolderSource | { state: SyncFolderState, error?: string }): Promise<void> {
     if ('state' in source) {
       this.problem = source
+      // Not there now (a drive not plugged in yet): looked for again on the schedule. A browser's permission needs the user's click instead.
+      if (source.state === 'unavailable' && this.components.open !== undefined && !this.folder.paused && !this.stopped) {
+        this.timer ??= setInterval(() => { void this.scan() }, this.rescanMs())
+      }
       return
     }
     this.problem = undefined
@@ -71,11 +78,32 @@ export class FolderRunner {
     await this.run()
   }
 
+  /** A folder that could not be opened: tried again; once there, it is watched and scanned (awaited, for "Sync now"). */
+  private async reopen (): Promise<void> {
+    const open = this.components.open
+    if (open === undefined || this.problem?.state !== 'unavailable' || this.folder.paused || this.stopped || this.reopening) return
+    this.reopening = true
+    try {
+      const source = await open().catch((err: unknown) => ({ state: 'unavailable' as const, error: codeOf(err) }))
+      if (this.stopped) return
+      if ('state' in source) {
+        this.problem = source
+        return
+      }
+      this.problem = undefined
+      this.engine = new FolderSyncEngine(this.init(), { source, vault: this.components.vault, state: this.components.state, log: this.components.log })
+      await this.run(true)
+    } finally {
+      this.reopening = false
+      this.components.onChanged()
+    }
+  }
+
   private init (): FolderSyncInit {
     return { mode: this.folder.mode, vaultFolder: this.folder.vaultFolder, settleMs: this.timing.settleMs, deviceLabel: this.components.deviceLabel() }
   }
 
-  private async run (): Promise<void> {
+  private async run (wait = false): Promise<void> {
     const engine = this.engine
     if (engine === undefined || this.stopped) return
     try {
@@ -86,7 +114,8 @@ export class FolderRunner {
       this.components.log.warn(`folder sync: the folder cannot be watched (${codeOf(err)}); it is rescanned every ${Math.round(this.rescanMs() / 1000)} s`)
     }
     this.timer ??= setInterval(() => { void this.scan() }, this.rescanMs())
-    void this.scan()
+    if (wait) await this.scan()
+    else void this.scan()
   }
 
   private rescanMs (): number {
@@ -109,7 +138,11 @@ export class FolderRunner {
   /** One scan now (joins one running). Errors become the folder's state, never a throw. */
   async scan (): Promise<void> {
     const engine = this.engine
-    if (engine === undefined || this.folder.paused || this.stopped) return
+    if (engine === undefined) {
+      await this.reopen()
+      return
+    }
+    if (this.folder.paused || this.stopped) return
     this.scanning = true
     const progress = setInterval(() => { this.components.onChanged() }, 500)
     this.components.onChanged()

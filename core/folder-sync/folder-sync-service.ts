@@ -193,7 +193,9 @@ export class FolderSyncService {
 
   private newRunner (folder: StoredFolder): FolderRunner {
     const { vault, log, deviceLabel, onChanged, onVaultChanged } = this.components
-    return new FolderRunner(folder, { vault, log, deviceLabel, onChanged, onVaultChanged, state: sealedScanState(this.components.datastore, this.sealingKey(), folder.id) }, this.timing)
+    const opener = this.components.opener
+    const open = opener === undefined ? undefined : async () => await opener.open(folder.location)
+    return new FolderRunner(folder, { vault, log, deviceLabel, onChanged, onVaultChanged, state: sealedScanState(this.components.datastore, this.sealingKey(), folder.id), ...(open !== undefined ? { open } : {}) }, this.timing)
   }
 
   private runner (id: string): FolderRunner {
