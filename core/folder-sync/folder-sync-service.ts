@@ -7,7 +7,7 @@ import { RESCAN_SECONDS_MAX, RESCAN_SECONDS_MIN, type AddSyncFolderArgs, type Re
 import type { FolderSource } from './folder-source.ts'
 import { FolderRunner, type FolderRunnerTiming, type StoredFolder } from './folder-runner.ts'
 import { DEFAULT_IGNORES, IGNORE_FILE } from './ignore-rules.ts'
-import { restoreFolder } from './restore-folder.ts'
+import { restoreFolder, type RestoreResult } from './restore-folder.ts'
 import { sealedScanState } from './scan-state.ts'
 import type { SyncVault } from './vault-port.ts'
 
@@ -177,7 +177,7 @@ export class FolderSyncService {
     return await this.syncNow(id)
   }
 
-  async restore (args: RestoreFolderArgs): Promise<{ files: number, bytes: number }> {
+  async restore (args: RestoreFolderArgs): Promise<RestoreResult> {
     const source = await this.opener().open(args.location)
     if ('state' in source) throw new CairnError('SYNC_FOLDER_UNAVAILABLE', `The folder cannot be used (${source.error ?? source.state})`)
     const vaultFolder = args.vaultFolder === '' ? '' : normalizePath(args.vaultFolder)

@@ -163,8 +163,8 @@ export interface NodeApi {
   'sync.ignoreRules': { args: { id: string }, result: { text: string, defaults: string[] } }
   /** Writes the folder's `.cairnignore` and scans again. */
   'sync.setIgnoreRules': { args: { id: string, text: string }, result: SyncFolderInfo }
-  /** Writes every file of a vault folder into an empty folder, with its names, tree and mtimes. */
-  'sync.restore': { args: RestoreFolderArgs, result: { files: number, bytes: number } }
+  /** Writes every file of a vault folder into an empty folder, with its names, tree and mtimes; `failed`: the files whose content could not be read (the rest are written). */
+  'sync.restore': { args: RestoreFolderArgs, result: { files: number, bytes: number, failed: Array<{ path: string, code: string }> } }
   /** How often the folder is scanned on a schedule, in seconds (10 s to a day). */
   'sync.setRescanInterval': { args: { id: string, seconds: number }, result: SyncFolderInfo }
   /** The thumbnail of a file's content (`versionId`: a concurrent edit's): null when none was made yet, 'none' when this device could not make one. */

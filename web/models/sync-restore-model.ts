@@ -11,8 +11,8 @@ type DirectoryPicker = (options: { mode: 'readwrite', id?: string }) => Promise<
 
 export type RestoreStage = 'closed' | 'choosing' | 'running' | 'done'
 
-/** What a finished restore wrote, and where. */
-export interface RestoreOutcome { files: number, bytes: number, vaultFolder: string, target: string }
+/** What a finished restore wrote, and where; `failed`: the files it could not read, with why. */
+export interface RestoreOutcome { files: number, bytes: number, failed: Array<{ path: string, code: string }>, vaultFolder: string, target: string }
 
 /** The Sync page's "Restore a folder…": a vault folder written back into an empty folder on disk. */
 export interface SyncRestoreModel {

@@ -87,7 +87,7 @@ describe('folder sync and restore never write over a name held by a link or a fo
     await assert.rejects(restoreFolder(new NodeFolderSource(withFolder), syncVaultOf(() => vault.files()), 'Documents'), { code: 'FOLDER_NOT_EMPTY' })
     const withTrash = await tempFolder(cleanups)
     await mkdir(join(withTrash, '.cairn-trash', '2025-01-01'), { recursive: true })
-    assert.deepEqual(await restoreFolder(new NodeFolderSource(withTrash), syncVaultOf(() => vault.files()), 'Documents'), { files: 1, bytes: 8 })
+    assert.deepEqual(await restoreFolder(new NodeFolderSource(withTrash), syncVaultOf(() => vault.files()), 'Documents'), { files: 1, bytes: 8, failed: [] })
     assert.equal(await readFile(join(withTrash, 'notes.md'), 'utf8'), 'restored')
   })
 })

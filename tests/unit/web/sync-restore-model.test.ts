@@ -27,7 +27,7 @@ describe('the Sync page\'s "Restore a folder…"', () => {
         client.emit('sync.restore.progress', { filesDone: 1, filesTotal: 2, bytesDone: 10, bytesTotal: 30 })
         seen.push(model.progress.value)
         await new Promise<void>((resolve) => { finish = resolve })
-        return { files: 2, bytes: 30 }
+        return { files: 2, bytes: 30, failed: [] }
       }
     })
     const model = createSyncRestoreModel({ client, desktop: true, files, folders })
@@ -42,7 +42,7 @@ describe('the Sync page\'s "Restore a folder…"', () => {
     assert.deepEqual(client.calls.at(-1), { method: 'sync.restore', args: { location: { kind: 'path', path: '/home/me/Restored' }, vaultFolder: 'Photos' } })
     assert.deepEqual(seen.map(p => p?.filesDone), [0, 1])
     assert.equal(model.stage.value, 'done')
-    assert.deepEqual(model.outcome.value, { files: 2, bytes: 30, vaultFolder: 'Photos', target: '/home/me/Restored' })
+    assert.deepEqual(model.outcome.value, { files: 2, bytes: 30, failed: [], vaultFolder: 'Photos', target: '/home/me/Restored' })
     assert.equal(model.progress.value, undefined)
   })
 

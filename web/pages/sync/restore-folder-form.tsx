@@ -3,6 +3,8 @@ import { useModels } from '../../app-context.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { Field } from '../../components/field.tsx'
 import { formatBytes } from '../../format.ts'
+import { messageForCode } from '../../error-messages.ts'
+import { isErrorCode } from '../../../core/rpc/errors.ts'
 
 /**
  * "Restore a folder…": a vault folder written back, with its tree, into an
@@ -61,6 +63,12 @@ export function RestoreFolderForm () {
         <p role='status' class='note' data-testid='restore-outcome'>
           Restored {outcome.files} {outcome.files === 1 ? 'file' : 'files'} ({formatBytes(outcome.bytes)}) from {outcome.vaultFolder === '' ? 'the whole vault' : outcome.vaultFolder} into {outcome.target}.
         </p>
+      )}
+      {stage === 'done' && outcome !== undefined && outcome.failed.length > 0 && (
+        <div role='alert' class='alert stack' data-testid='restore-failed'>
+          <p>{outcome.failed.length} {outcome.failed.length === 1 ? 'file' : 'files'} could not be restored: {outcome.failed.length === 1 ? 'its' : 'their'} content could not be read on this device. The rest were written.</p>
+          <ul class='plain-list small'>{outcome.failed.map(f => <li key={f.path}>{f.path}{isErrorCode(f.code) ? ` — ${messageForCode(f.code)}` : ''}</li>)}</ul>
+        </div>
       )}
       <ErrorAlert message={restore.error.value} />
       <div class='actions'>
