@@ -32,7 +32,7 @@ async function putNode (store: MemoryBlockstore, links: dagPb.PBLink[], blockSiz
 
 /** A tree of `levels` levels over one leaf of `leafBytes`, each node linking its child `fan` times. */
 async function repeatedTree (store: MemoryBlockstore, levels: number, fan: number, leafBytes: Uint8Array, withSizes = true): Promise<{ root: CID, size: number }> {
-  let cid = CID.createV1(raw.code, await sha256.digest(leafBytes))
+  let cid: CID = CID.createV1(raw.code, await sha256.digest(leafBytes))
   await store.put(cid, leafBytes)
   let size = leafBytes.length
   for (let level = 0; level < levels; level++) {
