@@ -27,6 +27,8 @@ export interface DesktopPeerModel {
    * not started, and turning it on or off writes a new file.
    */
   settingsDamaged: ReadonlySignal<boolean>
+  /** It is turned on but could not start (INTERNAL; the daemon's log says why): the card offers Try again and turning it off. */
+  startFailed: ReadonlySignal<boolean>
   /** This vault already backs up to it. */
   usedByVault: ReadonlySignal<boolean>
   /** The pairing "Use it for this vault" just made (shown as a note). */
@@ -47,6 +49,7 @@ export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel
   const busy = signal(false)
   const paired = signal<AddedBackupPeer | undefined>(undefined)
   const settingsDamaged = signal(false)
+  const startFailed = signal(false)
 
   /** Runs one action at a time; its failure shows on the card. */
   const act = async (work: () => Promise<void>): Promise<void> => {
@@ -65,11 +68,14 @@ export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel
     try {
       info.value = await client.call('desktop.backupPeer.info', undefined)
       settingsDamaged.value = false
+      startFailed.value = false
     } catch (err) {
-      if (errorCodeOf(err) !== 'CONFIG_INVALID') throw err
-      // Not started, and the user's choice is needed: the card asks for it rather than only erring.
+      const code = errorCodeOf(err)
+      if (code !== 'CONFIG_INVALID' && code !== 'INTERNAL') throw err
+      // Not serving, and the user's choice is needed: the card asks for it rather than only erring.
       info.value = null
-      settingsDamaged.value = true
+      settingsDamaged.value = code === 'CONFIG_INVALID'
+      startFailed.value = code === 'INTERNAL'
     }
     loaded.value = true
   }
@@ -80,6 +86,7 @@ export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel
     error,
     busy,
     settingsDamaged,
+    startFailed,
     usedByVault: computed(() => info.value !== null && init.peers.value.some(p => p.peerId === info.value?.peerId)),
     paired,
     load: async () => { await act(load) },
@@ -99,6 +106,7 @@ export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel
         info.value = await client.call('desktop.backupPeer.setEnabled', { enabled })
         loaded.value = true
         settingsDamaged.value = false
+        startFailed.value = false
         paired.value = undefined
       })
     },
@@ -106,6 +114,7 @@ export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel
       info.value = null
       loaded.value = false
       settingsDamaged.value = false
+      startFailed.value = false
       error.value = undefined
       paired.value = undefined
     }

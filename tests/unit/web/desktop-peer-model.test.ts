@@ -100,3 +100,26 @@ test('a damaged settings file: the card says so and still offers to turn it on o
   assert.equal(model.settingsDamaged.value, false)
   assert.equal(model.info.peek()?.address, ADDRESS)
 })
+
+// A backup peer turned on that could not start (INTERNAL from info) left the card with
+// "Something went wrong" and no button: the user could not turn it off from there.
+test('a backup peer that is on but could not start: the card says so and offers Try again and turning it off', async () => {
+  let failing = true
+  let enabled = true
+  const client = createTestClient({
+    'desktop.backupPeer.info': async () => { if (enabled && failing) fail('INTERNAL'); return enabled ? { peerId: 'PeerD', address: ADDRESS, pairingCode: 'AAAA-BBBB-CCCC-0001' } : null },
+    'desktop.backupPeer.setEnabled': async (args) => { enabled = args.enabled; return enabled && !failing ? { peerId: 'PeerD', address: ADDRESS, pairingCode: 'AAAA-BBBB-CCCC-0001' } : null }
+  })
+  const model = createDesktopPeerModel({ client, peers: signal([]) })
+  await model.load()
+  assert.equal(model.loaded.value, true, 'the card shows its choice, not only an error')
+  assert.equal(model.startFailed.value, true)
+  assert.equal(model.settingsDamaged.value, false)
+  await model.setEnabled(false)
+  assert.equal(model.startFailed.value, false)
+  assert.equal(model.info.value, null)
+  // Turned on again once the cause is gone: it serves.
+  failing = false
+  await model.setEnabled(true)
+  assert.equal(model.info.peek()?.address, ADDRESS)
+})

@@ -50,7 +50,15 @@ export function DesktopPeerCard () {
       )}
       {info === null && model.loaded.value && (
         <>
-          {model.settingsDamaged.value
+          {model.startFailed.value && (
+            <p role='alert' data-testid='desktop-peer-failed'>
+              Turned on, but it could not start, so this computer is not keeping a copy right now. The Logs page says why.
+              Try again, or turn it off.
+            </p>
+          )}
+          {model.startFailed.value
+            ? null
+            : model.settingsDamaged.value
             ? (
               <p role='alert' data-testid='desktop-peer-damaged'>
                 Not started: its settings file on this computer (<code>backup-peer/desktop-backup-peer.json</code> in Cairn's data folder) is damaged,
@@ -61,7 +69,10 @@ export function DesktopPeerCard () {
             : <p class='muted small'>Turned off. When on, this computer keeps an encrypted copy of your vault's files for your other devices, as <code>cairn-peer</code> does.</p>}
           <ErrorAlert message={model.error.value} />
           <div class='actions'>
-            <button type='button' disabled={busy} onClick={() => { void model.setEnabled(true) }}>Serve as a backup peer</button>
+            {model.startFailed.value
+              ? <button type='button' disabled={busy} onClick={() => { void model.load() }}>Try again</button>
+              : <button type='button' disabled={busy} onClick={() => { void model.setEnabled(true) }}>Serve as a backup peer</button>}
+            {model.startFailed.value && <button type='button' class='secondary' disabled={busy} onClick={() => { void model.setEnabled(false) }}>Turn it off</button>}
             {model.settingsDamaged.value && <button type='button' class='secondary' disabled={busy} onClick={() => { void model.setEnabled(false) }}>Keep it turned off</button>}
           </div>
         </>
