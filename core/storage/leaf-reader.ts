@@ -31,6 +31,15 @@ interface Leaf { cid: CID, size?: number }
  */
 const MAX_TREE_DEPTH = 32
 
+/** A file's dag-pb node at `depth`, refused unless it is one Cairn could have made. */
+async function fileNode (blockstore: Blockstore, cid: CID, signal: AbortSignal | undefined, depth: number): Promise<dagPb.PBNode> {
+  if (cid.code !== dagPb.code) throw new FormatInvalidError('a stored file is made of raw and dag-pb blocks only')
+  if (depth >= MAX_TREE_DEPTH) throw new FormatInvalidError('a stored file\'s tree is deeper than any Cairn makes')
+  const node = dagPb.decode(await blockBytes(blockstore, cid, signal))
+  if (node.Links.length === 0) throw new FormatInvalidError('a stored file keeps its bytes in raw leaves')
+  return node
+}
+
 /** A UnixFS file's raw leaves in order (Cairn stores content with raw leaves only, DESIGN §4). */
 async function * leavesOf (blockstore: Blockstore, cid: CID, signal?: AbortSignal, size?: number, depth = 0): AsyncGenerator<Leaf> {
   if (cid.code === raw.code) {
@@ -39,10 +48,7 @@ async function * leavesOf (blockstore: Blockstore, cid: CID, signal?: AbortSigna
     yield size === undefined ? { cid } : { cid, size }
     return
   }
-  if (cid.code !== dagPb.code) throw new FormatInvalidError('a stored file is made of raw and dag-pb blocks only')
-  if (depth >= MAX_TREE_DEPTH) throw new FormatInvalidError('a stored file\'s tree is deeper than any Cairn makes')
-  const node = dagPb.decode(await blockBytes(blockstore, cid, signal))
-  if (node.Links.length === 0) throw new FormatInvalidError('a stored file keeps its bytes in raw leaves')
+  const node = await fileNode(blockstore, cid, signal, depth)
   for (const link of node.Links) yield * leavesOf(blockstore, link.Hash, signal, link.Tsize, depth + 1)
 }
 
@@ -80,10 +86,7 @@ async function * rangeParts (blockstore: Blockstore, cid: CID, size: number | un
     at.position = end
     return
   }
-  if (cid.code !== dagPb.code) throw new FormatInvalidError('a stored file is made of raw and dag-pb blocks only')
-  if (depth >= MAX_TREE_DEPTH) throw new FormatInvalidError('a stored file\'s tree is deeper than any Cairn makes')
-  const node = dagPb.decode(await blockBytes(blockstore, cid, signal))
-  if (node.Links.length === 0) throw new FormatInvalidError('a stored file keeps its bytes in raw leaves')
+  const node = await fileNode(blockstore, cid, signal, depth)
   // Cairn's importer records every child's size; without them a seek would walk every leaf before it.
   const sizes = childSizes(node)
   if (sizes === undefined) throw new FormatInvalidError('a stored file\'s node does not record its parts\' sizes')
