@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 
-const BIN = new URL('../../../desktop/bin/cairn-desktop.js', import.meta.url).pathname
-
-async function runBin (args: string[]): Promise<{ code: number | null, stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => { resolve(c) }))
-  return { code, stderr }
-}
+import { runDesktopBin as runBin } from './desktop-bin.ts'
 
 /** Another program holding a loopback port. */
 async function holdPort (): Promise<{ server: Server, port: number }> {

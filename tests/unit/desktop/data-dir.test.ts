@@ -4,20 +4,11 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { spawn } from 'node:child_process'
 import { isCairnError } from '../../../core/errors.ts'
 import { defaultDataDir } from '../../../desktop/data-dir.ts'
 import { loadDesktopConfig, pickAppPort, readDesktopConfig, updateDesktopConfig } from '../../../desktop/desktop-config.ts'
 
-const BIN = new URL('../../../desktop/bin/cairn-desktop.js', import.meta.url).pathname
-
-async function runBin (args: string[]): Promise<{ code: number | null, stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => { resolve(c) }))
-  return { code, stderr }
-}
+import { runDesktopBin as runBin } from './desktop-bin.ts'
 
 describe('desktop data folder', () => {
   it('is the platform\'s per-user data folder', () => {

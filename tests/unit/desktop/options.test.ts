@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { describe, it } from 'node:test'
 import { isCairnError } from '../../../core/errors.ts'
 import { CAIRN_VERSION } from '../../../relay-server/shared/version.ts'
 import { parseDesktopArgs } from '../../../desktop/options.ts'
 
-const BIN = new URL('../../../desktop/bin/cairn-desktop.js', import.meta.url).pathname
+import { runDesktopBin as runBin } from './desktop-bin.ts'
 const RELAY = '/ip4/127.0.0.1/tcp/4101/ws/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
-
-async function runBin (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
-  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => { resolve(c) }))
-  return { code, stdout, stderr }
-}
 
 function refused (argv: string[], pattern: RegExp): void {
   assert.throws(() => parseDesktopArgs(argv, {}, 'linux', '/home/ann'), (err: unknown) => isCairnError(err, 'CONFIG_INVALID') && pattern.test(err.message), argv.join(' '))
