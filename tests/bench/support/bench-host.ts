@@ -12,7 +12,7 @@ const MiB = 1024 * 1024
 /** The renderer's dedicated workers in the order the suite starts them (see browser/suite.ts). */
 const WORKER_NAMES = ['bench worker (the node worker\'s role)', 'hash worker (sw/workers/hash-worker.ts)', 'prototype worker 1', 'prototype worker 2']
 
-interface Window { threads: () => ThreadCpu[], machine: () => MachineCpu, start: number, children: number | undefined, own: NodeJS.CpuUsage, monotonic: bigint }
+interface Window { threads: () => ThreadCpu[], machine: () => MachineCpu, start: number, children: { peer: number, relay: number } | undefined, own: NodeJS.CpuUsage, monotonic: bigint }
 
 /**
  * What run.ts does when the bench worker asks (browser/protocol.ts
@@ -35,8 +35,8 @@ export class BenchHost {
 
   /** Runs one Node reference replication (`replicate-node`); set by run.ts when the replication figures run. */
   replicateNode: ((path: ReplicationPath, bytes: number) => Promise<void>) | undefined
-  /** CPU ms the backup peer and relay processes have used so far, when they run (shown beside Chromium's). */
-  childCpuMs: (() => number) | undefined
+  /** CPU ms the backup peer and the relay process have each used so far, when they run (shown beside Chromium's). */
+  childCpuMs: (() => { peer: number, relay: number }) | undefined
 
   async handle (request: HostRequest): Promise<void> {
     if (request.op === 'replicate-node') {
@@ -121,7 +121,11 @@ export class BenchHost {
     if (process.env.CAIRN_BENCH_CPU_PROF !== undefined) console.log(`  profile window ${label}: ${window.monotonic / 1000n}-${process.hrtime.bigint() / 1000n} µs`)
     const own = process.cpuUsage(window.own)
     console.log(`    ${((own.user + own.system) / 1000).toFixed(0).padStart(6)} ms  this bench process (Playwright, CDP, the CPU sampling)`)
-    if (window.children !== undefined && this.childCpuMs !== undefined) console.log(`    ${(this.childCpuMs() - window.children).toFixed(0).padStart(6)} ms  the backup peer and relay processes`)
+    if (window.children !== undefined && this.childCpuMs !== undefined) {
+      const [start, now] = [window.children, this.childCpuMs()]
+      console.log(`    ${(now.peer - start.peer).toFixed(0).padStart(6)} ms  the backup peer process`)
+      console.log(`    ${(now.relay - start.relay).toFixed(0).padStart(6)} ms  the relay process`)
+    }
     for (const t of threads.filter((t) => t.ms >= 20)) console.log(`    ${t.ms.toFixed(0).padStart(6)} ms  ${t.process.padEnd(16)} ${t.thread.padEnd(60)} sys ${t.sysMs.toFixed(0).padStart(5)} ms, ${String(t.faults).padStart(7)} minor faults`)
     this.results.add({ name: `cpu.${label}.busy_cores`, value: total / wallMs, unit: 'cores' })
   }

@@ -53,7 +53,8 @@ export async function runNodeReplication (results: Results, options: NodeReplica
       await host.replicateNode('relay', bytes, results)
       await host.replicateNode('relay', bytes, results, undefined, '.bitswap', 'stage.', false)
     }
-    children = host.childCpuMs() - childrenAtStart
+    const childrenNow = host.childCpuMs()
+    children = childrenNow.peer - childrenAtStart.peer + childrenNow.relay - childrenAtStart.relay
   } finally {
     await host.stop()
   }

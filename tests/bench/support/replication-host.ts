@@ -74,10 +74,10 @@ export class ReplicationHost {
     }
   }
 
-  /** CPU ms the peer and relay processes have used so far. */
-  childCpuMs (): number {
+  /** CPU ms the peer and relay processes have used so far, each. */
+  childCpuMs (): { peer: number, relay: number } {
     const [, peer, relay] = this.cpuNow()
-    return peer + relay
+    return { peer, relay }
   }
 
   /** CPU ms used so far by [device (this process), peer, relay, the peer's main thread]. */
