@@ -7,6 +7,7 @@ import { createNode, type CairnHelia, type NodeComponents } from '../../core/nod
 import { PeerKeeper } from '../../core/node/peer-keeper.ts'
 import { gateBitswapAtStart } from '../../core/protocols/backup/index.ts'
 import type { PackBlockstore } from '../../core/storage/pack-blockstore.ts'
+import { explainListenFailure, type ListenPort } from '../shared/listen-errors.ts'
 import { createLogger, type Logger } from '../shared/log.ts'
 import { nodeWebSockets } from '../shared/node-websockets.ts'
 import { CAIRN_VERSION } from '../shared/version.ts'
@@ -116,7 +117,8 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
     // Bitswap is gated as it starts: a stranger answered before the backup service
     // starts (or on a peer without one) must not see every block; the service sets the policy.
     gateBitswapAtStart(helia)
-    await helia.start()
+    // libp2p has stopped what it started; a refused port is named in one line, with its option.
+    await helia.start().catch(async (err: unknown) => { throw await explainListenFailure(err, listenPorts(config)) })
     cleanups.push(['node', async () => { await helia.stop() }])
     const peerId = helia.libp2p.peerId.toString()
 
@@ -205,6 +207,14 @@ function listenAddresses (config: PeerConfig): string[] {
     // the relay restarts. '<relay>/p2p-circuit' would pin one relay, fail the
     // start when that relay is down, and never be re-made (a js-libp2p bug).
     ...config.relay.map(() => '/p2p-circuit')
+  ]
+}
+
+/** The ports the peer binds, each with the option that sets it (to name a refused one). */
+function listenPorts (config: PeerConfig): ListenPort[] {
+  return [
+    { flag: '--ws-port', protocol: 'tcp', host: config.host, port: config.wsPort },
+    ...(config.webrtcDirect ? [{ flag: '--webrtc-port', protocol: 'udp' as const, host: config.host, port: config.webrtcPort }] : [])
   ]
 }
 
