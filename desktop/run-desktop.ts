@@ -83,15 +83,21 @@ export async function runDesktop (args: DesktopArgs, init: RunDesktopInit): Prom
 }
 
 /**
- * The app port held by another program (Node says only "listen EADDRINUSE …
- * 127.0.0.1:47600"): words that say which port it is, where it comes from,
- * and what to do. Any other failure is passed on as it is.
+ * The app port held by another program, or one below 1024 without the
+ * privilege (Node says only "listen EADDRINUSE … 127.0.0.1:47600" or "listen
+ * EACCES: permission denied 127.0.0.1:80"): words that say which port it is,
+ * where it comes from, and what to do. Any other failure is passed on as it is.
  */
 function appPortError (err: unknown, port: number, from: string): unknown {
   if (!(err instanceof Error)) return err
   const failure = err as NodeJS.ErrnoException & { port?: unknown }
-  if (failure.syscall !== 'listen' || failure.port !== port || failure.code !== 'EADDRINUSE') return err
+  if (failure.syscall !== 'listen' || failure.port !== port) return err
   const which = from === '--port' ? `port ${port} (--port)` : `port ${port}, Cairn's app port kept in ${from},`
+  if (failure.code === 'EACCES') {
+    const where = from === '--port' ? `port ${port} (--port)` : `port ${port} (Cairn's app port, kept in ${from})`
+    return new ConfigInvalidError(`no permission to listen on ${where}: ports below 1024 need privileges. Start with --port N above 1024${from === '--port' ? '' : ' to use another port this time'}`, { cause: err })
+  }
+  if (failure.code !== 'EADDRINUSE') return err
   return new ConfigInvalidError(`${which} is in use by another program (or a Cairn on another data folder): close it and start Cairn again, or start with --port N to use another port this time (the kept one stays kept)`, { cause: err })
 }
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 
-import { runDesktopBin as runBin } from './desktop-bin.ts'
+import { runToExit, unprivilegedCommand } from '../support/unprivileged.ts'
+import { DESKTOP_BIN, runDesktopBin as runBin } from './desktop-bin.ts'
 
 /** Another program holding a loopback port. */
 async function holdPort (): Promise<{ server: Server, port: number }> {
@@ -55,6 +56,27 @@ describe('the app port is taken by another program', () => {
       assert.match(run.stderr, /another program/)
     } finally {
       server.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+// A --port below 1024 as an ordinary user used to end the launch with Node's raw
+// "listen EACCES: permission denied 127.0.0.1:80", which names neither the option nor what to do.
+describe('an app port the user may not listen on', () => {
+  it('--port 80 without the privilege: one line naming the port, the option and what to do', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'cairn-port-refused-'))
+    try {
+      const command = unprivilegedCommand([process.execPath, DESKTOP_BIN, '--data-dir', dir, '--no-window', '--port', '80'])
+      if (command === undefined) { t.skip('runs as root without setpriv to drop the privilege'); return }
+      const run = await runToExit(command)
+      assert.equal(run.code, 1)
+      assert.match(run.stderr, /^cairn-desktop: [^\n]*\n$/, 'one line')
+      assert.doesNotMatch(run.stderr, /EACCES|\n\s+at /)
+      assert.ok(run.stderr.includes('port 80 (--port)'), run.stderr)
+      assert.match(run.stderr, /permission/)
+      assert.match(run.stderr, /1024/)
+    } finally {
       await rm(dir, { recursive: true, force: true })
     }
   })
