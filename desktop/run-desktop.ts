@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { ConfigInvalidError } from '../core/errors.ts'
 import { desktopConfigPath, loadDesktopConfig } from './desktop-config.ts'
 import type { DesktopArgs } from './options.ts'
@@ -58,6 +58,8 @@ export async function runDesktop (args: DesktopArgs, init: RunDesktopInit): Prom
     return 0
   }
   try {
+    const configFile = desktopConfigPath(args.dataDir)
+    const firstLaunch = !existsSync(configFile)
     const config = await loadDesktopConfig(args.dataDir, args.port !== undefined ? { port: args.port } : {})
     const port = args.port ?? config.port
     desktop = await init.start({
@@ -71,7 +73,12 @@ export async function runDesktop (args: DesktopArgs, init: RunDesktopInit): Prom
       distDir: init.distDir,
       // Quit in the tray ends the run like SIGTERM: stop, then close the one-instance socket.
       onQuit: stop
-    }).catch((err: unknown) => { throw appPortError(err, port, args.port !== undefined ? '--port' : desktopConfigPath(args.dataDir)) })
+    }).catch((err: unknown) => {
+      const explained = appPortError(err, port, args.port !== undefined ? '--port' : configFile)
+      // A first launch that never served on its port keeps none: the next launch picks again.
+      if (firstLaunch && explained !== err) rmSync(configFile, { force: true })
+      throw explained
+    })
     // For scripts and tests: where the app is served, once it is.
     init.say(`${READY_PREFIX} ${JSON.stringify({ origin: desktop.origin, pid: process.pid })}`)
     if (stopAsked) stop()

@@ -54,6 +54,8 @@ describe('the app port is taken by another program', () => {
       assert.doesNotMatch(run.stderr, /EADDRINUSE|\n\s+at /)
       assert.ok(run.stderr.includes(`port ${port}`), run.stderr)
       assert.match(run.stderr, /another program/)
+      // A first launch that never served on that port must not keep it for every later launch.
+      await assert.rejects(readFile(join(dir, 'desktop.json'), 'utf8'), { code: 'ENOENT' }, 'no port kept from a launch that never started')
     } finally {
       server.close()
       await rm(dir, { recursive: true, force: true })
@@ -76,6 +78,7 @@ describe('an app port the user may not listen on', () => {
       assert.ok(run.stderr.includes('port 80 (--port)'), run.stderr)
       assert.match(run.stderr, /permission/)
       assert.match(run.stderr, /1024/)
+      await assert.rejects(readFile(join(dir, 'desktop.json'), 'utf8'), { code: 'ENOENT' }, 'port 80 is not kept for the next launch')
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
