@@ -90,6 +90,8 @@ export const ERROR_CODES = [
   'PAIRING_SECRET_WRONG',
   'PAIRING_MESSAGE_TAMPERED',
   'PAIRING_DECLINED',
+  // the other device's user cancelled while both screens compared (not a "they don't match")
+  'PAIRING_CANCELLED',
   // B held the received vault key past its time without a passphrase: the key is wiped
   'PAIRING_JOIN_EXPIRED',
   // index heads and sync (issue 10): a head whose MAC fails, one older than the
@@ -346,6 +348,11 @@ export class PairingMessageTamperedError extends CairnError {
 
 export class PairingDeclinedError extends CairnError {
   constructor (message = 'the pairing was declined on the other device') { super('PAIRING_DECLINED', message) }
+}
+
+/** A user called the pairing off (closed "Add a device", or cancelled the join) before the key was sent. */
+export class PairingCancelledError extends CairnError {
+  constructor (message = 'the pairing was cancelled on the other device') { super('PAIRING_CANCELLED', message) }
 }
 
 /** A rendezvous already keeps as many short codes from this device (or its IP address) as it allows; trying another lookup id will not help. */

@@ -74,6 +74,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   PAIRING_MESSAGE_TAMPERED: 'The connection between your devices was tampered with, so nothing was sent. Try again on a network you trust.',
   PAIRING_JOIN_EXPIRED: 'This device waited too long for its passphrase, so the vault key it received was wiped. Start again: make a new code on your other device.',
   PAIRING_DECLINED: 'The other device declined. If that was a mistake, make a new code there and try again.',
+  PAIRING_CANCELLED: 'The other device cancelled the pairing, so nothing was shared. Make a new code there when you are both ready.',
   INDEX_HEAD_FORGED: 'A device or backup peer sent a file list that is not from this vault. It was refused; your files here are unchanged.',
   INDEX_HEAD_ROLLED_BACK: 'A device or backup peer sent an older copy of the file list than this device already has. It was refused; your files here are unchanged.',
   INDEX_HEAD_RESEQUENCED: 'A device or backup peer sent a damaged copy of the file list. It was refused; your files here are unchanged.',

@@ -2,7 +2,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { checkPassphrase } from '../crypto/passphrase-strength.ts'
 import { deriveSubkey } from '../crypto/subkeys.ts'
 import { vaultSigner } from '../crypto/vault-signing.ts'
-import { CairnError, InvalidArgumentError, toErrorPayload } from '../errors.ts'
+import { CairnError, InvalidArgumentError, PairingCancelledError, toErrorPayload } from '../errors.ts'
 import { BackupClient } from '../protocols/backup/index.ts'
 import { joinWithOffer, libp2pDialer, readJoinInput, rendezvousDirectory, type OfferDirectory } from '../protocols/pairing/device-pairing.ts'
 import { DeviceBook, type DeviceRecord } from '../vault/device-book.ts'
@@ -133,9 +133,9 @@ export class DeviceJoins {
     return status
   }
 
-  /** Stops a join and wipes its key; unknown ids are ignored. */
+  /** Stops a join and wipes its key (the other device hears PAIRING_CANCELLED); unknown ids are ignored. */
   cancel (id: string): void {
-    this.forget(id)
+    this.forget(id, new PairingCancelledError('the new device cancelled the pairing'))
   }
 
   /**
@@ -158,12 +158,13 @@ export class DeviceJoins {
     this.c.emit({ id, stage: 'failed', error: toErrorPayload(new CairnError('PAIRING_JOIN_EXPIRED', 'the pairing expired before this device chose its passphrase; start again')) })
   }
 
-  private forget (id: string): void {
+  private forget (id: string, reason: CairnError = new CairnError('ABORTED', 'joining cancelled')): void {
     const join = this.joins.get(id)
     if (join === undefined) return
     this.joins.delete(id)
     clearTimeout(join.timer)
-    join.abort.abort(new CairnError('ABORTED', 'joining cancelled'))
+    // The exchange, if still running, ends with this reason and tells A (pairing-join.ts).
+    join.abort.abort(reason)
     join.received?.vaultKey.fill(0)
   }
 

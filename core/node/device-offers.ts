@@ -1,5 +1,5 @@
 import { toBase64Url } from '../crypto/base64.ts'
-import { CairnError, VaultLockedError, toErrorPayload } from '../errors.ts'
+import { CairnError, PairingCancelledError, VaultLockedError, toErrorPayload } from '../errors.ts'
 import { formatShortCode, libp2pDialer, publishOfferCode, rendezvousDirectory, type HostedOffer, type PairingHost, type PairingRequest } from '../protocols/pairing/device-pairing.ts'
 import type { Log } from '../log.ts'
 import type { DeviceOffer, PairingEvent } from '../rpc/api.ts'
@@ -50,7 +50,8 @@ export interface DeviceOffersComponents {
  */
 export class DeviceOffers {
   private readonly offers = new Map<string, HostedOffer>()
-  private readonly confirms = new Map<string, (accept: boolean) => void>()
+  /** The open questions on A's screen: an answer, or the error that ends the exchange (a cancel). */
+  private readonly confirms = new Map<string, (answer: boolean | CairnError) => void>()
 
   constructor (private readonly c: DeviceOffersComponents) {}
 
@@ -81,9 +82,13 @@ export class DeviceOffers {
     return { offerId, link: hosted.link(this.c.origin), code: await this.publishCode(hosted), expiresAt: hosted.offer.expiresAt }
   }
 
-  /** Withdraws an offer (the other device hears PAIRING_DECLINED); unknown ids are ignored. */
+  /**
+   * Withdraws an offer; unknown ids are ignored. A device comparing numbers
+   * hears PAIRING_CANCELLED (not "declined": nobody said they differ), one
+   * that comes later PAIRING_DECLINED.
+   */
   cancel (offerId: string): void {
-    this.confirms.get(offerId)?.(false)
+    this.confirms.get(offerId)?.(new PairingCancelledError('the device that made the offer cancelled it'))
     this.offers.get(offerId)?.cancel()
   }
 
@@ -100,8 +105,11 @@ export class DeviceOffers {
   }
 
   private async ask (request: PairingRequest): Promise<boolean> {
-    return await new Promise<boolean>((resolve) => {
-      this.confirms.set(request.offerId, (accept) => { this.confirms.delete(request.offerId); resolve(accept) })
+    return await new Promise<boolean>((resolve, reject) => {
+      this.confirms.set(request.offerId, (answer) => {
+        this.confirms.delete(request.offerId)
+        if (typeof answer === 'boolean') resolve(answer); else reject(answer)
+      })
       request.signal.addEventListener('abort', () => { this.confirms.delete(request.offerId) }, { once: true })
       this.c.emit({ id: request.offerId, stage: 'compare', safetyNumber: request.safetyNumber, otherDevice: request.deviceName })
     })

@@ -18,6 +18,7 @@ export function pairingFailureWords (code: ErrorCode, side: PairingSide): string
   switch (code) {
     case 'PEER_UNREACHABLE': return 'The new device stopped answering before pairing finished. Make a new offer and try again.'
     case 'PAIRING_DECLINED': return "You said the numbers don't match, so nothing was shared. Make a new offer when you're ready to try again."
+    case 'PAIRING_CANCELLED': return 'The new device cancelled the pairing, so nothing was shared. Make a new offer when it is ready to try again.'
     case 'PAIRING_SECRET_WRONG': return 'A device tried to join with the wrong code, so it was refused and nothing was shared. Make a new offer and try again.'
     case 'PAIRING_MESSAGE_TAMPERED': return 'The pairing messages were changed on the way, so nothing was shared. Make a new offer and try again, on a network you trust.'
     default: return messageForCode(code)

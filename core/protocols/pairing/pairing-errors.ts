@@ -1,5 +1,5 @@
 import {
-  CairnError, PairingCodeLimitError, PairingCodeMistypedError, PairingCodeUnknownError, PairingDeclinedError, PairingMessageTamperedError,
+  CairnError, PairingCodeLimitError, PairingCodeMistypedError, PairingCancelledError, PairingCodeUnknownError, PairingDeclinedError, PairingMessageTamperedError,
   PairingOfferExpiredError, PairingOfferInvalidError, PairingOfferLockedError, PairingOfferUsedError,
   PairingLookupLimitError, PairingOfferVersionError, PairingSecretWrongError, type ErrorCode
 } from '../../errors.ts'
@@ -15,6 +15,7 @@ const CLASSES: Partial<Record<ErrorCode, new (message?: string) => CairnError>> 
   PAIRING_SECRET_WRONG: PairingSecretWrongError,
   PAIRING_MESSAGE_TAMPERED: PairingMessageTamperedError,
   PAIRING_DECLINED: PairingDeclinedError,
+  PAIRING_CANCELLED: PairingCancelledError,
   PAIRING_CODE_LIMIT: PairingCodeLimitError,
   PAIRING_LOOKUP_LIMIT: PairingLookupLimitError
 }

@@ -68,7 +68,7 @@ test('B cancels while A\'s user compares the numbers: A hears it at once (the of
     // Without this A's screen kept asking "Do the numbers match?" for the confirmation's five minutes.
     await waitFor(() => a.events.some(e => e.id === offer.offerId && e.stage === 'failed'), 15_000, 'A told that B left')
     const failed = a.events.find(e => e.id === offer.offerId && e.stage === 'failed')
-    assert.equal(failed?.stage === 'failed' ? failed.error.code : undefined, 'ABORTED', 'B\'s reason reaches A')
+    assert.equal(failed?.stage === 'failed' ? failed.error.code : undefined, 'PAIRING_CANCELLED', 'B\'s reason reaches A: it cancelled')
     await assert.rejects(a.devices.handlers['devices.confirm']({ id: offer.offerId, accept: true }), { code: 'PAIRING_OFFER_INVALID' })
     const listed = (await a.devices.handlers['devices.list'](undefined)).map(d => d.peerId)
     assert.ok(!listed.includes(b.node.helia.libp2p.peerId.toString()), 'B was not added')

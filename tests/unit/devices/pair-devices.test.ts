@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { LogBuffer } from '../../../core/node/log-buffer.ts'
 import { MemoryOfferDirectory, RendezvousService } from '../../../core/protocols/pairing/device-pairing.ts'
+import { pairingFailureWords } from '../../../web/models/pairing-words.ts'
 import { startNode, waitFor, type TestNode } from '../backup/helpers.ts'
 import { PASSPHRASE } from '../vault/share-test-support.ts'
 import { CHROME_LINUX, FIREFOX_ANDROID, find, startDevice, stopDevice, type Device } from './support.ts'
@@ -140,5 +141,43 @@ test('an offer past its ten minutes is refused as expired, by link and by typed 
     await a.devices.handlers['devices.cancelOffer']({ offerId: offer.offerId })
   } finally {
     await stopDevice(later)
+  }
+})
+
+// A cancel while both screens compare used to reach the other screen as ABORTED, "Stopped
+// before it finished." (B cancelled) or as "The other device declined" (A closed its dialog),
+// which does not say the other device called it off.
+test('B cancels while both compare: A hears that the new device cancelled', async () => {
+  const d = await startDevice(FIREFOX_ANDROID, () => [])
+  try {
+    const offer = await a.devices.handlers['devices.offer'](undefined)
+    const started = await d.devices.handlers['devices.join']({ offer: offer.link })
+    await waitFor(() => a.events.some(e => e.id === offer.offerId && e.stage === 'compare'), 15_000, 'the compare stage on A')
+    await d.devices.handlers['devices.cancelJoin']({ id: started.id })
+    await waitFor(() => a.events.some(e => e.id === offer.offerId && e.stage === 'failed'), 15_000, 'the end on A')
+    const failed = a.events.find(e => e.id === offer.offerId && e.stage === 'failed')
+    assert.ok(failed?.stage === 'failed')
+    assert.equal(failed.error.code, 'PAIRING_CANCELLED')
+    assert.match(pairingFailureWords(failed.error.code, 'offer'), /new device cancelled/)
+  } finally {
+    await stopDevice(d)
+  }
+})
+
+test('A cancels while both compare: B hears that the other device cancelled', async () => {
+  const d = await startDevice(FIREFOX_ANDROID, () => [])
+  try {
+    const offer = await a.devices.handlers['devices.offer'](undefined)
+    const started = await d.devices.handlers['devices.join']({ offer: offer.link })
+    await waitFor(() => a.events.some(e => e.id === offer.offerId && e.stage === 'compare'), 15_000, 'the compare stage on A')
+    await a.devices.handlers['devices.cancelOffer']({ offerId: offer.offerId })
+    await waitFor(() => d.events.some(e => e.id === started.id && e.stage === 'failed'), 15_000, 'the end on B')
+    const failed = d.events.find(e => e.id === started.id && e.stage === 'failed')
+    assert.ok(failed?.stage === 'failed')
+    assert.equal(failed.error.code, 'PAIRING_CANCELLED')
+    assert.match(pairingFailureWords(failed.error.code, 'join'), /other device cancelled/)
+    assert.equal(d.vault.status().state, 'none')
+  } finally {
+    await stopDevice(d)
   }
 })
