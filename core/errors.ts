@@ -130,12 +130,16 @@ export const ERROR_CODES = [
   'FOLDER_NAME_NOT_UTF8',
   // folder sync: a name another in the folder spells the same way once normalised (NFC and NFD "café"), one vault path
   'FOLDER_NAME_DUPLICATE',
-  // folder sync: the disk refused a file or folder (EACCES/EPERM, EBUSY, ENAMETOOLONG, EROFS, ENOSPC/EDQUOT), as the card says why
+  // folder sync: the disk refused a file or folder (EACCES/EPERM, EBUSY, ENAMETOOLONG, EROFS, ENOSPC/EDQUOT, and the two below), as the card says why
   'FOLDER_ACCESS_DENIED',
   'FOLDER_FILE_BUSY',
   'FOLDER_PATH_TOO_LONG',
   'FOLDER_READ_ONLY',
   'FOLDER_DISK_FULL',
+  // folder sync: the disk failed a read or write (EIO), or the device went away (ENXIO, ENODEV)
+  'FOLDER_DISK_ERROR',
+  // folder sync: the network share holding the folder stopped answering (ENOTCONN, ESTALE, EHOSTDOWN, ETIMEDOUT…)
+  'FOLDER_SHARE_DISCONNECTED',
   // a file's thumbnail record failed authentication, is cut short or is not a small image (core/vault/thumbnails/)
   'THUMBNAIL_INVALID',
   // short-code rendezvous (/cairn/rendezvous/1): this device or its network already has as many codes waiting at the relay as it may; it looked up too many codes too fast

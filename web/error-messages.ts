@@ -99,6 +99,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   FOLDER_PATH_TOO_LONG: 'This path is too long for the system to open (folders nested too deep, or a very long name). Move it higher up or shorten a name to sync it.',
   FOLDER_READ_ONLY: 'This disk or folder is read-only, so Cairn cannot write or move files here.',
   FOLDER_DISK_FULL: 'The disk is full, so the file was not written. Free some space; Cairn tries again at the next scan.',
+  FOLDER_DISK_ERROR: 'The disk holding this folder reported an error (it may be failing, or was unplugged). Check the drive; Cairn tries again at the next scan, and the vault keeps what it holds.',
+  FOLDER_SHARE_DISCONNECTED: 'The network share holding this folder stopped answering (disconnected, or its server cannot be reached). Reconnect it; Cairn tries again at the next scan, and the vault keeps what it holds.',
   SYNC_FOLDER_NOT_FOUND: 'That folder is no longer synced.',
   SYNC_FOLDER_UNAVAILABLE: 'Cairn cannot reach that folder. Check that it still exists and that Cairn may use it.',
   FOLDER_NOT_EMPTY: 'That folder is not empty, so nothing was written. Choose an empty folder to restore into.',
