@@ -38,7 +38,7 @@ export function readBackupPeerSettings (peerDir: string): BackupPeerSettings {
     text = readFileSync(file, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ...DEFAULTS }
-    throw new StorageFailedError(`could not read ${file}: ${(err as Error).message}`, { cause: err })
+    throw unreadable(file, err)
   }
   let parsed: unknown
   try {
@@ -52,6 +52,18 @@ export function readBackupPeerSettings (peerDir: string): BackupPeerSettings {
   if (typeof value.enabled !== 'boolean') throw damaged(file, 'it does not say whether the backup peer is on')
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw damaged(file, 'it names no valid port')
   return { enabled: value.enabled, wsPort: port }
+}
+
+/**
+ * The file is there but cannot be read: not "damaged" (its bytes may be fine,
+ * and choosing again would set them aside), but a reason the user can act on.
+ */
+function unreadable (file: string, err: unknown): StorageFailedError {
+  const code = (err as NodeJS.ErrnoException).code
+  const denied = code === 'EACCES' || code === 'EPERM'
+  const why = denied ? 'permission denied: the user running Cairn may not read it' : code === 'EISDIR' ? 'it is a folder, not a file' : (err as Error).message
+  const fix = denied ? 'give that user read access to it' : 'repair it, or move it away to start with new settings'
+  return new StorageFailedError(`Cairn cannot read ${file} (${why}), so the backup peer was not started. It keeps whether the backup peer is on and the port paired vaults reach it at: ${fix}, then press Try again`, { cause: err })
 }
 
 function damaged (file: string, why: string): ConfigInvalidError {

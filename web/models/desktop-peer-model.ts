@@ -29,6 +29,12 @@ export interface DesktopPeerModel {
   settingsDamaged: ReadonlySignal<boolean>
   /** It is turned on but could not start (INTERNAL; the daemon's log says why): the card offers Try again and turning it off. */
   startFailed: ReadonlySignal<boolean>
+  /**
+   * The daemon could not read what it keeps on disk for it (STORAGE_FAILED:
+   * its settings file unreadable, say): the daemon's own words, which name
+   * the file and the reason; the card offers Try again.
+   */
+  settingsUnreadable: ReadonlySignal<string | undefined>
   /** This vault already backs up to it. */
   usedByVault: ReadonlySignal<boolean>
   /** The pairing "Use it for this vault" just made (shown as a note). */
@@ -50,6 +56,7 @@ export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel
   const paired = signal<AddedBackupPeer | undefined>(undefined)
   const settingsDamaged = signal(false)
   const startFailed = signal(false)
+  const settingsUnreadable = signal<string | undefined>(undefined)
 
   /** Runs one action at a time; its failure shows on the card. */
   const act = async (work: () => Promise<void>): Promise<void> => {
@@ -69,13 +76,16 @@ export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel
       info.value = await client.call('desktop.backupPeer.info', undefined)
       settingsDamaged.value = false
       startFailed.value = false
+      settingsUnreadable.value = undefined
     } catch (err) {
       const code = errorCodeOf(err)
-      if (code !== 'CONFIG_INVALID' && code !== 'INTERNAL') throw err
+      if (code !== 'CONFIG_INVALID' && code !== 'INTERNAL' && code !== 'STORAGE_FAILED') throw err
       // Not serving, and the user's choice is needed: the card asks for it rather than only erring.
       info.value = null
       settingsDamaged.value = code === 'CONFIG_INVALID'
       startFailed.value = code === 'INTERNAL'
+      // The daemon's words, not the browser-storage ones STORAGE_FAILED has elsewhere: this is a file on this computer.
+      settingsUnreadable.value = code === 'STORAGE_FAILED' ? daemonWords(err) : undefined
     }
     loaded.value = true
   }
@@ -87,6 +97,7 @@ export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel
     busy,
     settingsDamaged,
     startFailed,
+    settingsUnreadable,
     usedByVault: computed(() => info.value !== null && init.peers.value.some(p => p.peerId === info.value?.peerId)),
     paired,
     load: async () => { await act(load) },
@@ -107,6 +118,7 @@ export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel
         loaded.value = true
         settingsDamaged.value = false
         startFailed.value = false
+        settingsUnreadable.value = undefined
         paired.value = undefined
       })
     },
@@ -115,8 +127,15 @@ export function createDesktopPeerModel (init: DesktopPeerInit): DesktopPeerModel
       loaded.value = false
       settingsDamaged.value = false
       startFailed.value = false
+      settingsUnreadable.value = undefined
       error.value = undefined
       paired.value = undefined
     }
   }
+}
+
+/** The daemon's message for a failure on this computer's disk (it names the file and why), or the code's words. */
+function daemonWords (err: unknown): string {
+  const detail = (err as { message?: unknown }).message
+  return typeof detail === 'string' && detail.trim() !== '' && detail.length <= 600 ? detail.trim().replace(/[.]?$/, '.') : errorMessage(err)
 }

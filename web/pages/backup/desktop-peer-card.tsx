@@ -56,7 +56,10 @@ export function DesktopPeerCard () {
               Try again, or turn it off.
             </p>
           )}
-          {model.startFailed.value
+          {model.settingsUnreadable.value !== undefined && (
+            <p role='alert' data-testid='desktop-peer-unreadable'>{model.settingsUnreadable.value}</p>
+          )}
+          {model.startFailed.value || model.settingsUnreadable.value !== undefined
             ? null
             : model.settingsDamaged.value
             ? (
@@ -69,7 +72,7 @@ export function DesktopPeerCard () {
             : <p class='muted small'>Turned off. When on, this computer keeps an encrypted copy of your vault's files for your other devices, as <code>cairn-peer</code> does.</p>}
           <ErrorAlert message={model.error.value} />
           <div class='actions'>
-            {model.startFailed.value
+            {model.startFailed.value || model.settingsUnreadable.value !== undefined
               ? <button type='button' disabled={busy} onClick={() => { void model.load() }}>Try again</button>
               : <button type='button' disabled={busy} onClick={() => { void model.setEnabled(true) }}>Serve as a backup peer</button>}
             {model.startFailed.value && <button type='button' class='secondary' disabled={busy} onClick={() => { void model.setEnabled(false) }}>Turn it off</button>}
