@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { ConfigInvalidError, StorageFailedError } from '../core/errors.ts'
 import { anyFreeTcpPort, tcpPortFree } from '../relay-server/shared/tcp-ports.ts'
 import { APP_PORT_SEARCH_SPAN, DESKTOP_CONFIG_FILE, PREFERRED_APP_PORT } from './constants.ts'
+import { fileReadFailure } from './file-read-failure.ts'
 
 /**
  * The desktop's own small settings file, `<dataDir>/desktop.json`: the
@@ -43,7 +44,7 @@ export function readDesktopConfig (dataDir: string): DesktopConfig | undefined {
     text = readFileSync(file, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new StorageFailedError(`could not read ${file}: ${(err as Error).message}`, { cause: err })
+    throw unreadable(file, err)
   }
   let parsed: unknown
   try {
@@ -55,6 +56,12 @@ export function readDesktopConfig (dataDir: string): DesktopConfig | undefined {
   const record = parsed as Record<string, unknown>
   if (!validPort(record.port)) throw damaged(file, 'it names no valid port')
   return { port: record.port, startAtLogin: record.startAtLogin === true, ...(record.listenNetwork === true ? { listenNetwork: true } : {}) }
+}
+
+/** The file is there but cannot be read: the reason and what to do, never "damaged" (nothing may be set aside or written over). */
+function unreadable (file: string, err: unknown): StorageFailedError {
+  const { why, fix } = fileReadFailure(err)
+  return new StorageFailedError(`Cairn cannot read ${file} (${why}). It keeps the app's port, which the window's storage is bound to, and your settings: ${fix}`, { cause: err })
 }
 
 function damaged (file: string, why: string): ConfigInvalidError {

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigInvalidError, StorageFailedError } from '../../core/errors.ts'
+import { fileReadFailure } from '../file-read-failure.ts'
 
 /** The file, in the backup peer's own folder, that keeps its two settings. */
 export const BACKUP_PEER_SETTINGS_FILE = 'desktop-backup-peer.json'
@@ -59,10 +60,7 @@ export function readBackupPeerSettings (peerDir: string): BackupPeerSettings {
  * and choosing again would set them aside), but a reason the user can act on.
  */
 function unreadable (file: string, err: unknown): StorageFailedError {
-  const code = (err as NodeJS.ErrnoException).code
-  const denied = code === 'EACCES' || code === 'EPERM'
-  const why = denied ? 'permission denied: the user running Cairn may not read it' : code === 'EISDIR' ? 'it is a folder, not a file' : (err as Error).message
-  const fix = denied ? 'give that user read access to it' : 'repair it, or move it away to start with new settings'
+  const { why, fix } = fileReadFailure(err)
   return new StorageFailedError(`Cairn cannot read ${file} (${why}), so the backup peer was not started. It keeps whether the backup peer is on and the port paired vaults reach it at: ${fix}, then press Try again`, { cause: err })
 }
 

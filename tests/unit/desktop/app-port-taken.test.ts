@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -79,6 +79,32 @@ describe('an app port the user may not listen on', () => {
       assert.match(run.stderr, /permission/)
       assert.match(run.stderr, /1024/)
       await assert.rejects(readFile(join(dir, 'desktop.json'), 'utf8'), { code: 'ENOENT' }, 'port 80 is not kept for the next launch')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+// desktop.json there but not readable by the user (a data folder restored as another user):
+// the launch stopped with Node's "EACCES: permission denied, open '…'" after "could not read".
+describe('a desktop.json the user may not read', () => {
+  it('one line naming the file, the reason and what to do; the file is left as it is', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'cairn-config-unreadable-'))
+    try {
+      const file = join(dir, 'desktop.json')
+      const kept = JSON.stringify({ port: 47_999, startAtLogin: false }) + '\n'
+      await writeFile(file, kept, { mode: 0o000 })
+      const command = unprivilegedCommand([process.execPath, DESKTOP_BIN, '--data-dir', dir, '--no-window'])
+      if (command === undefined) { t.skip('runs as root without setpriv to drop the privilege'); return }
+      const run = await runToExit(command)
+      assert.equal(run.code, 1)
+      assert.match(run.stderr, /^cairn-desktop: [^\n]*\n$/, 'one line')
+      assert.doesNotMatch(run.stderr, /EACCES|\n\s+at /)
+      assert.ok(run.stderr.includes(file), run.stderr)
+      assert.match(run.stderr, /permission denied/)
+      assert.match(run.stderr, /read access/)
+      await chmod(file, 0o600)
+      assert.equal(await readFile(file, 'utf8'), kept)
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
