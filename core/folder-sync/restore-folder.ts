@@ -1,4 +1,4 @@
-import { CairnError } from '../errors.ts'
+import { CairnError, type ErrorCode } from '../errors.ts'
 import type { RestoreProgress } from '../rpc/api-sync.ts'
 import type { FolderSource } from './folder-source.ts'
 import { safeDiskPath, takenKey } from './safe-names.ts'
@@ -16,7 +16,8 @@ import type { SyncVault } from './vault-port.ts'
  * A file that cannot be read (its content lost, or not on this device) is
  * named in `failed` and the rest are written: stopping there would leave a
  * part written that a retry refuses, the folder being no longer empty. What
- * stops every write (a full or read-only disk, the vault locked) ends it.
+ * stops every write (a full or read-only disk, a dropped share, the vault
+ * locked) ends it, with its code.
  */
 export async function restoreFolder (source: FolderSource, vault: SyncVault, vaultFolder: string, onProgress?: (progress: RestoreProgress) => void): Promise<RestoreResult> {
   if (!await source.isEmpty()) throw new CairnError('FOLDER_NOT_EMPTY', 'The folder to restore into is not empty')
@@ -41,7 +42,7 @@ export async function restoreFolder (source: FolderSource, vault: SyncVault, vau
       bytes += written.size
     } catch (err) {
       const code = codeOf(err)
-      if (STOPS_ALL.has(code)) throw err
+      if (stopsAll(code)) throw err instanceof CairnError ? err : new CairnError(code, `Restoring stopped at ${path}: ${err instanceof Error ? err.message : String(err)}`)
       failed.push({ path, code })
     }
     // The bar counts a file not written as done too: it has nothing left to do.
@@ -52,8 +53,9 @@ export async function restoreFolder (source: FolderSource, vault: SyncVault, vau
   return { files, bytes, failed }
 }
 
-/** Failures no other file would escape: the restore stops at the first. */
-const STOPS_ALL = new Set(['VAULT_LOCKED', 'FOLDER_DISK_FULL', 'FOLDER_READ_ONLY', 'FOLDER_ACCESS_DENIED'])
+/** Failures no other file would escape (a dropped network share included): the restore stops at the first. */
+const STOPS_ALL: ReadonlySet<string> = new Set<ErrorCode>(['VAULT_LOCKED', 'FOLDER_DISK_FULL', 'FOLDER_READ_ONLY', 'FOLDER_ACCESS_DENIED', 'FOLDER_SHARE_DISCONNECTED'])
+const stopsAll = (code: string): code is ErrorCode => STOPS_ALL.has(code)
 
 export interface RestoreResult {
   files: number
