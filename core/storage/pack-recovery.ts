@@ -63,6 +63,7 @@ export interface ActivePack {
  */
 export async function recoverIndex (files: PackFiles, handles: PackHandles): Promise<{ recovered: RecoveredIndex, active: ActivePack, report: RecoveryReport }> {
   const names = await files.list()
+  await refuseForeignLoners(files, names)
   const saved = await loadIndexFile(files, names).catch(() => undefined)
   const lost = saved === undefined ? undefined : await fitsPacks(files, handles, names, saved)
   if (saved !== undefined && lost !== undefined) {
@@ -338,6 +339,32 @@ async function namesBlocksIn (journal: PackFile, pack: number, packLimit: number
     if ((kinds === 'any' || decoded.record.kind === RECORD_PUT) && soundCid(decoded.record, pack, packLimit) !== undefined) return true
   }
   return false
+}
+
+/**
+ * Refuses a pack or journal whose partner is missing when it is not Cairn's
+ * (a stray file named like ours), before recovery makes an empty partner for
+ * it: a refused open leaves the folder as it was. The same test recovery
+ * applies: an empty partner vouches for nothing, so only a journal whose
+ * damaged header is followed by its own tombstones passes.
+ */
+async function refuseForeignLoners (files: PackFiles, names: string[]): Promise<void> {
+  for (const name of names) {
+    const parsed = parseFileName(name)
+    if (parsed === undefined) continue
+    const isPack = parsed.kind === 'pack'
+    if (names.includes(isPack ? journalFileName(parsed.pack) : packFileName(parsed.pack))) continue
+    const magic = isPack ? PACK_MAGIC : JOURNAL_MAGIC
+    const file = await files.open(name)
+    try {
+      const header = await file.read(0, FILE_HEADER_LENGTH)
+      if (checkHeader(header, magic) !== 'foreign') continue
+      if (!isPack && isDamagedHeader(header, magic) && await namesBlocksIn(file, parsed.pack, 0, 'any')) continue
+    } finally {
+      await file.close()
+    }
+    throw foreign(name)
+  }
 }
 
 /** Writes our header over a damaged one, leaving the rest of the file as it is. */
