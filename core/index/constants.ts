@@ -67,5 +67,15 @@ export const MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000
  */
 export const MAX_PLAUSIBLE_HLC_COUNTER = 2 ** 31
 
+/**
+ * Sealed op-block bytes a merge keeps in memory while it checks a chain's new
+ * run (merge-chain.ts). Past them, checked blocks go to the block store as the
+ * walk goes and are read back to be applied, so a chain of any length (a
+ * device that wrote for years, a hostile peer serving millions of blocks)
+ * costs this much, not its whole size. No head names them until the run has
+ * passed every check, so a refused run changes nothing the user sees.
+ */
+export const MERGE_WINDOW_BYTES = 16 * 1024 * 1024
+
 /** Datastore key prefix of the per-device chain heads. */
 export const HEADS_PREFIX = '/cairn/index/heads'

@@ -8,7 +8,7 @@ import { deleteOps } from './conflicts.ts'
 import { headMacKey, signHead, type SignedHead } from './head-mac.ts'
 import { tick, zeroHlc, type Hlc } from './hlc.ts'
 import { loadLog, observe, storeBlocks, writeHead, writeOps, type BlockLink } from './log-store.ts'
-import { verifyRemoteRun, type FetchBlock } from './merge-chain.ts'
+import { runBlocks, verifyRemoteRun, type FetchBlock } from './merge-chain.ts'
 import { decodeOpBlock } from './op-block.ts'
 import { canonicalEntry, isDeviceId, newFileId, validateEntry, validateOpBody, type FileEntry, type IndexOp, type PartialOp } from './ops.ts'
 import { normalizePath } from './paths.ts'
@@ -30,6 +30,8 @@ export interface IndexLogInit {
   now?: Clock
   /** Short device labels for conflict names (default: the id's last six characters). */
   deviceLabel?: (deviceId: string) => string
+  /** Op-block bytes a merge holds in memory before it stores checked blocks (default MERGE_WINDOW_BYTES). */
+  mergeWindowBytes?: number
 }
 
 type Status = 'new' | 'started' | 'stopped'
@@ -81,6 +83,7 @@ export class IndexLog {
   private readonly deviceId: string
   private readonly now: Clock
   private readonly viewOptions: ViewOptions
+  private readonly mergeWindowBytes: number | undefined
   private status: Status = 'new'
   private current: IndexState = createState()
   private readonly chainHeads = new Map<string, ChainHead>()
@@ -106,6 +109,7 @@ export class IndexLog {
     this.deviceId = init.deviceId
     this.now = init.now ?? systemClock
     this.viewOptions = init.deviceLabel === undefined ? {} : { deviceLabel: init.deviceLabel }
+    this.mergeWindowBytes = init.mergeWindowBytes
     this.clock = zeroHlc(init.deviceId)
   }
 
@@ -196,7 +200,9 @@ export class IndexLog {
    * every block, stores them, writes the head last, then applies the ops
    * and moves this device's clock past them, so an edit made here after
    * seeing them wins over them, however far ahead their clock ran.
-   * Serialised with appends. A refused head changes nothing here.
+   * Serialised with appends. A refused head changes nothing the user sees
+   * (blocks checked before the refusal may stay stored, named by no head).
+   * Memory stays within `mergeWindowBytes` of blocks however long the run.
    */
   async merge (device: string, signed: unknown, fetchBlock: FetchBlock): Promise<MergeResult> {
     return await this.exclusive(async () => {
@@ -210,16 +216,18 @@ export class IndexLog {
         signed,
         fetchBlock,
         now: this.now(),
+        ...(this.mergeWindowBytes === undefined ? {} : { windowBytes: this.mergeWindowBytes }),
         ...(known === undefined ? {} : { known }),
         ...(lastHlc === undefined ? {} : { lastHlc })
       })
       const fromSeq = known?.seq ?? 0
-      if (run.blocks.length === 0) return { device, fromSeq, toSeq: fromSeq, blocks: 0, changed: [] }
-      await storeBlocks(this.stores.blockstore, run.blocks)
+      if (run.cids.length === 0) return { device, fromSeq, toSeq: fromSeq, blocks: 0, changed: [] }
+      await storeBlocks(this.stores.blockstore, run.held)
       await writeHead(this.stores.datastore, this.macKey, device, run.head)
       this.chainHeads.set(device, run.head)
       const changed = new Set<string>()
-      for (const { cid, block } of run.blocks) {
+      // One block at a time: a long run was checked in windows and is applied the same way.
+      for await (const { cid, block } of runBlocks(run, this.stores.blockstore, this.indexKey, device)) {
         this.blockCidSet.add(cid.toString())
         this.links.set(cid.toString(), { prev: block.prev, seqFrom: block.seqFrom })
         for (const op of block.ops) {
@@ -228,7 +236,7 @@ export class IndexLog {
         }
         this.lastHlc.set(device, (block.ops.at(-1) as IndexOp).hlc)
       }
-      return { device, fromSeq, toSeq: run.head.seq, blocks: run.blocks.length, changed: [...changed].sort() }
+      return { device, fromSeq, toSeq: run.head.seq, blocks: run.cids.length, changed: [...changed].sort() }
     })
   }
 

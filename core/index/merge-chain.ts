@@ -3,17 +3,29 @@ import { CID } from 'multiformats/cid'
 import { CairnError } from '../errors.ts'
 import { readBlock, type ChainHead } from './chain.ts'
 import { verifyHead } from './head-mac.ts'
-import { MAX_CLOCK_AHEAD_MS, MAX_PLAUSIBLE_HLC_COUNTER } from './constants.ts'
+import { storeBlocks } from './log-store.ts'
+import { MAX_CLOCK_AHEAD_MS, MAX_PLAUSIBLE_HLC_COUNTER, MERGE_WINDOW_BYTES } from './constants.ts'
 import { compareHlc, isPlausibleHlc, type Hlc } from './hlc.ts'
 import { decodeOpBlock, type OpBlock } from './op-block.ts'
 
 /** Gets a block this store lacks (from the peer of a sync session, a backup peer…); undefined when it cannot. */
 export type FetchBlock = (cid: CID) => Promise<Uint8Array | undefined>
 
-/** The blocks of one device's chain past the head already known, checked, oldest first. */
+/** One block of a run, checked, with its bytes still in memory. */
+export interface HeldBlock { cid: CID, bytes: Uint8Array, block: OpBlock }
+
+/**
+ * The blocks of one device's chain past the head already known, checked,
+ * oldest first. Only the last window of them (the oldest, at most
+ * MERGE_WINDOW_BYTES) is still in memory, in `held`, for the caller to store;
+ * the others were stored as the walk went. `runBlocks` gives them all back.
+ */
 export interface VerifiedRun {
   head: ChainHead
-  blocks: Array<{ cid: CID, bytes: Uint8Array, block: OpBlock }>
+  /** Every block of the run, oldest first. */
+  cids: CID[]
+  /** The blocks not yet stored, oldest first. */
+  held: HeldBlock[]
 }
 
 export interface VerifyRunInput {
@@ -33,12 +45,17 @@ export interface VerifyRunInput {
    * are refused. A restore leaves it out: it takes back the vault's own log.
    */
   now?: number
+  /** Sealed bytes held in memory before checked blocks go to `blockstore` (default MERGE_WINDOW_BYTES). */
+  windowBytes?: number
 }
 
 /**
  * Checks a head received for `device` and the blocks from it back to the
  * head already known, reading each block from the local store first, then
- * through `fetchBlock`. Writes nothing.
+ * through `fetchBlock`. Holds at most `windowBytes` of them: past that, the
+ * blocks checked so far are stored in `blockstore` (content-addressed, and
+ * named by no head until the caller writes one, so a run refused later
+ * changes nothing the user sees, and a later merge finds them locally).
  *
  * - a MAC that fails: INDEX_HEAD_FORGED (no MAC: INDEX_HEAD_UNAUTHENTICATED);
  * - a seq below the known one: INDEX_HEAD_ROLLED_BACK;
@@ -60,9 +77,14 @@ export async function verifyRemoteRun (input: VerifyRunInput): Promise<VerifiedR
     if (known !== undefined && !known.cid.equals(head.cid)) {
       throw new CairnError('INDEX_CHAIN_BROKEN', `the index chain offered for device ${device} forks from the one known here at op ${knownSeq}`)
     }
-    return { head, blocks: [] }
+    return { head, cids: [], held: [] }
   }
-  const blocks: VerifiedRun['blocks'] = []
+  const windowBytes = input.windowBytes ?? MERGE_WINDOW_BYTES
+  const cids: CID[] = []
+  let held: HeldBlock[] = []
+  let heldBytes = 0
+  // The first op's time of the block walked just before (the next one in the chain).
+  let later: OpBlock['ops'][number] | undefined
   let cid: CID | null = head.cid
   let expectedSeqTo = head.seq
   while (expectedSeqTo > knownSeq) {
@@ -73,37 +95,66 @@ export async function verifyRemoteRun (input: VerifyRunInput): Promise<VerifiedR
     }
     const block = await decodeOpBlock(input.indexKey, cid, bytes, device)
     if (block.seqTo !== expectedSeqTo) {
-      if (blocks.length === 0) throw new CairnError('INDEX_HEAD_RESEQUENCED', `the index head of device ${device} claims op ${head.seq}, its block ends at op ${block.seqTo}`)
+      if (cids.length === 0) throw new CairnError('INDEX_HEAD_RESEQUENCED', `the index head of device ${device} claims op ${head.seq}, its block ends at op ${block.seqTo}`)
       throw new CairnError('INDEX_CHAIN_BROKEN', `index block ${cid.toString()} of device ${device} ends at op ${block.seqTo}, expected ${expectedSeqTo}`)
     }
     if (block.seqFrom <= knownSeq) {
       throw new CairnError('INDEX_CHAIN_BROKEN', `the index chain offered for device ${device} forks from the one known here before op ${knownSeq}`)
     }
-    blocks.push({ cid, bytes, block })
+    if (later !== undefined) checkOrder(device, block, later)
+    if (input.now !== undefined) checkClocks(device, block, input.now)
+    later = block.ops[0]
+    if (heldBytes + bytes.length > windowBytes && held.length > 0) {
+      // Checked so far, and no head names them yet: out of memory, into the store.
+      await storeBlocks(input.blockstore, held)
+      held = []
+      heldBytes = 0
+    }
+    cids.push(cid)
+    held.push({ cid, bytes, block })
+    heldBytes += bytes.length
     cid = block.prev === null ? null : CID.parse(block.prev)
     expectedSeqTo = block.seqFrom - 1
   }
   if (known !== undefined && (cid === null || !cid.equals(known.cid))) {
     throw new CairnError('INDEX_CHAIN_BROKEN', `the index chain offered for device ${device} forks from the one known here at op ${knownSeq}`)
   }
-  blocks.reverse()
-  let before = input.lastHlc
-  for (const { block } of blocks) {
-    const first = block.ops[0] as OpBlock['ops'][number]
-    if (before !== undefined && compareHlc(before, first.hlc) >= 0) {
-      throw new CairnError('INDEX_CHAIN_BROKEN', `index chain of device ${device} goes back in time at op ${first.seq}`)
-    }
-    before = (block.ops.at(-1) as OpBlock['ops'][number]).hlc
+  if (input.lastHlc !== undefined && later !== undefined && compareHlc(input.lastHlc, later.hlc) >= 0) {
+    throw new CairnError('INDEX_CHAIN_BROKEN', `index chain of device ${device} goes back in time at op ${later.seq}`)
   }
-  if (input.now !== undefined) checkClocks(device, blocks, input.now)
-  return { head, blocks }
+  return { head, cids: cids.reverse(), held: held.reverse() }
 }
 
-function checkClocks (device: string, blocks: VerifiedRun['blocks'], now: number): void {
-  for (const { block } of blocks) {
-    for (const op of block.ops) {
-      if (isPlausibleHlc(op.hlc, now)) continue
-      throw new CairnError('INDEX_CLOCK_AHEAD', `op ${op.seq} of device ${device} is dated ${op.hlc.wall} (counter ${op.hlc.counter}): more than ${MAX_CLOCK_AHEAD_MS} ms ahead of this device's clock, or a counter over ${MAX_PLAUSIBLE_HLC_COUNTER}`)
+/**
+ * The run's blocks, oldest first: the held ones from memory, the ones the
+ * walk stored read back from `blockstore` and opened again (a store that lost
+ * one since: INDEX_CHAIN_BROKEN), one at a time.
+ */
+export async function * runBlocks (run: VerifiedRun, blockstore: Blockstore, indexKey: Uint8Array, device: string): AsyncGenerator<{ cid: CID, block: OpBlock }> {
+  const held = new Map(run.held.map(h => [h.cid.toString(), h.block]))
+  for (const cid of run.cids) {
+    const kept = held.get(cid.toString())
+    if (kept !== undefined) {
+      yield { cid, block: kept }
+      continue
     }
+    const bytes = await readBlock(blockstore, cid)
+    if (bytes === undefined) throw new CairnError('INDEX_CHAIN_BROKEN', `index block ${cid.toString()} of device ${device} went missing from this device's store during a merge`)
+    yield { cid, block: await decodeOpBlock(indexKey, cid, bytes, device) }
+  }
+}
+
+/** A block must end before the one after it in the chain (`later`, its first op) starts. */
+function checkOrder (device: string, block: OpBlock, later: OpBlock['ops'][number]): void {
+  const last = block.ops.at(-1) as OpBlock['ops'][number]
+  if (compareHlc(last.hlc, later.hlc) >= 0) {
+    throw new CairnError('INDEX_CHAIN_BROKEN', `index chain of device ${device} goes back in time at op ${later.seq}`)
+  }
+}
+
+function checkClocks (device: string, block: OpBlock, now: number): void {
+  for (const op of block.ops) {
+    if (isPlausibleHlc(op.hlc, now)) continue
+    throw new CairnError('INDEX_CLOCK_AHEAD', `op ${op.seq} of device ${device} is dated ${op.hlc.wall} (counter ${op.hlc.counter}): more than ${MAX_CLOCK_AHEAD_MS} ms ahead of this device's clock, or a counter over ${MAX_PLAUSIBLE_HLC_COUNTER}`)
   }
 }

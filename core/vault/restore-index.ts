@@ -65,8 +65,8 @@ export async function restoreIndexFromPeer (c: RestoreIndexComponents, peers: Mu
         signed,
         fetchBlock: async cid => await fetchBlock(c.networkBlockstore, cid)
       })
-      fetched += run.blocks.length
-      await storeBlocks(c.networkBlockstore, run.blocks)
+      fetched += run.cids.length
+      await storeBlocks(c.networkBlockstore, run.held)
       c.log.info(`fetched the index chain of device …${device.slice(-8)} (${signed.seq} ops)`)
     }
     // Heads only once every chain is complete: a restore that fails half-way leaves no trace.
