@@ -169,28 +169,49 @@ export class IndexLog {
     return out
   }
 
+  /** `head` of `device`'s chain with its MAC: a head to offer for part of a chain (a sync that sends only its start). */
+  signedHead (device: string, head: ChainHead): SignedHead {
+    this.assertStarted()
+    return signHead(this.macKey, device, head)
+  }
+
   /**
    * The sealed blocks of `device`'s chain from `head` back to (not including)
-   * op `afterSeq`, oldest first: what a peer that knows ops up to `afterSeq`
-   * lacks. Read from this device's store; blocks never change, so no lock.
-   * The chain is followed through the links noted when each block was
-   * written, merged or loaded (all checked then), not by unsealing every
-   * block again: the receiver checks each block anyway (merge-chain.ts).
+   * op `afterSeq`, oldest first, each with the seq of its last op: what a
+   * peer that knows ops up to `afterSeq` lacks. With `maxBytes`, only the
+   * oldest of them that fit in it together (a prefix of the run; the peer
+   * takes the rest in a later sync), and only those are read. From this
+   * device's store; blocks never change, so no lock. The chain is followed
+   * through the links noted when each block was written, merged or loaded
+   * (all checked then), not by unsealing every block again: the receiver
+   * checks each block anyway (merge-chain.ts).
    */
-  async blocksAfter (device: string, head: ChainHead, afterSeq: number): Promise<Array<{ cid: string, bytes: Uint8Array }>> {
+  async blocksAfter (device: string, head: ChainHead, afterSeq: number, maxBytes = Number.POSITIVE_INFINITY): Promise<Array<{ cid: string, bytes: Uint8Array, seq: number }>> {
     this.assertStarted()
-    const out: Array<{ cid: string, bytes: Uint8Array }> = []
+    const run: Array<{ cid: CID, seq: number }> = []
     let cid: ChainHead['cid'] | null = head.cid
     let seqTo = head.seq
     while (cid !== null && seqTo > afterSeq) {
-      const bytes = await readBlock(this.stores.blockstore, cid)
-      if (bytes === undefined) throw new CairnError('INDEX_CHAIN_BROKEN', `index block ${cid.toString()} of device ${device} is missing`)
-      const block: BlockLink = this.links.get(cid.toString()) ?? await decodeOpBlock(this.indexKey, cid, bytes, device)
-      out.push({ cid: cid.toString(), bytes })
+      const block: BlockLink = this.links.get(cid.toString()) ?? await decodeOpBlock(this.indexKey, cid, await this.storedBlock(device, cid), device)
+      run.push({ cid, seq: seqTo })
       cid = block.prev === null ? null : CID.parse(block.prev)
       seqTo = block.seqFrom - 1
     }
-    return out.reverse()
+    const out: Array<{ cid: string, bytes: Uint8Array, seq: number }> = []
+    let total = 0
+    for (const { cid, seq } of run.reverse()) {
+      const bytes = await this.storedBlock(device, cid)
+      if (total + bytes.length > maxBytes) break
+      total += bytes.length
+      out.push({ cid: cid.toString(), bytes, seq })
+    }
+    return out
+  }
+
+  private async storedBlock (device: string, cid: CID): Promise<Uint8Array> {
+    const bytes = await readBlock(this.stores.blockstore, cid)
+    if (bytes === undefined) throw new CairnError('INDEX_CHAIN_BROKEN', `index block ${cid.toString()} of device ${device} is missing`)
+    return bytes
   }
 
   /**

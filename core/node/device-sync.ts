@@ -186,6 +186,8 @@ export class DeviceSync {
         do {
           next.again = false
           summary = await this.initiate(peerId)
+          // A chain more than one session takes came in part: the next session brings more.
+          if (summary?.partial === true && summary.blocksSent + summary.blocksReceived > 0) next.again = true
         } while (next.again && this.session !== undefined)
       } finally {
         this.runs.delete(peerId)

@@ -18,7 +18,10 @@ import { checkHelloProof, helloProof, isNonce, newNonce, type SyncRole, type Tra
 export interface SyncIndex {
   heads: () => Map<string, ChainHead>
   signedHeads: () => Record<string, SignedHead>
-  blocksAfter: (device: string, head: ChainHead, afterSeq: number) => Promise<Array<{ cid: string, bytes: Uint8Array }>>
+  /** The blocks after `afterSeq`, oldest first; with `maxBytes`, the oldest that fit in it (IndexLog.blocksAfter). */
+  blocksAfter: (device: string, head: ChainHead, afterSeq: number, maxBytes?: number) => Promise<Array<{ cid: string, bytes: Uint8Array, seq: number }>>
+  /** A head of `device`'s chain with its MAC, for the part of a chain a session sent. */
+  signedHead: (device: string, head: ChainHead) => SignedHead
   merge: (device: string, signed: unknown, fetchBlock: FetchBlock) => Promise<MergeResult>
 }
 
@@ -58,6 +61,8 @@ export interface SyncSummary {
   merged: MergeResult[]
   /** File ids whose state changed here, sorted. */
   changed: string[]
+  /** A side sent only part of what the other lacked (more than the other takes at once): another session brings the rest. */
+  partial: boolean
 }
 
 type Message = Record<string, unknown>
@@ -70,6 +75,10 @@ class Session {
   private readonly budget: SyncBudget
   /** Bytes this session took from the budget (given back when it ends). */
   private heldBytes = 0
+  /** The chains the other side sent only part of (done.cut): the head of the part, or null for none of it. */
+  private cut = new Map<string, SignedHead | null>()
+  /** This side sent only part of what the other lacked. */
+  private sentPart = false
 
   constructor (private readonly role: SyncRole, private readonly stream: Stream, private readonly remotePeer: string, private readonly init: SyncSessionInit) {
     this.lp = jsonStream(stream, C.MAX_SYNC_MESSAGE_BYTES)
@@ -80,21 +89,21 @@ class Session {
     const { init, remotePeer } = this
     try {
       if (init.isRevoked !== undefined && await init.isRevoked(remotePeer)) await this.refuse('DEVICE_REVOKED', `device ${remotePeer} was removed from this vault`)
-      const { theirs, mine } = this.role === 'initiator' ? await this.helloAsInitiator() : await this.helloAsResponder()
+      const { theirs, mine, take } = this.role === 'initiator' ? await this.helloAsInitiator() : await this.helloAsResponder()
       let blocksSent = 0
       let received = new Map<string, Uint8Array>()
       if (this.role === 'initiator') {
-        blocksSent = await this.sendBlocks(mine, theirs)
+        blocksSent = await this.sendBlocks(mine, theirs, take)
         received = await this.receiveBlocks(mine, theirs)
       } else {
         received = await this.receiveBlocks(mine, theirs)
-        blocksSent = await this.sendBlocks(mine, theirs)
+        blocksSent = await this.sendBlocks(mine, theirs, take)
       }
       const merged = await this.mergeAll(theirs, received)
       await this.stream.close({ signal: this.signal() }).catch(() => { this.stream.abort(new Error('closing the sync stream failed')) })
       const changed = [...new Set(merged.flatMap(m => m.changed))].sort()
       init.log?.info(`sync with …${remotePeer.slice(-8)}: sent ${blocksSent} index blocks, received ${received.size}, ${changed.length} files changed`)
-      return { remotePeer, blocksSent, blocksReceived: received.size, merged, changed }
+      return { remotePeer, blocksSent, blocksReceived: received.size, merged, changed, partial: this.sentPart || this.cut.size > 0 }
     } catch (err) {
       this.stream.abort(err instanceof Error ? err : new Error(String(err)))
       throw err
@@ -113,9 +122,9 @@ class Session {
     if (!checkHelloProof(this.init.syncKey, 'responder', t, hello.proof)) await this.refuse('SYNC_NOT_MEMBER', `peer ${this.remotePeer} did not prove it is a device of this vault`)
     // Both taken in one turn of the event loop: the heads sent are the heads walked.
     const mine = this.init.index.heads()
-    await this.send({ t: 'proof', proof: helloProof(this.init.syncKey, 'initiator', t), heads: this.init.index.signedHeads() })
+    await this.send({ t: 'proof', proof: helloProof(this.init.syncKey, 'initiator', t), heads: this.init.index.signedHeads(), take: this.takes() })
     const reply = await this.expect('heads')
-    return { theirs: parseHeads(reply.heads), mine }
+    return { theirs: parseHeads(reply.heads), mine, take: parseTake(reply.take) }
   }
 
   private async helloAsResponder (): Promise<Heads> {
@@ -128,12 +137,27 @@ class Session {
     const theirs = parseHeads(proof.heads)
     // Heads only after the other side proved membership: they say how much a vault holds.
     const mine = this.init.index.heads()
-    await this.send({ t: 'heads', heads: this.init.index.signedHeads() })
-    return { theirs, mine }
+    await this.send({ t: 'heads', heads: this.init.index.signedHeads(), take: this.takes() })
+    return { theirs, mine, take: parseTake(proof.take) }
   }
 
-  /** Sends, in bounded batches, the blocks of every chain the other side is behind on. */
-  private async sendBlocks (mine: Map<string, ChainHead>, theirs: Map<string, SignedHead>): Promise<number> {
+  /**
+   * Block bytes this side takes in this session, told to the other side in
+   * the hello so it sends no more: what one session accepts, or what the
+   * node's budget has room for now if less.
+   */
+  private takes (): number {
+    return Math.max(0, Math.min(C.MAX_SESSION_BLOCK_BYTES, this.budget.limit - this.budget.held))
+  }
+
+  /**
+   * Sends, in bounded batches, the blocks of every chain the other side is
+   * behind on, oldest first, no more than the `take` bytes it said it takes:
+   * a chain that does not fit is sent in part, and `done` names the head of
+   * the part sent (null for none), so the other side merges that much now
+   * and the rest in a later session instead of refusing the whole session.
+   */
+  private async sendBlocks (mine: Map<string, ChainHead>, theirs: Map<string, SignedHead>, take: number): Promise<number> {
     let batch: Array<{ cid: string, bytes: string }> = []
     let batchBytes = 0
     let sent = 0
@@ -145,17 +169,25 @@ class Session {
       batch = []
       batchBytes = 0
     }
+    let room = take
+    const cut: Record<string, SignedHead | null> = {}
     for (const [device, head] of mine) {
       const theirSeq = theirs.get(device)?.seq ?? 0
       if (head.seq <= theirSeq) continue
-      for (const block of await this.init.index.blocksAfter(device, head, theirSeq)) {
+      const blocks = room > 0 ? await this.init.index.blocksAfter(device, head, theirSeq, room) : []
+      for (const block of blocks) {
         if (batch.length >= C.BATCH_MAX_BLOCKS || batchBytes + block.bytes.length > C.BATCH_BLOCK_BYTES) await flush()
         batch.push({ cid: block.cid, bytes: toBase64(block.bytes) })
         batchBytes += block.bytes.length
+        room -= block.bytes.length
       }
+      const last = blocks.at(-1)
+      if (last !== undefined && last.seq === head.seq) continue
+      cut[device] = last === undefined ? null : this.init.index.signedHead(device, { cid: CID.parse(last.cid), seq: last.seq })
+      this.sentPart = true
     }
     await flush()
-    await this.send({ t: 'done' })
+    await this.send(this.sentPart ? { t: 'done', cut } : { t: 'done' })
     return sent
   }
 
@@ -173,7 +205,10 @@ class Session {
     let total = 0
     for (;;) {
       const message = await this.read()
-      if (message.t === 'done') return received
+      if (message.t === 'done') {
+        this.cut = parseCut(message.cut, theirs)
+        return received
+      }
       if (message.t !== 'blocks' || !Array.isArray(message.blocks)) throw new CairnError('FORMAT_INVALID', 'expected a batch of index blocks')
       // An empty batch carries nothing and only keeps the session open.
       if (message.blocks.length === 0) throw new CairnError('FORMAT_INVALID', 'a batch of index blocks is empty')
@@ -195,7 +230,10 @@ class Session {
     const fetchBlock: FetchBlock = async (cid) => received.get(cid.toString())
     const merged: MergeResult[] = []
     let refused: unknown
-    for (const [device, signed] of theirs) {
+    for (const [device, offered] of theirs) {
+      // A chain the other side sent only part of is merged up to that part.
+      const signed = this.cut.has(device) ? this.cut.get(device) : offered
+      if (signed === null || signed === undefined) continue
       if (signed.seq <= (this.init.index.heads().get(device)?.seq ?? 0)) continue
       // A removed device's chain goes on being written, and a device not yet
       // told of the removal passes it on: it is refused from everyone, as the
@@ -263,6 +301,35 @@ interface Heads {
   theirs: Map<string, SignedHead>
   /** This side's heads as sent (the blocks sent are walked from these). */
   mine: Map<string, ChainHead>
+  /** Block bytes the other side takes in this session. */
+  take: number
+}
+
+/** What the other side takes; a side that does not say (an older version) takes what one session accepts. */
+function parseTake (value: unknown): number {
+  if (value === undefined) return C.MAX_SESSION_BLOCK_BYTES
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw new CairnError('FORMAT_INVALID', 'a sync "take" is a count of bytes')
+  return Math.min(value as number, C.MAX_SESSION_BLOCK_BYTES)
+}
+
+/**
+ * The chains the other side sent only part of: for each, a head (checked by
+ * the merge like any other) no further than the one it offered, or null.
+ */
+function parseCut (value: unknown, theirs: Map<string, SignedHead>): Map<string, SignedHead | null> {
+  const cut = new Map<string, SignedHead | null>()
+  if (value === undefined) return cut
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CairnError('FORMAT_INVALID', 'a sync "cut" must be an object')
+  for (const [device, head] of Object.entries(value as Record<string, unknown>)) {
+    const offered = theirs.get(device)
+    const h = head as Record<string, unknown> | null
+    const shaped = h === null || (typeof h === 'object' && typeof h.cid === 'string' && Number.isSafeInteger(h.seq) && (h.seq as number) >= 1)
+    if (offered === undefined || !shaped || (h !== null && (h.seq as number) > offered.seq)) {
+      throw new CairnError('FORMAT_INVALID', 'a sync "cut" names, per device offered, {cid, seq, mac} no further than its offered head, or null')
+    }
+    cut.set(device, h as unknown as SignedHead | null)
+  }
+  return cut
 }
 
 /** The other side's version vector: shapes only; each head's MAC is checked when its chain is merged. */

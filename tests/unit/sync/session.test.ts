@@ -109,6 +109,7 @@ describe('/cairn/sync/1', () => {
         return { ...heads, devC: { ...(heads.devC as { cid: string, seq: number, mac: string }), seq: 2 } }
       },
       blocksAfter: async (device, head, afterSeq) => await a.log.blocksAfter(device, head, afterSeq),
+      signedHead: (device, head) => a.log.signedHead(device, head),
       merge: async (device, signed, fetch) => await a.log.merge(device, signed, fetch)
     }
     const [outbound, inbound] = await streamPair()
