@@ -1,6 +1,8 @@
 import type { Blockstore } from 'interface-blockstore'
 import { CID } from 'multiformats/cid'
 import { CairnError } from '../errors.ts'
+import { blockMatchesCid, damagedCid } from '../storage/block-check.ts'
+import { toStorageError } from '../storage/storage-errors.ts'
 import { readBlock, type ChainHead } from './chain.ts'
 import { verifyHead } from './head-mac.ts'
 import { storeBlocks } from './log-store.ts'
@@ -89,11 +91,7 @@ export async function verifyRemoteRun (input: VerifyRunInput): Promise<VerifiedR
   let expectedSeqTo = head.seq
   while (expectedSeqTo > knownSeq) {
     if (cid === null) throw new CairnError('INDEX_CHAIN_BROKEN', `the index chain of device ${device} ends before op ${expectedSeqTo}`)
-    const bytes = (await readBlock(input.blockstore, cid)) ?? (await input.fetchBlock(cid))
-    if (bytes === undefined) {
-      throw new CairnError('INDEX_CHAIN_BROKEN', `index block ${cid.toString()} of device ${device} (ops up to ${expectedSeqTo}) could not be had`)
-    }
-    const block = await decodeOpBlock(input.indexKey, cid, bytes, device)
+    const { bytes, block } = await getBlock(input, cid, expectedSeqTo)
     if (block.seqTo !== expectedSeqTo) {
       if (cids.length === 0) throw new CairnError('INDEX_HEAD_RESEQUENCED', `the index head of device ${device} claims op ${head.seq}, its block ends at op ${block.seqTo}`)
       throw new CairnError('INDEX_CHAIN_BROKEN', `index block ${cid.toString()} of device ${device} ends at op ${block.seqTo}, expected ${expectedSeqTo}`)
@@ -142,6 +140,49 @@ export async function * runBlocks (run: VerifiedRun, blockstore: Blockstore, ind
     if (bytes === undefined) throw new CairnError('INDEX_CHAIN_BROKEN', `index block ${cid.toString()} of device ${device} went missing from this device's store during a merge`)
     yield { cid, block: await decodeOpBlock(indexKey, cid, bytes, device) }
   }
+}
+
+/**
+ * One block of the run: this device's copy when it is sound, else the one
+ * `fetchBlock` gets. A copy here that the store finds damaged, or whose bytes
+ * no longer match its CID, is replaced by the good one fetched: no head names
+ * it yet (a block fetched for a pull, or stored by a merge refused further
+ * down), so no start would repair it, and the chain could never be merged.
+ */
+async function getBlock (input: VerifyRunInput, cid: CID, expectedSeqTo: number): Promise<{ bytes: Uint8Array, block: OpBlock }> {
+  let damaged = false
+  try {
+    const local = await readBlock(input.blockstore, cid)
+    if (local !== undefined && await blockMatchesCid(cid, local)) return { bytes: local, block: await decodeOpBlock(input.indexKey, cid, local, input.device) }
+    damaged = local !== undefined
+  } catch (err) {
+    if (!isDamaged(err)) throw err
+    damaged = true
+  }
+  // A store keeps the first copy of a CID, and a fetch through a networked store would read it:
+  // the damaged copy goes first (worth nothing), the good one is put once fetched.
+  if (damaged) {
+    try {
+      await input.blockstore.delete(cid)
+    } catch (err) {
+      throw toStorageError(err, `remove the damaged index block ${cid.toString()}`)
+    }
+  }
+  const bytes = await input.fetchBlock(cid)
+  if (bytes === undefined) {
+    throw new CairnError('INDEX_CHAIN_BROKEN', `index block ${cid.toString()} of device ${input.device} (ops up to ${expectedSeqTo}) could not be had`)
+  }
+  const block = await decodeOpBlock(input.indexKey, cid, bytes, input.device)
+  if (damaged) await storeBlocks(input.blockstore, [{ cid, bytes }])
+  return { bytes, block }
+}
+
+/** True when `err` (or what caused it) is the store saying a block is damaged. */
+function isDamaged (err: unknown): boolean {
+  for (let at: unknown = err, depth = 0; at !== undefined && at !== null && depth < 8; at = (at as { cause?: unknown }).cause, depth++) {
+    if (damagedCid(at) !== undefined) return true
+  }
+  return false
 }
 
 /** A block must end before the one after it in the chain (`later`, its first op) starts. */
