@@ -8,7 +8,7 @@ import { deleteOps } from './conflicts.ts'
 import { headMacKey, signHead, type SignedHead } from './head-mac.ts'
 import { tick, zeroHlc, type Hlc } from './hlc.ts'
 import { loadLog, observe, storeBlocks, writeHead, writeOps, type BlockLink } from './log-store.ts'
-import { runBlocks, verifyRemoteRun, type FetchBlock } from './merge-chain.ts'
+import { runBlocks, verifyRemoteRun, type FetchBlock, type VerifiedRun } from './merge-chain.ts'
 import { decodeOpBlock } from './op-block.ts'
 import { canonicalEntry, isDeviceId, newFileId, validateEntry, validateOpBody, type FileEntry, type IndexOp, type PartialOp } from './ops.ts'
 import { normalizePath } from './paths.ts'
@@ -221,44 +221,66 @@ export class IndexLog {
    * every block, stores them, writes the head last, then applies the ops
    * and moves this device's clock past them, so an edit made here after
    * seeing them wins over them, however far ahead their clock ran.
-   * Serialised with appends. A refused head changes nothing the user sees
+   * The blocks are fetched and checked outside the lock appends take (a slow
+   * peer holds up no edit); the run is committed under it, and checked again
+   * if the chain moved meanwhile. A refused head changes nothing the user sees
    * (blocks checked before the refusal may stay stored, named by no head).
    * Memory stays within `mergeWindowBytes` of blocks however long the run.
    */
   async merge (device: string, signed: unknown, fetchBlock: FetchBlock): Promise<MergeResult> {
-    return await this.exclusive(async () => {
+    for (;;) {
+      // Fetched and checked outside the lock: a peer that sends slowly (a backup
+      // peer's bitswap, a block timeout each) must not hold this device's edits.
+      this.assertStarted()
       const known = this.chainHeads.get(device)
       const lastHlc = this.lastHlc.get(device)
-      const run = await verifyRemoteRun({
-        blockstore: this.stores.blockstore,
-        indexKey: this.indexKey,
-        macKey: this.macKey,
-        device,
-        signed,
-        fetchBlock,
-        now: this.now(),
-        ...(this.mergeWindowBytes === undefined ? {} : { windowBytes: this.mergeWindowBytes }),
-        ...(known === undefined ? {} : { known }),
-        ...(lastHlc === undefined ? {} : { lastHlc })
-      })
-      const fromSeq = known?.seq ?? 0
-      if (run.cids.length === 0) return { device, fromSeq, toSeq: fromSeq, blocks: 0, changed: [] }
-      await storeBlocks(this.stores.blockstore, run.held)
-      await writeHead(this.stores.datastore, this.macKey, device, run.head)
-      this.chainHeads.set(device, run.head)
-      const changed = new Set<string>()
-      // One block at a time: a long run was checked in windows and is applied the same way.
-      for await (const { cid, block } of runBlocks(run, this.stores.blockstore, this.indexKey, device)) {
-        this.blockCidSet.add(cid.toString())
-        this.links.set(cid.toString(), { prev: block.prev, seqFrom: block.seqFrom })
-        for (const op of block.ops) {
-          if (applyOp(this.current, op)) changed.add(op.fileId)
-          this.clock = observe(this.clock, op.hlc)
-        }
-        this.lastHlc.set(device, (block.ops.at(-1) as IndexOp).hlc)
+      let run: VerifiedRun
+      try {
+        run = await verifyRemoteRun({
+          blockstore: this.stores.blockstore,
+          indexKey: this.indexKey,
+          macKey: this.macKey,
+          device,
+          signed,
+          fetchBlock,
+          now: this.now(),
+          ...(this.mergeWindowBytes === undefined ? {} : { windowBytes: this.mergeWindowBytes }),
+          ...(known === undefined ? {} : { known }),
+          ...(lastHlc === undefined ? {} : { lastHlc })
+        })
+      } catch (err) {
+        // Locked meanwhile: the keys were wiped under the walk, so what it found says nothing.
+        this.assertStarted()
+        throw err
       }
-      return { device, fromSeq, toSeq: run.head.seq, blocks: run.cids.length, changed: [...changed].sort() }
-    })
+      const result = await this.exclusive(async () => {
+        // Merged further (or, for this device's own chain, appended) meanwhile: check again from there.
+        if (this.chainHeads.get(device) !== known) return undefined
+        return await this.commitRun(device, known, run)
+      })
+      if (result !== undefined) return result
+    }
+  }
+
+  /** Stores a checked run, writes its head, applies its ops (under the lock, the head it was checked against unchanged). */
+  private async commitRun (device: string, known: ChainHead | undefined, run: VerifiedRun): Promise<MergeResult> {
+    const fromSeq = known?.seq ?? 0
+    if (run.cids.length === 0) return { device, fromSeq, toSeq: fromSeq, blocks: 0, changed: [] }
+    await storeBlocks(this.stores.blockstore, run.held)
+    await writeHead(this.stores.datastore, this.macKey, device, run.head)
+    this.chainHeads.set(device, run.head)
+    const changed = new Set<string>()
+    // One block at a time: a long run was checked in windows and is applied the same way.
+    for await (const { cid, block } of runBlocks(run, this.stores.blockstore, this.indexKey, device)) {
+      this.blockCidSet.add(cid.toString())
+      this.links.set(cid.toString(), { prev: block.prev, seqFrom: block.seqFrom })
+      for (const op of block.ops) {
+        if (applyOp(this.current, op)) changed.add(op.fileId)
+        this.clock = observe(this.clock, op.hlc)
+      }
+      this.lastHlc.set(device, (block.ops.at(-1) as IndexOp).hlc)
+    }
+    return { device, fromSeq, toSeq: run.head.seq, blocks: run.cids.length, changed: [...changed].sort() }
   }
 
   /** Live files sorted by display path. */
