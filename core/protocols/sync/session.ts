@@ -67,6 +67,9 @@ export interface SyncSummary {
 
 type Message = Record<string, unknown>
 
+/** What reading a chain's blocks from this device's store fails with when the store is damaged. */
+const UNREADABLE: ErrorCode[] = ['STORAGE_FAILED', 'BLOCK_DAMAGED', 'INDEX_CHAIN_BROKEN', 'INDEX_RECORD_TAMPERED']
+
 class Session {
   private readonly lp: LengthPrefixedStream<Stream>
   private readonly startedAt = Date.now()
@@ -174,7 +177,7 @@ class Session {
     for (const [device, head] of mine) {
       const theirSeq = theirs.get(device)?.seq ?? 0
       if (head.seq <= theirSeq) continue
-      const blocks = room > 0 ? await this.init.index.blocksAfter(device, head, theirSeq, room) : []
+      const blocks = room > 0 ? await this.readable(device, head, theirSeq, room) : []
       for (const block of blocks) {
         if (batch.length >= C.BATCH_MAX_BLOCKS || batchBytes + block.bytes.length > C.BATCH_BLOCK_BYTES) await flush()
         batch.push({ cid: block.cid, bytes: toBase64(block.bytes) })
@@ -189,6 +192,22 @@ class Session {
     await flush()
     await this.send(this.sentPart ? { t: 'done', cut } : { t: 'done' })
     return sent
+  }
+
+  /**
+   * The blocks of a chain to send; none when this store cannot read them (a
+   * block damaged or lost under the running node, repaired at the next
+   * start): that chain is left out, not the whole session, so the other
+   * chains and the other direction still sync.
+   */
+  private async readable (device: string, head: ChainHead, theirSeq: number, room: number): Promise<Array<{ cid: string, bytes: Uint8Array, seq: number }>> {
+    try {
+      return await this.init.index.blocksAfter(device, head, theirSeq, room)
+    } catch (err) {
+      if (!UNREADABLE.some(code => isCairnError(err, code))) throw err
+      this.init.log?.warn(`sync with …${this.remotePeer.slice(-8)}: left out the index chain of device …${device.slice(-8)}, unreadable here: ${(err as Error).message}`)
+      return []
+    }
   }
 
   /**
