@@ -1,17 +1,16 @@
 import type { Stream } from '@libp2p/interface'
 import type { LengthPrefixedStream } from '@libp2p/utils'
 import { CID } from 'multiformats/cid'
-import { fromBase64, toBase64 } from '../../crypto/base64.ts'
+import { toBase64 } from '../../crypto/base64.ts'
 import { CairnError, isCairnError, isErrorCode, type ErrorCode } from '../../errors.ts'
 import type { ChainHead } from '../../index/chain.ts'
-import { MAX_OP_BLOCK_BYTES } from '../../index/constants.ts'
 import type { SignedHead } from '../../index/head-mac.ts'
 import type { MergeResult } from '../../index/index-log.ts'
 import type { FetchBlock } from '../../index/merge-chain.ts'
-import { isDeviceId } from '../../index/ops.ts'
 import { jsonStream, readJson, writeJson } from '../backup/wire.ts'
 import { SyncBudget } from './budget.ts'
 import * as C from './constants.ts'
+import { parseBlock, parseCut, parseHeads, parseTake } from './messages.ts'
 import { checkHelloProof, helloProof, isNonce, newNonce, type SyncRole, type Transcript } from './hello.ts'
 
 /** What a sync session needs of the index (IndexLog has it). */
@@ -322,63 +321,6 @@ interface Heads {
   mine: Map<string, ChainHead>
   /** Block bytes the other side takes in this session. */
   take: number
-}
-
-/** What the other side takes; a side that does not say (an older version) takes what one session accepts. */
-function parseTake (value: unknown): number {
-  if (value === undefined) return C.MAX_SESSION_BLOCK_BYTES
-  if (!Number.isSafeInteger(value) || (value as number) < 0) throw new CairnError('FORMAT_INVALID', 'a sync "take" is a count of bytes')
-  return Math.min(value as number, C.MAX_SESSION_BLOCK_BYTES)
-}
-
-/**
- * The chains the other side sent only part of: for each, a head (checked by
- * the merge like any other) no further than the one it offered, or null.
- */
-function parseCut (value: unknown, theirs: Map<string, SignedHead>): Map<string, SignedHead | null> {
-  const cut = new Map<string, SignedHead | null>()
-  if (value === undefined) return cut
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CairnError('FORMAT_INVALID', 'a sync "cut" must be an object')
-  for (const [device, head] of Object.entries(value as Record<string, unknown>)) {
-    const offered = theirs.get(device)
-    const h = head as Record<string, unknown> | null
-    const shaped = h === null || (typeof h === 'object' && typeof h.cid === 'string' && Number.isSafeInteger(h.seq) && (h.seq as number) >= 1)
-    if (offered === undefined || !shaped || (h !== null && (h.seq as number) > offered.seq)) {
-      throw new CairnError('FORMAT_INVALID', 'a sync "cut" names, per device offered, {cid, seq, mac} no further than its offered head, or null')
-    }
-    cut.set(device, h as unknown as SignedHead | null)
-  }
-  return cut
-}
-
-/** The other side's version vector: shapes only; each head's MAC is checked when its chain is merged. */
-function parseHeads (value: unknown): Map<string, SignedHead> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CairnError('FORMAT_INVALID', 'sync heads must be an object')
-  const entries = Object.entries(value as Record<string, unknown>)
-  if (entries.length > C.MAX_SYNC_DEVICES) throw new CairnError('REQUEST_TOO_LARGE', 'sync heads name too many devices')
-  const heads = new Map<string, SignedHead>()
-  for (const [device, head] of entries) {
-    const h = head as Record<string, unknown> | null
-    if (!isDeviceId(device) || typeof h !== 'object' || h === null || typeof h.cid !== 'string' || !Number.isSafeInteger(h.seq) || (h.seq as number) < 1) {
-      throw new CairnError('FORMAT_INVALID', 'sync heads are {cid, seq, mac} per device')
-    }
-    heads.set(device, h as unknown as SignedHead)
-  }
-  return heads
-}
-
-function parseBlock (item: unknown): { cid: string, bytes: Uint8Array } {
-  const i = item as Record<string, unknown> | null
-  if (typeof i !== 'object' || i === null || typeof i.cid !== 'string' || typeof i.bytes !== 'string') throw new CairnError('FORMAT_INVALID', 'an index block is {cid, bytes}')
-  let cid: string
-  try {
-    cid = CID.parse(i.cid).toString()
-  } catch (err) {
-    throw new CairnError('FORMAT_INVALID', 'an index block CID is malformed', { cause: err })
-  }
-  const bytes = fromBase64(i.bytes)
-  if (bytes.length > MAX_OP_BLOCK_BYTES) throw new CairnError('REQUEST_TOO_LARGE', 'an index block is larger than the format allows')
-  return { cid, bytes }
 }
 
 /**
