@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +6,7 @@ import { MemoryBlockstore } from 'blockstore-core/memory'
 import { MemoryDatastore } from 'datastore-core'
 import { createNode, type CairnHelia } from '../../../core/node/create-node.ts'
 import { startServerProcess, type ServerProcess } from '../../e2e/support/server-process.ts'
+import { runToExit, type RunResult } from '../support/unprivileged.ts'
 
 // The developer's own CAIRN_PEER_* settings must not leak into the peers these tests start.
 for (const name of Object.keys(process.env)) if (name.startsWith('CAIRN_PEER_')) Reflect.deleteProperty(process.env, name)
@@ -33,19 +33,11 @@ export async function spawnPeer (dataDir: string, extra: string[] = []): Promise
   return await startServerProcess<PeerReady>(PEER_BIN, args, READY_PREFIX, 30_000)
 }
 
-export interface CliResult { code: number | null, stdout: string, stderr: string }
+export type CliResult = RunResult
 
 /** Runs the bin to completion (pair, status, --help, bad options). */
 export async function runCli (args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CliResult> {
-  const child = spawn(process.execPath, [PEER_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
-  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
-  const timer = setTimeout(() => { child.kill('SIGKILL') }, timeoutMs)
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => { resolve(c) }))
-  clearTimeout(timer)
-  return { code, stdout, stderr }
+  return await runToExit([process.execPath, PEER_BIN, ...args], timeoutMs, env)
 }
 
 /** A Node "device": the core node on memory stores with a WebSocket transport, started. */

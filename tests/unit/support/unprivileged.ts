@@ -16,11 +16,11 @@ export function unprivilegedCommand (argv: readonly string[]): string[] | undefi
 
 export interface RunResult { code: number | null, stdout: string, stderr: string }
 
-/** Runs `argv` (from {@link unprivilegedCommand}) to its exit, killed after `timeoutMs`. */
-export async function runToExit (argv: readonly string[], timeoutMs = 60_000): Promise<RunResult> {
+/** Runs `argv` (from {@link unprivilegedCommand}, or any) to its exit, killed after `timeoutMs`; `env` adds to this process's. */
+export async function runToExit (argv: readonly string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<RunResult> {
   const [program, ...args] = argv
   if (program === undefined) throw new Error('nothing to run')
-  const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
