@@ -6,6 +6,7 @@ import type { LogBuffer } from './log-buffer.ts'
 import { loadNetworkSettings, saveNetworkSettings } from './network-settings.ts'
 import { PeerKeeper } from './peer-keeper.ts'
 import { OwnPeerWants } from './own-peer-wants.ts'
+import { peerBlockProof } from './peer-block-proof.ts'
 import { BlockServer } from '../protocols/blocks/block-server.ts'
 import { ExchangeReads } from '../protocols/blocks/exchange-reads.ts'
 import { exchangeSources } from './exchange-sources.ts'
@@ -199,6 +200,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     shareContent: async () => shareCopyContent(await (unlockedVault()?.shareStore().list() ?? Promise.resolve([]))),
     inUse: (root) => unlockedVault()?.files().inUse(root) ?? false,
     forgetSent: bitswapForget(helia),
+    proveHeld: peerBlockProof(helia),
     online: () => helia.libp2p.getConnections().length > 0,
     onChanged: () => { emit('files.locations.changed', undefined) }
   }, { keepByDefault: host.keepByDefault === true })

@@ -28,6 +28,13 @@ export interface FileLocationsComponents {
   inUse?: (root: string) => boolean
   /** Tells connected peers we dropped blocks they sent us, so they send them again when wanted (core/node/bitswap-forget.ts). */
   forgetSent?: (cids: readonly string[]) => Promise<void>
+  /**
+   * Asks one backup peer to send back these blocks, each checked against its
+   * CID (core/node/peer-block-proof.ts): its `holds` answer is only its word,
+   * and a file is freed on a backup peer's claim only when this says true.
+   * Absent: the claim is taken as said (tests of other things).
+   */
+  proveHeld?: (peerId: string, cids: readonly string[]) => Promise<boolean>
   /** Whether a peer is connected to fetch from: kept files wait for one rather than hang. */
   online?: () => boolean
   /** Where files live changed (the node emits `files.locations.changed`). */
@@ -128,6 +135,10 @@ export class FileLocations {
    * "Free up space": drops this device's blocks of every live file that is
    * not kept and that a backup peer or another device confirmed holding in
    * full; a file nobody confirmed is counted in `skipped` and left whole.
+   * A backup peer's claim counts only when the peer sends back a sample of
+   * the file's blocks (its root and one other, at random) that match their
+   * CIDs: a peer that lost them or lies would otherwise make this delete the
+   * only copy. A file no peer proves is counted in `unproven` and left whole.
    * Never frees a share copy's blocks or the index's op blocks, nor a root
    * an upload is about to name. The files still open: their blocks are
    * fetched again on demand while a peer that holds them is connected.
@@ -148,15 +159,23 @@ export class FileLocations {
     const neverFree = new Set([...shares.blocks, ...shares.roots, ...index.blockCids()])
     const freed: FreedSpace = { files: 0, bytes: 0, skipped: 0 }
     const deleted: string[] = []
+    // A peer that failed once is not asked again in this run: each ask of a silent peer waits out a timeout.
+    const failedPeers = new Set<string>()
     for (const [root, { files, kept }] of roots) {
       if (kept || shareRoots.has(root) || this.c.inUse?.(root) === true) continue
       if ((await this.presence.of(root)).local === 'none') continue
       const devices = (this.c.confirmedDeviceHolders ?? this.c.deviceHolders)?.(root) ?? []
-      if (this.c.backupHolders(root).length === 0 && devices.length === 0) {
+      const peers = this.c.backupHolders(root)
+      if (peers.length === 0 && devices.length === 0) {
         freed.skipped += files
         continue
       }
       const { blocks } = await dagPresence(this.c.store, CID.parse(root))
+      // A device of the vault checked its own store; a backup peer must show the blocks.
+      if (devices.length === 0 && !(await this.somePeerProves(peers, root, blocks.map(b => b.cid), failedPeers))) {
+        freed.unproven = (freed.unproven ?? 0) + files
+        continue
+      }
       for (const block of blocks) {
         if (neverFree.has(block.cid)) continue
         await this.c.store.delete(CID.parse(block.cid))
@@ -168,8 +187,23 @@ export class FileLocations {
     }
     await this.c.forgetSent?.(deleted).catch(() => {})
     this.c.log.info(`freed ${freed.bytes} bytes of ${freed.files} ${freed.files === 1 ? 'file' : 'files'} a backup peer or another device holds; ${freed.skipped} left here (nobody else confirmed holding them)`)
+    if ((freed.unproven ?? 0) > 0) this.c.log.warn(`${freed.unproven ?? 0} ${freed.unproven === 1 ? 'file' : 'files'} left here: the backup peer said it holds them but could not send them back`)
     if (freed.files > 0) this.c.onChanged()
     return freed
+  }
+
+  /** True when one of `peers` sends back the root and one other block of the file, at random (see {@link freeUpSpace}). */
+  private async somePeerProves (peers: readonly string[], root: string, blocks: readonly string[], failed: Set<string>): Promise<boolean> {
+    if (this.c.proveHeld === undefined) return true
+    const others = blocks.filter(cid => cid !== root)
+    const sample = others.length > 0 ? [root, others[randomIndex(others.length)] as string] : [root]
+    for (const peer of peers) {
+      if (failed.has(peer)) continue
+      if (await this.c.proveHeld(peer, sample).catch(() => false)) return true
+      failed.add(peer)
+      this.c.log.warn(`backup peer …${peer.slice(-8)} said it holds a file but could not send its blocks back; its copy is not relied on`)
+    }
+    return false
   }
 
   /** A block arrived from a peer (an on-demand read): files not wholly here may have become so. */
@@ -231,4 +265,10 @@ export class FileLocations {
     if (this.session === undefined) throw new VaultLockedError()
     return this.session
   }
+}
+
+/** A uniform index below `n` (n ≥ 1), from the platform's random source: a peer must not guess which block it is asked for. */
+function randomIndex (n: number): number {
+  const [value] = globalThis.crypto.getRandomValues(new Uint32Array(1))
+  return (value ?? 0) % n
 }

@@ -184,4 +184,6 @@ export interface FreedSpace {
   bytes: number
   /** Files kept because no backup peer or other device confirmed holding them in full. */
   skipped: number
+  /** Files kept because the backup peer that claimed them could not send their blocks back (lost them, or lied); absent when none. */
+  unproven?: number
 }

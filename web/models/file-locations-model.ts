@@ -46,8 +46,10 @@ export function locationLabels (location: FileLocation): string[] {
 
 /** "Freed 12 MB from 3 files; 1 kept (no copy elsewhere yet)". */
 export function freedWords (result: FreedSpace): string {
-  const kept = result.skipped > 0 ? `; ${result.skipped} kept (no copy elsewhere yet)` : ''
-  if (result.files === 0) return result.skipped === 0 ? 'Nothing to free: no file here has a copy elsewhere to fall back on.' : `Freed nothing${kept}`
+  const unproven = result.unproven ?? 0
+  const kept = (result.skipped > 0 ? `; ${result.skipped} kept (no copy elsewhere yet)` : '') +
+    (unproven > 0 ? `; ${unproven} kept (the backup peer said it holds ${unproven === 1 ? 'it' : 'them'} but could not send ${unproven === 1 ? 'it' : 'them'} back)` : '')
+  if (result.files === 0) return result.skipped === 0 && unproven === 0 ? 'Nothing to free: no file here has a copy elsewhere to fall back on.' : `Freed nothing${kept}`
   return `Freed ${formatBytes(result.bytes)} from ${result.files} ${result.files === 1 ? 'file' : 'files'}${kept}`
 }
 

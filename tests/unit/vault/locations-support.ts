@@ -39,6 +39,8 @@ export interface RigOptions {
   shareBlocks?: string[]
   log?: Log
   forgetSent?: (cids: readonly string[]) => Promise<void>
+  /** How a backup peer's claim is checked before freeing (core/node/peer-block-proof.ts); none: its word is taken. */
+  proveHeld?: (peerId: string, cids: readonly string[]) => Promise<boolean>
 }
 
 export async function locationsRig (cleanups: Cleanups, options: RigOptions = {}): Promise<LocationsRig> {
@@ -71,7 +73,8 @@ export async function locationsRig (cleanups: Cleanups, options: RigOptions = {}
     },
     inUse: (root) => vault.files().inUse(root),
     onChanged: () => { changes.count++ },
-    ...(options.forgetSent !== undefined ? { forgetSent: options.forgetSent } : {})
+    ...(options.forgetSent !== undefined ? { forgetSent: options.forgetSent } : {}),
+    ...(options.proveHeld !== undefined ? { proveHeld: options.proveHeld } : {})
   }, { changeDelayMs: 0 })
   await vault.start()
   cleanups.push(async () => { locations.stop(); await vault.stop() })

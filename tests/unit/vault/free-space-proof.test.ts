@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict'
+import { afterEach, describe, it } from 'node:test'
+import { peerBlockProof } from '../../../core/node/peer-block-proof.ts'
+import { readWholeBlock } from '../../../core/storage/read-block.ts'
+import { addressOf, startNode, type TestNode } from '../backup/helpers.ts'
+import { locationsRig, PASSPHRASE } from './locations-support.ts'
+import { dagBlocks, readAll, type Cleanups } from './share-test-support.ts'
+
+const cleanups: Cleanups = []
+afterEach(async () => { for (const undo of cleanups.splice(0).reverse()) await undo() })
+
+async function node (): Promise<TestNode> {
+  const started = await startNode()
+  cleanups.push(async () => { await started.helia.stop() })
+  return started
+}
+
+describe('"Free up space" and a backup peer\'s word', () => {
+  it('drops nothing on a peer that claims a file it cannot send back, and frees it once a peer sends the blocks', { timeout: 90_000 }, async () => {
+    const device = await node()
+    // A peer that answers `holds` with "yes" for everything but stores nothing (lost its disk, or lies).
+    const liar = await node()
+    const honest = await node()
+    await device.helia.libp2p.dial(addressOf(liar))
+    await device.helia.libp2p.dial(addressOf(honest))
+    const rig = await locationsRig(cleanups, { blockstore: device.blockstore, proveHeld: peerBlockProof(device.helia) })
+    await rig.vault.create(PASSPHRASE)
+    const file = await rig.add('photos/only-copy.bin', 3 * 1024 * 1024 + 7)
+    const blocks = await dagBlocks(rig.blockstore, file.cid)
+
+    rig.peerHolders.set(file.cid, [liar.helia.libp2p.peerId.toString()])
+    const refused = await rig.locations.freeUpSpace()
+    assert.equal(refused.files, 0, 'nothing freed on a claim the peer could not back with the blocks')
+    assert.equal(refused.bytes, 0)
+    assert.equal(refused.unproven, 1, 'the file is counted as kept because the peer could not send it back')
+    for (const cid of blocks) assert.equal(await rig.blockstore.has(cid), true, `block ${cid.toString()} is still here`)
+    assert.equal((await rig.locations.locations())[file.fileId]?.local, 'all')
+    assert.deepEqual(await readAll(rig.vault.files().open(file.fileId).stream), file.bytes)
+    assert.ok(rig.logs.recent().some(line => /could not send/.test(line.message)), 'the log says why')
+
+    // A peer that really holds the blocks: the same file is freed.
+    for (const cid of blocks) await honest.blockstore.put(cid, await readWholeBlock(rig.blockstore, cid))
+    rig.peerHolders.set(file.cid, [liar.helia.libp2p.peerId.toString(), honest.helia.libp2p.peerId.toString()])
+    const freed = await rig.locations.freeUpSpace()
+    assert.equal(freed.files, 1)
+    assert.ok(freed.bytes > 3 * 1024 * 1024)
+    assert.equal((await rig.locations.locations())[file.fileId]?.local, 'none')
+  })
+})
