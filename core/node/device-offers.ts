@@ -30,6 +30,8 @@ export interface DeviceOffersComponents {
   exportVaultKey: () => Uint8Array
   /** The rest of the gift, read once A's user confirmed. */
   details: () => Promise<JoinDetails>
+  /** True when the device (PeerId) was removed from the vault: it is refused before A's user is asked, and never sent the key. */
+  isRemoved: (peerId: string) => boolean
   /** B has the key: list it, tell sync. Returns the device as the UI shows it. */
   onJoined: (device: { peerId: string, name: string }) => Promise<PairingEvent & { stage: 'paired' }>
   emit: (event: PairingEvent) => void
@@ -105,6 +107,9 @@ export class DeviceOffers {
   }
 
   private async ask (request: PairingRequest): Promise<boolean> {
+    // A removed device stays removed (DESIGN §3): the device book would refuse it after the key had
+    // already gone, so it is refused here, before anyone compares numbers. The host tells B the code.
+    if (this.c.isRemoved(request.peer)) throw new CairnError('DEVICE_REVOKED', 'That device was removed from this vault, so it cannot join it again')
     return await new Promise<boolean>((resolve, reject) => {
       this.confirms.set(request.offerId, (answer) => {
         this.confirms.delete(request.offerId)

@@ -81,6 +81,7 @@ export class Devices {
       unlocked: () => c.vault.status().state === 'unlocked',
       exportVaultKey: () => c.vault.exportVaultKey(),
       details: async () => await this.details(),
+      isRemoved: (peerId) => this.directory.isRemoved(peerId),
       onJoined: async ({ peerId, name }) => {
         await this.directory.add({ peerId, name, platform: platformFromName(name) })
         // It is connected right now: that is when it was last seen.

@@ -13,6 +13,7 @@ export type PairingSide = 'offer' | 'join'
 export function pairingFailureWords (code: ErrorCode, side: PairingSide): string {
   if (side === 'join') {
     if (code === 'PEER_UNREACHABLE') return "Couldn't reach your other device. Keep Cairn open there on “Add a device”, check both devices are online, and try again."
+    if (code === 'DEVICE_REVOKED') return 'This device was removed from that vault, so it cannot join it again and nothing was shared.'
     return messageForCode(code)
   }
   switch (code) {
@@ -20,6 +21,7 @@ export function pairingFailureWords (code: ErrorCode, side: PairingSide): string
     case 'PAIRING_DECLINED': return "You said the numbers don't match, so nothing was shared. Make a new offer when you're ready to try again."
     case 'PAIRING_CANCELLED': return 'The new device cancelled the pairing, so nothing was shared. Make a new offer when it is ready to try again.'
     case 'PAIRING_SECRET_WRONG': return 'A device tried to join with the wrong code, so it was refused and nothing was shared. Make a new offer and try again.'
+    case 'DEVICE_REVOKED': return 'That device was removed from this vault, so it was refused and nothing was shared. A removed device cannot join again.'
     case 'PAIRING_MESSAGE_TAMPERED': return 'The pairing messages were changed on the way, so nothing was shared. Make a new offer and try again, on a network you trust.'
     default: return messageForCode(code)
   }

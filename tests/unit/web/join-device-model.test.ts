@@ -126,6 +126,9 @@ test('pairing words: each refusal has its own, and "unreachable" means the other
   assert.match(pairingFailureWords('PEER_UNREACHABLE', 'join'), /other device/)
   assert.doesNotMatch(pairingFailureWords('PEER_UNREACHABLE', 'join'), /address/)
   assert.match(pairingFailureWords('PAIRING_DECLINED', 'offer'), /You said the numbers don't match/)
+  // A removed device refused at pairing: A's words are about the other device, B's about itself.
+  assert.match(pairingFailureWords('DEVICE_REVOKED', 'offer'), /That device was removed from this vault.*nothing was shared/)
+  assert.match(pairingFailureWords('DEVICE_REVOKED', 'join'), /This device was removed from that vault.*nothing was shared/)
 })
 
 test('cancel calls the join off and leaves the join screen', async () => {
