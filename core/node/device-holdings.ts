@@ -72,10 +72,19 @@ export class DeviceHoldings {
     return this.holdersSince(root, this.askedAllAt)
   }
 
+  /** The PeerIds behind {@link confirmedHolders}: "Free up space" asks them to send blocks back before it relies on them. */
+  confirmedHolderIds (root: string): string[] {
+    return this.holderIdsSince(root, this.askedAllAt)
+  }
+
   private holdersSince (root: string, since: number): string[] {
+    return this.holderIdsSince(root, since).map(peerId => this.c.nameOf(peerId))
+  }
+
+  private holderIdsSince (root: string, since: number): string[] {
     const out: string[] = []
     for (const [peerId, report] of this.reports) {
-      if (report.at >= since && report.held.has(root) && this.c.isMember(peerId)) out.push(this.c.nameOf(peerId))
+      if (report.at >= since && report.held.has(root) && this.c.isMember(peerId)) out.push(peerId)
     }
     return out
   }

@@ -197,6 +197,7 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
     // `holdings` (below) exists before the vault can unlock.
     deviceHolders: (root): string[] => holdings.holders(root),
     confirmedDeviceHolders: (root): string[] => holdings.confirmedHolders(root),
+    confirmedDeviceIds: (root): string[] => holdings.confirmedHolderIds(root),
     shareContent: async () => shareCopyContent(await (unlockedVault()?.shareStore().list() ?? Promise.resolve([]))),
     inUse: (root) => unlockedVault()?.files().inUse(root) ?? false,
     forgetSent: bitswapForget(helia),

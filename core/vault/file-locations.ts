@@ -29,12 +29,14 @@ export interface FileLocationsComponents {
   /** Tells connected peers we dropped blocks they sent us, so they send them again when wanted (core/node/bitswap-forget.ts). */
   forgetSent?: (cids: readonly string[]) => Promise<void>
   /**
-   * Asks one backup peer to send back these blocks, each checked against its
-   * CID (core/node/peer-block-proof.ts): its `holds` answer is only its word,
-   * and a file is freed on a backup peer's claim only when this says true.
+   * Asks one backup peer or device to send back these blocks, each checked
+   * against its CID (core/node/peer-block-proof.ts): its "I hold it" is only
+   * its word, and a file is freed on a claim only when this says true.
    * Absent: the claim is taken as said (tests of other things).
    */
   proveHeld?: (peerId: string, cids: readonly string[]) => Promise<boolean>
+  /** PeerIds of the devices `confirmedDeviceHolders` names (DeviceHoldings.confirmedHolderIds), asked with `proveHeld`. */
+  confirmedDeviceIds?: (root: string) => string[]
   /** Whether a peer is connected to fetch from: kept files wait for one rather than hang. */
   online?: () => boolean
   /** Where files live changed (the node emits `files.locations.changed`). */
@@ -135,10 +137,12 @@ export class FileLocations {
    * "Free up space": drops this device's blocks of every live file that is
    * not kept and that a backup peer or another device confirmed holding in
    * full; a file nobody confirmed is counted in `skipped` and left whole.
-   * A backup peer's claim counts only when the peer sends back a sample of
-   * the file's blocks (its root and one other, at random) that match their
-   * CIDs: a peer that lost them or lies would otherwise make this delete the
-   * only copy. A file no peer proves is counted in `unproven` and left whole.
+   * A claim counts only when the one who made it (a backup peer, or a
+   * device whose store says it has the blocks) sends back a sample of the
+   * file's blocks (its root and one other, at random) that match their CIDs:
+   * a peer that lost them or lies, or a device whose copy is damaged, would
+   * otherwise make this delete the only good copy. A file nobody proves is
+   * counted in `unproven` and left whole.
    * Never frees a share copy's blocks or the index's op blocks, nor a root
    * an upload is about to name. The files still open: their blocks are
    * fetched again on demand while a peer that holds them is connected.
@@ -171,8 +175,7 @@ export class FileLocations {
         continue
       }
       const { blocks } = await dagPresence(this.c.store, CID.parse(root))
-      // A device of the vault checked its own store; a backup peer must show the blocks.
-      if (devices.length === 0 && !(await this.somePeerProves(peers, root, blocks.map(b => b.cid), failedPeers))) {
+      if (!(await this.someoneProves(root, blocks.map(b => b.cid), devices.length > 0, failedPeers))) {
         freed.unproven = (freed.unproven ?? 0) + files
         continue
       }
@@ -187,21 +190,28 @@ export class FileLocations {
     }
     await this.c.forgetSent?.(deleted).catch(() => {})
     this.c.log.info(`freed ${freed.bytes} bytes of ${freed.files} ${freed.files === 1 ? 'file' : 'files'} a backup peer or another device holds; ${freed.skipped} left here (nobody else confirmed holding them)`)
-    if ((freed.unproven ?? 0) > 0) this.c.log.warn(`${freed.unproven ?? 0} ${freed.unproven === 1 ? 'file' : 'files'} left here: the backup peer said it holds them but could not send them back`)
+    if ((freed.unproven ?? 0) > 0) this.c.log.warn(`${freed.unproven ?? 0} ${freed.unproven === 1 ? 'file' : 'files'} left here: a backup peer or device said it holds them but could not send them back`)
     if (freed.files > 0) this.c.onChanged()
     return freed
   }
 
-  /** True when one of `peers` sends back the root and one other block of the file, at random (see {@link freeUpSpace}). */
-  private async somePeerProves (peers: readonly string[], root: string, blocks: readonly string[], failed: Set<string>): Promise<boolean> {
+  /**
+   * True when a device or backup peer that said it holds `root` in full
+   * sends back its root and one other block, at random (see
+   * {@link freeUpSpace}). `failed`: those that could not, this run.
+   */
+  private async someoneProves (root: string, blocks: readonly string[], deviceSaid: boolean, failed: Set<string>): Promise<boolean> {
     if (this.c.proveHeld === undefined) return true
+    const deviceIds = this.c.confirmedDeviceIds?.(root)
+    // A device's word with no way to ask it back (not wired so): taken as said.
+    if (deviceSaid && deviceIds === undefined) return true
     const others = blocks.filter(cid => cid !== root)
     const sample = others.length > 0 ? [root, others[randomIndex(others.length)] as string] : [root]
-    for (const peer of peers) {
-      if (failed.has(peer)) continue
-      if (await this.c.proveHeld(peer, sample).catch(() => false)) return true
-      failed.add(peer)
-      this.c.log.warn(`backup peer …${peer.slice(-8)} said it holds a file but could not send its blocks back; its copy is not relied on`)
+    for (const holder of [...(deviceIds ?? []), ...this.c.backupHolders(root)]) {
+      if (failed.has(holder)) continue
+      if (await this.c.proveHeld(holder, sample).catch(() => false)) return true
+      failed.add(holder)
+      this.c.log.warn(`…${holder.slice(-8)} said it holds a file but could not send its blocks back; its copy is not relied on`)
     }
     return false
   }

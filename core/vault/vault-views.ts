@@ -184,6 +184,6 @@ export interface FreedSpace {
   bytes: number
   /** Files kept because no backup peer or other device confirmed holding them in full. */
   skipped: number
-  /** Files kept because the backup peer that claimed them could not send their blocks back (lost them, or lied); absent when none. */
+  /** Files kept because the backup peer or device that claimed them could not send their blocks back (lost, damaged, or a lie); absent when none. */
   unproven?: number
 }

@@ -48,7 +48,7 @@ export function locationLabels (location: FileLocation): string[] {
 export function freedWords (result: FreedSpace): string {
   const unproven = result.unproven ?? 0
   const kept = (result.skipped > 0 ? `; ${result.skipped} kept (no copy elsewhere yet)` : '') +
-    (unproven > 0 ? `; ${unproven} kept (the backup peer said it holds ${unproven === 1 ? 'it' : 'them'} but could not send ${unproven === 1 ? 'it' : 'them'} back)` : '')
+    (unproven > 0 ? `; ${unproven} kept (the backup peer or device that said it holds ${unproven === 1 ? 'it' : 'them'} could not send ${unproven === 1 ? 'it' : 'them'} back)` : '')
   if (result.files === 0) return result.skipped === 0 && unproven === 0 ? 'Nothing to free: no file here has a copy elsewhere to fall back on.' : `Freed nothing${kept}`
   return `Freed ${formatBytes(result.bytes)} from ${result.files} ${result.files === 1 ? 'file' : 'files'}${kept}`
 }

@@ -46,4 +46,29 @@ describe('"Free up space" and a backup peer\'s word', () => {
     assert.ok(freed.bytes > 3 * 1024 * 1024)
     assert.equal((await rig.locations.locations())[file.fileId]?.local, 'none')
   })
+
+  it('drops nothing on another device\'s word when that device cannot send the blocks (its copy is gone or damaged)', { timeout: 90_000 }, async () => {
+    const device = await node()
+    // The other device answered "held whole" (its store says it has the blocks) but cannot serve them.
+    const laptop = await node()
+    await device.helia.libp2p.dial(addressOf(laptop))
+    const laptopId = laptop.helia.libp2p.peerId.toString()
+    const rig = await locationsRig(cleanups, { blockstore: device.blockstore, proveHeld: peerBlockProof(device.helia), confirmedDeviceIds: (root) => root === file.cid ? [laptopId] : [] })
+    await rig.vault.create(PASSPHRASE)
+    const file = await rig.add('docs/report.bin', 2 * 1024 * 1024 + 3)
+    const blocks = await dagBlocks(rig.blockstore, file.cid)
+    rig.deviceHolders.set(file.cid, ['Laptop'])
+
+    const refused = await rig.locations.freeUpSpace()
+    assert.equal(refused.files, 0)
+    assert.equal(refused.unproven, 1)
+    for (const cid of blocks) assert.equal(await rig.blockstore.has(cid), true, `block ${cid.toString()} is still here`)
+    assert.deepEqual(await readAll(rig.vault.files().open(file.fileId).stream), file.bytes)
+
+    // Once the laptop really has the blocks, its word is backed and the file is freed.
+    for (const cid of blocks) await laptop.blockstore.put(cid, await readWholeBlock(rig.blockstore, cid))
+    const freed = await rig.locations.freeUpSpace()
+    assert.equal(freed.files, 1)
+    assert.equal((await rig.locations.locations())[file.fileId]?.local, 'none')
+  })
 })

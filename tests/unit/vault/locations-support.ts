@@ -41,6 +41,8 @@ export interface RigOptions {
   forgetSent?: (cids: readonly string[]) => Promise<void>
   /** How a backup peer's claim is checked before freeing (core/node/peer-block-proof.ts); none: its word is taken. */
   proveHeld?: (peerId: string, cids: readonly string[]) => Promise<boolean>
+  /** PeerIds of the devices behind `deviceHolders` (asked to send blocks back with `proveHeld`). */
+  confirmedDeviceIds?: (root: string) => string[]
 }
 
 export async function locationsRig (cleanups: Cleanups, options: RigOptions = {}): Promise<LocationsRig> {
@@ -74,7 +76,8 @@ export async function locationsRig (cleanups: Cleanups, options: RigOptions = {}
     inUse: (root) => vault.files().inUse(root),
     onChanged: () => { changes.count++ },
     ...(options.forgetSent !== undefined ? { forgetSent: options.forgetSent } : {}),
-    ...(options.proveHeld !== undefined ? { proveHeld: options.proveHeld } : {})
+    ...(options.proveHeld !== undefined ? { proveHeld: options.proveHeld } : {}),
+    ...(options.confirmedDeviceIds !== undefined ? { confirmedDeviceIds: options.confirmedDeviceIds } : {})
   }, { changeDelayMs: 0 })
   await vault.start()
   cleanups.push(async () => { locations.stop(); await vault.stop() })

@@ -83,7 +83,7 @@ test('free up space reports what it freed and what it kept', async () => {
   assert.equal(freedWords({ files: 3, bytes: 12_000_000, skipped: 1 }), 'Freed 12.0 MB from 3 files; 1 kept (no copy elsewhere yet)')
   assert.equal(freedWords({ files: 1, bytes: 900, skipped: 0 }), 'Freed 900 bytes from 1 file')
   assert.equal(freedWords({ files: 0, bytes: 0, skipped: 2 }), 'Freed nothing; 2 kept (no copy elsewhere yet)')
-  assert.equal(freedWords({ files: 0, bytes: 0, skipped: 0, unproven: 2 }), 'Freed nothing; 2 kept (the backup peer said it holds them but could not send them back)')
+  assert.equal(freedWords({ files: 0, bytes: 0, skipped: 0, unproven: 2 }), 'Freed nothing; 2 kept (the backup peer or device that said it holds them could not send them back)')
   let locations: Record<string, FileLocation> = { f1: { local: 'all', peers: ['p'], devices: [], keep: false } }
   const client = createTestClient({
     'files.locations': async () => locations,
