@@ -71,4 +71,25 @@ describe('"Free up space" and a backup peer\'s word', () => {
     assert.equal(freed.files, 1)
     assert.equal((await rig.locations.locations())[file.fileId]?.local, 'none')
   })
+
+  it('frees a file read back from the peer a moment ago on the same connection (bitswap does not send a block twice unasked)', { timeout: 90_000 }, async () => {
+    const device = await node()
+    const peer = await node()
+    await device.helia.libp2p.dial(addressOf(peer))
+    const rig = await locationsRig(cleanups, { blockstore: device.blockstore, proveHeld: peerBlockProof(device.helia) })
+    await rig.vault.create(PASSPHRASE)
+    const file = await rig.add('music/track.bin', 2 * 1024 * 1024 + 11)
+    const blocks = await dagBlocks(rig.blockstore, file.cid)
+    for (const cid of blocks) await peer.blockstore.put(cid, await readWholeBlock(rig.blockstore, cid))
+    // The device had dropped its copy and read it back from the peer over bitswap (an on-demand open).
+    for (const cid of blocks) await rig.blockstore.delete(cid)
+    for (const cid of blocks) await readWholeBlock(device.helia.blockstore, cid, { signal: AbortSignal.timeout(20_000) })
+    assert.equal((await rig.locations.locations())[file.fileId]?.local, 'all')
+
+    rig.peerHolders.set(file.cid, [peer.helia.libp2p.peerId.toString()])
+    const freed = await rig.locations.freeUpSpace()
+    assert.equal(freed.unproven, undefined, 'the peer that holds the file is believed')
+    assert.equal(freed.files, 1)
+    assert.equal((await rig.locations.locations())[file.fileId]?.local, 'none')
+  })
 })
