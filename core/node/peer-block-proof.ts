@@ -10,8 +10,17 @@ const PROOF_TIMEOUT_MS = 15_000
 interface SessionAnswer { has: boolean, block?: Uint8Array }
 
 /** The private fields this reaches: Helia's brokers, bitswap's network and list of this node's wants. */
+/** The shape of bitswap's QueuedBitswapMessage (utils/bitswap-message.ts), which the package does not export. */
+interface QueuedMessage {
+  full: boolean
+  pendingBytes: number
+  wantlist: Map<string, unknown>
+  blocks: Map<string, unknown>
+  blockPresences: Map<string, unknown>
+}
+type SendMessage = (peer: PeerId, message: QueuedMessage, options?: AbortOptions) => Promise<void>
 interface BitswapInternals {
-  network?: { sendMessage?: (peer: PeerId, message: unknown, options?: AbortOptions) => Promise<void> }
+  network?: { sendMessage?: SendMessage }
   wantList?: { wantSessionBlock?: (cid: CID, peer: PeerId, options: AbortOptions) => Promise<SessionAnswer> }
 }
 interface BrokersHolder { blockBrokers?: Array<{ name?: string, bitswap?: BitswapInternals }> }
@@ -31,6 +40,11 @@ export type ProveHeld = (peerId: string, cids: readonly string[]) => Promise<boo
  * the installed bitswap has no such seam (a version change): nothing is
  * then freed on a peer's word.
  *
+ * While a block is asked for, this node does not send it to that peer
+ * (bitswap, and the batched exchange through {@link withholdsFrom}): a peer
+ * that holds nothing could otherwise fetch the block from this very device
+ * and pass it off as its own.
+ *
  * Each block is cancelled at the peer before it is asked and after:
  * @helia/bitswap 4 does not send a peer a block it already sent it on this
  * connection (its ledger keeps the want as 'sent', see bitswap-forget.ts),
@@ -43,10 +57,12 @@ export function peerBlockProof (helia: object): ProveHeld {
     const wantList = bitswap?.wantList
     const network = bitswap?.network
     if (typeof wantList?.wantSessionBlock !== 'function' || typeof network?.sendMessage !== 'function') return false
+    const withheld = installWithholding(helia, network as { sendMessage: SendMessage })
     const peer = peerIdFromString(peerId)
     const cancel = async (cid: CID): Promise<void> => { await network.sendMessage?.(peer, cancelMessage(cid)).catch(() => {}) }
     for (const text of cids) {
       const cid = CID.parse(text)
+      const release = withhold(withheld, peerId, keyOf(cid))
       try {
         await cancel(cid)
         const answer = await wantList.wantSessionBlock(cid, peer, { signal: AbortSignal.timeout(PROOF_TIMEOUT_MS) })
@@ -54,6 +70,7 @@ export function peerBlockProof (helia: object): ProveHeld {
       } catch {
         return false
       } finally {
+        release()
         await cancel(cid)
       }
     }
@@ -61,8 +78,51 @@ export function peerBlockProof (helia: object): ProveHeld {
   }
 }
 
+/** Per node, per peer (PeerId string), the blocks being asked of it (by multihash, base64): not sent to it meanwhile. */
+type Withheld = Map<string, Map<string, number>>
+const installed = new WeakMap<object, Withheld>()
+
+/** True while `cid` is being asked of `peerId` (the batched exchange's per-block rule, block-server.ts `mayServeBlock`). */
+export function withholdsFrom (helia: object, peerId: string, cid: CID): boolean {
+  return (installed.get(helia)?.get(peerId)?.get(keyOf(cid)) ?? 0) > 0
+}
+
+/** Wraps bitswap's send once per node: a block being asked of a peer is left out of what goes to that peer. */
+function installWithholding (helia: object, network: { sendMessage: SendMessage }): Withheld {
+  const known = installed.get(helia)
+  if (known !== undefined) return known
+  const withheld: Withheld = new Map()
+  const send = network.sendMessage.bind(network)
+  network.sendMessage = async (peer, message, options) => {
+    const keys = withheld.get(peer.toString())
+    if (keys === undefined || message.blocks.size === 0 || ![...message.blocks.keys()].some(key => keys.has(key))) { await send(peer, message, options); return }
+    const blocks = new Map([...message.blocks].filter(([key]) => !keys.has(key)))
+    if (blocks.size === 0 && message.wantlist.size === 0 && message.blockPresences.size === 0) return
+    await send(peer, { ...message, blocks }, options)
+  }
+  installed.set(helia, withheld)
+  return withheld
+}
+
+/** Counts, so two asks of one block at once both hold it back until the last ends. */
+function withhold (withheld: Withheld, peerId: string, key: string): () => void {
+  const keys = withheld.get(peerId) ?? new Map<string, number>()
+  withheld.set(peerId, keys)
+  keys.set(key, (keys.get(key) ?? 0) + 1)
+  return () => {
+    const left = (keys.get(key) ?? 1) - 1
+    if (left > 0) keys.set(key, left)
+    else keys.delete(key)
+    if (keys.size === 0 && withheld.get(peerId) === keys) withheld.delete(peerId)
+  }
+}
+
+function keyOf (cid: CID): string {
+  return base64.encode(cid.multihash.bytes)
+}
+
 /** A bitswap message (QueuedBitswapMessage's shape, which the package does not export) cancelling one want. */
-function cancelMessage (cid: CID): unknown {
-  const wantlist = new Map([[base64.encode(cid.multihash.bytes), { cid: cid.bytes, priority: 1, cancel: true }]])
+function cancelMessage (cid: CID): QueuedMessage {
+  const wantlist = new Map([[keyOf(cid), { cid: cid.bytes, priority: 1, cancel: true }]])
   return { full: false, pendingBytes: 0, wantlist, blocks: new Map(), blockPresences: new Map() }
 }

@@ -6,7 +6,7 @@ import type { LogBuffer } from './log-buffer.ts'
 import { loadNetworkSettings, saveNetworkSettings } from './network-settings.ts'
 import { PeerKeeper } from './peer-keeper.ts'
 import { OwnPeerWants } from './own-peer-wants.ts'
-import { peerBlockProof } from './peer-block-proof.ts'
+import { peerBlockProof, withholdsFrom } from './peer-block-proof.ts'
 import { BlockServer } from '../protocols/blocks/block-server.ts'
 import { ExchangeReads } from '../protocols/blocks/exchange-reads.ts'
 import { exchangeSources } from './exchange-sources.ts'
@@ -155,7 +155,8 @@ export async function startVaultNode (host: VaultNodeHost): Promise<VaultNode> {
   let isOurs = (_peer: string): boolean => false
   const ownWants = OwnPeerWants.install(helia, (peer) => isOurs(peer))
   // The batched block exchange serves the same peers only (the backup peer's fast path, issue 12); others get "refused".
-  const blockServer = new BlockServer({ libp2p: helia.libp2p, store: stores.blockstore, mayServe: (peer) => ownWants.ours(peer) })
+  // A block "Free up space" is asking a peer to send back is not sent to that peer meanwhile (peer-block-proof.ts).
+  const blockServer = new BlockServer({ libp2p: helia.libp2p, store: stores.blockstore, mayServe: (peer) => ownWants.ours(peer), mayServeBlock: async (peer, cid) => withholdsFrom(helia, peer, cid) ? 'dont-have' : 'serve' })
   await blockServer.start()
   log.info(`node started, peer id ${helia.libp2p.peerId.toString()}`)
   const deviceId = helia.libp2p.peerId.toString()

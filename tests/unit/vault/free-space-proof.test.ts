@@ -2,6 +2,8 @@ import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { peerBlockProof } from '../../../core/node/peer-block-proof.ts'
 import { readWholeBlock } from '../../../core/storage/read-block.ts'
+import type { AbortOptions } from '@libp2p/interface'
+import type { CID } from 'multiformats/cid'
 import { addressOf, startNode, type TestNode } from '../backup/helpers.ts'
 import { locationsRig, PASSPHRASE } from './locations-support.ts'
 import { dagBlocks, readAll, type Cleanups } from './share-test-support.ts'
@@ -92,4 +94,32 @@ describe('"Free up space" and a backup peer\'s word', () => {
     assert.equal(freed.files, 1)
     assert.equal((await rig.locations.locations())[file.fileId]?.local, 'none')
   })
+
+  it('drops nothing on a peer that stores nothing and, when asked, fetches the blocks from this very device to pass them off as its own', { timeout: 90_000 }, async () => {
+    const device = await node()
+    const relayer = await node()
+    // Its bitswap says "have" to everything and serves by fetching from whoever is connected (the device).
+    const served = servingStoreOf(relayer)
+    served.has = async () => true
+    served.get = (cid, options) => relayer.helia.blockstore.get(cid, options)
+    await device.helia.libp2p.dial(addressOf(relayer))
+    const rig = await locationsRig(cleanups, { blockstore: device.blockstore, proveHeld: peerBlockProof(device.helia) })
+    await rig.vault.create(PASSPHRASE)
+    const file = await rig.add('photos/only-copy.bin', 2 * 1024 * 1024 + 5)
+    const blocks = await dagBlocks(rig.blockstore, file.cid)
+
+    rig.peerHolders.set(file.cid, [relayer.helia.libp2p.peerId.toString()])
+    const refused = await rig.locations.freeUpSpace()
+    assert.equal(refused.files, 0, 'bytes it had to fetch from this device prove nothing')
+    assert.equal(refused.unproven, 1)
+    for (const cid of blocks) assert.equal(await rig.blockstore.has(cid), true, `block ${cid.toString()} is still here`)
+  })
 })
+
+/** The store the node's bitswap serves others from (peer-want-lists), to make a node that serves what it does not hold. */
+function servingStoreOf (n: TestNode): { has: (cid: CID) => Promise<boolean>, get: (cid: CID, options?: AbortOptions) => AsyncIterable<Uint8Array> | Iterable<Uint8Array> } {
+  const brokers = (n.helia as unknown as { blockBrokers: Array<{ name: string, bitswap?: { peerWantLists: { blockstore: ReturnType<typeof servingStoreOf> } } }> }).blockBrokers
+  const lists = brokers.find(b => b.name === 'bitswap')?.bitswap?.peerWantLists
+  if (lists === undefined) throw new Error('no bitswap serving store')
+  return lists.blockstore
+}
