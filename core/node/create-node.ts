@@ -4,6 +4,7 @@ import { withLibp2pLight } from '@helia/libp2p'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
+import { deviceKey } from './device-key.ts'
 import { createHeliaLight } from 'helia'
 import { BitswapArrivals, withBitswapArrivals } from './bitswap-arrivals.ts'
 import { withUncheckedServing } from './bitswap-serving.ts'
@@ -80,7 +81,9 @@ export function createNode (init: NodeInit, components: NodeComponents): CairnHe
     },
     services: {
       identify: identify(),
-      ping: ping()
+      ping: ping(),
+      // Device book records are signed with the PeerId's key (core/crypto/box-key-signature.ts).
+      deviceKey: deviceKey()
     }
   })
   // After bitswap: its serving side exists once bitswap's mixin has started.

@@ -7,8 +7,8 @@ import type { Connection, Libp2p, Stream } from '@libp2p/interface'
 /** Devices of one vault swap their sealed device books (names, platforms, removals) over this protocol. */
 export const DEVICE_BOOK_PROTOCOL = '/cairn/device-book/1'
 
-/** A sealed book is small (1,000 devices at most); this caps what a peer can make us read. */
-const MAX_MESSAGE_BYTES = 512 * 1024
+/** A sealed book is small (1,000 devices at most, each with a signed box key: ~640 KB at the longest names); this caps what a peer can make us read. */
+const MAX_MESSAGE_BYTES = 1024 * 1024
 const TIMEOUT_MS = 10_000
 /** A device that was just sent the book is not sent it again sooner than this, unless the book changed. */
 const RESEND_MS = 30_000
@@ -25,7 +25,8 @@ export interface BookHolder {
  * sealed under the vault's devices subkey (a non-member can neither read one
  * nor make one that opens). A rename, pairing or removal here is sent to
  * every connected member at once. Merging is last-writer-wins with sticky
- * removals (device-book.ts), so the order of swaps never matters.
+ * removals (device-book.ts), so the order of swaps never matters; a box key
+ * counts only with its own device's signature (a member cannot plant one).
  */
 export class DeviceBookExchange {
   private book: BookHolder | undefined

@@ -3,6 +3,7 @@ import { PairingHost } from '../protocols/pairing/device-pairing.ts'
 import { DeviceDirectory } from '../vault/device-directory.ts'
 import { platformFromName } from '../vault/device-name.ts'
 import { deviceInfo } from './device-info.ts'
+import { deviceSigner } from './device-key.ts'
 import { DeviceJoins } from './device-joins.ts'
 import { DeviceOffers, type JoinDetails } from './device-offers.ts'
 import { createDevicePairingHandlers, type DevicePairingMethods } from './device-pairing-handlers.ts'
@@ -70,7 +71,7 @@ export class Devices {
     const libp2p = c.helia.libp2p
     this.peerId = libp2p.peerId.toString()
     this.connected = this.connected.bind(this)
-    this.directory = new DeviceDirectory({ datastore: c.datastore, peerId: this.peerId, describe: c.describe, log: c.log, onChanged: c.onChanged, ...(c.now !== undefined ? { now: c.now } : {}) })
+    this.directory = new DeviceDirectory({ datastore: c.datastore, peerId: this.peerId, describe: c.describe, log: c.log, onChanged: c.onChanged, sign: deviceSigner(libp2p), ...(c.now !== undefined ? { now: c.now } : {}) })
     this.host = new PairingHost({ registrar: libp2p, peerId: this.peerId, addresses: () => libp2p.getMultiaddrs().map(String), log: c.log, ...(c.now !== undefined ? { now: c.now } : {}) })
     const online = (peerId: string): boolean => libp2p.getConnections().some(conn => conn.remotePeer.toString() === peerId)
     this.offers = new DeviceOffers({

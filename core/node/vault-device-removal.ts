@@ -1,4 +1,5 @@
 import type { Libp2p } from '@libp2p/interface'
+import { deviceSigner } from './device-key.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
@@ -54,6 +55,7 @@ export function createVaultDeviceRemoval (c: VaultDeviceRemovalComponents): Vaul
   let rotationStarted = false
   const removal = new DeviceRemoval({
     deviceId: c.deviceId,
+    sign: deviceSigner(c.libp2p),
     loadBook: async () => await c.directory.book(),
     saveBook: async (book: DeviceBook) => {
       try {

@@ -1,5 +1,6 @@
 import { openSecret, sealSecret } from '../crypto/secretbox.ts'
 import { fromBase64Url, toBase64Url } from '../crypto/base64.ts'
+import { verifyBoxKey } from '../crypto/box-key-signature.ts'
 import { CairnError } from '../errors.ts'
 import { isDeviceId } from '../index/ops.ts'
 
@@ -16,6 +17,16 @@ export interface DeviceRecord {
   removedAt?: number
   /** The device's X25519 box public key (base64url, 32 bytes): a rotated vault key is sealed to it (core/crypto/device-box.ts). */
   boxKey?: string
+  /**
+   * When the device signed `boxKey` (ms since epoch), and its signature
+   * (base64url) by the device's own libp2p key (core/crypto/box-key-signature.ts).
+   * A book keeps a box key with a signature that does not verify as none at
+   * all; a signed box key always wins over an unsigned one (records from
+   * before signing), and of two signed ones the later. Merged apart from the
+   * rest of the record: another device's rename must not undo it.
+   */
+  boxKeyAt?: number
+  boxKeySig?: string
 }
 
 const AAD = new TextEncoder().encode('cairn/v1/devices')
@@ -67,8 +78,9 @@ export class DeviceBook {
   }
 
   /** Merges one record; returns true when the book changed. */
-  put (record: DeviceRecord): boolean {
-    checkRecord(record)
+  put (given: DeviceRecord): boolean {
+    checkRecord(given)
+    const record = withCheckedBoxKey(given)
     const mine = this.records.get(record.peerId)
     const next = mine === undefined ? { ...record } : mergeRecords(mine, record)
     if (mine !== undefined && sameRecord(mine, next)) return false
@@ -150,14 +162,57 @@ function mergeRecords (a: DeviceRecord, b: DeviceRecord): DeviceRecord {
   const removals = [a.removedAt, b.removedAt].filter((at): at is number => at !== undefined)
   if (removals.length > 0) merged.removedAt = Math.min(...removals)
   else delete merged.removedAt
+  delete merged.boxKey
+  delete merged.boxKeyAt
+  delete merged.boxKeySig
   // A copy made before the device published its box key must not erase it.
-  const boxKey = later.boxKey ?? (later === a ? b : a).boxKey
-  if (boxKey !== undefined) merged.boxKey = boxKey
+  const box = laterBoxKey(a, b, later)
+  if (box.boxKey !== undefined) merged.boxKey = box.boxKey
+  if (box.boxKeyAt !== undefined && box.boxKeySig !== undefined) {
+    merged.boxKeyAt = box.boxKeyAt
+    merged.boxKeySig = box.boxKeySig
+  }
   return merged
 }
 
+/**
+ * Whose box key the merge keeps: a signed one over an unsigned one, whatever
+ * the record times say (any member can date a record; only the device can
+ * sign its key); of two signed ones the later signing (ties by signature, so
+ * every device picks the same); of two unsigned ones the later record's.
+ */
+function laterBoxKey (a: DeviceRecord, b: DeviceRecord, later: DeviceRecord): DeviceRecord {
+  const aSigned = a.boxKeySig !== undefined
+  const bSigned = b.boxKeySig !== undefined
+  if (aSigned && bSigned) {
+    const at = (a.boxKeyAt ?? 0) - (b.boxKeyAt ?? 0)
+    return at !== 0 ? (at > 0 ? a : b) : ((a.boxKeySig as string) >= (b.boxKeySig as string) ? a : b)
+  }
+  if (aSigned !== bSigned) return aSigned ? a : b
+  return later.boxKey !== undefined ? later : (later === a ? b : a)
+}
+
+/**
+ * The box key a rotation may seal the new vault key to: a signed one only
+ * when the device's signature verifies, an unsigned one (a record from before
+ * signing; a book keeps it only while no signed one is known) as it is.
+ */
+export function boxKeyToSealTo (record: DeviceRecord): string | undefined {
+  return withCheckedBoxKey(record).boxKey
+}
+
+/** The record with its box key signature checked: one that does not verify (forged, tampered, or fields missing) takes the box key with it. */
+function withCheckedBoxKey (record: DeviceRecord): DeviceRecord {
+  if (record.boxKeySig === undefined && record.boxKeyAt === undefined) return record
+  if (record.boxKey !== undefined && record.boxKeyAt !== undefined && record.boxKeySig !== undefined &&
+    verifyBoxKey(record.peerId, record.boxKey, record.boxKeyAt, record.boxKeySig)) return record
+  const { boxKey: _key, boxKeyAt: _at, boxKeySig: _sig, ...rest } = record
+  return rest
+}
+
 function sameRecord (a: DeviceRecord, b: DeviceRecord): boolean {
-  return a.name === b.name && a.platform === b.platform && a.addedAt === b.addedAt && a.updatedAt === b.updatedAt && a.removedAt === b.removedAt && a.boxKey === b.boxKey
+  return a.name === b.name && a.platform === b.platform && a.addedAt === b.addedAt && a.updatedAt === b.updatedAt && a.removedAt === b.removedAt && a.boxKey === b.boxKey &&
+    a.boxKeyAt === b.boxKeyAt && a.boxKeySig === b.boxKeySig
 }
 
 function checkRecord (record: DeviceRecord): void {
@@ -167,7 +222,9 @@ function checkRecord (record: DeviceRecord): void {
     typeof r.platform === 'string' && r.platform.length <= MAX_DEVICE_NAME &&
     isRecordTime(r.addedAt) && isRecordTime(r.updatedAt) &&
     (r.removedAt === undefined || isRecordTime(r.removedAt)) &&
-    (r.boxKey === undefined || (typeof r.boxKey === 'string' && /^[A-Za-z0-9_-]{43}$/.test(r.boxKey)))
+    (r.boxKey === undefined || (typeof r.boxKey === 'string' && /^[A-Za-z0-9_-]{43}$/.test(r.boxKey))) &&
+    (r.boxKeyAt === undefined || isRecordTime(r.boxKeyAt)) &&
+    (r.boxKeySig === undefined || (typeof r.boxKeySig === 'string' && r.boxKeySig.length <= 128))
   if (!ok) throw new CairnError('FORMAT_INVALID', 'a device record is malformed')
 }
 

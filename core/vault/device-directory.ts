@@ -6,6 +6,7 @@ import { CairnError, InvalidArgumentError, VaultLockedError } from '../errors.ts
 import { changeStamp, DeviceBook, isDatedAhead, MAX_DEVICE_NAME, removalOnly, type DeviceRecord } from './device-book.ts'
 import { loadDeviceBook, saveDeviceBook } from './device-store.ts'
 import { publishBoxKey } from './publish-box-key.ts'
+import type { DeviceSign } from '../crypto/box-key-signature.ts'
 import type { Log } from '../log.ts'
 
 /** When this device last heard from each other device: local, never synced (each device sees its own). */
@@ -23,6 +24,8 @@ export interface DeviceDirectoryComponents {
   log: Log
   /** The devices list changed (a device joined, was renamed or seen). */
   onChanged: () => void
+  /** Signs with this device's libp2p key (core/node/device-key.ts): its box key record is signed. */
+  sign: DeviceSign
   /** Record times (LWW) and last-seen times; tests inject one. */
   now?: Clock
 }
@@ -139,7 +142,7 @@ export class DeviceDirectory {
   /** Puts this device's box public key in its own record (publish-box-key.ts), so a rotation elsewhere can hand it the new key. */
   async publishBoxKey (boxKey: string): Promise<void> {
     const open = await this.ready()
-    if (!publishBoxKey(open.book, this.c.peerId, boxKey, this.now())) return
+    if (!await publishBoxKey(open.book, this.c.peerId, boxKey, this.now(), this.c.sign)) return
     await this.write(async () => { if (this.open === open) await saveDeviceBook(this.c.datastore, open.key, open.book) })
     this.c.onChanged()
   }

@@ -9,10 +9,14 @@ import { peerIdOf } from '../protocols/backup/backup-client.ts'
 import { signRevocationList, type SignedRevocationList } from '../protocols/backup/revocation.ts'
 import { changeStamp, type DeviceBook } from './device-book.ts'
 import { rotateVaultKey, type KeyRotation } from './key-rotation.ts'
+import { signedBoxKey } from './publish-box-key.ts'
+import type { DeviceSign } from '../crypto/box-key-signature.ts'
 
 export interface DeviceRemovalComponents {
   /** This device's PeerId string. */
   deviceId: string
+  /** Signs with this device's libp2p key: a box key made by the rotation goes in its record signed (publish-box-key.ts). */
+  sign?: DeviceSign
   /** The vault's device book as this device holds it, and how to store it (sealed; sync spreads it). */
   loadBook: () => Promise<DeviceBook>
   saveBook: (book: DeviceBook) => Promise<void>
@@ -115,7 +119,7 @@ export class DeviceRemoval {
       }
       if (rotation.newBoxKey !== undefined) {
         const mine = book.get(c.deviceId)
-        if (mine !== undefined) book.put({ ...mine, boxKey: rotation.newBoxKey, updatedAt: changeStamp(mine, now) })
+        if (mine !== undefined) book.put(c.sign !== undefined ? await signedBoxKey(mine, rotation.newBoxKey, now, c.sign) : { ...mine, boxKey: rotation.newBoxKey, updatedAt: changeStamp(mine, now) })
       }
       await c.saveBookUnder?.(rotation.newVaultKey, book)
       await c.rotation.adopt(rotation)

@@ -10,7 +10,7 @@ import type { ChainHead } from '../index/chain.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import { storeBlocks } from '../index/log-store.ts'
 import { commitResealedHeads, resealOps, sealChain } from '../index/reseal.ts'
-import type { DeviceRecord } from './device-book.ts'
+import { boxKeyToSealTo, type DeviceRecord } from './device-book.ts'
 import { ensureBoxKey } from './device-box-store.ts'
 import { PENDING_KEY, sealHandOver, type PendingHandOver, type SealedHandOver } from './key-handover.ts'
 import { pendingCarryRecord, readPendingCarry } from './pending-carry.ts'
@@ -85,8 +85,10 @@ export async function rotateVaultKey (components: KeyRotationComponents, init: K
   const unreachable: string[] = []
   for (const device of init.devices) {
     if (device.removedAt !== undefined || device.peerId === init.deviceId) continue
-    if (device.boxKey === undefined) unreachable.push(device.peerId)
-    else handovers[device.peerId] = sealHandOver(newVaultKey, { peerId: device.peerId, boxKey: device.boxKey }, oldVault)
+    // Only the device's own signed key (or an unsigned one from before signing): never one another member wrote for it.
+    const deviceBoxKey = boxKeyToSealTo(device)
+    if (deviceBoxKey === undefined) unreachable.push(device.peerId)
+    else handovers[device.peerId] = sealHandOver(newVaultKey, { peerId: device.peerId, boxKey: deviceBoxKey }, oldVault)
   }
   // Changes still waiting from a key this device took (pending-carry.ts) wait on under VK', in the same commit.
   const waiting = await waitingToCarry(components.datastore, init.vaultKey, init.deviceId)

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { MemoryDatastore } from 'datastore-core/memory'
 import { deriveSubkey } from '../../../core/crypto/subkeys.ts'
 import { DeviceBookExchange } from '../../../core/node/device-book-exchange.ts'
+import { deviceSigner } from '../../../core/node/device-key.ts'
 import { DeviceDirectory } from '../../../core/vault/device-directory.ts'
 import { addressOf, MemoryLog, startNode, waitFor, type TestNode } from '../backup/helpers.ts'
 
@@ -12,7 +13,7 @@ async function side (vaultKey: Uint8Array, name: string): Promise<Side> {
   const node = await startNode()
   const id = node.helia.libp2p.peerId.toString()
   const log = new MemoryLog()
-  const directory = new DeviceDirectory({ datastore: new MemoryDatastore(), peerId: id, describe: { name, platform: 'Linux' }, log, onChanged: () => {} })
+  const directory = new DeviceDirectory({ datastore: new MemoryDatastore(), peerId: id, describe: { name, platform: 'Linux' }, log, onChanged: () => {}, sign: deviceSigner(node.helia.libp2p) })
   await directory.attach(deriveSubkey(vaultKey, 'devices'))
   const exchange = new DeviceBookExchange({ libp2p: node.helia.libp2p, log })
   await exchange.attach(directory)

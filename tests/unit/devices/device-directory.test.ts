@@ -23,7 +23,7 @@ async function setUp (datastore = new MemoryDatastore(), clock = { ms: 1_800_000
   const blockstore = new PackBlockstore({ files: new MemoryPackFiles() })
   await blockstore.start()
   let changes = 0
-  const directory = new DeviceDirectory({ datastore, peerId: SELF, describe: describeDevice(LINUX_CHROME), log: new LogBuffer().for('test'), onChanged: () => { changes++ }, now: () => clock.ms })
+  const directory = new DeviceDirectory({ datastore, peerId: SELF, describe: describeDevice(LINUX_CHROME), log: new LogBuffer().for('test'), onChanged: () => { changes++ }, sign: async () => new Uint8Array(64), now: () => clock.ms })
   const sessions: UnlockedSession[] = []
   let attached: Promise<void> = Promise.resolve()
   const vault = new VaultService({ blockstore, datastore, hashTag, log: new LogBuffer().for('test'), deviceId: SELF }, {

@@ -9,6 +9,7 @@ import { DeviceBook, MAX_RECORD_TIME, type DeviceRecord } from '../../../core/va
 import { DeviceDirectory } from '../../../core/vault/device-directory.ts'
 import { DeviceRemoval } from '../../../core/vault/device-removal.ts'
 import { publishBoxKey } from '../../../core/vault/publish-box-key.ts'
+import { deviceIdentity } from './device-identity.ts'
 import { random } from './rotate-support.ts'
 
 const A = '12D3KooWDeviceA'
@@ -62,24 +63,25 @@ describe('device record times', () => {
     assert.equal(saved.book?.isRemoved(M), true)
   })
 
-  it('a device puts its own box key back over one another member planted dated MAX_SAFE_INTEGER (stored before the bound)', () => {
+  it('a device puts its own box key back over one another member planted dated MAX_SAFE_INTEGER (stored before the bound)', async () => {
     const key = random(32)
+    const b = await deviceIdentity()
     const book = DeviceBook.open(key, sealedUnbounded(key, [
-      { peerId: B, name: 'B', platform: 'Linux', addedAt: 1, updatedAt: Number.MAX_SAFE_INTEGER, boxKey: 'M'.repeat(43) }
+      { peerId: b.id, name: 'B', platform: 'Linux', addedAt: 1, updatedAt: Number.MAX_SAFE_INTEGER, boxKey: 'M'.repeat(43) }
     ]))
-    assert.equal(publishBoxKey(book, B, 'B'.repeat(43), NOW), true)
-    assert.equal(book.get(B)?.boxKey, 'B'.repeat(43))
+    assert.equal(await publishBoxKey(book, b.id, 'B'.repeat(43), NOW, b.sign), true)
+    assert.equal(book.get(b.id)?.boxKey, 'B'.repeat(43))
     // Every other device reads the planted record the same way, so B's change wins there too.
     const elsewhere = DeviceBook.open(key, sealedUnbounded(key, [
-      { peerId: B, name: 'B', platform: 'Linux', addedAt: 1, updatedAt: Number.MAX_SAFE_INTEGER, boxKey: 'M'.repeat(43) }
+      { peerId: b.id, name: 'B', platform: 'Linux', addedAt: 1, updatedAt: Number.MAX_SAFE_INTEGER, boxKey: 'M'.repeat(43) }
     ]))
     elsewhere.merge(book)
-    assert.equal(elsewhere.get(B)?.boxKey, 'B'.repeat(43))
+    assert.equal(elsewhere.get(b.id)?.boxKey, 'B'.repeat(43))
   })
 
   it('a record another device sends dated more than a day ahead is ignored (logged); its removal still counts', async () => {
     const logs = new LogBuffer()
-    const directory = new DeviceDirectory({ datastore: new MemoryDatastore(), peerId: A, describe: { name: 'A', platform: 'Linux' }, log: logs.for('test'), onChanged: () => {}, now: () => NOW })
+    const directory = new DeviceDirectory({ datastore: new MemoryDatastore(), peerId: A, describe: { name: 'A', platform: 'Linux' }, log: logs.for('test'), onChanged: () => {}, sign: async () => new Uint8Array(64), now: () => NOW })
     await directory.attach(random(32))
     await directory.add({ peerId: B, name: 'B', platform: 'Linux' })
     const theirs = new DeviceBook([

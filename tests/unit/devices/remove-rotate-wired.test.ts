@@ -7,6 +7,7 @@ import { DeviceBook } from '../../../core/vault/device-book.ts'
 import { loadDeviceBook } from '../../../core/vault/device-store.ts'
 import { readPendingHandOver } from '../../../core/vault/key-handover.ts'
 import { publishBoxKey } from '../../../core/vault/publish-box-key.ts'
+import { deviceSigner } from '../../../core/node/device-key.ts'
 import { restoreIndexFromPeer } from '../../../core/vault/restore-index.ts'
 import { addressOf, MemoryLog, startDevice, startPeer, stopPeer, waitFor, type TestDevice, type TestPeer } from '../backup/helpers.ts'
 import { PASSPHRASE, randomBytes, readAll } from '../vault/share-test-support.ts'
@@ -66,9 +67,9 @@ before(async () => {
     // Paired before devices had box keys: no hand-over can reach it.
     { peerId: OLD_DEVICE, name: 'Old laptop', platform: 'Linux', addedAt: 4, updatedAt: 4 }
   ])
-  assert.ok(publishBoxKey(book, a.id, a.boxKey() as string, 10))
-  assert.ok(publishBoxKey(book, c.id, c.boxKey() as string, 10))
-  assert.equal(publishBoxKey(book, c.id, c.boxKey() as string, 11), false, 'published once')
+  assert.ok(await publishBoxKey(book, a.id, a.boxKey() as string, 10, deviceSigner(a.helia.libp2p)))
+  assert.ok(await publishBoxKey(book, c.id, c.boxKey() as string, 10, deviceSigner(c.helia.libp2p)))
+  assert.equal(await publishBoxKey(book, c.id, c.boxKey() as string, 11, deviceSigner(c.helia.libp2p)), false, 'published once')
   // Into A's open device book, as pairing and sync leave it.
   await a.directory.book()
   await a.directory.merge(book)

@@ -1,4 +1,5 @@
 import { DeviceDirectory } from '../../../core/vault/device-directory.ts'
+import { deviceSigner } from '../../../core/node/device-key.ts'
 import { PeerKeeper } from '../../../core/node/peer-keeper.ts'
 import { createDeviceRemovalHandlers } from '../../../core/node/device-removal-handlers.ts'
 import { RotatedElsewhere } from '../../../core/node/rotated-elsewhere.ts'
@@ -37,7 +38,7 @@ export async function startWiredDevice (): Promise<WiredDevice> {
   const statuses: VaultStatus[] = []
   let boxKey: string | undefined
   // As the node worker does: the device book opens with the vault, and this device's box key goes in it.
-  const directory = new DeviceDirectory({ datastore: node.datastore, peerId: id, describe: { name: 'Test device', platform: 'Linux' }, log, onChanged: () => {} })
+  const directory = new DeviceDirectory({ datastore: node.datastore, peerId: id, describe: { name: 'Test device', platform: 'Linux' }, log, onChanged: () => {}, sign: deviceSigner(node.helia.libp2p) })
   const backups = new BackupPeers({
     libp2p,
     datastore: node.datastore,
