@@ -1,6 +1,8 @@
 import { toErrorPayload } from '../errors.ts'
 import { PairingHost } from '../protocols/pairing/device-pairing.ts'
+import { MAX_GIFT_DETAILS_BYTES } from '../protocols/pairing/constants.ts'
 import { DeviceDirectory } from '../vault/device-directory.ts'
+import { giftDevices } from '../vault/gift-devices.ts'
 import { platformFromName } from '../vault/device-name.ts'
 import { deviceInfo } from './device-info.ts'
 import { deviceSigner } from './device-key.ts'
@@ -169,12 +171,14 @@ export class Devices {
   /** A's gift beside the key. */
   private async details (): Promise<JoinDetails> {
     const book = await this.directory.book()
-    return {
+    const rest = {
       deviceName: book.get(this.peerId)?.name ?? this.c.describe.name,
-      devices: book.list(),
       backupPeers: this.c.backups.list().map(({ peerId, address }) => ({ peerId, address })),
       relays: this.c.relays()
     }
+    // A vault that has had many devices does not fit the gift whole: the rest comes with the first swap of books.
+    const budget = MAX_GIFT_DETAILS_BYTES - new TextEncoder().encode(JSON.stringify({ ...rest, devices: [] })).length
+    return { ...rest, devices: giftDevices(book.list(), this.peerId, budget) }
   }
 
   /** B opened the vault with A's key: the backup peers and relays A uses, A kept connected, sync told. */

@@ -26,8 +26,12 @@ export const MAX_OFFER_TEXT_LENGTH = 8192
 
 /** Largest pairing message (the sealed vault key plus its details). */
 export const MAX_PAIR_MESSAGE_BYTES = 64 * 1024
-/** Largest details object A may send alongside the vault key (JSON bytes). */
-export const MAX_GIFT_DETAILS_BYTES = 48 * 1024
+/**
+ * Largest details object A may send alongside the vault key (JSON bytes).
+ * Sealed (+ key, nonce, tag) and base64url'd (4/3) it must still fit one
+ * MAX_PAIR_MESSAGE_BYTES message: 46 KiB becomes ~61.5 KiB.
+ */
+export const MAX_GIFT_DETAILS_BYTES = 46 * 1024
 /** A device name as B announces it. */
 export const MAX_DEVICE_NAME_LENGTH = 64
 
