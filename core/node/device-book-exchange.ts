@@ -67,8 +67,9 @@ export class DeviceBookExchange {
     const book = this.book
     if (book === undefined || book.isRemoved(peerId)) return
     this.sentAt.set(peerId, this.now())
+    let stream: Stream | undefined
     try {
-      const stream = await this.c.libp2p.dialProtocol(peerIdFromString(peerId), DEVICE_BOOK_PROTOCOL, { signal: AbortSignal.timeout(TIMEOUT_MS), runOnLimitedConnection: true })
+      stream = await this.c.libp2p.dialProtocol(peerIdFromString(peerId), DEVICE_BOOK_PROTOCOL, { signal: AbortSignal.timeout(TIMEOUT_MS), runOnLimitedConnection: true })
       const lp = jsonStream(stream, MAX_MESSAGE_BYTES)
       const signal = AbortSignal.timeout(TIMEOUT_MS)
       await writeJson(lp, { sealed: await book.sealedBook() }, signal)
@@ -76,6 +77,8 @@ export class DeviceBookExchange {
       await stream.close().catch(() => {})
     } catch (err) {
       this.c.log.debug(`device book swap with …${peerId.slice(-8)} failed: ${toErrorPayload(err).message}`)
+      // A device that never answered would otherwise keep this stream (and its buffers) open for the connection's life.
+      stream?.abort(err instanceof Error ? err : new Error(String(err)))
     }
   }
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { MemoryDatastore } from 'datastore-core/memory'
 import { deriveSubkey } from '../../../core/crypto/subkeys.ts'
-import { DeviceBookExchange } from '../../../core/node/device-book-exchange.ts'
+import { DEVICE_BOOK_PROTOCOL, DeviceBookExchange } from '../../../core/node/device-book-exchange.ts'
 import { deviceSigner } from '../../../core/node/device-key.ts'
 import { DeviceDirectory } from '../../../core/vault/device-directory.ts'
 import { addressOf, MemoryLog, startNode, waitFor, type TestNode } from '../backup/helpers.ts'
@@ -60,6 +60,23 @@ describe('device books between two devices of a vault', () => {
     } finally {
       await a.node.helia.stop()
       await stranger.node.helia.stop()
+    }
+  })
+
+  it('a swap with a device that never answers ends its stream, not only the wait', async () => {
+    const a = await side(globalThis.crypto.getRandomValues(new Uint8Array(32)), 'Laptop')
+    const silent = await startNode()
+    try {
+      // Takes the stream and never reads or writes: a hung or hostile device.
+      await silent.helia.libp2p.handle(DEVICE_BOOK_PROTOCOL, () => {})
+      const connection = await a.node.helia.libp2p.dial(addressOf(silent))
+      a.exchange.changed([silent.helia.libp2p.peerId.toString()])
+      await waitFor(() => a.log.lines.some(l => /device book swap .* failed/.test(l.message)), 20_000, 'the swap to time out')
+      const open = connection.streams.filter(s => s.protocol === DEVICE_BOOK_PROTOCOL && s.status === 'open')
+      assert.equal(open.length, 0, 'the timed-out swap left its stream open on the connection')
+    } finally {
+      await a.node.helia.stop()
+      await silent.helia.stop()
     }
   })
 })
