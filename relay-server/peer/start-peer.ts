@@ -10,6 +10,7 @@ import type { PackBlockstore } from '../../core/storage/pack-blockstore.ts'
 import { explainListenFailure, type ListenPort } from '../shared/listen-errors.ts'
 import { createLogger, type Logger } from '../shared/log.ts'
 import { nodeWebSockets } from '../shared/node-websockets.ts'
+import { DEFAULT_WEBRTC_PENDING, DEFAULT_WEBRTC_PENDING_PER_IP, withWebRTCDirectCaps } from '../shared/webrtc-direct-caps.ts'
 import { CAIRN_VERSION } from '../shared/version.ts'
 import { DurableBlockstore } from '../storage/durable-blockstore.ts'
 import { createFsBlockstore } from '../storage/fs-blockstore.ts'
@@ -111,7 +112,7 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
       // Durable puts: the backup state in the datastore must never name a block a crash could lose.
       blockstore: new DurableBlockstore(blockstore),
       datastore,
-      transports: transports(config),
+      transports: transports(config, log.child('caps')),
       logger: libp2pLogger(log.child('libp2p'), { debug: config.logLevel === 'debug' })
     })
     // Bitswap is gated as it starts: a stranger answered before the backup service
@@ -218,11 +219,12 @@ function listenPorts (config: PeerConfig): ListenPort[] {
   ]
 }
 
-function transports (config: PeerConfig): NodeComponents['transports'] {
+function transports (config: PeerConfig, log: Logger): NodeComponents['transports'] {
   // Dials (to relays) with ws, not Node's undici WebSocket (see node-websockets.ts).
   const list: NodeComponents['transports'] = [nodeWebSockets()]
   if (config.webrtcDirect) {
-    list.push(withCertificateKeychain(webRTCDirect({
+    // Caps handshakes in flight: each is a native peer connection built before libp2p's gater sees it (webrtc-direct-caps.ts).
+    list.push(withWebRTCDirectCaps(withCertificateKeychain(webRTCDirect({
       // No public STUN servers (DESIGN §6): WebRTC-direct needs none to listen.
       rtcConfiguration: { iceServers: [] },
       // libp2p's 4 MiB read buffer until the connection proves it belongs to a
@@ -230,7 +232,7 @@ function transports (config: PeerConfig): NodeComponents['transports'] {
       // (core/protocols/backup/read-buffer-grant.ts). Its own object, so the grant
       // replaces it per connection and never changes every connection's.
       dataChannel: {}
-    })))
+    })), { maxPendingConnections: DEFAULT_WEBRTC_PENDING, maxPendingPerIp: DEFAULT_WEBRTC_PENDING_PER_IP, log }))
   }
   return list
 }

@@ -15,6 +15,7 @@ import { relayConfig, type RelayConfig } from './config.ts'
 import { ConnectionCaps } from './connection-caps.ts'
 import { webSocketsBehindProxies } from './forwarded-address.ts'
 import { withJoinedSends } from '../shared/joined-sends.ts'
+import { DEFAULT_WEBRTC_PENDING_PER_IP, withWebRTCDirectCaps } from '../shared/webrtc-direct-caps.ts'
 import { REFUSAL_LOG_WINDOW_MS, SERVICE_NAME } from './constants.ts'
 import { startHttpEndpoints, type HttpEndpoints, type RelayPingBody } from './http-server.ts'
 import { ipKeyOf } from './ip.ts'
@@ -116,8 +117,9 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
     },
     // @libp2p/webrtc (node-datachannel) is loaded only when WebRTC-direct is on.
     // Joined sends: a forwarded write leaves as a few WebSocket messages, not one per Noise length prefix and yamux header (relay-server/shared/joined-sends.ts).
+    // WebRTC-direct caps: handshakes in flight, each a native peer connection built before the gater sees it (webrtc-direct-caps.ts).
     // Socket caps: what arrives before the WebSocket upgrade, which libp2p's gater never sees (socket-caps.ts).
-    transports: [withJoinedSends(withSocketCaps(webSocketsBehindProxies({ trustedProxies: config.trustedProxy, log: log.child('proxy') }), { ...config, trustedProxies: config.trustedProxy, log: log.child('caps') })), ...(config.webrtcDirect ? [(await import('@libp2p/webrtc')).webRTCDirect()] : [])],
+    transports: [withJoinedSends(withSocketCaps(webSocketsBehindProxies({ trustedProxies: config.trustedProxy, log: log.child('proxy') }), { ...config, trustedProxies: config.trustedProxy, log: log.child('caps') })), ...(config.webrtcDirect ? [withWebRTCDirectCaps((await import('@libp2p/webrtc')).webRTCDirect(), { maxPendingConnections: config.maxPendingConnections, maxPendingPerIp: DEFAULT_WEBRTC_PENDING_PER_IP, log: log.child('caps') })] : [])],
     connectionEncrypters: [noise()],
     // Cairn's window (core/node/stream-muxer.ts): a relayed stream carries whole bitswap messages.
     streamMuxers: [cairnYamux()],
