@@ -43,3 +43,13 @@ export const CONTROL_SOCKET_NAME = 'control.sock'
 export const DEFAULT_PAIRING_CODE_TTL_MS = 15 * 60_000
 /** The directory in the data directory that holds the control socket, mode 0700 (only the peer's user may open it). */
 export const CONTROL_DIR_NAME = 'control'
+
+/**
+ * Open sockets to the WebSocket port from one IP address (IPv6: one /64),
+ * upgraded or not, and sockets still before their upgrade from everyone
+ * (relay-server/relay/socket-caps.ts): libp2p never sees a socket that sends
+ * nothing, so without these one stranger could hold every file descriptor.
+ * A household behind one address has a few devices with a connection or two each.
+ */
+export const MAX_SOCKETS_PER_IP = 32
+export const MAX_PENDING_SOCKETS = 64

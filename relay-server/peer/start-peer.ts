@@ -14,11 +14,12 @@ import { DEFAULT_WEBRTC_PENDING, DEFAULT_WEBRTC_PENDING_PER_IP, withWebRTCDirect
 import { CAIRN_VERSION } from '../shared/version.ts'
 import { DurableBlockstore } from '../storage/durable-blockstore.ts'
 import { createFsBlockstore } from '../storage/fs-blockstore.ts'
+import { withSocketCaps } from '../relay/socket-caps.ts'
 import { SqliteDatastore } from '../storage/sqlite-datastore.ts'
 import { defaultBackupFactory } from './backup-factory.ts'
 import type { BackupHost, BackupHostFactory } from './backup-host.ts'
 import { peerConfig, type PeerConfig } from './config.ts'
-import { RELAY_RESERVATION_WAIT_MS, SERVICE_NAME, WEBRTC_READ_BUFFER_BYTES } from './constants.ts'
+import { MAX_PENDING_SOCKETS, MAX_SOCKETS_PER_IP, RELAY_RESERVATION_WAIT_MS, SERVICE_NAME, WEBRTC_READ_BUFFER_BYTES } from './constants.ts'
 import { ControlServer, controlSocketPath } from './control-socket.ts'
 import { libp2pLogger } from './libp2p-logger.ts'
 import { peerStatus, type PeerStatus } from './peer-status.ts'
@@ -221,7 +222,8 @@ function listenPorts (config: PeerConfig): ListenPort[] {
 
 function transports (config: PeerConfig, log: Logger): NodeComponents['transports'] {
   // Dials (to relays) with ws, not Node's undici WebSocket (see node-websockets.ts).
-  const list: NodeComponents['transports'] = [nodeWebSockets()]
+  // Socket caps: what arrives before the WebSocket upgrade, which libp2p never sees (socket-caps.ts).
+  const list: NodeComponents['transports'] = [withSocketCaps(nodeWebSockets(), { maxConnectionsPerIp: MAX_SOCKETS_PER_IP, maxPendingConnections: MAX_PENDING_SOCKETS, trustedProxies: [], log })]
   if (config.webrtcDirect) {
     // Caps handshakes in flight: each is a native peer connection built before libp2p's gater sees it (webrtc-direct-caps.ts).
     list.push(withWebRTCDirectCaps(withCertificateKeychain(webRTCDirect({
