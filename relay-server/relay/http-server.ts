@@ -49,9 +49,20 @@ function send (res: ServerResponse, status: number, body: unknown, head: boolean
   res.end(head ? undefined : text)
 }
 
+/** The path of a request target, or undefined when it is no URL (e.g. `//`, which URL reads as an empty host). */
+function pathOf (target: string): string | undefined {
+  try {
+    return new URL(target, 'http://relay').pathname
+  } catch {
+    return undefined
+  }
+}
+
 function handle (init: HttpEndpointsInit, req: IncomingMessage, res: ServerResponse): void {
-  const path = new URL(req.url ?? '/', 'http://relay').pathname
   const method = req.method ?? 'GET'
+  const path = pathOf(req.url ?? '/')
+  // A stranger's odd target is their mistake: a 400, not a 500 and an error line per request.
+  if (path === undefined) { send(res, 400, { error: 'bad request', paths: ['/health', '/ping'] }, method === 'HEAD'); return }
   if (method === 'OPTIONS') {
     // A preflight; Chrome's Private Network Access also asks for this header
     // when a public https page reads a relay on a private address.
