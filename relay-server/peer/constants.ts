@@ -51,5 +51,12 @@ export const CONTROL_DIR_NAME = 'control'
  * nothing, so without these one stranger could hold every file descriptor.
  * A household behind one address has a few devices with a connection or two each.
  */
-export const MAX_SOCKETS_PER_IP = 32
+export const MAX_CONNECTIONS_PER_IP = 32
 export const MAX_PENDING_SOCKETS = 64
+
+/**
+ * New inbound connections per second from one IP key (IPv6: one /64), as the
+ * relay's default. libp2p's own cap (5 a second) counts single addresses, so a
+ * host rotating through its /64 would pass it.
+ */
+export const NEW_CONNECTIONS_PER_SECOND_PER_IP = 10

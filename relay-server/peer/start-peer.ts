@@ -14,12 +14,13 @@ import { DEFAULT_WEBRTC_PENDING, DEFAULT_WEBRTC_PENDING_PER_IP, withWebRTCDirect
 import { CAIRN_VERSION } from '../shared/version.ts'
 import { DurableBlockstore } from '../storage/durable-blockstore.ts'
 import { createFsBlockstore } from '../storage/fs-blockstore.ts'
+import { ConnectionCaps } from '../relay/connection-caps.ts'
 import { withSocketCaps } from '../relay/socket-caps.ts'
 import { SqliteDatastore } from '../storage/sqlite-datastore.ts'
 import { defaultBackupFactory } from './backup-factory.ts'
 import type { BackupHost, BackupHostFactory } from './backup-host.ts'
 import { peerConfig, type PeerConfig } from './config.ts'
-import { MAX_PENDING_SOCKETS, MAX_SOCKETS_PER_IP, RELAY_RESERVATION_WAIT_MS, SERVICE_NAME, WEBRTC_READ_BUFFER_BYTES } from './constants.ts'
+import { MAX_CONNECTIONS_PER_IP, MAX_PENDING_SOCKETS, NEW_CONNECTIONS_PER_SECOND_PER_IP, RELAY_RESERVATION_WAIT_MS, SERVICE_NAME, WEBRTC_READ_BUFFER_BYTES } from './constants.ts'
 import { ControlServer, controlSocketPath } from './control-socket.ts'
 import { libp2pLogger } from './libp2p-logger.ts'
 import { peerStatus, type PeerStatus } from './peer-status.ts'
@@ -114,6 +115,9 @@ export async function startPeer (partial: Partial<PeerConfig> = {}, options: Sta
       blockstore: new DurableBlockstore(blockstore),
       datastore,
       transports: transports(config, log.child('caps')),
+      // Per-address caps on upgraded connections (every transport, WebRTC-direct too): past libp2p's
+      // maxConnections it refuses everyone, the owner's devices too, so one address must not fill it.
+      connectionGater: peerConnectionGater(log.child('caps')),
       logger: libp2pLogger(log.child('libp2p'), { debug: config.logLevel === 'debug' })
     })
     // Bitswap is gated as it starts: a stranger answered before the backup service
@@ -223,7 +227,7 @@ function listenPorts (config: PeerConfig): ListenPort[] {
 function transports (config: PeerConfig, log: Logger): NodeComponents['transports'] {
   // Dials (to relays) with ws, not Node's undici WebSocket (see node-websockets.ts).
   // Socket caps: what arrives before the WebSocket upgrade, which libp2p never sees (socket-caps.ts).
-  const list: NodeComponents['transports'] = [withSocketCaps(nodeWebSockets(), { maxConnectionsPerIp: MAX_SOCKETS_PER_IP, maxPendingConnections: MAX_PENDING_SOCKETS, trustedProxies: [], log })]
+  const list: NodeComponents['transports'] = [withSocketCaps(nodeWebSockets(), { maxConnectionsPerIp: MAX_CONNECTIONS_PER_IP, maxPendingConnections: MAX_PENDING_SOCKETS, trustedProxies: [], log })]
   if (config.webrtcDirect) {
     // Caps handshakes in flight: each is a native peer connection built before libp2p's gater sees it (webrtc-direct-caps.ts).
     list.push(withWebRTCDirectCaps(withCertificateKeychain(webRTCDirect({
@@ -237,6 +241,15 @@ function transports (config: PeerConfig, log: Logger): NodeComponents['transport
     })), { maxPendingConnections: DEFAULT_WEBRTC_PENDING, maxPendingPerIp: DEFAULT_WEBRTC_PENDING_PER_IP, log }))
   }
   return list
+}
+
+/** The gater's caps: open connections per IP key and per peer, new ones per second per IP key (connection-caps.ts). */
+function peerConnectionGater (log: Logger): NonNullable<NodeComponents['connectionGater']> {
+  const caps = new ConnectionCaps({ maxConnectionsPerIp: MAX_CONNECTIONS_PER_IP, maxConnectionsPerPeer: MAX_CONNECTIONS_PER_IP, connectionRatePerIp: NEW_CONNECTIONS_PER_SECOND_PER_IP, log })
+  return {
+    denyInboundConnection: (maConn) => caps.denyInboundConnection(maConn),
+    denyInboundEncryptedConnection: (peer, maConn) => caps.denyInboundEncryptedConnection(peer, maConn)
+  }
 }
 
 /** Waits (bounded) until the node announces a circuit address through each relay. */
