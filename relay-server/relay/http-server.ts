@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { API_SECURITY_HEADERS } from '../../core/security-headers.ts'
 import type { Logger } from '../shared/log.ts'
-import type { AddressInfo } from 'node:net'
+import { trustedSet } from './forwarded-address.ts'
+import { ipKey } from './ip.ts'
+import type { AddressInfo, Socket } from 'node:net'
 
 /** What `GET /ping` answers: enough for an app to check an address before dialling. */
 export interface RelayPingBody {
@@ -22,7 +24,16 @@ export interface HttpEndpointsInit {
   /** Built per request, so addresses are current. */
   ping: () => RelayPingBody
   log: Logger
+  /** Addresses of reverse proxies in front of the relay: their sockets carry many clients, so no per-address cap. */
+  trustedProxies?: readonly string[]
 }
+
+/**
+ * Open sockets from one IP key (IPv6: one /64). `maxConnections` (256) is for
+ * everyone together: without this, one stranger's idle sockets filled it and
+ * every app's /ping check failed until they timed out.
+ */
+export const HTTP_SOCKETS_PER_IP = 16
 
 export interface HttpEndpoints {
   /** e.g. http://127.0.0.1:4102 (the real port when 0 was asked for). */
@@ -94,6 +105,21 @@ export async function startHttpEndpoints (init: HttpEndpointsInit): Promise<Http
   server.headersTimeout = 5_000
   server.keepAliveTimeout = 5_000
   server.maxConnections = 256
+  const trusted = trustedSet(init.trustedProxies ?? [])
+  const openByIp = new Map<string, number>()
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress
+    if (address === undefined || trusted(address)) return
+    const ip = ipKey(address)
+    const open = openByIp.get(ip) ?? 0
+    if (open >= HTTP_SOCKETS_PER_IP) { socket.destroy(); return }
+    openByIp.set(ip, open + 1)
+    socket.once('close', () => {
+      const left = (openByIp.get(ip) ?? 1) - 1
+      if (left > 0) openByIp.set(ip, left)
+      else openByIp.delete(ip)
+    })
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(init.port, init.host, () => { server.off('error', reject); resolve() })

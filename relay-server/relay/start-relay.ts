@@ -185,6 +185,7 @@ export async function startRelay (partial: Partial<RelayConfig> = {}, options: S
       port: config.httpPort,
       version: CAIRN_VERSION,
       log: log.child('http'),
+      trustedProxies: config.trustedProxy,
       ping: (): RelayPingBody => ({
         service: SERVICE_NAME,
         version: CAIRN_VERSION,
