@@ -65,7 +65,8 @@ export class BackupPeers {
   private session: { client: BackupClient, index: IndexLog, manifests: PeerManifests, peerListKey?: Uint8Array } | undefined
   private syncTimer: ReturnType<typeof setTimeout> | undefined
   private refreshTimer: ReturnType<typeof setInterval> | undefined
-  private syncing: Promise<void> = Promise.resolve()
+  /** Per peer, its sync under way; `again` when a change came meanwhile (one more round, not one per change). */
+  private readonly syncing = new Map<string, { again: boolean }>()
   private readonly lastRepin = new Map<string, number>()
   private readonly state: BackupState
   private readonly c: BackupPeersComponents
@@ -286,18 +287,33 @@ export class BackupPeers {
     if (this.syncTimer !== undefined) clearTimeout(this.syncTimer)
     this.syncTimer = setTimeout(() => {
       this.syncTimer = undefined
-      this.syncing = this.syncing.then(async () => { await this.syncAll() }, async () => { await this.syncAll() })
+      for (const peer of this.peers) this.syncSoon(peer.peerId)
     }, SYNC_DELAY_MS)
   }
 
-  private async syncAll (): Promise<void> {
-    for (const peer of this.peers) {
+  /**
+   * Syncs one peer, on its own: a peer that answers slowly (each request just
+   * within the client's time limit) must not hold up the others' backups.
+   */
+  private syncSoon (peerId: string): void {
+    const running = this.syncing.get(peerId)
+    if (running !== undefined) { running.again = true; return }
+    const state = { again: false }
+    this.syncing.set(peerId, state)
+    void (async () => {
       try {
-        await this.sync(peer.peerId)
-      } catch (err) {
-        this.reports.noteError(peer.peerId, err)
+        do {
+          state.again = false
+          try {
+            await this.sync(peerId)
+          } catch (err) {
+            this.reports.noteError(peerId, err)
+          }
+        } while (state.again && this.session !== undefined)
+      } finally {
+        this.syncing.delete(peerId)
       }
-    }
+    })()
   }
 
   private async sync (peerId: string): Promise<void> {
