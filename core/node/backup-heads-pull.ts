@@ -49,11 +49,15 @@ export class BackupHeadsPull {
     this.timer = undefined
   }
 
-  /** Asks every paired peer in turn; a pull already under way is joined, not doubled. */
+  /**
+   * Asks every paired peer at once (one that answers slowly must not hold up
+   * the others; a chain two peers both hold is merged once, the other merge
+   * finds nothing new); a pull already under way is joined, not doubled.
+   */
   async pullAll (): Promise<void> {
     this.pulling ??= (async () => {
       try {
-        for (const peer of this.c.source.peers()) await this.pull(peer)
+        await Promise.all(this.c.source.peers().map(async (peer) => { await this.pull(peer) }))
       } finally {
         this.pulling = undefined
       }
