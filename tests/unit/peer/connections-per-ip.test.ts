@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { after, describe, it } from 'node:test'
 import { webRTCDirect } from '@libp2p/webrtc'
 import { multiaddr } from '@multiformats/multiaddr'
 import { MemoryBlockstore } from 'blockstore-core'
 import { MemoryDatastore } from 'datastore-core'
+import { cleanup } from 'node-datachannel'
 import { sleep } from '../../../core/backoff.ts'
 import { createNode } from '../../../core/node/create-node.ts'
 import { MAX_CONNECTIONS_PER_IP } from '../../../relay-server/peer/constants.ts'
@@ -17,6 +18,10 @@ import { tempDir } from './support.ts'
 // upgrade; WebRTC-direct connections must be counted as well.
 
 describe('cairn-peer: connections from one address', { timeout: 120_000 }, () => {
+  // The refused dials can leave native WebRTC threads that keep this test process
+  // alive after everything stopped (the bins end with process.exit()).
+  after(() => { cleanup() })
+
   it('one address holds at most MAX_CONNECTIONS_PER_IP WebRTC-direct connections', async () => {
     const dir = await tempDir()
     const peer = await startPeer({ dataDir: dir.path, wsPort: 0, webrtcPort: 0 }, { log: createLogger({ level: 'silent' }) })
