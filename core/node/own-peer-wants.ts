@@ -1,13 +1,5 @@
 import type { AbortOptions, PeerId } from '@libp2p/interface'
-
-/** The shape of bitswap's QueuedBitswapMessage (utils/bitswap-message.ts), which the package does not export. */
-interface QueuedMessage {
-  full: boolean
-  pendingBytes: number
-  wantlist: Map<string, unknown>
-  blocks: Map<string, unknown>
-  blockPresences: Map<string, unknown>
-}
+import type { QueuedBitswapMessage as QueuedMessage } from '../protocols/bitswap-message-shape.ts'
 
 /** The parts of @helia/bitswap 4 reached here (network.ts `sendMessage`; want-list.ts `peers`, `sendMessagesDebounced`). */
 interface NetworkInternals {

@@ -2,6 +2,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { base64 } from 'multiformats/bases/base64'
 import { CID } from 'multiformats/cid'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
+import type { QueuedBitswapMessage as QueuedMessage } from '../protocols/bitswap-message-shape.ts'
 
 /** How long one peer has to send one block back before it counts as not holding it. */
 const PROOF_TIMEOUT_MS = 15_000
@@ -10,14 +11,6 @@ const PROOF_TIMEOUT_MS = 15_000
 interface SessionAnswer { has: boolean, block?: Uint8Array }
 
 /** The private fields this reaches: Helia's brokers, bitswap's network and list of this node's wants. */
-/** The shape of bitswap's QueuedBitswapMessage (utils/bitswap-message.ts), which the package does not export. */
-interface QueuedMessage {
-  full: boolean
-  pendingBytes: number
-  wantlist: Map<string, unknown>
-  blocks: Map<string, unknown>
-  blockPresences: Map<string, unknown>
-}
 type SendMessage = (peer: PeerId, message: QueuedMessage, options?: AbortOptions) => Promise<void>
 interface BitswapInternals {
   network?: { sendMessage?: SendMessage }

@@ -2,6 +2,7 @@ import { base64 } from 'multiformats/bases/base64'
 import type { BlockGetter } from './node-parts.ts'
 import type { PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
+import type { QueuedBitswapMessage } from '../bitswap-message-shape.ts'
 
 /** A wantlist entry as @helia/bitswap 4 queues it (pb/message.ts `WantlistEntry`). */
 interface WantEntry {
@@ -12,14 +13,7 @@ interface WantEntry {
   sendDontHave: boolean
 }
 
-/** The shape of bitswap's QueuedBitswapMessage (utils/bitswap-message.ts), which the package does not export. */
-interface QueuedMessage {
-  full: boolean
-  pendingBytes: number
-  wantlist: Map<string, WantEntry>
-  blocks: Map<string, unknown>
-  blockPresences: Map<string, unknown>
-}
+type QueuedMessage = QueuedBitswapMessage<WantEntry>
 
 /** What WantList dispatches for each block a peer sent (want-list.ts `receiveMessage`): the CID is hashed from the bytes. */
 interface ReceivedBlock { cid: CID, block: Uint8Array, sender: PeerId }
