@@ -185,9 +185,12 @@ export class DeviceSync {
       try {
         do {
           next.again = false
+          const before = summary
           summary = await this.initiate(peerId)
-          // A chain more than one session takes came in part: the next session brings more.
-          if (summary?.partial === true && summary.blocksSent + summary.blocksReceived > 0) next.again = true
+          // A chain more than one session takes came in part: the next session brings more,
+          // while sessions move chains on (a part the other side refuses, sent again, would not).
+          const moved = before === undefined || summary === undefined || summary.merged.length > 0 || summary.theirOps > before.theirOps
+          if (summary?.partial === true && summary.blocksSent + summary.blocksReceived > 0 && moved) next.again = true
         } while (next.again && this.session !== undefined)
       } finally {
         this.runs.delete(peerId)

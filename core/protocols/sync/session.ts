@@ -62,6 +62,12 @@ export interface SyncSummary {
   changed: string[]
   /** A side sent only part of what the other lacked (more than the other takes at once): another session brings the rest. */
   partial: boolean
+  /**
+   * The ops the other side had of every chain, summed (its hello heads): a
+   * part sent that it merged shows here in the next session, one it did not
+   * (a chain it refuses) does not, so device sync stops sending it again.
+   */
+  theirOps: number
 }
 
 type Message = Record<string, unknown>
@@ -105,7 +111,9 @@ class Session {
       await this.stream.close({ signal: this.signal() }).catch(() => { this.stream.abort(new Error('closing the sync stream failed')) })
       const changed = [...new Set(merged.flatMap(m => m.changed))].sort()
       init.log?.info(`sync with …${remotePeer.slice(-8)}: sent ${blocksSent} index blocks, received ${received.size}, ${changed.length} files changed`)
-      return { remotePeer, blocksSent, blocksReceived: received.size, merged, changed, partial: this.sentPart || this.cut.size > 0 }
+      let theirOps = 0
+      for (const head of theirs.values()) theirOps += head.seq
+      return { remotePeer, blocksSent, blocksReceived: received.size, merged, changed, partial: this.sentPart || this.cut.size > 0, theirOps }
     } catch (err) {
       this.stream.abort(err instanceof Error ? err : new Error(String(err)))
       throw err
