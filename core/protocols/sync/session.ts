@@ -87,6 +87,8 @@ class Session {
   private cut = new Map<string, SignedHead | null>()
   /** This side sent only part of what the other lacked. */
   private sentPart = false
+  /** The other side said what it takes, so it reads a cut (an older version does neither). */
+  private readsCut = false
 
   constructor (private readonly role: SyncRole, private readonly stream: Stream, private readonly remotePeer: string, private readonly init: SyncSessionInit) {
     this.lp = jsonStream(stream, C.MAX_SYNC_MESSAGE_BYTES)
@@ -134,6 +136,7 @@ class Session {
     const mine = this.init.index.heads()
     await this.send({ t: 'proof', proof: helloProof(this.init.syncKey, 'initiator', t), heads: this.init.index.signedHeads(), take: this.takes() })
     const reply = await this.expect('heads')
+    this.readsCut = reply.take !== undefined
     return { theirs: parseHeads(reply.heads), mine, take: parseTake(reply.take) }
   }
 
@@ -145,6 +148,7 @@ class Session {
     const proof = await this.expect('proof')
     if (!checkHelloProof(this.init.syncKey, 'initiator', t, proof.proof)) await this.refuse('SYNC_NOT_MEMBER', `peer ${this.remotePeer} did not prove it is a device of this vault`)
     const theirs = parseHeads(proof.heads)
+    this.readsCut = proof.take !== undefined
     // Heads only after the other side proved membership: they say how much a vault holds.
     const mine = this.init.index.heads()
     await this.send({ t: 'heads', heads: this.init.index.signedHeads(), take: this.takes() })
@@ -184,6 +188,12 @@ class Session {
     for (const [device, head] of mine) {
       const theirSeq = theirs.get(device)?.seq ?? 0
       if (head.seq <= theirSeq) continue
+      // A removed device's chain is refused from everyone (mergeAll): sending it only
+      // takes the room of the chains the other side does take, session after session.
+      if (this.readsCut && this.init.isRevoked !== undefined && await this.init.isRevoked(device)) {
+        cut[device] = null
+        continue
+      }
       const blocks = room > 0 ? await this.readable(device, head, theirSeq, room) : []
       for (const block of blocks) {
         if (batch.length >= C.BATCH_MAX_BLOCKS || batchBytes + block.bytes.length > C.BATCH_BLOCK_BYTES) await flush()
@@ -197,7 +207,7 @@ class Session {
       this.sentPart = true
     }
     await flush()
-    await this.send(this.sentPart ? { t: 'done', cut } : { t: 'done' })
+    await this.send(Object.keys(cut).length > 0 ? { t: 'done', cut } : { t: 'done' })
     return sent
   }
 
