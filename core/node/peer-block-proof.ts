@@ -36,7 +36,8 @@ export type ProveHeld = (peerId: string, cids: readonly string[]) => Promise<boo
  * While a block is asked for, this node does not send it to that peer
  * (bitswap, and the batched exchange through {@link withholdsFrom}): a peer
  * that holds nothing could otherwise fetch the block from this very device
- * and pass it off as its own.
+ * and pass it off as its own. A block the peer wanted meanwhile is sent to
+ * it when the ask ends (bitswap would count it as sent and never resend it).
  *
  * Each block is cancelled at the peer before it is asked and after:
  * @helia/bitswap 4 does not send a peer a block it already sent it on this
@@ -71,25 +72,37 @@ export function peerBlockProof (helia: object): ProveHeld {
   }
 }
 
-/** Per node, per peer (PeerId string), the blocks being asked of it (by multihash, base64): not sent to it meanwhile. */
-type Withheld = Map<string, Map<string, number>>
+/**
+ * Per node: per peer (PeerId string), the blocks being asked of it (by
+ * multihash, base64), not sent to it meanwhile; and those of them bitswap
+ * meant to send it meanwhile (the peer wanted them), sent once the ask ends.
+ */
+interface Withheld {
+  counts: Map<string, Map<string, number>>
+  dropped: Map<string, { peer: PeerId, blocks: Map<string, unknown> }>
+  send: SendMessage
+}
 const installed = new WeakMap<object, Withheld>()
 
 /** True while `cid` is being asked of `peerId` (the batched exchange's per-block rule, block-server.ts `mayServeBlock`). */
 export function withholdsFrom (helia: object, peerId: string, cid: CID): boolean {
-  return (installed.get(helia)?.get(peerId)?.get(keyOf(cid)) ?? 0) > 0
+  return (installed.get(helia)?.counts.get(peerId)?.get(keyOf(cid)) ?? 0) > 0
 }
 
 /** Wraps bitswap's send once per node: a block being asked of a peer is left out of what goes to that peer. */
 function installWithholding (helia: object, network: { sendMessage: SendMessage }): Withheld {
   const known = installed.get(helia)
   if (known !== undefined) return known
-  const withheld: Withheld = new Map()
   const send = network.sendMessage.bind(network)
+  const withheld: Withheld = { counts: new Map(), dropped: new Map(), send }
   network.sendMessage = async (peer, message, options) => {
-    const keys = withheld.get(peer.toString())
+    const keys = withheld.counts.get(peer.toString())
     if (keys === undefined || message.blocks.size === 0 || ![...message.blocks.keys()].some(key => keys.has(key))) { await send(peer, message, options); return }
-    const blocks = new Map([...message.blocks].filter(([key]) => !keys.has(key)))
+    const blocks = new Map<string, unknown>()
+    for (const [key, block] of message.blocks) {
+      if (keys.has(key)) keep(withheld, peer, key, block)
+      else blocks.set(key, block)
+    }
     if (blocks.size === 0 && message.wantlist.size === 0 && message.blockPresences.size === 0) return
     await send(peer, { ...message, blocks }, options)
   }
@@ -97,16 +110,36 @@ function installWithholding (helia: object, network: { sendMessage: SendMessage 
   return withheld
 }
 
-/** Counts, so two asks of one block at once both hold it back until the last ends. */
+/**
+ * A block the peer wanted while it was being asked for it. Bitswap's ledger
+ * counts it as sent and never sends it again on this connection, so without
+ * this the peer's read (another device opening the file) would wait forever.
+ */
+function keep (withheld: Withheld, peer: PeerId, key: string, block: unknown): void {
+  const id = peer.toString()
+  const entry = withheld.dropped.get(id) ?? { peer, blocks: new Map<string, unknown>() }
+  withheld.dropped.set(id, entry)
+  entry.blocks.set(key, block)
+}
+
+/** Counts, so two asks of one block at once both hold it back until the last ends; then sends it if the peer wanted it meanwhile. */
 function withhold (withheld: Withheld, peerId: string, key: string): () => void {
-  const keys = withheld.get(peerId) ?? new Map<string, number>()
-  withheld.set(peerId, keys)
+  const keys = withheld.counts.get(peerId) ?? new Map<string, number>()
+  withheld.counts.set(peerId, keys)
   keys.set(key, (keys.get(key) ?? 0) + 1)
   return () => {
     const left = (keys.get(key) ?? 1) - 1
-    if (left > 0) keys.set(key, left)
-    else keys.delete(key)
-    if (keys.size === 0 && withheld.get(peerId) === keys) withheld.delete(peerId)
+    if (left > 0) { keys.set(key, left); return }
+    keys.delete(key)
+    if (keys.size === 0 && withheld.counts.get(peerId) === keys) withheld.counts.delete(peerId)
+    const dropped = withheld.dropped.get(peerId)
+    const block = dropped?.blocks.get(key)
+    if (dropped === undefined || block === undefined) return
+    dropped.blocks.delete(key)
+    if (dropped.blocks.size === 0) withheld.dropped.delete(peerId)
+    const message: QueuedMessage = { full: false, pendingBytes: 0, wantlist: new Map(), blocks: new Map([[key, block]]), blockPresences: new Map() }
+    // Best effort, as bitswap's own sends: a peer gone since gets it when it asks again.
+    void withheld.send(dropped.peer, message).catch(() => {})
   }
 }
 
