@@ -253,6 +253,15 @@ export function aboutFile (err: unknown, fileId: string): unknown {
   return err
 }
 
+/** The first non-undefined `pick` of `err` or of what caused it (its `cause` chain, a few links deep). */
+export function inCauses<T> (err: unknown, pick: (at: unknown) => T | undefined): T | undefined {
+  for (let at: unknown = err, depth = 0; at !== undefined && at !== null && depth < 8; at = (at as { cause?: unknown }).cause, depth++) {
+    const found = pick(at)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
 export function isErrorCode (value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
 }

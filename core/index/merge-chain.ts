@@ -1,6 +1,6 @@
 import type { Blockstore } from 'interface-blockstore'
 import { CID } from 'multiformats/cid'
-import { CairnError } from '../errors.ts'
+import { CairnError, inCauses } from '../errors.ts'
 import { blockMatchesCid, damagedCid } from '../storage/block-check.ts'
 import { toStorageError } from '../storage/storage-errors.ts'
 import { readBlock, type ChainHead } from './chain.ts'
@@ -179,10 +179,7 @@ async function getBlock (input: VerifyRunInput, cid: CID, expectedSeqTo: number)
 
 /** True when `err` (or what caused it) is the store saying a block is damaged. */
 function isDamaged (err: unknown): boolean {
-  for (let at: unknown = err, depth = 0; at !== undefined && at !== null && depth < 8; at = (at as { cause?: unknown }).cause, depth++) {
-    if (damagedCid(at) !== undefined) return true
-  }
-  return false
+  return inCauses(err, damagedCid) !== undefined
 }
 
 /** A block must end before the one after it in the chain (`later`, its first op) starts. */

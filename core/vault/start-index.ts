@@ -1,4 +1,5 @@
 import type { CID } from 'multiformats/cid'
+import { inCauses } from '../errors.ts'
 import type { IndexLog } from '../index/index-log.ts'
 import { missingIndexBlock } from '../index/chain.ts'
 import type { Log } from '../log.ts'
@@ -40,9 +41,5 @@ export async function startIndexRepairing (make: () => IndexLog, repair: BlockRe
 
 /** The op block an index start failed on, when it failed for a damaged or missing block. */
 function blockOf (err: unknown): CID | undefined {
-  for (let at: unknown = err, depth = 0; at !== undefined && at !== null && depth < 8; at = (at as { cause?: unknown }).cause, depth++) {
-    const cid = damagedCid(at) ?? missingIndexBlock(at)
-    if (cid !== undefined) return cid
-  }
-  return undefined
+  return inCauses(err, (at) => damagedCid(at) ?? missingIndexBlock(at))
 }
