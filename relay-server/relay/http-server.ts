@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { API_SECURITY_HEADERS } from '../../core/security-headers.ts'
 import type { Logger } from '../shared/log.ts'
+import { PerIpCount } from '../shared/per-ip-count.ts'
 import { trustedSet } from './forwarded-address.ts'
 import { ipKey } from './ip.ts'
 import type { AddressInfo, Socket } from 'node:net'
@@ -106,19 +107,13 @@ export async function startHttpEndpoints (init: HttpEndpointsInit): Promise<Http
   server.keepAliveTimeout = 5_000
   server.maxConnections = 256
   const trusted = trustedSet(init.trustedProxies ?? [])
-  const openByIp = new Map<string, number>()
+  const openByIp = new PerIpCount()
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress
     if (address === undefined || trusted(address)) return
     const ip = ipKey(address)
-    const open = openByIp.get(ip) ?? 0
-    if (open >= HTTP_SOCKETS_PER_IP) { socket.destroy(); return }
-    openByIp.set(ip, open + 1)
-    socket.once('close', () => {
-      const left = (openByIp.get(ip) ?? 1) - 1
-      if (left > 0) openByIp.set(ip, left)
-      else openByIp.delete(ip)
-    })
+    if (openByIp.of(ip) >= HTTP_SOCKETS_PER_IP) { socket.destroy(); return }
+    socket.once('close', openByIp.add(ip))
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

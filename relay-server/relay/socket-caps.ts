@@ -1,5 +1,6 @@
 import { webSockets } from '@libp2p/websockets'
 import { throttled, type Logger } from '../shared/log.ts'
+import { PerIpCount } from '../shared/per-ip-count.ts'
 import { REFUSAL_LOG_WINDOW_MS, UPGRADE_TIMEOUT_MS } from './constants.ts'
 import { trustedSet, type ListenerInternals } from './forwarded-address.ts'
 import { ipKey } from './ip.ts'
@@ -32,14 +33,14 @@ function capSockets (listener: ListenerInternals, init: SocketCapsInit): void {
   const refused = throttled(init.log.warn, REFUSAL_LOG_WINDOW_MS)
   const timedOut = throttled(init.log.info, REFUSAL_LOG_WINDOW_MS)
   const timeoutMs = init.upgradeTimeoutMs ?? UPGRADE_TIMEOUT_MS
-  const openByIp = new Map<string, number>()
+  const openByIp = new PerIpCount()
   /** Sockets before their upgrade, each with what ends its wait. */
   const waiting = new Map<Socket, () => void>()
 
   listener.onSocketConnection = async function (this: ListenerInternals, socket: Socket): Promise<void> {
     const address = socket.remoteAddress
     const ip = address === undefined || trusted(address) ? undefined : ipKey(address)
-    const open = ip === undefined ? 0 : openByIp.get(ip) ?? 0
+    const open = ip === undefined ? 0 : openByIp.of(ip)
     if (ip !== undefined && open >= init.maxConnectionsPerIp) {
       refused('connection refused: too many connections from one IP address', { ip, open, cap: init.maxConnectionsPerIp })
       socket.destroy()
@@ -50,14 +51,7 @@ function capSockets (listener: ListenerInternals, init: SocketCapsInit): void {
       socket.destroy()
       return
     }
-    if (ip !== undefined) {
-      openByIp.set(ip, open + 1)
-      socket.once('close', () => {
-        const left = (openByIp.get(ip) ?? 1) - 1
-        if (left > 0) openByIp.set(ip, left)
-        else openByIp.delete(ip)
-      })
-    }
+    if (ip !== undefined) socket.once('close', openByIp.add(ip))
     const timer = setTimeout(() => {
       timedOut('connection closed: no WebSocket upgrade in time', { ip: address, ms: timeoutMs })
       socket.destroy()

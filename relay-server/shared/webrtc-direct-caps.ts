@@ -1,4 +1,6 @@
+import { REFUSAL_LOG_WINDOW_MS } from '../relay/constants.ts'
 import { ipKey } from '../relay/ip.ts'
+import { PerIpCount } from './per-ip-count.ts'
 import { throttled, type Logger } from './log.ts'
 import type { Transport } from '@libp2p/interface'
 
@@ -25,9 +27,6 @@ export const DEFAULT_WEBRTC_PENDING_PER_IP = 8
 /** Handshakes in flight in all, for a process without its own setting (the backup peer). */
 export const DEFAULT_WEBRTC_PENDING = 64
 
-/** REFUSAL_LOG_WINDOW_MS of the relay: refusals are logged at most once per window. */
-const REFUSAL_LOG_WINDOW_MS = 10_000
-
 /** The parts of @libp2p/webrtc's WebRTCDirectListener these caps use (not exported by it). */
 interface WebRTCDirectListenerInternals {
   connections: Map<string, unknown>
@@ -42,14 +41,14 @@ function capHandshakes (listener: WebRTCDirectListenerInternals, init: WebRTCDir
   }
   /** Handshakes in flight, by the listener's own key (address, port, ufrag). */
   const pending = new Set<string>()
-  const pendingByIp = new Map<string, number>()
+  const pendingByIp = new PerIpCount()
 
   listener.incomingConnection = async function (this: WebRTCDirectListenerInternals, ufrag, remoteHost, remotePort, signal): Promise<void> {
     const key = `${remoteHost}:${remotePort}:${ufrag}`
     // A retransmitted request of a handshake under way builds nothing new.
     if (pending.has(key) || this.connections.has(key)) return
     const ip = ipKey(remoteHost)
-    const fromIp = pendingByIp.get(ip) ?? 0
+    const fromIp = pendingByIp.of(ip)
     if (fromIp >= init.maxPendingPerIp) {
       refused('WebRTC-direct handshake refused: too many at once from one IP address', { ip, pending: fromIp, cap: init.maxPendingPerIp })
       return
@@ -59,14 +58,12 @@ function capHandshakes (listener: WebRTCDirectListenerInternals, init: WebRTCDir
       return
     }
     pending.add(key)
-    pendingByIp.set(ip, fromIp + 1)
+    const release = pendingByIp.add(ip)
     try {
       await incomingConnection.call(this, ufrag, remoteHost, remotePort, signal)
     } finally {
       pending.delete(key)
-      const left = (pendingByIp.get(ip) ?? 1) - 1
-      if (left > 0) pendingByIp.set(ip, left)
-      else pendingByIp.delete(ip)
+      release()
     }
   }
 }
